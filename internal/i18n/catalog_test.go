@@ -1,0 +1,16 @@
+package i18n_test
+
+// This file imports every package that registers messages so the catalog
+// test sees them all. Packages add themselves here as they gain messages.
+
+import (
+	"testing"
+
+	"github.com/soberana/soberana/internal/i18n"
+)
+
+func TestCatalogComplete(t *testing.T) {
+	if m := i18n.Missing(); len(m) > 0 {
+		t.Fatalf("messages lacking a translation: %v", m)
+	}
+}

@@ -1,0 +1,179 @@
+// Package i18n holds the message catalogs of soberana in the three languages
+// the product speaks (es, pt-BR, en) and picks the caller's language.
+//
+// Packages register their messages at init with Add; every key must carry a
+// text in all three languages (TestCatalogComplete enforces it). Templates use
+// fmt verbs; numbers in arguments are formatted per locale by
+// golang.org/x/text/message.
+package i18n
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// Lang is one of the supported languages, as a BCP 47 tag string.
+type Lang string
+
+// The supported languages.
+const (
+	ES   Lang = "es"
+	PTBR Lang = "pt-BR"
+	EN   Lang = "en"
+)
+
+// Default is the language used when the caller expresses no preference we
+// support. Spanish is the majority language of the platform's users.
+const Default = ES
+
+// All lists the supported languages in catalog order.
+var All = []Lang{ES, PTBR, EN}
+
+// Text is one message in the three languages.
+type Text struct {
+	ES, PT, EN string
+}
+
+func (t Text) get(l Lang) string {
+	switch l {
+	case PTBR:
+		return t.PT
+	case EN:
+		return t.EN
+	default:
+		return t.ES
+	}
+}
+
+var (
+	mu      sync.RWMutex
+	catalog = map[string]Text{}
+	matcher = language.NewMatcher([]language.Tag{
+		language.Spanish, language.BrazilianPortuguese, language.English,
+	})
+)
+
+// Add registers messages. A key registered twice panics: two packages must
+// not silently fight over one message.
+func Add(msgs map[string]Text) {
+	mu.Lock()
+	defer mu.Unlock()
+	for k, v := range msgs {
+		if _, dup := catalog[k]; dup {
+			panic("i18n: duplicate message key " + k)
+		}
+		catalog[k] = v
+	}
+}
+
+// T renders the message key in lang with args. An unknown key renders as the
+// key itself so that a missing message is visible, never empty.
+func T(l Lang, key string, args ...any) string {
+	mu.RLock()
+	t, ok := catalog[key]
+	mu.RUnlock()
+	if !ok {
+		if len(args) == 0 {
+			return key
+		}
+		return key + " " + fmt.Sprint(args...)
+	}
+	return Printer(l).Sprintf(t.get(l), args...)
+}
+
+// Printer returns a locale-aware printer (thousands separators etc.).
+func Printer(l Lang) *message.Printer {
+	return message.NewPrinter(l.Tag())
+}
+
+// Tag returns the language tag of l.
+func (l Lang) Tag() language.Tag {
+	switch l {
+	case PTBR:
+		return language.BrazilianPortuguese
+	case EN:
+		return language.English
+	default:
+		return language.Spanish
+	}
+}
+
+// Parse maps any BCP 47 tag or Accept-Language header value to the closest
+// supported language; anything unknown yields Default.
+func Parse(s string) Lang {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return Default
+	}
+	tags, _, err := language.ParseAcceptLanguage(s)
+	if err != nil || len(tags) == 0 {
+		return Default
+	}
+	_, idx, conf := matcher.Match(tags...)
+	if conf == language.No {
+		return Default
+	}
+	return All[idx]
+}
+
+// Keys returns all registered keys, sorted.
+func Keys() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	keys := make([]string, 0, len(catalog))
+	for k := range catalog {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Missing returns "key/lang" for every message lacking a translation, or a
+// translation whose fmt verbs differ from the English one.
+func Missing() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	var out []string
+	for k, t := range catalog {
+		ref := verbs(t.EN)
+		for _, l := range All {
+			s := t.get(l)
+			if strings.TrimSpace(s) == "" {
+				out = append(out, k+"/"+string(l))
+				continue
+			}
+			if verbs(s) != ref {
+				out = append(out, k+"/"+string(l)+" (verbs differ)")
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// verbs returns the sequence of fmt verbs in s, used to check translations
+// take the same arguments.
+func verbs(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && strings.ContainsRune("+-# 0123456789.[]", rune(s[j])) {
+			j++
+		}
+		if j < len(s) {
+			if s[j] != '%' {
+				b.WriteByte(s[j])
+			}
+			i = j
+		}
+	}
+	return b.String()
+}
