@@ -169,7 +169,11 @@ func verbs(s string) string {
 			j++
 		}
 		if j < len(s) {
-			if s[j] != '%' {
+			switch s[j] {
+			case '%':
+			case 'q', 'v':
+				b.WriteByte('s') // %q, %v and %s are interchangeable for strings
+			default:
 				b.WriteByte(s[j])
 			}
 			i = j

@@ -8,14 +8,14 @@ import (
 
 func TestParse(t *testing.T) {
 	cases := map[string]i18n.Lang{
-		"":                         i18n.ES,
-		"pt-BR,pt;q=0.9":           i18n.PTBR,
-		"pt":                       i18n.PTBR,
-		"en-US,en;q=0.8":           i18n.EN,
-		"es-MX":                    i18n.ES,
-		"fr-FR":                    i18n.ES,
-		"de;q=0.9, en;q=0.5":       i18n.EN,
-		"garbage;;;":               i18n.ES,
+		"":                   i18n.ES,
+		"pt-BR,pt;q=0.9":     i18n.PTBR,
+		"pt":                 i18n.PTBR,
+		"en-US,en;q=0.8":     i18n.EN,
+		"es-MX":              i18n.ES,
+		"fr-FR":              i18n.ES,
+		"de;q=0.9, en;q=0.5": i18n.EN,
+		"garbage;;;":         i18n.ES,
 	}
 	for in, want := range cases {
 		if got := i18n.Parse(in); got != want {

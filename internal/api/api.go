@@ -1,0 +1,373 @@
+// Package api is the HTTP API of soberana under /v1: a thin adapter that
+// decodes requests, calls the domain packages and the store, and encodes
+// JSON. Every error leaves through one mapper as RFC 9457 problem+json in
+// the caller's language. Routes are declared in one table (routes.go) that
+// also generates /openapi.json and carries each route's authorization rule.
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"reflect"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// MaxBodyBytes limits request bodies.
+const MaxBodyBytes = 1 << 20
+
+// Options configure the API.
+type Options struct {
+	Store    *store.Store
+	Log      *slog.Logger
+	Registry *prometheus.Registry
+	Version  string
+	Now      func() time.Time
+}
+
+// API serves /v1, /openapi.json, /healthz, /readyz and /metrics.
+type API struct {
+	store   *store.Store
+	log     *slog.Logger
+	reg     *prometheus.Registry
+	version string
+	now     func() time.Time
+	routes  []*Route
+	mappers []ErrorMapper
+	mux     *http.ServeMux
+	metrics httpMetrics
+	tokens  tokenCache
+	extra   []func(a *API) []*Route
+	built   bool
+}
+
+type httpMetrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+// New builds the API.
+func New(o Options) *API {
+	if o.Log == nil {
+		o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.Registry == nil {
+		o.Registry = prometheus.NewRegistry()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	a := &API{store: o.Store, log: o.Log, reg: o.Registry, version: o.Version, now: o.Now}
+	a.metrics.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "soberana_http_requests_total", Help: "HTTP requests by route, method and status code.",
+	}, []string{"route", "method", "code"})
+	a.metrics.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "soberana_http_request_duration_seconds", Help: "HTTP request latency by route.",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+	}, []string{"route", "method"})
+	a.reg.MustRegister(a.metrics.requests, a.metrics.latency)
+	return a
+}
+
+// AddErrorMapper teaches the API a domain package's errors.
+func (a *API) AddErrorMapper(m ErrorMapper) { a.mappers = append(a.mappers, m) }
+
+// AddRoutes registers more routes (from domain packages' adapters) before
+// Handler is first called.
+func (a *API) AddRoutes(f func(a *API) []*Route) { a.extra = append(a.extra, f) }
+
+// Routes returns the route table (built on first use).
+func (a *API) Routes() []*Route {
+	a.build()
+	return a.routes
+}
+
+func (a *API) build() {
+	if a.built {
+		return
+	}
+	a.built = true
+	a.routes = a.coreRoutes()
+	for _, f := range a.extra {
+		a.routes = append(a.routes, f(a)...)
+	}
+	a.mux = http.NewServeMux()
+	seen := map[string]bool{}
+	for _, rt := range a.routes {
+		if rt.Auth == "" {
+			panic("api: route " + rt.Method + " " + rt.Path + " declares no authorization rule")
+		}
+		pattern := rt.Method + " " + rt.Path
+		if seen[pattern] {
+			continue // actions share a pattern; dispatch happens in the handler
+		}
+		seen[pattern] = true
+		a.mux.Handle(pattern, a.wrap(rt))
+	}
+	a.mux.Handle("GET /openapi.json", http.HandlerFunc(a.serveOpenAPI))
+	a.mux.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"status":"ok"}`+"\n")
+	}))
+	a.mux.Handle("GET /readyz", http.HandlerFunc(a.serveReady))
+	a.mux.Handle("GET /metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{Registry: a.reg}))
+	a.mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.writeProblem(w, r, Errorf(http.StatusNotFound, "not-found", "problem.route-not-found.detail", r.Method, r.URL.Path))
+	}))
+}
+
+// Handler returns the root HTTP handler with the middleware chain.
+func (a *API) Handler() http.Handler {
+	a.build()
+	return a.withRequestID(a.withRecover(a.withLang(a.mux)))
+}
+
+func (a *API) serveReady(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "application/json")
+	if err := a.store.Ping(ctx); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_ = json.NewEncoder(w).Encode(map[string]string{"status": "unavailable", "reason": "database unreachable"})
+		return
+	}
+	_ = json.NewEncoder(w).Encode(map[string]string{"status": "ready"})
+}
+
+// Handle is the signature of every route handler: it returns the value to
+// encode (nil for 204) or an error.
+type Handle func(r *http.Request) (any, error)
+
+// Created wraps a value to answer 201 with a Location.
+type Created struct {
+	Value    any
+	Location string
+}
+
+// wrap adapts a route: auth, metrics, body limit, encoding and errors.
+func (a *API) wrap(rt *Route) http.Handler {
+	label := rt.Path
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		defer func() {
+			a.metrics.requests.WithLabelValues(label, r.Method, strconv.Itoa(sw.code)).Inc()
+			a.metrics.latency.WithLabelValues(label, r.Method).Observe(time.Since(start).Seconds())
+			a.log.InfoContext(r.Context(), "http", "method", r.Method, "path", r.URL.Path, "status", sw.code,
+				"duration_ms", time.Since(start).Milliseconds())
+		}()
+		r.Body = http.MaxBytesReader(sw, r.Body, MaxBodyBytes)
+		handler := rt.Handle
+		if rt.dispatch != nil {
+			var err error
+			if handler, err = rt.dispatch(r); err != nil {
+				a.writeProblem(sw, r, err)
+				return
+			}
+		}
+		ctx, err := a.authenticate(r, rt)
+		if err != nil {
+			a.writeProblem(sw, r, err)
+			return
+		}
+		r = r.WithContext(ctx)
+		v, err := handler(r)
+		if err != nil {
+			a.writeProblem(sw, r, err)
+			return
+		}
+		a.writeValue(sw, r, v)
+	})
+}
+
+func (a *API) writeValue(w http.ResponseWriter, r *http.Request, v any) {
+	status := http.StatusOK
+	if c, ok := v.(Created); ok {
+		status = http.StatusCreated
+		if c.Location != "" {
+			w.Header().Set("Location", c.Location)
+		}
+		v = c.Value
+	}
+	if v == nil {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	if tag := etagOf(v); tag != "" {
+		w.Header().Set("ETag", tag)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		a.log.ErrorContext(r.Context(), "encoding response", "err", err)
+	}
+}
+
+type versioned interface{ GetVersion() int64 }
+
+// etagOf returns the strong ETag of an object that carries model.Meta.
+func etagOf(v any) string {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Pointer {
+		rv = rv.Elem()
+	}
+	if rv.Kind() != reflect.Struct {
+		return ""
+	}
+	m := rv.FieldByName("Meta")
+	if !m.IsValid() {
+		return ""
+	}
+	ver := m.FieldByName("Version")
+	if !ver.IsValid() || ver.Int() == 0 {
+		return ""
+	}
+	return `"` + strconv.FormatInt(ver.Int(), 10) + `"`
+}
+
+// ifMatch parses If-Match into a version; ok is false when absent.
+func ifMatch(r *http.Request) (int64, bool, error) {
+	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	if h == "" {
+		return 0, false, nil
+	}
+	h = strings.TrimPrefix(h, "W/")
+	v, err := strconv.ParseInt(strings.Trim(h, `"`), 10, 64)
+	if err != nil || v <= 0 {
+		return 0, false, Errorf(http.StatusBadRequest, "bad-request", "problem.bad-request.if-match")
+	}
+	return v, true, nil
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	s.code = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyLang
+	keyPrincipal
+)
+
+func requestID(ctx context.Context) string {
+	s, _ := ctx.Value(keyRequestID).(string)
+	return s
+}
+
+func langOf(ctx context.Context) i18n.Lang {
+	if l, ok := ctx.Value(keyLang).(i18n.Lang); ok {
+		return l
+	}
+	return i18n.Default
+}
+
+// Lang returns the caller's language from a request context.
+func Lang(ctx context.Context) i18n.Lang { return langOf(ctx) }
+
+func (a *API) withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if id == "" || len(id) > 64 {
+			var b [8]byte
+			_, _ = rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyRequestID, id)))
+	})
+}
+
+func (a *API) withLang(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l := i18n.Parse(r.Header.Get("Accept-Language"))
+		w.Header().Set("Vary", "Accept-Language")
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyLang, l)))
+	})
+}
+
+func (a *API) withRecover(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				a.log.ErrorContext(r.Context(), "panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				a.writeProblem(w, r, fmt.Errorf("panic: %v", p))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Decode reads a JSON object into dst, rejecting unknown fields (named in
+// the problem), wrong types, trailing data and oversized bodies.
+func Decode(r *http.Request, dst any) error {
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	return DecodeBytes(body, dst)
+}
+
+// DecodeBytes is Decode over a byte slice.
+func DecodeBytes(body []byte, dst any) error {
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return Errorf(http.StatusBadRequest, "malformed", "problem.malformed.empty")
+	}
+	if unknown := unknownFields(body, reflect.TypeOf(dst)); len(unknown) > 0 {
+		e := &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.validation.detail", Args: []any{len(unknown)}}
+		for _, f := range unknown {
+			e.Params = append(e.Params, fieldErr(f, "field.unknown"))
+		}
+		return e
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			return Errorf(http.StatusBadRequest, "malformed", "problem.malformed.syntax", se.Offset)
+		case errors.As(err, &te):
+			e := &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.validation.detail", Args: []any{1}}
+			e.Params = append(e.Params, fieldErr(te.Field, "field.type", te.Type.String()))
+			return e
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return Errorf(http.StatusBadRequest, "malformed", "problem.malformed.syntax", len(body))
+		}
+		return Errorf(http.StatusBadRequest, "malformed", "problem.malformed.syntax", 0)
+	}
+	if dec.More() {
+		return Errorf(http.StatusBadRequest, "malformed", "problem.malformed.trailing")
+	}
+	return nil
+}

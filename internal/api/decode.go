@@ -1,0 +1,121 @@
+package api
+
+import (
+	"encoding/json"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/soberana/soberana/internal/model"
+)
+
+func fieldErr(field, key string, args ...any) model.FieldError {
+	return model.FieldError{Field: field, Key: key, Args: args}
+}
+
+// jsonFields returns the JSON member names of a struct type, following
+// embedded structs, mapped to their field types.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				for k, v := range jsonFields(ft) {
+					out[k] = v
+				}
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = f.Type
+	}
+	return out
+}
+
+// unknownFields lists the JSON members of body that t does not have, as
+// dotted paths. Only what can be checked is checked; json then decodes.
+func unknownFields(body []byte, t reflect.Type) []string {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return nil // the decoder reports the syntax error
+	}
+	var out []string
+	walkUnknown(v, t, "", &out)
+	sort.Strings(out)
+	return out
+}
+
+func walkUnknown(v any, t reflect.Type, path string, out *[]string) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		if t.Kind() == reflect.Map {
+			for k, vv := range x {
+				walkUnknown(vv, t.Elem(), join(path, k), out)
+			}
+			return
+		}
+		if t.Kind() != reflect.Struct {
+			return
+		}
+		fields := jsonFields(t)
+		for k, vv := range x {
+			ft, ok := fields[k]
+			if !ok {
+				*out = append(*out, join(path, k))
+				continue
+			}
+			walkUnknown(vv, ft, join(path, k), out)
+		}
+	case []any:
+		if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			for _, e := range x {
+				walkUnknown(e, t.Elem(), path, out)
+			}
+		}
+	}
+}
+
+func join(path, k string) string {
+	if path == "" {
+		return k
+	}
+	return path + "." + k
+}
+
+// readOnlyFields are set by the server; a client sending them is told so.
+var readOnlyFields = []string{"id", "created_at", "updated_at", "version", "simulated"}
+
+func rejectReadOnly(body []byte, extra ...string) error {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return nil
+	}
+	var bad []model.FieldError
+	for _, f := range append(readOnlyFields, extra...) {
+		if _, ok := m[f]; ok {
+			bad = append(bad, fieldErr(f, "field.read_only"))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return &Error{Status: 422, Slug: "validation", Key: "problem.validation.detail", Args: []any{len(bad)}, Params: bad}
+}

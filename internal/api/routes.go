@@ -1,0 +1,350 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// Route is one entry of the route table: what it serves, who may call it
+// and the shapes that /openapi.json documents.
+type Route struct {
+	Method  string
+	Path    string
+	Summary string
+	Tag     string
+	// Auth is the authorization rule; a route without one panics at start.
+	Auth string
+	// Request and Response are zero values of the body types (nil: none).
+	Request  any
+	Response any
+	// Status is the success status (200 when zero).
+	Status int
+	// Query documents query parameters.
+	Query  []string
+	Handle Handle
+	// dispatch picks the handler for routes that share a pattern
+	// (custom methods such as /v1/workloads/{id}:approve).
+	dispatch func(r *http.Request) (Handle, error)
+}
+
+func (a *API) coreRoutes() []*Route {
+	var rs []*Route
+	rs = append(rs, &Route{Method: "GET", Path: "/v1/version", Summary: "Server version", Tag: "meta", Auth: AuthRead,
+		Response: map[string]string{}, Handle: func(*http.Request) (any, error) {
+			return map[string]string{"version": a.version}, nil
+		}})
+	rs = append(rs, crud(a, noun[model.Provider]{
+		path: "providers", name: "provider", tag: "fleet", prefix: "prv",
+		repo: (*store.Tx).Providers, filters: []string{"driver", "jurisdiction", "name"},
+	})...)
+	rs = append(rs, crud(a, noun[model.Site]{
+		path: "sites", name: "site", tag: "fleet", prefix: "site",
+		repo: (*store.Tx).Sites, filters: []string{"provider_id", "country", "subdivision", "tier", "health"},
+		immutable: []string{"provider_id"},
+		prepare: func(ctx context.Context, tx *store.Tx, s *model.Site) error {
+			p, err := tx.Providers().Get(ctx, s.ProviderID)
+			if errors.Is(err, store.ErrNotFound) {
+				return refErr("provider_id", "provider", s.ProviderID)
+			}
+			if err != nil {
+				return err
+			}
+			s.Simulated = p.Simulated
+			return nil
+		},
+	})...)
+	rs = append(rs, crud(a, noun[model.Offering]{
+		path: "offerings", name: "offering", tag: "catalog", prefix: "off",
+		repo: (*store.Tx).Offerings, filters: []string{"kind", "name"},
+	})...)
+	rs = append(rs, crud(a, noun[model.Price]{
+		path: "prices", name: "price", tag: "catalog", prefix: "prc",
+		repo: (*store.Tx).Prices, filters: []string{"provider_id", "offering_id", "currency"},
+		immutable: []string{"provider_id", "offering_id"},
+		prepare: func(ctx context.Context, tx *store.Tx, p *model.Price) error {
+			prov, err := tx.Providers().Get(ctx, p.ProviderID)
+			if errors.Is(err, store.ErrNotFound) {
+				return refErr("provider_id", "provider", p.ProviderID)
+			}
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Offerings().Get(ctx, p.OfferingID); errors.Is(err, store.ErrNotFound) {
+				return refErr("offering_id", "offering", p.OfferingID)
+			} else if err != nil {
+				return err
+			}
+			if p.Currency == "" {
+				p.Currency = prov.Currency
+			}
+			return nil
+		},
+	})...)
+	rs = append(rs, crud(a, noun[model.FXRate]{
+		path: "fx-rates", name: "exchange rate", tag: "catalog", prefix: "fx",
+		repo: (*store.Tx).FXRates, filters: []string{"from_currency", "to_currency", "valid_on"},
+	})...)
+	rs = append(rs, crud(a, noun[model.Institution]{
+		path: "institutions", name: "institution", tag: "tenancy", prefix: "ins",
+		repo: (*store.Tx).Institutions, filters: []string{"country", "name"},
+		immutable: []string{"currency"},
+	})...)
+	rs = append(rs, crud(a, noun[model.BudgetLine]{
+		path: "budget-lines", name: "budget line", tag: "tenancy", prefix: "bl",
+		repo: (*store.Tx).BudgetLines, filters: []string{"institution_id", "fiscal_year", "code"},
+		immutable: []string{"institution_id", "currency"},
+		prepare: func(ctx context.Context, tx *store.Tx, b *model.BudgetLine) error {
+			ins, err := tx.Institutions().Get(ctx, b.InstitutionID)
+			if errors.Is(err, store.ErrNotFound) {
+				return refErr("institution_id", "institution", b.InstitutionID)
+			}
+			if err != nil {
+				return err
+			}
+			if b.Currency == "" {
+				b.Currency = ins.Currency
+			}
+			if b.Currency != ins.Currency {
+				var v model.Validator
+				v.Add("currency", "field.budget_currency", ins.Currency)
+				return v.Err()
+			}
+			return nil
+		},
+	})...)
+	rs = append(rs, crud(a, noun[model.Project]{
+		path: "projects", name: "project", tag: "tenancy", prefix: "prj",
+		repo: (*store.Tx).Projects, filters: []string{"institution_id", "budget_line_id", "name"},
+		immutable: []string{"institution_id"},
+		prepare: func(ctx context.Context, tx *store.Tx, p *model.Project) error {
+			if _, err := tx.Institutions().Get(ctx, p.InstitutionID); errors.Is(err, store.ErrNotFound) {
+				return refErr("institution_id", "institution", p.InstitutionID)
+			} else if err != nil {
+				return err
+			}
+			bl, err := tx.BudgetLines().Get(ctx, p.BudgetLineID)
+			if errors.Is(err, store.ErrNotFound) {
+				return refErr("budget_line_id", "budget line", p.BudgetLineID)
+			}
+			if err != nil {
+				return err
+			}
+			if bl.InstitutionID != p.InstitutionID {
+				var v model.Validator
+				v.Add("budget_line_id", "field.budget_line_owner", p.BudgetLineID, p.InstitutionID)
+				return v.Err()
+			}
+			return nil
+		},
+	})...)
+	return rs
+}
+
+func refErr(field, noun, id string) error {
+	var v model.Validator
+	v.Add(field, "field.reference", noun, id)
+	return v.Err()
+}
+
+// noun describes one CRUD resource.
+type noun[T any] struct {
+	path, name, tag, prefix string
+	repo                    func(*store.Tx) store.Repo[T]
+	filters                 []string
+	immutable               []string
+	// prepare checks references and derives fields inside the transaction.
+	prepare func(ctx context.Context, tx *store.Tx, v *T) error
+}
+
+type defaulter interface{ Defaults() }
+
+func (n noun[T]) check(ctx context.Context, tx *store.Tx, v *T) error {
+	if d, ok := any(v).(defaulter); ok {
+		d.Defaults()
+	}
+	if err := any(v).(model.Validatable).Validate(); err != nil {
+		return err
+	}
+	if n.prepare != nil {
+		return n.prepare(ctx, tx, v)
+	}
+	return nil
+}
+
+// ListQuery parses limit, cursor and the allowed equality filters.
+func ListQuery(r *http.Request, allowed []string) (store.ListOptions, error) {
+	q := r.URL.Query()
+	o := store.ListOptions{Filters: map[string]string{}}
+	for k, vs := range q {
+		switch k {
+		case "limit":
+			n, err := strconv.Atoi(vs[0])
+			if err != nil || n < 1 || n > 1000 {
+				return o, Errorf(http.StatusBadRequest, "bad-request", "problem.bad-request.limit")
+			}
+			o.Limit = n
+		case "cursor":
+			c, err := DecodeCursor(vs[0])
+			if err != nil {
+				return o, err
+			}
+			o.After = c
+		default:
+			ok := false
+			for _, f := range allowed {
+				if f == k {
+					ok = true
+				}
+			}
+			if !ok {
+				sorted := append([]string{"limit", "cursor"}, allowed...)
+				sort.Strings(sorted)
+				return o, Errorf(http.StatusBadRequest, "bad-request", "problem.bad-request.filter", k, strings.Join(sorted, ", "))
+			}
+			o.Filters[k] = vs[0]
+		}
+	}
+	return o, nil
+}
+
+// listPage is the JSON shape of every list.
+type listPage[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+func crud[T any](a *API, n noun[T]) []*Route {
+	base := "/v1/" + n.path
+	var zero T
+	return []*Route{
+		{Method: "GET", Path: base, Summary: "List " + n.name + "s", Tag: n.tag, Auth: AuthRead,
+			Response: listPage[T]{}, Query: append([]string{"limit", "cursor"}, n.filters...),
+			Handle: func(r *http.Request) (any, error) {
+				o, err := ListQuery(r, n.filters)
+				if err != nil {
+					return nil, err
+				}
+				p, err := n.repo(a.store.Read()).List(r.Context(), o)
+				if err != nil {
+					return nil, err
+				}
+				return listPage[T]{Items: p.Items, NextCursor: EncodeCursor(p.Next)}, nil
+			}},
+		{Method: "POST", Path: base, Summary: "Create a " + n.name, Tag: n.tag, Auth: AuthAdmin,
+			Request: zero, Response: zero, Status: http.StatusCreated,
+			Handle: func(r *http.Request) (any, error) {
+				body, err := readBody(r)
+				if err != nil {
+					return nil, err
+				}
+				if err := rejectReadOnly(body); err != nil {
+					return nil, err
+				}
+				var v T
+				if err := DecodeBytes(body, &v); err != nil {
+					return nil, err
+				}
+				err = a.store.InTx(r.Context(), func(tx *store.Tx) error {
+					if err := n.check(r.Context(), tx, &v); err != nil {
+						return err
+					}
+					return n.repo(tx).Create(r.Context(), &v, n.prefix)
+				})
+				if err != nil {
+					return nil, err
+				}
+				return Created{Value: &v, Location: base + "/" + metaOf(&v).ID}, nil
+			}},
+		{Method: "GET", Path: base + "/{id}", Summary: "Get a " + n.name, Tag: n.tag, Auth: AuthRead,
+			Response: zero, Handle: func(r *http.Request) (any, error) {
+				v, err := n.repo(a.store.Read()).Get(r.Context(), r.PathValue("id"))
+				if err != nil {
+					return nil, err
+				}
+				return &v, nil
+			}},
+		{Method: "PATCH", Path: base + "/{id}", Summary: "Update a " + n.name + " (JSON merge; If-Match with the ETag guards against lost updates)",
+			Tag: n.tag, Auth: AuthAdmin, Request: zero, Response: zero,
+			Handle: func(r *http.Request) (any, error) {
+				want, hasMatch, err := ifMatch(r)
+				if err != nil {
+					return nil, err
+				}
+				body, err := readBody(r)
+				if err != nil {
+					return nil, err
+				}
+				if err := rejectReadOnly(body, n.immutable...); err != nil {
+					return nil, err
+				}
+				var out T
+				err = a.store.InTx(r.Context(), func(tx *store.Tx) error {
+					v, err := n.repo(tx).Get(r.Context(), r.PathValue("id"))
+					if err != nil {
+						return err
+					}
+					if hasMatch && metaOf(&v).Version != want {
+						return store.ErrConflict
+					}
+					if err := DecodeBytes(body, &v); err != nil {
+						return err
+					}
+					if err := n.check(r.Context(), tx, &v); err != nil {
+						return err
+					}
+					if err := n.repo(tx).Update(r.Context(), &v); err != nil {
+						return err
+					}
+					out = v
+					return nil
+				})
+				if err != nil {
+					return nil, err
+				}
+				return &out, nil
+			}},
+		{Method: "DELETE", Path: base + "/{id}", Summary: "Delete a " + n.name, Tag: n.tag, Auth: AuthAdmin,
+			Handle: func(r *http.Request) (any, error) {
+				return nil, a.store.InTx(r.Context(), func(tx *store.Tx) error {
+					return n.repo(tx).Delete(r.Context(), r.PathValue("id"))
+				})
+			}},
+	}
+}
+
+func metaOf(v any) *model.Meta {
+	return v.(interface{ GetMeta() *model.Meta }).GetMeta()
+}
+
+func readBody(r *http.Request) ([]byte, error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") &&
+		!strings.HasPrefix(ct, "application/merge-patch+json") {
+		return nil, Errorf(http.StatusUnsupportedMediaType, "unsupported-media-type", "problem.unsupported-media-type.detail")
+	}
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, Errorf(http.StatusRequestEntityTooLarge, "payload-too-large", "problem.payload-too-large.detail", mbe.Limit)
+		}
+		return nil, err
+	}
+	return b, nil
+}
+
+func init() {
+	i18n.Add(map[string]i18n.Text{
+		"field.read_only":         {ES: "lo asigna el servidor; no lo envíe", PT: "é definido pelo servidor; não o envie", EN: "is set by the server; do not send it"},
+		"field.budget_currency":   {ES: "la línea presupuestaria debe estar en la moneda de la institución (%s)", PT: "a linha orçamentária deve estar na moeda da instituição (%s)", EN: "the budget line must be in the institution's currency (%s)"},
+		"field.budget_line_owner": {ES: "la línea presupuestaria %s no pertenece a la institución %s", PT: "a linha orçamentária %s não pertence à instituição %s", EN: "budget line %s does not belong to institution %s"},
+	})
+}

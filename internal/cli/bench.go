@@ -1,0 +1,41 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// benchScenarios are the scenario benchmarks behind `soberana bench`; each
+// file that adds one registers it here with its own flags.
+var benchScenarios = map[string]func(g *globals) *cobra.Command{}
+
+func benchCmd(g *globals) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "bench SCENARIO",
+		Short: "Run a scenario benchmark and print one JSON line with the result",
+		Long:  "Scenario benchmarks measure the platform on this machine. Results are JSON on stdout.",
+	}
+	names := make([]string, 0, len(benchScenarios))
+	for n := range benchScenarios {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		c.AddCommand(benchScenarios[n](g))
+	}
+	c.Long += "\nScenarios: " + strings.Join(names, ", ")
+	return c
+}
+
+func printJSONLine(g *globals, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(g.stdout, string(b))
+	return err
+}

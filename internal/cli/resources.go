@@ -1,0 +1,270 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+
+	"github.com/soberana/soberana/internal/client"
+)
+
+// resource maps a CLI noun to its API collection and table columns.
+type resource struct {
+	path    string
+	aliases []string
+	columns []string // JSON keys; dotted for nested
+}
+
+var resources = []resource{
+	{"providers", []string{"provider", "prv"}, []string{"id", "name", "driver", "jurisdiction", "certification", "currency", "health", "simulated"}},
+	{"sites", []string{"site"}, []string{"id", "name", "provider_id", "country", "subdivision", "city", "tier", "failure_domain", "health", "capacity.vcpus", "capacity.memory_mib", "simulated"}},
+	{"offerings", []string{"offering", "off"}, []string{"id", "name", "kind", "vcpus", "memory_mib", "disk_gib"}},
+	{"prices", []string{"price"}, []string{"id", "provider_id", "offering_id", "currency", "per_hour", "valid_from"}},
+	{"fx-rates", []string{"fx-rate", "fxrate", "fxrates", "rates", "rate"}, []string{"id", "from", "to", "rate", "valid_on", "source"}},
+	{"institutions", []string{"institution", "ins"}, []string{"id", "name", "country", "currency", "auto_approve_minor"}},
+	{"budget-lines", []string{"budget-line", "budgetline", "bl"}, []string{"id", "institution_id", "fiscal_year", "code", "name", "currency", "amount_minor"}},
+	{"projects", []string{"project", "prj"}, []string{"id", "name", "institution_id", "budget_line_id"}},
+}
+
+func findResource(name string) (resource, error) {
+	for _, r := range resources {
+		if r.path == name {
+			return r, nil
+		}
+		for _, a := range r.aliases {
+			if a == name {
+				return r, nil
+			}
+		}
+	}
+	names := make([]string, len(resources))
+	for i, r := range resources {
+		names[i] = r.path
+	}
+	return resource{}, fmt.Errorf("unknown noun %q; use one of: %s", name, strings.Join(names, ", "))
+}
+
+func getCmd(g *globals) *cobra.Command {
+	var (
+		filters []string
+		limit   int
+		all     bool
+	)
+	c := &cobra.Command{
+		Use:   "get NOUN [ID]",
+		Short: "List or show objects (providers, sites, offerings, prices, fx-rates, institutions, budget-lines, projects)",
+		Args:  cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			res, err := findResource(args[0])
+			if err != nil {
+				return err
+			}
+			cl, err := g.client()
+			if err != nil {
+				return err
+			}
+			if len(args) == 2 {
+				var obj map[string]any
+				if _, err := cl.Do(cmd.Context(), "GET", "/v1/"+res.path+"/"+args[1], nil, &obj); err != nil {
+					return err
+				}
+				return g.print(res.columns, []map[string]any{obj}, obj)
+			}
+			q := map[string]string{}
+			for _, f := range filters {
+				k, v, ok := strings.Cut(f, "=")
+				if !ok {
+					return fmt.Errorf("--filter %q: use key=value", f)
+				}
+				q[k] = v
+			}
+			if limit > 0 {
+				q["limit"] = fmt.Sprint(limit)
+			}
+			var items []map[string]any
+			for {
+				var page struct {
+					Items []map[string]any `json:"items"`
+					Next  string           `json:"next_cursor"`
+				}
+				if _, err := cl.Do(cmd.Context(), "GET", "/v1/"+res.path+client.Query(q), nil, &page); err != nil {
+					return err
+				}
+				items = append(items, page.Items...)
+				if !all || page.Next == "" {
+					break
+				}
+				q["cursor"] = page.Next
+			}
+			return g.print(res.columns, items, map[string]any{"items": items})
+		},
+	}
+	c.Flags().StringArrayVar(&filters, "filter", nil, "key=value filter (repeatable), e.g. --filter country=BR")
+	c.Flags().IntVar(&limit, "limit", 0, "page size (1-1000)")
+	c.Flags().BoolVar(&all, "all", true, "follow cursors to fetch every page")
+	return c
+}
+
+func createCmd(g *globals) *cobra.Command {
+	var file, data string
+	c := &cobra.Command{
+		Use:   "create NOUN -f FILE | --data JSON",
+		Short: "Create an object from a YAML or JSON file (- for stdin) or inline JSON",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			res, err := findResource(args[0])
+			if err != nil {
+				return err
+			}
+			body, err := readInput(file, data, cmd.InOrStdin())
+			if err != nil {
+				return err
+			}
+			cl, err := g.client()
+			if err != nil {
+				return err
+			}
+			var obj map[string]any
+			if _, err := cl.Do(cmd.Context(), "POST", "/v1/"+res.path, body, &obj); err != nil {
+				return err
+			}
+			return g.print(res.columns, []map[string]any{obj}, obj)
+		},
+	}
+	c.Flags().StringVarP(&file, "file", "f", "", "YAML or JSON file, - for standard input")
+	c.Flags().StringVar(&data, "data", "", "inline JSON object")
+	return c
+}
+
+func deleteCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "delete NOUN ID",
+		Short: "Delete an object",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			res, err := findResource(args[0])
+			if err != nil {
+				return err
+			}
+			cl, err := g.client()
+			if err != nil {
+				return err
+			}
+			if _, err := cl.Do(cmd.Context(), "DELETE", "/v1/"+res.path+"/"+args[1], nil, nil); err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stdout, "deleted %s %s\n", strings.TrimSuffix(res.path, "s"), args[1])
+			return nil
+		},
+	}
+}
+
+// readInput returns a JSON body from a YAML/JSON file, stdin or a string.
+func readInput(file, data string, stdin io.Reader) ([]byte, error) {
+	var raw []byte
+	switch {
+	case file != "" && data != "":
+		return nil, errors.New("use either -f or --data, not both")
+	case file == "-":
+		b, err := io.ReadAll(stdin)
+		if err != nil {
+			return nil, err
+		}
+		raw = b
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		raw = b
+	case data != "":
+		raw = []byte(data)
+	default:
+		return nil, errors.New("give the object with -f FILE or --data JSON")
+	}
+	var v any
+	if err := yaml.Unmarshal(raw, &v); err != nil { // YAML is a superset of JSON
+		return nil, fmt.Errorf("reading input: %w", err)
+	}
+	return json.Marshal(v)
+}
+
+// print writes items as a table, or whole as JSON/YAML.
+func (g *globals) print(columns []string, items []map[string]any, whole any) error {
+	switch g.output {
+	case "json":
+		enc := json.NewEncoder(g.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(whole)
+	case "yaml":
+		return yaml.NewEncoder(g.stdout).Encode(whole)
+	case "table", "":
+	default:
+		return fmt.Errorf("unknown output %q: use table, json or yaml", g.output)
+	}
+	if len(columns) == 0 && len(items) > 0 {
+		for k := range items[0] {
+			columns = append(columns, k)
+		}
+		sort.Strings(columns)
+	}
+	tw := tabwriter.NewWriter(g.stdout, 0, 2, 2, ' ', 0)
+	head := make([]string, len(columns))
+	for i, c := range columns {
+		head[i] = strings.ToUpper(strings.ReplaceAll(c[strings.LastIndex(c, ".")+1:], "_", " "))
+	}
+	fmt.Fprintln(tw, strings.Join(head, "\t"))
+	for _, it := range items {
+		row := make([]string, len(columns))
+		for i, c := range columns {
+			row[i] = cell(lookup(it, c), c)
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+	}
+	return tw.Flush()
+}
+
+func lookup(m map[string]any, path string) any {
+	var cur any = m
+	for _, p := range strings.Split(path, ".") {
+		mm, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = mm[p]
+	}
+	return cur
+}
+
+func cell(v any, col string) string {
+	switch x := v.(type) {
+	case nil:
+		return "-"
+	case bool:
+		if col == "simulated" {
+			if x {
+				return "SIMULATED"
+			}
+			return "no"
+		}
+		return fmt.Sprint(x)
+	case float64:
+		if x == float64(int64(x)) {
+			return fmt.Sprint(int64(x))
+		}
+		return fmt.Sprint(x)
+	case string:
+		return x
+	default:
+		b, _ := json.Marshal(x)
+		return string(b)
+	}
+}

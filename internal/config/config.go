@@ -1,0 +1,259 @@
+// Package config loads the server configuration in layers — defaults, then
+// a YAML file, then SOBERANA_* environment variables, then flags — and
+// validates the result with errors that name the field and the fix. There
+// is no global config: the loaded value is passed down explicitly.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the whole server configuration.
+type Config struct {
+	// Addr is the listen address, host:port.
+	Addr string `yaml:"addr"`
+	// DataDir holds the embedded database and local state.
+	DataDir string `yaml:"data_dir"`
+	// DatabaseURL selects PostgreSQL (postgres://…); empty means embedded
+	// SQLite in DataDir.
+	DatabaseURL string `yaml:"database_url"`
+	// LogLevel is debug, info, warn or error.
+	LogLevel string `yaml:"log_level"`
+	// LogFormat is text or json.
+	LogFormat string `yaml:"log_format"`
+	// ShutdownTimeout bounds the graceful stop.
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	// BootstrapToken, when set on a new database, becomes the
+	// platform-admin token.
+	BootstrapToken string `yaml:"bootstrap_token"`
+	// Demo seeds the demo fleet of simulated providers on a new database.
+	Demo bool `yaml:"demo"`
+	TLS  TLS  `yaml:"tls"`
+	// AllowInsecureHTTP permits plain HTTP on a non-loopback address.
+	AllowInsecureHTTP bool `yaml:"allow_insecure_http"`
+}
+
+// TLS configures HTTPS.
+type TLS struct {
+	CertFile string `yaml:"cert_file"`
+	KeyFile  string `yaml:"key_file"`
+}
+
+// Defaults returns the configuration before any layer is applied.
+func Defaults() Config {
+	return Config{
+		Addr:            "127.0.0.1:8080",
+		DataDir:         "./.soberana",
+		LogLevel:        "info",
+		LogFormat:       "text",
+		ShutdownTimeout: 15 * time.Second,
+	}
+}
+
+// FieldError names a bad field and how to fix it.
+type FieldError struct {
+	Field string
+	Msg   string
+}
+
+func (e FieldError) Error() string { return e.Field + ": " + e.Msg }
+
+// Errors is every problem found by Validate.
+type Errors []FieldError
+
+func (e Errors) Error() string {
+	parts := make([]string, len(e))
+	for i, f := range e {
+		parts[i] = f.Error()
+	}
+	return "invalid configuration: " + strings.Join(parts, "; ")
+}
+
+// LoadFile applies a YAML file on top of c. Unknown keys are errors.
+func (c *Config) LoadFile(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("reading config file: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil {
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			return fmt.Errorf("config file %s: %s", path, strings.Join(te.Errors, "; "))
+		}
+		return fmt.Errorf("config file %s: %w", path, err)
+	}
+	return nil
+}
+
+// EnvName returns the environment variable for a YAML field path.
+func EnvName(path string) string {
+	return "SOBERANA_" + strings.ToUpper(strings.ReplaceAll(path, ".", "_"))
+}
+
+// LoadEnv applies SOBERANA_* variables, looked up through getenv.
+func (c *Config) LoadEnv(getenv func(string) string) error {
+	return walk(reflect.ValueOf(c).Elem(), "", func(path string, v reflect.Value) error {
+		s := getenv(EnvName(path))
+		if s == "" {
+			return nil
+		}
+		if err := setString(v, s); err != nil {
+			return fmt.Errorf("%s: %w", EnvName(path), err)
+		}
+		return nil
+	})
+}
+
+// Set applies one value by YAML path (used for flags).
+func (c *Config) Set(path, value string) error {
+	found := false
+	err := walk(reflect.ValueOf(c).Elem(), "", func(p string, v reflect.Value) error {
+		if p != path {
+			return nil
+		}
+		found = true
+		return setString(v, value)
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if !found {
+		return fmt.Errorf("unknown setting %q", path)
+	}
+	return nil
+}
+
+func walk(v reflect.Value, prefix string, fn func(path string, v reflect.Value) error) error {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		path := name
+		if prefix != "" {
+			path = prefix + "." + name
+		}
+		f := v.Field(i)
+		if f.Kind() == reflect.Struct {
+			if err := walk(f, path, fn); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := fn(path, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var durationType = reflect.TypeOf(time.Duration(0))
+
+func setString(v reflect.Value, s string) error {
+	switch {
+	case v.Type() == durationType:
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("%q is not a duration such as 15s or 2m", s)
+		}
+		v.SetInt(int64(d))
+	case v.Kind() == reflect.String:
+		v.SetString(s)
+	case v.Kind() == reflect.Bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", s)
+		}
+		v.SetBool(b)
+	case v.Kind() == reflect.Int || v.Kind() == reflect.Int64:
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not an integer", s)
+		}
+		v.SetInt(n)
+	default:
+		return fmt.Errorf("cannot set %s from text", v.Kind())
+	}
+	return nil
+}
+
+// Validate checks every field and reports all problems at once.
+func (c *Config) Validate() error {
+	var errs Errors
+	add := func(field, msg string, args ...any) {
+		errs = append(errs, FieldError{Field: field, Msg: fmt.Sprintf(msg, args...)})
+	}
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		add("addr", "%q is not host:port; use for example 127.0.0.1:8080", c.Addr)
+	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		add("addr", "port %q must be a number from 0 to 65535", port)
+	}
+	if c.DatabaseURL == "" && strings.TrimSpace(c.DataDir) == "" {
+		add("data_dir", "is empty; set a directory for the embedded database, or set database_url to a postgres:// URL")
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		add("database_url", "must start with postgres:// (leave it empty to use the embedded SQLite database)")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		add("log_level", "%q is not one of debug, info, warn, error", c.LogLevel)
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		add("log_format", "%q is not one of text, json", c.LogFormat)
+	}
+	if c.ShutdownTimeout <= 0 || c.ShutdownTimeout > 10*time.Minute {
+		add("shutdown_timeout", "%s must be above 0 and at most 10m", c.ShutdownTimeout)
+	}
+	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
+		add("tls", "set both tls.cert_file and tls.key_file, or neither")
+	}
+	for field, f := range map[string]string{"tls.cert_file": c.TLS.CertFile, "tls.key_file": c.TLS.KeyFile} {
+		if f == "" {
+			continue
+		}
+		if _, err := os.Stat(f); err != nil {
+			add(field, "cannot read %s: %v", f, errors.Unwrap(err))
+		}
+	}
+	if err == nil && c.TLS.CertFile == "" && !c.AllowInsecureHTTP && !isLoopback(host) {
+		add("addr", "%s is not a loopback address and no TLS is configured; set tls.cert_file and tls.key_file, or allow_insecure_http: true behind a TLS-terminating proxy", c.Addr)
+	}
+	if c.BootstrapToken != "" && (!strings.HasPrefix(c.BootstrapToken, "sbr_") || len(c.BootstrapToken) < 20) {
+		add("bootstrap_token", "must start with sbr_ and have at least 16 more characters (generate one with: soberana token generate)")
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// DatabaseTarget returns the URL or SQLite path to open.
+func (c *Config) DatabaseTarget() string {
+	if c.DatabaseURL != "" {
+		return c.DatabaseURL
+	}
+	return filepath.Join(c.DataDir, "soberana.db")
+}

@@ -1,0 +1,97 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLayers(t *testing.T) {
+	c := Defaults()
+	if err := c.LoadFile("testdata/good.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"SOBERANA_LOG_LEVEL": "warn", "SOBERANA_TLS_CERT_FILE": ""}
+	if err := c.LoadEnv(func(k string) string { return env[k] }); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Set("addr", "127.0.0.1:7000"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:7000" || c.LogLevel != "warn" || c.LogFormat != "json" || c.ShutdownTimeout != 5*time.Second {
+		t.Fatalf("layers applied wrongly: %+v", c)
+	}
+	if got := c.DatabaseTarget(); got != filepath.Join("/tmp/soberana-test", "soberana.db") {
+		t.Fatalf("database target %q", got)
+	}
+	if err := c.Set("no_such", "x"); err == nil {
+		t.Fatal("unknown setting accepted")
+	}
+	if err := c.LoadEnv(func(k string) string {
+		if k == "SOBERANA_SHUTDOWN_TIMEOUT" {
+			return "soon"
+		}
+		return ""
+	}); err == nil || !strings.Contains(err.Error(), "SOBERANA_SHUTDOWN_TIMEOUT") {
+		t.Fatalf("bad env not named: %v", err)
+	}
+}
+
+// Every *.bad.yaml must fail with a message naming the field and the fix.
+func TestBadConfigs(t *testing.T) {
+	want := map[string][]string{
+		"unknown-key.bad.yaml":       {"listen", "not found"},
+		"bad-addr.bad.yaml":          {"addr", "host:port"},
+		"bad-port.bad.yaml":          {"addr", "0 to 65535"},
+		"mysql-url.bad.yaml":         {"database_url", "postgres://"},
+		"log-level.bad.yaml":         {"log_level", "debug, info, warn, error"},
+		"public-plain-http.bad.yaml": {"addr", "tls.cert_file", "allow_insecure_http"},
+		"half-tls.bad.yaml":          {"tls", "both"},
+		"bad-duration.bad.yaml":      {"forever"},
+		"bootstrap-token.bad.yaml":   {"bootstrap_token", "sbr_"},
+	}
+	files, _ := filepath.Glob("testdata/*.bad.yaml")
+	if len(files) != len(want) {
+		t.Fatalf("%d bad fixtures but %d expectations: keep them in step", len(files), len(want))
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			c := Defaults()
+			err := c.LoadFile(f)
+			if err == nil {
+				err = c.Validate()
+			}
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			for _, w := range want[filepath.Base(f)] {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("message %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestMissingFile(t *testing.T) {
+	c := Defaults()
+	err := c.LoadFile(filepath.Join(t.TempDir(), "nope.yaml"))
+	if err == nil || !os.IsNotExist(unwrapAll(err)) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func unwrapAll(err error) error {
+	for {
+		u, ok := err.(interface{ Unwrap() error })
+		if !ok || u.Unwrap() == nil {
+			return err
+		}
+		err = u.Unwrap()
+	}
+}

@@ -1,0 +1,352 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/soberana/soberana/internal/geo"
+	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/money"
+	"github.com/soberana/soberana/internal/scs"
+)
+
+// ErrInvalid is wrapped by every validation failure.
+var ErrInvalid = errors.New("invalid input")
+
+// FieldError is one invalid field with a localizable reason.
+type FieldError struct {
+	Field string
+	Key   string
+	Args  []any
+}
+
+// Reason renders the reason in lang.
+func (f FieldError) Reason(l i18n.Lang) string { return i18n.T(l, f.Key, f.Args...) }
+
+// ValidationError lists every invalid field of one input.
+type ValidationError struct{ Fields []FieldError }
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + ": " + f.Reason(i18n.EN)
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// Unwrap makes errors.Is(err, ErrInvalid) true.
+func (e *ValidationError) Unwrap() error { return ErrInvalid }
+
+// Validator collects field errors.
+type Validator struct{ fields []FieldError }
+
+// Add records an invalid field.
+func (v *Validator) Add(field, key string, args ...any) {
+	v.fields = append(v.fields, FieldError{Field: field, Key: key, Args: args})
+}
+
+// Err returns nil or a *ValidationError.
+func (v *Validator) Err() error {
+	if len(v.fields) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: v.fields}
+}
+
+// Required checks a non-empty string of at most 200 characters.
+func (v *Validator) Required(field, s string) bool {
+	switch {
+	case strings.TrimSpace(s) == "":
+		v.Add(field, "field.required")
+		return false
+	case len(s) > 200:
+		v.Add(field, "field.too_long", 200)
+		return false
+	}
+	return true
+}
+
+// OneOf checks s is one of allowed.
+func (v *Validator) OneOf(field, s string, allowed ...string) bool {
+	for _, a := range allowed {
+		if s == a {
+			return true
+		}
+	}
+	v.Add(field, "field.one_of", s, strings.Join(allowed, ", "))
+	return false
+}
+
+// Country checks an ISO 3166-1 alpha-2 code.
+func (v *Validator) Country(field, c string) bool {
+	if !geo.ValidCountry(c) {
+		v.Add(field, "field.country", c)
+		return false
+	}
+	return true
+}
+
+// Subdivision checks an ISO 3166-2 code of the given country.
+func (v *Validator) Subdivision(field, sub, country string) bool {
+	if ok, _ := geo.ValidSubdivision(sub); !ok {
+		v.Add(field, "field.subdivision", sub)
+		return false
+	}
+	if country != "" && !strings.HasPrefix(sub, country+"-") {
+		v.Add(field, "field.subdivision_country", sub, country)
+		return false
+	}
+	return true
+}
+
+// Currency checks an ISO 4217 code.
+func (v *Validator) Currency(field, c string) bool {
+	if _, err := money.ParseCurrency(c); err != nil {
+		v.Add(field, "field.currency", c)
+		return false
+	}
+	return true
+}
+
+// NonNegative checks n >= 0.
+func (v *Validator) NonNegative(field string, n int64) bool {
+	if n < 0 {
+		v.Add(field, "field.non_negative", n)
+		return false
+	}
+	return true
+}
+
+// Positive checks n > 0.
+func (v *Validator) Positive(field string, n int64) bool {
+	if n <= 0 {
+		v.Add(field, "field.positive", n)
+		return false
+	}
+	return true
+}
+
+var codeRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$`)
+
+// Validate checks a provider.
+func (p *Provider) Validate() error {
+	var v Validator
+	v.Required("name", p.Name)
+	v.OneOf("driver", p.Driver, DriverSim, DriverOpenStack, DriverKubernetes)
+	v.Country("jurisdiction", p.Jurisdiction)
+	v.OneOf("certification", p.Certification, Classifications...)
+	v.Currency("currency", p.Currency)
+	v.OneOf("health", p.Health, HealthHealthy, HealthDegraded, HealthDown)
+	return v.Err()
+}
+
+// Defaults fills in defaults before validation.
+func (p *Provider) Defaults() {
+	if p.Health == "" {
+		p.Health = HealthHealthy
+	}
+	p.Simulated = p.Driver == DriverSim
+}
+
+// Defaults fills in defaults before validation.
+func (s *Site) Defaults() {
+	if s.Health == "" {
+		s.Health = HealthHealthy
+	}
+	if s.Tier == "" {
+		s.Tier = TierCore
+	}
+	if s.Overcommit.VCPU == "" {
+		s.Overcommit.VCPU = "4"
+	}
+	if s.Overcommit.Memory == "" {
+		s.Overcommit.Memory = "1"
+	}
+	if s.Overcommit.Disk == "" {
+		s.Overcommit.Disk = "1"
+	}
+}
+
+// Validate checks a site.
+func (s *Site) Validate() error {
+	var v Validator
+	v.Required("provider_id", s.ProviderID)
+	v.Required("name", s.Name)
+	v.Country("country", s.Country)
+	if s.Subdivision != "" {
+		v.Subdivision("subdivision", s.Subdivision, s.Country)
+	}
+	if math.IsNaN(s.Latitude) || s.Latitude < -90 || s.Latitude > 90 {
+		v.Add("latitude", "field.latitude", s.Latitude)
+	}
+	if math.IsNaN(s.Longitude) || s.Longitude < -180 || s.Longitude > 180 {
+		v.Add("longitude", "field.longitude", s.Longitude)
+	}
+	v.OneOf("tier", s.Tier, TierCore, TierEdge)
+	if !codeRE.MatchString(s.FailureDomain) {
+		v.Add("failure_domain", "field.code", s.FailureDomain)
+	}
+	if s.Certification != "" {
+		v.OneOf("certification", s.Certification, Classifications...)
+	}
+	v.NonNegative("capacity.vcpus", s.Capacity.VCPUs)
+	v.NonNegative("capacity.memory_mib", s.Capacity.MemoryMiB)
+	v.NonNegative("capacity.disk_gib", s.Capacity.DiskGiB)
+	for f, r := range map[string]string{"overcommit.vcpu": s.Overcommit.VCPU, "overcommit.memory": s.Overcommit.Memory, "overcommit.disk": s.Overcommit.Disk} {
+		d, err := money.ParseDecimal(r)
+		if err != nil || d.Sign() <= 0 || d.Cmp(money.MustParseDecimal("64")) > 0 {
+			v.Add(f, "field.ratio", r)
+		}
+	}
+	v.OneOf("health", s.Health, HealthHealthy, HealthDegraded, HealthDown)
+	return v.Err()
+}
+
+// Defaults derives a VM offering's resources from its SCS flavor name.
+func (o *Offering) Defaults() {
+	if o.Kind == "" {
+		o.Kind = KindVM
+	}
+	if o.Kind == KindVM {
+		if f, err := scs.Parse(o.Name); err == nil {
+			o.VCPUs = int64(f.VCPUs)
+			o.MemoryMiB = f.RAMMiB
+			o.DiskGiB = f.DiskGiB
+		}
+	}
+}
+
+// Validate checks an offering.
+func (o *Offering) Validate() error {
+	var v Validator
+	if v.Required("name", o.Name) && o.Kind == KindVM {
+		if _, err := scs.Parse(o.Name); err != nil {
+			v.Add("name", "field.scs_flavor", o.Name, err.Error())
+		}
+	}
+	v.OneOf("kind", o.Kind, KindVM, KindNamespace, KindVolume)
+	v.NonNegative("vcpus", o.VCPUs)
+	v.NonNegative("memory_mib", o.MemoryMiB)
+	v.NonNegative("disk_gib", o.DiskGiB)
+	if o.Kind != KindVM && o.VCPUs == 0 && o.MemoryMiB == 0 && o.DiskGiB == 0 {
+		v.Add("disk_gib", "field.empty_offering")
+	}
+	return v.Err()
+}
+
+// Validate checks a price.
+func (p *Price) Validate() error {
+	var v Validator
+	v.Required("provider_id", p.ProviderID)
+	v.Required("offering_id", p.OfferingID)
+	v.Currency("currency", p.Currency)
+	if d, err := money.ParseDecimal(p.PerHour); err != nil {
+		v.Add("per_hour", "field.decimal", p.PerHour)
+	} else if d.Sign() < 0 {
+		v.Add("per_hour", "field.non_negative", p.PerHour)
+	} else if d.Scale() > 9 {
+		v.Add("per_hour", "field.decimals", 9)
+	}
+	if _, err := time.Parse(time.DateOnly, p.ValidFrom); err != nil {
+		v.Add("valid_from", "field.date", p.ValidFrom)
+	}
+	return v.Err()
+}
+
+// Validate checks an institution.
+func (i *Institution) Validate() error {
+	var v Validator
+	v.Required("name", i.Name)
+	v.Country("country", i.Country)
+	v.Currency("currency", i.Currency)
+	v.NonNegative("auto_approve_minor", i.AutoApproveMinor)
+	return v.Err()
+}
+
+// Validate checks a budget line.
+func (b *BudgetLine) Validate() error {
+	var v Validator
+	v.Required("institution_id", b.InstitutionID)
+	if b.FiscalYear < 2000 || b.FiscalYear > 2100 {
+		v.Add("fiscal_year", "field.fiscal_year", b.FiscalYear)
+	}
+	if !codeRE.MatchString(b.Code) {
+		v.Add("code", "field.code", b.Code)
+	}
+	v.Required("name", b.Name)
+	v.NonNegative("amount_minor", b.AmountMinor)
+	if b.Currency != "" {
+		v.Currency("currency", b.Currency)
+	}
+	return v.Err()
+}
+
+// Validate checks a project.
+func (p *Project) Validate() error {
+	var v Validator
+	v.Required("institution_id", p.InstitutionID)
+	v.Required("budget_line_id", p.BudgetLineID)
+	v.Required("name", p.Name)
+	return v.Err()
+}
+
+// Validate checks an exchange rate.
+func (f *FXRate) Validate() error {
+	var v Validator
+	v.Currency("from", f.From)
+	v.Currency("to", f.To)
+	if f.From != "" && f.From == f.To {
+		v.Add("to", "field.same_currency", f.To)
+	}
+	if d, err := money.ParseDecimal(f.Rate); err != nil {
+		v.Add("rate", "field.decimal", f.Rate)
+	} else if d.Sign() <= 0 {
+		v.Add("rate", "field.positive", f.Rate)
+	} else if d.Scale() > 10 {
+		v.Add("rate", "field.decimals", 10)
+	}
+	if _, err := time.Parse(time.DateOnly, f.ValidOn); err != nil {
+		v.Add("valid_on", "field.date", f.ValidOn)
+	}
+	v.Required("source", f.Source)
+	return v.Err()
+}
+
+// Validatable is implemented by every noun.
+type Validatable interface{ Validate() error }
+
+// Describe is a developer-facing summary used in logs.
+func Describe(err error) string { return fmt.Sprintf("%v", err) }
+
+func init() {
+	i18n.Add(map[string]i18n.Text{
+		"field.required":            {ES: "es obligatorio", PT: "é obrigatório", EN: "is required"},
+		"field.too_long":            {ES: "admite como máximo %d caracteres", PT: "aceita no máximo %d caracteres", EN: "must be at most %d characters"},
+		"field.one_of":              {ES: "«%s» no es válido; use uno de: %s", PT: "«%s» não é válido; use um de: %s", EN: "%q is not valid; use one of: %s"},
+		"field.country":             {ES: "«%s» no es un código de país ISO 3166-1 alfa-2 (p. ej. BR, MX, CL)", PT: "«%s» não é um código de país ISO 3166-1 alfa-2 (ex.: BR, MX, CL)", EN: "%q is not an ISO 3166-1 alpha-2 country code (e.g. BR, MX, CL)"},
+		"field.subdivision":         {ES: "«%s» no es una subdivisión ISO 3166-2 conocida (p. ej. BR-SP, MX-CMX)", PT: "«%s» não é uma subdivisão ISO 3166-2 conhecida (ex.: BR-SP, MX-CMX)", EN: "%q is not a known ISO 3166-2 subdivision (e.g. BR-SP, MX-CMX)"},
+		"field.subdivision_country": {ES: "la subdivisión %s no pertenece al país %s", PT: "a subdivisão %s não pertence ao país %s", EN: "subdivision %s does not belong to country %s"},
+		"field.currency":            {ES: "«%s» no es un código de moneda ISO 4217 (p. ej. BRL, MXN, CLP)", PT: "«%s» não é um código de moeda ISO 4217 (ex.: BRL, MXN, CLP)", EN: "%q is not an ISO 4217 currency code (e.g. BRL, MXN, CLP)"},
+		"field.non_negative":        {ES: "no puede ser negativo (recibido %v)", PT: "não pode ser negativo (recebido %v)", EN: "must not be negative (got %v)"},
+		"field.positive":            {ES: "debe ser mayor que cero (recibido %v)", PT: "deve ser maior que zero (recebido %v)", EN: "must be greater than zero (got %v)"},
+		"field.latitude":            {ES: "la latitud debe estar entre -90 y 90 (recibido %v)", PT: "a latitude deve estar entre -90 e 90 (recebido %v)", EN: "latitude must be between -90 and 90 (got %v)"},
+		"field.longitude":           {ES: "la longitud debe estar entre -180 y 180 (recibido %v)", PT: "a longitude deve estar entre -180 e 180 (recebido %v)", EN: "longitude must be between -180 and 180 (got %v)"},
+		"field.code":                {ES: "«%s» no es un código válido: letras, dígitos, . _ / -, hasta 64 caracteres", PT: "«%s» não é um código válido: letras, dígitos, . _ / -, até 64 caracteres", EN: "%q is not a valid code: letters, digits, . _ / -, up to 64 characters"},
+		"field.ratio":               {ES: "«%s» no es una razón válida: un decimal mayor que 0 y hasta 64", PT: "«%s» não é uma razão válida: um decimal maior que 0 e até 64", EN: "%q is not a valid ratio: a decimal above 0 and at most 64"},
+		"field.scs_flavor":          {ES: "«%s» no es un nombre de sabor SCS válido (p. ej. SCS-2V-4-20s): %s", PT: "«%s» não é um nome de flavor SCS válido (ex.: SCS-2V-4-20s): %s", EN: "%q is not a valid SCS flavor name (e.g. SCS-2V-4-20s): %s"},
+		"field.empty_offering":      {ES: "una oferta debe dar algún recurso", PT: "uma oferta deve fornecer algum recurso", EN: "an offering must provide some resource"},
+		"field.decimal":             {ES: "«%s» no es un número decimal (use punto: 0.125)", PT: "«%s» não é um número decimal (use ponto: 0.125)", EN: "%q is not a decimal number (use a dot: 0.125)"},
+		"field.decimals":            {ES: "admite como máximo %d decimales", PT: "aceita no máximo %d casas decimais", EN: "allows at most %d decimals"},
+		"field.date":                {ES: "«%s» no es una fecha AAAA-MM-DD", PT: "«%s» não é uma data AAAA-MM-DD", EN: "%q is not a YYYY-MM-DD date"},
+		"field.fiscal_year":         {ES: "el año fiscal %d está fuera de 2000–2100", PT: "o ano fiscal %d está fora de 2000–2100", EN: "fiscal year %d is outside 2000–2100"},
+		"field.reference":           {ES: "no existe %s con id «%s»", PT: "não existe %s com id «%s»", EN: "there is no %s with id %q"},
+		"field.duplicate":           {ES: "ya existe otro objeto con este valor", PT: "já existe outro objeto com este valor", EN: "another object already has this value"},
+		"field.unknown":             {ES: "campo desconocido", PT: "campo desconhecido", EN: "unknown field"},
+		"field.same_currency":       {ES: "debe ser distinta de la moneda de origen (%s)", PT: "deve ser diferente da moeda de origem (%s)", EN: "must differ from the source currency (%s)"},
+		"field.type":                {ES: "tipo incorrecto: se esperaba %s", PT: "tipo incorreto: esperado %s", EN: "wrong type: expected %s"},
+	})
+}

@@ -1,0 +1,222 @@
+package placement
+
+import "math"
+
+// search chooses w.n candidates meeting the set constraints, minimising the
+// sum of their keys. It reports whether it found a set and whether the set
+// is proven best.
+func (e *Engine) search(w *work) (found, exact bool) {
+	if w.n > MaxExactReplicas {
+		return e.greedy(w), false
+	}
+	w.found, w.aborted, w.nodes = false, false, 0
+	w.bestKey = math.MaxInt64
+	e.dfs(w, 0, 0, 0, 0, 0, 0)
+	if !w.found {
+		return false, false
+	}
+	w.pick = append(w.pick[:0], w.best[:w.n]...)
+	return true, !w.aborted
+}
+
+// dfs is a branch and bound over the candidates in key order: it extends
+// the partial set chosen[:k] (key sum pk, price sum pp, np distinct
+// providers, nf distinct failure domains) with candidates from index start.
+//
+// Candidates are sorted by key, so the k+1..n picks after index j cost at
+// least the sum of the keys of the candidates right after j; once that bound
+// reaches the best set found, no later j can do better. Two more bounds use
+// the redundancy rules: picks that must come from new providers (or new
+// failure domains) cost at least the cheapest candidate of each of the
+// cheapest such providers (domains).
+func (e *Engine) dfs(w *work, k, start int, pk, pp int64, np, nf int) {
+	r := w.n - k - 1 // picks still to make after this one
+	for j := start; ; j++ {
+		w.nodes++
+		if w.nodes > w.budget {
+			w.aborted = true
+			return
+		}
+		if !e.ensure(w, j+r+1) {
+			return // fewer than r+1 candidates from j on
+		}
+		c := &w.cands[j]
+		simple := pk + w.prefix[j+r+1] - w.prefix[j]
+		if w.found && simple >= w.bestKey {
+			return
+		}
+		newP, newF, sameFD := 1, 1, 0
+		compatible := true
+		for i := range k {
+			o := &w.cands[w.chosen[i]]
+			if o.prov == c.prov {
+				newP = 0
+			}
+			if o.fd == c.fd {
+				newF = 0
+				sameFD++
+			}
+			if w.minD > 0 && !atLeastKm(&o.pt, &c.pt, w.minD, w.minD2) {
+				compatible = false
+				break
+			}
+		}
+		if !compatible || w.maxFD > 0 && sameFD >= w.maxFD {
+			continue
+		}
+		dP, dF := w.minP-np-newP, w.minF-nf-newF
+		if dP > r || dF > r {
+			continue
+		}
+		if w.ceiling > 0 && pp+c.price+int64(r)*w.minPrice > w.ceiling {
+			continue
+		}
+		w.chosen[k] = int32(j)
+		if r == 0 {
+			// Later j have keys at least as large: this is the best leaf
+			// under chosen[:k].
+			w.found = true
+			w.bestKey = pk + c.key
+			copy(w.best[:], w.chosen[:w.n])
+			return
+		}
+		kk := k + 1
+		if dP > 0 {
+			b, ok := w.newBound(kk, j, dP, r, false)
+			if !ok || w.found && pk+c.key+b >= w.bestKey {
+				continue
+			}
+		}
+		if dF > 0 {
+			b, ok := w.newBound(kk, j, dF, r, true)
+			if !ok || w.found && pk+c.key+b >= w.bestKey {
+				continue
+			}
+		}
+		e.dfs(w, kk, j+1, pk+c.key, pp+c.price, np+newP, nf+newF)
+		if w.aborted {
+			return
+		}
+	}
+}
+
+// newBound returns a lower bound on the keys of the r picks after index j,
+// d of which must come from distinct providers (domains, if fd) not among
+// chosen[:kk]. ok is false when that is impossible.
+func (w *work) newBound(kk, j, d, r int, fd bool) (bound int64, ok bool) {
+	order, last := w.provOrder, w.provLast
+	if fd {
+		order, last = w.fdOrder, w.fdLast
+	}
+	got := 0
+	for _, fi := range order {
+		g := w.group(int(fi), fd)
+		if w.among(g, kk, fd) {
+			continue
+		}
+		if w.exhausted && int(last[g]) <= j {
+			continue // nothing of it left after j
+		}
+		bound += w.cands[fi].key
+		got++
+		if got == d {
+			break
+		}
+	}
+	if got < d {
+		if w.exhausted {
+			return 0, false
+		}
+		// Groups not seen yet cost at least the last candidate seen.
+		bound += int64(d-got) * w.cands[len(w.cands)-1].key
+	}
+	// The other r-d picks cost at least the cheapest candidates after j.
+	bound += w.prefix[j+1+r-d] - w.prefix[j+1]
+	return bound, true
+}
+
+func (w *work) group(i int, fd bool) int32 {
+	if fd {
+		return w.cands[i].fd
+	}
+	return w.cands[i].prov
+}
+
+func (w *work) among(g int32, kk int, fd bool) bool {
+	for i := range kk {
+		if w.group(int(w.chosen[i]), fd) == g {
+			return true
+		}
+	}
+	return false
+}
+
+// greedy is the heuristic for more than MaxExactReplicas replicas: take
+// candidates in key order, skipping any that would break the distance rule
+// or the per-domain cap, or leave too few picks to reach the required
+// providers and failure domains.
+func (e *Engine) greedy(w *work) bool {
+	w.pick = w.pick[:0]
+	w.gEpoch++
+	if w.gEpoch == 0 {
+		clear(w.gMark)
+		clear(w.fMark)
+		w.gEpoch = 1
+	}
+	np, nf := 0, 0
+	var pp int64
+	for j := 0; len(w.pick) < w.n; j++ {
+		if !e.ensure(w, j+1) {
+			return false
+		}
+		c := &w.cands[j]
+		pc, fc := int32(0), int32(0)
+		if w.gMark[c.prov] == w.gEpoch {
+			pc = w.gCnt[c.prov]
+		}
+		if w.fMark[c.fd] == w.gEpoch {
+			fc = w.fCnt[c.fd]
+		}
+		if w.maxFD > 0 && int(fc) >= w.maxFD {
+			continue
+		}
+		r := w.n - len(w.pick) - 1
+		np2, nf2 := np, nf
+		if pc == 0 {
+			np2++
+		}
+		if fc == 0 {
+			nf2++
+		}
+		if w.minP-np2 > r || w.minF-nf2 > r {
+			continue
+		}
+		if w.ceiling > 0 && pp+c.price+int64(r)*w.minPrice > w.ceiling {
+			continue
+		}
+		if w.minD > 0 && !e.farFromPicks(w, c) {
+			continue
+		}
+		w.pick = append(w.pick, int32(j))
+		pp += c.price
+		np, nf = np2, nf2
+		if pc == 0 {
+			w.gMark[c.prov] = w.gEpoch
+		}
+		w.gCnt[c.prov] = pc + 1
+		if fc == 0 {
+			w.fMark[c.fd] = w.gEpoch
+		}
+		w.fCnt[c.fd] = fc + 1
+	}
+	return true
+}
+
+func (e *Engine) farFromPicks(w *work, c *cand) bool {
+	for _, pi := range w.pick {
+		if !atLeastKm(&w.cands[pi].pt, &c.pt, w.minD, w.minD2) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,174 @@
+// Package server wires the store, the API and the background actors into
+// one process and runs them with an ordered, graceful shutdown.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/soberana/soberana/internal/api"
+	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/seed"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// Version is set at build time with -ldflags "-X …server.Version=…".
+var Version = "dev"
+
+// settingInitialized marks a database that has been bootstrapped.
+const settingInitialized = "initialized_at"
+
+// Server is one soberana process.
+type Server struct {
+	cfg   config.Config
+	log   *slog.Logger
+	Store *store.Store
+	API   *api.API
+	// AdminToken is set when this start created the first admin token.
+	AdminToken string
+	// Seeded is true when this start created the demo fleet.
+	Seeded bool
+	ln     net.Listener
+}
+
+// Open opens the database, applies migrations and, on a new database,
+// creates the first admin token and (with Demo) the demo fleet.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, error) {
+	st, err := store.Open(ctx, cfg.DatabaseTarget())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s := &Server{cfg: cfg, log: log, Store: st}
+	s.API = api.New(api.Options{Store: st, Log: log, Registry: reg, Version: Version})
+	if err := s.bootstrap(ctx); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) bootstrap(ctx context.Context) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+		_, done, err := tx.Setting(ctx, settingInitialized)
+		if err != nil || done {
+			return err
+		}
+		secret, _, err := api.IssueToken(ctx, tx, "bootstrap admin", api.RolePlatformAdmin, s.cfg.BootstrapToken, nil)
+		if err != nil {
+			return fmt.Errorf("creating the first admin token: %w", err)
+		}
+		s.AdminToken = secret
+		if s.cfg.Demo {
+			if err := seed.Demo(ctx, tx); err != nil {
+				return fmt.Errorf("seeding the demo fleet: %w", err)
+			}
+			s.Seeded = true
+		}
+		return tx.PutSetting(ctx, settingInitialized, tx.Now().Format(time.RFC3339))
+	})
+}
+
+// Listen binds the configured address (port 0 picks a free one).
+func (s *Server) Listen() (net.Addr, error) {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("listening on %s: %w", s.cfg.Addr, err)
+	}
+	s.ln = ln
+	return ln.Addr(), nil
+}
+
+// URL is the base URL clients use.
+func (s *Server) URL() string {
+	scheme := "http"
+	if s.cfg.TLS.CertFile != "" {
+		scheme = "https"
+	}
+	return scheme + "://" + s.ln.Addr().String()
+}
+
+// Run serves until ctx is done, then stops in order: stop accepting, drain
+// requests, stop background actors, close the database.
+func (s *Server) Run(ctx context.Context) error {
+	if s.ln == nil {
+		if _, err := s.Listen(); err != nil {
+			return err
+		}
+	}
+	srv := &http.Server{
+		Handler:           s.API.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		var err error
+		if s.cfg.TLS.CertFile != "" {
+			err = srv.ServeTLS(s.ln, s.cfg.TLS.CertFile, s.cfg.TLS.KeyFile)
+		} else {
+			err = srv.Serve(s.ln)
+		}
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+		defer cancel()
+		s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout)
+		return srv.Shutdown(sctx)
+	})
+	err := g.Wait()
+	if cerr := s.Store.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Close releases the database without serving (for migrate-only runs).
+func (s *Server) Close() error { return s.Store.Close() }
+
+// WriteAdminToken stores the demo admin token in the data directory (0600)
+// so that `up` can show it again on later starts. Only `up` calls this;
+// `serve` never writes a token to disk.
+func WriteAdminToken(dataDir, token string) error {
+	return os.WriteFile(filepath.Join(dataDir, "admin-token"), []byte(token+"\n"), 0o600)
+}
+
+// ReadAdminToken reads what WriteAdminToken stored.
+func ReadAdminToken(dataDir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dataDir, "admin-token"))
+	if err != nil {
+		return "", err
+	}
+	return string(trimNL(b)), nil
+}
+
+func trimNL(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}

@@ -1,0 +1,199 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/soberana/soberana/internal/model"
+)
+
+var providers = &entity[model.Provider]{
+	table:   "providers",
+	cols:    []string{"name", "driver", "jurisdiction", "certification", "currency", "simulated", "health"},
+	filters: map[string]bool{"driver": true, "jurisdiction": true, "name": true},
+	meta:    func(v *model.Provider) *model.Meta { return &v.Meta },
+	values: func(v *model.Provider) []any {
+		return []any{v.Name, v.Driver, v.Jurisdiction, v.Certification, v.Currency, v.Simulated, v.Health}
+	},
+	scanDest: func(v *model.Provider) []any {
+		return []any{&v.Name, &v.Driver, &v.Jurisdiction, &v.Certification, &v.Currency, &v.Simulated, &v.Health}
+	},
+}
+
+var sites = &entity[model.Site]{
+	table: "sites",
+	cols: []string{"provider_id", "name", "country", "subdivision", "city", "latitude", "longitude", "tier",
+		"failure_domain", "certification", "vcpus", "memory_mib", "disk_gib", "overcommit_vcpu",
+		"overcommit_memory", "overcommit_disk", "health", "simulated"},
+	filters: map[string]bool{"provider_id": true, "country": true, "tier": true, "health": true, "subdivision": true},
+	meta:    func(v *model.Site) *model.Meta { return &v.Meta },
+	values: func(v *model.Site) []any {
+		return []any{v.ProviderID, v.Name, v.Country, v.Subdivision, v.City, v.Latitude, v.Longitude, v.Tier,
+			v.FailureDomain, v.Certification, v.Capacity.VCPUs, v.Capacity.MemoryMiB, v.Capacity.DiskGiB,
+			v.Overcommit.VCPU, v.Overcommit.Memory, v.Overcommit.Disk, v.Health, v.Simulated}
+	},
+	scanDest: func(v *model.Site) []any {
+		return []any{&v.ProviderID, &v.Name, &v.Country, &v.Subdivision, &v.City, &v.Latitude, &v.Longitude, &v.Tier,
+			&v.FailureDomain, &v.Certification, &v.Capacity.VCPUs, &v.Capacity.MemoryMiB, &v.Capacity.DiskGiB,
+			&v.Overcommit.VCPU, &v.Overcommit.Memory, &v.Overcommit.Disk, &v.Health, &v.Simulated}
+	},
+}
+
+var offerings = &entity[model.Offering]{
+	table:   "offerings",
+	cols:    []string{"name", "kind", "vcpus", "memory_mib", "disk_gib", "description"},
+	filters: map[string]bool{"kind": true, "name": true},
+	meta:    func(v *model.Offering) *model.Meta { return &v.Meta },
+	values: func(v *model.Offering) []any {
+		return []any{v.Name, v.Kind, v.VCPUs, v.MemoryMiB, v.DiskGiB, v.Description}
+	},
+	scanDest: func(v *model.Offering) []any {
+		return []any{&v.Name, &v.Kind, &v.VCPUs, &v.MemoryMiB, &v.DiskGiB, &v.Description}
+	},
+}
+
+var prices = &entity[model.Price]{
+	table:   "prices",
+	cols:    []string{"provider_id", "offering_id", "currency", "per_hour", "valid_from"},
+	filters: map[string]bool{"provider_id": true, "offering_id": true, "currency": true},
+	meta:    func(v *model.Price) *model.Meta { return &v.Meta },
+	values: func(v *model.Price) []any {
+		return []any{v.ProviderID, v.OfferingID, v.Currency, v.PerHour, v.ValidFrom}
+	},
+	scanDest: func(v *model.Price) []any {
+		return []any{&v.ProviderID, &v.OfferingID, &v.Currency, &v.PerHour, &v.ValidFrom}
+	},
+}
+
+var institutions = &entity[model.Institution]{
+	table:   "institutions",
+	cols:    []string{"name", "country", "currency", "auto_approve_minor", "allow_overdraft_requests"},
+	filters: map[string]bool{"country": true, "name": true},
+	meta:    func(v *model.Institution) *model.Meta { return &v.Meta },
+	values: func(v *model.Institution) []any {
+		return []any{v.Name, v.Country, v.Currency, v.AutoApproveMinor, v.AllowOverdraftRequests}
+	},
+	scanDest: func(v *model.Institution) []any {
+		return []any{&v.Name, &v.Country, &v.Currency, &v.AutoApproveMinor, &v.AllowOverdraftRequests}
+	},
+}
+
+var budgetLines = &entity[model.BudgetLine]{
+	table:   "budget_lines",
+	cols:    []string{"institution_id", "fiscal_year", "code", "name", "currency", "amount_minor"},
+	filters: map[string]bool{"institution_id": true, "fiscal_year": true, "code": true},
+	meta:    func(v *model.BudgetLine) *model.Meta { return &v.Meta },
+	values: func(v *model.BudgetLine) []any {
+		return []any{v.InstitutionID, v.FiscalYear, v.Code, v.Name, v.Currency, v.AmountMinor}
+	},
+	scanDest: func(v *model.BudgetLine) []any {
+		return []any{&v.InstitutionID, &v.FiscalYear, &v.Code, &v.Name, &v.Currency, &v.AmountMinor}
+	},
+}
+
+var projects = &entity[model.Project]{
+	table:   "projects",
+	cols:    []string{"institution_id", "budget_line_id", "name"},
+	filters: map[string]bool{"institution_id": true, "budget_line_id": true, "name": true},
+	meta:    func(v *model.Project) *model.Meta { return &v.Meta },
+	values:  func(v *model.Project) []any { return []any{v.InstitutionID, v.BudgetLineID, v.Name} },
+	scanDest: func(v *model.Project) []any {
+		return []any{&v.InstitutionID, &v.BudgetLineID, &v.Name}
+	},
+}
+
+var fxRates = &entity[model.FXRate]{
+	table:   "fx_rates",
+	cols:    []string{"from_currency", "to_currency", "rate", "valid_on", "source"},
+	filters: map[string]bool{"from_currency": true, "to_currency": true, "valid_on": true},
+	meta:    func(v *model.FXRate) *model.Meta { return &v.Meta },
+	values:  func(v *model.FXRate) []any { return []any{v.From, v.To, v.Rate, v.ValidOn, v.Source} },
+	scanDest: func(v *model.FXRate) []any {
+		return []any{&v.From, &v.To, &v.Rate, &v.ValidOn, &v.Source}
+	},
+}
+
+// FXRates is the exchange-rate repository.
+func (t *Tx) FXRates() Repo[model.FXRate] { return Repo[model.FXRate]{t, fxRates} }
+
+// Providers is the provider repository.
+func (t *Tx) Providers() Repo[model.Provider] { return Repo[model.Provider]{t, providers} }
+
+// Sites is the site repository.
+func (t *Tx) Sites() Repo[model.Site] { return Repo[model.Site]{t, sites} }
+
+// Offerings is the offering repository.
+func (t *Tx) Offerings() Repo[model.Offering] { return Repo[model.Offering]{t, offerings} }
+
+// Prices is the price repository.
+func (t *Tx) Prices() Repo[model.Price] { return Repo[model.Price]{t, prices} }
+
+// Institutions is the institution repository.
+func (t *Tx) Institutions() Repo[model.Institution] { return Repo[model.Institution]{t, institutions} }
+
+// BudgetLines is the budget line repository.
+func (t *Tx) BudgetLines() Repo[model.BudgetLine] { return Repo[model.BudgetLine]{t, budgetLines} }
+
+// Projects is the project repository.
+func (t *Tx) Projects() Repo[model.Project] { return Repo[model.Project]{t, projects} }
+
+// CreateToken stores a token (its hash only).
+func (t *Tx) CreateToken(ctx context.Context, tok *model.Token) error {
+	if tok.ID == "" {
+		tok.ID = model.NewID("tok")
+	}
+	now := t.Now()
+	tok.CreatedAt, tok.UpdatedAt, tok.Version = now, now, 1
+	_, err := t.Exec(ctx, `INSERT INTO tokens (id, name, role, hash, expires_at, last_used_at, revoked, created_at, updated_at, version)
+		VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, 1)`,
+		tok.ID, tok.Name, tok.Role, tok.Hash, nullMicros(tok.ExpiresAt), tok.Revoked, micros(now), micros(now))
+	if err != nil {
+		return fmt.Errorf("creating token: %w", err)
+	}
+	return nil
+}
+
+// TokenByHash finds a token by the hash of its secret.
+func (t *Tx) TokenByHash(ctx context.Context, hash string) (model.Token, error) {
+	var (
+		tok              model.Token
+		exp, used        sql.NullInt64
+		created, updated int64
+	)
+	err := t.QueryRow(ctx, `SELECT id, name, role, hash, expires_at, last_used_at, revoked, created_at, updated_at, version
+		FROM tokens WHERE hash = ?`, hash).Scan(&tok.ID, &tok.Name, &tok.Role, &tok.Hash, &exp, &used, &tok.Revoked, &created, &updated, &tok.Version)
+	if err != nil {
+		return tok, fmt.Errorf("finding token: %w", mapErr(err))
+	}
+	tok.ExpiresAt, tok.LastUsed = fromNullMicros(exp), fromNullMicros(used)
+	tok.CreatedAt, tok.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return tok, nil
+}
+
+// TouchToken records the last use of a token.
+func (t *Tx) TouchToken(ctx context.Context, id string, at time.Time) error {
+	_, err := t.Exec(ctx, `UPDATE tokens SET last_used_at = ? WHERE id = ?`, micros(at), id)
+	return err
+}
+
+// Setting reads a key of the settings table; ok is false when absent.
+func (t *Tx) Setting(ctx context.Context, key string) (value string, ok bool, err error) {
+	err = t.QueryRow(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&value)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, mapErr(err)
+	}
+	return value, true, nil
+}
+
+// PutSetting writes a key of the settings table.
+func (t *Tx) PutSetting(ctx context.Context, key, value string) error {
+	_, err := t.Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}

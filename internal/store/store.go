@@ -1,0 +1,355 @@
+// Package store is the only package that speaks SQL. It persists the domain
+// nouns in embedded SQLite (pure Go, no cgo) or PostgreSQL (pgx), with one
+// schema and one set of append-only migrations for both.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Sentinel errors; the API maps them to HTTP status in one place.
+var (
+	ErrNotFound  = errors.New("not found")
+	ErrDuplicate = errors.New("duplicate")
+	ErrReference = errors.New("missing reference")
+	ErrInUse     = errors.New("in use")
+	ErrConflict  = errors.New("version conflict")
+)
+
+// Dialect is the SQL flavor of the open database.
+type Dialect string
+
+// Supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is the database handle. It is safe for concurrent use.
+type Store struct {
+	db      *sql.DB
+	dialect Dialect
+	now     func() time.Time
+}
+
+// SQLiteConfig tunes the embedded database.
+type SQLiteConfig struct {
+	// BusyTimeout is how long a writer waits for the lock.
+	BusyTimeout time.Duration
+	// Synchronous is the PRAGMA synchronous level; NORMAL is safe with WAL.
+	Synchronous string
+}
+
+// DefaultSQLiteConfig: WAL, foreign keys on, 10 s busy timeout.
+var DefaultSQLiteConfig = SQLiteConfig{BusyTimeout: 10 * time.Second, Synchronous: "NORMAL"}
+
+func (c SQLiteConfig) dsn(path string) string {
+	q := []string{
+		"_pragma=" + "busy_timeout(" + strconv.FormatInt(c.BusyTimeout.Milliseconds(), 10) + ")",
+		"_pragma=journal_mode(WAL)",
+		"_pragma=foreign_keys(1)",
+		"_pragma=synchronous(" + c.Synchronous + ")",
+		// Writers take the lock at BEGIN, so two transactions never both
+		// read and then deadlock trying to upgrade to write.
+		"_txlock=immediate",
+	}
+	return "file:" + path + "?" + strings.Join(q, "&")
+}
+
+// IsPostgresURL reports whether url selects PostgreSQL.
+func IsPostgresURL(url string) bool {
+	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
+}
+
+// Open opens a PostgreSQL database for a postgres:// URL, or else the SQLite
+// file at the given path (created with its directory if absent).
+func Open(ctx context.Context, url string) (*Store, error) {
+	var (
+		db      *sql.DB
+		err     error
+		dialect Dialect
+	)
+	if IsPostgresURL(url) {
+		dialect = Postgres
+		db, err = sql.Open("pgx", url)
+		if err != nil {
+			return nil, fmt.Errorf("opening postgres: %w", err)
+		}
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(20)
+	} else {
+		dialect = SQLite
+		path := strings.TrimPrefix(url, "sqlite://")
+		if path == "" {
+			return nil, errors.New("opening sqlite: empty path")
+		}
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, fmt.Errorf("creating data directory: %w", err)
+			}
+		}
+		db, err = sql.Open("sqlite", DefaultSQLiteConfig.dsn(path))
+		if err != nil {
+			return nil, fmt.Errorf("opening sqlite: %w", err)
+		}
+		// SQLite has one writer; a few connections let readers run beside it.
+		db.SetMaxOpenConns(4)
+		db.SetMaxIdleConns(4)
+		db.SetConnMaxLifetime(0)
+	}
+	s := &Store{db: db, dialect: dialect, now: time.Now}
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("connecting to %s database: %w", dialect, err)
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Dialect returns the SQL flavor in use.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// DB exposes the handle for packages' tests that tamper with rows on purpose.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// SetClock replaces time.Now (tests).
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// Now returns the store's clock, truncated to microseconds as stored.
+func (s *Store) Now() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// Ping checks the database is reachable (readiness).
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+func (s *Store) goose() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	d := goose.DialectSQLite3
+	if s.dialect == Postgres {
+		d = goose.DialectPostgres
+	}
+	return goose.NewProvider(d, s.db, sub)
+}
+
+// Migrate applies every pending migration and returns how many ran.
+func (s *Store) Migrate(ctx context.Context) (int, error) {
+	p, err := s.goose()
+	if err != nil {
+		return 0, fmt.Errorf("loading migrations: %w", err)
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return len(res), fmt.Errorf("applying migrations: %w", err)
+	}
+	return len(res), nil
+}
+
+// MigrationStatus returns (applied, pending) counts.
+func (s *Store) MigrationStatus(ctx context.Context) (applied, pending int, err error) {
+	p, err := s.goose()
+	if err != nil {
+		return 0, 0, err
+	}
+	st, err := p.Status(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, m := range st {
+		if m.State == goose.StateApplied {
+			applied++
+		} else {
+			pending++
+		}
+	}
+	return applied, pending, nil
+}
+
+// queryer is what both *sql.DB and *sql.Tx offer.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Tx is a transaction; repositories obtained from it act inside it.
+type Tx struct {
+	q       queryer
+	dialect Dialect
+	now     func() time.Time
+}
+
+// handle returns a Tx-shaped view over the plain database.
+func (s *Store) handle() *Tx { return &Tx{q: s.db, dialect: s.dialect, now: s.now} }
+
+// Read runs fn outside a transaction (single statements, readers).
+func (s *Store) Read() *Tx { return s.handle() }
+
+// InTx runs fn in a transaction, committing when fn returns nil. On
+// PostgreSQL the isolation is SERIALIZABLE and serialization failures are
+// retried; on SQLite the transaction holds the write lock from BEGIN.
+func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	opts := &sql.TxOptions{}
+	if s.dialect == Postgres {
+		opts.Isolation = sql.LevelSerializable
+	}
+	for attempt := 0; ; attempt++ {
+		err := s.tryTx(ctx, opts, fn)
+		if err != nil && s.dialect == Postgres && isSerializationFailure(err) && attempt < 20 {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Duration(attempt+1) * 2 * time.Millisecond):
+			}
+			continue
+		}
+		return err
+	}
+}
+
+func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *Tx) error) (err error) {
+	sqlTx, err := s.db.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("beginning transaction: %w", mapErr(err))
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = sqlTx.Rollback()
+		}
+	}()
+	if err = fn(&Tx{q: sqlTx, dialect: s.dialect, now: s.now}); err != nil {
+		return err
+	}
+	if err = sqlTx.Commit(); err != nil {
+		return fmt.Errorf("committing: %w", mapErr(err))
+	}
+	return nil
+}
+
+func isSerializationFailure(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && (pg.Code == "40001" || pg.Code == "40P01")
+}
+
+// rebind turns ? placeholders into $n for PostgreSQL.
+func (t *Tx) rebind(q string) string {
+	if t.dialect != Postgres {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// Exec runs a statement.
+func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	res, err := t.q.ExecContext(ctx, t.rebind(q), args...)
+	return res, mapErr(err)
+}
+
+// Query runs a query.
+func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	rows, err := t.q.QueryContext(ctx, t.rebind(q), args...)
+	return rows, mapErr(err)
+}
+
+// QueryRow runs a single-row query.
+func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.q.QueryRowContext(ctx, t.rebind(q), args...)
+}
+
+// Now is the transaction's clock.
+func (t *Tx) Now() time.Time { return t.now().UTC().Truncate(time.Microsecond) }
+
+// Dialect of the transaction's database.
+func (t *Tx) Dialect() Dialect { return t.dialect }
+
+// mapErr turns driver errors into the package's sentinels.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		switch pg.Code {
+		case "23505":
+			return fmt.Errorf("%w: %s", ErrDuplicate, pg.ConstraintName)
+		case "23503":
+			if strings.Contains(pg.Message, "update or delete") {
+				return fmt.Errorf("%w: %s", ErrInUse, pg.ConstraintName)
+			}
+			return fmt.Errorf("%w: %s", ErrReference, pg.ConstraintName)
+		}
+		return err
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%w: %s", ErrDuplicate, se.Error())
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			// SQLite does not say which side failed; callers that delete
+			// translate it to ErrInUse.
+			return fmt.Errorf("%w: %s", ErrReference, se.Error())
+		}
+	}
+	return err
+}
+
+func micros(t time.Time) int64 { return t.UTC().UnixMicro() }
+
+func fromMicros(v int64) time.Time { return time.UnixMicro(v).UTC() }
+
+func nullMicros(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return micros(*t)
+}
+
+func fromNullMicros(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMicros(v.Int64)
+	return &t
+}
