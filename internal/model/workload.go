@@ -1,0 +1,116 @@
+package model
+
+import "time"
+
+// Workload states. Every transition is recorded with actor, time and reason.
+const (
+	StatePendingApproval = "pending_approval"
+	StateApproved        = "approved"
+	StateProvisioning    = "provisioning"
+	StateRunning         = "running"
+	StateMigrating       = "migrating"
+	StateDeleting        = "deleting"
+	StateDeleted         = "deleted"
+	StateRejected        = "rejected"
+	StateFailed          = "failed"
+)
+
+// Placement (replica) states.
+const (
+	PlacementPending      = "pending"
+	PlacementProvisioning = "provisioning"
+	PlacementRunning      = "running"
+	PlacementDeleting     = "deleting"
+	PlacementDeleted      = "deleted"
+	PlacementFailed       = "failed"
+)
+
+// Sovereignty modes.
+const (
+	SovereigntyNational = "national"
+	SovereigntyRegional = "regional"
+	SovereigntyAny      = "any"
+)
+
+// Residency is where the data may live.
+type Residency struct {
+	Countries    []string `json:"countries"`
+	Subdivisions []string `json:"subdivisions,omitempty"`
+}
+
+// Sovereignty constrains the provider's own jurisdiction.
+type Sovereignty struct {
+	Mode          string   `json:"mode"`
+	Jurisdictions []string `json:"jurisdictions,omitempty"`
+}
+
+// Redundancy asks for replicas spread apart.
+type Redundancy struct {
+	MinProviders      int     `json:"min_providers,omitempty"`
+	MinFailureDomains int     `json:"min_failure_domains,omitempty"`
+	MinDistanceKm     float64 `json:"min_distance_km,omitempty"`
+}
+
+// Nearness asks for sites within RadiusKm of a point (edge workloads).
+type Nearness struct {
+	Latitude  float64 `json:"latitude"`
+	Longitude float64 `json:"longitude"`
+	RadiusKm  float64 `json:"radius_km"`
+}
+
+// Workload is what an institution asked for.
+type Workload struct {
+	Meta
+	ProjectID      string       `json:"project_id"`
+	InstitutionID  string       `json:"institution_id"`
+	BudgetLineID   string       `json:"budget_line_id"`
+	OfferingID     string       `json:"offering_id"`
+	Replicas       int          `json:"replicas"`
+	Classification string       `json:"classification"`
+	Residency      Residency    `json:"residency"`
+	Sovereignty    Sovereignty  `json:"sovereignty"`
+	Redundancy     Redundancy   `json:"redundancy"`
+	Nearness       *Nearness    `json:"nearness,omitempty"`
+	Tier           string       `json:"tier,omitempty"`
+	// CostCeilingMinor is the monthly ceiling in minor units of Currency
+	// (0: none).
+	CostCeilingMinor int64  `json:"cost_ceiling_minor,omitempty"`
+	Preference       string `json:"preference,omitempty"`
+	// Currency is the institution's national currency.
+	Currency string `json:"currency"`
+	// ForecastMonthlyMinor is the forecast monthly cost of all replicas.
+	ForecastMonthlyMinor int64  `json:"forecast_monthly_minor"`
+	State                string `json:"state"`
+	Reason               string `json:"reason,omitempty"`
+	CreatedBy            string `json:"created_by,omitempty"`
+}
+
+// Placement is the site chosen for one replica, with the provider's id.
+type Placement struct {
+	Meta
+	WorkloadID string `json:"workload_id"`
+	Replica    int    `json:"replica"`
+	SiteID     string `json:"site_id"`
+	ProviderID string `json:"provider_id"`
+	State      string `json:"state"`
+	// ResourceID is the provider's id of the resource (server, namespace).
+	ResourceID string `json:"resource_id,omitempty"`
+	Reason     string `json:"reason,omitempty"`
+	// MonthlyMinor is this replica's forecast in the workload's currency.
+	MonthlyMinor int64 `json:"monthly_minor"`
+	VCPUs        int64 `json:"vcpus"`
+	MemoryMiB    int64 `json:"memory_mib"`
+	DiskGiB      int64 `json:"disk_gib"`
+	Simulated    bool  `json:"simulated"`
+}
+
+// WorkloadEvent is one recorded transition or notable fact.
+type WorkloadEvent struct {
+	ID         string    `json:"id"`
+	WorkloadID string    `json:"workload_id"`
+	At         time.Time `json:"at"`
+	Actor      string    `json:"actor"`
+	From       string    `json:"from,omitempty"`
+	To         string    `json:"to,omitempty"`
+	Reason     string    `json:"reason"`
+}
