@@ -48,6 +48,8 @@ func TestFormatLocale(t *testing.T) {
 		{"en", amt(math.MinInt64, money.USD), "-$92,233,720,368,547,758.08"},
 		{"es-ES", amt(123456, mustCurrency(t, "EUR")), "1234,56 €"},
 		{"es-ES", amt(1234567, mustCurrency(t, "EUR")), "12.345,67 €"},
+		{"pt-PT", amt(123456, mustCurrency(t, "EUR")), "1234,56 €"},
+		{"pt-PT", amt(-123456789, mustCurrency(t, "EUR")), "-1 234 567,89 €"},
 		{"es-VE", amt(123456, mustCurrency(t, "VES")), "VES 1.234,56"},
 		{"fr-FR", amt(1235, money.CLP), "$1.235"}, // unsupported: Spanish, as i18n.Parse picks
 	}

@@ -29,6 +29,8 @@ func (r Rate) Validate() error {
 		return fmt.Errorf("rate %s→%s: both currencies are required: %w", label(r.From), label(r.To), ErrInvalidRate)
 	case r.From == r.To:
 		return fmt.Errorf("rate %s→%s: same currency: %w", r.From, r.To, ErrInvalidRate)
+	case r.Date.IsZero():
+		return fmt.Errorf("rate %s→%s: date is required: %w", r.From, r.To, ErrInvalidRate)
 	case r.Value.Sign() <= 0:
 		return fmt.Errorf("rate %s→%s %s: must be positive: %w", r.From, r.To, r.Value, ErrInvalidRate)
 	case !isUTCDay(r.Date):
@@ -39,7 +41,7 @@ func (r Rate) Validate() error {
 
 func isUTCDay(t time.Time) bool {
 	u := t.UTC()
-	return !t.IsZero() && u.Hour() == 0 && u.Minute() == 0 && u.Second() == 0 && u.Nanosecond() == 0
+	return u.Hour() == 0 && u.Minute() == 0 && u.Second() == 0 && u.Nanosecond() == 0
 }
 
 // utcDay returns 00:00 UTC of the day t falls on in UTC.
