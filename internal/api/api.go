@@ -220,8 +220,6 @@ func (a *API) writeValue(w http.ResponseWriter, r *http.Request, v any) {
 	}
 }
 
-type versioned interface{ GetVersion() int64 }
-
 // etagOf returns the strong ETag of an object that carries model.Meta.
 func etagOf(v any) string {
 	rv := reflect.ValueOf(v)

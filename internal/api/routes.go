@@ -171,13 +171,14 @@ func (n noun[T]) check(ctx context.Context, tx *store.Tx, v *T) error {
 	if d, ok := any(v).(defaulter); ok {
 		d.Defaults()
 	}
-	if err := any(v).(model.Validatable).Validate(); err != nil {
-		return err
-	}
+	// References first: they derive fields (a price's currency from its
+	// provider) that validation then checks.
 	if n.prepare != nil {
-		return n.prepare(ctx, tx, v)
+		if err := n.prepare(ctx, tx, v); err != nil {
+			return err
+		}
 	}
-	return nil
+	return any(v).(model.Validatable).Validate()
 }
 
 // ListQuery parses limit, cursor and the allowed equality filters.

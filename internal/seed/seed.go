@@ -148,7 +148,6 @@ func Demo(ctx context.Context, tx *store.Tx) error {
 }
 
 func institutions(ctx context.Context, tx *store.Tx, year int) error {
-	type proj struct{ name string }
 	list := []struct {
 		ins      model.Institution
 		line     model.BudgetLine

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -226,6 +225,3 @@ func (r Repo[T]) Count(ctx context.Context, filters map[string]string) (int64, e
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
-
-// nullString helps scan nullable text.
-type nullString = sql.NullString

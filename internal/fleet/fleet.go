@@ -1,0 +1,412 @@
+// Package fleet keeps the placement engine's copy of the fleet current: it
+// loads providers, sites, prices and exchange rates from the store, converts
+// each provider's per-hour price into a monthly forecast in every national
+// currency in use (730 h per month, the exchange rate in force that day,
+// rounded half-even to minor units), rebuilds reservations from the live
+// placements at start-up, and reloads when the tables change — through this
+// server's API or any other server's, since it watches the database.
+package fleet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"sync"
+	"time"
+
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/money"
+	"github.com/soberana/soberana/internal/placement"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// Fleet owns the engine's fleet data.
+type Fleet struct {
+	st  *store.Store
+	eng *placement.Engine
+	log *slog.Logger
+
+	mu          sync.RWMutex
+	fingerprint string
+	day         string
+	providers   map[string]model.Provider
+	sites       map[string]model.Site
+	priced      map[priceKey]bool
+	reloadMu    sync.Mutex
+}
+
+type priceKey struct{ provider, offering string }
+
+// New returns a fleet over an engine; call Load before use.
+func New(st *store.Store, eng *placement.Engine, log *slog.Logger) *Fleet {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Fleet{st: st, eng: eng, log: log, providers: map[string]model.Provider{},
+		sites: map[string]model.Site{}, priced: map[priceKey]bool{}}
+}
+
+// Engine is the placement engine the fleet keeps current.
+func (f *Fleet) Engine() *placement.Engine { return f.eng }
+
+// OfferingKey is the engine's name for an offering priced in a currency:
+// the engine holds one price per (provider, key), so each national
+// currency gets its own key while capacity stays shared.
+func OfferingKey(offeringID, currency string) string { return offeringID + "@" + currency }
+
+// Load reads the fleet and applies it, then replays the reservations of
+// every live placement. It is for start-up; Refresh keeps it current.
+func (f *Fleet) Load(ctx context.Context) error {
+	if err := f.Refresh(ctx, true); err != nil {
+		return err
+	}
+	live, err := f.st.Read().LivePlacements(ctx)
+	if err != nil {
+		return fmt.Errorf("loading live placements: %w", err)
+	}
+	for _, p := range live {
+		if err := f.eng.Reserve(p.SiteID, Resources(p.Placement)); err != nil && !errors.Is(err, placement.ErrUnknownSite) {
+			return fmt.Errorf("replaying placement %s: %w", p.ID, err)
+		}
+	}
+	f.log.Info("fleet loaded", "sites", f.eng.SiteCount(), "live_placements", len(live))
+	return nil
+}
+
+// Resources is what a placement holds on its site.
+func Resources(p model.Placement) placement.Resources {
+	return placement.Resources{VCPU: p.VCPUs, MemoryMiB: p.MemoryMiB, DiskGiB: p.DiskGiB}
+}
+
+// Run reloads whenever the fleet tables change, every interval, until ctx
+// ends.
+func (f *Fleet) Run(ctx context.Context, every time.Duration) error {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			if err := f.Refresh(ctx, false); err != nil && ctx.Err() == nil {
+				f.log.Warn("refreshing the fleet", "err", err)
+			}
+		}
+	}
+}
+
+// Refresh reloads the fleet if the tables changed (or always with force).
+func (f *Fleet) Refresh(ctx context.Context, force bool) error {
+	f.reloadMu.Lock()
+	defer f.reloadMu.Unlock()
+	tx := f.st.Read()
+	fp, err := tx.Fingerprint(ctx)
+	if err != nil {
+		return err
+	}
+	now := f.st.Now()
+	day := now.Format(time.DateOnly)
+	f.mu.RLock()
+	same := fp == f.fingerprint && day == f.day
+	f.mu.RUnlock()
+	if same && !force {
+		return nil
+	}
+	provs, err := tx.Providers().All(ctx)
+	if err != nil {
+		return err
+	}
+	sites, err := tx.Sites().All(ctx)
+	if err != nil {
+		return err
+	}
+	prices, err := tx.Prices().All(ctx)
+	if err != nil {
+		return err
+	}
+	fx, err := tx.FXRates().All(ctx)
+	if err != nil {
+		return err
+	}
+	insts, err := tx.Institutions().All(ctx)
+	if err != nil {
+		return err
+	}
+	rates := new(money.RateTable)
+	for _, r := range fx {
+		mr, err := toRate(r)
+		if err != nil {
+			f.log.Warn("skipping exchange rate", "id", r.ID, "err", err)
+			continue
+		}
+		if err := rates.Add(mr); err != nil {
+			f.log.Warn("skipping exchange rate", "id", r.ID, "err", err)
+		}
+	}
+	currencies := map[string]bool{}
+	for _, in := range insts {
+		currencies[in.Currency] = true
+	}
+
+	newProv := map[string]model.Provider{}
+	for _, p := range provs {
+		cert, _ := placement.ParseClassification(p.Certification)
+		h, _ := placement.ParseHealth(p.Health)
+		if err := f.eng.UpsertProvider(placement.Provider{ID: p.ID, Jurisdiction: p.Jurisdiction, Certification: cert, Health: h}); err != nil {
+			f.log.Warn("skipping provider", "id", p.ID, "err", err)
+			continue
+		}
+		newProv[p.ID] = p
+	}
+	newSites := map[string]model.Site{}
+	for _, s := range sites {
+		ps, err := toSite(s)
+		if err == nil {
+			err = f.eng.UpsertSite(ps)
+		}
+		if err != nil {
+			f.log.Warn("skipping site", "id", s.ID, "err", err)
+			continue
+		}
+		newSites[s.ID] = s
+	}
+	// Prices in force today: the latest valid_from on or before today.
+	type cur struct{ p model.Price }
+	inForce := map[priceKey]model.Price{}
+	for _, p := range prices {
+		if p.ValidFrom > day {
+			continue
+		}
+		k := priceKey{p.ProviderID, p.OfferingID}
+		if old, ok := inForce[k]; !ok || p.ValidFrom > old.ValidFrom {
+			inForce[k] = p
+		}
+	}
+	newPriced := map[priceKey]bool{}
+	for k, p := range inForce {
+		if _, ok := newProv[k.provider]; !ok {
+			continue
+		}
+		for c := range currencies {
+			key := OfferingKey(k.offering, c)
+			m, err := Monthly(rates, p.PerHour, p.Currency, c, now)
+			if err != nil {
+				f.log.Debug("no price in currency", "provider", k.provider, "offering", k.offering, "currency", c, "err", err)
+				_ = f.eng.RemovePrice(k.provider, key)
+				continue
+			}
+			if err := f.eng.SetPrice(k.provider, key, m); err != nil {
+				f.log.Warn("setting price", "provider", k.provider, "offering", k.offering, "err", err)
+				continue
+			}
+			newPriced[priceKey{k.provider, key}] = true
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for k := range f.priced {
+		if !newPriced[k] {
+			_ = f.eng.RemovePrice(k.provider, k.offering)
+		}
+	}
+	for id := range f.sites {
+		if _, ok := newSites[id]; !ok {
+			_ = f.eng.RemoveSite(id)
+		}
+	}
+	for id := range f.providers {
+		if _, ok := newProv[id]; !ok {
+			_ = f.eng.RemoveProvider(id)
+		}
+	}
+	f.providers, f.sites, f.priced = newProv, newSites, newPriced
+	f.fingerprint, f.day = fp, day
+	return nil
+}
+
+// Monthly converts a per-hour price in one currency into the monthly cost
+// (730 hours) in another, at the rate in force at `at`, rounded half-even to
+// the target currency's minor unit.
+func Monthly(rates *money.RateTable, perHour, from, to string, at time.Time) (int64, error) {
+	d, err := money.ParseDecimal(perHour)
+	if err != nil {
+		return 0, err
+	}
+	fc, err := money.ParseCurrency(from)
+	if err != nil {
+		return 0, err
+	}
+	tc, err := money.ParseCurrency(to)
+	if err != nil {
+		return 0, err
+	}
+	m := money.MonthlyFromHourly(d, fc)
+	if fc != tc {
+		r, err := rates.LookupOrInverse(fc, tc, at)
+		if err != nil {
+			return 0, err
+		}
+		if m, err = money.Convert(m, r); err != nil {
+			return 0, err
+		}
+	}
+	a, err := m.RoundChecked(money.HalfEven)
+	if err != nil {
+		return 0, err
+	}
+	return a.Minor, nil
+}
+
+func toRate(r model.FXRate) (money.Rate, error) {
+	from, err := money.ParseCurrency(r.From)
+	if err != nil {
+		return money.Rate{}, err
+	}
+	to, err := money.ParseCurrency(r.To)
+	if err != nil {
+		return money.Rate{}, err
+	}
+	v, err := money.ParseDecimal(r.Rate)
+	if err != nil {
+		return money.Rate{}, err
+	}
+	day, err := time.Parse(time.DateOnly, r.ValidOn)
+	if err != nil {
+		return money.Rate{}, err
+	}
+	return money.Rate{From: from, To: to, Value: v, Date: day}, nil
+}
+
+func permille(s string) placement.Permille {
+	d, err := money.ParseDecimal(s)
+	if err != nil || d.Sign() <= 0 {
+		return 0
+	}
+	q := d.Rat()
+	q.Mul(q, big.NewRat(1000, 1))
+	return placement.Permille(new(big.Int).Quo(q.Num(), q.Denom()).Int64())
+}
+
+func toSite(s model.Site) (placement.Site, error) {
+	tier, err := placement.ParseTier(s.Tier)
+	if err != nil {
+		return placement.Site{}, err
+	}
+	h, err := placement.ParseHealth(s.Health)
+	if err != nil {
+		return placement.Site{}, err
+	}
+	cert := placement.Restricted
+	if s.Certification != "" {
+		if cert, err = placement.ParseClassification(s.Certification); err != nil {
+			return placement.Site{}, err
+		}
+	}
+	return placement.Site{ID: s.ID, ProviderID: s.ProviderID, Country: s.Country, Subdivision: s.Subdivision,
+		Lat: s.Latitude, Lon: s.Longitude, Tier: tier, FailureDomain: s.FailureDomain, Certification: cert, Health: h,
+		Capacity:   placement.Resources{VCPU: s.Capacity.VCPUs, MemoryMiB: s.Capacity.MemoryMiB, DiskGiB: s.Capacity.DiskGiB},
+		Overcommit: placement.Overcommit{VCPU: permille(s.Overcommit.VCPU), Memory: permille(s.Overcommit.Memory), Disk: permille(s.Overcommit.Disk)},
+	}, nil
+}
+
+// Site returns a site as last loaded.
+func (f *Fleet) Site(id string) (model.Site, bool) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	s, ok := f.sites[id]
+	return s, ok
+}
+
+// Provider returns a provider as last loaded.
+func (f *Fleet) Provider(id string) (model.Provider, bool) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	p, ok := f.providers[id]
+	return p, ok
+}
+
+// Providers returns every provider as last loaded.
+func (f *Fleet) Providers() []model.Provider {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	out := make([]model.Provider, 0, len(f.providers))
+	for _, p := range f.providers {
+		out = append(out, p)
+	}
+	return out
+}
+
+// Down reports whether a site (or its provider) is down or unknown.
+func (f *Fleet) Down(siteID string) bool {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	s, ok := f.sites[siteID]
+	if !ok {
+		return true
+	}
+	return s.Health == model.HealthDown || f.providers[s.ProviderID].Health == model.HealthDown
+}
+
+// DownSites lists the sites that are down.
+func (f *Fleet) DownSites() []string {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	var out []string
+	for id, s := range f.sites {
+		if s.Health == model.HealthDown || f.providers[s.ProviderID].Health == model.HealthDown {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// SetSiteHealth records a site's health in the store and the engine.
+func (f *Fleet) SetSiteHealth(ctx context.Context, siteID, health string) error {
+	err := f.st.InTx(ctx, func(tx *store.Tx) error {
+		s, err := tx.Sites().Get(ctx, siteID)
+		if err != nil {
+			return err
+		}
+		if s.Health == health {
+			return nil
+		}
+		s.Health = health
+		return tx.Sites().Update(ctx, &s)
+	})
+	if err != nil {
+		return err
+	}
+	h, err := placement.ParseHealth(health)
+	if err != nil {
+		return err
+	}
+	if err := f.eng.SetSiteHealth(siteID, h); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	if s, ok := f.sites[siteID]; ok {
+		s.Health = health
+		f.sites[siteID] = s
+	}
+	f.mu.Unlock()
+	return nil
+}
+
+// Usage is what the engine holds reserved on each site.
+func (f *Fleet) Usage() map[string]placement.Usage {
+	f.mu.RLock()
+	ids := make([]string, 0, len(f.sites))
+	for id := range f.sites {
+		ids = append(ids, id)
+	}
+	f.mu.RUnlock()
+	out := make(map[string]placement.Usage, len(ids))
+	for _, id := range ids {
+		if u, ok := f.eng.Usage(id); ok {
+			out[id] = u
+		}
+	}
+	return out
+}

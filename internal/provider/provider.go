@@ -1,0 +1,178 @@
+// Package provider is the contract between soberana and the clouds it
+// places workloads on, and the registry where drivers (sim, openstack,
+// kubernetes) register themselves by the name a model.Provider carries in
+// its Driver field.
+//
+// Every call is idempotent on our own replica id, which each driver stores
+// on the resource it creates (OpenStack server metadata, Kubernetes labels,
+// a column of the sim's table): a resource created just before a crash is
+// found by Observe (or by a repeated Create) and adopted, never created
+// twice. Drivers are called outside database transactions.
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// Resource states as a driver observes them.
+const (
+	StateBuilding = "building"
+	StateActive   = "active"
+	StateError    = "error"
+)
+
+// ResourceRef names one replica's resource.
+type ResourceRef struct {
+	ProviderID string
+	SiteID     string
+	WorkloadID string
+	// ReplicaID is our id of the replica (the placement id); drivers tag
+	// the resource with it.
+	ReplicaID string
+	// ResourceID is the provider's id when we know it (may be empty).
+	ResourceID string
+}
+
+// Spec is what to create for one replica.
+type Spec struct {
+	ResourceRef
+	OfferingID string
+	VCPUs      int64
+	MemoryMiB  int64
+	DiskGiB    int64
+}
+
+// Observed is what the provider says about a replica's resource.
+type Observed struct {
+	Exists     bool
+	ResourceID string
+	State      string // building, active or error
+	Reason     string
+}
+
+// Resource is one resource a provider holds that carries our replica id.
+type Resource struct {
+	ResourceID string
+	SiteID     string
+	ReplicaID  string
+	WorkloadID string
+	State      string
+	Simulated  bool
+}
+
+// Site is a site as the provider reports it.
+type Site struct {
+	SiteID   string
+	Health   string // model.HealthHealthy, …
+	Capacity model.Capacity
+}
+
+// Driver reaches one kind of cloud.
+type Driver interface {
+	// Observe finds the replica's resource by our replica id.
+	Observe(ctx context.Context, ref ResourceRef) (Observed, error)
+	// Create makes the replica's resource, or returns the id of the one
+	// that already carries the replica id.
+	Create(ctx context.Context, spec Spec) (resourceID string, err error)
+	// Update brings an existing resource to spec (resize); drivers that
+	// cannot change a resource in place return ErrUnsupported.
+	Update(ctx context.Context, spec Spec) error
+	// Delete removes the replica's resource; deleting nothing succeeds.
+	Delete(ctx context.Context, ref ResourceRef) error
+	// ListResources returns every resource of the provider that carries a
+	// replica id of ours (for orphan detection).
+	ListResources(ctx context.Context, providerID string) ([]Resource, error)
+	// Discover reports the provider's sites, their health and capacity.
+	Discover(ctx context.Context, providerID string) ([]Site, error)
+}
+
+// Errors drivers wrap.
+var (
+	// ErrUnavailable: the provider or the site did not answer; retry later.
+	ErrUnavailable = errors.New("provider: unavailable")
+	// ErrUnsupported: the driver cannot do this.
+	ErrUnsupported = errors.New("provider: unsupported operation")
+	// ErrUnknownDriver: no driver registered under that name.
+	ErrUnknownDriver = errors.New("provider: unknown driver")
+)
+
+// Deps are what a driver factory may use.
+type Deps struct {
+	Store *store.Store
+}
+
+// Factory builds a driver.
+type Factory func(d Deps) (Driver, error)
+
+var (
+	mu        sync.RWMutex
+	factories = map[string]Factory{}
+)
+
+// Register makes a driver available under name (model.Provider.Driver).
+// Drivers call it from init; registering a name twice panics.
+func Register(name string, f Factory) {
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := factories[name]; dup {
+		panic("provider: driver " + name + " registered twice")
+	}
+	factories[name] = f
+}
+
+// Names lists the registered drivers.
+func Names() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	out := make([]string, 0, len(factories))
+	for n := range factories {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Registry holds one instance of each registered driver for a process.
+type Registry struct {
+	mu      sync.Mutex
+	deps    Deps
+	drivers map[string]Driver
+}
+
+// NewRegistry returns a registry that builds drivers on first use.
+func NewRegistry(d Deps) *Registry { return &Registry{deps: d, drivers: map[string]Driver{}} }
+
+// Set installs a driver instance under name (tests, wiring).
+func (r *Registry) Set(name string, d Driver) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.drivers[name] = d
+}
+
+// Get returns the driver registered under name.
+func (r *Registry) Get(name string) (Driver, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if d, ok := r.drivers[name]; ok {
+		return d, nil
+	}
+	mu.RLock()
+	f, ok := factories[name]
+	mu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("%w %q (registered: %v)", ErrUnknownDriver, name, Names())
+	}
+	d, err := f(r.deps)
+	if err != nil {
+		return nil, fmt.Errorf("starting driver %s: %w", name, err)
+	}
+	r.drivers[name] = d
+	return d, nil
+}

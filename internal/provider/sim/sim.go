@@ -1,0 +1,256 @@
+// Package sim is the built-in simulated provider: sites with capacity, a
+// configurable provisioning delay and injected faults (API error rate,
+// slow responses, a site outage). Its resources and faults live in the
+// soberana database (tables sim_resources and sim_faults), so they survive
+// restarts of `soberana up`. Everything it holds is marked simulated.
+package sim
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math/big"
+	mrand "math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/money"
+	"github.com/soberana/soberana/internal/provider"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// Name is the driver name a sim provider carries.
+const Name = model.DriverSim
+
+var _ provider.Driver = (*Driver)(nil)
+
+func init() {
+	provider.Register(Name, func(d provider.Deps) (provider.Driver, error) {
+		if d.Store == nil {
+			return nil, errors.New("sim driver needs the store")
+		}
+		return New(d.Store), nil
+	})
+}
+
+// ErrInjected marks a failure the sim injected on purpose.
+var ErrInjected = errors.New("sim: injected fault")
+
+// Faults of one provider or site, decoded.
+type fault struct {
+	errorPermille int64
+	latency       time.Duration
+	delay         time.Duration
+	outage        bool
+}
+
+// Driver is the simulated provider driver.
+type Driver struct {
+	st *store.Store
+
+	mu       sync.RWMutex
+	faults   map[string]fault // by scope: provider:ID, site:ID
+	loadedAt time.Time
+	// ReloadEvery bounds how stale the fault cache may be when another
+	// server changed the faults (default 1 s).
+	ReloadEvery time.Duration
+}
+
+// New returns a driver over the store.
+func New(st *store.Store) *Driver { return &Driver{st: st, ReloadEvery: time.Second} }
+
+// ProviderScope and SiteScope name fault rows.
+func ProviderScope(id string) string { return "provider:" + id }
+
+// SiteScope names the fault row of a site.
+func SiteScope(id string) string { return "site:" + id }
+
+func (d *Driver) fault(ctx context.Context, scope string) fault {
+	d.mu.RLock()
+	stale := time.Since(d.loadedAt) > d.ReloadEvery
+	f := d.faults[scope]
+	d.mu.RUnlock()
+	if stale {
+		if err := d.Reload(ctx); err == nil {
+			d.mu.RLock()
+			f = d.faults[scope]
+			d.mu.RUnlock()
+		}
+	}
+	return f
+}
+
+// Reload reads the fault settings from the database.
+func (d *Driver) Reload(ctx context.Context) error {
+	list, err := d.st.Read().SimFaults(ctx)
+	if err != nil {
+		return err
+	}
+	m := make(map[string]fault, len(list))
+	for _, f := range list {
+		m[f.Scope] = decode(f)
+	}
+	d.mu.Lock()
+	d.faults, d.loadedAt = m, time.Now()
+	d.mu.Unlock()
+	return nil
+}
+
+func decode(f store.SimFault) fault {
+	var pm int64
+	if r, err := money.ParseDecimal(f.ErrorRate); err == nil {
+		q := r.Rat()
+		q.Mul(q, big.NewRat(1000, 1))
+		pm = new(big.Int).Quo(q.Num(), q.Denom()).Int64()
+	}
+	return fault{errorPermille: pm, latency: time.Duration(f.LatencyMs) * time.Millisecond,
+		delay: time.Duration(f.DelayMs) * time.Millisecond, outage: f.Outage}
+}
+
+// inject applies the provider's and the site's faults to one API call.
+func (d *Driver) inject(ctx context.Context, providerID, siteID, op string) error {
+	pf := d.fault(ctx, ProviderScope(providerID))
+	if pf.latency > 0 {
+		t := time.NewTimer(pf.latency)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	if siteID != "" && d.fault(ctx, SiteScope(siteID)).outage {
+		return fmt.Errorf("sim %s on site %s: %w: %w (site outage)", op, siteID, provider.ErrUnavailable, ErrInjected)
+	}
+	if pf.errorPermille > 0 && mrand.Int64N(1000) < pf.errorPermille {
+		return fmt.Errorf("sim %s: %w: %w (API error)", op, provider.ErrUnavailable, ErrInjected)
+	}
+	return nil
+}
+
+// Observe finds the replica's resource.
+func (d *Driver) Observe(ctx context.Context, ref provider.ResourceRef) (provider.Observed, error) {
+	if err := d.inject(ctx, ref.ProviderID, ref.SiteID, "observe"); err != nil {
+		return provider.Observed{}, err
+	}
+	r, err := d.st.Read().SimGet(ctx, ref.ProviderID, ref.ReplicaID)
+	if errors.Is(err, store.ErrNotFound) {
+		return provider.Observed{}, nil
+	}
+	if err != nil {
+		return provider.Observed{}, err
+	}
+	o := provider.Observed{Exists: true, ResourceID: r.ResourceID, State: provider.StateActive}
+	if delay := d.fault(ctx, ProviderScope(ref.ProviderID)).delay; delay > 0 && time.Since(r.CreatedAt) < delay {
+		o.State = provider.StateBuilding
+	}
+	return o, nil
+}
+
+// Create makes the replica's resource or adopts the one it already has.
+func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error) {
+	if err := d.inject(ctx, spec.ProviderID, spec.SiteID, "create"); err != nil {
+		return "", err
+	}
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	r, _, err := d.st.Read().SimCreate(ctx, store.SimResource{
+		ResourceID: "sim-" + hex.EncodeToString(b[:]), ProviderID: spec.ProviderID, SiteID: spec.SiteID,
+		ReplicaID: spec.ReplicaID, WorkloadID: spec.WorkloadID, State: provider.StateActive,
+		VCPUs: spec.VCPUs, MemoryMiB: spec.MemoryMiB, DiskGiB: spec.DiskGiB, CreatedAt: d.st.Now(),
+	})
+	if err != nil {
+		return "", err
+	}
+	return r.ResourceID, nil
+}
+
+// Update accepts any spec: simulated resources have nothing to resize.
+func (d *Driver) Update(ctx context.Context, spec provider.Spec) error {
+	return d.inject(ctx, spec.ProviderID, spec.SiteID, "update")
+}
+
+// Delete removes the replica's resource.
+func (d *Driver) Delete(ctx context.Context, ref provider.ResourceRef) error {
+	if err := d.inject(ctx, ref.ProviderID, ref.SiteID, "delete"); err != nil {
+		return err
+	}
+	return d.st.Read().SimDelete(ctx, ref.ProviderID, ref.ReplicaID)
+}
+
+// ListResources returns the provider's simulated resources.
+func (d *Driver) ListResources(ctx context.Context, providerID string) ([]provider.Resource, error) {
+	if err := d.inject(ctx, providerID, "", "list"); err != nil {
+		return nil, err
+	}
+	list, err := d.st.Read().SimList(ctx, providerID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]provider.Resource, 0, len(list))
+	for _, r := range list {
+		if d.fault(ctx, SiteScope(r.SiteID)).outage {
+			continue // an unreachable site reports nothing
+		}
+		out = append(out, provider.Resource{ResourceID: r.ResourceID, SiteID: r.SiteID, ReplicaID: r.ReplicaID,
+			WorkloadID: r.WorkloadID, State: r.State, Simulated: true})
+	}
+	return out, nil
+}
+
+// Discover reports the provider's sites: down while an outage is injected.
+func (d *Driver) Discover(ctx context.Context, providerID string) ([]provider.Site, error) {
+	if err := d.inject(ctx, providerID, "", "discover"); err != nil {
+		return nil, err
+	}
+	sites, err := d.st.Read().Sites().List(ctx, store.ListOptions{Filters: map[string]string{"provider_id": providerID}, Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]provider.Site, 0, len(sites.Items))
+	for _, s := range sites.Items {
+		h := model.HealthHealthy
+		if d.fault(ctx, SiteScope(s.ID)).outage {
+			h = model.HealthDown
+		}
+		out = append(out, provider.Site{SiteID: s.ID, Health: h, Capacity: s.Capacity})
+	}
+	return out, nil
+}
+
+// Faults is the setting of one provider, as operators change it.
+type Faults struct {
+	ErrorRate string `json:"error_rate"`
+	LatencyMs int64  `json:"latency_ms"`
+	DelayMs   int64  `json:"provisioning_delay_ms"`
+}
+
+// SetProviderFaults stores a provider's faults and applies them at once.
+func (d *Driver) SetProviderFaults(ctx context.Context, providerID string, f Faults) error {
+	if f.ErrorRate == "" {
+		f.ErrorRate = "0"
+	}
+	err := d.st.InTx(ctx, func(tx *store.Tx) error {
+		return tx.PutSimFault(ctx, store.SimFault{Scope: ProviderScope(providerID), ProviderID: providerID,
+			ErrorRate: f.ErrorRate, LatencyMs: f.LatencyMs, DelayMs: f.DelayMs})
+	})
+	if err != nil {
+		return err
+	}
+	return d.Reload(ctx)
+}
+
+// SetOutage starts or ends an outage of a site.
+func (d *Driver) SetOutage(ctx context.Context, providerID, siteID string, out bool) error {
+	err := d.st.InTx(ctx, func(tx *store.Tx) error {
+		return tx.PutSimFault(ctx, store.SimFault{Scope: SiteScope(siteID), ProviderID: providerID, SiteID: siteID,
+			ErrorRate: "0", Outage: out})
+	})
+	if err != nil {
+		return err
+	}
+	return d.Reload(ctx)
+}

@@ -1,0 +1,100 @@
+// Package storetest opens throwaway stores for tests: an SQLite file in a
+// temporary directory, and — when SOBERANA_TEST_POSTGRES_URL is set — a
+// fresh PostgreSQL database created for the test and dropped after it.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // pgx database/sql driver
+
+	"github.com/soberana/soberana/internal/store"
+)
+
+// PostgresEnv names the variable that enables PostgreSQL tests.
+const PostgresEnv = "SOBERANA_TEST_POSTGRES_URL"
+
+// SQLite opens a migrated store in t.TempDir().
+func SQLite(t testing.TB) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// PostgresURL creates a fresh database and returns its URL, or skips the
+// test with a clear message when PostgreSQL is not configured.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(PostgresEnv)
+	if base == "" {
+		t.Skipf("PostgreSQL tests skipped: set %s (e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable); .ci/run does", PostgresEnv)
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name := "soberana_test_" + hex.EncodeToString(b[:])
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatalf("creating test database (is %s right?): %v", PostgresEnv, err)
+	}
+	t.Cleanup(func() {
+		a, err := sql.Open("pgx", base)
+		if err != nil {
+			return
+		}
+		defer a.Close()
+		_, _ = a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// Postgres opens a migrated store on a fresh PostgreSQL database.
+func Postgres(t testing.TB) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// Each runs fn against SQLite and, when configured, PostgreSQL.
+func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
+}
+
+// Dialects lists the dialect names Each runs, for messages.
+func Dialects() string {
+	if os.Getenv(PostgresEnv) == "" {
+		return "sqlite"
+	}
+	return strings.Join([]string{"sqlite", "postgres"}, ",")
+}

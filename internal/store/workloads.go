@@ -1,0 +1,430 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/soberana/soberana/internal/model"
+)
+
+// jsonCol scans a JSON text column into dst.
+type jsonCol struct{ dst any }
+
+func (j jsonCol) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	case nil:
+		return nil
+	default:
+		return fmt.Errorf("scanning JSON column: unexpected %T", src)
+	}
+	if len(b) == 0 || string(b) == "null" {
+		return nil
+	}
+	return json.Unmarshal(b, j.dst)
+}
+
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only plain structs are stored
+	}
+	return string(b)
+}
+
+var workloads = &entity[model.Workload]{
+	table: "workloads",
+	cols: []string{"project_id", "institution_id", "budget_line_id", "offering_id", "replicas", "classification",
+		"residency", "sovereignty", "redundancy", "nearness", "tier", "cost_ceiling_minor", "preference",
+		"currency", "forecast_monthly_minor", "state", "reason", "created_by"},
+	filters: map[string]bool{"project_id": true, "institution_id": true, "state": true, "offering_id": true},
+	meta:    func(v *model.Workload) *model.Meta { return &v.Meta },
+	values: func(v *model.Workload) []any {
+		return []any{v.ProjectID, v.InstitutionID, v.BudgetLineID, v.OfferingID, v.Replicas, v.Classification,
+			jsonText(v.Residency), jsonText(v.Sovereignty), jsonText(v.Redundancy), jsonText(v.Nearness), v.Tier,
+			v.CostCeilingMinor, v.Preference, v.Currency, v.ForecastMonthlyMinor, v.State, v.Reason, v.CreatedBy}
+	},
+	scanDest: func(v *model.Workload) []any {
+		return []any{&v.ProjectID, &v.InstitutionID, &v.BudgetLineID, &v.OfferingID, &v.Replicas, &v.Classification,
+			jsonCol{&v.Residency}, jsonCol{&v.Sovereignty}, jsonCol{&v.Redundancy}, jsonCol{&v.Nearness}, &v.Tier,
+			&v.CostCeilingMinor, &v.Preference, &v.Currency, &v.ForecastMonthlyMinor, &v.State, &v.Reason, &v.CreatedBy}
+	},
+}
+
+// Workloads is the workload repository.
+func (t *Tx) Workloads() Repo[model.Workload] { return Repo[model.Workload]{t, workloads} }
+
+// PlacementRow is a placement with the reconciler's bookkeeping: what it
+// becomes once deleted, how often acting on it failed and when to look at
+// it next (nil: not scheduled, e.g. while its workload awaits approval).
+type PlacementRow struct {
+	model.Placement
+	FinalState    string     `json:"-"`
+	Attempts      int        `json:"attempts"`
+	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
+}
+
+var placements = &entity[PlacementRow]{
+	table: "placements",
+	cols: []string{"workload_id", "replica", "site_id", "provider_id", "state", "resource_id", "reason",
+		"monthly_minor", "vcpus", "memory_mib", "disk_gib", "simulated", "final_state", "attempts", "next_attempt_at"},
+	filters: map[string]bool{"workload_id": true, "site_id": true, "state": true, "provider_id": true},
+	meta:    func(v *PlacementRow) *model.Meta { return &v.Meta },
+	values: func(v *PlacementRow) []any {
+		return []any{v.WorkloadID, v.Replica, v.SiteID, v.ProviderID, v.State, v.ResourceID, v.Reason,
+			v.MonthlyMinor, v.VCPUs, v.MemoryMiB, v.DiskGiB, v.Simulated, v.FinalState, v.Attempts, nullMicros(v.NextAttemptAt)}
+	},
+	scanDest: func(v *PlacementRow) []any {
+		return []any{&v.WorkloadID, &v.Replica, &v.SiteID, &v.ProviderID, &v.State, &v.ResourceID, &v.Reason,
+			&v.MonthlyMinor, &v.VCPUs, &v.MemoryMiB, &v.DiskGiB, &v.Simulated, &v.FinalState, &v.Attempts, nullTime{&v.NextAttemptAt}}
+	},
+}
+
+// nullTime scans nullable microseconds into a *time.Time.
+type nullTime struct{ dst **time.Time }
+
+func (n nullTime) Scan(src any) error {
+	var v sql.NullInt64
+	if err := v.Scan(src); err != nil {
+		return err
+	}
+	*n.dst = fromNullMicros(v)
+	return nil
+}
+
+// Placements is the placement repository.
+func (t *Tx) Placements() Repo[PlacementRow] { return Repo[PlacementRow]{t, placements} }
+
+func (t *Tx) queryPlacements(ctx context.Context, where string, args ...any) ([]PlacementRow, error) {
+	r := t.Placements()
+	rows, err := t.Query(ctx, "SELECT "+placements.allCols()+" FROM placements WHERE "+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing placements: %w", err)
+	}
+	defer rows.Close()
+	var out []PlacementRow
+	for rows.Next() {
+		p, err := r.scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("listing placements: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// PlacementsOf returns a workload's placements by replica, then creation.
+func (t *Tx) PlacementsOf(ctx context.Context, workloadID string) ([]PlacementRow, error) {
+	return t.queryPlacements(ctx, "workload_id = ? ORDER BY replica, id", workloadID)
+}
+
+// DuePlacements returns up to limit placements scheduled at or before now,
+// the earliest first: the reconciler's durable work queue.
+func (t *Tx) DuePlacements(ctx context.Context, now time.Time, limit int) ([]PlacementRow, error) {
+	return t.queryPlacements(ctx, fmt.Sprintf("next_attempt_at IS NOT NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT %d", limit), micros(now))
+}
+
+// NextDue returns when the earliest scheduled placement is due (ok false:
+// none is scheduled).
+func (t *Tx) NextDue(ctx context.Context) (time.Time, bool, error) {
+	var v sql.NullInt64
+	if err := t.QueryRow(ctx, "SELECT MIN(next_attempt_at) FROM placements WHERE next_attempt_at IS NOT NULL").Scan(&v); err != nil {
+		return time.Time{}, false, mapErr(err)
+	}
+	if !v.Valid {
+		return time.Time{}, false, nil
+	}
+	return fromMicros(v.Int64), true, nil
+}
+
+// LivePlacements returns every placement that holds capacity: all but
+// deleted and failed. The placement engine's reservations are rebuilt from
+// them at start-up.
+func (t *Tx) LivePlacements(ctx context.Context) ([]PlacementRow, error) {
+	return t.queryPlacements(ctx, "state NOT IN (?, ?) ORDER BY id", model.PlacementDeleted, model.PlacementFailed)
+}
+
+// ActivePlacementsOnSites returns the pending, provisioning and running
+// placements on the given sites (failover after a site went down).
+func (t *Tx) ActivePlacementsOnSites(ctx context.Context, siteIDs []string, limit int) ([]PlacementRow, error) {
+	if len(siteIDs) == 0 {
+		return nil, nil
+	}
+	args := []any{model.PlacementPending, model.PlacementProvisioning, model.PlacementRunning}
+	for _, s := range siteIDs {
+		args = append(args, s)
+	}
+	return t.queryPlacements(ctx, fmt.Sprintf("state IN (?, ?, ?) AND site_id IN (%s) ORDER BY id LIMIT %d",
+		placeholders(len(siteIDs)), limit), args...)
+}
+
+// PlacementByID loads one placement.
+func (t *Tx) PlacementByID(ctx context.Context, id string) (PlacementRow, error) {
+	return t.Placements().Get(ctx, id)
+}
+
+// AddEvent appends one event to a workload's timeline.
+func (t *Tx) AddEvent(ctx context.Context, e *model.WorkloadEvent) error {
+	if e.ID == "" {
+		e.ID = model.NewID("evt")
+	}
+	if e.At.IsZero() {
+		e.At = t.Now()
+	}
+	_, err := t.Exec(ctx, `INSERT INTO workload_events (id, workload_id, at, actor, from_state, to_state, reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, e.ID, e.WorkloadID, micros(e.At), e.Actor, e.From, e.To, e.Reason)
+	if err != nil {
+		return fmt.Errorf("recording event: %w", err)
+	}
+	return nil
+}
+
+// EventsOf returns a workload's timeline, oldest first.
+func (t *Tx) EventsOf(ctx context.Context, workloadID string) ([]model.WorkloadEvent, error) {
+	rows, err := t.Query(ctx, `SELECT id, workload_id, at, actor, from_state, to_state, reason
+		FROM workload_events WHERE workload_id = ? ORDER BY id`, workloadID)
+	if err != nil {
+		return nil, fmt.Errorf("listing events: %w", err)
+	}
+	defer rows.Close()
+	out := []model.WorkloadEvent{}
+	for rows.Next() {
+		var e model.WorkloadEvent
+		var at int64
+		if err := rows.Scan(&e.ID, &e.WorkloadID, &at, &e.Actor, &e.From, &e.To, &e.Reason); err != nil {
+			return nil, mapErr(err)
+		}
+		e.At = fromMicros(at)
+		out = append(out, e)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// Idempotency is a remembered POST: the key a client sent, a hash of what
+// it sent, and the workload the first request created.
+type Idempotency struct {
+	Scope, Key, RequestHash, WorkloadID string
+}
+
+// PutIdempotency remembers a key; ErrDuplicate if it is already taken.
+func (t *Tx) PutIdempotency(ctx context.Context, i Idempotency) error {
+	_, err := t.Exec(ctx, `INSERT INTO idempotency_keys (scope, key, request_hash, workload_id, created_at)
+		VALUES (?, ?, ?, ?, ?)`, i.Scope, i.Key, i.RequestHash, i.WorkloadID, micros(t.Now()))
+	if err != nil {
+		return fmt.Errorf("remembering idempotency key: %w", err)
+	}
+	return nil
+}
+
+// GetIdempotency finds a remembered key (ErrNotFound when absent).
+func (t *Tx) GetIdempotency(ctx context.Context, scope, key string) (Idempotency, error) {
+	i := Idempotency{Scope: scope, Key: key}
+	err := t.QueryRow(ctx, `SELECT request_hash, workload_id FROM idempotency_keys WHERE scope = ? AND key = ?`,
+		scope, key).Scan(&i.RequestHash, &i.WorkloadID)
+	if err != nil {
+		return i, fmt.Errorf("finding idempotency key: %w", mapErr(err))
+	}
+	return i, nil
+}
+
+// AcquireLease takes or renews the named lease for holder until now+ttl.
+// It succeeds when the lease is free, expired or already the holder's, and
+// reports whether holder now holds it.
+func (s *Store) AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error) {
+	var held bool
+	err := s.InTx(ctx, func(tx *Tx) error {
+		now := tx.Now()
+		exp := micros(now.Add(ttl))
+		res, err := tx.Exec(ctx, `UPDATE leases SET holder = ?, expires_at = ? WHERE name = ? AND (holder = ? OR expires_at < ?)`,
+			holder, exp, name, holder, micros(now))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			held = true
+			return nil
+		}
+		var cur string
+		err = tx.QueryRow(ctx, `SELECT holder FROM leases WHERE name = ?`, name).Scan(&cur)
+		if errors.Is(err, sql.ErrNoRows) {
+			if _, err := tx.Exec(ctx, `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)`, name, holder, exp); err != nil {
+				return err
+			}
+			held = true
+			return nil
+		}
+		return mapErr(err)
+	})
+	if errors.Is(err, ErrDuplicate) { // another server inserted it first
+		return false, nil
+	}
+	return held, err
+}
+
+// ReleaseLease gives the lease up if holder has it.
+func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
+	_, err := s.Read().Exec(ctx, `DELETE FROM leases WHERE name = ? AND holder = ?`, name, holder)
+	return err
+}
+
+// HoldsLease reports, inside a transaction, whether holder still holds the
+// lease: writers fence their results with it so that a process that lost
+// the lease (paused, partitioned) cannot clobber the new holder's work.
+func (t *Tx) HoldsLease(ctx context.Context, name, holder string) (bool, error) {
+	var n int64
+	err := t.QueryRow(ctx, `SELECT COUNT(*) FROM leases WHERE name = ? AND holder = ? AND expires_at >= ?`,
+		name, holder, micros(t.Now())).Scan(&n)
+	return n == 1, mapErr(err)
+}
+
+// SimResource is a resource of the built-in simulated provider.
+type SimResource struct {
+	ResourceID string    `json:"resource_id"`
+	ProviderID string    `json:"provider_id"`
+	SiteID     string    `json:"site_id"`
+	ReplicaID  string    `json:"replica_id"`
+	WorkloadID string    `json:"workload_id"`
+	State      string    `json:"state"`
+	VCPUs      int64     `json:"vcpus"`
+	MemoryMiB  int64     `json:"memory_mib"`
+	DiskGiB    int64     `json:"disk_gib"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+const simCols = "resource_id, provider_id, site_id, replica_id, workload_id, state, vcpus, memory_mib, disk_gib, created_at"
+
+func scanSim(row interface{ Scan(...any) error }) (SimResource, error) {
+	var r SimResource
+	var at int64
+	err := row.Scan(&r.ResourceID, &r.ProviderID, &r.SiteID, &r.ReplicaID, &r.WorkloadID, &r.State,
+		&r.VCPUs, &r.MemoryMiB, &r.DiskGiB, &at)
+	r.CreatedAt = fromMicros(at)
+	return r, mapErr(err)
+}
+
+// SimCreate inserts r unless the provider already has a resource for the
+// same replica; either way it returns the stored one (created reports which).
+func (t *Tx) SimCreate(ctx context.Context, r SimResource) (SimResource, bool, error) {
+	res, err := t.Exec(ctx, `INSERT INTO sim_resources (`+simCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (provider_id, replica_id) DO NOTHING`,
+		r.ResourceID, r.ProviderID, r.SiteID, r.ReplicaID, r.WorkloadID, r.State, r.VCPUs, r.MemoryMiB, r.DiskGiB, micros(r.CreatedAt))
+	if err != nil {
+		return r, false, fmt.Errorf("creating sim resource: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return r, true, nil
+	}
+	got, err := t.SimGet(ctx, r.ProviderID, r.ReplicaID)
+	return got, false, err
+}
+
+// SimGet finds the resource a provider holds for a replica.
+func (t *Tx) SimGet(ctx context.Context, providerID, replicaID string) (SimResource, error) {
+	r, err := scanSim(t.QueryRow(ctx, `SELECT `+simCols+` FROM sim_resources WHERE provider_id = ? AND replica_id = ?`, providerID, replicaID))
+	if err != nil {
+		return r, fmt.Errorf("finding sim resource: %w", err)
+	}
+	return r, nil
+}
+
+// SimDelete removes a replica's resource; deleting nothing is not an error.
+func (t *Tx) SimDelete(ctx context.Context, providerID, replicaID string) error {
+	_, err := t.Exec(ctx, `DELETE FROM sim_resources WHERE provider_id = ? AND replica_id = ?`, providerID, replicaID)
+	return err
+}
+
+// SimList returns a provider's resources ("" for every provider's).
+func (t *Tx) SimList(ctx context.Context, providerID string) ([]SimResource, error) {
+	q := `SELECT ` + simCols + ` FROM sim_resources`
+	var args []any
+	if providerID != "" {
+		q += ` WHERE provider_id = ?`
+		args = append(args, providerID)
+	}
+	rows, err := t.Query(ctx, q+` ORDER BY resource_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing sim resources: %w", err)
+	}
+	defer rows.Close()
+	out := []SimResource{}
+	for rows.Next() {
+		r, err := scanSim(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// SimFault is injected into the simulated provider: per provider an API
+// error rate, extra latency per call and a provisioning delay; per site an
+// outage.
+type SimFault struct {
+	Scope      string    `json:"scope"`
+	ProviderID string    `json:"provider_id,omitempty"`
+	SiteID     string    `json:"site_id,omitempty"`
+	ErrorRate  string    `json:"error_rate"`
+	LatencyMs  int64     `json:"latency_ms"`
+	DelayMs    int64     `json:"provisioning_delay_ms"`
+	Outage     bool      `json:"outage"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// PutSimFault writes a fault setting.
+func (t *Tx) PutSimFault(ctx context.Context, f SimFault) error {
+	_, err := t.Exec(ctx, `INSERT INTO sim_faults (scope, provider_id, site_id, error_rate, latency_ms, delay_ms, outage, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (scope) DO UPDATE SET error_rate = excluded.error_rate, latency_ms = excluded.latency_ms,
+		delay_ms = excluded.delay_ms, outage = excluded.outage, updated_at = excluded.updated_at`,
+		f.Scope, f.ProviderID, f.SiteID, f.ErrorRate, f.LatencyMs, f.DelayMs, f.Outage, micros(t.Now()))
+	if err != nil {
+		return fmt.Errorf("saving sim fault: %w", err)
+	}
+	return nil
+}
+
+// SimFaults returns every fault setting.
+func (t *Tx) SimFaults(ctx context.Context) ([]SimFault, error) {
+	rows, err := t.Query(ctx, `SELECT scope, provider_id, site_id, error_rate, latency_ms, delay_ms, outage, updated_at
+		FROM sim_faults ORDER BY scope`)
+	if err != nil {
+		return nil, fmt.Errorf("listing sim faults: %w", err)
+	}
+	defer rows.Close()
+	out := []SimFault{}
+	for rows.Next() {
+		var f SimFault
+		var at int64
+		if err := rows.Scan(&f.Scope, &f.ProviderID, &f.SiteID, &f.ErrorRate, &f.LatencyMs, &f.DelayMs, &f.Outage, &at); err != nil {
+			return nil, mapErr(err)
+		}
+		f.UpdatedAt = fromMicros(at)
+		out = append(out, f)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// Fingerprint summarises the fleet tables (row counts and latest change)
+// so that each server notices changes made through any server.
+func (t *Tx) Fingerprint(ctx context.Context) (string, error) {
+	var parts []string
+	for _, tbl := range []string{"providers", "sites", "prices", "fx_rates", "institutions"} {
+		var n int64
+		var max sql.NullInt64
+		if err := t.QueryRow(ctx, "SELECT COUNT(*), MAX(updated_at) FROM "+tbl).Scan(&n, &max); err != nil {
+			return "", mapErr(err)
+		}
+		parts = append(parts, fmt.Sprintf("%s:%d:%d", tbl, n, max.Int64))
+	}
+	return strings.Join(parts, ","), nil
+}
