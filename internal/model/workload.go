@@ -61,17 +61,17 @@ type Nearness struct {
 // Workload is what an institution asked for.
 type Workload struct {
 	Meta
-	ProjectID      string       `json:"project_id"`
-	InstitutionID  string       `json:"institution_id"`
-	BudgetLineID   string       `json:"budget_line_id"`
-	OfferingID     string       `json:"offering_id"`
-	Replicas       int          `json:"replicas"`
-	Classification string       `json:"classification"`
-	Residency      Residency    `json:"residency"`
-	Sovereignty    Sovereignty  `json:"sovereignty"`
-	Redundancy     Redundancy   `json:"redundancy"`
-	Nearness       *Nearness    `json:"nearness,omitempty"`
-	Tier           string       `json:"tier,omitempty"`
+	ProjectID      string      `json:"project_id"`
+	InstitutionID  string      `json:"institution_id"`
+	BudgetLineID   string      `json:"budget_line_id"`
+	OfferingID     string      `json:"offering_id"`
+	Replicas       int         `json:"replicas"`
+	Classification string      `json:"classification"`
+	Residency      Residency   `json:"residency"`
+	Sovereignty    Sovereignty `json:"sovereignty"`
+	Redundancy     Redundancy  `json:"redundancy"`
+	Nearness       *Nearness   `json:"nearness,omitempty"`
+	Tier           string      `json:"tier,omitempty"`
 	// CostCeilingMinor is the monthly ceiling in minor units of Currency
 	// (0: none).
 	CostCeilingMinor int64  `json:"cost_ceiling_minor,omitempty"`
