@@ -19,8 +19,14 @@ import (
 
 	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/fleet"
+	"github.com/soberana/soberana/internal/placement"
+	"github.com/soberana/soberana/internal/provider"
+	"github.com/soberana/soberana/internal/provider/sim"
+	"github.com/soberana/soberana/internal/reconcile"
 	"github.com/soberana/soberana/internal/seed"
 	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/workload"
 )
 
 // Version is set at build time with -ldflags "-X …server.Version=…".
@@ -40,6 +46,15 @@ type Server struct {
 	// Seeded is true when this start created the demo fleet.
 	Seeded bool
 	ln     net.Listener
+
+	// Fleet keeps the placement engine current; Workloads is the workload
+	// service; Reconciler drives placements; Drivers holds the provider
+	// drivers; Sim is the built-in simulated provider's driver.
+	Fleet      *fleet.Fleet
+	Workloads  *workload.Service
+	Reconciler *reconcile.Reconciler
+	Drivers    *provider.Registry
+	Sim        *sim.Driver
 }
 
 // Open opens the database, applies migrations and, on a new database,
@@ -61,7 +76,61 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, er
 		_ = st.Close()
 		return nil, err
 	}
+	if err := s.wire(ctx, reg); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
 	return s, nil
+}
+
+// wire builds the placement engine from the store (replaying the live
+// placements' reservations), the workload service, the provider drivers
+// and the reconciler, and adds their routes to the API.
+func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
+	eng := placement.New(placement.Options{})
+	s.Fleet = fleet.New(s.Store, eng, s.log)
+	if err := s.Fleet.Load(ctx); err != nil {
+		return fmt.Errorf("loading the fleet: %w", err)
+	}
+	s.Drivers = provider.NewRegistry(provider.Deps{Store: s.Store})
+	s.Sim = sim.New(s.Store)
+	s.Drivers.Set(sim.Name, s.Sim)
+	s.Workloads = workload.New(s.Store, s.Fleet, s.log)
+	s.Reconciler = reconcile.New(reconcileOptions(s.log), s.Store, s.Workloads, s.Fleet, s.Drivers, s.log, reg)
+	s.Workloads.Kick = s.Reconciler.Kick
+	s.API.AddWorkloads(api.WorkloadOptions{Service: s.Workloads})
+	s.API.AddSim(api.SimOptions{
+		Driver: s.Sim,
+		SetSiteHealth: func(r *http.Request, siteID, health string) error {
+			err := s.Fleet.SetSiteHealth(r.Context(), siteID, health)
+			s.Reconciler.Kick()
+			return err
+		},
+		Usage:   s.Fleet.Usage,
+		Orphans: func() any { return s.Reconciler.Orphans() },
+	})
+	return nil
+}
+
+// reconcileOptions reads the reconciler's tuning from the environment
+// (SOBERANA_LEASE_TTL, SOBERANA_ORPHAN_GRACE, SOBERANA_ORPHAN_EVERY,
+// SOBERANA_RECONCILE_IDLE: Go durations); unset ones take the defaults.
+func reconcileOptions(log *slog.Logger) reconcile.Options {
+	var o reconcile.Options
+	for name, dst := range map[string]*time.Duration{
+		"SOBERANA_LEASE_TTL": &o.LeaseTTL, "SOBERANA_ORPHAN_GRACE": &o.OrphanGrace,
+		"SOBERANA_ORPHAN_EVERY": &o.OrphanEvery, "SOBERANA_RECONCILE_IDLE": &o.Idle,
+	} {
+		if v := os.Getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				log.Warn("ignoring invalid duration", "env", name, "value", v)
+				continue
+			}
+			*dst = d
+		}
+	}
+	return o
 }
 
 func (s *Server) bootstrap(ctx context.Context) error {
@@ -133,6 +202,8 @@ func (s *Server) Run(ctx context.Context) error {
 		}
 		return err
 	})
+	g.Go(func() error { return s.Fleet.Run(gctx, 2*time.Second) })
+	g.Go(func() error { return s.Reconciler.Run(gctx) })
 	g.Go(func() error {
 		<-gctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)

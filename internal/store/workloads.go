@@ -428,3 +428,34 @@ func (t *Tx) Fingerprint(ctx context.Context) (string, error) {
 	}
 	return strings.Join(parts, ","), nil
 }
+
+// LiveReplicaIDs returns which of the given placement ids are live (not
+// deleted or failed); ids without a row are absent.
+func (t *Tx) LiveReplicaIDs(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(ids))
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		args := make([]any, 0, len(chunk)+2)
+		args = append(args, model.PlacementDeleted, model.PlacementFailed)
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		rows, err := t.Query(ctx, fmt.Sprintf("SELECT id FROM placements WHERE state NOT IN (?, ?) AND id IN (%s)", placeholders(len(chunk))), args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, mapErr(err)
+			}
+			out[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, mapErr(err)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,262 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/placement"
+	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/workload"
+)
+
+// WorkloadView is a workload as the API shows it: reasons rendered in the
+// caller's language, with its placements and timeline.
+type WorkloadView struct {
+	model.Workload
+	// Simulated is true when any replica lives on a simulated provider.
+	Simulated  bool            `json:"simulated"`
+	Placements []PlacementView `json:"placements,omitempty"`
+	Events     []EventView     `json:"events,omitempty"`
+}
+
+// PlacementView is one replica's placement.
+type PlacementView struct {
+	store.PlacementRow
+}
+
+// EventView is one entry of the timeline.
+type EventView = model.WorkloadEvent
+
+// ActionRequest is the body of :approve and :reject.
+type ActionRequest struct {
+	Reason string `json:"reason"`
+}
+
+// WorkloadOptions wire the workload routes.
+type WorkloadOptions struct {
+	Service *workload.Service
+}
+
+var workloadFilters = []string{"project_id", "institution_id", "state", "offering_id"}
+
+// AddWorkloads registers /v1/workloads and the mapping of the workload
+// service's errors.
+func (a *API) AddWorkloads(o WorkloadOptions) {
+	svc := o.Service
+	a.AddErrorMapper(workloadErrors)
+	a.AddRoutes(func(a *API) []*Route {
+		base := "/v1/workloads"
+		actions := map[string]Handle{
+			"approve": func(r *http.Request) (any, error) {
+				id, _, _ := strings.Cut(r.PathValue("id"), ":")
+				var body ActionRequest
+				if err := decodeOptional(r, &body); err != nil {
+					return nil, err
+				}
+				if _, err := svc.Approve(r.Context(), actor(r), id, body.Reason); err != nil {
+					return nil, localize(r, err)
+				}
+				return a.workloadView(r.Context(), id, langOf(r.Context()), true)
+			},
+			"reject": func(r *http.Request) (any, error) {
+				id, _, _ := strings.Cut(r.PathValue("id"), ":")
+				var body ActionRequest
+				if err := decodeOptional(r, &body); err != nil {
+					return nil, err
+				}
+				if _, err := svc.Reject(r.Context(), actor(r), id, body.Reason); err != nil {
+					return nil, err
+				}
+				return a.workloadView(r.Context(), id, langOf(r.Context()), true)
+			},
+		}
+		return []*Route{
+			{Method: "POST", Path: base, Summary: "Ask for a workload: validated, placed (capacity reserved) and stored in one transaction; an Idempotency-Key header makes retries return the first result",
+				Tag: "workloads", Auth: AuthAdmin, Request: workload.CreateRequest{}, Response: WorkloadView{}, Status: http.StatusCreated,
+				Handle: func(r *http.Request) (any, error) {
+					body, err := readBody(r)
+					if err != nil {
+						return nil, err
+					}
+					var req workload.CreateRequest
+					if err := DecodeBytes(body, &req); err != nil {
+						return nil, err
+					}
+					var idem *workload.Idempotency
+					if k := strings.TrimSpace(r.Header.Get("Idempotency-Key")); k != "" {
+						if len(k) > 200 {
+							return nil, Errorf(http.StatusBadRequest, "bad-request", "problem.bad-request.idempotency-key")
+						}
+						idem = &workload.Idempotency{Key: k, BodyHash: workload.HashBody(body)}
+					}
+					w, replayed, err := svc.Create(r.Context(), actor(r), req, idem)
+					if err != nil {
+						return nil, localize(r, err)
+					}
+					v, err := a.workloadView(r.Context(), w.ID, langOf(r.Context()), true)
+					if err != nil {
+						return nil, err
+					}
+					if replayed {
+						return v, nil
+					}
+					return Created{Value: v, Location: base + "/" + w.ID}, nil
+				}},
+			{Method: "GET", Path: base, Summary: "List workloads", Tag: "workloads", Auth: AuthRead,
+				Response: listPage[WorkloadView]{}, Query: append([]string{"limit", "cursor"}, workloadFilters...),
+				Handle: func(r *http.Request) (any, error) {
+					o, err := ListQuery(r, workloadFilters)
+					if err != nil {
+						return nil, err
+					}
+					p, err := a.store.Read().Workloads().List(r.Context(), o)
+					if err != nil {
+						return nil, err
+					}
+					lang := langOf(r.Context())
+					out := listPage[WorkloadView]{Items: make([]WorkloadView, len(p.Items)), NextCursor: EncodeCursor(p.Next)}
+					for i, w := range p.Items {
+						w.Reason = workload.Decode(w.Reason).Render(lang)
+						out.Items[i] = WorkloadView{Workload: w}
+					}
+					return out, nil
+				}},
+			{Method: "GET", Path: base + "/{id}", Summary: "Get a workload with its placements, state and timeline", Tag: "workloads", Auth: AuthRead,
+				Response: WorkloadView{}, Handle: func(r *http.Request) (any, error) {
+					return a.workloadView(r.Context(), r.PathValue("id"), langOf(r.Context()), true)
+				}},
+			{Method: "DELETE", Path: base + "/{id}", Summary: "Delete a workload: its replicas are deleted at the providers and their capacity freed",
+				Tag: "workloads", Auth: AuthAdmin, Response: WorkloadView{}, Handle: func(r *http.Request) (any, error) {
+					if _, err := svc.Delete(r.Context(), actor(r), r.PathValue("id")); err != nil {
+						return nil, err
+					}
+					return a.workloadView(r.Context(), r.PathValue("id"), langOf(r.Context()), true)
+				}},
+			{Method: "POST", Path: base + "/{id}", Summary: "Approve ({id}:approve) or reject ({id}:reject, reason required) a workload that awaits approval",
+				Tag: "workloads", Auth: AuthAdmin, Request: ActionRequest{}, Response: WorkloadView{},
+				dispatch: func(r *http.Request) (Handle, error) {
+					_, verb, _ := strings.Cut(r.PathValue("id"), ":")
+					if h, ok := actions[verb]; ok {
+						return h, nil
+					}
+					return nil, Errorf(http.StatusNotFound, "not-found", "problem.route-not-found.detail", r.Method, r.URL.Path)
+				}},
+		}
+	})
+}
+
+func decodeOptional(r *http.Request, dst any) error {
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return nil
+	}
+	return DecodeBytes(body, dst)
+}
+
+func actor(r *http.Request) workload.Actor {
+	p, _ := PrincipalOf(r.Context())
+	name := p.Name
+	if name == "" {
+		name = p.TokenID
+	}
+	return workload.Actor{Name: name + " (" + p.TokenID + ")", ID: p.TokenID}
+}
+
+func (a *API) workloadView(ctx context.Context, id string, lang i18n.Lang, full bool) (WorkloadView, error) {
+	tx := a.store.Read()
+	w, err := tx.Workloads().Get(ctx, id)
+	if err != nil {
+		return WorkloadView{}, err
+	}
+	w.Reason = workload.Decode(w.Reason).Render(lang)
+	v := WorkloadView{Workload: w}
+	if !full {
+		return v, nil
+	}
+	ps, err := tx.PlacementsOf(ctx, id)
+	if err != nil {
+		return v, err
+	}
+	for _, p := range ps {
+		p.Reason = workload.Decode(p.Reason).Render(lang)
+		v.Simulated = v.Simulated || p.Simulated
+		v.Placements = append(v.Placements, PlacementView{p})
+	}
+	evs, err := tx.EventsOf(ctx, id)
+	if err != nil {
+		return v, err
+	}
+	for _, e := range evs {
+		e.Reason = workload.Decode(e.Reason).Render(lang)
+		v.Events = append(v.Events, e)
+	}
+	return v, nil
+}
+
+// localize turns errors whose text depends on the language (the placement
+// engine's explanation) into a problem in the caller's language.
+func localize(r *http.Request, err error) error {
+	var pe *workload.PlaceError
+	if errors.As(err, &pe) {
+		e := workloadErrors(err)
+		if e != nil {
+			e.Args = []any{pe.Explain(langOf(r.Context()))}
+			return e
+		}
+	}
+	var be *workload.BudgetError
+	if errors.As(err, &be) {
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "budget", Key: "problem.budget.detail",
+			Args: []any{be.Reason.Render(langOf(r.Context()))}, Err: err}
+	}
+	return err
+}
+
+// workloadErrors maps the workload service's sentinels.
+func workloadErrors(err error) *Error {
+	var pe *workload.PlaceError
+	var se *workload.StateError
+	var be *workload.BudgetError
+	switch {
+	case errors.As(err, &pe) && errors.Is(err, placement.ErrInvalidRequest):
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.no-fit.detail", Args: []any{pe.Explain(i18n.Default)}, Err: err}
+	case errors.As(err, &pe):
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "no-fit", Key: "problem.no-fit.detail", Args: []any{pe.Explain(i18n.Default)}, Err: err}
+	case errors.Is(err, placement.ErrNoFit), errors.Is(err, placement.ErrCostCeiling):
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "no-fit", Key: "problem.no-fit.detail", Args: []any{err.Error()}, Err: err}
+	case errors.Is(err, placement.ErrContention):
+		return &Error{Status: http.StatusServiceUnavailable, Slug: "timeout", Key: "problem.timeout.detail", Err: err}
+	case errors.As(err, &se):
+		return &Error{Status: http.StatusConflict, Slug: "state-conflict", Key: "problem.state-conflict.detail", Args: []any{se.Action, se.State}, Err: err}
+	case errors.As(err, &be):
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "budget", Key: "problem.budget.detail", Args: []any{be.Reason.Render(i18n.Default)}, Err: err}
+	case errors.Is(err, workload.ErrBudget):
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "budget", Key: "problem.budget.detail", Args: []any{err.Error()}, Err: err}
+	case errors.Is(err, workload.ErrIdempotencyMismatch):
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "idempotency-mismatch", Key: "problem.idempotency-mismatch.detail", Err: err}
+	}
+	return nil
+}
+
+func init() {
+	i18n.Add(map[string]i18n.Text{
+		"problem.no-fit":                      {ES: "No hay dónde ubicarla", PT: "Não há onde alocar", EN: "Nothing fits"},
+		"problem.no-fit.detail":               {ES: "%s", PT: "%s", EN: "%s"},
+		"problem.state-conflict":              {ES: "Estado incompatible", PT: "Estado incompatível", EN: "Wrong state"},
+		"problem.state-conflict.detail":       {ES: "no se puede %s una carga en estado %s", PT: "não é possível %s uma carga no estado %s", EN: "cannot %s a workload in state %s"},
+		"problem.budget":                      {ES: "No cabe en el presupuesto", PT: "Não cabe no orçamento", EN: "Does not fit the budget"},
+		"problem.budget.detail":               {ES: "%s", PT: "%s", EN: "%s"},
+		"problem.idempotency-mismatch":        {ES: "Clave de idempotencia reutilizada", PT: "Chave de idempotência reutilizada", EN: "Idempotency key reused"},
+		"problem.idempotency-mismatch.detail": {ES: "esta Idempotency-Key ya se usó con otra solicitud; use una clave nueva", PT: "esta Idempotency-Key já foi usada com outra requisição; use uma chave nova", EN: "this Idempotency-Key was already used with a different request; use a new key"},
+		"problem.bad-request.idempotency-key": {ES: "Idempotency-Key admite como máximo 200 caracteres", PT: "Idempotency-Key aceita no máximo 200 caracteres", EN: "Idempotency-Key must be at most 200 characters"},
+		"problem.not-simulated":               {ES: "No es un proveedor simulado", PT: "Não é um provedor simulado", EN: "Not a simulated provider"},
+		"problem.not-simulated.detail":        {ES: "las rutas /v1/sim solo actúan sobre proveedores simulados (driver sim); %s no lo es", PT: "as rotas /v1/sim só atuam sobre provedores simulados (driver sim); %s não é", EN: "the /v1/sim routes only act on simulated providers (sim driver); %s is not one"},
+	})
+}

@@ -1,0 +1,591 @@
+// Package reconcile runs the level-triggered reconcilers: each pass reads
+// the desired state from the database, observes the providers, acts, and
+// records the outcome in one short transaction guarded by row versions.
+//
+// The work queue is durable and lives in the placements table itself:
+// every placement that needs attention carries next_attempt_at, and a pass
+// takes the due ones, earliest first. Failures back off exponentially with
+// jitter (attempts counts them); every pass and every driver call has a
+// timeout. Only one process reconciles at a time: it holds a lease row
+// (holder, expires_at) that it renews, and every recording transaction
+// checks the lease is still its own (fencing), so a paused former holder
+// cannot clobber the new one's work. Driver calls never happen inside a
+// transaction.
+//
+// Beside the provisioning/deletion queue, a pass fails over replicas on
+// sites that are down, refreshes site health from the drivers' discovery,
+// and reports resources that carry a replica id no live placement owns
+// (orphans), deleting them after a grace period.
+package reconcile
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	mrand "math/rand/v2"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/soberana/soberana/internal/fleet"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/provider"
+	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/workload"
+)
+
+// LeaseName is the lease the reconcilers run under.
+const LeaseName = "reconcilers"
+
+// Options tune the reconciler; zero fields take defaults.
+type Options struct {
+	Holder        string        // lease holder id (default host-pid-random)
+	LeaseTTL      time.Duration // default 10 s
+	Batch         int           // placements per pass (default 512)
+	Workers       int           // concurrent driver calls (default 16)
+	PassTimeout   time.Duration // default 30 s
+	CallTimeout   time.Duration // per driver call (default 10 s)
+	MaxAttempts   int           // create failures before re-placing (default 8)
+	BackoffBase   time.Duration // default 200 ms
+	BackoffMax    time.Duration // default 30 s
+	Poll          time.Duration // while a resource builds (default 250 ms)
+	Idle          time.Duration // longest sleep without a kick (default 1 s)
+	OrphanEvery   time.Duration // default 30 s
+	OrphanGrace   time.Duration // default 10 min
+	DiscoverEvery time.Duration // default 5 s
+}
+
+func (o *Options) defaults() {
+	if o.Holder == "" {
+		h, _ := os.Hostname()
+		var b [4]byte
+		_, _ = rand.Read(b[:])
+		o.Holder = h + "-" + strconv.Itoa(os.Getpid()) + "-" + hex.EncodeToString(b[:])
+	}
+	set := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	set(&o.LeaseTTL, 10*time.Second)
+	set(&o.PassTimeout, 30*time.Second)
+	set(&o.CallTimeout, 10*time.Second)
+	set(&o.BackoffBase, 200*time.Millisecond)
+	set(&o.BackoffMax, 30*time.Second)
+	set(&o.Poll, 250*time.Millisecond)
+	set(&o.Idle, time.Second)
+	set(&o.OrphanEvery, 30*time.Second)
+	set(&o.OrphanGrace, 10*time.Minute)
+	set(&o.DiscoverEvery, 5*time.Second)
+	if o.Batch <= 0 {
+		o.Batch = 512
+	}
+	if o.Workers <= 0 {
+		o.Workers = 16
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 8
+	}
+}
+
+// Reconciler drives placements toward their desired state.
+type Reconciler struct {
+	o       Options
+	st      *store.Store
+	svc     *workload.Service
+	fleet   *fleet.Fleet
+	drivers *provider.Registry
+	log     *slog.Logger
+	kick    chan struct{}
+
+	mu         sync.Mutex
+	held       bool
+	renewed    time.Time
+	orphanSeen map[string]time.Time // replica id → first seen orphaned
+	orphans    []Orphan
+	lastOrphan time.Time
+	lastDisc   time.Time
+	reported   map[string]string // site → health the driver last reported
+
+	mPasses  prometheus.Counter
+	mActions *prometheus.CounterVec
+	mOrphans prometheus.Gauge
+	mLeader  prometheus.Gauge
+}
+
+// Orphan is a provider resource no live placement owns.
+type Orphan struct {
+	ProviderID string    `json:"provider_id"`
+	SiteID     string    `json:"site_id"`
+	ResourceID string    `json:"resource_id"`
+	ReplicaID  string    `json:"replica_id"`
+	FirstSeen  time.Time `json:"first_seen"`
+	Simulated  bool      `json:"simulated"`
+}
+
+// New returns a reconciler; register its metrics with reg (may be nil).
+func New(o Options, st *store.Store, svc *workload.Service, f *fleet.Fleet, drivers *provider.Registry, log *slog.Logger, reg prometheus.Registerer) *Reconciler {
+	o.defaults()
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	r := &Reconciler{o: o, st: st, svc: svc, fleet: f, drivers: drivers, log: log,
+		kick: make(chan struct{}, 1), orphanSeen: map[string]time.Time{}, reported: map[string]string{}}
+	r.mPasses = prometheus.NewCounter(prometheus.CounterOpts{Name: "soberana_reconcile_passes_total", Help: "Reconcile passes run."})
+	r.mActions = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "soberana_reconcile_actions_total", Help: "Driver actions by kind and result."}, []string{"action", "result"})
+	r.mOrphans = prometheus.NewGauge(prometheus.GaugeOpts{Name: "soberana_orphan_resources", Help: "Provider resources without a live placement."})
+	r.mLeader = prometheus.NewGauge(prometheus.GaugeOpts{Name: "soberana_reconcile_leader", Help: "1 while this process holds the reconciler lease."})
+	if reg != nil {
+		reg.MustRegister(r.mPasses, r.mActions, r.mOrphans, r.mLeader)
+	}
+	return r
+}
+
+// Kick wakes the reconciler (new work was scheduled).
+func (r *Reconciler) Kick() {
+	select {
+	case r.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Orphans returns the resources last reported as orphans.
+func (r *Reconciler) Orphans() []Orphan {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Orphan(nil), r.orphans...)
+}
+
+// Leader reports whether this process holds the lease.
+func (r *Reconciler) Leader() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.held
+}
+
+// fence is run first in every recording transaction.
+func (r *Reconciler) fence(ctx context.Context, tx *store.Tx) error {
+	ok, err := tx.HoldsLease(ctx, LeaseName, r.o.Holder)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errLostLease
+	}
+	return nil
+}
+
+var errLostLease = errors.New("reconcile: lease lost")
+
+// Run reconciles until ctx ends, then gives up the lease.
+func (r *Reconciler) Run(ctx context.Context) error {
+	defer func() {
+		ctx2, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = r.st.ReleaseLease(ctx2, LeaseName, r.o.Holder)
+		r.mLeader.Set(0)
+	}()
+	for ctx.Err() == nil {
+		if !r.ensureLease(ctx) {
+			r.sleep(ctx, r.o.LeaseTTL/3, false)
+			continue
+		}
+		pctx, cancel := context.WithTimeout(ctx, r.o.PassTimeout)
+		more, err := r.Pass(pctx)
+		cancel()
+		if err != nil && ctx.Err() == nil {
+			r.log.Warn("reconcile pass", "err", err)
+			if errors.Is(err, errLostLease) {
+				r.setHeld(false)
+			}
+			r.sleep(ctx, r.o.BackoffBase, false)
+			continue
+		}
+		if more {
+			continue
+		}
+		wait := r.o.Idle
+		if next, ok, err := r.st.Read().NextDue(ctx); err == nil && ok {
+			if d := time.Until(next); d < wait {
+				wait = d
+			}
+		}
+		r.sleep(ctx, wait, true)
+	}
+	return nil
+}
+
+func (r *Reconciler) sleep(ctx context.Context, d time.Duration, kickable bool) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	var kick chan struct{}
+	if kickable {
+		kick = r.kick
+	}
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	case <-kick:
+	}
+}
+
+func (r *Reconciler) setHeld(v bool) {
+	r.mu.Lock()
+	r.held = v
+	r.mu.Unlock()
+	if v {
+		r.mLeader.Set(1)
+	} else {
+		r.mLeader.Set(0)
+	}
+}
+
+// ensureLease takes or renews the lease when a third of its TTL passed.
+func (r *Reconciler) ensureLease(ctx context.Context) bool {
+	r.mu.Lock()
+	fresh := r.held && time.Since(r.renewed) < r.o.LeaseTTL/3
+	r.mu.Unlock()
+	if fresh {
+		return true
+	}
+	ok, err := r.st.AcquireLease(ctx, LeaseName, r.o.Holder, r.o.LeaseTTL)
+	if err != nil {
+		r.log.Warn("taking the reconciler lease", "err", err)
+		ok = false
+	}
+	was := r.Leader()
+	r.setHeld(ok)
+	if ok {
+		r.mu.Lock()
+		r.renewed = time.Now()
+		r.mu.Unlock()
+		if !was {
+			r.log.Info("reconciler lease taken", "holder", r.o.Holder)
+		}
+	}
+	return ok
+}
+
+// Pass runs one reconcile pass; more reports a full batch (run again now).
+func (r *Reconciler) Pass(ctx context.Context) (more bool, err error) {
+	r.mPasses.Inc()
+	r.discover(ctx)
+	if err := r.failover(ctx); err != nil {
+		return false, err
+	}
+	due, err := r.st.Read().DuePlacements(ctx, r.st.Now(), r.o.Batch)
+	if err != nil {
+		return false, err
+	}
+	outs := make([]workload.Outcome, len(due))
+	replace := make([]*workload.Msg, len(due))
+	sem := make(chan struct{}, r.o.Workers)
+	var wg sync.WaitGroup
+	for i := range due {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			outs[i], replace[i] = r.act(ctx, due[i])
+		}()
+	}
+	wg.Wait()
+	var record []workload.Outcome
+	for i := range due {
+		if replace[i] == nil {
+			record = append(record, outs[i])
+		}
+	}
+	if _, err := r.svc.Apply(ctx, record, r.fence); err != nil {
+		return false, err
+	}
+	for i := range due {
+		if replace[i] != nil {
+			if err := r.svc.Replace(ctx, due[i], *replace[i], r.fence); err != nil && !errors.Is(err, store.ErrConflict) {
+				r.log.Warn("re-placing replica", "placement", due[i].ID, "err", err)
+			}
+		}
+	}
+	r.orphanScan(ctx)
+	return len(due) == r.o.Batch, nil
+}
+
+func (r *Reconciler) backoff(attempts int) time.Duration {
+	d := r.o.BackoffBase << min(attempts, 16)
+	if d > r.o.BackoffMax || d <= 0 {
+		d = r.o.BackoffMax
+	}
+	return d/2 + time.Duration(mrand.Int64N(int64(d/2)+1)) // jitter: [d/2, d]
+}
+
+func (r *Reconciler) at(d time.Duration) *time.Time {
+	t := r.st.Now().Add(d)
+	return &t
+}
+
+// act observes one placement and acts on it; a non-nil Msg asks to re-place
+// the replica instead of recording the outcome.
+func (r *Reconciler) act(ctx context.Context, p store.PlacementRow) (workload.Outcome, *workload.Msg) {
+	out := workload.Outcome{Read: p, State: p.State, Attempts: p.Attempts}
+	prov, ok := r.fleet.Provider(p.ProviderID)
+	if !ok {
+		out.NextAt = r.at(r.o.BackoffMax)
+		return out, nil
+	}
+	drv, err := r.drivers.Get(prov.Driver)
+	if err != nil {
+		out.Reason = workload.M("replica.reason.provider_error", strconv.Itoa(p.Attempts+1), err.Error())
+		out.Attempts++
+		out.NextAt = r.at(r.backoff(out.Attempts))
+		return out, nil
+	}
+	ref := provider.ResourceRef{ProviderID: p.ProviderID, SiteID: p.SiteID, WorkloadID: p.WorkloadID, ReplicaID: p.ID, ResourceID: p.ResourceID}
+	call := func(f func(ctx context.Context) error) error {
+		cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
+		defer cancel()
+		return f(cctx)
+	}
+	fail := func(action string, err error) (workload.Outcome, *workload.Msg) {
+		r.mActions.WithLabelValues(action, "error").Inc()
+		out.Attempts++
+		out.Reason = workload.M("replica.reason.provider_error", strconv.Itoa(out.Attempts), err.Error())
+		if p.State != model.PlacementDeleting && out.Attempts >= r.o.MaxAttempts {
+			m := workload.M("replica.reason.gave_up", strconv.Itoa(out.Attempts), err.Error())
+			return out, &m
+		}
+		out.NextAt = r.at(r.backoff(out.Attempts))
+		return out, nil
+	}
+	var obs provider.Observed
+	observe := func() error {
+		return call(func(ctx context.Context) error { var err error; obs, err = drv.Observe(ctx, ref); return err })
+	}
+
+	switch p.State {
+	case model.PlacementPending, model.PlacementProvisioning:
+		if r.fleet.Down(p.SiteID) {
+			m := workload.M("replica.reason.site_down", p.SiteID)
+			return out, &m
+		}
+		if err := observe(); err != nil {
+			return fail("observe", err)
+		}
+		created := false
+		if !obs.Exists {
+			if p.ResourceID != "" {
+				out.Reason = workload.M("replica.reason.vanished", p.ResourceID)
+			}
+			spec := provider.Spec{ResourceRef: ref, VCPUs: p.VCPUs, MemoryMiB: p.MemoryMiB, DiskGiB: p.DiskGiB}
+			var id string
+			if err := call(func(ctx context.Context) error { var err error; id, err = drv.Create(ctx, spec); return err }); err != nil {
+				return fail("create", err)
+			}
+			r.mActions.WithLabelValues("create", "ok").Inc()
+			created = true
+			out.ResourceID, out.State = id, model.PlacementProvisioning
+			out.Reason = workload.M("replica.reason.building", id)
+			if err := observe(); err != nil || !obs.Exists {
+				out.Attempts = 0
+				out.NextAt = r.at(r.o.Poll)
+				return out, nil
+			}
+		} else if p.ResourceID == "" {
+			ev := workload.M("replica.reason.adopted", strconv.Itoa(p.Replica), obs.ResourceID, p.SiteID)
+			out.Event = &ev
+		}
+		out.ResourceID = obs.ResourceID
+		out.Attempts = 0
+		switch obs.State {
+		case provider.StateActive:
+			out.State, out.NextAt = model.PlacementRunning, nil
+			out.Reason = workload.M("replica.reason.running", obs.ResourceID)
+		case provider.StateError:
+			// Delete the broken resource; the next pass creates a new one.
+			_ = call(func(ctx context.Context) error { return drv.Delete(ctx, ref) })
+			return fail("observe", errors.New(obs.Reason))
+		default:
+			out.State, out.NextAt = model.PlacementProvisioning, r.at(r.o.Poll)
+			if !created {
+				out.Reason = workload.M("replica.reason.building", obs.ResourceID)
+			}
+		}
+		return out, nil
+
+	case model.PlacementDeleting:
+		if err := observe(); err != nil {
+			return fail("observe", err)
+		}
+		if obs.Exists {
+			if err := call(func(ctx context.Context) error { return drv.Delete(ctx, ref) }); err != nil {
+				return fail("delete", err)
+			}
+			r.mActions.WithLabelValues("delete", "ok").Inc()
+			if err := observe(); err != nil || obs.Exists {
+				out.Reason = workload.M("replica.reason.deleting", obs.ResourceID)
+				out.NextAt = r.at(r.o.Poll)
+				return out, nil
+			}
+		}
+		out.State, out.NextAt, out.Attempts = p.FinalState, nil, 0
+		if out.State == "" {
+			out.State = model.PlacementDeleted
+		}
+		if out.State == model.PlacementDeleted {
+			out.Reason = workload.M("replica.reason.deleted")
+		}
+		return out, nil
+	}
+	// Running, deleted or failed rows need nothing; unschedule them.
+	out.NextAt = nil
+	return out, nil
+}
+
+// failover re-places the active replicas on sites that are down.
+func (r *Reconciler) failover(ctx context.Context) error {
+	down := r.fleet.DownSites()
+	if len(down) == 0 {
+		return nil
+	}
+	ps, err := r.st.Read().ActivePlacementsOnSites(ctx, down, r.o.Batch)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		if p.State == model.PlacementPending && p.NextAttemptAt == nil {
+			continue // awaiting approval; approval re-places it
+		}
+		if err := r.svc.Replace(ctx, p, workload.M("replica.reason.site_down", p.SiteID), r.fence); err != nil {
+			if errors.Is(err, errLostLease) {
+				return err
+			}
+			if !errors.Is(err, store.ErrConflict) {
+				r.log.Warn("failing over replica", "placement", p.ID, "err", err)
+			}
+		}
+	}
+	return nil
+}
+
+// discover applies the health each driver reports for its sites, when it
+// changes (an operator's manual setting stands until the driver reports
+// something new).
+func (r *Reconciler) discover(ctx context.Context) {
+	r.mu.Lock()
+	due := time.Since(r.lastDisc) >= r.o.DiscoverEvery
+	if due {
+		r.lastDisc = time.Now()
+	}
+	r.mu.Unlock()
+	if !due {
+		return
+	}
+	for _, p := range r.fleet.Providers() {
+		drv, err := r.drivers.Get(p.Driver)
+		if err != nil {
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
+		sites, err := drv.Discover(cctx, p.ID)
+		cancel()
+		if err != nil {
+			continue
+		}
+		for _, s := range sites {
+			r.mu.Lock()
+			last, seen := r.reported[s.SiteID]
+			r.reported[s.SiteID] = s.Health
+			r.mu.Unlock()
+			cur, ok := r.fleet.Site(s.SiteID)
+			if !ok || (seen && last == s.Health) || cur.Health == s.Health {
+				continue
+			}
+			if err := r.fleet.SetSiteHealth(ctx, s.SiteID, s.Health); err != nil {
+				r.log.Warn("recording site health", "site", s.SiteID, "err", err)
+				continue
+			}
+			r.log.Info("site health changed", "site", s.SiteID, "health", s.Health)
+		}
+	}
+}
+
+// orphanScan reports provider resources that no live placement owns and
+// deletes those orphaned for longer than the grace period.
+func (r *Reconciler) orphanScan(ctx context.Context) {
+	r.mu.Lock()
+	due := time.Since(r.lastOrphan) >= r.o.OrphanEvery
+	if due {
+		r.lastOrphan = time.Now()
+	}
+	r.mu.Unlock()
+	if !due {
+		return
+	}
+	now := time.Now()
+	var found []Orphan
+	seen := map[string]bool{}
+	for _, p := range r.fleet.Providers() {
+		drv, err := r.drivers.Get(p.Driver)
+		if err != nil {
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
+		list, err := drv.ListResources(cctx, p.ID)
+		cancel()
+		if err != nil {
+			r.log.Debug("listing provider resources", "provider", p.ID, "err", err)
+			return // a partial view must not age anything
+		}
+		ids := make([]string, len(list))
+		for i, res := range list {
+			ids[i] = res.ReplicaID
+		}
+		live, err := r.st.Read().LiveReplicaIDs(ctx, ids)
+		if err != nil {
+			return
+		}
+		for _, res := range list {
+			if live[res.ReplicaID] {
+				continue
+			}
+			seen[res.ReplicaID] = true
+			r.mu.Lock()
+			first, ok := r.orphanSeen[res.ReplicaID]
+			if !ok {
+				first = now
+				r.orphanSeen[res.ReplicaID] = now
+				r.log.Warn("orphan resource: no live placement owns it", "provider", p.ID, "site", res.SiteID,
+					"resource", res.ResourceID, "replica", res.ReplicaID, "simulated", res.Simulated)
+			}
+			r.mu.Unlock()
+			found = append(found, Orphan{ProviderID: p.ID, SiteID: res.SiteID, ResourceID: res.ResourceID,
+				ReplicaID: res.ReplicaID, FirstSeen: first, Simulated: res.Simulated})
+			if now.Sub(first) >= r.o.OrphanGrace {
+				ref := provider.ResourceRef{ProviderID: p.ID, SiteID: res.SiteID, WorkloadID: res.WorkloadID, ReplicaID: res.ReplicaID, ResourceID: res.ResourceID}
+				cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
+				err := drv.Delete(cctx, ref)
+				cancel()
+				if err == nil {
+					r.log.Info("orphan resource deleted after grace period", "provider", p.ID, "resource", res.ResourceID)
+					r.mActions.WithLabelValues("orphan_delete", "ok").Inc()
+				}
+			}
+		}
+	}
+	r.mu.Lock()
+	for id := range r.orphanSeen {
+		if !seen[id] {
+			delete(r.orphanSeen, id)
+		}
+	}
+	r.orphans = found
+	r.mu.Unlock()
+	r.mOrphans.Set(float64(len(found)))
+}

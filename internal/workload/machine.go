@@ -1,0 +1,362 @@
+package workload
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/placement"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// Outcome is what the reconciler observed and did for one placement, to be
+// recorded: the placement as it was read (its version guards the write),
+// and what it becomes.
+type Outcome struct {
+	Read       store.PlacementRow
+	State      string
+	ResourceID string
+	Reason     Msg
+	Attempts   int
+	// NextAt schedules the next look (nil: none).
+	NextAt *time.Time
+	// Event, when set, is recorded on the workload's timeline.
+	Event *Msg
+}
+
+// Fence runs first in every recording transaction; an error aborts it
+// (the reconciler checks it still holds its lease).
+type Fence func(ctx context.Context, tx *store.Tx) error
+
+// Apply records outcomes in one short transaction. A placement changed
+// since it was read (deleted by a user meanwhile) is skipped: the next pass
+// sees the new desired state. Workloads whose placements changed move to
+// the state their placements imply. It returns how many were recorded.
+func (s *Service) Apply(ctx context.Context, outs []Outcome, fence Fence) (int, error) {
+	if len(outs) == 0 {
+		return 0, nil
+	}
+	var freed []store.PlacementRow
+	applied := 0
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		freed, applied = freed[:0], 0
+		if fence != nil {
+			if err := fence(ctx, tx); err != nil {
+				return err
+			}
+		}
+		now := tx.Now()
+		touched := map[string]bool{}
+		var order []string
+		for _, o := range outs {
+			p := o.Read
+			was := p.State
+			p.State, p.Attempts, p.NextAttemptAt = o.State, o.Attempts, o.NextAt
+			if o.ResourceID != "" {
+				p.ResourceID = o.ResourceID
+			}
+			if !o.Reason.IsZero() {
+				p.Reason = enc(o.Reason)
+			}
+			if was != model.PlacementRunning && p.State == model.PlacementRunning && s.Meter != nil {
+				if err := s.Meter.Start(ctx, tx, &p.Placement, now); err != nil {
+					return err
+				}
+			}
+			if was == model.PlacementRunning && p.State != model.PlacementRunning && s.Meter != nil {
+				if err := s.Meter.Stop(ctx, tx, &p.Placement, now); err != nil {
+					return err
+				}
+			}
+			if err := tx.Placements().Update(ctx, &p); err != nil {
+				if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
+					continue
+				}
+				return err
+			}
+			applied++
+			if p.State == model.PlacementDeleted || p.State == model.PlacementFailed {
+				freed = append(freed, p)
+			}
+			if o.Event != nil {
+				if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: p.WorkloadID, At: now, Actor: ActorReconciler, Reason: enc(*o.Event)}); err != nil {
+					return err
+				}
+			}
+			if was != p.State && !touched[p.WorkloadID] {
+				touched[p.WorkloadID] = true
+				order = append(order, p.WorkloadID)
+			}
+		}
+		for _, id := range order {
+			if err := s.rollup(ctx, tx, id, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	s.release(freed)
+	return applied, nil
+}
+
+// rollup moves a workload to the state its placements imply.
+func (s *Service) rollup(ctx context.Context, tx *store.Tx, id string, now time.Time) error {
+	w, err := tx.Workloads().Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	ps, err := tx.PlacementsOf(ctx, id)
+	if err != nil {
+		return err
+	}
+	var active, running, cleaning int
+	for _, p := range ps {
+		switch p.State {
+		case model.PlacementPending, model.PlacementProvisioning:
+			active++
+		case model.PlacementRunning:
+			active++
+			running++
+		case model.PlacementDeleting:
+			cleaning++
+		}
+	}
+	to, reason := w.State, Msg{}
+	switch w.State {
+	case model.StateApproved, model.StateProvisioning, model.StateRunning:
+		switch {
+		case running == w.Replicas && active == running:
+			to, reason = model.StateRunning, M("workload.reason.running", strconv.Itoa(running))
+		case w.State == model.StateApproved:
+			to, reason = model.StateProvisioning, M("workload.reason.provisioning", strconv.Itoa(active))
+		case w.State == model.StateRunning:
+			to, reason = model.StateProvisioning, M("workload.reason.reprovisioning", strconv.Itoa(running), strconv.Itoa(w.Replicas))
+		}
+	case model.StateDeleting:
+		if active == 0 && cleaning == 0 {
+			to, reason = model.StateDeleted, M("workload.reason.deleted")
+		}
+	}
+	if to == w.State {
+		return nil
+	}
+	from := w.State
+	if from == model.StateApproved && to == model.StateRunning {
+		// Record the provisioning step even when it took one pass.
+		if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: id, At: now, Actor: ActorReconciler, From: from,
+			To: model.StateProvisioning, Reason: enc(M("workload.reason.provisioning", strconv.Itoa(w.Replicas)))}); err != nil {
+			return err
+		}
+		from = model.StateProvisioning
+	}
+	w.State, w.Reason = to, enc(reason)
+	if to == model.StateDeleted {
+		if err := s.releaseBudget(ctx, tx, &w); err != nil {
+			return err
+		}
+	}
+	if err := tx.Workloads().Update(ctx, &w); err != nil {
+		return err
+	}
+	return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: id, At: now, Actor: ActorReconciler, From: from, To: to, Reason: w.Reason})
+}
+
+// Replace moves one replica off its site (the site is down, or the
+// provider kept failing there): it places the replica again within the
+// workload's policy, schedules the old resource for deletion and the new
+// one for creation. When nothing fits, the workload fails with the reason
+// and its other replicas are deleted.
+func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fence Fence) error {
+	tx := s.st.Read()
+	w, err := tx.Workloads().Get(ctx, p.WorkloadID)
+	if err != nil {
+		return err
+	}
+	ps, err := tx.PlacementsOf(ctx, p.WorkloadID)
+	if err != nil {
+		return err
+	}
+	off, err := tx.Offerings().Get(ctx, w.OfferingID)
+	if err != nil {
+		return err
+	}
+	exclude := []string{p.SiteID}
+	var keep []store.PlacementRow
+	for _, q := range ps {
+		if q.ID == p.ID {
+			continue
+		}
+		if q.State == model.PlacementPending || q.State == model.PlacementProvisioning || q.State == model.PlacementRunning {
+			keep = append(keep, q)
+			exclude = append(exclude, q.SiteID)
+		}
+	}
+	var (
+		dec     *placement.Decision
+		lastErr error
+	)
+	for range 8 {
+		req, err := s.request(&w, off, exclude)
+		if err != nil {
+			return err
+		}
+		req.Replicas = 1
+		req.Redundancy = placement.Redundancy{}
+		if w.CostCeilingMinor > 0 {
+			sum := int64(0)
+			for _, q := range keep {
+				sum += q.MonthlyMinor
+			}
+			req.CostCeilingMinor = w.CostCeilingMinor - sum
+			if req.CostCeilingMinor <= 0 {
+				req.CostCeilingMinor = 1
+			}
+		}
+		d, err := s.fleet.Engine().Place(req)
+		if err != nil {
+			lastErr = s.placeErr(err, w.Currency, off.Name)
+			break
+		}
+		if s.redundancyHolds(&w, keep, d.Choices[0]) {
+			dec = &d
+			break
+		}
+		_ = s.fleet.Engine().ReleaseDecision(d)
+		exclude = append(exclude, d.Choices[0].SiteID)
+		lastErr = errors.New("no site keeps the redundancy policy")
+	}
+	var freed []store.PlacementRow
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		freed = freed[:0]
+		if fence != nil {
+			if err := fence(ctx, tx); err != nil {
+				return err
+			}
+		}
+		now := tx.Now()
+		cur, err := tx.PlacementByID(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Version != p.Version {
+			return store.ErrConflict
+		}
+		w2, err := tx.Workloads().Get(ctx, w.ID)
+		if err != nil {
+			return err
+		}
+		stop := func(q *store.PlacementRow) error {
+			if q.State == model.PlacementRunning && s.Meter != nil {
+				return s.Meter.Stop(ctx, tx, &q.Placement, now)
+			}
+			return nil
+		}
+		if dec != nil {
+			c := dec.Choices[0]
+			rows := s.placementRows(&w2, off, *dec, []int{p.Replica})
+			rows[0].NextAttemptAt = &now
+			if err := stop(&cur); err != nil {
+				return err
+			}
+			cur.State, cur.FinalState, cur.Attempts, cur.NextAttemptAt = model.PlacementDeleting, model.PlacementDeleted, 0, &now
+			cur.Reason = enc(M("replica.reason.moved", c.SiteID, why.Render("en")))
+			if err := tx.Placements().Update(ctx, &cur); err != nil {
+				return err
+			}
+			if err := tx.Placements().Create(ctx, &rows[0], "pl"); err != nil {
+				return err
+			}
+			if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: ActorReconciler,
+				Reason: enc(M("workload.reason.replica_moved", strconv.Itoa(p.Replica), p.SiteID, c.SiteID))}); err != nil {
+				return err
+			}
+			if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: ActorReconciler, Reason: enc(why)}); err != nil {
+				return err
+			}
+			return s.rollup(ctx, tx, w.ID, now)
+		}
+		// Nothing fits: the workload fails; every replica is deleted.
+		reason := M("workload.reason.failover_failed", strconv.Itoa(p.Replica), p.SiteID, explainEN(lastErr))
+		all, err := tx.PlacementsOf(ctx, w.ID)
+		if err != nil {
+			return err
+		}
+		for _, q := range all {
+			switch q.State {
+			case model.PlacementPending, model.PlacementProvisioning, model.PlacementRunning:
+			default:
+				continue
+			}
+			if err := stop(&q); err != nil {
+				return err
+			}
+			q.State, q.Attempts, q.NextAttemptAt = model.PlacementDeleting, 0, &now
+			q.FinalState = model.PlacementDeleted
+			if q.ID == p.ID {
+				q.FinalState = model.PlacementFailed
+			}
+			q.Reason = enc(reason)
+			if err := tx.Placements().Update(ctx, &q); err != nil {
+				return err
+			}
+		}
+		from := w2.State
+		if from == model.StateDeleting || from == model.StateDeleted || from == model.StateFailed {
+			return nil
+		}
+		w2.State, w2.Reason = model.StateFailed, enc(reason)
+		if err := s.releaseBudget(ctx, tx, &w2); err != nil {
+			return err
+		}
+		if err := tx.Workloads().Update(ctx, &w2); err != nil {
+			return err
+		}
+		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: ActorReconciler, From: from, To: model.StateFailed, Reason: w2.Reason})
+	})
+	if err != nil {
+		if dec != nil {
+			_ = s.fleet.Engine().ReleaseDecision(*dec)
+		}
+		return fmt.Errorf("re-placing replica %d of %s: %w", p.Replica, p.WorkloadID, err)
+	}
+	s.release(freed)
+	s.Kick()
+	return nil
+}
+
+// redundancyHolds checks the workload's set-wide rules with a new choice
+// in place of the lost replica.
+func (s *Service) redundancyHolds(w *model.Workload, keep []store.PlacementRow, c placement.Choice) bool {
+	r := w.Redundancy
+	if r.MinProviders <= 1 && r.MinFailureDomains <= 1 && r.MinDistanceKm <= 0 {
+		return true
+	}
+	type pt struct{ lat, lon float64 }
+	provs, fds := map[string]bool{c.ProviderID: true}, map[string]bool{c.FailureDomain: true}
+	ns, ok := s.fleet.Site(c.SiteID)
+	if !ok {
+		return false
+	}
+	for _, q := range keep {
+		site, ok := s.fleet.Site(q.SiteID)
+		if !ok {
+			return false
+		}
+		provs[q.ProviderID] = true
+		fd := site.FailureDomain
+		if fd == "" {
+			fd = site.ID
+		}
+		fds[fd] = true
+		if r.MinDistanceKm > 0 && placement.DistanceKm(ns.Latitude, ns.Longitude, site.Latitude, site.Longitude) < r.MinDistanceKm {
+			return false
+		}
+	}
+	return len(provs) >= r.MinProviders && len(fds) >= r.MinFailureDomains
+}

@@ -1,0 +1,729 @@
+package workload
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/soberana/soberana/internal/fleet"
+	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/money"
+	"github.com/soberana/soberana/internal/placement"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// Sentinel errors of the service; the API maps them in one place.
+var (
+	// ErrState: the workload is not in a state that allows the action.
+	ErrState = errors.New("workload: action not allowed in this state")
+	// ErrIdempotencyMismatch: an Idempotency-Key was reused for a
+	// different request.
+	ErrIdempotencyMismatch = errors.New("workload: idempotency key reused with a different request")
+)
+
+// StateError says which state refused which action.
+type StateError struct {
+	Action, State string
+}
+
+func (e *StateError) Error() string {
+	return fmt.Sprintf("workload: cannot %s a workload in state %s", e.Action, e.State)
+}
+
+// Unwrap makes errors.Is(err, ErrState) true.
+func (e *StateError) Unwrap() error { return ErrState }
+
+// Actors that are not people.
+const (
+	ActorSystem     = "system"
+	ActorReconciler = "system:reconciler"
+)
+
+// Service creates, approves, rejects and deletes workloads and moves them
+// through their states.
+type Service struct {
+	st    *store.Store
+	fleet *fleet.Fleet
+	log   *slog.Logger
+	// Budget and Meter are the ledger's seams; nil when not wired.
+	Budget Budget
+	Meter  Meter
+	// Kick wakes the reconciler after a change it should act on.
+	Kick func()
+}
+
+// New returns a service.
+func New(st *store.Store, f *fleet.Fleet, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{st: st, fleet: f, log: log, Kick: func() {}}
+}
+
+// CreateRequest is the body of POST /v1/workloads.
+type CreateRequest struct {
+	ProjectID      string            `json:"project_id"`
+	OfferingID     string            `json:"offering_id"`
+	Replicas       int               `json:"replicas"`
+	Classification string            `json:"classification"`
+	Residency      model.Residency   `json:"residency"`
+	Sovereignty    model.Sovereignty `json:"sovereignty"`
+	Redundancy     model.Redundancy  `json:"redundancy"`
+	Nearness       *model.Nearness   `json:"nearness,omitempty"`
+	Tier           string            `json:"tier,omitempty"`
+	// CostCeilingMinor is the monthly ceiling in minor units of the
+	// institution's currency (0: none).
+	CostCeilingMinor int64  `json:"cost_ceiling_minor,omitempty"`
+	Preference       string `json:"preference,omitempty"`
+}
+
+// MaxReplicas bounds one workload's replicas.
+const MaxReplicas = 1000
+
+// Validate checks the request's fields.
+func (r *CreateRequest) Validate() error {
+	var v model.Validator
+	v.Required("project_id", r.ProjectID)
+	v.Required("offering_id", r.OfferingID)
+	if r.Replicas < 1 || r.Replicas > MaxReplicas {
+		v.Add("replicas", "workload.field.replicas", strconv.Itoa(MaxReplicas), strconv.Itoa(r.Replicas))
+	}
+	v.OneOf("classification", r.Classification, model.Classifications...)
+	if len(r.Residency.Countries) == 0 {
+		v.Add("residency.countries", "field.required")
+	}
+	for i, c := range r.Residency.Countries {
+		v.Country(fmt.Sprintf("residency.countries[%d]", i), c)
+	}
+	for i, s := range r.Residency.Subdivisions {
+		f := fmt.Sprintf("residency.subdivisions[%d]", i)
+		if v.Subdivision(f, s, "") && !contains(r.Residency.Countries, s[:2]) {
+			v.Add(f, "workload.field.subdivision_outside", s)
+		}
+	}
+	if r.Sovereignty.Mode == "" {
+		r.Sovereignty.Mode = model.SovereigntyAny
+	}
+	if v.OneOf("sovereignty.mode", r.Sovereignty.Mode, model.SovereigntyNational, model.SovereigntyRegional, model.SovereigntyAny) &&
+		r.Sovereignty.Mode == model.SovereigntyRegional && len(r.Sovereignty.Jurisdictions) == 0 {
+		v.Add("sovereignty.jurisdictions", "workload.field.jurisdictions")
+	}
+	for i, j := range r.Sovereignty.Jurisdictions {
+		v.Country(fmt.Sprintf("sovereignty.jurisdictions[%d]", i), j)
+	}
+	v.NonNegative("redundancy.min_providers", int64(r.Redundancy.MinProviders))
+	v.NonNegative("redundancy.min_failure_domains", int64(r.Redundancy.MinFailureDomains))
+	if r.Redundancy.MinDistanceKm < 0 || r.Redundancy.MinDistanceKm > 20_000 {
+		v.Add("redundancy.min_distance_km", "workload.field.distance", strconv.FormatFloat(r.Redundancy.MinDistanceKm, 'f', -1, 64))
+	}
+	if n := r.Nearness; n != nil {
+		if n.Latitude < -90 || n.Latitude > 90 {
+			v.Add("nearness.latitude", "field.latitude", n.Latitude)
+		}
+		if n.Longitude < -180 || n.Longitude > 180 {
+			v.Add("nearness.longitude", "field.longitude", n.Longitude)
+		}
+		if !(n.RadiusKm > 0 && n.RadiusKm <= 20_000) {
+			v.Add("nearness.radius_km", "workload.field.distance", strconv.FormatFloat(n.RadiusKm, 'f', -1, 64))
+		}
+	}
+	if r.Tier != "" {
+		v.OneOf("tier", r.Tier, model.TierCore, model.TierEdge)
+	}
+	v.NonNegative("cost_ceiling_minor", r.CostCeilingMinor)
+	if r.Preference != "" {
+		if v.OneOf("preference", r.Preference, string(placement.Cheapest), string(placement.Balanced), string(placement.Nearest)) &&
+			r.Preference == string(placement.Nearest) && r.Nearness == nil {
+			v.Add("nearness", "workload.field.nearness_required")
+		}
+	}
+	return v.Err()
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Actor is who asks.
+type Actor struct {
+	// Name is recorded on events; ID scopes idempotency keys.
+	Name, ID string
+}
+
+// Idempotency identifies a retried request: the key the client sent and a
+// hash of the body it sent with it.
+type Idempotency struct{ Key, BodyHash string }
+
+// HashBody returns the hash stored with an idempotency key.
+func HashBody(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// Create validates, places (reserving capacity), applies the approval
+// rules and persists the workload with its placements and first events in
+// one transaction. With idem, a request already seen returns the workload
+// it created and replayed=true.
+func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem *Idempotency) (w model.Workload, replayed bool, err error) {
+	if err := req.Validate(); err != nil {
+		return w, false, err
+	}
+	if idem != nil {
+		if w, ok, err := s.replay(ctx, who, idem); ok || err != nil {
+			return w, ok, err
+		}
+	}
+	tx := s.st.Read()
+	proj, err := tx.Projects().Get(ctx, req.ProjectID)
+	if errors.Is(err, store.ErrNotFound) {
+		return w, false, refErr("project_id", "project", req.ProjectID)
+	} else if err != nil {
+		return w, false, err
+	}
+	inst, err := tx.Institutions().Get(ctx, proj.InstitutionID)
+	if err != nil {
+		return w, false, err
+	}
+	off, err := tx.Offerings().Get(ctx, req.OfferingID)
+	if errors.Is(err, store.ErrNotFound) {
+		return w, false, refErr("offering_id", "offering", req.OfferingID)
+	} else if err != nil {
+		return w, false, err
+	}
+	w = model.Workload{
+		ProjectID: proj.ID, InstitutionID: inst.ID, BudgetLineID: proj.BudgetLineID, OfferingID: off.ID,
+		Replicas: req.Replicas, Classification: req.Classification, Residency: req.Residency,
+		Sovereignty: req.Sovereignty, Redundancy: req.Redundancy, Nearness: req.Nearness, Tier: req.Tier,
+		CostCeilingMinor: req.CostCeilingMinor, Preference: req.Preference, Currency: inst.Currency,
+		CreatedBy: who.Name,
+	}
+	preq, err := s.request(&w, off, nil)
+	if err != nil {
+		return w, false, err
+	}
+	d, err := s.fleet.Engine().Place(preq)
+	if err != nil {
+		return w, false, s.placeErr(err, inst.Currency, off.Name)
+	}
+	w.ID = model.NewID("wl")
+	w.ForecastMonthlyMinor = d.TotalMonthlyMinor
+	rows := s.placementRows(&w, off, d, nil)
+	approved := false
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		if idem != nil {
+			if err := tx.PutIdempotency(ctx, store.Idempotency{Scope: who.ID, Key: idem.Key, RequestHash: idem.BodyHash, WorkloadID: w.ID}); err != nil {
+				return err
+			}
+		}
+		now := tx.Now()
+		events := []model.WorkloadEvent{{Actor: who.Name, To: model.StatePendingApproval,
+			Reason: enc(M("workload.reason.created", strconv.Itoa(w.Replicas), off.Name, s.money(w.ForecastMonthlyMinor, w.Currency)))}}
+		w.State = model.StatePendingApproval
+		w.Reason = events[0].Reason
+		if w.ForecastMonthlyMinor <= inst.AutoApproveMinor {
+			outcome, err := s.commitBudget(ctx, tx, &w)
+			if err != nil {
+				return err
+			}
+			if outcome.NeedsApproval {
+				w.Reason = enc(outcome.Reason)
+				events = append(events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
+					To: model.StatePendingApproval, Reason: w.Reason})
+			} else {
+				approved = true
+				w.State = model.StateApproved
+				w.Reason = enc(M("workload.reason.auto_approved", s.money(w.ForecastMonthlyMinor, w.Currency), s.money(inst.AutoApproveMinor, w.Currency)))
+				events = append(events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
+					To: model.StateApproved, Reason: w.Reason})
+			}
+		} else {
+			w.Reason = enc(M("workload.reason.needs_approval", s.money(w.ForecastMonthlyMinor, w.Currency), s.money(inst.AutoApproveMinor, w.Currency)))
+			events = append(events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
+				To: model.StatePendingApproval, Reason: w.Reason})
+		}
+		if err := tx.Workloads().Create(ctx, &w, "wl"); err != nil {
+			return err
+		}
+		for i := range rows {
+			if approved {
+				rows[i].NextAttemptAt = &now
+			}
+			if err := tx.Placements().Create(ctx, &rows[i], "pl"); err != nil {
+				return err
+			}
+		}
+		for i := range events {
+			events[i].WorkloadID = w.ID
+			events[i].At = now
+			if err := tx.AddEvent(ctx, &events[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		_ = s.fleet.Engine().ReleaseDecision(d)
+		if idem != nil && errors.Is(err, store.ErrDuplicate) {
+			if w, ok, rerr := s.replay(ctx, who, idem); ok || rerr != nil {
+				return w, ok, rerr
+			}
+		}
+		return model.Workload{}, false, err
+	}
+	if approved {
+		s.Kick()
+	}
+	return w, false, nil
+}
+
+func (s *Service) replay(ctx context.Context, who Actor, idem *Idempotency) (model.Workload, bool, error) {
+	tx := s.st.Read()
+	got, err := tx.GetIdempotency(ctx, who.ID, idem.Key)
+	if errors.Is(err, store.ErrNotFound) {
+		return model.Workload{}, false, nil
+	}
+	if err != nil {
+		return model.Workload{}, false, err
+	}
+	if got.RequestHash != idem.BodyHash {
+		return model.Workload{}, false, ErrIdempotencyMismatch
+	}
+	w, err := tx.Workloads().Get(ctx, got.WorkloadID)
+	return w, err == nil, err
+}
+
+func (s *Service) commitBudget(ctx context.Context, tx *store.Tx, w *model.Workload) (BudgetOutcome, error) {
+	if s.Budget == nil {
+		return Fits(), nil
+	}
+	return s.Budget.Commit(ctx, tx, w)
+}
+
+func (s *Service) releaseBudget(ctx context.Context, tx *store.Tx, w *model.Workload) error {
+	if s.Budget == nil {
+		return nil
+	}
+	return s.Budget.Release(ctx, tx, w)
+}
+
+// request builds the engine's request for a workload (replicas: all of
+// them, or one when re-placing).
+func (s *Service) request(w *model.Workload, off model.Offering, exclude []string) (placement.Request, error) {
+	class, err := placement.ParseClassification(w.Classification)
+	if err != nil {
+		return placement.Request{}, err
+	}
+	r := placement.Request{
+		OfferingID:     fleet.OfferingKey(off.ID, w.Currency),
+		Resources:      placement.Resources{VCPU: off.VCPUs, MemoryMiB: off.MemoryMiB, DiskGiB: off.DiskGiB},
+		Replicas:       w.Replicas,
+		Classification: class,
+		Residency:      placement.Residency{Countries: w.Residency.Countries, Subdivisions: w.Residency.Subdivisions},
+		Sovereignty:    placement.Sovereignty{Mode: placement.SovereigntyMode(w.Sovereignty.Mode), Jurisdictions: w.Sovereignty.Jurisdictions},
+		Redundancy: placement.Redundancy{MinProviders: w.Redundancy.MinProviders, MinFailureDomains: w.Redundancy.MinFailureDomains,
+			MinDistanceKm: w.Redundancy.MinDistanceKm},
+		CostCeilingMinor: w.CostCeilingMinor,
+		Preference:       placement.Preference(w.Preference),
+		Exclude:          exclude,
+	}
+	if w.Nearness != nil {
+		r.Near = &placement.Near{Lat: w.Nearness.Latitude, Lon: w.Nearness.Longitude, RadiusKm: w.Nearness.RadiusKm}
+	}
+	if w.Tier != "" {
+		t, err := placement.ParseTier(w.Tier)
+		if err != nil {
+			return r, err
+		}
+		r.Tier = &t
+	}
+	return r, nil
+}
+
+func (s *Service) placementRows(w *model.Workload, off model.Offering, d placement.Decision, replicas []int) []store.PlacementRow {
+	rows := make([]store.PlacementRow, len(d.Choices))
+	for i, c := range d.Choices {
+		replica := i
+		if replicas != nil {
+			replica = replicas[i]
+		}
+		sim := false
+		if p, ok := s.fleet.Provider(c.ProviderID); ok {
+			sim = p.Simulated
+		}
+		rows[i] = store.PlacementRow{Placement: model.Placement{
+			Meta:       model.Meta{ID: model.NewID("pl")},
+			WorkloadID: w.ID, Replica: replica, SiteID: c.SiteID, ProviderID: c.ProviderID,
+			State: model.PlacementPending, MonthlyMinor: c.MonthlyMinor,
+			VCPUs: d.Resources.VCPU, MemoryMiB: d.Resources.MemoryMiB, DiskGiB: d.Resources.DiskGiB, Simulated: sim,
+			Reason: enc(M("replica.reason.placed", c.SiteID, c.ProviderID)),
+		}, FinalState: model.PlacementDeleted}
+	}
+	return rows
+}
+
+// PlaceError is a placement that does not fit, with the engine's
+// explanation in the workload's currency.
+type PlaceError struct {
+	Err     error
+	explain func(i18n.Lang) string
+}
+
+func (e *PlaceError) Error() string { return e.Err.Error() }
+
+// Unwrap exposes placement.ErrNoFit, ErrCostCeiling or ErrInvalidRequest.
+func (e *PlaceError) Unwrap() error { return e.Err }
+
+// Explain renders why nothing fits in lang.
+func (e *PlaceError) Explain(lang i18n.Lang) string { return e.explain(lang) }
+
+func (s *Service) placeErr(err error, currency, offering string) error {
+	digits := 2
+	if c, cerr := money.ParseCurrency(currency); cerr == nil {
+		digits = c.Digits()
+	}
+	var nf *placement.NoFitError
+	var ce *placement.CostCeilingError
+	var ir *placement.InvalidRequestError
+	switch {
+	case errors.As(err, &nf):
+		nf.Reasons.Currency, nf.Reasons.MinorDigits, nf.Reasons.OfferingID = currency, digits, offering
+		return &PlaceError{Err: err, explain: nf.Explain}
+	case errors.As(err, &ce):
+		ce.Reasons.Currency, ce.Reasons.MinorDigits, ce.Reasons.OfferingID = currency, digits, offering
+		return &PlaceError{Err: err, explain: ce.Explain}
+	case errors.As(err, &ir):
+		return &PlaceError{Err: err, explain: ir.Explain}
+	}
+	return err
+}
+
+func (s *Service) money(minor int64, currency string) string {
+	c, err := money.ParseCurrency(currency)
+	if err != nil {
+		return strconv.FormatInt(minor, 10)
+	}
+	return money.Amount{Minor: minor, Currency: c}.String()
+}
+
+func refErr(field, noun, id string) error {
+	var v model.Validator
+	v.Add(field, "field.reference", noun, id)
+	return v.Err()
+}
+
+// enc stores a Msg in a reason column.
+func enc(m Msg) string {
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// Decode reads a stored reason; text that is not a stored Msg is returned
+// as free text.
+func Decode(s string) Msg {
+	var m Msg
+	if len(s) > 0 && s[0] == '{' && json.Unmarshal([]byte(s), &m) == nil {
+		return m
+	}
+	return Msg{Text: s}
+}
+
+// Get loads a workload.
+func (s *Service) Get(ctx context.Context, id string) (model.Workload, error) {
+	return s.st.Read().Workloads().Get(ctx, id)
+}
+
+// Approve approves a workload waiting for approval. If its placements no
+// longer fit (a site went down or left the fleet), it is placed again; if
+// nothing fits any more it fails with the reason.
+func (s *Service) Approve(ctx context.Context, who Actor, id string, reason string) (model.Workload, error) {
+	tx := s.st.Read()
+	w, err := tx.Workloads().Get(ctx, id)
+	if err != nil {
+		return w, err
+	}
+	if w.State != model.StatePendingApproval {
+		return w, &StateError{Action: "approve", State: w.State}
+	}
+	ps, err := tx.PlacementsOf(ctx, id)
+	if err != nil {
+		return w, err
+	}
+	var stale []store.PlacementRow
+	for _, p := range ps {
+		if p.State == model.PlacementPending && s.fleet.Down(p.SiteID) {
+			stale = append(stale, p)
+		}
+	}
+	var (
+		newRows []store.PlacementRow
+		dec     *placement.Decision
+		failMsg *Msg
+	)
+	if len(stale) > 0 {
+		off, err := tx.Offerings().Get(ctx, w.OfferingID)
+		if err != nil {
+			return w, err
+		}
+		for _, p := range ps {
+			if p.State == model.PlacementPending {
+				_ = s.fleet.Engine().Release(p.SiteID, fleet.Resources(p.Placement))
+			}
+		}
+		req, err := s.request(&w, off, nil)
+		if err != nil {
+			return w, err
+		}
+		d, err := s.fleet.Engine().Place(req)
+		if err != nil {
+			perr := s.placeErr(err, w.Currency, off.Name)
+			m := M("workload.reason.approval_no_fit", explainEN(perr))
+			failMsg = &m
+		} else {
+			dec = &d
+			newRows = s.placementRows(&w, off, d, nil)
+		}
+	}
+	var released []store.PlacementRow
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		released = released[:0]
+		w2, err := tx.Workloads().Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if w2.Version != w.Version {
+			return store.ErrConflict
+		}
+		now := tx.Now()
+		from := w2.State
+		if failMsg != nil {
+			for _, p := range ps {
+				if p.State == model.PlacementPending {
+					p.State, p.Reason, p.NextAttemptAt = model.PlacementFailed, enc(*failMsg), nil
+					if err := tx.Placements().Update(ctx, &p); err != nil {
+						return err
+					}
+				}
+			}
+			w2.State, w2.Reason = model.StateFailed, enc(*failMsg)
+			if err := s.releaseBudget(ctx, tx, &w2); err != nil {
+				return err
+			}
+			if err := tx.Workloads().Update(ctx, &w2); err != nil {
+				return err
+			}
+			w = w2
+			return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: id, Actor: who.Name, From: from, To: model.StateFailed, Reason: w2.Reason})
+		}
+		if _, err := s.commitBudget(ctx, tx, &w2); err != nil {
+			return err
+		}
+		if dec != nil {
+			for _, p := range ps {
+				if p.State == model.PlacementPending {
+					p.State, p.NextAttemptAt = model.PlacementDeleted, nil
+					p.Reason = enc(M("replica.reason.replaced_on_approval", p.SiteID))
+					if err := tx.Placements().Update(ctx, &p); err != nil {
+						return err
+					}
+				}
+			}
+			for i := range newRows {
+				newRows[i].NextAttemptAt = &now
+				if err := tx.Placements().Create(ctx, &newRows[i], "pl"); err != nil {
+					return err
+				}
+			}
+			w2.ForecastMonthlyMinor = dec.TotalMonthlyMinor
+		} else {
+			for _, p := range ps {
+				if p.State == model.PlacementPending {
+					p.NextAttemptAt = &now
+					if err := tx.Placements().Update(ctx, &p); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		m := M("workload.reason.approved")
+		if reason != "" {
+			m = Msg{Text: reason}
+		}
+		w2.State, w2.Reason = model.StateApproved, enc(m)
+		if err := tx.Workloads().Update(ctx, &w2); err != nil {
+			return err
+		}
+		w = w2
+		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: id, Actor: who.Name, From: from, To: model.StateApproved, Reason: w2.Reason})
+	})
+	if err != nil {
+		if dec != nil {
+			_ = s.fleet.Engine().ReleaseDecision(*dec)
+		}
+		if dec != nil || failMsg != nil { // give back what was released above
+			for _, p := range ps {
+				if p.State == model.PlacementPending {
+					_ = s.fleet.Engine().Reserve(p.SiteID, fleet.Resources(p.Placement))
+				}
+			}
+		}
+		return w, err
+	}
+	s.Kick()
+	return w, nil
+}
+
+func explainEN(err error) string {
+	var pe *PlaceError
+	if errors.As(err, &pe) {
+		return pe.Explain(i18n.EN)
+	}
+	return err.Error()
+}
+
+// Reject ends a workload that waits for approval, with a reason.
+func (s *Service) Reject(ctx context.Context, who Actor, id, reason string) (model.Workload, error) {
+	if reason == "" {
+		var v model.Validator
+		v.Add("reason", "field.required")
+		return model.Workload{}, v.Err()
+	}
+	var w model.Workload
+	var freed []store.PlacementRow
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		freed = freed[:0]
+		var err error
+		if w, err = tx.Workloads().Get(ctx, id); err != nil {
+			return err
+		}
+		if w.State != model.StatePendingApproval {
+			return &StateError{Action: "reject", State: w.State}
+		}
+		ps, err := tx.PlacementsOf(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			if p.State != model.PlacementPending {
+				continue
+			}
+			p.State, p.NextAttemptAt = model.PlacementDeleted, nil
+			p.Reason = enc(M("replica.reason.workload_rejected"))
+			if err := tx.Placements().Update(ctx, &p); err != nil {
+				return err
+			}
+			freed = append(freed, p)
+		}
+		if err := s.releaseBudget(ctx, tx, &w); err != nil {
+			return err
+		}
+		w.State, w.Reason = model.StateRejected, enc(Msg{Text: reason})
+		if err := tx.Workloads().Update(ctx, &w); err != nil {
+			return err
+		}
+		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: id, Actor: who.Name, From: model.StatePendingApproval, To: model.StateRejected, Reason: w.Reason})
+	})
+	if err != nil {
+		return w, err
+	}
+	s.release(freed)
+	return w, nil
+}
+
+func (s *Service) release(ps []store.PlacementRow) {
+	for _, p := range ps {
+		if err := s.fleet.Engine().Release(p.SiteID, fleet.Resources(p.Placement)); err != nil {
+			s.log.Warn("releasing capacity", "placement", p.ID, "site", p.SiteID, "err", err)
+		}
+	}
+}
+
+// Delete starts deleting a workload: its replicas are deleted from the
+// providers by the reconciler, which then frees their capacity. A workload
+// that never ran is deleted at once. Deleting a deleted or deleting
+// workload is a no-op.
+func (s *Service) Delete(ctx context.Context, who Actor, id string) (model.Workload, error) {
+	var w model.Workload
+	var freed []store.PlacementRow
+	kick := false
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		freed, kick = freed[:0], false
+		var err error
+		if w, err = tx.Workloads().Get(ctx, id); err != nil {
+			return err
+		}
+		from := w.State
+		switch w.State {
+		case model.StateDeleting, model.StateDeleted:
+			return nil
+		case model.StateRejected:
+			return &StateError{Action: "delete", State: w.State}
+		}
+		ps, err := tx.PlacementsOf(ctx, id)
+		if err != nil {
+			return err
+		}
+		now := tx.Now()
+		busy := false
+		for _, p := range ps {
+			switch {
+			case p.State == model.PlacementPending && p.NextAttemptAt == nil && p.Attempts == 0 && p.ResourceID == "" && w.State == model.StatePendingApproval:
+				p.State = model.PlacementDeleted
+				p.Reason = enc(M("replica.reason.workload_deleted"))
+				freed = append(freed, p)
+			case p.State == model.PlacementPending || p.State == model.PlacementProvisioning || p.State == model.PlacementRunning:
+				if p.State == model.PlacementRunning && s.Meter != nil {
+					if err := s.Meter.Stop(ctx, tx, &p.Placement, now); err != nil {
+						return err
+					}
+				}
+				p.State, p.FinalState, p.Attempts, p.NextAttemptAt = model.PlacementDeleting, model.PlacementDeleted, 0, &now
+				p.Reason = enc(M("replica.reason.workload_deleted"))
+				busy = true
+			case p.State == model.PlacementDeleting:
+				busy = true
+				continue
+			default:
+				continue
+			}
+			if err := tx.Placements().Update(ctx, &p); err != nil {
+				return err
+			}
+		}
+		to := model.StateDeleting
+		if !busy {
+			to = model.StateDeleted
+			if err := s.releaseBudget(ctx, tx, &w); err != nil {
+				return err
+			}
+		}
+		kick = busy
+		w.State, w.Reason = to, enc(M("workload.reason.delete_requested"))
+		if err := tx.Workloads().Update(ctx, &w); err != nil {
+			return err
+		}
+		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: id, Actor: who.Name, From: from, To: to, Reason: w.Reason})
+	})
+	if err != nil {
+		return w, err
+	}
+	s.release(freed)
+	if kick {
+		s.Kick()
+	}
+	return w, nil
+}
+
+// now is the service clock.
+func (s *Service) now() time.Time { return s.st.Now() }

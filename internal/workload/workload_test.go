@@ -1,0 +1,242 @@
+package workload_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/internal/server/servertest"
+)
+
+type view struct {
+	ID         string `json:"id"`
+	State      string `json:"state"`
+	Reason     string `json:"reason"`
+	Simulated  bool   `json:"simulated"`
+	Placements []struct {
+		ID         string `json:"id"`
+		SiteID     string `json:"site_id"`
+		State      string `json:"state"`
+		ResourceID string `json:"resource_id"`
+	} `json:"placements"`
+	Events []struct {
+		From   string `json:"from"`
+		To     string `json:"to"`
+		Reason string `json:"reason"`
+		Actor  string `json:"actor"`
+	} `json:"events"`
+}
+
+// fixture finds a demo project and offering.
+func fixture(t testing.TB, c *client.Client) (project, offering string) {
+	t.Helper()
+	ctx := context.Background()
+	var page struct {
+		Items []map[string]any `json:"items"`
+	}
+	if _, err := c.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
+		t.Fatalf("demo project: %v %v", err, page)
+	}
+	project = page.Items[0]["id"].(string)
+	if _, err := c.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) == 0 {
+		t.Fatalf("demo offering: %v", err)
+	}
+	return project, page.Items[0]["id"].(string)
+}
+
+func body(project, offering string, replicas int) map[string]any {
+	return map[string]any{
+		"project_id": project, "offering_id": offering, "replicas": replicas,
+		"classification": "confidential", "residency": map[string]any{"countries": []string{"BR"}},
+		"sovereignty": map[string]any{"mode": "national"},
+	}
+}
+
+func waitState(t testing.TB, c *client.Client, id string, want ...string) view {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	var v view
+	for time.Now().Before(deadline) {
+		if _, err := c.Do(context.Background(), "GET", "/v1/workloads/"+id, nil, &v); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range want {
+			if v.State == w {
+				return v
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	b, _ := json.MarshalIndent(v, "", "  ")
+	t.Fatalf("workload %s did not reach %v: %s", id, want, b)
+	return v
+}
+
+func TestCreateRunsAndDeletes(t *testing.T) {
+	for _, pg := range []bool{false, true} {
+		t.Run(map[bool]string{false: "sqlite", true: "postgres"}[pg], func(t *testing.T) {
+			h := servertest.Start(t, servertest.Options{Postgres: pg})
+			prj, off := fixture(t, h.Admin)
+			var v view
+			if _, err := h.Admin.Do(context.Background(), "POST", "/v1/workloads", body(prj, off, 2), &v); err != nil {
+				t.Fatal(err)
+			}
+			v = waitState(t, h.Admin, v.ID, "running")
+			if !v.Simulated || len(v.Placements) != 2 || v.Placements[0].ResourceID == "" {
+				t.Fatalf("running workload: %+v", v)
+			}
+			if len(v.Events) < 4 {
+				t.Fatalf("timeline: %+v", v.Events)
+			}
+			if _, err := h.Admin.Do(context.Background(), "DELETE", "/v1/workloads/"+v.ID, nil, &v); err != nil {
+				t.Fatal(err)
+			}
+			waitState(t, h.Admin, v.ID, "deleted")
+			var res struct {
+				Items []map[string]any `json:"items"`
+			}
+			if _, err := h.Admin.Do(context.Background(), "GET", "/v1/sim/resources", nil, &res); err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Items) != 0 {
+				t.Fatalf("resources left after delete: %v", res.Items)
+			}
+		})
+	}
+}
+
+func TestApprovalAndReject(t *testing.T) {
+	h := servertest.Start(t, servertest.Options{})
+	prj, off := fixture(t, h.Admin)
+	ctx := context.Background()
+	// Three large replicas cost more than the institution's auto-approval
+	// threshold (BRL 5,000.00 a month).
+	var page struct {
+		Items []map[string]any `json:"items"`
+	}
+	if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=SCS-16V-64-200s", nil, &page); err != nil || len(page.Items) == 0 {
+		t.Fatal(err)
+	}
+	off = page.Items[0]["id"].(string)
+	b := body(prj, off, 3)
+	b["classification"] = "internal"
+	b["sovereignty"] = map[string]any{"mode": "any"}
+	var v view
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", b, &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.State != "pending_approval" {
+		t.Fatalf("state %s (%s), want pending_approval", v.State, v.Reason)
+	}
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads/"+v.ID+":reject", map[string]string{}, nil); err == nil {
+		t.Fatal("reject without a reason succeeded")
+	}
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads/"+v.ID+":reject", map[string]string{"reason": "too big"}, &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.State != "rejected" || v.Reason != "too big" {
+		t.Fatalf("after reject: %s %q", v.State, v.Reason)
+	}
+	var v2 view
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", b, &v2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads/"+v2.ID+":approve", nil, &v2); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, h.Admin, v2.ID, "running")
+	var p *client.Problem
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads/"+v2.ID+":approve", nil, nil); !errors.As(err, &p) || p.Status != 409 {
+		t.Fatalf("second approve: %v", err)
+	}
+}
+
+func TestNoFitIs422Localized(t *testing.T) {
+	h := servertest.Start(t, servertest.Options{})
+	prj, off := fixture(t, h.Admin)
+	b := body(prj, off, 1)
+	b["residency"] = map[string]any{"countries": []string{"AR"}}
+	for _, lang := range []string{"es", "pt-BR", "en"} {
+		c := h.Client(servertest.AdminToken, lang)
+		_, err := c.Do(context.Background(), "POST", "/v1/workloads", b, nil)
+		var p *client.Problem
+		if !errors.As(err, &p) || p.Status != 422 || p.Detail == "" {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		t.Logf("%s: %s", lang, p.Detail)
+	}
+}
+
+// TestIdempotentCreate sends the same POST with the same key 10 times at
+// once: one workload is created and every answer names it.
+func TestIdempotentCreate(t *testing.T) {
+	for _, pg := range []bool{false, true} {
+		t.Run(map[bool]string{false: "sqlite", true: "postgres"}[pg], func(t *testing.T) {
+			h := servertest.Start(t, servertest.Options{Postgres: pg})
+			prj, off := fixture(t, h.Admin)
+			b := body(prj, off, 1)
+			ids := make([]string, 10)
+			var wg sync.WaitGroup
+			for i := range ids {
+				wg.Go(func() {
+					var v view
+					if _, err := h.Admin.Do(context.Background(), "POST", "/v1/workloads", b, &v, "Idempotency-Key", "retry-me-1"); err != nil {
+						t.Error(err)
+						return
+					}
+					ids[i] = v.ID
+				})
+			}
+			wg.Wait()
+			for _, id := range ids {
+				if id != ids[0] {
+					t.Fatalf("different workloads: %v", ids)
+				}
+			}
+			var page struct {
+				Items []map[string]any `json:"items"`
+			}
+			if _, err := h.Admin.Do(context.Background(), "GET", "/v1/workloads", nil, &page); err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Items) != 1 {
+				t.Fatalf("%d workloads, want 1", len(page.Items))
+			}
+			// Same key, other body: refused.
+			b["replicas"] = 2
+			var p *client.Problem
+			if _, err := h.Admin.Do(context.Background(), "POST", "/v1/workloads", b, nil, "Idempotency-Key", "retry-me-1"); !errors.As(err, &p) || p.Status != 422 {
+				t.Fatalf("reused key with another body: %v", err)
+			}
+			waitState(t, h.Admin, ids[0], "running")
+			checkReservations(t, h)
+		})
+	}
+}
+
+// checkReservations compares the engine's reservations with the live
+// placements in the store.
+func checkReservations(t testing.TB, h *servertest.Harness) {
+	t.Helper()
+	ctx := context.Background()
+	live, err := h.Server.Store.Read().LivePlacements(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{}
+	for _, p := range live {
+		want[p.SiteID] += p.VCPUs
+	}
+	for id, u := range h.Server.Fleet.Usage() {
+		if u.Used.VCPU != want[id] {
+			t.Errorf("site %s: engine reserves %d vCPU, live placements hold %d", id, u.Used.VCPU, want[id])
+		}
+	}
+}
+
+var _ = fmt.Sprint
