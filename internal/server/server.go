@@ -19,6 +19,7 @@ import (
 
 	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/console"
 	"github.com/soberana/soberana/internal/fleet"
 	"github.com/soberana/soberana/internal/placement"
 	"github.com/soberana/soberana/internal/provider"
@@ -181,8 +182,12 @@ func (s *Server) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	handler, herr := s.handler()
+	if herr != nil {
+		return herr
+	}
 	srv := &http.Server{
-		Handler:           s.API.Handler(),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      5 * time.Minute,
@@ -216,6 +221,24 @@ func (s *Server) Run(ctx context.Context) error {
 		err = cerr
 	}
 	return err
+}
+
+// handler is the root handler: the web console at "/" in front of the API
+// (/v1, /openapi.json, /healthz, /readyz, /metrics). Built at Run so that
+// every route added to the API before then is served and visible to the
+// console.
+func (s *Server) handler() (http.Handler, error) {
+	apiHandler := s.API.Handler()
+	routes := map[string]bool{}
+	for _, rt := range s.API.Routes() {
+		routes[rt.Method+" "+rt.Path] = true
+	}
+	con, err := console.New(console.Options{API: apiHandler, Store: s.Store, Log: s.log,
+		HasRoute: func(method, pattern string) bool { return routes[method+" "+pattern] }})
+	if err != nil {
+		return nil, err
+	}
+	return con.Mount(apiHandler), nil
 }
 
 // Close releases the database without serving (for migrate-only runs).

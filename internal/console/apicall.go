@@ -1,0 +1,171 @@
+package console
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/soberana/soberana/internal/i18n"
+)
+
+// The console reads and writes through the API's handlers, in-process:
+// the request carries the signed-in person's credential and language, so
+// authorization, validation and error messages are the API's own.
+
+// apiError is a problem+json answer of the API.
+type apiError struct {
+	Status        int    `json:"status"`
+	Title         string `json:"title"`
+	Detail        string `json:"detail"`
+	Type          string `json:"type"`
+	RequestID     string `json:"request_id"`
+	InvalidParams []struct {
+		Name   string `json:"name"`
+		Reason string `json:"reason"`
+	} `json:"invalid_params"`
+	// Raw keeps the whole problem for pages that show extensions (such as
+	// the numbered reasons why nothing fits).
+	Raw map[string]any `json:"-"`
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("api %d: %s: %s", e.Status, e.Title, e.Detail) }
+
+// Message is what a person reads: title, detail and each invalid field.
+func (e *apiError) Message() string {
+	var b strings.Builder
+	b.WriteString(e.Title)
+	if e.Detail != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Detail)
+	}
+	for _, p := range e.InvalidParams {
+		b.WriteString(" · ")
+		b.WriteString(p.Name)
+		b.WriteString(": ")
+		b.WriteString(p.Reason)
+	}
+	return b.String()
+}
+
+// recorder is a minimal in-memory ResponseWriter.
+type recorder struct {
+	h    http.Header
+	code int
+	body bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header { return r.h }
+func (r *recorder) WriteHeader(c int) {
+	if r.code == 0 {
+		r.code = c
+	}
+}
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.code == 0 {
+		r.code = http.StatusOK
+	}
+	return r.body.Write(b)
+}
+
+// apiResponse is a raw answer of the API.
+type apiResponse struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// do calls the API as the person of v. body is encoded as JSON unless it is
+// nil; out (if not nil) receives a 2xx JSON answer.
+func (c *Console) do(ctx context.Context, v *view, method, target string, body any, out any) (*apiResponse, error) {
+	token, lang := "", i18n.Default
+	if v != nil {
+		lang = v.Lang
+		if v.sess != nil {
+			token = v.sess.Token
+		}
+	}
+	return c.doAs(ctx, token, lang, method, target, body, out)
+}
+
+func (c *Console) doAs(ctx context.Context, token string, lang i18n.Lang, method, target string, body any, out any) (*apiResponse, error) {
+	var rd io.Reader = http.NoBody
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, rd)
+	if err != nil {
+		return nil, err
+	}
+	req.RequestURI = target
+	req.RemoteAddr = "console"
+	req.Host = "console"
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Accept-Language", string(lang))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	rec := &recorder{h: http.Header{}}
+	c.api.ServeHTTP(rec, req)
+	if rec.code == 0 {
+		rec.code = http.StatusOK
+	}
+	resp := &apiResponse{Status: rec.code, Header: rec.h, Body: rec.body.Bytes()}
+	if rec.code >= 300 {
+		e := &apiError{Status: rec.code}
+		_ = json.Unmarshal(resp.Body, e)
+		_ = json.Unmarshal(resp.Body, &e.Raw)
+		if e.Title == "" {
+			e.Title = http.StatusText(rec.code)
+		}
+		return resp, e
+	}
+	if out != nil && len(resp.Body) > 0 {
+		if err := json.Unmarshal(resp.Body, out); err != nil {
+			return resp, fmt.Errorf("decoding %s %s: %w", method, target, err)
+		}
+	}
+	return resp, nil
+}
+
+// get reads one JSON resource.
+func (c *Console) get(ctx context.Context, v *view, target string, out any) error {
+	_, err := c.do(ctx, v, http.MethodGet, target, nil, out)
+	return err
+}
+
+// listAll reads every page of a list endpoint.
+func listAll[T any](ctx context.Context, c *Console, v *view, base string, filters url.Values) ([]T, error) {
+	var all []T
+	q := url.Values{}
+	for k, vs := range filters {
+		q[k] = vs
+	}
+	q.Set("limit", "1000")
+	for range 100 {
+		var page struct {
+			Items      []T    `json:"items"`
+			NextCursor string `json:"next_cursor"`
+		}
+		if err := c.get(ctx, v, base+"?"+q.Encode(), &page); err != nil {
+			return nil, err
+		}
+		all = append(all, page.Items...)
+		if page.NextCursor == "" {
+			break
+		}
+		q.Set("cursor", page.NextCursor)
+	}
+	return all, nil
+}

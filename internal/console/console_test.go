@@ -1,0 +1,171 @@
+package console_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/soberana/soberana/internal/server/servertest"
+)
+
+// browser is an HTTP client with cookies, like a person's browser.
+type browser struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+	lang string
+}
+
+func newBrowser(t *testing.T, h *servertest.Harness) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, base: h.URL, c: &http.Client{Jar: jar}, lang: "es"}
+}
+
+func (b *browser) get(path string) (int, string) {
+	b.t.Helper()
+	req, _ := http.NewRequest("GET", b.base+path, nil)
+	req.Header.Set("Accept", "text/html")
+	req.Header.Set("Accept-Language", b.lang)
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`)
+
+// post submits a form the way the page does, with the page's CSRF token.
+func (b *browser) post(fromPage, action string, form url.Values) (int, string) {
+	b.t.Helper()
+	_, page := b.get(fromPage)
+	m := csrfRE.FindStringSubmatch(page)
+	if m == nil {
+		b.t.Fatalf("no csrf field on %s", fromPage)
+	}
+	form.Set("csrf", m[1])
+	req, _ := http.NewRequest("POST", b.base+action, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept-Language", b.lang)
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func (b *browser) signIn(token string) {
+	b.t.Helper()
+	code, body := b.post("/sign-in", "/sign-in", url.Values{"token": {token}, "next": {"/"}})
+	if code != 200 || !strings.Contains(body, `aria-current="page"`) {
+		b.t.Fatalf("sign-in: %d\n%s", code, body)
+	}
+}
+
+// rawKey finds a message key rendered as itself: a missing translation.
+var rawKey = regexp.MustCompile(`console\.[a-z0-9-]+\.[a-zA-Z0-9.-]+`)
+
+var mainPages = []string{"/", "/providers", "/sites", "/prices", "/fx-rates", "/institutions", "/budget-lines", "/projects"}
+
+func TestPagesRenderInEveryLanguage(t *testing.T) {
+	h := servertest.Start(t, servertest.Options{})
+	b := newBrowser(t, h)
+	if code, _ := b.get("/providers"); code != 200 {
+		t.Fatalf("signed-out page: %d", code)
+	}
+	if _, body := b.get("/providers"); !strings.Contains(body, `action="/sign-in"`) {
+		t.Fatal("signed-out page did not lead to the sign-in form")
+	}
+	b.signIn(servertest.AdminToken)
+	for _, lang := range []string{"es", "pt-BR", "en"} {
+		if code, _ := b.post("/", "/lang", url.Values{"lang": {lang}, "next": {"/"}}); code != 200 {
+			t.Fatalf("switching to %s: %d", lang, code)
+		}
+		for _, p := range mainPages {
+			code, body := b.get(p)
+			if code != 200 {
+				t.Fatalf("%s %s: %d\n%s", lang, p, code, body)
+			}
+			if !strings.Contains(body, `<html lang="`+lang+`">`) {
+				t.Errorf("%s %s: page is not in %s", lang, p, lang)
+			}
+			if k := rawKey.FindString(body); k != "" {
+				t.Errorf("%s %s: message key shown untranslated: %s", lang, p, k)
+			}
+		}
+	}
+	// Simulated providers are marked.
+	_, body := b.get("/providers")
+	if !strings.Contains(body, `class="badge sim"`) {
+		t.Error("simulated providers are not marked")
+	}
+}
+
+func TestMoneyPerLocale(t *testing.T) {
+	h := servertest.Start(t, servertest.Options{})
+	b := newBrowser(t, h)
+	b.signIn(servertest.AdminToken)
+	b.post("/", "/lang", url.Values{"lang": {"pt-BR"}, "next": {"/"}})
+	_, body := b.get("/budget-lines")
+	if !strings.Contains(body, "R$ ") {
+		t.Errorf("pt-BR budget lines lack R$ amounts:\n%s", body)
+	}
+}
+
+func TestAPIStillServedBehindConsole(t *testing.T) {
+	h := servertest.Start(t, servertest.Options{})
+	resp, err := http.Get(h.URL + "/v1/providers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
+		t.Fatalf("GET /v1/providers without a token: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	resp, err = http.Get(h.URL + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("healthz: %d", resp.StatusCode)
+	}
+}
+
+func TestSecurityHeadersAndCSRF(t *testing.T) {
+	h := servertest.Start(t, servertest.Options{})
+	b := newBrowser(t, h)
+	req, _ := http.NewRequest("GET", h.URL+"/sign-in", nil)
+	resp, err := b.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("CSP: %q", csp)
+	}
+	// A form post without the CSRF token is refused.
+	req, _ = http.NewRequest("POST", h.URL+"/sign-in", strings.NewReader("token="+servertest.AdminToken))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err = b.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("sign-in without CSRF: %d", resp.StatusCode)
+	}
+	// A bad token is refused with a message and no session.
+	code, body := b.post("/sign-in", "/sign-in", url.Values{"token": {"sbr_not_a_real_token_at_all_0000"}})
+	if code != http.StatusUnauthorized || !strings.Contains(body, `role="alert"`) {
+		t.Fatalf("bad token: %d", code)
+	}
+}

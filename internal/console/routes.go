@@ -1,0 +1,530 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/soberana/soberana/internal/api"
+	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/store"
+)
+
+func (c *Console) routes() {
+	m := http.NewServeMux()
+	m.HandleFunc("GET /static/", c.serveStatic)
+	m.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, c.assetURL("favicon.svg"), http.StatusMovedPermanently)
+	})
+	m.Handle("GET /sign-in", c.page("sign-in", c.signInForm))
+	m.Handle("POST /sign-in", c.page("sign-in", c.signIn))
+	m.Handle("POST /sign-out", c.page("sign-out", c.signOut))
+	m.Handle("POST /lang", c.page("lang", c.switchLang))
+	m.Handle("GET /{$}", c.page("home", c.home))
+	m.Handle("GET /providers", c.page("providers", c.providers))
+	m.Handle("GET /sites", c.page("sites", c.sites))
+	m.Handle("GET /prices", c.page("prices", c.prices))
+	m.Handle("GET /fx-rates", c.page("fx-rates", c.fxRates))
+	m.Handle("GET /institutions", c.page("institutions", c.institutions))
+	m.Handle("GET /budget-lines", c.page("budget-lines", c.budgetLines))
+	m.Handle("GET /projects", c.page("projects", c.projects))
+	c.mux = m
+}
+
+var pageTemplates = []string{
+	"sign-in", "error", "home", "providers", "sites", "prices", "fx-rates", "institutions", "budget-lines", "projects",
+}
+
+func (c *Console) loadTemplates() error {
+	c.pages = map[string]*template.Template{}
+	for _, name := range pageTemplates {
+		t, err := template.New("layout.html").Funcs(template.FuncMap{
+			"landPath": func() string { return landPath },
+			"list":     func(s ...string) []string { return s },
+		}).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return fmt.Errorf("console: parsing template %s: %w", name, err)
+		}
+		c.pages[name] = t
+	}
+	return nil
+}
+
+// ---- sign-in, sign-out, language
+
+type signInData struct {
+	Next      string
+	Token     string
+	HasError  bool
+	OIDC      bool
+	OIDCStart string
+}
+
+func (c *Console) signInForm(w http.ResponseWriter, r *http.Request, v *view) error {
+	if v.sess != nil {
+		v.Redirect = safeNext(r.URL.Query().Get("next"))
+		return nil
+	}
+	v.Data = signInData{Next: safeNext(r.URL.Query().Get("next"))}
+	return nil
+}
+
+func (c *Console) signIn(w http.ResponseWriter, r *http.Request, v *view) error {
+	secret := strings.TrimSpace(r.FormValue("token"))
+	next := safeNext(r.FormValue("next"))
+	who, err := c.resolveToken(r.Context(), secret)
+	if err != nil {
+		if !errors.Is(err, errBadCredential) {
+			return err
+		}
+		v.Status = http.StatusUnauthorized
+		v.Error = v.T("console.signin.error")
+		v.Data = signInData{Next: next, HasError: true}
+		return nil
+	}
+	lang := c.rememberedLang(r.Context(), who.ID)
+	if lang == "" {
+		lang = v.Lang
+	} else {
+		setLangCookie(w, r, lang)
+	}
+	s := c.sessions.create(secret, who, lang)
+	http.SetCookie(w, &http.Cookie{Name: cookieSession, Value: s.ID, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	v.Redirect = next
+	return nil
+}
+
+var errBadCredential = errors.New("console: bad credential")
+
+// resolveToken checks an API token and returns who it belongs to.
+func (c *Console) resolveToken(ctx context.Context, secret string) (principal, error) {
+	if _, ok := api.ParseBearer("Bearer " + secret); !ok || c.store == nil {
+		return principal{}, errBadCredential
+	}
+	tok, err := c.store.Read().TokenByHash(ctx, api.HashToken(secret))
+	if errors.Is(err, store.ErrNotFound) {
+		return principal{}, errBadCredential
+	}
+	if err != nil {
+		return principal{}, err
+	}
+	if tok.Revoked || tok.ExpiresAt != nil && !c.now().Before(*tok.ExpiresAt) {
+		return principal{}, errBadCredential
+	}
+	return principal{ID: tok.ID, Name: tok.Name, Roles: []string{tok.Role}}, nil
+}
+
+func (c *Console) signOut(w http.ResponseWriter, r *http.Request, v *view) error {
+	c.sessions.drop(v.sessionID)
+	http.SetCookie(w, &http.Cookie{Name: cookieSession, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	v.Redirect = "/sign-in"
+	return nil
+}
+
+func (c *Console) switchLang(w http.ResponseWriter, r *http.Request, v *view) error {
+	want := r.FormValue("lang")
+	var l i18n.Lang
+	for _, x := range i18n.All {
+		if string(x) == want {
+			l = x
+		}
+	}
+	if l == "" {
+		v.Status = http.StatusBadRequest
+		v.Error = v.T("console.error.lang")
+		v.Template = "error"
+		return nil
+	}
+	setLangCookie(w, r, l)
+	if v.sess != nil {
+		c.sessions.setLang(v.sess.ID, l)
+		if err := c.rememberLang(r.Context(), v.sess.Who.ID, l); err != nil {
+			c.log.WarnContext(r.Context(), "remembering language", "err", err)
+		}
+	}
+	v.Redirect = safeNext(r.FormValue("next"))
+	return nil
+}
+
+// ---- operator views
+
+type providerRow struct {
+	model.Provider
+	Sites, Healthy int
+}
+
+func (c *Console) providers(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	ps, err := listAll[model.Provider](ctx, c, v, "/v1/providers", nil)
+	if err != nil {
+		return err
+	}
+	ss, err := listAll[model.Site](ctx, c, v, "/v1/sites", nil)
+	if err != nil {
+		return err
+	}
+	rows := make([]providerRow, len(ps))
+	for i, p := range ps {
+		rows[i].Provider = p
+		for _, s := range ss {
+			if s.ProviderID == p.ID {
+				rows[i].Sites++
+				if s.Health == model.HealthHealthy {
+					rows[i].Healthy++
+				}
+			}
+		}
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
+	v.Data = rows
+	return nil
+}
+
+type siteRow struct {
+	model.Site
+	Provider string
+	X, Y     string
+	// UsedPct is the share of capacity in use, when the API reports it.
+	UsedPct int64
+	HasUse  bool
+}
+
+type sitesData struct {
+	Rows     []siteRow
+	Land     string
+	Filter   url.Values
+	Country  string
+	Tier     string
+	Health   string
+	Countrys []string
+}
+
+func (c *Console) sites(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	filters := url.Values{}
+	for _, k := range []string{"country", "tier", "health", "provider_id"} {
+		if s := q.Get(k); s != "" {
+			filters.Set(k, s)
+		}
+	}
+	ps, err := listAll[model.Provider](ctx, c, v, "/v1/providers", nil)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, p := range ps {
+		names[p.ID] = p.Name
+	}
+	all, err := listAll[model.Site](ctx, c, v, "/v1/sites", nil)
+	if err != nil {
+		return err
+	}
+	countries := map[string]bool{}
+	for _, s := range all {
+		countries[s.Country] = true
+	}
+	ss := all
+	if len(filters) > 0 {
+		if ss, err = listAll[model.Site](ctx, c, v, "/v1/sites", filters); err != nil {
+			return err
+		}
+	}
+	d := sitesData{Country: q.Get("country"), Tier: q.Get("tier"), Health: q.Get("health")}
+	for cc := range countries {
+		d.Countrys = append(d.Countrys, cc)
+	}
+	sort.Strings(d.Countrys)
+	for _, s := range ss {
+		x, y := project(s.Latitude, s.Longitude)
+		d.Rows = append(d.Rows, siteRow{Site: s, Provider: names[s.ProviderID], X: x, Y: y})
+	}
+	sort.Slice(d.Rows, func(i, j int) bool {
+		if d.Rows[i].Country != d.Rows[j].Country {
+			return d.Rows[i].Country < d.Rows[j].Country
+		}
+		return d.Rows[i].Name < d.Rows[j].Name
+	})
+	v.Data = d
+	return nil
+}
+
+type priceRow struct {
+	model.Price
+	Provider, Offering string
+	Simulated          bool
+}
+
+func (c *Console) prices(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	ps, err := listAll[model.Provider](ctx, c, v, "/v1/providers", nil)
+	if err != nil {
+		return err
+	}
+	os, err := listAll[model.Offering](ctx, c, v, "/v1/offerings", nil)
+	if err != nil {
+		return err
+	}
+	prs, err := listAll[model.Price](ctx, c, v, "/v1/prices", nil)
+	if err != nil {
+		return err
+	}
+	prov := map[string]model.Provider{}
+	for _, p := range ps {
+		prov[p.ID] = p
+	}
+	off := map[string]string{}
+	for _, o := range os {
+		off[o.ID] = o.Name
+	}
+	rows := make([]priceRow, 0, len(prs))
+	for _, p := range prs {
+		rows = append(rows, priceRow{Price: p, Provider: prov[p.ProviderID].Name, Offering: off[p.OfferingID], Simulated: prov[p.ProviderID].Simulated})
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		if rows[i].Provider != rows[j].Provider {
+			return rows[i].Provider < rows[j].Provider
+		}
+		if rows[i].Offering != rows[j].Offering {
+			return rows[i].Offering < rows[j].Offering
+		}
+		return rows[i].ValidFrom < rows[j].ValidFrom
+	})
+	v.Data = rows
+	return nil
+}
+
+func (c *Console) fxRates(w http.ResponseWriter, r *http.Request, v *view) error {
+	rs, err := listAll[model.FXRate](r.Context(), c, v, "/v1/fx-rates", nil)
+	if err != nil {
+		return err
+	}
+	sort.Slice(rs, func(i, j int) bool {
+		if rs[i].From+rs[i].To != rs[j].From+rs[j].To {
+			return rs[i].From+rs[i].To < rs[j].From+rs[j].To
+		}
+		return rs[i].ValidOn > rs[j].ValidOn
+	})
+	v.Data = rs
+	return nil
+}
+
+type institutionRow struct {
+	model.Institution
+	BudgetLines, Projects int
+}
+
+func (c *Console) institutions(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	is, err := listAll[model.Institution](ctx, c, v, "/v1/institutions", nil)
+	if err != nil {
+		return err
+	}
+	bls, err := listAll[model.BudgetLine](ctx, c, v, "/v1/budget-lines", nil)
+	if err != nil {
+		return err
+	}
+	prs, err := listAll[model.Project](ctx, c, v, "/v1/projects", nil)
+	if err != nil {
+		return err
+	}
+	rows := make([]institutionRow, len(is))
+	for i, in := range is {
+		rows[i].Institution = in
+		for _, b := range bls {
+			if b.InstitutionID == in.ID {
+				rows[i].BudgetLines++
+			}
+		}
+		for _, p := range prs {
+			if p.InstitutionID == in.ID {
+				rows[i].Projects++
+			}
+		}
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
+	v.Data = rows
+	return nil
+}
+
+// budgetRow is a budget line with its balance when the ledger reports it.
+type budgetRow struct {
+	model.BudgetLine
+	Institution string
+	Bal         *balance
+}
+
+// balance is committed / accrued / available of a budget line.
+type balance struct {
+	Committed, Accrued, Available int64
+	// Percentages of the line's amount, for the bar.
+	CommittedPct, AccruedPct, AvailablePct int64
+}
+
+func newBalance(amount, committed, accrued int64) *balance {
+	avail := amount - committed - accrued
+	b := &balance{Committed: committed, Accrued: accrued, Available: avail}
+	b.AccruedPct = percent(accrued, amount)
+	b.CommittedPct = percent(committed, amount)
+	if b.AccruedPct+b.CommittedPct > 100 {
+		b.CommittedPct = 100 - b.AccruedPct
+	}
+	b.AvailablePct = 100 - b.AccruedPct - b.CommittedPct
+	return b
+}
+
+func (c *Console) budgetRows(ctx context.Context, v *view, institutionID string) ([]budgetRow, error) {
+	f := url.Values{}
+	if institutionID != "" {
+		f.Set("institution_id", institutionID)
+	}
+	bls, err := listAll[model.BudgetLine](ctx, c, v, "/v1/budget-lines", f)
+	if err != nil {
+		return nil, err
+	}
+	is, err := listAll[model.Institution](ctx, c, v, "/v1/institutions", nil)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, in := range is {
+		names[in.ID] = in.Name
+	}
+	rows := make([]budgetRow, len(bls))
+	for i, b := range bls {
+		rows[i] = budgetRow{BudgetLine: b, Institution: names[b.InstitutionID]}
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		if rows[i].Institution != rows[j].Institution {
+			return rows[i].Institution < rows[j].Institution
+		}
+		return rows[i].Code < rows[j].Code
+	})
+	return rows, nil
+}
+
+func (c *Console) budgetLines(w http.ResponseWriter, r *http.Request, v *view) error {
+	rows, err := c.budgetRows(r.Context(), v, "")
+	if err != nil {
+		return err
+	}
+	v.Data = rows
+	return nil
+}
+
+type projectRow struct {
+	model.Project
+	Institution, BudgetLine string
+}
+
+func (c *Console) projects(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	prs, err := listAll[model.Project](ctx, c, v, "/v1/projects", nil)
+	if err != nil {
+		return err
+	}
+	is, err := listAll[model.Institution](ctx, c, v, "/v1/institutions", nil)
+	if err != nil {
+		return err
+	}
+	bls, err := listAll[model.BudgetLine](ctx, c, v, "/v1/budget-lines", nil)
+	if err != nil {
+		return err
+	}
+	in := map[string]string{}
+	for _, x := range is {
+		in[x.ID] = x.Name
+	}
+	bl := map[string]string{}
+	for _, x := range bls {
+		bl[x.ID] = x.Code + " · " + x.Name
+	}
+	rows := make([]projectRow, len(prs))
+	for i, p := range prs {
+		rows[i] = projectRow{Project: p, Institution: in[p.InstitutionID], BudgetLine: bl[p.BudgetLineID]}
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		if rows[i].Institution != rows[j].Institution {
+			return rows[i].Institution < rows[j].Institution
+		}
+		return rows[i].Name < rows[j].Name
+	})
+	v.Data = rows
+	return nil
+}
+
+// ---- home
+
+type homeData struct {
+	Institutions []homeInstitution
+	Sites        int
+	ByHealth     []countRow
+	Simulated    int
+	Providers    int
+}
+
+type homeInstitution struct {
+	model.Institution
+	Budget   []budgetRow
+	Projects []model.Project
+}
+
+type countRow struct {
+	Key   string
+	Count int
+}
+
+func (c *Console) home(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	is, err := listAll[model.Institution](ctx, c, v, "/v1/institutions", nil)
+	if err != nil {
+		return err
+	}
+	sort.Slice(is, func(i, j int) bool { return is[i].Name < is[j].Name })
+	var d homeData
+	for _, in := range is {
+		rows, err := c.budgetRows(ctx, v, in.ID)
+		if err != nil {
+			return err
+		}
+		prs, err := listAll[model.Project](ctx, c, v, "/v1/projects", url.Values{"institution_id": {in.ID}})
+		if err != nil {
+			return err
+		}
+		d.Institutions = append(d.Institutions, homeInstitution{Institution: in, Budget: rows, Projects: prs})
+	}
+	if v.Can("sites") {
+		ps, err := listAll[model.Provider](ctx, c, v, "/v1/providers", nil)
+		if err != nil {
+			return err
+		}
+		d.Providers = len(ps)
+		for _, p := range ps {
+			if p.Simulated {
+				d.Simulated++
+			}
+		}
+		ss, err := listAll[model.Site](ctx, c, v, "/v1/sites", nil)
+		if err != nil {
+			return err
+		}
+		d.Sites = len(ss)
+		counts := map[string]int{}
+		for _, s := range ss {
+			counts[s.Health]++
+		}
+		for _, h := range []string{model.HealthHealthy, model.HealthDegraded, model.HealthDown} {
+			d.ByHealth = append(d.ByHealth, countRow{Key: h, Count: counts[h]})
+		}
+	}
+	v.Data = d
+	return nil
+}
