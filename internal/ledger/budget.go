@@ -1,0 +1,147 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/money"
+	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/workload"
+)
+
+// secondsPerMonth is the 730-hour billing month (money.HoursPerMonth).
+const secondsPerMonth = money.HoursPerMonth * 3600
+
+// Commitment is what a workload with forecast monthly cost monthly
+// encumbers when committed at now on a line of fiscalYear: the forecast
+// pro-rated by the seconds left in the fiscal year (the calendar year, UTC)
+// over the seconds of a 730-hour month,
+//
+//	monthly × seconds(max(now, Jan 1) → Jan 1 next year) / (730 × 3600)
+//
+// exact until the one half-even rounding to the minor unit. A whole
+// non-leap year is exactly 12 × monthly. A line whose year has ended
+// commits nothing.
+func Commitment(monthly money.Amount, fiscalYear int, now time.Time) money.Amount {
+	start := time.Date(fiscalYear, 1, 1, 0, 0, 0, 0, time.UTC)
+	end := start.AddDate(1, 0, 0)
+	from := now.UTC().Truncate(time.Second)
+	if from.Before(start) {
+		from = start
+	}
+	if !from.Before(end) {
+		return money.Amount{Currency: monthly.Currency}
+	}
+	secs := int64(end.Sub(from) / time.Second)
+	r := monthly.Exact().Rat()
+	r.Mul(r, big.NewRat(secs, secondsPerMonth))
+	return money.ExactFromRat(r, monthly.Currency).Round(money.HalfEven)
+}
+
+func commitKey(workloadID string) string { return "commit/" + workloadID }
+
+// Commit encumbers the workload's forecast on its budget line, in the
+// caller's transaction. It is idempotent: a workload already committed
+// fits. When the commitment does not fit what the line has available:
+//   - a stored request being approved (w.Version > 0) of an institution
+//     that allows overdraft requests is committed anyway — the finance
+//     officer's approval is the authorization;
+//   - a new request of such an institution waits: NeedsApproval, with the
+//     reason;
+//   - otherwise it is refused with an *OverBudgetError naming the line, the
+//     need and the shortfall.
+//
+// Concurrent commits never overdraw a line: the balance read and the
+// commitment are in one transaction (SQLite holds the write lock from
+// BEGIN; PostgreSQL runs SERIALIZABLE and retries).
+func (l *Ledger) Commit(ctx context.Context, tx *store.Tx, w *model.Workload) (workload.BudgetOutcome, error) {
+	key := commitKey(w.ID)
+	if done, err := tx.LedgerLineExists(ctx, key); err != nil || done {
+		return workload.Fits(), err
+	}
+	line, err := tx.BudgetLines().Get(ctx, w.BudgetLineID)
+	if err != nil {
+		return workload.BudgetOutcome{}, fmt.Errorf("committing workload %s: %w", w.ID, err)
+	}
+	if w.Currency != "" && w.Currency != line.Currency {
+		return workload.BudgetOutcome{}, fmt.Errorf("committing workload %s in %s on a %s line: %w",
+			w.ID, w.Currency, line.Currency, money.ErrCurrencyMismatch)
+	}
+	cur, err := money.ParseCurrency(line.Currency)
+	if err != nil {
+		return workload.BudgetOutcome{}, err
+	}
+	ins, err := tx.Institutions().Get(ctx, line.InstitutionID)
+	if err != nil {
+		return workload.BudgetOutcome{}, err
+	}
+	if err := tx.PutLedgerWorkloads(ctx, &store.LedgerWorkload{WorkloadID: w.ID, InstitutionID: line.InstitutionID,
+		ProjectID: w.ProjectID, BudgetLineID: line.ID, OfferingID: w.OfferingID, Currency: line.Currency,
+		ForecastMonthlyMinor: w.ForecastMonthlyMinor}); err != nil {
+		return workload.BudgetOutcome{}, err
+	}
+	now := tx.Now()
+	need := Commitment(money.Amount{Minor: w.ForecastMonthlyMinor, Currency: cur}, line.FiscalYear, now)
+	bals, err := Balances(ctx, tx, []model.BudgetLine{line})
+	if err != nil {
+		return workload.BudgetOutcome{}, err
+	}
+	avail := bals[0].Available
+	if need.Minor > avail.Minor {
+		approving := w.Version > 0
+		if !approving || !ins.AllowOverdraftRequests {
+			short := money.Amount{Minor: need.Minor - max(avail.Minor, 0), Currency: cur}
+			e := &OverBudgetError{BudgetLineID: line.ID, LineCode: line.Code, Need: need, Available: avail,
+				Shortfall: short, lang: l.lang(ctx)}
+			if ins.AllowOverdraftRequests {
+				if err := tx.MarkOverdraftRequested(ctx, w.ID); err != nil {
+					return workload.BudgetOutcome{}, err
+				}
+				r := e.Reason(l.lang(ctx))
+				r.Key = "ledger.overdraft_request"
+				return workload.NeedsApproval(r), nil
+			}
+			return workload.BudgetOutcome{}, fmt.Errorf("committing workload %s: %w", w.ID, e)
+		}
+	}
+	memo := "forecast " + money.Amount{Minor: w.ForecastMonthlyMinor, Currency: cur}.String() + "/month to end of " + fmt.Sprint(line.FiscalYear)
+	_, err = book(ctx, tx, []store.LedgerLine{{
+		ID: key, Kind: store.KindCommitment, Period: Month(now), InstitutionID: line.InstitutionID,
+		BudgetLineID: line.ID, ProjectID: w.ProjectID, WorkloadID: w.ID, Currency: line.Currency,
+		AmountMinor: need.Minor, ProviderCurrency: line.Currency, ProviderMinor: need.Minor, FXRate: "1",
+		Memo: memo,
+	}})
+	if err != nil {
+		return workload.BudgetOutcome{}, err
+	}
+	return workload.Fits(), nil
+}
+
+// Release frees what is still encumbered for the workload (its commitment
+// minus what charges already released), in the transaction that ends it.
+// Afterwards commitment + releases of the workload sum to zero; calling it
+// again, or for a workload never committed, books nothing.
+func (l *Ledger) Release(ctx context.Context, tx *store.Tx, w *model.Workload) error {
+	rem, err := tx.RemainingCommitments(ctx, []string{w.ID})
+	if err != nil {
+		return err
+	}
+	left := rem[w.ID]
+	if left == 0 {
+		return nil
+	}
+	lw, err := tx.LedgerWorkload(ctx, w.ID)
+	if err != nil {
+		return err
+	}
+	_, err = book(ctx, tx, []store.LedgerLine{{
+		ID: "release/" + w.ID + "/end", Kind: store.KindRelease, Period: Month(tx.Now()),
+		InstitutionID: lw.InstitutionID, BudgetLineID: lw.BudgetLineID, ProjectID: lw.ProjectID, WorkloadID: w.ID,
+		Currency: lw.Currency, AmountMinor: -left, ProviderCurrency: lw.Currency, ProviderMinor: -left, FXRate: "1",
+		Memo: "workload ended (" + w.State + ")",
+	}})
+	return err
+}

@@ -1,0 +1,243 @@
+package ledger_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/soberana/soberana/internal/ledger"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/money"
+	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/store/storetest"
+)
+
+// clock is a settable clock for the store.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// fixture is one institution with a line and a project, one provider with
+// an offering, and a ledger, on a fresh store.
+type fixture struct {
+	t        testing.TB
+	s        *store.Store
+	l        *ledger.Ledger
+	clock    *clock
+	ins      model.Institution
+	line     model.BudgetLine
+	project  model.Project
+	provider model.Provider
+	offering model.Offering
+}
+
+type setup struct {
+	currency     string // institution's
+	provCurrency string
+	amountMinor  int64
+	overdraft    bool
+	perHour      string
+	priceFrom    string
+	year         int
+}
+
+func newFixture(t testing.TB, s *store.Store, o setup) *fixture {
+	t.Helper()
+	if o.currency == "" {
+		o.currency = "BRL"
+	}
+	if o.provCurrency == "" {
+		o.provCurrency = o.currency
+	}
+	if o.perHour == "" {
+		o.perHour = "1"
+	}
+	if o.year == 0 {
+		o.year = 2026
+	}
+	if o.priceFrom == "" {
+		o.priceFrom = "2020-01-01"
+	}
+	ctx := context.Background()
+	f := &fixture{t: t, s: s, clock: &clock{t: time.Date(o.year, 1, 1, 0, 0, 0, 0, time.UTC)}}
+	s.SetClock(f.clock.Now)
+	f.l = ledger.New(s, ledger.Options{})
+	err := s.InTx(ctx, func(tx *store.Tx) error {
+		f.ins = model.Institution{Name: "Inst " + o.currency, Country: "BR", Currency: o.currency, AllowOverdraftRequests: o.overdraft}
+		if err := tx.Institutions().Create(ctx, &f.ins, "ins"); err != nil {
+			return err
+		}
+		f.line = model.BudgetLine{InstitutionID: f.ins.ID, FiscalYear: o.year, Code: "10.302", Name: "nuvem", Currency: o.currency, AmountMinor: o.amountMinor}
+		if err := tx.BudgetLines().Create(ctx, &f.line, "bl"); err != nil {
+			return err
+		}
+		f.project = model.Project{InstitutionID: f.ins.ID, BudgetLineID: f.line.ID, Name: "saude"}
+		if err := tx.Projects().Create(ctx, &f.project, "prj"); err != nil {
+			return err
+		}
+		f.provider = model.Provider{Name: "prov " + o.provCurrency, Driver: "sim", Jurisdiction: "BR", Certification: "restricted", Currency: o.provCurrency, Health: "healthy"}
+		if err := tx.Providers().Create(ctx, &f.provider, "prv"); err != nil {
+			return err
+		}
+		f.offering = model.Offering{Name: "SCS-2V-4", Kind: model.KindVM, VCPUs: 2, MemoryMiB: 4096, DiskGiB: 20}
+		if err := tx.Offerings().Create(ctx, &f.offering, "off"); err != nil {
+			return err
+		}
+		p := model.Price{ProviderID: f.provider.ID, OfferingID: f.offering.ID, Currency: o.provCurrency, PerHour: o.perHour, ValidFrom: o.priceFrom}
+		return tx.Prices().Create(ctx, &p, "prc")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func (f *fixture) price(perHour, from string) {
+	f.t.Helper()
+	ctx := context.Background()
+	p := model.Price{ProviderID: f.provider.ID, OfferingID: f.offering.ID, Currency: f.provider.Currency, PerHour: perHour, ValidFrom: from}
+	if err := f.s.InTx(ctx, func(tx *store.Tx) error { return tx.Prices().Create(ctx, &p, "prc") }); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *fixture) rate(from, to, value, on string) {
+	f.t.Helper()
+	ctx := context.Background()
+	r := model.FXRate{From: from, To: to, Rate: value, ValidOn: on, Source: "test"}
+	if err := f.s.InTx(ctx, func(tx *store.Tx) error { return tx.FXRates().Create(ctx, &r, "fx") }); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// workload returns an unsaved workload of the fixture's project.
+func (f *fixture) workload(monthlyMinor int64) *model.Workload {
+	return &model.Workload{Meta: model.Meta{ID: model.NewID("wl")}, ProjectID: f.project.ID, InstitutionID: f.ins.ID,
+		BudgetLineID: f.line.ID, OfferingID: f.offering.ID, Replicas: 1, Currency: f.ins.Currency,
+		ForecastMonthlyMinor: monthlyMinor, State: model.StatePendingApproval}
+}
+
+func (f *fixture) commit(w *model.Workload) error {
+	f.t.Helper()
+	ctx := context.Background()
+	return f.s.InTx(ctx, func(tx *store.Tx) error {
+		out, err := f.l.Commit(ctx, tx, w)
+		if err == nil && out.NeedsApproval {
+			return errNeedsApproval
+		}
+		return err
+	})
+}
+
+func (f *fixture) mustCommit(w *model.Workload) {
+	f.t.Helper()
+	if err := f.commit(w); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *fixture) placement(w *model.Workload, replica int) *model.Placement {
+	return &model.Placement{Meta: model.Meta{ID: model.NewID("pl")}, WorkloadID: w.ID, Replica: replica,
+		SiteID: "site_1", ProviderID: f.provider.ID, State: model.PlacementRunning}
+}
+
+func (f *fixture) start(p *model.Placement, at time.Time) {
+	f.t.Helper()
+	ctx := context.Background()
+	if err := f.s.InTx(ctx, func(tx *store.Tx) error { return f.l.Start(ctx, tx, p, at) }); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *fixture) stop(p *model.Placement, at time.Time) {
+	f.t.Helper()
+	ctx := context.Background()
+	if err := f.s.InTx(ctx, func(tx *store.Tx) error { return f.l.Stop(ctx, tx, p, at) }); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *fixture) release(w *model.Workload) {
+	f.t.Helper()
+	ctx := context.Background()
+	if err := f.s.InTx(ctx, func(tx *store.Tx) error { return f.l.Release(ctx, tx, w) }); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *fixture) rateThrough(at time.Time) ledger.RateResult {
+	f.t.Helper()
+	res, err := f.l.Rate(context.Background(), at, "")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return res
+}
+
+func (f *fixture) lines(kinds ...string) []store.LedgerLine {
+	f.t.Helper()
+	ls, err := f.s.Read().LedgerLines(context.Background(), store.LedgerFilter{InstitutionID: f.ins.ID, Kinds: kinds})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return ls
+}
+
+func (f *fixture) balance() ledger.Balance {
+	f.t.Helper()
+	ctx := context.Background()
+	line, err := f.s.Read().BudgetLines().Get(ctx, f.line.ID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	b, err := ledger.Balances(ctx, f.s.Read(), []model.BudgetLine{line})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	// The running totals always equal the sums of the ledger.
+	sum, err := f.s.Read().SumLedgerByLine(ctx, f.line.ID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if sum.CommittedMinor != b[0].Committed.Minor || sum.AccruedMinor != b[0].Accrued.Minor {
+		f.t.Fatalf("budget balance drifted from the ledger: balance %+v, ledger %+v", b[0], sum)
+	}
+	return b[0]
+}
+
+func sum(ls []store.LedgerLine) int64 {
+	var n int64
+	for _, l := range ls {
+		n += l.AmountMinor
+	}
+	return n
+}
+
+func amt(minor int64, code string) money.Amount {
+	c, err := money.ParseCurrency(code)
+	if err != nil {
+		panic(err)
+	}
+	return money.Amount{Minor: minor, Currency: c}
+}
+
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func sqlite(t testing.TB) *store.Store { return storetest.SQLite(t) }
+
+type sentinel string
+
+func (s sentinel) Error() string { return string(s) }
+
+const errNeedsApproval = sentinel("needs approval")

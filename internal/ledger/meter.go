@@ -1,0 +1,36 @@
+package ledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// Start opens a usage interval for a replica that began running at at
+// (whole seconds). A placement with an open interval keeps it, so a retried
+// transition records nothing twice.
+func (l *Ledger) Start(ctx context.Context, tx *store.Tx, p *model.Placement, at time.Time) error {
+	lw, err := tx.LedgerWorkload(ctx, p.WorkloadID)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("metering placement %s: workload %s: %w", p.ID, p.WorkloadID, ErrUnknownWorkload)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = tx.OpenIntervals(ctx, &store.UsageInterval{
+		ID: model.NewID("ivl"), PlacementID: p.ID, WorkloadID: p.WorkloadID, OfferingID: lw.OfferingID,
+		SiteID: p.SiteID, ProviderID: p.ProviderID, Start: at.UTC().Truncate(time.Second),
+	})
+	return err
+}
+
+// Stop closes the replica's open interval at at (whole seconds); without
+// an open interval it does nothing.
+func (l *Ledger) Stop(ctx context.Context, tx *store.Tx, p *model.Placement, at time.Time) error {
+	_, err := tx.CloseInterval(ctx, p.ID, at.UTC().Truncate(time.Second))
+	return err
+}
