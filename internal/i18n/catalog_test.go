@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/soberana/soberana/internal/i18n"
+	_ "github.com/soberana/soberana/internal/placement"
 )
 
 func TestCatalogComplete(t *testing.T) {

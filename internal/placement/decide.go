@@ -26,7 +26,8 @@ type cand struct {
 // slot is one allowed country of a request.
 type slot struct {
 	c            uint16
-	subLo, subHi int32 // allowed subdivisions in work.subs; empty: whole country
+	restricted   bool // only the subdivisions subs[subLo:subHi] are allowed
+	subLo, subHi int32
 	list         *candList
 	pos          int32
 }
@@ -41,6 +42,7 @@ const (
 // work is the scratch of one decision; pooled so that deciding allocates
 // only what it returns.
 type work struct {
+	rq       Request // the caller's request, copied
 	req      *Request
 	n        int
 	res      [nDims]int64
@@ -49,8 +51,9 @@ type work struct {
 	tier     int8 // -1: any
 	off      *offeringRec
 	slots    []slot
-	subs     []string
-	prov     []uint8 // provider-level failures, by provider index
+	subs     []uint16 // allowed subdivisions, interned
+	jurs     []int32  // Regional: allowed jurisdictions, as country indices
+	prov     []uint8  // provider-level failures, by provider index
 	provJur  []int32
 	exclude  []int32
 	hasNear  bool
@@ -97,19 +100,24 @@ type work struct {
 	sorted  []int32
 }
 
-func (e *Engine) getWork() *work  { return e.pool.Get().(*work) }
-func (e *Engine) putWork(w *work) { w.req = nil; w.off = nil; e.pool.Put(w) }
+func (e *Engine) getWork() *work { return e.pool.Get().(*work) }
+
+func (e *Engine) putWork(w *work) {
+	w.rq, w.req, w.off = Request{}, nil, nil // keep no caller data alive
+	e.pool.Put(w)
+}
 
 // Preview decides where the replicas would go without reserving anything.
 func (e *Engine) Preview(req Request) (Decision, error) {
-	if err := validate(&req); err != nil {
+	w := e.getWork()
+	defer e.putWork(w)
+	w.rq = req // a copy in the pooled scratch: req itself does not escape
+	if err := validate(&w.rq); err != nil {
 		return Decision{}, err
 	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	w := e.getWork()
-	defer e.putWork(w)
-	d, err := e.decide(w, &req)
+	d, err := e.decide(w, &w.rq)
 	if err != nil {
 		return Decision{}, err
 	}
@@ -120,23 +128,46 @@ func (e *Engine) Preview(req Request) (Decision, error) {
 // chosen sites, atomically with respect to every other decision: if another
 // decision took the capacity in between, it decides again.
 func (e *Engine) Place(req Request) (Decision, error) {
-	if err := validate(&req); err != nil {
+	w := e.getWork()
+	defer e.putWork(w)
+	w.rq = req
+	if err := validate(&w.rq); err != nil {
 		return Decision{}, err
 	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	w := e.getWork()
-	defer e.putWork(w)
-	for range e.opts.MaxAttempts {
-		d, err := e.decide(w, &req)
+	for attempt := range e.opts.MaxAttempts {
+		d, ok, err := e.tryPlace(w, attempt == e.opts.MaxAttempts-1)
 		if err != nil {
 			return Decision{}, err
 		}
-		if e.commit(w) {
+		if ok {
 			return e.build(w, d), nil
 		}
 	}
 	return Decision{}, fmt.Errorf("placing %d replicas: %w", req.Replicas, ErrContention)
+}
+
+// tryPlace decides and commits once. Optimistic attempts commit under the
+// shared gate and fail when another decision took the capacity first; the
+// exclusive attempt holds every other commit off while it decides, so a
+// request that fits cannot be starved.
+func (e *Engine) tryPlace(w *work, exclusive bool) (outcome, bool, error) {
+	if exclusive {
+		e.gate.Lock()
+		defer e.gate.Unlock()
+	}
+	d, err := e.decide(w, &w.rq)
+	if err != nil {
+		return d, false, err
+	}
+	if exclusive {
+		return d, e.commit(w), nil
+	}
+	e.gate.RLock()
+	ok := e.commit(w)
+	e.gate.RUnlock()
+	return d, ok, nil
 }
 
 // outcome is what decide found besides w.pick.
@@ -249,7 +280,10 @@ func (e *Engine) prepare(w *work, req *Request) {
 		s := slot{c: c, subLo: int32(len(w.subs))}
 		for _, sub := range req.Residency.Subdivisions {
 			if strings.HasPrefix(sub, code) && sub[2] == '-' {
-				w.subs = append(w.subs, sub)
+				s.restricted = true
+				if id, ok := e.subByCode[sub]; ok {
+					w.subs = append(w.subs, id)
+				}
 			}
 		}
 		s.subHi = int32(len(w.subs))
@@ -257,6 +291,14 @@ func (e *Engine) prepare(w *work, req *Request) {
 	}
 
 	// Provider-level constraints.
+	w.jurs = w.jurs[:0]
+	if req.Sovereignty.Mode == Regional {
+		for _, j := range req.Sovereignty.Jurisdictions {
+			if c, ok := e.ctyByCode[j]; ok {
+				w.jurs = append(w.jurs, int32(c))
+			}
+		}
+	}
 	np := len(e.providers)
 	w.prov = grow(w.prov, np)
 	w.provJur = grow(w.provJur, np)
@@ -266,7 +308,7 @@ func (e *Engine) prepare(w *work, req *Request) {
 			f = pfDown
 		} else {
 			w.provJur[i] = p.jur
-			if req.Sovereignty.Mode == Regional && !slices.Contains(req.Sovereignty.Jurisdictions, e.countries[p.jur].code) {
+			if req.Sovereignty.Mode == Regional && !slices.Contains(w.jurs, p.jur) {
 				f |= pfSovereignty
 			}
 			if p.cert < w.class {
@@ -316,12 +358,7 @@ func (w *work) resetCands() {
 	w.fdOrder = w.fdOrder[:0]
 	w.exhausted = false
 	w.minPrice = math.MaxInt64
-	w.epoch++
-	if w.epoch == 0 { // wrapped: forget every mark
-		clear(w.provMark)
-		clear(w.fdMark)
-		w.epoch = 1
-	}
+	w.nextEpoch()
 	for i := range w.slots {
 		w.slots[i].list = nil
 		w.slots[i].pos = 0
@@ -430,22 +467,29 @@ func (e *Engine) drainByDistance(w *work) {
 		}
 		return strings.Compare(e.sites[a.site].id, e.sites[b.site].id)
 	})
-	n := len(w.cands)
-	w.cands = w.cands[:0]
+	w.reindex()
+	w.exhausted = true
+}
+
+// reindex rebuilds the prefix sums and first/last marks after the
+// candidates were reordered.
+func (w *work) reindex() {
 	w.prefix = w.prefix[:1]
 	w.provOrder = w.provOrder[:0]
 	w.fdOrder = w.fdOrder[:0]
+	w.nextEpoch()
+	for i := range w.cands {
+		w.note(i)
+	}
+}
+
+func (w *work) nextEpoch() {
 	w.epoch++
-	if w.epoch == 0 {
+	if w.epoch == 0 { // wrapped: forget every mark
 		clear(w.provMark)
 		clear(w.fdMark)
 		w.epoch = 1
 	}
-	for i := range n {
-		w.cands = w.cands[:i+1]
-		w.note(i)
-	}
-	w.exhausted = true
 }
 
 func cmpInt64(a, b int64) int {
@@ -466,7 +510,7 @@ func (e *Engine) siteReason(w *work, s *siteRec, idx int32, sl *slot, full bool)
 	if len(w.exclude) > 0 && slices.Contains(w.exclude, idx) {
 		return ReasonExcluded
 	}
-	if sl.subHi > sl.subLo && !slices.Contains(w.subs[sl.subLo:sl.subHi], s.subdivision) {
+	if sl.restricted && !slices.Contains(w.subs[sl.subLo:sl.subHi], s.sub) {
 		return ReasonResidency
 	}
 	if full {

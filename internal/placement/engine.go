@@ -21,11 +21,13 @@ type Options struct {
 	Currency    string
 	MinorDigits int
 	// SearchBudget bounds the nodes the exact search visits per decision
-	// (default 1<<21). When it runs out the best set found so far is
+	// (default 1<<20, some 30 ms). When it runs out the best set found so far is
 	// returned with Decision.Exact false.
 	SearchBudget int
 	// MaxAttempts bounds how often Place decides again after another
-	// decision took the capacity it chose (default 64).
+	// decision took the capacity it chose (default 8). The last attempt
+	// holds every other reservation off while it decides, so it only fails
+	// when nothing fits.
 	MaxAttempts int
 }
 
@@ -46,9 +48,14 @@ type Engine struct {
 	freeSites []int32
 	countries []*countryRec
 	ctyByCode map[string]uint16
+	subByCode map[string]uint16 // subdivision codes, from 1; 0 is none
 	fdByName  map[string]int32
 	nFD       int32
 	offerings map[string]*offeringRec
+
+	// gate orders reservations: commits and Reserve share it; the last
+	// attempt of a starved Place holds it alone.
+	gate sync.RWMutex
 
 	pool sync.Pool // *work
 }
@@ -62,21 +69,23 @@ type providerRec struct {
 }
 
 type siteRec struct {
+	// What the per-site checks read, together.
+	used    [nDims]atomic.Int64
+	capEff  [nDims]int64
+	health  atomic.Uint32
+	prov    int32
+	sub     uint16 // interned subdivision; 0: none
+	country uint16
+	cert    Classification
+	tier    Tier
+
+	fd          int32
+	countryPos  int32
+	pt          geoPoint
+	mu          sync.Mutex // serialises reservation changes on this site
 	id          string
 	subdivision string
 	fdName      string
-	prov        int32
-	fd          int32
-	country     uint16
-	countryPos  int32
-	tier        Tier
-	cert        Classification
-	health      atomic.Uint32
-	pt          geoPoint
-	capEff      [nDims]int64
-
-	mu   sync.Mutex // serialises reservation changes on this site
-	used [nDims]atomic.Int64
 }
 
 type countryRec struct {
@@ -115,10 +124,10 @@ func New(opts Options) *Engine {
 		opts.HeadroomPermille = 800
 	}
 	if opts.SearchBudget <= 0 {
-		opts.SearchBudget = 1 << 21
+		opts.SearchBudget = 1 << 20
 	}
 	if opts.MaxAttempts <= 0 {
-		opts.MaxAttempts = 64
+		opts.MaxAttempts = 8
 	}
 	if opts.MinorDigits < 0 {
 		opts.MinorDigits = 0
@@ -128,6 +137,7 @@ func New(opts Options) *Engine {
 		provByID:  map[string]int32{},
 		siteByID:  map[string]int32{},
 		ctyByCode: map[string]uint16{},
+		subByCode: map[string]uint16{},
 		fdByName:  map[string]int32{},
 		offerings: map[string]*offeringRec{},
 	}
@@ -286,6 +296,15 @@ func (e *Engine) UpsertSite(s Site) error {
 		e.attach(idx, r, c, pi)
 	}
 	r.subdivision = s.Subdivision
+	r.sub = 0
+	if s.Subdivision != "" {
+		id, ok := e.subByCode[s.Subdivision]
+		if !ok {
+			id = uint16(len(e.subByCode) + 1)
+			e.subByCode[s.Subdivision] = id
+		}
+		r.sub = id
+	}
 	r.fdName = s.FailureDomain
 	r.fd = fd
 	r.tier = s.Tier
@@ -390,7 +409,7 @@ func (e *Engine) SetPrice(providerID, offeringID string, monthlyMinor int64) err
 	if offeringID == "" {
 		return fmt.Errorf("%w: price without offering", ErrInvalidFleet)
 	}
-	if monthlyMinor < 0 || monthlyMinor > 1<<50 {
+	if monthlyMinor < 0 || monthlyMinor > 1<<40 { // 10,000 replicas still sum in an int64
 		return fmt.Errorf("%w: price %d out of range", ErrInvalidFleet, monthlyMinor)
 	}
 	return e.setPrice(providerID, offeringID, monthlyMinor)

@@ -186,6 +186,12 @@ func TestConcurrentPlaceNeverOvercommits(t *testing.T) {
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
+			var mine []placement.Decision // what this worker holds
+			defer func() {
+				mu.Lock()
+				all = append(all, mine...)
+				mu.Unlock()
+			}()
 			for i := 0; ; i++ {
 				n := 1 + (w+i)%3
 				req := vmRequest(n)
@@ -203,16 +209,12 @@ func TestConcurrentPlaceNeverOvercommits(t *testing.T) {
 					return
 				}
 				placed.Add(int64(len(d.Choices)))
-				mu.Lock()
-				all = append(all, d)
-				mu.Unlock()
+				mine = append(mine, d)
 				// Churn: give some back, then keep placing.
 				if i%5 == 4 {
 					must(e.ReleaseDecision(d))
 					placed.Add(-int64(len(d.Choices)))
-					mu.Lock()
-					all = all[:len(all)-1]
-					mu.Unlock()
+					mine = mine[:len(mine)-1]
 				}
 			}
 		})
@@ -246,5 +248,38 @@ func TestConcurrentPlaceNeverOvercommits(t *testing.T) {
 	}
 	if total != placed.Load() || total != 2*sites {
 		t.Errorf("reserved %d, placed %d, capacity %d", total, placed.Load(), 2*sites)
+	}
+}
+
+// With a single attempt, Place decides under the exclusive gate: still
+// correct, never ErrContention while something fits.
+func TestPlaceExclusiveAttempt(t *testing.T) {
+	e := placement.New(placement.Options{MaxAttempts: 1})
+	must(e.UpsertProvider(placement.Provider{ID: "p", Jurisdiction: "BR"}))
+	must(e.SetPrice("p", "vm", 1))
+	for i := range 8 {
+		must(e.UpsertSite(placement.Site{ID: fmt.Sprintf("s%d", i), ProviderID: "p", Country: "BR",
+			Capacity: placement.Resources{VCPU: 1, MemoryMiB: 1024, DiskGiB: 10}, Overcommit: placement.Overcommit{VCPU: 1000}}))
+	}
+	var ok atomic.Int64
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for {
+				_, err := e.Place(vmRequest(1))
+				if errors.Is(err, placement.ErrNoFit) {
+					return
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				ok.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if ok.Load() != 8 {
+		t.Fatalf("placed %d, room for 8", ok.Load())
 	}
 }

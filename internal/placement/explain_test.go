@@ -54,8 +54,8 @@ func TestExplainNoFit(t *testing.T) {
 		t.Errorf("reasons: %+v", r)
 	}
 	want := map[i18n.Lang]string{
-		i18n.EN: "0 of 10,000 sites fit: 6,120 outside residency [BR], 2,200 provider not certified for restricted, 1,490 insufficient memory, 150 unhealthy; redundancy: only 1 provider left, 2 required",
-		i18n.ES: "0 de 10.000 sitios cumplen: 6.120 fuera de la residencia [BR], 2.200 proveedor no certificado para datos restringidos, 1.490 memoria insuficiente, 150 fuera de servicio; redundancia: solo queda 1 proveedor, se requieren 2",
+		i18n.EN:   "0 of 10,000 sites fit: 6,120 outside residency [BR], 2,200 provider not certified for restricted, 1,490 insufficient memory, 150 unhealthy; redundancy: only 1 provider left, 2 required",
+		i18n.ES:   "0 de 10.000 sitios cumplen: 6.120 fuera de la residencia [BR], 2.200 proveedor no certificado para datos restringidos, 1.490 memoria insuficiente, 150 fuera de servicio; redundancia: solo queda 1 proveedor, se requieren 2",
 		i18n.PTBR: "0 de 10.000 sites atendem: 6.120 fora da residência [BR], 2.200 provedor não certificado para dados restritos, 1.490 memória insuficiente, 150 fora de serviço; redundância: resta só 1 provedor, 2 exigidos",
 	}
 	for lang, w := range want {
@@ -99,8 +99,8 @@ func TestExplainDecision(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[i18n.Lang]string{
-		i18n.EN: "2 replicas placed for BRL 2,734.56 per month, the cheapest set that meets every constraint; 2 providers (0 required), 2 failure domains (2 required); replicas at least 361 km apart (300 required): sp-1 (provider nuvem, failure domain sp, BR-SP): BRL 1,234.56 per month; rj-1 (provider ceu, failure domain rj, BR-RJ): BRL 1,500.00 per month",
-		i18n.ES: "2 réplicas ubicadas por BRL 2.734,56 al mes, el conjunto más barato que cumple todas las restricciones; 2 proveedores (se requieren 0), 2 dominios de falla (se requieren 2); réplicas a 361 km o más entre sí (se requieren 300): sp-1 (proveedor nuvem, dominio de falla sp, BR-SP): BRL 1.234,56 al mes; rj-1 (proveedor ceu, dominio de falla rj, BR-RJ): BRL 1.500,00 al mes",
+		i18n.EN:   "2 replicas placed for BRL 2,734.56 per month, the cheapest set that meets every constraint; 2 providers (0 required), 2 failure domains (2 required); replicas at least 361 km apart (300 required): sp-1 (provider nuvem, failure domain sp, BR-SP): BRL 1,234.56 per month; rj-1 (provider ceu, failure domain rj, BR-RJ): BRL 1,500.00 per month",
+		i18n.ES:   "2 réplicas ubicadas por BRL 2.734,56 al mes, el conjunto más barato que cumple todas las restricciones; 2 proveedores (se requieren 0), 2 dominios de falla (se requieren 2); réplicas a 361 km o más entre sí (se requieren 300): sp-1 (proveedor nuvem, dominio de falla sp, BR-SP): BRL 1.234,56 al mes; rj-1 (proveedor ceu, dominio de falla rj, BR-RJ): BRL 1.500,00 al mes",
 		i18n.PTBR: "2 réplicas alocadas por BRL 2.734,56 por mês, o conjunto mais barato que cumpre todas as restrições; 2 provedores (0 exigidos), 2 domínios de falha (2 exigidos); réplicas a 361 km ou mais entre si (300 exigidos): sp-1 (provedor nuvem, domínio de falha sp, BR-SP): BRL 1.234,56 por mês; rj-1 (provedor ceu, domínio de falha rj, BR-RJ): BRL 1.500,00 por mês",
 	}
 	for lang, w := range want {
@@ -185,7 +185,7 @@ func TestExplainSetFailures(t *testing.T) {
 			r.Replicas = 3
 			r.Redundancy.MaxPerFailureDomain = 1
 		}, placement.SetDomainCap,
-			"0 of 3 sites fit; redundancy: at most 1 replicas per failure domain leave room for only 2 of 3 replicas"},
+			"0 of 3 sites fit; redundancy: with at most 1 per failure domain, only 2 of 3 replicas have room"},
 		{"combination", func(r *placement.Request) {
 			r.Replicas = 2
 			r.Redundancy.MinDistanceKm = 400

@@ -116,9 +116,9 @@ func init() {
 			EN: "redundancy: only %d failure domains left, %d required",
 		},
 		"placement.set.failure_domain_cap": {
-			ES: "redundancia: con a lo sumo %d réplicas por dominio de falla caben solo %d de %d réplicas",
-			PT: "redundância: com no máximo %d réplicas por domínio de falha cabem só %d de %d réplicas",
-			EN: "redundancy: at most %d replicas per failure domain leave room for only %d of %d replicas",
+			ES: "redundancia: con a lo sumo %d por dominio de falla, solo %d de %d réplicas tienen cabida",
+			PT: "redundância: com no máximo %d por domínio de falha, só %d de %d réplicas cabem",
+			EN: "redundancy: with at most %d per failure domain, only %d of %d replicas have room",
 		},
 		"placement.set.combination": {
 			ES: "redundancia: ningún conjunto de %d de los %d sitios restantes cumple a la vez %d proveedores, %d dominios de falla y %.0f km de separación",

@@ -466,8 +466,8 @@ func TestPropertyRedundancyOptimal(t *testing.T) {
 		n := rapid.IntRange(1, placement.MaxExactReplicas).Draw(t, "replicas")
 		req := placement.Request{
 			OfferingID: "o1", Replicas: n,
-			Resources:  placement.Resources{VCPU: 1},
-			Residency:  placement.Residency{Countries: []string{"BR"}},
+			Resources: placement.Resources{VCPU: 1},
+			Residency: placement.Residency{Countries: []string{"BR"}},
 			Redundancy: placement.Redundancy{
 				MinProviders:        rapid.IntRange(0, n).Draw(t, "minProviders"),
 				MinFailureDomains:   rapid.IntRange(0, n).Draw(t, "minDomains"),

@@ -29,11 +29,13 @@ func (e *Engine) Reserve(siteID string, r Resources) error {
 		return fmt.Errorf("reserving on %s: %w", siteID, ErrUnknownSite)
 	}
 	s := e.sites[idx]
+	e.gate.RLock()
 	s.mu.Lock()
 	for d, v := range r.dims() {
 		s.used[d].Add(v)
 	}
 	s.mu.Unlock()
+	e.gate.RUnlock()
 	return nil
 }
 
