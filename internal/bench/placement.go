@@ -49,6 +49,11 @@ type PlacementResult struct {
 	BytesPerOp       float64 `json:"bytes_per_op"`
 	RSSMiB           float64 `json:"rss_mib"`
 	LoadMs           float64 `json:"load_ms"` // building the engine from the fleet
+	// WallMs and CPUMs are the run's elapsed and process CPU time: on a
+	// machine busy with other work, CPU well below wall time means the
+	// throughput above is the machine's, not the engine's.
+	WallMs float64 `json:"wall_ms"`
+	CPUMs  float64 `json:"cpu_ms"`
 }
 
 func (o *PlacementOpts) defaults() error {
@@ -116,6 +121,7 @@ func Placement(opts PlacementOpts) (PlacementResult, error) {
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
+	cpu0 := cpuTime()
 	t0 := time.Now()
 	for i := range reqs {
 		s := time.Now()
@@ -135,6 +141,7 @@ func Placement(opts PlacementOpts) (PlacementResult, error) {
 		}
 	}
 	elapsed := time.Since(t0)
+	cpu := cpuTime() - cpu0
 	runtime.ReadMemStats(&after)
 
 	n := float64(len(reqs))
@@ -147,6 +154,8 @@ func Placement(opts PlacementOpts) (PlacementResult, error) {
 	res.P99us = us(lat[min(len(lat)-1, len(lat)*99/100)])
 	res.MaxUs = us(lat[len(lat)-1])
 	res.RSSMiB = round1(rssMiB())
+	res.WallMs = round1(float64(elapsed.Microseconds()) / 1000)
+	res.CPUMs = round1(float64(cpu.Microseconds()) / 1000)
 	return res, nil
 }
 
