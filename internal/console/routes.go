@@ -257,6 +257,9 @@ func (c *Console) sites(w http.ResponseWriter, r *http.Request, v *view) error {
 	return nil
 }
 
+// MemoryGiB is the site's memory in GiB, the unit people read.
+func (s siteRow) MemoryGiB() int64 { return s.Capacity.MemoryMiB / 1024 }
+
 type priceRow struct {
 	model.Price
 	Provider, Offering string

@@ -1,0 +1,239 @@
+package console_test
+
+// End-to-end tests of the console in headless Chromium, driven with
+// chromedp. They need a Chromium binary, so `go test ./...` skips them
+// unless SOBERANA_TEST_BROWSER=1; .ci/run installs Chromium and axe-core
+// and runs them.
+//
+//	SOBERANA_TEST_BROWSER=1            run them
+//	SOBERANA_CHROMIUM=/usr/bin/chromium the browser (default /usr/bin/chromium)
+//	SOBERANA_AXE_JS=…/axe.min.js       axe-core, for the accessibility check
+//	                                   (required when SOBERANA_TEST_BROWSER=1 in CI)
+//	SOBERANA_TEST_ARTIFACTS=dir        where screenshots go (default: a temp dir, printed)
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/soberana/soberana/internal/server/servertest"
+)
+
+// e2e is one browser session against one server.
+type e2e struct {
+	t         *testing.T
+	ctx       context.Context
+	h         *servertest.Harness
+	artifacts string
+	axe       string
+}
+
+func startE2E(t *testing.T, acceptLanguage string) *e2e {
+	t.Helper()
+	if os.Getenv("SOBERANA_TEST_BROWSER") != "1" {
+		t.Skip("browser tests skipped: set SOBERANA_TEST_BROWSER=1 (and have Chromium at /usr/bin/chromium or SOBERANA_CHROMIUM) to run them")
+	}
+	exe := os.Getenv("SOBERANA_CHROMIUM")
+	if exe == "" {
+		exe = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(exe); err != nil {
+		t.Fatalf("SOBERANA_TEST_BROWSER=1 but no Chromium at %s: %v", exe, err)
+	}
+	e := &e2e{t: t, h: servertest.Start(t, servertest.Options{})}
+	e.artifacts = os.Getenv("SOBERANA_TEST_ARTIFACTS")
+	if e.artifacts == "" {
+		e.artifacts = filepath.Join(os.TempDir(), "soberana-console-e2e")
+	}
+	e.artifacts = filepath.Join(e.artifacts, "screenshots")
+	if err := os.MkdirAll(e.artifacts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if p := os.Getenv("SOBERANA_AXE_JS"); p != "" {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatalf("SOBERANA_AXE_JS: %v", err)
+		}
+		e.axe = string(b)
+	} else if os.Getenv("CI") != "" {
+		t.Fatal("CI runs the accessibility check: set SOBERANA_AXE_JS to axe-core's axe.min.js")
+	}
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 4*time.Minute)
+	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	e.ctx = ctx
+	// The browser's language preference, as a person's browser sends it.
+	e.run(network.Enable(), network.SetExtraHTTPHeaders(network.Headers{"Accept-Language": acceptLanguage}))
+	return e
+}
+
+func (e *e2e) run(actions ...chromedp.Action) {
+	e.t.Helper()
+	if err := chromedp.Run(e.ctx, actions...); err != nil {
+		var loc, body string
+		_ = chromedp.Run(e.ctx, chromedp.Location(&loc), chromedp.Text("main", &body, chromedp.ByQuery, chromedp.AtLeast(0)))
+		e.shot("failure")
+		e.t.Fatalf("browser: %v\nat %s\n%s", err, loc, body)
+	}
+}
+
+func (e *e2e) url(p string) string { return e.h.URL + p }
+
+// open navigates and waits for the page's main heading.
+func (e *e2e) open(p string) {
+	e.t.Helper()
+	e.run(chromedp.Navigate(e.url(p)), chromedp.WaitVisible("main h1", chromedp.ByQuery))
+}
+
+func (e *e2e) lang() string {
+	e.t.Helper()
+	var l string
+	e.run(chromedp.AttributeValue("html", "lang", &l, nil, chromedp.ByQuery))
+	return l
+}
+
+func (e *e2e) shot(name string) {
+	var buf []byte
+	if err := chromedp.Run(e.ctx, chromedp.FullScreenshot(&buf, 100)); err != nil {
+		e.t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	p := filepath.Join(e.artifacts, name+".png")
+	if err := os.WriteFile(p, buf, 0o644); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// axeCheck runs axe-core on the current page and fails on serious or
+// critical violations of WCAG 2.1 A/AA.
+func (e *e2e) axeCheck(name string) {
+	e.t.Helper()
+	if e.axe == "" {
+		return
+	}
+	var out string
+	script := e.axe + `;
+	axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"]})
+	  .then(r => JSON.stringify(r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+	    .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))}))))`
+	e.run(chromedp.Evaluate(script, &out, func(p *runtime.EvaluateParams) *runtime.EvaluateParams {
+		return p.WithAwaitPromise(true)
+	}))
+	if out != "[]" {
+		e.t.Errorf("accessibility (axe-core) on %s: %s", name, out)
+	}
+}
+
+func (e *e2e) signIn(token string) {
+	e.t.Helper()
+	e.open("/sign-in")
+	e.run(
+		chromedp.SendKeys("#token", token, chromedp.ByID),
+		chromedp.Click(`form[action="/sign-in"] button[type="submit"]`, chromedp.ByQuery),
+		chromedp.WaitVisible("nav.side", chromedp.ByQuery),
+	)
+}
+
+// switchLang presses the language switcher's button for lang.
+func (e *e2e) switchLang(lang string) {
+	e.t.Helper()
+	e.run(
+		chromedp.Click(fmt.Sprintf(`form.langs button[data-lang="%s"]`, lang), chromedp.ByQuery),
+		chromedp.WaitVisible(fmt.Sprintf(`html[lang="%s"] main h1`, lang), chromedp.ByQuery),
+	)
+}
+
+var screenshotPages = []struct{ name, path string }{
+	{"home", "/"}, {"providers", "/providers"}, {"sites", "/sites"}, {"prices", "/prices"},
+	{"fx-rates", "/fx-rates"}, {"institutions", "/institutions"}, {"budget-lines", "/budget-lines"},
+	{"projects", "/projects"},
+}
+
+// TestBrowserShellAndOperatorViews signs in, switches language, visits
+// every main page in each language (screenshots + axe), and checks the
+// language is remembered for the person across sign-ins.
+func TestBrowserShellAndOperatorViews(t *testing.T) {
+	e := startE2E(t, "pt-BR,pt;q=0.9,en;q=0.5")
+
+	// Default language comes from the browser.
+	e.open("/sign-in")
+	if l := e.lang(); l != "pt-BR" {
+		t.Fatalf("sign-in page in %q, want pt-BR from Accept-Language", l)
+	}
+	e.shot("pt-BR-sign-in")
+	e.axeCheck("sign-in")
+	e.signIn(servertest.AdminToken)
+
+	for _, lang := range []string{"es", "pt-BR", "en"} {
+		e.open("/")
+		e.switchLang(lang)
+		for _, p := range screenshotPages {
+			e.open(p.path)
+			if l := e.lang(); l != lang {
+				t.Fatalf("%s in %q after switching to %s", p.path, l, lang)
+			}
+			e.shot(lang + "-" + p.name)
+			if lang == "en" {
+				e.axeCheck(p.path)
+			}
+		}
+	}
+
+	// Simulated providers are visibly marked.
+	e.open("/providers")
+	var n int
+	e.run(chromedp.Evaluate(`document.querySelectorAll(".badge.sim").length`, &n))
+	if n == 0 {
+		t.Error("no simulated badge on the providers page")
+	}
+	// The map shows one mark per site.
+	e.open("/sites")
+	e.run(chromedp.Evaluate(`document.querySelectorAll("figure.map g.site").length`, &n))
+	if n < 10 {
+		t.Errorf("map shows %d sites", n)
+	}
+
+	// The language is remembered per person: sign out, forget cookies, sign
+	// in again from a Spanish browser: the console comes back in English.
+	e.run(chromedp.Click(`form[action="/sign-out"] button`, chromedp.ByQuery), chromedp.WaitVisible("#token", chromedp.ByID))
+	e.run(network.ClearBrowserCookies(), network.SetExtraHTTPHeaders(network.Headers{"Accept-Language": "es-CL"}))
+	e.open("/sign-in")
+	if l := e.lang(); l != "es" {
+		t.Fatalf("signed-out page in %q, want es from the browser", l)
+	}
+	e.signIn(servertest.AdminToken)
+	if l := e.lang(); l != "en" {
+		t.Fatalf("after signing in again the console is in %q, want the remembered en", l)
+	}
+	// Keyboard: the first Tab reaches the skip link, which moves focus to main.
+	var active string
+	e.run(chromedp.KeyEvent("\t"), chromedp.Evaluate(`document.activeElement.className`, &active))
+	if !strings.Contains(active, "skip") {
+		t.Errorf("first Tab focused %q, want the skip link", active)
+	}
+	t.Logf("screenshots in %s", e.artifacts)
+	_ = page.CaptureScreenshotFormatPng
+}
