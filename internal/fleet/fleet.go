@@ -173,7 +173,6 @@ func (f *Fleet) Refresh(ctx context.Context, force bool) error {
 		newSites[s.ID] = s
 	}
 	// Prices in force today: the latest valid_from on or before today.
-	type cur struct{ p model.Price }
 	inForce := map[priceKey]model.Price{}
 	for _, p := range prices {
 		if p.ValidFrom > day {
@@ -364,7 +363,7 @@ func (f *Fleet) DownSites() []string {
 
 // SetSiteHealth records a site's health in the store and the engine.
 func (f *Fleet) SetSiteHealth(ctx context.Context, siteID, health string) error {
-	err := f.st.InTx(ctx, func(tx *store.Tx) error {
+	err := f.st.Write(ctx, func(tx *store.Tx) error {
 		s, err := tx.Sites().Get(ctx, siteID)
 		if err != nil {
 			return err
@@ -373,7 +372,14 @@ func (f *Fleet) SetSiteHealth(ctx context.Context, siteID, health string) error 
 			return nil
 		}
 		s.Health = health
-		return tx.Sites().Update(ctx, &s)
+		if err := tx.Sites().Update(ctx, &s); err != nil {
+			return err
+		}
+		if health != model.HealthDown {
+			// Work that backed off while the site was down is due now.
+			return tx.RescheduleSite(ctx, siteID)
+		}
+		return nil
 	})
 	if err != nil {
 		return err

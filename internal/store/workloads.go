@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/soberana/soberana/internal/model"
@@ -58,6 +59,23 @@ var workloads = &entity[model.Workload]{
 			jsonCol{&v.Residency}, jsonCol{&v.Sovereignty}, jsonCol{&v.Redundancy}, jsonCol{&v.Nearness}, &v.Tier,
 			&v.CostCeilingMinor, &v.Preference, &v.Currency, &v.ForecastMonthlyMinor, &v.State, &v.Reason, &v.CreatedBy}
 	},
+}
+
+var writeLocks sync.Map // *Store → *sync.Mutex
+
+// Write is InTx for the hot write paths (workloads, reconciler, sim). On
+// SQLite, which has one writer, it queues writers of this process on a
+// mutex before BEGIN IMMEDIATE: waiting in Go costs nothing, whereas
+// writers that collide at BEGIN fall into SQLite's busy handler, which
+// sleeps in steps of milliseconds and halves throughput under load.
+func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	if s.dialect == SQLite {
+		m, _ := writeLocks.LoadOrStore(s, &sync.Mutex{})
+		mu := m.(*sync.Mutex)
+		mu.Lock()
+		defer mu.Unlock()
+	}
+	return s.InTx(ctx, fn)
 }
 
 // Workloads is the workload repository.
@@ -241,7 +259,7 @@ func (t *Tx) GetIdempotency(ctx context.Context, scope, key string) (Idempotency
 // reports whether holder now holds it.
 func (s *Store) AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error) {
 	var held bool
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := s.Write(ctx, func(tx *Tx) error {
 		now := tx.Now()
 		exp := micros(now.Add(ttl))
 		res, err := tx.Exec(ctx, `UPDATE leases SET holder = ?, expires_at = ? WHERE name = ? AND (holder = ? OR expires_at < ?)`,
@@ -458,4 +476,33 @@ func (t *Tx) LiveReplicaIDs(ctx context.Context, ids []string) (map[string]bool,
 		}
 	}
 	return out, nil
+}
+
+// RunningLatencies returns, for every workload that reached running, the
+// time from its creation to that event (the provision benchmark).
+func (t *Tx) RunningLatencies(ctx context.Context) ([]time.Duration, error) {
+	rows, err := t.Query(ctx, `SELECT w.created_at, MIN(e.at) FROM workloads w
+		JOIN workload_events e ON e.workload_id = w.id AND e.to_state = ?
+		GROUP BY w.id, w.created_at`, model.StateRunning)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []time.Duration
+	for rows.Next() {
+		var c, r int64
+		if err := rows.Scan(&c, &r); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, time.Duration(r-c)*time.Microsecond)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// RescheduleSite makes every scheduled placement on a site due now and
+// forgets its failures (the site came back: stop backing off).
+func (t *Tx) RescheduleSite(ctx context.Context, siteID string) error {
+	_, err := t.Exec(ctx, `UPDATE placements SET next_attempt_at = ?, attempts = 0
+		WHERE site_id = ? AND next_attempt_at IS NOT NULL`, micros(t.Now()), siteID)
+	return err
 }

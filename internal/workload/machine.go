@@ -41,7 +41,7 @@ func (s *Service) Apply(ctx context.Context, outs []Outcome, fence Fence) (int, 
 	}
 	var freed []store.PlacementRow
 	applied := 0
-	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+	err := s.st.Write(ctx, func(tx *store.Tx) error {
 		freed, applied = freed[:0], 0
 		if fence != nil {
 			if err := fence(ctx, tx); err != nil {
@@ -232,7 +232,7 @@ func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fe
 		lastErr = errors.New("no site keeps the redundancy policy")
 	}
 	var freed []store.PlacementRow
-	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+	err = s.st.Write(ctx, func(tx *store.Tx) error {
 		freed = freed[:0]
 		if fence != nil {
 			if err := fence(ctx, tx); err != nil {

@@ -221,7 +221,7 @@ func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem
 	w.ForecastMonthlyMinor = d.TotalMonthlyMinor
 	rows := s.placementRows(&w, off, d, nil)
 	approved := false
-	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+	err = s.st.Write(ctx, func(tx *store.Tx) error {
 		if idem != nil {
 			if err := tx.PutIdempotency(ctx, store.Idempotency{Scope: who.ID, Key: idem.Key, RequestHash: idem.BodyHash, WorkloadID: w.ID}); err != nil {
 				return err
@@ -496,7 +496,7 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 		}
 	}
 	var released []store.PlacementRow
-	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+	err = s.st.Write(ctx, func(tx *store.Tx) error {
 		released = released[:0]
 		w2, err := tx.Workloads().Get(ctx, id)
 		if err != nil {
@@ -601,7 +601,7 @@ func (s *Service) Reject(ctx context.Context, who Actor, id, reason string) (mod
 	}
 	var w model.Workload
 	var freed []store.PlacementRow
-	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+	err := s.st.Write(ctx, func(tx *store.Tx) error {
 		freed = freed[:0]
 		var err error
 		if w, err = tx.Workloads().Get(ctx, id); err != nil {
@@ -657,7 +657,7 @@ func (s *Service) Delete(ctx context.Context, who Actor, id string) (model.Workl
 	var w model.Workload
 	var freed []store.PlacementRow
 	kick := false
-	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+	err := s.st.Write(ctx, func(tx *store.Tx) error {
 		freed, kick = freed[:0], false
 		var err error
 		if w, err = tx.Workloads().Get(ctx, id); err != nil {

@@ -157,10 +157,15 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 	}
 	var b [8]byte
 	_, _ = rand.Read(b[:])
-	r, _, err := d.st.Read().SimCreate(ctx, store.SimResource{
-		ResourceID: "sim-" + hex.EncodeToString(b[:]), ProviderID: spec.ProviderID, SiteID: spec.SiteID,
-		ReplicaID: spec.ReplicaID, WorkloadID: spec.WorkloadID, State: provider.StateActive,
-		VCPUs: spec.VCPUs, MemoryMiB: spec.MemoryMiB, DiskGiB: spec.DiskGiB, CreatedAt: d.st.Now(),
+	var r store.SimResource
+	err := d.st.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		r, _, err = tx.SimCreate(ctx, store.SimResource{
+			ResourceID: "sim-" + hex.EncodeToString(b[:]), ProviderID: spec.ProviderID, SiteID: spec.SiteID,
+			ReplicaID: spec.ReplicaID, WorkloadID: spec.WorkloadID, State: provider.StateActive,
+			VCPUs: spec.VCPUs, MemoryMiB: spec.MemoryMiB, DiskGiB: spec.DiskGiB, CreatedAt: d.st.Now(),
+		})
+		return err
 	})
 	if err != nil {
 		return "", err
@@ -178,7 +183,7 @@ func (d *Driver) Delete(ctx context.Context, ref provider.ResourceRef) error {
 	if err := d.inject(ctx, ref.ProviderID, ref.SiteID, "delete"); err != nil {
 		return err
 	}
-	return d.st.Read().SimDelete(ctx, ref.ProviderID, ref.ReplicaID)
+	return d.st.Write(ctx, func(tx *store.Tx) error { return tx.SimDelete(ctx, ref.ProviderID, ref.ReplicaID) })
 }
 
 // ListResources returns the provider's simulated resources.
@@ -233,7 +238,7 @@ func (d *Driver) SetProviderFaults(ctx context.Context, providerID string, f Fau
 	if f.ErrorRate == "" {
 		f.ErrorRate = "0"
 	}
-	err := d.st.InTx(ctx, func(tx *store.Tx) error {
+	err := d.st.Write(ctx, func(tx *store.Tx) error {
 		return tx.PutSimFault(ctx, store.SimFault{Scope: ProviderScope(providerID), ProviderID: providerID,
 			ErrorRate: f.ErrorRate, LatencyMs: f.LatencyMs, DelayMs: f.DelayMs})
 	})
@@ -245,7 +250,7 @@ func (d *Driver) SetProviderFaults(ctx context.Context, providerID string, f Fau
 
 // SetOutage starts or ends an outage of a site.
 func (d *Driver) SetOutage(ctx context.Context, providerID, siteID string, out bool) error {
-	err := d.st.InTx(ctx, func(tx *store.Tx) error {
+	err := d.st.Write(ctx, func(tx *store.Tx) error {
 		return tx.PutSimFault(ctx, store.SimFault{Scope: SiteScope(siteID), ProviderID: providerID, SiteID: siteID,
 			ErrorRate: "0", Outage: out})
 	})
