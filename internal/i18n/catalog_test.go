@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/soberana/soberana/internal/i18n"
+	_ "github.com/soberana/soberana/internal/api"
+	_ "github.com/soberana/soberana/internal/ledger"
 	_ "github.com/soberana/soberana/internal/placement"
 )
 

@@ -21,6 +21,7 @@ import (
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/console"
 	"github.com/soberana/soberana/internal/fleet"
+	"github.com/soberana/soberana/internal/ledger"
 	"github.com/soberana/soberana/internal/placement"
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/provider/sim"
@@ -51,8 +52,10 @@ type Server struct {
 	// Fleet keeps the placement engine current; Workloads is the workload
 	// service; Reconciler drives placements; Drivers holds the provider
 	// drivers; Sim is the built-in simulated provider's driver.
-	Fleet      *fleet.Fleet
-	Workloads  *workload.Service
+	Fleet     *fleet.Fleet
+	Workloads *workload.Service
+	// Ledger is the workloads' budget and meter, and serves statements.
+	Ledger     *ledger.Ledger
 	Reconciler *reconcile.Reconciler
 	Drivers    *provider.Registry
 	Sim        *sim.Driver
@@ -97,6 +100,9 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	s.Sim = sim.New(s.Store)
 	s.Drivers.Set(sim.Name, s.Sim)
 	s.Workloads = workload.New(s.Store, s.Fleet, s.log)
+	s.Ledger = ledger.New(s.Store, ledger.Options{Lang: api.Lang, Log: s.log})
+	s.Workloads.Budget, s.Workloads.Meter = s.Ledger, s.Ledger
+	s.API.AddLedger(s.Ledger) // before AddWorkloads: refusals answer "budget-exceeded"
 	s.Reconciler = reconcile.New(reconcileOptions(s.log), s.Store, s.Workloads, s.Fleet, s.Drivers, s.log, reg)
 	s.Workloads.Kick = s.Reconciler.Kick
 	s.API.AddWorkloads(api.WorkloadOptions{Service: s.Workloads})

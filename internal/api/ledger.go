@@ -1,0 +1,381 @@
+package api
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/ledger"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/money"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// CloseRequest is the body of POST /v1/statements:close.
+type CloseRequest struct {
+	Month string `json:"month"`
+	// InstitutionID closes the month for one institution; empty closes it
+	// for all.
+	InstitutionID string `json:"institution_id,omitempty"`
+}
+
+// RateRequest is the body of POST /v1/ledger:rate.
+type RateRequest struct {
+	// Through is the instant up to which usage is rated (default: now).
+	Through *time.Time `json:"through,omitempty"`
+}
+
+// FXImport is the answer of POST /v1/fx-rates:import.
+type FXImport struct {
+	Imported int `json:"imported"`
+	// Unchanged counts rates already stored with the same value.
+	Unchanged int            `json:"unchanged"`
+	Items     []model.FXRate `json:"items"`
+}
+
+// WorkloadCost is a workload's predictable cost.
+type WorkloadCost struct {
+	WorkloadID      string       `json:"workload_id"`
+	ForecastMonthly money.Amount `json:"forecast_monthly"`
+	MonthToDate     money.Amount `json:"month_to_date"`
+	// Committed is what is still encumbered on the budget line for it.
+	Committed money.Amount `json:"committed"`
+	Month     string       `json:"month"`
+}
+
+// BudgetAlertView is one alert of a budget line.
+type BudgetAlertView struct {
+	ID            string       `json:"id"`
+	InstitutionID string       `json:"institution_id"`
+	BudgetLineID  string       `json:"budget_line_id"`
+	Threshold     int64        `json:"threshold_percent"`
+	Used          money.Amount `json:"used"`
+	Amount        money.Amount `json:"amount"`
+	At            time.Time    `json:"at"`
+}
+
+// AddLedger registers the ledger's routes (statements, closing, rating,
+// exchange-rate import, budget balances and alerts, workload cost) and the
+// mapping of its errors. Call it before AddWorkloads so that a refused
+// commitment answers with the ledger's "budget-exceeded" problem.
+func (a *API) AddLedger(l *ledger.Ledger) {
+	a.AddErrorMapper(ledgerErrors)
+	a.AddRoutes(func(a *API) []*Route {
+		return []*Route{
+			{Method: "POST", Path: "/v1/fx-rates:import", Summary: "Import exchange rates from a text/csv body (date,from,to,rate): all or none; errors name the line and field",
+				Tag: "catalog", Auth: AuthAdmin, Response: FXImport{}, Status: http.StatusCreated, Query: []string{"source"},
+				Handle: a.importRates},
+			{Method: "GET", Path: "/v1/statements", Summary: "A month's statement of an institution (per budget line, project and provider) or of a provider (per institution)",
+				Tag: "ledger", Auth: AuthRead, Response: ledger.Statement{}, Query: []string{"institution_id", "provider_id", "month"},
+				Handle: func(r *http.Request) (any, error) {
+					q := r.URL.Query()
+					month := q.Get("month")
+					if _, err := ledger.ParseMonth(month); err != nil {
+						return nil, err
+					}
+					ins, prv := q.Get("institution_id"), q.Get("provider_id")
+					switch {
+					case ins != "" && prv == "":
+						return ledger.InstitutionStatement(r.Context(), a.store.Read(), ins, month)
+					case prv != "" && ins == "":
+						return ledger.ProviderStatement(r.Context(), a.store.Read(), prv, month)
+					}
+					return nil, Errorf(http.StatusBadRequest, "bad-request", "ledger.statement.whose")
+				}},
+			{Method: "POST", Path: "/v1/statements:close", Summary: "Rate the month's usage and close it (for one institution or all): a closed month is immutable",
+				Tag: "ledger", Auth: AuthAdmin, Request: CloseRequest{}, Response: ledger.Closure{},
+				Handle: func(r *http.Request) (any, error) {
+					var body CloseRequest
+					if err := Decode(r, &body); err != nil {
+						return nil, err
+					}
+					return l.Close(r.Context(), body.Month, body.InstitutionID, callerName(r))
+				}},
+			{Method: "POST", Path: "/v1/ledger:rate", Summary: "Rate recorded usage up to an instant (idempotent; rating also runs when a month is closed)",
+				Tag: "ledger", Auth: AuthAdmin, Request: RateRequest{}, Response: ledger.RateResult{},
+				Handle: func(r *http.Request) (any, error) {
+					var body RateRequest
+					if err := decodeIfAny(r, &body); err != nil {
+						return nil, err
+					}
+					through := a.store.Now()
+					if body.Through != nil {
+						through = *body.Through
+					}
+					return l.Rate(r.Context(), through, "")
+				}},
+			{Method: "GET", Path: "/v1/budget-lines/{id}/balance", Summary: "A budget line's amount, committed, accrued and available (amount − committed − accrued)",
+				Tag: "tenancy", Auth: AuthRead, Response: ledger.Balance{},
+				Handle: func(r *http.Request) (any, error) {
+					tx := a.store.Read()
+					line, err := tx.BudgetLines().Get(r.Context(), r.PathValue("id"))
+					if err != nil {
+						return nil, err
+					}
+					bs, err := ledger.Balances(r.Context(), tx, []model.BudgetLine{line})
+					if err != nil {
+						return nil, err
+					}
+					return bs[0], nil
+				}},
+			{Method: "GET", Path: "/v1/budget-alerts", Summary: "Budget alerts: a line reached 50, 80 or 100 % (committed + accrued); each fires once",
+				Tag: "tenancy", Auth: AuthRead, Response: listPage[BudgetAlertView]{}, Query: []string{"institution_id", "budget_line_id"},
+				Handle: func(r *http.Request) (any, error) {
+					q := r.URL.Query()
+					as, err := a.store.Read().BudgetAlerts(r.Context(), q.Get("institution_id"), q.Get("budget_line_id"))
+					if err != nil {
+						return nil, err
+					}
+					out := listPage[BudgetAlertView]{Items: make([]BudgetAlertView, 0, len(as))}
+					for _, al := range as {
+						cur, err := money.ParseCurrency(al.Currency)
+						if err != nil {
+							return nil, err
+						}
+						out.Items = append(out.Items, BudgetAlertView{ID: al.ID, InstitutionID: al.InstitutionID,
+							BudgetLineID: al.BudgetLineID, Threshold: al.Threshold, At: al.At,
+							Used: money.Amount{Minor: al.UsedMinor, Currency: cur}, Amount: money.Amount{Minor: al.AmountMinor, Currency: cur}})
+					}
+					return out, nil
+				}},
+			{Method: "GET", Path: "/v1/workloads/{id}/cost", Summary: "A workload's forecast monthly cost, month-to-date cost and remaining commitment",
+				Tag: "workloads", Auth: AuthRead, Response: WorkloadCost{},
+				Handle: func(r *http.Request) (any, error) {
+					return workloadCost(r, a.store.Read(), r.PathValue("id"), a.store.Now())
+				}},
+		}
+	})
+}
+
+func workloadCost(r *http.Request, tx *store.Tx, id string, now time.Time) (WorkloadCost, error) {
+	ctx := r.Context()
+	lw, err := tx.LedgerWorkload(ctx, id)
+	if err != nil {
+		return WorkloadCost{}, err
+	}
+	cur, err := money.ParseCurrency(lw.Currency)
+	if err != nil {
+		return WorkloadCost{}, err
+	}
+	mtd, err := ledger.MonthToDate(ctx, tx, id, now)
+	if err != nil {
+		return WorkloadCost{}, err
+	}
+	rem, err := tx.RemainingCommitments(ctx, []string{id})
+	if err != nil {
+		return WorkloadCost{}, err
+	}
+	return WorkloadCost{WorkloadID: id, Month: ledger.Month(now), MonthToDate: mtd,
+		ForecastMonthly: money.Amount{Minor: lw.ForecastMonthlyMinor, Currency: cur},
+		Committed:       money.Amount{Minor: rem[id], Currency: cur}}, nil
+}
+
+func callerName(r *http.Request) string {
+	if p, ok := PrincipalOf(r.Context()); ok {
+		return p.Name
+	}
+	return ""
+}
+
+// decodeIfAny decodes a JSON body when one was sent.
+func decodeIfAny(r *http.Request, dst any) error {
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	return DecodeBytes(body, dst)
+}
+
+// importRates stores every rate of a CSV body in one transaction, or none.
+// A rate already stored with the same value is left as is (re-importing a
+// file is safe); a different value for a stored pair and day is refused.
+func (a *API) importRates(r *http.Request) (any, error) {
+	ct := strings.ToLower(r.Header.Get("Content-Type"))
+	if !strings.HasPrefix(ct, "text/csv") && !strings.HasPrefix(ct, "application/csv") {
+		return nil, Errorf(http.StatusUnsupportedMediaType, "unsupported-media-type", "ledger.fx_import.media_type")
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, Errorf(http.StatusRequestEntityTooLarge, "payload-too-large", "problem.payload-too-large.detail", mbe.Limit)
+		}
+		return nil, err
+	}
+	source := r.URL.Query().Get("source")
+	if source == "" {
+		source = "csv import"
+	}
+	rates, err := money.ParseRatesCSV(bytes.NewReader(body))
+	if err != nil {
+		return nil, csvProblem(err)
+	}
+	lines := recordLines(body)
+	out := FXImport{Items: []model.FXRate{}}
+	err = a.store.InTx(r.Context(), func(tx *store.Tx) error {
+		out = FXImport{Items: []model.FXRate{}}
+		var bad []model.FieldError
+		for i, rt := range rates {
+			line := 0
+			if i < len(lines) {
+				line = lines[i]
+			}
+			f := model.FXRate{From: rt.From.Code(), To: rt.To.Code(), Rate: rt.Value.String(),
+				ValidOn: rt.Date.Format(time.DateOnly), Source: source}
+			var ve *model.ValidationError
+			if err := f.Validate(); errors.As(err, &ve) {
+				for _, fe := range ve.Fields {
+					fe.Field = lineField(line, fe.Field)
+					bad = append(bad, fe)
+				}
+				continue
+			} else if err != nil {
+				return err
+			}
+			page, err := tx.FXRates().List(r.Context(), store.ListOptions{Filters: map[string]string{
+				"from_currency": f.From, "to_currency": f.To, "valid_on": f.ValidOn}})
+			if err != nil {
+				return err
+			}
+			if len(page.Items) > 0 {
+				have, err := money.ParseDecimal(page.Items[0].Rate)
+				if err == nil && have == rt.Value {
+					out.Unchanged++
+					continue
+				}
+				bad = append(bad, model.FieldError{Field: lineField(line, "rate"), Key: "ledger.fx_import.conflict", Args: []any{page.Items[0].Rate}})
+				continue
+			}
+			if len(bad) > 0 {
+				continue
+			}
+			if err := tx.FXRates().Create(r.Context(), &f, "fx"); err != nil {
+				return err
+			}
+			out.Items = append(out.Items, f)
+		}
+		if len(bad) > 0 {
+			return &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "ledger.fx_import.detail",
+				Args: []any{len(bad)}, Params: bad}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.Imported = len(out.Items)
+	return Created{Value: out, Location: "/v1/fx-rates"}, nil
+}
+
+// recordLines returns the line number of each data record of a CSV.
+func recordLines(body []byte) []int {
+	cr := csv.NewReader(bytes.NewReader(body))
+	cr.FieldsPerRecord = -1
+	var out []int
+	for first := true; ; first = false {
+		if _, err := cr.Read(); err != nil {
+			return out
+		}
+		if !first {
+			line, _ := cr.FieldPos(0)
+			out = append(out, line)
+		}
+	}
+}
+
+func lineField(line int, field string) string {
+	if field == "" {
+		return fmt.Sprintf("line %d", line)
+	}
+	return fmt.Sprintf("line %d: %s", line, field)
+}
+
+// csvProblem turns ParseRatesCSV's errors into one problem listing every
+// line and field at fault, each reason in the caller's language.
+func csvProblem(err error) error {
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	e := &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "ledger.fx_import.detail", Err: err}
+	for _, one := range errs {
+		var ce *money.CSVError
+		if !errors.As(one, &ce) {
+			e.Params = append(e.Params, model.FieldError{Field: "body", Key: "ledger.fx_import.invalid", Args: []any{one.Error()}})
+			continue
+		}
+		fe := model.FieldError{Field: lineField(ce.Line, ce.Field)}
+		switch {
+		case errors.Is(ce, money.ErrCSVHeader):
+			fe.Key = "ledger.fx_import.header"
+		case errors.Is(ce, money.ErrRateConflict):
+			fe.Key = "ledger.fx_import.repeated"
+		case ce.Field == "date":
+			fe.Key = "ledger.fx_import.date"
+		case (ce.Field == "from" || ce.Field == "to") && errors.Is(ce, money.ErrUnknownCurrency):
+			fe.Key = "ledger.fx_import.currency"
+		case ce.Field == "to" && errors.Is(ce, money.ErrInvalidRate):
+			fe.Key = "ledger.fx_import.same"
+		case ce.Field == "rate":
+			fe.Key = "ledger.fx_import.rate"
+		default:
+			fe.Key, fe.Args = "ledger.fx_import.invalid", []any{ce.Err.Error()}
+		}
+		e.Params = append(e.Params, fe)
+	}
+	e.Args = []any{len(e.Params)}
+	return e
+}
+
+// ledgerErrors maps the ledger's sentinels to problems.
+func ledgerErrors(err error) *Error {
+	var ob *ledger.OverBudgetError
+	switch {
+	case errors.As(err, &ob):
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "budget-exceeded", Key: "ledger.over_budget",
+			Args: ob.Args(), Err: err, Ext: map[string]any{
+				"budget_line_id": ob.BudgetLineID, "need": ob.Need, "available": ob.Available, "shortfall": ob.Shortfall}}
+	case errors.Is(err, ledger.ErrInvalidMonth):
+		return &Error{Status: http.StatusBadRequest, Slug: "bad-request", Key: "ledger.month", Err: err}
+	case errors.Is(err, ledger.ErrMonthNotEnded):
+		return &Error{Status: http.StatusConflict, Slug: "month-open", Key: "ledger.month_not_ended", Err: err}
+	case errors.Is(err, ledger.ErrMonthClosed):
+		return &Error{Status: http.StatusConflict, Slug: "month-closed", Key: "ledger.month_closed", Err: err}
+	case errors.Is(err, ledger.ErrUnknownWorkload):
+		return &Error{Status: http.StatusNotFound, Slug: "not-found", Key: "problem.not-found.detail", Err: err}
+	}
+	return nil
+}
+
+func init() {
+	i18n.Add(map[string]i18n.Text{
+		"problem.budget-exceeded":     {ES: "Presupuesto insuficiente", PT: "Orçamento insuficiente", EN: "Budget exceeded"},
+		"problem.month-open":          {ES: "Mes en curso", PT: "Mês em curso", EN: "Month not over"},
+		"problem.month-closed":        {ES: "Mes cerrado", PT: "Mês fechado", EN: "Month closed"},
+		"ledger.month":                {ES: "month debe ser un mes AAAA-MM, p. ej. 2026-11", PT: "month deve ser um mês AAAA-MM, p. ex. 2026-11", EN: "month must be a YYYY-MM month, e.g. 2026-11"},
+		"ledger.month_not_ended":      {ES: "el mes aún no terminó; solo se cierra un mes terminado", PT: "o mês ainda não terminou; só se fecha um mês encerrado", EN: "the month has not ended yet; only an ended month can be closed"},
+		"ledger.month_closed":         {ES: "el mes ya está cerrado y no cambia más", PT: "o mês já está fechado e não muda mais", EN: "the month is already closed and no longer changes"},
+		"ledger.statement.whose":      {ES: "indique institution_id o provider_id (solo uno)", PT: "informe institution_id ou provider_id (apenas um)", EN: "give institution_id or provider_id (exactly one)"},
+		"ledger.fx_import.media_type": {ES: "envíe Content-Type: text/csv con las columnas date,from,to,rate", PT: "envie Content-Type: text/csv com as colunas date,from,to,rate", EN: "send Content-Type: text/csv with the columns date,from,to,rate"},
+		"ledger.fx_import.detail":     {ES: "%d problema(s) en el CSV; no se importó nada; vea invalid_params", PT: "%d problema(s) no CSV; nada foi importado; veja invalid_params", EN: "%d problem(s) in the CSV; nothing was imported; see invalid_params"},
+		"ledger.fx_import.header":     {ES: "la cabecera debe ser date,from,to,rate (en cualquier orden)", PT: "o cabeçalho deve ser date,from,to,rate (em qualquer ordem)", EN: "the header must be date,from,to,rate (in any order)"},
+		"ledger.fx_import.repeated":   {ES: "repite el par y la fecha de una línea anterior", PT: "repete o par e a data de uma linha anterior", EN: "repeats the pair and date of an earlier line"},
+		"ledger.fx_import.date":       {ES: "debe ser una fecha AAAA-MM-DD", PT: "deve ser uma data AAAA-MM-DD", EN: "must be a YYYY-MM-DD date"},
+		"ledger.fx_import.currency":   {ES: "no es un código de moneda ISO 4217", PT: "não é um código de moeda ISO 4217", EN: "is not an ISO 4217 currency code"},
+		"ledger.fx_import.same":       {ES: "convierte una moneda en sí misma", PT: "converte uma moeda nela mesma", EN: "converts a currency into itself"},
+		"ledger.fx_import.rate":       {ES: "debe ser un decimal positivo, p. ej. 5.4213", PT: "deve ser um decimal positivo, p. ex. 5.4213", EN: "must be a positive decimal, e.g. 5.4213"},
+		"ledger.fx_import.conflict":   {ES: "ya hay otra tasa guardada para este par y fecha (%s)", PT: "já há outra taxa salva para este par e data (%s)", EN: "a different rate is already stored for this pair and date (%s)"},
+		"ledger.fx_import.invalid":    {ES: "no es válido: %s", PT: "não é válido: %s", EN: "is not valid: %s"},
+	})
+}
