@@ -2,6 +2,8 @@ package console_test
 
 import (
 	"io"
+	"os"
+	"path/filepath"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -9,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/server/servertest"
 )
 
@@ -167,5 +170,36 @@ func TestSecurityHeadersAndCSRF(t *testing.T) {
 	code, body := b.post("/sign-in", "/sign-in", url.Values{"token": {"sbr_not_a_real_token_at_all_0000"}})
 	if code != http.StatusUnauthorized || !strings.Contains(body, `role="alert"`) {
 		t.Fatalf("bad token: %d", code)
+	}
+}
+
+// TestTemplateKeysExist fails when a template or the Go code uses a
+// message key that is not in the catalog (it would render as the key).
+func TestTemplateKeysExist(t *testing.T) {
+	known := map[string]bool{}
+	for _, k := range i18n.Keys() {
+		known[k] = true
+	}
+	keyRE := regexp.MustCompile(`"(console\.[a-zA-Z0-9_.-]*[a-zA-Z0-9_-])"`)
+	files, _ := filepath.Glob("templates/*.html")
+	gofiles, _ := filepath.Glob("*.go")
+	for _, f := range append(files, gofiles...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range keyRE.FindAllStringSubmatch(string(b), -1) {
+			if !known[m[1]] && !strings.HasSuffix(m[1], ".css") && !strings.HasSuffix(m[1], ".js") {
+				t.Errorf("%s uses %s, which is not in the catalog", f, m[1])
+			}
+		}
+	}
+}
+
+// TestCatalog fails when any message lacks a translation in es, pt-BR or
+// en (the console's messages and every other package's it imports).
+func TestCatalog(t *testing.T) {
+	if m := i18n.Missing(); len(m) > 0 {
+		t.Fatalf("messages lacking a translation: %v", m)
 	}
 }

@@ -237,3 +237,156 @@ func TestBrowserShellAndOperatorViews(t *testing.T) {
 	t.Logf("screenshots in %s", e.artifacts)
 	_ = page.CaptureScreenshotFormatPng
 }
+
+// selectByText picks the option of a <select> whose text contains text.
+func (e *e2e) selectByText(sel, text string) {
+	e.t.Helper()
+	var ok bool
+	e.run(chromedp.Evaluate(fmt.Sprintf(`(function(){
+		var s = document.querySelector(%q);
+		var o = Array.from(s.options).find(function(o){ return o.text.indexOf(%q) >= 0; });
+		if (!o) return false;
+		s.value = o.value; s.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`, sel, text), &ok))
+	if !ok {
+		e.t.Fatalf("no option containing %q in %s", text, sel)
+	}
+}
+
+// waitText reloads path until the element's text contains want.
+func (e *e2e) waitText(path, sel, want string, within time.Duration) string {
+	e.t.Helper()
+	deadline := time.Now().Add(within)
+	var got string
+	for {
+		e.open(path)
+		e.run(chromedp.Text(sel, &got, chromedp.ByQuery))
+		if strings.Contains(got, want) || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+// TestBrowserRequestApproveRun: request capacity (with the live preview
+// when the API serves it), see it wait for approval, approve it as a
+// finance officer, watch it run, see the budget change, delete it; and a
+// request that cannot be placed shows the numbered reasons.
+func TestBrowserRequestApproveRun(t *testing.T) {
+	e := startE2E(t, "en")
+	e.signIn(servertest.AdminToken)
+	e.open("/")
+	e.switchLang("en")
+
+	var committedBefore string
+	hasBudget := false
+	e.run(chromedp.Evaluate(`!!document.querySelector(".amount-committed")`, &hasBudget))
+	if hasBudget {
+		e.run(chromedp.Text(".amount-committed", &committedBefore, chromedp.ByQuery))
+	}
+
+	// A request that cannot be placed: restricted data in Colombia, where
+	// only a provider certified up to "internal" has sites.
+	e.open("/request")
+	e.selectByText("#project_id", "prontuario")
+	e.selectByText("#offering_id", "SCS-2V-4-20s")
+	e.run(chromedp.SetValue("#classification", "restricted", chromedp.ByID),
+		chromedp.Click(`input[name="country"][value="CO"]`, chromedp.ByQuery))
+	hasPreview := false
+	e.run(chromedp.Evaluate(`!!document.querySelector("#preview")`, &hasPreview))
+	if hasPreview {
+		e.run(chromedp.WaitVisible(`#preview-result[data-fits="false"]`, chromedp.ByQuery))
+		e.shot("en-request-preview-nofit")
+	} else {
+		e.run(chromedp.Click("#submit-button", chromedp.ByID), chromedp.WaitVisible("#nofit ol.reasons li", chromedp.ByQuery))
+		e.shot("en-request-nofit")
+	}
+	e.axeCheck("/request (no fit)")
+
+	// A request that fits but is over the institution's auto-approval.
+	e.open("/request")
+	e.selectByText("#project_id", "prontuario")
+	e.selectByText("#offering_id", "SCS-16V-64-200s")
+	e.run(
+		chromedp.SetValue("#replicas", "3", chromedp.ByID),
+		chromedp.SetValue("#classification", "confidential", chromedp.ByID),
+		chromedp.Click(`input[name="country"][value="BR"]`, chromedp.ByQuery),
+	)
+	if hasPreview {
+		e.run(chromedp.WaitVisible(`#preview-result[data-fits="true"]`, chromedp.ByQuery))
+		var forecast string
+		e.run(chromedp.Text("#preview-forecast", &forecast, chromedp.ByID))
+		if !strings.Contains(forecast, "R$") {
+			t.Errorf("preview forecast %q is not in BRL", forecast)
+		}
+		e.shot("en-request-preview")
+	} else {
+		t.Log("the API serves no placement preview yet (POST /v1/placements:preview); the preview part is skipped")
+	}
+	e.run(chromedp.Click("#submit-button", chromedp.ByID), chromedp.WaitVisible("#workload-state", chromedp.ByID))
+	var loc string
+	e.run(chromedp.Location(&loc))
+	i := strings.Index(loc, "/workloads/")
+	if i < 0 {
+		t.Fatalf("after submitting, at %s", loc)
+	}
+	wlPath := strings.SplitN(loc[i:], "?", 2)[0]
+	var state string
+	e.run(chromedp.Text("#workload-state", &state, chromedp.ByID))
+	if state != "awaiting approval" {
+		t.Fatalf("new workload is %q, want awaiting approval", state)
+	}
+	e.shot("en-workload-pending")
+
+	// The finance officer's queue shows it with its budget impact; approve.
+	e.open("/approvals")
+	id := strings.TrimPrefix(wlPath, "/workloads/")
+	e.run(chromedp.WaitVisible(fmt.Sprintf(`#ap-%s`, id), chromedp.ByID))
+	e.shot("en-approvals")
+	e.axeCheck("/approvals")
+	e.run(
+		chromedp.Click(fmt.Sprintf(`form[action="/workloads/%s/decide"] button[value="approve"]`, id), chromedp.ByQuery),
+		chromedp.WaitVisible(`div.notice`, chromedp.ByQuery),
+	)
+
+	// It becomes running.
+	if got := e.waitText(wlPath, "#workload-state", "running", 60*time.Second); got != "running" {
+		t.Fatalf("workload is %q after approval, want running", got)
+	}
+	e.shot("en-workload-running")
+	e.axeCheck(wlPath)
+
+	// The budget changed.
+	if hasBudget {
+		e.open("/")
+		var after string
+		e.run(chromedp.Text(".amount-committed", &after, chromedp.ByQuery))
+		if after == committedBefore {
+			t.Errorf("committed budget still %s after approval", after)
+		}
+	} else {
+		t.Log("the API serves no budget balance yet (GET /v1/budget-lines/{id}/balance); the budget part is skipped")
+	}
+
+	// Screenshots of the workload pages in each language.
+	for _, lang := range []string{"es", "pt-BR", "en"} {
+		e.switchLang(lang)
+		for _, p := range []struct{ name, path string }{
+			{"request", "/request"}, {"workloads", "/workloads"}, {"workload", wlPath}, {"approvals", "/approvals"},
+		} {
+			e.open(p.path)
+			e.shot(lang + "-" + p.name)
+		}
+	}
+	e.axeCheck("/workloads")
+
+	// Delete it (the confirmation is accepted).
+	e.open(wlPath)
+	e.run(
+		chromedp.Evaluate(`window.confirm = function(){ return true; }`, nil),
+		chromedp.Click(`form[action$="/delete"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`div.notice`, chromedp.ByQuery),
+	)
+	if got := e.waitText(wlPath, "#workload-state", "delet", 30*time.Second); !strings.Contains(got, "delet") {
+		t.Fatalf("workload is %q after delete", got)
+	}
+}

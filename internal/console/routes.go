@@ -34,11 +34,20 @@ func (c *Console) routes() {
 	m.Handle("GET /institutions", c.page("institutions", c.institutions))
 	m.Handle("GET /budget-lines", c.page("budget-lines", c.budgetLines))
 	m.Handle("GET /projects", c.page("projects", c.projects))
+	m.Handle("GET /workloads", c.page("workloads", c.workloads))
+	m.Handle("GET /workloads/{id}", c.page("workload", c.workload))
+	m.Handle("POST /workloads/{id}/delete", c.page("workload", c.deleteWorkload))
+	m.Handle("POST /workloads/{id}/decide", c.page("approvals", c.decide))
+	m.Handle("GET /approvals", c.page("approvals", c.approvals))
+	m.Handle("GET /request", c.page("request", c.requestForm))
+	m.Handle("POST /request", c.page("request", c.submitRequest))
+	m.Handle("POST /request/preview", c.page("request", c.previewFragment))
 	c.mux = m
 }
 
 var pageTemplates = []string{
 	"sign-in", "error", "home", "providers", "sites", "prices", "fx-rates", "institutions", "budget-lines", "projects",
+	"workloads", "workload", "approvals", "request",
 }
 
 func (c *Console) loadTemplates() error {
@@ -47,7 +56,14 @@ func (c *Console) loadTemplates() error {
 		t, err := template.New("layout.html").Funcs(template.FuncMap{
 			"landPath": func() string { return landPath },
 			"list":     func(s ...string) []string { return s },
-		}).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+			"dict": func(kv ...any) map[string]any {
+				m := map[string]any{}
+				for i := 0; i+1 < len(kv); i += 2 {
+					m[kv[i].(string)] = kv[i+1]
+				}
+				return m
+			},
+		}).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+name+".html")
 		if err != nil {
 			return fmt.Errorf("console: parsing template %s: %w", name, err)
 		}
@@ -365,6 +381,9 @@ type budgetRow struct {
 	Bal         *balance
 }
 
+// UsedPct is where the available part of the bar starts.
+func (b *balance) UsedPct() int64 { return b.AccruedPct + b.CommittedPct }
+
 // balance is committed / accrued / available of a budget line.
 type balance struct {
 	Committed, Accrued, Available int64
@@ -401,9 +420,10 @@ func (c *Console) budgetRows(ctx context.Context, v *view, institutionID string)
 	for _, in := range is {
 		names[in.ID] = in.Name
 	}
+	bals := c.balances(ctx, v)
 	rows := make([]budgetRow, len(bls))
 	for i, b := range bls {
-		rows[i] = budgetRow{BudgetLine: b, Institution: names[b.InstitutionID]}
+		rows[i] = budgetRow{BudgetLine: b, Institution: names[b.InstitutionID], Bal: bals[b.ID]}
 	}
 	sort.Slice(rows, func(i, j int) bool {
 		if rows[i].Institution != rows[j].Institution {
@@ -476,8 +496,9 @@ type homeData struct {
 
 type homeInstitution struct {
 	model.Institution
-	Budget   []budgetRow
-	Projects []model.Project
+	Budget    []budgetRow
+	Projects  []model.Project
+	Workloads []countRow
 }
 
 type countRow struct {
@@ -502,7 +523,13 @@ func (c *Console) home(w http.ResponseWriter, r *http.Request, v *view) error {
 		if err != nil {
 			return err
 		}
-		d.Institutions = append(d.Institutions, homeInstitution{Institution: in, Budget: rows, Projects: prs})
+		hi := homeInstitution{Institution: in, Budget: rows, Projects: prs}
+		if v.Can("workloads") {
+			if hi.Workloads, err = c.workloadCounts(ctx, v, in.ID); err != nil {
+				return err
+			}
+		}
+		d.Institutions = append(d.Institutions, hi)
 	}
 	if v.Can("sites") {
 		ps, err := listAll[model.Provider](ctx, c, v, "/v1/providers", nil)

@@ -239,6 +239,9 @@ func (v *view) Can(id string) bool {
 	return p != nil && p.allowed(v) && (p.Needs == "" || v.c.hasRoute(splitNeeds(p.Needs)))
 }
 
+// HasBalances reports whether the ledger serves budget balances.
+func (v *view) HasBalances() bool { return v.c.hasRoute("GET", balancePath) }
+
 // HasRole reports whether the person holds one of roles.
 func (v *view) HasRole(roles ...string) bool { return v.User != nil && v.User.has(roles...) }
 

@@ -1,0 +1,669 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/money"
+)
+
+// JSON shapes of /v1/workloads as the console reads them.
+type workloadJSON struct {
+	model.Workload
+	Simulated  bool                  `json:"simulated"`
+	Placements []placementJSON       `json:"placements"`
+	Events     []model.WorkloadEvent `json:"events"`
+}
+
+type placementJSON struct {
+	model.Placement
+	Attempts int `json:"attempts"`
+}
+
+// createRequest mirrors the body of POST /v1/workloads (and of the
+// placement preview).
+type createRequest struct {
+	ProjectID        string            `json:"project_id"`
+	OfferingID       string            `json:"offering_id"`
+	Replicas         int               `json:"replicas"`
+	Classification   string            `json:"classification"`
+	Residency        model.Residency   `json:"residency"`
+	Sovereignty      model.Sovereignty `json:"sovereignty,omitzero"`
+	Redundancy       model.Redundancy  `json:"redundancy,omitzero"`
+	Tier             string            `json:"tier,omitempty"`
+	CostCeilingMinor int64             `json:"cost_ceiling_minor,omitempty"`
+}
+
+// names resolves ids to what people read.
+type names struct {
+	projects     map[string]model.Project
+	institutions map[string]model.Institution
+	offerings    map[string]model.Offering
+	sites        map[string]model.Site
+	providers    map[string]model.Provider
+	budgetLines  map[string]model.BudgetLine
+}
+
+func (c *Console) loadNames(ctx context.Context, v *view) (*names, error) {
+	n := &names{projects: map[string]model.Project{}, institutions: map[string]model.Institution{},
+		offerings: map[string]model.Offering{}, sites: map[string]model.Site{}, providers: map[string]model.Provider{},
+		budgetLines: map[string]model.BudgetLine{}}
+	prs, err := listAll[model.Project](ctx, c, v, "/v1/projects", nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range prs {
+		n.projects[p.ID] = p
+	}
+	is, err := listAll[model.Institution](ctx, c, v, "/v1/institutions", nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range is {
+		n.institutions[x.ID] = x
+	}
+	os, err := listAll[model.Offering](ctx, c, v, "/v1/offerings", nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range os {
+		n.offerings[x.ID] = x
+	}
+	ss, err := listAll[model.Site](ctx, c, v, "/v1/sites", nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range ss {
+		n.sites[x.ID] = x
+	}
+	ps, err := listAll[model.Provider](ctx, c, v, "/v1/providers", nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range ps {
+		n.providers[x.ID] = x
+	}
+	bls, err := listAll[model.BudgetLine](ctx, c, v, "/v1/budget-lines", nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range bls {
+		n.budgetLines[x.ID] = x
+	}
+	return n, nil
+}
+
+// workloadRow is a workload with names for a table.
+type workloadRow struct {
+	workloadJSON
+	Project, Institution, Offering string
+	BudgetLine                     model.BudgetLine
+}
+
+func (n *names) row(w workloadJSON) workloadRow {
+	r := workloadRow{workloadJSON: w, Project: n.projects[w.ProjectID].Name,
+		Institution: n.institutions[w.InstitutionID].Name, Offering: n.offerings[w.OfferingID].Name,
+		BudgetLine: n.budgetLines[w.BudgetLineID]}
+	if r.Project == "" {
+		r.Project = w.ProjectID
+	}
+	return r
+}
+
+// workloadStates in the order of their life.
+var workloadStates = []string{
+	model.StatePendingApproval, model.StateApproved, model.StateProvisioning, model.StateRunning,
+	model.StateMigrating, model.StateDeleting, model.StateDeleted, model.StateRejected, model.StateFailed,
+}
+
+type workloadsData struct {
+	Rows   []workloadRow
+	State  string
+	States []string
+}
+
+func (c *Console) workloads(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	f := url.Values{}
+	state := r.URL.Query().Get("state")
+	if state != "" {
+		f.Set("state", state)
+	}
+	ws, err := listAll[workloadJSON](ctx, c, v, "/v1/workloads", f)
+	if err != nil {
+		return err
+	}
+	n, err := c.loadNames(ctx, v)
+	if err != nil {
+		return err
+	}
+	d := workloadsData{State: state, States: workloadStates}
+	for i := len(ws) - 1; i >= 0; i-- { // newest first
+		d.Rows = append(d.Rows, n.row(ws[i]))
+	}
+	v.Data = d
+	return nil
+}
+
+type placementRow struct {
+	placementJSON
+	Site     model.Site
+	Provider string
+}
+
+type workloadData struct {
+	workloadRow
+	Placements []placementRow
+	Events     []model.WorkloadEvent
+	CanDelete  bool
+	CanDecide  bool
+	Cost       *workloadCost
+}
+
+// workloadCost is month-to-date and forecast cost from the ledger.
+type workloadCost struct {
+	MonthToDate, Forecast int64
+	Currency              string
+}
+
+func (c *Console) workload(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	var wl workloadJSON
+	if err := c.get(ctx, v, "/v1/workloads/"+url.PathEscape(r.PathValue("id")), &wl); err != nil {
+		return err
+	}
+	n, err := c.loadNames(ctx, v)
+	if err != nil {
+		return err
+	}
+	d := workloadData{workloadRow: n.row(wl), Events: wl.Events}
+	for _, p := range wl.Placements {
+		d.Placements = append(d.Placements, placementRow{placementJSON: p, Site: n.sites[p.SiteID], Provider: n.providers[p.ProviderID].Name})
+	}
+	sort.Slice(d.Events, func(i, j int) bool { return d.Events[i].At.Before(d.Events[j].At) })
+	switch wl.State {
+	case model.StateDeleting, model.StateDeleted, model.StateRejected:
+	default:
+		d.CanDelete = v.HasRole(requesters...)
+	}
+	d.CanDecide = wl.State == model.StatePendingApproval && v.HasRole(finance...)
+	d.Cost = c.workloadCost(ctx, v, wl)
+	switch r.URL.Query().Get("done") {
+	case "created":
+		v.Notice = v.T("console.workload.created")
+	case "deleting":
+		v.Notice = v.T("console.workload.deleting")
+	case "approve":
+		v.Notice = v.T("console.approvals.approved")
+	case "reject":
+		v.Notice = v.T("console.approvals.rejected")
+	}
+	v.Title = v.T("console.workload.title", d.Offering, d.Project)
+	v.Data = d
+	return nil
+}
+
+// workloadCost asks the ledger for month-to-date cost when it is served.
+func (c *Console) workloadCost(ctx context.Context, v *view, wl workloadJSON) *workloadCost {
+	if !c.hasRoute("GET", "/v1/workloads/{id}/cost") {
+		return nil
+	}
+	var out struct {
+		MonthToDate money.Amount `json:"month_to_date"`
+		Forecast    money.Amount `json:"forecast"`
+	}
+	if err := c.get(ctx, v, "/v1/workloads/"+url.PathEscape(wl.ID)+"/cost", &out); err != nil {
+		return nil
+	}
+	return &workloadCost{MonthToDate: out.MonthToDate.Minor, Forecast: out.Forecast.Minor, Currency: out.Forecast.Currency.Code()}
+}
+
+func (c *Console) deleteWorkload(w http.ResponseWriter, r *http.Request, v *view) error {
+	id := r.PathValue("id")
+	if _, err := c.do(r.Context(), v, http.MethodDelete, "/v1/workloads/"+url.PathEscape(id), nil, nil); err != nil {
+		return err
+	}
+	v.Redirect = "/workloads/" + url.PathEscape(id) + "?done=deleting"
+	return nil
+}
+
+// decide approves or rejects a workload (finance officers).
+func (c *Console) decide(w http.ResponseWriter, r *http.Request, v *view) error {
+	id := r.PathValue("id")
+	verb := r.FormValue("decision")
+	if verb != "approve" && verb != "reject" {
+		return &apiError{Status: http.StatusBadRequest, Title: v.T("console.error.decision")}
+	}
+	body := map[string]string{"reason": strings.TrimSpace(r.FormValue("reason"))}
+	if _, err := c.do(r.Context(), v, http.MethodPost, "/v1/workloads/"+url.PathEscape(id)+":"+verb, body, nil); err != nil {
+		var ae *apiError
+		if errors.As(err, &ae) && ae.Status < 500 && ae.Status != http.StatusUnauthorized {
+			v.Redirect = "/approvals?error=" + url.QueryEscape(ae.Message())
+			return nil
+		}
+		return err
+	}
+	back := safeNext(r.FormValue("next"))
+	v.Redirect = back + sep(back) + "done=" + verb
+	return nil
+}
+
+func sep(p string) string {
+	if strings.Contains(p, "?") {
+		return "&"
+	}
+	return "?"
+}
+
+// ---- approvals
+
+type approvalRow struct {
+	workloadRow
+	Bal *balance
+	// After is what stays available on the line if approved.
+	After int64
+}
+
+func (c *Console) approvals(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	ws, err := listAll[workloadJSON](ctx, c, v, "/v1/workloads", url.Values{"state": {model.StatePendingApproval}})
+	if err != nil {
+		return err
+	}
+	n, err := c.loadNames(ctx, v)
+	if err != nil {
+		return err
+	}
+	bals := c.balances(ctx, v)
+	var rows []approvalRow
+	for _, wl := range ws {
+		row := approvalRow{workloadRow: n.row(wl)}
+		if b, ok := bals[wl.BudgetLineID]; ok {
+			row.Bal = b
+			row.After = b.Available - wl.ForecastMonthlyMinor
+		}
+		rows = append(rows, row)
+	}
+	if msg := r.URL.Query().Get("error"); msg != "" {
+		v.Error = msg
+	}
+	switch r.URL.Query().Get("done") {
+	case "approve":
+		v.Notice = v.T("console.approvals.approved")
+	case "reject":
+		v.Notice = v.T("console.approvals.rejected")
+	}
+	v.Data = rows
+	return nil
+}
+
+// ---- request capacity
+
+type requestForm struct {
+	ProjectID, OfferingID, Classification, Tier string
+	Replicas                                    int
+	Countries                                   map[string]bool
+	Subdivisions                                string
+	MinProviders, MinFailureDomains             int
+	MinDistanceKm                               string
+	CostCeiling                                 string
+}
+
+type requestData struct {
+	Form       requestForm
+	Projects   []projectOption
+	Offerings  []model.Offering
+	Countries  []string
+	Classes    []string
+	Preview    *preview
+	HasPreview bool
+	// NoFit is why a submitted request could not be placed.
+	NoFit       *preview
+	FieldErrors map[string]string
+}
+
+type projectOption struct {
+	ID, Label, Currency string
+}
+
+// preview is the placement preview: sites and forecast, or the numbered
+// reasons why nothing fits.
+type preview struct {
+	Fits      bool
+	Sites     []previewSite
+	Forecast  int64
+	Currency  string
+	Reasons   []string
+	Message   string
+	Simulated bool
+}
+
+type previewSite struct {
+	Site     model.Site
+	Provider string
+	Monthly  int64
+	X, Y     string
+}
+
+func (c *Console) requestData(ctx context.Context, v *view, n *names) requestData {
+	d := requestData{Classes: model.Classifications, HasPreview: c.hasRoute("POST", previewPath)}
+	for _, p := range n.projects {
+		in := n.institutions[p.InstitutionID]
+		d.Projects = append(d.Projects, projectOption{ID: p.ID, Label: p.Name + " — " + in.Name, Currency: in.Currency})
+	}
+	sort.Slice(d.Projects, func(i, j int) bool { return d.Projects[i].Label < d.Projects[j].Label })
+	for _, o := range n.offerings {
+		d.Offerings = append(d.Offerings, o)
+	}
+	sort.Slice(d.Offerings, func(i, j int) bool { return d.Offerings[i].Name < d.Offerings[j].Name })
+	cs := map[string]bool{}
+	for _, s := range n.sites {
+		cs[s.Country] = true
+	}
+	for cc := range cs {
+		d.Countries = append(d.Countries, cc)
+	}
+	sort.Strings(d.Countries)
+	return d
+}
+
+// previewPath is the placement preview of the workload API.
+const previewPath = "/v1/placements:preview"
+
+func (c *Console) requestForm(w http.ResponseWriter, r *http.Request, v *view) error {
+	n, err := c.loadNames(r.Context(), v)
+	if err != nil {
+		return err
+	}
+	d := c.requestData(r.Context(), v, n)
+	d.Form = requestForm{Replicas: 1, Classification: model.ClassInternal, Countries: map[string]bool{}, MinProviders: 1, MinFailureDomains: 1}
+	if len(d.Projects) > 0 {
+		d.Form.ProjectID = d.Projects[0].ID
+	}
+	v.Data = d
+	return nil
+}
+
+// parseRequest reads the form into a request body; field errors are
+// keyed by input name.
+func parseRequest(r *http.Request, v *view, n *names) (requestForm, createRequest, map[string]string) {
+	errs := map[string]string{}
+	f := requestForm{
+		ProjectID: r.FormValue("project_id"), OfferingID: r.FormValue("offering_id"),
+		Classification: r.FormValue("classification"), Tier: r.FormValue("tier"),
+		Subdivisions: strings.TrimSpace(r.FormValue("subdivisions")), MinDistanceKm: strings.TrimSpace(r.FormValue("min_distance_km")),
+		CostCeiling: strings.TrimSpace(r.FormValue("cost_ceiling")), Countries: map[string]bool{},
+	}
+	atoi := func(name string, def int) int {
+		s := strings.TrimSpace(r.FormValue(name))
+		if s == "" {
+			return def
+		}
+		x, err := strconv.Atoi(s)
+		if err != nil || x < 0 || x > 1000 {
+			errs[name] = v.T("console.request.error.number")
+			return def
+		}
+		return x
+	}
+	f.Replicas = atoi("replicas", 1)
+	f.MinProviders = atoi("min_providers", 0)
+	f.MinFailureDomains = atoi("min_failure_domains", 0)
+	_ = r.ParseForm()
+	for _, cc := range r.Form["country"] {
+		f.Countries[cc] = true
+	}
+	req := createRequest{ProjectID: f.ProjectID, OfferingID: f.OfferingID, Replicas: f.Replicas,
+		Classification: f.Classification, Tier: f.Tier,
+		Redundancy: model.Redundancy{MinProviders: f.MinProviders, MinFailureDomains: f.MinFailureDomains}}
+	for cc := range f.Countries {
+		req.Residency.Countries = append(req.Residency.Countries, cc)
+	}
+	sort.Strings(req.Residency.Countries)
+	if len(req.Residency.Countries) == 0 {
+		errs["country"] = v.T("console.request.error.country")
+	}
+	for _, s := range strings.FieldsFunc(f.Subdivisions, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		req.Residency.Subdivisions = append(req.Residency.Subdivisions, strings.ToUpper(s))
+	}
+	if f.MinDistanceKm != "" {
+		km, err := strconv.ParseFloat(strings.ReplaceAll(f.MinDistanceKm, ",", "."), 64)
+		if err != nil || km < 0 {
+			errs["min_distance_km"] = v.T("console.request.error.number")
+		}
+		req.Redundancy.MinDistanceKm = km
+	}
+	if f.CostCeiling != "" {
+		cur := n.institutions[n.projects[f.ProjectID].InstitutionID].Currency
+		a, err := parseLocalAmount(f.CostCeiling, cur, v)
+		if err != nil {
+			errs["cost_ceiling"] = v.T("console.request.error.amount", cur)
+		}
+		req.CostCeilingMinor = a
+	}
+	return f, req, errs
+}
+
+// parseLocalAmount reads an amount typed the local way ("1.234,56" in es
+// and pt-BR, "1,234.56" in en) in a currency.
+func parseLocalAmount(s, cur string, v *view) (int64, error) {
+	group, dec := separators(v.Lang)
+	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
+	s = strings.ReplaceAll(s, group, "")
+	s = strings.Replace(s, dec, ".", 1)
+	a, err := money.ParseAmount(s, cur)
+	if err != nil {
+		return 0, err
+	}
+	return a.Minor, nil
+}
+
+func (c *Console) submitRequest(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	n, err := c.loadNames(ctx, v)
+	if err != nil {
+		return err
+	}
+	d := c.requestData(ctx, v, n)
+	form, req, errs := parseRequest(r, v, n)
+	d.Form, d.FieldErrors = form, errs
+	v.Data = d
+	v.Template = "request"
+	if len(errs) > 0 {
+		v.Status = http.StatusUnprocessableEntity
+		v.Error = v.T("console.request.error.fields", len(errs))
+		return nil
+	}
+	if r.FormValue("action") == "preview" {
+		d.Preview = c.preview(ctx, v, n, req)
+		v.Data = d
+		return nil
+	}
+	var out workloadJSON
+	_, err = c.do(ctx, v, http.MethodPost, "/v1/workloads", req, &out)
+	if err != nil {
+		var ae *apiError
+		if errors.As(err, &ae) && ae.Status >= 400 && ae.Status < 500 && ae.Status != http.StatusUnauthorized {
+			v.Status = ae.Status
+			v.Error = ae.Message()
+			for _, p := range ae.InvalidParams {
+				d.FieldErrors[inputOf(p.Name)] = p.Reason
+			}
+			if strings.HasSuffix(ae.Type, "/no-fit") {
+				// Why nothing fits, as numbered reasons.
+				v.Error = ae.Title
+				d.NoFit = &preview{}
+				d.NoFit.Message, d.NoFit.Reasons = splitReasons(ae.Detail)
+			}
+			v.Data = d
+			return nil
+		}
+		return err
+	}
+	v.Redirect = "/workloads/" + url.PathEscape(out.ID) + "?done=created"
+	return nil
+}
+
+// inputOf maps an API field name to the form input that sets it.
+func inputOf(field string) string {
+	switch {
+	case strings.HasPrefix(field, "residency.countries"):
+		return "country"
+	case strings.HasPrefix(field, "residency.subdivisions"):
+		return "subdivisions"
+	case strings.HasPrefix(field, "redundancy."):
+		return strings.TrimPrefix(field, "redundancy.")
+	case field == "cost_ceiling_minor":
+		return "cost_ceiling"
+	}
+	return field
+}
+
+// previewFragment serves the live preview as an HTML fragment for
+// console.js (the same markup the page shows after "Preview").
+func (c *Console) previewFragment(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	n, err := c.loadNames(ctx, v)
+	if err != nil {
+		return err
+	}
+	_, req, errs := parseRequest(r, v, n)
+	d := requestData{}
+	if len(errs) > 0 {
+		d.Preview = &preview{Message: v.T("console.request.error.fields", len(errs))}
+	} else {
+		d.Preview = c.preview(ctx, v, n, req)
+	}
+	v.Data = d
+	v.Template = "request"
+	t := c.pages["request"]
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := t.ExecuteTemplate(w, "preview", v); err != nil {
+		return err
+	}
+	return errHandled
+}
+
+// preview asks the API where the request would go.
+func (c *Console) preview(ctx context.Context, v *view, n *names, req createRequest) *preview {
+	if !c.hasRoute("POST", previewPath) {
+		return nil
+	}
+	var out struct {
+		Feasible   bool `json:"feasible"`
+		Placements []struct {
+			SiteID       string `json:"site_id"`
+			ProviderID   string `json:"provider_id"`
+			MonthlyMinor int64  `json:"monthly_minor"`
+		} `json:"placements"`
+		ForecastMonthlyMinor int64    `json:"forecast_monthly_minor"`
+		Currency             string   `json:"currency"`
+		Reasons              []string `json:"reasons"`
+		Explanation          string   `json:"explanation"`
+	}
+	_, err := c.do(ctx, v, http.MethodPost, previewPath, req, &out)
+	p := &preview{}
+	if err != nil {
+		var ae *apiError
+		if errors.As(err, &ae) {
+			p.Message = ae.Message()
+			if rs, ok := ae.Raw["reasons"].([]any); ok {
+				for _, x := range rs {
+					if s, ok := x.(string); ok {
+						p.Reasons = append(p.Reasons, s)
+					}
+				}
+			}
+			if len(p.Reasons) == 0 && ae.Detail != "" {
+				p.Message, p.Reasons = splitReasons(ae.Detail)
+				if p.Message == "" {
+					p.Message = ae.Title
+				}
+			}
+			return p
+		}
+		p.Message = v.T("console.error.internal")
+		return p
+	}
+	p.Fits = len(out.Placements) > 0 && (out.Feasible || len(out.Reasons) == 0)
+	p.Forecast, p.Currency = out.ForecastMonthlyMinor, out.Currency
+	if p.Currency == "" {
+		p.Currency = n.institutions[n.projects[req.ProjectID].InstitutionID].Currency
+	}
+	p.Reasons = out.Reasons
+	if len(p.Reasons) == 0 && out.Explanation != "" {
+		_, p.Reasons = splitReasons(out.Explanation)
+	}
+	for _, pl := range out.Placements {
+		s := n.sites[pl.SiteID]
+		x, y := project(s.Latitude, s.Longitude)
+		p.Sites = append(p.Sites, previewSite{Site: s, Provider: n.providers[pl.ProviderID].Name, Monthly: pl.MonthlyMinor, X: x, Y: y})
+		p.Simulated = p.Simulated || s.Simulated
+	}
+	return p
+}
+
+// splitReasons turns the placement engine's explanation into a heading
+// and numbered items: "0 of 16 sites fit: 12 outside …, 4 not certified
+// …; …" or one reason per line. An item starts with its count of sites,
+// so commas inside an item (lists of countries) stay in it.
+func splitReasons(s string) (string, []string) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "\n") {
+		var out []string
+		for _, line := range strings.Split(s, "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				out = append(out, line)
+			}
+		}
+		return "", out
+	}
+	head, rest, ok := strings.Cut(s, ": ")
+	if !ok {
+		return "", []string{s}
+	}
+	var out []string
+	for _, part := range strings.Split(strings.ReplaceAll(rest, "; ", ", "), ", ") {
+		if len(out) > 0 && (part == "" || part[0] < '0' || part[0] > '9') {
+			out[len(out)-1] += ", " + part
+			continue
+		}
+		out = append(out, part)
+	}
+	return head, out
+}
+
+// ---- helpers for the home page
+
+// workloadCounts counts workloads by state.
+func (c *Console) workloadCounts(ctx context.Context, v *view, institutionID string) ([]countRow, error) {
+	f := url.Values{}
+	if institutionID != "" {
+		f.Set("institution_id", institutionID)
+	}
+	ws, err := listAll[workloadJSON](ctx, c, v, "/v1/workloads", f)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]int{}
+	for _, w := range ws {
+		counts[w.State]++
+	}
+	var out []countRow
+	for _, s := range workloadStates {
+		if counts[s] > 0 {
+			out = append(out, countRow{Key: s, Count: counts[s]})
+		}
+	}
+	return out, nil
+}
+
+var _ = time.Now
