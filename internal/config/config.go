@@ -40,6 +40,8 @@ type Config struct {
 	// Demo seeds the demo fleet of simulated providers on a new database.
 	Demo bool `yaml:"demo"`
 	TLS  TLS  `yaml:"tls"`
+	// Reconcile tunes the reconcilers; zero values take their defaults.
+	Reconcile Reconcile `yaml:"reconcile"`
 	// AllowInsecureHTTP permits plain HTTP on a non-loopback address.
 	AllowInsecureHTTP bool `yaml:"allow_insecure_http"`
 }
@@ -48,6 +50,22 @@ type Config struct {
 type TLS struct {
 	CertFile string `yaml:"cert_file"`
 	KeyFile  string `yaml:"key_file"`
+}
+
+// Reconcile tunes the background reconcilers.
+type Reconcile struct {
+	// LeaseTTL is how long the reconciler lease lasts before another
+	// replica may take over (default 10s).
+	LeaseTTL time.Duration `yaml:"lease_ttl"`
+	// OrphanEvery is how often provider resources without a workload are
+	// looked for (default 30s).
+	OrphanEvery time.Duration `yaml:"orphan_every"`
+	// OrphanGrace is how long an orphan is reported before it is deleted
+	// (default 10m).
+	OrphanGrace time.Duration `yaml:"orphan_grace"`
+	// Idle is the longest the reconciler sleeps when nothing kicks it
+	// (default 1s).
+	Idle time.Duration `yaml:"idle"`
 }
 
 // Defaults returns the configuration before any layer is applied.
@@ -218,6 +236,13 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 || c.ShutdownTimeout > 10*time.Minute {
 		add("shutdown_timeout", "%s must be above 0 and at most 10m", c.ShutdownTimeout)
+	}
+	for field, d := range map[string]time.Duration{"reconcile.lease_ttl": c.Reconcile.LeaseTTL,
+		"reconcile.orphan_every": c.Reconcile.OrphanEvery, "reconcile.orphan_grace": c.Reconcile.OrphanGrace,
+		"reconcile.idle": c.Reconcile.Idle} {
+		if d < 0 || d > 24*time.Hour {
+			add(field, "%s must be between 0 (default) and 24h", d)
+		}
 	}
 	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
 		add("tls", "set both tls.cert_file and tls.key_file, or neither")

@@ -54,6 +54,7 @@ func TestBadConfigs(t *testing.T) {
 		"half-tls.bad.yaml":          {"tls", "both"},
 		"bad-duration.bad.yaml":      {"forever"},
 		"bootstrap-token.bad.yaml":   {"bootstrap_token", "sbr_"},
+		"reconcile.bad.yaml":         {"reconcile.lease_ttl"},
 	}
 	files, _ := filepath.Glob("testdata/*.bad.yaml")
 	if len(files) != len(want) {

@@ -103,7 +103,8 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	s.Ledger = ledger.New(s.Store, ledger.Options{Lang: api.Lang, Log: s.log})
 	s.Workloads.Budget, s.Workloads.Meter = s.Ledger, s.Ledger
 	s.API.AddLedger(s.Ledger) // before AddWorkloads: refusals answer "budget-exceeded"
-	s.Reconciler = reconcile.New(reconcileOptions(s.log), s.Store, s.Workloads, s.Fleet, s.Drivers, s.log, reg)
+	s.Reconciler = reconcile.New(reconcile.Options{LeaseTTL: s.cfg.Reconcile.LeaseTTL, OrphanEvery: s.cfg.Reconcile.OrphanEvery,
+		OrphanGrace: s.cfg.Reconcile.OrphanGrace, Idle: s.cfg.Reconcile.Idle}, s.Store, s.Workloads, s.Fleet, s.Drivers, s.log, reg)
 	s.Workloads.Kick = s.Reconciler.Kick
 	s.API.AddWorkloads(api.WorkloadOptions{Service: s.Workloads})
 	s.API.AddSim(api.SimOptions{
@@ -117,27 +118,6 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 		Orphans: func() any { return s.Reconciler.Orphans() },
 	})
 	return nil
-}
-
-// reconcileOptions reads the reconciler's tuning from the environment
-// (SOBERANA_LEASE_TTL, SOBERANA_ORPHAN_GRACE, SOBERANA_ORPHAN_EVERY,
-// SOBERANA_RECONCILE_IDLE: Go durations); unset ones take the defaults.
-func reconcileOptions(log *slog.Logger) reconcile.Options {
-	var o reconcile.Options
-	for name, dst := range map[string]*time.Duration{
-		"SOBERANA_LEASE_TTL": &o.LeaseTTL, "SOBERANA_ORPHAN_GRACE": &o.OrphanGrace,
-		"SOBERANA_ORPHAN_EVERY": &o.OrphanEvery, "SOBERANA_RECONCILE_IDLE": &o.Idle,
-	} {
-		if v := os.Getenv(name); v != "" {
-			d, err := time.ParseDuration(v)
-			if err != nil {
-				log.Warn("ignoring invalid duration", "env", name, "value", v)
-				continue
-			}
-			*dst = d
-		}
-	}
-	return o
 }
 
 func (s *Server) bootstrap(ctx context.Context) error {

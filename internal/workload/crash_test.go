@@ -33,8 +33,8 @@ type proc struct {
 func startBinary(t *testing.T, bin, dir string) *proc {
 	t.Helper()
 	cmd := exec.Command(bin, "up", "--addr", "127.0.0.1:0", "--data-dir", dir, "--log-level", "warn")
-	cmd.Env = append(os.Environ(), "SOBERANA_BOOTSTRAP_TOKEN="+crashToken, "SOBERANA_LEASE_TTL=1s",
-		"SOBERANA_ORPHAN_EVERY=300ms", "SOBERANA_ORPHAN_GRACE=500ms", "SOBERANA_RECONCILE_IDLE=200ms")
+	cmd.Env = append(os.Environ(), "SOBERANA_BOOTSTRAP_TOKEN="+crashToken, "SOBERANA_RECONCILE_LEASE_TTL=1s",
+		"SOBERANA_RECONCILE_ORPHAN_EVERY=300ms", "SOBERANA_RECONCILE_ORPHAN_GRACE=500ms", "SOBERANA_RECONCILE_IDLE=200ms")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
