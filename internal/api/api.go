@@ -19,11 +19,13 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -38,6 +40,10 @@ type Options struct {
 	Registry *prometheus.Registry
 	Version  string
 	Now      func() time.Time
+	// Auth authenticates callers; nil builds one over Store with Now.
+	Auth *auth.Service
+	// Limits are the abuse limits (zero: defaults).
+	Limits Limits
 }
 
 // API serves /v1, /openapi.json, /healthz, /readyz and /metrics.
@@ -54,6 +60,12 @@ type API struct {
 	tokens  tokenCache
 	extra   []func(a *API) []*Route
 	built   bool
+
+	buildOnce sync.Once
+
+	auth      *auth.Service
+	resolvers map[string]Resolver
+	limiter   *limiter
 }
 
 type httpMetrics struct {
@@ -72,7 +84,12 @@ func New(o Options) *API {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	a := &API{store: o.Store, log: o.Log, reg: o.Registry, version: o.Version, now: o.Now}
+	a := &API{store: o.Store, log: o.Log, reg: o.Registry, version: o.Version, now: o.Now, auth: o.Auth}
+	if a.auth == nil {
+		a.auth = auth.New(o.Store, auth.Options{Now: o.Now})
+	}
+	a.limiter = newLimiter(o.Limits, o.Now)
+	a.mappers = append(a.mappers, authErrors)
 	a.metrics.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "soberana_http_requests_total", Help: "HTTP requests by route, method and status code.",
 	}, []string{"route", "method", "code"})
@@ -97,20 +114,22 @@ func (a *API) Routes() []*Route {
 	return a.routes
 }
 
-func (a *API) build() {
-	if a.built {
-		return
-	}
+func (a *API) build() { a.buildOnce.Do(a.buildRoutes) }
+
+func (a *API) buildRoutes() {
 	a.built = true
 	a.routes = a.coreRoutes()
+	a.routes = append(a.routes, a.identityRoutes()...)
+	a.routes = append(a.routes, a.grantRoutes()...)
+	a.routes = append(a.routes, a.auditRoutes()...)
 	for _, f := range a.extra {
 		a.routes = append(a.routes, f(a)...)
 	}
 	a.mux = http.NewServeMux()
 	seen := map[string]bool{}
 	for _, rt := range a.routes {
-		if rt.Auth == "" {
-			panic("api: route " + rt.Method + " " + rt.Path + " declares no authorization rule")
+		if err := CheckRule(rt); err != nil {
+			panic("api: " + err.Error())
 		}
 		pattern := rt.Method + " " + rt.Path
 		if seen[pattern] {
@@ -159,7 +178,8 @@ type Created struct {
 	Location string
 }
 
-// wrap adapts a route: auth, metrics, body limit, encoding and errors.
+// wrap adapts a route: abuse limits, authentication, the authorization
+// decision, audit, metrics, body limit, encoding and errors.
 func (a *API) wrap(rt *Route) http.Handler {
 	label := rt.Path
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -172,26 +192,64 @@ func (a *API) wrap(rt *Route) http.Handler {
 				"duration_ms", time.Since(start).Milliseconds())
 		}()
 		r.Body = http.MaxBytesReader(sw, r.Body, MaxBodyBytes)
+		r = r.WithContext(context.WithValue(r.Context(), keyWriter, http.ResponseWriter(sw)))
+		if err := a.limiter.allowIP(SourceIP(r)); err != nil {
+			a.writeProblem(sw, r, err)
+			return
+		}
+		// Every change (and every sign-in) is audited: in the same
+		// transaction as the change when the handler commits one, else
+		// in its own once the outcome is known.
+		var pending *store.PendingAudit
+		if unsafeMethod(r.Method) {
+			pending = a.newAudit(r, rt)
+			r = r.WithContext(store.WithAudit(r.Context(), pending))
+		}
+		fail := func(err error) {
+			a.writeProblem(sw, r, err)
+			if pending != nil && !pending.Written() {
+				a.finishAudit(r, pending, sw.code)
+			}
+		}
 		handler := rt.Handle
 		if rt.dispatch != nil {
 			var err error
 			if handler, err = rt.dispatch(r); err != nil {
-				a.writeProblem(sw, r, err)
+				fail(err)
 				return
 			}
 		}
-		ctx, err := a.authenticate(r, rt)
+		p, err := a.authenticate(r)
 		if err != nil {
-			a.writeProblem(sw, r, err)
+			fail(err)
 			return
 		}
-		r = r.WithContext(ctx)
+		if p != nil {
+			if err := a.limiter.allowPrincipal(p); err != nil {
+				fail(err)
+				return
+			}
+			r = r.WithContext(context.WithValue(r.Context(), keyPrincipal, p))
+		}
+		d, err := a.authorize(r, rt, p)
+		pending.Update(func(e *store.AuditEvent) { auditDecision(e, p, rt, d) })
+		if err != nil {
+			var ae *Error
+			if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
+				pending.Update(func(e *store.AuditEvent) { e.Outcome = OutcomeDenied })
+			}
+			fail(err)
+			return
+		}
 		v, err := handler(r)
 		if err != nil {
-			a.writeProblem(sw, r, err)
+			fail(err)
 			return
 		}
 		a.writeValue(sw, r, v)
+		if pending != nil && !pending.Written() {
+			a.finishAudit(r, pending, sw.code)
+		}
 	})
 }
 
@@ -272,7 +330,14 @@ const (
 	keyRequestID ctxKey = iota
 	keyLang
 	keyPrincipal
+	keyWriter
 )
+
+// responseWriterOf gives handlers that set cookies the response writer.
+func responseWriterOf(ctx context.Context) http.ResponseWriter {
+	w, _ := ctx.Value(keyWriter).(http.ResponseWriter)
+	return w
+}
 
 func requestID(ctx context.Context) string {
 	s, _ := ctx.Value(keyRequestID).(string)

@@ -1,96 +1,158 @@
 package api
 
 import (
+	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
+	"encoding/json"
 	"errors"
-	"math/big"
+	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
 
 // TokenPrefix starts every soberana token, so secret scanners can find
 // leaked ones.
-const TokenPrefix = "sbr_"
+const TokenPrefix = auth.TokenPrefix
 
-// Authorization rules a route declares. The decision is made in exactly
-// one place, authorize.
+// Cookie names of console sessions.
 const (
-	// AuthPublic needs no token.
-	AuthPublic = "public"
-	// AuthRead needs any valid token.
-	AuthRead = "read"
-	// AuthAdmin needs the platform-admin role.
-	AuthAdmin = "admin"
+	SessionCookie = "soberana_session"
+	CSRFCookie    = "soberana_csrf"
+	CSRFHeader    = "X-CSRF-Token"
 )
 
-// Roles.
+// Roles (kept for callers of the first API; auth.Roles is the policy).
 const (
-	RolePlatformAdmin = "platform-admin"
-	RoleAuditor       = "auditor"
+	RolePlatformAdmin = auth.RolePlatformAdmin
+	RoleAuditor       = auth.RoleAuditor
 )
 
 // Principal is the authenticated caller.
-type Principal struct {
-	TokenID string
-	Name    string
-	Role    string
-}
+type Principal = auth.Principal
 
 // PrincipalOf returns the caller of a request context.
 func PrincipalOf(ctx context.Context) (Principal, bool) {
-	p, ok := ctx.Value(keyPrincipal).(Principal)
-	return p, ok
-}
-
-// NewToken returns a fresh random token and the hash to store.
-func NewToken() (secret, hash string) {
-	const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	var b strings.Builder
-	b.WriteString(TokenPrefix)
-	max := big.NewInt(int64(len(alphabet)))
-	for range 40 { // 40 base62 characters ≈ 238 bits
-		n, err := rand.Int(rand.Reader, max)
-		if err != nil {
-			panic(err)
-		}
-		b.WriteByte(alphabet[n.Int64()])
+	p, ok := ctx.Value(keyPrincipal).(*auth.Principal)
+	if !ok || p == nil {
+		return Principal{}, false
 	}
-	secret = b.String()
-	return secret, HashToken(secret)
+	return *p, true
 }
 
-// HashToken is the stored form of a token. Tokens carry 238 random bits,
-// so one SHA-256 pass is enough (a slow hash is for guessable passwords).
-func HashToken(secret string) string {
-	sum := sha256.Sum256([]byte(secret))
-	return "sha256:" + hex.EncodeToString(sum[:])
+func principalOf(ctx context.Context) *auth.Principal {
+	p, _ := ctx.Value(keyPrincipal).(*auth.Principal)
+	return p
 }
+
+// On says where the scope of a route's action comes from.
+type On int
+
+// Where a route's scope comes from.
+const (
+	onUnset On = iota
+	// OnPublic: no credentials needed.
+	OnPublic
+	// OnPlatform: the action applies to the platform itself.
+	OnPlatform
+	// OnAny: allowed when the caller holds the action at some scope; the
+	// handler filters what it returns (lists) with Restrict.
+	OnAny
+	// OnPath: the object named by a path parameter; outside the caller's
+	// scopes it is answered 404.
+	OnPath
+	// OnBody: the scope named by a field of the JSON body (creations).
+	OnBody
+)
+
+// Perm is the authorization requirement a route declares. Every route has
+// one; the decision is made in exactly one place, (*API).authorize.
+type Perm struct {
+	// Action is "<resource>:<verb>" (see auth.Roles).
+	Action string
+	On     On
+	// Param is the path parameter holding the object id (OnPath); an id
+	// such as "wl_1:approve" is cut at the colon.
+	Param string
+	// Resource of the object when it is not the action's (a project's
+	// grants: Action grants:read, Resource projects).
+	Resource string
+	// Field is the body field naming the scope (OnBody) and Kind its kind.
+	Field string
+	Kind  auth.ScopeKind
+}
+
+// IsZero reports a route that declares no rule.
+func (p Perm) IsZero() bool { return p.On == onUnset }
+
+// String is the rule as docs and tests show it.
+func (p Perm) String() string {
+	switch p.On {
+	case OnPublic:
+		return "public"
+	case OnPlatform:
+		return p.Action + " @platform"
+	case OnAny:
+		return p.Action + " @any (filtered)"
+	case OnPath:
+		return p.Action + " @" + p.resource() + "{" + p.Param + "}"
+	case OnBody:
+		return p.Action + " @" + string(p.Kind) + "(body." + p.Field + ")"
+	}
+	return "undeclared"
+}
+
+func (p Perm) resource() string {
+	if p.Resource != "" {
+		return p.Resource
+	}
+	return auth.Resource(p.Action)
+}
+
+// Public needs no credentials.
+func Public() Perm { return Perm{On: OnPublic} }
+
+// Platform needs action at the platform scope.
+func Platform(action string) Perm { return Perm{Action: action, On: OnPlatform} }
+
+// Any needs action at some scope; the handler filters with Restrict.
+func Any(action string) Perm { return Perm{Action: action, On: OnAny} }
+
+// Object needs action on the object whose id is the path parameter param.
+func Object(action, param string) Perm { return Perm{Action: action, On: OnPath, Param: param} }
+
+// ObjectOf is Object for an object of another resource than the action's.
+func ObjectOf(action, resource, param string) Perm {
+	return Perm{Action: action, On: OnPath, Param: param, Resource: resource}
+}
+
+// InScope needs action at the scope of kind named by the body's field.
+func InScope(action, field string, kind auth.ScopeKind) Perm {
+	return Perm{Action: action, On: OnBody, Field: field, Kind: kind}
+}
+
+// Rules of the first route table, kept so that route files written
+// against them still build; they are platform-only (deny by default).
+var (
+	AuthPublic = Public()
+	AuthRead   = Platform("platform:read")
+	AuthAdmin  = Platform("platform:write")
+)
+
+// NewToken returns a fresh random API token and the hash to store.
+func NewToken() (secret, hash string) { return auth.NewSecret(auth.TokenPrefix) }
+
+// HashToken is the stored form of a token.
+func HashToken(secret string) string { return auth.HashSecret(secret) }
 
 // ParseBearer extracts the token from an Authorization header value.
-func ParseBearer(h string) (string, bool) {
-	scheme, tok, ok := strings.Cut(strings.TrimSpace(h), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return "", false
-	}
-	tok = strings.TrimSpace(tok)
-	if !strings.HasPrefix(tok, TokenPrefix) || len(tok) < len(TokenPrefix)+16 || len(tok) > 200 {
-		return "", false
-	}
-	for _, c := range tok[len(TokenPrefix):] {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '-') {
-			return "", false
-		}
-	}
-	return tok, true
-}
+func ParseBearer(h string) (string, bool) { return auth.ParseBearer(h) }
 
 // tokenCache remembers when each token's last use was written so that a
 // busy client does not turn every request into a database write.
@@ -112,71 +174,244 @@ func (c *tokenCache) shouldTouch(id string, now time.Time) bool {
 	return true
 }
 
-// authenticate resolves the bearer token and applies the route's rule.
-func (a *API) authenticate(r *http.Request, rt *Route) (context.Context, error) {
+// SourceIP is the caller's address (the TCP peer).
+func SourceIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func unsafeMethod(m string) bool {
+	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
+}
+
+// authenticate resolves the caller's credentials: a bearer token, else a
+// console session cookie (with its CSRF token on changes). It returns nil
+// and no error when none are presented.
+func (a *API) authenticate(r *http.Request) (*auth.Principal, error) {
 	ctx := r.Context()
-	if rt.Auth == AuthPublic {
-		return ctx, nil
+	ip := SourceIP(r)
+	if h := r.Header.Get("Authorization"); h != "" {
+		secret, ok := auth.ParseBearer(h)
+		if !ok {
+			return nil, Errorf(http.StatusUnauthorized, "unauthorized", "problem.unauthorized.invalid")
+		}
+		p, tok, err := a.auth.TokenPrincipal(ctx, secret, ip)
+		if errors.Is(err, auth.ErrUnauthenticated) {
+			return nil, Errorf(http.StatusUnauthorized, "unauthorized", "problem.unauthorized.invalid")
+		}
+		if err != nil {
+			return nil, err
+		}
+		if now := a.now(); a.tokens.shouldTouch(tok.ID, now) {
+			if err := a.store.Read().TouchAPIToken(ctx, tok.ID, now, ip); err != nil {
+				a.log.WarnContext(ctx, "recording token use", "err", err)
+			}
+		}
+		return p, nil
 	}
-	h := r.Header.Get("Authorization")
-	if h == "" {
-		return nil, Errorf(http.StatusUnauthorized, "unauthorized", "problem.unauthorized.missing")
+	ck, err := r.Cookie(SessionCookie)
+	if err != nil {
+		return nil, nil
 	}
-	secret, ok := ParseBearer(h)
+	secret, ok := auth.ParseSecret(ck.Value, auth.SessionPrefix)
 	if !ok {
-		return nil, Errorf(http.StatusUnauthorized, "unauthorized", "problem.unauthorized.invalid")
+		return nil, Errorf(http.StatusUnauthorized, "unauthorized", "problem.unauthorized.session")
 	}
-	tok, err := a.store.Read().TokenByHash(ctx, HashToken(secret))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, Errorf(http.StatusUnauthorized, "unauthorized", "problem.unauthorized.invalid")
+	p, ses, err := a.auth.SessionPrincipal(ctx, secret, ip)
+	if errors.Is(err, auth.ErrUnauthenticated) {
+		return nil, Errorf(http.StatusUnauthorized, "unauthorized", "problem.unauthorized.session")
 	}
 	if err != nil {
 		return nil, err
 	}
-	now := a.now()
-	if tok.Revoked || (tok.ExpiresAt != nil && !now.Before(*tok.ExpiresAt)) {
-		return nil, Errorf(http.StatusUnauthorized, "unauthorized", "problem.unauthorized.invalid")
+	if unsafeMethod(r.Method) && !auth.CheckCSRF(r.Header.Get(CSRFHeader), ses.CSRFHash) {
+		return nil, Errorf(http.StatusForbidden, "csrf", "problem.csrf.detail")
 	}
-	if a.tokens.shouldTouch(tok.ID, now) {
-		if err := a.store.Read().TouchToken(ctx, tok.ID, now); err != nil {
-			a.log.WarnContext(ctx, "recording token use", "err", err)
-		}
-	}
-	p := Principal{TokenID: tok.ID, Name: tok.Name, Role: tok.Role}
-	if err := authorize(p, rt); err != nil {
-		return nil, err
-	}
-	return context.WithValue(ctx, keyPrincipal, p), nil
+	return p, nil
 }
 
-// authorize is the one decision point: does p satisfy the route's rule?
-func authorize(p Principal, rt *Route) error {
-	switch rt.Auth {
-	case AuthRead:
+// decision is what authorize found: the target's place in the scope tree
+// and the binding that allowed the action.
+type decision struct {
+	target  auth.Target
+	binding auth.Binding
+	id      string
+}
+
+// authorize is the one decision point: may p do the route's action on
+// its target? 401 without credentials, 404 for an object outside every
+// scope of the caller, 403 for a visible object or a named scope where
+// the caller's roles do not allow the action.
+func (a *API) authorize(r *http.Request, rt *Route, p *auth.Principal) (decision, error) {
+	var d decision
+	perm := rt.Auth
+	if perm.On == OnPublic {
+		return d, nil
+	}
+	if p == nil {
+		return d, Errorf(http.StatusUnauthorized, "unauthorized", "problem.unauthorized.missing")
+	}
+	var err error
+	switch perm.On {
+	case OnPlatform:
+		d.binding, err = p.DecideAt(perm.Action, auth.Target{})
+	case OnAny:
+		err = p.DecideAny(perm.Action)
+	case OnPath:
+		d.id, _, _ = strings.Cut(r.PathValue(perm.Param), ":")
+		d.target, err = a.resolve(r.Context(), perm.resource(), d.id)
+		if errors.Is(err, store.ErrNotFound) {
+			return d, Errorf(http.StatusNotFound, "not-found", "problem.not-found.detail")
+		}
+		if err != nil {
+			return d, err
+		}
+		d.binding, err = p.DecideObject(perm.Action, d.target)
+	case OnBody:
+		var id string
+		id, err = bodyField(r, perm.Field)
+		if err != nil {
+			return d, err
+		}
+		d.target, err = a.targetOf(r.Context(), perm.Kind, id)
+		if err != nil {
+			return d, err
+		}
+		d.binding, err = p.DecideAt(perm.Action, d.target)
+	default:
+		return d, Errorf(http.StatusForbidden, "forbidden", "problem.forbidden.detail")
+	}
+	switch {
+	case errors.Is(err, auth.ErrHidden):
+		return d, Errorf(http.StatusNotFound, "not-found", "problem.not-found.detail")
+	case errors.Is(err, auth.ErrForbidden):
+		return d, Errorf(http.StatusForbidden, "forbidden", "problem.forbidden.detail")
+	case errors.Is(err, auth.ErrUnauthenticated):
+		return d, Errorf(http.StatusUnauthorized, "unauthorized", "problem.unauthorized.missing")
+	}
+	return d, err
+}
+
+// Authorize runs authentication and the route's decision for r without
+// calling the handler (the authorization matrix test drives every route
+// through it). Path values must be set on r.
+func (a *API) Authorize(r *http.Request, rt *Route) error {
+	p, err := a.authenticate(r)
+	if err != nil {
+		return err
+	}
+	_, err = a.authorize(r, rt, p)
+	return err
+}
+
+// targetOf places a scope named in a body in the tree. A project that does
+// not exist is placed under no institution, so that only platform-wide
+// roles pass (and the handler then reports the bad reference).
+func (a *API) targetOf(ctx context.Context, kind auth.ScopeKind, id string) (auth.Target, error) {
+	if id == "" {
+		return auth.Target{}, nil
+	}
+	switch kind {
+	case auth.Provider:
+		return auth.Target{Provider: id}, nil
+	case auth.Institution:
+		return auth.Target{Institution: id}, nil
+	case auth.Project:
+		t, err := a.resolve(ctx, "projects", id)
+		if errors.Is(err, store.ErrNotFound) {
+			return auth.Target{Project: id}, nil
+		}
+		return t, err
+	}
+	return auth.Target{}, nil
+}
+
+// Resolver places an object of a resource in the scope tree.
+type Resolver func(ctx context.Context, id string) (auth.Target, error)
+
+// AddResolver teaches the API where objects of a resource sit (for
+// resources whose table store.ScopeOf does not know).
+func (a *API) AddResolver(resource string, f Resolver) {
+	if a.resolvers == nil {
+		a.resolvers = map[string]Resolver{}
+	}
+	a.resolvers[resource] = f
+}
+
+func (a *API) resolve(ctx context.Context, resource, id string) (auth.Target, error) {
+	if f, ok := a.resolvers[resource]; ok {
+		return f(ctx, id)
+	}
+	o, err := a.store.Read().ScopeOf(ctx, resource, id)
+	if err != nil {
+		return auth.Target{}, err
+	}
+	return auth.Target{Provider: o.Provider, Institution: o.Institution, Project: o.Project}, nil
+}
+
+// CanResolve reports whether the API knows where objects of resource sit.
+func (a *API) CanResolve(ctx context.Context, resource string) bool {
+	_, err := a.resolve(ctx, resource, "zz_does_not_exist")
+	return !errors.Is(err, store.ErrUnknownResource)
+}
+
+// bodyField reads one string field of a JSON body and puts the body back.
+func bodyField(r *http.Request, field string) (string, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return "", err
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if len(bytes.TrimSpace(body)) == 0 {
+		return "", nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(body, &m); err != nil {
+		return "", Errorf(http.StatusBadRequest, "malformed", "problem.malformed.syntax", 0)
+	}
+	var s string
+	if raw, ok := m[field]; ok {
+		_ = json.Unmarshal(raw, &s)
+	}
+	return s, nil
+}
+
+// ScopeColumns names the columns of a table that place its rows in the
+// scope tree (empty: the table has no such column).
+type ScopeColumns struct {
+	Provider, Institution, Project string
+}
+
+// Restrict returns the store restriction that keeps only the rows the
+// caller of r may do action on (nil: no restriction). List handlers put
+// it in store.ListOptions.Restrict.
+func Restrict(r *http.Request, action string, cols ScopeColumns) *store.Restriction {
+	p := principalOf(r.Context())
+	v := p.Visible(action)
+	if v.All {
 		return nil
-	case AuthAdmin:
-		if p.Role == RolePlatformAdmin {
-			return nil
+	}
+	res := &store.Restriction{}
+	add := func(col string, vals []string) {
+		if col != "" && len(vals) > 0 {
+			res.Any = append(res.Any, store.In{Column: col, Values: vals})
 		}
 	}
-	return Errorf(http.StatusForbidden, "forbidden", "problem.forbidden.detail")
+	add(cols.Provider, v.Providers)
+	add(cols.Institution, v.Institutions)
+	add(cols.Project, v.Projects)
+	return res
 }
 
-// IssueToken creates and stores a token with the given role. A non-empty
-// secret is used as given (the bootstrap token); otherwise one is made.
+// IssueToken creates and stores a platform service token with the given
+// role (the bootstrap admin). A non-empty secret is used as given.
 func IssueToken(ctx context.Context, tx *store.Tx, name, role, secret string, expires *time.Time) (string, model.Token, error) {
-	var hash string
-	if secret == "" {
-		secret, hash = NewToken()
-	} else {
-		if _, ok := ParseBearer("Bearer " + secret); !ok {
-			return "", model.Token{}, errors.New("token must start with " + TokenPrefix + " followed by at least 16 letters, digits, _ or -")
-		}
-		hash = HashToken(secret)
+	if role != auth.RolePlatformAdmin || expires != nil {
+		return "", model.Token{}, errors.New("api.IssueToken makes platform-admin tokens only; use auth.Service.IssueToken")
 	}
-	tok := model.Token{Name: name, Role: role, Hash: hash, ExpiresAt: expires}
-	if err := tx.CreateToken(ctx, &tok); err != nil {
-		return "", tok, err
-	}
-	return secret, tok, nil
+	s, tok, err := auth.BootstrapToken(ctx, tx, name, secret)
+	return s, tok.Token, err
 }

@@ -37,7 +37,7 @@ func (a *API) OpenAPI() map[string]any {
 			"summary":                  rt.Summary,
 			"tags":                     []string{rt.Tag},
 			"operationId":              operationID(rt),
-			"x-soberana-authorization": rt.Auth,
+			"x-soberana-authorization": rt.Auth.String(),
 		}
 		var params []any
 		for _, seg := range strings.Split(rt.Path, "/") {

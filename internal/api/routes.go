@@ -3,12 +3,14 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
@@ -21,8 +23,9 @@ type Route struct {
 	Path    string
 	Summary string
 	Tag     string
-	// Auth is the authorization rule; a route without one panics at start.
-	Auth string
+	// Auth is the authorization rule (see Perm); a route without one
+	// panics at start and fails TestEveryRouteDeclaresAKnownRule.
+	Auth Perm
 	// Request and Response are zero values of the body types (nil: none).
 	Request  any
 	Response any
@@ -38,18 +41,20 @@ type Route struct {
 
 func (a *API) coreRoutes() []*Route {
 	var rs []*Route
-	rs = append(rs, &Route{Method: "GET", Path: "/v1/version", Summary: "Server version", Tag: "meta", Auth: AuthRead,
+	rs = append(rs, &Route{Method: "GET", Path: "/v1/version", Summary: "Server version", Tag: "meta", Auth: Any("version:read"),
 		Response: map[string]string{}, Handle: func(*http.Request) (any, error) {
 			return map[string]string{"version": a.version}, nil
 		}})
 	rs = append(rs, crud(a, noun[model.Provider]{
 		path: "providers", name: "provider", tag: "fleet", prefix: "prv",
 		repo: (*store.Tx).Providers, filters: []string{"driver", "jurisdiction", "name"},
+		cols: ScopeColumns{Provider: "id"},
 	})...)
 	rs = append(rs, crud(a, noun[model.Site]{
 		path: "sites", name: "site", tag: "fleet", prefix: "site",
 		repo: (*store.Tx).Sites, filters: []string{"provider_id", "country", "subdivision", "tier", "health"},
-		immutable: []string{"provider_id"},
+		immutable: []string{"provider_id"}, cols: ScopeColumns{Provider: "provider_id"},
+		createIn: "provider_id", createKind: auth.Provider,
 		prepare: func(ctx context.Context, tx *store.Tx, s *model.Site) error {
 			p, err := tx.Providers().Get(ctx, s.ProviderID)
 			if errors.Is(err, store.ErrNotFound) {
@@ -69,7 +74,8 @@ func (a *API) coreRoutes() []*Route {
 	rs = append(rs, crud(a, noun[model.Price]{
 		path: "prices", name: "price", tag: "catalog", prefix: "prc",
 		repo: (*store.Tx).Prices, filters: []string{"provider_id", "offering_id", "currency"},
-		immutable: []string{"provider_id", "offering_id"},
+		immutable: []string{"provider_id", "offering_id"}, cols: ScopeColumns{Provider: "provider_id"},
+		createIn: "provider_id", createKind: auth.Provider,
 		prepare: func(ctx context.Context, tx *store.Tx, p *model.Price) error {
 			prov, err := tx.Providers().Get(ctx, p.ProviderID)
 			if errors.Is(err, store.ErrNotFound) {
@@ -96,12 +102,13 @@ func (a *API) coreRoutes() []*Route {
 	rs = append(rs, crud(a, noun[model.Institution]{
 		path: "institutions", name: "institution", tag: "tenancy", prefix: "ins",
 		repo: (*store.Tx).Institutions, filters: []string{"country", "name"},
-		immutable: []string{"currency"},
+		immutable: []string{"currency"}, cols: ScopeColumns{Institution: "id"},
 	})...)
 	rs = append(rs, crud(a, noun[model.BudgetLine]{
 		path: "budget-lines", name: "budget line", tag: "tenancy", prefix: "bl",
 		repo: (*store.Tx).BudgetLines, filters: []string{"institution_id", "fiscal_year", "code"},
-		immutable: []string{"institution_id", "currency"},
+		immutable: []string{"institution_id", "currency"}, cols: ScopeColumns{Institution: "institution_id"},
+		createIn: "institution_id", createKind: auth.Institution,
 		prepare: func(ctx context.Context, tx *store.Tx, b *model.BudgetLine) error {
 			ins, err := tx.Institutions().Get(ctx, b.InstitutionID)
 			if errors.Is(err, store.ErrNotFound) {
@@ -124,7 +131,8 @@ func (a *API) coreRoutes() []*Route {
 	rs = append(rs, crud(a, noun[model.Project]{
 		path: "projects", name: "project", tag: "tenancy", prefix: "prj",
 		repo: (*store.Tx).Projects, filters: []string{"institution_id", "budget_line_id", "name"},
-		immutable: []string{"institution_id"},
+		immutable: []string{"institution_id"}, cols: ScopeColumns{Institution: "institution_id", Project: "id"},
+		createIn: "institution_id", createKind: auth.Institution,
 		prepare: func(ctx context.Context, tx *store.Tx, p *model.Project) error {
 			if _, err := tx.Institutions().Get(ctx, p.InstitutionID); errors.Is(err, store.ErrNotFound) {
 				return refErr("institution_id", "institution", p.InstitutionID)
@@ -149,6 +157,29 @@ func (a *API) coreRoutes() []*Route {
 	return rs
 }
 
+// CheckRule reports a route whose authorization rule is missing or names
+// an action that no role, the catalog or self-service can hold.
+func CheckRule(rt *Route) error {
+	switch rt.Auth.On {
+	case onUnset:
+		return fmt.Errorf("route %s %s declares no authorization rule (Auth)", rt.Method, rt.Path)
+	case OnPublic:
+		return nil
+	case OnPath:
+		if rt.Auth.Param == "" || !strings.Contains(rt.Path, "{"+rt.Auth.Param) {
+			return fmt.Errorf("route %s %s: rule %s names no path parameter of the route", rt.Method, rt.Path, rt.Auth)
+		}
+	case OnBody:
+		if rt.Auth.Field == "" || !rt.Auth.Kind.Valid() {
+			return fmt.Errorf("route %s %s: rule %s names no body field or scope kind", rt.Method, rt.Path, rt.Auth)
+		}
+	}
+	if !auth.KnownAction(rt.Auth.Action) {
+		return fmt.Errorf("route %s %s: action %q is held by no role (see auth.Roles)", rt.Method, rt.Path, rt.Auth.Action)
+	}
+	return nil
+}
+
 func refErr(field, noun, id string) error {
 	var v model.Validator
 	v.Add(field, "field.reference", noun, id)
@@ -161,6 +192,12 @@ type noun[T any] struct {
 	repo                    func(*store.Tx) store.Repo[T]
 	filters                 []string
 	immutable               []string
+	// cols place rows in the scope tree (lists show the caller's only).
+	cols ScopeColumns
+	// createIn is the body field naming the scope a new object goes in
+	// (empty: creation is platform-wide) and createKind its kind.
+	createIn   string
+	createKind auth.ScopeKind
 	// prepare checks references and derives fields inside the transaction.
 	prepare func(ctx context.Context, tx *store.Tx, v *T) error
 }
@@ -226,21 +263,27 @@ type listPage[T any] struct {
 func crud[T any](a *API, n noun[T]) []*Route {
 	base := "/v1/" + n.path
 	var zero T
+	read, write := n.path+":read", n.path+":write"
+	create := Platform(write)
+	if n.createIn != "" {
+		create = InScope(write, n.createIn, n.createKind)
+	}
 	return []*Route{
-		{Method: "GET", Path: base, Summary: "List " + n.name + "s", Tag: n.tag, Auth: AuthRead,
+		{Method: "GET", Path: base, Summary: "List " + n.name + "s", Tag: n.tag, Auth: Any(read),
 			Response: listPage[T]{}, Query: append([]string{"limit", "cursor"}, n.filters...),
 			Handle: func(r *http.Request) (any, error) {
 				o, err := ListQuery(r, n.filters)
 				if err != nil {
 					return nil, err
 				}
+				o.Restrict = Restrict(r, read, n.cols)
 				p, err := n.repo(a.store.Read()).List(r.Context(), o)
 				if err != nil {
 					return nil, err
 				}
 				return listPage[T]{Items: p.Items, NextCursor: EncodeCursor(p.Next)}, nil
 			}},
-		{Method: "POST", Path: base, Summary: "Create a " + n.name, Tag: n.tag, Auth: AuthAdmin,
+		{Method: "POST", Path: base, Summary: "Create a " + n.name, Tag: n.tag, Auth: create,
 			Request: zero, Response: zero, Status: http.StatusCreated,
 			Handle: func(r *http.Request) (any, error) {
 				body, err := readBody(r)
@@ -258,14 +301,18 @@ func crud[T any](a *API, n noun[T]) []*Route {
 					if err := n.check(r.Context(), tx, &v); err != nil {
 						return err
 					}
-					return n.repo(tx).Create(r.Context(), &v, n.prefix)
+					if err := n.repo(tx).Create(r.Context(), &v, n.prefix); err != nil {
+						return err
+					}
+					store.AuditTarget(r.Context(), "", metaOf(&v).ID)
+					return nil
 				})
 				if err != nil {
 					return nil, err
 				}
 				return Created{Value: &v, Location: base + "/" + metaOf(&v).ID}, nil
 			}},
-		{Method: "GET", Path: base + "/{id}", Summary: "Get a " + n.name, Tag: n.tag, Auth: AuthRead,
+		{Method: "GET", Path: base + "/{id}", Summary: "Get a " + n.name, Tag: n.tag, Auth: Object(read, "id"),
 			Response: zero, Handle: func(r *http.Request) (any, error) {
 				v, err := n.repo(a.store.Read()).Get(r.Context(), r.PathValue("id"))
 				if err != nil {
@@ -274,7 +321,7 @@ func crud[T any](a *API, n noun[T]) []*Route {
 				return &v, nil
 			}},
 		{Method: "PATCH", Path: base + "/{id}", Summary: "Update a " + n.name + " (JSON merge; If-Match with the ETag guards against lost updates)",
-			Tag: n.tag, Auth: AuthAdmin, Request: zero, Response: zero,
+			Tag: n.tag, Auth: Object(write, "id"), Request: zero, Response: zero,
 			Handle: func(r *http.Request) (any, error) {
 				want, hasMatch, err := ifMatch(r)
 				if err != nil {
@@ -313,7 +360,7 @@ func crud[T any](a *API, n noun[T]) []*Route {
 				}
 				return &out, nil
 			}},
-		{Method: "DELETE", Path: base + "/{id}", Summary: "Delete a " + n.name, Tag: n.tag, Auth: AuthAdmin,
+		{Method: "DELETE", Path: base + "/{id}", Summary: "Delete a " + n.name, Tag: n.tag, Auth: Object(write, "id"),
 			Handle: func(r *http.Request) (any, error) {
 				return nil, a.store.InTx(r.Context(), func(tx *store.Tx) error {
 					return n.repo(tx).Delete(r.Context(), r.PathValue("id"))

@@ -48,7 +48,7 @@ func (a *API) AddSim(o SimOptions) {
 			return p, nil
 		}
 		return []*Route{
-			{Method: "GET", Path: "/v1/sim/resources", Summary: "Every SIMULATED resource with the replica id it carries", Tag: "sim", Auth: AuthRead,
+			{Method: "GET", Path: "/v1/sim/resources", Summary: "Every SIMULATED resource with the replica id it carries", Tag: "sim", Auth: Platform("platform:read"),
 				Query: []string{"provider_id"}, Response: map[string][]SimResourceView{},
 				Handle: func(r *http.Request) (any, error) {
 					list, err := a.store.Read().SimList(r.Context(), r.URL.Query().Get("provider_id"))
@@ -61,7 +61,7 @@ func (a *API) AddSim(o SimOptions) {
 					}
 					return map[string]any{"items": out, "simulated": true}, nil
 				}},
-			{Method: "GET", Path: "/v1/sim/faults", Summary: "Faults injected into the SIMULATED providers", Tag: "sim", Auth: AuthRead,
+			{Method: "GET", Path: "/v1/sim/faults", Summary: "Faults injected into the SIMULATED providers", Tag: "sim", Auth: Platform("platform:read"),
 				Response: map[string][]store.SimFault{}, Handle: func(r *http.Request) (any, error) {
 					list, err := a.store.Read().SimFaults(r.Context())
 					if err != nil {
@@ -70,7 +70,7 @@ func (a *API) AddSim(o SimOptions) {
 					return map[string]any{"items": list, "simulated": true}, nil
 				}},
 			{Method: "PUT", Path: "/v1/sim/providers/{id}/faults", Summary: "Set a SIMULATED provider's API error rate, latency and provisioning delay",
-				Tag: "sim", Auth: AuthAdmin, Request: sim.Faults{}, Response: sim.Faults{},
+				Tag: "sim", Auth: Platform("platform:write"), Request: sim.Faults{}, Response: sim.Faults{},
 				Handle: func(r *http.Request) (any, error) {
 					if _, err := simProvider(r, r.PathValue("id")); err != nil {
 						return nil, err
@@ -98,7 +98,7 @@ func (a *API) AddSim(o SimOptions) {
 					return f, nil
 				}},
 			{Method: "PUT", Path: "/v1/sim/sites/{id}/outage", Summary: "Start or end an outage of a SIMULATED site (the site is marked down and its replicas fail over)",
-				Tag: "sim", Auth: AuthAdmin, Request: OutageRequest{}, Response: OutageRequest{},
+				Tag: "sim", Auth: Platform("platform:write"), Request: OutageRequest{}, Response: OutageRequest{},
 				Handle: func(r *http.Request) (any, error) {
 					s, err := a.store.Read().Sites().Get(r.Context(), r.PathValue("id"))
 					if err != nil {
@@ -126,7 +126,7 @@ func (a *API) AddSim(o SimOptions) {
 					return body, nil
 				}},
 			{Method: "GET", Path: "/v1/fleet/reservations", Summary: "Capacity reserved by placements on each site, as the placement engine holds it",
-				Tag: "fleet", Auth: AuthRead, Response: map[string]placement.Usage{},
+				Tag: "fleet", Auth: Platform("platform:read"), Response: map[string]placement.Usage{},
 				Handle: func(r *http.Request) (any, error) {
 					if o.Usage == nil {
 						return nil, errors.New("no placement engine")
@@ -134,7 +134,7 @@ func (a *API) AddSim(o SimOptions) {
 					return map[string]any{"sites": o.Usage()}, nil
 				}},
 			{Method: "GET", Path: "/v1/fleet/orphans", Summary: "Provider resources that no live placement owns (deleted after a grace period)",
-				Tag: "fleet", Auth: AuthRead, Response: map[string]any{},
+				Tag: "fleet", Auth: Platform("platform:read"), Response: map[string]any{},
 				Handle: func(r *http.Request) (any, error) {
 					var items any = []any{}
 					if o.Orphans != nil {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/placement"
@@ -76,7 +77,7 @@ func (a *API) AddWorkloads(o WorkloadOptions) {
 		}
 		return []*Route{
 			{Method: "POST", Path: base, Summary: "Ask for a workload: validated, placed (capacity reserved) and stored in one transaction; an Idempotency-Key header makes retries return the first result",
-				Tag: "workloads", Auth: AuthAdmin, Request: workload.CreateRequest{}, Response: WorkloadView{}, Status: http.StatusCreated,
+				Tag: "workloads", Auth: InScope("workloads:write", "project_id", auth.Project), Request: workload.CreateRequest{}, Response: WorkloadView{}, Status: http.StatusCreated,
 				Handle: func(r *http.Request) (any, error) {
 					body, err := readBody(r)
 					if err != nil {
@@ -106,13 +107,14 @@ func (a *API) AddWorkloads(o WorkloadOptions) {
 					}
 					return Created{Value: v, Location: base + "/" + w.ID}, nil
 				}},
-			{Method: "GET", Path: base, Summary: "List workloads", Tag: "workloads", Auth: AuthRead,
+			{Method: "GET", Path: base, Summary: "List workloads", Tag: "workloads", Auth: Any("workloads:read"),
 				Response: listPage[WorkloadView]{}, Query: append([]string{"limit", "cursor"}, workloadFilters...),
 				Handle: func(r *http.Request) (any, error) {
 					o, err := ListQuery(r, workloadFilters)
 					if err != nil {
 						return nil, err
 					}
+					o.Restrict = Restrict(r, "workloads:read", ScopeColumns{Institution: "institution_id", Project: "project_id"})
 					p, err := a.store.Read().Workloads().List(r.Context(), o)
 					if err != nil {
 						return nil, err
@@ -125,19 +127,19 @@ func (a *API) AddWorkloads(o WorkloadOptions) {
 					}
 					return out, nil
 				}},
-			{Method: "GET", Path: base + "/{id}", Summary: "Get a workload with its placements, state and timeline", Tag: "workloads", Auth: AuthRead,
+			{Method: "GET", Path: base + "/{id}", Summary: "Get a workload with its placements, state and timeline", Tag: "workloads", Auth: Object("workloads:read", "id"),
 				Response: WorkloadView{}, Handle: func(r *http.Request) (any, error) {
 					return a.workloadView(r.Context(), r.PathValue("id"), langOf(r.Context()), true)
 				}},
 			{Method: "DELETE", Path: base + "/{id}", Summary: "Delete a workload: its replicas are deleted at the providers and their capacity freed",
-				Tag: "workloads", Auth: AuthAdmin, Response: WorkloadView{}, Handle: func(r *http.Request) (any, error) {
+				Tag: "workloads", Auth: Object("workloads:write", "id"), Response: WorkloadView{}, Handle: func(r *http.Request) (any, error) {
 					if _, err := svc.Delete(r.Context(), actor(r), r.PathValue("id")); err != nil {
 						return nil, err
 					}
 					return a.workloadView(r.Context(), r.PathValue("id"), langOf(r.Context()), true)
 				}},
 			{Method: "POST", Path: base + "/{id}", Summary: "Approve ({id}:approve) or reject ({id}:reject, reason required) a workload that awaits approval",
-				Tag: "workloads", Auth: AuthAdmin, Request: ActionRequest{}, Response: WorkloadView{},
+				Tag: "workloads", Auth: Object("workloads:approve", "id"), Request: ActionRequest{}, Response: WorkloadView{},
 				dispatch: func(r *http.Request) (Handle, error) {
 					_, verb, _ := strings.Cut(r.PathValue("id"), ":")
 					if h, ok := actions[verb]; ok {

@@ -47,6 +47,8 @@ type ListOptions struct {
 	After string
 	// Limit is the page size; 0 means 100; at most 1000.
 	Limit int
+	// Restrict limits the rows to the caller's scopes (nil: no limit).
+	Restrict *Restriction
 }
 
 func (r Repo[T]) scan(row interface{ Scan(...any) error }) (T, error) {
@@ -103,6 +105,10 @@ func (r Repo[T]) List(ctx context.Context, o ListOptions) (Page[T], error) {
 	if o.After != "" {
 		where = append(where, "id > ?")
 		args = append(args, o.After)
+	}
+	if w, a := o.Restrict.sql(); w != "" {
+		where = append(where, w)
+		args = append(args, a...)
 	}
 	limit := o.Limit
 	if limit <= 0 {

@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -229,8 +230,57 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 }
 
+// auditLockKey is the PostgreSQL advisory lock that orders audited
+// transactions on the chain head.
+const auditLockKey = 0x736f62657261 // "sobera"
+
+// beginTx starts a transaction. On PostgreSQL a transaction that will
+// append to the audit chain first takes a session advisory lock on its own
+// connection, before BEGIN, so that its snapshot already sees the chain
+// head left by the previous holder: audited writers queue instead of
+// failing serialization on the one head row again and again.
+func (s *Store) beginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, func(), error) {
+	p := PendingAuditOf(ctx)
+	if s.dialect != Postgres || p == nil || p.Written() {
+		tx, err := s.db.BeginTx(ctx, opts)
+		return tx, func() {}, err
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, auditLockKey); err != nil {
+		discard(conn)
+		return nil, nil, err
+	}
+	release := func() {
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if _, err := conn.ExecContext(uctx, `SELECT pg_advisory_unlock($1)`, auditLockKey); err != nil {
+			discard(conn) // closing the session releases the lock
+			return
+		}
+		_ = conn.Close()
+	}
+	tx, err := conn.BeginTx(ctx, opts)
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	return tx, release, nil
+}
+
+// discard closes a connection for good instead of returning it to the pool.
+func discard(conn *sql.Conn) {
+	_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+	_ = conn.Close()
+}
+
 func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *Tx) error) (err error) {
-	sqlTx, err := s.db.BeginTx(ctx, opts)
+	sqlTx, release, err := s.beginTx(ctx, opts)
+	if err == nil {
+		defer release()
+	}
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", mapErr(err))
 	}
@@ -243,11 +293,20 @@ func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *Tx) 
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err = fn(&Tx{q: sqlTx, dialect: s.dialect, now: s.now}); err != nil {
+	tx := &Tx{q: sqlTx, dialect: s.dialect, now: s.now}
+	if err = fn(tx); err != nil {
+		return err
+	}
+	// The request's audit event joins the change it records.
+	pending, err := tx.appendPending(ctx)
+	if err != nil {
 		return err
 	}
 	if err = sqlTx.Commit(); err != nil {
 		return fmt.Errorf("committing: %w", mapErr(err))
+	}
+	if pending != nil {
+		pending.markWritten()
 	}
 	return nil
 }

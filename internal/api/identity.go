@@ -1,0 +1,544 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/soberana/soberana/internal/auth"
+	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// LoginRequest signs in with a local password.
+type LoginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	// IssueToken asks for a personal API token (soberana login) instead
+	// of a console session.
+	IssueToken bool   `json:"issue_token,omitempty"`
+	TokenName  string `json:"token_name,omitempty"`
+}
+
+// LoginResponse answers a sign-in. Token is shown once.
+type LoginResponse struct {
+	User      store.User `json:"user"`
+	CSRFToken string     `json:"csrf_token,omitempty"`
+	ExpiresAt time.Time  `json:"expires_at"`
+	Token     string     `json:"token,omitempty"`
+}
+
+// MeResponse describes the caller.
+type MeResponse struct {
+	Principal
+}
+
+// TokenCreated is a new token with its secret (shown once).
+type TokenCreated struct {
+	store.APIToken
+	Secret string `json:"token"`
+}
+
+// UserRequest creates a user.
+type UserRequest struct {
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Password string `json:"password,omitempty"`
+}
+
+// BindingRequest binds a role to a user at a scope.
+type BindingRequest struct {
+	UserID    string         `json:"user_id"`
+	Role      string         `json:"role"`
+	ScopeKind auth.ScopeKind `json:"scope_kind"`
+	ScopeID   string         `json:"scope_id,omitempty"`
+}
+
+type tokenPage struct {
+	Items []store.APIToken `json:"items"`
+}
+
+type grantPage struct {
+	Items      []store.Grant `json:"items"`
+	NextCursor string        `json:"next_cursor,omitempty"`
+}
+
+type bindingPage struct {
+	Items []store.RoleBinding `json:"items"`
+}
+
+type userPage struct {
+	Items      []store.User `json:"items"`
+	NextCursor string       `json:"next_cursor,omitempty"`
+}
+
+// cookie builds a console cookie: Secure when served over TLS, HttpOnly
+// unless the console script must read it (the CSRF token), SameSite=Strict.
+func cookie(r *http.Request, name, value string, httpOnly bool, maxAge int) *http.Cookie {
+	return &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: httpOnly, Secure: r.TLS != nil,
+		SameSite: http.SameSiteStrictMode, MaxAge: maxAge}
+}
+
+func (a *API) identityRoutes() []*Route {
+	return []*Route{
+		{Method: "POST", Path: "/v1/auth/login", Summary: "Sign in with e-mail and password: a console session (HttpOnly cookie + CSRF token) or, with issue_token, a personal API token; repeated failures lock the account",
+			Tag: "auth", Auth: Public(), Request: LoginRequest{}, Response: LoginResponse{},
+			Handle: a.login},
+		{Method: "POST", Path: "/v1/auth/logout", Summary: "End the console session", Tag: "auth", Auth: Any("self:write"),
+			Handle: func(r *http.Request) (any, error) {
+				p := principalOf(r.Context())
+				if p.SessionID == "" {
+					return nil, nil
+				}
+				return nil, a.store.InTx(r.Context(), func(tx *store.Tx) error { return tx.RevokeSession(r.Context(), p.SessionID) })
+			}},
+		{Method: "GET", Path: "/v1/auth/me", Summary: "Who the caller is and the roles in force for this request", Tag: "auth", Auth: Any("self:read"),
+			Response: MeResponse{}, Handle: func(r *http.Request) (any, error) {
+				return MeResponse{*principalOf(r.Context())}, nil
+			}},
+		{Method: "GET", Path: "/v1/tokens", Summary: "The caller's API tokens (platform admins: every token); secrets are never shown again",
+			Tag: "auth", Auth: Any("self:read"), Response: tokenPage{}, Handle: a.listTokens},
+		{Method: "POST", Path: "/v1/tokens", Summary: "Create a personal, service or deploy token with a scope and an expiry; the secret is in the answer only",
+			Tag: "auth", Auth: Any("self:write"), Request: auth.TokenSpec{}, Response: TokenCreated{}, Status: http.StatusCreated,
+			Handle: func(r *http.Request) (any, error) {
+				var spec auth.TokenSpec
+				if err := Decode(r, &spec); err != nil {
+					return nil, err
+				}
+				var out TokenCreated
+				err := a.store.InTx(r.Context(), func(tx *store.Tx) error {
+					secret, tok, err := a.auth.IssueToken(r.Context(), tx, principalOf(r.Context()), spec)
+					if err != nil {
+						return err
+					}
+					store.AuditTarget(r.Context(), "tokens", tok.ID)
+					out = TokenCreated{APIToken: tok, Secret: secret}
+					return nil
+				})
+				if err != nil {
+					return nil, err
+				}
+				return Created{Value: out, Location: "/v1/tokens/" + out.ID}, nil
+			}},
+		{Method: "DELETE", Path: "/v1/tokens/{id}", Summary: "Revoke a token (one's own, or any in a scope one administers)",
+			Tag: "auth", Auth: Any("self:write"), Handle: func(r *http.Request) (any, error) {
+				p := principalOf(r.Context())
+				id := r.PathValue("id")
+				store.AuditTarget(r.Context(), "tokens", id)
+				return nil, a.store.InTx(r.Context(), func(tx *store.Tx) error {
+					tok, err := tx.APITokenByID(r.Context(), id)
+					if err != nil {
+						return err
+					}
+					if !a.mayManageToken(r, p, tok) {
+						return store.ErrNotFound
+					}
+					return tx.RevokeToken(r.Context(), id)
+				})
+			}},
+		{Method: "GET", Path: "/v1/users", Summary: "List users", Tag: "auth", Auth: Platform("users:read"), Response: userPage{},
+			Query: []string{"limit", "cursor"}, Handle: func(r *http.Request) (any, error) {
+				o, err := ListQuery(r, nil)
+				if err != nil {
+					return nil, err
+				}
+				limit := o.Limit
+				if limit == 0 {
+					limit = 100
+				}
+				us, err := a.store.Read().ListUsers(r.Context(), o.After, limit+1)
+				if err != nil {
+					return nil, err
+				}
+				page := userPage{Items: us}
+				if len(us) > limit {
+					page.Items = us[:limit]
+					page.NextCursor = EncodeCursor(us[limit-1].ID)
+				}
+				return page, nil
+			}},
+		{Method: "POST", Path: "/v1/users", Summary: "Create a local user (a password of at least 12 characters, or none for single sign-on only)",
+			Tag: "auth", Auth: Platform("users:write"), Request: UserRequest{}, Response: store.User{}, Status: http.StatusCreated,
+			Handle: func(r *http.Request) (any, error) {
+				var req UserRequest
+				if err := Decode(r, &req); err != nil {
+					return nil, err
+				}
+				var v model.Validator
+				if !strings.Contains(req.Email, "@") || len(req.Email) > 254 {
+					v.Add("email", "field.email")
+				}
+				if strings.TrimSpace(req.Name) == "" {
+					v.Add("name", "field.required")
+				}
+				u := store.User{Email: req.Email, Name: req.Name}
+				if req.Password != "" {
+					h, err := auth.HashPassword(req.Password)
+					if err != nil {
+						v.Add("password", "field.password", auth.MinPasswordLen)
+					}
+					u.PasswordHash = h
+				}
+				if err := v.Err(); err != nil {
+					return nil, err
+				}
+				err := a.store.InTx(r.Context(), func(tx *store.Tx) error {
+					if err := tx.CreateUser(r.Context(), &u); err != nil {
+						return err
+					}
+					store.AuditTarget(r.Context(), "users", u.ID)
+					return nil
+				})
+				if err != nil {
+					return nil, err
+				}
+				return Created{Value: u, Location: "/v1/users/" + u.ID}, nil
+			}},
+		{Method: "GET", Path: "/v1/role-bindings", Summary: "Role bindings in the scopes the caller administers", Tag: "auth",
+			Auth: Any("members:read"), Response: bindingPage{}, Handle: func(r *http.Request) (any, error) {
+				p := principalOf(r.Context())
+				all, err := a.store.Read().RoleBindings(r.Context(), "")
+				if err != nil {
+					return nil, err
+				}
+				out := bindingPage{Items: []store.RoleBinding{}}
+				for _, b := range all {
+					t, err := a.auth.TargetOfScope(r.Context(), auth.Scope{Kind: auth.ScopeKind(b.ScopeKind), ID: b.ScopeID})
+					if err != nil {
+						return nil, err
+					}
+					if _, ok := p.Can("members:read", t); ok {
+						out.Items = append(out.Items, b)
+					}
+				}
+				return out, nil
+			}},
+		{Method: "POST", Path: "/v1/role-bindings", Summary: "Bind a role to a user at a scope (members:write there; platform roles only by platform admins)",
+			Tag: "auth", Auth: Any("members:write"), Request: BindingRequest{}, Response: store.RoleBinding{}, Status: http.StatusCreated,
+			Handle: a.createBinding},
+		{Method: "DELETE", Path: "/v1/role-bindings/{id}", Summary: "Remove a role binding", Tag: "auth", Auth: Any("members:write"),
+			Handle: func(r *http.Request) (any, error) {
+				p := principalOf(r.Context())
+				id := r.PathValue("id")
+				store.AuditTarget(r.Context(), "role-bindings", id)
+				return nil, a.store.InTx(r.Context(), func(tx *store.Tx) error {
+					b, err := tx.RoleBindingByID(r.Context(), id)
+					if err != nil {
+						return err
+					}
+					t, err := a.auth.TargetOfScope(r.Context(), auth.Scope{Kind: auth.ScopeKind(b.ScopeKind), ID: b.ScopeID})
+					if err != nil {
+						return err
+					}
+					if _, err := p.DecideObject("members:write", t); err != nil {
+						return decisionErr(err)
+					}
+					return tx.DeleteRoleBinding(r.Context(), id)
+				})
+			}},
+	}
+}
+
+// decisionErr maps an auth decision to its problem.
+func decisionErr(err error) error {
+	switch {
+	case errors.Is(err, auth.ErrHidden):
+		return Errorf(http.StatusNotFound, "not-found", "problem.not-found.detail")
+	case errors.Is(err, auth.ErrForbidden):
+		return Errorf(http.StatusForbidden, "forbidden", "problem.forbidden.detail")
+	case errors.Is(err, auth.ErrUnauthenticated):
+		return Errorf(http.StatusUnauthorized, "unauthorized", "problem.unauthorized.missing")
+	}
+	return err
+}
+
+func (a *API) login(r *http.Request) (any, error) {
+	var req LoginRequest
+	if err := Decode(r, &req); err != nil {
+		return nil, err
+	}
+	ctx := r.Context()
+	store.PendingAuditOf(ctx).Update(func(e *store.AuditEvent) {
+		e.ActorKind, e.ActorName, e.TargetKind = auth.KindUser, strings.ToLower(strings.TrimSpace(req.Email)), "sessions"
+	})
+	u, err := a.auth.Login(ctx, req.Email, req.Password)
+	if u.ID != "" {
+		store.PendingAuditOf(ctx).Update(func(e *store.AuditEvent) { e.ActorID, e.TargetID = u.ID, u.ID })
+	}
+	switch {
+	case errors.Is(err, auth.ErrLocked):
+		return nil, Errorf(http.StatusTooManyRequests, "locked", "problem.locked.detail")
+	case errors.Is(err, auth.ErrBadCredentials):
+		return nil, Errorf(http.StatusUnauthorized, "unauthorized", "problem.unauthorized.credentials")
+	case err != nil:
+		return nil, err
+	}
+	w := responseWriterOf(ctx)
+	var out LoginResponse
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		if req.IssueToken {
+			name := req.TokenName
+			if name == "" {
+				name = "soberana login"
+			}
+			exp := a.auth.Now().Add(30 * 24 * time.Hour)
+			p := &auth.Principal{Kind: auth.KindUser, UserID: u.ID, Name: u.Email}
+			secret, tok, err := a.auth.IssueToken(ctx, tx, p, auth.TokenSpec{Name: name, Kind: auth.TokenPersonal, ExpiresAt: &exp})
+			if err != nil {
+				return err
+			}
+			out = LoginResponse{User: u, Token: secret, ExpiresAt: *tok.ExpiresAt}
+			return nil
+		}
+		secret, csrf, ses, err := a.auth.StartSession(ctx, tx, u.ID, SourceIP(r))
+		if err != nil {
+			return err
+		}
+		store.PendingAuditOf(ctx).Update(func(e *store.AuditEvent) { e.Via = "session:" + ses.ID })
+		out = LoginResponse{User: u, CSRFToken: csrf, ExpiresAt: ses.ExpiresAt}
+		if w != nil {
+			age := int(a.auth.SessionTTL().Seconds())
+			http.SetCookie(w, cookie(r, SessionCookie, secret, true, age))
+			http.SetCookie(w, cookie(r, CSRFCookie, csrf, false, age))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (a *API) listTokens(r *http.Request) (any, error) {
+	p := principalOf(r.Context())
+	tx := a.store.Read()
+	var (
+		toks []store.APIToken
+		err  error
+	)
+	if _, ok := p.Can("members:read", auth.Target{}); ok {
+		toks, err = tx.ListAPITokens(r.Context(), "")
+	} else if p.UserID != "" {
+		toks, err = tx.ListAPITokens(r.Context(), p.UserID)
+	} else {
+		var t store.APIToken
+		t, err = tx.APITokenByID(r.Context(), p.TokenID)
+		toks = []store.APIToken{t}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return tokenPage{Items: toks}, nil
+}
+
+// mayManageToken: one's own token, one's own creation, or a token whose
+// scope one administers.
+func (a *API) mayManageToken(r *http.Request, p *auth.Principal, tok store.APIToken) bool {
+	if tok.ID == p.TokenID || (p.UserID != "" && (tok.UserID == p.UserID || tok.CreatedBy == p.UserID)) {
+		return true
+	}
+	t, err := a.auth.TargetOfScope(r.Context(), auth.Scope{Kind: auth.ScopeKind(tok.ScopeKind), ID: tok.ScopeID})
+	if err != nil {
+		return false
+	}
+	if tok.Kind == auth.TokenPersonal {
+		t = auth.Target{} // someone else's personal token: platform admins only
+	}
+	_, ok := p.Can("members:write", t)
+	return ok
+}
+
+func (a *API) createBinding(r *http.Request) (any, error) {
+	var req BindingRequest
+	if err := Decode(r, &req); err != nil {
+		return nil, err
+	}
+	p := principalOf(r.Context())
+	if req.ScopeKind == "" {
+		req.ScopeKind = auth.Platform
+	}
+	var v model.Validator
+	role, ok := auth.Role(req.Role)
+	if !ok {
+		v.Add("role", "field.role")
+	} else if !req.ScopeKind.Valid() || !role.BindableAt(req.ScopeKind) {
+		v.Add("scope_kind", "field.role_scope", req.Role)
+	}
+	if (req.ScopeKind == auth.Platform) != (req.ScopeID == "") {
+		v.Add("scope_id", "field.scope_id")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	t, err := a.auth.TargetOfScope(r.Context(), auth.Scope{Kind: req.ScopeKind, ID: req.ScopeID})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.DecideAt("members:write", t); err != nil {
+		return nil, decisionErr(err)
+	}
+	b := store.RoleBinding{UserID: req.UserID, Role: req.Role, ScopeKind: string(req.ScopeKind), ScopeID: req.ScopeID, Source: "api"}
+	err = a.store.InTx(r.Context(), func(tx *store.Tx) error {
+		if _, err := tx.UserByID(r.Context(), req.UserID); errors.Is(err, store.ErrNotFound) {
+			return refErr("user_id", "user", req.UserID)
+		} else if err != nil {
+			return err
+		}
+		if req.ScopeKind != auth.Platform {
+			res := map[auth.ScopeKind]string{auth.Provider: "providers", auth.Institution: "institutions", auth.Project: "projects"}[req.ScopeKind]
+			if _, err := tx.ScopeOf(r.Context(), res, req.ScopeID); errors.Is(err, store.ErrNotFound) {
+				return refErr("scope_id", string(req.ScopeKind), req.ScopeID)
+			} else if err != nil {
+				return err
+			}
+		}
+		if err := tx.CreateRoleBinding(r.Context(), &b); err != nil {
+			return err
+		}
+		store.AuditTarget(r.Context(), "role-bindings", b.ID)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return Created{Value: b, Location: "/v1/role-bindings/" + b.ID}, nil
+}
+
+func (a *API) grantRoutes() []*Route {
+	return []*Route{
+		{Method: "POST", Path: "/v1/grants", Summary: "Grant an outside user (a vendor) a role in one project, with a mandatory expiry (at most one year) and an optional source-address allowlist",
+			Tag: "grants", Auth: InScope("grants:write", "project_id", auth.Project), Request: auth.GrantSpec{}, Response: store.Grant{}, Status: http.StatusCreated,
+			Handle: func(r *http.Request) (any, error) {
+				var spec auth.GrantSpec
+				if err := Decode(r, &spec); err != nil {
+					return nil, err
+				}
+				var g store.Grant
+				err := a.store.InTx(r.Context(), func(tx *store.Tx) error {
+					var err error
+					g, err = a.auth.CreateGrant(r.Context(), tx, principalOf(r.Context()), spec)
+					if err != nil {
+						return err
+					}
+					store.AuditTarget(r.Context(), "grants", g.ID)
+					return nil
+				})
+				if err != nil {
+					return nil, grantErr(err)
+				}
+				return Created{Value: g, Location: "/v1/grants/" + g.ID}, nil
+			}},
+		{Method: "GET", Path: "/v1/grants", Summary: "Vendor grants in the caller's scopes (active=true: only those in force)", Tag: "grants",
+			Auth: Any("grants:read"), Response: grantPage{}, Query: []string{"limit", "cursor", "project_id", "user_id", "active"},
+			Handle: func(r *http.Request) (any, error) {
+				o, err := ListQuery(r, []string{"project_id", "user_id", "active"})
+				if err != nil {
+					return nil, err
+				}
+				f := store.GrantFilter{ProjectID: o.Filters["project_id"], UserID: o.Filters["user_id"], After: o.After, Limit: o.Limit,
+					Restrict: Restrict(r, "grants:read", ScopeColumns{Institution: "institution_id", Project: "project_id"})}
+				if o.Filters["active"] == "true" {
+					now := a.auth.Now()
+					f.ActiveAt = &now
+				}
+				if f.Limit == 0 {
+					f.Limit = 100
+				}
+				want := f.Limit
+				f.Limit++
+				gs, err := a.store.Read().ListGrants(r.Context(), f)
+				if err != nil {
+					return nil, err
+				}
+				page := grantPage{Items: gs}
+				if len(gs) > want {
+					page.Items = gs[:want]
+					page.NextCursor = EncodeCursor(gs[want-1].ID)
+				}
+				return page, nil
+			}},
+		{Method: "GET", Path: "/v1/grants/{id}", Summary: "Get a grant", Tag: "grants", Auth: Object("grants:read", "id"), Response: store.Grant{},
+			Handle: func(r *http.Request) (any, error) {
+				return a.store.Read().GrantByID(r.Context(), r.PathValue("id"))
+			}},
+		{Method: "DELETE", Path: "/v1/grants/{id}", Summary: "Revoke a grant: access ends on the vendor's very next request", Tag: "grants",
+			Auth: Object("grants:write", "id"), Handle: func(r *http.Request) (any, error) {
+				by := principalOf(r.Context()).ActorID()
+				return nil, a.store.InTx(r.Context(), func(tx *store.Tx) error {
+					return tx.RevokeGrant(r.Context(), r.PathValue("id"), by)
+				})
+			}},
+		{Method: "GET", Path: "/v1/grant-changes", Summary: "The grant change feed (created, revoked, expired) after seq, for provider mirrors",
+			Tag: "grants", Auth: Platform("grants:read"), Response: []store.GrantChange{}, Query: []string{"after"},
+			Handle: func(r *http.Request) (any, error) {
+				var after int64
+				if v := r.URL.Query().Get("after"); v != "" {
+					n, err := strconv.ParseInt(v, 10, 64)
+					if err != nil {
+						return nil, Errorf(http.StatusBadRequest, "bad-request", "problem.bad-request.cursor")
+					}
+					after = n
+				}
+				return a.auth.GrantChanges(r.Context(), after, 1000)
+			}},
+	}
+}
+
+// authErrors maps the auth package's sentinels (ErrorMapper).
+func authErrors(err error) *Error {
+	switch {
+	case errors.Is(err, auth.ErrHidden):
+		return Errorf(http.StatusNotFound, "not-found", "problem.not-found.detail")
+	case errors.Is(err, auth.ErrForbidden):
+		return Errorf(http.StatusForbidden, "forbidden", "problem.forbidden.detail")
+	case errors.Is(err, auth.ErrUnauthenticated):
+		return Errorf(http.StatusUnauthorized, "unauthorized", "problem.unauthorized.missing")
+	case errors.Is(err, auth.ErrInvalid):
+		field := "body"
+		if _, after, ok := strings.Cut(err.Error(), "invalid request: "); ok {
+			field, _, _ = strings.Cut(after, " ")
+		}
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.validation.detail", Args: []any{1},
+			Params: []model.FieldError{{Field: field, Key: "field.invalid"}}}
+	}
+	return nil
+}
+
+func grantErr(err error) error {
+	var ge *auth.GrantError
+	if errors.As(err, &ge) {
+		var v model.Validator
+		v.Add(ge.Field, "field.grant_"+strings.ReplaceAll(ge.Reason, "-", "_"))
+		return v.Err()
+	}
+	return err
+}
+
+func init() {
+	i18n.Add(map[string]i18n.Text{
+		"problem.unauthorized.session":     {ES: "la sesión no es válida o expiró; inicie sesión de nuevo", PT: "a sessão não é válida ou expirou; entre de novo", EN: "the session is not valid or has expired; sign in again"},
+		"problem.unauthorized.credentials": {ES: "correo o contraseña incorrectos", PT: "e-mail ou senha incorretos", EN: "wrong e-mail or password"},
+		"problem.csrf":                     {ES: "Falta la protección CSRF", PT: "Falta a proteção CSRF", EN: "CSRF check failed"},
+		"problem.csrf.detail":              {ES: "envíe el token CSRF de la sesión en la cabecera X-CSRF-Token", PT: "envie o token CSRF da sessão no cabeçalho X-CSRF-Token", EN: "send the session's CSRF token in the X-CSRF-Token header"},
+		"problem.locked":                   {ES: "Cuenta bloqueada", PT: "Conta bloqueada", EN: "Account locked"},
+		"problem.locked.detail":            {ES: "demasiados intentos fallidos; la cuenta está bloqueada por un tiempo", PT: "tentativas falhas demais; a conta está bloqueada por um tempo", EN: "too many failed attempts; the account is locked for a while"},
+		"problem.rate-limited":             {ES: "Demasiadas solicitudes", PT: "Requisições demais", EN: "Too many requests"},
+		"problem.rate-limited.detail":      {ES: "reintente en %d s", PT: "tente de novo em %d s", EN: "retry in %d s"},
+		"problem.bad-request.time":         {ES: "%s debe ser una fecha y hora RFC 3339", PT: "%s deve ser uma data e hora RFC 3339", EN: "%s must be an RFC 3339 time"},
+		"field.email":                      {ES: "debe ser una dirección de correo", PT: "deve ser um endereço de e-mail", EN: "must be an e-mail address"},
+		"field.password":                   {ES: "debe tener al menos %d caracteres", PT: "deve ter pelo menos %d caracteres", EN: "must be at least %d characters long"},
+		"field.role":                       {ES: "no es un rol conocido", PT: "não é um papel conhecido", EN: "is not a known role"},
+		"field.role_scope":                 {ES: "el rol %s no se puede asignar en ese tipo de ámbito", PT: "o papel %s não pode ser atribuído nesse tipo de escopo", EN: "role %s cannot be bound at that kind of scope"},
+		"field.scope_id":                   {ES: "indique el ámbito (vacío solo para la plataforma)", PT: "indique o escopo (vazio só para a plataforma)", EN: "name the scope (empty only for the platform)"},
+		"field.invalid":                    {ES: "no es válido", PT: "não é válido", EN: "is not valid"},
+		"field.grant_required":             {ES: "es obligatorio", PT: "é obrigatório", EN: "is required"},
+		"field.grant_past":                 {ES: "debe estar en el futuro", PT: "deve estar no futuro", EN: "must be in the future"},
+		"field.grant_too_far":              {ES: "no puede superar un año", PT: "não pode passar de um ano", EN: "cannot be more than one year away"},
+		"field.grant_role":                 {ES: "un proveedor externo solo puede recibir developer o viewer", PT: "um fornecedor externo só pode receber developer ou viewer", EN: "a vendor can only be granted developer or viewer"},
+		"field.grant_cidr":                 {ES: "debe ser una dirección IP o un bloque CIDR", PT: "deve ser um endereço IP ou um bloco CIDR", EN: "must be an IP address or a CIDR block"},
+		"field.grant_reference":            {ES: "no existe", PT: "não existe", EN: "does not exist"},
+	})
+}

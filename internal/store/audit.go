@@ -1,0 +1,285 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// AuditEvent is one row of the hash-chained audit log.
+type AuditEvent struct {
+	Seq           int64     `json:"seq"`
+	At            time.Time `json:"at"`
+	ActorKind     string    `json:"actor_kind"`
+	ActorID       string    `json:"actor_id"`
+	ActorName     string    `json:"actor_name"`
+	Via           string    `json:"via"`
+	Action        string    `json:"action"`
+	TargetKind    string    `json:"target_kind"`
+	TargetID      string    `json:"target_id"`
+	InstitutionID string    `json:"institution_id"`
+	ProjectID     string    `json:"project_id"`
+	RequestID     string    `json:"request_id"`
+	SourceIP      string    `json:"source_ip"`
+	Outcome       string    `json:"outcome"`
+	Status        int64     `json:"status"`
+	PrevHash      string    `json:"prev_hash"`
+	Hash          string    `json:"hash"`
+}
+
+// AuditDomain separates soberana's audit hashes from any other SHA-256 use.
+const AuditDomain = "soberana-audit-v1"
+
+// Canonical is the byte string an event's hash covers: the domain, then
+// every field but Hash in a fixed order, each as its decimal byte length,
+// a colon, the bytes and a newline. Times are microseconds since the epoch.
+func (e *AuditEvent) Canonical() []byte {
+	fields := []string{
+		AuditDomain,
+		strconv.FormatInt(e.Seq, 10),
+		strconv.FormatInt(e.At.UTC().UnixMicro(), 10),
+		e.ActorKind, e.ActorID, e.ActorName, e.Via, e.Action, e.TargetKind, e.TargetID,
+		e.InstitutionID, e.ProjectID, e.RequestID, e.SourceIP, e.Outcome,
+		strconv.FormatInt(e.Status, 10),
+		e.PrevHash,
+	}
+	var b strings.Builder
+	for _, f := range fields {
+		b.WriteString(strconv.Itoa(len(f)))
+		b.WriteByte(':')
+		b.WriteString(f)
+		b.WriteByte('\n')
+	}
+	return []byte(b.String())
+}
+
+// ComputeHash returns hex(SHA-256(Canonical)).
+func (e *AuditEvent) ComputeHash() string {
+	sum := sha256.Sum256(e.Canonical())
+	return hex.EncodeToString(sum[:])
+}
+
+// PendingAudit is the audit event of a request in flight. The API puts one
+// in the request context; InTx appends it to the chain in the same
+// transaction as the change and marks it written when that commits.
+type PendingAudit struct {
+	mu      sync.Mutex
+	Event   AuditEvent
+	written bool
+}
+
+type auditCtxKey struct{}
+
+// WithAudit returns ctx carrying p.
+func WithAudit(ctx context.Context, p *PendingAudit) context.Context {
+	return context.WithValue(ctx, auditCtxKey{}, p)
+}
+
+// PendingAuditOf returns the pending event of ctx, or nil.
+func PendingAuditOf(ctx context.Context) *PendingAudit {
+	p, _ := ctx.Value(auditCtxKey{}).(*PendingAudit)
+	return p
+}
+
+// Written reports whether the event was committed.
+func (p *PendingAudit) Written() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.written
+}
+
+// Update edits the event before it is written (a handler naming the id of
+// the object it created, or the user who signed in).
+func (p *PendingAudit) Update(f func(e *AuditEvent)) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f(&p.Event)
+}
+
+// AuditTarget names the target object of the request's pending event.
+func AuditTarget(ctx context.Context, kind, id string) {
+	PendingAuditOf(ctx).Update(func(e *AuditEvent) {
+		if kind != "" {
+			e.TargetKind = kind
+		}
+		e.TargetID = id
+	})
+}
+
+// appendPending writes ctx's pending event in t if there is one not yet
+// written; it returns the event to mark written after commit.
+func (t *Tx) appendPending(ctx context.Context) (*PendingAudit, error) {
+	p := PendingAuditOf(ctx)
+	if p == nil {
+		return nil, nil
+	}
+	p.mu.Lock()
+	if p.written {
+		p.mu.Unlock()
+		return nil, nil
+	}
+	e := p.Event
+	p.mu.Unlock()
+	if err := t.AppendAudit(ctx, &e); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *PendingAudit) markWritten() {
+	p.mu.Lock()
+	p.written = true
+	p.mu.Unlock()
+}
+
+// AppendAudit links e to the chain head and inserts it. The head row is
+// updated in the same transaction: on SQLite the transaction already holds
+// the write lock; on PostgreSQL concurrent appenders conflict on the head
+// and SERIALIZABLE retries one of them.
+func (t *Tx) AppendAudit(ctx context.Context, e *AuditEvent) error {
+	var (
+		seq  int64
+		head string
+	)
+	q := `SELECT seq, hash FROM audit_head WHERE id = 1`
+	if t.dialect == Postgres {
+		q += ` FOR UPDATE`
+	}
+	if err := t.QueryRow(ctx, q).Scan(&seq, &head); err != nil {
+		return fmt.Errorf("reading the audit chain head: %w", mapErr(err))
+	}
+	e.Seq, e.PrevHash = seq+1, head
+	if e.At.IsZero() {
+		e.At = t.Now()
+	}
+	e.At = e.At.UTC().Truncate(time.Microsecond)
+	e.Hash = e.ComputeHash()
+	_, err := t.Exec(ctx, `INSERT INTO audit_events (seq, at, actor_kind, actor_id, actor_name, via, action, target_kind, target_id,
+		institution_id, project_id, request_id, source_ip, outcome, status, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Seq, micros(e.At), e.ActorKind, e.ActorID, e.ActorName, e.Via, e.Action, e.TargetKind, e.TargetID,
+		e.InstitutionID, e.ProjectID, e.RequestID, e.SourceIP, e.Outcome, e.Status, e.PrevHash, e.Hash)
+	if err != nil {
+		return fmt.Errorf("appending audit event: %w", err)
+	}
+	if _, err := t.Exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, e.Seq, e.Hash); err != nil {
+		return fmt.Errorf("moving the audit chain head: %w", err)
+	}
+	return nil
+}
+
+// AuditHead returns the chain head (seq 0 and "" when empty).
+func (t *Tx) AuditHead(ctx context.Context) (int64, string, error) {
+	var (
+		seq  int64
+		hash string
+	)
+	err := t.QueryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&seq, &hash)
+	return seq, hash, mapErr(err)
+}
+
+// AuditFilter selects audit events.
+type AuditFilter struct {
+	After         int64 // seq
+	Limit         int
+	ActorID       string
+	Action        string
+	TargetID      string
+	Outcome       string
+	InstitutionID string
+	Since, Until  *time.Time
+	// Restrict limits the rows to the caller's scopes (nil: all).
+	Restrict *Restriction
+}
+
+// AuditEvents lists events in chain order.
+func (t *Tx) AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, error) {
+	where := []string{"seq > ?"}
+	args := []any{f.After}
+	for col, v := range map[string]string{"actor_id": f.ActorID, "action": f.Action, "target_id": f.TargetID,
+		"outcome": f.Outcome, "institution_id": f.InstitutionID} {
+		if v != "" {
+			where, args = append(where, col+" = ?"), append(args, v)
+		}
+	}
+	if f.Since != nil {
+		where, args = append(where, "at >= ?"), append(args, micros(*f.Since))
+	}
+	if f.Until != nil {
+		where, args = append(where, "at < ?"), append(args, micros(*f.Until))
+	}
+	if w, a := f.Restrict.sql(); w != "" {
+		where, args = append(where, w), append(args, a...)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 10000 {
+		limit = 100
+	}
+	rows, err := t.Query(ctx, `SELECT seq, at, actor_kind, actor_id, actor_name, via, action, target_kind, target_id,
+		institution_id, project_id, request_id, source_ip, outcome, status, prev_hash, hash FROM audit_events
+		WHERE `+strings.Join(where, " AND ")+fmt.Sprintf(" ORDER BY seq LIMIT %d", limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing audit events: %w", err)
+	}
+	defer rows.Close()
+	out := []AuditEvent{}
+	for rows.Next() {
+		var (
+			e  AuditEvent
+			at int64
+		)
+		if err := rows.Scan(&e.Seq, &at, &e.ActorKind, &e.ActorID, &e.ActorName, &e.Via, &e.Action, &e.TargetKind, &e.TargetID,
+			&e.InstitutionID, &e.ProjectID, &e.RequestID, &e.SourceIP, &e.Outcome, &e.Status, &e.PrevHash, &e.Hash); err != nil {
+			return nil, mapErr(err)
+		}
+		e.At = fromMicros(at)
+		out = append(out, e)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// AuditCheckpoint is a signed statement of the chain head at a time.
+type AuditCheckpoint struct {
+	Seq       int64     `json:"seq"`
+	Hash      string    `json:"hash"`
+	At        time.Time `json:"at"`
+	KeyID     string    `json:"key_id"`
+	Signature string    `json:"signature"`
+}
+
+// PutAuditCheckpoint stores a checkpoint.
+func (t *Tx) PutAuditCheckpoint(ctx context.Context, c AuditCheckpoint) error {
+	_, err := t.Exec(ctx, `INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (seq) DO NOTHING`, c.Seq, c.Hash, micros(c.At), c.KeyID, c.Signature)
+	return err
+}
+
+// AuditCheckpoints lists checkpoints by seq.
+func (t *Tx) AuditCheckpoints(ctx context.Context) ([]AuditCheckpoint, error) {
+	rows, err := t.Query(ctx, `SELECT seq, hash, at, key_id, signature FROM audit_checkpoints ORDER BY seq`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []AuditCheckpoint{}
+	for rows.Next() {
+		var (
+			c  AuditCheckpoint
+			at int64
+		)
+		if err := rows.Scan(&c.Seq, &c.Hash, &at, &c.KeyID, &c.Signature); err != nil {
+			return nil, mapErr(err)
+		}
+		c.At = fromMicros(at)
+		out = append(out, c)
+	}
+	return out, mapErr(rows.Err())
+}

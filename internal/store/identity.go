@@ -1,0 +1,696 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/soberana/soberana/internal/model"
+)
+
+// User is a person who signs in: with a local password (argon2id hash) or
+// through an OpenID provider (issuer + subject).
+type User struct {
+	model.Meta
+	Email        string     `json:"email"`
+	Name         string     `json:"name"`
+	PasswordHash string     `json:"-"`
+	OIDCIssuer   string     `json:"oidc_issuer,omitempty"`
+	OIDCSubject  string     `json:"oidc_subject,omitempty"`
+	Disabled     bool       `json:"disabled"`
+	FailedLogins int64      `json:"-"`
+	LockedUntil  *time.Time `json:"locked_until,omitempty"`
+	LastLoginAt  *time.Time `json:"last_login_at,omitempty"`
+}
+
+// RoleBinding binds a role to a user at a scope.
+type RoleBinding struct {
+	ID        string    `json:"id"`
+	UserID    string    `json:"user_id"`
+	Role      string    `json:"role"`
+	ScopeKind string    `json:"scope_kind"`
+	ScopeID   string    `json:"scope_id"`
+	Source    string    `json:"source"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// APIToken is a stored bearer token (its hash only) with its kind, owner
+// and scope.
+type APIToken struct {
+	model.Token
+	Kind       string `json:"kind"`
+	UserID     string `json:"user_id,omitempty"`
+	ScopeKind  string `json:"scope_kind"`
+	ScopeID    string `json:"scope_id,omitempty"`
+	CreatedBy  string `json:"created_by,omitempty"`
+	LastUsedIP string `json:"last_used_ip,omitempty"`
+}
+
+// Session is a console sign-in.
+type Session struct {
+	ID         string
+	Hash       string
+	UserID     string
+	CSRFHash   string
+	SourceIP   string
+	ExpiresAt  time.Time
+	Revoked    bool
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+}
+
+// Grant is a vendor's time-limited role in one project.
+type Grant struct {
+	model.Meta
+	ProjectID     string     `json:"project_id"`
+	InstitutionID string     `json:"institution_id"`
+	UserID        string     `json:"user_id"`
+	Role          string     `json:"role"`
+	SourceCIDRs   []string   `json:"source_cidrs,omitempty"`
+	Reason        string     `json:"reason,omitempty"`
+	ExpiresAt     time.Time  `json:"expires_at"`
+	RevokedAt     *time.Time `json:"revoked_at,omitempty"`
+	RevokedBy     string     `json:"revoked_by,omitempty"`
+	CreatedBy     string     `json:"created_by"`
+}
+
+// GrantChange is one entry of the grant change feed.
+type GrantChange struct {
+	Seq       int64     `json:"seq"`
+	GrantID   string    `json:"grant_id"`
+	ProjectID string    `json:"project_id"`
+	Kind      string    `json:"kind"`
+	At        time.Time `json:"at"`
+}
+
+// ---- users ----
+
+const userCols = "id, email, name, password_hash, oidc_issuer, oidc_subject, disabled, failed_logins, locked_until, last_login_at, created_at, updated_at, version"
+
+func scanUser(row interface{ Scan(...any) error }) (User, error) {
+	var (
+		u                User
+		locked, last     sql.NullInt64
+		created, updated int64
+	)
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.OIDCIssuer, &u.OIDCSubject, &u.Disabled,
+		&u.FailedLogins, &locked, &last, &created, &updated, &u.Version)
+	if err != nil {
+		return u, mapErr(err)
+	}
+	u.LockedUntil, u.LastLoginAt = fromNullMicros(locked), fromNullMicros(last)
+	u.CreatedAt, u.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return u, nil
+}
+
+// CreateUser inserts a user.
+func (t *Tx) CreateUser(ctx context.Context, u *User) error {
+	if u.ID == "" {
+		u.ID = model.NewID("usr")
+	}
+	now := t.Now()
+	u.CreatedAt, u.UpdatedAt, u.Version = now, now, 1
+	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+	_, err := t.Exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, 0, NULL, NULL, ?, ?, 1)`,
+		u.ID, u.Email, u.Name, u.PasswordHash, u.OIDCIssuer, u.OIDCSubject, u.Disabled, micros(now), micros(now))
+	if err != nil {
+		return fmt.Errorf("creating user: %w", err)
+	}
+	return nil
+}
+
+// UserByID loads a user.
+func (t *Tx) UserByID(ctx context.Context, id string) (User, error) {
+	u, err := scanUser(t.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
+	if err != nil {
+		return u, fmt.Errorf("getting user %s: %w", id, err)
+	}
+	return u, nil
+}
+
+// UserByEmail loads a user by e-mail (case-insensitive).
+func (t *Tx) UserByEmail(ctx context.Context, email string) (User, error) {
+	u, err := scanUser(t.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE email = ?`, strings.ToLower(strings.TrimSpace(email))))
+	if err != nil {
+		return u, fmt.Errorf("getting user by e-mail: %w", err)
+	}
+	return u, nil
+}
+
+// UserByOIDC loads a user by OpenID issuer and subject.
+func (t *Tx) UserByOIDC(ctx context.Context, issuer, subject string) (User, error) {
+	u, err := scanUser(t.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE oidc_issuer = ? AND oidc_subject = ?`, issuer, subject))
+	if err != nil {
+		return u, fmt.Errorf("getting user by OpenID subject: %w", err)
+	}
+	return u, nil
+}
+
+// ListUsers pages users by id.
+func (t *Tx) ListUsers(ctx context.Context, after string, limit int) ([]User, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	rows, err := t.Query(ctx, `SELECT `+userCols+` FROM users WHERE id > ? ORDER BY id LIMIT `+fmt.Sprint(limit), after)
+	if err != nil {
+		return nil, fmt.Errorf("listing users: %w", err)
+	}
+	defer rows.Close()
+	out := []User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// UpdateUserProfile sets name, e-mail, password hash, OIDC identity and
+// the disabled flag.
+func (t *Tx) UpdateUserProfile(ctx context.Context, u *User) error {
+	now := t.Now()
+	res, err := t.Exec(ctx, `UPDATE users SET email = ?, name = ?, password_hash = ?, oidc_issuer = ?, oidc_subject = ?,
+		disabled = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
+		strings.ToLower(strings.TrimSpace(u.Email)), u.Name, u.PasswordHash, u.OIDCIssuer, u.OIDCSubject, u.Disabled, micros(now), u.ID)
+	if err != nil {
+		return fmt.Errorf("updating user: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("updating user %s: %w", u.ID, ErrNotFound)
+	}
+	u.UpdatedAt = now
+	u.Version++
+	return nil
+}
+
+// RecordLogin notes a sign-in attempt: success resets the failure count,
+// failure increments it and sets lockedUntil (nil: no lock).
+func (t *Tx) RecordLogin(ctx context.Context, userID string, ok bool, lockedUntil *time.Time) error {
+	var err error
+	if ok {
+		_, err = t.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?`, micros(t.Now()), userID)
+	} else {
+		_, err = t.Exec(ctx, `UPDATE users SET failed_logins = failed_logins + 1, locked_until = ? WHERE id = ?`, nullMicros(lockedUntil), userID)
+	}
+	return err
+}
+
+// ---- role bindings ----
+
+// CreateRoleBinding inserts a binding.
+func (t *Tx) CreateRoleBinding(ctx context.Context, b *RoleBinding) error {
+	if b.ID == "" {
+		b.ID = model.NewID("rb")
+	}
+	b.CreatedAt = t.Now()
+	_, err := t.Exec(ctx, `INSERT INTO role_bindings (id, user_id, role, scope_kind, scope_id, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		b.ID, b.UserID, b.Role, b.ScopeKind, b.ScopeID, b.Source, micros(b.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("creating role binding: %w", err)
+	}
+	return nil
+}
+
+// DeleteRoleBinding removes a binding.
+func (t *Tx) DeleteRoleBinding(ctx context.Context, id string) error {
+	res, err := t.Exec(ctx, `DELETE FROM role_bindings WHERE id = ?`, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("deleting role binding %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// DeleteRoleBindingsBySource removes a user's bindings of one source
+// (claims mapped from an OpenID provider are replaced at each sign-in).
+func (t *Tx) DeleteRoleBindingsBySource(ctx context.Context, userID, source string) error {
+	_, err := t.Exec(ctx, `DELETE FROM role_bindings WHERE user_id = ? AND source = ?`, userID, source)
+	return err
+}
+
+// RoleBindingByID loads one binding.
+func (t *Tx) RoleBindingByID(ctx context.Context, id string) (RoleBinding, error) {
+	var (
+		b  RoleBinding
+		at int64
+	)
+	err := t.QueryRow(ctx, `SELECT id, user_id, role, scope_kind, scope_id, source, created_at FROM role_bindings WHERE id = ?`, id).
+		Scan(&b.ID, &b.UserID, &b.Role, &b.ScopeKind, &b.ScopeID, &b.Source, &at)
+	b.CreatedAt = fromMicros(at)
+	if err != nil {
+		return b, fmt.Errorf("getting role binding %s: %w", id, mapErr(err))
+	}
+	return b, nil
+}
+
+// RoleBindings lists bindings, of one user when userID is not empty.
+func (t *Tx) RoleBindings(ctx context.Context, userID string) ([]RoleBinding, error) {
+	q := `SELECT id, user_id, role, scope_kind, scope_id, source, created_at FROM role_bindings`
+	var args []any
+	if userID != "" {
+		q += ` WHERE user_id = ?`
+		args = append(args, userID)
+	}
+	rows, err := t.Query(ctx, q+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing role bindings: %w", err)
+	}
+	defer rows.Close()
+	out := []RoleBinding{}
+	for rows.Next() {
+		var (
+			b  RoleBinding
+			at int64
+		)
+		if err := rows.Scan(&b.ID, &b.UserID, &b.Role, &b.ScopeKind, &b.ScopeID, &b.Source, &at); err != nil {
+			return nil, mapErr(err)
+		}
+		b.CreatedAt = fromMicros(at)
+		out = append(out, b)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// ---- tokens ----
+
+const apiTokenCols = "id, name, role, hash, expires_at, last_used_at, revoked, created_at, updated_at, version, kind, user_id, scope_kind, scope_id, created_by, last_used_ip"
+
+func scanAPIToken(row interface{ Scan(...any) error }) (APIToken, error) {
+	var (
+		tok              APIToken
+		exp, used        sql.NullInt64
+		created, updated int64
+	)
+	err := row.Scan(&tok.ID, &tok.Name, &tok.Role, &tok.Hash, &exp, &used, &tok.Revoked, &created, &updated, &tok.Version,
+		&tok.Kind, &tok.UserID, &tok.ScopeKind, &tok.ScopeID, &tok.CreatedBy, &tok.LastUsedIP)
+	if err != nil {
+		return tok, mapErr(err)
+	}
+	tok.ExpiresAt, tok.LastUsed = fromNullMicros(exp), fromNullMicros(used)
+	tok.CreatedAt, tok.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return tok, nil
+}
+
+// CreateAPIToken stores a token with its kind, owner and scope.
+func (t *Tx) CreateAPIToken(ctx context.Context, tok *APIToken) error {
+	if tok.ID == "" {
+		tok.ID = model.NewID("tok")
+	}
+	now := t.Now()
+	tok.CreatedAt, tok.UpdatedAt, tok.Version = now, now, 1
+	_, err := t.Exec(ctx, `INSERT INTO tokens (`+apiTokenCols+`) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, 1, ?, ?, ?, ?, ?, '')`,
+		tok.ID, tok.Name, tok.Role, tok.Hash, nullMicros(tok.ExpiresAt), tok.Revoked, micros(now), micros(now),
+		tok.Kind, tok.UserID, tok.ScopeKind, tok.ScopeID, tok.CreatedBy)
+	if err != nil {
+		return fmt.Errorf("creating token: %w", err)
+	}
+	return nil
+}
+
+// APITokenByHash finds a token by the hash of its secret.
+func (t *Tx) APITokenByHash(ctx context.Context, hash string) (APIToken, error) {
+	tok, err := scanAPIToken(t.QueryRow(ctx, `SELECT `+apiTokenCols+` FROM tokens WHERE hash = ?`, hash))
+	if err != nil {
+		return tok, fmt.Errorf("finding token: %w", err)
+	}
+	return tok, nil
+}
+
+// APITokenByID loads a token.
+func (t *Tx) APITokenByID(ctx context.Context, id string) (APIToken, error) {
+	tok, err := scanAPIToken(t.QueryRow(ctx, `SELECT `+apiTokenCols+` FROM tokens WHERE id = ?`, id))
+	if err != nil {
+		return tok, fmt.Errorf("getting token %s: %w", id, err)
+	}
+	return tok, nil
+}
+
+// ListAPITokens lists tokens, of one user when userID is not empty.
+func (t *Tx) ListAPITokens(ctx context.Context, userID string) ([]APIToken, error) {
+	q := `SELECT ` + apiTokenCols + ` FROM tokens`
+	var args []any
+	if userID != "" {
+		q += ` WHERE user_id = ?`
+		args = append(args, userID)
+	}
+	rows, err := t.Query(ctx, q+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing tokens: %w", err)
+	}
+	defer rows.Close()
+	out := []APIToken{}
+	for rows.Next() {
+		tok, err := scanAPIToken(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tok)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// RevokeToken marks a token revoked.
+func (t *Tx) RevokeToken(ctx context.Context, id string) error {
+	res, err := t.Exec(ctx, `UPDATE tokens SET revoked = ?, updated_at = ?, version = version + 1 WHERE id = ?`, true, micros(t.Now()), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("revoking token %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// TouchAPIToken records the last use (time and source address) of a token.
+func (t *Tx) TouchAPIToken(ctx context.Context, id string, at time.Time, ip string) error {
+	_, err := t.Exec(ctx, `UPDATE tokens SET last_used_at = ?, last_used_ip = ? WHERE id = ?`, micros(at), ip, id)
+	return err
+}
+
+// ---- sessions ----
+
+// CreateSession stores a session (hashes of its secrets only).
+func (t *Tx) CreateSession(ctx context.Context, s *Session) error {
+	if s.ID == "" {
+		s.ID = model.NewID("ses")
+	}
+	now := t.Now()
+	s.CreatedAt, s.LastSeenAt = now, now
+	_, err := t.Exec(ctx, `INSERT INTO sessions (id, hash, user_id, csrf_hash, source_ip, expires_at, revoked, created_at, last_seen_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.ID, s.Hash, s.UserID, s.CSRFHash, s.SourceIP, micros(s.ExpiresAt), false, micros(now), micros(now))
+	if err != nil {
+		return fmt.Errorf("creating session: %w", err)
+	}
+	return nil
+}
+
+// SessionByHash finds a session by the hash of its secret.
+func (t *Tx) SessionByHash(ctx context.Context, hash string) (Session, error) {
+	var (
+		s                  Session
+		exp, created, seen int64
+	)
+	err := t.QueryRow(ctx, `SELECT id, hash, user_id, csrf_hash, source_ip, expires_at, revoked, created_at, last_seen_at
+		FROM sessions WHERE hash = ?`, hash).Scan(&s.ID, &s.Hash, &s.UserID, &s.CSRFHash, &s.SourceIP, &exp, &s.Revoked, &created, &seen)
+	if err != nil {
+		return s, fmt.Errorf("finding session: %w", mapErr(err))
+	}
+	s.ExpiresAt, s.CreatedAt, s.LastSeenAt = fromMicros(exp), fromMicros(created), fromMicros(seen)
+	return s, nil
+}
+
+// RevokeSession ends a session.
+func (t *Tx) RevokeSession(ctx context.Context, id string) error {
+	_, err := t.Exec(ctx, `UPDATE sessions SET revoked = ? WHERE id = ?`, true, id)
+	return err
+}
+
+// ---- grants ----
+
+const grantCols = "id, project_id, institution_id, user_id, role, source_cidrs, reason, expires_at, revoked_at, revoked_by, created_by, created_at, updated_at, version"
+
+func scanGrant(row interface{ Scan(...any) error }) (Grant, error) {
+	var (
+		g                     Grant
+		cidrs                 string
+		exp, created, updated int64
+		revoked               sql.NullInt64
+	)
+	err := row.Scan(&g.ID, &g.ProjectID, &g.InstitutionID, &g.UserID, &g.Role, &cidrs, &g.Reason, &exp, &revoked,
+		&g.RevokedBy, &g.CreatedBy, &created, &updated, &g.Version)
+	if err != nil {
+		return g, mapErr(err)
+	}
+	if cidrs != "" {
+		g.SourceCIDRs = strings.Split(cidrs, ",")
+	}
+	g.ExpiresAt, g.RevokedAt = fromMicros(exp), fromNullMicros(revoked)
+	g.CreatedAt, g.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return g, nil
+}
+
+// CreateGrant inserts a grant and records it in the change feed.
+func (t *Tx) CreateGrant(ctx context.Context, g *Grant) error {
+	if g.ID == "" {
+		g.ID = model.NewID("grt")
+	}
+	now := t.Now()
+	g.CreatedAt, g.UpdatedAt, g.Version = now, now, 1
+	_, err := t.Exec(ctx, `INSERT INTO grants (`+grantCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, '', ?, ?, ?, 1)`,
+		g.ID, g.ProjectID, g.InstitutionID, g.UserID, g.Role, strings.Join(g.SourceCIDRs, ","), g.Reason,
+		micros(g.ExpiresAt), g.CreatedBy, micros(now), micros(now))
+	if err != nil {
+		return fmt.Errorf("creating grant: %w", err)
+	}
+	return t.appendGrantChange(ctx, g.ID, g.ProjectID, "created")
+}
+
+// GrantByID loads a grant.
+func (t *Tx) GrantByID(ctx context.Context, id string) (Grant, error) {
+	g, err := scanGrant(t.QueryRow(ctx, `SELECT `+grantCols+` FROM grants WHERE id = ?`, id))
+	if err != nil {
+		return g, fmt.Errorf("getting grant %s: %w", id, err)
+	}
+	return g, nil
+}
+
+// GrantFilter selects grants.
+type GrantFilter struct {
+	ProjectID string
+	UserID    string
+	// ActiveAt keeps grants neither revoked nor expired at that time.
+	ActiveAt *time.Time
+	// Restrict limits the rows to the caller's scopes (nil: all).
+	Restrict *Restriction
+	After    string
+	Limit    int
+}
+
+// ListGrants lists grants by id.
+func (t *Tx) ListGrants(ctx context.Context, f GrantFilter) ([]Grant, error) {
+	var (
+		where []string
+		args  []any
+	)
+	if f.ProjectID != "" {
+		where, args = append(where, "project_id = ?"), append(args, f.ProjectID)
+	}
+	if f.UserID != "" {
+		where, args = append(where, "user_id = ?"), append(args, f.UserID)
+	}
+	if f.ActiveAt != nil {
+		where, args = append(where, "revoked_at IS NULL AND expires_at > ?"), append(args, micros(*f.ActiveAt))
+	}
+	if f.After != "" {
+		where, args = append(where, "id > ?"), append(args, f.After)
+	}
+	if w, a := f.Restrict.sql(); w != "" {
+		where, args = append(where, w), append(args, a...)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	q := `SELECT ` + grantCols + ` FROM grants`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	rows, err := t.Query(ctx, q+fmt.Sprintf(" ORDER BY id LIMIT %d", limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing grants: %w", err)
+	}
+	defer rows.Close()
+	out := []Grant{}
+	for rows.Next() {
+		g, err := scanGrant(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// RevokeGrant ends a grant now and records it in the change feed.
+func (t *Tx) RevokeGrant(ctx context.Context, id, by string) error {
+	now := t.Now()
+	res, err := t.Exec(ctx, `UPDATE grants SET revoked_at = ?, revoked_by = ?, updated_at = ?, version = version + 1
+		WHERE id = ? AND revoked_at IS NULL`, micros(now), by, micros(now), id)
+	if err != nil {
+		return fmt.Errorf("revoking grant: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if _, err := t.GrantByID(ctx, id); err != nil {
+			return err
+		}
+		return nil // already revoked: idempotent
+	}
+	g, err := t.GrantByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	return t.appendGrantChange(ctx, id, g.ProjectID, "revoked")
+}
+
+// NoteExpiredGrants records an "expired" change for every grant whose
+// expiry has passed at now and that has no such change yet; it returns
+// how many it noted.
+func (t *Tx) NoteExpiredGrants(ctx context.Context, now time.Time) (int, error) {
+	rows, err := t.Query(ctx, `SELECT id, project_id FROM grants g WHERE revoked_at IS NULL AND expires_at <= ?
+		AND NOT EXISTS (SELECT 1 FROM grant_changes c WHERE c.grant_id = g.id AND c.kind = 'expired') ORDER BY id`, micros(now))
+	if err != nil {
+		return 0, err
+	}
+	type pair struct{ id, project string }
+	var due []pair
+	for rows.Next() {
+		var p pair
+		if err := rows.Scan(&p.id, &p.project); err != nil {
+			rows.Close()
+			return 0, mapErr(err)
+		}
+		due = append(due, p)
+	}
+	rows.Close()
+	for _, p := range due {
+		if err := t.appendGrantChange(ctx, p.id, p.project, "expired"); err != nil {
+			return 0, err
+		}
+	}
+	return len(due), nil
+}
+
+func (t *Tx) appendGrantChange(ctx context.Context, grantID, projectID, kind string) error {
+	var seq int64
+	if err := t.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM grant_changes`).Scan(&seq); err != nil {
+		return mapErr(err)
+	}
+	_, err := t.Exec(ctx, `INSERT INTO grant_changes (seq, grant_id, project_id, kind, at) VALUES (?, ?, ?, ?, ?)`,
+		seq+1, grantID, projectID, kind, micros(t.Now()))
+	return err
+}
+
+// GrantChanges returns up to limit changes after seq, in order.
+func (t *Tx) GrantChanges(ctx context.Context, after int64, limit int) ([]GrantChange, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	rows, err := t.Query(ctx, `SELECT seq, grant_id, project_id, kind, at FROM grant_changes WHERE seq > ? ORDER BY seq LIMIT `+fmt.Sprint(limit), after)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []GrantChange{}
+	for rows.Next() {
+		var (
+			c  GrantChange
+			at int64
+		)
+		if err := rows.Scan(&c.Seq, &c.GrantID, &c.ProjectID, &c.Kind, &at); err != nil {
+			return nil, mapErr(err)
+		}
+		c.At = fromMicros(at)
+		out = append(out, c)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// ---- scopes ----
+
+// Restriction limits a list to rows whose columns match one of the
+// allowed values (an OR of IN conditions). A nil Restriction allows all;
+// one with no conditions allows nothing.
+type Restriction struct {
+	Any []In
+}
+
+// In is "Column IN Values".
+type In struct {
+	Column string
+	Values []string
+}
+
+func (r *Restriction) sql() (string, []any) {
+	if r == nil {
+		return "", nil
+	}
+	var (
+		ors  []string
+		args []any
+	)
+	for _, in := range r.Any {
+		if len(in.Values) == 0 || !safeColumn(in.Column) {
+			continue
+		}
+		ors = append(ors, in.Column+" IN ("+placeholders(len(in.Values))+")")
+		for _, v := range in.Values {
+			args = append(args, v)
+		}
+	}
+	if len(ors) == 0 {
+		return "1 = 0", nil
+	}
+	return "(" + strings.Join(ors, " OR ") + ")", args
+}
+
+func safeColumn(c string) bool {
+	for _, r := range c {
+		if !(r >= 'a' && r <= 'z' || r == '_') {
+			return false
+		}
+	}
+	return c != ""
+}
+
+// Owner is where an object sits in the scope tree.
+type Owner struct {
+	Provider, Institution, Project string
+}
+
+// ErrUnknownResource means ScopeOf does not know the resource.
+var ErrUnknownResource = errors.New("unknown resource")
+
+// ScopeOf returns the owner of an object of a resource ("projects",
+// "sites", …) by id; ErrNotFound when it does not exist.
+func (t *Tx) ScopeOf(ctx context.Context, resource, id string) (Owner, error) {
+	var (
+		o   Owner
+		q   string
+		dst []any
+	)
+	switch resource {
+	case "providers":
+		q, dst = `SELECT id FROM providers WHERE id = ?`, []any{&o.Provider}
+	case "sites":
+		q, dst = `SELECT provider_id FROM sites WHERE id = ?`, []any{&o.Provider}
+	case "prices":
+		q, dst = `SELECT provider_id FROM prices WHERE id = ?`, []any{&o.Provider}
+	case "institutions":
+		q, dst = `SELECT id FROM institutions WHERE id = ?`, []any{&o.Institution}
+	case "budget-lines":
+		q, dst = `SELECT institution_id FROM budget_lines WHERE id = ?`, []any{&o.Institution}
+	case "projects":
+		q, dst = `SELECT institution_id, id FROM projects WHERE id = ?`, []any{&o.Institution, &o.Project}
+	case "workloads":
+		q, dst = `SELECT institution_id, project_id FROM workloads WHERE id = ?`, []any{&o.Institution, &o.Project}
+	case "grants":
+		q, dst = `SELECT institution_id, project_id FROM grants WHERE id = ?`, []any{&o.Institution, &o.Project}
+	case "offerings", "fx-rates":
+		table := map[string]string{"offerings": "offerings", "fx-rates": "fx_rates"}[resource]
+		var x string
+		q, dst = `SELECT id FROM `+table+` WHERE id = ?`, []any{&x}
+	default:
+		return o, fmt.Errorf("%w: %s", ErrUnknownResource, resource)
+	}
+	if err := t.QueryRow(ctx, q, id).Scan(dst...); err != nil {
+		return o, fmt.Errorf("finding the scope of %s %s: %w", resource, id, mapErr(err))
+	}
+	return o, nil
+}
