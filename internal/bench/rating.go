@@ -28,16 +28,16 @@ type RatingOptions struct {
 
 // RatingResult is the scenario's JSON line.
 type RatingResult struct {
-	Scenario             string  `json:"scenario"`
-	Database             string  `json:"database"`
-	Workloads            int     `json:"workloads"`
-	Days                 int     `json:"days"`
-	Month                string  `json:"month"`
-	IntervalsRated       int     `json:"intervals_rated"`
-	ChargeLines          int     `json:"charge_lines"`
-	ReleaseLines         int     `json:"release_lines"`
-	SetupSeconds         float64 `json:"setup_seconds"`
-	CloseMonthSeconds    float64 `json:"close_month_seconds"`
+	Scenario          string  `json:"scenario"`
+	Database          string  `json:"database"`
+	Workloads         int     `json:"workloads"`
+	Days              int     `json:"days"`
+	Month             string  `json:"month"`
+	IntervalsRated    int     `json:"intervals_rated"`
+	ChargeLines       int     `json:"charge_lines"`
+	ReleaseLines      int     `json:"release_lines"`
+	SetupSeconds      float64 `json:"setup_seconds"`
+	CloseMonthSeconds float64 `json:"close_month_seconds"`
 	// CloseMonthCPUSeconds is the process CPU time of the close; far
 	// below the wall time means the machine was busy with other work.
 	CloseMonthCPUSeconds float64 `json:"close_month_cpu_seconds"`
