@@ -307,6 +307,17 @@ func (a *API) Authorize(r *http.Request, rt *Route) error {
 	return err
 }
 
+// AllowAt is the decision for handlers whose scope is only known inside
+// them (a statement for the institution or provider in the query): nil,
+// or the 401/403 problem. It asks the same Principal.DecideAt as authorize.
+func AllowAt(r *http.Request, action string, t auth.Target) error {
+	_, err := principalOf(r.Context()).DecideAt(action, t)
+	if err != nil {
+		return decisionErr(err)
+	}
+	return nil
+}
+
 // targetOf places a scope named in a body in the tree. A project that does
 // not exist is placed under no institution, so that only platform-wide
 // roles pass (and the handler then reports the bad reference).

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/ledger"
 	"github.com/soberana/soberana/internal/model"
@@ -69,10 +70,10 @@ func (a *API) AddLedger(l *ledger.Ledger) {
 	a.AddRoutes(func(a *API) []*Route {
 		return []*Route{
 			{Method: "POST", Path: "/v1/fx-rates:import", Summary: "Import exchange rates from a text/csv body (date,from,to,rate): all or none; errors name the line and field",
-				Tag: "catalog", Auth: AuthAdmin, Response: FXImport{}, Status: http.StatusCreated, Query: []string{"source"},
+				Tag: "catalog", Auth: Platform("fx-rates:write"), Response: FXImport{}, Status: http.StatusCreated, Query: []string{"source"},
 				Handle: a.importRates},
 			{Method: "GET", Path: "/v1/statements", Summary: "A month's statement of an institution (per budget line, project and provider) or of a provider (per institution)",
-				Tag: "ledger", Auth: AuthRead, Response: ledger.Statement{}, Query: []string{"institution_id", "provider_id", "month"},
+				Tag: "ledger", Auth: Any("statements:read"), Response: ledger.Statement{}, Query: []string{"institution_id", "provider_id", "month"},
 				Handle: func(r *http.Request) (any, error) {
 					q := r.URL.Query()
 					month := q.Get("month")
@@ -80,6 +81,9 @@ func (a *API) AddLedger(l *ledger.Ledger) {
 						return nil, err
 					}
 					ins, prv := q.Get("institution_id"), q.Get("provider_id")
+					if err := AllowAt(r, "statements:read", auth.Target{Institution: ins, Provider: prv}); err != nil {
+						return nil, err
+					}
 					switch {
 					case ins != "" && prv == "":
 						return ledger.InstitutionStatement(r.Context(), a.store.Read(), ins, month)
@@ -89,7 +93,7 @@ func (a *API) AddLedger(l *ledger.Ledger) {
 					return nil, Errorf(http.StatusBadRequest, "bad-request", "ledger.statement.whose")
 				}},
 			{Method: "POST", Path: "/v1/statements:close", Summary: "Rate the month's usage and close it (for one institution or all): a closed month is immutable",
-				Tag: "ledger", Auth: AuthAdmin, Request: CloseRequest{}, Response: ledger.Closure{},
+				Tag: "ledger", Auth: InScope("statements:write", "institution_id", auth.Institution), Request: CloseRequest{}, Response: ledger.Closure{},
 				Handle: func(r *http.Request) (any, error) {
 					var body CloseRequest
 					if err := Decode(r, &body); err != nil {
@@ -98,7 +102,7 @@ func (a *API) AddLedger(l *ledger.Ledger) {
 					return l.Close(r.Context(), body.Month, body.InstitutionID, callerName(r))
 				}},
 			{Method: "POST", Path: "/v1/ledger:rate", Summary: "Rate recorded usage up to an instant (idempotent; rating also runs when a month is closed)",
-				Tag: "ledger", Auth: AuthAdmin, Request: RateRequest{}, Response: ledger.RateResult{},
+				Tag: "ledger", Auth: Platform("ledger:write"), Request: RateRequest{}, Response: ledger.RateResult{},
 				Handle: func(r *http.Request) (any, error) {
 					var body RateRequest
 					if err := decodeIfAny(r, &body); err != nil {
@@ -111,7 +115,7 @@ func (a *API) AddLedger(l *ledger.Ledger) {
 					return l.Rate(r.Context(), through, "")
 				}},
 			{Method: "GET", Path: "/v1/budget-lines/{id}/balance", Summary: "A budget line's amount, committed, accrued and available (amount − committed − accrued)",
-				Tag: "tenancy", Auth: AuthRead, Response: ledger.Balance{},
+				Tag: "tenancy", Auth: Object("budget-lines:read", "id"), Response: ledger.Balance{},
 				Handle: func(r *http.Request) (any, error) {
 					tx := a.store.Read()
 					line, err := tx.BudgetLines().Get(r.Context(), r.PathValue("id"))
@@ -125,7 +129,7 @@ func (a *API) AddLedger(l *ledger.Ledger) {
 					return bs[0], nil
 				}},
 			{Method: "GET", Path: "/v1/budget-alerts", Summary: "Budget alerts: a line reached 50, 80 or 100 % (committed + accrued); each fires once",
-				Tag: "tenancy", Auth: AuthRead, Response: listPage[BudgetAlertView]{}, Query: []string{"institution_id", "budget_line_id"},
+				Tag: "tenancy", Auth: Any("budget-lines:read"), Response: listPage[BudgetAlertView]{}, Query: []string{"institution_id", "budget_line_id"},
 				Handle: func(r *http.Request) (any, error) {
 					q := r.URL.Query()
 					as, err := a.store.Read().BudgetAlerts(r.Context(), q.Get("institution_id"), q.Get("budget_line_id"))
@@ -134,6 +138,9 @@ func (a *API) AddLedger(l *ledger.Ledger) {
 					}
 					out := listPage[BudgetAlertView]{Items: make([]BudgetAlertView, 0, len(as))}
 					for _, al := range as {
+						if AllowAt(r, "budget-lines:read", auth.Target{Institution: al.InstitutionID}) != nil {
+							continue // outside the caller's scopes
+						}
 						cur, err := money.ParseCurrency(al.Currency)
 						if err != nil {
 							return nil, err
@@ -145,7 +152,7 @@ func (a *API) AddLedger(l *ledger.Ledger) {
 					return out, nil
 				}},
 			{Method: "GET", Path: "/v1/workloads/{id}/cost", Summary: "A workload's forecast monthly cost, month-to-date cost and remaining commitment",
-				Tag: "workloads", Auth: AuthRead, Response: WorkloadCost{},
+				Tag: "workloads", Auth: Object("workloads:read", "id"), Response: WorkloadCost{},
 				Handle: func(r *http.Request) (any, error) {
 					return workloadCost(r, a.store.Read(), r.PathValue("id"), a.store.Now())
 				}},
