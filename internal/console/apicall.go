@@ -8,7 +8,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/soberana/soberana/internal/i18n"
 )
@@ -81,18 +83,64 @@ type apiResponse struct {
 
 // do calls the API as the person of v. body is encoded as JSON unless it is
 // nil; out (if not nil) receives a 2xx JSON answer.
+// A GET is answered once per page view (pages ask for the same lists
+// several times); an answer of 429 is retried after the API's Retry-After
+// when that is short, so a burst of page loads slows down instead of
+// failing.
 func (c *Console) do(ctx context.Context, v *view, method, target string, body any, out any) (*apiResponse, error) {
-	token, lang := "", i18n.Default
+	token, lang, remote := "", i18n.Default, ""
 	if v != nil {
-		lang = v.Lang
+		lang, remote = v.Lang, v.remote
 		if v.sess != nil {
 			token = v.sess.Token
 		}
+		if method == http.MethodGet {
+			if resp, ok := v.memo[target]; ok {
+				return resp, decodeInto(resp, method, target, out)
+			}
+		}
 	}
-	return c.doAs(ctx, token, lang, method, target, body, out)
+	var resp *apiResponse
+	var err error
+	for attempt := 0; ; attempt++ {
+		resp, err = c.doAs(ctx, token, lang, remote, method, target, body)
+		if resp == nil || resp.Status != http.StatusTooManyRequests || attempt >= 3 {
+			break
+		}
+		wait, perr := strconv.Atoi(resp.Header.Get("Retry-After"))
+		if perr != nil || wait > 2 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return resp, err
+		case <-time.After(time.Duration(max(wait, 1)) * time.Second):
+		}
+	}
+	if err != nil {
+		return resp, err
+	}
+	if v != nil && method == http.MethodGet {
+		if v.memo == nil {
+			v.memo = map[string]*apiResponse{}
+		}
+		v.memo[target] = resp
+	}
+	return resp, decodeInto(resp, method, target, out)
 }
 
-func (c *Console) doAs(ctx context.Context, token string, lang i18n.Lang, method, target string, body any, out any) (*apiResponse, error) {
+func decodeInto(resp *apiResponse, method, target string, out any) error {
+	if out != nil && len(resp.Body) > 0 {
+		if err := json.Unmarshal(resp.Body, out); err != nil {
+			return fmt.Errorf("decoding %s %s: %w", method, target, err)
+		}
+	}
+	return nil
+}
+
+// doAs calls the API in-process with a credential, a language and the
+// browser's address (so per-address limits apply per person).
+func (c *Console) doAs(ctx context.Context, token string, lang i18n.Lang, remote, method, target string, body any) (*apiResponse, error) {
 	var rd io.Reader = http.NoBody
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -106,7 +154,10 @@ func (c *Console) doAs(ctx context.Context, token string, lang i18n.Lang, method
 		return nil, err
 	}
 	req.RequestURI = target
-	req.RemoteAddr = "console"
+	req.RemoteAddr = remote
+	if req.RemoteAddr == "" {
+		req.RemoteAddr = "127.0.0.1:0"
+	}
 	req.Host = "console"
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -130,11 +181,6 @@ func (c *Console) doAs(ctx context.Context, token string, lang i18n.Lang, method
 			e.Title = http.StatusText(rec.code)
 		}
 		return resp, e
-	}
-	if out != nil && len(resp.Body) > 0 {
-		if err := json.Unmarshal(resp.Body, out); err != nil {
-			return resp, fmt.Errorf("decoding %s %s: %w", method, target, err)
-		}
 	}
 	return resp, nil
 }

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
@@ -279,9 +280,10 @@ func TestBrowserRequestApproveRun(t *testing.T) {
 
 	var committedBefore string
 	hasBudget := false
-	e.run(chromedp.Evaluate(`!!document.querySelector(".amount-committed")`, &hasBudget))
+	const brLine = `.budget-legend[data-line="10.302.5018"] .amount-committed`
+	e.run(chromedp.Evaluate(`!!document.querySelector('`+brLine+`')`, &hasBudget))
 	if hasBudget {
-		e.run(chromedp.Text(".amount-committed", &committedBefore, chromedp.ByQuery))
+		e.run(chromedp.Text(brLine, &committedBefore, chromedp.ByQuery))
 	}
 
 	// A request that cannot be placed: restricted data in Colombia, where
@@ -359,7 +361,7 @@ func TestBrowserRequestApproveRun(t *testing.T) {
 	if hasBudget {
 		e.open("/")
 		var after string
-		e.run(chromedp.Text(".amount-committed", &after, chromedp.ByQuery))
+		e.run(chromedp.Text(brLine, &after, chromedp.ByQuery))
 		if after == committedBefore {
 			t.Errorf("committed budget still %s after approval", after)
 		}
@@ -367,11 +369,31 @@ func TestBrowserRequestApproveRun(t *testing.T) {
 		t.Log("the API serves no budget balance yet (GET /v1/budget-lines/{id}/balance); the budget part is skipped")
 	}
 
+	// The month's statement, downloaded as CSV (after rating the usage so
+	// far, as the metering reconciler would).
+	if _, err := e.h.Admin.Do(context.Background(), "POST", "/v1/ledger:rate", map[string]any{}, nil); err != nil {
+		t.Logf("rating usage: %v", err)
+	}
+	e.open("/statements")
+	e.selectByText("#s-ins", "Saúde")
+	e.run(chromedp.Click(`form[action="/statements"] button`, chromedp.ByQuery), chromedp.WaitVisible("#csv-link", chromedp.ByID))
+	e.shot("en-statements")
+	e.axeCheck("/statements")
+	dl := t.TempDir()
+	e.run(cdpbrowser.SetDownloadBehavior(cdpbrowser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(dl),
+		chromedp.Click("#csv-link", chromedp.ByID))
+	csv := waitFile(t, dl, ".csv", 20*time.Second)
+	if !strings.HasPrefix(csv, "month,institution_id,budget_line_id") {
+		t.Errorf("downloaded statement is not the ledger's CSV:\n%s", csv)
+	}
+	_ = os.WriteFile(filepath.Join(e.artifacts, "statement.csv"), []byte(csv), 0o644)
+
 	// Screenshots of the workload pages in each language.
 	for _, lang := range []string{"es", "pt-BR", "en"} {
 		e.switchLang(lang)
 		for _, p := range []struct{ name, path string }{
 			{"request", "/request"}, {"workloads", "/workloads"}, {"workload", wlPath}, {"approvals", "/approvals"},
+			{"statements", "/statements"}, {"home-after", "/"},
 		} {
 			e.open(p.path)
 			e.shot(lang + "-" + p.name)
@@ -389,4 +411,24 @@ func TestBrowserRequestApproveRun(t *testing.T) {
 	if got := e.waitText(wlPath, "#workload-state", "delet", 30*time.Second); !strings.Contains(got, "delet") {
 		t.Fatalf("workload is %q after delete", got)
 	}
+}
+
+// waitFile waits for a file with the suffix to appear complete in dir.
+func waitFile(t *testing.T, dir, suffix string, within time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		ents, _ := os.ReadDir(dir)
+		for _, e := range ents {
+			if strings.HasSuffix(e.Name(), suffix) {
+				b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+				if err == nil && len(b) > 0 {
+					return string(b)
+				}
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("no %s file downloaded into %s", suffix, dir)
+	return ""
 }

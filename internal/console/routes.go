@@ -39,6 +39,8 @@ func (c *Console) routes() {
 	m.Handle("POST /workloads/{id}/delete", c.page("workload", c.deleteWorkload))
 	m.Handle("POST /workloads/{id}/decide", c.page("approvals", c.decide))
 	m.Handle("GET /approvals", c.page("approvals", c.approvals))
+	m.Handle("GET /statements", c.page("statements", c.statements))
+	m.Handle("GET /statements.csv", c.page("statements", c.statementCSV))
 	m.Handle("GET /request", c.page("request", c.requestForm))
 	m.Handle("POST /request", c.page("request", c.submitRequest))
 	m.Handle("POST /request/preview", c.page("request", c.previewFragment))
@@ -47,7 +49,7 @@ func (c *Console) routes() {
 
 var pageTemplates = []string{
 	"sign-in", "error", "home", "providers", "sites", "prices", "fx-rates", "institutions", "budget-lines", "projects",
-	"workloads", "workload", "approvals", "request",
+	"workloads", "workload", "approvals", "request", "statements",
 }
 
 func (c *Console) loadTemplates() error {
@@ -379,6 +381,7 @@ type budgetRow struct {
 	model.BudgetLine
 	Institution string
 	Bal         *balance
+	Burn        *burndown
 }
 
 // UsedPct is where the available part of the bar starts.
@@ -499,6 +502,7 @@ type homeInstitution struct {
 	Budget    []budgetRow
 	Projects  []model.Project
 	Workloads []countRow
+	Alerts    []alert
 }
 
 type countRow struct {
@@ -523,7 +527,12 @@ func (c *Console) home(w http.ResponseWriter, r *http.Request, v *view) error {
 		if err != nil {
 			return err
 		}
-		hi := homeInstitution{Institution: in, Budget: rows, Projects: prs}
+		lines := map[string]model.BudgetLine{}
+		for i := range rows {
+			lines[rows[i].ID] = rows[i].BudgetLine
+			rows[i].Burn = c.burndownOf(ctx, v, rows[i].BudgetLine, rows[i].Bal, c.now().UTC())
+		}
+		hi := homeInstitution{Institution: in, Budget: rows, Projects: prs, Alerts: c.alerts(ctx, v, in.ID, lines)}
 		if v.Can("workloads") {
 			if hi.Workloads, err = c.workloadCounts(ctx, v, in.ID); err != nil {
 				return err

@@ -141,6 +141,8 @@ type view struct {
 	sess      *session
 	sessionID string
 	c         *Console
+	remote    string
+	memo      map[string]*apiResponse
 }
 
 // T renders a message in the page's language.
@@ -297,7 +299,7 @@ func (c *Console) anonymousView(w http.ResponseWriter, r *http.Request, id strin
 	if ck, err := r.Cookie(cookieSession); err == nil {
 		s = c.sessions.get(ck.Value)
 	}
-	v := &view{ID: id, Template: id, Path: r.URL.Path, Query: r.URL.RawQuery, c: c,
+	v := &view{ID: id, Template: id, Path: r.URL.Path, Query: r.URL.RawQuery, c: c, remote: r.RemoteAddr,
 		CSS: c.assetURL("console.css"), JS: c.assetURL("console.js")}
 	if p := pageByID(id); p != nil {
 		v.TitleKey = p.Label

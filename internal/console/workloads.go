@@ -169,8 +169,8 @@ type workloadData struct {
 
 // workloadCost is month-to-date and forecast cost from the ledger.
 type workloadCost struct {
-	MonthToDate, Forecast int64
-	Currency              string
+	MonthToDate, Forecast, Committed int64
+	Currency                         string
 }
 
 func (c *Console) workload(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -208,21 +208,6 @@ func (c *Console) workload(w http.ResponseWriter, r *http.Request, v *view) erro
 	v.Title = v.T("console.workload.title", d.Offering, d.Project)
 	v.Data = d
 	return nil
-}
-
-// workloadCost asks the ledger for month-to-date cost when it is served.
-func (c *Console) workloadCost(ctx context.Context, v *view, wl workloadJSON) *workloadCost {
-	if !c.hasRoute("GET", "/v1/workloads/{id}/cost") {
-		return nil
-	}
-	var out struct {
-		MonthToDate money.Amount `json:"month_to_date"`
-		Forecast    money.Amount `json:"forecast"`
-	}
-	if err := c.get(ctx, v, "/v1/workloads/"+url.PathEscape(wl.ID)+"/cost", &out); err != nil {
-		return nil
-	}
-	return &workloadCost{MonthToDate: out.MonthToDate.Minor, Forecast: out.Forecast.Minor, Currency: out.Forecast.Currency.Code()}
 }
 
 func (c *Console) deleteWorkload(w http.ResponseWriter, r *http.Request, v *view) error {
