@@ -101,6 +101,9 @@ func New(o Options) *API {
 	return a
 }
 
+// Auth returns the authentication service (sign-in, tokens, grants).
+func (a *API) Auth() *auth.Service { return a.auth }
+
 // AddErrorMapper teaches the API a domain package's errors.
 func (a *API) AddErrorMapper(m ErrorMapper) { a.mappers = append(a.mappers, m) }
 

@@ -59,6 +59,8 @@ type Server struct {
 	Reconciler *reconcile.Reconciler
 	Drivers    *provider.Registry
 	Sim        *sim.Driver
+
+	identity identity
 }
 
 // Open opens the database, applies migrations and, on a new database,
@@ -81,6 +83,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, er
 		return nil, err
 	}
 	if err := s.wire(ctx, reg); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	if err := s.wireIdentity(); err != nil {
 		_ = st.Close()
 		return nil, err
 	}
@@ -195,6 +201,7 @@ func (s *Server) Run(ctx context.Context) error {
 	})
 	g.Go(func() error { return s.Fleet.Run(gctx, 2*time.Second) })
 	g.Go(func() error { return s.Reconciler.Run(gctx) })
+	g.Go(func() error { return s.runIdentity(gctx) })
 	g.Go(func() error {
 		<-gctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)

@@ -1,0 +1,103 @@
+package server
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/soberana/soberana/internal/api"
+	"github.com/soberana/soberana/internal/audit"
+)
+
+// Identity settings read from the environment (see docs/security.md).
+const (
+	// EnvAuditKeyFile names the Ed25519 key that signs audit checkpoints
+	// (PKCS #8 PEM; created when absent). Default: <data_dir>/audit-signing.key.
+	EnvAuditKeyFile = "SOBERANA_AUDIT_KEY_FILE"
+	// EnvCheckpointEvery is how often the chain head is signed (Go duration).
+	EnvCheckpointEvery = "SOBERANA_AUDIT_CHECKPOINT_EVERY"
+)
+
+// identity is the server's part in sign-in, grants and audit.
+type identity struct {
+	auditKey        ed25519.PrivateKey
+	checkpointEvery time.Duration
+}
+
+// wireIdentity loads the audit signing key and adds the identity routes
+// that need server state.
+func (s *Server) wireIdentity() error {
+	path := os.Getenv(EnvAuditKeyFile)
+	if path == "" {
+		path = filepath.Join(s.cfg.DataDir, "audit-signing.key")
+	}
+	key, err := audit.LoadOrCreateKey(path)
+	if err != nil {
+		return fmt.Errorf("audit signing key: %w", err)
+	}
+	s.identity.auditKey = key
+	s.identity.checkpointEvery = 10 * time.Minute
+	if v := os.Getenv(EnvCheckpointEvery); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("%s=%q: want a positive Go duration such as 10m", EnvCheckpointEvery, v)
+		}
+		s.identity.checkpointEvery = d
+	}
+	pub := key.Public().(ed25519.PublicKey)
+	s.API.AddRoutes(func(a *api.API) []*api.Route {
+		return []*api.Route{
+			{Method: "GET", Path: "/v1/audit/public-key", Summary: "The Ed25519 public key (PEM) that verifies audit checkpoints, and its key id",
+				Tag: "audit", Auth: api.Public(), Response: map[string]string{},
+				Handle: func(*http.Request) (any, error) {
+					return map[string]string{"key_id": audit.KeyID(pub), "public_key_pem": string(audit.PublicKeyPEM(pub))}, nil
+				}},
+			{Method: "POST", Path: "/v1/audit/checkpoints", Summary: "Sign the audit chain head now (a checkpoint is also made periodically)",
+				Tag: "audit", Auth: api.Platform("audit:write"), Response: map[string]any{},
+				Handle: func(r *http.Request) (any, error) {
+					c, wrote, err := audit.Checkpoint(r.Context(), s.Store, key, time.Now())
+					if err != nil {
+						return nil, err
+					}
+					return map[string]any{"checkpoint": c, "created": wrote}, nil
+				}},
+		}
+	})
+	return nil
+}
+
+// runIdentity is the background actor: it signs the audit chain head
+// periodically (and once at shutdown) and notes expired grants in the
+// grant change feed so provider mirrors withdraw them.
+func (s *Server) runIdentity(ctx context.Context) error {
+	grants := time.NewTicker(30 * time.Second)
+	defer grants.Stop()
+	cps := time.NewTicker(s.identity.checkpointEvery)
+	defer cps.Stop()
+	checkpoint := func(ctx context.Context) {
+		if _, _, err := audit.Checkpoint(ctx, s.Store, s.identity.auditKey, time.Now()); err != nil {
+			s.log.Warn("signing an audit checkpoint", "err", err)
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			checkpoint(sctx)
+			cancel()
+			return nil
+		case <-grants.C:
+			if n, err := s.API.Auth().NoteExpiredGrants(ctx); err != nil {
+				s.log.Warn("noting expired grants", "err", err)
+			} else if n > 0 {
+				s.log.Info("grants expired", "count", n)
+			}
+		case <-cps.C:
+			checkpoint(ctx)
+		}
+	}
+}
