@@ -1,0 +1,422 @@
+package openstack
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
+	"github.com/gophercloud/gophercloud/v2/pagination"
+
+	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/provider"
+)
+
+// Name is the driver name an OpenStack provider carries.
+const Name = model.DriverOpenStack
+
+// Server metadata keys and the name prefix that tie a server to a replica.
+const (
+	MetaWorkload = "soberana_workload"
+	MetaReplica  = "soberana_replica"
+	namePrefix   = "soberana-"
+	serverTag    = "soberana"
+)
+
+var (
+	_ provider.Driver = (*Driver)(nil)
+	_ GrantMirror     = (*Driver)(nil)
+)
+
+func init() {
+	provider.Register(Name, func(d provider.Deps) (provider.Driver, error) {
+		if d.Store == nil {
+			return nil, errors.New("openstack driver needs the store")
+		}
+		return New(StoreConfigs{St: d.Store}, StoreLookup{St: d.Store}), nil
+	})
+}
+
+// Configs gives the driver the config of a provider.
+type Configs interface {
+	Config(ctx context.Context, providerID string) (Config, error)
+}
+
+// Tenant is what the driver needs to know of a replica's workload.
+type Tenant struct {
+	ProjectID       string
+	ProjectName     string
+	InstitutionID   string
+	InstitutionName string
+	// Offering is the offering's name (an SCS flavor name for VMs).
+	Offering string
+}
+
+// Needs are what a project's live replicas on a provider add up to.
+type Needs struct {
+	Instances, VCPUs, MemoryMiB, DiskGiB, Volumes int64
+}
+
+// Lookup reads soberana's side of a replica: its workload's project,
+// institution and offering, and what a project needs in all.
+type Lookup interface {
+	Tenant(ctx context.Context, workloadID string) (Tenant, error)
+	ProjectNeeds(ctx context.Context, projectID, providerID string) (Needs, error)
+	// Offerings lists the VM offerings to match against flavors.
+	Offerings(ctx context.Context) ([]string, error)
+}
+
+// Driver reaches OpenStack clouds.
+type Driver struct {
+	cfgs Configs
+	look Lookup
+	// Lang is the language of the reasons put in Observed.Reason.
+	Lang i18n.Lang
+	Log  *slog.Logger
+	// Attempts and Backoff bound the retries of idempotent calls.
+	Attempts int
+	Backoff  time.Duration
+
+	mu       sync.Mutex
+	conns    map[string]*conn // by provider/cloud/config fingerprint
+	projects map[string]string
+	flavors  map[string]flavorCache
+	replicas map[string]*sync.Mutex // serializes Create per replica
+
+	// wrapTransport wraps the HTTP transport (tests inject crashes).
+	wrapTransport func(http.RoundTripper) http.RoundTripper
+}
+
+// New returns a driver over a config source and a lookup.
+func New(cfgs Configs, look Lookup) *Driver {
+	return &Driver{cfgs: cfgs, look: look, Lang: i18n.Default, Log: slog.New(slog.DiscardHandler),
+		Attempts: 4, Backoff: 250 * time.Millisecond,
+		conns: map[string]*conn{}, projects: map[string]string{}, flavors: map[string]flavorCache{},
+		replicas: map[string]*sync.Mutex{}}
+}
+
+func (d *Driver) config(ctx context.Context, providerID string) (Config, error) {
+	cfg, err := d.cfgs.Config(ctx, providerID)
+	if err != nil {
+		return Config{}, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return Config{}, &Error{Reason: ReasonNoConfig, Op: "read config", Detail: err.Error(), Err: err}
+	}
+	return cfg, nil
+}
+
+// conn returns the (cached) connection to a cloud of a provider.
+func (d *Driver) conn(ctx context.Context, providerID string, c Cloud) (*conn, error) {
+	b, _ := json.Marshal(c)
+	sum := sha256.Sum256(b)
+	key := providerID + "/" + c.Name + "/" + hex.EncodeToString(sum[:8])
+	d.mu.Lock()
+	cn := d.conns[key]
+	d.mu.Unlock()
+	if cn != nil {
+		return cn, nil
+	}
+	var err error
+	err = d.retry(ctx, func() error { cn, err = dial(ctx, c, d.wrapTransport); return err })
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	d.conns[key] = cn
+	d.mu.Unlock()
+	return cn, nil
+}
+
+// siteConn resolves a site to its cloud connection and AZ.
+func (d *Driver) siteConn(ctx context.Context, providerID, siteID string) (Config, *conn, SiteMap, error) {
+	cfg, err := d.config(ctx, providerID)
+	if err != nil {
+		return cfg, nil, SiteMap{}, err
+	}
+	sm, ok := cfg.site(siteID)
+	if !ok {
+		return cfg, nil, sm, &Error{Reason: ReasonUnmappedSite, Op: "resolve site", Detail: siteID}
+	}
+	cl, _ := cfg.cloud(sm.Cloud)
+	cn, err := d.conn(ctx, providerID, cl)
+	return cfg, cn, sm, err
+}
+
+// retry runs an idempotent call, again after a growing pause while it
+// fails in a retryable way.
+func (d *Driver) retry(ctx context.Context, fn func() error) error {
+	wait := d.Backoff
+	var err error
+	for i := 0; i < max(d.Attempts, 1); i++ {
+		if err = fn(); err == nil {
+			return nil
+		}
+		var e *Error
+		if !errors.As(err, &e) || !e.Retryable() || i == d.Attempts-1 {
+			return err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+		wait *= 2
+	}
+	return err
+}
+
+func (d *Driver) replicaLock(id string) func() {
+	d.mu.Lock()
+	m := d.replicas[id]
+	if m == nil {
+		m = &sync.Mutex{}
+		d.replicas[id] = m
+	}
+	d.mu.Unlock()
+	m.Lock()
+	return m.Unlock
+}
+
+// ServerName is the name of a replica's server.
+func ServerName(replicaID string) string { return namePrefix + replicaID }
+
+// findServer finds the replica's server: by its id when known, else by
+// name and metadata (the way a restarted soberana adopts it).
+func (d *Driver) findServer(ctx context.Context, cn *conn, ref provider.ResourceRef) (*servers.Server, error) {
+	if ref.ResourceID != "" {
+		var s *servers.Server
+		err := d.retry(ctx, func() error {
+			var err error
+			s, err = servers.Get(ctx, cn.compute, ref.ResourceID).Extract()
+			return classify("get server", cn.cloud.Name, err)
+		})
+		switch {
+		case err == nil && s.Metadata[MetaReplica] == ref.ReplicaID && !gone(s):
+			return s, nil
+		case err != nil && !isNotFound(err):
+			return nil, err
+		}
+	}
+	list, err := d.listServers(ctx, cn, "^"+regexp.QuoteMeta(ServerName(ref.ReplicaID))+"$")
+	if err != nil {
+		return nil, err
+	}
+	var found []servers.Server
+	for _, s := range list {
+		if s.Metadata[MetaReplica] == ref.ReplicaID && !gone(&s) {
+			found = append(found, s)
+		}
+	}
+	if len(found) == 0 {
+		return nil, nil
+	}
+	// More than one can only come from outside soberana; keep the oldest.
+	sort.Slice(found, func(i, j int) bool { return found[i].Created.Before(found[j].Created) })
+	if len(found) > 1 {
+		d.Log.Warn("several servers carry one replica id; using the oldest", "replica", ref.ReplicaID, "count", len(found))
+	}
+	return &found[0], nil
+}
+
+func gone(s *servers.Server) bool {
+	return s.Status == "DELETED" || s.Status == "SOFT_DELETED" || s.TaskState == "deleting"
+}
+
+func isNotFound(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == http.StatusNotFound
+}
+
+// listServers lists the servers of every project whose name matches a
+// regular expression (Nova filters names by regex).
+func (d *Driver) listServers(ctx context.Context, cn *conn, nameRE string) ([]servers.Server, error) {
+	var out []servers.Server
+	err := d.retry(ctx, func() error {
+		out = out[:0]
+		opts := servers.ListOpts{Name: nameRE, AllTenants: !cn.cloud.AppCredential(), Limit: 1000}
+		err := servers.List(cn.compute, opts).EachPage(ctx, func(_ context.Context, p pagination.Page) (bool, error) {
+			ss, err := servers.ExtractServers(p)
+			out = append(out, ss...)
+			return true, err
+		})
+		return classify("list servers", cn.cloud.Name, err)
+	})
+	return out, err
+}
+
+// Observe finds the replica's server and reports its state.
+func (d *Driver) Observe(ctx context.Context, ref provider.ResourceRef) (provider.Observed, error) {
+	_, cn, _, err := d.siteConn(ctx, ref.ProviderID, ref.SiteID)
+	if err != nil {
+		return provider.Observed{}, err
+	}
+	s, err := d.findServer(ctx, cn, ref)
+	if err != nil || s == nil {
+		return provider.Observed{}, err
+	}
+	return d.observed(s), nil
+}
+
+func (d *Driver) observed(s *servers.Server) provider.Observed {
+	o := provider.Observed{Exists: true, ResourceID: s.ID}
+	switch s.Status {
+	case "ACTIVE":
+		o.State = provider.StateActive
+	case "ERROR":
+		o.State = provider.StateError
+		e := &Error{Reason: faultReason(s.Fault.Message), Op: "build server", Detail: s.Fault.Message}
+		o.Reason = e.Localize(d.Lang)
+	default: // BUILD, REBUILD, MIGRATING, …
+		o.State = provider.StateBuilding
+	}
+	return o
+}
+
+// Create makes the replica's server, or returns the one that already
+// carries the replica id.
+func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error) {
+	defer d.replicaLock(spec.ReplicaID)()
+	cfg, cn, sm, err := d.siteConn(ctx, spec.ProviderID, spec.SiteID)
+	if err != nil {
+		return "", err
+	}
+	if s, err := d.findServer(ctx, cn, spec.ResourceRef); err != nil {
+		return "", err
+	} else if s != nil {
+		return s.ID, nil // adopt
+	}
+	ten, err := d.look.Tenant(ctx, spec.WorkloadID)
+	if err != nil {
+		return "", fmt.Errorf("openstack create: reading workload %s: %w", spec.WorkloadID, err)
+	}
+	flavor, err := d.flavorFor(ctx, cn, ten.Offering, spec)
+	if err != nil {
+		return "", err
+	}
+	image, err := d.imageFor(ctx, cn, &cfg, ten.Offering)
+	if err != nil {
+		return "", err
+	}
+	compute := cn.compute
+	if !cfg.SharedProject && !cn.cloud.AppCredential() {
+		pid, err := d.ensureProject(ctx, spec.ProviderID, &cfg, cn, ten)
+		if err != nil {
+			return "", err
+		}
+		if err := d.ensureQuota(ctx, spec.ProviderID, cn, pid, ten, spec); err != nil {
+			return "", err
+		}
+		if compute, err = cn.projectCompute(ctx, pid); err != nil {
+			return "", err
+		}
+	}
+	var networks any = "none"
+	if cfg.Network != "" {
+		networks = []servers.Network{{UUID: cfg.Network}}
+	}
+	opts := servers.CreateOpts{
+		Name: ServerName(spec.ReplicaID), FlavorRef: flavor, ImageRef: image, AvailabilityZone: sm.AZ,
+		Networks: networks, Tags: []string{serverTag},
+		Metadata: map[string]string{MetaWorkload: spec.WorkloadID, MetaReplica: spec.ReplicaID},
+	}
+	s, cerr := servers.Create(ctx, compute, opts, nil).Extract()
+	if cerr == nil {
+		return s.ID, nil
+	}
+	err = classify("create server", cn.cloud.Name, cerr)
+	var e *Error
+	if !errors.As(err, &e) || !e.Retryable() {
+		return "", err
+	}
+	// The POST may have created the server before failing (a timeout, a
+	// 5xx after the record was written): look for it before the caller
+	// retries, so that a retry never makes a second one.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	var adopted *servers.Server
+	_ = d.retry(wctx, func() error {
+		s, ferr := d.findServer(wctx, cn, spec.ResourceRef)
+		if ferr != nil {
+			return ferr
+		}
+		adopted = s
+		return nil
+	})
+	if adopted != nil {
+		return adopted.ID, nil
+	}
+	return "", err
+}
+
+// Update is not supported: resizing a server is a migration.
+func (d *Driver) Update(context.Context, provider.Spec) error {
+	return fmt.Errorf("openstack update (resize): %w", provider.ErrUnsupported)
+}
+
+// Delete removes the replica's server; deleting nothing succeeds.
+func (d *Driver) Delete(ctx context.Context, ref provider.ResourceRef) error {
+	_, cn, _, err := d.siteConn(ctx, ref.ProviderID, ref.SiteID)
+	if err != nil {
+		return err
+	}
+	s, err := d.findServer(ctx, cn, ref)
+	if err != nil || s == nil {
+		return err
+	}
+	return d.retry(ctx, func() error {
+		err := classify("delete server", cn.cloud.Name, servers.Delete(ctx, cn.compute, s.ID).ExtractErr())
+		if isNotFound(err) {
+			return nil
+		}
+		return err
+	})
+}
+
+// ListResources returns every server of the provider's clouds that carries
+// a replica id.
+func (d *Driver) ListResources(ctx context.Context, providerID string) ([]provider.Resource, error) {
+	cfg, err := d.config(ctx, providerID)
+	if err != nil {
+		return nil, err
+	}
+	var out []provider.Resource
+	for _, cl := range cfg.Clouds {
+		cn, err := d.conn(ctx, providerID, cl)
+		if err != nil {
+			return nil, err
+		}
+		list, err := d.listServers(ctx, cn, "^"+namePrefix)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range list {
+			rid := s.Metadata[MetaReplica]
+			if rid == "" || gone(&s) {
+				continue
+			}
+			site := ""
+			for _, sm := range cfg.Sites {
+				if sm.Cloud == cl.Name && sm.AZ == s.AvailabilityZone {
+					site = sm.SiteID
+				}
+			}
+			st := d.observed(&s).State
+			out = append(out, provider.Resource{ResourceID: s.ID, SiteID: site, ReplicaID: rid,
+				WorkloadID: s.Metadata[MetaWorkload], State: st})
+		}
+	}
+	return out, nil
+}

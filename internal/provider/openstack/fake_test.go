@@ -1,0 +1,161 @@
+package openstack
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeCloud is a hand-written OpenStack (Keystone + Nova) on httptest:
+// just enough of the APIs for the driver's error paths.
+type fakeCloud struct {
+	t   *testing.T
+	srv *httptest.Server
+
+	mu      sync.Mutex
+	servers map[string]map[string]any
+	nextID  int
+	posts   int
+	// knobs
+	authStatus int                                            // Keystone answers this (0: 201)
+	onCreate   func(w http.ResponseWriter, created bool) bool // true: handled (after creating when created)
+	createsToo bool                                           // onCreate runs after the server was recorded
+	delay      time.Duration                                  // every compute call sleeps this long
+}
+
+func newFakeCloud(t *testing.T) *fakeCloud {
+	f := &fakeCloud{t: t, servers: map[string]map[string]any{}}
+	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fakeCloud) cloud() Cloud {
+	return Cloud{Name: "fake", AuthURL: f.srv.URL + "/v3", Username: "admin", Password: "pw", ProjectName: "admin",
+		UserDomainName: "Default", ProjectDomainName: "Default", Region: "RegionOne", Interface: "public"}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (f *fakeCloud) serve(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	switch {
+	case p == "/v3/auth/tokens" && r.Method == http.MethodPost:
+		if f.authStatus != 0 {
+			writeJSON(w, f.authStatus, map[string]any{"error": map[string]any{"code": f.authStatus, "message": "The request you have made requires authentication."}})
+			return
+		}
+		w.Header().Set("X-Subject-Token", "tok")
+		ep := func(typ, url string) map[string]any {
+			return map[string]any{"type": typ, "endpoints": []any{map[string]any{"interface": "public", "region": "RegionOne", "region_id": "RegionOne", "url": url}}}
+		}
+		writeJSON(w, http.StatusCreated, map[string]any{"token": map[string]any{
+			"user":    map[string]any{"id": "u-admin", "name": "admin"},
+			"catalog": []any{ep("compute", f.srv.URL+"/compute/v2.1"), ep("identity", f.srv.URL+"/v3")},
+		}})
+		return
+	case strings.HasPrefix(p, "/compute/v2.1/"):
+		if f.delay > 0 {
+			select {
+			case <-time.After(f.delay):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		f.compute(w, r, strings.TrimPrefix(p, "/compute/v2.1"))
+		return
+	}
+	http.NotFound(w, r)
+}
+
+func (f *fakeCloud) compute(w http.ResponseWriter, r *http.Request, p string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case p == "/servers" && r.Method == http.MethodPost:
+		f.posts++
+		var body struct {
+			Server map[string]any `json:"server"`
+		}
+		b, _ := io.ReadAll(r.Body)
+		_ = json.Unmarshal(b, &body)
+		if f.onCreate != nil && !f.createsToo && f.onCreate(w, false) {
+			return
+		}
+		f.nextID++
+		id := fmt.Sprintf("00000000-0000-0000-0000-%012d", f.nextID)
+		s := map[string]any{"id": id, "name": body.Server["name"], "status": "BUILD", "metadata": body.Server["metadata"],
+			"OS-EXT-AZ:availability_zone": body.Server["availability_zone"], "created": time.Now().UTC().Format(time.RFC3339)}
+		f.servers[id] = s
+		if f.onCreate != nil && f.createsToo && f.onCreate(w, true) {
+			return
+		}
+		writeJSON(w, http.StatusAccepted, map[string]any{"server": map[string]any{"id": id}})
+	case p == "/servers/detail" && r.Method == http.MethodGet:
+		re, err := regexp.Compile(r.URL.Query().Get("name"))
+		if err != nil {
+			writeJSON(w, 400, map[string]any{"badRequest": map[string]any{"message": "bad regex"}})
+			return
+		}
+		list := []any{}
+		for _, s := range f.servers {
+			if re.MatchString(s["name"].(string)) {
+				list = append(list, s)
+			}
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"servers": list})
+	case strings.HasPrefix(p, "/servers/") && r.Method == http.MethodGet:
+		s, ok := f.servers[strings.TrimPrefix(p, "/servers/")]
+		if !ok {
+			writeJSON(w, 404, map[string]any{"itemNotFound": map[string]any{"code": 404, "message": "Instance could not be found."}})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"server": s})
+	case strings.HasPrefix(p, "/servers/") && r.Method == http.MethodDelete:
+		id := strings.TrimPrefix(p, "/servers/")
+		if _, ok := f.servers[id]; !ok {
+			writeJSON(w, 404, map[string]any{"itemNotFound": map[string]any{"code": 404, "message": "Instance could not be found."}})
+			return
+		}
+		delete(f.servers, id)
+		w.WriteHeader(http.StatusNoContent)
+	case p == "/flavors/detail":
+		writeJSON(w, http.StatusOK, map[string]any{"flavors": []any{
+			map[string]any{"id": "f1", "name": "SCS-2V-4-20s", "vcpus": 2, "ram": 4096, "disk": 20, "extra_specs": map[string]any{}},
+			map[string]any{"id": "f2", "name": "m1.medium", "vcpus": 2, "ram": 8192, "disk": 50, "extra_specs": map[string]any{"scs:name-v2": "SCS-2V-8-50"}},
+		}})
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func (f *fakeCloud) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.servers)
+}
+
+// fakeLookup is a Lookup with fixed answers.
+type fakeLookup struct {
+	tenant    Tenant
+	needs     Needs
+	offerings []string
+}
+
+func (l fakeLookup) Tenant(context.Context, string) (Tenant, error) { return l.tenant, nil }
+func (l fakeLookup) ProjectNeeds(context.Context, string, string) (Needs, error) {
+	return l.needs, nil
+}
+func (l fakeLookup) Offerings(context.Context) ([]string, error) { return l.offerings, nil }

@@ -1,0 +1,195 @@
+package openstack
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/quotasets"
+	cquotas "github.com/gophercloud/gophercloud/v2/openstack/compute/v2/quotasets"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/domains"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/projects"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/roles"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/tokens"
+	"github.com/gophercloud/gophercloud/v2/pagination"
+
+	"github.com/soberana/soberana/internal/provider"
+)
+
+// DomainName is the Keystone domain of an institution.
+func DomainName(cfg *Config, institutionID string) string { return cfg.DomainPrefix + institutionID }
+
+// ProjectName is the Keystone project of a soberana project.
+func ProjectName(projectID string) string { return "soberana-" + projectID }
+
+// ensureDomain returns the id of the named domain, creating it.
+func (d *Driver) ensureDomain(ctx context.Context, cn *conn, name, desc string) (string, error) {
+	var id string
+	err := d.retry(ctx, func() error {
+		err := domains.List(cn.identity, domains.ListOpts{Name: name}).EachPage(ctx, func(_ context.Context, p pagination.Page) (bool, error) {
+			list, err := domains.ExtractDomains(p)
+			if len(list) > 0 {
+				id = list[0].ID
+			}
+			return false, err
+		})
+		return classify("find domain", cn.cloud.Name, err)
+	})
+	if err != nil || id != "" {
+		return id, err
+	}
+	dom, err := domains.Create(ctx, cn.identity, domains.CreateOpts{Name: name, Description: desc}).Extract()
+	if err != nil {
+		if e := classify("create domain", cn.cloud.Name, err); isConflict(e) {
+			return d.ensureDomain(ctx, cn, name, desc)
+		} else {
+			return "", e
+		}
+	}
+	return dom.ID, nil
+}
+
+// ensureKeystoneProject returns the id of a project in a domain, creating it.
+func (d *Driver) ensureKeystoneProject(ctx context.Context, cn *conn, domainID, name, desc string) (string, error) {
+	var id string
+	err := d.retry(ctx, func() error {
+		err := projects.List(cn.identity, projects.ListOpts{Name: name, DomainID: domainID}).EachPage(ctx, func(_ context.Context, p pagination.Page) (bool, error) {
+			list, err := projects.ExtractProjects(p)
+			if len(list) > 0 {
+				id = list[0].ID
+			}
+			return false, err
+		})
+		return classify("find project", cn.cloud.Name, err)
+	})
+	if err != nil || id != "" {
+		return id, err
+	}
+	p, err := projects.Create(ctx, cn.identity, projects.CreateOpts{Name: name, DomainID: domainID, Description: desc}).Extract()
+	if err != nil {
+		if e := classify("create project", cn.cloud.Name, err); isConflict(e) {
+			return d.ensureKeystoneProject(ctx, cn, domainID, name, desc)
+		} else {
+			return "", e
+		}
+	}
+	return p.ID, nil
+}
+
+func isConflict(err error) bool {
+	e, ok := err.(*Error)
+	return ok && e.Status == 409
+}
+
+// roleID returns the id of a role by name.
+func (d *Driver) roleID(ctx context.Context, cn *conn, name string) (string, error) {
+	var id string
+	err := d.retry(ctx, func() error {
+		err := roles.List(cn.identity, roles.ListOpts{Name: name}).EachPage(ctx, func(_ context.Context, p pagination.Page) (bool, error) {
+			list, err := roles.ExtractRoles(p)
+			if len(list) > 0 {
+				id = list[0].ID
+			}
+			return false, err
+		})
+		return classify("find role", cn.cloud.Name, err)
+	})
+	if err == nil && id == "" {
+		err = &Error{Reason: ReasonBadRequest, Op: "find role", Cloud: cn.cloud.Name, Detail: "no role " + name}
+	}
+	return id, err
+}
+
+// selfUserID is the Keystone user id of the driver's credential.
+func selfUserID(cn *conn) (string, error) {
+	switch r := cn.pc.GetAuthResult().(type) {
+	case tokens.CreateResult:
+		u, err := r.ExtractUser()
+		if err != nil {
+			return "", err
+		}
+		return u.ID, nil
+	case *tokens.CreateResult:
+		u, err := r.ExtractUser()
+		if err != nil {
+			return "", err
+		}
+		return u.ID, nil
+	}
+	return "", fmt.Errorf("openstack: cannot tell the credential's user")
+}
+
+// ensureProject gives a soberana project its Keystone project, in the
+// domain of its institution, and lets the driver's user act in it.
+func (d *Driver) ensureProject(ctx context.Context, providerID string, cfg *Config, cn *conn, t Tenant) (string, error) {
+	key := providerID + "/" + cn.cloud.Name + "/" + t.ProjectID
+	d.mu.Lock()
+	id := d.projects[key]
+	d.mu.Unlock()
+	if id != "" {
+		return id, nil
+	}
+	dom, err := d.ensureDomain(ctx, cn, DomainName(cfg, t.InstitutionID), "soberana institution "+t.InstitutionName)
+	if err != nil {
+		return "", err
+	}
+	id, err = d.ensureKeystoneProject(ctx, cn, dom, ProjectName(t.ProjectID), "soberana project "+t.ProjectName)
+	if err != nil {
+		return "", err
+	}
+	uid, err := selfUserID(cn)
+	if err != nil {
+		return "", err
+	}
+	rid, err := d.roleID(ctx, cn, "member")
+	if err != nil {
+		return "", err
+	}
+	if err := d.retry(ctx, func() error {
+		return classify("assign role", cn.cloud.Name, roles.Assign(ctx, cn.identity, rid, roles.AssignOpts{UserID: uid, ProjectID: id}).ExtractErr())
+	}); err != nil {
+		return "", err
+	}
+	d.mu.Lock()
+	d.projects[key] = id
+	d.mu.Unlock()
+	return id, nil
+}
+
+// ensureQuota sets the project's Nova (and Cinder) quotas to what its
+// replicas on the provider need, never below what is in use plus this
+// replica (two replicas created at once both count).
+func (d *Driver) ensureQuota(ctx context.Context, providerID string, cn *conn, pid string, t Tenant, spec provider.Spec) error {
+	need, err := d.look.ProjectNeeds(ctx, t.ProjectID, providerID)
+	if err != nil {
+		return fmt.Errorf("openstack quota: reading needs of project %s: %w", t.ProjectID, err)
+	}
+	var q cquotas.QuotaDetailSet
+	if err := d.retry(ctx, func() error {
+		var err error
+		q, err = cquotas.GetDetail(ctx, cn.compute, pid).Extract()
+		return classify("get quota", cn.cloud.Name, err)
+	}); err != nil {
+		return err
+	}
+	inst := max(int(need.Instances), q.Instances.InUse+1)
+	cores := max(int(need.VCPUs), q.Cores.InUse+int(spec.VCPUs))
+	ram := max(int(need.MemoryMiB), q.RAM.InUse+int(spec.MemoryMiB))
+	if q.Instances.Limit == inst && q.Cores.Limit == cores && q.RAM.Limit == ram {
+		return nil
+	}
+	if err := d.retry(ctx, func() error {
+		_, err := cquotas.Update(ctx, cn.compute, pid, cquotas.UpdateOpts{Instances: &inst, Cores: &cores, RAM: &ram}).Extract()
+		return classify("set compute quota", cn.cloud.Name, err)
+	}); err != nil {
+		return err
+	}
+	if cn.volume != nil {
+		gb, vols := max(int(need.DiskGiB), 1), max(int(need.Volumes), 1)
+		err := classify("set volume quota", cn.cloud.Name,
+			quotasets.Update(ctx, cn.volume, pid, quotasets.UpdateOpts{Gigabytes: &gb, Volumes: &vols}).Err)
+		if err != nil && !isNotFound(err) {
+			return err
+		}
+	}
+	return nil
+}
