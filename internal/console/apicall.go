@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/i18n"
 )
 
@@ -88,11 +89,12 @@ type apiResponse struct {
 // when that is short, so a burst of page loads slows down instead of
 // failing.
 func (c *Console) do(ctx context.Context, v *view, method, target string, body any, out any) (*apiResponse, error) {
-	token, lang, remote := "", i18n.Default, ""
+	var cr credential
+	lang, remote := i18n.Default, ""
 	if v != nil {
 		lang, remote = v.Lang, v.remote
 		if v.sess != nil {
-			token = v.sess.Token
+			cr = v.sess.cred
 		}
 		if method == http.MethodGet {
 			if resp, ok := v.memo[target]; ok {
@@ -103,7 +105,7 @@ func (c *Console) do(ctx context.Context, v *view, method, target string, body a
 	var resp *apiResponse
 	var err error
 	for attempt := 0; ; attempt++ {
-		resp, err = c.doAs(ctx, token, lang, remote, method, target, body)
+		resp, err = c.doAs(ctx, cr, lang, remote, method, target, body)
 		if resp == nil || resp.Status != http.StatusTooManyRequests || attempt >= 3 {
 			break
 		}
@@ -138,9 +140,18 @@ func decodeInto(resp *apiResponse, method, target string, out any) error {
 	return nil
 }
 
+// credential is how the console acts for a person at the API: an API
+// token (Authorization: Bearer) or an API session (its cookie, and its
+// CSRF token on changes). It never reaches the browser.
+type credential struct {
+	Token   string
+	Session string
+	CSRF    string
+}
+
 // doAs calls the API in-process with a credential, a language and the
 // browser's address (so per-address limits apply per person).
-func (c *Console) doAs(ctx context.Context, token string, lang i18n.Lang, remote, method, target string, body any) (*apiResponse, error) {
+func (c *Console) doAs(ctx context.Context, cr credential, lang i18n.Lang, remote, method, target string, body any) (*apiResponse, error) {
 	var rd io.Reader = http.NoBody
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -164,8 +175,15 @@ func (c *Console) doAs(ctx context.Context, token string, lang i18n.Lang, remote
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Accept-Language", string(lang))
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+	switch {
+	case cr.Token != "":
+		req.Header.Set("Authorization", "Bearer "+cr.Token)
+	case cr.Session != "":
+		req.AddCookie(&http.Cookie{Name: api.SessionCookie, Value: cr.Session})
+		req.AddCookie(&http.Cookie{Name: api.CSRFCookie, Value: cr.CSRF})
+		if method != http.MethodGet && method != http.MethodHead {
+			req.Header.Set(api.CSRFHeader, cr.CSRF)
+		}
 	}
 	rec := &recorder{h: http.Header{}}
 	c.api.ServeHTTP(rec, req)

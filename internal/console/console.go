@@ -450,7 +450,7 @@ type sessions struct {
 
 type session struct {
 	ID      string
-	Token   string // the API credential, never sent to the browser
+	cred    credential // the API credential, never sent to the browser
 	Who     principal
 	Lang    i18n.Lang
 	Expires time.Time
@@ -460,7 +460,7 @@ func newSessions(ttl time.Duration, now func() time.Time) *sessions {
 	return &sessions{m: map[string]*session{}, ttl: ttl, now: now}
 }
 
-func (s *sessions) create(token string, who principal, lang i18n.Lang) *session {
+func (s *sessions) create(cred credential, who principal, lang i18n.Lang) *session {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
@@ -469,7 +469,7 @@ func (s *sessions) create(token string, who principal, lang i18n.Lang) *session 
 			delete(s.m, id)
 		}
 	}
-	ss := &session{ID: randomHex(24), Token: token, Who: who, Lang: lang, Expires: now.Add(s.ttl)}
+	ss := &session{ID: randomHex(24), cred: cred, Who: who, Lang: lang, Expires: now.Add(s.ttl)}
 	s.m[ss.ID] = ss
 	return ss
 }

@@ -152,10 +152,66 @@ func (e *e2e) signIn(token string) {
 	e.t.Helper()
 	e.open("/sign-in")
 	e.run(
+		// With local accounts the token form sits in a closed <details>.
+		chromedp.Evaluate(`document.querySelectorAll("details").forEach(function(d){ d.open = true; })`, nil),
 		chromedp.SendKeys("#token", token, chromedp.ByID),
-		chromedp.Click(`form[action="/sign-in"] button[type="submit"]`, chromedp.ByQuery),
+		chromedp.Click(`#signin-token button[type="submit"]`, chromedp.ByQuery),
 		chromedp.WaitVisible("nav.side", chromedp.ByQuery),
 	)
+}
+
+// signInLocal signs in with an account's e-mail and password.
+func (e *e2e) signInLocal(email, password string) {
+	e.t.Helper()
+	e.open("/sign-in")
+	e.run(
+		chromedp.SendKeys("#email", email, chromedp.ByID),
+		chromedp.SendKeys("#password", password, chromedp.ByID),
+		chromedp.Click(`#signin-local button[type="submit"]`, chromedp.ByQuery),
+		chromedp.WaitVisible("nav.side", chromedp.ByQuery),
+	)
+}
+
+func (e *e2e) signOut() {
+	e.t.Helper()
+	e.run(chromedp.Click(`form[action="/sign-out"] button`, chromedp.ByQuery), chromedp.WaitVisible("#signin-token", chromedp.ByID))
+}
+
+// user creates a local account with a role at a scope through the API.
+func (e *e2e) user(email, password, role, scopeKind, scopeID string) {
+	e.t.Helper()
+	var u struct {
+		ID string `json:"id"`
+	}
+	ctx := context.Background()
+	if _, err := e.h.Admin.Do(ctx, "POST", "/v1/users", map[string]any{"email": email, "name": email, "password": password}, &u); err != nil {
+		e.t.Fatalf("creating user %s: %v", email, err)
+	}
+	if _, err := e.h.Admin.Do(ctx, "POST", "/v1/role-bindings",
+		map[string]any{"user_id": u.ID, "role": role, "scope_kind": scopeKind, "scope_id": scopeID}, nil); err != nil {
+		e.t.Fatalf("binding %s to %s: %v", role, email, err)
+	}
+}
+
+// institutionID finds an institution by a part of its name.
+func (e *e2e) institutionID(name string) string {
+	e.t.Helper()
+	var page struct {
+		Items []struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		} `json:"items"`
+	}
+	if _, err := e.h.Admin.Do(context.Background(), "GET", "/v1/institutions", nil, &page); err != nil {
+		e.t.Fatal(err)
+	}
+	for _, it := range page.Items {
+		if strings.Contains(it.Name, name) {
+			return it.ID
+		}
+	}
+	e.t.Fatalf("no institution named like %q", name)
+	return ""
 }
 
 // switchLang presses the language switcher's button for lang.
@@ -219,7 +275,7 @@ func TestBrowserShellAndOperatorViews(t *testing.T) {
 
 	// The language is remembered per person: sign out, forget cookies, sign
 	// in again from a Spanish browser: the console comes back in English.
-	e.run(chromedp.Click(`form[action="/sign-out"] button`, chromedp.ByQuery), chromedp.WaitVisible("#token", chromedp.ByID))
+	e.signOut()
 	e.run(network.ClearBrowserCookies(), network.SetExtraHTTPHeaders(network.Headers{"Accept-Language": "es-CL"}))
 	e.open("/sign-in")
 	if l := e.lang(); l != "es" {
@@ -339,7 +395,16 @@ func TestBrowserRequestApproveRun(t *testing.T) {
 	}
 	e.shot("en-workload-pending")
 
-	// The finance officer's queue shows it with its budget impact; approve.
+	// A finance officer of the institution signs in with a local account;
+	// the queue shows the request with its budget impact; approve.
+	e.user("financas@saude.example", "correct horse battery", "finance-officer", "institution", e.institutionID("Saúde"))
+	e.signOut()
+	e.signInLocal("financas@saude.example", "correct horse battery")
+	var navText string
+	e.run(chromedp.Text("nav.side", &navText, chromedp.ByQuery))
+	if strings.Contains(navText, "Request capacity") || strings.Contains(navText, "Providers") {
+		t.Errorf("a finance officer sees pages beyond the role: %s", navText)
+	}
 	e.open("/approvals")
 	id := strings.TrimPrefix(wlPath, "/workloads/")
 	e.run(chromedp.WaitVisible(fmt.Sprintf(`#ap-%s`, id), chromedp.ByID))
@@ -368,6 +433,10 @@ func TestBrowserRequestApproveRun(t *testing.T) {
 	} else {
 		t.Log("the API serves no budget balance yet (GET /v1/budget-lines/{id}/balance); the budget part is skipped")
 	}
+
+	// Back as the platform operator for the rest.
+	e.signOut()
+	e.signIn(servertest.AdminToken)
 
 	// The month's statement, downloaded as CSV (after rating the usage so
 	// far, as the metering reconciler would).
@@ -431,4 +500,53 @@ func waitFile(t *testing.T, dir, suffix string, within time.Duration) string {
 	}
 	t.Fatalf("no %s file downloaded into %s", suffix, dir)
 	return ""
+}
+
+// TestBrowserGrantsAndAudit: grant a vendor access with an expiry, revoke
+// it, and read the audit log with the chain's verification status.
+func TestBrowserGrantsAndAudit(t *testing.T) {
+	e := startE2E(t, "es-MX,es;q=0.9")
+	e.signIn(servertest.AdminToken)
+	e.open("/grants")
+	e.selectByText("#g-project", "telemedicina")
+	e.run(
+		chromedp.SendKeys("#g-email", "dev@fornecedor.example", chromedp.ByID),
+		chromedp.SendKeys("#g-reason", "soporte de la aplicación", chromedp.ByID),
+		chromedp.Click(`#grant-form button[type="submit"]`, chromedp.ByQuery),
+		chromedp.WaitVisible("div.notice", chromedp.ByQuery),
+	)
+	var rowText string
+	e.run(chromedp.Text("table tbody tr", &rowText, chromedp.ByQuery))
+	if !strings.Contains(rowText, "dev@fornecedor.example") || !strings.Contains(rowText, "vigente") {
+		t.Fatalf("new grant row: %q", rowText)
+	}
+	e.shot("es-grants")
+	e.axeCheck("/grants")
+	e.run(
+		chromedp.Evaluate(`window.confirm = function(){ return true; }`, nil),
+		chromedp.Click(`form[action$="/revoke"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible("div.notice", chromedp.ByQuery),
+		chromedp.Text("table tbody tr", &rowText, chromedp.ByQuery),
+	)
+	if !strings.Contains(rowText, "revocado") {
+		t.Fatalf("after revoking, the grant row says %q", rowText)
+	}
+
+	e.open("/audit")
+	var verified string
+	e.run(chromedp.AttributeValue("#chain-status", "data-verified", &verified, nil, chromedp.ByID))
+	if verified != "true" {
+		var status string
+		e.run(chromedp.Text("#chain-status", &status, chromedp.ByID))
+		t.Fatalf("audit chain status: %s", status)
+	}
+	e.shot("es-audit")
+	e.axeCheck("/audit")
+	for _, lang := range []string{"pt-BR", "en"} {
+		e.switchLang(lang)
+		e.open("/grants")
+		e.shot(lang + "-grants")
+		e.open("/audit")
+		e.shot(lang + "-audit")
+	}
 }

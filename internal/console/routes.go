@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -41,6 +42,10 @@ func (c *Console) routes() {
 	m.Handle("GET /approvals", c.page("approvals", c.approvals))
 	m.Handle("GET /statements", c.page("statements", c.statements))
 	m.Handle("GET /statements.csv", c.page("statements", c.statementCSV))
+	m.Handle("GET /grants", c.page("grants", c.grants))
+	m.Handle("POST /grants", c.page("grants", c.createGrant))
+	m.Handle("POST /grants/{id}/revoke", c.page("grants", c.revokeGrant))
+	m.Handle("GET /audit", c.page("audit", c.audit))
 	m.Handle("GET /request", c.page("request", c.requestForm))
 	m.Handle("POST /request", c.page("request", c.submitRequest))
 	m.Handle("POST /request/preview", c.page("request", c.previewFragment))
@@ -49,7 +54,7 @@ func (c *Console) routes() {
 
 var pageTemplates = []string{
 	"sign-in", "error", "home", "providers", "sites", "prices", "fx-rates", "institutions", "budget-lines", "projects",
-	"workloads", "workload", "approvals", "request", "statements",
+	"workloads", "workload", "approvals", "request", "statements", "grants", "audit",
 }
 
 func (c *Console) loadTemplates() error {
@@ -78,10 +83,24 @@ func (c *Console) loadTemplates() error {
 
 type signInData struct {
 	Next      string
-	Token     string
+	Email     string
 	HasError  bool
+	Local     bool // the identity API serves e-mail + password sign-in
 	OIDC      bool
 	OIDCStart string
+}
+
+// Paths of the identity API the console signs in through.
+const (
+	loginPath  = "/v1/auth/login"
+	logoutPath = "/v1/auth/logout"
+	mePath     = "/v1/auth/me"
+	oidcPath   = "/v1/auth/oidc/start"
+)
+
+func (c *Console) signInData(r *http.Request, next string) signInData {
+	return signInData{Next: safeNext(next), Local: c.hasRoute("POST", loginPath),
+		OIDC: c.hasRoute("GET", oidcPath), OIDCStart: oidcPath + "?next=" + url.QueryEscape(safeNext(next))}
 }
 
 func (c *Console) signInForm(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -89,39 +108,130 @@ func (c *Console) signInForm(w http.ResponseWriter, r *http.Request, v *view) er
 		v.Redirect = safeNext(r.URL.Query().Get("next"))
 		return nil
 	}
-	v.Data = signInData{Next: safeNext(r.URL.Query().Get("next"))}
+	v.Data = c.signInData(r, r.URL.Query().Get("next"))
 	return nil
 }
 
+// signIn accepts an e-mail and password (an API session through
+// /v1/auth/login) or an API token.
 func (c *Console) signIn(w http.ResponseWriter, r *http.Request, v *view) error {
-	secret := strings.TrimSpace(r.FormValue("token"))
+	ctx := r.Context()
 	next := safeNext(r.FormValue("next"))
-	who, err := c.resolveToken(r.Context(), secret)
-	if err != nil {
-		if !errors.Is(err, errBadCredential) {
+	var cr credential
+	if email := strings.TrimSpace(r.FormValue("email")); email != "" {
+		resp, err := c.doAs(ctx, credential{}, v.Lang, v.remote, http.MethodPost, loginPath,
+			map[string]string{"email": email, "password": r.FormValue("password")})
+		var ae *apiError
+		if errors.As(err, &ae) && ae.Status < 500 {
+			v.Status = ae.Status
+			v.Error = ae.Message()
+			d := c.signInData(r, next)
+			d.Email, d.HasError = email, true
+			v.Data = d
+			return nil
+		}
+		if err != nil {
 			return err
 		}
-		v.Status = http.StatusUnauthorized
-		v.Error = v.T("console.signin.error")
-		v.Data = signInData{Next: next, HasError: true}
-		return nil
+		var out struct {
+			CSRF string `json:"csrf_token"`
+		}
+		_ = json.Unmarshal(resp.Body, &out)
+		cr.CSRF = out.CSRF
+		for _, ck := range (&http.Response{Header: resp.Header}).Cookies() {
+			if ck.Name == api.SessionCookie {
+				cr.Session = ck.Value
+			}
+		}
+		if cr.Session == "" {
+			return errors.New("console: the identity API answered a sign-in without a session")
+		}
+	} else {
+		cr.Token = strings.TrimSpace(r.FormValue("token"))
+		if _, ok := api.ParseBearer("Bearer " + cr.Token); !ok {
+			return c.badCredential(v, r, next)
+		}
 	}
-	lang := c.rememberedLang(r.Context(), who.ID)
+	who, err := c.whoAmI(ctx, v, cr)
+	if errors.Is(err, errBadCredential) {
+		return c.badCredential(v, r, next)
+	}
+	if err != nil {
+		return err
+	}
+	lang := c.rememberedLang(ctx, who.ID)
 	if lang == "" {
 		lang = v.Lang
 	} else {
 		setLangCookie(w, r, lang)
 	}
-	s := c.sessions.create(secret, who, lang)
+	s := c.sessions.create(cr, who, lang)
 	http.SetCookie(w, &http.Cookie{Name: cookieSession, Value: s.ID, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 	v.Redirect = next
 	return nil
 }
 
+func (c *Console) badCredential(v *view, r *http.Request, next string) error {
+	v.Status = http.StatusUnauthorized
+	v.Error = v.T("console.signin.error")
+	d := c.signInData(r, next)
+	d.HasError = true
+	v.Data = d
+	return nil
+}
+
 var errBadCredential = errors.New("console: bad credential")
 
-// resolveToken checks an API token and returns who it belongs to.
+// whoAmI asks the API who a credential is and which roles it holds.
+func (c *Console) whoAmI(ctx context.Context, v *view, cr credential) (principal, error) {
+	if !c.hasRoute("GET", mePath) {
+		return c.resolveToken(ctx, cr.Token)
+	}
+	resp, err := c.doAs(ctx, cr, v.Lang, v.remote, http.MethodGet, mePath, nil)
+	var ae *apiError
+	if errors.As(err, &ae) && (ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden) {
+		return principal{}, errBadCredential
+	}
+	if err != nil {
+		return principal{}, err
+	}
+	var me struct {
+		UserID   string `json:"user_id"`
+		TokenID  string `json:"token_id"`
+		Name     string `json:"name"`
+		Role     string `json:"role"`
+		Bindings []struct {
+			Role string `json:"role"`
+			Via  string `json:"via"`
+		} `json:"bindings"`
+	}
+	if err := json.Unmarshal(resp.Body, &me); err != nil {
+		return principal{}, err
+	}
+	p := principal{ID: me.UserID, Name: me.Name}
+	if p.ID == "" {
+		p.ID = me.TokenID
+	}
+	seen := map[string]bool{}
+	add := func(role string) {
+		if role != "" && !seen[role] {
+			seen[role] = true
+			p.Roles = append(p.Roles, role)
+		}
+	}
+	for _, b := range me.Bindings {
+		add(b.Role)
+		if strings.HasPrefix(b.Via, "grant:") {
+			add(roleVendor)
+		}
+	}
+	add(me.Role)
+	return p, nil
+}
+
+// resolveToken checks an API token in the store (before the identity API
+// served /v1/auth/me).
 func (c *Console) resolveToken(ctx context.Context, secret string) (principal, error) {
 	if _, ok := api.ParseBearer("Bearer " + secret); !ok || c.store == nil {
 		return principal{}, errBadCredential
@@ -140,6 +250,11 @@ func (c *Console) resolveToken(ctx context.Context, secret string) (principal, e
 }
 
 func (c *Console) signOut(w http.ResponseWriter, r *http.Request, v *view) error {
+	if v.sess != nil && v.sess.cred.Session != "" && c.hasRoute("POST", logoutPath) {
+		if _, err := c.do(r.Context(), v, http.MethodPost, logoutPath, nil, nil); err != nil {
+			c.log.WarnContext(r.Context(), "ending the API session", "err", err)
+		}
+	}
 	c.sessions.drop(v.sessionID)
 	http.SetCookie(w, &http.Cookie{Name: cookieSession, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})

@@ -22,6 +22,8 @@ const (
 	roleFinanceOfficer   = "finance-officer"
 	roleDeveloper        = "developer"
 	roleVendor           = "vendor"
+	roleProviderOperator = "provider-operator"
+	roleViewer           = "viewer"
 )
 
 // principal is the signed-in person.
@@ -62,13 +64,13 @@ func (p *pageDef) allowed(v *view) bool {
 }
 
 var (
-	everyone     = []string{rolePlatformAdmin, roleAuditor, roleInstitutionAdmin, roleFinanceOfficer, roleDeveloper, roleVendor}
-	operators    = []string{rolePlatformAdmin, roleAuditor}
+	everyone     = []string{rolePlatformAdmin, roleAuditor, roleInstitutionAdmin, roleFinanceOfficer, roleDeveloper, roleVendor, roleViewer}
+	operators    = []string{rolePlatformAdmin, roleAuditor, roleProviderOperator}
 	institution  = []string{rolePlatformAdmin, roleAuditor, roleInstitutionAdmin, roleFinanceOfficer}
 	requesters   = []string{rolePlatformAdmin, roleInstitutionAdmin, roleDeveloper}
 	finance      = []string{rolePlatformAdmin, roleFinanceOfficer}
 	grantHolders = []string{rolePlatformAdmin, roleInstitutionAdmin, roleAuditor}
-	auditors     = []string{rolePlatformAdmin, roleAuditor}
+	auditors     = []string{rolePlatformAdmin, roleAuditor, roleInstitutionAdmin}
 )
 
 // pageTable is the navigation, in order. Access is decided here and by the
@@ -281,9 +283,10 @@ func (c *Console) newView(w http.ResponseWriter, r *http.Request, id string) *vi
 		}
 		return nil
 	}
-	// The credential may have been revoked since sign-in.
-	if c.store != nil {
-		tok, err := c.store.Read().TokenByHash(r.Context(), api.HashToken(v.sess.Token))
+	// A token may have been revoked since sign-in (an API session that
+	// ended answers 401 on the page's first call, which signs out too).
+	if c.store != nil && v.sess.cred.Token != "" && !c.hasRoute("GET", mePath) {
+		tok, err := c.store.Read().TokenByHash(r.Context(), api.HashToken(v.sess.cred.Token))
 		if errors.Is(err, store.ErrNotFound) || err == nil && (tok.Revoked || tok.ExpiresAt != nil && !c.now().Before(*tok.ExpiresAt)) {
 			c.sessions.drop(v.sess.ID)
 			http.Redirect(w, r, "/sign-in?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)

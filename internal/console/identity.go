@@ -1,0 +1,232 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/soberana/soberana/internal/model"
+)
+
+// Vendor grants and the audit viewer, over the identity API.
+
+type grantJSON struct {
+	model.Meta
+	ProjectID     string     `json:"project_id"`
+	InstitutionID string     `json:"institution_id"`
+	UserID        string     `json:"user_id"`
+	Role          string     `json:"role"`
+	SourceCIDRs   []string   `json:"source_cidrs"`
+	Reason        string     `json:"reason"`
+	ExpiresAt     time.Time  `json:"expires_at"`
+	RevokedAt     *time.Time `json:"revoked_at"`
+	RevokedBy     string     `json:"revoked_by"`
+	CreatedBy     string     `json:"created_by"`
+}
+
+type grantRow struct {
+	grantJSON
+	Project, User string
+	Status        string // active, expired, revoked
+}
+
+type grantsData struct {
+	Rows     []grantRow
+	Projects []projectOption
+	Roles    []string
+	Form     grantForm
+	Errors   map[string]string
+	CanWrite bool
+}
+
+type grantForm struct {
+	ProjectID, Email, Role, Expires, CIDRs, Reason string
+}
+
+// grantRoles are the roles a vendor may be granted.
+var grantRoles = []string{roleDeveloper, roleViewer}
+
+func (c *Console) grantsData(ctx context.Context, v *view) (grantsData, error) {
+	d := grantsData{Roles: grantRoles, Errors: map[string]string{},
+		CanWrite: v.HasRole(rolePlatformAdmin, roleInstitutionAdmin)}
+	gs, err := listAll[grantJSON](ctx, c, v, "/v1/grants", nil)
+	if err != nil {
+		return d, err
+	}
+	n, err := c.loadNames(ctx, v)
+	if err != nil {
+		return d, err
+	}
+	emails := map[string]string{}
+	if users, err := listAll[struct {
+		model.Meta
+		Email string `json:"email"`
+	}](ctx, c, v, "/v1/users", nil); err == nil {
+		for _, u := range users {
+			emails[u.ID] = u.Email
+		}
+	}
+	now := c.now()
+	for i := len(gs) - 1; i >= 0; i-- {
+		g := gs[i]
+		row := grantRow{grantJSON: g, Project: n.projects[g.ProjectID].Name, User: emails[g.UserID]}
+		if row.User == "" {
+			row.User = g.UserID
+		}
+		switch {
+		case g.RevokedAt != nil:
+			row.Status = "revoked"
+		case !now.Before(g.ExpiresAt):
+			row.Status = "expired"
+		default:
+			row.Status = "active"
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	for _, p := range n.projects {
+		in := n.institutions[p.InstitutionID]
+		d.Projects = append(d.Projects, projectOption{ID: p.ID, Label: p.Name + " — " + in.Name, Currency: in.Currency})
+	}
+	sort.Slice(d.Projects, func(i, j int) bool { return d.Projects[i].Label < d.Projects[j].Label })
+	d.Form = grantForm{Role: roleDeveloper, Expires: now.AddDate(0, 0, 30).Format("2006-01-02")}
+	return d, nil
+}
+
+func (c *Console) grants(w http.ResponseWriter, r *http.Request, v *view) error {
+	d, err := c.grantsData(r.Context(), v)
+	if err != nil {
+		return err
+	}
+	switch r.URL.Query().Get("done") {
+	case "created":
+		v.Notice = v.T("console.grants.created")
+	case "revoked":
+		v.Notice = v.T("console.grants.revoked")
+	}
+	v.Data = d
+	return nil
+}
+
+func (c *Console) createGrant(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	f := grantForm{ProjectID: r.FormValue("project_id"), Email: strings.TrimSpace(r.FormValue("email")),
+		Role: r.FormValue("role"), Expires: r.FormValue("expires"), CIDRs: strings.TrimSpace(r.FormValue("source_cidrs")),
+		Reason: strings.TrimSpace(r.FormValue("reason"))}
+	errs := map[string]string{}
+	if f.Email == "" {
+		errs["email"] = v.T("console.grants.error.email")
+	}
+	day, err := time.Parse("2006-01-02", f.Expires)
+	if err != nil {
+		errs["expires"] = v.T("console.grants.error.expires")
+	}
+	body := map[string]any{"project_id": f.ProjectID, "email": f.Email, "role": f.Role, "reason": f.Reason}
+	if err == nil {
+		// The grant ends at the end of the chosen day, UTC.
+		body["expires_at"] = day.Add(24*time.Hour - time.Second).UTC().Format(time.RFC3339)
+	}
+	if f.CIDRs != "" {
+		body["source_cidrs"] = strings.FieldsFunc(f.CIDRs, func(r rune) bool { return r == ',' || r == ' ' })
+	}
+	if len(errs) == 0 {
+		_, err = c.do(ctx, v, http.MethodPost, "/v1/grants", body, nil)
+		if err == nil {
+			v.Redirect = "/grants?done=created"
+			return nil
+		}
+		var ae *apiError
+		if !errors.As(err, &ae) || ae.Status >= 500 || ae.Status == http.StatusUnauthorized {
+			return err
+		}
+		v.Error = ae.Message()
+		for _, p := range ae.InvalidParams {
+			name := p.Name
+			if name == "expires_at" {
+				name = "expires"
+			}
+			errs[name] = p.Reason
+		}
+	} else {
+		v.Error = v.T("console.request.error.fields", len(errs))
+	}
+	d, derr := c.grantsData(ctx, v)
+	if derr != nil {
+		return derr
+	}
+	d.Form, d.Errors = f, errs
+	v.Status = http.StatusUnprocessableEntity
+	v.Template = "grants"
+	v.Data = d
+	return nil
+}
+
+func (c *Console) revokeGrant(w http.ResponseWriter, r *http.Request, v *view) error {
+	if _, err := c.do(r.Context(), v, http.MethodDelete, "/v1/grants/"+url.PathEscape(r.PathValue("id")), nil, nil); err != nil {
+		return err
+	}
+	v.Redirect = "/grants?done=revoked"
+	return nil
+}
+
+// ---- audit
+
+type auditEvent struct {
+	Seq           int64     `json:"seq"`
+	At            time.Time `json:"at"`
+	ActorKind     string    `json:"actor_kind"`
+	ActorID       string    `json:"actor_id"`
+	ActorName     string    `json:"actor_name"`
+	Via           string    `json:"via"`
+	Action        string    `json:"action"`
+	TargetKind    string    `json:"target_kind"`
+	TargetID      string    `json:"target_id"`
+	InstitutionID string    `json:"institution_id"`
+	ProjectID     string    `json:"project_id"`
+	RequestID     string    `json:"request_id"`
+	SourceIP      string    `json:"source_ip"`
+	Outcome       string    `json:"outcome"`
+	Status        int64     `json:"status"`
+	PrevHash      string    `json:"prev_hash"`
+	Hash          string    `json:"hash"`
+}
+
+type auditData struct {
+	Events   []auditEvent
+	Total    int
+	Verified bool
+	Partial  bool // the caller sees only part of the chain
+	BrokenAt int64
+	Problem  string
+	Head     string
+	Outcome  string
+	Outcomes []string
+}
+
+// auditMaxEvents bounds how much of the chain one page view verifies.
+const auditMaxEvents = 200_000
+
+func (c *Console) audit(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	outcome := r.URL.Query().Get("outcome")
+	all, err := listAll[auditEvent](ctx, c, v, "/v1/audit", nil)
+	if err != nil {
+		return err
+	}
+	d := auditData{Total: len(all), Outcome: outcome,
+		Outcomes: []string{"success", "denied", "unauthenticated", "refused", "failed"}}
+	d.Verified, d.Partial, d.BrokenAt, d.Problem = verifyChain(all)
+	if len(all) > 0 {
+		d.Head = all[len(all)-1].Hash
+	}
+	for i := len(all) - 1; i >= 0 && len(d.Events) < 100; i-- {
+		if outcome == "" || all[i].Outcome == outcome {
+			d.Events = append(d.Events, all[i])
+		}
+	}
+	v.Data = d
+	return nil
+}
