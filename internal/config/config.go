@@ -42,6 +42,9 @@ type Config struct {
 	TLS  TLS  `yaml:"tls"`
 	// Reconcile tunes the reconcilers; zero values take their defaults.
 	Reconcile Reconcile `yaml:"reconcile"`
+	// Monitoring tunes health probes, failover and alerts (see
+	// docs/operations.md); zero values take their defaults.
+	Monitoring Monitoring `yaml:"monitoring"`
 	// AllowInsecureHTTP permits plain HTTP on a non-loopback address.
 	AllowInsecureHTTP bool `yaml:"allow_insecure_http"`
 }
@@ -66,6 +69,28 @@ type Reconcile struct {
 	// Idle is the longest the reconciler sleeps when nothing kicks it
 	// (default 1s).
 	Idle time.Duration `yaml:"idle"`
+}
+
+// Monitoring tunes health probes, failover and alerts.
+type Monitoring struct {
+	// ProbeEvery is the time between health probes (default 5s).
+	ProbeEvery time.Duration `yaml:"probe_every"`
+	// DownAfter is how long a site or provider must fail continuously to
+	// be down (default 15s); UpAfter how long it must answer to be back
+	// (default 1m).
+	DownAfter time.Duration `yaml:"down_after"`
+	UpAfter   time.Duration `yaml:"up_after"`
+	// FailoverAfter is how long a site stays down before its replicas are
+	// placed elsewhere (default 2m).
+	FailoverAfter time.Duration `yaml:"failover_after"`
+	// AlertEvery is the time between alert rule evaluations (default 15s).
+	AlertEvery time.Duration `yaml:"alert_every"`
+	// CapacityAlertPercent fires an alert above this use of a site
+	// (default 85).
+	CapacityAlertPercent int `yaml:"capacity_alert_percent"`
+	// GrantExpiryWarning is how long before a grant expires the alert
+	// fires (default 72h).
+	GrantExpiryWarning time.Duration `yaml:"grant_expiry_warning"`
 }
 
 // Defaults returns the configuration before any layer is applied.
@@ -239,7 +264,9 @@ func (c *Config) Validate() error {
 	}
 	for field, d := range map[string]time.Duration{"reconcile.lease_ttl": c.Reconcile.LeaseTTL,
 		"reconcile.orphan_every": c.Reconcile.OrphanEvery, "reconcile.orphan_grace": c.Reconcile.OrphanGrace,
-		"reconcile.idle": c.Reconcile.Idle} {
+		"reconcile.idle": c.Reconcile.Idle, "monitoring.probe_every": c.Monitoring.ProbeEvery,
+		"monitoring.down_after": c.Monitoring.DownAfter, "monitoring.up_after": c.Monitoring.UpAfter,
+		"monitoring.failover_after": c.Monitoring.FailoverAfter, "monitoring.alert_every": c.Monitoring.AlertEvery} {
 		if d < 0 || d > 24*time.Hour {
 			add(field, "%s must be between 0 (default) and 24h", d)
 		}

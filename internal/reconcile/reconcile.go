@@ -58,6 +58,13 @@ type Options struct {
 	OrphanEvery   time.Duration // default 30 s
 	OrphanGrace   time.Duration // default 10 min
 	DiscoverEvery time.Duration // default 5 s
+	// FailoverDue, when set, says whether the replicas of a down site may
+	// move now (the health monitor's hysteresis and failover delay); nil
+	// moves them as soon as the site is down.
+	FailoverDue func(siteID string) bool
+	// NoDiscover leaves site health to the health monitor's probes instead
+	// of applying what each driver's discovery reports.
+	NoDiscover bool
 }
 
 func (o *Options) defaults() {
@@ -451,6 +458,15 @@ func (r *Reconciler) act(ctx context.Context, p store.PlacementRow) (workload.Ou
 // failover re-places the active replicas on sites that are down.
 func (r *Reconciler) failover(ctx context.Context) error {
 	down := r.fleet.DownSites()
+	if r.o.FailoverDue != nil {
+		due := down[:0]
+		for _, id := range down {
+			if r.o.FailoverDue(id) {
+				due = append(due, id)
+			}
+		}
+		down = due
+	}
 	if len(down) == 0 {
 		return nil
 	}
@@ -478,6 +494,9 @@ func (r *Reconciler) failover(ctx context.Context) error {
 // changes (an operator's manual setting stands until the driver reports
 // something new).
 func (r *Reconciler) discover(ctx context.Context) {
+	if r.o.NoDiscover {
+		return
+	}
 	r.mu.Lock()
 	due := time.Since(r.lastDisc) >= r.o.DiscoverEvery
 	if due {

@@ -59,6 +59,8 @@ type Server struct {
 	Reconciler *reconcile.Reconciler
 	Drivers    *provider.Registry
 	Sim        *sim.Driver
+	// Ops is monitoring, alerts, failover, migration and residency.
+	Ops *Ops
 
 	identity identity
 }
@@ -109,8 +111,11 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	s.Ledger = ledger.New(s.Store, ledger.Options{Lang: api.Lang, Log: s.log})
 	s.Workloads.Budget, s.Workloads.Meter = s.Ledger, s.Ledger
 	s.API.AddLedger(s.Ledger) // before AddWorkloads: refusals answer "budget-exceeded"
-	s.Reconciler = reconcile.New(reconcile.Options{LeaseTTL: s.cfg.Reconcile.LeaseTTL, OrphanEvery: s.cfg.Reconcile.OrphanEvery,
-		OrphanGrace: s.cfg.Reconcile.OrphanGrace, Idle: s.cfg.Reconcile.Idle}, s.Store, s.Workloads, s.Fleet, s.Drivers, s.log, reg)
+	s.Ops = newOps(s, reg)
+	ro := reconcile.Options{LeaseTTL: s.cfg.Reconcile.LeaseTTL, OrphanEvery: s.cfg.Reconcile.OrphanEvery,
+		OrphanGrace: s.cfg.Reconcile.OrphanGrace, Idle: s.cfg.Reconcile.Idle}
+	s.Ops.reconcileOptions(&ro)
+	s.Reconciler = reconcile.New(ro, s.Store, s.Workloads, s.Fleet, s.Drivers, s.log, reg)
 	s.Workloads.Kick = s.Reconciler.Kick
 	s.API.AddWorkloads(api.WorkloadOptions{Service: s.Workloads})
 	s.API.AddSim(api.SimOptions{
@@ -123,6 +128,7 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 		Usage:   s.Fleet.Usage,
 		Orphans: func() any { return s.Reconciler.Orphans() },
 	})
+	s.Ops.addRoutes()
 	return nil
 }
 
@@ -202,6 +208,7 @@ func (s *Server) Run(ctx context.Context) error {
 	g.Go(func() error { return s.Fleet.Run(gctx, 2*time.Second) })
 	g.Go(func() error { return s.Reconciler.Run(gctx) })
 	g.Go(func() error { return s.runIdentity(gctx) })
+	g.Go(func() error { return s.Ops.Run(gctx) })
 	g.Go(func() error {
 		<-gctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)

@@ -56,6 +56,10 @@ func Start(t testing.TB, o Options) *Harness {
 	cfg.Demo = !o.NoDemo
 	cfg.BootstrapToken = AdminToken
 	cfg.ShutdownTimeout = 5 * time.Second
+	// Fast health probes and failover so that outage tests converge in
+	// seconds (tests that drive hysteresis set their own and a fake clock).
+	cfg.Monitoring = config.Monitoring{ProbeEvery: 50 * time.Millisecond, DownAfter: 150 * time.Millisecond,
+		UpAfter: 500 * time.Millisecond, FailoverAfter: 100 * time.Millisecond, AlertEvery: 200 * time.Millisecond}
 	if o.Configure != nil {
 		o.Configure(&cfg)
 	}

@@ -1,0 +1,230 @@
+// Package opstest builds fleets of workloads for the operations tests
+// (failover, migration, evacuation, residency): an in-process server on the
+// demo fleet, workloads created through the service (not HTTP, so rate
+// limits do not apply), a fake clock for the health monitor, and
+// convergence helpers that poll with deadlines.
+package opstest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/server/servertest"
+	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/workload"
+)
+
+// Clock is a fake clock safe for concurrent use.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock starts at the real time.
+func NewClock() *Clock { return &Clock{t: time.Now()} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// Start starts a demo server whose health monitor probes only when the
+// test calls Probe, on a fake clock (returned). mon tunes the knobs.
+func Start(t testing.TB, mon config.Monitoring) (*servertest.Harness, *Clock) {
+	t.Helper()
+	if mon.ProbeEvery == 0 {
+		mon.ProbeEvery = 24 * time.Hour // the test probes
+	}
+	h := servertest.Start(t, servertest.Options{Configure: func(c *config.Config) { c.Monitoring = mon }})
+	clk := NewClock()
+	h.Server.Ops.Health.SetClock(clk.Now)
+	return h, clk
+}
+
+// Demo names the demo fleet's objects the tests use.
+type Demo struct {
+	ProjectBR, ProjectCL string
+	Offering             string
+	Sites                map[string]model.Site // by name
+	Providers            map[string]model.Provider
+}
+
+// LoadDemo reads the demo fleet.
+func LoadDemo(t testing.TB, st *store.Store) Demo {
+	t.Helper()
+	ctx := context.Background()
+	tx := st.Read()
+	d := Demo{Sites: map[string]model.Site{}, Providers: map[string]model.Provider{}}
+	projs, err := tx.Projects().All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range projs {
+		switch p.Name {
+		case "prontuario-eletronico":
+			d.ProjectBR = p.ID
+		case "registro-clinico":
+			d.ProjectCL = p.ID
+		}
+	}
+	offs, err := tx.Offerings().All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range offs {
+		if o.Name == "SCS-1V-2-20s" {
+			d.Offering = o.ID
+		}
+	}
+	sites, err := tx.Sites().All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sites {
+		d.Sites[s.Name] = s
+	}
+	provs, err := tx.Providers().All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range provs {
+		d.Providers[p.Name] = p
+	}
+	return d
+}
+
+// Mixed returns the i-th request of a fleet of mixed policies: Brazilian
+// workloads of one or two replicas, national or any sovereignty, some
+// restricted to states, some spread over failure domains or providers,
+// and Chilean ones.
+func (d Demo) Mixed(i int) workload.CreateRequest {
+	r := workload.CreateRequest{ProjectID: d.ProjectBR, OfferingID: d.Offering, Replicas: 1,
+		Classification: model.ClassInternal, Residency: model.Residency{Countries: []string{"BR"}},
+		Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}}
+	switch i % 6 {
+	case 0:
+		r.Classification, r.Sovereignty.Mode = model.ClassConfidential, model.SovereigntyNational
+	case 1:
+		r.Replicas, r.Redundancy.MinFailureDomains = 2, 2
+	case 2:
+		r.Residency.Subdivisions = []string{"BR-SP", "BR-RJ", "BR-DF"}
+		r.Classification = model.ClassRestricted
+		r.Sovereignty.Mode = model.SovereigntyNational
+	case 3:
+		r.Replicas, r.Redundancy.MinProviders = 2, 2
+	case 4:
+		r.ProjectID, r.Residency.Countries = d.ProjectCL, []string{"CL"}
+		r.Sovereignty.Mode = model.SovereigntyNational
+		r.Classification = model.ClassConfidential
+	case 5:
+		r.Residency.Countries = []string{"BR", "CL"}
+	}
+	return r
+}
+
+// CreateMany creates n workloads from gen with conc goroutines, in
+// process; it fails the test on an error.
+func CreateMany(t testing.TB, svc *workload.Service, n, conc int, gen func(i int) workload.CreateRequest) []string {
+	t.Helper()
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first error
+	next := make(chan int)
+	for range conc {
+		wg.Go(func() {
+			for i := range next {
+				w, _, err := svc.Create(context.Background(), workload.Actor{Name: "test", ID: "test"}, gen(i), nil)
+				if err != nil {
+					mu.Lock()
+					if first == nil {
+						first = fmt.Errorf("workload %d: %w", i, err)
+					}
+					mu.Unlock()
+					continue
+				}
+				ids[i] = w.ID
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if first != nil {
+		t.Fatal(first)
+	}
+	return ids
+}
+
+// WaitRunning polls until every workload is running (or the deadline).
+func WaitRunning(t testing.TB, st *store.Store, ids []string, within time.Duration) {
+	t.Helper()
+	ctx := context.Background()
+	deadline := time.Now().Add(within)
+	for {
+		n, err := st.Read().Workloads().Count(ctx, map[string]string{"state": model.StateRunning})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n >= int64(len(ids)) {
+			return
+		}
+		if time.Now().After(deadline) {
+			counts, _ := st.Read().WorkloadStateCounts(ctx)
+			t.Fatalf("only %d of %d workloads running after %s: %v", n, len(ids), within, counts)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Eventually polls cond until it is true or the deadline passes.
+func Eventually(t testing.TB, within time.Duration, what string, cond func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		ok, detail := cond()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %s: %s", what, within, detail)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Snapshot maps each workload to its active placements (id → site).
+func Snapshot(t testing.TB, st *store.Store) map[string]map[string]string {
+	t.Helper()
+	live, err := st.Read().LivePlacements(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]map[string]string{}
+	for _, p := range live {
+		if p.State == model.PlacementDeleting {
+			continue
+		}
+		if out[p.WorkloadID] == nil {
+			out[p.WorkloadID] = map[string]string{}
+		}
+		out[p.WorkloadID][p.ID] = p.SiteID
+	}
+	return out
+}

@@ -1,0 +1,68 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/soberana/soberana/internal/failover"
+	"github.com/soberana/soberana/internal/health"
+	"github.com/soberana/soberana/internal/metrics"
+	"github.com/soberana/soberana/internal/reconcile"
+)
+
+// Ops is the operations side of a server: health probes with hysteresis,
+// the metrics collector, the failover tracker, alerts, migrations and the
+// residency report.
+type Ops struct {
+	s        *Server
+	Health   *health.Monitor
+	Metrics  *metrics.Collector
+	Failover *failover.Tracker
+	// NoProbeLoop stops Run from probing on its own (tests call
+	// Health.Probe with a fake clock).
+	NoProbeLoop bool
+}
+
+func newOps(s *Server, reg prometheus.Registerer) *Ops {
+	o := &Ops{s: s}
+	m := s.cfg.Monitoring
+	var col *metrics.Collector
+	o.Health = health.New(health.Options{Every: m.ProbeEvery, DownAfter: m.DownAfter, UpAfter: m.UpAfter,
+		FailoverAfter: m.FailoverAfter,
+		Observe: func(kind, id string, d time.Duration) {
+			if col != nil {
+				col.ObserveProbe(kind, id, d)
+			}
+		}}, s.Store, s.Fleet, s.Drivers, s.log)
+	col = metrics.New(s.Store, s.Fleet, o.Health, s.log, reg)
+	o.Metrics = col
+	o.Failover = failover.New(s.Store, s.Fleet.DownSites, o.Health.FailoverDue, o.Health.Now, failover.Hooks{
+		Started:   func(string) { col.FailoverStarted() },
+		Recovered: func(_ string, d time.Duration) { col.ObserveRecovery(d) },
+	}, s.log)
+	return o
+}
+
+// reconcileOptions hands site health to the probes and gates failover on
+// the failover delay.
+func (o *Ops) reconcileOptions(ro *reconcile.Options) {
+	ro.NoDiscover = true
+	ro.FailoverDue = o.Health.FailoverDue
+}
+
+func (o *Ops) addRoutes() {}
+
+// Run runs the probes, the metrics scanner and the failover tracker until
+// ctx ends.
+func (o *Ops) Run(ctx context.Context) error {
+	g, gctx := errgroup.WithContext(ctx)
+	if !o.NoProbeLoop {
+		g.Go(func() error { return o.Health.Run(gctx) })
+	}
+	g.Go(func() error { return o.Metrics.Run(gctx, 5*time.Second) })
+	g.Go(func() error { return o.Failover.Run(gctx, time.Second) })
+	return g.Wait()
+}

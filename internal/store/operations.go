@@ -1,0 +1,368 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/soberana/soberana/internal/model"
+)
+
+// Alert is one firing (or resolved) condition, deduplicated by DedupKey.
+type Alert struct {
+	model.Meta
+	DedupKey      string     `json:"dedup_key"`
+	Rule          string     `json:"rule"`
+	Severity      string     `json:"severity"`
+	State         string     `json:"state"`
+	TargetKind    string     `json:"target_kind"`
+	TargetID      string     `json:"target_id"`
+	InstitutionID string     `json:"institution_id,omitempty"`
+	Summary       string     `json:"-"`
+	Value         string     `json:"value,omitempty"`
+	FiredAt       time.Time  `json:"fired_at"`
+	ResolvedAt    *time.Time `json:"resolved_at,omitempty"`
+}
+
+var alertsEntity = &entity[Alert]{
+	table: "alerts",
+	cols: []string{"dedup_key", "rule", "severity", "state", "target_kind", "target_id", "institution_id",
+		"summary", "value", "fired_at", "resolved_at"},
+	filters: map[string]bool{"state": true, "rule": true, "institution_id": true, "target_id": true, "dedup_key": true},
+	meta:    func(v *Alert) *model.Meta { return &v.Meta },
+	values: func(v *Alert) []any {
+		return []any{v.DedupKey, v.Rule, v.Severity, v.State, v.TargetKind, v.TargetID, v.InstitutionID,
+			v.Summary, v.Value, micros(v.FiredAt), nullMicros(v.ResolvedAt)}
+	},
+	scanDest: func(v *Alert) []any {
+		return []any{&v.DedupKey, &v.Rule, &v.Severity, &v.State, &v.TargetKind, &v.TargetID, &v.InstitutionID,
+			&v.Summary, &v.Value, microsCol{&v.FiredAt}, nullTime{&v.ResolvedAt}}
+	},
+}
+
+// microsCol scans microseconds into a time.Time.
+type microsCol struct{ dst *time.Time }
+
+func (m microsCol) Scan(src any) error {
+	var v sql.NullInt64
+	if err := v.Scan(src); err != nil {
+		return err
+	}
+	*m.dst = fromMicros(v.Int64)
+	return nil
+}
+
+// Alerts is the alert repository.
+func (t *Tx) Alerts() Repo[Alert] { return Repo[Alert]{t, alertsEntity} }
+
+// AlertWebhook is an endpoint alerts are delivered to, signed with Secret.
+type AlertWebhook struct {
+	model.Meta
+	Name   string `json:"name"`
+	URL    string `json:"url"`
+	Secret string `json:"-"`
+}
+
+var webhooksEntity = &entity[AlertWebhook]{
+	table:    "alert_webhooks",
+	cols:     []string{"name", "url", "secret"},
+	filters:  map[string]bool{"name": true},
+	meta:     func(v *AlertWebhook) *model.Meta { return &v.Meta },
+	values:   func(v *AlertWebhook) []any { return []any{v.Name, v.URL, v.Secret} },
+	scanDest: func(v *AlertWebhook) []any { return []any{&v.Name, &v.URL, &v.Secret} },
+}
+
+// AlertWebhooks is the webhook repository.
+func (t *Tx) AlertWebhooks() Repo[AlertWebhook] { return Repo[AlertWebhook]{t, webhooksEntity} }
+
+// AlertDelivery is one alert event to deliver to one webhook; State is
+// pending, delivered or dead (a dead letter: it gave up).
+type AlertDelivery struct {
+	model.Meta
+	AlertID       string     `json:"alert_id"`
+	WebhookID     string     `json:"webhook_id"`
+	Event         string     `json:"event"`
+	Payload       string     `json:"payload"`
+	State         string     `json:"state"`
+	Attempts      int        `json:"attempts"`
+	LastError     string     `json:"last_error,omitempty"`
+	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
+}
+
+var deliveriesEntity = &entity[AlertDelivery]{
+	table:   "alert_deliveries",
+	cols:    []string{"alert_id", "webhook_id", "event", "payload", "state", "attempts", "last_error", "next_attempt_at"},
+	filters: map[string]bool{"state": true, "alert_id": true, "webhook_id": true},
+	meta:    func(v *AlertDelivery) *model.Meta { return &v.Meta },
+	values: func(v *AlertDelivery) []any {
+		return []any{v.AlertID, v.WebhookID, v.Event, v.Payload, v.State, v.Attempts, v.LastError, nullMicros(v.NextAttemptAt)}
+	},
+	scanDest: func(v *AlertDelivery) []any {
+		return []any{&v.AlertID, &v.WebhookID, &v.Event, &v.Payload, &v.State, &v.Attempts, &v.LastError, nullTime{&v.NextAttemptAt}}
+	},
+}
+
+// AlertDeliveries is the delivery repository.
+func (t *Tx) AlertDeliveries() Repo[AlertDelivery] { return Repo[AlertDelivery]{t, deliveriesEntity} }
+
+// DueDeliveries returns pending deliveries due at now, earliest first.
+func (t *Tx) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]AlertDelivery, error) {
+	r := t.AlertDeliveries()
+	rows, err := t.Query(ctx, fmt.Sprintf("SELECT %s FROM alert_deliveries WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT %d",
+		deliveriesEntity.allCols(), limit), micros(now))
+	if err != nil {
+		return nil, fmt.Errorf("listing due deliveries: %w", err)
+	}
+	defer rows.Close()
+	var out []AlertDelivery
+	for rows.Next() {
+		d, err := r.scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// Migration is the durable record of one workload migration.
+type Migration struct {
+	model.Meta
+	WorkloadID    string `json:"workload_id"`
+	EvacuationID  string `json:"evacuation_id,omitempty"`
+	State         string `json:"state"`
+	Plan          string `json:"-"`
+	NewPlacements string `json:"-"`
+	OldPlacements string `json:"-"`
+	Reason        string `json:"-"`
+	CreatedBy     string `json:"created_by"`
+}
+
+var migrationsEntity = &entity[Migration]{
+	table:   "migrations",
+	cols:    []string{"workload_id", "evacuation_id", "state", "plan", "new_placements", "old_placements", "reason", "created_by"},
+	filters: map[string]bool{"workload_id": true, "evacuation_id": true, "state": true},
+	meta:    func(v *Migration) *model.Meta { return &v.Meta },
+	values: func(v *Migration) []any {
+		return []any{v.WorkloadID, v.EvacuationID, v.State, v.Plan, v.NewPlacements, v.OldPlacements, v.Reason, v.CreatedBy}
+	},
+	scanDest: func(v *Migration) []any {
+		return []any{&v.WorkloadID, &v.EvacuationID, &v.State, &v.Plan, &v.NewPlacements, &v.OldPlacements, &v.Reason, &v.CreatedBy}
+	},
+}
+
+// Migrations is the migration repository.
+func (t *Tx) Migrations() Repo[Migration] { return Repo[Migration]{t, migrationsEntity} }
+
+// MigrationsInState returns the migrations in one state, oldest first.
+func (t *Tx) MigrationsInState(ctx context.Context, state string, limit int) ([]Migration, error) {
+	r := t.Migrations()
+	rows, err := t.Query(ctx, fmt.Sprintf("SELECT %s FROM migrations WHERE state = ? ORDER BY id LIMIT %d", migrationsEntity.allCols(), limit), state)
+	if err != nil {
+		return nil, fmt.Errorf("listing migrations: %w", err)
+	}
+	defer rows.Close()
+	var out []Migration
+	for rows.Next() {
+		m, err := r.scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// CountMigrations counts an evacuation's migrations by state.
+func (t *Tx) CountMigrations(ctx context.Context, evacuationID string) (map[string]int, error) {
+	rows, err := t.Query(ctx, "SELECT state, COUNT(*) FROM migrations WHERE evacuation_id = ? GROUP BY state", evacuationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, mapErr(err)
+		}
+		out[s] = n
+	}
+	return out, mapErr(rows.Err())
+}
+
+// Evacuation is the durable record of a provider evacuation.
+type Evacuation struct {
+	model.Meta
+	ProviderID  string `json:"provider_id"`
+	State       string `json:"state"`
+	Concurrency int    `json:"concurrency"`
+	Queue       string `json:"-"`
+	Total       int    `json:"total"`
+	CreatedBy   string `json:"created_by"`
+}
+
+var evacuationsEntity = &entity[Evacuation]{
+	table:   "evacuations",
+	cols:    []string{"provider_id", "state", "concurrency", "queue", "total", "created_by"},
+	filters: map[string]bool{"provider_id": true, "state": true},
+	meta:    func(v *Evacuation) *model.Meta { return &v.Meta },
+	values: func(v *Evacuation) []any {
+		return []any{v.ProviderID, v.State, v.Concurrency, v.Queue, v.Total, v.CreatedBy}
+	},
+	scanDest: func(v *Evacuation) []any {
+		return []any{&v.ProviderID, &v.State, &v.Concurrency, &v.Queue, &v.Total, &v.CreatedBy}
+	},
+}
+
+// Evacuations is the evacuation repository.
+func (t *Tx) Evacuations() Repo[Evacuation] { return Repo[Evacuation]{t, evacuationsEntity} }
+
+// WorkloadStateCounts counts workloads by state.
+func (t *Tx) WorkloadStateCounts(ctx context.Context) (map[string]int64, error) {
+	rows, err := t.Query(ctx, "SELECT state, COUNT(*) FROM workloads GROUP BY state")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var s string
+		var n int64
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, mapErr(err)
+		}
+		out[s] = n
+	}
+	return out, mapErr(rows.Err())
+}
+
+// QueueDepth returns how many placements are scheduled, and how many of
+// them are due at now (the reconciler's backlog).
+func (t *Tx) QueueDepth(ctx context.Context, now time.Time) (scheduled, due int64, err error) {
+	err = t.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN next_attempt_at <= ? THEN 1 ELSE 0 END), 0)
+		FROM placements WHERE next_attempt_at IS NOT NULL`, micros(now)).Scan(&scheduled, &due)
+	return scheduled, due, mapErr(err)
+}
+
+// RunningSince returns, for workloads that first reached running after
+// the event id after, the time from creation to running and the last
+// event id seen (the watermark of the request-to-running histogram).
+func (t *Tx) RunningSince(ctx context.Context, after string, limit int) ([]time.Duration, string, error) {
+	rows, err := t.Query(ctx, fmt.Sprintf(`SELECT e.id, w.created_at, e.at FROM workload_events e JOIN workloads w ON w.id = e.workload_id
+		WHERE e.to_state = ? AND e.from_state IN (?, ?) AND e.id > ? ORDER BY e.id LIMIT %d`, limit),
+		model.StateRunning, model.StateProvisioning, model.StateApproved, after)
+	if err != nil {
+		return nil, after, err
+	}
+	defer rows.Close()
+	var out []time.Duration
+	last := after
+	for rows.Next() {
+		var id string
+		var c, r int64
+		if err := rows.Scan(&id, &c, &r); err != nil {
+			return nil, after, mapErr(err)
+		}
+		out = append(out, time.Duration(r-c)*time.Microsecond)
+		last = id
+	}
+	return out, last, mapErr(rows.Err())
+}
+
+// ActiveOnProvider returns the ids of workloads with an active placement
+// (pending, provisioning, running) on a provider.
+func (t *Tx) ActiveOnProvider(ctx context.Context, providerID string) ([]string, error) {
+	rows, err := t.Query(ctx, `SELECT DISTINCT p.workload_id FROM placements p JOIN workloads w ON w.id = p.workload_id
+		WHERE p.provider_id = ? AND p.state IN (?, ?, ?) AND w.state NOT IN (?, ?, ?, ?) ORDER BY p.workload_id`,
+		providerID, model.PlacementPending, model.PlacementProvisioning, model.PlacementRunning,
+		model.StateDeleting, model.StateDeleted, model.StateFailed, model.StateRejected)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, id)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// SiteRecovery counts, for a site, the active placements still on it and
+// the not-yet-running replacements of workloads that had a replica there
+// (a failover is complete when both are zero).
+func (t *Tx) SiteRecovery(ctx context.Context, siteID string) (onSite, pending int64, err error) {
+	err = t.QueryRow(ctx, `SELECT COUNT(*) FROM placements WHERE site_id = ? AND state IN (?, ?, ?)`,
+		siteID, model.PlacementPending, model.PlacementProvisioning, model.PlacementRunning).Scan(&onSite)
+	if err != nil {
+		return 0, 0, mapErr(err)
+	}
+	err = t.QueryRow(ctx, `SELECT COUNT(*) FROM placements p WHERE p.state IN (?, ?) AND p.site_id <> ?
+		AND p.workload_id IN (SELECT workload_id FROM placements WHERE site_id = ? AND state = ?)`,
+		model.PlacementPending, model.PlacementProvisioning, siteID, siteID, model.PlacementDeleting).Scan(&pending)
+	return onSite, pending, mapErr(err)
+}
+
+// ExpiringGrant is a vendor grant that ends soon.
+type ExpiringGrant struct {
+	ID, ProjectID, InstitutionID, UserID, Role string
+	ExpiresAt                                  time.Time
+}
+
+// ExpiringGrants returns unrevoked grants that expire between now and
+// until.
+func (t *Tx) ExpiringGrants(ctx context.Context, now, until time.Time) ([]ExpiringGrant, error) {
+	rows, err := t.Query(ctx, `SELECT id, project_id, institution_id, user_id, role, expires_at FROM grants
+		WHERE revoked_at IS NULL AND expires_at > ? AND expires_at <= ? ORDER BY expires_at`, micros(now), micros(until))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ExpiringGrant
+	for rows.Next() {
+		var g ExpiringGrant
+		var at int64
+		if err := rows.Scan(&g.ID, &g.ProjectID, &g.InstitutionID, &g.UserID, &g.Role, &at); err != nil {
+			return nil, mapErr(err)
+		}
+		g.ExpiresAt = fromMicros(at)
+		out = append(out, g)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// FailedWorkloads returns workloads in state failed updated after since.
+func (t *Tx) FailedWorkloads(ctx context.Context, since time.Time, limit int) ([]model.Workload, error) {
+	r := t.Workloads()
+	rows, err := t.Query(ctx, fmt.Sprintf("SELECT %s FROM workloads WHERE state = ? AND updated_at >= ? ORDER BY id LIMIT %d",
+		workloads.allCols(), limit), model.StateFailed, micros(since))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []model.Workload
+	for rows.Next() {
+		w, err := r.scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// LivePlacementsOf returns the live placements (not deleted or failed) of
+// an institution ("" for all), for the residency report.
+func (t *Tx) LivePlacementsOf(ctx context.Context, institutionID string) ([]PlacementRow, error) {
+	if institutionID == "" {
+		return t.queryPlacements(ctx, "state NOT IN (?, ?) ORDER BY workload_id, replica, id", model.PlacementDeleted, model.PlacementFailed)
+	}
+	return t.queryPlacements(ctx, "state NOT IN (?, ?) AND workload_id IN (SELECT id FROM workloads WHERE institution_id = ?) ORDER BY workload_id, replica, id",
+		model.PlacementDeleted, model.PlacementFailed, institutionID)
+}
