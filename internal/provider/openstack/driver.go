@@ -231,9 +231,15 @@ func (d *Driver) findServer(ctx context.Context, cn *conn, ref provider.Resource
 	return &found[0], nil
 }
 
+// gone reports a server that no longer counts as the replica's.
 func gone(s *servers.Server) bool {
-	return s.Status == "DELETED" || s.Status == "SOFT_DELETED" || s.TaskState == "deleting"
+	return s.Status == "DELETED" || s.Status == "SOFT_DELETED"
 }
+
+// deleting reports a server on its way out: observed as still there (its
+// Placement allocation is freed only when the delete completes), but never
+// adopted by Create.
+func deleting(s *servers.Server) bool { return s.TaskState == "deleting" }
 
 func isNotFound(err error) bool {
 	var e *Error
@@ -272,14 +278,16 @@ func (d *Driver) Observe(ctx context.Context, ref provider.ResourceRef) (provide
 
 func (d *Driver) observed(s *servers.Server) provider.Observed {
 	o := provider.Observed{Exists: true, ResourceID: s.ID}
-	switch s.Status {
-	case "ACTIVE":
+	switch {
+	case deleting(s):
+		o.State = provider.StateBuilding
+	case s.Status == "ACTIVE":
 		o.State = provider.StateActive
-	case "ERROR":
+	case s.Status == "ERROR":
 		o.State = provider.StateError
 		e := &Error{Reason: faultReason(s.Fault.Message), Op: "build server", Detail: s.Fault.Message}
 		o.Reason = e.Localize(d.Lang)
-	default: // BUILD, REBUILD, MIGRATING, …
+	default: // BUILD, REBUILD, MIGRATING, … and any server being deleted
 		o.State = provider.StateBuilding
 	}
 	return o
@@ -295,8 +303,11 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 	}
 	if s, err := d.findServer(ctx, cn, spec.ResourceRef); err != nil {
 		return "", err
-	} else if s != nil {
+	} else if s != nil && !deleting(s) {
 		return s.ID, nil // adopt
+	} else if s != nil {
+		return "", &Error{Reason: ReasonCloudError, Op: "create server", Cloud: cn.cloud.Name,
+			Detail: "the replica's previous server " + s.ID + " is still being deleted"}
 	}
 	ten, err := d.look.Tenant(ctx, spec.WorkloadID)
 	if err != nil {
@@ -352,7 +363,9 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 		if ferr != nil {
 			return ferr
 		}
-		adopted = s
+		if s != nil && !deleting(s) {
+			adopted = s
+		}
 		return nil
 	})
 	if adopted != nil {
@@ -373,7 +386,7 @@ func (d *Driver) Delete(ctx context.Context, ref provider.ResourceRef) error {
 		return err
 	}
 	s, err := d.findServer(ctx, cn, ref)
-	if err != nil || s == nil {
+	if err != nil || s == nil || deleting(s) {
 		return err
 	}
 	return d.retry(ctx, func() error {

@@ -293,7 +293,7 @@ func TestIntegrationTwoReplicasOnDistinctAZs(t *testing.T) {
 		e.waitGone(t, s.ResourceRef, time.Minute)
 		a, err := allocations.Get(ctx, e.cn.placement, ids[i]).Extract()
 		if err != nil || len(a.Allocations) != 0 {
-			t.Errorf("allocations after delete: %+v %v", a, err)
+			t.Errorf("allocations after delete: %+v %v", a.Allocations, err)
 		}
 		if err := e.d.Delete(ctx, s.ResourceRef); err != nil {
 			t.Errorf("deleting again: %v", err)
