@@ -2,6 +2,7 @@ package ledger_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"math/big"
 	"path/filepath"
@@ -27,6 +28,13 @@ import (
 //     workload ever has a negative commitment left;
 //   - the budget balance equals the ledger's sums.
 func TestLedgerProperties(t *testing.T) {
+	// Each check opens and migrates a database: 30 checks keep the suite
+	// quick under -race; an explicit -rapid.checks other than the default
+	// still wins.
+	if f := flag.Lookup("rapid.checks"); f != nil && f.Value.String() == f.DefValue {
+		_ = f.Value.Set("30")
+		defer func() { _ = f.Value.Set(f.DefValue) }()
+	}
 	dir := t.TempDir()
 	n := 0
 	rapid.Check(t, func(rt *rapid.T) {
