@@ -38,6 +38,7 @@ RABBIT_PASS=${RABBIT_PASS:-rabbitpass}
 ADMIN_PASS=${ADMIN_PASS:-adminpass}
 SERVICE_PASS=${SERVICE_PASS:-servicepass}
 API_PROCS=${API_PROCS:-2}
+NOVA_API_PROCS=${NOVA_API_PROCS:-3}   # one thread each (see below)
 KEYSTONE_PORT=5000 PLACEMENT_PORT=8778 NOVA_PORT=8774 GLANCE_PORT=9292 NEUTRON_PORT=9696
 RABBIT_PORT=5672 MYSQL_PORT=3306
 NOVA_CONFS="--config-file /etc/nova/nova.conf --config-file /etc/nova/nova-db.conf"
@@ -206,14 +207,14 @@ rabbitmqctl -q add_user openstack "$RABBIT_PASS" >/dev/null 2>&1 || rabbitmqctl 
 rabbitmqctl -q set_permissions openstack ".*" ".*" ".*" >/dev/null
 TRANSPORT_URL="rabbit://openstack:$RABBIT_PASS@127.0.0.1:$RABBIT_PORT/"
 
-uwsgi_ini() {  # uwsgi_ini NAME USER WSGI_FILE PORT LOGFILE INI
+uwsgi_ini() {  # uwsgi_ini NAME USER WSGI_FILE PORT LOGFILE INI [THREADS [PROCESSES]]
   cat > "$6" <<EOF
 [uwsgi]
 http-socket = 127.0.0.1:$4
 plugins = python3
 master = true
-processes = $API_PROCS
-threads = 2
+processes = ${8:-$API_PROCS}
+threads = ${7:-2}
 enable-threads = true
 lazy-apps = true
 thunder-lock = true
@@ -277,6 +278,13 @@ q su -s /bin/sh keystone -c "keystone-manage db_sync"
 install -d -o keystone -g keystone -m 700 /etc/keystone/fernet-keys /etc/keystone/credential-keys
 [ -f /etc/keystone/fernet-keys/0 ] || q keystone-manage fernet_setup --keystone-user keystone --keystone-group keystone
 [ -f /etc/keystone/credential-keys/0 ] || q keystone-manage credential_setup --keystone-user keystone --keystone-group keystone
+admin_token_ok() {
+  curl -s -o /dev/null -w '%{http_code}' -m 10 -H 'Content-Type: application/json' -d "{\"auth\":{\"identity\":{\"methods\":[\"password\"],
+    \"password\":{\"user\":{\"name\":\"admin\",\"domain\":{\"id\":\"default\"},\"password\":\"$ADMIN_PASS\"}}}}}" \
+    "http://127.0.0.1:$KEYSTONE_PORT/v3/auth/tokens" 2>/dev/null | grep -q 201
+}
+# bootstrap (re)sets the admin password, which revokes the tokens running services hold: only on a new cloud
+pid_alive keystone && admin_token_ok || \
 q su -s /bin/sh keystone -c "keystone-manage bootstrap --bootstrap-password '$ADMIN_PASS' \
   --bootstrap-username admin --bootstrap-project-name admin --bootstrap-role-name admin \
   --bootstrap-service-name keystone --bootstrap-region-id $REGION \
@@ -306,8 +314,8 @@ def role(name):
     return r[0] if r else ks.roles.create(name)
 def user(name, pw, proj):
     u = ks.users.list(name=name, domain=dom)
-    if u:
-        return ks.users.update(u[0], password=pw)
+    if u:   # never reset a password: that revokes the tokens the running services hold
+        return u[0]
     return ks.users.create(name, domain=dom, password=pw, default_project=proj)
 service = project("service", "Service project")
 admin_role, member, reader = role("admin"), role("member"), role("reader")
@@ -487,7 +495,9 @@ q su -s /bin/sh nova -c "nova-manage $NOVA_CONFS cell_v2 map_cell0"
 su -s /bin/sh nova -c "nova-manage $NOVA_CONFS cell_v2 list_cells" 2>/dev/null | grep -q ' cell1 ' || \
   q su -s /bin/sh nova -c "nova-manage $NOVA_CONFS cell_v2 create_cell --name=cell1"
 q su -s /bin/sh nova -c "nova-manage $NOVA_CONFS db sync"
-uwsgi_ini nova-api nova /usr/bin/nova-api-wsgi $NOVA_PORT /var/log/nova/nova-api-uwsgi.log /etc/nova/aio-uwsgi.ini
+# one thread per nova-api process: with two, concurrent POST /servers in one
+# worker hang on "greenlet.error: cannot switch to a different thread"
+uwsgi_ini nova-api nova /usr/bin/nova-api-wsgi $NOVA_PORT /var/log/nova/nova-api-uwsgi.log /etc/nova/aio-uwsgi.ini 1 "$NOVA_API_PROCS"
 echo "env = OS_NOVA_CONFIG_FILES=api-paste.ini;nova.conf;nova-db.conf" >> /etc/nova/aio-uwsgi.ini
 start_daemon nova-api root /var/log/nova/nova-api-uwsgi.out /usr/bin/uwsgi --ini /etc/nova/aio-uwsgi.ini
 start_daemon nova-conductor nova /var/log/nova/nova-conductor.out \
@@ -527,7 +537,6 @@ clouds:
 EOF
 chmod 600 "$OUT_DIR/openstack-clouds.yaml"
 export OS_CLIENT_CONFIG_FILE=$OUT_DIR/openstack-clouds.yaml OS_CLOUD=$CLOUD_NAME
-os() { openstack "$@"; }
 
 log "compute hosts into cell1 and AZs $AZ_1, $AZ_2"
 for _ in $(seq 1 120); do
@@ -537,41 +546,41 @@ for _ in $(seq 1 120); do
   sleep 1
 done
 grep -q " $HOST_2 " <<<"$hosts" && grep -q " $HOST_1 " <<<"$hosts" || die "compute hosts did not register (see /var/log/nova/)"
-aggs=$(os aggregate list -f value -c Name)
-i=0
-for pair in "$AZ_1 $HOST_1" "$AZ_2 $HOST_2"; do
-  read -r az host <<<"$pair"; i=$((i+1))
-  grep -qx "agg-$az" <<<"$aggs" || q os aggregate create --zone "$az" "agg-$az"
-  os aggregate show "agg-$az" -f value -c hosts | grep -q "$host" || q os aggregate add host "agg-$az" "$host"
-done
-
-log "flavors, image"
-flavors=$(os flavor list --all -f value -c Name)
-flavor() {  # flavor NAME VCPUS RAM_MB DISK_GB [PROPERTY...]
-  local n=$1 v=$2 r=$3 d=$4; shift 4
-  grep -qx "$n" <<<"$flavors" && return 0
-  local props=(); for p in "$@"; do props+=(--property "$p"); done
-  q os flavor create --public --vcpus "$v" --ram "$r" --disk "$d" "${props[@]}" "$n"
-}
+log "AZs, flavors, image (one openstacksdk process: the CLI costs seconds per call)"
+IMAGE_ID=$(AZ_1=$AZ_1 AZ_2=$AZ_2 HOST_1=$HOST_1 HOST_2=$HOST_2 $PY - 2>>"$SETUP_LOG" <<'PYEOF'
+import os, sys, time, openstack
+e = os.environ
+c = openstack.connect(cloud=e["OS_CLOUD"])
+for az, host in ((e["AZ_1"], e["HOST_1"]), (e["AZ_2"], e["HOST_2"])):
+    agg = next((a for a in c.compute.aggregates() if a.name == "agg-" + az), None) \
+        or c.compute.create_aggregate(name="agg-" + az, availability_zone=az)
+    if host not in (agg.hosts or []):
+        c.compute.add_host_to_aggregate(agg, host)
+have = {f.name for f in c.compute.flavors(is_public=None)}
 # two flavors named after SCS, one found only through its scs:name-v2 extra spec
-flavor SCS-1V-2-20s 1 2048 20 "scs:name-v1=SCS-1V:2:20s" "scs:name-v2=SCS-1V-2-20s"
-flavor SCS-2V-4-20s 2 4096 20 "scs:name-v1=SCS-2V:4:20s" "scs:name-v2=SCS-2V-4-20s"
-flavor m1.medium 2 8192 50 "scs:name-v2=SCS-2V-8-50"
-if ! os image show soberana-tiny >/dev/null 2>&1; then
-  head -c 1048576 /dev/zero > /tmp/soberana-tiny.img
-  q os image create --disk-format raw --container-format bare --public --file /tmp/soberana-tiny.img soberana-tiny
-  rm -f /tmp/soberana-tiny.img
-fi
-IMAGE_ID=$(os image show soberana-tiny -f value -c id)
-
-log "waiting for both AZs in Nova and both hosts in Placement"
-for _ in $(seq 1 120); do
-  azs=$(os availability zone list --compute -f value -c 'Zone Name' -c 'Zone Status' | sort | tr '\n' ' ')
-  rps=$(os resource provider list -f value -c name 2>/dev/null | sort | tr '\n' ' ')
-  grep -q "$AZ_1 available $AZ_2 available" <<<"$azs" && grep -q "$HOST_1" <<<"$rps" && grep -q "$HOST_2" <<<"$rps" && break
-  sleep 1
-done
-grep -q "$AZ_1 available $AZ_2 available" <<<"$azs" || die "AZs not available: $azs"
+for name, vcpus, ram, disk, specs in (
+        ("SCS-1V-2-20s", 1, 2048, 20, {"scs:name-v1": "SCS-1V:2:20s", "scs:name-v2": "SCS-1V-2-20s"}),
+        ("SCS-2V-4-20s", 2, 4096, 20, {"scs:name-v1": "SCS-2V:4:20s", "scs:name-v2": "SCS-2V-4-20s"}),
+        ("m1.medium", 2, 8192, 50, {"scs:name-v2": "SCS-2V-8-50"})):
+    if name not in have:
+        f = c.compute.create_flavor(name=name, vcpus=vcpus, ram=ram, disk=disk, is_public=True)
+        c.compute.create_flavor_extra_specs(f, specs)
+img = c.image.find_image("soberana-tiny")
+if img is None:
+    img = c.image.create_image(name="soberana-tiny", data=b"\0" * 1048576, disk_format="raw",
+                               container_format="bare", visibility="public")
+for _ in range(240):   # both AZs in Nova, both hosts in Placement
+    azs = {z.name for z in c.compute.availability_zones() if z.state.get("available")}
+    rps = {r.name for r in c.placement.resource_providers()}
+    if {e["AZ_1"], e["AZ_2"]} <= azs and {e["HOST_1"], e["HOST_2"]} <= rps:
+        break
+    time.sleep(0.5)
+else:
+    sys.exit("AZs or resource providers missing: %s %s" % (azs, rps))
+print(img.id)
+PYEOF
+) || { tail -20 "$SETUP_LOG" >&2; die "could not set up AZs, flavors and image"; }
+azs="$AZ_1 $AZ_2"
 
 cat > "$OUT_DIR/openstack.env" <<EOF
 # written by scripts/openstack-aio.sh; source it before the integration tests
