@@ -7,6 +7,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/soberana/soberana/internal/alert"
+	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/failover"
 	"github.com/soberana/soberana/internal/health"
 	"github.com/soberana/soberana/internal/metrics"
@@ -21,6 +23,7 @@ type Ops struct {
 	Health   *health.Monitor
 	Metrics  *metrics.Collector
 	Failover *failover.Tracker
+	Alerts   *alert.Engine
 	// NoProbeLoop stops Run from probing on its own (tests call
 	// Health.Probe with a fake clock).
 	NoProbeLoop bool
@@ -43,6 +46,8 @@ func newOps(s *Server, reg prometheus.Registerer) *Ops {
 		Started:   func(string) { col.FailoverStarted() },
 		Recovered: func(_ string, d time.Duration) { col.ObserveRecovery(d) },
 	}, s.log)
+	o.Alerts = alert.New(alert.Options{Every: m.AlertEvery, CapacityPercent: m.CapacityAlertPercent, GrantWarning: m.GrantExpiryWarning},
+		s.Store, s.Fleet, o.Health, s.log)
 	return o
 }
 
@@ -53,7 +58,9 @@ func (o *Ops) reconcileOptions(ro *reconcile.Options) {
 	ro.FailoverDue = o.Health.FailoverDue
 }
 
-func (o *Ops) addRoutes() {}
+func (o *Ops) addRoutes() {
+	o.s.API.AddMonitoring(api.MonitoringOptions{Health: o.Health, Failovers: func() any { return o.Failover.Records() }})
+}
 
 // Run runs the probes, the metrics scanner and the failover tracker until
 // ctx ends.
@@ -64,5 +71,6 @@ func (o *Ops) Run(ctx context.Context) error {
 	}
 	g.Go(func() error { return o.Metrics.Run(gctx, 5*time.Second) })
 	g.Go(func() error { return o.Failover.Run(gctx, time.Second) })
+	g.Go(func() error { return o.Alerts.Run(gctx) })
 	return g.Wait()
 }

@@ -1,0 +1,473 @@
+// Package alert evaluates the alert rules, keeps one alert row per firing
+// condition (deduplicated by key, resolved when the condition clears) and
+// delivers every firing and resolution to the configured webhooks, signed
+// with HMAC-SHA256, retried with exponential backoff and kept as a dead
+// letter when every attempt failed.
+//
+// Rules: site_down and provider_down (the health monitor's stable state),
+// capacity (a site's use above a threshold), budget (the ledger's
+// budget_alerts: a line crossed 50/80/100 %), grant_expiring (a vendor
+// grant ends within the warning window) and workload_failed.
+//
+// Signature: each request carries
+//
+//	X-Soberana-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>
+//
+// and receivers check it with Verify (docs/operations.md shows how in a
+// few lines of any language).
+package alert
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	mrand "math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/soberana/soberana/internal/fleet"
+	"github.com/soberana/soberana/internal/health"
+	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/metrics"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/workload"
+)
+
+// Rules.
+const (
+	RuleSiteDown       = "site_down"
+	RuleProviderDown   = "provider_down"
+	RuleCapacity       = "capacity"
+	RuleBudget         = "budget"
+	RuleGrantExpiring  = "grant_expiring"
+	RuleWorkloadFailed = "workload_failed"
+)
+
+// Alert and delivery states.
+const (
+	StateFiring    = "firing"
+	StateResolved  = "resolved"
+	DeliveryWait   = "pending"
+	DeliveryOK     = "delivered"
+	DeliveryDead   = "dead"
+	SignatureHead  = "X-Soberana-Signature"
+	EventHead      = "X-Soberana-Event"
+	DeliveryHead   = "X-Soberana-Delivery"
+	defaultTimeout = 10 * time.Second
+)
+
+// resolvable rules clear by themselves; the others are facts that stay
+// until someone reads them (budget crossings, failures).
+var resolvable = map[string]bool{RuleSiteDown: true, RuleProviderDown: true, RuleCapacity: true, RuleGrantExpiring: true}
+
+// Options tune the alerts; zero fields take defaults.
+type Options struct {
+	Every           time.Duration // between evaluations (default 15 s)
+	CapacityPercent int           // default 85
+	GrantWarning    time.Duration // default 72 h
+	Attempts        int           // deliveries before a dead letter (default 8)
+	BackoffBase     time.Duration // default 1 s
+	BackoffMax      time.Duration // default 10 min
+	Client          *http.Client
+	Now             func() time.Time
+}
+
+func (o *Options) defaults() {
+	if o.Every <= 0 {
+		o.Every = 15 * time.Second
+	}
+	if o.CapacityPercent <= 0 {
+		o.CapacityPercent = 85
+	}
+	if o.GrantWarning <= 0 {
+		o.GrantWarning = 72 * time.Hour
+	}
+	if o.Attempts <= 0 {
+		o.Attempts = 8
+	}
+	if o.BackoffBase <= 0 {
+		o.BackoffBase = time.Second
+	}
+	if o.BackoffMax <= 0 {
+		o.BackoffMax = 10 * time.Minute
+	}
+	if o.Client == nil {
+		o.Client = &http.Client{Timeout: defaultTimeout}
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+// Engine evaluates rules and delivers alerts.
+type Engine struct {
+	o      Options
+	st     *store.Store
+	fleet  *fleet.Fleet
+	health *health.Monitor
+	log    *slog.Logger
+	since  time.Time
+}
+
+// New returns an engine.
+func New(o Options, st *store.Store, f *fleet.Fleet, h *health.Monitor, log *slog.Logger) *Engine {
+	o.defaults()
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Engine{o: o, st: st, fleet: f, health: h, log: log, since: o.Now().Add(-24 * time.Hour)}
+}
+
+// condition is one firing condition found by a rule.
+type condition struct {
+	key, rule, severity, kind, id, institution, value string
+	summary                                           workload.Msg
+}
+
+// Conditions evaluates every rule.
+func (e *Engine) conditions(ctx context.Context) ([]condition, error) {
+	var out []condition
+	if e.health != nil {
+		for _, s := range e.health.Statuses() {
+			if s.State != model.HealthDown {
+				continue
+			}
+			rule := RuleSiteDown
+			if s.Kind == health.KindProvider {
+				rule = RuleProviderDown
+			}
+			out = append(out, condition{key: rule + ":" + s.ID, rule: rule, severity: "critical", kind: s.Kind, id: s.ID,
+				summary: workload.M("alert."+rule, s.ID, s.Since.UTC().Format(time.RFC3339))})
+		}
+	}
+	for id, u := range e.fleet.Usage() {
+		r := metrics.UseRatio(u.Used.VCPU, u.Capacity.VCPU, u.Used.MemoryMiB, u.Capacity.MemoryMiB, u.Used.DiskGiB, u.Capacity.DiskGiB)
+		if r*100 >= float64(e.o.CapacityPercent) {
+			pct := strconv.Itoa(int(r * 100))
+			out = append(out, condition{key: RuleCapacity + ":" + id, rule: RuleCapacity, severity: "warning", kind: health.KindSite, id: id,
+				value: pct, summary: workload.M("alert.capacity", id, pct, strconv.Itoa(e.o.CapacityPercent))})
+		}
+	}
+	tx := e.st.Read()
+	bas, err := tx.BudgetAlerts(ctx, "", "")
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range bas {
+		th := strconv.FormatInt(b.Threshold, 10)
+		out = append(out, condition{key: RuleBudget + ":" + b.BudgetLineID + ":" + th, rule: RuleBudget, severity: "warning",
+			kind: "budget_line", id: b.BudgetLineID, institution: b.InstitutionID, value: th,
+			summary: workload.M("alert.budget", b.BudgetLineID, th)})
+	}
+	now := e.o.Now()
+	if gs, err := tx.ExpiringGrants(ctx, now, now.Add(e.o.GrantWarning)); err == nil {
+		for _, g := range gs {
+			out = append(out, condition{key: RuleGrantExpiring + ":" + g.ID, rule: RuleGrantExpiring, severity: "info",
+				kind: "grant", id: g.ID, institution: g.InstitutionID,
+				summary: workload.M("alert.grant_expiring", g.ID, g.ProjectID, g.ExpiresAt.UTC().Format(time.RFC3339))})
+		}
+	} else {
+		e.log.Debug("alerts: reading grants", "err", err)
+	}
+	ws, err := tx.FailedWorkloads(ctx, e.since, 1000)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range ws {
+		out = append(out, condition{key: RuleWorkloadFailed + ":" + w.ID, rule: RuleWorkloadFailed, severity: "warning",
+			kind: "workload", id: w.ID, institution: w.InstitutionID,
+			summary: workload.M("alert.workload_failed", w.ID, workload.Decode(w.Reason).Render(i18n.EN))})
+	}
+	return out, nil
+}
+
+// Evaluate runs the rules once: new conditions fire, cleared ones
+// resolve, and each change is queued for every webhook.
+func (e *Engine) Evaluate(ctx context.Context) error {
+	conds, err := e.conditions(ctx)
+	if err != nil {
+		return err
+	}
+	firing, err := e.firing(ctx)
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, c := range conds {
+		seen[c.key] = true
+		if _, ok := firing[c.key]; ok {
+			continue
+		}
+		if err := e.fire(ctx, c); err != nil && !errors.Is(err, store.ErrConflict) {
+			return err
+		}
+	}
+	for key, a := range firing {
+		if seen[key] || !resolvable[a.Rule] {
+			continue
+		}
+		if err := e.resolve(ctx, a); err != nil && !errors.Is(err, store.ErrConflict) {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *Engine) firing(ctx context.Context) (map[string]store.Alert, error) {
+	out := map[string]store.Alert{}
+	o := store.ListOptions{Filters: map[string]string{"state": StateFiring}, Limit: 1000}
+	for {
+		p, err := e.st.Read().Alerts().List(ctx, o)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range p.Items {
+			out[a.DedupKey] = a
+		}
+		if p.Next == "" {
+			return out, nil
+		}
+		o.After = p.Next
+	}
+}
+
+func encMsg(m workload.Msg) string {
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+func (e *Engine) fire(ctx context.Context, c condition) error {
+	return e.st.Write(ctx, func(tx *store.Tx) error {
+		now := e.o.Now().UTC()
+		p, err := tx.Alerts().List(ctx, store.ListOptions{Filters: map[string]string{"dedup_key": c.key}, Limit: 1})
+		if err != nil {
+			return err
+		}
+		var a store.Alert
+		if len(p.Items) == 1 {
+			a = p.Items[0]
+			if a.State == StateFiring {
+				return nil
+			}
+			a.State, a.FiredAt, a.ResolvedAt, a.Summary, a.Value = StateFiring, now, nil, encMsg(c.summary), c.value
+			if err := tx.Alerts().Update(ctx, &a); err != nil {
+				return err
+			}
+		} else {
+			a = store.Alert{DedupKey: c.key, Rule: c.rule, Severity: c.severity, State: StateFiring, TargetKind: c.kind,
+				TargetID: c.id, InstitutionID: c.institution, Summary: encMsg(c.summary), Value: c.value, FiredAt: now}
+			if err := tx.Alerts().Create(ctx, &a, "alr"); err != nil {
+				return err
+			}
+		}
+		e.log.Warn("alert firing", "rule", c.rule, "target", c.id)
+		return e.enqueue(ctx, tx, a, "alert.firing")
+	})
+}
+
+func (e *Engine) resolve(ctx context.Context, a store.Alert) error {
+	return e.st.Write(ctx, func(tx *store.Tx) error {
+		now := e.o.Now().UTC()
+		a.State, a.ResolvedAt = StateResolved, &now
+		if err := tx.Alerts().Update(ctx, &a); err != nil {
+			return err
+		}
+		e.log.Info("alert resolved", "rule", a.Rule, "target", a.TargetID)
+		return e.enqueue(ctx, tx, a, "alert.resolved")
+	})
+}
+
+// Payload is the JSON body of a webhook delivery.
+type Payload struct {
+	Event         string     `json:"event"`
+	AlertID       string     `json:"alert_id"`
+	Rule          string     `json:"rule"`
+	Severity      string     `json:"severity"`
+	State         string     `json:"state"`
+	TargetKind    string     `json:"target_kind"`
+	TargetID      string     `json:"target_id"`
+	InstitutionID string     `json:"institution_id,omitempty"`
+	Value         string     `json:"value,omitempty"`
+	FiredAt       time.Time  `json:"fired_at"`
+	ResolvedAt    *time.Time `json:"resolved_at,omitempty"`
+	// Summary in the three languages of the platform.
+	Summary map[string]string `json:"summary"`
+}
+
+// PayloadOf renders an alert for webhooks and the API.
+func PayloadOf(a store.Alert, event string) Payload {
+	m := workload.Decode(a.Summary)
+	return Payload{Event: event, AlertID: a.ID, Rule: a.Rule, Severity: a.Severity, State: a.State, TargetKind: a.TargetKind,
+		TargetID: a.TargetID, InstitutionID: a.InstitutionID, Value: a.Value, FiredAt: a.FiredAt, ResolvedAt: a.ResolvedAt,
+		Summary: map[string]string{"es": m.Render(i18n.ES), "pt-BR": m.Render(i18n.PTBR), "en": m.Render(i18n.EN)}}
+}
+
+func (e *Engine) enqueue(ctx context.Context, tx *store.Tx, a store.Alert, event string) error {
+	hooks, err := tx.AlertWebhooks().All(ctx)
+	if err != nil {
+		return err
+	}
+	body, _ := json.Marshal(PayloadOf(a, event))
+	now := e.o.Now().UTC()
+	for _, h := range hooks {
+		d := store.AlertDelivery{AlertID: a.ID, WebhookID: h.ID, Event: event, Payload: string(body), State: DeliveryWait, NextAttemptAt: &now}
+		if err := tx.AlertDeliveries().Create(ctx, &d, "dlv"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Sign returns the signature header value for body at t.
+func Sign(secret string, t time.Time, body []byte) string {
+	ts := strconv.FormatInt(t.Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(ts))
+	mac.Write([]byte{'.'})
+	mac.Write(body)
+	return "t=" + ts + ",v1=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// ErrSignature is a signature that does not verify.
+var ErrSignature = errors.New("alert: bad webhook signature")
+
+// Verify checks a signature header against body; signatures older or
+// newer than tolerance (replays) are refused.
+func Verify(secret, header string, body []byte, now time.Time, tolerance time.Duration) error {
+	var ts, sig string
+	for _, part := range strings.Split(header, ",") {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		switch k {
+		case "t":
+			ts = v
+		case "v1":
+			sig = v
+		}
+	}
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || sig == "" {
+		return ErrSignature
+	}
+	if d := now.Sub(time.Unix(sec, 0)); d > tolerance || d < -tolerance {
+		return fmt.Errorf("%w: timestamp outside %s", ErrSignature, tolerance)
+	}
+	want := Sign(secret, time.Unix(sec, 0), body)
+	if !hmac.Equal([]byte(want), []byte("t="+ts+",v1="+sig)) {
+		return ErrSignature
+	}
+	return nil
+}
+
+// Deliver sends the due deliveries once each; failures back off and, after
+// Attempts, become dead letters.
+func (e *Engine) Deliver(ctx context.Context) error {
+	due, err := e.st.Read().DueDeliveries(ctx, e.o.Now().UTC(), 100)
+	if err != nil {
+		return err
+	}
+	hooks := map[string]store.AlertWebhook{}
+	for _, d := range due {
+		h, ok := hooks[d.WebhookID]
+		if !ok {
+			if h, err = e.st.Read().AlertWebhooks().Get(ctx, d.WebhookID); err != nil {
+				h = store.AlertWebhook{}
+			}
+			hooks[d.WebhookID] = h
+		}
+		var derr error
+		if h.ID == "" {
+			derr = errors.New("webhook removed")
+		} else {
+			derr = e.post(ctx, h, d)
+		}
+		d.Attempts++
+		if derr == nil {
+			d.State, d.NextAttemptAt, d.LastError = DeliveryOK, nil, ""
+		} else {
+			d.LastError = derr.Error()
+			if d.Attempts >= e.o.Attempts || h.ID == "" {
+				d.State, d.NextAttemptAt = DeliveryDead, nil
+				e.log.Warn("alert delivery gave up: dead letter", "delivery", d.ID, "webhook", d.WebhookID, "err", derr)
+			} else {
+				next := e.o.Now().UTC().Add(e.backoff(d.Attempts))
+				d.NextAttemptAt = &next
+			}
+		}
+		if err := e.st.Write(ctx, func(tx *store.Tx) error { return tx.AlertDeliveries().Update(ctx, &d) }); err != nil &&
+			!errors.Is(err, store.ErrConflict) {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *Engine) backoff(attempts int) time.Duration {
+	d := e.o.BackoffBase << min(attempts-1, 20)
+	if d > e.o.BackoffMax || d <= 0 {
+		d = e.o.BackoffMax
+	}
+	return d/2 + time.Duration(mrand.Int64N(int64(d/2)+1))
+}
+
+func (e *Engine) post(ctx context.Context, h store.AlertWebhook, d store.AlertDelivery) error {
+	body := []byte(d.Payload)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.URL, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "soberana-alerts/1")
+	req.Header.Set(SignatureHead, Sign(h.Secret, time.Now(), body))
+	req.Header.Set(EventHead, d.Event)
+	req.Header.Set(DeliveryHead, d.ID)
+	resp, err := e.o.Client.Do(req)
+	if err != nil {
+		return err
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return fmt.Errorf("webhook answered %s", resp.Status)
+	}
+	return nil
+}
+
+// Run evaluates and delivers every Every until ctx ends.
+func (e *Engine) Run(ctx context.Context) error {
+	t := time.NewTicker(e.o.Every)
+	defer t.Stop()
+	for {
+		if err := e.Evaluate(ctx); err != nil && ctx.Err() == nil {
+			e.log.Warn("evaluating alert rules", "err", err)
+		}
+		if err := e.Deliver(ctx); err != nil && ctx.Err() == nil {
+			e.log.Warn("delivering alerts", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+func init() {
+	i18n.Add(map[string]i18n.Text{
+		"alert.site_down":       {ES: "el sitio %s está caído desde %s", PT: "o site %s está fora do ar desde %s", EN: "site %s has been down since %s"},
+		"alert.provider_down":   {ES: "la API del proveedor %s no responde desde %s", PT: "a API do provedor %s não responde desde %s", EN: "provider %s's API has not answered since %s"},
+		"alert.capacity":        {ES: "el sitio %s usa el %s%% de su capacidad (umbral %s%%)", PT: "o site %s usa %s%% da sua capacidade (limite %s%%)", EN: "site %s uses %s%% of its capacity (threshold %s%%)"},
+		"alert.budget":          {ES: "la línea presupuestaria %s superó el %s%% de su monto", PT: "a linha orçamentária %s ultrapassou %s%% do seu valor", EN: "budget line %s passed %s%% of its amount"},
+		"alert.grant_expiring":  {ES: "la concesión %s del proyecto %s vence el %s", PT: "a concessão %s do projeto %s expira em %s", EN: "grant %s of project %s expires at %s"},
+		"alert.workload_failed": {ES: "la carga %s falló: %s", PT: "a carga %s falhou: %s", EN: "workload %s failed: %s"},
+	})
+}

@@ -1,0 +1,138 @@
+package api
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+
+	"github.com/soberana/soberana/internal/alert"
+	"github.com/soberana/soberana/internal/health"
+	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/workload"
+)
+
+// MonitoringOptions wire /v1/health, /v1/failovers and /v1/alerts.
+type MonitoringOptions struct {
+	Health    *health.Monitor
+	Failovers func() any
+}
+
+// AlertView is an alert with its summary in the caller's language.
+type AlertView struct {
+	store.Alert
+	Summary string `json:"summary"`
+}
+
+// WebhookRequest registers a webhook; Secret is generated when empty and
+// shown only in the answer to the creation.
+type WebhookRequest struct {
+	Name   string `json:"name"`
+	URL    string `json:"url"`
+	Secret string `json:"secret,omitempty"`
+}
+
+// WebhookView is a webhook; Secret is set only when it was just created.
+type WebhookView struct {
+	store.AlertWebhook
+	Secret string `json:"secret,omitempty"`
+}
+
+// AddMonitoring registers the health, failover and alert routes.
+func (a *API) AddMonitoring(o MonitoringOptions) {
+	a.AddRoutes(func(a *API) []*Route {
+		return []*Route{
+			{Method: "GET", Path: "/v1/health", Summary: "Health of every provider API and site (after hysteresis), with probe latency, error rate and capacity use",
+				Tag: "monitoring", Auth: AuthRead, Response: map[string][]health.Status{},
+				Handle: func(r *http.Request) (any, error) {
+					return map[string]any{"items": o.Health.Statuses()}, nil
+				}},
+			{Method: "GET", Path: "/v1/failovers", Summary: "Site failovers in progress and the last finished ones, with the time to recover",
+				Tag: "monitoring", Auth: AuthRead, Response: map[string][]any{},
+				Handle: func(r *http.Request) (any, error) {
+					return map[string]any{"items": o.Failovers()}, nil
+				}},
+			{Method: "GET", Path: "/v1/alerts", Summary: "Alerts (firing and resolved), newest first, with the summary in the caller's language",
+				Tag: "monitoring", Auth: AuthRead, Query: []string{"state", "rule", "institution_id", "limit", "cursor"},
+				Response: listPage[AlertView]{},
+				Handle: func(r *http.Request) (any, error) {
+					q, err := ListQuery(r, []string{"state", "rule", "institution_id"})
+					if err != nil {
+						return nil, err
+					}
+					p, err := a.store.Read().Alerts().List(r.Context(), q)
+					if err != nil {
+						return nil, err
+					}
+					lang := Lang(r.Context())
+					out := make([]AlertView, len(p.Items))
+					for i, al := range p.Items {
+						out[i] = AlertView{Alert: al, Summary: workload.Decode(al.Summary).Render(lang)}
+					}
+					return listPage[AlertView]{Items: out, NextCursor: EncodeCursor(p.Next)}, nil
+				}},
+			{Method: "GET", Path: "/v1/alerts/dead-letters", Summary: "Alert deliveries that gave up after every retry",
+				Tag: "monitoring", Auth: AuthRead, Query: []string{"limit", "cursor"}, Response: listPage[store.AlertDelivery]{},
+				Handle: func(r *http.Request) (any, error) {
+					q, err := ListQuery(r, nil)
+					if err != nil {
+						return nil, err
+					}
+					q.Filters["state"] = alert.DeliveryDead
+					p, err := a.store.Read().AlertDeliveries().List(r.Context(), q)
+					if err != nil {
+						return nil, err
+					}
+					return listPage[store.AlertDelivery]{Items: p.Items, NextCursor: EncodeCursor(p.Next)}, nil
+				}},
+			{Method: "GET", Path: "/v1/alert-webhooks", Summary: "Webhooks that receive alerts (secrets are never shown again)",
+				Tag: "monitoring", Auth: AuthRead, Response: map[string][]store.AlertWebhook{},
+				Handle: func(r *http.Request) (any, error) {
+					list, err := a.store.Read().AlertWebhooks().All(r.Context())
+					if err != nil {
+						return nil, err
+					}
+					return map[string]any{"items": list}, nil
+				}},
+			{Method: "POST", Path: "/v1/alert-webhooks", Summary: "Register a webhook; alerts are POSTed to it signed with HMAC-SHA256 (X-Soberana-Signature)",
+				Tag: "monitoring", Auth: AuthAdmin, Request: WebhookRequest{}, Response: WebhookView{}, Status: http.StatusCreated,
+				Handle: func(r *http.Request) (any, error) {
+					var req WebhookRequest
+					if err := Decode(r, &req); err != nil {
+						return nil, err
+					}
+					var v model.Validator
+					v.Required("name", req.Name)
+					if u, err := url.Parse(req.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+						v.Add("url", "alert.field.url", req.URL)
+					}
+					if err := v.Err(); err != nil {
+						return nil, err
+					}
+					if req.Secret == "" {
+						var b [24]byte
+						_, _ = rand.Read(b[:])
+						req.Secret = hex.EncodeToString(b[:])
+					}
+					wh := store.AlertWebhook{Name: req.Name, URL: req.URL, Secret: req.Secret}
+					err := a.store.InTx(r.Context(), func(tx *store.Tx) error { return tx.AlertWebhooks().Create(r.Context(), &wh, "whk") })
+					if err != nil {
+						return nil, err
+					}
+					return Created{Value: WebhookView{AlertWebhook: wh, Secret: wh.Secret}, Location: "/v1/alert-webhooks/" + wh.ID}, nil
+				}},
+			{Method: "DELETE", Path: "/v1/alert-webhooks/{id}", Summary: "Remove a webhook", Tag: "monitoring", Auth: AuthAdmin,
+				Handle: func(r *http.Request) (any, error) {
+					return nil, a.store.InTx(r.Context(), func(tx *store.Tx) error { return tx.AlertWebhooks().Delete(r.Context(), r.PathValue("id")) })
+				}},
+		}
+	})
+}
+
+func init() {
+	i18n.Add(map[string]i18n.Text{
+		"alert.field.url": {ES: "«%s» no es una URL http(s) válida", PT: "«%s» não é uma URL http(s) válida", EN: "%q is not a valid http(s) URL"},
+	})
+}
