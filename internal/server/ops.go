@@ -12,6 +12,7 @@ import (
 	"github.com/soberana/soberana/internal/failover"
 	"github.com/soberana/soberana/internal/health"
 	"github.com/soberana/soberana/internal/metrics"
+	"github.com/soberana/soberana/internal/migrate"
 	"github.com/soberana/soberana/internal/reconcile"
 )
 
@@ -24,6 +25,7 @@ type Ops struct {
 	Metrics  *metrics.Collector
 	Failover *failover.Tracker
 	Alerts   *alert.Engine
+	Migrate  *migrate.Service
 	// NoProbeLoop stops Run from probing on its own (tests call
 	// Health.Probe with a fake clock).
 	NoProbeLoop bool
@@ -48,6 +50,8 @@ func newOps(s *Server, reg prometheus.Registerer) *Ops {
 	}, s.log)
 	o.Alerts = alert.New(alert.Options{Every: m.AlertEvery, CapacityPercent: m.CapacityAlertPercent, GrantWarning: m.GrantExpiryWarning},
 		s.Store, s.Fleet, o.Health, s.log)
+	o.Migrate = migrate.New(migrate.Options{}, s.Store, s.Fleet, s.Workloads, s.Drivers, s.log)
+	o.Migrate.Kick = func() { s.Workloads.Kick() }
 	return o
 }
 
@@ -72,5 +76,6 @@ func (o *Ops) Run(ctx context.Context) error {
 	g.Go(func() error { return o.Metrics.Run(gctx, 5*time.Second) })
 	g.Go(func() error { return o.Failover.Run(gctx, time.Second) })
 	g.Go(func() error { return o.Alerts.Run(gctx) })
+	g.Go(func() error { return o.Migrate.Run(gctx) })
 	return g.Wait()
 }

@@ -1,0 +1,192 @@
+package migrate
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/workload"
+)
+
+// Evacuation states.
+const (
+	EvacRunning = "running"
+	EvacDone    = "done"
+)
+
+// EvacuationItem is one workload of an evacuation plan.
+type EvacuationItem struct {
+	WorkloadID string `json:"workload_id"`
+	Feasible   bool   `json:"feasible"`
+	Reason     string `json:"reason,omitempty"`
+	Plan       Plan   `json:"plan"`
+}
+
+// EvacuationPlan accounts for every workload on a provider.
+type EvacuationPlan struct {
+	ProviderID string           `json:"provider_id"`
+	Workloads  int              `json:"workloads"`
+	Feasible   int              `json:"feasible"`
+	Infeasible int              `json:"infeasible"`
+	DataGiB    int64            `json:"data_gib"`
+	DataByApp  int              `json:"data_moved_by_application"`
+	Delta      map[string]int64 `json:"delta_monthly_minor_by_currency"`
+	Items      []EvacuationItem `json:"items"`
+}
+
+// PlanEvacuation plans moving every workload off a provider. The plans
+// hold their reservations until all are made, so that the capacity one
+// workload would take is not promised to the next.
+func (s *Service) PlanEvacuation(ctx context.Context, providerID string) (EvacuationPlan, error) {
+	if _, ok := s.fleet.Provider(providerID); !ok {
+		return EvacuationPlan{}, fmt.Errorf("%w: %s", ErrTarget, providerID)
+	}
+	wids, err := s.st.Read().ActiveOnProvider(ctx, providerID)
+	if err != nil {
+		return EvacuationPlan{}, err
+	}
+	s.planMu.Lock()
+	defer s.planMu.Unlock()
+	ep := EvacuationPlan{ProviderID: providerID, Delta: map[string]int64{}, Items: []EvacuationItem{}}
+	t := Target{ExcludeProviders: []string{providerID}}
+	var held []func()
+	defer func() {
+		for _, f := range held {
+			f()
+		}
+	}()
+	for _, id := range wids {
+		l, err := s.load(ctx, id)
+		if err != nil {
+			return ep, err
+		}
+		d, p, err := s.place(l, t)
+		if d != nil {
+			dec := *d
+			held = append(held, func() { _ = s.fleet.Engine().ReleaseDecision(dec) })
+		}
+		it := EvacuationItem{WorkloadID: id, Feasible: err == nil, Plan: p}
+		if err != nil {
+			if !errors.Is(err, ErrInfeasible) && !errors.Is(err, ErrNotRunning) {
+				return ep, err
+			}
+			it.Reason = p.Reason
+			ep.Infeasible++
+		} else {
+			ep.Feasible++
+			ep.Delta[p.Currency] += p.DeltaMonthlyMinor
+			ep.DataGiB += p.DataGiB
+			for _, dm := range p.Data {
+				if dm.Method == DataApplication {
+					ep.DataByApp++
+					break
+				}
+			}
+		}
+		ep.Items = append(ep.Items, it)
+	}
+	ep.Workloads = len(ep.Items)
+	return ep, nil
+}
+
+// Render fills the plans' steps in lang.
+func (ep *EvacuationPlan) Render(lang i18n.Lang) {
+	for i := range ep.Items {
+		ep.Items[i].Plan.Render(lang)
+	}
+}
+
+// StartEvacuation plans and starts an evacuation: every feasible workload
+// is migrated off the provider, at most concurrency at a time.
+func (s *Service) StartEvacuation(ctx context.Context, who workload.Actor, providerID string, concurrency int) (store.Evacuation, EvacuationPlan, error) {
+	if concurrency <= 0 {
+		concurrency = 8
+	}
+	ep, err := s.PlanEvacuation(ctx, providerID)
+	if err != nil {
+		return store.Evacuation{}, ep, err
+	}
+	var queue []string
+	for _, it := range ep.Items {
+		if it.Feasible {
+			queue = append(queue, it.WorkloadID)
+		}
+	}
+	e := store.Evacuation{ProviderID: providerID, State: EvacRunning, Concurrency: concurrency, Queue: jsonOf(queue),
+		Total: len(queue), CreatedBy: who.Name}
+	if err := s.st.Write(ctx, func(tx *store.Tx) error { return tx.Evacuations().Create(ctx, &e, "evac") }); err != nil {
+		return e, ep, err
+	}
+	s.wake()
+	return e, ep, nil
+}
+
+// Progress is an evacuation's state.
+type Progress struct {
+	store.Evacuation
+	Queued     int `json:"queued"`
+	Migrating  int `json:"migrating"`
+	Done       int `json:"done"`
+	RolledBack int `json:"rolled_back"`
+	Skipped    int `json:"skipped"`
+}
+
+// EvacuationProgress reports how far an evacuation is.
+func (s *Service) EvacuationProgress(ctx context.Context, id string) (Progress, error) {
+	e, err := s.st.Read().Evacuations().Get(ctx, id)
+	if err != nil {
+		return Progress{}, err
+	}
+	var q []string
+	_ = json.Unmarshal([]byte(e.Queue), &q)
+	c, err := s.st.Read().CountMigrations(ctx, id)
+	if err != nil {
+		return Progress{}, err
+	}
+	p := Progress{Evacuation: e, Queued: len(q), Migrating: c[StateRunning], Done: c[StateDone], RolledBack: c[StateRolledBack]}
+	p.Skipped = e.Total - p.Queued - p.Migrating - p.Done - p.RolledBack
+	return p, nil
+}
+
+// advanceEvacuations starts queued migrations up to each evacuation's
+// concurrency and ends evacuations with nothing left.
+func (s *Service) advanceEvacuations(ctx context.Context) error {
+	p, err := s.st.Read().Evacuations().List(ctx, store.ListOptions{Filters: map[string]string{"state": EvacRunning}, Limit: 100})
+	if err != nil {
+		return err
+	}
+	for _, e := range p.Items {
+		var q []string
+		if err := json.Unmarshal([]byte(e.Queue), &q); err != nil {
+			return err
+		}
+		c, err := s.st.Read().CountMigrations(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		free := e.Concurrency - c[StateRunning]
+		started := 0
+		t := Target{ExcludeProviders: []string{e.ProviderID}}
+		for started < free && len(q) > 0 {
+			id := q[0]
+			q = q[1:]
+			_, _, err := s.Execute(ctx, workload.Actor{Name: "evacuation:" + e.ID, ID: e.CreatedBy}, id, t, e.ID)
+			if err != nil {
+				s.log.Warn("evacuation: workload not moved", "evacuation", e.ID, "workload", id, "err", err)
+				continue
+			}
+			started++
+		}
+		e.Queue = jsonOf(q)
+		if len(q) == 0 && c[StateRunning]+started == 0 {
+			e.State = EvacDone
+		}
+		if err := s.st.Write(ctx, func(tx *store.Tx) error { return tx.Evacuations().Update(ctx, &e) }); err != nil && !errors.Is(err, store.ErrConflict) {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,586 @@
+// Package migrate moves workloads between providers and evacuates whole
+// providers (the exit drill that proves there is no lock-in).
+//
+// A migration is make-before-break: Plan places the workload's whole
+// replica set again under its full policy (residency, classification,
+// sovereignty, redundancy, cost ceiling) excluding the providers it must
+// leave, and says the monthly cost change, the steps and the data to move
+// (by image or volume snapshot when both drivers can export and import
+// one; otherwise the application must move its data). Execute reserves
+// the new sites, creates the new placements and puts the workload in
+// migrating; the reconciler provisions them while the old replicas keep
+// serving. Advance then switches — the old placements are deleted, the
+// forecast becomes the new set's — once every new replica runs, or rolls
+// back (deletes the new ones) if any fails or the migration times out.
+// At no time does the workload have fewer running replicas than it had.
+//
+// Migrations and evacuations are rows in the database, so a restart
+// resumes them; Advance is level-triggered like the reconciler.
+package migrate
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/soberana/soberana/internal/fleet"
+	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/placement"
+	"github.com/soberana/soberana/internal/provider"
+	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/workload"
+)
+
+// Migration states.
+const (
+	StateRunning    = "running"
+	StateDone       = "done"
+	StateRolledBack = "rolled_back"
+)
+
+// Errors.
+var (
+	// ErrNotRunning: only a running workload can migrate.
+	ErrNotRunning = errors.New("migrate: the workload is not running")
+	// ErrInfeasible: no placement satisfies the policy on the target.
+	ErrInfeasible = errors.New("migrate: no feasible target")
+	// ErrTarget: the request names no target or an unknown provider.
+	ErrTarget = errors.New("migrate: name --to-provider or --exclude-provider (a known provider)")
+)
+
+// SnapshotMover is what a driver implements when it can move a replica's
+// data by image or volume snapshot; declared here, where it is used.
+type SnapshotMover interface {
+	ExportSnapshot(ctx context.Context, ref provider.ResourceRef) (snapshotID string, err error)
+	ImportSnapshot(ctx context.Context, spec provider.Spec, snapshotID string) error
+}
+
+// Target says where a workload should go.
+type Target struct {
+	ToProvider       string   `json:"to_provider,omitempty"`
+	ExcludeProviders []string `json:"exclude_providers,omitempty"`
+}
+
+// Move is one replica's move.
+type Move struct {
+	Replica          int    `json:"replica"`
+	FromSite         string `json:"from_site"`
+	FromProvider     string `json:"from_provider"`
+	ToSite           string `json:"to_site"`
+	ToProvider       string `json:"to_provider"`
+	ToCountry        string `json:"to_country"`
+	FromMonthlyMinor int64  `json:"from_monthly_minor"`
+	ToMonthlyMinor   int64  `json:"to_monthly_minor"`
+}
+
+// DataMove says how one replica's data moves.
+type DataMove struct {
+	Replica int    `json:"replica"`
+	DiskGiB int64  `json:"disk_gib"`
+	Method  string `json:"method"` // snapshot or application
+}
+
+// Data move methods.
+const (
+	DataSnapshot    = "snapshot"
+	DataApplication = "application"
+)
+
+// Plan is what a migration would do.
+type Plan struct {
+	WorkloadID          string     `json:"workload_id"`
+	Currency            string     `json:"currency"`
+	Feasible            bool       `json:"feasible"`
+	Reason              string     `json:"reason,omitempty"`
+	Moves               []Move     `json:"moves"`
+	CurrentMonthlyMinor int64      `json:"current_monthly_minor"`
+	NewMonthlyMinor     int64      `json:"new_monthly_minor"`
+	DeltaMonthlyMinor   int64      `json:"delta_monthly_minor"`
+	Data                []DataMove `json:"data"`
+	DataGiB             int64      `json:"data_gib"`
+	Steps               []string   `json:"steps"`
+	// StepMsgs are the steps as message keys (rendered into Steps).
+	StepMsgs []workload.Msg `json:"-"`
+}
+
+// Render fills Steps in lang.
+func (p *Plan) Render(lang i18n.Lang) {
+	p.Steps = p.Steps[:0]
+	for _, m := range p.StepMsgs {
+		p.Steps = append(p.Steps, m.Render(lang))
+	}
+}
+
+// Options tune migrations.
+type Options struct {
+	// Timeout rolls back a migration whose new replicas are not all
+	// running by then (default 15 min).
+	Timeout time.Duration
+	// Every is the time between Advance rounds (default 500 ms).
+	Every time.Duration
+}
+
+// Service plans, executes and advances migrations and evacuations.
+type Service struct {
+	st      *store.Store
+	fleet   *fleet.Fleet
+	svc     *workload.Service
+	drivers *provider.Registry
+	log     *slog.Logger
+	o       Options
+	kick    chan struct{}
+	// Kick wakes the reconciler after new placements were written.
+	Kick func()
+	// planMu serializes plans that hold reservations (evacuation plans).
+	planMu sync.Mutex
+}
+
+// New returns a service.
+func New(o Options, st *store.Store, f *fleet.Fleet, svc *workload.Service, drivers *provider.Registry, log *slog.Logger) *Service {
+	if o.Timeout <= 0 {
+		o.Timeout = 15 * time.Minute
+	}
+	if o.Every <= 0 {
+		o.Every = 500 * time.Millisecond
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{st: st, fleet: f, svc: svc, drivers: drivers, log: log, o: o, kick: make(chan struct{}, 1), Kick: func() {}}
+}
+
+func (s *Service) wake() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// excluded lists the sites a target rules out.
+func (s *Service) excluded(t Target) ([]string, error) {
+	if t.ToProvider == "" && len(t.ExcludeProviders) == 0 {
+		return nil, ErrTarget
+	}
+	if t.ToProvider != "" {
+		if _, ok := s.fleet.Provider(t.ToProvider); !ok {
+			return nil, fmt.Errorf("%w: %s", ErrTarget, t.ToProvider)
+		}
+	}
+	var out []string
+	for id := range s.fleet.Usage() {
+		site, ok := s.fleet.Site(id)
+		if !ok {
+			continue
+		}
+		if (t.ToProvider != "" && site.ProviderID != t.ToProvider) || slices.Contains(t.ExcludeProviders, site.ProviderID) {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+type loaded struct {
+	w   model.Workload
+	off model.Offering
+	old []store.PlacementRow // active placements
+}
+
+func (s *Service) load(ctx context.Context, id string) (loaded, error) {
+	tx := s.st.Read()
+	var l loaded
+	var err error
+	if l.w, err = tx.Workloads().Get(ctx, id); err != nil {
+		return l, err
+	}
+	if l.off, err = tx.Offerings().Get(ctx, l.w.OfferingID); err != nil {
+		return l, err
+	}
+	ps, err := tx.PlacementsOf(ctx, id)
+	if err != nil {
+		return l, err
+	}
+	for _, p := range ps {
+		if p.State == model.PlacementPending || p.State == model.PlacementProvisioning || p.State == model.PlacementRunning {
+			l.old = append(l.old, p)
+		}
+	}
+	return l, nil
+}
+
+// place computes (and reserves) the new set; the caller releases d.
+func (s *Service) place(l loaded, t Target) (*placement.Decision, Plan, error) {
+	p := Plan{WorkloadID: l.w.ID, Currency: l.w.Currency, Moves: []Move{}, Data: []DataMove{}}
+	for _, o := range l.old {
+		p.CurrentMonthlyMinor += o.MonthlyMinor
+	}
+	if l.w.State != model.StateRunning {
+		p.Reason = workload.M("migrate.reason.not_running", l.w.State).Render(i18n.EN)
+		return nil, p, fmt.Errorf("%w (state %s)", ErrNotRunning, l.w.State)
+	}
+	excl, err := s.excluded(t)
+	if err != nil {
+		return nil, p, err
+	}
+	req, err := s.svc.PlacementRequest(&l.w, l.off, excl)
+	if err != nil {
+		return nil, p, err
+	}
+	d, err := s.fleet.Engine().Place(req)
+	if err != nil {
+		p.Reason = s.svc.ExplainPlacement(err, l.w.Currency, l.off.Name)
+		return nil, p, fmt.Errorf("%w: %s", ErrInfeasible, p.Reason)
+	}
+	p.Feasible = true
+	byReplica := map[int]store.PlacementRow{}
+	for _, o := range l.old {
+		byReplica[o.Replica] = o
+	}
+	for i, c := range d.Choices {
+		o := byReplica[i]
+		site, _ := s.fleet.Site(c.SiteID)
+		p.Moves = append(p.Moves, Move{Replica: i, FromSite: o.SiteID, FromProvider: o.ProviderID, ToSite: c.SiteID,
+			ToProvider: c.ProviderID, ToCountry: site.Country, FromMonthlyMinor: o.MonthlyMinor, ToMonthlyMinor: c.MonthlyMinor})
+		method := DataApplication
+		if s.canSnapshot(o.ProviderID) && s.canSnapshot(c.ProviderID) {
+			method = DataSnapshot
+		}
+		p.Data = append(p.Data, DataMove{Replica: i, DiskGiB: d.Resources.DiskGiB, Method: method})
+		p.DataGiB += d.Resources.DiskGiB
+	}
+	p.NewMonthlyMinor = d.TotalMonthlyMinor
+	p.DeltaMonthlyMinor = p.NewMonthlyMinor - p.CurrentMonthlyMinor
+	n := strconv.Itoa(len(d.Choices))
+	p.StepMsgs = []workload.Msg{workload.M("migrate.step.create", n)}
+	if slices.ContainsFunc(p.Data, func(m DataMove) bool { return m.Method == DataApplication }) {
+		p.StepMsgs = append(p.StepMsgs, workload.M("migrate.step.data_application", strconv.FormatInt(p.DataGiB, 10)))
+	} else {
+		p.StepMsgs = append(p.StepMsgs, workload.M("migrate.step.data_snapshot", strconv.FormatInt(p.DataGiB, 10)))
+	}
+	p.StepMsgs = append(p.StepMsgs, workload.M("migrate.step.switch"), workload.M("migrate.step.delete", strconv.Itoa(len(l.old))))
+	p.Render(i18n.EN)
+	return &d, p, nil
+}
+
+func (s *Service) canSnapshot(providerID string) bool {
+	prov, ok := s.fleet.Provider(providerID)
+	if !ok {
+		return false
+	}
+	drv, err := s.drivers.Get(prov.Driver)
+	if err != nil {
+		return false
+	}
+	_, ok = drv.(SnapshotMover)
+	return ok
+}
+
+// Plan says what migrating a workload to t would do, without doing it.
+func (s *Service) Plan(ctx context.Context, workloadID string, t Target) (Plan, error) {
+	l, err := s.load(ctx, workloadID)
+	if err != nil {
+		return Plan{}, err
+	}
+	d, p, err := s.place(l, t)
+	if d != nil {
+		_ = s.fleet.Engine().ReleaseDecision(*d)
+	}
+	if errors.Is(err, ErrInfeasible) || errors.Is(err, ErrNotRunning) {
+		return p, nil // the plan says why
+	}
+	return p, err
+}
+
+// record is what a migration row's JSON columns hold.
+type ids []string
+
+func jsonOf(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// Execute starts a migration: the new placements are written and the
+// workload is migrating. It returns the migration row.
+func (s *Service) Execute(ctx context.Context, who workload.Actor, workloadID string, t Target, evacuationID string) (store.Migration, Plan, error) {
+	l, err := s.load(ctx, workloadID)
+	if err != nil {
+		return store.Migration{}, Plan{}, err
+	}
+	d, p, err := s.place(l, t)
+	if err != nil {
+		return store.Migration{}, p, err
+	}
+	rows := s.svc.PlacementRows(&l.w, l.off, *d, nil)
+	var m store.Migration
+	err = s.st.Write(ctx, func(tx *store.Tx) error {
+		w, err := tx.Workloads().Get(ctx, workloadID)
+		if err != nil {
+			return err
+		}
+		if w.Version != l.w.Version || w.State != model.StateRunning {
+			return fmt.Errorf("%w (state %s)", ErrNotRunning, w.State)
+		}
+		now := tx.Now()
+		newIDs := make(ids, len(rows))
+		for i := range rows {
+			rows[i].NextAttemptAt = &now
+			rows[i].Reason = workload.Enc(workload.M("migrate.reason.new_replica", rows[i].SiteID, rows[i].ProviderID))
+			if err := tx.Placements().Create(ctx, &rows[i], "pl"); err != nil {
+				return err
+			}
+			newIDs[i] = rows[i].ID
+		}
+		oldIDs := make(ids, len(l.old))
+		for i, o := range l.old {
+			oldIDs[i] = o.ID
+		}
+		reason := workload.M("workload.reason.migrating", strconv.Itoa(len(rows)), jsonTargets(t))
+		w.State, w.Reason = model.StateMigrating, workload.Enc(reason)
+		if err := tx.Workloads().Update(ctx, &w); err != nil {
+			return err
+		}
+		if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: who.Name, From: model.StateRunning,
+			To: model.StateMigrating, Reason: w.Reason}); err != nil {
+			return err
+		}
+		m = store.Migration{WorkloadID: w.ID, EvacuationID: evacuationID, State: StateRunning, Plan: jsonOf(p),
+			NewPlacements: jsonOf(newIDs), OldPlacements: jsonOf(oldIDs), CreatedBy: who.Name}
+		return tx.Migrations().Create(ctx, &m, "mig")
+	})
+	if err != nil {
+		_ = s.fleet.Engine().ReleaseDecision(*d)
+		return store.Migration{}, p, err
+	}
+	s.Kick()
+	s.wake()
+	return m, p, nil
+}
+
+func jsonTargets(t Target) string {
+	if t.ToProvider != "" {
+		return "→ " + t.ToProvider
+	}
+	return "≠ " + fmt.Sprint(t.ExcludeProviders)
+}
+
+// Advance looks at every running migration once: it switches those whose
+// new replicas all run and rolls back those that failed or timed out.
+func (s *Service) Advance(ctx context.Context) error {
+	ms, err := s.st.Read().MigrationsInState(ctx, StateRunning, 1000)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if err := s.advance(ctx, m); err != nil && !errors.Is(err, store.ErrConflict) {
+			s.log.Warn("advancing migration", "migration", m.ID, "err", err)
+		}
+	}
+	if err := s.advanceEvacuations(ctx); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (s *Service) advance(ctx context.Context, m store.Migration) error {
+	var oldIDs, newIDs ids
+	if err := json.Unmarshal([]byte(m.OldPlacements), &oldIDs); err != nil {
+		return err
+	}
+	if err := json.Unmarshal([]byte(m.NewPlacements), &newIDs); err != nil || len(newIDs) == 0 {
+		return fmt.Errorf("migration %s: bad new placements: %v", m.ID, err)
+	}
+	first := slices.Min(newIDs)
+	ps, err := s.st.Read().PlacementsOf(ctx, m.WorkloadID)
+	if err != nil {
+		return err
+	}
+	w, err := s.st.Read().Workloads().Get(ctx, m.WorkloadID)
+	if err != nil {
+		return err
+	}
+	var fresh []store.PlacementRow
+	running, failed := 0, false
+	for _, p := range ps {
+		// New replicas are the ones the migration made and any the
+		// reconciler made in their place (later ids).
+		if slices.Contains(oldIDs, p.ID) || p.ID < first {
+			continue
+		}
+		switch p.State {
+		case model.PlacementPending, model.PlacementProvisioning:
+			fresh = append(fresh, p)
+		case model.PlacementRunning:
+			fresh = append(fresh, p)
+			running++
+		case model.PlacementFailed, model.PlacementDeleting, model.PlacementDeleted:
+			if slices.Contains(newIDs, p.ID) && p.State == model.PlacementFailed {
+				failed = true
+			}
+		}
+	}
+	timedOut := s.st.Now().Sub(m.CreatedAt) > s.o.Timeout
+	switch {
+	case w.State != model.StateMigrating:
+		// Someone deleted it meanwhile (or it failed over): the migration ends.
+		return s.finish(ctx, m, StateRolledBack, workload.M("migrate.reason.interrupted", w.State), nil, nil)
+	case running == w.Replicas && len(fresh) == running:
+		err = s.switchOver(ctx, m, w, fresh, oldIDs)
+	case failed || timedOut || len(fresh) < w.Replicas:
+		why := workload.M("migrate.reason.new_failed")
+		if timedOut {
+			why = workload.M("migrate.reason.timeout", s.o.Timeout.String())
+		}
+		err = s.rollback(ctx, m, w, fresh, why)
+	default:
+		return nil
+	}
+	if err == nil {
+		s.Kick()
+	}
+	return err
+}
+
+// switchOver deletes the old replicas and makes the new set the workload's.
+func (s *Service) switchOver(ctx context.Context, m store.Migration, w model.Workload, fresh []store.PlacementRow, oldIDs ids) error {
+	return s.st.Write(ctx, func(tx *store.Tx) error {
+		now := tx.Now()
+		w2, err := tx.Workloads().Get(ctx, w.ID)
+		if err != nil {
+			return err
+		}
+		if w2.Version != w.Version {
+			return store.ErrConflict
+		}
+		var total int64
+		for _, f := range fresh {
+			cur, err := tx.PlacementByID(ctx, f.ID)
+			if err != nil {
+				return err
+			}
+			if cur.State != model.PlacementRunning {
+				return store.ErrConflict
+			}
+			total += cur.MonthlyMinor
+		}
+		for _, id := range oldIDs {
+			o, err := tx.PlacementByID(ctx, id)
+			if err != nil {
+				return err
+			}
+			if o.State != model.PlacementPending && o.State != model.PlacementProvisioning && o.State != model.PlacementRunning {
+				continue
+			}
+			if o.State == model.PlacementRunning && s.svc.Meter != nil {
+				if err := s.svc.Meter.Stop(ctx, tx, &o.Placement, now); err != nil {
+					return err
+				}
+			}
+			o.State, o.FinalState, o.Attempts, o.NextAttemptAt = model.PlacementDeleting, model.PlacementDeleted, 0, &now
+			o.Reason = workload.Enc(workload.M("migrate.reason.old_replica"))
+			if err := tx.Placements().Update(ctx, &o); err != nil {
+				return err
+			}
+		}
+		old := w2.ForecastMonthlyMinor
+		w2.ForecastMonthlyMinor = total
+		w2.State, w2.Reason = model.StateRunning, workload.Enc(workload.M("workload.reason.migrated", strconv.Itoa(len(fresh)),
+			strconv.FormatInt(old, 10), strconv.FormatInt(total, 10), w2.Currency))
+		if err := tx.Workloads().Update(ctx, &w2); err != nil {
+			return err
+		}
+		if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: workload.ActorReconciler,
+			From: model.StateMigrating, To: model.StateRunning, Reason: w2.Reason}); err != nil {
+			return err
+		}
+		m.State, m.Reason = StateDone, w2.Reason
+		return tx.Migrations().Update(ctx, &m)
+	})
+}
+
+// rollback deletes the new replicas; the old ones never stopped.
+func (s *Service) rollback(ctx context.Context, m store.Migration, w model.Workload, fresh []store.PlacementRow, why workload.Msg) error {
+	return s.st.Write(ctx, func(tx *store.Tx) error {
+		now := tx.Now()
+		for _, f := range fresh {
+			cur, err := tx.PlacementByID(ctx, f.ID)
+			if err != nil {
+				return err
+			}
+			if cur.State == model.PlacementRunning && s.svc.Meter != nil {
+				if err := s.svc.Meter.Stop(ctx, tx, &cur.Placement, now); err != nil {
+					return err
+				}
+			}
+			cur.State, cur.FinalState, cur.Attempts, cur.NextAttemptAt = model.PlacementDeleting, model.PlacementDeleted, 0, &now
+			cur.Reason = workload.Enc(why)
+			if err := tx.Placements().Update(ctx, &cur); err != nil {
+				return err
+			}
+		}
+		w2, err := tx.Workloads().Get(ctx, w.ID)
+		if err != nil {
+			return err
+		}
+		if w2.State == model.StateMigrating {
+			w2.State, w2.Reason = model.StateRunning, workload.Enc(workload.M("workload.reason.migration_rolled_back", why.Render(i18n.EN)))
+			if err := tx.Workloads().Update(ctx, &w2); err != nil {
+				return err
+			}
+			if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: workload.ActorReconciler,
+				From: model.StateMigrating, To: model.StateRunning, Reason: w2.Reason}); err != nil {
+				return err
+			}
+		}
+		m.State, m.Reason = StateRolledBack, workload.Enc(why)
+		return tx.Migrations().Update(ctx, &m)
+	})
+}
+
+func (s *Service) finish(ctx context.Context, m store.Migration, state string, why workload.Msg, _ any, _ any) error {
+	return s.st.Write(ctx, func(tx *store.Tx) error {
+		m.State, m.Reason = state, workload.Enc(why)
+		return tx.Migrations().Update(ctx, &m)
+	})
+}
+
+// Run advances migrations and evacuations until ctx ends.
+func (s *Service) Run(ctx context.Context) error {
+	t := time.NewTicker(s.o.Every)
+	defer t.Stop()
+	for {
+		if err := s.Advance(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("advancing migrations", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		case <-s.kick:
+		}
+	}
+}
+
+// MigrationView is a migration with its plan.
+type MigrationView struct {
+	store.Migration
+	Plan   Plan   `json:"plan"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// View decodes a migration row for the API.
+func View(m store.Migration, lang i18n.Lang) MigrationView {
+	v := MigrationView{Migration: m}
+	_ = json.Unmarshal([]byte(m.Plan), &v.Plan)
+	v.Plan.Steps = v.Plan.Steps[:0:0]
+	if m.Reason != "" {
+		v.Reason = workload.Decode(m.Reason).Render(lang)
+	}
+	return v
+}

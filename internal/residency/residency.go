@@ -1,0 +1,231 @@
+// Package residency builds the residency report: for an institution (or
+// the whole platform) every place its data lives — each live placement
+// with the site's country and subdivision as registered now, the provider
+// and its jurisdiction, the workload's classification — and a compliance
+// verdict against the workload's policy, re-checked from the current
+// registrations (so a site registered in the wrong place shows up as a
+// violation, whatever placement believed when it chose it). It renders as
+// JSON, CSV and a printable HTML page.
+package residency
+
+import (
+	"context"
+	"encoding/csv"
+	"html/template"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// Verdicts.
+const (
+	Compliant = "compliant"
+	Violation = "violation"
+)
+
+// Row is one placement of the report.
+type Row struct {
+	InstitutionID       string   `json:"institution_id"`
+	Institution         string   `json:"institution"`
+	ProjectID           string   `json:"project_id"`
+	WorkloadID          string   `json:"workload_id"`
+	Replica             int      `json:"replica"`
+	PlacementID         string   `json:"placement_id"`
+	State               string   `json:"state"`
+	SiteID              string   `json:"site_id"`
+	Site                string   `json:"site"`
+	Country             string   `json:"country"`
+	Subdivision         string   `json:"subdivision"`
+	ProviderID          string   `json:"provider_id"`
+	Provider            string   `json:"provider"`
+	Jurisdiction        string   `json:"jurisdiction"`
+	Classification      string   `json:"classification"`
+	Certification       string   `json:"provider_certification"`
+	SiteCertification   string   `json:"site_certification"`
+	AllowedCountries    []string `json:"allowed_countries"`
+	AllowedSubdivisions []string `json:"allowed_subdivisions,omitempty"`
+	Sovereignty         string   `json:"sovereignty"`
+	Verdict             string   `json:"verdict"`
+	Violations          []string `json:"violations,omitempty"`
+	Simulated           bool     `json:"simulated"`
+}
+
+// Report is the residency report.
+type Report struct {
+	GeneratedAt   time.Time `json:"generated_at"`
+	InstitutionID string    `json:"institution_id,omitempty"`
+	Placements    int       `json:"placements"`
+	Violations    int       `json:"violations"`
+	Rows          []Row     `json:"rows"`
+}
+
+var rank = map[string]int{model.ClassPublic: 0, model.ClassInternal: 1, model.ClassConfidential: 2, model.ClassRestricted: 3}
+
+// Build makes the report for an institution ("" for the platform).
+// Violation texts are in lang.
+func Build(ctx context.Context, st *store.Store, institutionID string, lang i18n.Lang) (Report, error) {
+	tx := st.Read()
+	rep := Report{GeneratedAt: st.Now(), InstitutionID: institutionID, Rows: []Row{}}
+	ps, err := tx.LivePlacementsOf(ctx, institutionID)
+	if err != nil {
+		return rep, err
+	}
+	sites, err := tx.Sites().All(ctx)
+	if err != nil {
+		return rep, err
+	}
+	provs, err := tx.Providers().All(ctx)
+	if err != nil {
+		return rep, err
+	}
+	insts, err := tx.Institutions().All(ctx)
+	if err != nil {
+		return rep, err
+	}
+	siteBy := map[string]model.Site{}
+	for _, s := range sites {
+		siteBy[s.ID] = s
+	}
+	provBy := map[string]model.Provider{}
+	for _, p := range provs {
+		provBy[p.ID] = p
+	}
+	instBy := map[string]string{}
+	for _, in := range insts {
+		instBy[in.ID] = in.Name
+	}
+	wls := map[string]model.Workload{}
+	for _, p := range ps {
+		w, ok := wls[p.WorkloadID]
+		if !ok {
+			if w, err = tx.Workloads().Get(ctx, p.WorkloadID); err != nil {
+				return rep, err
+			}
+			wls[p.WorkloadID] = w
+		}
+		s, sok := siteBy[p.SiteID]
+		pr := provBy[p.ProviderID]
+		r := Row{InstitutionID: w.InstitutionID, Institution: instBy[w.InstitutionID], ProjectID: w.ProjectID, WorkloadID: w.ID,
+			Replica: p.Replica, PlacementID: p.ID, State: p.State, SiteID: p.SiteID, Site: s.Name, Country: s.Country,
+			Subdivision: s.Subdivision, ProviderID: p.ProviderID, Provider: pr.Name, Jurisdiction: pr.Jurisdiction,
+			Classification: w.Classification, Certification: pr.Certification, SiteCertification: s.Certification,
+			AllowedCountries: w.Residency.Countries, AllowedSubdivisions: w.Residency.Subdivisions,
+			Sovereignty: w.Sovereignty.Mode, Simulated: p.Simulated}
+		add := func(key string, args ...any) { r.Violations = append(r.Violations, i18n.T(lang, key, args...)) }
+		if !sok {
+			add("residency.violation.site_unknown", p.SiteID)
+		} else {
+			if !slices.Contains(w.Residency.Countries, s.Country) {
+				add("residency.violation.country", s.Country, strings.Join(w.Residency.Countries, ", "))
+			}
+			if len(w.Residency.Subdivisions) > 0 && !slices.Contains(w.Residency.Subdivisions, s.Subdivision) {
+				add("residency.violation.subdivision", s.Subdivision, strings.Join(w.Residency.Subdivisions, ", "))
+			}
+			if s.Certification != "" && rank[s.Certification] < rank[w.Classification] {
+				add("residency.violation.site_certification", s.Certification, w.Classification)
+			}
+		}
+		if rank[pr.Certification] < rank[w.Classification] {
+			add("residency.violation.provider_certification", pr.Name, pr.Certification, w.Classification)
+		}
+		switch w.Sovereignty.Mode {
+		case model.SovereigntyNational:
+			if sok && pr.Jurisdiction != s.Country {
+				add("residency.violation.national", pr.Name, pr.Jurisdiction, s.Country)
+			}
+		case model.SovereigntyRegional:
+			if !slices.Contains(w.Sovereignty.Jurisdictions, pr.Jurisdiction) {
+				add("residency.violation.regional", pr.Name, pr.Jurisdiction, strings.Join(w.Sovereignty.Jurisdictions, ", "))
+			}
+		}
+		r.Verdict = Compliant
+		if len(r.Violations) > 0 {
+			r.Verdict = Violation
+			rep.Violations++
+		}
+		rep.Rows = append(rep.Rows, r)
+	}
+	rep.Placements = len(rep.Rows)
+	return rep, nil
+}
+
+// CSVHeader is the CSV's first line.
+var CSVHeader = []string{"institution_id", "institution", "project_id", "workload_id", "replica", "placement_id", "state",
+	"site_id", "site", "country", "subdivision", "provider_id", "provider", "jurisdiction", "classification",
+	"provider_certification", "site_certification", "allowed_countries", "allowed_subdivisions", "sovereignty",
+	"verdict", "violations", "simulated"}
+
+// WriteCSV writes the report as CSV (RFC 4180).
+func (rep Report) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVHeader); err != nil {
+		return err
+	}
+	for _, r := range rep.Rows {
+		if err := cw.Write([]string{r.InstitutionID, r.Institution, r.ProjectID, r.WorkloadID, strconv.Itoa(r.Replica), r.PlacementID,
+			r.State, r.SiteID, r.Site, r.Country, r.Subdivision, r.ProviderID, r.Provider, r.Jurisdiction, r.Classification,
+			r.Certification, r.SiteCertification, strings.Join(r.AllowedCountries, " "), strings.Join(r.AllowedSubdivisions, " "),
+			r.Sovereignty, r.Verdict, strings.Join(r.Violations, "; "), strconv.FormatBool(r.Simulated)}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+var page = template.Must(template.New("residency").Parse(`<!doctype html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.T.title}}</title>
+<style>
+body{font:12px/1.4 system-ui,sans-serif;margin:2em}h1{font-size:18px}table{border-collapse:collapse;width:100%}
+th,td{border:1px solid #999;padding:3px 5px;text-align:left;vertical-align:top}th{background:#eee}
+tr.violation td{background:#fde8e8}.sim{color:#a60}@media print{body{margin:0}tr{page-break-inside:avoid}}
+</style></head><body>
+<h1>{{.T.title}}</h1>
+<p>{{.T.generated}} {{.R.GeneratedAt.Format "2006-01-02 15:04:05 MST"}} · {{.T.placements}}: {{.R.Placements}} · {{.T.violations}}: {{.R.Violations}}</p>
+<table><thead><tr><th>{{.T.institution}}</th><th>{{.T.workload}}</th><th>#</th><th>{{.T.site}}</th><th>{{.T.country}}</th>
+<th>{{.T.provider}}</th><th>{{.T.jurisdiction}}</th><th>{{.T.classification}}</th><th>{{.T.verdict}}</th></tr></thead><tbody>
+{{range .R.Rows}}<tr class="{{.Verdict}}"><td>{{.Institution}}</td><td>{{.WorkloadID}}</td><td>{{.Replica}}</td>
+<td>{{.Site}}{{if .Simulated}} <span class="sim">SIMULATED</span>{{end}}</td><td>{{.Country}} {{.Subdivision}}</td><td>{{.Provider}}</td>
+<td>{{.Jurisdiction}}</td><td>{{.Classification}}</td><td>{{.Verdict}}{{range .Violations}}<br>{{.}}{{end}}</td></tr>
+{{end}}</tbody></table></body></html>
+`))
+
+// WriteHTML writes a printable page in lang.
+func (rep Report) WriteHTML(w io.Writer, lang i18n.Lang) error {
+	t := map[string]string{}
+	for _, k := range []string{"title", "generated", "placements", "violations", "institution", "workload", "site", "country",
+		"provider", "jurisdiction", "classification", "verdict"} {
+		t[k] = i18n.T(lang, "residency.html."+k)
+	}
+	return page.Execute(w, map[string]any{"R": rep, "T": t, "Lang": string(lang)})
+}
+
+func init() {
+	i18n.Add(map[string]i18n.Text{
+		"residency.violation.site_unknown":           {ES: "el sitio %s ya no está registrado", PT: "o site %s não está mais registrado", EN: "site %s is no longer registered"},
+		"residency.violation.country":                {ES: "el sitio está en %s, fuera de los países permitidos (%s)", PT: "o site está em %s, fora dos países permitidos (%s)", EN: "the site is in %s, outside the allowed countries (%s)"},
+		"residency.violation.subdivision":            {ES: "el sitio está en %s, fuera de las subdivisiones permitidas (%s)", PT: "o site está em %s, fora das subdivisões permitidas (%s)", EN: "the site is in %s, outside the allowed subdivisions (%s)"},
+		"residency.violation.site_certification":     {ES: "el sitio está certificado solo para %s; los datos son %s", PT: "o site é certificado só para %s; os dados são %s", EN: "the site is certified only for %s; the data is %s"},
+		"residency.violation.provider_certification": {ES: "el proveedor %s está certificado solo para %s; los datos son %s", PT: "o provedor %s é certificado só para %s; os dados são %s", EN: "provider %s is certified only for %s; the data is %s"},
+		"residency.violation.national":               {ES: "soberanía nacional: el proveedor %s es de %s y el sitio está en %s", PT: "soberania nacional: o provedor %s é de %s e o site está em %s", EN: "national sovereignty: provider %s is of %s and the site is in %s"},
+		"residency.violation.regional":               {ES: "soberanía regional: el proveedor %s es de %s, fuera de %s", PT: "soberania regional: o provedor %s é de %s, fora de %s", EN: "regional sovereignty: provider %s is of %s, outside %s"},
+		"residency.html.title":                       {ES: "Informe de residencia de datos", PT: "Relatório de residência de dados", EN: "Data residency report"},
+		"residency.html.generated":                   {ES: "Generado el", PT: "Gerado em", EN: "Generated at"},
+		"residency.html.placements":                  {ES: "Ubicaciones", PT: "Alocações", EN: "Placements"},
+		"residency.html.violations":                  {ES: "Incumplimientos", PT: "Violações", EN: "Violations"},
+		"residency.html.institution":                 {ES: "Institución", PT: "Instituição", EN: "Institution"},
+		"residency.html.workload":                    {ES: "Carga", PT: "Carga", EN: "Workload"},
+		"residency.html.site":                        {ES: "Sitio", PT: "Site", EN: "Site"},
+		"residency.html.country":                     {ES: "País / subdivisión", PT: "País / subdivisão", EN: "Country / subdivision"},
+		"residency.html.provider":                    {ES: "Proveedor", PT: "Provedor", EN: "Provider"},
+		"residency.html.jurisdiction":                {ES: "Jurisdicción", PT: "Jurisdição", EN: "Jurisdiction"},
+		"residency.html.classification":              {ES: "Clasificación", PT: "Classificação", EN: "Classification"},
+		"residency.html.verdict":                     {ES: "Veredicto", PT: "Veredito", EN: "Verdict"},
+	})
+}
