@@ -1,0 +1,212 @@
+package kubernetes
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/soberana/soberana/internal/store"
+)
+
+// Config is the driver's configuration of one provider.
+type Config struct {
+	// Clusters are the provider's clusters.
+	Clusters []Cluster `json:"clusters"`
+	// Sites maps clusters (or zones of clusters) to soberana sites.
+	Sites []SiteMap `json:"sites"`
+	// Roles maps a grant role (developer, viewer) to the ClusterRole its
+	// RoleBinding refers to (default developer→edit, viewer→view).
+	Roles map[string]string `json:"roles,omitempty"`
+	// UserPrefix prefixes the Kubernetes user name of a soberana user in
+	// RoleBindings (default "soberana:"). The cluster's authenticator
+	// (OIDC with soberana as issuer, or a token webhook) must name users
+	// the same way.
+	UserPrefix string `json:"user_prefix,omitempty"`
+}
+
+// Cluster is how to reach one cluster.
+type Cluster struct {
+	Name string `json:"name"`
+	// Kubeconfig is the kubeconfig file's content (YAML); its current
+	// context is used unless Context is set.
+	Kubeconfig string `json:"kubeconfig"`
+	Context    string `json:"context,omitempty"`
+}
+
+// SiteMap ties a cluster, or one zone of it, to a site.
+type SiteMap struct {
+	SiteID  string `json:"site_id"`
+	Cluster string `json:"cluster"`
+	// Zone, when set, is the value of the nodes' topology.kubernetes.io/zone
+	// label that make up the site (capacity is counted on them only).
+	Zone string `json:"zone,omitempty"`
+}
+
+// ErrInvalidConfig is wrapped by every configuration error.
+var ErrInvalidConfig = errors.New("kubernetes: invalid config")
+
+// ErrNoConfig: the provider has no stored config.
+var ErrNoConfig = errors.New("kubernetes: provider has no config")
+
+var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+
+// Validate checks the config and fills defaults.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(f string, a ...any) {
+		errs = append(errs, fmt.Errorf("%w: "+f, append([]any{ErrInvalidConfig}, a...)...))
+	}
+	if len(c.Clusters) == 0 {
+		bad("no clusters")
+	}
+	names := map[string]bool{}
+	for i, cl := range c.Clusters {
+		if cl.Name == "" {
+			bad("cluster %d has no name", i)
+		}
+		if names[cl.Name] {
+			bad("cluster %q twice", cl.Name)
+		}
+		names[cl.Name] = true
+		if cl.Kubeconfig == "" {
+			bad("cluster %q has no kubeconfig", cl.Name)
+			continue
+		}
+		if _, err := clientcmd.Load([]byte(cl.Kubeconfig)); err != nil {
+			bad("cluster %q: kubeconfig: %v", cl.Name, err)
+		}
+	}
+	seen := map[string]bool{}
+	for _, s := range c.Sites {
+		if s.SiteID == "" {
+			bad("a site map has no site_id")
+		}
+		if !names[s.Cluster] {
+			bad("site %q names unknown cluster %q", s.SiteID, s.Cluster)
+		}
+		if seen[s.SiteID] {
+			bad("site %q mapped twice", s.SiteID)
+		}
+		seen[s.SiteID] = true
+	}
+	if c.Roles == nil {
+		c.Roles = map[string]string{}
+	}
+	for role, def := range map[string]string{"developer": "edit", "viewer": "view"} {
+		if c.Roles[role] == "" {
+			c.Roles[role] = def
+		}
+	}
+	if c.UserPrefix == "" {
+		c.UserPrefix = "soberana:"
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Config) site(id string) (SiteMap, bool) {
+	for _, s := range c.Sites {
+		if s.SiteID == id {
+			return s, true
+		}
+	}
+	return SiteMap{}, false
+}
+
+func (c *Config) cluster(name string) (Cluster, bool) {
+	for _, cl := range c.Clusters {
+		if cl.Name == name {
+			return cl, true
+		}
+	}
+	return Cluster{}, false
+}
+
+// Configs gives the driver the config of a provider.
+type Configs interface {
+	Config(ctx context.Context, providerID string) (Config, error)
+}
+
+// Sealer encrypts the stored config (it holds kubeconfigs, which are
+// credentials). It is the one seam for encryption at rest: the identity
+// engineer's internal/secrets plugs in here when it lands. Until then
+// PlainSealer keeps the config in clear text in the settings table.
+type Sealer interface {
+	Seal(plain []byte) (string, error)
+	Open(sealed string) ([]byte, error)
+}
+
+// PlainSealer stores the config unencrypted (until internal/secrets lands).
+type PlainSealer struct{}
+
+// Seal returns the plain text.
+func (PlainSealer) Seal(p []byte) (string, error) { return string(p), nil }
+
+// Open returns the stored text.
+func (PlainSealer) Open(s string) ([]byte, error) { return []byte(s), nil }
+
+func settingKey(providerID string) string { return "provider/kubernetes/" + providerID }
+
+// StoreConfigs reads provider configs from the store's settings, opened by Sealer.
+type StoreConfigs struct {
+	St     *store.Store
+	Sealer Sealer
+}
+
+func (s StoreConfigs) sealer() Sealer {
+	if s.Sealer == nil {
+		return PlainSealer{}
+	}
+	return s.Sealer
+}
+
+// Config reads a provider's config.
+func (s StoreConfigs) Config(ctx context.Context, providerID string) (Config, error) {
+	v, ok, err := s.St.Read().Setting(ctx, settingKey(providerID))
+	if err != nil {
+		return Config{}, err
+	}
+	if !ok {
+		return Config{}, fmt.Errorf("%w: %s", ErrNoConfig, providerID)
+	}
+	b, err := s.sealer().Open(v)
+	if err != nil {
+		return Config{}, fmt.Errorf("opening stored config of %s: %w", providerID, err)
+	}
+	var c Config
+	if err := json.Unmarshal(b, &c); err != nil {
+		return Config{}, fmt.Errorf("%w: stored config of %s: %w", ErrInvalidConfig, providerID, err)
+	}
+	return c, nil
+}
+
+// Save validates, seals and stores a provider's config in a transaction.
+func (s StoreConfigs) Save(ctx context.Context, tx *store.Tx, providerID string, c Config) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.sealer().Seal(b)
+	if err != nil {
+		return err
+	}
+	return tx.PutSetting(ctx, settingKey(providerID), v)
+}
+
+// MemConfigs holds configs in memory (tests, tools).
+type MemConfigs map[string]Config
+
+// Config returns the provider's config.
+func (m MemConfigs) Config(_ context.Context, providerID string) (Config, error) {
+	c, ok := m[providerID]
+	if !ok {
+		return Config{}, fmt.Errorf("%w: %s", ErrNoConfig, providerID)
+	}
+	return c, nil
+}
