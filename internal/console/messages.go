@@ -153,6 +153,8 @@ func init() {
 		"console.sites.map.title":      {ES: "Mapa de sitios", PT: "Mapa de sites", EN: "Map of sites"},
 		"console.sites.map.desc":       {ES: "%d sitios marcados sobre el mapa de las Américas; la tabla siguiente da los mismos datos.", PT: "%d sites marcados no mapa das Américas; a tabela a seguir traz os mesmos dados.", EN: "%d sites marked on a map of the Americas; the table below gives the same data."},
 		"console.sites.table":          {ES: "%d sitios", PT: "%d sites", EN: "%d sites"},
+		"console.col.in-use":           {ES: "En uso", PT: "Em uso", EN: "In use"},
+		"console.sites.in-use":         {ES: "vCPU %d %% · RAM %d %% · disco %d %%", PT: "vCPU %d %% · RAM %d %% · disco %d %%", EN: "vCPU %d%% · RAM %d%% · disk %d%%"},
 		"console.sites.capacity":       {ES: "%s vCPU · %s GiB RAM · %s GiB disco", PT: "%s vCPU · %s GiB RAM · %s GiB disco", EN: "%s vCPU · %s GiB RAM · %s GiB disk"},
 		"console.prices.intro":         {ES: "Precios por hora de cada oferta según el contrato marco, en la moneda del proveedor.", PT: "Preços por hora de cada oferta conforme o contrato-quadro, na moeda do provedor.", EN: "Hourly prices of each offering under the framework contract, in the provider's currency."},
 		"console.fx.intro":             {ES: "Tipos de cambio publicados; cada costo se convierte a la moneda nacional con el tipo vigente en su fecha.", PT: "Taxas de câmbio publicadas; cada custo é convertido para a moeda nacional com a taxa vigente na sua data.", EN: "Published exchange rates; every cost is converted to the national currency at the rate valid on its date."},

@@ -325,12 +325,47 @@ type siteRow struct {
 	model.Site
 	Provider string
 	X, Y     string
-	// UsedPct is the share of capacity in use, when the API reports it.
-	UsedPct int64
-	HasUse  bool
+	// Use is the share of capacity reserved by placements, when the API
+	// reports it to the caller.
+	Use *siteUse
+}
+
+// siteUse is the share of a site's capacity in use, per resource.
+type siteUse struct {
+	VCPU, Memory, Disk int64
+}
+
+// reservationsPath reports the placement engine's reservations by site.
+const reservationsPath = "/v1/fleet/reservations"
+
+func (c *Console) siteUse(ctx context.Context, v *view) map[string]*siteUse {
+	out := map[string]*siteUse{}
+	if !c.hasRoute("GET", reservationsPath) {
+		return out
+	}
+	type res struct {
+		VCPU      int64 `json:"vcpu"`
+		MemoryMiB int64 `json:"memory_mib"`
+		DiskGiB   int64 `json:"disk_gib"`
+	}
+	var body struct {
+		Sites map[string]struct {
+			Used     res `json:"Used"`
+			Capacity res `json:"Capacity"`
+		} `json:"sites"`
+	}
+	if err := c.get(ctx, v, reservationsPath, &body); err != nil {
+		return out // not every role may read the fleet's reservations
+	}
+	for id, u := range body.Sites {
+		out[id] = &siteUse{VCPU: percent(u.Used.VCPU, u.Capacity.VCPU),
+			Memory: percent(u.Used.MemoryMiB, u.Capacity.MemoryMiB), Disk: percent(u.Used.DiskGiB, u.Capacity.DiskGiB)}
+	}
+	return out
 }
 
 type sitesData struct {
+	HasUse   bool
 	Rows     []siteRow
 	Land     string
 	Filter   url.Values
@@ -376,9 +411,11 @@ func (c *Console) sites(w http.ResponseWriter, r *http.Request, v *view) error {
 		d.Countrys = append(d.Countrys, cc)
 	}
 	sort.Strings(d.Countrys)
+	use := c.siteUse(ctx, v)
+	d.HasUse = len(use) > 0
 	for _, s := range ss {
 		x, y := project(s.Latitude, s.Longitude)
-		d.Rows = append(d.Rows, siteRow{Site: s, Provider: names[s.ProviderID], X: x, Y: y})
+		d.Rows = append(d.Rows, siteRow{Site: s, Provider: names[s.ProviderID], X: x, Y: y, Use: use[s.ID]})
 	}
 	sort.Slice(d.Rows, func(i, j int) bool {
 		if d.Rows[i].Country != d.Rows[j].Country {
