@@ -213,6 +213,11 @@ func localize(r *http.Request, err error) error {
 			return e
 		}
 	}
+	// The ledger's refusal carries the line, the need and the shortfall as
+	// problem members; its own mapper renders it ("budget-exceeded").
+	if e := ledgerErrors(err); e != nil {
+		return e
+	}
 	var be *workload.BudgetError
 	if errors.As(err, &be) {
 		return &Error{Status: http.StatusUnprocessableEntity, Slug: "budget", Key: "problem.budget.detail",
