@@ -23,7 +23,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -435,8 +434,6 @@ func safeNext(s string) string {
 	}
 	return s
 }
-
-var _ io.Writer = (*bytes.Buffer)(nil)
 
 // sessions is the console's server-side session table, in memory. The
 // cookie carries only a random id; the credential stays on the server.

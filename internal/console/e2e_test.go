@@ -22,7 +22,6 @@ import (
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -292,7 +291,6 @@ func TestBrowserShellAndOperatorViews(t *testing.T) {
 		t.Errorf("first Tab focused %q, want the skip link", active)
 	}
 	t.Logf("screenshots in %s", e.artifacts)
-	_ = page.CaptureScreenshotFormatPng
 }
 
 // selectByText picks the option of a <select> whose text contains text.

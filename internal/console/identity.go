@@ -206,9 +206,6 @@ type auditData struct {
 	Outcomes []string
 }
 
-// auditMaxEvents bounds how much of the chain one page view verifies.
-const auditMaxEvents = 200_000
-
 func (c *Console) audit(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
 	outcome := r.URL.Query().Get("outcome")

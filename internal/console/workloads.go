@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
@@ -650,5 +649,3 @@ func (c *Console) workloadCounts(ctx context.Context, v *view, institutionID str
 	}
 	return out, nil
 }
-
-var _ = time.Now
