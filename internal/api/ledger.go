@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -154,14 +155,13 @@ func (a *API) AddLedger(l *ledger.Ledger) {
 			{Method: "GET", Path: "/v1/workloads/{id}/cost", Summary: "A workload's forecast monthly cost, month-to-date cost and remaining commitment",
 				Tag: "workloads", Auth: Object("workloads:read", "id"), Response: WorkloadCost{},
 				Handle: func(r *http.Request) (any, error) {
-					return workloadCost(r, a.store.Read(), r.PathValue("id"), a.store.Now())
+					return workloadCost(r.Context(), a.store.Read(), r.PathValue("id"), a.store.Now())
 				}},
 		}
 	})
 }
 
-func workloadCost(r *http.Request, tx *store.Tx, id string, now time.Time) (WorkloadCost, error) {
-	ctx := r.Context()
+func workloadCost(ctx context.Context, tx *store.Tx, id string, now time.Time) (WorkloadCost, error) {
 	lw, err := tx.LedgerWorkload(ctx, id)
 	if err != nil {
 		return WorkloadCost{}, err

@@ -136,6 +136,18 @@ func TestLedgerEndToEnd(t *testing.T) {
 	if cost.ForecastMonthly.Minor <= 0 || cost.Committed.Minor != bal.Committed.Minor || cost.MonthToDate.Minor < 0 {
 		t.Fatalf("cost %+v", cost)
 	}
+	var full struct {
+		Cost *struct {
+			ForecastMonthly struct{ Minor int64 } `json:"forecast_monthly"`
+			MonthToDate     struct{ Minor int64 } `json:"month_to_date"`
+		} `json:"cost"`
+	}
+	if _, err := c.Do(ctx, "GET", "/v1/workloads/"+w.ID, nil, &full); err != nil {
+		t.Fatal(err)
+	}
+	if full.Cost == nil || full.Cost.ForecastMonthly.Minor != cost.ForecastMonthly.Minor || full.Cost.MonthToDate.Minor < 0 {
+		t.Fatalf("workload page lacks its cost: %+v", full.Cost)
+	}
 	ivs, err := h.Server.Store.Read().WorkloadIntervals(ctx, w.ID)
 	if err != nil || len(ivs) != 1 || ivs[0].End != nil {
 		t.Fatalf("usage intervals of a running workload: %+v %v", ivs, err)

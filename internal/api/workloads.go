@@ -8,6 +8,7 @@ import (
 
 	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/ledger"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/placement"
 	"github.com/soberana/soberana/internal/store"
@@ -22,6 +23,9 @@ type WorkloadView struct {
 	Simulated  bool            `json:"simulated"`
 	Placements []PlacementView `json:"placements,omitempty"`
 	Events     []EventView     `json:"events,omitempty"`
+	// Cost is the forecast monthly cost, the month-to-date cost and what
+	// stays committed; absent until the budget holds the workload.
+	Cost *WorkloadCost `json:"cost,omitempty"`
 }
 
 // PlacementView is one replica's placement.
@@ -190,6 +194,12 @@ func (a *API) workloadView(ctx context.Context, id string, lang i18n.Lang, full 
 		p.Reason = workload.Decode(p.Reason).Render(lang)
 		v.Simulated = v.Simulated || p.Simulated
 		v.Placements = append(v.Placements, PlacementView{p})
+	}
+	switch c, err := workloadCost(ctx, tx, id, a.store.Now()); {
+	case err == nil:
+		v.Cost = &c
+	case !errors.Is(err, store.ErrNotFound) && !errors.Is(err, ledger.ErrUnknownWorkload):
+		return v, err
 	}
 	evs, err := tx.EventsOf(ctx, id)
 	if err != nil {
