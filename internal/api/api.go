@@ -44,6 +44,8 @@ type Options struct {
 	Auth *auth.Service
 	// Limits are the abuse limits (zero: defaults).
 	Limits Limits
+	// OIDC enables single sign-on with an OpenID provider (nil: off).
+	OIDC *auth.OIDC
 }
 
 // API serves /v1, /openapi.json, /healthz, /readyz and /metrics.
@@ -66,6 +68,8 @@ type API struct {
 	auth      *auth.Service
 	resolvers map[string]Resolver
 	limiter   *limiter
+	oidc      *auth.OIDC
+	flow      flowCodec
 }
 
 type httpMetrics struct {
@@ -89,6 +93,7 @@ func New(o Options) *API {
 		a.auth = auth.New(o.Store, auth.Options{Now: o.Now})
 	}
 	a.limiter = newLimiter(o.Limits, o.Now)
+	a.oidc, a.flow = o.OIDC, newFlowCodec()
 	a.mappers = append(a.mappers, authErrors)
 	a.metrics.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "soberana_http_requests_total", Help: "HTTP requests by route, method and status code.",
@@ -103,6 +108,9 @@ func New(o Options) *API {
 
 // Auth returns the authentication service (sign-in, tokens, grants).
 func (a *API) Auth() *auth.Service { return a.auth }
+
+// SetOIDC enables single sign-on (before Handler is first called).
+func (a *API) SetOIDC(o *auth.OIDC) { a.oidc = o }
 
 // AddErrorMapper teaches the API a domain package's errors.
 func (a *API) AddErrorMapper(m ErrorMapper) { a.mappers = append(a.mappers, m) }
@@ -125,6 +133,7 @@ func (a *API) buildRoutes() {
 	a.routes = append(a.routes, a.identityRoutes()...)
 	a.routes = append(a.routes, a.grantRoutes()...)
 	a.routes = append(a.routes, a.auditRoutes()...)
+	a.routes = append(a.routes, a.oidcRoutes()...)
 	for _, f := range a.extra {
 		a.routes = append(a.routes, f(a)...)
 	}
@@ -258,6 +267,19 @@ func (a *API) wrap(rt *Route) http.Handler {
 
 func (a *API) writeValue(w http.ResponseWriter, r *http.Request, v any) {
 	status := http.StatusOK
+	if rd, ok := v.(Redirect); ok {
+		http.Redirect(w, r, rd.URL, http.StatusFound)
+		return
+	}
+	if raw, ok := v.(Raw); ok {
+		if raw.Filename != "" {
+			w.Header().Set("Content-Disposition", `attachment; filename="`+raw.Filename+`"`)
+		}
+		w.Header().Set("Content-Type", raw.ContentType)
+		w.WriteHeader(status)
+		_, _ = w.Write(raw.Body)
+		return
+	}
 	if c, ok := v.(Created); ok {
 		status = http.StatusCreated
 		if c.Location != "" {

@@ -533,6 +533,8 @@ func init() {
 		"field.role":                       {ES: "no es un rol conocido", PT: "não é um papel conhecido", EN: "is not a known role"},
 		"field.role_scope":                 {ES: "el rol %s no se puede asignar en ese tipo de ámbito", PT: "o papel %s não pode ser atribuído nesse tipo de escopo", EN: "role %s cannot be bound at that kind of scope"},
 		"field.scope_id":                   {ES: "indique el ámbito (vacío solo para la plataforma)", PT: "indique o escopo (vazio só para a plataforma)", EN: "name the scope (empty only for the platform)"},
+		"problem.oidc.disabled":            {ES: "el inicio de sesión único no está configurado", PT: "o login único não está configurado", EN: "single sign-on is not configured"},
+		"problem.oidc.failed":              {ES: "el inicio de sesión con el proveedor de identidad falló; vuelva a intentarlo", PT: "o login com o provedor de identidade falhou; tente de novo", EN: "signing in with the identity provider failed; try again"},
 		"field.invalid":                    {ES: "no es válido", PT: "não é válido", EN: "is not valid"},
 		"field.grant_required":             {ES: "es obligatorio", PT: "é obrigatório", EN: "is required"},
 		"field.grant_past":                 {ES: "debe estar en el futuro", PT: "deve estar no futuro", EN: "must be in the future"},

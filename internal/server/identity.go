@@ -7,10 +7,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/audit"
+	"github.com/soberana/soberana/internal/auth"
 )
 
 // Identity settings read from the environment (see docs/security.md).
@@ -47,6 +49,9 @@ func (s *Server) wireIdentity() error {
 			return fmt.Errorf("%s=%q: want a positive Go duration such as 10m", EnvCheckpointEvery, v)
 		}
 		s.identity.checkpointEvery = d
+	}
+	if err := s.wireOIDC(); err != nil {
+		return err
 	}
 	pub := key.Public().(ed25519.PublicKey)
 	s.API.AddRoutes(func(a *api.API) []*api.Route {
@@ -100,4 +105,45 @@ func (s *Server) runIdentity(ctx context.Context) error {
 			checkpoint(ctx)
 		}
 	}
+}
+
+// OpenID Connect settings (all four of issuer, client id, client secret
+// and redirect URL, or none).
+const (
+	EnvOIDCIssuer       = "SOBERANA_OIDC_ISSUER"
+	EnvOIDCClientID     = "SOBERANA_OIDC_CLIENT_ID"
+	EnvOIDCClientSecret = "SOBERANA_OIDC_CLIENT_SECRET"
+	EnvOIDCRedirectURL  = "SOBERANA_OIDC_REDIRECT_URL"
+	// EnvOIDCRoleMap maps groups to roles: "group=role@kind:id;group2=role@platform".
+	EnvOIDCRoleMap = "SOBERANA_OIDC_ROLE_MAP"
+)
+
+func (s *Server) wireOIDC() error {
+	cfg := auth.OIDCConfig{Issuer: os.Getenv(EnvOIDCIssuer), ClientID: os.Getenv(EnvOIDCClientID),
+		ClientSecret: os.Getenv(EnvOIDCClientSecret), RedirectURL: os.Getenv(EnvOIDCRedirectURL),
+		RoleMap: map[string][]string{}, RequireVerifiedEmail: true}
+	if cfg.Issuer == "" {
+		return nil
+	}
+	if cfg.ClientID == "" || cfg.RedirectURL == "" {
+		return fmt.Errorf("%s is set: also set %s and %s", EnvOIDCIssuer, EnvOIDCClientID, EnvOIDCRedirectURL)
+	}
+	for _, pair := range strings.Split(os.Getenv(EnvOIDCRoleMap), ";") {
+		if strings.TrimSpace(pair) == "" {
+			continue
+		}
+		group, m, ok := strings.Cut(pair, "=")
+		if _, _, err := auth.ParseRoleMapping(m); !ok || err != nil {
+			return fmt.Errorf("%s: %q: want group=role@kind:id", EnvOIDCRoleMap, pair)
+		}
+		cfg.RoleMap[strings.TrimSpace(group)] = append(cfg.RoleMap[strings.TrimSpace(group)], strings.TrimSpace(m))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	o, err := auth.NewOIDC(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	s.API.SetOIDC(o)
+	return nil
 }
