@@ -232,5 +232,6 @@ func tokenCmd(g *globals) *cobra.Command {
 			fmt.Fprintln(g.stdout, strings.TrimSpace(secret))
 		},
 	})
+	c.AddCommand(tokenSubcommands(g)...)
 	return c
 }

@@ -1,0 +1,77 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/soberana/soberana/internal/cli"
+	"github.com/soberana/soberana/internal/server/servertest"
+)
+
+func run(t *testing.T, h *servertest.Harness, token string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := map[string]string{"SOBERANA_SERVER": h.URL, "SOBERANA_TOKEN": token, "LANG": "en"}
+	code := cli.RunEnv(context.Background(), args, &out, &errb, func(k string) string { return env[k] })
+	return out.String(), errb.String(), code
+}
+
+// TestGrantAndAuditCommands: soberana grant create|list|revoke, token
+// create, audit export and audit verify (online and offline).
+func TestGrantAndAuditCommands(t *testing.T) {
+	h := servertest.Start(t, servertest.Options{})
+	var page struct {
+		Items []map[string]any `json:"items"`
+	}
+	if _, err := h.Admin.Do(context.Background(), "GET", "/v1/projects", nil, &page); err != nil || len(page.Items) == 0 {
+		t.Fatal(err)
+	}
+	prj := page.Items[0]["id"].(string)
+	out, errs, code := run(t, h, servertest.AdminToken, "grant", "create", "--project", prj, "--email", "v@vendor.example",
+		"--role", "developer", "--expires", "720h", "--source-cidr", "203.0.113.0/24", "-o", "json")
+	if code != 0 || !strings.Contains(out, `"grt_`) {
+		t.Fatalf("grant create: %d %s %s", code, out, errs)
+	}
+	if _, errs, code := run(t, h, servertest.AdminToken, "grant", "create", "--project", prj, "--email", "v@vendor.example"); code == 0 {
+		t.Fatalf("a grant without expiry was accepted: %s", errs)
+	}
+	out, _, code = run(t, h, servertest.AdminToken, "grant", "list", "--active")
+	if code != 0 || !strings.Contains(out, prj) {
+		t.Fatalf("grant list: %d %s", code, out)
+	}
+	id := strings.Fields(strings.Split(out, "\n")[1])[0]
+	if out, errs, code := run(t, h, servertest.AdminToken, "grant", "revoke", id); code != 0 {
+		t.Fatalf("grant revoke: %s %s", out, errs)
+	}
+	out, errs, code = run(t, h, servertest.AdminToken, "token", "create", "auditor-ci", "--kind", "service", "--role", "auditor", "--scope-kind", "platform")
+	if code != 0 || !strings.HasPrefix(out, "sbr_") {
+		t.Fatalf("token create: %s %s", out, errs)
+	}
+	auditor := strings.TrimSpace(out)
+
+	out, errs, code = run(t, h, auditor, "audit", "verify")
+	if code != 0 || !strings.HasPrefix(out, "ok: ") {
+		t.Fatalf("audit verify: %d %s %s", code, out, errs)
+	}
+	dir := t.TempDir()
+	exp := filepath.Join(dir, "audit.jsonl")
+	if _, errs, code := run(t, h, auditor, "audit", "export", "-f", exp); code != 0 {
+		t.Fatalf("audit export: %s", errs)
+	}
+	if out, errs, code := run(t, h, "", "audit", "verify", "--file", exp); code != 0 || !strings.HasPrefix(out, "ok: ") {
+		t.Fatalf("offline verify: %s %s", out, errs)
+	}
+	// Tamper with the export: the CLI names the event.
+	b, _ := os.ReadFile(exp)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	lines[1] = strings.Replace(lines[1], `"outcome":"success"`, `"outcome":"denied"`, 1)
+	_ = os.WriteFile(exp, []byte(strings.Join(lines, "\n")+"\n"), 0o600)
+	_, errs, code = run(t, h, "", "audit", "verify", "--file", exp)
+	if code == 0 || !strings.Contains(errs, "broken at event 2") {
+		t.Fatalf("tampered export: %d %s", code, errs)
+	}
+}

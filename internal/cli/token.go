@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// tokenSubcommands are `soberana token create|list|revoke`.
+func tokenSubcommands(g *globals) []*cobra.Command {
+	var (
+		name, kind, role, scopeKind, scopeID string
+		expires                              time.Duration
+	)
+	create := &cobra.Command{
+		Use:   "create NAME [--kind personal|service|deploy] [--role R] [--scope-kind K --scope-id ID] [--expires 720h]",
+		Short: "Create an API token; its secret is shown once",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cl, err := g.client()
+			if err != nil {
+				return err
+			}
+			name = args[0]
+			body := map[string]any{"name": name, "kind": kind, "role": role, "scope_kind": scopeKind, "scope_id": scopeID}
+			if expires > 0 {
+				body["expires_at"] = time.Now().Add(expires).UTC()
+			}
+			var out map[string]any
+			if _, err := cl.Do(cmd.Context(), "POST", "/v1/tokens", body, &out); err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stderr, "token %s (%s); the secret below is shown only now:\n", out["id"], out["kind"])
+			fmt.Fprintln(g.stdout, out["token"])
+			return nil
+		},
+	}
+	f := create.Flags()
+	f.StringVar(&kind, "kind", "personal", "personal (acts as you), service (own role at a scope) or deploy (one project)")
+	f.StringVar(&role, "role", "", "role of a service token")
+	f.StringVar(&scopeKind, "scope-kind", "", "platform, provider, institution or project")
+	f.StringVar(&scopeID, "scope-id", "", "id of the scope")
+	f.DurationVar(&expires, "expires", 0, "lifetime (default 90 days for personal, one year for deploy tokens)")
+	list := &cobra.Command{
+		Use: "list", Short: "List your tokens (never their secrets)", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cl, err := g.client()
+			if err != nil {
+				return err
+			}
+			var page listItems
+			if _, err := cl.Do(cmd.Context(), "GET", "/v1/tokens", nil, &page); err != nil {
+				return err
+			}
+			return g.print([]string{"id", "name", "kind", "role", "scope_kind", "scope_id", "expires_at", "last_used_at", "revoked"}, page.Items, page)
+		},
+	}
+	revoke := &cobra.Command{
+		Use: "revoke TOKEN_ID", Short: "Revoke a token at once", Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cl, err := g.client()
+			if err != nil {
+				return err
+			}
+			if _, err := cl.Do(cmd.Context(), "DELETE", "/v1/tokens/"+args[0], nil, nil); err != nil {
+				return err
+			}
+			fmt.Fprintln(g.stdout, "revoked", args[0])
+			return nil
+		},
+	}
+	return []*cobra.Command{create, list, revoke}
+}
