@@ -271,6 +271,15 @@ func (a *API) writeValue(w http.ResponseWriter, r *http.Request, v any) {
 		http.Redirect(w, r, rd.URL, http.StatusFound)
 		return
 	}
+	if raw, ok := v.(Raw); ok {
+		if raw.Filename != "" {
+			w.Header().Set("Content-Disposition", `attachment; filename="`+raw.Filename+`"`)
+		}
+		w.Header().Set("Content-Type", raw.ContentType)
+		w.WriteHeader(status)
+		_, _ = w.Write(raw.Body)
+		return
+	}
 	if c, ok := v.(Created); ok {
 		status = http.StatusCreated
 		if c.Location != "" {

@@ -21,11 +21,13 @@ import (
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/console"
 	"github.com/soberana/soberana/internal/fleet"
+	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/ledger"
 	"github.com/soberana/soberana/internal/placement"
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/provider/sim"
 	"github.com/soberana/soberana/internal/reconcile"
+	"github.com/soberana/soberana/internal/residency"
 	"github.com/soberana/soberana/internal/seed"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/workload"
@@ -129,6 +131,10 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 		Orphans: func() any { return s.Reconciler.Orphans() },
 	})
 	s.Ops.addRoutes()
+	s.API.AddMigrations(api.MigrationOptions{Service: s.Ops.Migrate})
+	s.API.AddResidency(api.ResidencyOptions{Build: func(ctx context.Context, institutionID string, lang i18n.Lang) (residency.Report, error) {
+		return residency.Build(ctx, s.Store, institutionID, lang)
+	}})
 	return nil
 }
 
