@@ -101,7 +101,7 @@ func join(path, k string) string {
 }
 
 // readOnlyFields are set by the server; a client sending them is told so.
-var readOnlyFields = []string{"id", "created_at", "updated_at", "version", "simulated"}
+var readOnlyFields = []string{"id", "created_at", "updated_at", "version", "simulated", "committed", "accrued", "available"}
 
 func rejectReadOnly(body []byte, extra ...string) error {
 	var m map[string]json.RawMessage

@@ -114,6 +114,15 @@ func TestLedgerEndToEnd(t *testing.T) {
 	if bal.Committed.Minor <= 0 || bal.Available.Minor != bal.Amount.Minor-bal.Committed.Minor-bal.Accrued.Minor {
 		t.Fatalf("balance after create: %+v", bal)
 	}
+	var lineView struct {
+		Committed, Accrued, Available struct{ Minor int64 }
+	}
+	if _, err := c.Do(ctx, "GET", "/v1/budget-lines/"+lineID, nil, &lineView); err != nil {
+		t.Fatal(err)
+	}
+	if lineView.Committed.Minor != bal.Committed.Minor || lineView.Available.Minor != bal.Available.Minor {
+		t.Fatalf("budget line shows %+v, balance says %+v", lineView, bal)
+	}
 	// Running: metered.
 	deadline := time.Now().Add(30 * time.Second)
 	for w.State != "running" && time.Now().Before(deadline) {

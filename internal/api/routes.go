@@ -12,6 +12,7 @@ import (
 
 	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/ledger"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -127,6 +128,16 @@ func (a *API) coreRoutes() []*Route {
 			}
 			return nil
 		},
+		decorate: func(ctx context.Context, tx *store.Tx, lines []model.BudgetLine) error {
+			bs, err := ledger.Balances(ctx, tx, lines)
+			if err != nil {
+				return err
+			}
+			for i := range lines {
+				lines[i].Committed, lines[i].Accrued, lines[i].Available = &bs[i].Committed, &bs[i].Accrued, &bs[i].Available
+			}
+			return nil
+		},
 	})...)
 	rs = append(rs, crud(a, noun[model.Project]{
 		path: "projects", name: "project", tag: "tenancy", prefix: "prj",
@@ -200,6 +211,15 @@ type noun[T any] struct {
 	createKind auth.ScopeKind
 	// prepare checks references and derives fields inside the transaction.
 	prepare func(ctx context.Context, tx *store.Tx, v *T) error
+	// decorate fills read-only derived fields of objects being returned.
+	decorate func(ctx context.Context, tx *store.Tx, vs []T) error
+}
+
+func (n noun[T]) output(ctx context.Context, tx *store.Tx, vs []T) error {
+	if n.decorate == nil || len(vs) == 0 {
+		return nil
+	}
+	return n.decorate(ctx, tx, vs)
 }
 
 type defaulter interface{ Defaults() }
@@ -281,6 +301,9 @@ func crud[T any](a *API, n noun[T]) []*Route {
 				if err != nil {
 					return nil, err
 				}
+				if err := n.output(r.Context(), a.store.Read(), p.Items); err != nil {
+					return nil, err
+				}
 				return listPage[T]{Items: p.Items, NextCursor: EncodeCursor(p.Next)}, nil
 			}},
 		{Method: "POST", Path: base, Summary: "Create a " + n.name, Tag: n.tag, Auth: create,
@@ -318,7 +341,11 @@ func crud[T any](a *API, n noun[T]) []*Route {
 				if err != nil {
 					return nil, err
 				}
-				return &v, nil
+				one := []T{v}
+				if err := n.output(r.Context(), a.store.Read(), one); err != nil {
+					return nil, err
+				}
+				return &one[0], nil
 			}},
 		{Method: "PATCH", Path: base + "/{id}", Summary: "Update a " + n.name + " (JSON merge; If-Match with the ETag guards against lost updates)",
 			Tag: n.tag, Auth: Object(write, "id"), Request: zero, Response: zero,

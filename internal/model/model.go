@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"encoding/binary"
+	"github.com/soberana/soberana/internal/money"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -174,6 +175,11 @@ type BudgetLine struct {
 	Currency      string `json:"currency"`
 	// AmountMinor is in minor units of Currency.
 	AmountMinor int64 `json:"amount_minor"`
+	// Committed, Accrued and Available (= amount − committed − accrued) are
+	// derived from the ledger when the line is read; never stored.
+	Committed *money.Amount `json:"committed,omitempty"`
+	Accrued   *money.Amount `json:"accrued,omitempty"`
+	Available *money.Amount `json:"available,omitempty"`
 }
 
 // Project is a unit of work of an institution, charged to one budget line.
