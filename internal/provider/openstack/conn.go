@@ -36,6 +36,7 @@ type conn struct {
 	httpc     http.Client
 
 	mu     sync.Mutex
+	authMu sync.Mutex
 	scoped map[string]*gophercloud.ServiceClient // compute clients by Keystone project id
 }
 
@@ -136,6 +137,14 @@ func (cn *conn) projectCompute(ctx context.Context, projectID string) (*gophercl
 	}
 	if cn.cloud.AppCredential() {
 		return nil, errors.New("an application credential cannot be scoped to another project")
+	}
+	cn.authMu.Lock() // one token per project, even when its first replicas arrive together
+	defer cn.authMu.Unlock()
+	cn.mu.Lock()
+	sc = cn.scoped[projectID]
+	cn.mu.Unlock()
+	if sc != nil {
+		return sc, nil
 	}
 	pc, err := authenticate(ctx, cn.cloud, cn.httpc, &gophercloud.AuthScope{ProjectID: projectID})
 	if err != nil {

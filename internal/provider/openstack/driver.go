@@ -91,7 +91,10 @@ type Driver struct {
 	conns    map[string]*conn // by provider/cloud/config fingerprint
 	projects map[string]string
 	flavors  map[string]flavorCache
-	replicas map[string]*sync.Mutex // serializes Create per replica
+	replicas map[string]*sync.Mutex // serializes Create per replica, and first uses of a project
+	quotas   map[string]Needs       // the quota limits last set per Keystone project
+	images   map[string]imageCache
+	absent   map[string]time.Time // replicas Observe just found no server for
 
 	// wrapTransport wraps the HTTP transport (tests inject crashes).
 	wrapTransport func(http.RoundTripper) http.RoundTripper
@@ -102,7 +105,8 @@ func New(cfgs Configs, look Lookup) *Driver {
 	return &Driver{cfgs: cfgs, look: look, Lang: i18n.Default, Log: slog.New(slog.DiscardHandler),
 		Attempts: 4, Backoff: 250 * time.Millisecond,
 		conns: map[string]*conn{}, projects: map[string]string{}, flavors: map[string]flavorCache{},
-		replicas: map[string]*sync.Mutex{}}
+		replicas: map[string]*sync.Mutex{}, quotas: map[string]Needs{}, images: map[string]imageCache{},
+		absent: map[string]time.Time{}}
 }
 
 func (d *Driver) config(ctx context.Context, providerID string) (Config, error) {
@@ -178,6 +182,16 @@ func (d *Driver) retry(ctx context.Context, fn func() error) error {
 	return err
 }
 
+// absentFresh is how long an Observe that found no server lets Create
+// skip its own lookup.
+const absentFresh = 5 * time.Second
+
+func (d *Driver) forgetQuotas() {
+	d.mu.Lock()
+	clear(d.quotas)
+	d.mu.Unlock()
+}
+
 func (d *Driver) replicaLock(id string) func() {
 	d.mu.Lock()
 	m := d.replicas[id]
@@ -210,14 +224,38 @@ func (d *Driver) findServer(ctx context.Context, cn *conn, ref provider.Resource
 			return nil, err
 		}
 	}
-	list, err := d.listServers(ctx, cn, "^"+regexp.QuoteMeta(ServerName(ref.ReplicaID))+"$")
+	// The plain list (ids and names, no joins) answers the common case —
+	// no server yet — cheaply; a match is then read in full for its metadata.
+	var names []servers.Server
+	err := d.retry(ctx, func() error {
+		names = names[:0]
+		opts := servers.ListOpts{Name: "^" + regexp.QuoteMeta(ServerName(ref.ReplicaID)) + "$", AllTenants: !cn.cloud.AppCredential()}
+		err := servers.ListSimple(cn.compute, opts).EachPage(ctx, func(_ context.Context, p pagination.Page) (bool, error) {
+			ss, err := servers.ExtractServers(p)
+			names = append(names, ss...)
+			return true, err
+		})
+		return classify("list servers", cn.cloud.Name, err)
+	})
 	if err != nil {
 		return nil, err
 	}
 	var found []servers.Server
-	for _, s := range list {
-		if s.Metadata[MetaReplica] == ref.ReplicaID && !gone(&s) {
-			found = append(found, s)
+	for _, n := range names {
+		var s *servers.Server
+		err := d.retry(ctx, func() error {
+			var err error
+			s, err = servers.Get(ctx, cn.compute, n.ID).Extract()
+			return classify("get server", cn.cloud.Name, err)
+		})
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if s.Metadata[MetaReplica] == ref.ReplicaID && !gone(s) {
+			found = append(found, *s)
 		}
 	}
 	if len(found) == 0 {
@@ -271,6 +309,11 @@ func (d *Driver) Observe(ctx context.Context, ref provider.ResourceRef) (provide
 	}
 	s, err := d.findServer(ctx, cn, ref)
 	if err != nil || s == nil {
+		if err == nil {
+			d.mu.Lock()
+			d.absent[ref.ReplicaID] = time.Now()
+			d.mu.Unlock()
+		}
 		return provider.Observed{}, err
 	}
 	return d.observed(s), nil
@@ -301,7 +344,16 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 	if err != nil {
 		return "", err
 	}
-	if s, err := d.findServer(ctx, cn, spec.ResourceRef); err != nil {
+	// Look for the replica's server first, unless Observe found none an
+	// instant ago: Create runs under the replica's lock, and only the
+	// reconciler holding the lease acts on a replica.
+	d.mu.Lock()
+	seenAbsent, ok := d.absent[spec.ReplicaID]
+	delete(d.absent, spec.ReplicaID)
+	d.mu.Unlock()
+	if ok && time.Since(seenAbsent) < absentFresh {
+		// fresh: skip the lookup
+	} else if s, err := d.findServer(ctx, cn, spec.ResourceRef); err != nil {
 		return "", err
 	} else if s != nil && !deleting(s) {
 		return s.ID, nil // adopt
@@ -349,6 +401,9 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 	}
 	err = classify("create server", cn.cloud.Name, cerr)
 	var e *Error
+	if errors.As(err, &e) && e.Reason == ReasonQuotaExceeded {
+		d.forgetQuotas() // someone else changed them: read them again next time
+	}
 	if !errors.As(err, &e) || !e.Retryable() {
 		return "", err
 	}

@@ -103,7 +103,7 @@ func (f *fakeCloud) compute(w http.ResponseWriter, r *http.Request, p string) {
 			return
 		}
 		writeJSON(w, http.StatusAccepted, map[string]any{"server": map[string]any{"id": id}})
-	case p == "/servers/detail" && r.Method == http.MethodGet:
+	case (p == "/servers/detail" || p == "/servers") && r.Method == http.MethodGet:
 		re, err := regexp.Compile(r.URL.Query().Get("name"))
 		if err != nil {
 			writeJSON(w, 400, map[string]any{"badRequest": map[string]any{"message": "bad regex"}})

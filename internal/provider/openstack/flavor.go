@@ -13,6 +13,11 @@ import (
 	"github.com/soberana/soberana/internal/scs"
 )
 
+type imageCache struct {
+	at time.Time
+	id string
+}
+
 type flavorCache struct {
 	at   time.Time
 	list []flavors.Flavor
@@ -126,6 +131,13 @@ func (d *Driver) imageFor(ctx context.Context, cn *conn, cfg *Config, offering s
 	if looksLikeUUID(ref) || cn.image == nil {
 		return ref, nil
 	}
+	key := cn.cloud.Name + "@" + cn.cloud.AuthURL + "/" + ref
+	d.mu.Lock()
+	ic, ok := d.images[key]
+	d.mu.Unlock()
+	if ok && time.Since(ic.at) < flavorTTL {
+		return ic.id, nil
+	}
 	var id string
 	err := d.retry(ctx, func() error {
 		err := images.List(cn.image, images.ListOpts{Name: ref, Limit: 2}).EachPage(ctx,
@@ -144,6 +156,9 @@ func (d *Driver) imageFor(ctx context.Context, cn *conn, cfg *Config, offering s
 	if id == "" {
 		return "", &Error{Reason: ReasonImageMissing, Op: "choose image", Cloud: cn.cloud.Name, Detail: ref}
 	}
+	d.mu.Lock()
+	d.images[key] = imageCache{at: time.Now(), id: id}
+	d.mu.Unlock()
 	return id, nil
 }
 

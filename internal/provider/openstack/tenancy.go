@@ -128,6 +128,14 @@ func (d *Driver) ensureProject(ctx context.Context, providerID string, cfg *Conf
 	if id != "" {
 		return id, nil
 	}
+	// the first replicas of a project arrive together: one makes the project
+	defer d.replicaLock("project:" + key)()
+	d.mu.Lock()
+	id = d.projects[key]
+	d.mu.Unlock()
+	if id != "" {
+		return id, nil
+	}
 	dom, err := d.ensureDomain(ctx, cn, DomainName(cfg, t.InstitutionID), "soberana institution "+t.InstitutionName)
 	if err != nil {
 		return "", err
@@ -163,6 +171,15 @@ func (d *Driver) ensureQuota(ctx context.Context, providerID string, cn *conn, p
 	if err != nil {
 		return fmt.Errorf("openstack quota: reading needs of project %s: %w", t.ProjectID, err)
 	}
+	qkey := cn.cloud.Name + "/" + pid
+	defer d.replicaLock("quota:" + qkey)()
+	d.mu.Lock()
+	set, ok := d.quotas[qkey]
+	d.mu.Unlock()
+	if ok && set.Instances >= max(need.Instances, 1) && set.VCPUs >= max(need.VCPUs, spec.VCPUs) &&
+		set.MemoryMiB >= max(need.MemoryMiB, spec.MemoryMiB) {
+		return nil // what we set already holds them (a quota error makes us read again)
+	}
 	var q cquotas.QuotaDetailSet
 	if err := d.retry(ctx, func() error {
 		var err error
@@ -175,6 +192,9 @@ func (d *Driver) ensureQuota(ctx context.Context, providerID string, cn *conn, p
 	cores := max(int(need.VCPUs), q.Cores.InUse+int(spec.VCPUs))
 	ram := max(int(need.MemoryMiB), q.RAM.InUse+int(spec.MemoryMiB))
 	if q.Instances.Limit == inst && q.Cores.Limit == cores && q.RAM.Limit == ram {
+		d.mu.Lock()
+		d.quotas[qkey] = Needs{Instances: int64(inst), VCPUs: int64(cores), MemoryMiB: int64(ram)}
+		d.mu.Unlock()
 		return nil
 	}
 	if err := d.retry(ctx, func() error {
@@ -183,6 +203,9 @@ func (d *Driver) ensureQuota(ctx context.Context, providerID string, cn *conn, p
 	}); err != nil {
 		return err
 	}
+	d.mu.Lock()
+	d.quotas[qkey] = Needs{Instances: int64(inst), VCPUs: int64(cores), MemoryMiB: int64(ram)}
+	d.mu.Unlock()
 	if cn.volume != nil {
 		gb, vols := max(int(need.DiskGiB), 1), max(int(need.Volumes), 1)
 		err := classify("set volume quota", cn.cloud.Name,
