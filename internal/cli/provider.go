@@ -35,8 +35,14 @@ func init() {
 func providerCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{Use: "provider", Short: "Register and configure cloud providers (operator commands)"}
 	c.AddCommand(providerAddCmd(g))
+	for _, f := range providerSubcommands {
+		c.AddCommand(f(g))
+	}
 	return c
 }
+
+// providerSubcommands lets other files add `provider` subcommands (evacuate).
+var providerSubcommands []func(g *globals) *cobra.Command
 
 // azFlag is one --az NAME=key:value,… mapping of an availability zone to a site.
 type azFlag struct {

@@ -30,8 +30,14 @@ func workloadCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{Use: "workload", Aliases: []string{"workloads", "wl"}, Short: "Ask for, approve, watch and delete workloads"}
 	c.AddCommand(workloadCreateCmd(g), workloadGetCmd(g), workloadListCmd(g),
 		workloadActionCmd(g, "approve"), workloadActionCmd(g, "reject"), workloadDeleteCmd(g))
+	for _, f := range workloadSubcommands {
+		c.AddCommand(f(g))
+	}
 	return c
 }
+
+// workloadSubcommands lets other files add `workload` subcommands (migrate).
+var workloadSubcommands []func(g *globals) *cobra.Command
 
 func workloadCreateCmd(g *globals) *cobra.Command {
 	var (

@@ -1,0 +1,140 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/workload"
+)
+
+func init() { benchScenarios["evacuate"] = benchEvacuateCmd }
+
+// benchEvacuateCmd measures evacuation throughput: N workloads, all on one
+// provider (the other providers' sites are marked down while they are
+// created, then healthy again), are evacuated through the API
+// (POST /v1/providers/{id}:evacuate) with a concurrency limit, and the
+// clock runs until the evacuation is done (sim, zero provisioning delay,
+// in-process server, real HTTP).
+func benchEvacuateCmd(g *globals) *cobra.Command {
+	var (
+		n, conc int
+		name    string
+		dbURL   string
+	)
+	c := &cobra.Command{
+		Use:   "evacuate",
+		Short: "Workloads per second moved off a provider by an evacuation (sim, zero delay, in-process server, real HTTP)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			srv, stop, err := benchServer(ctx, dbURL)
+			if err != nil {
+				return err
+			}
+			defer stop()
+			d, err := loadBenchDemo(ctx, srv)
+			if err != nil {
+				return err
+			}
+			prov, ok := d.providers[name]
+			if !ok {
+				return fmt.Errorf("no demo provider named %q", name)
+			}
+			// Everything lands on prov: the other providers' sites are down
+			// while the workloads are created.
+			sites, err := srv.Store.Read().Sites().All(ctx)
+			if err != nil {
+				return err
+			}
+			var others []string
+			for _, s := range sites {
+				if s.ProviderID != prov.ID {
+					others = append(others, s.ID)
+				}
+			}
+			setHealth := func(h string) error {
+				for _, id := range others {
+					if err := srv.Fleet.SetSiteHealth(ctx, id, h); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			if err := setHealth(model.HealthDown); err != nil {
+				return err
+			}
+			start := time.Now()
+			err = createMany(ctx, srv, n, 8, func(int) workload.CreateRequest {
+				return workload.CreateRequest{ProjectID: d.projectBR, OfferingID: d.offering, Replicas: 1,
+					Classification: model.ClassInternal, Residency: model.Residency{Countries: []string{prov.Jurisdiction}},
+					Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}}
+			})
+			if err != nil {
+				return err
+			}
+			setup := time.Since(start)
+			if err := setHealth(model.HealthHealthy); err != nil {
+				return err
+			}
+
+			cl := client.New(srv.URL(), srv.AdminToken)
+			cl.HTTP = &http.Client{Timeout: 5 * time.Minute}
+			t0 := time.Now()
+			var started struct {
+				ID    string `json:"id"`
+				Total int    `json:"total"`
+				Plan  struct {
+					Workloads  int `json:"workloads"`
+					Infeasible int `json:"infeasible"`
+				} `json:"plan"`
+			}
+			if _, err := cl.Do(ctx, "POST", "/v1/providers/"+prov.ID+":evacuate", map[string]int{"concurrency": conc}, &started); err != nil {
+				return err
+			}
+			planned := time.Since(t0)
+			// Progress is polled over HTTP every 50 ms: well inside the
+			// API's per-caller rate limit (api.DefaultLimits).
+			var p evacuationProgress
+			for deadline := time.Now().Add(30 * time.Minute); p.State != "done"; {
+				if time.Now().After(deadline) {
+					return fmt.Errorf("evacuation %s not done within 30 minutes: %+v", started.ID, p)
+				}
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(50 * time.Millisecond):
+				}
+				if _, err := cl.Do(ctx, "GET", "/v1/evacuations/"+started.ID, nil, &p); err != nil {
+					return err
+				}
+			}
+			took := time.Since(t0)
+			left, err := srv.Store.Read().ActiveOnProvider(context.WithoutCancel(ctx), prov.ID)
+			if err != nil {
+				return err
+			}
+			db := "sqlite"
+			if dbURL != "" {
+				db = "postgres"
+			}
+			return printJSONLine(g, map[string]any{
+				"scenario": "evacuate", "database": db, "provider": prov.Name, "workloads": started.Plan.Workloads,
+				"feasible": started.Total, "infeasible": started.Plan.Infeasible, "concurrency": conc,
+				"moved": p.Done, "rolled_back": p.RolledBack, "skipped": p.Skipped, "left_on_provider": len(left),
+				"plan_seconds": planned.Seconds(), "seconds": took.Seconds(),
+				"workloads_per_sec": float64(p.Done) / took.Seconds(), "setup_seconds": setup.Seconds(),
+			})
+		},
+	}
+	c.Flags().IntVar(&n, "workloads", 1000, "workloads on the provider to evacuate")
+	c.Flags().IntVar(&conc, "concurrency", 16, "workloads migrating at a time")
+	c.Flags().StringVar(&name, "provider", "Nuvem Verde (sim)", "demo provider to evacuate (by name)")
+	c.Flags().StringVar(&dbURL, "database-url", "", "postgres:// URL of an empty database (default: embedded SQLite)")
+	return c
+}

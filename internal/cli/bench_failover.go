@@ -1,0 +1,290 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/soberana/soberana/internal/api"
+	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/server"
+	"github.com/soberana/soberana/internal/workload"
+)
+
+func init() { benchScenarios["failover"] = benchFailoverCmd }
+
+// benchClock is the health monitor's clock in the failover bench: the
+// bench moves it past the down and failover delays at once, so what is
+// measured is the platform's work (re-placing and provisioning), not the
+// configured waits.
+type benchClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *benchClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *benchClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// benchServer starts an in-process demo server (simulated providers, zero
+// provisioning delay) whose health monitor probes only when asked.
+func benchServer(ctx context.Context, dbURL string) (*server.Server, func(), error) {
+	ctx, cancel := context.WithCancel(ctx)
+	dir, err := os.MkdirTemp("", "soberana-bench-")
+	if err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	secret, _ := api.NewToken()
+	cfg := config.Defaults()
+	cfg.Addr, cfg.DataDir, cfg.Demo, cfg.BootstrapToken, cfg.DatabaseURL = "127.0.0.1:0", dir, true, secret, dbURL
+	// The bench probes (on its own clock) and moves past these delays.
+	cfg.Monitoring.ProbeEvery, cfg.Monitoring.DownAfter, cfg.Monitoring.UpAfter = 24*time.Hour, 15*time.Second, time.Minute
+	cfg.Monitoring.FailoverAfter = 30 * time.Second
+	srv, err := server.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		cancel()
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	if _, err := srv.Listen(); err != nil {
+		cancel()
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	srv.AdminToken = secret
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx) }()
+	return srv, func() { cancel(); <-done; os.RemoveAll(dir) }, nil
+}
+
+// benchDemo names the demo objects the benches use.
+type benchDemo struct {
+	projectBR, projectCL, offering string
+	providers                      map[string]model.Provider // by name
+}
+
+func loadBenchDemo(ctx context.Context, srv *server.Server) (benchDemo, error) {
+	d := benchDemo{providers: map[string]model.Provider{}}
+	tx := srv.Store.Read()
+	projs, err := tx.Projects().All(ctx)
+	if err != nil {
+		return d, err
+	}
+	for _, p := range projs {
+		switch p.Name {
+		case "prontuario-eletronico":
+			d.projectBR = p.ID
+		case "registro-clinico":
+			d.projectCL = p.ID
+		}
+	}
+	offs, err := tx.Offerings().All(ctx)
+	if err != nil {
+		return d, err
+	}
+	for _, o := range offs {
+		if o.Name == "SCS-1V-2-20s" {
+			d.offering = o.ID
+		}
+	}
+	provs, err := tx.Providers().All(ctx)
+	if err != nil {
+		return d, err
+	}
+	for _, p := range provs {
+		d.providers[p.Name] = p
+	}
+	if d.projectBR == "" || d.projectCL == "" || d.offering == "" {
+		return d, fmt.Errorf("the demo fleet lacks its projects or offering")
+	}
+	return d, nil
+}
+
+// mixed is the i-th request of a fleet of mixed policies (as the failover
+// tests use): one or two replicas, national or any sovereignty, some
+// restricted to states, some spread over failure domains or providers,
+// Brazilian and Chilean.
+func (d benchDemo) mixed(i int) workload.CreateRequest {
+	r := workload.CreateRequest{ProjectID: d.projectBR, OfferingID: d.offering, Replicas: 1,
+		Classification: model.ClassInternal, Residency: model.Residency{Countries: []string{"BR"}},
+		Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}}
+	switch i % 6 {
+	case 0:
+		r.Classification, r.Sovereignty.Mode = model.ClassConfidential, model.SovereigntyNational
+	case 1:
+		r.Replicas, r.Redundancy.MinFailureDomains = 2, 2
+	case 2:
+		r.Residency.Subdivisions = []string{"BR-SP", "BR-RJ", "BR-DF"}
+		r.Classification, r.Sovereignty.Mode = model.ClassRestricted, model.SovereigntyNational
+	case 3:
+		r.Replicas, r.Redundancy.MinProviders = 2, 2
+	case 4:
+		r.ProjectID, r.Residency.Countries = d.projectCL, []string{"CL"}
+		r.Classification, r.Sovereignty.Mode = model.ClassConfidential, model.SovereigntyNational
+	case 5:
+		r.Residency.Countries = []string{"BR", "CL"}
+	}
+	return r
+}
+
+// createMany creates n workloads in process (through the service, so the
+// API's rate limits do not apply) and waits until all run.
+func createMany(ctx context.Context, srv *server.Server, n, conc int, gen func(int) workload.CreateRequest) error {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first error
+	for range conc {
+		wg.Go(func() {
+			for i := range next {
+				if _, _, err := srv.Workloads.Create(ctx, workload.Actor{Name: "bench", ID: "bench"}, gen(i), nil); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = fmt.Errorf("workload %d: %w", i, err)
+					}
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	return waitFor(ctx, 10*time.Minute, func() (bool, error) {
+		got, err := srv.Store.Read().Workloads().Count(ctx, map[string]string{"state": model.StateRunning})
+		return got >= int64(n), err
+	})
+}
+
+// waitFor polls cond every 5 ms until it holds or within passes.
+func waitFor(ctx context.Context, within time.Duration, cond func() (bool, error)) error {
+	deadline := time.Now().Add(within)
+	for {
+		ok, err := cond()
+		if err != nil || ok {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("not within %s", within)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+// benchFailoverCmd measures the time to recover every replica of the
+// busiest site after it goes down: N workloads of mixed policies on the
+// demo fleet (sim, zero provisioning delay, in-process), the site holding
+// most replicas is cut off, the health monitor declares it down and its
+// failover due (clock moved past down_after and failover_after), and the
+// clock runs until no replica is left on it and every replacement runs.
+func benchFailoverCmd(g *globals) *cobra.Command {
+	var (
+		n     int
+		dbURL string
+	)
+	c := &cobra.Command{
+		Use:   "failover",
+		Short: "Seconds to recover every replica of the busiest site after it goes down (sim, zero delay, in-process)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			srv, stop, err := benchServer(ctx, dbURL)
+			if err != nil {
+				return err
+			}
+			defer stop()
+			clk := &benchClock{t: time.Now()}
+			mon := srv.Ops.Health
+			mon.SetClock(clk.Now)
+			d, err := loadBenchDemo(ctx, srv)
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			if err := createMany(ctx, srv, n, 8, d.mixed); err != nil {
+				return err
+			}
+			setup := time.Since(start)
+			live, err := srv.Store.Read().LivePlacements(ctx)
+			if err != nil {
+				return err
+			}
+			bySite := map[string]int{}
+			for _, p := range live {
+				if p.State == model.PlacementRunning {
+					bySite[p.SiteID]++
+				}
+			}
+			busiest := ""
+			for id, k := range bySite {
+				if busiest == "" || k > bySite[busiest] || k == bySite[busiest] && id < busiest {
+					busiest = id
+				}
+			}
+			site, ok := srv.Fleet.Site(busiest)
+			if !ok {
+				return fmt.Errorf("no running replica")
+			}
+			replicas := bySite[busiest]
+			mon.Probe(ctx)
+			if err := srv.Sim.SetOutage(ctx, site.ProviderID, site.ID, true); err != nil {
+				return err
+			}
+			for range 4 {
+				clk.Advance(5 * time.Second)
+				mon.Probe(ctx)
+			}
+			if s, _ := srv.Fleet.Site(site.ID); s.Health != model.HealthDown {
+				return fmt.Errorf("site %s is %s after the outage, not down", site.Name, s.Health)
+			}
+			clk.Advance(30 * time.Second)
+			mon.Probe(ctx)
+			t0 := time.Now()
+			srv.Reconciler.Kick()
+			err = waitFor(ctx, 10*time.Minute, func() (bool, error) {
+				on, pending, err := srv.Store.Read().SiteRecovery(ctx, site.ID)
+				return on+pending == 0, err
+			})
+			if err != nil {
+				return fmt.Errorf("recovering %d replicas of %s: %w", replicas, site.Name, err)
+			}
+			took := time.Since(t0)
+			counts, err := srv.Store.Read().WorkloadStateCounts(ctx)
+			if err != nil {
+				return err
+			}
+			db := "sqlite"
+			if dbURL != "" {
+				db = "postgres"
+			}
+			return printJSONLine(g, map[string]any{
+				"scenario": "failover", "database": db, "workloads": n, "site": site.Name, "replicas_moved": replicas,
+				"recover_seconds": took.Seconds(), "replicas_per_second": float64(replicas) / took.Seconds(),
+				"setup_seconds": setup.Seconds(), "workload_states": counts,
+			})
+		},
+	}
+	c.Flags().IntVar(&n, "workloads", 1000, "workloads of mixed policies to create before the outage")
+	c.Flags().StringVar(&dbURL, "database-url", "", "postgres:// URL of an empty database (default: embedded SQLite)")
+	return c
+}

@@ -1,0 +1,236 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/internal/i18n"
+)
+
+func init() {
+	workloadSubcommands = append(workloadSubcommands, workloadMigrateCmd)
+	i18n.Add(map[string]i18n.Text{
+		"cli.migrate.plan":       {ES: "plan de migración de %s: %d réplicas, %s GiB de datos", PT: "plano de migração de %s: %d réplicas, %s GiB de dados", EN: "migration plan for %s: %d replicas, %s GiB of data"},
+		"cli.migrate.cost":       {ES: "costo mensual: %s → %s (%s %s)", PT: "custo mensal: %s → %s (%s %s)", EN: "monthly cost: %s → %s (%s %s)"},
+		"cli.migrate.step":       {ES: "  %d. %s", PT: "  %d. %s", EN: "  %d. %s"},
+		"cli.migrate.infeasible": {ES: "no se puede migrar %s: %s", PT: "não é possível migrar %s: %s", EN: "cannot migrate %s: %s"},
+		"cli.migrate.confirm":    {ES: "¿Migrar? [s/N] ", PT: "Migrar? [s/N] ", EN: "Migrate? [y/N] "},
+		"cli.migrate.aborted":    {ES: "migración cancelada", PT: "migração cancelada", EN: "migration cancelled"},
+		"cli.migrate.started":    {ES: "migración %s iniciada (%s)", PT: "migração %s iniciada (%s)", EN: "migration %s started (%s)"},
+		"cli.migrate.progress":   {ES: "%s  réplicas nuevas en ejecución: %d/%d  (carga: %s)", PT: "%s  réplicas novas em execução: %d/%d  (carga: %s)", EN: "%s  new replicas running: %d/%d  (workload: %s)"},
+		"cli.migrate.done":       {ES: "migración %s completa: %s", PT: "migração %s concluída: %s", EN: "migration %s done: %s"},
+		"cli.migrate.rolledback": {ES: "migración %s revertida: %s", PT: "migração %s revertida: %s", EN: "migration %s rolled back: %s"},
+		"cli.migrate.target":     {ES: "indique --to-provider o --exclude-provider", PT: "informe --to-provider ou --exclude-provider", EN: "name --to-provider or --exclude-provider"},
+	})
+}
+
+// migrationPlan is the part of a plan the CLI shows.
+type migrationPlan struct {
+	WorkloadID          string `json:"workload_id"`
+	Currency            string `json:"currency"`
+	Feasible            bool   `json:"feasible"`
+	Reason              string `json:"reason"`
+	CurrentMonthlyMinor int64  `json:"current_monthly_minor"`
+	NewMonthlyMinor     int64  `json:"new_monthly_minor"`
+	DeltaMonthlyMinor   int64  `json:"delta_monthly_minor"`
+	DataGiB             int64  `json:"data_gib"`
+	Steps               []string
+	Moves               []map[string]any `json:"moves"`
+	Data                []map[string]any `json:"data"`
+}
+
+func workloadMigrateCmd(g *globals) *cobra.Command {
+	var (
+		to            string
+		exclude       []string
+		planOnly, yes bool
+		wait          bool
+		waitFor       time.Duration
+	)
+	c := &cobra.Command{
+		Use:   "migrate ID (--to-provider P | --exclude-provider P) [--plan] [--yes] [--wait]",
+		Short: "Move a workload to another provider, make-before-break: shows the plan (target sites, cost change, steps, data), then migrates",
+		Example: `  soberana workload migrate wl_… --to-provider "Nuvem Verde (sim)" --plan
+  soberana workload migrate wl_… --exclude-provider prv_… --yes --wait`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			lang := g.language()
+			if to == "" && len(exclude) == 0 {
+				return errors.New(i18n.T(lang, "cli.migrate.target"))
+			}
+			cl, err := g.client()
+			if err != nil {
+				return err
+			}
+			body := map[string]any{}
+			if to != "" {
+				if body["to_provider"], err = providerID(ctx, cl, to); err != nil {
+					return err
+				}
+			}
+			if len(exclude) > 0 {
+				ids := make([]string, len(exclude))
+				for i, e := range exclude {
+					if ids[i], err = providerID(ctx, cl, e); err != nil {
+						return err
+					}
+				}
+				body["exclude_providers"] = ids
+			}
+			id := args[0]
+			var raw map[string]any
+			if _, err := cl.Do(ctx, "POST", "/v1/workloads/"+id+"/migration-plan", body, &raw); err != nil {
+				return err
+			}
+			var p migrationPlan
+			if err := remarshal(raw, &p); err != nil {
+				return err
+			}
+			if g.output == "json" || g.output == "yaml" {
+				if err := g.print(nil, nil, raw); err != nil {
+					return err
+				}
+			} else {
+				printPlan(g, lang, p)
+			}
+			if !p.Feasible {
+				return errors.New(i18n.T(lang, "cli.migrate.infeasible", id, p.Reason))
+			}
+			if planOnly {
+				return nil
+			}
+			if !yes {
+				fmt.Fprint(g.stderr, i18n.T(lang, "cli.migrate.confirm"))
+				line, _ := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
+				if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "s" && a != "yes" && a != "si" && a != "sí" && a != "sim" {
+					return errors.New(i18n.T(lang, "cli.migrate.aborted"))
+				}
+			}
+			var m struct {
+				ID    string `json:"id"`
+				State string `json:"state"`
+			}
+			if _, err := cl.Do(ctx, "POST", "/v1/workloads/"+id+"/migrations", body, &m); err != nil {
+				return err
+			}
+			fmt.Fprintln(g.stdout, i18n.T(lang, "cli.migrate.started", m.ID, m.State))
+			if !wait {
+				return nil
+			}
+			wctx, cancel := context.WithTimeout(ctx, waitFor)
+			defer cancel()
+			return watchMigration(wctx, g, cl, id, m.ID)
+		},
+	}
+	c.Flags().StringVar(&to, "to-provider", "", "move every replica to this provider (id or name)")
+	c.Flags().StringSliceVar(&exclude, "exclude-provider", nil, "move every replica off this provider (id or name; repeatable)")
+	c.Flags().BoolVar(&planOnly, "plan", false, "show the plan only; change nothing")
+	c.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
+	c.Flags().BoolVar(&wait, "wait", false, "show progress until the migration is done or rolled back")
+	c.Flags().DurationVar(&waitFor, "wait-timeout", 30*time.Minute, "give up waiting after this long (the migration goes on)")
+	return c
+}
+
+func printPlan(g *globals, lang i18n.Lang, p migrationPlan) {
+	fmt.Fprintln(g.stdout, i18n.T(lang, "cli.migrate.plan", p.WorkloadID, len(p.Moves), fmt.Sprint(p.DataGiB)))
+	if !p.Feasible {
+		return
+	}
+	sign := ""
+	if p.DeltaMonthlyMinor > 0 {
+		sign = "+"
+	}
+	fmt.Fprintln(g.stdout, i18n.T(lang, "cli.migrate.cost", minor(p.CurrentMonthlyMinor), minor(p.NewMonthlyMinor),
+		sign+minor(p.DeltaMonthlyMinor), p.Currency))
+	_ = g.print([]string{"replica", "from_site", "from_provider", "to_site", "to_provider", "to_country", "from_monthly_minor", "to_monthly_minor"}, p.Moves, nil)
+	for i, s := range p.Steps {
+		fmt.Fprintln(g.stdout, i18n.T(lang, "cli.migrate.step", i+1, s))
+	}
+}
+
+// minor shows an amount in minor units as major.minor (two decimals).
+func minor(v int64) string {
+	neg := v < 0
+	if neg {
+		v = -v
+	}
+	s := fmt.Sprintf("%d.%02d", v/100, v%100)
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// watchMigration polls a migration and prints a line whenever its new
+// replicas or its workload's state change, until it is done (nil) or
+// rolled back (an error with the reason).
+func watchMigration(ctx context.Context, g *globals, cl *client.Client, workloadID, migrationID string) error {
+	lang := g.language()
+	last := ""
+	for {
+		var m struct {
+			State         string `json:"state"`
+			Reason        string `json:"reason"`
+			NewTotal      int    `json:"new_total"`
+			NewRunning    int    `json:"new_running"`
+			WorkloadState string `json:"workload_state"`
+		}
+		if _, err := cl.Do(ctx, "GET", "/v1/workloads/"+workloadID+"/migrations/"+migrationID, nil, &m); err != nil {
+			return err
+		}
+		if key := fmt.Sprint(m.NewRunning, m.WorkloadState, m.State); key != last {
+			last = key
+			fmt.Fprintln(g.stdout, i18n.T(lang, "cli.migrate.progress", time.Now().Format("15:04:05.000"), m.NewRunning, m.NewTotal, m.WorkloadState))
+		}
+		switch m.State {
+		case "done":
+			fmt.Fprintln(g.stdout, i18n.T(lang, "cli.migrate.done", migrationID, m.Reason))
+			return nil
+		case "rolled_back":
+			return errors.New(i18n.T(lang, "cli.migrate.rolledback", migrationID, m.Reason))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(300 * time.Millisecond):
+		}
+	}
+}
+
+// providerID accepts a provider's id or its name.
+func providerID(ctx context.Context, cl *client.Client, s string) (string, error) {
+	if strings.HasPrefix(s, "prv_") {
+		return s, nil
+	}
+	var page struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	if _, err := cl.Do(ctx, "GET", "/v1/providers?name="+url.QueryEscape(s), nil, &page); err != nil {
+		return "", err
+	}
+	if len(page.Items) != 1 {
+		return s, nil // let the server say it does not know it
+	}
+	return page.Items[0].ID, nil
+}
+
+// remarshal converts a decoded JSON value into a typed one.
+func remarshal(in, out any) error {
+	b, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, out)
+}

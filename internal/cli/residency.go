@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+
+	"github.com/spf13/cobra"
+
+	"github.com/soberana/soberana/internal/i18n"
+)
+
+func init() {
+	extraCommands = append(extraCommands, residencyCmd)
+	i18n.Add(map[string]i18n.Text{
+		"cli.residency.summary": {ES: "%d ubicaciones, %d incumplimientos", PT: "%d alocações, %d violações", EN: "%d placements, %d violations"},
+	})
+}
+
+func residencyCmd(g *globals) *cobra.Command {
+	var institution string
+	c := &cobra.Command{
+		Use:   "residency [--institution ID] [-o table|json|csv|html]",
+		Short: "Residency report: every placement with country/subdivision, provider, jurisdiction, classification and a compliance verdict",
+		Long: `Residency report for an institution (--institution) or, for operators and
+auditors, the whole platform. -o csv and -o html write the server's CSV and
+printable HTML page (in --lang) to stdout; -o json the JSON report.`,
+		Example: `  soberana residency --institution ins_… -o html --lang pt-BR > residencia.html
+  soberana residency -o csv > platform.csv`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cl, err := g.client()
+			if err != nil {
+				return err
+			}
+			q := url.Values{}
+			if institution != "" {
+				q.Set("institution_id", institution)
+			}
+			switch g.output {
+			case "csv", "html", "json":
+				q.Set("format", g.output)
+				var raw json.RawMessage
+				if _, err := cl.Do(cmd.Context(), "GET", "/v1/residency?"+q.Encode(), nil, &raw); err != nil {
+					return err
+				}
+				_, err := g.stdout.Write(raw)
+				return err
+			}
+			var rep map[string]any
+			path := "/v1/residency"
+			if len(q) > 0 {
+				path += "?" + q.Encode()
+			}
+			if _, err := cl.Do(cmd.Context(), "GET", path, nil, &rep); err != nil {
+				return err
+			}
+			if g.output == "yaml" {
+				return g.print(nil, nil, rep)
+			}
+			rows, _ := rep["rows"].([]any)
+			if err := g.print([]string{"institution", "workload_id", "replica", "site", "country", "subdivision", "provider",
+				"jurisdiction", "classification", "verdict", "violations"}, asMaps(rows), rep); err != nil {
+				return err
+			}
+			fmt.Fprintln(g.stdout, i18n.T(g.language(), "cli.residency.summary", int(num(rep["placements"])), int(num(rep["violations"]))))
+			return nil
+		},
+	}
+	c.Flags().StringVar(&institution, "institution", "", "institution id (default: the caller's institution, or the platform for operators)")
+	return c
+}
+
+func num(v any) float64 {
+	f, _ := v.(float64)
+	return f
+}
