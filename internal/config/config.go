@@ -42,6 +42,8 @@ type Config struct {
 	TLS  TLS  `yaml:"tls"`
 	// Reconcile tunes the reconcilers; zero values take their defaults.
 	Reconcile Reconcile `yaml:"reconcile"`
+	// Ledger tunes the money side.
+	Ledger Ledger `yaml:"ledger"`
 	// Monitoring tunes health probes, failover and alerts (see
 	// docs/operations.md); zero values take their defaults.
 	Monitoring Monitoring `yaml:"monitoring"`
@@ -93,6 +95,14 @@ type Monitoring struct {
 	GrantExpiryWarning time.Duration `yaml:"grant_expiry_warning"`
 }
 
+// Ledger tunes rating.
+type Ledger struct {
+	// RateEvery is how often metered usage is rated into charges, so that
+	// budget lines' accrued and available follow usage (default 5m; the
+	// lease holder rates; closing a month always rates first).
+	RateEvery time.Duration `yaml:"rate_every"`
+}
+
 // Defaults returns the configuration before any layer is applied.
 func Defaults() Config {
 	return Config{
@@ -101,6 +111,7 @@ func Defaults() Config {
 		LogLevel:        "info",
 		LogFormat:       "text",
 		ShutdownTimeout: 15 * time.Second,
+		Ledger:          Ledger{RateEvery: 5 * time.Minute},
 	}
 }
 
@@ -270,6 +281,9 @@ func (c *Config) Validate() error {
 		if d < 0 || d > 24*time.Hour {
 			add(field, "%s must be between 0 (default) and 24h", d)
 		}
+	}
+	if c.Ledger.RateEvery < time.Second || c.Ledger.RateEvery > 24*time.Hour {
+		add("ledger.rate_every", "%s must be between 1s and 24h", c.Ledger.RateEvery)
 	}
 	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
 		add("tls", "set both tls.cert_file and tls.key_file, or neither")

@@ -55,6 +55,7 @@ func TestBadConfigs(t *testing.T) {
 		"bad-duration.bad.yaml":      {"forever"},
 		"bootstrap-token.bad.yaml":   {"bootstrap_token", "sbr_"},
 		"reconcile.bad.yaml":         {"reconcile.lease_ttl"},
+		"rate-every.bad.yaml":        {"ledger.rate_every"},
 	}
 	files, _ := filepath.Glob("testdata/*.bad.yaml")
 	if len(files) != len(want) {

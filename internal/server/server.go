@@ -215,6 +215,7 @@ func (s *Server) Run(ctx context.Context) error {
 	g.Go(func() error { return s.Reconciler.Run(gctx) })
 	g.Go(func() error { return s.runIdentity(gctx) })
 	g.Go(func() error { return s.Ops.Run(gctx) })
+	g.Go(func() error { return s.rateLoop(gctx) })
 	g.Go(func() error {
 		<-gctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
@@ -227,6 +228,33 @@ func (s *Server) Run(ctx context.Context) error {
 		err = cerr
 	}
 	return err
+}
+
+// rateLoop rates metered usage into charges every ledger.rate_every while
+// this process holds the reconciler lease, so budget lines' accrued and
+// available follow usage between month closings. Rating is idempotent, so
+// a pass cut short by a crash is simply done again.
+func (s *Server) rateLoop(ctx context.Context) error {
+	t := time.NewTicker(s.cfg.Ledger.RateEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		if !s.Reconciler.Leader() {
+			continue
+		}
+		pctx, cancel := context.WithTimeout(ctx, s.cfg.Ledger.RateEvery)
+		res, err := s.Ledger.Rate(pctx, s.Store.Now(), "")
+		cancel()
+		if err != nil && ctx.Err() == nil {
+			s.log.Warn("rating usage", "err", err)
+			continue
+		}
+		s.log.Debug("rated usage", "result", res)
+	}
 }
 
 // handler is the root handler: the web console at "/" in front of the API
