@@ -3,6 +3,7 @@ package openstack
 import (
 	"context"
 	"sort"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/availabilityzones"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/hypervisors"
@@ -60,16 +61,59 @@ type Discovery struct {
 	UnmappedAZs []string `json:"unmapped_azs,omitempty"`
 }
 
-// Discover reports the provider's sites, their health and capacity.
+// CapacityTTL is how long Discover reuses the capacity it last read from
+// Placement; health is read live on every call.
+const CapacityTTL = time.Minute
+
+type capacityCache struct {
+	at    time.Time
+	sites map[string]Resources // by site id
+}
+
+// Discover reports the provider's sites, their health and capacity. It is
+// the health probe's call (every few seconds): health comes live from two
+// cheap calls per cloud (availability zones, compute services); capacity
+// from Placement is read again only when older than CapacityTTL.
 func (d *Driver) Discover(ctx context.Context, providerID string) ([]provider.Site, error) {
-	dis, err := d.DiscoverDetail(ctx, providerID)
+	cfg, err := d.config(ctx, providerID)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]provider.Site, 0, len(dis.Sites))
-	for _, s := range dis.Sites {
-		out = append(out, provider.Site{SiteID: s.SiteID, Health: s.Health,
-			Capacity: model.Capacity{VCPUs: s.Capacity.VCPUs, MemoryMiB: s.Capacity.MemoryMiB, DiskGiB: s.Capacity.DiskGiB}})
+	d.mu.Lock()
+	cc, ok := d.capacity[providerID]
+	d.mu.Unlock()
+	fresh := ok && time.Since(cc.at) < CapacityTTL
+	var out []provider.Site
+	next := capacityCache{at: time.Now(), sites: map[string]Resources{}}
+	for _, cl := range cfg.Clouds {
+		cn, err := d.conn(ctx, providerID, cl)
+		if err != nil {
+			return nil, err
+		}
+		zones, hosts, err := d.computeHosts(ctx, cn, !fresh)
+		if err != nil {
+			return nil, err
+		}
+		for _, sm := range cfg.Sites {
+			if sm.Cloud != cl.Name {
+				continue
+			}
+			var r SiteReport
+			if fresh {
+				r = d.siteHealth(sm, zones, hosts)
+				r.Capacity = cc.sites[sm.SiteID]
+			} else {
+				r = d.siteReport(ctx, cn, sm, zones, hosts)
+				next.sites[sm.SiteID] = r.Capacity
+			}
+			out = append(out, provider.Site{SiteID: r.SiteID, Health: r.Health,
+				Capacity: model.Capacity{VCPUs: r.Capacity.VCPUs, MemoryMiB: r.Capacity.MemoryMiB, DiskGiB: r.Capacity.DiskGiB}})
+		}
+	}
+	if !fresh {
+		d.mu.Lock()
+		d.capacity[providerID] = next
+		d.mu.Unlock()
 	}
 	return out, nil
 }
@@ -97,7 +141,7 @@ func (d *Driver) DiscoverDetail(ctx context.Context, providerID string) (Discove
 		if err != nil {
 			return Discovery{}, err
 		}
-		zones, hosts, err := d.computeHosts(ctx, cn)
+		zones, hosts, err := d.computeHosts(ctx, cn, true)
 		if err != nil {
 			return Discovery{}, err
 		}
@@ -135,7 +179,7 @@ func (d *Driver) DiscoverDetail(ctx context.Context, providerID string) (Discove
 
 // computeHosts lists the AZs (available or not) and the nova-compute hosts
 // with their zone, state and hypervisors.
-func (d *Driver) computeHosts(ctx context.Context, cn *conn) (map[string]bool, map[string]*hostInfo, error) {
+func (d *Driver) computeHosts(ctx context.Context, cn *conn, withHypervisors bool) (map[string]bool, map[string]*hostInfo, error) {
 	zones := map[string]bool{}
 	hosts := map[string]*hostInfo{}
 	err := d.retry(ctx, func() error {
@@ -160,7 +204,7 @@ func (d *Driver) computeHosts(ctx context.Context, cn *conn) (map[string]bool, m
 			}
 			return true, err
 		})
-		if err != nil {
+		if err != nil || !withHypervisors {
 			return classify("list compute services", cn.cloud.Name, err)
 		}
 		err = hypervisors.List(cn.compute, nil).EachPage(ctx, func(_ context.Context, p pagination.Page) (bool, error) {
@@ -177,7 +221,8 @@ func (d *Driver) computeHosts(ctx context.Context, cn *conn) (map[string]bool, m
 	return zones, hosts, err
 }
 
-func (d *Driver) siteReport(ctx context.Context, cn *conn, sm SiteMap, zones map[string]bool, hosts map[string]*hostInfo) SiteReport {
+// siteHealth reports an AZ's health from its state and its compute hosts.
+func (d *Driver) siteHealth(sm SiteMap, zones map[string]bool, hosts map[string]*hostInfo) SiteReport {
 	r := SiteReport{SiteID: sm.SiteID, Cloud: sm.Cloud, AZ: sm.AZ, Health: model.HealthDown, Source: "placement"}
 	avail, ok := zones[sm.AZ]
 	if !ok {
@@ -185,7 +230,6 @@ func (d *Driver) siteReport(ctx context.Context, cn *conn, sm SiteMap, zones map
 		return r
 	}
 	var up, total int
-	var hypers []hypervisors.Hypervisor
 	for name, h := range hosts {
 		if h.zone != sm.AZ {
 			continue
@@ -194,7 +238,6 @@ func (d *Driver) siteReport(ctx context.Context, cn *conn, sm SiteMap, zones map
 		r.Hosts = append(r.Hosts, name)
 		if h.up {
 			up++
-			hypers = append(hypers, h.hypers...)
 		}
 	}
 	sort.Strings(r.Hosts)
@@ -205,6 +248,20 @@ func (d *Driver) siteReport(ctx context.Context, cn *conn, sm SiteMap, zones map
 		r.Health = model.HealthDegraded
 	default:
 		r.Health = model.HealthHealthy
+	}
+	return r
+}
+
+func (d *Driver) siteReport(ctx context.Context, cn *conn, sm SiteMap, zones map[string]bool, hosts map[string]*hostInfo) SiteReport {
+	r := d.siteHealth(sm, zones, hosts)
+	if len(r.Problems) > 0 {
+		return r
+	}
+	var hypers []hypervisors.Hypervisor
+	for _, h := range hosts {
+		if h.zone == sm.AZ && h.up {
+			hypers = append(hypers, h.hypers...)
+		}
 	}
 	if cn.placement != nil {
 		if err := d.placementCapacity(ctx, cn, hypers, &r); err == nil {

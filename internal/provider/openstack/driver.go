@@ -95,6 +95,7 @@ type Driver struct {
 	quotas   map[string]Needs       // the quota limits last set per Keystone project
 	images   map[string]imageCache
 	absent   map[string]time.Time // replicas Observe just found no server for
+	capacity map[string]capacityCache
 
 	// wrapTransport wraps the HTTP transport (tests inject crashes).
 	wrapTransport func(http.RoundTripper) http.RoundTripper
@@ -106,7 +107,7 @@ func New(cfgs Configs, look Lookup) *Driver {
 		Attempts: 4, Backoff: 250 * time.Millisecond,
 		conns: map[string]*conn{}, projects: map[string]string{}, flavors: map[string]flavorCache{},
 		replicas: map[string]*sync.Mutex{}, quotas: map[string]Needs{}, images: map[string]imageCache{},
-		absent: map[string]time.Time{}}
+		absent: map[string]time.Time{}, capacity: map[string]capacityCache{}}
 }
 
 func (d *Driver) config(ctx context.Context, providerID string) (Config, error) {

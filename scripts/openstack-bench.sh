@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Time 20 VMs through soberana against Nova alone, on the all-in-one cloud.
+#
+#   scripts/openstack-aio.sh && scripts/openstack-bench.sh
+#
+# soberana: a throw-away `soberana up` (SQLite, demo fleet), the AIO cloud
+# registered with `soberana provider add` as provider "AIO Brasil" (AZs
+# az-1/az-2 = São Paulo/Rio), the cheapest for SCS-2V-4-20s, then 10
+# workloads x 2 replicas on distinct AZs (replicas of one workload must sit
+# on distinct sites, and there are two) POSTed at once to /v1/workloads;
+# the time is from the first POST until every workload is running.
+# A first 2-replica workload creates the project's Keystone project and
+# quota (the cold cost, printed apart) so the 20 measure the steady state.
+# Nova alone: the same 20 servers (flavor, image, AZs) POSTed straight to
+# Nova, 16 in flight, polled every 250 ms (TestIntegrationBenchNovaDirect),
+# before and after the soberana run to bracket the machine's noise.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+set -a; . .ci/openstack.env; set +a
+N_WL=${N_WL:-10}
+PORT=${PORT:-18089}
+WORK=$(mktemp -d /tmp/soberana-osbench.XXXXXX)
+BIN=${SOBERANA_BIN:-$WORK/soberana}
+API=http://127.0.0.1:$PORT/v1
+now() { date +%s.%N; }
+since() { printf '%.2f' "$(echo "$(now) - $1" | bc)"; }
+log() { echo "[$(date +%H:%M:%S)] $*"; }
+
+[ -x "$BIN" ] || go build -o "$BIN" ./cmd/soberana
+"$BIN" up --data-dir "$WORK/data" --addr "127.0.0.1:$PORT" > "$WORK/up.log" 2>&1 &
+SRV=$!
+cleanup() {
+  kill "$SRV" 2>/dev/null || true
+  wait "$SRV" 2>/dev/null || true
+}
+trap cleanup EXIT
+for _ in $(seq 1 120); do grep -q 'admin token' "$WORK/up.log" 2>/dev/null && break; sleep 0.5; done
+TOKEN=$(grep -o 'sbr_[A-Za-z0-9]*' "$WORK/up.log" | head -1)
+[ -n "$TOKEN" ] || { cat "$WORK/up.log"; exit 1; }
+H=(-H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json')
+
+log "registering the AIO cloud"
+"$BIN" provider add --data-dir "$WORK/data" --clouds-yaml "$SOBERANA_TEST_OPENSTACK_CLOUDS" \
+  --cloud "$SOBERANA_TEST_OPENSTACK_CLOUD" --name "AIO Brasil" --jurisdiction BR --currency BRL --certification restricted \
+  --az 'az-1=country:BR,subdivision:BR-SP,lat:-23.55,lon:-46.63,tier:core,failure-domain:aio-sp,name:AIO São Paulo' \
+  --az 'az-2=country:BR,subdivision:BR-RJ,lat:-22.91,lon:-43.17,tier:core,failure-domain:aio-rj,name:AIO Rio' \
+  --image '*=soberana-tiny' --lang en 2>/dev/null
+OFF=$(curl -s "${H[@]}" "$API/offerings?name=SCS-2V-4-20s" | jq -r '.items[0].id')
+PRV=$(curl -s "${H[@]}" "$API/providers?name=AIO%20Brasil" | jq -r '.items[0].id')
+PRJ=$(curl -s "${H[@]}" "$API/projects?name=prontuario-eletronico" | jq -r '.items[0].id')
+curl -sf "${H[@]}" -d "{\"provider_id\":\"$PRV\",\"offering_id\":\"$OFF\",\"currency\":\"BRL\",\"per_hour\":\"0.01\",\"valid_from\":\"2026-01-01\"}" \
+  "$API/prices" >/dev/null
+sleep 2   # the fleet reloads the new price
+BODY="{\"project_id\":\"$PRJ\",\"offering_id\":\"$OFF\",\"replicas\":2,\"classification\":\"internal\",
+  \"residency\":{\"countries\":[\"BR\"]},\"sovereignty\":{\"mode\":\"national\"},\"redundancy\":{\"min_failure_domains\":2}}"
+
+post() { curl -sf "${H[@]}" -d "$BODY" "$API/workloads" | jq -r .id; }
+state() { curl -s "${H[@]}" "$API/workloads/$1" | jq -r .state; }
+wait_all() {  # wait_all STATE ID...
+  local want=$1; shift
+  local left=("$@") next s id
+  while [ ${#left[@]} -gt 0 ]; do
+    next=()
+    for id in "${left[@]}"; do
+      s=$(state "$id")
+      [ "$s" = failed ] && { curl -s "${H[@]}" "$API/workloads/$id" | jq -c .; exit 1; }
+      [ "$s" = "$want" ] || next+=("$id")
+    done
+    left=("${next[@]}")
+    [ ${#left[@]} -gt 0 ] && sleep 0.25
+  done
+  return 0
+}
+placed_on_aio() {
+  curl -s "${H[@]}" "$API/workloads/$1" | jq -e --arg p "$PRV" '[.placements[] | select(.provider_id == $p)] | length == 2' >/dev/null
+}
+
+log "cold: the project's first workload (Keystone project, quota, token)"
+t0=$(now); W0=$(post); wait_all running "$W0"; COLD=$(since "$t0")
+placed_on_aio "$W0" || { echo "the workload was not placed on the AIO provider"; exit 1; }
+curl -sf -X DELETE "${H[@]}" "$API/workloads/$W0" >/dev/null; wait_all deleted "$W0"
+log "SOBERANA_COLD_2VM=${COLD}s"
+
+nova_direct() {
+  SOBERANA_OS_BENCH=1 SOBERANA_OS_BENCH_N=$((2 * N_WL)) go test -count=1 -v -run '^TestIntegrationBenchNovaDirect$' \
+    ./internal/provider/openstack 2>&1 | grep -o 'NOVA_DIRECT.*'
+}
+log "Nova alone, before"; nova_direct
+
+log "soberana: $N_WL workloads x 2 replicas"
+t0=$(now)
+IDS=()
+while read -r id; do IDS+=("$id"); done < <(for _ in $(seq 1 "$N_WL"); do post & done; wait)
+POSTED=$(since "$t0")
+wait_all running "${IDS[@]}"
+ALL=$(since "$t0")
+for id in "${IDS[@]}"; do placed_on_aio "$id" || { echo "workload $id not on the AIO provider"; exit 1; }; done
+log "SOBERANA n=$((2 * N_WL)) posts=${POSTED}s all_running=${ALL}s"
+
+t0=$(now)
+for id in "${IDS[@]}"; do curl -sf -X DELETE "${H[@]}" "$API/workloads/$id" >/dev/null; done
+wait_all deleted "${IDS[@]}"
+log "SOBERANA_DELETE n=$((2 * N_WL)) all_deleted=$(since "$t0")s"
+
+log "Nova alone, after"; nova_direct
