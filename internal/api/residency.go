@@ -85,8 +85,10 @@ func (a *API) AddResidency(o ResidencyOptions) {
 func (a *API) residencyFor(r *http.Request, institutionID string, o ResidencyOptions, lang i18n.Lang) (residency.Report, error) {
 	ctx := r.Context()
 	if institutionID != "" {
+		// The route passed Any(audit:read): a refusal here means the
+		// institution is outside the caller's scopes, answered as absent.
 		if err := AllowAt(r, residencyAction, auth.Target{Institution: institutionID}); err != nil {
-			return residency.Report{}, err
+			return residency.Report{}, Errorf(http.StatusNotFound, "not-found", "problem.not-found.detail")
 		}
 		if _, err := a.store.Read().Institutions().Get(ctx, institutionID); err != nil {
 			return residency.Report{}, err
