@@ -694,3 +694,71 @@ func (t *Tx) ScopeOf(ctx context.Context, resource, id string) (Owner, error) {
 	}
 	return o, nil
 }
+
+// ---- secrets ----
+
+// SecretRow is an encrypted secret (the secrets package seals and opens it).
+type SecretRow struct {
+	ID         string
+	OwnerKind  string
+	OwnerID    string
+	Name       string
+	KeyID      string
+	Ciphertext string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// PutSecret inserts or replaces a secret.
+func (t *Tx) PutSecret(ctx context.Context, r SecretRow) error {
+	now := micros(t.Now())
+	_, err := t.Exec(ctx, `INSERT INTO secrets (id, owner_kind, owner_id, name, key_id, ciphertext, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (owner_kind, owner_id, name) DO UPDATE SET key_id = excluded.key_id, ciphertext = excluded.ciphertext,
+		updated_at = excluded.updated_at`, model.NewID("sec"), r.OwnerKind, r.OwnerID, r.Name, r.KeyID, r.Ciphertext, now, now)
+	if err != nil {
+		return fmt.Errorf("storing secret: %w", err)
+	}
+	return nil
+}
+
+const secretCols = "id, owner_kind, owner_id, name, key_id, ciphertext, created_at, updated_at"
+
+func scanSecret(row interface{ Scan(...any) error }) (SecretRow, error) {
+	var (
+		r      SecretRow
+		cr, up int64
+	)
+	if err := row.Scan(&r.ID, &r.OwnerKind, &r.OwnerID, &r.Name, &r.KeyID, &r.Ciphertext, &cr, &up); err != nil {
+		return r, mapErr(err)
+	}
+	r.CreatedAt, r.UpdatedAt = fromMicros(cr), fromMicros(up)
+	return r, nil
+}
+
+// GetSecret loads one secret.
+func (t *Tx) GetSecret(ctx context.Context, ownerKind, ownerID, name string) (SecretRow, error) {
+	r, err := scanSecret(t.QueryRow(ctx, `SELECT `+secretCols+` FROM secrets WHERE owner_kind = ? AND owner_id = ? AND name = ?`, ownerKind, ownerID, name))
+	if err != nil {
+		return r, fmt.Errorf("getting secret %s/%s: %w", ownerKind, name, err)
+	}
+	return r, nil
+}
+
+// SecretsNotUnder lists the secrets sealed with another key than keyID.
+func (t *Tx) SecretsNotUnder(ctx context.Context, keyID string) ([]SecretRow, error) {
+	rows, err := t.Query(ctx, `SELECT `+secretCols+` FROM secrets WHERE key_id <> ? ORDER BY id`, keyID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SecretRow
+	for rows.Next() {
+		r, err := scanSecret(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, mapErr(rows.Err())
+}
