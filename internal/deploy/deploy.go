@@ -1,0 +1,360 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// Release states.
+const (
+	StateQueued      = "queued"
+	StateRollingOut  = "rolling_out"
+	StateRollingBack = "rolling_back"
+	StateSucceeded   = "succeeded"
+	StateFailed      = "failed"
+)
+
+// Step states.
+const (
+	StepPending    = "pending"
+	StepWaiting    = "waiting"
+	StepAvailable  = "available"
+	StepFailed     = "failed"
+	StepRolledBack = "rolled_back"
+)
+
+// Sources of a release.
+const (
+	SourceAPI     = "api"
+	SourceWebhook = "webhook"
+	SourceApply   = "apply"
+)
+
+var (
+	// ErrInvalid is wrapped by every validation error (a *FieldError).
+	ErrInvalid = errors.New("deploy: invalid request")
+	// ErrNotFound: no such app or release.
+	ErrNotFound = store.ErrNotFound
+)
+
+// FieldError names the invalid field and why, as a message.
+type FieldError struct {
+	Field string
+	Msg   Msg
+}
+
+func (e *FieldError) Error() string { return "invalid " + e.Field + ": " + e.Msg.Key }
+
+// Unwrap makes a FieldError an ErrInvalid.
+func (e *FieldError) Unwrap() error { return ErrInvalid }
+
+func bad(field, key string, args ...string) error {
+	return &FieldError{Field: field, Msg: M(key, args...)}
+}
+
+// Sealer seals the webhook secrets at rest (the same seam as the
+// kubernetes driver's: internal/secrets plugs in here).
+type Sealer interface {
+	Seal(plain []byte) (string, error)
+	Open(sealed string) ([]byte, error)
+}
+
+type plain struct{}
+
+func (plain) Seal(p []byte) (string, error) { return string(p), nil }
+func (plain) Open(s string) ([]byte, error) { return []byte(s), nil }
+
+// Service creates apps and releases.
+type Service struct {
+	st     *store.Store
+	sealer Sealer
+	// Kick wakes the rollout loop after a release is created (optional).
+	Kick func()
+}
+
+// NewService returns the service; sealer may be nil (clear text until
+// internal/secrets lands).
+func NewService(st *store.Store, sealer Sealer) *Service {
+	if sealer == nil {
+		sealer = plain{}
+	}
+	return &Service{st: st, sealer: sealer}
+}
+
+// Store returns the store (for the API's reads).
+func (s *Service) Store() *store.Store { return s.st }
+
+// AppRequest creates or updates an app.
+type AppRequest struct {
+	ProjectID string `json:"project_id" yaml:"project_id"`
+	// WorkloadID is the namespace workload whose sites the app runs on;
+	// empty picks the project's only running namespace workload.
+	WorkloadID string            `json:"workload_id,omitempty" yaml:"workload_id,omitempty"`
+	Name       string            `json:"name" yaml:"name"`
+	Image      string            `json:"image" yaml:"image"`
+	Port       int64             `json:"port" yaml:"port"`
+	Replicas   int64             `json:"replicas" yaml:"replicas"`
+	Env        map[string]string `json:"env,omitempty" yaml:"env,omitempty"`
+	HealthPath string            `json:"health_path,omitempty" yaml:"health_path,omitempty"`
+}
+
+var (
+	nameRe   = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$`)
+	envRe    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,127}$`)
+	imageRe  = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$`)
+	commitRe = regexp.MustCompile(`^[0-9a-f]{7,64}$`)
+	tagRe    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	digestRe = regexp.MustCompile(`^sha256:[a-f0-9]{64}$`)
+)
+
+// Validate checks the request and fills defaults.
+func (r *AppRequest) Validate() error {
+	if r.ProjectID == "" {
+		return bad("project_id", "deploy.field.required")
+	}
+	if !nameRe.MatchString(r.Name) {
+		return bad("name", "deploy.field.name")
+	}
+	if !imageRe.MatchString(r.Image) {
+		return bad("image", "deploy.field.image")
+	}
+	if r.Port == 0 {
+		r.Port = 8080
+	}
+	if r.Port < 1 || r.Port > 65535 {
+		return bad("port", "deploy.field.port")
+	}
+	if r.Replicas == 0 {
+		r.Replicas = 1
+	}
+	if r.Replicas < 1 || r.Replicas > 100 {
+		return bad("replicas", "deploy.field.replicas")
+	}
+	for k := range r.Env {
+		if !envRe.MatchString(k) {
+			return bad("env", "deploy.field.env", k)
+		}
+	}
+	if r.HealthPath != "" && !strings.HasPrefix(r.HealthPath, "/") {
+		return bad("health_path", "deploy.field.health_path")
+	}
+	return nil
+}
+
+// NewSecret returns a fresh webhook secret.
+func NewSecret() string {
+	s, _ := newToken()
+	return s
+}
+
+// CreateApp validates and stores an app with a fresh webhook secret, which
+// it returns once in clear.
+func (s *Service) CreateApp(ctx context.Context, by string, req AppRequest) (store.App, string, error) {
+	if err := req.Validate(); err != nil {
+		return store.App{}, "", err
+	}
+	secret := NewSecret()
+	sealed, err := s.sealer.Seal([]byte(secret))
+	if err != nil {
+		return store.App{}, "", err
+	}
+	var app store.App
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		proj, err := tx.Projects().Get(ctx, req.ProjectID)
+		if errors.Is(err, store.ErrNotFound) {
+			return bad("project_id", "deploy.field.required")
+		}
+		if err != nil {
+			return err
+		}
+		wl, err := namespaceWorkload(ctx, tx, proj.ID, req.WorkloadID)
+		if err != nil {
+			return err
+		}
+		app = store.App{ProjectID: proj.ID, InstitutionID: proj.InstitutionID, WorkloadID: wl, Name: req.Name,
+			Image: req.Image, Port: req.Port, Replicas: req.Replicas, Env: req.Env, HealthPath: req.HealthPath,
+			WebhookSecret: sealed, CreatedBy: by}
+		err = tx.Apps().Create(ctx, &app, "app")
+		if errors.Is(err, store.ErrDuplicate) {
+			return bad("name", "deploy.field.exists")
+		}
+		return err
+	})
+	return app, secret, err
+}
+
+// UpdateApp changes an app's settings (the next release uses them).
+func (s *Service) UpdateApp(ctx context.Context, app store.App, req AppRequest) (store.App, error) {
+	req.ProjectID = app.ProjectID
+	if err := req.Validate(); err != nil {
+		return app, err
+	}
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		cur, err := tx.Apps().Get(ctx, app.ID)
+		if err != nil {
+			return err
+		}
+		if req.WorkloadID != "" && req.WorkloadID != cur.WorkloadID {
+			if cur.WorkloadID, err = namespaceWorkload(ctx, tx, cur.ProjectID, req.WorkloadID); err != nil {
+				return err
+			}
+		}
+		cur.Image, cur.Port, cur.Replicas, cur.Env, cur.HealthPath = req.Image, req.Port, req.Replicas, req.Env, req.HealthPath
+		app = cur
+		return tx.Apps().Update(ctx, &app)
+	})
+	return app, err
+}
+
+// WebhookSecret opens an app's webhook secret.
+func (s *Service) WebhookSecret(app store.App) (string, error) {
+	b, err := s.sealer.Open(app.WebhookSecret)
+	return string(b), err
+}
+
+func namespaceWorkload(ctx context.Context, tx *store.Tx, projectID, want string) (string, error) {
+	list, err := tx.Workloads().List(ctx, store.ListOptions{Filters: map[string]string{"project_id": projectID}, Limit: 1000})
+	if err != nil {
+		return "", err
+	}
+	var found []string
+	for _, w := range list.Items {
+		off, err := tx.Offerings().Get(ctx, w.OfferingID)
+		if err != nil || off.Kind != model.KindNamespace {
+			continue
+		}
+		if want != "" && w.ID == want {
+			return w.ID, nil
+		}
+		if w.State == model.StateRunning {
+			found = append(found, w.ID)
+		}
+	}
+	if want != "" {
+		return "", bad("workload_id", "deploy.field.workload_kind", want)
+	}
+	if len(found) != 1 {
+		return "", bad("workload_id", "deploy.field.workload")
+	}
+	return found[0], nil
+}
+
+// ReleaseRequest asks for a release.
+type ReleaseRequest struct {
+	// Image is a tag ("v1.4.2"), a digest ("sha256:…") or a whole
+	// reference ("registry.gob.mx/salud/citas:v1.4.2").
+	Image  string `json:"image"`
+	Commit string `json:"commit,omitempty"`
+}
+
+// ImageRef resolves a release's image against the app's image: a tag or a
+// digest replaces the app image's tag or digest; a whole reference is used
+// as it is.
+func ImageRef(appImage, ref string) (string, error) {
+	ref = strings.TrimSpace(ref)
+	repo := appImage
+	if i := strings.Index(repo, "@"); i >= 0 {
+		repo = repo[:i]
+	}
+	if i := strings.LastIndex(repo, ":"); i > strings.LastIndex(repo, "/") {
+		repo = repo[:i]
+	}
+	switch {
+	case ref == "":
+		return appImage, nil
+	case digestRe.MatchString(ref):
+		return repo + "@" + ref, nil
+	case strings.ContainsAny(ref, "/@") || (strings.Contains(ref, ":") && !tagRe.MatchString(ref)):
+		if !imageRe.MatchString(ref) {
+			return "", bad("image", "deploy.field.image")
+		}
+		return ref, nil
+	case tagRe.MatchString(ref):
+		return repo + ":" + ref, nil
+	}
+	return "", bad("image", "deploy.field.image")
+}
+
+// CreateRelease queues a release of app; the rollout loop starts it when
+// no other release of the app is rolling.
+func (s *Service) CreateRelease(ctx context.Context, by, source string, appID string, req ReleaseRequest) (store.Release, error) {
+	var rel store.Release
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		rel, err = s.createRelease(ctx, tx, by, source, appID, req, "")
+		return err
+	})
+	if err == nil && s.Kick != nil {
+		s.Kick()
+	}
+	return rel, err
+}
+
+func (s *Service) createRelease(ctx context.Context, tx *store.Tx, by, source, appID string, req ReleaseRequest, rollbackOf string) (store.Release, error) {
+	app, err := tx.Apps().Get(ctx, appID)
+	if err != nil {
+		return store.Release{}, err
+	}
+	img, err := ImageRef(app.Image, req.Image)
+	if err != nil {
+		return store.Release{}, err
+	}
+	if req.Commit != "" && !commitRe.MatchString(strings.ToLower(req.Commit)) {
+		return store.Release{}, bad("commit", "deploy.field.commit")
+	}
+	seq, err := tx.NextReleaseSeq(ctx, app.ID)
+	if err != nil {
+		return store.Release{}, err
+	}
+	rel := store.Release{AppID: app.ID, Seq: seq, Image: img, Commit: strings.ToLower(req.Commit), Source: source,
+		RollbackOf: rollbackOf, State: StateQueued, Reason: M("release.reason.queued").enc(), Steps: store.Steps{}, CreatedBy: by}
+	return rel, tx.Releases().Create(ctx, &rel, "rel")
+}
+
+// Rollback queues a release that brings back an earlier release's image
+// and commit.
+func (s *Service) Rollback(ctx context.Context, by, appID, releaseID string) (store.Release, error) {
+	var rel store.Release
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		old, err := tx.Releases().Get(ctx, releaseID)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && (old.AppID != appID || old.State != StateSucceeded)) {
+			return bad("release_id", "deploy.field.rollback", releaseID)
+		}
+		if err != nil {
+			return err
+		}
+		rel, err = s.createRelease(ctx, tx, by, SourceAPI, appID, ReleaseRequest{Image: old.Image, Commit: old.Commit}, old.ID)
+		return err
+	})
+	if err == nil && s.Kick != nil {
+		s.Kick()
+	}
+	return rel, err
+}
+
+// Releases returns an app's history, newest first.
+func (s *Service) Releases(ctx context.Context, appID string) ([]store.Release, error) {
+	return s.st.Read().ReleasesOf(ctx, appID)
+}
+
+// Wait polls a release until it ends (succeeded or failed) or ctx ends.
+func (s *Service) Wait(ctx context.Context, releaseID string, every time.Duration) (store.Release, error) {
+	for {
+		r, err := s.st.Read().Releases().Get(ctx, releaseID)
+		if err != nil || r.State == StateSucceeded || r.State == StateFailed {
+			return r, err
+		}
+		select {
+		case <-ctx.Done():
+			return r, fmt.Errorf("waiting for release %s: %w", releaseID, ctx.Err())
+		case <-time.After(every):
+		}
+	}
+}
