@@ -203,3 +203,45 @@ func TestCatalog(t *testing.T) {
 		t.Fatalf("messages lacking a translation: %v", m)
 	}
 }
+
+// TestAdoptAPISession: the end of single sign-on. The identity API left
+// its session cookies on the browser; /sign-in/oidc takes the session over
+// and clears them.
+func TestAdoptAPISession(t *testing.T) {
+	h := servertest.Start(t, servertest.Options{})
+	ctx := t.Context()
+	var u struct {
+		ID string `json:"id"`
+	}
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/users", map[string]any{"email": "ana@example.org", "name": "Ana", "password": "a long enough password"}, &u); err != nil {
+		t.Skipf("identity API not served here: %v", err)
+	}
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/role-bindings", map[string]any{"user_id": u.ID, "role": "auditor", "scope_kind": "platform"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Sign in at the API as the OpenID callback would, keeping its cookies.
+	resp, err := http.Post(h.URL+"/v1/auth/login", "application/json",
+		strings.NewReader(`{"email":"ana@example.org","password":"a long enough password"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	b := newBrowser(t, h)
+	base, _ := url.Parse(h.URL)
+	b.c.Jar.SetCookies(base, resp.Cookies())
+	code, body := b.post("/sign-in/oidc?next=/audit", "/sign-in/oidc", url.Values{"next": {"/audit"}})
+	if code != 200 || !strings.Contains(body, `id="chain-status"`) {
+		t.Fatalf("adopting the API session: %d\n%s", code, body)
+	}
+	for _, ck := range b.c.Jar.Cookies(base) {
+		if ck.Name == "soberana_session" {
+			t.Error("the API session cookie was left in the browser")
+		}
+	}
+	if !strings.Contains(body, "Ana") && !strings.Contains(body, "ana@example.org") {
+		t.Error("the page does not name the person who signed in")
+	}
+}

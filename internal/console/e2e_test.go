@@ -68,6 +68,13 @@ func startE2E(t *testing.T, acceptLanguage string) *e2e {
 		t.Fatal("CI runs the accessibility check: set SOBERANA_AXE_JS to axe-core's axe.min.js")
 	}
 
+	// A fresh profile per test; removed best-effort after the browser ends
+	// (Chromium's helpers may still be writing as it exits, which would fail
+	// t.TempDir's strict cleanup).
+	profile, err := os.MkdirTemp("", "soberana-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
 		chromedp.NoSandbox,
@@ -77,13 +84,23 @@ func startE2E(t *testing.T, acceptLanguage string) *e2e {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 900),
 	)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	ctx, cancelT := context.WithTimeout(ctx, 4*time.Minute)
-	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	t.Cleanup(func() {
+		cancelT()
+		cancelC()
+		cancelA()
+		for range 20 {
+			if os.RemoveAll(profile) == nil {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
 	e.ctx = ctx
 	// The browser's language preference, as a person's browser sends it.
 	e.run(network.Enable(), network.SetExtraHTTPHeaders(network.Headers{"Accept-Language": acceptLanguage}))
@@ -213,12 +230,26 @@ func (e *e2e) institutionID(name string) string {
 	return ""
 }
 
+// submit clicks what submits a form and waits for sel on the page that
+// answers (not on the page the click left).
+func (e *e2e) submit(click, sel string) {
+	e.t.Helper()
+	e.run(
+		chromedp.Evaluate(`document.documentElement.setAttribute("data-stale", "1")`, nil),
+		chromedp.Click(click, chromedp.ByQuery),
+		chromedp.WaitVisible(`html:not([data-stale]) `+sel, chromedp.ByQuery),
+	)
+}
+
 // switchLang presses the language switcher's button for lang.
 func (e *e2e) switchLang(lang string) {
 	e.t.Helper()
+	// Mark the old document so that the wait below sees the new one, even
+	// when the language does not change.
 	e.run(
+		chromedp.Evaluate(`document.documentElement.setAttribute("data-stale", "1")`, nil),
 		chromedp.Click(fmt.Sprintf(`form.langs button[data-lang="%s"]`, lang), chromedp.ByQuery),
-		chromedp.WaitVisible(fmt.Sprintf(`html[lang="%s"] main h1`, lang), chromedp.ByQuery),
+		chromedp.WaitVisible(fmt.Sprintf(`html[lang="%s"]:not([data-stale]) main h1`, lang), chromedp.ByQuery),
 	)
 }
 
@@ -353,7 +384,7 @@ func TestBrowserRequestApproveRun(t *testing.T) {
 		e.run(chromedp.WaitVisible(`#preview-result[data-fits="false"]`, chromedp.ByQuery))
 		e.shot("en-request-preview-nofit")
 	} else {
-		e.run(chromedp.Click("#submit-button", chromedp.ByID), chromedp.WaitVisible("#nofit ol.reasons li", chromedp.ByQuery))
+		e.submit("#submit-button", "#nofit ol.reasons li")
 		e.shot("en-request-nofit")
 	}
 	e.axeCheck("/request (no fit)")
@@ -378,7 +409,7 @@ func TestBrowserRequestApproveRun(t *testing.T) {
 	} else {
 		t.Log("the API serves no placement preview yet (POST /v1/placements:preview); the preview part is skipped")
 	}
-	e.run(chromedp.Click("#submit-button", chromedp.ByID), chromedp.WaitVisible("#workload-state", chromedp.ByID))
+	e.submit("#submit-button", "#workload-state")
 	var loc string
 	e.run(chromedp.Location(&loc))
 	i := strings.Index(loc, "/workloads/")
@@ -408,10 +439,7 @@ func TestBrowserRequestApproveRun(t *testing.T) {
 	e.run(chromedp.WaitVisible(fmt.Sprintf(`#ap-%s`, id), chromedp.ByID))
 	e.shot("en-approvals")
 	e.axeCheck("/approvals")
-	e.run(
-		chromedp.Click(fmt.Sprintf(`form[action="/workloads/%s/decide"] button[value="approve"]`, id), chromedp.ByQuery),
-		chromedp.WaitVisible(`div.notice`, chromedp.ByQuery),
-	)
+	e.submit(fmt.Sprintf(`form[action="/workloads/%s/decide"] button[value="approve"]`, id), "div.notice")
 
 	// It becomes running.
 	if got := e.waitText(wlPath, "#workload-state", "running", 60*time.Second); got != "running" {
@@ -443,7 +471,7 @@ func TestBrowserRequestApproveRun(t *testing.T) {
 	}
 	e.open("/statements")
 	e.selectByText("#s-ins", "Saúde")
-	e.run(chromedp.Click(`form[action="/statements"] button`, chromedp.ByQuery), chromedp.WaitVisible("#csv-link", chromedp.ByID))
+	e.submit(`form[action="/statements"] button`, "#csv-link")
 	e.shot("en-statements")
 	e.axeCheck("/statements")
 	dl := t.TempDir()
@@ -470,11 +498,8 @@ func TestBrowserRequestApproveRun(t *testing.T) {
 
 	// Delete it (the confirmation is accepted).
 	e.open(wlPath)
-	e.run(
-		chromedp.Evaluate(`window.confirm = function(){ return true; }`, nil),
-		chromedp.Click(`form[action$="/delete"] button`, chromedp.ByQuery),
-		chromedp.WaitVisible(`div.notice`, chromedp.ByQuery),
-	)
+	e.run(chromedp.Evaluate(`window.confirm = function(){ return true; }`, nil))
+	e.submit(`form[action$="/delete"] button`, "div.notice")
 	if got := e.waitText(wlPath, "#workload-state", "delet", 30*time.Second); !strings.Contains(got, "delet") {
 		t.Fatalf("workload is %q after delete", got)
 	}
@@ -510,9 +535,8 @@ func TestBrowserGrantsAndAudit(t *testing.T) {
 	e.run(
 		chromedp.SendKeys("#g-email", "dev@fornecedor.example", chromedp.ByID),
 		chromedp.SendKeys("#g-reason", "soporte de la aplicación", chromedp.ByID),
-		chromedp.Click(`#grant-form button[type="submit"]`, chromedp.ByQuery),
-		chromedp.WaitVisible("div.notice", chromedp.ByQuery),
 	)
+	e.submit(`#grant-form button[type="submit"]`, "div.notice")
 	var rowText string
 	e.run(chromedp.Text("table tbody tr", &rowText, chromedp.ByQuery))
 	if !strings.Contains(rowText, "dev@fornecedor.example") || !strings.Contains(rowText, "vigente") {
@@ -520,12 +544,9 @@ func TestBrowserGrantsAndAudit(t *testing.T) {
 	}
 	e.shot("es-grants")
 	e.axeCheck("/grants")
-	e.run(
-		chromedp.Evaluate(`window.confirm = function(){ return true; }`, nil),
-		chromedp.Click(`form[action$="/revoke"] button`, chromedp.ByQuery),
-		chromedp.WaitVisible("div.notice", chromedp.ByQuery),
-		chromedp.Text("table tbody tr", &rowText, chromedp.ByQuery),
-	)
+	e.run(chromedp.Evaluate(`window.confirm = function(){ return true; }`, nil))
+	e.submit(`form[action$="/revoke"] button`, "div.notice")
+	e.run(chromedp.Text("table tbody tr", &rowText, chromedp.ByQuery))
 	if !strings.Contains(rowText, "revocado") {
 		t.Fatalf("after revoking, the grant row says %q", rowText)
 	}

@@ -74,15 +74,11 @@ func (c *Console) workloadCost(ctx context.Context, v *view, wl workloadJSON) *w
 	if !c.hasRoute("GET", costPath) {
 		return nil
 	}
-	var out struct {
-		MonthToDate money.Amount `json:"month_to_date"`
-		Forecast    money.Amount `json:"forecast_monthly"`
-		Committed   money.Amount `json:"committed"`
-	}
+	var out costJSON
 	if err := c.get(ctx, v, "/v1/workloads/"+url.PathEscape(wl.ID)+"/cost", &out); err != nil {
 		return nil
 	}
-	return &workloadCost{MonthToDate: out.MonthToDate.Minor, Forecast: out.Forecast.Minor, Committed: out.Committed.Minor,
+	return &workloadCost{MonthToDate: out.MonthToDate.Minor, Forecast: out.ForecastMonthly.Minor, Committed: out.Committed.Minor,
 		Currency: out.MonthToDate.Currency.Code()}
 }
 

@@ -51,6 +51,8 @@ func init() {
 		"console.error.back":             {ES: "Volver al inicio", PT: "Voltar ao início", EN: "Back to home"},
 		"console.signin.intro":           {ES: "Ingrese el token de acceso que le dio el operador de la plataforma. Se guarda solo en el servidor, no en su navegador.", PT: "Informe o token de acesso que o operador da plataforma lhe deu. Ele fica só no servidor, não no seu navegador.", EN: "Enter the access token the platform operator gave you. It is kept on the server only, not in your browser."},
 		"console.signin.intro.local":     {ES: "Inicie sesión con el correo y la contraseña de su cuenta.", PT: "Entre com o e-mail e a senha da sua conta.", EN: "Sign in with your account's e-mail and password."},
+		"console.signin.oidc.finishing":  {ES: "Terminando el inicio de sesión…", PT: "Concluindo a entrada…", EN: "Finishing signing in…"},
+		"console.signin.oidc.continue":   {ES: "Continuar", PT: "Continuar", EN: "Continue"},
 		"console.signin.email":           {ES: "Correo electrónico", PT: "E-mail", EN: "E-mail"},
 		"console.signin.password":        {ES: "Contraseña", PT: "Senha", EN: "Password"},
 		"console.signin.token.summary":   {ES: "O inicie sesión con un token de API", PT: "Ou entre com um token de API", EN: "Or sign in with an API token"},

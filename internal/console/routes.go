@@ -26,6 +26,8 @@ func (c *Console) routes() {
 	m.Handle("GET /sign-in", c.page("sign-in", c.signInForm))
 	m.Handle("POST /sign-in", c.page("sign-in", c.signIn))
 	m.Handle("POST /sign-out", c.page("sign-out", c.signOut))
+	m.Handle("GET /sign-in/oidc", c.page("sign-in", c.oidcReturn))
+	m.Handle("POST /sign-in/oidc", c.page("sign-in", c.oidcAdopt))
 	m.Handle("POST /lang", c.page("lang", c.switchLang))
 	m.Handle("GET /{$}", c.page("home", c.home))
 	m.Handle("GET /providers", c.page("providers", c.providers))
@@ -53,7 +55,7 @@ func (c *Console) routes() {
 }
 
 var pageTemplates = []string{
-	"sign-in", "error", "home", "providers", "sites", "prices", "fx-rates", "institutions", "budget-lines", "projects",
+	"sign-in", "oidc", "error", "home", "providers", "sites", "prices", "fx-rates", "institutions", "budget-lines", "projects",
 	"workloads", "workload", "approvals", "request", "statements", "grants", "audit",
 }
 
@@ -95,12 +97,13 @@ const (
 	loginPath  = "/v1/auth/login"
 	logoutPath = "/v1/auth/logout"
 	mePath     = "/v1/auth/me"
-	oidcPath   = "/v1/auth/oidc/start"
+	oidcPath   = "/v1/auth/oidc/login"
 )
 
 func (c *Console) signInData(r *http.Request, next string) signInData {
+	back := "/sign-in/oidc?next=" + url.QueryEscape(safeNext(next))
 	return signInData{Next: safeNext(next), Local: c.hasRoute("POST", loginPath),
-		OIDC: c.hasRoute("GET", oidcPath), OIDCStart: oidcPath + "?next=" + url.QueryEscape(safeNext(next))}
+		OIDC: c.hasRoute("GET", oidcPath), OIDCStart: oidcPath + "?return_to=" + url.QueryEscape(back)}
 }
 
 func (c *Console) signInForm(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -159,7 +162,54 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request, v *view) error 
 	if err != nil {
 		return err
 	}
-	lang := c.rememberedLang(ctx, who.ID)
+	c.startSession(w, r, v, cr, who, next)
+	return nil
+}
+
+// oidcReturn is where single sign-on comes back: the identity API has set
+// its session cookies on the browser. They are SameSite=Strict, so a
+// navigation that began at the identity provider does not carry them;
+// this page posts back to itself (console.js submits it at once; people
+// without scripts press the button), a same-site request that does.
+func (c *Console) oidcReturn(w http.ResponseWriter, r *http.Request, v *view) error {
+	v.Template = "oidc"
+	v.TitleKey = "console.title.sign-in"
+	v.Data = signInData{Next: safeNext(r.URL.Query().Get("next"))}
+	return nil
+}
+
+// oidcAdopt takes over the API session that single sign-on started: the
+// console keeps it server-side like a password sign-in's and clears the
+// API's cookies from the browser.
+func (c *Console) oidcAdopt(w http.ResponseWriter, r *http.Request, v *view) error {
+	next := safeNext(r.FormValue("next"))
+	var cr credential
+	if ck, err := r.Cookie(api.SessionCookie); err == nil {
+		cr.Session = ck.Value
+	}
+	if ck, err := r.Cookie(api.CSRFCookie); err == nil {
+		cr.CSRF = ck.Value
+	}
+	if cr.Session == "" {
+		return c.badCredential(v, r, next)
+	}
+	who, err := c.whoAmI(r.Context(), v, cr)
+	if errors.Is(err, errBadCredential) {
+		return c.badCredential(v, r, next)
+	}
+	if err != nil {
+		return err
+	}
+	for _, name := range []string{api.SessionCookie, api.CSRFCookie} {
+		http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, HttpOnly: name == api.SessionCookie,
+			Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	}
+	c.startSession(w, r, v, cr, who, next)
+	return nil
+}
+
+func (c *Console) startSession(w http.ResponseWriter, r *http.Request, v *view, cr credential, who principal, next string) {
+	lang := c.rememberedLang(r.Context(), who.ID)
 	if lang == "" {
 		lang = v.Lang
 	} else {
@@ -169,7 +219,6 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request, v *view) error 
 	http.SetCookie(w, &http.Cookie{Name: cookieSession, Value: s.ID, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 	v.Redirect = next
-	return nil
 }
 
 func (c *Console) badCredential(v *view, r *http.Request, next string) error {

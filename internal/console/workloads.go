@@ -19,6 +19,14 @@ type workloadJSON struct {
 	Simulated  bool                  `json:"simulated"`
 	Placements []placementJSON       `json:"placements"`
 	Events     []model.WorkloadEvent `json:"events"`
+	Cost       *costJSON             `json:"cost"`
+}
+
+// costJSON is a workload's cost as the ledger reports it.
+type costJSON struct {
+	ForecastMonthly money.Amount `json:"forecast_monthly"`
+	MonthToDate     money.Amount `json:"month_to_date"`
+	Committed       money.Amount `json:"committed"`
 }
 
 type placementJSON struct {
@@ -163,6 +171,7 @@ type workloadData struct {
 	Events     []model.WorkloadEvent
 	CanDelete  bool
 	CanDecide  bool
+	Live       bool
 	Cost       *workloadCost
 }
 
@@ -193,7 +202,16 @@ func (c *Console) workload(w http.ResponseWriter, r *http.Request, v *view) erro
 		d.CanDelete = v.HasRole(requesters...)
 	}
 	d.CanDecide = wl.State == model.StatePendingApproval && v.HasRole(finance...)
-	d.Cost = c.workloadCost(ctx, v, wl)
+	if wl.Cost != nil {
+		d.Cost = &workloadCost{MonthToDate: wl.Cost.MonthToDate.Minor, Forecast: wl.Cost.ForecastMonthly.Minor,
+			Committed: wl.Cost.Committed.Minor, Currency: wl.Cost.MonthToDate.Currency.Code()}
+	} else {
+		d.Cost = c.workloadCost(ctx, v, wl)
+	}
+	switch wl.State {
+	case model.StateApproved, model.StateProvisioning, model.StateMigrating, model.StateDeleting:
+		d.Live = true // console.js refreshes the page's live parts
+	}
 	switch r.URL.Query().Get("done") {
 	case "created":
 		v.Notice = v.T("console.workload.created")

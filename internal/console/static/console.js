@@ -11,6 +11,36 @@
     if (msg && !window.confirm(msg)) { ev.preventDefault(); }
   });
 
+  // A form marked data-autosubmit (the end of single sign-on) submits
+  // itself; without scripts its button does the same.
+  var auto = document.querySelector("form[data-autosubmit]");
+  if (auto) { auto.submit(); }
+
+  // A region marked data-refresh="N" (a workload on its way to a state)
+  // is fetched again every N seconds and swapped in place; the state is
+  // announced through a polite live region. It stops once the server
+  // stops marking it.
+  var live = document.getElementById("live");
+  if (live && live.getAttribute("data-refresh")) {
+    var every = Math.max(2, parseInt(live.getAttribute("data-refresh"), 10)) * 1000;
+    var tick = function () {
+      fetch(window.location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        .then(function (html) {
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          var fresh = doc.getElementById("live");
+          if (!fresh) { return; }
+          live.innerHTML = fresh.innerHTML;
+          var said = document.getElementById("live-state"), now = doc.getElementById("live-state");
+          if (said && now && said.textContent !== now.textContent) { said.textContent = now.textContent; }
+          if (fresh.getAttribute("data-refresh")) { setTimeout(tick, every); }
+          else { live.removeAttribute("data-refresh"); }
+        })
+        .catch(function () { setTimeout(tick, every * 2); });
+    };
+    setTimeout(tick, every);
+  }
+
   // Live placement preview: the request form names its preview endpoint in
   // data-preview; on every change we post the form there and put the
   // returned fragment into the polite live region #preview.
