@@ -165,7 +165,7 @@ func (a *API) buildRoutes() {
 // Handler returns the root HTTP handler with the middleware chain.
 func (a *API) Handler() http.Handler {
 	a.build()
-	return a.withRequestID(a.withRecover(a.withLang(a.mux)))
+	return withSecurityHeaders(a.withRequestID(a.withRecover(a.withLang(a.mux))))
 }
 
 func (a *API) serveReady(w http.ResponseWriter, r *http.Request) {
