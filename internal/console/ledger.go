@@ -273,3 +273,32 @@ func safeName(s string) string {
 		return '_'
 	}, s)
 }
+
+// opsAlert is a firing operational alert (health, capacity, failover…).
+type opsAlert struct {
+	Rule     string    `json:"rule"`
+	Severity string    `json:"severity"`
+	Summary  string    `json:"summary"`
+	FiredAt  time.Time `json:"fired_at"`
+}
+
+const opsAlertsPath = "/v1/alerts"
+
+// firingAlerts lists the operational alerts firing now, for an
+// institution or (institutionID "") for the whole platform.
+func (c *Console) firingAlerts(ctx context.Context, v *view, institutionID string) []opsAlert {
+	if !c.hasRoute("GET", opsAlertsPath) {
+		return nil
+	}
+	q := url.Values{"state": {"firing"}, "limit": {"20"}}
+	if institutionID != "" {
+		q.Set("institution_id", institutionID)
+	}
+	var page struct {
+		Items []opsAlert `json:"items"`
+	}
+	if err := c.get(ctx, v, opsAlertsPath+"?"+q.Encode(), &page); err != nil {
+		return nil
+	}
+	return page.Items
+}

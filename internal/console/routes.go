@@ -691,6 +691,7 @@ func (c *Console) projects(w http.ResponseWriter, r *http.Request, v *view) erro
 // ---- home
 
 type homeData struct {
+	Alerts       []opsAlert
 	Institutions []homeInstitution
 	Sites        int
 	ByHealth     []countRow
@@ -704,6 +705,7 @@ type homeInstitution struct {
 	Projects  []model.Project
 	Workloads []countRow
 	Alerts    []alert
+	Ops       []opsAlert
 }
 
 type countRow struct {
@@ -733,7 +735,8 @@ func (c *Console) home(w http.ResponseWriter, r *http.Request, v *view) error {
 			lines[rows[i].ID] = rows[i].BudgetLine
 			rows[i].Burn = c.burndownOf(ctx, v, rows[i].BudgetLine, rows[i].Bal, c.now().UTC())
 		}
-		hi := homeInstitution{Institution: in, Budget: rows, Projects: prs, Alerts: c.alerts(ctx, v, in.ID, lines)}
+		hi := homeInstitution{Institution: in, Budget: rows, Projects: prs, Alerts: c.alerts(ctx, v, in.ID, lines),
+			Ops: c.firingAlerts(ctx, v, in.ID)}
 		if v.Can("workloads") {
 			if hi.Workloads, err = c.workloadCounts(ctx, v, in.ID); err != nil {
 				return err
@@ -757,6 +760,7 @@ func (c *Console) home(w http.ResponseWriter, r *http.Request, v *view) error {
 			return err
 		}
 		d.Sites = len(ss)
+		d.Alerts = c.firingAlerts(ctx, v, "")
 		counts := map[string]int{}
 		for _, s := range ss {
 			counts[s.Health]++
