@@ -46,7 +46,7 @@ var owners = map[string][]auth.ScopeKind{
 	"providers": {auth.Provider}, "sites": {auth.Provider}, "prices": {auth.Provider},
 	"institutions": {auth.Institution}, "budget-lines": {auth.Institution},
 	"projects": {auth.Institution, auth.Project}, "workloads": {auth.Institution, auth.Project},
-	"grants": {auth.Institution, auth.Project},
+	"grants": {auth.Institution, auth.Project}, "apps": {auth.Institution, auth.Project},
 }
 
 var catalogResources = []string{"providers", "sites", "offerings", "prices", "fx-rates"}
@@ -196,6 +196,13 @@ func buildWorld(t *testing.T, h *servertest.Harness) world {
 			t.Fatal(err)
 		}
 		m["grants"] = g["id"].(string)
+		// An app (its creation through the API needs a running namespace workload).
+		app := store.App{ProjectID: m["projects"], InstitutionID: ins[i], WorkloadID: m["workloads"],
+			Name: fmt.Sprintf("app%d", i), Image: "registry.example.mx/a/b:v1", Port: 8080, Replicas: 1}
+		if err := h.Server.Store.InTx(ctx, func(tx *store.Tx) error { return tx.Apps().Create(ctx, &app, "app") }); err != nil {
+			t.Fatal(err)
+		}
+		m["apps"] = app.ID
 		w.scope[own] = map[auth.ScopeKind]string{auth.Provider: provs[i], auth.Institution: ins[i], auth.Project: m["projects"]}
 	}
 	return w

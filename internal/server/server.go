@@ -65,6 +65,7 @@ type Server struct {
 	Ops *Ops
 
 	identity identity
+	deploy   deployParts
 }
 
 // Open opens the database, applies migrations and, on a new database,
@@ -120,6 +121,7 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	s.Reconciler = reconcile.New(ro, s.Store, s.Workloads, s.Fleet, s.Drivers, s.log, reg)
 	s.Workloads.Kick = s.Reconciler.Kick
 	s.API.AddWorkloads(api.WorkloadOptions{Service: s.Workloads})
+	s.wireDeploy()
 	s.API.AddSim(api.SimOptions{
 		Driver: s.Sim,
 		SetSiteHealth: func(r *http.Request, siteID, health string) error {
@@ -202,10 +204,7 @@ func (s *Server) Run(ctx context.Context) error {
 	g.Go(func() error {
 		var err error
 		if s.cfg.TLS.CertFile != "" {
-			srv.TLSConfig, err = tlsConfig(s.cfg.TLS.CertFile, s.cfg.TLS.KeyFile, os.Getenv)
-			if err == nil {
-				err = srv.ServeTLS(s.ln, "", "") // certificates from TLSConfig, reloaded on change
-			}
+			err = srv.ServeTLS(s.ln, s.cfg.TLS.CertFile, s.cfg.TLS.KeyFile)
 		} else {
 			err = srv.Serve(s.ln)
 		}
@@ -216,6 +215,7 @@ func (s *Server) Run(ctx context.Context) error {
 	})
 	g.Go(func() error { return s.Fleet.Run(gctx, 2*time.Second) })
 	g.Go(func() error { return s.Reconciler.Run(gctx) })
+	g.Go(func() error { return s.runDeploy(gctx) })
 	g.Go(func() error { return s.runIdentity(gctx) })
 	g.Go(func() error { return s.Ops.Run(gctx) })
 	g.Go(func() error { return s.rateLoop(gctx) })

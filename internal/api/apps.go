@@ -1,0 +1,229 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/soberana/soberana/internal/auth"
+	"github.com/soberana/soberana/internal/deploy"
+	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// AppView is an app as the API shows it; WebhookSecret is only set in the
+// answer to its creation.
+type AppView struct {
+	store.App
+	WebhookSecret string `json:"webhook_secret,omitempty"`
+	// WebhookURLs are the paths each forge posts to.
+	WebhookURLs map[string]string `json:"webhook_urls"`
+}
+
+// ReleaseView is a release with its reasons in the reader's language.
+type ReleaseView struct {
+	store.Release
+}
+
+// RollbackRequest is the body of POST /v1/apps/{id}:rollback.
+type RollbackRequest struct {
+	ReleaseID string `json:"release_id"`
+}
+
+func appView(app store.App, secret string) AppView {
+	v := AppView{App: app, WebhookSecret: secret, WebhookURLs: map[string]string{}}
+	for _, f := range []string{deploy.ForgeGitHub, deploy.ForgeGitLab, deploy.ForgeGitea, deploy.ForgeForgejo} {
+		v.WebhookURLs[f] = "/v1/webhooks/" + f + "/" + app.ID
+	}
+	return v
+}
+
+func releaseView(r store.Release, lang i18n.Lang) ReleaseView {
+	r.Reason = deploy.Render(lang, r.Reason)
+	if r.Steps == nil {
+		r.Steps = store.Steps{}
+	}
+	return ReleaseView{Release: r}
+}
+
+func principalActor(r *http.Request) string {
+	if p := principalOf(r.Context()); p != nil {
+		return p.ActorID()
+	}
+	return "unknown"
+}
+
+var appFilters = []string{"project_id", "institution_id", "workload_id", "name"}
+
+// AddApps registers /v1/apps (apps, releases, rollback) and the mapping of
+// the deploy service's errors.
+func (a *API) AddApps(svc *deploy.Service) {
+	a.AddErrorMapper(deployErrors)
+	a.AddResolver("apps", func(ctx context.Context, id string) (auth.Target, error) {
+		app, err := a.store.Read().Apps().Get(ctx, id)
+		if err != nil {
+			return auth.Target{}, err
+		}
+		return auth.Target{Institution: app.InstitutionID, Project: app.ProjectID}, nil
+	})
+	a.AddRoutes(func(a *API) []*Route {
+		base := "/v1/apps"
+		getApp := func(r *http.Request) (store.App, error) {
+			id, _, _ := strings.Cut(r.PathValue("id"), ":")
+			return a.store.Read().Apps().Get(r.Context(), id)
+		}
+		rollback := func(r *http.Request) (any, error) {
+			app, err := getApp(r)
+			if err != nil {
+				return nil, err
+			}
+			var body RollbackRequest
+			if err := decodeOptional(r, &body); err != nil {
+				return nil, err
+			}
+			rel, err := svc.Rollback(r.Context(), principalActor(r), app.ID, body.ReleaseID)
+			if err != nil {
+				return nil, err
+			}
+			return Created{Value: releaseView(rel, langOf(r.Context())), Location: base + "/" + app.ID + "/releases/" + rel.ID}, nil
+		}
+		return []*Route{
+			{Method: "POST", Path: base, Summary: "Create an app: a container image served on the sites of one of the project's namespace workloads; the answer carries the webhook secret, once",
+				Tag: "apps", Auth: InScope("apps:write", "project_id", auth.Project), Request: deploy.AppRequest{}, Response: AppView{}, Status: http.StatusCreated,
+				Handle: func(r *http.Request) (any, error) {
+					var req deploy.AppRequest
+					if err := Decode(r, &req); err != nil {
+						return nil, err
+					}
+					app, secret, err := svc.CreateApp(r.Context(), principalActor(r), req)
+					if err != nil {
+						return nil, err
+					}
+					return Created{Value: appView(app, secret), Location: base + "/" + app.ID}, nil
+				}},
+			{Method: "GET", Path: base, Summary: "List apps", Tag: "apps", Auth: Any("apps:read"),
+				Response: listPage[AppView]{}, Query: append([]string{"limit", "cursor"}, appFilters...),
+				Handle: func(r *http.Request) (any, error) {
+					o, err := ListQuery(r, appFilters)
+					if err != nil {
+						return nil, err
+					}
+					o.Restrict = Restrict(r, "apps:read", ScopeColumns{Institution: "institution_id", Project: "project_id"})
+					p, err := a.store.Read().Apps().List(r.Context(), o)
+					if err != nil {
+						return nil, err
+					}
+					out := listPage[AppView]{Items: make([]AppView, len(p.Items)), NextCursor: EncodeCursor(p.Next)}
+					for i, app := range p.Items {
+						out.Items[i] = appView(app, "")
+					}
+					return out, nil
+				}},
+			{Method: "GET", Path: base + "/{id}", Summary: "Get an app", Tag: "apps", Auth: Object("apps:read", "id"), Response: AppView{},
+				Handle: func(r *http.Request) (any, error) {
+					app, err := getApp(r)
+					return appView(app, ""), err
+				}},
+			{Method: "PUT", Path: base + "/{id}", Summary: "Change an app's image, port, replicas, env or health path (the next release uses them)",
+				Tag: "apps", Auth: Object("apps:write", "id"), Request: deploy.AppRequest{}, Response: AppView{},
+				Handle: func(r *http.Request) (any, error) {
+					app, err := getApp(r)
+					if err != nil {
+						return nil, err
+					}
+					var req deploy.AppRequest
+					if err := Decode(r, &req); err != nil {
+						return nil, err
+					}
+					app, err = svc.UpdateApp(r.Context(), app, req)
+					return appView(app, ""), err
+				}},
+			{Method: "POST", Path: base + "/{id}", Summary: "Roll back ({id}:rollback): a new release with the image and commit of an earlier successful release",
+				Tag: "apps", Auth: Object("apps:write", "id"), Request: RollbackRequest{}, Response: ReleaseView{}, Status: http.StatusCreated,
+				dispatch: func(r *http.Request) (Handle, error) {
+					if _, verb, _ := strings.Cut(r.PathValue("id"), ":"); verb == "rollback" {
+						return rollback, nil
+					}
+					return nil, Errorf(http.StatusNotFound, "not-found", "problem.route-not-found.detail", r.Method, r.URL.Path)
+				}},
+			{Method: "POST", Path: base + "/{id}/releases", Summary: "Release an image tag, digest or reference (and the commit it came from): rolled out site by site, health-gated, rolled back on failure",
+				Tag: "apps", Auth: Object("apps:write", "id"), Request: deploy.ReleaseRequest{}, Response: ReleaseView{}, Status: http.StatusCreated,
+				Handle: func(r *http.Request) (any, error) {
+					app, err := getApp(r)
+					if err != nil {
+						return nil, err
+					}
+					var req deploy.ReleaseRequest
+					if err := Decode(r, &req); err != nil {
+						return nil, err
+					}
+					rel, err := svc.CreateRelease(r.Context(), principalActor(r), deploy.SourceAPI, app.ID, req)
+					if err != nil {
+						return nil, err
+					}
+					return Created{Value: releaseView(rel, langOf(r.Context())), Location: base + "/" + app.ID + "/releases/" + rel.ID}, nil
+				}},
+			{Method: "GET", Path: base + "/{id}/releases", Summary: "An app's release history, newest first, with each rollout's sites",
+				Tag: "apps", Auth: Object("apps:read", "id"), Response: listPage[ReleaseView]{},
+				Handle: func(r *http.Request) (any, error) {
+					app, err := getApp(r)
+					if err != nil {
+						return nil, err
+					}
+					list, err := svc.Releases(r.Context(), app.ID)
+					if err != nil {
+						return nil, err
+					}
+					out := listPage[ReleaseView]{Items: make([]ReleaseView, len(list))}
+					for i, rel := range list {
+						out.Items[i] = releaseView(rel, langOf(r.Context()))
+					}
+					return out, nil
+				}},
+			{Method: "GET", Path: base + "/{id}/releases/{release}", Summary: "One release and its rollout", Tag: "apps", Auth: Object("apps:read", "id"), Response: ReleaseView{},
+				Handle: func(r *http.Request) (any, error) {
+					rel, err := a.store.Read().Releases().Get(r.Context(), r.PathValue("release"))
+					if err != nil {
+						return nil, err
+					}
+					if rel.AppID != r.PathValue("id") {
+						return nil, store.ErrNotFound
+					}
+					return releaseView(rel, langOf(r.Context())), nil
+				}},
+		}
+	})
+}
+
+func deployErrors(err error) *Error {
+	var fe *deploy.FieldError
+	switch {
+	case errors.As(err, &fe):
+		args := make([]any, len(fe.Msg.Args))
+		for i, s := range fe.Msg.Args {
+			args[i] = s
+		}
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.validation.detail", Args: []any{1},
+			Params: []model.FieldError{{Field: fe.Field, Key: fe.Msg.Key, Args: args}}, Err: err}
+	case errors.Is(err, deploy.ErrSignature), errors.Is(err, deploy.ErrUnknownForge):
+		return &Error{Status: http.StatusUnauthorized, Slug: "webhook-signature", Key: "problem.webhook-signature.detail", Err: err}
+	case errors.Is(err, store.ErrReplayed):
+		return &Error{Status: http.StatusConflict, Slug: "webhook-replayed", Key: "problem.webhook-replayed.detail", Err: err}
+	case errors.Is(err, deploy.ErrPayload):
+		return &Error{Status: http.StatusBadRequest, Slug: "webhook-payload", Key: "problem.webhook-payload.detail", Args: []any{err.Error()}, Err: err}
+	}
+	return nil
+}
+
+func init() {
+	i18n.Add(map[string]i18n.Text{
+		"problem.webhook-signature":        {ES: "Firma no válida", PT: "Assinatura inválida", EN: "Bad signature"},
+		"problem.webhook-signature.detail": {ES: "la entrega no está firmada con el secreto del webhook de la aplicación", PT: "a entrega não está assinada com o segredo do webhook da aplicação", EN: "the delivery is not signed with the app's webhook secret"},
+		"problem.webhook-replayed":         {ES: "Entrega repetida", PT: "Entrega repetida", EN: "Delivery replayed"},
+		"problem.webhook-replayed.detail":  {ES: "esta entrega ya se recibió; no se repite", PT: "esta entrega já foi recebida; não é repetida", EN: "this delivery was already received; it is not acted on again"},
+		"problem.webhook-payload":          {ES: "Contenido ilegible", PT: "Conteúdo ilegível", EN: "Unreadable payload"},
+		"problem.webhook-payload.detail":   {ES: "no se pudo leer el evento: %s", PT: "não foi possível ler o evento: %s", EN: "could not read the event: %s"},
+	})
+}

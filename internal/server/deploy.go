@@ -1,0 +1,142 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/soberana/soberana/internal/auth"
+	"github.com/soberana/soberana/internal/deploy"
+	"github.com/soberana/soberana/internal/model"
+	kube "github.com/soberana/soberana/internal/provider/kubernetes"
+)
+
+// EnvWebhookBranch names the branch whose pushes deploy through webhooks
+// (empty: every branch).
+const EnvWebhookBranch = "SOBERANA_WEBHOOK_BRANCH"
+
+// deployParts are the kubernetes driver, the deploy service and the
+// rollout loop.
+type deployParts struct {
+	kube     *kube.Driver
+	svc      *deploy.Service
+	rollouts *deploy.Rollouts
+}
+
+// grantSource gives the kubernetes driver the grants in force of a project
+// (internal/auth's grants, as RoleBindings want them).
+type grantSource struct{ a *auth.Service }
+
+func (g grantSource) ActiveGrants(ctx context.Context, projectID string) ([]kube.Grant, error) {
+	list, err := g.a.ActiveGrants(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]kube.Grant, len(list))
+	for i, x := range list {
+		out[i] = kube.Grant{ID: x.ID, ProjectID: x.ProjectID, UserID: x.UserID, Role: x.Role, ExpiresAt: x.ExpiresAt}
+	}
+	return out, nil
+}
+
+// wireDeploy installs the kubernetes driver, the app and webhook routes
+// and the rollout loop.
+func (s *Server) wireDeploy() {
+	d := &s.deploy
+	d.kube = kube.New(kube.StoreConfigs{St: s.Store}, kube.StoreLookup{St: s.Store})
+	d.kube.Log = s.log
+	if a := s.API.Auth(); a != nil {
+		d.kube.SetGrants(grantSource{a})
+	}
+	s.Drivers.Set(kube.Name, d.kube)
+	d.svc = deploy.NewService(s.Store, nil)
+	d.rollouts = deploy.NewRollouts(deploy.Options{}, s.Store, deploy.DeployersFunc(s.deployer), s.log)
+	d.svc.Kick = d.rollouts.Kick
+	s.API.AddApps(d.svc)
+	s.API.AddWebhooks(d.svc, os.Getenv(EnvWebhookBranch))
+}
+
+// deployer finds the driver of a provider that can deploy apps.
+func (s *Server) deployer(_ context.Context, providerID string) (deploy.Deployer, error) {
+	p, ok := s.Fleet.Provider(providerID)
+	if !ok {
+		return nil, fmt.Errorf("provider %s is not in the fleet", providerID)
+	}
+	drv, err := s.Drivers.Get(p.Driver)
+	if err != nil {
+		return nil, err
+	}
+	dep, ok := drv.(deploy.Deployer)
+	if !ok {
+		return nil, fmt.Errorf("provider %s (driver %s) cannot run apps", providerID, p.Driver)
+	}
+	return dep, nil
+}
+
+// runDeploy runs the rollout loop and mirrors vendor grants into the
+// kubernetes providers' RoleBindings.
+func (s *Server) runDeploy(ctx context.Context) error {
+	go s.mirrorGrants(ctx, 2*time.Second)
+	return s.deploy.rollouts.Run(ctx)
+}
+
+// mirrorGrants follows the grant change feed (creations, revocations and
+// the expiries the identity reconciler notes) and makes each named
+// project's RoleBindings equal its grants in force on every kubernetes
+// provider. It starts from the beginning of the feed, so a restart
+// converges every project.
+func (s *Server) mirrorGrants(ctx context.Context, every time.Duration) {
+	a := s.API.Auth()
+	if a == nil {
+		return
+	}
+	src := grantSource{a}
+	var after int64
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		changes, err := a.GrantChanges(ctx, after, 500)
+		if err == nil {
+			projects := map[string]bool{}
+			for _, c := range changes {
+				projects[c.ProjectID] = true
+			}
+			ok := true
+			for p := range projects {
+				if err := s.syncProjectGrants(ctx, src, p); err != nil {
+					s.log.Warn("mirroring grants into kubernetes", "project", p, "err", err)
+					ok = false
+				}
+			}
+			if ok && len(changes) > 0 {
+				after = changes[len(changes)-1].Seq
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (s *Server) syncProjectGrants(ctx context.Context, src grantSource, projectID string) error {
+	gs, err := src.ActiveGrants(ctx, projectID)
+	if err != nil {
+		return err
+	}
+	for _, p := range s.Fleet.Providers() {
+		if p.Driver != model.DriverKubernetes {
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err := s.deploy.kube.SyncGrants(cctx, p.ID, projectID, gs)
+		cancel()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
