@@ -58,6 +58,7 @@ func init() {
 		"release.reason.rolling_back": {ES: "falló en el sitio %s: %s; revirtiendo", PT: "falhou no site %s: %s; revertendo", EN: "failed on site %s: %s; rolling back"},
 		"release.reason.timeout":      {ES: "no estuvo disponible en %s", PT: "não ficou disponível em %s", EN: "not available within %s"},
 		"release.reason.gate":         {ES: "la verificación de salud falló: %s", PT: "a verificação de saúde falhou: %s", EN: "the health gate failed: %s"},
+		"release.reason.unavailable":  {ES: "el sitio no la pudo poner en marcha: %s", PT: "o site não conseguiu colocá-la em execução: %s", EN: "the site could not bring it up: %s"},
 		"release.reason.apply":        {ES: "no se pudo aplicar: %s", PT: "não foi possível aplicar: %s", EN: "could not apply: %s"},
 	})
 }

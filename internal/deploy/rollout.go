@@ -302,7 +302,7 @@ func (r *Rollouts) advance(ctx context.Context, rel store.Release) (bool, error)
 			case err != nil:
 				st.Reason = err.Error()
 			case as.Failed:
-				return false, r.fail(ctx, &rel, i, M("release.reason.apply", as.Reason))
+				return false, r.fail(ctx, &rel, i, M("release.reason.unavailable", as.Reason))
 			case as.Available:
 				v, why := Pass, ""
 				if r.o.Gate != nil {

@@ -3,6 +3,7 @@ package kubernetes_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -312,7 +313,7 @@ func TestIntegrationCapacity(t *testing.T) {
 	f := kubetest.Clusters(t)
 	ctx := kubetest.Ctx(t)
 	// Nodes of a zone of their own, so other tests' nodes do not count.
-	zone := kubetest.ID("zone")
+	zone := strings.ReplaceAll(kubetest.ID("zone"), "_", "-")
 	cfg := f.Config
 	cfg.Sites = []kube.SiteMap{{SiteID: "site_cap", Cluster: cfg.Clusters[0].Name, Zone: zone}}
 	d := kube.New(kube.MemConfigs{f.ProviderID: cfg}, lookup{})
