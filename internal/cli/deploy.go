@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/internal/i18n"
+)
+
+func init() {
+	extraCommands = append(extraCommands, deployCmd)
+	i18n.Add(map[string]i18n.Text{
+		"cli.deploy.queued":   {ES: "versión %s (#%s) de %s: %s", PT: "versão %s (#%s) de %s: %s", EN: "release %s (#%s) of %s: %s"},
+		"cli.deploy.step":     {ES: "  sitio %s: %s %s", PT: "  site %s: %s %s", EN: "  site %s: %s %s"},
+		"cli.deploy.ended":    {ES: "la versión %s terminó en el estado %s: %s", PT: "a versão %s terminou no estado %s: %s", EN: "release %s ended in state %s: %s"},
+		"cli.deploy.no_app":   {ES: "no hay ninguna aplicación «%s» visible con este token", PT: "não há nenhuma aplicação «%s» visível com este token", EN: "no app %q is visible with this token"},
+		"cli.deploy.many_app": {ES: "hay varias aplicaciones «%s»; use su id (app_…)", PT: "há várias aplicações «%s»; use o id (app_…)", EN: "several apps are named %q; use its id (app_…)"},
+	})
+}
+
+type releaseOut struct {
+	ID     string `json:"id"`
+	Seq    int64  `json:"seq"`
+	Image  string `json:"image"`
+	State  string `json:"state"`
+	Reason string `json:"reason"`
+	Steps  []struct {
+		SiteID string `json:"site_id"`
+		State  string `json:"state"`
+		Reason string `json:"reason"`
+	} `json:"steps"`
+}
+
+// resolveApp accepts an app id or a name (unique among the apps the token
+// sees: a deploy token sees its one project's).
+func resolveApp(ctx context.Context, c *client.Client, lang i18n.Lang, app string) (string, error) {
+	if strings.HasPrefix(app, "app_") {
+		return app, nil
+	}
+	var page struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	if _, err := c.Do(ctx, "GET", "/v1/apps?name="+url.QueryEscape(app), nil, &page); err != nil {
+		return "", err
+	}
+	switch len(page.Items) {
+	case 0:
+		return "", errors.New(i18n.T(lang, "cli.deploy.no_app", app))
+	case 1:
+		return page.Items[0].ID, nil
+	}
+	return "", errors.New(i18n.T(lang, "cli.deploy.many_app", app))
+}
+
+func deployCmd(g *globals) *cobra.Command {
+	var (
+		app, image, commit, rollbackTo string
+		wait                           bool
+		timeout                        time.Duration
+	)
+	c := &cobra.Command{
+		Use:   "deploy --app APP --image IMAGE [--commit SHA] [--wait]",
+		Short: "Release an app (for CI/CD pipelines, with a deploy token): rolled out site by site, rolled back on failure",
+		Example: `  export SOBERANA_SERVER=https://soberana.gob.mx SOBERANA_TOKEN=$DEPLOY_TOKEN
+  soberana deploy --app citas --image registry.gob.mx/salud/citas:$CI_COMMIT_SHA --wait
+  soberana deploy --app citas --image v1.4.2            # a tag of the app's image
+  soberana deploy --app citas --rollback-to rel_…       # a new release with an earlier one's image`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			lang := i18n.Parse(g.lang)
+			if app == "" || (image == "" && rollbackTo == "") {
+				return errors.New("give --app and --image (or --rollback-to)")
+			}
+			cl, err := g.client()
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			id, err := resolveApp(ctx, cl, lang, app)
+			if err != nil {
+				return err
+			}
+			if commit == "" {
+				commit = firstEnv(g.getenv, "GITHUB_SHA", "CI_COMMIT_SHA", "GITEA_SHA", "FORGEJO_SHA")
+			}
+			var rel releaseOut
+			if rollbackTo != "" {
+				_, err = cl.Do(ctx, "POST", "/v1/apps/"+id+":rollback", map[string]string{"release_id": rollbackTo}, &rel)
+			} else {
+				_, err = cl.Do(ctx, "POST", "/v1/apps/"+id+"/releases", map[string]string{"image": image, "commit": commit}, &rel)
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(g.stdout, i18n.T(lang, "cli.deploy.queued", rel.ID, fmt.Sprint(rel.Seq), rel.Image, rel.Reason))
+			if !wait {
+				return nil
+			}
+			wctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			seen := map[string]string{}
+			for {
+				if _, err := cl.Do(wctx, "GET", "/v1/apps/"+id+"/releases/"+rel.ID, nil, &rel); err != nil {
+					return err
+				}
+				for _, s := range rel.Steps {
+					if k := s.State + s.Reason; seen[s.SiteID] != k {
+						seen[s.SiteID] = k
+						fmt.Fprintln(g.stdout, i18n.T(lang, "cli.deploy.step", s.SiteID, s.State, s.Reason))
+					}
+				}
+				switch rel.State {
+				case "succeeded":
+					fmt.Fprintln(g.stdout, i18n.T(lang, "cli.deploy.ended", rel.ID, rel.State, rel.Reason))
+					return nil
+				case "failed":
+					return errors.New(i18n.T(lang, "cli.deploy.ended", rel.ID, rel.State, rel.Reason))
+				}
+				select {
+				case <-wctx.Done():
+					return fmt.Errorf("release %s is still %s: %w", rel.ID, rel.State, wctx.Err())
+				case <-time.After(time.Second):
+				}
+			}
+		},
+	}
+	fl := c.Flags()
+	fl.StringVar(&app, "app", "", "app id (app_…) or name")
+	fl.StringVar(&image, "image", "", "image tag, digest (sha256:…) or whole reference")
+	fl.StringVar(&commit, "commit", "", "commit the image was built from (default $GITHUB_SHA, $CI_COMMIT_SHA, $GITEA_SHA)")
+	fl.StringVar(&rollbackTo, "rollback-to", "", "roll back to this earlier release (rel_…)")
+	fl.BoolVar(&wait, "wait", false, "follow the rollout site by site; exit 1 if it fails")
+	fl.DurationVar(&timeout, "timeout", 30*time.Minute, "how long --wait waits")
+	return c
+}
+
+func firstEnv(getenv func(string) string, names ...string) string {
+	for _, n := range names {
+		if v := getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
