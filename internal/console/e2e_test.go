@@ -381,7 +381,12 @@ func TestBrowserRequestApproveRun(t *testing.T) {
 	hasPreview := false
 	e.run(chromedp.Evaluate(`!!document.querySelector("#preview")`, &hasPreview))
 	if hasPreview {
-		e.run(chromedp.WaitVisible(`#preview-result[data-fits="false"]`, chromedp.ByQuery))
+		e.run(chromedp.WaitVisible(`#preview-result[data-fits="false"] ~ ol.reasons li`, chromedp.ByQuery))
+		var reasons string
+		e.run(chromedp.Text("#preview ol.reasons", &reasons, chromedp.ByQuery))
+		if !strings.Contains(reasons, "residency") || !strings.Contains(reasons, "certified") {
+			t.Errorf("no-fit reasons do not name residency and certification: %q", reasons)
+		}
 		e.shot("en-request-preview-nofit")
 	} else {
 		e.submit("#submit-button", "#nofit ol.reasons li")

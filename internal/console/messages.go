@@ -302,6 +302,7 @@ func init() {
 		"console.request.preview.help":        {ES: "Complete el formulario: aquí verá los sitios elegidos y el costo mensual previsto.", PT: "Preencha o formulário: aqui você verá os sites escolhidos e o custo mensal previsto.", EN: "Fill in the form: the chosen sites and the forecast monthly cost appear here."},
 		"console.request.preview.fits":        {ES: "Cabe en %d sitio(s). Costo mensual previsto:", PT: "Cabe em %d site(s). Custo mensal previsto:", EN: "Fits on %d site(s). Forecast monthly cost:"},
 		"console.request.preview.nofit":       {ES: "No hay dónde ubicarla.", PT: "Não há onde alocar.", EN: "Nothing fits."},
+		"console.request.preview.invalid":     {ES: "Complete la solicitud para ver dónde quedaría.", PT: "Complete o pedido para ver onde ficaria.", EN: "Complete the request to see where it would go."},
 		"console.request.preview.map":         {ES: "Sitios elegidos", PT: "Sites escolhidos", EN: "Chosen sites"},
 		"console.request.error.fields":        {ES: "Revise %d campo(s) marcados.", PT: "Revise %d campo(s) marcados.", EN: "Check the %d marked field(s)."},
 		"console.request.error.number":        {ES: "Escriba un número entero.", PT: "Digite um número inteiro.", EN: "Enter a whole number."},

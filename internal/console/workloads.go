@@ -338,6 +338,8 @@ type projectOption struct {
 // preview is the placement preview: sites and forecast, or the numbered
 // reasons why nothing fits.
 type preview struct {
+	// Invalid: the form is not complete yet, so nothing was decided.
+	Invalid   bool
 	Fits      bool
 	Sites     []previewSite
 	Forecast  int64
@@ -355,7 +357,7 @@ type previewSite struct {
 }
 
 func (c *Console) requestData(ctx context.Context, v *view, n *names) requestData {
-	d := requestData{Classes: model.Classifications, HasPreview: c.hasRoute("POST", previewPath)}
+	d := requestData{Classes: model.Classifications, HasPreview: c.hasPreview()}
 	for _, p := range n.projects {
 		in := n.institutions[p.InstitutionID]
 		d.Projects = append(d.Projects, projectOption{ID: p.ID, Label: p.Name + " — " + in.Name, Currency: in.Currency})
@@ -539,7 +541,7 @@ func (c *Console) previewFragment(w http.ResponseWriter, r *http.Request, v *vie
 	_, req, errs := parseRequest(r, v, n)
 	d := requestData{}
 	if len(errs) > 0 {
-		d.Preview = &preview{Message: v.T("console.request.error.fields", len(errs))}
+		d.Preview = &preview{Invalid: true, Message: v.T("console.request.error.fields", len(errs))}
 	} else {
 		d.Preview = c.preview(ctx, v, n, req)
 	}
@@ -554,10 +556,16 @@ func (c *Console) previewFragment(w http.ResponseWriter, r *http.Request, v *vie
 	return errHandled
 }
 
-// preview asks the API where the request would go.
+// hasPreview reports whether a placement preview can be offered.
+func (c *Console) hasPreview() bool {
+	return c.hasRoute("POST", previewPath) || c.previewer != nil && c.previewer.Workloads != nil && c.previewer.Fleet != nil
+}
+
+// preview asks the API where the request would go (or, before the API
+// serves a preview, the domain services: preview.go).
 func (c *Console) preview(ctx context.Context, v *view, n *names, req createRequest) *preview {
 	if !c.hasRoute("POST", previewPath) {
-		return nil
+		return c.localPreview(ctx, v, n, req)
 	}
 	var out struct {
 		Feasible   bool `json:"feasible"`

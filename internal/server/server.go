@@ -271,7 +271,8 @@ func (s *Server) handler() (http.Handler, error) {
 		routes[rt.Method+" "+rt.Path] = true
 	}
 	con, err := console.New(console.Options{API: apiHandler, Store: s.Store, Log: s.log,
-		HasRoute: func(method, pattern string) bool { return routes[method+" "+pattern] }})
+		HasRoute:  func(method, pattern string) bool { return routes[method+" "+pattern] },
+		Previewer: &console.Previewer{Workloads: s.Workloads, Fleet: s.Fleet}})
 	if err != nil {
 		return nil, err
 	}
