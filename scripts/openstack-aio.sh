@@ -38,7 +38,7 @@ RABBIT_PASS=${RABBIT_PASS:-rabbitpass}
 ADMIN_PASS=${ADMIN_PASS:-adminpass}
 SERVICE_PASS=${SERVICE_PASS:-servicepass}
 API_PROCS=${API_PROCS:-2}
-NOVA_API_PROCS=${NOVA_API_PROCS:-3}   # one thread each (see below)
+NOVA_API_PROCS=${NOVA_API_PROCS:-6}   # one thread each (see below); 3 queued the health probe behind 16 boots
 KEYSTONE_PORT=5000 PLACEMENT_PORT=8778 NOVA_PORT=8774 GLANCE_PORT=9292 NEUTRON_PORT=9696
 RABBIT_PORT=5672 MYSQL_PORT=3306
 NOVA_CONFS="--config-file /etc/nova/nova.conf --config-file /etc/nova/nova-db.conf"
@@ -492,8 +492,10 @@ chown root:nova /etc/nova/nova.conf /etc/nova/nova-db.conf; chmod 640 /etc/nova/
 install -d -o nova -g nova /var/lib/nova/tmp /var/log/nova
 q su -s /bin/sh nova -c "nova-manage $NOVA_CONFS api_db sync"
 q su -s /bin/sh nova -c "nova-manage $NOVA_CONFS cell_v2 map_cell0"
-su -s /bin/sh nova -c "nova-manage $NOVA_CONFS cell_v2 list_cells" 2>/dev/null | grep -q ' cell1 ' || \
-  q su -s /bin/sh nova -c "nova-manage $NOVA_CONFS cell_v2 create_cell --name=cell1"
+if ! su -s /bin/sh nova -c "nova-manage $NOVA_CONFS cell_v2 list_cells" 2>/dev/null | grep -q ' cell1 '; then
+  out=$(su -s /bin/sh nova -c "nova-manage $NOVA_CONFS cell_v2 create_cell --name=cell1" 2>&1) \
+    || grep -q "already exists" <<<"$out" || { echo "$out" >&2; die "nova-manage cell_v2 create_cell failed"; }
+fi
 q su -s /bin/sh nova -c "nova-manage $NOVA_CONFS db sync"
 # one thread per nova-api process: with two, concurrent POST /servers in one
 # worker hang on "greenlet.error: cannot switch to a different thread"

@@ -37,6 +37,8 @@ type conn struct {
 
 	mu     sync.Mutex
 	authMu sync.Mutex
+	snapMu sync.Mutex
+	snap   snapshot
 	scoped map[string]*gophercloud.ServiceClient // compute clients by Keystone project id
 }
 

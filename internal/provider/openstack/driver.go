@@ -187,6 +187,41 @@ func (d *Driver) retry(ctx context.Context, fn func() error) error {
 // skip its own lookup.
 const absentFresh = 5 * time.Second
 
+// SnapshotTTL is how long one list of the provider's servers answers the
+// Observe calls that poll known servers. The reconciler polls every
+// building replica every 250 ms; one GET per replica per poll costs a
+// small cloud's API more CPU than the boots themselves.
+var SnapshotTTL = time.Second
+
+type snapshot struct {
+	at   time.Time
+	byID map[string]servers.Server
+}
+
+// fromSnapshot answers an Observe of a known server from a recent list of
+// all soberana servers; ok is false when the list does not have it (it may
+// be newer than the list: the caller reads it directly).
+func (d *Driver) fromSnapshot(ctx context.Context, cn *conn, ref provider.ResourceRef) (*servers.Server, bool, error) {
+	cn.snapMu.Lock()
+	defer cn.snapMu.Unlock()
+	if time.Since(cn.snap.at) > SnapshotTTL {
+		t0 := time.Now()
+		list, err := d.listServers(ctx, cn, "^"+namePrefix)
+		if err != nil {
+			return nil, false, err
+		}
+		cn.snap = snapshot{at: t0, byID: make(map[string]servers.Server, len(list))}
+		for _, s := range list {
+			cn.snap.byID[s.ID] = s
+		}
+	}
+	s, ok := cn.snap.byID[ref.ResourceID]
+	if !ok || s.Metadata[MetaReplica] != ref.ReplicaID || gone(&s) {
+		return nil, false, nil
+	}
+	return &s, true, nil
+}
+
 func (d *Driver) forgetQuotas() {
 	d.mu.Lock()
 	clear(d.quotas)
@@ -307,6 +342,14 @@ func (d *Driver) Observe(ctx context.Context, ref provider.ResourceRef) (provide
 	_, cn, _, err := d.siteConn(ctx, ref.ProviderID, ref.SiteID)
 	if err != nil {
 		return provider.Observed{}, err
+	}
+	if ref.ResourceID != "" {
+		// polling a known server: one shared list serves every replica
+		if s, ok, err := d.fromSnapshot(ctx, cn, ref); err != nil {
+			return provider.Observed{}, err
+		} else if ok {
+			return d.observed(s), nil
+		}
 	}
 	s, err := d.findServer(ctx, cn, ref)
 	if err != nil || s == nil {
