@@ -17,7 +17,7 @@ func (a *API) AddWebhooks(svc *deploy.Service, branch string) {
 	a.AddRoutes(func(a *API) []*Route {
 		return []*Route{{Method: "POST", Path: "/v1/webhooks/{forge}/{app}",
 			Summary: "A forge's push, tag or registry event starts a release (signature under the app's webhook secret; replays refused)",
-			Tag:     "apps", Auth: Public(), Request: ForgeEvent{}, Response: deploy.WebhookResult{}, Status: http.StatusAccepted,
+			Tag:     "apps", Auth: Public(), Request: ForgeEvent{}, Response: deploy.WebhookResult{}, Status: http.StatusCreated,
 			Handle: func(r *http.Request) (any, error) {
 				body, err := readBody(r)
 				if err != nil {
@@ -27,11 +27,12 @@ func (a *API) AddWebhooks(svc *deploy.Service, branch string) {
 				if err != nil {
 					return nil, err
 				}
-				if res.Release != nil {
-					v := releaseView(*res.Release, langOf(r.Context()))
-					res.Release = &v.Release
+				if res.Release == nil {
+					return res, nil // a ping, another branch…: 200 with "skipped"
 				}
-				return res, nil
+				v := releaseView(*res.Release, langOf(r.Context()))
+				res.Release = &v.Release
+				return Created{Value: res, Location: "/v1/apps/" + v.AppID + "/releases/" + v.ID}, nil
 			}}}
 	})
 }
