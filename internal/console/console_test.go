@@ -76,7 +76,8 @@ func (b *browser) signIn(token string) {
 // rawKey finds a message key rendered as itself: a missing translation.
 var rawKey = regexp.MustCompile(`console\.[a-z0-9-]+\.[a-zA-Z0-9.-]+`)
 
-var mainPages = []string{"/", "/providers", "/sites", "/prices", "/fx-rates", "/institutions", "/budget-lines", "/projects"}
+var mainPages = []string{"/", "/providers", "/sites", "/prices", "/fx-rates", "/institutions", "/budget-lines", "/projects",
+	"/request", "/workloads", "/approvals", "/statements", "/grants", "/audit"}
 
 func TestPagesRenderInEveryLanguage(t *testing.T) {
 	h := servertest.Start(t, servertest.Options{})

@@ -201,7 +201,8 @@ type statementsData struct {
 	Statement    *ledger.Statement
 	Currency     string
 	CSV          string
-	Names        *names
+	// Sim marks simulated providers in the per-provider table.
+	Sim map[string]bool
 }
 
 func (c *Console) statementQuery(r *http.Request, v *view) (string, string, []model.Institution, error) {
@@ -226,7 +227,12 @@ func (c *Console) statements(w http.ResponseWriter, r *http.Request, v *view) er
 	if err != nil {
 		return err
 	}
-	d := statementsData{Institutions: is, Institution: ins, Month: month}
+	d := statementsData{Institutions: is, Institution: ins, Month: month, Sim: map[string]bool{}}
+	if ps, err := listAll[model.Provider](r.Context(), c, v, "/v1/providers", nil); err == nil {
+		for _, p := range ps {
+			d.Sim[p.ID] = p.Simulated
+		}
+	}
 	for _, x := range is {
 		if x.ID == ins {
 			d.Currency = x.Currency
