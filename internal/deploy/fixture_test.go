@@ -23,13 +23,21 @@ type fix struct {
 
 func newFix(t *testing.T, providerID string, siteIDs []string) fix {
 	t.Helper()
+	return fixOn(t, storetest.SQLite(t), true, providerID, siteIDs, nil)
+}
+
+// fixOn builds the fixture in st (seeding the demo fleet first when seed);
+// more runs in the same transaction.
+func fixOn(t *testing.T, st *store.Store, seedDemo bool, providerID string, siteIDs []string, more func(tx *store.Tx) error) fix {
+	t.Helper()
 	ctx := context.Background()
-	st := storetest.SQLite(t)
 	var f fix
 	f.st = st
 	err := st.InTx(ctx, func(tx *store.Tx) error {
-		if err := seed.Demo(ctx, tx); err != nil {
-			return err
+		if seedDemo {
+			if err := seed.Demo(ctx, tx); err != nil {
+				return err
+			}
 		}
 		projs, err := tx.Projects().All(ctx)
 		if err != nil {
@@ -64,6 +72,9 @@ func newFix(t *testing.T, providerID string, siteIDs []string) fix {
 				return err
 			}
 			f.placements = append(f.placements, p)
+		}
+		if more != nil {
+			return more(tx)
 		}
 		return nil
 	})
