@@ -1,0 +1,150 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
+	kube "github.com/soberana/soberana/internal/provider/kubernetes"
+	"github.com/soberana/soberana/internal/server"
+	"github.com/soberana/soberana/internal/store"
+)
+
+func init() {
+	providerSubcommands = append(providerSubcommands, providerAddKubernetesCmd)
+	i18n.Add(map[string]i18n.Text{
+		"cli.kubernetes.site": {ES: "  sitio %s = %s: %s, %d vCPU, %d MiB, %d GiB libres (%s)", PT: "  site %s = %s: %s, %d vCPU, %d MiB, %d GiB livres (%s)", EN: "  site %s = %s: %s, %d vCPU, %d MiB, %d GiB free (%s)"},
+	})
+}
+
+func providerAddKubernetesCmd(g *globals) *cobra.Command {
+	var (
+		name, jurisdiction, certification, currency, userPrefix string
+		clusters, sitesFl                                       []string
+		discover                                                bool
+	)
+	c := &cobra.Command{
+		Use:   "add-kubernetes --name NAME --cluster NAME=KUBECONFIG … --site CLUSTER[/ZONE]=country:MX,… …",
+		Short: "Register a Kubernetes provider: its clusters' kubeconfigs, and each cluster or zone as a site",
+		Long: `provider add-kubernetes stores the kubeconfig of each cluster (the driver's
+config, through the kubernetes.Sealer seam: clear text until internal/secrets
+lands), creates the provider and one site per --site (a cluster, or a zone of
+one: nodes labelled topology.kubernetes.io/zone=ZONE). Like provider add it
+writes to the database directly: run it with the server's --config /
+--database-url / --data-dir. With --discover it first reads each site's free
+capacity (node allocatable minus pod requests).`,
+		Example: `  soberana provider add-kubernetes --name "Nube QRO" --jurisdiction MX --currency MXN \
+    --cluster qro=~/.kube/qro.yaml --site qro/qro-1a=country:MX,subdivision:MX-QUE,tier:core,failure-domain:qro-1a \
+    --site qro/qro-1b=country:MX,subdivision:MX-QUE,tier:core,failure-domain:qro-1b`,
+		Args: cobra.NoArgs,
+	}
+	sf := addServerFlags(c, true)
+	fl := c.Flags()
+	fl.StringVar(&name, "name", "", "provider name")
+	fl.StringVar(&jurisdiction, "jurisdiction", "", "ISO 3166-1 country where the provider's parent company is incorporated")
+	fl.StringVar(&certification, "certification", model.ClassInternal, "highest data classification it may host")
+	fl.StringVar(&currency, "currency", "", "ISO 4217 currency of its price list")
+	fl.StringArrayVar(&clusters, "cluster", nil, "NAME=KUBECONFIG_FILE (repeat)")
+	fl.StringArrayVar(&sitesFl, "site", nil, "CLUSTER[/ZONE]=country:CC,subdivision:CC-XX,lat:N,lon:N,tier:core|edge,failure-domain:ID[,name:N] (repeat)")
+	fl.StringVar(&userPrefix, "user-prefix", "", `prefix of soberana users in RoleBindings (default "soberana:")`)
+	fl.BoolVar(&discover, "discover", true, "connect to the clusters and fill each site's capacity")
+	c.RunE = func(cmd *cobra.Command, _ []string) error {
+		if name == "" || len(clusters) == 0 || len(sitesFl) == 0 {
+			return errors.New("--name, at least one --cluster and at least one --site are required")
+		}
+		cfg := kube.Config{UserPrefix: userPrefix}
+		for _, cl := range clusters {
+			n, file, ok := strings.Cut(cl, "=")
+			if !ok || n == "" {
+				return fmt.Errorf("--cluster %q: want NAME=KUBECONFIG_FILE", cl)
+			}
+			b, err := os.ReadFile(file)
+			if err != nil {
+				return err
+			}
+			cfg.Clusters = append(cfg.Clusters, kube.Cluster{Name: n, Kubeconfig: string(b)})
+		}
+		var sites []model.Site
+		for i, s := range sitesFl {
+			m, err := parseAZ(s)
+			if err != nil {
+				return err
+			}
+			cluster, zone, _ := strings.Cut(m.az, "/")
+			cfg.Sites = append(cfg.Sites, kube.SiteMap{SiteID: fmt.Sprintf("pending-%d", i), Cluster: cluster, Zone: zone})
+			m.site.Health = model.HealthHealthy
+			sites = append(sites, m.site)
+		}
+		if err := cfg.Validate(); err != nil {
+			return err
+		}
+		p := model.Provider{Name: name, Driver: model.DriverKubernetes, Jurisdiction: strings.ToUpper(jurisdiction),
+			Certification: certification, Currency: strings.ToUpper(currency)}
+		scfg, err := sf.load(g, config.Defaults())
+		if err != nil {
+			return err
+		}
+		srv, err := server.Open(cmd.Context(), scfg, newLogger(scfg, g))
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		return addKubernetesProvider(cmd.Context(), g, srv.Store, p, cfg, sites, discover)
+	}
+	return c
+}
+
+func addKubernetesProvider(ctx context.Context, g *globals, st *store.Store, p model.Provider, cfg kube.Config, sites []model.Site, discover bool) error {
+	p.Defaults()
+	if discover {
+		d := kube.New(kube.MemConfigs{"pending": cfg}, kube.StoreLookup{St: st})
+		dctx, cancel := context.WithTimeout(ctx, time.Minute)
+		found, err := d.Discover(dctx, "pending")
+		cancel()
+		if err != nil {
+			return err
+		}
+		for i, r := range found {
+			sites[i].Health, sites[i].Capacity = r.Health, r.Capacity
+		}
+	}
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.Providers().Create(ctx, &p, "prv"); err != nil {
+			return err
+		}
+		for i := range sites {
+			sites[i].ProviderID = p.ID
+			sites[i].Defaults()
+			if err := tx.Sites().Create(ctx, &sites[i], "site"); err != nil {
+				return err
+			}
+			cfg.Sites[i].SiteID = sites[i].ID
+		}
+		return kube.StoreConfigs{St: st}.Save(ctx, tx, p.ID, cfg)
+	})
+	if err != nil {
+		return err
+	}
+	l := providerLang(g)
+	if g.output == "json" {
+		return json.NewEncoder(g.stdout).Encode(map[string]any{"provider": p, "sites": sites})
+	}
+	fmt.Fprintln(g.stdout, i18n.T(l, "cli.provider.added", p.Name, p.ID, len(sites)))
+	for i, s := range sites {
+		where := cfg.Sites[i].Cluster
+		if z := cfg.Sites[i].Zone; z != "" {
+			where += "/" + z
+		}
+		fmt.Fprintln(g.stdout, i18n.T(l, "cli.kubernetes.site", s.ID, where, s.Health, s.Capacity.VCPUs, s.Capacity.MemoryMiB, s.Capacity.DiskGiB, s.Name))
+	}
+	return nil
+}
