@@ -269,7 +269,7 @@ func (a *API) authorize(r *http.Request, rt *Route, p *auth.Principal) (decision
 		if err != nil {
 			return d, err
 		}
-		d.binding, err = p.DecideObject(perm.Action, d.target)
+		d.binding, err = p.DecideObjectOf(perm.Action, perm.resource(), d.target)
 	case OnBody:
 		var id string
 		id, err = bodyField(r, perm.Field)

@@ -145,10 +145,16 @@ func (p *Principal) HoldsAnywhere(action string) bool {
 // DecideObject is the decision for an action on one existing object:
 // nil, ErrHidden (404) or ErrForbidden (403).
 func (p *Principal) DecideObject(action string, t Target) (Binding, error) {
+	return p.DecideObjectOf(action, Resource(action), t)
+}
+
+// DecideObjectOf is DecideObject for an object of another resource than
+// the action's (a provider's credentials: visibility is the provider's).
+func (p *Principal) DecideObjectOf(action, resource string, t Target) (Binding, error) {
 	if p == nil {
 		return Binding{}, ErrUnauthenticated
 	}
-	if !p.Sees(Resource(action), t) {
+	if !p.Sees(resource, t) {
 		return Binding{}, ErrHidden
 	}
 	if b, ok := p.Can(action, t); ok {

@@ -25,7 +25,7 @@ import (
 // The matrix test checks the server against it.
 var spec = map[string]map[string][]string{
 	auth.RoleProviderOperator: {"providers": {"read"}, "sites": {"read", "write"}, "prices": {"read", "write"},
-		"orders": {"read"}, "workloads": {"read"}, "statements": {"read"}},
+		"orders": {"read"}, "workloads": {"read"}, "statements": {"read"}, "credentials": {"write"}},
 	auth.RoleInstitutionAdmin: {"institutions": {"read"}, "budget-lines": {"read"}, "projects": {"read", "write"},
 		"workloads": {"read", "write", "approve"}, "apps": {"read", "write"}, "grants": {"read", "write"},
 		"members": {"read", "write"}, "audit": {"read"}, "statements": {"read"}, "ledger": {"read"}, "tokens": {"read", "write"}},

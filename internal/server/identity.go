@@ -3,16 +3,21 @@ package server
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/auth"
+	"github.com/soberana/soberana/internal/secrets"
+	"github.com/soberana/soberana/internal/store"
 )
 
 // Identity settings read from the environment (see docs/security.md).
@@ -28,6 +33,27 @@ const (
 type identity struct {
 	auditKey        ed25519.PrivateKey
 	checkpointEvery time.Duration
+	secrets         *secrets.Box
+}
+
+// Secrets is the sealed store of provider credentials and webhook secrets
+// (nil when no key is configured: SOBERANA_SECRETS_KEY_FILE or
+// SOBERANA_SECRETS_KEY).
+func (s *Server) Secrets() *secrets.Box { return s.identity.secrets }
+
+// CredentialsRequest sets a provider's credentials; the values are sealed
+// and never returned.
+type CredentialsRequest struct {
+	Name   string            `json:"name"`
+	Values map[string]string `json:"values"`
+}
+
+// CredentialsView says which credentials are stored, never their values.
+type CredentialsView struct {
+	ProviderID string   `json:"provider_id"`
+	Name       string   `json:"name"`
+	Keys       []string `json:"keys"`
+	KeyID      string   `json:"key_id"`
 }
 
 // wireIdentity loads the audit signing key and adds the identity routes
@@ -53,6 +79,15 @@ func (s *Server) wireIdentity() error {
 	if err := s.wireOIDC(); err != nil {
 		return err
 	}
+	kr, err := secrets.Load(os.Getenv, EnvSecretsKeyFile, EnvSecretsKey)
+	switch {
+	case err == nil:
+		s.identity.secrets = secrets.NewBox(s.Store, kr)
+	case errors.Is(err, secrets.ErrNoKey):
+		s.log.Warn("no secrets key configured: provider credentials cannot be stored", "set", EnvSecretsKeyFile)
+	default:
+		return err
+	}
 	pub := key.Public().(ed25519.PublicKey)
 	s.API.AddRoutes(func(a *api.API) []*api.Route {
 		return []*api.Route{
@@ -60,6 +95,43 @@ func (s *Server) wireIdentity() error {
 				Tag: "audit", Auth: api.Public(), Response: map[string]string{},
 				Handle: func(*http.Request) (any, error) {
 					return map[string]string{"key_id": audit.KeyID(pub), "public_key_pem": string(audit.PublicKeyPEM(pub))}, nil
+				}},
+			{Method: "PUT", Path: "/v1/providers/{id}/credentials", Summary: "Store a provider's API credentials, sealed with AES-256-GCM; they are never returned",
+				Tag: "fleet", Auth: api.ObjectOf("credentials:write", "providers", "id"), Request: CredentialsRequest{}, Response: CredentialsView{},
+				Handle: func(r *http.Request) (any, error) {
+					var req CredentialsRequest
+					if err := api.Decode(r, &req); err != nil {
+						return nil, err
+					}
+					if s.identity.secrets == nil {
+						return nil, api.Errorf(http.StatusServiceUnavailable, "secrets-unconfigured", "problem.secrets-unconfigured.detail")
+					}
+					if req.Name == "" {
+						req.Name = "default"
+					}
+					b, err := json.Marshal(req.Values)
+					if err != nil {
+						return nil, err
+					}
+					id := r.PathValue("id")
+					view := CredentialsView{ProviderID: id, Name: req.Name, Keys: []string{}}
+					for k := range req.Values {
+						view.Keys = append(view.Keys, k)
+					}
+					sort.Strings(view.Keys)
+					err = s.Store.InTx(r.Context(), func(tx *store.Tx) error {
+						store.AuditTarget(r.Context(), "providers", id)
+						return s.identity.secrets.Put(r.Context(), tx, "provider", id, req.Name, b)
+					})
+					if err != nil {
+						return nil, err
+					}
+					row, err := s.Store.Read().GetSecret(r.Context(), "provider", id, req.Name)
+					if err != nil {
+						return nil, err
+					}
+					view.KeyID = row.KeyID
+					return view, nil
 				}},
 			{Method: "POST", Path: "/v1/audit/checkpoints", Summary: "Sign the audit chain head now (a checkpoint is also made periodically)",
 				Tag: "audit", Auth: api.Platform("audit:write"), Response: map[string]any{},
@@ -106,6 +178,13 @@ func (s *Server) runIdentity(ctx context.Context) error {
 		}
 	}
 }
+
+// Secrets keyring: a file of id:base64key lines (the first seals), or the
+// lines themselves in the variable.
+const (
+	EnvSecretsKeyFile = "SOBERANA_SECRETS_KEY_FILE"
+	EnvSecretsKey     = "SOBERANA_SECRETS_KEY"
+)
 
 // OpenID Connect settings (all four of issuer, client id, client secret
 // and redirect URL, or none).
