@@ -139,4 +139,3 @@ func (s *Server) syncProjectGrants(ctx context.Context, src grantSource, project
 	}
 	return nil
 }
-

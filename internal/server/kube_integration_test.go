@@ -86,7 +86,9 @@ func TestIntegrationKubernetesProvider(t *testing.T) {
 			_, err := c.CoreV1().ResourceQuotas(kube.NamespaceName(pl.ID)).Get(ctx, "soberana-quota", metav1.GetOptions{})
 			return err
 		})
-		t.Cleanup(func() { _ = c.CoreV1().Namespaces().Delete(context.Background(), kube.NamespaceName(pl.ID), metav1.DeleteOptions{}) })
+		t.Cleanup(func() {
+			_ = c.CoreV1().Namespaces().Delete(context.Background(), kube.NamespaceName(pl.ID), metav1.DeleteOptions{})
+		})
 	}
 
 	var g map[string]any
