@@ -6,8 +6,8 @@ package i18n_test
 import (
 	"testing"
 
-	"github.com/soberana/soberana/internal/i18n"
 	_ "github.com/soberana/soberana/internal/api"
+	"github.com/soberana/soberana/internal/i18n"
 	_ "github.com/soberana/soberana/internal/ledger"
 	_ "github.com/soberana/soberana/internal/placement"
 )
