@@ -225,3 +225,20 @@ func TestMissingFlavorAndUnmappedSite(t *testing.T) {
 		t.Fatalf("err = %v, want unmapped site", err)
 	}
 }
+
+func TestVolumesWithoutCinder(t *testing.T) {
+	f := newFakeCloud(t) // its catalog has no volume service
+	d := fakeDriver(t, f)
+	ref := spec("r1").ResourceRef
+	if has, err := d.HasVolumes(context.Background(), ref.ProviderID, ref.SiteID); err != nil || has {
+		t.Fatalf("HasVolumes = %v, %v", has, err)
+	}
+	_, err := d.EnsureVolume(context.Background(), ref, 10)
+	var e *Error
+	if !errors.Is(err, provider.ErrUnsupported) || !errors.As(err, &e) || e.Reason != ReasonNoService {
+		t.Fatalf("EnsureVolume = %v", err)
+	}
+	if err := d.DeleteVolume(context.Background(), ref); err != nil {
+		t.Fatal(err)
+	}
+}

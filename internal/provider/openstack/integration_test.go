@@ -451,3 +451,24 @@ func TestIntegrationTimeoutNeverDuplicates(t *testing.T) {
 		t.Fatalf("%d servers for one replica after timeouts", n)
 	}
 }
+
+// TestIntegrationNoCinderSkipsCleanly: the AIO cloud has no Cinder; the
+// volume calls say so with ErrUnsupported, and deleting succeeds.
+func TestIntegrationNoCinderSkipsCleanly(t *testing.T) {
+	e := newITEnv(t, Needs{})
+	ctx := context.Background()
+	ref := e.spec(randID("plc_"), itSite1).ResourceRef
+	has, err := e.d.HasVolumes(ctx, itProvider, itSite1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if has {
+		t.Skip("this cloud has Cinder")
+	}
+	if _, err := e.d.EnsureVolume(ctx, ref, 1); !errors.Is(err, provider.ErrUnsupported) {
+		t.Fatalf("EnsureVolume without Cinder: %v", err)
+	}
+	if err := e.d.DeleteVolume(ctx, ref); err != nil {
+		t.Fatalf("DeleteVolume without Cinder: %v", err)
+	}
+}
