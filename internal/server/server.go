@@ -204,7 +204,10 @@ func (s *Server) Run(ctx context.Context) error {
 	g.Go(func() error {
 		var err error
 		if s.cfg.TLS.CertFile != "" {
-			err = srv.ServeTLS(s.ln, s.cfg.TLS.CertFile, s.cfg.TLS.KeyFile)
+			srv.TLSConfig, err = tlsConfig(s.cfg.TLS.CertFile, s.cfg.TLS.KeyFile, os.Getenv)
+			if err == nil {
+				err = srv.ServeTLS(s.ln, "", "") // certificates from TLSConfig, reloaded on change
+			}
 		} else {
 			err = srv.Serve(s.ln)
 		}
