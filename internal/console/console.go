@@ -177,12 +177,14 @@ func (c *Console) page(id string, fn handler) http.Handler {
 		}
 		if r.Method == http.MethodPost && !c.checkCSRF(r) {
 			v.Status = http.StatusForbidden
+			v.TitleKey = "console.title.error"
 			v.Error = v.T("console.error.csrf")
 			c.render(w, r, "error", v)
 			return
 		}
 		if pg := pageByID(id); pg != nil && !pg.allowed(v) {
 			v.Status = http.StatusForbidden
+			v.TitleKey = "console.title.forbidden"
 			v.Error = v.T("console.error.forbidden")
 			c.render(w, r, "error", v)
 			return
@@ -213,12 +215,14 @@ func (c *Console) fail(w http.ResponseWriter, r *http.Request, v *view, err erro
 			return
 		}
 		v.Status = ae.Status
+		v.TitleKey = "console.title.error"
 		v.Error = ae.Message()
 		c.render(w, r, "error", v)
 		return
 	}
 	c.log.ErrorContext(r.Context(), "console page", "path", r.URL.Path, "err", err)
 	v.Status = http.StatusInternalServerError
+	v.TitleKey = "console.title.error"
 	v.Error = v.T("console.error.internal")
 	c.render(w, r, "error", v)
 }

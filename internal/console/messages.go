@@ -41,6 +41,7 @@ func init() {
 		"console.title.sign-in":          {ES: "Iniciar sesión", PT: "Entrar", EN: "Sign in"},
 		"console.title.sign-out":         {ES: "Cerrar sesión", PT: "Sair", EN: "Sign out"},
 		"console.title.lang":             {ES: "Idioma", PT: "Idioma", EN: "Language"},
+		"console.title.forbidden":        {ES: "Sin acceso", PT: "Sem acesso", EN: "No access"},
 		"console.title.error":            {ES: "Algo salió mal", PT: "Algo deu errado", EN: "Something went wrong"},
 		"console.title.not-found":        {ES: "Página no encontrada", PT: "Página não encontrada", EN: "Page not found"},
 		"console.error.csrf":             {ES: "El formulario caducó o no vino de esta página. Vuelva atrás, recargue e intente de nuevo.", PT: "O formulário expirou ou não veio desta página. Volte, recarregue e tente de novo.", EN: "The form expired or did not come from this page. Go back, reload and try again."},
