@@ -36,8 +36,8 @@ func providerAddKubernetesCmd(g *globals) *cobra.Command {
 		Use:   "add-kubernetes --name NAME --cluster NAME=KUBECONFIG … --site CLUSTER[/ZONE]=country:MX,… …",
 		Short: "Register a Kubernetes provider: its clusters' kubeconfigs, and each cluster or zone as a site",
 		Long: `provider add-kubernetes stores the kubeconfig of each cluster (the driver's
-config, through the kubernetes.Sealer seam: clear text until internal/secrets
-lands), creates the provider and one site per --site (a cluster, or a zone of
+config, sealed with the secrets key when one is configured, else in clear
+text), creates the provider and one site per --site (a cluster, or a zone of
 one: nodes labelled topology.kubernetes.io/zone=ZONE). Like provider add it
 writes to the database directly: run it with the server's --config /
 --database-url / --data-dir. With --discover it first reads each site's free
@@ -98,12 +98,12 @@ capacity (node allocatable minus pod requests).`,
 			return err
 		}
 		defer srv.Close()
-		return addKubernetesProvider(cmd.Context(), g, srv.Store, p, cfg, sites, discover)
+		return addKubernetesProvider(cmd.Context(), g, srv.Store, srv.KubernetesConfigs(), p, cfg, sites, discover)
 	}
 	return c
 }
 
-func addKubernetesProvider(ctx context.Context, g *globals, st *store.Store, p model.Provider, cfg kube.Config, sites []model.Site, discover bool) error {
+func addKubernetesProvider(ctx context.Context, g *globals, st *store.Store, cfgs kube.StoreConfigs, p model.Provider, cfg kube.Config, sites []model.Site, discover bool) error {
 	p.Defaults()
 	if discover {
 		d := kube.New(kube.MemConfigs{"pending": cfg}, kube.StoreLookup{St: st})
@@ -129,7 +129,7 @@ func addKubernetesProvider(ctx context.Context, g *globals, st *store.Store, p m
 			}
 			cfg.Sites[i].SiteID = sites[i].ID
 		}
-		return kube.StoreConfigs{St: st}.Save(ctx, tx, p.ID, cfg)
+		return cfgs.Save(ctx, tx, p.ID, cfg)
 	})
 	if err != nil {
 		return err

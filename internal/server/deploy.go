@@ -44,7 +44,7 @@ func (g grantSource) ActiveGrants(ctx context.Context, projectID string) ([]kube
 // and the rollout loop.
 func (s *Server) wireDeploy() {
 	d := &s.deploy
-	d.kube = kube.New(kube.StoreConfigs{St: s.Store}, kube.StoreLookup{St: s.Store})
+	d.kube = kube.New(s.KubernetesConfigs(), kube.StoreLookup{St: s.Store})
 	d.kube.Log = s.log
 	if a := s.API.Auth(); a != nil {
 		d.kube.SetGrants(grantSource{a})
@@ -55,6 +55,17 @@ func (s *Server) wireDeploy() {
 	d.svc.Kick = d.rollouts.Kick
 	s.API.AddApps(d.svc)
 	s.API.AddWebhooks(d.svc, os.Getenv(EnvWebhookBranch))
+}
+
+// KubernetesConfigs reads and writes kubernetes providers' configs, sealed
+// with the secrets key when one is configured.
+func (s *Server) KubernetesConfigs() kube.StoreConfigs {
+	return kube.StoreConfigs{St: s.Store, Box: func() kube.Box {
+		if b := s.Secrets(); b != nil {
+			return b
+		}
+		return nil
+	}}
 }
 
 // deployer finds the driver of a provider that can deploy apps.

@@ -53,7 +53,7 @@ func TestIntegrationKubernetesProvider(t *testing.T) {
 			}
 			cfg.Sites[i].SiteID = site.ID
 		}
-		if err := (kube.StoreConfigs{St: st}).Save(ctx, tx, providerID, cfg); err != nil {
+		if err := h.Server.KubernetesConfigs().Save(ctx, tx, providerID, cfg); err != nil {
 			return err
 		}
 		wl = model.Workload{ProjectID: prj.ID, InstitutionID: prj.InstitutionID, BudgetLineID: prj.BudgetLineID, OfferingID: off.ID,

@@ -9,6 +9,7 @@ import (
 
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -130,37 +131,42 @@ type Configs interface {
 	Config(ctx context.Context, providerID string) (Config, error)
 }
 
-// Sealer encrypts the stored config (it holds kubeconfigs, which are
-// credentials). It is the one seam for encryption at rest: the identity
-// engineer's internal/secrets plugs in here when it lands. Until then
-// PlainSealer keeps the config in clear text in the settings table.
-type Sealer interface {
-	Seal(plain []byte) (string, error)
-	Open(sealed string) ([]byte, error)
+// Box keeps secrets encrypted at rest (internal/secrets.Box): the
+// provider's config holds kubeconfigs, which are credentials.
+type Box interface {
+	Put(ctx context.Context, tx *store.Tx, ownerKind, ownerID, name string, v []byte) error
+	Get(ctx context.Context, ownerKind, ownerID, name string) (secrets.Value, error)
 }
-
-// PlainSealer stores the config unencrypted (until internal/secrets lands).
-type PlainSealer struct{}
-
-// Seal returns the plain text.
-func (PlainSealer) Seal(p []byte) (string, error) { return string(p), nil }
-
-// Open returns the stored text.
-func (PlainSealer) Open(s string) ([]byte, error) { return []byte(s), nil }
 
 func settingKey(providerID string) string { return "provider/kubernetes/" + providerID }
 
-// StoreConfigs reads provider configs from the store's settings, opened by Sealer.
+// Where the sealed config is kept in the secrets table, and the marker
+// the settings row holds instead of the config.
+const (
+	secretOwner  = "provider"
+	secretName   = "kubernetes-config"
+	sealedMarker = "sealed:secrets"
+)
+
+// ErrNoSecretsKey: the config is sealed but no secrets key is configured.
+var ErrNoSecretsKey = errors.New("kubernetes: the provider's config is encrypted and no secrets key is configured (SOBERANA_SECRETS_KEY_FILE)")
+
+// StoreConfigs reads provider configs from the store. With a Box (a
+// secrets key configured) the config is sealed in the secrets table and
+// the settings row only says so; without one it is kept in clear text in
+// the settings row (development and tests), and the server logs that.
 type StoreConfigs struct {
-	St     *store.Store
-	Sealer Sealer
+	St *store.Store
+	// Box returns the secrets box, or nil when no secrets key is
+	// configured (it may be wired after the driver is made).
+	Box func() Box
 }
 
-func (s StoreConfigs) sealer() Sealer {
-	if s.Sealer == nil {
-		return PlainSealer{}
+func (s StoreConfigs) box() Box {
+	if s.Box == nil {
+		return nil
 	}
-	return s.Sealer
+	return s.Box()
 }
 
 // Config reads a provider's config.
@@ -172,9 +178,17 @@ func (s StoreConfigs) Config(ctx context.Context, providerID string) (Config, er
 	if !ok {
 		return Config{}, fmt.Errorf("%w: %s", ErrNoConfig, providerID)
 	}
-	b, err := s.sealer().Open(v)
-	if err != nil {
-		return Config{}, fmt.Errorf("opening stored config of %s: %w", providerID, err)
+	b := []byte(v)
+	if v == sealedMarker {
+		box := s.box()
+		if box == nil {
+			return Config{}, ErrNoSecretsKey
+		}
+		sv, err := box.Get(ctx, secretOwner, providerID, secretName)
+		if err != nil {
+			return Config{}, fmt.Errorf("opening the config of %s: %w", providerID, err)
+		}
+		b = sv.Reveal()
 	}
 	var c Config
 	if err := json.Unmarshal(b, &c); err != nil {
@@ -183,7 +197,8 @@ func (s StoreConfigs) Config(ctx context.Context, providerID string) (Config, er
 	return c, nil
 }
 
-// Save validates, seals and stores a provider's config in a transaction.
+// Save validates and stores a provider's config in a transaction, sealed
+// when there is a Box.
 func (s StoreConfigs) Save(ctx context.Context, tx *store.Tx, providerID string, c Config) error {
 	if err := c.Validate(); err != nil {
 		return err
@@ -192,11 +207,14 @@ func (s StoreConfigs) Save(ctx context.Context, tx *store.Tx, providerID string,
 	if err != nil {
 		return err
 	}
-	v, err := s.sealer().Seal(b)
-	if err != nil {
+	box := s.box()
+	if box == nil {
+		return tx.PutSetting(ctx, settingKey(providerID), string(b))
+	}
+	if err := box.Put(ctx, tx, secretOwner, providerID, secretName, b); err != nil {
 		return err
 	}
-	return tx.PutSetting(ctx, settingKey(providerID), v)
+	return tx.PutSetting(ctx, settingKey(providerID), sealedMarker)
 }
 
 // MemConfigs holds configs in memory (tests, tools).
