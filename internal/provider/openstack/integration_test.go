@@ -24,6 +24,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/placement/v1/allocations"
 
 	"github.com/soberana/soberana/internal/provider"
+	"github.com/soberana/soberana/internal/store"
 )
 
 // Integration tests against a real OpenStack: the all-in-one cloud of
@@ -472,3 +473,42 @@ func TestIntegrationNoCinderSkipsCleanly(t *testing.T) {
 		t.Fatalf("DeleteVolume without Cinder: %v", err)
 	}
 }
+
+// TestIntegrationSyncGrants drives the level-triggered form with grants as
+// internal/auth stores them: two vendors, then one revoked, then none.
+func TestIntegrationSyncGrants(t *testing.T) {
+	e := newITEnv(t, Needs{})
+	ctx := context.Background()
+	g1 := store.Grant{ProjectID: e.tenant.ProjectID, InstitutionID: e.tenant.InstitutionID, UserID: randID("usr_"), Role: "developer"}
+	g2 := store.Grant{ProjectID: e.tenant.ProjectID, InstitutionID: e.tenant.InstitutionID, UserID: randID("usr_"), Role: "viewer"}
+	has := func(g store.Grant) bool {
+		ok, err := e.d.HasGrant(ctx, itProvider, Grant{ProjectID: g.ProjectID, InstitutionID: g.InstitutionID, VendorID: g.UserID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if err := e.d.SyncGrants(ctx, itProvider, e.tenant.ProjectID, []store.Grant{g1, g2}); err != nil {
+		t.Fatal(err)
+	}
+	if !has(g1) || !has(g2) {
+		t.Fatal("grants not mirrored")
+	}
+	if err := e.d.SyncGrants(ctx, itProvider, e.tenant.ProjectID, []store.Grant{g2}); err != nil {
+		t.Fatal(err)
+	}
+	if has(g1) || !has(g2) {
+		t.Fatal("revoked grant still mirrored, or the other lost")
+	}
+	e.d.look = projectLookup{fakeLookup{tenant: e.tenant}}
+	if err := e.d.SyncGrants(ctx, itProvider, e.tenant.ProjectID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if has(g2) {
+		t.Fatal("expired grant still mirrored")
+	}
+}
+
+type projectLookup struct{ fakeLookup }
+
+func (p projectLookup) ProjectTenant(context.Context, string) (Tenant, error) { return p.tenant, nil }
