@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -59,33 +60,36 @@ func bad(field, key string, args ...string) error {
 	return &FieldError{Field: field, Msg: M(key, args...)}
 }
 
-// Sealer seals the webhook secrets at rest (the same seam as the
-// kubernetes driver's: internal/secrets plugs in here).
-type Sealer interface {
-	Seal(plain []byte) (string, error)
-	Open(sealed string) ([]byte, error)
+// Box keeps secrets encrypted at rest (internal/secrets.Box).
+type Box interface {
+	Put(ctx context.Context, tx *store.Tx, ownerKind, ownerID, name string, v []byte) error
+	Get(ctx context.Context, ownerKind, ownerID, name string) (secrets.Value, error)
 }
 
-type plain struct{}
-
-func (plain) Seal(p []byte) (string, error) { return string(p), nil }
-func (plain) Open(s string) ([]byte, error) { return []byte(s), nil }
+// Where an app's webhook secret is sealed, and the marker its row holds.
+const (
+	secretOwner  = "app"
+	secretName   = "webhook"
+	sealedMarker = "sealed:secrets"
+)
 
 // Service creates apps and releases.
 type Service struct {
-	st     *store.Store
-	sealer Sealer
+	st *store.Store
+	// box returns the secrets box, or nil without a secrets key (the
+	// webhook secret is then kept in clear text in the app's row).
+	box func() Box
 	// Kick wakes the rollout loop after a release is created (optional).
 	Kick func()
 }
 
-// NewService returns the service; sealer may be nil (clear text until
-// internal/secrets lands).
-func NewService(st *store.Store, sealer Sealer) *Service {
-	if sealer == nil {
-		sealer = plain{}
+// NewService returns the service; box may be nil or return nil (no
+// secrets key: webhook secrets in clear text).
+func NewService(st *store.Store, box func() Box) *Service {
+	if box == nil {
+		box = func() Box { return nil }
 	}
-	return &Service{st: st, sealer: sealer}
+	return &Service{st: st, box: box}
 }
 
 // Store returns the store (for the API's reads).
@@ -161,12 +165,9 @@ func (s *Service) CreateApp(ctx context.Context, by string, req AppRequest) (sto
 		return store.App{}, "", err
 	}
 	secret := NewSecret()
-	sealed, err := s.sealer.Seal([]byte(secret))
-	if err != nil {
-		return store.App{}, "", err
-	}
+	box := s.box()
 	var app store.App
-	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
 		proj, err := tx.Projects().Get(ctx, req.ProjectID)
 		if errors.Is(err, store.ErrNotFound) {
 			return bad("project_id", "deploy.field.required")
@@ -180,12 +181,18 @@ func (s *Service) CreateApp(ctx context.Context, by string, req AppRequest) (sto
 		}
 		app = store.App{ProjectID: proj.ID, InstitutionID: proj.InstitutionID, WorkloadID: wl, Name: req.Name,
 			Image: req.Image, Port: req.Port, Replicas: req.Replicas, Env: req.Env, HealthPath: req.HealthPath,
-			WebhookSecret: sealed, CreatedBy: by}
+			WebhookSecret: secret, CreatedBy: by}
+		if box != nil {
+			app.WebhookSecret = sealedMarker
+		}
 		err = tx.Apps().Create(ctx, &app, "app")
 		if errors.Is(err, store.ErrDuplicate) {
 			return bad("name", "deploy.field.exists")
 		}
-		return err
+		if err != nil || box == nil {
+			return err
+		}
+		return box.Put(ctx, tx, secretOwner, app.ID, secretName, []byte(secret))
 	})
 	return app, secret, err
 }
@@ -214,9 +221,16 @@ func (s *Service) UpdateApp(ctx context.Context, app store.App, req AppRequest) 
 }
 
 // WebhookSecret opens an app's webhook secret.
-func (s *Service) WebhookSecret(app store.App) (string, error) {
-	b, err := s.sealer.Open(app.WebhookSecret)
-	return string(b), err
+func (s *Service) WebhookSecret(ctx context.Context, app store.App) (string, error) {
+	if app.WebhookSecret != sealedMarker {
+		return app.WebhookSecret, nil
+	}
+	box := s.box()
+	if box == nil {
+		return "", errors.New("deploy: the webhook secret is encrypted and no secrets key is configured")
+	}
+	v, err := box.Get(ctx, secretOwner, app.ID, secretName)
+	return string(v.Reveal()), err
 }
 
 func namespaceWorkload(ctx context.Context, tx *store.Tx, projectID, want string) (string, error) {

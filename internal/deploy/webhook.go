@@ -252,7 +252,7 @@ func (s *Service) Webhook(ctx context.Context, forge, appID string, h http.Heade
 		}
 		return WebhookResult{}, err
 	}
-	secret, err := s.WebhookSecret(app)
+	secret, err := s.WebhookSecret(ctx, app)
 	if err != nil {
 		return WebhookResult{}, err
 	}

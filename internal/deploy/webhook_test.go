@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -180,4 +181,32 @@ func FuzzWebhook(f *testing.F) {
 			}
 		}
 	})
+}
+
+// With a secrets key the webhook secret is sealed in the secrets table and
+// the app's row only says so; deliveries still verify.
+func TestWebhookSecretSealed(t *testing.T) {
+	ctx := context.Background()
+	f := newFix(t, "prv_k8s", []string{"site_a"})
+	kr, err := secrets.ParseKeyring(secrets.NewKeyLine("k1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	box := secrets.NewBox(f.st, kr)
+	svc := NewService(f.st, func() Box { return box })
+	app, secret, err := svc.CreateApp(ctx, "usr_test", AppRequest{ProjectID: f.project.ID, Name: "citas", Image: "reg.mx/a/b:v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	row, _ := f.st.Read().Apps().Get(ctx, app.ID)
+	if row.WebhookSecret == secret || !strings.HasPrefix(secret, "whsec_") {
+		t.Fatalf("the secret is stored in clear text in the app's row")
+	}
+	body := pushBody("refs/tags/v2")
+	if res, err := svc.Webhook(ctx, ForgeGitHub, app.ID, signed(ForgeGitHub, secret, "s-1", "push", body), body, ""); err != nil || res.Release == nil {
+		t.Fatalf("sealed secret: %+v %v", res, err)
+	}
+	if _, err := NewService(f.st, nil).Webhook(ctx, ForgeGitHub, app.ID, signed(ForgeGitHub, secret, "s-2", "push", body), body, ""); err == nil {
+		t.Fatal("verified without the secrets key")
+	}
 }

@@ -50,7 +50,12 @@ func (s *Server) wireDeploy() {
 		d.kube.SetGrants(grantSource{a})
 	}
 	s.Drivers.Set(kube.Name, d.kube)
-	d.svc = deploy.NewService(s.Store, nil)
+	d.svc = deploy.NewService(s.Store, func() deploy.Box {
+		if b := s.Secrets(); b != nil {
+			return b
+		}
+		return nil
+	})
 	d.rollouts = deploy.NewRollouts(deploy.Options{}, s.Store, deploy.DeployersFunc(s.deployer), s.log)
 	d.svc.Kick = d.rollouts.Kick
 	s.API.AddApps(d.svc)
