@@ -45,17 +45,17 @@ func (a *API) AddMonitoring(o MonitoringOptions) {
 	a.AddRoutes(func(a *API) []*Route {
 		return []*Route{
 			{Method: "GET", Path: "/v1/health", Summary: "Health of every provider API and site (after hysteresis), with probe latency, error rate and capacity use",
-				Tag: "monitoring", Auth: AuthRead, Response: map[string][]health.Status{},
+				Tag: "monitoring", Auth: Platform("monitoring:read"), Response: map[string][]health.Status{},
 				Handle: func(r *http.Request) (any, error) {
 					return map[string]any{"items": o.Health.Statuses()}, nil
 				}},
 			{Method: "GET", Path: "/v1/failovers", Summary: "Site failovers in progress and the last finished ones, with the time to recover",
-				Tag: "monitoring", Auth: AuthRead, Response: map[string][]any{},
+				Tag: "monitoring", Auth: Platform("monitoring:read"), Response: map[string][]any{},
 				Handle: func(r *http.Request) (any, error) {
 					return map[string]any{"items": o.Failovers()}, nil
 				}},
 			{Method: "GET", Path: "/v1/alerts", Summary: "Alerts (firing and resolved), newest first, with the summary in the caller's language",
-				Tag: "monitoring", Auth: AuthRead, Query: []string{"state", "rule", "institution_id", "limit", "cursor"},
+				Tag: "monitoring", Auth: Platform("monitoring:read"), Query: []string{"state", "rule", "institution_id", "limit", "cursor"},
 				Response: listPage[AlertView]{},
 				Handle: func(r *http.Request) (any, error) {
 					q, err := ListQuery(r, []string{"state", "rule", "institution_id"})
@@ -74,7 +74,7 @@ func (a *API) AddMonitoring(o MonitoringOptions) {
 					return listPage[AlertView]{Items: out, NextCursor: EncodeCursor(p.Next)}, nil
 				}},
 			{Method: "GET", Path: "/v1/alerts/dead-letters", Summary: "Alert deliveries that gave up after every retry",
-				Tag: "monitoring", Auth: AuthRead, Query: []string{"limit", "cursor"}, Response: listPage[store.AlertDelivery]{},
+				Tag: "monitoring", Auth: Platform("monitoring:read"), Query: []string{"limit", "cursor"}, Response: listPage[store.AlertDelivery]{},
 				Handle: func(r *http.Request) (any, error) {
 					q, err := ListQuery(r, nil)
 					if err != nil {
@@ -88,7 +88,7 @@ func (a *API) AddMonitoring(o MonitoringOptions) {
 					return listPage[store.AlertDelivery]{Items: p.Items, NextCursor: EncodeCursor(p.Next)}, nil
 				}},
 			{Method: "GET", Path: "/v1/alert-webhooks", Summary: "Webhooks that receive alerts (secrets are never shown again)",
-				Tag: "monitoring", Auth: AuthRead, Response: map[string][]store.AlertWebhook{},
+				Tag: "monitoring", Auth: Platform("monitoring:read"), Response: map[string][]store.AlertWebhook{},
 				Handle: func(r *http.Request) (any, error) {
 					list, err := a.store.Read().AlertWebhooks().All(r.Context())
 					if err != nil {
@@ -97,7 +97,7 @@ func (a *API) AddMonitoring(o MonitoringOptions) {
 					return map[string]any{"items": list}, nil
 				}},
 			{Method: "POST", Path: "/v1/alert-webhooks", Summary: "Register a webhook; alerts are POSTed to it signed with HMAC-SHA256 (X-Soberana-Signature)",
-				Tag: "monitoring", Auth: AuthAdmin, Request: WebhookRequest{}, Response: WebhookView{}, Status: http.StatusCreated,
+				Tag: "monitoring", Auth: Platform("monitoring:write"), Request: WebhookRequest{}, Response: WebhookView{}, Status: http.StatusCreated,
 				Handle: func(r *http.Request) (any, error) {
 					var req WebhookRequest
 					if err := Decode(r, &req); err != nil {
@@ -123,7 +123,7 @@ func (a *API) AddMonitoring(o MonitoringOptions) {
 					}
 					return Created{Value: WebhookView{AlertWebhook: wh, Secret: wh.Secret}, Location: "/v1/alert-webhooks/" + wh.ID}, nil
 				}},
-			{Method: "DELETE", Path: "/v1/alert-webhooks/{id}", Summary: "Remove a webhook", Tag: "monitoring", Auth: AuthAdmin,
+			{Method: "DELETE", Path: "/v1/alert-webhooks/{id}", Summary: "Remove a webhook", Tag: "monitoring", Auth: Platform("monitoring:write"),
 				Handle: func(r *http.Request) (any, error) {
 					return nil, a.store.InTx(r.Context(), func(tx *store.Tx) error { return tx.AlertWebhooks().Delete(r.Context(), r.PathValue("id")) })
 				}},

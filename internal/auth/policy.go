@@ -161,4 +161,5 @@ var knownPlatformActions = map[string]bool{
 	"platform:read": true, "platform:write": true,
 	"offerings:write": true, "fx-rates:write": true, "providers:write": true, "institutions:write": true,
 	"users:read": true, "users:write": true, "audit:write": true, "secrets:write": true,
+	"monitoring:read": true, "monitoring:write": true,
 }
