@@ -28,6 +28,8 @@ func init() {
 		"cli.provider.added":    {ES: "proveedor %s (%s) registrado con %d sitios", PT: "provedor %s (%s) registrado com %d sites", EN: "provider %s (%s) registered with %d sites"},
 		"cli.provider.site":     {ES: "  sitio %s = zona %s de %s: %s, %d vCPU, %d MiB, %d GiB (%s)", PT: "  site %s = zona %s de %s: %s, %d vCPU, %d MiB, %d GiB (%s)", EN: "  site %s = zone %s of %s: %s, %d vCPU, %d MiB, %d GiB (%s)"},
 		"cli.provider.flavor":   {ES: "  oferta %s → flavor %s (por %s)", PT: "  oferta %s → flavor %s (por %s)", EN: "  offering %s → flavor %s (by %s)"},
+		"cli.provider.sealed":   {ES: "  credenciales cifradas con la clave de secretos", PT: "  credenciais cifradas com a chave de segredos", EN: "  credentials sealed with the secrets key"},
+		"cli.provider.clear":    {ES: "  AVISO: sin clave de secretos (SOBERANA_SECRETS_KEY_FILE) las credenciales quedan en claro en la base", PT: "  AVISO: sem chave de segredos (SOBERANA_SECRETS_KEY_FILE) as credenciais ficam em claro no banco", EN: "  WARNING: no secrets key (SOBERANA_SECRETS_KEY_FILE): the credentials are stored in clear text"},
 		"cli.provider.unmapped": {ES: "  zona sin sitio (no se usa): %s", PT: "  zona sem site (não é usada): %s", EN: "  zone with no site (not used): %s"},
 	})
 }
@@ -166,7 +168,13 @@ overcommit from Placement, and lists the offerings' flavors.`,
 			return err
 		}
 		defer srv.Close()
-		return addOpenStackProvider(cmd.Context(), g, srv.Store, model.Provider{Name: name, Driver: driver,
+		cfgs := openstack.StoreConfigs{St: srv.Store, Box: func() openstack.Box {
+			if b := srv.Secrets(); b != nil {
+				return b
+			}
+			return nil
+		}}
+		return addOpenStackProvider(cmd.Context(), g, srv.Store, cfgs, model.Provider{Name: name, Driver: driver,
 			Jurisdiction: strings.ToUpper(jurisdiction), Certification: certification, Currency: strings.ToUpper(currency)},
 			cfg, maps, discover)
 	}
@@ -175,7 +183,7 @@ overcommit from Placement, and lists the offerings' flavors.`,
 
 // addOpenStackProvider creates the provider, its sites and the driver
 // config in one transaction, with capacity from discovery when asked.
-func addOpenStackProvider(ctx context.Context, g *globals, st *store.Store, p model.Provider, cfg openstack.Config, maps []azFlag, discover bool) error {
+func addOpenStackProvider(ctx context.Context, g *globals, st *store.Store, cfgs openstack.StoreConfigs, p model.Provider, cfg openstack.Config, maps []azFlag, discover bool) error {
 	p.Defaults()
 	if err := p.Validate(); err != nil {
 		return err
@@ -217,6 +225,7 @@ func addOpenStackProvider(ctx context.Context, g *globals, st *store.Store, p mo
 			sites[i].Overcommit = model.Overcommit{VCPU: ratio(r.Ratios.VCPU), Memory: ratio(r.Ratios.Memory), Disk: ratio(r.Ratios.Disk)}
 		}
 	}
+	sealed := false
 	err := st.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.Providers().Create(ctx, &p, "prv"); err != nil {
 			return err
@@ -228,16 +237,23 @@ func addOpenStackProvider(ctx context.Context, g *globals, st *store.Store, p mo
 			}
 			cfg.Sites[i].SiteID = sites[i].ID
 		}
-		return openstack.SaveConfig(ctx, tx, p.ID, cfg)
+		var err error
+		sealed, err = cfgs.Save(ctx, tx, p.ID, cfg)
+		return err
 	})
 	if err != nil {
 		return err
 	}
 	l := providerLang(g)
 	if g.output == "json" {
-		return json.NewEncoder(g.stdout).Encode(map[string]any{"provider": p, "sites": sites, "discovery": dis})
+		return json.NewEncoder(g.stdout).Encode(map[string]any{"provider": p, "sites": sites, "discovery": dis, "sealed": sealed})
 	}
 	fmt.Fprintln(g.stdout, i18n.T(l, "cli.provider.added", p.Name, p.ID, len(sites)))
+	if sealed {
+		fmt.Fprintln(g.stdout, i18n.T(l, "cli.provider.sealed"))
+	} else {
+		fmt.Fprintln(g.stdout, i18n.T(l, "cli.provider.clear"))
+	}
 	for i, s := range sites {
 		fmt.Fprintln(g.stdout, i18n.T(l, "cli.provider.site", s.ID, maps[i].az, cfg.Clouds[0].Name, s.Health,
 			s.Capacity.VCPUs, s.Capacity.MemoryMiB, s.Capacity.DiskGiB, s.Name))

@@ -5,19 +5,69 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 )
 
-// settingKey is where a provider's config is kept. It is the one place the
-// driver's credentials live: in the settings table, in clear text until
-// the identity engineer's internal/secrets lands; then only StoreConfigs
-// changes (seal in SaveConfig, open in Config).
+// settingKey is the settings row of a provider's config.
 func settingKey(providerID string) string { return "provider/openstack/" + providerID }
 
-// StoreConfigs reads provider configs from the store's settings.
-type StoreConfigs struct{ St *store.Store }
+// Where the sealed config is kept in the secrets table, and the marker
+// the settings row holds instead of the config.
+const (
+	secretOwner  = "provider"
+	secretName   = "openstack-config"
+	sealedMarker = "sealed:secrets"
+)
+
+// The variables the server reads its secrets key from (internal/server's
+// EnvSecretsKeyFile and EnvSecretsKey): a driver built by the provider
+// registry, which hands it only the store, opens sealed configs with them.
+const (
+	envSecretsKeyFile = "SOBERANA_SECRETS_KEY_FILE"
+	envSecretsKey     = "SOBERANA_SECRETS_KEY"
+)
+
+// ErrNoSecretsKey: the config is sealed but no secrets key is configured.
+var ErrNoSecretsKey = errors.New("openstack: the provider's config is encrypted and no secrets key is configured (SOBERANA_SECRETS_KEY_FILE)")
+
+// Box keeps secrets encrypted at rest (internal/secrets.Box): the config
+// holds the clouds' credentials.
+type Box interface {
+	Put(ctx context.Context, tx *store.Tx, ownerKind, ownerID, name string, v []byte) error
+	Get(ctx context.Context, ownerKind, ownerID, name string) (secrets.Value, error)
+}
+
+// StoreConfigs reads and writes provider configs — the one place the
+// clouds' credentials live. With a secrets key (a Box, or the server's
+// SOBERANA_SECRETS_KEY_FILE / SOBERANA_SECRETS_KEY) the config is sealed
+// in the secrets table and the settings row only says so; without one it
+// is kept in clear text in the settings row (development and tests).
+type StoreConfigs struct {
+	St *store.Store
+	// Box returns the secrets box, or nil (then the environment's key,
+	// if any, is used).
+	Box func() Box
+}
+
+func (s StoreConfigs) box() (Box, error) {
+	if s.Box != nil {
+		if b := s.Box(); b != nil {
+			return b, nil
+		}
+	}
+	kr, err := secrets.Load(os.Getenv, envSecretsKeyFile, envSecretsKey)
+	if errors.Is(err, secrets.ErrNoKey) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return secrets.NewBox(s.St, kr), nil
+}
 
 // Config reads a provider's config.
 func (s StoreConfigs) Config(ctx context.Context, providerID string) (Config, error) {
@@ -28,23 +78,49 @@ func (s StoreConfigs) Config(ctx context.Context, providerID string) (Config, er
 	if !ok {
 		return Config{}, &Error{Reason: ReasonNoConfig, Op: "read config", Detail: providerID}
 	}
+	b := []byte(v)
+	if v == sealedMarker {
+		box, err := s.box()
+		if err != nil {
+			return Config{}, err
+		}
+		if box == nil {
+			return Config{}, ErrNoSecretsKey
+		}
+		sv, err := box.Get(ctx, secretOwner, providerID, secretName)
+		if err != nil {
+			return Config{}, fmt.Errorf("opening the config of %s: %w", providerID, err)
+		}
+		b = sv.Reveal()
+	}
 	var c Config
-	if err := json.Unmarshal([]byte(v), &c); err != nil {
+	if err := json.Unmarshal(b, &c); err != nil {
 		return Config{}, fmt.Errorf("%w: stored config of %s: %w", ErrInvalidConfig, providerID, err)
 	}
 	return c, nil
 }
 
-// SaveConfig validates and stores a provider's config in a transaction.
-func SaveConfig(ctx context.Context, tx *store.Tx, providerID string, c Config) error {
+// Save validates and stores a provider's config in a transaction, sealed
+// when a secrets key is configured. It reports whether it sealed it.
+func (s StoreConfigs) Save(ctx context.Context, tx *store.Tx, providerID string, c Config) (sealed bool, err error) {
 	if err := c.Validate(); err != nil {
-		return err
+		return false, err
 	}
 	b, err := json.Marshal(c)
 	if err != nil {
-		return err
+		return false, err
 	}
-	return tx.PutSetting(ctx, settingKey(providerID), string(b))
+	box, err := s.box()
+	if err != nil {
+		return false, err
+	}
+	if box == nil {
+		return false, tx.PutSetting(ctx, settingKey(providerID), string(b))
+	}
+	if err := box.Put(ctx, tx, secretOwner, providerID, secretName, b); err != nil {
+		return false, err
+	}
+	return true, tx.PutSetting(ctx, settingKey(providerID), sealedMarker)
 }
 
 // MemConfigs holds configs in memory (tests, tools).
