@@ -99,7 +99,9 @@ func TestIntegrationNamespacePerSite(t *testing.T) {
 			t.Fatalf("limit range: %+v %v", lr, err)
 		}
 		np, err := c.NetworkingV1().NetworkPolicies(ns).Get(ctx, "soberana-default-deny", metav1.GetOptions{})
-		if err != nil || len(np.Spec.PodSelector.MatchLabels) != 0 || len(np.Spec.PolicyTypes) != 2 {
+		if err != nil || len(np.Spec.PodSelector.MatchLabels) != 0 || len(np.Spec.PolicyTypes) != 2 || len(np.Spec.Ingress) != 1 ||
+			len(np.Spec.Ingress[0].From) != 1 || np.Spec.Ingress[0].From[0].NamespaceSelector != nil || len(np.Spec.Egress) != 2 ||
+			np.Spec.Egress[1].Ports[0].Port.IntValue() != 53 {
 			t.Fatalf("network policy: %+v %v", np, err)
 		}
 	}

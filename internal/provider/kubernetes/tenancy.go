@@ -7,6 +7,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 	metav1ac "k8s.io/client-go/applyconfigurations/meta/v1"
 	netv1ac "k8s.io/client-go/applyconfigurations/networking/v1"
@@ -87,9 +88,15 @@ func applyTenancy(ctx context.Context, t Target, ns string, spec provider.Spec, 
 		WithSpec(netv1ac.NetworkPolicySpec().
 			WithPodSelector(metav1ac.LabelSelector()).
 			WithPolicyTypes("Ingress", "Egress").
-			// Pods of the namespace may talk to each other; nothing else.
+			// Pods of the namespace may talk to each other, and ask the
+			// cluster DNS (kube-system, port 53); nothing else.
 			WithIngress(netv1ac.NetworkPolicyIngressRule().WithFrom(netv1ac.NetworkPolicyPeer().WithPodSelector(metav1ac.LabelSelector()))).
-			WithEgress(netv1ac.NetworkPolicyEgressRule().WithTo(netv1ac.NetworkPolicyPeer().WithPodSelector(metav1ac.LabelSelector()))))
+			WithEgress(
+				netv1ac.NetworkPolicyEgressRule().WithTo(netv1ac.NetworkPolicyPeer().WithPodSelector(metav1ac.LabelSelector())),
+				netv1ac.NetworkPolicyEgressRule().
+					WithTo(netv1ac.NetworkPolicyPeer().WithNamespaceSelector(metav1ac.LabelSelector().WithMatchLabels(map[string]string{"kubernetes.io/metadata.name": "kube-system"}))).
+					WithPorts(netv1ac.NetworkPolicyPort().WithProtocol(corev1.ProtocolUDP).WithPort(intstr.FromInt32(53)),
+						netv1ac.NetworkPolicyPort().WithProtocol(corev1.ProtocolTCP).WithPort(intstr.FromInt32(53)))))
 	if _, err := c.NetworkingV1().NetworkPolicies(ns).Apply(ctx, np, applyOpts); err != nil {
 		return classify("apply network policy", err)
 	}
