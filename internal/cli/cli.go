@@ -49,7 +49,10 @@ func (g *globals) client() (*client.Client, error) {
 		token = g.getenv("SOBERANA_TOKEN")
 	}
 	if token == "" {
-		return nil, errors.New("no token: pass --token or set SOBERANA_TOKEN (soberana up prints one)")
+		token = savedToken(g.getenv)
+	}
+	if token == "" {
+		return nil, errors.New("no token: pass --token or set SOBERANA_TOKEN (soberana up prints one; soberana login --save keeps one)")
 	}
 	c := client.New(server, token)
 	c.Lang = g.lang
@@ -66,6 +69,12 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // RunEnv is Run with an explicit environment lookup.
 func RunEnv(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	return RunEnvIn(ctx, args, os.Stdin, stdout, stderr, getenv)
+}
+
+// RunEnvIn is RunEnv with an explicit standard input (soberana login
+// reads the password from it).
+func RunEnvIn(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	g := &globals{stdout: stdout, stderr: stderr, getenv: getenv}
 	root := &cobra.Command{
 		Use:           "soberana",
@@ -74,6 +83,7 @@ func RunEnv(ctx context.Context, args []string, stdout, stderr io.Writer, getenv
 		SilenceErrors: true,
 	}
 	root.SetArgs(args)
+	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	pf := root.PersistentFlags()

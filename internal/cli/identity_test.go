@@ -75,3 +75,29 @@ func TestGrantAndAuditCommands(t *testing.T) {
 		t.Fatalf("tampered export: %d %s", code, errs)
 	}
 }
+
+// TestLoginSave: soberana login reads the password from standard input;
+// with --save later commands find the token without SOBERANA_TOKEN.
+func TestLoginSave(t *testing.T) {
+	h := servertest.Start(t, servertest.Options{NoDemo: true})
+	if _, err := h.Admin.Do(context.Background(), "POST", "/v1/users", map[string]any{"email": "ana@gob.example", "name": "Ana",
+		"password": "correct horse battery"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	cfg := t.TempDir()
+	env := map[string]string{"SOBERANA_SERVER": h.URL, "XDG_CONFIG_HOME": cfg, "LANG": "en"}
+	getenv := func(k string) string { return env[k] }
+	var out, errb bytes.Buffer
+	code := cli.RunEnvIn(context.Background(), []string{"login", "--email", "ana@gob.example", "--save"},
+		strings.NewReader("correct horse battery\n"), &out, &errb, getenv)
+	if code != 0 || !strings.Contains(out.String(), "export SOBERANA_TOKEN=sbr_") {
+		t.Fatalf("login: %d %s %s", code, out.String(), errb.String())
+	}
+	if fi, err := os.Stat(filepath.Join(cfg, "soberana", "token")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("saved token: %v %v", fi, err)
+	}
+	out.Reset()
+	if code := cli.RunEnv(context.Background(), []string{"token", "list", "-o", "json"}, &out, &errb, getenv); code != 0 || !strings.Contains(out.String(), "soberana login") {
+		t.Fatalf("token list with the saved token: %d %s %s", code, out.String(), errb.String())
+	}
+}

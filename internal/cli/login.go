@@ -21,7 +21,8 @@ func loginCmd(g *globals) *cobra.Command {
 		Short: "Sign in with e-mail and password (read from standard input) and get a personal API token for 30 days",
 		Long: "The password is read from standard input (one line), so it never appears in the shell history.\n" +
 			"The token is printed as an export line; with --save it is also written (0600) to\n" +
-			"$XDG_CONFIG_HOME/soberana/token. Single sign-on users get a token from the console.",
+			"$XDG_CONFIG_HOME/soberana/token, where later commands find it when SOBERANA_TOKEN is unset.\n" +
+			"Single sign-on users get a token from the console.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if email == "" {
@@ -51,12 +52,7 @@ func loginCmd(g *globals) *cobra.Command {
 			}
 			fmt.Fprintln(g.stderr)
 			if save {
-				dir := g.getenv("XDG_CONFIG_HOME")
-				if dir == "" {
-					home, _ := os.UserHomeDir()
-					dir = filepath.Join(home, ".config")
-				}
-				path := filepath.Join(dir, "soberana", "token")
+				path := tokenPath(g.getenv)
 				if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 					return err
 				}
@@ -72,4 +68,23 @@ func loginCmd(g *globals) *cobra.Command {
 	c.Flags().StringVar(&email, "email", "", "your e-mail")
 	c.Flags().BoolVar(&save, "save", false, "also write the token to $XDG_CONFIG_HOME/soberana/token (0600)")
 	return c
+}
+
+// tokenPath is where `soberana login --save` keeps the token.
+func tokenPath(getenv func(string) string) string {
+	dir := getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		home, _ := os.UserHomeDir()
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "soberana", "token")
+}
+
+// savedToken reads the token `soberana login --save` kept, if any.
+func savedToken(getenv func(string) string) string {
+	b, err := os.ReadFile(tokenPath(getenv))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
 }
