@@ -80,6 +80,7 @@ func (a *API) AddWorkloads(o WorkloadOptions) {
 			},
 		}
 		return []*Route{
+			previewRoute(svc),
 			{Method: "POST", Path: base, Summary: "Ask for a workload: validated, placed (capacity reserved) and stored in one transaction; an Idempotency-Key header makes retries return the first result",
 				Tag: "workloads", Auth: InScope("workloads:write", "project_id", auth.Project), Request: workload.CreateRequest{}, Response: WorkloadView{}, Status: http.StatusCreated,
 				Handle: func(r *http.Request) (any, error) {
