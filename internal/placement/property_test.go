@@ -51,8 +51,6 @@ func genSite(t *rapid.T, id string, provs []string) placement.Site {
 	}
 }
 
-func genModel(t *rapid.T, maxSites int) *model { return genModelL(t, maxSites, false) }
-
 // genModelL with lenient set makes fleets where most requests fit.
 func genModelL(t *rapid.T, maxSites int, lenient bool) *model {
 	m := newModel()
@@ -95,10 +93,6 @@ func genModelL(t *rapid.T, maxSites int, lenient bool) *model {
 		}
 	}
 	return m
-}
-
-func genRequest(t *rapid.T, m *model, maxReplicas int) placement.Request {
-	return genRequestL(t, m, maxReplicas, false)
 }
 
 // genRequestL with lenient set draws fewer and looser constraints.

@@ -337,7 +337,6 @@ func (s *Service) redundancyHolds(w *model.Workload, keep []store.PlacementRow, 
 	if r.MinProviders <= 1 && r.MinFailureDomains <= 1 && r.MinDistanceKm <= 0 {
 		return true
 	}
-	type pt struct{ lat, lon float64 }
 	provs, fds := map[string]bool{c.ProviderID: true}, map[string]bool{c.FailureDomain: true}
 	ns, ok := s.fleet.Site(c.SiteID)
 	if !ok {

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"time"
 
 	"github.com/soberana/soberana/internal/fleet"
 	"github.com/soberana/soberana/internal/i18n"
@@ -724,6 +723,3 @@ func (s *Service) Delete(ctx context.Context, who Actor, id string) (model.Workl
 	}
 	return w, nil
 }
-
-// now is the service clock.
-func (s *Service) now() time.Time { return s.st.Now() }

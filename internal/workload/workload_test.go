@@ -112,7 +112,7 @@ func TestCreateRunsAndDeletes(t *testing.T) {
 
 func TestApprovalAndReject(t *testing.T) {
 	h := servertest.Start(t, servertest.Options{})
-	prj, off := fixture(t, h.Admin)
+	prj, _ := fixture(t, h.Admin)
 	ctx := context.Background()
 	// Three large replicas cost more than the institution's auto-approval
 	// threshold (BRL 5,000.00 a month).
@@ -122,7 +122,7 @@ func TestApprovalAndReject(t *testing.T) {
 	if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=SCS-16V-64-200s", nil, &page); err != nil || len(page.Items) == 0 {
 		t.Fatal(err)
 	}
-	off = page.Items[0]["id"].(string)
+	off := page.Items[0]["id"].(string)
 	b := body(prj, off, 3)
 	b["classification"] = "internal"
 	b["sovereignty"] = map[string]any{"mode": "any"}
