@@ -9,7 +9,10 @@ import (
 	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/deploy"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/provider"
+	_ "github.com/soberana/soberana/internal/provider/install" // every driver
 	kube "github.com/soberana/soberana/internal/provider/kubernetes"
+	"github.com/soberana/soberana/internal/store"
 )
 
 // EnvWebhookBranch names the branch whose pushes deploy through webhooks
@@ -121,7 +124,7 @@ func (s *Server) mirrorGrants(ctx context.Context, every time.Duration) {
 			ok := true
 			for p := range projects {
 				if err := s.syncProjectGrants(ctx, src, p); err != nil {
-					s.log.Warn("mirroring grants into kubernetes", "project", p, "err", err)
+					s.log.Warn("mirroring grants into providers", "project", p, "err", err)
 					ok = false
 				}
 			}
@@ -142,16 +145,37 @@ func (s *Server) syncProjectGrants(ctx context.Context, src grantSource, project
 	if err != nil {
 		return err
 	}
+	var raw []store.Grant // what the OpenStack driver mirrors, fetched once
 	for _, p := range s.Fleet.Providers() {
-		if p.Driver != model.DriverKubernetes {
-			continue
-		}
 		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		err := s.deploy.kube.SyncGrants(cctx, p.ID, projectID, gs)
+		switch p.Driver {
+		case model.DriverKubernetes:
+			err = s.deploy.kube.SyncGrants(cctx, p.ID, projectID, gs)
+		case model.DriverOpenStack:
+			// Keystone role assignments for the vendors' users.
+			var d provider.Driver
+			if d, err = s.Drivers.Get(model.DriverOpenStack); err == nil {
+				m, ok := d.(openStackGrants)
+				if !ok {
+					break
+				}
+				if raw == nil {
+					raw, err = src.a.ActiveGrants(cctx, projectID)
+				}
+				if err == nil {
+					err = m.SyncGrants(cctx, p.ID, projectID, raw)
+				}
+			}
+		}
 		cancel()
 		if err != nil {
-			return err
+			return fmt.Errorf("provider %s: %w", p.ID, err)
 		}
 	}
 	return nil
+}
+
+// openStackGrants is the OpenStack driver's grant mirror.
+type openStackGrants interface {
+	SyncGrants(ctx context.Context, providerID, projectID string, active []store.Grant) error
 }
