@@ -446,17 +446,20 @@ func (e *Engine) post(ctx context.Context, h store.AlertWebhook, d store.AlertDe
 func (e *Engine) Run(ctx context.Context) error {
 	t := time.NewTicker(e.o.Every)
 	defer t.Stop()
+	// The first evaluation waits one interval: health needs a few probes
+	// before "down" means anything, and a process that just started has
+	// nothing to say yet.
 	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
 		if err := e.Evaluate(ctx); err != nil && ctx.Err() == nil {
 			e.log.Warn("evaluating alert rules", "err", err)
 		}
 		if err := e.Deliver(ctx); err != nil && ctx.Err() == nil {
 			e.log.Warn("delivering alerts", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
 		}
 	}
 }
