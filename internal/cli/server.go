@@ -176,6 +176,7 @@ func runServer(ctx context.Context, g *globals, cfg config.Config, up bool) erro
 		}
 		fmt.Fprintf(w, "  try: curl -H 'Authorization: Bearer %s' http://%s/v1/sites\n", shown, addr)
 		fmt.Fprintf(w, "   or: SOBERANA_TOKEN=%s soberana get sites\n", shown)
+		fmt.Fprintf(w, "  console: %s/ (sign in with the token; es · pt-BR · en)\n", srv.URL())
 	}
 	return srv.Run(ctx)
 }
