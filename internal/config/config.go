@@ -44,6 +44,8 @@ type Config struct {
 	Reconcile Reconcile `yaml:"reconcile"`
 	// Ledger tunes the money side.
 	Ledger Ledger `yaml:"ledger"`
+	// RateLimit bounds requests per source address and per caller.
+	RateLimit RateLimit `yaml:"rate_limit"`
 	// Monitoring tunes health probes, failover and alerts (see
 	// docs/operations.md); zero values take their defaults.
 	Monitoring Monitoring `yaml:"monitoring"`
@@ -93,6 +95,17 @@ type Monitoring struct {
 	// GrantExpiryWarning is how long before a grant expires the alert
 	// fires (default 72h).
 	GrantExpiryWarning time.Duration `yaml:"grant_expiry_warning"`
+}
+
+// RateLimit bounds the API's request rates (token buckets). Zero takes
+// the default (100/s and burst 400 per address, 50/s and burst 200 per
+// caller); a negative rate turns that limit off (benchmarks, trusted
+// machine callers behind their own limits).
+type RateLimit struct {
+	PerIP          int `yaml:"per_ip"`
+	PerIPBurst     int `yaml:"per_ip_burst"`
+	PerCaller      int `yaml:"per_caller"`
+	PerCallerBurst int `yaml:"per_caller_burst"`
 }
 
 // Ledger tunes rating.
@@ -280,6 +293,11 @@ func (c *Config) Validate() error {
 		"monitoring.failover_after": c.Monitoring.FailoverAfter, "monitoring.alert_every": c.Monitoring.AlertEvery} {
 		if d < 0 || d > 24*time.Hour {
 			add(field, "%s must be between 0 (default) and 24h", d)
+		}
+	}
+	for field, n := range map[string]int{"rate_limit.per_ip_burst": c.RateLimit.PerIPBurst, "rate_limit.per_caller_burst": c.RateLimit.PerCallerBurst} {
+		if n < 0 {
+			add(field, "%d must not be negative (0 takes the default)", n)
 		}
 	}
 	if c.Ledger.RateEvery < time.Second || c.Ledger.RateEvery > 24*time.Hour {

@@ -56,6 +56,7 @@ func TestBadConfigs(t *testing.T) {
 		"bootstrap-token.bad.yaml":   {"bootstrap_token", "sbr_"},
 		"reconcile.bad.yaml":         {"reconcile.lease_ttl"},
 		"rate-every.bad.yaml":        {"ledger.rate_every"},
+		"rate-limit.bad.yaml":        {"rate_limit.per_caller_burst"},
 	}
 	files, _ := filepath.Glob("testdata/*.bad.yaml")
 	if len(files) != len(want) {

@@ -82,7 +82,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, er
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s := &Server{cfg: cfg, log: log, Store: st}
-	s.API = api.New(api.Options{Store: st, Log: log, Registry: reg, Version: Version})
+	rl := cfg.RateLimit
+	s.API = api.New(api.Options{Store: st, Log: log, Registry: reg, Version: Version, Limits: api.Limits{
+		PerIP: float64(rl.PerIP), PerIPBurst: rl.PerIPBurst, PerCaller: float64(rl.PerCaller), PerCallerBurst: rl.PerCallerBurst}})
 	if err := s.bootstrap(ctx); err != nil {
 		_ = st.Close()
 		return nil, err

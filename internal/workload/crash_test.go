@@ -34,7 +34,9 @@ func startBinary(t *testing.T, bin, dir string) *proc {
 	t.Helper()
 	cmd := exec.Command(bin, "up", "--addr", "127.0.0.1:0", "--data-dir", dir, "--log-level", "warn")
 	cmd.Env = append(os.Environ(), "SOBERANA_BOOTSTRAP_TOKEN="+crashToken, "SOBERANA_RECONCILE_LEASE_TTL=1s",
-		"SOBERANA_RECONCILE_ORPHAN_EVERY=300ms", "SOBERANA_RECONCILE_ORPHAN_GRACE=500ms", "SOBERANA_RECONCILE_IDLE=200ms")
+		"SOBERANA_RECONCILE_ORPHAN_EVERY=300ms", "SOBERANA_RECONCILE_ORPHAN_GRACE=500ms", "SOBERANA_RECONCILE_IDLE=200ms",
+		// 500 workloads as fast as possible: the abuse limits are not under test.
+		"SOBERANA_RATE_LIMIT_PER_CALLER=-1", "SOBERANA_RATE_LIMIT_PER_IP=-1")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
