@@ -1,18 +1,12 @@
 package console
 
-import "github.com/soberana/soberana/internal/store"
-
 // verifyChain checks the hash chain the console was shown: every event's
 // hash covers its fields and its predecessor's hash, and the sequence has
 // no gaps. A caller who sees only part of the log (an institution admin)
 // gets each event's own hash checked and partial=true.
 func verifyChain(evs []auditEvent) (ok, partial bool, brokenAt int64, problem string) {
 	for i, e := range evs {
-		se := store.AuditEvent{Seq: e.Seq, At: e.At, ActorKind: e.ActorKind, ActorID: e.ActorID, ActorName: e.ActorName,
-			Via: e.Via, Action: e.Action, TargetKind: e.TargetKind, TargetID: e.TargetID, InstitutionID: e.InstitutionID,
-			ProjectID: e.ProjectID, RequestID: e.RequestID, SourceIP: e.SourceIP, Outcome: e.Outcome, Status: e.Status,
-			PrevHash: e.PrevHash}
-		if se.ComputeHash() != e.Hash {
+		if e.ComputeHash() != e.Hash {
 			return false, partial, e.Seq, "hash"
 		}
 		if i == 0 {

@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"errors"
+	"github.com/soberana/soberana/internal/store"
 	"net/http"
 	"net/url"
 	"sort"
@@ -174,25 +175,9 @@ func (c *Console) revokeGrant(w http.ResponseWriter, r *http.Request, v *view) e
 
 // ---- audit
 
-type auditEvent struct {
-	Seq           int64     `json:"seq"`
-	At            time.Time `json:"at"`
-	ActorKind     string    `json:"actor_kind"`
-	ActorID       string    `json:"actor_id"`
-	ActorName     string    `json:"actor_name"`
-	Via           string    `json:"via"`
-	Action        string    `json:"action"`
-	TargetKind    string    `json:"target_kind"`
-	TargetID      string    `json:"target_id"`
-	InstitutionID string    `json:"institution_id"`
-	ProjectID     string    `json:"project_id"`
-	RequestID     string    `json:"request_id"`
-	SourceIP      string    `json:"source_ip"`
-	Outcome       string    `json:"outcome"`
-	Status        int64     `json:"status"`
-	PrevHash      string    `json:"prev_hash"`
-	Hash          string    `json:"hash"`
-}
+// auditEvent is the audit log's own row type, so the console verifies
+// with exactly the store's canonical encoding.
+type auditEvent = store.AuditEvent
 
 type auditData struct {
 	Events   []auditEvent
