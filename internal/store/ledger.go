@@ -160,7 +160,7 @@ func (t *Tx) bulk(ctx context.Context, table string, cols []string, rows [][]any
 			_ = full.Close()
 		}
 	}()
-	args := make([]any, 0, batchRows*len(cols))
+	args := make([]any, 0, min(len(rows), batchRows)*len(cols))
 	for start := 0; start < len(rows); start += batchRows {
 		end := min(start+batchRows, len(rows))
 		args = args[:0]
@@ -189,10 +189,16 @@ func (t *Tx) bulk(ctx context.Context, table string, cols []string, rows [][]any
 				res, err = full.QueryContext(ctx, args...)
 			}
 		default:
-			if exec {
-				_, err = t.q.ExecContext(ctx, build(end-start), args...)
-			} else {
-				res, err = t.q.QueryContext(ctx, build(end-start), args...)
+			q := build(end - start)
+			switch st := t.stmt(ctx, q); {
+			case st != nil && exec:
+				_, err = st.ExecContext(ctx, args...)
+			case st != nil:
+				res, err = st.QueryContext(ctx, args...)
+			case exec:
+				_, err = t.q.ExecContext(ctx, q, args...)
+			default:
+				res, err = t.q.QueryContext(ctx, q, args...)
 			}
 		}
 		if err != nil {

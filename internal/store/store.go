@@ -50,6 +50,8 @@ type Store struct {
 	db      *sql.DB
 	dialect Dialect
 	now     func() time.Time
+	stmts   stmtCache
+	group   groupCommit // SQLite's group commit (see Write)
 }
 
 // SQLiteConfig tunes the embedded database.
@@ -126,7 +128,10 @@ func Open(ctx context.Context, url string) (*Store, error) {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.close()
+	return s.db.Close()
+}
 
 // Dialect returns the SQL flavor in use.
 func (s *Store) Dialect() Dialect { return s.dialect }
@@ -200,10 +205,14 @@ type Tx struct {
 	q       queryer
 	dialect Dialect
 	now     func() time.Time
+	// On SQLite, statements are prepared once per connection and reused
+	// (see stmtCache); sqlTx is the transaction they run in, nil outside one.
+	st    *Store
+	sqlTx *sql.Tx
 }
 
 // handle returns a Tx-shaped view over the plain database.
-func (s *Store) handle() *Tx { return &Tx{q: s.db, dialect: s.dialect, now: s.now} }
+func (s *Store) handle() *Tx { return &Tx{q: s.db, dialect: s.dialect, now: s.now, st: s} }
 
 // Read runs fn outside a transaction (single statements, readers).
 func (s *Store) Read() *Tx { return s.handle() }
@@ -293,7 +302,7 @@ func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *Tx) 
 			_ = sqlTx.Rollback()
 		}
 	}()
-	tx := &Tx{q: sqlTx, dialect: s.dialect, now: s.now}
+	tx := &Tx{q: sqlTx, dialect: s.dialect, now: s.now, st: s, sqlTx: sqlTx}
 	if err = fn(tx); err != nil {
 		return err
 	}
@@ -338,18 +347,29 @@ func (t *Tx) rebind(q string) string {
 
 // Exec runs a statement.
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		res, err := st.ExecContext(ctx, args...)
+		return res, mapErr(err)
+	}
 	res, err := t.q.ExecContext(ctx, t.rebind(q), args...)
 	return res, mapErr(err)
 }
 
 // Query runs a query.
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		rows, err := st.QueryContext(ctx, args...)
+		return rows, mapErr(err)
+	}
 	rows, err := t.q.QueryContext(ctx, t.rebind(q), args...)
 	return rows, mapErr(err)
 }
 
 // QueryRow runs a single-row query.
 func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return t.q.QueryRowContext(ctx, t.rebind(q), args...)
 }
 

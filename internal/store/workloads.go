@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/soberana/soberana/internal/model"
@@ -59,23 +58,6 @@ var workloads = &entity[model.Workload]{
 			jsonCol{&v.Residency}, jsonCol{&v.Sovereignty}, jsonCol{&v.Redundancy}, jsonCol{&v.Nearness}, &v.Tier,
 			&v.CostCeilingMinor, &v.Preference, &v.Currency, &v.ForecastMonthlyMinor, &v.State, &v.Reason, &v.CreatedBy}
 	},
-}
-
-var writeLocks sync.Map // *Store → *sync.Mutex
-
-// Write is InTx for the hot write paths (workloads, reconciler, sim). On
-// SQLite, which has one writer, it queues writers of this process on a
-// mutex before BEGIN IMMEDIATE: waiting in Go costs nothing, whereas
-// writers that collide at BEGIN fall into SQLite's busy handler, which
-// sleeps in steps of milliseconds and halves throughput under load.
-func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
-	if s.dialect == SQLite {
-		m, _ := writeLocks.LoadOrStore(s, &sync.Mutex{})
-		mu := m.(*sync.Mutex)
-		mu.Lock()
-		defer mu.Unlock()
-	}
-	return s.InTx(ctx, fn)
 }
 
 // Workloads is the workload repository.
