@@ -1,15 +1,21 @@
-// Package reconcile runs the level-triggered reconcilers: each pass reads
-// the desired state from the database, observes the providers, acts, and
-// records the outcome in one short transaction guarded by row versions.
+// Package reconcile runs the level-triggered reconcilers: each placement
+// due for attention is observed at its provider, acted on, and the outcome
+// recorded in a short transaction guarded by row versions.
 //
 // The work queue is durable and lives in the placements table itself:
-// every placement that needs attention carries next_attempt_at, and a pass
-// takes the due ones, earliest first. Failures back off exponentially with
-// jitter (attempts counts them); every pass and every driver call has a
-// timeout. Only one process reconciles at a time: it holds a lease row
-// (holder, expires_at) that it renews, and every recording transaction
-// checks the lease is still its own (fencing), so a paused former holder
-// cannot clobber the new one's work. Driver calls never happen inside a
+// every placement that needs attention carries next_attempt_at. A pass
+// hands the due ones, earliest first, to a pool of workers — as many as
+// there are free workers, skipping those already in flight — and returns
+// at once; the workers' outcomes are recorded as they arrive, in batches,
+// by one recorder. So a slow provider call (an OpenStack create under
+// load) holds one worker, not the whole queue, and no outcome waits for
+// another's. Failures back off exponentially with jitter (attempts counts
+// them); every driver call has a timeout. Only one process reconciles at a
+// time: it holds a lease row (holder, expires_at) that it renews from its
+// loop, which never waits on a driver call, and every recording
+// transaction checks the lease is still its own (fencing), so a paused
+// former holder cannot clobber the new one's work; losing the lease
+// cancels the calls in flight. Driver calls never happen inside a
 // transaction.
 //
 // Beside the provisioning/deletion queue, a pass fails over replicas on
@@ -46,9 +52,9 @@ const LeaseName = "reconcilers"
 type Options struct {
 	Holder        string        // lease holder id (default host-pid-random)
 	LeaseTTL      time.Duration // default 10 s
-	Batch         int           // placements per pass (default 512)
-	Workers       int           // concurrent driver calls (default 16)
-	PassTimeout   time.Duration // default 30 s
+	Batch         int           // outcomes per recording transaction, at most (default 512)
+	Workers       int           // concurrent driver calls (default 32)
+	PassTimeout   time.Duration // dispatch, failover and scans of one pass (default 30 s)
 	CallTimeout   time.Duration // per driver call (default 10 s)
 	MaxAttempts   int           // create failures before re-placing (default 8)
 	BackoffBase   time.Duration // default 200 ms
@@ -93,7 +99,7 @@ func (o *Options) defaults() {
 		o.Batch = 512
 	}
 	if o.Workers <= 0 {
-		o.Workers = 16
+		o.Workers = 32
 	}
 	if o.MaxAttempts <= 0 {
 		o.MaxAttempts = 8
@@ -109,6 +115,12 @@ type Reconciler struct {
 	drivers *provider.Registry
 	log     *slog.Logger
 	kick    chan struct{}
+
+	// The pipeline of one lease term: placements in flight, the slots of
+	// the worker pool, finished acts waiting for the recorder.
+	term     *term
+	slots    chan struct{}
+	progress chan struct{} // an act finished or outcomes were recorded
 
 	mu         sync.Mutex
 	held       bool
@@ -142,7 +154,8 @@ func New(o Options, st *store.Store, svc *workload.Service, f *fleet.Fleet, driv
 		log = slog.New(slog.DiscardHandler)
 	}
 	r := &Reconciler{o: o, st: st, svc: svc, fleet: f, drivers: drivers, log: log,
-		kick: make(chan struct{}, 1), orphanSeen: map[string]time.Time{}, reported: map[string]string{}}
+		kick: make(chan struct{}, 1), orphanSeen: map[string]time.Time{}, reported: map[string]string{},
+		slots: make(chan struct{}, o.Workers), progress: make(chan struct{}, 1)}
 	r.mPasses = prometheus.NewCounter(prometheus.CounterOpts{Name: "soberana_reconcile_passes_total", Help: "Reconcile passes run."})
 	r.mActions = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "soberana_reconcile_actions_total", Help: "Driver actions by kind and result."}, []string{"action", "result"})
 	r.mOrphans = prometheus.NewGauge(prometheus.GaugeOpts{Name: "soberana_orphan_resources", Help: "Provider resources without a live placement."})
@@ -192,6 +205,7 @@ var errLostLease = errors.New("reconcile: lease lost")
 // Run reconciles until ctx ends, then gives up the lease.
 func (r *Reconciler) Run(ctx context.Context) error {
 	defer func() {
+		r.stopTerm(nil)
 		ctx2, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		_ = r.st.ReleaseLease(ctx2, LeaseName, r.o.Holder)
@@ -199,25 +213,39 @@ func (r *Reconciler) Run(ctx context.Context) error {
 	}()
 	for ctx.Err() == nil {
 		if !r.ensureLease(ctx) {
+			r.stopTerm(errLostLease)
 			r.sleep(ctx, r.o.LeaseTTL/3, false)
 			continue
 		}
-		pctx, cancel := context.WithTimeout(ctx, r.o.PassTimeout)
-		more, err := r.Pass(pctx)
-		cancel()
-		if err != nil && ctx.Err() == nil {
-			r.log.Warn("reconcile pass", "err", err)
-			if errors.Is(err, errLostLease) {
+		t := r.startTerm(ctx)
+		if cause := context.Cause(t.ctx); t.ctx.Err() != nil {
+			// The recorder found the lease gone (or the database failing).
+			r.log.Warn("reconcile", "err", cause)
+			r.stopTerm(cause)
+			if errors.Is(cause, errLostLease) {
 				r.setHeld(false)
 			}
 			r.sleep(ctx, r.o.BackoffBase, false)
 			continue
 		}
-		if more {
+		pctx, cancel := context.WithTimeout(t.ctx, r.o.PassTimeout)
+		busy, err := r.Pass(pctx)
+		cancel()
+		if err != nil && ctx.Err() == nil {
+			r.log.Warn("reconcile pass", "err", err)
+			if errors.Is(err, errLostLease) {
+				r.stopTerm(err)
+				r.setHeld(false)
+			}
+			r.sleep(ctx, r.o.BackoffBase, false)
 			continue
 		}
 		wait := r.o.Idle
-		if next, ok, err := r.st.Read().NextDue(ctx); err == nil && ok {
+		if busy {
+			// Work is in flight or waiting for a free worker: look again
+			// when an act finishes (progress), or a poll interval from now.
+			wait = min(wait, r.o.Poll)
+		} else if next, ok, err := r.st.Read().NextDue(ctx); err == nil && ok {
 			if d := time.Until(next); d < wait {
 				wait = d
 			}
@@ -227,20 +255,135 @@ func (r *Reconciler) Run(ctx context.Context) error {
 	return nil
 }
 
+// term is the pipeline of one lease term. Its context ends when the lease
+// is lost or Run stops, which cancels the driver calls in flight.
+type term struct {
+	ctx      context.Context
+	cancel   context.CancelCauseFunc
+	results  chan actResult
+	workers  sync.WaitGroup
+	recorder chan struct{} // closed when the recorder has stopped
+
+	mu       sync.Mutex
+	inflight map[string]bool // placement ids handed to a worker, not yet recorded
+}
+
+type actResult struct {
+	row     store.PlacementRow
+	out     workload.Outcome
+	replace *workload.Msg
+}
+
+func (r *Reconciler) startTerm(ctx context.Context) *term {
+	if r.term != nil {
+		return r.term
+	}
+	tctx, cancel := context.WithCancelCause(ctx)
+	t := &term{ctx: tctx, cancel: cancel, results: make(chan actResult, r.o.Batch),
+		recorder: make(chan struct{}), inflight: map[string]bool{}}
+	go r.record(t)
+	r.term = t
+	return t
+}
+
+// stopTerm cancels the term's calls in flight and waits for its workers
+// and recorder: the next term starts from what the database says.
+func (r *Reconciler) stopTerm(cause error) {
+	t := r.term
+	if t == nil {
+		return
+	}
+	if cause == nil {
+		cause = context.Canceled
+	}
+	t.cancel(cause)
+	t.workers.Wait()
+	<-t.recorder
+	r.term = nil
+}
+
+func (r *Reconciler) signal() {
+	select {
+	case r.progress <- struct{}{}:
+	default:
+	}
+}
+
+// record applies finished acts in batches of whatever has arrived, until
+// the term ends. A batch that cannot be recorded because the lease is gone
+// ends the term; any other failure leaves the placements due, to be acted
+// on again (drivers are idempotent on the replica id).
+func (r *Reconciler) record(t *term) {
+	defer close(t.recorder)
+	for {
+		var batch []actResult
+		select {
+		case <-t.ctx.Done():
+			return
+		case res := <-t.results:
+			batch = append(batch, res)
+		}
+	drain:
+		for len(batch) < r.o.Batch {
+			select {
+			case res := <-t.results:
+				batch = append(batch, res)
+			default:
+				break drain
+			}
+		}
+		var outs []workload.Outcome
+		for _, b := range batch {
+			if b.replace == nil {
+				outs = append(outs, b.out)
+			}
+		}
+		_, err := r.svc.Apply(t.ctx, outs, r.fence)
+		if err == nil {
+			for _, b := range batch {
+				if b.replace == nil {
+					continue
+				}
+				if err = r.svc.Replace(t.ctx, b.row, *b.replace, r.fence); err != nil && !errors.Is(err, store.ErrConflict) {
+					if errors.Is(err, errLostLease) {
+						break
+					}
+					r.log.Warn("re-placing replica", "placement", b.row.ID, "err", err)
+				}
+				err = nil
+			}
+		}
+		t.mu.Lock()
+		for _, b := range batch {
+			delete(t.inflight, b.row.ID)
+		}
+		t.mu.Unlock()
+		r.signal()
+		if errors.Is(err, errLostLease) {
+			t.cancel(err)
+			return
+		}
+		if err != nil && t.ctx.Err() == nil {
+			r.log.Warn("recording reconcile outcomes", "err", err, "placements", len(batch))
+		}
+	}
+}
+
 func (r *Reconciler) sleep(ctx context.Context, d time.Duration, kickable bool) {
 	if d <= 0 {
 		return
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
-	var kick chan struct{}
+	var kick, progress chan struct{}
 	if kickable {
-		kick = r.kick
+		kick, progress = r.kick, r.progress
 	}
 	select {
 	case <-ctx.Done():
 	case <-t.C:
 	case <-kick:
+	case <-progress:
 	}
 }
 
@@ -281,48 +424,72 @@ func (r *Reconciler) ensureLease(ctx context.Context) bool {
 	return ok
 }
 
-// Pass runs one reconcile pass; more reports a full batch (run again now).
-func (r *Reconciler) Pass(ctx context.Context) (more bool, err error) {
+// Pass runs one reconcile pass: it applies discovered site health, fails
+// over replicas of down sites, hands due placements to free workers and
+// scans for orphans. It does not wait for the workers: busy reports work
+// in flight or due work left for lack of a free worker. Pass must run
+// inside a term (see Run).
+func (r *Reconciler) Pass(ctx context.Context) (busy bool, err error) {
+	t := r.term
+	if t == nil {
+		return false, errors.New("reconcile: pass outside a lease term")
+	}
 	r.mPasses.Inc()
 	r.discover(ctx)
 	if err := r.failover(ctx); err != nil {
 		return false, err
 	}
-	due, err := r.st.Read().DuePlacements(ctx, r.st.Now(), r.o.Batch)
-	if err != nil {
-		return false, err
-	}
-	outs := make([]workload.Outcome, len(due))
-	replace := make([]*workload.Msg, len(due))
-	sem := make(chan struct{}, r.o.Workers)
-	var wg sync.WaitGroup
-	for i := range due {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			outs[i], replace[i] = r.act(ctx, due[i])
-		}()
-	}
-	wg.Wait()
-	var record []workload.Outcome
-	for i := range due {
-		if replace[i] == nil {
-			record = append(record, outs[i])
+	t.mu.Lock()
+	inflight := len(t.inflight)
+	t.mu.Unlock()
+	free := cap(r.slots) - len(r.slots)
+	if free > 0 {
+		// In-flight placements are still due in the database until their
+		// outcome is recorded: read past them.
+		due, err := r.st.Read().DuePlacements(ctx, r.st.Now(), free+inflight)
+		if err != nil {
+			return inflight > 0, err
 		}
-	}
-	if _, err := r.svc.Apply(ctx, record, r.fence); err != nil {
-		return false, err
-	}
-	for i := range due {
-		if replace[i] != nil {
-			if err := r.svc.Replace(ctx, due[i], *replace[i], r.fence); err != nil && !errors.Is(err, store.ErrConflict) {
-				r.log.Warn("re-placing replica", "placement", due[i].ID, "err", err)
+		for _, p := range due {
+			if free == 0 {
+				busy = true // due work waits for a worker
+				break
 			}
+			t.mu.Lock()
+			taken := t.inflight[p.ID]
+			if !taken {
+				t.inflight[p.ID] = true
+			}
+			t.mu.Unlock()
+			if taken {
+				continue
+			}
+			free--
+			r.slots <- struct{}{}
+			t.workers.Add(1)
+			go r.work(t, p)
 		}
 	}
+	t.mu.Lock()
+	busy = busy || len(t.inflight) > 0
+	t.mu.Unlock()
 	r.orphanScan(ctx)
-	return len(due) == r.o.Batch, nil
+	return busy, nil
+}
+
+// work acts on one placement and hands the outcome to the recorder.
+func (r *Reconciler) work(t *term, p store.PlacementRow) {
+	defer t.workers.Done()
+	out, replace := r.act(t.ctx, p)
+	<-r.slots
+	r.signal()
+	if t.ctx.Err() != nil {
+		return // the term is over; the placement stays due
+	}
+	select {
+	case t.results <- actResult{row: p, out: out, replace: replace}:
+	case <-t.ctx.Done():
+	}
 }
 
 func (r *Reconciler) backoff(attempts int) time.Duration {

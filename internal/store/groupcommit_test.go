@@ -240,4 +240,3 @@ func TestStatementCache(t *testing.T) {
 		}
 	}
 }
-

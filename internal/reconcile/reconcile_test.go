@@ -1,0 +1,129 @@
+package reconcile_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/provider"
+	"github.com/soberana/soberana/internal/provider/sim"
+	"github.com/soberana/soberana/internal/server/servertest"
+)
+
+// stuckCreate is the sim driver whose first Create blocks until released,
+// like an OpenStack POST stuck behind a busy API.
+type stuckCreate struct {
+	*sim.Driver
+	once    sync.Once
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (d *stuckCreate) Create(ctx context.Context, spec provider.Spec) (string, error) {
+	first := false
+	d.once.Do(func() { first = true })
+	if first {
+		close(d.entered)
+		// Deaf to ctx, like a hung connection: only the test releases it.
+		<-d.release
+	}
+	return d.Driver.Create(ctx, spec)
+}
+
+// TestSlowCallHoldsOneWorker: a driver call that hangs holds one worker,
+// not the queue: workloads created after it reach running while it
+// hangs, the lease (here 600 ms) stays held meanwhile, and once the call
+// returns its outcome is recorded — one resource, no second create.
+func TestSlowCallHoldsOneWorker(t *testing.T) {
+	h := servertest.Start(t, servertest.Options{Configure: func(c *config.Config) {
+		c.Reconcile.LeaseTTL = 600 * time.Millisecond
+	}})
+	drv := &stuckCreate{Driver: h.Server.Sim, entered: make(chan struct{}), release: make(chan struct{})}
+	h.Server.Drivers.Set(sim.Name, drv)
+	var released sync.Once
+	release := func() { released.Do(func() { close(drv.release) }) }
+	t.Cleanup(release) // before the server stops: its workers must end
+	ctx := context.Background()
+	c := h.Admin
+	var page struct {
+		Items []map[string]any `json:"items"`
+	}
+	if _, err := c.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
+		t.Fatalf("demo project: %v", err)
+	}
+	project := page.Items[0]["id"].(string)
+	if _, err := c.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) == 0 {
+		t.Fatalf("demo offering: %v", err)
+	}
+	body := map[string]any{"project_id": project, "offering_id": page.Items[0]["id"], "replicas": 1,
+		"classification": "internal", "residency": map[string]any{"countries": []string{"BR"}}}
+	type view struct {
+		ID         string `json:"id"`
+		State      string `json:"state"`
+		Placements []struct {
+			ID         string `json:"id"`
+			ProviderID string `json:"provider_id"`
+		} `json:"placements"`
+	}
+	var stuck view
+	if _, err := c.Do(ctx, "POST", "/v1/workloads", body, &stuck); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-drv.entered:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the first create never reached the driver")
+	}
+	var others []string
+	for range 5 {
+		var v view
+		if _, err := c.Do(ctx, "POST", "/v1/workloads", body, &v); err != nil {
+			t.Fatal(err)
+		}
+		others = append(others, v.ID)
+	}
+	waitRunning := func(ids ...string) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for _, id := range ids {
+			for {
+				var v view
+				if _, err := c.Do(ctx, "GET", "/v1/workloads/"+id, nil, &v); err != nil {
+					t.Fatal(err)
+				}
+				if v.State == "running" {
+					break
+				}
+				if v.State == "failed" || time.Now().After(deadline) {
+					t.Fatalf("workload %s is %s", id, v.State)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+	}
+	waitRunning(others...)
+	var v view
+	if _, err := c.Do(ctx, "GET", "/v1/workloads/"+stuck.ID, nil, &v); err != nil || v.State == "running" {
+		t.Fatalf("the stuck workload is %s (%v) before its create returned", v.State, err)
+	}
+	if !h.Server.Reconciler.Leader() {
+		t.Fatal("the reconciler lost its lease while a driver call hung")
+	}
+	release()
+	waitRunning(stuck.ID)
+	res, err := h.Server.Sim.ListResources(ctx, stuck.Placements[0].ProviderID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range res {
+		if r.ReplicaID == stuck.Placements[0].ID {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d sim resources for the stuck replica, want 1", n)
+	}
+}
