@@ -57,20 +57,18 @@ BODY="{\"project_id\":\"$PRJ\",\"offering_id\":\"$OFF\",\"replicas\":2,\"classif
 
 post() { curl -sf "${H[@]}" -d "$BODY" "$API/workloads" | jq -r .id; }
 state() { curl -s "${H[@]}" "$API/workloads/$1" | jq -r .state; }
-wait_all() {  # wait_all STATE ID...
+wait_all() {  # wait_all STATE ID...: one list request per poll
   local want=$1; shift
-  local left=("$@") next s id
-  while [ ${#left[@]} -gt 0 ]; do
-    next=()
-    for id in "${left[@]}"; do
-      s=$(state "$id")
-      [ "$s" = failed ] && { curl -s "${H[@]}" "$API/workloads/$id" | jq -c .; exit 1; }
-      [ "$s" = "$want" ] || next+=("$id")
-    done
-    left=("${next[@]}")
-    [ ${#left[@]} -gt 0 ] && sleep 0.25
+  local ids; ids=$(printf '%s\n' "$@" | jq -R . | jq -sc .)
+  while :; do
+    page=$(curl -s "${H[@]}" "$API/workloads?project_id=$PRJ&limit=1000")
+    if echo "$page" | jq -e --argjson ids "$ids" '[.items[] | select(.id as $i | $ids | index($i)) | select(.state == "failed")] | length > 0' >/dev/null; then
+      echo "$page" | jq -c --argjson ids "$ids" '.items[] | select(.id as $i | $ids | index($i)) | select(.state == "failed")'; exit 1
+    fi
+    echo "$page" | jq -e --argjson ids "$ids" --arg want "$want" \
+      '[.items[] | select(.id as $i | $ids | index($i)) | select(.state == $want)] | length == ($ids | length)' >/dev/null && return 0
+    sleep 0.25
   done
-  return 0
 }
 placed_on_aio() {
   curl -s "${H[@]}" "$API/workloads/$1" | jq -e --arg p "$PRV" '[.placements[] | select(.provider_id == $p)] | length == 2' >/dev/null

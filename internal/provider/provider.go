@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sort"
 	"sync"
 
@@ -106,6 +107,8 @@ var (
 // Deps are what a driver factory may use.
 type Deps struct {
 	Store *store.Store
+	// Log is the server's logger (nil: discard).
+	Log *slog.Logger
 }
 
 // Factory builds a driver.

@@ -109,7 +109,7 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	if err := s.Fleet.Load(ctx); err != nil {
 		return fmt.Errorf("loading the fleet: %w", err)
 	}
-	s.Drivers = provider.NewRegistry(provider.Deps{Store: s.Store})
+	s.Drivers = provider.NewRegistry(provider.Deps{Store: s.Store, Log: s.log})
 	s.Sim = sim.New(s.Store)
 	s.Drivers.Set(sim.Name, s.Sim)
 	s.Workloads = workload.New(s.Store, s.Fleet, s.log)

@@ -43,7 +43,11 @@ func init() {
 		if d.Store == nil {
 			return nil, errors.New("openstack driver needs the store")
 		}
-		return New(StoreConfigs{St: d.Store}, StoreLookup{St: d.Store}), nil
+		drv := New(StoreConfigs{St: d.Store}, StoreLookup{St: d.Store})
+		if d.Log != nil {
+			drv.Log = d.Log.With("driver", Name)
+		}
+		return drv, nil
 	})
 }
 
@@ -86,6 +90,8 @@ type Driver struct {
 	// Attempts and Backoff bound the retries of idempotent calls.
 	Attempts int
 	Backoff  time.Duration
+	// CreatedFresh: see DefaultCreatedFresh.
+	CreatedFresh time.Duration
 
 	mu       sync.Mutex
 	conns    map[string]*conn // by provider/cloud/config fingerprint
@@ -95,6 +101,8 @@ type Driver struct {
 	quotas   map[string]Needs       // the quota limits last set per Keystone project
 	images   map[string]imageCache
 	absent   map[string]time.Time // replicas Observe just found no server for
+	created  map[string]createdServer
+	touched  map[string]time.Time // replica → when our last create or delete of it returned
 	capacity map[string]capacityCache
 
 	// wrapTransport wraps the HTTP transport (tests inject crashes).
@@ -104,10 +112,11 @@ type Driver struct {
 // New returns a driver over a config source and a lookup.
 func New(cfgs Configs, look Lookup) *Driver {
 	return &Driver{cfgs: cfgs, look: look, Lang: i18n.Default, Log: slog.New(slog.DiscardHandler),
-		Attempts: 4, Backoff: 250 * time.Millisecond,
+		Attempts: 4, Backoff: 250 * time.Millisecond, CreatedFresh: DefaultCreatedFresh,
 		conns: map[string]*conn{}, projects: map[string]string{}, flavors: map[string]flavorCache{},
 		replicas: map[string]*sync.Mutex{}, quotas: map[string]Needs{}, images: map[string]imageCache{},
-		absent: map[string]time.Time{}, capacity: map[string]capacityCache{}}
+		absent: map[string]time.Time{}, capacity: map[string]capacityCache{},
+		created: map[string]createdServer{}, touched: map[string]time.Time{}}
 }
 
 func (d *Driver) config(ctx context.Context, providerID string) (Config, error) {
@@ -132,8 +141,17 @@ func (d *Driver) conn(ctx context.Context, providerID string, c Cloud) (*conn, e
 	if cn != nil {
 		return cn, nil
 	}
+	wrap := d.wrapTransport
+	if d.Log.Enabled(ctx, slog.LevelDebug) {
+		wrap = func(rt http.RoundTripper) http.RoundTripper {
+			if d.wrapTransport != nil {
+				rt = d.wrapTransport(rt)
+			}
+			return callLog{next: rt, log: d.Log.With("cloud", c.Name)}
+		}
+	}
 	var err error
-	err = d.retry(ctx, func() error { cn, err = dial(ctx, c, d.wrapTransport); return err })
+	err = d.retry(ctx, func() error { cn, err = dial(ctx, c, wrap); return err })
 	if err != nil {
 		return nil, err
 	}
@@ -187,39 +205,106 @@ func (d *Driver) retry(ctx context.Context, fn func() error) error {
 // skip its own lookup.
 const absentFresh = 5 * time.Second
 
-// SnapshotTTL is how long one list of the provider's servers answers the
-// Observe calls that poll known servers. The reconciler polls every
-// building replica every 250 ms; one GET per replica per poll costs a
-// small cloud's API more CPU than the boots themselves.
-var SnapshotTTL = time.Second
+// SnapshotTTL is the shortest time one list of the provider's servers
+// answers the Observe calls that poll replicas; the reconciler polls every
+// building replica every 250 ms, and one GET per replica per poll costs a
+// small cloud's API more CPU than the boots themselves. A list is also
+// kept at least twice as long as it took to make, so that listing never
+// takes more than about a third of the cloud's API time however many
+// servers there are.
+var SnapshotTTL = 250 * time.Millisecond
 
 type snapshot struct {
-	at   time.Time
-	byID map[string]servers.Server
+	at        time.Time
+	took      time.Duration
+	byID      map[string]servers.Server
+	byReplica map[string]servers.Server // the oldest live server carrying each replica id
+}
+
+// DefaultCreatedFresh is how long after this process created a server
+// Observe reports it building without asking: Nova answers the POST with
+// 202 before the build starts, so asking at once only costs the cloud a
+// call (a server that fails at once is seen failed that much later).
+const DefaultCreatedFresh = time.Second
+
+type createdServer struct {
+	id string
+	at time.Time
+}
+
+// snapshot returns a list of all soberana servers of the cloud at most
+// SnapshotTTL old, shared by every concurrent Observe.
+func (d *Driver) snapshot(ctx context.Context, cn *conn) (snapshot, error) {
+	cn.snapMu.Lock()
+	defer cn.snapMu.Unlock()
+	if time.Since(cn.snap.at) > max(SnapshotTTL, 2*cn.snap.took) {
+		t0 := time.Now()
+		list, err := d.listServers(ctx, cn, "^"+namePrefix)
+		if err != nil {
+			return snapshot{}, err
+		}
+		sn := snapshot{at: t0, took: time.Since(t0), byID: make(map[string]servers.Server, len(list)), byReplica: make(map[string]servers.Server, len(list))}
+		for _, s := range list {
+			sn.byID[s.ID] = s
+			rid := s.Metadata[MetaReplica]
+			if rid == "" || gone(&s) {
+				continue
+			}
+			if o, ok := sn.byReplica[rid]; !ok || s.Created.Before(o.Created) {
+				sn.byReplica[rid] = s
+			}
+		}
+		cn.snap = sn
+	}
+	return cn.snap, nil
 }
 
 // fromSnapshot answers an Observe of a known server from a recent list of
 // all soberana servers; ok is false when the list does not have it (it may
 // be newer than the list: the caller reads it directly).
 func (d *Driver) fromSnapshot(ctx context.Context, cn *conn, ref provider.ResourceRef) (*servers.Server, bool, error) {
-	cn.snapMu.Lock()
-	defer cn.snapMu.Unlock()
-	if time.Since(cn.snap.at) > SnapshotTTL {
-		t0 := time.Now()
-		list, err := d.listServers(ctx, cn, "^"+namePrefix)
-		if err != nil {
-			return nil, false, err
-		}
-		cn.snap = snapshot{at: t0, byID: make(map[string]servers.Server, len(list))}
-		for _, s := range list {
-			cn.snap.byID[s.ID] = s
-		}
+	sn, err := d.snapshot(ctx, cn)
+	if err != nil {
+		return nil, false, err
 	}
-	s, ok := cn.snap.byID[ref.ResourceID]
+	s, ok := sn.byID[ref.ResourceID]
 	if !ok || s.Metadata[MetaReplica] != ref.ReplicaID || gone(&s) {
 		return nil, false, nil
 	}
 	return &s, true, nil
+}
+
+// replicaFromSnapshot finds a replica's server by its replica id in the
+// shared list. answered is false when the list started before this
+// process's last create or delete of the replica returned: only a later
+// list can tell; the caller then asks Nova directly.
+func (d *Driver) replicaFromSnapshot(ctx context.Context, cn *conn, replicaID string) (s *servers.Server, answered bool, err error) {
+	sn, err := d.snapshot(ctx, cn)
+	if err != nil {
+		return nil, false, err
+	}
+	d.mu.Lock()
+	touched, ok := d.touched[replicaID]
+	d.mu.Unlock()
+	if ok && !sn.at.After(touched) {
+		return nil, false, nil
+	}
+	if got, ok := sn.byReplica[replicaID]; ok {
+		return &got, true, nil
+	}
+	return nil, true, nil
+}
+
+func (d *Driver) touch(replicaID, createdID string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := time.Now()
+	d.touched[replicaID] = now
+	if createdID != "" {
+		d.created[replicaID] = createdServer{id: createdID, at: now}
+	} else {
+		delete(d.created, replicaID)
+	}
 }
 
 func (d *Driver) forgetQuotas() {
@@ -337,19 +422,40 @@ func (d *Driver) listServers(ctx context.Context, cn *conn, nameRE string) ([]se
 	return out, err
 }
 
-// Observe finds the replica's server and reports its state.
+// Observe finds the replica's server and reports its state. Polls are
+// answered from one shared list of the cloud's soberana servers (see
+// snapshot), so that watching many replicas build costs the cloud one
+// list per second rather than calls per replica.
 func (d *Driver) Observe(ctx context.Context, ref provider.ResourceRef) (provider.Observed, error) {
 	_, cn, _, err := d.siteConn(ctx, ref.ProviderID, ref.SiteID)
 	if err != nil {
 		return provider.Observed{}, err
 	}
+	d.mu.Lock()
+	c, mine := d.created[ref.ReplicaID]
+	d.mu.Unlock()
+	if mine && (ref.ResourceID == "" || ref.ResourceID == c.id) {
+		// Created by this process, maybe before its outcome was recorded.
+		ref.ResourceID = c.id
+		if time.Since(c.at) < d.CreatedFresh {
+			return provider.Observed{Exists: true, ResourceID: c.id, State: provider.StateBuilding}, nil
+		}
+	}
 	if ref.ResourceID != "" {
-		// polling a known server: one shared list serves every replica
 		if s, ok, err := d.fromSnapshot(ctx, cn, ref); err != nil {
 			return provider.Observed{}, err
 		} else if ok {
 			return d.observed(s), nil
 		}
+	} else if s, answered, err := d.replicaFromSnapshot(ctx, cn, ref.ReplicaID); err != nil {
+		return provider.Observed{}, err
+	} else if answered && s != nil {
+		return d.observed(s), nil
+	} else if answered {
+		d.mu.Lock()
+		d.absent[ref.ReplicaID] = time.Now()
+		d.mu.Unlock()
+		return provider.Observed{}, nil
 	}
 	s, err := d.findServer(ctx, cn, ref)
 	if err != nil || s == nil {
@@ -441,6 +547,7 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 	}
 	s, cerr := servers.Create(ctx, compute, opts, nil).Extract()
 	if cerr == nil {
+		d.touch(spec.ReplicaID, s.ID)
 		return s.ID, nil
 	}
 	err = classify("create server", cn.cloud.Name, cerr)
@@ -468,6 +575,7 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 		return nil
 	})
 	if adopted != nil {
+		d.touch(spec.ReplicaID, adopted.ID)
 		return adopted.ID, nil
 	}
 	return "", err
@@ -488,13 +596,17 @@ func (d *Driver) Delete(ctx context.Context, ref provider.ResourceRef) error {
 	if err != nil || s == nil || deleting(s) {
 		return err
 	}
-	return d.retry(ctx, func() error {
+	err = d.retry(ctx, func() error {
 		err := classify("delete server", cn.cloud.Name, servers.Delete(ctx, cn.compute, s.ID).ExtractErr())
 		if isNotFound(err) {
 			return nil
 		}
 		return err
 	})
+	if err == nil {
+		d.touch(ref.ReplicaID, "")
+	}
+	return err
 }
 
 // ListResources returns every server of the provider's clouds that carries
@@ -531,4 +643,23 @@ func (d *Driver) ListResources(ctx context.Context, providerID string) ([]provid
 		}
 	}
 	return out, nil
+}
+
+// callLog logs every API call with its status and duration at debug level
+// (log_level: debug), to see where time goes against a slow cloud.
+type callLog struct {
+	next http.RoundTripper
+	log  *slog.Logger
+}
+
+func (c callLog) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := c.next.RoundTrip(req)
+	status := 0
+	if resp != nil {
+		status = resp.StatusCode
+	}
+	c.log.Debug("openstack call", "method", req.Method, "host", req.URL.Host, "path", req.URL.Path,
+		"status", status, "ms", time.Since(start).Milliseconds(), "err", err)
+	return resp, err
 }

@@ -3,6 +3,7 @@ package openstack
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -188,6 +189,7 @@ func TestCreate5xxWithoutServerIsRetryable(t *testing.T) {
 func TestObserveErrorCarriesFault(t *testing.T) {
 	f := newFakeCloud(t)
 	d := fakeDriver(t, f)
+	d.CreatedFresh = 0 // ask at once (a server that fails within a second is seen a second later otherwise)
 	id, err := d.Create(context.Background(), spec("r1"))
 	if err != nil {
 		t.Fatal(err)
@@ -240,5 +242,54 @@ func TestVolumesWithoutCinder(t *testing.T) {
 	}
 	if err := d.DeleteVolume(context.Background(), ref); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestObserveSharesOneList: watching many replicas costs the cloud one
+// list, not calls per replica: a replica just created is reported
+// building without a call, and fresh replicas (no server id yet) are
+// answered from the shared list — absent ones included, after which
+// Create does not look again.
+func TestObserveSharesOneList(t *testing.T) {
+	f := newFakeCloud(t)
+	d := fakeDriver(t, f)
+	ctx := context.Background()
+	prev := SnapshotTTL
+	SnapshotTTL = time.Hour // no refresh during the test
+	t.Cleanup(func() { SnapshotTTL = prev })
+	ids := map[string]string{}
+	for i := range 10 {
+		r := fmt.Sprint("fresh", i)
+		o, err := d.Observe(ctx, spec(r).ResourceRef)
+		if err != nil || o.Exists {
+			t.Fatalf("observe %s before create: %+v %v", r, o, err)
+		}
+		id, err := d.Create(ctx, spec(r))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[r] = id
+		// right after the create: building, by the driver's own knowledge
+		if o, err := d.Observe(ctx, spec(r).ResourceRef); err != nil || !o.Exists || o.ResourceID != id || o.State != provider.StateBuilding {
+			t.Fatalf("observe %s after create: %+v %v", r, o, err)
+		}
+	}
+	calls := f.callCount()
+	delete(calls, "GET /flavors/detail") // read once, cached
+	if calls["GET /servers/detail"] != 1 || calls["POST /servers"] != 10 || len(calls) != 2 {
+		t.Fatalf("compute calls = %v, want one list of servers and 10 POSTs", calls)
+	}
+	// A list older than our create cannot prove absence or state: a
+	// restarted worker that lost the outcome must not create it again.
+	d.CreatedFresh = 0
+	o, err := d.Observe(ctx, spec("fresh3").ResourceRef)
+	if err != nil || !o.Exists || o.ResourceID != ids["fresh3"] {
+		t.Fatalf("observe without a recorded server id: %+v %v", o, err)
+	}
+	if id, err := d.Create(ctx, spec("fresh3")); err != nil || id != ids["fresh3"] {
+		t.Fatalf("create again = %q %v, want the same server %s", id, err, ids["fresh3"])
+	}
+	if f.count() != 10 {
+		t.Fatalf("%d servers, want 10", f.count())
 	}
 }

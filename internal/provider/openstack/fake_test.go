@@ -24,6 +24,7 @@ type fakeCloud struct {
 	servers map[string]map[string]any
 	nextID  int
 	posts   int
+	calls   map[string]int // compute calls by "METHOD /path" (server ids as {id})
 	// knobs
 	authStatus int                                            // Keystone answers this (0: 201)
 	onCreate   func(w http.ResponseWriter, created bool) bool // true: handled (after creating when created)
@@ -67,6 +68,17 @@ func (f *fakeCloud) serve(w http.ResponseWriter, r *http.Request) {
 		}})
 		return
 	case strings.HasPrefix(p, "/compute/v2.1/"):
+		key := r.Method + " " + strings.TrimPrefix(p, "/compute/v2.1")
+		if parts := strings.Split(key, "/"); len(parts) > 2 && parts[1] == "servers" && parts[2] != "detail" {
+			parts[2] = "{id}"
+			key = strings.Join(parts, "/")
+		}
+		f.mu.Lock()
+		if f.calls == nil {
+			f.calls = map[string]int{}
+		}
+		f.calls[key]++
+		f.mu.Unlock()
 		if f.delay > 0 {
 			select {
 			case <-time.After(f.delay):
@@ -159,3 +171,12 @@ func (l fakeLookup) ProjectNeeds(context.Context, string, string) (Needs, error)
 	return l.needs, nil
 }
 func (l fakeLookup) Offerings(context.Context) ([]string, error) { return l.offerings, nil }
+
+// callCount returns the compute calls seen so far and resets the count.
+func (f *fakeCloud) callCount() map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := f.calls
+	f.calls = nil
+	return c
+}

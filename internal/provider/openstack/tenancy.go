@@ -167,12 +167,14 @@ func (d *Driver) ensureProject(ctx context.Context, providerID string, cfg *Conf
 // replicas on the provider need, never below what is in use plus this
 // replica (two replicas created at once both count).
 func (d *Driver) ensureQuota(ctx context.Context, providerID string, cn *conn, pid string, t Tenant, spec provider.Spec) error {
+	qkey := cn.cloud.Name + "/" + pid
+	defer d.replicaLock("quota:" + qkey)()
+	// Read the needs under the lock: a burst of creates waits here for one
+	// quota update, which then covers every workload committed meanwhile.
 	need, err := d.look.ProjectNeeds(ctx, t.ProjectID, providerID)
 	if err != nil {
 		return fmt.Errorf("openstack quota: reading needs of project %s: %w", t.ProjectID, err)
 	}
-	qkey := cn.cloud.Name + "/" + pid
-	defer d.replicaLock("quota:" + qkey)()
 	d.mu.Lock()
 	set, ok := d.quotas[qkey]
 	d.mu.Unlock()
