@@ -443,7 +443,9 @@ func (r *Reconciler) Pass(ctx context.Context) (busy bool, err error) {
 	inflight := len(t.inflight)
 	t.mu.Unlock()
 	free := cap(r.slots) - len(r.slots)
-	if free > 0 {
+	// Dispatch in batches of at least a quarter of the pool: reading the
+	// queue for one free worker at a time costs more than the work.
+	if free >= max(1, cap(r.slots)/4) || inflight == 0 {
 		// In-flight placements are still due in the database until their
 		// outcome is recorded: read past them.
 		due, err := r.st.Read().DuePlacements(ctx, r.st.Now(), free+inflight)
