@@ -16,6 +16,7 @@ package failover
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -57,6 +58,9 @@ type Tracker struct {
 	mu      sync.Mutex
 	active  map[string]*Record
 	history []Record
+	// handled are the sites whose failover recovered while they are still
+	// down: one outage is one failover, however long the site stays down.
+	handled map[string]bool
 }
 
 // New returns a tracker. down lists the sites that are down; due says
@@ -65,18 +69,30 @@ func New(st *store.Store, down func() []string, due func(string) bool, now func(
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Tracker{st: st, due: due, down: down, now: now, hooks: h, log: log, active: map[string]*Record{}}
+	return &Tracker{st: st, due: due, down: down, now: now, hooks: h, log: log, active: map[string]*Record{},
+		handled: map[string]bool{}}
 }
 
 // Check runs one round: starts records for sites that became due and
-// closes those whose replicas all run elsewhere.
+// closes those whose replicas all run elsewhere. A site fails over once
+// per outage: after its failover recovered, it starts another only once
+// it has come back and gone down again.
 func (t *Tracker) Check(ctx context.Context) {
-	for _, id := range t.down() {
+	down := t.down()
+	t.mu.Lock()
+	for id := range t.handled {
+		if !slices.Contains(down, id) {
+			delete(t.handled, id)
+		}
+	}
+	t.mu.Unlock()
+	for _, id := range down {
 		if !t.due(id) {
 			continue
 		}
 		t.mu.Lock()
 		_, ok := t.active[id]
+		ok = ok || t.handled[id]
 		if !ok {
 			t.active[id] = &Record{SiteID: id, StartedAt: t.now()}
 		}
@@ -106,7 +122,11 @@ func (t *Tracker) Check(ctx context.Context) {
 		}
 		now := t.now()
 		t.mu.Lock()
-		r := t.active[id]
+		r, ok := t.active[id]
+		if !ok || r.RecoveredAt != nil { // a concurrent Check closed it
+			t.mu.Unlock()
+			continue
+		}
 		r.Remaining = onSite + pending
 		done := r.Remaining == 0
 		if done {
@@ -114,6 +134,7 @@ func (t *Tracker) Check(ctx context.Context) {
 			r.RecoverySeconds = now.Sub(r.StartedAt).Seconds()
 			t.history = append(t.history, *r)
 			delete(t.active, id)
+			t.handled[id] = true
 		}
 		took := now.Sub(r.StartedAt)
 		t.mu.Unlock()

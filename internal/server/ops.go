@@ -9,6 +9,7 @@ import (
 
 	"github.com/soberana/soberana/internal/alert"
 	"github.com/soberana/soberana/internal/api"
+	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/failover"
 	"github.com/soberana/soberana/internal/health"
 	"github.com/soberana/soberana/internal/metrics"
@@ -47,6 +48,15 @@ func newOps(s *Server, reg prometheus.Registerer) *Ops {
 	o.Failover = failover.New(s.Store, s.Fleet.DownSites, o.Health.FailoverDue, o.Health.Now, failover.Hooks{
 		Started:   func(string) { col.FailoverStarted() },
 		Recovered: func(_ string, d time.Duration) { col.ObserveRecovery(d) },
+		// Failovers are facts of the system actor on the hash-chained log.
+		// Detached: a failover observed as the server stops is still recorded.
+		Audit: func(ctx context.Context, action, siteID string) {
+			actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			if err := audit.Record(actx, s.Store, audit.System("failover", action, "sites", siteID)); err != nil {
+				s.log.Error("auditing a failover", "action", action, "site", siteID, "err", err)
+			}
+		},
 	}, s.log)
 	o.Alerts = alert.New(alert.Options{Every: m.AlertEvery, CapacityPercent: m.CapacityAlertPercent, GrantWarning: m.GrantExpiryWarning},
 		s.Store, s.Fleet, o.Health, s.log)

@@ -1,0 +1,90 @@
+package failover_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/soberana/soberana/internal/audit"
+	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/opstest"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// TestFailoverIsAudited: a site's failover writes failover.started and
+// failover.recovered to the hash-chained audit log, once per outage, as
+// the system actor, targeting the site; the chain still verifies.
+func TestFailoverIsAudited(t *testing.T) {
+	h, clk := opstest.Start(t, config.Monitoring{DownAfter: 15 * time.Second, UpAfter: time.Minute, FailoverAfter: 30 * time.Second})
+	ctx := context.Background()
+	srv := h.Server
+	d := opstest.LoadDemo(t, srv.Store)
+	ids := opstest.CreateMany(t, srv.Workloads, 20, 4, d.Mixed)
+	opstest.WaitRunning(t, srv.Store, ids, time.Minute)
+	site := d.Sites["gru-1"]
+	affected := map[string]bool{}
+	for wl, ps := range opstest.Snapshot(t, srv.Store) {
+		for _, sid := range ps {
+			if sid == site.ID {
+				affected[wl] = true
+			}
+		}
+	}
+	if len(affected) == 0 {
+		t.Fatalf("no replica on %s", site.Name)
+	}
+
+	mon := srv.Ops.Health
+	mon.Probe(ctx)
+	if err := srv.Sim.SetOutage(ctx, site.ProviderID, site.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	for range 4 {
+		clk.Advance(5 * time.Second)
+		mon.Probe(ctx)
+	}
+	clk.Advance(30 * time.Second)
+	mon.Probe(ctx)
+	srv.Reconciler.Kick()
+	recovered(t, srv, site.ID, affected, time.Minute)
+
+	events := func(action string) []store.AuditEvent {
+		evs, err := srv.Store.Read().AuditEvents(ctx, store.AuditFilter{Action: action, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return evs
+	}
+	// The tracker checks every second on its own.
+	opstest.Eventually(t, 30*time.Second, "failover audited", func() (bool, string) {
+		return len(events("failover.recovered")) == 1, fmt.Sprint(srv.Ops.Failover.Records())
+	})
+	// The site stays down: one outage is one failover, audited once,
+	// however many rounds the tracker runs meanwhile.
+	for range 3 {
+		srv.Ops.Failover.Check(ctx)
+		time.Sleep(time.Second)
+	}
+	if recs := srv.Ops.Failover.Records(); len(recs) != 1 || recs[0].SiteID != site.ID || recs[0].RecoveredAt == nil {
+		t.Fatalf("failover records of one outage: %+v", recs)
+	}
+	for _, action := range []string{"failover.started", "failover.recovered"} {
+		evs := events(action)
+		if len(evs) != 1 {
+			t.Fatalf("%s: %d events, want 1", action, len(evs))
+		}
+		e := evs[0]
+		if e.ActorKind != audit.ActorSystem || e.ActorID != audit.ActorSystem || e.ActorName != "system:failover" ||
+			e.TargetKind != "sites" || e.TargetID != site.ID || e.Outcome != audit.OutcomeSuccess {
+			t.Fatalf("%s: %+v", action, e)
+		}
+	}
+	if started, rec := events("failover.started")[0], events("failover.recovered")[0]; started.Seq >= rec.Seq {
+		t.Fatalf("recovered (seq %d) before started (seq %d)", rec.Seq, started.Seq)
+	}
+	rep, err := audit.Verify(ctx, srv.Store, nil)
+	if err != nil || rep.Break != nil {
+		t.Fatalf("audit chain after the failover: %v %+v", err, rep.Break)
+	}
+}
