@@ -1,0 +1,16 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// SetLedgerForecast records a workload's new monthly forecast in the
+// ledger's record of it (a migration re-committed its budget for it).
+func (t *Tx) SetLedgerForecast(ctx context.Context, workloadID string, monthlyMinor int64) error {
+	if _, err := t.Exec(ctx, `UPDATE ledger_workloads SET forecast_monthly_minor = ? WHERE workload_id = ?`,
+		monthlyMinor, workloadID); err != nil {
+		return fmt.Errorf("setting the forecast of %s: %w", workloadID, mapErr(err))
+	}
+	return nil
+}
