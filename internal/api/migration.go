@@ -105,13 +105,7 @@ func (a *API) AddMigrations(o MigrationOptions) {
 					if err != nil {
 						return nil, err
 					}
-					lang := langOf(r.Context())
-					p.Render(lang)
-					if !p.Feasible {
-						if w, err := a.store.Read().Workloads().Get(r.Context(), p.WorkloadID); err == nil && w.State != model.StateRunning {
-							p.Reason = workload.M("migrate.reason.not_running", w.State).Render(lang)
-						}
-					}
+					p.Render(langOf(r.Context()))
 					return p, nil
 				}},
 			{Method: "POST", Path: "/v1/workloads/{id}/migrations", Summary: "Migrate a workload (make-before-break): new replicas are created, the old ones deleted once all new ones run, or the new ones deleted if any fails; progress at GET /v1/workloads/{id}/migrations/{migration}",
@@ -211,13 +205,20 @@ func (a *API) migrationStatus(ctx context.Context, id string, lang i18n.Lang) (M
 	return v, nil
 }
 
-// migrateErrors maps the migration service's sentinels.
+// migrateErrors maps the migration service's sentinels. A plan refused
+// for its budget commitment is the ledger's "budget-exceeded" (its mapper
+// comes first); the reason renders in the caller's language.
 func migrateErrors(err error) *Error {
+	var ie *migrate.InfeasibleError
 	switch {
 	case errors.Is(err, migrate.ErrTarget):
 		return &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.migrate-target.detail", Err: err}
 	case errors.Is(err, migrate.ErrNotRunning):
 		return &Error{Status: http.StatusConflict, Slug: "state-conflict", Key: "problem.migrate-not-running.detail", Err: err}
+	case errors.As(err, &ie) && errors.Is(err, workload.ErrBudget):
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "budget", Key: "problem.budget.detail", Args: []any{ie.Why}, Err: err}
+	case errors.As(err, &ie):
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "no-fit", Key: "problem.no-fit.detail", Args: []any{ie.Why}, Err: err}
 	case errors.Is(err, migrate.ErrInfeasible):
 		reason := strings.TrimPrefix(err.Error(), migrate.ErrInfeasible.Error()+": ")
 		return &Error{Status: http.StatusUnprocessableEntity, Slug: "no-fit", Key: "problem.no-fit.detail", Args: []any{reason}, Err: err}

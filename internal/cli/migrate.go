@@ -21,6 +21,7 @@ func init() {
 	i18n.Add(map[string]i18n.Text{
 		"cli.migrate.plan":       {ES: "plan de migración de %s: %d réplicas, %s GiB de datos", PT: "plano de migração de %s: %d réplicas, %s GiB de dados", EN: "migration plan for %s: %d replicas, %s GiB of data"},
 		"cli.migrate.cost":       {ES: "costo mensual: %s → %s (%s %s)", PT: "custo mensal: %s → %s (%s %s)", EN: "monthly cost: %s → %s (%s %s)"},
+		"cli.migrate.commitment": {ES: "compromiso presupuestario al cambiar: %s %s", PT: "empenho orçamentário na troca: %s %s", EN: "budget commitment at the switch: %s %s"},
 		"cli.migrate.step":       {ES: "  %d. %s", PT: "  %d. %s", EN: "  %d. %s"},
 		"cli.migrate.infeasible": {ES: "no se puede migrar %s: %s", PT: "não é possível migrar %s: %s", EN: "cannot migrate %s: %s"},
 		"cli.migrate.confirm":    {ES: "¿Migrar? [s/N] ", PT: "Migrar? [s/N] ", EN: "Migrate? [y/N] "},
@@ -42,10 +43,12 @@ type migrationPlan struct {
 	CurrentMonthlyMinor int64  `json:"current_monthly_minor"`
 	NewMonthlyMinor     int64  `json:"new_monthly_minor"`
 	DeltaMonthlyMinor   int64  `json:"delta_monthly_minor"`
-	DataGiB             int64  `json:"data_gib"`
-	Steps               []string
-	Moves               []map[string]any `json:"moves"`
-	Data                []map[string]any `json:"data"`
+	// CommitmentDeltaMinor is what the switch takes from the budget line.
+	CommitmentDeltaMinor int64 `json:"commitment_delta_minor"`
+	DataGiB              int64 `json:"data_gib"`
+	Steps                []string
+	Moves                []map[string]any `json:"moves"`
+	Data                 []map[string]any `json:"data"`
 }
 
 func workloadMigrateCmd(g *globals) *cobra.Command {
@@ -152,6 +155,13 @@ func printPlan(g *globals, lang i18n.Lang, p migrationPlan) {
 	}
 	fmt.Fprintln(g.stdout, i18n.T(lang, "cli.migrate.cost", minor(p.CurrentMonthlyMinor), minor(p.NewMonthlyMinor),
 		sign+minor(p.DeltaMonthlyMinor), p.Currency))
+	if p.CommitmentDeltaMinor != 0 {
+		sign = ""
+		if p.CommitmentDeltaMinor > 0 {
+			sign = "+"
+		}
+		fmt.Fprintln(g.stdout, i18n.T(lang, "cli.migrate.commitment", sign+minor(p.CommitmentDeltaMinor), p.Currency))
+	}
 	_ = g.print([]string{"replica", "from_site", "from_provider", "to_site", "to_provider", "to_country", "from_monthly_minor", "to_monthly_minor"}, p.Moves, nil)
 	for i, s := range p.Steps {
 		fmt.Fprintln(g.stdout, i18n.T(lang, "cli.migrate.step", i+1, s))

@@ -58,7 +58,8 @@ func TestOpsCommands(t *testing.T) {
 	from := w.Placements[0].ProviderID
 
 	out, errOut, code = run("workload", "migrate", wid, "--exclude-provider", from, "--plan")
-	if code != 0 || !strings.Contains(out, "migration plan for "+wid) || !strings.Contains(out, "monthly cost") || !strings.Contains(out, "1. create 1 replicas") {
+	if code != 0 || !strings.Contains(out, "migration plan for "+wid) || !strings.Contains(out, "monthly cost") || !strings.Contains(out, "1. create 1 replicas") ||
+		!strings.Contains(out, "budget commitment at the switch") {
 		t.Fatalf("migrate --plan: %d %s %s", code, out, errOut)
 	}
 	if _, errOut, code := run("workload", "migrate", wid); code == 0 || !strings.Contains(errOut, "--to-provider") {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/workload"
@@ -63,7 +64,7 @@ func (s *Service) PlanEvacuation(ctx context.Context, providerID string) (Evacua
 		if err != nil {
 			return ep, err
 		}
-		d, p, err := s.place(l, t)
+		d, p, err := s.place(ctx, l, t)
 		if d != nil {
 			dec := *d
 			held = append(held, func() { _ = s.fleet.Engine().ReleaseDecision(dec) })
@@ -92,10 +93,14 @@ func (s *Service) PlanEvacuation(ctx context.Context, providerID string) (Evacua
 	return ep, nil
 }
 
-// Render fills the plans' steps in lang.
+// Render fills the plans' steps and the reasons in lang.
 func (ep *EvacuationPlan) Render(lang i18n.Lang) {
 	for i := range ep.Items {
-		ep.Items[i].Plan.Render(lang)
+		it := &ep.Items[i]
+		it.Plan.Render(lang)
+		if !it.Feasible {
+			it.Reason = it.Plan.Reason
+		}
 	}
 }
 
@@ -117,7 +122,16 @@ func (s *Service) StartEvacuation(ctx context.Context, who workload.Actor, provi
 	}
 	e := store.Evacuation{ProviderID: providerID, State: EvacRunning, Concurrency: concurrency, Queue: jsonOf(queue),
 		Total: len(queue), CreatedBy: who.Name}
-	if err := s.st.Write(ctx, func(tx *store.Tx) error { return tx.Evacuations().Create(ctx, &e, "evac") }); err != nil {
+	ev := audit.System("migrate", "evacuation.started", "evacuations", "")
+	audit.ActingAs(ctx, &ev)
+	err = audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *store.AuditEvent) error {
+		if err := tx.Evacuations().Create(ctx, &e, "evac"); err != nil {
+			return err
+		}
+		ev.TargetID = e.ID
+		return nil
+	})
+	if err != nil {
 		return e, ep, err
 	}
 	s.wake()
@@ -181,10 +195,15 @@ func (s *Service) advanceEvacuations(ctx context.Context) error {
 			started++
 		}
 		e.Queue = jsonOf(q)
+		update := func(tx *store.Tx) error { return tx.Evacuations().Update(ctx, &e) }
 		if len(q) == 0 && c[StateRunning]+started == 0 {
 			e.State = EvacDone
+			err = audit.Write(ctx, s.st, audit.System("migrate", "evacuation.finished", "evacuations", e.ID),
+				func(tx *store.Tx, _ *store.AuditEvent) error { return update(tx) })
+		} else {
+			err = s.st.Write(ctx, update)
 		}
-		if err := s.st.Write(ctx, func(tx *store.Tx) error { return tx.Evacuations().Update(ctx, &e) }); err != nil && !errors.Is(err, store.ErrConflict) {
+		if err != nil && !errors.Is(err, store.ErrConflict) {
 			return err
 		}
 	}

@@ -14,6 +14,13 @@
 // back (deletes the new ones) if any fails or the migration times out.
 // At no time does the workload have fewer running replicas than it had.
 //
+// The switch also moves the workload's budget commitment to the new
+// forecast (Budget.Recommit, in the switch's transaction); a plan whose
+// new commitment the budget line cannot take is not feasible, and a switch
+// the line can no longer take rolls back. Every step — started, done,
+// rolled back, an evacuation started and finished — is an event on the
+// hash-chained audit log, written in the transaction of the change.
+//
 // Migrations and evacuations are rows in the database, so a restart
 // resumes them; Advance is level-triggered like the reconciler.
 package migrate
@@ -29,6 +36,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/fleet"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
@@ -54,6 +62,17 @@ var (
 	// ErrTarget: the request names no target or an unknown provider.
 	ErrTarget = errors.New("migrate: name --to-provider or --exclude-provider (a known provider)")
 )
+
+// Budget is the seam to the ledger (*ledger.Ledger implements it): the
+// switch of a migration moves the workload's budget commitment to the new
+// forecast. Both return the change of the budget line's committed amount;
+// an increase the line cannot take is an error wrapping workload.ErrBudget.
+type Budget interface {
+	// RecommitDelta says what Recommit would do now, booking nothing.
+	RecommitDelta(ctx context.Context, tx *store.Tx, w *model.Workload, monthlyMinor int64) (int64, error)
+	// Recommit books it in tx, idempotently on key (the migration's id).
+	Recommit(ctx context.Context, tx *store.Tx, w *model.Workload, monthlyMinor int64, key string) (int64, error)
+}
 
 // SnapshotMover is what a driver implements when it can move a replica's
 // data by image or volume snapshot; declared here, where it is used.
@@ -95,23 +114,33 @@ const (
 
 // Plan is what a migration would do.
 type Plan struct {
-	WorkloadID          string     `json:"workload_id"`
-	Currency            string     `json:"currency"`
-	Feasible            bool       `json:"feasible"`
-	Reason              string     `json:"reason,omitempty"`
-	Moves               []Move     `json:"moves"`
-	CurrentMonthlyMinor int64      `json:"current_monthly_minor"`
-	NewMonthlyMinor     int64      `json:"new_monthly_minor"`
-	DeltaMonthlyMinor   int64      `json:"delta_monthly_minor"`
-	Data                []DataMove `json:"data"`
-	DataGiB             int64      `json:"data_gib"`
-	Steps               []string   `json:"steps"`
+	WorkloadID string `json:"workload_id"`
+	Currency   string `json:"currency"`
+	Feasible   bool   `json:"feasible"`
+	Reason     string `json:"reason,omitempty"`
+	// Why is the reason, rendered into Reason in the reader's language.
+	Why                 Why    `json:"-"`
+	Moves               []Move `json:"moves"`
+	CurrentMonthlyMinor int64  `json:"current_monthly_minor"`
+	NewMonthlyMinor     int64  `json:"new_monthly_minor"`
+	DeltaMonthlyMinor   int64  `json:"delta_monthly_minor"`
+	// CommitmentDeltaMinor is what the switch would add to the budget
+	// line's committed amount now (negative: free): the new forecast
+	// committed to the end of the fiscal year, less what is still
+	// committed for the workload.
+	CommitmentDeltaMinor int64      `json:"commitment_delta_minor"`
+	Data                 []DataMove `json:"data"`
+	DataGiB              int64      `json:"data_gib"`
+	Steps                []string   `json:"steps"`
 	// StepMsgs are the steps as message keys (rendered into Steps).
 	StepMsgs []workload.Msg `json:"-"`
 }
 
-// Render fills Steps in lang.
+// Render fills Steps and Reason in lang.
 func (p *Plan) Render(lang i18n.Lang) {
+	if !p.Why.IsZero() {
+		p.Reason = p.Why.Render(lang)
+	}
 	p.Steps = p.Steps[:0]
 	for _, m := range p.StepMsgs {
 		p.Steps = append(p.Steps, m.Render(lang))
@@ -138,6 +167,9 @@ type Service struct {
 	kick    chan struct{}
 	// Kick wakes the reconciler after new placements were written.
 	Kick func()
+	// Budget moves a migrated workload's budget commitment; nil leaves
+	// commitments alone.
+	Budget Budget
 	// planMu serializes plans that hold reservations (evacuation plans).
 	planMu sync.Mutex
 }
@@ -215,14 +247,16 @@ func (s *Service) load(ctx context.Context, id string) (loaded, error) {
 	return l, nil
 }
 
-// place computes (and reserves) the new set; the caller releases d.
-func (s *Service) place(l loaded, t Target) (*placement.Decision, Plan, error) {
+// place computes (and reserves) the new set; the caller releases d. The
+// plan's reason is rendered in English; Render renders it again.
+func (s *Service) place(ctx context.Context, l loaded, t Target) (*placement.Decision, Plan, error) {
 	p := Plan{WorkloadID: l.w.ID, Currency: l.w.Currency, Moves: []Move{}, Data: []DataMove{}}
 	for _, o := range l.old {
 		p.CurrentMonthlyMinor += o.MonthlyMinor
 	}
 	if l.w.State != model.StateRunning {
-		p.Reason = workload.M("migrate.reason.not_running", l.w.State).Render(i18n.EN)
+		p.Why = WhyMsg(workload.M("migrate.reason.not_running", l.w.State))
+		p.Reason = p.Why.Render(i18n.EN)
 		return nil, p, fmt.Errorf("%w (state %s)", ErrNotRunning, l.w.State)
 	}
 	excl, err := s.excluded(t)
@@ -235,8 +269,23 @@ func (s *Service) place(l loaded, t Target) (*placement.Decision, Plan, error) {
 	}
 	d, err := s.fleet.Engine().Place(req)
 	if err != nil {
-		p.Reason = s.svc.ExplainPlacement(err, l.w.Currency, l.off.Name)
-		return nil, p, fmt.Errorf("%w: %s", ErrInfeasible, p.Reason)
+		p.Why = s.whyPlacement(err, l.w.Currency, l.off.Name)
+		p.Reason = p.Why.Render(i18n.EN)
+		return nil, p, &InfeasibleError{Why: p.Why}
+	}
+	if s.Budget != nil {
+		p.CommitmentDeltaMinor, err = s.Budget.RecommitDelta(ctx, s.st.Read(), &l.w, d.TotalMonthlyMinor)
+		if err != nil {
+			_ = s.fleet.Engine().ReleaseDecision(d)
+			if !errors.Is(err, workload.ErrBudget) {
+				return nil, p, err
+			}
+			p.NewMonthlyMinor = d.TotalMonthlyMinor
+			p.DeltaMonthlyMinor = p.NewMonthlyMinor - p.CurrentMonthlyMinor
+			p.Why = whyBudget(err)
+			p.Reason = p.Why.Render(i18n.EN)
+			return nil, p, &InfeasibleError{Why: p.Why, Err: err}
+		}
 	}
 	p.Feasible = true
 	byReplica := map[int]store.PlacementRow{}
@@ -288,7 +337,7 @@ func (s *Service) Plan(ctx context.Context, workloadID string, t Target) (Plan, 
 	if err != nil {
 		return Plan{}, err
 	}
-	d, p, err := s.place(l, t)
+	d, p, err := s.place(ctx, l, t)
 	if d != nil {
 		_ = s.fleet.Engine().ReleaseDecision(*d)
 	}
@@ -313,13 +362,14 @@ func (s *Service) Execute(ctx context.Context, who workload.Actor, workloadID st
 	if err != nil {
 		return store.Migration{}, Plan{}, err
 	}
-	d, p, err := s.place(l, t)
+	d, p, err := s.place(ctx, l, t)
 	if err != nil {
 		return store.Migration{}, p, err
 	}
 	rows := s.svc.PlacementRows(&l.w, l.off, *d, nil)
 	var m store.Migration
-	err = s.st.Write(ctx, func(tx *store.Tx) error {
+	ev := s.event(ctx, "migration.started", &l.w, evacuationID)
+	err = audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *store.AuditEvent) error {
 		w, err := tx.Workloads().Get(ctx, workloadID)
 		if err != nil {
 			return err
@@ -352,7 +402,11 @@ func (s *Service) Execute(ctx context.Context, who workload.Actor, workloadID st
 		}
 		m = store.Migration{WorkloadID: w.ID, EvacuationID: evacuationID, State: StateRunning, Plan: jsonOf(p),
 			NewPlacements: jsonOf(newIDs), OldPlacements: jsonOf(oldIDs), CreatedBy: who.Name}
-		return tx.Migrations().Create(ctx, &m, "mig")
+		if err := tx.Migrations().Create(ctx, &m, "mig"); err != nil {
+			return err
+		}
+		ev.TargetID = m.ID
+		return nil
 	})
 	if err != nil {
 		_ = s.fleet.Engine().ReleaseDecision(*d)
@@ -361,6 +415,20 @@ func (s *Service) Execute(ctx context.Context, who workload.Actor, workloadID st
 	s.Kick()
 	s.wake()
 	return m, p, nil
+}
+
+// event starts the audit event of a step of w's migration (target: the
+// migration, named once it exists). The actor is the caller of the request
+// that took the step, else the system — through the evacuation that
+// started it, if any. The workload's institution and project go with it,
+// so that the institution's admins see it.
+func (s *Service) event(ctx context.Context, action string, w *model.Workload, evacuationID string) store.AuditEvent {
+	e := audit.System("migrate", action, "migrations", "")
+	if !audit.ActingAs(ctx, &e) && evacuationID != "" {
+		e.Via = "evacuation:" + evacuationID
+	}
+	e.InstitutionID, e.ProjectID = w.InstitutionID, w.ProjectID
+	return e
 }
 
 func jsonTargets(t Target) string {
@@ -429,9 +497,15 @@ func (s *Service) advance(ctx context.Context, m store.Migration) error {
 	switch {
 	case w.State != model.StateMigrating:
 		// Someone deleted it meanwhile (or it failed over): the migration ends.
-		return s.finish(ctx, m, StateRolledBack, workload.M("migrate.reason.interrupted", w.State), nil, nil)
+		return s.finish(ctx, m, w, StateRolledBack, workload.M("migrate.reason.interrupted", w.State))
 	case running == w.Replicas && len(fresh) == running:
 		err = s.switchOver(ctx, m, w, fresh, oldIDs)
+		var be *budgetError
+		if errors.As(err, &be) {
+			// The line can no longer take the new commitment: the old
+			// replicas (and the commitment) stay as they were.
+			err = s.rollback(ctx, m, w, fresh, budgetMsg(be.err))
+		}
 	case failed || timedOut || len(fresh) < w.Replicas:
 		why := workload.M("migrate.reason.new_failed")
 		if timedOut {
@@ -447,9 +521,17 @@ func (s *Service) advance(ctx context.Context, m store.Migration) error {
 	return err
 }
 
-// switchOver deletes the old replicas and makes the new set the workload's.
+// budgetError is a switch the budget line can no longer take.
+type budgetError struct{ err error }
+
+func (e *budgetError) Error() string { return e.err.Error() }
+func (e *budgetError) Unwrap() error { return e.err }
+
+// switchOver deletes the old replicas, makes the new set the workload's
+// and moves its budget commitment to the new forecast, in one transaction.
 func (s *Service) switchOver(ctx context.Context, m store.Migration, w model.Workload, fresh []store.PlacementRow, oldIDs ids) error {
-	return s.st.Write(ctx, func(tx *store.Tx) error {
+	return audit.Write(ctx, s.st, s.event(ctx, "migration.done", &w, m.EvacuationID), func(tx *store.Tx, ev *store.AuditEvent) error {
+		ev.TargetID = m.ID
 		now := tx.Now()
 		w2, err := tx.Workloads().Get(ctx, w.ID)
 		if err != nil {
@@ -490,6 +572,16 @@ func (s *Service) switchOver(ctx context.Context, m store.Migration, w model.Wor
 		}
 		old := w2.ForecastMonthlyMinor
 		w2.ForecastMonthlyMinor = total
+		if s.Budget != nil {
+			// After the old replicas' meters stopped: their usage up to now
+			// is charged against the old commitment before it is released.
+			if _, err := s.Budget.Recommit(ctx, tx, &w2, total, m.ID); err != nil {
+				if errors.Is(err, workload.ErrBudget) {
+					return &budgetError{err}
+				}
+				return err
+			}
+		}
 		w2.State, w2.Reason = model.StateRunning, workload.Enc(workload.M("workload.reason.migrated", strconv.Itoa(len(fresh)),
 			strconv.FormatInt(old, 10), strconv.FormatInt(total, 10), w2.Currency))
 		if err := tx.Workloads().Update(ctx, &w2); err != nil {
@@ -504,9 +596,11 @@ func (s *Service) switchOver(ctx context.Context, m store.Migration, w model.Wor
 	})
 }
 
-// rollback deletes the new replicas; the old ones never stopped.
+// rollback deletes the new replicas; the old ones never stopped, and the
+// budget commitment was never moved.
 func (s *Service) rollback(ctx context.Context, m store.Migration, w model.Workload, fresh []store.PlacementRow, why workload.Msg) error {
-	return s.st.Write(ctx, func(tx *store.Tx) error {
+	return audit.Write(ctx, s.st, s.event(ctx, "migration.rolled_back", &w, m.EvacuationID), func(tx *store.Tx, ev *store.AuditEvent) error {
+		ev.TargetID = m.ID
 		now := tx.Now()
 		for _, f := range fresh {
 			cur, err := tx.PlacementByID(ctx, f.ID)
@@ -529,7 +623,9 @@ func (s *Service) rollback(ctx context.Context, m store.Migration, w model.Workl
 			return err
 		}
 		if w2.State == model.StateMigrating {
-			w2.State, w2.Reason = model.StateRunning, workload.Enc(workload.M("workload.reason.migration_rolled_back", why.Render(i18n.EN)))
+			// Every rollback reason says the migration is rolled back; it
+			// is stored keyed and rendered in the reader's language.
+			w2.State, w2.Reason = model.StateRunning, workload.Enc(why)
 			if err := tx.Workloads().Update(ctx, &w2); err != nil {
 				return err
 			}
@@ -543,8 +639,9 @@ func (s *Service) rollback(ctx context.Context, m store.Migration, w model.Workl
 	})
 }
 
-func (s *Service) finish(ctx context.Context, m store.Migration, state string, why workload.Msg, _ any, _ any) error {
-	return s.st.Write(ctx, func(tx *store.Tx) error {
+func (s *Service) finish(ctx context.Context, m store.Migration, w model.Workload, state string, why workload.Msg) error {
+	return audit.Write(ctx, s.st, s.event(ctx, "migration."+state, &w, m.EvacuationID), func(tx *store.Tx, ev *store.AuditEvent) error {
+		ev.TargetID = m.ID
 		m.State, m.Reason = state, workload.Enc(why)
 		return tx.Migrations().Update(ctx, &m)
 	})

@@ -12,10 +12,14 @@ import (
 	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/failover"
 	"github.com/soberana/soberana/internal/health"
+	"github.com/soberana/soberana/internal/ledger"
 	"github.com/soberana/soberana/internal/metrics"
 	"github.com/soberana/soberana/internal/migrate"
 	"github.com/soberana/soberana/internal/reconcile"
 )
+
+// The ledger moves a migrated workload's budget commitment.
+var _ migrate.Budget = (*ledger.Ledger)(nil)
 
 // Ops is the operations side of a server: health probes with hysteresis,
 // the metrics collector, the failover tracker, alerts, migrations and the
@@ -62,6 +66,7 @@ func newOps(s *Server, reg prometheus.Registerer) *Ops {
 		s.Store, s.Fleet, o.Health, s.log)
 	o.Migrate = migrate.New(migrate.Options{}, s.Store, s.Fleet, s.Workloads, s.Drivers, s.log)
 	o.Migrate.Kick = func() { s.Workloads.Kick() }
+	o.Migrate.Budget = s.Ledger
 	return o
 }
 

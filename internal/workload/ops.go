@@ -18,10 +18,11 @@ func (s *Service) PlacementRows(w *model.Workload, off model.Offering, d placeme
 	return s.placementRows(w, off, d, replicas)
 }
 
-// ExplainPlacement renders why a placement failed, in English (stored
-// reasons are re-rendered from their keys where they have one).
-func (s *Service) ExplainPlacement(err error, currency, offering string) string {
-	return explainEN(s.placeErr(err, currency, offering))
+// PlaceError returns a placement failure as a *PlaceError, whose Explain
+// renders it in any language (money in the workload's currency); other
+// errors are returned as they are.
+func (s *Service) PlaceError(err error, currency, offering string) error {
+	return s.placeErr(err, currency, offering)
 }
 
 // Release gives back the engine capacity of placements that ended outside
