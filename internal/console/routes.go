@@ -285,7 +285,7 @@ func (c *Console) resolveToken(ctx context.Context, secret string) (principal, e
 	if _, ok := api.ParseBearer("Bearer " + secret); !ok || c.store == nil {
 		return principal{}, errBadCredential
 	}
-	tok, err := c.store.Read().TokenByHash(ctx, api.HashToken(secret))
+	tok, err := c.store.Read().APITokenByHash(ctx, api.HashToken(secret))
 	if errors.Is(err, store.ErrNotFound) {
 		return principal{}, errBadCredential
 	}

@@ -286,7 +286,7 @@ func (c *Console) newView(w http.ResponseWriter, r *http.Request, id string) *vi
 	// A token may have been revoked since sign-in (an API session that
 	// ended answers 401 on the page's first call, which signs out too).
 	if c.store != nil && v.sess.cred.Token != "" && !c.hasRoute("GET", mePath) {
-		tok, err := c.store.Read().TokenByHash(r.Context(), api.HashToken(v.sess.cred.Token))
+		tok, err := c.store.Read().APITokenByHash(r.Context(), api.HashToken(v.sess.cred.Token))
 		if errors.Is(err, store.ErrNotFound) || err == nil && (tok.Revoked || tok.ExpiresAt != nil && !c.now().Before(*tok.ExpiresAt)) {
 			c.sessions.drop(v.sess.ID)
 			http.Redirect(w, r, "/sign-in?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)

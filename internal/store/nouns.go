@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
-	"time"
 
 	"github.com/soberana/soberana/internal/model"
 )
@@ -139,45 +137,6 @@ func (t *Tx) BudgetLines() Repo[model.BudgetLine] { return Repo[model.BudgetLine
 
 // Projects is the project repository.
 func (t *Tx) Projects() Repo[model.Project] { return Repo[model.Project]{t, projects} }
-
-// CreateToken stores a token (its hash only).
-func (t *Tx) CreateToken(ctx context.Context, tok *model.Token) error {
-	if tok.ID == "" {
-		tok.ID = model.NewID("tok")
-	}
-	now := t.Now()
-	tok.CreatedAt, tok.UpdatedAt, tok.Version = now, now, 1
-	_, err := t.Exec(ctx, `INSERT INTO tokens (id, name, role, hash, expires_at, last_used_at, revoked, created_at, updated_at, version)
-		VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, 1)`,
-		tok.ID, tok.Name, tok.Role, tok.Hash, nullMicros(tok.ExpiresAt), tok.Revoked, micros(now), micros(now))
-	if err != nil {
-		return fmt.Errorf("creating token: %w", err)
-	}
-	return nil
-}
-
-// TokenByHash finds a token by the hash of its secret.
-func (t *Tx) TokenByHash(ctx context.Context, hash string) (model.Token, error) {
-	var (
-		tok              model.Token
-		exp, used        sql.NullInt64
-		created, updated int64
-	)
-	err := t.QueryRow(ctx, `SELECT id, name, role, hash, expires_at, last_used_at, revoked, created_at, updated_at, version
-		FROM tokens WHERE hash = ?`, hash).Scan(&tok.ID, &tok.Name, &tok.Role, &tok.Hash, &exp, &used, &tok.Revoked, &created, &updated, &tok.Version)
-	if err != nil {
-		return tok, fmt.Errorf("finding token: %w", mapErr(err))
-	}
-	tok.ExpiresAt, tok.LastUsed = fromNullMicros(exp), fromNullMicros(used)
-	tok.CreatedAt, tok.UpdatedAt = fromMicros(created), fromMicros(updated)
-	return tok, nil
-}
-
-// TouchToken records the last use of a token.
-func (t *Tx) TouchToken(ctx context.Context, id string, at time.Time) error {
-	_, err := t.Exec(ctx, `UPDATE tokens SET last_used_at = ? WHERE id = ?`, micros(at), id)
-	return err
-}
 
 // Setting reads a key of the settings table; ok is false when absent.
 func (t *Tx) Setting(ctx context.Context, key string) (value string, ok bool, err error) {

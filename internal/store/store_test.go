@@ -180,21 +180,21 @@ func TestContract(t *testing.T) {
 			if v, ok, err := s.Read().Setting(ctx, "k"); err != nil || !ok || v != "2" {
 				t.Fatalf("setting: %q %v %v", v, ok, err)
 			}
-			tok := model.Token{Name: "t", Role: "platform-admin", Hash: "sha256:abc"}
-			if err := s.Read().CreateToken(ctx, &tok); err != nil {
+			tok := store.APIToken{Token: model.Token{Name: "t", Role: "platform-admin", Hash: "sha256:abc"}, Kind: "service", ScopeKind: "platform"}
+			if err := s.Read().CreateAPIToken(ctx, &tok); err != nil {
 				t.Fatal(err)
 			}
-			got, err := s.Read().TokenByHash(ctx, "sha256:abc")
+			got, err := s.Read().APITokenByHash(ctx, "sha256:abc")
 			if err != nil || got.ID != tok.ID || got.LastUsed != nil {
 				t.Fatalf("token: %+v %v", got, err)
 			}
-			if err := s.Read().TouchToken(ctx, tok.ID, s.Now()); err != nil {
+			if err := s.Read().TouchAPIToken(ctx, tok.ID, s.Now(), "192.0.2.1"); err != nil {
 				t.Fatal(err)
 			}
-			if got, _ := s.Read().TokenByHash(ctx, "sha256:abc"); got.LastUsed == nil {
-				t.Fatal("last use not recorded")
+			if got, _ := s.Read().APITokenByHash(ctx, "sha256:abc"); got.LastUsed == nil || got.LastUsedIP != "192.0.2.1" {
+				t.Fatalf("last use not recorded: %+v", got)
 			}
-			if _, err := s.Read().TokenByHash(ctx, "sha256:nope"); !errors.Is(err, store.ErrNotFound) {
+			if _, err := s.Read().APITokenByHash(ctx, "sha256:nope"); !errors.Is(err, store.ErrNotFound) {
 				t.Fatalf("unknown token: %v", err)
 			}
 		})
