@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -237,6 +238,50 @@ func TestStatementCache(t *testing.T) {
 	for range 2 {
 		if _, err := s.Read().Exec(ctx, `SELECT nope FROM nowhere`); err == nil || !strings.Contains(err.Error(), "nowhere") {
 			t.Fatalf("bad statement: %v", err)
+		}
+	}
+}
+
+// TestNewStatementInsideABusyTransaction: a transaction holding SQLite's
+// write lock runs a statement the cache has never seen while every other
+// pooled connection waits for that lock. Preparing it must not wait for
+// a connection of its own (that deadlocked until the busy timeout).
+func TestNewStatementInsideABusyTransaction(t *testing.T) {
+	s := openSQLite(t)
+	ctx := context.Background()
+	holding := make(chan struct{})
+	proceed := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- s.InTx(ctx, func(tx *Tx) error {
+			close(holding)
+			<-proceed
+			var n int
+			return tx.QueryRow(ctx, `SELECT COUNT(*) FROM providers WHERE name <> 'never seen before'`).Scan(&n)
+		})
+	}()
+	<-holding
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for i := range 8 {
+		wg.Go(func() {
+			p := testProvider(fmt.Sprint("w", i))
+			errs <- s.InTx(ctx, func(tx *Tx) error { return tx.Providers().Create(ctx, &p, "prv") })
+		})
+	}
+	// Wait until every pooled connection is taken (the others wait in BEGIN).
+	for s.db.Stats().InUse < s.db.Stats().MaxOpenConnections {
+		runtime.Gosched()
+	}
+	close(proceed)
+	if err := <-done; err != nil {
+		t.Fatalf("the lock holder: %v", err)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("a waiting writer: %v", err)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strings"
 	"sync"
+	"time"
 )
 
 // stmtCacheMax bounds the distinct statements kept prepared. The store's
@@ -25,6 +26,10 @@ type stmtCache struct {
 	byQ   map[string]*sql.Stmt
 	full  bool
 	fails map[string]bool // statements SQLite cannot prepare alone
+	// preparing: statements being prepared in the background for a
+	// transaction that missed the cache.
+	preparing map[string]bool
+	closed    bool
 }
 
 // stmt returns the cached prepared statement for q, bound to t's
@@ -33,7 +38,7 @@ func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 	if t.dialect != SQLite || t.st == nil {
 		return nil
 	}
-	ps := t.st.stmts.get(ctx, t.st.db, q)
+	ps := t.st.stmts.get(ctx, t.st.db, q, t.sqlTx != nil)
 	if ps == nil {
 		return nil
 	}
@@ -43,13 +48,35 @@ func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 	return ps
 }
 
-func (c *stmtCache) get(ctx context.Context, db *sql.DB, q string) *sql.Stmt {
+func (c *stmtCache) get(ctx context.Context, db *sql.DB, q string, inTx bool) *sql.Stmt {
 	c.mu.Lock()
 	if st, ok := c.byQ[q]; ok {
 		c.mu.Unlock()
 		return st
 	}
-	if c.full || c.fails[q] || multiStatement(q) {
+	if c.closed || c.full || c.fails[q] || multiStatement(q) {
+		c.mu.Unlock()
+		return nil
+	}
+	if inTx {
+		// DB.PrepareContext needs a pooled connection of its own, and a
+		// transaction holding SQLite's write lock must never wait for one:
+		// the other connections may all be waiting for that lock. Run
+		// unprepared this once; prepare in the background for next time.
+		if !c.preparing[q] {
+			if c.preparing == nil {
+				c.preparing = map[string]bool{}
+			}
+			c.preparing[q] = true
+			go func() {
+				pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+				defer cancel()
+				c.get(pctx, db, q, false)
+				c.mu.Lock()
+				delete(c.preparing, q)
+				c.mu.Unlock()
+			}()
+		}
 		c.mu.Unlock()
 		return nil
 	}
@@ -71,7 +98,7 @@ func (c *stmtCache) get(ctx context.Context, db *sql.DB, q string) *sql.Stmt {
 		}
 		return nil
 	}
-	if prev, ok := c.byQ[q]; ok {
+	if prev, ok := c.byQ[q]; ok || c.closed {
 		_ = st.Close()
 		return prev
 	}
@@ -93,7 +120,7 @@ func (c *stmtCache) close() {
 	for _, st := range c.byQ {
 		_ = st.Close()
 	}
-	c.byQ = nil
+	c.byQ, c.closed = nil, true
 }
 
 // multiStatement reports a string holding more than one statement, which a
