@@ -88,6 +88,14 @@ func TestIntegrationBenchNovaDirect(t *testing.T) {
 				_ = servers.Delete(context.Background(), e.cn.compute, id).ExtractErr()
 			}
 		}
+		// Wait until Nova has finished deleting them, so that the next
+		// measurement (soberana's, in scripts/openstack-bench.sh) does not
+		// share the cloud with these deletions.
+		for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
+			if list, err := e.d.listServers(context.Background(), e.cn, "^"+prefix); err == nil && len(list) == 0 {
+				return
+			}
+		}
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -39,7 +40,11 @@ type conn struct {
 	authMu sync.Mutex
 	snapMu sync.Mutex
 	snap   snapshot
-	scoped map[string]*gophercloud.ServiceClient // compute clients by Keystone project id
+	// posting counts server creates in flight: while there are some, the
+	// snapshot is not refreshed (up to SnapshotMaxAge), so that polling
+	// does not compete with a burst of boots for the cloud's API.
+	posting atomic.Int64
+	scoped  map[string]*gophercloud.ServiceClient // compute clients by Keystone project id
 }
 
 func httpClient(c Cloud) (http.Client, error) {

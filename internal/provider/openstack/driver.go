@@ -205,14 +205,19 @@ func (d *Driver) retry(ctx context.Context, fn func() error) error {
 // skip its own lookup.
 const absentFresh = 5 * time.Second
 
-// SnapshotTTL is the shortest time one list of the provider's servers
-// answers the Observe calls that poll replicas; the reconciler polls every
-// building replica every 250 ms, and one GET per replica per poll costs a
-// small cloud's API more CPU than the boots themselves. A list is also
-// kept at least twice as long as it took to make, so that listing never
-// takes more than about a third of the cloud's API time however many
-// servers there are.
+// SnapshotTTL is how long after one list of the provider's servers ends
+// the next may start; meanwhile the list answers the Observe calls that
+// poll replicas. The reconciler polls every building replica every 250 ms,
+// and one GET per replica per poll costs a small cloud's API more CPU than
+// the boots themselves; one list at a time, with this pause between, costs
+// it what a client polling a list every 250 ms costs. While this process
+// has creates in flight on the cloud the list is kept up to SnapshotMaxAge,
+// as a client that posts a burst and then polls would: a server whose POST
+// has not returned cannot be ACTIVE, and listing slows the POSTs.
 var SnapshotTTL = 250 * time.Millisecond
+
+// SnapshotMaxAge bounds how stale the list gets during a stream of creates.
+var SnapshotMaxAge = 5 * time.Second
 
 type snapshot struct {
 	at        time.Time
@@ -237,7 +242,8 @@ type createdServer struct {
 func (d *Driver) snapshot(ctx context.Context, cn *conn) (snapshot, error) {
 	cn.snapMu.Lock()
 	defer cn.snapMu.Unlock()
-	if time.Since(cn.snap.at) > max(SnapshotTTL, 2*cn.snap.took) {
+	age := time.Since(cn.snap.at)
+	if age > cn.snap.took+SnapshotTTL && (cn.posting.Load() == 0 || age > SnapshotMaxAge) {
 		t0 := time.Now()
 		list, err := d.listServers(ctx, cn, "^"+namePrefix)
 		if err != nil {
@@ -268,6 +274,16 @@ func (d *Driver) fromSnapshot(ctx context.Context, cn *conn, ref provider.Resour
 		return nil, false, err
 	}
 	s, ok := sn.byID[ref.ResourceID]
+	if !ok {
+		d.mu.Lock()
+		c, mine := d.created[ref.ReplicaID]
+		d.mu.Unlock()
+		if mine && c.id == ref.ResourceID && !sn.at.After(c.at) {
+			// We created it after this list began: it is building as far
+			// as anyone can tell until the next list.
+			return &servers.Server{ID: c.id, Status: "BUILD", Metadata: map[string]string{MetaReplica: ref.ReplicaID}}, true, nil
+		}
+	}
 	if !ok || s.Metadata[MetaReplica] != ref.ReplicaID || gone(&s) {
 		return nil, false, nil
 	}
@@ -545,7 +561,9 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 		Networks: networks, Tags: []string{serverTag},
 		Metadata: map[string]string{MetaWorkload: spec.WorkloadID, MetaReplica: spec.ReplicaID},
 	}
+	cn.posting.Add(1)
 	s, cerr := servers.Create(ctx, compute, opts, nil).Extract()
+	cn.posting.Add(-1)
 	if cerr == nil {
 		d.touch(spec.ReplicaID, s.ID)
 		return s.ID, nil
