@@ -102,7 +102,7 @@ func (s *Store) runGroup(batch []*groupWriter) {
 	if len(batch) == 1 {
 		// Nothing to share: the plain path, without savepoints.
 		w := batch[0]
-		w.err, w.panicked = s.writeAlone(w)
+		w.panicked, w.err = s.writeAlone(w)
 		return
 	}
 	if err := s.tryGroup(batch); err != nil {
@@ -110,19 +110,19 @@ func (s *Store) runGroup(batch []*groupWriter) {
 		// a fn that failed inside it may have seen the others' rolled-back
 		// writes. Run every one again, alone.
 		for _, w := range batch {
-			w.err, w.panicked = s.writeAlone(w)
+			w.panicked, w.err = s.writeAlone(w)
 		}
 	}
 }
 
 // writeAlone runs one writer's fn in its own transaction.
-func (s *Store) writeAlone(w *groupWriter) (err error, panicked any) {
+func (s *Store) writeAlone(w *groupWriter) (panicked any, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			panicked = p
 		}
 	}()
-	return s.InTx(w.ctx, w.fn), nil
+	return nil, s.InTx(w.ctx, w.fn)
 }
 
 // tryGroup runs the batch in one transaction. It sets w.err for the writers
@@ -151,7 +151,7 @@ func (s *Store) tryGroup(batch []*groupWriter) (err error) {
 		if _, err := tx.Exec(bg, "SAVEPOINT group_writer"); err != nil {
 			return err
 		}
-		ferr, panicked := runInSavepoint(w, tx)
+		panicked, ferr := runInSavepoint(w, tx)
 		if ferr == nil && panicked == nil {
 			if _, err := tx.Exec(bg, "RELEASE group_writer"); err != nil {
 				return err
@@ -180,19 +180,19 @@ func (s *Store) tryGroup(batch []*groupWriter) (err error) {
 }
 
 // runInSavepoint runs w.fn and its pending audit event inside the group.
-func runInSavepoint(w *groupWriter, tx *Tx) (err error, panicked any) {
+func runInSavepoint(w *groupWriter, tx *Tx) (panicked any, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			panicked, err = p, errGroupPanic
 		}
 	}()
 	if err := w.fn(tx); err != nil {
-		return err, nil
+		return nil, err
 	}
 	// The request's audit event joins the change it records.
 	p, err := tx.appendPending(w.ctx)
 	if err != nil {
-		return err, nil
+		return nil, err
 	}
 	w.pending = p
 	return nil, nil
