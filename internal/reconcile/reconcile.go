@@ -34,6 +34,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -50,16 +51,20 @@ const LeaseName = "reconcilers"
 
 // Options tune the reconciler; zero fields take defaults.
 type Options struct {
-	Holder        string        // lease holder id (default host-pid-random)
-	LeaseTTL      time.Duration // default 10 s
-	Batch         int           // outcomes per recording transaction, at most (default 512)
-	Workers       int           // concurrent driver calls (default 32)
-	PassTimeout   time.Duration // dispatch, failover and scans of one pass (default 30 s)
-	CallTimeout   time.Duration // per driver call (default 10 s)
-	MaxAttempts   int           // create failures before re-placing (default 8)
-	BackoffBase   time.Duration // default 200 ms
-	BackoffMax    time.Duration // default 30 s
-	Poll          time.Duration // while a resource builds (default 250 ms)
+	Holder      string        // lease holder id (default host-pid-random)
+	LeaseTTL    time.Duration // default 10 s
+	Batch       int           // outcomes per recording transaction, at most (default 512)
+	Workers     int           // concurrent driver calls (default 32)
+	PassTimeout time.Duration // dispatch, failover and scans of one pass (default 30 s)
+	CallTimeout time.Duration // per driver call (default 10 s)
+	MaxAttempts int           // create failures before re-placing (default 8)
+	BackoffBase time.Duration // default 200 ms
+	BackoffMax  time.Duration // default 30 s
+	Poll        time.Duration // while a resource builds, at least (default 100 ms)
+	// PollBudget bounds the polls of building resources per second: with
+	// more resources building than Poll allows within it, each is polled
+	// less often (default 200/s, e.g. 1,000 building → every 5 s).
+	PollBudget    int
 	Idle          time.Duration // longest sleep without a kick (default 1 s)
 	OrphanEvery   time.Duration // default 30 s
 	OrphanGrace   time.Duration // default 10 min
@@ -90,7 +95,10 @@ func (o *Options) defaults() {
 	set(&o.CallTimeout, 10*time.Second)
 	set(&o.BackoffBase, 200*time.Millisecond)
 	set(&o.BackoffMax, 30*time.Second)
-	set(&o.Poll, 250*time.Millisecond)
+	set(&o.Poll, 100*time.Millisecond)
+	if o.PollBudget <= 0 {
+		o.PollBudget = 200
+	}
 	set(&o.Idle, time.Second)
 	set(&o.OrphanEvery, 30*time.Second)
 	set(&o.OrphanGrace, 10*time.Minute)
@@ -121,6 +129,11 @@ type Reconciler struct {
 	term     *term
 	slots    chan struct{}
 	progress chan struct{} // an act finished or outcomes were recorded
+
+	// building: placements whose last recorded outcome was a resource
+	// still building (or deleting), to size the poll interval.
+	building sync.Map
+	nBuild   atomic.Int64
 
 	mu         sync.Mutex
 	held       bool
@@ -353,6 +366,11 @@ func (r *Reconciler) record(t *term) {
 				err = nil
 			}
 		}
+		for _, b := range batch {
+			polling := b.replace == nil && b.out.NextAt != nil && b.out.Attempts == 0 &&
+				(b.out.State == model.PlacementProvisioning || b.out.State == model.PlacementDeleting)
+			r.noteBuilding(b.row.ID, polling)
+		}
 		t.mu.Lock()
 		for _, b := range batch {
 			delete(t.inflight, b.row.ID)
@@ -494,6 +512,24 @@ func (r *Reconciler) work(t *term, p store.PlacementRow) {
 	}
 }
 
+// poll is when to look again at a resource still building: Poll, or
+// less often when so many are building that polling them all at Poll
+// would exceed PollBudget per second.
+func (r *Reconciler) poll() time.Duration {
+	return max(r.o.Poll, time.Duration(r.nBuild.Load())*time.Second/time.Duration(r.o.PollBudget))
+}
+
+// noteBuilding keeps the count of building placements for poll.
+func (r *Reconciler) noteBuilding(id string, building bool) {
+	if building {
+		if _, loaded := r.building.LoadOrStore(id, true); !loaded {
+			r.nBuild.Add(1)
+		}
+	} else if _, loaded := r.building.LoadAndDelete(id); loaded {
+		r.nBuild.Add(-1)
+	}
+}
+
 func (r *Reconciler) backoff(attempts int) time.Duration {
 	d := r.o.BackoffBase << min(attempts, 16)
 	if d > r.o.BackoffMax || d <= 0 {
@@ -570,7 +606,7 @@ func (r *Reconciler) act(ctx context.Context, p store.PlacementRow) (workload.Ou
 			out.Reason = workload.M("replica.reason.building", id)
 			if err := observe(); err != nil || !obs.Exists {
 				out.Attempts = 0
-				out.NextAt = r.at(r.o.Poll)
+				out.NextAt = r.at(r.poll())
 				return out, nil
 			}
 		} else if p.ResourceID == "" {
@@ -588,7 +624,7 @@ func (r *Reconciler) act(ctx context.Context, p store.PlacementRow) (workload.Ou
 			_ = call(func(ctx context.Context) error { return drv.Delete(ctx, ref) })
 			return fail("observe", errors.New(obs.Reason))
 		default:
-			out.State, out.NextAt = model.PlacementProvisioning, r.at(r.o.Poll)
+			out.State, out.NextAt = model.PlacementProvisioning, r.at(r.poll())
 			if !created {
 				out.Reason = workload.M("replica.reason.building", obs.ResourceID)
 			}
@@ -606,7 +642,7 @@ func (r *Reconciler) act(ctx context.Context, p store.PlacementRow) (workload.Ou
 			r.mActions.WithLabelValues("delete", "ok").Inc()
 			if err := observe(); err != nil || obs.Exists {
 				out.Reason = workload.M("replica.reason.deleting", obs.ResourceID)
-				out.NextAt = r.at(r.o.Poll)
+				out.NextAt = r.at(r.poll())
 				return out, nil
 			}
 		}
