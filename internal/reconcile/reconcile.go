@@ -131,8 +131,10 @@ type Reconciler struct {
 	progress chan struct{} // an act finished or outcomes were recorded
 
 	// building: placements whose last recorded outcome was a resource
-	// still building (or deleting), to size the poll interval.
-	building sync.Map
+	// still building (or deleting), to size the poll interval. Only the
+	// recorder (one per term, one term at a time) touches the map; the
+	// workers read the count.
+	building map[string]bool
 	nBuild   atomic.Int64
 
 	mu         sync.Mutex
@@ -168,7 +170,7 @@ func New(o Options, st *store.Store, svc *workload.Service, f *fleet.Fleet, driv
 	}
 	r := &Reconciler{o: o, st: st, svc: svc, fleet: f, drivers: drivers, log: log,
 		kick: make(chan struct{}, 1), orphanSeen: map[string]time.Time{}, reported: map[string]string{},
-		slots: make(chan struct{}, o.Workers), progress: make(chan struct{}, 1)}
+		slots: make(chan struct{}, o.Workers), progress: make(chan struct{}, 1), building: map[string]bool{}}
 	r.mPasses = prometheus.NewCounter(prometheus.CounterOpts{Name: "soberana_reconcile_passes_total", Help: "Reconcile passes run."})
 	r.mActions = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "soberana_reconcile_actions_total", Help: "Driver actions by kind and result."}, []string{"action", "result"})
 	r.mOrphans = prometheus.NewGauge(prometheus.GaugeOpts{Name: "soberana_orphan_resources", Help: "Provider resources without a live placement."})
@@ -521,13 +523,15 @@ func (r *Reconciler) poll() time.Duration {
 
 // noteBuilding keeps the count of building placements for poll.
 func (r *Reconciler) noteBuilding(id string, building bool) {
-	if building {
-		if _, loaded := r.building.LoadOrStore(id, true); !loaded {
-			r.nBuild.Add(1)
-		}
-	} else if _, loaded := r.building.LoadAndDelete(id); loaded {
-		r.nBuild.Add(-1)
+	if building == r.building[id] {
+		return
 	}
+	if building {
+		r.building[id] = true
+	} else {
+		delete(r.building, id)
+	}
+	r.nBuild.Store(int64(len(r.building)))
 }
 
 func (r *Reconciler) backoff(attempts int) time.Duration {

@@ -70,7 +70,6 @@ type groupWriter struct {
 	done     chan struct{}
 	err      error
 	panicked any
-	ok       bool // fn succeeded inside the group
 	pending  *PendingAudit
 }
 
@@ -125,9 +124,9 @@ func (s *Store) writeAlone(w *groupWriter) (panicked any, err error) {
 	return nil, s.InTx(w.ctx, w.fn)
 }
 
-// tryGroup runs the batch in one transaction. It sets w.err for the writers
-// whose fn failed (rolled back to their savepoint) and w.ok for those that
-// succeeded; a non-nil return means the group was not committed.
+// tryGroup runs the batch in one transaction. It sets w.err (or
+// w.panicked) for the writers whose fn failed, rolled back to their
+// savepoint; a non-nil return means the group was not committed.
 func (s *Store) tryGroup(batch []*groupWriter) (err error) {
 	// The group outlives any one caller's context: a caller that goes away
 	// fails its own fn, not the others'.
@@ -156,7 +155,6 @@ func (s *Store) tryGroup(batch []*groupWriter) (err error) {
 			if _, err := tx.Exec(bg, "RELEASE group_writer"); err != nil {
 				return err
 			}
-			w.ok = true
 			continue
 		}
 		w.err, w.panicked = ferr, panicked
@@ -172,7 +170,7 @@ func (s *Store) tryGroup(batch []*groupWriter) (err error) {
 	}
 	committed = true
 	for _, w := range batch {
-		if w.ok && w.pending != nil {
+		if w.pending != nil { // set only when the writer's fn succeeded
 			w.pending.markWritten()
 		}
 	}

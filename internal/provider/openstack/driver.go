@@ -207,9 +207,9 @@ const absentFresh = 5 * time.Second
 
 // SnapshotTTL is how long after one list of the provider's servers ends
 // the next may start; meanwhile the list answers the Observe calls that
-// poll replicas. The reconciler polls every building replica every 250 ms,
-// and one GET per replica per poll costs a small cloud's API more CPU than
-// the boots themselves; one list at a time, with this pause between, costs
+// poll replicas. The reconciler polls every building replica every 100 ms
+// or so, and one GET per replica per poll costs a small cloud's API more
+// CPU than the boots themselves; one list at a time, with this pause between, costs
 // it what a client polling a list every 250 ms costs. While this process
 // has creates in flight on the cloud the list is kept up to SnapshotMaxAge,
 // as a client that posts a burst and then polls would: a server whose POST
@@ -237,8 +237,8 @@ type createdServer struct {
 	at time.Time
 }
 
-// snapshot returns a list of all soberana servers of the cloud at most
-// SnapshotTTL old, shared by every concurrent Observe.
+// snapshot returns the shared list of all soberana servers of the cloud,
+// refreshed as SnapshotTTL and SnapshotMaxAge say.
 func (d *Driver) snapshot(ctx context.Context, cn *conn) (snapshot, error) {
 	cn.snapMu.Lock()
 	defer cn.snapMu.Unlock()
@@ -311,6 +311,16 @@ func (d *Driver) replicaFromSnapshot(ctx context.Context, cn *conn, replicaID st
 	return nil, true, nil
 }
 
+// markAbsent remembers that Observe just found no server for the replica,
+// so that Create need not look again (absentFresh).
+func (d *Driver) markAbsent(replicaID string) {
+	d.mu.Lock()
+	d.absent[replicaID] = time.Now()
+	d.mu.Unlock()
+}
+
+// touch records that this process just created (createdID) or deleted
+// (createdID empty) the replica's server.
 func (d *Driver) touch(replicaID, createdID string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -441,7 +451,7 @@ func (d *Driver) listServers(ctx context.Context, cn *conn, nameRE string) ([]se
 // Observe finds the replica's server and reports its state. Polls are
 // answered from one shared list of the cloud's soberana servers (see
 // snapshot), so that watching many replicas build costs the cloud one
-// list per second rather than calls per replica.
+// list at a time rather than calls per replica.
 func (d *Driver) Observe(ctx context.Context, ref provider.ResourceRef) (provider.Observed, error) {
 	_, cn, _, err := d.siteConn(ctx, ref.ProviderID, ref.SiteID)
 	if err != nil {
@@ -468,17 +478,13 @@ func (d *Driver) Observe(ctx context.Context, ref provider.ResourceRef) (provide
 	} else if answered && s != nil {
 		return d.observed(s), nil
 	} else if answered {
-		d.mu.Lock()
-		d.absent[ref.ReplicaID] = time.Now()
-		d.mu.Unlock()
+		d.markAbsent(ref.ReplicaID)
 		return provider.Observed{}, nil
 	}
 	s, err := d.findServer(ctx, cn, ref)
 	if err != nil || s == nil {
 		if err == nil {
-			d.mu.Lock()
-			d.absent[ref.ReplicaID] = time.Now()
-			d.mu.Unlock()
+			d.markAbsent(ref.ReplicaID)
 		}
 		return provider.Observed{}, err
 	}
