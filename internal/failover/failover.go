@@ -87,25 +87,7 @@ func (t *Tracker) Check(ctx context.Context) {
 	}
 	t.mu.Unlock()
 	for _, id := range down {
-		if !t.due(id) {
-			continue
-		}
-		t.mu.Lock()
-		_, ok := t.active[id]
-		ok = ok || t.handled[id]
-		if !ok {
-			t.active[id] = &Record{SiteID: id, StartedAt: t.now()}
-		}
-		t.mu.Unlock()
-		if !ok {
-			t.log.Warn("failover started: the site's replicas are placed elsewhere", "site", id)
-			if t.hooks.Started != nil {
-				t.hooks.Started(id)
-			}
-			if t.hooks.Audit != nil {
-				t.hooks.Audit(ctx, "failover.started", id)
-			}
-		}
+		t.dueAt(ctx, id)
 	}
 	t.mu.Lock()
 	ids := make([]string, 0, len(t.active))
@@ -148,6 +130,37 @@ func (t *Tracker) Check(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// Due says whether a down site's replicas may move now, and starts the
+// site's failover record when they may. The reconciler asks it before it
+// moves a site's replicas, so that no failover goes unrecorded however
+// fast it recovers (Check alone, every second, could miss one).
+func (t *Tracker) Due(siteID string) bool {
+	return t.dueAt(context.Background(), siteID)
+}
+
+func (t *Tracker) dueAt(ctx context.Context, id string) bool {
+	if !t.due(id) {
+		return false
+	}
+	t.mu.Lock()
+	_, ok := t.active[id]
+	ok = ok || t.handled[id]
+	if !ok {
+		t.active[id] = &Record{SiteID: id, StartedAt: t.now()}
+	}
+	t.mu.Unlock()
+	if !ok {
+		t.log.Warn("failover started: the site's replicas are placed elsewhere", "site", id)
+		if t.hooks.Started != nil {
+			t.hooks.Started(id)
+		}
+		if t.hooks.Audit != nil {
+			t.hooks.Audit(ctx, "failover.started", id)
+		}
+	}
+	return true
 }
 
 // Run checks every interval until ctx ends.

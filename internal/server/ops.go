@@ -74,7 +74,7 @@ func newOps(s *Server, reg prometheus.Registerer) *Ops {
 // the failover delay.
 func (o *Ops) reconcileOptions(ro *reconcile.Options) {
 	ro.NoDiscover = true
-	ro.FailoverDue = o.Health.FailoverDue
+	ro.FailoverDue = o.Failover.Due // records the failover as it starts
 }
 
 func (o *Ops) addRoutes() {
