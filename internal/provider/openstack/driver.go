@@ -97,8 +97,8 @@ type Driver struct {
 	conns    map[string]*conn // by provider/cloud/config fingerprint
 	projects map[string]string
 	flavors  map[string]flavorCache
-	replicas map[string]*sync.Mutex // serializes Create per replica, and first uses of a project
-	quotas   map[string]Needs       // the quota limits last set per Keystone project
+	replicas map[string]*keyLock // serializes Create per replica, and first uses of a project
+	quotas   map[string]Needs    // the quota limits last set per Keystone project
 	images   map[string]imageCache
 	absent   map[string]time.Time // replicas Observe just found no server for
 	created  map[string]createdServer
@@ -114,7 +114,7 @@ func New(cfgs Configs, look Lookup) *Driver {
 	return &Driver{cfgs: cfgs, look: look, Lang: i18n.Default, Log: slog.New(slog.DiscardHandler),
 		Attempts: 4, Backoff: 250 * time.Millisecond, CreatedFresh: DefaultCreatedFresh,
 		conns: map[string]*conn{}, projects: map[string]string{}, flavors: map[string]flavorCache{},
-		replicas: map[string]*sync.Mutex{}, quotas: map[string]Needs{}, images: map[string]imageCache{},
+		replicas: map[string]*keyLock{}, quotas: map[string]Needs{}, images: map[string]imageCache{},
 		absent: map[string]time.Time{}, capacity: map[string]capacityCache{},
 		created: map[string]createdServer{}, touched: map[string]time.Time{}}
 }
@@ -339,16 +339,33 @@ func (d *Driver) forgetQuotas() {
 	d.mu.Unlock()
 }
 
+// keyLock is a mutex shared by the callers of one key; the last to leave
+// removes it, so that the map holds only keys in use.
+type keyLock struct {
+	sync.Mutex
+	users int
+}
+
+// replicaLock locks a key (a replica id, or a project's or quota's) and
+// returns its unlock.
 func (d *Driver) replicaLock(id string) func() {
 	d.mu.Lock()
 	m := d.replicas[id]
 	if m == nil {
-		m = &sync.Mutex{}
+		m = &keyLock{}
 		d.replicas[id] = m
 	}
+	m.users++
 	d.mu.Unlock()
 	m.Lock()
-	return m.Unlock
+	return func() {
+		m.Unlock()
+		d.mu.Lock()
+		if m.users--; m.users == 0 {
+			delete(d.replicas, id)
+		}
+		d.mu.Unlock()
+	}
 }
 
 // ServerName is the name of a replica's server.
