@@ -84,7 +84,6 @@ func (a *API) AddMigrations(o MigrationOptions) {
 				if err != nil {
 					return nil, err
 				}
-				store.AuditTarget(r.Context(), "", e.ID)
 				ep.Render(langOf(r.Context()))
 				p, err := svc.EvacuationProgress(r.Context(), e.ID)
 				if err != nil {
@@ -119,7 +118,6 @@ func (a *API) AddMigrations(o MigrationOptions) {
 					if err != nil {
 						return nil, err
 					}
-					store.AuditTarget(r.Context(), "", m.ID)
 					v, err := a.migrationStatus(r.Context(), m.ID, langOf(r.Context()))
 					if err != nil {
 						return nil, err

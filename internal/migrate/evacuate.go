@@ -129,6 +129,7 @@ func (s *Service) StartEvacuation(ctx context.Context, who workload.Actor, provi
 			return err
 		}
 		ev.TargetID = e.ID
+		store.AuditTarget(ctx, "evacuations", e.ID) // and so does the request's event
 		return nil
 	})
 	if err != nil {

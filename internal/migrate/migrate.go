@@ -406,6 +406,8 @@ func (s *Service) Execute(ctx context.Context, who workload.Actor, workloadID st
 			return err
 		}
 		ev.TargetID = m.ID
+		// the request that asked for it (if any) targets it too
+		store.AuditTarget(ctx, "migrations", m.ID)
 		return nil
 	})
 	if err != nil {

@@ -131,6 +131,7 @@ func TestMigrateRoutePlanExecuteConverges(t *testing.T) {
 	if m.State != "running" || hdr.Get("Location") != "/v1/workloads/"+id+"/migrations/"+m.ID {
 		t.Fatalf("migration %+v at %q", m, hdr.Get("Location"))
 	}
+	requestTargets(t, h, "POST /v1/workloads/{id}/migrations", "migrations", m.ID)
 	eventually(t, time.Minute, "migration done", func() (bool, string) {
 		if n := len(runningProviders(t, h.Admin, id)); n < 1 {
 			t.Fatalf("the workload fell to %d running replicas", n)
@@ -229,6 +230,7 @@ func TestEvacuatePlanAccountsForEveryWorkload(t *testing.T) {
 	if started.Total != plan.Feasible || hdr.Get("Location") != "/v1/evacuations/"+started.ID {
 		t.Fatalf("evacuation %+v at %q", started, hdr.Get("Location"))
 	}
+	requestTargets(t, h, "POST /v1/providers/{id}", "evacuations", started.ID)
 	var prog map[string]any
 	eventually(t, 2*time.Minute, "evacuation done", func() (bool, string) {
 		if _, err := h.Admin.Do(ctx, "GET", "/v1/evacuations/"+started.ID, nil, &prog); err != nil {
@@ -351,5 +353,24 @@ func TestResidencyReportRoute(t *testing.T) {
 	dev := scopedToken(t, h, auth.RoleDeveloper, auth.Institution, own)
 	if code, _, body := getRaw(t, h, dev, "en", "/v1/residency"); code != 403 {
 		t.Fatalf("developer: %d %s", code, body)
+	}
+}
+
+// requestTargets checks that the audit event of the last request with the
+// given action names the object the request created.
+func requestTargets(t *testing.T, h *servertest.Harness, action, kind, id string) {
+	t.Helper()
+	evs, err := h.Server.Store.Read().AuditEvents(context.Background(), store.AuditFilter{Limit: 100, Action: action})
+	if err != nil || len(evs) == 0 {
+		t.Fatalf("audit events of %s: %v %+v", action, err, evs)
+	}
+	last := evs[0]
+	for _, e := range evs {
+		if e.Seq > last.Seq {
+			last = e
+		}
+	}
+	if last.TargetKind != kind || last.TargetID != id {
+		t.Fatalf("%s targets %s %s, want %s %s", action, last.TargetKind, last.TargetID, kind, id)
 	}
 }
