@@ -92,6 +92,9 @@ type Driver struct {
 	Backoff  time.Duration
 	// CreatedFresh: see DefaultCreatedFresh.
 	CreatedFresh time.Duration
+	// QuotaShrinkDelay: see DefaultQuotaShrinkDelay (0: quotas are never
+	// lowered).
+	QuotaShrinkDelay time.Duration
 
 	mu       sync.Mutex
 	conns    map[string]*conn // by provider/cloud/config fingerprint
@@ -104,6 +107,8 @@ type Driver struct {
 	created  map[string]createdServer
 	touched  map[string]time.Time // replica → when our last create or delete of it returned
 	capacity map[string]capacityCache
+	tenants  map[string]string      // cloud/Keystone project → soberana project
+	shrinks  map[string]*time.Timer // pending quota lowerings by cloud/Keystone project
 
 	// wrapTransport wraps the HTTP transport (tests inject crashes).
 	wrapTransport func(http.RoundTripper) http.RoundTripper
@@ -112,7 +117,8 @@ type Driver struct {
 // New returns a driver over a config source and a lookup.
 func New(cfgs Configs, look Lookup) *Driver {
 	return &Driver{cfgs: cfgs, look: look, Lang: i18n.Default, Log: slog.New(slog.DiscardHandler),
-		Attempts: 4, Backoff: 250 * time.Millisecond, CreatedFresh: DefaultCreatedFresh,
+		Attempts: 4, Backoff: 250 * time.Millisecond, CreatedFresh: DefaultCreatedFresh, QuotaShrinkDelay: DefaultQuotaShrinkDelay,
+		tenants: map[string]string{}, shrinks: map[string]*time.Timer{},
 		conns: map[string]*conn{}, projects: map[string]string{}, flavors: map[string]flavorCache{},
 		replicas: map[string]*keyLock{}, quotas: map[string]Needs{}, images: map[string]imageCache{},
 		absent: map[string]time.Time{}, capacity: map[string]capacityCache{},
@@ -629,7 +635,7 @@ func (d *Driver) Update(context.Context, provider.Spec) error {
 
 // Delete removes the replica's server; deleting nothing succeeds.
 func (d *Driver) Delete(ctx context.Context, ref provider.ResourceRef) error {
-	_, cn, _, err := d.siteConn(ctx, ref.ProviderID, ref.SiteID)
+	cfg, cn, _, err := d.siteConn(ctx, ref.ProviderID, ref.SiteID)
 	if err != nil {
 		return err
 	}
@@ -646,8 +652,28 @@ func (d *Driver) Delete(ctx context.Context, ref provider.ResourceRef) error {
 	})
 	if err == nil {
 		d.touch(ref.ReplicaID, "")
+		if !cfg.SharedProject && !cn.cloud.AppCredential() {
+			d.scheduleShrink(ref.ProviderID, cn, s.TenantID, d.projectOf(ctx, cn, s))
+		}
 	}
 	return err
+}
+
+// projectOf names the soberana project whose Keystone project holds a
+// server: known from this process's creates, else read through the
+// server's workload ("" when neither tells).
+func (d *Driver) projectOf(ctx context.Context, cn *conn, s *servers.Server) string {
+	d.mu.Lock()
+	p := d.tenants[cn.cloud.Name+"/"+s.TenantID]
+	d.mu.Unlock()
+	if p != "" || s.Metadata[MetaWorkload] == "" {
+		return p
+	}
+	t, err := d.look.Tenant(ctx, s.Metadata[MetaWorkload])
+	if err != nil {
+		return ""
+	}
+	return t.ProjectID
 }
 
 // ListResources returns every server of the provider's clouds that carries

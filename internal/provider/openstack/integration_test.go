@@ -290,7 +290,10 @@ func TestIntegrationTwoReplicasOnDistinctAZs(t *testing.T) {
 	if seen != 2 {
 		t.Errorf("ListResources found %d of 2 (%+v)", seen, res)
 	}
-	// Delete removes them, and their allocations.
+	// Delete removes them, and their allocations; the project now needs
+	// nothing, and its quotas come down to that once Nova frees the usage.
+	e.d.look = fakeLookup{tenant: e.tenant}
+	e.d.QuotaShrinkDelay = 500 * time.Millisecond
 	for i, s := range specs {
 		if err := e.d.Delete(ctx, s.ResourceRef); err != nil {
 			t.Fatal(err)
@@ -302,6 +305,18 @@ func TestIntegrationTwoReplicasOnDistinctAZs(t *testing.T) {
 		}
 		if err := e.d.Delete(ctx, s.ResourceRef); err != nil {
 			t.Errorf("deleting again: %v", err)
+		}
+	}
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(250 * time.Millisecond) {
+		q, err = cquotas.GetDetail(ctx, e.cn.compute, projectID).Extract()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q.Instances.Limit == 0 && q.Cores.Limit == 0 && q.RAM.Limit == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("quota after the deletes: instances %+v cores %+v ram %+v; want limits 0/0/0", q.Instances, q.Cores, q.RAM)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package openstack
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/quotasets"
 	cquotas "github.com/gophercloud/gophercloud/v2/openstack/compute/v2/quotasets"
@@ -159,6 +160,7 @@ func (d *Driver) ensureProject(ctx context.Context, providerID string, cfg *Conf
 	}
 	d.mu.Lock()
 	d.projects[key] = id
+	d.tenants[cn.cloud.Name+"/"+id] = t.ProjectID
 	d.mu.Unlock()
 	return id, nil
 }
@@ -230,4 +232,103 @@ func (d *Driver) ensureQuota(ctx context.Context, providerID string, cn *conn, p
 		}
 	}
 	return nil
+}
+
+// DefaultQuotaShrinkDelay is how long after the last delete of a server in
+// a Keystone project its quotas are lowered to what the project's
+// workloads still need. Nova frees a server's usage only once its delete
+// completes (a limit cannot go below the usage), and a burst of deletes
+// then costs one lowering.
+const DefaultQuotaShrinkDelay = 10 * time.Second
+
+// quotaShrinkAttempts bounds the lowerings tried while deletes are still
+// completing (each QuotaShrinkDelay apart).
+const quotaShrinkAttempts = 6
+
+// scheduleShrink lowers, QuotaShrinkDelay after the last call for the
+// Keystone project, its quotas to what the soberana project still needs.
+func (d *Driver) scheduleShrink(providerID string, cn *conn, pid, projectID string) {
+	if d.QuotaShrinkDelay <= 0 || pid == "" || projectID == "" {
+		return
+	}
+	qkey := cn.cloud.Name + "/" + pid
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if t, ok := d.shrinks[qkey]; ok {
+		t.Reset(d.QuotaShrinkDelay)
+		return
+	}
+	var (
+		tm       *time.Timer
+		attempts int
+	)
+	tm = time.AfterFunc(d.QuotaShrinkDelay, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		again, err := d.shrinkQuota(ctx, providerID, cn, pid, projectID)
+		cancel()
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		attempts++
+		if (again || err != nil) && attempts < quotaShrinkAttempts {
+			tm.Reset(d.QuotaShrinkDelay)
+			return
+		}
+		if err != nil {
+			d.Log.Warn("lowering the quotas of a Keystone project failed; the next create sets them again",
+				"cloud", cn.cloud.Name, "keystone_project", pid, "err", err)
+		}
+		if d.shrinks[qkey] == tm {
+			delete(d.shrinks, qkey)
+		}
+	})
+	d.shrinks[qkey] = tm
+}
+
+// shrinkQuota lowers the Keystone project's Nova limits to what the
+// soberana project's live replicas on the provider need, never below what
+// is in use; again reports usage still above the need (deletes that have
+// not completed), worth another try later. Limits are only lowered here:
+// raising is ensureQuota's, on the create that needs it.
+func (d *Driver) shrinkQuota(ctx context.Context, providerID string, cn *conn, pid, projectID string) (again bool, err error) {
+	qkey := cn.cloud.Name + "/" + pid
+	defer d.replicaLock("quota:" + qkey)()
+	need, err := d.look.ProjectNeeds(ctx, projectID, providerID)
+	if err != nil {
+		return false, fmt.Errorf("openstack quota: reading needs of project %s: %w", projectID, err)
+	}
+	var q cquotas.QuotaDetailSet
+	if err := d.retry(ctx, func() error {
+		var err error
+		q, err = cquotas.GetDetail(ctx, cn.compute, pid).Extract()
+		return classify("get quota", cn.cloud.Name, err)
+	}); err != nil {
+		return false, err
+	}
+	lower := func(d cquotas.QuotaDetail, need int64) (int, bool) {
+		target := max(int(need), d.InUse)
+		if d.Limit >= 0 && target >= d.Limit {
+			return d.Limit, false
+		}
+		return target, true
+	}
+	inst, li := lower(q.Instances, need.Instances)
+	cores, lc := lower(q.Cores, need.VCPUs)
+	ram, lr := lower(q.RAM, need.MemoryMiB)
+	again = int64(q.Instances.InUse) > need.Instances || int64(q.Cores.InUse) > need.VCPUs || int64(q.RAM.InUse) > need.MemoryMiB
+	if li || lc || lr {
+		if err := d.retry(ctx, func() error {
+			_, err := cquotas.Update(ctx, cn.compute, pid, cquotas.UpdateOpts{Instances: &inst, Cores: &cores, RAM: &ram}).Extract()
+			return classify("set compute quota", cn.cloud.Name, err)
+		}); err != nil {
+			return again, err
+		}
+		d.Log.Debug("lowered the quotas of a Keystone project", "cloud", cn.cloud.Name, "keystone_project", pid,
+			"instances", inst, "cores", cores, "ram_mib", ram)
+	}
+	if inst >= 0 && cores >= 0 && ram >= 0 {
+		d.mu.Lock()
+		d.quotas[qkey] = Needs{Instances: int64(inst), VCPUs: int64(cores), MemoryMiB: int64(ram)}
+		d.mu.Unlock()
+	}
+	return again, nil
 }
