@@ -30,6 +30,8 @@ type fakeCloud struct {
 	onCreate   func(w http.ResponseWriter, created bool) bool // true: handled (after creating when created)
 	createsToo bool                                           // onCreate runs after the server was recorded
 	delay      time.Duration                                  // every compute call sleeps this long
+	// quota: os-quota-sets of every project, {limit, in_use} per resource
+	quota map[string]map[string][2]int
 }
 
 func newFakeCloud(t *testing.T) *fakeCloud {
@@ -143,6 +145,41 @@ func (f *fakeCloud) compute(w http.ResponseWriter, r *http.Request, p string) {
 		}
 		delete(f.servers, id)
 		w.WriteHeader(http.StatusNoContent)
+	case strings.HasPrefix(p, "/os-quota-sets/"):
+		pid := strings.TrimSuffix(strings.TrimPrefix(p, "/os-quota-sets/"), "/detail")
+		if f.quota == nil {
+			f.quota = map[string]map[string][2]int{}
+		}
+		q := f.quota[pid]
+		if q == nil {
+			q = map[string][2]int{"instances": {10, 0}, "cores": {20, 0}, "ram": {51200, 0}}
+			f.quota[pid] = q
+		}
+		if r.Method == http.MethodPut {
+			var body struct {
+				QuotaSet map[string]int `json:"quota_set"`
+			}
+			b, _ := io.ReadAll(r.Body)
+			_ = json.Unmarshal(b, &body)
+			for k, v := range body.QuotaSet {
+				if v < q[k][1] {
+					writeJSON(w, 400, map[string]any{"badRequest": map[string]any{"code": 400, "message": "Quota limit must be greater than in use"}})
+					return
+				}
+			}
+			for k, v := range body.QuotaSet {
+				q[k] = [2]int{v, q[k][1]}
+			}
+		}
+		set := map[string]any{"id": pid}
+		for k, v := range q {
+			if r.Method == http.MethodPut {
+				set[k] = v[0]
+			} else {
+				set[k] = map[string]any{"limit": v[0], "in_use": v[1], "reserved": 0}
+			}
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"quota_set": set})
 	case p == "/flavors/detail":
 		writeJSON(w, http.StatusOK, map[string]any{"flavors": []any{
 			map[string]any{"id": "f1", "name": "SCS-2V-4-20s", "vcpus": 2, "ram": 4096, "disk": 20, "extra_specs": map[string]any{}},

@@ -1,6 +1,7 @@
 package openstack
 
 import (
+	"context"
 	"sync"
 	"testing"
 )
@@ -40,5 +41,51 @@ func TestReplicaLockIsPrunedAndExclusive(t *testing.T) {
 	defer d.mu.Unlock()
 	if len(d.replicas) != 0 {
 		t.Fatalf("%d locks left in the map, want 0", len(d.replicas))
+	}
+}
+
+// shrinkQuota lowers each limit to the project's need, never below Nova's
+// usage (and then asks to be tried again), never raises, and leaves the
+// limits it set for the next create to compare against.
+func TestShrinkQuotaLowersToNeedNotBelowUsage(t *testing.T) {
+	f := newFakeCloud(t)
+	d := fakeDriver(t, f)
+	ctx := context.Background()
+	cfg, err := d.config(ctx, "prv-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cn, err := d.conn(ctx, "prv-1", cfg.Clouds[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.quota = map[string]map[string][2]int{"kp": {"instances": {10, 3}, "cores": {20, 6}, "ram": {40960, 12288}}}
+	d.look = fakeLookup{needs: Needs{Instances: 1, VCPUs: 2, MemoryMiB: 4096}}
+	again, err := d.shrinkQuota(ctx, "prv-1", cn, "kp", "prj-1")
+	if err != nil || !again {
+		t.Fatalf("with deletes still counted: again=%v err=%v, want again", again, err)
+	}
+	if q := f.quota["kp"]; q["instances"][0] != 3 || q["cores"][0] != 6 || q["ram"][0] != 12288 {
+		t.Fatalf("limits %v, want the usage 3/6/12288", q)
+	}
+	// The deletes complete: down to the need.
+	f.quota["kp"] = map[string][2]int{"instances": {3, 1}, "cores": {6, 2}, "ram": {12288, 4096}}
+	if again, err := d.shrinkQuota(ctx, "prv-1", cn, "kp", "prj-1"); err != nil || again {
+		t.Fatalf("again=%v err=%v", again, err)
+	}
+	if q := f.quota["kp"]; q["instances"][0] != 1 || q["cores"][0] != 2 || q["ram"][0] != 4096 {
+		t.Fatalf("limits %v, want the need 1/2/4096", q)
+	}
+	if got := d.quotas["fake/kp"]; got != (Needs{Instances: 1, VCPUs: 2, MemoryMiB: 4096}) {
+		t.Fatalf("remembered limits %+v", got)
+	}
+	// A need above the limits is not the lowering's to meet.
+	d.look = fakeLookup{needs: Needs{Instances: 5, VCPUs: 10, MemoryMiB: 20480}}
+	f.callCount()
+	if again, err := d.shrinkQuota(ctx, "prv-1", cn, "kp", "prj-1"); err != nil || again {
+		t.Fatalf("again=%v err=%v", again, err)
+	}
+	if n := f.callCount()["PUT /os-quota-sets/kp"]; n != 0 {
+		t.Fatalf("%d PUTs, want none", n)
 	}
 }

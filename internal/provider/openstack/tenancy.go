@@ -170,6 +170,7 @@ func (d *Driver) ensureProject(ctx context.Context, providerID string, cfg *Conf
 // replica (two replicas created at once both count).
 func (d *Driver) ensureQuota(ctx context.Context, providerID string, cn *conn, pid string, t Tenant, spec provider.Spec) error {
 	qkey := cn.cloud.Name + "/" + pid
+	d.postponeShrink(qkey)
 	defer d.replicaLock("quota:" + qkey)()
 	// Read the needs under the lock: a burst of creates waits here for one
 	// quota update, which then covers every workload committed meanwhile.
@@ -234,16 +235,27 @@ func (d *Driver) ensureQuota(ctx context.Context, providerID string, cn *conn, p
 	return nil
 }
 
-// DefaultQuotaShrinkDelay is how long after the last delete of a server in
-// a Keystone project its quotas are lowered to what the project's
-// workloads still need. Nova frees a server's usage only once its delete
-// completes (a limit cannot go below the usage), and a burst of deletes
-// then costs one lowering.
-const DefaultQuotaShrinkDelay = 10 * time.Second
+// DefaultQuotaShrinkDelay is how long a Keystone project must go without
+// a create or delete of ours before its quotas are lowered to what the
+// soberana project's workloads still need. A burst of deletes costs one
+// lowering, Nova has freed the usage by then (a limit cannot go below it),
+// and a project that deletes to redeploy keeps its quota for the new
+// servers rather than paying a lowering and a raise.
+const DefaultQuotaShrinkDelay = time.Minute
 
 // quotaShrinkAttempts bounds the lowerings tried while deletes are still
 // completing (each QuotaShrinkDelay apart).
 const quotaShrinkAttempts = 6
+
+// postponeShrink pushes back a pending lowering of the project's quotas: a
+// create is under way (see DefaultQuotaShrinkDelay).
+func (d *Driver) postponeShrink(qkey string) {
+	d.mu.Lock()
+	if t, ok := d.shrinks[qkey]; ok {
+		t.Reset(d.QuotaShrinkDelay)
+	}
+	d.mu.Unlock()
+}
 
 // scheduleShrink lowers, QuotaShrinkDelay after the last call for the
 // Keystone project, its quotas to what the soberana project still needs.
@@ -291,11 +303,9 @@ func (d *Driver) scheduleShrink(providerID string, cn *conn, pid, projectID stri
 // raising is ensureQuota's, on the create that needs it.
 func (d *Driver) shrinkQuota(ctx context.Context, providerID string, cn *conn, pid, projectID string) (again bool, err error) {
 	qkey := cn.cloud.Name + "/" + pid
-	defer d.replicaLock("quota:" + qkey)()
-	need, err := d.look.ProjectNeeds(ctx, projectID, providerID)
-	if err != nil {
-		return false, fmt.Errorf("openstack quota: reading needs of project %s: %w", projectID, err)
-	}
+	// The usage is read before the quota lock, so that creates wait for one
+	// call at most: a server created meanwhile belongs to a replica that
+	// the need, read under the lock, counts.
 	var q cquotas.QuotaDetailSet
 	if err := d.retry(ctx, func() error {
 		var err error
@@ -304,6 +314,17 @@ func (d *Driver) shrinkQuota(ctx context.Context, providerID string, cn *conn, p
 	}); err != nil {
 		return false, err
 	}
+	defer d.replicaLock("quota:" + qkey)()
+	need, err := d.look.ProjectNeeds(ctx, projectID, providerID)
+	if err != nil {
+		return false, fmt.Errorf("openstack quota: reading needs of project %s: %w", projectID, err)
+	}
+	d.mu.Lock()
+	if set, ok := d.quotas[qkey]; ok {
+		// a create may have raised the limits since they were read
+		q.Instances.Limit, q.Cores.Limit, q.RAM.Limit = int(set.Instances), int(set.VCPUs), int(set.MemoryMiB)
+	}
+	d.mu.Unlock()
 	lower := func(d cquotas.QuotaDetail, need int64) (int, bool) {
 		target := max(int(need), d.InUse)
 		if d.Limit >= 0 && target >= d.Limit {
