@@ -16,6 +16,7 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 	"github.com/gophercloud/gophercloud/v2/pagination"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
@@ -109,6 +110,7 @@ type Driver struct {
 	capacity map[string]capacityCache
 	tenants  map[string]string      // cloud/Keystone project → soberana project
 	shrinks  map[string]*time.Timer // pending quota lowerings by cloud/Keystone project
+	sf       singleflight.Group     // one flavor or image lookup at a time per key
 
 	// wrapTransport wraps the HTTP transport (tests inject crashes).
 	wrapTransport func(http.RoundTripper) http.RoundTripper

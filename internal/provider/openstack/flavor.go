@@ -23,17 +23,48 @@ type flavorCache struct {
 	list []flavors.Flavor
 }
 
-// flavorTTL bounds how stale the cached flavor list may be.
+// flavorTTL is how long a cached flavor list (or image id) is used as it
+// is; after that it is still used while one refresh runs in the background.
 const flavorTTL = time.Minute
+
+// cached serves a value kept under key: fresh, as it is; stale, as it is
+// while one background refresh runs; absent, from one fetch that every
+// caller asking meanwhile waits for. A burst of creates after the TTL thus
+// costs the cloud one call, and none of them waits for it.
+func cached[T any](d *Driver, ctx context.Context, key string, get func() (T, time.Time, bool), fetch func(context.Context) (T, error)) (T, error) {
+	v, at, ok := get()
+	if ok && time.Since(at) < flavorTTL {
+		return v, nil
+	}
+	do := func(ctx context.Context) func() (any, error) {
+		return func() (any, error) { return fetch(ctx) }
+	}
+	if ok {
+		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		ch := d.sf.DoChan(key, do(bg))
+		go func() { <-ch; cancel() }()
+		return v, nil
+	}
+	r, err, _ := d.sf.Do(key, do(ctx))
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return r.(T), nil
+}
 
 func (d *Driver) listFlavors(ctx context.Context, cn *conn) ([]flavors.Flavor, error) {
 	key := cn.cloud.Name + "@" + cn.cloud.AuthURL
-	d.mu.Lock()
-	fc, ok := d.flavors[key]
-	d.mu.Unlock()
-	if ok && time.Since(fc.at) < flavorTTL {
-		return fc.list, nil
-	}
+	return cached(d, ctx, "flavors:"+key, func() ([]flavors.Flavor, time.Time, bool) {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		fc, ok := d.flavors[key]
+		return fc.list, fc.at, ok
+	}, func(ctx context.Context) ([]flavors.Flavor, error) { return d.fetchFlavors(ctx, cn, key) })
+}
+
+// fetchFlavors lists the cloud's flavors and caches them.
+func (d *Driver) fetchFlavors(ctx context.Context, cn *conn, key string) ([]flavors.Flavor, error) {
 	var list []flavors.Flavor
 	err := d.retry(ctx, func() error {
 		list = list[:0]
@@ -106,6 +137,13 @@ func (d *Driver) flavorFor(ctx context.Context, cn *conn, offering string, spec 
 		if f, _, ok := matchFlavor(list, offering); ok {
 			return f.ID, nil
 		}
+		// the cached list may predate the flavor: ask the cloud before saying so
+		if list, err = d.fetchFlavors(ctx, cn, cn.cloud.Name+"@"+cn.cloud.AuthURL); err != nil {
+			return "", err
+		}
+		if f, _, ok := matchFlavor(list, offering); ok {
+			return f.ID, nil
+		}
 		return "", &Error{Reason: ReasonFlavorMissing, Op: "choose flavor", Cloud: cn.cloud.Name, Detail: offering}
 	}
 	best := -1
@@ -132,34 +170,35 @@ func (d *Driver) imageFor(ctx context.Context, cn *conn, cfg *Config, offering s
 		return ref, nil
 	}
 	key := cn.cloud.Name + "@" + cn.cloud.AuthURL + "/" + ref
-	d.mu.Lock()
-	ic, ok := d.images[key]
-	d.mu.Unlock()
-	if ok && time.Since(ic.at) < flavorTTL {
-		return ic.id, nil
-	}
-	var id string
-	err := d.retry(ctx, func() error {
-		err := images.List(cn.image, images.ListOpts{Name: ref, Limit: 2}).EachPage(ctx,
-			func(_ context.Context, p pagination.Page) (bool, error) {
-				list, err := images.ExtractImages(p)
-				if len(list) > 0 {
-					id = list[0].ID
-				}
-				return false, err
-			})
-		return classify("find image", cn.cloud.Name, err)
+	return cached(d, ctx, "image:"+key, func() (string, time.Time, bool) {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		ic, ok := d.images[key]
+		return ic.id, ic.at, ok
+	}, func(ctx context.Context) (string, error) {
+		var id string
+		err := d.retry(ctx, func() error {
+			err := images.List(cn.image, images.ListOpts{Name: ref, Limit: 2}).EachPage(ctx,
+				func(_ context.Context, p pagination.Page) (bool, error) {
+					list, err := images.ExtractImages(p)
+					if len(list) > 0 {
+						id = list[0].ID
+					}
+					return false, err
+				})
+			return classify("find image", cn.cloud.Name, err)
+		})
+		if err != nil {
+			return "", err
+		}
+		if id == "" {
+			return "", &Error{Reason: ReasonImageMissing, Op: "choose image", Cloud: cn.cloud.Name, Detail: ref}
+		}
+		d.mu.Lock()
+		d.images[key] = imageCache{at: time.Now(), id: id}
+		d.mu.Unlock()
+		return id, nil
 	})
-	if err != nil {
-		return "", err
-	}
-	if id == "" {
-		return "", &Error{Reason: ReasonImageMissing, Op: "choose image", Cloud: cn.cloud.Name, Detail: ref}
-	}
-	d.mu.Lock()
-	d.images[key] = imageCache{at: time.Now(), id: id}
-	d.mu.Unlock()
-	return id, nil
 }
 
 func looksLikeUUID(s string) bool {

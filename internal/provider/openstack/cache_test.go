@@ -4,6 +4,9 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/soberana/soberana/internal/provider"
 )
 
 // The per-key locks serialize callers of one key and leave nothing behind.
@@ -87,5 +90,62 @@ func TestShrinkQuotaLowersToNeedNotBelowUsage(t *testing.T) {
 	}
 	if n := f.callCount()["PUT /os-quota-sets/kp"]; n != 0 {
 		t.Fatalf("%d PUTs, want none", n)
+	}
+}
+
+// A burst of creates costs the cloud one flavor list: when nothing is
+// cached, all wait for one call; when the cache is stale, all use it and
+// one call refreshes it behind them.
+func TestFlavorListOncePerBurst(t *testing.T) {
+	f := newFakeCloud(t)
+	d := fakeDriver(t, f)
+	ctx := context.Background()
+	cfg, err := d.config(ctx, "prv-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cn, err := d.conn(ctx, "prv-1", cfg.Clouds[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.delay = 20 * time.Millisecond // the callers overlap the call (the count holds either way)
+	burst := func() {
+		var wg sync.WaitGroup
+		for range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if id, err := d.flavorFor(ctx, cn, "SCS-2V-4-20s", provider.Spec{}); err != nil || id != "f1" {
+					t.Errorf("flavorFor = %q, %v", id, err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	f.callCount()
+	burst()
+	if n := f.callCount()["GET /flavors/detail"]; n != 1 {
+		t.Fatalf("cold burst: %d flavor lists, want 1", n)
+	}
+	key := cn.cloud.Name + "@" + cn.cloud.AuthURL
+	d.mu.Lock()
+	fc := d.flavors[key]
+	fc.at = time.Now().Add(-2 * flavorTTL)
+	d.flavors[key] = fc
+	d.mu.Unlock()
+	burst()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		d.mu.Lock()
+		fresh := time.Since(d.flavors[key].at) < flavorTTL
+		d.mu.Unlock()
+		if fresh {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the stale list was not refreshed")
+		}
+	}
+	if n := f.callCount()["GET /flavors/detail"]; n != 1 {
+		t.Fatalf("stale burst: %d flavor lists, want 1", n)
 	}
 }
