@@ -13,7 +13,7 @@
 # quota (the cold cost, printed apart) so the 20 measure the steady state.
 # Nova alone: the same 20 servers (flavor, image, AZs) POSTed straight to
 # Nova, 16 in flight, polled every 250 ms (TestIntegrationBenchNovaDirect),
-# before and after the soberana run to bracket the machine's noise.
+# in ROUNDS (default 3) interleaved rounds with soberana, compared by median.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -83,28 +83,47 @@ log "SOBERANA_COLD_2VM=${COLD}s"
 # Each measurement starts after the cloud has settled for $SETTLE seconds
 # (the test binary is built first, outside the pause), so that neither
 # pays for the other's tail of work in Nova, Placement and RabbitMQ.
+# This small cloud's boot times wander by ±15 % from one minute to the
+# next, so the two are measured in $ROUNDS interleaved rounds (A B, B A,
+# A B, …: a drift of the machine favours neither) and compared by median.
 SETTLE=${SETTLE:-5}
+ROUNDS=${ROUNDS:-3}
 go test -c -o "$WORK/openstack.test" ./internal/provider/openstack
+NOVA=()
+SOB=()
 nova_direct() {
   sleep "$SETTLE"
-  SOBERANA_OS_BENCH=1 SOBERANA_OS_BENCH_N=$((2 * N_WL)) "$WORK/openstack.test" -test.count=1 -test.v -test.run '^TestIntegrationBenchNovaDirect$' 2>&1 | grep -o 'NOVA_DIRECT.*'
+  log "Nova alone: $((2 * N_WL)) servers"
+  local out
+  out=$(SOBERANA_OS_BENCH=1 SOBERANA_OS_BENCH_N=$((2 * N_WL)) "$WORK/openstack.test" -test.count=1 -test.v -test.run '^TestIntegrationBenchNovaDirect$' 2>&1 | grep -o 'NOVA_DIRECT.*') ||
+    { echo "the Nova-alone run failed"; exit 1; }
+  log "$out"
+  NOVA+=("$(echo "$out" | grep -o 'all_active=[0-9.]*' | cut -d= -f2)")
 }
-log "Nova alone, before"; nova_direct
+through_soberana() {
+  sleep "$SETTLE"
+  log "soberana: $N_WL workloads x 2 replicas"
+  local t0 ids=() id posted all
+  t0=$(now)
+  while read -r id; do ids+=("$id"); done < <(for _ in $(seq 1 "$N_WL"); do post & done; wait)
+  posted=$(since "$t0")
+  wait_all running "${ids[@]}"
+  all=$(since "$t0")
+  for id in "${ids[@]}"; do placed_on_aio "$id" || { echo "workload $id not on the AIO provider"; exit 1; }; done
+  log "SOBERANA n=$((2 * N_WL)) posts=${posted}s all_running=${all}s"
+  SOB+=("$all")
+  t0=$(now)
+  for id in "${ids[@]}"; do curl -sf -X DELETE "${H[@]}" "$API/workloads/$id" >/dev/null; done
+  wait_all deleted "${ids[@]}"
+  log "SOBERANA_DELETE n=$((2 * N_WL)) all_deleted=$(since "$t0")s"
+}
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
-sleep "$SETTLE"
-log "soberana: $N_WL workloads x 2 replicas"
-t0=$(now)
-IDS=()
-while read -r id; do IDS+=("$id"); done < <(for _ in $(seq 1 "$N_WL"); do post & done; wait)
-POSTED=$(since "$t0")
-wait_all running "${IDS[@]}"
-ALL=$(since "$t0")
-for id in "${IDS[@]}"; do placed_on_aio "$id" || { echo "workload $id not on the AIO provider"; exit 1; }; done
-log "SOBERANA n=$((2 * N_WL)) posts=${POSTED}s all_running=${ALL}s"
-
-t0=$(now)
-for id in "${IDS[@]}"; do curl -sf -X DELETE "${H[@]}" "$API/workloads/$id" >/dev/null; done
-wait_all deleted "${IDS[@]}"
-log "SOBERANA_DELETE n=$((2 * N_WL)) all_deleted=$(since "$t0")s"
-
-log "Nova alone, after"; nova_direct
+for r in $(seq 1 "$ROUNDS"); do
+  if [ $((r % 2)) -eq 1 ]; then nova_direct; through_soberana; else through_soberana; nova_direct; fi
+done
+MN=$(median "${NOVA[@]}")
+MS=$(median "${SOB[@]}")
+log "Nova alone:      ${NOVA[*]} s"
+log "through soberana: ${SOB[*]} s"
+log "MEDIAN nova=${MN}s soberana=${MS}s overhead=$(echo "scale=1; 100 * ($MS - $MN) / $MN" | bc)%"
