@@ -415,7 +415,7 @@ func checkAudited(t *testing.T, st *store.Store, migs map[string]string) {
 					t.Fatalf("the request's event: %v %+v", err, reqs)
 				}
 				r := reqs[0]
-				if system || e.ActorKind != r.ActorKind || e.ActorID != r.ActorID || e.ActorID == "" || e.RequestID != r.RequestID || e.RequestID == "" || r.Seq != e.Seq+1 || r.TargetID != wid {
+				if system || e.ActorKind != r.ActorKind || e.ActorID != r.ActorID || e.ActorID == "" || e.RequestID != r.RequestID || e.RequestID == "" || r.Seq != e.Seq+1 || r.TargetKind != "migrations" || r.TargetID != e.TargetID {
 					t.Fatalf("started %+v by request %+v", e, r)
 				}
 			default:
