@@ -52,16 +52,8 @@ func TestReplicaLockIsPrunedAndExclusive(t *testing.T) {
 // limits it set for the next create to compare against.
 func TestShrinkQuotaLowersToNeedNotBelowUsage(t *testing.T) {
 	f := newFakeCloud(t)
-	d := fakeDriver(t, f)
+	d, cn := fakeConn(t, f)
 	ctx := context.Background()
-	cfg, err := d.config(ctx, "prv-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cn, err := d.conn(ctx, "prv-1", cfg.Clouds[0])
-	if err != nil {
-		t.Fatal(err)
-	}
 	f.quota = map[string]map[string][2]int{"kp": {"instances": {10, 3}, "cores": {20, 6}, "ram": {40960, 12288}}}
 	d.look = fakeLookup{needs: Needs{Instances: 1, VCPUs: 2, MemoryMiB: 4096}}
 	again, err := d.shrinkQuota(ctx, "prv-1", cn, "kp", "prj-1")
@@ -98,16 +90,8 @@ func TestShrinkQuotaLowersToNeedNotBelowUsage(t *testing.T) {
 // one call refreshes it behind them.
 func TestFlavorListOncePerBurst(t *testing.T) {
 	f := newFakeCloud(t)
-	d := fakeDriver(t, f)
+	d, cn := fakeConn(t, f)
 	ctx := context.Background()
-	cfg, err := d.config(ctx, "prv-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cn, err := d.conn(ctx, "prv-1", cfg.Clouds[0])
-	if err != nil {
-		t.Fatal(err)
-	}
 	f.delay = 20 * time.Millisecond // the callers overlap the call (the count holds either way)
 	burst := func() {
 		var wg sync.WaitGroup
@@ -148,4 +132,19 @@ func TestFlavorListOncePerBurst(t *testing.T) {
 	if n := f.callCount()["GET /flavors/detail"]; n != 1 {
 		t.Fatalf("stale burst: %d flavor lists, want 1", n)
 	}
+}
+
+// fakeConn returns a driver over the fake cloud and its connection.
+func fakeConn(t *testing.T, f *fakeCloud) (*Driver, *conn) {
+	t.Helper()
+	d := fakeDriver(t, f)
+	cfg, err := d.config(context.Background(), "prv-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cn, err := d.conn(context.Background(), "prv-1", cfg.Clouds[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, cn
 }
