@@ -299,9 +299,16 @@ func TestIntegrationTwoReplicasOnDistinctAZs(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.waitGone(t, s.ResourceRef, time.Minute)
-		a, err := allocations.Get(ctx, e.cn.placement, ids[i]).Extract()
-		if err != nil || len(a.Allocations) != 0 {
-			t.Errorf("allocations after delete: %+v %v", a.Allocations, err)
+		// Nova's compute frees the allocation just after it destroys the
+		// instance record, so the server can be gone a moment before it.
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			a, err := allocations.Get(ctx, e.cn.placement, ids[i]).Extract()
+			if err == nil && len(a.Allocations) == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("allocations 30 s after delete: %+v %v", a.Allocations, err)
+			}
 		}
 		if err := e.d.Delete(ctx, s.ResourceRef); err != nil {
 			t.Errorf("deleting again: %v", err)
