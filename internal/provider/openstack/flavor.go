@@ -138,9 +138,12 @@ func (d *Driver) flavorFor(ctx context.Context, cn *conn, offering string, spec 
 			return f.ID, nil
 		}
 		// the cached list may predate the flavor: ask the cloud before saying so
-		if list, err = d.fetchFlavors(ctx, cn, cn.cloud.Name+"@"+cn.cloud.AuthURL); err != nil {
+		key := cn.cloud.Name + "@" + cn.cloud.AuthURL
+		r, err, _ := d.sf.Do("flavors:"+key, func() (any, error) { return d.fetchFlavors(ctx, cn, key) })
+		if err != nil {
 			return "", err
 		}
+		list = r.([]flavors.Flavor)
 		if f, _, ok := matchFlavor(list, offering); ok {
 			return f.ID, nil
 		}

@@ -325,10 +325,10 @@ func (d *Driver) shrinkQuota(ctx context.Context, providerID string, cn *conn, p
 		q.Instances.Limit, q.Cores.Limit, q.RAM.Limit = int(set.Instances), int(set.VCPUs), int(set.MemoryMiB)
 	}
 	d.mu.Unlock()
-	lower := func(d cquotas.QuotaDetail, need int64) (int, bool) {
-		target := max(int(need), d.InUse)
-		if d.Limit >= 0 && target >= d.Limit {
-			return d.Limit, false
+	lower := func(qd cquotas.QuotaDetail, need int64) (int, bool) {
+		target := max(int(need), qd.InUse)
+		if qd.Limit >= 0 && target >= qd.Limit {
+			return qd.Limit, false
 		}
 		return target, true
 	}
