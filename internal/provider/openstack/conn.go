@@ -15,10 +15,10 @@ import (
 	gos "github.com/gophercloud/gophercloud/v2/openstack"
 )
 
-// Microversions the driver speaks. Compute 2.60 gives tags at create
-// (2.52), networks "none" (2.37), hypervisor UUIDs equal to Placement
-// resource provider UUIDs (2.53) and still the hypervisor statistics that
-// 2.88 removed (the fallback when Placement is not reachable).
+// Microversions the driver speaks. Compute 2.60 gives networks "none"
+// (2.37), hypervisor UUIDs equal to Placement resource provider UUIDs
+// (2.53) and still the hypervisor statistics that 2.88 removed (the
+// fallback when Placement is not reachable).
 const (
 	computeMicroversion   = "2.60"
 	placementMicroversion = "1.28"

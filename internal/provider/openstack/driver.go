@@ -31,7 +31,6 @@ const (
 	MetaWorkload = "soberana_workload"
 	MetaReplica  = "soberana_replica"
 	namePrefix   = "soberana-"
-	serverTag    = "soberana"
 )
 
 var (
@@ -589,7 +588,9 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 	}
 	opts := servers.CreateOpts{
 		Name: ServerName(spec.ReplicaID), FlavorRef: flavor, ImageRef: image, AvailabilityZone: sm.AZ,
-		Networks: networks, Tags: []string{serverTag},
+		// No tag: the name prefix and the metadata already mark the
+		// server, and a tag costs Nova one more write per boot.
+		Networks: networks,
 		Metadata: map[string]string{MetaWorkload: spec.WorkloadID, MetaReplica: spec.ReplicaID},
 	}
 	cn.posting.Add(1)

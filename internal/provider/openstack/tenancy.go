@@ -240,8 +240,11 @@ func (d *Driver) ensureQuota(ctx context.Context, providerID string, cn *conn, p
 // soberana project's workloads still need. A burst of deletes costs one
 // lowering, Nova has freed the usage by then (a limit cannot go below it),
 // and a project that deletes to redeploy keeps its quota for the new
-// servers rather than paying a lowering and a raise.
-const DefaultQuotaShrinkDelay = time.Minute
+// servers rather than paying a lowering and a raise: raising costs a
+// burst of creates one or two PUTs (0.3-0.4 s each on the test cloud)
+// before its first server. Five minutes covers a redeploy by a pipeline;
+// one minute did not cover two bursts of the benchmark a minute apart.
+const DefaultQuotaShrinkDelay = 5 * time.Minute
 
 // quotaShrinkAttempts bounds the lowerings tried while deletes are still
 // completing (each QuotaShrinkDelay apart).
