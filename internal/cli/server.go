@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -132,6 +133,19 @@ func serveCmd(g *globals) *cobra.Command {
 
 func runServer(ctx context.Context, g *globals, cfg config.Config, up bool) error {
 	log := newLogger(cfg, g)
+	// SOBERANA_CPU_PROFILE=FILE writes a CPU profile of the whole run
+	// (`go tool pprof FILE`), for finding where a benchmark's time goes.
+	if path := g.getenv("SOBERANA_CPU_PROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			_ = f.Close()
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
+	}
 	srv, err := server.Open(ctx, cfg, log)
 	if err != nil {
 		return err
