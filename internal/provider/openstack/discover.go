@@ -71,8 +71,8 @@ type capacityCache struct {
 }
 
 // Discover reports the provider's sites, their health and capacity. It is
-// the health probe's call (every few seconds): health comes live from two
-// cheap calls per cloud (availability zones, compute services); capacity
+// the health probe's call (every few seconds): health comes live from one
+// call per cloud (the compute services, each with its zone); capacity
 // from Placement is read again only when older than CapacityTTL.
 func (d *Driver) Discover(ctx context.Context, providerID string) ([]provider.Site, error) {
 	cfg, err := d.config(ctx, providerID)
@@ -90,7 +90,7 @@ func (d *Driver) Discover(ctx context.Context, providerID string) ([]provider.Si
 		if err != nil {
 			return nil, err
 		}
-		zones, hosts, err := d.computeHosts(ctx, cn, !fresh)
+		zones, hosts, err := d.computeHosts(ctx, cn, !fresh, false)
 		if err != nil {
 			return nil, err
 		}
@@ -141,7 +141,7 @@ func (d *Driver) DiscoverDetail(ctx context.Context, providerID string) (Discove
 		if err != nil {
 			return Discovery{}, err
 		}
-		zones, hosts, err := d.computeHosts(ctx, cn, true)
+		zones, hosts, err := d.computeHosts(ctx, cn, true, true)
 		if err != nil {
 			return Discovery{}, err
 		}
@@ -177,30 +177,40 @@ func (d *Driver) DiscoverDetail(ctx context.Context, providerID string) (Discove
 	return dis, nil
 }
 
-// computeHosts lists the AZs (available or not) and the nova-compute hosts
-// with their zone, state and hypervisors.
-func (d *Driver) computeHosts(ctx context.Context, cn *conn, withHypervisors bool) (map[string]bool, map[string]*hostInfo, error) {
+// computeHosts lists the nova-compute hosts with their zone, state and
+// hypervisors, and the AZs: available when one of their compute services
+// is enabled. Nova derives its AZ list from the same services (and their
+// aggregates), so the list of AZs (withZones) is asked for only where the
+// other zones matter (internal, or without compute hosts): the health
+// probe does without, and the AZ list costs Nova's API more than the
+// services during a burst of boots (seen: 1.4 s against 0.14 s).
+func (d *Driver) computeHosts(ctx context.Context, cn *conn, withHypervisors, withZones bool) (map[string]bool, map[string]*hostInfo, error) {
 	zones := map[string]bool{}
 	hosts := map[string]*hostInfo{}
 	err := d.retry(ctx, func() error {
 		clear(zones)
 		clear(hosts)
-		// AllPages, not EachPage: the AZ page's IsEmpty fails on its object body
-		page, err := availabilityzones.List(cn.compute).AllPages(ctx)
-		if err == nil {
-			var azs []availabilityzones.AvailabilityZone
-			azs, err = availabilityzones.ExtractAvailabilityZones(page)
-			for _, z := range azs {
-				zones[z.ZoneName] = z.ZoneState.Available
+		if withZones {
+			// AllPages, not EachPage: the AZ page's IsEmpty fails on its object body
+			page, err := availabilityzones.List(cn.compute).AllPages(ctx)
+			if err == nil {
+				var azs []availabilityzones.AvailabilityZone
+				azs, err = availabilityzones.ExtractAvailabilityZones(page)
+				for _, z := range azs {
+					zones[z.ZoneName] = z.ZoneState.Available
+				}
+			}
+			if err != nil {
+				return classify("list availability zones", cn.cloud.Name, err)
 			}
 		}
-		if err != nil {
-			return classify("list availability zones", cn.cloud.Name, err)
-		}
-		err = services.List(cn.compute, services.ListOpts{Binary: "nova-compute"}).EachPage(ctx, func(_ context.Context, p pagination.Page) (bool, error) {
+		err := services.List(cn.compute, services.ListOpts{Binary: "nova-compute"}).EachPage(ctx, func(_ context.Context, p pagination.Page) (bool, error) {
 			list, err := services.ExtractServices(p)
 			for _, s := range list {
 				hosts[s.Host] = &hostInfo{zone: s.Zone, up: s.State == "up" && s.Status == "enabled"}
+				if !withZones {
+					zones[s.Zone] = zones[s.Zone] || s.Status == "enabled"
+				}
 			}
 			return true, err
 		})

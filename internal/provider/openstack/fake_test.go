@@ -32,6 +32,8 @@ type fakeCloud struct {
 	delay      time.Duration                                  // every compute call sleeps this long
 	// quota: os-quota-sets of every project, {limit, in_use} per resource
 	quota map[string]map[string][2]int
+	// compute services: host, zone, state (up/down), status (enabled/disabled)
+	services [][4]string
 }
 
 func newFakeCloud(t *testing.T) *fakeCloud {
@@ -180,6 +182,22 @@ func (f *fakeCloud) compute(w http.ResponseWriter, r *http.Request, p string) {
 			}
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"quota_set": set})
+	case p == "/os-services":
+		list := []any{}
+		for _, sv := range f.services {
+			list = append(list, map[string]any{"id": len(list) + 1, "binary": "nova-compute", "host": sv[0], "zone": sv[1], "state": sv[2], "status": sv[3]})
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"services": list})
+	case p == "/os-availability-zone":
+		avail := map[string]bool{}
+		for _, sv := range f.services {
+			avail[sv[1]] = avail[sv[1]] || sv[3] == "enabled"
+		}
+		list := []any{}
+		for z, a := range avail {
+			list = append(list, map[string]any{"zoneName": z, "zoneState": map[string]any{"available": a}, "hosts": nil})
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"availabilityZoneInfo": list})
 	case p == "/flavors/detail":
 		writeJSON(w, http.StatusOK, map[string]any{"flavors": []any{
 			map[string]any{"id": "f1", "name": "SCS-2V-4-20s", "vcpus": 2, "ram": 4096, "disk": 20, "extra_specs": map[string]any{}},
