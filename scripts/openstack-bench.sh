@@ -11,9 +11,12 @@
 # the time is from the first POST until every workload is running.
 # A first 2-replica workload creates the project's Keystone project and
 # quota (the cold cost, printed apart) so the 20 measure the steady state.
-# Nova alone: the same 20 servers (flavor, image, AZs) POSTed straight to
-# Nova, 16 in flight, polled every 250 ms (TestIntegrationBenchNovaDirect),
-# in ROUNDS (default 7) interleaved rounds with soberana, compared by median.
+# Nova alone: the same 20 servers (flavor, image, AZs, and with BASELINE=
+# project, the default, the same Keystone scoping — a project of an
+# institution made by the driver — and replica metadata; BASELINE=admin:
+# plain servers in the admin's project) POSTed straight to Nova, 16 in
+# flight, polled every 250 ms (TestIntegrationBenchNovaDirect), in ROUNDS
+# (default 7) interleaved rounds with soberana, compared by median.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -89,7 +92,7 @@ nova_direct() {
   sleep "$SETTLE"
   log "Nova alone: $((2 * N_WL)) servers"
   local out
-  out=$(SOBERANA_OS_BENCH=1 SOBERANA_OS_BENCH_N=$((2 * N_WL)) "$WORK/openstack.test" -test.count=1 -test.v -test.run '^TestIntegrationBenchNovaDirect$' 2>&1 | grep -o 'NOVA_DIRECT.*') ||
+  out=$(SOBERANA_OS_BENCH=1 SOBERANA_OS_BENCH_AS=${BASELINE:-project} SOBERANA_OS_BENCH_N=$((2 * N_WL)) "$WORK/openstack.test" -test.count=1 -test.v -test.run '^TestIntegrationBenchNovaDirect$' 2>&1 | grep -o 'NOVA_DIRECT.*') ||
     { echo "the Nova-alone run failed"; exit 1; }
   log "$out"
   NOVA+=("$(echo "$out" | grep -o 'all_active=[0-9.]*' | cut -d= -f2)")
