@@ -16,7 +16,6 @@ func init() {
 	i18n.Add(map[string]i18n.Text{
 		"cli.wait.reached": {ES: "%s  %s en %s (%d/%d) tras %.2fs", PT: "%s  %s em %s (%d/%d) após %.2fs", EN: "%s  %s is %s (%d/%d) after %.2fs"},
 		"cli.wait.done":    {ES: "las %d cargas están en %s tras %.2fs", PT: "as %d cargas estão em %s após %.2fs", EN: "all %d workloads are %s after %.2fs"},
-		"cli.wait.failed":  {ES: "la carga %s terminó en el estado %s: %s", PT: "a carga %s terminou no estado %s: %s", EN: "workload %s ended in state %s: %s"},
 		"cli.wait.timeout": {ES: "se agotó el tiempo de espera (%s): %d de %d cargas en %s; faltan %s", PT: "tempo de espera esgotado (%s): %d de %d cargas em %s; faltam %s", EN: "timed out after %s: %d of %d workloads are %s; still waiting for %s"},
 		"cli.wait.for":     {ES: "--for debe ser running o deleted, no %q", PT: "--for deve ser running ou deleted, não %q", EN: "--for must be running or deleted, not %q"},
 	})
@@ -34,9 +33,9 @@ func workloadWaitCmd(g *globals) *cobra.Command {
 	)
 	c := &cobra.Command{
 		Use:   "wait ID...",
-		Short: "Wait until every given workload is running (or deleted, with --for deleted); fails at once if one fails",
-		Example: `  soberana workload wait --for running --timeout 10m 0193c0de-… 0193c0df-…
-  soberana workload wait --for deleted $(soberana workload list --project P -o json | jq -r '.[].id')`,
+		Short: "Wait until every given workload is running (or deleted, with --for deleted); stops with an error when one fails",
+		Example: `  soberana workload wait --for running --timeout 10m wl_… wl_…
+  soberana workload wait --for deleted --interval 1s wl_…`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			lang := g.language()
@@ -76,7 +75,7 @@ func workloadWaitCmd(g *globals) *cobra.Command {
 						return err
 					}
 					if w.State == "failed" || w.State == "rejected" || (w.State == "deleted" && want != "deleted") {
-						return errors.New(i18n.T(lang, "cli.wait.failed", id, w.State, w.Reason))
+						return errors.New(i18n.T(lang, "cli.workload.ended", id, w.State, w.Reason))
 					}
 					if w.State != want {
 						if sweep {

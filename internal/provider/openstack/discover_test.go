@@ -46,11 +46,11 @@ func TestDiscoverHealthFromComputeServices(t *testing.T) {
 	}
 	// The same verdicts as with Nova's own AZ list, which the operator's
 	// detailed discovery still reads (it reports unmapped AZs).
+	zones, hosts, err := d.computeHosts(context.Background(), d.mustConn(t, "prv-1"), false, true)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, sm := range cfg.Sites {
-		zones, hosts, err := d.computeHosts(context.Background(), d.mustConn(t, "prv-1"), false, true)
-		if err != nil {
-			t.Fatal(err)
-		}
 		if h := d.siteHealth(sm, zones, hosts).Health; h != want[sm.SiteID] {
 			t.Errorf("site %s with the AZ list: %s, want %s", sm.SiteID, h, want[sm.SiteID])
 		}
