@@ -1,38 +1,20 @@
 package cli_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/soberana/soberana/internal/cli"
 	"github.com/soberana/soberana/internal/residency"
-	"github.com/soberana/soberana/internal/server/servertest"
 )
 
 // TestOpsCommands drives workload migrate, provider evacuate, residency
 // and alerts list against an in-process server.
 func TestOpsCommands(t *testing.T) {
-	h := servertest.Start(t, servertest.Options{})
+	h, run, project, offering := startCLI(t)
 	ctx := context.Background()
-	env := map[string]string{"SOBERANA_SERVER": h.URL, "SOBERANA_TOKEN": servertest.AdminToken, "LANG": "en"}
-	run := func(args ...string) (string, string, int) {
-		var out, errOut bytes.Buffer
-		code := cli.RunEnv(ctx, args, &out, &errOut, func(k string) string { return env[k] })
-		return out.String(), errOut.String(), code
-	}
-	var page struct{ Items []map[string]any }
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatal(err)
-	}
-	project := page.Items[0]["id"].(string)
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatal(err)
-	}
-	offering := page.Items[0]["id"].(string)
 	out, errOut, code := run("workload", "create", "--project", project, "--offering", offering, "--country", "BR",
 		"--classification", "internal", "--sovereignty", "any", "-o", "json")
 	var w struct {

@@ -14,23 +14,8 @@ import (
 // deleted, and checks the errors: a bad --for, a timeout naming the
 // workloads still pending, and a workload that ended otherwise.
 func TestWorkloadWait(t *testing.T) {
-	h := servertest.Start(t, servertest.Options{})
+	h, run, project, offering := startCLI(t)
 	ctx := context.Background()
-	env := map[string]string{"SOBERANA_SERVER": h.URL, "SOBERANA_TOKEN": servertest.AdminToken, "LANG": "en"}
-	run := func(args ...string) (string, string, int) {
-		var out, errOut bytes.Buffer
-		code := cli.RunEnv(ctx, args, &out, &errOut, func(k string) string { return env[k] })
-		return out.String(), errOut.String(), code
-	}
-	var page struct{ Items []map[string]any }
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatal(err)
-	}
-	project := page.Items[0]["id"].(string)
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatal(err)
-	}
-	offering := page.Items[0]["id"].(string)
 	var ids []string
 	for range 2 {
 		var w map[string]any
@@ -67,4 +52,29 @@ func TestWorkloadWait(t *testing.T) {
 	if code == 0 || !strings.Contains(errOut, "la carga "+ids[0]+" terminó en el estado deleted") {
 		t.Fatalf("wait on a deleted workload: %d %s", code, errOut)
 	}
+}
+
+// startCLI starts an in-process server on the demo fleet and returns it,
+// a runner of CLI commands against it as the admin (in English), and the
+// ids of the demo project prontuario-eletronico and of SCS-1V-2-20s.
+func startCLI(t *testing.T) (h *servertest.Harness, run func(args ...string) (string, string, int), project, offering string) {
+	t.Helper()
+	h = servertest.Start(t, servertest.Options{})
+	ctx := context.Background()
+	env := map[string]string{"SOBERANA_SERVER": h.URL, "SOBERANA_TOKEN": servertest.AdminToken, "LANG": "en"}
+	run = func(args ...string) (string, string, int) {
+		var out, errOut bytes.Buffer
+		code := cli.RunEnv(ctx, args, &out, &errOut, func(k string) string { return env[k] })
+		return out.String(), errOut.String(), code
+	}
+	var page struct{ Items []map[string]any }
+	if _, err := h.Admin.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
+		t.Fatal(err)
+	}
+	project = page.Items[0]["id"].(string)
+	if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) == 0 {
+		t.Fatal(err)
+	}
+	offering = page.Items[0]["id"].(string)
+	return h, run, project, offering
 }
