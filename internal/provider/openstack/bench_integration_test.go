@@ -18,7 +18,7 @@ import (
 
 // The boot-time comparison behind scripts/openstack-bench.sh: N servers
 // (default 20, half in each AZ) booted by Nova alone — POST /servers with
-// 16 in flight, the reconciler's default, and GET /servers/detail every
+// 16 in flight (the reconciler allows 32), and GET /servers/detail every
 // 250 ms, its poll — and then by the driver (Create + Observe) the same way.
 // Runs only with SOBERANA_OS_BENCH=1 beside SOBERANA_TEST_OPENSTACK_CLOUDS.
 
