@@ -97,7 +97,7 @@ func (a *API) AddApps(svc *deploy.Service) {
 					if err := Decode(r, &req); err != nil {
 						return nil, err
 					}
-					app, secret, err := svc.CreateApp(r.Context(), principalActor(r), req)
+					app, secret, err := svc.CreateAppFrom(r.Context(), principalActor(r), a.grantOf(r, "apps:write", req.ProjectID), req)
 					if err != nil {
 						return nil, err
 					}

@@ -99,7 +99,7 @@ func (a *API) identityRoutes() []*Route {
 			Response: MeResponse{}, Handle: func(r *http.Request) (any, error) {
 				return MeResponse{*principalOf(r.Context())}, nil
 			}},
-		{Method: "GET", Path: "/v1/tokens", Summary: "The caller's API tokens (platform admins: every token); secrets are never shown again",
+		{Method: "GET", Path: "/v1/tokens", Summary: "The caller's API tokens, those it made, and every token acting in the institutions it administers (platform admins: every token); secrets are never shown again",
 			Tag: "auth", Auth: Any("self:read"), Response: tokenPage{}, Handle: a.listTokens},
 		{Method: "POST", Path: "/v1/tokens", Summary: "Create a personal, service or deploy token with a scope and an expiry; the secret is in the answer only",
 			Tag: "auth", Auth: Any("self:write"), Request: auth.TokenSpec{}, Response: TokenCreated{}, Status: http.StatusCreated,
@@ -109,6 +109,7 @@ func (a *API) identityRoutes() []*Route {
 					return nil, err
 				}
 				var out TokenCreated
+				a.auditTokenScope(r, auth.Scope{Kind: spec.ScopeKind, ID: spec.ScopeID})
 				err := a.store.InTx(r.Context(), func(tx *store.Tx) error {
 					secret, tok, err := a.auth.IssueToken(r.Context(), tx, principalOf(r.Context()), spec)
 					if err != nil {
@@ -123,7 +124,7 @@ func (a *API) identityRoutes() []*Route {
 				}
 				return Created{Value: out, Location: "/v1/tokens/" + out.ID}, nil
 			}},
-		{Method: "DELETE", Path: "/v1/tokens/{id}", Summary: "Revoke a token (one's own, or any in a scope one administers)",
+		{Method: "DELETE", Path: "/v1/tokens/{id}", Summary: "Revoke a token (one's own, one it made, or any acting in an institution one administers, whoever made it)",
 			Tag: "auth", Auth: Any("self:write"), Handle: func(r *http.Request) (any, error) {
 				p := principalOf(r.Context())
 				id := r.PathValue("id")
@@ -136,6 +137,7 @@ func (a *API) identityRoutes() []*Route {
 					if !a.mayManageToken(r, p, tok) {
 						return store.ErrNotFound
 					}
+					a.auditTokenScope(r, auth.Scope{Kind: auth.ScopeKind(tok.ScopeKind), ID: tok.ScopeID})
 					return tx.RevokeToken(r.Context(), id)
 				})
 			}},
@@ -312,45 +314,6 @@ func (a *API) login(r *http.Request) (any, error) {
 	return out, nil
 }
 
-func (a *API) listTokens(r *http.Request) (any, error) {
-	p := principalOf(r.Context())
-	tx := a.store.Read()
-	var (
-		toks []store.APIToken
-		err  error
-	)
-	if _, ok := p.Can("members:read", auth.Target{}); ok {
-		toks, err = tx.ListAPITokens(r.Context(), "")
-	} else if p.UserID != "" {
-		toks, err = tx.ListAPITokens(r.Context(), p.UserID)
-	} else {
-		var t store.APIToken
-		t, err = tx.APITokenByID(r.Context(), p.TokenID)
-		toks = []store.APIToken{t}
-	}
-	if err != nil {
-		return nil, err
-	}
-	return tokenPage{Items: toks}, nil
-}
-
-// mayManageToken: one's own token, one's own creation, or a token whose
-// scope one administers.
-func (a *API) mayManageToken(r *http.Request, p *auth.Principal, tok store.APIToken) bool {
-	if tok.ID == p.TokenID || (p.UserID != "" && (tok.UserID == p.UserID || tok.CreatedBy == p.UserID)) {
-		return true
-	}
-	t, err := a.auth.TargetOfScope(r.Context(), auth.Scope{Kind: auth.ScopeKind(tok.ScopeKind), ID: tok.ScopeID})
-	if err != nil {
-		return false
-	}
-	if tok.Kind == auth.TokenPersonal {
-		t = auth.Target{} // someone else's personal token: platform admins only
-	}
-	_, ok := p.Can("members:write", t)
-	return ok
-}
-
 func (a *API) createBinding(r *http.Request) (any, error) {
 	var req BindingRequest
 	if err := Decode(r, &req); err != nil {
@@ -379,6 +342,9 @@ func (a *API) createBinding(r *http.Request) (any, error) {
 	}
 	if _, err := p.DecideAt("members:write", t); err != nil {
 		return nil, decisionErr(err)
+	}
+	if err := p.HoldsRole(req.Role, req.ScopeKind, t); err != nil {
+		return nil, err // nobody binds a role they do not hold there
 	}
 	b := store.RoleBinding{UserID: req.UserID, Role: req.Role, ScopeKind: string(req.ScopeKind), ScopeID: req.ScopeID, Source: "api"}
 	err = a.store.InTx(r.Context(), func(tx *store.Tx) error {
@@ -489,6 +455,9 @@ func (a *API) grantRoutes() []*Route {
 
 // authErrors maps the auth package's sentinels (ErrorMapper).
 func authErrors(err error) *Error {
+	if e := credentialErrors(err); e != nil {
+		return e
+	}
 	switch {
 	case errors.Is(err, auth.ErrHidden):
 		return Errorf(http.StatusNotFound, "not-found", "problem.not-found.detail")

@@ -62,7 +62,7 @@ func (a *API) AddWorkloads(o WorkloadOptions) {
 				if err := decodeOptional(r, &body); err != nil {
 					return nil, err
 				}
-				if _, err := svc.Approve(r.Context(), actor(r), id, body.Reason); err != nil {
+				if _, err := svc.Approve(r.Context(), approver(r), id, body.Reason); err != nil {
 					return nil, localize(r, err)
 				}
 				return a.workloadView(r.Context(), id, langOf(r.Context()), true)
@@ -173,7 +173,7 @@ func actor(r *http.Request) workload.Actor {
 	if name == "" {
 		name = p.TokenID
 	}
-	return workload.Actor{Name: name + " (" + p.TokenID + ")", ID: p.TokenID}
+	return workload.Actor{Name: name + " (" + p.TokenID + ")", ID: p.TokenID, Person: p.Person}
 }
 
 func (a *API) workloadView(ctx context.Context, id string, lang i18n.Lang, full bool) (WorkloadView, error) {

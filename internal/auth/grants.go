@@ -76,6 +76,10 @@ func (s *Service) CreateGrant(ctx context.Context, tx *store.Tx, by *Principal, 
 	if err != nil {
 		return g, err
 	}
+	// Nobody grants what they do not hold.
+	if err := by.HoldsRole(spec.Role, Project, Target{Institution: proj.InstitutionID, Project: proj.ID}); err != nil {
+		return g, err
+	}
 	var u store.User
 	switch {
 	case spec.UserID != "":

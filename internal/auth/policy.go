@@ -67,7 +67,7 @@ var Roles = []RoleDef{
 		Actions: []string{"providers:read", "sites:*", "prices:*", "orders:read", "workloads:read", "statements:read", "credentials:write"},
 		Summary: "its provider's sites, prices, orders, statements and API credentials"},
 	{Name: RoleInstitutionAdmin, Scopes: []ScopeKind{Institution},
-		Actions: []string{"institutions:read", "budget-lines:read", "projects:*", "workloads:*", "apps:*",
+		Actions: []string{"institutions:read", "budget-lines:read", "projects:*", "workloads:read", "workloads:write", "apps:*",
 			"grants:*", "members:*", "audit:read", "statements:read", "ledger:read", "tokens:*"},
 		Summary: "its institution's projects, members, workloads, vendor grants and audit trail"},
 	{Name: RoleFinanceOfficer, Scopes: []ScopeKind{Institution},

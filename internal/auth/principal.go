@@ -24,6 +24,25 @@ type Binding struct {
 	// Institution is the parent of a project scope.
 	Institution string `json:"-"`
 	Via         string `json:"via,omitempty"`
+	// Within are roles that must also allow an action for this binding to
+	// allow it: a credential derived from a principal acts with the
+	// intersection of its own role and that principal's live roles.
+	Within []string `json:"within,omitempty"`
+}
+
+// allows reports whether the binding's role, and every role it is held
+// within, allow action.
+func (b Binding) allows(action string) bool {
+	r, ok := Role(b.Role)
+	if !ok || !r.Allows(action) {
+		return false
+	}
+	for _, w := range b.Within {
+		if r, ok := Role(w); !ok || !r.Allows(action) {
+			return false
+		}
+	}
+	return true
 }
 
 // Target is where the object an action applies to sits in the scope tree;
@@ -69,6 +88,13 @@ type Principal struct {
 	Role     string    `json:"role,omitempty"`
 	Bindings []Binding `json:"bindings"`
 	SourceIP string    `json:"-"`
+	// Person is the user whose authority this credential derives from: the
+	// user itself, or the person who made a service or deploy token (empty
+	// for tokens no person made, such as the bootstrap token).
+	Person string `json:"person,omitempty"`
+	// GrantID is the vendor grant a service or deploy token derives from
+	// (empty: none); what it makes derives from that grant too.
+	GrantID string `json:"grant_id,omitempty"`
 }
 
 // ActorID is the id audit events name: the user, else the token.
@@ -101,8 +127,7 @@ func (p *Principal) Can(action string, t Target) (Binding, bool) {
 		return Binding{}, true
 	}
 	for _, b := range p.Bindings {
-		r, ok := Role(b.Role)
-		if ok && r.Allows(action) && b.Covers(t) {
+		if b.allows(action) && b.Covers(t) {
 			return b, true
 		}
 	}
@@ -135,7 +160,7 @@ func (p *Principal) HoldsAnywhere(action string) bool {
 		return true
 	}
 	for _, b := range p.Bindings {
-		if r, ok := Role(b.Role); ok && r.Allows(action) {
+		if b.allows(action) {
 			return true
 		}
 	}
@@ -209,8 +234,7 @@ func (p *Principal) Visible(action string) Visibility {
 		return v
 	}
 	for _, b := range p.Bindings {
-		r, ok := Role(b.Role)
-		if !ok || !r.Allows(action) {
+		if !b.allows(action) {
 			continue
 		}
 		switch b.Scope.Kind {
@@ -247,7 +271,7 @@ func Narrow(bs []Binding, s Scope, parentInstitution string) []Binding {
 		case b.Scope.Kind == Platform,
 			b.Scope.Kind == Institution && s.Kind == Project && b.Scope.ID == parentInstitution:
 			r, _ := Role(b.Role)
-			nb := Binding{Role: b.Role, Scope: s, Institution: parentInstitution, Via: b.Via}
+			nb := Binding{Role: b.Role, Scope: s, Institution: parentInstitution, Via: b.Via, Within: b.Within}
 			if s.Kind == Project && !r.BindableAt(Project) && !r.BindableAt(Institution) {
 				continue
 			}

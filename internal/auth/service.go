@@ -74,7 +74,9 @@ func (s *Service) Now() time.Time { return s.opt.Now().UTC() }
 // Store returns the store.
 func (s *Service) Store() *store.Store { return s.st }
 
-// TokenPrincipal resolves an API token presented from ip.
+// TokenPrincipal resolves an API token presented from ip. A service or
+// deploy token acts with its own role at its scope intersected with the
+// live bindings of the principal it derives from (derive.go).
 func (s *Service) TokenPrincipal(ctx context.Context, secret, ip string) (*Principal, store.APIToken, error) {
 	tx := s.st.Read()
 	tok, err := tx.APITokenByHash(ctx, HashSecret(secret))
@@ -88,37 +90,11 @@ func (s *Service) TokenPrincipal(ctx context.Context, secret, ip string) (*Princ
 	if tok.Revoked || (tok.ExpiresAt != nil && !now.Before(*tok.ExpiresAt)) {
 		return nil, tok, ErrUnauthenticated
 	}
-	p := &Principal{Kind: KindToken, TokenID: tok.ID, Name: tok.Name, SourceIP: ip}
-	scope := Scope{Kind: ScopeKind(tok.ScopeKind), ID: tok.ScopeID}
-	parent := ""
-	if scope.Kind == Project {
-		o, err := tx.ScopeOf(ctx, "projects", scope.ID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return nil, tok, err
-		}
-		parent = o.Institution
+	p, err := s.tokenBindings(ctx, tx, tok, ip, false, now, 0)
+	if err != nil {
+		return nil, tok, err
 	}
-	switch tok.Kind {
-	case TokenPersonal:
-		u, err := tx.UserByID(ctx, tok.UserID)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, tok, ErrUnauthenticated
-		}
-		if err != nil {
-			return nil, tok, err
-		}
-		if u.Disabled {
-			return nil, tok, ErrUnauthenticated
-		}
-		bs, err := s.userBindings(ctx, tx, u.ID, ip, now)
-		if err != nil {
-			return nil, tok, err
-		}
-		p.Kind, p.UserID, p.Name = KindUser, u.ID, u.Email
-		p.Bindings = Narrow(bs, scope, parent)
-	default:
-		p.Bindings = []Binding{{Role: tok.Role, Scope: scope, Institution: parent, Via: "token:" + tok.ID}}
-	}
+	p.SourceIP = ip
 	if len(p.Bindings) > 0 {
 		p.Role = p.Bindings[0].Role
 	}
@@ -143,21 +119,22 @@ func (s *Service) SessionPrincipal(ctx context.Context, secret, ip string) (*Pri
 	if err != nil || u.Disabled {
 		return nil, ses, ErrUnauthenticated
 	}
-	bs, err := s.userBindings(ctx, tx, u.ID, ip, now)
+	bs, err := s.bindingsOf(ctx, tx, u.ID, ip, false, now)
 	if err != nil {
 		return nil, ses, err
 	}
-	p := &Principal{Kind: KindUser, UserID: u.ID, SessionID: ses.ID, Name: u.Email, Bindings: bs, SourceIP: ip}
+	p := &Principal{Kind: KindUser, UserID: u.ID, SessionID: ses.ID, Name: u.Email, Bindings: bs, SourceIP: ip, Person: u.ID}
 	if len(bs) > 0 {
 		p.Role = bs[0].Role
 	}
 	return p, ses, nil
 }
 
-// userBindings returns a user's role bindings and the grants in force at
-// now from ip. It reads the database at every request, so a revoked or
-// expired grant stops working on the very next one.
-func (s *Service) userBindings(ctx context.Context, tx *store.Tx, userID, ip string, now time.Time) ([]Binding, error) {
+// bindingsOf returns a user's role bindings and the grants in force at
+// now from ip (anyIP: whatever the grants' source addresses). It reads the
+// database at every request, so a revoked or expired grant stops working
+// on the very next one.
+func (s *Service) bindingsOf(ctx context.Context, tx *store.Tx, userID, ip string, anyIP bool, now time.Time) ([]Binding, error) {
 	rbs, err := tx.RoleBindings(ctx, userID)
 	if err != nil {
 		return nil, err
@@ -179,7 +156,7 @@ func (s *Service) userBindings(ctx context.Context, tx *store.Tx, userID, ip str
 		return nil, err
 	}
 	for _, g := range gs {
-		if !SourceAllowed(g.SourceCIDRs, ip) {
+		if !anyIP && !SourceAllowed(g.SourceCIDRs, ip) {
 			continue
 		}
 		out = append(out, Binding{Role: g.Role, Scope: Scope{Kind: Project, ID: g.ProjectID}, Institution: g.InstitutionID, Via: "grant:" + g.ID})
@@ -334,6 +311,27 @@ func (s *Service) IssueToken(ctx context.Context, tx *store.Tx, by *Principal, s
 	if spec.ExpiresAt != nil && spec.ExpiresAt.Sub(now) > MaxTokenLifetime && spec.Kind != TokenService {
 		return "", tok, fmt.Errorf("%w: expires_at (at most one year)", ErrInvalid)
 	}
+	if spec.Kind != TokenPersonal {
+		// Nobody puts in a token what they do not hold; the token derives
+		// from its maker (and the grant it acted through) and never
+		// outlives them.
+		if err := by.HoldsRole(spec.Role, spec.ScopeKind, target); err != nil {
+			return "", tok, err
+		}
+		grant, ok := by.grantFor(spec.Role, spec.ScopeKind, target)
+		if !ok {
+			return "", tok, &EscalationError{Role: spec.Role, Action: "one grant"}
+		}
+		limit, err := s.derivedExpiry(ctx, tx, by, grant)
+		if err != nil {
+			return "", tok, err
+		}
+		if limit != nil && (spec.ExpiresAt == nil || spec.ExpiresAt.After(*limit)) {
+			spec.ExpiresAt = limit
+		}
+		tok.GrantID = grant
+	}
+	tok.InstitutionID = target.Institution
 	secret, hash := NewSecret(TokenPrefix)
 	tok.Name, tok.Role, tok.Hash, tok.ExpiresAt = spec.Name, spec.Role, hash, spec.ExpiresAt
 	tok.Kind, tok.ScopeKind, tok.ScopeID, tok.CreatedBy = spec.Kind, string(spec.ScopeKind), spec.ScopeID, by.ActorID()
@@ -343,9 +341,34 @@ func (s *Service) IssueToken(ctx context.Context, tx *store.Tx, by *Principal, s
 	return secret, tok, nil
 }
 
+// derivedExpiry is the latest expiry of a token made by by through grant:
+// the grant's expiry, and the expiry of the token by presents (nil: none).
+func (s *Service) derivedExpiry(ctx context.Context, tx *store.Tx, by *Principal, grant string) (*time.Time, error) {
+	var limit *time.Time
+	if grant != "" {
+		g, err := tx.GrantByID(ctx, grant)
+		if err != nil {
+			return nil, err
+		}
+		e := g.ExpiresAt
+		limit = &e
+	}
+	if by.Kind == KindToken && by.TokenID != "" {
+		t, err := tx.APITokenByID(ctx, by.TokenID)
+		if err != nil {
+			return nil, err
+		}
+		if t.ExpiresAt != nil && (limit == nil || t.ExpiresAt.Before(*limit)) {
+			e := *t.ExpiresAt
+			limit = &e
+		}
+	}
+	return limit, nil
+}
+
 func (p *Principal) isPlatformAdmin() bool {
 	for _, b := range p.Bindings {
-		if b.Role == RolePlatformAdmin && b.Scope.Kind == Platform {
+		if b.Role == RolePlatformAdmin && b.Scope.Kind == Platform && len(b.Within) == 0 {
 			return true
 		}
 	}

@@ -81,7 +81,15 @@ type Service struct {
 	box func() Box
 	// Kick wakes the rollout loop after a release is created (optional).
 	Kick func()
+	// MayRelease, when set, says whether the principal an app derives
+	// from (app.CreatedBy, through app.GrantID) may still release it; a
+	// webhook delivery is refused with ErrRevoked when it may not.
+	MayRelease func(ctx context.Context, app store.App) error
 }
+
+// ErrRevoked: the app's webhook secret derives from a principal (or a
+// vendor grant) that no longer may release the app.
+var ErrRevoked = errors.New("webhook: the authority the app's webhook secret derives from has ended")
 
 // NewService returns the service; box may be nil or return nil (no
 // secrets key: webhook secrets in clear text).
@@ -161,6 +169,13 @@ func NewSecret() string {
 // CreateApp validates and stores an app with a fresh webhook secret, which
 // it returns once in clear.
 func (s *Service) CreateApp(ctx context.Context, by string, req AppRequest) (store.App, string, error) {
+	return s.CreateAppFrom(ctx, by, "", req)
+}
+
+// CreateAppFrom is CreateApp for a principal acting through a vendor
+// grant: the app's webhook secret derives from by and grant and dies
+// with them.
+func (s *Service) CreateAppFrom(ctx context.Context, by, grant string, req AppRequest) (store.App, string, error) {
 	if err := req.Validate(); err != nil {
 		return store.App{}, "", err
 	}
@@ -181,7 +196,7 @@ func (s *Service) CreateApp(ctx context.Context, by string, req AppRequest) (sto
 		}
 		app = store.App{ProjectID: proj.ID, InstitutionID: proj.InstitutionID, WorkloadID: wl, Name: req.Name,
 			Image: req.Image, Port: req.Port, Replicas: req.Replicas, Env: req.Env, HealthPath: req.HealthPath,
-			WebhookSecret: secret, CreatedBy: by}
+			WebhookSecret: secret, CreatedBy: by, GrantID: grant}
 		if box != nil {
 			app.WebhookSecret = sealedMarker
 		}

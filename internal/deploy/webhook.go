@@ -260,6 +260,11 @@ func (s *Service) Webhook(ctx context.Context, forge, appID string, h http.Heade
 	if err != nil {
 		return WebhookResult{}, err
 	}
+	if s.MayRelease != nil {
+		if err := s.MayRelease(ctx, app); err != nil {
+			return WebhookResult{}, err
+		}
+	}
 	res := WebhookResult{Delivery: d.ID}
 	tr, err := Parse(d, body, branch)
 	if err != nil {

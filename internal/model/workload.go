@@ -83,6 +83,10 @@ type Workload struct {
 	State                string `json:"state"`
 	Reason               string `json:"reason,omitempty"`
 	CreatedBy            string `json:"created_by,omitempty"`
+	// RequestedBy is the person who asked for the workload (a user id; for
+	// a service token, the person it derives from): its approver must be
+	// another one.
+	RequestedBy string `json:"requested_by,omitempty"`
 }
 
 // Placement is the site chosen for one replica, with the provider's id.

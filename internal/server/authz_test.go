@@ -27,7 +27,7 @@ var spec = map[string]map[string][]string{
 	auth.RoleProviderOperator: {"providers": {"read"}, "sites": {"read", "write"}, "prices": {"read", "write"},
 		"orders": {"read"}, "workloads": {"read"}, "statements": {"read"}, "credentials": {"write"}},
 	auth.RoleInstitutionAdmin: {"institutions": {"read"}, "budget-lines": {"read"}, "projects": {"read", "write"},
-		"workloads": {"read", "write", "approve"}, "apps": {"read", "write"}, "grants": {"read", "write"},
+		"workloads": {"read", "write"}, "apps": {"read", "write"}, "grants": {"read", "write"},
 		"members": {"read", "write"}, "audit": {"read"}, "statements": {"read"}, "ledger": {"read"}, "tokens": {"read", "write"}},
 	auth.RoleFinanceOfficer: {"institutions": {"read"}, "budget-lines": {"read", "write"}, "projects": {"read"},
 		"workloads": {"read", "approve"}, "statements": {"read", "write"}, "ledger": {"read", "write"}},

@@ -61,8 +61,23 @@ func (s *Server) wireDeploy() {
 	})
 	d.rollouts = deploy.NewRollouts(deploy.Options{}, s.Store, deploy.DeployersFunc(s.deployer), s.log)
 	d.svc.Kick = d.rollouts.Kick
+	d.svc.MayRelease = s.appCreatorMayRelease
 	s.API.AddApps(d.svc)
 	s.API.AddWebhooks(d.svc, os.Getenv(EnvWebhookBranch))
+}
+
+// appCreatorMayRelease: an app's webhook secret acts with the live
+// authority of the principal that created the app (through the grant it
+// acted through), so it dies with that grant or role binding.
+func (s *Server) appCreatorMayRelease(ctx context.Context, app store.App) error {
+	p, err := s.API.Auth().LivePrincipal(ctx, app.CreatedBy, app.GrantID)
+	if err != nil {
+		return err
+	}
+	if _, ok := p.Can("apps:write", auth.Target{Institution: app.InstitutionID, Project: app.ProjectID}); !ok {
+		return deploy.ErrRevoked
+	}
+	return nil
 }
 
 // KubernetesConfigs reads and writes kubernetes providers' configs, sealed

@@ -47,6 +47,12 @@ type APIToken struct {
 	ScopeID    string `json:"scope_id,omitempty"`
 	CreatedBy  string `json:"created_by,omitempty"`
 	LastUsedIP string `json:"last_used_ip,omitempty"`
+	// GrantID is the vendor grant CreatedBy acted through when it made
+	// this token (empty: a role binding); the token dies with that grant.
+	GrantID string `json:"grant_id,omitempty"`
+	// InstitutionID is the institution the token acts in (empty: the
+	// platform or a provider); its admins list and revoke the token.
+	InstitutionID string `json:"institution_id,omitempty"`
 }
 
 // Session is a console sign-in.
@@ -280,7 +286,8 @@ func (t *Tx) RoleBindings(ctx context.Context, userID string) ([]RoleBinding, er
 
 // ---- tokens ----
 
-const apiTokenCols = "id, name, role, hash, expires_at, last_used_at, revoked, created_at, updated_at, version, kind, user_id, scope_kind, scope_id, created_by, last_used_ip"
+const apiTokenCols = "id, name, role, hash, expires_at, last_used_at, revoked, created_at, updated_at, version, kind, user_id, scope_kind, scope_id, created_by, last_used_ip" +
+	", grant_id, institution_id"
 
 func scanAPIToken(row interface{ Scan(...any) error }) (APIToken, error) {
 	var (
@@ -289,7 +296,8 @@ func scanAPIToken(row interface{ Scan(...any) error }) (APIToken, error) {
 		created, updated int64
 	)
 	err := row.Scan(&tok.ID, &tok.Name, &tok.Role, &tok.Hash, &exp, &used, &tok.Revoked, &created, &updated, &tok.Version,
-		&tok.Kind, &tok.UserID, &tok.ScopeKind, &tok.ScopeID, &tok.CreatedBy, &tok.LastUsedIP)
+		&tok.Kind, &tok.UserID, &tok.ScopeKind, &tok.ScopeID, &tok.CreatedBy, &tok.LastUsedIP,
+		&tok.GrantID, &tok.InstitutionID)
 	if err != nil {
 		return tok, mapErr(err)
 	}
@@ -305,9 +313,9 @@ func (t *Tx) CreateAPIToken(ctx context.Context, tok *APIToken) error {
 	}
 	now := t.Now()
 	tok.CreatedAt, tok.UpdatedAt, tok.Version = now, now, 1
-	_, err := t.Exec(ctx, `INSERT INTO tokens (`+apiTokenCols+`) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, 1, ?, ?, ?, ?, ?, '')`,
+	_, err := t.Exec(ctx, `INSERT INTO tokens (`+apiTokenCols+`) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, 1, ?, ?, ?, ?, ?, '', ?, ?)`,
 		tok.ID, tok.Name, tok.Role, tok.Hash, nullMicros(tok.ExpiresAt), tok.Revoked, micros(now), micros(now),
-		tok.Kind, tok.UserID, tok.ScopeKind, tok.ScopeID, tok.CreatedBy)
+		tok.Kind, tok.UserID, tok.ScopeKind, tok.ScopeID, tok.CreatedBy, tok.GrantID, tok.InstitutionID)
 	if err != nil {
 		return fmt.Errorf("creating token: %w", err)
 	}

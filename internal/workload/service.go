@@ -159,6 +159,13 @@ func contains(list []string, s string) bool {
 type Actor struct {
 	// Name is recorded on events; ID scopes idempotency keys.
 	Name, ID string
+	// Person is the user the caller's credential derives from (empty for
+	// tokens no person made): recorded as a workload's requester, and
+	// never the approver of its own request.
+	Person string
+	// FinanceOfficerOf reports whether the caller is a finance officer of
+	// an institution (nil: of none); only they approve spending.
+	FinanceOfficerOf func(institutionID string) bool
 }
 
 // Idempotency identifies a retried request: the key the client sent and a
@@ -206,7 +213,7 @@ func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem
 		Replicas: req.Replicas, Classification: req.Classification, Residency: req.Residency,
 		Sovereignty: req.Sovereignty, Redundancy: req.Redundancy, Nearness: req.Nearness, Tier: req.Tier,
 		CostCeilingMinor: req.CostCeilingMinor, Preference: req.Preference, Currency: inst.Currency,
-		CreatedBy: who.Name,
+		CreatedBy: who.Name, RequestedBy: who.requester(),
 	}
 	preq, err := s.request(&w, off, nil)
 	if err != nil {
@@ -454,6 +461,9 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 	}
 	if w.State != model.StatePendingApproval {
 		return w, &StateError{Action: "approve", State: w.State}
+	}
+	if err := mayApprove(who, w); err != nil {
+		return w, err
 	}
 	ps, err := tx.PlacementsOf(ctx, id)
 	if err != nil {

@@ -49,6 +49,36 @@ func fixture(t testing.TB, c *client.Client) (project, offering string) {
 	return project, page.Items[0]["id"].(string)
 }
 
+// financeOfficer signs in a new finance officer of project's institution.
+func financeOfficer(t testing.TB, h *servertest.Harness, project string) *client.Client {
+	t.Helper()
+	ctx := context.Background()
+	var prj struct {
+		InstitutionID string `json:"institution_id"`
+	}
+	var u struct {
+		ID string `json:"id"`
+	}
+	var login struct {
+		Token string `json:"token"`
+	}
+	email := fmt.Sprintf("fin%d@saude.example", time.Now().UnixNano())
+	if _, err := h.Admin.Do(ctx, "GET", "/v1/projects/"+project, nil, &prj); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/users", map[string]any{"email": email, "name": "Fin", "password": "correct horse battery"}, &u); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/role-bindings", map[string]any{"user_id": u.ID, "role": "finance-officer",
+		"scope_kind": "institution", "scope_id": prj.InstitutionID}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/auth/login", map[string]any{"email": email, "password": "correct horse battery", "issue_token": true}, &login); err != nil {
+		t.Fatal(err)
+	}
+	return h.Client(login.Token, "en")
+}
+
 func body(project, offering string, replicas int) map[string]any {
 	return map[string]any{
 		"project_id": project, "offering_id": offering, "replicas": replicas,
@@ -146,12 +176,18 @@ func TestApprovalAndReject(t *testing.T) {
 	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", b, &v2); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads/"+v2.ID+":approve", nil, &v2); err != nil {
+	// Spending is approved by a finance officer of the institution, not
+	// by the platform admin who asked for it.
+	var p *client.Problem
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads/"+v2.ID+":approve", nil, nil); !errors.As(err, &p) || p.Status != 403 {
+		t.Fatalf("the platform admin approved: %v", err)
+	}
+	fin := financeOfficer(t, h, prj)
+	if _, err := fin.Do(ctx, "POST", "/v1/workloads/"+v2.ID+":approve", nil, &v2); err != nil {
 		t.Fatal(err)
 	}
 	waitState(t, h.Admin, v2.ID, "running")
-	var p *client.Problem
-	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads/"+v2.ID+":approve", nil, nil); !errors.As(err, &p) || p.Status != 409 {
+	if _, err := fin.Do(ctx, "POST", "/v1/workloads/"+v2.ID+":approve", nil, nil); !errors.As(err, &p) || p.Status != 409 {
 		t.Fatalf("second approve: %v", err)
 	}
 }

@@ -1,0 +1,138 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/soberana/soberana/internal/auth"
+	"github.com/soberana/soberana/internal/deploy"
+	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/workload"
+)
+
+// Derived credentials and escalation: who sees and revokes which tokens,
+// what an app's webhook secret derives from, who approves spending, and
+// the refusals of each (docs/security.md, "Derived credentials and
+// escalation").
+
+// listTokens: the caller's own tokens, those it made, and every token
+// acting in the institutions and projects where it reads members
+// (institution admins: whoever made them); platform admins and auditors
+// see all.
+func (a *API) listTokens(r *http.Request) (any, error) {
+	p := principalOf(r.Context())
+	f := store.TokenFilter{UserID: p.UserID, CreatedBy: p.ActorID(), TokenID: p.TokenID}
+	v := p.Visible("members:read")
+	f.All, f.Institutions, f.Projects = v.All, v.Institutions, v.Projects
+	toks, err := a.store.Read().ListTokens(r.Context(), f)
+	if err != nil {
+		return nil, err
+	}
+	return tokenPage{Items: toks}, nil
+}
+
+// mayManageToken: one's own token, one's own creation, or a token acting
+// in a scope one administers, whoever made it. Someone's personal token
+// that is not narrowed to such a scope acts wherever its person does:
+// platform admins only.
+func (a *API) mayManageToken(r *http.Request, p *auth.Principal, tok store.APIToken) bool {
+	if tok.ID == p.TokenID || (p.UserID != "" && tok.UserID == p.UserID) || tok.CreatedBy == p.ActorID() {
+		return true
+	}
+	t, err := a.auth.TargetOfScope(r.Context(), auth.Scope{Kind: auth.ScopeKind(tok.ScopeKind), ID: tok.ScopeID})
+	if err != nil {
+		return false
+	}
+	if t.Institution == "" && tok.InstitutionID != "" {
+		t.Institution = tok.InstitutionID // a project deleted since
+	}
+	if tok.Kind == auth.TokenPersonal && tok.ScopeKind == string(auth.Platform) {
+		t = auth.Target{}
+	}
+	_, ok := p.Can("members:write", t)
+	return ok
+}
+
+// auditTokenScope names, on the request's audit event, the institution
+// and project a token acts in, so that the institution's admins and
+// auditors find its creation and revocation.
+func (a *API) auditTokenScope(r *http.Request, sc auth.Scope) {
+	if sc.Kind == "" || sc.Kind == auth.Platform || sc.ID == "" {
+		return
+	}
+	t, err := a.auth.TargetOfScope(r.Context(), sc)
+	if err != nil {
+		return
+	}
+	store.PendingAuditOf(r.Context()).Update(func(e *store.AuditEvent) {
+		if t.Institution != "" {
+			e.InstitutionID = t.Institution
+		}
+		if t.Project != "" {
+			e.ProjectID = t.Project
+		}
+	})
+}
+
+// grantOf is the vendor grant through which the caller may do action in
+// project ("" when a role binding allows it): what it makes there (an
+// app's webhook secret) derives from that grant.
+func (a *API) grantOf(r *http.Request, action, projectID string) string {
+	t, err := a.targetOf(r.Context(), auth.Project, projectID)
+	if err != nil {
+		return ""
+	}
+	return principalOf(r.Context()).GrantForAction(action, t)
+}
+
+// approver is the caller approving a workload: a finance officer of an
+// institution when it holds that role there, undiminished.
+func approver(r *http.Request) workload.Actor {
+	who := actor(r)
+	p := principalOf(r.Context())
+	who.FinanceOfficerOf = func(institutionID string) bool {
+		return p.ActsAs(auth.RoleFinanceOfficer, auth.Target{Institution: institutionID})
+	}
+	return who
+}
+
+// credentialErrors maps refusals of escalation, segregation of duties and
+// derived credentials whose authority ended (called by authErrors).
+func credentialErrors(err error) *Error {
+	var ee *auth.EscalationError
+	var ae *workload.ApprovalError
+	switch {
+	case errors.As(err, &ee):
+		return &Error{Status: http.StatusForbidden, Slug: "escalation", Key: "problem.escalation.detail", Args: []any{ee.Role, ee.Action}, Err: err}
+	case errors.As(err, &ae):
+		return &Error{Status: http.StatusForbidden, Slug: "segregation", Key: "problem.segregation." + ae.Reason, Err: err}
+	case errors.Is(err, deploy.ErrRevoked):
+		return &Error{Status: http.StatusForbidden, Slug: "credential-revoked", Key: "problem.credential-revoked.detail", Err: err}
+	}
+	return nil
+}
+
+func init() {
+	i18n.Add(map[string]i18n.Text{
+		"problem.escalation": {ES: "No puede otorgar lo que no tiene", PT: "Não pode conceder o que não tem", EN: "Cannot give what you do not hold"},
+		"problem.escalation.detail": {
+			ES: "para otorgar el rol %s en ese ámbito usted debe tener allí cada uno de sus permisos, y le falta %s",
+			PT: "para conceder o papel %s nesse escopo você precisa ter ali cada uma de suas permissões, e falta %s",
+			EN: "to give role %s at that scope you must hold every permission of it there, and you lack %s"},
+		"problem.segregation": {ES: "Segregación de funciones", PT: "Segregação de funções", EN: "Segregation of duties"},
+		"problem.segregation." + workload.NotFinanceOfficer: {
+			ES: "solo un responsable de finanzas de la institución aprueba el gasto; pida a uno de ellos que lo apruebe",
+			PT: "só um responsável financeiro da instituição aprova a despesa; peça a um deles que aprove",
+			EN: "only a finance officer of the institution approves spending; ask one of them to approve it"},
+		"problem.segregation." + workload.OwnRequest: {
+			ES: "usted solicitó esta carga; debe aprobarla otro responsable de finanzas de la institución",
+			PT: "você solicitou esta carga; outro responsável financeiro da instituição deve aprová-la",
+			EN: "you requested this workload; another finance officer of the institution must approve it"},
+		"problem.credential-revoked": {ES: "Credencial sin autoridad", PT: "Credencial sem autoridade", EN: "Credential without authority"},
+		"problem.credential-revoked.detail": {
+			ES: "la persona o la concesión de la que deriva el secreto del webhook de esta aplicación ya no puede publicarla; quien la administre debe crear un secreto nuevo",
+			PT: "a pessoa ou a concessão da qual deriva o segredo do webhook deste aplicativo já não pode publicá-lo; quem o administra deve criar um segredo novo",
+			EN: "the person or grant this app's webhook secret derives from may no longer release it; whoever administers it must make a new secret"},
+	})
+}

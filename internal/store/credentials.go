@@ -1,0 +1,73 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// TokenFilter selects the tokens a caller may see: its own (UserID), the
+// ones it made (CreatedBy), and those acting in the institutions or
+// projects of Restrict. Empty fields select nothing; All selects every
+// token.
+type TokenFilter struct {
+	All       bool
+	UserID    string
+	CreatedBy string
+	// TokenID selects one token (a service token listing itself).
+	TokenID string
+	// Institutions and Projects select the tokens acting there: service
+	// and deploy tokens, and personal tokens narrowed to such a scope.
+	Institutions []string
+	Projects     []string
+}
+
+// ListTokens lists the tokens f selects, by id.
+func (t *Tx) ListTokens(ctx context.Context, f TokenFilter) ([]APIToken, error) {
+	q := `SELECT ` + apiTokenCols + ` FROM tokens`
+	var (
+		ors  []string
+		args []any
+	)
+	if !f.All {
+		add := func(cond string, vals ...string) {
+			ors = append(ors, cond)
+			for _, v := range vals {
+				args = append(args, v)
+			}
+		}
+		if f.UserID != "" {
+			add("user_id = ?", f.UserID)
+		}
+		if f.CreatedBy != "" {
+			add("created_by = ?", f.CreatedBy)
+		}
+		if f.TokenID != "" {
+			add("id = ?", f.TokenID)
+		}
+		if len(f.Institutions) > 0 {
+			add("institution_id IN ("+placeholders(len(f.Institutions))+")", f.Institutions...)
+		}
+		if len(f.Projects) > 0 {
+			add("(scope_kind = 'project' AND scope_id IN ("+placeholders(len(f.Projects))+"))", f.Projects...)
+		}
+		if len(ors) == 0 {
+			return []APIToken{}, nil
+		}
+		q += " WHERE " + strings.Join(ors, " OR ")
+	}
+	rows, err := t.Query(ctx, q+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing tokens: %w", err)
+	}
+	defer rows.Close()
+	out := []APIToken{}
+	for rows.Next() {
+		tok, err := scanAPIToken(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tok)
+	}
+	return out, mapErr(rows.Err())
+}
