@@ -96,17 +96,20 @@ func meet(b, c Binding) (Scope, string, bool) {
 	return Scope{}, "", false
 }
 
-// Verbs of actions.
-var verbs = []string{"read", "write", "approve"}
-
-// Actions returns every concrete action of the policy's vocabulary
-// (resources named by a role, the catalog, self-service and the platform
-// actions, with every verb); role patterns expand over it.
+// Actions returns every concrete action of the policy's vocabulary: the
+// actions roles, the catalog, self-service and the platform name, and
+// read and write of every resource a role pattern names ("approve" only
+// where named). Role patterns expand over it.
 var Actions = sync.OnceValue(func() []string {
-	res := map[string]bool{}
+	set := map[string]bool{}
 	add := func(a string) {
-		if r := Resource(a); r != "*" {
-			res[r] = true
+		r, v, _ := strings.Cut(a, ":")
+		switch {
+		case r == "*":
+		case v == "*":
+			set[r+":read"], set[r+":write"] = true, true
+		default:
+			set[a] = true
 		}
 	}
 	for _, r := range Roles {
@@ -114,20 +117,14 @@ var Actions = sync.OnceValue(func() []string {
 			add(a)
 		}
 	}
-	for a := range catalog {
-		add(a)
-	}
-	for a := range self {
-		add(a)
-	}
-	for a := range knownPlatformActions {
-		add(a)
-	}
-	var out []string
-	for r := range res {
-		for _, v := range verbs {
-			out = append(out, r+":"+v)
+	for _, m := range []map[string]bool{catalog, self, knownPlatformActions} {
+		for a := range m {
+			add(a)
 		}
+	}
+	out := make([]string, 0, len(set))
+	for a := range set {
+		out = append(out, a)
 	}
 	slices.Sort(out)
 	return out
