@@ -140,11 +140,14 @@ func (a *API) AddApps(svc *deploy.Service) {
 					app, err = svc.UpdateApp(r.Context(), app, req)
 					return appView(app, ""), err
 				}},
-			{Method: "POST", Path: base + "/{id}", Summary: "Roll back ({id}:rollback): a new release with the image and commit of an earlier successful release",
+			{Method: "POST", Path: base + "/{id}", Summary: "Roll back ({id}:rollback): a new release with the image and commit of an earlier successful release; or ({id}:rotate-secret) replace the webhook secret, which then derives from the caller (the answer carries it, once)",
 				Tag: "apps", Auth: Object("apps:write", "id"), Request: RollbackRequest{}, Response: ReleaseView{}, Status: http.StatusCreated,
 				dispatch: func(r *http.Request) (Handle, error) {
-					if _, verb, _ := strings.Cut(r.PathValue("id"), ":"); verb == "rollback" {
+					switch _, verb, _ := strings.Cut(r.PathValue("id"), ":"); verb {
+					case "rollback":
 						return rollback, nil
+					case "rotate-secret":
+						return a.rotateSecret(svc), nil
 					}
 					return nil, Errorf(http.StatusNotFound, "not-found", "problem.route-not-found.detail", r.Method, r.URL.Path)
 				}},

@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/deploy"
@@ -84,6 +85,25 @@ func (a *API) grantOf(r *http.Request, action, projectID string) string {
 		return ""
 	}
 	return principalOf(r.Context()).GrantForAction(action, t)
+}
+
+// rotateSecret answers POST /v1/apps/{id}:rotate-secret: the old webhook
+// secret stops at once (an institution admin revoking a vendor's), the
+// new one derives from the caller.
+func (a *API) rotateSecret(svc *deploy.Service) Handle {
+	return func(r *http.Request) (any, error) {
+		id, _, _ := strings.Cut(r.PathValue("id"), ":")
+		app, err := a.store.Read().Apps().Get(r.Context(), id)
+		if err != nil {
+			return nil, err
+		}
+		store.AuditTarget(r.Context(), "apps", app.ID)
+		app, secret, err := svc.RotateSecret(r.Context(), principalActor(r), a.grantOf(r, "apps:write", app.ProjectID), app.ID)
+		if err != nil {
+			return nil, err
+		}
+		return appView(app, secret), nil
+	}
 }
 
 // approver is the caller approving a workload: a finance officer of an

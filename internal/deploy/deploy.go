@@ -81,8 +81,9 @@ type Service struct {
 	box func() Box
 	// Kick wakes the rollout loop after a release is created (optional).
 	Kick func()
-	// MayRelease, when set, says whether the principal an app derives
-	// from (app.CreatedBy, through app.GrantID) may still release it; a
+	// MayRelease, when set, says whether the principal an app's webhook
+	// secret derives from (app.SecretBy, through app.GrantID) may still
+	// release it; a
 	// webhook delivery is refused with ErrRevoked when it may not.
 	MayRelease func(ctx context.Context, app store.App) error
 }
@@ -196,7 +197,7 @@ func (s *Service) CreateAppFrom(ctx context.Context, by, grant string, req AppRe
 		}
 		app = store.App{ProjectID: proj.ID, InstitutionID: proj.InstitutionID, WorkloadID: wl, Name: req.Name,
 			Image: req.Image, Port: req.Port, Replicas: req.Replicas, Env: req.Env, HealthPath: req.HealthPath,
-			WebhookSecret: secret, CreatedBy: by, GrantID: grant}
+			WebhookSecret: secret, CreatedBy: by, SecretBy: by, GrantID: grant}
 		if box != nil {
 			app.WebhookSecret = sealedMarker
 		}
@@ -233,6 +234,34 @@ func (s *Service) UpdateApp(ctx context.Context, app store.App, req AppRequest) 
 		return tx.Apps().Update(ctx, &app)
 	})
 	return app, err
+}
+
+// RotateSecret replaces an app's webhook secret: the old one stops at
+// once, and the new one, returned once in clear, derives from by (through
+// grant) and dies with them.
+func (s *Service) RotateSecret(ctx context.Context, by, grant, appID string) (store.App, string, error) {
+	secret := NewSecret()
+	box := s.box()
+	var app store.App
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		cur, err := tx.Apps().Get(ctx, appID)
+		if err != nil {
+			return err
+		}
+		cur.WebhookSecret, cur.SecretBy, cur.GrantID = secret, by, grant
+		if box != nil {
+			cur.WebhookSecret = sealedMarker
+		}
+		if err := tx.Apps().Update(ctx, &cur); err != nil {
+			return err
+		}
+		app = cur
+		if box == nil {
+			return nil
+		}
+		return box.Put(ctx, tx, secretOwner, app.ID, secretName, []byte(secret))
+	})
+	return app, secret, err
 }
 
 // WebhookSecret opens an app's webhook secret.

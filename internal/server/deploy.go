@@ -67,10 +67,15 @@ func (s *Server) wireDeploy() {
 }
 
 // appCreatorMayRelease: an app's webhook secret acts with the live
-// authority of the principal that created the app (through the grant it
-// acted through), so it dies with that grant or role binding.
+// authority of the principal that made it (the app's creator, or whoever
+// rotated it; through the grant it acted through), so it dies with that
+// grant or role binding.
 func (s *Server) appCreatorMayRelease(ctx context.Context, app store.App) error {
-	p, err := s.API.Auth().LivePrincipal(ctx, app.CreatedBy, app.GrantID)
+	by := app.SecretBy
+	if by == "" {
+		by = app.CreatedBy
+	}
+	p, err := s.API.Auth().LivePrincipal(ctx, by, app.GrantID)
 	if err != nil {
 		return err
 	}

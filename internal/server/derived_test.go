@@ -266,6 +266,20 @@ func TestVendorCredentialsDieWithTheGrant(t *testing.T) {
 		if code, _ := b.webhook(app["id"].(string), app["webhook_secret"].(string), "3.0.0", "en"); code != http.StatusForbidden {
 			t.Fatalf("webhook after a new grant: %d", code)
 		}
+		// The institution's admin replaces the webhook secret: the vendor's
+		// stops being a secret at all, the new one acts with the admin's
+		// authority.
+		rot := b.must(200, admin, "POST", "/v1/apps/"+app["id"].(string)+":rotate-secret", nil)
+		fresh, _ := rot["webhook_secret"].(string)
+		if fresh == "" || fresh == app["webhook_secret"] || rot["grant_id"] != nil {
+			t.Fatalf("rotated secret: %v", rot)
+		}
+		if code, _ := b.webhook(app["id"].(string), app["webhook_secret"].(string), "4.0.0", "en"); code != http.StatusUnauthorized {
+			t.Fatalf("the vendor's secret after rotation: %d", code)
+		}
+		if code, out := b.webhook(app["id"].(string), fresh, "5.0.0", "en"); code != http.StatusCreated {
+			t.Fatalf("the admin's new secret: %d %v", code, out)
+		}
 	})
 }
 

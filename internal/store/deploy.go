@@ -29,9 +29,11 @@ type App struct {
 	WebhookSecret    string `json:"-"`
 	CurrentReleaseID string `json:"current_release_id,omitempty"`
 	CreatedBy        string `json:"created_by"`
-	// GrantID is the vendor grant CreatedBy acted through (empty: a role
-	// binding); the webhook secret dies with it.
-	GrantID string `json:"grant_id,omitempty"`
+	// SecretBy is the principal the webhook secret derives from (its
+	// creator, or whoever rotated it since) and GrantID the vendor grant it
+	// acted through (empty: a role binding): the secret dies with them.
+	SecretBy string `json:"secret_by,omitempty"`
+	GrantID  string `json:"grant_id,omitempty"`
 }
 
 // EnvVars are an app's environment variables, stored as JSON.
@@ -110,18 +112,18 @@ var apps = &entity[App]{
 	table: "apps",
 	cols: []string{"project_id", "institution_id", "workload_id", "name", "image", "port", "replicas", "env",
 		"health_path", "webhook_secret", "current_release_id", "created_by",
-		"grant_id"},
+		"secret_by", "grant_id"},
 	filters: map[string]bool{"project_id": true, "institution_id": true, "workload_id": true, "name": true},
 	meta:    func(v *App) *model.Meta { return &v.Meta },
 	values: func(v *App) []any {
 		return []any{v.ProjectID, v.InstitutionID, v.WorkloadID, v.Name, v.Image, v.Port, v.Replicas, v.Env,
 			v.HealthPath, v.WebhookSecret, v.CurrentReleaseID, v.CreatedBy,
-			v.GrantID}
+			v.SecretBy, v.GrantID}
 	},
 	scanDest: func(v *App) []any {
 		return []any{&v.ProjectID, &v.InstitutionID, &v.WorkloadID, &v.Name, &v.Image, &v.Port, &v.Replicas, &v.Env,
 			&v.HealthPath, &v.WebhookSecret, &v.CurrentReleaseID, &v.CreatedBy,
-			&v.GrantID}
+			&v.SecretBy, &v.GrantID}
 	},
 }
 
