@@ -64,6 +64,9 @@ printable HTML page (in --lang) to stdout; -o json the JSON report.`,
 				return err
 			}
 			fmt.Fprintln(g.stdout, i18n.T(g.language(), "cli.residency.summary", int(num(rep["placements"])), int(num(rep["violations"]))))
+			if n := int(num(rep["foreign_exposure"])); n > 0 {
+				fmt.Fprintln(g.stdout, i18n.T(g.language(), "cli.residency.foreign", n))
+			}
 			return nil
 		},
 	}
