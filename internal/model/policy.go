@@ -206,3 +206,46 @@ func (p DataPolicy) Judge(home, class, siteCountry, jurisdiction string) []Field
 	}
 	return out
 }
+
+// Within narrows a stored request to the policy as it stands now, for
+// placing it again (a migration, an evacuation): countries outside the
+// policy are dropped (with their subdivisions), a mode looser than the
+// policy's floor becomes the floor, regional jurisdictions outside the
+// floor's are dropped, and national under a regional floor keeps only the
+// countries in the region. Nothing is widened; what is left may fit
+// nowhere, which the placement then explains.
+func (p DataPolicy) Within(home, class string, res Residency, sov Sovereignty) (Residency, Sovereignty) {
+	allowed := p.AllowedCountries(home)
+	keep := func(list, in []string) []string {
+		out := []string{}
+		for _, c := range list {
+			if slices.Contains(in, c) {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	res.Countries = keep(res.Countries, allowed)
+	floor := p.Floor(class)
+	switch floor.Mode {
+	case SovereigntyNational:
+		sov = Sovereignty{Mode: SovereigntyNational}
+	case SovereigntyRegional:
+		switch sov.Mode {
+		case SovereigntyRegional:
+			sov.Jurisdictions = keep(sov.Jurisdictions, floor.Jurisdictions)
+		case SovereigntyNational:
+			res.Countries = keep(res.Countries, floor.Jurisdictions)
+		default:
+			sov = floor
+		}
+	}
+	var subs []string
+	for _, s := range res.Subdivisions {
+		if len(s) > 2 && slices.Contains(res.Countries, s[:2]) {
+			subs = append(subs, s)
+		}
+	}
+	res.Subdivisions = subs
+	return res, sov
+}

@@ -111,3 +111,34 @@ func TestInstitutionPolicyValidation(t *testing.T) {
 		t.Fatalf("default policy: %v %+v", err, ok.DataPolicy)
 	}
 }
+
+func TestWithinNeverWidens(t *testing.T) {
+	p := DataPolicy{Sovereignty: SovereigntyRegional, Jurisdictions: []string{"BR", "AR"}, Countries: []string{"BR", "AR"}}
+	for _, tc := range []struct {
+		name             string
+		res              Residency
+		sov              Sovereignty
+		wantRes          []string
+		wantSubs         []string
+		wantMode         string
+		wantJurisdiction []string
+	}{
+		{"any becomes the floor", Residency{Countries: []string{"BR", "CO"}, Subdivisions: []string{"BR-SP", "CO-DC"}}, Sovereignty{Mode: SovereigntyAny},
+			[]string{"BR"}, []string{"BR-SP"}, SovereigntyRegional, []string{"BR", "AR"}},
+		{"regional keeps its own subset", Residency{Countries: []string{"AR"}}, Sovereignty{Mode: SovereigntyRegional, Jurisdictions: []string{"AR", "US"}},
+			[]string{"AR"}, nil, SovereigntyRegional, []string{"AR"}},
+		{"national stays national", Residency{Countries: []string{"BR", "AR"}}, Sovereignty{Mode: SovereigntyNational},
+			[]string{"BR", "AR"}, nil, SovereigntyNational, nil},
+	} {
+		res, sov := p.Within("BR", ClassInternal, tc.res, tc.sov)
+		if !reflect.DeepEqual(res.Countries, tc.wantRes) || !reflect.DeepEqual(res.Subdivisions, tc.wantSubs) ||
+			sov.Mode != tc.wantMode || !reflect.DeepEqual(sov.Jurisdictions, tc.wantJurisdiction) {
+			t.Errorf("%s: %+v %+v", tc.name, res, sov)
+		}
+	}
+	national := DataPolicy{}
+	res, sov := national.Within("BR", ClassPublic, Residency{Countries: []string{"CO"}}, Sovereignty{Mode: SovereigntyAny})
+	if len(res.Countries) != 0 || sov.Mode != SovereigntyNational {
+		t.Fatalf("nothing of the old request is allowed: %+v %+v", res, sov)
+	}
+}

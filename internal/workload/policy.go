@@ -1,10 +1,12 @@
 package workload
 
 import (
+	"context"
 	"errors"
 	"strings"
 
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/store"
 )
 
 // ErrPolicy: the request is wider than its institution's data policy.
@@ -43,4 +45,18 @@ func ApplyPolicy(inst model.Institution, req *CreateRequest) error {
 	}
 	return &PolicyError{InstitutionID: inst.ID, Institution: inst.Name, Policy: inst.DataPolicy,
 		Summary: inst.DataPolicy.Summary(inst.Country), Fields: fields}
+}
+
+// WithinPolicy returns a copy of w narrowed to its institution's data
+// policy as it stands now (model.DataPolicy.Within), for placing it
+// again: a failover, a re-placement on approval, a migration. A workload
+// created before the policy, or under a looser one, never moves to where
+// the policy no longer allows.
+func WithinPolicy(ctx context.Context, tx *store.Tx, w model.Workload) (model.Workload, error) {
+	in, err := tx.Institutions().Get(ctx, w.InstitutionID)
+	if err != nil {
+		return w, err
+	}
+	w.Residency, w.Sovereignty = in.DataPolicy.Within(in.Country, w.Classification, w.Residency, w.Sovereignty)
+	return w, nil
 }

@@ -479,7 +479,11 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 				_ = s.fleet.Engine().Release(p.SiteID, fleet.Resources(p.Placement))
 			}
 		}
-		req, err := s.request(&w, off, nil)
+		pw, err := WithinPolicy(ctx, tx, w)
+		if err != nil {
+			return w, err
+		}
+		req, err := s.request(&pw, off, nil)
 		if err != nil {
 			return w, err
 		}
