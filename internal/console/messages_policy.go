@@ -6,6 +6,7 @@ func init() {
 	i18n.Add(map[string]i18n.Text{
 		"console.request.sovereignty":        {ES: "De qué ley dependen los datos", PT: "A que lei os dados se sujeitam", EN: "Whose law may reach the data"},
 		"console.col.sovereignty":            {ES: "Soberanía", PT: "Soberania", EN: "Sovereignty"},
+		"console.col.data-policy":            {ES: "Política de datos", PT: "Política de dados", EN: "Data policy"},
 		"console.request.sovereignty.policy": {ES: "La de la política de datos", PT: "A da política de dados", EN: "The data policy's"},
 		"console.request.sovereignty.help": {
 			ES: "Nacional: solo proveedores bajo la ley del país donde está el sitio. Regional: proveedores de las jurisdicciones indicadas. Cualquiera: también proveedores extranjeros. Puede restringir la política de su institución, nunca ampliarla.",

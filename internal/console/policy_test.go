@@ -84,7 +84,11 @@ func TestRequestFormShowsSovereigntyAndPolicy(t *testing.T) {
 	form.Del("sovereignty")
 	form.Del("jurisdictions")
 	code, body = b.post("/request", "/request", form)
-	if code != 200 || !strings.Contains(body, `id="workload-state"`) {
+	if code != 200 || !strings.Contains(body, `id="workload-state"`) || !strings.Contains(body, `<dd id="workload-sovereignty">nacional</dd>`) {
 		t.Fatalf("a request within the policy: %d\n%s", code, body)
+	}
+	// The institutions page shows each policy.
+	if code, body = b.get("/institutions"); code != 200 || !strings.Contains(body, "regional (BR, AR) · BR · confidencial: nacional") {
+		t.Fatalf("institutions page: %d\n%s", code, body)
 	}
 }
