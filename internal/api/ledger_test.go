@@ -201,7 +201,8 @@ func TestLedgerEndToEnd(t *testing.T) {
 
 	// A small line of an institution that refuses overdrafts.
 	var ins, line, small map[string]any
-	if _, err := c.Do(ctx, "POST", "/v1/institutions", map[string]any{"name": "Municipalidad", "country": "CL", "currency": "CLP", "auto_approve_minor": 1_000_000_000}, &ins); err != nil {
+	if _, err := c.Do(ctx, "POST", "/v1/institutions", map[string]any{"name": "Municipalidad", "country": "CL", "currency": "CLP", "auto_approve_minor": 1_000_000_000,
+		"data_policy": map[string]any{"countries": []string{"CL", "BR"}}}, &ins); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Do(ctx, "POST", "/v1/budget-lines", map[string]any{"institution_id": ins["id"], "fiscal_year": time.Now().Year(), "code": "22-11", "name": "nube", "amount_minor": 10}, &line); err != nil {

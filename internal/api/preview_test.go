@@ -73,7 +73,9 @@ func TestPlacementPreview(t *testing.T) {
 	}
 
 	// Nothing fits: a feasible=false answer with reasons, localized.
-	body["residency"] = map[string]any{"countries": []string{"AR"}}
+	// (Amazonas has no site; Argentina would be outside the ministry's
+	// data policy, a 422 of its own.)
+	body["residency"] = map[string]any{"countries": []string{"BR"}, "subdivisions": []string{"BR-AM"}}
 	for lang, want := range map[string]string{"es": "sitios", "pt-BR": "sites", "en": "sites"} {
 		c := h.Client(servertest.AdminToken, lang)
 		var nf preview

@@ -242,7 +242,10 @@ func workloadErrors(err error) *Error {
 	var pe *workload.PlaceError
 	var se *workload.StateError
 	var be *workload.BudgetError
+	var pol *workload.PolicyError
 	switch {
+	case errors.As(err, &pol):
+		return policyProblem(pol)
 	case errors.As(err, &pe) && errors.Is(err, placement.ErrInvalidRequest):
 		return &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.no-fit.detail", Args: []any{pe.Explain(i18n.Default)}, Err: err}
 	case errors.As(err, &pe):

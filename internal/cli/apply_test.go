@@ -67,7 +67,7 @@ spec:
   replicas: 2
   classification: internal
   residency: {countries: [`+inst["country"].(string)+`]}
-  sovereignty: {mode: any}
+  sovereignty: {mode: national}
 `)
 	if code, out, errOut := run("apply", "-f", wl); code != 0 || !strings.Contains(out, "+ workload portal-ns created") {
 		t.Fatalf("apply workload: %d %s %s", code, out, errOut)

@@ -74,6 +74,8 @@ type benchDemo struct {
 	providers                      map[string]model.Provider // by name
 }
 
+// loadBenchDemo finds the demo objects and opens the Brazilian
+// ministry's data policy to the whole demo market (bench_policy.go).
 func loadBenchDemo(ctx context.Context, srv *server.Server) (benchDemo, error) {
 	d := benchDemo{providers: map[string]model.Provider{}}
 	tx := srv.Store.Read()
@@ -108,7 +110,7 @@ func loadBenchDemo(ctx context.Context, srv *server.Server) (benchDemo, error) {
 	if d.projectBR == "" || d.projectCL == "" || d.offering == "" {
 		return d, fmt.Errorf("the demo fleet lacks its projects or offering")
 	}
-	return d, nil
+	return d, openBenchPolicy(ctx, srv.Store, d.projectBR)
 }
 
 // mixed is the i-th request of a fleet of mixed policies (as the failover

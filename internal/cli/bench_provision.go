@@ -69,6 +69,11 @@ func benchProvisionCmd(g *globals) *cobra.Command {
 				return fmt.Errorf("demo project: %v", err)
 			}
 			project := page.Items[0]["id"]
+			// The whole demo market, as before data policies (bench_policy.go).
+			if _, err := cl.Do(ctx, "PATCH", "/v1/institutions/"+page.Items[0]["institution_id"].(string),
+				map[string]any{"data_policy": benchOpenPolicy}, nil); err != nil {
+				return fmt.Errorf("opening the demo ministry's data policy: %w", err)
+			}
 			if _, err := cl.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) == 0 {
 				return fmt.Errorf("demo offering: %v", err)
 			}

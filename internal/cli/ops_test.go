@@ -15,7 +15,17 @@ import (
 func TestOpsCommands(t *testing.T) {
 	h, run, project, offering := startCLI(t)
 	ctx := context.Background()
-	out, errOut, code := run("workload", "create", "--project", project, "--offering", offering, "--country", "BR",
+	// The workload is migrated and its provider evacuated: the ministry's
+	// data policy must admit providers of any jurisdiction in Brazil.
+	var prj map[string]any
+	if _, err := h.Admin.Do(ctx, "GET", "/v1/projects/"+project, nil, &prj); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := run("institution", "policy", prj["institution_id"].(string), "--sovereignty", "any", "--country", "BR", "-o", "json")
+	if code != 0 || !strings.Contains(out, `"sovereignty": "any"`) {
+		t.Fatalf("institution policy: %d %s %s", code, out, errOut)
+	}
+	out, errOut, code = run("workload", "create", "--project", project, "--offering", offering, "--country", "BR",
 		"--classification", "internal", "--sovereignty", "any", "-o", "json")
 	var w struct {
 		ID         string `json:"id"`

@@ -60,10 +60,13 @@ printable HTML page (in --lang) to stdout; -o json the JSON report.`,
 			}
 			rows, _ := rep["rows"].([]any)
 			if err := g.print([]string{"institution", "workload_id", "replica", "site", "country", "subdivision", "provider",
-				"jurisdiction", "classification", "verdict", "violations"}, asMaps(rows), rep); err != nil {
+				"jurisdiction", "foreign_jurisdiction", "classification", "verdict", "violations"}, asMaps(rows), rep); err != nil {
 				return err
 			}
 			fmt.Fprintln(g.stdout, i18n.T(g.language(), "cli.residency.summary", int(num(rep["placements"])), int(num(rep["violations"]))))
+			if n := int(num(rep["foreign_exposure"])); n > 0 {
+				fmt.Fprintln(g.stdout, i18n.T(g.language(), "cli.residency.foreign", n))
+			}
 			return nil
 		},
 	}

@@ -20,7 +20,7 @@ func TestWorkloadWait(t *testing.T) {
 	for range 2 {
 		var w map[string]any
 		body := map[string]any{"project_id": project, "offering_id": offering, "replicas": 1, "classification": "internal",
-			"residency": map[string]any{"countries": []string{"BR"}}, "sovereignty": map[string]any{"mode": "any"}}
+			"residency": map[string]any{"countries": []string{"BR"}}}
 		if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", body, &w); err != nil {
 			t.Fatal(err)
 		}

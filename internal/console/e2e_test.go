@@ -370,7 +370,20 @@ func TestBrowserRequestApproveRun(t *testing.T) {
 	}
 
 	// A request that cannot be placed: restricted data in Colombia, where
-	// only a provider certified up to "internal" has sites.
+	// only a provider certified up to "internal" has sites. (The demo
+	// ministry's data policy keeps its data national and in Brazil; this
+	// test opens it to Colombia and any jurisdiction so that the reason
+	// is the placement's, not the policy's.)
+	var prj struct {
+		Items []map[string]any `json:"items"`
+	}
+	if _, err := e.h.Admin.Do(context.Background(), "GET", "/v1/projects?name=prontuario-eletronico", nil, &prj); err != nil || len(prj.Items) != 1 {
+		t.Fatalf("demo project: %v", err)
+	}
+	if _, err := e.h.Admin.Do(context.Background(), "PATCH", "/v1/institutions/"+prj.Items[0]["institution_id"].(string),
+		map[string]any{"data_policy": map[string]any{"sovereignty": "any", "countries": []string{"BR", "CO"}}}, nil); err != nil {
+		t.Fatal(err)
+	}
 	e.open("/request")
 	e.selectByText("#project_id", "prontuario")
 	e.selectByText("#offering_id", "SCS-2V-4-20s")

@@ -57,6 +57,21 @@ func (c *Console) localPreview(ctx context.Context, v *view, n *names, req creat
 		return p
 	}
 	inst := n.institutions[proj.InstitutionID]
+	// The institution's data policy completes the request and refuses
+	// what would widen it, as the API's create does.
+	if err := workload.ApplyPolicy(inst, &wreq); err != nil {
+		p.Invalid = true
+		p.Message = v.T("console.request.preview.invalid")
+		var pe *workload.PolicyError
+		if errors.As(err, &pe) {
+			p.Message = v.T("problem.data-policy.detail", pe.Institution, pe.Summary)
+			for _, f := range pe.Fields {
+				p.Reasons = append(p.Reasons, f.Field+": "+f.Reason(v.Lang))
+			}
+		}
+		return p
+	}
+	req.Residency, req.Sovereignty = wreq.Residency, wreq.Sovereignty
 	off, ok := n.offerings[req.OfferingID]
 	if !ok {
 		p.Invalid = true

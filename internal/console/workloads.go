@@ -316,20 +316,39 @@ type requestForm struct {
 	MinProviders, MinFailureDomains             int
 	MinDistanceKm                               string
 	CostCeiling                                 string
+	// Sovereignty is the mode asked for ("": the institution's policy);
+	// Jurisdictions, for regional, as typed.
+	Sovereignty, Jurisdictions string
 }
 
 type requestData struct {
-	Form       requestForm
-	Projects   []projectOption
-	Offerings  []model.Offering
-	Countries  []string
-	Classes    []string
+	Form      requestForm
+	Projects  []projectOption
+	Offerings []model.Offering
+	Countries []string
+	Classes   []string
+	// Modes are the sovereignty modes, strictest first; Policies the data
+	// policy of each institution a project may be asked for.
+	Modes      []string
+	Policies   []policyView
 	Preview    *preview
 	HasPreview bool
 	// NoFit is why a submitted request could not be placed.
 	NoFit       *preview
 	FieldErrors map[string]string
 }
+
+// policyView is an institution's data policy as the request form shows
+// it: what a request inherits and the strictest it may not go below, per
+// classification.
+type policyView struct {
+	InstitutionID, Institution string
+	Mode                       string
+	Jurisdictions, Countries   string
+	Floors                     []classFloor
+}
+
+type classFloor struct{ Class, Mode string }
 
 type projectOption struct {
 	ID, Label, Currency string
@@ -357,12 +376,19 @@ type previewSite struct {
 }
 
 func (c *Console) requestData(ctx context.Context, v *view, n *names) requestData {
-	d := requestData{Classes: model.Classifications, HasPreview: c.hasPreview()}
+	d := requestData{Classes: model.Classifications, HasPreview: c.hasPreview(),
+		Modes: []string{model.SovereigntyNational, model.SovereigntyRegional, model.SovereigntyAny}}
+	seen := map[string]bool{}
 	for _, p := range n.projects {
 		in := n.institutions[p.InstitutionID]
 		d.Projects = append(d.Projects, projectOption{ID: p.ID, Label: p.Name + " — " + in.Name, Currency: in.Currency})
+		if in.ID != "" && !seen[in.ID] {
+			seen[in.ID] = true
+			d.Policies = append(d.Policies, policyOf(in))
+		}
 	}
 	sort.Slice(d.Projects, func(i, j int) bool { return d.Projects[i].Label < d.Projects[j].Label })
+	sort.Slice(d.Policies, func(i, j int) bool { return d.Policies[i].Institution < d.Policies[j].Institution })
 	for _, o := range n.offerings {
 		d.Offerings = append(d.Offerings, o)
 	}
@@ -376,6 +402,16 @@ func (c *Console) requestData(ctx context.Context, v *view, n *names) requestDat
 	}
 	sort.Strings(d.Countries)
 	return d
+}
+
+func policyOf(in model.Institution) policyView {
+	p := in.DataPolicy
+	pv := policyView{InstitutionID: in.ID, Institution: in.Name, Mode: p.Mode(),
+		Jurisdictions: strings.Join(p.Jurisdictions, ", "), Countries: strings.Join(p.AllowedCountries(in.Country), ", ")}
+	for _, c := range model.Classifications {
+		pv.Floors = append(pv.Floors, classFloor{Class: c, Mode: p.Floor(c).Mode})
+	}
+	return pv
 }
 
 // previewPath is the placement preview of the workload API.
@@ -404,6 +440,7 @@ func parseRequest(r *http.Request, v *view, n *names) (requestForm, createReques
 		Classification: r.FormValue("classification"), Tier: r.FormValue("tier"),
 		Subdivisions: strings.TrimSpace(r.FormValue("subdivisions")), MinDistanceKm: strings.TrimSpace(r.FormValue("min_distance_km")),
 		CostCeiling: strings.TrimSpace(r.FormValue("cost_ceiling")), Countries: map[string]bool{},
+		Sovereignty: r.FormValue("sovereignty"), Jurisdictions: strings.TrimSpace(r.FormValue("jurisdictions")),
 	}
 	atoi := func(name string, def int) int {
 		s := strings.TrimSpace(r.FormValue(name))
@@ -433,6 +470,13 @@ func parseRequest(r *http.Request, v *view, n *names) (requestForm, createReques
 	sort.Strings(req.Residency.Countries)
 	if len(req.Residency.Countries) == 0 {
 		errs["country"] = v.T("console.request.error.country")
+	}
+	// No mode: the institution's data policy decides (the API fills it in).
+	req.Sovereignty.Mode = f.Sovereignty
+	if f.Sovereignty == model.SovereigntyRegional {
+		for _, j := range strings.FieldsFunc(f.Jurisdictions, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+			req.Sovereignty.Jurisdictions = append(req.Sovereignty.Jurisdictions, strings.ToUpper(j))
+		}
 	}
 	for _, s := range strings.FieldsFunc(f.Subdivisions, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
 		req.Residency.Subdivisions = append(req.Residency.Subdivisions, strings.ToUpper(s))
@@ -526,6 +570,10 @@ func inputOf(field string) string {
 		return strings.TrimPrefix(field, "redundancy.")
 	case field == "cost_ceiling_minor":
 		return "cost_ceiling"
+	case field == "sovereignty.mode":
+		return "sovereignty"
+	case strings.HasPrefix(field, "sovereignty.jurisdictions"):
+		return "jurisdictions"
 	}
 	return field
 }
@@ -591,6 +639,15 @@ func (c *Console) preview(ctx context.Context, v *view, n *names, req createRequ
 						p.Reasons = append(p.Reasons, s)
 					}
 				}
+			}
+			if len(p.Reasons) == 0 && len(ae.InvalidParams) > 0 {
+				// Not decided: the request is invalid or wider than the
+				// data policy; say why per field.
+				p.Invalid, p.Message = true, ae.Title+": "+ae.Detail
+				for _, ip := range ae.InvalidParams {
+					p.Reasons = append(p.Reasons, ip.Name+": "+ip.Reason)
+				}
+				return p
 			}
 			if len(p.Reasons) == 0 && ae.Detail != "" {
 				p.Message, p.Reasons = splitReasons(ae.Detail)

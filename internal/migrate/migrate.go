@@ -235,6 +235,12 @@ func (s *Service) load(ctx context.Context, id string) (loaded, error) {
 	if l.off, err = tx.Offerings().Get(ctx, l.w.OfferingID); err != nil {
 		return l, err
 	}
+	// The new placements obey the institution's data policy as it stands
+	// now, not only what the workload was created with (it may predate the
+	// policy, or the policy may have been tightened since).
+	if l.w, err = workload.WithinPolicy(ctx, tx, l.w); err != nil {
+		return l, err
+	}
 	ps, err := tx.PlacementsOf(ctx, id)
 	if err != nil {
 		return l, err

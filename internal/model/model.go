@@ -163,6 +163,9 @@ type Institution struct {
 	// AllowOverdraftRequests sends requests that do not fit the budget to a
 	// finance officer instead of refusing them.
 	AllowOverdraftRequests bool `json:"allow_overdraft_requests"`
+	// DataPolicy is where its data may live and whose law may reach it;
+	// every request inherits it and may only narrow it.
+	DataPolicy DataPolicy `json:"data_policy"`
 }
 
 // BudgetLine is fiscal year + line code + amount, owned by an institution.

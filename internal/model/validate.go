@@ -264,8 +264,13 @@ func (i *Institution) Validate() error {
 	v.Country("country", i.Country)
 	v.Currency("currency", i.Currency)
 	v.NonNegative("auto_approve_minor", i.AutoApproveMinor)
+	i.DataPolicy.validate(&v)
 	return v.Err()
 }
+
+// Defaults fills in defaults before validation: the data policy is
+// national unless set.
+func (i *Institution) Defaults() { i.DataPolicy.defaults() }
 
 // Validate checks a budget line.
 func (b *BudgetLine) Validate() error {

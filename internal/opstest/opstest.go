@@ -63,10 +63,13 @@ type Demo struct {
 	Providers            map[string]model.Provider
 }
 
-// LoadDemo reads the demo fleet.
+// LoadDemo reads the demo fleet and opens the Brazilian ministry's data
+// policy to the market (OpenMarket): the operations tests fail over,
+// migrate and evacuate across every provider, the foreign one included.
 func LoadDemo(t testing.TB, st *store.Store) Demo {
 	t.Helper()
 	ctx := context.Background()
+	OpenMarket(t, st, "Ministério da Saúde (demo)")
 	tx := st.Read()
 	d := Demo{Sites: map[string]model.Site{}, Providers: map[string]model.Provider{}}
 	projs, err := tx.Projects().All(ctx)
@@ -105,6 +108,35 @@ func LoadDemo(t testing.TB, st *store.Store) Demo {
 		d.Providers[p.Name] = p
 	}
 	return d
+}
+
+// OpenPolicy is a data policy that lets public and internal data go to
+// any provider in Brazil, Chile or Colombia, foreign jurisdictions
+// included, and keeps confidential and restricted data national.
+var OpenPolicy = model.DataPolicy{Sovereignty: model.SovereigntyAny, Countries: []string{"BR", "CL", "CO"},
+	MinSovereignty: map[string]string{model.ClassConfidential: model.SovereigntyNational, model.ClassRestricted: model.SovereigntyNational}}
+
+// OpenMarket gives the named institution OpenPolicy. The demo's policies
+// are national; tests that need foreign providers say so with this.
+func OpenMarket(t testing.TB, st *store.Store, institution string) {
+	t.Helper()
+	ctx := context.Background()
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		ins, err := tx.Institutions().All(ctx)
+		if err != nil {
+			return err
+		}
+		for _, in := range ins {
+			if in.Name == institution {
+				in.DataPolicy = OpenPolicy
+				return tx.Institutions().Update(ctx, &in)
+			}
+		}
+		return fmt.Errorf("no institution %q", institution)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // Mixed returns the i-th request of a fleet of mixed policies: Brazilian

@@ -51,6 +51,14 @@ type Row struct {
 	AllowedCountries    []string `json:"allowed_countries"`
 	AllowedSubdivisions []string `json:"allowed_subdivisions,omitempty"`
 	Sovereignty         string   `json:"sovereignty"`
+	// PolicySovereignty is the mode the institution's data policy
+	// requires for the classification now; DataPolicy names the policy.
+	PolicySovereignty string `json:"policy_sovereignty"`
+	DataPolicy        string `json:"data_policy"`
+	// ForeignJurisdiction is true when the provider is under the law of a
+	// country other than the institution's: the data is exposed to that
+	// jurisdiction, whether or not the policy allows it.
+	ForeignJurisdiction bool     `json:"foreign_jurisdiction"`
 	Verdict             string   `json:"verdict"`
 	Violations          []string `json:"violations,omitempty"`
 	Simulated           bool     `json:"simulated"`
@@ -62,7 +70,10 @@ type Report struct {
 	InstitutionID string    `json:"institution_id,omitempty"`
 	Placements    int       `json:"placements"`
 	Violations    int       `json:"violations"`
-	Rows          []Row     `json:"rows"`
+	// ForeignExposure counts the placements on providers of a foreign
+	// jurisdiction.
+	ForeignExposure int   `json:"foreign_exposure"`
+	Rows            []Row `json:"rows"`
 }
 
 var rank = map[string]int{model.ClassPublic: 0, model.ClassInternal: 1, model.ClassConfidential: 2, model.ClassRestricted: 3}
@@ -96,9 +107,9 @@ func Build(ctx context.Context, st *store.Store, institutionID string, lang i18n
 	for _, p := range provs {
 		provBy[p.ID] = p
 	}
-	instBy := map[string]string{}
+	instBy := map[string]model.Institution{}
 	for _, in := range insts {
-		instBy[in.ID] = in.Name
+		instBy[in.ID] = in
 	}
 	wls := map[string]model.Workload{}
 	for _, p := range ps {
@@ -111,7 +122,8 @@ func Build(ctx context.Context, st *store.Store, institutionID string, lang i18n
 		}
 		s, sok := siteBy[p.SiteID]
 		pr := provBy[p.ProviderID]
-		r := Row{InstitutionID: w.InstitutionID, Institution: instBy[w.InstitutionID], ProjectID: w.ProjectID, WorkloadID: w.ID,
+		in := instBy[w.InstitutionID]
+		r := Row{InstitutionID: w.InstitutionID, Institution: in.Name, ProjectID: w.ProjectID, WorkloadID: w.ID,
 			Replica: p.Replica, PlacementID: p.ID, State: p.State, SiteID: p.SiteID, Site: s.Name, Country: s.Country,
 			Subdivision: s.Subdivision, ProviderID: p.ProviderID, Provider: pr.Name, Jurisdiction: pr.Jurisdiction,
 			Classification: w.Classification, Certification: pr.Certification, SiteCertification: s.Certification,
@@ -133,6 +145,26 @@ func Build(ctx context.Context, st *store.Store, institutionID string, lang i18n
 		}
 		if rank[pr.Certification] < rank[w.Classification] {
 			add("residency.violation.provider_certification", pr.Name, pr.Certification, w.Classification)
+		}
+		// The institution's data policy as it stands now judges every
+		// placement, also those made before it existed or was tightened.
+		if in.ID != "" {
+			r.PolicySovereignty = in.DataPolicy.Floor(w.Classification).Mode
+			r.DataPolicy = in.DataPolicy.Summary(in.Country)
+			r.ForeignJurisdiction = pr.Jurisdiction != in.Country
+			country := s.Country
+			if !sok {
+				country = ""
+			}
+			for _, f := range in.DataPolicy.Judge(in.Country, w.Classification, country, pr.Jurisdiction) {
+				if !sok && f.Field == "jurisdiction" && r.PolicySovereignty == model.SovereigntyNational {
+					continue // the unknown site is already a violation
+				}
+				r.Violations = append(r.Violations, f.Reason(lang))
+			}
+		}
+		if r.ForeignJurisdiction {
+			rep.ForeignExposure++
 		}
 		switch w.Sovereignty.Mode {
 		case model.SovereigntyNational:
@@ -159,7 +191,7 @@ func Build(ctx context.Context, st *store.Store, institutionID string, lang i18n
 var CSVHeader = []string{"institution_id", "institution", "project_id", "workload_id", "replica", "placement_id", "state",
 	"site_id", "site", "country", "subdivision", "provider_id", "provider", "jurisdiction", "classification",
 	"provider_certification", "site_certification", "allowed_countries", "allowed_subdivisions", "sovereignty",
-	"verdict", "violations", "simulated"}
+	"verdict", "violations", "simulated", "foreign_jurisdiction", "policy_sovereignty", "data_policy"}
 
 // WriteCSV writes the report as CSV (RFC 4180).
 func (rep Report) WriteCSV(w io.Writer) error {
@@ -171,7 +203,8 @@ func (rep Report) WriteCSV(w io.Writer) error {
 		if err := cw.Write([]string{r.InstitutionID, r.Institution, r.ProjectID, r.WorkloadID, strconv.Itoa(r.Replica), r.PlacementID,
 			r.State, r.SiteID, r.Site, r.Country, r.Subdivision, r.ProviderID, r.Provider, r.Jurisdiction, r.Classification,
 			r.Certification, r.SiteCertification, strings.Join(r.AllowedCountries, " "), strings.Join(r.AllowedSubdivisions, " "),
-			r.Sovereignty, r.Verdict, strings.Join(r.Violations, "; "), strconv.FormatBool(r.Simulated)}); err != nil {
+			r.Sovereignty, r.Verdict, strings.Join(r.Violations, "; "), strconv.FormatBool(r.Simulated),
+			strconv.FormatBool(r.ForeignJurisdiction), r.PolicySovereignty, r.DataPolicy}); err != nil {
 			return err
 		}
 	}
@@ -184,15 +217,15 @@ var page = template.Must(template.New("residency").Parse(`<!doctype html>
 <style>
 body{font:12px/1.4 system-ui,sans-serif;margin:2em}h1{font-size:18px}table{border-collapse:collapse;width:100%}
 th,td{border:1px solid #999;padding:3px 5px;text-align:left;vertical-align:top}th{background:#eee}
-tr.violation td{background:#fde8e8}.sim{color:#a60}@media print{body{margin:0}tr{page-break-inside:avoid}}
+tr.violation td{background:#fde8e8}.foreign{color:#b00}.sim{color:#a60}@media print{body{margin:0}tr{page-break-inside:avoid}}
 </style></head><body>
 <h1>{{.T.title}}</h1>
-<p>{{.T.generated}} {{.R.GeneratedAt.Format "2006-01-02 15:04:05 MST"}} · {{.T.placements}}: {{.R.Placements}} · {{.T.violations}}: {{.R.Violations}}</p>
+<p>{{.T.generated}} {{.R.GeneratedAt.Format "2006-01-02 15:04:05 MST"}} · {{.T.placements}}: {{.R.Placements}} · {{.T.violations}}: {{.R.Violations}} · {{.T.foreign_exposure}}: {{.R.ForeignExposure}}</p>
 <table><thead><tr><th>{{.T.institution}}</th><th>{{.T.workload}}</th><th>#</th><th>{{.T.site}}</th><th>{{.T.country}}</th>
-<th>{{.T.provider}}</th><th>{{.T.jurisdiction}}</th><th>{{.T.classification}}</th><th>{{.T.verdict}}</th></tr></thead><tbody>
+<th>{{.T.provider}}</th><th>{{.T.jurisdiction}}</th><th>{{.T.classification}}</th><th>{{.T.data_policy}}</th><th>{{.T.verdict}}</th></tr></thead><tbody>
 {{range .R.Rows}}<tr class="{{.Verdict}}"><td>{{.Institution}}</td><td>{{.WorkloadID}}</td><td>{{.Replica}}</td>
 <td>{{.Site}}{{if .Simulated}} <span class="sim">SIMULATED</span>{{end}}</td><td>{{.Country}} {{.Subdivision}}</td><td>{{.Provider}}</td>
-<td>{{.Jurisdiction}}</td><td>{{.Classification}}</td><td>{{.Verdict}}{{range .Violations}}<br>{{.}}{{end}}</td></tr>
+<td>{{.Jurisdiction}}{{if .ForeignJurisdiction}} <strong class="foreign">{{$.T.foreign}}</strong>{{end}}</td><td>{{.Classification}}</td><td>{{.DataPolicy}}</td><td>{{.Verdict}}{{range .Violations}}<br>{{.}}{{end}}</td></tr>
 {{end}}</tbody></table></body></html>
 `))
 
@@ -200,7 +233,7 @@ tr.violation td{background:#fde8e8}.sim{color:#a60}@media print{body{margin:0}tr
 func (rep Report) WriteHTML(w io.Writer, lang i18n.Lang) error {
 	t := map[string]string{}
 	for _, k := range []string{"title", "generated", "placements", "violations", "institution", "workload", "site", "country",
-		"provider", "jurisdiction", "classification", "verdict"} {
+		"provider", "jurisdiction", "classification", "verdict", "foreign_exposure", "foreign", "data_policy"} {
 		t[k] = i18n.T(lang, "residency.html."+k)
 	}
 	return page.Execute(w, map[string]any{"R": rep, "T": t, "Lang": string(lang)})

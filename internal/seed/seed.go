@@ -155,19 +155,23 @@ func institutions(ctx context.Context, tx *store.Tx, year int) error {
 	}{
 		{
 			ins: model.Institution{Name: "Ministério da Saúde (demo)", Country: "BR", Currency: "BRL",
-				AutoApproveMinor: 500_000, AllowOverdraftRequests: true},
+				AutoApproveMinor: 500_000, AllowOverdraftRequests: true,
+				// Health records: Brazilian law, in Brazil, whatever the classification.
+				DataPolicy: model.DataPolicy{Sovereignty: model.SovereigntyNational, Countries: []string{"BR"}}},
 			line:     model.BudgetLine{Code: "10.302.5018", Name: "Atenção especializada — nuvem", AmountMinor: 250_000_000},
 			projects: []string{"prontuario-eletronico", "telemedicina"},
 		},
 		{
 			ins: model.Institution{Name: "Ministerio de Salud de Chile (demo)", Country: "CL", Currency: "CLP",
-				AutoApproveMinor: 1_000_000},
+				AutoApproveMinor: 1_000_000,
+				DataPolicy:       model.DataPolicy{Sovereignty: model.SovereigntyNational, Countries: []string{"CL"}}},
 			line:     model.BudgetLine{Code: "21-04-001", Name: "Servicios de nube soberana", AmountMinor: 400_000_000},
 			projects: []string{"registro-clinico"},
 		},
 	}
 	for _, it := range list {
 		ins := it.ins
+		ins.Defaults()
 		if err := ins.Validate(); err != nil {
 			return err
 		}

@@ -184,7 +184,6 @@ func buildWorld(t *testing.T, h *servertest.Harness) world {
 		if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", map[string]any{
 			"project_id": m["projects"], "offering_id": firstID(t, h.Admin, "/v1/offerings?name=SCS-1V-2-20s")[0], "replicas": 1,
 			"classification": "internal", "residency": map[string]any{"countries": []string{inst["country"].(string)}},
-			"sovereignty": map[string]any{"mode": "any"},
 		}, &wl); err != nil {
 			t.Fatalf("creating a workload in %s: %v", m["projects"], err)
 		}

@@ -49,8 +49,7 @@ func TestAppsThroughTheAPI(t *testing.T) {
 		}
 		var wl map[string]any
 		if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", map[string]any{"project_id": prj["id"], "offering_id": off, "replicas": 2,
-			"classification": "internal", "residency": map[string]any{"countries": []string{ins["country"].(string)}},
-			"sovereignty": map[string]any{"mode": "any"}}, &wl); err != nil {
+			"classification": "internal", "residency": map[string]any{"countries": []string{ins["country"].(string)}}}, &wl); err != nil {
 			t.Fatal(err)
 		}
 		deadline := time.Now().Add(time.Minute)

@@ -26,6 +26,9 @@ func opsFleet(t *testing.T, h *servertest.Harness, n int) []string {
 	ctx := context.Background()
 	project := firstID(t, h.Admin, "/v1/projects?name=prontuario-eletronico")[0]
 	offering := firstID(t, h.Admin, "/v1/offerings?name=SCS-1V-2-20s")[0]
+	// The fleet is migrated and evacuated across providers, the foreign
+	// one included: the ministry's policy must allow it.
+	openPolicy(t, h, project)
 	var ids []string
 	for range n {
 		var wl map[string]any

@@ -68,14 +68,16 @@ var prices = &entity[model.Price]{
 
 var institutions = &entity[model.Institution]{
 	table:   "institutions",
-	cols:    []string{"name", "country", "currency", "auto_approve_minor", "allow_overdraft_requests"},
+	cols:    []string{"name", "country", "currency", "auto_approve_minor", "allow_overdraft_requests", "data_policy"},
 	filters: map[string]bool{"country": true, "name": true},
 	meta:    func(v *model.Institution) *model.Meta { return &v.Meta },
 	values: func(v *model.Institution) []any {
-		return []any{v.Name, v.Country, v.Currency, v.AutoApproveMinor, v.AllowOverdraftRequests}
+		// Stored explicit: an unset mode is the national default.
+		v.DataPolicy.Sovereignty = v.DataPolicy.Mode()
+		return []any{v.Name, v.Country, v.Currency, v.AutoApproveMinor, v.AllowOverdraftRequests, jsonText(v.DataPolicy)}
 	},
 	scanDest: func(v *model.Institution) []any {
-		return []any{&v.Name, &v.Country, &v.Currency, &v.AutoApproveMinor, &v.AllowOverdraftRequests}
+		return []any{&v.Name, &v.Country, &v.Currency, &v.AutoApproveMinor, &v.AllowOverdraftRequests, jsonCol{&v.DataPolicy}}
 	},
 }
 

@@ -147,7 +147,6 @@ func TestCrashSafety(t *testing.T) {
 			for i := w; i < n; i += 8 {
 				b := body(prj, off, 1+i%2)
 				b["classification"] = "internal"
-				b["sovereignty"] = map[string]any{"mode": "any"}
 				retry(func(c *client.Client) error {
 					var v view
 					_, err := c.Do(ctx, "POST", "/v1/workloads", b, &v, "Idempotency-Key", fmt.Sprintf("crash-%d", i))

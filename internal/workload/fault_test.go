@@ -44,7 +44,6 @@ func TestFaults(t *testing.T) {
 				wg.Go(func() {
 					b := body(prj, off, 2)
 					b["classification"] = "internal"
-					b["sovereignty"] = map[string]any{"mode": "any"}
 					b["redundancy"] = map[string]any{"min_failure_domains": 2}
 					var v view
 					if _, err := c.Do(ctx, "POST", "/v1/workloads", b, &v, "Idempotency-Key", fmt.Sprint("f", i)); err != nil {

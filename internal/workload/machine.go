@@ -201,8 +201,12 @@ func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fe
 		dec     *placement.Decision
 		lastErr error
 	)
+	pw, err := WithinPolicy(ctx, tx, w)
+	if err != nil {
+		return err
+	}
 	for range 8 {
-		req, err := s.request(&w, off, exclude)
+		req, err := s.request(&pw, off, exclude)
 		if err != nil {
 			return err
 		}

@@ -42,6 +42,9 @@ func (s *Service) Preview(ctx context.Context, req CreateRequest) (Preview, erro
 	if err != nil {
 		return p, err
 	}
+	if err := ApplyPolicy(inst, &req); err != nil {
+		return p, err
+	}
 	off, err := tx.Offerings().Get(ctx, req.OfferingID)
 	if errors.Is(err, store.ErrNotFound) {
 		return p, refErr("offering_id", "offering", req.OfferingID)

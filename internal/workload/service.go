@@ -95,9 +95,8 @@ func (r *CreateRequest) Validate() error {
 		v.Add("replicas", "workload.field.replicas", strconv.Itoa(MaxReplicas), strconv.Itoa(r.Replicas))
 	}
 	v.OneOf("classification", r.Classification, model.Classifications...)
-	if len(r.Residency.Countries) == 0 {
-		v.Add("residency.countries", "field.required")
-	}
+	// No countries and no sovereignty mode: the institution's data policy
+	// fills them in (ApplyPolicy).
 	for i, c := range r.Residency.Countries {
 		v.Country(fmt.Sprintf("residency.countries[%d]", i), c)
 	}
@@ -107,10 +106,7 @@ func (r *CreateRequest) Validate() error {
 			v.Add(f, "workload.field.subdivision_outside", s)
 		}
 	}
-	if r.Sovereignty.Mode == "" {
-		r.Sovereignty.Mode = model.SovereigntyAny
-	}
-	if v.OneOf("sovereignty.mode", r.Sovereignty.Mode, model.SovereigntyNational, model.SovereigntyRegional, model.SovereigntyAny) &&
+	if r.Sovereignty.Mode != "" && v.OneOf("sovereignty.mode", r.Sovereignty.Mode, model.SovereigntyNational, model.SovereigntyRegional, model.SovereigntyAny) &&
 		r.Sovereignty.Mode == model.SovereigntyRegional && len(r.Sovereignty.Jurisdictions) == 0 {
 		v.Add("sovereignty.jurisdictions", "workload.field.jurisdictions")
 	}
@@ -200,6 +196,9 @@ func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem
 	}
 	inst, err := tx.Institutions().Get(ctx, proj.InstitutionID)
 	if err != nil {
+		return w, false, err
+	}
+	if err := ApplyPolicy(inst, &req); err != nil {
 		return w, false, err
 	}
 	off, err := tx.Offerings().Get(ctx, req.OfferingID)
@@ -490,7 +489,11 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 				_ = s.fleet.Engine().Release(p.SiteID, fleet.Resources(p.Placement))
 			}
 		}
-		req, err := s.request(&w, off, nil)
+		pw, err := WithinPolicy(ctx, tx, w)
+		if err != nil {
+			return w, err
+		}
+		req, err := s.request(&pw, off, nil)
 		if err != nil {
 			return w, err
 		}

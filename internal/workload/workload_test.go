@@ -155,7 +155,6 @@ func TestApprovalAndReject(t *testing.T) {
 	off := page.Items[0]["id"].(string)
 	b := body(prj, off, 3)
 	b["classification"] = "internal"
-	b["sovereignty"] = map[string]any{"mode": "any"}
 	var v view
 	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", b, &v); err != nil {
 		t.Fatal(err)
@@ -196,7 +195,7 @@ func TestNoFitIs422Localized(t *testing.T) {
 	h := servertest.Start(t, servertest.Options{})
 	prj, off := fixture(t, h.Admin)
 	b := body(prj, off, 1)
-	b["residency"] = map[string]any{"countries": []string{"AR"}}
+	b["residency"] = map[string]any{"countries": []string{"BR"}, "subdivisions": []string{"BR-AM"}}
 	for _, lang := range []string{"es", "pt-BR", "en"} {
 		c := h.Client(servertest.AdminToken, lang)
 		_, err := c.Do(context.Background(), "POST", "/v1/workloads", b, nil)

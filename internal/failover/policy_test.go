@@ -1,0 +1,83 @@
+package failover_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/opstest"
+	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/workload"
+)
+
+// TestFailoverHonoursCurrentPolicy: a workload created under an open
+// policy (any jurisdiction, Brazil or Colombia) runs on the
+// US-jurisdiction provider. The ministry's policy then becomes national
+// in Brazil, and the workload's site goes down. Its replica is placed
+// again where the policy allows now — a Brazilian provider in Brazil —
+// not on the US provider's other sites, which its own (older) request
+// would still admit.
+func TestFailoverHonoursCurrentPolicy(t *testing.T) {
+	h, clk := opstest.Start(t, config.Monitoring{DownAfter: 15 * time.Second, UpAfter: time.Minute, FailoverAfter: 30 * time.Second})
+	ctx := context.Background()
+	srv := h.Server
+	d := opstest.LoadDemo(t, srv.Store)
+	us := d.Providers["Global Hyperscale LatAm (sim)"]
+	w, _, err := srv.Workloads.Create(ctx, workload.Actor{Name: "test", ID: "test"}, workload.CreateRequest{
+		ProjectID: d.ProjectBR, OfferingID: d.Offering, Replicas: 1, Classification: model.ClassInternal,
+		Residency: model.Residency{Countries: []string{"BR", "CO"}}, Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opstest.WaitRunning(t, srv.Store, []string{w.ID}, 30*time.Second)
+	ps, err := srv.Store.Read().PlacementsOf(ctx, w.ID)
+	if err != nil || len(ps) != 1 || ps[0].ProviderID != us.ID {
+		t.Fatalf("the cheapest under the open policy is the US provider: %v %+v", err, ps)
+	}
+	site := ps[0].SiteID
+
+	err = srv.Store.Write(ctx, func(tx *store.Tx) error {
+		in, err := tx.Institutions().Get(ctx, w.InstitutionID)
+		if err != nil {
+			return err
+		}
+		in.DataPolicy = model.DataPolicy{Sovereignty: model.SovereigntyNational, Countries: []string{"BR"}}
+		return tx.Institutions().Update(ctx, &in)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mon := srv.Ops.Health
+	mon.Probe(ctx)
+	if err := srv.Sim.SetOutage(ctx, us.ID, site, true); err != nil {
+		t.Fatal(err)
+	}
+	for range 4 {
+		clk.Advance(5 * time.Second)
+		mon.Probe(ctx)
+	}
+	clk.Advance(30 * time.Second)
+	mon.Probe(ctx)
+	srv.Reconciler.Kick()
+	opstest.Eventually(t, time.Minute, "the replica running off the failed site", func() (bool, string) {
+		ps, err := srv.Store.Read().PlacementsOf(ctx, w.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			if p.State == model.PlacementRunning && p.SiteID != site {
+				if p.ProviderID == us.ID {
+					t.Fatalf("failed over to the US provider's site %s, outside the national policy", p.SiteID)
+				}
+				s, _ := srv.Fleet.Site(p.SiteID)
+				if s.Country != "BR" {
+					t.Fatalf("failed over to %s", s.Country)
+				}
+				return true, ""
+			}
+		}
+		return false, "not yet"
+	})
+}

@@ -1,0 +1,67 @@
+package migrate_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/migrate"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/opstest"
+	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/workload"
+)
+
+// TestPlanHonoursCurrentPolicy: a workload created under an open policy
+// (any jurisdiction, Brazil or Colombia) may move to the US-jurisdiction
+// provider's Colombian site. Once the ministry's policy is national in
+// Brazil, a migration plans only what the policy allows now: the US
+// provider is infeasible, and moving off it lands on a Brazilian
+// provider in Brazil.
+func TestPlanHonoursCurrentPolicy(t *testing.T) {
+	h, _ := opstest.Start(t, config.Monitoring{})
+	ctx := context.Background()
+	srv := h.Server
+	d := opstest.LoadDemo(t, srv.Store)
+	us := d.Providers["Global Hyperscale LatAm (sim)"]
+	w, _, err := srv.Workloads.Create(ctx, workload.Actor{Name: "test", ID: "test"}, workload.CreateRequest{
+		ProjectID: d.ProjectBR, OfferingID: d.Offering, Replicas: 1, Classification: model.ClassInternal,
+		Residency: model.Residency{Countries: []string{"BR", "CO"}}, Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opstest.WaitRunning(t, srv.Store, []string{w.ID}, 30*time.Second)
+	p, err := srv.Ops.Migrate.Plan(ctx, w.ID, migrate.Target{ToProvider: us.ID})
+	if err != nil || !p.Feasible {
+		t.Fatalf("under the open policy the US provider is a target: %v %+v", err, p)
+	}
+
+	err = srv.Store.Write(ctx, func(tx *store.Tx) error {
+		in, err := tx.Institutions().Get(ctx, w.InstitutionID)
+		if err != nil {
+			return err
+		}
+		in.DataPolicy = model.DataPolicy{Sovereignty: model.SovereigntyNational, Countries: []string{"BR"}}
+		return tx.Institutions().Update(ctx, &in)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err = srv.Ops.Migrate.Plan(ctx, w.ID, migrate.Target{ToProvider: us.ID})
+	if err != nil || p.Feasible {
+		t.Fatalf("under a national policy the US provider is no target: %v %+v", err, p)
+	}
+	p, err = srv.Ops.Migrate.Plan(ctx, w.ID, migrate.Target{ExcludeProviders: []string{us.ID}})
+	if err != nil || !p.Feasible || len(p.Moves) != 1 {
+		t.Fatalf("moving off the US provider: %v %+v", err, p)
+	}
+	to := p.Moves[0]
+	if to.ToCountry != "BR" {
+		t.Fatalf("moved to %+v", to)
+	}
+	prov, err := srv.Store.Read().Providers().Get(ctx, to.ToProvider)
+	if err != nil || prov.Jurisdiction != "BR" {
+		t.Fatalf("target provider %+v: %v", prov, err)
+	}
+}
