@@ -79,7 +79,11 @@ func (b *Break) Message(lang i18n.Lang) string {
 	case CodeSignature:
 		args = []any{b.Seq, b.KeyID}
 	}
-	return i18n.T(lang, "audit.break."+b.Code, args...)
+	key := "audit.break." + b.Code
+	if b.Through != 0 && b.Through == b.Seq {
+		key += ".one" // one event missing
+	}
+	return i18n.T(lang, key, args...)
 }
 
 func seqRange(from, through int64) string {
@@ -407,8 +411,11 @@ func VerifyCheckpoint(pub ed25519.PublicKey, c store.AuditCheckpoint) bool {
 }
 
 // Checkpoint signs the current chain head and stores the checkpoint; it
-// does nothing when the log is empty or the head already has one.
-func Checkpoint(ctx context.Context, st *store.Store, key ed25519.PrivateKey, now time.Time) (store.AuditCheckpoint, bool, error) {
+// does nothing when the log is empty or the head already has one. Each
+// publish function runs in the same transaction with the new checkpoint
+// (queueing it for delivery outside the database commits with it).
+func Checkpoint(ctx context.Context, st *store.Store, key ed25519.PrivateKey, now time.Time,
+	publish ...func(context.Context, *store.Tx, store.AuditCheckpoint) error) (store.AuditCheckpoint, bool, error) {
 	var (
 		c     store.AuditCheckpoint
 		wrote bool
@@ -429,7 +436,15 @@ func Checkpoint(ctx context.Context, st *store.Store, key ed25519.PrivateKey, no
 		c = store.AuditCheckpoint{Seq: seq, Hash: hash, At: at, KeyID: KeyID(key.Public().(ed25519.PublicKey)),
 			Signature: base64.StdEncoding.EncodeToString(ed25519.Sign(key, CheckpointMessage(seq, hash, at)))}
 		wrote = true
-		return tx.PutAuditCheckpoint(ctx, c)
+		if err := tx.PutAuditCheckpoint(ctx, c); err != nil {
+			return err
+		}
+		for _, p := range publish {
+			if err := p(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return c, wrote, err
 }

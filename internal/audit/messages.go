@@ -32,6 +32,18 @@ func init() {
 			ES: "faltan los eventos %s: un punto de control firmado cubre hasta el evento %d, pero el registro termina en %d",
 			PT: "faltam os eventos %s: um ponto de controle assinado cobre até o evento %d, mas o registro termina em %d",
 			EN: "events %s are missing: a signed checkpoint covers up to event %d but the log ends at %d"},
+		"audit.break." + CodeDeleted + ".one": {
+			ES: "falta el evento %s (borrado): el registro continúa en el evento %d",
+			PT: "falta o evento %s (apagado): o registro continua no evento %d",
+			EN: "event %s is missing (deleted): the log goes on at event %d"},
+		"audit.break." + CodeTruncated + ".one": {
+			ES: "falta el evento %s: la cabeza de la cadena registra el evento %d, pero el registro termina en %d",
+			PT: "falta o evento %s: a cabeça da cadeia registra o evento %d, mas o registro termina em %d",
+			EN: "event %s is missing: the chain head records event %d but the log ends at %d"},
+		"audit.break." + CodeTruncatedCheckpoint + ".one": {
+			ES: "falta el evento %s: un punto de control firmado cubre hasta el evento %d, pero el registro termina en %d",
+			PT: "falta o evento %s: um ponto de controle assinado cobre até o evento %d, mas o registro termina em %d",
+			EN: "event %s is missing: a signed checkpoint covers up to event %d but the log ends at %d"},
 		"audit.break." + CodeBeyondHead: {
 			ES: "los eventos desde el %d están más allá de la cabeza de la cadena (evento %d): agregados a sus espaldas, o la cabeza fue retrocedida",
 			PT: "os eventos a partir do %d estão além da cabeça da cadeia (evento %d): acrescentados por fora, ou a cabeça foi recuada",
