@@ -19,6 +19,7 @@ import (
 	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/cli"
 	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -358,6 +359,16 @@ func TestUpDemoKeyServeRefuses(t *testing.T) {
 		code := cli.RunEnv(context.Background(), []string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0"}, &o, &e, func(k string) string { return c.env[k] })
 		if code == 0 || !strings.Contains(e.String(), c.want) {
 			t.Fatalf("serve with %v: %d %s", c.env, code, e.String())
+		}
+	}
+}
+
+// TestAuditMessagesTranslated: what verify and keygen print exists in the
+// three languages with the same arguments.
+func TestAuditMessagesTranslated(t *testing.T) {
+	for _, m := range i18n.Missing() {
+		if strings.HasPrefix(m, "cli.audit.") || strings.HasPrefix(m, "audit.break.") {
+			t.Error("untranslated:", m)
 		}
 	}
 }
