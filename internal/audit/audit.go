@@ -80,8 +80,12 @@ func (b *Break) Message(lang i18n.Lang) string {
 		args = []any{b.Seq, b.KeyID}
 	}
 	key := "audit.break." + b.Code
-	if b.Through != 0 && b.Through == b.Seq {
+	switch {
+	case b.Through != 0 && b.Through == b.Seq:
 		key += ".one" // one event missing
+	case b.Code == CodeCheckpoint && b.Ref == 0:
+		key += ".none" // no earlier checkpoint matched
+		args = []any{b.Seq}
 	}
 	return i18n.T(lang, key, args...)
 }

@@ -60,6 +60,10 @@ func init() {
 			ES: "evento %d: no coincide con un punto de control firmado: el registro fue reescrito después del evento %d (el último que un punto de control aún respalda)",
 			PT: "evento %d: não coincide com um ponto de controle assinado: o registro foi reescrito depois do evento %d (o último que um ponto de controle ainda respalda)",
 			EN: "event %d: does not match a signed checkpoint: the log was rewritten after event %d (the last one a checkpoint still vouches for)"},
+		"audit.break." + CodeCheckpoint + ".none": {
+			ES: "evento %d: no coincide con un punto de control firmado: el registro fue reescrito en este evento o antes (ningún punto de control anterior coincide)",
+			PT: "evento %d: não coincide com um ponto de controle assinado: o registro foi reescrito neste evento ou antes (nenhum ponto de controle anterior coincide)",
+			EN: "event %d: does not match a signed checkpoint: the log was rewritten at or before it (no earlier checkpoint matched)"},
 		"audit.break." + CodeSignature: {
 			ES: "el punto de control del evento %d no está firmado por la clave pública configurada (clave %q): falsificado o refirmado",
 			PT: "o ponto de controle do evento %d não está assinado pela chave pública configurada (chave %q): forjado ou reassinado",
