@@ -193,7 +193,7 @@ func (w *Walker) Next(e store.AuditEvent) *Break {
 		return newBreak(Break{Seq: e.Seq, Code: CodeOrder})
 	case e.Seq != w.prevSeq+1:
 		return newBreak(Break{Seq: w.prevSeq + 1, Through: e.Seq - 1, Code: CodeDeleted})
-	case e.PrevHash != w.prevHash && e.PrevHash == w.prevPrevHash && w.prevSeq > 0:
+	case e.PrevHash != w.prevHash && e.PrevHash == w.prevPrevHash && e.PrevHash != "":
 		// e links to the event two back: the one before it was put in.
 		return newBreak(Break{Seq: w.prevSeq, Ref: e.Seq, Code: CodeRewritten})
 	case e.ComputeHash() != e.Hash:
@@ -307,33 +307,42 @@ func CheckChain(ctx context.Context, st *store.Store) (Report, error) {
 
 func walkStore(ctx context.Context, st *store.Store, w *Walker) (Report, error) {
 	tx := st.Read()
-	var after int64
-	for {
-		// Walk by position, not by seq range, so that a reordered or
-		// duplicated seq shows up.
-		evs, err := tx.AuditEvents(ctx, store.AuditFilter{After: after, Limit: 1000})
-		if err != nil {
-			return Report{}, err
-		}
-		for _, e := range evs {
-			if b := w.Next(e); b != nil {
-				return w.report(b), nil
+	var head Head
+	// The head is read after the events: an append moves both in one
+	// transaction, so on a live server the head can only be ahead of the
+	// walk, never behind it. When it is ahead, the events appended
+	// meanwhile are read before anything is called missing.
+	for round := 0; ; round++ {
+		read := 0
+		for {
+			// Walk by position, not by seq range, so that a reordered or
+			// duplicated seq shows up.
+			evs, err := tx.AuditEvents(ctx, store.AuditFilter{After: w.prevSeq, Limit: 1000})
+			if err != nil {
+				return Report{}, err
+			}
+			for _, e := range evs {
+				if b := w.Next(e); b != nil {
+					return w.report(b), nil
+				}
+			}
+			read += len(evs)
+			if len(evs) < 1000 {
+				break
 			}
 		}
-		if len(evs) < 1000 {
+		seq, hash, err := tx.AuditHead(ctx)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			head = Head{Missing: true}
+		case err != nil:
+			return Report{}, err
+		default:
+			head = Head{Seq: seq, Hash: hash}
+		}
+		if head.Missing || head.Seq <= w.prevSeq || (round > 0 && read == 0) || round == 10 {
 			break
 		}
-		after = evs[len(evs)-1].Seq
-	}
-	var head Head
-	seq, hash, err := tx.AuditHead(ctx)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		head.Missing = true
-	case err != nil:
-		return Report{}, err
-	default:
-		head.Seq, head.Hash = seq, hash
 	}
 	return w.report(w.Finish(&head)), nil
 }

@@ -376,3 +376,44 @@ func TestKeyFile(t *testing.T) {
 		t.Fatalf("public key round trip: %v", err)
 	}
 }
+
+// TestVerifyWhileAppending: on a live server events are appended while
+// verify walks; the head read after the walk is then ahead of it, and the
+// events appended meanwhile must be read, not reported missing.
+func TestVerifyWhileAppending(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		pub, key, _ := ed25519.GenerateKey(rand.Reader)
+		seed(t, st, 3)
+		if _, _, err := audit.Checkpoint(ctx, st, key, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() {
+			for i := 0; i < 150; i++ {
+				p := &store.PendingAudit{Event: store.AuditEvent{ActorKind: "user", ActorID: "usr_live", Action: "POST /v1/projects", Outcome: "success"}}
+				if err := st.InTx(store.WithAudit(ctx, p), func(*store.Tx) error { return nil }); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+		for running := true; running; {
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatal(err)
+				}
+				running = false
+			default:
+			}
+			if r := verify(t, st, pub); r.Break != nil {
+				t.Fatalf("a live log reported broken: %+v", r.Break)
+			}
+		}
+		if r := verify(t, st, pub); r.Break != nil || r.Events != 153 {
+			t.Fatalf("after: %+v %+v", r, r.Break)
+		}
+	})
+}
