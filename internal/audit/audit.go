@@ -255,12 +255,17 @@ func (w *Walker) report(b *Break) Report {
 	return Report{Events: w.n, LastSeq: w.prevSeq, LastHash: w.prevHash, Checkpoints: w.checked, Covered: w.matched, Break: b}
 }
 
-// SplitCheckpoints checks every checkpoint's signature with pub: good are
-// the valid ones; bad is the lowest-sequence checkpoint that fails (nil
-// when all hold).
-func SplitCheckpoints(pub ed25519.PublicKey, cps []store.AuditCheckpoint) (good []store.AuditCheckpoint, bad *Break) {
+// SplitCheckpoints checks every checkpoint's signature with the public
+// keys (one verifying it is enough: a key rotated out still vouches for
+// what it signed): good are the valid ones; bad is the lowest-sequence
+// checkpoint that fails (nil when all hold).
+func SplitCheckpoints(keys []ed25519.PublicKey, cps []store.AuditCheckpoint) (good []store.AuditCheckpoint, bad *Break) {
 	for _, c := range cps {
-		if VerifyCheckpoint(pub, c) {
+		ok := false
+		for _, pub := range keys {
+			ok = ok || VerifyCheckpoint(pub, c)
+		}
+		if ok {
 			good = append(good, c)
 			continue
 		}
@@ -269,6 +274,18 @@ func SplitCheckpoints(pub ed25519.PublicKey, cps []store.AuditCheckpoint) (good 
 		}
 	}
 	return good, bad
+}
+
+func checkKeys(keys []ed25519.PublicKey) error {
+	if len(keys) == 0 {
+		return ErrNoPublicKey
+	}
+	for _, k := range keys {
+		if len(k) != ed25519.PublicKeySize {
+			return fmt.Errorf("%w: a key of %d bytes is not an Ed25519 public key", ErrNoPublicKey, len(k))
+		}
+	}
+	return nil
 }
 
 // earliest returns the break with the lower sequence number (a on a tie).
@@ -281,18 +298,18 @@ func earliest(a, b *Break) *Break {
 
 // Verify walks the whole log in the database and names the first bad
 // event. Every checkpoint — those stored beside the log and the external
-// copies (a checkpoint file, webhook deliveries) — must verify with pub,
-// which must come from outside the database; without it Verify returns
-// ErrNoPublicKey.
-func Verify(ctx context.Context, st *store.Store, pub ed25519.PublicKey, external ...store.AuditCheckpoint) (Report, error) {
-	if len(pub) != ed25519.PublicKeySize {
-		return Report{}, ErrNoPublicKey
+// copies (a checkpoint file, webhook deliveries) — must verify with one
+// of the public keys, which must come from outside the database; without
+// one Verify returns ErrNoPublicKey.
+func Verify(ctx context.Context, st *store.Store, keys []ed25519.PublicKey, external ...store.AuditCheckpoint) (Report, error) {
+	if err := checkKeys(keys); err != nil {
+		return Report{}, err
 	}
 	cps, err := st.Read().AuditCheckpoints(ctx)
 	if err != nil {
 		return Report{}, err
 	}
-	good, bad := SplitCheckpoints(pub, append(cps, external...))
+	good, bad := SplitCheckpoints(keys, append(cps, external...))
 	rep, err := walkStore(ctx, st, NewWalker(good))
 	rep.Break = earliest(rep.Break, bad)
 	return rep, err
@@ -371,14 +388,15 @@ func Export(ctx context.Context, st *store.Store, after int64, out io.Writer) (i
 }
 
 // VerifyExport walks a JSON Lines export (from its first event) offline,
-// comparing it with checkpoints whose signatures must verify with pub
-// (ErrNoPublicKey without one). Events after the export's last one are
-// unknown to it: only the checkpoints can show that a tail is missing.
-func VerifyExport(r io.Reader, pub ed25519.PublicKey, cps []store.AuditCheckpoint) (Report, error) {
-	if len(pub) != ed25519.PublicKeySize {
-		return Report{}, ErrNoPublicKey
+// comparing it with checkpoints whose signatures must verify with one of
+// the public keys (ErrNoPublicKey without one). Events after the export's
+// last one are unknown to it: only the checkpoints can show that a tail is
+// missing.
+func VerifyExport(r io.Reader, keys []ed25519.PublicKey, cps []store.AuditCheckpoint) (Report, error) {
+	if err := checkKeys(keys); err != nil {
+		return Report{}, err
 	}
-	good, bad := SplitCheckpoints(pub, cps)
+	good, bad := SplitCheckpoints(keys, cps)
 	w := NewWalker(good)
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)

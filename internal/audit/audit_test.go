@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -62,7 +63,7 @@ func rebind(q string) string {
 
 func verify(t *testing.T, st *store.Store, pub ed25519.PublicKey, external ...store.AuditCheckpoint) audit.Report {
 	t.Helper()
-	r, err := audit.Verify(context.Background(), st, pub, external...)
+	r, err := audit.Verify(context.Background(), st, []ed25519.PublicKey{pub}, external...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,12 +322,12 @@ func TestCheckpoints(t *testing.T) {
 			t.Fatalf("export: %d %v", n, err)
 		}
 		cps, _ := st.Read().AuditCheckpoints(ctx)
-		r, err := audit.VerifyExport(bytes.NewReader(buf.Bytes()), pub, cps)
+		r, err := audit.VerifyExport(bytes.NewReader(buf.Bytes()), []ed25519.PublicKey{pub}, cps)
 		if err != nil || r.Break != nil || r.Checkpoints != 1 {
 			t.Fatalf("offline: %+v %v", r, err)
 		}
 		other, _, _ := ed25519.GenerateKey(rand.Reader)
-		if r, _ := audit.VerifyExport(bytes.NewReader(buf.Bytes()), other, cps); r.Break == nil || r.Break.Code != audit.CodeSignature {
+		if r, _ := audit.VerifyExport(bytes.NewReader(buf.Bytes()), []ed25519.PublicKey{other}, cps); r.Break == nil || r.Break.Code != audit.CodeSignature {
 			t.Fatalf("wrong key accepted: %+v", r)
 		}
 		if _, err := audit.VerifyExport(bytes.NewReader(buf.Bytes()), nil, cps); !errors.Is(err, audit.ErrNoPublicKey) {
@@ -334,7 +335,7 @@ func TestCheckpoints(t *testing.T) {
 		}
 		// An export cut before a checkpoint names the missing events.
 		lines := bytes.SplitAfter(buf.Bytes(), []byte("\n"))
-		r, err = audit.VerifyExport(bytes.NewReader(bytes.Join(lines[:2], nil)), pub, cps)
+		r, err = audit.VerifyExport(bytes.NewReader(bytes.Join(lines[:2], nil)), []ed25519.PublicKey{pub}, cps)
 		if err != nil || r.Break == nil || r.Break.Seq != 3 || r.Break.Through != 4 || r.Break.Code != audit.CodeTruncatedCheckpoint {
 			t.Fatalf("cut export: %+v %v", r.Break, err)
 		}
@@ -414,6 +415,48 @@ func TestVerifyWhileAppending(t *testing.T) {
 		}
 		if r := verify(t, st, pub); r.Break != nil || r.Events != 153 {
 			t.Fatalf("after: %+v %+v", r, r.Break)
+		}
+	})
+}
+
+// TestKeyRotation: after the signing key is rotated, the public key file
+// holds both keys and the checkpoints of each verify; without the old key
+// its checkpoints are named as not signed by the configured key.
+func TestKeyRotation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		dir := t.TempDir()
+		oldKey, err := audit.WriteNewKey(filepath.Join(dir, "old.key"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		newKey, err := audit.WriteNewKey(filepath.Join(dir, "new.key"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		oldPub, newPub := oldKey.Public().(ed25519.PublicKey), newKey.Public().(ed25519.PublicKey)
+		both := filepath.Join(dir, "audit-public.pem")
+		if err := os.WriteFile(both, append(audit.PublicKeyPEM(oldPub), audit.PublicKeyPEM(newPub)...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		keys, err := audit.ReadPublicKeyFile(both)
+		if err != nil || len(keys) != 2 || !keys[0].Equal(oldPub) || !keys[1].Equal(newPub) {
+			t.Fatalf("two keys in one file: %d %v", len(keys), err)
+		}
+		seed(t, st, 4)
+		if _, _, err := audit.Checkpoint(ctx, st, oldKey, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		seed(t, st, 4)
+		if _, _, err := audit.Checkpoint(ctx, st, newKey, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if r, err := audit.Verify(ctx, st, keys); err != nil || r.Break != nil || r.Checkpoints != 2 {
+			t.Fatalf("both keys: %+v %v", r, err)
+		}
+		r, err := audit.Verify(ctx, st, keys[1:])
+		if err != nil || r.Break == nil || r.Break.Seq != 4 || r.Break.Code != audit.CodeSignature || r.Break.KeyID != audit.KeyID(oldPub) {
+			t.Fatalf("new key only: %+v %v", r.Break, err)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/x509"
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // LoadOrCreateKey reads the Ed25519 checkpoint signing key (PKCS #8 PEM)
@@ -73,17 +75,41 @@ func LoadKey(path string) (ed25519.PrivateKey, error) {
 	return key, nil
 }
 
-// ReadPublicKeyFile reads a PEM public key (PublicKeyPEM's format).
-func ReadPublicKeyFile(path string) (ed25519.PublicKey, error) {
+// ReadPublicKeyFile reads the PEM public keys (PublicKeyPEM's format) in
+// the file at path: one, or several after a rotation of the signing key
+// (the new key's block appended), since checkpoints signed with a key
+// rotated out still vouch for what they signed.
+func ReadPublicKeyFile(path string) ([]ed25519.PublicKey, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading the audit public key: %w", err)
 	}
-	pub, err := ParsePublicKeyPEM(b)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	var keys []ed25519.PublicKey
+	for len(bytes.TrimSpace(b)) > 0 {
+		var blk *pem.Block
+		blk, b = pem.Decode(b)
+		if blk == nil {
+			return nil, fmt.Errorf("%s: not a PEM PUBLIC KEY", path)
+		}
+		pub, err := ParsePublicKeyPEM(pem.EncodeToMemory(blk))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		keys = append(keys, pub)
 	}
-	return pub, nil
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("%s: no PEM PUBLIC KEY in it", path)
+	}
+	return keys, nil
+}
+
+// KeyIDs lists the keys' ids, comma-separated.
+func KeyIDs(keys []ed25519.PublicKey) string {
+	ids := make([]string, len(keys))
+	for i, k := range keys {
+		ids[i] = KeyID(k)
+	}
+	return strings.Join(ids, ",")
 }
 
 // PublicKeyPEM encodes a public key for outside verifiers.

@@ -80,7 +80,7 @@ func auditCmd(g *globals) *cobra.Command {
 			if pubFile == "" {
 				return errors.New(i18n.T(lang, "cli.audit.no_public_key"))
 			}
-			pub, err := audit.ReadPublicKeyFile(pubFile)
+			pub, err := audit.ReadPublicKeyFile(pubFile) // one key, or several after a rotation
 			if err != nil {
 				return err
 			}
@@ -133,7 +133,7 @@ func auditCmd(g *globals) *cobra.Command {
 			if g.output == "json" {
 				_ = json.NewEncoder(g.stdout).Encode(rep)
 			} else if rep.Break == nil {
-				fmt.Fprintln(g.stdout, i18n.T(lang, "cli.audit.ok", rep.Events, rep.LastSeq, rep.LastHash, rep.Checkpoints, audit.KeyID(pub)))
+				fmt.Fprintln(g.stdout, i18n.T(lang, "cli.audit.ok", rep.Events, rep.LastSeq, rep.LastHash, rep.Checkpoints, audit.KeyIDs(pub)))
 				if rep.LastSeq > rep.Covered {
 					fmt.Fprintln(g.stdout, i18n.T(lang, "cli.audit.uncovered", rep.Covered+1, rep.LastSeq))
 				}
@@ -147,7 +147,7 @@ func auditCmd(g *globals) *cobra.Command {
 	vf := verify.Flags()
 	vf.StringVar(&file, "file", "", "a JSON Lines export to verify offline")
 	vf.StringVar(&cpsFile, "checkpoints", "", "checkpoints kept outside the database: the checkpoint file, webhook bodies, or a saved GET /v1/audit/checkpoints (env SOBERANA_AUDIT_CHECKPOINT_FILE)")
-	vf.StringVar(&pubFile, "public-key", "", "the checkpoint public key, pinned by you (env SOBERANA_AUDIT_PUBLIC_KEY_FILE)")
+	vf.StringVar(&pubFile, "public-key", "", "the checkpoint public key, pinned by you; after a rotation the file holds every key, one PEM block each (env SOBERANA_AUDIT_PUBLIC_KEY_FILE)")
 	vf.StringVar(&dbURL, "database-url", "", "read the database directly (postgres://… or an SQLite file path)")
 	vf.StringVar(&cfgFile, "config", "", "the server's YAML configuration: its audit.public_key_file, audit.checkpoint_file and database")
 
@@ -195,9 +195,9 @@ func init() {
 			PT: "não há chave pública para verificar os pontos de controle: passe --public-key ARQUIVO ou configure audit.public_key_file (SOBERANA_AUDIT_PUBLIC_KEY_FILE). Obtenha-a uma vez (GET /v1/audit/public-key, ou do operador), confira seu id por outro canal e guarde-a fora do banco de dados",
 			EN: "no public key to check the checkpoints with: pass --public-key FILE or set audit.public_key_file (SOBERANA_AUDIT_PUBLIC_KEY_FILE). Get it once (GET /v1/audit/public-key, or from the operator), compare its id through another channel and keep it outside the database"},
 		"cli.audit.ok": {
-			ES: "ok: %d eventos, cabeza %d %s, %d puntos de control firmados coinciden (clave %s)",
-			PT: "ok: %d eventos, cabeça %d %s, %d pontos de controle assinados coincidem (chave %s)",
-			EN: "ok: %d events, head %d %s, %d signed checkpoints matched (key %s)"},
+			ES: "ok: %d eventos, cabeza %d %s, %d puntos de control firmados coinciden (claves %s)",
+			PT: "ok: %d eventos, cabeça %d %s, %d pontos de controle assinados coincidem (chaves %s)",
+			EN: "ok: %d events, head %d %s, %d signed checkpoints matched (keys %s)"},
 		"cli.audit.uncovered": {
 			ES: "  los eventos %d–%d aún no están cubiertos por un punto de control: solo la base de datos los respalda",
 			PT: "  os eventos %d–%d ainda não estão cobertos por um ponto de controle: só o banco de dados os respalda",

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -71,9 +72,9 @@ func (s *Server) wireAudit() (*auditSigner, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !want.Equal(pub) {
-			return nil, fmt.Errorf("audit.public_key_file %s (key %s) does not match audit.signing_key_file %s (key %s)",
-				a.PublicKeyFile, audit.KeyID(want), sg.keyPath, audit.KeyID(pub))
+		if !slices.ContainsFunc(want, func(k ed25519.PublicKey) bool { return k.Equal(pub) }) {
+			return nil, fmt.Errorf("audit.public_key_file %s (keys %s) does not match audit.signing_key_file %s (key %s): "+
+				"after a rotation, append the new public key to the file", a.PublicKeyFile, audit.KeyIDs(want), sg.keyPath, audit.KeyID(pub))
 		}
 	}
 	if sg.file == "" && !sg.inDataDir {
