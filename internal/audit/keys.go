@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/x509"
@@ -9,29 +10,53 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // LoadOrCreateKey reads the Ed25519 checkpoint signing key (PKCS #8 PEM)
-// at path, creating it (0600) when absent.
+// at path, creating it (0600) when absent. Only `soberana up` does this,
+// in its data directory, for the demo; serve reads a key file the
+// operator made (LoadKey).
 func LoadOrCreateKey(path string) (ed25519.PrivateKey, error) {
-	b, err := os.ReadFile(path)
+	key, err := LoadKey(path)
 	if errors.Is(err, os.ErrNotExist) {
-		_, key, err := ed25519.GenerateKey(rand.Reader)
-		if err != nil {
-			return nil, err
-		}
-		der, err := x509.MarshalPKCS8PrivateKey(key)
-		if err != nil {
-			return nil, err
-		}
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, err
 		}
-		if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
-			return nil, fmt.Errorf("writing the audit signing key: %w", err)
-		}
-		return key, nil
+		return WriteNewKey(path)
 	}
+	return key, err
+}
+
+// WriteNewKey makes a new Ed25519 signing key and writes it to path
+// (PKCS #8 PEM, 0600); it never overwrites a file.
+func WriteNewKey(path string) (ed25519.PrivateKey, error) {
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("writing the audit signing key: %w", err)
+	}
+	if _, err := f.Write(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("writing the audit signing key: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("writing the audit signing key: %w", err)
+	}
+	return key, nil
+}
+
+// LoadKey reads the Ed25519 checkpoint signing key (PKCS #8 PEM) at path;
+// a missing file is an error wrapping os.ErrNotExist.
+func LoadKey(path string) (ed25519.PrivateKey, error) {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading the audit signing key: %w", err)
 	}
@@ -48,6 +73,43 @@ func LoadOrCreateKey(path string) (ed25519.PrivateKey, error) {
 		return nil, fmt.Errorf("%s: not an Ed25519 key", path)
 	}
 	return key, nil
+}
+
+// ReadPublicKeyFile reads the PEM public keys (PublicKeyPEM's format) in
+// the file at path: one, or several after a rotation of the signing key
+// (the new key's block appended), since checkpoints signed with a key
+// rotated out still vouch for what they signed.
+func ReadPublicKeyFile(path string) ([]ed25519.PublicKey, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the audit public key: %w", err)
+	}
+	var keys []ed25519.PublicKey
+	for len(bytes.TrimSpace(b)) > 0 {
+		var blk *pem.Block
+		blk, b = pem.Decode(b)
+		if blk == nil {
+			return nil, fmt.Errorf("%s: not a PEM PUBLIC KEY", path)
+		}
+		pub, err := ParsePublicKeyPEM(pem.EncodeToMemory(blk))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		keys = append(keys, pub)
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("%s: no PEM PUBLIC KEY in it", path)
+	}
+	return keys, nil
+}
+
+// KeyIDs lists the keys' ids, comma-separated.
+func KeyIDs(keys []ed25519.PublicKey) string {
+	ids := make([]string, len(keys))
+	for i, k := range keys {
+		ids[i] = KeyID(k)
+	}
+	return strings.Join(ids, ",")
 }
 
 // PublicKeyPEM encodes a public key for outside verifiers.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +15,9 @@ import (
 
 	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/server"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -46,20 +50,53 @@ func auditCmd(g *globals) *cobra.Command {
 	}
 	export.Flags().StringVarP(&out, "file", "f", "", "output file (default stdout)")
 
-	var file, cpsFile, pubFile, dbURL string
+	var file, cpsFile, pubFile, dbURL, cfgFile string
 	verify := &cobra.Command{
-		Use:   "verify [--file export.jsonl --checkpoints cps.json --public-key key.pem | --database-url URL]",
-		Short: "Walk the chain and name the first bad event; checkpoints are checked against the public key",
-		Long: "Without flags the log, the checkpoints and the public key are fetched from the server (an auditor's token),\n" +
-			"then verified here. With --file the check is offline: an outside party needs only the export, the\n" +
-			"checkpoints and the public key. With --database-url the database is read directly (operators).",
+		Use:   "verify [--database-url URL | --file export.jsonl] --public-key key.pem [--checkpoints FILE] [--config FILE]",
+		Short: "Walk the chain, check every checkpoint against your public key, name the first bad event",
+		Long: "The public key comes from you, never from the server or the database: --public-key, or\n" +
+			"audit.public_key_file of --config / SOBERANA_AUDIT_PUBLIC_KEY_FILE. Without it verify refuses.\n" +
+			"--checkpoints adds a copy of the checkpoints kept outside the database (the checkpoint file,\n" +
+			"webhook bodies, or GET /v1/audit/checkpoints saved earlier); default audit.checkpoint_file.\n" +
+			"Without --file or --database-url the log and the stored checkpoints are fetched from the\n" +
+			"server (an auditor's token). With --file the check is offline. With --database-url (or\n" +
+			"--config naming the database) the database is read directly, its chain head row included.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			var (
-				rep audit.Report
-				err error
-			)
+			lang := g.language()
+			cfg := config.Defaults()
+			if cfgFile != "" {
+				if err := cfg.LoadFile(cfgFile); err != nil {
+					return err
+				}
+			}
+			if err := cfg.LoadEnv(g.getenv); err != nil {
+				return err
+			}
+			if pubFile == "" {
+				pubFile = cfg.Audit.PublicKeyFile
+			}
+			if pubFile == "" {
+				return errors.New(i18n.T(lang, "cli.audit.no_public_key"))
+			}
+			pub, err := audit.ReadPublicKeyFile(pubFile) // one key, or several after a rotation
+			if err != nil {
+				return err
+			}
+			if cpsFile == "" {
+				cpsFile = cfg.Audit.CheckpointFile
+			}
+			var external []store.AuditCheckpoint
+			if cpsFile != "" {
+				if external, err = audit.ReadCheckpointFile(cpsFile); err != nil {
+					return err
+				}
+			}
+			if dbURL == "" && file == "" && cfgFile != "" {
+				dbURL = cfg.DatabaseTarget()
+			}
+			var rep audit.Report
 			switch {
 			case dbURL != "":
 				st, oerr := store.Open(ctx, dbURL)
@@ -67,32 +104,14 @@ func auditCmd(g *globals) *cobra.Command {
 					return oerr
 				}
 				defer st.Close()
-				pub, perr := readPub(pubFile)
-				if perr != nil {
-					return perr
-				}
-				rep, err = audit.Verify(ctx, st, pub)
+				rep, err = audit.Verify(ctx, st, pub, external...)
 			case file != "":
-				pub, perr := readPub(pubFile)
-				if perr != nil {
-					return perr
-				}
-				var cps []store.AuditCheckpoint
-				if cpsFile != "" {
-					b, rerr := os.ReadFile(cpsFile)
-					if rerr != nil {
-						return rerr
-					}
-					if err := json.Unmarshal(b, &cps); err != nil {
-						return fmt.Errorf("%s: %w", cpsFile, err)
-					}
-				}
 				f, oerr := os.Open(file)
 				if oerr != nil {
 					return oerr
 				}
 				defer f.Close()
-				rep, err = audit.VerifyExport(f, pub, cps)
+				rep, err = audit.VerifyExport(f, pub, external)
 			default:
 				cl, cerr := g.client()
 				if cerr != nil {
@@ -106,22 +125,7 @@ func auditCmd(g *globals) *cobra.Command {
 				if _, err := cl.Do(ctx, "GET", "/v1/audit/checkpoints", nil, &cps); err != nil {
 					return err
 				}
-				var pk struct {
-					PEM string `json:"public_key_pem"`
-				}
-				if _, err := cl.Do(ctx, "GET", "/v1/audit/public-key", nil, &pk); err != nil {
-					return err
-				}
-				pub, perr := audit.ParsePublicKeyPEM([]byte(pk.PEM))
-				if perr != nil {
-					return perr
-				}
-				if pubFile != "" { // a pinned key wins over the server's
-					if pub, perr = readPub(pubFile); perr != nil {
-						return perr
-					}
-				}
-				rep, err = audit.VerifyExport(&buf, pub, cps)
+				rep, err = audit.VerifyExport(&buf, pub, append(cps, external...))
 			}
 			if err != nil {
 				return err
@@ -129,32 +133,84 @@ func auditCmd(g *globals) *cobra.Command {
 			if g.output == "json" {
 				_ = json.NewEncoder(g.stdout).Encode(rep)
 			} else if rep.Break == nil {
-				fmt.Fprintf(g.stdout, "ok: %d events, head %d %s, %d checkpoints matched\n", rep.Events, rep.LastSeq, rep.LastHash, rep.Checkpoints)
+				fmt.Fprintln(g.stdout, i18n.T(lang, "cli.audit.ok", rep.Events, rep.LastSeq, rep.LastHash, rep.Checkpoints, audit.KeyIDs(pub)))
+				if rep.LastSeq > rep.Covered {
+					fmt.Fprintln(g.stdout, i18n.T(lang, "cli.audit.uncovered", rep.Covered+1, rep.LastSeq))
+				}
 			}
 			if rep.Break != nil {
-				return fmt.Errorf("the audit chain is broken at event %d: %s", rep.Break.Seq, rep.Break.Reason)
+				return errors.New(i18n.T(lang, "cli.audit.broken", rep.Break.Seq, rep.Break.Message(lang)))
 			}
 			return nil
 		},
 	}
 	vf := verify.Flags()
 	vf.StringVar(&file, "file", "", "a JSON Lines export to verify offline")
-	vf.StringVar(&cpsFile, "checkpoints", "", "signed checkpoints (JSON array from GET /v1/audit/checkpoints)")
-	vf.StringVar(&pubFile, "public-key", "", "the checkpoint public key (PEM from GET /v1/audit/public-key)")
+	vf.StringVar(&cpsFile, "checkpoints", "", "checkpoints kept outside the database: the checkpoint file, webhook bodies, or a saved GET /v1/audit/checkpoints (env SOBERANA_AUDIT_CHECKPOINT_FILE)")
+	vf.StringVar(&pubFile, "public-key", "", "the checkpoint public key, pinned by you; after a rotation the file holds every key, one PEM block each (env SOBERANA_AUDIT_PUBLIC_KEY_FILE)")
 	vf.StringVar(&dbURL, "database-url", "", "read the database directly (postgres://… or an SQLite file path)")
-	c.AddCommand(export, verify)
+	vf.StringVar(&cfgFile, "config", "", "the server's YAML configuration: its audit.public_key_file, audit.checkpoint_file and database")
+
+	var keyOut, pubOut string
+	keygen := &cobra.Command{
+		Use:   "keygen --key FILE --public-key FILE",
+		Short: "Make a checkpoint signing key (for audit.signing_key_file) and its public key",
+		Long: "Write the private key where the database owner cannot read it (another disk, or let your secret\n" +
+			"store hold it and write it at start); give the public key to the auditors, who pin it.",
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if keyOut == "" || pubOut == "" {
+				return errors.New("set both --key and --public-key")
+			}
+			key, err := audit.WriteNewKey(keyOut)
+			if err != nil {
+				return err
+			}
+			pub := key.Public().(ed25519.PublicKey)
+			f, err := os.OpenFile(pubOut, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+			if err != nil {
+				return err
+			}
+			if _, err := f.Write(audit.PublicKeyPEM(pub)); err != nil {
+				_ = f.Close()
+				return err
+			}
+			if err := f.Close(); err != nil {
+				return err
+			}
+			fmt.Fprintln(g.stdout, i18n.T(g.language(), "cli.audit.keygen", keyOut, pubOut, audit.KeyID(pub)))
+			return nil
+		},
+	}
+	keygen.Flags().StringVar(&keyOut, "key", "", "private key file to create (0600)")
+	keygen.Flags().StringVar(&pubOut, "public-key", "", "public key file to create")
+	c.AddCommand(export, verify, keygen)
 	return c
 }
 
-func readPub(path string) (ed25519.PublicKey, error) {
-	if path == "" {
-		return nil, nil
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return audit.ParsePublicKeyPEM(b)
+func init() {
+	i18n.Add(map[string]i18n.Text{
+		"cli.audit.no_public_key": {
+			ES: "no hay clave pública para verificar los puntos de control: pase --public-key ARCHIVO o configure audit.public_key_file (SOBERANA_AUDIT_PUBLIC_KEY_FILE). Obténgala una vez (GET /v1/audit/public-key, o del operador), compare su id por otro canal y guárdela fuera de la base de datos",
+			PT: "não há chave pública para verificar os pontos de controle: passe --public-key ARQUIVO ou configure audit.public_key_file (SOBERANA_AUDIT_PUBLIC_KEY_FILE). Obtenha-a uma vez (GET /v1/audit/public-key, ou do operador), confira seu id por outro canal e guarde-a fora do banco de dados",
+			EN: "no public key to check the checkpoints with: pass --public-key FILE or set audit.public_key_file (SOBERANA_AUDIT_PUBLIC_KEY_FILE). Get it once (GET /v1/audit/public-key, or from the operator), compare its id through another channel and keep it outside the database"},
+		"cli.audit.ok": {
+			ES: "ok: %d eventos, cabeza %d %s, %d puntos de control firmados coinciden (claves %s)",
+			PT: "ok: %d eventos, cabeça %d %s, %d pontos de controle assinados coincidem (chaves %s)",
+			EN: "ok: %d events, head %d %s, %d signed checkpoints matched (keys %s)"},
+		"cli.audit.uncovered": {
+			ES: "  los eventos %d–%d aún no están cubiertos por un punto de control: solo la base de datos los respalda",
+			PT: "  os eventos %d–%d ainda não estão cobertos por um ponto de controle: só o banco de dados os respalda",
+			EN: "  events %d–%d are not covered by a checkpoint yet: only the database vouches for them"},
+		"cli.audit.broken": {
+			ES: "el registro de auditoría está roto desde el evento %d: %s",
+			PT: "o registro de auditoria está quebrado a partir do evento %d: %s",
+			EN: "the audit log is broken from event %d on: %s"},
+		"cli.audit.keygen": {
+			ES: "clave de firma en %s, clave pública en %s (id %s)",
+			PT: "chave de assinatura em %s, chave pública em %s (id %s)",
+			EN: "signing key in %s, public key in %s (id %s)"},
+	})
 }
 
 // exportAPI pages GET /v1/audit into JSON Lines.
@@ -183,4 +239,20 @@ func exportAPI(ctx context.Context, cl *client.Client, w io.Writer) (int, error)
 		}
 		cursor = page.NextCursor
 	}
+}
+
+// printDemoAuditKey tells the user of `up` that the checkpoint signing key
+// sits in the data directory — fine for a demo, not for production — and
+// how to verify the log with its public key.
+func printDemoAuditKey(w io.Writer, srv *server.Server, cfg config.Config) {
+	path, inDataDir := srv.AuditSigningKey()
+	if !inDataDir {
+		return
+	}
+	db := cfg.DatabaseTarget()
+	if cfg.DatabaseURL != "" {
+		db = "'$DATABASE_URL'"
+	}
+	fmt.Fprintln(w, "  audit signing key:", path, "(kept in the data directory for the demo only; serve needs audit.signing_key_file on another disk)")
+	fmt.Fprintln(w, "  verify the audit log: soberana audit verify --database-url", db, "--public-key", srv.AuditPublicKeyFile())
 }

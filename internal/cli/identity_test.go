@@ -53,16 +53,31 @@ func TestGrantAndAuditCommands(t *testing.T) {
 	}
 	auditor := strings.TrimSpace(out)
 
-	out, errs, code = run(t, h, auditor, "audit", "verify")
+	dir := t.TempDir()
+	// The auditor pins the public key once; verify never takes it from
+	// the server it checks.
+	var pk struct {
+		PEM string `json:"public_key_pem"`
+	}
+	if _, err := h.Admin.Do(context.Background(), "GET", "/v1/audit/public-key", nil, &pk); err != nil {
+		t.Fatal(err)
+	}
+	pub := filepath.Join(dir, "audit-public.pem")
+	if err := os.WriteFile(pub, []byte(pk.PEM), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, code := run(t, h, auditor, "audit", "verify"); code == 0 || !strings.Contains(errs, "no public key") {
+		t.Fatalf("audit verify without a public key: %d %s", code, errs)
+	}
+	out, errs, code = run(t, h, auditor, "audit", "verify", "--public-key", pub)
 	if code != 0 || !strings.HasPrefix(out, "ok: ") {
 		t.Fatalf("audit verify: %d %s %s", code, out, errs)
 	}
-	dir := t.TempDir()
 	exp := filepath.Join(dir, "audit.jsonl")
 	if _, errs, code := run(t, h, auditor, "audit", "export", "-f", exp); code != 0 {
 		t.Fatalf("audit export: %s", errs)
 	}
-	if out, errs, code := run(t, h, "", "audit", "verify", "--file", exp); code != 0 || !strings.HasPrefix(out, "ok: ") {
+	if out, errs, code := run(t, h, "", "audit", "verify", "--file", exp, "--public-key", pub); code != 0 || !strings.HasPrefix(out, "ok: ") {
 		t.Fatalf("offline verify: %s %s", out, errs)
 	}
 	// Tamper with the export: the CLI names the event.
@@ -70,8 +85,8 @@ func TestGrantAndAuditCommands(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	lines[1] = strings.Replace(lines[1], `"outcome":"success"`, `"outcome":"denied"`, 1)
 	_ = os.WriteFile(exp, []byte(strings.Join(lines, "\n")+"\n"), 0o600)
-	_, errs, code = run(t, h, "", "audit", "verify", "--file", exp)
-	if code == 0 || !strings.Contains(errs, "broken at event 2") {
+	_, errs, code = run(t, h, "", "audit", "verify", "--file", exp, "--public-key", pub)
+	if code == 0 || !strings.Contains(errs, "broken from event 2 on") {
 		t.Fatalf("tampered export: %d %s", code, errs)
 	}
 }

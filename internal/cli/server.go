@@ -126,6 +126,9 @@ func serveCmd(g *globals) *cobra.Command {
 		if err != nil {
 			return err
 		}
+		if err := cfg.ValidateServe(); err != nil {
+			return err
+		}
 		return runServer(cmd.Context(), g, cfg, false)
 	}
 	return c
@@ -173,6 +176,7 @@ func runServer(ctx context.Context, g *globals, cfg config.Config, up bool) erro
 		} else {
 			fmt.Fprintln(w, "  using the existing data in", cfg.DataDir, "(--reset starts over)")
 		}
+		printDemoAuditKey(w, srv, cfg)
 	}
 	switch {
 	case token != "" && cfg.BootstrapToken != "" && token == cfg.BootstrapToken:

@@ -51,6 +51,8 @@ type Config struct {
 	Monitoring Monitoring `yaml:"monitoring"`
 	// AllowInsecureHTTP permits plain HTTP on a non-loopback address.
 	AllowInsecureHTTP bool `yaml:"allow_insecure_http"`
+	// Audit signs and publishes the audit log's checkpoints (audit.go).
+	Audit Audit `yaml:"audit"`
 }
 
 // TLS configures HTTPS.
@@ -320,6 +322,7 @@ func (c *Config) Validate() error {
 	if c.BootstrapToken != "" && (!strings.HasPrefix(c.BootstrapToken, "sbr_") || len(c.BootstrapToken) < 20) {
 		add("bootstrap_token", "must start with sbr_ and have at least 16 more characters (generate one with: soberana token generate)")
 	}
+	c.validateAudit(add)
 	if len(errs) > 0 {
 		return errs
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	_ "github.com/soberana/soberana/internal/api"
+	_ "github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/i18n"
 	_ "github.com/soberana/soberana/internal/ledger"
 	_ "github.com/soberana/soberana/internal/placement"

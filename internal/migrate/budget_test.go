@@ -434,7 +434,7 @@ func checkAudited(t *testing.T, st *store.Store, migs map[string]string) {
 
 func verifyChain(t *testing.T, st *store.Store) {
 	t.Helper()
-	rep, err := audit.Verify(context.Background(), st, nil)
+	rep, err := audit.CheckChain(context.Background(), st)
 	if err != nil || rep.Break != nil || rep.Events == 0 {
 		t.Fatalf("audit verify: %v %+v", err, rep)
 	}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -20,20 +19,10 @@ import (
 	"github.com/soberana/soberana/internal/store"
 )
 
-// Identity settings read from the environment (see docs/security.md).
-const (
-	// EnvAuditKeyFile names the Ed25519 key that signs audit checkpoints
-	// (PKCS #8 PEM; created when absent). Default: <data_dir>/audit-signing.key.
-	EnvAuditKeyFile = "SOBERANA_AUDIT_KEY_FILE"
-	// EnvCheckpointEvery is how often the chain head is signed (Go duration).
-	EnvCheckpointEvery = "SOBERANA_AUDIT_CHECKPOINT_EVERY"
-)
-
 // identity is the server's part in sign-in, grants and audit.
 type identity struct {
-	auditKey        ed25519.PrivateKey
-	checkpointEvery time.Duration
-	secrets         *secrets.Box
+	audit   *auditSigner
+	secrets *secrets.Box
 }
 
 // Secrets is the sealed store of provider credentials and webhook secrets
@@ -59,23 +48,11 @@ type CredentialsView struct {
 // wireIdentity loads the audit signing key and adds the identity routes
 // that need server state.
 func (s *Server) wireIdentity() error {
-	path := os.Getenv(EnvAuditKeyFile)
-	if path == "" {
-		path = filepath.Join(s.cfg.DataDir, "audit-signing.key")
-	}
-	key, err := audit.LoadOrCreateKey(path)
+	sg, err := s.wireAudit()
 	if err != nil {
-		return fmt.Errorf("audit signing key: %w", err)
+		return err
 	}
-	s.identity.auditKey = key
-	s.identity.checkpointEvery = 10 * time.Minute
-	if v := os.Getenv(EnvCheckpointEvery); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return fmt.Errorf("%s=%q: want a positive Go duration such as 10m", EnvCheckpointEvery, v)
-		}
-		s.identity.checkpointEvery = d
-	}
+	s.identity.audit = sg
 	if err := s.wireOIDC(); err != nil {
 		return err
 	}
@@ -88,7 +65,7 @@ func (s *Server) wireIdentity() error {
 	default:
 		return err
 	}
-	pub := key.Public().(ed25519.PublicKey)
+	pub := sg.key.Public().(ed25519.PublicKey)
 	s.API.AddRoutes(func(a *api.API) []*api.Route {
 		return []*api.Route{
 			{Method: "GET", Path: "/v1/audit/public-key", Summary: "The Ed25519 public key (PEM) that verifies audit checkpoints, and its key id",
@@ -136,7 +113,7 @@ func (s *Server) wireIdentity() error {
 			{Method: "POST", Path: "/v1/audit/checkpoints", Summary: "Sign the audit chain head now (a checkpoint is also made periodically)",
 				Tag: "audit", Auth: api.Platform("audit:write"), Response: map[string]any{},
 				Handle: func(r *http.Request) (any, error) {
-					c, wrote, err := audit.Checkpoint(r.Context(), s.Store, key, time.Now())
+					c, wrote, err := s.checkpointAudit(r.Context())
 					if err != nil {
 						return nil, err
 					}
@@ -153,10 +130,10 @@ func (s *Server) wireIdentity() error {
 func (s *Server) runIdentity(ctx context.Context) error {
 	grants := time.NewTicker(30 * time.Second)
 	defer grants.Stop()
-	cps := time.NewTicker(s.identity.checkpointEvery)
+	cps := time.NewTicker(s.identity.audit.every)
 	defer cps.Stop()
 	checkpoint := func(ctx context.Context) {
-		if _, _, err := audit.Checkpoint(ctx, s.Store, s.identity.auditKey, time.Now()); err != nil {
+		if _, _, err := s.checkpointAudit(ctx); err != nil {
 			s.log.Warn("signing an audit checkpoint", "err", err)
 		}
 	}
