@@ -66,6 +66,11 @@ type Resource struct {
 	WorkloadID string
 	State      string
 	Simulated  bool
+	// Stopped, VCPUs and MemoryMiB are what the provider holds, for drift
+	// detection (the resync); zero sizes: the driver does not report them.
+	Stopped   bool
+	VCPUs     int64
+	MemoryMiB int64
 }
 
 // Site is a site as the provider reports it.
