@@ -71,6 +71,9 @@ type Resource struct {
 	Stopped   bool
 	VCPUs     int64
 	MemoryMiB int64
+	// Deleting: the resource is on its way out (a namespace terminating, a
+	// server being deleted); it counts as gone for the resync.
+	Deleting bool
 }
 
 // Site is a site as the provider reports it.

@@ -151,10 +151,11 @@ func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error
 		diff []store.Differs
 	}
 	var (
-		seen    []string
-		missing []store.RunningPlacement
-		drifted []changed
-		after   string
+		seen     []string
+		missing  []store.RunningPlacement
+		deleting []store.RunningPlacement // on its way out: gone, no need to confirm
+		drifted  []changed
+		after    string
 	)
 	const page = 1000
 	for {
@@ -170,6 +171,10 @@ func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error
 				if pl.ResourceID != "" && pl.UpdatedAt.Before(t0) {
 					missing = append(missing, pl)
 				}
+				continue
+			}
+			if res.Deleting {
+				deleting = append(deleting, pl)
 				continue
 			}
 			seen = append(seen, pl.ID)
@@ -190,6 +195,14 @@ func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error
 			return tx.TouchSeen(ctx, seen, t0)
 		}); err != nil {
 			return err
+		}
+	}
+	for _, pl := range deleting {
+		if err := r.gone(ctx, pl); err != nil {
+			if errors.Is(err, errLostLease) {
+				return err
+			}
+			r.log.Warn("recording a replica deleted outside soberana", "placement", pl.ID, "err", err)
 		}
 	}
 	for _, pl := range missing {
@@ -225,6 +238,11 @@ func (r *Reconciler) confirmGone(ctx context.Context, drv provider.Driver, pl st
 	if obs.Exists {
 		return nil // the list lagged; the next one shows it
 	}
+	return r.gone(ctx, pl)
+}
+
+// gone records a running replica whose resource is gone (or going).
+func (r *Reconciler) gone(ctx context.Context, pl store.RunningPlacement) error {
 	action, err := r.svc.Vanished(ctx, pl.PlacementRow, pl.LastSeenAt, r.fence)
 	if err != nil {
 		if errors.Is(err, store.ErrConflict) {
@@ -305,10 +323,12 @@ func (r *Reconciler) repair(ctx context.Context, drv provider.Driver, p store.Pl
 			cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
 			err := st.Start(cctx, ref)
 			cancel()
-			if err != nil {
+			switch {
+			case err == nil:
+				action = store.DriftRestored
+			case !errors.Is(err, provider.ErrUnsupported):
 				return fmt.Errorf("starting the stopped resource: %w", err)
 			}
-			action = store.DriftRestored
 		}
 	case kind == store.DriftResized:
 		cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)

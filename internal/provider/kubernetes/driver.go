@@ -328,7 +328,7 @@ func (d *Driver) ListResources(ctx context.Context, providerID string) ([]provid
 				st = provider.StateBuilding
 			}
 			out = append(out, provider.Resource{ResourceID: resourceID(cl.Name, ns.Name), SiteID: ns.Labels[LabelSite],
-				ReplicaID: ns.Labels[LabelReplica], WorkloadID: ns.Labels[LabelWorkload], State: st})
+				ReplicaID: ns.Labels[LabelReplica], WorkloadID: ns.Labels[LabelWorkload], State: st, Deleting: ns.DeletionTimestamp != nil})
 		}
 	}
 	return out, nil
