@@ -8,3 +8,12 @@ import "context"
 type Starter interface {
 	Start(ctx context.Context, ref ResourceRef) error
 }
+
+// Watcher is implemented by drivers that can watch their resources
+// (Kubernetes: a watch stream per cluster). While Watch runs (until ctx
+// ends) ListResources answers from the watch instead of listing, and
+// changed is called when a resource carrying a replica id is deleted or
+// changed, so that the resync looks at once.
+type Watcher interface {
+	Watch(ctx context.Context, providerID string, changed func()) error
+}

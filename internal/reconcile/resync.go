@@ -40,6 +40,12 @@ type resyncState struct {
 	next map[string]time.Time // provider → when its next list is due
 	busy map[string]bool      // provider → a list is being compared
 	made map[string]int64     // provider → lists made (ok or not)
+	// again: a change was reported while the provider's list was being
+	// compared; list again at once when it is done.
+	again map[string]bool
+	// watched: provider → the term whose context its driver's watch runs
+	// under (a new term starts a new watch).
+	watched map[string]*term
 
 	mLists *prometheus.CounterVec
 	mDrift *prometheus.CounterVec
@@ -47,7 +53,7 @@ type resyncState struct {
 }
 
 func newResyncState(reg prometheus.Registerer) *resyncState {
-	s := &resyncState{next: map[string]time.Time{}, busy: map[string]bool{}, made: map[string]int64{}}
+	s := &resyncState{next: map[string]time.Time{}, busy: map[string]bool{}, made: map[string]int64{}, again: map[string]bool{}, watched: map[string]*term{}}
 	s.mLists = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "soberana_resync_lists_total",
 		Help: "Provider lists made by the resync of running replicas, by provider and result."}, []string{"provider", "result"})
 	s.mDrift = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "soberana_drift_total",
@@ -78,6 +84,7 @@ func (r *Reconciler) resync(t *term) {
 	now := time.Now()
 	for _, p := range r.fleet.Providers() {
 		rs := r.rs
+		r.watch(t, p)
 		rs.mu.Lock()
 		next, ok := rs.next[p.ID]
 		if !ok {
@@ -103,9 +110,49 @@ func (r *Reconciler) resync(t *term) {
 			rs.mu.Lock()
 			rs.busy[p.ID] = false
 			rs.next[p.ID] = time.Now().Add(r.resyncEvery())
+			if rs.again[p.ID] {
+				delete(rs.again, p.ID)
+				rs.next[p.ID] = time.Now()
+			}
 			rs.mu.Unlock()
 		}()
 	}
+}
+
+// watch starts, once per term, the watch of a provider whose driver can
+// watch its resources: a change it reports makes the provider's next list
+// due at once (and answered from the watch's cache).
+func (r *Reconciler) watch(t *term, p model.Provider) {
+	drv, err := r.drivers.Get(p.Driver)
+	if err != nil {
+		return
+	}
+	w, ok := drv.(provider.Watcher)
+	if !ok {
+		return
+	}
+	rs := r.rs
+	rs.mu.Lock()
+	started := rs.watched[p.ID] == t
+	rs.watched[p.ID] = t
+	rs.mu.Unlock()
+	if started {
+		return
+	}
+	if err := w.Watch(t.ctx, p.ID, func() { r.resyncSoon(p.ID) }); err != nil {
+		r.log.Warn("watching provider resources; the resync lists instead", "provider", p.ID, "err", err)
+	}
+}
+
+// resyncSoon makes a provider's next list due now.
+func (r *Reconciler) resyncSoon(providerID string) {
+	r.rs.mu.Lock()
+	r.rs.next[providerID] = time.Now()
+	if r.rs.busy[providerID] {
+		r.rs.again[providerID] = true
+	}
+	r.rs.mu.Unlock()
+	r.Kick()
 }
 
 // ResyncLists reports how many lists of a provider the resync made.

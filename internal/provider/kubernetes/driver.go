@@ -85,6 +85,7 @@ type Driver struct {
 
 	mu      sync.Mutex
 	clients map[string]*kubernetes.Clientset // by provider/cluster/kubeconfig fingerprint
+	watch   watches
 }
 
 // New returns a driver over a config source and a lookup.
@@ -318,11 +319,11 @@ func (d *Driver) ListResources(ctx context.Context, providerID string) ([]provid
 		if err != nil {
 			return nil, err
 		}
-		list, err := c.CoreV1().Namespaces().List(ctx, metav1.ListOptions{LabelSelector: LabelReplica})
+		items, err := d.namespaces(ctx, providerID, cl, c)
 		if err != nil {
-			return nil, classify("list namespaces", err)
+			return nil, err
 		}
-		for _, ns := range list.Items {
+		for _, ns := range items {
 			st := provider.StateActive
 			if ns.DeletionTimestamp != nil {
 				st = provider.StateBuilding
