@@ -213,11 +213,16 @@ func TestDeletedOutsideIsRecreated(t *testing.T) {
 func TestDeletedOutsideNoRecreate(t *testing.T) {
 	h, w := driftHarness(t, false, 200*time.Millisecond)
 	ctx := context.Background()
-	st := h.Server.Store
-	if err := st.Write(ctx, func(tx *store.Tx) error {
-		return tx.PutDriftPolicy(ctx, w.ID, store.DriftPolicy{Recreate: false, OnChange: store.DriftRestore})
-	}); err != nil {
-		t.Fatal(err)
+	// A bad policy is refused with the reason in the caller's language.
+	es := h.Client(servertest.AdminToken, "es")
+	if _, err := es.Do(ctx, "PUT", "/v1/workloads/"+w.ID+"/drift-policy", map[string]any{"on_change": "ignore"}, nil); err == nil ||
+		!strings.Contains(err.Error(), "ignore") || !strings.Contains(err.Error(), "on_change") {
+		t.Fatalf("PUT a bad drift policy: %v", err)
+	}
+	var pol store.DriftPolicy
+	if _, err := h.Admin.Do(ctx, "PUT", "/v1/workloads/"+w.ID+"/drift-policy", map[string]any{"recreate": false}, &pol); err != nil ||
+		pol.Recreate || pol.OnChange != store.DriftRestore {
+		t.Fatalf("PUT drift policy: %+v %v", pol, err)
 	}
 	old := w.Placements[0]
 	if err := h.Server.Sim.Tamper(ctx, old.ProviderID, old.ID, sim.Tamper{Delete: true}); err != nil {
@@ -227,8 +232,9 @@ func TestDeletedOutsideNoRecreate(t *testing.T) {
 	if len(v.Placements) != 1 || v.Placements[0].State != "failed" || !strings.Contains(v.Reason, "deleted outside soberana") {
 		t.Fatalf("workload %+v", v)
 	}
-	drifts, err := st.Read().DriftsOf(ctx, w.ID)
-	if err != nil || len(drifts) != 1 || drifts[0].Action != store.DriftFailed {
+	var drifts struct{ Items []store.Drift }
+	if _, err := h.Admin.Do(ctx, "GET", "/v1/workloads/"+w.ID+"/drifts", nil, &drifts); err != nil ||
+		len(drifts.Items) != 1 || drifts.Items[0].Action != store.DriftFailed || drifts.Items[0].PlacementID != old.ID {
 		t.Fatalf("drifts %+v %v", drifts, err)
 	}
 }

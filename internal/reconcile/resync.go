@@ -7,6 +7,7 @@ import (
 	mrand "math/rand/v2"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -33,6 +34,10 @@ import (
 // each next one 80-100 % of the interval after the last, so a fleet of
 // providers never lists at once and a deletion is seen within one
 // interval of happening.
+
+// goneParallel bounds the replicas found gone that one provider's resync
+// confirms and records at once.
+const goneParallel = 8
 
 // resyncState is the resync's bookkeeping, kept by the loop.
 type resyncState struct {
@@ -244,21 +249,41 @@ func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error
 			return err
 		}
 	}
-	for _, pl := range deleting {
-		if err := r.gone(ctx, pl); err != nil {
-			if errors.Is(err, errLostLease) {
-				return err
+	// The replicas found gone are confirmed and recorded a few at a time:
+	// a wave of deletions (a project wiped at the cloud) must not wait
+	// one after the other for the next interval.
+	var (
+		wg   sync.WaitGroup
+		sem  = make(chan struct{}, goneParallel)
+		lost atomic.Bool
+	)
+	handle := func(pl store.RunningPlacement, confirm bool) {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			var err error
+			if confirm {
+				err = r.confirmGone(ctx, drv, pl)
+			} else {
+				err = r.gone(ctx, pl)
 			}
-			r.log.Warn("recording a replica deleted outside soberana", "placement", pl.ID, "err", err)
-		}
+			if errors.Is(err, errLostLease) {
+				lost.Store(true)
+			} else if err != nil {
+				r.log.Warn("recording a replica deleted outside soberana", "placement", pl.ID, "err", err)
+			}
+		}()
+	}
+	for _, pl := range deleting {
+		handle(pl, false)
 	}
 	for _, pl := range missing {
-		if err := r.confirmGone(ctx, drv, pl); err != nil {
-			if errors.Is(err, errLostLease) {
-				return err
-			}
-			r.log.Warn("recording a replica deleted outside soberana", "placement", pl.ID, "err", err)
-		}
+		handle(pl, true)
+	}
+	wg.Wait()
+	if lost.Load() {
+		return errLostLease
 	}
 	for _, c := range drifted {
 		if err := r.repair(ctx, drv, c.p.PlacementRow, c.kind, c.diff); err != nil {

@@ -123,6 +123,7 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	s.Reconciler = reconcile.New(ro, s.Store, s.Workloads, s.Fleet, s.Drivers, s.log, reg)
 	s.Workloads.Kick = s.Reconciler.Kick
 	s.API.AddWorkloads(api.WorkloadOptions{Service: s.Workloads})
+	s.API.AddDrift()
 	s.wireDeploy()
 	s.API.AddSim(api.SimOptions{
 		Driver: s.Sim,
