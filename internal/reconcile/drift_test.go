@@ -2,6 +2,7 @@ package reconcile_test
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +36,13 @@ func driftHarness(t *testing.T, postgres bool, resync time.Duration) (*servertes
 	h := servertest.Start(t, servertest.Options{Postgres: postgres, Configure: func(c *config.Config) {
 		c.Reconcile.Resync = resync
 	}})
+	return h, createDriftWorkload(t, h)
+}
+
+// createDriftWorkload creates one single-replica workload in Brazil and
+// waits until it runs.
+func createDriftWorkload(t *testing.T, h *servertest.Harness) driftView {
+	t.Helper()
 	ctx := context.Background()
 	var page struct {
 		Items []map[string]any `json:"items"`
@@ -52,8 +60,7 @@ func driftHarness(t *testing.T, postgres bool, resync time.Duration) (*servertes
 	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", body, &w); err != nil {
 		t.Fatal(err)
 	}
-	w = waitWorkload(t, h.Admin, w.ID, func(v driftView) bool { return v.State == "running" })
-	return h, w
+	return waitWorkload(t, h.Admin, w.ID, func(v driftView) bool { return v.State == "running" })
 }
 
 // waitWorkload polls a workload until ok holds (deadline 30 s).
@@ -243,7 +250,7 @@ func TestDeletedOutsideNoRecreate(t *testing.T) {
 // behind soberana's back are brought back to what was placed (the default
 // policy), each drift recorded with what differed; under the adopt policy
 // a change is recorded once and left as it is; a move to another site is
-// reported (it cannot be undone in place).
+// reported (it cannot be undone in place), once.
 func TestChangedOutsideIsRestored(t *testing.T) {
 	h, w := driftHarness(t, false, 200*time.Millisecond)
 	ctx := context.Background()
@@ -304,7 +311,16 @@ func TestChangedOutsideIsRestored(t *testing.T) {
 	if ds[2].Kind != store.DriftStopped || ds[2].Action != store.DriftAdopted || res().State != sim.StateStopped {
 		t.Fatalf("adopted: drift %+v, resource %+v", ds[2], res())
 	}
-	// Adopted once, not again at every resync: wait for several lists.
+	// Moved to another zone: reported (it cannot be undone in place).
+	if err := h.Server.Sim.Tamper(ctx, p.ProviderID, p.ID, sim.Tamper{SiteID: p.SiteID + "-elsewhere"}); err != nil {
+		t.Fatal(err)
+	}
+	ds = waitDrift(4)
+	if ds[3].Kind != store.DriftMoved || ds[3].Action != store.DriftReported || ds[3].Detail[0].Got != p.SiteID+"-elsewhere" {
+		t.Fatalf("moved: drift %+v", ds[3])
+	}
+	// Adopted and reported once, not again at every resync: wait for
+	// several lists.
 	lists := func() int {
 		n := 0
 		for _, pr := range h.Server.Fleet.Providers() {
@@ -322,11 +338,75 @@ func TestChangedOutsideIsRestored(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if ds := waitDrift(3); len(ds) != 3 {
-		t.Fatalf("an adopted drift was recorded again: %+v", ds)
+	if ds := waitDrift(4); len(ds) != 4 {
+		t.Fatalf("an adopted or reported drift was recorded again: %+v", ds)
 	}
 	v := waitWorkload(t, h.Admin, w.ID, func(v driftView) bool { return true })
 	if v.State != "running" || v.Placements[0].State != "running" {
 		t.Fatalf("an adopted drift changed the workload: %+v", v)
+	}
+}
+
+// TestDeletedWhileDownIsFoundAfterRestart: a resource deleted while
+// soberana is stopped is found by the restarted server (the last-seen time
+// survives the restart, and so metering stops there, not at the restart).
+func TestDeletedWhileDownIsFoundAfterRestart(t *testing.T) {
+	dir := t.TempDir()
+	h := servertest.Start(t, servertest.Options{DataDir: dir, Configure: func(c *config.Config) {
+		c.Reconcile.Resync = 200 * time.Millisecond
+	}})
+	w := createDriftWorkload(t, h)
+	ctx := context.Background()
+	old := w.Placements[0]
+	var seen *time.Time
+	for deadline := time.Now().Add(30 * time.Second); seen == nil; time.Sleep(20 * time.Millisecond) {
+		var err error
+		if seen, err = h.Server.Store.Read().LastSeen(ctx, old.ID); err != nil {
+			t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("never seen")
+		}
+	}
+	h.Stop()
+	// While soberana is down, the cloud's operator deletes the resource.
+	st, err := store.Open(ctx, filepath.Join(dir, "soberana.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seenBefore, err := st.Read().LastSeen(ctx, old.ID)
+	if err != nil || seenBefore == nil {
+		t.Fatalf("last seen before the restart: %v %v", seenBefore, err)
+	}
+	if err := sim.New(st).Tamper(ctx, old.ProviderID, old.ID, sim.Tamper{Delete: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h2 := servertest.Start(t, servertest.Options{DataDir: dir, Configure: func(c *config.Config) {
+		c.Reconcile.Resync = 200 * time.Millisecond
+	}})
+	v := waitWorkload(t, h2.Admin, w.ID, func(v driftView) bool {
+		for _, p := range v.Placements {
+			if p.ID != old.ID && p.State == "running" {
+				return v.State == "running"
+			}
+		}
+		return false
+	})
+	ivs, err := h2.Server.Store.Read().WorkloadIntervals(ctx, w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, iv := range ivs {
+		if iv.PlacementID == old.ID && (iv.End == nil || !iv.End.Equal(seenBefore.Truncate(time.Second))) {
+			t.Fatalf("interval %+v, want it ended at %s (last seen before the restart)", iv, seenBefore.Truncate(time.Second))
+		}
+	}
+	for _, p := range v.Placements {
+		if p.ID == old.ID && (p.State != "failed" || !strings.Contains(p.Reason, "deleted outside soberana")) {
+			t.Fatalf("old replica %+v", p)
+		}
 	}
 }
