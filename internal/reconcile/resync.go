@@ -220,7 +220,9 @@ func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error
 			if !ok {
 				// Running since after the list began: the list may predate
 				// its resource; the next one tells.
-				if pl.ResourceID != "" && pl.UpdatedAt.Before(t0) {
+				// On a site that is down (the failover's business) a
+				// list may not show it either.
+				if pl.ResourceID != "" && pl.UpdatedAt.Before(t0) && !r.fleet.Down(pl.SiteID) {
 					missing = append(missing, pl)
 				}
 				continue

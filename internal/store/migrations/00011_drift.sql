@@ -10,6 +10,8 @@
 
 -- +goose Up
 ALTER TABLE placements ADD COLUMN last_seen_at BIGINT;
+-- the resync reads a provider's running placements in id order, by pages
+CREATE INDEX placements_provider_state ON placements (provider_id, state, id);
 
 CREATE TABLE placement_drifts (
     id             TEXT PRIMARY KEY,
@@ -42,4 +44,5 @@ CREATE TABLE workload_drift_policies (
 -- +goose Down
 DROP TABLE workload_drift_policies;
 DROP TABLE placement_drifts;
+DROP INDEX placements_provider_state;
 ALTER TABLE placements DROP COLUMN last_seen_at;
