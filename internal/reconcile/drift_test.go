@@ -182,6 +182,12 @@ func TestDeletedOutsideIsRecreated(t *testing.T) {
 				t.Fatalf("drifts %+v %v", drifts, err)
 			}
 
+			// Audited under the system actor, in the institution's scope.
+			evs, err := st.Read().AuditEvents(ctx, store.AuditFilter{Action: "replica.deleted_outside", TargetID: old.ID, Limit: 10})
+			if err != nil || len(evs) != 1 || evs[0].ActorID != "system" || evs[0].InstitutionID == "" {
+				t.Fatalf("audit events %+v %v", evs, err)
+			}
+
 			// The alert fires, in the caller's language.
 			deadline = time.Now().Add(30 * time.Second)
 			for {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/placement"
 	"github.com/soberana/soberana/internal/store"
@@ -48,7 +49,8 @@ func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *
 	}
 	seen = seen.UTC().Truncate(time.Second)
 	var freed []store.PlacementRow
-	err = s.st.Write(ctx, func(tx *store.Tx) error {
+	ev := audit.System("reconciler", "replica.deleted_outside", "placements", p.ID)
+	err = audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *store.AuditEvent) error {
 		freed = freed[:0]
 		if fence != nil {
 			if err := fence(ctx, tx); err != nil {
@@ -67,6 +69,7 @@ func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *
 		if err != nil {
 			return err
 		}
+		ev.InstitutionID, ev.ProjectID = w2.InstitutionID, w2.ProjectID
 		if s.Meter != nil {
 			if err := s.Meter.Stop(ctx, tx, &cur.Placement, seen); err != nil {
 				return err
@@ -214,7 +217,8 @@ func (s *Service) placeOne(ctx context.Context, w *model.Workload, p store.Place
 // is as placed again, an adopted or reported one keeps being metered as
 // placed (it still holds its capacity at the provider).
 func (s *Service) Drifted(ctx context.Context, p store.PlacementRow, kind string, detail []store.Differs, action string, fence Fence) error {
-	return s.st.Write(ctx, func(tx *store.Tx) error {
+	ev := audit.System("reconciler", "replica.drift."+action, "placements", p.ID)
+	return audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *store.AuditEvent) error {
 		if fence != nil {
 			if err := fence(ctx, tx); err != nil {
 				return err
@@ -225,6 +229,7 @@ func (s *Service) Drifted(ctx context.Context, p store.PlacementRow, kind string
 		if err != nil {
 			return err
 		}
+		ev.InstitutionID, ev.ProjectID = w.InstitutionID, w.ProjectID
 		if err := tx.AddDrift(ctx, &store.Drift{PlacementID: p.ID, WorkloadID: w.ID, InstitutionID: w.InstitutionID,
 			ProviderID: p.ProviderID, SiteID: p.SiteID, ResourceID: p.ResourceID, Kind: kind, Detail: detail,
 			Action: action, DetectedAt: now}); err != nil {
