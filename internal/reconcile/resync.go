@@ -31,7 +31,8 @@ import (
 // Observe, to confirm it is gone rather than missing from a list that was
 // eventually consistent). The providers' lists are spread over the
 // interval: each provider's first list is at a random point of it and
-// each next one 80-100 % of the interval after the last, so a fleet of
+// each next one starts 80-100 % of the interval after the last one
+// started (at once if that one took longer), so a fleet of
 // providers never lists at once and a deletion is seen within one
 // interval of happening.
 
@@ -108,13 +109,16 @@ func (r *Reconciler) resync(t *term) {
 		t.workers.Add(1)
 		go func() {
 			defer t.workers.Done()
+			began := time.Now()
 			err := r.ResyncProvider(t.ctx, p)
 			if err != nil && t.ctx.Err() == nil {
 				r.log.Warn("resync of running replicas", "provider", p.ID, "err", err)
 			}
 			rs.mu.Lock()
 			rs.busy[p.ID] = false
-			rs.next[p.ID] = time.Now().Add(r.resyncEvery())
+			// From the start of this list, so that a slow list does not
+			// stretch the time between two.
+			rs.next[p.ID] = began.Add(r.resyncEvery())
 			if rs.again[p.ID] {
 				delete(rs.again, p.ID)
 				rs.next[p.ID] = time.Now()
