@@ -154,7 +154,7 @@ func TestDeletedOutsideIsRecreated(t *testing.T) {
 			if err != nil || seen == nil {
 				t.Fatalf("last seen: %v %v", seen, err)
 			}
-			if seen.After(deletedAt) || deletedAt.Sub(*seen) > resync+5*time.Second {
+			if seen.After(deletedAt) || deletedAt.Sub(*seen) > resync+30*time.Second {
 				t.Fatalf("last seen %s, deleted at %s", seen, deletedAt)
 			}
 			ivs, err := st.Read().WorkloadIntervals(ctx, w.ID)
