@@ -29,8 +29,19 @@ import (
 // ends exactly at the last time a list showed the server (the ledger's
 // charges, rated afterwards, are exactly the seconds up to it), the alert
 // fires, and a new server is made for the replica in one of the AZs the
-// workload's residency allows.
+// workload's residency allows. On SQLite and, when
+// SOBERANA_TEST_POSTGRES_URL is set, on PostgreSQL.
 func TestIntegrationOpenStackDeletedOutside(t *testing.T) {
+	osCloudsPath(t)
+	for _, db := range []struct {
+		name     string
+		postgres bool
+	}{{"sqlite", false}, {"postgres", true}} {
+		t.Run(db.name, func(t *testing.T) { osDeletedOutside(t, db.postgres) })
+	}
+}
+
+func osDeletedOutside(t *testing.T, postgres bool) {
 	cloudsPath := osCloudsPath(t)
 	cloud := os.Getenv("SOBERANA_TEST_OPENSTACK_CLOUD")
 	if cloud == "" {
@@ -45,7 +56,9 @@ func TestIntegrationOpenStackDeletedOutside(t *testing.T) {
 	t.Setenv("SOBERANA_SECRETS_KEY", secrets.NewKeyLine("drift"))
 	const resync = 10 * time.Second
 	dataDir := t.TempDir()
-	h := servertest.Start(t, servertest.Options{DataDir: dataDir, Configure: func(c *config.Config) {
+	var dbURL string
+	h := servertest.Start(t, servertest.Options{Postgres: postgres, DataDir: dataDir, Configure: func(c *config.Config) {
+		dbURL = c.DatabaseURL
 		c.Monitoring = config.Monitoring{AlertEvery: time.Second}
 		c.Ledger.RateEvery = 24 * time.Hour // only the test rates
 		c.Reconcile.Resync = resync
@@ -64,6 +77,9 @@ func TestIntegrationOpenStackDeletedOutside(t *testing.T) {
 		"--az", azs[0] + "=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:dft-am-" + suffix + ",name:AIO Manaus",
 		"--az", azs[1] + "=country:BR,subdivision:BR-PA,lat:-1.456,lon:-48.502,tier:core,failure-domain:dft-pa-" + suffix + ",name:AIO Belém",
 		"--image", "*=soberana-tiny"}
+	if dbURL != "" {
+		args = append(args, "--database-url", dbURL)
+	}
 	var stdout, stderr bytes.Buffer
 	cctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	code := cli.RunEnv(cctx, args, &stdout, &stderr, os.Getenv)
