@@ -179,6 +179,11 @@ func (e *Engine) conditions(ctx context.Context) ([]condition, error) {
 	} else {
 		e.log.Debug("alerts: reading grants", "err", err)
 	}
+	drifts, err := e.driftConditions(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, drifts...)
 	ws, err := tx.FailedWorkloads(ctx, e.since, 1000)
 	if err != nil {
 		return nil, err

@@ -75,6 +75,10 @@ type Reconcile struct {
 	// Idle is the longest the reconciler sleeps when nothing kicks it
 	// (default 1s).
 	Idle time.Duration `yaml:"idle"`
+	// Resync is how often every running replica is re-observed at its
+	// provider, one list per provider spread over the interval, to find
+	// resources deleted or changed outside soberana (default 1m).
+	Resync time.Duration `yaml:"resync"`
 }
 
 // Monitoring tunes health probes, failover and alerts.
@@ -290,7 +294,7 @@ func (c *Config) Validate() error {
 	}
 	for field, d := range map[string]time.Duration{"reconcile.lease_ttl": c.Reconcile.LeaseTTL,
 		"reconcile.orphan_every": c.Reconcile.OrphanEvery, "reconcile.orphan_grace": c.Reconcile.OrphanGrace,
-		"reconcile.idle": c.Reconcile.Idle, "monitoring.probe_every": c.Monitoring.ProbeEvery,
+		"reconcile.idle": c.Reconcile.Idle, "reconcile.resync": c.Reconcile.Resync, "monitoring.probe_every": c.Monitoring.ProbeEvery,
 		"monitoring.down_after": c.Monitoring.DownAfter, "monitoring.up_after": c.Monitoring.UpAfter,
 		"monitoring.failover_after": c.Monitoring.FailoverAfter, "monitoring.alert_every": c.Monitoring.AlertEvery} {
 		if d < 0 || d > 24*time.Hour {

@@ -66,6 +66,14 @@ type Resource struct {
 	WorkloadID string
 	State      string
 	Simulated  bool
+	// Stopped, VCPUs and MemoryMiB are what the provider holds, for drift
+	// detection (the resync); zero sizes: the driver does not report them.
+	Stopped   bool
+	VCPUs     int64
+	MemoryMiB int64
+	// Deleting: the resource is on its way out (a namespace terminating, a
+	// server being deleted); it counts as gone for the resync.
+	Deleting bool
 }
 
 // Site is a site as the provider reports it.

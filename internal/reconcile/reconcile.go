@@ -76,6 +76,10 @@ type Options struct {
 	// NoDiscover leaves site health to the health monitor's probes instead
 	// of applying what each driver's discovery reports.
 	NoDiscover bool
+	// Resync is how often every running replica is re-observed at its
+	// provider, one list per provider (default 1 min; negative: never).
+	// See resync.go.
+	Resync time.Duration
 }
 
 func (o *Options) defaults() {
@@ -103,6 +107,9 @@ func (o *Options) defaults() {
 	set(&o.OrphanEvery, 30*time.Second)
 	set(&o.OrphanGrace, 10*time.Minute)
 	set(&o.DiscoverEvery, 5*time.Second)
+	if o.Resync == 0 {
+		o.Resync = time.Minute
+	}
 	if o.Batch <= 0 {
 		o.Batch = 512
 	}
@@ -145,6 +152,7 @@ type Reconciler struct {
 	lastOrphan time.Time
 	lastDisc   time.Time
 	reported   map[string]string // site → health the driver last reported
+	rs         *resyncState
 
 	mPasses  prometheus.Counter
 	mActions *prometheus.CounterVec
@@ -178,6 +186,7 @@ func New(o Options, st *store.Store, svc *workload.Service, f *fleet.Fleet, driv
 	if reg != nil {
 		reg.MustRegister(r.mPasses, r.mActions, r.mOrphans, r.mLeader)
 	}
+	r.rs = newResyncState(reg)
 	return r
 }
 
@@ -496,6 +505,7 @@ func (r *Reconciler) Pass(ctx context.Context) (busy bool, err error) {
 	busy = busy || len(t.inflight) > 0
 	t.mu.Unlock()
 	r.orphanScan(ctx)
+	r.resync(t)
 	return busy, nil
 }
 

@@ -85,6 +85,7 @@ type Driver struct {
 
 	mu      sync.Mutex
 	clients map[string]*kubernetes.Clientset // by provider/cluster/kubeconfig fingerprint
+	watch   watches
 }
 
 // New returns a driver over a config source and a lookup.
@@ -318,17 +319,17 @@ func (d *Driver) ListResources(ctx context.Context, providerID string) ([]provid
 		if err != nil {
 			return nil, err
 		}
-		list, err := c.CoreV1().Namespaces().List(ctx, metav1.ListOptions{LabelSelector: LabelReplica})
+		items, err := d.namespaces(ctx, providerID, cl, c)
 		if err != nil {
-			return nil, classify("list namespaces", err)
+			return nil, err
 		}
-		for _, ns := range list.Items {
+		for _, ns := range items {
 			st := provider.StateActive
 			if ns.DeletionTimestamp != nil {
 				st = provider.StateBuilding
 			}
 			out = append(out, provider.Resource{ResourceID: resourceID(cl.Name, ns.Name), SiteID: ns.Labels[LabelSite],
-				ReplicaID: ns.Labels[LabelReplica], WorkloadID: ns.Labels[LabelWorkload], State: st})
+				ReplicaID: ns.Labels[LabelReplica], WorkloadID: ns.Labels[LabelWorkload], State: st, Deleting: ns.DeletionTimestamp != nil})
 		}
 	}
 	return out, nil

@@ -712,7 +712,7 @@ func (d *Driver) ListResources(ctx context.Context, providerID string) ([]provid
 			}
 			st := d.observed(&s).State
 			out = append(out, provider.Resource{ResourceID: s.ID, SiteID: site, ReplicaID: rid,
-				WorkloadID: s.Metadata[MetaWorkload], State: st})
+				WorkloadID: s.Metadata[MetaWorkload], State: st, Stopped: stopped(&s), Deleting: deleting(&s)})
 		}
 	}
 	return out, nil

@@ -173,9 +173,14 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 	return r.ResourceID, nil
 }
 
-// Update accepts any spec: simulated resources have nothing to resize.
+// Update resizes the replica's resource to spec.
 func (d *Driver) Update(ctx context.Context, spec provider.Spec) error {
-	return d.inject(ctx, spec.ProviderID, spec.SiteID, "update")
+	if err := d.inject(ctx, spec.ProviderID, spec.SiteID, "update"); err != nil {
+		return err
+	}
+	return d.st.Write(ctx, func(tx *store.Tx) error {
+		return tx.SimTamper(ctx, spec.ProviderID, spec.ReplicaID, "", "", spec.VCPUs, spec.MemoryMiB)
+	})
 }
 
 // Delete removes the replica's resource.
@@ -200,8 +205,13 @@ func (d *Driver) ListResources(ctx context.Context, providerID string) ([]provid
 		if d.fault(ctx, SiteScope(r.SiteID)).outage {
 			continue // an unreachable site reports nothing
 		}
+		st := r.State
+		if st == StateStopped {
+			st = provider.StateActive
+		}
 		out = append(out, provider.Resource{ResourceID: r.ResourceID, SiteID: r.SiteID, ReplicaID: r.ReplicaID,
-			WorkloadID: r.WorkloadID, State: r.State, Simulated: true})
+			WorkloadID: r.WorkloadID, State: st, Simulated: true, Stopped: r.State == StateStopped,
+			VCPUs: r.VCPUs, MemoryMiB: r.MemoryMiB})
 	}
 	return out, nil
 }

@@ -1,0 +1,440 @@
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	mrand "math/rand/v2"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/provider"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// The resync re-observes every running replica. A running replica is not
+// in the work queue (nothing is to be done for it), so without the resync
+// a server deleted, stopped, resized or moved by someone else would stay
+// "running" in soberana — and metered — for ever.
+//
+// Cost is bounded per provider, not per replica: every Resync interval
+// each provider is listed once (ListResources: one list of the cloud's
+// soberana servers per OpenStack cloud/project, paged by 1,000; one list
+// of labelled namespaces per Kubernetes cluster), and the list is
+// compared with the provider's running placements read from the database
+// in pages. Only a replica missing from the list costs one more call (an
+// Observe, to confirm it is gone rather than missing from a list that was
+// eventually consistent). The providers' lists are spread over the
+// interval: each provider's first list is at a random point of it and
+// each next one starts 80-100 % of the interval after the last one
+// started (at once if that one took longer), so a fleet of
+// providers never lists at once and a deletion is seen within one
+// interval of happening.
+
+// goneParallel bounds the replicas found gone that one provider's resync
+// confirms and records at once.
+const goneParallel = 8
+
+// resyncState is the resync's bookkeeping, kept by the loop.
+type resyncState struct {
+	mu   sync.Mutex
+	next map[string]time.Time // provider → when its next list is due
+	busy map[string]bool      // provider → a list is being compared
+	made map[string]int64     // provider → lists made (ok or not)
+	// again: a change was reported while the provider's list was being
+	// compared; list again at once when it is done.
+	again map[string]bool
+	// watched: provider → the term whose context its driver's watch runs
+	// under (a new term starts a new watch).
+	watched map[string]*term
+
+	mLists *prometheus.CounterVec
+	mDrift *prometheus.CounterVec
+	mGap   prometheus.Histogram
+}
+
+func newResyncState(reg prometheus.Registerer) *resyncState {
+	s := &resyncState{next: map[string]time.Time{}, busy: map[string]bool{}, made: map[string]int64{}, again: map[string]bool{}, watched: map[string]*term{}}
+	s.mLists = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "soberana_resync_lists_total",
+		Help: "Provider lists made by the resync of running replicas, by provider and result."}, []string{"provider", "result"})
+	s.mDrift = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "soberana_drift_total",
+		Help: "Replicas found drifted from what soberana placed, by kind (deleted, stopped, resized, moved) and action."}, []string{"kind", "action"})
+	s.mGap = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "soberana_drift_deleted_detection_seconds",
+		Help:    "For replicas deleted outside soberana: time from the last list that showed the resource to the detection.",
+		Buckets: []float64{5, 15, 30, 45, 60, 75, 90, 120, 180, 300, 600}})
+	if reg != nil {
+		reg.MustRegister(s.mLists, s.mDrift, s.mGap)
+	}
+	return s
+}
+
+// resyncEvery is the interval between two lists of one provider, jittered
+// to 80-100 % of Resync so that lists spread and detection stays within
+// one interval.
+func (r *Reconciler) resyncEvery() time.Duration {
+	d := r.o.Resync
+	return d - time.Duration(mrand.Int64N(int64(d/5)+1))
+}
+
+// resync starts, in the term, the list-and-compare of every provider
+// whose list is due (one at a time per provider). It does not wait.
+func (r *Reconciler) resync(t *term) {
+	if r.o.Resync < 0 {
+		return
+	}
+	now := time.Now()
+	for _, p := range r.fleet.Providers() {
+		rs := r.rs
+		r.watch(t, p)
+		rs.mu.Lock()
+		next, ok := rs.next[p.ID]
+		if !ok {
+			// First sight of the provider: a random point of the interval.
+			next = now.Add(time.Duration(mrand.Int64N(int64(r.o.Resync) + 1)))
+			rs.next[p.ID] = next
+		}
+		start := !rs.busy[p.ID] && !now.Before(next)
+		if start {
+			rs.busy[p.ID] = true
+		}
+		rs.mu.Unlock()
+		if !start {
+			continue
+		}
+		t.workers.Add(1)
+		go func() {
+			defer t.workers.Done()
+			began := time.Now()
+			err := r.ResyncProvider(t.ctx, p)
+			if err != nil && t.ctx.Err() == nil {
+				r.log.Warn("resync of running replicas", "provider", p.ID, "err", err)
+			}
+			rs.mu.Lock()
+			rs.busy[p.ID] = false
+			// From the start of this list, so that a slow list does not
+			// stretch the time between two.
+			rs.next[p.ID] = began.Add(r.resyncEvery())
+			if rs.again[p.ID] {
+				delete(rs.again, p.ID)
+				rs.next[p.ID] = time.Now()
+			}
+			rs.mu.Unlock()
+		}()
+	}
+}
+
+// watch starts, once per term, the watch of a provider whose driver can
+// watch its resources: a change it reports makes the provider's next list
+// due at once (and answered from the watch's cache).
+func (r *Reconciler) watch(t *term, p model.Provider) {
+	drv, err := r.drivers.Get(p.Driver)
+	if err != nil {
+		return
+	}
+	w, ok := drv.(provider.Watcher)
+	if !ok {
+		return
+	}
+	rs := r.rs
+	rs.mu.Lock()
+	started := rs.watched[p.ID] == t
+	rs.watched[p.ID] = t
+	rs.mu.Unlock()
+	if started {
+		return
+	}
+	if err := w.Watch(t.ctx, p.ID, func() { r.resyncSoon(p.ID) }); err != nil {
+		r.log.Warn("watching provider resources; the resync lists instead", "provider", p.ID, "err", err)
+	}
+}
+
+// resyncSoon makes a provider's next list due now.
+func (r *Reconciler) resyncSoon(providerID string) {
+	r.rs.mu.Lock()
+	r.rs.next[providerID] = time.Now()
+	if r.rs.busy[providerID] {
+		r.rs.again[providerID] = true
+	}
+	r.rs.mu.Unlock()
+	r.Kick()
+}
+
+// ResyncLists reports how many lists of a provider the resync made.
+func (r *Reconciler) ResyncLists(providerID string) int64 {
+	r.rs.mu.Lock()
+	defer r.rs.mu.Unlock()
+	return r.rs.made[providerID]
+}
+
+// ResyncProvider lists one provider's resources once and compares the list
+// with the provider's running placements: the ones seen get their last-seen
+// time, the ones missing (and confirmed gone by a direct look) are recorded
+// as deleted outside soberana and recreated as their workload's policy
+// says, the ones that differ (stopped, resized, moved) are restored,
+// adopted or reported. It runs under the lease (every write is fenced).
+func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error {
+	drv, err := r.drivers.Get(p.Driver)
+	if err != nil {
+		return err
+	}
+	t0 := r.st.Now()
+	r.rs.mu.Lock()
+	r.rs.made[p.ID]++
+	r.rs.mu.Unlock()
+	lctx, cancel := context.WithTimeout(ctx, max(r.o.CallTimeout, r.o.Resync/2))
+	list, err := drv.ListResources(lctx, p.ID)
+	cancel()
+	if err != nil {
+		r.rs.mLists.WithLabelValues(p.ID, "error").Inc()
+		return fmt.Errorf("listing resources: %w", err) // a partial view must not fail anything
+	}
+	r.rs.mLists.WithLabelValues(p.ID, "ok").Inc()
+	byReplica := make(map[string]provider.Resource, len(list))
+	for _, res := range list {
+		if _, dup := byReplica[res.ReplicaID]; !dup {
+			byReplica[res.ReplicaID] = res
+		}
+	}
+	type changed struct {
+		p    store.RunningPlacement
+		res  provider.Resource
+		kind string
+		diff []store.Differs
+	}
+	var (
+		seen     []string
+		missing  []store.RunningPlacement
+		deleting []store.RunningPlacement // on its way out: gone, no need to confirm
+		drifted  []changed
+		after    string
+	)
+	const page = 1000
+	for {
+		ps, err := r.st.Read().RunningPlacementsOf(ctx, p.ID, after, page)
+		if err != nil {
+			return err
+		}
+		for _, pl := range ps {
+			res, ok := byReplica[pl.ID]
+			if !ok {
+				// Running since after the list began: the list may predate
+				// its resource; the next one tells.
+				// On a site that is down (the failover's business) a
+				// list may not show it either.
+				if pl.ResourceID != "" && pl.UpdatedAt.Before(t0) && !r.fleet.Down(pl.SiteID) {
+					missing = append(missing, pl)
+				}
+				continue
+			}
+			if res.Deleting {
+				deleting = append(deleting, pl)
+				continue
+			}
+			seen = append(seen, pl.ID)
+			for _, c := range differences(pl.PlacementRow, res) {
+				drifted = append(drifted, changed{p: pl, res: res, kind: c.kind, diff: c.diff})
+			}
+		}
+		if len(ps) < page {
+			break
+		}
+		after = ps[len(ps)-1].ID
+	}
+	if len(seen) > 0 {
+		if err := r.st.Write(ctx, func(tx *store.Tx) error {
+			if err := r.fence(ctx, tx); err != nil {
+				return err
+			}
+			return tx.TouchSeen(ctx, seen, t0)
+		}); err != nil {
+			return err
+		}
+	}
+	// The replicas found gone are confirmed and recorded a few at a time:
+	// a wave of deletions (a project wiped at the cloud) must not wait
+	// one after the other for the next interval.
+	var (
+		wg   sync.WaitGroup
+		sem  = make(chan struct{}, goneParallel)
+		lost atomic.Bool
+	)
+	handle := func(pl store.RunningPlacement, confirm bool) {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			var err error
+			if confirm {
+				err = r.confirmGone(ctx, drv, pl)
+			} else {
+				err = r.gone(ctx, pl)
+			}
+			if errors.Is(err, errLostLease) {
+				lost.Store(true)
+			} else if err != nil {
+				r.log.Warn("recording a replica deleted outside soberana", "placement", pl.ID, "err", err)
+			}
+		}()
+	}
+	for _, pl := range deleting {
+		handle(pl, false)
+	}
+	for _, pl := range missing {
+		handle(pl, true)
+	}
+	wg.Wait()
+	if lost.Load() {
+		return errLostLease
+	}
+	for _, c := range drifted {
+		if err := r.repair(ctx, drv, c.p.PlacementRow, c.kind, c.diff); err != nil {
+			if errors.Is(err, errLostLease) {
+				return err
+			}
+			r.log.Warn("handling a drifted replica", "placement", c.p.ID, "kind", c.kind, "err", err)
+		}
+	}
+	return nil
+}
+
+// confirmGone looks at one replica missing from the provider's list and,
+// when the provider confirms there is no resource, records it deleted
+// outside soberana.
+func (r *Reconciler) confirmGone(ctx context.Context, drv provider.Driver, pl store.RunningPlacement) error {
+	ref := provider.ResourceRef{ProviderID: pl.ProviderID, SiteID: pl.SiteID, WorkloadID: pl.WorkloadID, ReplicaID: pl.ID, ResourceID: pl.ResourceID}
+	cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
+	obs, err := drv.Observe(cctx, ref)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("confirming: %w", err)
+	}
+	if obs.Exists {
+		return nil // the list lagged; the next one shows it
+	}
+	return r.gone(ctx, pl)
+}
+
+// gone records a running replica whose resource is gone (or going).
+func (r *Reconciler) gone(ctx context.Context, pl store.RunningPlacement) error {
+	action, err := r.svc.Vanished(ctx, pl.PlacementRow, pl.LastSeenAt, r.fence)
+	if err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return nil // changed meanwhile (its owner deleted it): nothing drifted
+		}
+		return err
+	}
+	seen := pl.CreatedAt
+	if pl.LastSeenAt != nil {
+		seen = *pl.LastSeenAt
+	}
+	r.rs.mDrift.WithLabelValues(store.DriftDeleted, action).Inc()
+	r.rs.mGap.Observe(r.st.Now().Sub(seen).Seconds())
+	r.log.Warn("replica deleted outside soberana", "placement", pl.ID, "workload", pl.WorkloadID,
+		"provider", pl.ProviderID, "site", pl.SiteID, "resource", pl.ResourceID, "last_seen", seen)
+	return nil
+}
+
+type difference struct {
+	kind string
+	diff []store.Differs
+}
+
+// differences compares a running placement with what its provider holds.
+func differences(p store.PlacementRow, res provider.Resource) []difference {
+	var out []difference
+	if res.Stopped {
+		out = append(out, difference{store.DriftStopped, []store.Differs{{Field: "power", Want: "running", Got: "stopped"}}})
+	}
+	var size []store.Differs
+	if res.VCPUs != 0 && res.VCPUs != p.VCPUs {
+		size = append(size, store.Differs{Field: "vcpus", Want: strconv.FormatInt(p.VCPUs, 10), Got: strconv.FormatInt(res.VCPUs, 10)})
+	}
+	if res.MemoryMiB != 0 && res.MemoryMiB != p.MemoryMiB {
+		size = append(size, store.Differs{Field: "memory_mib", Want: strconv.FormatInt(p.MemoryMiB, 10), Got: strconv.FormatInt(res.MemoryMiB, 10)})
+	}
+	if len(size) > 0 {
+		out = append(out, difference{store.DriftResized, size})
+	}
+	if res.SiteID != "" && res.SiteID != p.SiteID {
+		out = append(out, difference{store.DriftMoved, []store.Differs{{Field: "site", Want: p.SiteID, Got: res.SiteID}}})
+	}
+	return out
+}
+
+// repair brings a drifted resource back to spec, or adopts the change, as
+// the workload's drift policy says, and records the drift. A change the
+// driver cannot undo (a move to another zone, a resize on a cloud that
+// cannot resize) is reported. A drift already reported or adopted with the
+// same difference is not recorded again.
+func (r *Reconciler) repair(ctx context.Context, drv provider.Driver, p store.PlacementRow, kind string, diff []store.Differs) error {
+	rd := r.st.Read()
+	pol, err := rd.DriftPolicyOf(ctx, p.WorkloadID)
+	if err != nil {
+		return err
+	}
+	prev, err := rd.DriftsOf(ctx, p.WorkloadID)
+	if err != nil {
+		return err
+	}
+	for i := len(prev) - 1; i >= 0; i-- {
+		d := prev[i]
+		if d.PlacementID != p.ID || d.Kind != kind {
+			continue
+		}
+		if (d.Action == store.DriftReported || d.Action == store.DriftAdopted) && sameDiff(d.Detail, diff) {
+			return nil
+		}
+		break
+	}
+	ref := provider.ResourceRef{ProviderID: p.ProviderID, SiteID: p.SiteID, WorkloadID: p.WorkloadID, ReplicaID: p.ID, ResourceID: p.ResourceID}
+	action := store.DriftReported
+	switch {
+	case pol.OnChange == store.DriftAdopt && kind != store.DriftMoved:
+		action = store.DriftAdopted
+	case kind == store.DriftStopped:
+		if st, ok := drv.(provider.Starter); ok {
+			cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
+			err := st.Start(cctx, ref)
+			cancel()
+			switch {
+			case err == nil:
+				action = store.DriftRestored
+			case !errors.Is(err, provider.ErrUnsupported):
+				return fmt.Errorf("starting the stopped resource: %w", err)
+			}
+		}
+	case kind == store.DriftResized:
+		cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
+		err := drv.Update(cctx, provider.Spec{ResourceRef: ref, VCPUs: p.VCPUs, MemoryMiB: p.MemoryMiB, DiskGiB: p.DiskGiB})
+		cancel()
+		switch {
+		case err == nil:
+			action = store.DriftRestored
+		case !errors.Is(err, provider.ErrUnsupported):
+			return fmt.Errorf("resizing the resource back: %w", err)
+		}
+	}
+	if err := r.svc.Drifted(ctx, p, kind, diff, action, r.fence); err != nil {
+		return err
+	}
+	r.rs.mDrift.WithLabelValues(kind, action).Inc()
+	r.log.Warn("replica changed outside soberana", "placement", p.ID, "workload", p.WorkloadID, "kind", kind, "action", action, "diff", diff)
+	return nil
+}
+
+func sameDiff(a, b []store.Differs) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,263 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2"
+	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
+
+	"github.com/soberana/soberana/internal/cli"
+	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/provider/openstack"
+	"github.com/soberana/soberana/internal/secrets"
+	"github.com/soberana/soberana/internal/server/servertest"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// TestIntegrationOpenStackDeletedOutside deletes a replica's server with
+// the cloud's own API (as `openstack server delete` does) and checks that
+// soberana finds out within one resync interval of the server being gone:
+// the replica fails with "deleted outside soberana", its usage interval
+// ends exactly at the last time a list showed the server (the ledger's
+// charges, rated afterwards, are exactly the seconds up to it), the alert
+// fires, and a new server is made for the replica in one of the AZs the
+// workload's residency allows. On SQLite and, when
+// SOBERANA_TEST_POSTGRES_URL is set, on PostgreSQL.
+func TestIntegrationOpenStackDeletedOutside(t *testing.T) {
+	osCloudsPath(t)
+	for _, db := range []struct {
+		name     string
+		postgres bool
+	}{{"sqlite", false}, {"postgres", true}} {
+		t.Run(db.name, func(t *testing.T) { osDeletedOutside(t, db.postgres) })
+	}
+}
+
+func osDeletedOutside(t *testing.T, postgres bool) {
+	cloudsPath := osCloudsPath(t)
+	cloud := os.Getenv("SOBERANA_TEST_OPENSTACK_CLOUD")
+	if cloud == "" {
+		cloud = "soberana-aio"
+	}
+	azs := strings.Split(os.Getenv("SOBERANA_TEST_OPENSTACK_AZS"), ",")
+	if len(azs) < 2 || azs[0] == "" || azs[1] == "" {
+		azs = []string{"az-1", "az-2"}
+	}
+	adm := osConnect(t, cloudsPath, cloud)
+	t.Setenv("SOBERANA_SECRETS_KEY_FILE", "")
+	t.Setenv("SOBERANA_SECRETS_KEY", secrets.NewKeyLine("drift"))
+	const resync = 10 * time.Second
+	dataDir := t.TempDir()
+	var dbURL string
+	h := servertest.Start(t, servertest.Options{Postgres: postgres, DataDir: dataDir, Configure: func(c *config.Config) {
+		dbURL = c.DatabaseURL
+		c.Monitoring = config.Monitoring{AlertEvery: time.Second}
+		c.Ledger.RateEvery = 24 * time.Hour // only the test rates
+		c.Reconcile.Resync = resync
+	}})
+	ctx := context.Background()
+	do := func(method, path string, body, out any) {
+		t.Helper()
+		if _, err := h.Admin.Do(ctx, method, path, body, out); err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+	}
+	suffix := strings.ToLower(model.NewID("dft")[len("dft_")+20:])
+	args := []string{"provider", "add", "--data-dir", dataDir, "--lang", "en", "-o", "json",
+		"--driver", "openstack", "--clouds-yaml", cloudsPath, "--cloud", cloud,
+		"--name", "AIO drift " + suffix, "--jurisdiction", "BR", "--currency", "BRL", "--certification", "restricted",
+		"--az", azs[0] + "=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:dft-am-" + suffix + ",name:AIO Manaus",
+		"--az", azs[1] + "=country:BR,subdivision:BR-PA,lat:-1.456,lon:-48.502,tier:core,failure-domain:dft-pa-" + suffix + ",name:AIO Belém",
+		"--image", "*=soberana-tiny"}
+	if dbURL != "" {
+		args = append(args, "--database-url", dbURL)
+	}
+	var stdout, stderr bytes.Buffer
+	cctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	code := cli.RunEnv(cctx, args, &stdout, &stderr, os.Getenv)
+	cancel()
+	if code != 0 {
+		t.Fatalf("soberana provider add: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	var added struct {
+		Provider model.Provider `json:"provider"`
+		Sites    []model.Site   `json:"sites"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &added); err != nil || len(added.Sites) != 2 {
+		t.Fatalf("provider add output %q: %v", stdout.String(), err)
+	}
+	prv := added.Provider.ID
+	siteAZ := map[string]string{added.Sites[0].ID: azs[0], added.Sites[1].ID: azs[1]}
+	var offs struct{ Items []model.Offering }
+	do("GET", "/v1/offerings?name="+osOffering, nil, &offs)
+	if len(offs.Items) != 1 {
+		t.Fatalf("offering %s: %+v", osOffering, offs.Items)
+	}
+	off := offs.Items[0]
+	do("POST", "/v1/prices", map[string]any{"provider_id": prv, "offering_id": off.ID, "currency": "BRL",
+		"per_hour": osPerHour, "valid_from": "2020-01-01"}, nil)
+	var ins model.Institution
+	do("POST", "/v1/institutions", map[string]any{"name": "Secretaria de Drift " + suffix, "country": "BR",
+		"currency": "BRL", "auto_approve_minor": 10 * osMonthlyMinor}, &ins)
+	var line model.BudgetLine
+	do("POST", "/v1/budget-lines", map[string]any{"institution_id": ins.ID, "fiscal_year": time.Now().UTC().Year(),
+		"code": "10.302.9002", "name": "Nuvem soberana (drift)", "amount_minor": 100 * osMonthlyMinor}, &line)
+	var prj model.Project
+	do("POST", "/v1/projects", map[string]any{"institution_id": ins.ID, "budget_line_id": line.ID, "name": "drift-" + suffix}, &prj)
+	t.Cleanup(func() {
+		h.Stop()
+		adm.cleanup(t, ins.ID, prj.ID)
+	})
+	if err := h.Server.Fleet.Refresh(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+
+	var wl osWorkload
+	do("POST", "/v1/workloads", map[string]any{"project_id": prj.ID, "offering_id": off.ID, "replicas": 1,
+		"classification": "internal",
+		"residency":      map[string]any{"countries": []string{"BR"}, "subdivisions": []string{"BR-AM", "BR-PA"}},
+		"sovereignty":    map[string]any{"mode": "national"}}, &wl)
+	wl = osWait(t, h, wl.ID, model.StateRunning, 3*time.Minute)
+	old := wl.Placements[0].Placement
+	st := h.Server.Store
+	deadline := time.Now().Add(2 * resync)
+	for {
+		seen, err := st.Read().LastSeen(ctx, old.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seen != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no list showed server %s within two resync intervals", old.ResourceID)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+
+	// openstack server delete, behind soberana's back.
+	tDelete := time.Now()
+	if err := servers.Delete(ctx, adm.compute, old.ResourceID).ExtractErr(); err != nil {
+		t.Fatal(err)
+	}
+	var tGone time.Time
+	for deadline := time.Now().Add(2 * time.Minute); ; {
+		err := servers.Get(ctx, adm.compute, old.ResourceID).Err
+		if gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
+			tGone = time.Now()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Nova did not delete server %s: %v", old.ResourceID, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Logf("server %s deleted in Nova after %s", old.ResourceID, tGone.Sub(tDelete).Round(time.Millisecond))
+
+	var drift store.Drift
+	for deadline := time.Now().Add(2*resync + time.Minute); ; {
+		ds, err := st.Read().DriftsOf(ctx, wl.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ds) > 0 {
+			drift = ds[0]
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the deleted server was never detected")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	took := drift.DetectedAt.Sub(tGone)
+	t.Logf("detected %s after the server was gone (resync %s)", took.Round(time.Millisecond), resync)
+	// Within one interval of the server being gone, plus the list and the
+	// confirming look (a few seconds on the test cloud).
+	if drift.Kind != store.DriftDeleted || drift.Action != store.DriftRecreated || drift.ResourceID != old.ResourceID || took > resync+10*time.Second {
+		t.Fatalf("drift %+v detected %s after the server was gone; want deleted, recreated, within %s", drift, took, resync)
+	}
+
+	// The replica is placed again and runs on a new server in an allowed AZ.
+	wl = osWait(t, h, wl.ID, model.StateRunning, 3*time.Minute)
+	var failed, fresh *model.Placement
+	for i := range wl.Placements {
+		p := &wl.Placements[i].Placement
+		if p.ID == old.ID {
+			failed = p
+		} else if p.State == model.PlacementRunning {
+			fresh = p
+		}
+	}
+	if failed == nil || failed.State != model.PlacementFailed || !strings.Contains(failed.Reason, "deleted outside soberana") {
+		t.Fatalf("old replica %+v: want failed, deleted outside soberana", failed)
+	}
+	if fresh == nil || fresh.Replica != old.Replica || siteAZ[fresh.SiteID] == "" || fresh.ResourceID == old.ResourceID {
+		t.Fatalf("new replica %+v does not replace %+v on an allowed site", fresh, old)
+	}
+	s, err := servers.Get(ctx, adm.compute, fresh.ResourceID).Extract()
+	if err != nil || s.Metadata[openstack.MetaReplica] != fresh.ID || s.AvailabilityZone != siteAZ[fresh.SiteID] {
+		t.Fatalf("Nova's server for the new replica: %+v %v", s, err)
+	}
+
+	// Metering stopped at the last time a list showed the old server, and
+	// the charges booked are exactly the seconds up to it.
+	seen, err := st.Read().LastSeen(ctx, old.ID)
+	if err != nil || seen == nil || seen.After(tGone) || !drift.LastSeenAt.Equal(seen.Truncate(time.Second)) {
+		t.Fatalf("last seen %v (drift says %v), server gone at %s: %v", seen, drift.LastSeenAt, tGone, err)
+	}
+	ivs, err := st.Read().WorkloadIntervals(ctx, wl.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tRate := time.Now().UTC().Truncate(time.Second)
+	want := osUsage{}
+	for _, iv := range ivs {
+		switch iv.PlacementID {
+		case old.ID:
+			if iv.End == nil || !iv.End.Equal(seen.UTC().Truncate(time.Second)) {
+				t.Fatalf("old replica's interval %+v: want it ended at %s", iv, seen.Truncate(time.Second))
+			}
+			want.add(iv.Start, *iv.End)
+		case fresh.ID:
+			if iv.End != nil {
+				t.Fatalf("new replica's interval %+v: want it open", iv)
+			}
+			want.add(iv.Start, tRate)
+		default:
+			t.Fatalf("unexpected interval %+v", iv)
+		}
+	}
+	do("POST", "/v1/ledger:rate", map[string]any{"through": tRate}, nil)
+	osCheckStatements(t, h, ins.ID, prv, prj.ID, want)
+
+	// The alert fired.
+	for deadline := time.Now().Add(time.Minute); ; {
+		var alerts struct {
+			Items []struct {
+				TargetID string `json:"target_id"`
+				State    string `json:"state"`
+				Summary  string `json:"summary"`
+			} `json:"items"`
+		}
+		do("GET", "/v1/alerts?rule=replica_deleted_outside", nil, &alerts)
+		found := false
+		for _, a := range alerts.Items {
+			found = found || (a.TargetID == old.ID && a.State == "firing")
+		}
+		if found {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no replica_deleted_outside alert for %s: %+v", old.ID, alerts.Items)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}

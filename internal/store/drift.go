@@ -1,0 +1,242 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/soberana/soberana/internal/model"
+)
+
+// Drift kinds: how a replica's resource differs from what soberana placed.
+const (
+	DriftDeleted = "deleted"
+	DriftStopped = "stopped"
+	DriftResized = "resized"
+	DriftMoved   = "moved"
+)
+
+// Drift actions: what soberana did about a drift.
+const (
+	DriftRecreated = "recreated" // a vanished replica was placed again
+	DriftFailed    = "failed"    // a vanished replica was left failed (policy)
+	DriftRestored  = "restored"  // the resource was brought back to spec
+	DriftAdopted   = "adopted"   // the change was accepted as the new fact
+	DriftReported  = "reported"  // the driver cannot restore it; reported only
+)
+
+// Drift is one difference found between a replica and its resource.
+type Drift struct {
+	ID            string     `json:"id"`
+	PlacementID   string     `json:"placement_id"`
+	WorkloadID    string     `json:"workload_id"`
+	InstitutionID string     `json:"institution_id"`
+	ProviderID    string     `json:"provider_id"`
+	SiteID        string     `json:"site_id"`
+	ResourceID    string     `json:"resource_id"`
+	Kind          string     `json:"kind"`
+	Detail        []Differs  `json:"detail"`
+	Action        string     `json:"action"`
+	LastSeenAt    *time.Time `json:"last_seen_at,omitempty"`
+	DetectedAt    time.Time  `json:"detected_at"`
+}
+
+// Differs is one field of a drifted resource: what soberana wants and what
+// the provider holds.
+type Differs struct {
+	Field string `json:"field"`
+	Want  string `json:"want"`
+	Got   string `json:"got"`
+}
+
+// DriftPolicy is what a workload wants done when its replicas drift.
+type DriftPolicy struct {
+	// Recreate places a replica whose resource vanished again.
+	Recreate bool `json:"recreate"`
+	// OnChange is "restore" (bring the resource back to spec) or "adopt"
+	// (accept the change).
+	OnChange string `json:"on_change"`
+}
+
+// Drift policies' OnChange values.
+const (
+	DriftRestore = "restore"
+	DriftAdopt   = "adopt"
+)
+
+// DefaultDriftPolicy is the policy of a workload that set none.
+func DefaultDriftPolicy() DriftPolicy { return DriftPolicy{Recreate: true, OnChange: DriftRestore} }
+
+// TouchSeen records that a provider list begun at at showed the resources
+// of the given running placements. It bumps no version: it never conflicts
+// with the reconciler's guarded writes.
+func (t *Tx) TouchSeen(ctx context.Context, ids []string, at time.Time) error {
+	const chunk = 500
+	for len(ids) > 0 {
+		n := min(len(ids), chunk)
+		args := []any{micros(at)}
+		for _, id := range ids[:n] {
+			args = append(args, id)
+		}
+		args = append(args, model.PlacementRunning)
+		if _, err := t.Exec(ctx, fmt.Sprintf(`UPDATE placements SET last_seen_at = ? WHERE id IN (%s) AND state = ?`,
+			placeholders(n)), args...); err != nil {
+			return fmt.Errorf("recording resources seen: %w", err)
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+// LastSeen returns when a provider list last showed a placement's resource
+// (nil: never).
+func (t *Tx) LastSeen(ctx context.Context, placementID string) (*time.Time, error) {
+	var v sql.NullInt64
+	if err := t.QueryRow(ctx, `SELECT last_seen_at FROM placements WHERE id = ?`, placementID).Scan(&v); err != nil {
+		return nil, fmt.Errorf("reading when %s was last seen: %w", placementID, mapErr(err))
+	}
+	return fromNullMicros(v), nil
+}
+
+// RunningPlacement is a running placement with when it was last seen.
+type RunningPlacement struct {
+	PlacementRow
+	LastSeenAt *time.Time
+}
+
+// RunningPlacementsOf returns up to limit running placements of a
+// provider with ids after after, in id order (keyset pages).
+func (t *Tx) RunningPlacementsOf(ctx context.Context, providerID, after string, limit int) ([]RunningPlacement, error) {
+	rows, err := t.Query(ctx, fmt.Sprintf("SELECT %s, last_seen_at FROM placements WHERE provider_id = ? AND state = ? AND id > ? ORDER BY id LIMIT %d",
+		placements.allCols(), limit), providerID, model.PlacementRunning, after)
+	if err != nil {
+		return nil, fmt.Errorf("listing running placements: %w", err)
+	}
+	defer rows.Close()
+	var out []RunningPlacement
+	for rows.Next() {
+		var (
+			p                RunningPlacement
+			seen             sql.NullInt64
+			created, updated int64
+		)
+		dest := append([]any{&p.ID, &created, &updated, &p.Version}, placements.scanDest(&p.PlacementRow)...)
+		if err := rows.Scan(append(dest, &seen)...); err != nil {
+			return nil, fmt.Errorf("listing running placements: %w", mapErr(err))
+		}
+		p.CreatedAt, p.UpdatedAt = fromMicros(created), fromMicros(updated)
+		p.LastSeenAt = fromNullMicros(seen)
+		out = append(out, p)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// AddDrift records a drift.
+func (t *Tx) AddDrift(ctx context.Context, d *Drift) error {
+	if d.ID == "" {
+		d.ID = model.NewID("dft")
+	}
+	if d.Detail == nil {
+		d.Detail = []Differs{}
+	}
+	_, err := t.Exec(ctx, `INSERT INTO placement_drifts (id, placement_id, workload_id, institution_id, provider_id, site_id,
+		resource_id, kind, detail, action, last_seen_at, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, d.PlacementID, d.WorkloadID, d.InstitutionID, d.ProviderID, d.SiteID, d.ResourceID, d.Kind,
+		jsonText(d.Detail), d.Action, nullMicros(d.LastSeenAt), micros(d.DetectedAt))
+	if err != nil {
+		return fmt.Errorf("recording drift: %w", err)
+	}
+	return nil
+}
+
+const driftCols = `id, placement_id, workload_id, institution_id, provider_id, site_id, resource_id, kind, detail, action,
+	last_seen_at, detected_at`
+
+func (t *Tx) queryDrifts(ctx context.Context, q string, args ...any) ([]Drift, error) {
+	rows, err := t.Query(ctx, `SELECT `+driftCols+` FROM placement_drifts WHERE `+q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing drifts: %w", err)
+	}
+	defer rows.Close()
+	out := []Drift{}
+	for rows.Next() {
+		var (
+			d    Drift
+			seen sql.NullInt64
+			at   int64
+		)
+		if err := rows.Scan(&d.ID, &d.PlacementID, &d.WorkloadID, &d.InstitutionID, &d.ProviderID, &d.SiteID,
+			&d.ResourceID, &d.Kind, jsonCol{&d.Detail}, &d.Action, &seen, &at); err != nil {
+			return nil, fmt.Errorf("listing drifts: %w", mapErr(err))
+		}
+		d.LastSeenAt, d.DetectedAt = fromNullMicros(seen), fromMicros(at)
+		out = append(out, d)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// DriftsSince returns up to limit drifts detected at or after since,
+// oldest first.
+func (t *Tx) DriftsSince(ctx context.Context, since time.Time, limit int) ([]Drift, error) {
+	return t.queryDrifts(ctx, fmt.Sprintf("detected_at >= ? ORDER BY detected_at, id LIMIT %d", limit), micros(since))
+}
+
+// DriftsOf returns a workload's drifts, oldest first.
+func (t *Tx) DriftsOf(ctx context.Context, workloadID string) ([]Drift, error) {
+	return t.queryDrifts(ctx, "workload_id = ? ORDER BY detected_at, id", workloadID)
+}
+
+// DriftPolicyOf returns a workload's drift policy (the defaults when it
+// set none).
+func (t *Tx) DriftPolicyOf(ctx context.Context, workloadID string) (DriftPolicy, error) {
+	p := DefaultDriftPolicy()
+	err := t.QueryRow(ctx, `SELECT recreate, on_change FROM workload_drift_policies WHERE workload_id = ?`, workloadID).
+		Scan(&p.Recreate, &p.OnChange)
+	if err = mapErr(err); errors.Is(err, ErrNotFound) {
+		return DefaultDriftPolicy(), nil
+	} else if err != nil {
+		return p, fmt.Errorf("reading drift policy of %s: %w", workloadID, err)
+	}
+	return p, nil
+}
+
+// PutDriftPolicy sets a workload's drift policy.
+func (t *Tx) PutDriftPolicy(ctx context.Context, workloadID string, p DriftPolicy) error {
+	_, err := t.Exec(ctx, `INSERT INTO workload_drift_policies (workload_id, recreate, on_change, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (workload_id) DO UPDATE SET recreate = excluded.recreate, on_change = excluded.on_change, updated_at = excluded.updated_at`,
+		workloadID, p.Recreate, p.OnChange, micros(t.Now()))
+	if err != nil {
+		return fmt.Errorf("setting drift policy of %s: %w", workloadID, err)
+	}
+	return nil
+}
+
+// SimTamper changes a simulated resource behind soberana's back, the way
+// an operator of the cloud would: its state ("stopped"), size or site;
+// zero values leave a field as it is. ErrNotFound when there is none.
+func (t *Tx) SimTamper(ctx context.Context, providerID, replicaID, state, siteID string, vcpus, memoryMiB int64) error {
+	r, err := t.SimGet(ctx, providerID, replicaID)
+	if err != nil {
+		return err
+	}
+	if state != "" {
+		r.State = state
+	}
+	if siteID != "" {
+		r.SiteID = siteID
+	}
+	if vcpus != 0 {
+		r.VCPUs = vcpus
+	}
+	if memoryMiB != 0 {
+		r.MemoryMiB = memoryMiB
+	}
+	_, err = t.Exec(ctx, `UPDATE sim_resources SET state = ?, site_id = ?, vcpus = ?, memory_mib = ? WHERE resource_id = ?`,
+		r.State, r.SiteID, r.VCPUs, r.MemoryMiB, r.ResourceID)
+	if err != nil {
+		return fmt.Errorf("changing sim resource: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,248 @@
+package workload
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/soberana/soberana/internal/audit"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/placement"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// Vanished records that a running replica's resource was deleted outside
+// soberana: the provider's list no longer shows it and a direct look
+// confirmed it. In one transaction the replica becomes failed with the
+// reason "deleted outside soberana", its metering stops at lastSeen (the
+// last time a provider list showed the resource), the drift is recorded
+// (the alert engine fires on it) and — when the workload's drift policy
+// says so, the default — the replica is placed again at a site that keeps
+// every constraint of the workload (the same site may be chosen: the site
+// is fine, the resource is gone). When the policy says no, or nothing fits,
+// the replica stays failed; the workload fails only when no replica is left.
+//
+// p is the placement as read by the resync; a placement changed since
+// (deleted by its owner meanwhile) returns store.ErrConflict.
+func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *time.Time, fence Fence) (action string, err error) {
+	tx := s.st.Read()
+	w, err := tx.Workloads().Get(ctx, p.WorkloadID)
+	if err != nil {
+		return "", err
+	}
+	pol, err := tx.DriftPolicyOf(ctx, w.ID)
+	if err != nil {
+		return "", err
+	}
+	var (
+		dec     *placement.Decision
+		lastErr error
+	)
+	if pol.Recreate && (w.State == model.StateRunning || w.State == model.StateProvisioning) {
+		dec, lastErr = s.placeOne(ctx, &w, p, false)
+	}
+	seen := p.CreatedAt
+	if lastSeen != nil {
+		seen = *lastSeen
+	}
+	seen = seen.UTC().Truncate(time.Second)
+	var freed []store.PlacementRow
+	ev := audit.System("reconciler", "replica.deleted_outside", "placements", p.ID)
+	err = audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *store.AuditEvent) error {
+		freed = freed[:0]
+		if fence != nil {
+			if err := fence(ctx, tx); err != nil {
+				return err
+			}
+		}
+		now := tx.Now()
+		cur, err := tx.PlacementByID(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Version != p.Version || cur.State != model.PlacementRunning {
+			return store.ErrConflict
+		}
+		w2, err := tx.Workloads().Get(ctx, w.ID)
+		if err != nil {
+			return err
+		}
+		ev.InstitutionID, ev.ProjectID = w2.InstitutionID, w2.ProjectID
+		if s.Meter != nil {
+			if err := s.Meter.Stop(ctx, tx, &cur.Placement, seen); err != nil {
+				return err
+			}
+		}
+		why := M("replica.reason.deleted_outside", cur.ResourceID, seen.Format(time.RFC3339))
+		cur.State, cur.FinalState, cur.Attempts, cur.NextAttemptAt = model.PlacementFailed, model.PlacementFailed, 0, nil
+		cur.Reason = enc(why)
+		if err := tx.Placements().Update(ctx, &cur); err != nil {
+			return err
+		}
+		freed = append(freed, cur)
+		action = store.DriftFailed
+		if dec != nil {
+			action = store.DriftRecreated
+		}
+		if err := tx.AddDrift(ctx, &store.Drift{PlacementID: cur.ID, WorkloadID: w2.ID, InstitutionID: w2.InstitutionID,
+			ProviderID: cur.ProviderID, SiteID: cur.SiteID, ResourceID: cur.ResourceID, Kind: store.DriftDeleted,
+			Action: action, LastSeenAt: &seen, DetectedAt: now}); err != nil {
+			return err
+		}
+		if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, At: now, Actor: ActorReconciler,
+			Reason: enc(M("workload.reason.replica_deleted_outside", strconv.Itoa(cur.Replica), cur.ResourceID, cur.SiteID))}); err != nil {
+			return err
+		}
+		if dec != nil {
+			c := dec.Choices[0]
+			off, err := tx.Offerings().Get(ctx, w2.OfferingID)
+			if err != nil {
+				return err
+			}
+			rows := s.placementRows(&w2, off, *dec, []int{cur.Replica})
+			rows[0].NextAttemptAt = &now
+			rows[0].Reason = enc(M("replica.reason.recreated", c.SiteID, cur.ResourceID))
+			if err := tx.Placements().Create(ctx, &rows[0], "pl"); err != nil {
+				return err
+			}
+			if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, At: now, Actor: ActorReconciler,
+				Reason: enc(M("workload.reason.replica_recreated", strconv.Itoa(cur.Replica), c.SiteID))}); err != nil {
+				return err
+			}
+			return s.rollup(ctx, tx, w2.ID, now)
+		}
+		if lastErr != nil {
+			if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, At: now, Actor: ActorReconciler,
+				Reason: enc(M("workload.reason.failover_failed", strconv.Itoa(cur.Replica), cur.SiteID, explainEN(lastErr)))}); err != nil {
+				return err
+			}
+		}
+		// Not recreated: the workload runs on what is left, and fails when
+		// nothing is.
+		ps, err := tx.PlacementsOf(ctx, w2.ID)
+		if err != nil {
+			return err
+		}
+		for _, q := range ps {
+			if q.State == model.PlacementPending || q.State == model.PlacementProvisioning || q.State == model.PlacementRunning {
+				return nil
+			}
+		}
+		from := w2.State
+		if from == model.StateDeleting || from == model.StateDeleted || from == model.StateFailed {
+			return nil
+		}
+		w2.State, w2.Reason = model.StateFailed, enc(why)
+		if err := s.releaseBudget(ctx, tx, &w2); err != nil {
+			return err
+		}
+		if err := tx.Workloads().Update(ctx, &w2); err != nil {
+			return err
+		}
+		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, At: now, Actor: ActorReconciler, From: from, To: model.StateFailed, Reason: w2.Reason})
+	})
+	if err != nil {
+		if dec != nil {
+			_ = s.fleet.Engine().ReleaseDecision(*dec)
+		}
+		return "", fmt.Errorf("recording replica %d of %s deleted outside soberana: %w", p.Replica, p.WorkloadID, err)
+	}
+	s.release(freed)
+	s.Kick()
+	return action, nil
+}
+
+// placeOne places one replica of w again within the workload's policy:
+// away from its other live replicas' sites (and from p's own site when
+// avoidOwn), within what is left of the cost ceiling, keeping the
+// set-wide redundancy rules.
+func (s *Service) placeOne(ctx context.Context, w *model.Workload, p store.PlacementRow, avoidOwn bool) (*placement.Decision, error) {
+	tx := s.st.Read()
+	ps, err := tx.PlacementsOf(ctx, w.ID)
+	if err != nil {
+		return nil, err
+	}
+	off, err := tx.Offerings().Get(ctx, w.OfferingID)
+	if err != nil {
+		return nil, err
+	}
+	var exclude []string
+	if avoidOwn {
+		exclude = append(exclude, p.SiteID)
+	}
+	var keep []store.PlacementRow
+	for _, q := range ps {
+		if q.ID == p.ID {
+			continue
+		}
+		if q.State == model.PlacementPending || q.State == model.PlacementProvisioning || q.State == model.PlacementRunning {
+			keep = append(keep, q)
+			exclude = append(exclude, q.SiteID)
+		}
+	}
+	lastErr := errors.New("no site keeps the redundancy policy")
+	for range 8 {
+		req, err := s.request(w, off, exclude)
+		if err != nil {
+			return nil, err
+		}
+		req.Replicas = 1
+		req.Redundancy = placement.Redundancy{}
+		if w.CostCeilingMinor > 0 {
+			sum := int64(0)
+			for _, q := range keep {
+				sum += q.MonthlyMinor
+			}
+			req.CostCeilingMinor = max(w.CostCeilingMinor-sum, 1)
+		}
+		d, err := s.fleet.Engine().Place(req)
+		if err != nil {
+			return nil, s.placeErr(err, w.Currency, off.Name)
+		}
+		if s.redundancyHolds(w, keep, d.Choices[0]) {
+			return &d, nil
+		}
+		_ = s.fleet.Engine().ReleaseDecision(d)
+		exclude = append(exclude, d.Choices[0].SiteID)
+	}
+	return nil, lastErr
+}
+
+// Drifted records that a running replica's resource differs from what
+// soberana placed (stopped, resized or moved outside soberana), and what
+// was done about it (action: store.DriftRestored, DriftAdopted or
+// DriftReported). The placement itself is unchanged: a restored resource
+// is as placed again, an adopted or reported one keeps being metered as
+// placed (it still holds its capacity at the provider).
+func (s *Service) Drifted(ctx context.Context, p store.PlacementRow, kind string, detail []store.Differs, action string, fence Fence) error {
+	ev := audit.System("reconciler", "replica.drift."+action, "placements", p.ID)
+	return audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *store.AuditEvent) error {
+		if fence != nil {
+			if err := fence(ctx, tx); err != nil {
+				return err
+			}
+		}
+		now := tx.Now()
+		w, err := tx.Workloads().Get(ctx, p.WorkloadID)
+		if err != nil {
+			return err
+		}
+		ev.InstitutionID, ev.ProjectID = w.InstitutionID, w.ProjectID
+		if err := tx.AddDrift(ctx, &store.Drift{PlacementID: p.ID, WorkloadID: w.ID, InstitutionID: w.InstitutionID,
+			ProviderID: p.ProviderID, SiteID: p.SiteID, ResourceID: p.ResourceID, Kind: kind, Detail: detail,
+			Action: action, DetectedAt: now}); err != nil {
+			return err
+		}
+		what := ""
+		for i, d := range detail {
+			if i > 0 {
+				what += ", "
+			}
+			what += d.Field + ": " + d.Want + " → " + d.Got
+		}
+		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: ActorReconciler,
+			Reason: enc(M("workload.reason.replica_drift."+action, strconv.Itoa(p.Replica), p.ResourceID, what))})
+	})
+}
