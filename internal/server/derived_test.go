@@ -129,7 +129,7 @@ func (b tb) workloadBody(prj map[string]any, offering string, replicas int) map[
 	b.t.Helper()
 	ins := b.must(200, servertest.AdminToken, "GET", "/v1/institutions/"+prj["institution_id"].(string), nil)
 	return map[string]any{"project_id": prj["id"], "offering_id": offering, "replicas": replicas, "classification": "internal",
-		"residency": map[string]any{"countries": []string{ins["country"].(string)}}, "sovereignty": map[string]any{"mode": "any"}}
+		"residency": map[string]any{"countries": []string{ins["country"].(string)}}, "sovereignty": map[string]any{"mode": "national"}}
 }
 
 // running waits (polling with a deadline) for a workload to run.
