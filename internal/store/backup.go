@@ -129,3 +129,16 @@ func (t *Tx) TableCounts(ctx context.Context) (map[string]int64, error) {
 	}
 	return out, nil
 }
+
+// MigrateTo applies the pending migrations up to and including version
+// (upgrade tests start from an older release's schema).
+func (s *Store) MigrateTo(ctx context.Context, version int64) error {
+	p, err := s.goose()
+	if err != nil {
+		return fmt.Errorf("loading migrations: %w", err)
+	}
+	if _, err := p.UpTo(ctx, version); err != nil {
+		return fmt.Errorf("applying migrations up to %d: %w", version, err)
+	}
+	return nil
+}
