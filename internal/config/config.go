@@ -51,12 +51,22 @@ type Config struct {
 	Monitoring Monitoring `yaml:"monitoring"`
 	// AllowInsecureHTTP permits plain HTTP on a non-loopback address.
 	AllowInsecureHTTP bool `yaml:"allow_insecure_http"`
+	// OIDC signs people in through an identity provider (production.go).
+	OIDC OIDC `yaml:"oidc"`
+	// Webhooks tunes Git push webhooks (production.go).
+	Webhooks Webhooks `yaml:"webhooks"`
 }
 
 // TLS configures HTTPS.
 type TLS struct {
 	CertFile string `yaml:"cert_file"`
 	KeyFile  string `yaml:"key_file"`
+	// ClientCAFile is a PEM bundle of CAs whose client certificates
+	// identify machine callers (mutual TLS); empty turns it off.
+	ClientCAFile string `yaml:"client_ca_file"`
+	// ClientAuth is "require" (every caller presents a certificate from
+	// those CAs) or "verify-if-given" (the default with a CA file).
+	ClientAuth string `yaml:"client_auth"`
 }
 
 // Reconcile tunes the background reconcilers.
@@ -320,6 +330,7 @@ func (c *Config) Validate() error {
 	if c.BootstrapToken != "" && (!strings.HasPrefix(c.BootstrapToken, "sbr_") || len(c.BootstrapToken) < 20) {
 		add("bootstrap_token", "must start with sbr_ and have at least 16 more characters (generate one with: soberana token generate)")
 	}
+	c.validateProduction(add)
 	if len(errs) > 0 {
 		return errs
 	}

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/soberana/soberana/internal/auth"
@@ -62,7 +61,7 @@ func (s *Server) wireDeploy() {
 	d.rollouts = deploy.NewRollouts(deploy.Options{}, s.Store, deploy.DeployersFunc(s.deployer), s.log)
 	d.svc.Kick = d.rollouts.Kick
 	s.API.AddApps(d.svc)
-	s.API.AddWebhooks(d.svc, os.Getenv(EnvWebhookBranch))
+	s.API.AddWebhooks(d.svc, s.getenv(EnvWebhookBranch))
 }
 
 // KubernetesConfigs reads and writes kubernetes providers' configs, sealed

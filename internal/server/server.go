@@ -208,7 +208,7 @@ func (s *Server) Run(ctx context.Context) error {
 	g.Go(func() error {
 		var err error
 		if s.cfg.TLS.CertFile != "" {
-			srv.TLSConfig, err = tlsConfig(s.cfg.TLS.CertFile, s.cfg.TLS.KeyFile, os.Getenv)
+			srv.TLSConfig, err = tlsConfig(s.cfg.TLS.CertFile, s.cfg.TLS.KeyFile, s.getenv)
 			if err == nil {
 				err = srv.ServeTLS(s.ln, "", "") // certificates from TLSConfig, reloaded on change
 			}
