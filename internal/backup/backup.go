@@ -153,6 +153,12 @@ func Create(ctx context.Context, target, out string, o Options) (Report, error) 
 	}
 	start := time.Now()
 	if store.IsPostgresURL(target) {
+		// Created 0600 first: pg_dump truncates and keeps the mode.
+		f, err := os.OpenFile(out, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err != nil {
+			return Report{}, err
+		}
+		_ = f.Close()
 		cmd := exec.CommandContext(ctx, o.pgDump(), "--format=custom", "--no-owner", "--no-privileges",
 			"--file="+out, "--dbname="+target)
 		if err := run(cmd); err != nil {

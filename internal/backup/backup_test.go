@@ -95,6 +95,9 @@ func TestBackupWhileServing(t *testing.T) {
 			if !rep.OK() || rep.AuditEvents == 0 || rep.Rows["workloads"] < 5 || rep.Rows["ledger_lines"] < 5 || rep.SchemaVersion != rep.KnownVersion {
 				t.Fatalf("report: %+v", rep)
 			}
+			if fi, err := os.Stat(file); err != nil || fi.Mode().Perm() != 0o600 {
+				t.Fatalf("the backup holds token hashes and sealed secrets: mode %v, want 0600 (%v)", fi.Mode(), err)
+			}
 			if _, err := backup.Create(ctx, target, file, o); err == nil || !strings.Contains(err.Error(), "already exists") {
 				t.Fatalf("overwrote a backup: %v", err)
 			}

@@ -20,10 +20,18 @@ func (s *Store) SnapshotTo(ctx context.Context, path string) error {
 	if s.dialect != SQLite {
 		return errors.New("snapshot: only the embedded SQLite database is copied in-process; use pg_dump for PostgreSQL")
 	}
-	if _, err := os.Stat(path); err == nil {
-		return fmt.Errorf("snapshot: %s already exists; choose a new file name", path)
+	// The copy holds token hashes and sealed secrets: only the owner may
+	// read it. VACUUM INTO accepts an empty file, created here 0600.
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("snapshot: %s already exists; choose a new file name", path)
+		}
+		return fmt.Errorf("snapshot: %w", err)
 	}
+	_ = f.Close()
 	if _, err := s.db.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		_ = os.Remove(path)
 		return fmt.Errorf("snapshot into %s: %w", path, err)
 	}
 	return nil
