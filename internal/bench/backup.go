@@ -62,6 +62,8 @@ func Backup(ctx context.Context, o BackupOptions) (BackupResult, error) {
 		}
 		defer os.RemoveAll(d)
 		dir = d
+	} else if err := os.MkdirAll(dir, 0o700); err != nil {
+		return res, err
 	}
 	url, restoreTo := o.DatabaseURL, o.RestoreURL
 	if url == "" {
