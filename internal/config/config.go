@@ -53,8 +53,9 @@ type Config struct {
 	AllowInsecureHTTP bool `yaml:"allow_insecure_http"`
 	// OIDC signs people in through an identity provider (production.go).
 	OIDC OIDC `yaml:"oidc"`
-	// Webhooks tunes Git push webhooks (production.go).
-	Webhooks Webhooks `yaml:"webhooks"`
+	// WebhookBranch is the only branch whose pushes deploy through Git
+	// webhooks (empty: every branch).
+	WebhookBranch string `yaml:"webhook_branch"`
 }
 
 // TLS configures HTTPS.

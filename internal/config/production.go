@@ -25,12 +25,6 @@ type OIDC struct {
 	RoleMap string `yaml:"role_map"`
 }
 
-// Webhooks tunes Git push webhooks.
-type Webhooks struct {
-	// Branch is the only branch whose pushes deploy (empty: every branch).
-	Branch string `yaml:"branch"`
-}
-
 // validateProduction checks the OIDC and mutual-TLS settings.
 func (c *Config) validateProduction(add func(field, msg string, args ...any)) {
 	o := c.OIDC

@@ -19,8 +19,8 @@ func TestProductionSettings(t *testing.T) {
 	if got := c.Lookup("SOBERANA_OIDC_ISSUER"); got != "https://sso.example.gov.br/realms/soberana" {
 		t.Fatalf("Lookup(SOBERANA_OIDC_ISSUER) = %q", got)
 	}
-	if got := c.Lookup("SOBERANA_WEBHOOKS_BRANCH"); got != "main" {
-		t.Fatalf("webhooks.branch = %q", got)
+	if got := c.Lookup("SOBERANA_WEBHOOK_BRANCH"); got != "main" {
+		t.Fatalf("webhook_branch = %q", got)
 	}
 	if got := c.Lookup("SOBERANA_SHUTDOWN_TIMEOUT"); got != "15s" {
 		t.Fatalf("durations read back as text: %q", got)

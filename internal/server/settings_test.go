@@ -8,6 +8,7 @@ import (
 	"github.com/oauth2-proxy/mockoidc"
 
 	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/server"
 	"github.com/soberana/soberana/internal/server/servertest"
 )
 
@@ -33,5 +34,21 @@ func TestOIDCFromConfigFile(t *testing.T) {
 	_ = resp.Body.Close()
 	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusFound || !strings.HasPrefix(loc, m.Issuer()) {
 		t.Fatalf("sign-in does not go to the configured issuer: %d %q", resp.StatusCode, loc)
+	}
+}
+
+// TestEnvSettingsAreConfigKeys: every setting the server reads by its
+// SOBERANA_* name is a config-file key of that name, so the packaged
+// config file can set it (a mismatched name would be env-only again).
+func TestEnvSettingsAreConfigKeys(t *testing.T) {
+	names := map[string]bool{}
+	for _, p := range config.Paths() {
+		names[config.EnvName(p)] = true
+	}
+	for _, env := range []string{server.EnvOIDCIssuer, server.EnvOIDCClientID, server.EnvOIDCClientSecret,
+		server.EnvOIDCRedirectURL, server.EnvOIDCRoleMap, server.EnvTLSClientCAFile, server.EnvTLSClientAuth, server.EnvWebhookBranch} {
+		if !names[env] {
+			t.Errorf("%s is read by the server but no config key has that name", env)
+		}
 	}
 }
