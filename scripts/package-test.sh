@@ -18,6 +18,7 @@ if dpkg -s soberana >/dev/null 2>&1; then
   exit 1
 fi
 state_existed=0; [ -e /var/lib/soberana ] && state_existed=1
+etc_existed=0; [ -e /etc/soberana ] && etc_existed=1
 user_existed=0; getent passwd soberana >/dev/null && user_existed=1
 if [ "$state_existed" = 1 ] && [ -e /var/lib/soberana/soberana.db ]; then
   echo "/var/lib/soberana/soberana.db exists (someone's data); refusing to run" >&2
@@ -36,6 +37,7 @@ cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   $SUDO dpkg --purge soberana >/dev/null 2>&1
   [ "$state_existed" = 0 ] && $SUDO rm -rf /var/lib/soberana
+  [ "$etc_existed" = 0 ] && $SUDO rm -rf /etc/soberana   # purge keeps the audit keys
   if [ "$user_existed" = 0 ] && getent passwd soberana >/dev/null; then
     $SUDO deluser --system soberana >/dev/null 2>&1; $SUDO delgroup --system soberana >/dev/null 2>&1
   fi
@@ -67,8 +69,9 @@ say "unit: User=$run_user WorkingDirectory=$work_dir ExecStart=$exec_start"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 token=$(/usr/bin/soberana token generate)
-$SUDO install -m 0640 -o root -g soberana /dev/null "$env_file"
-printf 'SOBERANA_ADDR=127.0.0.1:%s\nSOBERANA_BOOTSTRAP_TOKEN=%s\n' "$port" "$token" | $SUDO tee "$env_file" >/dev/null
+# Appended: the postinst may have written settings there already.
+[ -e "$env_file" ] || $SUDO install -m 0640 -o root -g soberana /dev/null "$env_file"
+printf 'SOBERANA_ADDR=127.0.0.1:%s\nSOBERANA_BOOTSTRAP_TOKEN=%s\n' "$port" "$token" | $SUDO tee -a "$env_file" >/dev/null
 
 say "start: $exec_start (as $run_user, in $work_dir, environment from $env_file)"
 # shellcheck disable=SC2086 # ExecStart is split into words as systemd does for this simple line
