@@ -298,7 +298,13 @@ func Restore(ctx context.Context, path, target string, o RestoreOptions) (Report
 		}
 	}
 	took := time.Since(start)
-	st, err := store.Open(ctx, target)
+	open := store.Open
+	if !store.IsPostgresURL(target) {
+		// Read-only: the check leaves no -wal or -shm file behind owned
+		// by whoever ran the restore.
+		open = store.OpenReadOnly
+	}
+	st, err := open(ctx, target)
 	if err != nil {
 		return Report{}, err
 	}
@@ -338,6 +344,10 @@ func restoreSQLite(ctx context.Context, path, target string, replace bool) error
 	if err := copyFile(path, tmp); err != nil {
 		_ = os.Remove(tmp)
 		return err
+	}
+	if err := matchOwner(tmp, filepath.Dir(target)); err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("giving the restored database the state directory's owner: %w", err)
 	}
 	if err := os.Rename(tmp, target); err != nil {
 		return err
