@@ -35,7 +35,7 @@ func fleet(t *testing.T, h *servertest.Harness) func() error {
 	return func() error {
 		body := map[string]any{"project_id": project, "offering_id": offering, "replicas": 1,
 			"classification": "internal", "residency": map[string]any{"countries": []string{"BR"}},
-			"sovereignty": map[string]any{"mode": "any"}}
+			"sovereignty": map[string]any{"mode": "national"}}
 		var w map[string]any
 		_, err := h.Admin.Do(ctx, "POST", "/v1/workloads", body, &w)
 		return err

@@ -175,7 +175,7 @@ func demoIDs(t *testing.T, h *servertest.Harness) (project, offering string) {
 func createWorkload(h *servertest.Harness, project, offering string) error {
 	body := map[string]any{"project_id": project, "offering_id": offering, "replicas": 1,
 		"classification": "internal", "residency": map[string]any{"countries": []string{"BR"}},
-		"sovereignty": map[string]any{"mode": "any"}}
+		"sovereignty": map[string]any{"mode": "national"}}
 	var w map[string]any
 	_, err := h.Admin.Do(context.Background(), "POST", "/v1/workloads", body, &w)
 	return err
