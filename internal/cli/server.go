@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/soberana/soberana/internal/api"
+	"github.com/soberana/soberana/internal/buildinfo"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/server"
 )
@@ -232,10 +234,15 @@ func migrateCmd(g *globals) *cobra.Command {
 func versionCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print the version",
+		Short: "Print the version, commit and build date",
 		Args:  cobra.NoArgs,
-		Run: func(*cobra.Command, []string) {
-			fmt.Fprintln(g.stdout, "soberana", server.Version)
+		RunE: func(*cobra.Command, []string) error {
+			in := buildinfo.Get()
+			if g.output == "json" {
+				return json.NewEncoder(g.stdout).Encode(in)
+			}
+			fmt.Fprintln(g.stdout, "soberana", in)
+			return nil
 		},
 	}
 }

@@ -53,12 +53,24 @@ type Config struct {
 	AllowInsecureHTTP bool `yaml:"allow_insecure_http"`
 	// Audit signs and publishes the audit log's checkpoints (audit.go).
 	Audit Audit `yaml:"audit"`
+
+	// OIDC signs people in through an identity provider (production.go).
+	OIDC OIDC `yaml:"oidc"`
+	// WebhookBranch is the only branch whose pushes deploy through Git
+	// webhooks (empty: every branch).
+	WebhookBranch string `yaml:"webhook_branch"`
 }
 
 // TLS configures HTTPS.
 type TLS struct {
 	CertFile string `yaml:"cert_file"`
 	KeyFile  string `yaml:"key_file"`
+	// ClientCAFile is a PEM bundle of CAs whose client certificates
+	// identify machine callers (mutual TLS); empty turns it off.
+	ClientCAFile string `yaml:"client_ca_file"`
+	// ClientAuth is "require" (every caller presents a certificate from
+	// those CAs) or "verify-if-given" (the default with a CA file).
+	ClientAuth string `yaml:"client_auth"`
 }
 
 // Reconcile tunes the background reconcilers.
@@ -327,6 +339,8 @@ func (c *Config) Validate() error {
 		add("bootstrap_token", "must start with sbr_ and have at least 16 more characters (generate one with: soberana token generate)")
 	}
 	c.validateAudit(add)
+
+	c.validateProduction(add)
 	if len(errs) > 0 {
 		return errs
 	}

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/soberana/soberana/internal/auth"
@@ -63,7 +62,7 @@ func (s *Server) wireDeploy() {
 	d.svc.Kick = d.rollouts.Kick
 	d.svc.MayRelease = s.appCreatorMayRelease
 	s.API.AddApps(d.svc)
-	s.API.AddWebhooks(d.svc, os.Getenv(EnvWebhookBranch))
+	s.API.AddWebhooks(d.svc, s.getenv(EnvWebhookBranch))
 }
 
 // appCreatorMayRelease: an app's webhook secret acts with the live

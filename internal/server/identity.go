@@ -175,8 +175,8 @@ const (
 )
 
 func (s *Server) wireOIDC() error {
-	cfg := auth.OIDCConfig{Issuer: os.Getenv(EnvOIDCIssuer), ClientID: os.Getenv(EnvOIDCClientID),
-		ClientSecret: os.Getenv(EnvOIDCClientSecret), RedirectURL: os.Getenv(EnvOIDCRedirectURL),
+	cfg := auth.OIDCConfig{Issuer: s.getenv(EnvOIDCIssuer), ClientID: s.getenv(EnvOIDCClientID),
+		ClientSecret: s.getenv(EnvOIDCClientSecret), RedirectURL: s.getenv(EnvOIDCRedirectURL),
 		RoleMap: map[string][]string{}, RequireVerifiedEmail: true}
 	if cfg.Issuer == "" {
 		return nil
@@ -184,7 +184,7 @@ func (s *Server) wireOIDC() error {
 	if cfg.ClientID == "" || cfg.RedirectURL == "" {
 		return fmt.Errorf("%s is set: also set %s and %s", EnvOIDCIssuer, EnvOIDCClientID, EnvOIDCRedirectURL)
 	}
-	for _, pair := range strings.Split(os.Getenv(EnvOIDCRoleMap), ";") {
+	for _, pair := range strings.Split(s.getenv(EnvOIDCRoleMap), ";") {
 		if strings.TrimSpace(pair) == "" {
 			continue
 		}

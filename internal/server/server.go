@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/soberana/soberana/internal/api"
+	"github.com/soberana/soberana/internal/buildinfo"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/console"
 	"github.com/soberana/soberana/internal/fleet"
@@ -33,8 +34,9 @@ import (
 	"github.com/soberana/soberana/internal/workload"
 )
 
-// Version is set at build time with -ldflags "-X …server.Version=…".
-var Version = "dev"
+// Version is the running build's version (internal/buildinfo: -ldflags
+// -X …/buildinfo.version=…, else the module version Go embeds).
+var Version = buildinfo.Get().Version
 
 // settingInitialized marks a database that has been bootstrapped.
 const settingInitialized = "initialized_at"
@@ -207,7 +209,7 @@ func (s *Server) Run(ctx context.Context) error {
 	g.Go(func() error {
 		var err error
 		if s.cfg.TLS.CertFile != "" {
-			srv.TLSConfig, err = tlsConfig(s.cfg.TLS.CertFile, s.cfg.TLS.KeyFile, os.Getenv)
+			srv.TLSConfig, err = tlsConfig(s.cfg.TLS.CertFile, s.cfg.TLS.KeyFile, s.getenv)
 			if err == nil {
 				err = srv.ServeTLS(s.ln, "", "") // certificates from TLSConfig, reloaded on change
 			}
