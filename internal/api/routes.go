@@ -118,6 +118,9 @@ func (a *API) coreRoutes() []*Route {
 			if err != nil {
 				return err
 			}
+			if b.ID == "" {
+				b.ReductionReason = "" // only a change can cut a line
+			}
 			if b.Currency == "" {
 				b.Currency = ins.Currency
 			}
@@ -135,9 +138,11 @@ func (a *API) coreRoutes() []*Route {
 			}
 			for i := range lines {
 				lines[i].Committed, lines[i].Accrued, lines[i].Available = &bs[i].Committed, &bs[i].Accrued, &bs[i].Available
+				lines[i].ReductionReason = ""
 			}
 			return nil
 		},
+		update: budgetFloor,
 	})...)
 	rs = append(rs, crud(a, noun[model.Project]{
 		path: "projects", name: "project", tag: "tenancy", prefix: "prj",
@@ -213,6 +218,9 @@ type noun[T any] struct {
 	prepare func(ctx context.Context, tx *store.Tx, v *T) error
 	// decorate fills read-only derived fields of objects being returned.
 	decorate func(ctx context.Context, tx *store.Tx, vs []T) error
+	// update guards a change from old to v inside its transaction, after
+	// validation and before the write.
+	update func(r *http.Request, tx *store.Tx, old, v *T) error
 }
 
 func (n noun[T]) output(ctx context.Context, tx *store.Tx, vs []T) error {
@@ -370,11 +378,17 @@ func crud[T any](a *API, n noun[T]) []*Route {
 					if hasMatch && metaOf(&v).Version != want {
 						return store.ErrConflict
 					}
+					old := v
 					if err := DecodeBytes(body, &v); err != nil {
 						return err
 					}
 					if err := n.check(r.Context(), tx, &v); err != nil {
 						return err
+					}
+					if n.update != nil {
+						if err := n.update(r, tx, &old, &v); err != nil {
+							return err
+						}
 					}
 					if err := n.repo(tx).Update(r.Context(), &v); err != nil {
 						return err
