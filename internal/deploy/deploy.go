@@ -43,6 +43,9 @@ var (
 	ErrInvalid = errors.New("deploy: invalid request")
 	// ErrNotFound: no such app or release.
 	ErrNotFound = store.ErrNotFound
+	// ErrNoSecretsKey: an app's webhook secret cannot be stored because
+	// no secrets key is configured (it is never kept in clear text).
+	ErrNoSecretsKey = errors.New("deploy: no secrets key configured; webhook secrets are never stored in clear text")
 )
 
 // FieldError names the invalid field and why, as a message.
@@ -76,15 +79,15 @@ const (
 // Service creates apps and releases.
 type Service struct {
 	st *store.Store
-	// box returns the secrets box, or nil without a secrets key (the
-	// webhook secret is then kept in clear text in the app's row).
+	// box returns the secrets box, or nil without a secrets key (then no
+	// app can be created: its webhook secret would be in clear text).
 	box func() Box
 	// Kick wakes the rollout loop after a release is created (optional).
 	Kick func()
 }
 
 // NewService returns the service; box may be nil or return nil (no
-// secrets key: webhook secrets in clear text).
+// secrets key: creating an app fails with ErrNoSecretsKey).
 func NewService(st *store.Store, box func() Box) *Service {
 	if box == nil {
 		box = func() Box { return nil }
@@ -166,6 +169,9 @@ func (s *Service) CreateApp(ctx context.Context, by string, req AppRequest) (sto
 	}
 	secret := NewSecret()
 	box := s.box()
+	if box == nil {
+		return store.App{}, "", ErrNoSecretsKey
+	}
 	var app store.App
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
 		proj, err := tx.Projects().Get(ctx, req.ProjectID)
@@ -181,15 +187,12 @@ func (s *Service) CreateApp(ctx context.Context, by string, req AppRequest) (sto
 		}
 		app = store.App{ProjectID: proj.ID, InstitutionID: proj.InstitutionID, WorkloadID: wl, Name: req.Name,
 			Image: req.Image, Port: req.Port, Replicas: req.Replicas, Env: req.Env, HealthPath: req.HealthPath,
-			WebhookSecret: secret, CreatedBy: by}
-		if box != nil {
-			app.WebhookSecret = sealedMarker
-		}
+			WebhookSecret: sealedMarker, CreatedBy: by}
 		err = tx.Apps().Create(ctx, &app, "app")
 		if errors.Is(err, store.ErrDuplicate) {
 			return bad("name", "deploy.field.exists")
 		}
-		if err != nil || box == nil {
+		if err != nil {
 			return err
 		}
 		return box.Put(ctx, tx, secretOwner, app.ID, secretName, []byte(secret))

@@ -97,6 +97,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, er
 		_ = st.Close()
 		return nil, err
 	}
+	if err := s.sealClearSecrets(ctx); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -109,7 +113,7 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	if err := s.Fleet.Load(ctx); err != nil {
 		return fmt.Errorf("loading the fleet: %w", err)
 	}
-	s.Drivers = provider.NewRegistry(provider.Deps{Store: s.Store, Log: s.log})
+	s.Drivers = provider.NewRegistry(provider.Deps{Store: s.Store, Log: s.log, Secrets: s.secretBox})
 	s.Sim = sim.New(s.Store)
 	s.Drivers.Set(sim.Name, s.Sim)
 	s.Workloads = workload.New(s.Store, s.Fleet, s.log)
