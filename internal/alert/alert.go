@@ -84,6 +84,9 @@ type Options struct {
 	BackoffMax      time.Duration // default 10 min
 	Client          *http.Client
 	Now             func() time.Time
+	// Box returns the secrets box that holds webhooks' sealed secrets
+	// (nil, or returning nil: no secrets key).
+	Box func() Box
 }
 
 func (o *Options) defaults() {
@@ -440,7 +443,11 @@ func (e *Engine) post(ctx context.Context, h store.AlertWebhook, d store.AlertDe
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "soberana-alerts/1")
-	req.Header.Set(SignatureHead, Sign(h.Secret, time.Now(), body))
+	secret, err := e.secret(ctx, h)
+	if err != nil {
+		return err
+	}
+	req.Header.Set(SignatureHead, Sign(secret, time.Now(), body))
 	req.Header.Set(EventHead, d.Event)
 	req.Header.Set(DeliveryHead, d.ID)
 	resp, err := e.o.Client.Do(req)

@@ -70,6 +70,8 @@ type API struct {
 	limiter   *limiter
 	oidc      *auth.OIDC
 	flow      flowCodec
+	// sealer returns the secrets box (nil without a secrets key).
+	sealer func() Sealer
 }
 
 type httpMetrics struct {

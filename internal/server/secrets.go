@@ -95,7 +95,7 @@ func (s *Server) secretBox() provider.SecretBox {
 // sealClearSecrets seals, with the key now configured, every secret an
 // earlier start stored in clear text without one.
 func (s *Server) sealClearSecrets(ctx context.Context) error {
-	if s.identity.secrets == nil || s.deploy.svc == nil {
+	if s.identity.secrets == nil || s.deploy.svc == nil || s.Ops == nil || s.Ops.Alerts == nil {
 		return nil
 	}
 	n, err := s.deploy.svc.SealClearSecrets(ctx)
@@ -104,6 +104,13 @@ func (s *Server) sealClearSecrets(ctx context.Context) error {
 	}
 	if n > 0 {
 		s.log.Info("sealed webhook secrets that were kept in clear text", "count", n)
+	}
+	n, err = s.Ops.Alerts.SealClearSecrets(ctx)
+	if err != nil {
+		return fmt.Errorf("sealing alert webhook secrets kept in clear text: %w", err)
+	}
+	if n > 0 {
+		s.log.Info("sealed alert webhook secrets that were kept in clear text", "count", n)
 	}
 	return nil
 }

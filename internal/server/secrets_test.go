@@ -13,9 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soberana/soberana/internal/alert"
 	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/deploy"
+	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/server"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
@@ -166,7 +168,13 @@ func TestNoSecretInClear(t *testing.T) {
 				secretsMade = append(secretsMade, s)
 			}
 		}
-		if len(secretsMade) != 3 {
+		hookSecret := "hook-" + hex.EncodeToString(b[:8])
+		if _, err := h.Admin.Do(ctx, "POST", "/v1/alert-webhooks", map[string]any{"name": "siem", "url": "https://siem.example.br/hook",
+			"secret": hookSecret}, nil); err != nil {
+			t.Fatal(err)
+		}
+		secretsMade = append(secretsMade, hookSecret)
+		if len(secretsMade) != 4 {
 			t.Fatalf("secrets made: %d", len(secretsMade))
 		}
 		all := databaseText(t, h, dir, pg)
@@ -231,12 +239,22 @@ func TestClearSecretsSealedOnStart(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
+		hook := store.AlertWebhook{Name: "siem", URL: "https://siem.example.br/hook", Secret: "hook-secret-in-clear-0123"}
+		if err := h.Server.Store.InTx(ctx, func(tx *store.Tx) error { return tx.AlertWebhooks().Create(ctx, &hook, "whk") }); err != nil {
+			t.Fatal(err)
+		}
 		h.Stop()
 
 		h = servertest.Start(t, servertest.Options{DataDir: dir, NoDemo: true, Configure: func(c *config.Config) { c.DatabaseURL = dbURL }})
 		row, err := h.Server.Store.Read().Apps().Get(ctx, id)
 		if err != nil || row.WebhookSecret == secret || strings.Contains(row.WebhookSecret, secret) {
 			t.Fatalf("after restart the row holds %q (%v)", row.WebhookSecret, err)
+		}
+		if got, err := h.Server.Store.Read().AlertWebhooks().Get(ctx, hook.ID); err != nil || got.Secret != secrets.SealedMarker {
+			t.Fatalf("after restart the alert webhook row holds %q (%v)", got.Secret, err)
+		}
+		if v, err := h.Server.Secrets().Get(ctx, alert.SecretOwner, hook.ID, alert.SecretName); err != nil || string(v.Reveal()) != hook.Secret {
+			t.Fatalf("sealed alert webhook secret does not open: %v", err)
 		}
 		body := []byte(`{"ref":"refs/tags/v2","after":"9fceb02d0ae598e95dc970b74767f19372d61af8"}`)
 		req, _ := http.NewRequest("POST", h.URL+"/v1/webhooks/github/"+id, bytes.NewReader(body))

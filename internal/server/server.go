@@ -114,6 +114,12 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 		return fmt.Errorf("loading the fleet: %w", err)
 	}
 	s.Drivers = provider.NewRegistry(provider.Deps{Store: s.Store, Log: s.log, Secrets: s.secretBox})
+	s.API.SetSealer(func() api.Sealer {
+		if b := s.Secrets(); b != nil {
+			return b
+		}
+		return nil
+	})
 	s.Sim = sim.New(s.Store)
 	s.Drivers.Set(sim.Name, s.Sim)
 	s.Workloads = workload.New(s.Store, s.Fleet, s.log)
