@@ -108,6 +108,10 @@ func (a *API) identityRoutes() []*Route {
 				if err := Decode(r, &spec); err != nil {
 					return nil, err
 				}
+				var v model.Validator
+				if v.Name("name", &spec.Name); v.Err() != nil {
+					return nil, v.Err()
+				}
 				var out TokenCreated
 				err := a.store.InTx(r.Context(), func(tx *store.Tx) error {
 					secret, tok, err := a.auth.IssueToken(r.Context(), tx, principalOf(r.Context()), spec)
@@ -171,9 +175,7 @@ func (a *API) identityRoutes() []*Route {
 				if !strings.Contains(req.Email, "@") || len(req.Email) > 254 {
 					v.Add("email", "field.email")
 				}
-				if strings.TrimSpace(req.Name) == "" {
-					v.Add("name", "field.required")
-				}
+				v.Name("name", &req.Name)
 				u := store.User{Email: req.Email, Name: req.Name}
 				if req.Password != "" {
 					h, err := auth.HashPassword(req.Password)
@@ -313,6 +315,11 @@ func (a *API) login(r *http.Request) (any, error) {
 }
 
 func (a *API) listTokens(r *http.Request) (any, error) {
+	// One page holds every token; a malformed cursor or an unknown
+	// filter is still refused rather than ignored.
+	if _, err := ListQuery(r, nil); err != nil {
+		return nil, err
+	}
 	p := principalOf(r.Context())
 	tx := a.store.Read()
 	var (

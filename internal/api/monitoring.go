@@ -105,7 +105,7 @@ func (a *API) AddMonitoring(o MonitoringOptions) {
 						return nil, err
 					}
 					var v model.Validator
-					v.Required("name", req.Name)
+					v.Name("name", &req.Name)
 					if u, err := url.Parse(req.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 						v.Add("url", "alert.field.url", req.URL)
 					}

@@ -155,19 +155,13 @@ func (a *API) coreRoutes() []*Route {
 			} else if err != nil {
 				return err
 			}
+			// A line of another institution is answered as an unknown
+			// one: the answer must not tell that the id exists.
 			bl, err := tx.BudgetLines().Get(ctx, p.BudgetLineID)
-			if errors.Is(err, store.ErrNotFound) {
+			if errors.Is(err, store.ErrNotFound) || (err == nil && bl.InstitutionID != p.InstitutionID) {
 				return refErr("budget_line_id", "budget line", p.BudgetLineID)
 			}
-			if err != nil {
-				return err
-			}
-			if bl.InstitutionID != p.InstitutionID {
-				var v model.Validator
-				v.Add("budget_line_id", "field.budget_line_owner", p.BudgetLineID, p.InstitutionID)
-				return v.Err()
-			}
-			return nil
+			return err
 		},
 	})...)
 	return rs
@@ -432,8 +426,7 @@ func readBody(r *http.Request) ([]byte, error) {
 
 func init() {
 	i18n.Add(map[string]i18n.Text{
-		"field.read_only":         {ES: "lo asigna el servidor; no lo envíe", PT: "é definido pelo servidor; não o envie", EN: "is set by the server; do not send it"},
-		"field.budget_currency":   {ES: "la línea presupuestaria debe estar en la moneda de la institución (%s)", PT: "a linha orçamentária deve estar na moeda da instituição (%s)", EN: "the budget line must be in the institution's currency (%s)"},
-		"field.budget_line_owner": {ES: "la línea presupuestaria %s no pertenece a la institución %s", PT: "a linha orçamentária %s não pertence à instituição %s", EN: "budget line %s does not belong to institution %s"},
+		"field.read_only":       {ES: "lo asigna el servidor; no lo envíe", PT: "é definido pelo servidor; não o envie", EN: "is set by the server; do not send it"},
+		"field.budget_currency": {ES: "la línea presupuestaria debe estar en la moneda de la institución (%s)", PT: "a linha orçamentária deve estar na moeda da instituição (%s)", EN: "the budget line must be in the institution's currency (%s)"},
 	})
 }

@@ -210,6 +210,7 @@ func (s *Server) Run(ctx context.Context) error {
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    api.ServerMaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	g, gctx := errgroup.WithContext(ctx)
@@ -291,7 +292,7 @@ func (s *Server) handler() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return con.Mount(apiHandler), nil
+	return s.API.Guard(con.Mount(apiHandler)), nil
 }
 
 // Close releases the database without serving (for migrate-only runs).
