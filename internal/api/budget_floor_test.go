@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -120,6 +121,19 @@ func TestBudgetFloor(t *testing.T) {
 		}
 		if red == nil || red.Reason != reason || red.Used.Minor != floor || red.Amount.Minor != 0 || red.By == "" {
 			t.Fatalf("no reduction alert: %+v", alerts.Items)
+		}
+		// The alert engine raises it for the webhooks, in every language.
+		if err := h.Server.Ops.Alerts.Evaluate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var fired struct {
+			Items []map[string]any `json:"items"`
+		}
+		if _, err := pt.Do(ctx, "GET", "/v1/alerts?rule=budget_reduced", nil, &fired); err != nil {
+			t.Fatal(err)
+		}
+		if len(fired.Items) != 1 || fired.Items[0]["target_id"] != lineID || !strings.Contains(fmt.Sprint(fired.Items[0]["summary"]), reason) {
+			t.Fatalf("budget_reduced alerts: %v", fired.Items)
 		}
 		var audit struct {
 			Items []map[string]any `json:"items"`
