@@ -9,8 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider"
+	"github.com/soberana/soberana/internal/provider/openstack"
 	"github.com/soberana/soberana/internal/secrets"
+	"github.com/soberana/soberana/internal/store"
 )
 
 // SecretsKeyFileName is the keyring `up` keeps in its data directory
@@ -112,5 +115,40 @@ func (s *Server) sealClearSecrets(ctx context.Context) error {
 	if n > 0 {
 		s.log.Info("sealed alert webhook secrets that were kept in clear text", "count", n)
 	}
-	return nil
+	return s.sealClearProviderConfigs(ctx)
+}
+
+// sealClearProviderConfigs seals the OpenStack and Kubernetes configs
+// (the clouds' credentials) that were saved in clear text without a key.
+func (s *Server) sealClearProviderConfigs(ctx context.Context) error {
+	provs, err := s.Store.Read().Providers().All(ctx)
+	if err != nil {
+		return err
+	}
+	osc := openstack.StoreConfigs{St: s.Store, Box: func() openstack.Box {
+		if b := s.Secrets(); b != nil {
+			return b
+		}
+		return nil
+	}}
+	kube := s.KubernetesConfigs()
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+		for _, p := range provs {
+			var sealed bool
+			var err error
+			switch p.Driver {
+			case model.DriverOpenStack:
+				sealed, err = osc.SealClear(ctx, tx, p.ID)
+			case model.DriverKubernetes:
+				sealed, err = kube.SealClear(ctx, tx, p.ID)
+			}
+			if err != nil {
+				return fmt.Errorf("sealing the config of provider %s: %w", p.ID, err)
+			}
+			if sealed {
+				s.log.Info("sealed a provider config that was kept in clear text", "provider", p.ID)
+			}
+		}
+		return nil
+	})
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/deploy"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/server"
 	"github.com/soberana/soberana/internal/server/servertest"
@@ -243,6 +244,22 @@ func TestClearSecretsSealedOnStart(t *testing.T) {
 		if err := h.Server.Store.InTx(ctx, func(tx *store.Tx) error { return tx.AlertWebhooks().Create(ctx, &hook, "whk") }); err != nil {
 			t.Fatal(err)
 		}
+		// Provider configs saved without a key (by provider add) are clear too.
+		clearCfg := map[string]string{}
+		for _, drv := range []string{model.DriverOpenStack, model.DriverKubernetes} {
+			p := model.Provider{Name: "nuvem " + drv, Driver: drv, Jurisdiction: "BR", Certification: "confidential", Currency: "BRL"}
+			p.Defaults()
+			cfg := `{"clusters":[{"name":"c1","token":"clear-` + drv + `-credential-0123"}]}`
+			if err := h.Server.Store.InTx(ctx, func(tx *store.Tx) error {
+				if err := tx.Providers().Create(ctx, &p, "prv"); err != nil {
+					return err
+				}
+				return tx.PutSetting(ctx, "provider/"+drv+"/"+p.ID, cfg)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			clearCfg[p.ID] = drv
+		}
 		h.Stop()
 
 		h = servertest.Start(t, servertest.Options{DataDir: dir, NoDemo: true, Configure: func(c *config.Config) { c.DatabaseURL = dbURL }})
@@ -255,6 +272,16 @@ func TestClearSecretsSealedOnStart(t *testing.T) {
 		}
 		if v, err := h.Server.Secrets().Get(ctx, alert.SecretOwner, hook.ID, alert.SecretName); err != nil || string(v.Reveal()) != hook.Secret {
 			t.Fatalf("sealed alert webhook secret does not open: %v", err)
+		}
+		for id, drv := range clearCfg {
+			row, ok, err := h.Server.Store.Read().Setting(ctx, "provider/"+drv+"/"+id)
+			if err != nil || !ok || row != secrets.SealedMarker {
+				t.Fatalf("%s config row after restart: %q %v", drv, row, err)
+			}
+			v, err := h.Server.Secrets().Get(ctx, "provider", id, drv+"-config")
+			if err != nil || !strings.Contains(string(v.Reveal()), "clear-"+drv+"-credential-0123") {
+				t.Fatalf("%s config does not open: %v", drv, err)
+			}
 		}
 		body := []byte(`{"ref":"refs/tags/v2","after":"9fceb02d0ae598e95dc970b74767f19372d61af8"}`)
 		req, _ := http.NewRequest("POST", h.URL+"/v1/webhooks/github/"+id, bytes.NewReader(body))
