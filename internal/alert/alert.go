@@ -6,7 +6,8 @@
 //
 // Rules: site_down and provider_down (the health monitor's stable state),
 // capacity (a site's use above a threshold), budget (the ledger's
-// budget_alerts: a line crossed 50/80/100 %), grant_expiring (a vendor
+// budget_alerts: a line crossed 50/80/100 %), budget_reduced (a line cut
+// below what it carries, with a reason), grant_expiring (a vendor
 // grant ends within the warning window) and workload_failed.
 //
 // Signature: each request carries
@@ -45,10 +46,13 @@ import (
 
 // Rules.
 const (
-	RuleSiteDown       = "site_down"
-	RuleProviderDown   = "provider_down"
-	RuleCapacity       = "capacity"
-	RuleBudget         = "budget"
+	RuleSiteDown     = "site_down"
+	RuleProviderDown = "provider_down"
+	RuleCapacity     = "capacity"
+	RuleBudget       = "budget"
+	// RuleBudgetReduced: a budget line was cut below what it carried
+	// (committed + accrued), with a reason.
+	RuleBudgetReduced  = "budget_reduced"
 	RuleGrantExpiring  = "grant_expiring"
 	RuleWorkloadFailed = "workload_failed"
 )
@@ -80,6 +84,9 @@ type Options struct {
 	BackoffMax      time.Duration // default 10 min
 	Client          *http.Client
 	Now             func() time.Time
+	// Box returns the secrets box that holds webhooks' sealed secrets
+	// (nil, or returning nil: no secrets key).
+	Box func() Box
 }
 
 func (o *Options) defaults() {
@@ -168,6 +175,15 @@ func (e *Engine) conditions(ctx context.Context) ([]condition, error) {
 		out = append(out, condition{key: RuleBudget + ":" + b.BudgetLineID + ":" + th, rule: RuleBudget, severity: "warning",
 			kind: "budget_line", id: b.BudgetLineID, institution: b.InstitutionID, value: th,
 			summary: workload.M("alert.budget", b.BudgetLineID, th)})
+	}
+	reds, err := tx.BudgetReductions(ctx, "", "")
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range reds {
+		out = append(out, condition{key: RuleBudgetReduced + ":" + r.ID, rule: RuleBudgetReduced, severity: "warning",
+			kind: "budget_line", id: r.BudgetLineID, institution: r.InstitutionID, value: strconv.FormatInt(r.ToMinor, 10),
+			summary: workload.M("alert.budget_reduced", r.BudgetLineID, r.ActorName, r.Reason)})
 	}
 	now := e.o.Now()
 	if gs, err := tx.ExpiringGrants(ctx, now, now.Add(e.o.GrantWarning)); err == nil {
@@ -432,7 +448,11 @@ func (e *Engine) post(ctx context.Context, h store.AlertWebhook, d store.AlertDe
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "soberana-alerts/1")
-	req.Header.Set(SignatureHead, Sign(h.Secret, time.Now(), body))
+	secret, err := e.secret(ctx, h)
+	if err != nil {
+		return err
+	}
+	req.Header.Set(SignatureHead, Sign(secret, time.Now(), body))
 	req.Header.Set(EventHead, d.Event)
 	req.Header.Set(DeliveryHead, d.ID)
 	resp, err := e.o.Client.Do(req)
@@ -474,6 +494,7 @@ func init() {
 		"alert.site_down":       {ES: "el sitio %s está caído desde %s", PT: "o site %s está fora do ar desde %s", EN: "site %s has been down since %s"},
 		"alert.provider_down":   {ES: "la API del proveedor %s no responde desde %s", PT: "a API do provedor %s não responde desde %s", EN: "provider %s's API has not answered since %s"},
 		"alert.capacity":        {ES: "el sitio %s usa el %s%% de su capacidad (umbral %s%%)", PT: "o site %s usa %s%% da sua capacidade (limite %s%%)", EN: "site %s uses %s%% of its capacity (threshold %s%%)"},
+		"alert.budget_reduced":  {ES: "la línea presupuestaria %s fue reducida por debajo de lo comprometido por %s: %s", PT: "a linha orçamentária %s foi reduzida abaixo do empenhado por %s: %s", EN: "budget line %s was cut below what is committed by %s: %s"},
 		"alert.budget":          {ES: "la línea presupuestaria %s superó el %s%% de su monto", PT: "a linha orçamentária %s ultrapassou %s%% do seu valor", EN: "budget line %s passed %s%% of its amount"},
 		"alert.grant_expiring":  {ES: "la concesión %s del proyecto %s vence el %s", PT: "a concessão %s do projeto %s expira em %s", EN: "grant %s of project %s expires at %s"},
 		"alert.workload_failed": {ES: "la carga %s falló: %s", PT: "a carga %s falhou: %s", EN: "workload %s failed: %s"},

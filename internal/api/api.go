@@ -21,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -70,6 +71,8 @@ type API struct {
 	limiter   *limiter
 	oidc      *auth.OIDC
 	flow      flowCodec
+	// sealer returns the secrets box (nil without a secrets key).
+	sealer func() Sealer
 }
 
 type httpMetrics struct {
@@ -430,10 +433,21 @@ func DecodeBytes(body []byte, dst any) error {
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return Errorf(http.StatusBadRequest, "malformed", "problem.malformed.empty")
 	}
+	// JSON decoding would turn invalid UTF-8 into U+FFFD silently.
+	if !utf8.Valid(body) {
+		return Errorf(http.StatusBadRequest, "malformed", "problem.malformed.utf8")
+	}
 	if unknown := unknownFields(body, reflect.TypeOf(dst)); len(unknown) > 0 {
 		e := &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.validation.detail", Args: []any{len(unknown)}}
 		for _, f := range unknown {
 			e.Params = append(e.Params, fieldErr(f, "field.unknown"))
+		}
+		return e
+	}
+	if nulls := nullFields(body, reflect.TypeOf(dst)); len(nulls) > 0 {
+		e := &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.validation.detail", Args: []any{len(nulls)}}
+		for _, f := range nulls {
+			e.Params = append(e.Params, fieldErr(f, "field.null"))
 		}
 		return e
 	}

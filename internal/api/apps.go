@@ -214,6 +214,8 @@ func deployErrors(err error) *Error {
 		return &Error{Status: http.StatusUnauthorized, Slug: "webhook-signature", Key: "problem.webhook-signature.detail", Err: err}
 	case errors.Is(err, store.ErrReplayed):
 		return &Error{Status: http.StatusConflict, Slug: "webhook-replayed", Key: "problem.webhook-replayed.detail", Err: err}
+	case errors.Is(err, deploy.ErrNoSecretsKey):
+		return &Error{Status: http.StatusServiceUnavailable, Slug: "secrets-unconfigured", Key: "problem.secrets-unconfigured.detail", Err: err}
 	case errors.Is(err, deploy.ErrPayload):
 		return &Error{Status: http.StatusBadRequest, Slug: "webhook-payload", Key: "problem.webhook-payload.detail", Args: []any{err.Error()}, Err: err}
 	}

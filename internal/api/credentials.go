@@ -22,6 +22,11 @@ import (
 // (institution admins: whoever made them); platform admins and auditors
 // see all.
 func (a *API) listTokens(r *http.Request) (any, error) {
+	// One page holds every token; a malformed cursor or an unknown
+	// filter is still refused rather than ignored.
+	if _, err := ListQuery(r, nil); err != nil {
+		return nil, err
+	}
 	p := principalOf(r.Context())
 	f := store.TokenFilter{UserID: p.UserID, CreatedBy: p.ActorID(), TokenID: p.TokenID}
 	v := p.Visible("members:read")

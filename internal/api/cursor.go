@@ -3,8 +3,12 @@ package api
 import (
 	"encoding/base64"
 	"net/http"
+	"regexp"
 	"strings"
 )
+
+// cursorID is what a cursor may carry: an object id or a sequence number.
+var cursorID = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,128}$`)
 
 // EncodeCursor makes an opaque cursor from the last id of a page.
 func EncodeCursor(lastID string) string {
@@ -17,7 +21,7 @@ func EncodeCursor(lastID string) string {
 // DecodeCursor reverses EncodeCursor.
 func DecodeCursor(c string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || !strings.HasPrefix(string(b), "after:") || len(b) > 200 {
+	if err != nil || !strings.HasPrefix(string(b), "after:") || !cursorID.MatchString(string(b[len("after:"):])) {
 		return "", Errorf(http.StatusBadRequest, "bad-request", "problem.bad-request.cursor")
 	}
 	return strings.TrimPrefix(string(b), "after:"), nil

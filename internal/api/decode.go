@@ -119,3 +119,72 @@ func rejectReadOnly(body []byte, extra ...string) error {
 	}
 	return &Error{Status: 422, Slug: "validation", Key: "problem.validation.detail", Args: []any{len(bad)}, Params: bad}
 }
+
+// nullFields lists the JSON members of body that are null where t has a
+// field that cannot be null (a number, string, bool or struct): JSON
+// would leave it unchanged — 0 on a create, the old value on a merge —
+// as if null meant "zero" or "keep". Pointers, slices, maps and
+// interfaces take null as "none".
+func nullFields(body []byte, t reflect.Type) []string {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return nil
+	}
+	var out []string
+	walkNull(v, t, "", &out)
+	sort.Strings(out)
+	return out
+}
+
+func walkNull(v any, t reflect.Type, path string, out *[]string) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		if t.Kind() == reflect.Map {
+			for k, vv := range x {
+				walkNull(vv, t.Elem(), join(path, k), out)
+			}
+			return
+		}
+		if t.Kind() != reflect.Struct {
+			return
+		}
+		fields := jsonFields(t)
+		for k, vv := range x {
+			ft, ok := fields[k]
+			if !ok {
+				continue
+			}
+			if vv == nil {
+				if !nullable(ft) {
+					*out = append(*out, join(path, k))
+				}
+				continue
+			}
+			walkNull(vv, ft, join(path, k), out)
+		}
+	case []any:
+		if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			for _, e := range x {
+				if e == nil && !nullable(t.Elem()) {
+					*out = append(*out, path)
+					continue
+				}
+				walkNull(e, t.Elem(), path, out)
+			}
+		}
+	}
+}
+
+func nullable(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
+		return true
+	}
+	// Types that decode themselves (json.RawMessage is a slice) may give
+	// null a meaning of their own.
+	return t.Implements(reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()) ||
+		reflect.PointerTo(t).Implements(reflect.TypeOf((*json.Unmarshaler)(nil)).Elem())
+}

@@ -108,6 +108,10 @@ func (a *API) identityRoutes() []*Route {
 				if err := Decode(r, &spec); err != nil {
 					return nil, err
 				}
+				var v model.Validator
+				if v.Name("name", &spec.Name); v.Err() != nil {
+					return nil, v.Err()
+				}
 				var out TokenCreated
 				a.auditTokenScope(r, auth.Scope{Kind: spec.ScopeKind, ID: spec.ScopeID})
 				err := a.store.InTx(r.Context(), func(tx *store.Tx) error {
@@ -173,9 +177,7 @@ func (a *API) identityRoutes() []*Route {
 				if !strings.Contains(req.Email, "@") || len(req.Email) > 254 {
 					v.Add("email", "field.email")
 				}
-				if strings.TrimSpace(req.Name) == "" {
-					v.Add("name", "field.required")
-				}
+				v.Name("name", &req.Name)
 				u := store.User{Email: req.Email, Name: req.Name}
 				if req.Password != "" {
 					h, err := auth.HashPassword(req.Password)

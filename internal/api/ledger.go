@@ -60,6 +60,12 @@ type BudgetAlertView struct {
 	Used          money.Amount `json:"used"`
 	Amount        money.Amount `json:"amount"`
 	At            time.Time    `json:"at"`
+	// Kind is "threshold" (Used reached Threshold % of Amount) or
+	// "reduction" (the line was cut to Amount, below the Used it carried,
+	// by By, for Reason).
+	Kind   string `json:"kind"`
+	Reason string `json:"reason,omitempty"`
+	By     string `json:"by,omitempty"`
 }
 
 // AddLedger registers the ledger's routes (statements, closing, rating,
@@ -147,9 +153,14 @@ func (a *API) AddLedger(l *ledger.Ledger) {
 							return nil, err
 						}
 						out.Items = append(out.Items, BudgetAlertView{ID: al.ID, InstitutionID: al.InstitutionID,
-							BudgetLineID: al.BudgetLineID, Threshold: al.Threshold, At: al.At,
+							BudgetLineID: al.BudgetLineID, Threshold: al.Threshold, At: al.At, Kind: "threshold",
 							Used: money.Amount{Minor: al.UsedMinor, Currency: cur}, Amount: money.Amount{Minor: al.AmountMinor, Currency: cur}})
 					}
+					reds, err := reductionAlerts(r, a.store.Read(), q.Get("institution_id"), q.Get("budget_line_id"))
+					if err != nil {
+						return nil, err
+					}
+					out.Items = mergeAlerts(out.Items, reds)
 					return out, nil
 				}},
 			{Method: "GET", Path: "/v1/workloads/{id}/cost", Summary: "A workload's forecast monthly cost, month-to-date cost and remaining commitment",

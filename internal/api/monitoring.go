@@ -10,6 +10,7 @@ import (
 	"github.com/soberana/soberana/internal/health"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/workload"
 )
@@ -104,7 +105,7 @@ func (a *API) AddMonitoring(o MonitoringOptions) {
 						return nil, err
 					}
 					var v model.Validator
-					v.Required("name", req.Name)
+					v.Name("name", &req.Name)
 					if u, err := url.Parse(req.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 						v.Add("url", "alert.field.url", req.URL)
 					}
@@ -116,12 +117,21 @@ func (a *API) AddMonitoring(o MonitoringOptions) {
 						_, _ = rand.Read(b[:])
 						req.Secret = hex.EncodeToString(b[:])
 					}
-					wh := store.AlertWebhook{Name: req.Name, URL: req.URL, Secret: req.Secret}
-					err := a.store.InTx(r.Context(), func(tx *store.Tx) error { return tx.AlertWebhooks().Create(r.Context(), &wh, "whk") })
+					box := a.secretBox()
+					if box == nil {
+						return nil, Errorf(http.StatusServiceUnavailable, "secrets-unconfigured", "problem.secrets-unconfigured.detail")
+					}
+					wh := store.AlertWebhook{Name: req.Name, URL: req.URL, Secret: secrets.SealedMarker}
+					err := a.store.InTx(r.Context(), func(tx *store.Tx) error {
+						if err := tx.AlertWebhooks().Create(r.Context(), &wh, "whk"); err != nil {
+							return err
+						}
+						return box.Put(r.Context(), tx, alert.SecretOwner, wh.ID, alert.SecretName, []byte(req.Secret))
+					})
 					if err != nil {
 						return nil, err
 					}
-					return Created{Value: WebhookView{AlertWebhook: wh, Secret: wh.Secret}, Location: "/v1/alert-webhooks/" + wh.ID}, nil
+					return Created{Value: WebhookView{AlertWebhook: wh, Secret: req.Secret}, Location: "/v1/alert-webhooks/" + wh.ID}, nil
 				}},
 			{Method: "DELETE", Path: "/v1/alert-webhooks/{id}", Summary: "Remove a webhook", Tag: "monitoring", Auth: Platform("monitoring:write"),
 				Handle: func(r *http.Request) (any, error) {

@@ -118,6 +118,9 @@ func (a *API) coreRoutes() []*Route {
 			if err != nil {
 				return err
 			}
+			if b.ID == "" {
+				b.ReductionReason = "" // only a change can cut a line
+			}
 			if b.Currency == "" {
 				b.Currency = ins.Currency
 			}
@@ -135,9 +138,11 @@ func (a *API) coreRoutes() []*Route {
 			}
 			for i := range lines {
 				lines[i].Committed, lines[i].Accrued, lines[i].Available = &bs[i].Committed, &bs[i].Accrued, &bs[i].Available
+				lines[i].ReductionReason = ""
 			}
 			return nil
 		},
+		update: budgetFloor,
 	})...)
 	rs = append(rs, crud(a, noun[model.Project]{
 		path: "projects", name: "project", tag: "tenancy", prefix: "prj",
@@ -150,19 +155,13 @@ func (a *API) coreRoutes() []*Route {
 			} else if err != nil {
 				return err
 			}
+			// A line of another institution is answered as an unknown
+			// one: the answer must not tell that the id exists.
 			bl, err := tx.BudgetLines().Get(ctx, p.BudgetLineID)
-			if errors.Is(err, store.ErrNotFound) {
+			if errors.Is(err, store.ErrNotFound) || (err == nil && bl.InstitutionID != p.InstitutionID) {
 				return refErr("budget_line_id", "budget line", p.BudgetLineID)
 			}
-			if err != nil {
-				return err
-			}
-			if bl.InstitutionID != p.InstitutionID {
-				var v model.Validator
-				v.Add("budget_line_id", "field.budget_line_owner", p.BudgetLineID, p.InstitutionID)
-				return v.Err()
-			}
-			return nil
+			return err
 		},
 	})...)
 	return rs
@@ -213,6 +212,9 @@ type noun[T any] struct {
 	prepare func(ctx context.Context, tx *store.Tx, v *T) error
 	// decorate fills read-only derived fields of objects being returned.
 	decorate func(ctx context.Context, tx *store.Tx, vs []T) error
+	// update guards a change from old to v inside its transaction, after
+	// validation and before the write.
+	update func(r *http.Request, tx *store.Tx, old, v *T) error
 }
 
 func (n noun[T]) output(ctx context.Context, tx *store.Tx, vs []T) error {
@@ -370,11 +372,17 @@ func crud[T any](a *API, n noun[T]) []*Route {
 					if hasMatch && metaOf(&v).Version != want {
 						return store.ErrConflict
 					}
+					old := v
 					if err := DecodeBytes(body, &v); err != nil {
 						return err
 					}
 					if err := n.check(r.Context(), tx, &v); err != nil {
 						return err
+					}
+					if n.update != nil {
+						if err := n.update(r, tx, &old, &v); err != nil {
+							return err
+						}
 					}
 					if err := n.repo(tx).Update(r.Context(), &v); err != nil {
 						return err
@@ -418,8 +426,7 @@ func readBody(r *http.Request) ([]byte, error) {
 
 func init() {
 	i18n.Add(map[string]i18n.Text{
-		"field.read_only":         {ES: "lo asigna el servidor; no lo envíe", PT: "é definido pelo servidor; não o envie", EN: "is set by the server; do not send it"},
-		"field.budget_currency":   {ES: "la línea presupuestaria debe estar en la moneda de la institución (%s)", PT: "a linha orçamentária deve estar na moeda da instituição (%s)", EN: "the budget line must be in the institution's currency (%s)"},
-		"field.budget_line_owner": {ES: "la línea presupuestaria %s no pertenece a la institución %s", PT: "a linha orçamentária %s não pertence à instituição %s", EN: "budget line %s does not belong to institution %s"},
+		"field.read_only":       {ES: "lo asigna el servidor; no lo envíe", PT: "é definido pelo servidor; não o envie", EN: "is set by the server; do not send it"},
+		"field.budget_currency": {ES: "la línea presupuestaria debe estar en la moneda de la institución (%s)", PT: "a linha orçamentária deve estar na moeda da instituição (%s)", EN: "the budget line must be in the institution's currency (%s)"},
 	})
 }

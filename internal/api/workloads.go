@@ -169,11 +169,15 @@ func decodeOptional(r *http.Request, dst any) error {
 
 func actor(r *http.Request) workload.Actor {
 	p, _ := PrincipalOf(r.Context())
+	// The principal: the user (session or personal token), else the
+	// token. It scopes idempotency keys, so it is never empty for a
+	// signed-in caller.
+	id := p.ActorID()
 	name := p.Name
 	if name == "" {
-		name = p.TokenID
+		name = id
 	}
-	return workload.Actor{Name: name + " (" + p.TokenID + ")", ID: p.TokenID, Person: p.Person}
+	return workload.Actor{Name: name + " (" + id + ")", ID: id, Person: p.Person}
 }
 
 func (a *API) workloadView(ctx context.Context, id string, lang i18n.Lang, full bool) (WorkloadView, error) {

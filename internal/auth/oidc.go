@@ -14,6 +14,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -209,12 +210,18 @@ func (s *Service) SignInOIDC(ctx context.Context, tx *store.Tx, o *OIDC, c Claim
 		case lerr == nil:
 			return u, fmt.Errorf("%w: the e-mail %s belongs to another account", ErrOIDC, email)
 		case errors.Is(lerr, store.ErrNotFound):
+			// The identity provider's name is outside input like any
+			// other: normalised, and replaced when it is not a usable name.
 			name := c.Name
-			if name == "" {
+			if clean, why := model.CleanName(name); why != "" || strings.TrimSpace(clean) == "" {
 				name = c.Username
+			} else {
+				name = clean
 			}
-			if name == "" {
+			if clean, why := model.CleanName(name); why != "" || strings.TrimSpace(clean) == "" {
 				name = email
+			} else {
+				name = clean
 			}
 			u = store.User{Email: email, Name: name, OIDCIssuer: o.cfg.Issuer, OIDCSubject: c.Subject}
 			if err := tx.CreateUser(ctx, &u); err != nil {

@@ -1,14 +1,19 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/soberana/soberana/internal/store"
 )
 
 // Argon2Params are the argon2id cost parameters (RFC 9106's second
@@ -46,8 +51,13 @@ func hashWith(pw string, p Argon2Params) string {
 		b64.EncodeToString(salt), b64.EncodeToString(key))
 }
 
+// verifications counts VerifyPassword calls, for the tests that check
+// every sign-in path costs one argon2id verification.
+var verifications atomic.Int64
+
 // VerifyPassword checks pw against a PHC argon2id hash in constant time.
 func VerifyPassword(hash, pw string) bool {
+	verifications.Add(1)
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false
@@ -79,3 +89,30 @@ func VerifyPassword(hash, pw string) bool {
 // dummyHash is verified against when the user does not exist, so that
 // sign-in takes the same time either way.
 var dummyHash = hashWith("soberana-dummy-password", DefaultArgon2)
+
+// unknownLogin answers a sign-in with an e-mail address of no user as a
+// wrong password of a user is answered: one argon2id verification, one
+// failure counted, ErrLocked after MaxFailures in a row.
+func (s *Service) unknownLogin(ctx context.Context, tx *store.Tx, email, password string) error {
+	VerifyPassword(dummyHash, password)
+	failures, lockedUntil, err := tx.UnknownLogin(ctx, email)
+	if err != nil {
+		return err
+	}
+	now := s.Now()
+	if lockedUntil != nil && now.Before(*lockedUntil) {
+		return ErrLocked
+	}
+	var lock *time.Time
+	if int(failures)+1 >= s.opt.MaxFailures {
+		t := now.Add(s.opt.LockFor)
+		lock = &t
+	}
+	if err := tx.RecordUnknownLogin(ctx, email, lock); err != nil {
+		return err
+	}
+	if lock != nil {
+		return ErrLocked
+	}
+	return ErrBadCredentials
+}

@@ -189,22 +189,28 @@ func SourceAllowed(cidrs []string, ip string) bool {
 
 // Login checks a local password. After MaxFailures failures in a row the
 // account is locked for LockFor (ErrLocked, even with the right password).
-// Unknown users cost the same time as known ones.
+// An e-mail address of no user is counted and locked the same way, and
+// every attempt verifies one argon2id hash, so that neither the answer
+// nor its timing tells whether an account exists.
 func (s *Service) Login(ctx context.Context, email, password string) (store.User, error) {
 	tx := s.st.Read()
 	u, err := tx.UserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
-		VerifyPassword(dummyHash, password)
-		return u, ErrBadCredentials
+		return store.User{}, s.unknownLogin(ctx, tx, email, password)
 	}
 	if err != nil {
 		return u, err
 	}
 	now := s.Now()
 	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
+		VerifyPassword(dummyHash, password) // cost what a check costs
 		return u, ErrLocked
 	}
-	if u.Disabled || u.PasswordHash == "" || !VerifyPassword(u.PasswordHash, password) {
+	hash := u.PasswordHash
+	if u.Disabled || hash == "" {
+		hash = dummyHash
+	}
+	if !VerifyPassword(hash, password) || u.Disabled || u.PasswordHash == "" {
 		var lock *time.Time
 		if int(u.FailedLogins)+1 >= s.opt.MaxFailures {
 			t := now.Add(s.opt.LockFor)

@@ -151,6 +151,18 @@ func runServer(ctx context.Context, g *globals, cfg config.Config, up bool) erro
 		}
 		defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
 	}
+	// up keeps a secrets key in its data directory unless one is given,
+	// so that the demo never stores a secret in clear text.
+	var keyCreated string
+	if up && g.getenv(server.EnvSecretsKeyFile) == "" && g.getenv(server.EnvSecretsKey) == "" {
+		path, created, err := server.EnsureSecretsKey(cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		if created {
+			keyCreated = path
+		}
+	}
 	srv, err := server.Open(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -179,6 +191,9 @@ func runServer(ctx context.Context, g *globals, cfg config.Config, up bool) erro
 			fmt.Fprintln(w, "  using the existing data in", cfg.DataDir, "(--reset starts over)")
 		}
 		printDemoAuditKey(w, srv, cfg)
+		if keyCreated != "" {
+			fmt.Fprintln(w, "  secrets key created (0600):", keyCreated, "— keep it with the data; secrets are sealed with it")
+		}
 	}
 	switch {
 	case token != "" && cfg.BootstrapToken != "" && token == cfg.BootstrapToken:

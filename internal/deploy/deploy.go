@@ -43,6 +43,9 @@ var (
 	ErrInvalid = errors.New("deploy: invalid request")
 	// ErrNotFound: no such app or release.
 	ErrNotFound = store.ErrNotFound
+	// ErrNoSecretsKey: an app's webhook secret cannot be stored because
+	// no secrets key is configured (it is never kept in clear text).
+	ErrNoSecretsKey = errors.New("deploy: no secrets key configured; webhook secrets are never stored in clear text")
 )
 
 // FieldError names the invalid field and why, as a message.
@@ -76,8 +79,8 @@ const (
 // Service creates apps and releases.
 type Service struct {
 	st *store.Store
-	// box returns the secrets box, or nil without a secrets key (the
-	// webhook secret is then kept in clear text in the app's row).
+	// box returns the secrets box, or nil without a secrets key (then no
+	// app can be created: its webhook secret would be in clear text).
 	box func() Box
 	// Kick wakes the rollout loop after a release is created (optional).
 	Kick func()
@@ -93,7 +96,7 @@ type Service struct {
 var ErrRevoked = errors.New("webhook: the authority the app's webhook secret derives from has ended")
 
 // NewService returns the service; box may be nil or return nil (no
-// secrets key: webhook secrets in clear text).
+// secrets key: creating an app fails with ErrNoSecretsKey).
 func NewService(st *store.Store, box func() Box) *Service {
 	if box == nil {
 		box = func() Box { return nil }
@@ -182,6 +185,9 @@ func (s *Service) CreateAppFrom(ctx context.Context, by, grant string, req AppRe
 	}
 	secret := NewSecret()
 	box := s.box()
+	if box == nil {
+		return store.App{}, "", ErrNoSecretsKey
+	}
 	var app store.App
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
 		proj, err := tx.Projects().Get(ctx, req.ProjectID)
@@ -197,15 +203,12 @@ func (s *Service) CreateAppFrom(ctx context.Context, by, grant string, req AppRe
 		}
 		app = store.App{ProjectID: proj.ID, InstitutionID: proj.InstitutionID, WorkloadID: wl, Name: req.Name,
 			Image: req.Image, Port: req.Port, Replicas: req.Replicas, Env: req.Env, HealthPath: req.HealthPath,
-			WebhookSecret: secret, CreatedBy: by, SecretBy: by, GrantID: grant}
-		if box != nil {
-			app.WebhookSecret = sealedMarker
-		}
+			WebhookSecret: sealedMarker, CreatedBy: by, SecretBy: by, GrantID: grant}
 		err = tx.Apps().Create(ctx, &app, "app")
 		if errors.Is(err, store.ErrDuplicate) {
 			return bad("name", "deploy.field.exists")
 		}
-		if err != nil || box == nil {
+		if err != nil {
 			return err
 		}
 		return box.Put(ctx, tx, secretOwner, app.ID, secretName, []byte(secret))
@@ -242,23 +245,20 @@ func (s *Service) UpdateApp(ctx context.Context, app store.App, req AppRequest) 
 func (s *Service) RotateSecret(ctx context.Context, by, grant, appID string) (store.App, string, error) {
 	secret := NewSecret()
 	box := s.box()
+	if box == nil {
+		return store.App{}, "", ErrNoSecretsKey
+	}
 	var app store.App
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
 		cur, err := tx.Apps().Get(ctx, appID)
 		if err != nil {
 			return err
 		}
-		cur.WebhookSecret, cur.SecretBy, cur.GrantID = secret, by, grant
-		if box != nil {
-			cur.WebhookSecret = sealedMarker
-		}
+		cur.WebhookSecret, cur.SecretBy, cur.GrantID = sealedMarker, by, grant
 		if err := tx.Apps().Update(ctx, &cur); err != nil {
 			return err
 		}
 		app = cur
-		if box == nil {
-			return nil
-		}
 		return box.Put(ctx, tx, secretOwner, app.ID, secretName, []byte(secret))
 	})
 	return app, secret, err

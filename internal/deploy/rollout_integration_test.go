@@ -46,7 +46,7 @@ func newEnv(t *testing.T) *env {
 		e.ns[p.SiteID] = kube.NamespaceName(p.ID)
 		t.Cleanup(func() { _ = e.drv.Delete(context.Background(), ref) })
 	}
-	e.svc = NewService(e.st, nil)
+	e.svc = NewService(e.st, testBox(t, e.st))
 	var err error
 	e.app, _, err = e.svc.CreateApp(ctx, "usr_test", AppRequest{ProjectID: e.project.ID, Name: "citas",
 		Image: "registry.example.mx/salud/citas:v1", Port: 8080, Replicas: 2, Env: map[string]string{"MODE": "prod"}, HealthPath: "/healthz"})

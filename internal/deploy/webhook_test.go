@@ -47,7 +47,7 @@ func signed(forge, secret, delivery, event string, body []byte) http.Header {
 func TestWebhookEachForge(t *testing.T) {
 	ctx := context.Background()
 	f := newFix(t, "prv_k8s", []string{"site_a", "site_b"})
-	svc := NewService(f.st, nil)
+	svc := NewService(f.st, testBox(t, f.st))
 	app, secret, err := svc.CreateApp(ctx, "usr_test", AppRequest{ProjectID: f.project.ID, Name: "citas", Image: "registry.example.mx/salud/citas:v1", Port: 8080})
 	if err != nil {
 		t.Fatal(err)
@@ -208,5 +208,61 @@ func TestWebhookSecretSealed(t *testing.T) {
 	}
 	if _, err := NewService(f.st, nil).Webhook(ctx, ForgeGitHub, app.ID, signed(ForgeGitHub, secret, "s-2", "push", body), body, ""); err == nil {
 		t.Fatal("verified without the secrets key")
+	}
+}
+
+// Without a secrets key no app is created: its webhook secret would be
+// stored in clear text.
+func TestCreateAppNeedsSecretsKey(t *testing.T) {
+	ctx := context.Background()
+	f := newFix(t, "prv_k8s", []string{"site_a"})
+	_, _, err := NewService(f.st, nil).CreateApp(ctx, "usr_test", AppRequest{ProjectID: f.project.ID, Name: "citas", Image: "reg.mx/a/b:v1"})
+	if !errors.Is(err, ErrNoSecretsKey) {
+		t.Fatalf("CreateApp without a key: %v", err)
+	}
+	if n, _ := f.st.Read().Apps().All(ctx); len(n) != 0 {
+		t.Fatalf("an app was stored: %v", n)
+	}
+}
+
+// Webhook secrets an earlier version kept in clear text are sealed on the
+// next start with a key, and deliveries still verify.
+func TestSealClearSecrets(t *testing.T) {
+	ctx := context.Background()
+	f := newFix(t, "prv_k8s", []string{"site_a"})
+	box := testBox(t, f.st)
+	svc := NewService(f.st, box)
+	app, secret, err := svc.CreateApp(ctx, "usr_test", AppRequest{ProjectID: f.project.ID, Name: "citas", Image: "reg.mx/a/b:v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What a keyless start used to store: the secret in the row.
+	if err := f.st.InTx(ctx, func(tx *store.Tx) error {
+		a, err := tx.Apps().Get(ctx, app.ID)
+		if err != nil {
+			return err
+		}
+		a.WebhookSecret = secret
+		return tx.Apps().Update(ctx, &a)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := NewService(f.st, nil).SealClearSecrets(ctx); err != nil || n != 0 {
+		t.Fatalf("sealing without a key: %d %v", n, err)
+	}
+	n, err := svc.SealClearSecrets(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("sealed %d, %v; want 1", n, err)
+	}
+	row, _ := f.st.Read().Apps().Get(ctx, app.ID)
+	if row.WebhookSecret != sealedMarker {
+		t.Fatalf("row still holds %q", row.WebhookSecret)
+	}
+	if n, err := svc.SealClearSecrets(ctx); err != nil || n != 0 {
+		t.Fatalf("second pass sealed %d, %v", n, err)
+	}
+	body := pushBody("refs/tags/v2")
+	if res, err := svc.Webhook(ctx, ForgeGitHub, app.ID, signed(ForgeGitHub, secret, "s-1", "push", body), body, ""); err != nil || res.Release == nil {
+		t.Fatalf("delivery after sealing: %+v %v", res, err)
 	}
 }

@@ -183,6 +183,10 @@ type BudgetLine struct {
 	Committed *money.Amount `json:"committed,omitempty"`
 	Accrued   *money.Amount `json:"accrued,omitempty"`
 	Available *money.Amount `json:"available,omitempty"`
+	// ReductionReason is write-only: a change that lowers AmountMinor
+	// below Committed + Accrued is refused without it, and recorded as a
+	// budget reduction (an alert) with it. Never stored on the line.
+	ReductionReason string `json:"reduction_reason,omitempty"`
 }
 
 // Project is a unit of work of an institution, charged to one budget line.

@@ -135,10 +135,11 @@ var codeRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$`)
 // Validate checks a provider.
 func (p *Provider) Validate() error {
 	var v Validator
-	v.Required("name", p.Name)
+	v.Name("name", &p.Name)
 	v.OneOf("driver", p.Driver, DriverSim, DriverOpenStack, DriverKubernetes)
 	v.Country("jurisdiction", p.Jurisdiction)
 	v.OneOf("certification", p.Certification, Classifications...)
+	p.Currency = NormalizeCurrency(p.Currency)
 	v.Currency("currency", p.Currency)
 	v.OneOf("health", p.Health, HealthHealthy, HealthDegraded, HealthDown)
 	return v.Err()
@@ -149,6 +150,7 @@ func (p *Provider) Defaults() {
 	if p.Health == "" {
 		p.Health = HealthHealthy
 	}
+	p.Currency = NormalizeCurrency(p.Currency)
 	p.Simulated = p.Driver == DriverSim
 }
 
@@ -175,7 +177,7 @@ func (s *Site) Defaults() {
 func (s *Site) Validate() error {
 	var v Validator
 	v.Required("provider_id", s.ProviderID)
-	v.Required("name", s.Name)
+	v.Name("name", &s.Name)
 	v.Country("country", s.Country)
 	if s.Subdivision != "" {
 		v.Subdivision("subdivision", s.Subdivision, s.Country)
@@ -243,6 +245,7 @@ func (p *Price) Validate() error {
 	var v Validator
 	v.Required("provider_id", p.ProviderID)
 	v.Required("offering_id", p.OfferingID)
+	p.Currency = NormalizeCurrency(p.Currency)
 	v.Currency("currency", p.Currency)
 	if d, err := money.ParseDecimal(p.PerHour); err != nil {
 		v.Add("per_hour", "field.decimal", p.PerHour)
@@ -260,17 +263,14 @@ func (p *Price) Validate() error {
 // Validate checks an institution.
 func (i *Institution) Validate() error {
 	var v Validator
-	v.Required("name", i.Name)
+	v.Name("name", &i.Name)
 	v.Country("country", i.Country)
+	i.Currency = NormalizeCurrency(i.Currency)
 	v.Currency("currency", i.Currency)
 	v.NonNegative("auto_approve_minor", i.AutoApproveMinor)
 	i.DataPolicy.validate(&v)
 	return v.Err()
 }
-
-// Defaults fills in defaults before validation: the data policy is
-// national unless set.
-func (i *Institution) Defaults() { i.DataPolicy.defaults() }
 
 // Validate checks a budget line.
 func (b *BudgetLine) Validate() error {
@@ -282,8 +282,9 @@ func (b *BudgetLine) Validate() error {
 	if !codeRE.MatchString(b.Code) {
 		v.Add("code", "field.code", b.Code)
 	}
-	v.Required("name", b.Name)
+	v.Name("name", &b.Name)
 	v.NonNegative("amount_minor", b.AmountMinor)
+	b.Currency = NormalizeCurrency(b.Currency)
 	if b.Currency != "" {
 		v.Currency("currency", b.Currency)
 	}
@@ -295,13 +296,14 @@ func (p *Project) Validate() error {
 	var v Validator
 	v.Required("institution_id", p.InstitutionID)
 	v.Required("budget_line_id", p.BudgetLineID)
-	v.Required("name", p.Name)
+	v.Name("name", &p.Name)
 	return v.Err()
 }
 
 // Validate checks an exchange rate.
 func (f *FXRate) Validate() error {
 	var v Validator
+	f.From, f.To = NormalizeCurrency(f.From), NormalizeCurrency(f.To)
 	v.Currency("from", f.From)
 	v.Currency("to", f.To)
 	if f.From != "" && f.From == f.To {

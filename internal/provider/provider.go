@@ -19,6 +19,7 @@ import (
 	"sync"
 
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -117,6 +118,23 @@ type Deps struct {
 	Store *store.Store
 	// Log is the server's logger (nil: discard).
 	Log *slog.Logger
+	// Secrets returns the server's sealed store of secrets, or nil when
+	// no secrets key is configured (nil func: the same).
+	Secrets func() SecretBox
+}
+
+// SecretBox keeps secrets encrypted at rest (internal/secrets.Box).
+type SecretBox interface {
+	Put(ctx context.Context, tx *store.Tx, ownerKind, ownerID, name string, v []byte) error
+	Get(ctx context.Context, ownerKind, ownerID, name string) (secrets.Value, error)
+}
+
+// Box returns d.Secrets(), or nil.
+func (d Deps) Box() SecretBox {
+	if d.Secrets == nil {
+		return nil
+	}
+	return d.Secrets()
 }
 
 // Factory builds a driver.

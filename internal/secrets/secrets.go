@@ -28,6 +28,10 @@ import (
 // KeyLen is an AES-256 key.
 const KeyLen = 32
 
+// SealedMarker is what a row holds in place of a secret sealed in the
+// secrets table.
+const SealedMarker = "sealed:secrets"
+
 // Errors.
 var (
 	ErrNoKey    = errors.New("no encryption key configured")

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -56,12 +55,13 @@ func (s *Server) wireIdentity() error {
 	if err := s.wireOIDC(); err != nil {
 		return err
 	}
-	kr, err := secrets.Load(os.Getenv, EnvSecretsKeyFile, EnvSecretsKey)
+	kr, from, err := s.loadKeyring()
 	switch {
 	case err == nil:
 		s.identity.secrets = secrets.NewBox(s.Store, kr)
+		s.log.Debug("secrets key loaded", "from", from)
 	case errors.Is(err, secrets.ErrNoKey):
-		s.log.Warn("no secrets key configured: provider credentials cannot be stored", "set", EnvSecretsKeyFile)
+		s.log.Warn("no secrets key configured: provider credentials and app webhook secrets are refused", "set", EnvSecretsKeyFile)
 	default:
 		return err
 	}

@@ -62,7 +62,13 @@ func newOps(s *Server, reg prometheus.Registerer) *Ops {
 			}
 		},
 	}, s.log)
-	o.Alerts = alert.New(alert.Options{Every: m.AlertEvery, CapacityPercent: m.CapacityAlertPercent, GrantWarning: m.GrantExpiryWarning},
+	o.Alerts = alert.New(alert.Options{Every: m.AlertEvery, CapacityPercent: m.CapacityAlertPercent, GrantWarning: m.GrantExpiryWarning,
+		Box: func() alert.Box {
+			if b := s.Secrets(); b != nil {
+				return b
+			}
+			return nil
+		}},
 		s.Store, s.Fleet, o.Health, s.log)
 	o.Migrate = migrate.New(migrate.Options{}, s.Store, s.Fleet, s.Workloads, s.Drivers, s.log)
 	o.Migrate.Kick = func() { s.Workloads.Kick() }

@@ -99,6 +99,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, er
 		_ = st.Close()
 		return nil, err
 	}
+	if err := s.sealClearSecrets(ctx); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -111,7 +115,13 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	if err := s.Fleet.Load(ctx); err != nil {
 		return fmt.Errorf("loading the fleet: %w", err)
 	}
-	s.Drivers = provider.NewRegistry(provider.Deps{Store: s.Store, Log: s.log})
+	s.Drivers = provider.NewRegistry(provider.Deps{Store: s.Store, Log: s.log, Secrets: s.secretBox})
+	s.API.SetSealer(func() api.Sealer {
+		if b := s.Secrets(); b != nil {
+			return b
+		}
+		return nil
+	})
 	s.Sim = sim.New(s.Store)
 	s.Drivers.Set(sim.Name, s.Sim)
 	s.Workloads = workload.New(s.Store, s.Fleet, s.log)
@@ -203,6 +213,7 @@ func (s *Server) Run(ctx context.Context) error {
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    api.ServerMaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	g, gctx := errgroup.WithContext(ctx)
@@ -284,7 +295,7 @@ func (s *Server) handler() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return con.Mount(apiHandler), nil
+	return s.API.Guard(con.Mount(apiHandler)), nil
 }
 
 // Close releases the database without serving (for migrate-only runs).

@@ -54,7 +54,12 @@ func init() {
 		if d.Store == nil {
 			return nil, errors.New("kubernetes driver needs the store")
 		}
-		return New(StoreConfigs{St: d.Store}, StoreLookup{St: d.Store}), nil
+		return New(StoreConfigs{St: d.Store, Box: func() Box {
+			if b := d.Box(); b != nil {
+				return b
+			}
+			return nil
+		}}, StoreLookup{St: d.Store}), nil
 	})
 }
 

@@ -39,6 +39,9 @@ type Options struct {
 	DataDir string
 	// Configure edits the config before start.
 	Configure func(*config.Config)
+	// NoSecretsKey starts like `serve` without a secrets key; by default
+	// the harness keeps one in the data directory, as `up` does.
+	NoSecretsKey bool
 }
 
 // Start starts a server and stops it when the test ends.
@@ -65,6 +68,11 @@ func Start(t testing.TB, o Options) *Harness {
 	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
+	}
+	if !o.NoSecretsKey {
+		if _, _, err := server.EnsureSecretsKey(cfg.DataDir); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var log *slog.Logger
 	if os.Getenv("SOBERANA_TEST_LOG") != "" {

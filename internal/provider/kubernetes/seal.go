@@ -1,0 +1,25 @@
+package kubernetes
+
+import (
+	"context"
+
+	"github.com/soberana/soberana/internal/store"
+)
+
+// SealClear seals a provider's config that an earlier start kept in clear
+// text in its settings row (no secrets key then), when a key is now
+// configured; it reports whether it did. The bytes are sealed as they are.
+func (s StoreConfigs) SealClear(ctx context.Context, tx *store.Tx, providerID string) (bool, error) {
+	box := s.box()
+	if box == nil {
+		return false, nil
+	}
+	v, ok, err := tx.Setting(ctx, settingKey(providerID))
+	if err != nil || !ok || v == "" || v == sealedMarker {
+		return false, err
+	}
+	if err := box.Put(ctx, tx, secretOwner, providerID, secretName, []byte(v)); err != nil {
+		return false, err
+	}
+	return true, tx.PutSetting(ctx, settingKey(providerID), sealedMarker)
+}

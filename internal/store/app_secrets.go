@@ -1,0 +1,59 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// AppsWithClearSecret returns the apps whose webhook_secret column holds
+// something other than marker (a secret in clear text), by id.
+func (t *Tx) AppsWithClearSecret(ctx context.Context, marker string) (map[string]string, error) {
+	return t.clearSecrets(ctx, `SELECT id, webhook_secret FROM apps WHERE webhook_secret <> ? AND webhook_secret <> ''`, marker)
+}
+
+// AlertWebhooksWithClearSecret is AppsWithClearSecret for alert webhooks.
+func (t *Tx) AlertWebhooksWithClearSecret(ctx context.Context, marker string) (map[string]string, error) {
+	return t.clearSecrets(ctx, `SELECT id, secret FROM alert_webhooks WHERE secret <> ? AND secret <> ''`, marker)
+}
+
+// MarkAlertWebhookSealed is MarkAppSecretSealed for alert webhooks.
+func (t *Tx) MarkAlertWebhookSealed(ctx context.Context, id, clear, marker string) error {
+	res, err := t.Exec(ctx, `UPDATE alert_webhooks SET secret = ? WHERE id = ? AND secret = ?`, marker, id, clear)
+	if err != nil {
+		return fmt.Errorf("sealing the secret of webhook %s: %w", id, mapErr(err))
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return ErrConflict
+	}
+	return nil
+}
+
+func (t *Tx) clearSecrets(ctx context.Context, q, marker string) (map[string]string, error) {
+	rows, err := t.Query(ctx, q, marker)
+	if err != nil {
+		return nil, fmt.Errorf("listing secrets kept in clear text: %w", mapErr(err))
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, secret string
+		if err := rows.Scan(&id, &secret); err != nil {
+			return nil, mapErr(err)
+		}
+		out[id] = secret
+	}
+	return out, mapErr(rows.Err())
+}
+
+// MarkAppSecretSealed replaces an app's clear webhook secret by marker,
+// only if the row still holds that secret (ErrConflict otherwise).
+func (t *Tx) MarkAppSecretSealed(ctx context.Context, id, clear, marker string) error {
+	res, err := t.Exec(ctx, `UPDATE apps SET webhook_secret = ? WHERE id = ? AND webhook_secret = ?`, marker, id, clear)
+	if err != nil {
+		return fmt.Errorf("sealing the webhook secret of %s: %w", id, mapErr(err))
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return ErrConflict
+	}
+	return nil
+}

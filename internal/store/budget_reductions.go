@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// BudgetReduction records a budget line cut below what it carried
+// (committed + accrued), with the reason its author gave. Rows are never
+// changed or deleted.
+type BudgetReduction struct {
+	ID             string
+	InstitutionID  string
+	BudgetLineID   string
+	Currency       string
+	FromMinor      int64
+	ToMinor        int64
+	CommittedMinor int64
+	AccruedMinor   int64
+	Reason         string
+	ActorID        string
+	ActorName      string
+	At             time.Time
+}
+
+// InsertBudgetReduction records a reduction.
+func (t *Tx) InsertBudgetReduction(ctx context.Context, r *BudgetReduction) error {
+	if r.At.IsZero() {
+		r.At = t.Now()
+	}
+	_, err := t.Exec(ctx, `INSERT INTO budget_reductions (id, institution_id, budget_line_id, currency, from_minor, to_minor,
+		committed_minor, accrued_minor, reason, actor_id, actor_name, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.InstitutionID, r.BudgetLineID, r.Currency, r.FromMinor, r.ToMinor, r.CommittedMinor, r.AccruedMinor,
+		r.Reason, r.ActorID, r.ActorName, micros(r.At))
+	if err != nil {
+		return fmt.Errorf("recording budget reduction: %w", mapErr(err))
+	}
+	return nil
+}
+
+// BudgetReductions lists reductions, oldest first; empty filters do not
+// filter.
+func (t *Tx) BudgetReductions(ctx context.Context, institutionID, budgetLineID string) ([]BudgetReduction, error) {
+	q := `SELECT id, institution_id, budget_line_id, currency, from_minor, to_minor, committed_minor, accrued_minor,
+		reason, actor_id, actor_name, at FROM budget_reductions WHERE 1 = 1`
+	var args []any
+	if institutionID != "" {
+		q += ` AND institution_id = ?`
+		args = append(args, institutionID)
+	}
+	if budgetLineID != "" {
+		q += ` AND budget_line_id = ?`
+		args = append(args, budgetLineID)
+	}
+	rows, err := t.Query(ctx, q+` ORDER BY at, id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing budget reductions: %w", err)
+	}
+	defer rows.Close()
+	out := []BudgetReduction{}
+	for rows.Next() {
+		var (
+			r  BudgetReduction
+			at int64
+		)
+		if err := rows.Scan(&r.ID, &r.InstitutionID, &r.BudgetLineID, &r.Currency, &r.FromMinor, &r.ToMinor,
+			&r.CommittedMinor, &r.AccruedMinor, &r.Reason, &r.ActorID, &r.ActorName, &at); err != nil {
+			return nil, mapErr(err)
+		}
+		r.At = fromMicros(at)
+		out = append(out, r)
+	}
+	return out, mapErr(rows.Err())
+}
