@@ -52,7 +52,7 @@ func runningNamespace(t *testing.T, h *servertest.Harness) string {
 	var wl map[string]any
 	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", map[string]any{"project_id": prj, "offering_id": page.Items[0]["id"], "replicas": 1,
 		"classification": "internal", "residency": map[string]any{"countries": []string{"BR"}},
-		"sovereignty": map[string]any{"mode": "any"}}, &wl); err != nil {
+		"sovereignty": map[string]any{"mode": "national"}}, &wl); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(time.Minute)
