@@ -83,6 +83,11 @@ type Workload struct {
 	State                string `json:"state"`
 	Reason               string `json:"reason,omitempty"`
 	CreatedBy            string `json:"created_by,omitempty"`
+	// AllowSimulated is the request's explicit consent to simulated sites:
+	// without it all replicas are on real providers or all on simulated
+	// ones, and a replica on a real provider is never moved to a
+	// simulated one.
+	AllowSimulated bool `json:"allow_simulated,omitempty"`
 }
 
 // Placement is the site chosen for one replica, with the provider's id.

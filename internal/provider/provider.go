@@ -8,6 +8,11 @@
 // a column of the sim's table): a resource created just before a crash is
 // found by Observe (or by a repeated Create) and adopted, never created
 // twice. Drivers are called outside database transactions.
+//
+// Every resource also carries the id of the installation that created it
+// (Deps.Installation; see store.Installation): several soberana
+// installations may share one cloud, and each deletes as an orphan only
+// what carries its own id.
 package provider
 
 import (
@@ -66,6 +71,12 @@ type Resource struct {
 	WorkloadID string
 	State      string
 	Simulated  bool
+	// Installation is the installation id the resource carries; empty when
+	// it carries none (made before installations had ids) or when the
+	// driver cannot prove it is in a scope this installation created (an
+	// OpenStack server in a Keystone project another installation made).
+	// The orphan sweep deletes only resources carrying its own id.
+	Installation string
 }
 
 // Site is a site as the provider reports it.
@@ -88,7 +99,8 @@ type Driver interface {
 	// Delete removes the replica's resource; deleting nothing succeeds.
 	Delete(ctx context.Context, ref ResourceRef) error
 	// ListResources returns every resource of the provider that carries a
-	// replica id of ours (for orphan detection).
+	// replica id (for orphan detection), each with the installation id it
+	// carries.
 	ListResources(ctx context.Context, providerID string) ([]Resource, error)
 	// Discover reports the provider's sites, their health and capacity.
 	Discover(ctx context.Context, providerID string) ([]Site, error)
@@ -109,6 +121,9 @@ type Deps struct {
 	Store *store.Store
 	// Log is the server's logger (nil: discard).
 	Log *slog.Logger
+	// Installation is this installation's id, written into every resource
+	// a driver creates.
+	Installation string
 }
 
 // Factory builds a driver.

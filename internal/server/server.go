@@ -49,7 +49,9 @@ type Server struct {
 	AdminToken string
 	// Seeded is true when this start created the demo fleet.
 	Seeded bool
-	ln     net.Listener
+	// Installation is this installation's id, on every resource it makes.
+	Installation store.Installation
+	ln           net.Listener
 
 	// Fleet keeps the placement engine current; Workloads is the workload
 	// service; Reconciler drives placements; Drivers holds the provider
@@ -109,7 +111,13 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	if err := s.Fleet.Load(ctx); err != nil {
 		return fmt.Errorf("loading the fleet: %w", err)
 	}
-	s.Drivers = provider.NewRegistry(provider.Deps{Store: s.Store, Log: s.log})
+	in, err := s.Store.Installation(ctx)
+	if err != nil {
+		return fmt.Errorf("reading this installation's id: %w", err)
+	}
+	s.Installation = in
+	s.log.Info("installation", "id", in.ID, "since", in.CreatedAt)
+	s.Drivers = provider.NewRegistry(provider.Deps{Store: s.Store, Log: s.log, Installation: in.ID})
 	s.Sim = sim.New(s.Store)
 	s.Drivers.Set(sim.Name, s.Sim)
 	s.Workloads = workload.New(s.Store, s.Fleet, s.log)
@@ -118,7 +126,7 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	s.API.AddLedger(s.Ledger) // before AddWorkloads: refusals answer "budget-exceeded"
 	s.Ops = newOps(s, reg)
 	ro := reconcile.Options{LeaseTTL: s.cfg.Reconcile.LeaseTTL, OrphanEvery: s.cfg.Reconcile.OrphanEvery,
-		OrphanGrace: s.cfg.Reconcile.OrphanGrace, Idle: s.cfg.Reconcile.Idle}
+		OrphanGrace: s.cfg.Reconcile.OrphanGrace, Idle: s.cfg.Reconcile.Idle, Installation: in.ID}
 	s.Ops.reconcileOptions(&ro)
 	s.Reconciler = reconcile.New(ro, s.Store, s.Workloads, s.Fleet, s.Drivers, s.log, reg)
 	s.Workloads.Kick = s.Reconciler.Kick

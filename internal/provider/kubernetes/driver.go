@@ -37,9 +37,13 @@ const (
 	LabelInstitution = "soberana.io/institution"
 	LabelReplica     = "soberana.io/replica"
 	LabelSite        = "soberana.io/site"
-	LabelGrant       = "soberana.io/grant"
-	LabelApp         = "soberana.io/app"
-	LabelRelease     = "soberana.io/release"
+	// LabelInstallation carries the id of the soberana installation that
+	// made the namespace: the orphan sweep of another installation sharing
+	// the cluster leaves it alone.
+	LabelInstallation = "soberana.io/installation"
+	LabelGrant        = "soberana.io/grant"
+	LabelApp          = "soberana.io/app"
+	LabelRelease      = "soberana.io/release"
 	// FieldManager is the server-side apply field manager.
 	FieldManager = "soberana"
 	managedValue = "soberana"
@@ -54,7 +58,9 @@ func init() {
 		if d.Store == nil {
 			return nil, errors.New("kubernetes driver needs the store")
 		}
-		return New(StoreConfigs{St: d.Store}, StoreLookup{St: d.Store}), nil
+		drv := New(StoreConfigs{St: d.Store}, StoreLookup{St: d.Store})
+		drv.Installation = d.Installation
+		return drv, nil
 	})
 }
 
@@ -82,6 +88,9 @@ type Driver struct {
 	look   Lookup
 	grants Grants
 	Log    *slog.Logger
+	// Installation is this installation's id, put on every namespace it
+	// makes; Delete refuses a namespace carrying another's.
+	Installation string
 
 	mu      sync.Mutex
 	clients map[string]*kubernetes.Clientset // by provider/cluster/kubeconfig fingerprint
@@ -253,7 +262,7 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 		return "", fmt.Errorf("kubernetes: reading the workload's tenant: %w", err)
 	}
 	ns := NamespaceName(spec.ReplicaID)
-	if err := applyTenancy(ctx, t, ns, spec, ten); err != nil {
+	if err := applyTenancy(ctx, t, ns, spec, ten, d.Installation); err != nil {
 		return "", err
 	}
 	if d.grants != nil {
@@ -295,6 +304,9 @@ func (d *Driver) Delete(ctx context.Context, ref provider.ResourceRef) error {
 	if ns.Labels[LabelReplica] != ref.ReplicaID {
 		return fmt.Errorf("kubernetes: refusing to delete namespace %s: it belongs to replica %q", name, ns.Labels[LabelReplica])
 	}
+	if i := ns.Labels[LabelInstallation]; i != "" && d.Installation != "" && i != d.Installation {
+		return fmt.Errorf("kubernetes: refusing to delete namespace %s: it belongs to soberana installation %q", name, i)
+	}
 	if ns.DeletionTimestamp != nil {
 		return nil
 	}
@@ -328,7 +340,8 @@ func (d *Driver) ListResources(ctx context.Context, providerID string) ([]provid
 				st = provider.StateBuilding
 			}
 			out = append(out, provider.Resource{ResourceID: resourceID(cl.Name, ns.Name), SiteID: ns.Labels[LabelSite],
-				ReplicaID: ns.Labels[LabelReplica], WorkloadID: ns.Labels[LabelWorkload], State: st})
+				ReplicaID: ns.Labels[LabelReplica], WorkloadID: ns.Labels[LabelWorkload], State: st,
+				Installation: ns.Labels[LabelInstallation]})
 		}
 	}
 	return out, nil
