@@ -24,6 +24,7 @@ import (
 	"sync"
 
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -114,7 +115,22 @@ var (
 	ErrUnsupported = errors.New("provider: unsupported operation")
 	// ErrUnknownDriver: no driver registered under that name.
 	ErrUnknownDriver = errors.New("provider: unknown driver")
+	// ErrMisconfigured: the provider's configuration cannot be used as it
+	// is — sealed with no secrets key configured, or with a key that does
+	// not open it. Nothing will work until an operator fixes it, so health
+	// takes the provider down at once rather than after failed probes.
+	ErrMisconfigured = errors.New("provider: configuration cannot be used")
 )
+
+// Unsealable wraps a failure to open a sealed configuration: the missing
+// or wrong key is a misconfiguration; anything else (the database did not
+// answer) is passed on as it is.
+func Unsealable(err error) error {
+	if errors.Is(err, secrets.ErrNoKey) || errors.Is(err, secrets.ErrUnknown) || errors.Is(err, secrets.ErrTampered) {
+		return fmt.Errorf("%w: %w", ErrMisconfigured, err)
+	}
+	return err
+}
 
 // Deps are what a driver factory may use.
 type Deps struct {
