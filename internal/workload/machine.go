@@ -202,7 +202,7 @@ func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fe
 		lastErr error
 	)
 	for range 8 {
-		req, err := s.request(&w, off, exclude)
+		req, err := s.request(ctx, &w, off, exclude)
 		if err != nil {
 			return err
 		}
