@@ -97,8 +97,15 @@ func (r *Reconciler) orphanScan(ctx context.Context) {
 			r.mu.Unlock()
 			found = append(found, Orphan{ProviderID: p.ID, SiteID: res.SiteID, ResourceID: res.ResourceID,
 				ReplicaID: res.ReplicaID, FirstSeen: first, Simulated: res.Simulated, Kept: kept})
-			if kept == "" && now.Sub(first) >= r.o.OrphanGrace {
-				r.deleteOrphan(ctx, drv, p.ID, res, first)
+			r.mu.Lock()
+			gone := r.orphanGone[res.ReplicaID]
+			r.mu.Unlock()
+			// Deleted already and still going away (a terminating
+			// namespace, a server being deleted): once is enough.
+			if kept == "" && !gone && now.Sub(first) >= r.o.OrphanGrace && r.deleteOrphan(ctx, drv, p.ID, res, first) {
+				r.mu.Lock()
+				r.orphanGone[res.ReplicaID] = true
+				r.mu.Unlock()
 			}
 		}
 	}
@@ -109,6 +116,7 @@ func (r *Reconciler) orphanScan(ctx context.Context) {
 	for id := range r.orphanSeen {
 		if !seen[id] {
 			delete(r.orphanSeen, id)
+			delete(r.orphanGone, id)
 		}
 	}
 	r.orphans = found
@@ -116,8 +124,9 @@ func (r *Reconciler) orphanScan(ctx context.Context) {
 	r.mOrphans.Set(float64(len(found)))
 }
 
-// deleteOrphan deletes one of this installation's orphans and records why.
-func (r *Reconciler) deleteOrphan(ctx context.Context, drv provider.Driver, providerID string, res provider.Resource, first time.Time) {
+// deleteOrphan deletes one of this installation's orphans and records why;
+// it reports whether the provider accepted the deletion.
+func (r *Reconciler) deleteOrphan(ctx context.Context, drv provider.Driver, providerID string, res provider.Resource, first time.Time) bool {
 	ref := provider.ResourceRef{ProviderID: providerID, SiteID: res.SiteID, WorkloadID: res.WorkloadID, ReplicaID: res.ReplicaID, ResourceID: res.ResourceID}
 	cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
 	err := drv.Delete(cctx, ref)
@@ -126,7 +135,7 @@ func (r *Reconciler) deleteOrphan(ctx context.Context, drv provider.Driver, prov
 		r.mActions.WithLabelValues("orphan_delete", "error").Inc()
 		r.log.Warn("deleting an orphan resource failed; the next sweep tries again", "provider", providerID,
 			"resource", res.ResourceID, "replica", res.ReplicaID, "err", err)
-		return
+		return false
 	}
 	r.mActions.WithLabelValues("orphan_delete", "ok").Inc()
 	r.log.Info("orphan resource deleted: it carries this installation's id and no live placement has owned its replica id for the grace period",
@@ -136,4 +145,5 @@ func (r *Reconciler) deleteOrphan(ctx context.Context, drv provider.Driver, prov
 	if err := audit.Record(ctx, r.st, e); err != nil {
 		r.log.Warn("auditing an orphan's deletion", "resource", res.ResourceID, "err", err)
 	}
+	return true
 }

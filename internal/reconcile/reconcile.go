@@ -144,6 +144,7 @@ type Reconciler struct {
 	held       bool
 	renewed    time.Time
 	orphanSeen map[string]time.Time // replica id → first seen orphaned
+	orphanGone map[string]bool      // orphans deleted, while the provider still lists them
 	orphans    []Orphan
 	lastOrphan time.Time
 	lastDisc   time.Time
@@ -178,7 +179,7 @@ func New(o Options, st *store.Store, svc *workload.Service, f *fleet.Fleet, driv
 		log = slog.New(slog.DiscardHandler)
 	}
 	r := &Reconciler{o: o, st: st, svc: svc, fleet: f, drivers: drivers, log: log,
-		kick: make(chan struct{}, 1), orphanSeen: map[string]time.Time{}, reported: map[string]string{},
+		kick: make(chan struct{}, 1), orphanSeen: map[string]time.Time{}, orphanGone: map[string]bool{}, reported: map[string]string{},
 		slots: make(chan struct{}, o.Workers), progress: make(chan struct{}, 1), building: map[string]bool{}}
 	r.mPasses = prometheus.NewCounter(prometheus.CounterOpts{Name: "soberana_reconcile_passes_total", Help: "Reconcile passes run."})
 	r.mActions = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "soberana_reconcile_actions_total", Help: "Driver actions by kind and result."}, []string{"action", "result"})
