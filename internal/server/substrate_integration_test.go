@@ -122,12 +122,13 @@ func TestIntegrationNoMixedSimulatedAndReal(t *testing.T) {
 		}
 	}
 	wl = osWait(t, h, wl.ID, model.StateRunning, 3*time.Minute)
-	if got := adm.serversOf(t, wl.ID); len(got) != 2 {
-		t.Fatalf("Nova has %d servers of the workload, want 2", len(got))
+	inNova := map[string]bool{}
+	for _, s := range adm.serversOf(t, wl.ID) {
+		inNova[s.ID] = true
 	}
 	for _, p := range wl.Placements {
-		if p.Simulated || p.ProviderID != prv {
-			t.Fatalf("running replica %d on %s (simulated %v)", p.Replica, p.ProviderID, p.Simulated)
+		if p.Simulated || p.ProviderID != prv || !inNova[p.ResourceID] {
+			t.Fatalf("running replica %d on %s (simulated %v), server %q in Nova: %v", p.Replica, p.ProviderID, p.Simulated, p.ResourceID, inNova[p.ResourceID])
 		}
 	}
 }
