@@ -107,6 +107,14 @@ type Driver interface {
 	Discover(ctx context.Context, providerID string) ([]Site, error)
 }
 
+// Stamper is implemented by drivers that can write this installation's id
+// onto a resource made before installations had ids. The orphan sweep
+// stamps the resources of live replicas it finds unstamped, so that in
+// time every resource of this installation says so.
+type Stamper interface {
+	Stamp(ctx context.Context, providerID string, res Resource) error
+}
+
 // Errors drivers wrap.
 var (
 	// ErrUnavailable: the provider or the site did not answer; retry later.

@@ -51,7 +51,7 @@ func (r *Reconciler) orphanScan(ctx context.Context) {
 	now := time.Now()
 	var found []Orphan
 	seen := map[string]bool{}
-	foreign := 0
+	foreign, stamps := 0, 0
 	for _, p := range r.fleet.Providers() {
 		drv, err := r.drivers.Get(p.Driver)
 		if err != nil {
@@ -72,8 +72,13 @@ func (r *Reconciler) orphanScan(ctx context.Context) {
 		if err != nil {
 			return
 		}
+		stamper, _ := drv.(provider.Stamper)
 		for _, res := range list {
 			if live[res.ReplicaID] {
+				if res.Installation == "" && own != "" && stamper != nil && stamps < maxStampsPerSweep {
+					stamps++
+					r.stamp(ctx, stamper, p.ID, res)
+				}
 				continue
 			}
 			if res.Installation != "" && res.Installation != own {
@@ -122,6 +127,25 @@ func (r *Reconciler) orphanScan(ctx context.Context) {
 	r.orphans = found
 	r.mu.Unlock()
 	r.mOrphans.Set(float64(len(found)))
+}
+
+// maxStampsPerSweep bounds the provider calls one sweep spends stamping
+// resources from before installation ids.
+const maxStampsPerSweep = 50
+
+// stamp writes this installation's id onto a live replica's resource that
+// carries none (made before installations had ids).
+func (r *Reconciler) stamp(ctx context.Context, s provider.Stamper, providerID string, res provider.Resource) {
+	cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
+	err := s.Stamp(cctx, providerID, res)
+	cancel()
+	if err != nil {
+		r.log.Warn("stamping a resource with this installation's id failed; the next sweep tries again",
+			"provider", providerID, "resource", res.ResourceID, "replica", res.ReplicaID, "err", err)
+		return
+	}
+	r.log.Info("stamped a resource of a live replica with this installation's id", "provider", providerID,
+		"resource", res.ResourceID, "replica", res.ReplicaID)
 }
 
 // deleteOrphan deletes one of this installation's orphans and records why;

@@ -60,6 +60,84 @@ func (d *sharedCloud) Delete(ctx context.Context, ref provider.ResourceRef) erro
 	return d.Driver.Delete(ctx, ref)
 }
 
+// unstamped is the sim driver of a cloud whose resources were made before
+// installations had ids: it lists them without one until stamped.
+type unstamped struct {
+	*sim.Driver
+	mu      sync.Mutex
+	stamped map[string]bool
+}
+
+func (d *unstamped) ListResources(ctx context.Context, providerID string) ([]provider.Resource, error) {
+	list, err := d.Driver.ListResources(ctx, providerID)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i := range list {
+		if !d.stamped[list[i].ReplicaID] {
+			list[i].Installation = ""
+		}
+	}
+	return list, err
+}
+
+func (d *unstamped) Stamp(_ context.Context, _ string, res provider.Resource) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.stamped[res.ReplicaID] = true
+	return nil
+}
+
+func (d *unstamped) isStamped(replicaID string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.stamped[replicaID]
+}
+
+// TestSweepStampsLiveUnstampedResources: the resource of a live replica
+// that carries no installation id (made before ids) is stamped by the
+// sweep, and never deleted.
+func TestSweepStampsLiveUnstampedResources(t *testing.T) {
+	h := servertest.Start(t, servertest.Options{Configure: func(c *config.Config) {
+		c.Reconcile.OrphanEvery = 20 * time.Millisecond
+		c.Reconcile.OrphanGrace = 20 * time.Millisecond
+	}})
+	drv := &unstamped{Driver: h.Server.Sim, stamped: map[string]bool{}}
+	h.Server.Drivers.Set(sim.Name, drv)
+	ctx := context.Background()
+	c := h.Admin
+	var page struct {
+		Items []map[string]any `json:"items"`
+	}
+	if _, err := c.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
+		t.Fatalf("demo project: %v", err)
+	}
+	project := page.Items[0]["id"].(string)
+	if _, err := c.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) == 0 {
+		t.Fatalf("demo offering: %v", err)
+	}
+	var w struct {
+		ID         string `json:"id"`
+		State      string `json:"state"`
+		Placements []struct {
+			ID string `json:"id"`
+		} `json:"placements"`
+	}
+	if _, err := c.Do(ctx, "POST", "/v1/workloads", map[string]any{"project_id": project, "offering_id": page.Items[0]["id"],
+		"replicas": 1, "classification": "internal", "residency": map[string]any{"countries": []string{"BR"}}}, &w); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !drv.isStamped(w.Placements[0].ID) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the live replica's resource was never stamped (workload %s)", w.ID)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := c.Do(ctx, "GET", "/v1/workloads/"+w.ID, nil, &w); err != nil || w.State == "failed" || w.State == "deleted" {
+		t.Fatalf("workload after stamping: %s %v", w.State, err)
+	}
+}
+
 func (d *sharedCloud) deletes(replicaID string) int {
 	d.mu.Lock()
 	defer d.mu.Unlock()

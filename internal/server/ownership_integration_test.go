@@ -15,6 +15,7 @@ import (
 	cquotas "github.com/gophercloud/gophercloud/v2/openstack/compute/v2/quotasets"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/soberana/soberana/internal/cli"
 	"github.com/soberana/soberana/internal/config"
@@ -327,7 +328,24 @@ func TestIntegrationTwoInstallationsKubernetes(t *testing.T) {
 			_ = c.CoreV1().Namespaces().Delete(context.Background(), kube.NamespaceName(in.orphan), metav1.DeleteOptions{})
 		})
 	}
+	// A namespace from before installation ids (its label removed) is
+	// stamped again by its own installation's sweep, not deleted.
+	old := kube.NamespaceName(a.pls[0].ID)
 	c0 := fl.Clients[fl.Sites[0]]
+	unlabel := []byte(`{"metadata":{"labels":{"` + kube.LabelInstallation + `":null}}}`)
+	if _, err := c0.CoreV1().Namespaces().Patch(ctx, old, types.MergePatchType, unlabel, metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	kubetest.Eventually(t, time.Minute, func() error {
+		got, err := c0.CoreV1().Namespaces().Get(ctx, old, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if got.Labels[kube.LabelInstallation] != a.h.Server.Installation.ID {
+			return fmt.Errorf("namespace %s not stamped again: %v", old, got.Labels)
+		}
+		return nil
+	})
 	for _, in := range []*kubeInstallation{a, b} {
 		ns := kube.NamespaceName(in.orphan)
 		kubetest.Eventually(t, 2*time.Minute, func() error {

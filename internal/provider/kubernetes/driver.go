@@ -17,6 +17,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -436,4 +437,34 @@ func (s StoreLookup) Tenant(ctx context.Context, workloadID string) (Tenant, err
 		return Tenant{}, err
 	}
 	return Tenant{ProjectID: w.ProjectID, InstitutionID: w.InstitutionID}, nil
+}
+
+var _ provider.Stamper = (*Driver)(nil)
+
+// Stamp labels a live replica's namespace, made before installations had
+// ids, with this installation's id.
+func (d *Driver) Stamp(ctx context.Context, providerID string, res provider.Resource) error {
+	if d.Installation == "" {
+		return nil
+	}
+	t, err := d.SiteClient(ctx, providerID, res.SiteID)
+	if err != nil {
+		return err
+	}
+	name := NamespaceName(res.ReplicaID)
+	ns, err := t.Client.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return classify("get namespace", err)
+	}
+	switch i := ns.Labels[LabelInstallation]; {
+	case ns.Labels[LabelReplica] != res.ReplicaID:
+		return fmt.Errorf("kubernetes: namespace %s belongs to replica %q", name, ns.Labels[LabelReplica])
+	case i == d.Installation:
+		return nil
+	case i != "":
+		return fmt.Errorf("kubernetes: namespace %s belongs to soberana installation %q", name, i)
+	}
+	patch := fmt.Sprintf(`{"metadata":{"labels":{%q:%q}}}`, LabelInstallation, d.Installation)
+	_, err = t.Client.CoreV1().Namespaces().Patch(ctx, name, types.MergePatchType, []byte(patch), metav1.PatchOptions{FieldManager: FieldManager})
+	return classify("label namespace", err)
 }

@@ -143,6 +143,26 @@ func (f *fakeCloud) compute(w http.ResponseWriter, r *http.Request, p string) {
 			}
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"servers": list})
+	case strings.HasPrefix(p, "/servers/") && strings.HasSuffix(p, "/metadata") && r.Method == http.MethodPost:
+		s, ok := f.servers[strings.TrimSuffix(strings.TrimPrefix(p, "/servers/"), "/metadata")]
+		if !ok {
+			writeJSON(w, 404, map[string]any{"itemNotFound": map[string]any{"code": 404, "message": "Instance could not be found."}})
+			return
+		}
+		var body struct {
+			Metadata map[string]any `json:"metadata"`
+		}
+		b, _ := io.ReadAll(r.Body)
+		_ = json.Unmarshal(b, &body)
+		meta, _ := s["metadata"].(map[string]any)
+		if meta == nil {
+			meta = map[string]any{}
+		}
+		for k, v := range body.Metadata {
+			meta[k] = v
+		}
+		s["metadata"] = meta
+		writeJSON(w, http.StatusOK, map[string]any{"metadata": meta})
 	case strings.HasPrefix(p, "/servers/") && r.Method == http.MethodGet:
 		s, ok := f.servers[strings.TrimPrefix(p, "/servers/")]
 		if !ok {
@@ -269,6 +289,14 @@ func (f *fakeCloud) identityProjects(w http.ResponseWriter, r *http.Request, res
 			list = append(list, view(id, p))
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"projects": list, "links": map[string]any{}})
+	case strings.HasPrefix(rest, "/") && r.Method == http.MethodGet:
+		id := strings.TrimPrefix(rest, "/")
+		p, ok := f.projects[id]
+		if !ok {
+			writeJSON(w, 404, map[string]any{"error": map[string]any{"code": 404, "message": "Could not find project."}})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"project": view(id, p)})
 	case strings.HasPrefix(rest, "/") && r.Method == http.MethodPatch:
 		id := strings.TrimPrefix(rest, "/")
 		p, ok := f.projects[id]

@@ -10,6 +10,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/pagination"
 
 	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/provider"
 )
 
 // MetaInstallation is the server metadata key carrying the id of the
@@ -107,4 +108,55 @@ func (d *Driver) ownedBy(s *servers.Server, owned map[string]bool) string {
 func (d *Driver) foreign(s *servers.Server) bool {
 	id := s.Metadata[MetaInstallation]
 	return id != "" && d.Installation != "" && id != d.Installation
+}
+
+var _ provider.Stamper = (*Driver)(nil)
+
+// Stamp writes this installation's id into the metadata of a live
+// replica's server made before installations had ids, and claims the
+// Keystone project it is in (see claimProject).
+func (d *Driver) Stamp(ctx context.Context, providerID string, res provider.Resource) error {
+	if d.Installation == "" {
+		return nil
+	}
+	cfg, cn, _, err := d.siteConn(ctx, providerID, res.SiteID)
+	if err != nil {
+		return err
+	}
+	var s *servers.Server
+	if err := d.retry(ctx, func() error {
+		var err error
+		s, err = servers.Get(ctx, cn.compute, res.ResourceID).Extract()
+		return classify("get server", cn.cloud.Name, err)
+	}); err != nil {
+		return err
+	}
+	if s.Metadata[MetaReplica] != res.ReplicaID {
+		return &Error{Reason: ReasonNotOurs, Op: "stamp server", Cloud: cn.cloud.Name,
+			Detail: "server " + s.ID + " carries replica " + s.Metadata[MetaReplica] + ", not " + res.ReplicaID}
+	}
+	if d.foreign(s) {
+		return &Error{Reason: ReasonNotOurs, Op: "stamp server", Cloud: cn.cloud.Name,
+			Detail: "server " + s.ID + " carries " + MetaInstallation + "=" + s.Metadata[MetaInstallation]}
+	}
+	if s.Metadata[MetaInstallation] == "" {
+		if err := d.retry(ctx, func() error {
+			_, err := servers.UpdateMetadata(ctx, cn.compute, s.ID, servers.MetadataOpts{MetaInstallation: d.Installation}).Extract()
+			return classify("stamp server", cn.cloud.Name, err)
+		}); err != nil {
+			return err
+		}
+	}
+	if cfg.SharedProject || cn.cloud.AppCredential() || s.TenantID == "" {
+		return nil
+	}
+	var p *projects.Project
+	if err := d.retry(ctx, func() error {
+		var err error
+		p, err = projects.Get(ctx, cn.identity, s.TenantID).Extract()
+		return classify("get project", cn.cloud.Name, err)
+	}); err != nil {
+		return err
+	}
+	return d.claimProject(ctx, cn, *p)
 }

@@ -120,3 +120,45 @@ func TestOwnershipNeedsOwnProject(t *testing.T) {
 		t.Fatalf("the other installation's project was tagged: %v", tags)
 	}
 }
+
+// TestStampAdoptsAServerFromBeforeInstallationIDs: a live replica's
+// server with no installation id, in an untagged Keystone project, gets
+// the id in its metadata and the project gets the tag; a server another
+// installation stamped is refused.
+func TestStampAdoptsAServerFromBeforeInstallationIDs(t *testing.T) {
+	f := newFakeCloud(t)
+	f.projects = map[string]fakeProject{"kp-old": {Name: "soberana-prj_old"}, "kp-b": {Name: "soberana-prj_b", Tags: []string{InstallationTag("inst_b")}}}
+	f.servers["s-old"] = map[string]any{"id": "s-old", "name": ServerName("pl_old"), "status": "ACTIVE", "tenant_id": "kp-old",
+		"metadata": map[string]any{MetaReplica: "pl_old"}, "OS-EXT-AZ:availability_zone": "az-1", "created": "2026-12-04T00:00:00Z"}
+	f.servers["s-b"] = map[string]any{"id": "s-b", "name": ServerName("pl_b"), "status": "ACTIVE", "tenant_id": "kp-b",
+		"metadata": map[string]any{MetaReplica: "pl_b", MetaInstallation: "inst_b"}, "OS-EXT-AZ:availability_zone": "az-1", "created": "2026-12-04T00:00:00Z"}
+	d := fakeDriver(t, f)
+	d.Installation = "inst_a"
+	cfg, _ := d.cfgs.Config(context.Background(), "prv-1")
+	cfg.SharedProject = false
+	d.cfgs = MemConfigs{"prv-1": cfg}
+	ctx := context.Background()
+	if err := d.Stamp(ctx, "prv-1", provider.Resource{ResourceID: "s-old", SiteID: "site-1", ReplicaID: "pl_old"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.servers["s-old"]["metadata"].(map[string]any)[MetaInstallation]; got != "inst_a" {
+		t.Fatalf("stamped metadata: %v", f.servers["s-old"]["metadata"])
+	}
+	if !slices.Contains(f.projects["kp-old"].Tags, InstallationTag("inst_a")) {
+		t.Fatalf("the project was not claimed: %v", f.projects["kp-old"].Tags)
+	}
+	list, err := d.ListResources(ctx, "prv-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range list {
+		if r.ReplicaID == "pl_old" && r.Installation != "inst_a" {
+			t.Fatalf("after stamping, the server reads as %q", r.Installation)
+		}
+	}
+	err = d.Stamp(ctx, "prv-1", provider.Resource{ResourceID: "s-b", SiteID: "site-1", ReplicaID: "pl_b"})
+	var e *Error
+	if !errors.As(err, &e) || e.Reason != ReasonNotOurs {
+		t.Fatalf("stamping another installation's server: %v", err)
+	}
+}
