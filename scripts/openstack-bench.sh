@@ -17,6 +17,9 @@
 # plain servers in the admin's project) POSTed straight to Nova, 16 in
 # flight, polled every 250 ms (TestIntegrationBenchNovaDirect), in ROUNDS
 # (default 7) interleaved rounds with soberana, compared by median.
+# On exit it deletes what the run made: the Keystone project and domain
+# soberana's driver created for the demo institution, and the data
+# directory (KEEP_WORK=1 keeps it).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -33,9 +36,30 @@ log() { echo "[$(date +%H:%M:%S)] $*"; }
 [ -x "$BIN" ] || go build -o "$BIN" ./cmd/soberana
 "$BIN" up --data-dir "$WORK/data" --addr "127.0.0.1:$PORT" > "$WORK/up.log" 2>&1 &
 SRV=$!
+INS="" PRJ=""
+# os_admin runs the OpenStack CLI as the AIO cloud's admin.
+os_admin() { OS_CLIENT_CONFIG_FILE="$SOBERANA_TEST_OPENSTACK_CLOUDS" openstack --os-cloud "$SOBERANA_TEST_OPENSTACK_CLOUD" "$@"; }
+# cleanup leaves the cloud and the machine as they were: soberana stops
+# first (so nothing recreates a replica), then the servers left in the
+# run's Keystone project (a run that failed half-way), the project, the
+# institution's domain and the throw-away data directory go
+# (KEEP_WORK=1 keeps the directory, for its logs).
 cleanup() {
   kill "$SRV" 2>/dev/null || true
   wait "$SRV" 2>/dev/null || true
+  if [ -n "$PRJ" ] && [ -n "$INS" ]; then
+    local dom="soberana-$INS" pid
+    pid=$(os_admin project show --domain "$dom" "soberana-$PRJ" -f value -c id 2>/dev/null || true)
+    if [ -n "$pid" ]; then
+      os_admin server list --all-projects --project "$pid" -f value -c ID 2>/dev/null |
+        xargs -r env OS_CLIENT_CONFIG_FILE="$SOBERANA_TEST_OPENSTACK_CLOUDS" openstack --os-cloud "$SOBERANA_TEST_OPENSTACK_CLOUD" server delete --wait || true
+      os_admin project delete "$pid" || echo "cleanup: could not delete Keystone project soberana-$PRJ ($pid)"
+    fi
+    if os_admin domain show "$dom" -f value -c id >/dev/null 2>&1; then
+      os_admin domain set --disable "$dom" && os_admin domain delete "$dom" || echo "cleanup: could not delete Keystone domain $dom"
+    fi
+  fi
+  if [ "${KEEP_WORK:-0}" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 for _ in $(seq 1 120); do grep -q 'admin token' "$WORK/up.log" 2>/dev/null && break; sleep 0.5; done
@@ -52,6 +76,7 @@ log "registering the AIO cloud"
 OFF=$(curl -s "${H[@]}" "$API/offerings?name=SCS-2V-4-20s" | jq -r '.items[0].id')
 PRV=$(curl -s "${H[@]}" "$API/providers?name=AIO%20Brasil" | jq -r '.items[0].id')
 PRJ=$(curl -s "${H[@]}" "$API/projects?name=prontuario-eletronico" | jq -r '.items[0].id')
+INS=$(curl -s "${H[@]}" "$API/projects/$PRJ" | jq -r '.institution_id')
 curl -sf "${H[@]}" -d "{\"provider_id\":\"$PRV\",\"offering_id\":\"$OFF\",\"currency\":\"BRL\",\"per_hour\":\"0.01\",\"valid_from\":\"2026-01-01\"}" \
   "$API/prices" >/dev/null
 sleep 2   # the fleet reloads the new price

@@ -90,6 +90,7 @@ keeps the data; --reset starts over.`,
 	c.RunE = func(cmd *cobra.Command, _ []string) error {
 		base := config.Defaults()
 		base.Demo = true
+		base.AllowSimulatedProviders = true
 		cfg, err := sf.load(g, base)
 		if err != nil {
 			return err
@@ -167,6 +168,16 @@ func runServer(ctx context.Context, g *globals, cfg config.Config, up bool) erro
 	if err != nil {
 		return err
 	}
+	if !up {
+		if err := serveChecks(ctx, srv, cfg); err != nil {
+			_ = srv.Close()
+			var se *server.StartError
+			if errors.As(err, &se) {
+				return errors.New(se.Localize(g.language()))
+			}
+			return err
+		}
+	}
 	addr, err := srv.Listen()
 	if err != nil {
 		_ = srv.Close()
@@ -214,6 +225,15 @@ func runServer(ctx context.Context, g *globals, cfg config.Config, up bool) erro
 		fmt.Fprintf(w, "  console: %s/ (sign in with the token; es · pt-BR · en)\n", srv.URL())
 	}
 	return srv.Run(ctx)
+}
+
+// serveChecks refuses what serve must not run with: sealed provider
+// configs without the secrets key, simulated providers unless allowed.
+func serveChecks(ctx context.Context, srv *server.Server, cfg config.Config) error {
+	if err := srv.CheckSealedConfigs(ctx); err != nil {
+		return err
+	}
+	return srv.CheckSimulatedProviders(ctx, cfg.AllowSimulatedProviders)
 }
 
 func migrateCmd(g *globals) *cobra.Command {

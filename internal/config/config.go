@@ -59,6 +59,9 @@ type Config struct {
 	// WebhookBranch is the only branch whose pushes deploy through Git
 	// webhooks (empty: every branch).
 	WebhookBranch string `yaml:"webhook_branch"`
+	// AllowSimulatedProviders lets serve run with simulated providers (a
+	// demonstration); up always allows them.
+	AllowSimulatedProviders bool `yaml:"allow_simulated_providers"`
 }
 
 // TLS configures HTTPS.
@@ -331,6 +334,9 @@ func (c *Config) Validate() error {
 		if _, err := os.Stat(f); err != nil {
 			add(field, "cannot read %s: %v", f, errors.Unwrap(err))
 		}
+	}
+	if c.Demo && !c.AllowSimulatedProviders {
+		add("demo", "the demo fleet is simulated; set allow_simulated_providers: true as well, or use `soberana up`")
 	}
 	if err == nil && c.TLS.CertFile == "" && !c.AllowInsecureHTTP && !isLoopback(host) {
 		add("addr", "%s is not a loopback address and no TLS is configured; set tls.cert_file and tls.key_file, or allow_insecure_http: true behind a TLS-terminating proxy", c.Addr)

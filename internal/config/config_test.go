@@ -57,6 +57,7 @@ func TestBadConfigs(t *testing.T) {
 		"reconcile.bad.yaml":         {"reconcile.lease_ttl"},
 		"rate-every.bad.yaml":        {"ledger.rate_every"},
 		"rate-limit.bad.yaml":        {"rate_limit.per_caller_burst"},
+		"demo-simulated.bad.yaml":    {"demo", "allow_simulated_providers"},
 	}
 	files, _ := filepath.Glob("testdata/*.bad.yaml")
 	if len(files) != len(want) {

@@ -81,7 +81,7 @@ func (c *Console) localPreview(ctx context.Context, v *view, n *names, req creat
 	w := model.Workload{ProjectID: proj.ID, InstitutionID: inst.ID, BudgetLineID: proj.BudgetLineID, OfferingID: off.ID,
 		Replicas: req.Replicas, Classification: req.Classification, Residency: req.Residency, Sovereignty: req.Sovereignty,
 		Redundancy: req.Redundancy, Tier: req.Tier, CostCeilingMinor: req.CostCeilingMinor, Currency: inst.Currency}
-	preq, err := pv.Workloads.PlacementRequest(&w, off, nil)
+	preq, err := pv.Workloads.PlacementRequest(ctx, &w, off, nil)
 	if err == nil {
 		var d placement.Decision
 		if d, err = pv.Fleet.Engine().Preview(preq); err == nil {

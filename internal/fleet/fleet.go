@@ -154,7 +154,7 @@ func (f *Fleet) Refresh(ctx context.Context, force bool) error {
 	for _, p := range provs {
 		cert, _ := placement.ParseClassification(p.Certification)
 		h, _ := placement.ParseHealth(p.Health)
-		if err := f.eng.UpsertProvider(placement.Provider{ID: p.ID, Jurisdiction: p.Jurisdiction, Certification: cert, Health: h}); err != nil {
+		if err := f.eng.UpsertProvider(placement.Provider{ID: p.ID, Jurisdiction: p.Jurisdiction, Certification: cert, Health: h, Simulated: p.Simulated}); err != nil {
 			f.log.Warn("skipping provider", "id", p.ID, "err", err)
 			continue
 		}

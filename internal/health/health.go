@@ -106,7 +106,16 @@ type Status struct {
 	Probes      int64   `json:"probes"`
 	Transitions int64   `json:"transitions"`
 	Simulated   bool    `json:"simulated"`
+	// Reason says why a target is down without waiting for hysteresis:
+	// ReasonMisconfigured, with Detail the driver's error.
+	Reason string `json:"reason,omitempty"`
+	Detail string `json:"detail,omitempty"`
 }
+
+// ReasonMisconfigured: the provider's configuration cannot be used (see
+// provider.ErrMisconfigured); it and its sites are down from the first
+// probe, since no retry can succeed until an operator fixes it.
+const ReasonMisconfigured = "misconfigured"
 
 type obs struct {
 	ok          bool
@@ -225,7 +234,7 @@ func (m *Monitor) Probe(ctx context.Context) {
 				break
 			}
 			errs++
-			if tries == m.o.Attempts || ctx.Err() != nil {
+			if tries == m.o.Attempts || ctx.Err() != nil || errors.Is(derr, provider.ErrMisconfigured) {
 				err = derr
 			}
 		}
@@ -238,6 +247,10 @@ func (m *Monitor) Probe(ctx context.Context) {
 		now := m.Now()
 		if m.o.Observe != nil {
 			m.o.Observe(KindProvider, p.ID, lat)
+		}
+		if errors.Is(err, provider.ErrMisconfigured) {
+			changes = append(changes, m.misconfigured(p, now, lat, err)...)
+			continue
 		}
 		if c := m.observe(KindProvider, p.ID, "", p.Simulated, now, obs{ok: err == nil, latency: lat, tries: tries, errs: errs}, 0, p.Health); c != nil {
 			changes = append(changes, *c)
@@ -315,6 +328,7 @@ func (m *Monitor) observe(kind, id, providerID string, simulated bool, now time.
 		t.window = t.window[len(t.window)-m.o.Window:]
 	}
 	if o.ok {
+		t.Reason, t.Detail = "", ""
 		t.failSince, t.failRun = time.Time{}, 0
 		if t.okSince.IsZero() {
 			t.okSince = now

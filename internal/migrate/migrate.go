@@ -269,7 +269,7 @@ func (s *Service) place(ctx context.Context, l loaded, t Target) (*placement.Dec
 	if err != nil {
 		return nil, p, err
 	}
-	req, err := s.svc.PlacementRequest(&l.w, l.off, excl)
+	req, err := s.svc.PlacementRequest(ctx, &l.w, l.off, excl)
 	if err != nil {
 		return nil, p, err
 	}

@@ -87,6 +87,11 @@ type Workload struct {
 	// a service token, the person it derives from): its approver must be
 	// another one.
 	RequestedBy string `json:"requested_by,omitempty"`
+	// AllowSimulated is the request's explicit consent to simulated sites:
+	// without it all replicas are on real providers or all on simulated
+	// ones, and a replica on a real provider is never moved to a
+	// simulated one.
+	AllowSimulated bool `json:"allow_simulated,omitempty"`
 }
 
 // Placement is the site chosen for one replica, with the provider's id.

@@ -37,6 +37,7 @@ const (
 	pfSovereignty uint8 = 1 << iota
 	pfCert
 	pfDown
+	pfSubstrate
 )
 
 // work is the scratch of one decision; pooled so that deciding allocates
@@ -317,6 +318,9 @@ func (e *Engine) prepare(w *work, req *Request) {
 			if p.health == Down {
 				f |= pfDown
 			}
+			if req.Substrate == SubstrateReal && p.sim || req.Substrate == SubstrateSimulated && !p.sim {
+				f |= pfSubstrate
+			}
 		}
 		w.prov[i] = f
 	}
@@ -515,6 +519,9 @@ func (e *Engine) siteReason(w *work, s *siteRec, idx int32, sl *slot, full bool)
 	}
 	if full {
 		pf := w.prov[s.prov]
+		if pf&pfSubstrate != 0 {
+			return ReasonSubstrate
+		}
 		if pf&pfSovereignty != 0 || w.national && w.provJur[s.prov] != int32(s.country) {
 			return ReasonSovereignty
 		}
@@ -676,6 +683,7 @@ func (e *Engine) baseReasons(w *work) Reasons {
 		Residency:      req.Residency,
 		Sovereignty:    req.Sovereignty,
 		Redundancy:     req.Redundancy,
+		Substrate:      req.Substrate,
 		Currency:       e.opts.Currency,
 		MinorDigits:    e.opts.MinorDigits,
 	}

@@ -65,6 +65,7 @@ type providerRec struct {
 	jur    int32 // country index of the jurisdiction
 	cert   Classification
 	health Health
+	sim    bool
 	nSites int
 }
 
@@ -219,11 +220,11 @@ func (e *Engine) UpsertProvider(p Provider) error {
 	jur := int32(e.country(p.Jurisdiction))
 	if i, ok := e.provByID[p.ID]; ok {
 		r := e.providers[i]
-		r.jur, r.cert, r.health = jur, p.Certification, p.Health
+		r.jur, r.cert, r.health, r.sim = jur, p.Certification, p.Health, p.Simulated
 		return nil
 	}
 	e.provByID[p.ID] = int32(len(e.providers))
-	e.providers = append(e.providers, &providerRec{id: p.ID, jur: jur, cert: p.Certification, health: p.Health})
+	e.providers = append(e.providers, &providerRec{id: p.ID, jur: jur, cert: p.Certification, health: p.Health, sim: p.Simulated})
 	for _, off := range e.offerings {
 		off.prices = append(off.prices, noPrice)
 	}

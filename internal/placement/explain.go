@@ -18,6 +18,7 @@ const (
 	ReasonNone Reason = iota
 	ReasonExcluded
 	ReasonResidency
+	ReasonSubstrate
 	ReasonSovereignty
 	ReasonProviderCertification
 	ReasonSiteCertification
@@ -36,7 +37,7 @@ const (
 )
 
 var reasonNames = [...]string{
-	"none", "excluded", "residency", "sovereignty", "provider_certification",
+	"none", "excluded", "residency", "substrate", "sovereignty", "provider_certification",
 	"site_certification", "tier", "unhealthy", "too_far", "no_price",
 	"vcpu", "memory", "disk",
 }
@@ -102,6 +103,7 @@ type Reasons struct {
 	Redundancy     Redundancy
 	Tier           Tier
 	HasTier        bool
+	Substrate      Substrate
 	Near           Near
 	HasNear        bool
 	Currency       string
@@ -244,6 +246,11 @@ func (r *Reasons) reasonText(lang i18n.Lang, rc ReasonCount) string {
 		return i18n.T(lang, "placement.reason.too_far", n, r.Near.RadiusKm)
 	case ReasonNoPrice:
 		return i18n.T(lang, "placement.reason.no_price", n, r.OfferingID)
+	case ReasonSubstrate:
+		if r.Substrate == SubstrateSimulated {
+			return i18n.T(lang, "placement.reason.substrate.real", n)
+		}
+		return i18n.T(lang, "placement.reason.substrate.simulated", n)
 	default:
 		return i18n.T(lang, "placement.reason."+rc.Reason.String(), n)
 	}

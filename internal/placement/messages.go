@@ -21,6 +21,16 @@ func init() {
 			PT: "%d fora da residência %s",
 			EN: "%d outside residency %s",
 		},
+		"placement.reason.substrate.simulated": {
+			ES: "%d de proveedores simulados (la solicitud no admite sitios simulados: allow_simulated)",
+			PT: "%d de provedores simulados (a solicitação não admite sites simulados: allow_simulated)",
+			EN: "%d on simulated providers (the request does not allow simulated sites: allow_simulated)",
+		},
+		"placement.reason.substrate.real": {
+			ES: "%d de proveedores reales (las réplicas de esta carga de trabajo son simuladas)",
+			PT: "%d de provedores reais (as réplicas desta carga de trabalho são simuladas)",
+			EN: "%d on real providers (this workload's replicas are simulated)",
+		},
 		"placement.reason.sovereignty.national": {
 			ES: "%d con proveedor de jurisdicción no nacional",
 			PT: "%d com provedor de jurisdição não nacional",

@@ -196,6 +196,32 @@ type Provider struct {
 	Jurisdiction  string
 	Certification Classification
 	Health        Health
+	// Simulated marks the built-in simulated provider: its sites hold no
+	// real resources (see Substrate).
+	Simulated bool
+}
+
+// Substrate says on which kind of provider a request's replicas may go.
+// The zero value, SubstrateAny, lets simulated and real sites mix; the
+// workload service asks for one kind unless the workload explicitly
+// allows simulated sites, so that no workload is silently half real.
+type Substrate uint8
+
+// The substrates.
+const (
+	SubstrateAny       Substrate = iota // simulated and real sites alike
+	SubstrateReal                       // real providers only
+	SubstrateSimulated                  // simulated providers only
+)
+
+var substrateNames = [...]string{"any", "real", "simulated"}
+
+// String returns "any", "real" or "simulated".
+func (s Substrate) String() string {
+	if int(s) < len(substrateNames) {
+		return substrateNames[s]
+	}
+	return fmt.Sprintf("substrate(%d)", uint8(s))
 }
 
 // Site is a cloud region, availability zone or edge site of a provider.
@@ -295,6 +321,8 @@ type Request struct {
 	CostCeilingMinor int64 // total per month, national currency minor units; 0: none
 	Preference       Preference
 	Exclude          []string // site IDs to avoid (failover, migration)
+	// Substrate restricts the sites to real or to simulated providers.
+	Substrate Substrate
 }
 
 // Choice is the site chosen for one replica.

@@ -8,6 +8,11 @@
 // a column of the sim's table): a resource created just before a crash is
 // found by Observe (or by a repeated Create) and adopted, never created
 // twice. Drivers are called outside database transactions.
+//
+// Every resource also carries the id of the installation that created it
+// (Deps.Installation; see store.Installation): several soberana
+// installations may share one cloud, and each deletes as an orphan only
+// what carries its own id.
 package provider
 
 import (
@@ -75,6 +80,12 @@ type Resource struct {
 	// Deleting: the resource is on its way out (a namespace terminating, a
 	// server being deleted); it counts as gone for the resync.
 	Deleting bool
+	// Installation is the installation id the resource carries; empty when
+	// it carries none (made before installations had ids) or when the
+	// driver cannot prove it is in a scope this installation created (an
+	// OpenStack server in a Keystone project another installation made).
+	// The orphan sweep deletes only resources carrying its own id.
+	Installation string
 }
 
 // Site is a site as the provider reports it.
@@ -97,10 +108,19 @@ type Driver interface {
 	// Delete removes the replica's resource; deleting nothing succeeds.
 	Delete(ctx context.Context, ref ResourceRef) error
 	// ListResources returns every resource of the provider that carries a
-	// replica id of ours (for orphan detection).
+	// replica id (for orphan detection), each with the installation id it
+	// carries.
 	ListResources(ctx context.Context, providerID string) ([]Resource, error)
 	// Discover reports the provider's sites, their health and capacity.
 	Discover(ctx context.Context, providerID string) ([]Site, error)
+}
+
+// Stamper is implemented by drivers that can write this installation's id
+// onto a resource made before installations had ids. The orphan sweep
+// stamps the resources of live replicas it finds unstamped, so that in
+// time every resource of this installation says so.
+type Stamper interface {
+	Stamp(ctx context.Context, providerID string, res Resource) error
 }
 
 // Errors drivers wrap.
@@ -111,7 +131,22 @@ var (
 	ErrUnsupported = errors.New("provider: unsupported operation")
 	// ErrUnknownDriver: no driver registered under that name.
 	ErrUnknownDriver = errors.New("provider: unknown driver")
+	// ErrMisconfigured: the provider's configuration cannot be used as it
+	// is — sealed with no secrets key configured, or with a key that does
+	// not open it. Nothing will work until an operator fixes it, so health
+	// takes the provider down at once rather than after failed probes.
+	ErrMisconfigured = errors.New("provider: configuration cannot be used")
 )
+
+// Unsealable wraps a failure to open a sealed configuration: the missing
+// or wrong key is a misconfiguration; anything else (the database did not
+// answer) is passed on as it is.
+func Unsealable(err error) error {
+	if errors.Is(err, secrets.ErrNoKey) || errors.Is(err, secrets.ErrUnknown) || errors.Is(err, secrets.ErrTampered) {
+		return fmt.Errorf("%w: %w", ErrMisconfigured, err)
+	}
+	return err
+}
 
 // Deps are what a driver factory may use.
 type Deps struct {
@@ -121,6 +156,9 @@ type Deps struct {
 	// Secrets returns the server's sealed store of secrets, or nil when
 	// no secrets key is configured (nil func: the same).
 	Secrets func() SecretBox
+	// Installation is this installation's id, written into every resource
+	// a driver creates.
+	Installation string
 }
 
 // SecretBox keeps secrets encrypted at rest (internal/secrets.Box).

@@ -80,6 +80,9 @@ type Options struct {
 	// provider, one list per provider (default 1 min; negative: never).
 	// See resync.go.
 	Resync time.Duration
+	// Installation is this installation's id (default: read from the
+	// store); the orphan sweep deletes only resources that carry it.
+	Installation string
 }
 
 func (o *Options) defaults() {
@@ -148,6 +151,7 @@ type Reconciler struct {
 	held       bool
 	renewed    time.Time
 	orphanSeen map[string]time.Time // replica id → first seen orphaned
+	orphanGone map[string]bool      // orphans deleted, while the provider still lists them
 	orphans    []Orphan
 	lastOrphan time.Time
 	lastDisc   time.Time
@@ -168,7 +172,13 @@ type Orphan struct {
 	ReplicaID  string    `json:"replica_id"`
 	FirstSeen  time.Time `json:"first_seen"`
 	Simulated  bool      `json:"simulated"`
+	// Kept says why the sweep will not delete it: "unstamped" (it carries
+	// no installation id, so nothing proves it is this installation's).
+	Kept string `json:"kept,omitempty"`
 }
+
+// OrphanUnstamped marks an orphan the sweep reports but never deletes.
+const OrphanUnstamped = "unstamped"
 
 // New returns a reconciler; register its metrics with reg (may be nil).
 func New(o Options, st *store.Store, svc *workload.Service, f *fleet.Fleet, drivers *provider.Registry, log *slog.Logger, reg prometheus.Registerer) *Reconciler {
@@ -177,7 +187,7 @@ func New(o Options, st *store.Store, svc *workload.Service, f *fleet.Fleet, driv
 		log = slog.New(slog.DiscardHandler)
 	}
 	r := &Reconciler{o: o, st: st, svc: svc, fleet: f, drivers: drivers, log: log,
-		kick: make(chan struct{}, 1), orphanSeen: map[string]time.Time{}, reported: map[string]string{},
+		kick: make(chan struct{}, 1), orphanSeen: map[string]time.Time{}, orphanGone: map[string]bool{}, reported: map[string]string{},
 		slots: make(chan struct{}, o.Workers), progress: make(chan struct{}, 1), building: map[string]bool{}}
 	r.mPasses = prometheus.NewCounter(prometheus.CounterOpts{Name: "soberana_reconcile_passes_total", Help: "Reconcile passes run."})
 	r.mActions = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "soberana_reconcile_actions_total", Help: "Driver actions by kind and result."}, []string{"action", "result"})
@@ -752,78 +762,4 @@ func (r *Reconciler) discover(ctx context.Context) {
 			r.log.Info("site health changed", "site", s.SiteID, "health", s.Health)
 		}
 	}
-}
-
-// orphanScan reports provider resources that no live placement owns and
-// deletes those orphaned for longer than the grace period.
-func (r *Reconciler) orphanScan(ctx context.Context) {
-	r.mu.Lock()
-	due := time.Since(r.lastOrphan) >= r.o.OrphanEvery
-	if due {
-		r.lastOrphan = time.Now()
-	}
-	r.mu.Unlock()
-	if !due {
-		return
-	}
-	now := time.Now()
-	var found []Orphan
-	seen := map[string]bool{}
-	for _, p := range r.fleet.Providers() {
-		drv, err := r.drivers.Get(p.Driver)
-		if err != nil {
-			continue
-		}
-		cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
-		list, err := drv.ListResources(cctx, p.ID)
-		cancel()
-		if err != nil {
-			r.log.Debug("listing provider resources", "provider", p.ID, "err", err)
-			return // a partial view must not age anything
-		}
-		ids := make([]string, len(list))
-		for i, res := range list {
-			ids[i] = res.ReplicaID
-		}
-		live, err := r.st.Read().LiveReplicaIDs(ctx, ids)
-		if err != nil {
-			return
-		}
-		for _, res := range list {
-			if live[res.ReplicaID] {
-				continue
-			}
-			seen[res.ReplicaID] = true
-			r.mu.Lock()
-			first, ok := r.orphanSeen[res.ReplicaID]
-			if !ok {
-				first = now
-				r.orphanSeen[res.ReplicaID] = now
-				r.log.Warn("orphan resource: no live placement owns it", "provider", p.ID, "site", res.SiteID,
-					"resource", res.ResourceID, "replica", res.ReplicaID, "simulated", res.Simulated)
-			}
-			r.mu.Unlock()
-			found = append(found, Orphan{ProviderID: p.ID, SiteID: res.SiteID, ResourceID: res.ResourceID,
-				ReplicaID: res.ReplicaID, FirstSeen: first, Simulated: res.Simulated})
-			if now.Sub(first) >= r.o.OrphanGrace {
-				ref := provider.ResourceRef{ProviderID: p.ID, SiteID: res.SiteID, WorkloadID: res.WorkloadID, ReplicaID: res.ReplicaID, ResourceID: res.ResourceID}
-				cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
-				err := drv.Delete(cctx, ref)
-				cancel()
-				if err == nil {
-					r.log.Info("orphan resource deleted after grace period", "provider", p.ID, "resource", res.ResourceID)
-					r.mActions.WithLabelValues("orphan_delete", "ok").Inc()
-				}
-			}
-		}
-	}
-	r.mu.Lock()
-	for id := range r.orphanSeen {
-		if !seen[id] {
-			delete(r.orphanSeen, id)
-		}
-	}
-	r.orphans = found
-	r.mu.Unlock()
-	r.mOrphans.Set(float64(len(found)))
 }

@@ -48,6 +48,7 @@ func (s *Server) wireDeploy() {
 	d := &s.deploy
 	d.kube = kube.New(s.KubernetesConfigs(), kube.StoreLookup{St: s.Store})
 	d.kube.Log = s.log
+	d.kube.Installation = s.Installation.ID
 	if a := s.API.Auth(); a != nil {
 		d.kube.SetGrants(grantSource{a})
 	}

@@ -51,7 +51,9 @@ type Server struct {
 	AdminToken string
 	// Seeded is true when this start created the demo fleet.
 	Seeded bool
-	ln     net.Listener
+	// Installation is this installation's id, on every resource it makes.
+	Installation store.Installation
+	ln           net.Listener
 
 	// Fleet keeps the placement engine current; Workloads is the workload
 	// service; Reconciler drives placements; Drivers holds the provider
@@ -115,7 +117,13 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	if err := s.Fleet.Load(ctx); err != nil {
 		return fmt.Errorf("loading the fleet: %w", err)
 	}
-	s.Drivers = provider.NewRegistry(provider.Deps{Store: s.Store, Log: s.log, Secrets: s.secretBox})
+	in, err := s.Store.Installation(ctx)
+	if err != nil {
+		return fmt.Errorf("reading this installation's id: %w", err)
+	}
+	s.Installation = in
+	s.log.Info("installation", "id", in.ID, "since", in.CreatedAt)
+	s.Drivers = provider.NewRegistry(provider.Deps{Store: s.Store, Log: s.log, Installation: in.ID, Secrets: s.secretBox})
 	s.API.SetSealer(func() api.Sealer {
 		if b := s.Secrets(); b != nil {
 			return b
@@ -130,7 +138,7 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	s.API.AddLedger(s.Ledger) // before AddWorkloads: refusals answer "budget-exceeded"
 	s.Ops = newOps(s, reg)
 	ro := reconcile.Options{LeaseTTL: s.cfg.Reconcile.LeaseTTL, OrphanEvery: s.cfg.Reconcile.OrphanEvery,
-		OrphanGrace: s.cfg.Reconcile.OrphanGrace, Idle: s.cfg.Reconcile.Idle, Resync: s.cfg.Reconcile.Resync}
+		OrphanGrace: s.cfg.Reconcile.OrphanGrace, Idle: s.cfg.Reconcile.Idle, Resync: s.cfg.Reconcile.Resync, Installation: in.ID}
 	s.Ops.reconcileOptions(&ro)
 	s.Reconciler = reconcile.New(ro, s.Store, s.Workloads, s.Fleet, s.Drivers, s.log, reg)
 	s.Workloads.Kick = s.Reconciler.Kick

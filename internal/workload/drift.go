@@ -182,9 +182,15 @@ func (s *Service) placeOne(ctx context.Context, w *model.Workload, p store.Place
 			exclude = append(exclude, q.SiteID)
 		}
 	}
+	// The replica is placed again within the institution's data policy as
+	// it stands now, as a failover is.
+	pw, err := WithinPolicy(ctx, tx, *w)
+	if err != nil {
+		return nil, err
+	}
 	lastErr := errors.New("no site keeps the redundancy policy")
 	for range 8 {
-		req, err := s.request(w, off, exclude)
+		req, err := s.request(ctx, &pw, off, exclude)
 		if err != nil {
 			return nil, err
 		}

@@ -206,7 +206,7 @@ func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fe
 		return err
 	}
 	for range 8 {
-		req, err := s.request(&pw, off, exclude)
+		req, err := s.request(ctx, &pw, off, exclude)
 		if err != nil {
 			return err
 		}

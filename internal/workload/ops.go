@@ -1,6 +1,8 @@
 package workload
 
 import (
+	"context"
+
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/placement"
 	"github.com/soberana/soberana/internal/store"
@@ -8,8 +10,8 @@ import (
 
 // PlacementRequest is the engine's request for all of a workload's
 // replicas under its full policy, excluding sites (migration, evacuation).
-func (s *Service) PlacementRequest(w *model.Workload, off model.Offering, exclude []string) (placement.Request, error) {
-	return s.request(w, off, exclude)
+func (s *Service) PlacementRequest(ctx context.Context, w *model.Workload, off model.Offering, exclude []string) (placement.Request, error) {
+	return s.request(ctx, w, off, exclude)
 }
 
 // PlacementRows turns a decision into pending placement rows with the

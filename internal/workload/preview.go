@@ -57,8 +57,9 @@ func (s *Service) Preview(ctx context.Context, req CreateRequest) (Preview, erro
 		Replicas: req.Replicas, Classification: req.Classification, Residency: req.Residency,
 		Sovereignty: req.Sovereignty, Redundancy: req.Redundancy, Nearness: req.Nearness, Tier: req.Tier,
 		CostCeilingMinor: req.CostCeilingMinor, Preference: req.Preference, Currency: inst.Currency,
+		AllowSimulated: req.AllowSimulated,
 	}
-	preq, err := s.request(&p.Workload, off, nil)
+	preq, err := s.request(ctx, &p.Workload, off, nil)
 	if err != nil {
 		return p, err
 	}

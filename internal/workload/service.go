@@ -81,6 +81,9 @@ type CreateRequest struct {
 	// institution's currency (0: none).
 	CostCeilingMinor int64  `json:"cost_ceiling_minor,omitempty"`
 	Preference       string `json:"preference,omitempty"`
+	// AllowSimulated lets the replicas go on simulated sites as well as
+	// real ones (see model.Workload.AllowSimulated).
+	AllowSimulated bool `json:"allow_simulated,omitempty"`
 }
 
 // MaxReplicas bounds one workload's replicas.
@@ -212,9 +215,9 @@ func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem
 		Replicas: req.Replicas, Classification: req.Classification, Residency: req.Residency,
 		Sovereignty: req.Sovereignty, Redundancy: req.Redundancy, Nearness: req.Nearness, Tier: req.Tier,
 		CostCeilingMinor: req.CostCeilingMinor, Preference: req.Preference, Currency: inst.Currency,
-		CreatedBy: who.Name, RequestedBy: who.requester(),
+		CreatedBy: who.Name, RequestedBy: who.requester(), AllowSimulated: req.AllowSimulated,
 	}
-	preq, err := s.request(&w, off, nil)
+	preq, err := s.request(ctx, &w, off, nil)
 	if err != nil {
 		return w, false, err
 	}
@@ -325,8 +328,12 @@ func (s *Service) releaseBudget(ctx context.Context, tx *store.Tx, w *model.Work
 
 // request builds the engine's request for a workload (replicas: all of
 // them, or one when re-placing).
-func (s *Service) request(w *model.Workload, off model.Offering, exclude []string) (placement.Request, error) {
+func (s *Service) request(ctx context.Context, w *model.Workload, off model.Offering, exclude []string) (placement.Request, error) {
 	class, err := placement.ParseClassification(w.Classification)
+	if err != nil {
+		return placement.Request{}, err
+	}
+	sub, err := s.substrate(ctx, w)
 	if err != nil {
 		return placement.Request{}, err
 	}
@@ -342,6 +349,7 @@ func (s *Service) request(w *model.Workload, off model.Offering, exclude []strin
 		CostCeilingMinor: w.CostCeilingMinor,
 		Preference:       placement.Preference(w.Preference),
 		Exclude:          exclude,
+		Substrate:        sub,
 	}
 	if w.Nearness != nil {
 		r.Near = &placement.Near{Lat: w.Nearness.Latitude, Lon: w.Nearness.Longitude, RadiusKm: w.Nearness.RadiusKm}
@@ -493,7 +501,7 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 		if err != nil {
 			return w, err
 		}
-		req, err := s.request(&pw, off, nil)
+		req, err := s.request(ctx, &pw, off, nil)
 		if err != nil {
 			return w, err
 		}

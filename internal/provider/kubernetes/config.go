@@ -9,6 +9,7 @@ import (
 
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -149,7 +150,7 @@ const (
 )
 
 // ErrNoSecretsKey: the config is sealed but no secrets key is configured.
-var ErrNoSecretsKey = errors.New("kubernetes: the provider's config is encrypted and no secrets key is configured (SOBERANA_SECRETS_KEY_FILE)")
+var ErrNoSecretsKey = fmt.Errorf("%w: kubernetes: the provider's config is encrypted and no secrets key is configured (SOBERANA_SECRETS_KEY_FILE)", provider.ErrMisconfigured)
 
 // StoreConfigs reads provider configs from the store. With a Box (a
 // secrets key configured) the config is sealed in the secrets table and
@@ -186,7 +187,7 @@ func (s StoreConfigs) Config(ctx context.Context, providerID string) (Config, er
 		}
 		sv, err := box.Get(ctx, secretOwner, providerID, secretName)
 		if err != nil {
-			return Config{}, fmt.Errorf("opening the config of %s: %w", providerID, err)
+			return Config{}, fmt.Errorf("opening the config of %s: %w", providerID, provider.Unsealable(err))
 		}
 		b = sv.Reveal()
 	}

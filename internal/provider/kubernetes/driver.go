@@ -17,6 +17,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -37,9 +38,13 @@ const (
 	LabelInstitution = "soberana.io/institution"
 	LabelReplica     = "soberana.io/replica"
 	LabelSite        = "soberana.io/site"
-	LabelGrant       = "soberana.io/grant"
-	LabelApp         = "soberana.io/app"
-	LabelRelease     = "soberana.io/release"
+	// LabelInstallation carries the id of the soberana installation that
+	// made the namespace: the orphan sweep of another installation sharing
+	// the cluster leaves it alone.
+	LabelInstallation = "soberana.io/installation"
+	LabelGrant        = "soberana.io/grant"
+	LabelApp          = "soberana.io/app"
+	LabelRelease      = "soberana.io/release"
 	// FieldManager is the server-side apply field manager.
 	FieldManager = "soberana"
 	managedValue = "soberana"
@@ -54,12 +59,14 @@ func init() {
 		if d.Store == nil {
 			return nil, errors.New("kubernetes driver needs the store")
 		}
-		return New(StoreConfigs{St: d.Store, Box: func() Box {
+		drv := New(StoreConfigs{St: d.Store, Box: func() Box {
 			if b := d.Box(); b != nil {
 				return b
 			}
 			return nil
-		}}, StoreLookup{St: d.Store}), nil
+		}}, StoreLookup{St: d.Store})
+		drv.Installation = d.Installation
+		return drv, nil
 	})
 }
 
@@ -87,6 +94,9 @@ type Driver struct {
 	look   Lookup
 	grants Grants
 	Log    *slog.Logger
+	// Installation is this installation's id, put on every namespace it
+	// makes; Delete refuses a namespace carrying another's.
+	Installation string
 
 	mu      sync.Mutex
 	clients map[string]*kubernetes.Clientset // by provider/cluster/kubeconfig fingerprint
@@ -259,7 +269,7 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 		return "", fmt.Errorf("kubernetes: reading the workload's tenant: %w", err)
 	}
 	ns := NamespaceName(spec.ReplicaID)
-	if err := applyTenancy(ctx, t, ns, spec, ten); err != nil {
+	if err := applyTenancy(ctx, t, ns, spec, ten, d.Installation); err != nil {
 		return "", err
 	}
 	if d.grants != nil {
@@ -301,6 +311,9 @@ func (d *Driver) Delete(ctx context.Context, ref provider.ResourceRef) error {
 	if ns.Labels[LabelReplica] != ref.ReplicaID {
 		return fmt.Errorf("kubernetes: refusing to delete namespace %s: it belongs to replica %q", name, ns.Labels[LabelReplica])
 	}
+	if i := ns.Labels[LabelInstallation]; i != "" && d.Installation != "" && i != d.Installation {
+		return fmt.Errorf("kubernetes: refusing to delete namespace %s: it belongs to soberana installation %q", name, i)
+	}
 	if ns.DeletionTimestamp != nil {
 		return nil
 	}
@@ -334,7 +347,8 @@ func (d *Driver) ListResources(ctx context.Context, providerID string) ([]provid
 				st = provider.StateBuilding
 			}
 			out = append(out, provider.Resource{ResourceID: resourceID(cl.Name, ns.Name), SiteID: ns.Labels[LabelSite],
-				ReplicaID: ns.Labels[LabelReplica], WorkloadID: ns.Labels[LabelWorkload], State: st, Deleting: ns.DeletionTimestamp != nil})
+				ReplicaID: ns.Labels[LabelReplica], WorkloadID: ns.Labels[LabelWorkload], State: st, Deleting: ns.DeletionTimestamp != nil,
+				Installation: ns.Labels[LabelInstallation]})
 		}
 	}
 	return out, nil
@@ -429,4 +443,34 @@ func (s StoreLookup) Tenant(ctx context.Context, workloadID string) (Tenant, err
 		return Tenant{}, err
 	}
 	return Tenant{ProjectID: w.ProjectID, InstitutionID: w.InstitutionID}, nil
+}
+
+var _ provider.Stamper = (*Driver)(nil)
+
+// Stamp labels a live replica's namespace, made before installations had
+// ids, with this installation's id.
+func (d *Driver) Stamp(ctx context.Context, providerID string, res provider.Resource) error {
+	if d.Installation == "" {
+		return nil
+	}
+	t, err := d.SiteClient(ctx, providerID, res.SiteID)
+	if err != nil {
+		return err
+	}
+	name := NamespaceName(res.ReplicaID)
+	ns, err := t.Client.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return classify("get namespace", err)
+	}
+	switch i := ns.Labels[LabelInstallation]; {
+	case ns.Labels[LabelReplica] != res.ReplicaID:
+		return fmt.Errorf("kubernetes: namespace %s belongs to replica %q", name, ns.Labels[LabelReplica])
+	case i == d.Installation:
+		return nil
+	case i != "":
+		return fmt.Errorf("kubernetes: namespace %s belongs to soberana installation %q", name, i)
+	}
+	patch := fmt.Sprintf(`{"metadata":{"labels":{%q:%q}}}`, LabelInstallation, d.Installation)
+	_, err = t.Client.CoreV1().Namespaces().Patch(ctx, name, types.MergePatchType, []byte(patch), metav1.PatchOptions{FieldManager: FieldManager})
+	return classify("label namespace", err)
 }

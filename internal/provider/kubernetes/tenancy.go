@@ -53,8 +53,8 @@ func SizeFor(vcpus, memMiB, diskGiB int64) Sizing {
 	}
 }
 
-func nsLabels(spec provider.Spec, ten Tenant) map[string]string {
-	return map[string]string{
+func nsLabels(spec provider.Spec, ten Tenant, installation string) map[string]string {
+	lb := map[string]string{
 		LabelManaged:     managedValue,
 		LabelWorkload:    spec.WorkloadID,
 		LabelProject:     ten.ProjectID,
@@ -62,23 +62,30 @@ func nsLabels(spec provider.Spec, ten Tenant) map[string]string {
 		LabelReplica:     spec.ReplicaID,
 		LabelSite:        spec.SiteID,
 	}
+	if installation != "" {
+		lb[LabelInstallation] = installation
+	}
+	return lb
 }
 
 // applyTenancy applies, in this order, the namespace, its default-deny
 // NetworkPolicy, its LimitRange and its ResourceQuota (Observe counts the
 // namespace ready once the last is there).
-func applyTenancy(ctx context.Context, t Target, ns string, spec provider.Spec, ten Tenant) error {
+func applyTenancy(ctx context.Context, t Target, ns string, spec provider.Spec, ten Tenant, installation string) error {
 	c := t.Client
 	// A namespace of the same name made for another replica is never taken over.
 	if cur, err := c.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{}); err == nil {
 		if r := cur.Labels[LabelReplica]; r != spec.ReplicaID {
 			return fmt.Errorf("kubernetes: namespace %s exists and belongs to replica %q", ns, r)
 		}
+		if i := cur.Labels[LabelInstallation]; i != "" && installation != "" && i != installation {
+			return fmt.Errorf("kubernetes: namespace %s exists and belongs to soberana installation %q", ns, i)
+		}
 		if cur.DeletionTimestamp != nil {
 			return fmt.Errorf("kubernetes: namespace %s is terminating: %w", ns, provider.ErrUnavailable)
 		}
 	}
-	lb := nsLabels(spec, ten)
+	lb := nsLabels(spec, ten, installation)
 	if _, err := c.CoreV1().Namespaces().Apply(ctx, corev1ac.Namespace(ns).WithLabels(lb), applyOpts); err != nil {
 		return classify("apply namespace", err)
 	}

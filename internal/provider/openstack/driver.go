@@ -49,6 +49,7 @@ func init() {
 			}
 			return nil
 		}}, StoreLookup{St: d.Store})
+		drv.Installation = d.Installation
 		if d.Log != nil {
 			drv.Log = d.Log.With("driver", Name)
 		}
@@ -91,7 +92,10 @@ type Driver struct {
 	look Lookup
 	// Lang is the language of the reasons put in Observed.Reason.
 	Lang i18n.Lang
-	Log  *slog.Logger
+	// Installation is this installation's id: in every server's metadata
+	// and every Keystone project's tags it creates (see ownership.go).
+	Installation string
+	Log          *slog.Logger
 	// Attempts and Backoff bound the retries of idempotent calls.
 	Attempts int
 	Backoff  time.Duration
@@ -601,6 +605,9 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 		Networks: networks,
 		Metadata: map[string]string{MetaWorkload: spec.WorkloadID, MetaReplica: spec.ReplicaID},
 	}
+	if d.Installation != "" {
+		opts.Metadata[MetaInstallation] = d.Installation
+	}
 	cn.posting.Add(1)
 	s, cerr := servers.Create(ctx, compute, opts, nil).Extract()
 	cn.posting.Add(-1)
@@ -654,6 +661,10 @@ func (d *Driver) Delete(ctx context.Context, ref provider.ResourceRef) error {
 	if err != nil || s == nil || deleting(s) {
 		return err
 	}
+	if d.foreign(s) {
+		return &Error{Reason: ReasonNotOurs, Op: "delete server", Cloud: cn.cloud.Name,
+			Detail: "server " + s.ID + " carries " + MetaInstallation + "=" + s.Metadata[MetaInstallation]}
+	}
 	err = d.retry(ctx, func() error {
 		err := classify("delete server", cn.cloud.Name, servers.Delete(ctx, cn.compute, s.ID).ExtractErr())
 		if isNotFound(err) {
@@ -688,7 +699,9 @@ func (d *Driver) projectOf(ctx context.Context, cn *conn, s *servers.Server) str
 }
 
 // ListResources returns every server of the provider's clouds that carries
-// a replica id.
+// a replica id, with the installation it can be proven to belong to (see
+// ownedBy): with a Keystone project per soberana project, this
+// installation's id counts only on servers in projects tagged with it.
 func (d *Driver) ListResources(ctx context.Context, providerID string) ([]provider.Resource, error) {
 	cfg, err := d.config(ctx, providerID)
 	if err != nil {
@@ -704,6 +717,12 @@ func (d *Driver) ListResources(ctx context.Context, providerID string) ([]provid
 		if err != nil {
 			return nil, err
 		}
+		var owned map[string]bool
+		if d.Installation != "" && !cfg.SharedProject && !cn.cloud.AppCredential() {
+			if owned, err = d.ownedProjects(ctx, cn); err != nil {
+				return nil, err
+			}
+		}
 		for _, s := range list {
 			rid := s.Metadata[MetaReplica]
 			if rid == "" || gone(&s) {
@@ -717,7 +736,7 @@ func (d *Driver) ListResources(ctx context.Context, providerID string) ([]provid
 			}
 			st := d.observed(&s).State
 			out = append(out, provider.Resource{ResourceID: s.ID, SiteID: site, ReplicaID: rid,
-				WorkloadID: s.Metadata[MetaWorkload], State: st, Stopped: stopped(&s), Deleting: deleting(&s)})
+				WorkloadID: s.Metadata[MetaWorkload], State: st, Stopped: stopped(&s), Deleting: deleting(&s), Installation: d.ownedBy(&s, owned)})
 		}
 	}
 	return out, nil

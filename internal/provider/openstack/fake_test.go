@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -34,6 +35,13 @@ type fakeCloud struct {
 	quota map[string]map[string][2]int
 	// compute services: host, zone, state (up/down), status (enabled/disabled)
 	services [][4]string
+	// Keystone projects by id: name and tags
+	projects map[string]fakeProject
+}
+
+type fakeProject struct {
+	Name string
+	Tags []string
 }
 
 func newFakeCloud(t *testing.T) *fakeCloud {
@@ -70,6 +78,9 @@ func (f *fakeCloud) serve(w http.ResponseWriter, r *http.Request) {
 			"user":    map[string]any{"id": "u-admin", "name": "admin"},
 			"catalog": []any{ep("compute", f.srv.URL+"/compute/v2.1"), ep("identity", f.srv.URL+"/v3")},
 		}})
+		return
+	case strings.HasPrefix(p, "/v3/projects"):
+		f.identityProjects(w, r, strings.TrimPrefix(p, "/v3/projects"))
 		return
 	case strings.HasPrefix(p, "/compute/v2.1/"):
 		key := r.Method + " " + strings.TrimPrefix(p, "/compute/v2.1")
@@ -132,6 +143,26 @@ func (f *fakeCloud) compute(w http.ResponseWriter, r *http.Request, p string) {
 			}
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"servers": list})
+	case strings.HasPrefix(p, "/servers/") && strings.HasSuffix(p, "/metadata") && r.Method == http.MethodPost:
+		s, ok := f.servers[strings.TrimSuffix(strings.TrimPrefix(p, "/servers/"), "/metadata")]
+		if !ok {
+			writeJSON(w, 404, map[string]any{"itemNotFound": map[string]any{"code": 404, "message": "Instance could not be found."}})
+			return
+		}
+		var body struct {
+			Metadata map[string]any `json:"metadata"`
+		}
+		b, _ := io.ReadAll(r.Body)
+		_ = json.Unmarshal(b, &body)
+		meta, _ := s["metadata"].(map[string]any)
+		if meta == nil {
+			meta = map[string]any{}
+		}
+		for k, v := range body.Metadata {
+			meta[k] = v
+		}
+		s["metadata"] = meta
+		writeJSON(w, http.StatusOK, map[string]any{"metadata": meta})
 	case strings.HasPrefix(p, "/servers/") && r.Method == http.MethodGet:
 		s, ok := f.servers[strings.TrimPrefix(p, "/servers/")]
 		if !ok {
@@ -234,4 +265,56 @@ func (f *fakeCloud) callCount() map[string]int {
 	c := f.calls
 	f.calls = nil
 	return c
+}
+
+// identityProjects serves GET /v3/projects (filters name and tags) and
+// PATCH /v3/projects/{id} (tags).
+func (f *fakeCloud) identityProjects(w http.ResponseWriter, r *http.Request, rest string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	view := func(id string, p fakeProject) map[string]any {
+		return map[string]any{"id": id, "name": p.Name, "domain_id": "default", "enabled": true, "tags": p.Tags}
+	}
+	switch {
+	case rest == "" && r.Method == http.MethodGet:
+		q := r.URL.Query()
+		list := []any{}
+		for id, p := range f.projects {
+			if n := q.Get("name"); n != "" && n != p.Name {
+				continue
+			}
+			if tag := q.Get("tags"); tag != "" && !slices.Contains(p.Tags, tag) {
+				continue
+			}
+			list = append(list, view(id, p))
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"projects": list, "links": map[string]any{}})
+	case strings.HasPrefix(rest, "/") && r.Method == http.MethodGet:
+		id := strings.TrimPrefix(rest, "/")
+		p, ok := f.projects[id]
+		if !ok {
+			writeJSON(w, 404, map[string]any{"error": map[string]any{"code": 404, "message": "Could not find project."}})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"project": view(id, p)})
+	case strings.HasPrefix(rest, "/") && r.Method == http.MethodPatch:
+		id := strings.TrimPrefix(rest, "/")
+		p, ok := f.projects[id]
+		if !ok {
+			writeJSON(w, 404, map[string]any{"error": map[string]any{"code": 404, "message": "Could not find project."}})
+			return
+		}
+		var body struct {
+			Project struct {
+				Tags []string `json:"tags"`
+			} `json:"project"`
+		}
+		b, _ := io.ReadAll(r.Body)
+		_ = json.Unmarshal(b, &body)
+		p.Tags = body.Project.Tags
+		f.projects[id] = p
+		writeJSON(w, http.StatusOK, map[string]any{"project": view(id, p)})
+	default:
+		http.NotFound(w, r)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -32,7 +33,7 @@ const (
 )
 
 // ErrNoSecretsKey: the config is sealed but no secrets key is configured.
-var ErrNoSecretsKey = errors.New("openstack: the provider's config is encrypted and no secrets key is configured (SOBERANA_SECRETS_KEY_FILE)")
+var ErrNoSecretsKey = fmt.Errorf("%w: openstack: the provider's config is encrypted and no secrets key is configured (SOBERANA_SECRETS_KEY_FILE)", provider.ErrMisconfigured)
 
 // Box keeps secrets encrypted at rest (internal/secrets.Box): the config
 // holds the clouds' credentials.
@@ -89,7 +90,7 @@ func (s StoreConfigs) Config(ctx context.Context, providerID string) (Config, er
 		}
 		sv, err := box.Get(ctx, secretOwner, providerID, secretName)
 		if err != nil {
-			return Config{}, fmt.Errorf("opening the config of %s: %w", providerID, err)
+			return Config{}, fmt.Errorf("opening the config of %s: %w", providerID, provider.Unsealable(err))
 		}
 		b = sv.Reveal()
 	}

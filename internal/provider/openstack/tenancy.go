@@ -49,23 +49,33 @@ func (d *Driver) ensureDomain(ctx context.Context, cn *conn, name, desc string) 
 	return dom.ID, nil
 }
 
-// ensureKeystoneProject returns the id of a project in a domain, creating it.
+// ensureKeystoneProject returns the id of a project in a domain, creating
+// it tagged with this installation's id; a project found by name is
+// claimed (see claimProject).
 func (d *Driver) ensureKeystoneProject(ctx context.Context, cn *conn, domainID, name, desc string) (string, error) {
-	var id string
+	var found *projects.Project
 	err := d.retry(ctx, func() error {
 		err := projects.List(cn.identity, projects.ListOpts{Name: name, DomainID: domainID}).EachPage(ctx, func(_ context.Context, p pagination.Page) (bool, error) {
 			list, err := projects.ExtractProjects(p)
 			if len(list) > 0 {
-				id = list[0].ID
+				found = &list[0]
 			}
 			return false, err
 		})
 		return classify("find project", cn.cloud.Name, err)
 	})
-	if err != nil || id != "" {
-		return id, err
+	if err != nil {
+		return "", err
 	}
-	p, err := projects.Create(ctx, cn.identity, projects.CreateOpts{Name: name, DomainID: domainID, Description: desc}).Extract()
+	if found != nil {
+		return found.ID, d.claimProject(ctx, cn, *found)
+	}
+	opts := projects.CreateOpts{Name: name, DomainID: domainID, Description: desc}
+	if d.Installation != "" {
+		opts.Tags = []string{InstallationTag(d.Installation)}
+		opts.Description += " (soberana installation " + d.Installation + ")"
+	}
+	p, err := projects.Create(ctx, cn.identity, opts).Extract()
 	if err != nil {
 		if e := classify("create project", cn.cloud.Name, err); isConflict(e) {
 			return d.ensureKeystoneProject(ctx, cn, domainID, name, desc)

@@ -200,6 +200,12 @@ func (d *Driver) ListResources(ctx context.Context, providerID string) ([]provid
 	if err != nil {
 		return nil, err
 	}
+	// The sim keeps its resources in this installation's own database:
+	// every one of them is provably this installation's.
+	in, err := d.st.Installation(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]provider.Resource, 0, len(list))
 	for _, r := range list {
 		if d.fault(ctx, SiteScope(r.SiteID)).outage {
@@ -211,7 +217,7 @@ func (d *Driver) ListResources(ctx context.Context, providerID string) ([]provid
 		}
 		out = append(out, provider.Resource{ResourceID: r.ResourceID, SiteID: r.SiteID, ReplicaID: r.ReplicaID,
 			WorkloadID: r.WorkloadID, State: st, Simulated: true, Stopped: r.State == StateStopped,
-			VCPUs: r.VCPUs, MemoryMiB: r.MemoryMiB})
+			VCPUs: r.VCPUs, MemoryMiB: r.MemoryMiB, Installation: in.ID})
 	}
 	return out, nil
 }

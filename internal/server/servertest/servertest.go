@@ -57,6 +57,7 @@ func Start(t testing.TB, o Options) *Harness {
 		cfg.DatabaseURL = storetest.PostgresURL(t)
 	}
 	cfg.Demo = !o.NoDemo
+	cfg.AllowSimulatedProviders = cfg.Demo
 	cfg.BootstrapToken = AdminToken
 	cfg.ShutdownTimeout = 5 * time.Second
 	// Fast health probes and failover so that outage tests converge in

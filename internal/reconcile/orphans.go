@@ -1,0 +1,173 @@
+package reconcile
+
+import (
+	"context"
+	"time"
+
+	"github.com/soberana/soberana/internal/audit"
+	"github.com/soberana/soberana/internal/provider"
+)
+
+// installation is this installation's id: Options.Installation, else the
+// store's (made on first use); "" when the store cannot say, and then the
+// sweep deletes nothing.
+func (r *Reconciler) installation(ctx context.Context) string {
+	r.mu.Lock()
+	id := r.o.Installation
+	r.mu.Unlock()
+	if id != "" {
+		return id
+	}
+	in, err := r.st.Installation(ctx)
+	if err != nil {
+		r.log.Warn("reading the installation id; the orphan sweep deletes nothing until it can", "err", err)
+		return ""
+	}
+	r.mu.Lock()
+	r.o.Installation = in.ID
+	r.mu.Unlock()
+	return in.ID
+}
+
+// orphanScan reports provider resources that no live placement owns and
+// deletes those orphaned for longer than the grace period — only those
+// that carry this installation's id. A resource carrying another
+// installation's id is that installation's (two installations may share a
+// cloud) and is left alone; one carrying none (made before installations
+// had ids, or in a scope the driver cannot tie to this installation) is
+// reported but never deleted: the sweep deletes only what it can prove is
+// its own, and says in the log and the audit what it deleted and why.
+func (r *Reconciler) orphanScan(ctx context.Context) {
+	r.mu.Lock()
+	due := time.Since(r.lastOrphan) >= r.o.OrphanEvery
+	if due {
+		r.lastOrphan = time.Now()
+	}
+	r.mu.Unlock()
+	if !due {
+		return
+	}
+	own := r.installation(ctx)
+	now := time.Now()
+	var found []Orphan
+	seen := map[string]bool{}
+	foreign, stamps := 0, 0
+	for _, p := range r.fleet.Providers() {
+		drv, err := r.drivers.Get(p.Driver)
+		if err != nil {
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
+		list, err := drv.ListResources(cctx, p.ID)
+		cancel()
+		if err != nil {
+			r.log.Debug("listing provider resources", "provider", p.ID, "err", err)
+			return // a partial view must not age anything
+		}
+		ids := make([]string, len(list))
+		for i, res := range list {
+			ids[i] = res.ReplicaID
+		}
+		live, err := r.st.Read().LiveReplicaIDs(ctx, ids)
+		if err != nil {
+			return
+		}
+		stamper, _ := drv.(provider.Stamper)
+		for _, res := range list {
+			if live[res.ReplicaID] {
+				if res.Installation == "" && own != "" && stamper != nil && stamps < maxStampsPerSweep {
+					stamps++
+					r.stamp(ctx, stamper, p.ID, res)
+				}
+				continue
+			}
+			if res.Installation != "" && res.Installation != own {
+				foreign++ // another installation's: not ours to judge
+				continue
+			}
+			kept := ""
+			if res.Installation == "" || own == "" {
+				kept = OrphanUnstamped
+			}
+			seen[res.ReplicaID] = true
+			r.mu.Lock()
+			first, ok := r.orphanSeen[res.ReplicaID]
+			if !ok {
+				first = now
+				r.orphanSeen[res.ReplicaID] = now
+				r.log.Warn("orphan resource: no live placement owns it", "provider", p.ID, "site", res.SiteID,
+					"resource", res.ResourceID, "replica", res.ReplicaID, "simulated", res.Simulated,
+					"installation", res.Installation, "kept", kept)
+			}
+			r.mu.Unlock()
+			found = append(found, Orphan{ProviderID: p.ID, SiteID: res.SiteID, ResourceID: res.ResourceID,
+				ReplicaID: res.ReplicaID, FirstSeen: first, Simulated: res.Simulated, Kept: kept})
+			r.mu.Lock()
+			gone := r.orphanGone[res.ReplicaID]
+			r.mu.Unlock()
+			// Deleted already and still going away (a terminating
+			// namespace, a server being deleted): once is enough.
+			if kept == "" && !gone && now.Sub(first) >= r.o.OrphanGrace && r.deleteOrphan(ctx, drv, p.ID, res, first) {
+				r.mu.Lock()
+				r.orphanGone[res.ReplicaID] = true
+				r.mu.Unlock()
+			}
+		}
+	}
+	if foreign > 0 {
+		r.log.Debug("resources of other installations left alone", "count", foreign, "installation", own)
+	}
+	r.mu.Lock()
+	for id := range r.orphanSeen {
+		if !seen[id] {
+			delete(r.orphanSeen, id)
+			delete(r.orphanGone, id)
+		}
+	}
+	r.orphans = found
+	r.mu.Unlock()
+	r.mOrphans.Set(float64(len(found)))
+}
+
+// maxStampsPerSweep bounds the provider calls one sweep spends stamping
+// resources from before installation ids.
+const maxStampsPerSweep = 50
+
+// stamp writes this installation's id onto a live replica's resource that
+// carries none (made before installations had ids).
+func (r *Reconciler) stamp(ctx context.Context, s provider.Stamper, providerID string, res provider.Resource) {
+	cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
+	err := s.Stamp(cctx, providerID, res)
+	cancel()
+	if err != nil {
+		r.log.Warn("stamping a resource with this installation's id failed; the next sweep tries again",
+			"provider", providerID, "resource", res.ResourceID, "replica", res.ReplicaID, "err", err)
+		return
+	}
+	r.log.Info("stamped a resource of a live replica with this installation's id", "provider", providerID,
+		"resource", res.ResourceID, "replica", res.ReplicaID)
+}
+
+// deleteOrphan deletes one of this installation's orphans and records why;
+// it reports whether the provider accepted the deletion.
+func (r *Reconciler) deleteOrphan(ctx context.Context, drv provider.Driver, providerID string, res provider.Resource, first time.Time) bool {
+	ref := provider.ResourceRef{ProviderID: providerID, SiteID: res.SiteID, WorkloadID: res.WorkloadID, ReplicaID: res.ReplicaID, ResourceID: res.ResourceID}
+	cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
+	err := drv.Delete(cctx, ref)
+	cancel()
+	if err != nil {
+		r.mActions.WithLabelValues("orphan_delete", "error").Inc()
+		r.log.Warn("deleting an orphan resource failed; the next sweep tries again", "provider", providerID,
+			"resource", res.ResourceID, "replica", res.ReplicaID, "err", err)
+		return false
+	}
+	r.mActions.WithLabelValues("orphan_delete", "ok").Inc()
+	r.log.Info("orphan resource deleted: it carries this installation's id and no live placement has owned its replica id for the grace period",
+		"provider", providerID, "site", res.SiteID, "resource", res.ResourceID, "replica", res.ReplicaID,
+		"workload", res.WorkloadID, "installation", res.Installation, "orphaned_since", first, "grace", r.o.OrphanGrace)
+	e := audit.System("reconcile", "orphan.deleted", "provider_resources", providerID+"/"+res.ResourceID)
+	if err := audit.Record(ctx, r.st, e); err != nil {
+		r.log.Warn("auditing an orphan's deletion", "resource", res.ResourceID, "err", err)
+	}
+	return true
+}

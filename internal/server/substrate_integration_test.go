@@ -1,0 +1,134 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/soberana/soberana/internal/cli"
+	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/secrets"
+	"github.com/soberana/soberana/internal/server/servertest"
+	"github.com/soberana/soberana/internal/workload"
+)
+
+// TestIntegrationNoMixedSimulatedAndReal (issue #22, item 3): the demo
+// fleet's cheap simulated Brazilian sites beside the all-in-one cloud as a
+// real provider. A 2-replica Brazilian workload goes wholly on the real
+// cloud — two ACTIVE servers — although simulated sites cost a fraction;
+// the same request with allow_simulated would take the simulated ones,
+// so it is the rule, not the price, that keeps them apart.
+func TestIntegrationNoMixedSimulatedAndReal(t *testing.T) {
+	cloudsPath := osCloudsPath(t)
+	cloud := os.Getenv("SOBERANA_TEST_OPENSTACK_CLOUD")
+	if cloud == "" {
+		cloud = "soberana-aio"
+	}
+	azs := strings.Split(os.Getenv("SOBERANA_TEST_OPENSTACK_AZS"), ",")
+	if len(azs) < 2 || azs[0] == "" || azs[1] == "" {
+		azs = []string{"az-1", "az-2"}
+	}
+	adm := osConnect(t, cloudsPath, cloud)
+	t.Setenv("SOBERANA_SECRETS_KEY_FILE", "")
+	t.Setenv("SOBERANA_SECRETS_KEY", secrets.NewKeyLine("mix"))
+	dataDir := t.TempDir()
+	h := servertest.Start(t, servertest.Options{DataDir: dataDir, Configure: func(c *config.Config) {
+		c.Monitoring = config.Monitoring{}
+		c.Ledger.RateEvery = 24 * time.Hour
+	}})
+	ctx := context.Background()
+	do := func(method, path string, body, out any) {
+		t.Helper()
+		if _, err := h.Admin.Do(ctx, method, path, body, out); err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+	}
+	suffix := strings.ToLower(model.NewID("mix")[len("mix_")+20:])
+	args := []string{"provider", "add", "--data-dir", dataDir, "--lang", "en", "-o", "json",
+		"--driver", "openstack", "--clouds-yaml", cloudsPath, "--cloud", cloud,
+		"--name", "AIO mix " + suffix, "--jurisdiction", "BR", "--currency", "BRL", "--certification", "restricted",
+		"--az", azs[0] + "=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:mix-am-" + suffix + ",name:AIO Manaus",
+		"--az", azs[1] + "=country:BR,subdivision:BR-PA,lat:-1.456,lon:-48.502,tier:core,failure-domain:mix-pa-" + suffix + ",name:AIO Belém",
+		"--image", "*=soberana-tiny"}
+	var stdout, stderr bytes.Buffer
+	cctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	code := cli.RunEnv(cctx, args, &stdout, &stderr, os.Getenv)
+	cancel()
+	if code != 0 {
+		t.Fatalf("soberana provider add: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	var added struct {
+		Provider model.Provider `json:"provider"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &added); err != nil {
+		t.Fatal(err)
+	}
+	prv := added.Provider.ID
+	var offs struct{ Items []model.Offering }
+	do("GET", "/v1/offerings?name="+osOffering, nil, &offs)
+	if len(offs.Items) != 1 {
+		t.Fatalf("offering %s: %+v", osOffering, offs.Items)
+	}
+	off := offs.Items[0]
+	do("POST", "/v1/prices", map[string]any{"provider_id": prv, "offering_id": off.ID, "currency": "BRL",
+		"per_hour": osPerHour, "valid_from": "2020-01-01"}, nil)
+	var ins model.Institution
+	do("POST", "/v1/institutions", map[string]any{"name": "Secretaria mista " + suffix, "country": "BR",
+		"currency": "BRL", "auto_approve_minor": 10 * osMonthlyMinor}, &ins)
+	var line model.BudgetLine
+	do("POST", "/v1/budget-lines", map[string]any{"institution_id": ins.ID, "fiscal_year": time.Now().UTC().Year(),
+		"code": "10.2", "name": "nuvem", "amount_minor": 100 * osMonthlyMinor}, &line)
+	var prj model.Project
+	do("POST", "/v1/projects", map[string]any{"institution_id": ins.ID, "budget_line_id": line.ID, "name": "mix-" + suffix}, &prj)
+	t.Cleanup(func() {
+		h.Stop()
+		adm.cleanup(t, ins.ID, prj.ID)
+	})
+	if err := h.Server.Fleet.Refresh(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+
+	req := workload.CreateRequest{ProjectID: prj.ID, OfferingID: off.ID, Replicas: 2, Classification: "internal",
+		Residency: model.Residency{Countries: []string{"BR"}}, Redundancy: model.Redundancy{MinFailureDomains: 2}}
+	// With consent the simulated sites win on price.
+	allowed := req
+	allowed.AllowSimulated = true
+	pv, err := h.Server.Workloads.Preview(ctx, allowed)
+	if err != nil || !pv.Fits {
+		t.Fatalf("preview with allow_simulated: %+v %v", pv.NoFit, err)
+	}
+	sims := 0
+	for _, c := range pv.Decision.Choices {
+		if p, _ := h.Server.Fleet.Provider(c.ProviderID); p.Simulated {
+			sims++
+		}
+	}
+	if sims == 0 {
+		t.Fatalf("with allow_simulated no simulated site was chosen (%+v): the test proves nothing", pv.Decision.Choices)
+	}
+
+	var wl osWorkload
+	do("POST", "/v1/workloads", map[string]any{"project_id": prj.ID, "offering_id": off.ID, "replicas": 2,
+		"classification": "internal", "residency": map[string]any{"countries": []string{"BR"}},
+		"redundancy": map[string]any{"min_failure_domains": 2}}, &wl)
+	for _, p := range wl.Placements {
+		if p.ProviderID != prv || p.Simulated {
+			t.Fatalf("replica %d placed on %s (simulated %v) beside the real cloud", p.Replica, p.ProviderID, p.Simulated)
+		}
+	}
+	wl = osWait(t, h, wl.ID, model.StateRunning, 3*time.Minute)
+	inNova := map[string]bool{}
+	for _, s := range adm.serversOf(t, wl.ID) {
+		inNova[s.ID] = true
+	}
+	for _, p := range wl.Placements {
+		if p.Simulated || p.ProviderID != prv || !inNova[p.ResourceID] {
+			t.Fatalf("running replica %d on %s (simulated %v), server %q in Nova: %v", p.Replica, p.ProviderID, p.Simulated, p.ResourceID, inNova[p.ResourceID])
+		}
+	}
+}

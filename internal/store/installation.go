@@ -1,0 +1,59 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/soberana/soberana/internal/model"
+)
+
+// Installation is this soberana installation as the clouds know it: the id
+// every provider resource it creates carries, so that it never takes
+// another installation's resources for its own orphans.
+type Installation struct {
+	ID        string    `json:"id"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// InstallationPrefix starts every installation id.
+const InstallationPrefix = "inst"
+
+// Installation returns this installation's id, making it on the first call
+// against a new database. Several servers starting at once on one
+// database agree: the first insert wins and every caller reads it back.
+func (s *Store) Installation(ctx context.Context) (Installation, error) {
+	if in, ok, err := s.Read().installation(ctx); err != nil || ok {
+		return in, err
+	}
+	err := s.InTx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO installation (singleton, id, created_at) VALUES (1, ?, ?)
+			ON CONFLICT (singleton) DO NOTHING`, model.NewID(InstallationPrefix), micros(tx.Now()))
+		return err
+	})
+	if err != nil {
+		return Installation{}, err
+	}
+	in, ok, err := s.Read().installation(ctx)
+	if err == nil && !ok {
+		err = errors.New("store: the installation row vanished after it was written")
+	}
+	return in, err
+}
+
+func (t *Tx) installation(ctx context.Context) (Installation, bool, error) {
+	var (
+		in Installation
+		at int64
+	)
+	err := t.QueryRow(ctx, `SELECT id, created_at FROM installation WHERE singleton = 1`).Scan(&in.ID, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return in, false, nil
+	}
+	if err != nil {
+		return in, false, mapErr(err)
+	}
+	in.CreatedAt = fromMicros(at)
+	return in, true, nil
+}
