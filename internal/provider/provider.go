@@ -80,6 +80,11 @@ type Resource struct {
 	// Deleting: the resource is on its way out (a namespace terminating, a
 	// server being deleted); it counts as gone for the resync.
 	Deleting bool
+	// Flavor is the size the provider holds by name, and WantFlavor the
+	// one the driver created the resource with (both empty when the
+	// driver does not tell): a difference is a resize done outside
+	// soberana, even where the chosen flavor is larger than the offering.
+	Flavor, WantFlavor string
 	// Installation is the installation id the resource carries; empty when
 	// it carries none (made before installations had ids) or when the
 	// driver cannot prove it is in a scope this installation created (an

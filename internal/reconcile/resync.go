@@ -357,6 +357,9 @@ func differences(p store.PlacementRow, res provider.Resource) []difference {
 	if res.MemoryMiB != 0 && res.MemoryMiB != p.MemoryMiB {
 		size = append(size, store.Differs{Field: "memory_mib", Want: strconv.FormatInt(p.MemoryMiB, 10), Got: strconv.FormatInt(res.MemoryMiB, 10)})
 	}
+	if res.WantFlavor != "" && res.Flavor != "" && res.Flavor != res.WantFlavor {
+		size = append(size, store.Differs{Field: "flavor", Want: res.WantFlavor, Got: res.Flavor})
+	}
 	if len(size) > 0 {
 		out = append(out, difference{store.DriftResized, size})
 	}

@@ -40,6 +40,8 @@ func TestDifferences(t *testing.T) {
 		{"unreported", provider.Resource{}, nil},
 		{"stopped", provider.Resource{Stopped: true}, []string{store.DriftStopped}},
 		{"resized", provider.Resource{VCPUs: 4, MemoryMiB: 4096}, []string{store.DriftResized}},
+		{"same flavor", provider.Resource{Flavor: "SCS-2V-4", WantFlavor: "SCS-2V-4"}, nil},
+		{"flavor changed", provider.Resource{Flavor: "SCS-4V-8", WantFlavor: "SCS-2V-4"}, []string{store.DriftResized}},
 		{"moved and stopped", provider.Resource{SiteID: "s2", Stopped: true}, []string{store.DriftStopped, store.DriftMoved}},
 	} {
 		got := differences(p, c.res)

@@ -44,3 +44,33 @@ func (d *Driver) Start(ctx context.Context, ref provider.ResourceRef) error {
 		return classify("start server", cn.cloud.Name, servers.Start(ctx, cn.compute, s.ID).ExtractErr())
 	})
 }
+
+// MetaFlavor is the server metadata key naming the flavor soberana created
+// the server with, so that the resync finds a resize done outside it
+// (`openstack server resize`) even where that flavor is larger than the
+// offering asked for.
+const MetaFlavor = "soberana_flavor"
+
+// flavorName is the name of a flavor id from the cached flavor list (""
+// when it is not there: the server then carries no MetaFlavor and its
+// size is not compared).
+func (d *Driver) flavorName(ctx context.Context, cn *conn, id string) string {
+	list, err := d.listFlavors(ctx, cn)
+	if err != nil {
+		return ""
+	}
+	for _, f := range list {
+		if f.ID == id {
+			return f.Name
+		}
+	}
+	return ""
+}
+
+// serverFlavor is the name of the flavor a server has now, as compute
+// microversions from 2.47 embed it ("original_name"); "" when the cloud
+// does not say.
+func serverFlavor(s *servers.Server) string {
+	name, _ := s.Flavor["original_name"].(string)
+	return name
+}

@@ -608,6 +608,9 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 	if d.Installation != "" {
 		opts.Metadata[MetaInstallation] = d.Installation
 	}
+	if name := d.flavorName(ctx, cn, flavor); name != "" {
+		opts.Metadata[MetaFlavor] = name
+	}
 	cn.posting.Add(1)
 	s, cerr := servers.Create(ctx, compute, opts, nil).Extract()
 	cn.posting.Add(-1)
@@ -736,7 +739,8 @@ func (d *Driver) ListResources(ctx context.Context, providerID string) ([]provid
 			}
 			st := d.observed(&s).State
 			out = append(out, provider.Resource{ResourceID: s.ID, SiteID: site, ReplicaID: rid,
-				WorkloadID: s.Metadata[MetaWorkload], State: st, Stopped: stopped(&s), Deleting: deleting(&s), Installation: d.ownedBy(&s, owned)})
+				WorkloadID: s.Metadata[MetaWorkload], State: st, Stopped: stopped(&s), Deleting: deleting(&s), Installation: d.ownedBy(&s, owned),
+				Flavor: serverFlavor(&s), WantFlavor: s.Metadata[MetaFlavor]})
 		}
 	}
 	return out, nil

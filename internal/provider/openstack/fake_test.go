@@ -124,7 +124,8 @@ func (f *fakeCloud) compute(w http.ResponseWriter, r *http.Request, p string) {
 		f.nextID++
 		id := fmt.Sprintf("00000000-0000-0000-0000-%012d", f.nextID)
 		s := map[string]any{"id": id, "name": body.Server["name"], "status": "BUILD", "metadata": body.Server["metadata"],
-			"OS-EXT-AZ:availability_zone": body.Server["availability_zone"], "created": time.Now().UTC().Format(time.RFC3339)}
+			"OS-EXT-AZ:availability_zone": body.Server["availability_zone"], "created": time.Now().UTC().Format(time.RFC3339),
+			"flavor": map[string]any{"original_name": fakeFlavorName(body.Server["flavorRef"])}}
 		f.servers[id] = s
 		if f.onCreate != nil && f.createsToo && f.onCreate(w, true) {
 			return
@@ -317,4 +318,16 @@ func (f *fakeCloud) identityProjects(w http.ResponseWriter, r *http.Request, res
 	default:
 		http.NotFound(w, r)
 	}
+}
+
+// fakeFlavorName is the name of one of the fake cloud's flavors by id, as
+// compute 2.47+ embeds it in a server.
+func fakeFlavorName(ref any) string {
+	switch ref {
+	case "f1":
+		return "SCS-2V-4-20s"
+	case "f2":
+		return "m1.medium"
+	}
+	return ""
 }

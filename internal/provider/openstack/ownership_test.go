@@ -162,3 +162,39 @@ func TestStampAdoptsAServerFromBeforeInstallationIDs(t *testing.T) {
 		t.Fatalf("stamping another installation's server: %v", err)
 	}
 }
+
+// TestResizeOutsideIsReported: the server carries the flavor soberana
+// created it with; after a resize done outside soberana ListResources
+// reports both, which the resync records as a resize drift.
+func TestResizeOutsideIsReported(t *testing.T) {
+	f := newFakeCloud(t)
+	d := fakeDriver(t, f)
+	ctx := context.Background()
+	id, err := d.Create(ctx, spec("pl_r"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	find := func() provider.Resource {
+		t.Helper()
+		list, err := d.ListResources(ctx, "prv-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range list {
+			if r.ReplicaID == "pl_r" {
+				return r
+			}
+		}
+		t.Fatal("the replica's server is not listed")
+		return provider.Resource{}
+	}
+	if r := find(); r.WantFlavor != "SCS-2V-4-20s" || r.Flavor != r.WantFlavor {
+		t.Fatalf("before the resize: flavor %q, created with %q; want both SCS-2V-4-20s", r.Flavor, r.WantFlavor)
+	}
+	f.mu.Lock()
+	f.servers[id]["flavor"] = map[string]any{"original_name": "m1.medium"} // openstack server resize, outside soberana
+	f.mu.Unlock()
+	if r := find(); r.WantFlavor != "SCS-2V-4-20s" || r.Flavor != "m1.medium" {
+		t.Fatalf("after the resize: flavor %q, created with %q; want m1.medium and SCS-2V-4-20s", r.Flavor, r.WantFlavor)
+	}
+}
