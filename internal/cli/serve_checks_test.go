@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/cli"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider/openstack"
@@ -21,6 +22,17 @@ import (
 // when serve refuses to start, or -1 once it is up (then stopped).
 func serveOnce(t *testing.T, dataDir string, env map[string]string) (int, string) {
 	t.Helper()
+	// serve signs audit checkpoints with a key file of its own, outside
+	// data_dir: give it one, so that only the check under test refuses.
+	key := filepath.Join(t.TempDir(), "audit-signing.key")
+	if _, err := audit.LoadOrCreateKey(key); err != nil {
+		t.Fatal(err)
+	}
+	full := map[string]string{"SOBERANA_AUDIT_SIGNING_KEY_FILE": key}
+	for k, v := range env {
+		full[k] = v
+	}
+	env = full
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out, errOut := &syncBuf{}, &syncBuf{}
