@@ -71,8 +71,14 @@ func (d *dupCloud) deleted(resourceID string) int {
 // live replica's id and this installation's id is deleted by its id after
 // the grace period, audited as duplicate.deleted, and reported; the
 // placement's own resource is never touched.
+// On SQLite and, when SOBERANA_TEST_POSTGRES_URL is set, PostgreSQL.
 func TestSweepDeletesDuplicateOfLiveReplica(t *testing.T) {
-	h := servertest.Start(t, servertest.Options{Configure: func(c *config.Config) {
+	t.Run("sqlite", func(t *testing.T) { sweepDeletesDuplicate(t, false) })
+	t.Run("postgres", func(t *testing.T) { sweepDeletesDuplicate(t, true) })
+}
+
+func sweepDeletesDuplicate(t *testing.T, pg bool) {
+	h := servertest.Start(t, servertest.Options{Postgres: pg, Configure: func(c *config.Config) {
 		c.Reconcile.OrphanEvery = 20 * time.Millisecond
 		c.Reconcile.OrphanGrace = 50 * time.Millisecond
 		c.Reconcile.Resync = 50 * time.Millisecond
