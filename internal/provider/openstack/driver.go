@@ -264,8 +264,12 @@ const DefaultCreatedFresh = time.Second
 // up — and a second POST would make a second server for one replica.
 // Until then Create looks again and returns a retryable error; once a
 // lookup started this long after the doubtful POST returned still finds
-// nothing, that POST made nothing and Create posts again.
-const DefaultCreateSettle = 2 * time.Minute
+// nothing, that POST made nothing and Create posts again. 45 s fits in
+// the reconciler's default retries (8 attempts backing off from 200 ms,
+// about 50 s) so that a POST that truly made nothing is retried on the
+// same site before the replica is given up and placed again — and a
+// server landing later than that is an orphan the sweep removes.
+const DefaultCreateSettle = 45 * time.Second
 
 type createdServer struct {
 	id string
