@@ -24,6 +24,9 @@ type dupCloud struct {
 	mu         sync.Mutex
 	providerID string
 	dup        provider.Resource // the duplicate, once planted
+	others     []provider.Resource
+	hide       string // a resource id the list leaves out
+	lists      int
 	dupDeletes int
 	deletes    map[string]int // Delete and DeleteResource calls by resource id ("" when none given)
 }
@@ -32,8 +35,19 @@ func (d *dupCloud) ListResources(ctx context.Context, providerID string) ([]prov
 	list, err := d.Driver.ListResources(ctx, providerID)
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if err != nil || providerID != d.providerID || d.dup.ResourceID == "" {
+	if err != nil || providerID != d.providerID {
 		return list, err
+	}
+	d.lists++
+	for i := 0; i < len(list); i++ {
+		if list[i].ResourceID == d.hide {
+			list = append(list[:i], list[i+1:]...)
+			i--
+		}
+	}
+	list = append(list, d.others...)
+	if d.dup.ResourceID == "" {
+		return list, nil
 	}
 	dup := d.dup
 	dup.Deleting = d.dupDeletes > 0 // going away, still listed a while
@@ -78,52 +92,16 @@ func TestSweepDeletesDuplicateOfLiveReplica(t *testing.T) {
 }
 
 func sweepDeletesDuplicate(t *testing.T, pg bool) {
-	h := servertest.Start(t, servertest.Options{Postgres: pg, Configure: func(c *config.Config) {
-		c.Reconcile.OrphanEvery = 20 * time.Millisecond
-		c.Reconcile.OrphanGrace = 50 * time.Millisecond
-		c.Reconcile.Resync = 50 * time.Millisecond
-	}})
-	drv := &dupCloud{Driver: h.Server.Sim, deletes: map[string]int{}}
-	h.Server.Drivers.Set(sim.Name, drv)
+	h, drv, pl, workloadID := startReplica(t, pg, 50*time.Millisecond)
 	ctx := context.Background()
 	c := h.Admin
-	var page struct {
-		Items []map[string]any `json:"items"`
-	}
-	if _, err := c.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatalf("demo project: %v", err)
-	}
-	project := page.Items[0]["id"].(string)
-	if _, err := c.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatalf("demo offering: %v", err)
-	}
-	var w struct {
-		ID         string `json:"id"`
-		State      string `json:"state"`
-		Placements []struct {
-			ID string `json:"id"`
-		} `json:"placements"`
-	}
-	if _, err := c.Do(ctx, "POST", "/v1/workloads", map[string]any{"project_id": project, "offering_id": page.Items[0]["id"],
-		"replicas": 1, "classification": "internal", "residency": map[string]any{"countries": []string{"BR"}}}, &w); err != nil {
-		t.Fatal(err)
-	}
-	replica := w.Placements[0].ID
+	replica := pl.ID
 	deadline := time.Now().Add(30 * time.Second)
-	var pl store.PlacementRow
-	for {
-		var err error
-		if pl, err = h.Server.Store.Read().PlacementByID(ctx, replica); err == nil && pl.ResourceID != "" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the replica never got a resource: %+v %v", pl, err)
-		}
-		time.Sleep(10 * time.Millisecond)
+	var w struct {
+		State string `json:"state"`
 	}
 	drv.mu.Lock()
-	drv.providerID = pl.ProviderID
-	drv.dup = provider.Resource{ResourceID: "res-dup", SiteID: pl.SiteID, ReplicaID: replica, WorkloadID: w.ID,
+	drv.dup = provider.Resource{ResourceID: "res-dup", SiteID: pl.SiteID, ReplicaID: replica, WorkloadID: workloadID,
 		State: provider.StateActive, Simulated: true, Installation: h.Server.Installation.ID}
 	drv.mu.Unlock()
 
@@ -167,7 +145,104 @@ func sweepDeletesDuplicate(t *testing.T, pg bool) {
 	if len(evs) != 1 || evs[0].TargetID != pl.ProviderID+"/res-dup" || evs[0].ActorName != "system:reconcile" {
 		t.Fatalf("audit of the duplicate's deletion: %+v", evs)
 	}
-	if _, err := c.Do(ctx, "GET", "/v1/workloads/"+w.ID, nil, &w); err != nil || w.State == "failed" || w.State == "deleted" {
+	if _, err := c.Do(ctx, "GET", "/v1/workloads/"+workloadID, nil, &w); err != nil || w.State == "failed" || w.State == "deleted" {
 		t.Fatalf("workload after the sweep: %s %v", w.State, err)
+	}
+}
+
+// startReplica starts a server whose sim driver is a dupCloud, sweeping
+// every 20 ms with a 50 ms grace, and runs one replica until its placement
+// has a resource.
+func startReplica(t *testing.T, pg bool, resync time.Duration) (*servertest.Harness, *dupCloud, store.PlacementRow, string) {
+	h := servertest.Start(t, servertest.Options{Postgres: pg, Configure: func(c *config.Config) {
+		c.Reconcile.OrphanEvery = 20 * time.Millisecond
+		c.Reconcile.OrphanGrace = 50 * time.Millisecond
+		c.Reconcile.Resync = resync
+	}})
+	drv := &dupCloud{Driver: h.Server.Sim, deletes: map[string]int{}}
+	h.Server.Drivers.Set(sim.Name, drv)
+	ctx := context.Background()
+	c := h.Admin
+	var page struct {
+		Items []map[string]any `json:"items"`
+	}
+	if _, err := c.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
+		t.Fatalf("demo project: %v", err)
+	}
+	project := page.Items[0]["id"].(string)
+	if _, err := c.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) == 0 {
+		t.Fatalf("demo offering: %v", err)
+	}
+	var w struct {
+		ID         string `json:"id"`
+		State      string `json:"state"`
+		Placements []struct {
+			ID string `json:"id"`
+		} `json:"placements"`
+	}
+	if _, err := c.Do(ctx, "POST", "/v1/workloads", map[string]any{"project_id": project, "offering_id": page.Items[0]["id"],
+		"replicas": 1, "classification": "internal", "residency": map[string]any{"countries": []string{"BR"}}}, &w); err != nil {
+		t.Fatal(err)
+	}
+	replica := w.Placements[0].ID
+	deadline := time.Now().Add(30 * time.Second)
+	var pl store.PlacementRow
+	for {
+		var err error
+		if pl, err = h.Server.Store.Read().PlacementByID(ctx, replica); err == nil && pl.ResourceID != "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the replica never got a resource: %+v %v", pl, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	drv.mu.Lock()
+	drv.providerID = pl.ProviderID
+	drv.mu.Unlock()
+	return h, drv, pl, w.ID
+}
+
+// TestSweepKeepsDuplicatesItCannotJudge: a second resource of a live
+// replica is never deleted when it carries another installation's id, nor
+// while the placement's own resource is missing from the list (nothing
+// then proves which one the replica runs on).
+func TestSweepKeepsDuplicatesItCannotJudge(t *testing.T) {
+	h, drv, pl, workloadID := startReplica(t, false, time.Hour)
+	sweeps := func(n int) {
+		deadline := time.Now().Add(30 * time.Second)
+		drv.mu.Lock()
+		want := drv.lists + n
+		drv.mu.Unlock()
+		for {
+			drv.mu.Lock()
+			got := drv.lists
+			drv.mu.Unlock()
+			if got >= want {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the sweep stopped")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	drv.mu.Lock()
+	drv.others = []provider.Resource{{ResourceID: "res-foreign", SiteID: pl.SiteID, ReplicaID: pl.ID, WorkloadID: workloadID,
+		State: provider.StateActive, Simulated: true, Installation: "inst_someone_else"}}
+	drv.mu.Unlock()
+	sweeps(8) // 8 sweeps of 20 ms: well past the 50 ms grace
+	drv.mu.Lock()
+	// Two resources of this installation for the replica, neither the
+	// placement's (hidden from the list).
+	drv.others = []provider.Resource{{ResourceID: "res-unproven-2", SiteID: pl.SiteID, ReplicaID: pl.ID, WorkloadID: workloadID,
+		State: provider.StateActive, Simulated: true, Installation: h.Server.Installation.ID}}
+	drv.hide = pl.ResourceID
+	drv.dup = provider.Resource{ResourceID: "res-unproven", SiteID: pl.SiteID, ReplicaID: pl.ID, WorkloadID: workloadID,
+		State: provider.StateActive, Simulated: true, Installation: h.Server.Installation.ID}
+	drv.mu.Unlock()
+	sweeps(8)
+	if len(drv.deletes) != 0 || drv.deleted("res-unproven") != 0 || drv.deleted("res-unproven-2") != 0 || drv.deleted(pl.ResourceID) != 0 || drv.deleted("") != 0 {
+		t.Fatalf("the sweep deleted what it could not judge: %v", drv.deletes)
 	}
 }
