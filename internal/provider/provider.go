@@ -128,6 +128,16 @@ type Stamper interface {
 	Stamp(ctx context.Context, providerID string, res Resource) error
 }
 
+// ExactDeleter is implemented by drivers that can delete one resource by
+// its id and never another: Delete removes "the replica's resource",
+// whichever one it finds, so it cannot be pointed at one of two resources
+// carrying the same replica id. The orphan sweep deletes duplicates (a
+// second resource made for a live replica) with it; deleting what is
+// already gone succeeds.
+type ExactDeleter interface {
+	DeleteResource(ctx context.Context, providerID string, res Resource) error
+}
+
 // Errors drivers wrap.
 var (
 	// ErrUnavailable: the provider or the site did not answer; retry later.

@@ -51,6 +51,7 @@ func (r *Reconciler) orphanScan(ctx context.Context) {
 	now := time.Now()
 	var found []Orphan
 	seen := map[string]bool{}
+	dupSeen := map[string]bool{}
 	foreign, stamps := 0, 0
 	for _, p := range r.fleet.Providers() {
 		drv, err := r.drivers.Get(p.Driver)
@@ -72,6 +73,7 @@ func (r *Reconciler) orphanScan(ctx context.Context) {
 		if err != nil {
 			return
 		}
+		found = append(found, r.duplicates(ctx, drv, p.ID, list, live, own, now, dupSeen)...)
 		stamper, _ := drv.(provider.Stamper)
 		for _, res := range list {
 			if live[res.ReplicaID] {
@@ -122,6 +124,12 @@ func (r *Reconciler) orphanScan(ctx context.Context) {
 		if !seen[id] {
 			delete(r.orphanSeen, id)
 			delete(r.orphanGone, id)
+		}
+	}
+	for key := range r.dupSeen {
+		if !dupSeen[key] {
+			delete(r.dupSeen, key)
+			delete(r.dupGone, key)
 		}
 	}
 	r.orphans = found

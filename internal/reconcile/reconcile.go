@@ -152,6 +152,8 @@ type Reconciler struct {
 	renewed    time.Time
 	orphanSeen map[string]time.Time // replica id → first seen orphaned
 	orphanGone map[string]bool      // orphans deleted, while the provider still lists them
+	dupSeen    map[string]time.Time // provider/resource id → first seen as a live replica's duplicate
+	dupGone    map[string]bool      // duplicates deleted, while the provider still lists them
 	orphans    []Orphan
 	lastOrphan time.Time
 	lastDisc   time.Time
@@ -173,8 +175,13 @@ type Orphan struct {
 	FirstSeen  time.Time `json:"first_seen"`
 	Simulated  bool      `json:"simulated"`
 	// Kept says why the sweep will not delete it: "unstamped" (it carries
-	// no installation id, so nothing proves it is this installation's).
+	// no installation id, so nothing proves it is this installation's);
+	// "no_exact_delete" (a duplicate the driver cannot delete by its id
+	// alone).
 	Kept string `json:"kept,omitempty"`
+	// Duplicate: the resource carries the id of a live replica whose
+	// placement owns another resource (two made for one replica).
+	Duplicate bool `json:"duplicate,omitempty"`
 }
 
 // OrphanUnstamped marks an orphan the sweep reports but never deletes.

@@ -195,10 +195,27 @@ func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error
 	}
 	r.rs.mLists.WithLabelValues(p.ID, "ok").Inc()
 	byReplica := make(map[string]provider.Resource, len(list))
+	var extra []provider.Resource // further resources of one replica (duplicates; see duplicates.go)
 	for _, res := range list {
 		if _, dup := byReplica[res.ReplicaID]; !dup {
 			byReplica[res.ReplicaID] = res
+		} else {
+			extra = append(extra, res)
 		}
+	}
+	// Of several resources of one replica, the placement's own is the one
+	// judged: a duplicate (going away, or of another size) must not make
+	// the replica look deleted or drifted.
+	resourceOf := func(pl store.RunningPlacement) (provider.Resource, bool) {
+		res, ok := byReplica[pl.ID]
+		if ok && res.ResourceID != pl.ResourceID && pl.ResourceID != "" {
+			for _, e := range extra {
+				if e.ReplicaID == pl.ID && e.ResourceID == pl.ResourceID {
+					return e, true
+				}
+			}
+		}
+		return res, ok
 	}
 	type changed struct {
 		p    store.RunningPlacement
@@ -220,7 +237,7 @@ func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error
 			return err
 		}
 		for _, pl := range ps {
-			res, ok := byReplica[pl.ID]
+			res, ok := resourceOf(pl)
 			if !ok {
 				// Running since after the list began: the list may predate
 				// its resource; the next one tells.

@@ -104,6 +104,8 @@ type Driver struct {
 	// QuotaShrinkDelay: see DefaultQuotaShrinkDelay (0: quotas are never
 	// lowered).
 	QuotaShrinkDelay time.Duration
+	// CreateSettle: see DefaultCreateSettle.
+	CreateSettle time.Duration
 
 	mu       sync.Mutex
 	conns    map[string]*conn // by provider/cloud/config fingerprint
@@ -113,6 +115,8 @@ type Driver struct {
 	quotas   map[string]Needs    // the quota limits last set per Keystone project
 	images   map[string]imageCache
 	absent   map[string]time.Time // replicas Observe just found no server for
+	doubt    map[string]time.Time // replicas whose last create has an unknown outcome → when it returned
+	now      func() time.Time     // the clock of the doubt (tests move it)
 	created  map[string]createdServer
 	touched  map[string]time.Time // replica → when our last create or delete of it returned
 	capacity map[string]capacityCache
@@ -132,6 +136,7 @@ func New(cfgs Configs, look Lookup) *Driver {
 		conns: map[string]*conn{}, projects: map[string]string{}, flavors: map[string]flavorCache{},
 		replicas: map[string]*keyLock{}, quotas: map[string]Needs{}, images: map[string]imageCache{},
 		absent: map[string]time.Time{}, capacity: map[string]capacityCache{},
+		doubt: map[string]time.Time{}, now: time.Now, CreateSettle: DefaultCreateSettle,
 		created: map[string]createdServer{}, touched: map[string]time.Time{}}
 }
 
@@ -251,6 +256,21 @@ type snapshot struct {
 // call (a server that fails at once is seen failed that much later).
 const DefaultCreatedFresh = time.Second
 
+// DefaultCreateSettle is how long after a create whose outcome is unknown
+// (the client timed out, the connection broke, a 5xx came back after the
+// request was sent) the driver refuses to POST the replica's server again
+// while a fresh lookup does not find it: Nova may still be writing the
+// server the first POST asked for — under load, well after the client gave
+// up — and a second POST would make a second server for one replica.
+// Until then Create looks again and returns a retryable error; once a
+// lookup started this long after the doubtful POST returned still finds
+// nothing, that POST made nothing and Create posts again. 45 s fits in
+// the reconciler's default retries (8 attempts backing off from 200 ms,
+// about 50 s) so that a POST that truly made nothing is retried on the
+// same site before the replica is given up and placed again — and a
+// server landing later than that is an orphan the sweep removes.
+const DefaultCreateSettle = 45 * time.Second
+
 type createdServer struct {
 	id string
 	at time.Time
@@ -345,6 +365,7 @@ func (d *Driver) touch(replicaID, createdID string) {
 	defer d.mu.Unlock()
 	now := time.Now()
 	d.touched[replicaID] = now
+	delete(d.doubt, replicaID) // created, adopted or deleted: no longer in doubt
 	if createdID != "" {
 		d.created[replicaID] = createdServer{id: createdID, at: now}
 	} else {
@@ -558,8 +579,34 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 	d.mu.Lock()
 	seenAbsent, ok := d.absent[spec.ReplicaID]
 	delete(d.absent, spec.ReplicaID)
+	doubtAt, inDoubt := d.doubt[spec.ReplicaID]
 	d.mu.Unlock()
-	if ok && time.Since(seenAbsent) < absentFresh {
+	if inDoubt {
+		// An earlier POST of this replica may yet make its server: neither
+		// Observe's "absent" nor the shared list (which may predate it)
+		// counts; only a lookup made now does.
+		t0 := d.now()
+		s, err := d.findServer(ctx, cn, spec.ResourceRef)
+		switch {
+		case err != nil:
+			return "", err
+		case s != nil && !deleting(s):
+			d.touch(spec.ReplicaID, s.ID)
+			d.Log.Info("adopted the server of an earlier create whose outcome was unknown", "replica", spec.ReplicaID, "server", s.ID)
+			return s.ID, nil // adopt
+		case s != nil:
+			return "", &Error{Reason: ReasonCloudError, Op: "create server", Cloud: cn.cloud.Name,
+				Detail: "the replica's previous server " + s.ID + " is still being deleted"}
+		case t0.Sub(doubtAt) < d.CreateSettle:
+			return "", &Error{Reason: ReasonTimeout, Op: "create server", Cloud: cn.cloud.Name,
+				Detail: "an earlier request to create this replica's server ended without an answer; waiting for the cloud to show it before asking again"}
+		}
+		// A lookup begun the settle time after the doubtful POST returned
+		// finds nothing: that POST made nothing.
+		d.mu.Lock()
+		delete(d.doubt, spec.ReplicaID)
+		d.mu.Unlock()
+	} else if ok && time.Since(seenAbsent) < absentFresh {
 		// fresh: skip the lookup
 	} else if s, err := d.findServer(ctx, cn, spec.ResourceRef); err != nil {
 		return "", err
@@ -646,6 +693,16 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 		d.touch(spec.ReplicaID, adopted.ID)
 		return adopted.ID, nil
 	}
+	if e.Status == 0 || e.Status >= 500 {
+		// No answer, or a failure after Nova had the request: the server
+		// may still appear. Until a later lookup settles it, no new POST
+		// (see DefaultCreateSettle).
+		d.mu.Lock()
+		d.doubt[spec.ReplicaID] = d.now()
+		d.mu.Unlock()
+		d.Log.Warn("creating a server ended without a known outcome; the replica is not created again until a lookup settles it",
+			"replica", spec.ReplicaID, "err", err, "settle", d.CreateSettle)
+	}
 	return "", err
 }
 
@@ -682,6 +739,65 @@ func (d *Driver) Delete(ctx context.Context, ref provider.ResourceRef) error {
 		}
 	}
 	return err
+}
+
+var _ provider.ExactDeleter = (*Driver)(nil)
+
+// DeleteResource deletes the one server res names — found by its id on
+// the provider's clouds — and only while it carries res's replica id and
+// no other installation's id; a server already gone succeeds. Unlike
+// Delete it never falls back to the replica's name, which would find the
+// replica's other server: the sweep uses it to remove a duplicate without
+// touching the server the placement owns.
+func (d *Driver) DeleteResource(ctx context.Context, providerID string, res provider.Resource) error {
+	if res.ResourceID == "" || res.ReplicaID == "" {
+		return fmt.Errorf("openstack delete resource: resource and replica ids are required")
+	}
+	cfg, err := d.config(ctx, providerID)
+	if err != nil {
+		return err
+	}
+	for _, cl := range cfg.Clouds {
+		cn, err := d.conn(ctx, providerID, cl)
+		if err != nil {
+			return err
+		}
+		var s *servers.Server
+		err = d.retry(ctx, func() error {
+			var err error
+			s, err = servers.Get(ctx, cn.compute, res.ResourceID).Extract()
+			return classify("get server", cn.cloud.Name, err)
+		})
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if s.Metadata[MetaReplica] != res.ReplicaID {
+			return &Error{Reason: ReasonNotOurs, Op: "delete server", Cloud: cn.cloud.Name,
+				Detail: "server " + s.ID + " does not carry replica id " + res.ReplicaID}
+		}
+		if d.foreign(s) {
+			return &Error{Reason: ReasonNotOurs, Op: "delete server", Cloud: cn.cloud.Name,
+				Detail: "server " + s.ID + " carries " + MetaInstallation + "=" + s.Metadata[MetaInstallation]}
+		}
+		if gone(s) || deleting(s) {
+			return nil
+		}
+		err = d.retry(ctx, func() error {
+			err := classify("delete server", cn.cloud.Name, servers.Delete(ctx, cn.compute, s.ID).ExtractErr())
+			if isNotFound(err) {
+				return nil
+			}
+			return err
+		})
+		if err == nil && !cfg.SharedProject && !cn.cloud.AppCredential() {
+			d.scheduleShrink(providerID, cn, s.TenantID, d.projectOf(ctx, cn, s))
+		}
+		return err
+	}
+	return nil
 }
 
 // projectOf names the soberana project whose Keystone project holds a

@@ -191,6 +191,26 @@ func (d *Driver) Delete(ctx context.Context, ref provider.ResourceRef) error {
 	return d.st.Write(ctx, func(tx *store.Tx) error { return tx.SimDelete(ctx, ref.ProviderID, ref.ReplicaID) })
 }
 
+var _ provider.ExactDeleter = (*Driver)(nil)
+
+// DeleteResource removes the replica's resource only while it is the one
+// res names.
+func (d *Driver) DeleteResource(ctx context.Context, providerID string, res provider.Resource) error {
+	if err := d.inject(ctx, providerID, res.SiteID, "delete"); err != nil {
+		return err
+	}
+	return d.st.Write(ctx, func(tx *store.Tx) error {
+		r, err := tx.SimGet(ctx, providerID, res.ReplicaID)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && r.ResourceID != res.ResourceID) {
+			return nil // gone already, or another resource: not this one to delete
+		}
+		if err != nil {
+			return err
+		}
+		return tx.SimDelete(ctx, providerID, res.ReplicaID)
+	})
+}
+
 // ListResources returns the provider's simulated resources.
 func (d *Driver) ListResources(ctx context.Context, providerID string) ([]provider.Resource, error) {
 	if err := d.inject(ctx, providerID, "", "list"); err != nil {

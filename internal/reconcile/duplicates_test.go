@@ -1,0 +1,248 @@
+package reconcile_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/provider"
+	"github.com/soberana/soberana/internal/provider/sim"
+	"github.com/soberana/soberana/internal/server/servertest"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// dupCloud is the sim driver of a cloud that, besides each replica's
+// resource, holds a second one for one live replica — what a create whose
+// outcome was unknown followed by a retry leaves behind. It records every
+// deletion that reaches it.
+type dupCloud struct {
+	*sim.Driver
+
+	mu         sync.Mutex
+	providerID string
+	dup        provider.Resource // the duplicate, once planted
+	others     []provider.Resource
+	hide       string // a resource id the list leaves out
+	lists      int
+	dupDeletes int
+	deletes    map[string]int // Delete and DeleteResource calls by resource id ("" when none given)
+}
+
+func (d *dupCloud) ListResources(ctx context.Context, providerID string) ([]provider.Resource, error) {
+	list, err := d.Driver.ListResources(ctx, providerID)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err != nil || providerID != d.providerID {
+		return list, err
+	}
+	d.lists++
+	for i := 0; i < len(list); i++ {
+		if list[i].ResourceID == d.hide {
+			list = append(list[:i], list[i+1:]...)
+			i--
+		}
+	}
+	list = append(list, d.others...)
+	if d.dup.ResourceID == "" {
+		return list, nil
+	}
+	dup := d.dup
+	dup.Deleting = d.dupDeletes > 0 // going away, still listed a while
+	// Listed first, so that a resync that judged the first resource of a
+	// replica would take the duplicate going away for the replica deleted.
+	return append([]provider.Resource{dup}, list...), nil
+}
+
+func (d *dupCloud) Delete(ctx context.Context, ref provider.ResourceRef) error {
+	d.mu.Lock()
+	d.deletes[ref.ResourceID]++
+	d.mu.Unlock()
+	return d.Driver.Delete(ctx, ref)
+}
+
+func (d *dupCloud) DeleteResource(ctx context.Context, providerID string, res provider.Resource) error {
+	d.mu.Lock()
+	d.deletes[res.ResourceID]++
+	if providerID == d.providerID && res.ResourceID == d.dup.ResourceID {
+		d.dupDeletes++
+		d.mu.Unlock()
+		return nil
+	}
+	d.mu.Unlock()
+	return d.Driver.DeleteResource(ctx, providerID, res)
+}
+
+func (d *dupCloud) deleted(resourceID string) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.deletes[resourceID]
+}
+
+// TestSweepDeletesDuplicateOfLiveReplica: a second resource carrying a
+// live replica's id and this installation's id is deleted by its id after
+// the grace period, audited as duplicate.deleted, and reported; the
+// placement's own resource is never touched.
+// On SQLite and, when SOBERANA_TEST_POSTGRES_URL is set, PostgreSQL.
+func TestSweepDeletesDuplicateOfLiveReplica(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { sweepDeletesDuplicate(t, false) })
+	t.Run("postgres", func(t *testing.T) { sweepDeletesDuplicate(t, true) })
+}
+
+func sweepDeletesDuplicate(t *testing.T, pg bool) {
+	h, drv, pl, workloadID := startReplica(t, pg, 50*time.Millisecond)
+	ctx := context.Background()
+	c := h.Admin
+	replica := pl.ID
+	deadline := time.Now().Add(30 * time.Second)
+	var w struct {
+		State string `json:"state"`
+	}
+	drv.mu.Lock()
+	drv.dup = provider.Resource{ResourceID: "res-dup", SiteID: pl.SiteID, ReplicaID: replica, WorkloadID: workloadID,
+		State: provider.StateActive, Simulated: true, Installation: h.Server.Installation.ID}
+	drv.mu.Unlock()
+
+	for drv.deleted("res-dup") == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the duplicate was never deleted; orphans: %+v", h.Server.Reconciler.Orphans())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// A few more sweeps and resyncs with the duplicate still listed (going
+	// away): it is not deleted again, the placement's resource is never
+	// touched, and the replica is not taken for deleted.
+	lists := h.Server.Reconciler.ResyncLists(pl.ProviderID) + 3
+	var reported bool
+	for n := 0; n < 3 || !reported || h.Server.Reconciler.ResyncLists(pl.ProviderID) < lists; n++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("the duplicate is not reported; orphans: %+v", h.Server.Reconciler.Orphans())
+		}
+		reported = false
+		for _, o := range h.Server.Reconciler.Orphans() {
+			reported = reported || (o.Duplicate && o.ResourceID == "res-dup" && o.ReplicaID == replica)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := drv.deleted("res-dup"); n != 1 {
+		t.Errorf("the duplicate was deleted %d times, want once", n)
+	}
+	if n := drv.deleted(pl.ResourceID) + drv.deleted(""); n != 0 {
+		t.Fatalf("the placement's own resource %s was deleted %d times", pl.ResourceID, n)
+	}
+	if r, err := h.Server.Store.Read().SimGet(ctx, pl.ProviderID, replica); err != nil || r.ResourceID != pl.ResourceID {
+		t.Fatalf("the placement's resource after the sweep: %+v %v", r, err)
+	}
+	if now, err := h.Server.Store.Read().PlacementByID(ctx, replica); err != nil || now.State != model.PlacementRunning || now.ResourceID != pl.ResourceID {
+		t.Fatalf("the placement after the sweeps and resyncs: %s %s %v; want running on %s", now.State, now.ResourceID, err, pl.ResourceID)
+	}
+	evs, err := h.Server.Store.Read().AuditEvents(ctx, store.AuditFilter{Action: "duplicate.deleted", Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 1 || evs[0].TargetID != pl.ProviderID+"/res-dup" || evs[0].ActorName != "system:reconcile" {
+		t.Fatalf("audit of the duplicate's deletion: %+v", evs)
+	}
+	if _, err := c.Do(ctx, "GET", "/v1/workloads/"+workloadID, nil, &w); err != nil || w.State == "failed" || w.State == "deleted" {
+		t.Fatalf("workload after the sweep: %s %v", w.State, err)
+	}
+}
+
+// startReplica starts a server whose sim driver is a dupCloud, sweeping
+// every 20 ms with a 50 ms grace, and runs one replica until its placement
+// has a resource.
+func startReplica(t *testing.T, pg bool, resync time.Duration) (*servertest.Harness, *dupCloud, store.PlacementRow, string) {
+	h := servertest.Start(t, servertest.Options{Postgres: pg, Configure: func(c *config.Config) {
+		c.Reconcile.OrphanEvery = 20 * time.Millisecond
+		c.Reconcile.OrphanGrace = 50 * time.Millisecond
+		c.Reconcile.Resync = resync
+	}})
+	drv := &dupCloud{Driver: h.Server.Sim, deletes: map[string]int{}}
+	h.Server.Drivers.Set(sim.Name, drv)
+	ctx := context.Background()
+	c := h.Admin
+	var page struct {
+		Items []map[string]any `json:"items"`
+	}
+	if _, err := c.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
+		t.Fatalf("demo project: %v", err)
+	}
+	project := page.Items[0]["id"].(string)
+	if _, err := c.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) == 0 {
+		t.Fatalf("demo offering: %v", err)
+	}
+	var w struct {
+		ID         string `json:"id"`
+		State      string `json:"state"`
+		Placements []struct {
+			ID string `json:"id"`
+		} `json:"placements"`
+	}
+	if _, err := c.Do(ctx, "POST", "/v1/workloads", map[string]any{"project_id": project, "offering_id": page.Items[0]["id"],
+		"replicas": 1, "classification": "internal", "residency": map[string]any{"countries": []string{"BR"}}}, &w); err != nil {
+		t.Fatal(err)
+	}
+	replica := w.Placements[0].ID
+	deadline := time.Now().Add(30 * time.Second)
+	var pl store.PlacementRow
+	for {
+		var err error
+		if pl, err = h.Server.Store.Read().PlacementByID(ctx, replica); err == nil && pl.ResourceID != "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the replica never got a resource: %+v %v", pl, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	drv.mu.Lock()
+	drv.providerID = pl.ProviderID
+	drv.mu.Unlock()
+	return h, drv, pl, w.ID
+}
+
+// TestSweepKeepsDuplicatesItCannotJudge: a second resource of a live
+// replica is never deleted when it carries another installation's id, nor
+// while the placement's own resource is missing from the list (nothing
+// then proves which one the replica runs on).
+func TestSweepKeepsDuplicatesItCannotJudge(t *testing.T) {
+	h, drv, pl, workloadID := startReplica(t, false, time.Hour)
+	sweeps := func(n int) {
+		deadline := time.Now().Add(30 * time.Second)
+		drv.mu.Lock()
+		want := drv.lists + n
+		drv.mu.Unlock()
+		for {
+			drv.mu.Lock()
+			got := drv.lists
+			drv.mu.Unlock()
+			if got >= want {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the sweep stopped")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	drv.mu.Lock()
+	drv.others = []provider.Resource{{ResourceID: "res-foreign", SiteID: pl.SiteID, ReplicaID: pl.ID, WorkloadID: workloadID,
+		State: provider.StateActive, Simulated: true, Installation: "inst_someone_else"}}
+	drv.mu.Unlock()
+	sweeps(8) // 8 sweeps of 20 ms: well past the 50 ms grace
+	drv.mu.Lock()
+	// Two resources of this installation for the replica, neither the
+	// placement's (hidden from the list).
+	drv.others = []provider.Resource{{ResourceID: "res-unproven-2", SiteID: pl.SiteID, ReplicaID: pl.ID, WorkloadID: workloadID,
+		State: provider.StateActive, Simulated: true, Installation: h.Server.Installation.ID}}
+	drv.hide = pl.ResourceID
+	drv.dup = provider.Resource{ResourceID: "res-unproven", SiteID: pl.SiteID, ReplicaID: pl.ID, WorkloadID: workloadID,
+		State: provider.StateActive, Simulated: true, Installation: h.Server.Installation.ID}
+	drv.mu.Unlock()
+	sweeps(8)
+	if len(drv.deletes) != 0 || drv.deleted("res-unproven") != 0 || drv.deleted("res-unproven-2") != 0 || drv.deleted(pl.ResourceID) != 0 || drv.deleted("") != 0 {
+		t.Fatalf("the sweep deleted what it could not judge: %v", drv.deletes)
+	}
+}
