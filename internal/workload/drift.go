@@ -130,18 +130,7 @@ func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *
 				return nil
 			}
 		}
-		from := w2.State
-		if from == model.StateDeleting || from == model.StateDeleted || from == model.StateFailed {
-			return nil
-		}
-		w2.State, w2.Reason = model.StateFailed, enc(why)
-		if err := s.releaseBudget(ctx, tx, &w2); err != nil {
-			return err
-		}
-		if err := tx.Workloads().Update(ctx, &w2); err != nil {
-			return err
-		}
-		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, At: now, Actor: ActorReconciler, From: from, To: model.StateFailed, Reason: w2.Reason})
+		return s.failWorkload(ctx, tx, &w2, why, now)
 	})
 	if err != nil {
 		if dec != nil {
