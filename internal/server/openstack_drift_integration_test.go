@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -13,7 +12,6 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 
-	"github.com/soberana/soberana/internal/cli"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider/openstack"
@@ -71,28 +69,15 @@ func osDeletedOutside(t *testing.T, postgres bool) {
 		}
 	}
 	suffix := strings.ToLower(model.NewID("dft")[len("dft_")+20:])
-	args := []string{"provider", "add", "--data-dir", dataDir, "--lang", "en", "-o", "json",
-		"--driver", "openstack", "--clouds-yaml", cloudsPath, "--cloud", cloud,
-		"--name", "AIO drift " + suffix, "--jurisdiction", "BR", "--currency", "BRL", "--certification", "restricted",
-		"--az", azs[0] + "=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:dft-am-" + suffix + ",name:AIO Manaus",
-		"--az", azs[1] + "=country:BR,subdivision:BR-PA,lat:-1.456,lon:-48.502,tier:core,failure-domain:dft-pa-" + suffix + ",name:AIO Belém",
-		"--image", "*=soberana-tiny"}
-	if dbURL != "" {
-		args = append(args, "--database-url", dbURL)
-	}
-	var stdout, stderr bytes.Buffer
-	cctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	code := cli.RunEnv(cctx, args, &stdout, &stderr, os.Getenv)
-	cancel()
-	if code != 0 {
-		t.Fatalf("soberana provider add: exit %d\n%s%s", code, stdout.String(), stderr.String())
-	}
+	out := osProviderAdd(ctx, t, dataDir, dbURL, cloudsPath, cloud, "AIO drift "+suffix,
+		azs[0]+"=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:dft-am-"+suffix+",name:AIO Manaus",
+		azs[1]+"=country:BR,subdivision:BR-PA,lat:-1.456,lon:-48.502,tier:core,failure-domain:dft-pa-"+suffix+",name:AIO Belém")
 	var added struct {
 		Provider model.Provider `json:"provider"`
 		Sites    []model.Site   `json:"sites"`
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &added); err != nil || len(added.Sites) != 2 {
-		t.Fatalf("provider add output %q: %v", stdout.String(), err)
+	if err := json.Unmarshal(out, &added); err != nil || len(added.Sites) != 2 {
+		t.Fatalf("provider add output %q: %v", string(out), err)
 	}
 	prv := added.Provider.ID
 	siteAZ := map[string]string{added.Sites[0].ID: azs[0], added.Sites[1].ID: azs[1]}

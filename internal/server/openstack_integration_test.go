@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -21,7 +20,6 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/projects"
 	"github.com/gophercloud/gophercloud/v2/openstack/placement/v1/allocations"
 
-	"github.com/soberana/soberana/internal/cli"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider/openstack"
@@ -329,34 +327,21 @@ func osEndToEnd(t *testing.T, postgres bool) {
 
 	// 1. `soberana provider add`, in-process, against the server's database.
 	suffix := strings.ToLower(model.NewID("e2e")[len("e2e_")+20:])
-	args := []string{"provider", "add", "--data-dir", dataDir, "--lang", "en", "-o", "json",
-		"--driver", "openstack", "--clouds-yaml", cloudsPath, "--cloud", cloud,
-		"--name", "AIO Amazônia " + suffix, "--jurisdiction", "BR", "--currency", "BRL", "--certification", "restricted",
-		"--az", azs[0] + "=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:aio-am-" + suffix + ",name:AIO Manaus",
-		"--az", azs[1] + "=country:BR,subdivision:BR-PA,lat:-1.456,lon:-48.502,tier:core,failure-domain:aio-pa-" + suffix + ",name:AIO Belém",
-		"--image", "*=soberana-tiny"}
-	if dbURL != "" {
-		args = append(args, "--database-url", dbURL)
-	}
-	var stdout, stderr bytes.Buffer
-	cctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	code := cli.RunEnv(cctx, args, &stdout, &stderr, os.Getenv)
-	cancel()
-	if code != 0 {
-		t.Fatalf("soberana provider add: exit %d\n%s%s", code, stdout.String(), stderr.String())
-	}
+	out := osProviderAdd(ctx, t, dataDir, dbURL, cloudsPath, cloud, "AIO Amazônia "+suffix,
+		azs[0]+"=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:aio-am-"+suffix+",name:AIO Manaus",
+		azs[1]+"=country:BR,subdivision:BR-PA,lat:-1.456,lon:-48.502,tier:core,failure-domain:aio-pa-"+suffix+",name:AIO Belém")
 	var added struct {
 		Provider  model.Provider      `json:"provider"`
 		Sites     []model.Site        `json:"sites"`
 		Discovery openstack.Discovery `json:"discovery"`
 		Sealed    bool                `json:"sealed"`
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &added); err != nil {
-		t.Fatalf("provider add output %q: %v", stdout.String(), err)
+	if err := json.Unmarshal(out, &added); err != nil {
+		t.Fatalf("provider add output %q: %v", string(out), err)
 	}
 	prv := added.Provider.ID
 	if prv == "" || len(added.Sites) != 2 || !added.Sealed {
-		t.Fatalf("provider add: %s", stdout.String())
+		t.Fatalf("provider add: %s", string(out))
 	}
 	siteAZ := map[string]string{added.Sites[0].ID: azs[0], added.Sites[1].ID: azs[1]}
 	for _, s := range added.Sites {

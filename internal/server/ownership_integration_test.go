@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -17,7 +16,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/soberana/soberana/internal/cli"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider"
@@ -97,24 +95,14 @@ func TestIntegrationTwoInstallationsOpenStack(t *testing.T) {
 			}
 		}
 		suffix := strings.ToLower(model.NewID("two")[len("two_")+20:])
-		args := []string{"provider", "add", "--data-dir", dataDir, "--lang", "en", "-o", "json",
-			"--driver", "openstack", "--clouds-yaml", cloudsPath, "--cloud", cloud,
-			"--name", "AIO " + name + " " + suffix, "--jurisdiction", "BR", "--currency", "BRL", "--certification", "restricted",
-			"--az", az + "=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:aio-" + suffix + ",name:AIO Manaus",
-			"--image", "*=soberana-tiny"}
-		var stdout, stderr bytes.Buffer
-		cctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-		code := cli.RunEnv(cctx, args, &stdout, &stderr, os.Getenv)
-		cancel()
-		if code != 0 {
-			t.Fatalf("%s: soberana provider add: exit %d\n%s%s", name, code, stdout.String(), stderr.String())
-		}
+		out := osProviderAdd(ctx, t, dataDir, "", cloudsPath, cloud, "AIO "+name+" "+suffix,
+			az+"=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:aio-"+suffix+",name:AIO Manaus")
 		var added struct {
 			Provider model.Provider `json:"provider"`
 			Sites    []model.Site   `json:"sites"`
 		}
-		if err := json.Unmarshal(stdout.Bytes(), &added); err != nil || len(added.Sites) != 1 {
-			t.Fatalf("%s: provider add output %q: %v", name, stdout.String(), err)
+		if err := json.Unmarshal(out, &added); err != nil || len(added.Sites) != 1 {
+			t.Fatalf("%s: provider add output %q: %v", name, string(out), err)
 		}
 		in.prv, in.site = added.Provider.ID, added.Sites[0].ID
 		var offs struct{ Items []model.Offering }

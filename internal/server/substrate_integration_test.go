@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -9,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/soberana/soberana/internal/cli"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/secrets"
@@ -49,23 +47,13 @@ func TestIntegrationNoMixedSimulatedAndReal(t *testing.T) {
 		}
 	}
 	suffix := strings.ToLower(model.NewID("mix")[len("mix_")+20:])
-	args := []string{"provider", "add", "--data-dir", dataDir, "--lang", "en", "-o", "json",
-		"--driver", "openstack", "--clouds-yaml", cloudsPath, "--cloud", cloud,
-		"--name", "AIO mix " + suffix, "--jurisdiction", "BR", "--currency", "BRL", "--certification", "restricted",
-		"--az", azs[0] + "=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:mix-am-" + suffix + ",name:AIO Manaus",
-		"--az", azs[1] + "=country:BR,subdivision:BR-PA,lat:-1.456,lon:-48.502,tier:core,failure-domain:mix-pa-" + suffix + ",name:AIO Belém",
-		"--image", "*=soberana-tiny"}
-	var stdout, stderr bytes.Buffer
-	cctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	code := cli.RunEnv(cctx, args, &stdout, &stderr, os.Getenv)
-	cancel()
-	if code != 0 {
-		t.Fatalf("soberana provider add: exit %d\n%s%s", code, stdout.String(), stderr.String())
-	}
+	out := osProviderAdd(ctx, t, dataDir, "", cloudsPath, cloud, "AIO mix "+suffix,
+		azs[0]+"=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:mix-am-"+suffix+",name:AIO Manaus",
+		azs[1]+"=country:BR,subdivision:BR-PA,lat:-1.456,lon:-48.502,tier:core,failure-domain:mix-pa-"+suffix+",name:AIO Belém")
 	var added struct {
 		Provider model.Provider `json:"provider"`
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &added); err != nil {
+	if err := json.Unmarshal(out, &added); err != nil {
 		t.Fatal(err)
 	}
 	prv := added.Provider.ID
