@@ -81,29 +81,9 @@ func osDeletedOutside(t *testing.T, postgres bool) {
 	}
 	prv := added.Provider.ID
 	siteAZ := map[string]string{added.Sites[0].ID: azs[0], added.Sites[1].ID: azs[1]}
-	var offs struct{ Items []model.Offering }
-	do("GET", "/v1/offerings?name="+osOffering, nil, &offs)
-	if len(offs.Items) != 1 {
-		t.Fatalf("offering %s: %+v", osOffering, offs.Items)
-	}
-	off := offs.Items[0]
-	do("POST", "/v1/prices", map[string]any{"provider_id": prv, "offering_id": off.ID, "currency": "BRL",
-		"per_hour": osPerHour, "valid_from": "2020-01-01"}, nil)
-	var ins model.Institution
-	do("POST", "/v1/institutions", map[string]any{"name": "Secretaria de Drift " + suffix, "country": "BR",
-		"currency": "BRL", "auto_approve_minor": 10 * osMonthlyMinor}, &ins)
-	var line model.BudgetLine
-	do("POST", "/v1/budget-lines", map[string]any{"institution_id": ins.ID, "fiscal_year": time.Now().UTC().Year(),
-		"code": "10.302.9002", "name": "Nuvem soberana (drift)", "amount_minor": 100 * osMonthlyMinor}, &line)
-	var prj model.Project
-	do("POST", "/v1/projects", map[string]any{"institution_id": ins.ID, "budget_line_id": line.ID, "name": "drift-" + suffix}, &prj)
-	t.Cleanup(func() {
-		h.Stop()
-		adm.cleanup(t, ins.ID, prj.ID)
-	})
-	if err := h.Server.Fleet.Refresh(ctx, true); err != nil {
-		t.Fatal(err)
-	}
+	tn := osSetUpTenancy(ctx, t, h, adm, osTenancySpec{Provider: prv, Institution: "Secretaria de Drift " + suffix,
+		LineCode: "10.302.9002", LineName: "Nuvem soberana (drift)", LineAmount: 100 * osMonthlyMinor, Project: "drift-" + suffix})
+	off, ins, prj := tn.off, tn.ins, tn.prj
 
 	var wl osWorkload
 	do("POST", "/v1/workloads", map[string]any{"project_id": prj.ID, "offering_id": off.ID, "replicas": 1,

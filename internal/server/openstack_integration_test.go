@@ -360,33 +360,10 @@ func osEndToEnd(t *testing.T, postgres bool) {
 
 	// The price, and a tenancy of our own (so that the statement and the
 	// budget line hold only this workload), through the API.
-	var offs struct{ Items []model.Offering }
-	do("GET", "/v1/offerings?name="+osOffering, nil, &offs)
-	if len(offs.Items) != 1 {
-		t.Fatalf("offering %s: %+v", osOffering, offs.Items)
-	}
-	off := offs.Items[0]
-	do("POST", "/v1/prices", map[string]any{"provider_id": prv, "offering_id": off.ID, "currency": "BRL",
-		"per_hour": osPerHour, "valid_from": "2020-01-01"}, nil)
-	var ins model.Institution
-	do("POST", "/v1/institutions", map[string]any{"name": "Secretaria de Saúde do Amazonas " + suffix, "country": "BR",
-		"currency": "BRL", "auto_approve_minor": 10 * osMonthlyMinor}, &ins)
-	var line model.BudgetLine
 	lineAmount := 100 * 2 * osMonthlyMinor // more than a year of it
-	do("POST", "/v1/budget-lines", map[string]any{"institution_id": ins.ID, "fiscal_year": time.Now().UTC().Year(),
-		"code": "10.302.9001", "name": "Nuvem soberana (e2e)", "amount_minor": lineAmount}, &line)
-	var prj model.Project
-	do("POST", "/v1/projects", map[string]any{"institution_id": ins.ID, "budget_line_id": line.ID, "name": "prontuario-" + suffix}, &prj)
-	// Whatever happens, the cloud is left as it was: the server stops
-	// first (so that nothing recreates a replica), then its servers, the
-	// Keystone project and the domain go.
-	t.Cleanup(func() {
-		h.Stop()
-		adm.cleanup(t, ins.ID, prj.ID)
-	})
-	if err := h.Server.Fleet.Refresh(ctx, true); err != nil {
-		t.Fatal(err)
-	}
+	tn := osSetUpTenancy(ctx, t, h, adm, osTenancySpec{Provider: prv, Institution: "Secretaria de Saúde do Amazonas " + suffix,
+		LineCode: "10.302.9001", LineName: "Nuvem soberana (e2e)", LineAmount: lineAmount, Project: "prontuario-" + suffix})
+	off, ins, line, prj := tn.off, tn.ins, tn.line, tn.prj
 
 	// 2. The workload: 2 replicas on distinct failure domains, in
 	// subdivisions only the AIO sites are in.

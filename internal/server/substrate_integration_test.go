@@ -57,29 +57,9 @@ func TestIntegrationNoMixedSimulatedAndReal(t *testing.T) {
 		t.Fatal(err)
 	}
 	prv := added.Provider.ID
-	var offs struct{ Items []model.Offering }
-	do("GET", "/v1/offerings?name="+osOffering, nil, &offs)
-	if len(offs.Items) != 1 {
-		t.Fatalf("offering %s: %+v", osOffering, offs.Items)
-	}
-	off := offs.Items[0]
-	do("POST", "/v1/prices", map[string]any{"provider_id": prv, "offering_id": off.ID, "currency": "BRL",
-		"per_hour": osPerHour, "valid_from": "2020-01-01"}, nil)
-	var ins model.Institution
-	do("POST", "/v1/institutions", map[string]any{"name": "Secretaria mista " + suffix, "country": "BR",
-		"currency": "BRL", "auto_approve_minor": 10 * osMonthlyMinor}, &ins)
-	var line model.BudgetLine
-	do("POST", "/v1/budget-lines", map[string]any{"institution_id": ins.ID, "fiscal_year": time.Now().UTC().Year(),
-		"code": "10.2", "name": "nuvem", "amount_minor": 100 * osMonthlyMinor}, &line)
-	var prj model.Project
-	do("POST", "/v1/projects", map[string]any{"institution_id": ins.ID, "budget_line_id": line.ID, "name": "mix-" + suffix}, &prj)
-	t.Cleanup(func() {
-		h.Stop()
-		adm.cleanup(t, ins.ID, prj.ID)
-	})
-	if err := h.Server.Fleet.Refresh(ctx, true); err != nil {
-		t.Fatal(err)
-	}
+	tn := osSetUpTenancy(ctx, t, h, adm, osTenancySpec{Provider: prv, Institution: "Secretaria mista " + suffix,
+		LineCode: "10.2", LineName: "nuvem", LineAmount: 100 * osMonthlyMinor, Project: "mix-" + suffix})
+	off, prj := tn.off, tn.prj
 
 	req := workload.CreateRequest{ProjectID: prj.ID, OfferingID: off.ID, Replicas: 2, Classification: "internal",
 		Residency: model.Residency{Countries: []string{"BR"}}, Redundancy: model.Redundancy{MinFailureDomains: 2}}
