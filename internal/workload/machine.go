@@ -31,6 +31,15 @@ type Outcome struct {
 // (the reconciler checks it still holds its lease).
 type Fence func(ctx context.Context, tx *store.Tx) error
 
+// check runs f in tx; a nil fence (no lease to hold) lets every
+// transaction through.
+func (f Fence) check(ctx context.Context, tx *store.Tx) error {
+	if f == nil {
+		return nil
+	}
+	return f(ctx, tx)
+}
+
 // Apply records outcomes in one short transaction. A placement changed
 // since it was read (deleted by a user meanwhile) is skipped: the next pass
 // sees the new desired state. Workloads whose placements changed move to
@@ -43,10 +52,8 @@ func (s *Service) Apply(ctx context.Context, outs []Outcome, fence Fence) (int, 
 	applied := 0
 	err := s.st.Write(ctx, func(tx *store.Tx) error {
 		freed, applied = freed[:0], 0
-		if fence != nil {
-			if err := fence(ctx, tx); err != nil {
-				return err
-			}
+		if err := fence.check(ctx, tx); err != nil {
+			return err
 		}
 		now := tx.Now()
 		touched := map[string]bool{}
@@ -238,10 +245,8 @@ func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fe
 	var freed []store.PlacementRow
 	err = s.st.Write(ctx, func(tx *store.Tx) error {
 		freed = freed[:0]
-		if fence != nil {
-			if err := fence(ctx, tx); err != nil {
-				return err
-			}
+		if err := fence.check(ctx, tx); err != nil {
+			return err
 		}
 		now := tx.Now()
 		cur, err := tx.PlacementByID(ctx, p.ID)
