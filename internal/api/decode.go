@@ -50,17 +50,32 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 // unknownFields lists the JSON members of body that t does not have, as
 // dotted paths. Only what can be checked is checked; json then decodes.
 func unknownFields(body []byte, t reflect.Type) []string {
+	return walkFields(body, t, func(_ any, _ reflect.Type, known bool) (report, descend bool) {
+		return !known, known
+	})
+}
+
+// fieldCheck tells walkFields, for a value v under an object member or an
+// array element, whether to report its path and whether to descend into
+// it; ft is the Go type it decodes into, and known is false (ft nil) for
+// an object member the struct has no field for.
+type fieldCheck func(v any, ft reflect.Type, known bool) (report, descend bool)
+
+// walkFields walks body's JSON alongside t, the Go type it decodes into,
+// and lists the dotted paths check reports, sorted. unknownFields and
+// nullFields walk the same way and differ only in what they report.
+func walkFields(body []byte, t reflect.Type, check fieldCheck) []string {
 	var v any
 	if json.Unmarshal(body, &v) != nil {
 		return nil // the decoder reports the syntax error
 	}
 	var out []string
-	walkUnknown(v, t, "", &out)
+	walkJSON(v, t, "", check, &out)
 	sort.Strings(out)
 	return out
 }
 
-func walkUnknown(v any, t reflect.Type, path string, out *[]string) {
+func walkJSON(v any, t reflect.Type, path string, check fieldCheck, out *[]string) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -68,7 +83,7 @@ func walkUnknown(v any, t reflect.Type, path string, out *[]string) {
 	case map[string]any:
 		if t.Kind() == reflect.Map {
 			for k, vv := range x {
-				walkUnknown(vv, t.Elem(), join(path, k), out)
+				walkJSON(vv, t.Elem(), join(path, k), check, out)
 			}
 			return
 		}
@@ -78,16 +93,24 @@ func walkUnknown(v any, t reflect.Type, path string, out *[]string) {
 		fields := jsonFields(t)
 		for k, vv := range x {
 			ft, ok := fields[k]
-			if !ok {
+			report, descend := check(vv, ft, ok)
+			if report {
 				*out = append(*out, join(path, k))
-				continue
 			}
-			walkUnknown(vv, ft, join(path, k), out)
+			if descend {
+				walkJSON(vv, ft, join(path, k), check, out)
+			}
 		}
 	case []any:
 		if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
 			for _, e := range x {
-				walkUnknown(e, t.Elem(), path, out)
+				report, descend := check(e, t.Elem(), true)
+				if report {
+					*out = append(*out, path)
+				}
+				if descend {
+					walkJSON(e, t.Elem(), path, check, out)
+				}
 			}
 		}
 	}
@@ -126,56 +149,15 @@ func rejectReadOnly(body []byte, extra ...string) error {
 // as if null meant "zero" or "keep". Pointers, slices, maps and
 // interfaces take null as "none".
 func nullFields(body []byte, t reflect.Type) []string {
-	var v any
-	if json.Unmarshal(body, &v) != nil {
-		return nil
-	}
-	var out []string
-	walkNull(v, t, "", &out)
-	sort.Strings(out)
-	return out
-}
-
-func walkNull(v any, t reflect.Type, path string, out *[]string) {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch x := v.(type) {
-	case map[string]any:
-		if t.Kind() == reflect.Map {
-			for k, vv := range x {
-				walkNull(vv, t.Elem(), join(path, k), out)
-			}
-			return
+	return walkFields(body, t, func(v any, ft reflect.Type, known bool) (report, descend bool) {
+		if !known {
+			return false, false
 		}
-		if t.Kind() != reflect.Struct {
-			return
+		if v == nil {
+			return !nullable(ft), false
 		}
-		fields := jsonFields(t)
-		for k, vv := range x {
-			ft, ok := fields[k]
-			if !ok {
-				continue
-			}
-			if vv == nil {
-				if !nullable(ft) {
-					*out = append(*out, join(path, k))
-				}
-				continue
-			}
-			walkNull(vv, ft, join(path, k), out)
-		}
-	case []any:
-		if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
-			for _, e := range x {
-				if e == nil && !nullable(t.Elem()) {
-					*out = append(*out, path)
-					continue
-				}
-				walkNull(e, t.Elem(), path, out)
-			}
-		}
-	}
+		return false, true
+	})
 }
 
 func nullable(t reflect.Type) bool {

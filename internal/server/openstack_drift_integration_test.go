@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -13,7 +12,6 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 
-	"github.com/soberana/soberana/internal/cli"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider/openstack"
@@ -71,54 +69,21 @@ func osDeletedOutside(t *testing.T, postgres bool) {
 		}
 	}
 	suffix := strings.ToLower(model.NewID("dft")[len("dft_")+20:])
-	args := []string{"provider", "add", "--data-dir", dataDir, "--lang", "en", "-o", "json",
-		"--driver", "openstack", "--clouds-yaml", cloudsPath, "--cloud", cloud,
-		"--name", "AIO drift " + suffix, "--jurisdiction", "BR", "--currency", "BRL", "--certification", "restricted",
-		"--az", azs[0] + "=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:dft-am-" + suffix + ",name:AIO Manaus",
-		"--az", azs[1] + "=country:BR,subdivision:BR-PA,lat:-1.456,lon:-48.502,tier:core,failure-domain:dft-pa-" + suffix + ",name:AIO Belém",
-		"--image", "*=soberana-tiny"}
-	if dbURL != "" {
-		args = append(args, "--database-url", dbURL)
-	}
-	var stdout, stderr bytes.Buffer
-	cctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	code := cli.RunEnv(cctx, args, &stdout, &stderr, os.Getenv)
-	cancel()
-	if code != 0 {
-		t.Fatalf("soberana provider add: exit %d\n%s%s", code, stdout.String(), stderr.String())
-	}
+	out := osProviderAdd(ctx, t, dataDir, dbURL, cloudsPath, cloud, "AIO drift "+suffix,
+		azs[0]+"=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:dft-am-"+suffix+",name:AIO Manaus",
+		azs[1]+"=country:BR,subdivision:BR-PA,lat:-1.456,lon:-48.502,tier:core,failure-domain:dft-pa-"+suffix+",name:AIO Belém")
 	var added struct {
 		Provider model.Provider `json:"provider"`
 		Sites    []model.Site   `json:"sites"`
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &added); err != nil || len(added.Sites) != 2 {
-		t.Fatalf("provider add output %q: %v", stdout.String(), err)
+	if err := json.Unmarshal(out, &added); err != nil || len(added.Sites) != 2 {
+		t.Fatalf("provider add output %q: %v", string(out), err)
 	}
 	prv := added.Provider.ID
 	siteAZ := map[string]string{added.Sites[0].ID: azs[0], added.Sites[1].ID: azs[1]}
-	var offs struct{ Items []model.Offering }
-	do("GET", "/v1/offerings?name="+osOffering, nil, &offs)
-	if len(offs.Items) != 1 {
-		t.Fatalf("offering %s: %+v", osOffering, offs.Items)
-	}
-	off := offs.Items[0]
-	do("POST", "/v1/prices", map[string]any{"provider_id": prv, "offering_id": off.ID, "currency": "BRL",
-		"per_hour": osPerHour, "valid_from": "2020-01-01"}, nil)
-	var ins model.Institution
-	do("POST", "/v1/institutions", map[string]any{"name": "Secretaria de Drift " + suffix, "country": "BR",
-		"currency": "BRL", "auto_approve_minor": 10 * osMonthlyMinor}, &ins)
-	var line model.BudgetLine
-	do("POST", "/v1/budget-lines", map[string]any{"institution_id": ins.ID, "fiscal_year": time.Now().UTC().Year(),
-		"code": "10.302.9002", "name": "Nuvem soberana (drift)", "amount_minor": 100 * osMonthlyMinor}, &line)
-	var prj model.Project
-	do("POST", "/v1/projects", map[string]any{"institution_id": ins.ID, "budget_line_id": line.ID, "name": "drift-" + suffix}, &prj)
-	t.Cleanup(func() {
-		h.Stop()
-		adm.cleanup(t, ins.ID, prj.ID)
-	})
-	if err := h.Server.Fleet.Refresh(ctx, true); err != nil {
-		t.Fatal(err)
-	}
+	tn := osSetUpTenancy(ctx, t, h, adm, osTenancySpec{Provider: prv, Institution: "Secretaria de Drift " + suffix,
+		LineCode: "10.302.9002", LineName: "Nuvem soberana (drift)", LineAmount: 100 * osMonthlyMinor, Project: "drift-" + suffix})
+	off, ins, prj := tn.off, tn.ins, tn.prj
 
 	var wl osWorkload
 	do("POST", "/v1/workloads", map[string]any{"project_id": prj.ID, "offering_id": off.ID, "replicas": 1,

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -21,7 +20,6 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/projects"
 	"github.com/gophercloud/gophercloud/v2/openstack/placement/v1/allocations"
 
-	"github.com/soberana/soberana/internal/cli"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider/openstack"
@@ -329,34 +327,21 @@ func osEndToEnd(t *testing.T, postgres bool) {
 
 	// 1. `soberana provider add`, in-process, against the server's database.
 	suffix := strings.ToLower(model.NewID("e2e")[len("e2e_")+20:])
-	args := []string{"provider", "add", "--data-dir", dataDir, "--lang", "en", "-o", "json",
-		"--driver", "openstack", "--clouds-yaml", cloudsPath, "--cloud", cloud,
-		"--name", "AIO Amazônia " + suffix, "--jurisdiction", "BR", "--currency", "BRL", "--certification", "restricted",
-		"--az", azs[0] + "=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:aio-am-" + suffix + ",name:AIO Manaus",
-		"--az", azs[1] + "=country:BR,subdivision:BR-PA,lat:-1.456,lon:-48.502,tier:core,failure-domain:aio-pa-" + suffix + ",name:AIO Belém",
-		"--image", "*=soberana-tiny"}
-	if dbURL != "" {
-		args = append(args, "--database-url", dbURL)
-	}
-	var stdout, stderr bytes.Buffer
-	cctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	code := cli.RunEnv(cctx, args, &stdout, &stderr, os.Getenv)
-	cancel()
-	if code != 0 {
-		t.Fatalf("soberana provider add: exit %d\n%s%s", code, stdout.String(), stderr.String())
-	}
+	out := osProviderAdd(ctx, t, dataDir, dbURL, cloudsPath, cloud, "AIO Amazônia "+suffix,
+		azs[0]+"=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:aio-am-"+suffix+",name:AIO Manaus",
+		azs[1]+"=country:BR,subdivision:BR-PA,lat:-1.456,lon:-48.502,tier:core,failure-domain:aio-pa-"+suffix+",name:AIO Belém")
 	var added struct {
 		Provider  model.Provider      `json:"provider"`
 		Sites     []model.Site        `json:"sites"`
 		Discovery openstack.Discovery `json:"discovery"`
 		Sealed    bool                `json:"sealed"`
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &added); err != nil {
-		t.Fatalf("provider add output %q: %v", stdout.String(), err)
+	if err := json.Unmarshal(out, &added); err != nil {
+		t.Fatalf("provider add output %q: %v", string(out), err)
 	}
 	prv := added.Provider.ID
 	if prv == "" || len(added.Sites) != 2 || !added.Sealed {
-		t.Fatalf("provider add: %s", stdout.String())
+		t.Fatalf("provider add: %s", string(out))
 	}
 	siteAZ := map[string]string{added.Sites[0].ID: azs[0], added.Sites[1].ID: azs[1]}
 	for _, s := range added.Sites {
@@ -375,33 +360,10 @@ func osEndToEnd(t *testing.T, postgres bool) {
 
 	// The price, and a tenancy of our own (so that the statement and the
 	// budget line hold only this workload), through the API.
-	var offs struct{ Items []model.Offering }
-	do("GET", "/v1/offerings?name="+osOffering, nil, &offs)
-	if len(offs.Items) != 1 {
-		t.Fatalf("offering %s: %+v", osOffering, offs.Items)
-	}
-	off := offs.Items[0]
-	do("POST", "/v1/prices", map[string]any{"provider_id": prv, "offering_id": off.ID, "currency": "BRL",
-		"per_hour": osPerHour, "valid_from": "2020-01-01"}, nil)
-	var ins model.Institution
-	do("POST", "/v1/institutions", map[string]any{"name": "Secretaria de Saúde do Amazonas " + suffix, "country": "BR",
-		"currency": "BRL", "auto_approve_minor": 10 * osMonthlyMinor}, &ins)
-	var line model.BudgetLine
 	lineAmount := 100 * 2 * osMonthlyMinor // more than a year of it
-	do("POST", "/v1/budget-lines", map[string]any{"institution_id": ins.ID, "fiscal_year": time.Now().UTC().Year(),
-		"code": "10.302.9001", "name": "Nuvem soberana (e2e)", "amount_minor": lineAmount}, &line)
-	var prj model.Project
-	do("POST", "/v1/projects", map[string]any{"institution_id": ins.ID, "budget_line_id": line.ID, "name": "prontuario-" + suffix}, &prj)
-	// Whatever happens, the cloud is left as it was: the server stops
-	// first (so that nothing recreates a replica), then its servers, the
-	// Keystone project and the domain go.
-	t.Cleanup(func() {
-		h.Stop()
-		adm.cleanup(t, ins.ID, prj.ID)
-	})
-	if err := h.Server.Fleet.Refresh(ctx, true); err != nil {
-		t.Fatal(err)
-	}
+	tn := osSetUpTenancy(ctx, t, h, adm, osTenancySpec{Provider: prv, Institution: "Secretaria de Saúde do Amazonas " + suffix,
+		LineCode: "10.302.9001", LineName: "Nuvem soberana (e2e)", LineAmount: lineAmount, Project: "prontuario-" + suffix})
+	off, ins, line, prj := tn.off, tn.ins, tn.line, tn.prj
 
 	// 2. The workload: 2 replicas on distinct failure domains, in
 	// subdivisions only the AIO sites are in.

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -17,7 +16,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/soberana/soberana/internal/cli"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider"
@@ -97,50 +95,20 @@ func TestIntegrationTwoInstallationsOpenStack(t *testing.T) {
 			}
 		}
 		suffix := strings.ToLower(model.NewID("two")[len("two_")+20:])
-		args := []string{"provider", "add", "--data-dir", dataDir, "--lang", "en", "-o", "json",
-			"--driver", "openstack", "--clouds-yaml", cloudsPath, "--cloud", cloud,
-			"--name", "AIO " + name + " " + suffix, "--jurisdiction", "BR", "--currency", "BRL", "--certification", "restricted",
-			"--az", az + "=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:aio-" + suffix + ",name:AIO Manaus",
-			"--image", "*=soberana-tiny"}
-		var stdout, stderr bytes.Buffer
-		cctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-		code := cli.RunEnv(cctx, args, &stdout, &stderr, os.Getenv)
-		cancel()
-		if code != 0 {
-			t.Fatalf("%s: soberana provider add: exit %d\n%s%s", name, code, stdout.String(), stderr.String())
-		}
+		out := osProviderAdd(ctx, t, dataDir, "", cloudsPath, cloud, "AIO "+name+" "+suffix,
+			az+"=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:aio-"+suffix+",name:AIO Manaus")
 		var added struct {
 			Provider model.Provider `json:"provider"`
 			Sites    []model.Site   `json:"sites"`
 		}
-		if err := json.Unmarshal(stdout.Bytes(), &added); err != nil || len(added.Sites) != 1 {
-			t.Fatalf("%s: provider add output %q: %v", name, stdout.String(), err)
+		if err := json.Unmarshal(out, &added); err != nil || len(added.Sites) != 1 {
+			t.Fatalf("%s: provider add output %q: %v", name, string(out), err)
 		}
 		in.prv, in.site = added.Provider.ID, added.Sites[0].ID
-		var offs struct{ Items []model.Offering }
-		do("GET", "/v1/offerings?name="+osOffering, nil, &offs)
-		if len(offs.Items) != 1 {
-			t.Fatalf("%s: offering %s: %+v", name, osOffering, offs.Items)
-		}
-		do("POST", "/v1/prices", map[string]any{"provider_id": in.prv, "offering_id": offs.Items[0].ID, "currency": "BRL",
-			"per_hour": osPerHour, "valid_from": "2020-01-01"}, nil)
-		var ins model.Institution
-		do("POST", "/v1/institutions", map[string]any{"name": "Prefeitura " + name + " " + suffix, "country": "BR",
-			"currency": "BRL", "auto_approve_minor": 10 * osMonthlyMinor}, &ins)
-		var line model.BudgetLine
-		do("POST", "/v1/budget-lines", map[string]any{"institution_id": ins.ID, "fiscal_year": time.Now().UTC().Year(),
-			"code": "10.1", "name": "nuvem", "amount_minor": 100 * osMonthlyMinor}, &line)
-		var prj model.Project
-		do("POST", "/v1/projects", map[string]any{"institution_id": ins.ID, "budget_line_id": line.ID, "name": "p-" + suffix}, &prj)
-		in.ins, in.prj = ins.ID, prj.ID
-		t.Cleanup(func() {
-			h.Stop()
-			adm.cleanup(t, ins.ID, prj.ID)
-		})
-		if err := h.Server.Fleet.Refresh(ctx, true); err != nil {
-			t.Fatal(err)
-		}
-		do("POST", "/v1/workloads", map[string]any{"project_id": prj.ID, "offering_id": offs.Items[0].ID, "replicas": 1,
+		tn := osSetUpTenancy(ctx, t, h, adm, osTenancySpec{Provider: in.prv, Institution: "Prefeitura " + name + " " + suffix,
+			LineCode: "10.1", LineName: "nuvem", LineAmount: 100 * osMonthlyMinor, Project: "p-" + suffix})
+		in.ins, in.prj = tn.ins.ID, tn.prj.ID
+		do("POST", "/v1/workloads", map[string]any{"project_id": tn.prj.ID, "offering_id": tn.off.ID, "replicas": 1,
 			"classification": "internal",
 			"residency":      map[string]any{"countries": []string{"BR"}, "subdivisions": []string{"BR-AM"}}}, &in.wl)
 		return in

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -9,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/soberana/soberana/internal/cli"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/secrets"
@@ -49,49 +47,19 @@ func TestIntegrationNoMixedSimulatedAndReal(t *testing.T) {
 		}
 	}
 	suffix := strings.ToLower(model.NewID("mix")[len("mix_")+20:])
-	args := []string{"provider", "add", "--data-dir", dataDir, "--lang", "en", "-o", "json",
-		"--driver", "openstack", "--clouds-yaml", cloudsPath, "--cloud", cloud,
-		"--name", "AIO mix " + suffix, "--jurisdiction", "BR", "--currency", "BRL", "--certification", "restricted",
-		"--az", azs[0] + "=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:mix-am-" + suffix + ",name:AIO Manaus",
-		"--az", azs[1] + "=country:BR,subdivision:BR-PA,lat:-1.456,lon:-48.502,tier:core,failure-domain:mix-pa-" + suffix + ",name:AIO Belém",
-		"--image", "*=soberana-tiny"}
-	var stdout, stderr bytes.Buffer
-	cctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	code := cli.RunEnv(cctx, args, &stdout, &stderr, os.Getenv)
-	cancel()
-	if code != 0 {
-		t.Fatalf("soberana provider add: exit %d\n%s%s", code, stdout.String(), stderr.String())
-	}
+	out := osProviderAdd(ctx, t, dataDir, "", cloudsPath, cloud, "AIO mix "+suffix,
+		azs[0]+"=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:mix-am-"+suffix+",name:AIO Manaus",
+		azs[1]+"=country:BR,subdivision:BR-PA,lat:-1.456,lon:-48.502,tier:core,failure-domain:mix-pa-"+suffix+",name:AIO Belém")
 	var added struct {
 		Provider model.Provider `json:"provider"`
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &added); err != nil {
+	if err := json.Unmarshal(out, &added); err != nil {
 		t.Fatal(err)
 	}
 	prv := added.Provider.ID
-	var offs struct{ Items []model.Offering }
-	do("GET", "/v1/offerings?name="+osOffering, nil, &offs)
-	if len(offs.Items) != 1 {
-		t.Fatalf("offering %s: %+v", osOffering, offs.Items)
-	}
-	off := offs.Items[0]
-	do("POST", "/v1/prices", map[string]any{"provider_id": prv, "offering_id": off.ID, "currency": "BRL",
-		"per_hour": osPerHour, "valid_from": "2020-01-01"}, nil)
-	var ins model.Institution
-	do("POST", "/v1/institutions", map[string]any{"name": "Secretaria mista " + suffix, "country": "BR",
-		"currency": "BRL", "auto_approve_minor": 10 * osMonthlyMinor}, &ins)
-	var line model.BudgetLine
-	do("POST", "/v1/budget-lines", map[string]any{"institution_id": ins.ID, "fiscal_year": time.Now().UTC().Year(),
-		"code": "10.2", "name": "nuvem", "amount_minor": 100 * osMonthlyMinor}, &line)
-	var prj model.Project
-	do("POST", "/v1/projects", map[string]any{"institution_id": ins.ID, "budget_line_id": line.ID, "name": "mix-" + suffix}, &prj)
-	t.Cleanup(func() {
-		h.Stop()
-		adm.cleanup(t, ins.ID, prj.ID)
-	})
-	if err := h.Server.Fleet.Refresh(ctx, true); err != nil {
-		t.Fatal(err)
-	}
+	tn := osSetUpTenancy(ctx, t, h, adm, osTenancySpec{Provider: prv, Institution: "Secretaria mista " + suffix,
+		LineCode: "10.2", LineName: "nuvem", LineAmount: 100 * osMonthlyMinor, Project: "mix-" + suffix})
+	off, prj := tn.off, tn.prj
 
 	req := workload.CreateRequest{ProjectID: prj.ID, OfferingID: off.ID, Replicas: 2, Classification: "internal",
 		Residency: model.Residency{Countries: []string{"BR"}}, Redundancy: model.Redundancy{MinFailureDomains: 2}}

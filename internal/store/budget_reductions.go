@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -44,6 +45,25 @@ func (t *Tx) InsertBudgetReduction(ctx context.Context, r *BudgetReduction) erro
 func (t *Tx) BudgetReductions(ctx context.Context, institutionID, budgetLineID string) ([]BudgetReduction, error) {
 	q := `SELECT id, institution_id, budget_line_id, currency, from_minor, to_minor, committed_minor, accrued_minor,
 		reason, actor_id, actor_name, at FROM budget_reductions WHERE 1 = 1`
+	q, args := byInstitutionLine(q, institutionID, budgetLineID)
+	return queryAll(ctx, t, "budget reductions", q+` ORDER BY at, id`, args, func(rows *sql.Rows) (BudgetReduction, error) {
+		var (
+			r  BudgetReduction
+			at int64
+		)
+		if err := rows.Scan(&r.ID, &r.InstitutionID, &r.BudgetLineID, &r.Currency, &r.FromMinor, &r.ToMinor,
+			&r.CommittedMinor, &r.AccruedMinor, &r.Reason, &r.ActorID, &r.ActorName, &at); err != nil {
+			return r, mapErr(err)
+		}
+		r.At = fromMicros(at)
+		return r, nil
+	})
+}
+
+// byInstitutionLine adds to q, a query ending in a WHERE clause, the
+// institution and budget line filters the budget listings share; empty
+// filters do not filter.
+func byInstitutionLine(q, institutionID, budgetLineID string) (string, []any) {
 	var args []any
 	if institutionID != "" {
 		q += ` AND institution_id = ?`
@@ -53,23 +73,24 @@ func (t *Tx) BudgetReductions(ctx context.Context, institutionID, budgetLineID s
 		q += ` AND budget_line_id = ?`
 		args = append(args, budgetLineID)
 	}
-	rows, err := t.Query(ctx, q+` ORDER BY at, id`, args...)
+	return q, args
+}
+
+// queryAll runs q and returns every row as scan reads it; what names the
+// listing in the error. The budget listings read their rows this way.
+func queryAll[T any](ctx context.Context, t *Tx, what, q string, args []any, scan func(*sql.Rows) (T, error)) ([]T, error) {
+	rows, err := t.Query(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("listing budget reductions: %w", err)
+		return nil, fmt.Errorf("listing %s: %w", what, err)
 	}
 	defer rows.Close()
-	out := []BudgetReduction{}
+	out := []T{}
 	for rows.Next() {
-		var (
-			r  BudgetReduction
-			at int64
-		)
-		if err := rows.Scan(&r.ID, &r.InstitutionID, &r.BudgetLineID, &r.Currency, &r.FromMinor, &r.ToMinor,
-			&r.CommittedMinor, &r.AccruedMinor, &r.Reason, &r.ActorID, &r.ActorName, &at); err != nil {
-			return nil, mapErr(err)
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
 		}
-		r.At = fromMicros(at)
-		out = append(out, r)
+		out = append(out, v)
 	}
 	return out, mapErr(rows.Err())
 }

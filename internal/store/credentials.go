@@ -56,6 +56,13 @@ func (t *Tx) ListTokens(ctx context.Context, f TokenFilter) ([]APIToken, error) 
 		}
 		q += " WHERE " + strings.Join(ors, " OR ")
 	}
+	return t.queryAPITokens(ctx, q, args...)
+}
+
+// queryAPITokens runs q, a SELECT of apiTokenCols from tokens with its
+// WHERE clause, and returns the rows by id. ListTokens and ListAPITokens
+// differ only in how they select, so they share the reading.
+func (t *Tx) queryAPITokens(ctx context.Context, q string, args ...any) ([]APIToken, error) {
 	rows, err := t.Query(ctx, q+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("listing tokens: %w", err)

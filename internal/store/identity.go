@@ -348,20 +348,7 @@ func (t *Tx) ListAPITokens(ctx context.Context, userID string) ([]APIToken, erro
 		q += ` WHERE user_id = ?`
 		args = append(args, userID)
 	}
-	rows, err := t.Query(ctx, q+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("listing tokens: %w", err)
-	}
-	defer rows.Close()
-	out := []APIToken{}
-	for rows.Next() {
-		tok, err := scanAPIToken(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, tok)
-	}
-	return out, mapErr(rows.Err())
+	return t.queryAPITokens(ctx, q, args...)
 }
 
 // RevokeToken marks a token revoked.

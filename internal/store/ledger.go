@@ -590,33 +590,18 @@ func (t *Tx) InsertBudgetAlert(ctx context.Context, a *BudgetAlert) (bool, error
 // BudgetAlerts lists alerts, oldest first; empty filters do not filter.
 func (t *Tx) BudgetAlerts(ctx context.Context, institutionID, budgetLineID string) ([]BudgetAlert, error) {
 	q := `SELECT id, institution_id, budget_line_id, threshold, used_minor, amount_minor, currency, at FROM budget_alerts WHERE 1 = 1`
-	var args []any
-	if institutionID != "" {
-		q += ` AND institution_id = ?`
-		args = append(args, institutionID)
-	}
-	if budgetLineID != "" {
-		q += ` AND budget_line_id = ?`
-		args = append(args, budgetLineID)
-	}
-	rows, err := t.Query(ctx, q+` ORDER BY at, threshold`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("listing budget alerts: %w", err)
-	}
-	defer rows.Close()
-	out := []BudgetAlert{}
-	for rows.Next() {
+	q, args := byInstitutionLine(q, institutionID, budgetLineID)
+	return queryAll(ctx, t, "budget alerts", q+` ORDER BY at, threshold`, args, func(rows *sql.Rows) (BudgetAlert, error) {
 		var (
 			a  BudgetAlert
 			at int64
 		)
 		if err := rows.Scan(&a.ID, &a.InstitutionID, &a.BudgetLineID, &a.Threshold, &a.UsedMinor, &a.AmountMinor, &a.Currency, &at); err != nil {
-			return nil, mapErr(err)
+			return a, mapErr(err)
 		}
 		a.At = fromMicros(at)
-		out = append(out, a)
-	}
-	return out, mapErr(rows.Err())
+		return a, nil
+	})
 }
 
 // CloseMonth records a closure; ErrDuplicate if already closed.

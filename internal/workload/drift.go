@@ -52,10 +52,8 @@ func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *
 	ev := audit.System("reconciler", "replica.deleted_outside", "placements", p.ID)
 	err = audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *store.AuditEvent) error {
 		freed = freed[:0]
-		if fence != nil {
-			if err := fence(ctx, tx); err != nil {
-				return err
-			}
+		if err := fence.check(ctx, tx); err != nil {
+			return err
 		}
 		now := tx.Now()
 		cur, err := tx.PlacementByID(ctx, p.ID)
@@ -130,18 +128,7 @@ func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *
 				return nil
 			}
 		}
-		from := w2.State
-		if from == model.StateDeleting || from == model.StateDeleted || from == model.StateFailed {
-			return nil
-		}
-		w2.State, w2.Reason = model.StateFailed, enc(why)
-		if err := s.releaseBudget(ctx, tx, &w2); err != nil {
-			return err
-		}
-		if err := tx.Workloads().Update(ctx, &w2); err != nil {
-			return err
-		}
-		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, At: now, Actor: ActorReconciler, From: from, To: model.StateFailed, Reason: w2.Reason})
+		return s.failWorkload(ctx, tx, &w2, why, now)
 	})
 	if err != nil {
 		if dec != nil {
@@ -225,10 +212,8 @@ func (s *Service) placeOne(ctx context.Context, w *model.Workload, p store.Place
 func (s *Service) Drifted(ctx context.Context, p store.PlacementRow, kind string, detail []store.Differs, action string, fence Fence) error {
 	ev := audit.System("reconciler", "replica.drift."+action, "placements", p.ID)
 	return audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *store.AuditEvent) error {
-		if fence != nil {
-			if err := fence(ctx, tx); err != nil {
-				return err
-			}
+		if err := fence.check(ctx, tx); err != nil {
+			return err
 		}
 		now := tx.Now()
 		w, err := tx.Workloads().Get(ctx, p.WorkloadID)

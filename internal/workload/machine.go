@@ -31,6 +31,15 @@ type Outcome struct {
 // (the reconciler checks it still holds its lease).
 type Fence func(ctx context.Context, tx *store.Tx) error
 
+// check runs f in tx; a nil fence (no lease to hold) lets every
+// transaction through.
+func (f Fence) check(ctx context.Context, tx *store.Tx) error {
+	if f == nil {
+		return nil
+	}
+	return f(ctx, tx)
+}
+
 // Apply records outcomes in one short transaction. A placement changed
 // since it was read (deleted by a user meanwhile) is skipped: the next pass
 // sees the new desired state. Workloads whose placements changed move to
@@ -43,10 +52,8 @@ func (s *Service) Apply(ctx context.Context, outs []Outcome, fence Fence) (int, 
 	applied := 0
 	err := s.st.Write(ctx, func(tx *store.Tx) error {
 		freed, applied = freed[:0], 0
-		if fence != nil {
-			if err := fence(ctx, tx); err != nil {
-				return err
-			}
+		if err := fence.check(ctx, tx); err != nil {
+			return err
 		}
 		now := tx.Now()
 		touched := map[string]bool{}
@@ -238,10 +245,8 @@ func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fe
 	var freed []store.PlacementRow
 	err = s.st.Write(ctx, func(tx *store.Tx) error {
 		freed = freed[:0]
-		if fence != nil {
-			if err := fence(ctx, tx); err != nil {
-				return err
-			}
+		if err := fence.check(ctx, tx); err != nil {
+			return err
 		}
 		now := tx.Now()
 		cur, err := tx.PlacementByID(ctx, p.ID)
@@ -310,18 +315,7 @@ func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fe
 				return err
 			}
 		}
-		from := w2.State
-		if from == model.StateDeleting || from == model.StateDeleted || from == model.StateFailed {
-			return nil
-		}
-		w2.State, w2.Reason = model.StateFailed, enc(reason)
-		if err := s.releaseBudget(ctx, tx, &w2); err != nil {
-			return err
-		}
-		if err := tx.Workloads().Update(ctx, &w2); err != nil {
-			return err
-		}
-		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: ActorReconciler, From: from, To: model.StateFailed, Reason: w2.Reason})
+		return s.failWorkload(ctx, tx, &w2, reason, now)
 	})
 	if err != nil {
 		if dec != nil {
@@ -362,4 +356,23 @@ func (s *Service) redundancyHolds(w *model.Workload, keep []store.PlacementRow, 
 		}
 	}
 	return len(provs) >= r.MinProviders && len(fds) >= r.MinFailureDomains
+}
+
+// failWorkload ends w as failed for reason, unless it is already on its way
+// out (deleting, deleted or failed): it releases the workload's budget and
+// records the transition as the reconciler's. Failover and drift both end a
+// workload this way when no replica of it is left, so they share it.
+func (s *Service) failWorkload(ctx context.Context, tx *store.Tx, w *model.Workload, reason Msg, now time.Time) error {
+	from := w.State
+	if from == model.StateDeleting || from == model.StateDeleted || from == model.StateFailed {
+		return nil
+	}
+	w.State, w.Reason = model.StateFailed, enc(reason)
+	if err := s.releaseBudget(ctx, tx, w); err != nil {
+		return err
+	}
+	if err := tx.Workloads().Update(ctx, w); err != nil {
+		return err
+	}
+	return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: ActorReconciler, From: from, To: model.StateFailed, Reason: w.Reason})
 }

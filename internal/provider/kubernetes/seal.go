@@ -3,6 +3,7 @@ package kubernetes
 import (
 	"context"
 
+	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -14,12 +15,7 @@ func (s StoreConfigs) SealClear(ctx context.Context, tx *store.Tx, providerID st
 	if box == nil {
 		return false, nil
 	}
-	v, ok, err := tx.Setting(ctx, settingKey(providerID))
-	if err != nil || !ok || v == "" || v == sealedMarker {
-		return false, err
-	}
-	if err := box.Put(ctx, tx, secretOwner, providerID, secretName, []byte(v)); err != nil {
-		return false, err
-	}
-	return true, tx.PutSetting(ctx, settingKey(providerID), sealedMarker)
+	return provider.SealClearSetting(ctx, tx, settingKey(providerID), sealedMarker, func(clear []byte) error {
+		return box.Put(ctx, tx, secretOwner, providerID, secretName, clear)
+	})
 }
