@@ -18,6 +18,7 @@ import (
 	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/seed"
 	"github.com/soberana/soberana/internal/server"
 )
 
@@ -71,7 +72,7 @@ func benchProvisionCmd(g *globals) *cobra.Command {
 			project := page.Items[0]["id"]
 			// The whole demo market, as before data policies (bench_policy.go).
 			if _, err := cl.Do(ctx, "PATCH", "/v1/institutions/"+page.Items[0]["institution_id"].(string),
-				map[string]any{"data_policy": benchOpenPolicy}, nil); err != nil {
+				map[string]any{"data_policy": seed.MarketPolicy}, nil); err != nil {
 				return fmt.Errorf("opening the demo ministry's data policy: %w", err)
 			}
 			if _, err := cl.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) == 0 {

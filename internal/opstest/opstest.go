@@ -14,6 +14,7 @@ import (
 
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/seed"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/workload"
@@ -110,11 +111,8 @@ func LoadDemo(t testing.TB, st *store.Store) Demo {
 	return d
 }
 
-// OpenPolicy is a data policy that lets public and internal data go to
-// any provider in Brazil, Chile or Colombia, foreign jurisdictions
-// included, and keeps confidential and restricted data national.
-var OpenPolicy = model.DataPolicy{Sovereignty: model.SovereigntyAny, Countries: []string{"BR", "CL", "CO"},
-	MinSovereignty: map[string]string{model.ClassConfidential: model.SovereigntyNational, model.ClassRestricted: model.SovereigntyNational}}
+// OpenPolicy is the demo market's open data policy (seed.MarketPolicy).
+var OpenPolicy = seed.MarketPolicy
 
 // OpenMarket gives the named institution OpenPolicy. The demo's policies
 // are national; tests that need foreign providers say so with this.
