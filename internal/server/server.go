@@ -30,6 +30,7 @@ import (
 	"github.com/soberana/soberana/internal/reconcile"
 	"github.com/soberana/soberana/internal/residency"
 	"github.com/soberana/soberana/internal/seed"
+	"github.com/soberana/soberana/internal/sshca"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/workload"
 )
@@ -67,6 +68,9 @@ type Server struct {
 	Sim        *sim.Driver
 	// Ops is monitoring, alerts, failover, migration and residency.
 	Ops *Ops
+
+	// sshCA issues SSH certificates (SSHCA).
+	sshCA *sshca.Service
 
 	identity identity
 	deploy   deployParts
@@ -145,6 +149,7 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	s.API.AddWorkloads(api.WorkloadOptions{Service: s.Workloads})
 	s.API.AddDrift()
 	s.wireDeploy()
+	s.wireSSHCA()
 	s.API.AddSim(api.SimOptions{
 		Driver: s.Sim,
 		SetSiteHealth: func(r *http.Request, siteID, health string) error {
