@@ -40,6 +40,8 @@ func (c *Console) routes() {
 	m.Handle("GET /workloads", c.page("workloads", c.workloads))
 	m.Handle("GET /workloads/{id}", c.page("workload", c.workload))
 	m.Handle("POST /workloads/{id}/delete", c.page("workload", c.deleteWorkload))
+	m.Handle("GET /workloads/{id}/connect", c.page("workload", c.connect))
+	m.Handle("POST /workloads/{id}/connect", c.page("workload", c.connectIssue))
 	m.Handle("POST /workloads/{id}/decide", c.page("approvals", c.decide))
 	m.Handle("GET /approvals", c.page("approvals", c.approvals))
 	m.Handle("GET /statements", c.page("statements", c.statements))
