@@ -19,13 +19,28 @@ import (
 // the API's reason in the page's language.
 func TestConnectPanel(t *testing.T) {
 	h := servertest.Start(t, servertest.Options{})
-	var page struct {
+	ctx := context.Background()
+	var prjs, offs struct {
 		Items []map[string]any `json:"items"`
 	}
-	if _, err := h.Admin.Do(context.Background(), "GET", "/v1/workloads?limit=1", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Skipf("the demo has no workload to connect to: %v", err)
+	if _, err := h.Admin.Do(ctx, "GET", "/v1/projects", nil, &prjs); err != nil || len(prjs.Items) == 0 {
+		t.Fatalf("projects: %v", err)
 	}
-	id := page.Items[0]["id"].(string)
+	if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &offs); err != nil || len(offs.Items) == 0 {
+		t.Fatalf("offerings: %v", err)
+	}
+	prj := prjs.Items[0]
+	var ins map[string]any
+	if _, err := h.Admin.Do(ctx, "GET", "/v1/institutions/"+prj["institution_id"].(string), nil, &ins); err != nil {
+		t.Fatal(err)
+	}
+	var wl map[string]any
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", map[string]any{"project_id": prj["id"], "offering_id": offs.Items[0]["id"],
+		"replicas": 1, "classification": "internal", "residency": map[string]any{"countries": []string{ins["country"].(string)}},
+		"sovereignty": map[string]any{"mode": "national"}}, &wl); err != nil {
+		t.Fatal(err)
+	}
+	id := wl["id"].(string)
 	pub, _, _ := ed25519.GenerateKey(rand.Reader)
 	sp, _ := ssh.NewPublicKey(pub)
 	key := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sp)))
