@@ -341,7 +341,6 @@ func (a *API) workloadCloudInit(r *http.Request) (any, error) {
 	return out, nil
 }
 
-
 func init() {
 	i18n.Add(map[string]i18n.Text{
 		"images.note.apps_only": {

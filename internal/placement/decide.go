@@ -49,7 +49,7 @@ type work struct {
 	res      [nDims]int64
 	class    Classification
 	national bool
-	tier     int8 // -1: any
+	tier     int8  // -1: any
 	image    int32 // interned family the sites must have; 0: any, -1: one no site has
 	off      *offeringRec
 	slots    []slot
