@@ -571,6 +571,16 @@ img = c.image.find_image("soberana-tiny")
 if img is None:
     img = c.image.create_image(name="soberana-tiny", data=b"\0" * 1048576, disk_format="raw",
                                container_format="bare", visibility="public")
+# two tiny images tagged with the standard os_distro/os_version properties:
+# soberana's image catalogue finds them as families ubuntu-24.04 and
+# debian-12 (the fake driver boots nothing, so any bytes do)
+for name, distro, version in (("soberana-ubuntu-24.04", "ubuntu", "24.04"), ("soberana-debian-12", "debian", "12")):
+    im = c.image.find_image(name)
+    if im is None:
+        im = c.image.create_image(name=name, data=b"\0" * 65536, disk_format="raw", container_format="bare",
+                                  visibility="public", os_distro=distro, os_version=version)
+    elif im.properties.get("os_distro") != distro or str(im.properties.get("os_version")) != version:
+        c.image.update_image(im, os_distro=distro, os_version=version)
 for _ in range(240):   # both AZs in Nova, both hosts in Placement
     azs = {z.name for z in c.compute.availability_zones() if z.state.get("available")}
     rps = {r.name for r in c.placement.resource_providers()}

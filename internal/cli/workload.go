@@ -48,6 +48,8 @@ func workloadCreateCmd(g *globals) *cobra.Command {
 		near                                                        string
 		ceiling                                                     int64
 		wait                                                        bool
+		image, userData                                             string
+		sshKeys                                                     []string
 	)
 	c := &cobra.Command{
 		Use:   "create (--project ID --offering ID --country BR … | -f FILE)",
@@ -92,6 +94,9 @@ func workloadCreateCmd(g *globals) *cobra.Command {
 					}
 					m["nearness"] = map[string]any{"latitude": f[0], "longitude": f[1], "radius_km": f[2]}
 				}
+				if err := firstBootFlags(m, image, sshKeys, userData); err != nil {
+					return err
+				}
 				body = m
 			}
 			cl, err := g.client()
@@ -132,6 +137,9 @@ func workloadCreateCmd(g *globals) *cobra.Command {
 	f.Int64Var(&ceiling, "cost-ceiling-minor", 0, "monthly ceiling in minor units of the institution's currency")
 	f.StringVar(&idem, "idempotency-key", "", "retrying with the same key returns the first result")
 	f.BoolVar(&wait, "wait", false, "show progress until the workload runs")
+	f.StringVar(&image, "image", "", "operating system family to boot, e.g. ubuntu-24.04 (soberana image list)")
+	f.StringSliceVar(&sshKeys, "ssh-key", nil, "name or id of an SSH key the replicas authorize (repeatable; soberana ssh-key list)")
+	f.StringVar(&userData, "user-data", "", "file with cloud-init user-data: #cloud-config YAML or a #! script, at most 16 KiB")
 	return c
 }
 

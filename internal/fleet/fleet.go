@@ -134,6 +134,11 @@ func (f *Fleet) Refresh(ctx context.Context, force bool) error {
 	if err != nil {
 		return err
 	}
+	imgs, err := tx.Images().All(ctx)
+	if err != nil {
+		return err
+	}
+	families := siteFamilies(imgs)
 	rates := new(money.RateTable)
 	for _, r := range fx {
 		mr, err := toRate(r)
@@ -164,6 +169,7 @@ func (f *Fleet) Refresh(ctx context.Context, force bool) error {
 	for _, s := range sites {
 		ps, err := toSite(s)
 		if err == nil {
+			ps.Images = append(families[s.ID], families["provider:"+s.ProviderID]...)
 			err = f.eng.UpsertSite(ps)
 		}
 		if err != nil {
@@ -413,6 +419,20 @@ func (f *Fleet) Usage() map[string]placement.Usage {
 		if u, ok := f.eng.Usage(id); ok {
 			out[id] = u
 		}
+	}
+	return out
+}
+
+// siteFamilies indexes the image catalogue by site id ("provider:ID" for
+// rows that hold at every site of a provider).
+func siteFamilies(imgs []model.Image) map[string][]string {
+	out := map[string][]string{}
+	for _, im := range imgs {
+		k := im.SiteID
+		if k == "" {
+			k = "provider:" + im.ProviderID
+		}
+		out[k] = append(out[k], im.Family)
 	}
 	return out
 }

@@ -92,6 +92,15 @@ type Workload struct {
 	// ones, and a replica on a real provider is never moved to a
 	// simulated one.
 	AllowSimulated bool `json:"allow_simulated,omitempty"`
+	// Image is the operating system family the replicas boot (empty: the
+	// provider's default image for the offering).
+	Image string `json:"image,omitempty"`
+	// SSHKeys are the keys the replicas authorize, as they were when the
+	// workload was asked for.
+	SSHKeys []WorkloadKey `json:"ssh_keys,omitempty"`
+	// UserData is the requester's cloud-init user-data (#cloud-config or a
+	// #! script); it is merged into each replica's cloud-init document.
+	UserData string `json:"user_data,omitempty"`
 }
 
 // Placement is the site chosen for one replica, with the provider's id.

@@ -49,7 +49,8 @@ type work struct {
 	res      [nDims]int64
 	class    Classification
 	national bool
-	tier     int8 // -1: any
+	tier     int8  // -1: any
+	image    int32 // interned family the sites must have; 0: any, -1: one no site has
 	off      *offeringRec
 	slots    []slot
 	subs     []uint16 // allowed subdivisions, interned
@@ -253,6 +254,13 @@ func (e *Engine) prepare(w *work, req *Request) {
 		w.tier = int8(*req.Tier)
 	}
 	w.off = e.offerings[req.OfferingID]
+	w.image = 0
+	if req.Image != "" {
+		w.image = -1
+		if id, ok := e.imgByName[req.Image]; ok {
+			w.image = id
+		}
+	}
 	w.minP = req.Redundancy.MinProviders
 	w.minF = req.Redundancy.MinFailureDomains
 	w.maxFD = req.Redundancy.MaxPerFailureDomain
@@ -554,6 +562,9 @@ func (e *Engine) siteReason(w *work, s *siteRec, idx int32, sl *slot, full bool)
 	if full && (w.off == nil || w.off.prices[s.prov] == noPrice) {
 		return ReasonNoPrice
 	}
+	if w.image != 0 && !slices.Contains(s.images, w.image) {
+		return ReasonImage
+	}
 	for d := range nDims {
 		if s.used[d].Load()+w.res[d] > s.capEff[d] {
 			return ReasonVCPU + Reason(d)
@@ -684,6 +695,7 @@ func (e *Engine) baseReasons(w *work) Reasons {
 		Sovereignty:    req.Sovereignty,
 		Redundancy:     req.Redundancy,
 		Substrate:      req.Substrate,
+		Image:          req.Image,
 		Currency:       e.opts.Currency,
 		MinorDigits:    e.opts.MinorDigits,
 	}

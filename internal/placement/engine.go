@@ -52,6 +52,7 @@ type Engine struct {
 	fdByName  map[string]int32
 	nFD       int32
 	offerings map[string]*offeringRec
+	imgByName map[string]int32 // image families, interned from 1
 
 	// gate orders reservations: commits and Reserve share it; the last
 	// attempt of a starved Place holds it alone.
@@ -81,6 +82,7 @@ type siteRec struct {
 	tier    Tier
 
 	fd          int32
+	images      []int32 // interned image families
 	countryPos  int32
 	pt          geoPoint
 	mu          sync.Mutex // serialises reservation changes on this site
@@ -141,6 +143,7 @@ func New(opts Options) *Engine {
 		subByCode: map[string]uint16{},
 		fdByName:  map[string]int32{},
 		offerings: map[string]*offeringRec{},
+		imgByName: map[string]int32{},
 	}
 	e.pool.New = func() any { return &work{} }
 	return e
@@ -308,6 +311,17 @@ func (e *Engine) UpsertSite(s Site) error {
 	}
 	r.fdName = s.FailureDomain
 	r.fd = fd
+	r.images = r.images[:0]
+	for _, f := range s.Images {
+		id, ok := e.imgByName[f]
+		if !ok {
+			id = int32(len(e.imgByName) + 1)
+			e.imgByName[f] = id
+		}
+		if !slices.Contains(r.images, id) {
+			r.images = append(r.images, id)
+		}
+	}
 	r.tier = s.Tier
 	r.cert = s.Certification
 	r.health.Store(uint32(s.Health))

@@ -26,6 +26,7 @@ const (
 	ReasonUnhealthy
 	ReasonTooFar
 	ReasonNoPrice
+	ReasonImage
 	ReasonVCPU
 	ReasonMemory
 	ReasonDisk
@@ -39,7 +40,7 @@ const (
 var reasonNames = [...]string{
 	"none", "excluded", "residency", "substrate", "sovereignty", "provider_certification",
 	"site_certification", "tier", "unhealthy", "too_far", "no_price",
-	"vcpu", "memory", "disk",
+	"image", "vcpu", "memory", "disk",
 }
 
 // String returns the reason's stable machine name ("residency").
@@ -104,6 +105,7 @@ type Reasons struct {
 	Tier           Tier
 	HasTier        bool
 	Substrate      Substrate
+	Image          string
 	Near           Near
 	HasNear        bool
 	Currency       string
@@ -246,6 +248,8 @@ func (r *Reasons) reasonText(lang i18n.Lang, rc ReasonCount) string {
 		return i18n.T(lang, "placement.reason.too_far", n, r.Near.RadiusKm)
 	case ReasonNoPrice:
 		return i18n.T(lang, "placement.reason.no_price", n, r.OfferingID)
+	case ReasonImage:
+		return i18n.T(lang, "placement.reason.image", n, r.Image)
 	case ReasonSubstrate:
 		if r.Substrate == SubstrateSimulated {
 			return i18n.T(lang, "placement.reason.substrate.real", n)

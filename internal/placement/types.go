@@ -243,6 +243,9 @@ type Site struct {
 	Health        Health
 	Capacity      Resources // physical capacity
 	Overcommit    Overcommit
+	// Images are the operating system families the site can boot
+	// (ubuntu-24.04, …): the provider's image catalogue, given as data.
+	Images []string
 }
 
 // SovereigntyMode says whose law may reach the data through the provider.
@@ -323,6 +326,9 @@ type Request struct {
 	Exclude          []string // site IDs to avoid (failover, migration)
 	// Substrate restricts the sites to real or to simulated providers.
 	Substrate Substrate
+	// Image is the operating system family every chosen site must have
+	// in its catalogue (empty: any site).
+	Image string
 }
 
 // Choice is the site chosen for one replica.

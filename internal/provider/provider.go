@@ -54,6 +54,12 @@ type Spec struct {
 	VCPUs      int64
 	MemoryMiB  int64
 	DiskGiB    int64
+	// Image is the provider's image to boot (an id from its catalogue,
+	// see ImageCatalog); empty: the driver's default for the offering.
+	Image string
+	// UserData is the replica's cloud-init document (internal/cloudinit);
+	// empty: none.
+	UserData string
 }
 
 // Observed is what the provider says about a replica's resource.

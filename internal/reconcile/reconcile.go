@@ -627,6 +627,13 @@ func (r *Reconciler) act(ctx context.Context, p store.PlacementRow) (workload.Ou
 				out.Reason = workload.M("replica.reason.vanished", p.ResourceID)
 			}
 			spec := provider.Spec{ResourceRef: ref, VCPUs: p.VCPUs, MemoryMiB: p.MemoryMiB, DiskGiB: p.DiskGiB}
+			if err := call(func(ctx context.Context) error {
+				var err error
+				spec.Image, spec.UserData, err = r.svc.BootSpec(ctx, p)
+				return err
+			}); err != nil {
+				return fail("create", err)
+			}
 			var id string
 			if err := call(func(ctx context.Context) error { var err error; id, err = drv.Create(ctx, spec); return err }); err != nil {
 				return fail("create", err)

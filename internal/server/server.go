@@ -136,6 +136,7 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	})
 	s.Sim = sim.New(s.Store)
 	s.Drivers.Set(sim.Name, s.Sim)
+	s.wireImages(ctx)
 	s.Workloads = workload.New(s.Store, s.Fleet, s.log)
 	s.Ledger = ledger.New(s.Store, ledger.Options{Lang: api.Lang, Log: s.log})
 	s.Workloads.Budget, s.Workloads.Meter = s.Ledger, s.Ledger
@@ -251,6 +252,7 @@ func (s *Server) Run(ctx context.Context) error {
 	g.Go(func() error { return s.runIdentity(gctx) })
 	g.Go(func() error { return s.Ops.Run(gctx) })
 	g.Go(func() error { return s.rateLoop(gctx) })
+	g.Go(func() error { return s.imageLoop(gctx) })
 	g.Go(func() error {
 		<-gctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)

@@ -46,20 +46,20 @@ var workloads = &entity[model.Workload]{
 	cols: []string{"project_id", "institution_id", "budget_line_id", "offering_id", "replicas", "classification",
 		"residency", "sovereignty", "redundancy", "nearness", "tier", "cost_ceiling_minor", "preference",
 		"currency", "forecast_monthly_minor", "state", "reason", "created_by",
-		"requested_by", "allow_simulated"},
+		"requested_by", "allow_simulated", "image", "ssh_keys", "user_data"},
 	filters: map[string]bool{"project_id": true, "institution_id": true, "state": true, "offering_id": true},
 	meta:    func(v *model.Workload) *model.Meta { return &v.Meta },
 	values: func(v *model.Workload) []any {
 		return []any{v.ProjectID, v.InstitutionID, v.BudgetLineID, v.OfferingID, v.Replicas, v.Classification,
 			jsonText(v.Residency), jsonText(v.Sovereignty), jsonText(v.Redundancy), jsonText(v.Nearness), v.Tier,
 			v.CostCeilingMinor, v.Preference, v.Currency, v.ForecastMonthlyMinor, v.State, v.Reason, v.CreatedBy,
-			v.RequestedBy, v.AllowSimulated}
+			v.RequestedBy, v.AllowSimulated, v.Image, jsonText(keysOrEmpty(v.SSHKeys)), v.UserData}
 	},
 	scanDest: func(v *model.Workload) []any {
 		return []any{&v.ProjectID, &v.InstitutionID, &v.BudgetLineID, &v.OfferingID, &v.Replicas, &v.Classification,
 			jsonCol{&v.Residency}, jsonCol{&v.Sovereignty}, jsonCol{&v.Redundancy}, jsonCol{&v.Nearness}, &v.Tier,
 			&v.CostCeilingMinor, &v.Preference, &v.Currency, &v.ForecastMonthlyMinor, &v.State, &v.Reason, &v.CreatedBy,
-			&v.RequestedBy, &v.AllowSimulated}
+			&v.RequestedBy, &v.AllowSimulated, &v.Image, jsonCol{&v.SSHKeys}, &v.UserData}
 	},
 }
 
@@ -421,7 +421,7 @@ func (t *Tx) SimFaults(ctx context.Context) ([]SimFault, error) {
 // so that each server notices changes made through any server.
 func (t *Tx) Fingerprint(ctx context.Context) (string, error) {
 	var parts []string
-	for _, tbl := range []string{"providers", "sites", "prices", "fx_rates", "institutions"} {
+	for _, tbl := range []string{"providers", "sites", "prices", "fx_rates", "institutions", "images"} {
 		var n int64
 		var max sql.NullInt64
 		if err := t.QueryRow(ctx, "SELECT COUNT(*), MAX(updated_at) FROM "+tbl).Scan(&n, &max); err != nil {

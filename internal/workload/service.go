@@ -56,6 +56,9 @@ type Service struct {
 	Meter  Meter
 	// Kick wakes the reconciler after a change it should act on.
 	Kick func()
+	// Trust adds files and commands to every replica's first boot (the
+	// SSH certificate trust); nil adds nothing. See firstboot.go.
+	Trust FirstBootTrust
 }
 
 // New returns a service.
@@ -84,6 +87,14 @@ type CreateRequest struct {
 	// AllowSimulated lets the replicas go on simulated sites as well as
 	// real ones (see model.Workload.AllowSimulated).
 	AllowSimulated bool `json:"allow_simulated,omitempty"`
+	// Image is the operating system family to boot (GET /v1/images).
+	Image string `json:"image,omitempty"`
+	// SSHKeys are names or ids of SSH keys (/v1/ssh-keys) of the caller
+	// or of the project that the replicas authorize.
+	SSHKeys []string `json:"ssh_keys,omitempty"`
+	// UserData is cloud-init user-data: #cloud-config YAML or a #! script,
+	// at most 16 KiB.
+	UserData string `json:"user_data,omitempty"`
 }
 
 // MaxReplicas bounds one workload's replicas.
@@ -136,6 +147,7 @@ func (r *CreateRequest) Validate() error {
 		v.OneOf("tier", r.Tier, model.TierCore, model.TierEdge)
 	}
 	v.NonNegative("cost_ceiling_minor", r.CostCeilingMinor)
+	r.validateFirstBoot(&v)
 	if r.Preference != "" {
 		if v.OneOf("preference", r.Preference, string(placement.Cheapest), string(placement.Balanced), string(placement.Nearest)) &&
 			r.Preference == string(placement.Nearest) && r.Nearness == nil {
@@ -216,6 +228,10 @@ func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem
 		Sovereignty: req.Sovereignty, Redundancy: req.Redundancy, Nearness: req.Nearness, Tier: req.Tier,
 		CostCeilingMinor: req.CostCeilingMinor, Preference: req.Preference, Currency: inst.Currency,
 		CreatedBy: who.Name, RequestedBy: who.requester(), AllowSimulated: req.AllowSimulated,
+		Image: req.Image, UserData: req.UserData,
+	}
+	if err := s.resolveFirstBoot(ctx, tx, who, &w, req); err != nil {
+		return w, false, err
 	}
 	preq, err := s.request(ctx, &w, off, nil)
 	if err != nil {
@@ -350,6 +366,7 @@ func (s *Service) request(ctx context.Context, w *model.Workload, off model.Offe
 		Preference:       placement.Preference(w.Preference),
 		Exclude:          exclude,
 		Substrate:        sub,
+		Image:            w.Image,
 	}
 	if w.Nearness != nil {
 		r.Near = &placement.Near{Lat: w.Nearness.Latitude, Lon: w.Nearness.Longitude, RadiusKm: w.Nearness.RadiusKm}

@@ -21,6 +21,11 @@ type Config struct {
 	// Images names the image (id or name) to boot per offering name; the
 	// key "*" is the default for offerings without their own.
 	Images map[string]string `json:"images,omitempty"`
+	// ImageFamilies maps an operating system family (ubuntu-24.04) to an
+	// image by id or name, for images Glance does not tag with the
+	// standard os_distro and os_version properties (which are discovered
+	// without configuration); an entry wins over a discovered image.
+	ImageFamilies map[string]string `json:"image_families,omitempty"`
 	// Network is the id of the network servers are attached to; empty
 	// boots them without a network (Nova microversion 2.37 "none").
 	Network string `json:"network,omitempty"`

@@ -3,6 +3,7 @@ package openstack
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -624,9 +625,11 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 	if err != nil {
 		return "", err
 	}
-	image, err := d.imageFor(ctx, cn, &cfg, ten.Offering)
-	if err != nil {
-		return "", err
+	image := spec.Image // the catalogue's image for the workload's family
+	if image == "" {
+		if image, err = d.imageFor(ctx, cn, &cfg, ten.Offering); err != nil {
+			return "", err
+		}
 	}
 	compute := cn.compute
 	if !cfg.SharedProject && !cn.cloud.AppCredential() {
@@ -651,6 +654,12 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 		// server, and a tag costs Nova one more write per boot.
 		Networks: networks,
 		Metadata: map[string]string{MetaWorkload: spec.WorkloadID, MetaReplica: spec.ReplicaID},
+	}
+	if spec.UserData != "" {
+		// The replica's cloud-init document, base64 as Nova wants it
+		// (encoded here: gophercloud passes text that happens to be
+		// valid base64 as it is).
+		opts.UserData = []byte(base64.StdEncoding.EncodeToString([]byte(spec.UserData)))
 	}
 	if d.Installation != "" {
 		opts.Metadata[MetaInstallation] = d.Installation

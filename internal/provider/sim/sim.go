@@ -165,7 +165,11 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 			ReplicaID: spec.ReplicaID, WorkloadID: spec.WorkloadID, State: provider.StateActive,
 			VCPUs: spec.VCPUs, MemoryMiB: spec.MemoryMiB, DiskGiB: spec.DiskGiB, CreatedAt: d.st.Now(),
 		})
-		return err
+		if err != nil || (spec.Image == "" && spec.UserData == "") {
+			return err
+		}
+		// What a machine would boot with, for tests to read back.
+		return tx.SimPutBoot(ctx, store.SimBoot{ProviderID: spec.ProviderID, ReplicaID: spec.ReplicaID, ImageRef: spec.Image, UserData: spec.UserData})
 	})
 	if err != nil {
 		return "", err
