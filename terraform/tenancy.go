@@ -152,7 +152,7 @@ func (r *institutionResource) Delete(ctx context.Context, req resource.DeleteReq
 	var m institutionModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
 	if err := r.c.DeleteInstitution(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
-		apiError(&resp.Diagnostics, "Deleting institution", err)
+		keptForHistory(ctx, r.c, &resp.Diagnostics, "institution", m.ID.ValueString(), err, map[string]string{"institution_id": m.ID.ValueString()})
 	}
 }
 
@@ -274,7 +274,7 @@ func (r *budgetLineResource) Delete(ctx context.Context, req resource.DeleteRequ
 	var m budgetLineModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
 	if err := r.c.DeleteBudgetLine(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
-		apiError(&resp.Diagnostics, "Deleting budget line", err)
+		keptForHistory(ctx, r.c, &resp.Diagnostics, "budget line", m.ID.ValueString(), err, map[string]string{"institution_id": m.InstitutionID.ValueString()})
 	}
 }
 
@@ -363,7 +363,7 @@ func (r *projectResource) Delete(ctx context.Context, req resource.DeleteRequest
 	var m projectModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
 	if err := r.c.DeleteProject(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
-		apiError(&resp.Diagnostics, "Deleting project", err)
+		keptForHistory(ctx, r.c, &resp.Diagnostics, "project", m.ID.ValueString(), err, map[string]string{"project_id": m.ID.ValueString()})
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"net/http"
 	"regexp"
 	"strings"
 
@@ -139,4 +140,30 @@ func sameDecimal(a, b string) bool {
 	x, ok1 := new(big.Rat).SetString(a)
 	y, ok2 := new(big.Rat).SetString(b)
 	return ok1 && ok2 && x.Cmp(y) == 0
+}
+
+// keptForHistory handles a 409 on deleting an institution, budget line or
+// project: the API keeps those that deleted workloads, revoked grants or
+// the ledger still refer to (history is never erased). When nothing live
+// refers to the object any more (no workload that is not deleted under
+// filter), it is removed from the Terraform state with a warning that says
+// so; otherwise the 409 is the error.
+func keptForHistory(ctx context.Context, c *client.Client, d *diag.Diagnostics, what, id string, err error, filter map[string]string) {
+	if client.StatusOf(err) != http.StatusConflict {
+		apiError(d, "Deleting "+what, err)
+		return
+	}
+	for w, lerr := range c.Workloads(ctx, client.ListOptions{Filters: filter}) {
+		if lerr != nil {
+			apiError(d, "Deleting "+what, lerr)
+			return
+		}
+		if w.State != client.StateDeleted {
+			apiError(d, "Deleting "+what+": workload "+w.ID+" ("+w.State+") still uses it", err)
+			return
+		}
+	}
+	d.AddWarning(what+" "+id+" kept for its history",
+		"The API keeps a "+what+" that deleted workloads, revoked grants or ledger entries refer to (history is never erased). "+
+			"Nothing live uses it any more: it runs nothing and commits no budget. It was removed from the Terraform state.")
 }

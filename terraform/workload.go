@@ -87,8 +87,11 @@ func (r *workloadResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 		return schema.ListAttribute{Required: req, Optional: !req, ElementType: types.StringType, Description: desc + rs,
 			PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()}}
 	}
+	// Computed values only change through the API (a replacement or a
+	// refresh): an in-place update (wait_for_running, timeout) keeps them.
 	computed := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, Description: desc}
+		return schema.StringAttribute{Computed: true, Description: desc,
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
 	}
 	resp.Schema = schema.Schema{
 		Description: "A workload: replicas of an offering placed on sites that satisfy residency, sovereignty and redundancy, " +
@@ -120,15 +123,17 @@ func (r *workloadResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"wait_for_running": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
 				Description: "Wait after create until every replica runs (not done while the workload awaits approval)."},
 			"timeout": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("10m"),
-				Description: "How long create waits for running (Go duration, e.g. 5m).",
+				Description: "How long create and destroy wait (Go duration, e.g. 5m). After an import it is the default; a configured other value then shows as an in-place change of this setting only.",
 				Validators:  []validator.String{stringValidator{desc: "must be a Go duration such as 10m", check: func(s string) bool { _, err := time.ParseDuration(s); return err == nil }}}},
-			"institution_id":         computed("The institution (from the project)."),
-			"budget_line_id":         computed("The budget line charged (from the project)."),
-			"state":                  computed("pending_approval, approved, provisioning, running, migrating, deleting, deleted, rejected or failed."),
-			"reason":                 computed("Why it is in its state (in the provider's language)."),
-			"currency":               computed("Currency of the forecast (the institution's)."),
-			"forecast_monthly_minor": schema.Int64Attribute{Computed: true, Description: "Forecast monthly cost in minor units of currency."},
+			"institution_id": computed("The institution (from the project)."),
+			"budget_line_id": computed("The budget line charged (from the project)."),
+			"state":          computed("pending_approval, approved, provisioning, running, migrating, deleting, deleted, rejected or failed."),
+			"reason":         computed("Why it is in its state (in the provider's language)."),
+			"currency":       computed("Currency of the forecast (the institution's)."),
+			"forecast_monthly_minor": schema.Int64Attribute{Computed: true, Description: "Forecast monthly cost in minor units of currency.",
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 			"placements": schema.ListNestedAttribute{Computed: true, Description: "Where each replica runs.",
+				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"replica":       schema.Int64Attribute{Computed: true},
 					"site_id":       schema.StringAttribute{Computed: true},

@@ -93,7 +93,9 @@ resource "soberana_workload" "agenda" {
   sovereignty_mode    = "national"
   min_failure_domains = 2
   allow_simulated     = true
-  timeout             = "5m"
+  # wait_for_running = true and timeout = "10m" by default: apply waits
+  # until both replicas run, and reports (without waiting) a workload that
+  # awaits a person's approval.
 }
 
 resource "soberana_grant" "vendor" {
