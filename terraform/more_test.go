@@ -23,6 +23,10 @@ terraform {
 
 variable "user_id" { type = string }
 variable "fiscal_year" { type = number }
+variable "app_replicas" {
+  type    = number
+  default = 2
+}
 variable "rate" {
   type    = string
   default = "0.1843"
@@ -92,6 +96,55 @@ resource "soberana_role_binding" "viewer" {
   scope_id   = soberana_institution.strict.id
 }
 
+data "soberana_offerings" "ns" { name = "ns-small" }
+
+resource "soberana_institution" "apps" {
+  name               = "Instituto de aplicações"
+  country            = "BR"
+  currency           = "BRL"
+  auto_approve_minor = 100000000
+}
+
+resource "soberana_budget_line" "apps" {
+  institution_id = soberana_institution.apps.id
+  fiscal_year    = var.fiscal_year
+  code           = "99.2"
+  name           = "Aplicações"
+  amount_minor   = 1000000000
+}
+
+resource "soberana_project" "apps" {
+  institution_id = soberana_institution.apps.id
+  budget_line_id = soberana_budget_line.apps.id
+  name           = "citas"
+}
+
+resource "soberana_workload" "ns" {
+  project_id          = soberana_project.apps.id
+  offering_id         = data.soberana_offerings.ns.offerings[0].id
+  replicas            = 2
+  classification      = "internal"
+  residency_countries = ["BR"]
+  sovereignty_mode    = "national"
+  allow_simulated     = true
+}
+
+resource "soberana_app" "citas" {
+  project_id  = soberana_project.apps.id
+  workload_id = soberana_workload.ns.id
+  name        = "citas"
+  image       = "registry.example.mx/salud/citas:v1"
+  port        = 8080
+  replicas    = var.app_replicas
+  env         = { LOG_LEVEL = "info" }
+}
+
+resource "soberana_release" "v2" {
+  app_id = soberana_app.citas.id
+  image  = "v2"
+  commit = "abcdef12"
+}
+
 output "preview_feasible" { value = data.soberana_placement_preview.p.feasible }
 output "preview_sites" { value = length(data.soberana_placement_preview.p.placements) }
 output "pending_state" { value = soberana_workload.pending.state }
@@ -130,19 +183,20 @@ func TestAcceptanceMore(t *testing.T) {
 	}
 
 	// Update in place: a new rate.
-	if out, code := x.planExit("-var", "rate=0.19"); code != 2 || !strings.Contains(out, "1 to change, 0 to destroy") {
-		t.Fatalf("rate update: %d\n%s", code, out)
+	if out, code := x.planExit("-var", "rate=0.19", "-var", "app_replicas=3"); code != 2 || !strings.Contains(out, "2 to change, 0 to destroy") {
+		t.Fatalf("rate and app update: %d\n%s", code, out)
 	}
-	x.must("apply", "-auto-approve", "-input=false", "-no-color", "-var", "rate=0.19")
+	x.must("apply", "-auto-approve", "-input=false", "-no-color", "-var", "rate=0.19", "-var", "app_replicas=3")
+	x.env = append(x.env, "TF_VAR_app_replicas=3")
 
 	// Import the rate, the webhook and the binding by id.
 	state := x.must("show", "-json")
 	ids := map[string]string{}
-	for _, r := range []string{"soberana_fx_rate.brl_usd", "soberana_alert_webhook.oncall", "soberana_role_binding.viewer"} {
+	for _, r := range []string{"soberana_fx_rate.brl_usd", "soberana_alert_webhook.oncall", "soberana_role_binding.viewer", "soberana_app.citas"} {
 		typ, name, _ := strings.Cut(r, ".")
 		ids[r] = attr(t, state, typ, name, "id")
 	}
-	x.must(append([]string{"state", "rm"}, "soberana_fx_rate.brl_usd", "soberana_alert_webhook.oncall", "soberana_role_binding.viewer")...)
+	x.must(append([]string{"state", "rm"}, "soberana_fx_rate.brl_usd", "soberana_alert_webhook.oncall", "soberana_role_binding.viewer", "soberana_app.citas")...)
 	for r, id := range ids {
 		x.must("import", "-input=false", "-no-color", "-var", "rate=0.19", r, id)
 	}
@@ -150,6 +204,13 @@ func TestAcceptanceMore(t *testing.T) {
 		t.Fatalf("plan after import is not empty:\n%s", out)
 	}
 
+	if a, err := c.GetApp(ctx, ids["soberana_app.citas"]); err != nil || a.Replicas != 3 {
+		t.Fatalf("app: %+v %v", a, err)
+	}
+	rel := attr(t, state, "soberana_release", "v2", "id")
+	if r, err := c.GetRelease(ctx, ids["soberana_app.citas"], rel); err != nil || r.Commit != "abcdef12" {
+		t.Fatalf("release: %+v %v", r, err)
+	}
 	x.must("destroy", "-auto-approve", "-input=false", "-no-color", "-var", "rate=0.19")
 	if _, err := c.GetFXRate(ctx, ids["soberana_fx_rate.brl_usd"]); !client.IsNotFound(err) {
 		t.Fatalf("rate after destroy: %v", err)

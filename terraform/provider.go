@@ -91,6 +91,8 @@ func (p *soberanaProvider) Resources(context.Context) []func() resource.Resource
 		func() resource.Resource { return &roleBindingResource{} },
 		func() resource.Resource { return &fxRateResource{} },
 		func() resource.Resource { return &alertWebhookResource{} },
+		func() resource.Resource { return &appResource{} },
+		func() resource.Resource { return &releaseResource{} },
 	}
 }
 
