@@ -322,7 +322,19 @@ func crud[T any](a *API, n noun[T]) []*Route {
 				if err := DecodeBytes(body, &v); err != nil {
 					return nil, err
 				}
+				idem, err := idempotencyOf(r, n.path, body)
+				if err != nil {
+					return nil, err
+				}
+				replay := false
 				err = a.store.InTx(r.Context(), func(tx *store.Tx) error {
+					if id, err := idem.replayed(r.Context(), tx); err != nil || id != "" {
+						if err == nil {
+							v, err = n.repo(tx).Get(r.Context(), id)
+							replay = true
+						}
+						return err
+					}
 					if err := n.check(r.Context(), tx, &v); err != nil {
 						return err
 					}
@@ -330,10 +342,17 @@ func crud[T any](a *API, n noun[T]) []*Route {
 						return err
 					}
 					store.AuditTarget(r.Context(), "", metaOf(&v).ID)
-					return nil
+					return idem.remember(r.Context(), tx, metaOf(&v).ID)
 				})
 				if err != nil {
 					return nil, err
+				}
+				if replay { // the first answer again, as POST /v1/workloads does
+					one := []T{v}
+					if err := n.output(r.Context(), a.store.Read(), one); err != nil {
+						return nil, err
+					}
+					return &one[0], nil
 				}
 				return Created{Value: &v, Location: base + "/" + metaOf(&v).ID}, nil
 			}},

@@ -1,0 +1,307 @@
+package terraform
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/soberana/soberana/client"
+)
+
+func optReplaceString(desc string, computed bool, vs ...validator.String) schema.StringAttribute {
+	mods := []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured()}
+	if computed {
+		mods = append(mods, stringplanmodifier.UseStateForUnknown())
+	}
+	return schema.StringAttribute{Optional: true, Computed: computed, Description: desc + " Changing it replaces the object.",
+		Validators: vs, PlanModifiers: mods}
+}
+
+// ---- soberana_grant ----
+
+type grantResource struct{ base }
+
+type grantModel struct {
+	ID            types.String `tfsdk:"id"`
+	ProjectID     types.String `tfsdk:"project_id"`
+	UserID        types.String `tfsdk:"user_id"`
+	Email         types.String `tfsdk:"email"`
+	Role          types.String `tfsdk:"role"`
+	ExpiresAt     types.String `tfsdk:"expires_at"`
+	SourceCIDRs   types.List   `tfsdk:"source_cidrs"`
+	Reason        types.String `tfsdk:"reason"`
+	InstitutionID types.String `tfsdk:"institution_id"`
+}
+
+var rfc3339 = stringValidator{desc: "must be an RFC 3339 time such as 2027-01-31T00:00:00Z", check: func(s string) bool {
+	_, err := time.Parse(time.RFC3339, s)
+	return err == nil
+}}
+
+func (r *grantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_grant"
+}
+
+func (r *grantResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "A vendor grant: an outside user gets a role in one project until an expiry (at most one year), " +
+			"optionally only from some source addresses. Grants cannot be changed: any change revokes it and grants anew. " +
+			"Destroying it revokes it (access ends on the vendor's next request).",
+		Attributes: map[string]schema.Attribute{
+			"id":         idAttr(),
+			"project_id": replaceString("The project the vendor may act in.", nonEmpty),
+			"user_id":    optReplaceString("The vendor's user id (or set email).", true),
+			"email":      optReplaceString("The vendor's e-mail: an unknown one creates a user who signs in with single sign-on.", false),
+			"role":       replaceString("developer or viewer.", oneOf("developer", "viewer")),
+			"expires_at": replaceString("When access ends (RFC 3339, at most one year ahead).", rfc3339),
+			"source_cidrs": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+				Description:   "Source addresses allowed (CIDRs); none: any. Changing it replaces the grant.",
+				PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()}},
+			"reason":         optReplaceString("Why the vendor needs access (audited).", false),
+			"institution_id": schema.StringAttribute{Computed: true, Description: "The project's institution.", PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+		},
+	}
+}
+
+func (m *grantModel) fill(g *client.Grant) {
+	m.ID, m.ProjectID, m.UserID, m.Role = types.StringValue(g.ID), types.StringValue(g.ProjectID), types.StringValue(g.UserID), types.StringValue(g.Role)
+	m.InstitutionID = types.StringValue(g.InstitutionID)
+	// Keep the configured spelling of the same instant.
+	if t, err := time.Parse(time.RFC3339, m.ExpiresAt.ValueString()); err != nil || !t.Equal(g.ExpiresAt) {
+		m.ExpiresAt = types.StringValue(g.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+	if g.Reason != "" || !m.Reason.IsNull() {
+		m.Reason = types.StringValue(g.Reason)
+	}
+}
+
+func (r *grantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m grantModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	exp, _ := time.Parse(time.RFC3339, m.ExpiresAt.ValueString())
+	s := client.GrantSpec{ProjectID: m.ProjectID.ValueString(), Email: m.Email.ValueString(), Role: m.Role.ValueString(),
+		ExpiresAt: &exp, SourceCIDRs: stringsOf(ctx, m.SourceCIDRs, &resp.Diagnostics), Reason: m.Reason.ValueString()}
+	if known(m.UserID) {
+		s.UserID = m.UserID.ValueString()
+	}
+	g, err := r.c.CreateGrant(ctx, s)
+	if err != nil {
+		apiError(&resp.Diagnostics, "Creating grant", err)
+		return
+	}
+	m.fill(g)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *grantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m grantModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	g, err := r.c.GetGrant(ctx, m.ID.ValueString())
+	if client.IsNotFound(err) || (err == nil && g.RevokedAt != nil) {
+		resp.State.RemoveResource(ctx) // revoked out of band: planned anew
+		return
+	}
+	if err != nil {
+		apiError(&resp.Diagnostics, "Reading grant", err)
+		return
+	}
+	m.fill(g)
+	if len(g.SourceCIDRs) > 0 || !m.SourceCIDRs.IsNull() {
+		m.SourceCIDRs = listOf(ctx, g.SourceCIDRs, &resp.Diagnostics)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *grantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	// Every argument forces a replacement; nothing to do in place.
+	var m grantModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *grantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m grantModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if err := r.c.RevokeGrant(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
+		apiError(&resp.Diagnostics, "Revoking grant", err)
+	}
+}
+
+func (r *grantResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importID(ctx, req, resp)
+}
+
+// ---- soberana_role_binding ----
+
+type roleBindingResource struct{ base }
+
+type roleBindingModel struct {
+	ID        types.String `tfsdk:"id"`
+	UserID    types.String `tfsdk:"user_id"`
+	Role      types.String `tfsdk:"role"`
+	ScopeKind types.String `tfsdk:"scope_kind"`
+	ScopeID   types.String `tfsdk:"scope_id"`
+}
+
+func (r *roleBindingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_role_binding"
+}
+
+func (r *roleBindingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "A role bound to a user at a scope (platform, provider, institution or project). Bindings cannot be changed: any change replaces it.",
+		Attributes: map[string]schema.Attribute{
+			"id":      idAttr(),
+			"user_id": replaceString("The user.", nonEmpty),
+			"role": replaceString("The role.", oneOf("platform-admin", "auditor", "provider-operator", "institution-admin",
+				"finance-officer", "developer", "viewer")),
+			"scope_kind": replaceString("platform, provider, institution or project.", oneOf("platform", "provider", "institution", "project")),
+			"scope_id":   optReplaceString("The scope's id (none for platform).", false),
+		},
+	}
+}
+
+func (m *roleBindingModel) fill(b *client.RoleBinding) {
+	m.ID, m.UserID, m.Role, m.ScopeKind = types.StringValue(b.ID), types.StringValue(b.UserID), types.StringValue(b.Role), types.StringValue(b.ScopeKind)
+	m.ScopeID = strOrNull(b.ScopeID)
+}
+
+func (r *roleBindingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m roleBindingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	b, err := r.c.CreateRoleBinding(ctx, client.RoleBindingSpec{UserID: m.UserID.ValueString(), Role: m.Role.ValueString(),
+		ScopeKind: m.ScopeKind.ValueString(), ScopeID: m.ScopeID.ValueString()})
+	if err != nil {
+		apiError(&resp.Diagnostics, "Creating role binding", err)
+		return
+	}
+	m.fill(b)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *roleBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m roleBindingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	b, err := r.c.GetRoleBinding(ctx, m.ID.ValueString())
+	if client.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		apiError(&resp.Diagnostics, "Reading role binding", err)
+		return
+	}
+	m.fill(b)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *roleBindingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m roleBindingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *roleBindingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m roleBindingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if err := r.c.DeleteRoleBinding(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
+		apiError(&resp.Diagnostics, "Deleting role binding", err)
+	}
+}
+
+func (r *roleBindingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importID(ctx, req, resp)
+}
+
+// ---- soberana_alert_webhook ----
+
+type alertWebhookResource struct{ base }
+
+type alertWebhookModel struct {
+	ID     types.String `tfsdk:"id"`
+	Name   types.String `tfsdk:"name"`
+	URL    types.String `tfsdk:"url"`
+	Secret types.String `tfsdk:"secret"`
+}
+
+func (r *alertWebhookResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_alert_webhook"
+}
+
+func (r *alertWebhookResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "A webhook that receives alerts, POSTed and signed with HMAC-SHA256 (X-Soberana-Signature). The API cannot change one: any change replaces it.",
+		Attributes: map[string]schema.Attribute{
+			"id":   idAttr(),
+			"name": replaceString("The webhook's name.", nonEmpty),
+			"url":  replaceString("Where alerts are POSTed (https).", matches(`^https?://`, "must be an http(s) URL")),
+			"secret": schema.StringAttribute{Optional: true, Computed: true, Sensitive: true,
+				Description:   "The HMAC secret; empty: the server makes one (shown only at create; null after import).",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()}},
+		},
+	}
+}
+
+func (r *alertWebhookResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m alertWebhookModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	w, err := r.c.CreateAlertWebhook(ctx, client.AlertWebhookSpec{Name: m.Name.ValueString(), URL: m.URL.ValueString(), Secret: m.Secret.ValueString()})
+	if err != nil {
+		apiError(&resp.Diagnostics, "Creating alert webhook", err)
+		return
+	}
+	m.ID, m.Name, m.URL = types.StringValue(w.ID), types.StringValue(w.Name), types.StringValue(w.URL)
+	if !known(m.Secret) {
+		m.Secret = strOrNull(w.Secret)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *alertWebhookResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m alertWebhookModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	w, err := r.c.GetAlertWebhook(ctx, m.ID.ValueString())
+	if client.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		apiError(&resp.Diagnostics, "Reading alert webhook", err)
+		return
+	}
+	m.ID, m.Name, m.URL = types.StringValue(w.ID), types.StringValue(w.Name), types.StringValue(w.URL)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *alertWebhookResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m alertWebhookModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *alertWebhookResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m alertWebhookModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if err := r.c.DeleteAlertWebhook(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
+		apiError(&resp.Diagnostics, "Deleting alert webhook", err)
+	}
+}
+
+func (r *alertWebhookResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importID(ctx, req, resp)
+}

@@ -1,0 +1,264 @@
+package terraform
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/soberana/soberana/client"
+)
+
+// ---- soberana_app ----
+
+type appResource struct{ base }
+
+type appModel struct {
+	ID               types.String `tfsdk:"id"`
+	ProjectID        types.String `tfsdk:"project_id"`
+	WorkloadID       types.String `tfsdk:"workload_id"`
+	Name             types.String `tfsdk:"name"`
+	Image            types.String `tfsdk:"image"`
+	Port             types.Int64  `tfsdk:"port"`
+	Replicas         types.Int64  `tfsdk:"replicas"`
+	Env              types.Map    `tfsdk:"env"`
+	HealthPath       types.String `tfsdk:"health_path"`
+	InstitutionID    types.String `tfsdk:"institution_id"`
+	CurrentReleaseID types.String `tfsdk:"current_release_id"`
+	WebhookSecret    types.String `tfsdk:"webhook_secret"`
+}
+
+func (r *appResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_app"
+}
+
+func (r *appResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		Description: "An app: a container image served on the sites of one of the project's namespace workloads. " +
+			"Image, port, replicas, env and health path change in place (the next release uses them). " +
+			"The API has no delete for apps: destroy removes it from the state only, with a warning.",
+		Attributes: map[string]schema.Attribute{
+			"id":         idAttr(),
+			"project_id": replaceString("The project.", nonEmpty),
+			"workload_id": schema.StringAttribute{Optional: true, Computed: true,
+				Description:   "The namespace workload whose sites it runs on (default: the project's only running one). Changing it replaces the app.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()}},
+			"name":     replaceString("The app's name (DNS label).", matches(`^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$`, "must be a lowercase DNS label of at most 40 characters")),
+			"image":    schema.StringAttribute{Required: true, Description: "Container image reference.", Validators: []validator.String{nonEmpty}},
+			"port":     schema.Int64Attribute{Required: true, Description: "Port the container listens on.", Validators: []validator.Int64{int64AtLeast(1)}},
+			"replicas": schema.Int64Attribute{Required: true, Description: "Replicas per site.", Validators: []validator.Int64{int64AtLeast(1)}},
+			"env":      schema.MapAttribute{Optional: true, ElementType: types.StringType, Description: "Environment variables."},
+			"health_path": schema.StringAttribute{Optional: true, Computed: true, Description: "HTTP path of the health check.",
+				PlanModifiers: keep},
+			"institution_id":     schema.StringAttribute{Computed: true, PlanModifiers: keep},
+			"current_release_id": schema.StringAttribute{Computed: true, Description: "The release in force."},
+			"webhook_secret": schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: keep,
+				Description: "Secret that signs forge webhooks (only known when Terraform created the app)."},
+		},
+	}
+}
+
+func (m *appModel) toSpec(ctx context.Context) (client.AppSpec, error) {
+	s := client.AppSpec{ProjectID: m.ProjectID.ValueString(), Name: m.Name.ValueString(), Image: m.Image.ValueString(),
+		Port: m.Port.ValueInt64(), Replicas: m.Replicas.ValueInt64(), HealthPath: m.HealthPath.ValueString()}
+	if known(m.WorkloadID) {
+		s.WorkloadID = m.WorkloadID.ValueString()
+	}
+	if known(m.Env) {
+		s.Env = map[string]string{}
+		if diags := m.Env.ElementsAs(ctx, &s.Env, false); diags.HasError() {
+			return s, errDiags
+		}
+	}
+	return s, nil
+}
+
+func (m *appModel) fill(ctx context.Context, a *client.App) {
+	m.ID, m.ProjectID, m.WorkloadID, m.Name = types.StringValue(a.ID), types.StringValue(a.ProjectID), types.StringValue(a.WorkloadID), types.StringValue(a.Name)
+	m.Image, m.Port, m.Replicas = types.StringValue(a.Image), types.Int64Value(a.Port), types.Int64Value(a.Replicas)
+	m.HealthPath, m.InstitutionID = types.StringValue(a.HealthPath), types.StringValue(a.InstitutionID)
+	m.CurrentReleaseID = types.StringValue(a.CurrentReleaseID)
+	if len(a.Env) > 0 || !m.Env.IsNull() {
+		m.Env, _ = types.MapValueFrom(ctx, types.StringType, a.Env)
+	}
+	if a.WebhookSecret != "" {
+		m.WebhookSecret = types.StringValue(a.WebhookSecret)
+	} else if m.WebhookSecret.IsUnknown() {
+		m.WebhookSecret = types.StringNull()
+	}
+}
+
+func (r *appResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m appModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	s, err := m.toSpec(ctx)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(pathEnv, "Invalid env", err.Error())
+		return
+	}
+	a, err := r.c.CreateApp(ctx, s)
+	if err != nil {
+		apiError(&resp.Diagnostics, "Creating app", err)
+		return
+	}
+	m.fill(ctx, a)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *appResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m appModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	a, err := r.c.GetApp(ctx, m.ID.ValueString())
+	if client.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		apiError(&resp.Diagnostics, "Reading app", err)
+		return
+	}
+	m.fill(ctx, a)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *appResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m appModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	s, err := m.toSpec(ctx)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(pathEnv, "Invalid env", err.Error())
+		return
+	}
+	a, err := r.c.UpdateApp(ctx, m.ID.ValueString(), s)
+	if err != nil {
+		apiError(&resp.Diagnostics, "Updating app", err)
+		return
+	}
+	m.fill(ctx, a)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *appResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m appModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	resp.Diagnostics.AddWarning("App "+m.ID.ValueString()+" is not deleted",
+		"The soberana API has no delete for apps: it was removed from the Terraform state only and keeps running on its workload's sites. "+
+			"Delete the namespace workload to stop it.")
+}
+
+func (r *appResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importID(ctx, req, resp)
+}
+
+// ---- soberana_release ----
+
+type releaseResource struct{ base }
+
+type releaseModel struct {
+	ID     types.String `tfsdk:"id"`
+	AppID  types.String `tfsdk:"app_id"`
+	Image  types.String `tfsdk:"image"`
+	Commit types.String `tfsdk:"commit"`
+	Seq    types.Int64  `tfsdk:"seq"`
+	State  types.String `tfsdk:"state"`
+}
+
+func (r *releaseResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_release"
+}
+
+func (r *releaseResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "A release of an app: an image tag, digest or reference rolled out site by site (with automatic rollback). " +
+			"A new image is a new release (replacement). Releases are history: destroy removes one from the state only.",
+		Attributes: map[string]schema.Attribute{
+			"id":     idAttr(),
+			"app_id": replaceString("The app.", nonEmpty),
+			"image":  replaceString("Tag (v1.4.2), digest (sha256:…) or whole reference.", nonEmpty),
+			"commit": optReplaceString("The commit it came from (7–64 hex digits).", false, matches(`^[0-9a-f]{7,64}$`, "must be 7 to 64 lowercase hex digits")),
+			"seq":    schema.Int64Attribute{Computed: true, Description: "The release's number in the app's history."},
+			"state":  schema.StringAttribute{Computed: true, Description: "The rollout's state."},
+		},
+	}
+}
+
+func (m *releaseModel) fill(v *client.Release) {
+	m.ID, m.AppID, m.Seq, m.State = types.StringValue(v.ID), types.StringValue(v.AppID), types.Int64Value(v.Seq), types.StringValue(v.State)
+	if m.Image.IsNull() || m.Image.IsUnknown() {
+		m.Image = types.StringValue(v.Image)
+	}
+	if v.Commit != "" || !m.Commit.IsNull() {
+		m.Commit = types.StringValue(v.Commit)
+	}
+}
+
+func (r *releaseResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m releaseModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	v, err := r.c.CreateRelease(ctx, m.AppID.ValueString(), client.ReleaseSpec{Image: m.Image.ValueString(), Commit: m.Commit.ValueString()})
+	if err != nil {
+		apiError(&resp.Diagnostics, "Releasing", err)
+		return
+	}
+	m.fill(v)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *releaseResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m releaseModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	v, err := r.c.GetRelease(ctx, m.AppID.ValueString(), m.ID.ValueString())
+	if client.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		apiError(&resp.Diagnostics, "Reading release", err)
+		return
+	}
+	m.fill(v)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *releaseResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m releaseModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *releaseResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+	// Releases are history: nothing to delete at the API.
+}
+
+// ImportState takes "APP_ID/RELEASE_ID".
+func (r *releaseResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	app, id, ok := strings.Cut(req.ID, "/")
+	if !ok || app == "" || id == "" {
+		resp.Diagnostics.AddError("Invalid import id", "import a release as APP_ID/RELEASE_ID")
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_id"), app)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+var (
+	pathEnv  = path.Root("env")
+	errDiags = errors.New("env must map names to strings")
+)

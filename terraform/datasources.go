@@ -1,0 +1,246 @@
+package terraform
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/soberana/soberana/client"
+)
+
+type dsBase struct{ base }
+
+func (b *dsBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	b.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+func filters(kv ...types.String) map[string]string {
+	f := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if known(kv[i+1]) && kv[i+1].ValueString() != "" {
+			f[kv[i].ValueString()] = kv[i+1].ValueString()
+		}
+	}
+	return f
+}
+
+// ---- soberana_sites ----
+
+type sitesDataSource struct{ dsBase }
+
+type siteModel struct {
+	ID            types.String `tfsdk:"id"`
+	Name          types.String `tfsdk:"name"`
+	ProviderID    types.String `tfsdk:"provider_id"`
+	Country       types.String `tfsdk:"country"`
+	Subdivision   types.String `tfsdk:"subdivision"`
+	City          types.String `tfsdk:"city"`
+	Tier          types.String `tfsdk:"tier"`
+	FailureDomain types.String `tfsdk:"failure_domain"`
+	Health        types.String `tfsdk:"health"`
+	Simulated     types.Bool   `tfsdk:"simulated"`
+}
+
+type sitesModel struct {
+	Country     types.String `tfsdk:"country"`
+	Subdivision types.String `tfsdk:"subdivision"`
+	ProviderID  types.String `tfsdk:"provider_id"`
+	Tier        types.String `tfsdk:"tier"`
+	Health      types.String `tfsdk:"health"`
+	Sites       []siteModel  `tfsdk:"sites"`
+}
+
+func (d *sitesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_sites"
+}
+
+func (d *sitesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	f := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Optional: true, Description: desc}
+	}
+	c := func() schema.StringAttribute { return schema.StringAttribute{Computed: true} }
+	resp.Schema = schema.Schema{
+		Description: "The sites (data centres) of the fleet, optionally filtered.",
+		Attributes: map[string]schema.Attribute{
+			"country":     f("Only sites in this country (ISO 3166-1 alpha-2)."),
+			"subdivision": f("Only sites in this subdivision (ISO 3166-2)."),
+			"provider_id": f("Only sites of this provider."),
+			"tier":        f("Only sites of this tier (core, edge)."),
+			"health":      f("Only sites in this health (healthy, degraded, down)."),
+			"sites": schema.ListNestedAttribute{Computed: true, Description: "The sites found.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id": c(), "name": c(), "provider_id": c(), "country": c(), "subdivision": c(), "city": c(),
+					"tier": c(), "failure_domain": c(), "health": c(), "simulated": schema.BoolAttribute{Computed: true},
+				}}},
+		},
+	}
+}
+
+func (d *sitesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m sitesModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	s := types.StringValue
+	o := client.ListOptions{Filters: filters(s("country"), m.Country, s("subdivision"), m.Subdivision, s("provider_id"), m.ProviderID,
+		s("tier"), m.Tier, s("health"), m.Health)}
+	m.Sites = []siteModel{}
+	for v, err := range d.c.Sites(ctx, o) {
+		if err != nil {
+			apiError(&resp.Diagnostics, "Listing sites", err)
+			return
+		}
+		m.Sites = append(m.Sites, siteModel{ID: s(v.ID), Name: s(v.Name), ProviderID: s(v.ProviderID), Country: s(v.Country),
+			Subdivision: s(v.Subdivision), City: s(v.City), Tier: s(v.Tier), FailureDomain: s(v.FailureDomain), Health: s(v.Health),
+			Simulated: types.BoolValue(v.Simulated)})
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// ---- soberana_offerings ----
+
+type offeringsDataSource struct{ dsBase }
+
+type offeringModel struct {
+	ID        types.String `tfsdk:"id"`
+	Name      types.String `tfsdk:"name"`
+	Kind      types.String `tfsdk:"kind"`
+	VCPUs     types.Int64  `tfsdk:"vcpus"`
+	MemoryMiB types.Int64  `tfsdk:"memory_mib"`
+	DiskGiB   types.Int64  `tfsdk:"disk_gib"`
+}
+
+type offeringsModel struct {
+	Name      types.String    `tfsdk:"name"`
+	Kind      types.String    `tfsdk:"kind"`
+	Offerings []offeringModel `tfsdk:"offerings"`
+}
+
+func (d *offeringsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_offerings"
+}
+
+func (d *offeringsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	i := func() schema.Int64Attribute { return schema.Int64Attribute{Computed: true} }
+	c := func() schema.StringAttribute { return schema.StringAttribute{Computed: true} }
+	resp.Schema = schema.Schema{
+		Description: "The catalog's offerings (machine sizes), optionally filtered by name or kind.",
+		Attributes: map[string]schema.Attribute{
+			"name": schema.StringAttribute{Optional: true, Description: "Only the offering with this name (e.g. SCS-2V-4-20s)."},
+			"kind": schema.StringAttribute{Optional: true, Description: "Only offerings of this kind (vm, namespace…)."},
+			"offerings": schema.ListNestedAttribute{Computed: true, Description: "The offerings found.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id": c(), "name": c(), "kind": c(), "vcpus": i(), "memory_mib": i(), "disk_gib": i(),
+				}}},
+		},
+	}
+}
+
+func (d *offeringsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m offeringsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	s := types.StringValue
+	m.Offerings = []offeringModel{}
+	for v, err := range d.c.Offerings(ctx, client.ListOptions{Filters: filters(s("name"), m.Name, s("kind"), m.Kind)}) {
+		if err != nil {
+			apiError(&resp.Diagnostics, "Listing offerings", err)
+			return
+		}
+		m.Offerings = append(m.Offerings, offeringModel{ID: s(v.ID), Name: s(v.Name), Kind: s(v.Kind),
+			VCPUs: types.Int64Value(v.VCPUs), MemoryMiB: types.Int64Value(v.MemoryMiB), DiskGiB: types.Int64Value(v.DiskGiB)})
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// ---- soberana_placement_preview ----
+
+type previewDataSource struct{ dsBase }
+
+type previewPlacementModel struct {
+	Replica       types.Int64  `tfsdk:"replica"`
+	SiteID        types.String `tfsdk:"site_id"`
+	ProviderID    types.String `tfsdk:"provider_id"`
+	Country       types.String `tfsdk:"country"`
+	FailureDomain types.String `tfsdk:"failure_domain"`
+	MonthlyMinor  types.Int64  `tfsdk:"monthly_minor"`
+}
+
+type previewModel struct {
+	ProjectID            types.String            `tfsdk:"project_id"`
+	OfferingID           types.String            `tfsdk:"offering_id"`
+	Replicas             types.Int64             `tfsdk:"replicas"`
+	Classification       types.String            `tfsdk:"classification"`
+	ResidencyCountries   types.List              `tfsdk:"residency_countries"`
+	SovereigntyMode      types.String            `tfsdk:"sovereignty_mode"`
+	MinFailureDomains    types.Int64             `tfsdk:"min_failure_domains"`
+	MinProviders         types.Int64             `tfsdk:"min_providers"`
+	AllowSimulated       types.Bool              `tfsdk:"allow_simulated"`
+	Feasible             types.Bool              `tfsdk:"feasible"`
+	Currency             types.String            `tfsdk:"currency"`
+	ForecastMonthlyMinor types.Int64             `tfsdk:"forecast_monthly_minor"`
+	Explanation          types.String            `tfsdk:"explanation"`
+	Placements           []previewPlacementModel `tfsdk:"placements"`
+}
+
+func (d *previewDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_placement_preview"
+}
+
+func (d *previewDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "Where a workload request would be placed and what it would cost per month, without reserving anything.",
+		Attributes: map[string]schema.Attribute{
+			"project_id":          schema.StringAttribute{Required: true},
+			"offering_id":         schema.StringAttribute{Required: true},
+			"replicas":            schema.Int64Attribute{Required: true},
+			"classification":      schema.StringAttribute{Required: true},
+			"residency_countries": schema.ListAttribute{Required: true, ElementType: types.StringType},
+			"sovereignty_mode":    schema.StringAttribute{Required: true},
+			"min_failure_domains": schema.Int64Attribute{Optional: true},
+			"min_providers":       schema.Int64Attribute{Optional: true},
+			"allow_simulated":     schema.BoolAttribute{Optional: true},
+			"feasible":            schema.BoolAttribute{Computed: true, Description: "Whether the request fits."},
+			"currency":            schema.StringAttribute{Computed: true},
+			"forecast_monthly_minor": schema.Int64Attribute{Computed: true,
+				Description: "Forecast monthly cost in minor units of currency."},
+			"explanation": schema.StringAttribute{Computed: true, Description: "Why these sites, or why nothing fits."},
+			"placements": schema.ListNestedAttribute{Computed: true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"replica": schema.Int64Attribute{Computed: true}, "site_id": schema.StringAttribute{Computed: true},
+					"provider_id": schema.StringAttribute{Computed: true}, "country": schema.StringAttribute{Computed: true},
+					"failure_domain": schema.StringAttribute{Computed: true}, "monthly_minor": schema.Int64Attribute{Computed: true},
+				}}},
+		},
+	}
+}
+
+func (d *previewDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m previewModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p, err := d.c.PreviewPlacement(ctx, client.WorkloadSpec{ProjectID: m.ProjectID.ValueString(), OfferingID: m.OfferingID.ValueString(),
+		Replicas: int(m.Replicas.ValueInt64()), Classification: m.Classification.ValueString(),
+		Residency:      client.Residency{Countries: stringsOf(ctx, m.ResidencyCountries, &resp.Diagnostics)},
+		Sovereignty:    client.Sovereignty{Mode: m.SovereigntyMode.ValueString()},
+		Redundancy:     client.Redundancy{MinFailureDomains: int(m.MinFailureDomains.ValueInt64()), MinProviders: int(m.MinProviders.ValueInt64())},
+		AllowSimulated: m.AllowSimulated.ValueBool()})
+	if err != nil {
+		apiError(&resp.Diagnostics, "Previewing placement", err)
+		return
+	}
+	s := types.StringValue
+	m.Feasible, m.Currency, m.ForecastMonthlyMinor, m.Explanation = types.BoolValue(p.Feasible), s(p.Currency), types.Int64Value(p.ForecastMonthlyMinor), s(p.Explanation)
+	m.Placements = []previewPlacementModel{}
+	for _, pl := range p.Placements {
+		m.Placements = append(m.Placements, previewPlacementModel{Replica: types.Int64Value(int64(pl.Replica)), SiteID: s(pl.SiteID),
+			ProviderID: s(pl.ProviderID), Country: s(pl.Country), FailureDomain: s(pl.FailureDomain), MonthlyMinor: types.Int64Value(pl.MonthlyMinor)})
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}

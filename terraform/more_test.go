@@ -1,0 +1,227 @@
+package terraform_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/soberana/soberana/client"
+	"github.com/soberana/soberana/internal/server/servertest"
+)
+
+// moreConfig exercises the resources and data sources the example does
+// not: an exchange rate, an alert webhook, a role binding, the placement
+// preview, and a workload that needs a person's approval.
+const moreConfig = `
+terraform {
+  required_providers {
+    soberana = { source = "soberana/soberana" }
+  }
+}
+
+variable "user_id" { type = string }
+variable "fiscal_year" { type = number }
+variable "app_replicas" {
+  type    = number
+  default = 2
+}
+variable "rate" {
+  type    = string
+  default = "0.1843"
+}
+
+data "soberana_offerings" "small" { name = "SCS-2V-4-20s" }
+
+resource "soberana_institution" "strict" {
+  name               = "Instituto sem aprovação automática"
+  country            = "BR"
+  currency           = "BRL"
+  auto_approve_minor = 0
+}
+
+resource "soberana_budget_line" "l" {
+  institution_id = soberana_institution.strict.id
+  fiscal_year    = var.fiscal_year
+  code           = "99.1"
+  name           = "Linha"
+  amount_minor   = 100000000
+}
+
+resource "soberana_project" "p" {
+  institution_id = soberana_institution.strict.id
+  budget_line_id = soberana_budget_line.l.id
+  name           = "aprovacao"
+}
+
+data "soberana_placement_preview" "p" {
+  project_id          = soberana_project.p.id
+  offering_id         = data.soberana_offerings.small.offerings[0].id
+  replicas            = 2
+  classification      = "internal"
+  residency_countries = ["BR"]
+  sovereignty_mode    = "national"
+  min_failure_domains = 2
+  allow_simulated     = true
+}
+
+resource "soberana_workload" "pending" {
+  project_id          = soberana_project.p.id
+  offering_id         = data.soberana_offerings.small.offerings[0].id
+  replicas            = 1
+  classification      = "internal"
+  residency_countries = ["BR"]
+  sovereignty_mode    = "national"
+  allow_simulated     = true
+}
+
+resource "soberana_fx_rate" "brl_usd" {
+  from     = "BRL"
+  to       = "USD"
+  rate     = var.rate
+  valid_on = "2026-11-30"
+  source   = "teste"
+}
+
+resource "soberana_alert_webhook" "oncall" {
+  name = "plantao"
+  url  = "https://alertas.gob.example/soberana"
+}
+
+resource "soberana_role_binding" "viewer" {
+  user_id    = var.user_id
+  role       = "viewer"
+  scope_kind = "institution"
+  scope_id   = soberana_institution.strict.id
+}
+
+data "soberana_offerings" "ns" { name = "ns-small" }
+
+resource "soberana_institution" "apps" {
+  name               = "Instituto de aplicações"
+  country            = "BR"
+  currency           = "BRL"
+  auto_approve_minor = 100000000
+}
+
+resource "soberana_budget_line" "apps" {
+  institution_id = soberana_institution.apps.id
+  fiscal_year    = var.fiscal_year
+  code           = "99.2"
+  name           = "Aplicações"
+  amount_minor   = 1000000000
+}
+
+resource "soberana_project" "apps" {
+  institution_id = soberana_institution.apps.id
+  budget_line_id = soberana_budget_line.apps.id
+  name           = "citas"
+}
+
+resource "soberana_workload" "ns" {
+  project_id          = soberana_project.apps.id
+  offering_id         = data.soberana_offerings.ns.offerings[0].id
+  replicas            = 2
+  classification      = "internal"
+  residency_countries = ["BR"]
+  sovereignty_mode    = "national"
+  allow_simulated     = true
+}
+
+resource "soberana_app" "citas" {
+  project_id  = soberana_project.apps.id
+  workload_id = soberana_workload.ns.id
+  name        = "citas"
+  image       = "registry.example.mx/salud/citas:v1"
+  port        = 8080
+  replicas    = var.app_replicas
+  env         = { LOG_LEVEL = "info" }
+}
+
+resource "soberana_release" "v2" {
+  app_id = soberana_app.citas.id
+  image  = "v2"
+  commit = "abcdef12"
+}
+
+output "preview_feasible" { value = data.soberana_placement_preview.p.feasible }
+output "preview_sites" { value = length(data.soberana_placement_preview.p.placements) }
+output "pending_state" { value = soberana_workload.pending.state }
+`
+
+// TestAcceptanceMore: approval-pending is a warning, not a hang; the other
+// resources apply, plan empty, update, import and destroy.
+func TestAcceptanceMore(t *testing.T) {
+	x, h := setup(t)
+	for _, f := range []string{"main.tf"} {
+		_ = os.Remove(filepath.Join(x.dir, f))
+	}
+	if err := os.WriteFile(filepath.Join(x.dir, "main.tf"), []byte(moreConfig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	c := client.New(h.URL, servertest.AdminToken)
+	u, err := c.CreateUser(ctx, client.UserSpec{Email: "leitora@saude.example", Name: "Leitora"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.env = append(x.env, "TF_VAR_user_id="+u.ID)
+
+	out := x.must("apply", "-auto-approve", "-input=false", "-no-color")
+	if !strings.Contains(out, "awaits approval") || !strings.Contains(out, "Warning") {
+		t.Fatalf("no approval warning:\n%s", out)
+	}
+	outs := x.must("output", "-json")
+	for _, want := range []string{`"pending_approval"`, `"preview_feasible": {`, `"value": true`} {
+		if !strings.Contains(outs, want) {
+			t.Fatalf("outputs lack %s:\n%s", want, outs)
+		}
+	}
+	if out, code := x.planExit(); code != 0 {
+		t.Fatalf("plan after apply is not empty:\n%s", out)
+	}
+
+	// Update in place: a new rate.
+	if out, code := x.planExit("-var", "rate=0.19", "-var", "app_replicas=3"); code != 2 || !strings.Contains(out, "2 to change, 0 to destroy") {
+		t.Fatalf("rate and app update: %d\n%s", code, out)
+	}
+	x.must("apply", "-auto-approve", "-input=false", "-no-color", "-var", "rate=0.19", "-var", "app_replicas=3")
+	x.env = append(x.env, "TF_VAR_app_replicas=3")
+
+	// Import the rate, the webhook and the binding by id.
+	state := x.must("show", "-json")
+	ids := map[string]string{}
+	for _, r := range []string{"soberana_fx_rate.brl_usd", "soberana_alert_webhook.oncall", "soberana_role_binding.viewer", "soberana_app.citas"} {
+		typ, name, _ := strings.Cut(r, ".")
+		ids[r] = attr(t, state, typ, name, "id")
+	}
+	x.must(append([]string{"state", "rm"}, "soberana_fx_rate.brl_usd", "soberana_alert_webhook.oncall", "soberana_role_binding.viewer", "soberana_app.citas")...)
+	for r, id := range ids {
+		x.must("import", "-input=false", "-no-color", "-var", "rate=0.19", r, id)
+	}
+	if out, code := x.planExit("-var", "rate=0.19"); code != 0 {
+		t.Fatalf("plan after import is not empty:\n%s", out)
+	}
+
+	if a, err := c.GetApp(ctx, ids["soberana_app.citas"]); err != nil || a.Replicas != 3 {
+		t.Fatalf("app: %+v %v", a, err)
+	}
+	rel := attr(t, state, "soberana_release", "v2", "id")
+	if r, err := c.GetRelease(ctx, ids["soberana_app.citas"], rel); err != nil || r.Commit != "abcdef12" {
+		t.Fatalf("release: %+v %v", r, err)
+	}
+	x.must("destroy", "-auto-approve", "-input=false", "-no-color", "-var", "rate=0.19")
+	if _, err := c.GetFXRate(ctx, ids["soberana_fx_rate.brl_usd"]); !client.IsNotFound(err) {
+		t.Fatalf("rate after destroy: %v", err)
+	}
+	if _, err := c.GetAlertWebhook(ctx, ids["soberana_alert_webhook.oncall"]); !client.IsNotFound(err) {
+		t.Fatalf("webhook after destroy: %v", err)
+	}
+	if _, err := c.GetRoleBinding(ctx, ids["soberana_role_binding.viewer"]); !client.IsNotFound(err) {
+		t.Fatalf("binding after destroy: %v", err)
+	}
+	if out := strings.TrimSpace(x.must("state", "list")); out != "" {
+		t.Fatalf("state after destroy:\n%s", out)
+	}
+}

@@ -1,0 +1,485 @@
+package terraform
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/soberana/soberana/client"
+)
+
+func idAttr() schema.StringAttribute {
+	return schema.StringAttribute{Computed: true, Description: "The object's id (what `terraform import` takes).",
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
+}
+
+func replaceString(desc string, vs ...validator.String) schema.StringAttribute {
+	return schema.StringAttribute{Required: true, Description: desc + " Changing it replaces the object.", Validators: vs,
+		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}}
+}
+
+// ---- soberana_institution ----
+
+type institutionResource struct{ base }
+
+type institutionModel struct {
+	ID                     types.String `tfsdk:"id"`
+	Name                   types.String `tfsdk:"name"`
+	Country                types.String `tfsdk:"country"`
+	Currency               types.String `tfsdk:"currency"`
+	AutoApproveMinor       types.Int64  `tfsdk:"auto_approve_minor"`
+	AllowOverdraftRequests types.Bool   `tfsdk:"allow_overdraft_requests"`
+	DataSovereignty        types.String `tfsdk:"data_sovereignty"`
+	DataCountries          types.List   `tfsdk:"data_countries"`
+	DataJurisdictions      types.List   `tfsdk:"data_jurisdictions"`
+}
+
+func (r *institutionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_institution"
+}
+
+func (r *institutionResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "An institution: a public body, the tenant that owns budget lines, projects and workloads.",
+		Attributes: map[string]schema.Attribute{
+			"id":       idAttr(),
+			"name":     schema.StringAttribute{Required: true, Description: "The institution's name.", Validators: []validator.String{nonEmpty}},
+			"country":  schema.StringAttribute{Required: true, Description: "ISO 3166-1 alpha-2 country.", Validators: []validator.String{countryCode}},
+			"currency": replaceString("ISO 4217 currency its budget is kept in (immutable).", currencyCode),
+			"auto_approve_minor": schema.Int64Attribute{Optional: true, Computed: true, Validators: nil,
+				Description: "Workloads forecast at or below this monthly cost (minor units of currency) are approved without a person."},
+			"allow_overdraft_requests": schema.BoolAttribute{Optional: true, Computed: true,
+				Description: "Send requests that do not fit the budget to a finance officer instead of refusing them."},
+			"data_sovereignty": schema.StringAttribute{Optional: true, Computed: true,
+				Validators:  []validator.String{oneOf("national", "regional", "any")},
+				Description: "Whose law may reach the institution's data: national, regional or any."},
+			"data_countries": schema.ListAttribute{Optional: true, Computed: true, ElementType: types.StringType,
+				Description: "Countries where its data may live."},
+			"data_jurisdictions": schema.ListAttribute{Optional: true, Computed: true, ElementType: types.StringType,
+				Description: "Jurisdictions whose law may reach its data (regional sovereignty)."},
+		},
+	}
+}
+
+func (r *institutionResource) spec(ctx context.Context, m *institutionModel, d *diag.Diagnostics) client.InstitutionSpec {
+	s := client.InstitutionSpec{Name: m.Name.ValueString(), Country: m.Country.ValueString(), Currency: m.Currency.ValueString(),
+		AutoApproveMinor: m.AutoApproveMinor.ValueInt64(), AllowOverdraftRequests: m.AllowOverdraftRequests.ValueBool()}
+	if known(m.DataSovereignty) || known(m.DataCountries) || known(m.DataJurisdictions) {
+		s.DataPolicy = &client.DataPolicy{Sovereignty: m.DataSovereignty.ValueString(),
+			Countries: stringsOf(ctx, m.DataCountries, d), Jurisdictions: stringsOf(ctx, m.DataJurisdictions, d)}
+	}
+	return s
+}
+
+func (r *institutionResource) set(ctx context.Context, m *institutionModel, v *client.Institution, d *diag.Diagnostics) {
+	m.ID, m.Name, m.Country, m.Currency = types.StringValue(v.ID), types.StringValue(v.Name), types.StringValue(v.Country), types.StringValue(v.Currency)
+	m.AutoApproveMinor, m.AllowOverdraftRequests = types.Int64Value(v.AutoApproveMinor), types.BoolValue(v.AllowOverdraftRequests)
+	var dp client.DataPolicy
+	if v.DataPolicy != nil {
+		dp = *v.DataPolicy
+	}
+	m.DataSovereignty = types.StringValue(dp.Sovereignty)
+	m.DataCountries, m.DataJurisdictions = listOf(ctx, dp.Countries, d), listOf(ctx, dp.Jurisdictions, d)
+}
+
+func (r *institutionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m institutionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	s := r.spec(ctx, &m, &resp.Diagnostics)
+	v, err := r.c.CreateInstitution(ctx, s)
+	if err != nil {
+		apiError(&resp.Diagnostics, "Creating institution", err)
+		return
+	}
+	if s.AutoApproveMinor == 0 && !known(m.AutoApproveMinor) {
+		m.AutoApproveMinor = types.Int64Value(v.AutoApproveMinor)
+	}
+	r.set(ctx, &m, v, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *institutionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m institutionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	v, err := r.c.GetInstitution(ctx, m.ID.ValueString())
+	if client.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		apiError(&resp.Diagnostics, "Reading institution", err)
+		return
+	}
+	r.set(ctx, &m, v, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *institutionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m institutionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	s := r.spec(ctx, &m, &resp.Diagnostics)
+	p := client.Patch{"name": s.Name, "country": s.Country}
+	if known(m.AutoApproveMinor) {
+		p["auto_approve_minor"] = s.AutoApproveMinor
+	}
+	if known(m.AllowOverdraftRequests) {
+		p["allow_overdraft_requests"] = s.AllowOverdraftRequests
+	}
+	if s.DataPolicy != nil {
+		p["data_policy"] = s.DataPolicy
+	}
+	v, err := r.c.UpdateInstitution(ctx, m.ID.ValueString(), p)
+	if err != nil {
+		apiError(&resp.Diagnostics, "Updating institution", err)
+		return
+	}
+	r.set(ctx, &m, v, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *institutionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m institutionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if err := r.c.DeleteInstitution(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
+		keptForHistory(ctx, r.c, &resp.Diagnostics, "institution", m.ID.ValueString(), err, map[string]string{"institution_id": m.ID.ValueString()})
+	}
+}
+
+func (r *institutionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importID(ctx, req, resp)
+}
+
+// ---- soberana_budget_line ----
+
+type budgetLineResource struct{ base }
+
+type budgetLineModel struct {
+	ID             types.String `tfsdk:"id"`
+	InstitutionID  types.String `tfsdk:"institution_id"`
+	FiscalYear     types.Int64  `tfsdk:"fiscal_year"`
+	Code           types.String `tfsdk:"code"`
+	Name           types.String `tfsdk:"name"`
+	Currency       types.String `tfsdk:"currency"`
+	AmountMinor    types.Int64  `tfsdk:"amount_minor"`
+	ReductionReson types.String `tfsdk:"reduction_reason"`
+	CommittedMinor types.Int64  `tfsdk:"committed_minor"`
+	AccruedMinor   types.Int64  `tfsdk:"accrued_minor"`
+	AvailableMinor types.Int64  `tfsdk:"available_minor"`
+}
+
+func (r *budgetLineResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_budget_line"
+}
+
+func (r *budgetLineResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	computedMinor := func(desc string) schema.Int64Attribute {
+		return schema.Int64Attribute{Computed: true, Description: desc + " (minor units, from the ledger when read)."}
+	}
+	resp.Schema = schema.Schema{
+		Description: "A budget line: fiscal year + line code + amount, owned by an institution; projects are charged to it.",
+		Attributes: map[string]schema.Attribute{
+			"id":             idAttr(),
+			"institution_id": replaceString("The owning institution.", nonEmpty),
+			"fiscal_year":    schema.Int64Attribute{Required: true, Description: "Fiscal year (e.g. 2026).", Validators: []validator.Int64{int64AtLeast(2000)}},
+			"code":           schema.StringAttribute{Required: true, Description: "The line's code in the budget law.", Validators: []validator.String{nonEmpty}},
+			"name":           schema.StringAttribute{Required: true, Description: "The line's name.", Validators: []validator.String{nonEmpty}},
+			"currency": schema.StringAttribute{Computed: true, Description: "The institution's currency.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"amount_minor": schema.Int64Attribute{Required: true, Validators: []validator.Int64{int64AtLeast(0)},
+				Description: "The amount in minor units of the currency (exact: 1234567 BRL minor units are R$ 12.345,67)."},
+			"reduction_reason": schema.StringAttribute{Optional: true,
+				Description: "Why the amount is lowered below what is committed and accrued (required by the API for such a cut; write-only)."},
+			"committed_minor": computedMinor("Committed by running workloads"),
+			"accrued_minor":   computedMinor("Accrued by usage"),
+			"available_minor": computedMinor("Amount − committed − accrued"),
+		},
+	}
+}
+
+func (r *budgetLineResource) set(m *budgetLineModel, v *client.BudgetLine) {
+	m.ID, m.InstitutionID, m.FiscalYear = types.StringValue(v.ID), types.StringValue(v.InstitutionID), types.Int64Value(int64(v.FiscalYear))
+	m.Code, m.Name, m.Currency, m.AmountMinor = types.StringValue(v.Code), types.StringValue(v.Name), types.StringValue(v.Currency), types.Int64Value(v.AmountMinor)
+	minor := func(a *client.Money) types.Int64 {
+		if a == nil {
+			return types.Int64Value(0)
+		}
+		return types.Int64Value(a.Minor)
+	}
+	m.CommittedMinor, m.AccruedMinor, m.AvailableMinor = minor(v.Committed), minor(v.Accrued), minor(v.Available)
+}
+
+func (r *budgetLineResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m budgetLineModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	v, err := r.c.CreateBudgetLine(ctx, client.BudgetLineSpec{InstitutionID: m.InstitutionID.ValueString(), FiscalYear: int(m.FiscalYear.ValueInt64()),
+		Code: m.Code.ValueString(), Name: m.Name.ValueString(), AmountMinor: m.AmountMinor.ValueInt64()})
+	if err != nil {
+		apiError(&resp.Diagnostics, "Creating budget line", err)
+		return
+	}
+	r.set(&m, v)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *budgetLineResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m budgetLineModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	v, err := r.c.GetBudgetLine(ctx, m.ID.ValueString())
+	if client.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		apiError(&resp.Diagnostics, "Reading budget line", err)
+		return
+	}
+	r.set(&m, v)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *budgetLineResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m budgetLineModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p := client.Patch{"fiscal_year": m.FiscalYear.ValueInt64(), "code": m.Code.ValueString(), "name": m.Name.ValueString(), "amount_minor": m.AmountMinor.ValueInt64()}
+	if known(m.ReductionReson) {
+		p["reduction_reason"] = m.ReductionReson.ValueString()
+	}
+	v, err := r.c.UpdateBudgetLine(ctx, m.ID.ValueString(), p)
+	if err != nil {
+		apiError(&resp.Diagnostics, "Updating budget line", err)
+		return
+	}
+	r.set(&m, v)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *budgetLineResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m budgetLineModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if err := r.c.DeleteBudgetLine(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
+		keptForHistory(ctx, r.c, &resp.Diagnostics, "budget line", m.ID.ValueString(), err, map[string]string{"institution_id": m.InstitutionID.ValueString()})
+	}
+}
+
+func (r *budgetLineResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importID(ctx, req, resp)
+}
+
+// ---- soberana_project ----
+
+type projectResource struct{ base }
+
+type projectModel struct {
+	ID            types.String `tfsdk:"id"`
+	InstitutionID types.String `tfsdk:"institution_id"`
+	BudgetLineID  types.String `tfsdk:"budget_line_id"`
+	Name          types.String `tfsdk:"name"`
+}
+
+func (r *projectResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_project"
+}
+
+func (r *projectResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "A project: a unit of work of an institution, charged to one budget line.",
+		Attributes: map[string]schema.Attribute{
+			"id":             idAttr(),
+			"institution_id": replaceString("The owning institution.", nonEmpty),
+			"budget_line_id": schema.StringAttribute{Required: true, Description: "The budget line it is charged to.", Validators: []validator.String{nonEmpty}},
+			"name":           schema.StringAttribute{Required: true, Description: "The project's name (unique in the institution).", Validators: []validator.String{nonEmpty}},
+		},
+	}
+}
+
+func (m *projectModel) set(v *client.Project) {
+	m.ID, m.InstitutionID, m.BudgetLineID, m.Name = types.StringValue(v.ID), types.StringValue(v.InstitutionID), types.StringValue(v.BudgetLineID), types.StringValue(v.Name)
+}
+
+func (r *projectResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m projectModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	v, err := r.c.CreateProject(ctx, client.ProjectSpec{InstitutionID: m.InstitutionID.ValueString(), BudgetLineID: m.BudgetLineID.ValueString(), Name: m.Name.ValueString()})
+	if err != nil {
+		apiError(&resp.Diagnostics, "Creating project", err)
+		return
+	}
+	m.set(v)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *projectResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m projectModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	v, err := r.c.GetProject(ctx, m.ID.ValueString())
+	if client.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		apiError(&resp.Diagnostics, "Reading project", err)
+		return
+	}
+	m.set(v)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *projectResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m projectModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	v, err := r.c.UpdateProject(ctx, m.ID.ValueString(), client.Patch{"budget_line_id": m.BudgetLineID.ValueString(), "name": m.Name.ValueString()})
+	if err != nil {
+		apiError(&resp.Diagnostics, "Updating project", err)
+		return
+	}
+	m.set(v)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *projectResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m projectModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if err := r.c.DeleteProject(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
+		keptForHistory(ctx, r.c, &resp.Diagnostics, "project", m.ID.ValueString(), err, map[string]string{"project_id": m.ID.ValueString()})
+	}
+}
+
+func (r *projectResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importID(ctx, req, resp)
+}
+
+// ---- soberana_fx_rate ----
+
+type fxRateResource struct{ base }
+
+type fxRateModel struct {
+	ID      types.String `tfsdk:"id"`
+	From    types.String `tfsdk:"from"`
+	To      types.String `tfsdk:"to"`
+	Rate    types.String `tfsdk:"rate"`
+	ValidOn types.String `tfsdk:"valid_on"`
+	Source  types.String `tfsdk:"source"`
+}
+
+func (r *fxRateResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_fx_rate"
+}
+
+func (r *fxRateResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "A published exchange rate: one unit of `from` is worth `rate` units of `to`, from `valid_on` until the next rate.",
+		Attributes: map[string]schema.Attribute{
+			"id":   idAttr(),
+			"from": schema.StringAttribute{Required: true, Description: "ISO 4217 currency converted from.", Validators: []validator.String{currencyCode}},
+			"to":   schema.StringAttribute{Required: true, Description: "ISO 4217 currency converted to.", Validators: []validator.String{currencyCode}},
+			"rate": schema.StringAttribute{Required: true, Description: "The rate as an exact decimal string (e.g. \"0.1843\"), never a float.",
+				Validators: []validator.String{matches(`^[0-9]+(\.[0-9]+)?$`, "must be a positive decimal such as 0.1843")}},
+			"valid_on": schema.StringAttribute{Required: true, Description: "First day it applies (YYYY-MM-DD).",
+				Validators: []validator.String{matches(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, "must be a date YYYY-MM-DD")}},
+			"source": schema.StringAttribute{Required: true, Description: "Who published it (central bank, treasury, operator).", Validators: []validator.String{nonEmpty}},
+		},
+	}
+}
+
+func (m *fxRateModel) set(v *client.FXRate) {
+	m.ID, m.From, m.To = types.StringValue(v.ID), types.StringValue(v.From), types.StringValue(v.To)
+	m.Rate, m.ValidOn, m.Source = types.StringValue(v.Rate), types.StringValue(v.ValidOn), types.StringValue(v.Source)
+}
+
+func (m *fxRateModel) spec() client.FXRateSpec {
+	return client.FXRateSpec{From: m.From.ValueString(), To: m.To.ValueString(), Rate: m.Rate.ValueString(), ValidOn: m.ValidOn.ValueString(), Source: m.Source.ValueString()}
+}
+
+func (r *fxRateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m fxRateModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	v, err := r.c.CreateFXRate(ctx, m.spec())
+	if err != nil {
+		apiError(&resp.Diagnostics, "Creating exchange rate", err)
+		return
+	}
+	rate := m.Rate
+	m.set(v)
+	if sameDecimal(rate.ValueString(), v.Rate) {
+		m.Rate = rate // keep the configured spelling ("0.50" vs "0.5")
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *fxRateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m fxRateModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	v, err := r.c.GetFXRate(ctx, m.ID.ValueString())
+	if client.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		apiError(&resp.Diagnostics, "Reading exchange rate", err)
+		return
+	}
+	rate := m.Rate
+	m.set(v)
+	if known(rate) && sameDecimal(rate.ValueString(), v.Rate) {
+		m.Rate = rate
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *fxRateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m fxRateModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	s := m.spec()
+	v, err := r.c.UpdateFXRate(ctx, m.ID.ValueString(), client.Patch{"from": s.From, "to": s.To, "rate": s.Rate, "valid_on": s.ValidOn, "source": s.Source})
+	if err != nil {
+		apiError(&resp.Diagnostics, "Updating exchange rate", err)
+		return
+	}
+	rate := m.Rate
+	m.set(v)
+	if sameDecimal(rate.ValueString(), v.Rate) {
+		m.Rate = rate
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *fxRateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m fxRateModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if err := r.c.DeleteFXRate(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
+		apiError(&resp.Diagnostics, "Deleting exchange rate", err)
+	}
+}
+
+func (r *fxRateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importID(ctx, req, resp)
+}

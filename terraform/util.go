@@ -1,0 +1,169 @@
+package terraform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/soberana/soberana/client"
+)
+
+// base gives every resource and data source the configured SDK client.
+type base struct{ c *client.Client }
+
+func (b *base) configure(data any, d *diag.Diagnostics) {
+	if data == nil {
+		return
+	}
+	c, ok := data.(*client.Client)
+	if !ok {
+		d.AddError("Unexpected provider data", fmt.Sprintf("got %T", data))
+		return
+	}
+	b.c = c
+}
+
+func (b *base) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	b.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+// importID is the ImportState of every resource: the id is the API's id.
+func importID(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+// apiError turns an SDK error into a diagnostic: the problem's title and
+// its localized detail and invalid parameters.
+func apiError(d *diag.Diagnostics, what string, err error) {
+	var p *client.Problem
+	if errors.As(err, &p) {
+		d.AddError(what+": "+p.Title, p.Error())
+		return
+	}
+	d.AddError(what, err.Error())
+}
+
+func strOrNull(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+func listOf(ctx context.Context, ss []string, d *diag.Diagnostics) types.List {
+	if ss == nil {
+		ss = []string{}
+	}
+	v, diags := types.ListValueFrom(ctx, types.StringType, ss)
+	d.Append(diags...)
+	return v
+}
+
+func stringsOf(ctx context.Context, l types.List, d *diag.Diagnostics) []string {
+	if l.IsNull() || l.IsUnknown() {
+		return nil
+	}
+	var out []string
+	d.Append(l.ElementsAs(ctx, &out, false)...)
+	return out
+}
+
+// known tells whether a planned value is set (neither null nor unknown).
+func known(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
+
+// stringValidator is a cheap plan-time check on a string attribute.
+type stringValidator struct {
+	desc  string
+	check func(string) bool
+}
+
+func (v stringValidator) Description(context.Context) string         { return v.desc }
+func (v stringValidator) MarkdownDescription(context.Context) string { return v.desc }
+func (v stringValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if !known(req.ConfigValue) {
+		return
+	}
+	if !v.check(req.ConfigValue.ValueString()) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid value",
+			fmt.Sprintf("%q: %s", req.ConfigValue.ValueString(), v.desc))
+	}
+}
+
+func oneOf(vals ...string) validator.String {
+	return stringValidator{desc: "must be one of: " + strings.Join(vals, ", "), check: func(s string) bool {
+		for _, v := range vals {
+			if s == v {
+				return true
+			}
+		}
+		return false
+	}}
+}
+
+func matches(re, desc string) validator.String {
+	r := regexp.MustCompile(re)
+	return stringValidator{desc: desc, check: r.MatchString}
+}
+
+var (
+	currencyCode = matches(`^[A-Z]{3}$`, "must be an ISO 4217 currency code such as BRL, CLP or USD")
+	countryCode  = matches(`^[A-Z]{2}$`, "must be an ISO 3166-1 alpha-2 country code such as BR or CL")
+	nonEmpty     = stringValidator{desc: "must not be empty", check: func(s string) bool { return strings.TrimSpace(s) != "" }}
+)
+
+// int64AtLeast is a plan-time lower bound.
+type int64AtLeast int64
+
+func (v int64AtLeast) Description(context.Context) string {
+	return fmt.Sprintf("must be at least %d", int64(v))
+}
+func (v int64AtLeast) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v int64AtLeast) ValidateInt64(ctx context.Context, req validator.Int64Request, resp *validator.Int64Response) {
+	if known(req.ConfigValue) && req.ConfigValue.ValueInt64() < int64(v) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid value", fmt.Sprintf("%d: %s", req.ConfigValue.ValueInt64(), v.Description(ctx)))
+	}
+}
+
+// sameDecimal tells whether two decimal strings are the same number
+// (exact, with big.Rat: "0.50" and "0.5" are).
+func sameDecimal(a, b string) bool {
+	x, ok1 := new(big.Rat).SetString(a)
+	y, ok2 := new(big.Rat).SetString(b)
+	return ok1 && ok2 && x.Cmp(y) == 0
+}
+
+// keptForHistory handles a 409 on deleting an institution, budget line or
+// project: the API keeps those that deleted workloads, revoked grants or
+// the ledger still refer to (history is never erased). When nothing live
+// refers to the object any more (no workload that is not deleted under
+// filter), it is removed from the Terraform state with a warning that says
+// so; otherwise the 409 is the error.
+func keptForHistory(ctx context.Context, c *client.Client, d *diag.Diagnostics, what, id string, err error, filter map[string]string) {
+	if client.StatusOf(err) != http.StatusConflict {
+		apiError(d, "Deleting "+what, err)
+		return
+	}
+	for w, lerr := range c.Workloads(ctx, client.ListOptions{Filters: filter}) {
+		if lerr != nil {
+			apiError(d, "Deleting "+what, lerr)
+			return
+		}
+		if w.State != client.StateDeleted {
+			apiError(d, "Deleting "+what+": workload "+w.ID+" ("+w.State+") still uses it", err)
+			return
+		}
+	}
+	d.AddWarning(what+" "+id+" kept for its history",
+		"The API keeps a "+what+" that deleted workloads, revoked grants or ledger entries refer to (history is never erased). "+
+			"Nothing live uses it any more: it runs nothing and commits no budget. It was removed from the Terraform state.")
+}

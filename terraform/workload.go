@@ -1,0 +1,311 @@
+package terraform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/float64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/soberana/soberana/client"
+)
+
+// ---- soberana_workload ----
+
+type workloadResource struct{ base }
+
+type workloadModel struct {
+	ID                       types.String  `tfsdk:"id"`
+	ProjectID                types.String  `tfsdk:"project_id"`
+	OfferingID               types.String  `tfsdk:"offering_id"`
+	Replicas                 types.Int64   `tfsdk:"replicas"`
+	Classification           types.String  `tfsdk:"classification"`
+	ResidencyCountries       types.List    `tfsdk:"residency_countries"`
+	ResidencySubdivisions    types.List    `tfsdk:"residency_subdivisions"`
+	SovereigntyMode          types.String  `tfsdk:"sovereignty_mode"`
+	SovereigntyJurisdictions types.List    `tfsdk:"sovereignty_jurisdictions"`
+	MinProviders             types.Int64   `tfsdk:"min_providers"`
+	MinFailureDomains        types.Int64   `tfsdk:"min_failure_domains"`
+	MinDistanceKm            types.Float64 `tfsdk:"min_distance_km"`
+	Tier                     types.String  `tfsdk:"tier"`
+	CostCeilingMinor         types.Int64   `tfsdk:"cost_ceiling_minor"`
+	Preference               types.String  `tfsdk:"preference"`
+	AllowSimulated           types.Bool    `tfsdk:"allow_simulated"`
+	WaitForRunning           types.Bool    `tfsdk:"wait_for_running"`
+	Timeout                  types.String  `tfsdk:"timeout"`
+	InstitutionID            types.String  `tfsdk:"institution_id"`
+	BudgetLineID             types.String  `tfsdk:"budget_line_id"`
+	State                    types.String  `tfsdk:"state"`
+	Reason                   types.String  `tfsdk:"reason"`
+	Currency                 types.String  `tfsdk:"currency"`
+	ForecastMonthlyMinor     types.Int64   `tfsdk:"forecast_monthly_minor"`
+	Placements               types.List    `tfsdk:"placements"`
+}
+
+type placementModel struct {
+	Replica      types.Int64  `tfsdk:"replica"`
+	SiteID       types.String `tfsdk:"site_id"`
+	ProviderID   types.String `tfsdk:"provider_id"`
+	State        types.String `tfsdk:"state"`
+	MonthlyMinor types.Int64  `tfsdk:"monthly_minor"`
+	Simulated    types.Bool   `tfsdk:"simulated"`
+}
+
+var placementType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"replica": types.Int64Type, "site_id": types.StringType, "provider_id": types.StringType,
+	"state": types.StringType, "monthly_minor": types.Int64Type, "simulated": types.BoolType}}
+
+func (r *workloadResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_workload"
+}
+
+func (r *workloadResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	rs := " Changing it replaces the workload."
+	str := func(req bool, desc string, vs ...validator.String) schema.StringAttribute {
+		a := schema.StringAttribute{Required: req, Optional: !req, Description: desc + rs, Validators: vs,
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}}
+		return a
+	}
+	optInt := func(desc string) schema.Int64Attribute {
+		return schema.Int64Attribute{Optional: true, Description: desc + rs, Validators: []validator.Int64{int64AtLeast(0)},
+			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()}}
+	}
+	list := func(req bool, desc string) schema.ListAttribute {
+		return schema.ListAttribute{Required: req, Optional: !req, ElementType: types.StringType, Description: desc + rs,
+			PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()}}
+	}
+	// Computed values only change through the API (a replacement or a
+	// refresh): an in-place update (wait_for_running, timeout) keeps them.
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, Description: desc,
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
+	}
+	resp.Schema = schema.Schema{
+		Description: "A workload: replicas of an offering placed on sites that satisfy residency, sovereignty and redundancy, " +
+			"charged to the project's budget line. Create waits until it runs (wait_for_running); a workload that awaits a " +
+			"person's approval is created and reported with a warning instead of being waited on. The API cannot change a " +
+			"workload in place, so every argument forces a replacement.",
+		Attributes: map[string]schema.Attribute{
+			"id":          idAttr(),
+			"project_id":  str(true, "The project it belongs to.", nonEmpty),
+			"offering_id": str(true, "The offering (machine size) of each replica.", nonEmpty),
+			"replicas": schema.Int64Attribute{Required: true, Description: "Number of replicas." + rs, Validators: []validator.Int64{int64AtLeast(1)},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()}},
+			"classification": str(true, "Data classification: public, internal, confidential or restricted.",
+				oneOf("public", "internal", "confidential", "restricted")),
+			"residency_countries":       list(true, "Countries (ISO 3166-1 alpha-2) where replicas may run."),
+			"residency_subdivisions":    list(false, "Subdivisions (ISO 3166-2, e.g. BR-SP) where replicas may run."),
+			"sovereignty_mode":          str(true, "Whose law may reach it: national, regional or any.", oneOf("national", "regional", "any")),
+			"sovereignty_jurisdictions": list(false, "Jurisdictions allowed with regional sovereignty."),
+			"min_providers":             optInt("Replicas spread over at least this many providers."),
+			"min_failure_domains":       optInt("Replicas spread over at least this many failure domains."),
+			"min_distance_km": schema.Float64Attribute{Optional: true, Description: "Minimum distance between replicas in km." + rs,
+				PlanModifiers: []planmodifier.Float64{float64planmodifier.RequiresReplace()}},
+			"tier":               str(false, "Site tier required: core or edge.", oneOf("core", "edge")),
+			"cost_ceiling_minor": optInt("Refuse placements whose monthly forecast exceeds this (minor units)."),
+			"preference":         str(false, "Placement preference: cheapest (default), balanced or nearest.", oneOf("cheapest", "balanced", "nearest")),
+			"allow_simulated": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				Description:   "Allow SIMULATED sites (the sim driver: demos and tests only)." + rs,
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()}},
+			"wait_for_running": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				Description: "Wait after create until every replica runs (not done while the workload awaits approval)."},
+			"timeout": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("10m"),
+				Description: "How long create and destroy wait (Go duration, e.g. 5m). After an import it is the default; a configured other value then shows as an in-place change of this setting only.",
+				Validators:  []validator.String{stringValidator{desc: "must be a Go duration such as 10m", check: func(s string) bool { _, err := time.ParseDuration(s); return err == nil }}}},
+			"institution_id": computed("The institution (from the project)."),
+			"budget_line_id": computed("The budget line charged (from the project)."),
+			"state":          computed("pending_approval, approved, provisioning, running, migrating, deleting, deleted, rejected or failed."),
+			"reason":         computed("Why it is in its state (in the provider's language)."),
+			"currency":       computed("Currency of the forecast (the institution's)."),
+			"forecast_monthly_minor": schema.Int64Attribute{Computed: true, Description: "Forecast monthly cost in minor units of currency.",
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
+			"placements": schema.ListNestedAttribute{Computed: true, Description: "Where each replica runs.",
+				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"replica":       schema.Int64Attribute{Computed: true},
+					"site_id":       schema.StringAttribute{Computed: true},
+					"provider_id":   schema.StringAttribute{Computed: true},
+					"state":         schema.StringAttribute{Computed: true},
+					"monthly_minor": schema.Int64Attribute{Computed: true},
+					"simulated":     schema.BoolAttribute{Computed: true},
+				}}},
+		},
+	}
+}
+
+func (m *workloadModel) spec(ctx context.Context, d *diag.Diagnostics) client.WorkloadSpec {
+	return client.WorkloadSpec{ProjectID: m.ProjectID.ValueString(), OfferingID: m.OfferingID.ValueString(), Replicas: int(m.Replicas.ValueInt64()),
+		Classification: m.Classification.ValueString(),
+		Residency:      client.Residency{Countries: stringsOf(ctx, m.ResidencyCountries, d), Subdivisions: stringsOf(ctx, m.ResidencySubdivisions, d)},
+		Sovereignty:    client.Sovereignty{Mode: m.SovereigntyMode.ValueString(), Jurisdictions: stringsOf(ctx, m.SovereigntyJurisdictions, d)},
+		Redundancy: client.Redundancy{MinProviders: int(m.MinProviders.ValueInt64()), MinFailureDomains: int(m.MinFailureDomains.ValueInt64()),
+			MinDistanceKm: m.MinDistanceKm.ValueFloat64()},
+		Tier: m.Tier.ValueString(), CostCeilingMinor: m.CostCeilingMinor.ValueInt64(), Preference: m.Preference.ValueString(),
+		AllowSimulated: m.AllowSimulated.ValueBool()}
+}
+
+// set copies what the API says. Optional arguments the configuration left
+// null stay null when the API answers their zero value, so a plan after
+// apply is empty; any other difference is drift and shows in the plan.
+func (m *workloadModel) set(ctx context.Context, w *client.Workload, d *diag.Diagnostics) {
+	m.ID, m.ProjectID, m.OfferingID = types.StringValue(w.ID), types.StringValue(w.ProjectID), types.StringValue(w.OfferingID)
+	m.Replicas, m.Classification = types.Int64Value(int64(w.Replicas)), types.StringValue(w.Classification)
+	m.ResidencyCountries = listOf(ctx, w.Residency.Countries, d)
+	optList := func(cur types.List, v []string) types.List {
+		if len(v) == 0 && cur.IsNull() {
+			return cur
+		}
+		return listOf(ctx, v, d)
+	}
+	optStr := func(cur types.String, v string) types.String {
+		if v == "" && cur.IsNull() {
+			return cur
+		}
+		return types.StringValue(v)
+	}
+	optInt := func(cur types.Int64, v int64) types.Int64 {
+		if v == 0 && cur.IsNull() {
+			return cur
+		}
+		return types.Int64Value(v)
+	}
+	m.ResidencySubdivisions = optList(m.ResidencySubdivisions, w.Residency.Subdivisions)
+	m.SovereigntyMode = types.StringValue(w.Sovereignty.Mode)
+	m.SovereigntyJurisdictions = optList(m.SovereigntyJurisdictions, w.Sovereignty.Jurisdictions)
+	m.MinProviders = optInt(m.MinProviders, int64(w.Redundancy.MinProviders))
+	m.MinFailureDomains = optInt(m.MinFailureDomains, int64(w.Redundancy.MinFailureDomains))
+	if !(w.Redundancy.MinDistanceKm == 0 && m.MinDistanceKm.IsNull()) {
+		m.MinDistanceKm = types.Float64Value(w.Redundancy.MinDistanceKm)
+	}
+	m.Tier = optStr(m.Tier, w.Tier)
+	m.CostCeilingMinor = optInt(m.CostCeilingMinor, w.CostCeilingMinor)
+	m.Preference = optStr(m.Preference, w.Preference)
+	m.AllowSimulated = types.BoolValue(w.AllowSimulated)
+	if m.WaitForRunning.IsNull() || m.WaitForRunning.IsUnknown() {
+		m.WaitForRunning = types.BoolValue(true)
+	}
+	if m.Timeout.IsNull() || m.Timeout.IsUnknown() {
+		m.Timeout = types.StringValue("10m")
+	}
+	m.InstitutionID, m.BudgetLineID = types.StringValue(w.InstitutionID), types.StringValue(w.BudgetLineID)
+	m.State, m.Reason, m.Currency = types.StringValue(w.State), types.StringValue(w.Reason), types.StringValue(w.Currency)
+	m.ForecastMonthlyMinor = types.Int64Value(w.ForecastMonthlyMinor)
+	var ps []placementModel
+	for _, p := range w.Placements {
+		if p.State == "deleted" {
+			continue
+		}
+		ps = append(ps, placementModel{Replica: types.Int64Value(int64(p.Replica)), SiteID: types.StringValue(p.SiteID),
+			ProviderID: types.StringValue(p.ProviderID), State: types.StringValue(p.State), MonthlyMinor: types.Int64Value(p.MonthlyMinor),
+			Simulated: types.BoolValue(p.Simulated)})
+	}
+	if ps == nil {
+		ps = []placementModel{}
+	}
+	l, diags := types.ListValueFrom(ctx, placementType, ps)
+	d.Append(diags...)
+	m.Placements = l
+}
+
+func (r *workloadResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m workloadModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	w, err := r.c.CreateWorkload(ctx, m.spec(ctx, &resp.Diagnostics))
+	if err != nil {
+		apiError(&resp.Diagnostics, "Creating workload", err)
+		return
+	}
+	if m.WaitForRunning.ValueBool() && w.State != client.StatePendingApproval {
+		timeout, _ := time.ParseDuration(m.Timeout.ValueString())
+		got, err := r.c.WaitWorkload(ctx, w.ID, client.WaitOptions{Timeout: timeout, Poll: 500 * time.Millisecond})
+		if got != nil {
+			w = got
+		}
+		if err != nil && !errors.Is(err, client.ErrPendingApproval) {
+			// Keep it in the state (tainted): it exists and costs money.
+			m.set(ctx, w, &resp.Diagnostics)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+			apiError(&resp.Diagnostics, "Waiting for workload "+w.ID+" to run", err)
+			return
+		}
+	}
+	m.set(ctx, w, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	if w.State == client.StatePendingApproval {
+		resp.Diagnostics.AddWarning("Workload "+w.ID+" awaits approval",
+			fmt.Sprintf("The workload was created but awaits approval (%s). Terraform does not wait for people: approve it "+
+				"(`soberana workload approve %s` or POST /v1/workloads/%s:approve), then `terraform apply` again to refresh its state "+
+				"and placements.", w.Reason, w.ID, w.ID))
+	}
+}
+
+func (r *workloadResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m workloadModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	w, err := r.c.GetWorkload(ctx, m.ID.ValueString())
+	if client.IsNotFound(err) || (err == nil && (w.State == client.StateDeleted || w.State == client.StateDeleting)) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		apiError(&resp.Diagnostics, "Reading workload", err)
+		return
+	}
+	m.set(ctx, w, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	if w.State == client.StatePendingApproval {
+		resp.Diagnostics.AddWarning("Workload "+w.ID+" awaits approval", w.Reason)
+	}
+}
+
+// Update only changes the provider's own settings (wait_for_running,
+// timeout): every API argument forces a replacement.
+func (r *workloadResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m, st workloadModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	wait, timeout := m.WaitForRunning, m.Timeout
+	m = st
+	m.WaitForRunning, m.Timeout = wait, timeout
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *workloadResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m workloadModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if _, err := r.c.DeleteWorkload(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
+		apiError(&resp.Diagnostics, "Deleting workload", err)
+		return
+	}
+	timeout, err := time.ParseDuration(m.Timeout.ValueString())
+	if err != nil || timeout <= 0 {
+		timeout = 10 * time.Minute
+	}
+	_, err = r.c.WaitWorkload(ctx, m.ID.ValueString(), client.WaitOptions{State: client.StateDeleted, Timeout: timeout, Poll: 500 * time.Millisecond, AllowPending: true})
+	if err != nil && !client.IsNotFound(err) {
+		apiError(&resp.Diagnostics, "Waiting for workload "+m.ID.ValueString()+" to be deleted", err)
+	}
+}
+
+func (r *workloadResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importID(ctx, req, resp)
+}
