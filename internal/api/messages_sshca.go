@@ -11,7 +11,6 @@ func init() {
 		"field.ssh_replica": {ES: "la réplica %d no existe; la carga tiene %d réplicas, numeradas desde 0",
 			PT: "a réplica %d não existe; a carga tem %d réplicas, numeradas a partir de 0",
 			EN: "replica %d does not exist; the workload has %d replicas, numbered from 0"},
-		"problem.ssh-state": {ES: "No hay máquina a la que conectarse", PT: "Não há máquina para conectar", EN: "No machine to connect to"},
 		"problem.ssh-state.detail": {ES: "la carga está en estado %s: no tiene máquinas a las que conectarse",
 			PT: "a carga está no estado %s: não tem máquinas para conectar",
 			EN: "the workload is %s: it has no machines to connect to"},
