@@ -56,6 +56,9 @@ type Service struct {
 	Meter  Meter
 	// Kick wakes the reconciler after a change it should act on.
 	Kick func()
+	// Drivers reaches the providers' drivers for power actions and
+	// resizes; nil refuses both as unsupported.
+	Drivers Drivers
 }
 
 // New returns a service.

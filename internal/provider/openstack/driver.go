@@ -706,11 +706,6 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 	return "", err
 }
 
-// Update is not supported: resizing a server is a migration.
-func (d *Driver) Update(context.Context, provider.Spec) error {
-	return fmt.Errorf("openstack update (resize): %w", provider.ErrUnsupported)
-}
-
 // Delete removes the replica's server; deleting nothing succeeds.
 func (d *Driver) Delete(ctx context.Context, ref provider.ResourceRef) error {
 	cfg, cn, _, err := d.siteConn(ctx, ref.ProviderID, ref.SiteID)
