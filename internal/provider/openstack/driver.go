@@ -549,11 +549,11 @@ func (d *Driver) Observe(ctx context.Context, ref provider.ResourceRef) (provide
 }
 
 func (d *Driver) observed(s *servers.Server) provider.Observed {
-	o := provider.Observed{Exists: true, ResourceID: s.ID}
+	o := provider.Observed{Exists: true, ResourceID: s.ID, Addresses: addresses(s)}
 	switch {
 	case deleting(s):
 		o.State = provider.StateBuilding
-	case s.Status == "ACTIVE":
+	case s.Status == "ACTIVE", s.Status == "SHUTOFF": // a stopped server exists and holds its size
 		o.State = provider.StateActive
 	case s.Status == "ERROR":
 		o.State = provider.StateError
