@@ -14,9 +14,15 @@ import (
 
 func init() {
 	workloadSubcommands = append(workloadSubcommands,
-		func(g *globals) *cobra.Command { return workloadPowerCmd(g, "start", "Power a stopped workload's replicas on again") },
-		func(g *globals) *cobra.Command { return workloadPowerCmd(g, "stop", "Power a running workload's replicas off (still metered: the capacity stays reserved)") },
-		func(g *globals) *cobra.Command { return workloadPowerCmd(g, "reboot", "Reboot a running workload's replicas") },
+		func(g *globals) *cobra.Command {
+			return workloadPowerCmd(g, "start", "Power a stopped workload's replicas on again")
+		},
+		func(g *globals) *cobra.Command {
+			return workloadPowerCmd(g, "stop", "Power a running workload's replicas off (still metered: the capacity stays reserved)")
+		},
+		func(g *globals) *cobra.Command {
+			return workloadPowerCmd(g, "reboot", "Reboot a running workload's replicas")
+		},
 		workloadResizeCmd, workloadDescribeCmd)
 }
 
