@@ -199,6 +199,9 @@ func (a *API) workloadView(ctx context.Context, id string, lang i18n.Lang, full 
 	}
 	for _, p := range ps {
 		p.Reason = workload.Decode(p.Reason).Render(lang)
+		if p.State == model.PlacementRunning {
+			p.Power = p.Power.Or()
+		}
 		v.Simulated = v.Simulated || p.Simulated
 		v.Placements = append(v.Placements, PlacementView{p})
 	}

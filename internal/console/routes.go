@@ -41,6 +41,7 @@ func (c *Console) routes() {
 	m.Handle("GET /workloads/{id}", c.page("workload", c.workload))
 	m.Handle("POST /workloads/{id}/delete", c.page("workload", c.deleteWorkload))
 	m.Handle("POST /workloads/{id}/decide", c.page("approvals", c.decide))
+	m.Handle("POST /workloads/{id}/power", c.page("workload", c.power))
 	m.Handle("GET /approvals", c.page("approvals", c.approvals))
 	m.Handle("GET /statements", c.page("statements", c.statements))
 	m.Handle("GET /statements.csv", c.page("statements", c.statementCSV))
