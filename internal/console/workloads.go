@@ -174,7 +174,7 @@ type workloadData struct {
 	// CanPower: the caller may start, stop, reboot and resize it (it runs).
 	CanPower bool
 	Live     bool
-	Cost       *workloadCost
+	Cost     *workloadCost
 }
 
 // workloadCost is month-to-date and forecast cost from the ledger.
