@@ -114,7 +114,7 @@ func (d *Driver) Resize(ctx context.Context, spec provider.Spec) error {
 		}); err != nil {
 			return err
 		}
-		if err := d.waitStatus(ctx, cn, s.ID, "VERIFY_RESIZE"); err != nil {
+		if err := d.waitResized(ctx, cn, s.ID); err != nil {
 			return err
 		}
 	}
@@ -170,4 +170,33 @@ func addresses(s *servers.Server) []model.Address {
 		}
 	}
 	return out
+}
+
+// waitResized polls the server until Nova asks to confirm its resize
+// (VERIFY_RESIZE). A server back to ACTIVE or SHUTOFF with no task under
+// way was not resized (no host could take the new flavor: Nova reverted
+// it), and one in ERROR failed: both are reported with Nova's fault.
+func (d *Driver) waitResized(ctx context.Context, cn *conn, id string) error {
+	cctx, cancel := context.WithTimeout(ctx, ActionTimeout)
+	defer cancel()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		s, err := servers.Get(cctx, cn.compute, id).Extract()
+		if err != nil {
+			return classify("wait for VERIFY_RESIZE", cn.cloud.Name, err)
+		}
+		switch {
+		case s.Status == "VERIFY_RESIZE":
+			return nil
+		case s.Status == "ERROR", (s.Status == "ACTIVE" || s.Status == "SHUTOFF") && s.TaskState == "":
+			return &Error{Reason: ReasonCloudError, Op: "resize server", Cloud: cn.cloud.Name,
+				Detail: "Nova did not resize the server (status " + s.Status + "): " + s.Fault.Message}
+		}
+		select {
+		case <-cctx.Done():
+			return classify("wait for VERIFY_RESIZE", cn.cloud.Name, cctx.Err())
+		case <-tick.C:
+		}
+	}
 }
