@@ -430,6 +430,8 @@ start_daemon neutron-server neutron /var/log/neutron/neutron-server.out /usr/bin
 log "Nova"
 cat > /etc/nova/nova.conf <<EOF
 [DEFAULT]
+# one fake host per AZ: a resize (soberana's :resize) stays on its host
+allow_resize_to_same_host = True
 my_ip = 127.0.0.1
 host = aio
 state_path = /var/lib/nova

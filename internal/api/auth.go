@@ -248,6 +248,11 @@ type decision struct {
 func (a *API) authorize(r *http.Request, rt *Route, p *auth.Principal) (decision, error) {
 	var d decision
 	perm := rt.Auth
+	if rt.authFor != nil {
+		if p2, ok := rt.authFor(r); ok {
+			perm = p2
+		}
+	}
 	if perm.On == OnPublic {
 		return d, nil
 	}

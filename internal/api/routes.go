@@ -38,6 +38,9 @@ type Route struct {
 	// dispatch picks the handler for routes that share a pattern
 	// (custom methods such as /v1/workloads/{id}:approve).
 	dispatch func(r *http.Request) (Handle, error)
+	// authFor, when set, picks the rule for a request of a shared pattern
+	// (ok false: Auth): custom methods with different permissions.
+	authFor func(r *http.Request) (Perm, bool)
 }
 
 func (a *API) coreRoutes() []*Route {

@@ -53,6 +53,7 @@ var workloadFilters = []string{"project_id", "institution_id", "state", "offerin
 func (a *API) AddWorkloads(o WorkloadOptions) {
 	svc := o.Service
 	a.AddErrorMapper(workloadErrors)
+	a.AddErrorMapper(powerErrors)
 	a.AddRoutes(func(a *API) []*Route {
 		base := "/v1/workloads"
 		actions := map[string]Handle{
@@ -79,6 +80,7 @@ func (a *API) AddWorkloads(o WorkloadOptions) {
 				return a.workloadView(r.Context(), id, langOf(r.Context()), true)
 			},
 		}
+		addPowerActions(a, svc, actions)
 		return []*Route{
 			previewRoute(svc),
 			{Method: "POST", Path: base, Summary: "Ask for a workload: validated, placed (capacity reserved) and stored in one transaction; an Idempotency-Key header makes retries return the first result",
@@ -143,8 +145,8 @@ func (a *API) AddWorkloads(o WorkloadOptions) {
 					}
 					return a.workloadView(r.Context(), r.PathValue("id"), langOf(r.Context()), true)
 				}},
-			{Method: "POST", Path: base + "/{id}", Summary: "Approve ({id}:approve) or reject ({id}:reject, reason required) a workload that awaits approval",
-				Tag: "workloads", Auth: Object("workloads:approve", "id"), Request: ActionRequest{}, Response: WorkloadView{},
+			{Method: "POST", Path: base + "/{id}", Summary: "Approve ({id}:approve) or reject ({id}:reject, reason required) a workload that awaits approval; " + powerSummary,
+				Tag: "workloads", Auth: Object("workloads:approve", "id"), Request: ActionRequest{}, Response: WorkloadView{}, authFor: powerAuth,
 				dispatch: func(r *http.Request) (Handle, error) {
 					_, verb, _ := strings.Cut(r.PathValue("id"), ":")
 					if h, ok := actions[verb]; ok {
@@ -197,6 +199,9 @@ func (a *API) workloadView(ctx context.Context, id string, lang i18n.Lang, full 
 	}
 	for _, p := range ps {
 		p.Reason = workload.Decode(p.Reason).Render(lang)
+		if p.State == model.PlacementRunning {
+			p.Power = p.Power.Or()
+		}
 		v.Simulated = v.Simulated || p.Simulated
 		v.Placements = append(v.Placements, PlacementView{p})
 	}

@@ -43,6 +43,7 @@ func (c *Console) routes() {
 	m.Handle("GET /workloads/{id}/connect", c.page("workload", c.connect))
 	m.Handle("POST /workloads/{id}/connect", c.page("workload", c.connectIssue))
 	m.Handle("POST /workloads/{id}/decide", c.page("approvals", c.decide))
+	m.Handle("POST /workloads/{id}/power", c.page("workload", c.power))
 	m.Handle("GET /approvals", c.page("approvals", c.approvals))
 	m.Handle("GET /statements", c.page("statements", c.statements))
 	m.Handle("GET /statements.csv", c.page("statements", c.statementCSV))

@@ -171,8 +171,10 @@ type workloadData struct {
 	Events     []model.WorkloadEvent
 	CanDelete  bool
 	CanDecide  bool
-	Live       bool
-	Cost       *workloadCost
+	// CanPower: the caller may start, stop, reboot and resize it (it runs).
+	CanPower bool
+	Live     bool
+	Cost     *workloadCost
 }
 
 // workloadCost is month-to-date and forecast cost from the ledger.
@@ -202,6 +204,7 @@ func (c *Console) workload(w http.ResponseWriter, r *http.Request, v *view) erro
 		d.CanDelete = v.HasRole(requesters...)
 	}
 	d.CanDecide = wl.State == model.StatePendingApproval && v.HasRole(finance...)
+	d.CanPower = wl.State == model.StateRunning && v.HasRole(requesters...)
 	if wl.Cost != nil {
 		d.Cost = &workloadCost{MonthToDate: wl.Cost.MonthToDate.Minor, Forecast: wl.Cost.ForecastMonthly.Minor,
 			Committed: wl.Cost.Committed.Minor, Currency: wl.Cost.MonthToDate.Currency.Code()}
@@ -221,6 +224,11 @@ func (c *Console) workload(w http.ResponseWriter, r *http.Request, v *view) erro
 		v.Notice = v.T("console.approvals.approved")
 	case "reject":
 		v.Notice = v.T("console.approvals.rejected")
+	case "start", "stop", "reboot", "resize":
+		v.Notice = v.T("console.power.done." + r.URL.Query().Get("done"))
+	}
+	if e := r.URL.Query().Get("error"); e != "" {
+		v.Notice = e
 	}
 	v.Title = v.T("console.workload.title", d.Offering, d.Project)
 	v.Data = d
@@ -301,6 +309,11 @@ func (c *Console) approvals(w http.ResponseWriter, r *http.Request, v *view) err
 		v.Notice = v.T("console.approvals.approved")
 	case "reject":
 		v.Notice = v.T("console.approvals.rejected")
+	case "start", "stop", "reboot", "resize":
+		v.Notice = v.T("console.power.done." + r.URL.Query().Get("done"))
+	}
+	if e := r.URL.Query().Get("error"); e != "" {
+		v.Notice = e
 	}
 	v.Data = rows
 	return nil

@@ -18,6 +18,8 @@ import (
 var (
 	_ workload.Budget = (*Ledger)(nil)
 	_ workload.Meter  = (*Ledger)(nil)
+	// a resize moves the commitment as a migration's switch does
+	_ workload.Recommitter = (*Ledger)(nil)
 )
 
 // Options tune a Ledger.

@@ -21,10 +21,23 @@ func (l *Ledger) Start(ctx context.Context, tx *store.Tx, p *model.Placement, at
 	if err != nil {
 		return err
 	}
-	_, err = tx.OpenIntervals(ctx, &store.UsageInterval{
+	iv := &store.UsageInterval{
 		ID: model.NewID("ivl"), PlacementID: p.ID, WorkloadID: p.WorkloadID, OfferingID: lw.OfferingID,
 		SiteID: p.SiteID, ProviderID: p.ProviderID, Start: at.UTC().Truncate(time.Second),
-	})
+		// A stopped replica keeps its capacity: it is metered at the
+		// stopped price (see Pricebook).
+		Stopped: p.Power.Off(),
+	}
+	opened, err := tx.OpenIntervals(ctx, iv)
+	if err != nil || opened[iv.ID] {
+		return err
+	}
+	// A stretch closed in the second it opened (stopped at once) is
+	// empty: it gives its start to the one that follows.
+	if dropped, err := tx.DropEmptyInterval(ctx, p.ID, iv.Start); err != nil || !dropped {
+		return err
+	}
+	_, err = tx.OpenIntervals(ctx, iv)
 	return err
 }
 

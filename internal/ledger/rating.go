@@ -18,7 +18,10 @@ type pricePoint struct {
 	from    time.Time
 	id      string
 	perHour money.Decimal
-	cur     money.Currency
+	// stoppedPerHour is what a stopped replica costs (perHour when the
+	// price list does not say).
+	stoppedPerHour money.Decimal
+	cur            money.Currency
 }
 
 type pair struct{ a, b money.Currency }
@@ -52,12 +55,18 @@ func LoadPricebook(ctx context.Context, tx *store.Tx) (*Pricebook, error) {
 		if err != nil {
 			return nil, fmt.Errorf("price %s: %w", p.ID, err)
 		}
+		stopped := d
+		if p.StoppedPerHour != "" {
+			if stopped, err = money.ParseDecimal(p.StoppedPerHour); err != nil {
+				return nil, fmt.Errorf("price %s: stopped_per_hour: %w", p.ID, err)
+			}
+		}
 		from, err := time.Parse(time.DateOnly, p.ValidFrom)
 		if err != nil {
 			return nil, fmt.Errorf("price %s: valid_from %q: %w", p.ID, p.ValidFrom, err)
 		}
 		k := [2]string{p.ProviderID, p.OfferingID}
-		pb.prices[k] = append(pb.prices[k], pricePoint{from: from, id: p.ID, perHour: d, cur: cur})
+		pb.prices[k] = append(pb.prices[k], pricePoint{from: from, id: p.ID, perHour: d, stoppedPerHour: stopped, cur: cur})
 	}
 	for _, pts := range pb.prices {
 		sort.Slice(pts, func(i, j int) bool { return pts[i].from.Before(pts[j].from) })
@@ -134,6 +143,16 @@ type Segment struct {
 // rate changes, and prices each piece in national currency. The cuts depend
 // only on the instants, so the same usage always yields the same segments.
 func (pb *Pricebook) Segments(provider, offering string, national money.Currency, from, to time.Time) ([]Segment, error) {
+	return pb.segments(provider, offering, national, from, to, false)
+}
+
+// IntervalSegments is Segments for [from, to) of one usage interval: a
+// stretch the replica was stopped is priced at the stopped price.
+func (pb *Pricebook) IntervalSegments(iv *store.UsageInterval, national money.Currency, from, to time.Time) ([]Segment, error) {
+	return pb.segments(iv.ProviderID, iv.OfferingID, national, from, to, iv.Stopped)
+}
+
+func (pb *Pricebook) segments(provider, offering string, national money.Currency, from, to time.Time, stopped bool) ([]Segment, error) {
 	from, to = from.UTC().Truncate(time.Second), to.UTC().Truncate(time.Second)
 	if !from.Before(to) {
 		return nil, nil
@@ -171,7 +190,11 @@ func (pb *Pricebook) Segments(provider, offering string, national money.Currency
 			return nil, fmt.Errorf("%s %s at %s: %w", provider, offering, a.Format(time.RFC3339), ErrNoPrice)
 		}
 		s := Segment{From: a, To: b, Seconds: int64(b.Sub(a) / time.Second), Price: p}
-		exact := money.PerHour(p.perHour, p.cur, b.Sub(a))
+		rate := p.perHour
+		if stopped {
+			rate = p.stoppedPerHour
+		}
+		exact := money.PerHour(rate, p.cur, b.Sub(a))
 		s.Provider = exact.Round(money.HalfEven)
 		if p.cur == national {
 			s.National = s.Provider
@@ -323,7 +346,7 @@ func rateBatch(ctx context.Context, tx *store.Tx, pb *Pricebook, closed closedSe
 		if err != nil {
 			return res, err
 		}
-		segs, err := pb.Segments(iv.ProviderID, iv.OfferingID, cur, iv.RatedTo, to)
+		segs, err := pb.IntervalSegments(iv, cur, iv.RatedTo, to)
 		if err != nil {
 			if errors.Is(err, ErrNoPrice) || errors.Is(err, money.ErrNoRate) {
 				res.Unrated = append(res.Unrated, Unrated{IntervalID: iv.ID, WorkloadID: iv.WorkloadID, Reason: err.Error()})

@@ -192,7 +192,7 @@ func unratedCharges(ctx context.Context, tx *store.Tx, workloadID string, now ti
 		if err != nil {
 			return 0, err
 		}
-		segs, err := pb.Segments(iv.ProviderID, iv.OfferingID, cur, iv.RatedTo, to)
+		segs, err := pb.IntervalSegments(&iv, cur, iv.RatedTo, to)
 		if errors.Is(err, ErrNoPrice) || errors.Is(err, money.ErrNoRate) {
 			continue
 		}
@@ -241,4 +241,11 @@ func (l *Ledger) rateWorkload(ctx context.Context, tx *store.Tx, workloadID stri
 		l.log.WarnContext(ctx, "usage not rated", "interval", u.IntervalID, "workload", u.WorkloadID, "reason", u.Reason)
 	}
 	return err
+}
+
+// Reoffer records that workload id is metered at another offering's prices
+// from now on (a resize), in the caller's transaction; the resize closes
+// the replicas' intervals before and opens new ones after.
+func (l *Ledger) Reoffer(ctx context.Context, tx *store.Tx, workloadID, offeringID string) error {
+	return tx.SetLedgerOffering(ctx, workloadID, offeringID)
 }

@@ -358,7 +358,7 @@ func MonthToDate(ctx context.Context, tx *store.Tx, workloadID string, now time.
 				return total, err
 			}
 		}
-		segs, err := pb.Segments(iv.ProviderID, iv.OfferingID, cur, a, b)
+		segs, err := pb.IntervalSegments(&iv, cur, a, b)
 		if err != nil {
 			return total, err
 		}

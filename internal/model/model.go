@@ -148,6 +148,10 @@ type Price struct {
 	PerHour string `json:"per_hour"`
 	// ValidFrom is a day, YYYY-MM-DD.
 	ValidFrom string `json:"valid_from"`
+	// StoppedPerHour is what a stopped replica costs per hour, an exact
+	// decimal string like PerHour; empty: the full PerHour (a stopped
+	// replica keeps its capacity reserved).
+	StoppedPerHour string `json:"stopped_per_hour,omitempty"`
 }
 
 // Institution is a public body; the tenant.

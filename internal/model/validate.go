@@ -254,6 +254,15 @@ func (p *Price) Validate() error {
 	} else if d.Scale() > 9 {
 		v.Add("per_hour", "field.decimals", 9)
 	}
+	if p.StoppedPerHour != "" {
+		if d, err := money.ParseDecimal(p.StoppedPerHour); err != nil {
+			v.Add("stopped_per_hour", "field.decimal", p.StoppedPerHour)
+		} else if d.Sign() < 0 {
+			v.Add("stopped_per_hour", "field.non_negative", p.StoppedPerHour)
+		} else if d.Scale() > 9 {
+			v.Add("stopped_per_hour", "field.decimals", 9)
+		}
+	}
 	if _, err := time.Parse(time.DateOnly, p.ValidFrom); err != nil {
 		v.Add("valid_from", "field.date", p.ValidFrom)
 	}

@@ -120,6 +120,11 @@ type Placement struct {
 	MemoryMiB    int64 `json:"memory_mib"`
 	DiskGiB      int64 `json:"disk_gib"`
 	Simulated    bool  `json:"simulated"`
+	// Power is the power state soberana gave the replica while it runs
+	// (see PowerState); empty reads as running.
+	Power PowerState `json:"power,omitempty"`
+	// Addresses are the replica's addresses as its provider reports them.
+	Addresses []Address `json:"addresses,omitempty"`
 }
 
 // WorkloadEvent is one recorded transition or notable fact.

@@ -68,6 +68,9 @@ type Observed struct {
 	ResourceID string
 	State      string // building, active or error
 	Reason     string
+	// Addresses are the resource's addresses as the provider reports them
+	// (nil: the driver reports none).
+	Addresses []model.Address
 }
 
 // Resource is one resource a provider holds that carries our replica id.
@@ -113,9 +116,6 @@ type Driver interface {
 	// Create makes the replica's resource, or returns the id of the one
 	// that already carries the replica id.
 	Create(ctx context.Context, spec Spec) (resourceID string, err error)
-	// Update brings an existing resource to spec (resize); drivers that
-	// cannot change a resource in place return ErrUnsupported.
-	Update(ctx context.Context, spec Spec) error
 	// Delete removes the replica's resource; deleting nothing succeeds.
 	Delete(ctx context.Context, ref ResourceRef) error
 	// ListResources returns every resource of the provider that carries a

@@ -657,6 +657,7 @@ func (r *Reconciler) act(ctx context.Context, p store.PlacementRow) (workload.Ou
 		case provider.StateActive:
 			out.State, out.NextAt = model.PlacementRunning, nil
 			out.Reason = workload.M("replica.reason.running", obs.ResourceID)
+			out.Addresses = obs.Addresses
 		case provider.StateError:
 			// Delete the broken resource; the next pass creates a new one.
 			_ = call(func(ctx context.Context) error { return drv.Delete(ctx, ref) })

@@ -364,7 +364,9 @@ type difference struct {
 // differences compares a running placement with what its provider holds.
 func differences(p store.PlacementRow, res provider.Resource) []difference {
 	var out []difference
-	if res.Stopped {
+	// A replica soberana stopped (or is starting, stopping, rebooting) is
+	// not compared on power: its power state is soberana's own doing.
+	if res.Stopped && p.Power.Or() == model.PowerRunning {
 		out = append(out, difference{store.DriftStopped, []store.Differs{{Field: "power", Want: "running", Got: "stopped"}}})
 	}
 	var size []store.Differs
@@ -429,9 +431,13 @@ func (r *Reconciler) repair(ctx context.Context, drv provider.Driver, p store.Pl
 			}
 		}
 	case kind == store.DriftResized:
-		cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
-		err := drv.Update(cctx, provider.Spec{ResourceRef: ref, VCPUs: p.VCPUs, MemoryMiB: p.MemoryMiB, DiskGiB: p.DiskGiB})
-		cancel()
+		err := error(provider.ErrUnsupported)
+		if rz, ok := drv.(provider.Resizer); ok {
+			off, _ := r.st.Read().Workloads().Get(ctx, p.WorkloadID)
+			cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
+			err = rz.Resize(cctx, provider.Spec{ResourceRef: ref, OfferingID: off.OfferingID, VCPUs: p.VCPUs, MemoryMiB: p.MemoryMiB, DiskGiB: p.DiskGiB})
+			cancel()
+		}
 		switch {
 		case err == nil:
 			action = store.DriftRestored

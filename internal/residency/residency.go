@@ -62,6 +62,9 @@ type Row struct {
 	Verdict             string   `json:"verdict"`
 	Violations          []string `json:"violations,omitempty"`
 	Simulated           bool     `json:"simulated"`
+	// Addresses are the replica's addresses as its provider reports them:
+	// where it can be reached is data location too.
+	Addresses []string `json:"addresses,omitempty"`
 }
 
 // Report is the residency report.
@@ -129,6 +132,9 @@ func Build(ctx context.Context, st *store.Store, institutionID string, lang i18n
 			Classification: w.Classification, Certification: pr.Certification, SiteCertification: s.Certification,
 			AllowedCountries: w.Residency.Countries, AllowedSubdivisions: w.Residency.Subdivisions,
 			Sovereignty: w.Sovereignty.Mode, Simulated: p.Simulated}
+		for _, a := range p.Addresses {
+			r.Addresses = append(r.Addresses, a.Address)
+		}
 		add := func(key string, args ...any) { r.Violations = append(r.Violations, i18n.T(lang, key, args...)) }
 		if !sok {
 			add("residency.violation.site_unknown", p.SiteID)
@@ -191,7 +197,7 @@ func Build(ctx context.Context, st *store.Store, institutionID string, lang i18n
 var CSVHeader = []string{"institution_id", "institution", "project_id", "workload_id", "replica", "placement_id", "state",
 	"site_id", "site", "country", "subdivision", "provider_id", "provider", "jurisdiction", "classification",
 	"provider_certification", "site_certification", "allowed_countries", "allowed_subdivisions", "sovereignty",
-	"verdict", "violations", "simulated", "foreign_jurisdiction", "policy_sovereignty", "data_policy"}
+	"verdict", "violations", "simulated", "foreign_jurisdiction", "policy_sovereignty", "data_policy", "addresses"}
 
 // WriteCSV writes the report as CSV (RFC 4180).
 func (rep Report) WriteCSV(w io.Writer) error {
@@ -204,7 +210,7 @@ func (rep Report) WriteCSV(w io.Writer) error {
 			r.State, r.SiteID, r.Site, r.Country, r.Subdivision, r.ProviderID, r.Provider, r.Jurisdiction, r.Classification,
 			r.Certification, r.SiteCertification, strings.Join(r.AllowedCountries, " "), strings.Join(r.AllowedSubdivisions, " "),
 			r.Sovereignty, r.Verdict, strings.Join(r.Violations, "; "), strconv.FormatBool(r.Simulated),
-			strconv.FormatBool(r.ForeignJurisdiction), r.PolicySovereignty, r.DataPolicy}); err != nil {
+			strconv.FormatBool(r.ForeignJurisdiction), r.PolicySovereignty, r.DataPolicy, strings.Join(r.Addresses, " ")}); err != nil {
 			return err
 		}
 	}

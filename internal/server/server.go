@@ -140,6 +140,7 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	s.Workloads = workload.New(s.Store, s.Fleet, s.log)
 	s.Ledger = ledger.New(s.Store, ledger.Options{Lang: api.Lang, Log: s.log})
 	s.Workloads.Budget, s.Workloads.Meter = s.Ledger, s.Ledger
+	s.Workloads.Drivers = s.driverOf
 	s.API.AddLedger(s.Ledger) // before AddWorkloads: refusals answer "budget-exceeded"
 	s.Ops = newOps(s, reg)
 	ro := reconcile.Options{LeaseTTL: s.cfg.Reconcile.LeaseTTL, OrphanEvery: s.cfg.Reconcile.OrphanEvery,
@@ -337,4 +338,13 @@ func trimNL(b []byte) []byte {
 		b = b[:len(b)-1]
 	}
 	return b
+}
+
+// driverOf is the driver of a provider by its id (power actions, resizes).
+func (s *Server) driverOf(providerID string) (provider.Driver, error) {
+	p, ok := s.Fleet.Provider(providerID)
+	if !ok {
+		return nil, fmt.Errorf("provider %s: %w", providerID, provider.ErrUnknownDriver)
+	}
+	return s.Drivers.Get(p.Driver)
 }

@@ -44,6 +44,9 @@ type UsageInterval struct {
 	// End is nil while the replica runs.
 	End     *time.Time
 	RatedTo time.Time
+	// Stopped: the replica was stopped (powered off by soberana) for this
+	// stretch; it is rated at the stopped price.
+	Stopped bool
 	// From ledger_workloads.
 	InstitutionID string
 	ProjectID     string
@@ -472,7 +475,7 @@ func (t *Tx) SumLedgerByLine(ctx context.Context, lineID string) (Balance, error
 }
 
 var intervalCols = []string{"id", "placement_id", "workload_id", "offering_id", "site_id", "provider_id",
-	"start_at", "end_at", "rated_to"}
+	"start_at", "end_at", "rated_to", "stopped"}
 
 // OpenIntervals records replicas that began running. A placement that
 // already has an open interval keeps it (a repeated Start is a no-op);
@@ -481,7 +484,7 @@ func (t *Tx) OpenIntervals(ctx context.Context, ivs ...*UsageInterval) (map[stri
 	rows := make([][]any, len(ivs))
 	for i, iv := range ivs {
 		rows[i] = []any{iv.ID, iv.PlacementID, iv.WorkloadID, iv.OfferingID, iv.SiteID, iv.ProviderID,
-			micros(iv.Start), nullMicros(iv.End), micros(iv.Start)}
+			micros(iv.Start), nullMicros(iv.End), micros(iv.Start), iv.Stopped}
 	}
 	opened := make(map[string]bool, len(ivs))
 	err := t.bulk(ctx, "usage_intervals", intervalCols, rows, "ON CONFLICT DO NOTHING RETURNING id",
@@ -503,7 +506,7 @@ func (t *Tx) CloseInterval(ctx context.Context, placementID string, at time.Time
 }
 
 const intervalSelect = `SELECT i.id, i.placement_id, i.workload_id, i.offering_id, i.site_id, i.provider_id,
-	i.start_at, i.end_at, i.rated_to, w.institution_id, w.project_id, w.budget_line_id, w.currency
+	i.start_at, i.end_at, i.rated_to, i.stopped, w.institution_id, w.project_id, w.budget_line_id, w.currency
 	FROM usage_intervals i JOIN ledger_workloads w ON w.workload_id = i.workload_id`
 
 func scanIntervals(rows *sql.Rows) ([]UsageInterval, error) {
@@ -516,7 +519,7 @@ func scanIntervals(rows *sql.Rows) ([]UsageInterval, error) {
 			end            sql.NullInt64
 		)
 		if err := rows.Scan(&iv.ID, &iv.PlacementID, &iv.WorkloadID, &iv.OfferingID, &iv.SiteID, &iv.ProviderID,
-			&start, &end, &ratedTo, &iv.InstitutionID, &iv.ProjectID, &iv.BudgetLineID, &iv.Currency); err != nil {
+			&start, &end, &ratedTo, &iv.Stopped, &iv.InstitutionID, &iv.ProjectID, &iv.BudgetLineID, &iv.Currency); err != nil {
 			return nil, mapErr(err)
 		}
 		iv.Start, iv.End, iv.RatedTo = fromMicros(start), fromNullMicros(end), fromMicros(ratedTo)

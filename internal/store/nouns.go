@@ -55,14 +55,14 @@ var offerings = &entity[model.Offering]{
 
 var prices = &entity[model.Price]{
 	table:   "prices",
-	cols:    []string{"provider_id", "offering_id", "currency", "per_hour", "valid_from"},
+	cols:    []string{"provider_id", "offering_id", "currency", "per_hour", "valid_from", "stopped_per_hour"},
 	filters: map[string]bool{"provider_id": true, "offering_id": true, "currency": true},
 	meta:    func(v *model.Price) *model.Meta { return &v.Meta },
 	values: func(v *model.Price) []any {
-		return []any{v.ProviderID, v.OfferingID, v.Currency, v.PerHour, v.ValidFrom}
+		return []any{v.ProviderID, v.OfferingID, v.Currency, v.PerHour, v.ValidFrom, v.StoppedPerHour}
 	},
 	scanDest: func(v *model.Price) []any {
-		return []any{&v.ProviderID, &v.OfferingID, &v.Currency, &v.PerHour, &v.ValidFrom}
+		return []any{&v.ProviderID, &v.OfferingID, &v.Currency, &v.PerHour, &v.ValidFrom, &v.StoppedPerHour}
 	},
 }
 

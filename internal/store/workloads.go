@@ -79,17 +79,25 @@ type PlacementRow struct {
 var placements = &entity[PlacementRow]{
 	table: "placements",
 	cols: []string{"workload_id", "replica", "site_id", "provider_id", "state", "resource_id", "reason",
-		"monthly_minor", "vcpus", "memory_mib", "disk_gib", "simulated", "final_state", "attempts", "next_attempt_at"},
+		"monthly_minor", "vcpus", "memory_mib", "disk_gib", "simulated", "final_state", "attempts", "next_attempt_at", "power", "addresses"},
 	filters: map[string]bool{"workload_id": true, "site_id": true, "state": true, "provider_id": true},
 	meta:    func(v *PlacementRow) *model.Meta { return &v.Meta },
 	values: func(v *PlacementRow) []any {
 		return []any{v.WorkloadID, v.Replica, v.SiteID, v.ProviderID, v.State, v.ResourceID, v.Reason,
-			v.MonthlyMinor, v.VCPUs, v.MemoryMiB, v.DiskGiB, v.Simulated, v.FinalState, v.Attempts, nullMicros(v.NextAttemptAt)}
+			v.MonthlyMinor, v.VCPUs, v.MemoryMiB, v.DiskGiB, v.Simulated, v.FinalState, v.Attempts, nullMicros(v.NextAttemptAt), v.Power, addressText(v.Addresses)}
 	},
 	scanDest: func(v *PlacementRow) []any {
 		return []any{&v.WorkloadID, &v.Replica, &v.SiteID, &v.ProviderID, &v.State, &v.ResourceID, &v.Reason,
-			&v.MonthlyMinor, &v.VCPUs, &v.MemoryMiB, &v.DiskGiB, &v.Simulated, &v.FinalState, &v.Attempts, nullTime{&v.NextAttemptAt}}
+			&v.MonthlyMinor, &v.VCPUs, &v.MemoryMiB, &v.DiskGiB, &v.Simulated, &v.FinalState, &v.Attempts, nullTime{&v.NextAttemptAt}, &v.Power, jsonCol{&v.Addresses}}
 	},
+}
+
+// addressText stores a placement's addresses (none: empty text).
+func addressText(a []model.Address) string {
+	if len(a) == 0 {
+		return ""
+	}
+	return jsonText(a)
 }
 
 // nullTime scans nullable microseconds into a *time.Time.

@@ -25,6 +25,9 @@ type Outcome struct {
 	NextAt *time.Time
 	// Event, when set, is recorded on the workload's timeline.
 	Event *Msg
+	// Addresses, when set, are the replica's addresses as the provider
+	// reports them.
+	Addresses []model.Address
 }
 
 // Fence runs first in every recording transaction; an error aborts it
@@ -64,6 +67,9 @@ func (s *Service) Apply(ctx context.Context, outs []Outcome, fence Fence) (int, 
 			p.State, p.Attempts, p.NextAttemptAt = o.State, o.Attempts, o.NextAt
 			if o.ResourceID != "" {
 				p.ResourceID = o.ResourceID
+			}
+			if o.Addresses != nil {
+				p.Addresses = o.Addresses
 			}
 			if !o.Reason.IsZero() {
 				p.Reason = enc(o.Reason)

@@ -59,6 +59,9 @@ type Service struct {
 	// Trust adds files and commands to every replica's first boot (the
 	// SSH certificate trust); nil adds nothing. See firstboot.go.
 	Trust FirstBootTrust
+	// Drivers reaches the providers' drivers for power actions and
+	// resizes; nil refuses both as unsupported.
+	Drivers Drivers
 }
 
 // New returns a service.

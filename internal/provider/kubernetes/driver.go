@@ -288,8 +288,10 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 	return resourceID(t.Cluster, ns), nil
 }
 
-// Update re-applies the quota and limit range sized from spec.
-func (d *Driver) Update(ctx context.Context, spec provider.Spec) error {
+var _ provider.Resizer = (*Driver)(nil)
+
+// Resize re-applies the quota and limit range sized from spec.
+func (d *Driver) Resize(ctx context.Context, spec provider.Spec) error {
 	_, err := d.Create(ctx, spec)
 	return err
 }

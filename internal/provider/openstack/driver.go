@@ -550,11 +550,11 @@ func (d *Driver) Observe(ctx context.Context, ref provider.ResourceRef) (provide
 }
 
 func (d *Driver) observed(s *servers.Server) provider.Observed {
-	o := provider.Observed{Exists: true, ResourceID: s.ID}
+	o := provider.Observed{Exists: true, ResourceID: s.ID, Addresses: addresses(s)}
 	switch {
 	case deleting(s):
 		o.State = provider.StateBuilding
-	case s.Status == "ACTIVE":
+	case s.Status == "ACTIVE", s.Status == "SHUTOFF": // a stopped server exists and holds its size
 		o.State = provider.StateActive
 	case s.Status == "ERROR":
 		o.State = provider.StateError
@@ -713,11 +713,6 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 			"replica", spec.ReplicaID, "err", err, "settle", d.CreateSettle)
 	}
 	return "", err
-}
-
-// Update is not supported: resizing a server is a migration.
-func (d *Driver) Update(context.Context, provider.Spec) error {
-	return fmt.Errorf("openstack update (resize): %w", provider.ErrUnsupported)
 }
 
 // Delete removes the replica's server; deleting nothing succeeds.

@@ -143,7 +143,7 @@ func (d *Driver) Observe(ctx context.Context, ref provider.ResourceRef) (provide
 	if err != nil {
 		return provider.Observed{}, err
 	}
-	o := provider.Observed{Exists: true, ResourceID: r.ResourceID, State: provider.StateActive}
+	o := provider.Observed{Exists: true, ResourceID: r.ResourceID, State: provider.StateActive, Addresses: Addresses(r.ResourceID)}
 	if delay := d.fault(ctx, ProviderScope(ref.ProviderID)).delay; delay > 0 && time.Since(r.CreatedAt) < delay {
 		o.State = provider.StateBuilding
 	}
@@ -175,16 +175,6 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 		return "", err
 	}
 	return r.ResourceID, nil
-}
-
-// Update resizes the replica's resource to spec.
-func (d *Driver) Update(ctx context.Context, spec provider.Spec) error {
-	if err := d.inject(ctx, spec.ProviderID, spec.SiteID, "update"); err != nil {
-		return err
-	}
-	return d.st.Write(ctx, func(tx *store.Tx) error {
-		return tx.SimTamper(ctx, spec.ProviderID, spec.ReplicaID, "", "", spec.VCPUs, spec.MemoryMiB)
-	})
 }
 
 // Delete removes the replica's resource.

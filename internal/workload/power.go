@@ -1,0 +1,277 @@
+package workload
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/provider"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// PowerAction is what a person asks of a running replica's power.
+type PowerAction string
+
+// Power actions (POST /v1/workloads/{id}:start, :stop, :reboot).
+const (
+	ActionStart  PowerAction = "start"
+	ActionStop   PowerAction = "stop"
+	ActionReboot PowerAction = "reboot"
+)
+
+// powerStep is what an action does: from which states, through which
+// transitional state, to which end state.
+type powerStep struct {
+	from    model.PowerState
+	via, to model.PowerState
+}
+
+var powerSteps = map[PowerAction]powerStep{
+	ActionStop:   {from: model.PowerRunning, via: model.PowerStopping, to: model.PowerStopped},
+	ActionStart:  {from: model.PowerStopped, via: model.PowerStarting, to: model.PowerRunning},
+	ActionReboot: {from: model.PowerRunning, via: model.PowerRebooting, to: model.PowerRunning},
+}
+
+// PowerTransitions is the table of a replica's power states: each state
+// and the states it may move to. A transitional state goes to its end
+// state when the provider did it, or back where it came from when the
+// provider refused.
+var PowerTransitions = map[model.PowerState][]model.PowerState{
+	model.PowerRunning:   {model.PowerStopping, model.PowerRebooting},
+	model.PowerStopping:  {model.PowerStopped, model.PowerRunning},
+	model.PowerStopped:   {model.PowerStarting},
+	model.PowerStarting:  {model.PowerRunning, model.PowerStopped},
+	model.PowerRebooting: {model.PowerRunning},
+}
+
+// ErrPowerTransition: a power state change outside PowerTransitions (a bug).
+var ErrPowerTransition = errors.New("workload: power transition not in the table")
+
+// setPower moves p to state `to`, checking the table.
+func setPower(p *store.PlacementRow, to model.PowerState) error {
+	from := p.Power.Or()
+	for _, ok := range PowerTransitions[from] {
+		if ok == to {
+			p.Power = to
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %s → %s", ErrPowerTransition, from, to)
+}
+
+// Drivers finds the driver of a provider (by its id); the workload service
+// asks it for the capabilities power and resize need. Nil: no driver is
+// reachable and power actions and resizes are refused as unsupported.
+type Drivers func(providerID string) (provider.Driver, error)
+
+// CapabilityError is an action the replica's provider cannot do (a
+// Kubernetes namespace cannot be stopped). The API answers 409.
+type CapabilityError struct {
+	Action   string
+	Provider string
+}
+
+func (e *CapabilityError) Error() string {
+	return fmt.Sprintf("workload: provider %s cannot %s a replica", e.Provider, e.Action)
+}
+
+// Unwrap makes errors.Is(err, provider.ErrUnsupported) true.
+func (e *CapabilityError) Unwrap() error { return provider.ErrUnsupported }
+
+// ProviderError is a provider that failed an action soberana asked of it;
+// what was recorded before stays consistent (the replica went back to its
+// previous power state). The API answers 502.
+type ProviderError struct {
+	Action  string
+	Replica int
+	Err     error
+}
+
+func (e *ProviderError) Error() string {
+	return fmt.Sprintf("workload: the provider failed to %s replica %d: %v", e.Action, e.Replica, e.Err)
+}
+
+// Unwrap returns the driver's error.
+func (e *ProviderError) Unwrap() error { return e.Err }
+
+// providerName is a provider's name for messages (its id when unknown).
+func (s *Service) providerName(id string) string {
+	if p, ok := s.fleet.Provider(id); ok && p.Name != "" {
+		return p.Name
+	}
+	return id
+}
+
+func (s *Service) driverOf(providerID string) (provider.Driver, error) {
+	if s.Drivers == nil {
+		return nil, provider.ErrUnknownDriver
+	}
+	return s.Drivers(providerID)
+}
+
+func refOf(p store.PlacementRow) provider.ResourceRef {
+	return provider.ResourceRef{ProviderID: p.ProviderID, SiteID: p.SiteID, WorkloadID: p.WorkloadID, ReplicaID: p.ID, ResourceID: p.ResourceID}
+}
+
+// Power starts, stops or reboots a running workload's replicas — all of
+// them (replica nil: those in a state the action applies to), or one. It
+// records each replica's transitional state, asks the provider, then
+// records the end state (or the state it came from, when the provider
+// refused) with metering switched to the stopped price for a stopped
+// replica. Every step is an event on the workload's timeline.
+func (s *Service) Power(ctx context.Context, who Actor, id string, action PowerAction, replica *int) (model.Workload, error) {
+	step, ok := powerSteps[action]
+	if !ok {
+		var v model.Validator
+		v.Add("action", "field.one_of", string(action), "start, stop, reboot")
+		return model.Workload{}, v.Err()
+	}
+	tx := s.st.Read()
+	w, err := tx.Workloads().Get(ctx, id)
+	if err != nil {
+		return w, err
+	}
+	if w.State != model.StateRunning {
+		return w, &StateError{Action: string(action), State: w.State}
+	}
+	ps, err := tx.PlacementsOf(ctx, id)
+	if err != nil {
+		return w, err
+	}
+	var targets []store.PlacementRow
+	found := false
+	for _, p := range ps {
+		if p.State != model.PlacementRunning || (replica != nil && p.Replica != *replica) {
+			continue
+		}
+		found = true
+		if p.Power.Or() != step.from {
+			if replica != nil {
+				return w, &StateError{Action: string(action), State: string(p.Power.Or())}
+			}
+			continue
+		}
+		targets = append(targets, p)
+	}
+	if replica != nil && !found {
+		var v model.Validator
+		v.Add("replica", "workload.field.replica", strconv.Itoa(*replica))
+		return w, v.Err()
+	}
+	if len(targets) == 0 {
+		return w, &StateError{Action: string(action), State: string(step.to)}
+	}
+	ctls := make([]provider.PowerController, len(targets))
+	for i, p := range targets {
+		drv, err := s.driverOf(p.ProviderID)
+		if err != nil {
+			return w, err
+		}
+		pc, ok := drv.(provider.PowerController)
+		if !ok {
+			return w, &CapabilityError{Action: string(action), Provider: s.providerName(p.ProviderID)}
+		}
+		ctls[i] = pc
+	}
+	// 1: every target is in its transitional state.
+	err = s.st.Write(ctx, func(tx *store.Tx) error {
+		now := tx.Now()
+		for i := range targets {
+			p, err := tx.PlacementByID(ctx, targets[i].ID)
+			if err != nil {
+				return err
+			}
+			if p.Version != targets[i].Version {
+				return store.ErrConflict
+			}
+			if err := s.powerTo(ctx, tx, &p, step.via, who.Name, now, Msg{}); err != nil {
+				return err
+			}
+			targets[i] = p
+		}
+		return nil
+	})
+	if err != nil {
+		return w, err
+	}
+	// 2: the provider acts (outside any transaction).
+	errs := make([]error, len(targets))
+	for i, p := range targets {
+		ref := refOf(p)
+		switch action {
+		case ActionStop:
+			errs[i] = ctls[i].Stop(ctx, ref)
+		case ActionStart:
+			errs[i] = ctls[i].Start(ctx, ref)
+		case ActionReboot:
+			errs[i] = ctls[i].Reboot(ctx, ref)
+		}
+	}
+	// 3: the end state, or back where it was.
+	var failed error
+	err = s.st.Write(ctx, func(tx *store.Tx) error {
+		now := tx.Now()
+		for i, t := range targets {
+			p, err := tx.PlacementByID(ctx, t.ID)
+			if err != nil {
+				return err
+			}
+			if p.State != model.PlacementRunning || p.Power != step.via {
+				continue // deleted or moved meanwhile
+			}
+			to, why := step.to, Msg{}
+			if errs[i] != nil {
+				to, why = step.from, M("replica.reason.power_failed", string(action), errs[i].Error())
+				if failed == nil {
+					failed = &ProviderError{Action: string(action), Replica: p.Replica, Err: errs[i]}
+				}
+			}
+			if err := s.powerTo(ctx, tx, &p, to, who.Name, now, why); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return w, err
+	}
+	w, err = s.st.Read().Workloads().Get(ctx, id)
+	if err != nil {
+		return w, err
+	}
+	return w, failed
+}
+
+// powerTo moves one running replica to a power state by the table, keeps
+// metering in step (a stopped replica is metered at the stopped price) and
+// records the event.
+func (s *Service) powerTo(ctx context.Context, tx *store.Tx, p *store.PlacementRow, to model.PowerState, actor string, now time.Time, why Msg) error {
+	from := p.Power.Or()
+	if err := setPower(p, to); err != nil {
+		return err
+	}
+	if s.Meter != nil && from.Off() != to.Off() {
+		// Close the stretch at the old price and open one at the new
+		// (Meter.Start reads the power state).
+		if err := s.Meter.Stop(ctx, tx, &p.Placement, now); err != nil {
+			return err
+		}
+		if err := s.Meter.Start(ctx, tx, &p.Placement, now); err != nil {
+			return err
+		}
+	}
+	reason := M("replica.reason.power", strconv.Itoa(p.Replica), string(from), string(to))
+	if !why.IsZero() {
+		reason = M("replica.reason.power_because", strconv.Itoa(p.Replica), string(from), string(to), why.Render("en"))
+		p.Reason = enc(why)
+	} else {
+		p.Reason = enc(reason)
+	}
+	if err := tx.Placements().Update(ctx, p); err != nil {
+		return err
+	}
+	return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: p.WorkloadID, At: now, Actor: actor, Reason: enc(reason)})
+}

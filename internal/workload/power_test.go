@@ -1,0 +1,200 @@
+package workload_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/internal/server/servertest"
+)
+
+type powerView struct {
+	ID                   string `json:"id"`
+	State                string `json:"state"`
+	OfferingID           string `json:"offering_id"`
+	ForecastMonthlyMinor int64  `json:"forecast_monthly_minor"`
+	Placements           []struct {
+		ID           string `json:"id"`
+		Replica      int    `json:"replica"`
+		State        string `json:"state"`
+		Power        string `json:"power"`
+		VCPUs        int64  `json:"vcpus"`
+		MonthlyMinor int64  `json:"monthly_minor"`
+		Addresses    []struct {
+			Address string `json:"address"`
+		} `json:"addresses"`
+	} `json:"placements"`
+	Events []struct {
+		Reason string `json:"reason"`
+	} `json:"events"`
+}
+
+func running(t *testing.T, c *client.Client, prj, off string, replicas int) powerView {
+	t.Helper()
+	var v view
+	if _, err := c.Do(context.Background(), "POST", "/v1/workloads", body(prj, off, replicas), &v); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, c, v.ID, "running")
+	var pv powerView
+	if _, err := c.Do(context.Background(), "GET", "/v1/workloads/"+v.ID, nil, &pv); err != nil {
+		t.Fatal(err)
+	}
+	return pv
+}
+
+func simState(t *testing.T, c *client.Client, replicaID string) string {
+	t.Helper()
+	var res struct {
+		Items []struct {
+			ReplicaID string `json:"replica_id"`
+			State     string `json:"state"`
+			VCPUs     int64  `json:"vcpus"`
+		} `json:"items"`
+	}
+	if _, err := c.Do(context.Background(), "GET", "/v1/sim/resources", nil, &res); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Items {
+		if r.ReplicaID == replicaID {
+			return r.State
+		}
+	}
+	return "absent"
+}
+
+func TestPowerTransitions(t *testing.T) {
+	h := servertest.Start(t, servertest.Options{})
+	prj, off := fixture(t, h.Admin)
+	ctx := context.Background()
+	v := running(t, h.Admin, prj, off, 2)
+	var p *client.Problem
+	// A replica that is not there: 422, nothing changes.
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads/"+v.ID+":stop", map[string]any{"replica": 7}, nil); !errors.As(err, &p) || p.Status != 422 {
+		t.Fatalf("stop replica 7: %v", err)
+	}
+	// Starting what runs: 409.
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads/"+v.ID+":start", nil, nil); !errors.As(err, &p) || p.Status != 409 {
+		t.Fatalf("start a running workload: %v", err)
+	}
+	// A finance officer may read the workload but not stop it.
+	fin := financeOfficer(t, h, prj)
+	if _, err := fin.Do(ctx, "POST", "/v1/workloads/"+v.ID+":stop", nil, nil); !errors.As(err, &p) || p.Status != 403 {
+		t.Fatalf("finance officer stopped: %v", err)
+	}
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads/"+v.ID+":stop", map[string]any{"replica": 1}, &v); err != nil {
+		t.Fatal(err)
+	}
+	for _, pl := range v.Placements {
+		want, sim := "running", "active"
+		if pl.Replica == 1 {
+			want, sim = "stopped", "stopped"
+		}
+		if pl.Power != want || simState(t, h.Admin, pl.ID) != sim {
+			t.Fatalf("replica %d: power %q, sim %s; want %s", pl.Replica, pl.Power, simState(t, h.Admin, pl.ID), want)
+		}
+	}
+	var saw []string
+	for _, e := range v.Events {
+		if strings.HasPrefix(e.Reason, "replica 1:") {
+			saw = append(saw, e.Reason)
+		}
+	}
+	if strings.Join(saw, "|") != "replica 1: running → stopping|replica 1: stopping → stopped" {
+		t.Fatalf("timeline: %q", saw)
+	}
+	// Stopping the whole workload stops the one still running.
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads/"+v.ID+":stop", nil, &v); err != nil {
+		t.Fatal(err)
+	}
+	for _, pl := range v.Placements {
+		if pl.Power != "stopped" {
+			t.Fatalf("after stop: %+v", v.Placements)
+		}
+	}
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads/"+v.ID+":reboot", nil, nil); !errors.As(err, &p) || p.Status != 409 {
+		t.Fatalf("reboot a stopped workload: %v", err)
+	}
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads/"+v.ID+":start", nil, &v); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads/"+v.ID+":reboot", map[string]any{"replica": 0}, &v); err != nil {
+		t.Fatal(err)
+	}
+	for _, pl := range v.Placements {
+		if pl.Power != "running" || simState(t, h.Admin, pl.ID) != "active" {
+			t.Fatalf("after start and reboot: %+v", v.Placements)
+		}
+		if len(pl.Addresses) == 0 {
+			t.Fatalf("replica %d has no address", pl.Replica)
+		}
+	}
+	if v.State != "running" {
+		t.Fatalf("workload state %s", v.State)
+	}
+}
+
+func TestResize(t *testing.T) {
+	h := servertest.Start(t, servertest.Options{})
+	prj, off := fixture(t, h.Admin)
+	ctx := context.Background()
+	v := running(t, h.Admin, prj, off, 1)
+	// An offering no site prices: 422 in the caller's language, nothing changes.
+	var created struct {
+		ID string `json:"id"`
+	}
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/offerings", map[string]any{"name": "SCS-3V-6-30", "kind": "vm", "vcpus": 3, "memory_mib": 6144, "disk_gib": 30}, &created); err != nil {
+		t.Fatal(err)
+	}
+	details := map[string]bool{}
+	for _, lang := range []string{"es", "pt-BR", "en"} {
+		var p *client.Problem
+		if _, err := h.Client(servertest.AdminToken, lang).Do(ctx, "POST", "/v1/workloads/"+v.ID+":resize", map[string]any{"offering": "SCS-3V-6-30"}, nil); !errors.As(err, &p) || p.Status != 422 {
+			t.Fatalf("%s: resize to an unpriced offering: %v", lang, err)
+		}
+		details[p.Detail] = true
+	}
+	if len(details) != 3 {
+		t.Fatalf("the refusal is not localized: %v", details)
+	}
+	var same powerView
+	if _, err := h.Admin.Do(ctx, "GET", "/v1/workloads/"+v.ID, nil, &same); err != nil {
+		t.Fatal(err)
+	}
+	if same.OfferingID != v.OfferingID || same.ForecastMonthlyMinor != v.ForecastMonthlyMinor || same.Placements[0].VCPUs != v.Placements[0].VCPUs {
+		t.Fatalf("a refused resize changed the workload: %+v → %+v", v, same)
+	}
+	// To a larger offering: the same site, the new forecast exactly the
+	// new replica's price, the sim resource resized.
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads/"+v.ID+":resize", map[string]any{"offering": "SCS-2V-4-20s"}, &v); err != nil {
+		t.Fatal(err)
+	}
+	pl := v.Placements[0]
+	if pl.VCPUs != 2 || v.ForecastMonthlyMinor != pl.MonthlyMinor || v.ForecastMonthlyMinor <= same.ForecastMonthlyMinor || pl.ID != same.Placements[0].ID {
+		t.Fatalf("after resize: %+v (before %+v)", v, same)
+	}
+	// The resize is done at the provider when the call returns.
+	if got := simVCPUs(t, h.Admin, pl.ID); got != 2 {
+		t.Fatalf("sim resource has %d vcpus", got)
+	}
+}
+
+func simVCPUs(t *testing.T, c *client.Client, replicaID string) int64 {
+	var res struct {
+		Items []struct {
+			ReplicaID string `json:"replica_id"`
+			VCPUs     int64  `json:"vcpus"`
+		} `json:"items"`
+	}
+	if _, err := c.Do(context.Background(), "GET", "/v1/sim/resources", nil, &res); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Items {
+		if r.ReplicaID == replicaID {
+			return r.VCPUs
+		}
+	}
+	return 0
+}
