@@ -20,4 +20,6 @@ psql "$PG_URL" -qc "CREATE DATABASE $DB" >&2
 trap 'psql "$PG_URL" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >&2 || true' EXIT
 BIN=${SOBERANA_BIN:-$(mktemp -d)/soberana}
 [ -x "$BIN" ] || go build -o "$BIN" ./cmd/soberana
-"$BIN" bench ha --database-url "${PG_URL%%/postgres\?*}/$DB?sslmode=disable" "$@"
+HOSTPART=$(printf '%s' "$PG_URL" | sed -E 's#^(postgres(ql)?://[^/?]+).*#\1#')
+QUERY=""; case "$PG_URL" in *\?*) QUERY="?${PG_URL#*\?}";; esac
+"$BIN" bench ha --database-url "$HOSTPART/$DB$QUERY" "$@"
