@@ -344,3 +344,15 @@ func (s *Server) wireHA(ctx context.Context) error {
 	})
 	return nil
 }
+
+// rateSyncEvery is how often a replica shares its rate-limit counts.
+const rateSyncEvery = 250 * time.Millisecond
+
+// shareRateLimits makes the abuse limits service-wide on PostgreSQL
+// (api/ratesync.go); on SQLite one process holds every bucket.
+func (s *Server) shareRateLimits(ctx context.Context) error {
+	if s.Store.Dialect() != store.Postgres {
+		return nil
+	}
+	return s.API.ShareRateLimits(ctx, s.Store, rateSyncEvery)
+}

@@ -250,6 +250,7 @@ func (s *Server) Run(ctx context.Context) error {
 		return err
 	})
 	g.Go(func() error { return s.runFleet(gctx) })
+	g.Go(func() error { return s.shareRateLimits(gctx) })
 	g.Go(func() error { return s.Reconciler.Run(gctx) })
 	g.Go(func() error { return s.runDeploy(gctx) })
 	g.Go(func() error { return s.whileLeader(gctx, "identity", s.runIdentity) })
