@@ -389,6 +389,10 @@ func Verify(secret, header string, body []byte, now time.Time, tolerance time.Du
 	return nil
 }
 
+// claimFor is how long a claimed delivery is left to its claimer before
+// another replica may try it (well above a webhook call's timeout).
+const claimFor = 5 * time.Minute
+
 // Deliver sends the due deliveries once each; failures back off and, after
 // Attempts, become dead letters.
 func (e *Engine) Deliver(ctx context.Context) error {
@@ -404,6 +408,17 @@ func (e *Engine) Deliver(ctx context.Context) error {
 				h = store.AlertWebhook{}
 			}
 			hooks[d.WebhookID] = h
+		}
+		// Claim the delivery before sending it: the version check lets one
+		// replica win; the others skip it. A replica that dies after the
+		// claim leaves it due again when the claim expires.
+		claimed := e.o.Now().UTC().Add(claimFor)
+		d.NextAttemptAt = &claimed
+		if err := e.st.Write(ctx, func(tx *store.Tx) error { return tx.AlertDeliveries().Update(ctx, &d) }); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				continue // another replica has it
+			}
+			return err
 		}
 		var derr error
 		if h.ID == "" {

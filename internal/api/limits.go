@@ -36,6 +36,8 @@ type limiter struct {
 	ips   map[string]*bucket
 	who   map[string]*bucket
 	swept time.Time
+	// shared counts for replicas (ratesync.go); nil on one server.
+	shared *rateShare
 }
 
 func newLimiter(l Limits, now func() time.Time) *limiter {
@@ -53,7 +55,7 @@ func newLimiter(l Limits, now func() time.Time) *limiter {
 }
 
 // take removes one token from key's bucket, or says how long to wait.
-func (lm *limiter) take(m map[string]*bucket, key string, rate float64, burst int) (time.Duration, bool) {
+func (lm *limiter) take(m map[string]*bucket, kind, key string, rate float64, burst int) (time.Duration, bool) {
 	if rate < 0 {
 		return 0, true
 	}
@@ -80,6 +82,7 @@ func (lm *limiter) take(m map[string]*bucket, key string, rate float64, burst in
 	b.last = now
 	if b.tokens >= 1 {
 		b.tokens--
+		lm.shared.note(kind + ":" + key)
 		return 0, true
 	}
 	return time.Duration((1 - b.tokens) / rate * float64(time.Second)), false
@@ -96,7 +99,7 @@ func tooMany(wait time.Duration) error {
 }
 
 func (lm *limiter) allowIP(ip string) error {
-	if wait, ok := lm.take(lm.ips, ip, lm.l.PerIP, lm.l.PerIPBurst); !ok {
+	if wait, ok := lm.take(lm.ips, "ip", ip, lm.l.PerIP, lm.l.PerIPBurst); !ok {
 		return tooMany(wait)
 	}
 	return nil
@@ -107,7 +110,7 @@ func (lm *limiter) allowPrincipal(p *auth.Principal) error {
 	if key == "" {
 		key = "user:" + p.UserID
 	}
-	if wait, ok := lm.take(lm.who, key, lm.l.PerCaller, lm.l.PerCallerBurst); !ok {
+	if wait, ok := lm.take(lm.who, "who", key, lm.l.PerCaller, lm.l.PerCallerBurst); !ok {
 		return tooMany(wait)
 	}
 	return nil

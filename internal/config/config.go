@@ -51,6 +51,10 @@ type Config struct {
 	Monitoring Monitoring `yaml:"monitoring"`
 	// AllowInsecureHTTP permits plain HTTP on a non-loopback address.
 	AllowInsecureHTTP bool `yaml:"allow_insecure_http"`
+	// TrustedProxies is a comma-separated list of CIDRs (or addresses) of
+	// the load balancers in front; only a request arriving from one of
+	// them has its X-Forwarded-For believed (empty: never).
+	TrustedProxies string `yaml:"trusted_proxies"`
 	// Audit signs and publishes the audit log's checkpoints (audit.go).
 	Audit Audit `yaml:"audit"`
 
@@ -324,6 +328,9 @@ func (c *Config) Validate() error {
 	if c.Ledger.RateEvery < time.Second || c.Ledger.RateEvery > 24*time.Hour {
 		add("ledger.rate_every", "%s must be between 1s and 24h", c.Ledger.RateEvery)
 	}
+	if _, err := ParseCIDRs(c.TrustedProxies); err != nil {
+		add("trusted_proxies", "%v; write CIDRs separated by commas, for example 10.0.0.0/24,127.0.0.1", err)
+	}
 	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
 		add("tls", "set both tls.cert_file and tls.key_file, or neither")
 	}
@@ -367,4 +374,34 @@ func (c *Config) DatabaseTarget() string {
 		return c.DatabaseURL
 	}
 	return filepath.Join(c.DataDir, "soberana.db")
+}
+
+// ParseCIDRs parses a comma-separated list of CIDRs or single addresses
+// (trusted_proxies).
+func ParseCIDRs(list string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			ip := net.ParseIP(f)
+			if ip == nil {
+				return nil, fmt.Errorf("%q is neither an address nor a CIDR", f)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a CIDR", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

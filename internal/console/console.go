@@ -69,6 +69,9 @@ type Options struct {
 	// SessionTTL bounds a console session (default 12h).
 	SessionTTL time.Duration
 	Now        func() time.Time
+	// SharedSessions keeps sessions in Store (every replica sees them)
+	// instead of this process's memory.
+	SharedSessions bool
 }
 
 // Console serves the web console.
@@ -102,6 +105,9 @@ func New(o Options) (*Console, error) {
 	c := &Console{
 		api: o.API, store: o.Store, log: o.Log, hasRoute: o.HasRoute, now: o.Now,
 		sessions: newSessions(o.SessionTTL, o.Now), previewer: o.Previewer,
+	}
+	if o.SharedSessions && o.Store != nil {
+		c.sessions.db = &sharedSessions{st: o.Store, log: o.Log}
 	}
 	if err := c.loadStatic(); err != nil {
 		return nil, err
@@ -450,6 +456,9 @@ type sessions struct {
 	m   map[string]*session
 	ttl time.Duration
 	now func() time.Time
+	// db, when set, keeps the sessions in the database instead (shared by
+	// every replica; sessions_shared.go).
+	db *sharedSessions
 }
 
 type session struct {
@@ -474,11 +483,18 @@ func (s *sessions) create(cred credential, who principal, lang i18n.Lang) *sessi
 		}
 	}
 	ss := &session{ID: randomHex(24), cred: cred, Who: who, Lang: lang, Expires: now.Add(s.ttl)}
+	if s.db != nil {
+		s.dbCreate(ss)
+		return ss
+	}
 	s.m[ss.ID] = ss
 	return ss
 }
 
 func (s *sessions) get(id string) *session {
+	if s.db != nil {
+		return s.dbGet(id)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ss := s.m[id]
@@ -493,6 +509,10 @@ func (s *sessions) get(id string) *session {
 }
 
 func (s *sessions) setLang(id string, l i18n.Lang) {
+	if s.db != nil {
+		s.dbSetLang(id, l)
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if ss := s.m[id]; ss != nil {
@@ -501,6 +521,10 @@ func (s *sessions) setLang(id string, l i18n.Lang) {
 }
 
 func (s *sessions) drop(id string) {
+	if s.db != nil {
+		s.dbDrop(id)
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.m, id)

@@ -255,7 +255,9 @@ func (r *Reconciler) Run(ctx context.Context) error {
 	for ctx.Err() == nil {
 		if !r.ensureLease(ctx) {
 			r.stopTerm(errLostLease)
-			r.sleep(ctx, r.o.LeaseTTL/3, false)
+			// Look again soon: the lease moves within TTL (+TTL/10) of
+			// its holder's death (serve replicas, docs/operations.md).
+			r.sleep(ctx, r.o.LeaseTTL/10, false)
 			continue
 		}
 		t := r.startTerm(ctx)

@@ -116,7 +116,9 @@ func (s *Server) deployer(_ context.Context, providerID string) (deploy.Deployer
 // runDeploy runs the rollout loop and mirrors vendor grants into the
 // kubernetes providers' RoleBindings.
 func (s *Server) runDeploy(ctx context.Context) error {
-	go s.mirrorGrants(ctx, 2*time.Second)
+	go func() {
+		_ = s.whileLeader(ctx, "grant-mirror", func(c context.Context) error { s.mirrorGrants(c, 2*time.Second); return nil })
+	}()
 	return s.deploy.rollouts.Run(ctx)
 }
 

@@ -92,11 +92,13 @@ func (o *Ops) addRoutes() {
 func (o *Ops) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	if !o.NoProbeLoop {
-		g.Go(func() error { return o.Health.Run(gctx) })
+		g.Go(func() error { return o.s.whileLeader(gctx, "health", o.Health.Run) })
 	}
 	g.Go(func() error { return o.Metrics.Run(gctx, 5*time.Second) })
-	g.Go(func() error { return o.Failover.Run(gctx, time.Second) })
-	g.Go(func() error { return o.Alerts.Run(gctx) })
-	g.Go(func() error { return o.Migrate.Run(gctx) })
+	g.Go(func() error {
+		return o.s.whileLeader(gctx, "failover", func(c context.Context) error { return o.Failover.Run(c, time.Second) })
+	})
+	g.Go(func() error { return o.s.whileLeader(gctx, "alerts", o.Alerts.Run) })
+	g.Go(func() error { return o.s.whileLeader(gctx, "migrations", o.Migrate.Run) })
 	return g.Wait()
 }

@@ -74,6 +74,8 @@ type Server struct {
 
 	identity identity
 	deploy   deployParts
+	gates    gates
+	ha       haParts
 }
 
 // Open opens the database, applies migrations and, on a new database,
@@ -90,6 +92,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, er
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s := &Server{cfg: cfg, log: log, Store: st}
+	if s.ha.proxies, err = config.ParseCIDRs(cfg.TrustedProxies); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
 	rl := cfg.RateLimit
 	s.API = api.New(api.Options{Store: st, Log: log, Registry: reg, Version: Version, Limits: api.Limits{
 		PerIP: float64(rl.PerIP), PerIPBurst: rl.PerIPBurst, PerCaller: float64(rl.PerCaller), PerCallerBurst: rl.PerCallerBurst}})
@@ -164,6 +170,9 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	})
 	s.Ops.addRoutes()
 	s.API.AddMigrations(api.MigrationOptions{Service: s.Ops.Migrate})
+	if err := s.wireHA(ctx); err != nil {
+		return err
+	}
 	s.API.AddResidency(api.ResidencyOptions{Build: func(ctx context.Context, institutionID string, lang i18n.Lang) (residency.Report, error) {
 		return residency.Build(ctx, s.Store, institutionID, lang)
 	}})
@@ -247,13 +256,14 @@ func (s *Server) Run(ctx context.Context) error {
 		}
 		return err
 	})
-	g.Go(func() error { return s.Fleet.Run(gctx, 2*time.Second) })
+	g.Go(func() error { return s.runFleet(gctx) })
+	g.Go(func() error { return s.shareRateLimits(gctx) })
 	g.Go(func() error { return s.Reconciler.Run(gctx) })
 	g.Go(func() error { return s.runDeploy(gctx) })
-	g.Go(func() error { return s.runIdentity(gctx) })
+	g.Go(func() error { return s.whileLeader(gctx, "identity", s.runIdentity) })
 	g.Go(func() error { return s.Ops.Run(gctx) })
-	g.Go(func() error { return s.rateLoop(gctx) })
-	g.Go(func() error { return s.imageLoop(gctx) })
+	g.Go(func() error { return s.whileLeader(gctx, "rating", s.rateLoop) })
+	g.Go(func() error { return s.whileLeader(gctx, "images", s.imageLoop) })
 	g.Go(func() error {
 		<-gctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
@@ -306,12 +316,13 @@ func (s *Server) handler() (http.Handler, error) {
 		routes[rt.Method+" "+rt.Path] = true
 	}
 	con, err := console.New(console.Options{API: apiHandler, Store: s.Store, Log: s.log,
-		HasRoute:  func(method, pattern string) bool { return routes[method+" "+pattern] },
-		Previewer: &console.Previewer{Workloads: s.Workloads, Fleet: s.Fleet}})
+		HasRoute:       func(method, pattern string) bool { return routes[method+" "+pattern] },
+		SharedSessions: true,
+		Previewer:      &console.Previewer{Workloads: s.Workloads, Fleet: s.Fleet}})
 	if err != nil {
 		return nil, err
 	}
-	return s.API.Guard(con.Mount(apiHandler)), nil
+	return s.trustProxies(s.fleetSync(s.API.Guard(con.Mount(apiHandler)))), nil
 }
 
 // Close releases the database without serving (for migrate-only runs).

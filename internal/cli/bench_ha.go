@@ -1,0 +1,584 @@
+package cli
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/soberana/soberana/internal/api"
+	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/seed"
+)
+
+func init() { benchScenarios["ha"] = benchHACmd }
+
+// benchHACmd runs `soberana serve` replicas (this binary) on one
+// PostgreSQL database behind HAProxy (health checks on /readyz), puts mixed
+// load through HAProxy — first with one replica, then with all — and
+// SIGKILLs the reconciler lease holder in the middle of the second phase.
+// Afterwards it checks that every acknowledged create is present (and
+// every acknowledged delete gone), that no workload or ledger line is
+// doubled, and reports the lease handover time, throughput and p50/p99
+// per route class.
+func benchHACmd(g *globals) *cobra.Command {
+	var (
+		servers, conc int
+		dbURL         string
+		dur, ttl      time.Duration
+	)
+	c := &cobra.Command{
+		Use:   "ha",
+		Short: "Replicas behind HAProxy on one PostgreSQL: mixed load, the lease holder SIGKILLed mid-run; nothing acknowledged lost or doubled",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if dbURL == "" {
+				return errors.New("--database-url: a postgres:// URL of an empty database is required")
+			}
+			hap, err := exec.LookPath("haproxy")
+			if err != nil {
+				return errors.New("haproxy not found: install it (sudo apt-get install -y haproxy, or scripts/haproxy-bench.sh)")
+			}
+			ctx, cancel := context.WithCancel(cmd.Context())
+			defer cancel()
+			r := &haRun{servers: servers, dbURL: dbURL, ttl: ttl, haproxy: hap}
+			defer r.stop()
+			rep, err := r.run(ctx, conc, dur)
+			if err != nil {
+				return err
+			}
+			if err := printJSONLine(g, rep); err != nil {
+				return err
+			}
+			if rep["lost"].(int) > 0 || rep["doubled_workloads"].(int) > 0 || rep["doubled_ledger_lines"].(int) > 0 {
+				return fmt.Errorf("acknowledged writes lost or doubled: lost %d, doubled workloads %d, doubled ledger lines %d",
+					rep["lost"], rep["doubled_workloads"], rep["doubled_ledger_lines"])
+			}
+			return nil
+		},
+	}
+	c.Flags().IntVar(&servers, "servers", 3, "serve replicas behind HAProxy")
+	c.Flags().IntVar(&conc, "concurrency", 32, "concurrent HTTP clients")
+	c.Flags().StringVar(&dbURL, "database-url", "", "postgres:// URL of an empty database")
+	c.Flags().DurationVar(&dur, "duration", time.Minute, "length of each phase (one replica, then all)")
+	c.Flags().DurationVar(&ttl, "lease-ttl", 3*time.Second, "the replicas' reconcile.lease_ttl")
+	return c
+}
+
+type haReplica struct {
+	addr   string
+	cmd    *exec.Cmd
+	exited chan struct{}
+	dead   bool
+}
+
+type haRun struct {
+	servers  int
+	dbURL    string
+	ttl      time.Duration
+	haproxy  string
+	dir      string
+	token    string
+	replicas []*haReplica
+	lb       *exec.Cmd
+	lbAddr   string
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+func (r *haRun) stop() {
+	for _, p := range r.replicas {
+		if p.cmd != nil && p.cmd.Process != nil && !p.dead {
+			_ = p.cmd.Process.Signal(syscall.SIGTERM)
+			<-p.exited
+		}
+	}
+	if r.lb != nil && r.lb.Process != nil {
+		_ = r.lb.Process.Kill()
+		_ = r.lb.Wait()
+	}
+	if r.dir != "" {
+		_ = os.RemoveAll(r.dir)
+	}
+}
+
+func waitReady(ctx context.Context, url string, d time.Duration) error {
+	deadline := time.Now().Add(d)
+	for {
+		resp, err := http.Get(url + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return nil
+			}
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return fmt.Errorf("%s/readyz not ready after %s: %v", url, d, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (r *haRun) start(ctx context.Context, p *haReplica) error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(self, "serve", "--addr", p.addr, "--log-level", "error")
+	cmd.Env = append(os.Environ(), "SOBERANA_DATABASE_URL="+r.dbURL, "SOBERANA_DATA_DIR="+filepath.Join(r.dir, "data"),
+		"SOBERANA_DEMO=true", "SOBERANA_ALLOW_SIMULATED_PROVIDERS=true", "SOBERANA_BOOTSTRAP_TOKEN="+r.token,
+		"SOBERANA_RATE_LIMIT_PER_IP=-1", "SOBERANA_RATE_LIMIT_PER_CALLER=-1", "SOBERANA_TRUSTED_PROXIES=127.0.0.1",
+		"SOBERANA_RECONCILE_LEASE_TTL="+r.ttl.String(), "SOBERANA_AUDIT_SIGNING_KEY_FILE="+filepath.Join(r.dir, "audit.key"))
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	p.cmd = cmd
+	exited := make(chan struct{})
+	p.exited = exited
+	go func() {
+		_ = cmd.Wait()
+		close(exited)
+	}()
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-exited:
+			cancel()
+		case <-rctx.Done():
+		}
+	}()
+	if err := waitReady(rctx, "http://"+p.addr, time.Minute); err != nil {
+		return fmt.Errorf("replica %s: %w", p.addr, err)
+	}
+	return nil
+}
+
+// haproxyConfig is the load balancer the docs show (docs/operations.md).
+func haproxyConfig(front string, backends []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `global
+    maxconn 4096
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 60s
+    timeout server 60s
+    retries 3
+    option redispatch
+    option forwardfor
+frontend soberana
+    bind %s
+    default_backend replicas
+backend replicas
+    balance roundrobin
+    option httpchk GET /readyz
+    http-check expect status 200
+    timeout check 5s
+    default-server check inter 500ms fall 3 rise 2
+`, front)
+	for i, a := range backends {
+		fmt.Fprintf(&b, "    server s%d %s\n", i+1, a)
+	}
+	return b.String()
+}
+
+func (r *haRun) run(ctx context.Context, conc int, dur time.Duration) (map[string]any, error) {
+	var err error
+	if r.dir, err = os.MkdirTemp("", "soberana-bench-ha-"); err != nil {
+		return nil, err
+	}
+	r.token, _ = api.NewToken()
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	key := filepath.Join(r.dir, "audit.key")
+	if out, err := exec.CommandContext(ctx, self, "audit", "keygen", "--key", key, "--public-key", key+".pub").CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("audit keygen: %v: %s", err, out)
+	}
+	for range r.servers {
+		a, err := freeAddr()
+		if err != nil {
+			return nil, err
+		}
+		r.replicas = append(r.replicas, &haReplica{addr: a})
+	}
+	// The first replica makes the schema and the demo fleet alone.
+	if err := r.start(ctx, r.replicas[0]); err != nil {
+		return nil, err
+	}
+	if r.lbAddr, err = freeAddr(); err != nil {
+		return nil, err
+	}
+	var backs []string
+	for _, p := range r.replicas {
+		backs = append(backs, p.addr)
+	}
+	cfgPath := filepath.Join(r.dir, "haproxy.cfg")
+	if err := os.WriteFile(cfgPath, []byte(haproxyConfig(r.lbAddr, backs)), 0o600); err != nil {
+		return nil, err
+	}
+	r.lb = exec.Command(r.haproxy, "-f", cfgPath, "-db")
+	r.lb.Stderr = os.Stderr
+	if err := r.lb.Start(); err != nil {
+		return nil, err
+	}
+	base := "http://" + r.lbAddr
+	if err := waitReady(ctx, base, 30*time.Second); err != nil {
+		return nil, err
+	}
+	cl := client.New(base, r.token)
+	cl.HTTP = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: conc, MaxIdleConns: conc}}
+	w, err := newHAWork(ctx, cl)
+	if err != nil {
+		return nil, err
+	}
+	one := w.phase(ctx, conc, dur, nil)
+	// Now every replica, HAProxy finding them by their health checks.
+	for _, p := range r.replicas[1:] {
+		if err := r.start(ctx, p); err != nil {
+			return nil, err
+		}
+	}
+	time.Sleep(1500 * time.Millisecond) // HAProxy's rise: 2 checks 500 ms apart
+	db, err := sql.Open("pgx", r.dbURL)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	var handover time.Duration
+	var killedPID int
+	var killErr error
+	all := w.phase(ctx, conc, dur, func() {
+		time.Sleep(dur / 2)
+		killedPID, handover, killErr = r.killLeader(ctx, db)
+	})
+	if killErr != nil {
+		return nil, killErr
+	}
+	lost, gone, doubled, doubledLines, err := w.check(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"scenario": "ha", "servers": r.servers, "database": "postgres", "load_balancer": "haproxy",
+		"concurrency": conc, "phase_seconds": dur.Seconds(), "lease_ttl_seconds": r.ttl.Seconds(),
+		"one_replica": one.report(), "all_replicas": all.report(),
+		"killed_pid": killedPID, "lease_handover_seconds": handover.Seconds(), "handover_within_ttl": handover <= r.ttl+r.ttl/10,
+		"acknowledged_creates": len(w.created), "acknowledged_deletes": len(w.deleted),
+		"lost": lost, "deleted_but_present": gone, "doubled_workloads": doubled, "doubled_ledger_lines": doubledLines,
+	}, nil
+}
+
+// killLeader SIGKILLs the replica holding the reconciler lease and returns
+// how long until another replica held it.
+func (r *haRun) killLeader(ctx context.Context, db *sql.DB) (int, time.Duration, error) {
+	var holder string
+	if err := db.QueryRowContext(ctx, `SELECT holder FROM leases WHERE name = 'reconcilers'`).Scan(&holder); err != nil {
+		return 0, 0, fmt.Errorf("finding the lease holder: %w", err)
+	}
+	// holder is host-pid-random.
+	parts := strings.Split(holder, "-")
+	if len(parts) < 3 {
+		return 0, 0, fmt.Errorf("lease holder %q", holder)
+	}
+	pid, _ := strconv.Atoi(parts[len(parts)-2])
+	var victim *haReplica
+	for _, p := range r.replicas {
+		if p.cmd != nil && p.cmd.Process.Pid == pid {
+			victim = p
+		}
+	}
+	if victim == nil {
+		return 0, 0, fmt.Errorf("lease holder %q is none of the replicas", holder)
+	}
+	killed := time.Now()
+	_ = victim.cmd.Process.Signal(syscall.SIGKILL)
+	<-victim.exited
+	victim.dead = true
+	for {
+		var h string
+		err := db.QueryRowContext(ctx, `SELECT holder FROM leases WHERE name = 'reconcilers'`).Scan(&h)
+		if err == nil && h != holder {
+			return pid, time.Since(killed), nil
+		}
+		if time.Since(killed) > 10*r.ttl {
+			return pid, time.Since(killed), fmt.Errorf("no replica took the lease %s after the kill", time.Since(killed))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// errNothingYet: the class had nothing to act on yet; no request was made.
+var errNothingYet = errors.New("nothing to act on yet")
+
+// Route classes of the mixed load.
+var haClasses = []string{"create", "read", "list", "preview", "approve", "delete"}
+
+type haWork struct {
+	cl, fin          *client.Client
+	small, big       map[string]any
+	mu               sync.Mutex
+	created, deleted map[string]bool
+	live             []string
+	n, keys          atomic.Int64
+}
+
+func newHAWork(ctx context.Context, cl *client.Client) (*haWork, error) {
+	var page struct {
+		Items []map[string]any `json:"items"`
+	}
+	if _, err := cl.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
+		return nil, fmt.Errorf("demo project: %v", err)
+	}
+	project := page.Items[0]["id"]
+	if _, err := cl.Do(ctx, "PATCH", "/v1/institutions/"+page.Items[0]["institution_id"].(string),
+		map[string]any{"data_policy": seed.MarketPolicy}, nil); err != nil {
+		return nil, fmt.Errorf("opening the demo ministry's data policy: %w", err)
+	}
+	offering := func(name string) (any, error) {
+		if _, err := cl.Do(ctx, "GET", "/v1/offerings?name="+name, nil, &page); err != nil || len(page.Items) == 0 {
+			return nil, fmt.Errorf("demo offering %s: %v", name, err)
+		}
+		return page.Items[0]["id"], nil
+	}
+	small, err := offering("SCS-1V-2-20s")
+	if err != nil {
+		return nil, err
+	}
+	big, err := offering("SCS-16V-64-200s")
+	if err != nil {
+		return nil, err
+	}
+	// Spending is approved by a finance officer of the institution, never
+	// by whoever asked for it (segregation of duties).
+	var tok map[string]any
+	if _, err := cl.Do(ctx, "POST", "/v1/tokens", map[string]any{"name": "bench-ha-finance", "kind": "service", "role": "finance-officer",
+		"scope_kind": "institution", "scope_id": page.Items[0]["institution_id"]}, &tok); err != nil {
+		return nil, fmt.Errorf("finance officer token: %w", err)
+	}
+	secret, _ := tok["secret"].(string)
+	if secret == "" {
+		secret, _ = tok["token"].(string)
+	}
+	fin := client.New(cl.Base, secret)
+	fin.HTTP = cl.HTTP
+	res := map[string]any{"countries": []string{"BR"}}
+	return &haWork{cl: cl, fin: fin, created: map[string]bool{}, deleted: map[string]bool{},
+		small: map[string]any{"project_id": project, "offering_id": small, "replicas": 1, "classification": "internal", "residency": res},
+		big:   map[string]any{"project_id": project, "offering_id": big, "replicas": 3, "classification": "internal", "residency": res},
+	}, nil
+}
+
+type haPhase struct {
+	seconds float64
+	lat     map[string][]time.Duration
+	errs    map[string]int
+	first   map[string]string
+}
+
+func (p *haPhase) report() map[string]any {
+	total, failed := 0, 0
+	classes := map[string]any{}
+	for _, c := range haClasses {
+		l := p.lat[c]
+		slices.Sort(l)
+		pct := func(q float64) float64 {
+			if len(l) == 0 {
+				return 0
+			}
+			return float64(l[min(len(l)-1, int(q*float64(len(l))))].Microseconds()) / 1000
+		}
+		total += len(l)
+		failed += p.errs[c]
+		cl := map[string]any{"ok": len(l), "failed": p.errs[c], "p50_ms": pct(0.5), "p99_ms": pct(0.99)}
+		if e := p.first[c]; e != "" {
+			cl["first_error"] = e
+		}
+		classes[c] = cl
+	}
+	return map[string]any{"seconds": p.seconds, "requests_ok": total, "requests_failed": failed,
+		"requests_per_second": float64(total) / p.seconds, "classes": classes}
+}
+
+// phase runs the mixed load for d; during, if set, runs alongside.
+func (w *haWork) phase(ctx context.Context, conc int, d time.Duration, during func()) *haPhase {
+	p := &haPhase{lat: map[string][]time.Duration{}, errs: map[string]int{}, first: map[string]string{}}
+	var mu sync.Mutex
+	stop := time.Now().Add(d)
+	var wg sync.WaitGroup
+	if during != nil {
+		wg.Go(during)
+	}
+	start := time.Now()
+	for range conc {
+		wg.Go(func() {
+			for time.Now().Before(stop) && ctx.Err() == nil {
+				class, dt, err := w.one(ctx)
+				mu.Lock()
+				if errors.Is(err, errNothingYet) {
+					// no request made
+				} else if err != nil {
+					p.errs[class]++
+					if p.first[class] == "" {
+						p.first[class] = err.Error()
+					}
+				} else {
+					p.lat[class] = append(p.lat[class], dt)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	p.seconds = time.Since(start).Seconds()
+	return p
+}
+
+// one does one request of the mix: 30 % creates, 35 % reads, 10 % lists,
+// 15 % previews, 3 % approvals (a create that needs one, then :approve),
+// 7 % deletes.
+func (w *haWork) one(ctx context.Context) (string, time.Duration, error) {
+	i := w.n.Add(1) % 100
+	pick := func() string {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if len(w.live) == 0 {
+			return ""
+		}
+		return w.live[int(w.n.Load())%len(w.live)]
+	}
+	t0 := time.Now()
+	switch {
+	case i < 30:
+		_, err := w.create(ctx, w.small)
+		return "create", time.Since(t0), err
+	case i < 65:
+		id := pick()
+		if id == "" {
+			return "read", 0, errNothingYet
+		}
+		_, err := w.cl.Do(ctx, "GET", "/v1/workloads/"+id, nil, nil)
+		return "read", time.Since(t0), err
+	case i < 75:
+		_, err := w.cl.Do(ctx, "GET", "/v1/workloads?limit=20", nil, nil)
+		return "list", time.Since(t0), err
+	case i < 90:
+		_, err := w.cl.Do(ctx, "POST", "/v1/placements:preview", w.small, nil)
+		return "preview", time.Since(t0), err
+	case i < 93:
+		wl, err := w.create(ctx, w.big)
+		if err != nil || wl.State != model.StatePendingApproval {
+			return "approve", time.Since(t0), err
+		}
+		t0 = time.Now()
+		_, err = w.fin.Do(ctx, "POST", "/v1/workloads/"+wl.ID+":approve", map[string]any{"reason": "bench"}, nil)
+		return "approve", time.Since(t0), err
+	default:
+		w.mu.Lock()
+		var id string
+		if len(w.live) > 0 {
+			id = w.live[0]
+			w.live = w.live[1:]
+		}
+		w.mu.Unlock()
+		if id == "" {
+			return "delete", 0, errNothingYet
+		}
+		_, err := w.cl.Do(ctx, "DELETE", "/v1/workloads/"+id, nil, nil)
+		if err == nil {
+			w.mu.Lock()
+			w.deleted[id] = true
+			w.mu.Unlock()
+		}
+		return "delete", time.Since(t0), err
+	}
+}
+
+func (w *haWork) create(ctx context.Context, body map[string]any) (model.Workload, error) {
+	var wl model.Workload
+	b := map[string]any{}
+	for k, v := range body {
+		b[k] = v
+	}
+	// Each create carries an Idempotency-Key and, like a careful client,
+	// is retried once with the same key when no answer came back (the
+	// replica died): the server returns the first result if it committed.
+	key := fmt.Sprintf("bench-ha-%d-%d", os.Getpid(), w.keys.Add(1))
+	_, err := w.cl.Do(ctx, "POST", "/v1/workloads", b, &wl, "Idempotency-Key", key)
+	var p *client.Problem
+	if err != nil && !errors.As(err, &p) {
+		_, err = w.cl.Do(ctx, "POST", "/v1/workloads", b, &wl, "Idempotency-Key", key)
+	}
+	if err == nil && wl.ID != "" {
+		w.mu.Lock()
+		w.created[wl.ID] = true
+		w.live = append(w.live, wl.ID)
+		w.mu.Unlock()
+	}
+	return wl, err
+}
+
+// check compares what was acknowledged with the database.
+func (w *haWork) check(ctx context.Context, db *sql.DB) (lost, deletedPresent, doubled, doubledLines int, err error) {
+	present := map[string]string{}
+	rows, err := db.QueryContext(ctx, `SELECT id, state FROM workloads`)
+	if err != nil {
+		return 0, 0, 0, 0, err
+	}
+	for rows.Next() {
+		var id, st string
+		if err := rows.Scan(&id, &st); err != nil {
+			rows.Close()
+			return 0, 0, 0, 0, err
+		}
+		present[id] = st
+	}
+	rows.Close()
+	for id := range w.created {
+		if _, ok := present[id]; !ok {
+			lost++
+		}
+	}
+	for id := range w.deleted {
+		if st, ok := present[id]; ok && st != model.StateDeleting && st != model.StateDeleted {
+			deletedPresent++
+		}
+	}
+	// Every bench workload was created under its own Idempotency-Key; a
+	// workload that no key names, or more workloads than keys, is a double.
+	var keyed int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(DISTINCT workload_id) FROM idempotency_keys WHERE key LIKE 'bench-ha-%'`).Scan(&keyed); err != nil {
+		return 0, 0, 0, 0, err
+	}
+	doubled = max(0, len(present)-keyed)
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT kind, workload_id, interval_id, reverses FROM ledger_lines
+		GROUP BY kind, workload_id, interval_id, reverses HAVING COUNT(*) > 1) d`).Scan(&doubledLines); err != nil {
+		return 0, 0, 0, 0, err
+	}
+	return lost, deletedPresent, doubled, doubledLines, nil
+}
