@@ -31,9 +31,8 @@ func (s *Server) wireImages(ctx context.Context) {
 func (s *Server) SyncImages(ctx context.Context, only func(model.Provider) bool) error {
 	changed, err := provider.SyncImages(ctx, s.Store, s.Drivers, only)
 	if changed {
-		if rerr := s.Fleet.Refresh(ctx, false); rerr != nil && err == nil {
-			err = rerr
-		}
+		// Every replica's placement engine sees the new catalogue at once.
+		s.fleetChanged(ctx)
 	}
 	return err
 }
