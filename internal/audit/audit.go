@@ -456,6 +456,10 @@ func Checkpoint(ctx context.Context, st *store.Store, key ed25519.PrivateKey, no
 		c     store.AuditCheckpoint
 		wrote bool
 	)
+	// The checkpoint covers every event committed before it was asked for.
+	if err := st.SealAudit(ctx); err != nil {
+		return c, false, err
+	}
 	err := st.InTx(ctx, func(tx *store.Tx) error {
 		seq, hash, err := tx.AuditHead(ctx)
 		if err != nil || seq == 0 {

@@ -49,8 +49,7 @@ func Record(ctx context.Context, st *store.Store, e store.AuditEvent) error {
 // fail together. fn may edit the event, e.g. to name the object it
 // created. When ctx carries a request whose own event is not yet written,
 // that event is appended too, after e; otherwise e rides as the pending
-// event, which on PostgreSQL queues the transaction on the chain's
-// advisory lock like any audited request.
+// event.
 func Write(ctx context.Context, st *store.Store, e store.AuditEvent, fn func(tx *store.Tx, e *store.AuditEvent) error) error {
 	if req := store.PendingAuditOf(ctx); req != nil && !req.Written() {
 		return st.Write(ctx, func(tx *store.Tx) error {

@@ -140,20 +140,21 @@ func (p *PendingAudit) markWritten() {
 	p.mu.Unlock()
 }
 
-// AppendAudit links e to the chain head and inserts it. The head row is
-// updated in the same transaction: on SQLite the transaction already holds
-// the write lock; on PostgreSQL concurrent appenders conflict on the head
-// and SERIALIZABLE retries one of them.
+// AppendAudit records e in t. On SQLite it links e to the chain head and
+// inserts it; the head row is updated in the same transaction, which
+// already holds SQLite's one write lock. On PostgreSQL it queues e
+// (queueAudit): the sealer gives it its sequence number and hash after
+// commit, so concurrent audited transactions do not serialize on the head.
+// Either way e is in the log if and only if t commits.
 func (t *Tx) AppendAudit(ctx context.Context, e *AuditEvent) error {
+	if t.dialect == Postgres {
+		return t.queueAudit(ctx, e)
+	}
 	var (
 		seq  int64
 		head string
 	)
-	q := `SELECT seq, hash FROM audit_head WHERE id = 1`
-	if t.dialect == Postgres {
-		q += ` FOR UPDATE`
-	}
-	if err := t.QueryRow(ctx, q).Scan(&seq, &head); err != nil {
+	if err := t.QueryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&seq, &head); err != nil {
 		return fmt.Errorf("reading the audit chain head: %w", mapErr(err))
 	}
 	e.Seq, e.PrevHash = seq+1, head
@@ -176,8 +177,12 @@ func (t *Tx) AppendAudit(ctx context.Context, e *AuditEvent) error {
 	return nil
 }
 
-// AuditHead returns the chain head (seq 0 and "" when empty).
+// AuditHead returns the chain head (seq 0 and "" when empty). Outside a
+// transaction it seals the queued events first (SealAudit).
 func (t *Tx) AuditHead(ctx context.Context) (int64, string, error) {
+	if err := t.sealBeforeRead(ctx); err != nil {
+		return 0, "", err
+	}
 	var (
 		seq  int64
 		hash string
@@ -200,8 +205,13 @@ type AuditFilter struct {
 	Restrict *Restriction
 }
 
-// AuditEvents lists events in chain order.
+// AuditEvents lists events in chain order. Outside a transaction it seals
+// the queued events first, so that a reader sees every event committed
+// before the call.
 func (t *Tx) AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, error) {
+	if err := t.sealBeforeRead(ctx); err != nil {
+		return nil, err
+	}
 	where := []string{"seq > ?"}
 	args := []any{f.After}
 	for col, v := range map[string]string{"actor_id": f.ActorID, "action": f.Action, "target_id": f.TargetID,

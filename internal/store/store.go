@@ -6,7 +6,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -52,6 +51,8 @@ type Store struct {
 	now     func() time.Time
 	stmts   stmtCache
 	group   groupCommit // SQLite's group commit (see Write)
+	// sealer is PostgreSQL's background audit sealer (auditseal.go).
+	sealer *auditSealer
 }
 
 // SQLiteConfig tunes the embedded database.
@@ -124,11 +125,15 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("connecting to %s database: %w", dialect, err)
 	}
+	if dialect == Postgres {
+		s.startSealer()
+	}
 	return s, nil
 }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.stopSealer()
 	s.stmts.close()
 	return s.db.Close()
 }
@@ -209,6 +214,9 @@ type Tx struct {
 	// (see stmtCache); sqlTx is the transaction they run in, nil outside one.
 	st    *Store
 	sqlTx *sql.Tx
+	// auditOrd numbers the audit events queued in this transaction
+	// (PostgreSQL, auditseal.go).
+	auditOrd int64
 }
 
 // handle returns a Tx-shaped view over the plain database.
@@ -237,52 +245,6 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		}
 		return err
 	}
-}
-
-// auditLockKey is the PostgreSQL advisory lock that orders audited
-// transactions on the chain head.
-const auditLockKey = 0x736f62657261 // "sobera"
-
-// beginTx starts a transaction. On PostgreSQL a transaction that will
-// append to the audit chain first takes a session advisory lock on its own
-// connection, before BEGIN, so that its snapshot already sees the chain
-// head left by the previous holder: audited writers queue instead of
-// failing serialization on the one head row again and again.
-func (s *Store) beginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, func(), error) {
-	p := PendingAuditOf(ctx)
-	if s.dialect != Postgres || p == nil || p.Written() {
-		tx, err := s.db.BeginTx(ctx, opts)
-		return tx, func() {}, err
-	}
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, auditLockKey); err != nil {
-		discard(conn)
-		return nil, nil, err
-	}
-	release := func() {
-		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if _, err := conn.ExecContext(uctx, `SELECT pg_advisory_unlock($1)`, auditLockKey); err != nil {
-			discard(conn) // closing the session releases the lock
-			return
-		}
-		_ = conn.Close()
-	}
-	tx, err := conn.BeginTx(ctx, opts)
-	if err != nil {
-		release()
-		return nil, nil, err
-	}
-	return tx, release, nil
-}
-
-// discard closes a connection for good instead of returning it to the pool.
-func discard(conn *sql.Conn) {
-	_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-	_ = conn.Close()
 }
 
 func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *Tx) error) (err error) {
@@ -316,6 +278,9 @@ func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *Tx) 
 	}
 	if pending != nil {
 		pending.markWritten()
+	}
+	if tx.auditOrd > 0 {
+		s.kickSealer()
 	}
 	return nil
 }

@@ -248,7 +248,9 @@ func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem
 	w.ForecastMonthlyMinor = d.TotalMonthlyMinor
 	rows := s.placementRows(&w, off, d, nil)
 	approved := false
-	err = s.st.Write(ctx, func(tx *store.Tx) error {
+	// Commits on one budget line read its balance and book against it:
+	// on PostgreSQL they queue on the line instead of aborting each other.
+	err = s.st.Write(store.WithSerialKey(ctx, "budget:"+w.BudgetLineID), func(tx *store.Tx) error {
 		if idem != nil {
 			if err := tx.PutIdempotency(ctx, store.Idempotency{Scope: who.ID, Key: idem.Key, RequestHash: idem.BodyHash, WorkloadID: w.ID}); err != nil {
 				return err
