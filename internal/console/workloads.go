@@ -46,6 +46,9 @@ type createRequest struct {
 	Redundancy       model.Redundancy  `json:"redundancy,omitzero"`
 	Tier             string            `json:"tier,omitempty"`
 	CostCeilingMinor int64             `json:"cost_ceiling_minor,omitempty"`
+	Image            string            `json:"image,omitempty"`
+	SSHKeys          []string          `json:"ssh_keys,omitempty"`
+	UserData         string            `json:"user_data,omitempty"`
 }
 
 // names resolves ids to what people read.
@@ -332,6 +335,11 @@ type requestForm struct {
 	// Sovereignty is the mode asked for ("": the institution's policy);
 	// Jurisdictions, for regional, as typed.
 	Sovereignty, Jurisdictions string
+	// Image is the image family, SSHKeys the chosen key ids, UserData
+	// the cloud-init user-data as typed.
+	Image    string
+	SSHKeys  map[string]bool
+	UserData string
 }
 
 type requestData struct {
@@ -349,6 +357,10 @@ type requestData struct {
 	// NoFit is why a submitted request could not be placed.
 	NoFit       *preview
 	FieldErrors map[string]string
+	// Images are the image families of the fleet; Keys the SSH keys the
+	// viewer may use.
+	Images []string
+	Keys   []model.SSHKey
 }
 
 // policyView is an institution's data policy as the request form shows
@@ -414,6 +426,15 @@ func (c *Console) requestData(ctx context.Context, v *view, n *names) requestDat
 		d.Countries = append(d.Countries, cc)
 	}
 	sort.Strings(d.Countries)
+	if c.store != nil {
+		d.Images, _ = c.store.Read().ImageFamilies(ctx)
+	}
+	var keys struct {
+		Items []model.SSHKey `json:"items"`
+	}
+	if err := c.get(ctx, v, "/v1/ssh-keys", &keys); err == nil {
+		d.Keys = keys.Items
+	}
 	return d
 }
 
@@ -454,6 +475,7 @@ func parseRequest(r *http.Request, v *view, n *names) (requestForm, createReques
 		Subdivisions: strings.TrimSpace(r.FormValue("subdivisions")), MinDistanceKm: strings.TrimSpace(r.FormValue("min_distance_km")),
 		CostCeiling: strings.TrimSpace(r.FormValue("cost_ceiling")), Countries: map[string]bool{},
 		Sovereignty: r.FormValue("sovereignty"), Jurisdictions: strings.TrimSpace(r.FormValue("jurisdictions")),
+		Image: r.FormValue("image"), UserData: r.FormValue("user_data"), SSHKeys: map[string]bool{},
 	}
 	atoi := func(name string, def int) int {
 		s := strings.TrimSpace(r.FormValue(name))
@@ -475,8 +497,12 @@ func parseRequest(r *http.Request, v *view, n *names) (requestForm, createReques
 		f.Countries[cc] = true
 	}
 	req := createRequest{ProjectID: f.ProjectID, OfferingID: f.OfferingID, Replicas: f.Replicas,
-		Classification: f.Classification, Tier: f.Tier,
+		Classification: f.Classification, Tier: f.Tier, Image: f.Image, UserData: f.UserData,
 		Redundancy: model.Redundancy{MinProviders: f.MinProviders, MinFailureDomains: f.MinFailureDomains}}
+	for _, k := range r.Form["ssh_keys"] {
+		f.SSHKeys[k] = true
+		req.SSHKeys = append(req.SSHKeys, k)
+	}
 	for cc := range f.Countries {
 		req.Residency.Countries = append(req.Residency.Countries, cc)
 	}

@@ -29,14 +29,19 @@ func (t *Tx) Images() Repo[model.Image] { return Repo[model.Image]{t, images} }
 // did not change are left alone, so that the fleet's fingerprint only
 // moves when the catalogue does. It reports whether anything changed.
 func (t *Tx) ReplaceImages(ctx context.Context, providerID string, want []model.Image) (bool, error) {
-	have, err := t.Images().List(ctx, ListOptions{Filters: map[string]string{"provider_id": providerID}, Limit: 1000})
-	if err != nil {
-		return false, err
-	}
 	type key struct{ site, family string }
 	old := map[key]model.Image{}
-	for _, im := range have.Items {
-		old[key{im.SiteID, im.Family}] = im
+	for after := ""; ; {
+		have, err := t.Images().List(ctx, ListOptions{Filters: map[string]string{"provider_id": providerID}, After: after, Limit: 1000})
+		if err != nil {
+			return false, err
+		}
+		for _, im := range have.Items {
+			old[key{im.SiteID, im.Family}] = im
+		}
+		if after = have.Next; after == "" {
+			break
+		}
 	}
 	changed := false
 	seen := map[key]bool{}
