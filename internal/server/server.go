@@ -31,6 +31,7 @@ import (
 	"github.com/soberana/soberana/internal/residency"
 	"github.com/soberana/soberana/internal/seed"
 	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/utilization"
 	"github.com/soberana/soberana/internal/workload"
 )
 
@@ -70,6 +71,7 @@ type Server struct {
 
 	identity identity
 	deploy   deployParts
+	usage    *utilization.Sampler
 }
 
 // Open opens the database, applies migrations and, on a new database,
@@ -144,6 +146,7 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	s.Workloads.Kick = s.Reconciler.Kick
 	s.API.AddWorkloads(api.WorkloadOptions{Service: s.Workloads})
 	s.API.AddDrift()
+	s.wireUtilization(reg)
 	s.wireDeploy()
 	s.API.AddSim(api.SimOptions{
 		Driver: s.Sim,
@@ -246,6 +249,7 @@ func (s *Server) Run(ctx context.Context) error {
 	g.Go(func() error { return s.runIdentity(gctx) })
 	g.Go(func() error { return s.Ops.Run(gctx) })
 	g.Go(func() error { return s.rateLoop(gctx) })
+	g.Go(func() error { return s.runUtilization(gctx) })
 	g.Go(func() error {
 		<-gctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
