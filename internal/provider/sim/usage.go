@@ -54,7 +54,7 @@ func SimulatedUsage(replicaID string, minute int64) (cpuPermille, memPermille in
 	h := fnv.New64a()
 	_, _ = h.Write([]byte(replicaID))
 	seed := int64(h.Sum64() >> 1)
-	base := 50 + seed%600          // 5–65 %
+	base := 50 + seed%600           // 5–65 %
 	memBase := 300 + (seed/601)%400 // 30–70 %
 	// A daily swell: a triangle wave over 1440 minutes, ±150 ‰.
 	phase := (minute + seed%1440) % 1440
