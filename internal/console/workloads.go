@@ -173,6 +173,7 @@ type workloadData struct {
 	CanDecide  bool
 	Live       bool
 	Cost       *workloadCost
+	Usage      []usageRow
 }
 
 // workloadCost is month-to-date and forecast cost from the ledger.
@@ -221,6 +222,9 @@ func (c *Console) workload(w http.ResponseWriter, r *http.Request, v *view) erro
 		v.Notice = v.T("console.approvals.approved")
 	case "reject":
 		v.Notice = v.T("console.approvals.rejected")
+	}
+	if wl.State == model.StateRunning {
+		d.Usage = c.workloadUsage(ctx, v, wl.ID)
 	}
 	v.Title = v.T("console.workload.title", d.Offering, d.Project)
 	v.Data = d
