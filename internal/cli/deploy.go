@@ -32,9 +32,11 @@ type releaseOut struct {
 	State  string `json:"state"`
 	Reason string `json:"reason"`
 	Steps  []struct {
-		SiteID string `json:"site_id"`
-		State  string `json:"state"`
-		Reason string `json:"reason"`
+		SiteID    string `json:"site_id"`
+		State     string `json:"state"`
+		Reason    string `json:"reason"`
+		URL       string `json:"url"`
+		Simulated bool   `json:"simulated"`
 	} `json:"steps"`
 }
 
@@ -109,6 +111,7 @@ func deployCmd(g *globals) *cobra.Command {
 			defer cancel()
 			seen := map[string]string{}
 			for {
+				rel.Steps = nil // absent fields must not keep the last answer's
 				if _, err := cl.Do(wctx, "GET", "/v1/apps/"+id+"/releases/"+rel.ID, nil, &rel); err != nil {
 					return err
 				}
@@ -121,6 +124,16 @@ func deployCmd(g *globals) *cobra.Command {
 				switch rel.State {
 				case "succeeded":
 					fmt.Fprintln(g.stdout, i18n.T(lang, "cli.deploy.ended", rel.ID, rel.State, rel.Reason))
+					for _, s := range rel.Steps {
+						if s.URL == "" {
+							continue
+						}
+						key := "cli.deploy.url"
+						if s.Simulated {
+							key = "cli.deploy.url_sim"
+						}
+						fmt.Fprintln(g.stdout, i18n.T(lang, key, s.SiteID, s.URL))
+					}
 					return nil
 				case "failed":
 					return errors.New(i18n.T(lang, "cli.deploy.ended", rel.ID, rel.State, rel.Reason))

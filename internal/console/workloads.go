@@ -178,6 +178,7 @@ type workloadData struct {
 	CanPower bool
 	Live     bool
 	Cost     *workloadCost
+	Usage    []usageRow
 }
 
 // workloadCost is month-to-date and forecast cost from the ledger.
@@ -232,6 +233,9 @@ func (c *Console) workload(w http.ResponseWriter, r *http.Request, v *view) erro
 	}
 	if e := r.URL.Query().Get("error"); e != "" {
 		v.Notice = e
+	}
+	if wl.State == model.StateRunning {
+		d.Usage = c.workloadUsage(ctx, v, wl.ID)
 	}
 	v.Title = v.T("console.workload.title", d.Offering, d.Project)
 	v.Data = d

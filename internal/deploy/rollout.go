@@ -13,19 +13,13 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/model"
-	kube "github.com/soberana/soberana/internal/provider/kubernetes"
+	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/store"
 )
 
-// Deployer applies apps on the sites of one provider. The kubernetes
-// driver is one.
-type Deployer interface {
-	ApplyApp(ctx context.Context, providerID, siteID, namespace string, s kube.AppSpec) error
-	AppStatus(ctx context.Context, providerID, siteID, namespace, name, releaseID string) (kube.AppState, error)
-	DeleteApp(ctx context.Context, providerID, siteID, namespace, name string) error
-}
-
-var _ Deployer = (*kube.Driver)(nil)
+// Deployer applies apps on the sites of one provider: a driver with the
+// provider.AppDeployer capability (kubernetes, sim).
+type Deployer = provider.AppDeployer
 
 // Deployers finds the deployer of a provider.
 type Deployers interface {
@@ -226,8 +220,8 @@ func (r *Rollouts) save(ctx context.Context, rel *store.Release, next time.Durat
 	})
 }
 
-func (r *Rollouts) spec(app store.App, rel store.Release) kube.AppSpec {
-	return kube.AppSpec{Name: app.Name, AppID: app.ID, ReleaseID: rel.ID, Image: rel.Image, Port: int32(app.Port),
+func (r *Rollouts) spec(app store.App, rel store.Release) provider.AppSpec {
+	return provider.AppSpec{Name: app.Name, AppID: app.ID, ReleaseID: rel.ID, Image: rel.Image, Port: int32(app.Port),
 		Replicas: int32(app.Replicas), Env: app.Env, HealthPath: app.HealthPath,
 		ProgressDeadline: int32(max(r.o.StepTimeout/time.Second, 1))}
 }
@@ -291,7 +285,7 @@ func (r *Rollouts) advance(ctx context.Context, rel store.Release) (bool, error)
 			}
 			return false, r.save(ctx, &rel, r.o.Poll/4, nil)
 		case StepWaiting:
-			var as kube.AppState
+			var as provider.AppState
 			err := r.call(ctx, func(ctx context.Context) error {
 				var err error
 				as, err = dep.AppStatus(ctx, st.ProviderID, st.SiteID, st.Namespace, app.Name, rel.ID)
@@ -313,6 +307,7 @@ func (r *Rollouts) advance(ctx context.Context, rel store.Release) (bool, error)
 				switch v {
 				case Pass:
 					st.State, st.Reason, st.DoneAt = StepAvailable, "", &now
+					st.URL, st.Simulated = as.URL, as.Simulated
 					return true, r.save(ctx, &rel, 0, nil)
 				case Fail:
 					return false, r.fail(ctx, &rel, i, M("release.reason.gate", why))
@@ -346,7 +341,7 @@ func (r *Rollouts) start(ctx context.Context, app store.App, rel store.Release) 
 		if p.State != model.PlacementRunning {
 			continue
 		}
-		ns := kube.NamespaceName(p.ID)
+		ns := provider.NamespaceName(p.ID)
 		if _, after, ok := strings.Cut(p.ResourceID, "/"); ok && after != "" {
 			ns = after
 		}
@@ -375,58 +370,104 @@ func sortByReplica(ps []store.PlacementRow) []store.PlacementRow {
 
 // fail stops the rollout at step i and turns it into a rollback.
 func (r *Rollouts) fail(ctx context.Context, rel *store.Release, i int, why Msg) error {
+	now := r.st.Now()
 	st := &rel.Steps[i]
-	st.State, st.Reason = StepFailed, Render("en", why.enc())
+	st.State, st.Reason, st.DoneAt = StepFailed, Render("en", why.enc()), &now
 	rel.State = StateRollingBack
 	rel.Reason = M("release.reason.rolling_back", st.SiteID, st.Reason).enc()
 	return r.save(ctx, rel, 0, nil)
 }
 
+// rollbackBackoff is the wait before the n-th retry of a rollback: Poll,
+// doubling, at most a minute.
+func (r *Rollouts) rollbackBackoff(n int) time.Duration {
+	d := r.o.Poll
+	for ; n > 1 && d < time.Minute; n-- {
+		d *= 2
+	}
+	return min(d, time.Minute)
+}
+
+// retryable: worth another rollback attempt (the provider did not answer).
+func retryable(err error) bool {
+	return errors.Is(err, provider.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded)
+}
+
 // rollBack returns every site the release touched, last first, to the
-// previous release (or removes the app where there was none).
+// previous release (or removes the app where there was none). A site that
+// does not answer is retried with backoff until StepTimeout after the
+// failure; a rollback that cannot be done (the provider refuses, or the
+// time is up) ends the release failed with both reasons, terminally:
+// nothing retries it, and the sites it names may run either release.
 func (r *Rollouts) rollBack(ctx context.Context, app store.App, rel store.Release) error {
+	now := r.st.Now()
 	var prev *store.Release
 	if rel.PreviousID != "" {
 		p, err := r.st.Read().Releases().Get(ctx, rel.PreviousID)
-		if err != nil {
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		prev = &p
+		if err == nil {
+			prev = &p
+		}
 	}
 	failedSite, why := "", ""
+	var began *time.Time
+	for i := range rel.Steps {
+		if st := rel.Steps[i]; st.State == StepFailed && failedSite == "" {
+			failedSite, why, began = st.SiteID, st.Reason, st.DoneAt
+		}
+	}
+	if began == nil {
+		began = &now
+	}
 	for i := len(rel.Steps) - 1; i >= 0; i-- {
 		st := &rel.Steps[i]
-		if st.State == StepFailed && failedSite == "" {
-			failedSite, why = st.SiteID, st.Reason
-		}
-		if st.State == StepPending || st.State == StepRolledBack {
+		if st.State == StepPending || st.State == StepRolledBack || st.RolledBack {
 			continue
 		}
 		dep, err := r.deps.Deployer(ctx, st.ProviderID)
-		if err != nil {
-			return err
+		if err == nil {
+			err = r.call(ctx, func(ctx context.Context) error {
+				if prev == nil {
+					return dep.DeleteApp(ctx, st.ProviderID, st.SiteID, st.Namespace, app.Name)
+				}
+				return dep.ApplyApp(ctx, st.ProviderID, st.SiteID, st.Namespace, r.spec(app, *prev))
+			})
 		}
-		err = r.call(ctx, func(ctx context.Context) error {
-			if prev == nil {
-				return dep.DeleteApp(ctx, st.ProviderID, st.SiteID, st.Namespace, app.Name)
+		if err != nil {
+			st.RollbackAttempts++
+			if retryable(err) && now.Sub(*began) <= r.o.StepTimeout {
+				st.Reason = reasonWith(st.Reason, "rollback: "+err.Error())
+				return r.save(ctx, &rel, r.rollbackBackoff(st.RollbackAttempts), nil)
 			}
-			return dep.ApplyApp(ctx, st.ProviderID, st.SiteID, st.Namespace, r.spec(app, *prev))
-		})
-		if err != nil {
-			// Retry the rollback at the next pass.
-			return r.save(ctx, &rel, r.o.Poll, nil)
+			r.log.Warn("release rollback failed; the release ends failed", "release", rel.ID, "app", app.Name, "site", st.SiteID, "err", err)
+			rel.State = StateFailed
+			rel.Reason = M("release.reason.rollback_failed", failedSite, why, st.SiteID, err.Error()).enc()
+			return r.save(ctx, &rel, 0, nil)
 		}
-		if st.State != StepFailed {
+		if st.State == StepFailed {
+			st.RolledBack = true
+		} else {
 			st.State = StepRolledBack
 		}
 	}
 	for i := range rel.Steps {
 		if rel.Steps[i].State == StepFailed {
-			rel.Steps[i].Reason += "; rolled back"
+			rel.Steps[i].Reason = reasonWith(rel.Steps[i].Reason, "rolled back")
 		}
 	}
 	rel.State, rel.Reason = StateFailed, M("release.reason.site_failed", failedSite, why).enc()
 	return r.save(ctx, &rel, 0, nil)
+}
+
+// reasonWith appends a note to a step's reason once, replacing an earlier
+// rollback note.
+func reasonWith(reason, note string) string {
+	if i := strings.Index(reason, "; rollback: "); i >= 0 {
+		reason = reason[:i]
+	}
+	return reason + "; " + note
 }
 
 func randHex(n int) string {

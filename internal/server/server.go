@@ -32,6 +32,7 @@ import (
 	"github.com/soberana/soberana/internal/seed"
 	"github.com/soberana/soberana/internal/sshca"
 	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/utilization"
 	"github.com/soberana/soberana/internal/workload"
 )
 
@@ -76,6 +77,7 @@ type Server struct {
 	deploy   deployParts
 	gates    gates
 	ha       haParts
+	usage    *utilization.Sampler
 }
 
 // Open opens the database, applies migrations and, on a new database,
@@ -156,6 +158,7 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	s.Workloads.Kick = s.Reconciler.Kick
 	s.API.AddWorkloads(api.WorkloadOptions{Service: s.Workloads})
 	s.API.AddDrift()
+	s.wireUtilization(reg)
 	s.wireDeploy()
 	s.wireSSHCA()
 	s.API.AddSim(api.SimOptions{
@@ -264,6 +267,7 @@ func (s *Server) Run(ctx context.Context) error {
 	g.Go(func() error { return s.Ops.Run(gctx) })
 	g.Go(func() error { return s.whileLeader(gctx, "rating", s.rateLoop) })
 	g.Go(func() error { return s.whileLeader(gctx, "images", s.imageLoop) })
+	g.Go(func() error { return s.runUtilization(gctx) })
 	g.Go(func() error {
 		<-gctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)

@@ -79,6 +79,15 @@ type Step struct {
 	Reason     string     `json:"reason,omitempty"`
 	StartedAt  *time.Time `json:"started_at,omitempty"`
 	DoneAt     *time.Time `json:"done_at,omitempty"`
+	// URL is where the site serves the release once available (an
+	// Ingress host or a Service name; a simulated URL on the sim).
+	URL string `json:"url,omitempty"`
+	// Simulated: the site is the sim provider's.
+	Simulated bool `json:"simulated,omitempty"`
+	// RolledBack: a failed step whose site was returned to the previous
+	// release; RollbackAttempts counts the tries that did not answer.
+	RolledBack       bool `json:"rolled_back,omitempty"`
+	RollbackAttempts int  `json:"rollback_attempts,omitempty"`
 }
 
 // Steps are a rollout's sites in order, stored as JSON.

@@ -7,40 +7,38 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	appsv1ac "k8s.io/client-go/applyconfigurations/apps/v1"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 	metav1ac "k8s.io/client-go/applyconfigurations/meta/v1"
+	networkingv1ac "k8s.io/client-go/applyconfigurations/networking/v1"
+
+	"github.com/soberana/soberana/internal/provider"
 )
 
 // AppSpec is one release of an app as it is applied into one namespace:
-// a Deployment and a Service of the same name.
-type AppSpec struct {
-	Name      string // DNS label
-	AppID     string
-	ReleaseID string
-	Image     string
-	Port      int32
-	Replicas  int32
-	Env       map[string]string
-	// HealthPath, when set, is the readiness probe (HTTP GET on Port):
-	// on a real cluster a pod counts as available only once it answers.
-	HealthPath string
-	// ProgressDeadline is how long the deployment controller waits before
-	// it marks the rollout failed (seconds; default 600).
-	ProgressDeadline int32
-}
+// a Deployment, a Service of the same name and, where the provider's
+// config names an ingress domain, an Ingress.
+type AppSpec = provider.AppSpec
 
 // AppState is what a site says of an app's rollout.
-type AppState struct {
-	// Available: the Deployment runs the spec's release with every
-	// replica updated and available.
-	Available bool
-	// Failed: the deployment controller gave up (ProgressDeadlineExceeded).
-	Failed bool
-	Reason string
+type AppState = provider.AppState
+
+var _ provider.AppDeployer = (*Driver)(nil)
+
+// AppHost is the Ingress host of an app in a namespace under domain.
+func AppHost(name, namespace, domain string) string { return name + "." + namespace + "." + domain }
+
+// appURL is where the app is reached: its Ingress host, or else its
+// Service's in-cluster name.
+func appURL(t Target, name, namespace string, port int32) string {
+	if t.IngressDomain != "" {
+		return "https://" + AppHost(name, namespace, t.IngressDomain)
+	}
+	return fmt.Sprintf("http://%s.%s.svc:%d", name, namespace, port)
 }
 
 // ApplyApp server-side-applies the app's Deployment and Service into the
@@ -83,6 +81,21 @@ func (d *Driver) ApplyApp(ctx context.Context, providerID, siteID, namespace str
 	if _, err := t.Client.CoreV1().Services(namespace).Apply(ctx, svc, applyOpts); err != nil {
 		return classify("apply service", err)
 	}
+	if t.IngressDomain == "" {
+		return nil
+	}
+	pt := networkingv1.PathTypePrefix
+	spec := networkingv1ac.IngressSpec().WithRules(networkingv1ac.IngressRule().WithHost(AppHost(s.Name, namespace, t.IngressDomain)).
+		WithHTTP(networkingv1ac.HTTPIngressRuleValue().WithPaths(networkingv1ac.HTTPIngressPath().WithPath("/").WithPathType(pt).
+			WithBackend(networkingv1ac.IngressBackend().WithService(networkingv1ac.IngressServiceBackend().WithName(s.Name).
+				WithPort(networkingv1ac.ServiceBackendPort().WithName("http")))))))
+	if t.IngressClass != "" {
+		spec.WithIngressClassName(t.IngressClass)
+	}
+	ing := networkingv1ac.Ingress(s.Name, namespace).WithLabels(map[string]string{LabelManaged: managedValue, LabelApp: s.AppID}).WithSpec(spec)
+	if _, err := t.Client.NetworkingV1().Ingresses(namespace).Apply(ctx, ing, applyOpts); err != nil {
+		return classify("apply ingress", err)
+	}
 	return nil
 }
 
@@ -100,7 +113,13 @@ func (d *Driver) AppStatus(ctx context.Context, providerID, siteID, namespace, n
 	if err != nil {
 		return AppState{}, classify("get deployment", err)
 	}
-	return DeploymentState(dep, releaseID), nil
+	as := DeploymentState(dep, releaseID)
+	port := int32(0)
+	if cs := dep.Spec.Template.Spec.Containers; len(cs) > 0 && len(cs[0].Ports) > 0 {
+		port = cs[0].Ports[0].ContainerPort
+	}
+	as.URL = appURL(t, name, namespace, port)
+	return as, nil
 }
 
 // DeploymentState judges a Deployment's status for a release.
@@ -143,6 +162,9 @@ func (d *Driver) DeleteApp(ctx context.Context, providerID, siteID, namespace, n
 	}
 	if err := t.Client.CoreV1().Services(namespace).Delete(ctx, name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
 		return classify("delete service", err)
+	}
+	if err := t.Client.NetworkingV1().Ingresses(namespace).Delete(ctx, name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+		return classify("delete ingress", err)
 	}
 	return nil
 }

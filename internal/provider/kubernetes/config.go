@@ -28,6 +28,15 @@ type Config struct {
 	// (OIDC with soberana as issuer, or a token webhook) must name users
 	// the same way.
 	UserPrefix string `json:"user_prefix,omitempty"`
+	// IngressDomain, when set, gives every app an Ingress whose host is
+	// APP.NAMESPACE.IngressDomain (a wildcard DNS record of the domain
+	// points at the clusters' ingress controllers); the app's URL is then
+	// https://that-host. Without it an app gets only its Service, and its
+	// URL is the Service's in-cluster name.
+	IngressDomain string `json:"ingress_domain,omitempty"`
+	// IngressClass is the ingressClassName of those Ingresses (empty: the
+	// cluster's default class).
+	IngressClass string `json:"ingress_class,omitempty"`
 }
 
 // Cluster is how to reach one cluster.
@@ -46,6 +55,8 @@ type SiteMap struct {
 	// Zone, when set, is the value of the nodes' topology.kubernetes.io/zone
 	// label that make up the site (capacity is counted on them only).
 	Zone string `json:"zone,omitempty"`
+	// IngressDomain overrides the provider's ingress domain for this site.
+	IngressDomain string `json:"ingress_domain,omitempty"`
 }
 
 // ErrInvalidConfig is wrapped by every configuration error.
@@ -53,6 +64,16 @@ var ErrInvalidConfig = errors.New("kubernetes: invalid config")
 
 // ErrNoConfig: the provider has no stored config.
 var ErrNoConfig = errors.New("kubernetes: provider has no config")
+
+var dnsName = regexp.MustCompile(`^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+
+func siteDomains(ss []SiteMap) []string {
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		out = append(out, s.IngressDomain)
+	}
+	return out
+}
 
 var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 
@@ -94,6 +115,11 @@ func (c *Config) Validate() error {
 			bad("site %q mapped twice", s.SiteID)
 		}
 		seen[s.SiteID] = true
+	}
+	for _, d := range append([]string{c.IngressDomain}, siteDomains(c.Sites)...) {
+		if d != "" && !dnsName.MatchString(d) {
+			bad("ingress domain %q is not a DNS name", d)
+		}
 	}
 	if c.Roles == nil {
 		c.Roles = map[string]string{}

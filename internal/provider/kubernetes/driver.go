@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"strings"
 	"sync"
 
 	corev1 "k8s.io/api/core/v1"
@@ -163,6 +162,9 @@ type Target struct {
 	Site    SiteMap
 	Cluster string
 	Client  *kubernetes.Clientset
+	// IngressDomain and IngressClass are the site's (or else the
+	// provider's) ingress settings; empty domain: apps get no Ingress.
+	IngressDomain, IngressClass string
 }
 
 // SiteClient resolves a site of a provider to its cluster's client.
@@ -180,7 +182,11 @@ func (d *Driver) SiteClient(ctx context.Context, providerID, siteID string) (Tar
 	if err != nil {
 		return Target{}, err
 	}
-	return Target{Site: sm, Cluster: cl.Name, Client: c}, nil
+	dom, class := cfg.IngressDomain, cfg.IngressClass
+	if sm.IngressDomain != "" {
+		dom = sm.IngressDomain
+	}
+	return Target{Site: sm, Cluster: cl.Name, Client: c, IngressDomain: dom, IngressClass: class}, nil
 }
 
 // classify wraps the errors worth retrying (the cluster did not answer, or
@@ -201,21 +207,7 @@ func classify(op string, err error) error {
 // NamespaceName is the namespace of a replica: "sbr-" and the replica id
 // in DNS-label form. It is a pure function of the replica id, which is
 // what makes Create idempotent and a crashed Create adoptable.
-func NamespaceName(replicaID string) string {
-	s := strings.ToLower(strings.ReplaceAll(replicaID, "_", "-"))
-	var b strings.Builder
-	b.WriteString("sbr-")
-	for _, r := range s {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r == '-' {
-			b.WriteRune(r)
-		}
-	}
-	n := strings.TrimRight(b.String(), "-")
-	if len(n) > 63 {
-		n = strings.TrimRight(n[:63], "-")
-	}
-	return n
-}
+func NamespaceName(replicaID string) string { return provider.NamespaceName(replicaID) }
 
 func resourceID(cluster, ns string) string { return cluster + "/" + ns }
 

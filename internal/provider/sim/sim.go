@@ -57,6 +57,9 @@ type Driver struct {
 	// ReloadEvery bounds how stale the fault cache may be when another
 	// server changed the faults (default 1 s).
 	ReloadEvery time.Duration
+	// AppReadyEvery is the simulated time between two replicas of an app
+	// becoming ready (default AppReadyEvery).
+	AppReadyEvery time.Duration
 }
 
 // New returns a driver over the store.

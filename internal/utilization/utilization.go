@@ -1,0 +1,283 @@
+// Package utilization samples what running replicas use (CPU, memory) from
+// the providers whose drivers can say (provider.UsageReporter: Nova server
+// diagnostics on OpenStack, a made-up deterministic series on the sim),
+// keeps the samples for a day (table replica_usage, served by
+// GET /v1/workloads/{id}/utilization and drawn on the console's workload
+// page) and exports the latest as Prometheus gauges.
+//
+// Metrics, one series per running replica and metric (cardinality: the
+// number of running replicas of drivers that report usage; a replica's
+// series disappears when it stops running):
+//
+//	soberana_replica_cpu_use_ratio{institution,project,workload,replica,site}
+//	soberana_replica_memory_used_bytes{institution,project,workload,replica,site}
+//	soberana_replica_memory_bytes{institution,project,workload,replica,site}
+//
+// institution, project and site are names (what people read); workload
+// is the workload's id (workloads have no name) and replica its index.
+package utilization
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/provider"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// Retention is how long samples are kept.
+const Retention = 24 * time.Hour
+
+// Drivers finds a provider's driver by name.
+type Drivers interface {
+	Get(name string) (provider.Driver, error)
+}
+
+// Sampler takes one sample of every running replica per pass.
+type Sampler struct {
+	st        *store.Store
+	drivers   Drivers
+	providers func() []model.Provider
+	log       *slog.Logger
+	// CallTimeout bounds one provider's answer (default 30 s).
+	CallTimeout time.Duration
+
+	cpu, memUsed, mem *prometheus.GaugeVec
+}
+
+var labels = []string{"institution", "project", "workload", "replica", "site"}
+
+// New returns a sampler; reg may be nil (no metrics).
+func New(st *store.Store, drivers Drivers, providers func() []model.Provider, reg prometheus.Registerer, log *slog.Logger) *Sampler {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Sampler{st: st, drivers: drivers, providers: providers, log: log, CallTimeout: 30 * time.Second,
+		cpu: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "soberana_replica_cpu_use_ratio",
+			Help: "Share of a running replica's vCPUs in use at the last sample (0–1), as its provider reports it."}, labels),
+		memUsed: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "soberana_replica_memory_used_bytes",
+			Help: "Memory a running replica uses at the last sample, as its provider reports it."}, labels),
+		mem: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "soberana_replica_memory_bytes",
+			Help: "Memory a running replica has, as its provider reports it."}, labels),
+	}
+	if reg != nil {
+		reg.MustRegister(s.cpu, s.memUsed, s.mem)
+	}
+	return s
+}
+
+// names resolves, once per pass, what people read.
+type names struct {
+	tx    *store.Tx
+	cache map[string]string
+}
+
+func (n *names) get(ctx context.Context, kind, id string) string {
+	k := kind + "/" + id
+	if v, ok := n.cache[k]; ok {
+		return v
+	}
+	v := id
+	switch kind {
+	case "institution":
+		if x, err := n.tx.Institutions().Get(ctx, id); err == nil {
+			v = x.Name
+		}
+	case "project":
+		if x, err := n.tx.Projects().Get(ctx, id); err == nil {
+			v = x.Name
+		}
+	case "site":
+		if x, err := n.tx.Sites().Get(ctx, id); err == nil {
+			v = x.Name
+		}
+	}
+	n.cache[k] = v
+	return v
+}
+
+// Pass samples every running replica of every provider whose driver
+// reports usage, records the samples, refreshes the gauges and prunes
+// samples older than Retention. It returns how many samples it took.
+func (s *Sampler) Pass(ctx context.Context) (int, error) {
+	now := s.st.Now()
+	var errs []error
+	var all []store.UsageSample
+	pls := map[string]store.PlacementRow{}
+	for _, p := range s.providers() {
+		drv, err := s.drivers.Get(p.Driver)
+		if err != nil {
+			continue
+		}
+		ur, ok := drv.(provider.UsageReporter)
+		if !ok {
+			continue
+		}
+		var refs []provider.ResourceRef
+		for after := ""; ; {
+			page, err := s.st.Read().RunningPlacementsOf(ctx, p.ID, after, 500)
+			if err != nil {
+				return 0, err
+			}
+			for _, r := range page {
+				pls[r.ID] = r.PlacementRow
+				refs = append(refs, provider.ResourceRef{ProviderID: p.ID, SiteID: r.SiteID, WorkloadID: r.WorkloadID,
+					ReplicaID: r.ID, ResourceID: r.ResourceID})
+			}
+			if len(page) < 500 {
+				break
+			}
+			after = page[len(page)-1].ID
+		}
+		if len(refs) == 0 {
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, s.CallTimeout)
+		us, err := ur.Usage(cctx, p.ID, refs)
+		cancel()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("provider %s: %w", p.Name, err))
+			continue
+		}
+		for _, u := range us {
+			pl, ok := pls[u.ReplicaID]
+			if !ok {
+				continue
+			}
+			at := u.At
+			if at.IsZero() {
+				at = now
+			}
+			all = append(all, store.UsageSample{PlacementID: pl.ID, WorkloadID: pl.WorkloadID, At: at.UTC().Truncate(time.Second),
+				CPUPermille: u.CPUPermille, MemoryUsedMiB: u.MemoryUsedMiB, MemoryMiB: u.MemoryMiB, Simulated: u.Simulated})
+		}
+	}
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.PutUsage(ctx, all); err != nil {
+			return err
+		}
+		return tx.PruneUsage(ctx, now.Add(-Retention))
+	})
+	if err != nil {
+		return 0, err
+	}
+	s.export(ctx, all, pls)
+	return len(all), errors.Join(errs...)
+}
+
+// export replaces the gauges with the latest samples.
+func (s *Sampler) export(ctx context.Context, all []store.UsageSample, pls map[string]store.PlacementRow) {
+	s.cpu.Reset()
+	s.memUsed.Reset()
+	s.mem.Reset()
+	n := &names{tx: s.st.Read(), cache: map[string]string{}}
+	wls := map[string]model.Workload{}
+	for _, u := range all {
+		pl := pls[u.PlacementID]
+		wl, ok := wls[pl.WorkloadID]
+		if !ok {
+			var err error
+			if wl, err = n.tx.Workloads().Get(ctx, pl.WorkloadID); err != nil {
+				continue
+			}
+			wls[pl.WorkloadID] = wl
+		}
+		l := prometheus.Labels{"institution": n.get(ctx, "institution", wl.InstitutionID), "project": n.get(ctx, "project", wl.ProjectID),
+			"workload": wl.ID, "replica": strconv.Itoa(pl.Replica), "site": n.get(ctx, "site", pl.SiteID)}
+		s.cpu.With(l).Set(float64(u.CPUPermille) / 1000)
+		s.memUsed.With(l).Set(float64(u.MemoryUsedMiB) * (1 << 20))
+		s.mem.With(l).Set(float64(u.MemoryMiB) * (1 << 20))
+	}
+}
+
+// Run samples every `every` while leader says this process leads (the
+// reconciler's lease, like the other background loops), until ctx ends.
+func (s *Sampler) Run(ctx context.Context, every time.Duration, leader func() bool) error {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		if !leader() {
+			continue
+		}
+		if n, err := s.Pass(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("sampling utilization", "samples", n, "err", err)
+		}
+	}
+}
+
+// Replica is one replica's series, as the API serves it.
+type Replica struct {
+	PlacementID string        `json:"placement_id"`
+	Replica     int           `json:"replica"`
+	SiteID      string        `json:"site_id"`
+	SiteName    string        `json:"site_name"`
+	Simulated   bool          `json:"simulated"`
+	Samples     []SamplePoint `json:"samples"`
+	Latest      *SamplePoint  `json:"latest,omitempty"`
+}
+
+// SamplePoint is one sample.
+type SamplePoint struct {
+	At            time.Time `json:"at"`
+	CPUPermille   int64     `json:"cpu_permille"`
+	MemoryUsedMiB int64     `json:"memory_used_mib"`
+	MemoryMiB     int64     `json:"memory_mib"`
+}
+
+// Report is a workload's utilization over a window.
+type Report struct {
+	WorkloadID string    `json:"workload_id"`
+	Since      time.Time `json:"since"`
+	Replicas   []Replica `json:"replicas"`
+}
+
+// Of reads a workload's samples since a time, by replica in replica order.
+func Of(ctx context.Context, tx *store.Tx, workloadID string, since time.Time) (Report, error) {
+	rep := Report{WorkloadID: workloadID, Since: since, Replicas: []Replica{}}
+	samples, err := tx.UsageOf(ctx, workloadID, since)
+	if err != nil {
+		return rep, err
+	}
+	pls, err := tx.PlacementsOf(ctx, workloadID)
+	if err != nil {
+		return rep, err
+	}
+	n := &names{tx: tx, cache: map[string]string{}}
+	idx := map[string]int{}
+	for _, p := range pls {
+		if p.State != model.PlacementRunning {
+			continue
+		}
+		idx[p.ID] = len(rep.Replicas)
+		rep.Replicas = append(rep.Replicas, Replica{PlacementID: p.ID, Replica: p.Replica, SiteID: p.SiteID,
+			SiteName: n.get(ctx, "site", p.SiteID), Samples: []SamplePoint{}})
+	}
+	for _, s := range samples {
+		i, ok := idx[s.PlacementID]
+		if !ok {
+			continue
+		}
+		r := &rep.Replicas[i]
+		r.Samples = append(r.Samples, SamplePoint{At: s.At, CPUPermille: s.CPUPermille, MemoryUsedMiB: s.MemoryUsedMiB, MemoryMiB: s.MemoryMiB})
+		r.Simulated = r.Simulated || s.Simulated
+	}
+	for i := range rep.Replicas {
+		if k := len(rep.Replicas[i].Samples); k > 0 {
+			last := rep.Replicas[i].Samples[k-1]
+			rep.Replicas[i].Latest = &last
+		}
+	}
+	return rep, nil
+}
