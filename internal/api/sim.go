@@ -28,6 +28,12 @@ type SimResourceView struct {
 	Simulated bool `json:"simulated"`
 }
 
+// Reservations is the capacity the placement engine holds reserved, by
+// site id.
+type Reservations struct {
+	Sites map[string]placement.Usage `json:"sites"`
+}
+
 // OutageRequest starts (true) or ends (false) a site outage.
 type OutageRequest struct {
 	Outage bool `json:"outage"`
@@ -126,12 +132,12 @@ func (a *API) AddSim(o SimOptions) {
 					return body, nil
 				}},
 			{Method: "GET", Path: "/v1/fleet/reservations", Summary: "Capacity reserved by placements on each site, as the placement engine holds it",
-				Tag: "fleet", Auth: Platform("platform:read"), Response: map[string]placement.Usage{},
+				Tag: "fleet", Auth: Platform("platform:read"), Response: Reservations{},
 				Handle: func(r *http.Request) (any, error) {
 					if o.Usage == nil {
 						return nil, errors.New("no placement engine")
 					}
-					return map[string]any{"sites": o.Usage()}, nil
+					return Reservations{Sites: o.Usage()}, nil
 				}},
 			{Method: "GET", Path: "/v1/fleet/orphans", Summary: "Provider resources that no live placement owns (deleted after a grace period)",
 				Tag: "fleet", Auth: Platform("platform:read"), Response: map[string]any{},

@@ -145,6 +145,11 @@ func (a *API) AddWorkloads(o WorkloadOptions) {
 				}},
 			{Method: "POST", Path: base + "/{id}", Summary: "Approve ({id}:approve) or reject ({id}:reject, reason required) a workload that awaits approval",
 				Tag: "workloads", Auth: Object("workloads:approve", "id"), Request: ActionRequest{}, Response: WorkloadView{},
+				OptionalBody: true, Errors: []int{http.StatusConflict},
+				Actions: []Action{
+					{Verb: "approve", Summary: "Approve a workload that awaits approval (by a person other than its requester)", Request: ActionRequest{}, Response: WorkloadView{}},
+					{Verb: "reject", Summary: "Reject a workload that awaits approval, with a reason", Request: ActionRequest{}, Response: WorkloadView{}},
+				},
 				dispatch: func(r *http.Request) (Handle, error) {
 					_, verb, _ := strings.Cut(r.PathValue("id"), ":")
 					if h, ok := actions[verb]; ok {
