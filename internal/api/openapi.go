@@ -295,7 +295,7 @@ func errorStatuses(rt *Route, op opSpec, hasPath bool) []int {
 		set[http.StatusConflict] = true
 		set[http.StatusPreconditionFailed] = true
 	}
-	if rt.Method == "DELETE" {
+	if unsafeMethod(rt.Method) { // duplicates, wrong states, closed months
 		set[http.StatusConflict] = true
 	}
 	for _, e := range op.errors {

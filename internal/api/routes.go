@@ -40,7 +40,7 @@ type Route struct {
 	Description string
 	// Errors are the 4xx statuses the route can answer beyond those the
 	// document derives (400, 429; 401/403 unless public; 404 with a path
-	// parameter; 413/415/422 with a body; 409/412 on PATCH; 409 on DELETE).
+	// parameter; 413/415/422 with a body; 409 on unsafe methods; 412 on PATCH).
 	// The contract test fails naming a status a test saw undeclared.
 	Errors []int
 	// Actions are the custom methods served on this pattern
