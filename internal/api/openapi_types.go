@@ -95,7 +95,7 @@ var (
 		"internal/model.Placement.state":              placementStates,
 		"internal/model.Sovereignty.mode":             sovereigntyModes,
 		"internal/model.Offering.kind":                offeringKinds,
-		"internal/model.Token.role":                   roleNames(),
+		"internal/model.Token.role":                   append(roleNames(), ""), // empty: the token acts by role bindings
 		"internal/store.RoleBinding.role":             roleNames(),
 		"internal/api.BindingRequest.role":            roleNames(),
 		"internal/auth.GrantSpec.role":                auth.GrantRoles,
