@@ -28,6 +28,12 @@ type SimResourceView struct {
 	Simulated bool `json:"simulated"`
 }
 
+// SimResources are the simulated providers' resources (always simulated).
+type SimResources struct {
+	Items     []SimResourceView `json:"items"`
+	Simulated bool              `json:"simulated"`
+}
+
 // Reservations is the capacity the placement engine holds reserved, by
 // site id.
 type Reservations struct {
@@ -55,7 +61,7 @@ func (a *API) AddSim(o SimOptions) {
 		}
 		return []*Route{
 			{Method: "GET", Path: "/v1/sim/resources", Summary: "Every SIMULATED resource with the replica id it carries", Tag: "sim", Auth: Platform("platform:read"),
-				Query: []string{"provider_id"}, Response: map[string][]SimResourceView{},
+				Query: []string{"provider_id"}, Response: SimResources{},
 				Handle: func(r *http.Request) (any, error) {
 					list, err := a.store.Read().SimList(r.Context(), r.URL.Query().Get("provider_id"))
 					if err != nil {
@@ -65,7 +71,7 @@ func (a *API) AddSim(o SimOptions) {
 					for i, s := range list {
 						out[i] = SimResourceView{SimResource: s, Simulated: true}
 					}
-					return map[string]any{"items": out, "simulated": true}, nil
+					return SimResources{Items: out, Simulated: true}, nil
 				}},
 			{Method: "GET", Path: "/v1/sim/faults", Summary: "Faults injected into the SIMULATED providers", Tag: "sim", Auth: Platform("platform:read"),
 				Response: map[string][]store.SimFault{}, Handle: func(r *http.Request) (any, error) {
