@@ -62,6 +62,7 @@ type API struct {
 	metrics httpMetrics
 	tokens  tokenCache
 	extra   []func(a *API) []*Route
+	observe []func(http.Handler) http.Handler
 	built   bool
 
 	buildOnce sync.Once
@@ -168,8 +169,16 @@ func (a *API) buildRoutes() {
 // Handler returns the root HTTP handler with the middleware chain.
 func (a *API) Handler() http.Handler {
 	a.build()
-	return withSecurityHeaders(a.withRequestID(a.withRecover(a.withLang(a.mux))))
+	h := withSecurityHeaders(a.withRequestID(a.withRecover(a.withLang(a.mux))))
+	for _, o := range a.observe {
+		h = o(h)
+	}
+	return h
 }
+
+// Observe wraps the handler that Handler returns (call it before): tests
+// use it to check every response against the OpenAPI document.
+func (a *API) Observe(m func(http.Handler) http.Handler) { a.observe = append(a.observe, m) }
 
 func (a *API) serveReady(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)

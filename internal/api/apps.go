@@ -142,6 +142,10 @@ func (a *API) AddApps(svc *deploy.Service) {
 				}},
 			{Method: "POST", Path: base + "/{id}", Summary: "Roll back ({id}:rollback): a new release with the image and commit of an earlier successful release; or ({id}:rotate-secret) replace the webhook secret, which then derives from the caller (the answer carries it, once)",
 				Tag: "apps", Auth: Object("apps:write", "id"), Request: RollbackRequest{}, Response: ReleaseView{}, Status: http.StatusCreated,
+				Actions: []Action{
+					{Verb: "rollback", Summary: "Roll back: a new release with the image and commit of an earlier successful release", Request: RollbackRequest{}, Response: ReleaseView{}},
+					{Verb: "rotate-secret", Summary: "Replace the app's webhook secret (the answer carries it, once)", Response: AppView{}, Status: http.StatusOK},
+				},
 				dispatch: func(r *http.Request) (Handle, error) {
 					switch _, verb, _ := strings.Cut(r.PathValue("id"), ":"); verb {
 					case "rollback":

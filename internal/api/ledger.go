@@ -77,7 +77,7 @@ func (a *API) AddLedger(l *ledger.Ledger) {
 	a.AddRoutes(func(a *API) []*Route {
 		return []*Route{
 			{Method: "POST", Path: "/v1/fx-rates:import", Summary: "Import exchange rates from a text/csv body (date,from,to,rate): all or none; errors name the line and field",
-				Tag: "catalog", Auth: Platform("fx-rates:write"), Response: FXImport{}, Status: http.StatusCreated, Query: []string{"source"},
+				Tag: "catalog", Auth: Platform("fx-rates:write"), Response: FXImport{}, Status: http.StatusCreated, Query: []string{"source"}, RequestMedia: "text/csv",
 				Handle: a.importRates},
 			{Method: "GET", Path: "/v1/statements", Summary: "A month's statement of an institution (per budget line, project and provider) or of a provider (per institution)",
 				Tag: "ledger", Auth: Any("statements:read"), Response: ledger.Statement{}, Query: []string{"institution_id", "provider_id", "month"},

@@ -158,6 +158,11 @@ func (a *API) AddMigrations(o MigrationOptions) {
 				}},
 			{Method: "POST", Path: "/v1/providers/{id}", Summary: "Provider exit drill: {id}:evacuate-plan lists every workload on the provider with a feasible target or the reason none exists, the cost change and the data to move; {id}:evacuate (body: concurrency) migrates every feasible one, progress at GET /v1/evacuations/{id}",
 				Tag: "operations", Auth: Object("providers:write", "id"), Request: EvacuateRequest{}, Response: EvacuationStarted{},
+				OptionalBody: true,
+				Actions: []Action{
+					{Verb: "evacuate-plan", Summary: "Provider exit drill: every workload on the provider with a feasible target or the reason none exists, the cost change and the data to move", Response: migrate.EvacuationPlan{}, Status: http.StatusOK},
+					{Verb: "evacuate", Summary: "Evacuate a provider: migrate every feasible workload (body: concurrency); progress at GET /v1/evacuations/{id}", Request: EvacuateRequest{}, Response: EvacuationStarted{}, Status: http.StatusCreated},
+				},
 				dispatch: func(r *http.Request) (Handle, error) {
 					_, verb, _ := strings.Cut(r.PathValue("id"), ":")
 					if h, ok := evacuate[verb]; ok {

@@ -37,6 +37,7 @@ func (a *API) AddResidency(o ResidencyOptions) {
 		return []*Route{
 			{Method: "GET", Path: "/v1/residency", Summary: "Residency report: every live placement with site country/subdivision, provider and jurisdiction, classification and a compliance verdict against the workload's policy; ?institution_id=… for one institution (an institution admin gets its own), none for the platform (operators); ?format=json|csv|html (printable, in the caller's language)",
 				Tag: "operations", Auth: Any(residencyAction), Query: []string{"institution_id", "format"}, Response: residency.Report{},
+				AltMedia: []string{"text/csv", "text/html"}, Errors: []int{http.StatusNotFound},
 				Handle: func(r *http.Request) (any, error) {
 					q := r.URL.Query()
 					for k := range q {

@@ -32,9 +32,27 @@ type Route struct {
 	Response any
 	// Status is the success status (200 when zero).
 	Status int
-	// Query documents query parameters.
-	Query  []string
-	Handle Handle
+	// Query documents query parameters: limit and cursor, filters named
+	// like a property of the listed items (typed from it), or a name in
+	// queryDocs (openapi_types.go).
+	Query []string
+	// Description is the operation's long description (Summary when empty).
+	Description string
+	// Errors are the 4xx statuses the route can answer beyond those the
+	// document derives (400, 429; 401/403 unless public; 404 with a path
+	// parameter; 413/415/422 with a body; 409 on unsafe methods; 412 on PATCH).
+	// The contract test fails naming a status a test saw undeclared.
+	Errors []int
+	// Actions are the custom methods served on this pattern
+	// ({id}:approve…), each documented as an operation of its own.
+	Actions []Action
+	// OptionalBody documents the request body as optional.
+	OptionalBody bool
+	// RequestMedia is the media type of a non-JSON body (Request nil).
+	RequestMedia string
+	// AltMedia are other media types of the success response (text/csv…).
+	AltMedia []string
+	Handle   Handle
 	// dispatch picks the handler for routes that share a pattern
 	// (custom methods such as /v1/workloads/{id}:approve).
 	dispatch func(r *http.Request) (Handle, error)

@@ -28,6 +28,18 @@ type SimResourceView struct {
 	Simulated bool `json:"simulated"`
 }
 
+// SimResources are the simulated providers' resources (always simulated).
+type SimResources struct {
+	Items     []SimResourceView `json:"items"`
+	Simulated bool              `json:"simulated"`
+}
+
+// Reservations is the capacity the placement engine holds reserved, by
+// site id.
+type Reservations struct {
+	Sites map[string]placement.Usage `json:"sites"`
+}
+
 // OutageRequest starts (true) or ends (false) a site outage.
 type OutageRequest struct {
 	Outage bool `json:"outage"`
@@ -49,7 +61,7 @@ func (a *API) AddSim(o SimOptions) {
 		}
 		return []*Route{
 			{Method: "GET", Path: "/v1/sim/resources", Summary: "Every SIMULATED resource with the replica id it carries", Tag: "sim", Auth: Platform("platform:read"),
-				Query: []string{"provider_id"}, Response: map[string][]SimResourceView{},
+				Query: []string{"provider_id"}, Response: SimResources{},
 				Handle: func(r *http.Request) (any, error) {
 					list, err := a.store.Read().SimList(r.Context(), r.URL.Query().Get("provider_id"))
 					if err != nil {
@@ -59,7 +71,7 @@ func (a *API) AddSim(o SimOptions) {
 					for i, s := range list {
 						out[i] = SimResourceView{SimResource: s, Simulated: true}
 					}
-					return map[string]any{"items": out, "simulated": true}, nil
+					return SimResources{Items: out, Simulated: true}, nil
 				}},
 			{Method: "GET", Path: "/v1/sim/faults", Summary: "Faults injected into the SIMULATED providers", Tag: "sim", Auth: Platform("platform:read"),
 				Response: map[string][]store.SimFault{}, Handle: func(r *http.Request) (any, error) {
@@ -126,12 +138,12 @@ func (a *API) AddSim(o SimOptions) {
 					return body, nil
 				}},
 			{Method: "GET", Path: "/v1/fleet/reservations", Summary: "Capacity reserved by placements on each site, as the placement engine holds it",
-				Tag: "fleet", Auth: Platform("platform:read"), Response: map[string]placement.Usage{},
+				Tag: "fleet", Auth: Platform("platform:read"), Response: Reservations{},
 				Handle: func(r *http.Request) (any, error) {
 					if o.Usage == nil {
 						return nil, errors.New("no placement engine")
 					}
-					return map[string]any{"sites": o.Usage()}, nil
+					return Reservations{Sites: o.Usage()}, nil
 				}},
 			{Method: "GET", Path: "/v1/fleet/orphans", Summary: "Provider resources that no live placement owns (deleted after a grace period)",
 				Tag: "fleet", Auth: Platform("platform:read"), Response: map[string]any{},

@@ -54,9 +54,27 @@ type SSHCertificateView struct {
 
 // SSHCertRecord is one issued certificate as listed.
 type SSHCertRecord struct {
-	store.SSHCert
 	// Serial as a string: JSON numbers lose digits past 2^53.
-	Serial string `json:"serial"`
+	Serial         string     `json:"serial"`
+	InstitutionID  string     `json:"institution_id"`
+	ProjectID      string     `json:"project_id"`
+	WorkloadID     string     `json:"workload_id"`
+	UserID         string     `json:"user_id"`
+	KeyID          string     `json:"key_id"`
+	KeyFingerprint string     `json:"key_fingerprint"`
+	Principal      string     `json:"principal"`
+	GrantID        string     `json:"grant_id,omitempty"`
+	ValidAfter     time.Time  `json:"valid_after"`
+	ValidBefore    time.Time  `json:"valid_before"`
+	RevokedAt      *time.Time `json:"revoked_at,omitempty"`
+	CreatedAt      time.Time  `json:"created_at"`
+}
+
+// sshCertRecord is the wire view of an issued certificate.
+func sshCertRecord(c store.SSHCert) SSHCertRecord {
+	return SSHCertRecord{Serial: strconv.FormatInt(c.Serial, 10), InstitutionID: c.InstitutionID, ProjectID: c.ProjectID,
+		WorkloadID: c.WorkloadID, UserID: c.UserID, KeyID: c.KeyID, KeyFingerprint: c.KeyFingerprint, Principal: c.Principal,
+		GrantID: c.GrantID, ValidAfter: c.ValidAfter, ValidBefore: c.ValidBefore, RevokedAt: c.RevokedAt, CreatedAt: c.CreatedAt}
 }
 
 // SSHCAView is an institution's certificate authority.
@@ -95,7 +113,7 @@ func (a *API) AddSSHCA(o SSHCAOptions) {
 					}
 					out := listPage[SSHCertRecord]{Items: make([]SSHCertRecord, len(cs))}
 					for i, c := range cs {
-						out.Items[i] = SSHCertRecord{SSHCert: c, Serial: strconv.FormatInt(c.Serial, 10)}
+						out.Items[i] = sshCertRecord(c)
 					}
 					return out, nil
 				}},
@@ -151,7 +169,7 @@ func (a *API) AddSSHCA(o SSHCAOptions) {
 					case "json":
 						out := listPage[SSHCertRecord]{Items: make([]SSHCertRecord, len(certs))}
 						for i, c := range certs {
-							out.Items[i] = SSHCertRecord{SSHCert: c, Serial: strconv.FormatInt(c.Serial, 10)}
+							out.Items[i] = sshCertRecord(c)
 						}
 						return out, nil
 					}

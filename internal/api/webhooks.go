@@ -18,6 +18,7 @@ func (a *API) AddWebhooks(svc *deploy.Service, branch string) {
 		return []*Route{{Method: "POST", Path: "/v1/webhooks/{forge}/{app}",
 			Summary: "A forge's push, tag or registry event starts a release (signature under the app's webhook secret; replays refused)",
 			Tag:     "apps", Auth: Public(), Request: ForgeEvent{}, Response: deploy.WebhookResult{}, Status: http.StatusCreated,
+			Errors: []int{http.StatusUnauthorized, http.StatusForbidden}, // bad signature; a secret without authority
 			Handle: func(r *http.Request) (any, error) {
 				body, err := readBody(r)
 				if err != nil {

@@ -147,6 +147,15 @@ func (a *API) AddWorkloads(o WorkloadOptions) {
 				}},
 			{Method: "POST", Path: base + "/{id}", Summary: "Approve ({id}:approve) or reject ({id}:reject, reason required) a workload that awaits approval; " + powerSummary,
 				Tag: "workloads", Auth: Object("workloads:approve", "id"), Request: ActionRequest{}, Response: WorkloadView{}, authFor: powerAuth,
+				OptionalBody: true, Errors: []int{http.StatusConflict},
+				Actions: []Action{
+					{Verb: "approve", Summary: "Approve a workload that awaits approval (by a person other than its requester)", Request: ActionRequest{}, Response: WorkloadView{}},
+					{Verb: "reject", Summary: "Reject a workload that awaits approval, with a reason", Request: ActionRequest{}, Response: WorkloadView{}},
+					{Verb: "start", Summary: "Start a stopped workload's replicas (or one, with {\"replica\": N}); needs workloads:write", Request: PowerRequest{}, Response: WorkloadView{}, Errors: []int{http.StatusUnprocessableEntity}},
+					{Verb: "stop", Summary: "Stop a running workload's replicas (or one, with {\"replica\": N}); needs workloads:write", Request: PowerRequest{}, Response: WorkloadView{}, Errors: []int{http.StatusUnprocessableEntity}},
+					{Verb: "reboot", Summary: "Reboot a running workload's replicas (or one, with {\"replica\": N}); needs workloads:write", Request: PowerRequest{}, Response: WorkloadView{}, Errors: []int{http.StatusUnprocessableEntity}},
+					{Verb: "resize", Summary: "Move a running workload to another offering at the same sites, re-committing its budget; needs workloads:write", Request: workload.ResizeRequest{}, Response: WorkloadView{}, Errors: []int{http.StatusUnprocessableEntity}},
+				},
 				dispatch: func(r *http.Request) (Handle, error) {
 					_, verb, _ := strings.Cut(r.PathValue("id"), ":")
 					if h, ok := actions[verb]; ok {

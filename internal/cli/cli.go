@@ -76,26 +76,11 @@ func RunEnv(ctx context.Context, args []string, stdout, stderr io.Writer, getenv
 // reads the password from it).
 func RunEnvIn(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	g := &globals{stdout: stdout, stderr: stderr, getenv: getenv}
-	root := &cobra.Command{
-		Use:           "soberana",
-		Short:         "soberana — sovereign cloud control plane for the public sector",
-		SilenceUsage:  true,
-		SilenceErrors: true,
-	}
+	root := newRoot(g)
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	pf := root.PersistentFlags()
-	pf.StringVar(&g.server, "server", "", "API URL (env SOBERANA_SERVER; default http://127.0.0.1:8080)")
-	pf.StringVar(&g.token, "token", "", "API token (env SOBERANA_TOKEN)")
-	pf.StringVarP(&g.output, "output", "o", "table", "output format: table, json or yaml")
-	pf.StringVar(&g.lang, "lang", "", "language of messages: es, pt-BR or en (default from LANG)")
-	root.AddCommand(upCmd(g), serveCmd(g), migrateCmd(g), versionCmd(g), tokenCmd(g),
-		getCmd(g), createCmd(g), deleteCmd(g), benchCmd(g))
-	for _, f := range extraCommands {
-		root.AddCommand(f(g))
-	}
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		var p *client.Problem
@@ -110,3 +95,30 @@ func RunEnvIn(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 // extraCommands lets files of this package add commands without editing
 // the root list (workload, sim, …).
 var extraCommands []func(g *globals) *cobra.Command
+
+// newRoot builds the command tree.
+func newRoot(g *globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "soberana",
+		Short:         "soberana — sovereign cloud control plane for the public sector",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.server, "server", "", "API URL (env SOBERANA_SERVER; default http://127.0.0.1:8080)")
+	pf.StringVar(&g.token, "token", "", "API token (env SOBERANA_TOKEN)")
+	pf.StringVarP(&g.output, "output", "o", "table", "output format: table, json or yaml")
+	pf.StringVar(&g.lang, "lang", "", "language of messages: es, pt-BR or en (default from LANG)")
+	root.AddCommand(upCmd(g), serveCmd(g), migrateCmd(g), versionCmd(g), tokenCmd(g),
+		getCmd(g), createCmd(g), deleteCmd(g), benchCmd(g))
+	for _, f := range extraCommands {
+		root.AddCommand(f(g))
+	}
+	return root
+}
+
+// CommandTree is the command tree, for tests that check the docs name
+// only commands that exist.
+func CommandTree() *cobra.Command {
+	return newRoot(&globals{stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }})
+}

@@ -358,6 +358,6 @@ type Decision struct {
 // Usage is what is reserved on a site against its effective capacity
 // (physical capacity times overcommit).
 type Usage struct {
-	Used     Resources
-	Capacity Resources
+	Used     Resources `json:"used"`
+	Capacity Resources `json:"capacity"`
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soberana/soberana/internal/api/apitest"
 	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/server"
@@ -87,6 +88,11 @@ func Start(t testing.TB, o Options) *Harness {
 		cancel()
 		t.Fatal(err)
 	}
+	// Every response of every harness is checked against the OpenAPI
+	// document (after the server stopped: cleanups run last-in first-out).
+	contract := &apitest.Lazy{API: srv.API}
+	srv.API.Observe(contract.Middleware)
+	t.Cleanup(func() { contract.Report(t) })
 	if _, err := srv.Listen(); err != nil {
 		cancel()
 		t.Fatal(err)
