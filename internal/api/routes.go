@@ -368,12 +368,12 @@ func crud[T any](a *API, n noun[T]) []*Route {
 				if err != nil {
 					return nil, err
 				}
-				if replay { // the first answer again, as POST /v1/workloads does
+				if replay { // the first answer again (201, the same object)
 					one := []T{v}
 					if err := n.output(r.Context(), a.store.Read(), one); err != nil {
 						return nil, err
 					}
-					return &one[0], nil
+					return Created{Value: &one[0], Location: base + "/" + metaOf(&v).ID}, nil
 				}
 				return Created{Value: &v, Location: base + "/" + metaOf(&v).ID}, nil
 			}},
