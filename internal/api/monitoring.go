@@ -95,6 +95,9 @@ func (a *API) AddMonitoring(o MonitoringOptions) {
 					if err != nil {
 						return nil, err
 					}
+					if list == nil {
+						list = []store.AlertWebhook{} // an empty list, never null
+					}
 					return map[string]any{"items": list}, nil
 				}},
 			{Method: "POST", Path: "/v1/alert-webhooks", Summary: "Register a webhook; alerts are POSTed to it signed with HMAC-SHA256 (X-Soberana-Signature)",

@@ -157,6 +157,7 @@ func (a *API) AddSSHCA(o SSHCAOptions) {
 			{Method: "GET", Path: "/v1/institutions/{id}/ssh-ca/krl",
 				Summary: "The key revocation list of the institution's CA in OpenSSH's KRL format (sshd RevokedKeys; ssh-keygen -Q); ?format=json lists the revoked certificates",
 				Tag:     "tenancy", Auth: Object("institutions:read", "id"), Query: []string{"format"},
+				Response: listPage[SSHCertRecord]{}, AltMedia: []string{"application/octet-stream"},
 				Handle: func(r *http.Request) (any, error) {
 					id := r.PathValue("id")
 					krl, certs, err := o.CA.RevocationList(r.Context(), id)
