@@ -118,9 +118,6 @@ var (
 		"internal/model.WorkloadEvent.to":             workloadStates,
 		"internal/api.SSHReplica.state":               placementStates,
 	}
-	// notEnums are properties whose name suggests a closed set but that
-	// carry free text (checked by TestOpenAPIClosedSets).
-	notEnums = map[string]bool{}
 )
 
 // enumFor is the schema of a property that holds a closed set.
