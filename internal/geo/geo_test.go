@@ -301,7 +301,7 @@ func TestDistanceKmMetric(t *testing.T) {
 		a2, o2 := lat.Draw(t, "lat2"), lon.Draw(t, "lon2")
 		a3, o3 := lat.Draw(t, "lat3"), lon.Draw(t, "lon3")
 		d12 := DistanceKm(a1, o1, a2, o2)
-		const eps = 1e-6
+		const eps = 1e-3 // km: asin near antipodes amplifies rounding to ~1e-5 km
 		if d12 < 0 || d12 > math.Pi*EarthRadiusKm+eps || math.IsNaN(d12) {
 			t.Fatalf("distance %v out of range", d12)
 		}
