@@ -581,7 +581,10 @@ for name, distro, version in (("soberana-ubuntu-24.04", "ubuntu", "24.04"), ("so
     if im is None:
         im = c.image.create_image(name=name, data=b"\0" * 65536, disk_format="raw", container_format="bare",
                                   visibility="public", os_distro=distro, os_version=version)
-    elif im.properties.get("os_distro") != distro or str(im.properties.get("os_version")) != version:
+    # find_image returns a listing whose properties may be None: read the
+    # image itself, where os_distro/os_version are attributes
+    im = c.image.get_image(im.id)
+    if getattr(im, "os_distro", None) != distro or str(getattr(im, "os_version", None)) != version:
         c.image.update_image(im, os_distro=distro, os_version=version)
 for _ in range(240):   # both AZs in Nova, both hosts in Placement
     azs = {z.name for z in c.compute.availability_zones() if z.state.get("available")}
