@@ -3,7 +3,6 @@ package console
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -40,33 +39,24 @@ func (c *Console) balances(ctx context.Context, v *view) map[string]*balance {
 		return out
 	}
 	for _, b := range bls {
-		var raw map[string]any
-		if err := c.get(ctx, v, "/v1/budget-lines/"+url.PathEscape(b.ID)+"/balance", &raw); err != nil {
+		var bal balanceJSON
+		if err := c.get(ctx, v, "/v1/budget-lines/"+url.PathEscape(b.ID)+"/balance", &bal); err != nil {
 			continue
 		}
-		out[b.ID] = newBalance(b.AmountMinor, minorOf(raw, "committed"), minorOf(raw, "accrued"))
+		out[b.ID] = newBalance(b.AmountMinor, bal.Committed.Minor, bal.Accrued.Minor)
 	}
 	return out
 }
 
-// minorOf reads an amount field that is {"minor": n, …}, a plain integer,
-// or an integer named field_minor.
-func minorOf(m map[string]any, field string) int64 {
-	switch x := m[field].(type) {
-	case map[string]any:
-		if n, ok := x["minor"].(float64); ok {
-			return int64(n)
-		}
-	case float64:
-		return int64(x)
-	case json.Number:
-		n, _ := x.Int64()
-		return n
-	}
-	if n, ok := m[field+"_minor"].(float64); ok {
-		return int64(n)
-	}
-	return 0
+// balanceJSON is the part of GET /v1/budget-lines/{id}/balance the
+// console reads: amounts in exact minor units (never a float).
+type balanceJSON struct {
+	Committed struct {
+		Minor int64 `json:"minor"`
+	} `json:"committed"`
+	Accrued struct {
+		Minor int64 `json:"minor"`
+	} `json:"accrued"`
 }
 
 // workloadCost asks the ledger for month-to-date cost.
