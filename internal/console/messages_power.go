@@ -17,7 +17,7 @@ func init() {
 		"console.power.stop":            {ES: "Apagar", PT: "Desligar", EN: "Stop"},
 		"console.power.reboot":          {ES: "Reiniciar", PT: "Reiniciar", EN: "Reboot"},
 		"console.power.resize":          {ES: "Redimensionar", PT: "Redimensionar", EN: "Resize"},
-		"console.power.resize.offering": {ES: "Nueva oferta (nombre)", PT: "Nova oferta (nome)", EN: "New offering (name)"},
+		"console.power.resize.offering": {ES: "Nueva oferta", PT: "Nova oferta", EN: "New offering"},
 		"console.power.resize.help":     {ES: "Las réplicas quedan en sus sitios; el compromiso presupuestario pasa a la nueva previsión.", PT: "As réplicas ficam em seus sites; o compromisso orçamentário passa para a nova previsão.", EN: "The replicas stay on their sites; the budget commitment moves to the new forecast."},
 		"console.power.done.start":      {ES: "Réplicas encendidas.", PT: "Réplicas ligadas.", EN: "Replicas started."},
 		"console.power.done.stop":       {ES: "Réplicas apagadas.", PT: "Réplicas desligadas.", EN: "Replicas stopped."},

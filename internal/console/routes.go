@@ -44,6 +44,8 @@ func (c *Console) routes() {
 	m.Handle("POST /workloads/{id}/connect", c.page("workload", c.connectIssue))
 	m.Handle("POST /workloads/{id}/decide", c.page("approvals", c.decide))
 	m.Handle("POST /workloads/{id}/power", c.page("workload", c.power))
+	m.Handle("GET /apps", c.page("apps", c.apps))
+	m.Handle("GET /apps/{id}", c.page("app", c.app))
 	m.Handle("GET /approvals", c.page("approvals", c.approvals))
 	m.Handle("GET /statements", c.page("statements", c.statements))
 	m.Handle("GET /statements.csv", c.page("statements", c.statementCSV))

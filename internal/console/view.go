@@ -193,6 +193,31 @@ func (v *view) Day(d any) string {
 	return ""
 }
 
+// When writes an instant as a <time> element: the text is the instant in
+// UTC in the page's language (what a reader without scripts sees), and
+// console.js rewrites it in the reader's own time zone and locale.
+func (v *view) When(t any) template.HTML {
+	var tt time.Time
+	switch x := t.(type) {
+	case time.Time:
+		tt = x
+	case *time.Time:
+		if x != nil {
+			tt = *x
+		}
+	case string:
+		var err error
+		if tt, err = time.Parse(time.RFC3339Nano, x); err != nil {
+			return template.HTML(template.HTMLEscapeString(x))
+		}
+	}
+	if tt.IsZero() {
+		return ""
+	}
+	return template.HTML(`<time datetime="` + tt.UTC().Format(time.RFC3339) + `" data-local>` +
+		template.HTMLEscapeString(formatDateTime(v.Lang, tt)) + `</time>`)
+}
+
 // Time formats an instant.
 func (v *view) Time(t any) string {
 	switch x := t.(type) {

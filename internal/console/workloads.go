@@ -49,6 +49,7 @@ type createRequest struct {
 	Image            string            `json:"image,omitempty"`
 	SSHKeys          []string          `json:"ssh_keys,omitempty"`
 	UserData         string            `json:"user_data,omitempty"`
+	AllowSimulated   bool              `json:"allow_simulated,omitempty"`
 }
 
 // names resolves ids to what people read.
@@ -179,6 +180,9 @@ type workloadData struct {
 	Live     bool
 	Cost     *workloadCost
 	Usage    []usageRow
+	// ResizeTo are the offerings it may be resized to (all but its own),
+	// by name; the API places the resize and says why one does not fit.
+	ResizeTo []model.Offering
 }
 
 // workloadCost is month-to-date and forecast cost from the ledger.
@@ -209,6 +213,14 @@ func (c *Console) workload(w http.ResponseWriter, r *http.Request, v *view) erro
 	}
 	d.CanDecide = wl.State == model.StatePendingApproval && v.HasRole(finance...)
 	d.CanPower = wl.State == model.StateRunning && v.HasRole(requesters...)
+	if d.CanPower {
+		for _, o := range n.offerings {
+			if o.ID != wl.OfferingID {
+				d.ResizeTo = append(d.ResizeTo, o)
+			}
+		}
+		sort.Slice(d.ResizeTo, func(i, j int) bool { return d.ResizeTo[i].Name < d.ResizeTo[j].Name })
+	}
 	if wl.Cost != nil {
 		d.Cost = &workloadCost{MonthToDate: wl.Cost.MonthToDate.Minor, Forecast: wl.Cost.ForecastMonthly.Minor,
 			Committed: wl.Cost.Committed.Minor, Currency: wl.Cost.MonthToDate.Currency.Code()}
@@ -232,7 +244,8 @@ func (c *Console) workload(w http.ResponseWriter, r *http.Request, v *view) erro
 		v.Notice = v.T("console.power.done." + r.URL.Query().Get("done"))
 	}
 	if e := r.URL.Query().Get("error"); e != "" {
-		v.Notice = e
+		// A refusal of an action is an error, not a notice.
+		v.Error = e
 	}
 	if wl.State == model.StateRunning {
 		d.Usage = c.workloadUsage(ctx, v, wl.ID)
@@ -316,11 +329,6 @@ func (c *Console) approvals(w http.ResponseWriter, r *http.Request, v *view) err
 		v.Notice = v.T("console.approvals.approved")
 	case "reject":
 		v.Notice = v.T("console.approvals.rejected")
-	case "start", "stop", "reboot", "resize":
-		v.Notice = v.T("console.power.done." + r.URL.Query().Get("done"))
-	}
-	if e := r.URL.Query().Get("error"); e != "" {
-		v.Notice = e
 	}
 	v.Data = rows
 	return nil
@@ -344,6 +352,9 @@ type requestForm struct {
 	Image    string
 	SSHKeys  map[string]bool
 	UserData string
+	// AllowSimulated: the request consents to simulated sites beside
+	// real ones.
+	AllowSimulated bool
 }
 
 type requestData struct {
@@ -480,6 +491,7 @@ func parseRequest(r *http.Request, v *view, n *names) (requestForm, createReques
 		CostCeiling: strings.TrimSpace(r.FormValue("cost_ceiling")), Countries: map[string]bool{},
 		Sovereignty: r.FormValue("sovereignty"), Jurisdictions: strings.TrimSpace(r.FormValue("jurisdictions")),
 		Image: r.FormValue("image"), UserData: r.FormValue("user_data"), SSHKeys: map[string]bool{},
+		AllowSimulated: r.FormValue("allow_simulated") == "true",
 	}
 	atoi := func(name string, def int) int {
 		s := strings.TrimSpace(r.FormValue(name))
@@ -501,7 +513,7 @@ func parseRequest(r *http.Request, v *view, n *names) (requestForm, createReques
 		f.Countries[cc] = true
 	}
 	req := createRequest{ProjectID: f.ProjectID, OfferingID: f.OfferingID, Replicas: f.Replicas,
-		Classification: f.Classification, Tier: f.Tier, Image: f.Image, UserData: f.UserData,
+		Classification: f.Classification, Tier: f.Tier, Image: f.Image, UserData: f.UserData, AllowSimulated: f.AllowSimulated,
 		Redundancy: model.Redundancy{MinProviders: f.MinProviders, MinFailureDomains: f.MinFailureDomains}}
 	for _, k := range r.Form["ssh_keys"] {
 		f.SSHKeys[k] = true

@@ -4,6 +4,27 @@
 (function () {
   "use strict";
 
+  // Instants come from the server in UTC; show them in the reader's own
+  // time zone, in the page's language (the datetime attribute keeps UTC).
+  var fmt = null;
+  try {
+    fmt = new Intl.DateTimeFormat(document.documentElement.lang || undefined,
+      { dateStyle: "medium", timeStyle: "short" });
+  } catch (e) { fmt = null; }
+  function localTimes(root) {
+    if (!fmt) { return; }
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
+    root.querySelectorAll("time[data-local][datetime]").forEach(function (el) {
+      var d = new Date(el.getAttribute("datetime"));
+      if (isNaN(d.getTime())) { return; }
+      if (!el.title) { el.title = el.textContent; }
+      el.textContent = fmt.format(d);
+      el.setAttribute("data-zone", zone);
+    });
+  }
+  localTimes(document);
+
   // Forms with data-confirm ask before submitting (delete, revoke).
   document.addEventListener("submit", function (ev) {
     var f = ev.target;
@@ -31,6 +52,7 @@
           var fresh = doc.getElementById("live");
           if (!fresh) { return; }
           live.innerHTML = fresh.innerHTML;
+          localTimes(live);
           var said = document.getElementById("live-state"), now = doc.getElementById("live-state");
           if (said && now && said.textContent !== now.textContent) { said.textContent = now.textContent; }
           if (fresh.getAttribute("data-refresh")) { setTimeout(tick, every); }

@@ -1,0 +1,160 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// The apps pages: each app with its current release, and an app's deploy
+// history — every release with its state, its rollout site by site (state,
+// URL, reason) and why it failed. Sites, providers and projects are named;
+// ids are on hover.
+
+func init() {
+	pageTemplates = append(pageTemplates, "apps", "app")
+	// In the navigation right after the workloads they run on.
+	at := len(pageTable)
+	for i, p := range pageTable {
+		if p.ID == "workload" {
+			at = i + 1
+		}
+	}
+	pageTable = append(pageTable[:at:at], append([]*pageDef{
+		{ID: "apps", Path: "/apps", Group: "console.nav.group.institution", Label: "console.nav.apps", Roles: everyone, Needs: "GET /v1/apps"},
+		{ID: "app", Path: "/apps/{id}", Label: "console.nav.apps", Roles: everyone, Needs: "GET /v1/apps", Hidden: true},
+	}, pageTable[at:]...)...)
+}
+
+// appJSON is an app as GET /v1/apps answers.
+type appJSON struct {
+	store.App
+}
+
+// releaseJSON is a release as GET /v1/apps/{id}/releases answers (its
+// reasons already in the reader's language).
+type releaseJSON struct {
+	store.Release
+}
+
+type appRow struct {
+	appJSON
+	Project, Institution, Workload string
+	Current                        *releaseRow
+}
+
+type releaseRow struct {
+	releaseJSON
+	Steps []stepRow
+	// URLs are where the release is served (available steps).
+	URLs []string
+}
+
+type stepRow struct {
+	store.Step
+	Site     model.Site
+	Provider string
+}
+
+func (n *names) appRow(a appJSON, workloads map[string]workloadJSON) appRow {
+	r := appRow{appJSON: a, Project: n.projects[a.ProjectID].Name, Institution: n.institutions[a.InstitutionID].Name}
+	if w, ok := workloads[a.WorkloadID]; ok {
+		r.Workload = n.offerings[w.OfferingID].Name
+	}
+	return r
+}
+
+func (n *names) releaseRow(rel releaseJSON) releaseRow {
+	r := releaseRow{releaseJSON: rel}
+	for _, s := range rel.Steps {
+		r.Steps = append(r.Steps, stepRow{Step: s, Site: n.sites[s.SiteID], Provider: n.providers[s.ProviderID].Name})
+		if s.URL != "" && s.State == "available" {
+			r.URLs = append(r.URLs, s.URL)
+		}
+	}
+	return r
+}
+
+func (c *Console) apps(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	as, err := listAll[appJSON](ctx, c, v, "/v1/apps", nil)
+	if err != nil {
+		return err
+	}
+	n, err := c.loadNames(ctx, v)
+	if err != nil {
+		return err
+	}
+	ws, err := listAll[workloadJSON](ctx, c, v, "/v1/workloads", nil)
+	if err != nil {
+		return err
+	}
+	byID := map[string]workloadJSON{}
+	for _, x := range ws {
+		byID[x.ID] = x
+	}
+	var rows []appRow
+	for _, a := range as {
+		row := n.appRow(a, byID)
+		var rels struct {
+			Items []releaseJSON `json:"items"`
+		}
+		if err := c.get(ctx, v, "/v1/apps/"+url.PathEscape(a.ID)+"/releases", &rels); err == nil && len(rels.Items) > 0 {
+			cur := n.releaseRow(rels.Items[0]) // newest first
+			row.Current = &cur
+		}
+		rows = append(rows, row)
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		if rows[i].Project != rows[j].Project {
+			return rows[i].Project < rows[j].Project
+		}
+		return rows[i].Name < rows[j].Name
+	})
+	v.Data = rows
+	return nil
+}
+
+type appData struct {
+	appRow
+	WorkloadID string
+	Releases   []releaseRow
+}
+
+func (c *Console) app(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	var a appJSON
+	if err := c.get(ctx, v, "/v1/apps/"+url.PathEscape(r.PathValue("id")), &a); err != nil {
+		return err
+	}
+	n, err := c.loadNames(ctx, v)
+	if err != nil {
+		return err
+	}
+	byID := map[string]workloadJSON{}
+	if a.WorkloadID != "" {
+		var wl workloadJSON
+		if err := c.get(ctx, v, "/v1/workloads/"+url.PathEscape(a.WorkloadID), &wl); err == nil {
+			byID[wl.ID] = wl
+		}
+	}
+	var rels struct {
+		Items []releaseJSON `json:"items"`
+	}
+	if err := c.get(ctx, v, "/v1/apps/"+url.PathEscape(a.ID)+"/releases", &rels); err != nil {
+		return err
+	}
+	d := appData{appRow: n.appRow(a, byID), WorkloadID: a.WorkloadID}
+	for _, rel := range rels.Items {
+		d.Releases = append(d.Releases, n.releaseRow(rel))
+	}
+	if len(d.Releases) > 0 {
+		d.Current = &d.Releases[0]
+	}
+	v.Title = v.T("console.app.title", a.Name, d.Project)
+	v.Data = d
+	return nil
+}
