@@ -158,3 +158,27 @@ func (c *Console) app(w http.ResponseWriter, r *http.Request, v *view) error {
 	v.Data = d
 	return nil
 }
+
+// byID names every object people know by name, by its id.
+func (n *names) byID() map[string]string {
+	out := map[string]string{}
+	for id, x := range n.projects {
+		out[id] = x.Name
+	}
+	for id, x := range n.institutions {
+		out[id] = x.Name
+	}
+	for id, x := range n.offerings {
+		out[id] = x.Name
+	}
+	for id, x := range n.sites {
+		out[id] = x.Name
+	}
+	for id, x := range n.providers {
+		out[id] = x.Name
+	}
+	for id, x := range n.budgetLines {
+		out[id] = x.Code + " · " + x.Name
+	}
+	return out
+}

@@ -189,6 +189,8 @@ type auditData struct {
 	Head     string
 	Outcome  string
 	Outcomes []string
+	// Targets names the targets people know by name (projects, sites, …).
+	Targets map[string]string
 }
 
 func (c *Console) audit(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -208,6 +210,9 @@ func (c *Console) audit(w http.ResponseWriter, r *http.Request, v *view) error {
 		if outcome == "" || all[i].Outcome == outcome {
 			d.Events = append(d.Events, all[i])
 		}
+	}
+	if n, err := c.loadNames(ctx, v); err == nil {
+		d.Targets = n.byID()
 	}
 	v.Data = d
 	return nil
