@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
@@ -69,7 +70,10 @@ func (n *names) appRow(a appJSON, workloads map[string]workloadJSON) appRow {
 
 func (n *names) releaseRow(rel releaseJSON) releaseRow {
 	r := releaseRow{releaseJSON: rel}
+	// The deploy service's reasons name sites by id; people read names.
+	r.Reason = n.nameIDs(r.Reason)
 	for _, s := range rel.Steps {
+		s.Reason = n.nameIDs(s.Reason)
 		r.Steps = append(r.Steps, stepRow{Step: s, Site: n.sites[s.SiteID], Provider: n.providers[s.ProviderID].Name})
 		if s.URL != "" && s.State == "available" {
 			r.URLs = append(r.URLs, s.URL)
@@ -181,4 +185,21 @@ func (n *names) byID() map[string]string {
 		out[id] = x.Code + " · " + x.Name
 	}
 	return out
+}
+
+// nameIDs replaces the ids of named objects in a text with their names.
+func (n *names) nameIDs(text string) string {
+	if text == "" {
+		return text
+	}
+	var pairs []string
+	for id, name := range n.byID() {
+		if name != "" && strings.Contains(text, id) {
+			pairs = append(pairs, id, name)
+		}
+	}
+	if len(pairs) == 0 {
+		return text
+	}
+	return strings.NewReplacer(pairs...).Replace(text)
 }

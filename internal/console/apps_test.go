@@ -25,10 +25,13 @@ func demoApp(t *testing.T, h *servertest.Harness) (appID, workloadID string) {
 		t.Fatalf("project: %v", err)
 	}
 	prj := page.Items[0]
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=ns-small", nil, &page); err != nil || len(page.Items) == 0 {
+	var offs struct {
+		Items []map[string]any `json:"items"`
+	}
+	if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=ns-small", nil, &offs); err != nil || len(offs.Items) == 0 {
 		t.Fatalf("namespace offering: %v", err)
 	}
-	off := page.Items[0]["id"]
+	off := offs.Items[0]["id"]
 	var wl map[string]any
 	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", map[string]any{"project_id": prj["id"], "offering_id": off, "replicas": 1,
 		"classification": "internal", "residency": map[string]any{"countries": []string{"BR"}}}, &wl); err != nil {
