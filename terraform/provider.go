@@ -122,3 +122,5 @@ func (p *soberanaProvider) DataSources(context.Context) []func() datasource.Data
 		func() datasource.DataSource { return &previewDataSource{} },
 	}
 }
+
+var _ provider.ProviderWithValidateConfig = (*soberanaProvider)(nil)

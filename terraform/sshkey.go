@@ -139,3 +139,5 @@ func (r *sshKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 func (r *sshKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importID(ctx, req, resp)
 }
+
+var _ resource.ResourceWithImportState = (*sshKeyResource)(nil)
