@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -61,9 +62,12 @@ func (x *tf) planExit(args ...string) (string, int) {
 	return out, code
 }
 
-// setup builds the provider, starts a server with the demo fleet and
-// copies examples/terraform into a fresh working directory.
-func setup(t *testing.T) (*tf, *servertest.Harness) {
+// terraformWithProvider finds terraform (or tofu) and builds the provider
+// once for the package's tests, returning the binary and a CLI config
+// whose dev_overrides point at the build. It skips, saying why, where no
+// binary is on PATH.
+func terraformWithProvider(t *testing.T) (bin, cfg string) {
+	t.Helper()
 	bin, err := exec.LookPath("terraform")
 	if err != nil {
 		bin, err = exec.LookPath("tofu")
@@ -74,17 +78,38 @@ func setup(t *testing.T) (*tf, *servertest.Harness) {
 	if testing.Short() {
 		t.Skip("acceptance test: builds the provider and runs terraform")
 	}
-	plugins := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(plugins, "terraform-provider-soberana"), "./cmd/terraform-provider-soberana")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
+	built.once.Do(func() {
+		plugins, err := os.MkdirTemp("", "soberana-tf-plugins")
+		if err != nil {
+			built.err = err
+			return
+		}
+		build := exec.Command("go", "build", "-o", filepath.Join(plugins, "terraform-provider-soberana"), "./cmd/terraform-provider-soberana")
+		build.Dir = ".."
+		if out, err := build.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("building the provider: %v\n%s", err, out)
+			return
+		}
+		built.cfg = filepath.Join(plugins, "terraformrc")
+		rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"soberana/soberana\" = %q\n  }\n  direct {}\n}\n", plugins)
+		built.err = os.WriteFile(built.cfg, []byte(rc), 0o600)
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	cfg := filepath.Join(t.TempDir(), "terraformrc")
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"soberana/soberana\" = %q\n  }\n  direct {}\n}\n", plugins)
-	if err := os.WriteFile(cfg, []byte(rc), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	return bin, built.cfg
+}
+
+var built struct {
+	once sync.Once
+	cfg  string
+	err  error
+}
+
+// setup builds the provider, starts a server with the demo fleet and
+// copies examples/terraform into a fresh working directory.
+func setup(t *testing.T) (*tf, *servertest.Harness) {
+	bin, cfg := terraformWithProvider(t)
 	h := servertest.Start(t, servertest.Options{})
 	dir := t.TempDir()
 	files, _ := filepath.Glob("../examples/terraform/*.tf")
@@ -130,6 +155,16 @@ func TestAcceptance(t *testing.T) {
 	wl := attr(t, state, "soberana_workload", "agenda", "id")
 	grant := attr(t, state, "soberana_grant", "vendor", "id")
 	project := attr(t, state, "soberana_project", "agenda", "id")
+	key := attr(t, state, "soberana_ssh_key", "operadores", "id")
+	var k struct {
+		ProjectID   string `json:"project_id"`
+		Fingerprint string `json:"fingerprint"`
+		KeyType     string `json:"key_type"`
+	}
+	if _, err := c.Do(ctx, "GET", "/v1/ssh-keys/"+key, nil, &k); err != nil || k.ProjectID != project || k.KeyType != "ssh-ed25519" ||
+		k.Fingerprint != attr(t, state, "soberana_ssh_key", "operadores", "fingerprint") {
+		t.Fatalf("ssh key %s: %+v %v", key, k, err)
+	}
 	w, err := c.GetWorkload(ctx, wl)
 	if err != nil {
 		t.Fatal(err)
@@ -171,6 +206,13 @@ func TestAcceptance(t *testing.T) {
 		t.Fatalf("plan after update is not empty:\n%s", out)
 	}
 
+	// Another public key replaces the SSH key (the API cannot change one).
+	out, code = x.planExit("-var", "budget_amount_minor=120000000", "-var", "project_name=agenda-nacional",
+		"-var", "operator_public_key=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIxmKTmhAAsnvH0oAFbpSCM7HxUF5j7zgj3EjcQbCXH5 outra")
+	if code != 2 || !strings.Contains(out, "soberana_ssh_key.operadores must be replaced") || !strings.Contains(out, "1 to add, 0 to change, 1 to destroy") {
+		t.Fatalf("a new public key does not replace the ssh key: exit %d\n%s", code, out)
+	}
+
 	// Drift: an out-of-band rename through the API shows in the plan.
 	if _, err := c.UpdateInstitution(ctx, ins, client.Patch{"name": "Renamed outside Terraform"}); err != nil {
 		t.Fatal(err)
@@ -183,7 +225,8 @@ func TestAcceptance(t *testing.T) {
 
 	// Import: forget the project and the workload, import them by id, and
 	// the plan is empty again.
-	x.must("state", "rm", "soberana_project.agenda", "soberana_workload.agenda")
+	x.must("state", "rm", "soberana_project.agenda", "soberana_workload.agenda", "soberana_ssh_key.operadores")
+	x.must("import", "-input=false", "-no-color", "-var", "project_name=agenda-nacional", "-var", "budget_amount_minor=120000000", "soberana_ssh_key.operadores", key)
 	x.must("import", "-input=false", "-no-color", "-var", "project_name=agenda-nacional", "-var", "budget_amount_minor=120000000", "soberana_project.agenda", project)
 	x.must("import", "-input=false", "-no-color", "-var", "project_name=agenda-nacional", "-var", "budget_amount_minor=120000000", "soberana_workload.agenda", wl)
 	if out, code := x.planExit("-var", "budget_amount_minor=120000000", "-var", "project_name=agenda-nacional"); code != 0 {
@@ -208,6 +251,9 @@ func TestAcceptance(t *testing.T) {
 	}
 	if g, err := c.GetGrant(ctx, grant); err == nil && g.RevokedAt == nil {
 		t.Fatalf("grant after destroy is still in force")
+	}
+	if _, err := c.Do(ctx, "GET", "/v1/ssh-keys/"+key, nil, nil); !client.IsNotFound(err) {
+		t.Fatalf("ssh key after destroy: %v", err)
 	}
 	if out := strings.TrimSpace(x.must("state", "list")); out != "" {
 		t.Fatalf("state after destroy:\n%s", out)

@@ -55,10 +55,10 @@ func (r *grantResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			"Destroying it revokes it (access ends on the vendor's next request).",
 		Attributes: map[string]schema.Attribute{
 			"id":         idAttr(),
-			"project_id": replaceString("The project the vendor may act in.", nonEmpty),
+			"project_id": replaceString("The project the vendor may act in.", vRequired),
 			"user_id":    optReplaceString("The vendor's user id (or set email).", true),
 			"email":      optReplaceString("The vendor's e-mail: an unknown one creates a user who signs in with single sign-on.", false),
-			"role":       replaceString("developer or viewer.", oneOf("developer", "viewer")),
+			"role":       replaceString("developer or viewer.", vOneOf("developer", "viewer")),
 			"expires_at": replaceString("When access ends (RFC 3339, at most one year ahead).", rfc3339),
 			"source_cidrs": schema.ListAttribute{Optional: true, ElementType: types.StringType,
 				Description:   "Source addresses allowed (CIDRs); none: any. Changing it replaces the grant.",
@@ -161,10 +161,10 @@ func (r *roleBindingResource) Schema(_ context.Context, _ resource.SchemaRequest
 		Description: "A role bound to a user at a scope (platform, provider, institution or project). Bindings cannot be changed: any change replaces it.",
 		Attributes: map[string]schema.Attribute{
 			"id":      idAttr(),
-			"user_id": replaceString("The user.", nonEmpty),
-			"role": replaceString("The role.", oneOf("platform-admin", "auditor", "provider-operator", "institution-admin",
+			"user_id": replaceString("The user.", vRequired),
+			"role": replaceString("The role.", vOneOf("platform-admin", "auditor", "provider-operator", "institution-admin",
 				"finance-officer", "developer", "viewer")),
-			"scope_kind": replaceString("platform, provider, institution or project.", oneOf("platform", "provider", "institution", "project")),
+			"scope_kind": replaceString("platform, provider, institution or project.", vOneOf("platform", "provider", "institution", "project")),
 			"scope_id":   optReplaceString("The scope's id (none for platform).", false),
 		},
 	}
@@ -245,7 +245,7 @@ func (r *alertWebhookResource) Schema(_ context.Context, _ resource.SchemaReques
 		Description: "A webhook that receives alerts, POSTed and signed with HMAC-SHA256 (X-Soberana-Signature). The API cannot change one: any change replaces it.",
 		Attributes: map[string]schema.Attribute{
 			"id":   idAttr(),
-			"name": replaceString("The webhook's name.", nonEmpty),
+			"name": replaceString("The webhook's name.", vRequired),
 			"url":  replaceString("Where alerts are POSTed (https).", matches(`^https?://`, "must be an http(s) URL")),
 			"secret": schema.StringAttribute{Optional: true, Computed: true, Sensitive: true,
 				Description:   "The HMAC secret; empty: the server makes one (shown only at create; null after import).",

@@ -48,8 +48,21 @@ func (p *soberanaProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"token": schema.StringAttribute{Optional: true, Sensitive: true,
 				Description: "API token (sbr_…). Defaults to $SOBERANA_TOKEN."},
 			"lang": schema.StringAttribute{Optional: true, Validators: []validator.String{oneOf("es", "pt-BR", "en")},
-				Description: "Language of the API's error messages: es, pt-BR or en. Defaults to $SOBERANA_LANG, then en."},
+				Description: "Language of the API's error messages, of plan-time validation and of the provider's warnings: es, pt-BR or en. " +
+					"Defaults to $SOBERANA_LANG, then the POSIX locale ($LC_ALL, $LC_MESSAGES, $LANG: pt_BR.UTF-8 gives pt-BR), then en."},
 		},
+	}
+}
+
+// ValidateConfig remembers the configured language before Terraform
+// validates the resources (plan-time validation speaks it).
+func (p *soberanaProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if known(m.Lang) {
+		if l, ok := parseLang(m.Lang.ValueString()); ok && m.Lang.ValueString() == string(l) {
+			setProviderLang(l)
+		}
 	}
 }
 
@@ -75,7 +88,12 @@ func (p *soberanaProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 	c := client.New(endpoint, pick(m.Token, "SOBERANA_TOKEN", ""))
-	c.Lang = pick(m.Lang, "SOBERANA_LANG", "en")
+	l := providerLang()
+	if known(m.Lang) {
+		l, _ = parseLang(m.Lang.ValueString())
+		setProviderLang(l)
+	}
+	c.Lang = string(l)
 	c.UserAgent = "terraform-provider-soberana/" + p.version
 	resp.ResourceData = c
 	resp.DataSourceData = c
@@ -93,6 +111,7 @@ func (p *soberanaProvider) Resources(context.Context) []func() resource.Resource
 		func() resource.Resource { return &alertWebhookResource{} },
 		func() resource.Resource { return &appResource{} },
 		func() resource.Resource { return &releaseResource{} },
+		func() resource.Resource { return &sshKeyResource{} },
 	}
 }
 
@@ -103,3 +122,5 @@ func (p *soberanaProvider) DataSources(context.Context) []func() datasource.Data
 		func() datasource.DataSource { return &previewDataSource{} },
 	}
 }
+
+var _ provider.ProviderWithValidateConfig = (*soberanaProvider)(nil)

@@ -48,19 +48,19 @@ func (r *institutionResource) Schema(_ context.Context, _ resource.SchemaRequest
 		Description: "An institution: a public body, the tenant that owns budget lines, projects and workloads.",
 		Attributes: map[string]schema.Attribute{
 			"id":       idAttr(),
-			"name":     schema.StringAttribute{Required: true, Description: "The institution's name.", Validators: []validator.String{nonEmpty}},
-			"country":  schema.StringAttribute{Required: true, Description: "ISO 3166-1 alpha-2 country.", Validators: []validator.String{countryCode}},
-			"currency": replaceString("ISO 4217 currency its budget is kept in (immutable).", currencyCode),
-			"auto_approve_minor": schema.Int64Attribute{Optional: true, Computed: true, Validators: nil,
+			"name":     schema.StringAttribute{Required: true, Description: "The institution's name.", Validators: []validator.String{vName}},
+			"country":  schema.StringAttribute{Required: true, Description: "ISO 3166-1 alpha-2 country.", Validators: []validator.String{vCountry}},
+			"currency": replaceString("ISO 4217 currency its budget is kept in (immutable).", vCurrency),
+			"auto_approve_minor": schema.Int64Attribute{Optional: true, Computed: true, Validators: []validator.Int64{vNonNegative},
 				Description: "Workloads forecast at or below this monthly cost (minor units of currency) are approved without a person."},
 			"allow_overdraft_requests": schema.BoolAttribute{Optional: true, Computed: true,
 				Description: "Send requests that do not fit the budget to a finance officer instead of refusing them."},
 			"data_sovereignty": schema.StringAttribute{Optional: true, Computed: true,
-				Validators:  []validator.String{oneOf("national", "regional", "any")},
+				Validators:  []validator.String{vOneOf("national", "regional", "any")},
 				Description: "Whose law may reach the institution's data: national, regional or any."},
-			"data_countries": schema.ListAttribute{Optional: true, Computed: true, ElementType: types.StringType,
+			"data_countries": schema.ListAttribute{Optional: true, Computed: true, ElementType: types.StringType, Validators: []validator.List{vCountries},
 				Description: "Countries where its data may live."},
-			"data_jurisdictions": schema.ListAttribute{Optional: true, Computed: true, ElementType: types.StringType,
+			"data_jurisdictions": schema.ListAttribute{Optional: true, Computed: true, ElementType: types.StringType, Validators: []validator.List{vCountries},
 				Description: "Jurisdictions whose law may reach its data (regional sovereignty)."},
 		},
 	}
@@ -152,7 +152,7 @@ func (r *institutionResource) Delete(ctx context.Context, req resource.DeleteReq
 	var m institutionModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
 	if err := r.c.DeleteInstitution(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
-		keptForHistory(ctx, r.c, &resp.Diagnostics, "institution", m.ID.ValueString(), err, map[string]string{"institution_id": m.ID.ValueString()})
+		keptForHistory(ctx, r.c, &resp.Diagnostics, "institution", m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"institution_id": m.ID.ValueString()})
 	}
 }
 
@@ -190,13 +190,13 @@ func (r *budgetLineResource) Schema(_ context.Context, _ resource.SchemaRequest,
 		Description: "A budget line: fiscal year + line code + amount, owned by an institution; projects are charged to it.",
 		Attributes: map[string]schema.Attribute{
 			"id":             idAttr(),
-			"institution_id": replaceString("The owning institution.", nonEmpty),
-			"fiscal_year":    schema.Int64Attribute{Required: true, Description: "Fiscal year (e.g. 2026).", Validators: []validator.Int64{int64AtLeast(2000)}},
-			"code":           schema.StringAttribute{Required: true, Description: "The line's code in the budget law.", Validators: []validator.String{nonEmpty}},
-			"name":           schema.StringAttribute{Required: true, Description: "The line's name.", Validators: []validator.String{nonEmpty}},
+			"institution_id": replaceString("The owning institution.", vRequired),
+			"fiscal_year":    schema.Int64Attribute{Required: true, Description: "Fiscal year (e.g. 2026).", Validators: []validator.Int64{vFiscalYear}},
+			"code":           schema.StringAttribute{Required: true, Description: "The line's code in the budget law.", Validators: []validator.String{vBudgetCode}},
+			"name":           schema.StringAttribute{Required: true, Description: "The line's name.", Validators: []validator.String{vName}},
 			"currency": schema.StringAttribute{Computed: true, Description: "The institution's currency.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
-			"amount_minor": schema.Int64Attribute{Required: true, Validators: []validator.Int64{int64AtLeast(0)},
+			"amount_minor": schema.Int64Attribute{Required: true, Validators: []validator.Int64{vNonNegative},
 				Description: "The amount in minor units of the currency (exact: 1234567 BRL minor units are R$ 12.345,67)."},
 			"reduction_reason": schema.StringAttribute{Optional: true,
 				Description: "Why the amount is lowered below what is committed and accrued (required by the API for such a cut; write-only)."},
@@ -274,7 +274,7 @@ func (r *budgetLineResource) Delete(ctx context.Context, req resource.DeleteRequ
 	var m budgetLineModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
 	if err := r.c.DeleteBudgetLine(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
-		keptForHistory(ctx, r.c, &resp.Diagnostics, "budget line", m.ID.ValueString(), err, map[string]string{"institution_id": m.InstitutionID.ValueString()})
+		keptForHistory(ctx, r.c, &resp.Diagnostics, "budget_line", m.Code.ValueString()+" "+m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"institution_id": m.InstitutionID.ValueString()})
 	}
 }
 
@@ -302,9 +302,9 @@ func (r *projectResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 		Description: "A project: a unit of work of an institution, charged to one budget line.",
 		Attributes: map[string]schema.Attribute{
 			"id":             idAttr(),
-			"institution_id": replaceString("The owning institution.", nonEmpty),
-			"budget_line_id": schema.StringAttribute{Required: true, Description: "The budget line it is charged to.", Validators: []validator.String{nonEmpty}},
-			"name":           schema.StringAttribute{Required: true, Description: "The project's name (unique in the institution).", Validators: []validator.String{nonEmpty}},
+			"institution_id": replaceString("The owning institution.", vRequired),
+			"budget_line_id": schema.StringAttribute{Required: true, Description: "The budget line it is charged to.", Validators: []validator.String{vRequired}},
+			"name":           schema.StringAttribute{Required: true, Description: "The project's name (unique in the institution).", Validators: []validator.String{vName}},
 		},
 	}
 }
@@ -363,7 +363,7 @@ func (r *projectResource) Delete(ctx context.Context, req resource.DeleteRequest
 	var m projectModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
 	if err := r.c.DeleteProject(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
-		keptForHistory(ctx, r.c, &resp.Diagnostics, "project", m.ID.ValueString(), err, map[string]string{"project_id": m.ID.ValueString()})
+		keptForHistory(ctx, r.c, &resp.Diagnostics, "project", m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"project_id": m.ID.ValueString()})
 	}
 }
 
@@ -393,13 +393,13 @@ func (r *fxRateResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 		Description: "A published exchange rate: one unit of `from` is worth `rate` units of `to`, from `valid_on` until the next rate.",
 		Attributes: map[string]schema.Attribute{
 			"id":   idAttr(),
-			"from": schema.StringAttribute{Required: true, Description: "ISO 4217 currency converted from.", Validators: []validator.String{currencyCode}},
-			"to":   schema.StringAttribute{Required: true, Description: "ISO 4217 currency converted to.", Validators: []validator.String{currencyCode}},
+			"from": schema.StringAttribute{Required: true, Description: "ISO 4217 currency converted from.", Validators: []validator.String{vCurrency}},
+			"to":   schema.StringAttribute{Required: true, Description: "ISO 4217 currency converted to.", Validators: []validator.String{vCurrency}},
 			"rate": schema.StringAttribute{Required: true, Description: "The rate as an exact decimal string (e.g. \"0.1843\"), never a float.",
-				Validators: []validator.String{matches(`^[0-9]+(\.[0-9]+)?$`, "must be a positive decimal such as 0.1843")}},
+				Validators: []validator.String{vRate}},
 			"valid_on": schema.StringAttribute{Required: true, Description: "First day it applies (YYYY-MM-DD).",
-				Validators: []validator.String{matches(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, "must be a date YYYY-MM-DD")}},
-			"source": schema.StringAttribute{Required: true, Description: "Who published it (central bank, treasury, operator).", Validators: []validator.String{nonEmpty}},
+				Validators: []validator.String{vDate}},
+			"source": schema.StringAttribute{Required: true, Description: "Who published it (central bank, treasury, operator).", Validators: []validator.String{vRequired}},
 		},
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/soberana/soberana/client"
+	"github.com/soberana/soberana/internal/i18n"
 )
 
 // base gives every resource and data source the configured SDK client.
@@ -115,25 +116,6 @@ func matches(re, desc string) validator.String {
 	return stringValidator{desc: desc, check: r.MatchString}
 }
 
-var (
-	currencyCode = matches(`^[A-Z]{3}$`, "must be an ISO 4217 currency code such as BRL, CLP or USD")
-	countryCode  = matches(`^[A-Z]{2}$`, "must be an ISO 3166-1 alpha-2 country code such as BR or CL")
-	nonEmpty     = stringValidator{desc: "must not be empty", check: func(s string) bool { return strings.TrimSpace(s) != "" }}
-)
-
-// int64AtLeast is a plan-time lower bound.
-type int64AtLeast int64
-
-func (v int64AtLeast) Description(context.Context) string {
-	return fmt.Sprintf("must be at least %d", int64(v))
-}
-func (v int64AtLeast) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-func (v int64AtLeast) ValidateInt64(ctx context.Context, req validator.Int64Request, resp *validator.Int64Response) {
-	if known(req.ConfigValue) && req.ConfigValue.ValueInt64() < int64(v) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid value", fmt.Sprintf("%d: %s", req.ConfigValue.ValueInt64(), v.Description(ctx)))
-	}
-}
-
 // sameDecimal tells whether two decimal strings are the same number
 // (exact, with big.Rat: "0.50" and "0.5" are).
 func sameDecimal(a, b string) bool {
@@ -146,24 +128,25 @@ func sameDecimal(a, b string) bool {
 // project: the API keeps those that deleted workloads, revoked grants or
 // the ledger still refer to (history is never erased). When nothing live
 // refers to the object any more (no workload that is not deleted under
-// filter), it is removed from the Terraform state with a warning that says
-// so; otherwise the 409 is the error.
-func keptForHistory(ctx context.Context, c *client.Client, d *diag.Diagnostics, what, id string, err error, filter map[string]string) {
+// filter), it is removed from the Terraform state with a warning, in the
+// provider's language, that says what was kept and why; otherwise the 409
+// is the error, naming the workload that still uses it.
+func keptForHistory(ctx context.Context, c *client.Client, d *diag.Diagnostics, noun, name, id string, err error, filter map[string]string) {
+	l := providerLang()
+	what := i18n.T(l, "terraform.noun."+noun)
 	if client.StatusOf(err) != http.StatusConflict {
-		apiError(d, "Deleting "+what, err)
+		apiError(d, "Deleting "+noun, err)
 		return
 	}
 	for w, lerr := range c.Workloads(ctx, client.ListOptions{Filters: filter}) {
 		if lerr != nil {
-			apiError(d, "Deleting "+what, lerr)
+			apiError(d, "Deleting "+noun, lerr)
 			return
 		}
 		if w.State != client.StateDeleted {
-			apiError(d, "Deleting "+what+": workload "+w.ID+" ("+w.State+") still uses it", err)
+			d.AddError(i18n.T(l, "terraform.kept.in_use", what, name, w.ID, w.State), err.Error())
 			return
 		}
 	}
-	d.AddWarning(what+" "+id+" kept for its history",
-		"The API keeps a "+what+" that deleted workloads, revoked grants or ledger entries refer to (history is never erased). "+
-			"Nothing live uses it any more: it runs nothing and commits no budget. It was removed from the Terraform state.")
+	d.AddWarning(i18n.T(l, "terraform.kept.summary", what, name), i18n.T(l, "terraform.kept.detail", what, name, id))
 }

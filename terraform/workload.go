@@ -80,11 +80,11 @@ func (r *workloadResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 		return a
 	}
 	optInt := func(desc string) schema.Int64Attribute {
-		return schema.Int64Attribute{Optional: true, Description: desc + rs, Validators: []validator.Int64{int64AtLeast(0)},
+		return schema.Int64Attribute{Optional: true, Description: desc + rs, Validators: []validator.Int64{vNonNegative},
 			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()}}
 	}
-	list := func(req bool, desc string) schema.ListAttribute {
-		return schema.ListAttribute{Required: req, Optional: !req, ElementType: types.StringType, Description: desc + rs,
+	list := func(req bool, desc string, vs ...validator.List) schema.ListAttribute {
+		return schema.ListAttribute{Required: req, Optional: !req, ElementType: types.StringType, Description: desc + rs, Validators: vs,
 			PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()}}
 	}
 	// Computed values only change through the API (a replacement or a
@@ -100,23 +100,23 @@ func (r *workloadResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"workload in place, so every argument forces a replacement.",
 		Attributes: map[string]schema.Attribute{
 			"id":          idAttr(),
-			"project_id":  str(true, "The project it belongs to.", nonEmpty),
-			"offering_id": str(true, "The offering (machine size) of each replica.", nonEmpty),
-			"replicas": schema.Int64Attribute{Required: true, Description: "Number of replicas." + rs, Validators: []validator.Int64{int64AtLeast(1)},
+			"project_id":  str(true, "The project it belongs to.", vRequired),
+			"offering_id": str(true, "The offering (machine size) of each replica.", vRequired),
+			"replicas": schema.Int64Attribute{Required: true, Description: "Number of replicas." + rs, Validators: []validator.Int64{vReplicas},
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()}},
 			"classification": str(true, "Data classification: public, internal, confidential or restricted.",
-				oneOf("public", "internal", "confidential", "restricted")),
-			"residency_countries":       list(true, "Countries (ISO 3166-1 alpha-2) where replicas may run."),
+				vOneOf("public", "internal", "confidential", "restricted")),
+			"residency_countries":       list(true, "Countries (ISO 3166-1 alpha-2) where replicas may run.", vCountries),
 			"residency_subdivisions":    list(false, "Subdivisions (ISO 3166-2, e.g. BR-SP) where replicas may run."),
-			"sovereignty_mode":          str(true, "Whose law may reach it: national, regional or any.", oneOf("national", "regional", "any")),
-			"sovereignty_jurisdictions": list(false, "Jurisdictions allowed with regional sovereignty."),
+			"sovereignty_mode":          str(true, "Whose law may reach it: national, regional or any.", vOneOf("national", "regional", "any")),
+			"sovereignty_jurisdictions": list(false, "Jurisdictions allowed with regional sovereignty.", vCountries),
 			"min_providers":             optInt("Replicas spread over at least this many providers."),
 			"min_failure_domains":       optInt("Replicas spread over at least this many failure domains."),
 			"min_distance_km": schema.Float64Attribute{Optional: true, Description: "Minimum distance between replicas in km." + rs,
 				PlanModifiers: []planmodifier.Float64{float64planmodifier.RequiresReplace()}},
-			"tier":               str(false, "Site tier required: core or edge.", oneOf("core", "edge")),
+			"tier":               str(false, "Site tier required: core or edge.", vOneOf("core", "edge")),
 			"cost_ceiling_minor": optInt("Refuse placements whose monthly forecast exceeds this (minor units)."),
-			"preference":         str(false, "Placement preference: cheapest (default), balanced or nearest.", oneOf("cheapest", "balanced", "nearest")),
+			"preference":         str(false, "Placement preference: cheapest (default), balanced or nearest.", vOneOf("cheapest", "balanced", "nearest")),
 			"allow_simulated": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				Description:   "Allow SIMULATED sites (the sim driver: demos and tests only)." + rs,
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()}},

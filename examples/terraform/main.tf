@@ -106,6 +106,20 @@ resource "soberana_grant" "vendor" {
   reason     = "Implantação da agenda de consultas"
 }
 
+variable "operator_public_key" {
+  description = "The operators' SSH public key (the .pub file; e.g. file(\"~/.ssh/id_ed25519.pub\"))."
+  type        = string
+  default     = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGeU2e5qgnXuS7R6aaPvrNwKr5yTNZ4l5gJzCHF7qx44 operador@saude.example"
+}
+
+# A project key: every member who may ask for workloads in the project
+# can give it to a workload's replicas (leave project_id out for your own).
+resource "soberana_ssh_key" "operadores" {
+  project_id = soberana_project.agenda.id
+  name       = "operadores"
+  public_key = var.operator_public_key
+}
+
 output "institution_id" {
   value = soberana_institution.saude.id
 }

@@ -1,0 +1,143 @@
+package terraform
+
+import (
+	"context"
+	"net/url"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/soberana/soberana/client"
+	"github.com/soberana/soberana/internal/cloudinit"
+	"github.com/soberana/soberana/internal/model"
+)
+
+// ---- soberana_ssh_key ----
+
+// sshKeyResource is an SSH public key (/v1/ssh-keys): the caller's own,
+// or a project's when project_id is set. The API cannot change a key, so
+// a new name, key or project replaces it. The SDK has no typed methods
+// for keys yet; the resource speaks the documented routes through Do.
+type sshKeyResource struct{ base }
+
+type sshKeyModel struct {
+	ID            types.String `tfsdk:"id"`
+	Name          types.String `tfsdk:"name"`
+	PublicKey     types.String `tfsdk:"public_key"`
+	ProjectID     types.String `tfsdk:"project_id"`
+	Fingerprint   types.String `tfsdk:"fingerprint"`
+	KeyType       types.String `tfsdk:"key_type"`
+	OwnerID       types.String `tfsdk:"owner_id"`
+	InstitutionID types.String `tfsdk:"institution_id"`
+}
+
+func (r *sshKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_ssh_key"
+}
+
+// sameKey: two spellings of one public key (whitespace, a trailing
+// newline from file()) are the same key with the same comment.
+func sameKey(a, b string) bool {
+	x, err1 := cloudinit.ParsePublicKey(a)
+	y, err2 := cloudinit.ParsePublicKey(b)
+	return err1 == nil && err2 == nil && x.Authorized == y.Authorized
+}
+
+func (r *sshKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		Description: "An SSH public key that workloads' replicas authorize: the caller's own, or a project's (project_id) that every " +
+			"member who may ask for workloads there can use. Keys cannot be changed: a new name, key or project replaces it. " +
+			"Destroying it deletes it; workloads already asked for keep the key they were given.",
+		Attributes: map[string]schema.Attribute{
+			"id":   idAttr(),
+			"name": replaceString("The key's name (unique in its scope): up to 64 letters, digits, `.`, `_`, `@` or `-`.", vSSHKeyName),
+			"public_key": schema.StringAttribute{Required: true, Validators: []validator.String{vSSHPublicKey},
+				Description: "One public key in authorized_keys form (the .pub file, e.g. file(\"~/.ssh/id_ed25519.pub\")); never the private key. " +
+					"Another key (or comment) replaces the object; the same key spelled differently (a trailing newline) does not.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(
+					func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+						resp.RequiresReplace = !sameKey(req.StateValue.ValueString(), req.PlanValue.ValueString())
+					}, "Another key replaces the object.", "Another key replaces the object.")}},
+			"project_id": optReplaceString("The project whose key it is; unset: the caller's own key.", false, vRequired),
+			"fingerprint": schema.StringAttribute{Computed: true, Description: "SHA256 fingerprint (SHA256:…), as ssh-keygen -l shows it.",
+				PlanModifiers: keep},
+			"key_type":       schema.StringAttribute{Computed: true, Description: "ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256…", PlanModifiers: keep},
+			"owner_id":       schema.StringAttribute{Computed: true, Description: "The user or token that added it.", PlanModifiers: keep},
+			"institution_id": schema.StringAttribute{Computed: true, Description: "The project's institution (project keys).", PlanModifiers: keep},
+		},
+	}
+}
+
+// fill copies the API's key into m, keeping the configured spelling of
+// the same public key.
+func (m *sshKeyModel) fill(k *model.SSHKey) {
+	m.ID, m.Name = types.StringValue(k.ID), types.StringValue(k.Name)
+	if !known(m.PublicKey) || !sameKey(m.PublicKey.ValueString(), k.PublicKey) {
+		m.PublicKey = types.StringValue(k.PublicKey)
+	}
+	m.ProjectID = strOrNull(k.ProjectID)
+	m.Fingerprint, m.KeyType, m.OwnerID = types.StringValue(k.Fingerprint), types.StringValue(k.KeyType), types.StringValue(k.OwnerID)
+	m.InstitutionID = types.StringValue(k.InstitutionID)
+}
+
+func (r *sshKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m sshKeyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	body := map[string]string{"name": m.Name.ValueString(), "public_key": m.PublicKey.ValueString()}
+	if known(m.ProjectID) {
+		body["project_id"] = m.ProjectID.ValueString()
+	}
+	var k model.SSHKey
+	if _, err := r.c.Do(ctx, "POST", "/v1/ssh-keys", body, &k, "Idempotency-Key", client.NewIdempotencyKey()); err != nil {
+		apiError(&resp.Diagnostics, "Adding SSH key", err)
+		return
+	}
+	m.fill(&k)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *sshKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m sshKeyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	var k model.SSHKey
+	_, err := r.c.Do(ctx, "GET", "/v1/ssh-keys/"+url.PathEscape(m.ID.ValueString()), nil, &k)
+	if client.IsNotFound(err) {
+		resp.State.RemoveResource(ctx) // deleted out of band: planned anew
+		return
+	}
+	if err != nil {
+		apiError(&resp.Diagnostics, "Reading SSH key", err)
+		return
+	}
+	m.fill(&k)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// Update only happens when the configured key is the same key spelled
+// differently (see public_key's plan modifier): the plan is the new state.
+func (r *sshKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m sshKeyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *sshKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m sshKeyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if _, err := r.c.Do(ctx, "DELETE", "/v1/ssh-keys/"+url.PathEscape(m.ID.ValueString()), nil, nil); err != nil && !client.IsNotFound(err) {
+		apiError(&resp.Diagnostics, "Deleting SSH key", err)
+	}
+}
+
+func (r *sshKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importID(ctx, req, resp)
+}
+
+var _ resource.ResourceWithImportState = (*sshKeyResource)(nil)
