@@ -54,27 +54,28 @@ func commitKey(workloadID string) string { return "commit/" + workloadID }
 //   - otherwise it is refused with an *OverBudgetError naming the line, the
 //     need and the shortfall.
 //
-// Concurrent commits never overdraw a line: the balance read and the
-// commitment are in one transaction (SQLite holds the write lock from
-// BEGIN; PostgreSQL runs SERIALIZABLE and retries).
+// Concurrent commits never overdraw a line: the check and the reservation
+// are one conditional statement on the line's running total
+// (store.ReserveBudget), correct at READ COMMITTED (the create path,
+// store.ReadCommitted) and under SERIALIZABLE; the line's amount is held
+// FOR SHARE meanwhile. Commit costs five statements: the idempotency
+// check, the line, the workload's ledger attributes, the reservation and
+// the ledger line.
 func (l *Ledger) Commit(ctx context.Context, tx *store.Tx, w *model.Workload) (workload.BudgetOutcome, error) {
 	key := commitKey(w.ID)
 	if done, err := tx.LedgerLineExists(ctx, key); err != nil || done {
 		return workload.Fits(), err
 	}
-	line, err := tx.BudgetLines().Get(ctx, w.BudgetLineID)
+	got, err := tx.LockBudgetLineForCommit(ctx, w.BudgetLineID)
 	if err != nil {
 		return workload.BudgetOutcome{}, fmt.Errorf("committing workload %s: %w", w.ID, err)
 	}
+	line := got.Line
 	if w.Currency != "" && w.Currency != line.Currency {
 		return workload.BudgetOutcome{}, fmt.Errorf("committing workload %s in %s on a %s line: %w",
 			w.ID, w.Currency, line.Currency, money.ErrCurrencyMismatch)
 	}
 	cur, err := money.ParseCurrency(line.Currency)
-	if err != nil {
-		return workload.BudgetOutcome{}, err
-	}
-	ins, err := tx.Institutions().Get(ctx, line.InstitutionID)
 	if err != nil {
 		return workload.BudgetOutcome{}, err
 	}
@@ -85,36 +86,44 @@ func (l *Ledger) Commit(ctx context.Context, tx *store.Tx, w *model.Workload) (w
 	}
 	now := tx.Now()
 	need := Commitment(money.Amount{Minor: w.ForecastMonthlyMinor, Currency: cur}, line.FiscalYear, now)
-	bals, err := Balances(ctx, tx, []model.BudgetLine{line})
+	// A stored request being approved (w.Version > 0) of an institution
+	// that allows overdraft requests is committed even if it does not fit.
+	force := w.Version > 0 && got.AllowOverdraftRequests
+	bal, ok, err := tx.ReserveBudget(ctx, line.ID, need.Minor, line.AmountMinor, force)
 	if err != nil {
 		return workload.BudgetOutcome{}, err
 	}
-	avail := bals[0].Available
-	if need.Minor > avail.Minor {
-		approving := w.Version > 0
-		if !approving || !ins.AllowOverdraftRequests {
-			short := money.Amount{Minor: need.Minor - max(avail.Minor, 0), Currency: cur}
-			e := &OverBudgetError{BudgetLineID: line.ID, LineCode: line.Code, Need: need, Available: avail,
-				Shortfall: short, lang: l.lang(ctx)}
-			if ins.AllowOverdraftRequests {
-				if err := tx.MarkOverdraftRequested(ctx, w.ID); err != nil {
-					return workload.BudgetOutcome{}, err
-				}
-				r := e.Reason(l.lang(ctx))
-				r.Key = "ledger.overdraft_request"
-				return workload.NeedsApproval(r), nil
+	if !ok {
+		avail := money.Amount{Minor: line.AmountMinor - bal.CommittedMinor - bal.AccruedMinor, Currency: cur}
+		short := money.Amount{Minor: need.Minor - max(avail.Minor, 0), Currency: cur}
+		e := &OverBudgetError{BudgetLineID: line.ID, LineCode: line.Code, Need: need, Available: avail,
+			Shortfall: short, lang: l.lang(ctx)}
+		if got.AllowOverdraftRequests {
+			if err := tx.MarkOverdraftRequested(ctx, w.ID); err != nil {
+				return workload.BudgetOutcome{}, err
 			}
-			return workload.BudgetOutcome{}, fmt.Errorf("committing workload %s: %w", w.ID, e)
+			r := e.Reason(l.lang(ctx))
+			r.Key = "ledger.overdraft_request"
+			return workload.NeedsApproval(r), nil
 		}
+		return workload.BudgetOutcome{}, fmt.Errorf("committing workload %s: %w", w.ID, e)
 	}
 	memo := "forecast " + money.Amount{Minor: w.ForecastMonthlyMinor, Currency: cur}.String() + "/month to end of " + fmt.Sprint(line.FiscalYear)
-	_, err = book(ctx, tx, []store.LedgerLine{{
+	inserted, err := tx.InsertLedgerLines(ctx, []store.LedgerLine{{
 		ID: key, Kind: store.KindCommitment, Period: Month(now), InstitutionID: line.InstitutionID,
 		BudgetLineID: line.ID, ProjectID: w.ProjectID, WorkloadID: w.ID, Currency: line.Currency,
 		AmountMinor: need.Minor, ProviderCurrency: line.Currency, ProviderMinor: need.Minor, FXRate: "1",
 		Memo: memo,
 	}})
 	if err != nil {
+		return workload.BudgetOutcome{}, err
+	}
+	if !inserted[key] {
+		// Another transaction committed this workload since the check
+		// above: roll back this one's reservation with it.
+		return workload.BudgetOutcome{}, fmt.Errorf("committing workload %s: %w", w.ID, ErrCommittedConcurrently)
+	}
+	if err := alertLine(ctx, tx, line, bal.CommittedMinor+bal.AccruedMinor); err != nil {
 		return workload.BudgetOutcome{}, err
 	}
 	return workload.Fits(), nil

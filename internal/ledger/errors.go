@@ -21,6 +21,10 @@ var (
 	ErrUnknownWorkload = errors.New("workload unknown to the ledger")
 	// ErrInvalidMonth: a month is not YYYY-MM.
 	ErrInvalidMonth = errors.New("month must be YYYY-MM")
+	// ErrCommittedConcurrently: a workload's commitment was booked by
+	// another transaction between the check and the booking; this one is
+	// rolled back (its reservation with it).
+	ErrCommittedConcurrently = errors.New("workload committed concurrently")
 	// ErrMonthNotEnded: a month cannot be closed before it ends.
 	ErrMonthNotEnded = errors.New("month has not ended")
 	// ErrMonthClosed: the month is already closed.

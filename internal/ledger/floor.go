@@ -68,6 +68,11 @@ func CheckAmount(ctx context.Context, tx *store.Tx, old, next model.BudgetLine, 
 	if next.AmountMinor >= old.AmountMinor {
 		return nil, nil
 	}
+	// Reservations run at READ COMMITTED: wait for those in flight and
+	// keep new ones out, so that the floor read below is current.
+	if err := tx.LockBudgetLineForUpdate(ctx, old.ID); err != nil {
+		return nil, err
+	}
 	bals, err := Balances(ctx, tx, []model.BudgetLine{old})
 	if err != nil {
 		return nil, err

@@ -159,19 +159,27 @@ func checkAlerts(ctx context.Context, tx *store.Tx, lineIDs []string) error {
 		if err != nil {
 			return err
 		}
-		used := sums[id].CommittedMinor + sums[id].AccruedMinor
-		if used <= 0 {
-			continue
+		if err := alertLine(ctx, tx, line, sums[id].CommittedMinor+sums[id].AccruedMinor); err != nil {
+			return err
 		}
-		u100 := new(big.Int).Mul(big.NewInt(used), big.NewInt(100))
-		for _, th := range Thresholds {
-			if u100.Cmp(new(big.Int).Mul(big.NewInt(line.AmountMinor), big.NewInt(th))) < 0 {
-				break
-			}
-			if _, err := tx.InsertBudgetAlert(ctx, &store.BudgetAlert{ID: model.NewID("ba"), InstitutionID: line.InstitutionID,
-				BudgetLineID: id, Threshold: th, UsedMinor: used, AmountMinor: line.AmountMinor, Currency: line.Currency}); err != nil {
-				return err
-			}
+	}
+	return nil
+}
+
+// alertLine records every threshold of line that used (committed +
+// accrued) has reached.
+func alertLine(ctx context.Context, tx *store.Tx, line model.BudgetLine, used int64) error {
+	if used <= 0 {
+		return nil
+	}
+	u100 := new(big.Int).Mul(big.NewInt(used), big.NewInt(100))
+	for _, th := range Thresholds {
+		if u100.Cmp(new(big.Int).Mul(big.NewInt(line.AmountMinor), big.NewInt(th))) < 0 {
+			break
+		}
+		if _, err := tx.InsertBudgetAlert(ctx, &store.BudgetAlert{ID: model.NewID("ba"), InstitutionID: line.InstitutionID,
+			BudgetLineID: line.ID, Threshold: th, UsedMinor: used, AmountMinor: line.AmountMinor, Currency: line.Currency}); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -226,12 +226,16 @@ func (s *Store) handle() *Tx { return &Tx{q: s.db, dialect: s.dialect, now: s.no
 func (s *Store) Read() *Tx { return s.handle() }
 
 // InTx runs fn in a transaction, committing when fn returns nil. On
-// PostgreSQL the isolation is SERIALIZABLE and serialization failures are
-// retried; on SQLite the transaction holds the write lock from BEGIN.
+// PostgreSQL the isolation is SERIALIZABLE (READ COMMITTED for a ctx from
+// ReadCommitted) and serialization failures and deadlocks are retried; on
+// SQLite the transaction holds the write lock from BEGIN.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	opts := &sql.TxOptions{}
 	if s.dialect == Postgres {
 		opts.Isolation = sql.LevelSerializable
+		if isReadCommitted(ctx) {
+			opts.Isolation = sql.LevelReadCommitted
+		}
 	}
 	for attempt := 0; ; attempt++ {
 		err := s.tryTx(ctx, opts, fn)

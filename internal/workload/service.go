@@ -248,9 +248,13 @@ func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem
 	w.ForecastMonthlyMinor = d.TotalMonthlyMinor
 	rows := s.placementRows(&w, off, d, nil)
 	approved := false
-	// Commits on one budget line read its balance and book against it:
-	// on PostgreSQL they queue on the line instead of aborting each other.
-	err = s.st.Write(store.WithSerialKey(ctx, "budget:"+w.BudgetLineID), func(tx *store.Tx) error {
+	// The budget is reserved by one conditional statement (Budget.Commit,
+	// store.ReserveBudget) and everything else here inserts new rows or is
+	// guarded by a unique key: on PostgreSQL the transaction runs at READ
+	// COMMITTED, so creates on one budget line hold its balance row only
+	// from the reservation to COMMIT instead of queueing whole
+	// transactions.
+	err = s.st.Write(store.ReadCommitted(ctx), func(tx *store.Tx) error {
 		if idem != nil {
 			if err := tx.PutIdempotency(ctx, store.Idempotency{Scope: who.ID, Key: idem.Key, RequestHash: idem.BodyHash, WorkloadID: w.ID}); err != nil {
 				return err

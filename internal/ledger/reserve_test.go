@@ -1,0 +1,166 @@
+package ledger_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/soberana/soberana/internal/ledger"
+	"github.com/soberana/soberana/internal/money"
+	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/store/storetest"
+)
+
+// TestReadCommittedCommitsNeverOverdraw races commits of different sizes
+// on one budget line the way the create path runs them (store.Write at
+// READ COMMITTED on PostgreSQL): the line is never over-committed, what is
+// committed is exactly the sum of the commitments that succeeded (none
+// lost, none counted twice), the running total equals the ledger, and
+// every refused commit really did not fit what was left.
+func TestReadCommittedCommitsNeverOverdraw(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		// Room for some, not all, and not a multiple of any size.
+		const amount = 41*1200_00 + 5_17
+		f := newFixture(t, s, setup{amountMinor: amount})
+		ctx := store.ReadCommitted(context.Background())
+		sizes := []int64{100_00, 7_00, 33_33}
+		const n = 150
+		var (
+			wg      sync.WaitGroup
+			mu      sync.Mutex
+			sum     int64
+			fits    = map[string]int64{}
+			refused []int64
+			errs    []error
+			start   = make(chan struct{})
+		)
+		now := f.clock.Now()
+		brl, err := money.ParseCurrency("BRL")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				w := f.workload(sizes[i%len(sizes)])
+				need := ledger.Commitment(money.Amount{Minor: w.ForecastMonthlyMinor, Currency: brl}, 2026, now).Minor
+				err := s.Write(ctx, func(tx *store.Tx) error {
+					out, err := f.l.Commit(ctx, tx, w)
+					if err == nil && out.NeedsApproval {
+						return errNeedsApproval
+					}
+					return err
+				})
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case err == nil:
+					fits[w.ID] = need
+					sum += need
+				case errors.Is(err, ledger.ErrOverBudget):
+					refused = append(refused, need)
+				default:
+					errs = append(errs, err)
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		for _, err := range errs {
+			t.Errorf("unexpected: %v", err)
+		}
+		if len(fits) == 0 || len(refused) == 0 {
+			t.Fatalf("%d committed, %d refused: the race did not reach the limit", len(fits), len(refused))
+		}
+		b := f.balance()
+		if b.Committed.Minor != sum || b.Committed.Minor > amount || b.Available.Minor < 0 {
+			t.Fatalf("committed %d of %d, want exactly the %d of the %d commits that succeeded", b.Committed.Minor, amount, sum, len(fits))
+		}
+		for _, need := range refused {
+			if need <= b.Available.Minor {
+				t.Fatalf("a commit of %d was refused but %d is still available", need, b.Available.Minor)
+			}
+		}
+		lines := f.lines(store.KindCommitment)
+		if len(lines) != len(fits) {
+			t.Fatalf("%d commitment lines for %d commits", len(lines), len(fits))
+		}
+		for _, l := range lines {
+			if need, ok := fits[l.WorkloadID]; !ok || need != l.AmountMinor {
+				t.Fatalf("ledger line %s books %d for %s; the commit reserved %d (ok=%v)", l.ID, l.AmountMinor, l.WorkloadID, need, ok)
+			}
+		}
+		led, err := s.Read().SumLedgerByLine(context.Background(), f.line.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if led.CommittedMinor != b.Committed.Minor || led.AccruedMinor != b.Accrued.Minor {
+			t.Fatalf("ledger %+v differs from the running totals %+v", led, b)
+		}
+	})
+}
+
+// TestAmountCutWaitsForReservations cuts a line while commits race on it
+// at READ COMMITTED: the cut either sees every reservation committed
+// before it (and records a reduction if it goes below them) or the
+// reservations after it see the new amount; the line never carries more
+// than its final amount without a recorded reduction.
+func TestAmountCutWaitsForReservations(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		const amount = 60 * 1200_00
+		f := newFixture(t, s, setup{amountMinor: amount})
+		ctx := store.ReadCommitted(context.Background())
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for range 60 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				w := f.workload(100_00)
+				_ = s.Write(ctx, func(tx *store.Tx) error {
+					_, err := f.l.Commit(ctx, tx, w)
+					return err
+				})
+			}()
+		}
+		var cutErr error
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			bg := context.Background()
+			cutErr = s.InTx(bg, func(tx *store.Tx) error {
+				old, err := tx.BudgetLines().Get(bg, f.line.ID)
+				if err != nil {
+					return err
+				}
+				next := old
+				next.AmountMinor = 20 * 1200_00
+				// No reason: a cut below what the line carries is refused.
+				if _, err := ledger.CheckAmount(bg, tx, old, next, ledger.Reduction{}); err != nil {
+					return err
+				}
+				return tx.BudgetLines().Update(bg, &next)
+			})
+		}()
+		close(start)
+		wg.Wait()
+		b := f.balance()
+		switch {
+		case cutErr == nil:
+			if b.Amount.Minor != 20*1200_00 || b.Committed.Minor > b.Amount.Minor {
+				t.Fatalf("cut accepted, yet the line carries %d of %d", b.Committed.Minor, b.Amount.Minor)
+			}
+		case errors.Is(cutErr, ledger.ErrBelowFloor):
+			if b.Amount.Minor != amount {
+				t.Fatalf("cut refused, yet the amount is %d", b.Amount.Minor)
+			}
+		default:
+			t.Fatalf("cut: %v", cutErr)
+		}
+	})
+}
