@@ -44,7 +44,7 @@ func TestPowerCrashRecovery(t *testing.T) {
 			ctx := context.Background()
 			// Before the crash: four running replicas, one of them
 			// stopped by a person.
-			h := servertest.Start(t, servertest.Options{DataDir: dir, Configure: conf(-1)})
+			h := servertest.Start(t, servertest.Options{DataDir: dir, Configure: conf(24 * time.Hour)})
 			type crash struct {
 				name      string
 				power     model.PowerState // left by the crash
@@ -96,7 +96,7 @@ func TestPowerCrashRecovery(t *testing.T) {
 			h.Stop()
 			// The restart: the reconciler's first term settles them (the
 			// resync is left at a long interval so that the start does it).
-			h = servertest.Start(t, servertest.Options{DataDir: dir, Configure: conf(time.Hour)})
+			h = servertest.Start(t, servertest.Options{DataDir: dir, Configure: conf(24 * time.Hour)})
 			st = h.Server.Store
 			for _, c := range cases {
 				pl := c.w.Placements[0]
