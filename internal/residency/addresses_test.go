@@ -24,7 +24,7 @@ func TestHTMLShowsAddresses(t *testing.T) {
 		label, none string
 	}{
 		{i18n.ES, "<th>Direcciones</th>", "ninguna informada"},
-		{i18n.PT, "<th>Endereços</th>", "nenhum informado"},
+		{i18n.PTBR, "<th>Endereços</th>", "nenhum informado"},
 		{i18n.EN, "<th>Addresses</th>", "none reported"},
 	} {
 		var b bytes.Buffer
