@@ -12,6 +12,7 @@ import (
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/store/storetest"
+	"github.com/soberana/soberana/internal/workload"
 )
 
 // TestPowerCrashRecovery: a process that dies in the middle of a power
@@ -151,7 +152,7 @@ func TestPowerCrashRecovery(t *testing.T) {
 				}
 				found := false
 				for _, e := range evs {
-					if e.Actor == "reconciler" && containsAll(e.Reason, "interrupted", string(c.power)) {
+					if e.Actor == workload.ActorReconciler && containsAll(e.Reason, "replica.reason.power_recovered", string(c.power)) {
 						found = true
 					}
 				}

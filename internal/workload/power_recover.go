@@ -155,7 +155,12 @@ func (s *Service) SettlePower(ctx context.Context, p store.PlacementRow, stopped
 			return err
 		}
 		ev.InstitutionID, ev.ProjectID = w.InstitutionID, w.ProjectID
-		return s.powerTo(ctx, tx, &cur, to, ActorReconciler, tx.Now(), why)
+		now := tx.Now()
+		if err := s.powerTo(ctx, tx, &cur, to, ActorReconciler, now, Msg{}); err != nil {
+			return err
+		}
+		// Why, as its own event: rendered in each reader's language.
+		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: cur.WorkloadID, At: now, Actor: ActorReconciler, Reason: enc(why)})
 	})
 	if err != nil {
 		return via, err
