@@ -83,6 +83,11 @@ type Options struct {
 	// Installation is this installation's id (default: read from the
 	// store); the orphan sweep deletes only resources that carry it.
 	Installation string
+	// PowerGrace is how long a replica may sit in a transitional power
+	// state (stopping, starting, rebooting) before the reconciler takes it
+	// for one a crash left there and settles it (default 10 min: twice the
+	// longest a driver waits for a power action). See power.go.
+	PowerGrace time.Duration
 }
 
 func (o *Options) defaults() {
@@ -110,6 +115,7 @@ func (o *Options) defaults() {
 	set(&o.OrphanEvery, 30*time.Second)
 	set(&o.OrphanGrace, 10*time.Minute)
 	set(&o.DiscoverEvery, 5*time.Second)
+	set(&o.PowerGrace, 10*time.Minute)
 	if o.Resync == 0 {
 		o.Resync = time.Minute
 	}
@@ -261,6 +267,7 @@ func (r *Reconciler) Run(ctx context.Context) error {
 			continue
 		}
 		t := r.startTerm(ctx)
+		r.settleAtStart(t)
 		if cause := context.Cause(t.ctx); t.ctx.Err() != nil {
 			// The recorder found the lease gone (or the database failing).
 			r.log.Warn("reconcile", "err", cause)
@@ -309,6 +316,8 @@ type term struct {
 
 	mu       sync.Mutex
 	inflight map[string]bool // placement ids handed to a worker, not yet recorded
+
+	powerSettled bool // the term's first look at stranded power actions started
 }
 
 type actResult struct {

@@ -228,8 +228,10 @@ func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error
 		missing  []store.RunningPlacement
 		deleting []store.RunningPlacement // on its way out: gone, no need to confirm
 		drifted  []changed
+		stranded []changed // left mid power action by a crash (power.go)
 		after    string
 	)
+	now := func() int64 { return t0.UnixMicro() }
 	const page = 1000
 	for {
 		ps, err := r.st.Read().RunningPlacementsOf(ctx, p.ID, after, page)
@@ -253,6 +255,9 @@ func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error
 				continue
 			}
 			seen = append(seen, pl.ID)
+			if r.stranded(pl.PlacementRow, now) {
+				stranded = append(stranded, changed{p: pl, res: res})
+			}
 			for _, c := range differences(pl.PlacementRow, res) {
 				drifted = append(drifted, changed{p: pl, res: res, kind: c.kind, diff: c.diff})
 			}
@@ -314,6 +319,11 @@ func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error
 				return err
 			}
 			r.log.Warn("handling a drifted replica", "placement", c.p.ID, "kind", c.kind, "err", err)
+		}
+	}
+	for _, c := range stranded {
+		if err := r.settle(ctx, drv, c.p.PlacementRow, c.res); err != nil {
+			return err
 		}
 	}
 	return nil

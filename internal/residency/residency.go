@@ -228,10 +228,10 @@ tr.violation td{background:#fde8e8}.foreign{color:#b00}.sim{color:#a60}@media pr
 <h1>{{.T.title}}</h1>
 <p>{{.T.generated}} {{.R.GeneratedAt.Format "2006-01-02 15:04:05 MST"}} · {{.T.placements}}: {{.R.Placements}} · {{.T.violations}}: {{.R.Violations}} · {{.T.foreign_exposure}}: {{.R.ForeignExposure}}</p>
 <table><thead><tr><th>{{.T.institution}}</th><th>{{.T.workload}}</th><th>#</th><th>{{.T.site}}</th><th>{{.T.country}}</th>
-<th>{{.T.provider}}</th><th>{{.T.jurisdiction}}</th><th>{{.T.classification}}</th><th>{{.T.data_policy}}</th><th>{{.T.verdict}}</th></tr></thead><tbody>
+<th>{{.T.provider}}</th><th>{{.T.jurisdiction}}</th><th>{{.T.classification}}</th><th>{{.T.data_policy}}</th><th>{{.T.addresses}}</th><th>{{.T.verdict}}</th></tr></thead><tbody>
 {{range .R.Rows}}<tr class="{{.Verdict}}"><td>{{.Institution}}</td><td>{{.WorkloadID}}</td><td>{{.Replica}}</td>
 <td>{{.Site}}{{if .Simulated}} <span class="sim">SIMULATED</span>{{end}}</td><td>{{.Country}} {{.Subdivision}}</td><td>{{.Provider}}</td>
-<td>{{.Jurisdiction}}{{if .ForeignJurisdiction}} <strong class="foreign">{{$.T.foreign}}</strong>{{end}}</td><td>{{.Classification}}</td><td>{{.DataPolicy}}</td><td>{{.Verdict}}{{range .Violations}}<br>{{.}}{{end}}</td></tr>
+<td>{{.Jurisdiction}}{{if .ForeignJurisdiction}} <strong class="foreign">{{$.T.foreign}}</strong>{{end}}</td><td>{{.Classification}}</td><td>{{.DataPolicy}}</td><td>{{range $i, $a := .Addresses}}{{if $i}}<br>{{end}}{{$a}}{{else}}{{$.T.no_addresses}}{{end}}</td><td>{{.Verdict}}{{range .Violations}}<br>{{.}}{{end}}</td></tr>
 {{end}}</tbody></table></body></html>
 `))
 
@@ -239,7 +239,7 @@ tr.violation td{background:#fde8e8}.foreign{color:#b00}.sim{color:#a60}@media pr
 func (rep Report) WriteHTML(w io.Writer, lang i18n.Lang) error {
 	t := map[string]string{}
 	for _, k := range []string{"title", "generated", "placements", "violations", "institution", "workload", "site", "country",
-		"provider", "jurisdiction", "classification", "verdict", "foreign_exposure", "foreign", "data_policy"} {
+		"provider", "jurisdiction", "classification", "verdict", "foreign_exposure", "foreign", "data_policy", "addresses", "no_addresses"} {
 		t[k] = i18n.T(lang, "residency.html."+k)
 	}
 	return page.Execute(w, map[string]any{"R": rep, "T": t, "Lang": string(lang)})

@@ -40,11 +40,13 @@ var powerSteps = map[PowerAction]powerStep{
 // state when the provider did it, or back where it came from when the
 // provider refused.
 var PowerTransitions = map[model.PowerState][]model.PowerState{
-	model.PowerRunning:   {model.PowerStopping, model.PowerRebooting},
-	model.PowerStopping:  {model.PowerStopped, model.PowerRunning},
-	model.PowerStopped:   {model.PowerStarting},
-	model.PowerStarting:  {model.PowerRunning, model.PowerStopped},
-	model.PowerRebooting: {model.PowerRunning},
+	model.PowerRunning:  {model.PowerStopping, model.PowerRebooting},
+	model.PowerStopping: {model.PowerStopped, model.PowerRunning},
+	model.PowerStopped:  {model.PowerStarting},
+	model.PowerStarting: {model.PowerRunning, model.PowerStopped},
+	// Rebooting → stopped: only when a process died mid-reboot and the
+	// provider holds the resource off and cannot start it (SettlePower).
+	model.PowerRebooting: {model.PowerRunning, model.PowerStopped},
 }
 
 // ErrPowerTransition: a power state change outside PowerTransitions (a bug).
@@ -176,6 +178,14 @@ func (s *Service) Power(ctx context.Context, who Actor, id string, action PowerA
 		}
 		ctls[i] = pc
 	}
+	// While the action runs here, the reconciler does not take the
+	// replicas for ones a crash left in their transitional state.
+	ids := make([]string, len(targets))
+	for i, p := range targets {
+		ids[i] = p.ID
+	}
+	s.busy.add(ids)
+	defer s.busy.done(ids)
 	// 1: every target is in its transitional state.
 	err = s.st.Write(ctx, func(tx *store.Tx) error {
 		now := tx.Now()

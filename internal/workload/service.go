@@ -62,6 +62,8 @@ type Service struct {
 	// Drivers reaches the providers' drivers for power actions and
 	// resizes; nil refuses both as unsupported.
 	Drivers Drivers
+	// busy: the replicas whose power action runs in this process.
+	busy powerBusy
 }
 
 // New returns a service.
