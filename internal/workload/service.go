@@ -360,6 +360,7 @@ func (s *Service) request(ctx context.Context, w *model.Workload, off model.Offe
 	}
 	r := placement.Request{
 		OfferingID:     fleet.OfferingKey(off.ID, w.Currency),
+		OfferingName:   off.Name,
 		Resources:      placement.Resources{VCPU: off.VCPUs, MemoryMiB: off.MemoryMiB, DiskGiB: off.DiskGiB},
 		Replicas:       w.Replicas,
 		Classification: class,
