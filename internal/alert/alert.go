@@ -144,17 +144,19 @@ type condition struct {
 // Conditions evaluates every rule.
 func (e *Engine) conditions(ctx context.Context) ([]condition, error) {
 	var out []condition
+	tx := e.st.Read()
+	names := e.namer(ctx, tx)
 	if e.health != nil {
 		for _, s := range e.health.Statuses() {
 			if s.State != model.HealthDown {
 				continue
 			}
-			rule := RuleSiteDown
+			rule, name := RuleSiteDown, names.site(s.ID)
 			if s.Kind == health.KindProvider {
-				rule = RuleProviderDown
+				rule, name = RuleProviderDown, names.provider(s.ID)
 			}
 			out = append(out, condition{key: rule + ":" + s.ID, rule: rule, severity: "critical", kind: s.Kind, id: s.ID,
-				summary: workload.M("alert."+rule, s.ID, s.Since.UTC().Format(time.RFC3339))})
+				summary: workload.M("alert."+rule, name, s.Since.UTC().Format(time.RFC3339))})
 		}
 	}
 	for id, u := range e.fleet.Usage() {
@@ -162,10 +164,9 @@ func (e *Engine) conditions(ctx context.Context) ([]condition, error) {
 		if r*100 >= float64(e.o.CapacityPercent) {
 			pct := strconv.Itoa(int(r * 100))
 			out = append(out, condition{key: RuleCapacity + ":" + id, rule: RuleCapacity, severity: "warning", kind: health.KindSite, id: id,
-				value: pct, summary: workload.M("alert.capacity", id, pct, strconv.Itoa(e.o.CapacityPercent))})
+				value: pct, summary: workload.M("alert.capacity", names.site(id), pct, strconv.Itoa(e.o.CapacityPercent))})
 		}
 	}
-	tx := e.st.Read()
 	bas, err := tx.BudgetAlerts(ctx, "", "")
 	if err != nil {
 		return nil, err
@@ -174,7 +175,7 @@ func (e *Engine) conditions(ctx context.Context) ([]condition, error) {
 		th := strconv.FormatInt(b.Threshold, 10)
 		out = append(out, condition{key: RuleBudget + ":" + b.BudgetLineID + ":" + th, rule: RuleBudget, severity: "warning",
 			kind: "budget_line", id: b.BudgetLineID, institution: b.InstitutionID, value: th,
-			summary: workload.M("alert.budget", b.BudgetLineID, th)})
+			summary: workload.M("alert.budget", names.budgetLine(b.BudgetLineID), th)})
 	}
 	reds, err := tx.BudgetReductions(ctx, "", "")
 	if err != nil {
@@ -183,14 +184,14 @@ func (e *Engine) conditions(ctx context.Context) ([]condition, error) {
 	for _, r := range reds {
 		out = append(out, condition{key: RuleBudgetReduced + ":" + r.ID, rule: RuleBudgetReduced, severity: "warning",
 			kind: "budget_line", id: r.BudgetLineID, institution: r.InstitutionID, value: strconv.FormatInt(r.ToMinor, 10),
-			summary: workload.M("alert.budget_reduced", r.BudgetLineID, r.ActorName, r.Reason)})
+			summary: workload.M("alert.budget_reduced", names.budgetLine(r.BudgetLineID), r.ActorName, r.Reason)})
 	}
 	now := e.o.Now()
 	if gs, err := tx.ExpiringGrants(ctx, now, now.Add(e.o.GrantWarning)); err == nil {
 		for _, g := range gs {
 			out = append(out, condition{key: RuleGrantExpiring + ":" + g.ID, rule: RuleGrantExpiring, severity: "info",
 				kind: "grant", id: g.ID, institution: g.InstitutionID,
-				summary: workload.M("alert.grant_expiring", g.ID, g.ProjectID, g.ExpiresAt.UTC().Format(time.RFC3339))})
+				summary: workload.M("alert.grant_expiring", g.ID, names.project(g.ProjectID), g.ExpiresAt.UTC().Format(time.RFC3339))})
 		}
 	} else {
 		e.log.Debug("alerts: reading grants", "err", err)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -118,6 +119,12 @@ func TestSiteDownAlertDelivered(t *testing.T) {
 	}
 	if got[0].Summary["es"] == "" || got[0].Summary["pt-BR"] == "" || got[0].Summary["en"] == "" {
 		t.Fatalf("summary not in three languages: %v", got[0].Summary)
+	}
+	// People read the site's name; its id is in target_id only.
+	for lang, sum := range got[0].Summary {
+		if !strings.Contains(sum, site.Name) || strings.Contains(sum, site.ID) {
+			t.Errorf("%s summary names the site by id, not %q: %s", lang, site.Name, sum)
+		}
 	}
 	dead, err := srv.Store.Read().AlertDeliveries().Count(ctx, map[string]string{"state": alert.DeliveryDead})
 	if err != nil || dead != 2 {

@@ -159,7 +159,7 @@ func (f *Fleet) Refresh(ctx context.Context, force bool) error {
 	for _, p := range provs {
 		cert, _ := placement.ParseClassification(p.Certification)
 		h, _ := placement.ParseHealth(p.Health)
-		if err := f.eng.UpsertProvider(placement.Provider{ID: p.ID, Jurisdiction: p.Jurisdiction, Certification: cert, Health: h, Simulated: p.Simulated}); err != nil {
+		if err := f.eng.UpsertProvider(placement.Provider{ID: p.ID, Name: p.Name, Jurisdiction: p.Jurisdiction, Certification: cert, Health: h, Simulated: p.Simulated}); err != nil {
 			f.log.Warn("skipping provider", "id", p.ID, "err", err)
 			continue
 		}
@@ -309,7 +309,7 @@ func toSite(s model.Site) (placement.Site, error) {
 			return placement.Site{}, err
 		}
 	}
-	return placement.Site{ID: s.ID, ProviderID: s.ProviderID, Country: s.Country, Subdivision: s.Subdivision,
+	return placement.Site{ID: s.ID, Name: s.Name, ProviderID: s.ProviderID, Country: s.Country, Subdivision: s.Subdivision,
 		Lat: s.Latitude, Lon: s.Longitude, Tier: tier, FailureDomain: s.FailureDomain, Certification: cert, Health: h,
 		Capacity:   placement.Resources{VCPU: s.Capacity.VCPUs, MemoryMiB: s.Capacity.MemoryMiB, DiskGiB: s.Capacity.DiskGiB},
 		Overcommit: placement.Overcommit{VCPU: permille(s.Overcommit.VCPU), Memory: permille(s.Overcommit.Memory), Disk: permille(s.Overcommit.Disk)},

@@ -638,6 +638,8 @@ func (e *Engine) build(w *work, o outcome) Decision {
 		ch := Choice{
 			SiteID:        s.id,
 			ProviderID:    e.providers[c.prov].id,
+			SiteName:      s.name,
+			ProviderName:  e.providers[c.prov].name,
 			FailureDomain: s.fdName,
 			Country:       e.countries[s.country].code,
 			Subdivision:   s.subdivision,
@@ -689,6 +691,7 @@ func (e *Engine) baseReasons(w *work) Reasons {
 		Sites:          len(e.siteByID),
 		Replicas:       req.Replicas,
 		OfferingID:     req.OfferingID,
+		OfferingName:   req.OfferingName,
 		Preference:     p,
 		Classification: req.Classification,
 		Residency:      req.Residency,

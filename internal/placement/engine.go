@@ -63,6 +63,7 @@ type Engine struct {
 
 type providerRec struct {
 	id     string
+	name   string
 	jur    int32 // country index of the jurisdiction
 	cert   Classification
 	health Health
@@ -87,6 +88,7 @@ type siteRec struct {
 	pt          geoPoint
 	mu          sync.Mutex // serialises reservation changes on this site
 	id          string
+	name        string
 	subdivision string
 	fdName      string
 }
@@ -223,11 +225,11 @@ func (e *Engine) UpsertProvider(p Provider) error {
 	jur := int32(e.country(p.Jurisdiction))
 	if i, ok := e.provByID[p.ID]; ok {
 		r := e.providers[i]
-		r.jur, r.cert, r.health, r.sim = jur, p.Certification, p.Health, p.Simulated
+		r.jur, r.cert, r.health, r.sim, r.name = jur, p.Certification, p.Health, p.Simulated, p.Name
 		return nil
 	}
 	e.provByID[p.ID] = int32(len(e.providers))
-	e.providers = append(e.providers, &providerRec{id: p.ID, jur: jur, cert: p.Certification, health: p.Health, sim: p.Simulated})
+	e.providers = append(e.providers, &providerRec{id: p.ID, name: p.Name, jur: jur, cert: p.Certification, health: p.Health, sim: p.Simulated})
 	for _, off := range e.offerings {
 		off.prices = append(off.prices, noPrice)
 	}
@@ -299,6 +301,7 @@ func (e *Engine) UpsertSite(s Site) error {
 		e.siteByID[s.ID] = idx
 		e.attach(idx, r, c, pi)
 	}
+	r.name = s.Name
 	r.subdivision = s.Subdivision
 	r.sub = 0
 	if s.Subdivision != "" {

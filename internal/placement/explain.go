@@ -97,6 +97,7 @@ type Reasons struct {
 	Sites          int // sites in the fleet at decision time
 	Replicas       int
 	OfferingID     string
+	OfferingName   string // what people read; OfferingID when empty
 	Preference     Preference
 	Classification Classification
 	Residency      Residency
@@ -247,7 +248,7 @@ func (r *Reasons) reasonText(lang i18n.Lang, rc ReasonCount) string {
 	case ReasonTooFar:
 		return i18n.T(lang, "placement.reason.too_far", n, r.Near.RadiusKm)
 	case ReasonNoPrice:
-		return i18n.T(lang, "placement.reason.no_price", n, r.OfferingID)
+		return i18n.T(lang, "placement.reason.no_price", n, nameOr(r.OfferingName, r.OfferingID))
 	case ReasonImage:
 		return i18n.T(lang, "placement.reason.image", n, r.Image)
 	case ReasonSubstrate:
@@ -333,7 +334,7 @@ func (d *Decision) Explain(lang i18n.Lang) string {
 		if fd == "" {
 			fd = "-"
 		}
-		b.WriteString(i18n.T(lang, "placement.choice", c.SiteID, c.ProviderID, fd, where,
+		b.WriteString(i18n.T(lang, "placement.choice", nameOr(c.SiteName, c.SiteID), nameOr(c.ProviderName, c.ProviderID), fd, where,
 			formatMoney(lang, c.MonthlyMinor, d.Reasons.Currency, d.Reasons.MinorDigits)))
 		if d.Reasons.HasNear {
 			b.WriteString(", ")
@@ -393,4 +394,12 @@ func formatMoney(lang i18n.Lang, minor int64, currency string, digits int) strin
 		s = currency + " " + s
 	}
 	return s
+}
+
+// nameOr is what people read: the name, or the id when there is none.
+func nameOr(name, id string) string {
+	if name != "" {
+		return name
+	}
+	return id
 }

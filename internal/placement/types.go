@@ -192,7 +192,9 @@ func (o Overcommit) dims() [nDims]Permille {
 // Provider is a company that runs sites. Its Jurisdiction is the ISO 3166-1
 // alpha-2 code of the country where its parent company is incorporated.
 type Provider struct {
-	ID            string
+	ID string
+	// Name is what people read in explanations (the ID when empty).
+	Name          string
 	Jurisdiction  string
 	Certification Classification
 	Health        Health
@@ -232,7 +234,9 @@ func (s Substrate) String() string {
 // The effective certification of a site is the lower of its own and its
 // provider's; it is down when it or its provider is down.
 type Site struct {
-	ID            string
+	ID string
+	// Name is what people read in explanations (the ID when empty).
+	Name          string
 	ProviderID    string
 	Country       string // ISO 3166-1 alpha-2, e.g. "BR"
 	Subdivision   string // ISO 3166-2, e.g. "BR-SP"; may be empty
@@ -312,7 +316,9 @@ const (
 
 // Request asks for a place for each of Replicas replicas of one offering.
 type Request struct {
-	OfferingID       string
+	OfferingID string
+	// OfferingName is what people read in explanations (the ID when empty).
+	OfferingName     string
 	Resources        Resources // per replica
 	Replicas         int
 	Classification   Classification
@@ -333,8 +339,12 @@ type Request struct {
 
 // Choice is the site chosen for one replica.
 type Choice struct {
-	SiteID        string
-	ProviderID    string
+	SiteID     string
+	ProviderID string
+	// SiteName and ProviderName are what people read (the IDs when the
+	// fleet gave no names).
+	SiteName      string
+	ProviderName  string
 	FailureDomain string
 	Country       string
 	Subdivision   string

@@ -90,7 +90,7 @@ func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *
 			return err
 		}
 		if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, At: now, Actor: ActorReconciler,
-			Reason: enc(M("workload.reason.replica_deleted_outside", strconv.Itoa(cur.Replica), cur.ResourceID, cur.SiteID))}); err != nil {
+			Reason: enc(M("workload.reason.replica_deleted_outside", strconv.Itoa(cur.Replica), cur.ResourceID, s.siteName(cur.SiteID)))}); err != nil {
 			return err
 		}
 		if dec != nil {
@@ -101,19 +101,19 @@ func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *
 			}
 			rows := s.placementRows(&w2, off, *dec, []int{cur.Replica})
 			rows[0].NextAttemptAt = &now
-			rows[0].Reason = enc(M("replica.reason.recreated", c.SiteID, cur.ResourceID))
+			rows[0].Reason = enc(M("replica.reason.recreated", s.siteName(c.SiteID), cur.ResourceID))
 			if err := tx.Placements().Create(ctx, &rows[0], "pl"); err != nil {
 				return err
 			}
 			if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, At: now, Actor: ActorReconciler,
-				Reason: enc(M("workload.reason.replica_recreated", strconv.Itoa(cur.Replica), c.SiteID))}); err != nil {
+				Reason: enc(M("workload.reason.replica_recreated", strconv.Itoa(cur.Replica), s.siteName(c.SiteID)))}); err != nil {
 				return err
 			}
 			return s.rollup(ctx, tx, w2.ID, now)
 		}
 		if lastErr != nil {
 			if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, At: now, Actor: ActorReconciler,
-				Reason: enc(M("workload.reason.failover_failed", strconv.Itoa(cur.Replica), cur.SiteID, explainEN(lastErr)))}); err != nil {
+				Reason: enc(M("workload.reason.failover_failed", strconv.Itoa(cur.Replica), s.siteName(cur.SiteID), explainEN(lastErr)))}); err != nil {
 				return err
 			}
 		}

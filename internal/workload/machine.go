@@ -280,7 +280,7 @@ func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fe
 				return err
 			}
 			cur.State, cur.FinalState, cur.Attempts, cur.NextAttemptAt = model.PlacementDeleting, model.PlacementDeleted, 0, &now
-			cur.Reason = enc(M("replica.reason.moved", c.SiteID, why.Render("en")))
+			cur.Reason = enc(M("replica.reason.moved", s.siteName(c.SiteID), why.Render("en")))
 			if err := tx.Placements().Update(ctx, &cur); err != nil {
 				return err
 			}
@@ -288,7 +288,7 @@ func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fe
 				return err
 			}
 			if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: ActorReconciler,
-				Reason: enc(M("workload.reason.replica_moved", strconv.Itoa(p.Replica), p.SiteID, c.SiteID))}); err != nil {
+				Reason: enc(M("workload.reason.replica_moved", strconv.Itoa(p.Replica), s.siteName(p.SiteID), s.siteName(c.SiteID)))}); err != nil {
 				return err
 			}
 			if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: ActorReconciler, Reason: enc(why)}); err != nil {

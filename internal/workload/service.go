@@ -366,6 +366,7 @@ func (s *Service) request(ctx context.Context, w *model.Workload, off model.Offe
 	}
 	r := placement.Request{
 		OfferingID:     fleet.OfferingKey(off.ID, w.Currency),
+		OfferingName:   off.Name,
 		Resources:      placement.Resources{VCPU: off.VCPUs, MemoryMiB: off.MemoryMiB, DiskGiB: off.DiskGiB},
 		Replicas:       w.Replicas,
 		Classification: class,
@@ -408,7 +409,7 @@ func (s *Service) placementRows(w *model.Workload, off model.Offering, d placeme
 			WorkloadID: w.ID, Replica: replica, SiteID: c.SiteID, ProviderID: c.ProviderID,
 			State: model.PlacementPending, MonthlyMinor: c.MonthlyMinor,
 			VCPUs: d.Resources.VCPU, MemoryMiB: d.Resources.MemoryMiB, DiskGiB: d.Resources.DiskGiB, Simulated: sim,
-			Reason: enc(M("replica.reason.placed", c.SiteID, c.ProviderID)),
+			Reason: enc(M("replica.reason.placed", s.siteName(c.SiteID), s.providerName(c.ProviderID))),
 		}, FinalState: model.PlacementDeleted}
 	}
 	return rows
@@ -581,7 +582,7 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 			for _, p := range ps {
 				if p.State == model.PlacementPending {
 					p.State, p.NextAttemptAt = model.PlacementDeleted, nil
-					p.Reason = enc(M("replica.reason.replaced_on_approval", p.SiteID))
+					p.Reason = enc(M("replica.reason.replaced_on_approval", s.siteName(p.SiteID)))
 					if err := tx.Placements().Update(ctx, &p); err != nil {
 						return err
 					}
