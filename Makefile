@@ -4,9 +4,14 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 
-.PHONY: check fmt vet lint test test-integration build run vuln golden
+.PHONY: check fmt vet lint layering test test-integration build run vuln golden
 
-check: fmt vet lint test
+check: fmt vet lint layering test
+
+# The layering rules of docs/architecture.md: cli/console import no store,
+# api imports no driver, only internal/workload writes workload state.
+layering:
+	go test -count=1 ./scripts/layering
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -11,7 +11,6 @@ import (
 	"github.com/soberana/soberana/internal/money"
 	"github.com/soberana/soberana/internal/placement"
 	"github.com/soberana/soberana/internal/provider"
-	"github.com/soberana/soberana/internal/provider/sim"
 	"github.com/soberana/soberana/internal/secrets"
 )
 
@@ -112,7 +111,7 @@ var (
 		"internal/health.Status.state":                healths,
 		"internal/health.Status.raw":                  healths,
 		"internal/residency.Row.state":                placementStates,
-		"internal/store.SimResource.state":            {provider.StateBuilding, provider.StateActive, provider.StateError, sim.StateStopped},
+		"internal/store.SimResource.state":            {provider.StateBuilding, provider.StateActive, provider.StateError, provider.StateStopped},
 		"internal/api.MigrationStatus.workload_state": workloadStates,
 		"internal/model.WorkloadEvent.from":           workloadStates,
 		"internal/model.WorkloadEvent.to":             workloadStates,

@@ -7,13 +7,13 @@ import (
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
 	"github.com/soberana/soberana/internal/placement"
-	"github.com/soberana/soberana/internal/provider/sim"
+	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/store"
 )
 
 // SimOptions wire the /v1/sim routes and the fleet views.
 type SimOptions struct {
-	Driver *sim.Driver
+	Driver provider.FaultInjector
 	// SetSiteHealth records a site's health in the store and the engine.
 	SetSiteHealth func(r *http.Request, siteID, health string) error
 	// Usage returns the engine's reservations by site.
@@ -82,12 +82,12 @@ func (a *API) AddSim(o SimOptions) {
 					return map[string]any{"items": list, "simulated": true}, nil
 				}},
 			{Method: "PUT", Path: "/v1/sim/providers/{id}/faults", Summary: "Set a SIMULATED provider's API error rate, latency and provisioning delay",
-				Tag: "sim", Auth: Platform("platform:write"), Request: sim.Faults{}, Response: sim.Faults{},
+				Tag: "sim", Auth: Platform("platform:write"), Request: provider.Faults{}, Response: provider.Faults{},
 				Handle: func(r *http.Request) (any, error) {
 					if _, err := simProvider(r, r.PathValue("id")); err != nil {
 						return nil, err
 					}
-					var f sim.Faults
+					var f provider.Faults
 					if err := Decode(r, &f); err != nil {
 						return nil, err
 					}

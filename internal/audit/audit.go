@@ -369,13 +369,59 @@ func walkStore(ctx context.Context, st *store.Store, w *Walker) (Report, error) 
 	return w.report(w.Finish(&head)), nil
 }
 
-// Export writes events after seq as JSON Lines, in chain order.
-func Export(ctx context.Context, st *store.Store, after int64, out io.Writer) (int64, error) {
+// Event is one event of the audit chain, as stored, exported and served.
+type Event = store.AuditEvent
+
+// SignedCheckpoint is a signed checkpoint of the chain head, as stored and
+// published.
+type SignedCheckpoint = store.AuditCheckpoint
+
+// VerifyDatabase opens the database at url (postgres://… or an SQLite
+// file) and verifies its chain and checkpoints (Verify): `audit verify
+// --database-url`, which reads and never writes.
+func VerifyDatabase(ctx context.Context, url string, keys []ed25519.PublicKey, external ...store.AuditCheckpoint) (Report, error) {
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		return Report{}, err
+	}
+	defer st.Close()
+	return Verify(ctx, st, keys, external...)
+}
+
+// Pager reads the chain a page at a time: the events after cursor (""
+// for the start) in chain order, and the cursor of the next page ("" when
+// there is none).
+type Pager func(ctx context.Context, cursor string) ([]Event, string, error)
+
+// StorePages pages st's chain from the event after seq after.
+func StorePages(st *store.Store, after int64) Pager {
+	return func(ctx context.Context, cursor string) ([]Event, string, error) {
+		from := after
+		if cursor != "" {
+			n, err := strconv.ParseInt(cursor, 10, 64)
+			if err != nil {
+				return nil, "", err
+			}
+			from = n
+		}
+		evs, err := st.Read().AuditEvents(ctx, store.AuditFilter{After: from, Limit: 1000})
+		if err != nil || len(evs) < 1000 {
+			return evs, "", err
+		}
+		return evs, strconv.FormatInt(evs[len(evs)-1].Seq, 10), nil
+	}
+}
+
+// Export writes the events next reads as JSON Lines, in chain order: from
+// the database (StorePages) or from the API (the CLI's pager of GET
+// /v1/audit), the same lines either way.
+func Export(ctx context.Context, next Pager, out io.Writer) (int64, error) {
 	bw := bufio.NewWriter(out)
 	enc := json.NewEncoder(bw)
 	var n int64
+	cursor := ""
 	for {
-		evs, err := st.Read().AuditEvents(ctx, store.AuditFilter{After: after, Limit: 1000})
+		evs, c, err := next(ctx, cursor)
 		if err != nil {
 			return n, err
 		}
@@ -385,10 +431,10 @@ func Export(ctx context.Context, st *store.Store, after int64, out io.Writer) (i
 			}
 			n++
 		}
-		if len(evs) < 1000 {
+		if c == "" {
 			return n, bw.Flush()
 		}
-		after = evs[len(evs)-1].Seq
+		cursor = c
 	}
 }
 

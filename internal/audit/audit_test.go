@@ -323,7 +323,7 @@ func TestCheckpoints(t *testing.T) {
 		}
 		// Offline: export + checkpoints + public key.
 		var buf bytes.Buffer
-		if n, err := audit.Export(ctx, st, 0, &buf); err != nil || n != 6 {
+		if n, err := audit.Export(ctx, audit.StorePages(st, 0), &buf); err != nil || n != 6 {
 			t.Fatalf("export: %d %v", n, err)
 		}
 		cps, _ := st.Read().AuditCheckpoints(ctx)

@@ -70,3 +70,18 @@ func Write(ctx context.Context, st *store.Store, e store.AuditEvent, fn func(tx 
 		return nil
 	})
 }
+
+// ActorOperator is the actor kind of a person running an operator command
+// where the database is (provider add, keys rotate): the command writes
+// without going through the API, and audits itself under this kind.
+const ActorOperator = "operator"
+
+// Operator returns an event of the operator named user (their login on the
+// machine that ran the command) acting through the CLI.
+func Operator(user, action, targetKind, targetID string) store.AuditEvent {
+	if user == "" {
+		user = "unknown"
+	}
+	return store.AuditEvent{ActorKind: ActorOperator, ActorID: user, ActorName: ActorOperator + ":" + user, Via: "cli",
+		Action: action, TargetKind: targetKind, TargetID: targetID, Outcome: OutcomeSuccess}
+}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/ed25519"
@@ -9,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -18,7 +18,6 @@ import (
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/server"
-	"github.com/soberana/soberana/internal/store"
 )
 
 func auditCmd(g *globals) *cobra.Command {
@@ -87,7 +86,7 @@ func auditCmd(g *globals) *cobra.Command {
 			if cpsFile == "" {
 				cpsFile = cfg.Audit.CheckpointFile
 			}
-			var external []store.AuditCheckpoint
+			var external []audit.SignedCheckpoint
 			if cpsFile != "" {
 				if external, err = audit.ReadCheckpointFile(cpsFile); err != nil {
 					return err
@@ -99,12 +98,7 @@ func auditCmd(g *globals) *cobra.Command {
 			var rep audit.Report
 			switch {
 			case dbURL != "":
-				st, oerr := store.Open(ctx, dbURL)
-				if oerr != nil {
-					return oerr
-				}
-				defer st.Close()
-				rep, err = audit.Verify(ctx, st, pub, external...)
+				rep, err = audit.VerifyDatabase(ctx, dbURL, pub, external...)
 			case file != "":
 				f, oerr := os.Open(file)
 				if oerr != nil {
@@ -121,7 +115,7 @@ func auditCmd(g *globals) *cobra.Command {
 				if _, err := exportAPI(ctx, cl, &buf); err != nil {
 					return err
 				}
-				var cps []store.AuditCheckpoint
+				var cps []audit.SignedCheckpoint
 				if _, err := cl.Do(ctx, "GET", "/v1/audit/checkpoints", nil, &cps); err != nil {
 					return err
 				}
@@ -213,32 +207,21 @@ func init() {
 	})
 }
 
-// exportAPI pages GET /v1/audit into JSON Lines.
-func exportAPI(ctx context.Context, cl *client.Client, w io.Writer) (int, error) {
-	bw := bufio.NewWriter(w)
-	n, cursor := 0, ""
-	for {
+// exportAPI writes the audit log the API serves (GET /v1/audit, in the
+// caller's scope) as JSON Lines: audit.Export over the API's pages.
+func exportAPI(ctx context.Context, cl *client.Client, w io.Writer) (int64, error) {
+	return audit.Export(ctx, func(ctx context.Context, cursor string) ([]audit.Event, string, error) {
 		var page struct {
-			Items      []json.RawMessage `json:"items"`
-			NextCursor string            `json:"next_cursor"`
+			Items      []audit.Event `json:"items"`
+			NextCursor string        `json:"next_cursor"`
 		}
 		path := "/v1/audit?limit=1000"
 		if cursor != "" {
-			path += "&cursor=" + cursor
+			path += "&cursor=" + url.QueryEscape(cursor)
 		}
-		if _, err := cl.Do(ctx, "GET", path, nil, &page); err != nil {
-			return n, err
-		}
-		for _, it := range page.Items {
-			_, _ = bw.Write(it)
-			_ = bw.WriteByte('\n')
-			n++
-		}
-		if page.NextCursor == "" {
-			return n, bw.Flush()
-		}
-		cursor = page.NextCursor
-	}
+		_, err := cl.Do(ctx, "GET", path, nil, &page)
+		return page.Items, page.NextCursor, err
+	}, w)
 }
 
 // printDemoAuditKey tells the user of `up` that the checkpoint signing key

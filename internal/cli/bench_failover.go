@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/soberana/soberana/internal/api"
+	"github.com/soberana/soberana/internal/bench"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/server"
@@ -110,7 +111,7 @@ func loadBenchDemo(ctx context.Context, srv *server.Server) (benchDemo, error) {
 	if d.projectBR == "" || d.projectCL == "" || d.offering == "" {
 		return d, fmt.Errorf("the demo fleet lacks its projects or offering")
 	}
-	return d, openBenchPolicy(ctx, srv.Store, d.projectBR)
+	return d, bench.OpenMarketPolicy(ctx, srv.Store, d.projectBR)
 }
 
 // mixed is the i-th request of a fleet of mixed policies (as the failover

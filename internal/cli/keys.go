@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/secrets"
-	"github.com/soberana/soberana/internal/store"
 )
 
 // Where the secrets keyring comes from.
@@ -33,7 +33,7 @@ func keysCmd(g *globals) *cobra.Command {
 	var dbURL string
 	rotate := &cobra.Command{
 		Use:   "rotate --database-url URL",
-		Short: "Re-seal every secret under the primary (first) key of SOBERANA_SECRETS_KEY_FILE; then drop the old keys",
+		Short: "Re-seal every secret under the primary (first) key of SOBERANA_SECRETS_KEY_FILE (audited as your login); then drop the old keys",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			kr, err := secrets.Load(g.getenv, EnvSecretsKeyFile, EnvSecretsKey)
@@ -46,12 +46,7 @@ func keysCmd(g *globals) *cobra.Command {
 			if dbURL == "" {
 				return fmt.Errorf("--database-url is required (postgres://… or the SQLite file)")
 			}
-			st, err := store.Open(cmd.Context(), dbURL)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			n, err := secrets.NewBox(st, kr).Rotate(cmd.Context())
+			n, err := secrets.RotateDatabase(cmd.Context(), dbURL, kr, audit.Operator(operatorName(g), "", "", ""))
 			if err != nil {
 				return err
 			}

@@ -11,12 +11,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/soberana/soberana/internal/audit"
+	"github.com/soberana/soberana/internal/catalog"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
 	kube "github.com/soberana/soberana/internal/provider/kubernetes"
 	"github.com/soberana/soberana/internal/server"
-	"github.com/soberana/soberana/internal/store"
 )
 
 func init() {
@@ -39,7 +40,7 @@ func providerAddKubernetesCmd(g *globals) *cobra.Command {
 config, sealed with the secrets key when one is configured, else in clear
 text), creates the provider and one site per --site (a cluster, or a zone of
 one: nodes labelled topology.kubernetes.io/zone=ZONE). Like provider add it
-writes to the database directly: run it with the server's --config /
+writes to the database directly, with an audit event of the operator: run it with the server's --config /
 --database-url / --data-dir. With --discover it first reads each site's free
 capacity (node allocatable minus pod requests).`,
 		Example: `  soberana provider add-kubernetes --name "Nube QRO" --jurisdiction MX --currency MXN \
@@ -98,15 +99,17 @@ capacity (node allocatable minus pod requests).`,
 			return err
 		}
 		defer srv.Close()
-		return addKubernetesProvider(cmd.Context(), g, srv.Store, srv.KubernetesConfigs(), p, cfg, sites, discover)
+		return addKubernetesProvider(cmd.Context(), g, srv, p, cfg, sites, discover)
 	}
 	return c
 }
 
-func addKubernetesProvider(ctx context.Context, g *globals, st *store.Store, cfgs kube.StoreConfigs, p model.Provider, cfg kube.Config, sites []model.Site, discover bool) error {
-	p.Defaults()
+// addKubernetesProvider reads the clusters' capacity when asked, then has
+// the catalog service create the provider, its sites and the driver config
+// in one audited transaction.
+func addKubernetesProvider(ctx context.Context, g *globals, srv *server.Server, p model.Provider, cfg kube.Config, sites []model.Site, discover bool) error {
 	if discover {
-		d := kube.New(kube.MemConfigs{"pending": cfg}, kube.StoreLookup{St: st})
+		d := kube.New(kube.MemConfigs{"pending": cfg}, kube.StoreLookup{St: srv.Store})
 		dctx, cancel := context.WithTimeout(ctx, time.Minute)
 		found, err := d.Discover(dctx, "pending")
 		cancel()
@@ -117,23 +120,12 @@ func addKubernetesProvider(ctx context.Context, g *globals, st *store.Store, cfg
 			sites[i].Health, sites[i].Capacity = r.Health, r.Capacity
 		}
 	}
-	err := st.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.Providers().Create(ctx, &p, "prv"); err != nil {
-			return err
-		}
-		for i := range sites {
-			sites[i].ProviderID = p.ID
-			sites[i].Defaults()
-			if err := tx.Sites().Create(ctx, &sites[i], "site"); err != nil {
-				return err
-			}
-			cfg.Sites[i].SiteID = sites[i].ID
-		}
-		return cfgs.Save(ctx, tx, p.ID, cfg)
-	})
+	added, err := catalog.New(srv.Store).AddProvider(ctx, audit.Operator(operatorName(g), "", "", ""), p, sites,
+		kube.NewProvider{Configs: srv.KubernetesConfigs(), Config: cfg})
 	if err != nil {
 		return err
 	}
+	p, sites = added.Provider, added.Sites
 	l := providerLang(g)
 	if g.output == "json" {
 		return json.NewEncoder(g.stdout).Encode(map[string]any{"provider": p, "sites": sites})

@@ -14,12 +14,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/soberana/soberana/internal/audit"
+	"github.com/soberana/soberana/internal/catalog"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider/openstack"
 	"github.com/soberana/soberana/internal/server"
-	"github.com/soberana/soberana/internal/store"
 )
 
 func init() {
@@ -105,8 +106,9 @@ func providerAddCmd(g *globals) *cobra.Command {
 		Long: `provider add imports one cloud of a standard clouds.yaml (auth URL,
 region, application credential or user/password, CA bundle), creates the
 provider and one site per --az, and stores the driver's config. It writes
-to the database directly (like migrate): run it where the server's config
-is, with the same --config / --database-url / --data-dir. With --discover
+to the database directly (like migrate), recording an audit event of the
+operator (your login) in the same transaction: run it where the server's
+config is, with the same --config / --database-url / --data-dir. With --discover
 it connects to the cloud first and fills each site's capacity and
 overcommit from Placement, and lists the offerings' flavors.`,
 		Args: cobra.NoArgs,
@@ -168,26 +170,17 @@ overcommit from Placement, and lists the offerings' flavors.`,
 			return err
 		}
 		defer srv.Close()
-		cfgs := openstack.StoreConfigs{St: srv.Store, Box: func() openstack.Box {
-			if b := srv.Secrets(); b != nil {
-				return b
-			}
-			return nil
-		}}
-		return addOpenStackProvider(cmd.Context(), g, srv.Store, cfgs, model.Provider{Name: name, Driver: driver,
+		return addOpenStackProvider(cmd.Context(), g, srv, model.Provider{Name: name, Driver: driver,
 			Jurisdiction: strings.ToUpper(jurisdiction), Certification: certification, Currency: strings.ToUpper(currency)},
 			cfg, maps, discover)
 	}
 	return c
 }
 
-// addOpenStackProvider creates the provider, its sites and the driver
-// config in one transaction, with capacity from discovery when asked.
-func addOpenStackProvider(ctx context.Context, g *globals, st *store.Store, cfgs openstack.StoreConfigs, p model.Provider, cfg openstack.Config, maps []azFlag, discover bool) error {
-	p.Defaults()
-	if err := p.Validate(); err != nil {
-		return err
-	}
+// addOpenStackProvider discovers the cloud when asked, then has the
+// catalog service create the provider, its sites and the driver config in
+// one audited transaction.
+func addOpenStackProvider(ctx context.Context, g *globals, srv *server.Server, p model.Provider, cfg openstack.Config, maps []azFlag, discover bool) error {
 	sites := make([]model.Site, len(maps))
 	for i, m := range maps {
 		sites[i] = m.site
@@ -206,7 +199,7 @@ func addOpenStackProvider(ctx context.Context, g *globals, st *store.Store, cfgs
 	var dis openstack.Discovery
 	if discover {
 		// discover under temporary ids, before anything is written
-		d := openstack.New(openstack.MemConfigs{"pending": cfg}, openstack.StoreLookup{St: st})
+		d := openstack.New(openstack.MemConfigs{"pending": cfg}, openstack.StoreLookup{St: srv.Store})
 		d.Lang = providerLang(g)
 		dctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 		var err error
@@ -225,25 +218,17 @@ func addOpenStackProvider(ctx context.Context, g *globals, st *store.Store, cfgs
 			sites[i].Overcommit = model.Overcommit{VCPU: ratio(r.Ratios.VCPU), Memory: ratio(r.Ratios.Memory), Disk: ratio(r.Ratios.Disk)}
 		}
 	}
-	sealed := false
-	err := st.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.Providers().Create(ctx, &p, "prv"); err != nil {
-			return err
+	cfgs := openstack.StoreConfigs{St: srv.Store, Box: func() openstack.Box {
+		if b := srv.Secrets(); b != nil {
+			return b
 		}
-		for i := range sites {
-			sites[i].ProviderID = p.ID
-			if err := tx.Sites().Create(ctx, &sites[i], "site"); err != nil {
-				return err
-			}
-			cfg.Sites[i].SiteID = sites[i].ID
-		}
-		var err error
-		sealed, err = cfgs.Save(ctx, tx, p.ID, cfg)
-		return err
-	})
+		return nil
+	}}
+	added, err := catalog.New(srv.Store).AddProvider(ctx, audit.Operator(operatorName(g), "", "", ""), p, sites, openstack.NewProvider{Configs: cfgs, Config: cfg})
 	if err != nil {
 		return err
 	}
+	p, sites, sealed := added.Provider, added.Sites, added.Sealed
 	l := providerLang(g)
 	if g.output == "json" {
 		return json.NewEncoder(g.stdout).Encode(map[string]any{"provider": p, "sites": sites, "discovery": dis, "sealed": sealed})
@@ -286,4 +271,14 @@ func providerLang(g *globals) i18n.Lang {
 		l = g.getenv("LANG")
 	}
 	return i18n.Parse(strings.SplitN(l, ".", 2)[0])
+}
+
+// operatorName is the login of the person running an operator command
+// where the database is (SOBERANA_OPERATOR, else USER): the services those
+// commands call record their audit events under it.
+func operatorName(g *globals) string {
+	if who := g.getenv("SOBERANA_OPERATOR"); who != "" {
+		return who
+	}
+	return g.getenv("USER")
 }

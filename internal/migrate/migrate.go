@@ -384,13 +384,13 @@ func (s *Service) Execute(ctx context.Context, who workload.Actor, workloadID st
 			return fmt.Errorf("%w (state %s)", ErrNotRunning, w.State)
 		}
 		now := tx.Now()
+		if err := s.svc.AddReplicas(ctx, tx, rows, now, func(r store.PlacementRow) workload.Msg {
+			return workload.M("migrate.reason.new_replica", r.SiteID, r.ProviderID)
+		}); err != nil {
+			return err
+		}
 		newIDs := make(ids, len(rows))
 		for i := range rows {
-			rows[i].NextAttemptAt = &now
-			rows[i].Reason = workload.Enc(workload.M("migrate.reason.new_replica", rows[i].SiteID, rows[i].ProviderID))
-			if err := tx.Placements().Create(ctx, &rows[i], "pl"); err != nil {
-				return err
-			}
 			newIDs[i] = rows[i].ID
 		}
 		oldIDs := make(ids, len(l.old))
@@ -398,12 +398,7 @@ func (s *Service) Execute(ctx context.Context, who workload.Actor, workloadID st
 			oldIDs[i] = o.ID
 		}
 		reason := workload.M("workload.reason.migrating", strconv.Itoa(len(rows)), jsonTargets(t))
-		w.State, w.Reason = model.StateMigrating, workload.Enc(reason)
-		if err := tx.Workloads().Update(ctx, &w); err != nil {
-			return err
-		}
-		if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: who.Name, From: model.StateRunning,
-			To: model.StateMigrating, Reason: w.Reason}); err != nil {
+		if err := s.svc.Transition(ctx, tx, &w, model.StateMigrating, who.Name, reason); err != nil {
 			return err
 		}
 		m = store.Migration{WorkloadID: w.ID, EvacuationID: evacuationID, State: StateRunning, Plan: jsonOf(p),
@@ -567,14 +562,7 @@ func (s *Service) switchOver(ctx context.Context, m store.Migration, w model.Wor
 			if o.State != model.PlacementPending && o.State != model.PlacementProvisioning && o.State != model.PlacementRunning {
 				continue
 			}
-			if o.State == model.PlacementRunning && s.svc.Meter != nil {
-				if err := s.svc.Meter.Stop(ctx, tx, &o.Placement, now); err != nil {
-					return err
-				}
-			}
-			o.State, o.FinalState, o.Attempts, o.NextAttemptAt = model.PlacementDeleting, model.PlacementDeleted, 0, &now
-			o.Reason = workload.Enc(workload.M("migrate.reason.old_replica"))
-			if err := tx.Placements().Update(ctx, &o); err != nil {
+			if err := s.svc.RetireReplica(ctx, tx, &o, now, workload.M("migrate.reason.old_replica")); err != nil {
 				return err
 			}
 		}
@@ -590,13 +578,8 @@ func (s *Service) switchOver(ctx context.Context, m store.Migration, w model.Wor
 				return err
 			}
 		}
-		w2.State, w2.Reason = model.StateRunning, workload.Enc(workload.M("workload.reason.migrated", strconv.Itoa(len(fresh)),
-			strconv.FormatInt(old, 10), strconv.FormatInt(total, 10), w2.Currency))
-		if err := tx.Workloads().Update(ctx, &w2); err != nil {
-			return err
-		}
-		if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: workload.ActorReconciler,
-			From: model.StateMigrating, To: model.StateRunning, Reason: w2.Reason}); err != nil {
+		if err := s.svc.Transition(ctx, tx, &w2, model.StateRunning, workload.ActorReconciler, workload.M("workload.reason.migrated",
+			strconv.Itoa(len(fresh)), strconv.FormatInt(old, 10), strconv.FormatInt(total, 10), w2.Currency)); err != nil {
 			return err
 		}
 		m.State, m.Reason = StateDone, w2.Reason
@@ -615,14 +598,7 @@ func (s *Service) rollback(ctx context.Context, m store.Migration, w model.Workl
 			if err != nil {
 				return err
 			}
-			if cur.State == model.PlacementRunning && s.svc.Meter != nil {
-				if err := s.svc.Meter.Stop(ctx, tx, &cur.Placement, now); err != nil {
-					return err
-				}
-			}
-			cur.State, cur.FinalState, cur.Attempts, cur.NextAttemptAt = model.PlacementDeleting, model.PlacementDeleted, 0, &now
-			cur.Reason = workload.Enc(why)
-			if err := tx.Placements().Update(ctx, &cur); err != nil {
+			if err := s.svc.RetireReplica(ctx, tx, &cur, now, why); err != nil {
 				return err
 			}
 		}
@@ -633,12 +609,7 @@ func (s *Service) rollback(ctx context.Context, m store.Migration, w model.Workl
 		if w2.State == model.StateMigrating {
 			// Every rollback reason says the migration is rolled back; it
 			// is stored keyed and rendered in the reader's language.
-			w2.State, w2.Reason = model.StateRunning, workload.Enc(why)
-			if err := tx.Workloads().Update(ctx, &w2); err != nil {
-				return err
-			}
-			if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: workload.ActorReconciler,
-				From: model.StateMigrating, To: model.StateRunning, Reason: w2.Reason}); err != nil {
+			if err := s.svc.Transition(ctx, tx, &w2, model.StateRunning, workload.ActorReconciler, why); err != nil {
 				return err
 			}
 		}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/soberana/soberana/internal/geo"
 )
 
 // MaxExactReplicas is the largest replica count for which the engine
@@ -468,7 +470,7 @@ func (e *Engine) drainByDistance(w *work) {
 	}
 	for i := range w.cands {
 		c := &w.cands[i]
-		c.key = int64(math.Round(DistanceKm(c.pt.lat, c.pt.lon, w.near.lat, w.near.lon) * 1000))
+		c.key = int64(math.Round(geo.DistanceKm(c.pt.lat, c.pt.lon, w.near.lat, w.near.lon) * 1000))
 	}
 	slices.SortFunc(w.cands, func(a, b cand) int {
 		if a.key != b.key {
@@ -646,7 +648,7 @@ func (e *Engine) build(w *work, o outcome) Decision {
 			MonthlyMinor:  c.price,
 		}
 		if w.hasNear {
-			ch.DistanceKm = DistanceKm(c.pt.lat, c.pt.lon, w.near.lat, w.near.lon)
+			ch.DistanceKm = geo.DistanceKm(c.pt.lat, c.pt.lon, w.near.lat, w.near.lon)
 		}
 		d.Choices[i] = ch
 		d.TotalMonthlyMinor += c.price
@@ -666,7 +668,7 @@ func (e *Engine) build(w *work, o outcome) Decision {
 			a := &w.cands[w.pick[i]].pt
 			for j := i + 1; j < n; j++ {
 				b := &w.cands[w.pick[j]].pt
-				minPair = min(minPair, DistanceKm(a.lat, a.lon, b.lat, b.lon))
+				minPair = min(minPair, geo.DistanceKm(a.lat, a.lon, b.lat, b.lon))
 			}
 		}
 	}

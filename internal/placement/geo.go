@@ -1,26 +1,14 @@
 package placement
 
-import "math"
+import (
+	"math"
 
-// EarthRadiusKm is the mean Earth radius used for great-circle distances.
-const EarthRadiusKm = 6371.0088
+	"github.com/soberana/soberana/internal/geo"
+)
 
-// DistanceKm is the great-circle (haversine) distance between two points
-// given in degrees. It is the distance every constraint of this package is
-// defined by.
-func DistanceKm(lat1, lon1, lat2, lon2 float64) float64 {
-	const rad = math.Pi / 180
-	φ1, φ2 := lat1*rad, lat2*rad
-	dφ := φ2 - φ1
-	dλ := (lon2 - lon1) * rad
-	s1 := math.Sin(dφ / 2)
-	s2 := math.Sin(dλ / 2)
-	a := s1*s1 + math.Cos(φ1)*math.Cos(φ2)*s2*s2
-	if a > 1 {
-		a = 1
-	}
-	return 2 * EarthRadiusKm * math.Asin(math.Sqrt(a))
-}
+// Distances are geo's: great-circle (haversine) distance on the mean
+// Earth sphere, the distance every constraint of this package is defined
+// by (geo.DistanceKm, geo.EarthRadiusKm).
 
 // vec3 is a point on the unit sphere. The squared chord between two points
 // is monotone in their great-circle distance, so comparing a chord against a
@@ -41,7 +29,7 @@ func chord2(a, b vec3) float64 {
 
 // chord2For is the squared chord of an arc of km kilometres.
 func chord2For(km float64) float64 {
-	θ := km / EarthRadiusKm
+	θ := km / geo.EarthRadiusKm
 	if θ >= math.Pi {
 		return 4
 	}
@@ -63,7 +51,7 @@ type geoPoint struct {
 // atLeastKm reports DistanceKm(a, b) >= km, where thr2 = chord2For(km).
 func atLeastKm(a, b *geoPoint, km, thr2 float64) bool {
 	if km < 1 {
-		return DistanceKm(a.lat, a.lon, b.lat, b.lon) >= km
+		return geo.DistanceKm(a.lat, a.lon, b.lat, b.lon) >= km
 	}
 	c := chord2(a.v, b.v)
 	if c > thr2*(1+chordBand) {
@@ -72,13 +60,13 @@ func atLeastKm(a, b *geoPoint, km, thr2 float64) bool {
 	if c < thr2*(1-chordBand) {
 		return false
 	}
-	return DistanceKm(a.lat, a.lon, b.lat, b.lon) >= km
+	return geo.DistanceKm(a.lat, a.lon, b.lat, b.lon) >= km
 }
 
 // withinKm reports DistanceKm(a, b) <= km, where thr2 = chord2For(km).
 func withinKm(a, b *geoPoint, km, thr2 float64) bool {
 	if km < 1 {
-		return DistanceKm(a.lat, a.lon, b.lat, b.lon) <= km
+		return geo.DistanceKm(a.lat, a.lon, b.lat, b.lon) <= km
 	}
 	c := chord2(a.v, b.v)
 	if c < thr2*(1-chordBand) {
@@ -87,5 +75,5 @@ func withinKm(a, b *geoPoint, km, thr2 float64) bool {
 	if c > thr2*(1+chordBand) {
 		return false
 	}
-	return DistanceKm(a.lat, a.lon, b.lat, b.lon) <= km
+	return geo.DistanceKm(a.lat, a.lon, b.lat, b.lon) <= km
 }

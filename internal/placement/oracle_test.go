@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/soberana/soberana/internal/geo"
 	"github.com/soberana/soberana/internal/placement"
 )
 
@@ -110,7 +111,7 @@ func (m *model) eligible(s placement.Site, req placement.Request, headroom bool)
 	if p.Health == placement.Down || s.Health == placement.Down {
 		return false
 	}
-	if req.Near != nil && placement.DistanceKm(s.Lat, s.Lon, req.Near.Lat, req.Near.Lon) > req.Near.RadiusKm {
+	if req.Near != nil && geo.DistanceKm(s.Lat, s.Lon, req.Near.Lat, req.Near.Lon) > req.Near.RadiusKm {
 		return false
 	}
 	if _, ok := m.prices[[2]string{s.ProviderID, req.OfferingID}]; !ok {
@@ -137,7 +138,7 @@ func setOK(set []placement.Site, rd placement.Redundancy) bool {
 		provs[a.ProviderID] = true
 		fds[fdOf(a)]++
 		for _, b := range set[i+1:] {
-			if placement.DistanceKm(a.Lat, a.Lon, b.Lat, b.Lon) < rd.MinDistanceKm {
+			if geo.DistanceKm(a.Lat, a.Lon, b.Lat, b.Lon) < rd.MinDistanceKm {
 				return false
 			}
 		}
@@ -160,7 +161,7 @@ func (m *model) price(s placement.Site, off string) int64 {
 }
 
 func nearKey(s placement.Site, n *placement.Near) int64 {
-	return int64(math.Round(placement.DistanceKm(s.Lat, s.Lon, n.Lat, n.Lon) * 1000))
+	return int64(math.Round(geo.DistanceKm(s.Lat, s.Lon, n.Lat, n.Lon) * 1000))
 }
 
 // best is the brute-force optimum: the least key over every feasible set

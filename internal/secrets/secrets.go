@@ -22,6 +22,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -181,9 +182,13 @@ func (b *Box) Get(ctx context.Context, ownerKind, ownerID, name string) (Value, 
 
 // Rotate re-seals every secret not under the primary key and returns how
 // many it re-sealed; old keys can be removed from the keyring afterwards.
-func (b *Box) Rotate(ctx context.Context) (int, error) {
+// The rotation is audited: ev (its actor; see audit.Operator) is recorded
+// as action secrets.rotate on the primary key, in the same transaction.
+func (b *Box) Rotate(ctx context.Context, ev store.AuditEvent) (int, error) {
 	n := 0
-	err := b.st.InTx(ctx, func(tx *store.Tx) error {
+	ev.Action, ev.TargetKind, ev.TargetID = "secrets.rotate", "secret-keys", b.kr.Primary
+	err := audit.Write(ctx, b.st, ev, func(tx *store.Tx, _ *store.AuditEvent) error {
+		n = 0
 		rows, err := tx.SecretsNotUnder(ctx, b.kr.Primary)
 		if err != nil {
 			return err
@@ -201,4 +206,16 @@ func (b *Box) Rotate(ctx context.Context) (int, error) {
 		return nil
 	})
 	return n, err
+}
+
+// RotateDatabase opens the database at url (postgres://… or an SQLite
+// file) and re-seals its secrets under kr's primary key (Rotate): the
+// operator's `keys rotate`, run where the database is.
+func RotateDatabase(ctx context.Context, url string, kr *Keyring, ev store.AuditEvent) (int, error) {
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	return NewBox(st, kr).Rotate(ctx, ev)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/store/storetest"
@@ -76,11 +77,18 @@ func TestRotate(t *testing.T) {
 			}
 		}
 		r12, _ := secrets.ParseKeyring(l2 + "\n" + l1)
-		n, err := secrets.NewBox(st, r12).Rotate(ctx)
+		n, err := secrets.NewBox(st, r12).Rotate(ctx, audit.Operator("ana", "", "", ""))
 		if err != nil || n != 3 {
 			t.Fatalf("rotate: %d %v", n, err)
 		}
-		if n, _ := secrets.NewBox(st, r12).Rotate(ctx); n != 0 {
+		evs, err := st.Read().AuditEvents(ctx, store.AuditFilter{Limit: 10})
+		if err != nil || len(evs) != 1 {
+			t.Fatalf("audit events after a rotation: %v %v", evs, err)
+		}
+		if e := evs[0]; e.Action != "secrets.rotate" || e.ActorKind != audit.ActorOperator || e.ActorID != "ana" || e.TargetID != "2026-06" {
+			t.Fatalf("rotation recorded as %+v", e)
+		}
+		if n, _ := secrets.NewBox(st, r12).Rotate(ctx, audit.Operator("ana", "", "", "")); n != 0 {
 			t.Fatalf("second rotation re-sealed %d", n)
 		}
 		r2, _ := secrets.ParseKeyring(l2)

@@ -75,7 +75,7 @@ func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *
 		}
 		why := M("replica.reason.deleted_outside", cur.ResourceID, seen.Format(time.RFC3339))
 		cur.State, cur.FinalState, cur.Attempts, cur.NextAttemptAt = model.PlacementFailed, model.PlacementFailed, 0, nil
-		cur.Reason = enc(why)
+		cur.Reason = Enc(why)
 		if err := tx.Placements().Update(ctx, &cur); err != nil {
 			return err
 		}
@@ -90,7 +90,7 @@ func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *
 			return err
 		}
 		if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, At: now, Actor: ActorReconciler,
-			Reason: enc(M("workload.reason.replica_deleted_outside", strconv.Itoa(cur.Replica), cur.ResourceID, s.siteName(cur.SiteID)))}); err != nil {
+			Reason: Enc(M("workload.reason.replica_deleted_outside", strconv.Itoa(cur.Replica), cur.ResourceID, s.siteName(cur.SiteID)))}); err != nil {
 			return err
 		}
 		if dec != nil {
@@ -99,21 +99,21 @@ func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *
 			if err != nil {
 				return err
 			}
-			rows := s.placementRows(&w2, off, *dec, []int{cur.Replica})
+			rows := s.PlacementRows(&w2, off, *dec, []int{cur.Replica})
 			rows[0].NextAttemptAt = &now
-			rows[0].Reason = enc(M("replica.reason.recreated", s.siteName(c.SiteID), cur.ResourceID))
+			rows[0].Reason = Enc(M("replica.reason.recreated", s.siteName(c.SiteID), cur.ResourceID))
 			if err := tx.Placements().Create(ctx, &rows[0], "pl"); err != nil {
 				return err
 			}
 			if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, At: now, Actor: ActorReconciler,
-				Reason: enc(M("workload.reason.replica_recreated", strconv.Itoa(cur.Replica), s.siteName(c.SiteID)))}); err != nil {
+				Reason: Enc(M("workload.reason.replica_recreated", strconv.Itoa(cur.Replica), s.siteName(c.SiteID)))}); err != nil {
 				return err
 			}
 			return s.rollup(ctx, tx, w2.ID, now)
 		}
 		if lastErr != nil {
 			if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, At: now, Actor: ActorReconciler,
-				Reason: enc(M("workload.reason.failover_failed", strconv.Itoa(cur.Replica), s.siteName(cur.SiteID), explainEN(lastErr)))}); err != nil {
+				Reason: Enc(M("workload.reason.failover_failed", strconv.Itoa(cur.Replica), s.siteName(cur.SiteID), explainEN(lastErr)))}); err != nil {
 				return err
 			}
 		}
@@ -136,7 +136,7 @@ func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *
 		}
 		return "", fmt.Errorf("recording replica %d of %s deleted outside soberana: %w", p.Replica, p.WorkloadID, err)
 	}
-	s.release(freed)
+	s.Release(freed)
 	s.Kick()
 	return action, nil
 }
@@ -177,7 +177,7 @@ func (s *Service) placeOne(ctx context.Context, w *model.Workload, p store.Place
 	}
 	lastErr := errors.New("no site keeps the redundancy policy")
 	for range 8 {
-		req, err := s.request(ctx, &pw, off, exclude)
+		req, err := s.PlacementRequest(ctx, &pw, off, exclude)
 		if err != nil {
 			return nil, err
 		}
@@ -192,7 +192,7 @@ func (s *Service) placeOne(ctx context.Context, w *model.Workload, p store.Place
 		}
 		d, err := s.fleet.Engine().Place(req)
 		if err != nil {
-			return nil, s.placeErr(err, w.Currency, off.Name)
+			return nil, s.PlaceError(err, w.Currency, off.Name)
 		}
 		if s.redundancyHolds(w, keep, d.Choices[0]) {
 			return &d, nil
@@ -234,6 +234,6 @@ func (s *Service) Drifted(ctx context.Context, p store.PlacementRow, kind string
 			what += d.Field + ": " + d.Want + " → " + d.Got
 		}
 		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: ActorReconciler,
-			Reason: enc(M("workload.reason.replica_drift."+action, strconv.Itoa(p.Replica), p.ResourceID, what))})
+			Reason: Enc(M("workload.reason.replica_drift."+action, strconv.Itoa(p.Replica), p.ResourceID, what))})
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/soberana/soberana/internal/geo"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/placement"
 	"github.com/soberana/soberana/internal/store"
@@ -72,7 +73,7 @@ func (s *Service) Apply(ctx context.Context, outs []Outcome, fence Fence) (int, 
 				p.Addresses = o.Addresses
 			}
 			if !o.Reason.IsZero() {
-				p.Reason = enc(o.Reason)
+				p.Reason = Enc(o.Reason)
 			}
 			if was != model.PlacementRunning && p.State == model.PlacementRunning && s.Meter != nil {
 				if err := s.Meter.Start(ctx, tx, &p.Placement, now); err != nil {
@@ -95,7 +96,7 @@ func (s *Service) Apply(ctx context.Context, outs []Outcome, fence Fence) (int, 
 				freed = append(freed, p)
 			}
 			if o.Event != nil {
-				if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: p.WorkloadID, At: now, Actor: ActorReconciler, Reason: enc(*o.Event)}); err != nil {
+				if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: p.WorkloadID, At: now, Actor: ActorReconciler, Reason: Enc(*o.Event)}); err != nil {
 					return err
 				}
 			}
@@ -114,7 +115,7 @@ func (s *Service) Apply(ctx context.Context, outs []Outcome, fence Fence) (int, 
 	if err != nil {
 		return 0, err
 	}
-	s.release(freed)
+	s.Release(freed)
 	return applied, nil
 }
 
@@ -163,12 +164,12 @@ func (s *Service) rollup(ctx context.Context, tx *store.Tx, id string, now time.
 	if from == model.StateApproved && to == model.StateRunning {
 		// Record the provisioning step even when it took one pass.
 		if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: id, At: now, Actor: ActorReconciler, From: from,
-			To: model.StateProvisioning, Reason: enc(M("workload.reason.provisioning", strconv.Itoa(w.Replicas)))}); err != nil {
+			To: model.StateProvisioning, Reason: Enc(M("workload.reason.provisioning", strconv.Itoa(w.Replicas)))}); err != nil {
 			return err
 		}
 		from = model.StateProvisioning
 	}
-	w.State, w.Reason = to, enc(reason)
+	w.State, w.Reason = to, Enc(reason)
 	if to == model.StateDeleted {
 		if err := s.releaseBudget(ctx, tx, &w); err != nil {
 			return err
@@ -219,7 +220,7 @@ func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fe
 		return err
 	}
 	for range 8 {
-		req, err := s.request(ctx, &pw, off, exclude)
+		req, err := s.PlacementRequest(ctx, &pw, off, exclude)
 		if err != nil {
 			return err
 		}
@@ -237,7 +238,7 @@ func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fe
 		}
 		d, err := s.fleet.Engine().Place(req)
 		if err != nil {
-			lastErr = s.placeErr(err, w.Currency, off.Name)
+			lastErr = s.PlaceError(err, w.Currency, off.Name)
 			break
 		}
 		if s.redundancyHolds(&w, keep, d.Choices[0]) {
@@ -274,13 +275,13 @@ func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fe
 		}
 		if dec != nil {
 			c := dec.Choices[0]
-			rows := s.placementRows(&w2, off, *dec, []int{p.Replica})
+			rows := s.PlacementRows(&w2, off, *dec, []int{p.Replica})
 			rows[0].NextAttemptAt = &now
 			if err := stop(&cur); err != nil {
 				return err
 			}
 			cur.State, cur.FinalState, cur.Attempts, cur.NextAttemptAt = model.PlacementDeleting, model.PlacementDeleted, 0, &now
-			cur.Reason = enc(M("replica.reason.moved", s.siteName(c.SiteID), why.Render("en")))
+			cur.Reason = Enc(M("replica.reason.moved", s.siteName(c.SiteID), why.Render("en")))
 			if err := tx.Placements().Update(ctx, &cur); err != nil {
 				return err
 			}
@@ -288,10 +289,10 @@ func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fe
 				return err
 			}
 			if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: ActorReconciler,
-				Reason: enc(M("workload.reason.replica_moved", strconv.Itoa(p.Replica), s.siteName(p.SiteID), s.siteName(c.SiteID)))}); err != nil {
+				Reason: Enc(M("workload.reason.replica_moved", strconv.Itoa(p.Replica), s.siteName(p.SiteID), s.siteName(c.SiteID)))}); err != nil {
 				return err
 			}
-			if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: ActorReconciler, Reason: enc(why)}); err != nil {
+			if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: ActorReconciler, Reason: Enc(why)}); err != nil {
 				return err
 			}
 			return s.rollup(ctx, tx, w.ID, now)
@@ -316,7 +317,7 @@ func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fe
 			if q.ID == p.ID {
 				q.FinalState = model.PlacementFailed
 			}
-			q.Reason = enc(reason)
+			q.Reason = Enc(reason)
 			if err := tx.Placements().Update(ctx, &q); err != nil {
 				return err
 			}
@@ -329,7 +330,7 @@ func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fe
 		}
 		return fmt.Errorf("re-placing replica %d of %s: %w", p.Replica, p.WorkloadID, err)
 	}
-	s.release(freed)
+	s.Release(freed)
 	s.Kick()
 	return nil
 }
@@ -357,7 +358,7 @@ func (s *Service) redundancyHolds(w *model.Workload, keep []store.PlacementRow, 
 			fd = site.ID
 		}
 		fds[fd] = true
-		if r.MinDistanceKm > 0 && placement.DistanceKm(ns.Latitude, ns.Longitude, site.Latitude, site.Longitude) < r.MinDistanceKm {
+		if r.MinDistanceKm > 0 && geo.DistanceKm(ns.Latitude, ns.Longitude, site.Latitude, site.Longitude) < r.MinDistanceKm {
 			return false
 		}
 	}
@@ -373,7 +374,7 @@ func (s *Service) failWorkload(ctx context.Context, tx *store.Tx, w *model.Workl
 	if from == model.StateDeleting || from == model.StateDeleted || from == model.StateFailed {
 		return nil
 	}
-	w.State, w.Reason = model.StateFailed, enc(reason)
+	w.State, w.Reason = model.StateFailed, Enc(reason)
 	if err := s.releaseBudget(ctx, tx, w); err != nil {
 		return err
 	}

@@ -276,12 +276,12 @@ func (s *Service) powerTo(ctx context.Context, tx *store.Tx, p *store.PlacementR
 	reason := M("replica.reason.power", strconv.Itoa(p.Replica), string(from), string(to))
 	if !why.IsZero() {
 		reason = M("replica.reason.power_because", strconv.Itoa(p.Replica), string(from), string(to), why.Render("en"))
-		p.Reason = enc(why)
+		p.Reason = Enc(why)
 	} else {
-		p.Reason = enc(reason)
+		p.Reason = Enc(reason)
 	}
 	if err := tx.Placements().Update(ctx, p); err != nil {
 		return err
 	}
-	return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: p.WorkloadID, At: now, Actor: actor, Reason: enc(reason)})
+	return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: p.WorkloadID, At: now, Actor: actor, Reason: Enc(reason)})
 }

@@ -160,7 +160,7 @@ func (s *Service) SettlePower(ctx context.Context, p store.PlacementRow, stopped
 			return err
 		}
 		// Why, as its own event: rendered in each reader's language.
-		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: cur.WorkloadID, At: now, Actor: ActorReconciler, Reason: enc(why)})
+		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: cur.WorkloadID, At: now, Actor: ActorReconciler, Reason: Enc(why)})
 	})
 	if err != nil {
 		return via, err

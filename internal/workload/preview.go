@@ -59,13 +59,13 @@ func (s *Service) Preview(ctx context.Context, req CreateRequest) (Preview, erro
 		CostCeilingMinor: req.CostCeilingMinor, Preference: req.Preference, Currency: inst.Currency,
 		AllowSimulated: req.AllowSimulated,
 	}
-	preq, err := s.request(ctx, &p.Workload, off, nil)
+	preq, err := s.PlacementRequest(ctx, &p.Workload, off, nil)
 	if err != nil {
 		return p, err
 	}
 	d, err := s.fleet.Engine().Preview(preq)
 	if err != nil {
-		err = s.placeErr(err, inst.Currency, off.Name)
+		err = s.PlaceError(err, inst.Currency, off.Name)
 		var pe *PlaceError
 		if errors.As(err, &pe) && !errors.Is(err, placement.ErrInvalidRequest) {
 			p.NoFit = pe

@@ -113,7 +113,7 @@ func (s *Service) Resize(ctx context.Context, who Actor, id string, req ResizeRe
 				exclude = append(exclude, sid)
 			}
 		}
-		r, err := s.request(ctx, &pw, off, exclude)
+		r, err := s.PlacementRequest(ctx, &pw, off, exclude)
 		if err != nil {
 			undo()
 			return w, err
@@ -122,7 +122,7 @@ func (s *Service) Resize(ctx context.Context, who Actor, id string, req ResizeRe
 		d, err := s.fleet.Engine().Place(r)
 		if err != nil {
 			undo()
-			return w, s.placeErr(err, w.Currency, off.Name)
+			return w, s.PlaceError(err, w.Currency, off.Name)
 		}
 		decs = append(decs, d)
 		total += d.TotalMonthlyMinor
@@ -181,7 +181,7 @@ func (s *Service) Resize(ctx context.Context, who Actor, id string, req ResizeRe
 			d := decs[i]
 			rows[i].VCPUs, rows[i].MemoryMiB, rows[i].DiskGiB = d.Resources.VCPU, d.Resources.MemoryMiB, d.Resources.DiskGiB
 			rows[i].MonthlyMinor = d.Choices[0].MonthlyMinor
-			rows[i].Reason = enc(M("replica.reason.resized", off.Name))
+			rows[i].Reason = Enc(M("replica.reason.resized", off.Name))
 			if s.Meter != nil {
 				if err := s.Meter.Start(ctx, tx, &rows[i].Placement, now); err != nil {
 					return err
@@ -196,7 +196,7 @@ func (s *Service) Resize(ctx context.Context, who Actor, id string, req ResizeRe
 			oldName = o.Name
 		}
 		w2.OfferingID, w2.ForecastMonthlyMinor = off.ID, total
-		w2.Reason = enc(M("workload.reason.resized", oldName, off.Name, s.money(old, w2.Currency), s.money(total, w2.Currency)))
+		w2.Reason = Enc(M("workload.reason.resized", oldName, off.Name, s.money(old, w2.Currency), s.money(total, w2.Currency)))
 		if err := tx.Workloads().Update(ctx, &w2); err != nil {
 			return err
 		}
@@ -220,7 +220,7 @@ func (s *Service) Resize(ctx context.Context, who Actor, id string, req ResizeRe
 			}
 			_ = s.st.Write(ctx, func(tx *store.Tx) error {
 				return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: id, At: tx.Now(), Actor: who.Name,
-					Reason: enc(M("replica.reason.resize_failed", strconv.Itoa(p.Replica), err.Error()))})
+					Reason: Enc(M("replica.reason.resize_failed", strconv.Itoa(p.Replica), err.Error()))})
 			})
 		}
 	}

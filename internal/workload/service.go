@@ -238,17 +238,17 @@ func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem
 	if err := s.resolveFirstBoot(ctx, tx, who, &w, req); err != nil {
 		return w, false, err
 	}
-	preq, err := s.request(ctx, &w, off, nil)
+	preq, err := s.PlacementRequest(ctx, &w, off, nil)
 	if err != nil {
 		return w, false, err
 	}
 	d, err := s.fleet.Engine().Place(preq)
 	if err != nil {
-		return w, false, s.placeErr(err, inst.Currency, off.Name)
+		return w, false, s.PlaceError(err, inst.Currency, off.Name)
 	}
 	w.ID = model.NewID("wl")
 	w.ForecastMonthlyMinor = d.TotalMonthlyMinor
-	rows := s.placementRows(&w, off, d, nil)
+	rows := s.PlacementRows(&w, off, d, nil)
 	approved := false
 	// The budget is reserved by one conditional statement (Budget.Commit,
 	// store.ReserveBudget) and everything else here inserts new rows or is
@@ -264,7 +264,7 @@ func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem
 		}
 		now := tx.Now()
 		events := []model.WorkloadEvent{{Actor: who.Name, To: model.StatePendingApproval,
-			Reason: enc(M("workload.reason.created", strconv.Itoa(w.Replicas), off.Name, s.money(w.ForecastMonthlyMinor, w.Currency)))}}
+			Reason: Enc(M("workload.reason.created", strconv.Itoa(w.Replicas), off.Name, s.money(w.ForecastMonthlyMinor, w.Currency)))}}
 		w.State = model.StatePendingApproval
 		w.Reason = events[0].Reason
 		if w.ForecastMonthlyMinor <= inst.AutoApproveMinor {
@@ -273,18 +273,18 @@ func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem
 				return err
 			}
 			if outcome.NeedsApproval {
-				w.Reason = enc(outcome.Reason)
+				w.Reason = Enc(outcome.Reason)
 				events = append(events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
 					To: model.StatePendingApproval, Reason: w.Reason})
 			} else {
 				approved = true
 				w.State = model.StateApproved
-				w.Reason = enc(M("workload.reason.auto_approved", s.money(w.ForecastMonthlyMinor, w.Currency), s.money(inst.AutoApproveMinor, w.Currency)))
+				w.Reason = Enc(M("workload.reason.auto_approved", s.money(w.ForecastMonthlyMinor, w.Currency), s.money(inst.AutoApproveMinor, w.Currency)))
 				events = append(events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
 					To: model.StateApproved, Reason: w.Reason})
 			}
 		} else {
-			w.Reason = enc(M("workload.reason.needs_approval", s.money(w.ForecastMonthlyMinor, w.Currency), s.money(inst.AutoApproveMinor, w.Currency)))
+			w.Reason = Enc(M("workload.reason.needs_approval", s.money(w.ForecastMonthlyMinor, w.Currency), s.money(inst.AutoApproveMinor, w.Currency)))
 			events = append(events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
 				To: model.StatePendingApproval, Reason: w.Reason})
 		}
@@ -353,9 +353,10 @@ func (s *Service) releaseBudget(ctx context.Context, tx *store.Tx, w *model.Work
 	return s.Budget.Release(ctx, tx, w)
 }
 
-// request builds the engine's request for a workload (replicas: all of
-// them, or one when re-placing).
-func (s *Service) request(ctx context.Context, w *model.Workload, off model.Offering, exclude []string) (placement.Request, error) {
+// PlacementRequest builds the engine's request for a workload's replicas
+// under its full policy, excluding sites (re-placing, migration,
+// evacuation).
+func (s *Service) PlacementRequest(ctx context.Context, w *model.Workload, off model.Offering, exclude []string) (placement.Request, error) {
 	class, err := placement.ParseClassification(w.Classification)
 	if err != nil {
 		return placement.Request{}, err
@@ -393,7 +394,9 @@ func (s *Service) request(ctx context.Context, w *model.Workload, off model.Offe
 	return r, nil
 }
 
-func (s *Service) placementRows(w *model.Workload, off model.Offering, d placement.Decision, replicas []int) []store.PlacementRow {
+// PlacementRows turns a decision into pending placement rows with the
+// given replica numbers (nil: 0…n-1).
+func (s *Service) PlacementRows(w *model.Workload, off model.Offering, d placement.Decision, replicas []int) []store.PlacementRow {
 	rows := make([]store.PlacementRow, len(d.Choices))
 	for i, c := range d.Choices {
 		replica := i
@@ -409,7 +412,7 @@ func (s *Service) placementRows(w *model.Workload, off model.Offering, d placeme
 			WorkloadID: w.ID, Replica: replica, SiteID: c.SiteID, ProviderID: c.ProviderID,
 			State: model.PlacementPending, MonthlyMinor: c.MonthlyMinor,
 			VCPUs: d.Resources.VCPU, MemoryMiB: d.Resources.MemoryMiB, DiskGiB: d.Resources.DiskGiB, Simulated: sim,
-			Reason: enc(M("replica.reason.placed", s.siteName(c.SiteID), s.providerName(c.ProviderID))),
+			Reason: Enc(M("replica.reason.placed", s.siteName(c.SiteID), s.providerName(c.ProviderID))),
 		}, FinalState: model.PlacementDeleted}
 	}
 	return rows
@@ -430,7 +433,10 @@ func (e *PlaceError) Unwrap() error { return e.Err }
 // Explain renders why nothing fits in lang.
 func (e *PlaceError) Explain(lang i18n.Lang) string { return e.explain(lang) }
 
-func (s *Service) placeErr(err error, currency, offering string) error {
+// PlaceError returns a placement failure as a *PlaceError, whose Explain
+// renders it in any language (money in the workload's currency); other
+// errors are returned as they are.
+func (s *Service) PlaceError(err error, currency, offering string) error {
 	digits := 2
 	if c, cerr := money.ParseCurrency(currency); cerr == nil {
 		digits = c.Digits()
@@ -465,8 +471,8 @@ func refErr(field, noun, id string) error {
 	return v.Err()
 }
 
-// enc stores a Msg in a reason column.
-func enc(m Msg) string {
+// Enc stores a Msg in a reason column.
+func Enc(m Msg) string {
 	b, _ := json.Marshal(m)
 	return string(b)
 }
@@ -530,18 +536,18 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 		if err != nil {
 			return w, err
 		}
-		req, err := s.request(ctx, &pw, off, nil)
+		req, err := s.PlacementRequest(ctx, &pw, off, nil)
 		if err != nil {
 			return w, err
 		}
 		d, err := s.fleet.Engine().Place(req)
 		if err != nil {
-			perr := s.placeErr(err, w.Currency, off.Name)
+			perr := s.PlaceError(err, w.Currency, off.Name)
 			m := M("workload.reason.approval_no_fit", explainEN(perr))
 			failMsg = &m
 		} else {
 			dec = &d
-			newRows = s.placementRows(&w, off, d, nil)
+			newRows = s.PlacementRows(&w, off, d, nil)
 		}
 	}
 	var released []store.PlacementRow
@@ -559,13 +565,13 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 		if failMsg != nil {
 			for _, p := range ps {
 				if p.State == model.PlacementPending {
-					p.State, p.Reason, p.NextAttemptAt = model.PlacementFailed, enc(*failMsg), nil
+					p.State, p.Reason, p.NextAttemptAt = model.PlacementFailed, Enc(*failMsg), nil
 					if err := tx.Placements().Update(ctx, &p); err != nil {
 						return err
 					}
 				}
 			}
-			w2.State, w2.Reason = model.StateFailed, enc(*failMsg)
+			w2.State, w2.Reason = model.StateFailed, Enc(*failMsg)
 			if err := s.releaseBudget(ctx, tx, &w2); err != nil {
 				return err
 			}
@@ -582,7 +588,7 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 			for _, p := range ps {
 				if p.State == model.PlacementPending {
 					p.State, p.NextAttemptAt = model.PlacementDeleted, nil
-					p.Reason = enc(M("replica.reason.replaced_on_approval", s.siteName(p.SiteID)))
+					p.Reason = Enc(M("replica.reason.replaced_on_approval", s.siteName(p.SiteID)))
 					if err := tx.Placements().Update(ctx, &p); err != nil {
 						return err
 					}
@@ -609,7 +615,7 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 		if reason != "" {
 			m = Msg{Text: reason}
 		}
-		w2.State, w2.Reason = model.StateApproved, enc(m)
+		w2.State, w2.Reason = model.StateApproved, Enc(m)
 		if err := tx.Workloads().Update(ctx, &w2); err != nil {
 			return err
 		}
@@ -668,7 +674,7 @@ func (s *Service) Reject(ctx context.Context, who Actor, id, reason string) (mod
 				continue
 			}
 			p.State, p.NextAttemptAt = model.PlacementDeleted, nil
-			p.Reason = enc(M("replica.reason.workload_rejected"))
+			p.Reason = Enc(M("replica.reason.workload_rejected"))
 			if err := tx.Placements().Update(ctx, &p); err != nil {
 				return err
 			}
@@ -677,7 +683,7 @@ func (s *Service) Reject(ctx context.Context, who Actor, id, reason string) (mod
 		if err := s.releaseBudget(ctx, tx, &w); err != nil {
 			return err
 		}
-		w.State, w.Reason = model.StateRejected, enc(Msg{Text: reason})
+		w.State, w.Reason = model.StateRejected, Enc(Msg{Text: reason})
 		if err := tx.Workloads().Update(ctx, &w); err != nil {
 			return err
 		}
@@ -686,11 +692,13 @@ func (s *Service) Reject(ctx context.Context, who Actor, id, reason string) (mod
 	if err != nil {
 		return w, err
 	}
-	s.release(freed)
+	s.Release(freed)
 	return w, nil
 }
 
-func (s *Service) release(ps []store.PlacementRow) {
+// Release gives back the engine capacity of placements that ended outside
+// the reconciler.
+func (s *Service) Release(ps []store.PlacementRow) {
 	for _, p := range ps {
 		if err := s.fleet.Engine().Release(p.SiteID, fleet.Resources(p.Placement)); err != nil {
 			s.log.Warn("releasing capacity", "placement", p.ID, "site", p.SiteID, "err", err)
@@ -729,7 +737,7 @@ func (s *Service) Delete(ctx context.Context, who Actor, id string) (model.Workl
 			switch {
 			case p.State == model.PlacementPending && p.NextAttemptAt == nil && p.Attempts == 0 && p.ResourceID == "" && w.State == model.StatePendingApproval:
 				p.State = model.PlacementDeleted
-				p.Reason = enc(M("replica.reason.workload_deleted"))
+				p.Reason = Enc(M("replica.reason.workload_deleted"))
 				freed = append(freed, p)
 			case p.State == model.PlacementPending || p.State == model.PlacementProvisioning || p.State == model.PlacementRunning:
 				if p.State == model.PlacementRunning && s.Meter != nil {
@@ -738,7 +746,7 @@ func (s *Service) Delete(ctx context.Context, who Actor, id string) (model.Workl
 					}
 				}
 				p.State, p.FinalState, p.Attempts, p.NextAttemptAt = model.PlacementDeleting, model.PlacementDeleted, 0, &now
-				p.Reason = enc(M("replica.reason.workload_deleted"))
+				p.Reason = Enc(M("replica.reason.workload_deleted"))
 				busy = true
 			case p.State == model.PlacementDeleting:
 				busy = true
@@ -758,7 +766,7 @@ func (s *Service) Delete(ctx context.Context, who Actor, id string) (model.Workl
 			}
 		}
 		kick = busy
-		w.State, w.Reason = to, enc(M("workload.reason.delete_requested"))
+		w.State, w.Reason = to, Enc(M("workload.reason.delete_requested"))
 		if err := tx.Workloads().Update(ctx, &w); err != nil {
 			return err
 		}
@@ -767,7 +775,7 @@ func (s *Service) Delete(ctx context.Context, who Actor, id string) (model.Workl
 	if err != nil {
 		return w, err
 	}
-	s.release(freed)
+	s.Release(freed)
 	if kick {
 		s.Kick()
 	}

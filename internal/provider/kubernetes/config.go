@@ -255,3 +255,24 @@ func (m MemConfigs) Config(_ context.Context, providerID string) (Config, error)
 	}
 	return c, nil
 }
+
+// NewProvider is the config of a provider being registered (catalog's
+// DriverConfig): Save gives its site maps, in order, the new sites' ids.
+type NewProvider struct {
+	Configs StoreConfigs
+	Config  Config
+}
+
+// Save stores the config of the new provider in tx, sealed when there is
+// a Box.
+func (n NewProvider) Save(ctx context.Context, tx *store.Tx, providerID string, siteIDs []string) (bool, error) {
+	if len(siteIDs) != len(n.Config.Sites) {
+		return false, fmt.Errorf("kubernetes: %d sites for %d site maps", len(siteIDs), len(n.Config.Sites))
+	}
+	c := n.Config
+	c.Sites = append([]SiteMap(nil), c.Sites...)
+	for i := range c.Sites {
+		c.Sites[i].SiteID = siteIDs[i]
+	}
+	return n.Configs.box() != nil, n.Configs.Save(ctx, tx, providerID, c)
+}

@@ -209,3 +209,23 @@ func (s StoreLookup) Offerings(ctx context.Context) ([]string, error) {
 	}
 	return out, nil
 }
+
+// NewProvider is the config of a provider being registered (catalog's
+// DriverConfig): Save gives its site maps, in order, the new sites' ids.
+type NewProvider struct {
+	Configs StoreConfigs
+	Config  Config
+}
+
+// Save stores the config of the new provider in tx.
+func (n NewProvider) Save(ctx context.Context, tx *store.Tx, providerID string, siteIDs []string) (bool, error) {
+	if len(siteIDs) != len(n.Config.Sites) {
+		return false, fmt.Errorf("openstack: %d sites for %d availability zones", len(siteIDs), len(n.Config.Sites))
+	}
+	c := n.Config
+	c.Sites = append([]SiteMap(nil), c.Sites...)
+	for i := range c.Sites {
+		c.Sites[i].SiteID = siteIDs[i]
+	}
+	return n.Configs.Save(ctx, tx, providerID, c)
+}

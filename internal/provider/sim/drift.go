@@ -9,7 +9,7 @@ import (
 
 // StateStopped is the state of a simulated resource stopped outside
 // soberana (Tamper); it still exists and holds its capacity.
-const StateStopped = "stopped"
+const StateStopped = provider.StateStopped
 
 var _ provider.Starter = (*Driver)(nil)
 

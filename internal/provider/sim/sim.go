@@ -259,12 +259,11 @@ func (d *Driver) Discover(ctx context.Context, providerID string) ([]provider.Si
 	return out, nil
 }
 
-// Faults is the setting of one provider, as operators change it.
-type Faults struct {
-	ErrorRate string `json:"error_rate"`
-	LatencyMs int64  `json:"latency_ms"`
-	DelayMs   int64  `json:"provisioning_delay_ms"`
-}
+// Faults is the setting of one provider, as operators change it (the
+// contract's type, which the API encodes).
+type Faults = provider.Faults
+
+var _ provider.FaultInjector = (*Driver)(nil)
 
 // SetProviderFaults stores a provider's faults and applies them at once.
 func (d *Driver) SetProviderFaults(ctx context.Context, providerID string, f Faults) error {

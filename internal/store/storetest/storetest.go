@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // pgx database/sql driver
@@ -89,12 +88,4 @@ func Postgres(t testing.TB) *store.Store {
 func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
-}
-
-// Dialects lists the dialect names Each runs, for messages.
-func Dialects() string {
-	if os.Getenv(PostgresEnv) == "" {
-		return "sqlite"
-	}
-	return strings.Join([]string{"sqlite", "postgres"}, ",")
 }

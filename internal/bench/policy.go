@@ -1,4 +1,4 @@
-package cli
+package bench
 
 import (
 	"context"
@@ -7,11 +7,11 @@ import (
 	"github.com/soberana/soberana/internal/store"
 )
 
-// openBenchPolicy gives the institution of a project the demo market's
+// OpenMarketPolicy gives the institution of a project the demo market's
 // open data policy (seed.MarketPolicy): the scenario benchmarks measure
 // placement, failover and evacuation over the whole demo market, as they
 // did before institutions had data policies.
-func openBenchPolicy(ctx context.Context, st *store.Store, project string) error {
+func OpenMarketPolicy(ctx context.Context, st *store.Store, project string) error {
 	return st.InTx(ctx, func(tx *store.Tx) error {
 		p, err := tx.Projects().Get(ctx, project)
 		if err != nil {
