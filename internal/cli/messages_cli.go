@@ -151,6 +151,7 @@ func init() {
 		"cli.col.from":                   {ES: "DE", PT: "DE", EN: "FROM"},
 		"cli.col.to":                     {ES: "A", PT: "PARA", EN: "TO"},
 		"cli.col.rate":                   {ES: "TASA", PT: "TAXA", EN: "RATE"},
+		"cli.col.version":                {ES: "VERSIÓN", PT: "VERSÃO", EN: "VERSION"},
 		"cli.col.url":                    {ES: "URL", PT: "URL", EN: "URL"},
 	})
 }
