@@ -245,3 +245,23 @@ func TestGetGolden(t *testing.T) {
 		}
 	}
 }
+
+// TestManPages: docs man writes a page per command, translated help
+// included.
+func TestManPages(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errOut := runCLI(map[string]string{"LANG": "pt_BR.UTF-8"}, "docs", "man", dir)
+	if code != 0 {
+		t.Fatalf("docs man: %d %s", code, errOut)
+	}
+	for _, page := range []string{"soberana.1", "soberana-get.1", "soberana-describe.1", "soberana-workload-create.1"} {
+		b, err := os.ReadFile(filepath.Join(dir, page))
+		if err != nil || !bytes.Contains(b, []byte(".TH \"SOBERANA\" \"1\"")) {
+			t.Errorf("%s: %v %.200s", page, err, b)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "soberana-get.1"))
+	if !bytes.Contains(b, []byte("idioma: es, pt-BR ou en")) {
+		t.Errorf("man page not in the reader's language: %.600s", b)
+	}
+}
