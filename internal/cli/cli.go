@@ -11,10 +11,12 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/internal/i18n"
 )
 
 // Main runs the CLI with the process's arguments and exits.
@@ -31,9 +33,13 @@ type globals struct {
 	token  string
 	output string
 	lang   string
-	stdout io.Writer
-	stderr io.Writer
-	getenv func(string) string
+	// lng is the resolved language (--lang > LC_ALL > LC_MESSAGES > LANG).
+	lng i18n.Lang
+	// timeout bounds every wait (--timeout).
+	timeout time.Duration
+	stdout  io.Writer
+	stderr  io.Writer
+	getenv  func(string) string
 }
 
 func (g *globals) client() (*client.Client, error) {
@@ -52,13 +58,12 @@ func (g *globals) client() (*client.Client, error) {
 		token = savedToken(g.getenv)
 	}
 	if token == "" {
-		return nil, errors.New("no token: pass --token or set SOBERANA_TOKEN (soberana up prints one; soberana login --save keeps one)")
+		return nil, authErr(errors.New(g.tr("cli.err.no_token")))
 	}
 	c := client.New(server, token)
-	c.Lang = g.lang
-	if c.Lang == "" {
-		c.Lang = g.getenv("LANG")
-	}
+	// Problems come back in the reader's language, the same as the help
+	// and the tables.
+	c.Lang = string(g.language())
 	return c, nil
 }
 
@@ -76,20 +81,22 @@ func RunEnv(ctx context.Context, args []string, stdout, stderr io.Writer, getenv
 // reads the password from it).
 func RunEnvIn(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	g := &globals{stdout: stdout, stderr: stderr, getenv: getenv}
+	lng, err := resolveLang(scanLang(args), getenv)
+	g.lng = lng
+	if err != nil {
+		fmt.Fprintln(stderr, i18n.T(lng, "cli.err.prefix"), err)
+		return ExitCode(err)
+	}
 	root := newRoot(g)
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(stderr, "error:", err)
-		var p *client.Problem
-		if errors.As(err, &p) && p.Status >= 500 {
-			return 3
-		}
-		return 1
+		fmt.Fprintln(stderr, i18n.T(lng, "cli.err.prefix"), err)
+		return ExitCode(err)
 	}
-	return 0
+	return ExitOK
 }
 
 // extraCommands lets files of this package add commands without editing
@@ -107,13 +114,16 @@ func newRoot(g *globals) *cobra.Command {
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.server, "server", "", "API URL (env SOBERANA_SERVER; default http://127.0.0.1:8080)")
 	pf.StringVar(&g.token, "token", "", "API token (env SOBERANA_TOKEN)")
-	pf.StringVarP(&g.output, "output", "o", "table", "output format: table, json or yaml")
-	pf.StringVar(&g.lang, "lang", "", "language of messages: es, pt-BR or en (default from LANG)")
+	pf.StringVarP(&g.output, "output", "o", "table", "output format: table, wide, json, yaml or jsonpath=TEMPLATE")
+	pf.StringVar(&g.lang, "lang", "", "language of messages: es, pt-BR or en (default from LC_ALL, LC_MESSAGES, LANG)")
+	pf.DurationVar(&g.timeout, "timeout", 0, "give up waiting after this long, exit code 7 (0: the command's default)")
 	root.AddCommand(upCmd(g), serveCmd(g), migrateCmd(g), versionCmd(g), tokenCmd(g),
-		getCmd(g), createCmd(g), deleteCmd(g), benchCmd(g))
+		getCmd(g), describeCmd(g), createCmd(g), deleteCmd(g), benchCmd(g))
 	for _, f := range extraCommands {
 		root.AddCommand(f(g))
 	}
+	markUsage(root)
+	localizeHelp(root, g.language())
 	return root
 }
 

@@ -160,7 +160,7 @@ func TestClientCommands(t *testing.T) {
 	const tok = "sbr_client_commands_test_123456"
 	url, _, stop := startUp(t, t.TempDir(), map[string]string{"SOBERANA_BOOTSTRAP_TOKEN": tok})
 	defer stop()
-	env := map[string]string{"SOBERANA_SERVER": url, "SOBERANA_TOKEN": tok}
+	env := map[string]string{"SOBERANA_SERVER": url, "SOBERANA_TOKEN": tok, "LANG": "en_US.UTF-8"}
 	run := func(args ...string) (int, string, string) {
 		var out, errOut bytes.Buffer
 		code := cli.RunEnv(context.Background(), args, &out, &errOut, func(k string) string { return env[k] })
@@ -189,7 +189,7 @@ func TestClientCommands(t *testing.T) {
 		t.Fatalf("create: %d %s", code, out)
 	}
 	code, _, errOut := run("--lang", "es", "create", "institution", "--data", `{"name":"x","country":"ZZ","currency":"CLP"}`)
-	if code != 1 || !strings.Contains(errOut, "country") || !strings.Contains(errOut, "no es un código de país") {
+	if code != cli.ExitConflict || !strings.Contains(errOut, "country") || !strings.Contains(errOut, "no es un código de país") {
 		t.Fatalf("localized CLI error: %d %s", code, errOut)
 	}
 	code, out, _ = run("delete", "institution", ins["id"].(string))
@@ -197,12 +197,12 @@ func TestClientCommands(t *testing.T) {
 		t.Fatalf("delete: %d %s", code, out)
 	}
 	code, _, errOut = run("get", "gizmos")
-	if code != 1 || !strings.Contains(errOut, "unknown noun") {
+	if code != cli.ExitUsage || !strings.Contains(errOut, "unknown noun") {
 		t.Fatalf("unknown noun: %d %s", code, errOut)
 	}
 	env["SOBERANA_TOKEN"] = ""
 	code, _, errOut = run("get", "sites")
-	if code != 1 || !strings.Contains(errOut, "SOBERANA_TOKEN") {
+	if code != cli.ExitAuth || !strings.Contains(errOut, "SOBERANA_TOKEN") {
 		t.Fatalf("missing token: %d %s", code, errOut)
 	}
 }

@@ -12,8 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
-
-	"github.com/soberana/soberana/internal/client"
 )
 
 // resource maps a CLI noun to its API collection and table columns.
@@ -49,68 +47,7 @@ func findResource(name string) (resource, error) {
 	for i, r := range resources {
 		names[i] = r.path
 	}
-	return resource{}, fmt.Errorf("unknown noun %q; use one of: %s", name, strings.Join(names, ", "))
-}
-
-func getCmd(g *globals) *cobra.Command {
-	var (
-		filters []string
-		limit   int
-		all     bool
-	)
-	c := &cobra.Command{
-		Use:   "get NOUN [ID]",
-		Short: "List or show objects (providers, sites, offerings, prices, fx-rates, institutions, budget-lines, projects)",
-		Args:  cobra.RangeArgs(1, 2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			res, err := findResource(args[0])
-			if err != nil {
-				return err
-			}
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
-			if len(args) == 2 {
-				var obj map[string]any
-				if _, err := cl.Do(cmd.Context(), "GET", "/v1/"+res.path+"/"+args[1], nil, &obj); err != nil {
-					return err
-				}
-				return g.print(res.columns, []map[string]any{obj}, obj)
-			}
-			q := map[string]string{}
-			for _, f := range filters {
-				k, v, ok := strings.Cut(f, "=")
-				if !ok {
-					return fmt.Errorf("--filter %q: use key=value", f)
-				}
-				q[k] = v
-			}
-			if limit > 0 {
-				q["limit"] = fmt.Sprint(limit)
-			}
-			var items []map[string]any
-			for {
-				var page struct {
-					Items []map[string]any `json:"items"`
-					Next  string           `json:"next_cursor"`
-				}
-				if _, err := cl.Do(cmd.Context(), "GET", "/v1/"+res.path+client.Query(q), nil, &page); err != nil {
-					return err
-				}
-				items = append(items, page.Items...)
-				if !all || page.Next == "" {
-					break
-				}
-				q["cursor"] = page.Next
-			}
-			return g.print(res.columns, items, map[string]any{"items": items})
-		},
-	}
-	c.Flags().StringArrayVar(&filters, "filter", nil, "key=value filter (repeatable), e.g. --filter country=BR")
-	c.Flags().IntVar(&limit, "limit", 0, "page size (1-1000)")
-	c.Flags().BoolVar(&all, "all", true, "follow cursors to fetch every page")
-	return c
+	return resource{}, usageErr(fmt.Errorf("unknown noun %q; use one of: %s", name, strings.Join(names, ", ")))
 }
 
 func createCmd(g *globals) *cobra.Command {
@@ -161,7 +98,7 @@ func deleteCmd(g *globals) *cobra.Command {
 			if _, err := cl.Do(cmd.Context(), "DELETE", "/v1/"+res.path+"/"+args[1], nil, nil); err != nil {
 				return err
 			}
-			fmt.Fprintf(g.stdout, "deleted %s %s\n", strings.TrimSuffix(res.path, "s"), args[1])
+			fmt.Fprintln(g.stdout, g.tr("cli.deleted", strings.TrimSuffix(res.path, "s"), args[1]))
 			return nil
 		},
 	}
@@ -199,16 +136,12 @@ func readInput(file, data string, stdin io.Reader) ([]byte, error) {
 
 // print writes items as a table, or whole as JSON/YAML.
 func (g *globals) print(columns []string, items []map[string]any, whole any) error {
-	switch g.output {
-	case "json":
-		enc := json.NewEncoder(g.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(whole)
-	case "yaml":
-		return yaml.NewEncoder(g.stdout).Encode(whole)
-	case "table", "":
-	default:
-		return fmt.Errorf("unknown output %q: use table, json or yaml", g.output)
+	kind, tmpl, err := g.outputKind()
+	if err != nil {
+		return err
+	}
+	if done, err := g.writeData(kind, tmpl, whole); done {
+		return err
 	}
 	if len(columns) == 0 && len(items) > 0 {
 		for k := range items[0] {

@@ -103,6 +103,15 @@ func workloadCreateCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if m, ok := body.(map[string]any); ok {
+				// People pass names; the API takes ids.
+				if m["project_id"], err = g.resolveID(cmd.Context(), cl, "projects", project, nil); err != nil {
+					return err
+				}
+				if m["offering_id"], err = g.resolveID(cmd.Context(), cl, "offerings", offering, nil); err != nil {
+					return err
+				}
+			}
 			var hdr []string
 			if idem != "" {
 				hdr = []string{"Idempotency-Key", idem}
@@ -120,8 +129,10 @@ func workloadCreateCmd(g *globals) *cobra.Command {
 	f := c.Flags()
 	f.StringVarP(&file, "file", "f", "", "YAML or JSON request, - for standard input")
 	f.StringVar(&data, "data", "", "inline JSON request")
-	f.StringVar(&project, "project", "", "project id")
-	f.StringVar(&offering, "offering", "", "offering id")
+	f.StringVar(&project, "project", "", "project name or id")
+	f.StringVar(&offering, "offering", "", "offering name or id")
+	_ = c.RegisterFlagCompletionFunc("project", g.completeRef("projects"))
+	_ = c.RegisterFlagCompletionFunc("offering", g.completeRef("offerings"))
 	f.IntVar(&replicas, "replicas", 1, "number of replicas (distinct sites)")
 	f.StringVar(&class, "classification", "internal", "public, internal, confidential or restricted")
 	f.StringSliceVar(&countries, "country", nil, "allowed country, ISO 3166-1 (repeatable; default: the data policy's countries)")
@@ -136,7 +147,7 @@ func workloadCreateCmd(g *globals) *cobra.Command {
 	f.StringVar(&pref, "preference", "", "cheapest, balanced or nearest")
 	f.Int64Var(&ceiling, "cost-ceiling-minor", 0, "monthly ceiling in minor units of the institution's currency")
 	f.StringVar(&idem, "idempotency-key", "", "retrying with the same key returns the first result")
-	f.BoolVar(&wait, "wait", false, "show progress until the workload runs")
+	f.BoolVar(&wait, "wait", false, "show progress until the workload runs (bounded by --timeout; stops at once, exit code 7, when it awaits approval)")
 	f.StringVar(&image, "image", "", "operating system family to boot, e.g. ubuntu-24.04 (soberana image list)")
 	f.StringSliceVar(&sshKeys, "ssh-key", nil, "name or id of an SSH key the replicas authorize (repeatable; soberana ssh-key list)")
 	f.StringVar(&userData, "user-data", "", "file with cloud-init user-data: #cloud-config YAML or a #! script, at most 16 KiB")
@@ -199,6 +210,13 @@ func workloadListCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			ctx := cmd.Context()
+			if institution, err = g.resolveID(ctx, cl, "institutions", institution, nil); err != nil {
+				return err
+			}
+			if project, err = g.resolveID(ctx, cl, "projects", project, scopeQuery{"institution_id": institution}); err != nil {
+				return err
+			}
 			q := map[string]string{}
 			for k, v := range map[string]string{"project_id": project, "institution_id": institution, "state": state} {
 				if v != "" {
@@ -223,8 +241,8 @@ func workloadListCmd(g *globals) *cobra.Command {
 			return g.print(workloadColumns, items, map[string]any{"items": items})
 		},
 	}
-	c.Flags().StringVar(&project, "project", "", "project id")
-	c.Flags().StringVar(&institution, "institution", "", "institution id")
+	c.Flags().StringVar(&project, "project", "", "project name or id")
+	c.Flags().StringVar(&institution, "institution", "", "institution name or id")
 	c.Flags().StringVar(&state, "state", "", "state (pending_approval, approved, provisioning, running, deleting, deleted, rejected, failed)")
 	return c
 }
@@ -283,19 +301,19 @@ func workloadDeleteCmd(g *globals) *cobra.Command {
 	return c
 }
 
-func (g *globals) language() i18n.Lang {
-	l := g.lang
-	if l == "" {
-		l = g.getenv("LANG")
-	}
-	return i18n.Parse(strings.SplitN(l, ".", 2)[0])
-}
-
 // watch prints each new event of a workload until it reaches want or a
 // terminal state (an error then, with the reason).
 func (g *globals) watch(ctx context.Context, cl *client.Client, id, want string) error {
 	lang := g.language()
 	seen := 0
+	timeout := g.timeout
+	if timeout <= 0 {
+		timeout = 30 * time.Minute
+	}
+	parent := ctx
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	state := ""
 	for {
 		var w struct {
 			State  string `json:"state"`
@@ -308,8 +326,12 @@ func (g *globals) watch(ctx context.Context, cl *client.Client, id, want string)
 			} `json:"events"`
 		}
 		if _, err := cl.Do(ctx, "GET", "/v1/workloads/"+id, nil, &w); err != nil {
+			if ctx.Err() != nil && parent.Err() == nil {
+				return timeoutErr(errors.New(i18n.T(lang, "cli.wait.gave_up", timeout, id, orDash(state), want)))
+			}
 			return err
 		}
+		state = w.State
 		for _, e := range w.Events[min(seen, len(w.Events)):] {
 			at := e.At.Local().Format("15:04:05.000")
 			if e.To != "" {
@@ -324,9 +346,18 @@ func (g *globals) watch(ctx context.Context, cl *client.Client, id, want string)
 			return nil
 		case "failed", "rejected", "deleted":
 			return errors.New(i18n.T(lang, "cli.workload.ended", id, w.State, w.Reason))
+		case "pending_approval":
+			// Waiting would not help: a person must approve it. Say so and
+			// stop, instead of hanging until the timeout.
+			if want == "running" {
+				return timeoutErr(errors.New(i18n.T(lang, "cli.wait.pending", id, w.Reason, id)))
+			}
 		}
 		select {
 		case <-ctx.Done():
+			if parent.Err() == nil {
+				return timeoutErr(errors.New(i18n.T(lang, "cli.wait.gave_up", timeout, id, orDash(state), want)))
+			}
 			return ctx.Err()
 		case <-time.After(300 * time.Millisecond):
 		}

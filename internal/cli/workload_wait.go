@@ -40,7 +40,7 @@ func workloadWaitCmd(g *globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			lang := g.language()
 			if want != "running" && want != "deleted" {
-				return errors.New(i18n.T(lang, "cli.wait.for", want))
+				return usageErr(errors.New(i18n.T(lang, "cli.wait.for", want)))
 			}
 			cl, err := g.client()
 			if err != nil {
@@ -98,7 +98,7 @@ func workloadWaitCmd(g *globals) *cobra.Command {
 							left = append(left, id)
 						}
 					}
-					return errors.New(i18n.T(lang, "cli.wait.timeout", timeout, done, len(order), want, strings.Join(left, ", ")))
+					return timeoutErr(errors.New(i18n.T(lang, "cli.wait.timeout", timeout, done, len(order), want, strings.Join(left, ", "))))
 				}
 				select {
 				case <-ctx.Done():
