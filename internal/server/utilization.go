@@ -17,7 +17,6 @@ const EnvUtilizationEvery = "SOBERANA_UTILIZATION_EVERY"
 func (s *Server) wireUtilization(reg prometheus.Registerer) {
 	s.usage = utilization.New(s.Store, s.Drivers, s.Fleet.Providers, reg, s.log)
 	s.API.AddUtilization()
-	s.API.AddEdge()
 }
 
 // runUtilization samples while this process holds the reconciler lease,
