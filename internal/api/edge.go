@@ -36,7 +36,7 @@ func (a *API) AddEdge() {
 		scFilters := []string{"group_id", "name"}
 		return []*Route{
 			{Method: "GET", Path: "/v1/providers/{id}/edge-groups", Summary: "List an edge provider's subcloud groups (regions, operators, rollout rings), a page at a time",
-				Tag: "edge", Auth: Object("providers:read", "id"), Response: listPage[model.EdgeGroup]{},
+				Tag: "fleet", Auth: Object("providers:read", "id"), Response: listPage[model.EdgeGroup]{},
 				Query: append([]string{"limit", "cursor"}, groupFilters...),
 				Handle: func(r *http.Request) (any, error) {
 					o, err := ListQuery(r, groupFilters)
@@ -55,7 +55,7 @@ func (a *API) AddEdge() {
 					return listPage[model.EdgeGroup]{Items: p.Items, NextCursor: EncodeCursor(p.Next)}, nil
 				}},
 			{Method: "POST", Path: "/v1/providers/{id}/edge-groups", Summary: "Create a subcloud group (kind region, operator or ring) on an edge provider",
-				Tag: "edge", Auth: Object("providers:write", "id"), Request: model.EdgeGroup{}, Response: model.EdgeGroup{}, Status: http.StatusCreated,
+				Tag: "fleet", Auth: Object("providers:write", "id"), Request: model.EdgeGroup{}, Response: model.EdgeGroup{}, Status: http.StatusCreated,
 				Handle: func(r *http.Request) (any, error) {
 					body, err := readBody(r)
 					if err != nil {
@@ -94,7 +94,7 @@ func (a *API) AddEdge() {
 					return Created{Value: &g, Location: "/v1/providers/" + g.ProviderID + "/edge-groups/" + g.ID}, nil
 				}},
 			{Method: "GET", Path: "/v1/providers/{id}/edge-groups/{group}", Summary: "Get one subcloud group of an edge provider",
-				Tag: "edge", Auth: Object("providers:read", "id"), Response: model.EdgeGroup{},
+				Tag: "fleet", Auth: Object("providers:read", "id"), Response: model.EdgeGroup{},
 				Handle: func(r *http.Request) (any, error) {
 					g, err := a.store.Read().EdgeGroups().Get(r.Context(), r.PathValue("group"))
 					if err != nil {
@@ -106,7 +106,7 @@ func (a *API) AddEdge() {
 					return &g, nil
 				}},
 			{Method: "GET", Path: "/v1/providers/{id}/subclouds", Summary: "List an edge provider's subclouds with their sites, a page at a time (filter by group_id or name)",
-				Tag: "edge", Auth: Object("providers:read", "id"), Response: listPage[model.Subcloud]{},
+				Tag: "fleet", Auth: Object("providers:read", "id"), Response: listPage[model.Subcloud]{},
 				Query: append([]string{"limit", "cursor"}, scFilters...),
 				Handle: func(r *http.Request) (any, error) {
 					o, err := ListQuery(r, scFilters)
@@ -134,7 +134,7 @@ func (a *API) AddEdge() {
 					"A bad import answers 422 with a per-row report (rows: row, field, reason in the caller's language). " +
 					"The answer carries each subcloud's Ed25519 private key, shown once and never stored: the site's agent " +
 					"signs its heartbeats with it. Up to 20,000 rows and 16 MiB.",
-				Tag: "edge", Auth: Object("providers:write", "id"), Request: edge.ImportRequest{}, Response: edge.ImportResult{},
+				Tag: "fleet", Auth: Object("providers:write", "id"), Request: edge.ImportRequest{}, Response: edge.ImportResult{},
 				Status: http.StatusCreated, MaxBody: MaxImportBodyBytes,
 				Handle: func(r *http.Request) (any, error) {
 					body, err := readBody(r)
@@ -157,7 +157,7 @@ func (a *API) AddEdge() {
 					return Created{Value: &res, Location: "/v1/providers/" + res.ProviderID + "/subclouds"}, nil
 				}},
 			{Method: "GET", Path: "/v1/providers/{id}/subclouds/{subcloud}", Summary: "Get one subcloud of an edge provider with its sites and credential state",
-				Tag: "edge", Auth: Object("providers:read", "id"), Response: model.Subcloud{},
+				Tag: "fleet", Auth: Object("providers:read", "id"), Response: model.Subcloud{},
 				Handle: func(r *http.Request) (any, error) {
 					sc, err := a.subcloudOf(r.Context(), a.store.Read(), r.PathValue("id"), r.PathValue("subcloud"))
 					if err != nil {
@@ -166,7 +166,7 @@ func (a *API) AddEdge() {
 					return &sc, nil
 				}},
 			{Method: "POST", Path: "/v1/providers/{id}/subclouds/{subcloud}", Summary: "Revoke a subcloud's heartbeat credential ({subcloud}:revoke)",
-				Tag: "edge", Auth: Object("providers:write", "id"), Response: RevokeResult{},
+				Tag: "fleet", Auth: Object("providers:write", "id"), Response: RevokeResult{},
 				Actions: []Action{{Verb: "revoke", Summary: "Revoke a subcloud's heartbeat credential: its heartbeats are rejected, logged and counted from then on, and its sites go down after the missed beats", Response: RevokeResult{}, Status: http.StatusOK}},
 				dispatch: func(r *http.Request) (Handle, error) {
 					id, verb, _ := strings.Cut(r.PathValue("subcloud"), ":")
