@@ -215,7 +215,11 @@ func (a *API) wrap(rt *Route) http.Handler {
 			a.log.InfoContext(r.Context(), "http", "method", r.Method, "path", r.URL.Path, "status", sw.code,
 				"duration_ms", time.Since(start).Milliseconds())
 		}()
-		r.Body = http.MaxBytesReader(sw, r.Body, MaxBodyBytes)
+		limit := int64(MaxBodyBytes)
+		if rt.MaxBody > 0 {
+			limit = rt.MaxBody
+		}
+		r.Body = http.MaxBytesReader(sw, r.Body, limit)
 		r = r.WithContext(context.WithValue(r.Context(), keyWriter, http.ResponseWriter(sw)))
 		if err := a.limiter.allowIP(SourceIP(r)); err != nil {
 			a.writeProblem(sw, r, err)

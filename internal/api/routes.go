@@ -48,6 +48,8 @@ type Route struct {
 	Actions []Action
 	// OptionalBody documents the request body as optional.
 	OptionalBody bool
+	// MaxBody raises the request body limit (MaxBodyBytes when zero).
+	MaxBody int64
 	// RequestMedia is the media type of a non-JSON body (Request nil).
 	RequestMedia string
 	// AltMedia are other media types of the success response (text/csv…).

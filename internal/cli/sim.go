@@ -19,6 +19,7 @@ func init() {
 
 func simCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{Use: "sim", Short: "Drive the SIMULATED providers: outages, faults, resources (sim providers only)"}
+	c.AddCommand(simEdgeCmd(g))
 	var site string
 	var restore bool
 	outage := &cobra.Command{

@@ -216,6 +216,9 @@ func (m *Monitor) Probe(ctx context.Context) {
 	usage := m.fleet.Usage()
 	var changes []Transition
 	for _, p := range provs {
+		if pushed(p) {
+			continue // heartbeats, not polling (ObserveSite)
+		}
 		drv, err := m.drivers.Get(p.Driver)
 		var sites []provider.Site
 		var lat time.Duration

@@ -90,6 +90,9 @@ type Provider struct {
 	// Simulated is true for the built-in sim driver; shown everywhere.
 	Simulated bool   `json:"simulated"`
 	Health    string `json:"health"`
+	// Kind is "edge" for a provider that holds subclouds whose health
+	// comes from pushed heartbeats (docs/edge.md); empty: a cloud.
+	Kind string `json:"kind,omitempty"`
 }
 
 // Capacity of a site.

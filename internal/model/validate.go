@@ -137,6 +137,9 @@ func (p *Provider) Validate() error {
 	var v Validator
 	v.Name("name", &p.Name)
 	v.OneOf("driver", p.Driver, DriverSim, DriverOpenStack, DriverKubernetes)
+	if p.Kind != "" {
+		v.OneOf("kind", p.Kind, ProviderKindEdge)
+	}
 	v.Country("jurisdiction", p.Jurisdiction)
 	v.OneOf("certification", p.Certification, Classifications...)
 	p.Currency = NormalizeCurrency(p.Currency)

@@ -159,6 +159,7 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	s.API.AddWorkloads(api.WorkloadOptions{Service: s.Workloads})
 	s.API.AddDrift()
 	s.wireUtilization(reg)
+	s.API.AddEdge()
 	s.wireDeploy()
 	s.wireSSHCA()
 	s.API.AddSim(api.SimOptions{
@@ -268,6 +269,7 @@ func (s *Server) Run(ctx context.Context) error {
 	g.Go(func() error { return s.whileLeader(gctx, "rating", s.rateLoop) })
 	g.Go(func() error { return s.whileLeader(gctx, "images", s.imageLoop) })
 	g.Go(func() error { return s.runUtilization(gctx) })
+	g.Go(func() error { return s.runEdge(gctx) })
 	g.Go(func() error {
 		<-gctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)

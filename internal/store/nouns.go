@@ -10,14 +10,14 @@ import (
 
 var providers = &entity[model.Provider]{
 	table:   "providers",
-	cols:    []string{"name", "driver", "jurisdiction", "certification", "currency", "simulated", "health"},
-	filters: map[string]bool{"driver": true, "jurisdiction": true, "name": true},
+	cols:    []string{"name", "driver", "jurisdiction", "certification", "currency", "simulated", "health", "kind"},
+	filters: map[string]bool{"driver": true, "jurisdiction": true, "name": true, "kind": true},
 	meta:    func(v *model.Provider) *model.Meta { return &v.Meta },
 	values: func(v *model.Provider) []any {
-		return []any{v.Name, v.Driver, v.Jurisdiction, v.Certification, v.Currency, v.Simulated, v.Health}
+		return []any{v.Name, v.Driver, v.Jurisdiction, v.Certification, v.Currency, v.Simulated, v.Health, v.Kind}
 	},
 	scanDest: func(v *model.Provider) []any {
-		return []any{&v.Name, &v.Driver, &v.Jurisdiction, &v.Certification, &v.Currency, &v.Simulated, &v.Health}
+		return []any{&v.Name, &v.Driver, &v.Jurisdiction, &v.Certification, &v.Currency, &v.Simulated, &v.Health, &v.Kind}
 	},
 }
 

@@ -1,0 +1,154 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/internal/edge"
+	"github.com/soberana/soberana/internal/i18n"
+)
+
+func init() {
+	extraCommands = append(extraCommands, edgeCmd, agentCmd)
+	i18n.Add(map[string]i18n.Text{
+		"cli.edge.imported": {ES: "%d subclouds importados (%d grupos nuevos); credenciales en %s (guárdelas: no se muestran de nuevo)", PT: "%d subclouds importados (%d grupos novos); credenciais em %s (guarde-as: não são mostradas de novo)", EN: "%d subclouds imported (%d new groups); credentials in %s (keep them: they are not shown again)"},
+		"cli.edge.row":      {ES: "fila %d (línea %d): %s: %s", PT: "linha %d (linha do arquivo %d): %s: %s", EN: "row %d (line %d): %s: %s"},
+	})
+}
+
+func edgeCmd(g *globals) *cobra.Command {
+	c := &cobra.Command{Use: "edge", Short: "Telco edge: subclouds, groups and their bulk import (docs/edge.md)"}
+	var prov, out string
+	imp := &cobra.Command{
+		Use:   "import FILE --provider NAME|ID [--credentials-out FILE]",
+		Short: "Register every subcloud of a CSV or YAML file in one all-or-nothing call",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			req, lines, err := edge.ParseFile(args[0], data)
+			if err != nil {
+				return err
+			}
+			cl, err := g.client()
+			if err != nil {
+				return err
+			}
+			id, err := providerID(cmd.Context(), cl, prov)
+			if err != nil {
+				return err
+			}
+			var res edge.ImportResult
+			if _, err := cl.Do(cmd.Context(), "POST", "/v1/providers/"+id+"/subclouds:import", req, &res); err != nil {
+				printRowErrors(g, err, lines)
+				return err
+			}
+			if out == "" {
+				out = args[0] + ".credentials.json"
+			}
+			b, err := json.MarshalIndent(res.Subclouds, "", "  ")
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(out, b, 0o600); err != nil {
+				return err
+			}
+			fmt.Fprintln(g.stdout, i18n.T(g.language(), "cli.edge.imported", len(res.Subclouds), res.GroupsCreated, out))
+			return nil
+		},
+	}
+	imp.Flags().StringVar(&prov, "provider", "", "edge provider name or id")
+	imp.Flags().StringVar(&out, "credentials-out", "", "where to write the subclouds' private keys (default FILE.credentials.json, mode 0600)")
+	c.AddCommand(imp)
+	return c
+}
+
+// printRowErrors lists an import's per-row report with file lines.
+func printRowErrors(g *globals, err error, lines []int) {
+	var p *client.Problem
+	if !errors.As(err, &p) {
+		return
+	}
+	rows, _ := p.Raw["rows"].([]any)
+	for _, r := range rows {
+		m, _ := r.(map[string]any)
+		row, _ := m["row"].(float64)
+		line := 0
+		if n := int(row); n > 0 && n <= len(lines) {
+			line = lines[n-1]
+		}
+		fmt.Fprintln(g.stderr, i18n.T(g.language(), "cli.edge.row", int(row), line, m["field"], m["reason"]))
+	}
+}
+
+func agentCmd(g *globals) *cobra.Command {
+	var url, creds string
+	var every time.Duration
+	c := &cobra.Command{
+		Use:   "agent --credentials FILE [--nats URL] [--every 10s]",
+		Short: "Publish signed heartbeats of the subclouds in FILE (one site's agent, or many) through NATS",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			agents, err := loadAgents(creds)
+			if err != nil {
+				return err
+			}
+			return edge.RunAgents(cmd.Context(), url, agents, every)
+		},
+	}
+	c.Flags().StringVar(&url, "nats", "nats://127.0.0.1:4222", "broker URL")
+	c.Flags().StringVar(&creds, "credentials", "", "credentials file written by soberana edge import")
+	c.Flags().DurationVar(&every, "every", 10*time.Second, "heartbeat interval")
+	return c
+}
+
+func loadAgents(path string) ([]*edge.Agent, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var cs []edge.Credential
+	if err := json.Unmarshal(b, &cs); err != nil {
+		return nil, err
+	}
+	agents := make([]*edge.Agent, len(cs))
+	for i, c := range cs {
+		agents[i] = &edge.Agent{Cred: c}
+	}
+	return agents, nil
+}
+
+// simEdgeCmd runs many simulated agents in one process.
+func simEdgeCmd(g *globals) *cobra.Command {
+	var url, creds string
+	var n int
+	var every time.Duration
+	c := &cobra.Command{
+		Use:   "edge --credentials FILE [--sites N] [--nats URL] [--every 10s]",
+		Short: "Run N SIMULATED edge agents (the first N subclouds of FILE) in one process against the real broker",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			agents, err := loadAgents(creds)
+			if err != nil {
+				return err
+			}
+			if n > 0 && n < len(agents) {
+				agents = agents[:n]
+			}
+			return edge.RunAgents(cmd.Context(), url, agents, every)
+		},
+	}
+	c.Flags().StringVar(&url, "nats", "nats://127.0.0.1:4222", "broker URL")
+	c.Flags().StringVar(&creds, "credentials", "", "credentials file written by soberana edge import")
+	c.Flags().IntVar(&n, "sites", 0, "how many agents (0: every subcloud of the file)")
+	c.Flags().DurationVar(&every, "every", 10*time.Second, "heartbeat interval")
+	return c
+}

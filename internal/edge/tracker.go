@@ -1,0 +1,160 @@
+package edge
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/soberana/soberana/internal/store"
+)
+
+// Sink receives one observation per edge site per interval
+// (*health.Monitor implements it).
+type Sink interface {
+	ObserveSite(ctx context.Context, siteID string, ok bool, capacityUse float64)
+}
+
+// Tracker verifies the heartbeats that arrive through the broker and, at
+// every interval, tells the sink which sites were heard from.
+type Tracker struct {
+	st   *store.Store
+	sink Sink
+	log  *slog.Logger
+
+	mu       sync.Mutex
+	creds    map[string]*store.EdgeCredential
+	lastSeq  map[string]uint64
+	heard    map[string]Heartbeat // since the last tick
+	accepted int64
+	rejected map[string]int64
+}
+
+// NewTracker returns a tracker; call Reload before Handle.
+func NewTracker(st *store.Store, sink Sink, log *slog.Logger) *Tracker {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Tracker{st: st, sink: sink, log: log, creds: map[string]*store.EdgeCredential{},
+		lastSeq: map[string]uint64{}, heard: map[string]Heartbeat{}, rejected: map[string]int64{}}
+}
+
+// Reload reads the subclouds' credentials (new imports, revocations).
+func (t *Tracker) Reload(ctx context.Context) error {
+	creds, err := t.st.Read().EdgeCredentials(ctx)
+	if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	t.creds = creds
+	t.mu.Unlock()
+	return nil
+}
+
+// Handle verifies one message; a rejected one is logged and counted and
+// changes nothing.
+func (t *Tracker) Handle(subject string, data []byte) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	hb, err := Verify(subject, data, func(id string) (string, bool, bool) {
+		c, ok := t.creds[id]
+		if !ok {
+			return "", false, false
+		}
+		return c.PublicKey, c.Revoked, true
+	})
+	if err == nil && hb.Seq <= t.lastSeq[hb.Subcloud] {
+		err = &RejectError{Reason: RejectReplay, Subcloud: hb.Subcloud}
+	}
+	if err != nil {
+		var re *RejectError
+		if errors.As(err, &re) {
+			t.rejected[re.Reason]++
+		}
+		t.log.Warn("edge heartbeat rejected", "subject", subject, "err", err)
+		return err
+	}
+	t.lastSeq[hb.Subcloud] = hb.Seq
+	t.heard[hb.Subcloud] = hb
+	t.accepted++
+	return nil
+}
+
+// Tick closes one interval: every site of every subcloud is observed, ok
+// when its subcloud's valid heartbeat arrived since the last tick (a
+// revoked subcloud is never heard).
+func (t *Tracker) Tick(ctx context.Context) {
+	type ob struct {
+		site string
+		ok   bool
+		use  float64
+	}
+	t.mu.Lock()
+	obs := make([]ob, 0, len(t.creds))
+	for id, c := range t.creds {
+		hb, ok := t.heard[id]
+		ok = ok && !c.Revoked
+		use := 0.0
+		if ok {
+			use = useOf(hb)
+		}
+		for _, s := range c.SiteIDs {
+			obs = append(obs, ob{s, ok, use})
+		}
+	}
+	t.heard = map[string]Heartbeat{}
+	t.mu.Unlock()
+	for _, o := range obs {
+		t.sink.ObserveSite(ctx, o.site, o.ok, o.use)
+	}
+}
+
+func useOf(hb Heartbeat) float64 {
+	frac := func(u, c int64) float64 {
+		if c <= 0 {
+			return 0
+		}
+		return float64(u) / float64(c)
+	}
+	return max(frac(hb.Used.VCPUs, hb.Capacity.VCPUs), frac(hb.Used.MemoryMiB, hb.Capacity.MemoryMiB), frac(hb.Used.DiskGiB, hb.Capacity.DiskGiB))
+}
+
+// Counts returns the accepted and rejected (by reason) heartbeats.
+func (t *Tracker) Counts() (accepted int64, rejected map[string]int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	r := make(map[string]int64, len(t.rejected))
+	for k, v := range t.rejected {
+		r[k] = v
+	}
+	return t.accepted, r
+}
+
+// Run subscribes to every heartbeat on nc and ticks every interval
+// (reloading credentials first) until ctx ends.
+func (t *Tracker) Run(ctx context.Context, nc *nats.Conn, every time.Duration) error {
+	if err := t.Reload(ctx); err != nil {
+		return err
+	}
+	sub, err := nc.Subscribe(SubjectAll, func(m *nats.Msg) { _ = t.Handle(m.Subject, m.Data) })
+	if err != nil {
+		return err
+	}
+	defer func() { _ = sub.Unsubscribe() }()
+	tk := time.NewTicker(every)
+	defer tk.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tk.C:
+		}
+		if err := t.Reload(ctx); err != nil {
+			t.log.Warn("reloading edge credentials", "err", err)
+		}
+		t.Tick(ctx)
+	}
+}

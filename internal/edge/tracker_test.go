@@ -1,0 +1,155 @@
+package edge_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/soberana/soberana/internal/edge"
+	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/store/storetest"
+)
+
+type sink struct {
+	mu  sync.Mutex
+	obs map[string][]bool
+}
+
+func (s *sink) ObserveSite(_ context.Context, site string, ok bool, _ float64) {
+	s.mu.Lock()
+	s.obs[site] = append(s.obs[site], ok)
+	s.mu.Unlock()
+}
+
+func imported(t *testing.T, s *store.Store, n int) edge.ImportResult {
+	ctx := context.Background()
+	prv := edgeProvider(t, s)
+	var res edge.ImportResult
+	err := s.InTx(ctx, func(tx *store.Tx) error { var err error; res, err = edge.Import(ctx, tx, prv, rows(n)); return err })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestTrackerVerifiesAndRevokes(t *testing.T) {
+	s := storetest.SQLite(t)
+	ctx := context.Background()
+	res := imported(t, s, 3)
+	sk := &sink{obs: map[string][]bool{}}
+	tr := edge.NewTracker(s, sk, nil)
+	if err := tr.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a := res.Subclouds[0]
+	msg, err := edge.Sign(edge.Heartbeat{Subcloud: a.ID, Seq: 1}, a.PrivateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Handle(edge.SubjectPrefix+a.ID, msg); err != nil {
+		t.Fatalf("a valid heartbeat was rejected: %v", err)
+	}
+	reject := func(reason, subject string, data []byte) {
+		t.Helper()
+		var re *edge.RejectError
+		if err := tr.Handle(subject, data); !errors.As(err, &re) || re.Reason != reason {
+			t.Errorf("want %s, got %v", reason, err)
+		}
+	}
+	reject(edge.RejectReplay, edge.SubjectPrefix+a.ID, msg)
+	// Signed with another subcloud's key.
+	forged, _ := edge.Sign(edge.Heartbeat{Subcloud: a.ID, Seq: 2}, res.Subclouds[1].PrivateKey)
+	reject(edge.RejectSignature, edge.SubjectPrefix+a.ID, forged)
+	// One site speaking for another.
+	b, _ := edge.Sign(edge.Heartbeat{Subcloud: res.Subclouds[1].ID, Seq: 1}, res.Subclouds[1].PrivateKey)
+	reject(edge.RejectSubject, edge.SubjectPrefix+a.ID, b)
+	unknown, _ := edge.Sign(edge.Heartbeat{Subcloud: "sc_nope", Seq: 1}, a.PrivateKey)
+	reject(edge.RejectUnknown, edge.SubjectPrefix+"sc_nope", unknown)
+	reject(edge.RejectMalformed, edge.SubjectPrefix+a.ID, []byte("{"))
+
+	tr.Tick(ctx)
+	if got := sk.obs[a.SiteID]; len(got) != 1 || !got[0] {
+		t.Fatalf("heard site: %v", got)
+	}
+	if got := sk.obs[res.Subclouds[1].SiteID]; len(got) != 1 || got[0] {
+		t.Fatalf("silent site (only rejected beats): %v", got)
+	}
+
+	// Revoke a's credential: its next beat is rejected and it is missed.
+	if _, err := s.Read().Exec(ctx, "UPDATE subclouds SET revoked_at = 1 WHERE id = ?", a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	m3, _ := edge.Sign(edge.Heartbeat{Subcloud: a.ID, Seq: 3}, a.PrivateKey)
+	reject(edge.RejectRevoked, edge.SubjectPrefix+a.ID, m3)
+	tr.Tick(ctx)
+	if got := sk.obs[a.SiteID]; len(got) != 2 || got[1] {
+		t.Fatalf("revoked site: %v", got)
+	}
+	acc, rej := tr.Counts()
+	if acc != 1 || rej[edge.RejectRevoked] != 1 || rej[edge.RejectSignature] != 1 {
+		t.Fatalf("counts %d %v", acc, rej)
+	}
+}
+
+// TestAgentsThroughNATS runs agents against the real broker
+// (SOBERANA_TEST_NATS_URL, .ci/run starts nats-server).
+func TestAgentsThroughNATS(t *testing.T) {
+	url := os.Getenv("SOBERANA_TEST_NATS_URL")
+	if url == "" {
+		t.Skip("NATS tests skipped: set SOBERANA_TEST_NATS_URL (e.g. nats://127.0.0.1:4222); .ci/run starts nats-server")
+	}
+	s := storetest.SQLite(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	res := imported(t, s, 50)
+	sk := &sink{obs: map[string][]bool{}}
+	tr := edge.NewTracker(s, sk, nil)
+	if err := tr.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sub, err := edge.Connect(url, "soberana-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	done := make(chan struct{}, 100)
+	if _, err := sub.Subscribe(edge.SubjectAll, func(m *nats.Msg) {
+		if tr.Handle(m.Subject, m.Data) == nil {
+			done <- struct{}{}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sub.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	pub, err := edge.Connect(url, "soberana-test-agent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	for _, sc := range res.Subclouds[:49] { // the 50th stays silent
+		a := &edge.Agent{Cred: edge.Credential{ID: sc.ID, PrivateKey: sc.PrivateKey}}
+		if err := a.Beat(pub, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 49 {
+		<-done
+	}
+	tr.Tick(ctx)
+	for i, sc := range res.Subclouds {
+		got := sk.obs[sc.SiteID]
+		if len(got) != 1 || got[0] != (i < 49) {
+			t.Fatalf("site %d: %v", i, got)
+		}
+	}
+}
