@@ -142,7 +142,7 @@ func TestBrowserMachineLifecycle(t *testing.T) {
 		t.Errorf("the certificate does not parse: %v", err)
 	} else if c, ok := pk.(*ssh.Certificate); !ok || string(c.Key.Marshal()) != string(sp.Marshal()) {
 		t.Errorf("the certificate is not for the pasted key")
-	} else if ttl := time.Unix(int64(c.ValidBefore), 0).Sub(time.Now()); ttl > time.Hour+time.Minute || ttl <= 0 {
+	} else if ttl := time.Until(time.Unix(int64(c.ValidBefore), 0)); ttl > time.Hour+time.Minute || ttl <= 0 {
 		t.Errorf("certificate valid for %s, want at most an hour", ttl)
 	}
 	e.shot("en-machine-connect")

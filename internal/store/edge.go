@@ -60,7 +60,6 @@ func (o revokedMicros) Scan(src any) error {
 	return nil
 }
 
-
 // EdgeGroups is the edge group repository.
 func (t *Tx) EdgeGroups() Repo[model.EdgeGroup] { return Repo[model.EdgeGroup]{t, edgeGroups} }
 
