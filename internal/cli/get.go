@@ -33,6 +33,22 @@ func (s *scopeFlags) add(g *globals, c *cobra.Command) {
 }
 
 // query resolves the scope flags' names into ids.
+// prepare does what get and describe both start with: the noun named by
+// the user, the output format, a client and the scope's query.
+func (s *scopeFlags) prepare(ctx context.Context, g *globals, name string) (n noun, kind, tmpl string, cl *client.Client, q scopeQuery, err error) {
+	if n, err = findNoun(g.language(), name); err != nil {
+		return
+	}
+	if kind, tmpl, err = g.outputKind(); err != nil {
+		return
+	}
+	if cl, err = g.client(); err != nil {
+		return
+	}
+	q, err = s.query(ctx, g, cl)
+	return
+}
+
 func (s *scopeFlags) query(ctx context.Context, g *globals, cl *client.Client) (scopeQuery, error) {
 	q := scopeQuery{}
 	var err error
@@ -71,21 +87,8 @@ func getCmd(g *globals) *cobra.Command {
 		Args:              cobra.RangeArgs(1, 2),
 		ValidArgsFunction: g.completeNounArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			lang := g.language()
-			n, err := findNoun(lang, args[0])
-			if err != nil {
-				return err
-			}
-			kind, tmpl, err := g.outputKind()
-			if err != nil {
-				return err
-			}
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
 			ctx := cmd.Context()
-			q, err := sf.query(ctx, g, cl)
+			n, kind, tmpl, cl, q, err := sf.prepare(ctx, g, args[0])
 			if err != nil {
 				return err
 			}
@@ -126,21 +129,8 @@ func describeCmd(g *globals) *cobra.Command {
 		Args:              cobra.ExactArgs(2),
 		ValidArgsFunction: g.completeNounArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			lang := g.language()
-			n, err := findNoun(lang, args[0])
-			if err != nil {
-				return err
-			}
-			kind, tmpl, err := g.outputKind()
-			if err != nil {
-				return err
-			}
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
 			ctx := cmd.Context()
-			q, err := sf.query(ctx, g, cl)
+			n, kind, tmpl, cl, q, err := sf.prepare(ctx, g, args[0])
 			if err != nil {
 				return err
 			}
