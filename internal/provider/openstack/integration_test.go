@@ -314,7 +314,7 @@ func TestIntegrationTwoReplicasOnDistinctAZs(t *testing.T) {
 			t.Errorf("deleting again: %v", err)
 		}
 	}
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(250 * time.Millisecond) {
+	for deadline := time.Now().Add(3 * time.Minute); ; time.Sleep(250 * time.Millisecond) {
 		q, err = cquotas.GetDetail(ctx, e.cn.compute, projectID).Extract()
 		if err != nil {
 			t.Fatal(err)
