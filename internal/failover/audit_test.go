@@ -47,7 +47,7 @@ func TestFailoverIsAudited(t *testing.T) {
 	clk.Advance(30 * time.Second)
 	mon.Probe(ctx)
 	srv.Reconciler.Kick()
-	recovered(t, srv, site.ID, affected, time.Minute)
+	recovered(t, srv, site.ID, affected, 2*time.Minute, timeGoesOn(clk, srv))
 
 	events := func(action string) []store.AuditEvent {
 		evs, err := srv.Store.Read().AuditEvents(ctx, store.AuditFilter{Action: action, Limit: 100})
