@@ -61,7 +61,9 @@ func TestFailoverHonoursCurrentPolicy(t *testing.T) {
 	clk.Advance(30 * time.Second)
 	mon.Probe(ctx)
 	srv.Reconciler.Kick()
-	opstest.Eventually(t, time.Minute, "the replica running off the failed site", func() (bool, string) {
+	tick := timeGoesOn(clk, srv)
+	opstest.Eventually(t, 2*time.Minute, "the replica running off the failed site", func() (bool, string) {
+		tick()
 		ps, err := srv.Store.Read().PlacementsOf(ctx, w.ID)
 		if err != nil {
 			t.Fatal(err)
