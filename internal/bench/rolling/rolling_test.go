@@ -193,7 +193,12 @@ func serve(t *testing.T, name, bin, dbURL, dir, token string) *server {
 		t.Fatal(err)
 	}
 	go func() { _ = s.cmd.Wait(); close(s.exited) }()
-	t.Cleanup(func() { s.stop() })
+	t.Cleanup(func() {
+		s.stop()
+		if t.Failed() {
+			t.Logf("%s's errors:\n%s\n%s's log, last lines:\n%s", name, s.errors(), name, s.tail())
+		}
+	})
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
 		select {
@@ -235,8 +240,23 @@ func (s *server) stop() {
 	_ = s.log.Close()
 }
 
+// errors returns the log's first ERROR lines.
+func (s *server) errors() string {
+	b, _ := os.ReadFile(s.log.Name())
+	var out []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.Contains(line, "level=ERROR") && len(out) < 20 {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
 func (s *server) tail() string {
 	b, _ := os.ReadFile(s.log.Name())
+	if i := strings.LastIndex(string(b), "\n\n"); i > 0 && len(b)-i < 100 {
+		b = b[:i]
+	}
 	if len(b) > 4000 {
 		b = b[len(b)-4000:]
 	}
