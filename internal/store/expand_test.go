@@ -170,6 +170,15 @@ func TestMigrationsExpandOnly(t *testing.T) {
 	for _, v := range versions {
 		isFixture[v] = true
 	}
+	rel, err := os.ReadFile(filepath.Join("testdata", "releases.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range versions {
+		if !regexp.MustCompile(`(?m)^` + strconv.FormatInt(v, 10) + ` [0-9a-f]{40}\s*$`).Match(rel) {
+			t.Errorf("testdata/releases.txt has no `%d <commit>` line for schema-v%d.sql: the rolling test builds releases from it", v, v)
+		}
+	}
 	released := readFixture(t, filepath.Join("testdata", "schema-v"+strconv.FormatInt(newest, 10)+".sql")).checksums
 	files, _ := filepath.Glob("migrations/*.sql")
 	if len(files) == 0 {
