@@ -453,6 +453,9 @@ func (t *Tx) BudgetBalances(ctx context.Context, lineIDs []string) (map[string]B
 
 // AddBudgetBalance adds deltas to a line's running totals.
 func (t *Tx) AddBudgetBalance(ctx context.Context, lineID string, committed, accrued int64) error {
+	if err := t.sharePrevReleaseLock(ctx); err != nil {
+		return err
+	}
 	_, err := t.Exec(ctx, `INSERT INTO budget_balances (budget_line_id, committed_minor, accrued_minor) VALUES (?, ?, ?)
 		ON CONFLICT (budget_line_id) DO UPDATE SET
 			committed_minor = budget_balances.committed_minor + excluded.committed_minor,

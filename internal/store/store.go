@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -159,10 +160,19 @@ func (s *Store) goose() (*goose.Provider, error) {
 		return nil, err
 	}
 	d := goose.DialectSQLite3
+	var opts []goose.ProviderOption
 	if s.dialect == Postgres {
 		d = goose.DialectPostgres
+		// Replicas upgraded together start together: one migrates, the
+		// others wait on a session advisory lock instead of racing it
+		// (docs/operations.md, Upgrades).
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	return goose.NewProvider(d, s.db, sub)
+	return goose.NewProvider(d, s.db, sub, opts...)
 }
 
 // Migrate applies every pending migration and returns how many ran.

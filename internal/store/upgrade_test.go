@@ -25,12 +25,14 @@ import (
 
 var updateFixture = flag.Bool("update-fixture", false, "regenerate testdata/schema-v<N>.sql from a fresh demo server (only when cutting a release)")
 
-// fixtureVersion is the schema version of the newest committed fixture:
-// the schema released before this work (migrations 00001–00006). Each
+// fixtureVersion is the schema version of the newest committed fixture.
+// schema-v6.sql is the schema released before issue 19 (migrations
+// 00001–00006), schema-v22.sql the next release (00001–00022). Each
 // release adds a fixture of its own schema (go test ./internal/store
 // -run TestUpgradeFromFixture -update-fixture with fixtureVersion raised)
-// and keeps the old ones, so every past schema keeps being upgraded.
-const fixtureVersion = 6
+// and a line in testdata/releases.txt naming its commit, and keeps the old
+// ones, so every past schema keeps being upgraded.
+const fixtureVersion = 22
 
 // TestUpgradeFromFixture loads a database written by an earlier release's
 // schema (DDL from its migrations, rows from a demo server with running
