@@ -31,6 +31,9 @@ type Tracker struct {
 	heard    map[string]Heartbeat // since the last tick
 	accepted int64
 	rejected map[string]int64
+	// The last closed interval (metrics.go).
+	lastHeard, lastMissed int
+	lastTick              time.Duration
 }
 
 // NewTracker returns a tracker; call Reload before Handle.
@@ -92,6 +95,7 @@ func (t *Tracker) Tick(ctx context.Context) {
 		ok   bool
 		use  float64
 	}
+	start := time.Now()
 	t.mu.Lock()
 	obs := make([]ob, 0, len(t.creds))
 	for id, c := range t.creds {
@@ -107,9 +111,16 @@ func (t *Tracker) Tick(ctx context.Context) {
 	}
 	t.heard = map[string]Heartbeat{}
 	t.mu.Unlock()
+	heard := 0
 	for _, o := range obs {
 		t.sink.ObserveSite(ctx, o.site, o.ok, o.use)
+		if o.ok {
+			heard++
+		}
 	}
+	t.mu.Lock()
+	t.lastHeard, t.lastMissed, t.lastTick = heard, len(obs)-heard, time.Since(start)
+	t.mu.Unlock()
 }
 
 func useOf(hb Heartbeat) float64 {
