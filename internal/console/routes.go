@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/soberana/soberana/internal/api"
@@ -419,25 +420,40 @@ func (c *Console) siteUse(ctx context.Context, v *view) map[string]*siteUse {
 }
 
 type sitesData struct {
-	HasUse   bool
-	Rows     []siteRow
-	Land     string
-	Filter   url.Values
-	Country  string
-	Tier     string
-	Health   string
-	Countrys []string
+	HasUse bool
+	// Rows is the page of the table; Total the sites that pass the filters.
+	Rows  []siteRow
+	Total int
+	Land  string
+	// Filters, as the form shows them.
+	Country, Tier, Health, Subdivision, Group, Query string
+	Countrys, Subdivisions                           []string
+	Groups                                           []model.EdgeGroup
+	// The map: its window, marks (sites or clusters) and how many sites
+	// the window holds.
+	View      mapView
+	Marks     []mapMark
+	Visible   int
+	Clustered bool
+	ZoomIn    string
+	ZoomOut   string
+	ZoomReset string
+	// Pagination of the table.
+	Page, Pages int
+	Prev, Next  string
+	First, Last int
 }
 
+// sites is the map and table of sites. Filters (health, tier, country,
+// subdivision, edge group), the name search and the map's window are query
+// parameters; the map clusters the sites of the window when they are many
+// (sitemap.go) and the table shows one page of sitesPerPage, so the page
+// stays small and readable at 10,000 sites.
 func (c *Console) sites(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
 	q := r.URL.Query()
-	filters := url.Values{}
-	for _, k := range []string{"country", "tier", "health", "provider_id"} {
-		if s := q.Get(k); s != "" {
-			filters.Set(k, s)
-		}
-	}
+	d := sitesData{Country: q.Get("country"), Tier: q.Get("tier"), Health: q.Get("health"),
+		Subdivision: q.Get("subdivision"), Group: q.Get("group"), Query: strings.TrimSpace(q.Get("q"))}
 	ps, err := listAll[model.Provider](ctx, c, v, "/v1/providers", nil)
 	if err != nil {
 		return err
@@ -445,38 +461,134 @@ func (c *Console) sites(w http.ResponseWriter, r *http.Request, v *view) error {
 	names := map[string]string{}
 	for _, p := range ps {
 		names[p.ID] = p.Name
+		if p.Kind == model.ProviderKindEdge {
+			gs, err := listAll[model.EdgeGroup](ctx, c, v, "/v1/providers/"+url.PathEscape(p.ID)+"/edge-groups", nil)
+			if err == nil {
+				d.Groups = append(d.Groups, gs...)
+			}
+		}
 	}
-	all, err := listAll[model.Site](ctx, c, v, "/v1/sites", nil)
+	sort.Slice(d.Groups, func(i, j int) bool { return d.Groups[i].Name < d.Groups[j].Name })
+	// The group filter: the sites of the group's subclouds.
+	var inGroup map[string]bool
+	if d.Group != "" {
+		inGroup = map[string]bool{}
+		for _, g := range d.Groups {
+			if g.ID != d.Group {
+				continue
+			}
+			scs, err := listAll[model.Subcloud](ctx, c, v, "/v1/providers/"+url.PathEscape(g.ProviderID)+"/subclouds",
+				url.Values{"group_id": {g.ID}})
+			if err != nil {
+				return err
+			}
+			for _, sc := range scs {
+				for _, id := range sc.SiteIDs {
+					inGroup[id] = true
+				}
+			}
+		}
+	}
+	// The API filters by equality; one read of every site gives the
+	// filters' choices too (country, subdivision).
+	filters := url.Values{}
+	for _, k := range []string{"provider_id"} {
+		if s := q.Get(k); s != "" {
+			filters.Set(k, s)
+		}
+	}
+	all, err := listAll[model.Site](ctx, c, v, "/v1/sites", filters)
 	if err != nil {
 		return err
 	}
-	countries := map[string]bool{}
+	countries, subs := map[string]bool{}, map[string]bool{}
+	needle := strings.ToLower(d.Query)
+	use := c.siteUse(ctx, v)
+	d.HasUse = len(use) > 0
+	rows := make([]siteRow, 0, len(all))
 	for _, s := range all {
 		countries[s.Country] = true
-	}
-	ss := all
-	if len(filters) > 0 {
-		if ss, err = listAll[model.Site](ctx, c, v, "/v1/sites", filters); err != nil {
-			return err
+		if s.Subdivision != "" && (d.Country == "" || s.Country == d.Country) {
+			subs[s.Subdivision] = true
 		}
+		switch {
+		case d.Country != "" && s.Country != d.Country,
+			d.Tier != "" && s.Tier != d.Tier,
+			d.Health != "" && s.Health != d.Health,
+			d.Subdivision != "" && s.Subdivision != d.Subdivision,
+			inGroup != nil && !inGroup[s.ID],
+			needle != "" && !strings.Contains(strings.ToLower(s.Name), needle):
+			continue
+		}
+		x, y := project(s.Latitude, s.Longitude)
+		rows = append(rows, siteRow{Site: s, Provider: names[s.ProviderID], X: x, Y: y, Use: use[s.ID]})
 	}
-	d := sitesData{Country: q.Get("country"), Tier: q.Get("tier"), Health: q.Get("health")}
 	for cc := range countries {
 		d.Countrys = append(d.Countrys, cc)
 	}
 	sort.Strings(d.Countrys)
-	use := c.siteUse(ctx, v)
-	d.HasUse = len(use) > 0
-	for _, s := range ss {
-		x, y := project(s.Latitude, s.Longitude)
-		d.Rows = append(d.Rows, siteRow{Site: s, Provider: names[s.ProviderID], X: x, Y: y, Use: use[s.ID]})
+	for sd := range subs {
+		d.Subdivisions = append(d.Subdivisions, sd)
 	}
-	sort.Slice(d.Rows, func(i, j int) bool {
-		if d.Rows[i].Country != d.Rows[j].Country {
-			return d.Rows[i].Country < d.Rows[j].Country
+	sort.Strings(d.Subdivisions)
+	sort.Slice(rows, func(i, j int) bool {
+		if rows[i].Country != rows[j].Country {
+			return rows[i].Country < rows[j].Country
 		}
-		return d.Rows[i].Name < d.Rows[j].Name
+		return rows[i].Name < rows[j].Name
 	})
+	d.Total = len(rows)
+
+	// The map's window and marks.
+	d.View = parseMapView(q)
+	link := func(set map[string]string) string {
+		u := url.Values{}
+		for k, vs := range q {
+			u[k] = vs
+		}
+		for k, val := range set {
+			if val == "" {
+				u.Del(k)
+			} else {
+				u.Set(k, val)
+			}
+		}
+		if len(u) == 0 {
+			return "/sites"
+		}
+		return "/sites?" + u.Encode()
+	}
+	zoomHref := func(lat, lon float64, zoom int) string {
+		return link(map[string]string{"zoom": strconv.Itoa(zoom), "lat": strconv.FormatFloat(lat, 'f', 3, 64),
+			"lon": strconv.FormatFloat(lon, 'f', 3, 64), "page": ""})
+	}
+	d.Marks, d.Visible = clusterSites(rows, d.View, zoomHref)
+	d.Clustered = d.Visible > mapMarksMax
+	clat, clon := unproject(d.View.CX, d.View.CY)
+	if d.View.Zoom < mapMaxZoom {
+		d.ZoomIn = zoomHref(clat, clon, d.View.Zoom+1)
+	}
+	if d.View.Zoom > 0 {
+		d.ZoomOut = zoomHref(clat, clon, d.View.Zoom-1)
+		d.ZoomReset = link(map[string]string{"zoom": "", "lat": "", "lon": ""})
+	}
+
+	// The table's page.
+	d.Pages = max(1, (len(rows)+sitesPerPage-1)/sitesPerPage)
+	d.Page = 1
+	if p, err := strconv.Atoi(q.Get("page")); err == nil {
+		d.Page = min(max(p, 1), d.Pages)
+	}
+	lo := (d.Page - 1) * sitesPerPage
+	hi := min(lo+sitesPerPage, len(rows))
+	d.Rows = rows[lo:hi]
+	d.First, d.Last = lo+1, hi
+	if d.Page > 1 {
+		d.Prev = link(map[string]string{"page": strconv.Itoa(d.Page - 1)})
+	}
+	if d.Page < d.Pages {
+		d.Next = link(map[string]string{"page": strconv.Itoa(d.Page + 1)})
+	}
 	v.Data = d
 	return nil
 }

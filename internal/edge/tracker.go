@@ -31,6 +31,18 @@ type Tracker struct {
 	heard    map[string]Heartbeat // since the last tick
 	accepted int64
 	rejected map[string]int64
+	// seen is when each subcloud was last heard; grace (set by Run, a
+	// quarter interval) also counts as heard a subcloud whose beat came
+	// within an interval and a grace of the tick: a beat that lands just
+	// after one tick and just before the next (agent and tracker clocks
+	// drift, a loaded agent publishes late) is not a missed interval.
+	seen  map[string]time.Time
+	last  map[string]Heartbeat
+	grace time.Duration
+	every time.Duration
+	// The last closed interval (metrics.go).
+	lastHeard, lastMissed int
+	lastTick              time.Duration
 }
 
 // NewTracker returns a tracker; call Reload before Handle.
@@ -39,7 +51,8 @@ func NewTracker(st *store.Store, sink Sink, log *slog.Logger) *Tracker {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Tracker{st: st, sink: sink, log: log, creds: map[string]*store.EdgeCredential{},
-		lastSeq: map[string]uint64{}, heard: map[string]Heartbeat{}, rejected: map[string]int64{}}
+		lastSeq: map[string]uint64{}, heard: map[string]Heartbeat{}, rejected: map[string]int64{}, seen: map[string]time.Time{},
+		last: map[string]Heartbeat{}}
 }
 
 // Reload reads the subclouds' credentials (new imports, revocations).
@@ -79,6 +92,7 @@ func (t *Tracker) Handle(subject string, data []byte) error {
 	}
 	t.lastSeq[hb.Subcloud] = hb.Seq
 	t.heard[hb.Subcloud] = hb
+	t.seen[hb.Subcloud] = time.Now()
 	t.accepted++
 	return nil
 }
@@ -92,10 +106,15 @@ func (t *Tracker) Tick(ctx context.Context) {
 		ok   bool
 		use  float64
 	}
+	start := time.Now()
 	t.mu.Lock()
 	obs := make([]ob, 0, len(t.creds))
 	for id, c := range t.creds {
 		hb, ok := t.heard[id]
+		if !ok && t.grace > 0 && start.Sub(t.seen[id]) <= t.every+t.grace {
+			ok = true
+			hb = t.last[id]
+		}
 		ok = ok && !c.Revoked
 		use := 0.0
 		if ok {
@@ -105,11 +124,21 @@ func (t *Tracker) Tick(ctx context.Context) {
 			obs = append(obs, ob{s, ok, use})
 		}
 	}
+	for id, hb := range t.heard {
+		t.last[id] = hb
+	}
 	t.heard = map[string]Heartbeat{}
 	t.mu.Unlock()
+	heard := 0
 	for _, o := range obs {
 		t.sink.ObserveSite(ctx, o.site, o.ok, o.use)
+		if o.ok {
+			heard++
+		}
 	}
+	t.mu.Lock()
+	t.lastHeard, t.lastMissed, t.lastTick = heard, len(obs)-heard, time.Since(start)
+	t.mu.Unlock()
 }
 
 func useOf(hb Heartbeat) float64 {
@@ -144,6 +173,9 @@ func (t *Tracker) Run(ctx context.Context, nc *nats.Conn, every time.Duration) e
 		return err
 	}
 	defer func() { _ = sub.Unsubscribe() }()
+	t.mu.Lock()
+	t.every, t.grace = every, every/4
+	t.mu.Unlock()
 	tk := time.NewTicker(every)
 	defer tk.Stop()
 	for {

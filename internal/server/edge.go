@@ -2,7 +2,10 @@ package server
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/soberana/soberana/internal/edge"
 )
@@ -30,5 +33,24 @@ func (s *Server) runEdge(ctx context.Context) error {
 		return err
 	}
 	defer nc.Close()
-	return edge.NewTracker(s.Store, s.Ops.Health, s.log).Run(ctx, nc, every)
+	tr := edge.NewTracker(s.Store, s.Ops.Health, s.log)
+	if s.metricsReg != nil {
+		if err := s.metricsReg.Register(tr); err == nil {
+			defer s.metricsReg.Unregister(tr)
+		}
+	}
+	s.edgeTracker.Store(tr)
+	return tr.Run(ctx, nc, every)
 }
+
+// edgeParts is the edge tracker's wiring: the registry its metrics join
+// and the running tracker (nil until runEdge starts it).
+type edgeParts struct {
+	metricsReg  prometheus.Registerer
+	edgeTracker atomicTracker
+}
+
+type atomicTracker = atomic.Pointer[edge.Tracker]
+
+// EdgeTracker is the running heartbeat tracker (nil without a broker).
+func (s *Server) EdgeTracker() *edge.Tracker { return s.edgeTracker.Load() }

@@ -78,6 +78,7 @@ type Server struct {
 	gates    gates
 	ha       haParts
 	usage    *utilization.Sampler
+	edgeParts
 }
 
 // Open opens the database, applies migrations and, on a new database,
@@ -94,6 +95,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, er
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s := &Server{cfg: cfg, log: log, Store: st}
+	s.metricsReg = reg
 	if s.ha.proxies, err = config.ParseCIDRs(cfg.TrustedProxies); err != nil {
 		_ = st.Close()
 		return nil, err

@@ -1,0 +1,304 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/soberana/soberana/internal/api"
+	"github.com/soberana/soberana/internal/bench"
+	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/edge"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/server"
+)
+
+func init() { benchScenarios["edge"] = benchEdgeCmd }
+
+// edgeBenchResult is the JSON line of `soberana bench edge` (issue 21's
+// figures).
+type edgeBenchResult struct {
+	Sites  int    `json:"sites"`
+	Groups int    `json:"groups"`
+	Every  string `json:"heartbeat_every"`
+	// Agents is where the simulated agents ran: "subprocess" keeps their
+	// signing out of the server's CPU figure.
+	Agents        string  `json:"agents"`
+	ImportSeconds float64 `json:"import_seconds"`
+	RSSMiB        float64 `json:"rss_mib"`
+	// Over the measuring window: heartbeats the tracker accepted per
+	// second, and the server process's CPU time per wall second (share of
+	// one core: heartbeat verification, health derivation and whatever
+	// else the idle server does).
+	WindowSeconds    float64          `json:"window_seconds"`
+	HeartbeatsPerSec float64          `json:"heartbeats_per_second"`
+	Rejected         map[string]int64 `json:"rejected"`
+	ServerCPUShare   float64          `json:"server_cpu_share_of_one_core"`
+	LastTickMs       float64          `json:"last_derivation_ms"`
+	SitesHeard       int              `json:"sites_heard_last_interval"`
+	DownAfter        string           `json:"monitoring_down_after"`
+	// From the stopped site's last heartbeat to its health reading down
+	// (seconds, and in heartbeat intervals: beats missed).
+	StoppedDownSecs   float64 `json:"stopped_site_down_after_seconds"`
+	StoppedDownBeats  float64 `json:"stopped_site_down_after_beats"`
+	Previews          int     `json:"previews"`
+	PreviewP50Ms      float64 `json:"preview_p50_ms"`
+	PreviewP99Ms      float64 `json:"preview_p99_ms"`
+	LoadAverageBefore string  `json:"load_average"`
+}
+
+func benchEdgeCmd(g *globals) *cobra.Command {
+	var sites, groups, previews int
+	var every, window time.Duration
+	var natsURL, dbURL, agentsMode string
+	c := &cobra.Command{
+		Use:   "edge",
+		Short: "Edge at scale: import N sites in groups, heartbeats from all through NATS, RSS, server CPU, time to mark a stopped site down, preview p99",
+		Long: "Starts a server (SQLite, or --database-url), imports --sites subclouds in --groups groups over HTTP, runs their agents " +
+			"(in a subprocess of this binary by default) through the broker at --nats, measures the server's resident memory and CPU " +
+			"share over --window, stops one site's agent and times until it is down, then times POST /v1/placements:preview over HTTP.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			res, err := runEdgeBench(cmd.Context(), edgeBenchOptions{sites: sites, groups: groups, every: every, window: window,
+				nats: natsURL, db: dbURL, agents: agentsMode, previews: previews, stderr: g.stderr})
+			if err != nil {
+				return err
+			}
+			return printJSONLine(g, res)
+		},
+	}
+	c.Flags().IntVar(&sites, "sites", 10000, "edge sites (one subcloud each)")
+	c.Flags().IntVar(&groups, "groups", 200, "edge groups the sites are spread over")
+	c.Flags().DurationVar(&every, "every", 10*time.Second, "heartbeat interval")
+	c.Flags().DurationVar(&window, "window", 0, "CPU measuring window (default 3 intervals)")
+	c.Flags().StringVar(&natsURL, "nats", "nats://127.0.0.1:4222", "broker URL")
+	c.Flags().StringVar(&dbURL, "database-url", "", "PostgreSQL URL (default: SQLite in a temporary directory)")
+	c.Flags().StringVar(&agentsMode, "agents", "subprocess", "where the simulated agents run: subprocess or in-process")
+	c.Flags().IntVar(&previews, "previews", 500, "placement previews to time")
+	return c
+}
+
+type edgeBenchOptions struct {
+	sites, groups, previews int
+	every, window           time.Duration
+	nats, db, agents        string
+	stderr                  io.Writer
+}
+
+func runEdgeBench(ctx context.Context, o edgeBenchOptions) (edgeBenchResult, error) {
+	res := edgeBenchResult{Sites: o.sites, Groups: o.groups, Every: o.every.String(), Agents: o.agents, Rejected: map[string]int64{}}
+	if o.sites < 2 || o.groups < 1 || o.every <= 0 {
+		return res, fmt.Errorf("bench edge: --sites ≥ 2, --groups ≥ 1 and --every > 0")
+	}
+	if o.window <= 0 {
+		o.window = 3 * o.every
+	}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		res.LoadAverageBefore = strings.Join(strings.Fields(string(b))[:3], " ")
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	dir, err := os.MkdirTemp("", "soberana-bench-edge-")
+	if err != nil {
+		return res, err
+	}
+	defer os.RemoveAll(dir)
+
+	// The server: its tracker ticks every interval; a site is down after
+	// 1.5 intervals of continuous misses (15 s at 10 s: the third missed
+	// tick at the latest).
+	secret, _ := api.NewToken()
+	cfg := config.Defaults()
+	cfg.Addr, cfg.DataDir, cfg.Demo, cfg.BootstrapToken, cfg.DatabaseURL = "127.0.0.1:0", dir, true, secret, o.db
+	cfg.Monitoring.ProbeEvery, cfg.Monitoring.DownAfter = time.Hour, o.every*3/2
+	res.DownAfter = cfg.Monitoring.DownAfter.String()
+	os.Setenv(server.EnvEdgeNATS, o.nats)
+	os.Setenv(server.EnvEdgeEvery, o.every.String())
+	defer os.Unsetenv(server.EnvEdgeNATS)
+	defer os.Unsetenv(server.EnvEdgeEvery)
+	srv, err := server.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return res, err
+	}
+	if _, err := srv.Listen(); err != nil {
+		return res, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	cl := client.New(srv.URL(), secret)
+
+	// Import: one call, the groups declared in it.
+	var prv model.Provider
+	if _, err := cl.Do(ctx, "POST", "/v1/providers", map[string]any{"name": "Bench Edge", "driver": "sim", "jurisdiction": "BR",
+		"certification": "public", "currency": "BRL", "kind": "edge"}, &prv); err != nil {
+		return res, fmt.Errorf("creating the edge provider: %w", err)
+	}
+	req := edgeBenchImport(o.sites, o.groups)
+	var imp edge.ImportResult
+	start := time.Now()
+	if _, err := cl.Do(ctx, "POST", "/v1/providers/"+prv.ID+"/subclouds:import", req, &imp); err != nil {
+		return res, fmt.Errorf("importing: %w", err)
+	}
+	res.ImportSeconds = time.Since(start).Seconds()
+
+	// The agents: the first subcloud's in this process (the one the bench
+	// stops), the others where --agents says.
+	creds := make([]edge.Credential, len(imp.Subclouds))
+	for i, s := range imp.Subclouds {
+		creds[i] = edge.Credential{ID: s.ID, Name: s.Name, PrivateKey: s.PrivateKey}
+	}
+	var lastBeat atomicTime
+	stopped := &edge.Agent{Cred: creds[0], Measure: func() (model.Capacity, model.Capacity) {
+		lastBeat.Store(time.Now())
+		return model.Capacity{}, model.Capacity{}
+	}}
+	stopCtx, stopAgent := context.WithCancel(ctx)
+	defer stopAgent()
+	go func() { _ = edge.RunAgents(stopCtx, o.nats, []*edge.Agent{stopped}, o.every) }()
+	switch o.agents {
+	case "subprocess":
+		file := filepath.Join(dir, "credentials.json")
+		b, _ := json.Marshal(creds[1:])
+		if err := os.WriteFile(file, b, 0o600); err != nil {
+			return res, err
+		}
+		exe, err := os.Executable()
+		if err != nil {
+			return res, err
+		}
+		sim := exec.CommandContext(ctx, exe, "sim", "edge", "--credentials", file, "--nats", o.nats, "--every", o.every.String())
+		sim.Stdout, sim.Stderr = o.stderr, o.stderr
+		if err := sim.Start(); err != nil {
+			return res, err
+		}
+		defer func() { _ = sim.Process.Kill(); _ = sim.Wait() }()
+	case "in-process":
+		agents := make([]*edge.Agent, 0, len(creds)-1)
+		for _, c := range creds[1:] {
+			agents = append(agents, &edge.Agent{Cred: c})
+		}
+		go func() { _ = edge.RunAgents(ctx, o.nats, agents, o.every) }()
+	default:
+		return res, fmt.Errorf("--agents: subprocess or in-process, not %q", o.agents)
+	}
+
+	// Wait for the tracker and a first interval in which every site is
+	// heard, then measure over the window.
+	var tr *edge.Tracker
+	deadline := time.Now().Add(20*o.every + time.Minute)
+	for {
+		if tr = srv.EdgeTracker(); tr != nil {
+			if heard, _, _ := tr.LastTick(); heard == o.sites {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			h := -1
+			if tr != nil {
+				h, _, _ = tr.LastTick()
+			}
+			return res, fmt.Errorf("not every site heard within %s (last interval: %d of %d)", 20*o.every+time.Minute, h, o.sites)
+		}
+		time.Sleep(o.every / 20)
+	}
+	acc0, _ := tr.Counts()
+	cpu0, wall0 := bench.ProcessCPU(), time.Now()
+	time.Sleep(o.window)
+	cpu1, wall1 := bench.ProcessCPU(), time.Now()
+	acc1, rej := tr.Counts()
+	res.WindowSeconds = wall1.Sub(wall0).Seconds()
+	res.ServerCPUShare = round3((cpu1 - cpu0).Seconds() / res.WindowSeconds)
+	if o.agents == "in-process" {
+		res.Agents = "in-process (CPU share includes the agents' signing)"
+	}
+	res.HeartbeatsPerSec = round3(float64(acc1-acc0) / res.WindowSeconds)
+	res.Rejected = rej
+	h, _, took := tr.LastTick()
+	res.SitesHeard, res.LastTickMs = h, round3(float64(took.Microseconds())/1000)
+	res.RSSMiB = round3(float64(bench.RSS()) / (1 << 20))
+
+	// Stop one site's agent: how long until its site is down?
+	siteID := imp.Subclouds[0].SiteID
+	stopAgent()
+	stoppedAt := time.Now()
+	for {
+		var s model.Site
+		if _, err := cl.Do(ctx, "GET", "/v1/sites/"+siteID, nil, &s); err != nil {
+			return res, err
+		}
+		if s.Health == model.HealthDown {
+			break
+		}
+		if time.Since(stoppedAt) > 10*o.every+time.Minute {
+			return res, fmt.Errorf("the stopped site was not down after %s", time.Since(stoppedAt).Round(time.Second))
+		}
+		time.Sleep(o.every / 50)
+	}
+	// From the stopped agent's last heartbeat: beats missed until down.
+	d := time.Since(lastBeat.Load())
+	res.StoppedDownSecs, res.StoppedDownBeats = round3(d.Seconds()), round3(d.Seconds()/o.every.Seconds())
+
+	// Placement previews over HTTP.
+	d0, err := loadBenchDemo(ctx, srv)
+	if err != nil {
+		return res, err
+	}
+	body := map[string]any{"project_id": d0.projectBR, "offering_id": d0.offering, "replicas": 1, "classification": "internal",
+		"residency": map[string]any{"countries": []string{"BR"}}}
+	lat := make([]time.Duration, 0, o.previews)
+	for range o.previews {
+		t0 := time.Now()
+		if _, err := cl.Do(ctx, "POST", "/v1/placements:preview", body, nil); err != nil {
+			return res, fmt.Errorf("preview: %w", err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	if len(lat) > 0 {
+		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+		q := func(p float64) float64 {
+			return round3(float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000)
+		}
+		res.Previews, res.PreviewP50Ms, res.PreviewP99Ms = len(lat), q(0.50), q(0.99)
+	}
+	return res, nil
+}
+
+// edgeBenchImport is n subclouds over ten Brazilian states in g groups.
+func edgeBenchImport(n, g int) edge.ImportRequest {
+	subs := []string{"BR-SP", "BR-RJ", "BR-MG", "BR-BA", "BR-PR", "BR-RS", "BR-PE", "BR-CE", "BR-AM", "BR-DF"}
+	at := [][2]float64{{-23.5, -46.6}, {-22.9, -43.2}, {-19.9, -43.9}, {-12.9, -38.5}, {-25.4, -49.3},
+		{-30.0, -51.2}, {-8.05, -34.9}, {-3.7, -38.5}, {-3.1, -60.0}, {-15.8, -47.9}}
+	req := edge.ImportRequest{}
+	for i := range g {
+		req.Groups = append(req.Groups, edge.GroupSpec{Name: "group-" + strconv.Itoa(i), Kind: model.GroupRing})
+	}
+	for i := range n {
+		c := at[i%len(at)]
+		req.Subclouds = append(req.Subclouds, edge.Row{Name: fmt.Sprintf("bench-edge-%05d", i),
+			Latitude: c[0] + float64(i%97)*0.02 - 1, Longitude: c[1] + float64(i%89)*0.02 - 0.9, Subdivision: subs[i%len(subs)],
+			Capacity: model.Capacity{VCPUs: 16, MemoryMiB: 65536, DiskGiB: 500}, Group: "group-" + strconv.Itoa(i%g)})
+	}
+	return req
+}
+
+func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
+
+// atomicTime is a time.Time read and written from two goroutines.
+type atomicTime struct{ v atomic.Int64 }
+
+func (a *atomicTime) Store(t time.Time) { a.v.Store(t.UnixNano()) }
+func (a *atomicTime) Load() time.Time   { return time.Unix(0, a.v.Load()) }

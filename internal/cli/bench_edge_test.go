@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"os"
+	"testing"
+	"time"
+)
+
+// TestBenchEdgeShape runs the edge bench with tiny numbers against the
+// real broker: every figure is filled in and the stopped site goes down
+// (the shape of the result, not its timing).
+func TestBenchEdgeShape(t *testing.T) {
+	url := os.Getenv("SOBERANA_TEST_NATS_URL")
+	if url == "" {
+		t.Skip("edge bench test skipped: set SOBERANA_TEST_NATS_URL (e.g. nats://127.0.0.1:4222); .ci/run starts nats-server")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	res, err := runEdgeBench(ctx, edgeBenchOptions{sites: 12, groups: 3, every: 400 * time.Millisecond, window: time.Second,
+		nats: url, agents: "in-process", previews: 20, stderr: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%+v", res)
+	if res.Sites != 12 || res.ImportSeconds <= 0 || res.RSSMiB <= 0 || res.HeartbeatsPerSec <= 0 || res.SitesHeard != 12 {
+		t.Errorf("figures missing: %+v", res)
+	}
+	if res.StoppedDownSecs <= 0 || res.Previews != 20 || res.PreviewP99Ms <= 0 || res.PreviewP99Ms < res.PreviewP50Ms {
+		t.Errorf("down time or previews missing: %+v", res)
+	}
+	if len(res.Rejected) != 0 {
+		t.Errorf("rejected heartbeats: %v", res.Rejected)
+	}
+}
