@@ -330,22 +330,22 @@ const (
 type Request struct {
 	OfferingID string
 	// OfferingName is what people read in explanations (the ID when empty).
-	OfferingName     string
-	Resources        Resources // per replica
-	Replicas         int
-	Classification   Classification
-	Residency        Residency
-	Sovereignty      Sovereignty
-	Redundancy       Redundancy
-	Near             *Near
+	OfferingName   string
+	Resources      Resources // per replica
+	Replicas       int
+	Classification Classification
+	Residency      Residency
+	Sovereignty    Sovereignty
+	Redundancy     Redundancy
+	Near           *Near
 	// NearPoints and PerSubdivision are coverage requirements: each near
 	// point needs a replica of its own within its radius, and each listed
 	// ISO 3166-2 subdivision a replica of its own in it. One replica serves
 	// at most one requirement, so Replicas must be at least their number;
 	// other replicas go anywhere the rest of the request allows.
-	NearPoints     []NearPoint
-	PerSubdivision []string
-	Tier           *Tier
+	NearPoints       []NearPoint
+	PerSubdivision   []string
+	Tier             *Tier
 	CostCeilingMinor int64 // total per month, national currency minor units; 0: none
 	Preference       Preference
 	Exclude          []string // site IDs to avoid (failover, migration)
