@@ -42,3 +42,28 @@ func init() {
 		},
 	})
 }
+
+func init() {
+	Add(map[string]Text{
+		"workload.field.near_label": {
+			ES: "la etiqueta tiene más de 200 caracteres",
+			PT: "o rótulo tem mais de 200 caracteres",
+			EN: "the label is longer than 200 characters",
+		},
+		"workload.field.cover_duplicate": {
+			ES: "la subdivisión %s aparece dos veces",
+			PT: "a subdivisão %s aparece duas vezes",
+			EN: "subdivision %s is listed twice",
+		},
+		"workload.field.cover_too_many": {
+			ES: "a lo sumo %d puntos y subdivisiones en total (recibidos %d)",
+			PT: "no máximo %d pontos e subdivisões no total (recebidos %d)",
+			EN: "at most %d points and subdivisions in all (got %d)",
+		},
+		"workload.field.cover_replicas": {
+			ES: "%d réplicas no alcanzan para %d puntos y %d subdivisiones: cada uno necesita su propia réplica",
+			PT: "%d réplicas não bastam para %d pontos e %d subdivisões: cada um precisa de sua própria réplica",
+			EN: "%d replicas are too few for %d points and %d subdivisions: each needs a replica of its own",
+		},
+	})
+}
