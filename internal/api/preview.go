@@ -34,6 +34,11 @@ type PreviewPlacement struct {
 	FailureDomain string  `json:"failure_domain"`
 	MonthlyMinor  int64   `json:"monthly_minor"`
 	DistanceKm    float64 `json:"distance_km,omitempty"`
+	// Serves is the near point's label or the subdivision code this
+	// replica covers (requests with near or per_subdivision).
+	Serves string `json:"serves,omitempty"`
+	// ServesDistanceKm is its distance to the near point it serves.
+	ServesDistanceKm float64 `json:"serves_distance_km,omitempty"`
 }
 
 func previewRoute(svc *workload.Service) *Route {
@@ -65,7 +70,8 @@ func previewRoute(svc *workload.Service) *Route {
 			for i, ch := range d.Choices {
 				out.Placements = append(out.Placements, PreviewPlacement{Replica: i, SiteID: ch.SiteID, ProviderID: ch.ProviderID,
 					Country: ch.Country, Subdivision: ch.Subdivision, FailureDomain: ch.FailureDomain,
-					MonthlyMinor: ch.MonthlyMinor, DistanceKm: ch.DistanceKm})
+					MonthlyMinor: ch.MonthlyMinor, DistanceKm: ch.DistanceKm,
+					Serves: ch.Serves, ServesDistanceKm: ch.ServesDistanceKm})
 			}
 			out.Explanation = d.Explain(lang)
 			return out, nil

@@ -50,6 +50,7 @@ func workloadCreateCmd(g *globals) *cobra.Command {
 		wait                                                        bool
 		image, userData                                             string
 		sshKeys                                                     []string
+		nearPoints, perSubdivision                                  []string
 	)
 	c := &cobra.Command{
 		Use:   "create (--project ID --offering ID --country BR … | -f FILE)",
@@ -93,6 +94,9 @@ func workloadCreateCmd(g *globals) *cobra.Command {
 						f[i] = v
 					}
 					m["nearness"] = map[string]any{"latitude": f[0], "longitude": f[1], "radius_km": f[2]}
+				}
+				if err := coverFlags(m, nearPoints, perSubdivision); err != nil {
+					return err
 				}
 				if err := firstBootFlags(m, image, sshKeys, userData); err != nil {
 					return err
@@ -143,6 +147,8 @@ func workloadCreateCmd(g *globals) *cobra.Command {
 	f.IntVar(&minDomains, "min-failure-domains", 0, "at least this many distinct failure domains")
 	f.Float64Var(&minDistance, "min-distance-km", 0, "every two replicas at least this far apart")
 	f.StringVar(&near, "near", "", "LAT,LON,RADIUS_KM: sites within the radius (edge)")
+	f.StringArrayVar(&nearPoints, "near-point", nil, "LAT,LON,RADIUS_KM[,LABEL]: a place that needs a replica of its own within the radius (repeatable)")
+	f.StringSliceVar(&perSubdivision, "per-subdivision", nil, "ISO 3166-2 subdivisions that each need a replica of their own, e.g. BR-SP,BR-RJ")
 	f.StringVar(&tier, "tier", "", "core or edge")
 	f.StringVar(&pref, "preference", "", "cheapest, balanced or nearest")
 	f.Int64Var(&ceiling, "cost-ceiling-minor", 0, "monthly ceiling in minor units of the institution's currency")

@@ -58,6 +58,16 @@ type Nearness struct {
 	RadiusKm  float64 `json:"radius_km"`
 }
 
+// NearPoint is a place where people are (a health post, a town, a state
+// capital): a replica of its own must run within RadiusKm of it. Label is
+// what explanations call it.
+type NearPoint struct {
+	Latitude  float64 `json:"latitude"`
+	Longitude float64 `json:"longitude"`
+	RadiusKm  float64 `json:"radius_km"`
+	Label     string  `json:"label,omitempty"`
+}
+
 // Workload is what an institution asked for.
 type Workload struct {
 	Meta
@@ -71,6 +81,12 @@ type Workload struct {
 	Sovereignty    Sovereignty `json:"sovereignty"`
 	Redundancy     Redundancy  `json:"redundancy"`
 	Nearness       *Nearness   `json:"nearness,omitempty"`
+	// Near lists places that each need a replica of their own within
+	// their radius; PerSubdivision lists ISO 3166-2 subdivisions that each
+	// need a replica of their own in them. Replicas is at least their
+	// number; the others go wherever the rest of the policy allows.
+	Near           []NearPoint `json:"near,omitempty"`
+	PerSubdivision []string    `json:"per_subdivision,omitempty"`
 	Tier           string      `json:"tier,omitempty"`
 	// CostCeilingMinor is the monthly ceiling in minor units of Currency
 	// (0: none).

@@ -22,6 +22,7 @@ type cand struct {
 	site, prov, fd int32
 	key            int64 // what the preference minimises: price, or metres to Near
 	price          int64
+	mask           uint64 // coverage requirements it covers
 	pt             geoPoint
 }
 
@@ -72,6 +73,11 @@ type work struct {
 	headroom bool
 	hr       int64
 	nearest  bool
+	cov      []covReq // coverage requirements
+	all      uint64   // mask of every requirement
+	covIdx   [][]int32
+	taken    []bool
+	order    []int32
 	ceiling  int64 // enforced inside the search (nearest only); 0: none
 
 	// Candidates, materialised lazily in preference order.
@@ -274,6 +280,7 @@ func (e *Engine) prepare(w *work, req *Request) {
 		w.nearKm = req.Near.RadiusKm
 		w.near2 = chord2For(w.nearKm)
 	}
+	e.prepareCover(w, req)
 	w.headroom = false
 	w.hr = int64(e.opts.HeadroomPermille)
 	w.nearest = req.Preference == Nearest
@@ -456,7 +463,7 @@ func (e *Engine) pull(w *work) bool {
 		}
 		w.cands = append(w.cands, cand{
 			site: best.site, prov: best.prov, fd: site.fd,
-			key: best.price, price: best.price, pt: site.pt,
+			key: best.price, price: best.price, pt: site.pt, mask: w.coverMask(site),
 		})
 		w.note(len(w.cands) - 1)
 		return true
@@ -634,6 +641,10 @@ func (e *Engine) build(w *work, o outcome) Decision {
 		w.gEpoch = 1
 	}
 	var provs, fds int
+	var serves []int
+	if len(w.cov) > 0 {
+		serves = w.assignCover()
+	}
 	for i, ci := range w.pick {
 		c := &w.cands[ci]
 		s := e.sites[c.site]
@@ -649,6 +660,13 @@ func (e *Engine) build(w *work, o outcome) Decision {
 		}
 		if w.hasNear {
 			ch.DistanceKm = geo.DistanceKm(c.pt.lat, c.pt.lon, w.near.lat, w.near.lon)
+		}
+		if serves != nil && serves[i] >= 0 {
+			q := &w.cov[serves[i]]
+			ch.Serves = q.label
+			if q.sub < 0 {
+				ch.ServesDistanceKm = geo.DistanceKm(c.pt.lat, c.pt.lon, q.pt.lat, q.pt.lon)
+			}
 		}
 		d.Choices[i] = ch
 		d.TotalMonthlyMinor += c.price

@@ -74,10 +74,11 @@ const (
 	SetCombination                   // the rules cannot be met together
 	SetHeuristic                     // the spread heuristic found no set
 	SetSearchLimit                   // the exact search hit its budget first
+	SetCoverage                      // a near point or subdivision has no fitting site
 )
 
 var setNames = [...]string{"ok", "too_few_sites", "providers", "failure_domains",
-	"failure_domain_cap", "combination", "heuristic", "search_limit"}
+	"failure_domain_cap", "combination", "heuristic", "search_limit", "coverage"}
 
 // String returns the failure's stable machine name.
 func (s SetFailure) String() string {
@@ -119,6 +120,8 @@ type Reasons struct {
 	ProvidersLeft int           // distinct providers among the fitting sites
 	DomainsLeft   int           // distinct failure domains among the fitting sites
 	DomainSlots   int           // replicas the per-domain cap lets the fitting sites hold
+	// Uncovered are the coverage requirements no fitting site covers.
+	Uncovered []Uncovered
 
 	// Why these sites (Decision).
 	Placed            int
@@ -143,6 +146,7 @@ func (e *Engine) noFit(w *work) error {
 		w.gEpoch = 1
 	}
 	scanned := 0
+	var fitting []int32
 	for i := range w.slots {
 		sl := &w.slots[i]
 		for _, si := range e.countries[sl.c].sites {
@@ -153,6 +157,9 @@ func (e *Engine) noFit(w *work) error {
 				continue
 			}
 			r.Fit++
+			if len(w.cov) > 0 {
+				fitting = append(fitting, si)
+			}
 			if w.gMark[s.prov] != w.gEpoch {
 				w.gMark[s.prov] = w.gEpoch
 				r.ProvidersLeft++
@@ -175,9 +182,14 @@ func (e *Engine) noFit(w *work) error {
 		}
 	}
 	slices.SortStableFunc(r.Rejected, func(a, b ReasonCount) int { return cmp.Compare(b.Sites, a.Sites) })
+	if len(w.cov) > 0 {
+		r.Uncovered = e.uncovered(w, fitting)
+	}
 	switch {
 	case r.Fit == 0:
 		r.Set = SetOK
+	case len(r.Uncovered) > 0:
+		r.Set = SetCoverage
 	case r.Fit < w.n:
 		r.Set = SetTooFewSites
 	case r.ProvidersLeft < w.minP:
@@ -277,6 +289,8 @@ func (r *Reasons) setText(lang i18n.Lang) string {
 			rd.MinProviders, rd.MinFailureDomains, rd.MinDistanceKm)
 	case SetSearchLimit:
 		return i18n.T(lang, "placement.set.search_limit", r.Fit)
+	case SetCoverage:
+		return r.coverageText(lang)
 	}
 	return ""
 }
@@ -339,6 +353,10 @@ func (d *Decision) Explain(lang i18n.Lang) string {
 		if d.Reasons.HasNear {
 			b.WriteString(", ")
 			b.WriteString(i18n.T(lang, "placement.choice.near", c.DistanceKm))
+		}
+		if c.Serves != "" {
+			b.WriteString(", ")
+			b.WriteString(servesText(lang, c))
 		}
 	}
 	return b.String()

@@ -6,6 +6,9 @@ import "math"
 // sum of their keys. It reports whether it found a set and whether the set
 // is proven best.
 func (e *Engine) search(w *work) (found, exact bool) {
+	if len(w.cov) > 0 {
+		return e.searchCover(w)
+	}
 	if w.n > MaxExactReplicas {
 		return e.greedy(w), false
 	}
@@ -48,6 +51,10 @@ func (e *Engine) dfs(w *work, k, start int, pk, pp int64, np, nf int) {
 		newP, newF, sameFD := 1, 1, 0
 		compatible := true
 		for i := range k {
+			if w.chosen[i] == int32(j) { // a server chosen by covDfs
+				compatible = false
+				break
+			}
 			o := &w.cands[w.chosen[i]]
 			if o.prov == c.prov {
 				newP = 0

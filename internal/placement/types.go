@@ -298,6 +298,18 @@ type Near struct {
 	RadiusKm float64
 }
 
+// NearPoint is a place where people are (a health post, a town, a state
+// capital): some replica must be within RadiusKm of it. Label is what
+// explanations name it by ("lat,lon" when empty).
+type NearPoint struct {
+	Lat, Lon float64
+	RadiusKm float64
+	Label    string
+}
+
+// MaxCover bounds len(NearPoints)+len(PerSubdivision) of one request.
+const MaxCover = 64
+
 // Preference orders the feasible sets.
 type Preference string
 
@@ -318,14 +330,21 @@ const (
 type Request struct {
 	OfferingID string
 	// OfferingName is what people read in explanations (the ID when empty).
-	OfferingName     string
-	Resources        Resources // per replica
-	Replicas         int
-	Classification   Classification
-	Residency        Residency
-	Sovereignty      Sovereignty
-	Redundancy       Redundancy
-	Near             *Near
+	OfferingName   string
+	Resources      Resources // per replica
+	Replicas       int
+	Classification Classification
+	Residency      Residency
+	Sovereignty    Sovereignty
+	Redundancy     Redundancy
+	Near           *Near
+	// NearPoints and PerSubdivision are coverage requirements: each near
+	// point needs a replica of its own within its radius, and each listed
+	// ISO 3166-2 subdivision a replica of its own in it. One replica serves
+	// at most one requirement, so Replicas must be at least their number;
+	// other replicas go anywhere the rest of the request allows.
+	NearPoints       []NearPoint
+	PerSubdivision   []string
 	Tier             *Tier
 	CostCeilingMinor int64 // total per month, national currency minor units; 0: none
 	Preference       Preference
@@ -350,6 +369,11 @@ type Choice struct {
 	Subdivision   string
 	MonthlyMinor  int64   // monthly cost of this replica, national currency minor units
 	DistanceKm    float64 // from Request.Near; 0 without Near
+	// Serves is the coverage requirement this replica meets: a near
+	// point's label or a subdivision code (empty: none).
+	Serves string
+	// ServesDistanceKm is the distance to the near point it serves.
+	ServesDistanceKm float64
 }
 
 // Decision is where the replicas of a request go.

@@ -2,6 +2,7 @@ package placement
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -89,6 +90,34 @@ func validate(req *Request) error {
 		if math.IsNaN(n.RadiusKm) || n.RadiusKm <= 0 || math.IsInf(n.RadiusKm, 0) {
 			bad("near.radius_km", "out_of_range")
 		}
+	}
+	for i, p := range req.NearPoints {
+		f := "near[" + strconv.Itoa(i) + "]"
+		if math.IsNaN(p.Lat) || p.Lat < -90 || p.Lat > 90 {
+			bad(f+".lat", "out_of_range")
+		}
+		if math.IsNaN(p.Lon) || p.Lon < -180 || p.Lon > 180 {
+			bad(f+".lon", "out_of_range")
+		}
+		if math.IsNaN(p.RadiusKm) || p.RadiusKm <= 0 || p.RadiusKm > 20_100 {
+			bad(f+".radius_km", "out_of_range")
+		}
+	}
+	for i, s := range req.PerSubdivision {
+		f := "per_subdivision[" + strconv.Itoa(i) + "]"
+		switch {
+		case !validSubdivision(s):
+			bad(f, "invalid_code")
+		case !containsStr(req.Residency.Countries, s[:2]):
+			bad(f, "outside_countries")
+		case slices.Contains(req.PerSubdivision[:i], s):
+			bad(f, "duplicate")
+		}
+	}
+	if nc := len(req.NearPoints) + len(req.PerSubdivision); nc > MaxCover {
+		bad("near", "out_of_range")
+	} else if nc > req.Replicas && req.Replicas > 0 {
+		bad("replicas", "fewer_than_cover")
 	}
 	if req.Tier != nil && !req.Tier.Valid() {
 		bad("tier", "unknown_value")

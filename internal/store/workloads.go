@@ -44,20 +44,20 @@ func jsonText(v any) string {
 var workloads = &entity[model.Workload]{
 	table: "workloads",
 	cols: []string{"project_id", "institution_id", "budget_line_id", "offering_id", "replicas", "classification",
-		"residency", "sovereignty", "redundancy", "nearness", "tier", "cost_ceiling_minor", "preference",
+		"residency", "sovereignty", "redundancy", "nearness", "near_points", "per_subdivision", "tier", "cost_ceiling_minor", "preference",
 		"currency", "forecast_monthly_minor", "state", "reason", "created_by",
 		"requested_by", "allow_simulated", "image", "ssh_keys", "user_data"},
 	filters: map[string]bool{"project_id": true, "institution_id": true, "state": true, "offering_id": true},
 	meta:    func(v *model.Workload) *model.Meta { return &v.Meta },
 	values: func(v *model.Workload) []any {
 		return []any{v.ProjectID, v.InstitutionID, v.BudgetLineID, v.OfferingID, v.Replicas, v.Classification,
-			jsonText(v.Residency), jsonText(v.Sovereignty), jsonText(v.Redundancy), jsonText(v.Nearness), v.Tier,
+			jsonText(v.Residency), jsonText(v.Sovereignty), jsonText(v.Redundancy), jsonText(v.Nearness), jsonText(v.Near), jsonText(v.PerSubdivision), v.Tier,
 			v.CostCeilingMinor, v.Preference, v.Currency, v.ForecastMonthlyMinor, v.State, v.Reason, v.CreatedBy,
 			v.RequestedBy, v.AllowSimulated, v.Image, jsonText(keysOrEmpty(v.SSHKeys)), v.UserData}
 	},
 	scanDest: func(v *model.Workload) []any {
 		return []any{&v.ProjectID, &v.InstitutionID, &v.BudgetLineID, &v.OfferingID, &v.Replicas, &v.Classification,
-			jsonCol{&v.Residency}, jsonCol{&v.Sovereignty}, jsonCol{&v.Redundancy}, jsonCol{&v.Nearness}, &v.Tier,
+			jsonCol{&v.Residency}, jsonCol{&v.Sovereignty}, jsonCol{&v.Redundancy}, jsonCol{&v.Nearness}, jsonCol{&v.Near}, jsonCol{&v.PerSubdivision}, &v.Tier,
 			&v.CostCeilingMinor, &v.Preference, &v.Currency, &v.ForecastMonthlyMinor, &v.State, &v.Reason, &v.CreatedBy,
 			&v.RequestedBy, &v.AllowSimulated, &v.Image, jsonCol{&v.SSHKeys}, &v.UserData}
 	},

@@ -226,6 +226,9 @@ func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fe
 		}
 		req.Replicas = 1
 		req.Redundancy = placement.Redundancy{}
+		if hasCover(&w) {
+			s.failoverCover(&w, &req, p.SiteID, keep)
+		}
 		if w.CostCeilingMinor > 0 {
 			sum := int64(0)
 			for _, q := range keep {

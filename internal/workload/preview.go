@@ -56,6 +56,7 @@ func (s *Service) Preview(ctx context.Context, req CreateRequest) (Preview, erro
 		ProjectID: proj.ID, InstitutionID: inst.ID, BudgetLineID: proj.BudgetLineID, OfferingID: off.ID,
 		Replicas: req.Replicas, Classification: req.Classification, Residency: req.Residency,
 		Sovereignty: req.Sovereignty, Redundancy: req.Redundancy, Nearness: req.Nearness, Tier: req.Tier,
+		Near: req.Near, PerSubdivision: req.PerSubdivision,
 		CostCeilingMinor: req.CostCeilingMinor, Preference: req.Preference, Currency: inst.Currency,
 		AllowSimulated: req.AllowSimulated,
 	}

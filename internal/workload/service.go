@@ -84,7 +84,13 @@ type CreateRequest struct {
 	Sovereignty    model.Sovereignty `json:"sovereignty"`
 	Redundancy     model.Redundancy  `json:"redundancy"`
 	Nearness       *model.Nearness   `json:"nearness,omitempty"`
-	Tier           string            `json:"tier,omitempty"`
+	// Near lists places (health posts, towns, state capitals) that each
+	// need a replica of their own within radius_km.
+	Near []model.NearPoint `json:"near,omitempty"`
+	// PerSubdivision lists ISO 3166-2 subdivisions ("BR-SP") that each
+	// need a replica of their own in them.
+	PerSubdivision []string `json:"per_subdivision,omitempty"`
+	Tier           string   `json:"tier,omitempty"`
 	// CostCeilingMinor is the monthly ceiling in minor units of the
 	// institution's currency (0: none).
 	CostCeilingMinor int64  `json:"cost_ceiling_minor,omitempty"`
@@ -148,6 +154,7 @@ func (r *CreateRequest) Validate() error {
 			v.Add("nearness.radius_km", "workload.field.distance", strconv.FormatFloat(n.RadiusKm, 'f', -1, 64))
 		}
 	}
+	r.validateCover(&v)
 	if r.Tier != "" {
 		v.OneOf("tier", r.Tier, model.TierCore, model.TierEdge)
 	}
@@ -231,6 +238,7 @@ func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem
 		ProjectID: proj.ID, InstitutionID: inst.ID, BudgetLineID: proj.BudgetLineID, OfferingID: off.ID,
 		Replicas: req.Replicas, Classification: req.Classification, Residency: req.Residency,
 		Sovereignty: req.Sovereignty, Redundancy: req.Redundancy, Nearness: req.Nearness, Tier: req.Tier,
+		Near: req.Near, PerSubdivision: req.PerSubdivision,
 		CostCeilingMinor: req.CostCeilingMinor, Preference: req.Preference, Currency: inst.Currency,
 		CreatedBy: who.Name, RequestedBy: who.requester(), AllowSimulated: req.AllowSimulated,
 		Image: req.Image, UserData: req.UserData,
@@ -384,6 +392,10 @@ func (s *Service) PlacementRequest(ctx context.Context, w *model.Workload, off m
 	if w.Nearness != nil {
 		r.Near = &placement.Near{Lat: w.Nearness.Latitude, Lon: w.Nearness.Longitude, RadiusKm: w.Nearness.RadiusKm}
 	}
+	for _, p := range w.Near {
+		r.NearPoints = append(r.NearPoints, placement.NearPoint{Lat: p.Latitude, Lon: p.Longitude, RadiusKm: p.RadiusKm, Label: p.Label})
+	}
+	r.PerSubdivision = w.PerSubdivision
 	if w.Tier != "" {
 		t, err := placement.ParseTier(w.Tier)
 		if err != nil {
