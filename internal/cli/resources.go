@@ -78,6 +78,14 @@ func createCmd(g *globals) *cobra.Command {
 	}
 	c.Flags().StringVarP(&file, "file", "f", "", "YAML or JSON file, - for standard input")
 	c.Flags().StringVar(&data, "data", "", "inline JSON object")
+	// --help names the fields: all of NOUN's (create NOUN --help), else
+	// the required ones of every noun (soberana explain has the rest).
+	c.SetHelpFunc(func(cmd *cobra.Command, args []string) {
+		cmd.Long = cmd.Short + ".\n\n" + createFieldsHelp(g.language(), cmd.Flags().Args())
+		if p := cmd.Parent(); p != nil {
+			p.HelpFunc()(cmd, args)
+		}
+	})
 	return c
 }
 
