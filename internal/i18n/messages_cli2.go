@@ -20,7 +20,7 @@ func init() {
 			PT: "Campos obrigatórios de cada substantivo (todos os campos: soberana explain SUBSTANTIVO, ou create SUBSTANTIVO --help):",
 			EN: "Required fields of each noun (every field: soberana explain NOUN, or create NOUN --help):"},
 		"cli.err.app_no_workload": {ES: "la aplicación %q aún no tiene carga", PT: "a aplicação %q ainda não tem carga", EN: "app %q has no workload yet"},
-		"cli.err.not_deletable": {ES: "%s no se elimina con delete; delete conoce: %s", PT: "%s não é excluído com delete; delete conhece: %s", EN: "%s cannot be deleted with delete; delete knows: %s"},
+		"cli.err.not_deletable":   {ES: "%s no se elimina con delete; delete conoce: %s", PT: "%s não é excluído com delete; delete conhece: %s", EN: "%s cannot be deleted with delete; delete knows: %s"},
 		"cli.short.create": {ES: "Crear un objeto desde un archivo YAML o JSON (- para la entrada estándar) o JSON en línea",
 			PT: "Criar um objeto a partir de um arquivo YAML ou JSON (- para a entrada padrão) ou JSON em linha",
 			EN: "Create an object from a YAML or JSON file (- for stdin) or inline JSON"},
