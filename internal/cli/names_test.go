@@ -72,3 +72,25 @@ func TestNamesWhereIDsAre(t *testing.T) {
 		}
 	}
 }
+
+// TestDeployPrintsSiteNames: deploy --wait names each step's site (in
+// the reader's language), not its id.
+func TestDeployPrintsSiteNames(t *testing.T) {
+	const (
+		app  = "app_01jd8x5v2k3m4n5p6q7r8s9t0a"
+		rel  = "rel_01jd8x5v2k3m4n5p6q7r8s9t0a"
+		site = "sit_01jd8x5v2k3m4n5p6q7r8s9t0a"
+	)
+	f := &fakeAPI{}
+	f.on("POST /v1/apps/"+app+"/releases", 201, `{"id":"`+rel+`","seq":2,"image":"citas:v2","state":"queued"}`)
+	f.on("GET /v1/apps/"+app+"/releases/"+rel, 200, `{"id":"`+rel+`","seq":2,"image":"citas:v2","state":"succeeded",
+		"steps":[{"site_id":"`+site+`","state":"succeeded","url":"https://citas.example"}]}`)
+	f.on("GET /v1/sites/"+site, 200, `{"id":"`+site+`","name":"São Paulo 1"}`)
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	env := map[string]string{"SOBERANA_SERVER": srv.URL, "SOBERANA_TOKEN": "sbr_x", "LANG": "pt_BR.UTF-8"}
+	code, out, errOut := runCLI(env, "deploy", "--app", app, "--image", "v2", "--wait")
+	if code != 0 || !strings.Contains(out, "site São Paulo 1: succeeded") || strings.Contains(out, site) {
+		t.Fatalf("deploy --wait: %d\n%s%s", code, out, errOut)
+	}
+}
