@@ -122,6 +122,7 @@ func newRoot(g *globals) *cobra.Command {
 	for _, f := range extraCommands {
 		root.AddCommand(f(g))
 	}
+	acceptNames(g, root)
 	markUsage(root)
 	localizeHelp(root, g.language())
 	return root

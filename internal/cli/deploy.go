@@ -78,7 +78,7 @@ func deployCmd(g *globals) *cobra.Command {
   soberana deploy --app citas --rollback-to rel_…       # a new release with an earlier one's image`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			lang := i18n.Parse(g.lang)
+			lang := g.language() // --lang, else LC_ALL, LC_MESSAGES, LANG
 			if app == "" || (image == "" && rollbackTo == "") {
 				return errors.New("give --app and --image (or --rollback-to)")
 			}
@@ -110,6 +110,10 @@ func deployCmd(g *globals) *cobra.Command {
 			wctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
 			seen := map[string]string{}
+			// Steps name sites by id; people read names (a deploy token
+			// that may not read sites prints the id).
+			names := map[string]string{}
+			site := func(id string) string { return nameOf(ctx, cl, "sites", id, names) }
 			for {
 				rel.Steps = nil // absent fields must not keep the last answer's
 				if _, err := cl.Do(wctx, "GET", "/v1/apps/"+id+"/releases/"+rel.ID, nil, &rel); err != nil {
@@ -118,7 +122,7 @@ func deployCmd(g *globals) *cobra.Command {
 				for _, s := range rel.Steps {
 					if k := s.State + s.Reason; seen[s.SiteID] != k {
 						seen[s.SiteID] = k
-						fmt.Fprintln(g.stdout, i18n.T(lang, "cli.deploy.step", s.SiteID, s.State, s.Reason))
+						fmt.Fprintln(g.stdout, i18n.T(lang, "cli.deploy.step", site(s.SiteID), s.State, s.Reason))
 					}
 				}
 				switch rel.State {
@@ -132,7 +136,7 @@ func deployCmd(g *globals) *cobra.Command {
 						if s.Simulated {
 							key = "cli.deploy.url_sim"
 						}
-						fmt.Fprintln(g.stdout, i18n.T(lang, key, s.SiteID, s.URL))
+						fmt.Fprintln(g.stdout, i18n.T(lang, key, site(s.SiteID), s.URL))
 					}
 					return nil
 				case "failed":

@@ -362,3 +362,39 @@ func sortedKeys(m map[string]any) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// argID turns a command's NAME|ID argument or flag of noun (by its
+// plural) into an id: an id is used as given (the API answers 404 for
+// an unknown one), a name is looked up as resolve does (exit 4 when
+// nothing has it, 5 listing the candidates when several do).
+func (g *globals) argID(ctx context.Context, cl *client.Client, nounName, arg string, q scopeQuery) (string, error) {
+	if arg == "" || looksLikeID(arg) {
+		return arg, nil
+	}
+	if nounName == "workloads" {
+		return g.workloadID(ctx, cl, arg, q)
+	}
+	return g.resolveID(ctx, cl, nounName, arg, q)
+}
+
+// workloadID: workloads have no name of their own; a workload is named
+// by the app that runs on it (apps are unique by name in a project).
+func (g *globals) workloadID(ctx context.Context, cl *client.Client, arg string, q scopeQuery) (string, error) {
+	if looksLikeID(arg) || strings.HasPrefix(arg, "wl_") {
+		return arg, nil
+	}
+	apps, err := findNoun(g.language(), "apps")
+	if err != nil {
+		return "", err
+	}
+	app, err := g.resolve(ctx, cl, apps, arg, q)
+	if err != nil {
+		return "", err
+	}
+	id, _ := app["workload_id"].(string)
+	if id == "" {
+		lang := g.language()
+		return "", notFoundErr(errors.New(i18n.T(lang, "cli.err.app_no_workload", arg)))
+	}
+	return id, nil
+}

@@ -183,6 +183,10 @@ func (t *table) cell(row map[string]any, col string) string {
 		if _, isRef := refNouns[col]; isRef && t.refs != nil {
 			return t.refs.name(t.ctx, t.g, col, s)
 		}
+		// A role binding's scope is an institution or a project by name.
+		if kind, _ := row["scope_kind"].(string); col == "scope_id" && t.refs != nil && kind != "" {
+			return t.refs.name(t.ctx, t.g, kind+"_id", s)
+		}
 	}
 	if strings.HasSuffix(col, "_minor") {
 		if cur, _ := row["currency"].(string); cur != "" {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"sort"
 	"strings"
@@ -78,30 +79,66 @@ func createCmd(g *globals) *cobra.Command {
 	}
 	c.Flags().StringVarP(&file, "file", "f", "", "YAML or JSON file, - for standard input")
 	c.Flags().StringVar(&data, "data", "", "inline JSON object")
+	// --help names the fields: all of NOUN's (create NOUN --help), else
+	// the required ones of every noun (soberana explain has the rest).
+	c.SetHelpFunc(func(cmd *cobra.Command, args []string) {
+		cmd.Long = cmd.Short + ".\n\n" + createFieldsHelp(g.language(), cmd.Flags().Args())
+		if p := cmd.Parent(); p != nil {
+			p.HelpFunc()(cmd, args)
+		}
+	})
 	return c
 }
 
 func deleteCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "delete NOUN ID",
-		Short: "Delete an object",
+	var sf scopeFlags
+	c := &cobra.Command{
+		Use:   "delete NOUN NAME|ID",
+		Short: "Delete an object, named by its name or id",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			res, err := findResource(args[0])
+			ctx := cmd.Context()
+			lang := g.language()
+			n, err := findNoun(lang, args[0])
 			if err != nil {
 				return err
+			}
+			if !n.deletable {
+				var can []string
+				for _, d := range nouns {
+					if d.deletable {
+						can = append(can, d.name)
+					}
+				}
+				return usageErr(errors.New(g.tr("cli.err.not_deletable", n.name, strings.Join(can, ", "))))
 			}
 			cl, err := g.client()
 			if err != nil {
 				return err
 			}
-			if _, err := cl.Do(cmd.Context(), "DELETE", "/v1/"+res.path+"/"+args[1], nil, nil); err != nil {
+			q, err := sf.query(ctx, g, cl)
+			if err != nil {
 				return err
 			}
-			fmt.Fprintln(g.stdout, g.tr("cli.deleted", strings.TrimSuffix(res.path, "s"), args[1]))
+			id, err := g.argID(ctx, cl, n.name, args[1], q)
+			if err != nil {
+				return err
+			}
+			if _, err := cl.Do(ctx, "DELETE", n.path+"/"+url.PathEscape(id), nil, nil); err != nil {
+				return err
+			}
+			fmt.Fprintln(g.stdout, g.tr("cli.deleted", n.singular(lang), id))
 			return nil
 		},
 	}
+	f := c.Flags()
+	f.StringVar(&sf.institution, "institution", "", "institution name or id (narrows a name)")
+	f.StringVar(&sf.project, "project", "", "project name or id (narrows a name)")
+	for flag, n := range map[string]string{"institution": "institutions", "project": "projects"} {
+		_ = c.RegisterFlagCompletionFunc(flag, g.completeRef(n))
+	}
+	c.ValidArgsFunction = g.completeNounArgs
+	return c
 }
 
 // readInput returns a JSON body from a YAML/JSON file, stdin or a string.
