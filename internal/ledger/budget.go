@@ -60,7 +60,10 @@ func commitKey(workloadID string) string { return "commit/" + workloadID }
 // store.ReadCommitted) and under SERIALIZABLE; the line's amount is held
 // FOR SHARE meanwhile. Commit costs five statements: the idempotency
 // check, the line, the workload's ledger attributes, the reservation and
-// the ledger line.
+// the ledger line. At READ COMMITTED on PostgreSQL the reservation is left
+// for COMMIT (store.ReserveBudgetAtCommit) and Commit answers Fits; if it
+// then does not fit, the transaction is rolled back and run again, and
+// this time Commit reserves in place and decides as above.
 func (l *Ledger) Commit(ctx context.Context, tx *store.Tx, w *model.Workload) (workload.BudgetOutcome, error) {
 	key := commitKey(w.ID)
 	if done, err := tx.LedgerLineExists(ctx, key); err != nil || done {
@@ -89,6 +92,18 @@ func (l *Ledger) Commit(ctx context.Context, tx *store.Tx, w *model.Workload) (w
 	// A stored request being approved (w.Version > 0) of an institution
 	// that allows overdraft requests is committed even if it does not fit.
 	force := w.Version > 0 && got.AllowOverdraftRequests
+	if tx.ReservesAtCommit() {
+		// The reservation is the transaction's last statement
+		// (store.ReserveBudgetAtCommit); if it does not fit, the
+		// transaction is run again and reserves here.
+		if err := bookCommitment(ctx, tx, w, line, cur, need, now); err != nil {
+			return workload.BudgetOutcome{}, err
+		}
+		tx.ReserveBudgetAtCommit(line.ID, need.Minor, line.AmountMinor, force, func(ctx context.Context, bal store.Balance) error {
+			return alertLine(ctx, tx, line, bal.CommittedMinor+bal.AccruedMinor)
+		})
+		return workload.Fits(), nil
+	}
 	bal, ok, err := tx.ReserveBudget(ctx, line.ID, need.Minor, line.AmountMinor, force)
 	if err != nil {
 		return workload.BudgetOutcome{}, err
@@ -108,6 +123,19 @@ func (l *Ledger) Commit(ctx context.Context, tx *store.Tx, w *model.Workload) (w
 		}
 		return workload.BudgetOutcome{}, fmt.Errorf("committing workload %s: %w", w.ID, e)
 	}
+	if err := bookCommitment(ctx, tx, w, line, cur, need, now); err != nil {
+		return workload.BudgetOutcome{}, err
+	}
+	if err := alertLine(ctx, tx, line, bal.CommittedMinor+bal.AccruedMinor); err != nil {
+		return workload.BudgetOutcome{}, err
+	}
+	return workload.Fits(), nil
+}
+
+// bookCommitment inserts the workload's commitment ledger line (not the
+// reservation on the line's running total, which goes with it).
+func bookCommitment(ctx context.Context, tx *store.Tx, w *model.Workload, line model.BudgetLine, cur money.Currency, need money.Amount, now time.Time) error {
+	key := commitKey(w.ID)
 	memo := "forecast " + money.Amount{Minor: w.ForecastMonthlyMinor, Currency: cur}.String() + "/month to end of " + fmt.Sprint(line.FiscalYear)
 	inserted, err := tx.InsertLedgerLines(ctx, []store.LedgerLine{{
 		ID: key, Kind: store.KindCommitment, Period: Month(now), InstitutionID: line.InstitutionID,
@@ -116,17 +144,14 @@ func (l *Ledger) Commit(ctx context.Context, tx *store.Tx, w *model.Workload) (w
 		Memo: memo,
 	}})
 	if err != nil {
-		return workload.BudgetOutcome{}, err
+		return err
 	}
 	if !inserted[key] {
 		// Another transaction committed this workload since the check
-		// above: roll back this one's reservation with it.
-		return workload.BudgetOutcome{}, fmt.Errorf("committing workload %s: %w", w.ID, ErrCommittedConcurrently)
+		// in Commit: roll back this one's reservation with it.
+		return fmt.Errorf("committing workload %s: %w", w.ID, ErrCommittedConcurrently)
 	}
-	if err := alertLine(ctx, tx, line, bal.CommittedMinor+bal.AccruedMinor); err != nil {
-		return workload.BudgetOutcome{}, err
-	}
-	return workload.Fits(), nil
+	return nil
 }
 
 // Release frees what is still encumbered for the workload (its commitment

@@ -3,13 +3,16 @@ package ledger_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 
 	"github.com/soberana/soberana/internal/ledger"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/store/storetest"
+	"github.com/soberana/soberana/internal/workload"
 )
 
 // TestReadCommittedCommitsNeverOverdraw races commits of different sizes
@@ -163,4 +166,81 @@ func TestAmountCutWaitsForReservations(t *testing.T) {
 			t.Fatalf("cut: %v", cutErr)
 		}
 	})
+}
+
+// TestReservationAtCommitRefusedRunsAgainInPlace: at READ COMMITTED on
+// PostgreSQL a commit first leaves its reservation for COMMIT; one that
+// does not fit rolls the whole transaction back (the rows it wrote, its
+// commitment line) and the transaction runs again reserving in place, so
+// that Commit sees the refusal: an over-budget error for an institution
+// without overdraft requests, a request waiting for approval otherwise.
+// Nothing of the refused attempt remains, and a commit that fits
+// reserves exactly once.
+func TestReservationAtCommitRefusedRunsAgainInPlace(t *testing.T) {
+	for _, overdraft := range []bool{false, true} {
+		t.Run(map[bool]string{false: "refused", true: "overdraft"}[overdraft], func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, s *store.Store) {
+				f := newFixture(t, s, setup{amountMinor: 1000_00, overdraft: overdraft})
+				ctx := store.ReadCommitted(context.Background())
+				run := func(w *model.Workload) ([]bool, workload.BudgetOutcome, error) {
+					var deferred []bool
+					var out workload.BudgetOutcome
+					err := s.Write(ctx, func(tx *store.Tx) error {
+						deferred = append(deferred, tx.ReservesAtCommit())
+						// A row written before the reservation, as a create
+						// writes its workload: it must go with a refusal.
+						if err := tx.PutLedgerWorkloads(ctx, &store.LedgerWorkload{WorkloadID: "marker-" + w.ID,
+							InstitutionID: f.ins.ID, ProjectID: f.project.ID, BudgetLineID: f.line.ID,
+							OfferingID: f.offering.ID, Currency: "BRL"}); err != nil {
+							return err
+						}
+						var err error
+						out, err = f.l.Commit(ctx, tx, w)
+						return err
+					})
+					return deferred, out, err
+				}
+				pg := s.Dialect() == store.Postgres
+				small := f.workload(10_00)
+				deferred, out, err := run(small)
+				if err != nil || out.NeedsApproval {
+					t.Fatalf("overdraft=%v: a commit that fits: %+v, %v", overdraft, out, err)
+				}
+				if want := []bool{pg}; !slices.Equal(deferred, want) {
+					t.Fatalf("overdraft=%v: reserved at commit %v, want %v", overdraft, deferred, want)
+				}
+				before := f.balance()
+				big := f.workload(5000_00)
+				deferred, out, err = run(big)
+				want := []bool{false}
+				if pg {
+					want = []bool{true, false}
+				}
+				if !slices.Equal(deferred, want) {
+					t.Fatalf("overdraft=%v: reserved at commit %v, want %v", overdraft, deferred, want)
+				}
+				if overdraft {
+					if err != nil || !out.NeedsApproval {
+						t.Fatalf("over budget with overdraft requests: %+v, %v; want needs approval", out, err)
+					}
+				} else if !errors.Is(err, ledger.ErrOverBudget) {
+					t.Fatalf("over budget: %v, want ErrOverBudget", err)
+				}
+				after := f.balance()
+				if after.Committed != before.Committed || after.Accrued != before.Accrued {
+					t.Fatalf("overdraft=%v: a refused commit moved the line from %+v to %+v", overdraft, before, after)
+				}
+				for _, l := range f.lines(store.KindCommitment) {
+					if l.WorkloadID == big.ID {
+						t.Fatalf("overdraft=%v: the refused commit left ledger line %s", overdraft, l.ID)
+					}
+				}
+				if !overdraft {
+					if _, err := s.Read().LedgerWorkload(context.Background(), "marker-"+big.ID); !errors.Is(err, store.ErrNotFound) {
+						t.Fatalf("the refused transaction's other rows remain: %v", err)
+					}
+				}
+			})
+		})
+	}
 }

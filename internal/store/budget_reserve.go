@@ -140,6 +140,19 @@ func (t *Tx) LockBudgetLineForUpdate(ctx context.Context, id string) error {
 // total; under SERIALIZABLE a concurrent one fails with a serialization
 // error and is retried.
 func (t *Tx) ReserveBudget(ctx context.Context, lineID string, need, limit int64, force bool) (Balance, bool, error) {
+	b, ok, err := t.reserve(ctx, lineID, need, limit, force)
+	if err != nil || ok {
+		return b, ok, err
+	}
+	bals, err := t.BudgetBalances(ctx, []string{lineID})
+	if err != nil {
+		return b, false, err
+	}
+	return bals[lineID], false, nil
+}
+
+// reserve is ReserveBudget without reading the totals of a refusal.
+func (t *Tx) reserve(ctx context.Context, lineID string, need, limit int64, force bool) (Balance, bool, error) {
 	f := int64(0)
 	if force {
 		f = 1
@@ -158,9 +171,46 @@ func (t *Tx) ReserveBudget(ctx context.Context, lineID string, need, limit int64
 	if !errors.Is(mapErr(err), ErrNotFound) {
 		return b, false, fmt.Errorf("reserving budget on line %s: %w", lineID, mapErr(err))
 	}
-	bals, err := t.BudgetBalances(ctx, []string{lineID})
-	if err != nil {
-		return b, false, err
-	}
-	return bals[lineID], false, nil
+	return b, false, nil
+}
+
+// errReservationRefused is what a reservation left for COMMIT returns when
+// it does not fit; InTx then runs the transaction again, reserving in place.
+var errReservationRefused = errors.New("budget reservation refused at commit")
+
+// ReservesAtCommit reports whether ReserveBudgetAtCommit leaves the
+// reservation for COMMIT in t: on PostgreSQL at READ COMMITTED
+// (ReadCommitted), unless t is the re-run of a transaction whose deferred
+// reservation was refused.
+func (t *Tx) ReservesAtCommit() bool {
+	return t.dialect == Postgres && t.sqlTx != nil && t.readCommitted && !t.reserveInline
+}
+
+// ReserveBudgetAtCommit is ReserveBudget run as the last statement before
+// COMMIT, after everything else the transaction writes (and its audit
+// event), followed by then with the line's totals after it. A line's
+// balance row is the one row every create on the line writes: reserved
+// first, it stayed locked while the rest of the transaction ran, and
+// concurrent creates on the line queued for all of it; reserved last, it
+// is locked only for the COMMIT. The caller writes as if the reservation
+// fits (ReserveBudget with force, or a fit, never needs anything else
+// undone); if it does not, the whole transaction is rolled back and InTx
+// runs it again with ReservesAtCommit false, so that the caller reserves
+// in place with ReserveBudget and decides on the refusal as before: a
+// refused reservation changes nothing, and money is reserved exactly once,
+// by the attempt that commits. Only when ReservesAtCommit is true.
+func (t *Tx) ReserveBudgetAtCommit(lineID string, need, limit int64, force bool, then func(context.Context, Balance) error) {
+	t.atCommit = append(t.atCommit, func(ctx context.Context) error {
+		b, ok, err := t.reserve(ctx, lineID, need, limit, force)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("reserving budget on line %s: %w", lineID, errReservationRefused)
+		}
+		if then == nil {
+			return nil
+		}
+		return then(ctx, b)
+	})
 }

@@ -227,6 +227,11 @@ type Tx struct {
 	// auditOrd numbers the audit events queued in this transaction
 	// (PostgreSQL, auditseal.go).
 	auditOrd int64
+	// readCommitted: a PostgreSQL transaction at READ COMMITTED, whose
+	// budget reservations may wait for COMMIT (ReserveBudgetAtCommit)
+	// unless reserveInline; atCommit are those reservations.
+	readCommitted, reserveInline bool
+	atCommit                     []func(context.Context) error
 }
 
 // handle returns a Tx-shaped view over the plain database.
@@ -247,8 +252,16 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 			opts.Isolation = sql.LevelReadCommitted
 		}
 	}
+	inline := false
 	for attempt := 0; ; attempt++ {
-		err := s.tryTx(ctx, opts, fn)
+		err := s.tryTx(ctx, opts, inline, fn)
+		if !inline && errors.Is(err, errReservationRefused) {
+			// A reservation left for COMMIT did not fit: everything was
+			// rolled back; run fn again reserving in place, so that it
+			// sees the refusal and decides (ReserveBudgetAtCommit).
+			inline = true
+			continue
+		}
 		if err != nil && s.dialect == Postgres && isSerializationFailure(err) && attempt < 20 {
 			select {
 			case <-ctx.Done():
@@ -261,7 +274,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 }
 
-func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *Tx) error) (err error) {
+func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, inline bool, fn func(tx *Tx) error) (err error) {
 	sqlTx, release, err := s.beginTx(ctx, opts)
 	if err == nil {
 		defer release()
@@ -278,7 +291,8 @@ func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *Tx) 
 			_ = sqlTx.Rollback()
 		}
 	}()
-	tx := &Tx{q: sqlTx, dialect: s.dialect, now: s.now, st: s, sqlTx: sqlTx}
+	tx := &Tx{q: sqlTx, dialect: s.dialect, now: s.now, st: s, sqlTx: sqlTx,
+		readCommitted: opts.Isolation == sql.LevelReadCommitted, reserveInline: inline}
 	if err = fn(tx); err != nil {
 		return err
 	}
@@ -286,6 +300,13 @@ func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *Tx) 
 	pending, err := tx.appendPending(ctx)
 	if err != nil {
 		return err
+	}
+	// Budget reservations last: a line's balance row is then locked only
+	// for the COMMIT.
+	for _, f := range tx.atCommit {
+		if err = f(ctx); err != nil {
+			return err
+		}
 	}
 	if err = sqlTx.Commit(); err != nil {
 		return fmt.Errorf("committing: %w", mapErr(err))

@@ -261,14 +261,21 @@ func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem
 	// The budget is reserved by one conditional statement (Budget.Commit,
 	// store.ReserveBudget) and everything else here inserts new rows or is
 	// guarded by a unique key: on PostgreSQL the transaction runs at READ
-	// COMMITTED, so creates on one budget line hold its balance row only
-	// from the reservation to COMMIT instead of queueing whole
+	// COMMITTED, and the reservation is its last statement
+	// (store.ReserveBudgetAtCommit), so creates on one budget line hold
+	// its balance row only for the COMMIT instead of queueing whole
 	// transactions.
 	err = s.st.Write(store.ReadCommitted(ctx), func(tx *store.Tx) error {
 		if idem != nil {
 			if err := tx.PutIdempotency(ctx, store.Idempotency{Scope: who.ID, Key: idem.Key, RequestHash: idem.BodyHash, WorkloadID: w.ID}); err != nil {
 				return err
 			}
+		}
+		// fn may run more than once (a retried serialization failure, a
+		// reservation refused at COMMIT): start from nothing each time.
+		approved = false
+		for i := range rows {
+			rows[i].NextAttemptAt = nil
 		}
 		now := tx.Now()
 		events := []model.WorkloadEvent{{Actor: who.Name, To: model.StatePendingApproval,
