@@ -115,9 +115,9 @@ type Driver struct {
 	replicas map[string]*keyLock // serializes Create per replica, and first uses of a project
 	quotas   map[string]Needs    // the quota limits last set per Keystone project
 	images   map[string]imageCache
-	absent   map[string]time.Time // replicas Observe just found no server for
-	doubt    map[string]time.Time // replicas whose last create has an unknown outcome → when it returned
-	now      func() time.Time     // the clock of the doubt (tests move it)
+	absent   map[string]time.Time    // replicas Observe just found no server for
+	doubt    map[string]time.Time    // replicas whose last create has an unknown outcome → when it returned
+	now      func() time.Time        // the clock of the doubt (tests move it)
 	floating map[string]floatingAddr // replica → its floating IP, once made or found
 	fipGone  map[string]bool         // replicas Delete released: no new floating IP
 	created  map[string]createdServer
