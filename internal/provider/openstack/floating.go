@@ -151,6 +151,17 @@ func (d *Driver) replicaFloatingIPs(ctx context.Context, cn *conn, replicaID str
 // the external network, or finds the one it has, and returns its address.
 // A server with no port (booted with no network) gets none: "", nil.
 func (d *Driver) ensureFloatingIP(ctx context.Context, cn *conn, extRef, replicaID string, s *servers.Server) (string, error) {
+	ip, err := d.makeFloatingIP(ctx, cn, extRef, replicaID, s)
+	var e *Error
+	if errors.As(err, &e) && (e.Reason == ReasonBadRequest || e.Status == 404 || e.Status == 409) {
+		// No floating IP API (no l3 extension), no route from the port's
+		// network to the external one, an exhausted external network.
+		e.Reason = ReasonFloatingIP
+	}
+	return ip, err
+}
+
+func (d *Driver) makeFloatingIP(ctx context.Context, cn *conn, extRef, replicaID string, s *servers.Server) (string, error) {
 	d.mu.Lock()
 	addr, ok := d.floating[replicaID]
 	d.mu.Unlock()
@@ -230,10 +241,6 @@ func (d *Driver) ensureFloatingIP(ctx context.Context, cn *conn, extRef, replica
 		fip = f
 	}
 	if err != nil {
-		var e *Error
-		if errors.As(err, &e) && (e.Reason == ReasonBadRequest || e.Status == 404 || e.Status == 409) {
-			e.Reason = ReasonFloatingIP // no route to the external network, a port that cannot take one
-		}
 		return "", err
 	}
 	d.mu.Lock()
