@@ -87,6 +87,9 @@ type Options struct {
 	// Box returns the secrets box that holds webhooks' sealed secrets
 	// (nil, or returning nil: no secrets key).
 	Box func() Box
+	// Location is the zone in which delivered summaries write times
+	// (nil: UTC); the payload's fired_at and resolved_at stay RFC 3339.
+	Location *time.Location
 }
 
 func (o *Options) defaults() {
@@ -326,12 +329,20 @@ type Payload struct {
 	Summary map[string]string `json:"summary"`
 }
 
-// PayloadOf renders an alert for webhooks and the API.
-func PayloadOf(a store.Alert, event string) Payload {
+// PayloadOf renders an alert for webhooks, times in its summaries in UTC.
+func PayloadOf(a store.Alert, event string) Payload { return PayloadIn(a, event, nil) }
+
+// PayloadIn renders an alert for webhooks with the times its summaries
+// name written in loc (nil: UTC), in each language's way.
+func PayloadIn(a store.Alert, event string, loc *time.Location) Payload {
 	m := workload.Decode(a.Summary)
+	sum := map[string]string{}
+	for _, l := range i18n.All {
+		sum[string(l)], _ = m.RenderIn(l, loc)
+	}
 	return Payload{Event: event, AlertID: a.ID, Rule: a.Rule, Severity: a.Severity, State: a.State, TargetKind: a.TargetKind,
 		TargetID: a.TargetID, InstitutionID: a.InstitutionID, Value: a.Value, FiredAt: a.FiredAt, ResolvedAt: a.ResolvedAt,
-		Summary: map[string]string{"es": m.Render(i18n.ES), "pt-BR": m.Render(i18n.PTBR), "en": m.Render(i18n.EN)}}
+		Summary: sum}
 }
 
 func (e *Engine) enqueue(ctx context.Context, tx *store.Tx, a store.Alert, event string) error {
@@ -339,7 +350,7 @@ func (e *Engine) enqueue(ctx context.Context, tx *store.Tx, a store.Alert, event
 	if err != nil {
 		return err
 	}
-	body, _ := json.Marshal(PayloadOf(a, event))
+	body, _ := json.Marshal(PayloadIn(a, event, e.o.Location))
 	now := e.o.Now().UTC()
 	for _, h := range hooks {
 		d := store.AlertDelivery{AlertID: a.ID, WebhookID: h.ID, Event: event, Payload: string(body), State: DeliveryWait, NextAttemptAt: &now}

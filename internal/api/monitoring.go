@@ -1,6 +1,8 @@
 package api
 
 import (
+	"time"
+
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
@@ -21,10 +23,14 @@ type MonitoringOptions struct {
 	Failovers func() any
 }
 
-// AlertView is an alert with its summary in the caller's language.
+// AlertView is an alert with its summary in the caller's language, the
+// times it names written in the zone the caller asked for (tz, default
+// UTC). SummaryTimes lists those times, machine form and text, so that a
+// page can mark them up; fired_at and resolved_at stay RFC 3339.
 type AlertView struct {
 	store.Alert
-	Summary string `json:"summary"`
+	Summary      string             `json:"summary"`
+	SummaryTimes []workload.MsgTime `json:"summary_times,omitempty"`
 }
 
 // WebhookRequest registers a webhook; Secret is generated when empty and
@@ -56,9 +62,13 @@ func (a *API) AddMonitoring(o MonitoringOptions) {
 					return map[string]any{"items": o.Failovers()}, nil
 				}},
 			{Method: "GET", Path: "/v1/alerts", Summary: "Alerts (firing and resolved), newest first, with the summary in the caller's language",
-				Tag: "monitoring", Auth: Platform("monitoring:read"), Query: []string{"state", "rule", "institution_id", "limit", "cursor"},
+				Tag: "monitoring", Auth: Platform("monitoring:read"), Query: []string{"state", "rule", "institution_id", "tz", "limit", "cursor"},
 				Response: listPage[AlertView]{},
 				Handle: func(r *http.Request) (any, error) {
+					loc, r, err := zoneQuery(r)
+					if err != nil {
+						return nil, err
+					}
 					q, err := ListQuery(r, []string{"state", "rule", "institution_id"})
 					if err != nil {
 						return nil, err
@@ -70,7 +80,8 @@ func (a *API) AddMonitoring(o MonitoringOptions) {
 					lang := Lang(r.Context())
 					out := make([]AlertView, len(p.Items))
 					for i, al := range p.Items {
-						out[i] = AlertView{Alert: al, Summary: workload.Decode(al.Summary).Render(lang)}
+						out[i].Alert = al
+						out[i].Summary, out[i].SummaryTimes = workload.Decode(al.Summary).RenderIn(lang, loc)
 					}
 					return listPage[AlertView]{Items: out, NextCursor: EncodeCursor(p.Next)}, nil
 				}},
@@ -148,4 +159,24 @@ func init() {
 	i18n.Add(map[string]i18n.Text{
 		"alert.field.url": {ES: "«%s» no es una URL http(s) válida", PT: "«%s» não é uma URL http(s) válida", EN: "%q is not a valid http(s) URL"},
 	})
+}
+
+// zoneQuery takes the reader's time zone (tz, an IANA name) off the
+// request's query; none is UTC, an unknown one a 400.
+func zoneQuery(r *http.Request) (*time.Location, *http.Request, error) {
+	q := r.URL.Query()
+	tz := q.Get("tz")
+	if !q.Has("tz") {
+		return time.UTC, r, nil
+	}
+	q.Del("tz")
+	loc, err := time.LoadLocation(tz)
+	if err != nil || tz == "" || tz == "Local" {
+		return nil, r, Errorf(http.StatusBadRequest, "bad-request", "problem.bad-request.tz", tz)
+	}
+	r2 := *r
+	u := *r.URL
+	u.RawQuery = q.Encode()
+	r2.URL = &u
+	return loc, &r2, nil
 }

@@ -31,6 +31,9 @@ func alertsCmd(g *globals) *cobra.Command {
 			if limit > 0 {
 				q.Set("limit", strconv.Itoa(limit))
 			}
+			if tz := g.zoneName(); tz != "" {
+				q.Set("tz", tz) // times inside summaries in the reader's zone
+			}
 			path := "/v1/alerts"
 			if len(q) > 0 {
 				path += "?" + q.Encode()

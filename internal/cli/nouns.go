@@ -21,7 +21,10 @@ type noun struct {
 	name    string   // plural, as in the API path (budget-lines)
 	aliases []string // singular and short forms
 	// path is the collection; "{app}" is replaced by the --app id.
-	path    string
+	path string
+	// zoned: the collection writes times into texts and takes the
+	// reader's zone (?tz=).
+	zoned   bool
 	columns []string // table columns: JSON keys, dotted for nested
 	wide    []string // extra columns of -o wide
 	// nameKey is the field people call objects by ("" when objects have
@@ -65,7 +68,7 @@ var nouns = []noun{
 		columns: []string{"name", "email", "disabled"}, wide: []string{"id", "last_login_at"}},
 	{name: "role-bindings", aliases: []string{"role-binding", "rolebinding", "rb"}, path: "/v1/role-bindings", noGet: true, deletable: true,
 		columns: []string{"user_id", "role", "scope_kind", "scope_id", "source"}, wide: []string{"id", "created_at"}},
-	{name: "alerts", aliases: []string{"alert"}, path: "/v1/alerts", noGet: true,
+	{name: "alerts", aliases: []string{"alert"}, path: "/v1/alerts", noGet: true, zoned: true,
 		scope:   []string{"institution_id"},
 		columns: []string{"rule", "severity", "state", "summary", "fired_at"}, wide: []string{"id", "institution_id", "target_kind", "target_id"}},
 	{name: "alert-webhooks", aliases: []string{"alert-webhook", "webhooks", "webhook"}, path: "/v1/alert-webhooks", nameKey: "name", deletable: true,
@@ -159,6 +162,14 @@ func (g *globals) list(ctx context.Context, cl *client.Client, n noun, q scopeQu
 		return nil, nil, usageErr(errors.New(i18n.T(g.language(), "cli.err.needs_flag", n.name, "--app")))
 	}
 	path := n.collection(q)
+	if tz := g.zoneName(); n.zoned && tz != "" {
+		// Times inside the rows' texts (alert summaries) in the reader's zone.
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		path += sep + "tz=" + url.QueryEscape(tz)
+	}
 	var items []map[string]any
 	cursor := ""
 	for {

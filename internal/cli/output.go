@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -147,6 +148,25 @@ func (g *globals) location() *time.Location {
 		}
 	}
 	return time.Local
+}
+
+// zoneName is the IANA name of the reader's time zone, for a server that
+// writes times into texts: TZ when it names a zone, else the system's
+// (/etc/localtime's link into the zoneinfo tree), else "" (the server
+// writes UTC).
+func (g *globals) zoneName() string {
+	if tz := strings.TrimPrefix(g.getenv("TZ"), ":"); tz != "" {
+		if _, err := time.LoadLocation(tz); err == nil && tz != "Local" {
+			return tz
+		}
+		return ""
+	}
+	if dst, err := os.Readlink("/etc/localtime"); err == nil {
+		if i := strings.LastIndex(dst, "zoneinfo/"); i >= 0 {
+			return dst[i+len("zoneinfo/"):]
+		}
+	}
+	return ""
 }
 
 func (t *table) header(col string) string {

@@ -96,7 +96,7 @@ func parseAZ(s string) (azFlag, error) {
 
 func providerAddCmd(g *globals) *cobra.Command {
 	var (
-		driver, cloudsFile, cloud, name, jurisdiction, certification, currency, network string
+		driver, cloudsFile, cloud, name, jurisdiction, certification, currency, network, floatingNet string
 		azs, images                                                                     []string
 		discover, shared                                                                bool
 	)
@@ -125,6 +125,7 @@ overcommit from Placement, and lists the offerings' flavors.`,
 	fl.StringArrayVar(&azs, "az", nil, "AZ=country:CC,subdivision:CC-XX,lat:N,lon:N,tier:core|edge,failure-domain:ID[,name:N] (repeat)")
 	fl.StringArrayVar(&images, "image", nil, "OFFERING=IMAGE (id or name; OFFERING * for the default) (repeat)")
 	fl.StringVar(&network, "network", "", "network id to attach servers to (default: none)")
+	fl.StringVar(&floatingNet, "floating-network", "", "external network (id or name) to give each replica a floating IP from (default: none)")
 	fl.BoolVar(&shared, "shared-project", false, "put every server in the credential's project (no Keystone project per soberana project)")
 	fl.BoolVar(&discover, "discover", true, "connect to the cloud and fill capacity from Placement")
 	c.RunE = func(cmd *cobra.Command, _ []string) error {
@@ -145,7 +146,7 @@ overcommit from Placement, and lists the offerings' flavors.`,
 		if name == "" {
 			name = cloud
 		}
-		cfg := openstack.Config{Clouds: []openstack.Cloud{cl}, Network: network, SharedProject: shared, Images: map[string]string{}}
+		cfg := openstack.Config{Clouds: []openstack.Cloud{cl}, Network: network, FloatingNetwork: floatingNet, SharedProject: shared, Images: map[string]string{}}
 		for _, im := range images {
 			o, ref, ok := strings.Cut(im, "=")
 			if !ok {

@@ -120,6 +120,12 @@ type Monitoring struct {
 	// GrantExpiryWarning is how long before a grant expires the alert
 	// fires (default 72h).
 	GrantExpiryWarning time.Duration `yaml:"grant_expiry_warning"`
+	// AlertTimeZone is the IANA time zone (America/Sao_Paulo) in which
+	// the texts of alerts delivered to webhooks write times (default UTC).
+	// The machine fields (fired_at, resolved_at) are RFC 3339 UTC
+	// whatever it says; the API, CLI and console write times in each
+	// reader's own zone.
+	AlertTimeZone string `yaml:"alert_time_zone"`
 }
 
 // RateLimit bounds the API's request rates (token buckets). Zero takes
@@ -291,6 +297,11 @@ func (c *Config) Validate() error {
 		add("addr", "%q is not host:port; use for example 127.0.0.1:8080", c.Addr)
 	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
 		add("addr", "port %q must be a number from 0 to 65535", port)
+	}
+	if tz := c.Monitoring.AlertTimeZone; tz != "" {
+		if _, err := time.LoadLocation(tz); err != nil {
+			add("monitoring.alert_time_zone", "%q is not a time zone; use an IANA name such as America/Sao_Paulo", tz)
+		}
 	}
 	if c.DatabaseURL == "" && strings.TrimSpace(c.DataDir) == "" {
 		add("data_dir", "is empty; set a directory for the embedded database, or set database_url to a postgres:// URL")

@@ -62,7 +62,12 @@ func newOps(s *Server, reg prometheus.Registerer) *Ops {
 			}
 		},
 	}, s.log)
+	var alertLoc *time.Location
+	if m.AlertTimeZone != "" {
+		alertLoc, _ = time.LoadLocation(m.AlertTimeZone) // validated with the config
+	}
 	o.Alerts = alert.New(alert.Options{Every: m.AlertEvery, CapacityPercent: m.CapacityAlertPercent, GrantWarning: m.GrantExpiryWarning,
+		Location: alertLoc,
 		Box: func() alert.Box {
 			if b := s.Secrets(); b != nil {
 				return b

@@ -29,6 +29,11 @@ type Config struct {
 	// Network is the id of the network servers are attached to; empty
 	// boots them without a network (Nova microversion 2.37 "none").
 	Network string `json:"network,omitempty"`
+	// FloatingNetwork is the external network (id or name) to give every
+	// replica a floating IP from, through Neutron, once its server is
+	// ACTIVE; empty: no floating IPs (servers keep the addresses Nova
+	// gives them). A server with no port (Network empty) gets none.
+	FloatingNetwork string `json:"floating_network,omitempty"`
 	// DomainPrefix prefixes the Keystone domain made per institution
 	// (default "soberana-").
 	DomainPrefix string `json:"domain_prefix,omitempty"`

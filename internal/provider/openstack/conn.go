@@ -33,6 +33,8 @@ type conn struct {
 	identity  *gophercloud.ServiceClient
 	volume    *gophercloud.ServiceClient // nil: no Cinder in the catalog
 	image     *gophercloud.ServiceClient
+	network   *gophercloud.ServiceClient // made on first use (floating IPs)
+	extNets   map[string]string          // external network name or id → id
 	eo        gophercloud.EndpointOpts
 	httpc     http.Client
 

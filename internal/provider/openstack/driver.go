@@ -115,9 +115,11 @@ type Driver struct {
 	replicas map[string]*keyLock // serializes Create per replica, and first uses of a project
 	quotas   map[string]Needs    // the quota limits last set per Keystone project
 	images   map[string]imageCache
-	absent   map[string]time.Time // replicas Observe just found no server for
-	doubt    map[string]time.Time // replicas whose last create has an unknown outcome → when it returned
-	now      func() time.Time     // the clock of the doubt (tests move it)
+	absent   map[string]time.Time    // replicas Observe just found no server for
+	doubt    map[string]time.Time    // replicas whose last create has an unknown outcome → when it returned
+	now      func() time.Time        // the clock of the doubt (tests move it)
+	floating map[string]floatingAddr // replica → its floating IP, once made or found
+	fipGone  map[string]bool         // replicas Delete released: no new floating IP
 	created  map[string]createdServer
 	touched  map[string]time.Time // replica → when our last create or delete of it returned
 	capacity map[string]capacityCache
@@ -138,7 +140,7 @@ func New(cfgs Configs, look Lookup) *Driver {
 		replicas: map[string]*keyLock{}, quotas: map[string]Needs{}, images: map[string]imageCache{},
 		absent: map[string]time.Time{}, capacity: map[string]capacityCache{},
 		doubt: map[string]time.Time{}, now: time.Now, CreateSettle: DefaultCreateSettle,
-		created: map[string]createdServer{}, touched: map[string]time.Time{}}
+		created: map[string]createdServer{}, touched: map[string]time.Time{}, floating: map[string]floatingAddr{}, fipGone: map[string]bool{}}
 }
 
 func (d *Driver) config(ctx context.Context, providerID string) (Config, error) {
@@ -511,10 +513,32 @@ func (d *Driver) listServers(ctx context.Context, cn *conn, nameRE string) ([]se
 // snapshot), so that watching many replicas build costs the cloud one
 // list at a time rather than calls per replica.
 func (d *Driver) Observe(ctx context.Context, ref provider.ResourceRef) (provider.Observed, error) {
-	_, cn, _, err := d.siteConn(ctx, ref.ProviderID, ref.SiteID)
+	cfg, cn, _, err := d.siteConn(ctx, ref.ProviderID, ref.SiteID)
 	if err != nil {
 		return provider.Observed{}, err
 	}
+	o, s, err := d.observe(ctx, cn, ref)
+	if err != nil || s == nil || cfg.FloatingNetwork == "" || s.Status != "ACTIVE" || deleting(s) {
+		return o, err
+	}
+	ip, ferr := d.ensureFloatingIP(ctx, cn, cfg.FloatingNetwork, ref.ReplicaID, s)
+	if ferr != nil {
+		// The server runs; it lacks its public address until a later
+		// Observe makes it. Said, not fatal.
+		d.Log.Warn("floating IP", "replica", ref.ReplicaID, "server", s.ID, "err", ferr)
+		var e *Error
+		if errors.As(ferr, &e) {
+			o.Reason = e.Localize(d.Lang)
+		}
+		return o, nil
+	}
+	o.Addresses = withFloating(o.Addresses, ip)
+	return o, nil
+}
+
+// observe is Observe without the floating IP; s is the server when one was
+// read (nil while it is building as far as this process knows).
+func (d *Driver) observe(ctx context.Context, cn *conn, ref provider.ResourceRef) (provider.Observed, *servers.Server, error) {
 	d.mu.Lock()
 	c, mine := d.created[ref.ReplicaID]
 	d.mu.Unlock()
@@ -522,31 +546,31 @@ func (d *Driver) Observe(ctx context.Context, ref provider.ResourceRef) (provide
 		// Created by this process, maybe before its outcome was recorded.
 		ref.ResourceID = c.id
 		if time.Since(c.at) < d.CreatedFresh {
-			return provider.Observed{Exists: true, ResourceID: c.id, State: provider.StateBuilding}, nil
+			return provider.Observed{Exists: true, ResourceID: c.id, State: provider.StateBuilding}, nil, nil
 		}
 	}
 	if ref.ResourceID != "" {
 		if s, ok, err := d.fromSnapshot(ctx, cn, ref); err != nil {
-			return provider.Observed{}, err
+			return provider.Observed{}, nil, err
 		} else if ok {
-			return d.observed(s), nil
+			return d.observed(s), s, nil
 		}
 	} else if s, answered, err := d.replicaFromSnapshot(ctx, cn, ref.ReplicaID); err != nil {
-		return provider.Observed{}, err
+		return provider.Observed{}, nil, err
 	} else if answered && s != nil {
-		return d.observed(s), nil
+		return d.observed(s), s, nil
 	} else if answered {
 		d.markAbsent(ref.ReplicaID)
-		return provider.Observed{}, nil
+		return provider.Observed{}, nil, nil
 	}
 	s, err := d.findServer(ctx, cn, ref)
 	if err != nil || s == nil {
 		if err == nil {
 			d.markAbsent(ref.ReplicaID)
 		}
-		return provider.Observed{}, err
+		return provider.Observed{}, nil, err
 	}
-	return d.observed(s), nil
+	return d.observed(s), s, nil
 }
 
 func (d *Driver) observed(s *servers.Server) provider.Observed {
@@ -716,18 +740,41 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 }
 
 // Delete removes the replica's server; deleting nothing succeeds.
-func (d *Driver) Delete(ctx context.Context, ref provider.ResourceRef) error {
+func (d *Driver) Delete(ctx context.Context, ref provider.ResourceRef) (err error) {
 	cfg, cn, _, err := d.siteConn(ctx, ref.ProviderID, ref.SiteID)
 	if err != nil {
 		return err
 	}
 	s, err := d.findServer(ctx, cn, ref)
-	if err != nil || s == nil || deleting(s) {
+	if err != nil {
 		return err
 	}
-	if d.foreign(s) {
+	if s != nil && d.foreign(s) {
 		return &Error{Reason: ReasonNotOurs, Op: "delete server", Cloud: cn.cloud.Name,
 			Detail: "server " + s.ID + " carries " + MetaInstallation + "=" + s.Metadata[MetaInstallation]}
+	}
+	if cfg.FloatingNetwork != "" {
+		// Released before the server goes (a crash after its delete
+		// leaves no floating IP) and again after (one an Observe made in
+		// between), under the lock the making takes.
+		unlock := d.replicaLock("fip/" + ref.ReplicaID)
+		defer unlock()
+		d.mu.Lock()
+		d.fipGone[ref.ReplicaID] = true
+		d.mu.Unlock()
+		if err := d.releaseFloatingIPs(ctx, cn, ref.ReplicaID); err != nil {
+			return err
+		}
+		if s != nil && !deleting(s) {
+			defer func() {
+				if err == nil {
+					err = d.releaseFloatingIPs(ctx, cn, ref.ReplicaID)
+				}
+			}()
+		}
+	}
+	if s == nil || deleting(s) {
+		return nil
 	}
 	err = d.retry(ctx, func() error {
 		err := classify("delete server", cn.cloud.Name, servers.Delete(ctx, cn.compute, s.ID).ExtractErr())

@@ -37,6 +37,8 @@ type fakeCloud struct {
 	services [][4]string
 	// Keystone projects by id: name and tags
 	projects map[string]fakeProject
+	// neutron, when set, answers the network API (see fip_test.go)
+	neutron *fakeNeutron
 }
 
 type fakeProject struct {
@@ -76,11 +78,18 @@ func (f *fakeCloud) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, http.StatusCreated, map[string]any{"token": map[string]any{
 			"user":    map[string]any{"id": "u-admin", "name": "admin"},
-			"catalog": []any{ep("compute", f.srv.URL+"/compute/v2.1"), ep("identity", f.srv.URL+"/v3")},
+			"catalog": []any{ep("compute", f.srv.URL+"/compute/v2.1"), ep("identity", f.srv.URL+"/v3"), ep("network", f.srv.URL+"/network/")},
 		}})
 		return
 	case strings.HasPrefix(p, "/v3/projects"):
 		f.identityProjects(w, r, strings.TrimPrefix(p, "/v3/projects"))
+		return
+	case p == "/network/" && f.neutron != nil: // version discovery
+		writeJSON(w, http.StatusOK, map[string]any{"versions": []any{map[string]any{"id": "v2.0", "status": "CURRENT",
+			"links": []any{map[string]any{"rel": "self", "href": f.srv.URL + "/network/v2.0/"}}}}})
+		return
+	case strings.HasPrefix(p, "/network/v2.0/") && f.neutron != nil:
+		f.neutron.serve(w, r, strings.TrimPrefix(p, "/network/v2.0"))
 		return
 	case strings.HasPrefix(p, "/compute/v2.1/"):
 		key := r.Method + " " + strings.TrimPrefix(p, "/compute/v2.1")

@@ -1,0 +1,286 @@
+package openstack
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/provider"
+)
+
+// fakeNeutron is just enough of Neutron's API for floating IPs: networks
+// (listed by id or name), ports (by device_id), floating IPs (list by
+// description, create, update, delete).
+type fakeNeutron struct {
+	mu       sync.Mutex
+	networks []map[string]any
+	ports    []map[string]any
+	fips     map[string]map[string]any
+	next     int
+	// loseCreate: the next floating IP POST makes the floating IP and
+	// then answers 500, as a crash between Neutron's commit and the reply.
+	loseCreate bool
+	posts      int
+}
+
+func newFakeNeutron() *fakeNeutron {
+	return &fakeNeutron{networks: []map[string]any{{"id": "ext-net-id", "name": "public", "router:external": true}},
+		fips: map[string]map[string]any{}}
+}
+
+func (n *fakeNeutron) addPort(serverID string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.ports = append(n.ports, map[string]any{"id": "port-" + serverID, "device_id": serverID, "network_id": "int-net"})
+}
+
+func (n *fakeNeutron) count() int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return len(n.fips)
+}
+
+func (n *fakeNeutron) serve(w http.ResponseWriter, r *http.Request, p string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	q := r.URL.Query()
+	match := func(m map[string]any, keys ...string) bool {
+		for _, k := range keys {
+			if v := q.Get(k); v != "" && fmt.Sprint(m[k]) != v {
+				return false
+			}
+		}
+		return true
+	}
+	switch {
+	case p == "/networks" && r.Method == http.MethodGet:
+		list := []any{}
+		for _, m := range n.networks {
+			if match(m, "id", "name") {
+				list = append(list, m)
+			}
+		}
+		writeJSON(w, 200, map[string]any{"networks": list})
+	case p == "/ports" && r.Method == http.MethodGet:
+		list := []any{}
+		for _, m := range n.ports {
+			if match(m, "device_id") {
+				list = append(list, m)
+			}
+		}
+		writeJSON(w, 200, map[string]any{"ports": list})
+	case p == "/floatingips" && r.Method == http.MethodGet:
+		list := []any{}
+		for _, m := range n.fips {
+			if match(m, "description") {
+				list = append(list, m)
+			}
+		}
+		writeJSON(w, 200, map[string]any{"floatingips": list})
+	case p == "/floatingips" && r.Method == http.MethodPost:
+		n.posts++
+		var body struct {
+			FIP map[string]any `json:"floatingip"`
+		}
+		b, _ := io.ReadAll(r.Body)
+		_ = json.Unmarshal(b, &body)
+		n.next++
+		m := map[string]any{"id": fmt.Sprintf("fip-%d", n.next), "floating_ip_address": fmt.Sprintf("203.0.113.%d", 10+n.next),
+			"floating_network_id": body.FIP["floating_network_id"], "port_id": body.FIP["port_id"], "description": body.FIP["description"], "status": "DOWN"}
+		n.fips[m["id"].(string)] = m
+		if n.loseCreate {
+			n.loseCreate = false
+			writeJSON(w, 500, map[string]any{"NeutronError": map[string]any{"message": "lost", "type": "HTTPInternalServerError"}})
+			return
+		}
+		writeJSON(w, 201, map[string]any{"floatingip": m})
+	case strings.HasPrefix(p, "/floatingips/"):
+		id := strings.TrimPrefix(p, "/floatingips/")
+		m, ok := n.fips[id]
+		if !ok {
+			writeJSON(w, 404, map[string]any{"NeutronError": map[string]any{"message": "Floating IP " + id + " could not be found", "type": "FloatingIPNotFound"}})
+			return
+		}
+		switch r.Method {
+		case http.MethodPut:
+			var body struct {
+				FIP map[string]any `json:"floatingip"`
+			}
+			b, _ := io.ReadAll(r.Body)
+			_ = json.Unmarshal(b, &body)
+			if v, ok := body.FIP["port_id"]; ok {
+				m["port_id"] = v
+			}
+			writeJSON(w, 200, map[string]any{"floatingip": m})
+		case http.MethodDelete:
+			delete(n.fips, id)
+			w.WriteHeader(http.StatusNoContent)
+		default:
+			writeJSON(w, 200, map[string]any{"floatingip": m})
+		}
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// fipDriver is a driver on the fake cloud whose provider names an
+// external network.
+func fipDriver(t *testing.T, f *fakeCloud) *Driver {
+	t.Helper()
+	cfg := Config{Clouds: []Cloud{f.cloud()}, Sites: []SiteMap{{SiteID: "site-1", Cloud: "fake", AZ: "az-1"}},
+		Images: map[string]string{"*": "11111111-2222-3333-4444-555555555555"}, SharedProject: true,
+		Network: "int-net", FloatingNetwork: "public"}
+	d := New(MemConfigs{"prv-1": cfg}, fakeLookup{tenant: Tenant{ProjectID: "prj-1", InstitutionID: "inst-1", Offering: "SCS-2V-4-20s"}})
+	d.Backoff = 10 * time.Millisecond
+	d.CreatedFresh = 0
+	return d
+}
+
+// activate turns the fake's server ACTIVE with a fixed address on its
+// port, as Nova would report it.
+func (f *fakeCloud) activate(id string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s := f.servers[id]
+	s["status"] = "ACTIVE"
+	s["addresses"] = map[string]any{"int-net": []any{map[string]any{"addr": "10.0.0.5", "version": 4, "OS-EXT-IPS:type": "fixed"}}}
+}
+
+func floatingOf(o provider.Observed) string {
+	for _, a := range o.Addresses {
+		if a.Kind == model.AddressFloating {
+			return a.Address
+		}
+	}
+	return ""
+}
+
+// A replica's ACTIVE server gets one floating IP from the external network,
+// associated with its port and reported among its addresses; observing
+// again, from this process or a restarted one, makes no second; a
+// floating IP made by a POST whose answer was lost is found and used;
+// Delete releases it, also when the server is already gone.
+func TestFloatingIPAssociatedReportedIdempotentReleased(t *testing.T) {
+	f := newFakeCloud(t)
+	f.neutron = newFakeNeutron()
+	ctx := context.Background()
+	d := fipDriver(t, f)
+	id, err := d.Create(ctx, spec("r1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := spec("r1").ResourceRef
+	ref.ResourceID = id
+	// Building: no floating IP yet.
+	if o, err := d.Observe(ctx, ref); err != nil || floatingOf(o) != "" || f.neutron.count() != 0 {
+		t.Fatalf("building server: %+v, %v, %d floating IPs; want none", o, err, f.neutron.count())
+	}
+	f.activate(id)
+	f.neutron.addPort(id)
+	d.snapshotReset()
+	o, err := d.Observe(ctx, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ip := floatingOf(o)
+	if ip == "" || f.neutron.count() != 1 {
+		t.Fatalf("active server: addresses %+v, %d floating IPs; want one floating address", o.Addresses, f.neutron.count())
+	}
+	if len(o.Addresses) != 2 || o.Addresses[0].Address != "10.0.0.5" {
+		t.Fatalf("addresses %+v: want Nova's fixed address and the floating one", o.Addresses)
+	}
+	for _, m := range f.neutron.fips {
+		if m["port_id"] != "port-"+id || m["floating_network_id"] != "ext-net-id" || m["description"] != FloatingDescription("r1") {
+			t.Fatalf("floating IP %+v: want it on the server's port, from the external network, described with the replica", m)
+		}
+	}
+	// Again, and from a restarted driver (nothing cached): the same one.
+	for _, dd := range []*Driver{d, fipDriver(t, f)} {
+		dd.snapshotReset()
+		o, err := dd.Observe(ctx, ref)
+		if err != nil || floatingOf(o) != ip || f.neutron.count() != 1 || f.neutron.posts != 1 {
+			t.Fatalf("observe again: %+v, %v, %d floating IPs, %d POSTs; want %s alone", o.Addresses, err, f.neutron.count(), f.neutron.posts, ip)
+		}
+	}
+	if err := d.Delete(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
+	if f.neutron.count() != 0 || f.count() != 0 {
+		t.Fatalf("after delete: %d floating IPs, %d servers; want none", f.neutron.count(), f.count())
+	}
+
+	// A POST whose answer is lost: the Observe says why (localized), the
+	// next one finds the floating IP made and makes no second.
+	d2 := fipDriver(t, f)
+	d2.Lang = i18n.EN
+	id2, err := d2.Create(ctx, spec("r2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref2 := spec("r2").ResourceRef
+	ref2.ResourceID = id2
+	f.activate(id2)
+	f.neutron.addPort(id2)
+	f.neutron.loseCreate = true
+	d2.Attempts = 1
+	o, err = d2.Observe(ctx, ref2)
+	if err != nil || o.State != provider.StateActive || floatingOf(o) != "" || !strings.Contains(o.Reason, "OpenStack") {
+		t.Fatalf("lost POST: %+v, %v; want an active replica without its floating IP, and the reason", o, err)
+	}
+	o, err = d2.Observe(ctx, ref2)
+	if err != nil || floatingOf(o) == "" || f.neutron.count() != 1 || f.neutron.posts != 2 {
+		t.Fatalf("after the lost POST: %+v, %v, %d floating IPs, %d POSTs; want the one made, no new POST", o.Addresses, err, f.neutron.count(), f.neutron.posts)
+	}
+	// The server goes first (a crash before the release): Delete still
+	// releases the floating IP.
+	f.mu.Lock()
+	delete(f.servers, id2)
+	f.mu.Unlock()
+	d2.snapshotReset()
+	if err := fipDriver(t, f).Delete(ctx, ref2); err != nil {
+		t.Fatal(err)
+	}
+	if f.neutron.count() != 0 {
+		t.Fatalf("delete after the server went: %d floating IPs left", f.neutron.count())
+	}
+}
+
+// A server with no port (booted with no network) is active with Nova's
+// addresses and no floating IP, and no error.
+func TestFloatingIPNoPortNoError(t *testing.T) {
+	f := newFakeCloud(t)
+	f.neutron = newFakeNeutron()
+	ctx := context.Background()
+	d := fipDriver(t, f)
+	id, err := d.Create(ctx, spec("r1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.activate(id)
+	ref := spec("r1").ResourceRef
+	ref.ResourceID = id
+	o, err := d.Observe(ctx, ref)
+	if err != nil || o.Reason != "" || floatingOf(o) != "" || f.neutron.count() != 0 {
+		t.Fatalf("no port: %+v, %v, %d floating IPs", o, err, f.neutron.count())
+	}
+}
+
+// snapshotReset drops the shared server lists, so the next Observe reads
+// the fake cloud as it is now.
+func (d *Driver) snapshotReset() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, cn := range d.conns {
+		cn.snapMu.Lock()
+		cn.snap = snapshot{}
+		cn.snapMu.Unlock()
+	}
+}
