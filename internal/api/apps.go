@@ -26,7 +26,7 @@ type AppView struct {
 type ReleaseView struct {
 	store.Release
 	// Progress counts the rollout's sites by state and its waves.
-	Progress deploy.Progress `json:"progress"`
+	Progress deploy.RolloutProgress `json:"progress"`
 }
 
 // RollbackRequest is the body of POST /v1/apps/{id}:rollback.

@@ -392,9 +392,9 @@ func (r *Rollouts) stepOnce(ctx context.Context, app store.App, rel store.Releas
 	return nil
 }
 
-// Progress is a rollout's progress, as the API, the CLI and the console
+// RolloutProgress is a rollout's progress, as the API, the CLI and the console
 // show it.
-type Progress struct {
+type RolloutProgress struct {
 	// WavesDone and WavesTotal: 0 for a site-by-site rollout.
 	WavesDone  int `json:"waves_done"`
 	WavesTotal int `json:"waves_total"`
@@ -410,8 +410,8 @@ type Progress struct {
 }
 
 // ProgressOf counts a release's sites by state and its waves.
-func ProgressOf(rel store.Release) Progress {
-	p := Progress{SitesTotal: len(rel.Steps)}
+func ProgressOf(rel store.Release) RolloutProgress {
+	p := RolloutProgress{SitesTotal: len(rel.Steps)}
 	for _, st := range rel.Steps {
 		switch st.State {
 		case StepAvailable:
