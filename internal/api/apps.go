@@ -25,6 +25,8 @@ type AppView struct {
 // ReleaseView is a release with its reasons in the reader's language.
 type ReleaseView struct {
 	store.Release
+	// Progress counts the rollout's sites by state and its waves.
+	Progress deploy.RolloutProgress `json:"progress"`
 }
 
 // RollbackRequest is the body of POST /v1/apps/{id}:rollback.
@@ -45,7 +47,7 @@ func releaseView(r store.Release, lang i18n.Lang) ReleaseView {
 	if r.Steps == nil {
 		r.Steps = store.Steps{}
 	}
-	return ReleaseView{Release: r}
+	return ReleaseView{Release: r, Progress: deploy.ProgressOf(r)}
 }
 
 func principalActor(r *http.Request) string {

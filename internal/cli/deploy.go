@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -31,7 +33,19 @@ type releaseOut struct {
 	Image  string `json:"image"`
 	State  string `json:"state"`
 	Reason string `json:"reason"`
-	Steps  []struct {
+	// Progress: the rollout's sites by state and its waves.
+	Progress struct {
+		WavesDone       int `json:"waves_done"`
+		WavesTotal      int `json:"waves_total"`
+		Wave            int `json:"wave"`
+		SitesTotal      int `json:"sites_total"`
+		SitesOK         int `json:"sites_ok"`
+		SitesFailed     int `json:"sites_failed"`
+		SitesPending    int `json:"sites_pending"`
+		SitesInFlight   int `json:"sites_in_flight"`
+		SitesRolledBack int `json:"sites_rolled_back"`
+	} `json:"progress"`
+	Steps []struct {
 		SiteID    string `json:"site_id"`
 		State     string `json:"state"`
 		Reason    string `json:"reason"`
@@ -68,6 +82,10 @@ func deployCmd(g *globals) *cobra.Command {
 		app, image, commit, rollbackTo string
 		wait                           bool
 		timeout                        time.Duration
+		group                          string
+		sites                          []string
+		maxParallel, canary            int
+		threshold                      float64
 	)
 	c := &cobra.Command{
 		Use:   "deploy --app APP --image IMAGE [--commit SHA] [--wait]",
@@ -75,7 +93,8 @@ func deployCmd(g *globals) *cobra.Command {
 		Example: `  export SOBERANA_SERVER=https://soberana.gob.mx SOBERANA_TOKEN=$DEPLOY_TOKEN
   soberana deploy --app citas --image registry.gob.mx/salud/citas:$CI_COMMIT_SHA --wait
   soberana deploy --app citas --image v1.4.2            # a tag of the app's image
-  soberana deploy --app citas --rollback-to rel_…       # a new release with an earlier one's image`,
+  soberana deploy --app citas --rollback-to rel_…       # a new release with an earlier one's image
+  soberana deploy --app citas --image v1.5.0 --group anillo-1 --max-parallel 100 --canary 10 --failure-threshold 0.2 --wait`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			lang := g.language() // --lang, else LC_ALL, LC_MESSAGES, LANG
@@ -98,7 +117,24 @@ func deployCmd(g *globals) *cobra.Command {
 			if rollbackTo != "" {
 				_, err = cl.Do(ctx, "POST", "/v1/apps/"+id+":rollback", map[string]string{"release_id": rollbackTo}, &rel)
 			} else {
-				_, err = cl.Do(ctx, "POST", "/v1/apps/"+id+"/releases", map[string]string{"image": image, "commit": commit}, &rel)
+				body := map[string]any{"image": image, "commit": commit}
+				fl := cmd.Flags()
+				if group != "" {
+					body["group"] = group
+				}
+				if len(sites) > 0 {
+					body["sites"] = sites
+				}
+				if fl.Changed("max-parallel") || group != "" || len(sites) > 0 {
+					body["max_parallel"] = maxParallel
+				}
+				if fl.Changed("canary") {
+					body["canary"] = canary
+				}
+				if fl.Changed("failure-threshold") {
+					body["failure_threshold"] = threshold
+				}
+				_, err = cl.Do(ctx, "POST", "/v1/apps/"+id+"/releases", body, &rel)
 			}
 			if err != nil {
 				return err
@@ -114,10 +150,28 @@ func deployCmd(g *globals) *cobra.Command {
 			// that may not read sites prints the id).
 			names := map[string]string{}
 			site := func(id string) string { return nameOf(ctx, cl, "sites", id, names) }
+			tty := isTTY(g.stdout)
+			lastLine := ""
 			for {
 				rel.Steps = nil // absent fields must not keep the last answer's
 				if _, err := cl.Do(wctx, "GET", "/v1/apps/"+id+"/releases/"+rel.ID, nil, &rel); err != nil {
 					return err
+				}
+				if rel.Progress.WavesTotal > 0 {
+					// A wave rollout: one progress line (a bar on a
+					// terminal), not a line per site of thousands.
+					line := progressLine(lang, rel, tty)
+					switch {
+					case tty:
+						fmt.Fprint(g.stdout, "\r"+line)
+					case line != lastLine:
+						fmt.Fprintln(g.stdout, line)
+					}
+					lastLine = line
+					if tty && (rel.State == "succeeded" || rel.State == "failed") {
+						fmt.Fprintln(g.stdout)
+					}
+					rel.Steps = nil
 				}
 				for _, s := range rel.Steps {
 					if k := s.State + s.Reason; seen[s.SiteID] != k {
@@ -157,7 +211,45 @@ func deployCmd(g *globals) *cobra.Command {
 	fl.StringVar(&rollbackTo, "rollback-to", "", "roll back to this earlier release (rel_…)")
 	fl.BoolVar(&wait, "wait", false, "follow the rollout site by site; exit 1 if it fails")
 	fl.DurationVar(&timeout, "timeout", 30*time.Minute, "how long --wait waits")
+	fl.StringVar(&group, "group", "", "roll out in waves to this edge group's sites (name or id)")
+	fl.StringSliceVar(&sites, "sites", nil, "roll out in waves to these sites (ids)")
+	fl.IntVar(&maxParallel, "max-parallel", 10, "sites per wave")
+	fl.IntVar(&canary, "canary", 0, "size of the first (canary) wave; 0: none")
+	fl.Float64Var(&threshold, "failure-threshold", 0, "share of a wave's sites that may fail (0 to 1) before the rollout stops and rolls back")
 	return c
+}
+
+// isTTY reports whether w is a terminal.
+func isTTY(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// progressLine is a wave rollout's progress: a bar on a terminal.
+func progressLine(lang i18n.Lang, rel releaseOut, bar bool) string {
+	p := rel.Progress
+	wave := p.Wave
+	if wave == 0 {
+		wave = p.WavesDone
+	}
+	line := i18n.T(lang, "cli.deploy.progress", wave, p.WavesTotal, p.SitesOK, p.SitesTotal, p.SitesFailed, p.SitesPending)
+	if p.SitesRolledBack > 0 {
+		line += " · " + i18n.T(lang, "cli.deploy.progress_rb", p.SitesRolledBack)
+	}
+	if !bar {
+		return line
+	}
+	const width = 30
+	done := 0
+	if p.SitesTotal > 0 {
+		done = (p.SitesOK + p.SitesFailed + p.SitesRolledBack) * width / p.SitesTotal
+	}
+	done = min(done, width)
+	return "[" + strings.Repeat("#", done) + strings.Repeat(".", width-done) + "] " + line
 }
 
 func firstEnv(getenv func(string) string, names ...string) string {

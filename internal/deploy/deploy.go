@@ -310,6 +310,9 @@ type ReleaseRequest struct {
 	// reference ("registry.gob.mx/salud/citas:v1.4.2").
 	Image  string `json:"image"`
 	Commit string `json:"commit,omitempty"`
+	// The wave strategy (docs/edge.md "Wave rollouts"); none: site by
+	// site over the app's workload.
+	StrategyRequest
 }
 
 // ImageRef resolves a release's image against the app's image: a tag or a
@@ -367,12 +370,22 @@ func (s *Service) createRelease(ctx context.Context, tx *store.Tx, by, source, a
 	if req.Commit != "" && !commitRe.MatchString(strings.ToLower(req.Commit)) {
 		return store.Release{}, bad("commit", "deploy.field.commit")
 	}
+	var strategy *store.Strategy
+	if req.Waved() {
+		if strategy, err = req.StrategyRequest.validate(); err != nil {
+			return store.Release{}, err
+		}
+		if err := resolveTargets(ctx, tx, req.StrategyRequest, strategy); err != nil {
+			return store.Release{}, err
+		}
+	}
 	seq, err := tx.NextReleaseSeq(ctx, app.ID)
 	if err != nil {
 		return store.Release{}, err
 	}
 	rel := store.Release{AppID: app.ID, Seq: seq, Image: img, Commit: strings.ToLower(req.Commit), Source: source,
-		RollbackOf: rollbackOf, State: StateQueued, Reason: M("release.reason.queued").enc(), Steps: store.Steps{}, CreatedBy: by}
+		RollbackOf: rollbackOf, State: StateQueued, Reason: M("release.reason.queued").enc(), Steps: store.Steps{}, CreatedBy: by,
+		Strategy: strategy}
 	return rel, tx.Releases().Create(ctx, &rel, "rel")
 }
 

@@ -241,9 +241,15 @@ func (r *Rollouts) advance(ctx context.Context, rel store.Release) (bool, error)
 	now := r.st.Now()
 	switch rel.State {
 	case StateQueued:
+		if rel.Strategy != nil {
+			return true, r.startWaves(ctx, app, rel)
+		}
 		return true, r.start(ctx, app, rel)
 
 	case StateRollingOut:
+		if rel.Strategy != nil {
+			return r.advanceWave(ctx, app, rel)
+		}
 		i := 0
 		for i < len(rel.Steps) && rel.Steps[i].State == StepAvailable {
 			i++
@@ -458,6 +464,11 @@ func (r *Rollouts) rollBack(ctx context.Context, app store.App, rel store.Releas
 		}
 	}
 	rel.State, rel.Reason = StateFailed, M("release.reason.site_failed", failedSite, why).enc()
+	if s := rel.Strategy; s != nil {
+		p := ProgressOf(rel)
+		rel.Reason = M("release.reason.waves_rolled_back", strconv.Itoa(s.Wave+1), strconv.Itoa(s.Waves), strconv.Itoa(p.SitesFailed),
+			s.FailureThreshold, strconv.Itoa(p.SitesRolledBack)).enc()
+	}
 	return r.save(ctx, &rel, 0, nil)
 }
 

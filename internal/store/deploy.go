@@ -68,6 +68,61 @@ type Release struct {
 	Steps         Steps      `json:"steps"`
 	CreatedBy     string     `json:"created_by"`
 	NextAttemptAt *time.Time `json:"-"`
+	// Strategy is a wave rollout's strategy and progress (nil: site by
+	// site over the app's workload).
+	Strategy *Strategy `json:"strategy,omitempty"`
+}
+
+// Strategy is how a release rolls out in waves over an edge group or a
+// set of sites, and which wave it is in.
+type Strategy struct {
+	// GroupID and GroupName: the edge group targeted ("" with SiteIDs).
+	GroupID   string `json:"group_id,omitempty"`
+	GroupName string `json:"group_name,omitempty"`
+	// SiteIDs: the sites targeted when no group is.
+	SiteIDs []string `json:"site_ids,omitempty"`
+	// MaxParallel is the number of sites of every wave after the canary.
+	MaxParallel int `json:"max_parallel"`
+	// Canary is the size of the first wave (0: no canary wave).
+	Canary int `json:"canary"`
+	// FailureThreshold is the share of a wave's sites that may fail
+	// (a decimal from 0 to 1, e.g. "0.2"); more stops the rollout.
+	FailureThreshold string `json:"failure_threshold"`
+	// Wave is the wave in progress (0-based); Waves is their number.
+	Wave  int `json:"wave"`
+	Waves int `json:"waves"`
+}
+
+// strategyValue encodes the strategy (” when nil).
+func strategyValue(s *Strategy) string {
+	if s == nil {
+		return ""
+	}
+	b, _ := json.Marshal(*s)
+	return string(b)
+}
+
+// strategyCol scans the strategy column (” → nil).
+type strategyCol struct{ p **Strategy }
+
+func (c strategyCol) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	}
+	if len(b) == 0 {
+		*c.p = nil
+		return nil
+	}
+	s := new(Strategy)
+	if err := json.Unmarshal(b, s); err != nil {
+		return err
+	}
+	*c.p = s
+	return nil
 }
 
 // Step is one site of a rollout.
@@ -88,6 +143,8 @@ type Step struct {
 	// release; RollbackAttempts counts the tries that did not answer.
 	RolledBack       bool `json:"rolled_back,omitempty"`
 	RollbackAttempts int  `json:"rollback_attempts,omitempty"`
+	// Wave is the wave of a wave rollout the site is in (0-based).
+	Wave int `json:"wave,omitempty"`
 }
 
 // Steps are a rollout's sites in order, stored as JSON.
@@ -139,16 +196,16 @@ var apps = &entity[App]{
 var releases = &entity[Release]{
 	table: "releases",
 	cols: []string{"app_id", "seq", "image", "commit_sha", "source", "rollback_of", "previous_id", "state", "reason",
-		"steps", "created_by", "next_attempt_at"},
+		"steps", "created_by", "next_attempt_at", "strategy"},
 	filters: map[string]bool{"app_id": true, "state": true},
 	meta:    func(v *Release) *model.Meta { return &v.Meta },
 	values: func(v *Release) []any {
 		return []any{v.AppID, v.Seq, v.Image, v.Commit, v.Source, v.RollbackOf, v.PreviousID, v.State, v.Reason,
-			v.Steps, v.CreatedBy, nullMicros(v.NextAttemptAt)}
+			v.Steps, v.CreatedBy, nullMicros(v.NextAttemptAt), strategyValue(v.Strategy)}
 	},
 	scanDest: func(v *Release) []any {
 		return []any{&v.AppID, &v.Seq, &v.Image, &v.Commit, &v.Source, &v.RollbackOf, &v.PreviousID, &v.State, &v.Reason,
-			&v.Steps, &v.CreatedBy, nullTime{&v.NextAttemptAt}}
+			&v.Steps, &v.CreatedBy, nullTime{&v.NextAttemptAt}, strategyCol{&v.Strategy}}
 	},
 }
 

@@ -219,3 +219,31 @@ func (t *Tx) EdgeCredentials(ctx context.Context) (map[string]*EdgeCredential, e
 	}
 	return out, mapErr(rows.Err())
 }
+
+// GroupSite is one site of an edge group and its provider.
+type GroupSite struct {
+	SiteID     string
+	ProviderID string
+}
+
+// EdgeGroupSites returns the sites of an edge group's subclouds, in
+// subcloud name then site id order.
+func (t *Tx) EdgeGroupSites(ctx context.Context, groupID string) ([]GroupSite, error) {
+	rows, err := t.Query(ctx, `SELECT ss.site_id, s.provider_id FROM subclouds sc
+		JOIN subcloud_sites ss ON ss.subcloud_id = sc.id
+		JOIN sites s ON s.id = ss.site_id
+		WHERE sc.group_id = ? ORDER BY sc.name, ss.site_id`, groupID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []GroupSite
+	for rows.Next() {
+		var g GroupSite
+		if err := rows.Scan(&g.SiteID, &g.ProviderID); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, g)
+	}
+	return out, mapErr(rows.Err())
+}

@@ -53,6 +53,29 @@ type simApp struct {
 	AppliedAt time.Time `json:"applied_at"`
 	// Refuse: a fail-rollback release that has not yet refused its rollback.
 	Refuse bool `json:"refuse,omitempty"`
+	// Fails: applied on a site with an app fault (SetAppFault).
+	Fails bool `json:"fails,omitempty"`
+}
+
+func appFaultKey(siteID string) string { return "sim.appfault/" + siteID }
+
+// SetAppFault makes every release applied on the site from now on fail
+// as a "fail" image tag does (a simulated crash loop), or stops that: the
+// injected failures of a wave rollout's tests and benchmark. It lives in
+// the settings table, like the sim's apps.
+func (d *Driver) SetAppFault(ctx context.Context, siteIDs []string, fail bool) error {
+	v := ""
+	if fail {
+		v = "1"
+	}
+	return d.st.Write(ctx, func(tx *store.Tx) error {
+		for _, id := range siteIDs {
+			if err := tx.PutSetting(ctx, appFaultKey(id), v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 func appKey(providerID, siteID, namespace, name string) string {
@@ -138,8 +161,12 @@ func (d *Driver) ApplyApp(ctx context.Context, providerID, siteID, namespace str
 			return nil // the same spec again changes nothing
 		}
 		_, rb := FailingImage(s.Image)
+		fv, _, err := tx.Setting(ctx, appFaultKey(siteID))
+		if err != nil {
+			return err
+		}
 		b, _ := json.Marshal(simApp{ReleaseID: s.ReleaseID, Image: s.Image, Replicas: max(s.Replicas, 1), Port: s.Port,
-			AppliedAt: d.st.Now(), Refuse: rb})
+			AppliedAt: d.st.Now(), Refuse: rb, Fails: fv != ""})
 		return tx.PutSetting(ctx, key, string(b))
 	})
 	if err == nil {
@@ -168,10 +195,13 @@ func (d *Driver) AppStatus(ctx context.Context, providerID, siteID, namespace, n
 	}
 	every := d.readyEvery()
 	elapsed := d.st.Now().Sub(a.AppliedAt)
-	if fails, _ := FailingImage(a.Image); fails {
+	if fails, _ := FailingImage(a.Image); fails || a.Fails {
 		if elapsed >= every {
 			out.Failed = true
 			out.Reason = fmt.Sprintf("simulated: 0 of %d replicas ready: crash loop (injected by image tag %q)", a.Replicas, imageTag(a.Image))
+			if !fails {
+				out.Reason = fmt.Sprintf("simulated: 0 of %d replicas ready: crash loop (injected on the site)", a.Replicas)
+			}
 			return out, nil
 		}
 		out.Reason = fmt.Sprintf("simulated: 0 of %d replicas ready", a.Replicas)

@@ -1,0 +1,444 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/provider"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// Wave rollouts (docs/edge.md "Wave rollouts"): a release with a strategy
+// rolls out over an edge group's sites (or a given set of sites, or the
+// app's workload's sites) wave by wave: a canary wave first, then waves of
+// MaxParallel sites, every site of a wave at once. A wave ends when each
+// of its sites is available or failed; when more than FailureThreshold of
+// a wave's sites fail (checked as soon as failures come in, not only at
+// the wave's end) the rollout stops and every site it touched goes back to
+// the previous release, as a site-by-site rollout does. Sites that fail
+// within the threshold keep failing (their reason says so) and the
+// release succeeds with the count. The wave in progress and every site's
+// state are the release's row, written once per pass under the rollout
+// lease: a restarted server resumes the wave it was in.
+
+// maxCalls bounds the driver calls of one wave made at once.
+const maxCalls = 32
+
+// StrategyRequest is the wave part of a release request.
+type StrategyRequest struct {
+	// Group is an edge group's name or id: the release rolls out to its
+	// subclouds' sites.
+	Group string `json:"group,omitempty"`
+	// Sites are site ids to roll out to (instead of a group).
+	Sites []string `json:"sites,omitempty"`
+	// MaxParallel is the number of sites per wave (at least 1 when any
+	// wave field is given).
+	MaxParallel int `json:"max_parallel,omitempty"`
+	// Canary is the size of the first wave (0: no canary wave).
+	Canary int `json:"canary,omitempty"`
+	// FailureThreshold is the share of a wave's sites that may fail, from
+	// 0 to 1 (default 0: any failure stops the rollout).
+	FailureThreshold *float64 `json:"failure_threshold,omitempty"`
+}
+
+// Waved reports whether the request asks for a wave rollout.
+func (s StrategyRequest) Waved() bool {
+	return s.Group != "" || len(s.Sites) > 0 || s.MaxParallel != 0 || s.Canary != 0 || s.FailureThreshold != nil
+}
+
+// validate checks the numbers and returns the strategy without its sites.
+func (s StrategyRequest) validate() (*store.Strategy, error) {
+	if s.MaxParallel < 1 {
+		return nil, bad("max_parallel", "deploy.field.max_parallel")
+	}
+	if s.Canary < 0 {
+		return nil, bad("canary", "deploy.field.canary")
+	}
+	th := 0.0
+	if s.FailureThreshold != nil {
+		th = *s.FailureThreshold
+	}
+	if math.IsNaN(th) || th < 0 || th > 1 {
+		return nil, bad("failure_threshold", "deploy.field.failure_threshold")
+	}
+	if s.Group != "" && len(s.Sites) > 0 {
+		return nil, bad("sites", "deploy.field.group_or_sites")
+	}
+	return &store.Strategy{MaxParallel: s.MaxParallel, Canary: s.Canary,
+		FailureThreshold: strconv.FormatFloat(th, 'f', -1, 64)}, nil
+}
+
+// resolveTargets fills the strategy's group (by name or id) and checks the
+// sites exist.
+func resolveTargets(ctx context.Context, tx *store.Tx, s StrategyRequest, st *store.Strategy) error {
+	if s.Group != "" {
+		g, err := tx.EdgeGroups().Get(ctx, s.Group)
+		if errors.Is(err, store.ErrNotFound) {
+			list, lerr := tx.EdgeGroups().List(ctx, store.ListOptions{Filters: map[string]string{"name": s.Group}, Limit: 2})
+			if lerr != nil {
+				return lerr
+			}
+			switch len(list.Items) {
+			case 0:
+				return bad("group", "deploy.field.group", s.Group)
+			case 1:
+				g, err = list.Items[0], nil
+			default:
+				return bad("group", "deploy.field.group_ambiguous", s.Group)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		st.GroupID, st.GroupName = g.ID, g.Name
+	}
+	seen := map[string]bool{}
+	for _, id := range s.Sites {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if _, err := tx.Sites().Get(ctx, id); errors.Is(err, store.ErrNotFound) {
+			return bad("sites", "deploy.field.site", id)
+		} else if err != nil {
+			return err
+		}
+		st.SiteIDs = append(st.SiteIDs, id)
+	}
+	return nil
+}
+
+// thresholdPermille is the strategy's threshold in thousandths.
+func thresholdPermille(s *store.Strategy) int64 {
+	f, err := strconv.ParseFloat(s.FailureThreshold, 64)
+	if err != nil {
+		return 0
+	}
+	return int64(math.Round(f * 1000))
+}
+
+// exceeds reports whether failed of n sites is more than the threshold.
+func exceeds(s *store.Strategy, failed, n int) bool {
+	return n > 0 && int64(failed)*1000 > thresholdPermille(s)*int64(n)
+}
+
+// waveSizes splits n sites into the canary wave and waves of maxParallel.
+func waveSizes(n, canary, maxParallel int) []int {
+	var out []int
+	if canary > 0 && n > 0 {
+		c := min(canary, n)
+		out = append(out, c)
+		n -= c
+	}
+	for n > 0 {
+		w := min(maxParallel, n)
+		out = append(out, w)
+		n -= w
+	}
+	return out
+}
+
+// startWaves fixes a wave release's sites and their waves.
+func (r *Rollouts) startWaves(ctx context.Context, app store.App, rel store.Release) error {
+	s := rel.Strategy
+	// The app's workload's namespaces, by site: a site where the app's
+	// workload runs keeps that namespace; others get the app's.
+	pls, err := r.st.Read().Placements().List(ctx, store.ListOptions{Filters: map[string]string{"workload_id": app.WorkloadID}, Limit: 1000})
+	if err != nil {
+		return err
+	}
+	type target struct{ site, prv, ns string }
+	nsOf := map[string]target{}
+	var byWorkload []target
+	for _, p := range sortByReplica(pls.Items) {
+		if p.State != model.PlacementRunning {
+			continue
+		}
+		ns := provider.NamespaceName(p.ID)
+		if _, after, ok := strings.Cut(p.ResourceID, "/"); ok && after != "" {
+			ns = after
+		}
+		t := target{p.SiteID, p.ProviderID, ns}
+		if _, dup := nsOf[p.SiteID]; !dup {
+			nsOf[p.SiteID] = t
+			byWorkload = append(byWorkload, t)
+		}
+	}
+	own := AppNamespace(app)
+	var targets []target
+	switch {
+	case s.GroupID != "":
+		gs, err := r.st.Read().EdgeGroupSites(ctx, s.GroupID)
+		if err != nil {
+			return err
+		}
+		for _, g := range gs {
+			t, ok := nsOf[g.SiteID]
+			if !ok {
+				t = target{g.SiteID, g.ProviderID, own}
+			}
+			targets = append(targets, t)
+		}
+	case len(s.SiteIDs) > 0:
+		for _, id := range s.SiteIDs {
+			t, ok := nsOf[id]
+			if !ok {
+				site, err := r.st.Read().Sites().Get(ctx, id)
+				if err != nil {
+					return err
+				}
+				t = target{id, site.ProviderID, own}
+			}
+			targets = append(targets, t)
+		}
+	default:
+		targets = byWorkload
+	}
+	rel.PreviousID = app.CurrentReleaseID
+	sizes := waveSizes(len(targets), s.Canary, s.MaxParallel)
+	steps := make(store.Steps, 0, len(targets))
+	i := 0
+	for w, n := range sizes {
+		for range n {
+			t := targets[i]
+			steps = append(steps, store.Step{SiteID: t.site, ProviderID: t.prv, Namespace: t.ns, State: StepPending, Wave: w})
+			i++
+		}
+	}
+	rel.Steps = steps
+	s.Wave, s.Waves = 0, len(sizes)
+	if len(steps) == 0 {
+		what := app.WorkloadID
+		if s.GroupName != "" {
+			what = s.GroupName
+		}
+		rel.State, rel.Reason = StateFailed, M("release.reason.no_sites", what).enc()
+		return r.save(ctx, &rel, 0, nil)
+	}
+	rel.State = StateRollingOut
+	rel.Reason = M("release.reason.wave", "1", strconv.Itoa(len(sizes)), strconv.Itoa(sizes[0])).enc()
+	return r.save(ctx, &rel, 0, nil)
+}
+
+// AppNamespace is the namespace an app gets on a site where its workload
+// has no replica (an edge group's subcloud).
+func AppNamespace(app store.App) string {
+	return provider.NamespaceName("app-" + app.Name)
+}
+
+// advanceWave moves the wave in progress: every pending site is applied,
+// every waiting one asked for its state, at most maxCalls at once.
+func (r *Rollouts) advanceWave(ctx context.Context, app store.App, rel store.Release) (bool, error) {
+	s := rel.Strategy
+	now := r.st.Now()
+	var idx []int
+	for i := range rel.Steps {
+		if rel.Steps[i].Wave == s.Wave {
+			idx = append(idx, i)
+		}
+	}
+	sem := make(chan struct{}, maxCalls)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var hookErr error
+	for _, i := range idx {
+		st := &rel.Steps[i]
+		if st.State != StepPending && st.State != StepWaiting {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := r.stepOnce(ctx, app, rel, st, now); err != nil {
+				mu.Lock()
+				hookErr = err
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if hookErr != nil {
+		return false, hookErr
+	}
+	failed, done := 0, 0
+	for _, i := range idx {
+		switch rel.Steps[i].State {
+		case StepFailed:
+			failed++
+			done++
+		case StepAvailable:
+			done++
+		}
+	}
+	n := len(idx)
+	if exceeds(s, failed, n) {
+		rel.State = StateRollingBack
+		rel.Reason = M("release.reason.wave_failed", strconv.Itoa(s.Wave+1), strconv.Itoa(s.Waves), strconv.Itoa(failed),
+			strconv.Itoa(n), s.FailureThreshold).enc()
+		return true, r.save(ctx, &rel, 0, nil)
+	}
+	if done < n {
+		rel.Reason = M("release.reason.wave", strconv.Itoa(s.Wave+1), strconv.Itoa(s.Waves), strconv.Itoa(n)).enc()
+		return false, r.save(ctx, &rel, r.o.Poll, nil)
+	}
+	if s.Wave+1 < s.Waves {
+		s.Wave++
+		next := 0
+		for _, st := range rel.Steps {
+			if st.Wave == s.Wave {
+				next++
+			}
+		}
+		rel.Reason = M("release.reason.wave", strconv.Itoa(s.Wave+1), strconv.Itoa(s.Waves), strconv.Itoa(next)).enc()
+		return true, r.save(ctx, &rel, 0, nil)
+	}
+	ok, nok := 0, 0
+	for _, st := range rel.Steps {
+		if st.State == StepAvailable {
+			ok++
+		} else {
+			nok++
+		}
+	}
+	rel.State = StateSucceeded
+	if nok == 0 {
+		rel.Reason = M("release.reason.succeeded", strconv.Itoa(ok)).enc()
+	} else {
+		rel.Reason = M("release.reason.waves_partial", strconv.Itoa(ok), strconv.Itoa(len(rel.Steps)), strconv.Itoa(nok)).enc()
+	}
+	app.CurrentReleaseID = rel.ID
+	return false, r.save(ctx, &rel, 0, &app)
+}
+
+// stepOnce applies a pending site or asks a waiting one for its state,
+// changing st only (each goroutine has its own step).
+func (r *Rollouts) stepOnce(ctx context.Context, app store.App, rel store.Release, st *store.Step, now time.Time) error {
+	failStep := func(m Msg) {
+		st.State, st.Reason, st.DoneAt = StepFailed, Render("en", m.enc()), &now
+	}
+	dep, err := r.deps.Deployer(ctx, st.ProviderID)
+	if err != nil {
+		failStep(M("release.reason.apply", err.Error()))
+		return nil
+	}
+	timedOut := st.StartedAt != nil && now.Sub(*st.StartedAt) > r.o.StepTimeout
+	switch st.State {
+	case StepPending:
+		err := r.call(ctx, func(ctx context.Context) error {
+			return dep.ApplyApp(ctx, st.ProviderID, st.SiteID, st.Namespace, r.spec(app, rel))
+		})
+		if st.StartedAt == nil {
+			st.StartedAt = &now
+		}
+		if err != nil {
+			if timedOut || !retryable(err) {
+				failStep(M("release.reason.apply", err.Error()))
+				return nil
+			}
+			st.Reason = err.Error()
+			return nil
+		}
+		if r.afterApply != nil {
+			if err := r.afterApply(rel, *st); err != nil {
+				return err
+			}
+		}
+		st.State, st.Reason = StepWaiting, ""
+	case StepWaiting:
+		var as provider.AppState
+		err := r.call(ctx, func(ctx context.Context) error {
+			var err error
+			as, err = dep.AppStatus(ctx, st.ProviderID, st.SiteID, st.Namespace, app.Name, rel.ID)
+			return err
+		})
+		switch {
+		case err != nil:
+			st.Reason = err.Error()
+		case as.Failed:
+			failStep(M("release.reason.unavailable", as.Reason))
+			return nil
+		case as.Available:
+			v, why := Pass, ""
+			if r.o.Gate != nil {
+				if v, why, err = r.o.Gate.Check(ctx, app, rel, *st); err != nil {
+					v, why = Wait, err.Error()
+				}
+			}
+			switch v {
+			case Pass:
+				st.State, st.Reason, st.DoneAt = StepAvailable, "", &now
+				st.URL, st.Simulated = as.URL, as.Simulated
+				return nil
+			case Fail:
+				failStep(M("release.reason.gate", why))
+				return nil
+			}
+			st.Reason = why
+		default:
+			st.Reason = as.Reason
+		}
+		if timedOut {
+			failStep(M("release.reason.timeout", r.o.StepTimeout.String()))
+		}
+	}
+	return nil
+}
+
+// RolloutProgress is a rollout's progress, as the API, the CLI and the console
+// show it.
+type RolloutProgress struct {
+	// WavesDone and WavesTotal: 0 for a site-by-site rollout.
+	WavesDone  int `json:"waves_done"`
+	WavesTotal int `json:"waves_total"`
+	// Wave is the wave in progress (1-based; 0 when not rolling out in waves).
+	Wave          int `json:"wave"`
+	SitesTotal    int `json:"sites_total"`
+	SitesOK       int `json:"sites_ok"`
+	SitesFailed   int `json:"sites_failed"`
+	SitesPending  int `json:"sites_pending"`
+	SitesInFlight int `json:"sites_in_flight"`
+	// SitesRolledBack: sites returned to the previous release.
+	SitesRolledBack int `json:"sites_rolled_back"`
+}
+
+// ProgressOf counts a release's sites by state and its waves.
+func ProgressOf(rel store.Release) RolloutProgress {
+	p := RolloutProgress{SitesTotal: len(rel.Steps)}
+	for _, st := range rel.Steps {
+		switch st.State {
+		case StepAvailable:
+			p.SitesOK++
+		case StepFailed:
+			p.SitesFailed++
+		case StepPending:
+			p.SitesPending++
+		case StepWaiting:
+			p.SitesInFlight++
+		case StepRolledBack:
+			p.SitesRolledBack++
+		}
+		if st.RolledBack {
+			p.SitesRolledBack++
+		}
+	}
+	if s := rel.Strategy; s != nil {
+		p.WavesTotal = s.Waves
+		switch rel.State {
+		case StateSucceeded:
+			p.WavesDone = s.Waves
+		case StateRollingOut:
+			p.WavesDone, p.Wave = s.Wave, s.Wave+1
+		default:
+			p.WavesDone = s.Wave
+		}
+	}
+	return p
+}
