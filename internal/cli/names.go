@@ -15,7 +15,7 @@ var nameArgs = map[string]string{
 	"workload stop": "workloads", "workload reboot": "workloads", "workload resize": "workloads",
 	"workload wait": "workloads", "workload migrate": "workloads", "ssh": "workloads",
 	"token revoke": "tokens", "ssh-key delete": "ssh-keys", "grant revoke": "grants",
-	"institution policy": "institutions",
+	"institution policy": "institutions", "provider evacuate": "providers",
 }
 
 // multiArgs are the commands of nameArgs whose every argument is an
@@ -59,9 +59,15 @@ func acceptNames(g *globals, root *cobra.Command) {
 func wrapNames(g *globals, c *cobra.Command, argNoun string, flags map[string]string, multi bool) {
 	run := c.RunE
 	if argNoun != "" {
-		c.Use = strings.Replace(c.Use, " ID", " NAME|ID", 1)
+		for _, ph := range []string{" GRANT_ID", " TOKEN_ID", " ID", " P "} {
+			if strings.Contains(c.Use+" ", ph) && !strings.Contains(c.Use, "NAME|ID") {
+				c.Use = strings.TrimSpace(strings.Replace(c.Use+" ", ph, " NAME|ID"+ph[len(strings.TrimRight(ph, " ")):], 1))
+				break
+			}
+		}
 	}
 	for flag, n := range flags {
+		c.Use = strings.ReplaceAll(c.Use, "--"+flag+" ID", "--"+flag+" NAME|ID")
 		if f := c.Flags().Lookup(flag); f != nil {
 			f.Usage += " (" + strings.TrimSuffix(n, "s") + " name or id)"
 			_ = c.RegisterFlagCompletionFunc(flag, g.completeRef(n))

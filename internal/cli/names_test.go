@@ -35,6 +35,7 @@ func TestNamesWhereIDsAre(t *testing.T) {
 	f.on("GET /v1/workloads/"+wl, 200, `{"id":"`+wl+`","state":"running","placements":[],"events":[]}`)
 	f.on("GET /v1/tokens", 200, `{"items":[{"id":"`+tok+`","name":"ci"}]}`)
 	f.on("DELETE /v1/tokens/"+tok, 204, ``)
+	f.on("POST /v1/tokens", 201, `{"id":"tok_01jd8x5v2k3m4n5p6q7r8s9t0c","kind":"service","token":"sbr_secret"}`)
 	f.on("GET /v1/sites", 200, `{"items":[{"id":"`+site+`","name":"sp-1"}]}`)
 	f.on("PUT /v1/sim/sites/"+site+"/outage", 200, `{}`)
 	f.on("GET /v1/ssh-keys", 200, `{"items":[{"id":"`+key+`","name":"laptop"}]}`)
@@ -62,6 +63,8 @@ func TestNamesWhereIDsAre(t *testing.T) {
 		{[]string{"workload", "get", "nuevo"}, cli.ExitNotFound, `app "nuevo" has no workload`},
 		{[]string{"token", "revoke", "ci"}, 0, ""},
 		{[]string{"sim", "outage", "--site", "sp-1"}, 0, ""},
+		{[]string{"token", "create", "ops", "--kind", "service", "--scope-kind", "institution", "--scope-id", "Nowhere"}, cli.ExitNotFound, "Nowhere"},
+		{[]string{"token", "create", "ops", "--kind", "service", "--scope-kind", "institution", "--scope-id", "Ministério da Saúde"}, 0, "sbr_secret"},
 		{[]string{"ssh-key", "delete", "laptop"}, 0, ""},
 		{[]string{"ssh-key", "delete", "desktop"}, cli.ExitNotFound, "desktop"},
 	}

@@ -96,7 +96,8 @@ func TestOpsCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "VERDICT") || !strings.Contains(out, "compliant") || !strings.Contains(out, "1 placements, 0 violations") {
 		t.Fatalf("residency table: %d %s %s", code, out, errOut)
 	}
-	if _, errOut, code := run("residency", "--institution", "ins_nope", "-o", "json"); code == 0 || !strings.Contains(errOut, "404") {
+	// Not shaped like an id, so looked up as a name: not found, exit 4.
+	if _, errOut, code := run("residency", "--institution", "ins_nope", "-o", "json"); code != 4 || !strings.Contains(errOut, "ins_nope") {
 		t.Fatalf("residency of an unknown institution: %d %s", code, errOut)
 	}
 	out, errOut, code = run("alerts", "list", "--state", "firing")

@@ -14,7 +14,7 @@ func tokenSubcommands(g *globals) []*cobra.Command {
 		expires                              time.Duration
 	)
 	create := &cobra.Command{
-		Use:   "create NAME [--kind personal|service|deploy] [--role R] [--scope-kind K --scope-id ID] [--expires 720h]",
+		Use:   "create NAME [--kind personal|service|deploy] [--role R] [--scope-kind K --scope-id NAME|ID] [--expires 720h]",
 		Short: "Create an API token; its secret is shown once",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -23,6 +23,13 @@ func tokenSubcommands(g *globals) []*cobra.Command {
 				return err
 			}
 			name = args[0]
+			// --scope-id takes the name of the institution, project or
+			// provider --scope-kind says, like every object flag.
+			if n := map[string]string{"institution": "institutions", "project": "projects", "provider": "providers"}[scopeKind]; n != "" {
+				if scopeID, err = g.argID(cmd.Context(), cl, n, scopeID, nil); err != nil {
+					return err
+				}
+			}
 			body := map[string]any{"name": name, "kind": kind, "role": role, "scope_kind": scopeKind, "scope_id": scopeID}
 			if expires > 0 {
 				body["expires_at"] = time.Now().Add(expires).UTC()
@@ -40,7 +47,7 @@ func tokenSubcommands(g *globals) []*cobra.Command {
 	f.StringVar(&kind, "kind", "personal", "personal (acts as you), service (own role at a scope) or deploy (one project)")
 	f.StringVar(&role, "role", "", "role of a service token")
 	f.StringVar(&scopeKind, "scope-kind", "", "platform, provider, institution or project")
-	f.StringVar(&scopeID, "scope-id", "", "id of the scope")
+	f.StringVar(&scopeID, "scope-id", "", "name or id of the scope's institution, project or provider")
 	f.DurationVar(&expires, "expires", 0, "lifetime (default 90 days for personal, one year for deploy tokens)")
 	list := &cobra.Command{
 		Use: "list", Short: "List your tokens (never their secrets)", Args: cobra.NoArgs,

@@ -53,7 +53,7 @@ func workloadCreateCmd(g *globals) *cobra.Command {
 		nearPoints, perSubdivision                                  []string
 	)
 	c := &cobra.Command{
-		Use:   "create (--project ID --offering ID --country BR … | -f FILE)",
+		Use:   "create (--project NAME|ID --offering NAME|ID --country BR … | -f FILE)",
 		Short: "Ask for a workload; --wait shows progress until it runs",
 		Example: `  soberana workload create --project prj_… --offering off_… --replicas 2 \
     --classification confidential --country BR --sovereignty national --min-failure-domains 2 --wait`,
