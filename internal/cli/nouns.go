@@ -56,7 +56,7 @@ var nouns = []noun{
 		columns: []string{"name", "project_id", "image", "replicas", "port"}, wide: []string{"id", "workload_id", "current_release_id"}},
 	{name: "releases", aliases: []string{"release", "rel"}, path: "/v1/apps/{app}/releases",
 		columns: []string{"seq", "image", "state", "progress.waves_done", "progress.waves_total", "progress.sites_ok", "progress.sites_failed", "progress.sites_pending", "reason", "created_at"},
-		wide: []string{"id", "commit", "source", "strategy.group_name", "strategy.max_parallel", "progress.sites_rolled_back"}},
+		wide:    []string{"id", "commit", "source", "strategy.group_name", "strategy.max_parallel", "progress.sites_rolled_back"}},
 	{name: "grants", aliases: []string{"grant"}, path: "/v1/grants", deletable: true,
 		scope:   []string{"project_id"},
 		columns: []string{"user_id", "role", "project_id", "reason", "expires_at"}, wide: []string{"id", "institution_id", "revoked_at", "source_cidrs"}},
