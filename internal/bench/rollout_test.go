@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/soberana/soberana/internal/deploy"
+	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/store/storetest"
 )
 
@@ -27,7 +28,13 @@ func TestRolloutWavesOf100Over1000SimSitesCompletes(t *testing.T) {
 // two waves and the third's) to the previous state; nothing of the fourth
 // wave on is touched.
 func TestRolloutWaveWith20PercentFailuresStopsAndRollsBack(t *testing.T) {
-	res, err := Rollout(context.Background(), RolloutOpts{Store: storetest.SQLite(t), Sites: 1000, Wave: 100, Canary: 10,
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		rolloutStopsAndRollsBack(t, st)
+	})
+}
+
+func rolloutStopsAndRollsBack(t *testing.T, st *store.Store) {
+	res, err := Rollout(context.Background(), RolloutOpts{Store: st, Sites: 1000, Wave: 100, Canary: 10,
 		Threshold: 0.1, FailShare: 0.2, FailWave: 3})
 	if err != nil {
 		t.Fatal(err)

@@ -39,6 +39,20 @@ type appJSON struct {
 // reasons already in the reader's language).
 type releaseJSON struct {
 	store.Release
+	Progress progressJSON `json:"progress"`
+}
+
+// progressJSON is a release's progress as the API answers it.
+type progressJSON struct {
+	WavesDone       int `json:"waves_done"`
+	WavesTotal      int `json:"waves_total"`
+	Wave            int `json:"wave"`
+	SitesTotal      int `json:"sites_total"`
+	SitesOK         int `json:"sites_ok"`
+	SitesFailed     int `json:"sites_failed"`
+	SitesPending    int `json:"sites_pending"`
+	SitesInFlight   int `json:"sites_in_flight"`
+	SitesRolledBack int `json:"sites_rolled_back"`
 }
 
 type appRow struct {
@@ -73,6 +87,15 @@ func (n *names) releaseRow(rel releaseJSON) releaseRow {
 	// The deploy service's reasons name sites by id; people read names.
 	r.Reason = n.nameIDs(r.Reason)
 	for _, s := range rel.Steps {
+		// A wave rollout over thousands of sites lists only the sites
+		// that need a look (failed, rolled back, in flight); the
+		// progress counts the rest.
+		if rel.Strategy != nil && (s.State == "available" || s.State == "pending") && !s.RolledBack {
+			if s.URL != "" && s.State == "available" && len(r.URLs) < 10 {
+				r.URLs = append(r.URLs, s.URL)
+			}
+			continue
+		}
 		s.Reason = n.nameIDs(s.Reason)
 		r.Steps = append(r.Steps, stepRow{Step: s, Site: n.sites[s.SiteID], Provider: n.providers[s.ProviderID].Name})
 		if s.URL != "" && s.State == "available" {

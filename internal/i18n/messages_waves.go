@@ -22,8 +22,9 @@ func init() {
 		"cli.deploy.progress_rb": {ES: "%d sitios revertidos", PT: "%d sites revertidos", EN: "%d sites rolled back"},
 
 		"console.waves.title":    {ES: "Olas", PT: "Ondas", EN: "Waves"},
-		"console.waves.progress": {ES: "Ola %d de %d", PT: "Onda %d de %d", EN: "Wave %d of %d"},
-		"console.waves.sites":    {ES: "%d de %d sitios listos, %d fallidos, %d pendientes, %d revertidos", PT: "%d de %d sites prontos, %d falhos, %d pendentes, %d revertidos", EN: "%d of %d sites ready, %d failed, %d pending, %d rolled back"},
-		"console.waves.strategy": {ES: "Grupo %s · %d sitios por ola · ola canaria de %d · umbral de fallos %s", PT: "Grupo %s · %d sites por onda · onda canário de %d · limite de falhas %s", EN: "Group %s · %d sites per wave · canary wave of %d · failure threshold %s"},
+		"console.waves.progress": {ES: "%s de %s olas completadas", PT: "%s de %s ondas concluídas", EN: "%s of %s waves done"},
+		"console.waves.sites":    {ES: "%s de %s sitios listos, %s fallidos, %s pendientes, %s revertidos", PT: "%s de %s sites prontos, %s falhos, %s pendentes, %s revertidos", EN: "%s of %s sites ready, %s failed, %s pending, %s rolled back"},
+		"console.waves.group":    {ES: "grupo de borde %s", PT: "grupo de borda %s", EN: "edge group %s"},
+		"console.waves.strategy": {ES: "%s sitios por ola · ola canaria de %s · umbral de fallos %s", PT: "%s sites por onda · onda canário de %s · limite de falhas %s", EN: "%s sites per wave · canary wave of %s · failure threshold %s"},
 	})
 }
