@@ -36,8 +36,10 @@ type Tracker struct {
 	// within an interval and a grace of the tick: a beat that lands just
 	// after one tick and just before the next (agent and tracker clocks
 	// drift, a loaded agent publishes late) is not a missed interval.
-	seen  map[string]time.Time
-	last  map[string]Heartbeat
+	seen map[string]time.Time
+	last map[string]Heartbeat
+	// Clock is the tracker's time (nil: time.Now); tests set it.
+	Clock func() time.Time
 	grace time.Duration
 	every time.Duration
 	// The last closed interval (metrics.go).
@@ -92,7 +94,7 @@ func (t *Tracker) Handle(subject string, data []byte) error {
 	}
 	t.lastSeq[hb.Subcloud] = hb.Seq
 	t.heard[hb.Subcloud] = hb
-	t.seen[hb.Subcloud] = time.Now()
+	t.seen[hb.Subcloud] = t.now()
 	t.accepted++
 	return nil
 }
@@ -106,7 +108,7 @@ func (t *Tracker) Tick(ctx context.Context) {
 		ok   bool
 		use  float64
 	}
-	start := time.Now()
+	start, began := t.now(), time.Now()
 	t.mu.Lock()
 	obs := make([]ob, 0, len(t.creds))
 	for id, c := range t.creds {
@@ -137,7 +139,7 @@ func (t *Tracker) Tick(ctx context.Context) {
 		}
 	}
 	t.mu.Lock()
-	t.lastHeard, t.lastMissed, t.lastTick = heard, len(obs)-heard, time.Since(start)
+	t.lastHeard, t.lastMissed, t.lastTick = heard, len(obs)-heard, time.Since(began)
 	t.mu.Unlock()
 }
 
@@ -173,9 +175,7 @@ func (t *Tracker) Run(ctx context.Context, nc *nats.Conn, every time.Duration) e
 		return err
 	}
 	defer func() { _ = sub.Unsubscribe() }()
-	t.mu.Lock()
-	t.every, t.grace = every, every/4
-	t.mu.Unlock()
+	t.SetInterval(every)
 	tk := time.NewTicker(every)
 	defer tk.Stop()
 	for {
@@ -189,4 +189,21 @@ func (t *Tracker) Run(ctx context.Context, nc *nats.Conn, every time.Duration) e
 		}
 		t.Tick(ctx)
 	}
+}
+
+func (t *Tracker) now() time.Time {
+	if t.Clock != nil {
+		return t.Clock()
+	}
+	return time.Now()
+}
+
+// SetInterval sets the heartbeat interval Tick is called at, and with it
+// the grace (a quarter interval) of a beat that straddles two ticks. Run
+// sets it; without it a subcloud is heard only when its beat arrived
+// since the last Tick.
+func (t *Tracker) SetInterval(every time.Duration) {
+	t.mu.Lock()
+	t.every, t.grace = every, every/4
+	t.mu.Unlock()
 }

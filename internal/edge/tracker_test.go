@@ -3,6 +3,7 @@ package edge_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"sync"
 	"testing"
@@ -151,5 +152,49 @@ func TestAgentsThroughNATS(t *testing.T) {
 		if len(got) != 1 || got[0] != (i < 49) {
 			t.Fatalf("site %d: %v", i, got)
 		}
+	}
+}
+
+// TestTrackerGraceForStraddlingBeats: a beat just before one tick and the
+// next just after the following tick is no missed interval; silence for
+// longer than an interval and a quarter is.
+func TestTrackerGraceForStraddlingBeats(t *testing.T) {
+	s := storetest.SQLite(t)
+	ctx := context.Background()
+	res := imported(t, s, 1)
+	sc := res.Subclouds[0]
+	sk := &sink{obs: map[string][]bool{}}
+	tr := edge.NewTracker(s, sk, nil)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	now := t0
+	tr.Clock = func() time.Time { return now }
+	tr.SetInterval(10 * time.Second)
+	if err := tr.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	agent := &edge.Agent{Cred: edge.Credential{ID: sc.ID, PrivateKey: sc.PrivateKey}}
+	beat := func(at time.Duration) {
+		t.Helper()
+		now = t0.Add(at)
+		msg, err := edge.Sign(edge.Heartbeat{Subcloud: sc.ID, Seq: uint64(at / time.Millisecond), SentAt: now.UnixMicro()}, agent.Cred.PrivateKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tr.Handle(edge.SubjectPrefix+sc.ID, msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tick := func(at time.Duration) { now = t0.Add(at); tr.Tick(ctx) }
+	beat(9900 * time.Millisecond)
+	tick(10 * time.Second) // heard
+	tick(20 * time.Second) // nothing since the last tick, but heard 10.1 s ago
+	beat(20100 * time.Millisecond)
+	tick(30 * time.Second) // heard
+	tick(40 * time.Second) // 19.9 s of silence: missed
+	if got := sk.obs[sc.SiteID]; fmt.Sprint(got) != "[true true true false]" {
+		t.Fatalf("observations %v, want [true true true false]", got)
+	}
+	if heard, missed, _ := tr.LastTick(); heard != 0 || missed != 1 {
+		t.Fatalf("last tick: %d heard, %d missed", heard, missed)
 	}
 }
