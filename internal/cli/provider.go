@@ -97,8 +97,8 @@ func parseAZ(s string) (azFlag, error) {
 func providerAddCmd(g *globals) *cobra.Command {
 	var (
 		driver, cloudsFile, cloud, name, jurisdiction, certification, currency, network, floatingNet string
-		azs, images                                                                     []string
-		discover, shared                                                                bool
+		azs, images                                                                                  []string
+		discover, shared                                                                             bool
 	)
 	c := &cobra.Command{
 		Use:   "add --driver openstack --clouds-yaml FILE --cloud NAME --name NAME --az AZ=country:MX,… [--az …]",
