@@ -230,6 +230,7 @@ var queryDocs = map[string]queryDoc{
 	"after":          {"Only entries after this sequence number", map[string]any{"type": "integer", "minimum": 0}, 120},
 	"active":         {"true: only those in force", map[string]any{"type": "boolean"}, true},
 	"format":         {"The report's format", map[string]any{"type": "string", "enum": []string{"json", "csv", "html"}}, "csv"},
+	"tz":             {"The reader's time zone (IANA name) in which texts write the times they name; default UTC. Machine fields stay RFC 3339", map[string]any{"type": "string"}, "America/Sao_Paulo"},
 	"month":          {"The month, YYYY-MM", map[string]any{"type": "string", "pattern": `^[0-9]{4}-[0-9]{2}$`}, "2026-03"},
 	"return_to":      {"Local path to return to after signing in", map[string]any{"type": "string"}, "/console/workloads"},
 	"code":           {"The authorization code from the OpenID provider", map[string]any{"type": "string"}, "SplxlOBeZQQYbYS6WxSbIA"},

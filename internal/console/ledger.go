@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"sort"
@@ -276,6 +277,28 @@ type opsAlert struct {
 	Severity string    `json:"severity"`
 	Summary  string    `json:"summary"`
 	FiredAt  time.Time `json:"fired_at"`
+	// SummaryTimes are the instants the summary names (as the API wrote
+	// them, in UTC): the page marks them up as <time> elements.
+	SummaryTimes []struct {
+		At   string `json:"at"`
+		Text string `json:"text"`
+	} `json:"summary_times"`
+}
+
+// SummaryHTML is the summary with every instant it names as a <time>
+// element, which console.js rewrites in the reader's zone and locale like
+// every other time of the console.
+func (a opsAlert) SummaryHTML() template.HTML {
+	out := template.HTMLEscapeString(a.Summary)
+	for _, t := range a.SummaryTimes {
+		at, err := time.Parse(time.RFC3339, t.At)
+		if err != nil || t.Text == "" {
+			continue
+		}
+		txt := template.HTMLEscapeString(t.Text)
+		out = strings.Replace(out, txt, `<time datetime="`+at.UTC().Format(time.RFC3339)+`" data-local>`+txt+`</time>`, 1)
+	}
+	return template.HTML(out) //nolint:gosec // escaped above; only our own <time> elements added
 }
 
 const opsAlertsPath = "/v1/alerts"

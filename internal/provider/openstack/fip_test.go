@@ -29,6 +29,7 @@ type fakeNeutron struct {
 	// then answers 500, as a crash between Neutron's commit and the reply.
 	loseCreate bool
 	posts      int
+	portLists  int
 }
 
 func newFakeNeutron() *fakeNeutron {
@@ -70,6 +71,7 @@ func (n *fakeNeutron) serve(w http.ResponseWriter, r *http.Request, p string) {
 		}
 		writeJSON(w, 200, map[string]any{"networks": list})
 	case p == "/ports" && r.Method == http.MethodGet:
+		n.portLists++
 		list := []any{}
 		for _, m := range n.ports {
 			if match(m, "device_id") {
@@ -270,6 +272,13 @@ func TestFloatingIPNoPortNoError(t *testing.T) {
 	o, err := d.Observe(ctx, ref)
 	if err != nil || o.Reason != "" || floatingOf(o) != "" || f.neutron.count() != 0 {
 		t.Fatalf("no port: %+v, %v, %d floating IPs", o, err, f.neutron.count())
+	}
+	f.mu.Lock()
+	f.calls = nil
+	f.mu.Unlock()
+	d.snapshotReset()
+	if _, err := d.Observe(ctx, ref); err != nil || f.neutron.portLists != 1 {
+		t.Fatalf("observed again: %v, %d port lists; want the first one only", err, f.neutron.portLists)
 	}
 }
 

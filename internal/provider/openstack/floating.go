@@ -205,6 +205,11 @@ func (d *Driver) makeFloatingIP(ctx context.Context, cn *conn, extRef, replicaID
 		return "", err
 	}
 	if port == nil {
+		// No network (networks: none): nothing to associate, and no need
+		// to ask again on every Observe of this server.
+		d.mu.Lock()
+		d.floating[replicaID] = floatingAddr{server: s.ID}
+		d.mu.Unlock()
 		return "", nil
 	}
 	have, err := d.replicaFloatingIPs(ctx, cn, replicaID)
