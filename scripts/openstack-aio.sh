@@ -5,7 +5,8 @@
 #   Keystone · Placement · Nova (compute_driver = fake: no VMs, but the API,
 #   scheduler, Placement allocations, quotas, AZs and lifecycle are real) ·
 #   neutron-server (API only, no agents: Nova calls it even for servers with
-#   no network) · Glance (file store).
+#   no network; the router plugin loaded so routers and floating IPs are
+#   real API objects) · Glance (file store).
 #
 # Two fake compute hosts, each in its own availability zone (AZ_1, AZ_2), so
 # that geo-redundancy is exercised for real. SCS flavors and a tiny image
@@ -388,7 +389,7 @@ bind_host = 127.0.0.1
 bind_port = $NEUTRON_PORT
 auth_strategy = keystone
 core_plugin = ml2
-service_plugins =
+service_plugins = router
 transport_url = $TRANSPORT_URL
 api_workers = 1
 rpc_workers = 0
