@@ -147,6 +147,9 @@ func (a *API) buildRoutes() {
 		if err := CheckRule(rt); err != nil {
 			panic("api: " + err.Error())
 		}
+		if err := a.checkPlaceable(rt); err != nil {
+			panic("api: " + err.Error())
+		}
 		pattern := rt.Method + " " + rt.Path
 		if seen[pattern] {
 			continue // actions share a pattern; dispatch happens in the handler

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -13,7 +14,6 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/auth"
-	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -368,10 +368,28 @@ func (a *API) resolve(ctx context.Context, resource, id string) (auth.Target, er
 	return auth.Target{Provider: o.Provider, Institution: o.Institution, Project: o.Project}, nil
 }
 
-// CanResolve reports whether the API knows where objects of resource sit.
-func (a *API) CanResolve(ctx context.Context, resource string) bool {
-	_, err := a.resolve(ctx, resource, "zz_does_not_exist")
-	return !errors.Is(err, store.ErrUnknownResource)
+// CanResolve reports whether the API knows where objects of resource sit
+// (a resolver added with AddResolver, else store.ScopeOf).
+func (a *API) CanResolve(resource string) bool {
+	_, ok := a.resolvers[resource]
+	return ok || store.KnowsScopeOf(resource)
+}
+
+// checkPlaceable refuses a route authorized on an object of its path
+// whose resource the API cannot place in the scope tree: every request
+// to it would fail the authorization decision.
+func (a *API) checkPlaceable(rt *Route) error {
+	if rt.Auth.On != OnPath {
+		return nil
+	}
+	res := rt.Auth.Resource
+	if res == "" {
+		res, _, _ = strings.Cut(rt.Auth.Action, ":")
+	}
+	if !a.CanResolve(res) {
+		return fmt.Errorf("route %s %s: the API cannot place %s objects in the scope tree (add a case to store.ScopeOf or api.AddResolver)", rt.Method, rt.Path, res)
+	}
+	return nil
 }
 
 // bodyField reads one string field of a JSON body and puts the body back.
@@ -420,14 +438,4 @@ func Restrict(r *http.Request, action string, cols ScopeColumns) *store.Restrict
 	add(cols.Institution, v.Institutions)
 	add(cols.Project, v.Projects)
 	return res
-}
-
-// IssueToken creates and stores a platform service token with the given
-// role (the bootstrap admin). A non-empty secret is used as given.
-func IssueToken(ctx context.Context, tx *store.Tx, name, role, secret string, expires *time.Time) (string, model.Token, error) {
-	if role != auth.RolePlatformAdmin || expires != nil {
-		return "", model.Token{}, errors.New("api.IssueToken makes platform-admin tokens only; use auth.Service.IssueToken")
-	}
-	s, tok, err := auth.BootstrapToken(ctx, tx, name, secret)
-	return s, tok.Token, err
 }

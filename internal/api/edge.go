@@ -37,23 +37,8 @@ func (a *API) AddEdge() {
 		return []*Route{
 			{Method: "GET", Path: "/v1/providers/{id}/edge-groups", Summary: "List an edge provider's subcloud groups (regions, operators, rollout rings), a page at a time",
 				Tag: "fleet", Auth: Object("providers:read", "id"), Response: listPage[model.EdgeGroup]{},
-				Query: append([]string{"limit", "cursor"}, groupFilters...),
-				Handle: func(r *http.Request) (any, error) {
-					o, err := ListQuery(r, groupFilters)
-					if err != nil {
-						return nil, err
-					}
-					tx := a.store.Read()
-					if _, err := tx.Providers().Get(r.Context(), r.PathValue("id")); err != nil {
-						return nil, err
-					}
-					o.Filters["provider_id"] = r.PathValue("id")
-					p, err := tx.EdgeGroups().List(r.Context(), o)
-					if err != nil {
-						return nil, err
-					}
-					return listPage[model.EdgeGroup]{Items: p.Items, NextCursor: EncodeCursor(p.Next)}, nil
-				}},
+				Query:  append([]string{"limit", "cursor"}, groupFilters...),
+				Handle: listOfProvider(a, groupFilters, (*store.Tx).EdgeGroups, nil)},
 			{Method: "POST", Path: "/v1/providers/{id}/edge-groups", Summary: "Create a subcloud group (kind region, operator or ring) on an edge provider",
 				Tag: "fleet", Auth: Object("providers:write", "id"), Request: model.EdgeGroup{}, Response: model.EdgeGroup{}, Status: http.StatusCreated,
 				Handle: func(r *http.Request) (any, error) {
@@ -107,26 +92,8 @@ func (a *API) AddEdge() {
 				}},
 			{Method: "GET", Path: "/v1/providers/{id}/subclouds", Summary: "List an edge provider's subclouds with their sites, a page at a time (filter by group_id or name)",
 				Tag: "fleet", Auth: Object("providers:read", "id"), Response: listPage[model.Subcloud]{},
-				Query: append([]string{"limit", "cursor"}, scFilters...),
-				Handle: func(r *http.Request) (any, error) {
-					o, err := ListQuery(r, scFilters)
-					if err != nil {
-						return nil, err
-					}
-					tx := a.store.Read()
-					if _, err := tx.Providers().Get(r.Context(), r.PathValue("id")); err != nil {
-						return nil, err
-					}
-					o.Filters["provider_id"] = r.PathValue("id")
-					p, err := tx.Subclouds().List(r.Context(), o)
-					if err != nil {
-						return nil, err
-					}
-					if err := tx.FillSubcloudSites(r.Context(), p.Items); err != nil {
-						return nil, err
-					}
-					return listPage[model.Subcloud]{Items: p.Items, NextCursor: EncodeCursor(p.Next)}, nil
-				}},
+				Query:  append([]string{"limit", "cursor"}, scFilters...),
+				Handle: listOfProvider(a, scFilters, (*store.Tx).Subclouds, (*store.Tx).FillSubcloudSites)},
 			{Method: "POST", Path: "/v1/providers/{id}/subclouds:import", Summary: "Register many subclouds at once",
 				Description: "Bulk registration of an edge provider's subclouds, one site each. Every row is validated first " +
 					"(name unique on the provider and in the file, ISO 3166-2 subdivision, coordinates, tier, capacity, " +
@@ -237,4 +204,32 @@ func importProblem(ctx context.Context, err error) error {
 	}
 	return &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.edge-import.detail",
 		Args: []any{len(ie.Rows)}, Params: params, Ext: map[string]any{"rows": rows}, Err: err}
+}
+
+// listOfProvider lists, a page at a time, the rows of repo that belong to
+// the provider of the path's {id} (404 when there is no such provider);
+// fill, when set, completes the page's items.
+func listOfProvider[T any](a *API, filters []string, repo func(*store.Tx) store.Repo[T],
+	fill func(*store.Tx, context.Context, []T) error) Handle {
+	return func(r *http.Request) (any, error) {
+		o, err := ListQuery(r, filters)
+		if err != nil {
+			return nil, err
+		}
+		tx := a.store.Read()
+		if _, err := tx.Providers().Get(r.Context(), r.PathValue("id")); err != nil {
+			return nil, err
+		}
+		o.Filters["provider_id"] = r.PathValue("id")
+		p, err := repo(tx).List(r.Context(), o)
+		if err != nil {
+			return nil, err
+		}
+		if fill != nil {
+			if err := fill(tx, r.Context(), p.Items); err != nil {
+				return nil, err
+			}
+		}
+		return listPage[T]{Items: p.Items, NextCursor: EncodeCursor(p.Next)}, nil
+	}
 }

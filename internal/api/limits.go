@@ -12,6 +12,16 @@ import (
 // Limits are the abuse limits: a token bucket per source address and one
 // per caller (token, or user for sessions). A rate below zero disables
 // that limit.
+//
+// The buckets are this package's own rather than golang.org/x/time/rate
+// (issue #20) because the limits are shared across replicas through the
+// database (ratesync.go): every sync interval a bucket is debited by what
+// the other replicas let through for the same key, and may go into debt
+// down to minus its burst so that a client spread over N replicas gets the
+// configured rate for the whole service. rate.Limiter has no way to debit
+// tokens spent elsewhere without reserving (and waiting on) them here, nor
+// to bound that debt; it also reads the clock per call, where these
+// buckets take the API's clock, which the tests fake.
 type Limits struct {
 	PerIP           float64 // requests per second
 	PerIPBurst      int

@@ -64,8 +64,6 @@ type Options struct {
 	// HasRoute reports whether the API serves method+pattern (e.g.
 	// "POST /v1/workloads"); pages whose API has not landed stay hidden.
 	HasRoute func(method, pattern string) bool
-	// Previewer answers the placement preview while the API serves none.
-	Previewer *Previewer
 	// SessionTTL bounds a console session (default 12h).
 	SessionTTL time.Duration
 	Now        func() time.Time
@@ -76,16 +74,15 @@ type Options struct {
 
 // Console serves the web console.
 type Console struct {
-	api       http.Handler
-	store     *store.Store
-	log       *slog.Logger
-	hasRoute  func(method, pattern string) bool
-	now       func() time.Time
-	sessions  *sessions
-	pages     map[string]*template.Template
-	mux       *http.ServeMux
-	static    map[string]*asset
-	previewer *Previewer
+	api      http.Handler
+	store    *store.Store
+	log      *slog.Logger
+	hasRoute func(method, pattern string) bool
+	now      func() time.Time
+	sessions *sessions
+	pages    map[string]*template.Template
+	mux      *http.ServeMux
+	static   map[string]*asset
 }
 
 // New builds the console.
@@ -104,7 +101,7 @@ func New(o Options) (*Console, error) {
 	}
 	c := &Console{
 		api: o.API, store: o.Store, log: o.Log, hasRoute: o.HasRoute, now: o.Now,
-		sessions: newSessions(o.SessionTTL, o.Now), previewer: o.Previewer,
+		sessions: newSessions(o.SessionTTL, o.Now),
 	}
 	if o.SharedSessions && o.Store != nil {
 		c.sessions.db = &sharedSessions{st: o.Store, log: o.Log}

@@ -661,15 +661,11 @@ func (c *Console) previewFragment(w http.ResponseWriter, r *http.Request, v *vie
 
 // hasPreview reports whether a placement preview can be offered.
 func (c *Console) hasPreview() bool {
-	return c.hasRoute("POST", previewPath) || c.previewer != nil && c.previewer.Workloads != nil && c.previewer.Fleet != nil
+	return c.hasRoute("POST", previewPath)
 }
 
-// preview asks the API where the request would go (or, before the API
-// serves a preview, the domain services: preview.go).
+// preview asks the API where the request would go.
 func (c *Console) preview(ctx context.Context, v *view, n *names, req createRequest) *preview {
-	if !c.hasRoute("POST", previewPath) {
-		return c.localPreview(ctx, v, n, req)
-	}
 	var out struct {
 		Feasible   bool `json:"feasible"`
 		Placements []struct {

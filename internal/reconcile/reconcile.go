@@ -572,6 +572,14 @@ func (r *Reconciler) noteBuilding(id string, building bool) {
 	r.nBuild.Store(int64(len(r.building)))
 }
 
+// backoff is the wait before attempt attempts+1: exponential from
+// BackoffBase, capped at BackoffMax, with jitter. It stays a pure function
+// of the attempt count rather than client-go's workqueue rate limiters
+// (issue #20): those keep each item's failure count in this process's
+// memory, while the queue here is durable (placements.attempts and
+// next_attempt_at) and shared by every replica through the lease, so the
+// count must survive a restart or a lease moving to another replica; the
+// database row is the only place that knows it.
 func (r *Reconciler) backoff(attempts int) time.Duration {
 	d := r.o.BackoffBase << min(attempts, 16)
 	if d > r.o.BackoffMax || d <= 0 {

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/soberana/soberana/internal/api"
+	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/buildinfo"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/console"
@@ -191,7 +192,7 @@ func (s *Server) bootstrap(ctx context.Context) error {
 		if err != nil || done {
 			return err
 		}
-		secret, _, err := api.IssueToken(ctx, tx, "bootstrap admin", api.RolePlatformAdmin, s.cfg.BootstrapToken, nil)
+		secret, _, err := auth.BootstrapToken(ctx, tx, "bootstrap admin", s.cfg.BootstrapToken)
 		if err != nil {
 			return fmt.Errorf("creating the first admin token: %w", err)
 		}
@@ -325,8 +326,7 @@ func (s *Server) handler() (http.Handler, error) {
 	}
 	con, err := console.New(console.Options{API: apiHandler, Store: s.Store, Log: s.log,
 		HasRoute:       func(method, pattern string) bool { return routes[method+" "+pattern] },
-		SharedSessions: true,
-		Previewer:      &console.Previewer{Workloads: s.Workloads, Fleet: s.Fleet}})
+		SharedSessions: true})
 	if err != nil {
 		return nil, err
 	}

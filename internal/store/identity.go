@@ -655,11 +655,26 @@ var ErrUnknownResource = errors.New("unknown resource")
 // ScopeOf returns the owner of an object of a resource ("projects",
 // "sites", …) by id; ErrNotFound when it does not exist.
 func (t *Tx) ScopeOf(ctx context.Context, resource, id string) (Owner, error) {
-	var (
-		o   Owner
-		q   string
-		dst []any
-	)
+	var o Owner
+	q, dst, ok := scopeQuery(resource, &o)
+	if !ok {
+		return o, fmt.Errorf("%w: %s", ErrUnknownResource, resource)
+	}
+	if err := t.QueryRow(ctx, q, id).Scan(dst...); err != nil {
+		return o, fmt.Errorf("finding the scope of %s %s: %w", resource, id, mapErr(err))
+	}
+	return o, nil
+}
+
+// KnowsScopeOf reports whether ScopeOf can place objects of resource.
+func KnowsScopeOf(resource string) bool {
+	_, _, ok := scopeQuery(resource, &Owner{})
+	return ok
+}
+
+// scopeQuery is the query that finds an object's owner and where its
+// columns go (false: resource unknown).
+func scopeQuery(resource string, o *Owner) (q string, dst []any, ok bool) {
 	switch resource {
 	case "providers":
 		q, dst = `SELECT id FROM providers WHERE id = ?`, []any{&o.Provider}
@@ -682,12 +697,9 @@ func (t *Tx) ScopeOf(ctx context.Context, resource, id string) (Owner, error) {
 		var x string
 		q, dst = `SELECT id FROM `+table+` WHERE id = ?`, []any{&x}
 	default:
-		return o, fmt.Errorf("%w: %s", ErrUnknownResource, resource)
+		return "", nil, false
 	}
-	if err := t.QueryRow(ctx, q, id).Scan(dst...); err != nil {
-		return o, fmt.Errorf("finding the scope of %s %s: %w", resource, id, mapErr(err))
-	}
-	return o, nil
+	return q, dst, true
 }
 
 // ---- secrets ----

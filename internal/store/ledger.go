@@ -466,17 +466,6 @@ func (t *Tx) AddBudgetBalance(ctx context.Context, lineID string, committed, acc
 	return nil
 }
 
-// SumLedgerByLine recomputes a line's totals from its ledger lines (the
-// check that budget_balances never drifts).
-func (t *Tx) SumLedgerByLine(ctx context.Context, lineID string) (Balance, error) {
-	var b Balance
-	err := t.QueryRow(ctx, `SELECT
-		CAST(COALESCE(SUM(CASE WHEN kind IN ('commitment','release') THEN amount_minor ELSE 0 END), 0) AS BIGINT),
-		CAST(COALESCE(SUM(CASE WHEN kind IN ('charge','adjustment') THEN amount_minor ELSE 0 END), 0) AS BIGINT)
-		FROM ledger_lines WHERE budget_line_id = ?`, lineID).Scan(&b.CommittedMinor, &b.AccruedMinor)
-	return b, mapErr(err)
-}
-
 var intervalCols = []string{"id", "placement_id", "workload_id", "offering_id", "site_id", "provider_id",
 	"start_at", "end_at", "rated_to", "stopped"}
 

@@ -80,9 +80,11 @@ func TestLedgerStore(t *testing.T) {
 		if err != nil || rem["wl_1"] != 400 || len(rem) != 1 {
 			t.Fatalf("remaining: %v %v", rem, err)
 		}
-		sum, err := tx.SumLedgerByLine(ctx, line.ID)
-		if err != nil || sum != (store.Balance{CommittedMinor: 400, AccruedMinor: 100}) {
-			t.Fatalf("sum: %+v %v", sum, err)
+		// The ledger sums to 400 committed, 100 accrued: balances that
+		// say otherwise drift.
+		sum := store.Balance{CommittedMinor: 400, AccruedMinor: 100}
+		if drift, err := tx.BalanceDrift(ctx); err != nil || len(drift) != 1 || drift[0].Ledger != sum {
+			t.Fatalf("drift before the balance is kept: %+v %v", drift, err)
 		}
 		if err := tx.AddBudgetBalance(ctx, line.ID, 400, 0); err != nil {
 			t.Fatal(err)
@@ -93,6 +95,9 @@ func TestLedgerStore(t *testing.T) {
 		bal, err := tx.BudgetBalances(ctx, []string{line.ID})
 		if err != nil || bal[line.ID] != sum {
 			t.Fatalf("balance %+v, want %+v (%v)", bal, sum, err)
+		}
+		if drift, err := tx.BalanceDrift(ctx); err != nil || len(drift) != 0 {
+			t.Fatalf("drift once the balance is kept: %+v %v", drift, err)
 		}
 		rows, err := tx.StatementRows(ctx, "institution", w.InstitutionID, "2026-11")
 		if err != nil || len(rows) != 1 || rows[0].AmountMinor != 100 || rows[0].ProviderMinor != 20 || rows[0].Seconds != 3600 {
