@@ -108,6 +108,9 @@ func sshKeyCmd(g *globals) *cobra.Command {
 // jsonRows turns typed SDK values into the rows g.print shows, by their
 // JSON field names (the columns are the API's names).
 func jsonRows[T any](items []T) ([]map[string]any, error) {
+	if len(items) == 0 {
+		return []map[string]any{}, nil // JSON output: "items": [], not null
+	}
 	b, err := json.Marshal(items)
 	if err != nil {
 		return nil, err
