@@ -387,6 +387,29 @@ func (c *Client) RevokeGrant(ctx context.Context, id string) error {
 	return c.del(ctx, "/v1/grants/"+esc(id))
 }
 
+// SSHKeys iterates the caller's SSH keys and those of the projects where
+// the caller may ask for workloads (filter: project_id).
+func (c *Client) SSHKeys(ctx context.Context, o ListOptions) iter.Seq2[SSHKey, error] {
+	return list[SSHKey](ctx, c, "/v1/ssh-keys", o)
+}
+
+// GetSSHKey reads one SSH key (404 when it is not visible to the caller).
+func (c *Client) GetSSHKey(ctx context.Context, id string) (*SSHKey, error) {
+	return get[SSHKey](ctx, c, "/v1/ssh-keys/"+esc(id))
+}
+
+// CreateSSHKey adds an SSH public key: the caller's own, or a project's
+// when s.ProjectID is set.
+func (c *Client) CreateSSHKey(ctx context.Context, s SSHKeySpec) (*SSHKey, error) {
+	return create[SSHKey](ctx, c, "/v1/ssh-keys", s)
+}
+
+// DeleteSSHKey deletes an SSH key; workloads already asked for keep the
+// key they were given.
+func (c *Client) DeleteSSHKey(ctx context.Context, id string) error {
+	return c.del(ctx, "/v1/ssh-keys/"+esc(id))
+}
+
 // RoleBindings lists the role bindings in the scopes the caller administers.
 func (c *Client) RoleBindings(ctx context.Context) iter.Seq2[RoleBinding, error] {
 	return list[RoleBinding](ctx, c, "/v1/role-bindings", ListOptions{})

@@ -384,3 +384,29 @@ type AlertWebhook struct {
 	URL    string `json:"url"`
 	Secret string `json:"secret,omitempty"`
 }
+
+// SSHKeySpec adds an SSH public key: the caller's own, or a project's
+// when ProjectID is set (every member who may ask for workloads there can
+// use it).
+type SSHKeySpec struct {
+	Name string `json:"name"`
+	// PublicKey is one key in authorized_keys form (a .pub file); never
+	// the private key.
+	PublicKey string `json:"public_key"`
+	ProjectID string `json:"project_id,omitempty"`
+}
+
+// SSHKey is an SSH public key (/v1/ssh-keys). Keys cannot be changed.
+type SSHKey struct {
+	Meta
+	Name string `json:"name"`
+	// OwnerID is the user (or token) that added it.
+	OwnerID       string `json:"owner_id"`
+	InstitutionID string `json:"institution_id,omitempty"`
+	ProjectID     string `json:"project_id,omitempty"`
+	// PublicKey is the key in authorized_keys form.
+	PublicKey string `json:"public_key"`
+	// Fingerprint is the SHA256 fingerprint ("SHA256:…").
+	Fingerprint string `json:"fingerprint"`
+	KeyType     string `json:"key_type"`
+}

@@ -156,12 +156,8 @@ func TestAcceptance(t *testing.T) {
 	grant := attr(t, state, "soberana_grant", "vendor", "id")
 	project := attr(t, state, "soberana_project", "agenda", "id")
 	key := attr(t, state, "soberana_ssh_key", "operadores", "id")
-	var k struct {
-		ProjectID   string `json:"project_id"`
-		Fingerprint string `json:"fingerprint"`
-		KeyType     string `json:"key_type"`
-	}
-	if _, err := c.Do(ctx, "GET", "/v1/ssh-keys/"+key, nil, &k); err != nil || k.ProjectID != project || k.KeyType != "ssh-ed25519" ||
+	k, err := c.GetSSHKey(ctx, key)
+	if err != nil || k.ProjectID != project || k.KeyType != "ssh-ed25519" ||
 		k.Fingerprint != attr(t, state, "soberana_ssh_key", "operadores", "fingerprint") {
 		t.Fatalf("ssh key %s: %+v %v", key, k, err)
 	}
@@ -252,7 +248,7 @@ func TestAcceptance(t *testing.T) {
 	if g, err := c.GetGrant(ctx, grant); err == nil && g.RevokedAt == nil {
 		t.Fatalf("grant after destroy is still in force")
 	}
-	if _, err := c.Do(ctx, "GET", "/v1/ssh-keys/"+key, nil, nil); !client.IsNotFound(err) {
+	if _, err := c.GetSSHKey(ctx, key); !client.IsNotFound(err) {
 		t.Fatalf("ssh key after destroy: %v", err)
 	}
 	if out := strings.TrimSpace(x.must("state", "list")); out != "" {

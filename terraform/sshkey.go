@@ -2,8 +2,6 @@ package terraform
 
 import (
 	"context"
-	"net/url"
-
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -12,15 +10,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/soberana/soberana/client"
 	"github.com/soberana/soberana/internal/cloudinit"
-	"github.com/soberana/soberana/internal/model"
 )
 
 // ---- soberana_ssh_key ----
 
 // sshKeyResource is an SSH public key (/v1/ssh-keys): the caller's own,
 // or a project's when project_id is set. The API cannot change a key, so
-// a new name, key or project replaces it. The SDK has no typed methods
-// for keys yet; the resource speaks the documented routes through Do.
+// a new name, key or project replaces it. It uses the SDK's SSH-key methods.
 type sshKeyResource struct{ base }
 
 type sshKeyModel struct {
@@ -74,7 +70,7 @@ func (r *sshKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 
 // fill copies the API's key into m, keeping the configured spelling of
 // the same public key.
-func (m *sshKeyModel) fill(k *model.SSHKey) {
+func (m *sshKeyModel) fill(k *client.SSHKey) {
 	m.ID, m.Name = types.StringValue(k.ID), types.StringValue(k.Name)
 	if !known(m.PublicKey) || !sameKey(m.PublicKey.ValueString(), k.PublicKey) {
 		m.PublicKey = types.StringValue(k.PublicKey)
@@ -90,24 +86,23 @@ func (r *sshKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	body := map[string]string{"name": m.Name.ValueString(), "public_key": m.PublicKey.ValueString()}
+	spec := client.SSHKeySpec{Name: m.Name.ValueString(), PublicKey: m.PublicKey.ValueString()}
 	if known(m.ProjectID) {
-		body["project_id"] = m.ProjectID.ValueString()
+		spec.ProjectID = m.ProjectID.ValueString()
 	}
-	var k model.SSHKey
-	if _, err := r.c.Do(ctx, "POST", "/v1/ssh-keys", body, &k, "Idempotency-Key", client.NewIdempotencyKey()); err != nil {
+	k, err := r.c.CreateSSHKey(ctx, spec)
+	if err != nil {
 		apiError(&resp.Diagnostics, "Adding SSH key", err)
 		return
 	}
-	m.fill(&k)
+	m.fill(k)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
 func (r *sshKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m sshKeyModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	var k model.SSHKey
-	_, err := r.c.Do(ctx, "GET", "/v1/ssh-keys/"+url.PathEscape(m.ID.ValueString()), nil, &k)
+	k, err := r.c.GetSSHKey(ctx, m.ID.ValueString())
 	if client.IsNotFound(err) {
 		resp.State.RemoveResource(ctx) // deleted out of band: planned anew
 		return
@@ -116,7 +111,7 @@ func (r *sshKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		apiError(&resp.Diagnostics, "Reading SSH key", err)
 		return
 	}
-	m.fill(&k)
+	m.fill(k)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
@@ -131,7 +126,7 @@ func (r *sshKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 func (r *sshKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m sshKeyModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if _, err := r.c.Do(ctx, "DELETE", "/v1/ssh-keys/"+url.PathEscape(m.ID.ValueString()), nil, nil); err != nil && !client.IsNotFound(err) {
+	if err := r.c.DeleteSSHKey(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
 		apiError(&resp.Diagnostics, "Deleting SSH key", err)
 	}
 }

@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
 
+	sdk "github.com/soberana/soberana/client"
 	"github.com/spf13/cobra"
 )
 
@@ -55,15 +57,15 @@ func sshKeyCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			body := map[string]any{"name": args[0], "public_key": strings.TrimSpace(string(b))}
-			if project != "" {
-				body["project_id"] = project
-			}
-			var k map[string]any
-			if _, err := cl.Do(cmd.Context(), "POST", "/v1/ssh-keys", body, &k); err != nil {
+			k, err := cl.CreateSSHKey(cmd.Context(), sdk.SSHKeySpec{Name: args[0], PublicKey: strings.TrimSpace(string(b)), ProjectID: project})
+			if err != nil {
 				return err
 			}
-			return g.print(sshKeyColumns, []map[string]any{k}, k)
+			rows, err := jsonRows([]sdk.SSHKey{*k})
+			if err != nil {
+				return err
+			}
+			return g.print(sshKeyColumns, rows, k)
 		},
 	}
 	add.Flags().StringVar(&project, "project", "", "make it a key of this project (id) instead of yours")
@@ -76,13 +78,15 @@ func sshKeyCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var page struct {
-				Items []map[string]any `json:"items"`
-			}
-			if _, err := cl.Do(cmd.Context(), "GET", "/v1/ssh-keys", nil, &page); err != nil {
+			keys, err := sdk.Collect(cl.SSHKeys(cmd.Context(), sdk.ListOptions{}))
+			if err != nil {
 				return err
 			}
-			return g.print(sshKeyColumns, page.Items, page)
+			rows, err := jsonRows(keys)
+			if err != nil {
+				return err
+			}
+			return g.print(sshKeyColumns, rows, map[string]any{"items": rows})
 		},
 	}
 	del := &cobra.Command{
@@ -94,12 +98,25 @@ func sshKeyCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, err = cl.Do(cmd.Context(), "DELETE", "/v1/ssh-keys/"+args[0], nil, nil)
-			return err
+			return cl.DeleteSSHKey(cmd.Context(), args[0])
 		},
 	}
 	c.AddCommand(add, list, del)
 	return c
+}
+
+// jsonRows turns typed SDK values into the rows g.print shows, by their
+// JSON field names (the columns are the API's names).
+func jsonRows[T any](items []T) ([]map[string]any, error) {
+	if len(items) == 0 {
+		return []map[string]any{}, nil // JSON output: "items": [], not null
+	}
+	b, err := json.Marshal(items)
+	if err != nil {
+		return nil, err
+	}
+	rows := []map[string]any{}
+	return rows, json.Unmarshal(b, &rows)
 }
 
 func imageCmd(g *globals) *cobra.Command {
