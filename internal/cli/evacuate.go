@@ -23,7 +23,6 @@ func init() {
 		"cli.evacuate.started":  {ES: "evacuación %s iniciada: %d cargas, %d a la vez", PT: "evacuação %s iniciada: %d cargas, %d por vez", EN: "evacuation %s started: %d workloads, %d at a time"},
 		"cli.evacuate.progress": {ES: "%s  en cola %d  migrando %d  hechas %d  revertidas %d  omitidas %d  (%d/%d)", PT: "%s  na fila %d  migrando %d  feitas %d  revertidas %d  puladas %d  (%d/%d)", EN: "%s  queued %d  migrating %d  done %d  rolled back %d  skipped %d  (%d/%d)"},
 		"cli.evacuate.done":     {ES: "evacuación %s terminada: %d movidas, %d revertidas, %d omitidas", PT: "evacuação %s terminada: %d movidas, %d revertidas, %d puladas", EN: "evacuation %s finished: %d moved, %d rolled back, %d skipped"},
-		"cli.evacuate.partial":  {ES: "%d cargas no salieron del proveedor", PT: "%d cargas não saíram do provedor", EN: "%d workloads did not leave the provider"},
 	})
 }
 

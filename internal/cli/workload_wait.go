@@ -15,8 +15,6 @@ func init() {
 	workloadSubcommands = append(workloadSubcommands, workloadWaitCmd)
 	i18n.Add(map[string]i18n.Text{
 		"cli.wait.reached": {ES: "%s  %s en %s (%d/%d) tras %.2fs", PT: "%s  %s em %s (%d/%d) após %.2fs", EN: "%s  %s is %s (%d/%d) after %.2fs"},
-		"cli.wait.done":    {ES: "las %d cargas están en %s tras %.2fs", PT: "as %d cargas estão em %s após %.2fs", EN: "all %d workloads are %s after %.2fs"},
-		"cli.wait.timeout": {ES: "se agotó el tiempo de espera (%s): %d de %d cargas en %s; faltan %s", PT: "tempo de espera esgotado (%s): %d de %d cargas em %s; faltam %s", EN: "timed out after %s: %d of %d workloads are %s; still waiting for %s"},
 		"cli.wait.for":     {ES: "--for debe ser running o deleted, no %q", PT: "--for deve ser running ou deleted, não %q", EN: "--for must be running or deleted, not %q"},
 	})
 }

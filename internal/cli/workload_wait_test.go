@@ -40,11 +40,11 @@ func TestWorkloadWait(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, errOut, code = run("workload", "wait", "--for", "deleted", "--interval", "20ms", "--timeout", "300ms", ids[1])
-	if code == 0 || !strings.Contains(errOut, "0 of 1 workloads are deleted; still waiting for "+ids[1]) {
+	if code == 0 || !strings.Contains(errOut, "0 of 1 workload is deleted; still waiting for "+ids[1]) {
 		t.Fatalf("timeout: %d %s", code, errOut)
 	}
 	out, errOut, code = run("workload", "wait", "--for", "deleted", "--interval", "20ms", ids[0])
-	if code != 0 || !strings.Contains(out, "all 1 workloads are deleted") {
+	if code != 0 || !strings.Contains(out, "1 workload is deleted") {
 		t.Fatalf("wait deleted: %d %s %s", code, out, errOut)
 	}
 	// A deleted workload never runs: waiting for it to run fails at once.

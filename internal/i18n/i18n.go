@@ -76,7 +76,11 @@ func Add(msgs map[string]Text) {
 func T(l Lang, key string, args ...any) string {
 	mu.RLock()
 	t, ok := catalog[key]
+	pl, isPlural := plurals[key]
 	mu.RUnlock()
+	if isPlural {
+		return Printer(l).Sprintf(pl.pick(l, args), args...)
+	}
 	if !ok {
 		if len(args) == 0 {
 			return key
@@ -129,6 +133,9 @@ func Keys() []string {
 	for k := range catalog {
 		keys = append(keys, k)
 	}
+	for k := range plurals {
+		keys = append(keys, k)
+	}
 	sort.Strings(keys)
 	return keys
 }
@@ -149,6 +156,24 @@ func Missing() []string {
 			}
 			if verbs(s) != ref {
 				out = append(out, k+"/"+string(l)+" (verbs differ)")
+			}
+		}
+	}
+	for k, p := range plurals {
+		ref := verbs(p.EN.Other)
+		for _, l := range All {
+			f := p.get(l)
+			for _, form := range []struct{ name, s string }{{"one", f.One}, {"other", f.Other}, {"many", f.Many}} {
+				if form.s == "" && form.name == "many" {
+					continue // optional: falls back to other
+				}
+				if strings.TrimSpace(form.s) == "" {
+					out = append(out, k+"/"+string(l)+"/"+form.name)
+					continue
+				}
+				if verbs(form.s) != ref {
+					out = append(out, k+"/"+string(l)+"/"+form.name+" (verbs differ)")
+				}
 			}
 		}
 	}

@@ -380,9 +380,10 @@ func residencyText(r Residency) string {
 	return "[" + strings.Join(parts, ", ") + "]"
 }
 
-// plural renders key+".one" when n is 1 and key+".other" otherwise.
+// plural renders key+".one" when n is in the CLDR "one" category of lang
+// (1 in es and en; 0 and 1 in pt-BR) and key+".other" otherwise.
 func plural(lang i18n.Lang, key string, n int, args ...any) string {
-	if n == 1 {
+	if i18n.Category(lang, n) == "one" {
 		return i18n.T(lang, key+".one", args...)
 	}
 	return i18n.T(lang, key+".other", args...)
