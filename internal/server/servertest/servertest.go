@@ -29,8 +29,8 @@ type Harness struct {
 	// Contract validates every response of the harness against the
 	// OpenAPI document.
 	Contract *apitest.Lazy
-	stop  context.CancelFunc
-	done  chan error
+	stop     context.CancelFunc
+	done     chan error
 }
 
 // Options tune a harness.
