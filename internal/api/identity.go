@@ -85,7 +85,7 @@ func cookie(r *http.Request, name, value string, httpOnly bool, maxAge int) *htt
 func (a *API) identityRoutes() []*Route {
 	return []*Route{
 		{Method: "POST", Path: "/v1/auth/login", Summary: "Sign in with e-mail and password: a console session (HttpOnly cookie + CSRF token) or, with issue_token, a personal API token; repeated failures lock the account",
-			Tag: "auth", Auth: Public(), Request: LoginRequest{}, Response: LoginResponse{},
+			Tag: "auth", Auth: Public(), Request: LoginRequest{}, Response: LoginResponse{}, Errors: []int{http.StatusUnauthorized},
 			Handle: a.login},
 		{Method: "POST", Path: "/v1/auth/logout", Summary: "End the console session", Tag: "auth", Auth: Any("self:write"),
 			Handle: func(r *http.Request) (any, error) {

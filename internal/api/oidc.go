@@ -74,7 +74,7 @@ func safeReturn(s string) string {
 func (a *API) oidcRoutes() []*Route {
 	return []*Route{
 		{Method: "GET", Path: "/v1/auth/oidc/login", Summary: "Start single sign-on with the configured OpenID provider (redirects there); return_to is a local path",
-			Tag: "auth", Auth: Public(), Query: []string{"return_to"}, Status: http.StatusFound,
+			Tag: "auth", Auth: Public(), Query: []string{"return_to"}, Status: http.StatusFound, Errors: []int{http.StatusNotFound},
 			Handle: func(r *http.Request) (any, error) {
 				if a.oidc == nil {
 					return nil, Errorf(http.StatusNotFound, "not-found", "problem.oidc.disabled")
@@ -88,7 +88,7 @@ func (a *API) oidcRoutes() []*Route {
 				return Redirect{URL: url}, nil
 			}},
 		{Method: "GET", Path: "/v1/auth/oidc/callback", Summary: "The OpenID provider's redirect back: verifies the ID token (signature, issuer, audience, expiry, nonce), maps claims to a user and starts a console session",
-			Tag: "auth", Auth: Public(), Query: []string{"code", "state"}, Status: http.StatusFound,
+			Tag: "auth", Auth: Public(), Query: []string{"code", "state"}, Status: http.StatusFound, Errors: []int{http.StatusNotFound},
 			Handle: a.oidcCallback},
 	}
 }

@@ -34,6 +34,12 @@ type SimResources struct {
 	Simulated bool              `json:"simulated"`
 }
 
+// SimFaults are the faults injected into the simulated providers.
+type SimFaults struct {
+	Items     []store.SimFault `json:"items"`
+	Simulated bool             `json:"simulated"`
+}
+
 // Reservations is the capacity the placement engine holds reserved, by
 // site id.
 type Reservations struct {
@@ -74,12 +80,12 @@ func (a *API) AddSim(o SimOptions) {
 					return SimResources{Items: out, Simulated: true}, nil
 				}},
 			{Method: "GET", Path: "/v1/sim/faults", Summary: "Faults injected into the SIMULATED providers", Tag: "sim", Auth: Platform("platform:read"),
-				Response: map[string][]store.SimFault{}, Handle: func(r *http.Request) (any, error) {
+				Response: SimFaults{}, Handle: func(r *http.Request) (any, error) {
 					list, err := a.store.Read().SimFaults(r.Context())
 					if err != nil {
 						return nil, err
 					}
-					return map[string]any{"items": list, "simulated": true}, nil
+					return SimFaults{Items: list, Simulated: true}, nil
 				}},
 			{Method: "PUT", Path: "/v1/sim/providers/{id}/faults", Summary: "Set a SIMULATED provider's API error rate, latency and provisioning delay",
 				Tag: "sim", Auth: Platform("platform:write"), Request: provider.Faults{}, Response: provider.Faults{},

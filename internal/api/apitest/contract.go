@@ -34,6 +34,7 @@ type Contract struct {
 
 	mu       sync.Mutex
 	failures []string
+	covered  map[string]bool // "METHOD /path/{template}" validated at least once
 }
 
 type matcher struct {
@@ -167,10 +168,18 @@ func (c *Contract) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		if err := c.Check(r, rec.status, w.Header(), rec.body.Bytes()); err != nil {
-			c.mu.Lock()
+		err := c.Check(r, rec.status, w.Header(), rec.body.Bytes())
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if err != nil {
 			c.failures = append(c.failures, err.Error())
-			c.mu.Unlock()
+			return
+		}
+		if route, _, ok := c.Find(r.Method, r.URL.Path); ok {
+			if c.covered == nil {
+				c.covered = map[string]bool{}
+			}
+			c.covered[route.Method+" "+route.Path] = true
 		}
 	})
 }
@@ -180,6 +189,28 @@ func (c *Contract) Failures() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]string(nil), c.failures...)
+}
+
+// Operations lists every documented operation as "METHOD /path/{template}".
+func (c *Contract) Operations() []string {
+	var ops []string
+	for _, m := range c.ops {
+		ops = append(ops, m.method+" "+m.path)
+	}
+	sort.Strings(ops)
+	return ops
+}
+
+// Covered returns the operations ("METHOD /path/{template}") that answered
+// at least one response the document validated.
+func (c *Contract) Covered() map[string]bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]bool, len(c.covered))
+	for k := range c.covered {
+		out[k] = true
+	}
+	return out
 }
 
 // Report fails t with every response that broke the contract.
@@ -212,6 +243,13 @@ func (l *Lazy) Middleware(next http.Handler) http.Handler {
 		}
 		l.c.Middleware(next).ServeHTTP(w, r)
 	})
+}
+
+// Contract returns the loaded contract (nil before the first request or
+// when the document did not load).
+func (l *Lazy) Contract() *Contract {
+	l.once.Do(func() { l.c, l.err = Load(l.API) })
+	return l.c
 }
 
 // Report fails t with the contract's failures.

@@ -26,8 +26,11 @@ type Harness struct {
 	Server *server.Server
 	// Admin is a client with the platform-admin token.
 	Admin *client.Client
-	stop  context.CancelFunc
-	done  chan error
+	// Contract validates every response of the harness against the
+	// OpenAPI document.
+	Contract *apitest.Lazy
+	stop     context.CancelFunc
+	done     chan error
 }
 
 // Options tune a harness.
@@ -97,7 +100,7 @@ func Start(t testing.TB, o Options) *Harness {
 		cancel()
 		t.Fatal(err)
 	}
-	h := &Harness{URL: srv.URL(), Server: srv, stop: cancel, done: make(chan error, 1)}
+	h := &Harness{URL: srv.URL(), Server: srv, Contract: contract, stop: cancel, done: make(chan error, 1)}
 	h.Admin = client.New(h.URL, AdminToken)
 	h.Admin.Lang = "en"
 	go func() { h.done <- srv.Run(ctx) }()
