@@ -48,6 +48,13 @@ func TestClusterSites(t *testing.T) {
 	if vis == 0 || vis == 10000 {
 		t.Fatalf("zoom 8: %d visible", vis)
 	}
+	counted := 0
+	for _, m := range marks {
+		counted += m.Count
+	}
+	if len(marks) == 0 || counted != vis {
+		t.Fatalf("zoom 8: %d marks counting %d, %d visible", len(marks), counted, vis)
+	}
 	// The window stays on the map.
 	v = parseMapView(url.Values{"zoom": {"3"}, "lat": {"90"}, "lon": {"-180"}})
 	if w, h := v.size(); v.CX-w/2 < 0 || v.CY-h/2 < 0 {
