@@ -45,6 +45,8 @@ type Tracker struct {
 	// The last closed interval (metrics.go).
 	lastHeard, lastMissed int
 	lastTick              time.Duration
+	// unknownReload is when an unknown subcloud last made Handle reload.
+	unknownReload time.Time
 }
 
 // NewTracker returns a tracker; call Reload before Handle.
@@ -70,8 +72,44 @@ func (t *Tracker) Reload(ctx context.Context) error {
 }
 
 // Handle verifies one message; a rejected one is logged and counted and
-// changes nothing.
+// changes nothing. A heartbeat of a subcloud the tracker does not know yet
+// makes it read the credentials again (at most once a second, so forged
+// names cannot turn into a query each) before it is refused: a subcloud
+// imported since the last interval is heard from its first beat.
 func (t *Tracker) Handle(subject string, data []byte) error {
+	err := t.handle(subject, data)
+	var re *RejectError
+	if errors.As(err, &re) && re.Reason == RejectUnknown && t.mayReload() {
+		if rerr := t.Reload(context.Background()); rerr != nil {
+			t.log.Warn("reloading edge credentials", "err", rerr)
+		} else {
+			err = t.handle(subject, data)
+		}
+	}
+	if err != nil {
+		t.mu.Lock()
+		if errors.As(err, &re) {
+			t.rejected[re.Reason]++
+		}
+		t.mu.Unlock()
+		t.log.Warn("edge heartbeat rejected", "subject", subject, "err", err)
+	}
+	return err
+}
+
+// mayReload says whether an unknown subcloud may make the tracker read
+// the credentials now (once a second at most).
+func (t *Tracker) mayReload() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if time.Since(t.unknownReload) < time.Second {
+		return false
+	}
+	t.unknownReload = time.Now()
+	return true
+}
+
+func (t *Tracker) handle(subject string, data []byte) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	hb, err := Verify(subject, data, func(id string) (string, bool, bool) {
@@ -85,11 +123,6 @@ func (t *Tracker) Handle(subject string, data []byte) error {
 		err = &RejectError{Reason: RejectReplay, Subcloud: hb.Subcloud}
 	}
 	if err != nil {
-		var re *RejectError
-		if errors.As(err, &re) {
-			t.rejected[re.Reason]++
-		}
-		t.log.Warn("edge heartbeat rejected", "subject", subject, "err", err)
 		return err
 	}
 	t.lastSeq[hb.Subcloud] = hb.Seq

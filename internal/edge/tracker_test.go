@@ -198,3 +198,33 @@ func TestTrackerGraceForStraddlingBeats(t *testing.T) {
 		t.Fatalf("last tick: %d heard, %d missed", heard, missed)
 	}
 }
+
+// TestTrackerHearsANewSubcloudAtOnce: a subcloud imported after the
+// tracker last read the credentials is heard from its first heartbeat (an
+// unknown subcloud makes the tracker read them again before refusing).
+func TestTrackerHearsANewSubcloudAtOnce(t *testing.T) {
+	s := storetest.SQLite(t)
+	ctx := context.Background()
+	sk := &sink{obs: map[string][]bool{}}
+	tr := edge.NewTracker(s, sk, nil)
+	if err := tr.Reload(ctx); err != nil { // before the import: knows none
+		t.Fatal(err)
+	}
+	res := imported(t, s, 2)
+	a := res.Subclouds[0]
+	msg, err := edge.Sign(edge.Heartbeat{Subcloud: a.ID, Seq: 1}, a.PrivateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Handle(edge.SubjectPrefix+a.ID, msg); err != nil {
+		t.Fatalf("the first heartbeat of a newly imported subcloud was rejected: %v", err)
+	}
+	unknown, _ := edge.Sign(edge.Heartbeat{Subcloud: "sc_nope", Seq: 1}, a.PrivateKey)
+	var re *edge.RejectError
+	if err := tr.Handle(edge.SubjectPrefix+"sc_nope", unknown); !errors.As(err, &re) || re.Reason != edge.RejectUnknown {
+		t.Fatalf("an unknown subcloud: %v", err)
+	}
+	if _, rejected := tr.Counts(); rejected[edge.RejectUnknown] != 1 {
+		t.Fatalf("rejected: %v, want one unknown", rejected)
+	}
+}
