@@ -48,27 +48,10 @@ func (e *Engine) dfs(w *work, k, start int, pk, pp int64, np, nf int) {
 		if w.found && simple >= w.bestKey {
 			return
 		}
-		newP, newF, sameFD := 1, 1, 0
-		compatible := true
-		for i := range k {
-			if w.chosen[i] == int32(j) { // a server chosen by covDfs
-				compatible = false
-				break
-			}
-			o := &w.cands[w.chosen[i]]
-			if o.prov == c.prov {
-				newP = 0
-			}
-			if o.fd == c.fd {
-				newF = 0
-				sameFD++
-			}
-			if w.minD > 0 && !atLeastKm(&o.pt, &c.pt, w.minD, w.minD2) {
-				compatible = false
-				break
-			}
-		}
-		if !compatible || w.maxFD > 0 && sameFD >= w.maxFD {
+		// Not chosen already (covDfs may have), far enough from the
+		// chosen, within the per-domain cap.
+		newP, newF, ok := w.fits(k, int32(j))
+		if !ok {
 			continue
 		}
 		dP, dF := w.minP-np-newP, w.minF-nf-newF
