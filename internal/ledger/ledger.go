@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/big"
@@ -104,6 +105,20 @@ func Balances(ctx context.Context, tx *store.Tx, lines []model.BudgetLine) ([]Ba
 // by what was actually inserted and fires the alerts those totals reach.
 // It returns the ids inserted (already-booked lines are skipped).
 func book(ctx context.Context, tx *store.Tx, lines []store.LedgerLine) (map[string]bool, error) {
+	return bookWithin(ctx, tx, lines, false)
+}
+
+// errNoLongerFits is bookWithin's refusal: the lines would raise a budget
+// line's committed amount beyond what the line has.
+var errNoLongerFits = errors.New("the budget line no longer has the increase available")
+
+// bookWithin is book; with within, a line's committed total rises only
+// if it still fits the line's amount, checked by the statement that moves
+// it (store.ReserveBudget, with the line held FOR SHARE), so a check made
+// earlier on totals read without a lock (a re-commitment at READ
+// COMMITTED, beside concurrent creates) cannot overdraw the line: a
+// refusal is errNoLongerFits and the caller's transaction must roll back.
+func bookWithin(ctx context.Context, tx *store.Tx, lines []store.LedgerLine, within bool) (map[string]bool, error) {
 	if len(lines) == 0 {
 		return nil, nil
 	}
@@ -134,6 +149,23 @@ func book(ctx context.Context, tx *store.Tx, lines []store.LedgerLine) (map[stri
 	}
 	for _, id := range order {
 		d := deltas[id]
+		if within && d.committed > 0 {
+			got, err := tx.LockBudgetLineForCommit(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			_, ok, err := tx.ReserveBudget(ctx, id, d.committed, got.Line.AmountMinor, false)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				return nil, fmt.Errorf("budget line %s: %w", id, errNoLongerFits)
+			}
+			d.committed = 0
+			if d.accrued == 0 {
+				continue
+			}
+		}
 		if err := tx.AddBudgetBalance(ctx, id, d.committed, d.accrued); err != nil {
 			return nil, err
 		}

@@ -153,7 +153,21 @@ func (l *Ledger) Recommit(ctx context.Context, tx *store.Tx, w *model.Workload, 
 	// ended): it is what makes a retried switch book nothing.
 	lines = append(lines, line(commitID, store.KindCommitment, c.need.Minor,
 		"forecast "+money.Amount{Minor: monthlyMinor, Currency: cur}.String()+"/month to end of "+fmt.Sprint(c.line.FiscalYear)+" ("+key+")"))
-	if _, err := book(ctx, tx, lines); err != nil {
+	// The increase was checked on totals read without a lock; at READ
+	// COMMITTED (a resize, store.ReadCommitted) concurrent creates may
+	// have taken it since: the booking re-checks in the statement that
+	// raises the total and refuses as check would.
+	if _, err := bookWithin(ctx, tx, lines, true); errors.Is(err, errNoLongerFits) {
+		bals, berr := Balances(ctx, tx, []model.BudgetLine{c.line})
+		if berr != nil {
+			return 0, berr
+		}
+		c.available = bals[0].Available
+		if err := c.check(l.lang(ctx)); err != nil {
+			return 0, fmt.Errorf("re-committing workload %s: %w", w.ID, err)
+		}
+		return 0, fmt.Errorf("re-committing workload %s: %w", w.ID, err)
+	} else if err != nil {
 		return 0, err
 	}
 	if err := tx.SetLedgerForecast(ctx, w.ID, monthlyMinor); err != nil {

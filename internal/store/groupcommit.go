@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -27,9 +28,20 @@ import (
 // If the group cannot finish (a savepoint cannot be rolled back, or the
 // COMMIT fails), every fn is run again in its own transaction, which is safe because fns are written to be re-run (on
 // PostgreSQL InTx already retries them on serialization failures).
-// On PostgreSQL, Write is InTx.
+//
+// On PostgreSQL, writes at READ COMMITTED (ReadCommitted: the creates,
+// which reserve budget) are group-committed the same way, one group at a
+// time per process, reserving in place (no ReserveBudgetAtCommit: a
+// refusal is decided inside the writer's savepoint). Why (issue #19,
+// docs/operations.md "PostgreSQL speed"): every create on a budget line
+// writes that line's one balance row, so concurrent creates queued on its
+// row lock and each paid its own COMMIT (a WAL flush) while holding it;
+// a group takes the row once, flushes once for up to maxGroup creates,
+// and leaves the rest of the connection pool to the reconcilers instead
+// of 32 creates waiting on one row. Other writes on PostgreSQL (the
+// reconcilers', SERIALIZABLE) are InTx.
 func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
-	if s.dialect != SQLite {
+	if s.dialect != SQLite && !isReadCommitted(ctx) {
 		return s.InTx(ctx, fn)
 	}
 	if err := ctx.Err(); err != nil {
@@ -130,7 +142,11 @@ func (s *Store) writeAlone(w *groupWriter) (panicked any, err error) {
 func (s *Store) tryGroup(batch []*groupWriter) (err error) {
 	// The group outlives any one caller's context: a caller that goes away
 	// fails its own fn, not the others'.
-	sqlTx, err := s.db.BeginTx(context.WithoutCancel(batch[0].ctx), nil)
+	var opts *sql.TxOptions
+	if s.dialect == Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
+	}
+	sqlTx, err := s.db.BeginTx(context.WithoutCancel(batch[0].ctx), opts)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", mapErr(err))
 	}
@@ -140,7 +156,11 @@ func (s *Store) tryGroup(batch []*groupWriter) (err error) {
 			_ = sqlTx.Rollback()
 		}
 	}()
-	tx := &Tx{q: sqlTx, dialect: s.dialect, now: s.now, st: s, sqlTx: sqlTx}
+	// On PostgreSQL the group runs at READ COMMITTED and reserves budget
+	// in place (reserveInline), so that a reservation that does not fit
+	// is decided by its own writer, inside its savepoint.
+	tx := &Tx{q: sqlTx, dialect: s.dialect, now: s.now, st: s, sqlTx: sqlTx,
+		readCommitted: s.dialect == Postgres, reserveInline: true}
 	bg := context.WithoutCancel(batch[0].ctx)
 	for _, w := range batch {
 		if err := w.ctx.Err(); err != nil {
@@ -156,6 +176,11 @@ func (s *Store) tryGroup(batch []*groupWriter) (err error) {
 				return err
 			}
 			continue
+		}
+		if isSerializationFailure(ferr) {
+			// A deadlock or serialization failure is retried by InTx: the
+			// group gives up and every writer runs again alone.
+			return ferr
 		}
 		w.err, w.panicked = ferr, panicked
 		if _, err := tx.Exec(bg, "ROLLBACK TO group_writer"); err != nil {
@@ -173,6 +198,9 @@ func (s *Store) tryGroup(batch []*groupWriter) (err error) {
 		if w.pending != nil { // set only when the writer's fn succeeded
 			w.pending.markWritten()
 		}
+	}
+	if tx.auditOrd > 0 {
+		s.kickSealer()
 	}
 	return nil
 }

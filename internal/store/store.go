@@ -51,7 +51,7 @@ type Store struct {
 	dialect Dialect
 	now     func() time.Time
 	stmts   stmtCache
-	group   groupCommit // SQLite's group commit (see Write)
+	group   groupCommit // group commit: SQLite's writes, PostgreSQL's creates (see Write)
 	// sealer is PostgreSQL's background audit sealer (auditseal.go).
 	sealer *auditSealer
 }

@@ -1,0 +1,228 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/soberana/soberana/internal/api"
+	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/internal/seed"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// provisionRun is one `bench provision` measurement: clients (one per
+// server; the concurrent posters take them round-robin), a store to count
+// running workloads in, and cpu, the CPU time the servers have used so
+// far (for cpu_seconds_per_1000_workloads, which is less sensitive to a
+// loaded machine than the rate).
+type provisionRun struct {
+	clients           []*client.Client
+	st                *store.Store
+	database          string
+	n, conc, replicas int
+	cpu               func() (time.Duration, error)
+}
+
+func runProvision(ctx context.Context, g *globals, r provisionRun) error {
+	cl := r.clients[0]
+	var page struct {
+		Items []map[string]any `json:"items"`
+	}
+	if _, err := cl.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
+		return fmt.Errorf("demo project: %v", err)
+	}
+	project := page.Items[0]["id"]
+	// The whole demo market, as before data policies (bench_policy.go).
+	if _, err := cl.Do(ctx, "PATCH", "/v1/institutions/"+page.Items[0]["institution_id"].(string),
+		map[string]any{"data_policy": seed.MarketPolicy}, nil); err != nil {
+		return fmt.Errorf("opening the demo ministry's data policy: %w", err)
+	}
+	if _, err := cl.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) == 0 {
+		return fmt.Errorf("demo offering: %v", err)
+	}
+	body := map[string]any{"project_id": project, "offering_id": page.Items[0]["id"], "replicas": r.replicas,
+		"classification": "internal", "residency": map[string]any{"countries": []string{"BR"}}}
+
+	if path := os.Getenv("SOBERANA_BENCH_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	cpu0, err := r.cpu()
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	var next, failed atomic.Int64
+	var wg sync.WaitGroup
+	var firstErr error
+	var once sync.Once
+	for i := range r.conc {
+		c := r.clients[i%len(r.clients)]
+		wg.Go(func() {
+			for next.Add(1) <= int64(r.n) {
+				if _, err := c.Do(ctx, "POST", "/v1/workloads", body, nil); err != nil {
+					failed.Add(1)
+					once.Do(func() { firstErr = err })
+				}
+			}
+		})
+	}
+	wg.Wait()
+	accepted := time.Since(start)
+	if f := failed.Load(); f > 0 {
+		return fmt.Errorf("%d of %d requests failed, first: %w", f, r.n, firstErr)
+	}
+	want := int64(r.n)
+	for {
+		got, err := r.st.Read().Workloads().Count(ctx, map[string]string{"state": "running"})
+		if err != nil {
+			return err
+		}
+		if got >= want {
+			break
+		}
+		if time.Since(start) > 10*time.Minute {
+			return fmt.Errorf("only %d of %d workloads running after 10 minutes", got, want)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	total := time.Since(start)
+	cpu1, err := r.cpu()
+	if err != nil {
+		return err
+	}
+	lat, err := r.st.Read().RunningLatencies(ctx)
+	if err != nil {
+		return err
+	}
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	}
+	return printJSONLine(g, map[string]any{
+		"scenario": "provision", "database": r.database, "servers": len(r.clients), "workloads": r.n,
+		"replicas_per_workload": r.replicas, "concurrency": r.conc, "seconds": total.Seconds(),
+		"workloads_per_second": float64(r.n) / total.Seconds(),
+		"accepted_per_second":  float64(r.n) / accepted.Seconds(),
+		"p50_ms":               pct(0.50), "p99_ms": pct(0.99), "max_ms": pct(1),
+		"cpu_seconds_per_1000_workloads": (cpu1 - cpu0).Seconds() * 1000 / float64(r.n),
+	})
+}
+
+// selfCPU is this process's user and system CPU time (the in-process
+// server and the bench's clients).
+func selfCPU() (time.Duration, error) {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0, err
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), nil
+}
+
+// procCPU is a process's user and system CPU time from /proc (Linux).
+func procCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return 0, err
+	}
+	// Fields after the parenthesised command name; utime and stime are
+	// the 14th and 15th fields of the line, in clock ticks (USER_HZ, 100).
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0, errors.New("unreadable " + filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return 0, errors.New("short " + filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, err
+	}
+	return time.Duration(ut+st) * 10 * time.Millisecond, nil
+}
+
+// benchProvisionServers is `bench provision --servers N`: N `soberana
+// serve` processes (this binary) on one PostgreSQL database, the first
+// making the schema and the demo fleet, the concurrent clients spread
+// round-robin over them (no load balancer: bench ha measures HAProxy).
+// CPU is the servers' own, not the bench's clients'.
+func benchProvisionServers(ctx context.Context, g *globals, servers int, dbURL string, n, conc, replicas int) error {
+	if !store.IsPostgresURL(dbURL) {
+		return errors.New("--servers: a postgres:// --database-url of an empty database is required")
+	}
+	r := &haRun{servers: servers, dbURL: dbURL, ttl: 3 * time.Second}
+	defer r.stop()
+	var err error
+	if r.dir, err = os.MkdirTemp("", "soberana-bench-provision-"); err != nil {
+		return err
+	}
+	r.token, _ = api.NewToken()
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	key := filepath.Join(r.dir, "audit.key")
+	if out, err := exec.CommandContext(ctx, self, "audit", "keygen", "--key", key, "--public-key", key+".pub").CombinedOutput(); err != nil {
+		return fmt.Errorf("audit keygen: %v: %s", err, out)
+	}
+	var cls []*client.Client
+	for range servers {
+		a, err := freeAddr()
+		if err != nil {
+			return err
+		}
+		p := &haReplica{addr: a}
+		r.replicas = append(r.replicas, p)
+		// One at a time: the first makes the schema and the demo fleet.
+		if err := r.start(ctx, p); err != nil {
+			return err
+		}
+		cl := client.New("http://"+a, r.token)
+		per := max(1, conc/servers+1)
+		cl.HTTP = &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: per, MaxIdleConns: per}}
+		cls = append(cls, cl)
+	}
+	st, err := store.Open(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	cpu := func() (time.Duration, error) {
+		var sum time.Duration
+		for _, p := range r.replicas {
+			d, err := procCPU(p.cmd.Process.Pid)
+			if err != nil {
+				return 0, err
+			}
+			sum += d
+		}
+		return sum, nil
+	}
+	return runProvision(ctx, g, provisionRun{clients: cls, st: st, database: "postgres", n: n, conc: conc, replicas: replicas, cpu: cpu})
+}
