@@ -22,18 +22,7 @@ import (
 func TestGroupCommitReservesExactly(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		var line model.BudgetLine
-		err := s.InTx(ctx, func(tx *store.Tx) error {
-			ins := model.Institution{Name: "Ministério", Country: "BR", Currency: "BRL"}
-			if err := tx.Institutions().Create(ctx, &ins, "ins"); err != nil {
-				return err
-			}
-			line = model.BudgetLine{InstitutionID: ins.ID, FiscalYear: 2026, Code: "10.1", Name: "nuvem", Currency: "BRL", AmountMinor: 1000}
-			return tx.BudgetLines().Create(ctx, &line, "bl")
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		line := newBudgetLine(t, s, 1000)
 		errNoRoom, errFails := errors.New("no room"), errors.New("fails after reserving")
 		const n = 8
 		ctxs := make([]context.Context, n)
@@ -107,4 +96,23 @@ func TestGroupCommitReservesExactly(t *testing.T) {
 			prev = e.Hash
 		}
 	})
+}
+
+// newBudgetLine creates an institution and a BRL budget line of amount.
+func newBudgetLine(t *testing.T, s *store.Store, amount int64) model.BudgetLine {
+	t.Helper()
+	ctx := context.Background()
+	var line model.BudgetLine
+	err := s.InTx(ctx, func(tx *store.Tx) error {
+		ins := model.Institution{Name: "Ministério", Country: "BR", Currency: "BRL"}
+		if err := tx.Institutions().Create(ctx, &ins, "ins"); err != nil {
+			return err
+		}
+		line = model.BudgetLine{InstitutionID: ins.ID, FiscalYear: 2026, Code: "10.1", Name: "nuvem", Currency: "BRL", AmountMinor: amount}
+		return tx.BudgetLines().Create(ctx, &line, "bl")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return line
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/store/storetest"
 )
@@ -17,17 +16,9 @@ import (
 func TestLedgerStore(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		var line model.BudgetLine
+		line := newBudgetLine(t, s, 1000)
 		err := s.InTx(ctx, func(tx *store.Tx) error {
-			ins := model.Institution{Name: "Ministério", Country: "BR", Currency: "BRL"}
-			if err := tx.Institutions().Create(ctx, &ins, "ins"); err != nil {
-				return err
-			}
-			line = model.BudgetLine{InstitutionID: ins.ID, FiscalYear: 2026, Code: "10.1", Name: "nuvem", Currency: "BRL", AmountMinor: 1000}
-			if err := tx.BudgetLines().Create(ctx, &line, "bl"); err != nil {
-				return err
-			}
-			return tx.PutLedgerWorkloads(ctx, &store.LedgerWorkload{WorkloadID: "wl_1", InstitutionID: ins.ID,
+			return tx.PutLedgerWorkloads(ctx, &store.LedgerWorkload{WorkloadID: "wl_1", InstitutionID: line.InstitutionID,
 				ProjectID: "prj_1", BudgetLineID: line.ID, OfferingID: "off_1", Currency: "BRL", ForecastMonthlyMinor: 100})
 		})
 		if err != nil {
