@@ -6,9 +6,10 @@ import (
 	"slices"
 	"strings"
 
+	"pgregory.net/rapid"
+
 	"github.com/soberana/soberana/internal/geo"
 	"github.com/soberana/soberana/internal/placement"
-	"pgregory.net/rapid"
 )
 
 // model is the test's own copy of a fleet, with a slow and obviously
