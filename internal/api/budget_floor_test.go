@@ -36,17 +36,8 @@ func TestBudgetFloor(t *testing.T) {
 		h := servertest.Start(t, servertest.Options{Postgres: pg})
 		ctx := context.Background()
 		c := h.Admin
-		var page struct {
-			Items []map[string]any `json:"items"`
-		}
-		get := func(path string) string {
-			if _, err := c.Do(ctx, "GET", path, nil, &page); err != nil || len(page.Items) == 0 {
-				t.Fatalf("%s: %v", path, err)
-			}
-			return page.Items[0]["id"].(string)
-		}
-		project := get("/v1/projects?name=prontuario-eletronico")
-		offering := get("/v1/offerings?name=SCS-1V-2-20s")
+		project := h.FirstID(t, "/v1/projects?name=prontuario-eletronico")
+		offering := h.FirstID(t, "/v1/offerings?name=SCS-1V-2-20s")
 		var prj map[string]any
 		if _, err := c.Do(ctx, "GET", "/v1/projects/"+project, nil, &prj); err != nil {
 			t.Fatal(err)

@@ -15,15 +15,8 @@ import (
 // language.
 func TestPreviewCoverage(t *testing.T) {
 	h := servertest.Start(t, servertest.Options{})
-	id := func(path string) string {
-		var page struct{ Items []map[string]any }
-		if _, err := h.Admin.Do(ctx(), "GET", path, nil, &page); err != nil || len(page.Items) == 0 {
-			t.Fatalf("%s: %v %v", path, page.Items, err)
-		}
-		return page.Items[0]["id"].(string)
-	}
-	project := id("/v1/projects?name=prontuario-eletronico")
-	offering := id("/v1/offerings?name=SCS-1V-2-20s")
+	project := h.FirstID(t, "/v1/projects?name=prontuario-eletronico")
+	offering := h.FirstID(t, "/v1/offerings?name=SCS-1V-2-20s")
 	body := map[string]any{"project_id": project, "offering_id": offering, "replicas": 2, "classification": "internal",
 		"residency": map[string]any{"countries": []string{"BR"}}, "sovereignty": map[string]any{"mode": "national"},
 		"near":            []map[string]any{{"latitude": -8.05, "longitude": -34.9, "radius_km": 100, "label": "Recife"}},

@@ -1,14 +1,10 @@
 package api_test
 
 import (
-	"context"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/soberana/soberana/internal/api"
-	"github.com/soberana/soberana/internal/auth"
-	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/store/storetest"
 )
@@ -16,39 +12,7 @@ import (
 // newEnvOn is newEnv over a given store (SQLite or PostgreSQL).
 func newEnvOn(t *testing.T, st *store.Store) *env {
 	t.Helper()
-	ctx := context.Background()
-	c := &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	a := api.New(api.Options{Store: st, Now: c.Now})
-	srv := httptest.NewServer(a.Handler())
-	t.Cleanup(srv.Close)
-	e := &env{t: t, st: st, url: srv.URL, clock: c}
-	err := st.InTx(ctx, func(tx *store.Tx) error {
-		secret, _, err := auth.BootstrapToken(ctx, tx, "admin", "")
-		if err != nil {
-			return err
-		}
-		e.admin = secret
-		for i, name := range []string{"Ministerio A", "Ministerio B"} {
-			ins := model.Institution{Name: name, Country: "CL", Currency: "CLP"}
-			if err := tx.Institutions().Create(ctx, &ins, "ins"); err != nil {
-				return err
-			}
-			bl := model.BudgetLine{InstitutionID: ins.ID, FiscalYear: 2026, Code: "21-04", Name: "nube", Currency: "CLP", AmountMinor: 1_000_000}
-			if err := tx.BudgetLines().Create(ctx, &bl, "bl"); err != nil {
-				return err
-			}
-			p := model.Project{InstitutionID: ins.ID, BudgetLineID: bl.ID, Name: "portal"}
-			if err := tx.Projects().Create(ctx, &p, "prj"); err != nil {
-				return err
-			}
-			e.proj[i], e.instID[i] = p.ID, ins.ID
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
+	return newEnvLimits(t, st, api.Limits{})
 }
 
 // TestDerivedCredentialsExpireWithTheGrant (fake clock): every credential

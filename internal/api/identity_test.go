@@ -44,8 +44,15 @@ type env struct {
 
 func newEnv(t *testing.T, limits api.Limits) *env {
 	t.Helper()
+	return newEnvLimits(t, storetest.SQLite(t), limits)
+}
+
+// newEnvLimits serves the API over st with the given limits, a fake clock,
+// an admin token and two institutions, each with a budget line and a
+// project.
+func newEnvLimits(t *testing.T, st *store.Store, limits api.Limits) *env {
+	t.Helper()
 	ctx := context.Background()
-	st := storetest.SQLite(t)
 	c := &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	a := api.New(api.Options{Store: st, Now: c.Now, Limits: limits})
 	srv := httptest.NewServer(a.Handler())

@@ -16,15 +16,7 @@ import (
 func TestEvacuatePlanReasonInLanguage(t *testing.T) {
 	h := servertest.Start(t, servertest.Options{})
 	ctx := context.Background()
-	var page struct{ Items []map[string]any }
-	first := func(path string) string {
-		t.Helper()
-		if _, err := h.Admin.Do(ctx, "GET", path, nil, &page); err != nil || len(page.Items) == 0 {
-			t.Fatalf("%s: %v", path, err)
-		}
-		return page.Items[0]["id"].(string)
-	}
-	project, offering := first("/v1/projects?name=prontuario-eletronico"), first("/v1/offerings?name=SCS-1V-2-20s")
+	project, offering := h.FirstID(t, "/v1/projects?name=prontuario-eletronico"), h.FirstID(t, "/v1/offerings?name=SCS-1V-2-20s")
 	// Only Nuvem Verde may hold it: restricted, national, São Paulo/Rio/Brasília.
 	var w struct {
 		ID         string `json:"id"`

@@ -24,13 +24,7 @@ func run(t *testing.T, h *servertest.Harness, token string, args ...string) (str
 // create, audit export and audit verify (online and offline).
 func TestGrantAndAuditCommands(t *testing.T) {
 	h := servertest.Start(t, servertest.Options{})
-	var page struct {
-		Items []map[string]any `json:"items"`
-	}
-	if _, err := h.Admin.Do(context.Background(), "GET", "/v1/projects", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatal(err)
-	}
-	prj := page.Items[0]["id"].(string)
+	prj := h.FirstID(t, "/v1/projects")
 	out, errs, code := run(t, h, servertest.AdminToken, "grant", "create", "--project", prj, "--email", "v@vendor.example",
 		"--role", "developer", "--expires", "720h", "--source-cidr", "203.0.113.0/24", "-o", "json")
 	if code != 0 || !strings.Contains(out, `"grt_`) {

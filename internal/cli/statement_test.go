@@ -31,11 +31,7 @@ func TestStatementExportAndRateImport(t *testing.T) {
 	if out, errOut, code := run("fx-rates", "import", csvFile, "-o", "json"); code != 0 || !strings.Contains(out, `"imported": 1`) {
 		t.Fatalf("import: %d %s %s", code, out, errOut)
 	}
-	var page struct{ Items []map[string]any }
-	if _, err := h.Admin.Do(context.Background(), "GET", "/v1/institutions?country=BR", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatal(err)
-	}
-	ins := page.Items[0]["id"].(string)
+	ins := h.FirstID(t, "/v1/institutions?country=BR")
 	month := ledger.Month(time.Now())
 	out, errOut, code := run("statement", "export", "--institution", ins, "--month", month, "-o", "csv")
 	if code != 0 {

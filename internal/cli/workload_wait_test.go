@@ -67,14 +67,5 @@ func startCLI(t *testing.T) (h *servertest.Harness, run func(args ...string) (st
 		code := cli.RunEnv(ctx, args, &out, &errOut, func(k string) string { return env[k] })
 		return out.String(), errOut.String(), code
 	}
-	var page struct{ Items []map[string]any }
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatal(err)
-	}
-	project = page.Items[0]["id"].(string)
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatal(err)
-	}
-	offering = page.Items[0]["id"].(string)
-	return h, run, project, offering
+	return h, run, h.FirstID(t, "/v1/projects?name=prontuario-eletronico"), h.FirstID(t, "/v1/offerings?name=SCS-1V-2-20s")
 }

@@ -59,7 +59,16 @@ func TestBadConfigs(t *testing.T) {
 		"rate-limit.bad.yaml":        {"rate_limit.per_caller_burst"},
 		"demo-simulated.bad.yaml":    {"demo", "allow_simulated_providers"},
 	}
-	files, _ := filepath.Glob("testdata/*.bad.yaml")
+	checkBadConfigs(t, "testdata/*.bad.yaml", want)
+}
+
+// checkBadConfigs loads every fixture that glob matches and wants each
+// refused, at load or validation, with a message naming every word in
+// want for its file name; a fixture without an expectation (or the
+// reverse) fails.
+func checkBadConfigs(t *testing.T, glob string, want map[string][]string) {
+	t.Helper()
+	files, _ := filepath.Glob(glob)
 	if len(files) != len(want) {
 		t.Fatalf("%d bad fixtures but %d expectations: keep them in step", len(files), len(want))
 	}

@@ -18,17 +18,9 @@ var workloadLinkRE = regexp.MustCompile(`href="/workloads/([^"/]+)/connect"`)
 func TestRequestAllowSimulated(t *testing.T) {
 	h := servertest.Start(t, servertest.Options{})
 	ctx := context.Background()
-	var page struct {
-		Items []map[string]any `json:"items"`
-	}
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) != 1 {
-		t.Fatal(err)
-	}
-	project := page.Items[0]["id"].(string)
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) != 1 {
-		t.Fatal(err)
-	}
-	offering := page.Items[0]["id"].(string)
+	prj := h.OnlyItem(t, "/v1/projects?name=prontuario-eletronico")
+	project := prj["id"].(string)
+	offering := h.OnlyItem(t, "/v1/offerings?name=SCS-1V-2-20s")["id"].(string)
 	b := newBrowser(t, h)
 	b.signIn(servertest.AdminToken)
 	for lang, label := range map[string]string{"es": "Admitir sitios simulados", "pt-BR": "Admitir sites simulados", "en": "Allow simulated sites"} {

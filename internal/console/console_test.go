@@ -32,6 +32,12 @@ func (b *browser) get(path string) (int, string) {
 	b.t.Helper()
 	req, _ := http.NewRequest("GET", b.base+path, nil)
 	req.Header.Set("Accept", "text/html")
+	return b.send(req)
+}
+
+// send sends req in the browser's language and returns the status and body.
+func (b *browser) send(req *http.Request) (int, string) {
+	b.t.Helper()
 	req.Header.Set("Accept-Language", b.lang)
 	resp, err := b.c.Do(req)
 	if err != nil {
@@ -55,14 +61,7 @@ func (b *browser) post(fromPage, action string, form url.Values) (int, string) {
 	form.Set("csrf", m[1])
 	req, _ := http.NewRequest("POST", b.base+action, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept-Language", b.lang)
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
+	return b.send(req)
 }
 
 func (b *browser) signIn(token string) {

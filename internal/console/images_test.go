@@ -16,17 +16,9 @@ import (
 func TestRequestFormImageAndKeys(t *testing.T) {
 	h := servertest.Start(t, servertest.Options{})
 	ctx := context.Background()
-	var page struct {
-		Items []map[string]any `json:"items"`
-	}
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) != 1 {
-		t.Fatal(err)
-	}
-	project := page.Items[0]["id"].(string)
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) != 1 {
-		t.Fatal(err)
-	}
-	offering := page.Items[0]["id"].(string)
+	prj := h.OnlyItem(t, "/v1/projects?name=prontuario-eletronico")
+	project := prj["id"].(string)
+	offering := h.OnlyItem(t, "/v1/offerings?name=SCS-1V-2-20s")["id"].(string)
 	var key map[string]any
 	if _, err := h.Admin.Do(ctx, "POST", "/v1/ssh-keys", map[string]any{"name": "ops-laptop",
 		"public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@example"}, &key); err != nil {

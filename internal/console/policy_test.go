@@ -19,17 +19,9 @@ import (
 func TestRequestFormShowsSovereigntyAndPolicy(t *testing.T) {
 	h := servertest.Start(t, servertest.Options{})
 	ctx := context.Background()
-	var page struct {
-		Items []map[string]any `json:"items"`
-	}
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) != 1 {
-		t.Fatal(err)
-	}
-	project, institution := page.Items[0]["id"].(string), page.Items[0]["institution_id"].(string)
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) != 1 {
-		t.Fatal(err)
-	}
-	offering := page.Items[0]["id"].(string)
+	prj := h.OnlyItem(t, "/v1/projects?name=prontuario-eletronico")
+	project, institution := prj["id"].(string), prj["institution_id"].(string)
+	offering := h.OnlyItem(t, "/v1/offerings?name=SCS-1V-2-20s")["id"].(string)
 	// The ministry keeps confidential data and above national, the rest regional.
 	if _, err := h.Admin.Do(ctx, "PATCH", "/v1/institutions/"+institution, map[string]any{"data_policy": map[string]any{
 		"sovereignty": "regional", "jurisdictions": []string{"BR", "AR"},

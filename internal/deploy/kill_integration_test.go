@@ -1,15 +1,10 @@
 package deploy
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -17,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/soberana/soberana/internal/bintest"
 	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/provider"
 	kube "github.com/soberana/soberana/internal/provider/kubernetes"
@@ -26,54 +22,9 @@ import (
 
 const killToken = "sbr_deploy_kill_test_token_0123456789"
 
-type server struct {
-	cmd  *exec.Cmd
-	url  string
-	done chan struct{}
-}
-
-func startServer(t *testing.T, bin, dir string) *server {
+func startServer(t *testing.T, bin, dir string) *bintest.Server {
 	t.Helper()
-	cmd := exec.Command(bin, "up", "--addr", "127.0.0.1:0", "--data-dir", dir, "--log-level", "warn")
-	cmd.Env = append(os.Environ(), "SOBERANA_BOOTSTRAP_TOKEN="+killToken)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	logf, err := os.OpenFile(filepath.Join(dir, "stderr.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = logf
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	s := &server{cmd: cmd, done: make(chan struct{})}
-	urlc := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if _, after, ok := strings.Cut(sc.Text(), " is up at "); ok {
-				urlc <- strings.TrimSpace(after)
-			}
-		}
-	}()
-	go func() { _ = cmd.Wait(); logf.Close(); close(s.done) }()
-	select {
-	case s.url = <-urlc:
-	case <-s.done:
-		b, _ := os.ReadFile(filepath.Join(dir, "stderr.log"))
-		t.Fatalf("server exited at start: %s", b)
-	case <-time.After(60 * time.Second):
-		t.Fatal("server did not start")
-	}
-	t.Cleanup(s.kill)
-	return s
-}
-
-func (s *server) kill() {
-	_ = s.cmd.Process.Signal(syscall.SIGKILL)
-	<-s.done
+	return bintest.Start(t, bin, dir, killToken, 60*time.Second)
 }
 
 // TestIntegrationKillMidRollout runs the real binary with a kubernetes
@@ -87,18 +38,9 @@ func TestIntegrationKillMidRollout(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	ctx := kubetest.Ctx(t)
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "soberana")
-	build := exec.Command("go", "build", "-o", bin, "github.com/soberana/soberana/cmd/soberana")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		t.Fatal(err)
-	}
-	data := filepath.Join(dir, "data")
-	if err := os.MkdirAll(data, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	startServer(t, bin, data).kill() // a new database: migrated and seeded
+	bin := bintest.Build(t)
+	data := filepath.Join(t.TempDir(), "data")
+	startServer(t, bin, data).Kill() // a new database: migrated and seeded
 
 	// The kubernetes provider, its config and a running namespace workload
 	// with one replica per site, and the namespaces the driver makes.
@@ -153,7 +95,7 @@ func TestIntegrationKillMidRollout(t *testing.T) {
 	}()
 
 	s := startServer(t, bin, data)
-	c := client.New(s.url, killToken)
+	c := client.New(s.URL, killToken)
 	var app, rel map[string]any
 	if _, err := c.Do(ctx, "POST", "/v1/apps", map[string]any{"project_id": f.project.ID, "workload_id": f.workload.ID, "name": "citas",
 		"image": "registry.example.mx/salud/citas:v1", "port": 8080, "replicas": 2}, &app); err != nil {
@@ -180,11 +122,11 @@ func TestIntegrationKillMidRollout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.kill() // mid-rollout: site A done, site B applied and waiting
+	s.Kill() // mid-rollout: site A done, site B applied and waiting
 
 	allowB.Store(true)
 	s = startServer(t, bin, data)
-	c = client.New(s.url, killToken)
+	c = client.New(s.URL, killToken)
 	kubetest.Eventually(t, 2*time.Minute, func() error { // the new server waits out the old one's rollout lease
 		if _, err := c.Do(ctx, "GET", relPath(), nil, &view); err != nil {
 			return err

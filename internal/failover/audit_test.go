@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/audit"
-	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -16,7 +15,7 @@ import (
 // failover.recovered to the hash-chained audit log, once per outage, as
 // the system actor, targeting the site; the chain still verifies.
 func TestFailoverIsAudited(t *testing.T) {
-	h, clk := opstest.Start(t, config.Monitoring{DownAfter: 15 * time.Second, UpAfter: time.Minute, FailoverAfter: 30 * time.Second})
+	h, clk := opstest.Start(t, opstest.FailoverMonitoring)
 	ctx := context.Background()
 	srv := h.Server
 	d := opstest.LoadDemo(t, srv.Store)

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/geo"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/opstest"
@@ -18,20 +17,16 @@ import (
 // to Florianópolis among those that keep every constraint — computed here
 // from the demo fleet's coordinates, not by the engine.
 func TestFailoverNearestKeepsCoverage(t *testing.T) {
-	h, clk := opstest.Start(t, config.Monitoring{DownAfter: 15 * time.Second, UpAfter: time.Minute, FailoverAfter: 30 * time.Second})
+	h, clk := opstest.Start(t, opstest.FailoverMonitoring)
 	ctx := context.Background()
 	srv := h.Server
 	d := opstest.LoadDemo(t, srv.Store)
 	point := model.NearPoint{Latitude: -27.5954, Longitude: -48.5480, RadiusKm: 2000, Label: "Florianópolis"}
-	w, _, err := srv.Workloads.Create(ctx, workload.Actor{Name: "test", ID: "test"}, workload.CreateRequest{
+	w := opstest.CreateRunning(t, h, workload.CreateRequest{
 		ProjectID: d.ProjectBR, OfferingID: d.Offering, Replicas: 2, Classification: model.ClassInternal,
 		Residency:   model.Residency{Countries: []string{"BR"}},
 		Sovereignty: model.Sovereignty{Mode: model.SovereigntyNational},
-		Near:        []model.NearPoint{point}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opstest.WaitRunning(t, srv.Store, []string{w.ID}, 30*time.Second)
+		Near:        []model.NearPoint{point}})
 	ps, err := srv.Store.Read().PlacementsOf(ctx, w.ID)
 	if err != nil || len(ps) != 2 {
 		t.Fatalf("%v %+v", err, ps)

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/server"
@@ -30,7 +29,7 @@ func TestSiteDownFailover(t *testing.T) {
 	if v := os.Getenv("SOBERANA_TEST_FLEET"); v != "" {
 		fmt.Sscan(v, &n)
 	}
-	h, clk := opstest.Start(t, config.Monitoring{DownAfter: 15 * time.Second, UpAfter: time.Minute, FailoverAfter: 30 * time.Second})
+	h, clk := opstest.Start(t, opstest.FailoverMonitoring)
 	ctx := context.Background()
 	srv := h.Server
 	d := opstest.LoadDemo(t, srv.Store)

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/store"
@@ -20,18 +19,14 @@ import (
 // not on the US provider's other sites, which its own (older) request
 // would still admit.
 func TestFailoverHonoursCurrentPolicy(t *testing.T) {
-	h, clk := opstest.Start(t, config.Monitoring{DownAfter: 15 * time.Second, UpAfter: time.Minute, FailoverAfter: 30 * time.Second})
+	h, clk := opstest.Start(t, opstest.FailoverMonitoring)
 	ctx := context.Background()
 	srv := h.Server
 	d := opstest.LoadDemo(t, srv.Store)
 	us := d.Providers["Global Hyperscale LatAm (sim)"]
-	w, _, err := srv.Workloads.Create(ctx, workload.Actor{Name: "test", ID: "test"}, workload.CreateRequest{
+	w := opstest.CreateRunning(t, h, workload.CreateRequest{
 		ProjectID: d.ProjectBR, OfferingID: d.Offering, Replicas: 1, Classification: model.ClassInternal,
-		Residency: model.Residency{Countries: []string{"BR", "CO"}}, Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opstest.WaitRunning(t, srv.Store, []string{w.ID}, 30*time.Second)
+		Residency: model.Residency{Countries: []string{"BR", "CO"}}, Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}})
 	ps, err := srv.Store.Read().PlacementsOf(ctx, w.ID)
 	if err != nil || len(ps) != 1 || ps[0].ProviderID != us.ID {
 		t.Fatalf("the cheapest under the open policy is the US provider: %v %+v", err, ps)

@@ -3,7 +3,6 @@ package migrate_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/migrate"
@@ -25,13 +24,9 @@ func TestPlanHonoursCurrentPolicy(t *testing.T) {
 	srv := h.Server
 	d := opstest.LoadDemo(t, srv.Store)
 	us := d.Providers["Global Hyperscale LatAm (sim)"]
-	w, _, err := srv.Workloads.Create(ctx, workload.Actor{Name: "test", ID: "test"}, workload.CreateRequest{
+	w := opstest.CreateRunning(t, h, workload.CreateRequest{
 		ProjectID: d.ProjectBR, OfferingID: d.Offering, Replicas: 1, Classification: model.ClassInternal,
-		Residency: model.Residency{Countries: []string{"BR", "CO"}}, Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opstest.WaitRunning(t, srv.Store, []string{w.ID}, 30*time.Second)
+		Residency: model.Residency{Countries: []string{"BR", "CO"}}, Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}})
 	p, err := srv.Ops.Migrate.Plan(ctx, w.ID, migrate.Target{ToProvider: us.ID})
 	if err != nil || !p.Feasible {
 		t.Fatalf("under the open policy the US provider is a target: %v %+v", err, p)

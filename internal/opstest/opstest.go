@@ -258,3 +258,20 @@ func Snapshot(t testing.TB, st *store.Store) map[string]map[string]string {
 	}
 	return out
 }
+
+// FailoverMonitoring is the health timing of the failover tests, driven
+// by the fake clock: down after 15 s of failed probes, up after a minute,
+// failover 30 s after down.
+var FailoverMonitoring = config.Monitoring{DownAfter: 15 * time.Second, UpAfter: time.Minute, FailoverAfter: 30 * time.Second}
+
+// CreateRunning creates one workload through the service as the test
+// actor and waits (up to 30 s) until it runs.
+func CreateRunning(t testing.TB, h *servertest.Harness, req workload.CreateRequest) model.Workload {
+	t.Helper()
+	w, _, err := h.Server.Workloads.Create(context.Background(), workload.Actor{Name: "test", ID: "test"}, req, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	WaitRunning(t, h.Server.Store, []string{w.ID}, 30*time.Second)
+	return w
+}

@@ -86,14 +86,7 @@ var coverSubs = []string{"BR-SP", "BR-RJ", "BR-MG", "BR-BA"}
 
 func genCoverModel(t *rapid.T) *model {
 	m := newModel()
-	nProv := rapid.IntRange(1, 5).Draw(t, "providers")
-	var provs []string
-	for i := range nProv {
-		id := fmt.Sprintf("p%d", i)
-		provs = append(provs, id)
-		m.providers[id] = placement.Provider{ID: id, Jurisdiction: "BR", Certification: placement.Restricted}
-		m.prices[[2]string{id, "o1"}] = int64(rapid.IntRange(1, 100).Draw(t, id+".price"))
-	}
+	provs := m.drawCertifiedProviders(t, 1, 5, 100)
 	nSites := rapid.IntRange(1, 16).Draw(t, "sites")
 	for i := range nSites {
 		id := fmt.Sprintf("s%02d", i)

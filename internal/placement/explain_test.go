@@ -53,17 +53,11 @@ func TestExplainNoFit(t *testing.T) {
 	if r.Fit != 40 || r.ProvidersLeft != 1 || r.Set != placement.SetProviders {
 		t.Errorf("reasons: %+v", r)
 	}
-	want := map[i18n.Lang]string{
-		i18n.EN:   "0 of 10,000 sites fit: 6,120 outside residency [BR], 2,200 provider not certified for restricted, 1,490 insufficient memory, 150 unhealthy; redundancy: only 1 provider left, 2 required",
-		i18n.ES:   "0 de 10.000 sitios cumplen: 6.120 fuera de la residencia [BR], 2.200 proveedor no certificado para datos restringidos, 1.490 memoria insuficiente, 150 fuera de servicio; redundancia: solo queda 1 proveedor, se requieren 2",
-		i18n.PTBR: "0 de 10.000 sites atendem: 6.120 fora da residência [BR], 2.200 provedor não certificado para dados restritos, 1.490 memória insuficiente, 150 fora de serviço; redundância: resta só 1 provedor, 2 exigidos",
-	}
-	for lang, w := range want {
-		if got := nf.Explain(lang); got != w {
-			t.Errorf("%s:\n got %s\nwant %s", lang, got, w)
-		}
-	}
-	if got := err.Error(); got != placement.ErrNoFit.Error()+": "+want[i18n.EN] {
+	en := "0 of 10,000 sites fit: 6,120 outside residency [BR], 2,200 provider not certified for restricted, 1,490 insufficient memory, 150 unhealthy; redundancy: only 1 provider left, 2 required"
+	wantExplain(t, nf, en,
+		"0 de 10.000 sitios cumplen: 6.120 fuera de la residencia [BR], 2.200 proveedor no certificado para datos restringidos, 1.490 memoria insuficiente, 150 fuera de servicio; redundancia: solo queda 1 proveedor, se requieren 2",
+		"0 de 10.000 sites atendem: 6.120 fora da residência [BR], 2.200 provedor não certificado para dados restritos, 1.490 memória insuficiente, 150 fora de serviço; redundância: resta só 1 provedor, 2 exigidos")
+	if got := err.Error(); got != placement.ErrNoFit.Error()+": "+en {
 		t.Errorf("Error() = %s", got)
 	}
 }
@@ -98,16 +92,10 @@ func TestExplainDecision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[i18n.Lang]string{
-		i18n.EN:   "2 replicas placed for BRL 2,734.56 per month, the cheapest set that meets every constraint; 2 providers (0 required), 2 failure domains (2 required); replicas at least 361 km apart (300 required): sp-1 (provider nuvem, failure domain sp, BR-SP): BRL 1,234.56 per month; rj-1 (provider ceu, failure domain rj, BR-RJ): BRL 1,500.00 per month",
-		i18n.ES:   "2 réplicas ubicadas por BRL 2.734,56 al mes, el conjunto más barato que cumple todas las restricciones; 2 proveedores (se requieren 0), 2 dominios de falla (se requieren 2); réplicas a 361 km o más entre sí (se requieren 300): sp-1 (proveedor nuvem, dominio de falla sp, BR-SP): BRL 1.234,56 al mes; rj-1 (proveedor ceu, dominio de falla rj, BR-RJ): BRL 1.500,00 al mes",
-		i18n.PTBR: "2 réplicas alocadas por BRL 2.734,56 por mês, o conjunto mais barato que cumpre todas as restrições; 2 provedores (0 exigidos), 2 domínios de falha (2 exigidos); réplicas a 361 km ou mais entre si (300 exigidos): sp-1 (provedor nuvem, domínio de falha sp, BR-SP): BRL 1.234,56 por mês; rj-1 (provedor ceu, domínio de falha rj, BR-RJ): BRL 1.500,00 por mês",
-	}
-	for lang, w := range want {
-		if got := d.Explain(lang); got != w {
-			t.Errorf("%s:\n got %s\nwant %s", lang, got, w)
-		}
-	}
+	wantExplain(t, &d,
+		"2 replicas placed for BRL 2,734.56 per month, the cheapest set that meets every constraint; 2 providers (0 required), 2 failure domains (2 required); replicas at least 361 km apart (300 required): sp-1 (provider nuvem, failure domain sp, BR-SP): BRL 1,234.56 per month; rj-1 (provider ceu, failure domain rj, BR-RJ): BRL 1,500.00 per month",
+		"2 réplicas ubicadas por BRL 2.734,56 al mes, el conjunto más barato que cumple todas las restricciones; 2 proveedores (se requieren 0), 2 dominios de falla (se requieren 2); réplicas a 361 km o más entre sí (se requieren 300): sp-1 (proveedor nuvem, dominio de falla sp, BR-SP): BRL 1.234,56 al mes; rj-1 (proveedor ceu, dominio de falla rj, BR-RJ): BRL 1.500,00 al mes",
+		"2 réplicas alocadas por BRL 2.734,56 por mês, o conjunto mais barato que cumpre todas as restrições; 2 provedores (0 exigidos), 2 domínios de falha (2 exigidos); réplicas a 361 km ou mais entre si (300 exigidos): sp-1 (provedor nuvem, domínio de falha sp, BR-SP): BRL 1.234,56 por mês; rj-1 (provedor ceu, domínio de falha rj, BR-RJ): BRL 1.500,00 por mês")
 }
 
 func TestExplainNearSingle(t *testing.T) {
@@ -122,16 +110,10 @@ func TestExplainNearSingle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[i18n.Lang]string{
-		i18n.EN:   "1 replica placed for BRL 1,500.00 per month, the set nearest to the point that meets every constraint: rj-1 (provider ceu, failure domain rj, BR-RJ): BRL 1,500.00 per month, 3 km from the point",
-		i18n.ES:   "1 réplica ubicada por BRL 1.500,00 al mes, el conjunto más cercano al punto que cumple todas las restricciones: rj-1 (proveedor ceu, dominio de falla rj, BR-RJ): BRL 1.500,00 al mes, a 3 km del punto",
-		i18n.PTBR: "1 réplica alocada por BRL 1.500,00 por mês, o conjunto mais próximo do ponto que cumpre todas as restrições: rj-1 (provedor ceu, domínio de falha rj, BR-RJ): BRL 1.500,00 por mês, a 3 km do ponto",
-	}
-	for lang, w := range want {
-		if got := d.Explain(lang); got != w {
-			t.Errorf("%s:\n got %s\nwant %s", lang, got, w)
-		}
-	}
+	wantExplain(t, &d,
+		"1 replica placed for BRL 1,500.00 per month, the set nearest to the point that meets every constraint: rj-1 (provider ceu, failure domain rj, BR-RJ): BRL 1,500.00 per month, 3 km from the point",
+		"1 réplica ubicada por BRL 1.500,00 al mes, el conjunto más cercano al punto que cumple todas las restricciones: rj-1 (proveedor ceu, dominio de falla rj, BR-RJ): BRL 1.500,00 al mes, a 3 km del punto",
+		"1 réplica alocada por BRL 1.500,00 por mês, o conjunto mais próximo do ponto que cumpre todas as restrições: rj-1 (provedor ceu, domínio de falha rj, BR-RJ): BRL 1.500,00 por mês, a 3 km do ponto")
 }
 
 func TestExplainCostCeiling(t *testing.T) {
@@ -150,16 +132,10 @@ func TestExplainCostCeiling(t *testing.T) {
 	if ce.CheapestMinor != 273456 || !ce.Exact {
 		t.Errorf("cheapest %d exact %v", ce.CheapestMinor, ce.Exact)
 	}
-	want := map[i18n.Lang]string{
-		i18n.EN:   "the cheapest set that fits costs BRL 2,734.56 per month, above the ceiling of BRL 2,000.00",
-		i18n.ES:   "el conjunto más barato que cabe cuesta BRL 2.734,56 al mes, por encima del tope de BRL 2.000,00",
-		i18n.PTBR: "o conjunto mais barato que cabe custa BRL 2.734,56 por mês, acima do teto de BRL 2.000,00",
-	}
-	for lang, w := range want {
-		if got := ce.Explain(lang); got != w {
-			t.Errorf("%s:\n got %s\nwant %s", lang, got, w)
-		}
-	}
+	wantExplain(t, ce,
+		"the cheapest set that fits costs BRL 2,734.56 per month, above the ceiling of BRL 2,000.00",
+		"el conjunto más barato que cabe cuesta BRL 2.734,56 al mes, por encima del tope de BRL 2.000,00",
+		"o conjunto mais barato que cabe custa BRL 2.734,56 por mês, acima do teto de BRL 2.000,00")
 }
 
 func TestExplainSetFailures(t *testing.T) {
@@ -238,13 +214,17 @@ func TestInvalidRequest(t *testing.T) {
 	if !errors.As(err, &ie) || !errors.Is(err, placement.ErrInvalidRequest) {
 		t.Fatalf("want an InvalidRequestError, got %v", err)
 	}
-	want := map[i18n.Lang]string{
-		i18n.EN:   "offering_id: required; resources: out of range; residency.countries[1]: not a valid ISO 3166 code; residency.subdivisions[0]: subdivision of a country not in residency.countries; redundancy.min_providers: out of range; tier: unknown value; near: required",
-		i18n.ES:   "offering_id: obligatorio; resources: fuera de rango; residency.countries[1]: no es un código ISO 3166 válido; residency.subdivisions[0]: subdivisión de un país que no está en residency.countries; redundancy.min_providers: fuera de rango; tier: valor desconocido; near: obligatorio",
-		i18n.PTBR: "offering_id: obrigatório; resources: fora do intervalo; residency.countries[1]: não é um código ISO 3166 válido; residency.subdivisions[0]: subdivisão de um país fora de residency.countries; redundancy.min_providers: fora do intervalo; tier: valor desconhecido; near: obrigatório",
-	}
-	for lang, w := range want {
-		if got := ie.Explain(lang); got != w {
+	wantExplain(t, ie,
+		"offering_id: required; resources: out of range; residency.countries[1]: not a valid ISO 3166 code; residency.subdivisions[0]: subdivision of a country not in residency.countries; redundancy.min_providers: out of range; tier: unknown value; near: required",
+		"offering_id: obligatorio; resources: fuera de rango; residency.countries[1]: no es un código ISO 3166 válido; residency.subdivisions[0]: subdivisión de un país que no está en residency.countries; redundancy.min_providers: fuera de rango; tier: valor desconocido; near: obligatorio",
+		"offering_id: obrigatório; resources: fora do intervalo; residency.countries[1]: não é um código ISO 3166 válido; residency.subdivisions[0]: subdivisão de um país fora de residency.countries; redundancy.min_providers: fora do intervalo; tier: valor desconhecido; near: obrigatório")
+}
+
+// wantExplain checks an explanation in every language the product speaks.
+func wantExplain(t *testing.T, x interface{ Explain(i18n.Lang) string }, en, es, ptBR string) {
+	t.Helper()
+	for lang, w := range map[i18n.Lang]string{i18n.EN: en, i18n.ES: es, i18n.PTBR: ptBR} {
+		if got := x.Explain(lang); got != w {
 			t.Errorf("%s:\n got %s\nwant %s", lang, got, w)
 		}
 	}

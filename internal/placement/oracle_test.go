@@ -1,9 +1,12 @@
 package placement_test
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
+
+	"pgregory.net/rapid"
 
 	"github.com/soberana/soberana/internal/geo"
 	"github.com/soberana/soberana/internal/placement"
@@ -26,6 +29,21 @@ func newModel() *model {
 		used:      map[string]placement.Resources{},
 		headroom:  800,
 	}
+}
+
+// drawCertifiedProviders adds between lo and hi Brazilian providers
+// certified for restricted data, each pricing offering o1 at 1 to
+// maxPrice, and returns their ids.
+func (m *model) drawCertifiedProviders(t *rapid.T, lo, hi, maxPrice int) []string {
+	nProv := rapid.IntRange(lo, hi).Draw(t, "providers")
+	var provs []string
+	for i := range nProv {
+		id := fmt.Sprintf("p%d", i)
+		provs = append(provs, id)
+		m.providers[id] = placement.Provider{ID: id, Jurisdiction: "BR", Certification: placement.Restricted}
+		m.prices[[2]string{id, "o1"}] = int64(rapid.IntRange(1, maxPrice).Draw(t, id+".price"))
+	}
+	return provs
 }
 
 func (m *model) engine() *placement.Engine {

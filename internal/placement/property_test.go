@@ -434,14 +434,7 @@ func TestPropertyHeuristicSound(t *testing.T) {
 func TestPropertyRedundancyOptimal(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		m := newModel()
-		nProv := rapid.IntRange(2, 8).Draw(t, "providers")
-		var provs []string
-		for i := range nProv {
-			id := fmt.Sprintf("p%d", i)
-			provs = append(provs, id)
-			m.providers[id] = placement.Provider{ID: id, Jurisdiction: "BR", Certification: placement.Restricted}
-			m.prices[[2]string{id, "o1"}] = int64(rapid.IntRange(1, 1000).Draw(t, id+".price"))
-		}
+		provs := m.drawCertifiedProviders(t, 2, 8, 1000)
 		nFD := rapid.IntRange(1, 8).Draw(t, "domains")
 		nSites := rapid.IntRange(1, 30).Draw(t, "sites")
 		for i := range nSites {

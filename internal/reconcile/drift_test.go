@@ -44,18 +44,7 @@ func driftHarness(t *testing.T, postgres bool, resync time.Duration) (*servertes
 func createDriftWorkload(t *testing.T, h *servertest.Harness) driftView {
 	t.Helper()
 	ctx := context.Background()
-	var page struct {
-		Items []map[string]any `json:"items"`
-	}
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatalf("demo project: %v", err)
-	}
-	project := page.Items[0]["id"].(string)
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatalf("demo offering: %v", err)
-	}
-	body := map[string]any{"project_id": project, "offering_id": page.Items[0]["id"], "replicas": 1,
-		"classification": "internal", "residency": map[string]any{"countries": []string{"BR"}}}
+	body := oneReplicaBody(t, h)
 	var w driftView
 	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", body, &w); err != nil {
 		t.Fatal(err)

@@ -163,16 +163,7 @@ func startReplica(t *testing.T, pg bool, resync time.Duration) (*servertest.Harn
 	h.Server.Drivers.Set(sim.Name, drv)
 	ctx := context.Background()
 	c := h.Admin
-	var page struct {
-		Items []map[string]any `json:"items"`
-	}
-	if _, err := c.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatalf("demo project: %v", err)
-	}
-	project := page.Items[0]["id"].(string)
-	if _, err := c.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatalf("demo offering: %v", err)
-	}
+	body := oneReplicaBody(t, h)
 	var w struct {
 		ID         string `json:"id"`
 		State      string `json:"state"`
@@ -180,8 +171,7 @@ func startReplica(t *testing.T, pg bool, resync time.Duration) (*servertest.Harn
 			ID string `json:"id"`
 		} `json:"placements"`
 	}
-	if _, err := c.Do(ctx, "POST", "/v1/workloads", map[string]any{"project_id": project, "offering_id": page.Items[0]["id"],
-		"replicas": 1, "classification": "internal", "residency": map[string]any{"countries": []string{"BR"}}}, &w); err != nil {
+	if _, err := c.Do(ctx, "POST", "/v1/workloads", body, &w); err != nil {
 		t.Fatal(err)
 	}
 	replica := w.Placements[0].ID

@@ -47,18 +47,7 @@ func TestSlowCallHoldsOneWorker(t *testing.T) {
 	t.Cleanup(release) // before the server stops: its workers must end
 	ctx := context.Background()
 	c := h.Admin
-	var page struct {
-		Items []map[string]any `json:"items"`
-	}
-	if _, err := c.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatalf("demo project: %v", err)
-	}
-	project := page.Items[0]["id"].(string)
-	if _, err := c.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatalf("demo offering: %v", err)
-	}
-	body := map[string]any{"project_id": project, "offering_id": page.Items[0]["id"], "replicas": 1,
-		"classification": "internal", "residency": map[string]any{"countries": []string{"BR"}}}
+	body := oneReplicaBody(t, h)
 	type view struct {
 		ID         string `json:"id"`
 		State      string `json:"state"`

@@ -5,7 +5,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/i18n"
@@ -30,13 +29,9 @@ func TestOldForeignPlacementFlagged(t *testing.T) {
 	srv := h.Server
 	d := opstest.LoadDemo(t, srv.Store) // the ministry's policy is open
 	us := d.Providers["Global Hyperscale LatAm (sim)"]
-	w, _, err := srv.Workloads.Create(ctx, workload.Actor{Name: "test", ID: "test"}, workload.CreateRequest{
+	w := opstest.CreateRunning(t, h, workload.CreateRequest{
 		ProjectID: d.ProjectBR, OfferingID: d.Offering, Replicas: 1, Classification: model.ClassInternal,
-		Residency: model.Residency{Countries: []string{"BR"}}, Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opstest.WaitRunning(t, srv.Store, []string{w.ID}, 30*time.Second)
+		Residency: model.Residency{Countries: []string{"BR"}}, Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}})
 	row := func(rep residency.Report) residency.Row {
 		t.Helper()
 		for _, r := range rep.Rows {

@@ -116,13 +116,7 @@ func (b tb) demo() (mine, other map[string]any) {
 
 func (b tb) offering(name string) string {
 	b.t.Helper()
-	var page struct {
-		Items []map[string]any `json:"items"`
-	}
-	if _, err := b.h.Admin.Do(context.Background(), "GET", "/v1/offerings?name="+name, nil, &page); err != nil || len(page.Items) == 0 {
-		b.t.Fatalf("offering %s: %v", name, err)
-	}
-	return page.Items[0]["id"].(string)
+	return b.h.FirstID(b.t, "/v1/offerings?name="+name)
 }
 
 func (b tb) workloadBody(prj map[string]any, offering string, replicas int) map[string]any {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +14,6 @@ import (
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider/openstack"
-	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -40,18 +38,7 @@ func TestIntegrationOpenStackDeletedOutside(t *testing.T) {
 }
 
 func osDeletedOutside(t *testing.T, postgres bool) {
-	cloudsPath := osCloudsPath(t)
-	cloud := os.Getenv("SOBERANA_TEST_OPENSTACK_CLOUD")
-	if cloud == "" {
-		cloud = "soberana-aio"
-	}
-	azs := strings.Split(os.Getenv("SOBERANA_TEST_OPENSTACK_AZS"), ",")
-	if len(azs) < 2 || azs[0] == "" || azs[1] == "" {
-		azs = []string{"az-1", "az-2"}
-	}
-	adm := osConnect(t, cloudsPath, cloud)
-	t.Setenv("SOBERANA_SECRETS_KEY_FILE", "")
-	t.Setenv("SOBERANA_SECRETS_KEY", secrets.NewKeyLine("drift"))
+	cloudsPath, cloud, azs, adm := osTestCloud(t, "drift")
 	const resync = 10 * time.Second
 	dataDir := t.TempDir()
 	var dbURL string

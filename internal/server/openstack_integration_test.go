@@ -76,6 +76,26 @@ func osCloudsPath(t *testing.T) string {
 	return p
 }
 
+// osTestCloud is the test cloud: its clouds.yaml (or skips), its name in
+// it, two availability zones and admin clients; the server's secrets key
+// is a fresh one named name, so that provider credentials are sealed.
+func osTestCloud(t *testing.T, name string) (cloudsPath, cloud string, azs []string, adm osAdmin) {
+	t.Helper()
+	cloudsPath = osCloudsPath(t)
+	cloud = os.Getenv("SOBERANA_TEST_OPENSTACK_CLOUD")
+	if cloud == "" {
+		cloud = "soberana-aio"
+	}
+	azs = strings.Split(os.Getenv("SOBERANA_TEST_OPENSTACK_AZS"), ",")
+	if len(azs) < 2 || azs[0] == "" || azs[1] == "" {
+		azs = []string{"az-1", "az-2"}
+	}
+	adm = osConnect(t, cloudsPath, cloud)
+	t.Setenv("SOBERANA_SECRETS_KEY_FILE", "")
+	t.Setenv("SOBERANA_SECRETS_KEY", secrets.NewKeyLine(name))
+	return cloudsPath, cloud, azs, adm
+}
+
 // osAdmin holds admin clients of the test cloud, independent of the
 // driver's own connections.
 type osAdmin struct {
@@ -293,21 +313,9 @@ func (u osUsage) total() (amount, seconds, lines int64) {
 }
 
 func osEndToEnd(t *testing.T, postgres bool) {
-	cloudsPath := osCloudsPath(t)
-	cloud := os.Getenv("SOBERANA_TEST_OPENSTACK_CLOUD")
-	if cloud == "" {
-		cloud = "soberana-aio"
-	}
-	azs := strings.Split(os.Getenv("SOBERANA_TEST_OPENSTACK_AZS"), ",")
-	if len(azs) < 2 || azs[0] == "" || azs[1] == "" {
-		azs = []string{"az-1", "az-2"}
-	}
-	adm := osConnect(t, cloudsPath, cloud)
-
 	// The provider's credentials are sealed with the server's key: the
 	// CLI writes them, the driver built by the registry opens them.
-	t.Setenv("SOBERANA_SECRETS_KEY_FILE", "")
-	t.Setenv("SOBERANA_SECRETS_KEY", secrets.NewKeyLine("e2e"))
+	cloudsPath, cloud, azs, adm := osTestCloud(t, "e2e")
 	dataDir := t.TempDir()
 	var dbURL string
 	h := servertest.Start(t, servertest.Options{Postgres: postgres, DataDir: dataDir, Configure: func(c *config.Config) {

@@ -3,14 +3,12 @@ package server_test
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
-	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/workload"
 )
@@ -22,18 +20,7 @@ import (
 // the same request with allow_simulated would take the simulated ones,
 // so it is the rule, not the price, that keeps them apart.
 func TestIntegrationNoMixedSimulatedAndReal(t *testing.T) {
-	cloudsPath := osCloudsPath(t)
-	cloud := os.Getenv("SOBERANA_TEST_OPENSTACK_CLOUD")
-	if cloud == "" {
-		cloud = "soberana-aio"
-	}
-	azs := strings.Split(os.Getenv("SOBERANA_TEST_OPENSTACK_AZS"), ",")
-	if len(azs) < 2 || azs[0] == "" || azs[1] == "" {
-		azs = []string{"az-1", "az-2"}
-	}
-	adm := osConnect(t, cloudsPath, cloud)
-	t.Setenv("SOBERANA_SECRETS_KEY_FILE", "")
-	t.Setenv("SOBERANA_SECRETS_KEY", secrets.NewKeyLine("mix"))
+	cloudsPath, cloud, azs, adm := osTestCloud(t, "mix")
 	dataDir := t.TempDir()
 	h := servertest.Start(t, servertest.Options{DataDir: dataDir, Configure: func(c *config.Config) {
 		c.Monitoring = config.Monitoring{}

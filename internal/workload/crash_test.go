@@ -1,21 +1,18 @@
 package workload_test
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/soberana/soberana/internal/bintest"
 	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
@@ -23,60 +20,14 @@ import (
 
 const crashToken = "sbr_crash_test_token_0123456789abcdef"
 
-// proc is one run of the real binary.
-type proc struct {
-	cmd  *exec.Cmd
-	url  string
-	done chan struct{}
-}
-
-func startBinary(t *testing.T, bin, dir string) *proc {
+// startBinary runs the binary with short reconcile intervals, so that
+// convergence after a kill is quick.
+func startBinary(t *testing.T, bin, dir string) *bintest.Server {
 	t.Helper()
-	cmd := exec.Command(bin, "up", "--addr", "127.0.0.1:0", "--data-dir", dir, "--log-level", "warn")
-	cmd.Env = append(os.Environ(), "SOBERANA_BOOTSTRAP_TOKEN="+crashToken, "SOBERANA_RECONCILE_LEASE_TTL=1s",
+	return bintest.Start(t, bin, dir, crashToken, 30*time.Second, "SOBERANA_RECONCILE_LEASE_TTL=1s",
 		"SOBERANA_RECONCILE_ORPHAN_EVERY=300ms", "SOBERANA_RECONCILE_ORPHAN_GRACE=500ms", "SOBERANA_RECONCILE_IDLE=200ms",
 		// 500 workloads as fast as possible: the abuse limits are not under test.
 		"SOBERANA_RATE_LIMIT_PER_CALLER=-1", "SOBERANA_RATE_LIMIT_PER_IP=-1")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	logf, err := os.OpenFile(filepath.Join(dir, "stderr.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = logf
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p := &proc{cmd: cmd, done: make(chan struct{})}
-	urlc := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if _, after, ok := strings.Cut(sc.Text(), " is up at "); ok {
-				urlc <- strings.TrimSpace(after)
-			}
-		}
-	}()
-	go func() { _ = cmd.Wait(); logf.Close(); close(p.done) }()
-	select {
-	case p.url = <-urlc:
-	case <-p.done:
-		b, _ := os.ReadFile(filepath.Join(dir, "stderr.log"))
-		t.Fatalf("server exited at start: %s", b)
-	case <-time.After(30 * time.Second):
-		t.Fatal("server did not start")
-	}
-	return p
-}
-
-func (p *proc) kill() {
-	_ = p.cmd.Process.Signal(syscall.SIGKILL)
-	<-p.done
 }
 
 // TestCrashSafety runs the real binary on the sim fleet, submits 500
@@ -89,24 +40,18 @@ func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test skipped in -short mode")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "soberana")
-	build := exec.Command("go", "build", "-o", bin, "github.com/soberana/soberana/cmd/soberana")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		t.Fatal(err)
-	}
-	data := filepath.Join(dir, "data")
+	bin := bintest.Build(t)
+	data := filepath.Join(t.TempDir(), "data")
 	var mu sync.Mutex
 	p := startBinary(t, bin, data)
 	cur := func() *client.Client {
 		mu.Lock()
 		defer mu.Unlock()
-		c := client.New(p.url, crashToken)
+		c := client.New(p.URL, crashToken)
 		c.HTTP = &http.Client{Timeout: 5 * time.Second}
 		return c
 	}
-	defer func() { mu.Lock(); p.kill(); mu.Unlock() }()
+	defer func() { mu.Lock(); p.Kill(); mu.Unlock() }()
 	ctx := context.Background()
 	c := cur()
 	prj, off := fixture(t, c)
@@ -168,7 +113,7 @@ func TestCrashSafety(t *testing.T) {
 	for kills < 5 {
 		time.Sleep(time.Duration(150+rand.IntN(600)) * time.Millisecond)
 		mu.Lock()
-		p.kill()
+		p.Kill()
 		kills++
 		p = startBinary(t, bin, data)
 		mu.Unlock()

@@ -124,3 +124,30 @@ func (h *Harness) Client(token, lang string) *client.Client {
 	c.Lang = lang
 	return c
 }
+
+// FirstID lists path with the admin client (a filtered list such as
+// /v1/projects?name=…) and returns the first item's id; no item fails the
+// test.
+func (h *Harness) FirstID(t testing.TB, path string) string {
+	t.Helper()
+	var page struct {
+		Items []map[string]any `json:"items"`
+	}
+	if _, err := h.Admin.Do(context.Background(), "GET", path, nil, &page); err != nil || len(page.Items) == 0 {
+		t.Fatalf("%s: %v %v", path, page.Items, err)
+	}
+	return page.Items[0]["id"].(string)
+}
+
+// OnlyItem lists path with the admin client and returns its one item;
+// none or more than one fails the test.
+func (h *Harness) OnlyItem(t testing.TB, path string) map[string]any {
+	t.Helper()
+	var page struct {
+		Items []map[string]any `json:"items"`
+	}
+	if _, err := h.Admin.Do(context.Background(), "GET", path, nil, &page); err != nil || len(page.Items) != 1 {
+		t.Fatalf("%s: want one item, got %v %v", path, page.Items, err)
+	}
+	return page.Items[0]
+}
