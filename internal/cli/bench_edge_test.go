@@ -9,8 +9,9 @@ import (
 )
 
 // TestBenchEdgeShape runs the edge bench with tiny numbers against the
-// real broker: every figure is filled in and the stopped site goes down
-// (the shape of the result, not its timing).
+// real broker: every figure is filled in, the workloads run on the edge
+// sites with their capacity reserved, and the stopped site goes down (the
+// shape of the result, not its timing).
 func TestBenchEdgeShape(t *testing.T) {
 	url := os.Getenv("SOBERANA_TEST_NATS_URL")
 	if url == "" {
@@ -18,7 +19,7 @@ func TestBenchEdgeShape(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	res, err := runEdgeBench(ctx, edgeBenchOptions{sites: 12, groups: 3, every: 400 * time.Millisecond, window: time.Second,
+	res, err := runEdgeBench(ctx, edgeBenchOptions{sites: 12, groups: 3, workloads: 30, every: 400 * time.Millisecond, window: time.Second,
 		nats: url, agents: "in-process", previews: 20, stderr: io.Discard})
 	if err != nil {
 		t.Fatal(err)
@@ -29,6 +30,9 @@ func TestBenchEdgeShape(t *testing.T) {
 	}
 	if res.StoppedDownSecs <= 0 || res.Previews != 20 || res.PreviewP99Ms <= 0 || res.PreviewP99Ms < res.PreviewP50Ms {
 		t.Errorf("down time or previews missing: %+v", res)
+	}
+	if res.WorkloadsRunning < 30 || res.EdgeVCPUsReserved != 30 {
+		t.Errorf("workloads: %d running, %d vCPUs reserved on the edge sites, want 30 and 30", res.WorkloadsRunning, res.EdgeVCPUsReserved)
 	}
 	if len(res.Rejected) != 0 {
 		t.Errorf("rejected heartbeats: %v", res.Rejected)

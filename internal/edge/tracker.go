@@ -12,11 +12,24 @@ import (
 	"github.com/soberana/soberana/internal/store"
 )
 
-// Sink receives one observation per edge site per interval
+// Sink receives one observation per edge site per interval, and a site
+// whose subcloud missed MissedBeats beats in a row at that deadline
 // (*health.Monitor implements it).
 type Sink interface {
 	ObserveSite(ctx context.Context, siteID string, ok bool, capacityUse float64)
+	SiteSilent(ctx context.Context, siteID string, lastHeard time.Time)
 }
+
+// MissedBeats is how many heartbeats in a row a subcloud misses before its
+// sites are down: with its last beat at t, they are down at t +
+// MissedBeats×interval, found by a scan every interval/ScansPerInterval
+// (so by t + 3.1 intervals at the latest). A late beat is no miss: only
+// the third due beat missing takes a site down, so lateness short of two
+// whole intervals never does (docs/edge.md, "Down within three beats").
+const (
+	MissedBeats      = 3
+	ScansPerInterval = 10
+)
 
 // Tracker verifies the heartbeats that arrive through the broker and, at
 // every interval, tells the sink which sites were heard from.
@@ -47,6 +60,11 @@ type Tracker struct {
 	lastTick              time.Duration
 	// unknownReload is when an unknown subcloud last made Handle reload.
 	unknownReload time.Time
+	// known is when the tracker first held each subcloud's credential:
+	// a subcloud never heard is silent since then. silent holds the
+	// subclouds Scan took down since their last valid beat.
+	known  map[string]time.Time
+	silent map[string]bool
 }
 
 // NewTracker returns a tracker; call Reload before Handle.
@@ -56,7 +74,7 @@ func NewTracker(st *store.Store, sink Sink, log *slog.Logger) *Tracker {
 	}
 	return &Tracker{st: st, sink: sink, log: log, creds: map[string]*store.EdgeCredential{},
 		lastSeq: map[string]uint64{}, heard: map[string]Heartbeat{}, rejected: map[string]int64{}, seen: map[string]time.Time{},
-		last: map[string]Heartbeat{}}
+		last: map[string]Heartbeat{}, known: map[string]time.Time{}, silent: map[string]bool{}}
 }
 
 // Reload reads the subclouds' credentials (new imports, revocations).
@@ -65,8 +83,20 @@ func (t *Tracker) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	now := t.now()
 	t.mu.Lock()
 	t.creds = creds
+	for id := range creds {
+		if _, ok := t.known[id]; !ok {
+			t.known[id] = now
+		}
+	}
+	for id := range t.known {
+		if _, ok := creds[id]; !ok {
+			delete(t.known, id)
+			delete(t.silent, id)
+		}
+	}
 	t.mu.Unlock()
 	return nil
 }
@@ -128,6 +158,7 @@ func (t *Tracker) handle(subject string, data []byte) error {
 	t.lastSeq[hb.Subcloud] = hb.Seq
 	t.heard[hb.Subcloud] = hb
 	t.seen[hb.Subcloud] = t.now()
+	delete(t.silent, hb.Subcloud)
 	t.accepted++
 	return nil
 }
@@ -197,9 +228,52 @@ func (t *Tracker) Counts() (accepted int64, rejected map[string]int64) {
 	return t.accepted, r
 }
 
-// Run subscribes to every heartbeat on nc and ticks every interval
-// (reloading credentials first) until ctx ends.
+// Scan takes down, at once, the sites of every subcloud whose last valid
+// heartbeat (or, never heard, its registration with this tracker) is
+// MissedBeats intervals old or older: the third beat due since is missed.
+// Each silence is reported once; the next valid beat ends it. Run calls
+// Scan ScansPerInterval times an interval; without SetInterval it does
+// nothing.
+func (t *Tracker) Scan(ctx context.Context) {
+	type down struct {
+		site string
+		last time.Time
+	}
+	now := t.now()
+	t.mu.Lock()
+	if t.every <= 0 {
+		t.mu.Unlock()
+		return
+	}
+	deadline := MissedBeats * t.every
+	var out []down
+	for id, c := range t.creds {
+		if t.silent[id] {
+			continue
+		}
+		last := t.seen[id]
+		if k := t.known[id]; last.Before(k) {
+			last = k
+		}
+		if now.Sub(last) < deadline {
+			continue
+		}
+		t.silent[id] = true
+		for _, s := range c.SiteIDs {
+			out = append(out, down{s, last})
+		}
+	}
+	t.mu.Unlock()
+	for _, d := range out {
+		t.sink.SiteSilent(ctx, d.site, d.last)
+	}
+}
+
+// Run subscribes to every heartbeat on nc, scans for silent subclouds
+// ScansPerInterval times an interval and ticks every interval (reloading
+// credentials first) until ctx ends.
 func (t *Tracker) Run(ctx context.Context, nc *nats.Conn, every time.Duration) error {
+	t.SetInterval(every)
 	if err := t.Reload(ctx); err != nil {
 		return err
 	}
@@ -208,19 +282,26 @@ func (t *Tracker) Run(ctx context.Context, nc *nats.Conn, every time.Duration) e
 		return err
 	}
 	defer func() { _ = sub.Unsubscribe() }()
-	t.SetInterval(every)
-	tk := time.NewTicker(every)
+	tk := time.NewTicker(max(every/ScansPerInterval, time.Millisecond))
 	defer tk.Stop()
+	next := time.Now().Add(every)
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-tk.C:
 		}
-		if err := t.Reload(ctx); err != nil {
-			t.log.Warn("reloading edge credentials", "err", err)
+		if now := time.Now(); !now.Before(next) {
+			next = next.Add(every)
+			if next.Before(now) { // the process stalled: no burst of ticks
+				next = now.Add(every)
+			}
+			if err := t.Reload(ctx); err != nil {
+				t.log.Warn("reloading edge credentials", "err", err)
+			}
+			t.Tick(ctx)
 		}
-		t.Tick(ctx)
+		t.Scan(ctx)
 	}
 }
 

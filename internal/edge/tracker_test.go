@@ -17,8 +17,18 @@ import (
 )
 
 type sink struct {
-	mu  sync.Mutex
-	obs map[string][]bool
+	mu     sync.Mutex
+	obs    map[string][]bool
+	silent map[string][]time.Time
+}
+
+func (s *sink) SiteSilent(_ context.Context, site string, last time.Time) {
+	s.mu.Lock()
+	if s.silent == nil {
+		s.silent = map[string][]time.Time{}
+	}
+	s.silent[site] = append(s.silent[site], last)
+	s.mu.Unlock()
 }
 
 func (s *sink) ObserveSite(_ context.Context, site string, ok bool, _ float64) {

@@ -107,7 +107,8 @@ type Status struct {
 	Transitions int64   `json:"transitions"`
 	Simulated   bool    `json:"simulated"`
 	// Reason says why a target is down without waiting for hysteresis:
-	// ReasonMisconfigured, with Detail the driver's error.
+	// ReasonMisconfigured, with Detail the driver's error, or
+	// ReasonHeartbeatsMissed, with Detail the last heartbeat's time.
 	Reason string `json:"reason,omitempty"`
 	Detail string `json:"detail,omitempty"`
 }
@@ -116,6 +117,12 @@ type Status struct {
 // provider.ErrMisconfigured); it and its sites are down from the first
 // probe, since no retry can succeed until an operator fixes it.
 const ReasonMisconfigured = "misconfigured"
+
+// ReasonHeartbeatsMissed: an edge site's subcloud missed three heartbeats
+// in a row (edge.MissedBeats); the heartbeat tracker takes it down at the
+// third beat's deadline (SiteSilent) instead of waiting for three of its
+// once-an-interval observations.
+const ReasonHeartbeatsMissed = "heartbeats_missed"
 
 type obs struct {
 	ok          bool
