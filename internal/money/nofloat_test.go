@@ -134,8 +134,6 @@ var floatAllowed = map[string]string{
 	"internal/placement/types.go#Redundancy":                 coords,
 	"internal/placement/types.go#Site":                       coords,
 	"internal/placement/validate.go#validate":                coords,
-	"internal/seed/seed.go#demo":                             coords,
-	"internal/seed/seed.go#site":                             coords,
 	"internal/workload/service.go#CreateRequest.Validate":    coords,
 	"terraform/workload.go#workloadModel":                    coords,
 	"terraform/workload.go#workloadResource.Schema":          coords,
