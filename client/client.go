@@ -23,9 +23,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/soberana/soberana/problem"
 )
 
 // Client calls one soberana server. The zero value is not usable: use New.
@@ -55,44 +56,17 @@ func New(base, token string) *Client {
 		MaxRetries: 3, MaxRetryWait: 30 * time.Second}
 }
 
-// InvalidParam names a request field and why it was refused.
-type InvalidParam struct {
-	Name   string `json:"name"`
-	Reason string `json:"reason"`
-}
-
 // Problem is an RFC 9457 problem detail: every error the API answers.
-type Problem struct {
-	Type          string         `json:"type"`
-	Title         string         `json:"title"`
-	Status        int            `json:"status"`
-	Detail        string         `json:"detail"`
-	Instance      string         `json:"instance,omitempty"`
-	RequestID     string         `json:"request_id"`
-	InvalidParams []InvalidParam `json:"invalid_params"`
-	// Raw holds every member, extensions included (e.g. institution_id).
-	Raw map[string]any `json:"-"`
-	// RetryAfter is the server's Retry-After, if it sent one.
-	RetryAfter time.Duration `json:"-"`
-}
+// It is the server's own type (package problem), so the SDK decodes
+// exactly what the API encodes; Extensions holds a problem type's extra
+// members (e.g. shortfall), RetryAfter the answer's Retry-After.
+type Problem = problem.Problem
 
-func (p *Problem) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s (%d): %s", p.Title, p.Status, p.Detail)
-	for _, ip := range p.InvalidParams {
-		fmt.Fprintf(&b, "\n  - %s: %s", ip.Name, ip.Reason)
-	}
-	return b.String()
-}
+// InvalidParam names a request field and why it was refused.
+type InvalidParam = problem.InvalidParam
 
 // StatusOf returns the HTTP status of a *Problem in err's chain, or 0.
-func StatusOf(err error) int {
-	var p *Problem
-	if errors.As(err, &p) {
-		return p.Status
-	}
-	return 0
-}
+func StatusOf(err error) int { return problem.StatusOf(err) }
 
 // IsNotFound tells whether err is the API's 404.
 func IsNotFound(err error) bool { return StatusOf(err) == http.StatusNotFound }
@@ -199,15 +173,7 @@ func (c *Client) once(ctx context.Context, method, path string, hasBody bool, bu
 		return resp.Header, err
 	}
 	if resp.StatusCode >= 300 {
-		p := &Problem{Status: resp.StatusCode}
-		if json.Unmarshal(data, p) != nil || p.Title == "" {
-			p.Title = http.StatusText(resp.StatusCode)
-			p.Detail = strings.TrimSpace(string(data))
-		}
-		p.Status = resp.StatusCode
-		_ = json.Unmarshal(data, &p.Raw)
-		p.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-		return resp.Header, p
+		return resp.Header, problem.Parse(resp.StatusCode, resp.Header, data, time.Now())
 	}
 	if out != nil && len(data) > 0 {
 		if raw, ok := out.(*json.RawMessage); ok {
@@ -219,21 +185,6 @@ func (c *Client) once(ctx context.Context, method, path string, hasBody bool, bu
 		}
 	}
 	return resp.Header, nil
-}
-
-// parseRetryAfter reads delta-seconds or an HTTP date (RFC 9110 §10.2.3).
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }
 
 // Query encodes query parameters ("" when there are none).

@@ -131,17 +131,3 @@ func TestWaitPendingApproval(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
-
-func TestParseRetryAfter(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	if d := parseRetryAfter("3", now); d != 3*time.Second {
-		t.Fatal(d)
-	}
-	if d := parseRetryAfter(now.Add(10*time.Second).Format(http.TimeFormat), now); d != 10*time.Second {
-		t.Fatal(d)
-	}
-	if d := parseRetryAfter("soon", now); d != 0 {
-		t.Fatal(d)
-	}
-}

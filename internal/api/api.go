@@ -57,7 +57,6 @@ type API struct {
 	version string
 	now     func() time.Time
 	routes  []*Route
-	mappers []ErrorMapper
 	mux     *http.ServeMux
 	metrics httpMetrics
 	tokens  tokenCache
@@ -98,7 +97,6 @@ func New(o Options) *API {
 	}
 	a.limiter = newLimiter(o.Limits, o.Now)
 	a.oidc, a.flow = o.OIDC, newFlowCodec()
-	a.mappers = append(a.mappers, authErrors)
 	a.metrics.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "soberana_http_requests_total", Help: "HTTP requests by route, method and status code.",
 	}, []string{"route", "method", "code"})
@@ -115,9 +113,6 @@ func (a *API) Auth() *auth.Service { return a.auth }
 
 // SetOIDC enables single sign-on (before Handler is first called).
 func (a *API) SetOIDC(o *auth.OIDC) { a.oidc = o }
-
-// AddErrorMapper teaches the API a domain package's errors.
-func (a *API) AddErrorMapper(m ErrorMapper) { a.mappers = append(a.mappers, m) }
 
 // AddRoutes registers more routes (from domain packages' adapters) before
 // Handler is first called.

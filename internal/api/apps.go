@@ -2,14 +2,12 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/deploy"
 	"github.com/soberana/soberana/internal/i18n"
-	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -59,10 +57,9 @@ func principalActor(r *http.Request) string {
 
 var appFilters = []string{"project_id", "institution_id", "workload_id", "name"}
 
-// AddApps registers /v1/apps (apps, releases, rollback) and the mapping of
-// the deploy service's errors.
+// AddApps registers /v1/apps (apps, releases, rollback); the deploy
+// service's errors are mapped by mapError.
 func (a *API) AddApps(svc *deploy.Service) {
-	a.AddErrorMapper(deployErrors)
 	a.AddResolver("apps", func(ctx context.Context, id string) (auth.Target, error) {
 		app, err := a.store.Read().Apps().Get(ctx, id)
 		if err != nil {
@@ -204,28 +201,6 @@ func (a *API) AddApps(svc *deploy.Service) {
 				}},
 		}
 	})
-}
-
-func deployErrors(err error) *Error {
-	var fe *deploy.FieldError
-	switch {
-	case errors.As(err, &fe):
-		args := make([]any, len(fe.Msg.Args))
-		for i, s := range fe.Msg.Args {
-			args[i] = s
-		}
-		return &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.validation.detail", Args: []any{1},
-			Params: []model.FieldError{{Field: fe.Field, Key: fe.Msg.Key, Args: args}}, Err: err}
-	case errors.Is(err, deploy.ErrSignature), errors.Is(err, deploy.ErrUnknownForge):
-		return &Error{Status: http.StatusUnauthorized, Slug: "webhook-signature", Key: "problem.webhook-signature.detail", Err: err}
-	case errors.Is(err, store.ErrReplayed):
-		return &Error{Status: http.StatusConflict, Slug: "webhook-replayed", Key: "problem.webhook-replayed.detail", Err: err}
-	case errors.Is(err, deploy.ErrNoSecretsKey):
-		return &Error{Status: http.StatusServiceUnavailable, Slug: "secrets-unconfigured", Key: "problem.secrets-unconfigured.detail", Err: err}
-	case errors.Is(err, deploy.ErrPayload):
-		return &Error{Status: http.StatusBadRequest, Slug: "webhook-payload", Key: "problem.webhook-payload.detail", Args: []any{err.Error()}, Err: err}
-	}
-	return nil
 }
 
 func init() {

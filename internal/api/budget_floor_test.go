@@ -74,8 +74,8 @@ func TestBudgetFloor(t *testing.T) {
 				t.Errorf("detail %q lacks %q", p.Detail, want)
 			}
 		}
-		if f, _ := p.Raw["floor"].(map[string]any); f == nil || f["minor"] != float64(floor) {
-			t.Errorf("problem's floor = %v, want %d minor", p.Raw["floor"], floor)
+		if f, _ := p.Extensions["floor"].(map[string]any); f == nil || f["minor"] != float64(floor) {
+			t.Errorf("problem's floor = %v, want %d minor", p.Extensions["floor"], floor)
 		}
 		var after ledger.Balance
 		if _, err := c.Do(ctx, "GET", "/v1/budget-lines/"+lineID+"/balance", nil, &after); err != nil || after.Amount.Minor != floor || after.Available.Minor < 0 {

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
@@ -120,22 +119,6 @@ func approver(r *http.Request) workload.Actor {
 		return p.ActsAs(auth.RoleFinanceOfficer, auth.Target{Institution: institutionID})
 	}
 	return who
-}
-
-// credentialErrors maps refusals of escalation, segregation of duties and
-// derived credentials whose authority ended (called by authErrors).
-func credentialErrors(err error) *Error {
-	var ee *auth.EscalationError
-	var ae *workload.ApprovalError
-	switch {
-	case errors.As(err, &ee):
-		return &Error{Status: http.StatusForbidden, Slug: "escalation", Key: "problem.escalation.detail", Args: []any{ee.Role, ee.Action}, Err: err}
-	case errors.As(err, &ae):
-		return &Error{Status: http.StatusForbidden, Slug: "segregation", Key: "problem.segregation." + ae.Reason, Err: err}
-	case errors.Is(err, deploy.ErrRevoked):
-		return &Error{Status: http.StatusForbidden, Slug: "credential-revoked", Key: "problem.credential-revoked.detail", Err: err}
-	}
-	return nil
 }
 
 func init() {

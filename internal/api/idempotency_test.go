@@ -32,7 +32,7 @@ func TestCreateIdempotencyKey(t *testing.T) {
 	}
 	body["name"] = "Otro"
 	_, err := h.Admin.Do(ctx(), "POST", "/v1/institutions", body, nil, "Idempotency-Key", "k-1")
-	if p, ok := err.(*client.Problem); !ok || p.Status != http.StatusUnprocessableEntity || p.Raw["type"] == nil {
+	if p, ok := err.(*client.Problem); !ok || p.Status != http.StatusUnprocessableEntity || p.Type == "" {
 		t.Fatalf("same key, other body: %v", err)
 	}
 	// The same key on another collection is another key.

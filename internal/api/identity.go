@@ -455,29 +455,6 @@ func (a *API) grantRoutes() []*Route {
 	}
 }
 
-// authErrors maps the auth package's sentinels (ErrorMapper).
-func authErrors(err error) *Error {
-	if e := credentialErrors(err); e != nil {
-		return e
-	}
-	switch {
-	case errors.Is(err, auth.ErrHidden):
-		return Errorf(http.StatusNotFound, "not-found", "problem.not-found.detail")
-	case errors.Is(err, auth.ErrForbidden):
-		return Errorf(http.StatusForbidden, "forbidden", "problem.forbidden.detail")
-	case errors.Is(err, auth.ErrUnauthenticated):
-		return Errorf(http.StatusUnauthorized, "unauthorized", "problem.unauthorized.missing")
-	case errors.Is(err, auth.ErrInvalid):
-		field := "body"
-		if _, after, ok := strings.Cut(err.Error(), "invalid request: "); ok {
-			field, _, _ = strings.Cut(after, " ")
-		}
-		return &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.validation.detail", Args: []any{1},
-			Params: []model.FieldError{{Field: field, Key: "field.invalid"}}}
-	}
-	return nil
-}
-
 func grantErr(err error) error {
 	var ge *auth.GrantError
 	if errors.As(err, &ge) {

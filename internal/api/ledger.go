@@ -69,11 +69,10 @@ type BudgetAlertView struct {
 }
 
 // AddLedger registers the ledger's routes (statements, closing, rating,
-// exchange-rate import, budget balances and alerts, workload cost) and the
-// mapping of its errors. Call it before AddWorkloads so that a refused
-// commitment answers with the ledger's "budget-exceeded" problem.
+// exchange-rate import, budget balances and alerts, workload cost); its
+// errors are mapped by mapError (a refused commitment answers the ledger's
+// "budget-exceeded" problem, whoever refused it).
 func (a *API) AddLedger(l *ledger.Ledger) {
-	a.AddErrorMapper(ledgerErrors)
 	a.AddRoutes(func(a *API) []*Route {
 		return []*Route{
 			{Method: "POST", Path: "/v1/fx-rates:import", Summary: "Import exchange rates from a text/csv body (date,from,to,rate): all or none; errors name the line and field",
@@ -354,26 +353,6 @@ func csvProblem(err error) error {
 	}
 	e.Args = []any{len(e.Params)}
 	return e
-}
-
-// ledgerErrors maps the ledger's sentinels to problems.
-func ledgerErrors(err error) *Error {
-	var ob *ledger.OverBudgetError
-	switch {
-	case errors.As(err, &ob):
-		return &Error{Status: http.StatusUnprocessableEntity, Slug: "budget-exceeded", Key: "ledger.over_budget",
-			Args: ob.Args(), Err: err, Ext: map[string]any{
-				"budget_line_id": ob.BudgetLineID, "need": ob.Need, "available": ob.Available, "shortfall": ob.Shortfall}}
-	case errors.Is(err, ledger.ErrInvalidMonth):
-		return &Error{Status: http.StatusBadRequest, Slug: "bad-request", Key: "ledger.month", Err: err}
-	case errors.Is(err, ledger.ErrMonthNotEnded):
-		return &Error{Status: http.StatusConflict, Slug: "month-open", Key: "ledger.month_not_ended", Err: err}
-	case errors.Is(err, ledger.ErrMonthClosed):
-		return &Error{Status: http.StatusConflict, Slug: "month-closed", Key: "ledger.month_closed", Err: err}
-	case errors.Is(err, ledger.ErrUnknownWorkload):
-		return &Error{Status: http.StatusNotFound, Slug: "not-found", Key: "problem.not-found.detail", Err: err}
-	}
-	return nil
 }
 
 func init() {

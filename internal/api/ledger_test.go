@@ -209,7 +209,7 @@ func TestLedgerEndToEnd(t *testing.T) {
 		t.Fatalf("over-budget request: %v", err)
 	}
 	t.Logf("refusal: %s — %s", p.Type, p.Detail)
-	if !strings.Contains(p.Detail, "22-11") || !strings.Contains(p.Detail, "faltan $") || !strings.HasSuffix(p.Type, "/budget-exceeded") || p.Raw["shortfall"] == nil || p.Raw["budget_line_id"] != line["id"] {
+	if !strings.Contains(p.Detail, "22-11") || !strings.Contains(p.Detail, "faltan $") || !strings.HasSuffix(p.Type, "/budget-exceeded") || p.Extensions["shortfall"] == nil || p.Extensions["budget_line_id"] != line["id"] {
 		t.Fatalf("over-budget problem: %+v", p)
 	}
 }

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -12,7 +11,6 @@ import (
 	"github.com/soberana/soberana/internal/migrate"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
-	"github.com/soberana/soberana/internal/workload"
 )
 
 // MigrationOptions wire the migration and evacuation routes.
@@ -54,7 +52,6 @@ type EvacuationStarted struct {
 // migration is an object of its own, authorized as its workload.)
 func (a *API) AddMigrations(o MigrationOptions) {
 	svc := o.Service
-	a.AddErrorMapper(migrateErrors)
 	a.AddRoutes(func(a *API) []*Route {
 		evacuate := map[string]Handle{
 			"evacuate-plan": func(r *http.Request) (any, error) {
@@ -206,27 +203,6 @@ func (a *API) migrationStatus(ctx context.Context, id string, lang i18n.Lang) (M
 	}
 	v.WorkloadState = w.State
 	return v, nil
-}
-
-// migrateErrors maps the migration service's sentinels. A plan refused
-// for its budget commitment is the ledger's "budget-exceeded" (its mapper
-// comes first); the reason renders in the caller's language.
-func migrateErrors(err error) *Error {
-	var ie *migrate.InfeasibleError
-	switch {
-	case errors.Is(err, migrate.ErrTarget):
-		return &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.migrate-target.detail", Err: err}
-	case errors.Is(err, migrate.ErrNotRunning):
-		return &Error{Status: http.StatusConflict, Slug: "state-conflict", Key: "problem.migrate-not-running.detail", Err: err}
-	case errors.As(err, &ie) && errors.Is(err, workload.ErrBudget):
-		return &Error{Status: http.StatusUnprocessableEntity, Slug: "budget", Key: "problem.budget.detail", Args: []any{ie.Why}, Err: err}
-	case errors.As(err, &ie):
-		return &Error{Status: http.StatusUnprocessableEntity, Slug: "no-fit", Key: "problem.no-fit.detail", Args: []any{ie.Why}, Err: err}
-	case errors.Is(err, migrate.ErrInfeasible):
-		reason := strings.TrimPrefix(err.Error(), migrate.ErrInfeasible.Error()+": ")
-		return &Error{Status: http.StatusUnprocessableEntity, Slug: "no-fit", Key: "problem.no-fit.detail", Args: []any{reason}, Err: err}
-	}
-	return nil
 }
 
 func init() {

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/soberana/soberana/problem"
 )
 
 // The OpenAPI document is generated from the route table and from the
@@ -371,8 +373,8 @@ func (g *gen) problemResponses() map[string]any {
 }
 
 func (g *gen) problemSchema() {
-	g.types["Problem"] = reflect.TypeOf(Problem{})
-	g.types["InvalidParam"] = reflect.TypeOf(InvalidParam{})
+	g.types["Problem"] = reflect.TypeOf(problem.Problem{})
+	g.types["InvalidParam"] = reflect.TypeOf(problem.InvalidParam{})
 	g.schemas["InvalidParam"] = map[string]any{"type": "object", "description": "One invalid input field and why, in the caller's language.",
 		"required": []string{"name", "reason"},
 		"properties": map[string]any{

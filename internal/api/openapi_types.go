@@ -12,6 +12,8 @@ import (
 	"github.com/soberana/soberana/internal/placement"
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/secrets"
+
+	"github.com/soberana/soberana/problem"
 )
 
 // What the OpenAPI generator (openapi.go) cannot read from the Go types
@@ -51,7 +53,7 @@ var typeSchemas = map[reflect.Type]declaredSchema{
 	reflect.TypeOf(placement.Reason(0)): {schema: map[string]any{"type": "string", "description": "Why a site was excluded"}},
 	reflect.TypeOf(secrets.Value{}): {schema: map[string]any{"type": "string", "enum": []string{"[redacted]"},
 		"description": "A secret: never shown, always encoded as [redacted]"}},
-	reflect.TypeOf(Problem{}): {name: "Problem"},
+	reflect.TypeOf(problem.Problem{}): {name: "Problem"},
 }
 
 // Closed sets, from the typed constants of their packages.

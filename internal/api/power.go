@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
@@ -39,7 +38,7 @@ func addPowerActions(a *API, svc *workload.Service, actions map[string]Handle) {
 				return nil, err
 			}
 			if _, err := svc.Power(r.Context(), actor(r), id, act, body.Replica); err != nil {
-				return nil, localize(r, err)
+				return nil, err
 			}
 			return a.workloadView(r.Context(), id, langOf(r.Context()), true)
 		}
@@ -51,21 +50,8 @@ func addPowerActions(a *API, svc *workload.Service, actions map[string]Handle) {
 			return nil, err
 		}
 		if _, err := svc.Resize(r.Context(), actor(r), id, body); err != nil {
-			return nil, localize(r, err)
+			return nil, err
 		}
 		return a.workloadView(r.Context(), id, langOf(r.Context()), true)
 	}
-}
-
-// powerErrors maps what power actions and resizes refuse.
-func powerErrors(err error) *Error {
-	var ce *workload.CapabilityError
-	var pe *workload.ProviderError
-	switch {
-	case errors.As(err, &ce):
-		return &Error{Status: http.StatusConflict, Slug: "unsupported", Key: "problem.unsupported.power", Args: []any{ce.Provider, ce.Action}, Err: err}
-	case errors.As(err, &pe):
-		return &Error{Status: http.StatusBadGateway, Slug: "provider-failed", Key: "problem.provider-failed.power", Args: []any{pe.Action, pe.Replica, pe.Err.Error()}, Err: err}
-	}
-	return nil
 }

@@ -53,7 +53,7 @@ func previewRoute(svc *workload.Service) *Route {
 			}
 			p, err := svc.Preview(r.Context(), req)
 			if err != nil {
-				return nil, localize(r, err)
+				return nil, err
 			}
 			lang := langOf(r.Context())
 			out := PlacementPreview{Currency: p.Workload.Currency, Placements: []PreviewPlacement{}}

@@ -7,52 +7,21 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/soberana/soberana/internal/auth"
+	"github.com/soberana/soberana/internal/deploy"
 	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/ledger"
+	"github.com/soberana/soberana/internal/migrate"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/placement"
+	"github.com/soberana/soberana/internal/sshca"
 	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/workload"
+	"github.com/soberana/soberana/problem"
 )
 
-// ProblemBase prefixes every problem type URI. The URIs are stable
-// identifiers that clients may switch on; docs/api.md lists them.
-const ProblemBase = "https://soberana.dev/problems/"
-
-// Problem is an RFC 9457 problem detail.
-type Problem struct {
-	Type          string         `json:"type"`
-	Title         string         `json:"title"`
-	Status        int            `json:"status"`
-	Detail        string         `json:"detail,omitempty"`
-	Instance      string         `json:"instance,omitempty"`
-	RequestID     string         `json:"request_id,omitempty"`
-	InvalidParams []InvalidParam `json:"invalid_params,omitempty"`
-	// Extensions carries problem-specific members (e.g. shortfall).
-	Extensions map[string]any `json:"-"`
-}
-
-// MarshalJSON flattens Extensions into the object, as RFC 9457 asks.
-func (p Problem) MarshalJSON() ([]byte, error) {
-	type plain Problem
-	b, err := json.Marshal(plain(p))
-	if err != nil || len(p.Extensions) == 0 {
-		return b, err
-	}
-	m := map[string]any{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
-	for k, v := range p.Extensions {
-		if _, taken := m[k]; !taken {
-			m[k] = v
-		}
-	}
-	return json.Marshal(m)
-}
-
-// InvalidParam names one invalid input field and why.
-type InvalidParam struct {
-	Name   string `json:"name"`
-	Reason string `json:"reason"`
-}
+// ProblemBase prefixes every problem type URI (package problem's Base).
+const ProblemBase = problem.Base
 
 // Error is an error that already knows its problem: status, type slug and
 // a localizable detail. Domain packages stay HTTP-free by returning
@@ -82,17 +51,13 @@ func Errorf(status int, slug, key string, args ...any) *Error {
 	return &Error{Status: status, Slug: slug, Key: key, Args: args}
 }
 
-// ErrorMapper lets other packages teach the API their sentinel errors
-// without the API importing them (they register at server wiring).
-type ErrorMapper func(err error) *Error
-
 // problemFor maps any error to a problem, in one place.
-func (a *API) problemFor(ctx context.Context, err error, lang i18n.Lang) Problem {
+func (a *API) problemFor(ctx context.Context, err error, lang i18n.Lang) problem.Problem {
 	var e *Error
 	if !errors.As(err, &e) {
-		e = a.mapError(err)
+		e = mapError(err, lang)
 	}
-	p := Problem{
+	p := problem.Problem{
 		Type:      ProblemBase + e.Slug,
 		Title:     i18n.T(lang, "problem."+e.Slug),
 		Status:    e.Status,
@@ -100,20 +65,130 @@ func (a *API) problemFor(ctx context.Context, err error, lang i18n.Lang) Problem
 		RequestID: requestID(ctx),
 	}
 	for _, f := range e.Params {
-		p.InvalidParams = append(p.InvalidParams, InvalidParam{Name: f.Field, Reason: f.Reason(lang)})
+		p.InvalidParams = append(p.InvalidParams, problem.InvalidParam{Name: f.Field, Reason: f.Reason(lang)})
 	}
 	p.Extensions = e.Ext
 	return p
 }
 
-func (a *API) mapError(err error) *Error {
-	for _, m := range a.mappers {
-		if e := m(err); e != nil {
-			return e
-		}
-	}
-	var ve *model.ValidationError
+// mapError is the API's one error mapper: every error a handler returns
+// that is not already an *Error becomes a problem here — the domain
+// packages' sentinels and typed errors (auth, ledger, workload, migrate,
+// deploy, SSH CA), validation, then the store's. Cases are tried in order
+// and the first wins, so an error that wraps several answers with the most
+// specific: a migration or a workload refused for its budget commitment
+// wraps the ledger's refusal, and answers "budget-exceeded" with its
+// members. Texts that depend on the language (the placement engine's
+// explanation, a budget reason) render in lang.
+func mapError(err error, lang i18n.Lang) *Error {
+	var (
+		ve  *model.ValidationError
+		ee  *auth.EscalationError
+		ae  *workload.ApprovalError
+		ob  *ledger.OverBudgetError
+		pol *workload.PolicyError
+		pe  *workload.PlaceError
+		se  *workload.StateError
+		be  *workload.BudgetError
+		ce  *workload.CapabilityError
+		pfe *workload.ProviderError
+		ie  *migrate.InfeasibleError
+		fe  *deploy.FieldError
+	)
 	switch {
+	// Authentication and authorization.
+	case errors.As(err, &ee):
+		return &Error{Status: http.StatusForbidden, Slug: "escalation", Key: "problem.escalation.detail", Args: []any{ee.Role, ee.Action}, Err: err}
+	case errors.As(err, &ae):
+		return &Error{Status: http.StatusForbidden, Slug: "segregation", Key: "problem.segregation." + ae.Reason, Err: err}
+	case errors.Is(err, deploy.ErrRevoked):
+		return &Error{Status: http.StatusForbidden, Slug: "credential-revoked", Key: "problem.credential-revoked.detail", Err: err}
+	case errors.Is(err, auth.ErrHidden):
+		return Errorf(http.StatusNotFound, "not-found", "problem.not-found.detail")
+	case errors.Is(err, auth.ErrForbidden):
+		return Errorf(http.StatusForbidden, "forbidden", "problem.forbidden.detail")
+	case errors.Is(err, auth.ErrUnauthenticated):
+		return Errorf(http.StatusUnauthorized, "unauthorized", "problem.unauthorized.missing")
+	case errors.Is(err, auth.ErrInvalid):
+		field := "body"
+		if _, after, ok := strings.Cut(err.Error(), "invalid request: "); ok {
+			field, _, _ = strings.Cut(after, " ")
+		}
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.validation.detail", Args: []any{1},
+			Params: []model.FieldError{{Field: field, Key: "field.invalid"}}}
+
+	// The ledger: a refused commitment carries the line, the need and the
+	// shortfall as problem members.
+	case errors.As(err, &ob):
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "budget-exceeded", Key: "ledger.over_budget",
+			Args: ob.Args(), Err: err, Ext: map[string]any{
+				"budget_line_id": ob.BudgetLineID, "need": ob.Need, "available": ob.Available, "shortfall": ob.Shortfall}}
+	case errors.Is(err, ledger.ErrInvalidMonth):
+		return &Error{Status: http.StatusBadRequest, Slug: "bad-request", Key: "ledger.month", Err: err}
+	case errors.Is(err, ledger.ErrMonthNotEnded):
+		return &Error{Status: http.StatusConflict, Slug: "month-open", Key: "ledger.month_not_ended", Err: err}
+	case errors.Is(err, ledger.ErrMonthClosed):
+		return &Error{Status: http.StatusConflict, Slug: "month-closed", Key: "ledger.month_closed", Err: err}
+	case errors.Is(err, ledger.ErrUnknownWorkload):
+		return &Error{Status: http.StatusNotFound, Slug: "not-found", Key: "problem.not-found.detail", Err: err}
+
+	// The workload service: placement, states, budgets, power and resizes.
+	case errors.As(err, &pol):
+		return policyProblem(pol)
+	case errors.As(err, &pe) && errors.Is(err, placement.ErrInvalidRequest):
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.no-fit.detail", Args: []any{pe.Explain(lang)}, Err: err}
+	case errors.As(err, &pe):
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "no-fit", Key: "problem.no-fit.detail", Args: []any{pe.Explain(lang)}, Err: err}
+	case errors.Is(err, placement.ErrNoFit), errors.Is(err, placement.ErrCostCeiling):
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "no-fit", Key: "problem.no-fit.detail", Args: []any{err.Error()}, Err: err}
+	case errors.Is(err, placement.ErrContention):
+		return &Error{Status: http.StatusServiceUnavailable, Slug: "timeout", Key: "problem.timeout.detail", Err: err}
+	case errors.As(err, &se):
+		return &Error{Status: http.StatusConflict, Slug: "state-conflict", Key: "problem.state-conflict.detail", Args: []any{se.Action, se.State}, Err: err}
+	case errors.As(err, &be):
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "budget", Key: "problem.budget.detail", Args: []any{be.Reason.Render(lang)}, Err: err}
+	case errors.Is(err, workload.ErrBudget):
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "budget", Key: "problem.budget.detail", Args: []any{err.Error()}, Err: err}
+	case errors.Is(err, workload.ErrIdempotencyMismatch):
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "idempotency-mismatch", Key: "problem.idempotency-mismatch.detail", Err: err}
+	case errors.As(err, &ce):
+		return &Error{Status: http.StatusConflict, Slug: "unsupported", Key: "problem.unsupported.power", Args: []any{ce.Provider, ce.Action}, Err: err}
+	case errors.As(err, &pfe):
+		return &Error{Status: http.StatusBadGateway, Slug: "provider-failed", Key: "problem.provider-failed.power", Args: []any{pfe.Action, pfe.Replica, pfe.Err.Error()}, Err: err}
+
+	// Migrations and evacuations.
+	case errors.Is(err, migrate.ErrTarget):
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.migrate-target.detail", Err: err}
+	case errors.Is(err, migrate.ErrNotRunning):
+		return &Error{Status: http.StatusConflict, Slug: "state-conflict", Key: "problem.migrate-not-running.detail", Err: err}
+	case errors.As(err, &ie):
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "no-fit", Key: "problem.no-fit.detail", Args: []any{ie.Why}, Err: err}
+	case errors.Is(err, migrate.ErrInfeasible):
+		reason := strings.TrimPrefix(err.Error(), migrate.ErrInfeasible.Error()+": ")
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "no-fit", Key: "problem.no-fit.detail", Args: []any{reason}, Err: err}
+
+	// Apps: deliveries, releases and their secrets.
+	case errors.As(err, &fe):
+		args := make([]any, len(fe.Msg.Args))
+		for i, s := range fe.Msg.Args {
+			args[i] = s
+		}
+		return &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.validation.detail", Args: []any{1},
+			Params: []model.FieldError{{Field: fe.Field, Key: fe.Msg.Key, Args: args}}, Err: err}
+	case errors.Is(err, deploy.ErrSignature), errors.Is(err, deploy.ErrUnknownForge):
+		return &Error{Status: http.StatusUnauthorized, Slug: "webhook-signature", Key: "problem.webhook-signature.detail", Err: err}
+	case errors.Is(err, store.ErrReplayed):
+		return &Error{Status: http.StatusConflict, Slug: "webhook-replayed", Key: "problem.webhook-replayed.detail", Err: err}
+	case errors.Is(err, deploy.ErrNoSecretsKey), errors.Is(err, sshca.ErrNoSecretsKey):
+		return &Error{Status: http.StatusServiceUnavailable, Slug: "secrets-unconfigured", Key: "problem.secrets-unconfigured.detail", Err: err}
+	case errors.Is(err, deploy.ErrPayload):
+		return &Error{Status: http.StatusBadRequest, Slug: "webhook-payload", Key: "problem.webhook-payload.detail", Args: []any{err.Error()}, Err: err}
+
+	// The SSH certificate authority.
+	case errors.Is(err, sshca.ErrAccessEnded):
+		return &Error{Status: http.StatusForbidden, Slug: "access-ended", Key: "problem.access-ended.detail", Err: err}
+
+	// Validation and the store.
 	case errors.As(err, &ve):
 		return &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.validation.detail", Args: []any{len(ve.Fields)}, Params: ve.Fields}
 	case errors.Is(err, store.ErrNotFound):

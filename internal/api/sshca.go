@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -97,7 +96,6 @@ type SSHCAOptions struct {
 
 // AddSSHCA registers the SSH certificate authority's routes.
 func (a *API) AddSSHCA(o SSHCAOptions) {
-	a.AddErrorMapper(sshcaErrors)
 	a.AddRoutes(func(a *API) []*Route {
 		return []*Route{
 			{Method: "POST", Path: "/v1/workloads/{id}/ssh-certificates",
@@ -322,14 +320,4 @@ func accessEnd(ctx context.Context, tx *store.Tx, p *auth.Principal, t auth.Targ
 		earlier(e)
 	}
 	return end, grantID, nil
-}
-
-func sshcaErrors(err error) *Error {
-	switch {
-	case errors.Is(err, sshca.ErrNoSecretsKey):
-		return &Error{Status: http.StatusServiceUnavailable, Slug: "secrets-unconfigured", Key: "problem.secrets-unconfigured.detail", Err: err}
-	case errors.Is(err, sshca.ErrAccessEnded):
-		return &Error{Status: http.StatusForbidden, Slug: "access-ended", Key: "problem.access-ended.detail", Err: err}
-	}
-	return nil
 }

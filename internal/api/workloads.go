@@ -10,7 +10,6 @@ import (
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/ledger"
 	"github.com/soberana/soberana/internal/model"
-	"github.com/soberana/soberana/internal/placement"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/workload"
 )
@@ -48,12 +47,10 @@ type WorkloadOptions struct {
 
 var workloadFilters = []string{"project_id", "institution_id", "state", "offering_id"}
 
-// AddWorkloads registers /v1/workloads and the mapping of the workload
-// service's errors.
+// AddWorkloads registers /v1/workloads; the workload service's errors are
+// mapped by mapError.
 func (a *API) AddWorkloads(o WorkloadOptions) {
 	svc := o.Service
-	a.AddErrorMapper(workloadErrors)
-	a.AddErrorMapper(powerErrors)
 	a.AddRoutes(func(a *API) []*Route {
 		base := "/v1/workloads"
 		actions := map[string]Handle{
@@ -64,7 +61,7 @@ func (a *API) AddWorkloads(o WorkloadOptions) {
 					return nil, err
 				}
 				if _, err := svc.Approve(r.Context(), approver(r), id, body.Reason); err != nil {
-					return nil, localize(r, err)
+					return nil, err
 				}
 				return a.workloadView(r.Context(), id, langOf(r.Context()), true)
 			},
@@ -103,7 +100,7 @@ func (a *API) AddWorkloads(o WorkloadOptions) {
 					}
 					w, replayed, err := svc.Create(r.Context(), actor(r), req, idem)
 					if err != nil {
-						return nil, localize(r, err)
+						return nil, err
 					}
 					v, err := a.workloadView(r.Context(), w.ID, langOf(r.Context()), true)
 					if err != nil {
@@ -229,59 +226,6 @@ func (a *API) workloadView(ctx context.Context, id string, lang i18n.Lang, full 
 		v.Events = append(v.Events, e)
 	}
 	return v, nil
-}
-
-// localize turns errors whose text depends on the language (the placement
-// engine's explanation) into a problem in the caller's language.
-func localize(r *http.Request, err error) error {
-	var pe *workload.PlaceError
-	if errors.As(err, &pe) {
-		e := workloadErrors(err)
-		if e != nil {
-			e.Args = []any{pe.Explain(langOf(r.Context()))}
-			return e
-		}
-	}
-	// The ledger's refusal carries the line, the need and the shortfall as
-	// problem members; its own mapper renders it ("budget-exceeded").
-	if e := ledgerErrors(err); e != nil {
-		return e
-	}
-	var be *workload.BudgetError
-	if errors.As(err, &be) {
-		return &Error{Status: http.StatusUnprocessableEntity, Slug: "budget", Key: "problem.budget.detail",
-			Args: []any{be.Reason.Render(langOf(r.Context()))}, Err: err}
-	}
-	return err
-}
-
-// workloadErrors maps the workload service's sentinels.
-func workloadErrors(err error) *Error {
-	var pe *workload.PlaceError
-	var se *workload.StateError
-	var be *workload.BudgetError
-	var pol *workload.PolicyError
-	switch {
-	case errors.As(err, &pol):
-		return policyProblem(pol)
-	case errors.As(err, &pe) && errors.Is(err, placement.ErrInvalidRequest):
-		return &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.no-fit.detail", Args: []any{pe.Explain(i18n.Default)}, Err: err}
-	case errors.As(err, &pe):
-		return &Error{Status: http.StatusUnprocessableEntity, Slug: "no-fit", Key: "problem.no-fit.detail", Args: []any{pe.Explain(i18n.Default)}, Err: err}
-	case errors.Is(err, placement.ErrNoFit), errors.Is(err, placement.ErrCostCeiling):
-		return &Error{Status: http.StatusUnprocessableEntity, Slug: "no-fit", Key: "problem.no-fit.detail", Args: []any{err.Error()}, Err: err}
-	case errors.Is(err, placement.ErrContention):
-		return &Error{Status: http.StatusServiceUnavailable, Slug: "timeout", Key: "problem.timeout.detail", Err: err}
-	case errors.As(err, &se):
-		return &Error{Status: http.StatusConflict, Slug: "state-conflict", Key: "problem.state-conflict.detail", Args: []any{se.Action, se.State}, Err: err}
-	case errors.As(err, &be):
-		return &Error{Status: http.StatusUnprocessableEntity, Slug: "budget", Key: "problem.budget.detail", Args: []any{be.Reason.Render(i18n.Default)}, Err: err}
-	case errors.Is(err, workload.ErrBudget):
-		return &Error{Status: http.StatusUnprocessableEntity, Slug: "budget", Key: "problem.budget.detail", Args: []any{err.Error()}, Err: err}
-	case errors.Is(err, workload.ErrIdempotencyMismatch):
-		return &Error{Status: http.StatusUnprocessableEntity, Slug: "idempotency-mismatch", Key: "problem.idempotency-mismatch.detail", Err: err}
-	}
-	return nil
 }
 
 func init() {

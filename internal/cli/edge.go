@@ -77,7 +77,7 @@ func printRowErrors(g *globals, err error, lines []int) {
 	if !errors.As(err, &p) {
 		return
 	}
-	rows, _ := p.Raw["rows"].([]any)
+	rows, _ := p.Extensions["rows"].([]any)
 	for _, r := range rows {
 		m, _ := r.(map[string]any)
 		row, _ := m["row"].(float64)

@@ -9,51 +9,18 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/i18n"
+
+	"github.com/soberana/soberana/problem"
 )
 
 // The console reads and writes through the API's handlers, in-process:
 // the request carries the signed-in person's credential and language, so
-// authorization, validation and error messages are the API's own.
-
-// apiError is a problem+json answer of the API.
-type apiError struct {
-	Status        int    `json:"status"`
-	Title         string `json:"title"`
-	Detail        string `json:"detail"`
-	Type          string `json:"type"`
-	RequestID     string `json:"request_id"`
-	InvalidParams []struct {
-		Name   string `json:"name"`
-		Reason string `json:"reason"`
-	} `json:"invalid_params"`
-	// Raw keeps the whole problem for pages that show extensions (such as
-	// the numbered reasons why nothing fits).
-	Raw map[string]any `json:"-"`
-}
-
-func (e *apiError) Error() string { return fmt.Sprintf("api %d: %s: %s", e.Status, e.Title, e.Detail) }
-
-// Message is what a person reads: title, detail and each invalid field.
-func (e *apiError) Message() string {
-	var b strings.Builder
-	b.WriteString(e.Title)
-	if e.Detail != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Detail)
-	}
-	for _, p := range e.InvalidParams {
-		b.WriteString(" · ")
-		b.WriteString(p.Name)
-		b.WriteString(": ")
-		b.WriteString(p.Reason)
-	}
-	return b.String()
-}
+// authorization, validation and error messages are the API's own. An
+// answer of 300 or more is the API's *problem.Problem.
 
 // recorder is a minimal in-memory ResponseWriter.
 type recorder struct {
@@ -192,13 +159,10 @@ func (c *Console) doAs(ctx context.Context, cr credential, lang i18n.Lang, remot
 	}
 	resp := &apiResponse{Status: rec.code, Header: rec.h, Body: rec.body.Bytes()}
 	if rec.code >= 300 {
-		e := &apiError{Status: rec.code}
-		_ = json.Unmarshal(resp.Body, e)
-		_ = json.Unmarshal(resp.Body, &e.Raw)
-		if e.Title == "" {
-			e.Title = http.StatusText(rec.code)
-		}
-		return resp, e
+		// The API's own problem type: pages read its status, title,
+		// detail, invalid_params and extensions (such as the numbered
+		// reasons why nothing fits).
+		return resp, problem.Parse(rec.code, rec.h, resp.Body, time.Now())
 	}
 	return resp, nil
 }

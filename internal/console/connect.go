@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/model"
+
+	"github.com/soberana/soberana/problem"
 )
 
 // The "connect" panel of a workload: how to log in with `soberana ssh`,
@@ -83,7 +85,7 @@ func (c *Console) connectIssue(w http.ResponseWriter, r *http.Request, v *view) 
 	}
 	var cert connectCert
 	if _, err := c.do(r.Context(), v, http.MethodPost, "/v1/workloads/"+url.PathEscape(d.ID)+"/ssh-certificates", body, &cert); err != nil {
-		var ae *apiError
+		var ae *problem.Problem
 		if errors.As(err, &ae) && ae.Status < 500 && ae.Status != http.StatusUnauthorized {
 			v.Status = ae.Status
 			v.Error = ae.Message()

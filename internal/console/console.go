@@ -34,6 +34,8 @@ import (
 
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/store"
+
+	"github.com/soberana/soberana/problem"
 )
 
 //go:embed templates/*.html
@@ -210,7 +212,7 @@ func (c *Console) page(id string, fn handler) http.Handler {
 var errHandled = errors.New("response written")
 
 func (c *Console) fail(w http.ResponseWriter, r *http.Request, v *view, err error) {
-	var ae *apiError
+	var ae *problem.Problem
 	if errors.As(err, &ae) {
 		if ae.Status == http.StatusUnauthorized {
 			c.sessions.drop(v.sessionID)

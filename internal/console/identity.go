@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/model"
+
+	"github.com/soberana/soberana/problem"
 )
 
 // Vendor grants and the audit viewer, over the identity API.
@@ -139,7 +141,7 @@ func (c *Console) createGrant(w http.ResponseWriter, r *http.Request, v *view) e
 			v.Redirect = "/grants?done=created"
 			return nil
 		}
-		var ae *apiError
+		var ae *problem.Problem
 		if !errors.As(err, &ae) || ae.Status >= 500 || ae.Status == http.StatusUnauthorized {
 			return err
 		}

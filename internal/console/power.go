@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/soberana/soberana/problem"
 )
 
 // power starts, stops, reboots or resizes a workload (its requesters).
@@ -20,11 +22,11 @@ func (c *Console) power(w http.ResponseWriter, r *http.Request, v *view) error {
 	case "resize":
 		body = map[string]any{"offering": strings.TrimSpace(r.FormValue("offering"))}
 	default:
-		return &apiError{Status: http.StatusBadRequest, Title: v.T("console.error.power")}
+		return &problem.Problem{Status: http.StatusBadRequest, Title: v.T("console.error.power")}
 	}
 	back := "/workloads/" + url.PathEscape(id)
 	if _, err := c.do(r.Context(), v, http.MethodPost, "/v1/workloads/"+url.PathEscape(id)+":"+verb, body, nil); err != nil {
-		var ae *apiError
+		var ae *problem.Problem
 		if errors.As(err, &ae) && ae.Status != http.StatusUnauthorized {
 			v.Redirect = back + "?error=" + url.QueryEscape(ae.Message())
 			return nil

@@ -16,6 +16,8 @@ import (
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
+
+	"github.com/soberana/soberana/problem"
 )
 
 func (c *Console) routes() {
@@ -130,7 +132,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request, v *view) error 
 	if email := strings.TrimSpace(r.FormValue("email")); email != "" {
 		resp, err := c.doAs(ctx, credential{}, v.Lang, v.remote, http.MethodPost, loginPath,
 			map[string]string{"email": email, "password": r.FormValue("password")})
-		var ae *apiError
+		var ae *problem.Problem
 		if errors.As(err, &ae) && ae.Status < 500 {
 			v.Status = ae.Status
 			v.Error = ae.Message()
@@ -244,7 +246,7 @@ func (c *Console) whoAmI(ctx context.Context, v *view, cr credential) (principal
 		return c.resolveToken(ctx, cr.Token)
 	}
 	resp, err := c.doAs(ctx, cr, v.Lang, v.remote, http.MethodGet, mePath, nil)
-	var ae *apiError
+	var ae *problem.Problem
 	if errors.As(err, &ae) && (ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden) {
 		return principal{}, errBadCredential
 	}

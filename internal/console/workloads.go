@@ -11,6 +11,8 @@ import (
 
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
+
+	"github.com/soberana/soberana/problem"
 )
 
 // JSON shapes of /v1/workloads as the console reads them.
@@ -269,11 +271,11 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request, v *view) error 
 	id := r.PathValue("id")
 	verb := r.FormValue("decision")
 	if verb != "approve" && verb != "reject" {
-		return &apiError{Status: http.StatusBadRequest, Title: v.T("console.error.decision")}
+		return &problem.Problem{Status: http.StatusBadRequest, Title: v.T("console.error.decision")}
 	}
 	body := map[string]string{"reason": strings.TrimSpace(r.FormValue("reason"))}
 	if _, err := c.do(r.Context(), v, http.MethodPost, "/v1/workloads/"+url.PathEscape(id)+":"+verb, body, nil); err != nil {
-		var ae *apiError
+		var ae *problem.Problem
 		if errors.As(err, &ae) && ae.Status < 500 && ae.Status != http.StatusUnauthorized {
 			v.Redirect = "/approvals?error=" + url.QueryEscape(ae.Message())
 			return nil
@@ -592,7 +594,7 @@ func (c *Console) submitRequest(w http.ResponseWriter, r *http.Request, v *view)
 	var out workloadJSON
 	_, err = c.do(ctx, v, http.MethodPost, "/v1/workloads", req, &out)
 	if err != nil {
-		var ae *apiError
+		var ae *problem.Problem
 		if errors.As(err, &ae) && ae.Status >= 400 && ae.Status < 500 && ae.Status != http.StatusUnauthorized {
 			v.Status = ae.Status
 			v.Error = ae.Message()
@@ -681,10 +683,10 @@ func (c *Console) preview(ctx context.Context, v *view, n *names, req createRequ
 	_, err := c.do(ctx, v, http.MethodPost, previewPath, req, &out)
 	p := &preview{}
 	if err != nil {
-		var ae *apiError
+		var ae *problem.Problem
 		if errors.As(err, &ae) {
 			p.Message = ae.Message()
-			if rs, ok := ae.Raw["reasons"].([]any); ok {
+			if rs, ok := ae.Extensions["reasons"].([]any); ok {
 				for _, x := range rs {
 					if s, ok := x.(string); ok {
 						p.Reasons = append(p.Reasons, s)

@@ -24,6 +24,7 @@ var Cities = []City{
 	{"Recife", "BR", "BR-PE", -8.0476, -34.8770},
 	{"Fortaleza", "BR", "BR-CE", -3.7319, -38.5267},
 	{"Manaus", "BR", "BR-AM", -3.1190, -60.0217},
+	{"Osasco", "BR", "BR-SP", -23.5329, -46.7917}, // São Paulo's data-centre suburb
 
 	{"Ciudad de México", "MX", "MX-CMX", 19.4326, -99.1332},
 	{"Guadalajara", "MX", "MX-JAL", 20.6597, -103.3496},
@@ -56,4 +57,15 @@ var Cities = []City{
 	{"Santo Domingo", "DO", "DO-01", 18.4861, -69.9312},
 	{"San Salvador", "SV", "SV-SS", 13.6929, -89.2182},
 	{"Tegucigalpa", "HN", "HN-FM", 14.0723, -87.1921},
+}
+
+// CityNamed returns the city of Cities with that country (ISO 3166-1
+// alpha-2) and name.
+func CityNamed(country, name string) (City, bool) {
+	for _, c := range Cities {
+		if c.Country == country && c.Name == name {
+			return c, true
+		}
+	}
+	return City{}, false
 }

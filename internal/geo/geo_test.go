@@ -378,3 +378,14 @@ func BenchmarkValidSubdivision(b *testing.B) {
 		}
 	}
 }
+
+func TestCityNamed(t *testing.T) {
+	t.Parallel()
+	c, ok := CityNamed("CL", "Santiago")
+	if !ok || c.Subdivision != "CL-RM" || c.Lat != -33.4378 || c.Lon != -70.6504 {
+		t.Fatalf("%+v %v", c, ok)
+	}
+	if _, ok := CityNamed("BR", "Santiago"); ok {
+		t.Fatal("Santiago is not in Brazil")
+	}
+}

@@ -26,12 +26,12 @@ import (
 // an amount: the ledger and everything that prices (fleet, placement,
 // workload, migrate, sim's usage), the stores and backups of ledger rows,
 // and every surface that shows or takes money (api, cli, console, the
-// public SDK and the Terraform provider).
+// public SDK, its problem type, and the Terraform provider).
 var moneyPaths = []string{
 	"internal/money", "internal/ledger", "internal/migrate", "internal/fleet", "internal/backup",
 	"internal/workload", "internal/placement", "internal/model", "internal/store", "internal/seed",
 	"internal/alert", "internal/residency", "internal/deploy", "internal/provider/sim",
-	"internal/api", "internal/cli", "internal/console", "client", "terraform",
+	"internal/api", "internal/cli", "internal/console", "client", "problem", "terraform",
 }
 
 // Reasons a declaration in a money path may hold a binary float: none of
@@ -134,8 +134,6 @@ var floatAllowed = map[string]string{
 	"internal/placement/types.go#Redundancy":                 coords,
 	"internal/placement/types.go#Site":                       coords,
 	"internal/placement/validate.go#validate":                coords,
-	"internal/seed/seed.go#demo":                             coords,
-	"internal/seed/seed.go#site":                             coords,
 	"internal/workload/service.go#CreateRequest.Validate":    coords,
 	"terraform/workload.go#workloadModel":                    coords,
 	"terraform/workload.go#workloadResource.Schema":          coords,

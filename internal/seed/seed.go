@@ -10,15 +10,18 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/soberana/soberana/internal/geo"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
 
+// site is one demo site. Its city is one of geo.Cities (looked up by
+// country and name): the city gives the subdivision and the coordinates,
+// so the demo fleet and geo cannot drift apart.
 type site struct {
-	name, country, subdivision, city string
-	lat, lon                         float64
-	tier, domain                     string
-	vcpus, memGiB, diskGiB           int64
+	name, country, city    string
+	tier, domain           string
+	vcpus, memGiB, diskGiB int64
 }
 
 type provider struct {
@@ -28,35 +31,35 @@ type provider struct {
 	sites                          []site
 }
 
-// Demo is the demo fleet. Coordinates are the real cities'.
+// Demo is the demo fleet, in real cities (geo.Cities).
 var demo = []provider{
 	{name: "Nuvem Verde (sim)", jurisdiction: "BR", certification: model.ClassRestricted, currency: "BRL",
 		perVCPU: 95_000, perGiBRAM: 24_000, perGiBDisk: 400, sites: []site{
-			{"gru-1", "BR", "BR-SP", "São Paulo", -23.5505, -46.6333, model.TierCore, "br-southeast-a", 2048, 8192, 200_000},
-			{"gig-1", "BR", "BR-RJ", "Rio de Janeiro", -22.9068, -43.1729, model.TierCore, "br-southeast-b", 1024, 4096, 100_000},
-			{"bsb-1", "BR", "BR-DF", "Brasília", -15.7939, -47.8828, model.TierCore, "br-central", 1024, 4096, 100_000},
-			{"rec-edge-1", "BR", "BR-PE", "Recife", -8.0476, -34.8770, model.TierEdge, "br-northeast", 64, 256, 4_000},
-			{"poa-edge-1", "BR", "BR-RS", "Porto Alegre", -30.0346, -51.2177, model.TierEdge, "br-south", 64, 256, 4_000},
+			{"gru-1", "BR", "São Paulo", model.TierCore, "br-southeast-a", 2048, 8192, 200_000},
+			{"gig-1", "BR", "Rio de Janeiro", model.TierCore, "br-southeast-b", 1024, 4096, 100_000},
+			{"bsb-1", "BR", "Brasília", model.TierCore, "br-central", 1024, 4096, 100_000},
+			{"rec-edge-1", "BR", "Recife", model.TierEdge, "br-northeast", 64, 256, 4_000},
+			{"poa-edge-1", "BR", "Porto Alegre", model.TierEdge, "br-south", 64, 256, 4_000},
 		}},
 	{name: "Nube Azteca (sim)", jurisdiction: "MX", certification: model.ClassRestricted, currency: "MXN",
 		perVCPU: 330_000, perGiBRAM: 85_000, perGiBDisk: 1_500, sites: []site{
-			{"mex-1", "MX", "MX-CMX", "Ciudad de México", 19.4326, -99.1332, model.TierCore, "mx-centro-a", 2048, 8192, 200_000},
-			{"qro-1", "MX", "MX-QUE", "Querétaro", 20.5888, -100.3899, model.TierCore, "mx-centro-b", 1024, 4096, 100_000},
-			{"gdl-1", "MX", "MX-JAL", "Guadalajara", 20.6597, -103.3496, model.TierCore, "mx-occidente", 512, 2048, 50_000},
-			{"mty-edge-1", "MX", "MX-NLE", "Monterrey", 25.6866, -100.3161, model.TierEdge, "mx-norte", 64, 256, 4_000},
+			{"mex-1", "MX", "Ciudad de México", model.TierCore, "mx-centro-a", 2048, 8192, 200_000},
+			{"qro-1", "MX", "Querétaro", model.TierCore, "mx-centro-b", 1024, 4096, 100_000},
+			{"gdl-1", "MX", "Guadalajara", model.TierCore, "mx-occidente", 512, 2048, 50_000},
+			{"mty-edge-1", "MX", "Monterrey", model.TierEdge, "mx-norte", 64, 256, 4_000},
 		}},
 	{name: "Telco Andina (sim)", jurisdiction: "CL", certification: model.ClassConfidential, currency: "CLP",
 		perVCPU: 17_500_000, perGiBRAM: 4_400_000, perGiBDisk: 80_000, sites: []site{
-			{"scl-1", "CL", "CL-RM", "Santiago", -33.4489, -70.6693, model.TierCore, "cl-rm-a", 1024, 4096, 100_000},
-			{"vap-edge-1", "CL", "CL-VS", "Valparaíso", -33.0472, -71.6127, model.TierEdge, "cl-vs", 64, 256, 4_000},
-			{"ccp-edge-1", "CL", "CL-BI", "Concepción", -36.8270, -73.0503, model.TierEdge, "cl-bi", 64, 256, 4_000},
-			{"anf-edge-1", "CL", "CL-AN", "Antofagasta", -23.6509, -70.3975, model.TierEdge, "cl-an", 32, 128, 2_000},
+			{"scl-1", "CL", "Santiago", model.TierCore, "cl-rm-a", 1024, 4096, 100_000},
+			{"vap-edge-1", "CL", "Valparaíso", model.TierEdge, "cl-vs", 64, 256, 4_000},
+			{"ccp-edge-1", "CL", "Concepción", model.TierEdge, "cl-bi", 64, 256, 4_000},
+			{"anf-edge-1", "CL", "Antofagasta", model.TierEdge, "cl-an", 32, 128, 2_000},
 		}},
 	{name: "Global Hyperscale LatAm (sim)", jurisdiction: "US", certification: model.ClassInternal, currency: "USD",
 		perVCPU: 17_000, perGiBRAM: 4_300, perGiBDisk: 80, sites: []site{
-			{"bog-1", "CO", "CO-DC", "Bogotá", 4.7110, -74.0721, model.TierCore, "co-andina-a", 2048, 8192, 200_000},
-			{"mde-1", "CO", "CO-ANT", "Medellín", 6.2442, -75.5812, model.TierCore, "co-andina-b", 1024, 4096, 100_000},
-			{"gru-hs-1", "BR", "BR-SP", "São Paulo", -23.5329, -46.7917, model.TierCore, "br-hs-sp", 4096, 16384, 400_000},
+			{"bog-1", "CO", "Bogotá", model.TierCore, "co-andina-a", 2048, 8192, 200_000},
+			{"mde-1", "CO", "Medellín", model.TierCore, "co-andina-b", 1024, 4096, 100_000},
+			{"gru-hs-1", "BR", "Osasco", model.TierCore, "br-hs-sp", 4096, 16384, 400_000},
 		}},
 }
 
@@ -111,8 +114,12 @@ func Demo(ctx context.Context, tx *store.Tx) error {
 			return err
 		}
 		for _, s := range p.sites {
-			st := model.Site{ProviderID: prov.ID, Name: s.name, Country: s.country, Subdivision: s.subdivision,
-				City: s.city, Latitude: s.lat, Longitude: s.lon, Tier: s.tier, FailureDomain: s.domain,
+			city, ok := geo.CityNamed(s.country, s.city)
+			if !ok {
+				return fmt.Errorf("site %s: %s (%s) is not one of geo.Cities", s.name, s.city, s.country)
+			}
+			st := model.Site{ProviderID: prov.ID, Name: s.name, Country: city.Country, Subdivision: city.Subdivision,
+				City: city.Name, Latitude: city.Lat, Longitude: city.Lon, Tier: s.tier, FailureDomain: s.domain,
 				Capacity:  model.Capacity{VCPUs: s.vcpus, MemoryMiB: s.memGiB * 1024, DiskGiB: s.diskGiB},
 				Simulated: true}
 			st.Defaults()

@@ -152,7 +152,7 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	s.Ledger = ledger.New(s.Store, ledger.Options{Lang: api.Lang, Log: s.log})
 	s.Workloads.Budget, s.Workloads.Meter = s.Ledger, s.Ledger
 	s.Workloads.Drivers = s.driverOf
-	s.API.AddLedger(s.Ledger) // before AddWorkloads: refusals answer "budget-exceeded"
+	s.API.AddLedger(s.Ledger)
 	s.Ops = newOps(s, reg)
 	ro := reconcile.Options{LeaseTTL: s.cfg.Reconcile.LeaseTTL, OrphanEvery: s.cfg.Reconcile.OrphanEvery,
 		OrphanGrace: s.cfg.Reconcile.OrphanGrace, Idle: s.cfg.Reconcile.Idle, Resync: s.cfg.Reconcile.Resync, Installation: in.ID}

@@ -171,8 +171,8 @@ func testWiderRequestRefused(t *testing.T, h *servertest.Harness) {
 				if !found {
 					t.Fatalf("%s %s: invalid_params %+v, want %s: …%s…", name, lang, p.InvalidParams, tc.field, tc.want[lang])
 				}
-				if p.Raw["institution_id"] != d.institution || p.Raw["data_policy"] == nil {
-					t.Fatalf("%s %s: problem members %+v", name, lang, p.Raw)
+				if p.Extensions["institution_id"] != d.institution || p.Extensions["data_policy"] == nil {
+					t.Fatalf("%s %s: problem members %+v", name, lang, p.Extensions)
 				}
 			}
 		}
