@@ -44,10 +44,6 @@ var rfc3339 = stringValidator{desc: "must be an RFC 3339 time such as 2027-01-31
 	return err == nil
 }}
 
-func (r *grantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_grant"
-}
-
 func (r *grantResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "A vendor grant: an outside user gets a role in one project until an expiry (at most one year), " +
@@ -82,62 +78,38 @@ func (m *grantModel) fill(g *client.Grant) {
 }
 
 func (r *grantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var m grantModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	exp, _ := time.Parse(time.RFC3339, m.ExpiresAt.ValueString())
-	s := client.GrantSpec{ProjectID: m.ProjectID.ValueString(), Email: m.Email.ValueString(), Role: m.Role.ValueString(),
-		ExpiresAt: &exp, SourceCIDRs: stringsOf(ctx, m.SourceCIDRs, &resp.Diagnostics), Reason: m.Reason.ValueString()}
-	if known(m.UserID) {
-		s.UserID = m.UserID.ValueString()
-	}
-	g, err := r.c.CreateGrant(ctx, s)
-	if err != nil {
-		apiError(&resp.Diagnostics, "Creating grant", err)
-		return
-	}
-	m.fill(g)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	createObject(ctx, req, resp, "Creating grant", func(m *grantModel) (*client.Grant, error) {
+		exp, _ := time.Parse(time.RFC3339, m.ExpiresAt.ValueString())
+		s := client.GrantSpec{ProjectID: m.ProjectID.ValueString(), Email: m.Email.ValueString(), Role: m.Role.ValueString(),
+			ExpiresAt: &exp, SourceCIDRs: stringsOf(ctx, m.SourceCIDRs, &resp.Diagnostics), Reason: m.Reason.ValueString()}
+		if known(m.UserID) {
+			s.UserID = m.UserID.ValueString()
+		}
+		return r.c.CreateGrant(ctx, s)
+	}, (*grantModel).fill)
 }
 
 func (r *grantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m grantModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	g, err := r.c.GetGrant(ctx, m.ID.ValueString())
-	if client.IsNotFound(err) || (err == nil && g.RevokedAt != nil) {
-		resp.State.RemoveResource(ctx) // revoked out of band: planned anew
-		return
-	}
-	if err != nil {
-		apiError(&resp.Diagnostics, "Reading grant", err)
-		return
-	}
-	m.fill(g)
-	if len(g.SourceCIDRs) > 0 || !m.SourceCIDRs.IsNull() {
-		m.SourceCIDRs = listOf(ctx, g.SourceCIDRs, &resp.Diagnostics)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	readObject(ctx, req, resp, "Reading grant", func(m *grantModel) (*client.Grant, error) {
+		g, err := r.c.GetGrant(ctx, m.ID.ValueString())
+		if err == nil && g.RevokedAt != nil {
+			return nil, errGone // revoked out of band: planned anew
+		}
+		return g, err
+	}, func(m *grantModel, g *client.Grant) {
+		m.fill(g)
+		if len(g.SourceCIDRs) > 0 || !m.SourceCIDRs.IsNull() {
+			m.SourceCIDRs = listOf(ctx, g.SourceCIDRs, &resp.Diagnostics)
+		}
+	})
 }
 
 func (r *grantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	// Every argument forces a replacement; nothing to do in place.
-	var m grantModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	keepPlan[grantModel](ctx, req, resp) // every argument forces a replacement
 }
 
 func (r *grantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var m grantModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if err := r.c.RevokeGrant(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
-		apiError(&resp.Diagnostics, "Revoking grant", err)
-	}
-}
-
-func (r *grantResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importID(ctx, req, resp)
+	deleteObject(ctx, req, resp, "Revoking grant", func(m *grantModel) error { return r.c.RevokeGrant(ctx, m.ID.ValueString()) }, nil)
 }
 
 // ---- soberana_role_binding ----
@@ -150,10 +122,6 @@ type roleBindingModel struct {
 	Role      types.String `tfsdk:"role"`
 	ScopeKind types.String `tfsdk:"scope_kind"`
 	ScopeID   types.String `tfsdk:"scope_id"`
-}
-
-func (r *roleBindingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_role_binding"
 }
 
 func (r *roleBindingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -176,53 +144,24 @@ func (m *roleBindingModel) fill(b *client.RoleBinding) {
 }
 
 func (r *roleBindingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var m roleBindingModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	b, err := r.c.CreateRoleBinding(ctx, client.RoleBindingSpec{UserID: m.UserID.ValueString(), Role: m.Role.ValueString(),
-		ScopeKind: m.ScopeKind.ValueString(), ScopeID: m.ScopeID.ValueString()})
-	if err != nil {
-		apiError(&resp.Diagnostics, "Creating role binding", err)
-		return
-	}
-	m.fill(b)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	createObject(ctx, req, resp, "Creating role binding", func(m *roleBindingModel) (*client.RoleBinding, error) {
+		return r.c.CreateRoleBinding(ctx, client.RoleBindingSpec{UserID: m.UserID.ValueString(), Role: m.Role.ValueString(),
+			ScopeKind: m.ScopeKind.ValueString(), ScopeID: m.ScopeID.ValueString()})
+	}, (*roleBindingModel).fill)
 }
 
 func (r *roleBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m roleBindingModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	b, err := r.c.GetRoleBinding(ctx, m.ID.ValueString())
-	if client.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		apiError(&resp.Diagnostics, "Reading role binding", err)
-		return
-	}
-	m.fill(b)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	readObject(ctx, req, resp, "Reading role binding", func(m *roleBindingModel) (*client.RoleBinding, error) {
+		return r.c.GetRoleBinding(ctx, m.ID.ValueString())
+	}, (*roleBindingModel).fill)
 }
 
 func (r *roleBindingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m roleBindingModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	keepPlan[roleBindingModel](ctx, req, resp)
 }
 
 func (r *roleBindingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var m roleBindingModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if err := r.c.DeleteRoleBinding(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
-		apiError(&resp.Diagnostics, "Deleting role binding", err)
-	}
-}
-
-func (r *roleBindingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importID(ctx, req, resp)
+	deleteObject(ctx, req, resp, "Deleting role binding", func(m *roleBindingModel) error { return r.c.DeleteRoleBinding(ctx, m.ID.ValueString()) }, nil)
 }
 
 // ---- soberana_alert_webhook ----
@@ -234,10 +173,6 @@ type alertWebhookModel struct {
 	Name   types.String `tfsdk:"name"`
 	URL    types.String `tfsdk:"url"`
 	Secret types.String `tfsdk:"secret"`
-}
-
-func (r *alertWebhookResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_alert_webhook"
 }
 
 func (r *alertWebhookResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -255,53 +190,31 @@ func (r *alertWebhookResource) Schema(_ context.Context, _ resource.SchemaReques
 }
 
 func (r *alertWebhookResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var m alertWebhookModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	w, err := r.c.CreateAlertWebhook(ctx, client.AlertWebhookSpec{Name: m.Name.ValueString(), URL: m.URL.ValueString(), Secret: m.Secret.ValueString()})
-	if err != nil {
-		apiError(&resp.Diagnostics, "Creating alert webhook", err)
-		return
-	}
-	m.ID, m.Name, m.URL = types.StringValue(w.ID), types.StringValue(w.Name), types.StringValue(w.URL)
-	if !known(m.Secret) {
-		m.Secret = strOrNull(w.Secret)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	createObject(ctx, req, resp, "Creating alert webhook", func(m *alertWebhookModel) (*client.AlertWebhook, error) {
+		return r.c.CreateAlertWebhook(ctx, client.AlertWebhookSpec{Name: m.Name.ValueString(), URL: m.URL.ValueString(), Secret: m.Secret.ValueString()})
+	}, func(m *alertWebhookModel, w *client.AlertWebhook) {
+		m.fill(w)
+		if !known(m.Secret) {
+			m.Secret = strOrNull(w.Secret)
+		}
+	})
 }
 
 func (r *alertWebhookResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m alertWebhookModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	w, err := r.c.GetAlertWebhook(ctx, m.ID.ValueString())
-	if client.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		apiError(&resp.Diagnostics, "Reading alert webhook", err)
-		return
-	}
-	m.ID, m.Name, m.URL = types.StringValue(w.ID), types.StringValue(w.Name), types.StringValue(w.URL)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	readObject(ctx, req, resp, "Reading alert webhook", func(m *alertWebhookModel) (*client.AlertWebhook, error) {
+		return r.c.GetAlertWebhook(ctx, m.ID.ValueString())
+	}, (*alertWebhookModel).fill)
 }
 
 func (r *alertWebhookResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m alertWebhookModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	keepPlan[alertWebhookModel](ctx, req, resp)
 }
 
 func (r *alertWebhookResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var m alertWebhookModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if err := r.c.DeleteAlertWebhook(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
-		apiError(&resp.Diagnostics, "Deleting alert webhook", err)
-	}
+	deleteObject(ctx, req, resp, "Deleting alert webhook", func(m *alertWebhookModel) error { return r.c.DeleteAlertWebhook(ctx, m.ID.ValueString()) }, nil)
 }
 
-func (r *alertWebhookResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importID(ctx, req, resp)
+// fill copies what the API says; the secret is only known at create.
+func (m *alertWebhookModel) fill(w *client.AlertWebhook) {
+	m.ID, m.Name, m.URL = types.StringValue(w.ID), types.StringValue(w.Name), types.StringValue(w.URL)
 }

@@ -35,10 +35,6 @@ type appModel struct {
 	WebhookSecret    types.String `tfsdk:"webhook_secret"`
 }
 
-func (r *appResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_app"
-}
-
 func (r *appResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
@@ -97,59 +93,31 @@ func (m *appModel) fill(ctx context.Context, a *client.App) {
 }
 
 func (r *appResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var m appModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	s, err := m.toSpec(ctx)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(pathEnv, "Invalid env", err.Error())
-		return
-	}
-	a, err := r.c.CreateApp(ctx, s)
-	if err != nil {
-		apiError(&resp.Diagnostics, "Creating app", err)
-		return
-	}
-	m.fill(ctx, a)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	createObject(ctx, req, resp, "Creating app", func(m *appModel) (*client.App, error) {
+		s, err := m.toSpec(ctx)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(pathEnv, "Invalid env", err.Error())
+			return nil, errReported
+		}
+		return r.c.CreateApp(ctx, s)
+	}, func(m *appModel, a *client.App) { m.fill(ctx, a) })
 }
 
 func (r *appResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m appModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	a, err := r.c.GetApp(ctx, m.ID.ValueString())
-	if client.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		apiError(&resp.Diagnostics, "Reading app", err)
-		return
-	}
-	m.fill(ctx, a)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	readObject(ctx, req, resp, "Reading app", func(m *appModel) (*client.App, error) {
+		return r.c.GetApp(ctx, m.ID.ValueString())
+	}, func(m *appModel, a *client.App) { m.fill(ctx, a) })
 }
 
 func (r *appResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m appModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	s, err := m.toSpec(ctx)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(pathEnv, "Invalid env", err.Error())
-		return
-	}
-	a, err := r.c.UpdateApp(ctx, m.ID.ValueString(), s)
-	if err != nil {
-		apiError(&resp.Diagnostics, "Updating app", err)
-		return
-	}
-	m.fill(ctx, a)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	updateObject(ctx, req, resp, "Updating app", func(m *appModel) (*client.App, error) {
+		s, err := m.toSpec(ctx)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(pathEnv, "Invalid env", err.Error())
+			return nil, errReported
+		}
+		return r.c.UpdateApp(ctx, m.ID.ValueString(), s)
+	}, func(m *appModel, a *client.App) { m.fill(ctx, a) })
 }
 
 func (r *appResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -158,10 +126,6 @@ func (r *appResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	resp.Diagnostics.AddWarning("App "+m.ID.ValueString()+" is not deleted",
 		"The soberana API has no delete for apps: it was removed from the Terraform state only and keeps running on its workload's sites. "+
 			"Delete the namespace workload to stop it.")
-}
-
-func (r *appResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importID(ctx, req, resp)
 }
 
 // ---- soberana_release ----
@@ -175,10 +139,6 @@ type releaseModel struct {
 	Commit types.String `tfsdk:"commit"`
 	Seq    types.Int64  `tfsdk:"seq"`
 	State  types.String `tfsdk:"state"`
-}
-
-func (r *releaseResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_release"
 }
 
 func (r *releaseResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -207,40 +167,19 @@ func (m *releaseModel) fill(v *client.Release) {
 }
 
 func (r *releaseResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var m releaseModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	v, err := r.c.CreateRelease(ctx, m.AppID.ValueString(), client.ReleaseSpec{Image: m.Image.ValueString(), Commit: m.Commit.ValueString()})
-	if err != nil {
-		apiError(&resp.Diagnostics, "Releasing", err)
-		return
-	}
-	m.fill(v)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	createObject(ctx, req, resp, "Releasing", func(m *releaseModel) (*client.Release, error) {
+		return r.c.CreateRelease(ctx, m.AppID.ValueString(), client.ReleaseSpec{Image: m.Image.ValueString(), Commit: m.Commit.ValueString()})
+	}, (*releaseModel).fill)
 }
 
 func (r *releaseResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m releaseModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	v, err := r.c.GetRelease(ctx, m.AppID.ValueString(), m.ID.ValueString())
-	if client.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		apiError(&resp.Diagnostics, "Reading release", err)
-		return
-	}
-	m.fill(v)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	readObject(ctx, req, resp, "Reading release", func(m *releaseModel) (*client.Release, error) {
+		return r.c.GetRelease(ctx, m.AppID.ValueString(), m.ID.ValueString())
+	}, (*releaseModel).fill)
 }
 
 func (r *releaseResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m releaseModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	keepPlan[releaseModel](ctx, req, resp)
 }
 
 func (r *releaseResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {

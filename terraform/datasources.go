@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"context"
+	"iter"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -23,6 +24,29 @@ func filters(kv ...types.String) map[string]string {
 		}
 	}
 	return f
+}
+
+// listInto is the Read of a listing data source: decode the filters in
+// the configuration M, list what list names, convert each V to a row R
+// into the slice list points at (empty, not null, when nothing matches),
+// and save.
+func listInto[M, V, R any](ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse, what string,
+	list func(*M) (iter.Seq2[V, error], *[]R), row func(V) R) {
+	var m M
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	seq, rows := list(&m)
+	*rows = []R{}
+	for v, err := range seq {
+		if err != nil {
+			apiError(&resp.Diagnostics, what, err)
+			return
+		}
+		*rows = append(*rows, row(v))
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
 // ---- soberana_sites ----
@@ -78,25 +102,15 @@ func (d *sitesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 }
 
 func (d *sitesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m sitesModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	s := types.StringValue
-	o := client.ListOptions{Filters: filters(s("country"), m.Country, s("subdivision"), m.Subdivision, s("provider_id"), m.ProviderID,
-		s("tier"), m.Tier, s("health"), m.Health)}
-	m.Sites = []siteModel{}
-	for v, err := range d.c.Sites(ctx, o) {
-		if err != nil {
-			apiError(&resp.Diagnostics, "Listing sites", err)
-			return
-		}
-		m.Sites = append(m.Sites, siteModel{ID: s(v.ID), Name: s(v.Name), ProviderID: s(v.ProviderID), Country: s(v.Country),
+	listInto(ctx, req, resp, "Listing sites", func(m *sitesModel) (iter.Seq2[client.Site, error], *[]siteModel) {
+		return d.c.Sites(ctx, client.ListOptions{Filters: filters(s("country"), m.Country, s("subdivision"), m.Subdivision,
+			s("provider_id"), m.ProviderID, s("tier"), m.Tier, s("health"), m.Health)}), &m.Sites
+	}, func(v client.Site) siteModel {
+		return siteModel{ID: s(v.ID), Name: s(v.Name), ProviderID: s(v.ProviderID), Country: s(v.Country),
 			Subdivision: s(v.Subdivision), City: s(v.City), Tier: s(v.Tier), FailureDomain: s(v.FailureDomain), Health: s(v.Health),
-			Simulated: types.BoolValue(v.Simulated)})
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+			Simulated: types.BoolValue(v.Simulated)}
+	})
 }
 
 // ---- soberana_offerings ----
@@ -139,22 +153,13 @@ func (d *offeringsDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 }
 
 func (d *offeringsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m offeringsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	s := types.StringValue
-	m.Offerings = []offeringModel{}
-	for v, err := range d.c.Offerings(ctx, client.ListOptions{Filters: filters(s("name"), m.Name, s("kind"), m.Kind)}) {
-		if err != nil {
-			apiError(&resp.Diagnostics, "Listing offerings", err)
-			return
-		}
-		m.Offerings = append(m.Offerings, offeringModel{ID: s(v.ID), Name: s(v.Name), Kind: s(v.Kind),
-			VCPUs: types.Int64Value(v.VCPUs), MemoryMiB: types.Int64Value(v.MemoryMiB), DiskGiB: types.Int64Value(v.DiskGiB)})
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	listInto(ctx, req, resp, "Listing offerings", func(m *offeringsModel) (iter.Seq2[client.Offering, error], *[]offeringModel) {
+		return d.c.Offerings(ctx, client.ListOptions{Filters: filters(s("name"), m.Name, s("kind"), m.Kind)}), &m.Offerings
+	}, func(v client.Offering) offeringModel {
+		return offeringModel{ID: s(v.ID), Name: s(v.Name), Kind: s(v.Kind),
+			VCPUs: types.Int64Value(v.VCPUs), MemoryMiB: types.Int64Value(v.MemoryMiB), DiskGiB: types.Int64Value(v.DiskGiB)}
+	})
 }
 
 // ---- soberana_placement_preview ----

@@ -30,10 +30,6 @@ type sshKeyModel struct {
 	InstitutionID types.String `tfsdk:"institution_id"`
 }
 
-func (r *sshKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_ssh_key"
-}
-
 // sameKey: two spellings of one public key (whitespace, a trailing
 // newline from file()) are the same key with the same comment.
 func sameKey(a, b string) bool {
@@ -81,58 +77,29 @@ func (m *sshKeyModel) fill(k *client.SSHKey) {
 }
 
 func (r *sshKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var m sshKeyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	spec := client.SSHKeySpec{Name: m.Name.ValueString(), PublicKey: m.PublicKey.ValueString()}
-	if known(m.ProjectID) {
-		spec.ProjectID = m.ProjectID.ValueString()
-	}
-	k, err := r.c.CreateSSHKey(ctx, spec)
-	if err != nil {
-		apiError(&resp.Diagnostics, "Adding SSH key", err)
-		return
-	}
-	m.fill(k)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	createObject(ctx, req, resp, "Adding SSH key", func(m *sshKeyModel) (*client.SSHKey, error) {
+		spec := client.SSHKeySpec{Name: m.Name.ValueString(), PublicKey: m.PublicKey.ValueString()}
+		if known(m.ProjectID) {
+			spec.ProjectID = m.ProjectID.ValueString()
+		}
+		return r.c.CreateSSHKey(ctx, spec)
+	}, (*sshKeyModel).fill)
 }
 
 func (r *sshKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m sshKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	k, err := r.c.GetSSHKey(ctx, m.ID.ValueString())
-	if client.IsNotFound(err) {
-		resp.State.RemoveResource(ctx) // deleted out of band: planned anew
-		return
-	}
-	if err != nil {
-		apiError(&resp.Diagnostics, "Reading SSH key", err)
-		return
-	}
-	m.fill(k)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	readObject(ctx, req, resp, "Reading SSH key", func(m *sshKeyModel) (*client.SSHKey, error) {
+		return r.c.GetSSHKey(ctx, m.ID.ValueString())
+	}, (*sshKeyModel).fill)
 }
 
 // Update only happens when the configured key is the same key spelled
 // differently (see public_key's plan modifier): the plan is the new state.
 func (r *sshKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m sshKeyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	keepPlan[sshKeyModel](ctx, req, resp)
 }
 
 func (r *sshKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var m sshKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if err := r.c.DeleteSSHKey(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
-		apiError(&resp.Diagnostics, "Deleting SSH key", err)
-	}
-}
-
-func (r *sshKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importID(ctx, req, resp)
+	deleteObject(ctx, req, resp, "Deleting SSH key", func(m *sshKeyModel) error { return r.c.DeleteSSHKey(ctx, m.ID.ValueString()) }, nil)
 }
 
 var _ resource.ResourceWithImportState = (*sshKeyResource)(nil)

@@ -39,10 +39,6 @@ type institutionModel struct {
 	DataJurisdictions      types.List   `tfsdk:"data_jurisdictions"`
 }
 
-func (r *institutionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_institution"
-}
-
 func (r *institutionResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "An institution: a public body, the tenant that owns budget lines, projects and workloads.",
@@ -88,76 +84,39 @@ func (r *institutionResource) set(ctx context.Context, m *institutionModel, v *c
 }
 
 func (r *institutionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var m institutionModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	s := r.spec(ctx, &m, &resp.Diagnostics)
-	v, err := r.c.CreateInstitution(ctx, s)
-	if err != nil {
-		apiError(&resp.Diagnostics, "Creating institution", err)
-		return
-	}
-	if s.AutoApproveMinor == 0 && !known(m.AutoApproveMinor) {
-		m.AutoApproveMinor = types.Int64Value(v.AutoApproveMinor)
-	}
-	r.set(ctx, &m, v, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	createObject(ctx, req, resp, "Creating institution", func(m *institutionModel) (*client.Institution, error) {
+		return r.c.CreateInstitution(ctx, r.spec(ctx, m, &resp.Diagnostics))
+	}, func(m *institutionModel, v *client.Institution) { r.set(ctx, m, v, &resp.Diagnostics) })
 }
 
 func (r *institutionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m institutionModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	v, err := r.c.GetInstitution(ctx, m.ID.ValueString())
-	if client.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		apiError(&resp.Diagnostics, "Reading institution", err)
-		return
-	}
-	r.set(ctx, &m, v, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	readObject(ctx, req, resp, "Reading institution", func(m *institutionModel) (*client.Institution, error) {
+		return r.c.GetInstitution(ctx, m.ID.ValueString())
+	}, func(m *institutionModel, v *client.Institution) { r.set(ctx, m, v, &resp.Diagnostics) })
 }
 
 func (r *institutionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m institutionModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	s := r.spec(ctx, &m, &resp.Diagnostics)
-	p := client.Patch{"name": s.Name, "country": s.Country}
-	if known(m.AutoApproveMinor) {
-		p["auto_approve_minor"] = s.AutoApproveMinor
-	}
-	if known(m.AllowOverdraftRequests) {
-		p["allow_overdraft_requests"] = s.AllowOverdraftRequests
-	}
-	if s.DataPolicy != nil {
-		p["data_policy"] = s.DataPolicy
-	}
-	v, err := r.c.UpdateInstitution(ctx, m.ID.ValueString(), p)
-	if err != nil {
-		apiError(&resp.Diagnostics, "Updating institution", err)
-		return
-	}
-	r.set(ctx, &m, v, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	updateObject(ctx, req, resp, "Updating institution", func(m *institutionModel) (*client.Institution, error) {
+		s := r.spec(ctx, m, &resp.Diagnostics)
+		p := client.Patch{"name": s.Name, "country": s.Country}
+		if known(m.AutoApproveMinor) {
+			p["auto_approve_minor"] = s.AutoApproveMinor
+		}
+		if known(m.AllowOverdraftRequests) {
+			p["allow_overdraft_requests"] = s.AllowOverdraftRequests
+		}
+		if s.DataPolicy != nil {
+			p["data_policy"] = s.DataPolicy
+		}
+		return r.c.UpdateInstitution(ctx, m.ID.ValueString(), p)
+	}, func(m *institutionModel, v *client.Institution) { r.set(ctx, m, v, &resp.Diagnostics) })
 }
 
 func (r *institutionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var m institutionModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if err := r.c.DeleteInstitution(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
-		keptForHistory(ctx, r.c, &resp.Diagnostics, "institution", m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"institution_id": m.ID.ValueString()})
-	}
-}
-
-func (r *institutionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importID(ctx, req, resp)
+	deleteObject(ctx, req, resp, "", func(m *institutionModel) error { return r.c.DeleteInstitution(ctx, m.ID.ValueString()) },
+		func(m *institutionModel, err error) {
+			keptForHistory(ctx, r.c, &resp.Diagnostics, "institution", m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"institution_id": m.ID.ValueString()})
+		})
 }
 
 // ---- soberana_budget_line ----
@@ -176,10 +135,6 @@ type budgetLineModel struct {
 	CommittedMinor types.Int64  `tfsdk:"committed_minor"`
 	AccruedMinor   types.Int64  `tfsdk:"accrued_minor"`
 	AvailableMinor types.Int64  `tfsdk:"available_minor"`
-}
-
-func (r *budgetLineResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_budget_line"
 }
 
 func (r *budgetLineResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -220,66 +175,33 @@ func (r *budgetLineResource) set(m *budgetLineModel, v *client.BudgetLine) {
 }
 
 func (r *budgetLineResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var m budgetLineModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	v, err := r.c.CreateBudgetLine(ctx, client.BudgetLineSpec{InstitutionID: m.InstitutionID.ValueString(), FiscalYear: int(m.FiscalYear.ValueInt64()),
-		Code: m.Code.ValueString(), Name: m.Name.ValueString(), AmountMinor: m.AmountMinor.ValueInt64()})
-	if err != nil {
-		apiError(&resp.Diagnostics, "Creating budget line", err)
-		return
-	}
-	r.set(&m, v)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	createObject(ctx, req, resp, "Creating budget line", func(m *budgetLineModel) (*client.BudgetLine, error) {
+		return r.c.CreateBudgetLine(ctx, client.BudgetLineSpec{InstitutionID: m.InstitutionID.ValueString(), FiscalYear: int(m.FiscalYear.ValueInt64()),
+			Code: m.Code.ValueString(), Name: m.Name.ValueString(), AmountMinor: m.AmountMinor.ValueInt64()})
+	}, r.set)
 }
 
 func (r *budgetLineResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m budgetLineModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	v, err := r.c.GetBudgetLine(ctx, m.ID.ValueString())
-	if client.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		apiError(&resp.Diagnostics, "Reading budget line", err)
-		return
-	}
-	r.set(&m, v)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	readObject(ctx, req, resp, "Reading budget line", func(m *budgetLineModel) (*client.BudgetLine, error) {
+		return r.c.GetBudgetLine(ctx, m.ID.ValueString())
+	}, r.set)
 }
 
 func (r *budgetLineResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m budgetLineModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	p := client.Patch{"fiscal_year": m.FiscalYear.ValueInt64(), "code": m.Code.ValueString(), "name": m.Name.ValueString(), "amount_minor": m.AmountMinor.ValueInt64()}
-	if known(m.ReductionReson) {
-		p["reduction_reason"] = m.ReductionReson.ValueString()
-	}
-	v, err := r.c.UpdateBudgetLine(ctx, m.ID.ValueString(), p)
-	if err != nil {
-		apiError(&resp.Diagnostics, "Updating budget line", err)
-		return
-	}
-	r.set(&m, v)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	updateObject(ctx, req, resp, "Updating budget line", func(m *budgetLineModel) (*client.BudgetLine, error) {
+		p := client.Patch{"fiscal_year": m.FiscalYear.ValueInt64(), "code": m.Code.ValueString(), "name": m.Name.ValueString(), "amount_minor": m.AmountMinor.ValueInt64()}
+		if known(m.ReductionReson) {
+			p["reduction_reason"] = m.ReductionReson.ValueString()
+		}
+		return r.c.UpdateBudgetLine(ctx, m.ID.ValueString(), p)
+	}, r.set)
 }
 
 func (r *budgetLineResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var m budgetLineModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if err := r.c.DeleteBudgetLine(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
-		keptForHistory(ctx, r.c, &resp.Diagnostics, "budget_line", m.Code.ValueString()+" "+m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"institution_id": m.InstitutionID.ValueString()})
-	}
-}
-
-func (r *budgetLineResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importID(ctx, req, resp)
+	deleteObject(ctx, req, resp, "", func(m *budgetLineModel) error { return r.c.DeleteBudgetLine(ctx, m.ID.ValueString()) },
+		func(m *budgetLineModel, err error) {
+			keptForHistory(ctx, r.c, &resp.Diagnostics, "budget_line", m.Code.ValueString()+" "+m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"institution_id": m.InstitutionID.ValueString()})
+		})
 }
 
 // ---- soberana_project ----
@@ -291,10 +213,6 @@ type projectModel struct {
 	InstitutionID types.String `tfsdk:"institution_id"`
 	BudgetLineID  types.String `tfsdk:"budget_line_id"`
 	Name          types.String `tfsdk:"name"`
-}
-
-func (r *projectResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_project"
 }
 
 func (r *projectResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -314,61 +232,28 @@ func (m *projectModel) set(v *client.Project) {
 }
 
 func (r *projectResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var m projectModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	v, err := r.c.CreateProject(ctx, client.ProjectSpec{InstitutionID: m.InstitutionID.ValueString(), BudgetLineID: m.BudgetLineID.ValueString(), Name: m.Name.ValueString()})
-	if err != nil {
-		apiError(&resp.Diagnostics, "Creating project", err)
-		return
-	}
-	m.set(v)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	createObject(ctx, req, resp, "Creating project", func(m *projectModel) (*client.Project, error) {
+		return r.c.CreateProject(ctx, client.ProjectSpec{InstitutionID: m.InstitutionID.ValueString(), BudgetLineID: m.BudgetLineID.ValueString(), Name: m.Name.ValueString()})
+	}, (*projectModel).set)
 }
 
 func (r *projectResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m projectModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	v, err := r.c.GetProject(ctx, m.ID.ValueString())
-	if client.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		apiError(&resp.Diagnostics, "Reading project", err)
-		return
-	}
-	m.set(v)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	readObject(ctx, req, resp, "Reading project", func(m *projectModel) (*client.Project, error) {
+		return r.c.GetProject(ctx, m.ID.ValueString())
+	}, (*projectModel).set)
 }
 
 func (r *projectResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m projectModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	v, err := r.c.UpdateProject(ctx, m.ID.ValueString(), client.Patch{"budget_line_id": m.BudgetLineID.ValueString(), "name": m.Name.ValueString()})
-	if err != nil {
-		apiError(&resp.Diagnostics, "Updating project", err)
-		return
-	}
-	m.set(v)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	updateObject(ctx, req, resp, "Updating project", func(m *projectModel) (*client.Project, error) {
+		return r.c.UpdateProject(ctx, m.ID.ValueString(), client.Patch{"budget_line_id": m.BudgetLineID.ValueString(), "name": m.Name.ValueString()})
+	}, (*projectModel).set)
 }
 
 func (r *projectResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var m projectModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if err := r.c.DeleteProject(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
-		keptForHistory(ctx, r.c, &resp.Diagnostics, "project", m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"project_id": m.ID.ValueString()})
-	}
-}
-
-func (r *projectResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importID(ctx, req, resp)
+	deleteObject(ctx, req, resp, "", func(m *projectModel) error { return r.c.DeleteProject(ctx, m.ID.ValueString()) },
+		func(m *projectModel, err error) {
+			keptForHistory(ctx, r.c, &resp.Diagnostics, "project", m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"project_id": m.ID.ValueString()})
+		})
 }
 
 // ---- soberana_fx_rate ----
@@ -382,10 +267,6 @@ type fxRateModel struct {
 	Rate    types.String `tfsdk:"rate"`
 	ValidOn types.String `tfsdk:"valid_on"`
 	Source  types.String `tfsdk:"source"`
-}
-
-func (r *fxRateResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_fx_rate"
 }
 
 func (r *fxRateResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -414,72 +295,35 @@ func (m *fxRateModel) spec() client.FXRateSpec {
 }
 
 func (r *fxRateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var m fxRateModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	v, err := r.c.CreateFXRate(ctx, m.spec())
-	if err != nil {
-		apiError(&resp.Diagnostics, "Creating exchange rate", err)
-		return
-	}
-	rate := m.Rate
-	m.set(v)
-	if sameDecimal(rate.ValueString(), v.Rate) {
-		m.Rate = rate // keep the configured spelling ("0.50" vs "0.5")
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	createObject(ctx, req, resp, "Creating exchange rate", func(m *fxRateModel) (*client.FXRate, error) {
+		return r.c.CreateFXRate(ctx, m.spec())
+	}, (*fxRateModel).setKeepingRate)
 }
 
 func (r *fxRateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m fxRateModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	v, err := r.c.GetFXRate(ctx, m.ID.ValueString())
-	if client.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		apiError(&resp.Diagnostics, "Reading exchange rate", err)
-		return
-	}
+	readObject(ctx, req, resp, "Reading exchange rate", func(m *fxRateModel) (*client.FXRate, error) {
+		return r.c.GetFXRate(ctx, m.ID.ValueString())
+	}, (*fxRateModel).setKeepingRate)
+}
+
+func (r *fxRateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	updateObject(ctx, req, resp, "Updating exchange rate", func(m *fxRateModel) (*client.FXRate, error) {
+		s := m.spec()
+		return r.c.UpdateFXRate(ctx, m.ID.ValueString(), client.Patch{"from": s.From, "to": s.To, "rate": s.Rate, "valid_on": s.ValidOn, "source": s.Source})
+	}, (*fxRateModel).setKeepingRate)
+}
+
+func (r *fxRateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	deleteObject(ctx, req, resp, "Deleting exchange rate", func(m *fxRateModel) error { return r.c.DeleteFXRate(ctx, m.ID.ValueString()) }, nil)
+}
+
+// setKeepingRate is set, keeping the configured spelling of the same rate
+// ("0.50" vs "0.5"). After a plan (create, update) the rate is always
+// known; after an import it is unknown and the API's spelling is taken.
+func (m *fxRateModel) setKeepingRate(v *client.FXRate) {
 	rate := m.Rate
 	m.set(v)
 	if known(rate) && sameDecimal(rate.ValueString(), v.Rate) {
 		m.Rate = rate
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-func (r *fxRateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m fxRateModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	s := m.spec()
-	v, err := r.c.UpdateFXRate(ctx, m.ID.ValueString(), client.Patch{"from": s.From, "to": s.To, "rate": s.Rate, "valid_on": s.ValidOn, "source": s.Source})
-	if err != nil {
-		apiError(&resp.Diagnostics, "Updating exchange rate", err)
-		return
-	}
-	rate := m.Rate
-	m.set(v)
-	if sameDecimal(rate.ValueString(), v.Rate) {
-		m.Rate = rate
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-func (r *fxRateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var m fxRateModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if err := r.c.DeleteFXRate(ctx, m.ID.ValueString()); err != nil && !client.IsNotFound(err) {
-		apiError(&resp.Diagnostics, "Deleting exchange rate", err)
-	}
-}
-
-func (r *fxRateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importID(ctx, req, resp)
 }

@@ -19,8 +19,13 @@ import (
 	"github.com/soberana/soberana/internal/i18n"
 )
 
-// base gives every resource and data source the configured SDK client.
-type base struct{ c *client.Client }
+// base gives every resource and data source the configured SDK client;
+// for a resource it also gives the name (soberana_<name>) and the import
+// by the API's id.
+type base struct {
+	c    *client.Client
+	name string
+}
 
 func (b *base) configure(data any, d *diag.Diagnostics) {
 	if data == nil {
@@ -38,8 +43,14 @@ func (b *base) Configure(_ context.Context, req resource.ConfigureRequest, resp 
 	b.configure(req.ProviderData, &resp.Diagnostics)
 }
 
-// importID is the ImportState of every resource: the id is the API's id.
-func importID(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+// Metadata names a resource soberana_<name>.
+func (b *base) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + b.name
+}
+
+// ImportState is the import of every resource but releases: the id is
+// the API's id.
+func (b *base) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -49,38 +50,41 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// reasonString checks a string attribute with an API rule.
-type reasonString struct {
-	desc  string
-	check func(v *model.Validator, s string)
-}
+// described is a validator's description, plain and in Markdown.
+type described string
 
-func (r reasonString) Description(context.Context) string         { return r.desc }
-func (r reasonString) MarkdownDescription(context.Context) string { return r.desc }
-func (r reasonString) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if !known(req.ConfigValue) {
+func (d described) Description(context.Context) string         { return string(d) }
+func (d described) MarkdownDescription(context.Context) string { return string(d) }
+
+// checkReasons runs an API rule on a configured value x and reports its
+// reasons at p; unknown and null values are checked at apply.
+func checkReasons[T any](cfg attr.Value, x T, check func(*model.Validator, T), p path.Path, d *diag.Diagnostics) {
+	if !known(cfg) {
 		return
 	}
 	var v model.Validator
-	r.check(&v, req.ConfigValue.ValueString())
-	addReasons(&resp.Diagnostics, req.Path, v.Err())
+	check(&v, x)
+	addReasons(d, p, v.Err())
+}
+
+// reasonString checks a string attribute with an API rule.
+type reasonString struct {
+	described
+	check func(v *model.Validator, s string)
+}
+
+func (r reasonString) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	checkReasons(req.ConfigValue, req.ConfigValue.ValueString(), r.check, req.Path, &resp.Diagnostics)
 }
 
 // reasonInt64 checks an integer attribute with an API rule.
 type reasonInt64 struct {
-	desc  string
+	described
 	check func(v *model.Validator, n int64)
 }
 
-func (r reasonInt64) Description(context.Context) string         { return r.desc }
-func (r reasonInt64) MarkdownDescription(context.Context) string { return r.desc }
 func (r reasonInt64) ValidateInt64(_ context.Context, req validator.Int64Request, resp *validator.Int64Response) {
-	if !known(req.ConfigValue) {
-		return
-	}
-	var v model.Validator
-	r.check(&v, req.ConfigValue.ValueInt64())
-	addReasons(&resp.Diagnostics, req.Path, v.Err())
+	checkReasons(req.ConfigValue, req.ConfigValue.ValueInt64(), r.check, req.Path, &resp.Diagnostics)
 }
 
 // reasonEach checks every known element of a list of strings.
@@ -91,13 +95,9 @@ func (r reasonEach) ValidateList(_ context.Context, req validator.ListRequest, r
 		return
 	}
 	for i, e := range req.ConfigValue.Elements() {
-		s, ok := e.(types.String)
-		if !ok || !known(s) {
-			continue
+		if s, ok := e.(types.String); ok {
+			checkReasons(s, s.ValueString(), r.check, req.Path.AtListIndex(i), &resp.Diagnostics)
 		}
-		var v model.Validator
-		r.check(&v, s.ValueString())
-		addReasons(&resp.Diagnostics, req.Path.AtListIndex(i), v.Err())
 	}
 }
 
@@ -143,7 +143,7 @@ var (
 		func(v *model.Validator, s string) { only(v, "rate", (&model.FXRate{Rate: s}).Validate()) }}
 	vDate = reasonString{"a date YYYY-MM-DD",
 		func(v *model.Validator, s string) { only(v, "valid_on", (&model.FXRate{ValidOn: s}).Validate()) }}
-	vReplicas = reasonInt64{fmt.Sprintf("between 1 and %d", maxReplicas), func(v *model.Validator, n int64) {
+	vReplicas = reasonInt64{described(fmt.Sprintf("between 1 and %d", maxReplicas)), func(v *model.Validator, n int64) {
 		if n < 1 || n > maxReplicas {
 			v.Add("replicas", "terraform.reason.replicas", strconv.Itoa(maxReplicas), strconv.FormatInt(n, 10))
 		}
@@ -162,7 +162,7 @@ var (
 
 // vOneOf is the API's closed-set check.
 func vOneOf(allowed ...string) reasonString {
-	return reasonString{"one of: " + strings.Join(allowed, ", "), func(v *model.Validator, s string) { v.OneOf("value", s, allowed...) }}
+	return reasonString{described("one of: " + strings.Join(allowed, ", ")), func(v *model.Validator, s string) { v.OneOf("value", s, allowed...) }}
 }
 
 // validKeyName is the API's rule for SSH key names (internal/api).

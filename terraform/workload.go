@@ -68,10 +68,6 @@ var placementType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"replica": types.Int64Type, "site_id": types.StringType, "provider_id": types.StringType,
 	"state": types.StringType, "monthly_minor": types.Int64Type, "simulated": types.BoolType}}
 
-func (r *workloadResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_workload"
-}
-
 func (r *workloadResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	rs := " Changing it replaces the workload."
 	str := func(req bool, desc string, vs ...validator.String) schema.StringAttribute {
@@ -256,22 +252,18 @@ func (r *workloadResource) Create(ctx context.Context, req resource.CreateReques
 }
 
 func (r *workloadResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m workloadModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	w, err := r.c.GetWorkload(ctx, m.ID.ValueString())
-	if client.IsNotFound(err) || (err == nil && (w.State == client.StateDeleted || w.State == client.StateDeleting)) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		apiError(&resp.Diagnostics, "Reading workload", err)
-		return
-	}
-	m.set(ctx, w, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	if w.State == client.StatePendingApproval {
-		resp.Diagnostics.AddWarning("Workload "+w.ID+" awaits approval", w.Reason)
-	}
+	readObject(ctx, req, resp, "Reading workload", func(m *workloadModel) (*client.Workload, error) {
+		w, err := r.c.GetWorkload(ctx, m.ID.ValueString())
+		if err == nil && (w.State == client.StateDeleted || w.State == client.StateDeleting) {
+			return nil, errGone
+		}
+		return w, err
+	}, func(m *workloadModel, w *client.Workload) {
+		m.set(ctx, w, &resp.Diagnostics)
+		if w.State == client.StatePendingApproval {
+			resp.Diagnostics.AddWarning("Workload "+w.ID+" awaits approval", w.Reason)
+		}
+	})
 }
 
 // Update only changes the provider's own settings (wait_for_running,
@@ -304,8 +296,4 @@ func (r *workloadResource) Delete(ctx context.Context, req resource.DeleteReques
 	if err != nil && !client.IsNotFound(err) {
 		apiError(&resp.Diagnostics, "Waiting for workload "+m.ID.ValueString()+" to be deleted", err)
 	}
-}
-
-func (r *workloadResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importID(ctx, req, resp)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/soberana/soberana/internal/bench"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/seed"
 	"github.com/soberana/soberana/internal/server"
 	"github.com/soberana/soberana/internal/workload"
 )
@@ -114,31 +115,12 @@ func loadBenchDemo(ctx context.Context, srv *server.Server) (benchDemo, error) {
 	return d, bench.OpenMarketPolicy(ctx, srv.Store, d.projectBR)
 }
 
-// mixed is the i-th request of a fleet of mixed policies (as the failover
+// mixed is the i-th request of a fleet of mixed policies (seed.MixedRequest, as the failover
 // tests use): one or two replicas, national or any sovereignty, some
 // restricted to states, some spread over failure domains or providers,
 // Brazilian and Chilean.
 func (d benchDemo) mixed(i int) workload.CreateRequest {
-	r := workload.CreateRequest{ProjectID: d.projectBR, OfferingID: d.offering, Replicas: 1,
-		Classification: model.ClassInternal, Residency: model.Residency{Countries: []string{"BR"}},
-		Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}}
-	switch i % 6 {
-	case 0:
-		r.Classification, r.Sovereignty.Mode = model.ClassConfidential, model.SovereigntyNational
-	case 1:
-		r.Replicas, r.Redundancy.MinFailureDomains = 2, 2
-	case 2:
-		r.Residency.Subdivisions = []string{"BR-SP", "BR-RJ", "BR-DF"}
-		r.Classification, r.Sovereignty.Mode = model.ClassRestricted, model.SovereigntyNational
-	case 3:
-		r.Replicas, r.Redundancy.MinProviders = 2, 2
-	case 4:
-		r.ProjectID, r.Residency.Countries = d.projectCL, []string{"CL"}
-		r.Classification, r.Sovereignty.Mode = model.ClassConfidential, model.SovereigntyNational
-	case 5:
-		r.Residency.Countries = []string{"BR", "CL"}
-	}
-	return r
+	return seed.MixedRequest(i, d.projectBR, d.projectCL, d.offering)
 }
 
 // createMany creates n workloads in process (through the service, so the

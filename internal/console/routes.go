@@ -361,17 +361,11 @@ func (c *Console) providers(w http.ResponseWriter, r *http.Request, v *view) err
 	if err != nil {
 		return err
 	}
+	sites := countBy(ss, func(s model.Site) (string, bool) { return s.ProviderID, true })
+	healthy := countBy(ss, func(s model.Site) (string, bool) { return s.ProviderID, s.Health == model.HealthHealthy })
 	rows := make([]providerRow, len(ps))
 	for i, p := range ps {
-		rows[i].Provider = p
-		for _, s := range ss {
-			if s.ProviderID == p.ID {
-				rows[i].Sites++
-				if s.Health == model.HealthHealthy {
-					rows[i].Healthy++
-				}
-			}
-		}
+		rows[i] = providerRow{Provider: p, Sites: sites[p.ID], Healthy: healthy[p.ID]}
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
 	v.Data = rows
@@ -658,6 +652,18 @@ func (c *Console) fxRates(w http.ResponseWriter, r *http.Request, v *view) error
 	return nil
 }
 
+// countBy counts xs by the key that key gives (the parent's id), leaving
+// out those it says no to: how many sites each provider has, say.
+func countBy[T any](xs []T, key func(T) (string, bool)) map[string]int {
+	n := map[string]int{}
+	for _, x := range xs {
+		if k, ok := key(x); ok {
+			n[k]++
+		}
+	}
+	return n
+}
+
 type institutionRow struct {
 	model.Institution
 	BudgetLines, Projects int
@@ -677,19 +683,11 @@ func (c *Console) institutions(w http.ResponseWriter, r *http.Request, v *view) 
 	if err != nil {
 		return err
 	}
+	lines := countBy(bls, func(b model.BudgetLine) (string, bool) { return b.InstitutionID, true })
+	projects := countBy(prs, func(p model.Project) (string, bool) { return p.InstitutionID, true })
 	rows := make([]institutionRow, len(is))
 	for i, in := range is {
-		rows[i].Institution = in
-		for _, b := range bls {
-			if b.InstitutionID == in.ID {
-				rows[i].BudgetLines++
-			}
-		}
-		for _, p := range prs {
-			if p.InstitutionID == in.ID {
-				rows[i].Projects++
-			}
-		}
+		rows[i] = institutionRow{Institution: in, BudgetLines: lines[in.ID], Projects: projects[in.ID]}
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
 	v.Data = rows

@@ -65,52 +65,38 @@ type names struct {
 }
 
 func (c *Console) loadNames(ctx context.Context, v *view) (*names, error) {
-	n := &names{projects: map[string]model.Project{}, institutions: map[string]model.Institution{},
-		offerings: map[string]model.Offering{}, sites: map[string]model.Site{}, providers: map[string]model.Provider{},
-		budgetLines: map[string]model.BudgetLine{}}
-	prs, err := listAll[model.Project](ctx, c, v, "/v1/projects", nil)
+	var err error
+	n := &names{
+		projects:     indexByID(ctx, c, v, "/v1/projects", &err, func(x model.Project) string { return x.ID }),
+		institutions: indexByID(ctx, c, v, "/v1/institutions", &err, func(x model.Institution) string { return x.ID }),
+		offerings:    indexByID(ctx, c, v, "/v1/offerings", &err, func(x model.Offering) string { return x.ID }),
+		sites:        indexByID(ctx, c, v, "/v1/sites", &err, func(x model.Site) string { return x.ID }),
+		providers:    indexByID(ctx, c, v, "/v1/providers", &err, func(x model.Provider) string { return x.ID }),
+		budgetLines:  indexByID(ctx, c, v, "/v1/budget-lines", &err, func(x model.BudgetLine) string { return x.ID }),
+	}
 	if err != nil {
 		return nil, err
-	}
-	for _, p := range prs {
-		n.projects[p.ID] = p
-	}
-	is, err := listAll[model.Institution](ctx, c, v, "/v1/institutions", nil)
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range is {
-		n.institutions[x.ID] = x
-	}
-	os, err := listAll[model.Offering](ctx, c, v, "/v1/offerings", nil)
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range os {
-		n.offerings[x.ID] = x
-	}
-	ss, err := listAll[model.Site](ctx, c, v, "/v1/sites", nil)
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range ss {
-		n.sites[x.ID] = x
-	}
-	ps, err := listAll[model.Provider](ctx, c, v, "/v1/providers", nil)
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range ps {
-		n.providers[x.ID] = x
-	}
-	bls, err := listAll[model.BudgetLine](ctx, c, v, "/v1/budget-lines", nil)
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range bls {
-		n.budgetLines[x.ID] = x
 	}
 	return n, nil
+}
+
+// indexByID lists everything under path, by id. After a failed listing
+// (*err set) it lists nothing more, so a run of them stops at the first
+// error and the caller checks *err once.
+func indexByID[T any](ctx context.Context, c *Console, v *view, path string, err *error, id func(T) string) map[string]T {
+	if *err != nil {
+		return nil
+	}
+	xs, lerr := listAll[T](ctx, c, v, path, nil)
+	if lerr != nil {
+		*err = lerr
+		return nil
+	}
+	m := make(map[string]T, len(xs))
+	for _, x := range xs {
+		m[id(x)] = x
+	}
+	return m
 }
 
 // workloadRow is a workload with names for a table.

@@ -142,28 +142,7 @@ func OpenMarket(t testing.TB, st *store.Store, institution string) {
 // restricted to states, some spread over failure domains or providers,
 // and Chilean ones.
 func (d Demo) Mixed(i int) workload.CreateRequest {
-	r := workload.CreateRequest{ProjectID: d.ProjectBR, OfferingID: d.Offering, Replicas: 1,
-		Classification: model.ClassInternal, Residency: model.Residency{Countries: []string{"BR"}},
-		Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}}
-	switch i % 6 {
-	case 0:
-		r.Classification, r.Sovereignty.Mode = model.ClassConfidential, model.SovereigntyNational
-	case 1:
-		r.Replicas, r.Redundancy.MinFailureDomains = 2, 2
-	case 2:
-		r.Residency.Subdivisions = []string{"BR-SP", "BR-RJ", "BR-DF"}
-		r.Classification = model.ClassRestricted
-		r.Sovereignty.Mode = model.SovereigntyNational
-	case 3:
-		r.Replicas, r.Redundancy.MinProviders = 2, 2
-	case 4:
-		r.ProjectID, r.Residency.Countries = d.ProjectCL, []string{"CL"}
-		r.Sovereignty.Mode = model.SovereigntyNational
-		r.Classification = model.ClassConfidential
-	case 5:
-		r.Residency.Countries = []string{"BR", "CL"}
-	}
-	return r
+	return seed.MixedRequest(i, d.ProjectBR, d.ProjectCL, d.Offering)
 }
 
 // CreateMany creates n workloads from gen with conc goroutines, in

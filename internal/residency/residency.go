@@ -90,29 +90,17 @@ func Build(ctx context.Context, st *store.Store, institutionID string, lang i18n
 	if err != nil {
 		return rep, err
 	}
-	sites, err := tx.Sites().All(ctx)
+	siteBy, err := tx.Sites().ByID(ctx)
 	if err != nil {
 		return rep, err
 	}
-	provs, err := tx.Providers().All(ctx)
+	provBy, err := tx.Providers().ByID(ctx)
 	if err != nil {
 		return rep, err
 	}
-	insts, err := tx.Institutions().All(ctx)
+	instBy, err := tx.Institutions().ByID(ctx)
 	if err != nil {
 		return rep, err
-	}
-	siteBy := map[string]model.Site{}
-	for _, s := range sites {
-		siteBy[s.ID] = s
-	}
-	provBy := map[string]model.Provider{}
-	for _, p := range provs {
-		provBy[p.ID] = p
-	}
-	instBy := map[string]model.Institution{}
-	for _, in := range insts {
-		instBy[in.ID] = in
 	}
 	wls := map[string]model.Workload{}
 	for _, p := range ps {

@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-	"fmt"
+	"database/sql"
 	"strings"
 )
 
@@ -63,18 +63,5 @@ func (t *Tx) ListTokens(ctx context.Context, f TokenFilter) ([]APIToken, error) 
 // WHERE clause, and returns the rows by id. ListTokens and ListAPITokens
 // differ only in how they select, so they share the reading.
 func (t *Tx) queryAPITokens(ctx context.Context, q string, args ...any) ([]APIToken, error) {
-	rows, err := t.Query(ctx, q+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("listing tokens: %w", err)
-	}
-	defer rows.Close()
-	out := []APIToken{}
-	for rows.Next() {
-		tok, err := scanAPIToken(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, tok)
-	}
-	return out, mapErr(rows.Err())
+	return queryAll(ctx, t, "tokens", q+` ORDER BY id`, args, func(rows *sql.Rows) (APIToken, error) { return scanAPIToken(rows) })
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -154,20 +155,8 @@ func (t *Tx) ReplicaBoot(ctx context.Context, placementID string) (ReplicaBoot, 
 
 // ReplicaBootsOf returns the first-boot documents of a workload's replicas.
 func (t *Tx) ReplicaBootsOf(ctx context.Context, workloadID string) ([]ReplicaBoot, error) {
-	rows, err := t.Query(ctx, `SELECT `+bootCols+` FROM replica_boot WHERE workload_id = ? ORDER BY placement_id`, workloadID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []ReplicaBoot
-	for rows.Next() {
-		b, err := scanBoot(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	return out, mapErr(rows.Err())
+	return queryAll(ctx, t, "replica boots", `SELECT `+bootCols+` FROM replica_boot WHERE workload_id = ? ORDER BY placement_id`,
+		[]any{workloadID}, func(rows *sql.Rows) (ReplicaBoot, error) { return scanBoot(rows) })
 }
 
 // SimBoot is what the simulated provider received to boot a replica.

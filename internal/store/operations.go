@@ -176,19 +176,25 @@ func (t *Tx) MigrationsInState(ctx context.Context, state string, limit int) ([]
 
 // CountMigrations counts an evacuation's migrations by state.
 func (t *Tx) CountMigrations(ctx context.Context, evacuationID string) (map[string]int, error) {
-	rows, err := t.Query(ctx, "SELECT state, COUNT(*) FROM migrations WHERE evacuation_id = ? GROUP BY state", evacuationID)
+	return countGroups[int](ctx, t, "SELECT state, COUNT(*) FROM migrations WHERE evacuation_id = ? GROUP BY state", evacuationID)
+}
+
+// countGroups runs q, a SELECT of a key and a COUNT(*) grouped by the
+// key, and returns the counts by key.
+func countGroups[N int | int64](ctx context.Context, t *Tx, q string, args ...any) (map[string]N, error) {
+	rows, err := t.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]int{}
+	out := map[string]N{}
 	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
+		var k string
+		var n N
+		if err := rows.Scan(&k, &n); err != nil {
 			return nil, mapErr(err)
 		}
-		out[s] = n
+		out[k] = n
 	}
 	return out, mapErr(rows.Err())
 }
@@ -222,21 +228,7 @@ func (t *Tx) Evacuations() Repo[Evacuation] { return Repo[Evacuation]{t, evacuat
 
 // WorkloadStateCounts counts workloads by state.
 func (t *Tx) WorkloadStateCounts(ctx context.Context) (map[string]int64, error) {
-	rows, err := t.Query(ctx, "SELECT state, COUNT(*) FROM workloads GROUP BY state")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int64{}
-	for rows.Next() {
-		var s string
-		var n int64
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, mapErr(err)
-		}
-		out[s] = n
-	}
-	return out, mapErr(rows.Err())
+	return countGroups[int64](ctx, t, "SELECT state, COUNT(*) FROM workloads GROUP BY state")
 }
 
 // QueueDepth returns how many placements are scheduled, and how many of

@@ -162,6 +162,20 @@ func (r Repo[T]) All(ctx context.Context) ([]T, error) {
 	}
 }
 
+// ByID returns every row by its id: All, indexed, for the handlers and
+// reports that resolve ids of several nouns.
+func (r Repo[T]) ByID(ctx context.Context) (map[string]T, error) {
+	all, err := r.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]T, len(all))
+	for i := range all {
+		out[r.e.meta(&all[i]).ID] = all[i]
+	}
+	return out, nil
+}
+
 // Update writes v if its Version still matches the stored one, then bumps
 // the version. A stale version gives ErrConflict, a missing row ErrNotFound.
 func (r Repo[T]) Update(ctx context.Context, v *T) error {

@@ -361,20 +361,7 @@ func (t *Tx) SimList(ctx context.Context, providerID string) ([]SimResource, err
 		q += ` WHERE provider_id = ?`
 		args = append(args, providerID)
 	}
-	rows, err := t.Query(ctx, q+` ORDER BY resource_id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("listing sim resources: %w", err)
-	}
-	defer rows.Close()
-	out := []SimResource{}
-	for rows.Next() {
-		r, err := scanSim(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, mapErr(rows.Err())
+	return queryAll(ctx, t, "sim resources", q+` ORDER BY resource_id`, args, func(rows *sql.Rows) (SimResource, error) { return scanSim(rows) })
 }
 
 // SimFault is injected into the simulated provider: per provider an API

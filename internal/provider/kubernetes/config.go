@@ -136,21 +136,11 @@ func (c *Config) Validate() error {
 }
 
 func (c *Config) site(id string) (SiteMap, bool) {
-	for _, s := range c.Sites {
-		if s.SiteID == id {
-			return s, true
-		}
-	}
-	return SiteMap{}, false
+	return provider.Lookup(c.Sites, func(s SiteMap) bool { return s.SiteID == id })
 }
 
 func (c *Config) cluster(name string) (Cluster, bool) {
-	for _, cl := range c.Clusters {
-		if cl.Name == name {
-			return cl, true
-		}
-	}
-	return Cluster{}, false
+	return provider.Lookup(c.Clusters, func(cl Cluster) bool { return cl.Name == name })
 }
 
 // Configs gives the driver the config of a provider.
@@ -266,13 +256,10 @@ type NewProvider struct {
 // Save stores the config of the new provider in tx, sealed when there is
 // a Box.
 func (n NewProvider) Save(ctx context.Context, tx *store.Tx, providerID string, siteIDs []string) (bool, error) {
-	if len(siteIDs) != len(n.Config.Sites) {
-		return false, fmt.Errorf("kubernetes: %d sites for %d site maps", len(siteIDs), len(n.Config.Sites))
-	}
 	c := n.Config
-	c.Sites = append([]SiteMap(nil), c.Sites...)
-	for i := range c.Sites {
-		c.Sites[i].SiteID = siteIDs[i]
+	var err error
+	if c.Sites, err = provider.WithSiteIDs("kubernetes", "site maps", c.Sites, siteIDs, func(s *SiteMap, id string) { s.SiteID = id }); err != nil {
+		return false, err
 	}
 	return n.Configs.box() != nil, n.Configs.Save(ctx, tx, providerID, c)
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/soberana/soberana/internal/provider"
 )
 
 // Config is the driver's configuration of one provider.
@@ -149,22 +151,12 @@ func (c *Config) Validate() error {
 
 // cloud returns the named cloud.
 func (c *Config) cloud(name string) (Cloud, bool) {
-	for _, cl := range c.Clouds {
-		if cl.Name == name {
-			return cl, true
-		}
-	}
-	return Cloud{}, false
+	return provider.Lookup(c.Clouds, func(cl Cloud) bool { return cl.Name == name })
 }
 
 // site returns the site map of a soberana site.
 func (c *Config) site(id string) (SiteMap, bool) {
-	for _, s := range c.Sites {
-		if s.SiteID == id {
-			return s, true
-		}
-	}
-	return SiteMap{}, false
+	return provider.Lookup(c.Sites, func(s SiteMap) bool { return s.SiteID == id })
 }
 
 // image returns the image for an offering.

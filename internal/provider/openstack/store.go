@@ -219,13 +219,10 @@ type NewProvider struct {
 
 // Save stores the config of the new provider in tx.
 func (n NewProvider) Save(ctx context.Context, tx *store.Tx, providerID string, siteIDs []string) (bool, error) {
-	if len(siteIDs) != len(n.Config.Sites) {
-		return false, fmt.Errorf("openstack: %d sites for %d availability zones", len(siteIDs), len(n.Config.Sites))
-	}
 	c := n.Config
-	c.Sites = append([]SiteMap(nil), c.Sites...)
-	for i := range c.Sites {
-		c.Sites[i].SiteID = siteIDs[i]
+	var err error
+	if c.Sites, err = provider.WithSiteIDs("openstack", "availability zones", c.Sites, siteIDs, func(s *SiteMap, id string) { s.SiteID = id }); err != nil {
+		return false, err
 	}
 	return n.Configs.Save(ctx, tx, providerID, c)
 }
