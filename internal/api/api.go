@@ -62,9 +62,11 @@ type API struct {
 	mux     *http.ServeMux
 	metrics httpMetrics
 	tokens  tokenCache
-	extra   []func(a *API) []*Route
-	observe []func(http.Handler) http.Handler
-	built   bool
+	// principals: recently resolved bearer tokens (principalcache.go).
+	principals principalCache
+	extra      []func(a *API) []*Route
+	observe    []func(http.Handler) http.Handler
+	built      bool
 
 	buildOnce sync.Once
 
