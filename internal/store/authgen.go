@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"sync/atomic"
-	"time"
 )
 
 // ChannelAuth is the notification channel for changes to what
@@ -35,28 +34,13 @@ func (s *Store) AuthGeneration() (uint64, bool) {
 // (re)connection (a change may have been missed while away). It returns
 // ErrNoNotify on SQLite.
 func (s *Store) ListenAuth(ctx context.Context) error {
-	if s.dialect != Postgres {
-		return ErrNoNotify
-	}
-	backoff := 100 * time.Millisecond
-	for ctx.Err() == nil {
-		_ = s.listenOnce(ctx, ChannelAuth, func() {
-			backoff = 100 * time.Millisecond
-			s.auth.n.Add(1)
-			s.auth.listening.Store(true)
-		}, func(string) { s.auth.n.Add(1) })
+	return s.listenLoop(ctx, ChannelAuth, func() {
+		s.auth.n.Add(1)
+		s.auth.listening.Store(true)
+	}, func(string) { s.auth.n.Add(1) }, func() {
 		s.auth.listening.Store(false)
 		s.auth.n.Add(1)
-		t := time.NewTimer(backoff)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil
-		case <-t.C:
-		}
-		backoff = min(backoff*2, 5*time.Second)
-	}
-	return nil
+	})
 }
 
 // authChanged records that t changed tokens, users, role bindings or
