@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"reflect"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -60,9 +61,11 @@ type API struct {
 	mux     *http.ServeMux
 	metrics httpMetrics
 	tokens  tokenCache
-	extra   []func(a *API) []*Route
-	observe []func(http.Handler) http.Handler
-	built   bool
+	// principals: recently resolved bearer tokens (principalcache.go).
+	principals principalCache
+	extra      []func(a *API) []*Route
+	observe    []func(http.Handler) http.Handler
+	built      bool
 
 	buildOnce sync.Once
 
@@ -150,7 +153,7 @@ func (a *API) buildRoutes() {
 			continue // actions share a pattern; dispatch happens in the handler
 		}
 		seen[pattern] = true
-		a.mux.Handle(pattern, a.wrap(rt))
+		a.mux.Handle(pattern, withRouteLabel(pattern, a.wrap(rt)))
 	}
 	a.mux.Handle("GET /openapi.json", http.HandlerFunc(a.serveOpenAPI))
 	a.mux.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -162,6 +165,17 @@ func (a *API) buildRoutes() {
 	a.mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.writeProblem(w, r, Errorf(http.StatusNotFound, "not-found", "problem.route-not-found.detail", r.Method, r.URL.Path))
 	}))
+}
+
+// withRouteLabel labels the CPU a request spends with its route pattern
+// ("route" in a CPU profile: `go tool pprof -tagfocus route=...`), so that
+// a profile of a replica under load (SOBERANA_CPU_PROFILE, `soberana bench
+// ha --profile-dir`) splits by route class.
+func withRouteLabel(pattern string, next http.Handler) http.Handler {
+	labels := pprof.Labels("route", pattern)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pprof.Do(r.Context(), labels, func(ctx context.Context) { next.ServeHTTP(w, r.WithContext(ctx)) })
+	})
 }
 
 // Handler returns the root HTTP handler with the middleware chain.

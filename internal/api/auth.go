@@ -187,6 +187,34 @@ func unsafeMethod(m string) bool {
 	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
 }
 
+// tokenPrincipal resolves a bearer token presented from ip, through the
+// principal cache while the store says it may be used (principalcache.go).
+func (a *API) tokenPrincipal(r *http.Request, secret, ip string) (*auth.Principal, string, error) {
+	gen, cacheable := a.store.AuthGeneration()
+	key := auth.HashSecret(secret) + "\x00" + ip
+	now := a.now()
+	if cacheable {
+		if p, tokID, ok := a.principals.get(key, gen, now); ok {
+			return p, tokID, nil
+		}
+	}
+	p, tok, err := a.auth.TokenPrincipal(r.Context(), secret, ip)
+	if errors.Is(err, auth.ErrUnauthenticated) {
+		return nil, "", Errorf(http.StatusUnauthorized, "unauthorized", "problem.unauthorized.invalid")
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if cacheable {
+		until := now.Add(principalTTL)
+		if tok.ExpiresAt != nil && tok.ExpiresAt.Before(until) {
+			until = *tok.ExpiresAt
+		}
+		a.principals.put(key, p, tok.ID, gen, until)
+	}
+	return p, tok.ID, nil
+}
+
 // authenticate resolves the caller's credentials: a bearer token, else a
 // console session cookie (with its CSRF token on changes). It returns nil
 // and no error when none are presented.
@@ -198,15 +226,12 @@ func (a *API) authenticate(r *http.Request) (*auth.Principal, error) {
 		if !ok {
 			return nil, Errorf(http.StatusUnauthorized, "unauthorized", "problem.unauthorized.invalid")
 		}
-		p, tok, err := a.auth.TokenPrincipal(ctx, secret, ip)
-		if errors.Is(err, auth.ErrUnauthenticated) {
-			return nil, Errorf(http.StatusUnauthorized, "unauthorized", "problem.unauthorized.invalid")
-		}
+		p, tokID, err := a.tokenPrincipal(r, secret, ip)
 		if err != nil {
 			return nil, err
 		}
-		if now := a.now(); a.tokens.shouldTouch(tok.ID, now) {
-			if err := a.store.Read().TouchAPIToken(ctx, tok.ID, now, ip); err != nil {
+		if now := a.now(); a.tokens.shouldTouch(tokID, now) {
+			if err := a.store.Read().TouchAPIToken(ctx, tokID, now, ip); err != nil {
 				a.log.WarnContext(ctx, "recording token use", "err", err)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -38,9 +39,9 @@ func init() { benchScenarios["ha"] = benchHACmd }
 // per route class.
 func benchHACmd(g *globals) *cobra.Command {
 	var (
-		servers, conc int
-		dbURL         string
-		dur, ttl      time.Duration
+		servers, conc, rate int
+		dbURL, profDir      string
+		dur, ttl            time.Duration
 	)
 	c := &cobra.Command{
 		Use:   "ha",
@@ -56,9 +57,9 @@ func benchHACmd(g *globals) *cobra.Command {
 			}
 			ctx, cancel := context.WithCancel(cmd.Context())
 			defer cancel()
-			r := &haRun{servers: servers, dbURL: dbURL, ttl: ttl, haproxy: hap}
+			r := &haRun{servers: servers, dbURL: dbURL, ttl: ttl, haproxy: hap, profDir: profDir}
 			defer r.stop()
-			rep, err := r.run(ctx, conc, dur)
+			rep, err := r.run(ctx, haLoad{conc: conc, rate: rate, dur: dur})
 			if err != nil {
 				return err
 			}
@@ -73,7 +74,9 @@ func benchHACmd(g *globals) *cobra.Command {
 		},
 	}
 	c.Flags().IntVar(&servers, "servers", 3, "serve replicas behind HAProxy")
-	c.Flags().IntVar(&conc, "concurrency", 32, "concurrent HTTP clients")
+	c.Flags().IntVar(&conc, "concurrency", 32, "concurrent HTTP clients (closed loop); with --rate, the most requests in flight")
+	c.Flags().IntVar(&rate, "rate", 0, "offered load in requests/s (open loop: requests start on schedule whether or not earlier ones finished, latency counted from the scheduled start); 0: closed loop")
+	c.Flags().StringVar(&profDir, "profile-dir", "", "write each replica's CPU profile (replica-N.pprof, route-labelled) and its request counts (replica-N.metrics) here")
 	c.Flags().StringVar(&dbURL, "database-url", "", "postgres:// URL of an empty database")
 	c.Flags().DurationVar(&dur, "duration", time.Minute, "length of each phase (one replica, then all)")
 	c.Flags().DurationVar(&ttl, "lease-ttl", 3*time.Second, "the replicas' reconcile.lease_ttl")
@@ -97,6 +100,15 @@ type haRun struct {
 	replicas []*haReplica
 	lb       *exec.Cmd
 	lbAddr   string
+	profDir  string
+}
+
+// haLoad is the offered load of a phase: conc clients in a closed loop,
+// or (rate > 0) an open loop of rate requests/s with at most conc in
+// flight.
+type haLoad struct {
+	conc, rate int
+	dur        time.Duration
 }
 
 func freeAddr() (string, error) {
@@ -109,7 +121,15 @@ func freeAddr() (string, error) {
 }
 
 func (r *haRun) stop() {
-	for _, p := range r.replicas {
+	for i, p := range r.replicas {
+		if r.profDir != "" && p.cmd != nil && !p.dead {
+			// The request counts per route, to divide the profile by.
+			if resp, err := http.Get("http://" + p.addr + "/metrics"); err == nil {
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				_ = os.WriteFile(filepath.Join(r.profDir, fmt.Sprintf("replica-%d.metrics", i+1)), b, 0o600)
+			}
+		}
 		if p.cmd != nil && p.cmd.Process != nil && !p.dead {
 			_ = p.cmd.Process.Signal(syscall.SIGTERM)
 			<-p.exited
@@ -151,6 +171,13 @@ func (r *haRun) start(ctx context.Context, p *haReplica) error {
 		"SOBERANA_DEMO=true", "SOBERANA_ALLOW_SIMULATED_PROVIDERS=true", "SOBERANA_BOOTSTRAP_TOKEN="+r.token,
 		"SOBERANA_RATE_LIMIT_PER_IP=-1", "SOBERANA_RATE_LIMIT_PER_CALLER=-1", "SOBERANA_TRUSTED_PROXIES=127.0.0.1",
 		"SOBERANA_RECONCILE_LEASE_TTL="+r.ttl.String(), "SOBERANA_AUDIT_SIGNING_KEY_FILE="+filepath.Join(r.dir, "audit.key"))
+	if r.profDir != "" {
+		for i, q := range r.replicas {
+			if q == p {
+				cmd.Env = append(cmd.Env, "SOBERANA_CPU_PROFILE="+filepath.Join(r.profDir, fmt.Sprintf("replica-%d.pprof", i+1)))
+			}
+		}
+	}
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {
 		return err
@@ -206,8 +233,14 @@ backend replicas
 	return b.String()
 }
 
-func (r *haRun) run(ctx context.Context, conc int, dur time.Duration) (map[string]any, error) {
+func (r *haRun) run(ctx context.Context, load haLoad) (map[string]any, error) {
+	conc, dur := load.conc, load.dur
 	var err error
+	if r.profDir != "" {
+		if err := os.MkdirAll(r.profDir, 0o700); err != nil {
+			return nil, err
+		}
+	}
 	if r.dir, err = os.MkdirTemp("", "soberana-bench-ha-"); err != nil {
 		return nil, err
 	}
@@ -257,7 +290,7 @@ func (r *haRun) run(ctx context.Context, conc int, dur time.Duration) (map[strin
 	if err != nil {
 		return nil, err
 	}
-	one := w.phase(ctx, conc, dur, nil)
+	one := w.phase(ctx, load, nil)
 	// Now every replica, HAProxy finding them by their health checks.
 	for _, p := range r.replicas[1:] {
 		if err := r.start(ctx, p); err != nil {
@@ -273,7 +306,7 @@ func (r *haRun) run(ctx context.Context, conc int, dur time.Duration) (map[strin
 	var handover time.Duration
 	var killedPID int
 	var killErr error
-	all := w.phase(ctx, conc, dur, func() {
+	all := w.phase(ctx, load, func() {
 		time.Sleep(dur / 2)
 		killedPID, handover, killErr = r.killLeader(ctx, db)
 	})
@@ -286,7 +319,7 @@ func (r *haRun) run(ctx context.Context, conc int, dur time.Duration) (map[strin
 	}
 	return map[string]any{
 		"scenario": "ha", "servers": r.servers, "database": "postgres", "load_balancer": "haproxy",
-		"concurrency": conc, "phase_seconds": dur.Seconds(), "lease_ttl_seconds": r.ttl.Seconds(),
+		"concurrency": conc, "offered_rate": load.rate, "phase_seconds": dur.Seconds(), "lease_ttl_seconds": r.ttl.Seconds(),
 		"one_replica": one.report(), "all_replicas": all.report(),
 		"killed_pid": killedPID, "lease_handover_seconds": handover.Seconds(), "handover_within_ttl": handover <= r.ttl+r.ttl/10,
 		"acknowledged_creates": len(w.created), "acknowledged_deletes": len(w.deleted),
@@ -396,6 +429,8 @@ func newHAWork(ctx context.Context, cl *client.Client) (*haWork, error) {
 
 type haPhase struct {
 	seconds float64
+	offered int // requests/s, 0 in a closed loop
+	sent    int // requests dispatched (open loop)
 	lat     map[string][]time.Duration
 	errs    map[string]int
 	first   map[string]string
@@ -421,48 +456,89 @@ func (p *haPhase) report() map[string]any {
 		}
 		classes[c] = cl
 	}
-	return map[string]any{"seconds": p.seconds, "requests_ok": total, "requests_failed": failed,
+	rep := map[string]any{"seconds": p.seconds, "requests_ok": total, "requests_failed": failed,
 		"requests_per_second": float64(total) / p.seconds, "classes": classes}
+	if p.offered > 0 {
+		rep["offered_per_second"] = p.offered
+		rep["dispatched"] = p.sent
+	}
+	return rep
 }
 
-// phase runs the mixed load for d; during, if set, runs alongside.
-func (w *haWork) phase(ctx context.Context, conc int, d time.Duration, during func()) *haPhase {
-	p := &haPhase{lat: map[string][]time.Duration{}, errs: map[string]int{}, first: map[string]string{}}
+// phase runs the mixed load for load.dur; during, if set, runs alongside.
+// Closed loop (load.rate 0): load.conc clients, each sending its next
+// request when the last one answered. Open loop: a request is due every
+// 1/rate s whether or not earlier ones have answered, at most load.conc
+// in flight; its latency counts from when it was due, so a request that
+// waited for a free client counts that wait (no coordinated omission).
+func (w *haWork) phase(ctx context.Context, load haLoad, during func()) *haPhase {
+	p := &haPhase{lat: map[string][]time.Duration{}, errs: map[string]int{}, first: map[string]string{}, offered: load.rate}
 	var mu sync.Mutex
-	stop := time.Now().Add(d)
+	record := func(class string, dt time.Duration, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if errors.Is(err, errNothingYet) {
+			return // no request made
+		}
+		if err != nil {
+			p.errs[class]++
+			if p.first[class] == "" {
+				p.first[class] = err.Error()
+			}
+			return
+		}
+		p.lat[class] = append(p.lat[class], dt)
+	}
+	stop := time.Now().Add(load.dur)
 	var wg sync.WaitGroup
 	if during != nil {
 		wg.Go(during)
 	}
 	start := time.Now()
-	for range conc {
-		wg.Go(func() {
-			for time.Now().Before(stop) && ctx.Err() == nil {
-				class, dt, err := w.one(ctx)
-				mu.Lock()
-				if errors.Is(err, errNothingYet) {
-					// no request made
-				} else if err != nil {
-					p.errs[class]++
-					if p.first[class] == "" {
-						p.first[class] = err.Error()
-					}
-				} else {
-					p.lat[class] = append(p.lat[class], dt)
+	if load.rate <= 0 {
+		for range load.conc {
+			wg.Go(func() {
+				for time.Now().Before(stop) && ctx.Err() == nil {
+					record(w.one(ctx, time.Now()))
 				}
-				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		p.seconds = time.Since(start).Seconds()
+		return p
+	}
+	due := make(chan time.Time)
+	var workers sync.WaitGroup
+	for range load.conc {
+		workers.Go(func() {
+			for at := range due {
+				record(w.one(ctx, at))
 			}
 		})
 	}
-	wg.Wait()
+	interval := time.Second / time.Duration(load.rate)
+	for i := 0; ctx.Err() == nil; i++ {
+		at := start.Add(time.Duration(i) * interval)
+		if !at.Before(stop) {
+			break
+		}
+		if d := time.Until(at); d > 0 {
+			time.Sleep(d)
+		}
+		due <- at
+		p.sent++
+	}
+	close(due)
+	workers.Wait()
 	p.seconds = time.Since(start).Seconds()
+	wg.Wait()
 	return p
 }
 
 // one does one request of the mix: 30 % creates, 35 % reads, 10 % lists,
 // 15 % previews, 3 % approvals (a create that needs one, then :approve),
 // 7 % deletes.
-func (w *haWork) one(ctx context.Context) (string, time.Duration, error) {
+func (w *haWork) one(ctx context.Context, t0 time.Time) (string, time.Duration, error) {
 	i := w.n.Add(1) % 100
 	pick := func() string {
 		w.mu.Lock()
@@ -472,7 +548,6 @@ func (w *haWork) one(ctx context.Context) (string, time.Duration, error) {
 		}
 		return w.live[int(w.n.Load())%len(w.live)]
 	}
-	t0 := time.Now()
 	switch {
 	case i < 30:
 		_, err := w.create(ctx, w.small)

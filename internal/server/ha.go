@@ -144,6 +144,9 @@ func (s *Server) runFleet(ctx context.Context) error {
 		default:
 		}
 	}
+	// The API's cache of resolved tokens lives only while this listener
+	// tells it of every change to tokens, users, bindings and grants.
+	go func() { _ = s.Store.ListenAuth(ctx) }()
 	go func() {
 		if err := s.Store.Listen(ctx, store.ChannelFleet, poke, func(string) { poke() }); err != nil && ctx.Err() == nil {
 			s.log.Warn("listening for fleet changes", "err", err)

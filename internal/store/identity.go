@@ -189,6 +189,9 @@ func (t *Tx) UpdateUserProfile(ctx context.Context, u *User) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("updating user %s: %w", u.ID, ErrNotFound)
 	}
+	if err := t.authChanged(ctx); err != nil {
+		return err
+	}
 	u.UpdatedAt = now
 	u.Version++
 	return nil
@@ -219,7 +222,7 @@ func (t *Tx) CreateRoleBinding(ctx context.Context, b *RoleBinding) error {
 	if err != nil {
 		return fmt.Errorf("creating role binding: %w", err)
 	}
-	return nil
+	return t.authChanged(ctx)
 }
 
 // DeleteRoleBinding removes a binding.
@@ -231,14 +234,16 @@ func (t *Tx) DeleteRoleBinding(ctx context.Context, id string) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("deleting role binding %s: %w", id, ErrNotFound)
 	}
-	return nil
+	return t.authChanged(ctx)
 }
 
 // DeleteRoleBindingsBySource removes a user's bindings of one source
 // (claims mapped from an OpenID provider are replaced at each sign-in).
 func (t *Tx) DeleteRoleBindingsBySource(ctx context.Context, userID, source string) error {
-	_, err := t.Exec(ctx, `DELETE FROM role_bindings WHERE user_id = ? AND source = ?`, userID, source)
-	return err
+	if _, err := t.Exec(ctx, `DELETE FROM role_bindings WHERE user_id = ? AND source = ?`, userID, source); err != nil {
+		return err
+	}
+	return t.authChanged(ctx)
 }
 
 // RoleBindingByID loads one binding.
@@ -360,7 +365,7 @@ func (t *Tx) RevokeToken(ctx context.Context, id string) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("revoking token %s: %w", id, ErrNotFound)
 	}
-	return nil
+	return t.authChanged(ctx)
 }
 
 // TouchAPIToken records the last use (time and source address) of a token.
@@ -443,6 +448,9 @@ func (t *Tx) CreateGrant(ctx context.Context, g *Grant) error {
 		micros(g.ExpiresAt), g.CreatedBy, micros(now), micros(now))
 	if err != nil {
 		return fmt.Errorf("creating grant: %w", err)
+	}
+	if err := t.authChanged(ctx); err != nil {
+		return err
 	}
 	return t.appendGrantChange(ctx, g.ID, g.ProjectID, "created")
 }
@@ -529,6 +537,9 @@ func (t *Tx) RevokeGrant(ctx context.Context, id, by string) error {
 	}
 	g, err := t.GrantByID(ctx, id)
 	if err != nil {
+		return err
+	}
+	if err := t.authChanged(ctx); err != nil {
 		return err
 	}
 	return t.appendGrantChange(ctx, id, g.ProjectID, "revoked")

@@ -36,12 +36,19 @@ func (s *Store) Notify(ctx context.Context, channel, payload string) error {
 // reloads what it may have missed. A broken connection is retried with
 // backoff. It returns ErrNoNotify on SQLite.
 func (s *Store) Listen(ctx context.Context, channel string, connected func(), fn func(payload string)) error {
+	return s.listenLoop(ctx, channel, connected, fn, func() {})
+}
+
+// listenLoop is Listen with disconnected, called each time the listening
+// connection is lost (before the retry).
+func (s *Store) listenLoop(ctx context.Context, channel string, connected func(), fn func(payload string), disconnected func()) error {
 	if s.dialect != Postgres {
 		return ErrNoNotify
 	}
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		err := s.listenOnce(ctx, channel, func() { backoff = 100 * time.Millisecond; connected() }, fn)
+		disconnected()
 		if ctx.Err() != nil {
 			return nil
 		}

@@ -54,6 +54,8 @@ type Store struct {
 	group   groupCommit // group commit: SQLite's writes, PostgreSQL's creates (see Write)
 	// sealer is PostgreSQL's background audit sealer (auditseal.go).
 	sealer *auditSealer
+	// auth: the generation of authentication data (authgen.go).
+	auth authGen
 }
 
 // SQLiteConfig tunes the embedded database.
@@ -232,6 +234,8 @@ type Tx struct {
 	// unless reserveInline; atCommit are those reservations.
 	readCommitted, reserveInline bool
 	atCommit                     []func(context.Context) error
+	// authDirty: the transaction changed authentication data (authgen.go).
+	authDirty bool
 }
 
 // handle returns a Tx-shaped view over the plain database.
@@ -313,6 +317,9 @@ func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, inline bool, fn 
 	}
 	if pending != nil {
 		pending.markWritten()
+	}
+	if tx.authDirty {
+		s.auth.n.Add(1)
 	}
 	if tx.auditOrd > 0 {
 		s.kickSealer()
