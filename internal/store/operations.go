@@ -221,15 +221,15 @@ var evacuationsEntity = &entity[Evacuation]{
 func (t *Tx) Evacuations() Repo[Evacuation] { return Repo[Evacuation]{t, evacuationsEntity} }
 
 // WorkloadStateCounts counts workloads by state.
-func (t *Tx) WorkloadStateCounts(ctx context.Context) (map[string]int64, error) {
+func (t *Tx) WorkloadStateCounts(ctx context.Context) (map[model.WorkloadState]int64, error) {
 	rows, err := t.Query(ctx, "SELECT state, COUNT(*) FROM workloads GROUP BY state")
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]int64{}
+	out := map[model.WorkloadState]int64{}
 	for rows.Next() {
-		var s string
+		var s model.WorkloadState
 		var n int64
 		if err := rows.Scan(&s, &n); err != nil {
 			return nil, mapErr(err)
