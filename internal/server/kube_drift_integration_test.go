@@ -89,7 +89,7 @@ func TestIntegrationKubernetesDeletedOutside(t *testing.T) {
 			}
 		}
 	})
-	wl = osWait(t, h, wl.ID, string(model.StateRunning), 2*time.Minute)
+	wl = osWait(t, h, wl.ID, model.StateRunning, 2*time.Minute)
 	old := wl.Placements[0].Placement
 	client := fl.Clients[siteOf[old.SiteID]]
 	if client == nil {
