@@ -26,7 +26,7 @@ type MigrationStatus struct {
 	NewRunning int `json:"new_running"`
 	// WorkloadState is the workload's state now (migrating while the
 	// migration runs).
-	WorkloadState string `json:"workload_state"`
+	WorkloadState model.WorkloadState `json:"workload_state"`
 }
 
 // EvacuateRequest is the body of POST /v1/providers/{id}:evacuate.

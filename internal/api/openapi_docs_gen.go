@@ -545,6 +545,7 @@ var goDocs = map[string]string{
 	"internal/model.Placement.MonthlyMinor":                     "MonthlyMinor is this replica's forecast in the workload's currency.",
 	"internal/model.Placement.Power":                            "Power is the power state soberana gave the replica while it runs (see PowerState); empty reads as running.",
 	"internal/model.Placement.ResourceID":                       "ResourceID is the provider's id of the resource (server, namespace).",
+	"internal/model.PlacementState":                             "PlacementState is where one replica (placement) is in its life. The workload service is its one writer and moves it by its transition table (workload.PlacementTransitions).",
 	"internal/model.PowerState":                                 "PowerState is the power state of a running replica, as soberana set it. The workload service is its one writer and moves it by its transition table (workload.PowerTransitions).",
 	"internal/model.Price":                                      "Price is a provider's unit price per hour for an offering, in the provider's currency, valid from a day on.",
 	"internal/model.Price.PerHour":                              "PerHour is an exact decimal string with up to 9 decimals.",
@@ -587,6 +588,7 @@ var goDocs = map[string]string{
 	"internal/model.Workload.UserData":                          "UserData is the requester's cloud-init user-data (#cloud-config or a #! script); it is merged into each replica's cloud-init document.",
 	"internal/model.WorkloadEvent":                              "WorkloadEvent is one recorded transition or notable fact.",
 	"internal/model.WorkloadKey":                                "WorkloadKey is a key a workload asked for, as it was at request time.",
+	"internal/model.WorkloadState":                              "WorkloadState is where a workload is in its life. The workload service is its one writer and moves it by its transition table (workload.WorkloadTransitions); every move is recorded as a WorkloadEvent with actor, time and reason.",
 	"internal/money.Amount":                                     "Amount is booked money: an integer number of minor units (cents, centavos) of a currency. 1234.56 BRL is Amount{Minor: 123456, Currency: BRL}; 1235 CLP is Amount{Minor: 1235, Currency: CLP}. Amounts come from parsing or from Exact.Round; arithmetic on them is exact and checked for overflow. In JSON an Amount is {\"minor\":123456,\"currency\":\"BRL\",\"value\":\"1234.56\"}: minor is authoritative, value is the same number as a decimal string for people and for clients without 64-bit integers.",
 	"internal/money.CSVError":                                   "CSVError locates one problem in a rates CSV. Line counts from 1 (the header); Field is the column name, or \"\" when the whole row is at fault.",
 	"internal/money.Currency":                                   "Currency is an ISO 4217 currency with its minor-unit digits. The zero value is \"no currency\"; every real Currency comes from ParseCurrency or the package variables. Currency is comparable and a valid map key, and it encodes as its code in JSON, text and SQL.",
@@ -1122,5 +1124,6 @@ var goDocs = map[string]string{
 	"internal/workload.Service.Trust":                           "Trust adds files and commands to every replica's first boot (the SSH certificate trust); nil adds nothing. See firstboot.go.",
 	"internal/workload.Service.busy":                            "busy: the replicas whose power action runs in this process.",
 	"internal/workload.StateError":                              "StateError says which state refused which action.",
-	"internal/workload.TransitionError":                         "TransitionError is a move the table does not allow.",
+	"internal/workload.TransitionError":                         "TransitionError is a move the table does not allow: a bug in the caller, or a state read before another writer moved it.",
+	"internal/workload.TransitionError.Of":                      "Of is what moved: \"workload\" or \"placement\".",
 }

@@ -58,10 +58,8 @@ var typeSchemas = map[reflect.Type]declaredSchema{
 
 // Closed sets, from the typed constants of their packages.
 var (
-	workloadStates = []string{model.StatePendingApproval, model.StateApproved, model.StateProvisioning, model.StateRunning,
-		model.StateMigrating, model.StateDeleting, model.StateDeleted, model.StateRejected, model.StateFailed}
-	placementStates = []string{model.PlacementPending, model.PlacementProvisioning, model.PlacementRunning,
-		model.PlacementDeleting, model.PlacementDeleted, model.PlacementFailed}
+	workloadStates   = model.Names(model.WorkloadStates)
+	placementStates  = model.Names(model.PlacementStates)
 	sovereigntyModes = []string{model.SovereigntyNational, model.SovereigntyRegional, model.SovereigntyAny}
 	tiers            = []string{model.TierCore, model.TierEdge}
 	healths          = []string{model.HealthHealthy, model.HealthDegraded, model.HealthDown}

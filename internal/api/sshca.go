@@ -28,11 +28,11 @@ type SSHCertificateRequest struct {
 
 // SSHReplica is a replica to connect to.
 type SSHReplica struct {
-	Replica   int      `json:"replica"`
-	State     string   `json:"state"`
-	SiteID    string   `json:"site_id"`
-	SiteName  string   `json:"site_name,omitempty"`
-	Addresses []string `json:"addresses"`
+	Replica   int                  `json:"replica"`
+	State     model.PlacementState `json:"state"`
+	SiteID    string               `json:"site_id"`
+	SiteName  string               `json:"site_name,omitempty"`
+	Addresses []string             `json:"addresses"`
 }
 
 // SSHCertificateView is an issued certificate and where to use it.

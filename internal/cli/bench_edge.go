@@ -331,7 +331,7 @@ func edgeBenchWorkloads(ctx context.Context, srv *server.Server, cl *client.Clie
 		return fmt.Errorf("creating %d edge workloads: %w", n, err)
 	}
 	res.WorkloadsSeconds = round3(time.Since(start).Seconds())
-	if res.WorkloadsRunning, err = srv.Store.Read().Workloads().Count(ctx, map[string]string{"state": model.StateRunning}); err != nil {
+	if res.WorkloadsRunning, err = srv.Store.Read().Workloads().Count(ctx, map[string]string{"state": string(model.StateRunning)}); err != nil {
 		return err
 	}
 	for id, u := range srv.Fleet.Usage() {

@@ -152,7 +152,7 @@ func createMany(ctx context.Context, srv *server.Server, n, conc int, gen func(i
 		return first
 	}
 	return waitFor(ctx, 10*time.Minute, func() (bool, error) {
-		got, err := srv.Store.Read().Workloads().Count(ctx, map[string]string{"state": model.StateRunning})
+		got, err := srv.Store.Read().Workloads().Count(ctx, map[string]string{"state": string(model.StateRunning)})
 		return got >= int64(n), err
 	})
 }

@@ -620,13 +620,14 @@ func (w *haWork) create(ctx context.Context, body map[string]any) (model.Workloa
 
 // check compares what was acknowledged with the database.
 func (w *haWork) check(ctx context.Context, db *sql.DB) (lost, deletedPresent, doubled, doubledLines int, err error) {
-	present := map[string]string{}
+	present := map[string]model.WorkloadState{}
 	rows, err := db.QueryContext(ctx, `SELECT id, state FROM workloads`)
 	if err != nil {
 		return 0, 0, 0, 0, err
 	}
 	for rows.Next() {
-		var id, st string
+		var id string
+		var st model.WorkloadState
 		if err := rows.Scan(&id, &st); err != nil {
 			rows.Close()
 			return 0, 0, 0, 0, err

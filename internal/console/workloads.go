@@ -117,10 +117,7 @@ func (n *names) row(w workloadJSON) workloadRow {
 }
 
 // workloadStates in the order of their life.
-var workloadStates = []string{
-	model.StatePendingApproval, model.StateApproved, model.StateProvisioning, model.StateRunning,
-	model.StateMigrating, model.StateDeleting, model.StateDeleted, model.StateRejected, model.StateFailed,
-}
+var workloadStates = model.Names(model.WorkloadStates)
 
 type workloadsData struct {
 	Rows   []workloadRow
@@ -291,7 +288,7 @@ type approvalRow struct {
 
 func (c *Console) approvals(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
-	ws, err := listAll[workloadJSON](ctx, c, v, "/v1/workloads", url.Values{"state": {model.StatePendingApproval}})
+	ws, err := listAll[workloadJSON](ctx, c, v, "/v1/workloads", url.Values{"state": {string(model.StatePendingApproval)}})
 	if err != nil {
 		return err
 	}
@@ -761,7 +758,7 @@ func (c *Console) workloadCounts(ctx context.Context, v *view, institutionID str
 	}
 	counts := map[string]int{}
 	for _, w := range ws {
-		counts[w.State]++
+		counts[string(w.State)]++
 	}
 	var out []countRow
 	for _, s := range workloadStates {

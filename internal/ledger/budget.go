@@ -175,7 +175,7 @@ func (l *Ledger) Release(ctx context.Context, tx *store.Tx, w *model.Workload) e
 		ID: "release/" + w.ID + "/end", Kind: store.KindRelease, Period: Month(tx.Now()),
 		InstitutionID: lw.InstitutionID, BudgetLineID: lw.BudgetLineID, ProjectID: lw.ProjectID, WorkloadID: w.ID,
 		Currency: lw.Currency, AmountMinor: -left, ProviderCurrency: lw.Currency, ProviderMinor: -left, FXRate: "1",
-		Memo: "workload ended (" + w.State + ")",
+		Memo: "workload ended (" + string(w.State) + ")",
 	}})
 	return err
 }

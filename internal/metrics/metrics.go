@@ -145,9 +145,8 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	}
 	tx := c.st.Read()
 	if counts, err := tx.WorkloadStateCounts(ctx); err == nil {
-		for _, s := range []string{model.StatePendingApproval, model.StateApproved, model.StateProvisioning, model.StateRunning,
-			model.StateMigrating, model.StateDeleting, model.StateDeleted, model.StateRejected, model.StateFailed} {
-			g(c.workloads, float64(counts[s]), s)
+		for _, s := range model.WorkloadStates {
+			g(c.workloads, float64(counts[s]), string(s))
 		}
 	} else {
 		c.log.Debug("metrics: counting workloads", "err", err)

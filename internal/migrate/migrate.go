@@ -261,7 +261,7 @@ func (s *Service) place(ctx context.Context, l loaded, t Target) (*placement.Dec
 		p.CurrentMonthlyMinor += o.MonthlyMinor
 	}
 	if l.w.State != model.StateRunning {
-		p.Why = WhyMsg(workload.M("migrate.reason.not_running", l.w.State))
+		p.Why = WhyMsg(workload.M("migrate.reason.not_running", string(l.w.State)))
 		p.Reason = p.Why.Render(i18n.EN)
 		return nil, p, fmt.Errorf("%w (state %s)", ErrNotRunning, l.w.State)
 	}
@@ -500,7 +500,7 @@ func (s *Service) advance(ctx context.Context, m store.Migration) error {
 	switch {
 	case w.State != model.StateMigrating:
 		// Someone deleted it meanwhile (or it failed over): the migration ends.
-		return s.finish(ctx, m, w, StateRolledBack, workload.M("migrate.reason.interrupted", w.State))
+		return s.finish(ctx, m, w, StateRolledBack, workload.M("migrate.reason.interrupted", string(w.State)))
 	case running == w.Replicas && len(fresh) == running:
 		err = s.switchOver(ctx, m, w, fresh, oldIDs)
 		var be *budgetError

@@ -2,28 +2,62 @@ package model
 
 import "time"
 
-// Workload states. Every transition is recorded with actor, time and reason.
+// WorkloadState is where a workload is in its life. The workload service
+// is its one writer and moves it by its transition table
+// (workload.WorkloadTransitions); every move is recorded as a
+// WorkloadEvent with actor, time and reason.
+type WorkloadState string
+
+// Workload states.
 const (
-	StatePendingApproval = "pending_approval"
-	StateApproved        = "approved"
-	StateProvisioning    = "provisioning"
-	StateRunning         = "running"
-	StateMigrating       = "migrating"
-	StateDeleting        = "deleting"
-	StateDeleted         = "deleted"
-	StateRejected        = "rejected"
-	StateFailed          = "failed"
+	StatePendingApproval WorkloadState = "pending_approval"
+	StateApproved        WorkloadState = "approved"
+	StateProvisioning    WorkloadState = "provisioning"
+	StateRunning         WorkloadState = "running"
+	StateMigrating       WorkloadState = "migrating"
+	StateDeleting        WorkloadState = "deleting"
+	StateDeleted         WorkloadState = "deleted"
+	StateRejected        WorkloadState = "rejected"
+	StateFailed          WorkloadState = "failed"
 )
+
+// WorkloadStates lists every workload state (the OpenAPI enum, the
+// metrics and the transition table's test use it).
+var WorkloadStates = []WorkloadState{
+	StatePendingApproval, StateApproved, StateProvisioning, StateRunning,
+	StateMigrating, StateDeleting, StateDeleted, StateRejected, StateFailed,
+}
+
+// PlacementState is where one replica (placement) is in its life. The
+// workload service is its one writer and moves it by its transition table
+// (workload.PlacementTransitions).
+type PlacementState string
 
 // Placement (replica) states.
 const (
-	PlacementPending      = "pending"
-	PlacementProvisioning = "provisioning"
-	PlacementRunning      = "running"
-	PlacementDeleting     = "deleting"
-	PlacementDeleted      = "deleted"
-	PlacementFailed       = "failed"
+	PlacementPending      PlacementState = "pending"
+	PlacementProvisioning PlacementState = "provisioning"
+	PlacementRunning      PlacementState = "running"
+	PlacementDeleting     PlacementState = "deleting"
+	PlacementDeleted      PlacementState = "deleted"
+	PlacementFailed       PlacementState = "failed"
 )
+
+// PlacementStates lists every placement state.
+var PlacementStates = []PlacementState{
+	PlacementPending, PlacementProvisioning, PlacementRunning,
+	PlacementDeleting, PlacementDeleted, PlacementFailed,
+}
+
+// Names lists a closed set of typed string constants (states) as plain
+// strings, for enums, form options and metric labels.
+func Names[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
 
 // Sovereignty modes.
 const (
@@ -95,10 +129,10 @@ type Workload struct {
 	// Currency is the institution's national currency.
 	Currency string `json:"currency"`
 	// ForecastMonthlyMinor is the forecast monthly cost of all replicas.
-	ForecastMonthlyMinor int64  `json:"forecast_monthly_minor"`
-	State                string `json:"state"`
-	Reason               string `json:"reason,omitempty"`
-	CreatedBy            string `json:"created_by,omitempty"`
+	ForecastMonthlyMinor int64         `json:"forecast_monthly_minor"`
+	State                WorkloadState `json:"state"`
+	Reason               string        `json:"reason,omitempty"`
+	CreatedBy            string        `json:"created_by,omitempty"`
 	// RequestedBy is the person who asked for the workload (a user id; for
 	// a service token, the person it derives from): its approver must be
 	// another one.
@@ -122,11 +156,11 @@ type Workload struct {
 // Placement is the site chosen for one replica, with the provider's id.
 type Placement struct {
 	Meta
-	WorkloadID string `json:"workload_id"`
-	Replica    int    `json:"replica"`
-	SiteID     string `json:"site_id"`
-	ProviderID string `json:"provider_id"`
-	State      string `json:"state"`
+	WorkloadID string         `json:"workload_id"`
+	Replica    int            `json:"replica"`
+	SiteID     string         `json:"site_id"`
+	ProviderID string         `json:"provider_id"`
+	State      PlacementState `json:"state"`
 	// ResourceID is the provider's id of the resource (server, namespace).
 	ResourceID string `json:"resource_id,omitempty"`
 	Reason     string `json:"reason,omitempty"`
@@ -145,11 +179,11 @@ type Placement struct {
 
 // WorkloadEvent is one recorded transition or notable fact.
 type WorkloadEvent struct {
-	ID         string    `json:"id"`
-	WorkloadID string    `json:"workload_id"`
-	At         time.Time `json:"at"`
-	Actor      string    `json:"actor"`
-	From       string    `json:"from,omitempty"`
-	To         string    `json:"to,omitempty"`
-	Reason     string    `json:"reason"`
+	ID         string        `json:"id"`
+	WorkloadID string        `json:"workload_id"`
+	At         time.Time     `json:"at"`
+	Actor      string        `json:"actor"`
+	From       WorkloadState `json:"from,omitempty"`
+	To         WorkloadState `json:"to,omitempty"`
+	Reason     string        `json:"reason"`
 }

@@ -187,7 +187,7 @@ func WaitRunning(t testing.TB, st *store.Store, ids []string, within time.Durati
 	ctx := context.Background()
 	deadline := time.Now().Add(within)
 	for {
-		n, err := st.Read().Workloads().Count(ctx, map[string]string{"state": model.StateRunning})
+		n, err := st.Read().Workloads().Count(ctx, map[string]string{"state": string(model.StateRunning)})
 		if err != nil {
 			t.Fatal(err)
 		}

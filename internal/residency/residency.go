@@ -31,26 +31,26 @@ const (
 
 // Row is one placement of the report.
 type Row struct {
-	InstitutionID       string   `json:"institution_id"`
-	Institution         string   `json:"institution"`
-	ProjectID           string   `json:"project_id"`
-	WorkloadID          string   `json:"workload_id"`
-	Replica             int      `json:"replica"`
-	PlacementID         string   `json:"placement_id"`
-	State               string   `json:"state"`
-	SiteID              string   `json:"site_id"`
-	Site                string   `json:"site"`
-	Country             string   `json:"country"`
-	Subdivision         string   `json:"subdivision"`
-	ProviderID          string   `json:"provider_id"`
-	Provider            string   `json:"provider"`
-	Jurisdiction        string   `json:"jurisdiction"`
-	Classification      string   `json:"classification"`
-	Certification       string   `json:"provider_certification"`
-	SiteCertification   string   `json:"site_certification"`
-	AllowedCountries    []string `json:"allowed_countries"`
-	AllowedSubdivisions []string `json:"allowed_subdivisions,omitempty"`
-	Sovereignty         string   `json:"sovereignty"`
+	InstitutionID       string               `json:"institution_id"`
+	Institution         string               `json:"institution"`
+	ProjectID           string               `json:"project_id"`
+	WorkloadID          string               `json:"workload_id"`
+	Replica             int                  `json:"replica"`
+	PlacementID         string               `json:"placement_id"`
+	State               model.PlacementState `json:"state"`
+	SiteID              string               `json:"site_id"`
+	Site                string               `json:"site"`
+	Country             string               `json:"country"`
+	Subdivision         string               `json:"subdivision"`
+	ProviderID          string               `json:"provider_id"`
+	Provider            string               `json:"provider"`
+	Jurisdiction        string               `json:"jurisdiction"`
+	Classification      string               `json:"classification"`
+	Certification       string               `json:"provider_certification"`
+	SiteCertification   string               `json:"site_certification"`
+	AllowedCountries    []string             `json:"allowed_countries"`
+	AllowedSubdivisions []string             `json:"allowed_subdivisions,omitempty"`
+	Sovereignty         string               `json:"sovereignty"`
 	// PolicySovereignty is the mode the institution's data policy
 	// requires for the classification now; DataPolicy names the policy.
 	PolicySovereignty string `json:"policy_sovereignty"`
@@ -195,7 +195,7 @@ func (rep Report) WriteCSV(w io.Writer) error {
 	}
 	for _, r := range rep.Rows {
 		if err := cw.Write([]string{r.InstitutionID, r.Institution, r.ProjectID, r.WorkloadID, strconv.Itoa(r.Replica), r.PlacementID,
-			r.State, r.SiteID, r.Site, r.Country, r.Subdivision, r.ProviderID, r.Provider, r.Jurisdiction, r.Classification,
+			string(r.State), r.SiteID, r.Site, r.Country, r.Subdivision, r.ProviderID, r.Provider, r.Jurisdiction, r.Classification,
 			r.Certification, r.SiteCertification, strings.Join(r.AllowedCountries, " "), strings.Join(r.AllowedSubdivisions, " "),
 			r.Sovereignty, r.Verdict, strings.Join(r.Violations, "; "), strconv.FormatBool(r.Simulated),
 			strconv.FormatBool(r.ForeignJurisdiction), r.PolicySovereignty, r.DataPolicy, strings.Join(r.Addresses, " ")}); err != nil {

@@ -589,7 +589,7 @@ func osEndToEnd(t *testing.T, postgres bool) {
 
 // osWait polls the workload until it reaches state (failing at once if it
 // fails).
-func osWait(t *testing.T, h *servertest.Harness, id, state string, within time.Duration) osWorkload {
+func osWait(t *testing.T, h *servertest.Harness, id string, state model.WorkloadState, within time.Duration) osWorkload {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for {

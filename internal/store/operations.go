@@ -176,20 +176,20 @@ func (t *Tx) MigrationsInState(ctx context.Context, state string, limit int) ([]
 
 // CountMigrations counts an evacuation's migrations by state.
 func (t *Tx) CountMigrations(ctx context.Context, evacuationID string) (map[string]int, error) {
-	return countGroups[int](ctx, t, "SELECT state, COUNT(*) FROM migrations WHERE evacuation_id = ? GROUP BY state", evacuationID)
+	return countGroups[string, int](ctx, t, "SELECT state, COUNT(*) FROM migrations WHERE evacuation_id = ? GROUP BY state", evacuationID)
 }
 
 // countGroups runs q, a SELECT of a key and a COUNT(*) grouped by the
 // key, and returns the counts by key.
-func countGroups[N int | int64](ctx context.Context, t *Tx, q string, args ...any) (map[string]N, error) {
+func countGroups[K ~string, N int | int64](ctx context.Context, t *Tx, q string, args ...any) (map[K]N, error) {
 	rows, err := t.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]N{}
+	out := map[K]N{}
 	for rows.Next() {
-		var k string
+		var k K
 		var n N
 		if err := rows.Scan(&k, &n); err != nil {
 			return nil, mapErr(err)
@@ -227,8 +227,8 @@ var evacuationsEntity = &entity[Evacuation]{
 func (t *Tx) Evacuations() Repo[Evacuation] { return Repo[Evacuation]{t, evacuationsEntity} }
 
 // WorkloadStateCounts counts workloads by state.
-func (t *Tx) WorkloadStateCounts(ctx context.Context) (map[string]int64, error) {
-	return countGroups[int64](ctx, t, "SELECT state, COUNT(*) FROM workloads GROUP BY state")
+func (t *Tx) WorkloadStateCounts(ctx context.Context) (map[model.WorkloadState]int64, error) {
+	return countGroups[model.WorkloadState, int64](ctx, t, "SELECT state, COUNT(*) FROM workloads GROUP BY state")
 }
 
 // QueueDepth returns how many placements are scheduled, and how many of

@@ -71,9 +71,9 @@ func (t *Tx) Workloads() Repo[model.Workload] { return Repo[model.Workload]{t, w
 // it next (nil: not scheduled, e.g. while its workload awaits approval).
 type PlacementRow struct {
 	model.Placement
-	FinalState    string     `json:"-"`
-	Attempts      int        `json:"attempts"`
-	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
+	FinalState    model.PlacementState `json:"-"`
+	Attempts      int                  `json:"attempts"`
+	NextAttemptAt *time.Time           `json:"next_attempt_at,omitempty"`
 }
 
 var placements = &entity[PlacementRow]{

@@ -156,7 +156,7 @@ func converge(t testing.TB, st *store.Store, c *client.Client, timeout time.Dura
 					problems = append(problems, w.ID+" ended without a reason")
 				}
 			default:
-				problems = append(problems, w.ID+" still "+w.State)
+				problems = append(problems, w.ID+" still "+string(w.State))
 			}
 		}
 		live, err := tx.LivePlacements(ctx)
@@ -174,7 +174,7 @@ func converge(t testing.TB, st *store.Store, c *client.Client, timeout time.Dura
 		want := map[string]int64{}
 		for _, p := range live {
 			if p.State != model.PlacementRunning {
-				problems = append(problems, "placement "+p.ID+" still "+p.State)
+				problems = append(problems, "placement "+p.ID+" still "+string(p.State))
 				continue
 			}
 			want[p.SiteID] += p.VCPUs

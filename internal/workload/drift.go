@@ -74,7 +74,10 @@ func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *
 			}
 		}
 		why := M("replica.reason.deleted_outside", cur.ResourceID, seen.Format(time.RFC3339))
-		cur.State, cur.FinalState, cur.Attempts, cur.NextAttemptAt = model.PlacementFailed, model.PlacementFailed, 0, nil
+		if err := setPlacement(&cur, model.PlacementFailed); err != nil {
+			return err
+		}
+		cur.FinalState, cur.Attempts, cur.NextAttemptAt = model.PlacementFailed, 0, nil
 		cur.Reason = Enc(why)
 		if err := tx.Placements().Update(ctx, &cur); err != nil {
 			return err

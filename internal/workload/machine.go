@@ -18,7 +18,7 @@ import (
 // and what it becomes.
 type Outcome struct {
 	Read       store.PlacementRow
-	State      string
+	State      model.PlacementState
 	ResourceID string
 	Reason     Msg
 	Attempts   int
@@ -65,7 +65,10 @@ func (s *Service) Apply(ctx context.Context, outs []Outcome, fence Fence) (int, 
 		for _, o := range outs {
 			p := o.Read
 			was := p.State
-			p.State, p.Attempts, p.NextAttemptAt = o.State, o.Attempts, o.NextAt
+			if err := setPlacement(&p, o.State); err != nil {
+				return err
+			}
+			p.Attempts, p.NextAttemptAt = o.Attempts, o.NextAt
 			if o.ResourceID != "" {
 				p.ResourceID = o.ResourceID
 			}
@@ -169,7 +172,10 @@ func (s *Service) rollup(ctx context.Context, tx *store.Tx, id string, now time.
 		}
 		from = model.StateProvisioning
 	}
-	w.State, w.Reason = to, Enc(reason)
+	if err := setState(&w, to); err != nil {
+		return err
+	}
+	w.Reason = Enc(reason)
 	if to == model.StateDeleted {
 		if err := s.releaseBudget(ctx, tx, &w); err != nil {
 			return err
@@ -283,7 +289,10 @@ func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fe
 			if err := stop(&cur); err != nil {
 				return err
 			}
-			cur.State, cur.FinalState, cur.Attempts, cur.NextAttemptAt = model.PlacementDeleting, model.PlacementDeleted, 0, &now
+			if err := setPlacement(&cur, model.PlacementDeleting); err != nil {
+				return err
+			}
+			cur.FinalState, cur.Attempts, cur.NextAttemptAt = model.PlacementDeleted, 0, &now
 			cur.Reason = Enc(M("replica.reason.moved", s.siteName(c.SiteID), why.Render("en")))
 			if err := tx.Placements().Update(ctx, &cur); err != nil {
 				return err
@@ -315,7 +324,10 @@ func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fe
 			if err := stop(&q); err != nil {
 				return err
 			}
-			q.State, q.Attempts, q.NextAttemptAt = model.PlacementDeleting, 0, &now
+			if err := setPlacement(&q, model.PlacementDeleting); err != nil {
+				return err
+			}
+			q.Attempts, q.NextAttemptAt = 0, &now
 			q.FinalState = model.PlacementDeleted
 			if q.ID == p.ID {
 				q.FinalState = model.PlacementFailed
@@ -377,7 +389,10 @@ func (s *Service) failWorkload(ctx context.Context, tx *store.Tx, w *model.Workl
 	if from == model.StateDeleting || from == model.StateDeleted || from == model.StateFailed {
 		return nil
 	}
-	w.State, w.Reason = model.StateFailed, Enc(reason)
+	if err := setState(w, model.StateFailed); err != nil {
+		return err
+	}
+	w.Reason = Enc(reason)
 	if err := s.releaseBudget(ctx, tx, w); err != nil {
 		return err
 	}

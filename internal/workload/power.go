@@ -137,7 +137,7 @@ func (s *Service) Power(ctx context.Context, who Actor, id string, action PowerA
 		return w, err
 	}
 	if w.State != model.StateRunning {
-		return w, &StateError{Action: string(action), State: w.State}
+		return w, &StateError{Action: string(action), State: string(w.State)}
 	}
 	ps, err := tx.PlacementsOf(ctx, id)
 	if err != nil {

@@ -50,7 +50,7 @@ func (s *Service) Resize(ctx context.Context, who Actor, id string, req ResizeRe
 		return w, err
 	}
 	if w.State != model.StateRunning {
-		return w, &StateError{Action: "resize", State: w.State}
+		return w, &StateError{Action: "resize", State: string(w.State)}
 	}
 	off, err := s.offeringByRef(ctx, tx, req.Offering)
 	if err != nil {
@@ -71,7 +71,7 @@ func (s *Service) Resize(ctx context.Context, who Actor, id string, req ResizeRe
 		case model.PlacementRunning:
 			live = append(live, p)
 		case model.PlacementPending, model.PlacementProvisioning:
-			return w, &StateError{Action: "resize", State: p.State}
+			return w, &StateError{Action: "resize", State: string(p.State)}
 		}
 	}
 	rzs := make([]provider.Resizer, len(live))

@@ -280,7 +280,7 @@ func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem
 		now := tx.Now()
 		events := []model.WorkloadEvent{{Actor: who.Name, To: model.StatePendingApproval,
 			Reason: Enc(M("workload.reason.created", strconv.Itoa(w.Replicas), off.Name, s.money(w.ForecastMonthlyMinor, w.Currency)))}}
-		w.State = model.StatePendingApproval
+		w.State = model.StatePendingApproval // a new workload's first state
 		w.Reason = events[0].Reason
 		if w.ForecastMonthlyMinor <= inst.AutoApproveMinor {
 			outcome, err := s.commitBudget(ctx, tx, &w)
@@ -293,7 +293,9 @@ func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem
 					To: model.StatePendingApproval, Reason: w.Reason})
 			} else {
 				approved = true
-				w.State = model.StateApproved
+				if err := setState(&w, model.StateApproved); err != nil {
+					return err
+				}
 				w.Reason = Enc(M("workload.reason.auto_approved", s.money(w.ForecastMonthlyMinor, w.Currency), s.money(inst.AutoApproveMinor, w.Currency)))
 				events = append(events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
 					To: model.StateApproved, Reason: w.Reason})
@@ -521,7 +523,7 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 		return w, err
 	}
 	if w.State != model.StatePendingApproval {
-		return w, &StateError{Action: "approve", State: w.State}
+		return w, &StateError{Action: "approve", State: string(w.State)}
 	}
 	if err := mayApprove(who, w); err != nil {
 		return w, err
@@ -589,13 +591,19 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 		if failMsg != nil {
 			for _, p := range ps {
 				if p.State == model.PlacementPending {
-					p.State, p.Reason, p.NextAttemptAt = model.PlacementFailed, Enc(*failMsg), nil
+					if err := setPlacement(&p, model.PlacementFailed); err != nil {
+						return err
+					}
+					p.Reason, p.NextAttemptAt = Enc(*failMsg), nil
 					if err := tx.Placements().Update(ctx, &p); err != nil {
 						return err
 					}
 				}
 			}
-			w2.State, w2.Reason = model.StateFailed, Enc(*failMsg)
+			if err := setState(&w2, model.StateFailed); err != nil {
+				return err
+			}
+			w2.Reason = Enc(*failMsg)
 			if err := s.releaseBudget(ctx, tx, &w2); err != nil {
 				return err
 			}
@@ -611,7 +619,10 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 		if dec != nil {
 			for _, p := range ps {
 				if p.State == model.PlacementPending {
-					p.State, p.NextAttemptAt = model.PlacementDeleted, nil
+					if err := setPlacement(&p, model.PlacementDeleted); err != nil {
+						return err
+					}
+					p.NextAttemptAt = nil
 					p.Reason = Enc(M("replica.reason.replaced_on_approval", s.siteName(p.SiteID)))
 					if err := tx.Placements().Update(ctx, &p); err != nil {
 						return err
@@ -639,7 +650,10 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 		if reason != "" {
 			m = Msg{Text: reason}
 		}
-		w2.State, w2.Reason = model.StateApproved, Enc(m)
+		if err := setState(&w2, model.StateApproved); err != nil {
+			return err
+		}
+		w2.Reason = Enc(m)
 		if err := tx.Workloads().Update(ctx, &w2); err != nil {
 			return err
 		}
@@ -687,7 +701,7 @@ func (s *Service) Reject(ctx context.Context, who Actor, id, reason string) (mod
 			return err
 		}
 		if w.State != model.StatePendingApproval {
-			return &StateError{Action: "reject", State: w.State}
+			return &StateError{Action: "reject", State: string(w.State)}
 		}
 		ps, err := tx.PlacementsOf(ctx, id)
 		if err != nil {
@@ -697,7 +711,10 @@ func (s *Service) Reject(ctx context.Context, who Actor, id, reason string) (mod
 			if p.State != model.PlacementPending {
 				continue
 			}
-			p.State, p.NextAttemptAt = model.PlacementDeleted, nil
+			if err := setPlacement(&p, model.PlacementDeleted); err != nil {
+				return err
+			}
+			p.NextAttemptAt = nil
 			p.Reason = Enc(M("replica.reason.workload_rejected"))
 			if err := tx.Placements().Update(ctx, &p); err != nil {
 				return err
@@ -707,7 +724,10 @@ func (s *Service) Reject(ctx context.Context, who Actor, id, reason string) (mod
 		if err := s.releaseBudget(ctx, tx, &w); err != nil {
 			return err
 		}
-		w.State, w.Reason = model.StateRejected, Enc(Msg{Text: reason})
+		if err := setState(&w, model.StateRejected); err != nil {
+			return err
+		}
+		w.Reason = Enc(Msg{Text: reason})
 		if err := tx.Workloads().Update(ctx, &w); err != nil {
 			return err
 		}
@@ -749,7 +769,7 @@ func (s *Service) Delete(ctx context.Context, who Actor, id string) (model.Workl
 		case model.StateDeleting, model.StateDeleted:
 			return nil
 		case model.StateRejected:
-			return &StateError{Action: "delete", State: w.State}
+			return &StateError{Action: "delete", State: string(w.State)}
 		}
 		ps, err := tx.PlacementsOf(ctx, id)
 		if err != nil {
@@ -760,7 +780,9 @@ func (s *Service) Delete(ctx context.Context, who Actor, id string) (model.Workl
 		for _, p := range ps {
 			switch {
 			case p.State == model.PlacementPending && p.NextAttemptAt == nil && p.Attempts == 0 && p.ResourceID == "" && w.State == model.StatePendingApproval:
-				p.State = model.PlacementDeleted
+				if err := setPlacement(&p, model.PlacementDeleted); err != nil {
+					return err
+				}
 				p.Reason = Enc(M("replica.reason.workload_deleted"))
 				freed = append(freed, p)
 			case p.State == model.PlacementPending || p.State == model.PlacementProvisioning || p.State == model.PlacementRunning:
@@ -769,7 +791,10 @@ func (s *Service) Delete(ctx context.Context, who Actor, id string) (model.Workl
 						return err
 					}
 				}
-				p.State, p.FinalState, p.Attempts, p.NextAttemptAt = model.PlacementDeleting, model.PlacementDeleted, 0, &now
+				if err := setPlacement(&p, model.PlacementDeleting); err != nil {
+					return err
+				}
+				p.FinalState, p.Attempts, p.NextAttemptAt = model.PlacementDeleted, 0, &now
 				p.Reason = Enc(M("replica.reason.workload_deleted"))
 				busy = true
 			case p.State == model.PlacementDeleting:
@@ -790,7 +815,10 @@ func (s *Service) Delete(ctx context.Context, who Actor, id string) (model.Workl
 			}
 		}
 		kick = busy
-		w.State, w.Reason = to, Enc(M("workload.reason.delete_requested"))
+		if err := setState(&w, to); err != nil {
+			return err
+		}
+		w.Reason = Enc(M("workload.reason.delete_requested"))
 		if err := tx.Workloads().Update(ctx, &w); err != nil {
 			return err
 		}

@@ -142,7 +142,7 @@ func TestNoSilentSimulatedPlacement(t *testing.T) {
 				t.Fatalf("replica %d moved from the real provider to simulated site %s", p.Replica, p.SiteID)
 			}
 		}
-		if v.State == model.StateFailed {
+		if v.State == string(model.StateFailed) {
 			break
 		}
 		if time.Now().After(deadline) {

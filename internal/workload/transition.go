@@ -10,42 +10,101 @@ import (
 	"github.com/soberana/soberana/internal/store"
 )
 
-// workloadTransitions is the table of workload states: the states each
-// state may move to. Transition refuses any other move. The workload
-// service is the one writer of workload and placement states; migrate
-// and reconcile change them through its methods (Transition, AddReplicas,
+// WorkloadTransitions is the table of workload states: each state and the
+// states it may move to. Deleted and rejected are final. The workload
+// service is the one writer of workload and placement states; migrate and
+// reconcile change them through its methods (Transition, AddReplicas,
 // RetireReplica, Apply, Replace), and the layering test
-// (scripts/layering) fails when another package writes them.
-var workloadTransitions = map[string][]string{
-	model.StatePendingApproval: {model.StateApproved, model.StateRejected, model.StateFailed, model.StateDeleting},
-	model.StateApproved:        {model.StateProvisioning, model.StateRunning, model.StateFailed, model.StateDeleting},
-	model.StateProvisioning:    {model.StateRunning, model.StateFailed, model.StateDeleting},
-	model.StateRunning:         {model.StateProvisioning, model.StateMigrating, model.StateFailed, model.StateDeleting},
-	model.StateMigrating:       {model.StateRunning, model.StateFailed, model.StateDeleting},
-	model.StateFailed:          {model.StateProvisioning, model.StateRunning, model.StateDeleting},
+// (scripts/layering) fails when another package writes them. Every write
+// of a workload's state in this package goes through setState, which
+// checks this table.
+var WorkloadTransitions = map[model.WorkloadState][]model.WorkloadState{
+	model.StatePendingApproval: {model.StateApproved, model.StateRejected, model.StateFailed, model.StateDeleting, model.StateDeleted},
+	model.StateApproved:        {model.StateProvisioning, model.StateRunning, model.StateFailed, model.StateDeleting, model.StateDeleted},
+	model.StateProvisioning:    {model.StateRunning, model.StateFailed, model.StateDeleting, model.StateDeleted},
+	model.StateRunning:         {model.StateProvisioning, model.StateMigrating, model.StateFailed, model.StateDeleting, model.StateDeleted},
+	model.StateMigrating:       {model.StateRunning, model.StateFailed, model.StateDeleting, model.StateDeleted},
+	model.StateFailed:          {model.StateProvisioning, model.StateRunning, model.StateDeleting, model.StateDeleted},
 	model.StateDeleting:        {model.StateDeleted, model.StateFailed},
 }
 
-// TransitionError is a move the table does not allow.
-type TransitionError struct{ From, To string }
+// PlacementTransitions is the table of placement (replica) states: each
+// state and the states it may move to. Deleted and failed are final (a
+// failed replica has no resource left: the provider lost it, or it was
+// deleted after its workload failed). Every write of a placement's state in
+// this package goes through setPlacement, which checks this table; the
+// reconciler proposes moves as Outcomes and Apply checks them here.
+var PlacementTransitions = map[model.PlacementState][]model.PlacementState{
+	// Pending → running: the provider already had the resource (adopted).
+	// Pending → failed or deleted: the approval could not place it, or
+	// replaced it, or the workload was rejected or deleted before it ran.
+	model.PlacementPending:      {model.PlacementProvisioning, model.PlacementRunning, model.PlacementFailed, model.PlacementDeleting, model.PlacementDeleted},
+	model.PlacementProvisioning: {model.PlacementRunning, model.PlacementDeleting},
+	// Running → failed: its resource was deleted outside soberana (drift).
+	model.PlacementRunning: {model.PlacementFailed, model.PlacementDeleting},
+	// Deleting ends in its FinalState: deleted, or failed when the replica
+	// was deleted because nothing could replace it.
+	model.PlacementDeleting: {model.PlacementDeleted, model.PlacementFailed},
+}
+
+// TransitionError is a move the table does not allow: a bug in the caller,
+// or a state read before another writer moved it.
+type TransitionError struct {
+	// Of is what moved: "workload" or "placement".
+	Of       string
+	From, To string
+}
 
 func (e *TransitionError) Error() string {
-	return fmt.Sprintf("workload: no transition from %s to %s", e.From, e.To)
+	return fmt.Sprintf("workload: no %s transition from %q to %q", e.Of, e.From, e.To)
 }
 
 // CanTransition reports whether the table lets a workload move from one
-// state to another.
-func CanTransition(from, to string) bool { return slices.Contains(workloadTransitions[from], to) }
+// state to another. Staying in a state is not a move and is always
+// allowed.
+func CanTransition(from, to model.WorkloadState) bool {
+	return from == to || slices.Contains(WorkloadTransitions[from], to)
+}
+
+// CanMovePlacement reports whether the table lets a placement move from
+// one state to another. Staying in a state is always allowed.
+func CanMovePlacement(from, to model.PlacementState) bool {
+	return from == to || slices.Contains(PlacementTransitions[from], to)
+}
+
+// setState moves w to state to, checking WorkloadTransitions. It only
+// changes w; the caller stores it and records the event.
+func setState(w *model.Workload, to model.WorkloadState) error {
+	if !CanTransition(w.State, to) {
+		return &TransitionError{Of: "workload", From: string(w.State), To: string(to)}
+	}
+	w.State = to
+	return nil
+}
+
+// setPlacement moves p to state to, checking PlacementTransitions. It only
+// changes p; the caller stores it.
+func setPlacement(p *store.PlacementRow, to model.PlacementState) error {
+	if !CanMovePlacement(p.State, to) {
+		return &TransitionError{Of: "placement", From: string(p.State), To: string(to)}
+	}
+	p.State = to
+	return nil
+}
 
 // Transition moves w, as read in tx, to state to with reason, stores it,
 // and records the move as a workload event by actor. It refuses a move
-// the table does not allow with a *TransitionError.
-func (s *Service) Transition(ctx context.Context, tx *store.Tx, w *model.Workload, to, actor string, reason Msg) error {
+// the table does not allow with a *TransitionError, and a move to the
+// state w is already in (nothing to record).
+func (s *Service) Transition(ctx context.Context, tx *store.Tx, w *model.Workload, to model.WorkloadState, actor string, reason Msg) error {
 	from := w.State
-	if !CanTransition(from, to) {
-		return &TransitionError{From: from, To: to}
+	if from == to {
+		return &TransitionError{Of: "workload", From: string(from), To: string(to)}
 	}
-	w.State, w.Reason = to, Enc(reason)
+	if err := setState(w, to); err != nil {
+		return err
+	}
+	w.Reason = Enc(reason)
 	if err := tx.Workloads().Update(ctx, w); err != nil {
 		return err
 	}
@@ -67,14 +126,22 @@ func (s *Service) AddReplicas(ctx context.Context, tx *store.Tx, rows []store.Pl
 
 // RetireReplica schedules p's resource for deletion at now (state
 // deleting, final state deleted) with reason, stopping its meter at now
-// first when it was running.
+// first when it was running. A replica already deleting, deleted or
+// failed has nothing left to retire and is left as it is.
 func (s *Service) RetireReplica(ctx context.Context, tx *store.Tx, p *store.PlacementRow, now time.Time, reason Msg) error {
+	switch p.State {
+	case model.PlacementDeleting, model.PlacementDeleted, model.PlacementFailed:
+		return nil
+	}
 	if p.State == model.PlacementRunning && s.Meter != nil {
 		if err := s.Meter.Stop(ctx, tx, &p.Placement, now); err != nil {
 			return err
 		}
 	}
-	p.State, p.FinalState, p.Attempts, p.NextAttemptAt = model.PlacementDeleting, model.PlacementDeleted, 0, &now
+	if err := setPlacement(p, model.PlacementDeleting); err != nil {
+		return err
+	}
+	p.FinalState, p.Attempts, p.NextAttemptAt = model.PlacementDeleted, 0, &now
 	p.Reason = Enc(reason)
 	return tx.Placements().Update(ctx, p)
 }

@@ -9,7 +9,10 @@
 //     it sees providers through internal/provider's contract only;
 //   - only the workload service (internal/workload) writes workload and
 //     placement rows: everyone else calls its Transition, AddReplicas,
-//     RetireReplica, Apply, Replace…
+//     RetireReplica, Apply, Replace… Nothing else holds the workload or
+//     placement repository, sends SQL that writes their tables, or puts a
+//     model.WorkloadState / model.PlacementState constant into a State
+//     field.
 //
 // The few exceptions are listed below, each with its reason.
 package layering
@@ -20,6 +23,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -148,39 +152,138 @@ func TestAPIDoesNotImportDrivers(t *testing.T) {
 	}
 }
 
+// repoReads are the methods of a store repository that only read.
+var repoReads = map[string]bool{"Get": true, "List": true, "All": true, "Count": true}
+
+// stateWriteSQL matches SQL that writes the workload or placement tables,
+// whatever the case, spacing, quoting or schema.
+var stateWriteSQL = regexp.MustCompile("(?i)\\b(update|insert\\s+into|delete\\s+from)\\s+(only\\s+)?([\"`]?\\w+[\"`]?\\.)?[\"`]?(workloads|placements)[\"`]?([^\\w]|$)")
+
+// stateValueAllowed lists the packages other than internal/workload that
+// may put a workload or placement state constant into a State field, with
+// the reason (they cannot store it: the checks above see to that).
+var stateValueAllowed = map[string]string{
+	"internal/reconcile": "fills workload.Outcome.State, a move it proposes; workload.Service.Apply checks it against PlacementTransitions",
+	"internal/bench":     "benchmark fixtures insert rows in bulk into a scratch database; no state transition",
+}
+
+// stateConsts reads the names of the WorkloadState and PlacementState
+// constants from internal/model, so the check follows the model.
+func stateConsts(t *testing.T, files []file) map[string]bool {
+	t.Helper()
+	out := map[string]bool{}
+	for _, f := range files {
+		if f.pkg != "internal/model" {
+			continue
+		}
+		for _, d := range f.ast.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok || g.Tok != token.CONST {
+				continue
+			}
+			for _, sp := range g.Specs {
+				v := sp.(*ast.ValueSpec)
+				if id, ok := v.Type.(*ast.Ident); ok && (id.Name == "WorkloadState" || id.Name == "PlacementState") {
+					for _, n := range v.Names {
+						out[n.Name] = true
+					}
+				}
+			}
+		}
+	}
+	if len(out) < 10 {
+		t.Fatalf("found %d workload and placement state constants in internal/model: the check no longer reads them", len(out))
+	}
+	return out
+}
+
+// literal is the value of a string literal, or of a sum of them ("UPDATE "
+// + "workloads"), and whether e is one.
+func literal(e ast.Expr) (string, bool) {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		if e.Kind != token.STRING {
+			return "", false
+		}
+		s, err := strconv.Unquote(e.Value)
+		return s, err == nil
+	case *ast.ParenExpr:
+		return literal(e.X)
+	case *ast.BinaryExpr:
+		if e.Op != token.ADD {
+			return "", false
+		}
+		a, ok1 := literal(e.X)
+		b, ok2 := literal(e.Y)
+		return a + b, ok1 && ok2
+	}
+	return "", false
+}
+
 // TestOneWriterOfWorkloadState: outside internal/workload (and the store
 // itself), nothing calls Create, Update or Delete on the workload or
-// placement repositories, nor sends SQL that writes those tables.
+// placement repositories (nor holds one of them, which would hide the
+// call), sends SQL that writes those tables, or puts a workload or
+// placement state constant into a State field.
 func TestOneWriterOfWorkloadState(t *testing.T) {
+	files := sources(t)
+	consts := stateConsts(t, files)
 	var bad []string
-	for _, f := range sources(t) {
+	for _, f := range files {
 		if under(f.pkg, "internal/workload") || under(f.pkg, "internal/store") {
 			continue
 		}
 		_, allowed := stateWriteAllowed[f.pkg]
+		_, valueAllowed := stateValueAllowed[f.pkg]
+		if allowed {
+			continue
+		}
+		// Calls of tx.Workloads() / tx.Placements() used only as the
+		// receiver of a read.
+		reads := map[*ast.CallExpr]bool{}
+		stateConst := func(e ast.Expr) (string, bool) {
+			sel, ok := e.(*ast.SelectorExpr)
+			if !ok {
+				return "", false
+			}
+			pkg, ok := sel.X.(*ast.Ident)
+			if !ok || pkg.Name != "model" || !consts[sel.Sel.Name] {
+				return "", false
+			}
+			return "model." + sel.Sel.Name, true
+		}
 		ast.Inspect(f.ast, func(n ast.Node) bool {
 			switch n := n.(type) {
+			case *ast.SelectorExpr:
+				if inner, ok := n.X.(*ast.CallExpr); ok && repoReads[n.Sel.Name] {
+					reads[inner] = true
+				}
 			case *ast.CallExpr:
-				sel, ok := n.Fun.(*ast.SelectorExpr)
-				if !ok || (sel.Sel.Name != "Create" && sel.Sel.Name != "Update" && sel.Sel.Name != "Delete") {
-					return true
+				repo, ok := n.Fun.(*ast.SelectorExpr)
+				if ok && len(n.Args) == 0 && (repo.Sel.Name == "Workloads" || repo.Sel.Name == "Placements") && !reads[n] {
+					bad = append(bad, f.path+": "+repo.Sel.Name+"() used other than to read")
 				}
-				inner, ok := sel.X.(*ast.CallExpr)
-				if !ok {
-					return true
+			case *ast.BasicLit, *ast.BinaryExpr:
+				if s, ok := literal(n.(ast.Expr)); ok {
+					if m := stateWriteSQL.FindString(s); m != "" {
+						bad = append(bad, f.path+": SQL "+strings.Join(strings.Fields(m), " "))
+					}
+					return false
 				}
-				repo, ok := inner.Fun.(*ast.SelectorExpr)
-				if ok && (repo.Sel.Name == "Workloads" || repo.Sel.Name == "Placements") && !allowed {
-					bad = append(bad, f.path+": "+repo.Sel.Name+"()."+sel.Sel.Name)
+			case *ast.AssignStmt:
+				for i, l := range n.Lhs {
+					sel, ok := l.(*ast.SelectorExpr)
+					if !ok || sel.Sel.Name != "State" || i >= len(n.Rhs) || valueAllowed {
+						continue
+					}
+					if c, ok := stateConst(n.Rhs[i]); ok {
+						bad = append(bad, f.path+": .State = "+c)
+					}
 				}
-			case *ast.BasicLit:
-				if n.Kind != token.STRING {
-					return true
-				}
-				s := strings.ToUpper(n.Value)
-				for _, w := range []string{"UPDATE PLACEMENTS", "UPDATE WORKLOADS", "INSERT INTO PLACEMENTS", "INSERT INTO WORKLOADS", "DELETE FROM PLACEMENTS", "DELETE FROM WORKLOADS"} {
-					if strings.Contains(s, w) && !allowed {
-						bad = append(bad, f.path+": SQL "+w)
+			case *ast.KeyValueExpr:
+				if k, ok := n.Key.(*ast.Ident); ok && k.Name == "State" && !valueAllowed {
+					if c, ok := stateConst(n.Value); ok {
+						bad = append(bad, f.path+": State: "+c)
 					}
 				}
 			}
@@ -190,5 +293,73 @@ func TestOneWriterOfWorkloadState(t *testing.T) {
 	sort.Strings(bad)
 	for _, b := range bad {
 		t.Errorf("%s writes workload or placement state: only the workload service does (workload.Service.Transition, AddReplicas, RetireReplica…)", b)
+	}
+}
+
+// TestStateWriteCheckCatches: the check above finds each way of writing
+// state it is meant to find, so it cannot pass by not looking.
+func TestStateWriteCheckCatches(t *testing.T) {
+	for _, sql := range []string{
+		"UPDATE workloads SET state = $1",
+		"update\n\t\tplacements set state='running'",
+		`INSERT INTO "placements" (id) VALUES (?)`,
+		"DELETE  FROM public.workloads WHERE id = ?",
+		"UPDATE ONLY workloads SET state = ?",
+	} {
+		if !stateWriteSQL.MatchString(sql) {
+			t.Errorf("%q not recognised as a state write", sql)
+		}
+	}
+	for _, sql := range []string{
+		"SELECT state FROM workloads",
+		"UPDATE workload_events SET reason = ?",
+		"UPDATE placements_archive SET x = 1",
+	} {
+		if stateWriteSQL.MatchString(sql) {
+			t.Errorf("%q taken for a state write", sql)
+		}
+	}
+	src := `package x
+func f() {
+	r := tx.Workloads()
+	_ = r
+	_, _ = tx.Placements().Get(ctx, id)
+	q := "UPDATE " + "placements SET state = 'running'"
+	w.State = model.StateRunning
+	_ = model.Placement{State: model.PlacementRunning}
+}`
+	fset := token.NewFileSet()
+	af, err := parser.ParseFile(fset, "x.go", src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var holds, sql int
+	reads := map[*ast.CallExpr]bool{}
+	ast.Inspect(af, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			if inner, ok := n.X.(*ast.CallExpr); ok && repoReads[n.Sel.Name] {
+				reads[inner] = true
+			}
+		case *ast.CallExpr:
+			if repo, ok := n.Fun.(*ast.SelectorExpr); ok && len(n.Args) == 0 && (repo.Sel.Name == "Workloads" || repo.Sel.Name == "Placements") && !reads[n] {
+				holds++
+			}
+		case *ast.BinaryExpr:
+			if s, ok := literal(n); ok && stateWriteSQL.MatchString(s) {
+				sql++
+				return false
+			}
+		}
+		return true
+	})
+	if holds != 1 || sql != 1 {
+		t.Errorf("held repositories %d (want 1: Workloads(), not the Get), concatenated SQL writes %d (want 1)", holds, sql)
+	}
+	consts := stateConsts(t, sources(t))
+	for _, c := range []string{"StateRunning", "PlacementRunning", "StatePendingApproval", "PlacementDeleted"} {
+		if !consts[c] {
+			t.Errorf("model.%s not read as a state constant", c)
+		}
 	}
 }
