@@ -14,6 +14,7 @@ import (
 // bad coverage input is a 422 problem naming each field, in the caller's
 // language.
 func TestPreviewCoverage(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	id := func(path string) string {
 		var page struct{ Items []map[string]any }

@@ -14,6 +14,7 @@ import (
 // the institution's currency, explains itself in the caller's language,
 // and answers "nothing fits" with reasons rather than an error.
 func TestPlacementPreview(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	id := func(path string) string {
 		var page struct{ Items []map[string]any }

@@ -80,6 +80,7 @@ var mainPages = []string{"/", "/providers", "/sites", "/prices", "/fx-rates", "/
 	"/request", "/workloads", "/approvals", "/statements", "/grants", "/audit"}
 
 func TestPagesRenderInEveryLanguage(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	b := newBrowser(t, h)
 	if code, _ := b.get("/providers"); code != 200 {
@@ -114,6 +115,7 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 }
 
 func TestMoneyPerLocale(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	b := newBrowser(t, h)
 	b.signIn(servertest.AdminToken)
@@ -125,6 +127,7 @@ func TestMoneyPerLocale(t *testing.T) {
 }
 
 func TestAPIStillServedBehindConsole(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	resp, err := http.Get(h.URL + "/v1/providers")
 	if err != nil {
@@ -145,6 +148,7 @@ func TestAPIStillServedBehindConsole(t *testing.T) {
 }
 
 func TestSecurityHeadersAndCSRF(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	b := newBrowser(t, h)
 	req, _ := http.NewRequest("GET", h.URL+"/sign-in", nil)
@@ -177,6 +181,7 @@ func TestSecurityHeadersAndCSRF(t *testing.T) {
 // TestTemplateKeysExist fails when a template or the Go code uses a
 // message key that is not in the catalog (it would render as the key).
 func TestTemplateKeysExist(t *testing.T) {
+	t.Parallel()
 	known := map[string]bool{}
 	for _, k := range i18n.Keys() {
 		known[k] = true
@@ -200,6 +205,7 @@ func TestTemplateKeysExist(t *testing.T) {
 // TestCatalog fails when any message lacks a translation in es, pt-BR or
 // en (the console's messages and every other package's it imports).
 func TestCatalog(t *testing.T) {
+	t.Parallel()
 	if m := i18n.Missing(); len(m) > 0 {
 		t.Fatalf("messages lacking a translation: %v", m)
 	}
@@ -209,6 +215,7 @@ func TestCatalog(t *testing.T) {
 // its session cookies on the browser; /sign-in/oidc takes the session over
 // and clears them.
 func TestAdoptAPISession(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	ctx := t.Context()
 	var u struct {

@@ -18,6 +18,7 @@ import (
 // to Florianópolis among those that keep every constraint — computed here
 // from the demo fleet's coordinates, not by the engine.
 func TestFailoverNearestKeepsCoverage(t *testing.T) {
+	t.Parallel()
 	h, clk := opstest.Start(t, config.Monitoring{DownAfter: 15 * time.Second, UpAfter: time.Minute, FailoverAfter: 30 * time.Second})
 	ctx := context.Background()
 	srv := h.Server

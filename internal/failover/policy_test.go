@@ -20,6 +20,7 @@ import (
 // not on the US provider's other sites, which its own (older) request
 // would still admit.
 func TestFailoverHonoursCurrentPolicy(t *testing.T) {
+	t.Parallel()
 	h, clk := opstest.Start(t, config.Monitoring{DownAfter: 15 * time.Second, UpAfter: time.Minute, FailoverAfter: 30 * time.Second})
 	ctx := context.Background()
 	srv := h.Server

@@ -12,6 +12,7 @@ import (
 // The example, to the site: 10,000 sites, of which 40 fit alone
 // but all at one provider.
 func TestExplainNoFit(t *testing.T) {
+	t.Parallel()
 	e := placement.New(placement.Options{})
 	must(e.UpsertProvider(placement.Provider{ID: "certified", Jurisdiction: "BR", Certification: placement.Restricted}))
 	must(e.UpsertProvider(placement.Provider{ID: "plain", Jurisdiction: "BR", Certification: placement.Confidential}))
@@ -88,6 +89,7 @@ func explainFleet() *placement.Engine {
 }
 
 func TestExplainDecision(t *testing.T) {
+	t.Parallel()
 	e := explainFleet()
 	d, err := e.Preview(placement.Request{
 		OfferingID: "vm", Replicas: 2,
@@ -111,6 +113,7 @@ func TestExplainDecision(t *testing.T) {
 }
 
 func TestExplainNearSingle(t *testing.T) {
+	t.Parallel()
 	e := explainFleet()
 	d, err := e.Preview(placement.Request{
 		OfferingID: "vm", Replicas: 1,
@@ -135,6 +138,7 @@ func TestExplainNearSingle(t *testing.T) {
 }
 
 func TestExplainCostCeiling(t *testing.T) {
+	t.Parallel()
 	e := explainFleet()
 	_, err := e.Preview(placement.Request{
 		OfferingID: "vm", Replicas: 2,
@@ -163,6 +167,7 @@ func TestExplainCostCeiling(t *testing.T) {
 }
 
 func TestExplainSetFailures(t *testing.T) {
+	t.Parallel()
 	e := explainFleet()
 	base := placement.Request{
 		OfferingID: "vm", Resources: placement.Resources{VCPU: 2},
@@ -224,6 +229,7 @@ func TestExplainSetFailures(t *testing.T) {
 }
 
 func TestInvalidRequest(t *testing.T) {
+	t.Parallel()
 	e := explainFleet()
 	tier := placement.Tier(7)
 	_, err := e.Preview(placement.Request{

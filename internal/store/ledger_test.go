@@ -15,6 +15,7 @@ import (
 // idempotent keys, one open interval per placement, balances, closures and
 // statement sums.
 func TestLedgerStore(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		var line model.BudgetLine

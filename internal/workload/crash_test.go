@@ -86,6 +86,7 @@ func (p *proc) kill() {
 // one resource per running replica, and that the engine's reservations
 // equal the live replicas.
 func TestCrashSafety(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("crash test skipped in -short mode")
 	}

@@ -110,6 +110,7 @@ func under(pkg, dir string) bool { return pkg == dir || strings.HasPrefix(pkg, d
 // TestCLIAndConsoleDoNotImportStore: the CLI and the console write
 // through audited services, never the store.
 func TestCLIAndConsoleDoNotImportStore(t *testing.T) {
+	t.Parallel()
 	used := map[string]bool{}
 	for _, f := range sources(t) {
 		if !under(f.pkg, "internal/cli") && !under(f.pkg, "internal/console") {
@@ -136,6 +137,7 @@ func TestCLIAndConsoleDoNotImportStore(t *testing.T) {
 // TestAPIDoesNotImportDrivers: the API knows providers through the
 // driver contract (internal/provider), never a driver's package.
 func TestAPIDoesNotImportDrivers(t *testing.T) {
+	t.Parallel()
 	for _, f := range sources(t) {
 		if !under(f.pkg, "internal/api") {
 			continue
@@ -152,6 +154,7 @@ func TestAPIDoesNotImportDrivers(t *testing.T) {
 // itself), nothing calls Create, Update or Delete on the workload or
 // placement repositories, nor sends SQL that writes those tables.
 func TestOneWriterOfWorkloadState(t *testing.T) {
+	t.Parallel()
 	var bad []string
 	for _, f := range sources(t) {
 		if under(f.pkg, "internal/workload") || under(f.pkg, "internal/store") {
