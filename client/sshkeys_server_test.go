@@ -14,6 +14,7 @@ import (
 // server in-process: create, get, list (paged), delete, and a refused key
 // as a problem in the caller's language.
 func TestSSHKeysAgainstServer(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{NoDemo: true})
 	ctx := context.Background()
 	c := client.New(h.URL, servertest.AdminToken)

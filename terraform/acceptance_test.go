@@ -137,6 +137,7 @@ func setup(t *testing.T) (*tf, *servertest.Harness) {
 // place, drift after an out-of-band change, import, and a destroy that
 // leaves nothing behind.
 func TestAcceptance(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	x, h := setup(t)
 	ctx := context.Background()

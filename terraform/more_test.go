@@ -153,6 +153,7 @@ output "pending_state" { value = soberana_workload.pending.state }
 // TestAcceptanceMore: approval-pending is a warning, not a hang; the other
 // resources apply, plan empty, update, import and destroy.
 func TestAcceptanceMore(t *testing.T) {
+	t.Parallel()
 	x, h := setup(t)
 	for _, f := range []string{"main.tf"} {
 		_ = os.Remove(filepath.Join(x.dir, f))

@@ -42,6 +42,7 @@ resource "soberana_ssh_key" "k" {
 // bad SSH key, in the language of the provider block or, without one, of
 // the POSIX locale in LANG.
 func TestPlanSpeaksTheAPIsReasons(t *testing.T) {
+	t.Parallel()
 	bin, cfg := terraformWithProvider(t)
 	for _, tc := range []struct {
 		name, block, locale string

@@ -81,6 +81,7 @@ func TestValidatorsGiveTheAPIsReasons(t *testing.T) {
 // TestMirroredReasons holds the provider's copies of reasons from packages
 // it does not link equal to the API's, in every language.
 func TestMirroredReasons(t *testing.T) {
+	t.Parallel()
 	if maxReplicas != workload.MaxReplicas {
 		t.Fatalf("maxReplicas %d, workload.MaxReplicas %d", maxReplicas, workload.MaxReplicas)
 	}

@@ -18,6 +18,7 @@ import (
 )
 
 func TestSignVerify(t *testing.T) {
+	t.Parallel()
 	body := []byte(`{"event":"alert.firing"}`)
 	now := time.Unix(1_750_000_000, 0)
 	h := alert.Sign("s3cret", now, body)
@@ -40,6 +41,7 @@ func TestSignVerify(t *testing.T) {
 // and lands as a dead letter at a webhook that always fails; when the site
 // is back the alert resolves and the resolution is delivered too.
 func TestSiteDownAlertDelivered(t *testing.T) {
+	t.Parallel()
 	h, clk := opstest.Start(t, config.Monitoring{DownAfter: 15 * time.Second, UpAfter: time.Minute, FailoverAfter: time.Hour, AlertEvery: time.Hour})
 	ctx := context.Background()
 	srv := h.Server

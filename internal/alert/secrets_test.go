@@ -18,6 +18,7 @@ import (
 // signed with the opened secret; a clear one left by an earlier version
 // is sealed by SealClearSecrets; without a key nothing is signed.
 func TestSealedWebhookSecret(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := storetest.SQLite(t)
 	kr, err := secrets.ParseKeyring(secrets.NewKeyLine("k1"))

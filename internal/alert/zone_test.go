@@ -24,6 +24,7 @@ import (
 // its language, webhooks in the configured zone; fired_at stays RFC 3339
 // and an unknown zone is a 400 in the caller's language.
 func TestAlertTimesInReadersZone(t *testing.T) {
+	t.Parallel()
 	sp, err := time.LoadLocation("America/Sao_Paulo")
 	if err != nil {
 		t.Skip("no tzdata:", err)

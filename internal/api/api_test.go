@@ -46,6 +46,7 @@ func raw(t *testing.T, h *servertest.Harness, method, path, token, lang, body st
 }
 
 func TestAuthentication(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	cases := []struct {
 		name, token, lang, detail string
@@ -85,6 +86,7 @@ func TestAuthentication(t *testing.T) {
 
 // TestDemoFleet checks what `up` seeds, through the API.
 func TestDemoFleet(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	count := func(path string) (n int, items []map[string]any) {
 		var page struct {
@@ -134,6 +136,7 @@ func TestDemoFleet(t *testing.T) {
 // TestBadInput: every noun refuses bad input with 4xx problem+json naming
 // the field, and nothing is written.
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	var provs, offs, ins, lines struct {
 		Items []map[string]any `json:"items"`
@@ -246,6 +249,7 @@ func countAll(t *testing.T, h *servertest.Harness, path string) int {
 }
 
 func TestLocalizedValidation(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	body := `{"name":"i","country":"XX","currency":"BRL"}`
 	for lang, want := range map[string]string{"es": "no es un código de país", "pt-BR": "não é um código de país", "en": "is not an ISO 3166-1"} {
@@ -258,6 +262,7 @@ func TestLocalizedValidation(t *testing.T) {
 }
 
 func TestUpdateWithETag(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{NoDemo: true})
 	var ins map[string]any
 	hdr, err := h.Admin.Do(ctx(), "POST", "/v1/institutions", map[string]any{"name": "Prefeitura", "country": "BR", "currency": "BRL"}, &ins)
@@ -302,6 +307,7 @@ func TestUpdateWithETag(t *testing.T) {
 }
 
 func TestDeleteInUse(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	var provs struct {
 		Items []map[string]any `json:"items"`
@@ -317,6 +323,7 @@ func TestDeleteInUse(t *testing.T) {
 }
 
 func TestPaginationAndFilters(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	var all []string
 	path := "/v1/sites?limit=5"

@@ -32,6 +32,7 @@ func bothStores(t *testing.T, f func(t *testing.T, postgres bool)) {
 // formatted for the caller — unless a reduction reason is given; then the
 // cut is made, audited and shown as a budget alert.
 func TestBudgetFloor(t *testing.T) {
+	t.Parallel()
 	bothStores(t, func(t *testing.T, pg bool) {
 		h := servertest.Start(t, servertest.Options{Postgres: pg})
 		ctx := context.Background()

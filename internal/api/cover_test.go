@@ -14,6 +14,7 @@ import (
 // bad coverage input is a 422 problem naming each field, in the caller's
 // language.
 func TestPreviewCoverage(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	project := h.FirstID(t, "/v1/projects?name=prontuario-eletronico")
 	offering := h.FirstID(t, "/v1/offerings?name=SCS-1V-2-20s")

@@ -20,6 +20,7 @@ func newEnvOn(t *testing.T, st *store.Store) *env {
 // token, a console session — stops at the grant's expiry, not a year
 // later.
 func TestDerivedCredentialsExpireWithTheGrant(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnvOn(t, st)
 		vendor := e.user("dev@vendor.example")
@@ -66,6 +67,7 @@ func TestDerivedCredentialsExpireWithTheGrant(t *testing.T) {
 // revokes every token acting in its institution, whoever made it, and
 // nothing of another institution.
 func TestTokenListAndRevocationByInstitution(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnvOn(t, st)
 		adminA := e.user("admin@a.example")

@@ -11,6 +11,7 @@ import (
 // TestEdgeListsOfProvider lists an edge provider's groups and subclouds
 // (with their sites), and answers 404 for a provider that does not exist.
 func TestEdgeListsOfProvider(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{NoDemo: true})
 	var p model.Provider
 	body := map[string]any{"name": "Telco Edge", "driver": model.DriverSim, "jurisdiction": "BR", "certification": "public",

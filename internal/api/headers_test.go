@@ -10,6 +10,7 @@ import (
 // TestSecurityHeaders: API answers forbid sniffing, framing, loading and
 // caching.
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, api.Limits{})
 	for _, path := range []string{"/v1/version", "/v1/nowhere", "/healthz"} {
 		resp, _ := e.do("GET", path, e.admin, nil)

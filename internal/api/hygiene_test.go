@@ -75,6 +75,7 @@ func demoIDs(t *testing.T, h *servertest.Harness) (insID, otherIns, project, lin
 // apps refuse control characters (NUL included), bidi overrides and
 // isolates, invisible-only text and invalid UTF-8, and are stored NFC.
 func TestNameHygiene(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	insID, _, project, line, _ := demoIDs(t, h)
 	bad := map[string]string{
@@ -141,6 +142,7 @@ func TestNameHygiene(t *testing.T) {
 // TestCurrencyAndNull: currency codes are checked against ISO 4217 and
 // stored upper-case; a null amount is a 422, not zero.
 func TestCurrencyAndNull(t *testing.T) {
+	t.Parallel()
 	bothStores(t, func(t *testing.T, pg bool) {
 		h := servertest.Start(t, servertest.Options{Postgres: pg})
 		insID, _, _, line, _ := demoIDs(t, h)
@@ -184,6 +186,7 @@ func TestCurrencyAndNull(t *testing.T) {
 // with an HTML body), malformed cursors 400, oversized headers 431
 // problem+json.
 func TestSmallOracles(t *testing.T) {
+	t.Parallel()
 	bothStores(t, func(t *testing.T, pg bool) {
 		h := servertest.Start(t, servertest.Options{Postgres: pg})
 		for _, p := range []string{"/v1/projects/../../x", "/v1/projects/./x", "//v1/projects", "/v1/projects/%2e%2e/%2e%2e/x", "/v1/../openapi.json"} {
@@ -223,6 +226,7 @@ func TestSmallOracles(t *testing.T) {
 // TestForeignBudgetLine: a project naming another institution's budget
 // line gets the answer an unknown line gets.
 func TestForeignBudgetLine(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	insID, _, _, _, otherLine := demoIDs(t, h)
 	answer := func(line string) string {
@@ -240,6 +244,7 @@ func TestForeignBudgetLine(t *testing.T) {
 // sending the same Idempotency-Key get each their own workload: a key is
 // scoped to the principal, not shared by every cookie session.
 func TestIdempotencyScopedToSessions(t *testing.T) {
+	t.Parallel()
 	bothStores(t, func(t *testing.T, pg bool) {
 		h := servertest.Start(t, servertest.Options{Postgres: pg})
 		ctx := context.Background()

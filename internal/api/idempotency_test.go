@@ -12,6 +12,7 @@ import (
 // and body answers the first object (no second one); the same key with
 // another body is refused; keys are per collection.
 func TestCreateIdempotencyKey(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{NoDemo: true})
 	body := map[string]any{"name": "Ministerio (idem)", "country": "CL", "currency": "CLP"}
 	var a, b struct {

@@ -141,6 +141,7 @@ func (e *env) login(email string) string {
 // TestGrantExpiryAndRevocation: a vendor acts only in its granted project,
 // and expiry or revocation ends access on its very next request.
 func TestGrantExpiryAndRevocation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, api.Limits{})
 	vendor := e.user("dev@vendor.example")
 	exp := e.clock.Now().Add(time.Hour)
@@ -230,6 +231,7 @@ func TestGrantExpiryAndRevocation(t *testing.T) {
 // TestInstitutionAdminGrants: an institution admin grants in its own
 // projects only, and reads only its institution's audit events.
 func TestInstitutionAdminGrants(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, api.Limits{})
 	adminA := e.user("admin@a.example")
 	e.must(201, "POST", "/v1/role-bindings", e.admin, map[string]any{"user_id": adminA, "role": "institution-admin",
@@ -262,6 +264,7 @@ func TestInstitutionAdminGrants(t *testing.T) {
 // TestLoginLockout: repeated failures lock the account for a while, even
 // with the right password; sign-ins are audited, success and failure.
 func TestLoginLockout(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, api.Limits{})
 	e.user("ana@gob.example")
 	bad := map[string]any{"email": "ana@gob.example", "password": "wrong password!"}
@@ -290,6 +293,7 @@ func TestLoginLockout(t *testing.T) {
 // TestSessionCookieAndCSRF: the console session is an HttpOnly,
 // SameSite=Strict cookie; changes need the CSRF token; logout ends it.
 func TestSessionCookieAndCSRF(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, api.Limits{})
 	e.user("ana@gob.example")
 	resp, m := e.do("POST", "/v1/auth/login", "", map[string]any{"email": "ana@gob.example", "password": "correct horse battery"})
@@ -322,6 +326,7 @@ func TestSessionCookieAndCSRF(t *testing.T) {
 // TestTokens: personal tokens are shown once and revocable; deploy tokens
 // are limited to one project; last use is recorded.
 func TestTokens(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, api.Limits{})
 	dev := e.user("dev@gob.example")
 	e.must(201, "POST", "/v1/role-bindings", e.admin, map[string]any{"user_id": dev, "role": "developer", "scope_kind": "project", "scope_id": e.proj[0]})
@@ -358,6 +363,7 @@ func TestTokens(t *testing.T) {
 // TestRateLimit: past the per-address budget the API answers 429
 // problem+json with Retry-After.
 func TestRateLimit(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, api.Limits{PerIP: 1, PerIPBurst: 3})
 	for range 3 {
 		e.must(200, "GET", "/v1/version", e.admin, nil)

@@ -36,6 +36,7 @@ func postCSV(t *testing.T, h *servertest.Harness, lang, body string) (int, map[s
 }
 
 func TestFXRatesCSVImport(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{NoDemo: true})
 	good := "date,from,to,rate\n2026-11-02,USD,BRL,5.4301\n2026-11-02,USD,CLP,951.2\n"
 	code, out := postCSV(t, h, "en", good)
@@ -80,6 +81,7 @@ func must(b []byte, err error) []byte {
 // (released); statements and closing answer; an over-budget request is
 // refused with the line, need and shortfall in the caller's language.
 func TestLedgerEndToEnd(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	ctx := context.Background()
 	c := h.Admin

@@ -9,6 +9,7 @@ import (
 )
 
 func TestLogHandlerAddsRequestID(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	log := slog.New(LogHandler(slog.NewJSONHandler(&buf, nil))).With("component", "api")
 	ctx := context.WithValue(context.Background(), keyRequestID, "abc123")

@@ -50,6 +50,7 @@ func newOIDC(t *testing.T, m *mockoidc.MockOIDC, redirect string) *auth.OIDC {
 // TestOIDCSignIn signs in through the provider's real authorization code
 // flow, maps the groups claim to a role, and audits the sign-in.
 func TestOIDCSignIn(t *testing.T) {
+	t.Parallel()
 	m := startOP(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -127,6 +128,7 @@ func TestOIDCSignIn(t *testing.T) {
 // TestOIDCTokenChecks: signature, issuer, audience, expiry and nonce of
 // ID tokens are each checked.
 func TestOIDCTokenChecks(t *testing.T) {
+	t.Parallel()
 	m := startOP(t)
 	o := newOIDC(t, m, "http://127.0.0.1/cb")
 	cfg := m.Config()

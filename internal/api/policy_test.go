@@ -11,6 +11,7 @@ import (
 // gets the sovereign default; an invalid policy is a 422 naming each
 // field in the caller's language; a patch changes the policy.
 func TestInstitutionDataPolicy(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	resp, ins := raw(t, h, "POST", "/v1/institutions", servertest.AdminToken, "en", `{"name":"Prefeitura de Manaus","country":"BR","currency":"BRL"}`)
 	pol, _ := ins["data_policy"].(map[string]any)

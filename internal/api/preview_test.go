@@ -14,6 +14,7 @@ import (
 // the institution's currency, explains itself in the caller's language,
 // and answers "nothing fits" with reasons rather than an error.
 func TestPlacementPreview(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	project := h.FirstID(t, "/v1/projects?name=prontuario-eletronico")
 	offering := h.FirstID(t, "/v1/offerings?name=SCS-2V-4-20s")

@@ -12,6 +12,7 @@ import (
 // the other's bucket after a sync, so a client spread over replicas gets
 // the configured rate for the whole service. Fixed clock: no timing.
 func TestRateLimitsAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	st := storetest.Postgres(t)
 	ctx := context.Background()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)

@@ -141,6 +141,7 @@ func resign(t *testing.T, st *store.Store, key ed25519.PrivateKey, seqs ...int64
 // of events 4 and 8 in the database and, as published, in a checkpoint
 // file outside it.
 func TestTamper(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		pub, key, _ := ed25519.GenerateKey(rand.Reader)
@@ -306,6 +307,7 @@ func TestTamper(t *testing.T) {
 // TestCheckpoints: a signed checkpoint lets an outside party verify an
 // export without the database.
 func TestCheckpoints(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		pub, key, _ := ed25519.GenerateKey(rand.Reader)
@@ -350,6 +352,7 @@ func TestCheckpoints(t *testing.T) {
 // TestReadCheckpoints reads the three shapes a checkpoint copy comes in:
 // the API's JSON array, the checkpoint file's lines, a webhook's bodies.
 func TestReadCheckpoints(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
 	want := []store.AuditCheckpoint{{Seq: 4, Hash: "h4", At: at, KeyID: "k", Signature: "s4"}, {Seq: 8, Hash: "h8", At: at, KeyID: "k", Signature: "s8"}}
 	for name, in := range map[string]string{
@@ -368,6 +371,7 @@ func TestReadCheckpoints(t *testing.T) {
 }
 
 func TestKeyFile(t *testing.T) {
+	t.Parallel()
 	path := t.TempDir() + "/audit.key"
 	k1, err := audit.LoadOrCreateKey(path)
 	if err != nil {
@@ -387,6 +391,7 @@ func TestKeyFile(t *testing.T) {
 // verify walks; the head read after the walk is then ahead of it, and the
 // events appended meanwhile must be read, not reported missing.
 func TestVerifyWhileAppending(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		pub, key, _ := ed25519.GenerateKey(rand.Reader)
@@ -428,6 +433,7 @@ func TestVerifyWhileAppending(t *testing.T) {
 // holds both keys and the checkpoints of each verify; without the old key
 // its checkpoints are named as not signed by the configured key.
 func TestKeyRotation(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		dir := t.TempDir()

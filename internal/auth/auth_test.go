@@ -30,6 +30,7 @@ func TestPasswords(t *testing.T) {
 }
 
 func TestPolicy(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		pattern, action string
 		want            bool
@@ -63,6 +64,7 @@ func TestPolicy(t *testing.T) {
 }
 
 func TestNarrow(t *testing.T) {
+	t.Parallel()
 	bs := []Binding{
 		{Role: RoleInstitutionAdmin, Scope: Scope{Kind: Institution, ID: "ins_a"}},
 		{Role: RoleDeveloper, Scope: Scope{Kind: Project, ID: "prj_b1"}, Institution: "ins_b"},
@@ -79,6 +81,7 @@ func TestNarrow(t *testing.T) {
 }
 
 func TestSourceAllowed(t *testing.T) {
+	t.Parallel()
 	if !SourceAllowed(nil, "198.51.100.1") || !SourceAllowed([]string{"198.51.100.0/24"}, "198.51.100.9") ||
 		SourceAllowed([]string{"198.51.100.0/24"}, "203.0.113.1") || SourceAllowed([]string{"10.0.0.0/8"}, "not-an-ip") ||
 		!SourceAllowed([]string{"2001:db8::/32"}, "2001:db8::1") || !SourceAllowed([]string{"192.0.2.1/32"}, "::ffff:192.0.2.1") {
@@ -87,6 +90,7 @@ func TestSourceAllowed(t *testing.T) {
 }
 
 func TestRoleMapping(t *testing.T) {
+	t.Parallel()
 	if r, s, err := ParseRoleMapping("institution-admin@institution:ins_1"); err != nil || r != RoleInstitutionAdmin || s.ID != "ins_1" {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 // TestActionsVocabulary: the vocabulary holds every action a role names,
 // and no verb nobody uses (so that refusals name real permissions).
 func TestActionsVocabulary(t *testing.T) {
+	t.Parallel()
 	acts := Actions()
 	for _, want := range []string{"workloads:approve", "budget-lines:write", "orders:read", "users:write", "self:read"} {
 		if !slices.Contains(acts, want) {
@@ -31,6 +32,7 @@ func TestActionsVocabulary(t *testing.T) {
 // TestIntersect: a derived credential holds the meet of its own scope and
 // its maker's, with its role held within its maker's.
 func TestIntersect(t *testing.T) {
+	t.Parallel()
 	own := []Binding{{Role: RoleFinanceOfficer, Scope: Scope{Kind: Institution, ID: "ins_a"}, Via: "token:tok_1"}}
 	maker := []Binding{
 		{Role: RoleInstitutionAdmin, Scope: Scope{Kind: Institution, ID: "ins_a"}},

@@ -46,6 +46,7 @@ func fleet(t *testing.T, h *servertest.Harness) func() error {
 // created, verifies the backup with soberana's own checks, restores it
 // and serves from the restored database — on SQLite and PostgreSQL.
 func TestBackupWhileServing(t *testing.T) {
+	t.Parallel()
 	for _, pg := range []bool{false, true} {
 		name := map[bool]string{false: "sqlite", true: "postgres"}[pg]
 		t.Run(name, func(t *testing.T) {
@@ -161,6 +162,7 @@ func auditPublicKey(t *testing.T, path string) ed25519.PublicKey {
 // balances, or whose audit log was edited, fails verify and is never
 // restored over a database.
 func TestVerifyFindsDamage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	h := servertest.Start(t, servertest.Options{DataDir: dir})

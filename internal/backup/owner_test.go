@@ -17,6 +17,7 @@ import (
 // state directory leaves a database owned by the service user (else the
 // service cannot open it and does not start).
 func TestRestoreTakesStateDirOwner(t *testing.T) {
+	t.Parallel()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to hand a file to another user (CI runs as root)")
 	}

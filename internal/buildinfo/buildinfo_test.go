@@ -9,6 +9,7 @@ import (
 )
 
 func TestFromBuildInfo(t *testing.T) {
+	t.Parallel()
 	bi := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "v0.9.0"},
 		Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "0123456789abcdef0123"},
 			{Key: "vcs.time", Value: "2026-12-01T10:00:00Z"}, {Key: "vcs.modified", Value: "true"}}}
@@ -34,6 +35,7 @@ func TestFromBuildInfo(t *testing.T) {
 // TestLdflags builds a real binary with -ldflags -X and runs it: the
 // values a release build stamps are the ones the binary reports.
 func TestLdflags(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds a binary")
 	}

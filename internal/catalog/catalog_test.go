@@ -32,6 +32,7 @@ func newProvider() (model.Provider, []model.Site) {
 // TestAddProviderIsAudited: the provider, its sites, the driver config and
 // the operator's audit event commit together; the config learns the ids.
 func TestAddProviderIsAudited(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		p, sites := newProvider()
@@ -59,6 +60,7 @@ func TestAddProviderIsAudited(t *testing.T) {
 // TestAddProviderFailsWhole: when the driver config cannot be saved,
 // neither the provider nor its audit event remain.
 func TestAddProviderFailsWhole(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		p, sites := newProvider()

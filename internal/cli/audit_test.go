@@ -116,6 +116,7 @@ func (d auditDB) rewrite(t *testing.T, from int64) {
 // verify — with the pinned public key and an external checkpoint copy —
 // names the first bad event of each tamper the database's owner can do.
 func TestAuditVerifyCommand(t *testing.T) {
+	t.Parallel()
 	for _, pg := range []bool{false, true} {
 		name := "sqlite"
 		if pg {
@@ -331,6 +332,7 @@ func testAuditVerifyCommand(t *testing.T, pg bool) {
 // and says so, with the command that verifies its log; serve refuses to
 // start without a key file of its own, or with one inside data_dir.
 func TestUpDemoKeyServeRefuses(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	_, out, stop := startUp(t, dir, nil)
 	key := filepath.Join(dir, "audit-signing.key")
@@ -366,6 +368,7 @@ func TestUpDemoKeyServeRefuses(t *testing.T) {
 // TestAuditMessagesTranslated: what verify and keygen print exists in the
 // three languages with the same arguments.
 func TestAuditMessagesTranslated(t *testing.T) {
+	t.Parallel()
 	for _, m := range i18n.Missing() {
 		if strings.HasPrefix(m, "cli.audit.") || strings.HasPrefix(m, "audit.break.") {
 			t.Error("untranslated:", m)

@@ -16,6 +16,7 @@ import (
 // embedded database of a running server (the backup package's tests
 // cover PostgreSQL and damaged backups).
 func TestBackupCommands(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	live := filepath.Join(dir, "live")
 	h := servertest.Start(t, servertest.Options{DataDir: live})
@@ -55,6 +56,7 @@ func TestBackupCommands(t *testing.T) {
 }
 
 func TestVersionJSON(t *testing.T) {
+	t.Parallel()
 	var out, errOut bytes.Buffer
 	code := cli.RunEnv(context.Background(), []string{"version", "-o", "json"}, &out, &errOut, func(string) string { return "" })
 	var v struct {

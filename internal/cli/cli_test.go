@@ -89,6 +89,7 @@ var tokenRE = regexp.MustCompile(`admin token: (sbr_\S+)`)
 // TestUpRestartKeepsData: up seeds, prints a token; a second up on the
 // same directory keeps the data and the token; --reset starts over.
 func TestUpRestartKeepsData(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	url, out, stop := startUp(t, dir, nil)
 	m := tokenRE.FindStringSubmatch(out.String())
@@ -141,6 +142,7 @@ func TestUpRestartKeepsData(t *testing.T) {
 }
 
 func TestBootstrapToken(t *testing.T) {
+	t.Parallel()
 	const tok = "sbr_bootstrap_for_scripts_123456"
 	url, out, stop := startUp(t, t.TempDir(), map[string]string{"SOBERANA_BOOTSTRAP_TOKEN": tok})
 	defer stop()
@@ -157,6 +159,7 @@ func TestBootstrapToken(t *testing.T) {
 
 // TestClientCommands drives get/create/delete against a running up.
 func TestClientCommands(t *testing.T) {
+	t.Parallel()
 	const tok = "sbr_client_commands_test_123456"
 	url, _, stop := startUp(t, t.TempDir(), map[string]string{"SOBERANA_BOOTSTRAP_TOKEN": tok})
 	defer stop()
@@ -208,6 +211,7 @@ func TestClientCommands(t *testing.T) {
 }
 
 func TestVersionAndServeConfigErrors(t *testing.T) {
+	t.Parallel()
 	var out, errOut bytes.Buffer
 	if code := cli.RunEnv(context.Background(), []string{"version"}, &out, &errOut, func(string) string { return "" }); code != 0 || !strings.HasPrefix(out.String(), "soberana ") {
 		t.Fatalf("version: %d %q", code, out.String())

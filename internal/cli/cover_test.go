@@ -6,6 +6,7 @@ import (
 )
 
 func TestCoverFlags(t *testing.T) {
+	t.Parallel()
 	m := map[string]any{}
 	if err := coverFlags(m, []string{"-8.05,-34.9,100,Recife, PE", "-3.1,-60,50"}, []string{"br-sp", " BR-RJ"}); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 // TestEvacuatePlanReasonInLanguage: `provider evacuate P --plan` shows why
 // a workload has nowhere to go in the language asked for (LANG or --lang).
 func TestEvacuatePlanReasonInLanguage(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	ctx := context.Background()
 	project, offering := h.FirstID(t, "/v1/projects?name=prontuario-eletronico"), h.FirstID(t, "/v1/offerings?name=SCS-1V-2-20s")

@@ -58,6 +58,7 @@ func errString(err error) string {
 // TestExamplesCoverEveryNounAndKind: every noun of `create` and every kind
 // of `apply` has an example, and every example is one of them.
 func TestExamplesCoverEveryNounAndKind(t *testing.T) {
+	t.Parallel()
 	have := map[string]bool{}
 	for _, f := range exampleFiles(t) {
 		have[strings.TrimSuffix(filepath.Base(f), ".yaml")] = true
@@ -111,6 +112,7 @@ var placeholder = regexp.MustCompile(`\$\{([A-Z_]+)\}`)
 // `apply -f` (twice: the second apply changes nothing). An example runs as
 // soon as the ids it names exist; NOUN.yaml defines ${NOUN_ID}.
 func TestExamplesApply(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts a server")
 	}

@@ -11,6 +11,7 @@ import (
 // compared with testdata/golden (-update rewrites them). No server: the
 // fields come from the OpenAPI document built in process.
 func TestExplainGolden(t *testing.T) {
+	t.Parallel()
 	cases := [][]string{
 		{"explain", "institutions"}, {"explain", "workloads"}, {"explain", "workloads.redundancy"},
 		{"create", "budget-lines", "--help"},

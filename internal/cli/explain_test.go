@@ -15,6 +15,7 @@ import (
 // accept is explainable, with at least one field, and each nested object
 // field can be explained in turn.
 func TestExplainEveryCreatableNoun(t *testing.T) {
+	t.Parallel()
 	if len(creatable()) < len(resources)+2 {
 		t.Fatalf("creatable nouns %v", creatable())
 	}
@@ -54,6 +55,7 @@ func TestExplainEveryCreatableNoun(t *testing.T) {
 // (internal/server/testdata/openapi.golden.json, kept equal to
 // /openapi.json by TestOpenAPIGolden).
 func TestExplainMatchesServedDocument(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile(filepath.Join("..", "server", "testdata", "openapi.golden.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 // times in TZ (America/Sao_Paulo: 13:05 UTC prints 10:05 -03).
 // go test -run TestGetGoldenMoreNouns -update rewrites the files.
 func TestGetGoldenMoreNouns(t *testing.T) {
+	t.Parallel()
 	const (
 		ins = "ins_01jd8x5v2k3m4n5p6q7r8s9t0a"
 		prj = "prj_01jd8x5v2k3m4n5p6q7r8s9t0a"

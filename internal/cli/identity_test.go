@@ -23,6 +23,7 @@ func run(t *testing.T, h *servertest.Harness, token string, args ...string) (str
 // TestGrantAndAuditCommands: soberana grant create|list|revoke, token
 // create, audit export and audit verify (online and offline).
 func TestGrantAndAuditCommands(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	prj := h.FirstID(t, "/v1/projects")
 	out, errs, code := run(t, h, servertest.AdminToken, "grant", "create", "--project", prj, "--email", "v@vendor.example",
@@ -88,6 +89,7 @@ func TestGrantAndAuditCommands(t *testing.T) {
 // TestLoginSave: soberana login reads the password from standard input;
 // with --save later commands find the token without SOBERANA_TOKEN.
 func TestLoginSave(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{NoDemo: true})
 	if _, err := h.Admin.Do(context.Background(), "POST", "/v1/users", map[string]any{"email": "ana@gob.example", "name": "Ana",
 		"password": "correct horse battery"}, nil); err != nil {

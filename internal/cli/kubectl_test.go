@@ -84,6 +84,7 @@ func runCLI(env map[string]string, args ...string) (int, string, string) {
 
 // TestExitCodes: each class of failure has its own documented code.
 func TestExitCodes(t *testing.T) {
+	t.Parallel()
 	f := &fakeAPI{}
 	const wl = `{"id":"wl_01jd8x5v2k3m4n5p6q7r8s9t0u","state":"pending_approval","reason":"forecast above the auto-approval limit","events":[]}`
 	f.on("GET /v1/institutions/ins_01jd8x5v2k3m4n5p6q7r8s9t0u", 404, problem(404, "Not Found"))
@@ -138,6 +139,7 @@ func TestExitCodes(t *testing.T) {
 // locales understood, the same language for help, errors and the
 // server's problems (Accept-Language).
 func TestLanguagePrecedence(t *testing.T) {
+	t.Parallel()
 	f := &fakeAPI{}
 	f.on("GET /v1/sites", 500, problem(500, "Internal"))
 	srv := httptest.NewServer(f)
@@ -199,6 +201,7 @@ var (
 // TestGetGolden: a table per noun in three languages, compared with
 // testdata/golden (go test -run TestGetGolden -update rewrites them).
 func TestGetGolden(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	base := map[string]string{"SOBERANA_SERVER": h.URL, "SOBERANA_TOKEN": servertest.AdminToken, "TZ": "America/Sao_Paulo"}
 	nouns := [][]string{
@@ -249,6 +252,7 @@ func TestGetGolden(t *testing.T) {
 // TestManPages: docs man writes a page per command, translated help
 // included.
 func TestManPages(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	code, _, errOut := runCLI(map[string]string{"LANG": "pt_BR.UTF-8"}, "docs", "man", dir)
 	if code != 0 {

@@ -13,6 +13,7 @@ import (
 )
 
 func TestIntegrationProviderAddKubernetes(t *testing.T) {
+	t.Parallel()
 	kubetest.Clusters(t) // skips without the test clusters
 	paths := filepath.SplitList(getenv(kubetest.Env))
 	args := []string{"provider", "add-kubernetes", "--data-dir", t.TempDir(), "--name", "Nube de prueba", "--jurisdiction", "MX", "--currency", "MXN"}

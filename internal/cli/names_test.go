@@ -13,6 +13,7 @@ import (
 // proves the name became the id. Ambiguous names exit 5 listing the
 // candidates, unknown names 4.
 func TestNamesWhereIDsAre(t *testing.T) {
+	t.Parallel()
 	const (
 		ins1 = "ins_01jd8x5v2k3m4n5p6q7r8s9t0a"
 		ins2 = "ins_01jd8x5v2k3m4n5p6q7r8s9t0b"
@@ -79,6 +80,7 @@ func TestNamesWhereIDsAre(t *testing.T) {
 // TestDeployPrintsSiteNames: deploy --wait names each step's site (in
 // the reader's language), not its id.
 func TestDeployPrintsSiteNames(t *testing.T) {
+	t.Parallel()
 	const (
 		app  = "app_01jd8x5v2k3m4n5p6q7r8s9t0a"
 		rel  = "rel_01jd8x5v2k3m4n5p6q7r8s9t0a"

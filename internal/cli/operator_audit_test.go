@@ -51,6 +51,7 @@ current-context: c
 // database directly — provider add-kubernetes and keys rotate — record an
 // audit event of the operator who ran them, in the same transaction.
 func TestOperatorWritesAreAudited(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	kc := filepath.Join(t.TempDir(), "a.yaml")
 	if err := os.WriteFile(kc, []byte(testKubeconfig), 0o600); err != nil {

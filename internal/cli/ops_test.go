@@ -13,6 +13,7 @@ import (
 // TestOpsCommands drives workload migrate, provider evacuate, residency
 // and alerts list against an in-process server.
 func TestOpsCommands(t *testing.T) {
+	t.Parallel()
 	h, run, project, offering := startCLI(t)
 	ctx := context.Background()
 	// The workload is migrated and its provider evacuated: the ministry's

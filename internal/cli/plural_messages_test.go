@@ -10,6 +10,7 @@ import (
 // TestPluralMessagesTranslated: the CLI's plural lines have every form in the
 // three languages with the same arguments, and pick the CLDR form.
 func TestPluralMessagesTranslated(t *testing.T) {
+	t.Parallel()
 	for _, m := range i18n.Missing() {
 		if strings.HasPrefix(m, "cli.wait.") || strings.HasPrefix(m, "cli.evacuate.partial") {
 			t.Error("untranslated:", m)

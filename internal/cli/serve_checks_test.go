@@ -116,6 +116,7 @@ func TestServeRefusesSealedConfigWithoutKey(t *testing.T) {
 // TestServeRefusesSimulatedProviders: serve does not run with simulated
 // providers unless the configuration allows them.
 func TestServeRefusesSimulatedProviders(t *testing.T) {
+	t.Parallel()
 	dir := newDatabase(t, func(ctx context.Context, st *store.Store, tx *store.Tx) error {
 		p := model.Provider{Name: "demo", Driver: model.DriverSim, Jurisdiction: "BR", Certification: "restricted", Currency: "BRL"}
 		p.Defaults()

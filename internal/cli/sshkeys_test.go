@@ -13,6 +13,7 @@ import (
 // TestSSHKeyCommands: soberana ssh-key add|list|delete through the SDK's
 // typed methods, in table and JSON output, and a refused key's problem.
 func TestSSHKeyCommands(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{NoDemo: true})
 	dir := t.TempDir()
 	pub := filepath.Join(dir, "id.pub")

@@ -17,6 +17,7 @@ import (
 )
 
 func TestStatementExportAndRateImport(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	env := map[string]string{"SOBERANA_SERVER": h.URL, "SOBERANA_TOKEN": servertest.AdminToken}
 	run := func(args ...string) (string, string, int) {

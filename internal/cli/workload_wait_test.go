@@ -14,6 +14,7 @@ import (
 // deleted, and checks the errors: a bad --for, a timeout naming the
 // workloads still pending, and a workload that ended otherwise.
 func TestWorkloadWait(t *testing.T) {
+	t.Parallel()
 	h, run, project, offering := startCLI(t)
 	ctx := context.Background()
 	var ids []string

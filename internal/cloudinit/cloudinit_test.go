@@ -11,6 +11,7 @@ import (
 const edKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@example"
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		ud   string
@@ -42,6 +43,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestRenderMergesCloudConfig(t *testing.T) {
+	t.Parallel()
 	in := Input{
 		AuthorizedKeys: []string{edKey},
 		UserData:       "#cloud-config\npackages: [nginx]\nruncmd:\n  - echo user\nssh_authorized_keys:\n  - " + edKey + "\n",
@@ -83,6 +85,7 @@ func TestRenderMergesCloudConfig(t *testing.T) {
 }
 
 func TestRenderScriptIsMultipart(t *testing.T) {
+	t.Parallel()
 	doc, err := Render(Input{AuthorizedKeys: []string{edKey}, UserData: "#!/bin/sh\necho hello\n"})
 	if err != nil {
 		t.Fatal(err)
@@ -98,6 +101,7 @@ func TestRenderScriptIsMultipart(t *testing.T) {
 }
 
 func TestRenderKeysOnly(t *testing.T) {
+	t.Parallel()
 	doc, err := Render(Input{AuthorizedKeys: []string{edKey}})
 	if err != nil {
 		t.Fatal(err)
@@ -111,6 +115,7 @@ func TestRenderKeysOnly(t *testing.T) {
 }
 
 func TestParsePublicKey(t *testing.T) {
+	t.Parallel()
 	k, err := ParsePublicKey("  " + edKey + "\n")
 	if err != nil {
 		t.Fatal(err)

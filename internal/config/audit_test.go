@@ -12,6 +12,7 @@ import (
 // SOBERANA_AUDIT_* variables, and a serve configuration that keeps its
 // signing key outside data_dir passes ValidateServe.
 func TestAuditConfig(t *testing.T) {
+	t.Parallel()
 	c := Defaults()
 	if err := c.LoadFile("testdata/audit/good.yaml"); err != nil {
 		t.Fatal(err)
@@ -39,6 +40,7 @@ func TestAuditConfig(t *testing.T) {
 // message naming the field and the fix; serve-* ones fail ValidateServe
 // (what serve adds to Validate).
 func TestBadAuditConfigs(t *testing.T) {
+	t.Parallel()
 	want := map[string][]string{
 		"checkpoint-every.bad.yaml":              {"audit.checkpoint_every", "1s and 24h"},
 		"signing-key-missing.bad.yaml":           {"audit.signing_key_file", "cannot read"},
@@ -81,6 +83,7 @@ func TestBadAuditConfigs(t *testing.T) {
 // TestWithinDataDir: a path reached through a symbolic link into data_dir
 // is inside it.
 func TestWithinDataDir(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
 	if err := os.Mkdir(data, 0o700); err != nil {

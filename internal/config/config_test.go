@@ -9,6 +9,7 @@ import (
 )
 
 func TestLayers(t *testing.T) {
+	t.Parallel()
 	c := Defaults()
 	if err := c.LoadFile("testdata/good.yaml"); err != nil {
 		t.Fatal(err)
@@ -44,6 +45,7 @@ func TestLayers(t *testing.T) {
 
 // Every *.bad.yaml must fail with a message naming the field and the fix.
 func TestBadConfigs(t *testing.T) {
+	t.Parallel()
 	want := map[string][]string{
 		"unknown-key.bad.yaml":       {"listen", "not found"},
 		"bad-addr.bad.yaml":          {"addr", "host:port"},
@@ -92,6 +94,7 @@ func checkBadConfigs(t *testing.T, glob string, want map[string][]string) {
 }
 
 func TestMissingFile(t *testing.T) {
+	t.Parallel()
 	c := Defaults()
 	err := c.LoadFile(filepath.Join(t.TempDir(), "nope.yaml"))
 	if err == nil || !os.IsNotExist(unwrapAll(err)) {

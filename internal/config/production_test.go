@@ -8,6 +8,7 @@ import (
 )
 
 func TestProductionSettings(t *testing.T) {
+	t.Parallel()
 	c := Defaults()
 	if err := c.LoadFile("testdata/production/oidc.yaml"); err != nil {
 		t.Fatal(err)
@@ -39,6 +40,7 @@ func TestProductionSettings(t *testing.T) {
 }
 
 func TestProductionBadConfigs(t *testing.T) {
+	t.Parallel()
 	want := map[string][]string{
 		"oidc-half.bad.yaml":        {"oidc", "client_id", "redirect_url"},
 		"oidc-no-issuer.bad.yaml":   {"oidc.issuer", "is empty"},
@@ -54,6 +56,7 @@ func TestProductionBadConfigs(t *testing.T) {
 // knows (set, or commented out with its default) — a new setting without
 // a line there fails here.
 func TestPackagedConfig(t *testing.T) {
+	t.Parallel()
 	const path = "../../deploy/soberana.yaml"
 	b, err := os.ReadFile(path)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 // An instant inside an alert's summary becomes a <time> element (which
 // console.js rewrites in the reader's zone); the rest stays escaped text.
 func TestAlertSummaryTimesMarkedUp(t *testing.T) {
+	t.Parallel()
 	var a opsAlert
 	body := `{"summary": "site <Q1> has been down since Mar 4, 2026, 6:04 PM UTC",
 		"summary_times": [{"at": "2026-03-04T18:04:05Z", "text": "Mar 4, 2026, 6:04 PM UTC"}]}`

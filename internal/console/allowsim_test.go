@@ -16,6 +16,7 @@ var workloadLinkRE = regexp.MustCompile(`href="/workloads/([^"/]+)/connect"`)
 // simulated sites in every language and sends it as allow_simulated; left
 // unticked, the workload does not carry it.
 func TestRequestAllowSimulated(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	ctx := context.Background()
 	prj := h.OnlyItem(t, "/v1/projects?name=prontuario-eletronico")

@@ -85,6 +85,7 @@ func waitJSON(t *testing.T, h *servertest.Harness, path, want string) {
 // release's state, its sites by name, its URL and why it failed, in every
 // language.
 func TestAppPages(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	id, _ := demoApp(t, h)
 	b := newBrowser(t, h)

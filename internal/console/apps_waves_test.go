@@ -17,6 +17,7 @@ import (
 // rolls out in waves, the API shows its progress and the app page shows it
 // translated, with names, not ids.
 func TestWaveReleaseAPIAndConsole(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	id, _ := demoApp(t, h)
 	ctx := context.Background()

@@ -18,6 +18,7 @@ import (
 // in every language; a pasted private key or other text is refused with
 // the API's reason in the page's language.
 func TestConnectPanel(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	ctx := context.Background()
 	var prjs, offs struct {

@@ -79,6 +79,7 @@ var mainPages = []string{"/", "/providers", "/sites", "/prices", "/fx-rates", "/
 	"/request", "/workloads", "/approvals", "/statements", "/grants", "/audit"}
 
 func TestPagesRenderInEveryLanguage(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	b := newBrowser(t, h)
 	if code, _ := b.get("/providers"); code != 200 {
@@ -113,6 +114,7 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 }
 
 func TestMoneyPerLocale(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	b := newBrowser(t, h)
 	b.signIn(servertest.AdminToken)
@@ -124,6 +126,7 @@ func TestMoneyPerLocale(t *testing.T) {
 }
 
 func TestAPIStillServedBehindConsole(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	resp, err := http.Get(h.URL + "/v1/providers")
 	if err != nil {
@@ -144,6 +147,7 @@ func TestAPIStillServedBehindConsole(t *testing.T) {
 }
 
 func TestSecurityHeadersAndCSRF(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	b := newBrowser(t, h)
 	req, _ := http.NewRequest("GET", h.URL+"/sign-in", nil)
@@ -176,6 +180,7 @@ func TestSecurityHeadersAndCSRF(t *testing.T) {
 // TestTemplateKeysExist fails when a template or the Go code uses a
 // message key that is not in the catalog (it would render as the key).
 func TestTemplateKeysExist(t *testing.T) {
+	t.Parallel()
 	known := map[string]bool{}
 	for _, k := range i18n.Keys() {
 		known[k] = true
@@ -199,6 +204,7 @@ func TestTemplateKeysExist(t *testing.T) {
 // TestCatalog fails when any message lacks a translation in es, pt-BR or
 // en (the console's messages and every other package's it imports).
 func TestCatalog(t *testing.T) {
+	t.Parallel()
 	if m := i18n.Missing(); len(m) > 0 {
 		t.Fatalf("messages lacking a translation: %v", m)
 	}
@@ -208,6 +214,7 @@ func TestCatalog(t *testing.T) {
 // its session cookies on the browser; /sign-in/oidc takes the session over
 // and clears them.
 func TestAdoptAPISession(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	ctx := t.Context()
 	var u struct {

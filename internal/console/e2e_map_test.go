@@ -18,6 +18,7 @@ import (
 // and the table is paginated. Time to usable (navigation start to the map
 // and table visible) is logged, never asserted.
 func TestBrowserSitesAtScale(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, "en")
 	const n = 10000
 	seedEdge(t, e.h, n)
@@ -187,6 +188,7 @@ func total(s string) int {
 // browser: clusters, one page of the table, and the server's time per
 // render in the log (not asserted).
 func TestSitesPageAtScale(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("10,000 sites")
 	}

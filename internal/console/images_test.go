@@ -14,6 +14,7 @@ import (
 // in every language, and a request with an image, a key and user-data
 // becomes a workload with them; bad user-data is shown at its field.
 func TestRequestFormImageAndKeys(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	ctx := context.Background()
 	prj := h.OnlyItem(t, "/v1/projects?name=prontuario-eletronico")

@@ -43,6 +43,7 @@ func allIDs(t *testing.T, h *servertest.Harness, path string) []string {
 // read on hover, or in a form value); times are <time> elements with the
 // instant in UTC for console.js to show in the reader's zone.
 func TestNoIDsAsText(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	appID, wlID := demoApp(t, h)
 	ids := map[string]string{}

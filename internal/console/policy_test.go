@@ -17,6 +17,7 @@ import (
 // named and the reason beside the sovereignty field, and the preview
 // says so too.
 func TestRequestFormShowsSovereigntyAndPolicy(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	ctx := context.Background()
 	prj := h.OnlyItem(t, "/v1/projects?name=prontuario-eletronico")

@@ -22,6 +22,7 @@ func mapRows(n int) []siteRow {
 }
 
 func TestClusterSites(t *testing.T) {
+	t.Parallel()
 	href := func(lat, lon float64, z int) string { return fmt.Sprintf("z=%d", z) }
 	// Few sites: one mark each.
 	marks, vis := clusterSites(mapRows(100), parseMapView(url.Values{}), href)

@@ -45,6 +45,7 @@ func signed(forge, secret, delivery, event string, body []byte) http.Header {
 }
 
 func TestWebhookEachForge(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFix(t, "prv_k8s", []string{"site_a", "site_b"})
 	svc := NewService(f.st, testBox(t, f.st))
@@ -105,6 +106,7 @@ func TestWebhookEachForge(t *testing.T) {
 }
 
 func TestParseEvents(t *testing.T) {
+	t.Parallel()
 	for name, c := range map[string]struct {
 		event, body, branch string
 		want                Trigger
@@ -131,6 +133,7 @@ func TestParseEvents(t *testing.T) {
 }
 
 func TestImageRef(t *testing.T) {
+	t.Parallel()
 	d := "sha256:" + strings.Repeat("b", 64)
 	for _, c := range [][3]string{
 		{"reg.mx/a/b:v1", "v2", "reg.mx/a/b:v2"},
@@ -186,6 +189,7 @@ func FuzzWebhook(f *testing.F) {
 // With a secrets key the webhook secret is sealed in the secrets table and
 // the app's row only says so; deliveries still verify.
 func TestWebhookSecretSealed(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFix(t, "prv_k8s", []string{"site_a"})
 	kr, err := secrets.ParseKeyring(secrets.NewKeyLine("k1"))
@@ -214,6 +218,7 @@ func TestWebhookSecretSealed(t *testing.T) {
 // Without a secrets key no app is created: its webhook secret would be
 // stored in clear text.
 func TestCreateAppNeedsSecretsKey(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFix(t, "prv_k8s", []string{"site_a"})
 	_, _, err := NewService(f.st, nil).CreateApp(ctx, "usr_test", AppRequest{ProjectID: f.project.ID, Name: "citas", Image: "reg.mx/a/b:v1"})
@@ -228,6 +233,7 @@ func TestCreateAppNeedsSecretsKey(t *testing.T) {
 // Webhook secrets an earlier version kept in clear text are sealed on the
 // next start with a key, and deliveries still verify.
 func TestSealClearSecrets(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFix(t, "prv_k8s", []string{"site_a"})
 	box := testBox(t, f.st)

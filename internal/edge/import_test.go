@@ -44,6 +44,7 @@ func rows(n int) edge.ImportRequest {
 }
 
 func TestImportAllOrNothing(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		prv := edgeProvider(t, s)
@@ -109,6 +110,7 @@ func TestImportAllOrNothing(t *testing.T) {
 }
 
 func TestImportRefusesACloudProvider(t *testing.T) {
+	t.Parallel()
 	s := storetest.SQLite(t)
 	ctx := context.Background()
 	p := model.Provider{Name: "Cloud", Driver: model.DriverSim, Jurisdiction: "BR", Certification: "public", Currency: "BRL"}
@@ -126,6 +128,7 @@ func TestImportRefusesACloudProvider(t *testing.T) {
 // TestImport10k measures the target of issue 21: 10,000 rows in under
 // 10 s (reported, not asserted: timing never fails a test).
 func TestImport10k(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("10,000 rows")
 	}

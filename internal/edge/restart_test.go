@@ -70,6 +70,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 // the tracker again and the site never misses three intervals in a row,
 // so it is never marked down. It runs its own nats-server on a free port.
 func TestAgentBuffersAcrossBrokerRestart(t *testing.T) {
+	t.Parallel()
 	exe, err := exec.LookPath("nats-server")
 	if err != nil {
 		t.Skip("broker restart test skipped: no nats-server on PATH (apt-get install nats-server)")

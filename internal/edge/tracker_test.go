@@ -49,6 +49,7 @@ func imported(t *testing.T, s *store.Store, n int) edge.ImportResult {
 }
 
 func TestTrackerVerifiesAndRevokes(t *testing.T) {
+	t.Parallel()
 	s := storetest.SQLite(t)
 	ctx := context.Background()
 	res := imported(t, s, 3)
@@ -113,6 +114,7 @@ func TestTrackerVerifiesAndRevokes(t *testing.T) {
 // TestAgentsThroughNATS runs agents against the real broker
 // (SOBERANA_TEST_NATS_URL, .ci/run starts nats-server).
 func TestAgentsThroughNATS(t *testing.T) {
+	t.Parallel()
 	url := os.Getenv("SOBERANA_TEST_NATS_URL")
 	if url == "" {
 		t.Skip("NATS tests skipped: set SOBERANA_TEST_NATS_URL (e.g. nats://127.0.0.1:4222); .ci/run starts nats-server")
@@ -169,6 +171,7 @@ func TestAgentsThroughNATS(t *testing.T) {
 // next just after the following tick is no missed interval; silence for
 // longer than an interval and a quarter is.
 func TestTrackerGraceForStraddlingBeats(t *testing.T) {
+	t.Parallel()
 	s := storetest.SQLite(t)
 	ctx := context.Background()
 	res := imported(t, s, 1)
@@ -213,6 +216,7 @@ func TestTrackerGraceForStraddlingBeats(t *testing.T) {
 // tracker last read the credentials is heard from its first heartbeat (an
 // unknown subcloud makes the tracker read them again before refusing).
 func TestTrackerHearsANewSubcloudAtOnce(t *testing.T) {
+	t.Parallel()
 	s := storetest.SQLite(t)
 	ctx := context.Background()
 	sk := &sink{obs: map[string][]bool{}}

@@ -17,6 +17,7 @@ import (
 // to Florianópolis among those that keep every constraint — computed here
 // from the demo fleet's coordinates, not by the engine.
 func TestFailoverNearestKeepsCoverage(t *testing.T) {
+	t.Parallel()
 	h, clk := opstest.Start(t, opstest.FailoverMonitoring)
 	ctx := context.Background()
 	srv := h.Server

@@ -22,6 +22,7 @@ import (
 // is touched. When the site returns, the stale resources are removed.
 // Skipped with -short; SOBERANA_TEST_FLEET sets the size.
 func TestSiteDownFailover(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("1,000-workload failover skipped in -short mode")
 	}

@@ -19,6 +19,7 @@ import (
 // not on the US provider's other sites, which its own (older) request
 // would still admit.
 func TestFailoverHonoursCurrentPolicy(t *testing.T) {
+	t.Parallel()
 	h, clk := opstest.Start(t, opstest.FailoverMonitoring)
 	ctx := context.Background()
 	srv := h.Server

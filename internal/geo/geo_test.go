@@ -31,6 +31,7 @@ const iso3166_1 = `
 // ValidCountry accepts exactly the assigned codes among all 676 pairs of
 // upper-case letters.
 func TestValidCountryExactlyISO(t *testing.T) {
+	t.Parallel()
 	want := strings.Fields(iso3166_1)
 	if len(want) != 249 {
 		t.Fatalf("test list has %d codes, want 249", len(want))
@@ -56,6 +57,7 @@ func TestValidCountryExactlyISO(t *testing.T) {
 }
 
 func TestValidCountry(t *testing.T) {
+	t.Parallel()
 	for _, c := range []string{"BR", "MX", "CL", "CO", "AR", "PE", "UY", "EC", "BO", "PY", "CR", "PA", "GT", "DO", "SV", "HN", "US", "GB", "DE", "CI"} {
 		if !ValidCountry(c) {
 			t.Errorf("ValidCountry(%q) = false, want true", c)
@@ -73,6 +75,7 @@ func TestValidCountry(t *testing.T) {
 }
 
 func TestCountryName(t *testing.T) {
+	t.Parallel()
 	es, pt, en := language.Spanish, language.BrazilianPortuguese, language.English
 	tests := []struct {
 		code string
@@ -96,6 +99,7 @@ func TestCountryName(t *testing.T) {
 }
 
 func TestSubdivisionTable(t *testing.T) {
+	t.Parallel()
 	want := map[string]int{
 		"BR": 27, "MX": 32, "CL": 16, "CO": 33, "AR": 24, "PE": 26, "UY": 19,
 		"EC": 24, "BO": 9, "PY": 18, "CR": 7, "PA": 14, "GT": 22, "DO": 42,
@@ -133,6 +137,7 @@ func TestSubdivisionTable(t *testing.T) {
 }
 
 func TestValidSubdivision(t *testing.T) {
+	t.Parallel()
 	valid := []string{
 		"BR-SP", "BR-RJ", "BR-DF", "BR-AC", "BR-TO",
 		"MX-CMX", "MX-JAL", "MX-NLE", "MX-AGU", "MX-ZAC",
@@ -190,6 +195,7 @@ func TestValidSubdivision(t *testing.T) {
 }
 
 func TestSubdivisionCountryAndName(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ code, country, name string }{
 		{"BR-SP", "BR", "São Paulo"},
 		{"MX-CMX", "MX", "Ciudad de México"},
@@ -214,6 +220,7 @@ func TestSubdivisionCountryAndName(t *testing.T) {
 }
 
 func TestValidLatLon(t *testing.T) {
+	t.Parallel()
 	nan, inf := math.NaN(), math.Inf(1)
 	for _, p := range [][2]float64{{0, 0}, {90, 180}, {-90, -180}, {-23.55, -46.63}, {89.999, -179.999}} {
 		if err := ValidLatLon(p[0], p[1]); err != nil {
@@ -248,6 +255,7 @@ func city(t *testing.T, name string) City {
 }
 
 func TestDistanceKmCityPairs(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		a, b     string
 		min, max float64
@@ -269,6 +277,7 @@ func TestDistanceKmCityPairs(t *testing.T) {
 }
 
 func TestDistanceKmEdges(t *testing.T) {
+	t.Parallel()
 	half := math.Pi * EarthRadiusKm
 	tests := []struct {
 		lat1, lon1, lat2, lon2, want float64
@@ -294,6 +303,7 @@ func TestDistanceKmEdges(t *testing.T) {
 // circumference, symmetric, zero to itself, and obeys the triangle
 // inequality.
 func TestDistanceKmMetric(t *testing.T) {
+	t.Parallel()
 	lat := rapid.Float64Range(-90, 90)
 	lon := rapid.Float64Range(-180, 180)
 	rapid.Check(t, func(t *rapid.T) {
@@ -318,6 +328,7 @@ func TestDistanceKmMetric(t *testing.T) {
 }
 
 func TestCities(t *testing.T) {
+	t.Parallel()
 	required := []string{
 		"São Paulo", "Rio de Janeiro", "Brasília", "Belo Horizonte", "Porto Alegre",
 		"Recife", "Fortaleza", "Manaus", "Ciudad de México", "Guadalajara",

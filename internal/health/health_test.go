@@ -20,6 +20,7 @@ import (
 // for FailoverAfter, then move; back up, it is healthy only after UpAfter.
 // Time is a fake clock; nothing sleeps.
 func TestFlappingSiteDoesNotThrash(t *testing.T) {
+	t.Parallel()
 	h, clk := opstest.Start(t, config.Monitoring{DownAfter: 15 * time.Second, UpAfter: time.Minute, FailoverAfter: 2 * time.Minute})
 	ctx := context.Background()
 	srv := h.Server

@@ -32,6 +32,7 @@ func (d sealedShut) Discover(ctx context.Context, providerID string) ([]provider
 // cannot be unsealed is down, with its sites and the reason, after the
 // very first probe — not degraded and selectable for DownAfter.
 func TestMisconfiguredProviderDownAtOnce(t *testing.T) {
+	t.Parallel()
 	h, _ := opstest.Start(t, config.Monitoring{DownAfter: time.Hour, UpAfter: time.Hour, FailoverAfter: time.Hour})
 	srv := h.Server
 	ctx := context.Background()

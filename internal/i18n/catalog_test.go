@@ -14,6 +14,7 @@ import (
 )
 
 func TestCatalogComplete(t *testing.T) {
+	t.Parallel()
 	if m := i18n.Missing(); len(m) > 0 {
 		t.Fatalf("messages lacking a translation: %v", m)
 	}

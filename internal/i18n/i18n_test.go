@@ -7,6 +7,7 @@ import (
 )
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	cases := map[string]i18n.Lang{
 		"":                   i18n.ES,
 		"pt-BR,pt;q=0.9":     i18n.PTBR,
@@ -25,6 +26,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestTLocalizesNumbers(t *testing.T) {
+	t.Parallel()
 	i18n.Add(map[string]i18n.Text{"test.count": {
 		ES: "%d sitios", PT: "%d sites", EN: "%d sites",
 	}})

@@ -7,6 +7,7 @@ import (
 )
 
 func TestCategoryCLDR(t *testing.T) {
+	t.Parallel()
 	want := map[i18n.Lang][3]string{ // counts 0, 1, 2
 		i18n.ES:   {"other", "one", "other"},
 		i18n.PTBR: {"one", "one", "other"}, // CLDR pt: i = 0..1 is one
@@ -22,6 +23,7 @@ func TestCategoryCLDR(t *testing.T) {
 }
 
 func TestTPlural(t *testing.T) {
+	t.Parallel()
 	i18n.AddPlural(map[string]i18n.Plural{"test.plural.replicas": {
 		Arg: 1,
 		ES:  i18n.Forms{One: "%s: %d réplica", Other: "%s: %d réplicas"},

@@ -19,6 +19,7 @@ import (
 )
 
 func TestCommitmentFormula(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		monthly money.Amount
@@ -51,6 +52,7 @@ func TestCommitmentFormula(t *testing.T) {
 }
 
 func TestCommitFitsRefusesAndWaits(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, sqlite(t), setup{amountMinor: 2400_00})
 	// On Jan 1 the whole year is committed: 100/month → 1200.
 	w1 := f.workload(100_00)
@@ -95,6 +97,7 @@ func TestCommitFitsRefusesAndWaits(t *testing.T) {
 }
 
 func TestOverdraftRequestWaitsThenApprovalCommits(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, sqlite(t), setup{amountMinor: 1000_00, overdraft: true, currency: "CLP"})
 	w := f.workload(100_000) // CLP 100.000/month → 1.200.000 a year; line has 100.000
 	if err := f.commit(w); err != errNeedsApproval {
@@ -114,6 +117,7 @@ func TestOverdraftRequestWaitsThenApprovalCommits(t *testing.T) {
 // TestConcurrentCommitsNeverOverdraw: 100 requests race for a line that
 // fits exactly 10; exactly 10 commit and available never goes negative.
 func TestConcurrentCommitsNeverOverdraw(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s, setup{amountMinor: 10 * 1200_00})
 		ctx := context.Background()
@@ -178,6 +182,7 @@ func TestConcurrentCommitsNeverOverdraw(t *testing.T) {
 }
 
 func TestReleaseBalancesCommitmentToZero(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, sqlite(t), setup{amountMinor: 100_000_00, perHour: "0.5"})
 	w := f.workload(365_00)
 	f.mustCommit(w)
@@ -204,6 +209,7 @@ func TestReleaseBalancesCommitmentToZero(t *testing.T) {
 }
 
 func TestAlertsFireOncePerThreshold(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, sqlite(t), setup{amountMinor: 1200_00})
 	ctx := context.Background()
 	alerts := func() []int64 {

@@ -28,6 +28,7 @@ import (
 //     workload ever has a negative commitment left;
 //   - the budget balance equals the ledger's sums.
 func TestLedgerProperties(t *testing.T) {
+	t.Parallel()
 	// Each check opens and migrates a database: 30 checks keep the suite
 	// quick under -race; an explicit -rapid.checks other than the default
 	// still wins.

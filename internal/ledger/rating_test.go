@@ -11,6 +11,7 @@ import (
 )
 
 func TestPriceChangeMidMonthSplitsTheInterval(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, sqlite(t), setup{amountMinor: 1_000_000_00, perHour: "1.5"})
 	f.price("2.25", "2026-11-16")
 	w := f.workload(1000_00)
@@ -39,6 +40,7 @@ func TestPriceChangeMidMonthSplitsTheInterval(t *testing.T) {
 }
 
 func TestRateChangeMidMonthAndConversion(t *testing.T) {
+	t.Parallel()
 	// A USD price list billed to a BRL institution; the rate changes on the 15th.
 	f := newFixture(t, sqlite(t), setup{amountMinor: 1_000_000_00, provCurrency: "USD", perHour: "0.1"})
 	f.rate("USD", "BRL", "5", "2026-11-01")
@@ -66,6 +68,7 @@ func TestRateChangeMidMonthAndConversion(t *testing.T) {
 }
 
 func TestCLPInstitutionRoundsToWholePesos(t *testing.T) {
+	t.Parallel()
 	// A BRL price list, a CLP institution; CLP has no minor unit.
 	f := newFixture(t, sqlite(t), setup{currency: "CLP", provCurrency: "BRL", amountMinor: 100_000_000, perHour: "0.333"})
 	f.rate("BRL", "CLP", "175.07", "2026-01-01")
@@ -86,6 +89,7 @@ func TestCLPInstitutionRoundsToWholePesos(t *testing.T) {
 }
 
 func TestInverseRateIsMarked(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, sqlite(t), setup{currency: "BRL", provCurrency: "CLP", amountMinor: 100_000_00, perHour: "100"})
 	f.rate("BRL", "CLP", "200", "2026-01-01") // only the other direction is published
 	w := f.workload(10_00)
@@ -102,6 +106,7 @@ func TestInverseRateIsMarked(t *testing.T) {
 }
 
 func TestMonthBoundariesAndLeapDay(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, sqlite(t), setup{amountMinor: 1_000_000_00, perHour: "1", year: 2028})
 	w := f.workload(730_00)
 	f.mustCommit(w)
@@ -122,6 +127,7 @@ func TestMonthBoundariesAndLeapDay(t *testing.T) {
 // TestRatingIsIdempotent: a crash between closing an interval and rating
 // it, or a rating whose progress was lost, books nothing twice.
 func TestRatingIsIdempotent(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, sqlite(t), setup{amountMinor: 1_000_000_00, perHour: "1"})
 	f.price("2", "2026-11-10")
 	w := f.workload(730_00)
@@ -158,6 +164,7 @@ func TestRatingIsIdempotent(t *testing.T) {
 }
 
 func TestCloseMonthIsImmutable(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, sqlite(t), setup{amountMinor: 1_000_000_00, perHour: "1"})
 	ctx := context.Background()
 	w := f.workload(730_00)
@@ -209,6 +216,7 @@ func TestCloseMonthIsImmutable(t *testing.T) {
 }
 
 func TestMonthToDate(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, sqlite(t), setup{amountMinor: 1_000_000_00, perHour: "1"})
 	ctx := context.Background()
 	w := f.workload(730_00)
@@ -233,6 +241,7 @@ func TestMonthToDate(t *testing.T) {
 }
 
 func TestProviderStatement(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, sqlite(t), setup{amountMinor: 1_000_000_00, provCurrency: "USD", perHour: "1"})
 	f.rate("USD", "BRL", "5", "2026-01-01")
 	ctx := context.Background()

@@ -20,6 +20,7 @@ import (
 // 2196.00, as RecommitDelta predicted. Re-booking with the same key books
 // nothing; ending the workload releases everything.
 func TestRecommitMovesTheCommitmentExactly(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s, setup{amountMinor: 100_000_00, perHour: "0.5"})
 		ctx := context.Background()
@@ -97,6 +98,7 @@ func TestRecommitMovesTheCommitmentExactly(t *testing.T) {
 // nothing; one that fits exactly is booked; a workload never committed
 // moves nothing.
 func TestRecommitNeverOverdraws(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		// 4380.00 committed, 2196.00 more needed at the switch: 6576.00.
 		f := newFixture(t, s, setup{amountMinor: 6576_00 - 1, perHour: "0.5", overdraft: true})

@@ -22,6 +22,7 @@ import (
 // lost, none counted twice), the running total equals the ledger, and
 // every refused commit really did not fit what was left.
 func TestReadCommittedCommitsNeverOverdraw(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		// Room for some, not all, and not a multiple of any size.
 		const amount = 41*1200_00 + 5_17
@@ -177,6 +178,7 @@ func TestAmountCutWaitsForReservations(t *testing.T) {
 // Nothing of the refused attempt remains, and a commit that fits
 // reserves exactly once.
 func TestReservationAtCommitRefusedRunsAgainInPlace(t *testing.T) {
+	t.Parallel()
 	for _, overdraft := range []bool{false, true} {
 		t.Run(map[bool]string{false: "refused", true: "overdraft"}[overdraft], func(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, s *store.Store) {

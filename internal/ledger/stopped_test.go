@@ -12,6 +12,7 @@ import (
 // A stopped replica is charged the price list's stopped price for the
 // time it was stopped, exactly; without one, the full price.
 func TestStoppedReplicaIsChargedTheStoppedPrice(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		stopped string
 		want    int64
@@ -59,6 +60,7 @@ func TestStoppedReplicaIsChargedTheStoppedPrice(t *testing.T) {
 // A replica stopped in the second it started leaves no empty interval in
 // the way of the stopped one.
 func TestStopInTheSecondItStarted(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, sqlite(t), setup{amountMinor: 1_000_000_00, perHour: "1"})
 	w := f.workload(1000_00)
 	f.mustCommit(w)

@@ -32,6 +32,7 @@ import (
 // the audit log with the right action, target and actor while the chain
 // still verifies.
 func TestMigrationBudgetAndAudit(t *testing.T) {
+	t.Parallel()
 	for _, pg := range []bool{false, true} {
 		name := map[bool]string{false: "sqlite", true: "postgres"}[pg]
 		t.Run(name, func(t *testing.T) { migrationBudgetAndAudit(t, pg) })

@@ -19,6 +19,7 @@ import (
 // or the reason none exists); executing moves every feasible one off the
 // provider, 16 at a time. Skipped with -short.
 func TestEvacuateProvider(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("1,000-workload evacuation skipped in -short mode")
 	}

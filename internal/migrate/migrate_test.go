@@ -21,6 +21,7 @@ import (
 // time that no workload has fewer running replicas than it asked for;
 // every migration ends done, on the target, with the forecast updated.
 func TestMigrateUnderLoad(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("migration under load skipped in -short mode")
 	}

@@ -19,6 +19,7 @@ import (
 // provider is infeasible, and moving off it lands on a Brazilian
 // provider in Brazil.
 func TestPlanHonoursCurrentPolicy(t *testing.T) {
+	t.Parallel()
 	h, _ := opstest.Start(t, config.Monitoring{})
 	ctx := context.Background()
 	srv := h.Server

@@ -7,6 +7,7 @@ import (
 )
 
 func TestZeroPolicyIsNationalAtHome(t *testing.T) {
+	t.Parallel()
 	var p DataPolicy
 	for _, c := range Classifications {
 		if f := p.Floor(c); f.Mode != SovereigntyNational {
@@ -29,6 +30,7 @@ func TestZeroPolicyIsNationalAtHome(t *testing.T) {
 // The minimum of a classification holds for every higher one too, and
 // never loosens the default.
 func TestFloorIsMonotonic(t *testing.T) {
+	t.Parallel()
 	p := DataPolicy{Sovereignty: SovereigntyAny, Jurisdictions: []string{"BR", "AR"},
 		MinSovereignty: map[string]string{ClassInternal: SovereigntyRegional, ClassRestricted: SovereigntyNational}}
 	want := map[string]string{ClassPublic: SovereigntyAny, ClassInternal: SovereigntyRegional,
@@ -48,6 +50,7 @@ func TestFloorIsMonotonic(t *testing.T) {
 }
 
 func TestNarrowRegional(t *testing.T) {
+	t.Parallel()
 	p := DataPolicy{Sovereignty: SovereigntyRegional, Jurisdictions: []string{"BR", "AR"}, Countries: []string{"BR", "AR", "UY"}}
 	for _, tc := range []struct {
 		name  string
@@ -74,6 +77,7 @@ func TestNarrowRegional(t *testing.T) {
 }
 
 func TestJudge(t *testing.T) {
+	t.Parallel()
 	p := DataPolicy{Sovereignty: SovereigntyAny, MinSovereignty: map[string]string{ClassConfidential: SovereigntyNational}}
 	if errs := p.Judge("BR", ClassInternal, "BR", "US"); len(errs) != 0 {
 		t.Fatalf("internal on a US provider under an open policy: %+v", errs)
@@ -87,6 +91,7 @@ func TestJudge(t *testing.T) {
 }
 
 func TestInstitutionPolicyValidation(t *testing.T) {
+	t.Parallel()
 	in := Institution{Name: "Prefeitura", Country: "BR", Currency: "BRL",
 		DataPolicy: DataPolicy{Sovereignty: "sovereign", Countries: []string{"Brasil"},
 			MinSovereignty: map[string]string{"secret": SovereigntyNational, ClassInternal: SovereigntyRegional}}}
@@ -113,6 +118,7 @@ func TestInstitutionPolicyValidation(t *testing.T) {
 }
 
 func TestWithinNeverWidens(t *testing.T) {
+	t.Parallel()
 	p := DataPolicy{Sovereignty: SovereigntyRegional, Jurisdictions: []string{"BR", "AR"}, Countries: []string{"BR", "AR"}}
 	for _, tc := range []struct {
 		name             string

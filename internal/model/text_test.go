@@ -11,6 +11,7 @@ import (
 )
 
 func TestCleanName(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		in, out, why string
 	}{

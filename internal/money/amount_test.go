@@ -10,6 +10,7 @@ import (
 )
 
 func TestParseAmount(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		s, code string
 		want    money.Amount
@@ -57,6 +58,7 @@ func TestParseAmount(t *testing.T) {
 func brl(minor int64) money.Amount { return money.Amount{Minor: minor, Currency: money.BRL} }
 
 func TestAmountArithmetic(t *testing.T) {
+	t.Parallel()
 	sum, err := brl(150).Add(brl(-200))
 	if err != nil || sum != brl(-50) {
 		t.Fatalf("Add = %v, %v", sum, err)
@@ -109,6 +111,7 @@ func TestAmountArithmetic(t *testing.T) {
 }
 
 func TestAmountStrings(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		a    money.Amount
 		want string
@@ -130,6 +133,7 @@ func TestAmountStrings(t *testing.T) {
 }
 
 func TestAmountJSON(t *testing.T) {
+	t.Parallel()
 	b, err := json.Marshal(brl(123456))
 	if err != nil || string(b) != `{"minor":123456,"currency":"BRL","value":"1234.56"}` {
 		t.Fatalf("marshal = %s, %v", b, err)

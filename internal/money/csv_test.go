@@ -9,6 +9,7 @@ import (
 )
 
 func TestParseRatesCSV(t *testing.T) {
+	t.Parallel()
 	in := "\ufeffdate,from,to,rate\n" +
 		"2025-03-31,USD,BRL,5.7422\n" +
 		"\n" +
@@ -38,6 +39,7 @@ func TestParseRatesCSV(t *testing.T) {
 }
 
 func TestParseRatesCSVColumnOrder(t *testing.T) {
+	t.Parallel()
 	rates, err := money.ParseRatesCSV(strings.NewReader("Rate,To,From,Date\r\n942.35,CLP,USD,2025-04-01\r\n"))
 	if err != nil || len(rates) != 1 || rates[0] != rate(money.USD, money.CLP, "942.35", "2025-04-01") {
 		t.Fatalf("got %+v, %v", rates, err)
@@ -45,6 +47,7 @@ func TestParseRatesCSVColumnOrder(t *testing.T) {
 }
 
 func TestParseRatesCSVHeaderOnly(t *testing.T) {
+	t.Parallel()
 	rates, err := money.ParseRatesCSV(strings.NewReader("date,from,to,rate\n"))
 	if err != nil || len(rates) != 0 {
 		t.Fatalf("got %+v, %v", rates, err)
@@ -52,6 +55,7 @@ func TestParseRatesCSVHeaderOnly(t *testing.T) {
 }
 
 func TestParseRatesCSVErrors(t *testing.T) {
+	t.Parallel()
 	const header = "date,from,to,rate\n"
 	cases := []struct {
 		name, in string
@@ -105,6 +109,7 @@ func TestParseRatesCSVErrors(t *testing.T) {
 }
 
 func TestParseRatesCSVReportsEveryLine(t *testing.T) {
+	t.Parallel()
 	in := "date,from,to,rate\n" +
 		"2025-03-31,USD,BRL,abc\n" +
 		"2025-03-31,USD,CLP,942.35\n" +

@@ -10,6 +10,7 @@ import (
 )
 
 func TestCurrencyDigits(t *testing.T) {
+	t.Parallel()
 	cases := map[string]int{
 		"BRL": 2, "MXN": 2, "CLP": 0, "COP": 2, "ARS": 2, "PEN": 2, "UYU": 2, "USD": 2,
 		"EUR": 2, "JPY": 0, "PYG": 0, "BHD": 3, "IQD": 3, "CLF": 4, "UYW": 4, "UYI": 0,
@@ -28,6 +29,7 @@ func TestCurrencyDigits(t *testing.T) {
 }
 
 func TestParseCurrencyRejects(t *testing.T) {
+	t.Parallel()
 	for _, code := range []string{"", "BR", "BRLX", "BRX", "XXX", "XTS", "XAU", "XDR", "DEM", "123", " BRL", "R$"} {
 		_, err := money.ParseCurrency(code)
 		if !errors.Is(err, money.ErrUnknownCurrency) {
@@ -41,6 +43,7 @@ func TestParseCurrencyRejects(t *testing.T) {
 }
 
 func TestParseCurrencyCase(t *testing.T) {
+	t.Parallel()
 	c, err := money.ParseCurrency("brl")
 	if err != nil || c != money.BRL {
 		t.Fatalf("ParseCurrency(brl) = %v, %v", c, err)
@@ -48,6 +51,7 @@ func TestParseCurrencyCase(t *testing.T) {
 }
 
 func TestCurrencyComparableAndJSON(t *testing.T) {
+	t.Parallel()
 	brl, _ := money.ParseCurrency("BRL")
 	if brl != money.BRL {
 		t.Fatal("two parses of BRL differ")
@@ -76,6 +80,7 @@ func TestCurrencyComparableAndJSON(t *testing.T) {
 }
 
 func TestCurrencySQL(t *testing.T) {
+	t.Parallel()
 	v, err := money.COP.Value()
 	if err != nil || v != "COP" {
 		t.Fatalf("Value = %v, %v", v, err)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestParseDecimal(t *testing.T) {
+	t.Parallel()
 	ok := map[string]string{
 		"0.123456":              "0.123456",
 		"-1.5":                  "-1.5",
@@ -68,6 +69,7 @@ func TestParseDecimal(t *testing.T) {
 }
 
 func TestDecimalCanonicalEquality(t *testing.T) {
+	t.Parallel()
 	a, b := money.MustParseDecimal("1.50"), money.MustParseDecimal("1.5000")
 	if a != b {
 		t.Fatal("1.50 != 1.5000 with ==")
@@ -85,6 +87,7 @@ func TestDecimalCanonicalEquality(t *testing.T) {
 }
 
 func TestDecimalCmp(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		a, b string
 		want int
@@ -101,6 +104,7 @@ func TestDecimalCmp(t *testing.T) {
 }
 
 func TestDecimalRat(t *testing.T) {
+	t.Parallel()
 	got := money.MustParseDecimal("-0.125").Rat()
 	if got.Cmp(big.NewRat(-1, 8)) != 0 {
 		t.Fatalf("Rat = %s", got)
@@ -108,6 +112,7 @@ func TestDecimalRat(t *testing.T) {
 }
 
 func TestDecimalJSON(t *testing.T) {
+	t.Parallel()
 	type price struct {
 		PerHour money.Decimal `json:"per_hour"`
 	}
@@ -135,6 +140,7 @@ func TestDecimalJSON(t *testing.T) {
 }
 
 func TestDecimalSQL(t *testing.T) {
+	t.Parallel()
 	d := money.MustParseDecimal("-12.000345")
 	v, err := d.Value()
 	if err != nil || v != "-12.000345" {

@@ -12,6 +12,7 @@ import (
 func dec(s string) money.Decimal { return money.MustParseDecimal(s) }
 
 func TestRoundHalfEven(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		value string // in units
 		cur   money.Currency
@@ -54,6 +55,7 @@ func TestRoundHalfEven(t *testing.T) {
 }
 
 func TestRoundThirds(t *testing.T) {
+	t.Parallel()
 	// 1 BRL / 3 cannot be written in decimals; it rounds to 33 centavos and
 	// 2/3 to 67, exactly as on paper.
 	third := money.NewExact(dec("1"), money.BRL).Mul(dec("0.5")).Mul(dec("0.5")) // 0.25
@@ -77,6 +79,7 @@ func TestRoundThirds(t *testing.T) {
 }
 
 func TestRoundOverflow(t *testing.T) {
+	t.Parallel()
 	huge := money.NewExact(dec("9223372036854775807"), money.BRL)
 	if _, err := huge.RoundChecked(money.HalfEven); !errors.Is(err, money.ErrOverflow) {
 		t.Fatalf("RoundChecked = %v", err)
@@ -90,12 +93,14 @@ func TestRoundOverflow(t *testing.T) {
 }
 
 func TestRoundUnknownMode(t *testing.T) {
+	t.Parallel()
 	if _, err := money.NewExact(dec("1"), money.BRL).RoundChecked(money.RoundingMode(9)); err == nil {
 		t.Fatal("unknown mode accepted")
 	}
 }
 
 func TestPerHour(t *testing.T) {
+	t.Parallel()
 	price := dec("0.123456") // BRL per hour
 	cases := []struct {
 		d    time.Duration
@@ -131,6 +136,7 @@ func TestPerHour(t *testing.T) {
 }
 
 func TestMonthlyFromHourly(t *testing.T) {
+	t.Parallel()
 	m := money.MonthlyFromHourly(dec("0.041"), money.USD)
 	if m.String() != "USD 29.93" || m.Round(money.HalfEven) != (money.Amount{Minor: 2993, Currency: money.USD}) {
 		t.Fatalf("monthly = %s", m)
@@ -145,6 +151,7 @@ func TestMonthlyFromHourly(t *testing.T) {
 }
 
 func TestExactArithmetic(t *testing.T) {
+	t.Parallel()
 	a := money.NewExact(dec("1.25"), money.BRL)
 	b := money.NewExact(dec("0.005"), money.BRL)
 	sum, err := a.Add(b)

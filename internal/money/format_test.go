@@ -15,6 +15,7 @@ func amt(minor int64, cur money.Currency) money.Amount {
 }
 
 func TestFormatLocale(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		tag  string
 		a    money.Amount
@@ -61,6 +62,7 @@ func TestFormatLocale(t *testing.T) {
 }
 
 func TestFormatLang(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		lang i18n.Lang
 		a    money.Amount
@@ -85,6 +87,7 @@ func TestFormatLang(t *testing.T) {
 }
 
 func TestFormatWithCode(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		tag  string
 		a    money.Amount

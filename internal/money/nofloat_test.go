@@ -151,6 +151,7 @@ var floatAllowed = map[string]string{
 // constants, and the float APIs (big.Float, strconv.ParseFloat,
 // big.Rat.Float64, ...), which launder floats without naming the type.
 func TestNoFloatInMoneyPaths(t *testing.T) {
+	t.Parallel()
 	root := repoRoot(t)
 	checked := 0
 	seen := map[string]bool{}
@@ -326,6 +327,7 @@ func recvName(x ast.Expr) string {
 }
 
 func TestFloatUsesDetects(t *testing.T) {
+	t.Parallel()
 	cases := map[string]int{
 		`var x float64`: 1,
 		`func f(n int) any { return float32(n) }`: 1,

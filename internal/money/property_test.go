@@ -54,6 +54,7 @@ func minorPerUnit(c money.Currency) *big.Rat {
 func secondsDuration(s int64) time.Duration { return time.Duration(s) * time.Second }
 
 func TestPropAddSubInverse(t *testing.T) {
+	t.Parallel()
 	rapid.Check(t, func(t *rapid.T) {
 		cur := genCurrency.Draw(t, "currency")
 		a := money.Amount{Minor: rapid.Int64().Draw(t, "a"), Currency: cur}
@@ -84,6 +85,7 @@ func TestPropAddSubInverse(t *testing.T) {
 // TestPropRoundingError: booking moves a value by at most half a minor unit,
 // and only exact halves are resolved by the mode.
 func TestPropRoundingError(t *testing.T) {
+	t.Parallel()
 	rapid.Check(t, func(t *rapid.T) {
 		e := genExact.Draw(t, "e")
 		mode := rapid.SampledFrom([]money.RoundingMode{money.HalfEven, money.HalfUp}).Draw(t, "mode")
@@ -116,6 +118,7 @@ func TestPropRoundingError(t *testing.T) {
 // units for n lines (each line is off by ≤ 1/2, the rounded sum by ≤ 1/2);
 // with half-even the differences do not drift one way.
 func TestPropSumOfRoundedParts(t *testing.T) {
+	t.Parallel()
 	rapid.Check(t, func(t *rapid.T) {
 		cur := genCurrency.Draw(t, "currency")
 		price := genPrice.Draw(t, "price per hour")
@@ -139,6 +142,7 @@ func TestPropSumOfRoundedParts(t *testing.T) {
 }
 
 func TestPropDecimalRoundTrip(t *testing.T) {
+	t.Parallel()
 	rapid.Check(t, func(t *rapid.T) {
 		d := genDecimal.Draw(t, "d")
 		back, err := money.ParseDecimal(d.String())
@@ -153,6 +157,7 @@ func TestPropDecimalRoundTrip(t *testing.T) {
 }
 
 func TestPropConvertInverseIsExact(t *testing.T) {
+	t.Parallel()
 	rapid.Check(t, func(t *rapid.T) {
 		e := money.NewExact(genDecimal.Draw(t, "amount"), money.USD)
 		v := genDecimal.Filter(func(d money.Decimal) bool { return d.Sign() > 0 }).Draw(t, "rate")

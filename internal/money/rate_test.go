@@ -25,6 +25,7 @@ func rate(from, to money.Currency, value, date string) money.Rate {
 // TestConvertBRLtoUSDtoCLP books a Brazilian price in Chilean pesos through
 // the dollar, with the rates published for the day, rounding once at the end.
 func TestConvertBRLtoUSDtoCLP(t *testing.T) {
+	t.Parallel()
 	table, err := money.NewRateTable(
 		rate(money.BRL, money.USD, "0.1742", "2025-03-31"),
 		rate(money.USD, money.CLP, "942.35", "2025-03-31"),
@@ -74,6 +75,7 @@ func TestConvertBRLtoUSDtoCLP(t *testing.T) {
 }
 
 func TestLookupDates(t *testing.T) {
+	t.Parallel()
 	table, err := money.NewRateTable(
 		rate(money.USD, money.BRL, "5.70", "2025-03-28"),
 		rate(money.USD, money.BRL, "5.74", "2025-03-31"),
@@ -119,6 +121,7 @@ func TestLookupDates(t *testing.T) {
 }
 
 func TestLookupOrInverse(t *testing.T) {
+	t.Parallel()
 	table, _ := money.NewRateTable(rate(money.USD, money.BRL, "5.74", "2025-03-31"))
 	r, err := table.LookupOrInverse(money.BRL, money.USD, day("2025-04-01"))
 	if err != nil || !r.Inverse || r.From != money.BRL || r.To != money.USD || r.Value != dec("5.74") || !r.Date.Equal(day("2025-03-31")) {
@@ -147,6 +150,7 @@ func TestLookupOrInverse(t *testing.T) {
 }
 
 func TestRateTableAdd(t *testing.T) {
+	t.Parallel()
 	var table money.RateTable // the zero value is usable
 	if err := table.Add(rate(money.USD, money.BRL, "5.74", "2025-03-31")); err != nil {
 		t.Fatal(err)
@@ -190,6 +194,7 @@ func TestRateTableAdd(t *testing.T) {
 }
 
 func TestRateTableConcurrent(t *testing.T) {
+	t.Parallel()
 	table, _ := money.NewRateTable(rate(money.USD, money.BRL, "5", "2025-01-01"))
 	var wg sync.WaitGroup
 	for i := range 8 {

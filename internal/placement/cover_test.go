@@ -112,6 +112,7 @@ func genCoverModel(t *rapid.T) *model {
 // rounds of rapid's default 100 cases: a search that keeps only the
 // cheapest server of each requirement needs some 500 cases to show.
 func TestPropertyCoverOptimal(t *testing.T) {
+	t.Parallel()
 	for range 10 {
 		rapid.Check(t, coverOptimal)
 	}
@@ -210,6 +211,7 @@ func capitalsFleet(t *testing.T) *placement.Engine {
 }
 
 func TestCoverChoosesCheapestPerRequirement(t *testing.T) {
+	t.Parallel()
 	e := capitalsFleet(t)
 	d, err := e.Preview(placement.Request{
 		OfferingID: "o1", Replicas: 3, Resources: placement.Resources{VCPU: 1},
@@ -240,6 +242,7 @@ func TestCoverChoosesCheapestPerRequirement(t *testing.T) {
 // TestCoverManySubdivisionsExact: above MaxExactReplicas, per-subdivision
 // coverage without set rules is still the proven cheapest set.
 func TestCoverManySubdivisionsExact(t *testing.T) {
+	t.Parallel()
 	e := placement.New(placement.Options{Currency: "BRL", MinorDigits: 2})
 	must(e.UpsertProvider(placement.Provider{ID: "p", Jurisdiction: "BR", Certification: placement.Restricted}))
 	must(e.UpsertProvider(placement.Provider{ID: "q", Jurisdiction: "BR", Certification: placement.Restricted}))
@@ -264,6 +267,7 @@ func TestCoverManySubdivisionsExact(t *testing.T) {
 }
 
 func TestCoverNoFitNamesThePoint(t *testing.T) {
+	t.Parallel()
 	e := capitalsFleet(t)
 	_, err := e.Preview(placement.Request{
 		OfferingID: "o1", Replicas: 2, Resources: placement.Resources{VCPU: 1},
@@ -290,6 +294,7 @@ func TestCoverNoFitNamesThePoint(t *testing.T) {
 }
 
 func TestCoverValidation(t *testing.T) {
+	t.Parallel()
 	e := capitalsFleet(t)
 	_, err := e.Preview(placement.Request{
 		OfferingID: "o1", Replicas: 1, Resources: placement.Resources{VCPU: 1},

@@ -19,6 +19,7 @@ func vmRequest(n int) placement.Request {
 }
 
 func TestFleetUpdatesInvalidateOrder(t *testing.T) {
+	t.Parallel()
 	e := explainFleet() // nuvem 1,234.56 (sp-1, sp-2), ceu 1,500.00 (rj-1)
 	pick := func() string {
 		t.Helper()
@@ -73,6 +74,7 @@ func TestFleetUpdatesInvalidateOrder(t *testing.T) {
 }
 
 func TestFleetValidation(t *testing.T) {
+	t.Parallel()
 	e := placement.New(placement.Options{})
 	for _, p := range []placement.Provider{{}, {ID: "x", Jurisdiction: "Brasil"}, {ID: "x", Jurisdiction: "BR", Health: 9}} {
 		if err := e.UpsertProvider(p); !errors.Is(err, placement.ErrInvalidFleet) {
@@ -102,6 +104,7 @@ func TestFleetValidation(t *testing.T) {
 }
 
 func TestOvercommitAndReservations(t *testing.T) {
+	t.Parallel()
 	e := placement.New(placement.Options{})
 	must(e.UpsertProvider(placement.Provider{ID: "p", Jurisdiction: "BR"}))
 	must(e.SetPrice("p", "vm", 10))
@@ -142,6 +145,7 @@ func TestOvercommitAndReservations(t *testing.T) {
 
 // Preview reserves nothing; Place does.
 func TestPreviewDoesNotReserve(t *testing.T) {
+	t.Parallel()
 	e := explainFleet()
 	for range 3 {
 		if _, err := e.Preview(vmRequest(3)); err != nil {
@@ -178,6 +182,7 @@ func nearlyFull(sites, providers int) *placement.Engine {
 // Many goroutines placing against a nearly full fleet never overfill a
 // site, and together place exactly what fits.
 func TestConcurrentPlaceNeverOvercommits(t *testing.T) {
+	t.Parallel()
 	const sites, workers = 60, 16
 	e := nearlyFull(sites, 4)
 	var placed atomic.Int64
@@ -254,6 +259,7 @@ func TestConcurrentPlaceNeverOvercommits(t *testing.T) {
 // With a single attempt, Place decides under the exclusive gate: still
 // correct, never ErrContention while something fits.
 func TestPlaceExclusiveAttempt(t *testing.T) {
+	t.Parallel()
 	e := placement.New(placement.Options{MaxAttempts: 1})
 	must(e.UpsertProvider(placement.Provider{ID: "p", Jurisdiction: "BR"}))
 	must(e.SetPrice("p", "vm", 1))

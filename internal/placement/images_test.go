@@ -11,6 +11,7 @@ import (
 // A request for an image family goes only to sites whose catalogue has
 // it, and says so, in every language, when none has.
 func TestImageFamily(t *testing.T) {
+	t.Parallel()
 	e := placement.New(placement.Options{})
 	must(e.UpsertProvider(placement.Provider{ID: "cheap", Jurisdiction: "BR", Certification: placement.Restricted}))
 	must(e.UpsertProvider(placement.Provider{ID: "dear", Jurisdiction: "BR", Certification: placement.Restricted}))

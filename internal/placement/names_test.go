@@ -13,6 +13,7 @@ import (
 // fleet gives names, an explanation names sites, providers and the
 // offering by them, in every language, and no id appears in it.
 func TestExplainNamesNotIDs(t *testing.T) {
+	t.Parallel()
 	e := placement.New(placement.Options{Currency: "BRL", MinorDigits: 2})
 	must(e.UpsertProvider(placement.Provider{ID: "prv_01HZX", Name: "Nuvem Gov", Jurisdiction: "BR", Certification: placement.Restricted}))
 	must(e.SetPrice("prv_01HZX", "off_01HZY/BRL", 123456))

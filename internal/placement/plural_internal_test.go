@@ -7,6 +7,7 @@ import (
 )
 
 func TestPluralCLDR(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		lang i18n.Lang
 		n    int

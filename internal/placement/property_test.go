@@ -300,6 +300,7 @@ func checkDecision(t *rapid.T, m *model, req placement.Request, d placement.Deci
 // On random fleets of up to 30 sites, every answer is sound, and optimal
 // against brute force (up to MaxExactReplicas replicas).
 func TestPropertyOptimalAndSound(t *testing.T) {
+	t.Parallel()
 	rapid.Check(t, func(t *rapid.T) {
 		lenient := rapid.Bool().Draw(t, "lenient")
 		m := genModelL(t, 30, lenient)
@@ -313,6 +314,7 @@ func TestPropertyOptimalAndSound(t *testing.T) {
 // Adding capacity (more on a site, or a new site) never turns a feasible
 // request infeasible, nor makes the cheapest set dearer.
 func TestPropertyMoreCapacityStaysFeasible(t *testing.T) {
+	t.Parallel()
 	rapid.Check(t, func(t *rapid.T) {
 		m := genModelL(t, 20, true)
 		req := genRequestL(t, m, placement.MaxExactReplicas, true)
@@ -353,6 +355,7 @@ func TestPropertyMoreCapacityStaysFeasible(t *testing.T) {
 // optimal for the capacity left by the ones before it, and the engine's
 // usage always matches the model's.
 func TestPropertyPlaceAndRelease(t *testing.T) {
+	t.Parallel()
 	rapid.Check(t, func(t *rapid.T) {
 		lenient := rapid.Bool().Draw(t, "lenient")
 		m := genModelL(t, 15, lenient)
@@ -400,6 +403,7 @@ func TestPropertyPlaceAndRelease(t *testing.T) {
 
 // More than MaxExactReplicas replicas: the heuristic's sets are sound.
 func TestPropertyHeuristicSound(t *testing.T) {
+	t.Parallel()
 	rapid.Check(t, func(t *rapid.T) {
 		lenient := rapid.Bool().Draw(t, "lenient")
 		m := genModelL(t, 40, lenient)
@@ -432,6 +436,7 @@ func TestPropertyHeuristicSound(t *testing.T) {
 // redundancy rules and prices shape the answer: this drives the search's
 // bounds hard (the first set found is rarely the best).
 func TestPropertyRedundancyOptimal(t *testing.T) {
+	t.Parallel()
 	rapid.Check(t, func(t *rapid.T) {
 		m := newModel()
 		provs := m.drawCertifiedProviders(t, 2, 8, 1000)

@@ -13,6 +13,7 @@ import (
 // however cheaper, and one for simulated sites never a real one; the
 // no-fit reason counts the sites left out for it.
 func TestSubstrate(t *testing.T) {
+	t.Parallel()
 	e := placement.New(placement.Options{Currency: "BRL", MinorDigits: 2})
 	site := func(id, prov, fd string) placement.Site {
 		return placement.Site{ID: id, ProviderID: prov, Country: "BR", Lat: -23.5, Lon: -46.6, FailureDomain: fd,

@@ -247,6 +247,7 @@ func TestDeletedOutsideNoRecreate(t *testing.T) {
 // a change is recorded once and left as it is; a move to another site is
 // reported (it cannot be undone in place), once.
 func TestChangedOutsideIsRestored(t *testing.T) {
+	t.Parallel()
 	h, w := driftHarness(t, false, 200*time.Millisecond)
 	ctx := context.Background()
 	st := h.Server.Store

@@ -87,6 +87,7 @@ func (d *dupCloud) deleted(resourceID string) int {
 // placement's own resource is never touched.
 // On SQLite and, when SOBERANA_TEST_POSTGRES_URL is set, PostgreSQL.
 func TestSweepDeletesDuplicateOfLiveReplica(t *testing.T) {
+	t.Parallel()
 	t.Run("sqlite", func(t *testing.T) { sweepDeletesDuplicate(t, false) })
 	t.Run("postgres", func(t *testing.T) { sweepDeletesDuplicate(t, true) })
 }
@@ -198,6 +199,7 @@ func startReplica(t *testing.T, pg bool, resync time.Duration) (*servertest.Harn
 // while the placement's own resource is missing from the list (nothing
 // then proves which one the replica runs on).
 func TestSweepKeepsDuplicatesItCannotJudge(t *testing.T) {
+	t.Parallel()
 	h, drv, pl, workloadID := startReplica(t, false, time.Hour)
 	sweeps := func(n int) {
 		deadline := time.Now().Add(30 * time.Second)

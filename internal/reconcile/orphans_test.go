@@ -97,6 +97,7 @@ func (d *unstamped) isStamped(replicaID string) bool {
 // that carries no installation id (made before ids) is stamped by the
 // sweep, and never deleted.
 func TestSweepStampsLiveUnstampedResources(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{Configure: func(c *config.Config) {
 		c.Reconcile.OrphanEvery = 20 * time.Millisecond
 		c.Reconcile.OrphanGrace = 20 * time.Millisecond
@@ -145,6 +146,7 @@ func (d *sharedCloud) listed() int {
 // it), and never the other installation's resource nor the unstamped one
 // — which it reports as kept.
 func TestOrphanSweepDeletesOnlyItsOwn(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{Configure: func(c *config.Config) {
 		c.Reconcile.OrphanEvery = 20 * time.Millisecond
 		c.Reconcile.OrphanGrace = 50 * time.Millisecond

@@ -9,6 +9,7 @@ import (
 // TestPollBudget: a few building resources are polled every Poll; many
 // share PollBudget polls per second; the count follows the outcomes.
 func TestPollBudget(t *testing.T) {
+	t.Parallel()
 	r := New(Options{Holder: "t"}, nil, nil, nil, nil, nil, nil)
 	if got := r.poll(); got != 100*time.Millisecond {
 		t.Fatalf("idle poll %s", got)

@@ -25,6 +25,7 @@ import (
 // provider holds — with an event by the reconciler, an audit record, and
 // metering at the end state's price. On SQLite and PostgreSQL.
 func TestPowerCrashRecovery(t *testing.T) {
+	t.Parallel()
 	for _, pg := range []bool{false, true} {
 		name := "sqlite"
 		if pg {

@@ -37,6 +37,7 @@ func (d *stuckCreate) Create(ctx context.Context, spec provider.Spec) (string, e
 // hangs, the lease (here 600 ms) stays held meanwhile, and once the call
 // returns its outcome is recorded — one resource, no second create.
 func TestSlowCallHoldsOneWorker(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{Configure: func(c *config.Config) {
 		c.Reconcile.LeaseTTL = 600 * time.Millisecond
 	}})

@@ -13,6 +13,7 @@ import (
 // apart — spread, and never longer than the interval, so that a deletion
 // is seen within one interval of happening; the default is one minute.
 func TestResyncEvery(t *testing.T) {
+	t.Parallel()
 	r := New(Options{Holder: "t"}, nil, nil, nil, nil, nil, nil)
 	if r.o.Resync != time.Minute {
 		t.Fatalf("default resync %s, want 1m", r.o.Resync)
@@ -30,6 +31,7 @@ func TestResyncEvery(t *testing.T) {
 // TestDifferences: what the resync calls drift, field by field; a driver
 // that does not report sizes (0) or a site ("") is not taken to differ.
 func TestDifferences(t *testing.T) {
+	t.Parallel()
 	p := store.PlacementRow{Placement: model.Placement{SiteID: "s1", VCPUs: 2, MemoryMiB: 4096}}
 	for _, c := range []struct {
 		name string

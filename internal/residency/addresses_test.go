@@ -14,6 +14,7 @@ import (
 // labelled in the reader's language, with each of a replica's addresses
 // (escaped) and a translated "none reported" for a replica without any.
 func TestHTMLShowsAddresses(t *testing.T) {
+	t.Parallel()
 	rep := residency.Report{GeneratedAt: time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC), Placements: 2, Rows: []residency.Row{
 		{Institution: "Ministerio", WorkloadID: "wl_1", Site: "sp-1", Verdict: residency.Compliant,
 			Addresses: []string{"10.1.2.3", "203.0.113.7", "<b>x</b>"}},

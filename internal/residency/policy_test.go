@@ -24,6 +24,7 @@ import (
 // under the open policy the same placement was compliant but already
 // flagged as foreign.
 func TestOldForeignPlacementFlagged(t *testing.T) {
+	t.Parallel()
 	h, _ := opstest.Start(t, config.Monitoring{})
 	ctx := context.Background()
 	srv := h.Server

@@ -20,6 +20,7 @@ import (
 // wrong country (corrected to AR). The report, re-checked against the
 // current registration, shows the violation in JSON, CSV and HTML.
 func TestMisregisteredSiteShowsViolation(t *testing.T) {
+	t.Parallel()
 	h, _ := opstest.Start(t, config.Monitoring{})
 	ctx := context.Background()
 	srv := h.Server

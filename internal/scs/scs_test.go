@@ -11,6 +11,7 @@ import (
 )
 
 func TestParseValid(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		want Flavor // Name is filled in from name
@@ -68,6 +69,7 @@ func TestParseValid(t *testing.T) {
 }
 
 func TestParseCanonicalizes(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, canonical string }{
 		{"SCS-2V-4-1x10s", "SCS-2V-4-10s"},
 		{"SCS-2C-4-10n_z0", "SCS-2C-4-10n_z"},
@@ -88,6 +90,7 @@ func TestParseCanonicalizes(t *testing.T) {
 }
 
 func TestParseInvalid(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		part   Part
@@ -176,6 +179,7 @@ func TestParseInvalid(t *testing.T) {
 }
 
 func TestNameErrorMessage(t *testing.T) {
+	t.Parallel()
 	_, err := Parse("SCS-0V-4")
 	want := `invalid SCS flavor name "SCS-0V-4": cpu part at byte 4: vCPU count must be at least 1`
 	if err == nil || err.Error() != want {
@@ -184,6 +188,7 @@ func TestNameErrorMessage(t *testing.T) {
 }
 
 func TestResources(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		want Resources
@@ -201,6 +206,7 @@ func TestResources(t *testing.T) {
 }
 
 func TestMustParsePanics(t *testing.T) {
+	t.Parallel()
 	defer func() {
 		if r := recover(); r == nil {
 			t.Error("MustParse of an invalid name did not panic")
@@ -265,6 +271,7 @@ func genFlavor(t *rapid.T) Flavor {
 
 // Every flavor the grammar allows survives String then Parse unchanged.
 func TestStringParseRoundTrip(t *testing.T) {
+	t.Parallel()
 	rapid.Check(t, func(t *rapid.T) {
 		want := genFlavor(t)
 		got, err := Parse(want.Name)

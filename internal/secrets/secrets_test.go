@@ -17,6 +17,7 @@ import (
 )
 
 func TestSealOpenRotate(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		old, err := secrets.ParseKeyring(secrets.NewKeyLine("k1"))
@@ -65,6 +66,7 @@ func TestSealOpenRotate(t *testing.T) {
 }
 
 func TestRotate(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		l1, l2 := secrets.NewKeyLine("2026-01"), secrets.NewKeyLine("2026-06")
@@ -100,6 +102,7 @@ func TestRotate(t *testing.T) {
 }
 
 func TestKeyringParsing(t *testing.T) {
+	t.Parallel()
 	for _, bad := range []string{"", "nokey", "k:notbase64!", "k:" + strings.Repeat("A", 10), secrets.NewKeyLine("a") + "," + strings.Replace(secrets.NewKeyLine("a"), "a:", "a:", 1)} {
 		if _, err := secrets.ParseKeyring(bad); err == nil {
 			t.Errorf("accepted %q", bad)

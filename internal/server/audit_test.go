@@ -24,6 +24,7 @@ func auditTestConfig(t *testing.T) config.Config {
 // TestAuditSigningKeyConfig: a configured key file is read, never
 // created; a public key that does not match it stops the start.
 func TestAuditSigningKeyConfig(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	outside := t.TempDir()
@@ -59,6 +60,7 @@ func TestAuditSigningKeyConfig(t *testing.T) {
 // TestCheckpointFileRetry: a checkpoint the file could not take (its
 // directory gone) is appended, in order, once it can.
 func TestCheckpointFileRetry(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	worm := filepath.Join(t.TempDir(), "worm")
 	cfg := auditTestConfig(t)

@@ -257,6 +257,7 @@ func callers(t *testing.T, h *servertest.Harness, w world) []caller {
 // another institution's (or provider's) objects, through the API's one
 // decision point, and compares with the roles table above.
 func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	w := buildWorld(t, h)
 	cs := callers(t, h, w)
@@ -324,6 +325,7 @@ func matrixRequest(t *testing.T, rt *api.Route, w world, own bool) *http.Request
 // TestEveryRouteDeclaresAKnownRule fails when a route has no rule, names
 // an action no role holds, or an object resource the API cannot place.
 func TestEveryRouteDeclaresAKnownRule(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{NoDemo: true})
 	for _, rt := range h.Server.API.Routes() {
 		if err := api.CheckRule(rt); err != nil {
@@ -350,6 +352,7 @@ func TestEveryRouteDeclaresAKnownRule(t *testing.T) {
 // TestScopedListsAndHiddenObjects checks over real HTTP that lists show
 // only the caller's objects and that another institution's object is 404.
 func TestScopedListsAndHiddenObjects(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	w := buildWorld(t, h)
 	cs := callers(t, h, w)

@@ -22,6 +22,7 @@ var contractExceptions = map[string]string{}
 // each — a 2xx or a declared 4xx problem — and fails naming any operation
 // that never answered a validated response.
 func TestContractCoversEveryRoute(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	w := buildWorld(t, h)
 	c := h.Contract.Contract()

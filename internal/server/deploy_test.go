@@ -18,6 +18,7 @@ import (
 // releases it there and nowhere else; webhooks answer 201, 409 on replay
 // and 401 (localized problem+json) on a bad signature.
 func TestAppsThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	ctx := context.Background()
 	var page struct {

@@ -180,6 +180,7 @@ func ids(items any) []string {
 // deletes the ones the vendor never made, and the app's webhook secret
 // starts no release.
 func TestVendorCredentialsDieWithTheGrant(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *servertest.Harness) {
 		b := tb{t, h}
 		mine, _ := b.demo()
@@ -282,6 +283,7 @@ func TestVendorCredentialsDieWithTheGrant(t *testing.T) {
 // binding stops it, restoring it brings it back; a token made by that
 // token dies with it.
 func TestDerivedTokenFollowsItsMaker(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *servertest.Harness) {
 		b := tb{t, h}
 		mine, _ := b.demo()
@@ -314,6 +316,7 @@ func TestDerivedTokenFollowsItsMaker(t *testing.T) {
 // itself (403 escalation, in the caller's language), and a token such an
 // admin minted before the fix acts only within the admin's own role.
 func TestInstitutionAdminCannotBecomeFinanceOfficer(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *servertest.Harness) {
 		b := tb{t, h}
 		mine, _ := b.demo()
@@ -355,6 +358,7 @@ func TestInstitutionAdminCannotBecomeFinanceOfficer(t *testing.T) {
 // threshold is approved only by a finance officer of the institution who
 // did not request it, whatever credential either uses.
 func TestRequesterCannotApproveOwnRequest(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *servertest.Harness) {
 		b := tb{t, h}
 		mine, _ := b.demo()

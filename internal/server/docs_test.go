@@ -40,6 +40,7 @@ func docFiles(t *testing.T) map[string]string {
 }
 
 func TestDocsNameOnlyRoutesThatExist(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{NoDemo: true})
 	c, err := apitest.Load(h.Server.API)
 	if err != nil {
@@ -69,6 +70,7 @@ func TestDocsNameOnlyRoutesThatExist(t *testing.T) {
 }
 
 func TestDocsNameOnlyCommandsThatExist(t *testing.T) {
+	t.Parallel()
 	root := cli.CommandTree()
 	n := 0
 	for file, text := range docFiles(t) {

@@ -98,6 +98,7 @@ func (w escWorld) escalates(caller *auth.Principal, role string, kind auth.Scope
 // that cannot be bound at that kind of scope). Since nobody can give more
 // than they hold, no chain of gifts escalates either.
 func TestNoEscalationPath(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *servertest.Harness) {
 		b := tb{t, h}
 		mine, other := b.demo()

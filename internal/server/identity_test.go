@@ -45,6 +45,7 @@ func cnOf(t *testing.T, c *tls.Certificate) string {
 // TestCertReload: a renewed certificate is served without a restart; a
 // broken pair on disk keeps the last good one; TLS 1.2 is the floor.
 func TestCertReload(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	t0 := time.Now().Add(-time.Hour)
 	cert, key := writePair(t, dir, "one.gob.example", t0)

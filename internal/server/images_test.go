@@ -59,6 +59,7 @@ func count(t *testing.T, h *servertest.Harness, token, path string) int {
 // per replica, which the sim received and the API shows; bad input is a
 // localized 422 that changes nothing.
 func TestImagesKeysFirstBoot(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	ctx := context.Background()
 	project := firstID(t, h.Admin, "/v1/projects?name=prontuario-eletronico")[0]

@@ -41,6 +41,7 @@ func onlyOnNuvemVerde(t *testing.T, h *servertest.Harness) (string, string) {
 // to go — in the evacuation plan (route and CLI), the migration plan and
 // the refused migration — is in the caller's language, es, pt-BR and en.
 func TestNoTargetReasonInCallersLanguage(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	ctx := context.Background()
 	id, prov := onlyOnNuvemVerde(t, h)

@@ -27,6 +27,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // up as a diff of testdata/openapi.golden.json (go test -update to accept).
 // scripts/openapi-lint.sh lints that file with Redocly and Spectral.
 func TestOpenAPIGolden(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{NoDemo: true})
 	resp, err := http.Get(h.URL + "/openapi.json")
 	if err != nil {
@@ -59,6 +60,7 @@ func TestOpenAPIGolden(t *testing.T) {
 // TestOpenAPICoversEveryRoute fails for a route the router serves that
 // the document does not describe (each custom method of a route too).
 func TestOpenAPICoversEveryRoute(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{NoDemo: true})
 	c, err := apitest.Load(h.Server.API)
 	if err != nil {
@@ -94,6 +96,7 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 // parameters, tags without description) and every schema, parameter or
 // operation without a description, an example or its 4xx problems.
 func TestOpenAPIComplete(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{NoDemo: true})
 	spec := h.Server.API.OpenAPISpec()
 	for _, is := range spec.Issues {
@@ -142,6 +145,7 @@ func TestOpenAPIComplete(t *testing.T) {
 // role, kind, tier, classification, mode or health is an enum, and money
 // and countries carry their ISO patterns.
 func TestOpenAPIClosedSets(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{NoDemo: true})
 	c := load(t, h.Server.API.OpenAPISpec())
 	closed := []string{"state", "role", "classification", "certification", "tier", "mode", "health", "driver", "scope_kind", "sovereignty"}
@@ -184,6 +188,7 @@ func TestOpenAPIClosedSets(t *testing.T) {
 // encodes back into something the schema accepts: the schema has the
 // type's names and the type's wire form.
 func TestOpenAPIExamples(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{NoDemo: true})
 	spec := h.Server.API.OpenAPISpec()
 	c := load(t, spec)

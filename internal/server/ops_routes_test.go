@@ -93,6 +93,7 @@ func runningProviders(t *testing.T, c *client.Client, id string) []string {
 // migration converges with every replica off the excluded provider and
 // the workload never below its running replicas; problems are localized.
 func TestMigrateRoutePlanExecuteConverges(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	ctx := context.Background()
 	id := opsFleet(t, h, 1)[0]
@@ -174,6 +175,7 @@ func TestMigrateRoutePlanExecuteConverges(t *testing.T) {
 // on the provider (feasible with targets, or the reason), and executing it
 // leaves only the infeasible ones there.
 func TestEvacuatePlanAccountsForEveryWorkload(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	ctx := context.Background()
 	opsFleet(t, h, 6)
@@ -284,6 +286,7 @@ func getRaw(t *testing.T, h *servertest.Harness, token, lang, path string) (int,
 // (another's is 404, no institution means its own); auditors read the
 // platform's; a developer may not read it.
 func TestResidencyReportRoute(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	ctx := context.Background()
 	opsFleet(t, h, 2)

@@ -89,6 +89,7 @@ func openMarket(t *testing.T, h *servertest.Harness) {
 // placement engine when POST /v1/prices returns — a preview right after
 // sees it (no waiting).
 func TestPriceReachesPlacementBeforeResponse(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	openMarket(t, h)
 	off, prov := newUnpricedOffering(t, h, "SCS-1V-1-10")
@@ -103,6 +104,7 @@ func TestPriceReachesPlacementBeforeResponse(t *testing.T) {
 
 // TestReplicas runs three servers on one PostgreSQL database.
 func TestReplicas(t *testing.T) {
+	t.Parallel()
 	dbURL := storetest.PostgresURL(t)
 	conf := func(c *config.Config) {
 		c.DatabaseURL = dbURL

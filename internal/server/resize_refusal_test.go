@@ -63,6 +63,7 @@ func snapshotResize(t *testing.T, b tb, h *servertest.Harness, wid, lineID strin
 // the budget one naming the amount needed, and leaves the workload, its
 // placements, its commitment lines and its budget line as they were.
 func TestResizeRefusalsChangeNothing(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *servertest.Harness) {
 		b := tb{t: t, h: h}
 		prjs := b.must(200, servertest.AdminToken, "GET", "/v1/projects?name=prontuario-eletronico", nil)["items"].([]any)

@@ -126,6 +126,7 @@ func databaseText(t *testing.T, h *servertest.Harness, dataDir string, pg bool) 
 // directory), every secret the test creates — an app's webhook secret,
 // provider credentials, an API token — is absent from the database files.
 func TestNoSecretInClear(t *testing.T) {
+	t.Parallel()
 	bothStores(t, func(t *testing.T, pg bool) {
 		dir := t.TempDir()
 		h := servertest.Start(t, servertest.Options{Postgres: pg, DataDir: dir})
@@ -194,6 +195,7 @@ func TestNoSecretInClear(t *testing.T) {
 // app (whose webhook secret would be stored) is refused with 503
 // problem+json, as provider credentials are.
 func TestServeRefusesSecretsWithoutKey(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{NoSecretsKey: true})
 	if h.Server.Secrets() != nil {
 		t.Fatal("a secrets box without a key")
@@ -217,6 +219,7 @@ func TestServeRefusesSecretsWithoutKey(t *testing.T) {
 // stored in clear text are sealed on the next start with a key, and the
 // app's deliveries still verify.
 func TestClearSecretsSealedOnStart(t *testing.T) {
+	t.Parallel()
 	bothStores(t, func(t *testing.T, pg bool) {
 		dir := t.TempDir()
 		var dbURL string

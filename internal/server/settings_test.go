@@ -41,6 +41,7 @@ func TestOIDCFromConfigFile(t *testing.T) {
 // SOBERANA_* name is a config-file key of that name, so the packaged
 // config file can set it (a mismatched name would be env-only again).
 func TestEnvSettingsAreConfigKeys(t *testing.T) {
+	t.Parallel()
 	names := map[string]bool{}
 	for _, p := range config.Paths() {
 		names[config.EnvName(p)] = true

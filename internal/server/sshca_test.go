@@ -33,6 +33,7 @@ import (
 // after the grant is revoked no certificate is issued (localized
 // problem) and the KRL revokes the ones issued.
 func TestVendorSSHAccess(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	b := tb{t, h}
 	mine, _ := b.demo()

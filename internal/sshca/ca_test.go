@@ -45,6 +45,7 @@ func userKey(t testing.TB) (ssh.PublicKey, ed25519.PrivateKey) {
 }
 
 func TestMachineFiles(t *testing.T) {
+	t.Parallel()
 	k, _ := userKey(t)
 	files, runcmd := sshca.Machine(sshca.Layout{}, k, "prj_1")
 	byPath := map[string]sshca.File{}
@@ -70,6 +71,7 @@ func TestMachineFiles(t *testing.T) {
 }
 
 func TestIssueBoundsAndKRL(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

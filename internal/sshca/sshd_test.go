@@ -19,6 +19,7 @@ import (
 // project logs in and runs a command; one for another project, an
 // expired one and (with RevokedKeys) a revoked one are refused.
 func TestRealOpenSSH(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := storetest.SQLite(t)
 	svc := newService(t, st)

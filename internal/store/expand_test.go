@@ -164,6 +164,7 @@ func fixtureVersions(t *testing.T) []int64 {
 // release's: an upgraded database would never run it (goose refuses
 // missing migrations).
 func TestMigrationsExpandOnly(t *testing.T) {
+	t.Parallel()
 	versions := fixtureVersions(t)
 	oldest, newest := versions[0], versions[len(versions)-1]
 	isFixture := map[int64]bool{}
@@ -227,6 +228,7 @@ func TestMigrationsExpandOnly(t *testing.T) {
 // TestExpandCheckCatches keeps the scanner honest: each statement here is
 // one the rule forbids, and a declared contract lets it through.
 func TestExpandCheckCatches(t *testing.T) {
+	t.Parallel()
 	for _, stmt := range []string{
 		"ALTER TABLE workloads DROP COLUMN reason",
 		"ALTER TABLE workloads RENAME COLUMN reason TO why",

@@ -136,6 +136,7 @@ func TestGroupCommitIsolatesWriters(t *testing.T) {
 // makes the group fail; every writer is then run again alone and gets the
 // outcome of its own transaction — nothing lost, nothing doubled.
 func TestGroupCommitFallsBackWhenTheGroupFails(t *testing.T) {
+	t.Parallel()
 	s := openSQLite(t)
 	ctx := context.Background()
 	var batch []*groupWriter
@@ -171,6 +172,7 @@ func TestGroupCommitFallsBackWhenTheGroupFails(t *testing.T) {
 
 // TestGroupCommitConcurrent: many goroutines through Write, half failing.
 func TestGroupCommitConcurrent(t *testing.T) {
+	t.Parallel()
 	s := openSQLite(t)
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -208,6 +210,7 @@ func TestGroupCommitConcurrent(t *testing.T) {
 // statement strings and failing statements take the unprepared path with
 // the same result.
 func TestStatementCache(t *testing.T) {
+	t.Parallel()
 	s := openSQLite(t)
 	ctx := context.Background()
 	q := `SELECT COUNT(*) FROM providers WHERE name = ?`
@@ -247,6 +250,7 @@ func TestStatementCache(t *testing.T) {
 // pooled connection waits for that lock. Preparing it must not wait for
 // a connection of its own (that deadlocked until the busy timeout).
 func TestNewStatementInsideABusyTransaction(t *testing.T) {
+	t.Parallel()
 	s := openSQLite(t)
 	ctx := context.Background()
 	holding := make(chan struct{})

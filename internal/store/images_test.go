@@ -12,6 +12,7 @@ import (
 // ReplaceImages writes only what changed, so the fleet's fingerprint
 // moves only when a catalogue does.
 func TestReplaceImages(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) { testReplaceImages(t, st) })
 }
 

@@ -15,6 +15,7 @@ import (
 // later one (and every concurrent one) reads the same, and a workload's
 // allow_simulated survives the round trip.
 func TestInstallationMadeOnceAndKept(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		ids := make([]string, 8)
@@ -48,6 +49,7 @@ func TestInstallationMadeOnceAndKept(t *testing.T) {
 }
 
 func TestWorkloadAllowSimulatedRoundTrip(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		var (

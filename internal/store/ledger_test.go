@@ -14,6 +14,7 @@ import (
 // idempotent keys, one open interval per placement, balances, closures and
 // statement sums.
 func TestLedgerStore(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		line := newBudgetLine(t, s, 1000)

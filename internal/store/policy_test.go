@@ -17,6 +17,7 @@ import (
 // TestDataPolicyRoundTrip: an institution's data policy is stored and
 // read back whole, and updated in place.
 func TestDataPolicyRoundTrip(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		in := model.Institution{Name: "Prefeitura", Country: "BR", Currency: "BRL",

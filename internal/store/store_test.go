@@ -20,6 +20,7 @@ func provider(name string) model.Provider {
 
 // TestContract is the store contract: the same behaviour on every dialect.
 func TestContract(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		t.Run("create get update delete", func(t *testing.T) {

@@ -41,6 +41,7 @@ const fixtureVersion = 22
 // the same workloads are listed with the old admin token, the audit chain
 // verifies, budget balances equal the ledger, and new work is accepted.
 func TestUpgradeFromFixture(t *testing.T) {
+	t.Parallel()
 	if *updateFixture {
 		writeFixture(t, fixtureVersion)
 	}

@@ -37,6 +37,7 @@ func startBinary(t *testing.T, bin, dir string) *bintest.Server {
 // one resource per running replica, and that the engine's reservations
 // equal the live replicas.
 func TestCrashSafety(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("crash test skipped in -short mode")
 	}

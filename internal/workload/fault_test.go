@@ -17,6 +17,7 @@ import (
 // policy (two failure domains, Brazil) or their workload fails with a
 // reason; once the site is back, nothing leaks.
 func TestFaults(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("fault test skipped in -short mode")
 	}

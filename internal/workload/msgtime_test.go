@@ -10,6 +10,7 @@ import (
 // An instant in a message's arguments is written in the reader's language
 // and zone; the other arguments are left as they are.
 func TestMsgRenderInZone(t *testing.T) {
+	t.Parallel()
 	i18n.Add(map[string]i18n.Text{"test.msgtime": {ES: "%s caído desde %s", PT: "%s fora desde %s", EN: "%s down since %s"}})
 	m := M("test.msgtime", "site-a", "2026-03-04T18:04:05Z")
 	sp, err := time.LoadLocation("America/Sao_Paulo")

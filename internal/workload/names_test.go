@@ -13,6 +13,7 @@ import (
 // offerings by their names, in every language; the ids are only in the
 // JSON fields (site_id, provider_id, …).
 func TestTimelineNamesNotIDs(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	prj, off := fixture(t, h.Admin)
 	v := running(t, h.Admin, prj, off, 2)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestReasonRunningPlural(t *testing.T) {
+	t.Parallel()
 	want := map[i18n.Lang][3]string{ // 0, 1, 2 replicas
 		i18n.ES:   {"las 0 réplicas están en ejecución", "1 réplica está en ejecución", "las 2 réplicas están en ejecución"},
 		i18n.PTBR: {"0 réplica está em execução", "1 réplica está em execução", "as 2 réplicas estão em execução"},

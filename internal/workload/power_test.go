@@ -66,6 +66,7 @@ func simState(t *testing.T, c *client.Client, replicaID string) string {
 }
 
 func TestPowerTransitions(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	prj, off := fixture(t, h.Admin)
 	ctx := context.Background()
@@ -137,6 +138,7 @@ func TestPowerTransitions(t *testing.T) {
 }
 
 func TestResize(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	prj, off := fixture(t, h.Admin)
 	ctx := context.Background()

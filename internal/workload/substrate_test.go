@@ -74,6 +74,7 @@ func placementsOf(t *testing.T, h *servertest.Harness, id string) []store.Placem
 // says in every language that simulated sites were left out; and when
 // the real sites go down, its replica is not moved to a simulated one.
 func TestNoSilentSimulatedPlacement(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	ctx := context.Background()
 	c := h.Admin

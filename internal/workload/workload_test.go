@@ -108,6 +108,7 @@ func waitState(t testing.TB, c *client.Client, id string, want ...string) view {
 }
 
 func TestCreateRunsAndDeletes(t *testing.T) {
+	t.Parallel()
 	for _, pg := range []bool{false, true} {
 		t.Run(map[bool]string{false: "sqlite", true: "postgres"}[pg], func(t *testing.T) {
 			h := servertest.Start(t, servertest.Options{Postgres: pg})
@@ -141,6 +142,7 @@ func TestCreateRunsAndDeletes(t *testing.T) {
 }
 
 func TestApprovalAndReject(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	prj, _ := fixture(t, h.Admin)
 	ctx := context.Background()
@@ -192,6 +194,7 @@ func TestApprovalAndReject(t *testing.T) {
 }
 
 func TestNoFitIs422Localized(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	prj, off := fixture(t, h.Admin)
 	b := body(prj, off, 1)
@@ -210,6 +213,7 @@ func TestNoFitIs422Localized(t *testing.T) {
 // TestIdempotentCreate sends the same POST with the same key 10 times at
 // once: one workload is created and every answer names it.
 func TestIdempotentCreate(t *testing.T) {
+	t.Parallel()
 	for _, pg := range []bool{false, true} {
 		t.Run(map[bool]string{false: "sqlite", true: "postgres"}[pg], func(t *testing.T) {
 			h := servertest.Start(t, servertest.Options{Postgres: pg})

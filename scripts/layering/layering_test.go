@@ -114,6 +114,7 @@ func under(pkg, dir string) bool { return pkg == dir || strings.HasPrefix(pkg, d
 // TestCLIAndConsoleDoNotImportStore: the CLI and the console write
 // through audited services, never the store.
 func TestCLIAndConsoleDoNotImportStore(t *testing.T) {
+	t.Parallel()
 	used := map[string]bool{}
 	for _, f := range sources(t) {
 		if !under(f.pkg, "internal/cli") && !under(f.pkg, "internal/console") {
@@ -140,6 +141,7 @@ func TestCLIAndConsoleDoNotImportStore(t *testing.T) {
 // TestAPIDoesNotImportDrivers: the API knows providers through the
 // driver contract (internal/provider), never a driver's package.
 func TestAPIDoesNotImportDrivers(t *testing.T) {
+	t.Parallel()
 	for _, f := range sources(t) {
 		if !under(f.pkg, "internal/api") {
 			continue
@@ -226,6 +228,7 @@ func literal(e ast.Expr) (string, bool) {
 // call), sends SQL that writes those tables, or puts a workload or
 // placement state constant into a State field.
 func TestOneWriterOfWorkloadState(t *testing.T) {
+	t.Parallel()
 	files := sources(t)
 	consts := stateConsts(t, files)
 	var bad []string

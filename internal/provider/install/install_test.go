@@ -9,6 +9,7 @@ import (
 )
 
 func TestEveryDriverRegistered(t *testing.T) {
+	t.Parallel()
 	got := provider.Names()
 	for _, want := range []string{"kubernetes", "openstack", "sim"} {
 		if !slices.Contains(got, want) {

@@ -23,6 +23,7 @@ current-context: x
 // The kubeconfigs are sealed at rest when a secrets key is configured:
 // the settings row only says so, the secrets row holds no plaintext.
 func TestConfigSealedAtRest(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := storetest.SQLite(t)
 	kr, err := secrets.ParseKeyring(secrets.NewKeyLine("k1"))

@@ -16,6 +16,7 @@ current-context: x
 `
 
 func TestConfigValidate(t *testing.T) {
+	t.Parallel()
 	good := Config{Clusters: []Cluster{{Name: "a", Kubeconfig: kubeconfig}}, Sites: []SiteMap{{SiteID: "site_1", Cluster: "a"}}}
 	if err := good.Validate(); err != nil {
 		t.Fatal(err)
@@ -38,6 +39,7 @@ func TestConfigValidate(t *testing.T) {
 }
 
 func TestNamespaceNameIsADNSLabel(t *testing.T) {
+	t.Parallel()
 	if got := NamespaceName("plc_01JABCDEF"); got != "sbr-plc-01jabcdef" {
 		t.Fatalf("got %q", got)
 	}
@@ -51,6 +53,7 @@ func TestNamespaceNameIsADNSLabel(t *testing.T) {
 }
 
 func TestSizeFor(t *testing.T) {
+	t.Parallel()
 	s := SizeFor(2, 4096, 20)
 	if s.CPU.String() != "2" || s.Memory.String() != "4Gi" || s.Storage.String() != "20Gi" || s.Pods != 20 {
 		t.Fatalf("%+v", s)

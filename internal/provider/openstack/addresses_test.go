@@ -13,6 +13,7 @@ import (
 // Nova's server addresses, as the API returns them, become the replica's
 // addresses: fixed and floating, v4 and v6, in network order.
 func TestAddressesFromNova(t *testing.T) {
+	t.Parallel()
 	var s servers.Server
 	body := `{"id": "s1", "addresses": {
 		"public": [{"addr": "203.0.113.7", "version": 4, "OS-EXT-IPS:type": "floating"}],

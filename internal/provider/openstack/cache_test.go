@@ -11,6 +11,7 @@ import (
 
 // The per-key locks serialize callers of one key and leave nothing behind.
 func TestReplicaLockIsPrunedAndExclusive(t *testing.T) {
+	t.Parallel()
 	d := New(nil, nil)
 	var (
 		wg      sync.WaitGroup
@@ -51,6 +52,7 @@ func TestReplicaLockIsPrunedAndExclusive(t *testing.T) {
 // usage (and then asks to be tried again), never raises, and leaves the
 // limits it set for the next create to compare against.
 func TestShrinkQuotaLowersToNeedNotBelowUsage(t *testing.T) {
+	t.Parallel()
 	f := newFakeCloud(t)
 	d, cn := fakeConn(t, f)
 	ctx := context.Background()
@@ -89,6 +91,7 @@ func TestShrinkQuotaLowersToNeedNotBelowUsage(t *testing.T) {
 // cached, all wait for one call; when the cache is stale, all use it and
 // one call refreshes it behind them.
 func TestFlavorListOncePerBurst(t *testing.T) {
+	t.Parallel()
 	f := newFakeCloud(t)
 	d, cn := fakeConn(t, f)
 	ctx := context.Background()

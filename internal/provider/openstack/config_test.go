@@ -10,6 +10,7 @@ import (
 )
 
 func TestParseCloudsYAML(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile("testdata/clouds.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -38,6 +39,7 @@ func TestParseCloudsYAML(t *testing.T) {
 }
 
 func TestBadCloudsYAML(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob("testdata/*.bad.yaml")
 	if len(files) == 0 {
 		t.Fatal("no bad fixtures")
@@ -56,6 +58,7 @@ func TestBadCloudsYAML(t *testing.T) {
 }
 
 func TestConfigValidate(t *testing.T) {
+	t.Parallel()
 	cfg := Config{Clouds: []Cloud{{Name: "a", AuthURL: "http://k/v3", Username: "u", Password: "p"}},
 		Sites: []SiteMap{{SiteID: "s", Cloud: "b", AZ: "z"}, {SiteID: "s", Cloud: "a", AZ: "z"}}}
 	if err := cfg.Validate(); !errors.Is(err, ErrInvalidConfig) {
@@ -64,6 +67,7 @@ func TestConfigValidate(t *testing.T) {
 }
 
 func TestMatchFlavor(t *testing.T) {
+	t.Parallel()
 	list := []flavors.Flavor{
 		{ID: "1", Name: "SCS-2V-4-20s"},
 		{ID: "2", Name: "m1.medium", ExtraSpecs: map[string]string{"scs:name-v2": "SCS-2V-8-50"}},

@@ -13,6 +13,7 @@ import (
 // (every host up), degraded (some), down (none enabled and up, or no
 // compute host at all, which says the AZ is missing).
 func TestDiscoverHealthFromComputeServices(t *testing.T) {
+	t.Parallel()
 	f := newFakeCloud(t)
 	f.services = [][4]string{
 		{"c1", "az-1", "up", "enabled"},

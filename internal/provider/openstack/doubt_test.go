@@ -36,6 +36,7 @@ func (f *fakeCloud) land(replica string) string {
 // server: it returns a retryable error until the late server shows, then
 // adopts it.
 func TestCreateInDoubtWaitsForTheLateServer(t *testing.T) {
+	t.Parallel()
 	for _, status := range []int{500, 502, 504} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
 			f := newFakeCloud(t)
@@ -92,6 +93,7 @@ func (t timeoutPost) RoundTrip(r *http.Request) (*http.Response, error) {
 // TestCreateClientTimeoutWaitsForTheLateServer: the same with the POST
 // ending in a client timeout, the way the integration test met it.
 func TestCreateClientTimeoutWaitsForTheLateServer(t *testing.T) {
+	t.Parallel()
 	f := newFakeCloud(t)
 	d := fakeDriver(t, f)
 	d.CreateSettle = time.Hour
@@ -117,6 +119,7 @@ func TestCreateClientTimeoutWaitsForTheLateServer(t *testing.T) {
 // after the doubtful POST, that POST made nothing and Create posts again
 // (the replica is not stuck).
 func TestCreateInDoubtIsBounded(t *testing.T) {
+	t.Parallel()
 	f := newFakeCloud(t)
 	f.onCreate = func(w http.ResponseWriter, _ bool) bool {
 		writeJSON(w, 504, map[string]any{"computeFault": map[string]any{"code": 504, "message": "gateway timeout"}})
@@ -144,6 +147,7 @@ func TestCreateInDoubtIsBounded(t *testing.T) {
 // TestCreateRejectedIsNotInDoubt: a 4xx answer means Nova made nothing;
 // the next Create posts at once.
 func TestCreateRejectedIsNotInDoubt(t *testing.T) {
+	t.Parallel()
 	f := newFakeCloud(t)
 	f.onCreate = func(w http.ResponseWriter, _ bool) bool {
 		writeJSON(w, 401, map[string]any{"error": map[string]any{"code": 401, "message": "The request you have made requires authentication."}})
@@ -166,6 +170,7 @@ func TestCreateRejectedIsNotInDoubt(t *testing.T) {
 // even when asked again once it is gone (Delete would then find the other
 // by name).
 func TestDeleteResourceDeletesOnlyThatServer(t *testing.T) {
+	t.Parallel()
 	f := newFakeCloud(t)
 	d := fakeDriver(t, f)
 	ctx := context.Background()

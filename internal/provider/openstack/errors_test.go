@@ -16,6 +16,7 @@ import (
 )
 
 func TestClassifyHTTP(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		status    int
 		body      string
@@ -47,6 +48,7 @@ func TestClassifyHTTP(t *testing.T) {
 }
 
 func TestClassifyTransport(t *testing.T) {
+	t.Parallel()
 	if e := classify("x", "", context.DeadlineExceeded).(*Error); e.Reason != ReasonTimeout || !errors.Is(e, provider.ErrUnavailable) {
 		t.Errorf("deadline: %v", e)
 	}
@@ -56,6 +58,7 @@ func TestClassifyTransport(t *testing.T) {
 }
 
 func TestFaultReason(t *testing.T) {
+	t.Parallel()
 	for msg, want := range map[string]Reason{
 		"No valid host was found. There are not enough hosts available.":   ReasonNoValidHost,
 		"Quota exceeded for instances":                                     ReasonQuotaExceeded,
@@ -68,6 +71,7 @@ func TestFaultReason(t *testing.T) {
 }
 
 func TestReasonsLocalized(t *testing.T) {
+	t.Parallel()
 	reasons := []Reason{ReasonQuotaExceeded, ReasonNoValidHost, ReasonAuth, ReasonForbidden, ReasonTimeout, ReasonUnreachable,
 		ReasonCloudError, ReasonBadRequest, ReasonBuildFailed, ReasonFlavorMissing, ReasonImageMissing, ReasonUnmappedSite,
 		ReasonNoConfig, ReasonNoService}
@@ -102,6 +106,7 @@ func spec(replica string) provider.Spec {
 }
 
 func TestCreateQuotaExceededIsNotRetried(t *testing.T) {
+	t.Parallel()
 	f := newFakeCloud(t)
 	f.onCreate = func(w http.ResponseWriter, _ bool) bool {
 		writeJSON(w, 403, map[string]any{"forbidden": map[string]any{"code": 403, "message": "Quota exceeded for cores: Requested 2, but already used 20 of 20 cores"}})
@@ -124,6 +129,7 @@ func TestCreateQuotaExceededIsNotRetried(t *testing.T) {
 }
 
 func TestAuthFailureIsUnavailable(t *testing.T) {
+	t.Parallel()
 	f := newFakeCloud(t)
 	f.authStatus = 401
 	d := fakeDriver(t, f)
@@ -136,6 +142,7 @@ func TestAuthFailureIsUnavailable(t *testing.T) {
 }
 
 func TestTimeout(t *testing.T) {
+	t.Parallel()
 	f := newFakeCloud(t)
 	f.delay = 5 * time.Second
 	d := fakeDriver(t, f)
@@ -149,6 +156,7 @@ func TestTimeout(t *testing.T) {
 }
 
 func TestCreateAfter5xxAdoptsInsteadOfDuplicating(t *testing.T) {
+	t.Parallel()
 	f := newFakeCloud(t)
 	f.createsToo = true
 	f.onCreate = func(w http.ResponseWriter, created bool) bool {
@@ -171,6 +179,7 @@ func TestCreateAfter5xxAdoptsInsteadOfDuplicating(t *testing.T) {
 }
 
 func TestCreate5xxWithoutServerIsRetryable(t *testing.T) {
+	t.Parallel()
 	f := newFakeCloud(t)
 	f.onCreate = func(w http.ResponseWriter, _ bool) bool {
 		writeJSON(w, 503, map[string]any{"computeFault": map[string]any{"code": 503, "message": "busy"}})
@@ -187,6 +196,7 @@ func TestCreate5xxWithoutServerIsRetryable(t *testing.T) {
 }
 
 func TestObserveErrorCarriesFault(t *testing.T) {
+	t.Parallel()
 	f := newFakeCloud(t)
 	d := fakeDriver(t, f)
 	d.CreatedFresh = 0 // ask at once (a server that fails within a second is seen a second later otherwise)
@@ -213,6 +223,7 @@ func TestObserveErrorCarriesFault(t *testing.T) {
 }
 
 func TestMissingFlavorAndUnmappedSite(t *testing.T) {
+	t.Parallel()
 	f := newFakeCloud(t)
 	d := fakeDriver(t, f)
 	d.look = fakeLookup{tenant: Tenant{ProjectID: "p", Offering: "SCS-16V-64-200s"}}
@@ -229,6 +240,7 @@ func TestMissingFlavorAndUnmappedSite(t *testing.T) {
 }
 
 func TestVolumesWithoutCinder(t *testing.T) {
+	t.Parallel()
 	f := newFakeCloud(t) // its catalog has no volume service
 	d := fakeDriver(t, f)
 	ref := spec("r1").ResourceRef

@@ -171,6 +171,7 @@ func floatingOf(o provider.Observed) string {
 // floating IP made by a POST whose answer was lost is found and used;
 // Delete releases it, also when the server is already gone.
 func TestFloatingIPAssociatedReportedIdempotentReleased(t *testing.T) {
+	t.Parallel()
 	f := newFakeCloud(t)
 	f.neutron = newFakeNeutron()
 	ctx := context.Background()
@@ -258,6 +259,7 @@ func TestFloatingIPAssociatedReportedIdempotentReleased(t *testing.T) {
 // A server with no port (booted with no network) is active with Nova's
 // addresses and no floating IP, and no error.
 func TestFloatingIPNoPortNoError(t *testing.T) {
+	t.Parallel()
 	f := newFakeCloud(t)
 	f.neutron = newFakeNeutron()
 	ctx := context.Background()

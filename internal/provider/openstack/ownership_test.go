@@ -15,6 +15,7 @@ import (
 // lists the other's with the other's id (so its sweep leaves them alone),
 // and refuses to delete them even when asked by replica id.
 func TestTwoInstallationsOnOneCloud(t *testing.T) {
+	t.Parallel()
 	f := newFakeCloud(t)
 	a, b := fakeDriver(t, f), fakeDriver(t, f)
 	a.Installation, b.Installation = "inst_a", "inst_b"
@@ -61,6 +62,7 @@ func TestTwoInstallationsOnOneCloud(t *testing.T) {
 // tagged with it; a project tagged by another installation is never
 // claimed, an untagged one is adopted and tagged.
 func TestOwnershipNeedsOwnProject(t *testing.T) {
+	t.Parallel()
 	f := newFakeCloud(t)
 	f.projects = map[string]fakeProject{
 		"kp-a":     {Name: "soberana-prj_a", Tags: []string{InstallationTag("inst_a")}},
@@ -126,6 +128,7 @@ func TestOwnershipNeedsOwnProject(t *testing.T) {
 // the id in its metadata and the project gets the tag; a server another
 // installation stamped is refused.
 func TestStampAdoptsAServerFromBeforeInstallationIDs(t *testing.T) {
+	t.Parallel()
 	f := newFakeCloud(t)
 	f.projects = map[string]fakeProject{"kp-old": {Name: "soberana-prj_old"}, "kp-b": {Name: "soberana-prj_b", Tags: []string{InstallationTag("inst_b")}}}
 	f.servers["s-old"] = map[string]any{"id": "s-old", "name": ServerName("pl_old"), "status": "ACTIVE", "tenant_id": "kp-old",
@@ -167,6 +170,7 @@ func TestStampAdoptsAServerFromBeforeInstallationIDs(t *testing.T) {
 // created it with; after a resize done outside soberana ListResources
 // reports both, which the resync records as a resize drift.
 func TestResizeOutsideIsReported(t *testing.T) {
+	t.Parallel()
 	f := newFakeCloud(t)
 	d := fakeDriver(t, f)
 	ctx := context.Background()
