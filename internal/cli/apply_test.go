@@ -18,7 +18,6 @@ import (
 // grant; --dry-run shows a diff and changes nothing; applying again
 // changes nothing; deploy queues a release of the app by name.
 func TestApplyAndDeploy(t *testing.T) {
-	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts a server")
 	}

@@ -332,7 +332,6 @@ func testAuditVerifyCommand(t *testing.T, pg bool) {
 // and says so, with the command that verifies its log; serve refuses to
 // start without a key file of its own, or with one inside data_dir.
 func TestUpDemoKeyServeRefuses(t *testing.T) {
-	t.Parallel()
 	dir := t.TempDir()
 	_, out, stop := startUp(t, dir, nil)
 	key := filepath.Join(dir, "audit-signing.key")

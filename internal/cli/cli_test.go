@@ -89,7 +89,6 @@ var tokenRE = regexp.MustCompile(`admin token: (sbr_\S+)`)
 // TestUpRestartKeepsData: up seeds, prints a token; a second up on the
 // same directory keeps the data and the token; --reset starts over.
 func TestUpRestartKeepsData(t *testing.T) {
-	t.Parallel()
 	dir := t.TempDir()
 	url, out, stop := startUp(t, dir, nil)
 	m := tokenRE.FindStringSubmatch(out.String())
@@ -142,7 +141,6 @@ func TestUpRestartKeepsData(t *testing.T) {
 }
 
 func TestBootstrapToken(t *testing.T) {
-	t.Parallel()
 	const tok = "sbr_bootstrap_for_scripts_123456"
 	url, out, stop := startUp(t, t.TempDir(), map[string]string{"SOBERANA_BOOTSTRAP_TOKEN": tok})
 	defer stop()
@@ -159,7 +157,6 @@ func TestBootstrapToken(t *testing.T) {
 
 // TestClientCommands drives get/create/delete against a running up.
 func TestClientCommands(t *testing.T) {
-	t.Parallel()
 	const tok = "sbr_client_commands_test_123456"
 	url, _, stop := startUp(t, t.TempDir(), map[string]string{"SOBERANA_BOOTSTRAP_TOKEN": tok})
 	defer stop()

@@ -10,7 +10,6 @@ import (
 // TestUpCreatesSecretsKey: the first `up` creates a secrets key (0600) in
 // its data directory and says so; later starts keep the same key.
 func TestUpCreatesSecretsKey(t *testing.T) {
-	t.Parallel()
 	dir := t.TempDir()
 	_, out, stop := startUp(t, dir, nil)
 	stop()

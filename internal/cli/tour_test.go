@@ -94,7 +94,6 @@ var stepRE = regexp.MustCompile(`(?m)^::tour-step (\d+)::$`)
 // checked; the tour waits with the CLI's own `workload wait` and
 // `deploy --wait`, never with sleeps.
 func TestReadmeQuickTour(t *testing.T) {
-	t.Parallel()
 	for _, bin := range []string{"bash", "jq", "curl", "ssh-keygen", "sed"} {
 		if _, err := exec.LookPath(bin); err != nil {
 			t.Skipf("the README tour needs %s on PATH: %v", bin, err)

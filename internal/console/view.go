@@ -2,6 +2,7 @@ package console
 
 import (
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -251,8 +252,11 @@ func (v *view) Country(code string) string {
 }
 
 // Enum translates a value of a closed set (state, health, tier, kind…).
-func (v *view) Enum(set, value string) string {
-	if value == "" {
+// The value is any string type (model.WorkloadState, model.PowerState…):
+// templates pass typed states as they are.
+func (v *view) Enum(set string, val any) string {
+	value := fmt.Sprint(val)
+	if val == nil || value == "" {
 		return ""
 	}
 	k := "console." + set + "." + value
