@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/soberana/soberana/internal/api"
+	"github.com/soberana/soberana/internal/bench"
 	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/server"
@@ -66,7 +67,7 @@ func benchProvisionCmd(g *globals) *cobra.Command {
 			if dbURL != "" {
 				db = "postgres"
 			}
-			return runProvision(ctx, g, provisionRun{clients: []*client.Client{cl}, st: srv.Store, database: db,
+			return runProvision(ctx, g, provisionRun{clients: []*client.Client{cl}, progress: bench.ProgressOf(srv.Store), database: db,
 				n: n, conc: conc, replicas: replicas, cpu: selfCPU})
 		},
 	}

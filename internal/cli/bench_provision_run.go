@@ -18,9 +18,9 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/api"
+	"github.com/soberana/soberana/internal/bench"
 	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/seed"
-	"github.com/soberana/soberana/internal/store"
 )
 
 // provisionRun is one `bench provision` measurement: clients (one per
@@ -30,7 +30,7 @@ import (
 // loaded machine than the rate).
 type provisionRun struct {
 	clients           []*client.Client
-	st                *store.Store
+	progress          *bench.Progress
 	database          string
 	n, conc, replicas int
 	cpu               func() (time.Duration, error)
@@ -94,7 +94,7 @@ func runProvision(ctx context.Context, g *globals, r provisionRun) error {
 	}
 	want := int64(r.n)
 	for {
-		got, err := r.st.Read().Workloads().Count(ctx, map[string]string{"state": "running"})
+		got, err := r.progress.Running(ctx)
 		if err != nil {
 			return err
 		}
@@ -111,7 +111,7 @@ func runProvision(ctx context.Context, g *globals, r provisionRun) error {
 	if err != nil {
 		return err
 	}
-	lat, err := r.st.Read().RunningLatencies(ctx)
+	lat, err := r.progress.Latencies(ctx)
 	if err != nil {
 		return err
 	}
@@ -173,7 +173,7 @@ func procCPU(pid int) (time.Duration, error) {
 // round-robin over them (no load balancer: bench ha measures HAProxy).
 // CPU is the servers' own, not the bench's clients'.
 func benchProvisionServers(ctx context.Context, g *globals, servers int, dbURL string, n, conc, replicas int) error {
-	if !store.IsPostgresURL(dbURL) {
+	if !bench.IsPostgresURL(dbURL) {
 		return errors.New("--servers: a postgres:// --database-url of an empty database is required")
 	}
 	r := &haRun{servers: servers, dbURL: dbURL, ttl: 3 * time.Second}
@@ -208,11 +208,11 @@ func benchProvisionServers(ctx context.Context, g *globals, servers int, dbURL s
 		cl.HTTP = &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: per, MaxIdleConns: per}}
 		cls = append(cls, cl)
 	}
-	st, err := store.Open(ctx, dbURL)
+	progress, err := bench.OpenProgress(ctx, dbURL)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer progress.Close()
 	cpu := func() (time.Duration, error) {
 		var sum time.Duration
 		for _, p := range r.replicas {
@@ -224,5 +224,5 @@ func benchProvisionServers(ctx context.Context, g *globals, servers int, dbURL s
 		}
 		return sum, nil
 	}
-	return runProvision(ctx, g, provisionRun{clients: cls, st: st, database: "postgres", n: n, conc: conc, replicas: replicas, cpu: cpu})
+	return runProvision(ctx, g, provisionRun{clients: cls, progress: progress, database: "postgres", n: n, conc: conc, replicas: replicas, cpu: cpu})
 }

@@ -94,7 +94,7 @@ var floatAllowed = map[string]string{
 	"internal/cli/bench_failover.go#benchFailoverCmd":        benchmark,
 	"internal/cli/bench_ha.go#haPhase":                       benchmark,
 	"internal/cli/bench_ha.go#haPhase.report":                benchmark,
-	"internal/cli/bench_provision.go#benchProvisionCmd":      benchmark,
+	"internal/cli/bench_provision_run.go#runProvision":       benchmark,
 	"internal/cli/edge.go#printRowErrors":                    jsonNum,
 	"internal/cli/output.go#minorOf":                         jsonNum,
 	"internal/cli/output.go#table.value":                     jsonNum,
