@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // pgx database/sql driver
 
@@ -21,10 +22,19 @@ import (
 // PostgresEnv names the variable that enables PostgreSQL tests.
 const PostgresEnv = "SOBERANA_TEST_POSTGRES_URL"
 
-// SQLite opens a migrated store in t.TempDir().
+// SQLite opens a migrated store in a temporary directory, removed after
+// the test. Not t.TempDir: its cleanup fails the test when a file appears
+// while it removes the directory, and SQLite may still be putting away its
+// -wal and -shm files just after Close while parallel tests load the
+// machine; the removal here tries again for a while and only logs.
 func SQLite(t testing.TB) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
+	dir, err := os.MkdirTemp("", "soberana-storetest-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { removeAll(t, dir) })
+	s, err := store.Open(context.Background(), filepath.Join(dir, "test.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,4 +98,17 @@ func Postgres(t testing.TB) *store.Store {
 func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
+}
+
+// removeAll removes dir, trying again for up to five seconds while files
+// still appear in it.
+func removeAll(t testing.TB, dir string) {
+	var err error
+	for range 100 {
+		if err = os.RemoveAll(dir); err == nil {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("removing %s: %v", dir, err)
 }
