@@ -20,7 +20,6 @@ import (
 // start it, resize it to another offering, and get a certificate from the
 // connect panel; the pages read in es, pt-BR and en, with screenshots.
 func TestBrowserMachineLifecycle(t *testing.T) {
-	t.Parallel()
 	e := startE2E(t, "en")
 	ctx := context.Background()
 	pub, _, err := ed25519.GenerateKey(rand.Reader)

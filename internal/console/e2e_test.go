@@ -263,7 +263,6 @@ var screenshotPages = []struct{ name, path string }{
 // every main page in each language (screenshots + axe), and checks the
 // language is remembered for the person across sign-ins.
 func TestBrowserShellAndOperatorViews(t *testing.T) {
-	t.Parallel()
 	e := startE2E(t, "pt-BR,pt;q=0.9,en;q=0.5")
 
 	// Default language comes from the browser.
@@ -357,7 +356,6 @@ func (e *e2e) waitText(path, sel, want string, within time.Duration) string {
 // finance officer, watch it run, see the budget change, delete it; and a
 // request that cannot be placed shows the numbered reasons.
 func TestBrowserRequestApproveRun(t *testing.T) {
-	t.Parallel()
 	e := startE2E(t, "en")
 	e.signIn(servertest.AdminToken)
 	e.open("/")
@@ -546,7 +544,6 @@ func waitFile(t *testing.T, dir, suffix string, within time.Duration) string {
 // TestBrowserGrantsAndAudit: grant a vendor access with an expiry, revoke
 // it, and read the audit log with the chain's verification status.
 func TestBrowserGrantsAndAudit(t *testing.T) {
-	t.Parallel()
 	e := startE2E(t, "es-MX,es;q=0.9")
 	e.signIn(servertest.AdminToken)
 	e.open("/grants")
