@@ -246,8 +246,18 @@ func (a *API) identityRoutes() []*Route {
 	}
 }
 
-// decisionErr maps an auth decision to its problem.
+// decisionErr maps an auth decision to its problem (mapError's auth cases,
+// without its escalation and segregation ones).
 func decisionErr(err error) error {
+	if p := authDecision(err); p != nil {
+		return p
+	}
+	return err
+}
+
+// authDecision is the problem of a hidden, forbidden or unauthenticated
+// decision, or nil.
+func authDecision(err error) *Error {
 	switch {
 	case errors.Is(err, auth.ErrHidden):
 		return Errorf(http.StatusNotFound, "not-found", "problem.not-found.detail")
@@ -256,7 +266,7 @@ func decisionErr(err error) error {
 	case errors.Is(err, auth.ErrUnauthenticated):
 		return Errorf(http.StatusUnauthorized, "unauthorized", "problem.unauthorized.missing")
 	}
-	return err
+	return nil
 }
 
 func (a *API) login(r *http.Request) (any, error) {

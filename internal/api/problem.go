@@ -103,12 +103,8 @@ func mapError(err error, lang i18n.Lang) *Error {
 		return &Error{Status: http.StatusForbidden, Slug: "segregation", Key: "problem.segregation." + ae.Reason, Err: err}
 	case errors.Is(err, deploy.ErrRevoked):
 		return &Error{Status: http.StatusForbidden, Slug: "credential-revoked", Key: "problem.credential-revoked.detail", Err: err}
-	case errors.Is(err, auth.ErrHidden):
-		return Errorf(http.StatusNotFound, "not-found", "problem.not-found.detail")
-	case errors.Is(err, auth.ErrForbidden):
-		return Errorf(http.StatusForbidden, "forbidden", "problem.forbidden.detail")
-	case errors.Is(err, auth.ErrUnauthenticated):
-		return Errorf(http.StatusUnauthorized, "unauthorized", "problem.unauthorized.missing")
+	case authDecision(err) != nil:
+		return authDecision(err)
 	case errors.Is(err, auth.ErrInvalid):
 		field := "body"
 		if _, after, ok := strings.Cut(err.Error(), "invalid request: "); ok {
