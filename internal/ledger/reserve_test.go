@@ -246,3 +246,54 @@ func TestReservationAtCommitRefusedRunsAgainInPlace(t *testing.T) {
 		})
 	}
 }
+
+// TestCutWithSnapshotBeforeFirstReservation is the deterministic form of
+// the race TestAmountCutWaitsForReservations found in CI: a cut whose
+// SERIALIZABLE snapshot is taken before a fresh line's first reservations
+// (so the line has no running total in it) must not read a floor of zero
+// once those reservations have committed. PostgreSQL only: on SQLite a
+// transaction holds the write lock from BEGIN, so nothing can commit
+// under the cut.
+func TestCutWithSnapshotBeforeFirstReservation(t *testing.T) {
+	s := storetest.Postgres(t)
+	const amount = 60 * 1200_00
+	f := newFixture(t, s, setup{amountMinor: amount})
+	bg := context.Background()
+	attempts := 0
+	err := s.InTx(bg, func(tx *store.Tx) error {
+		attempts++
+		old, err := tx.BudgetLines().Get(bg, f.line.ID) // the snapshot: no balance row yet
+		if err != nil {
+			return err
+		}
+		if attempts == 1 {
+			// 30 commitments of 1,200.00 commit beside the cut, after
+			// its snapshot and before it locks the line, at READ
+			// COMMITTED as creates run (SSI does not see them).
+			rc := store.ReadCommitted(bg)
+			for range 30 {
+				w := f.workload(100_00)
+				if err := s.Write(rc, func(tx *store.Tx) error {
+					_, err := f.l.Commit(rc, tx, w)
+					return err
+				}); err != nil {
+					return err
+				}
+			}
+		}
+		next := old
+		next.AmountMinor = 20 * 1200_00
+		if _, err := ledger.CheckAmount(bg, tx, old, next, ledger.Reduction{}); err != nil {
+			return err
+		}
+		return tx.BudgetLines().Update(bg, &next)
+	})
+	if !errors.Is(err, ledger.ErrBelowFloor) {
+		b := f.balance()
+		t.Fatalf("cut to 24,000.00 under 36,000.00 committed: err %v (attempts %d), line carries %d of %d",
+			err, attempts, b.Committed.Minor, b.Amount.Minor)
+	}
+	if attempts < 2 {
+		t.Fatalf("the cut ran %d time(s); its first snapshot missed the commitments and must have been retried", attempts)
+	}
+}

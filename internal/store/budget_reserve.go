@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 
@@ -123,8 +122,20 @@ func (t *Tx) LockBudgetLineForUpdate(ctx context.Context, id string) error {
 	if err := t.QueryRow(ctx, `SELECT 1 FROM budget_lines WHERE id = ? FOR UPDATE`, id).Scan(&one); err != nil {
 		return fmt.Errorf("locking budget line %s: %w", id, mapErr(err))
 	}
-	err := t.QueryRow(ctx, `SELECT 1 FROM budget_balances WHERE budget_line_id = ? FOR UPDATE`, id).Scan(&one)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) { // nothing booked yet: no row to lock
+	// The running total is locked by writing it (creating a zero one if
+	// nothing is booked yet), not by SELECT … FOR UPDATE: a line with no
+	// balance row in this transaction's snapshot had nothing to lock, so a
+	// cut whose snapshot predated the line's first reservations read a
+	// floor of zero after they committed and went below them (CI: a line
+	// cut to 24,000.00 carrying 72,000.00). The upsert conflicts with a row
+	// committed after the snapshot, which under SERIALIZABLE is a
+	// serialization failure (retried, and the retry reads the current
+	// floor); at READ COMMITTED it waits for that row and the next
+	// statement reads it. A zero row books nothing (BalanceDrift agrees).
+	err := t.QueryRow(ctx, `INSERT INTO budget_balances (budget_line_id, committed_minor, accrued_minor) VALUES (?, 0, 0)
+		ON CONFLICT (budget_line_id) DO UPDATE SET committed_minor = budget_balances.committed_minor
+		RETURNING 1`, id).Scan(&one)
+	if err != nil {
 		return fmt.Errorf("locking budget balance %s: %w", id, mapErr(err))
 	}
 	return nil
