@@ -179,12 +179,6 @@ func runEdgeBench(ctx context.Context, o edgeBenchOptions) (edgeBenchResult, err
 	if err != nil {
 		return res, err
 	}
-	if o.workloads > 0 {
-		if err := edgeBenchWorkloads(ctx, srv, cl, &res, prv.ID, d0, o.workloads); err != nil {
-			return res, err
-		}
-	}
-
 	// The agents: the first subcloud's in this process (the one the bench
 	// stops), the others where --agents says.
 	creds := make([]edge.Credential, len(imp.Subclouds))
@@ -244,6 +238,16 @@ func runEdgeBench(ctx context.Context, o edgeBenchOptions) (edgeBenchResult, err
 			return res, fmt.Errorf("not every site heard within %s (last interval: %d of %d)", 20*o.every+time.Minute, h, o.sites)
 		}
 		time.Sleep(o.every / 20)
+	}
+	// The workloads come after every site is heard: a site never heard
+	// goes down 3 intervals after import (edge.MissedBeats), and creating
+	// 100,000 takes longer than that, so before this order the last few
+	// thousand found every site down. Heartbeats keep arriving while
+	// they are created, as in production.
+	if o.workloads > 0 {
+		if err := edgeBenchWorkloads(ctx, srv, cl, &res, prv.ID, d0, o.workloads); err != nil {
+			return res, err
+		}
 	}
 	acc0, _ := tr.Counts()
 	cpu0, wall0 := bench.ProcessCPU(), time.Now()
