@@ -10,9 +10,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -78,7 +80,7 @@ type edgeBenchResult struct {
 func benchEdgeCmd(g *globals) *cobra.Command {
 	var sites, groups, previews, workloads int
 	var every, window time.Duration
-	var natsURL, dbURL, agentsMode string
+	var natsURL, dbURL, agentsMode, profDir string
 	c := &cobra.Command{
 		Use:   "edge",
 		Short: "Edge at scale: import N sites in groups, heartbeats from all through NATS, RSS, server CPU, time to mark a stopped site down, preview p99",
@@ -88,7 +90,7 @@ func benchEdgeCmd(g *globals) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			res, err := runEdgeBench(cmd.Context(), edgeBenchOptions{sites: sites, groups: groups, workloads: workloads, every: every, window: window,
-				nats: natsURL, db: dbURL, agents: agentsMode, previews: previews, stderr: g.stderr})
+				nats: natsURL, db: dbURL, agents: agentsMode, previews: previews, profDir: profDir, stderr: g.stderr})
 			if err != nil {
 				return err
 			}
@@ -103,6 +105,7 @@ func benchEdgeCmd(g *globals) *cobra.Command {
 	c.Flags().StringVar(&dbURL, "database-url", "", "PostgreSQL URL (default: SQLite in a temporary directory)")
 	c.Flags().StringVar(&agentsMode, "agents", "subprocess", "where the simulated agents run: subprocess or in-process")
 	c.Flags().IntVar(&previews, "previews", 500, "placement previews to time")
+	c.Flags().StringVar(&profDir, "profile-dir", "", "write the server's CPU profiles here: window.pprof (the measuring window) and previews.pprof (the timed previews)")
 	c.Flags().IntVar(&workloads, "workloads", 0, "workloads (one replica each, tier edge) created and running on the edge sites before the measurements")
 	return c
 }
@@ -110,7 +113,7 @@ func benchEdgeCmd(g *globals) *cobra.Command {
 type edgeBenchOptions struct {
 	sites, groups, previews, workloads int
 	every, window                      time.Duration
-	nats, db, agents                   string
+	nats, db, agents, profDir          string
 	stderr                             io.Writer
 }
 
@@ -250,9 +253,14 @@ func runEdgeBench(ctx context.Context, o edgeBenchOptions) (edgeBenchResult, err
 		}
 	}
 	acc0, _ := tr.Counts()
+	stopProfile, err := startProfile(o.profDir, "window.pprof")
+	if err != nil {
+		return res, err
+	}
 	cpu0, wall0 := bench.ProcessCPU(), time.Now()
 	time.Sleep(o.window)
 	cpu1, wall1 := bench.ProcessCPU(), time.Now()
+	stopProfile()
 	acc1, rej := tr.Counts()
 	res.WindowSeconds = wall1.Sub(wall0).Seconds()
 	res.ServerCPUShare = round3((cpu1 - cpu0).Seconds() / res.WindowSeconds)
@@ -294,6 +302,10 @@ func runEdgeBench(ctx context.Context, o edgeBenchOptions) (edgeBenchResult, err
 	body := map[string]any{"project_id": d0.projectBR, "offering_id": d0.offering, "replicas": 1, "classification": "internal",
 		"residency": map[string]any{"countries": []string{"BR"}}}
 	lat := make([]time.Duration, 0, o.previews)
+	if stopProfile, err = startProfile(o.profDir, "previews.pprof"); err != nil {
+		return res, err
+	}
+	defer stopProfile()
 	for range o.previews {
 		t0 := time.Now()
 		if _, err := cl.Do(ctx, "POST", "/v1/placements:preview", body, nil); err != nil {
@@ -371,3 +383,24 @@ type atomicTime struct{ v atomic.Int64 }
 
 func (a *atomicTime) Store(t time.Time) { a.v.Store(t.UnixNano()) }
 func (a *atomicTime) Load() time.Time   { return time.Unix(0, a.v.Load()) }
+
+// startProfile writes this process's CPU profile to dir/name until the
+// returned func is called; with no dir it does nothing.
+func startProfile(dir, name string) (func(), error) {
+	if dir == "" {
+		return func() {}, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.Create(filepath.Join(dir, name))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	var once sync.Once
+	return func() { once.Do(func() { pprof.StopCPUProfile(); _ = f.Close() }) }, nil
+}
