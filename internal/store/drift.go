@@ -104,12 +104,19 @@ func (t *Tx) LastSeen(ctx context.Context, placementID string) (*time.Time, erro
 type RunningPlacement struct {
 	PlacementRow
 	LastSeenAt *time.Time
+	// InstitutionID and ProjectID are the workload's (read with the
+	// placement, so that a pass over 100,000 replicas needs no read per
+	// workload).
+	InstitutionID, ProjectID string
 }
 
 // RunningPlacementsOf returns up to limit running placements of a
 // provider with ids after after, in id order (keyset pages).
 func (t *Tx) RunningPlacementsOf(ctx context.Context, providerID, after string, limit int) ([]RunningPlacement, error) {
-	rows, err := t.Query(ctx, fmt.Sprintf("SELECT %s, last_seen_at FROM placements WHERE provider_id = ? AND state = ? AND id > ? ORDER BY id LIMIT %d",
+	rows, err := t.Query(ctx, fmt.Sprintf(`SELECT %s, last_seen_at,
+		(SELECT w.institution_id FROM workloads w WHERE w.id = placements.workload_id),
+		(SELECT w.project_id FROM workloads w WHERE w.id = placements.workload_id)
+		FROM placements WHERE provider_id = ? AND state = ? AND id > ? ORDER BY id LIMIT %d`,
 		placements.allCols(), limit), providerID, model.PlacementRunning, after)
 	if err != nil {
 		return nil, fmt.Errorf("listing running placements: %w", err)
@@ -120,14 +127,16 @@ func (t *Tx) RunningPlacementsOf(ctx context.Context, providerID, after string, 
 		var (
 			p                RunningPlacement
 			seen             sql.NullInt64
+			ins, prj         sql.NullString
 			created, updated int64
 		)
 		dest := append([]any{&p.ID, &created, &updated, &p.Version}, placements.scanDest(&p.PlacementRow)...)
-		if err := rows.Scan(append(dest, &seen)...); err != nil {
+		if err := rows.Scan(append(dest, &seen, &ins, &prj)...); err != nil {
 			return nil, fmt.Errorf("listing running placements: %w", mapErr(err))
 		}
 		p.CreatedAt, p.UpdatedAt = fromMicros(created), fromMicros(updated)
 		p.LastSeenAt = fromNullMicros(seen)
+		p.InstitutionID, p.ProjectID = ins.String, prj.String
 		out = append(out, p)
 	}
 	return out, mapErr(rows.Err())

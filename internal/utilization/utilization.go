@@ -110,7 +110,7 @@ func (s *Sampler) Pass(ctx context.Context) (int, error) {
 	now := s.st.Now()
 	var errs []error
 	var all []store.UsageSample
-	pls := map[string]store.PlacementRow{}
+	pls := map[string]store.RunningPlacement{}
 	for _, p := range s.providers() {
 		drv, err := s.drivers.Get(p.Driver)
 		if err != nil {
@@ -127,7 +127,7 @@ func (s *Sampler) Pass(ctx context.Context) (int, error) {
 				return 0, err
 			}
 			for _, r := range page {
-				pls[r.ID] = r.PlacementRow
+				pls[r.ID] = r
 				refs = append(refs, provider.ResourceRef{ProviderID: p.ID, SiteID: r.SiteID, WorkloadID: r.WorkloadID,
 					ReplicaID: r.ID, ResourceID: r.ResourceID})
 			}
@@ -173,24 +173,18 @@ func (s *Sampler) Pass(ctx context.Context) (int, error) {
 }
 
 // export replaces the gauges with the latest samples.
-func (s *Sampler) export(ctx context.Context, all []store.UsageSample, pls map[string]store.PlacementRow) {
+func (s *Sampler) export(ctx context.Context, all []store.UsageSample, pls map[string]store.RunningPlacement) {
 	s.cpu.Reset()
 	s.memUsed.Reset()
 	s.mem.Reset()
 	n := &names{tx: s.st.Read(), cache: map[string]string{}}
-	wls := map[string]model.Workload{}
 	for _, u := range all {
-		pl := pls[u.PlacementID]
-		wl, ok := wls[pl.WorkloadID]
-		if !ok {
-			var err error
-			if wl, err = n.tx.Workloads().Get(ctx, pl.WorkloadID); err != nil {
-				continue
-			}
-			wls[pl.WorkloadID] = wl
+		pl, ok := pls[u.PlacementID]
+		if !ok || pl.InstitutionID == "" { // its workload is gone
+			continue
 		}
-		l := prometheus.Labels{"institution": n.get(ctx, "institution", wl.InstitutionID), "project": n.get(ctx, "project", wl.ProjectID),
-			"workload": wl.ID, "replica": strconv.Itoa(pl.Replica), "site": n.get(ctx, "site", pl.SiteID)}
+		l := prometheus.Labels{"institution": n.get(ctx, "institution", pl.InstitutionID), "project": n.get(ctx, "project", pl.ProjectID),
+			"workload": pl.WorkloadID, "replica": strconv.Itoa(pl.Replica), "site": n.get(ctx, "site", pl.SiteID)}
 		s.cpu.With(l).Set(float64(u.CPUPermille) / 1000)
 		s.memUsed.With(l).Set(float64(u.MemoryUsedMiB) * (1 << 20))
 		s.mem.With(l).Set(float64(u.MemoryMiB) * (1 << 20))
