@@ -69,9 +69,9 @@ type edgeBenchResult struct {
 	// ticks, scans and their writes) per wall second. Issue #21's
 	// figure: at most 0.10.
 	HealthCPUShare float64 `json:"health_cpu_share_of_one_core"`
-	LastTickMs       float64          `json:"last_derivation_ms"`
-	SitesHeard       int              `json:"sites_heard_last_interval"`
-	DownAfter        string           `json:"monitoring_down_after"`
+	LastTickMs     float64 `json:"last_derivation_ms"`
+	SitesHeard     int     `json:"sites_heard_last_interval"`
+	DownAfter      string  `json:"monitoring_down_after"`
 	// From the stopped site's last heartbeat to its health reading down
 	// (seconds, and in heartbeat intervals: beats missed).
 	StoppedDownSecs   float64 `json:"stopped_site_down_after_seconds"`
