@@ -33,6 +33,9 @@ import (
 	"github.com/soberana/soberana/internal/store"
 )
 
+// samplesPerTx is how many samples one transaction of a pass writes.
+const samplesPerTx = 5000
+
 // Retention is how long samples are kept.
 const Retention = 24 * time.Hour
 
@@ -193,14 +196,27 @@ func (s *Sampler) Pass(ctx context.Context) (int, error) {
 				CPUPermille: u.CPUPermille, MemoryUsedMiB: u.MemoryUsedMiB, MemoryMiB: u.MemoryMiB, Simulated: u.Simulated})
 		}
 	}
-	err := s.st.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.PutUsage(ctx, all); err != nil {
-			return err
+	// Samples are written 5,000 a transaction: on SQLite a transaction
+	// holds the one write lock, and a pass over 100,000 replicas in one
+	// held it long enough to delay creates and health changes. Writing a
+	// sample twice adds nothing (a pass cut short is done again).
+	for rest := all; ; {
+		n := min(len(rest), samplesPerTx)
+		err := s.st.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.PutUsage(ctx, rest[:n]); err != nil {
+				return err
+			}
+			if n == len(rest) {
+				return tx.PruneUsage(ctx, now.Add(-Retention))
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, err
 		}
-		return tx.PruneUsage(ctx, now.Add(-Retention))
-	})
-	if err != nil {
-		return 0, err
+		if rest = rest[n:]; len(rest) == 0 {
+			break
+		}
 	}
 	s.export(ctx, all, pls)
 	return len(all), errors.Join(errs...)
