@@ -18,7 +18,7 @@ var storeMachinery = map[string]string{
 	"PendingAudit": "an audit event waiting for its transaction", "AuditFilter": "a filter", "GrantFilter": "a filter",
 	"LedgerFilter": "a filter", "TokenFilter": "a filter", "PlacementRow": "a row", "SecretRow": "a row",
 	"StatementRow": "a row", "RunningPlacement": "a query's row", "LedgerWorkload": "a query's row",
-	"BudgetLineForCommit": "a query's row", "GroupSite": "a query's row", "Differs": "a comparison result",
+	"BudgetLineForCommit": "a query's row", "GroupSite": "a query's row",
 	"StatementClosure": "bookkeeping of closed months", "BalanceDiff": "a consistency check's row",
 	"UsageInterval": "a query's row (rating input)", "ReplicaBoot": "a stored rendering", "SimBoot": "the sim driver's table",
 	"SimFault": "the sim driver's table", "SimResource": "the sim driver's table", "EnvVars": "a JSON column",
@@ -31,10 +31,10 @@ var storeMachinery = map[string]string{
 // The list may only shrink: a new exported type must be machinery above or
 // live outside the store.
 var storeNounsDebt = map[string]bool{
-	"APIToken": true, "Alert": true, "AlertDelivery": true, "AlertWebhook": true, "App": true,
-	"AuditCheckpoint": true, "AuditEvent": true, "Balance": true, "BudgetAlert": true, "BudgetReduction": true,
-	"Drift": true, "DriftPolicy": true, "EdgeCredential": true, "Evacuation": true, "ExpiringGrant": true,
-	"Grant": true, "GrantChange": true, "Installation": true, "LedgerLine": true, "Migration": true,
+	"APIToken": true, "App": true,
+	"AuditCheckpoint": true, "AuditEvent": true, "Balance": true, "BudgetReduction": true,
+	"EdgeCredential": true, "ExpiringGrant": true,
+	"Grant": true, "GrantChange": true, "Installation": true, "LedgerLine": true,
 	"Release": true, "Restriction": true, "RoleBinding": true, "SSHCA": true, "SSHCert": true, "Session": true,
 	"Step": true, "Strategy": true, "UsageSample": true, "User": true,
 }
