@@ -5,7 +5,6 @@ import (
 
 	"github.com/soberana/soberana/internal/alert"
 	"github.com/soberana/soberana/internal/auth"
-	"github.com/soberana/soberana/internal/deploy"
 	"github.com/soberana/soberana/internal/migrate"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
@@ -104,8 +103,8 @@ var (
 		"internal/auth.Principal.role":                roleNames(),
 		"internal/store.Alert.state":                  {alert.StateFiring, alert.StateResolved},
 		"internal/store.AlertDelivery.state":          {alert.DeliveryWait, alert.DeliveryOK, alert.DeliveryDead},
-		"internal/store.Release.state":                {deploy.StateQueued, deploy.StateRollingOut, deploy.StateRollingBack, deploy.StateSucceeded, deploy.StateFailed},
-		"internal/store.Step.state":                   {deploy.StepPending, deploy.StepWaiting, deploy.StepAvailable, deploy.StepFailed, deploy.StepRolledBack},
+		"internal/model.Release.state":                model.Names(model.ReleaseStates),
+		"internal/model.Step.state":                   model.Names(model.StepStates),
 		"internal/store.Migration.state":              {migrate.StateRunning, migrate.StateDone, migrate.StateRolledBack},
 		"internal/store.Evacuation.state":             {migrate.EvacRunning, migrate.EvacDone},
 		"internal/health.Status.state":                healths,

@@ -48,14 +48,14 @@ const (
 // and before the rollout goes on (e.g. probe the app's health path through
 // the site's ingress, or look at its error rate). Nil passes at once.
 type Gate interface {
-	Check(ctx context.Context, app store.App, rel store.Release, step store.Step) (Verdict, string, error)
+	Check(ctx context.Context, app model.App, rel model.Release, step model.Step) (Verdict, string, error)
 }
 
 // GateFunc adapts a function.
-type GateFunc func(ctx context.Context, app store.App, rel store.Release, step store.Step) (Verdict, string, error)
+type GateFunc func(ctx context.Context, app model.App, rel model.Release, step model.Step) (Verdict, string, error)
 
 // Check calls f.
-func (f GateFunc) Check(ctx context.Context, app store.App, rel store.Release, step store.Step) (Verdict, string, error) {
+func (f GateFunc) Check(ctx context.Context, app model.App, rel model.Release, step model.Step) (Verdict, string, error) {
 	return f(ctx, app, rel, step)
 }
 
@@ -84,7 +84,7 @@ type Rollouts struct {
 	// afterApply is a test hook called after a step's objects are
 	// applied and before that is recorded (a crash there must not
 	// duplicate anything on resume).
-	afterApply func(store.Release, store.Step) error
+	afterApply func(model.Release, model.Step) error
 }
 
 // NewRollouts returns the loop.
@@ -201,7 +201,7 @@ func (r *Rollouts) active(ctx context.Context, appID string) (bool, error) {
 }
 
 // save records rel if the lease is still ours and nobody changed it.
-func (r *Rollouts) save(ctx context.Context, rel *store.Release, next time.Duration, app *store.App) error {
+func (r *Rollouts) save(ctx context.Context, rel *model.Release, next time.Duration, app *model.App) error {
 	at := r.st.Now().Add(next)
 	rel.NextAttemptAt = &at
 	if rel.State == StateSucceeded || rel.State == StateFailed {
@@ -220,7 +220,7 @@ func (r *Rollouts) save(ctx context.Context, rel *store.Release, next time.Durat
 	})
 }
 
-func (r *Rollouts) spec(app store.App, rel store.Release) provider.AppSpec {
+func (r *Rollouts) spec(app model.App, rel model.Release) provider.AppSpec {
 	return provider.AppSpec{Name: app.Name, AppID: app.ID, ReleaseID: rel.ID, Image: rel.Image, Port: int32(app.Port),
 		Replicas: int32(app.Replicas), Env: app.Env, HealthPath: app.HealthPath,
 		ProgressDeadline: int32(max(r.o.StepTimeout/time.Second, 1))}
@@ -233,7 +233,7 @@ func (r *Rollouts) call(ctx context.Context, f func(ctx context.Context) error) 
 }
 
 // advance moves one release one step.
-func (r *Rollouts) advance(ctx context.Context, rel store.Release) (bool, error) {
+func (r *Rollouts) advance(ctx context.Context, rel model.Release) (bool, error) {
 	app, err := r.st.Read().Apps().Get(ctx, rel.AppID)
 	if err != nil {
 		return false, err
@@ -327,7 +327,7 @@ func (r *Rollouts) advance(ctx context.Context, rel store.Release) (bool, error)
 			}
 			return false, r.save(ctx, &rel, r.o.Poll, nil)
 		}
-		return false, r.fail(ctx, &rel, i, M("release.reason.apply", "step in state "+st.State))
+		return false, r.fail(ctx, &rel, i, M("release.reason.apply", "step in state "+string(st.State)))
 
 	case StateRollingBack:
 		return false, r.rollBack(ctx, app, rel)
@@ -337,12 +337,12 @@ func (r *Rollouts) advance(ctx context.Context, rel store.Release) (bool, error)
 
 // start fixes the release's sites (the running replicas of the app's
 // workload, in replica order) and what it falls back to.
-func (r *Rollouts) start(ctx context.Context, app store.App, rel store.Release) error {
+func (r *Rollouts) start(ctx context.Context, app model.App, rel model.Release) error {
 	pls, err := r.st.Read().Placements().List(ctx, store.ListOptions{Filters: map[string]string{"workload_id": app.WorkloadID}, Limit: 1000})
 	if err != nil {
 		return err
 	}
-	var steps store.Steps
+	var steps model.Steps
 	for _, p := range sortByReplica(pls.Items) {
 		if p.State != model.PlacementRunning {
 			continue
@@ -351,7 +351,7 @@ func (r *Rollouts) start(ctx context.Context, app store.App, rel store.Release) 
 		if _, after, ok := strings.Cut(p.ResourceID, "/"); ok && after != "" {
 			ns = after
 		}
-		steps = append(steps, store.Step{SiteID: p.SiteID, ProviderID: p.ProviderID, Namespace: ns, State: StepPending})
+		steps = append(steps, model.Step{SiteID: p.SiteID, ProviderID: p.ProviderID, Namespace: ns, State: StepPending})
 	}
 	rel.PreviousID = app.CurrentReleaseID
 	rel.Steps = steps
@@ -375,7 +375,7 @@ func sortByReplica(ps []store.PlacementRow) []store.PlacementRow {
 }
 
 // fail stops the rollout at step i and turns it into a rollback.
-func (r *Rollouts) fail(ctx context.Context, rel *store.Release, i int, why Msg) error {
+func (r *Rollouts) fail(ctx context.Context, rel *model.Release, i int, why Msg) error {
 	now := r.st.Now()
 	st := &rel.Steps[i]
 	st.State, st.Reason, st.DoneAt = StepFailed, Render("en", why.enc()), &now
@@ -405,9 +405,9 @@ func retryable(err error) bool {
 // failure; a rollback that cannot be done (the provider refuses, or the
 // time is up) ends the release failed with both reasons, terminally:
 // nothing retries it, and the sites it names may run either release.
-func (r *Rollouts) rollBack(ctx context.Context, app store.App, rel store.Release) error {
+func (r *Rollouts) rollBack(ctx context.Context, app model.App, rel model.Release) error {
 	now := r.st.Now()
-	var prev *store.Release
+	var prev *model.Release
 	if rel.PreviousID != "" {
 		p, err := r.st.Read().Releases().Get(ctx, rel.PreviousID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {

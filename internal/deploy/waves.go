@@ -53,7 +53,7 @@ func (s StrategyRequest) Waved() bool {
 }
 
 // validate checks the numbers and returns the strategy without its sites.
-func (s StrategyRequest) validate() (*store.Strategy, error) {
+func (s StrategyRequest) validate() (*model.Strategy, error) {
 	if s.MaxParallel < 1 {
 		return nil, bad("max_parallel", "deploy.field.max_parallel")
 	}
@@ -70,13 +70,13 @@ func (s StrategyRequest) validate() (*store.Strategy, error) {
 	if s.Group != "" && len(s.Sites) > 0 {
 		return nil, bad("sites", "deploy.field.group_or_sites")
 	}
-	return &store.Strategy{MaxParallel: s.MaxParallel, Canary: s.Canary,
+	return &model.Strategy{MaxParallel: s.MaxParallel, Canary: s.Canary,
 		FailureThreshold: strconv.FormatFloat(th, 'f', -1, 64)}, nil
 }
 
 // resolveTargets fills the strategy's group (by name or id) and checks the
 // sites exist.
-func resolveTargets(ctx context.Context, tx *store.Tx, s StrategyRequest, st *store.Strategy) error {
+func resolveTargets(ctx context.Context, tx *store.Tx, s StrategyRequest, st *model.Strategy) error {
 	if s.Group != "" {
 		g, err := tx.EdgeGroups().Get(ctx, s.Group)
 		if errors.Is(err, store.ErrNotFound) {
@@ -115,7 +115,7 @@ func resolveTargets(ctx context.Context, tx *store.Tx, s StrategyRequest, st *st
 }
 
 // thresholdPermille is the strategy's threshold in thousandths.
-func thresholdPermille(s *store.Strategy) int64 {
+func thresholdPermille(s *model.Strategy) int64 {
 	f, err := strconv.ParseFloat(s.FailureThreshold, 64)
 	if err != nil {
 		return 0
@@ -124,7 +124,7 @@ func thresholdPermille(s *store.Strategy) int64 {
 }
 
 // exceeds reports whether failed of n sites is more than the threshold.
-func exceeds(s *store.Strategy, failed, n int) bool {
+func exceeds(s *model.Strategy, failed, n int) bool {
 	return n > 0 && int64(failed)*1000 > thresholdPermille(s)*int64(n)
 }
 
@@ -145,7 +145,7 @@ func waveSizes(n, canary, maxParallel int) []int {
 }
 
 // startWaves fixes a wave release's sites and their waves.
-func (r *Rollouts) startWaves(ctx context.Context, app store.App, rel store.Release) error {
+func (r *Rollouts) startWaves(ctx context.Context, app model.App, rel model.Release) error {
 	s := rel.Strategy
 	// The app's workload's namespaces, by site: a site where the app's
 	// workload runs keeps that namespace; others get the app's.
@@ -202,12 +202,12 @@ func (r *Rollouts) startWaves(ctx context.Context, app store.App, rel store.Rele
 	}
 	rel.PreviousID = app.CurrentReleaseID
 	sizes := waveSizes(len(targets), s.Canary, s.MaxParallel)
-	steps := make(store.Steps, 0, len(targets))
+	steps := make(model.Steps, 0, len(targets))
 	i := 0
 	for w, n := range sizes {
 		for range n {
 			t := targets[i]
-			steps = append(steps, store.Step{SiteID: t.site, ProviderID: t.prv, Namespace: t.ns, State: StepPending, Wave: w})
+			steps = append(steps, model.Step{SiteID: t.site, ProviderID: t.prv, Namespace: t.ns, State: StepPending, Wave: w})
 			i++
 		}
 	}
@@ -228,13 +228,13 @@ func (r *Rollouts) startWaves(ctx context.Context, app store.App, rel store.Rele
 
 // AppNamespace is the namespace an app gets on a site where its workload
 // has no replica (an edge group's subcloud).
-func AppNamespace(app store.App) string {
+func AppNamespace(app model.App) string {
 	return provider.NamespaceName("app-" + app.Name)
 }
 
 // advanceWave moves the wave in progress: every pending site is applied,
 // every waiting one asked for its state, at most maxCalls at once.
-func (r *Rollouts) advanceWave(ctx context.Context, app store.App, rel store.Release) (bool, error) {
+func (r *Rollouts) advanceWave(ctx context.Context, app model.App, rel model.Release) (bool, error) {
 	s := rel.Strategy
 	now := r.st.Now()
 	var idx []int
@@ -320,7 +320,7 @@ func (r *Rollouts) advanceWave(ctx context.Context, app store.App, rel store.Rel
 
 // stepOnce applies a pending site or asks a waiting one for its state,
 // changing st only (each goroutine has its own step).
-func (r *Rollouts) stepOnce(ctx context.Context, app store.App, rel store.Release, st *store.Step, now time.Time) error {
+func (r *Rollouts) stepOnce(ctx context.Context, app model.App, rel model.Release, st *model.Step, now time.Time) error {
 	failStep := func(m Msg) {
 		st.State, st.Reason, st.DoneAt = StepFailed, Render("en", m.enc()), &now
 	}
@@ -410,7 +410,7 @@ type RolloutProgress struct {
 }
 
 // ProgressOf counts a release's sites by state and its waves.
-func ProgressOf(rel store.Release) RolloutProgress {
+func ProgressOf(rel model.Release) RolloutProgress {
 	p := RolloutProgress{SitesTotal: len(rel.Steps)}
 	for _, st := range rel.Steps {
 		switch st.State {

@@ -20,8 +20,6 @@ var storeRowsEncodedDebt = map[string]bool{
 	"APIToken": true, "User": true, "RoleBinding": true, "Grant": true, "GrantChange": true,
 	// alerts and audit
 	"Alert": true, "AlertDelivery": true, "AlertWebhook": true, "AuditEvent": true, "AuditCheckpoint": true,
-	// apps, releases and their rollouts
-	"App": true, "EnvVars": true, "Release": true, "Step": true, "Steps": true, "Strategy": true,
 	// workloads: placements, drift, first boot; migrations and evacuations
 	"PlacementRow": true, "Drift": true, "Differs": true, "DriftPolicy": true, "ReplicaBoot": true,
 	"Migration": true, "Evacuation": true,
