@@ -255,7 +255,10 @@ func (r *Rollouts) advance(ctx context.Context, rel model.Release) (bool, error)
 			i++
 		}
 		if i == len(rel.Steps) {
-			rel.State, rel.Reason = StateSucceeded, M("release.reason.succeeded", strconv.Itoa(len(rel.Steps))).enc()
+			if err := setRelease(&rel, StateSucceeded); err != nil {
+				return false, err
+			}
+			rel.Reason = M("release.reason.succeeded", strconv.Itoa(len(rel.Steps))).enc()
 			app.CurrentReleaseID = rel.ID
 			return false, r.save(ctx, &rel, 0, &app)
 		}
@@ -285,7 +288,10 @@ func (r *Rollouts) advance(ctx context.Context, rel model.Release) (bool, error)
 					return false, err
 				}
 			}
-			st.State, st.Reason = StepWaiting, ""
+			if err := setStep(st, StepWaiting); err != nil {
+				return false, err
+			}
+			st.Reason = ""
 			if st.StartedAt == nil {
 				st.StartedAt = &now
 			}
@@ -312,7 +318,10 @@ func (r *Rollouts) advance(ctx context.Context, rel model.Release) (bool, error)
 				}
 				switch v {
 				case Pass:
-					st.State, st.Reason, st.DoneAt = StepAvailable, "", &now
+					if err := setStep(st, StepAvailable); err != nil {
+						return false, err
+					}
+					st.Reason, st.DoneAt = "", &now
 					st.URL, st.Simulated = as.URL, as.Simulated
 					return true, r.save(ctx, &rel, 0, nil)
 				case Fail:
@@ -356,10 +365,15 @@ func (r *Rollouts) start(ctx context.Context, app model.App, rel model.Release) 
 	rel.PreviousID = app.CurrentReleaseID
 	rel.Steps = steps
 	if len(steps) == 0 {
-		rel.State, rel.Reason = StateFailed, M("release.reason.no_sites", app.WorkloadID).enc()
+		if err := setRelease(&rel, StateFailed); err != nil {
+			return err
+		}
+		rel.Reason = M("release.reason.no_sites", app.WorkloadID).enc()
 		return r.save(ctx, &rel, 0, nil)
 	}
-	rel.State = StateRollingOut
+	if err := setRelease(&rel, StateRollingOut); err != nil {
+		return err
+	}
 	rel.Reason = M("release.reason.rolling", steps[0].SiteID, "1", strconv.Itoa(len(steps))).enc()
 	return r.save(ctx, &rel, 0, nil)
 }
@@ -378,8 +392,13 @@ func sortByReplica(ps []store.PlacementRow) []store.PlacementRow {
 func (r *Rollouts) fail(ctx context.Context, rel *model.Release, i int, why Msg) error {
 	now := r.st.Now()
 	st := &rel.Steps[i]
-	st.State, st.Reason, st.DoneAt = StepFailed, Render("en", why.enc()), &now
-	rel.State = StateRollingBack
+	if err := setStep(st, StepFailed); err != nil {
+		return err
+	}
+	if err := setRelease(rel, StateRollingBack); err != nil {
+		return err
+	}
+	st.Reason, st.DoneAt = Render("en", why.enc()), &now
 	rel.Reason = M("release.reason.rolling_back", st.SiteID, st.Reason).enc()
 	return r.save(ctx, rel, 0, nil)
 }
@@ -448,14 +467,16 @@ func (r *Rollouts) rollBack(ctx context.Context, app model.App, rel model.Releas
 				return r.save(ctx, &rel, r.rollbackBackoff(st.RollbackAttempts), nil)
 			}
 			r.log.Warn("release rollback failed; the release ends failed", "release", rel.ID, "app", app.Name, "site", st.SiteID, "err", err)
-			rel.State = StateFailed
+			if err := setRelease(&rel, StateFailed); err != nil {
+				return err
+			}
 			rel.Reason = M("release.reason.rollback_failed", failedSite, why, st.SiteID, err.Error()).enc()
 			return r.save(ctx, &rel, 0, nil)
 		}
 		if st.State == StepFailed {
 			st.RolledBack = true
-		} else {
-			st.State = StepRolledBack
+		} else if err := setStep(st, StepRolledBack); err != nil {
+			return err
 		}
 	}
 	for i := range rel.Steps {
@@ -463,7 +484,10 @@ func (r *Rollouts) rollBack(ctx context.Context, app model.App, rel model.Releas
 			rel.Steps[i].Reason = reasonWith(rel.Steps[i].Reason, "rolled back")
 		}
 	}
-	rel.State, rel.Reason = StateFailed, M("release.reason.site_failed", failedSite, why).enc()
+	if err := setRelease(&rel, StateFailed); err != nil {
+		return err
+	}
+	rel.Reason = M("release.reason.site_failed", failedSite, why).enc()
 	if s := rel.Strategy; s != nil {
 		p := ProgressOf(rel)
 		rel.Reason = M("release.reason.waves_rolled_back", strconv.Itoa(s.Wave+1), strconv.Itoa(s.Waves), strconv.Itoa(p.SitesFailed),

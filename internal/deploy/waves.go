@@ -218,10 +218,15 @@ func (r *Rollouts) startWaves(ctx context.Context, app model.App, rel model.Rele
 		if s.GroupName != "" {
 			what = s.GroupName
 		}
-		rel.State, rel.Reason = StateFailed, M("release.reason.no_sites", what).enc()
+		if err := setRelease(&rel, StateFailed); err != nil {
+			return err
+		}
+		rel.Reason = M("release.reason.no_sites", what).enc()
 		return r.save(ctx, &rel, 0, nil)
 	}
-	rel.State = StateRollingOut
+	if err := setRelease(&rel, StateRollingOut); err != nil {
+		return err
+	}
 	rel.Reason = M("release.reason.wave", "1", strconv.Itoa(len(sizes)), strconv.Itoa(sizes[0])).enc()
 	return r.save(ctx, &rel, 0, nil)
 }
@@ -280,7 +285,9 @@ func (r *Rollouts) advanceWave(ctx context.Context, app model.App, rel model.Rel
 	}
 	n := len(idx)
 	if exceeds(s, failed, n) {
-		rel.State = StateRollingBack
+		if err := setRelease(&rel, StateRollingBack); err != nil {
+			return false, err
+		}
 		rel.Reason = M("release.reason.wave_failed", strconv.Itoa(s.Wave+1), strconv.Itoa(s.Waves), strconv.Itoa(failed),
 			strconv.Itoa(n), s.FailureThreshold).enc()
 		return true, r.save(ctx, &rel, 0, nil)
@@ -308,7 +315,9 @@ func (r *Rollouts) advanceWave(ctx context.Context, app model.App, rel model.Rel
 			nok++
 		}
 	}
-	rel.State = StateSucceeded
+	if err := setRelease(&rel, StateSucceeded); err != nil {
+		return false, err
+	}
 	if nok == 0 {
 		rel.Reason = M("release.reason.succeeded", strconv.Itoa(ok)).enc()
 	} else {
@@ -321,13 +330,16 @@ func (r *Rollouts) advanceWave(ctx context.Context, app model.App, rel model.Rel
 // stepOnce applies a pending site or asks a waiting one for its state,
 // changing st only (each goroutine has its own step).
 func (r *Rollouts) stepOnce(ctx context.Context, app model.App, rel model.Release, st *model.Step, now time.Time) error {
-	failStep := func(m Msg) {
-		st.State, st.Reason, st.DoneAt = StepFailed, Render("en", m.enc()), &now
+	failStep := func(m Msg) error {
+		if err := setStep(st, StepFailed); err != nil {
+			return err
+		}
+		st.Reason, st.DoneAt = Render("en", m.enc()), &now
+		return nil
 	}
 	dep, err := r.deps.Deployer(ctx, st.ProviderID)
 	if err != nil {
-		failStep(M("release.reason.apply", err.Error()))
-		return nil
+		return failStep(M("release.reason.apply", err.Error()))
 	}
 	timedOut := st.StartedAt != nil && now.Sub(*st.StartedAt) > r.o.StepTimeout
 	switch st.State {
@@ -340,8 +352,7 @@ func (r *Rollouts) stepOnce(ctx context.Context, app model.App, rel model.Releas
 		}
 		if err != nil {
 			if timedOut || !retryable(err) {
-				failStep(M("release.reason.apply", err.Error()))
-				return nil
+				return failStep(M("release.reason.apply", err.Error()))
 			}
 			st.Reason = err.Error()
 			return nil
@@ -351,7 +362,10 @@ func (r *Rollouts) stepOnce(ctx context.Context, app model.App, rel model.Releas
 				return err
 			}
 		}
-		st.State, st.Reason = StepWaiting, ""
+		if err := setStep(st, StepWaiting); err != nil {
+			return err
+		}
+		st.Reason = ""
 	case StepWaiting:
 		var as provider.AppState
 		err := r.call(ctx, func(ctx context.Context) error {
@@ -363,8 +377,7 @@ func (r *Rollouts) stepOnce(ctx context.Context, app model.App, rel model.Releas
 		case err != nil:
 			st.Reason = err.Error()
 		case as.Failed:
-			failStep(M("release.reason.unavailable", as.Reason))
-			return nil
+			return failStep(M("release.reason.unavailable", as.Reason))
 		case as.Available:
 			v, why := Pass, ""
 			if r.o.Gate != nil {
@@ -374,19 +387,21 @@ func (r *Rollouts) stepOnce(ctx context.Context, app model.App, rel model.Releas
 			}
 			switch v {
 			case Pass:
-				st.State, st.Reason, st.DoneAt = StepAvailable, "", &now
+				if err := setStep(st, StepAvailable); err != nil {
+					return err
+				}
+				st.Reason, st.DoneAt = "", &now
 				st.URL, st.Simulated = as.URL, as.Simulated
 				return nil
 			case Fail:
-				failStep(M("release.reason.gate", why))
-				return nil
+				return failStep(M("release.reason.gate", why))
 			}
 			st.Reason = why
 		default:
 			st.Reason = as.Reason
 		}
 		if timedOut {
-			failStep(M("release.reason.timeout", r.o.StepTimeout.String()))
+			return failStep(M("release.reason.timeout", r.o.StepTimeout.String()))
 		}
 	}
 	return nil
