@@ -12,7 +12,9 @@
 //     RetireReplica, Apply, Replace… Nothing else holds the workload or
 //     placement repository, sends SQL that writes their tables, or puts a
 //     model.WorkloadState / model.PlacementState constant into a State
-//     field.
+//     field;
+//   - only the deploy service (internal/deploy) writes releases and the
+//     states of releases and their rollout steps (releasestate_test.go).
 //
 // The few exceptions are listed below, each with its reason.
 package layering
