@@ -8,13 +8,14 @@ import (
 	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/deploy"
 	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
 
 // AppView is an app as the API shows it; WebhookSecret is only set in the
 // answer to its creation.
 type AppView struct {
-	store.App
+	model.App
 	WebhookSecret string `json:"webhook_secret,omitempty"`
 	// WebhookURLs are the paths each forge posts to.
 	WebhookURLs map[string]string `json:"webhook_urls"`
@@ -22,7 +23,7 @@ type AppView struct {
 
 // ReleaseView is a release with its reasons in the reader's language.
 type ReleaseView struct {
-	store.Release
+	model.Release
 	// Progress counts the rollout's sites by state and its waves.
 	Progress deploy.RolloutProgress `json:"progress"`
 }
@@ -32,7 +33,7 @@ type RollbackRequest struct {
 	ReleaseID string `json:"release_id"`
 }
 
-func appView(app store.App, secret string) AppView {
+func appView(app model.App, secret string) AppView {
 	v := AppView{App: app, WebhookSecret: secret, WebhookURLs: map[string]string{}}
 	for _, f := range []string{deploy.ForgeGitHub, deploy.ForgeGitLab, deploy.ForgeGitea, deploy.ForgeForgejo} {
 		v.WebhookURLs[f] = "/v1/webhooks/" + f + "/" + app.ID
@@ -40,10 +41,10 @@ func appView(app store.App, secret string) AppView {
 	return v
 }
 
-func releaseView(r store.Release, lang i18n.Lang) ReleaseView {
+func releaseView(r model.Release, lang i18n.Lang) ReleaseView {
 	r.Reason = deploy.Render(lang, r.Reason)
 	if r.Steps == nil {
-		r.Steps = store.Steps{}
+		r.Steps = model.Steps{}
 	}
 	return ReleaseView{Release: r, Progress: deploy.ProgressOf(r)}
 }
@@ -69,7 +70,7 @@ func (a *API) AddApps(svc *deploy.Service) {
 	})
 	a.AddRoutes(func(a *API) []*Route {
 		base := "/v1/apps"
-		getApp := func(r *http.Request) (store.App, error) {
+		getApp := func(r *http.Request) (model.App, error) {
 			id, _, _ := strings.Cut(r.PathValue("id"), ":")
 			return a.store.Read().Apps().Get(r.Context(), id)
 		}

@@ -4,7 +4,6 @@ import (
 	"reflect"
 
 	"github.com/soberana/soberana/internal/auth"
-	"github.com/soberana/soberana/internal/deploy"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
 	"github.com/soberana/soberana/internal/placement"
@@ -102,8 +101,8 @@ var (
 		"internal/auth.Principal.role":                roleNames(),
 		"internal/model.Alert.state":                  model.Names(model.AlertStates),
 		"internal/model.AlertDelivery.state":          model.Names(model.DeliveryStates),
-		"internal/store.Release.state":                {deploy.StateQueued, deploy.StateRollingOut, deploy.StateRollingBack, deploy.StateSucceeded, deploy.StateFailed},
-		"internal/store.Step.state":                   {deploy.StepPending, deploy.StepWaiting, deploy.StepAvailable, deploy.StepFailed, deploy.StepRolledBack},
+		"internal/model.Release.state":                model.Names(model.ReleaseStates),
+		"internal/model.Step.state":                   model.Names(model.StepStates),
 		"internal/model.Migration.state":              model.Names(model.MigrationStates),
 		"internal/model.Evacuation.state":             model.Names(model.EvacuationStates),
 		"internal/health.Status.state":                healths,

@@ -37,24 +37,24 @@ type RolloutOpts struct {
 // pass by pass with a simulated clock (a second per pass), so Passes and
 // the outcome do not depend on the machine; the seconds do.
 type RolloutResult struct {
-	Scenario        string  `json:"scenario"`
-	Database        string  `json:"database"`
-	Sites           int     `json:"sites"`
-	Wave            int     `json:"wave"`
-	Canary          int     `json:"canary"`
-	Threshold       float64 `json:"failure_threshold"`
-	InjectedFailed  int     `json:"injected_failed"`
-	State           string  `json:"state"`
-	Reason          string  `json:"reason"`
-	WavesTotal      int     `json:"waves_total"`
-	WavesDone       int     `json:"waves_done"`
-	SitesOK         int     `json:"sites_ok"`
-	SitesFailed     int     `json:"sites_failed"`
-	SitesRolledBack int     `json:"sites_rolled_back"`
-	Passes          int     `json:"passes"`
-	SetupSeconds    float64 `json:"setup_seconds"`
-	RolloutSeconds  float64 `json:"rollout_seconds"`
-	SitesPerSecond  float64 `json:"sites_per_second"`
+	Scenario        string             `json:"scenario"`
+	Database        string             `json:"database"`
+	Sites           int                `json:"sites"`
+	Wave            int                `json:"wave"`
+	Canary          int                `json:"canary"`
+	Threshold       float64            `json:"failure_threshold"`
+	InjectedFailed  int                `json:"injected_failed"`
+	State           model.ReleaseState `json:"state"`
+	Reason          string             `json:"reason"`
+	WavesTotal      int                `json:"waves_total"`
+	WavesDone       int                `json:"waves_done"`
+	SitesOK         int                `json:"sites_ok"`
+	SitesFailed     int                `json:"sites_failed"`
+	SitesRolledBack int                `json:"sites_rolled_back"`
+	Passes          int                `json:"passes"`
+	SetupSeconds    float64            `json:"setup_seconds"`
+	RolloutSeconds  float64            `json:"rollout_seconds"`
+	SitesPerSecond  float64            `json:"sites_per_second"`
 }
 
 // Rollout registers Sites sim sites in one edge group (one subcloud per

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/soberana/soberana/internal/model"
-	"github.com/soberana/soberana/internal/store"
 )
 
 // The apps pages: each app with its current release, and an app's deploy
@@ -32,13 +31,13 @@ func init() {
 
 // appJSON is an app as GET /v1/apps answers.
 type appJSON struct {
-	store.App
+	model.App
 }
 
 // releaseJSON is a release as GET /v1/apps/{id}/releases answers (its
 // reasons already in the reader's language).
 type releaseJSON struct {
-	store.Release
+	model.Release
 	Progress progressJSON `json:"progress"`
 }
 
@@ -69,7 +68,7 @@ type releaseRow struct {
 }
 
 type stepRow struct {
-	store.Step
+	model.Step
 	Site     model.Site
 	Provider string
 }
@@ -90,15 +89,15 @@ func (n *names) releaseRow(rel releaseJSON) releaseRow {
 		// A wave rollout over thousands of sites lists only the sites
 		// that need a look (failed, rolled back, in flight); the
 		// progress counts the rest.
-		if rel.Strategy != nil && (s.State == "available" || s.State == "pending") && !s.RolledBack {
-			if s.URL != "" && s.State == "available" && len(r.URLs) < 10 {
+		if rel.Strategy != nil && (s.State == model.StepAvailable || s.State == model.StepPending) && !s.RolledBack {
+			if s.URL != "" && s.State == model.StepAvailable && len(r.URLs) < 10 {
 				r.URLs = append(r.URLs, s.URL)
 			}
 			continue
 		}
 		s.Reason = n.nameIDs(s.Reason)
 		r.Steps = append(r.Steps, stepRow{Step: s, Site: n.sites[s.SiteID], Provider: n.providers[s.ProviderID].Name})
-		if s.URL != "" && s.State == "available" {
+		if s.URL != "" && s.State == model.StepAvailable {
 			r.URLs = append(r.URLs, s.URL)
 		}
 	}

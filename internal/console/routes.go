@@ -15,7 +15,6 @@ import (
 	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
-	"github.com/soberana/soberana/internal/store"
 
 	"github.com/soberana/soberana/problem"
 )
@@ -240,11 +239,10 @@ func (c *Console) badCredential(v *view, r *http.Request, next string) error {
 
 var errBadCredential = errors.New("console: bad credential")
 
-// whoAmI asks the API who a credential is and which roles it holds.
+// whoAmI asks the API who a credential is and which roles it holds. The
+// identity API decides (a revoked or expired token answers 401); the
+// console does not read tokens itself.
 func (c *Console) whoAmI(ctx context.Context, v *view, cr credential) (principal, error) {
-	if !c.hasRoute("GET", mePath) {
-		return c.resolveToken(ctx, cr.Token)
-	}
 	resp, err := c.doAs(ctx, cr, v.Lang, v.remote, http.MethodGet, mePath, nil)
 	var ae *problem.Problem
 	if errors.As(err, &ae) && (ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden) {
@@ -285,25 +283,6 @@ func (c *Console) whoAmI(ctx context.Context, v *view, cr credential) (principal
 	}
 	add(me.Role)
 	return p, nil
-}
-
-// resolveToken checks an API token in the store (before the identity API
-// served /v1/auth/me).
-func (c *Console) resolveToken(ctx context.Context, secret string) (principal, error) {
-	if _, ok := api.ParseBearer("Bearer " + secret); !ok || c.store == nil {
-		return principal{}, errBadCredential
-	}
-	tok, err := c.store.Read().APITokenByHash(ctx, api.HashToken(secret))
-	if errors.Is(err, store.ErrNotFound) {
-		return principal{}, errBadCredential
-	}
-	if err != nil {
-		return principal{}, err
-	}
-	if tok.Revoked || tok.ExpiresAt != nil && !c.now().Before(*tok.ExpiresAt) {
-		return principal{}, errBadCredential
-	}
-	return principal{ID: tok.ID, Name: tok.Name, Roles: []string{tok.Role}}, nil
 }
 
 func (c *Console) signOut(w http.ResponseWriter, r *http.Request, v *view) error {

@@ -1,7 +1,6 @@
 package console
 
 import (
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/i18n"
-	"github.com/soberana/soberana/internal/store"
 )
 
 // Roles the console knows. Today's tokens carry platform-admin or auditor;
@@ -312,16 +310,8 @@ func (c *Console) newView(w http.ResponseWriter, r *http.Request, id string) *vi
 		}
 		return nil
 	}
-	// A token may have been revoked since sign-in (an API session that
-	// ended answers 401 on the page's first call, which signs out too).
-	if c.store != nil && v.sess.cred.Token != "" && !c.hasRoute("GET", mePath) {
-		tok, err := c.store.Read().APITokenByHash(r.Context(), api.HashToken(v.sess.cred.Token))
-		if errors.Is(err, store.ErrNotFound) || err == nil && (tok.Revoked || tok.ExpiresAt != nil && !c.now().Before(*tok.ExpiresAt)) {
-			c.sessions.drop(v.sess.ID)
-			http.Redirect(w, r, "/sign-in?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-			return nil
-		}
-	}
+	// A token revoked or expired since sign-in: the API answers 401 on the
+	// page's first call, which signs out.
 	return v
 }
 

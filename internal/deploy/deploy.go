@@ -13,22 +13,22 @@ import (
 	"github.com/soberana/soberana/internal/store"
 )
 
-// Release states.
+// Release states (model.ReleaseState), by their names in this package.
 const (
-	StateQueued      = "queued"
-	StateRollingOut  = "rolling_out"
-	StateRollingBack = "rolling_back"
-	StateSucceeded   = "succeeded"
-	StateFailed      = "failed"
+	StateQueued      = model.ReleaseQueued
+	StateRollingOut  = model.ReleaseRollingOut
+	StateRollingBack = model.ReleaseRollingBack
+	StateSucceeded   = model.ReleaseSucceeded
+	StateFailed      = model.ReleaseFailed
 )
 
-// Step states.
+// Step states (model.StepState), by their names in this package.
 const (
-	StepPending    = "pending"
-	StepWaiting    = "waiting"
-	StepAvailable  = "available"
-	StepFailed     = "failed"
-	StepRolledBack = "rolled_back"
+	StepPending    = model.StepPending
+	StepWaiting    = model.StepWaiting
+	StepAvailable  = model.StepAvailable
+	StepFailed     = model.StepFailed
+	StepRolledBack = model.StepRolledBack
 )
 
 // Sources of a release.
@@ -88,7 +88,7 @@ type Service struct {
 	// secret derives from (app.SecretBy, through app.GrantID) may still
 	// release it; a
 	// webhook delivery is refused with ErrRevoked when it may not.
-	MayRelease func(ctx context.Context, app store.App) error
+	MayRelease func(ctx context.Context, app model.App) error
 }
 
 // ErrRevoked: the app's webhook secret derives from a principal (or a
@@ -172,23 +172,23 @@ func NewSecret() string {
 
 // CreateApp validates and stores an app with a fresh webhook secret, which
 // it returns once in clear.
-func (s *Service) CreateApp(ctx context.Context, by string, req AppRequest) (store.App, string, error) {
+func (s *Service) CreateApp(ctx context.Context, by string, req AppRequest) (model.App, string, error) {
 	return s.CreateAppFrom(ctx, by, "", req)
 }
 
 // CreateAppFrom is CreateApp for a principal acting through a vendor
 // grant: the app's webhook secret derives from by and grant and dies
 // with them.
-func (s *Service) CreateAppFrom(ctx context.Context, by, grant string, req AppRequest) (store.App, string, error) {
+func (s *Service) CreateAppFrom(ctx context.Context, by, grant string, req AppRequest) (model.App, string, error) {
 	if err := req.Validate(); err != nil {
-		return store.App{}, "", err
+		return model.App{}, "", err
 	}
 	secret := NewSecret()
 	box := s.box()
 	if box == nil {
-		return store.App{}, "", ErrNoSecretsKey
+		return model.App{}, "", ErrNoSecretsKey
 	}
-	var app store.App
+	var app model.App
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
 		proj, err := tx.Projects().Get(ctx, req.ProjectID)
 		if errors.Is(err, store.ErrNotFound) {
@@ -201,7 +201,7 @@ func (s *Service) CreateAppFrom(ctx context.Context, by, grant string, req AppRe
 		if err != nil {
 			return err
 		}
-		app = store.App{ProjectID: proj.ID, InstitutionID: proj.InstitutionID, WorkloadID: wl, Name: req.Name,
+		app = model.App{ProjectID: proj.ID, InstitutionID: proj.InstitutionID, WorkloadID: wl, Name: req.Name,
 			Image: req.Image, Port: req.Port, Replicas: req.Replicas, Env: req.Env, HealthPath: req.HealthPath,
 			WebhookSecret: sealedMarker, CreatedBy: by, SecretBy: by, GrantID: grant}
 		err = tx.Apps().Create(ctx, &app, "app")
@@ -217,7 +217,7 @@ func (s *Service) CreateAppFrom(ctx context.Context, by, grant string, req AppRe
 }
 
 // UpdateApp changes an app's settings (the next release uses them).
-func (s *Service) UpdateApp(ctx context.Context, app store.App, req AppRequest) (store.App, error) {
+func (s *Service) UpdateApp(ctx context.Context, app model.App, req AppRequest) (model.App, error) {
 	req.ProjectID = app.ProjectID
 	if err := req.Validate(); err != nil {
 		return app, err
@@ -242,13 +242,13 @@ func (s *Service) UpdateApp(ctx context.Context, app store.App, req AppRequest) 
 // RotateSecret replaces an app's webhook secret: the old one stops at
 // once, and the new one, returned once in clear, derives from by (through
 // grant) and dies with them.
-func (s *Service) RotateSecret(ctx context.Context, by, grant, appID string) (store.App, string, error) {
+func (s *Service) RotateSecret(ctx context.Context, by, grant, appID string) (model.App, string, error) {
 	secret := NewSecret()
 	box := s.box()
 	if box == nil {
-		return store.App{}, "", ErrNoSecretsKey
+		return model.App{}, "", ErrNoSecretsKey
 	}
-	var app store.App
+	var app model.App
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
 		cur, err := tx.Apps().Get(ctx, appID)
 		if err != nil {
@@ -265,7 +265,7 @@ func (s *Service) RotateSecret(ctx context.Context, by, grant, appID string) (st
 }
 
 // WebhookSecret opens an app's webhook secret.
-func (s *Service) WebhookSecret(ctx context.Context, app store.App) (string, error) {
+func (s *Service) WebhookSecret(ctx context.Context, app model.App) (string, error) {
 	if app.WebhookSecret != sealedMarker {
 		return app.WebhookSecret, nil
 	}
@@ -345,8 +345,8 @@ func ImageRef(appImage, ref string) (string, error) {
 
 // CreateRelease queues a release of app; the rollout loop starts it when
 // no other release of the app is rolling.
-func (s *Service) CreateRelease(ctx context.Context, by, source string, appID string, req ReleaseRequest) (store.Release, error) {
-	var rel store.Release
+func (s *Service) CreateRelease(ctx context.Context, by, source string, appID string, req ReleaseRequest) (model.Release, error) {
+	var rel model.Release
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		rel, err = s.createRelease(ctx, tx, by, source, appID, req, "")
@@ -358,41 +358,41 @@ func (s *Service) CreateRelease(ctx context.Context, by, source string, appID st
 	return rel, err
 }
 
-func (s *Service) createRelease(ctx context.Context, tx *store.Tx, by, source, appID string, req ReleaseRequest, rollbackOf string) (store.Release, error) {
+func (s *Service) createRelease(ctx context.Context, tx *store.Tx, by, source, appID string, req ReleaseRequest, rollbackOf string) (model.Release, error) {
 	app, err := tx.Apps().Get(ctx, appID)
 	if err != nil {
-		return store.Release{}, err
+		return model.Release{}, err
 	}
 	img, err := ImageRef(app.Image, req.Image)
 	if err != nil {
-		return store.Release{}, err
+		return model.Release{}, err
 	}
 	if req.Commit != "" && !commitRe.MatchString(strings.ToLower(req.Commit)) {
-		return store.Release{}, bad("commit", "deploy.field.commit")
+		return model.Release{}, bad("commit", "deploy.field.commit")
 	}
-	var strategy *store.Strategy
+	var strategy *model.Strategy
 	if req.Waved() {
 		if strategy, err = req.StrategyRequest.validate(); err != nil {
-			return store.Release{}, err
+			return model.Release{}, err
 		}
 		if err := resolveTargets(ctx, tx, req.StrategyRequest, strategy); err != nil {
-			return store.Release{}, err
+			return model.Release{}, err
 		}
 	}
 	seq, err := tx.NextReleaseSeq(ctx, app.ID)
 	if err != nil {
-		return store.Release{}, err
+		return model.Release{}, err
 	}
-	rel := store.Release{AppID: app.ID, Seq: seq, Image: img, Commit: strings.ToLower(req.Commit), Source: source,
-		RollbackOf: rollbackOf, State: StateQueued, Reason: M("release.reason.queued").enc(), Steps: store.Steps{}, CreatedBy: by,
+	rel := model.Release{AppID: app.ID, Seq: seq, Image: img, Commit: strings.ToLower(req.Commit), Source: source,
+		RollbackOf: rollbackOf, State: StateQueued, Reason: M("release.reason.queued").enc(), Steps: model.Steps{}, CreatedBy: by,
 		Strategy: strategy}
 	return rel, tx.Releases().Create(ctx, &rel, "rel")
 }
 
 // Rollback queues a release that brings back an earlier release's image
 // and commit.
-func (s *Service) Rollback(ctx context.Context, by, appID, releaseID string) (store.Release, error) {
-	var rel store.Release
+func (s *Service) Rollback(ctx context.Context, by, appID, releaseID string) (model.Release, error) {
+	var rel model.Release
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
 		old, err := tx.Releases().Get(ctx, releaseID)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && (old.AppID != appID || old.State != StateSucceeded)) {
@@ -411,12 +411,12 @@ func (s *Service) Rollback(ctx context.Context, by, appID, releaseID string) (st
 }
 
 // Releases returns an app's history, newest first.
-func (s *Service) Releases(ctx context.Context, appID string) ([]store.Release, error) {
+func (s *Service) Releases(ctx context.Context, appID string) ([]model.Release, error) {
 	return s.st.Read().ReleasesOf(ctx, appID)
 }
 
 // Wait polls a release until it ends (succeeded or failed) or ctx ends.
-func (s *Service) Wait(ctx context.Context, releaseID string, every time.Duration) (store.Release, error) {
+func (s *Service) Wait(ctx context.Context, releaseID string, every time.Duration) (model.Release, error) {
 	for {
 		r, err := s.st.Read().Releases().Get(ctx, releaseID)
 		if err != nil || r.State == StateSucceeded || r.State == StateFailed {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/soberana/soberana/internal/bintest"
 	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider"
 	kube "github.com/soberana/soberana/internal/provider/kubernetes"
 	"github.com/soberana/soberana/internal/provider/kubernetes/kubetest"
@@ -106,8 +107,8 @@ func TestIntegrationKillMidRollout(t *testing.T) {
 		t.Fatal(err)
 	}
 	var view struct {
-		State string       `json:"state"`
-		Steps []store.Step `json:"steps"`
+		State model.ReleaseState `json:"state"`
+		Steps []model.Step       `json:"steps"`
 	}
 	kubetest.Eventually(t, 2*time.Minute, func() error {
 		if _, err := c.Do(ctx, "GET", relPath(), nil, &view); err != nil {

@@ -48,14 +48,14 @@ const (
 // and before the rollout goes on (e.g. probe the app's health path through
 // the site's ingress, or look at its error rate). Nil passes at once.
 type Gate interface {
-	Check(ctx context.Context, app store.App, rel store.Release, step store.Step) (Verdict, string, error)
+	Check(ctx context.Context, app model.App, rel model.Release, step model.Step) (Verdict, string, error)
 }
 
 // GateFunc adapts a function.
-type GateFunc func(ctx context.Context, app store.App, rel store.Release, step store.Step) (Verdict, string, error)
+type GateFunc func(ctx context.Context, app model.App, rel model.Release, step model.Step) (Verdict, string, error)
 
 // Check calls f.
-func (f GateFunc) Check(ctx context.Context, app store.App, rel store.Release, step store.Step) (Verdict, string, error) {
+func (f GateFunc) Check(ctx context.Context, app model.App, rel model.Release, step model.Step) (Verdict, string, error) {
 	return f(ctx, app, rel, step)
 }
 
@@ -84,7 +84,7 @@ type Rollouts struct {
 	// afterApply is a test hook called after a step's objects are
 	// applied and before that is recorded (a crash there must not
 	// duplicate anything on resume).
-	afterApply func(store.Release, store.Step) error
+	afterApply func(model.Release, model.Step) error
 }
 
 // NewRollouts returns the loop.
@@ -201,7 +201,7 @@ func (r *Rollouts) active(ctx context.Context, appID string) (bool, error) {
 }
 
 // save records rel if the lease is still ours and nobody changed it.
-func (r *Rollouts) save(ctx context.Context, rel *store.Release, next time.Duration, app *store.App) error {
+func (r *Rollouts) save(ctx context.Context, rel *model.Release, next time.Duration, app *model.App) error {
 	at := r.st.Now().Add(next)
 	rel.NextAttemptAt = &at
 	if rel.State == StateSucceeded || rel.State == StateFailed {
@@ -220,7 +220,7 @@ func (r *Rollouts) save(ctx context.Context, rel *store.Release, next time.Durat
 	})
 }
 
-func (r *Rollouts) spec(app store.App, rel store.Release) provider.AppSpec {
+func (r *Rollouts) spec(app model.App, rel model.Release) provider.AppSpec {
 	return provider.AppSpec{Name: app.Name, AppID: app.ID, ReleaseID: rel.ID, Image: rel.Image, Port: int32(app.Port),
 		Replicas: int32(app.Replicas), Env: app.Env, HealthPath: app.HealthPath,
 		ProgressDeadline: int32(max(r.o.StepTimeout/time.Second, 1))}
@@ -233,7 +233,7 @@ func (r *Rollouts) call(ctx context.Context, f func(ctx context.Context) error) 
 }
 
 // advance moves one release one step.
-func (r *Rollouts) advance(ctx context.Context, rel store.Release) (bool, error) {
+func (r *Rollouts) advance(ctx context.Context, rel model.Release) (bool, error) {
 	app, err := r.st.Read().Apps().Get(ctx, rel.AppID)
 	if err != nil {
 		return false, err
@@ -255,7 +255,10 @@ func (r *Rollouts) advance(ctx context.Context, rel store.Release) (bool, error)
 			i++
 		}
 		if i == len(rel.Steps) {
-			rel.State, rel.Reason = StateSucceeded, M("release.reason.succeeded", strconv.Itoa(len(rel.Steps))).enc()
+			if err := setRelease(&rel, StateSucceeded); err != nil {
+				return false, err
+			}
+			rel.Reason = M("release.reason.succeeded", strconv.Itoa(len(rel.Steps))).enc()
 			app.CurrentReleaseID = rel.ID
 			return false, r.save(ctx, &rel, 0, &app)
 		}
@@ -285,7 +288,10 @@ func (r *Rollouts) advance(ctx context.Context, rel store.Release) (bool, error)
 					return false, err
 				}
 			}
-			st.State, st.Reason = StepWaiting, ""
+			if err := setStep(st, StepWaiting); err != nil {
+				return false, err
+			}
+			st.Reason = ""
 			if st.StartedAt == nil {
 				st.StartedAt = &now
 			}
@@ -312,7 +318,10 @@ func (r *Rollouts) advance(ctx context.Context, rel store.Release) (bool, error)
 				}
 				switch v {
 				case Pass:
-					st.State, st.Reason, st.DoneAt = StepAvailable, "", &now
+					if err := setStep(st, StepAvailable); err != nil {
+						return false, err
+					}
+					st.Reason, st.DoneAt = "", &now
 					st.URL, st.Simulated = as.URL, as.Simulated
 					return true, r.save(ctx, &rel, 0, nil)
 				case Fail:
@@ -327,7 +336,7 @@ func (r *Rollouts) advance(ctx context.Context, rel store.Release) (bool, error)
 			}
 			return false, r.save(ctx, &rel, r.o.Poll, nil)
 		}
-		return false, r.fail(ctx, &rel, i, M("release.reason.apply", "step in state "+st.State))
+		return false, r.fail(ctx, &rel, i, M("release.reason.apply", "step in state "+string(st.State)))
 
 	case StateRollingBack:
 		return false, r.rollBack(ctx, app, rel)
@@ -337,12 +346,12 @@ func (r *Rollouts) advance(ctx context.Context, rel store.Release) (bool, error)
 
 // start fixes the release's sites (the running replicas of the app's
 // workload, in replica order) and what it falls back to.
-func (r *Rollouts) start(ctx context.Context, app store.App, rel store.Release) error {
+func (r *Rollouts) start(ctx context.Context, app model.App, rel model.Release) error {
 	pls, err := r.st.Read().Placements().List(ctx, store.ListOptions{Filters: map[string]string{"workload_id": app.WorkloadID}, Limit: 1000})
 	if err != nil {
 		return err
 	}
-	var steps store.Steps
+	var steps model.Steps
 	for _, p := range sortByReplica(pls.Items) {
 		if p.State != model.PlacementRunning {
 			continue
@@ -351,15 +360,20 @@ func (r *Rollouts) start(ctx context.Context, app store.App, rel store.Release) 
 		if _, after, ok := strings.Cut(p.ResourceID, "/"); ok && after != "" {
 			ns = after
 		}
-		steps = append(steps, store.Step{SiteID: p.SiteID, ProviderID: p.ProviderID, Namespace: ns, State: StepPending})
+		steps = append(steps, model.Step{SiteID: p.SiteID, ProviderID: p.ProviderID, Namespace: ns, State: StepPending})
 	}
 	rel.PreviousID = app.CurrentReleaseID
 	rel.Steps = steps
 	if len(steps) == 0 {
-		rel.State, rel.Reason = StateFailed, M("release.reason.no_sites", app.WorkloadID).enc()
+		if err := setRelease(&rel, StateFailed); err != nil {
+			return err
+		}
+		rel.Reason = M("release.reason.no_sites", app.WorkloadID).enc()
 		return r.save(ctx, &rel, 0, nil)
 	}
-	rel.State = StateRollingOut
+	if err := setRelease(&rel, StateRollingOut); err != nil {
+		return err
+	}
 	rel.Reason = M("release.reason.rolling", steps[0].SiteID, "1", strconv.Itoa(len(steps))).enc()
 	return r.save(ctx, &rel, 0, nil)
 }
@@ -375,11 +389,16 @@ func sortByReplica(ps []store.PlacementRow) []store.PlacementRow {
 }
 
 // fail stops the rollout at step i and turns it into a rollback.
-func (r *Rollouts) fail(ctx context.Context, rel *store.Release, i int, why Msg) error {
+func (r *Rollouts) fail(ctx context.Context, rel *model.Release, i int, why Msg) error {
 	now := r.st.Now()
 	st := &rel.Steps[i]
-	st.State, st.Reason, st.DoneAt = StepFailed, Render("en", why.enc()), &now
-	rel.State = StateRollingBack
+	if err := setStep(st, StepFailed); err != nil {
+		return err
+	}
+	if err := setRelease(rel, StateRollingBack); err != nil {
+		return err
+	}
+	st.Reason, st.DoneAt = Render("en", why.enc()), &now
 	rel.Reason = M("release.reason.rolling_back", st.SiteID, st.Reason).enc()
 	return r.save(ctx, rel, 0, nil)
 }
@@ -405,9 +424,9 @@ func retryable(err error) bool {
 // failure; a rollback that cannot be done (the provider refuses, or the
 // time is up) ends the release failed with both reasons, terminally:
 // nothing retries it, and the sites it names may run either release.
-func (r *Rollouts) rollBack(ctx context.Context, app store.App, rel store.Release) error {
+func (r *Rollouts) rollBack(ctx context.Context, app model.App, rel model.Release) error {
 	now := r.st.Now()
-	var prev *store.Release
+	var prev *model.Release
 	if rel.PreviousID != "" {
 		p, err := r.st.Read().Releases().Get(ctx, rel.PreviousID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -448,14 +467,16 @@ func (r *Rollouts) rollBack(ctx context.Context, app store.App, rel store.Releas
 				return r.save(ctx, &rel, r.rollbackBackoff(st.RollbackAttempts), nil)
 			}
 			r.log.Warn("release rollback failed; the release ends failed", "release", rel.ID, "app", app.Name, "site", st.SiteID, "err", err)
-			rel.State = StateFailed
+			if err := setRelease(&rel, StateFailed); err != nil {
+				return err
+			}
 			rel.Reason = M("release.reason.rollback_failed", failedSite, why, st.SiteID, err.Error()).enc()
 			return r.save(ctx, &rel, 0, nil)
 		}
 		if st.State == StepFailed {
 			st.RolledBack = true
-		} else {
-			st.State = StepRolledBack
+		} else if err := setStep(st, StepRolledBack); err != nil {
+			return err
 		}
 	}
 	for i := range rel.Steps {
@@ -463,7 +484,10 @@ func (r *Rollouts) rollBack(ctx context.Context, app store.App, rel store.Releas
 			rel.Steps[i].Reason = reasonWith(rel.Steps[i].Reason, "rolled back")
 		}
 	}
-	rel.State, rel.Reason = StateFailed, M("release.reason.site_failed", failedSite, why).enc()
+	if err := setRelease(&rel, StateFailed); err != nil {
+		return err
+	}
+	rel.Reason = M("release.reason.site_failed", failedSite, why).enc()
 	if s := rel.Strategy; s != nil {
 		p := ProgressOf(rel)
 		rel.Reason = M("release.reason.waves_rolled_back", strconv.Itoa(s.Wave+1), strconv.Itoa(s.Waves), strconv.Itoa(p.SitesFailed),

@@ -13,10 +13,10 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider"
 	kube "github.com/soberana/soberana/internal/provider/kubernetes"
 	"github.com/soberana/soberana/internal/provider/kubernetes/kubetest"
-	"github.com/soberana/soberana/internal/store"
 )
 
 // env is a fixture on the real test clusters: namespaces made by the
@@ -26,7 +26,7 @@ type env struct {
 	fleet kubetest.Fleet
 	drv   *kube.Driver
 	svc   *Service
-	app   store.App
+	app   model.App
 	ns    map[string]string // namespace by site
 	k     *kubelet
 }
@@ -137,7 +137,7 @@ func (e *env) rollouts(holder string) *Rollouts {
 }
 
 // release queues a release and runs the loop until it ends.
-func (e *env) release(t *testing.T, ctx context.Context, r *Rollouts, image string) store.Release {
+func (e *env) release(t *testing.T, ctx context.Context, r *Rollouts, image string) model.Release {
 	t.Helper()
 	rel, err := e.svc.CreateRelease(ctx, "usr_test", SourceAPI, e.app.ID, ReleaseRequest{Image: image, Commit: "abcdef1"})
 	if err != nil {
@@ -146,7 +146,7 @@ func (e *env) release(t *testing.T, ctx context.Context, r *Rollouts, image stri
 	return e.finish(t, ctx, r, rel.ID)
 }
 
-func (e *env) finish(t *testing.T, ctx context.Context, r *Rollouts, id string) store.Release {
+func (e *env) finish(t *testing.T, ctx context.Context, r *Rollouts, id string) model.Release {
 	t.Helper()
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -163,7 +163,7 @@ func (e *env) finish(t *testing.T, ctx context.Context, r *Rollouts, id string) 
 }
 
 // runs checks what every site runs.
-func (e *env) runs(t *testing.T, ctx context.Context, want store.Release) {
+func (e *env) runs(t *testing.T, ctx context.Context, want model.Release) {
 	t.Helper()
 	for _, site := range e.fleet.Sites {
 		d, err := e.fleet.Clients[site].AppsV1().Deployments(e.ns[site]).Get(ctx, "citas", metav1.GetOptions{})
@@ -258,7 +258,7 @@ func TestIntegrationRolloutResumesAfterCrash(t *testing.T) {
 	ctx := kubetest.Ctx(t)
 	siteB := e.fleet.Sites[1]
 	r1 := e.rollouts("before-crash")
-	r1.afterApply = func(_ store.Release, st store.Step) error {
+	r1.afterApply = func(_ model.Release, st model.Step) error {
 		if st.SiteID == siteB {
 			return errCrash
 		}

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/provider/sim"
-	"github.com/soberana/soberana/internal/store"
 )
 
 // simEnv is the fixture on the sim provider: two sites, a fake clock the
@@ -21,7 +21,7 @@ type simEnv struct {
 	drv   *sim.Driver
 	svc   *Service
 	ro    *Rollouts
-	app   store.App
+	app   model.App
 	clock *fakeClock
 }
 
@@ -64,7 +64,7 @@ func newSimEnv(t *testing.T, deps Deployers) *simEnv {
 // settle runs passes, advancing the fake clock by a second after each, until
 // the release ends; it fails the test after limit passes. It returns the
 // release and how many passes it took.
-func (e *simEnv) settle(t *testing.T, relID string, limit int) (store.Release, int) {
+func (e *simEnv) settle(t *testing.T, relID string, limit int) (model.Release, int) {
 	t.Helper()
 	ctx := context.Background()
 	for i := 1; i <= limit; i++ {
@@ -89,7 +89,7 @@ func (e *simEnv) settle(t *testing.T, relID string, limit int) (store.Release, i
 	return rel, limit
 }
 
-func (e *simEnv) release(t *testing.T, image string) store.Release {
+func (e *simEnv) release(t *testing.T, image string) model.Release {
 	t.Helper()
 	rel, err := e.svc.CreateRelease(context.Background(), "usr_test", SourceAPI, e.app.ID, ReleaseRequest{Image: image})
 	if err != nil {
@@ -164,7 +164,7 @@ func TestSimInjectedFailureRollsBack(t *testing.T) {
 
 // terminal checks that an ended release is due no more: the loop has
 // nothing to do for it, and says nothing about it.
-func (e *simEnv) terminal(t *testing.T, rel store.Release) {
+func (e *simEnv) terminal(t *testing.T, rel model.Release) {
 	t.Helper()
 	ctx := context.Background()
 	if rel.NextAttemptAt != nil {
@@ -226,7 +226,7 @@ func TestUnreachableRollbackEndsFailedAfterTimeout(t *testing.T) {
 	}
 	// Passes only do work when the release is due: count the attempts.
 	attempts := 0
-	var got store.Release
+	var got model.Release
 	for i := 0; i < 400; i++ {
 		if _, err := e.ro.Pass(ctx); err != nil {
 			t.Fatal(err)

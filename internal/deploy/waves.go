@@ -53,7 +53,7 @@ func (s StrategyRequest) Waved() bool {
 }
 
 // validate checks the numbers and returns the strategy without its sites.
-func (s StrategyRequest) validate() (*store.Strategy, error) {
+func (s StrategyRequest) validate() (*model.Strategy, error) {
 	if s.MaxParallel < 1 {
 		return nil, bad("max_parallel", "deploy.field.max_parallel")
 	}
@@ -70,13 +70,13 @@ func (s StrategyRequest) validate() (*store.Strategy, error) {
 	if s.Group != "" && len(s.Sites) > 0 {
 		return nil, bad("sites", "deploy.field.group_or_sites")
 	}
-	return &store.Strategy{MaxParallel: s.MaxParallel, Canary: s.Canary,
+	return &model.Strategy{MaxParallel: s.MaxParallel, Canary: s.Canary,
 		FailureThreshold: strconv.FormatFloat(th, 'f', -1, 64)}, nil
 }
 
 // resolveTargets fills the strategy's group (by name or id) and checks the
 // sites exist.
-func resolveTargets(ctx context.Context, tx *store.Tx, s StrategyRequest, st *store.Strategy) error {
+func resolveTargets(ctx context.Context, tx *store.Tx, s StrategyRequest, st *model.Strategy) error {
 	if s.Group != "" {
 		g, err := tx.EdgeGroups().Get(ctx, s.Group)
 		if errors.Is(err, store.ErrNotFound) {
@@ -115,7 +115,7 @@ func resolveTargets(ctx context.Context, tx *store.Tx, s StrategyRequest, st *st
 }
 
 // thresholdPermille is the strategy's threshold in thousandths.
-func thresholdPermille(s *store.Strategy) int64 {
+func thresholdPermille(s *model.Strategy) int64 {
 	f, err := strconv.ParseFloat(s.FailureThreshold, 64)
 	if err != nil {
 		return 0
@@ -124,7 +124,7 @@ func thresholdPermille(s *store.Strategy) int64 {
 }
 
 // exceeds reports whether failed of n sites is more than the threshold.
-func exceeds(s *store.Strategy, failed, n int) bool {
+func exceeds(s *model.Strategy, failed, n int) bool {
 	return n > 0 && int64(failed)*1000 > thresholdPermille(s)*int64(n)
 }
 
@@ -145,7 +145,7 @@ func waveSizes(n, canary, maxParallel int) []int {
 }
 
 // startWaves fixes a wave release's sites and their waves.
-func (r *Rollouts) startWaves(ctx context.Context, app store.App, rel store.Release) error {
+func (r *Rollouts) startWaves(ctx context.Context, app model.App, rel model.Release) error {
 	s := rel.Strategy
 	// The app's workload's namespaces, by site: a site where the app's
 	// workload runs keeps that namespace; others get the app's.
@@ -202,12 +202,12 @@ func (r *Rollouts) startWaves(ctx context.Context, app store.App, rel store.Rele
 	}
 	rel.PreviousID = app.CurrentReleaseID
 	sizes := waveSizes(len(targets), s.Canary, s.MaxParallel)
-	steps := make(store.Steps, 0, len(targets))
+	steps := make(model.Steps, 0, len(targets))
 	i := 0
 	for w, n := range sizes {
 		for range n {
 			t := targets[i]
-			steps = append(steps, store.Step{SiteID: t.site, ProviderID: t.prv, Namespace: t.ns, State: StepPending, Wave: w})
+			steps = append(steps, model.Step{SiteID: t.site, ProviderID: t.prv, Namespace: t.ns, State: StepPending, Wave: w})
 			i++
 		}
 	}
@@ -218,23 +218,28 @@ func (r *Rollouts) startWaves(ctx context.Context, app store.App, rel store.Rele
 		if s.GroupName != "" {
 			what = s.GroupName
 		}
-		rel.State, rel.Reason = StateFailed, M("release.reason.no_sites", what).enc()
+		if err := setRelease(&rel, StateFailed); err != nil {
+			return err
+		}
+		rel.Reason = M("release.reason.no_sites", what).enc()
 		return r.save(ctx, &rel, 0, nil)
 	}
-	rel.State = StateRollingOut
+	if err := setRelease(&rel, StateRollingOut); err != nil {
+		return err
+	}
 	rel.Reason = M("release.reason.wave", "1", strconv.Itoa(len(sizes)), strconv.Itoa(sizes[0])).enc()
 	return r.save(ctx, &rel, 0, nil)
 }
 
 // AppNamespace is the namespace an app gets on a site where its workload
 // has no replica (an edge group's subcloud).
-func AppNamespace(app store.App) string {
+func AppNamespace(app model.App) string {
 	return provider.NamespaceName("app-" + app.Name)
 }
 
 // advanceWave moves the wave in progress: every pending site is applied,
 // every waiting one asked for its state, at most maxCalls at once.
-func (r *Rollouts) advanceWave(ctx context.Context, app store.App, rel store.Release) (bool, error) {
+func (r *Rollouts) advanceWave(ctx context.Context, app model.App, rel model.Release) (bool, error) {
 	s := rel.Strategy
 	now := r.st.Now()
 	var idx []int
@@ -280,7 +285,9 @@ func (r *Rollouts) advanceWave(ctx context.Context, app store.App, rel store.Rel
 	}
 	n := len(idx)
 	if exceeds(s, failed, n) {
-		rel.State = StateRollingBack
+		if err := setRelease(&rel, StateRollingBack); err != nil {
+			return false, err
+		}
 		rel.Reason = M("release.reason.wave_failed", strconv.Itoa(s.Wave+1), strconv.Itoa(s.Waves), strconv.Itoa(failed),
 			strconv.Itoa(n), s.FailureThreshold).enc()
 		return true, r.save(ctx, &rel, 0, nil)
@@ -308,7 +315,9 @@ func (r *Rollouts) advanceWave(ctx context.Context, app store.App, rel store.Rel
 			nok++
 		}
 	}
-	rel.State = StateSucceeded
+	if err := setRelease(&rel, StateSucceeded); err != nil {
+		return false, err
+	}
 	if nok == 0 {
 		rel.Reason = M("release.reason.succeeded", strconv.Itoa(ok)).enc()
 	} else {
@@ -320,14 +329,17 @@ func (r *Rollouts) advanceWave(ctx context.Context, app store.App, rel store.Rel
 
 // stepOnce applies a pending site or asks a waiting one for its state,
 // changing st only (each goroutine has its own step).
-func (r *Rollouts) stepOnce(ctx context.Context, app store.App, rel store.Release, st *store.Step, now time.Time) error {
-	failStep := func(m Msg) {
-		st.State, st.Reason, st.DoneAt = StepFailed, Render("en", m.enc()), &now
+func (r *Rollouts) stepOnce(ctx context.Context, app model.App, rel model.Release, st *model.Step, now time.Time) error {
+	failStep := func(m Msg) error {
+		if err := setStep(st, StepFailed); err != nil {
+			return err
+		}
+		st.Reason, st.DoneAt = Render("en", m.enc()), &now
+		return nil
 	}
 	dep, err := r.deps.Deployer(ctx, st.ProviderID)
 	if err != nil {
-		failStep(M("release.reason.apply", err.Error()))
-		return nil
+		return failStep(M("release.reason.apply", err.Error()))
 	}
 	timedOut := st.StartedAt != nil && now.Sub(*st.StartedAt) > r.o.StepTimeout
 	switch st.State {
@@ -340,8 +352,7 @@ func (r *Rollouts) stepOnce(ctx context.Context, app store.App, rel store.Releas
 		}
 		if err != nil {
 			if timedOut || !retryable(err) {
-				failStep(M("release.reason.apply", err.Error()))
-				return nil
+				return failStep(M("release.reason.apply", err.Error()))
 			}
 			st.Reason = err.Error()
 			return nil
@@ -351,7 +362,10 @@ func (r *Rollouts) stepOnce(ctx context.Context, app store.App, rel store.Releas
 				return err
 			}
 		}
-		st.State, st.Reason = StepWaiting, ""
+		if err := setStep(st, StepWaiting); err != nil {
+			return err
+		}
+		st.Reason = ""
 	case StepWaiting:
 		var as provider.AppState
 		err := r.call(ctx, func(ctx context.Context) error {
@@ -363,8 +377,7 @@ func (r *Rollouts) stepOnce(ctx context.Context, app store.App, rel store.Releas
 		case err != nil:
 			st.Reason = err.Error()
 		case as.Failed:
-			failStep(M("release.reason.unavailable", as.Reason))
-			return nil
+			return failStep(M("release.reason.unavailable", as.Reason))
 		case as.Available:
 			v, why := Pass, ""
 			if r.o.Gate != nil {
@@ -374,19 +387,21 @@ func (r *Rollouts) stepOnce(ctx context.Context, app store.App, rel store.Releas
 			}
 			switch v {
 			case Pass:
-				st.State, st.Reason, st.DoneAt = StepAvailable, "", &now
+				if err := setStep(st, StepAvailable); err != nil {
+					return err
+				}
+				st.Reason, st.DoneAt = "", &now
 				st.URL, st.Simulated = as.URL, as.Simulated
 				return nil
 			case Fail:
-				failStep(M("release.reason.gate", why))
-				return nil
+				return failStep(M("release.reason.gate", why))
 			}
 			st.Reason = why
 		default:
 			st.Reason = as.Reason
 		}
 		if timedOut {
-			failStep(M("release.reason.timeout", r.o.StepTimeout.String()))
+			return failStep(M("release.reason.timeout", r.o.StepTimeout.String()))
 		}
 	}
 	return nil
@@ -410,7 +425,7 @@ type RolloutProgress struct {
 }
 
 // ProgressOf counts a release's sites by state and its waves.
-func ProgressOf(rel store.Release) RolloutProgress {
+func ProgressOf(rel model.Release) RolloutProgress {
 	p := RolloutProgress{SitesTotal: len(rel.Steps)}
 	for _, st := range rel.Steps {
 		switch st.State {

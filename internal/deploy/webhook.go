@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -237,7 +238,7 @@ func Parse(d Delivery, body []byte, branch string) (Trigger, error) {
 type WebhookResult struct {
 	Delivery string         `json:"delivery"`
 	Skipped  string         `json:"skipped,omitempty"`
-	Release  *store.Release `json:"release,omitempty"`
+	Release  *model.Release `json:"release,omitempty"`
 }
 
 // Webhook verifies a delivery for app against the app's secret, refuses a

@@ -10,7 +10,7 @@
 // twice. Drivers are called outside database transactions.
 //
 // Every resource also carries the id of the installation that created it
-// (Deps.Installation; see store.Installation): several soberana
+// (Deps.Installation; see model.Installation): several soberana
 // installations may share one cloud, and each deletes as an orphan only
 // what carries its own id.
 package provider

@@ -16,6 +16,7 @@ import (
 	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -196,7 +197,7 @@ func buildWorld(t *testing.T, h *servertest.Harness) world {
 		}
 		m["grants"] = g["id"].(string)
 		// An app (its creation through the API needs a running namespace workload).
-		app := store.App{ProjectID: m["projects"], InstitutionID: ins[i], WorkloadID: m["workloads"],
+		app := model.App{ProjectID: m["projects"], InstitutionID: ins[i], WorkloadID: m["workloads"],
 			Name: fmt.Sprintf("app%d", i), Image: "registry.example.mx/a/b:v1", Port: 8080, Replicas: 1}
 		if err := h.Server.Store.InTx(ctx, func(tx *store.Tx) error { return tx.Apps().Create(ctx, &app, "app") }); err != nil {
 			t.Fatal(err)

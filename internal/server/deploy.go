@@ -70,7 +70,7 @@ func (s *Server) wireDeploy() {
 // authority of the principal that made it (the app's creator, or whoever
 // rotated it; through the grant it acted through), so it dies with that
 // grant or role binding.
-func (s *Server) appCreatorMayRelease(ctx context.Context, app store.App) error {
+func (s *Server) appCreatorMayRelease(ctx context.Context, app model.App) error {
 	by := app.SecretBy
 	if by == "" {
 		by = app.CreatedBy

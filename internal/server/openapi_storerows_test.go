@@ -20,8 +20,6 @@ var storeRowsEncodedDebt = map[string]bool{
 	"APIToken": true, "User": true, "RoleBinding": true, "Grant": true, "GrantChange": true,
 	// audit
 	"AuditEvent": true, "AuditCheckpoint": true,
-	// apps, releases and their rollouts
-	"App": true, "EnvVars": true, "Release": true, "Step": true, "Steps": true, "Strategy": true,
 	// workloads: placements, first boot
 	"PlacementRow": true, "ReplicaBoot": true,
 	// the simulator's tables (/v1/sim)

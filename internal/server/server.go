@@ -25,6 +25,7 @@ import (
 	"github.com/soberana/soberana/internal/fleet"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/ledger"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/placement"
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/provider/sim"
@@ -55,7 +56,7 @@ type Server struct {
 	// Seeded is true when this start created the demo fleet.
 	Seeded bool
 	// Installation is this installation's id, on every resource it makes.
-	Installation store.Installation
+	Installation model.Installation
 	ln           net.Listener
 
 	// Fleet keeps the placement engine current; Workloads is the workload

@@ -4,18 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"time"
 
 	"github.com/soberana/soberana/internal/model"
 )
-
-// Installation is this soberana installation as the clouds know it: the id
-// every provider resource it creates carries, so that it never takes
-// another installation's resources for its own orphans.
-type Installation struct {
-	ID        string    `json:"id"`
-	CreatedAt time.Time `json:"created_at"`
-}
 
 // InstallationPrefix starts every installation id.
 const InstallationPrefix = "inst"
@@ -23,7 +14,7 @@ const InstallationPrefix = "inst"
 // Installation returns this installation's id, making it on the first call
 // against a new database. Several servers starting at once on one
 // database agree: the first insert wins and every caller reads it back.
-func (s *Store) Installation(ctx context.Context) (Installation, error) {
+func (s *Store) Installation(ctx context.Context) (model.Installation, error) {
 	if in, ok, err := s.Read().installation(ctx); err != nil || ok {
 		return in, err
 	}
@@ -33,7 +24,7 @@ func (s *Store) Installation(ctx context.Context) (Installation, error) {
 		return err
 	})
 	if err != nil {
-		return Installation{}, err
+		return model.Installation{}, err
 	}
 	in, ok, err := s.Read().installation(ctx)
 	if err == nil && !ok {
@@ -42,9 +33,9 @@ func (s *Store) Installation(ctx context.Context) (Installation, error) {
 	return in, err
 }
 
-func (t *Tx) installation(ctx context.Context) (Installation, bool, error) {
+func (t *Tx) installation(ctx context.Context) (model.Installation, bool, error) {
 	var (
-		in Installation
+		in model.Installation
 		at int64
 	)
 	err := t.QueryRow(ctx, `SELECT id, created_at FROM installation WHERE singleton = 1`).Scan(&in.ID, &at)
