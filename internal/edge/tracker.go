@@ -13,12 +13,29 @@ import (
 	"github.com/soberana/soberana/internal/store"
 )
 
-// Sink receives one observation per edge site per interval, and a site
+// Sink receives one observation per edge site per interval, and the sites
 // whose subcloud missed MissedBeats beats in a row at that deadline
-// (*health.Monitor implements it).
+// (*health.Monitor implements it). Each call carries every site of one
+// tick or one scan, so that the sink writes the changes together (5,000
+// sites that go silent at once are a few transactions, not 5,000).
 type Sink interface {
-	ObserveSite(ctx context.Context, siteID string, ok bool, capacityUse float64)
-	SiteSilent(ctx context.Context, siteID string, lastHeard time.Time)
+	ObserveSites(ctx context.Context, obs []SiteObservation)
+	SitesSilent(ctx context.Context, silent []SiteSilence)
+}
+
+// SiteObservation is one edge site in one interval: OK when its
+// subcloud's valid heartbeat was heard, with the use it reported.
+type SiteObservation struct {
+	SiteID      string
+	OK          bool
+	CapacityUse float64
+}
+
+// SiteSilence is an edge site whose subcloud was last heard at LastHeard
+// (or registered then, never heard) and has missed MissedBeats beats since.
+type SiteSilence struct {
+	SiteID    string
+	LastHeard time.Time
 }
 
 // MissedBeats is how many heartbeats in a row a subcloud misses before its
@@ -168,14 +185,9 @@ func (t *Tracker) handle(subject string, data []byte) error {
 // when its subcloud's valid heartbeat arrived since the last tick (a
 // revoked subcloud is never heard).
 func (t *Tracker) Tick(ctx context.Context) {
-	type ob struct {
-		site string
-		ok   bool
-		use  float64
-	}
 	start, began := t.now(), time.Now()
 	t.mu.Lock()
-	obs := make([]ob, 0, len(t.creds))
+	obs := make([]SiteObservation, 0, len(t.creds))
 	for id, c := range t.creds {
 		hb, ok := t.heard[id]
 		if !ok && t.grace > 0 && start.Sub(t.seen[id]) <= t.every+t.grace {
@@ -188,7 +200,7 @@ func (t *Tracker) Tick(ctx context.Context) {
 			use = useOf(hb)
 		}
 		for _, s := range c.SiteIDs {
-			obs = append(obs, ob{s, ok, use})
+			obs = append(obs, SiteObservation{SiteID: s, OK: ok, CapacityUse: use})
 		}
 	}
 	for id, hb := range t.heard {
@@ -196,10 +208,10 @@ func (t *Tracker) Tick(ctx context.Context) {
 	}
 	t.heard = map[string]Heartbeat{}
 	t.mu.Unlock()
+	t.sink.ObserveSites(ctx, obs)
 	heard := 0
 	for _, o := range obs {
-		t.sink.ObserveSite(ctx, o.site, o.ok, o.use)
-		if o.ok {
+		if o.OK {
 			heard++
 		}
 	}
@@ -236,10 +248,6 @@ func (t *Tracker) Counts() (accepted int64, rejected map[string]int64) {
 // Scan ScansPerInterval times an interval; without SetInterval it does
 // nothing.
 func (t *Tracker) Scan(ctx context.Context) {
-	type down struct {
-		site string
-		last time.Time
-	}
 	now := t.now()
 	t.mu.Lock()
 	if t.every <= 0 {
@@ -247,7 +255,7 @@ func (t *Tracker) Scan(ctx context.Context) {
 		return
 	}
 	deadline := MissedBeats * t.every
-	var out []down
+	var out []SiteSilence
 	for id, c := range t.creds {
 		if t.silent[id] {
 			continue
@@ -261,12 +269,12 @@ func (t *Tracker) Scan(ctx context.Context) {
 		}
 		t.silent[id] = true
 		for _, s := range c.SiteIDs {
-			out = append(out, down{s, last})
+			out = append(out, SiteSilence{SiteID: s, LastHeard: last})
 		}
 	}
 	t.mu.Unlock()
-	for _, d := range out {
-		t.sink.SiteSilent(ctx, d.site, d.last)
+	if len(out) > 0 {
+		t.sink.SitesSilent(ctx, out)
 	}
 }
 

@@ -22,18 +22,22 @@ type sink struct {
 	silent map[string][]time.Time
 }
 
-func (s *sink) SiteSilent(_ context.Context, site string, last time.Time) {
+func (s *sink) SitesSilent(_ context.Context, silent []edge.SiteSilence) {
 	s.mu.Lock()
 	if s.silent == nil {
 		s.silent = map[string][]time.Time{}
 	}
-	s.silent[site] = append(s.silent[site], last)
+	for _, sl := range silent {
+		s.silent[sl.SiteID] = append(s.silent[sl.SiteID], sl.LastHeard)
+	}
 	s.mu.Unlock()
 }
 
-func (s *sink) ObserveSite(_ context.Context, site string, ok bool, _ float64) {
+func (s *sink) ObserveSites(_ context.Context, obs []edge.SiteObservation) {
 	s.mu.Lock()
-	s.obs[site] = append(s.obs[site], ok)
+	for _, o := range obs {
+		s.obs[o.SiteID] = append(s.obs[o.SiteID], o.OK)
+	}
 	s.mu.Unlock()
 }
 

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"sort"
 	"sync"
 	"time"
 
@@ -35,6 +36,9 @@ type Fleet struct {
 	sites       map[string]model.Site
 	priced      map[priceKey]bool
 	reloadMu    sync.Mutex
+	// afterRead, in tests, runs in Refresh between reading the tables and
+	// applying them.
+	afterRead func()
 }
 
 type priceKey struct{ provider, offering string }
@@ -137,6 +141,9 @@ func (f *Fleet) Refresh(ctx context.Context, force bool) error {
 	imgs, err := tx.Images().All(ctx)
 	if err != nil {
 		return err
+	}
+	if f.afterRead != nil {
+		f.afterRead()
 	}
 	families := siteFamilies(imgs)
 	rates := new(money.RateTable)
@@ -369,40 +376,99 @@ func (f *Fleet) DownSites() []string {
 
 // SetSiteHealth records a site's health in the store and the engine.
 func (f *Fleet) SetSiteHealth(ctx context.Context, siteID, health string) error {
-	err := f.st.Write(ctx, func(tx *store.Tx) error {
-		s, err := tx.Sites().Get(ctx, siteID)
-		if err != nil {
+	if _, err := f.st.Read().Sites().Get(ctx, siteID); err != nil {
+		return err
+	}
+	return f.SetSitesHealth(ctx, []HealthChange{{SiteID: siteID, Health: health}}, nil)
+}
+
+// HealthChange is one site's new health.
+type HealthChange struct{ SiteID, Health string }
+
+// HealthBatch bounds the sites one transaction of SetSitesHealth changes.
+const HealthBatch = 1000
+
+// SetSitesHealth records many sites' health at once: one transaction per
+// up to HealthBatch sites instead of one per site (5,000 edge sites that
+// go silent together, a region that loses its uplink). In each
+// transaction every site whose stored health differs is updated and, when
+// event is not nil, gets its own audit event (event(c)), so each site's
+// trail stays exact; sites already at that health change nothing and are
+// not audited. After each commit the engine and the fleet's copy hold the
+// new health before the next batch starts (and before SetSitesHealth
+// returns): a placement right after sees it.
+//
+// A refresh cannot undo a batch: the batch holds the refresh lock from
+// before its transaction until the engine holds the new health, so a
+// refresh that read the sites before the commit has applied them before
+// the batch begins, and one that starts later reads the committed rows.
+// It returns the first error; the other batches are still written.
+func (f *Fleet) SetSitesHealth(ctx context.Context, changes []HealthChange, event func(HealthChange) *store.AuditEvent) error {
+	var first error
+	for start := 0; start < len(changes); start += HealthBatch {
+		chunk := changes[start:min(start+HealthBatch, len(changes))]
+		if err := f.setHealthBatch(ctx, chunk, event); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+func (f *Fleet) setHealthBatch(ctx context.Context, chunk []HealthChange, event func(HealthChange) *store.AuditEvent) error {
+	want := make(map[string]string, len(chunk)) // the last change of a site wins
+	for _, c := range chunk {
+		if _, err := placement.ParseHealth(c.Health); err != nil {
 			return err
 		}
-		if s.Health == health {
-			return nil
-		}
-		s.Health = health
-		if err := tx.Sites().Update(ctx, &s); err != nil {
-			return err
-		}
-		if health != model.HealthDown {
-			// Work that backed off while the site was down is due now.
-			return tx.RescheduleSite(ctx, siteID)
+		want[c.SiteID] = c.Health
+	}
+	byHealth := map[string][]string{}
+	for id, h := range want {
+		byHealth[h] = append(byHealth[h], id)
+	}
+	for _, ids := range byHealth {
+		sort.Strings(ids)
+	}
+	f.reloadMu.Lock()
+	defer f.reloadMu.Unlock()
+	err := f.st.InTx(ctx, func(tx *store.Tx) error {
+		for _, h := range []string{model.HealthDown, model.HealthDegraded, model.HealthHealthy} {
+			ids := byHealth[h]
+			if len(ids) == 0 {
+				continue
+			}
+			changed, err := tx.SetSitesHealth(ctx, ids, h)
+			if err != nil {
+				return err
+			}
+			for _, id := range changed {
+				if event == nil {
+					break
+				}
+				if e := event(HealthChange{SiteID: id, Health: h}); e != nil {
+					if err := tx.AppendAudit(ctx, e); err != nil {
+						return err
+					}
+				}
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	h, err := placement.ParseHealth(health)
-	if err != nil {
-		return err
-	}
-	if err := f.eng.SetSiteHealth(siteID, h); err != nil {
-		return err
-	}
 	f.mu.Lock()
-	if s, ok := f.sites[siteID]; ok {
-		s.Health = health
-		f.sites[siteID] = s
+	defer f.mu.Unlock()
+	for id, health := range want {
+		h, _ := placement.ParseHealth(health)
+		if err := f.eng.SetSiteHealth(id, h); err != nil && !errors.Is(err, placement.ErrUnknownSite) {
+			return err
+		}
+		if s, ok := f.sites[id]; ok {
+			s.Health = health
+			f.sites[id] = s
+		}
 	}
-	f.mu.Unlock()
 	return nil
 }
 

@@ -28,6 +28,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/fleet"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/placement"
@@ -164,6 +165,8 @@ type Monitor struct {
 	targets  map[string]*target // kind:id
 	downSeen map[string]time.Time
 	subs     []func(Transition)
+	// batchSubs hear of the changes written together (OnTransitions).
+	batchSubs []func([]Transition)
 }
 
 // New returns a monitor; call Probe (or Run) to observe.
@@ -199,6 +202,15 @@ func (m *Monitor) Now() time.Time {
 func (m *Monitor) OnTransition(f func(Transition)) {
 	m.mu.Lock()
 	m.subs = append(m.subs, f)
+	m.mu.Unlock()
+}
+
+// OnTransitions registers f to be told of stable changes as they are
+// written: every change of a provider alone, sites' changes by the batch
+// written in one transaction (up to fleet.HealthBatch).
+func (m *Monitor) OnTransitions(f func([]Transition)) {
+	m.mu.Lock()
+	m.batchSubs = append(m.batchSubs, f)
 	m.mu.Unlock()
 }
 
@@ -288,9 +300,7 @@ func (m *Monitor) Probe(ctx context.Context) {
 			}
 		}
 	}
-	for _, c := range changes {
-		m.apply(ctx, c)
-	}
+	m.applyAll(ctx, changes)
 	m.trackDown()
 }
 
@@ -398,25 +408,76 @@ func (m *Monitor) observe(kind, id, providerID string, simulated bool, now time.
 	return tr
 }
 
-// apply writes a stable change to the fleet and tells the subscribers.
-func (m *Monitor) apply(ctx context.Context, c Transition) {
-	var err error
-	switch c.Kind {
-	case KindSite:
-		err = m.fleet.SetSiteHealth(ctx, c.ID, c.To)
-	case KindProvider:
-		err = m.setProviderHealth(ctx, c.ID, c.To)
+// apply writes one stable change (applyAll).
+func (m *Monitor) apply(ctx context.Context, c Transition) { m.applyAll(ctx, []Transition{c}) }
+
+// applyAll writes stable changes to the fleet and tells the subscribers.
+// Providers' changes are written one by one (there are few); sites'
+// together, one transaction per up to fleet.HealthBatch sites with one
+// audit event per site (system:health, site.health.<state>), and the
+// subscribers hear of each batch once it is written (one NOTIFY each, not
+// one per site): 5,000 edge sites that go silent at once are 5
+// transactions, not 5,000.
+func (m *Monitor) applyAll(ctx context.Context, changes []Transition) {
+	var sites []Transition
+	for _, c := range changes {
+		if c.Kind != KindSite {
+			err := m.setProviderHealth(ctx, c.ID, c.To)
+			m.logChange(c, err)
+			m.tell([]Transition{c})
+			continue
+		}
+		sites = append(sites, c)
 	}
+	for start := 0; start < len(sites); start += fleet.HealthBatch {
+		chunk := sites[start:min(start+fleet.HealthBatch, len(sites))]
+		hc := make([]fleet.HealthChange, len(chunk))
+		for i, c := range chunk {
+			hc[i] = fleet.HealthChange{SiteID: c.ID, Health: c.To}
+		}
+		err := m.fleet.SetSitesHealth(ctx, hc, siteEvent)
+		if len(chunk) == 1 {
+			m.logChange(chunk[0], err)
+		} else if err != nil {
+			m.log.Warn("recording health", "kind", KindSite, "sites", len(chunk), "err", err)
+		} else {
+			m.log.Info("health changed", "kind", KindSite, "sites", len(chunk))
+			for _, c := range chunk {
+				m.log.Debug("health changed", "kind", c.Kind, "id", c.ID, "from", c.From, "to", c.To)
+			}
+		}
+		m.tell(chunk)
+	}
+}
+
+// siteEvent is the audit event of a site health change the monitor
+// decided: the system actor's health component.
+func siteEvent(c fleet.HealthChange) *store.AuditEvent {
+	e := audit.System("health", "site.health."+c.Health, "sites", c.SiteID)
+	return &e
+}
+
+func (m *Monitor) logChange(c Transition, err error) {
 	if err != nil {
 		m.log.Warn("recording health", "kind", c.Kind, "id", c.ID, "health", c.To, "err", err)
 	} else {
 		m.log.Info("health changed", "kind", c.Kind, "id", c.ID, "from", c.From, "to", c.To)
 	}
+}
+
+// tell hands written changes to the subscribers.
+func (m *Monitor) tell(cs []Transition) {
 	m.mu.Lock()
 	subs := append([]func(Transition){}, m.subs...)
+	batch := append([]func([]Transition){}, m.batchSubs...)
 	m.mu.Unlock()
 	for _, f := range subs {
-		f(c)
+		for _, c := range cs {
+			f(c)
+		}
+	}
+	for _, f := range batch {
+		f(cs)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/soberana/soberana/internal/health"
@@ -133,10 +134,17 @@ type haParts struct {
 // timer reloads at each UTC midnight (the exchange rate in force changes
 // with the day). On SQLite one process owns the database and the fleet
 // polls its fingerprint as before.
+//
+// A "health" notification (a batch of site health changes the leader's
+// monitor wrote) reloads even when the fingerprint looks unchanged: the
+// fingerprint is the newest updated_at of each table, and a batch whose
+// transaction took its time before a concurrent write stamped a later one
+// and committed after the reload read the sites would not move it.
 func (s *Server) runFleet(ctx context.Context) error {
 	if s.Store.Dialect() != store.Postgres {
 		return s.Fleet.Run(ctx, 2*time.Second)
 	}
+	var force atomic.Bool
 	kick := make(chan struct{}, 1)
 	poke := func() {
 		select {
@@ -148,7 +156,12 @@ func (s *Server) runFleet(ctx context.Context) error {
 	// tells it of every change to tokens, users, bindings and grants.
 	go func() { _ = s.Store.ListenAuth(ctx) }()
 	go func() {
-		if err := s.Store.Listen(ctx, store.ChannelFleet, poke, func(string) { poke() }); err != nil && ctx.Err() == nil {
+		if err := s.Store.Listen(ctx, store.ChannelFleet, poke, func(payload string) {
+			if payload == notifyHealth {
+				force.Store(true)
+			}
+			poke()
+		}); err != nil && ctx.Err() == nil {
 			s.log.Warn("listening for fleet changes", "err", err)
 		}
 	}()
@@ -163,7 +176,7 @@ func (s *Server) runFleet(ctx context.Context) error {
 		case <-midnight.C:
 		}
 		midnight.Stop()
-		if err := s.Fleet.Refresh(ctx, false); err != nil && ctx.Err() == nil {
+		if err := s.Fleet.Refresh(ctx, force.Swap(false)); err != nil && ctx.Err() == nil {
 			s.log.Warn("refreshing the fleet", "err", err)
 		}
 	}
@@ -338,15 +351,20 @@ func (s *Server) wireHA(ctx context.Context) error {
 		return err
 	}
 	s.API.SetFlowKey(k)
-	s.Ops.Health.OnTransition(func(health.Transition) {
+	// One notification per batch written together (up to
+	// fleet.HealthBatch sites), not one per site.
+	s.Ops.Health.OnTransitions(func([]health.Transition) {
 		nctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		if err := s.Store.Notify(nctx, store.ChannelFleet, "health"); err != nil {
+		if err := s.Store.Notify(nctx, store.ChannelFleet, notifyHealth); err != nil {
 			s.log.Warn("notifying a health change", "err", err)
 		}
 	})
 	return nil
 }
+
+// notifyHealth is the fleet channel's payload for health changes.
+const notifyHealth = "health"
 
 // rateSyncEvery is how often a replica shares its rate-limit counts.
 const rateSyncEvery = 250 * time.Millisecond

@@ -194,6 +194,7 @@ func (s *Store) tryGroup(batch []*groupWriter) (err error) {
 		return fmt.Errorf("committing: %w", mapErr(err))
 	}
 	committed = true
+	s.commits.Add(1)
 	for _, w := range batch {
 		if w.pending != nil { // set only when the writer's fn succeeded
 			w.pending.markWritten()

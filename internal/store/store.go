@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -56,6 +57,8 @@ type Store struct {
 	sealer *auditSealer
 	// auth: the generation of authentication data (authgen.go).
 	auth authGen
+	// commits counts the write transactions committed (Commits).
+	commits atomic.Uint64
 }
 
 // SQLiteConfig tunes the embedded database.
@@ -315,6 +318,7 @@ func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, inline bool, fn 
 	if err = sqlTx.Commit(); err != nil {
 		return fmt.Errorf("committing: %w", mapErr(err))
 	}
+	s.commits.Add(1)
 	if pending != nil {
 		pending.markWritten()
 	}
