@@ -199,6 +199,34 @@ func (t *Tx) AddEvent(ctx context.Context, e *model.WorkloadEvent) error {
 	return nil
 }
 
+// AddEvents records timeline entries in one statement.
+func (t *Tx) AddEvents(ctx context.Context, es []model.WorkloadEvent) error {
+	if len(es) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 7*len(es))
+	var b strings.Builder
+	b.WriteString(`INSERT INTO workload_events (id, workload_id, at, actor, from_state, to_state, reason) VALUES `)
+	for i := range es {
+		e := &es[i]
+		if e.ID == "" {
+			e.ID = model.NewID("evt")
+		}
+		if e.At.IsZero() {
+			e.At = t.Now()
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, e.ID, e.WorkloadID, micros(e.At), e.Actor, e.From, e.To, e.Reason)
+	}
+	if _, err := t.Exec(ctx, b.String(), args...); err != nil {
+		return fmt.Errorf("recording events: %w", err)
+	}
+	return nil
+}
+
 // EventsOf returns a workload's timeline, oldest first.
 func (t *Tx) EventsOf(ctx context.Context, workloadID string) ([]model.WorkloadEvent, error) {
 	rows, err := t.Query(ctx, `SELECT id, workload_id, at, actor, from_state, to_state, reason
