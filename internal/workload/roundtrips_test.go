@@ -3,6 +3,7 @@ package workload_test
 import (
 	"context"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -63,8 +64,8 @@ func TestRoundTripsPerCreateAndGet(t *testing.T) {
 		pg          bool
 		create, get int
 	}{
-		{"sqlite", false, 22, 7},
-		{"postgres", true, 19, 6},
+		{"sqlite", false, 21, 6},
+		{"postgres", true, 18, 5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &recorder{}
@@ -78,22 +79,55 @@ func TestRoundTripsPerCreateAndGet(t *testing.T) {
 				t.Fatal(err)
 			}
 			waitState(t, h.Admin, v.ID, "running")
-			create := rec.record(func() {
-				if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", body(prj, off, 1), &v); err != nil {
-					t.Fatal(err)
+			// Each is measured three times and the fewest statements count:
+			// under load a cached credential may expire in between and add
+			// its lookup to one of them, while a statement added to the path
+			// shows in all three.
+			var create []string
+			for i := range 3 {
+				got := rec.record(func() {
+					if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", body(prj, off, 1), &v); err != nil {
+						t.Fatal(err)
+					}
+				})
+				if i == 0 || len(got) < len(create) {
+					create = got
 				}
-			})
+			}
 			if v.State != "approved" {
 				t.Fatalf("the measured create was not auto-approved (state %s): it must book the budget", v.State)
 			}
 			waitState(t, h.Admin, v.ID, "running")
-			get := rec.record(func() {
-				if _, err := h.Admin.Do(ctx, "GET", "/v1/workloads/"+v.ID, nil, &v); err != nil {
-					t.Fatal(err)
+			var get []string
+			for i := range 3 {
+				got := rec.record(func() {
+					if _, err := h.Admin.Do(ctx, "GET", "/v1/workloads/"+v.ID, nil, &v); err != nil {
+						t.Fatal(err)
+					}
+				})
+				if i == 0 || len(got) < len(get) {
+					get = got
 				}
-			})
+			}
 			if len(v.Placements) != 1 || len(v.Events) < 3 {
 				t.Fatalf("GET answered %+v", v)
+			}
+			// The one-statement read answers what the two reads did.
+			tx := h.Server.Store.Read()
+			jw, jps, err := tx.WorkloadWithPlacements(ctx, v.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gw, err := tx.Workloads().Get(ctx, v.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gps, err := tx.PlacementsOf(ctx, v.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(jw, gw) || !reflect.DeepEqual(jps, gps) {
+				t.Fatalf("WorkloadWithPlacements differs from Get and PlacementsOf:\n%+v\n%+v\n%+v\n%+v", jw, gw, jps, gps)
 			}
 			check := func(what string, got []string, want int) {
 				t.Helper()
