@@ -172,25 +172,14 @@ func (a *API) AddLedger(l *ledger.Ledger) {
 }
 
 func workloadCost(ctx context.Context, tx *store.Tx, id string, now time.Time) (WorkloadCost, error) {
-	lw, err := tx.LedgerWorkload(ctx, id)
+	c, err := ledger.WorkloadCost(ctx, tx, id, now)
 	if err != nil {
 		return WorkloadCost{}, err
 	}
-	cur, err := money.ParseCurrency(lw.Currency)
-	if err != nil {
-		return WorkloadCost{}, err
-	}
-	mtd, err := ledger.MonthToDate(ctx, tx, id, now)
-	if err != nil {
-		return WorkloadCost{}, err
-	}
-	rem, err := tx.RemainingCommitments(ctx, []string{id})
-	if err != nil {
-		return WorkloadCost{}, err
-	}
-	return WorkloadCost{WorkloadID: id, Month: ledger.Month(now), MonthToDate: mtd,
-		ForecastMonthly: money.Amount{Minor: lw.ForecastMonthlyMinor, Currency: cur},
-		Committed:       money.Amount{Minor: rem[id], Currency: cur}}, nil
+	cur := c.MonthToDate.Currency
+	return WorkloadCost{WorkloadID: id, Month: ledger.Month(now), MonthToDate: c.MonthToDate,
+		ForecastMonthly: money.Amount{Minor: c.Ledger.ForecastMonthlyMinor, Currency: cur},
+		Committed:       c.Committed}, nil
 }
 
 func callerName(r *http.Request) string {

@@ -190,7 +190,17 @@ func actor(r *http.Request) workload.Actor {
 
 func (a *API) workloadView(ctx context.Context, id string, lang i18n.Lang, full bool) (WorkloadView, error) {
 	tx := a.store.Read()
-	w, err := tx.Workloads().Get(ctx, id)
+	var (
+		w   model.Workload
+		ps  []store.PlacementRow
+		err error
+	)
+	if full {
+		// One statement for the workload and its placements.
+		w, ps, err = tx.WorkloadWithPlacements(ctx, id)
+	} else {
+		w, err = tx.Workloads().Get(ctx, id)
+	}
 	if err != nil {
 		return WorkloadView{}, err
 	}
@@ -198,10 +208,6 @@ func (a *API) workloadView(ctx context.Context, id string, lang i18n.Lang, full 
 	v := WorkloadView{Workload: w}
 	if !full {
 		return v, nil
-	}
-	ps, err := tx.PlacementsOf(ctx, id)
-	if err != nil {
-		return v, err
 	}
 	for _, p := range ps {
 		p.Reason = workload.Decode(p.Reason).Render(lang)

@@ -40,6 +40,7 @@ func init() { benchScenarios["ha"] = benchHACmd }
 func benchHACmd(g *globals) *cobra.Command {
 	var (
 		servers, conc, rate int
+		capFactor           int64
 		dbURL, profDir      string
 		dur, ttl            time.Duration
 	)
@@ -57,7 +58,10 @@ func benchHACmd(g *globals) *cobra.Command {
 			}
 			ctx, cancel := context.WithCancel(cmd.Context())
 			defer cancel()
-			r := &haRun{servers: servers, dbURL: dbURL, ttl: ttl, haproxy: hap, profDir: profDir}
+			if capFactor < 1 {
+				return errors.New("--capacity-factor must be at least 1")
+			}
+			r := &haRun{servers: servers, dbURL: dbURL, ttl: ttl, haproxy: hap, profDir: profDir, capFactor: capFactor}
 			defer r.stop()
 			rep, err := r.run(ctx, haLoad{conc: conc, rate: rate, dur: dur})
 			if err != nil {
@@ -79,6 +83,7 @@ func benchHACmd(g *globals) *cobra.Command {
 	c.Flags().StringVar(&profDir, "profile-dir", "", "write each replica's CPU profile (replica-N.pprof, route-labelled) and its request counts (replica-N.metrics) here")
 	c.Flags().StringVar(&dbURL, "database-url", "", "postgres:// URL of an empty database")
 	c.Flags().DurationVar(&dur, "duration", time.Minute, "length of each phase (one replica, then all)")
+	c.Flags().Int64Var(&capFactor, "capacity-factor", 1, "multiply every demo site's capacity (vCPUs, memory, disk) by this, so that a long run at a high --rate does not fill the fleet and turn creates into 422 no-fit")
 	c.Flags().DurationVar(&ttl, "lease-ttl", 3*time.Second, "the replicas' reconcile.lease_ttl")
 	return c
 }
@@ -101,6 +106,8 @@ type haRun struct {
 	lb       *exec.Cmd
 	lbAddr   string
 	profDir  string
+	// capFactor multiplies the demo sites' capacity (--capacity-factor).
+	capFactor int64
 }
 
 // haLoad is the offered load of a phase: conc clients in a closed loop,
@@ -204,6 +211,14 @@ func (r *haRun) start(ctx context.Context, p *haReplica) error {
 	return nil
 }
 
+// haServerMaxConn bounds the connections HAProxy opens to one replica;
+// requests beyond it wait in HAProxy's queue instead of piling up as
+// goroutines (and PostgreSQL connection waits) in one replica. With
+// http-reuse always those connections are kept and shared by all clients,
+// so a replica is not paying a TCP accept and a new HTTP/1.1 connection
+// per request (docs/operations.md, "PostgreSQL at full speed").
+const haServerMaxConn = 64
+
 // haproxyConfig is the load balancer the docs show (docs/operations.md).
 func haproxyConfig(front string, backends []string) string {
 	var b strings.Builder
@@ -225,8 +240,9 @@ backend replicas
     option httpchk GET /readyz
     http-check expect status 200
     timeout check 5s
-    default-server check inter 500ms fall 3 rise 2
-`, front)
+    http-reuse always
+    default-server check inter 500ms fall 3 rise 2 maxconn %d
+`, front, haServerMaxConn)
 	for i, a := range backends {
 		fmt.Fprintf(&b, "    server s%d %s\n", i+1, a)
 	}
@@ -263,6 +279,11 @@ func (r *haRun) run(ctx context.Context, load haLoad) (map[string]any, error) {
 	// The first replica makes the schema and the demo fleet alone.
 	if err := r.start(ctx, r.replicas[0]); err != nil {
 		return nil, err
+	}
+	if r.capFactor > 1 {
+		if err := r.scaleCapacity(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if r.lbAddr, err = freeAddr(); err != nil {
 		return nil, err
@@ -325,6 +346,29 @@ func (r *haRun) run(ctx context.Context, load haLoad) (map[string]any, error) {
 		"acknowledged_creates": len(w.created), "acknowledged_deletes": len(w.deleted),
 		"lost": lost, "deleted_but_present": gone, "doubled_workloads": doubled, "doubled_ledger_lines": doubledLines,
 	}, nil
+}
+
+// scaleCapacity multiplies every site's capacity by --capacity-factor
+// after the first replica seeded the demo fleet, and has the running
+// replica reload its fleet (the fingerprint changes with updated_at; the
+// notification makes it reload now rather than at its next poll). The
+// replicas started later load the scaled fleet.
+func (r *haRun) scaleCapacity(ctx context.Context) error {
+	db, err := sql.Open("pgx", r.dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	now := time.Now().UnixMicro()
+	if _, err := db.ExecContext(ctx, `UPDATE sites SET vcpus = vcpus * $1, memory_mib = memory_mib * $1,
+		disk_gib = disk_gib * $1, updated_at = GREATEST(updated_at + 1, $2), version = version + 1`, r.capFactor, now); err != nil {
+		return fmt.Errorf("--capacity-factor: %w", err)
+	}
+	if _, err := db.ExecContext(ctx, `SELECT pg_notify('soberana_fleet', '')`); err != nil {
+		return fmt.Errorf("--capacity-factor: %w", err)
+	}
+	time.Sleep(2500 * time.Millisecond) // the fleet's poll (2 s) if the notification was missed
+	return nil
 }
 
 // killLeader SIGKILLs the replica holding the reconciler lease and returns

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -26,7 +28,7 @@ func init() { benchScenarios["provision"] = benchProvisionCmd }
 func benchProvisionCmd(g *globals) *cobra.Command {
 	var (
 		n, conc, replicas int
-		dbURL             string
+		dbURL, profDir    string
 		servers           int
 	)
 	c := &cobra.Command{
@@ -67,6 +69,22 @@ func benchProvisionCmd(g *globals) *cobra.Command {
 			if dbURL != "" {
 				db = "postgres"
 			}
+			if profDir != "" {
+				// The whole process (server and clients) from the first
+				// request to the last workload running.
+				if err := os.MkdirAll(profDir, 0o700); err != nil {
+					return err
+				}
+				f, err := os.Create(filepath.Join(profDir, "provision.pprof"))
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return err
+				}
+				defer pprof.StopCPUProfile()
+			}
 			return runProvision(ctx, g, provisionRun{clients: []*client.Client{cl}, progress: bench.ProgressOf(srv.Store), database: db,
 				n: n, conc: conc, replicas: replicas, cpu: selfCPU})
 		},
@@ -75,6 +93,7 @@ func benchProvisionCmd(g *globals) *cobra.Command {
 	c.Flags().IntVar(&conc, "concurrency", 32, "concurrent HTTP clients")
 	c.Flags().IntVar(&replicas, "replicas", 1, "replicas per workload")
 	c.Flags().StringVar(&dbURL, "database-url", "", "postgres:// URL of an empty database (default: embedded SQLite)")
+	c.Flags().StringVar(&profDir, "profile-dir", "", "write the CPU profile of the run (one server, in-process: server and clients) to provision.pprof here")
 	c.Flags().IntVar(&servers, "servers", 1, "with more than one: `soberana serve` processes on --database-url, clients spread round-robin over them")
 	return c
 }

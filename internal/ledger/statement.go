@@ -337,7 +337,44 @@ func MonthToDate(ctx context.Context, tx *store.Tx, workloadID string, now time.
 	if err != nil {
 		return money.Amount{}, err
 	}
-	total := money.Amount{Minor: booked, Currency: cur}
+	return monthToDate(ctx, tx, workloadID, money.Amount{Minor: booked, Currency: cur}, now)
+}
+
+// Cost is a workload's cost as GET /v1/workloads/{id} shows it.
+type Cost struct {
+	Ledger      store.LedgerWorkload
+	MonthToDate money.Amount
+	// Committed is the commitment still encumbered.
+	Committed money.Amount
+}
+
+// WorkloadCost is MonthToDate with the workload's ledger attributes and
+// its remaining commitment, in two statements (the ledger attributes with
+// both sums, then the open usage).
+func WorkloadCost(ctx context.Context, tx *store.Tx, workloadID string, now time.Time) (Cost, error) {
+	now = now.UTC().Truncate(time.Second)
+	lw, booked, rem, err := tx.LedgerWorkloadTotals(ctx, workloadID, Month(now), [2]string{store.KindCharge, store.KindAdjustment})
+	if errors.Is(err, store.ErrNotFound) {
+		return Cost{}, fmt.Errorf("month-to-date of %s: %w", workloadID, ErrUnknownWorkload)
+	}
+	if err != nil {
+		return Cost{}, err
+	}
+	cur, err := money.ParseCurrency(lw.Currency)
+	if err != nil {
+		return Cost{}, err
+	}
+	mtd, err := monthToDate(ctx, tx, workloadID, money.Amount{Minor: booked, Currency: cur}, now)
+	if err != nil {
+		return Cost{}, err
+	}
+	return Cost{Ledger: lw, MonthToDate: mtd, Committed: money.Amount{Minor: rem, Currency: cur}}, nil
+}
+
+// monthToDate adds to what is booked this month the unrated usage of the
+// workload's intervals up to now.
+func monthToDate(ctx context.Context, tx *store.Tx, workloadID string, total money.Amount, now time.Time) (money.Amount, error) {
+	cur := total.Currency
 	ivs, err := tx.WorkloadIntervals(ctx, workloadID)
 	if err != nil {
 		return total, err

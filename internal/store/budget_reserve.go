@@ -78,6 +78,9 @@ func isReadCommitted(ctx context.Context) bool {
 type BudgetLineForCommit struct {
 	Line                   model.BudgetLine
 	AllowOverdraftRequests bool
+	// Booked: the ledger line given to LockBudgetLineForWorkload exists
+	// (the workload's commitment is booked already).
+	Booked bool
 }
 
 // LockBudgetLineForCommit reads a budget line with its institution's
@@ -85,20 +88,36 @@ type BudgetLineForCommit struct {
 // FOR SHARE until the transaction ends: its amount cannot change under a
 // reservation, while any number of reservations share it.
 func (t *Tx) LockBudgetLineForCommit(ctx context.Context, id string) (BudgetLineForCommit, error) {
+	return t.LockBudgetLineForWorkload(ctx, id, "")
+}
+
+// LockBudgetLineForWorkload is LockBudgetLineForCommit that also tells, in
+// the same statement, whether the ledger line commitLineID (a workload's
+// commitment) exists: one round trip for what a create's commit reads.
+func (t *Tx) LockBudgetLineForWorkload(ctx context.Context, id, commitLineID string) (BudgetLineForCommit, error) {
 	var out BudgetLineForCommit
-	if err := t.sharePrevReleaseLock(ctx); err != nil {
-		return out, err
-	}
 	q := `SELECT l.id, l.created_at, l.updated_at, l.version, l.institution_id, l.fiscal_year, l.code, l.name,
-		l.currency, l.amount_minor, i.allow_overdraft_requests
+		l.currency, l.amount_minor, i.allow_overdraft_requests,
+		EXISTS (SELECT 1 FROM ledger_lines WHERE id = ?)
 		FROM budget_lines l JOIN institutions i ON i.id = l.institution_id WHERE l.id = ?`
+	args := []any{commitLineID, id}
 	if t.dialect == Postgres {
-		q += ` FOR SHARE OF l`
+		// The previous release's lock (sharePrevReleaseLock) is taken by
+		// the same statement, one round trip less per create: the FROM
+		// item is scanned before any row is emitted, so the advisory lock
+		// is held before the line's row lock (LockRows, above the join),
+		// in the order sharePrevReleaseLock then the line had.
+		q = `SELECT l.id, l.created_at, l.updated_at, l.version, l.institution_id, l.fiscal_year, l.code, l.name,
+		l.currency, l.amount_minor, i.allow_overdraft_requests,
+		EXISTS (SELECT 1 FROM ledger_lines WHERE id = ?)
+		FROM (SELECT pg_advisory_xact_lock_shared(?)) AS prev, budget_lines l
+		JOIN institutions i ON i.id = l.institution_id WHERE l.id = ? FOR SHARE OF l`
+		args = []any{commitLineID, int64(prevReleaseAuditLock), id}
 	}
 	var created, updated int64
 	l := &out.Line
-	err := t.QueryRow(ctx, q, id).Scan(&l.ID, &created, &updated, &l.Version, &l.InstitutionID, &l.FiscalYear,
-		&l.Code, &l.Name, &l.Currency, &l.AmountMinor, &out.AllowOverdraftRequests)
+	err := t.QueryRow(ctx, q, args...).Scan(&l.ID, &created, &updated, &l.Version, &l.InstitutionID, &l.FiscalYear,
+		&l.Code, &l.Name, &l.Currency, &l.AmountMinor, &out.AllowOverdraftRequests, &out.Booked)
 	if err != nil {
 		return out, fmt.Errorf("getting budget_lines %s: %w", id, mapErr(err))
 	}

@@ -146,6 +146,7 @@ func (s *Store) tryGroup(batch []*groupWriter) (err error) {
 	if s.dialect == Postgres {
 		opts = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
 	}
+	logStatement(batch[0].ctx, "BEGIN")
 	sqlTx, err := s.db.BeginTx(context.WithoutCancel(batch[0].ctx), opts)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", mapErr(err))
@@ -190,6 +191,7 @@ func (s *Store) tryGroup(batch []*groupWriter) (err error) {
 			return err
 		}
 	}
+	logStatement(bg, "COMMIT")
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("committing: %w", mapErr(err))
 	}

@@ -282,6 +282,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, inline bool, fn func(tx *Tx) error) (err error) {
+	logStatement(ctx, "BEGIN")
 	sqlTx, release, err := s.beginTx(ctx, opts)
 	if err == nil {
 		defer release()
@@ -315,6 +316,7 @@ func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, inline bool, fn 
 			return err
 		}
 	}
+	logStatement(ctx, "COMMIT")
 	if err = sqlTx.Commit(); err != nil {
 		return fmt.Errorf("committing: %w", mapErr(err))
 	}
@@ -358,6 +360,7 @@ func (t *Tx) rebind(q string) string {
 
 // Exec runs a statement.
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	logStatement(ctx, q)
 	if st := t.stmt(ctx, q); st != nil {
 		res, err := st.ExecContext(ctx, args...)
 		return res, mapErr(err)
@@ -368,6 +371,7 @@ func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error
 
 // Query runs a query.
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	logStatement(ctx, q)
 	if st := t.stmt(ctx, q); st != nil {
 		rows, err := st.QueryContext(ctx, args...)
 		return rows, mapErr(err)
@@ -378,6 +382,7 @@ func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 
 // QueryRow runs a single-row query.
 func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	logStatement(ctx, q)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}

@@ -133,6 +133,56 @@ func (t *Tx) queryPlacements(ctx context.Context, where string, args ...any) ([]
 	return out, mapErr(rows.Err())
 }
 
+// WorkloadWithPlacements reads a workload and its placements (by replica,
+// then creation) in one statement, as GET /v1/workloads/{id} shows them;
+// only a workload without placements costs a second read.
+func (t *Tx) WorkloadWithPlacements(ctx context.Context, id string) (model.Workload, []PlacementRow, error) {
+	q := "SELECT " + qualified("w", workloads.allCols()) + ", " + qualified("p", placements.allCols()) +
+		" FROM workloads w JOIN placements p ON p.workload_id = w.id WHERE w.id = ? ORDER BY p.replica, p.id"
+	rows, err := t.Query(ctx, q, id)
+	if err != nil {
+		return model.Workload{}, nil, fmt.Errorf("getting workloads %s: %w", id, err)
+	}
+	defer rows.Close()
+	var (
+		w   model.Workload
+		out []PlacementRow
+	)
+	for rows.Next() {
+		var (
+			p              PlacementRow
+			wc, wu, pc, pu int64
+			wm, pm         = workloads.meta(&w), placements.meta(&p)
+		)
+		dest := append([]any{&wm.ID, &wc, &wu, &wm.Version}, workloads.scanDest(&w)...)
+		dest = append(dest, &pm.ID, &pc, &pu, &pm.Version)
+		dest = append(dest, placements.scanDest(&p)...)
+		if err := rows.Scan(dest...); err != nil {
+			return model.Workload{}, nil, fmt.Errorf("getting workloads %s: %w", id, mapErr(err))
+		}
+		wm.CreatedAt, wm.UpdatedAt = fromMicros(wc), fromMicros(wu)
+		pm.CreatedAt, pm.UpdatedAt = fromMicros(pc), fromMicros(pu)
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return model.Workload{}, nil, fmt.Errorf("getting workloads %s: %w", id, mapErr(err))
+	}
+	if len(out) == 0 {
+		w, err := t.Workloads().Get(ctx, id)
+		return w, nil, err
+	}
+	return w, out, nil
+}
+
+// qualified prefixes each of a comma-separated column list with alias.
+func qualified(alias, cols string) string {
+	parts := strings.Split(cols, ", ")
+	for i, c := range parts {
+		parts[i] = alias + "." + c
+	}
+	return strings.Join(parts, ", ")
+}
+
 // PlacementsOf returns a workload's placements by replica, then creation.
 func (t *Tx) PlacementsOf(ctx context.Context, workloadID string) ([]PlacementRow, error) {
 	return t.queryPlacements(ctx, "workload_id = ? ORDER BY replica, id", workloadID)
@@ -195,6 +245,34 @@ func (t *Tx) AddEvent(ctx context.Context, e *model.WorkloadEvent) error {
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, e.ID, e.WorkloadID, micros(e.At), e.Actor, e.From, e.To, e.Reason)
 	if err != nil {
 		return fmt.Errorf("recording event: %w", err)
+	}
+	return nil
+}
+
+// AddEvents records timeline entries in one statement.
+func (t *Tx) AddEvents(ctx context.Context, es []model.WorkloadEvent) error {
+	if len(es) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 7*len(es))
+	var b strings.Builder
+	b.WriteString(`INSERT INTO workload_events (id, workload_id, at, actor, from_state, to_state, reason) VALUES `)
+	for i := range es {
+		e := &es[i]
+		if e.ID == "" {
+			e.ID = model.NewID("evt")
+		}
+		if e.At.IsZero() {
+			e.At = t.Now()
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, e.ID, e.WorkloadID, micros(e.At), e.Actor, e.From, e.To, e.Reason)
+	}
+	if _, err := t.Exec(ctx, b.String(), args...); err != nil {
+		return fmt.Errorf("recording events: %w", err)
 	}
 	return nil
 }

@@ -274,6 +274,11 @@ func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem
 		// fn may run more than once (a retried serialization failure, a
 		// reservation refused at COMMIT): start from nothing each time.
 		approved = false
+		// Not stored yet (an earlier attempt's Create set a version): the
+		// ledger then books it as new, never as an approved stored request
+		// (which may overdraw when the institution allows overdraft
+		// requests).
+		w.Version = 0
 		for i := range rows {
 			rows[i].NextAttemptAt = nil
 		}
@@ -319,11 +324,8 @@ func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem
 		for i := range events {
 			events[i].WorkloadID = w.ID
 			events[i].At = now
-			if err := tx.AddEvent(ctx, &events[i]); err != nil {
-				return err
-			}
 		}
-		return nil
+		return tx.AddEvents(ctx, events)
 	})
 	if err != nil {
 		_ = s.fleet.Engine().ReleaseDecision(d)

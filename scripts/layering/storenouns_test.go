@@ -22,6 +22,7 @@ var storeMachinery = map[string]string{
 	"StatementClosure": "bookkeeping of closed months", "BalanceDiff": "a consistency check's row",
 	"UsageInterval": "a query's row (rating input)", "ReplicaBoot": "a stored rendering", "SimBoot": "the sim driver's table",
 	"SimFault": "the sim driver's table", "SimResource": "the sim driver's table",
+	"StatementLog": "SQL-side bookkeeping (the statements a context ran, for tests that pin them)",
 }
 
 // storeNounsDebt are domain nouns still declared in internal/store (issue

@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"testing"
 	"time"
@@ -46,6 +47,9 @@ type Options struct {
 	// NoSecretsKey starts like `serve` without a secrets key; by default
 	// the harness keeps one in the data directory, as `up` does.
 	NoSecretsKey bool
+	// Observe wraps the server's handler (api.API.Observe), e.g. to give
+	// requests a context that records their SQL (store.LogStatements).
+	Observe func(http.Handler) http.Handler
 }
 
 // Start starts a server and stops it when the test ends.
@@ -95,6 +99,9 @@ func Start(t testing.TB, o Options) *Harness {
 	// document (after the server stopped: cleanups run last-in first-out).
 	contract := &apitest.Lazy{API: srv.API}
 	srv.API.Observe(contract.Middleware)
+	if o.Observe != nil {
+		srv.API.Observe(o.Observe)
+	}
 	t.Cleanup(func() { contract.Report(t) })
 	if _, err := srv.Listen(); err != nil {
 		cancel()
