@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -101,13 +103,48 @@ func agentCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return edge.RunAgents(cmd.Context(), url, agents, every)
+			return runAgentsTold(cmd.Context(), g, url, agents, every, true)
 		},
 	}
 	c.Flags().StringVar(&url, "nats", "nats://127.0.0.1:4222", "broker URL")
 	c.Flags().StringVar(&creds, "credentials", "", "credentials file written by soberana edge import")
 	c.Flags().DurationVar(&every, "every", 10*time.Second, "heartbeat interval")
 	return c
+}
+
+// runAgentsTold runs the agents and prints, once per subcloud and reason,
+// why soberana refused their heartbeats, in the caller's language. With
+// stopOnRevoked (one site's `soberana agent`), an agent whose every
+// credential was revoked stops with that explanation (exit code 3): a
+// revoked credential never becomes valid again.
+func runAgentsTold(ctx context.Context, g *globals, url string, agents []*edge.Agent, every time.Duration, stopOnRevoked bool) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var mu sync.Mutex
+	told := map[string]bool{}
+	revoked := 0
+	for _, a := range agents {
+		a.Lang = string(g.language())
+		a.OnReject = func(r edge.Rejection) {
+			mu.Lock()
+			defer mu.Unlock()
+			if k := r.Subcloud + "/" + r.Reason; !told[k] {
+				told[k] = true
+				fmt.Fprintln(g.stderr, r.Message)
+				if r.Reason == edge.RejectRevoked {
+					revoked++
+				}
+			}
+			if stopOnRevoked && revoked == len(agents) {
+				cancel(authErr(errors.New(r.Message)))
+			}
+		}
+	}
+	err := edge.RunAgents(ctx, url, agents, every)
+	if cause := context.Cause(ctx); err == nil && cause != nil && !errors.Is(cause, context.Canceled) {
+		return cause
+	}
+	return err
 }
 
 func loadAgents(path string) ([]*edge.Agent, error) {
@@ -143,7 +180,7 @@ func simEdgeCmd(g *globals) *cobra.Command {
 			if n > 0 && n < len(agents) {
 				agents = agents[:n]
 			}
-			return edge.RunAgents(cmd.Context(), url, agents, every)
+			return runAgentsTold(cmd.Context(), g, url, agents, every, false)
 		},
 	}
 	c.Flags().StringVar(&url, "nats", "nats://127.0.0.1:4222", "broker URL")

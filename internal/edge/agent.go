@@ -2,6 +2,9 @@ package edge
 
 import (
 	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -31,7 +34,16 @@ type Agent struct {
 	Cred Credential
 	// Measure reports the site's capacity and use (nil: zero).
 	Measure func() (capacity, used model.Capacity)
-	seq     atomic.Uint64
+	// Lang is the language soberana explains a refused heartbeat in
+	// (es, pt-BR or en; empty: en).
+	Lang string
+	// OnReject, when set, hears why soberana refused a heartbeat (a
+	// revoked or unknown credential, a bad signature); RunAgents asks
+	// for such answers. Accepted beats are not answered.
+	OnReject func(Rejection)
+	seq      atomic.Uint64
+	// reply is the subject soberana answers a refusal on (RunAgents).
+	reply string
 }
 
 // Beat publishes one heartbeat on nc (buffered while disconnected).
@@ -44,7 +56,11 @@ func (a *Agent) Beat(nc *nats.Conn, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	return nc.Publish(SubjectPrefix+a.Cred.ID, msg)
+	m := &nats.Msg{Subject: SubjectPrefix + a.Cred.ID, Reply: a.reply, Data: msg}
+	if a.Lang != "" {
+		m.Header = nats.Header{HeaderLanguage: []string{a.Lang}}
+	}
+	return nc.PublishMsg(m)
 }
 
 // RunAgents beats every agent every interval on shared connections (one
@@ -64,6 +80,25 @@ func RunAgents(ctx context.Context, url string, agents []*Agent, every time.Dura
 			return err
 		}
 		conns = append(conns, nc)
+		// One inbox a connection for soberana's answers to refused
+		// beats: agent k of the connection is answered on inbox.k.
+		group := agents[i:min(i+perConn, len(agents))]
+		inbox := nats.NewInbox()
+		if _, err := nc.Subscribe(inbox+".*", func(m *nats.Msg) {
+			k, err := strconv.Atoi(strings.TrimPrefix(m.Subject, inbox+"."))
+			if err != nil || k < 0 || k >= len(group) || group[k].OnReject == nil {
+				return
+			}
+			var r Rejection
+			if json.Unmarshal(m.Data, &r) == nil {
+				group[k].OnReject(r)
+			}
+		}); err != nil {
+			return err
+		}
+		for k, a := range group {
+			a.reply = inbox + "." + strconv.Itoa(k)
+		}
 	}
 	tk := time.NewTicker(every)
 	defer tk.Stop()

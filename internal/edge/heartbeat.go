@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
 )
 
@@ -65,6 +66,28 @@ type RejectError struct{ Reason, Subcloud string }
 func (e *RejectError) Error() string {
 	return fmt.Sprintf("heartbeat rejected (%s) from subcloud %q", e.Reason, e.Subcloud)
 }
+
+// Explain says why the heartbeat was refused and what to do, in lang.
+func (e *RejectError) Explain(lang i18n.Lang) string {
+	if e.Reason == RejectMalformed {
+		return i18n.T(lang, "edge.reject."+e.Reason, "")
+	}
+	return i18n.T(lang, "edge.reject."+e.Reason, e.Subcloud)
+}
+
+// Rejection is the tracker's answer to a refused heartbeat published with
+// a reply subject (Agent.Beat sets one): why, in the language the agent
+// named in its HeaderLanguage header. Accepted beats get no answer, and
+// neither do replays (a reconnecting agent resends its buffer).
+type Rejection struct {
+	Reason   string `json:"reason"`
+	Subcloud string `json:"subcloud,omitempty"`
+	Message  string `json:"message"`
+}
+
+// HeaderLanguage is the NATS message header an agent names its language
+// in (es, pt-BR or en).
+const HeaderLanguage = "Accept-Language"
 
 // Verify opens a heartbeat published on subject, checking it against the
 // subcloud's public key (keys: subcloud id → base64 key, revoked). The

@@ -2,6 +2,7 @@ package edge
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"runtime/pprof"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 
+	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -298,7 +300,7 @@ func (t *Tracker) Run(ctx context.Context, nc *nats.Conn, every time.Duration) e
 	pprof.SetGoroutineLabels(lctx)
 	sub, err := nc.Subscribe(SubjectAll, func(m *nats.Msg) {
 		pprof.SetGoroutineLabels(lctx)
-		_ = t.Handle(m.Subject, m.Data)
+		t.answer(m, t.Handle(m.Subject, m.Data))
 	})
 	if err != nil {
 		return err
@@ -324,6 +326,20 @@ func (t *Tracker) Run(ctx context.Context, nc *nats.Conn, every time.Duration) e
 			t.Tick(ctx)
 		}
 		t.Scan(ctx)
+	}
+}
+
+// answer tells an agent that asked (a reply subject) why its heartbeat
+// was refused, in its language; nothing else is changed by a refusal.
+func (t *Tracker) answer(m *nats.Msg, err error) {
+	var re *RejectError
+	if m.Reply == "" || !errors.As(err, &re) || re.Reason == RejectReplay {
+		return
+	}
+	lang := i18n.Parse(m.Header.Get(HeaderLanguage))
+	b, _ := json.Marshal(Rejection{Reason: re.Reason, Subcloud: re.Subcloud, Message: re.Explain(lang)})
+	if rerr := m.Respond(b); rerr != nil {
+		t.log.Debug("answering a refused heartbeat", "err", rerr)
 	}
 }
 
