@@ -203,7 +203,7 @@ func TestGrantExpiryAndRevocation(t *testing.T) {
 	}
 	kinds := []string{}
 	for _, c := range feed {
-		kinds = append(kinds, c.Kind)
+		kinds = append(kinds, string(c.Kind))
 	}
 	if strings.Join(kinds, ",") != "created,created,revoked,created,created" {
 		t.Fatalf("grant feed: %v", kinds)

@@ -16,6 +16,7 @@ import (
 	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -230,10 +231,10 @@ func callers(t *testing.T, h *servertest.Harness, w world) []caller {
 				continue
 			}
 			secret, hash := auth.NewSecret(auth.TokenPrefix)
-			tok := store.APIToken{Kind: auth.TokenService, ScopeKind: string(c.scope), ScopeID: w.scope[true][c.scope]}
+			tok := model.APIToken{Kind: auth.TokenService, ScopeKind: string(c.scope), ScopeID: w.scope[true][c.scope]}
 			tok.Name, tok.Role, tok.Hash = c.name, c.role, hash
 			if c.role == "" {
-				u := store.User{Email: "nobody@example.com", Name: "Nobody"}
+				u := model.User{Email: "nobody@example.com", Name: "Nobody"}
 				if err := tx.CreateUser(ctx, &u); err != nil {
 					return err
 				}

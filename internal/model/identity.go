@@ -1,0 +1,100 @@
+package model
+
+import "time"
+
+// User is a person who signs in: with a local password (argon2id hash) or
+// through an OpenID provider (issuer + subject).
+type User struct {
+	Meta
+	Email        string     `json:"email"`
+	Name         string     `json:"name"`
+	PasswordHash string     `json:"-"`
+	OIDCIssuer   string     `json:"oidc_issuer,omitempty"`
+	OIDCSubject  string     `json:"oidc_subject,omitempty"`
+	Disabled     bool       `json:"disabled"`
+	FailedLogins int64      `json:"-"`
+	LockedUntil  *time.Time `json:"locked_until,omitempty"`
+	LastLoginAt  *time.Time `json:"last_login_at,omitempty"`
+}
+
+// RoleBinding binds a role to a user at a scope.
+type RoleBinding struct {
+	ID        string    `json:"id"`
+	UserID    string    `json:"user_id"`
+	Role      string    `json:"role"`
+	ScopeKind string    `json:"scope_kind"`
+	ScopeID   string    `json:"scope_id"`
+	Source    string    `json:"source"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// APIToken is a stored bearer token (its hash only) with its kind, owner
+// and scope.
+type APIToken struct {
+	Token
+	Kind       string `json:"kind"`
+	UserID     string `json:"user_id,omitempty"`
+	ScopeKind  string `json:"scope_kind"`
+	ScopeID    string `json:"scope_id,omitempty"`
+	CreatedBy  string `json:"created_by,omitempty"`
+	LastUsedIP string `json:"last_used_ip,omitempty"`
+	// GrantID is the vendor grant CreatedBy acted through when it made
+	// this token (empty: a role binding); the token dies with that grant.
+	GrantID string `json:"grant_id,omitempty"`
+	// InstitutionID is the institution the token acts in (empty: the
+	// platform or a provider); its admins list and revoke the token.
+	InstitutionID string `json:"institution_id,omitempty"`
+}
+
+// Session is a console sign-in (the hashes of its secrets only).
+type Session struct {
+	ID         string
+	Hash       string
+	UserID     string
+	CSRFHash   string
+	SourceIP   string
+	ExpiresAt  time.Time
+	Revoked    bool
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+}
+
+// Grant is a vendor's time-limited role in one project.
+type Grant struct {
+	Meta
+	ProjectID     string     `json:"project_id"`
+	InstitutionID string     `json:"institution_id"`
+	UserID        string     `json:"user_id"`
+	Role          string     `json:"role"`
+	SourceCIDRs   []string   `json:"source_cidrs,omitempty"`
+	Reason        string     `json:"reason,omitempty"`
+	ExpiresAt     time.Time  `json:"expires_at"`
+	RevokedAt     *time.Time `json:"revoked_at,omitempty"`
+	RevokedBy     string     `json:"revoked_by,omitempty"`
+	CreatedBy     string     `json:"created_by"`
+}
+
+// GrantChange is one entry of the grant change feed.
+type GrantChange struct {
+	Seq       int64           `json:"seq"`
+	GrantID   string          `json:"grant_id"`
+	ProjectID string          `json:"project_id"`
+	Kind      GrantChangeKind `json:"kind"`
+	At        time.Time       `json:"at"`
+}
+
+// GrantChangeKind is what happened to a grant in the change feed.
+type GrantChangeKind string
+
+// Grant change kinds.
+const (
+	GrantCreated GrantChangeKind = "created"
+	GrantRevoked GrantChangeKind = "revoked"
+	GrantExpired GrantChangeKind = "expired"
+)
+
+// GrantChangeKinds lists every grant change kind.
+var GrantChangeKinds = []GrantChangeKind{GrantCreated, GrantRevoked, GrantExpired}
+
+// EnumValues is the closed set (the OpenAPI enum).
+func (GrantChangeKind) EnumValues() []string { return Names(GrantChangeKinds) }
