@@ -216,6 +216,26 @@ func TestGrantExpiryAndRevocation(t *testing.T) {
 	if err != nil || len(active) != 2 {
 		t.Fatalf("active grants: %v %v", active, err)
 	}
+	// Each grant's changes follow the grant transition table, and the
+	// last one is the state the grant is in now.
+	feed, err = svc.GrantChanges(context.Background(), 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]model.GrantState{}
+	for _, c := range feed {
+		from, seen := states[c.GrantID]
+		if seen != (c.Kind != model.GrantChangeCreated) || seen && !from.CanMove(c.Kind.State()) {
+			t.Fatalf("grant %s: change %s after %q breaks the transition table", c.GrantID, c.Kind, from)
+		}
+		states[c.GrantID] = c.Kind.State()
+	}
+	for id, st := range states {
+		g, err := e.st.Read().GrantByID(context.Background(), id)
+		if err != nil || g.StateAt(e.clock.Now()) != st {
+			t.Fatalf("grant %s: the feed says %s, the grant is %s (%v)", id, st, g.StateAt(e.clock.Now()), err)
+		}
+	}
 
 	// Every change above is in the audit chain, which holds.
 	r, err := audit.CheckChain(context.Background(), e.st)

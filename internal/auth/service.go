@@ -113,7 +113,7 @@ func (s *Service) SessionPrincipal(ctx context.Context, secret, ip string) (*Pri
 		return nil, ses, err
 	}
 	now := s.Now()
-	if ses.Revoked || !now.Before(ses.ExpiresAt) {
+	if ses.StateAt(now) != model.SessionActive {
 		return nil, ses, ErrUnauthenticated
 	}
 	u, err := tx.UserByID(ctx, ses.UserID)

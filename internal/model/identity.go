@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // User is a person who signs in: with a local password (argon2id hash) or
 // through an OpenID provider (issuer + subject).
@@ -88,13 +91,107 @@ type GrantChangeKind string
 
 // Grant change kinds.
 const (
-	GrantCreated GrantChangeKind = "created"
-	GrantRevoked GrantChangeKind = "revoked"
-	GrantExpired GrantChangeKind = "expired"
+	GrantChangeCreated GrantChangeKind = "created"
+	GrantChangeRevoked GrantChangeKind = "revoked"
+	GrantChangeExpired GrantChangeKind = "expired"
 )
 
 // GrantChangeKinds lists every grant change kind.
-var GrantChangeKinds = []GrantChangeKind{GrantCreated, GrantRevoked, GrantExpired}
+var GrantChangeKinds = []GrantChangeKind{GrantChangeCreated, GrantChangeRevoked, GrantChangeExpired}
 
 // EnumValues is the closed set (the OpenAPI enum).
 func (GrantChangeKind) EnumValues() []string { return Names(GrantChangeKinds) }
+
+// GrantState is where a vendor grant is in its life. It is derived, not
+// stored: from RevokedAt and ExpiresAt (Grant.StateAt). Every move is
+// recorded in the grant change feed (GrantChangeKind).
+type GrantState string
+
+// Grant states.
+const (
+	GrantActive  GrantState = "active"
+	GrantExpired GrantState = "expired"
+	GrantRevoked GrantState = "revoked"
+)
+
+// GrantStates lists every grant state.
+var GrantStates = []GrantState{GrantActive, GrantExpired, GrantRevoked}
+
+// GrantTransitions is the table of grant states: each state and the
+// states it may move to. An expired grant may still be revoked (the
+// revocation is recorded; access had ended already); a revoked grant is
+// final.
+var GrantTransitions = map[GrantState][]GrantState{
+	GrantActive:  {GrantExpired, GrantRevoked},
+	GrantExpired: {GrantRevoked},
+	GrantRevoked: {},
+}
+
+// CanMove reports whether a grant may move from one state to another
+// (staying put is always allowed).
+func (from GrantState) CanMove(to GrantState) bool {
+	return from == to || slices.Contains(GrantTransitions[from], to)
+}
+
+// StateAt is the grant's state at now: revoked once RevokedAt is set,
+// expired from ExpiresAt on, active before.
+func (g Grant) StateAt(now time.Time) GrantState {
+	switch {
+	case g.RevokedAt != nil:
+		return GrantRevoked
+	case !now.Before(g.ExpiresAt):
+		return GrantExpired
+	}
+	return GrantActive
+}
+
+// State is the grant state a change of this kind moves the grant to.
+func (k GrantChangeKind) State() GrantState {
+	switch k {
+	case GrantChangeRevoked:
+		return GrantRevoked
+	case GrantChangeExpired:
+		return GrantExpired
+	}
+	return GrantActive
+}
+
+// SessionState is where a console session is in its life, derived from
+// Revoked and ExpiresAt (Session.StateAt).
+type SessionState string
+
+// Session states.
+const (
+	SessionActive  SessionState = "active"
+	SessionExpired SessionState = "expired"
+	SessionRevoked SessionState = "revoked"
+)
+
+// SessionStates lists every session state.
+var SessionStates = []SessionState{SessionActive, SessionExpired, SessionRevoked}
+
+// SessionTransitions is the table of session states: a session ends by
+// expiring or by being revoked (sign-out); an ended session is never
+// active again.
+var SessionTransitions = map[SessionState][]SessionState{
+	SessionActive:  {SessionExpired, SessionRevoked},
+	SessionExpired: {SessionRevoked},
+	SessionRevoked: {},
+}
+
+// CanMove reports whether a session may move from one state to another
+// (staying put is always allowed).
+func (from SessionState) CanMove(to SessionState) bool {
+	return from == to || slices.Contains(SessionTransitions[from], to)
+}
+
+// StateAt is the session's state at now.
+func (s Session) StateAt(now time.Time) SessionState {
+	switch {
+	case s.Revoked:
+		return SessionRevoked
+	case !now.Before(s.ExpiresAt):
+		return SessionExpired
+	}
+	return SessionActive
+}

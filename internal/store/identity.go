@@ -371,7 +371,7 @@ func (t *Tx) CreateGrant(ctx context.Context, g *model.Grant) error {
 	if err := t.authChanged(ctx); err != nil {
 		return err
 	}
-	return t.appendGrantChange(ctx, g.ID, g.ProjectID, model.GrantCreated)
+	return t.appendGrantChange(ctx, g.ID, g.ProjectID, model.GrantChangeCreated)
 }
 
 // GrantByID loads a grant.
@@ -461,7 +461,7 @@ func (t *Tx) RevokeGrant(ctx context.Context, id, by string) error {
 	if err := t.authChanged(ctx); err != nil {
 		return err
 	}
-	return t.appendGrantChange(ctx, id, g.ProjectID, model.GrantRevoked)
+	return t.appendGrantChange(ctx, id, g.ProjectID, model.GrantChangeRevoked)
 }
 
 // NoteExpiredGrants records an "expired" change for every grant whose
@@ -485,7 +485,7 @@ func (t *Tx) NoteExpiredGrants(ctx context.Context, now time.Time) (int, error) 
 	}
 	rows.Close()
 	for _, p := range due {
-		if err := t.appendGrantChange(ctx, p.id, p.project, model.GrantExpired); err != nil {
+		if err := t.appendGrantChange(ctx, p.id, p.project, model.GrantChangeExpired); err != nil {
 			return 0, err
 		}
 	}
