@@ -57,13 +57,8 @@ const (
 	RuleWorkloadFailed = "workload_failed"
 )
 
-// Alert and delivery states.
+// Webhook headers and the default call timeout.
 const (
-	StateFiring    = "firing"
-	StateResolved  = "resolved"
-	DeliveryWait   = "pending"
-	DeliveryOK     = "delivered"
-	DeliveryDead   = "dead"
 	SignatureHead  = "X-Soberana-Signature"
 	EventHead      = "X-Soberana-Event"
 	DeliveryHead   = "X-Soberana-Delivery"
@@ -248,9 +243,9 @@ func (e *Engine) Evaluate(ctx context.Context) error {
 	return nil
 }
 
-func (e *Engine) firing(ctx context.Context) (map[string]store.Alert, error) {
-	out := map[string]store.Alert{}
-	o := store.ListOptions{Filters: map[string]string{"state": StateFiring}, Limit: 1000}
+func (e *Engine) firing(ctx context.Context) (map[string]model.Alert, error) {
+	out := map[string]model.Alert{}
+	o := store.ListOptions{Filters: map[string]string{"state": string(model.AlertFiring)}, Limit: 1000}
 	for {
 		p, err := e.st.Read().Alerts().List(ctx, o)
 		if err != nil {
@@ -278,18 +273,21 @@ func (e *Engine) fire(ctx context.Context, c condition) error {
 		if err != nil {
 			return err
 		}
-		var a store.Alert
+		var a model.Alert
 		if len(p.Items) == 1 {
 			a = p.Items[0]
-			if a.State == StateFiring {
+			if a.State == model.AlertFiring {
 				return nil
 			}
-			a.State, a.FiredAt, a.ResolvedAt, a.Summary, a.Value = StateFiring, now, nil, encMsg(c.summary), c.value
+			if err := a.SetState(model.AlertFiring); err != nil {
+				return err
+			}
+			a.FiredAt, a.ResolvedAt, a.Summary, a.Value = now, nil, encMsg(c.summary), c.value
 			if err := tx.Alerts().Update(ctx, &a); err != nil {
 				return err
 			}
 		} else {
-			a = store.Alert{DedupKey: c.key, Rule: c.rule, Severity: c.severity, State: StateFiring, TargetKind: c.kind,
+			a = model.Alert{DedupKey: c.key, Rule: c.rule, Severity: c.severity, State: model.AlertFiring, TargetKind: c.kind,
 				TargetID: c.id, InstitutionID: c.institution, Summary: encMsg(c.summary), Value: c.value, FiredAt: now}
 			if err := tx.Alerts().Create(ctx, &a, "alr"); err != nil {
 				return err
@@ -300,10 +298,13 @@ func (e *Engine) fire(ctx context.Context, c condition) error {
 	})
 }
 
-func (e *Engine) resolve(ctx context.Context, a store.Alert) error {
+func (e *Engine) resolve(ctx context.Context, a model.Alert) error {
 	return e.st.Write(ctx, func(tx *store.Tx) error {
 		now := e.o.Now().UTC()
-		a.State, a.ResolvedAt = StateResolved, &now
+		if err := a.SetState(model.AlertResolved); err != nil {
+			return err
+		}
+		a.ResolvedAt = &now
 		if err := tx.Alerts().Update(ctx, &a); err != nil {
 			return err
 		}
@@ -314,27 +315,27 @@ func (e *Engine) resolve(ctx context.Context, a store.Alert) error {
 
 // Payload is the JSON body of a webhook delivery.
 type Payload struct {
-	Event         string     `json:"event"`
-	AlertID       string     `json:"alert_id"`
-	Rule          string     `json:"rule"`
-	Severity      string     `json:"severity"`
-	State         string     `json:"state"`
-	TargetKind    string     `json:"target_kind"`
-	TargetID      string     `json:"target_id"`
-	InstitutionID string     `json:"institution_id,omitempty"`
-	Value         string     `json:"value,omitempty"`
-	FiredAt       time.Time  `json:"fired_at"`
-	ResolvedAt    *time.Time `json:"resolved_at,omitempty"`
+	Event         string           `json:"event"`
+	AlertID       string           `json:"alert_id"`
+	Rule          string           `json:"rule"`
+	Severity      string           `json:"severity"`
+	State         model.AlertState `json:"state"`
+	TargetKind    string           `json:"target_kind"`
+	TargetID      string           `json:"target_id"`
+	InstitutionID string           `json:"institution_id,omitempty"`
+	Value         string           `json:"value,omitempty"`
+	FiredAt       time.Time        `json:"fired_at"`
+	ResolvedAt    *time.Time       `json:"resolved_at,omitempty"`
 	// Summary in the three languages of the platform.
 	Summary map[string]string `json:"summary"`
 }
 
 // PayloadOf renders an alert for webhooks, times in its summaries in UTC.
-func PayloadOf(a store.Alert, event string) Payload { return PayloadIn(a, event, nil) }
+func PayloadOf(a model.Alert, event string) Payload { return PayloadIn(a, event, nil) }
 
 // PayloadIn renders an alert for webhooks with the times its summaries
 // name written in loc (nil: UTC), in each language's way.
-func PayloadIn(a store.Alert, event string, loc *time.Location) Payload {
+func PayloadIn(a model.Alert, event string, loc *time.Location) Payload {
 	m := workload.Decode(a.Summary)
 	sum := map[string]string{}
 	for _, l := range i18n.All {
@@ -345,7 +346,7 @@ func PayloadIn(a store.Alert, event string, loc *time.Location) Payload {
 		Summary: sum}
 }
 
-func (e *Engine) enqueue(ctx context.Context, tx *store.Tx, a store.Alert, event string) error {
+func (e *Engine) enqueue(ctx context.Context, tx *store.Tx, a model.Alert, event string) error {
 	hooks, err := tx.AlertWebhooks().All(ctx)
 	if err != nil {
 		return err
@@ -353,7 +354,7 @@ func (e *Engine) enqueue(ctx context.Context, tx *store.Tx, a store.Alert, event
 	body, _ := json.Marshal(PayloadIn(a, event, e.o.Location))
 	now := e.o.Now().UTC()
 	for _, h := range hooks {
-		d := store.AlertDelivery{AlertID: a.ID, WebhookID: h.ID, Event: event, Payload: string(body), State: DeliveryWait, NextAttemptAt: &now}
+		d := model.AlertDelivery{AlertID: a.ID, WebhookID: h.ID, Event: event, Payload: string(body), State: model.DeliveryPending, NextAttemptAt: &now}
 		if err := tx.AlertDeliveries().Create(ctx, &d, "dlv"); err != nil {
 			return err
 		}
@@ -412,12 +413,12 @@ func (e *Engine) Deliver(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	hooks := map[string]store.AlertWebhook{}
+	hooks := map[string]model.AlertWebhook{}
 	for _, d := range due {
 		h, ok := hooks[d.WebhookID]
 		if !ok {
 			if h, err = e.st.Read().AlertWebhooks().Get(ctx, d.WebhookID); err != nil {
-				h = store.AlertWebhook{}
+				h = model.AlertWebhook{}
 			}
 			hooks[d.WebhookID] = h
 		}
@@ -440,11 +441,17 @@ func (e *Engine) Deliver(ctx context.Context) error {
 		}
 		d.Attempts++
 		if derr == nil {
-			d.State, d.NextAttemptAt, d.LastError = DeliveryOK, nil, ""
+			if err := d.SetState(model.DeliveryDelivered); err != nil {
+				return err
+			}
+			d.NextAttemptAt, d.LastError = nil, ""
 		} else {
 			d.LastError = derr.Error()
 			if d.Attempts >= e.o.Attempts || h.ID == "" {
-				d.State, d.NextAttemptAt = DeliveryDead, nil
+				if err := d.SetState(model.DeliveryDead); err != nil {
+					return err
+				}
+				d.NextAttemptAt = nil
 				e.log.Warn("alert delivery gave up: dead letter", "delivery", d.ID, "webhook", d.WebhookID, "err", derr)
 			} else {
 				next := e.o.Now().UTC().Add(e.backoff(d.Attempts))
@@ -467,7 +474,7 @@ func (e *Engine) backoff(attempts int) time.Duration {
 	return d/2 + time.Duration(mrand.Int64N(int64(d/2)+1))
 }
 
-func (e *Engine) post(ctx context.Context, h store.AlertWebhook, d store.AlertDelivery) error {
+func (e *Engine) post(ctx context.Context, h model.AlertWebhook, d model.AlertDelivery) error {
 	body := []byte(d.Payload)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.URL, bytes.NewReader(body))
 	if err != nil {

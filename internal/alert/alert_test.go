@@ -13,6 +13,7 @@ import (
 
 	"github.com/soberana/soberana/internal/alert"
 	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -73,10 +74,10 @@ func TestSiteDownAlertDelivered(t *testing.T) {
 	}))
 	defer bad.Close()
 	err := srv.Store.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.AlertWebhooks().Create(ctx, &store.AlertWebhook{Name: "ok", URL: ok.URL, Secret: "hook-secret"}, "whk"); err != nil {
+		if err := tx.AlertWebhooks().Create(ctx, &model.AlertWebhook{Name: "ok", URL: ok.URL, Secret: "hook-secret"}, "whk"); err != nil {
 			return err
 		}
-		return tx.AlertWebhooks().Create(ctx, &store.AlertWebhook{Name: "bad", URL: bad.URL, Secret: "x"}, "whk")
+		return tx.AlertWebhooks().Create(ctx, &model.AlertWebhook{Name: "bad", URL: bad.URL, Secret: "x"}, "whk")
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +99,7 @@ func TestSiteDownAlertDelivered(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	firing, err := srv.Store.Read().Alerts().Count(ctx, map[string]string{"state": alert.StateFiring, "rule": alert.RuleSiteDown})
+	firing, err := srv.Store.Read().Alerts().Count(ctx, map[string]string{"state": string(model.AlertFiring), "rule": alert.RuleSiteDown})
 	if err != nil || firing != 1 {
 		t.Fatalf("site_down alerts firing: %d (%v)", firing, err)
 	}
@@ -128,7 +129,7 @@ func TestSiteDownAlertDelivered(t *testing.T) {
 			t.Errorf("%s summary names the site by id, not %q: %s", lang, site.Name, sum)
 		}
 	}
-	dead, err := srv.Store.Read().AlertDeliveries().Count(ctx, map[string]string{"state": alert.DeliveryDead})
+	dead, err := srv.Store.Read().AlertDeliveries().Count(ctx, map[string]string{"state": string(model.DeliveryDead)})
 	if err != nil || dead != 2 {
 		t.Fatalf("dead letters: %d (%v), want 2 (firing and resolved to the failing hook)", dead, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -34,7 +35,7 @@ func PublishCheckpoint(ctx context.Context, tx *store.Tx, c store.AuditCheckpoin
 	}
 	now = now.UTC()
 	for _, h := range hooks {
-		d := store.AlertDelivery{WebhookID: h.ID, Event: EventAuditCheckpoint, Payload: string(body), State: DeliveryWait, NextAttemptAt: &now}
+		d := model.AlertDelivery{WebhookID: h.ID, Event: EventAuditCheckpoint, Payload: string(body), State: model.DeliveryPending, NextAttemptAt: &now}
 		if err := tx.AlertDeliveries().Create(ctx, &d, "dlv"); err != nil {
 			return err
 		}

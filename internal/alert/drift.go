@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/workload"
 )
@@ -26,14 +27,14 @@ func (e *Engine) driftConditions(ctx context.Context, tx *store.Tx) ([]condition
 	}
 	out := make([]condition, 0, len(ds))
 	for _, d := range ds {
-		if d.Kind == store.DriftDeleted {
+		if d.Kind == model.DriftDeleted {
 			seen := ""
 			if d.LastSeenAt != nil {
 				seen = d.LastSeenAt.UTC().Format(time.RFC3339)
 			}
 			out = append(out, condition{key: RuleReplicaDeleted + ":" + d.ID, rule: RuleReplicaDeleted, severity: "critical",
-				kind: "placement", id: d.PlacementID, institution: d.InstitutionID, value: d.Action,
-				summary: workload.M("alert.replica_deleted_outside."+d.Action, d.ResourceID, d.PlacementID, d.WorkloadID, seen)})
+				kind: "placement", id: d.PlacementID, institution: d.InstitutionID, value: string(d.Action),
+				summary: workload.M("alert.replica_deleted_outside."+string(d.Action), d.ResourceID, d.PlacementID, d.WorkloadID, seen)})
 			continue
 		}
 		what := ""
@@ -44,8 +45,8 @@ func (e *Engine) driftConditions(ctx context.Context, tx *store.Tx) ([]condition
 			what += x.Field + ": " + x.Want + " → " + x.Got
 		}
 		out = append(out, condition{key: RuleReplicaDrift + ":" + d.ID, rule: RuleReplicaDrift, severity: "warning",
-			kind: "placement", id: d.PlacementID, institution: d.InstitutionID, value: d.Kind,
-			summary: workload.M("alert.replica_drift."+d.Action, d.ResourceID, d.PlacementID, d.WorkloadID, what)})
+			kind: "placement", id: d.PlacementID, institution: d.InstitutionID, value: string(d.Kind),
+			summary: workload.M("alert.replica_drift."+string(d.Action), d.ResourceID, d.PlacementID, d.WorkloadID, what)})
 	}
 	return out, nil
 }

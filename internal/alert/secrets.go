@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -33,7 +34,7 @@ func (e *Engine) box() Box {
 }
 
 // secret returns a webhook's HMAC secret, opening it when sealed.
-func (e *Engine) secret(ctx context.Context, h store.AlertWebhook) (string, error) {
+func (e *Engine) secret(ctx context.Context, h model.AlertWebhook) (string, error) {
 	if h.Secret != secrets.SealedMarker {
 		return h.Secret, nil
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/alert"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/store/storetest"
@@ -32,14 +33,14 @@ func TestSealedWebhookSecret(t *testing.T) {
 		verified <- alert.Verify("clear-then-sealed-secret", r.Header.Get(alert.SignatureHead), b, time.Now(), time.Minute)
 	}))
 	defer srv.Close()
-	hook := store.AlertWebhook{Name: "siem", URL: srv.URL, Secret: "clear-then-sealed-secret"}
+	hook := model.AlertWebhook{Name: "siem", URL: srv.URL, Secret: "clear-then-sealed-secret"}
 	now := time.Now().UTC()
 	if err := st.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.AlertWebhooks().Create(ctx, &hook, "whk"); err != nil {
 			return err
 		}
-		return tx.AlertDeliveries().Create(ctx, &store.AlertDelivery{AlertID: "al_1", WebhookID: hook.ID, Event: "alert.firing",
-			Payload: `{}`, State: alert.DeliveryWait, NextAttemptAt: &now}, "dlv")
+		return tx.AlertDeliveries().Create(ctx, &model.AlertDelivery{AlertID: "al_1", WebhookID: hook.ID, Event: "alert.firing",
+			Payload: `{}`, State: model.DeliveryPending, NextAttemptAt: &now}, "dlv")
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -65,8 +66,8 @@ func TestSealedWebhookSecret(t *testing.T) {
 	default:
 	}
 	if err := st.InTx(ctx, func(tx *store.Tx) error {
-		return tx.AlertDeliveries().Create(ctx, &store.AlertDelivery{AlertID: "al_2", WebhookID: hook.ID, Event: "alert.firing",
-			Payload: `{}`, State: alert.DeliveryWait, NextAttemptAt: &now}, "dlv")
+		return tx.AlertDeliveries().Create(ctx, &model.AlertDelivery{AlertID: "al_2", WebhookID: hook.ID, Event: "alert.firing",
+			Payload: `{}`, State: model.DeliveryPending, NextAttemptAt: &now}, "dlv")
 	}); err != nil {
 		t.Fatal(err)
 	}

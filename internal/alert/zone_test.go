@@ -13,6 +13,7 @@ import (
 	"github.com/soberana/soberana/internal/cli"
 	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
@@ -32,7 +33,7 @@ func TestAlertTimesInReadersZone(t *testing.T) {
 	h, _ := opstest.Start(t, config.Monitoring{AlertEvery: time.Hour})
 	ctx := context.Background()
 	sum, _ := json.Marshal(workload.M("alert.site_down", "Querétaro 1", "2026-03-04T18:04:05Z"))
-	a := store.Alert{DedupKey: "site_down:x", Rule: alert.RuleSiteDown, Severity: "critical", State: alert.StateFiring,
+	a := model.Alert{DedupKey: "site_down:x", Rule: alert.RuleSiteDown, Severity: "critical", State: model.AlertFiring,
 		TargetKind: "site", TargetID: "sit_x", Summary: string(sum), FiredAt: time.Date(2026, 3, 4, 18, 5, 0, 0, time.UTC)}
 	if err := h.Server.Store.Write(ctx, func(tx *store.Tx) error { return tx.Alerts().Create(ctx, &a, "alr") }); err != nil {
 		t.Fatal(err)

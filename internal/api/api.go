@@ -241,7 +241,7 @@ func (a *API) wrap(rt *Route) http.Handler {
 		// transaction as the change when the handler commits one, else
 		// in its own once the outcome is known.
 		var pending *store.PendingAudit
-		if unsafeMethod(r.Method) {
+		if unsafeMethod(r.Method) && !rt.ReadOnly {
 			pending = a.newAudit(r, rt)
 			r = r.WithContext(store.WithAudit(r.Context(), pending))
 		}

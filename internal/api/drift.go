@@ -22,7 +22,7 @@ func (a *API) AddDrift() {
 		base := "/v1/workloads/{id}"
 		return []*Route{
 			{Method: "GET", Path: base + "/drifts", Summary: "What the resync found changed or deleted outside soberana for a workload's replicas, and what was done, oldest first",
-				Tag: "workloads", Auth: Object("workloads:read", "id"), Response: map[string][]store.Drift{},
+				Tag: "workloads", Auth: Object("workloads:read", "id"), Response: map[string][]model.Drift{},
 				Handle: func(r *http.Request) (any, error) {
 					tx := a.store.Read()
 					if _, err := tx.Workloads().Get(r.Context(), r.PathValue("id")); err != nil {
@@ -35,7 +35,7 @@ func (a *API) AddDrift() {
 					return map[string]any{"items": ds}, nil
 				}},
 			{Method: "GET", Path: base + "/drift-policy", Summary: "A workload's drift policy: recreate a replica deleted outside soberana (default true); restore or adopt a changed one (default restore)",
-				Tag: "workloads", Auth: Object("workloads:read", "id"), Response: store.DriftPolicy{},
+				Tag: "workloads", Auth: Object("workloads:read", "id"), Response: model.DriftPolicy{},
 				Handle: func(r *http.Request) (any, error) {
 					tx := a.store.Read()
 					if _, err := tx.Workloads().Get(r.Context(), r.PathValue("id")); err != nil {
@@ -44,21 +44,21 @@ func (a *API) AddDrift() {
 					return tx.DriftPolicyOf(r.Context(), r.PathValue("id"))
 				}},
 			{Method: "PUT", Path: base + "/drift-policy", Summary: "Set a workload's drift policy (fields left out keep their defaults)",
-				Tag: "workloads", Auth: Object("workloads:write", "id"), Request: DriftPolicyRequest{}, Response: store.DriftPolicy{},
+				Tag: "workloads", Auth: Object("workloads:write", "id"), Request: DriftPolicyRequest{}, Response: model.DriftPolicy{},
 				Handle: func(r *http.Request) (any, error) {
 					var req DriftPolicyRequest
 					if err := Decode(r, &req); err != nil {
 						return nil, err
 					}
-					pol := store.DefaultDriftPolicy()
+					pol := model.DefaultDriftPolicy()
 					if req.Recreate != nil {
 						pol.Recreate = *req.Recreate
 					}
 					if req.OnChange != "" {
-						pol.OnChange = req.OnChange
+						pol.OnChange = model.DriftOnChange(req.OnChange)
 					}
 					var v model.Validator
-					v.OneOf("on_change", pol.OnChange, store.DriftRestore, store.DriftAdopt)
+					v.OneOf("on_change", string(pol.OnChange), model.Names(model.DriftOnChanges)...)
 					if err := v.Err(); err != nil {
 						return nil, err
 					}

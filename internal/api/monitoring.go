@@ -28,7 +28,7 @@ type MonitoringOptions struct {
 // UTC). SummaryTimes lists those times, machine form and text, so that a
 // page can mark them up; fired_at and resolved_at stay RFC 3339.
 type AlertView struct {
-	store.Alert
+	model.Alert
 	Summary      string             `json:"summary"`
 	SummaryTimes []workload.MsgTime `json:"summary_times,omitempty"`
 }
@@ -43,7 +43,7 @@ type WebhookRequest struct {
 
 // WebhookView is a webhook; Secret is set only when it was just created.
 type WebhookView struct {
-	store.AlertWebhook
+	model.AlertWebhook
 	Secret string `json:"secret,omitempty"`
 }
 
@@ -86,28 +86,28 @@ func (a *API) AddMonitoring(o MonitoringOptions) {
 					return listPage[AlertView]{Items: out, NextCursor: EncodeCursor(p.Next)}, nil
 				}},
 			{Method: "GET", Path: "/v1/alerts/dead-letters", Summary: "Alert deliveries that gave up after every retry",
-				Tag: "monitoring", Auth: Platform("monitoring:read"), Query: []string{"limit", "cursor"}, Response: listPage[store.AlertDelivery]{},
+				Tag: "monitoring", Auth: Platform("monitoring:read"), Query: []string{"limit", "cursor"}, Response: listPage[model.AlertDelivery]{},
 				Handle: func(r *http.Request) (any, error) {
 					q, err := ListQuery(r, nil)
 					if err != nil {
 						return nil, err
 					}
-					q.Filters["state"] = alert.DeliveryDead
+					q.Filters["state"] = string(model.DeliveryDead)
 					p, err := a.store.Read().AlertDeliveries().List(r.Context(), q)
 					if err != nil {
 						return nil, err
 					}
-					return listPage[store.AlertDelivery]{Items: p.Items, NextCursor: EncodeCursor(p.Next)}, nil
+					return listPage[model.AlertDelivery]{Items: p.Items, NextCursor: EncodeCursor(p.Next)}, nil
 				}},
 			{Method: "GET", Path: "/v1/alert-webhooks", Summary: "Webhooks that receive alerts (secrets are never shown again)",
-				Tag: "monitoring", Auth: Platform("monitoring:read"), Response: map[string][]store.AlertWebhook{},
+				Tag: "monitoring", Auth: Platform("monitoring:read"), Response: map[string][]model.AlertWebhook{},
 				Handle: func(r *http.Request) (any, error) {
 					list, err := a.store.Read().AlertWebhooks().All(r.Context())
 					if err != nil {
 						return nil, err
 					}
 					if list == nil {
-						list = []store.AlertWebhook{} // an empty list, never null
+						list = []model.AlertWebhook{} // an empty list, never null
 					}
 					return map[string]any{"items": list}, nil
 				}},
@@ -135,7 +135,7 @@ func (a *API) AddMonitoring(o MonitoringOptions) {
 					if box == nil {
 						return nil, Errorf(http.StatusServiceUnavailable, "secrets-unconfigured", "problem.secrets-unconfigured.detail")
 					}
-					wh := store.AlertWebhook{Name: req.Name, URL: req.URL, Secret: secrets.SealedMarker}
+					wh := model.AlertWebhook{Name: req.Name, URL: req.URL, Secret: secrets.SealedMarker}
 					err := a.store.InTx(r.Context(), func(tx *store.Tx) error {
 						if err := tx.AlertWebhooks().Create(r.Context(), &wh, "whk"); err != nil {
 							return err

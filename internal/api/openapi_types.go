@@ -3,10 +3,8 @@ package api
 import (
 	"reflect"
 
-	"github.com/soberana/soberana/internal/alert"
 	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/deploy"
-	"github.com/soberana/soberana/internal/migrate"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
 	"github.com/soberana/soberana/internal/placement"
@@ -102,12 +100,12 @@ var (
 		"internal/auth.TokenSpec.role":                roleNames(),
 		"internal/auth.Binding.role":                  roleNames(),
 		"internal/auth.Principal.role":                roleNames(),
-		"internal/store.Alert.state":                  {alert.StateFiring, alert.StateResolved},
-		"internal/store.AlertDelivery.state":          {alert.DeliveryWait, alert.DeliveryOK, alert.DeliveryDead},
+		"internal/model.Alert.state":                  model.Names(model.AlertStates),
+		"internal/model.AlertDelivery.state":          model.Names(model.DeliveryStates),
 		"internal/store.Release.state":                {deploy.StateQueued, deploy.StateRollingOut, deploy.StateRollingBack, deploy.StateSucceeded, deploy.StateFailed},
 		"internal/store.Step.state":                   {deploy.StepPending, deploy.StepWaiting, deploy.StepAvailable, deploy.StepFailed, deploy.StepRolledBack},
-		"internal/store.Migration.state":              {migrate.StateRunning, migrate.StateDone, migrate.StateRolledBack},
-		"internal/store.Evacuation.state":             {migrate.EvacRunning, migrate.EvacDone},
+		"internal/model.Migration.state":              model.Names(model.MigrationStates),
+		"internal/model.Evacuation.state":             model.Names(model.EvacuationStates),
 		"internal/health.Status.state":                healths,
 		"internal/health.Status.raw":                  healths,
 		"internal/residency.Row.state":                placementStates,

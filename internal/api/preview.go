@@ -44,7 +44,7 @@ type PreviewPlacement struct {
 func previewRoute(svc *workload.Service) *Route {
 	return &Route{Method: "POST", Path: "/v1/placements:preview",
 		Summary: "Preview where a workload request would be placed and what it would cost per month, without reserving anything (the console's live preview)",
-		Tag:     "workloads", Auth: InScope("workloads:read", "project_id", auth.Project),
+		Tag:     "workloads", Auth: InScope("workloads:read", "project_id", auth.Project), ReadOnly: true,
 		Request: workload.CreateRequest{}, Response: PlacementPreview{},
 		Handle: func(r *http.Request) (any, error) {
 			var req workload.CreateRequest

@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -64,6 +65,17 @@ func TestPlacementPreview(t *testing.T) {
 	}
 	if !equalJSON(t, reservations1, reservations2) {
 		t.Fatalf("previews reserved capacity: %v → %v", reservations1, reservations2)
+	}
+	// A preview changes nothing, so like a GET it leaves no audit event
+	// (and never waits for the store's write path).
+	var audited struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	if _, err := h.Admin.Do(ctx(), "GET", "/v1/audit?action="+url.QueryEscape("POST /v1/placements:preview"), nil, &audited); err != nil {
+		t.Fatal(err)
+	}
+	if len(audited.Items) != 0 {
+		t.Fatalf("%d previews audited as changes", len(audited.Items))
 	}
 
 	// Nothing fits: a feasible=false answer with reasons, localized.

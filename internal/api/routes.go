@@ -46,6 +46,12 @@ type Route struct {
 	// Actions are the custom methods served on this pattern
 	// ({id}:approve…), each documented as an operation of its own.
 	Actions []Action
+	// ReadOnly marks a POST that changes nothing (a query whose input is
+	// a body, such as the placement preview): like a GET it is not
+	// audited, so that it never waits for the store's write path (on
+	// SQLite, for a writer such as the edge health tick) and a console
+	// that previews on every keystroke does not fill the audit log.
+	ReadOnly bool
 	// OptionalBody documents the request body as optional.
 	OptionalBody bool
 	// MaxBody raises the request body limit (MaxBodyBytes when zero).

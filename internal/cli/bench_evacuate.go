@@ -101,7 +101,7 @@ func benchEvacuateCmd(g *globals) *cobra.Command {
 			// Progress is polled over HTTP every 50 ms: well inside the
 			// API's per-caller rate limit (api.DefaultLimits).
 			var p evacuationProgress
-			for deadline := time.Now().Add(30 * time.Minute); p.State != "done"; {
+			for deadline := time.Now().Add(30 * time.Minute); p.State != model.EvacuationDone; {
 				if time.Now().After(deadline) {
 					return fmt.Errorf("evacuation %s not done within 30 minutes: %+v", started.ID, p)
 				}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
 )
 
 func init() {
@@ -43,14 +44,14 @@ type evacuationPlan struct {
 }
 
 type evacuationProgress struct {
-	ID         string `json:"id"`
-	State      string `json:"state"`
-	Total      int    `json:"total"`
-	Queued     int    `json:"queued"`
-	Migrating  int    `json:"migrating"`
-	Done       int    `json:"done"`
-	RolledBack int    `json:"rolled_back"`
-	Skipped    int    `json:"skipped"`
+	ID         string                `json:"id"`
+	State      model.EvacuationState `json:"state"`
+	Total      int                   `json:"total"`
+	Queued     int                   `json:"queued"`
+	Migrating  int                   `json:"migrating"`
+	Done       int                   `json:"done"`
+	RolledBack int                   `json:"rolled_back"`
+	Skipped    int                   `json:"skipped"`
 }
 
 func providerEvacuateCmd(g *globals) *cobra.Command {
@@ -173,7 +174,7 @@ func watchEvacuation(ctx context.Context, g *globals, cl *client.Client, id stri
 			fmt.Fprintln(g.stdout, i18n.T(lang, "cli.evacuate.progress", time.Now().Format("15:04:05.000"), p.Queued, p.Migrating,
 				p.Done, p.RolledBack, p.Skipped, p.Done+p.RolledBack+p.Skipped, p.Total))
 		}
-		if p.State == "done" {
+		if p.State == model.EvacuationDone {
 			return p, nil
 		}
 		select {

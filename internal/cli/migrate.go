@@ -14,6 +14,7 @@ import (
 
 	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
 )
 
 func init() {
@@ -189,11 +190,11 @@ func watchMigration(ctx context.Context, g *globals, cl *client.Client, workload
 	last := ""
 	for {
 		var m struct {
-			State         string `json:"state"`
-			Reason        string `json:"reason"`
-			NewTotal      int    `json:"new_total"`
-			NewRunning    int    `json:"new_running"`
-			WorkloadState string `json:"workload_state"`
+			State         model.MigrationState `json:"state"`
+			Reason        string               `json:"reason"`
+			NewTotal      int                  `json:"new_total"`
+			NewRunning    int                  `json:"new_running"`
+			WorkloadState string               `json:"workload_state"`
 		}
 		if _, err := cl.Do(ctx, "GET", "/v1/workloads/"+workloadID+"/migrations/"+migrationID, nil, &m); err != nil {
 			return err
@@ -203,10 +204,10 @@ func watchMigration(ctx context.Context, g *globals, cl *client.Client, workload
 			fmt.Fprintln(g.stdout, i18n.T(lang, "cli.migrate.progress", time.Now().Format("15:04:05.000"), m.NewRunning, m.NewTotal, m.WorkloadState))
 		}
 		switch m.State {
-		case "done":
+		case model.MigrationDone:
 			fmt.Fprintln(g.stdout, i18n.T(lang, "cli.migrate.done", migrationID, m.Reason))
 			return nil
-		case "rolled_back":
+		case model.MigrationRolledBack:
 			return errors.New(i18n.T(lang, "cli.migrate.rolledback", migrationID, m.Reason))
 		}
 		select {

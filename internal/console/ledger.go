@@ -309,7 +309,7 @@ func (c *Console) firingAlerts(ctx context.Context, v *view, institutionID strin
 	if !c.hasRoute("GET", opsAlertsPath) {
 		return nil
 	}
-	q := url.Values{"state": {"firing"}, "limit": {"20"}}
+	q := url.Values{"state": {string(model.AlertFiring)}, "limit": {"20"}}
 	if institutionID != "" {
 		q.Set("institution_id", institutionID)
 	}

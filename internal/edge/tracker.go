@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -273,12 +274,25 @@ func (t *Tracker) Scan(ctx context.Context) {
 // Run subscribes to every heartbeat on nc, scans for silent subclouds
 // ScansPerInterval times an interval and ticks every interval (reloading
 // credentials first) until ctx ends.
+// HealthLabel is the CPU profiler label (key, value) of the tracker's
+// work: heartbeat verification and health derivation.
+var HealthLabel = []string{"loop", "edge-health"}
+
 func (t *Tracker) Run(ctx context.Context, nc *nats.Conn, every time.Duration) error {
 	t.SetInterval(every)
 	if err := t.Reload(ctx); err != nil {
 		return err
 	}
-	sub, err := nc.Subscribe(SubjectAll, func(m *nats.Msg) { _ = t.Handle(m.Subject, m.Data) })
+	// Everything health derivation costs carries the profiler label
+	// loop=edge-health (HealthLabel): the beats' verification on the
+	// subscription's goroutine and this loop's ticks, scans and writes,
+	// so that a CPU profile tells its share apart (bench edge).
+	lctx := pprof.WithLabels(ctx, pprof.Labels(HealthLabel...))
+	pprof.SetGoroutineLabels(lctx)
+	sub, err := nc.Subscribe(SubjectAll, func(m *nats.Msg) {
+		pprof.SetGoroutineLabels(lctx)
+		_ = t.Handle(m.Subject, m.Data)
+	})
 	if err != nil {
 		return err
 	}

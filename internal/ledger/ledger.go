@@ -209,7 +209,7 @@ func alertLine(ctx context.Context, tx *store.Tx, line model.BudgetLine, used in
 		if u100.Cmp(new(big.Int).Mul(big.NewInt(line.AmountMinor), big.NewInt(th))) < 0 {
 			break
 		}
-		if _, err := tx.InsertBudgetAlert(ctx, &store.BudgetAlert{ID: model.NewID("ba"), InstitutionID: line.InstitutionID,
+		if _, err := tx.InsertBudgetAlert(ctx, &model.BudgetAlert{ID: model.NewID("ba"), InstitutionID: line.InstitutionID,
 			BudgetLineID: line.ID, Threshold: th, UsedMinor: used, AmountMinor: line.AmountMinor, Currency: line.Currency}); err != nil {
 			return err
 		}

@@ -158,7 +158,7 @@ func migrationBudgetAndAudit(t *testing.T, pg bool) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return m.State == migrate.StateRolledBack, m.State
+		return m.State == model.MigrationRolledBack, string(m.State)
 	})
 	if err := srv.Sim.SetProviderFaults(ctx, dearer.ID, sim.Faults{}); err != nil {
 		t.Fatal(err)
@@ -201,7 +201,7 @@ func migrationBudgetAndAudit(t *testing.T, pg bool) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return p.State == migrate.EvacDone, fmt.Sprintf("%+v", p)
+		return p.State == model.EvacuationDone, fmt.Sprintf("%+v", p)
 	})
 	migs := map[string]string{}
 	for _, id := range ids {
@@ -256,7 +256,7 @@ func forecasts(t *testing.T, st *store.Store, ids []string) map[string]int64 {
 	return out
 }
 
-func lastMigration(t *testing.T, st *store.Store, workloadID string) store.Migration {
+func lastMigration(t *testing.T, st *store.Store, workloadID string) model.Migration {
 	t.Helper()
 	p, err := st.Read().Migrations().List(context.Background(), store.ListOptions{Filters: map[string]string{"workload_id": workloadID}, Limit: 100})
 	if err != nil || len(p.Items) == 0 {
@@ -427,7 +427,7 @@ func checkAudited(t *testing.T, st *store.Store, migs map[string]string) {
 				}
 			}
 		}
-		want := []string{"migration.started", "migration." + m.State}
+		want := []string{"migration.started", "migration." + string(m.State)}
 		if fmt.Sprint(steps) != fmt.Sprint(want) {
 			t.Fatalf("migration %s (%s): audited %v, want %v", mid, m.State, steps, want)
 		}

@@ -8,14 +8,9 @@ import (
 
 	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/workload"
-)
-
-// Evacuation states.
-const (
-	EvacRunning = "running"
-	EvacDone    = "done"
 )
 
 // EvacuationItem is one workload of an evacuation plan.
@@ -106,13 +101,13 @@ func (ep *EvacuationPlan) Render(lang i18n.Lang) {
 
 // StartEvacuation plans and starts an evacuation: every feasible workload
 // is migrated off the provider, at most concurrency at a time.
-func (s *Service) StartEvacuation(ctx context.Context, who workload.Actor, providerID string, concurrency int) (store.Evacuation, EvacuationPlan, error) {
+func (s *Service) StartEvacuation(ctx context.Context, who workload.Actor, providerID string, concurrency int) (model.Evacuation, EvacuationPlan, error) {
 	if concurrency <= 0 {
 		concurrency = 8
 	}
 	ep, err := s.PlanEvacuation(ctx, providerID)
 	if err != nil {
-		return store.Evacuation{}, ep, err
+		return model.Evacuation{}, ep, err
 	}
 	var queue []string
 	for _, it := range ep.Items {
@@ -120,7 +115,7 @@ func (s *Service) StartEvacuation(ctx context.Context, who workload.Actor, provi
 			queue = append(queue, it.WorkloadID)
 		}
 	}
-	e := store.Evacuation{ProviderID: providerID, State: EvacRunning, Concurrency: concurrency, Queue: jsonOf(queue),
+	e := model.Evacuation{ProviderID: providerID, State: model.EvacuationRunning, Concurrency: concurrency, Queue: jsonOf(queue),
 		Total: len(queue), CreatedBy: who.Name}
 	ev := audit.System("migrate", "evacuation.started", "evacuations", "")
 	audit.ActingAs(ctx, &ev)
@@ -141,7 +136,7 @@ func (s *Service) StartEvacuation(ctx context.Context, who workload.Actor, provi
 
 // Progress is an evacuation's state.
 type Progress struct {
-	store.Evacuation
+	model.Evacuation
 	Queued     int `json:"queued"`
 	Migrating  int `json:"migrating"`
 	Done       int `json:"done"`
@@ -161,7 +156,7 @@ func (s *Service) EvacuationProgress(ctx context.Context, id string) (Progress, 
 	if err != nil {
 		return Progress{}, err
 	}
-	p := Progress{Evacuation: e, Queued: len(q), Migrating: c[StateRunning], Done: c[StateDone], RolledBack: c[StateRolledBack]}
+	p := Progress{Evacuation: e, Queued: len(q), Migrating: c[model.MigrationRunning], Done: c[model.MigrationDone], RolledBack: c[model.MigrationRolledBack]}
 	p.Skipped = e.Total - p.Queued - p.Migrating - p.Done - p.RolledBack
 	return p, nil
 }
@@ -169,7 +164,7 @@ func (s *Service) EvacuationProgress(ctx context.Context, id string) (Progress, 
 // advanceEvacuations starts queued migrations up to each evacuation's
 // concurrency and ends evacuations with nothing left.
 func (s *Service) advanceEvacuations(ctx context.Context) error {
-	p, err := s.st.Read().Evacuations().List(ctx, store.ListOptions{Filters: map[string]string{"state": EvacRunning}, Limit: 100})
+	p, err := s.st.Read().Evacuations().List(ctx, store.ListOptions{Filters: map[string]string{"state": string(model.EvacuationRunning)}, Limit: 100})
 	if err != nil {
 		return err
 	}
@@ -182,7 +177,7 @@ func (s *Service) advanceEvacuations(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		free := e.Concurrency - c[StateRunning]
+		free := e.Concurrency - c[model.MigrationRunning]
 		started := 0
 		t := Target{ExcludeProviders: []string{e.ProviderID}}
 		for started < free && len(q) > 0 {
@@ -197,8 +192,10 @@ func (s *Service) advanceEvacuations(ctx context.Context) error {
 		}
 		e.Queue = jsonOf(q)
 		update := func(tx *store.Tx) error { return tx.Evacuations().Update(ctx, &e) }
-		if len(q) == 0 && c[StateRunning]+started == 0 {
-			e.State = EvacDone
+		if len(q) == 0 && c[model.MigrationRunning]+started == 0 {
+			if err := e.SetState(model.EvacuationDone); err != nil {
+				return err
+			}
 			err = audit.Write(ctx, s.st, audit.System("migrate", "evacuation.finished", "evacuations", e.ID),
 				func(tx *store.Tx, _ *store.AuditEvent) error { return update(tx) })
 		} else {

@@ -77,7 +77,7 @@ func TestEvacuateProvider(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return p.State == migrate.EvacDone, fmt.Sprintf("%+v", p)
+		return p.State == model.EvacuationDone, fmt.Sprintf("%+v", p)
 	})
 	took := time.Since(start)
 	p, _ := svc.EvacuationProgress(ctx, e.ID)

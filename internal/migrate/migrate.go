@@ -46,13 +46,6 @@ import (
 	"github.com/soberana/soberana/internal/workload"
 )
 
-// Migration states.
-const (
-	StateRunning    = "running"
-	StateDone       = "done"
-	StateRolledBack = "rolled_back"
-)
-
 // Errors.
 var (
 	// ErrNotRunning: only a running workload can migrate.
@@ -363,17 +356,17 @@ func jsonOf(v any) string {
 
 // Execute starts a migration: the new placements are written and the
 // workload is migrating. It returns the migration row.
-func (s *Service) Execute(ctx context.Context, who workload.Actor, workloadID string, t Target, evacuationID string) (store.Migration, Plan, error) {
+func (s *Service) Execute(ctx context.Context, who workload.Actor, workloadID string, t Target, evacuationID string) (model.Migration, Plan, error) {
 	l, err := s.load(ctx, workloadID)
 	if err != nil {
-		return store.Migration{}, Plan{}, err
+		return model.Migration{}, Plan{}, err
 	}
 	d, p, err := s.place(ctx, l, t)
 	if err != nil {
-		return store.Migration{}, p, err
+		return model.Migration{}, p, err
 	}
 	rows := s.svc.PlacementRows(&l.w, l.off, *d, nil)
-	var m store.Migration
+	var m model.Migration
 	ev := s.event(ctx, "migration.started", &l.w, evacuationID)
 	err = audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *store.AuditEvent) error {
 		w, err := tx.Workloads().Get(ctx, workloadID)
@@ -401,7 +394,7 @@ func (s *Service) Execute(ctx context.Context, who workload.Actor, workloadID st
 		if err := s.svc.Transition(ctx, tx, &w, model.StateMigrating, who.Name, reason); err != nil {
 			return err
 		}
-		m = store.Migration{WorkloadID: w.ID, EvacuationID: evacuationID, State: StateRunning, Plan: jsonOf(p),
+		m = model.Migration{WorkloadID: w.ID, EvacuationID: evacuationID, State: model.MigrationRunning, Plan: jsonOf(p),
 			NewPlacements: jsonOf(newIDs), OldPlacements: jsonOf(oldIDs), CreatedBy: who.Name}
 		if err := tx.Migrations().Create(ctx, &m, "mig"); err != nil {
 			return err
@@ -413,7 +406,7 @@ func (s *Service) Execute(ctx context.Context, who workload.Actor, workloadID st
 	})
 	if err != nil {
 		_ = s.fleet.Engine().ReleaseDecision(*d)
-		return store.Migration{}, p, err
+		return model.Migration{}, p, err
 	}
 	s.Kick()
 	s.wake()
@@ -444,7 +437,7 @@ func jsonTargets(t Target) string {
 // Advance looks at every running migration once: it switches those whose
 // new replicas all run and rolls back those that failed or timed out.
 func (s *Service) Advance(ctx context.Context) error {
-	ms, err := s.st.Read().MigrationsInState(ctx, StateRunning, 1000)
+	ms, err := s.st.Read().MigrationsInState(ctx, model.MigrationRunning, 1000)
 	if err != nil {
 		return err
 	}
@@ -459,7 +452,7 @@ func (s *Service) Advance(ctx context.Context) error {
 	return nil
 }
 
-func (s *Service) advance(ctx context.Context, m store.Migration) error {
+func (s *Service) advance(ctx context.Context, m model.Migration) error {
 	var oldIDs, newIDs ids
 	if err := json.Unmarshal([]byte(m.OldPlacements), &oldIDs); err != nil {
 		return err
@@ -500,7 +493,7 @@ func (s *Service) advance(ctx context.Context, m store.Migration) error {
 	switch {
 	case w.State != model.StateMigrating:
 		// Someone deleted it meanwhile (or it failed over): the migration ends.
-		return s.finish(ctx, m, w, StateRolledBack, workload.M("migrate.reason.interrupted", string(w.State)))
+		return s.finish(ctx, m, w, model.MigrationRolledBack, workload.M("migrate.reason.interrupted", string(w.State)))
 	case running == w.Replicas && len(fresh) == running:
 		err = s.switchOver(ctx, m, w, fresh, oldIDs)
 		var be *budgetError
@@ -532,7 +525,7 @@ func (e *budgetError) Unwrap() error { return e.err }
 
 // switchOver deletes the old replicas, makes the new set the workload's
 // and moves its budget commitment to the new forecast, in one transaction.
-func (s *Service) switchOver(ctx context.Context, m store.Migration, w model.Workload, fresh []store.PlacementRow, oldIDs ids) error {
+func (s *Service) switchOver(ctx context.Context, m model.Migration, w model.Workload, fresh []store.PlacementRow, oldIDs ids) error {
 	return audit.Write(ctx, s.st, s.event(ctx, "migration.done", &w, m.EvacuationID), func(tx *store.Tx, ev *store.AuditEvent) error {
 		ev.TargetID = m.ID
 		now := tx.Now()
@@ -582,14 +575,17 @@ func (s *Service) switchOver(ctx context.Context, m store.Migration, w model.Wor
 			strconv.Itoa(len(fresh)), strconv.FormatInt(old, 10), strconv.FormatInt(total, 10), w2.Currency)); err != nil {
 			return err
 		}
-		m.State, m.Reason = StateDone, w2.Reason
+		if err := m.SetState(model.MigrationDone); err != nil {
+			return err
+		}
+		m.Reason = w2.Reason
 		return tx.Migrations().Update(ctx, &m)
 	})
 }
 
 // rollback deletes the new replicas; the old ones never stopped, and the
 // budget commitment was never moved.
-func (s *Service) rollback(ctx context.Context, m store.Migration, w model.Workload, fresh []store.PlacementRow, why workload.Msg) error {
+func (s *Service) rollback(ctx context.Context, m model.Migration, w model.Workload, fresh []store.PlacementRow, why workload.Msg) error {
 	return audit.Write(ctx, s.st, s.event(ctx, "migration.rolled_back", &w, m.EvacuationID), func(tx *store.Tx, ev *store.AuditEvent) error {
 		ev.TargetID = m.ID
 		now := tx.Now()
@@ -613,15 +609,21 @@ func (s *Service) rollback(ctx context.Context, m store.Migration, w model.Workl
 				return err
 			}
 		}
-		m.State, m.Reason = StateRolledBack, workload.Enc(why)
+		if err := m.SetState(model.MigrationRolledBack); err != nil {
+			return err
+		}
+		m.Reason = workload.Enc(why)
 		return tx.Migrations().Update(ctx, &m)
 	})
 }
 
-func (s *Service) finish(ctx context.Context, m store.Migration, w model.Workload, state string, why workload.Msg) error {
-	return audit.Write(ctx, s.st, s.event(ctx, "migration."+state, &w, m.EvacuationID), func(tx *store.Tx, ev *store.AuditEvent) error {
+func (s *Service) finish(ctx context.Context, m model.Migration, w model.Workload, state model.MigrationState, why workload.Msg) error {
+	return audit.Write(ctx, s.st, s.event(ctx, "migration."+string(state), &w, m.EvacuationID), func(tx *store.Tx, ev *store.AuditEvent) error {
 		ev.TargetID = m.ID
-		m.State, m.Reason = state, workload.Enc(why)
+		if err := m.SetState(state); err != nil {
+			return err
+		}
+		m.Reason = workload.Enc(why)
 		return tx.Migrations().Update(ctx, &m)
 	})
 }
@@ -645,13 +647,13 @@ func (s *Service) Run(ctx context.Context) error {
 
 // MigrationView is a migration with its plan.
 type MigrationView struct {
-	store.Migration
+	model.Migration
 	Plan   Plan   `json:"plan"`
 	Reason string `json:"reason,omitempty"`
 }
 
 // View decodes a migration row for the API.
-func View(m store.Migration, lang i18n.Lang) MigrationView {
+func View(m model.Migration, lang i18n.Lang) MigrationView {
 	v := MigrationView{Migration: m}
 	_ = json.Unmarshal([]byte(m.Plan), &v.Plan)
 	v.Plan.Steps = v.Plan.Steps[:0:0]

@@ -120,7 +120,7 @@ func waitMigrations(t *testing.T, svc *migrate.Service, ids []string, provider s
 	t.Helper()
 	ctx := context.Background()
 	opstest.Eventually(t, 2*time.Minute, "migrations finish", func() (bool, string) {
-		running, err := srv.Store.Read().MigrationsInState(ctx, migrate.StateRunning, 1000)
+		running, err := srv.Store.Read().MigrationsInState(ctx, model.MigrationRunning, 1000)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,7 +141,7 @@ func waitMigrations(t *testing.T, svc *migrate.Service, ids []string, provider s
 		}
 		return true, ""
 	})
-	rolled, _ := srv.Store.Read().MigrationsInState(ctx, migrate.StateRolledBack, 1000)
+	rolled, _ := srv.Store.Read().MigrationsInState(ctx, model.MigrationRolledBack, 1000)
 	if len(rolled) > 0 {
 		t.Fatalf("%d migrations rolled back: %s", len(rolled), rolled[0].Reason)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider/sim"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
@@ -166,7 +167,7 @@ func TestDeletedOutsideIsRecreated(t *testing.T) {
 				t.Fatalf("new replica's usage interval %+v, want one open", newIv)
 			}
 			drifts, err := st.Read().DriftsOf(ctx, w.ID)
-			if err != nil || len(drifts) != 1 || drifts[0].Kind != store.DriftDeleted || drifts[0].Action != store.DriftRecreated ||
+			if err != nil || len(drifts) != 1 || drifts[0].Kind != model.DriftDeleted || drifts[0].Action != model.DriftRecreated ||
 				drifts[0].LastSeenAt == nil || !drifts[0].LastSeenAt.Equal(seen.Truncate(time.Second)) {
 				t.Fatalf("drifts %+v %v", drifts, err)
 			}
@@ -221,9 +222,9 @@ func TestDeletedOutsideNoRecreate(t *testing.T) {
 		!strings.Contains(err.Error(), "ignore") || !strings.Contains(err.Error(), "on_change") {
 		t.Fatalf("PUT a bad drift policy: %v", err)
 	}
-	var pol store.DriftPolicy
+	var pol model.DriftPolicy
 	if _, err := h.Admin.Do(ctx, "PUT", "/v1/workloads/"+w.ID+"/drift-policy", map[string]any{"recreate": false}, &pol); err != nil ||
-		pol.Recreate || pol.OnChange != store.DriftRestore {
+		pol.Recreate || pol.OnChange != model.DriftRestore {
 		t.Fatalf("PUT drift policy: %+v %v", pol, err)
 	}
 	old := w.Placements[0]
@@ -234,9 +235,9 @@ func TestDeletedOutsideNoRecreate(t *testing.T) {
 	if len(v.Placements) != 1 || v.Placements[0].State != "failed" || !strings.Contains(v.Reason, "deleted outside soberana") {
 		t.Fatalf("workload %+v", v)
 	}
-	var drifts struct{ Items []store.Drift }
+	var drifts struct{ Items []model.Drift }
 	if _, err := h.Admin.Do(ctx, "GET", "/v1/workloads/"+w.ID+"/drifts", nil, &drifts); err != nil ||
-		len(drifts.Items) != 1 || drifts.Items[0].Action != store.DriftFailed || drifts.Items[0].PlacementID != old.ID {
+		len(drifts.Items) != 1 || drifts.Items[0].Action != model.DriftFailed || drifts.Items[0].PlacementID != old.ID {
 		t.Fatalf("drifts %+v %v", drifts, err)
 	}
 }
@@ -252,7 +253,7 @@ func TestChangedOutsideIsRestored(t *testing.T) {
 	ctx := context.Background()
 	st := h.Server.Store
 	p := w.Placements[0]
-	waitDrift := func(n int) []store.Drift {
+	waitDrift := func(n int) []model.Drift {
 		t.Helper()
 		deadline := time.Now().Add(30 * time.Second)
 		for {
@@ -281,7 +282,7 @@ func TestChangedOutsideIsRestored(t *testing.T) {
 		t.Fatal(err)
 	}
 	ds := waitDrift(1)
-	if ds[0].Kind != store.DriftStopped || ds[0].Action != store.DriftRestored || res().State != "active" {
+	if ds[0].Kind != model.DriftStopped || ds[0].Action != model.DriftRestored || res().State != "active" {
 		t.Fatalf("stopped: drift %+v, resource %+v", ds[0], res())
 	}
 
@@ -290,13 +291,13 @@ func TestChangedOutsideIsRestored(t *testing.T) {
 		t.Fatal(err)
 	}
 	ds = waitDrift(2)
-	if ds[1].Kind != store.DriftResized || ds[1].Action != store.DriftRestored || res().VCPUs != want.VCPUs ||
+	if ds[1].Kind != model.DriftResized || ds[1].Action != model.DriftRestored || res().VCPUs != want.VCPUs ||
 		len(ds[1].Detail) != 1 || ds[1].Detail[0].Field != "vcpus" {
 		t.Fatalf("resized: drift %+v, resource %+v", ds[1], res())
 	}
 
 	if err := st.Write(ctx, func(tx *store.Tx) error {
-		return tx.PutDriftPolicy(ctx, w.ID, store.DriftPolicy{Recreate: true, OnChange: store.DriftAdopt})
+		return tx.PutDriftPolicy(ctx, w.ID, model.DriftPolicy{Recreate: true, OnChange: model.DriftAdopt})
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +305,7 @@ func TestChangedOutsideIsRestored(t *testing.T) {
 		t.Fatal(err)
 	}
 	ds = waitDrift(3)
-	if ds[2].Kind != store.DriftStopped || ds[2].Action != store.DriftAdopted || res().State != sim.StateStopped {
+	if ds[2].Kind != model.DriftStopped || ds[2].Action != model.DriftAdopted || res().State != sim.StateStopped {
 		t.Fatalf("adopted: drift %+v, resource %+v", ds[2], res())
 	}
 	// Moved to another zone: reported (it cannot be undone in place).
@@ -312,7 +313,7 @@ func TestChangedOutsideIsRestored(t *testing.T) {
 		t.Fatal(err)
 	}
 	ds = waitDrift(4)
-	if ds[3].Kind != store.DriftMoved || ds[3].Action != store.DriftReported || ds[3].Detail[0].Got != p.SiteID+"-elsewhere" {
+	if ds[3].Kind != model.DriftMoved || ds[3].Action != model.DriftReported || ds[3].Detail[0].Got != p.SiteID+"-elsewhere" {
 		t.Fatalf("moved: drift %+v", ds[3])
 	}
 	// Adopted and reported once, not again at every resync: wait for

@@ -220,8 +220,8 @@ func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error
 	type changed struct {
 		p    store.RunningPlacement
 		res  provider.Resource
-		kind string
-		diff []store.Differs
+		kind model.DriftKind
+		diff []model.Differs
 	}
 	var (
 		seen     []string
@@ -359,7 +359,7 @@ func (r *Reconciler) gone(ctx context.Context, pl store.RunningPlacement) error 
 	if pl.LastSeenAt != nil {
 		seen = *pl.LastSeenAt
 	}
-	r.rs.mDrift.WithLabelValues(store.DriftDeleted, action).Inc()
+	r.rs.mDrift.WithLabelValues(string(model.DriftDeleted), string(action)).Inc()
 	r.rs.mGap.Observe(r.st.Now().Sub(seen).Seconds())
 	r.log.Warn("replica deleted outside soberana", "placement", pl.ID, "workload", pl.WorkloadID,
 		"provider", pl.ProviderID, "site", pl.SiteID, "resource", pl.ResourceID, "last_seen", seen)
@@ -367,8 +367,8 @@ func (r *Reconciler) gone(ctx context.Context, pl store.RunningPlacement) error 
 }
 
 type difference struct {
-	kind string
-	diff []store.Differs
+	kind model.DriftKind
+	diff []model.Differs
 }
 
 // differences compares a running placement with what its provider holds.
@@ -377,23 +377,23 @@ func differences(p store.PlacementRow, res provider.Resource) []difference {
 	// A replica soberana stopped (or is starting, stopping, rebooting) is
 	// not compared on power: its power state is soberana's own doing.
 	if res.Stopped && p.Power.Or() == model.PowerRunning {
-		out = append(out, difference{store.DriftStopped, []store.Differs{{Field: "power", Want: "running", Got: "stopped"}}})
+		out = append(out, difference{model.DriftStopped, []model.Differs{{Field: "power", Want: "running", Got: "stopped"}}})
 	}
-	var size []store.Differs
+	var size []model.Differs
 	if res.VCPUs != 0 && res.VCPUs != p.VCPUs {
-		size = append(size, store.Differs{Field: "vcpus", Want: strconv.FormatInt(p.VCPUs, 10), Got: strconv.FormatInt(res.VCPUs, 10)})
+		size = append(size, model.Differs{Field: "vcpus", Want: strconv.FormatInt(p.VCPUs, 10), Got: strconv.FormatInt(res.VCPUs, 10)})
 	}
 	if res.MemoryMiB != 0 && res.MemoryMiB != p.MemoryMiB {
-		size = append(size, store.Differs{Field: "memory_mib", Want: strconv.FormatInt(p.MemoryMiB, 10), Got: strconv.FormatInt(res.MemoryMiB, 10)})
+		size = append(size, model.Differs{Field: "memory_mib", Want: strconv.FormatInt(p.MemoryMiB, 10), Got: strconv.FormatInt(res.MemoryMiB, 10)})
 	}
 	if res.WantFlavor != "" && res.Flavor != "" && res.Flavor != res.WantFlavor {
-		size = append(size, store.Differs{Field: "flavor", Want: res.WantFlavor, Got: res.Flavor})
+		size = append(size, model.Differs{Field: "flavor", Want: res.WantFlavor, Got: res.Flavor})
 	}
 	if len(size) > 0 {
-		out = append(out, difference{store.DriftResized, size})
+		out = append(out, difference{model.DriftResized, size})
 	}
 	if res.SiteID != "" && res.SiteID != p.SiteID {
-		out = append(out, difference{store.DriftMoved, []store.Differs{{Field: "site", Want: p.SiteID, Got: res.SiteID}}})
+		out = append(out, difference{model.DriftMoved, []model.Differs{{Field: "site", Want: p.SiteID, Got: res.SiteID}}})
 	}
 	return out
 }
@@ -403,7 +403,7 @@ func differences(p store.PlacementRow, res provider.Resource) []difference {
 // driver cannot undo (a move to another zone, a resize on a cloud that
 // cannot resize) is reported. A drift already reported or adopted with the
 // same difference is not recorded again.
-func (r *Reconciler) repair(ctx context.Context, drv provider.Driver, p store.PlacementRow, kind string, diff []store.Differs) error {
+func (r *Reconciler) repair(ctx context.Context, drv provider.Driver, p store.PlacementRow, kind model.DriftKind, diff []model.Differs) error {
 	rd := r.st.Read()
 	pol, err := rd.DriftPolicyOf(ctx, p.WorkloadID)
 	if err != nil {
@@ -418,29 +418,29 @@ func (r *Reconciler) repair(ctx context.Context, drv provider.Driver, p store.Pl
 		if d.PlacementID != p.ID || d.Kind != kind {
 			continue
 		}
-		if (d.Action == store.DriftReported || d.Action == store.DriftAdopted) && sameDiff(d.Detail, diff) {
+		if (d.Action == model.DriftReported || d.Action == model.DriftAdopted) && sameDiff(d.Detail, diff) {
 			return nil
 		}
 		break
 	}
 	ref := provider.ResourceRef{ProviderID: p.ProviderID, SiteID: p.SiteID, WorkloadID: p.WorkloadID, ReplicaID: p.ID, ResourceID: p.ResourceID}
-	action := store.DriftReported
+	action := model.DriftReported
 	switch {
-	case pol.OnChange == store.DriftAdopt && kind != store.DriftMoved:
-		action = store.DriftAdopted
-	case kind == store.DriftStopped:
+	case pol.OnChange == model.DriftAdopt && kind != model.DriftMoved:
+		action = model.DriftAdopted
+	case kind == model.DriftStopped:
 		if st, ok := drv.(provider.Starter); ok {
 			cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
 			err := st.Start(cctx, ref)
 			cancel()
 			switch {
 			case err == nil:
-				action = store.DriftRestored
+				action = model.DriftRestored
 			case !errors.Is(err, provider.ErrUnsupported):
 				return fmt.Errorf("starting the stopped resource: %w", err)
 			}
 		}
-	case kind == store.DriftResized:
+	case kind == model.DriftResized:
 		err := error(provider.ErrUnsupported)
 		if rz, ok := drv.(provider.Resizer); ok {
 			off, _ := r.st.Read().Workloads().Get(ctx, p.WorkloadID)
@@ -450,7 +450,7 @@ func (r *Reconciler) repair(ctx context.Context, drv provider.Driver, p store.Pl
 		}
 		switch {
 		case err == nil:
-			action = store.DriftRestored
+			action = model.DriftRestored
 		case !errors.Is(err, provider.ErrUnsupported):
 			return fmt.Errorf("resizing the resource back: %w", err)
 		}
@@ -458,12 +458,12 @@ func (r *Reconciler) repair(ctx context.Context, drv provider.Driver, p store.Pl
 	if err := r.svc.Drifted(ctx, p, kind, diff, action, r.fence); err != nil {
 		return err
 	}
-	r.rs.mDrift.WithLabelValues(kind, action).Inc()
+	r.rs.mDrift.WithLabelValues(string(kind), string(action)).Inc()
 	r.log.Warn("replica changed outside soberana", "placement", p.ID, "workload", p.WorkloadID, "kind", kind, "action", action, "diff", diff)
 	return nil
 }
 
-func sameDiff(a, b []store.Differs) bool {
+func sameDiff(a, b []model.Differs) bool {
 	if len(a) != len(b) {
 		return false
 	}

@@ -171,7 +171,7 @@ func BenchmarkResyncDetection(b *testing.B) {
 				b.Fatal(err)
 			}
 			for _, d := range ds {
-				if at, ok := deletedAt[d.PlacementID]; ok && d.Kind == store.DriftDeleted {
+				if at, ok := deletedAt[d.PlacementID]; ok && d.Kind == model.DriftDeleted {
 					delays = append(delays, d.DetectedAt.Sub(at))
 				}
 			}

@@ -36,15 +36,15 @@ func TestDifferences(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		res  provider.Resource
-		want []string
+		want []model.DriftKind
 	}{
 		{"same", provider.Resource{SiteID: "s1", VCPUs: 2, MemoryMiB: 4096}, nil},
 		{"unreported", provider.Resource{}, nil},
-		{"stopped", provider.Resource{Stopped: true}, []string{store.DriftStopped}},
-		{"resized", provider.Resource{VCPUs: 4, MemoryMiB: 4096}, []string{store.DriftResized}},
+		{"stopped", provider.Resource{Stopped: true}, []model.DriftKind{model.DriftStopped}},
+		{"resized", provider.Resource{VCPUs: 4, MemoryMiB: 4096}, []model.DriftKind{model.DriftResized}},
 		{"same flavor", provider.Resource{Flavor: "SCS-2V-4", WantFlavor: "SCS-2V-4"}, nil},
-		{"flavor changed", provider.Resource{Flavor: "SCS-4V-8", WantFlavor: "SCS-2V-4"}, []string{store.DriftResized}},
-		{"moved and stopped", provider.Resource{SiteID: "s2", Stopped: true}, []string{store.DriftStopped, store.DriftMoved}},
+		{"flavor changed", provider.Resource{Flavor: "SCS-4V-8", WantFlavor: "SCS-2V-4"}, []model.DriftKind{model.DriftResized}},
+		{"moved and stopped", provider.Resource{SiteID: "s2", Stopped: true}, []model.DriftKind{model.DriftStopped, model.DriftMoved}},
 	} {
 		got := differences(p, c.res)
 		if len(got) != len(c.want) {
@@ -57,7 +57,7 @@ func TestDifferences(t *testing.T) {
 		}
 	}
 	d := differences(p, provider.Resource{VCPUs: 8, MemoryMiB: 1024})
-	if len(d) != 1 || len(d[0].diff) != 2 || d[0].diff[0] != (store.Differs{Field: "vcpus", Want: "2", Got: "8"}) {
+	if len(d) != 1 || len(d[0].diff) != 2 || d[0].diff[0] != (model.Differs{Field: "vcpus", Want: "2", Got: "8"}) {
 		t.Fatalf("resize detail %+v", d)
 	}
 }

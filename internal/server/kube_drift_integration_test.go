@@ -109,7 +109,7 @@ func TestIntegrationKubernetesDeletedOutside(t *testing.T) {
 	if err := client.CoreV1().Namespaces().Delete(ctx, kube.NamespaceName(old.ID), metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	var drift store.Drift
+	var drift model.Drift
 	kubetest.Eventually(t, resync, func() error {
 		ds, err := st.Read().DriftsOf(ctx, wl.ID)
 		if err != nil {
@@ -123,7 +123,7 @@ func TestIntegrationKubernetesDeletedOutside(t *testing.T) {
 	})
 	took := drift.DetectedAt.Sub(tDelete)
 	t.Logf("namespace deletion detected after %s (resync interval %s)", took.Round(time.Millisecond), resync)
-	if drift.PlacementID != old.ID || drift.Kind != store.DriftDeleted || drift.Action != store.DriftRecreated {
+	if drift.PlacementID != old.ID || drift.Kind != model.DriftDeleted || drift.Action != model.DriftRecreated {
 		t.Fatalf("drift %+v", drift)
 	}
 

@@ -15,7 +15,6 @@ import (
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider/openstack"
 	"github.com/soberana/soberana/internal/server/servertest"
-	"github.com/soberana/soberana/internal/store"
 )
 
 // TestIntegrationOpenStackDeletedOutside deletes a replica's server with
@@ -114,7 +113,7 @@ func osDeletedOutside(t *testing.T, postgres bool) {
 	}
 	t.Logf("server %s deleted in Nova after %s", old.ResourceID, tGone.Sub(tDelete).Round(time.Millisecond))
 
-	var drift store.Drift
+	var drift model.Drift
 	for deadline := time.Now().Add(2*resync + time.Minute); ; {
 		ds, err := st.Read().DriftsOf(ctx, wl.ID)
 		if err != nil {
@@ -133,7 +132,7 @@ func osDeletedOutside(t *testing.T, postgres bool) {
 	t.Logf("detected %s after the server was gone (resync %s)", took.Round(time.Millisecond), resync)
 	// Within one interval of the server being gone, plus the list and the
 	// confirming look (a few seconds on the test cloud).
-	if drift.Kind != store.DriftDeleted || drift.Action != store.DriftRecreated || drift.ResourceID != old.ResourceID || took > resync+10*time.Second {
+	if drift.Kind != model.DriftDeleted || drift.Action != model.DriftRecreated || drift.ResourceID != old.ResourceID || took > resync+10*time.Second {
 		t.Fatalf("drift %+v detected %s after the server was gone; want deleted, recreated, within %s", drift, took, resync)
 	}
 

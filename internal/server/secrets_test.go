@@ -243,7 +243,7 @@ func TestClearSecretsSealedOnStart(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		hook := store.AlertWebhook{Name: "siem", URL: "https://siem.example.br/hook", Secret: "hook-secret-in-clear-0123"}
+		hook := model.AlertWebhook{Name: "siem", URL: "https://siem.example.br/hook", Secret: "hook-secret-in-clear-0123"}
 		if err := h.Server.Store.InTx(ctx, func(tx *store.Tx) error { return tx.AlertWebhooks().Create(ctx, &hook, "whk") }); err != nil {
 			t.Fatal(err)
 		}

@@ -10,65 +10,6 @@ import (
 	"github.com/soberana/soberana/internal/model"
 )
 
-// Drift kinds: how a replica's resource differs from what soberana placed.
-const (
-	DriftDeleted = "deleted"
-	DriftStopped = "stopped"
-	DriftResized = "resized"
-	DriftMoved   = "moved"
-)
-
-// Drift actions: what soberana did about a drift.
-const (
-	DriftRecreated = "recreated" // a vanished replica was placed again
-	DriftFailed    = "failed"    // a vanished replica was left failed (policy)
-	DriftRestored  = "restored"  // the resource was brought back to spec
-	DriftAdopted   = "adopted"   // the change was accepted as the new fact
-	DriftReported  = "reported"  // the driver cannot restore it; reported only
-)
-
-// Drift is one difference found between a replica and its resource.
-type Drift struct {
-	ID            string     `json:"id"`
-	PlacementID   string     `json:"placement_id"`
-	WorkloadID    string     `json:"workload_id"`
-	InstitutionID string     `json:"institution_id"`
-	ProviderID    string     `json:"provider_id"`
-	SiteID        string     `json:"site_id"`
-	ResourceID    string     `json:"resource_id"`
-	Kind          string     `json:"kind"`
-	Detail        []Differs  `json:"detail"`
-	Action        string     `json:"action"`
-	LastSeenAt    *time.Time `json:"last_seen_at,omitempty"`
-	DetectedAt    time.Time  `json:"detected_at"`
-}
-
-// Differs is one field of a drifted resource: what soberana wants and what
-// the provider holds.
-type Differs struct {
-	Field string `json:"field"`
-	Want  string `json:"want"`
-	Got   string `json:"got"`
-}
-
-// DriftPolicy is what a workload wants done when its replicas drift.
-type DriftPolicy struct {
-	// Recreate places a replica whose resource vanished again.
-	Recreate bool `json:"recreate"`
-	// OnChange is "restore" (bring the resource back to spec) or "adopt"
-	// (accept the change).
-	OnChange string `json:"on_change"`
-}
-
-// Drift policies' OnChange values.
-const (
-	DriftRestore = "restore"
-	DriftAdopt   = "adopt"
-)
-
-// DefaultDriftPolicy is the policy of a workload that set none.
-func DefaultDriftPolicy() DriftPolicy { return DriftPolicy{Recreate: true, OnChange: DriftRestore} }
-
 // TouchSeen records that a provider list begun at at showed the resources
 // of the given running placements. It bumps no version: it never conflicts
 // with the reconciler's guarded writes.
@@ -104,12 +45,19 @@ func (t *Tx) LastSeen(ctx context.Context, placementID string) (*time.Time, erro
 type RunningPlacement struct {
 	PlacementRow
 	LastSeenAt *time.Time
+	// InstitutionID and ProjectID are the workload's (read with the
+	// placement, so that a pass over 100,000 replicas needs no read per
+	// workload).
+	InstitutionID, ProjectID string
 }
 
 // RunningPlacementsOf returns up to limit running placements of a
 // provider with ids after after, in id order (keyset pages).
 func (t *Tx) RunningPlacementsOf(ctx context.Context, providerID, after string, limit int) ([]RunningPlacement, error) {
-	rows, err := t.Query(ctx, fmt.Sprintf("SELECT %s, last_seen_at FROM placements WHERE provider_id = ? AND state = ? AND id > ? ORDER BY id LIMIT %d",
+	rows, err := t.Query(ctx, fmt.Sprintf(`SELECT %s, last_seen_at,
+		(SELECT w.institution_id FROM workloads w WHERE w.id = placements.workload_id),
+		(SELECT w.project_id FROM workloads w WHERE w.id = placements.workload_id)
+		FROM placements WHERE provider_id = ? AND state = ? AND id > ? ORDER BY id LIMIT %d`,
 		placements.allCols(), limit), providerID, model.PlacementRunning, after)
 	if err != nil {
 		return nil, fmt.Errorf("listing running placements: %w", err)
@@ -120,26 +68,28 @@ func (t *Tx) RunningPlacementsOf(ctx context.Context, providerID, after string, 
 		var (
 			p                RunningPlacement
 			seen             sql.NullInt64
+			ins, prj         sql.NullString
 			created, updated int64
 		)
 		dest := append([]any{&p.ID, &created, &updated, &p.Version}, placements.scanDest(&p.PlacementRow)...)
-		if err := rows.Scan(append(dest, &seen)...); err != nil {
+		if err := rows.Scan(append(dest, &seen, &ins, &prj)...); err != nil {
 			return nil, fmt.Errorf("listing running placements: %w", mapErr(err))
 		}
 		p.CreatedAt, p.UpdatedAt = fromMicros(created), fromMicros(updated)
 		p.LastSeenAt = fromNullMicros(seen)
+		p.InstitutionID, p.ProjectID = ins.String, prj.String
 		out = append(out, p)
 	}
 	return out, mapErr(rows.Err())
 }
 
 // AddDrift records a drift.
-func (t *Tx) AddDrift(ctx context.Context, d *Drift) error {
+func (t *Tx) AddDrift(ctx context.Context, d *model.Drift) error {
 	if d.ID == "" {
 		d.ID = model.NewID("dft")
 	}
 	if d.Detail == nil {
-		d.Detail = []Differs{}
+		d.Detail = []model.Differs{}
 	}
 	_, err := t.Exec(ctx, `INSERT INTO placement_drifts (id, placement_id, workload_id, institution_id, provider_id, site_id,
 		resource_id, kind, detail, action, last_seen_at, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -154,16 +104,16 @@ func (t *Tx) AddDrift(ctx context.Context, d *Drift) error {
 const driftCols = `id, placement_id, workload_id, institution_id, provider_id, site_id, resource_id, kind, detail, action,
 	last_seen_at, detected_at`
 
-func (t *Tx) queryDrifts(ctx context.Context, q string, args ...any) ([]Drift, error) {
+func (t *Tx) queryDrifts(ctx context.Context, q string, args ...any) ([]model.Drift, error) {
 	rows, err := t.Query(ctx, `SELECT `+driftCols+` FROM placement_drifts WHERE `+q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("listing drifts: %w", err)
 	}
 	defer rows.Close()
-	out := []Drift{}
+	out := []model.Drift{}
 	for rows.Next() {
 		var (
-			d    Drift
+			d    model.Drift
 			seen sql.NullInt64
 			at   int64
 		)
@@ -179,23 +129,23 @@ func (t *Tx) queryDrifts(ctx context.Context, q string, args ...any) ([]Drift, e
 
 // DriftsSince returns up to limit drifts detected at or after since,
 // oldest first.
-func (t *Tx) DriftsSince(ctx context.Context, since time.Time, limit int) ([]Drift, error) {
+func (t *Tx) DriftsSince(ctx context.Context, since time.Time, limit int) ([]model.Drift, error) {
 	return t.queryDrifts(ctx, fmt.Sprintf("detected_at >= ? ORDER BY detected_at, id LIMIT %d", limit), micros(since))
 }
 
 // DriftsOf returns a workload's drifts, oldest first.
-func (t *Tx) DriftsOf(ctx context.Context, workloadID string) ([]Drift, error) {
+func (t *Tx) DriftsOf(ctx context.Context, workloadID string) ([]model.Drift, error) {
 	return t.queryDrifts(ctx, "workload_id = ? ORDER BY detected_at, id", workloadID)
 }
 
 // DriftPolicyOf returns a workload's drift policy (the defaults when it
 // set none).
-func (t *Tx) DriftPolicyOf(ctx context.Context, workloadID string) (DriftPolicy, error) {
-	p := DefaultDriftPolicy()
+func (t *Tx) DriftPolicyOf(ctx context.Context, workloadID string) (model.DriftPolicy, error) {
+	p := model.DefaultDriftPolicy()
 	err := t.QueryRow(ctx, `SELECT recreate, on_change FROM workload_drift_policies WHERE workload_id = ?`, workloadID).
 		Scan(&p.Recreate, &p.OnChange)
 	if err = mapErr(err); errors.Is(err, ErrNotFound) {
-		return DefaultDriftPolicy(), nil
+		return model.DefaultDriftPolicy(), nil
 	} else if err != nil {
 		return p, fmt.Errorf("reading drift policy of %s: %w", workloadID, err)
 	}
@@ -203,7 +153,7 @@ func (t *Tx) DriftPolicyOf(ctx context.Context, workloadID string) (DriftPolicy,
 }
 
 // PutDriftPolicy sets a workload's drift policy.
-func (t *Tx) PutDriftPolicy(ctx context.Context, workloadID string, p DriftPolicy) error {
+func (t *Tx) PutDriftPolicy(ctx context.Context, workloadID string, p model.DriftPolicy) error {
 	_, err := t.Exec(ctx, `INSERT INTO workload_drift_policies (workload_id, recreate, on_change, updated_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (workload_id) DO UPDATE SET recreate = excluded.recreate, on_change = excluded.on_change, updated_at = excluded.updated_at`,
 		workloadID, p.Recreate, p.OnChange, micros(t.Now()))

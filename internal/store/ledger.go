@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/soberana/soberana/internal/model"
 )
 
 // Ledger line kinds.
@@ -86,18 +88,6 @@ type LedgerLine struct {
 type Balance struct {
 	CommittedMinor int64
 	AccruedMinor   int64
-}
-
-// BudgetAlert records that a line crossed a threshold (percent).
-type BudgetAlert struct {
-	ID            string
-	InstitutionID string
-	BudgetLineID  string
-	Threshold     int64
-	UsedMinor     int64
-	AmountMinor   int64
-	Currency      string
-	At            time.Time
 }
 
 // StatementClosure marks a month closed for an institution ("" = all).
@@ -568,7 +558,7 @@ func (t *Tx) SetRatedTo(ctx context.Context, to map[string]time.Time) error {
 
 // InsertBudgetAlert records an alert unless the line already has one for
 // the threshold; it reports whether it was new.
-func (t *Tx) InsertBudgetAlert(ctx context.Context, a *BudgetAlert) (bool, error) {
+func (t *Tx) InsertBudgetAlert(ctx context.Context, a *model.BudgetAlert) (bool, error) {
 	if a.At.IsZero() {
 		a.At = t.Now()
 	}
@@ -583,12 +573,12 @@ func (t *Tx) InsertBudgetAlert(ctx context.Context, a *BudgetAlert) (bool, error
 }
 
 // BudgetAlerts lists alerts, oldest first; empty filters do not filter.
-func (t *Tx) BudgetAlerts(ctx context.Context, institutionID, budgetLineID string) ([]BudgetAlert, error) {
+func (t *Tx) BudgetAlerts(ctx context.Context, institutionID, budgetLineID string) ([]model.BudgetAlert, error) {
 	q := `SELECT id, institution_id, budget_line_id, threshold, used_minor, amount_minor, currency, at FROM budget_alerts WHERE 1 = 1`
 	q, args := byInstitutionLine(q, institutionID, budgetLineID)
-	return queryAll(ctx, t, "budget alerts", q+` ORDER BY at, threshold`, args, func(rows *sql.Rows) (BudgetAlert, error) {
+	return queryAll(ctx, t, "budget alerts", q+` ORDER BY at, threshold`, args, func(rows *sql.Rows) (model.BudgetAlert, error) {
 		var (
-			a  BudgetAlert
+			a  model.BudgetAlert
 			at int64
 		)
 		if err := rows.Scan(&a.ID, &a.InstitutionID, &a.BudgetLineID, &a.Threshold, &a.UsedMinor, &a.AmountMinor, &a.Currency, &at); err != nil {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/store/storetest"
 )
@@ -100,7 +101,7 @@ func TestLedgerStore(t *testing.T) {
 			t.Fatalf("lines: %+v %v", all, err)
 		}
 
-		a := &store.BudgetAlert{ID: "ba_1", InstitutionID: w.InstitutionID, BudgetLineID: line.ID, Threshold: 50, UsedMinor: 500, AmountMinor: 1000, Currency: "BRL"}
+		a := &model.BudgetAlert{ID: "ba_1", InstitutionID: w.InstitutionID, BudgetLineID: line.ID, Threshold: 50, UsedMinor: 500, AmountMinor: 1000, Currency: "BRL"}
 		if ok, err := tx.InsertBudgetAlert(ctx, a); err != nil || !ok {
 			t.Fatalf("alert: %v %v", ok, err)
 		}

@@ -9,33 +9,17 @@ import (
 	"github.com/soberana/soberana/internal/model"
 )
 
-// Alert is one firing (or resolved) condition, deduplicated by DedupKey.
-type Alert struct {
-	model.Meta
-	DedupKey      string     `json:"dedup_key"`
-	Rule          string     `json:"rule"`
-	Severity      string     `json:"severity"`
-	State         string     `json:"state"`
-	TargetKind    string     `json:"target_kind"`
-	TargetID      string     `json:"target_id"`
-	InstitutionID string     `json:"institution_id,omitempty"`
-	Summary       string     `json:"-"`
-	Value         string     `json:"value,omitempty"`
-	FiredAt       time.Time  `json:"fired_at"`
-	ResolvedAt    *time.Time `json:"resolved_at,omitempty"`
-}
-
-var alertsEntity = &entity[Alert]{
+var alertsEntity = &entity[model.Alert]{
 	table: "alerts",
 	cols: []string{"dedup_key", "rule", "severity", "state", "target_kind", "target_id", "institution_id",
 		"summary", "value", "fired_at", "resolved_at"},
 	filters: map[string]bool{"state": true, "rule": true, "institution_id": true, "target_id": true, "dedup_key": true},
-	meta:    func(v *Alert) *model.Meta { return &v.Meta },
-	values: func(v *Alert) []any {
+	meta:    func(v *model.Alert) *model.Meta { return &v.Meta },
+	values: func(v *model.Alert) []any {
 		return []any{v.DedupKey, v.Rule, v.Severity, v.State, v.TargetKind, v.TargetID, v.InstitutionID,
 			v.Summary, v.Value, micros(v.FiredAt), nullMicros(v.ResolvedAt)}
 	},
-	scanDest: func(v *Alert) []any {
+	scanDest: func(v *model.Alert) []any {
 		return []any{&v.DedupKey, &v.Rule, &v.Severity, &v.State, &v.TargetKind, &v.TargetID, &v.InstitutionID,
 			&v.Summary, &v.Value, microsCol{&v.FiredAt}, nullTime{&v.ResolvedAt}}
 	},
@@ -54,60 +38,43 @@ func (m microsCol) Scan(src any) error {
 }
 
 // Alerts is the alert repository.
-func (t *Tx) Alerts() Repo[Alert] { return Repo[Alert]{t, alertsEntity} }
+func (t *Tx) Alerts() Repo[model.Alert] { return Repo[model.Alert]{t, alertsEntity} }
 
-// AlertWebhook is an endpoint alerts are delivered to, signed with Secret.
-type AlertWebhook struct {
-	model.Meta
-	Name   string `json:"name"`
-	URL    string `json:"url"`
-	Secret string `json:"-"`
-}
-
-var webhooksEntity = &entity[AlertWebhook]{
+var webhooksEntity = &entity[model.AlertWebhook]{
 	table:    "alert_webhooks",
 	cols:     []string{"name", "url", "secret"},
 	filters:  map[string]bool{"name": true},
-	meta:     func(v *AlertWebhook) *model.Meta { return &v.Meta },
-	values:   func(v *AlertWebhook) []any { return []any{v.Name, v.URL, v.Secret} },
-	scanDest: func(v *AlertWebhook) []any { return []any{&v.Name, &v.URL, &v.Secret} },
+	meta:     func(v *model.AlertWebhook) *model.Meta { return &v.Meta },
+	values:   func(v *model.AlertWebhook) []any { return []any{v.Name, v.URL, v.Secret} },
+	scanDest: func(v *model.AlertWebhook) []any { return []any{&v.Name, &v.URL, &v.Secret} },
 }
 
 // AlertWebhooks is the webhook repository.
-func (t *Tx) AlertWebhooks() Repo[AlertWebhook] { return Repo[AlertWebhook]{t, webhooksEntity} }
-
-// AlertDelivery is one alert event to deliver to one webhook; State is
-// pending, delivered or dead (a dead letter: it gave up).
-type AlertDelivery struct {
-	model.Meta
-	AlertID       string     `json:"alert_id"`
-	WebhookID     string     `json:"webhook_id"`
-	Event         string     `json:"event"`
-	Payload       string     `json:"payload"`
-	State         string     `json:"state"`
-	Attempts      int        `json:"attempts"`
-	LastError     string     `json:"last_error,omitempty"`
-	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
+func (t *Tx) AlertWebhooks() Repo[model.AlertWebhook] {
+	return Repo[model.AlertWebhook]{t, webhooksEntity}
 }
 
-var deliveriesEntity = &entity[AlertDelivery]{
+var deliveriesEntity = &entity[model.AlertDelivery]{
 	table:   "alert_deliveries",
 	cols:    []string{"alert_id", "webhook_id", "event", "payload", "state", "attempts", "last_error", "next_attempt_at"},
 	filters: map[string]bool{"state": true, "alert_id": true, "webhook_id": true},
-	meta:    func(v *AlertDelivery) *model.Meta { return &v.Meta },
-	values: func(v *AlertDelivery) []any {
+	meta:    func(v *model.AlertDelivery) *model.Meta { return &v.Meta },
+	values: func(v *model.AlertDelivery) []any {
 		return []any{v.AlertID, v.WebhookID, v.Event, v.Payload, v.State, v.Attempts, v.LastError, nullMicros(v.NextAttemptAt)}
 	},
-	scanDest: func(v *AlertDelivery) []any {
+	scanDest: func(v *model.AlertDelivery) []any {
 		return []any{&v.AlertID, &v.WebhookID, &v.Event, &v.Payload, &v.State, &v.Attempts, &v.LastError, nullTime{&v.NextAttemptAt}}
 	},
 }
 
 // AlertDeliveries is the delivery repository.
-func (t *Tx) AlertDeliveries() Repo[AlertDelivery] { return Repo[AlertDelivery]{t, deliveriesEntity} }
+func (t *Tx) AlertDeliveries() Repo[model.AlertDelivery] {
+	return Repo[model.AlertDelivery]{t, deliveriesEntity}
+}
 
-// DueDeliveries returns pending deliveries due at now, earliest first.
-func (t *Tx) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]AlertDelivery, error) {
+// DueDeliveries returns pending deliveries (model.DeliveryPending) due at
+// now, earliest first.
+func (t *Tx) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]model.AlertDelivery, error) {
 	r := t.AlertDeliveries()
 	rows, err := t.Query(ctx, fmt.Sprintf("SELECT %s FROM alert_deliveries WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT %d",
 		deliveriesEntity.allCols(), limit), micros(now))
@@ -115,7 +82,7 @@ func (t *Tx) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]Ale
 		return nil, fmt.Errorf("listing due deliveries: %w", err)
 	}
 	defer rows.Close()
-	var out []AlertDelivery
+	var out []model.AlertDelivery
 	for rows.Next() {
 		d, err := r.scan(rows)
 		if err != nil {
@@ -126,44 +93,31 @@ func (t *Tx) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]Ale
 	return out, mapErr(rows.Err())
 }
 
-// Migration is the durable record of one workload migration.
-type Migration struct {
-	model.Meta
-	WorkloadID    string `json:"workload_id"`
-	EvacuationID  string `json:"evacuation_id,omitempty"`
-	State         string `json:"state"`
-	Plan          string `json:"-"`
-	NewPlacements string `json:"-"`
-	OldPlacements string `json:"-"`
-	Reason        string `json:"-"`
-	CreatedBy     string `json:"created_by"`
-}
-
-var migrationsEntity = &entity[Migration]{
+var migrationsEntity = &entity[model.Migration]{
 	table:   "migrations",
 	cols:    []string{"workload_id", "evacuation_id", "state", "plan", "new_placements", "old_placements", "reason", "created_by"},
 	filters: map[string]bool{"workload_id": true, "evacuation_id": true, "state": true},
-	meta:    func(v *Migration) *model.Meta { return &v.Meta },
-	values: func(v *Migration) []any {
+	meta:    func(v *model.Migration) *model.Meta { return &v.Meta },
+	values: func(v *model.Migration) []any {
 		return []any{v.WorkloadID, v.EvacuationID, v.State, v.Plan, v.NewPlacements, v.OldPlacements, v.Reason, v.CreatedBy}
 	},
-	scanDest: func(v *Migration) []any {
+	scanDest: func(v *model.Migration) []any {
 		return []any{&v.WorkloadID, &v.EvacuationID, &v.State, &v.Plan, &v.NewPlacements, &v.OldPlacements, &v.Reason, &v.CreatedBy}
 	},
 }
 
 // Migrations is the migration repository.
-func (t *Tx) Migrations() Repo[Migration] { return Repo[Migration]{t, migrationsEntity} }
+func (t *Tx) Migrations() Repo[model.Migration] { return Repo[model.Migration]{t, migrationsEntity} }
 
 // MigrationsInState returns the migrations in one state, oldest first.
-func (t *Tx) MigrationsInState(ctx context.Context, state string, limit int) ([]Migration, error) {
+func (t *Tx) MigrationsInState(ctx context.Context, state model.MigrationState, limit int) ([]model.Migration, error) {
 	r := t.Migrations()
 	rows, err := t.Query(ctx, fmt.Sprintf("SELECT %s FROM migrations WHERE state = ? ORDER BY id LIMIT %d", migrationsEntity.allCols(), limit), state)
 	if err != nil {
 		return nil, fmt.Errorf("listing migrations: %w", err)
 	}
 	defer rows.Close()
-	var out []Migration
+	var out []model.Migration
 	for rows.Next() {
 		m, err := r.scan(rows)
 		if err != nil {
@@ -175,8 +129,8 @@ func (t *Tx) MigrationsInState(ctx context.Context, state string, limit int) ([]
 }
 
 // CountMigrations counts an evacuation's migrations by state.
-func (t *Tx) CountMigrations(ctx context.Context, evacuationID string) (map[string]int, error) {
-	return countGroups[string, int](ctx, t, "SELECT state, COUNT(*) FROM migrations WHERE evacuation_id = ? GROUP BY state", evacuationID)
+func (t *Tx) CountMigrations(ctx context.Context, evacuationID string) (map[model.MigrationState]int, error) {
+	return countGroups[model.MigrationState, int](ctx, t, "SELECT state, COUNT(*) FROM migrations WHERE evacuation_id = ? GROUP BY state", evacuationID)
 }
 
 // countGroups runs q, a SELECT of a key and a COUNT(*) grouped by the
@@ -199,32 +153,23 @@ func countGroups[K ~string, N int | int64](ctx context.Context, t *Tx, q string,
 	return out, mapErr(rows.Err())
 }
 
-// Evacuation is the durable record of a provider evacuation.
-type Evacuation struct {
-	model.Meta
-	ProviderID  string `json:"provider_id"`
-	State       string `json:"state"`
-	Concurrency int    `json:"concurrency"`
-	Queue       string `json:"-"`
-	Total       int    `json:"total"`
-	CreatedBy   string `json:"created_by"`
-}
-
-var evacuationsEntity = &entity[Evacuation]{
+var evacuationsEntity = &entity[model.Evacuation]{
 	table:   "evacuations",
 	cols:    []string{"provider_id", "state", "concurrency", "queue", "total", "created_by"},
 	filters: map[string]bool{"provider_id": true, "state": true},
-	meta:    func(v *Evacuation) *model.Meta { return &v.Meta },
-	values: func(v *Evacuation) []any {
+	meta:    func(v *model.Evacuation) *model.Meta { return &v.Meta },
+	values: func(v *model.Evacuation) []any {
 		return []any{v.ProviderID, v.State, v.Concurrency, v.Queue, v.Total, v.CreatedBy}
 	},
-	scanDest: func(v *Evacuation) []any {
+	scanDest: func(v *model.Evacuation) []any {
 		return []any{&v.ProviderID, &v.State, &v.Concurrency, &v.Queue, &v.Total, &v.CreatedBy}
 	},
 }
 
 // Evacuations is the evacuation repository.
-func (t *Tx) Evacuations() Repo[Evacuation] { return Repo[Evacuation]{t, evacuationsEntity} }
+func (t *Tx) Evacuations() Repo[model.Evacuation] {
+	return Repo[model.Evacuation]{t, evacuationsEntity}
+}
 
 // WorkloadStateCounts counts workloads by state.
 func (t *Tx) WorkloadStateCounts(ctx context.Context) (map[model.WorkloadState]int64, error) {

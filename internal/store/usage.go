@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"math/bits"
+	"strings"
 	"time"
 )
 
@@ -20,16 +22,38 @@ type UsageSample struct {
 // PutUsage records samples; a sample already recorded (same replica and
 // time) is kept as it is.
 func (t *Tx) PutUsage(ctx context.Context, samples []UsageSample) error {
-	for _, s := range samples {
-		_, err := t.Exec(ctx, `INSERT INTO replica_usage (placement_id, workload_id, at, cpu_permille, memory_used_mib, memory_mib, simulated)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (placement_id, at) DO NOTHING`,
-			s.PlacementID, s.WorkloadID, micros(s.At), s.CPUPermille, s.MemoryUsedMiB, s.MemoryMiB, s.Simulated)
-		if err != nil {
+	// Up to usageRowsPerInsert rows a statement: a pass over 100,000
+	// replicas is 200 statements, not 100,000.
+	for len(samples) > 0 {
+		// 500 rows, or for the rest the largest power of two that
+		// fits: at most ten shapes of statement, so that the SQLite
+		// statement cache (bounded) is not filled with one per length.
+		n := usageRowsPerInsert
+		if len(samples) < n {
+			n = 1 << (bits.Len(uint(len(samples))) - 1)
+		}
+		var q strings.Builder
+		q.WriteString(`INSERT INTO replica_usage (placement_id, workload_id, at, cpu_permille, memory_used_mib, memory_mib, simulated) VALUES `)
+		args := make([]any, 0, 7*n)
+		for i, s := range samples[:n] {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, s.PlacementID, s.WorkloadID, micros(s.At), s.CPUPermille, s.MemoryUsedMiB, s.MemoryMiB, s.Simulated)
+		}
+		q.WriteString(` ON CONFLICT (placement_id, at) DO NOTHING`)
+		if _, err := t.Exec(ctx, q.String(), args...); err != nil {
 			return fmt.Errorf("recording usage: %w", err)
 		}
+		samples = samples[n:]
 	}
 	return nil
 }
+
+// usageRowsPerInsert keeps a statement's parameters (7 a row) well below
+// SQLite's and PostgreSQL's limits (32,766 and 65,535).
+const usageRowsPerInsert = 500
 
 // UsageOf returns a workload's samples since a time, oldest first.
 func (t *Tx) UsageOf(ctx context.Context, workloadID string, since time.Time) ([]UsageSample, error) {

@@ -26,7 +26,7 @@ import (
 //
 // p is the placement as read by the resync; a placement changed since
 // (deleted by its owner meanwhile) returns store.ErrConflict.
-func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *time.Time, fence Fence) (action string, err error) {
+func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *time.Time, fence Fence) (action model.DriftAction, err error) {
 	tx := s.st.Read()
 	w, err := tx.Workloads().Get(ctx, p.WorkloadID)
 	if err != nil {
@@ -83,12 +83,12 @@ func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *
 			return err
 		}
 		freed = append(freed, cur)
-		action = store.DriftFailed
+		action = model.DriftFailed
 		if dec != nil {
-			action = store.DriftRecreated
+			action = model.DriftRecreated
 		}
-		if err := tx.AddDrift(ctx, &store.Drift{PlacementID: cur.ID, WorkloadID: w2.ID, InstitutionID: w2.InstitutionID,
-			ProviderID: cur.ProviderID, SiteID: cur.SiteID, ResourceID: cur.ResourceID, Kind: store.DriftDeleted,
+		if err := tx.AddDrift(ctx, &model.Drift{PlacementID: cur.ID, WorkloadID: w2.ID, InstitutionID: w2.InstitutionID,
+			ProviderID: cur.ProviderID, SiteID: cur.SiteID, ResourceID: cur.ResourceID, Kind: model.DriftDeleted,
 			Action: action, LastSeenAt: &seen, DetectedAt: now}); err != nil {
 			return err
 		}
@@ -208,12 +208,12 @@ func (s *Service) placeOne(ctx context.Context, w *model.Workload, p store.Place
 
 // Drifted records that a running replica's resource differs from what
 // soberana placed (stopped, resized or moved outside soberana), and what
-// was done about it (action: store.DriftRestored, DriftAdopted or
+// was done about it (action: model.DriftRestored, DriftAdopted or
 // DriftReported). The placement itself is unchanged: a restored resource
 // is as placed again, an adopted or reported one keeps being metered as
 // placed (it still holds its capacity at the provider).
-func (s *Service) Drifted(ctx context.Context, p store.PlacementRow, kind string, detail []store.Differs, action string, fence Fence) error {
-	ev := audit.System("reconciler", "replica.drift."+action, "placements", p.ID)
+func (s *Service) Drifted(ctx context.Context, p store.PlacementRow, kind model.DriftKind, detail []model.Differs, action model.DriftAction, fence Fence) error {
+	ev := audit.System("reconciler", "replica.drift."+string(action), "placements", p.ID)
 	return audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *store.AuditEvent) error {
 		if err := fence.check(ctx, tx); err != nil {
 			return err
@@ -224,7 +224,7 @@ func (s *Service) Drifted(ctx context.Context, p store.PlacementRow, kind string
 			return err
 		}
 		ev.InstitutionID, ev.ProjectID = w.InstitutionID, w.ProjectID
-		if err := tx.AddDrift(ctx, &store.Drift{PlacementID: p.ID, WorkloadID: w.ID, InstitutionID: w.InstitutionID,
+		if err := tx.AddDrift(ctx, &model.Drift{PlacementID: p.ID, WorkloadID: w.ID, InstitutionID: w.InstitutionID,
 			ProviderID: p.ProviderID, SiteID: p.SiteID, ResourceID: p.ResourceID, Kind: kind, Detail: detail,
 			Action: action, DetectedAt: now}); err != nil {
 			return err
@@ -237,6 +237,6 @@ func (s *Service) Drifted(ctx context.Context, p store.PlacementRow, kind string
 			what += d.Field + ": " + d.Want + " → " + d.Got
 		}
 		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: ActorReconciler,
-			Reason: Enc(M("workload.reason.replica_drift."+action, strconv.Itoa(p.Replica), p.ResourceID, what))})
+			Reason: Enc(M("workload.reason.replica_drift."+string(action), strconv.Itoa(p.Replica), p.ResourceID, what))})
 	})
 }

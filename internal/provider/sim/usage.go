@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 
 	"github.com/soberana/soberana/internal/provider"
+	"github.com/soberana/soberana/internal/store"
 )
 
 var _ provider.UsageReporter = (*Driver)(nil)
@@ -25,13 +26,23 @@ func (d *Driver) Usage(ctx context.Context, providerID string, refs []provider.R
 	}
 	now := d.st.Now()
 	minute := now.Unix() / UsageStep
+	// One read of what the provider holds, not one a replica: a pass
+	// over 100,000 edge replicas was 100,000 queries.
+	held, err := d.st.Read().SimList(ctx, providerID)
+	if err != nil {
+		return nil, err
+	}
+	byReplica := make(map[string]store.SimResource, len(held))
+	for _, r := range held {
+		byReplica[r.ReplicaID] = r
+	}
 	var out []provider.Usage
 	for _, ref := range refs {
 		if d.fault(ctx, SiteScope(ref.SiteID)).outage {
 			continue
 		}
-		r, err := d.st.Read().SimGet(ctx, providerID, ref.ReplicaID)
-		if err != nil {
+		r, ok := byReplica[ref.ReplicaID]
+		if !ok {
 			continue // not held here: nothing to say
 		}
 		cpu, mem := SimulatedUsage(ref.ReplicaID, minute)
