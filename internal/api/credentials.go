@@ -7,6 +7,7 @@ import (
 	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/deploy"
 	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/workload"
 )
@@ -34,14 +35,14 @@ func (a *API) listTokens(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return tokenPage{Items: toks}, nil
+	return tokenPage{Items: apiTokenViews(toks)}, nil
 }
 
 // mayManageToken: one's own token, one's own creation, or a token acting
 // in a scope one administers, whoever made it. Someone's personal token
 // that is not narrowed to such a scope acts wherever its person does:
 // platform admins only.
-func (a *API) mayManageToken(r *http.Request, p *auth.Principal, tok store.APIToken) bool {
+func (a *API) mayManageToken(r *http.Request, p *auth.Principal, tok model.APIToken) bool {
 	if tok.ID == p.TokenID || (p.UserID != "" && tok.UserID == p.UserID) || tok.CreatedBy == p.ActorID() {
 		return true
 	}

@@ -25,10 +25,10 @@ type LoginRequest struct {
 
 // LoginResponse answers a sign-in. Token is shown once.
 type LoginResponse struct {
-	User      store.User `json:"user"`
-	CSRFToken string     `json:"csrf_token,omitempty"`
-	ExpiresAt time.Time  `json:"expires_at"`
-	Token     string     `json:"token,omitempty"`
+	User      UserView  `json:"user"`
+	CSRFToken string    `json:"csrf_token,omitempty"`
+	ExpiresAt time.Time `json:"expires_at"`
+	Token     string    `json:"token,omitempty"`
 }
 
 // MeResponse describes the caller.
@@ -38,7 +38,7 @@ type MeResponse struct {
 
 // TokenCreated is a new token with its secret (shown once).
 type TokenCreated struct {
-	store.APIToken
+	APITokenView
 	Secret string `json:"token"`
 }
 
@@ -58,21 +58,21 @@ type BindingRequest struct {
 }
 
 type tokenPage struct {
-	Items []store.APIToken `json:"items"`
+	Items []APITokenView `json:"items"`
 }
 
 type grantPage struct {
-	Items      []store.Grant `json:"items"`
+	Items      []model.Grant `json:"items"`
 	NextCursor string        `json:"next_cursor,omitempty"`
 }
 
 type bindingPage struct {
-	Items []store.RoleBinding `json:"items"`
+	Items []model.RoleBinding `json:"items"`
 }
 
 type userPage struct {
-	Items      []store.User `json:"items"`
-	NextCursor string       `json:"next_cursor,omitempty"`
+	Items      []UserView `json:"items"`
+	NextCursor string     `json:"next_cursor,omitempty"`
 }
 
 // cookie builds a console cookie: Secure when served over TLS, HttpOnly
@@ -120,7 +120,7 @@ func (a *API) identityRoutes() []*Route {
 						return err
 					}
 					store.AuditTarget(r.Context(), "tokens", tok.ID)
-					out = TokenCreated{APIToken: tok, Secret: secret}
+					out = TokenCreated{APITokenView: apiTokenView(tok), Secret: secret}
 					return nil
 				})
 				if err != nil {
@@ -159,15 +159,15 @@ func (a *API) identityRoutes() []*Route {
 				if err != nil {
 					return nil, err
 				}
-				page := userPage{Items: us}
+				page := userPage{Items: userViews(us)}
 				if len(us) > limit {
-					page.Items = us[:limit]
+					page.Items = page.Items[:limit]
 					page.NextCursor = EncodeCursor(us[limit-1].ID)
 				}
 				return page, nil
 			}},
 		{Method: "POST", Path: "/v1/users", Summary: "Create a local user (a password of at least 12 characters, or none for single sign-on only)",
-			Tag: "auth", Auth: Platform("users:write"), Request: UserRequest{}, Response: store.User{}, Status: http.StatusCreated,
+			Tag: "auth", Auth: Platform("users:write"), Request: UserRequest{}, Response: UserView{}, Status: http.StatusCreated,
 			Handle: func(r *http.Request) (any, error) {
 				var req UserRequest
 				if err := Decode(r, &req); err != nil {
@@ -178,7 +178,7 @@ func (a *API) identityRoutes() []*Route {
 					v.Add("email", "field.email")
 				}
 				v.Name("name", &req.Name)
-				u := store.User{Email: req.Email, Name: req.Name}
+				u := model.User{Email: req.Email, Name: req.Name}
 				if req.Password != "" {
 					h, err := auth.HashPassword(req.Password)
 					if err != nil {
@@ -199,7 +199,7 @@ func (a *API) identityRoutes() []*Route {
 				if err != nil {
 					return nil, err
 				}
-				return Created{Value: u, Location: "/v1/users/" + u.ID}, nil
+				return Created{Value: userView(u), Location: "/v1/users/" + u.ID}, nil
 			}},
 		{Method: "GET", Path: "/v1/role-bindings", Summary: "Role bindings in the scopes the caller administers", Tag: "auth",
 			Auth: Any("members:read"), Response: bindingPage{}, Handle: func(r *http.Request) (any, error) {
@@ -208,7 +208,7 @@ func (a *API) identityRoutes() []*Route {
 				if err != nil {
 					return nil, err
 				}
-				out := bindingPage{Items: []store.RoleBinding{}}
+				out := bindingPage{Items: []model.RoleBinding{}}
 				for _, b := range all {
 					t, err := a.auth.TargetOfScope(r.Context(), auth.Scope{Kind: auth.ScopeKind(b.ScopeKind), ID: b.ScopeID})
 					if err != nil {
@@ -221,7 +221,7 @@ func (a *API) identityRoutes() []*Route {
 				return out, nil
 			}},
 		{Method: "POST", Path: "/v1/role-bindings", Summary: "Bind a role to a user at a scope (members:write there; platform roles only by platform admins)",
-			Tag: "auth", Auth: Any("members:write"), Request: BindingRequest{}, Response: store.RoleBinding{}, Status: http.StatusCreated,
+			Tag: "auth", Auth: Any("members:write"), Request: BindingRequest{}, Response: model.RoleBinding{}, Status: http.StatusCreated,
 			Handle: a.createBinding},
 		{Method: "DELETE", Path: "/v1/role-bindings/{id}", Summary: "Remove a role binding", Tag: "auth", Auth: Any("members:write"),
 			Handle: func(r *http.Request) (any, error) {
@@ -304,7 +304,7 @@ func (a *API) login(r *http.Request) (any, error) {
 			if err != nil {
 				return err
 			}
-			out = LoginResponse{User: u, Token: secret, ExpiresAt: *tok.ExpiresAt}
+			out = LoginResponse{User: userView(u), Token: secret, ExpiresAt: *tok.ExpiresAt}
 			return nil
 		}
 		secret, csrf, ses, err := a.auth.StartSession(ctx, tx, u.ID, SourceIP(r))
@@ -312,7 +312,7 @@ func (a *API) login(r *http.Request) (any, error) {
 			return err
 		}
 		store.PendingAuditOf(ctx).Update(func(e *store.AuditEvent) { e.Via = "session:" + ses.ID })
-		out = LoginResponse{User: u, CSRFToken: csrf, ExpiresAt: ses.ExpiresAt}
+		out = LoginResponse{User: userView(u), CSRFToken: csrf, ExpiresAt: ses.ExpiresAt}
 		if w != nil {
 			age := int(a.auth.SessionTTL().Seconds())
 			http.SetCookie(w, cookie(r, SessionCookie, secret, true, age))
@@ -358,7 +358,7 @@ func (a *API) createBinding(r *http.Request) (any, error) {
 	if err := p.HoldsRole(req.Role, req.ScopeKind, t); err != nil {
 		return nil, err // nobody binds a role they do not hold there
 	}
-	b := store.RoleBinding{UserID: req.UserID, Role: req.Role, ScopeKind: string(req.ScopeKind), ScopeID: req.ScopeID, Source: "api"}
+	b := model.RoleBinding{UserID: req.UserID, Role: req.Role, ScopeKind: string(req.ScopeKind), ScopeID: req.ScopeID, Source: "api"}
 	err = a.store.InTx(r.Context(), func(tx *store.Tx) error {
 		if _, err := tx.UserByID(r.Context(), req.UserID); errors.Is(err, store.ErrNotFound) {
 			return refErr("user_id", "user", req.UserID)
@@ -388,13 +388,13 @@ func (a *API) createBinding(r *http.Request) (any, error) {
 func (a *API) grantRoutes() []*Route {
 	return []*Route{
 		{Method: "POST", Path: "/v1/grants", Summary: "Grant an outside user (a vendor) a role in one project, with a mandatory expiry (at most one year) and an optional source-address allowlist",
-			Tag: "grants", Auth: InScope("grants:write", "project_id", auth.Project), Request: auth.GrantSpec{}, Response: store.Grant{}, Status: http.StatusCreated,
+			Tag: "grants", Auth: InScope("grants:write", "project_id", auth.Project), Request: auth.GrantSpec{}, Response: model.Grant{}, Status: http.StatusCreated,
 			Handle: func(r *http.Request) (any, error) {
 				var spec auth.GrantSpec
 				if err := Decode(r, &spec); err != nil {
 					return nil, err
 				}
-				var g store.Grant
+				var g model.Grant
 				err := a.store.InTx(r.Context(), func(tx *store.Tx) error {
 					var err error
 					g, err = a.auth.CreateGrant(r.Context(), tx, principalOf(r.Context()), spec)
@@ -438,7 +438,7 @@ func (a *API) grantRoutes() []*Route {
 				}
 				return page, nil
 			}},
-		{Method: "GET", Path: "/v1/grants/{id}", Summary: "Get a grant", Tag: "grants", Auth: Object("grants:read", "id"), Response: store.Grant{},
+		{Method: "GET", Path: "/v1/grants/{id}", Summary: "Get a grant", Tag: "grants", Auth: Object("grants:read", "id"), Response: model.Grant{},
 			Handle: func(r *http.Request) (any, error) {
 				return a.store.Read().GrantByID(r.Context(), r.PathValue("id"))
 			}},
@@ -450,7 +450,7 @@ func (a *API) grantRoutes() []*Route {
 				})
 			}},
 		{Method: "GET", Path: "/v1/grant-changes", Summary: "The grant change feed (created, revoked, expired) after seq, for provider mirrors",
-			Tag: "grants", Auth: Platform("grants:read"), Response: []store.GrantChange{}, Query: []string{"after"},
+			Tag: "grants", Auth: Platform("grants:read"), Response: []model.GrantChange{}, Query: []string{"after"},
 			Handle: func(r *http.Request) (any, error) {
 				var after int64
 				if v := r.URL.Query().Get("after"); v != "" {

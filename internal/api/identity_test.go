@@ -203,7 +203,7 @@ func TestGrantExpiryAndRevocation(t *testing.T) {
 	}
 	kinds := []string{}
 	for _, c := range feed {
-		kinds = append(kinds, c.Kind)
+		kinds = append(kinds, string(c.Kind))
 	}
 	if strings.Join(kinds, ",") != "created,created,revoked,created,created" {
 		t.Fatalf("grant feed: %v", kinds)
@@ -215,6 +215,26 @@ func TestGrantExpiryAndRevocation(t *testing.T) {
 	active, err := svc.ActiveGrants(context.Background(), e.proj[0])
 	if err != nil || len(active) != 2 {
 		t.Fatalf("active grants: %v %v", active, err)
+	}
+	// Each grant's changes follow the grant transition table, and the
+	// last one is the state the grant is in now.
+	feed, err = svc.GrantChanges(context.Background(), 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]model.GrantState{}
+	for _, c := range feed {
+		from, seen := states[c.GrantID]
+		if seen != (c.Kind != model.GrantChangeCreated) || seen && !from.CanMove(c.Kind.State()) {
+			t.Fatalf("grant %s: change %s after %q breaks the transition table", c.GrantID, c.Kind, from)
+		}
+		states[c.GrantID] = c.Kind.State()
+	}
+	for id, st := range states {
+		g, err := e.st.Read().GrantByID(context.Background(), id)
+		if err != nil || g.StateAt(e.clock.Now()) != st {
+			t.Fatalf("grant %s: the feed says %s, the grant is %s (%v)", id, st, g.StateAt(e.clock.Now()), err)
+		}
 	}
 
 	// Every change above is in the audit chain, which holds.

@@ -91,11 +91,11 @@ var (
 		"internal/model.Placement.state":              placementStates,
 		"internal/model.Sovereignty.mode":             sovereigntyModes,
 		"internal/model.Offering.kind":                offeringKinds,
-		"internal/model.Token.role":                   append(roleNames(), ""), // empty: the token acts by role bindings
-		"internal/store.RoleBinding.role":             roleNames(),
+		"internal/api.APITokenView.role":              append(roleNames(), ""), // empty: the token acts by role bindings
+		"internal/model.RoleBinding.role":             roleNames(),
 		"internal/api.BindingRequest.role":            roleNames(),
 		"internal/auth.GrantSpec.role":                auth.GrantRoles,
-		"internal/store.Grant.role":                   auth.GrantRoles,
+		"internal/model.Grant.role":                   auth.GrantRoles,
 		"internal/auth.TokenSpec.role":                roleNames(),
 		"internal/auth.Binding.role":                  roleNames(),
 		"internal/auth.Principal.role":                roleNames(),
@@ -189,6 +189,8 @@ var schemaNames = map[string]string{
 	"internal/deploy.Step":      "RolloutStep",
 	"internal/residency.Row":    "ResidencyRow",
 	"internal/residency.Report": "ResidencyReport",
+	"internal/api.UserView":     "User",
+	"internal/api.APITokenView": "APIToken",
 }
 
 // tagDescriptions describe every tag an operation uses.

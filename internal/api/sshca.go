@@ -70,7 +70,7 @@ type SSHCertRecord struct {
 }
 
 // sshCertRecord is the wire view of an issued certificate.
-func sshCertRecord(c store.SSHCert) SSHCertRecord {
+func sshCertRecord(c model.SSHCert) SSHCertRecord {
 	return SSHCertRecord{Serial: strconv.FormatInt(c.Serial, 10), InstitutionID: c.InstitutionID, ProjectID: c.ProjectID,
 		WorkloadID: c.WorkloadID, UserID: c.UserID, KeyID: c.KeyID, KeyFingerprint: c.KeyFingerprint, Principal: c.Principal,
 		GrantID: c.GrantID, ValidAfter: c.ValidAfter, ValidBefore: c.ValidBefore, RevokedAt: c.RevokedAt, CreatedAt: c.CreatedAt}

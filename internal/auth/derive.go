@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -309,7 +310,7 @@ func (s *Service) liveOf(ctx context.Context, tx *store.Tx, id, grant, ip string
 // user's bindings narrowed to its scope; a service or deploy token's own
 // role at its scope intersected with the live bindings of the principal
 // (and grant) it derives from.
-func (s *Service) tokenBindings(ctx context.Context, tx *store.Tx, tok store.APIToken, ip string, anyIP bool, now time.Time, depth int) (*Principal, error) {
+func (s *Service) tokenBindings(ctx context.Context, tx *store.Tx, tok model.APIToken, ip string, anyIP bool, now time.Time, depth int) (*Principal, error) {
 	p := &Principal{Kind: KindToken, TokenID: tok.ID, Name: tok.Name, SourceIP: ip, GrantID: tok.GrantID}
 	scope := Scope{Kind: ScopeKind(tok.ScopeKind), ID: tok.ScopeID}
 	parent := ""

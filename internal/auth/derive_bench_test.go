@@ -36,18 +36,18 @@ func BenchmarkTokenPrincipal(b *testing.B) {
 		if err := tx.Projects().Create(ctx, &prj, "prj"); err != nil {
 			return err
 		}
-		u := store.User{Email: "dev@vendor.example", Name: "dev"}
+		u := model.User{Email: "dev@vendor.example", Name: "dev"}
 		if err := tx.CreateUser(ctx, &u); err != nil {
 			return err
 		}
-		g := store.Grant{ProjectID: prj.ID, InstitutionID: ins.ID, UserID: u.ID, Role: auth.RoleDeveloper, ExpiresAt: time.Now().Add(time.Hour), CreatedBy: "test"}
+		g := model.Grant{ProjectID: prj.ID, InstitutionID: ins.ID, UserID: u.ID, Role: auth.RoleDeveloper, ExpiresAt: time.Now().Add(time.Hour), CreatedBy: "test"}
 		if err := tx.CreateGrant(ctx, &g); err != nil {
 			return err
 		}
 		vendor := &auth.Principal{Kind: auth.KindUser, UserID: u.ID, Person: u.ID, Bindings: []auth.Binding{{Role: auth.RoleDeveloper,
 			Scope: auth.Scope{Kind: auth.Project, ID: prj.ID}, Institution: ins.ID, Via: "grant:" + g.ID}}}
 		spec := auth.TokenSpec{Name: "ci", Kind: auth.TokenDeploy, ScopeKind: auth.Project, ScopeID: prj.ID}
-		var tok store.APIToken
+		var tok model.APIToken
 		if deploy, tok, err = svc.IssueToken(ctx, tx, vendor, spec); err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -37,9 +38,9 @@ func (e *GrantError) Unwrap() error { return ErrInvalid }
 
 // CreateGrant validates spec and stores the grant (authorization is the
 // route's: grants:write at the project).
-func (s *Service) CreateGrant(ctx context.Context, tx *store.Tx, by *Principal, spec GrantSpec) (store.Grant, error) {
+func (s *Service) CreateGrant(ctx context.Context, tx *store.Tx, by *Principal, spec GrantSpec) (model.Grant, error) {
 	now := s.Now()
-	var g store.Grant
+	var g model.Grant
 	if spec.ExpiresAt == nil {
 		return g, &GrantError{"expires_at", "required"}
 	}
@@ -80,7 +81,7 @@ func (s *Service) CreateGrant(ctx context.Context, tx *store.Tx, by *Principal, 
 	if err := by.HoldsRole(spec.Role, Project, Target{Institution: proj.InstitutionID, Project: proj.ID}); err != nil {
 		return g, err
 	}
-	var u store.User
+	var u model.User
 	switch {
 	case spec.UserID != "":
 		u, err = tx.UserByID(ctx, spec.UserID)
@@ -90,7 +91,7 @@ func (s *Service) CreateGrant(ctx context.Context, tx *store.Tx, by *Principal, 
 	case strings.Contains(spec.Email, "@"):
 		u, err = tx.UserByEmail(ctx, spec.Email)
 		if errors.Is(err, store.ErrNotFound) {
-			u = store.User{Email: spec.Email, Name: spec.Email}
+			u = model.User{Email: spec.Email, Name: spec.Email}
 			err = tx.CreateUser(ctx, &u)
 		}
 	default:
@@ -99,7 +100,7 @@ func (s *Service) CreateGrant(ctx context.Context, tx *store.Tx, by *Principal, 
 	if err != nil {
 		return g, err
 	}
-	g = store.Grant{ProjectID: proj.ID, InstitutionID: proj.InstitutionID, UserID: u.ID, Role: spec.Role,
+	g = model.Grant{ProjectID: proj.ID, InstitutionID: proj.InstitutionID, UserID: u.ID, Role: spec.Role,
 		SourceCIDRs: cidrs, Reason: spec.Reason, ExpiresAt: spec.ExpiresAt.UTC().Truncate(time.Microsecond), CreatedBy: by.ActorID()}
 	if err := tx.CreateGrant(ctx, &g); err != nil {
 		return g, fmt.Errorf("creating grant: %w", err)
@@ -110,7 +111,7 @@ func (s *Service) CreateGrant(ctx context.Context, tx *store.Tx, by *Principal, 
 // ActiveGrants returns the grants of a project in force now, for provider
 // drivers that mirror them (Keystone role assignments or application
 // credentials, Kubernetes RoleBindings).
-func (s *Service) ActiveGrants(ctx context.Context, projectID string) ([]store.Grant, error) {
+func (s *Service) ActiveGrants(ctx context.Context, projectID string) ([]model.Grant, error) {
 	now := s.Now()
 	return s.st.Read().ListGrants(ctx, store.GrantFilter{ProjectID: projectID, ActiveAt: &now})
 }
@@ -118,7 +119,7 @@ func (s *Service) ActiveGrants(ctx context.Context, projectID string) ([]store.G
 // GrantChanges returns the grant change feed after seq: reconcilers poll
 // it, then call ActiveGrants for each project named, and mirror the result.
 // Expiries enter the feed when NoteExpiredGrants runs.
-func (s *Service) GrantChanges(ctx context.Context, after int64, limit int) ([]store.GrantChange, error) {
+func (s *Service) GrantChanges(ctx context.Context, after int64, limit int) ([]model.GrantChange, error) {
 	return s.st.Read().GrantChanges(ctx, after, limit)
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/store/storetest"
 )
@@ -34,7 +35,7 @@ func TestLockoutSameForUnknownEmails(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		u := store.User{Email: "ana@saude.gov.br", Name: "Ana", PasswordHash: hash}
+		u := model.User{Email: "ana@saude.gov.br", Name: "Ana", PasswordHash: hash}
 		if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, &u) }); err != nil {
 			t.Fatal(err)
 		}

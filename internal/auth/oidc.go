@@ -189,7 +189,7 @@ func ParseRoleMapping(s string) (string, Scope, error) {
 // subject; an existing local account is linked by e-mail only when the
 // provider says the e-mail is verified) and replaces the user's bindings
 // mapped from the provider's groups.
-func (s *Service) SignInOIDC(ctx context.Context, tx *store.Tx, o *OIDC, c Claims) (store.User, error) {
+func (s *Service) SignInOIDC(ctx context.Context, tx *store.Tx, o *OIDC, c Claims) (model.User, error) {
 	u, err := tx.UserByOIDC(ctx, o.cfg.Issuer, c.Subject)
 	switch {
 	case err == nil:
@@ -223,7 +223,7 @@ func (s *Service) SignInOIDC(ctx context.Context, tx *store.Tx, o *OIDC, c Claim
 			} else {
 				name = clean
 			}
-			u = store.User{Email: email, Name: name, OIDCIssuer: o.cfg.Issuer, OIDCSubject: c.Subject}
+			u = model.User{Email: email, Name: name, OIDCIssuer: o.cfg.Issuer, OIDCSubject: c.Subject}
 			if err := tx.CreateUser(ctx, &u); err != nil {
 				return u, err
 			}
@@ -256,7 +256,7 @@ func (s *Service) SignInOIDC(ctx context.Context, tx *store.Tx, o *OIDC, c Claim
 				continue
 			}
 			seen[key] = true
-			b := store.RoleBinding{UserID: u.ID, Role: role, ScopeKind: string(scope.Kind), ScopeID: scope.ID, Source: source}
+			b := model.RoleBinding{UserID: u.ID, Role: role, ScopeKind: string(scope.Kind), ScopeID: scope.ID, Source: source}
 			if err := tx.CreateRoleBinding(ctx, &b); err != nil {
 				return u, err
 			}

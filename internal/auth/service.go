@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -77,7 +78,7 @@ func (s *Service) Store() *store.Store { return s.st }
 // TokenPrincipal resolves an API token presented from ip. A service or
 // deploy token acts with its own role at its scope intersected with the
 // live bindings of the principal it derives from (derive.go).
-func (s *Service) TokenPrincipal(ctx context.Context, secret, ip string) (*Principal, store.APIToken, error) {
+func (s *Service) TokenPrincipal(ctx context.Context, secret, ip string) (*Principal, model.APIToken, error) {
 	tx := s.st.Read()
 	tok, err := tx.APITokenByHash(ctx, HashSecret(secret))
 	if errors.Is(err, store.ErrNotFound) {
@@ -102,7 +103,7 @@ func (s *Service) TokenPrincipal(ctx context.Context, secret, ip string) (*Princ
 }
 
 // SessionPrincipal resolves a console session cookie presented from ip.
-func (s *Service) SessionPrincipal(ctx context.Context, secret, ip string) (*Principal, store.Session, error) {
+func (s *Service) SessionPrincipal(ctx context.Context, secret, ip string) (*Principal, model.Session, error) {
 	tx := s.st.Read()
 	ses, err := tx.SessionByHash(ctx, HashSecret(secret))
 	if errors.Is(err, store.ErrNotFound) {
@@ -112,7 +113,7 @@ func (s *Service) SessionPrincipal(ctx context.Context, secret, ip string) (*Pri
 		return nil, ses, err
 	}
 	now := s.Now()
-	if ses.Revoked || !now.Before(ses.ExpiresAt) {
+	if ses.StateAt(now) != model.SessionActive {
 		return nil, ses, ErrUnauthenticated
 	}
 	u, err := tx.UserByID(ctx, ses.UserID)
@@ -192,11 +193,11 @@ func SourceAllowed(cidrs []string, ip string) bool {
 // An e-mail address of no user is counted and locked the same way, and
 // every attempt verifies one argon2id hash, so that neither the answer
 // nor its timing tells whether an account exists.
-func (s *Service) Login(ctx context.Context, email, password string) (store.User, error) {
+func (s *Service) Login(ctx context.Context, email, password string) (model.User, error) {
 	tx := s.st.Read()
 	u, err := tx.UserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
-		return store.User{}, s.unknownLogin(ctx, tx, email, password)
+		return model.User{}, s.unknownLogin(ctx, tx, email, password)
 	}
 	if err != nil {
 		return u, err
@@ -229,10 +230,10 @@ func (s *Service) Login(ctx context.Context, email, password string) (store.User
 
 // StartSession creates a console session for a user in tx and returns its
 // cookie secret and CSRF token.
-func (s *Service) StartSession(ctx context.Context, tx *store.Tx, userID, ip string) (secret, csrf string, ses store.Session, err error) {
+func (s *Service) StartSession(ctx context.Context, tx *store.Tx, userID, ip string) (secret, csrf string, ses model.Session, err error) {
 	secret, hash := NewSecret(SessionPrefix)
 	csrf = CSRFToken(secret)
-	ses = store.Session{Hash: hash, UserID: userID, CSRFHash: HashSecret(csrf), SourceIP: ip, ExpiresAt: s.Now().Add(s.opt.SessionTTL)}
+	ses = model.Session{Hash: hash, UserID: userID, CSRFHash: HashSecret(csrf), SourceIP: ip, ExpiresAt: s.Now().Add(s.opt.SessionTTL)}
 	if err := tx.CreateSession(ctx, &ses); err != nil {
 		return "", "", ses, err
 	}
@@ -257,8 +258,8 @@ const MaxTokenLifetime = 366 * 24 * time.Hour
 
 // IssueToken checks that by may create the token described by spec and
 // stores it; the secret is returned once and never again.
-func (s *Service) IssueToken(ctx context.Context, tx *store.Tx, by *Principal, spec TokenSpec) (string, store.APIToken, error) {
-	var tok store.APIToken
+func (s *Service) IssueToken(ctx context.Context, tx *store.Tx, by *Principal, spec TokenSpec) (string, model.APIToken, error) {
+	var tok model.APIToken
 	now := s.Now()
 	if strings.TrimSpace(spec.Name) == "" || len(spec.Name) > 100 {
 		return "", tok, fmt.Errorf("%w: name", ErrInvalid)
@@ -408,17 +409,17 @@ func (s *Service) TargetOfScope(ctx context.Context, sc Scope) (Target, error) {
 }
 
 // BootstrapToken stores the first platform-admin service token.
-func BootstrapToken(ctx context.Context, tx *store.Tx, name, secret string) (string, store.APIToken, error) {
+func BootstrapToken(ctx context.Context, tx *store.Tx, name, secret string) (string, model.APIToken, error) {
 	var hash string
 	if secret == "" {
 		secret, hash = NewSecret(TokenPrefix)
 	} else {
 		if _, ok := ParseSecret(secret, TokenPrefix); !ok {
-			return "", store.APIToken{}, errors.New("token must start with " + TokenPrefix + " followed by at least 16 letters, digits, _ or -")
+			return "", model.APIToken{}, errors.New("token must start with " + TokenPrefix + " followed by at least 16 letters, digits, _ or -")
 		}
 		hash = HashSecret(secret)
 	}
-	tok := store.APIToken{Kind: TokenService, ScopeKind: string(Platform), CreatedBy: "bootstrap"}
+	tok := model.APIToken{Kind: TokenService, ScopeKind: string(Platform), CreatedBy: "bootstrap"}
 	tok.Name, tok.Role, tok.Hash = name, RolePlatformAdmin, hash
 	if err := tx.CreateAPIToken(ctx, &tok); err != nil {
 		return "", tok, err

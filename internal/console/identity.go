@@ -17,22 +17,8 @@ import (
 
 // Vendor grants and the audit viewer, over the identity API.
 
-type grantJSON struct {
-	model.Meta
-	ProjectID     string     `json:"project_id"`
-	InstitutionID string     `json:"institution_id"`
-	UserID        string     `json:"user_id"`
-	Role          string     `json:"role"`
-	SourceCIDRs   []string   `json:"source_cidrs"`
-	Reason        string     `json:"reason"`
-	ExpiresAt     time.Time  `json:"expires_at"`
-	RevokedAt     *time.Time `json:"revoked_at"`
-	RevokedBy     string     `json:"revoked_by"`
-	CreatedBy     string     `json:"created_by"`
-}
-
 type grantRow struct {
-	grantJSON
+	model.Grant
 	Project, User string
 	Status        string // active, expired, revoked
 }
@@ -56,7 +42,7 @@ var grantRoles = []string{roleDeveloper, roleViewer}
 func (c *Console) grantsData(ctx context.Context, v *view) (grantsData, error) {
 	d := grantsData{Roles: grantRoles, Errors: map[string]string{},
 		CanWrite: v.HasRole(rolePlatformAdmin, roleInstitutionAdmin)}
-	gs, err := listAll[grantJSON](ctx, c, v, "/v1/grants", nil)
+	gs, err := listAll[model.Grant](ctx, c, v, "/v1/grants", nil)
 	if err != nil {
 		return d, err
 	}
@@ -76,18 +62,11 @@ func (c *Console) grantsData(ctx context.Context, v *view) (grantsData, error) {
 	now := c.now()
 	for i := len(gs) - 1; i >= 0; i-- {
 		g := gs[i]
-		row := grantRow{grantJSON: g, Project: n.projects[g.ProjectID].Name, User: emails[g.UserID]}
+		row := grantRow{Grant: g, Project: n.projects[g.ProjectID].Name, User: emails[g.UserID]}
 		if row.User == "" {
 			row.User = g.UserID
 		}
-		switch {
-		case g.RevokedAt != nil:
-			row.Status = "revoked"
-		case !now.Before(g.ExpiresAt):
-			row.Status = "expired"
-		default:
-			row.Status = "active"
-		}
+		row.Status = string(g.StateAt(now))
 		d.Rows = append(d.Rows, row)
 	}
 	for _, p := range n.projects {

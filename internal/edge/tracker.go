@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -59,7 +60,7 @@ type Tracker struct {
 	log  *slog.Logger
 
 	mu       sync.Mutex
-	creds    map[string]*store.EdgeCredential
+	creds    map[string]*model.EdgeCredential
 	lastSeq  map[string]uint64
 	heard    map[string]Heartbeat // since the last tick
 	accepted int64
@@ -92,7 +93,7 @@ func NewTracker(st *store.Store, sink Sink, log *slog.Logger) *Tracker {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Tracker{st: st, sink: sink, log: log, creds: map[string]*store.EdgeCredential{},
+	return &Tracker{st: st, sink: sink, log: log, creds: map[string]*model.EdgeCredential{},
 		lastSeq: map[string]uint64{}, heard: map[string]Heartbeat{}, rejected: map[string]int64{}, seen: map[string]time.Time{},
 		last: map[string]Heartbeat{}, known: map[string]time.Time{}, silent: map[string]bool{}}
 }

@@ -68,3 +68,11 @@ func (v *Validator) ValidEndpoint(field, s string) bool {
 	}
 	return true
 }
+
+// EdgeCredential is what verifies one subcloud's heartbeats: its key,
+// whether it is revoked, and the sites it may speak for.
+type EdgeCredential struct {
+	SubcloudID, ProviderID, PublicKey string
+	Revoked                           bool
+	SiteIDs                           []string
+}

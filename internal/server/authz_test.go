@@ -231,10 +231,10 @@ func callers(t *testing.T, h *servertest.Harness, w world) []caller {
 				continue
 			}
 			secret, hash := auth.NewSecret(auth.TokenPrefix)
-			tok := store.APIToken{Kind: auth.TokenService, ScopeKind: string(c.scope), ScopeID: w.scope[true][c.scope]}
+			tok := model.APIToken{Kind: auth.TokenService, ScopeKind: string(c.scope), ScopeID: w.scope[true][c.scope]}
 			tok.Name, tok.Role, tok.Hash = c.name, c.role, hash
 			if c.role == "" {
-				u := store.User{Email: "nobody@example.com", Name: "Nobody"}
+				u := model.User{Email: "nobody@example.com", Name: "Nobody"}
 				if err := tx.CreateUser(ctx, &u); err != nil {
 					return err
 				}

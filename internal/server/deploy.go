@@ -11,7 +11,6 @@ import (
 	"github.com/soberana/soberana/internal/provider"
 	_ "github.com/soberana/soberana/internal/provider/install" // every driver
 	kube "github.com/soberana/soberana/internal/provider/kubernetes"
-	"github.com/soberana/soberana/internal/store"
 )
 
 // EnvWebhookBranch names the branch whose pushes deploy through webhooks
@@ -167,7 +166,7 @@ func (s *Server) syncProjectGrants(ctx context.Context, src grantSource, project
 	if err != nil {
 		return err
 	}
-	var raw []store.Grant // what the OpenStack driver mirrors, fetched once
+	var raw []model.Grant // what the OpenStack driver mirrors, fetched once
 	for _, p := range s.Fleet.Providers() {
 		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		switch p.Driver {
@@ -199,5 +198,5 @@ func (s *Server) syncProjectGrants(ctx context.Context, src grantSource, project
 
 // openStackGrants is the OpenStack driver's grant mirror.
 type openStackGrants interface {
-	SyncGrants(ctx context.Context, providerID, projectID string, active []store.Grant) error
+	SyncGrants(ctx context.Context, providerID, projectID string, active []model.Grant) error
 }

@@ -339,7 +339,7 @@ func TestInstitutionAdminCannotBecomeFinanceOfficer(t *testing.T) {
 		// as the old code did) holds no more than the admin.
 		secret, hash := api.NewToken()
 		err := h.Server.Store.InTx(context.Background(), func(tx *store.Tx) error {
-			return tx.CreateAPIToken(context.Background(), &store.APIToken{Kind: "service", ScopeKind: "institution", ScopeID: ins,
+			return tx.CreateAPIToken(context.Background(), &model.APIToken{Kind: "service", ScopeKind: "institution", ScopeID: ins,
 				CreatedBy: adminID, Token: model.Token{Name: "legacy", Role: "finance-officer", Hash: hash}})
 		})
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/residency"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
@@ -257,7 +258,7 @@ func scopedToken(t *testing.T, h *servertest.Harness, role string, kind auth.Sco
 	t.Helper()
 	secret, hash := auth.NewSecret(auth.TokenPrefix)
 	err := h.Server.Store.InTx(context.Background(), func(tx *store.Tx) error {
-		tok := store.APIToken{Kind: auth.TokenService, ScopeKind: string(kind), ScopeID: scopeID}
+		tok := model.APIToken{Kind: auth.TokenService, ScopeKind: string(kind), ScopeID: scopeID}
 		tok.Name, tok.Role, tok.Hash = role+"@"+scopeID, role, hash
 		return tx.CreateAPIToken(context.Background(), &tok)
 	})

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/soberana/soberana/internal/audit"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -150,7 +151,7 @@ func (s *Service) create(ctx context.Context, box Box, institutionID string) err
 	ev := audit.System("sshca", "ssh-ca.create", "ssh-ca", ssh.FingerprintSHA256(spub))
 	ev.InstitutionID = institutionID
 	err = audit.Write(ctx, s.st, ev, func(tx *store.Tx, _ *store.AuditEvent) error {
-		ok, err := tx.InsertSSHCA(ctx, store.SSHCA{InstitutionID: institutionID, PublicKey: strings.TrimSpace(string(ssh.MarshalAuthorizedKey(spub)))})
+		ok, err := tx.InsertSSHCA(ctx, model.SSHCA{InstitutionID: institutionID, PublicKey: strings.TrimSpace(string(ssh.MarshalAuthorizedKey(spub)))})
 		if err != nil {
 			return err
 		}
@@ -214,7 +215,7 @@ type Issued struct {
 	// Text is the certificate in the authorized_keys format (the
 	// contents of id_ed25519-cert.pub).
 	Text   string
-	Record store.SSHCert
+	Record model.SSHCert
 }
 
 // Issue signs a user certificate for the project's principal only, valid
@@ -256,7 +257,7 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) (Issued, error) {
 		if err := cert.SignCert(rand.Reader, sg); err != nil {
 			return out, err
 		}
-		rec := store.SSHCert{Serial: int64(serial), InstitutionID: req.InstitutionID, ProjectID: req.ProjectID,
+		rec := model.SSHCert{Serial: int64(serial), InstitutionID: req.InstitutionID, ProjectID: req.ProjectID,
 			WorkloadID: req.WorkloadID, UserID: req.UserID, KeyID: keyID, KeyFingerprint: fp, Principal: Principal(req.ProjectID),
 			GrantID: req.GrantID, ValidAfter: after, ValidBefore: before}
 		ev := store.AuditEvent{ActorKind: "user", ActorID: req.UserID, ActorName: req.UserName, Action: "ssh-certificate.issue",
@@ -291,7 +292,7 @@ func newSerial() (uint64, error) {
 // RevocationList returns the institution's KRL (OpenSSH format) and the
 // certificates it revokes: those still valid and revoked, directly or by
 // the revocation of the grant they derive from.
-func (s *Service) RevocationList(ctx context.Context, institutionID string) ([]byte, []store.SSHCert, error) {
+func (s *Service) RevocationList(ctx context.Context, institutionID string) ([]byte, []model.SSHCert, error) {
 	ca, err := s.Authority(ctx, institutionID)
 	if err != nil {
 		return nil, nil, err

@@ -52,7 +52,7 @@ func TestAuthGenerationAcrossReplicas(t *testing.T) {
 	defer func() { stop(); <-done }()
 	waitFor(t, "listener connected", func() bool { _, ok := a.AuthGeneration(); return ok })
 
-	tok := &store.APIToken{Token: model.Token{Meta: model.Meta{ID: "tok_gen"}, Name: "gen", Role: "viewer", Hash: "h-gen"}, Kind: "service", ScopeKind: "platform"}
+	tok := &model.APIToken{Token: model.Token{Meta: model.Meta{ID: "tok_gen"}, Name: "gen", Role: "viewer", Hash: "h-gen"}, Kind: "service", ScopeKind: "platform"}
 	if err := b.InTx(ctx, func(tx *store.Tx) error { return tx.CreateAPIToken(ctx, tok) }); err != nil {
 		t.Fatal(err)
 	}

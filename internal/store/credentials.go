@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+
+	"github.com/soberana/soberana/internal/model"
 )
 
 // TokenFilter selects the tokens a caller may see: its own (UserID), the
@@ -23,7 +25,7 @@ type TokenFilter struct {
 }
 
 // ListTokens lists the tokens f selects, by id.
-func (t *Tx) ListTokens(ctx context.Context, f TokenFilter) ([]APIToken, error) {
+func (t *Tx) ListTokens(ctx context.Context, f TokenFilter) ([]model.APIToken, error) {
 	q := `SELECT ` + apiTokenCols + ` FROM tokens`
 	var (
 		ors  []string
@@ -52,7 +54,7 @@ func (t *Tx) ListTokens(ctx context.Context, f TokenFilter) ([]APIToken, error) 
 			add("(scope_kind = 'project' AND scope_id IN ("+placeholders(len(f.Projects))+"))", f.Projects...)
 		}
 		if len(ors) == 0 {
-			return []APIToken{}, nil
+			return []model.APIToken{}, nil
 		}
 		q += " WHERE " + strings.Join(ors, " OR ")
 	}
@@ -62,6 +64,6 @@ func (t *Tx) ListTokens(ctx context.Context, f TokenFilter) ([]APIToken, error) 
 // queryAPITokens runs q, a SELECT of apiTokenCols from tokens with its
 // WHERE clause, and returns the rows by id. ListTokens and ListAPITokens
 // differ only in how they select, so they share the reading.
-func (t *Tx) queryAPITokens(ctx context.Context, q string, args ...any) ([]APIToken, error) {
-	return queryAll(ctx, t, "tokens", q+` ORDER BY id`, args, func(rows *sql.Rows) (APIToken, error) { return scanAPIToken(rows) })
+func (t *Tx) queryAPITokens(ctx context.Context, q string, args ...any) ([]model.APIToken, error) {
+	return queryAll(ctx, t, "tokens", q+` ORDER BY id`, args, func(rows *sql.Rows) (model.APIToken, error) { return scanAPIToken(rows) })
 }

@@ -174,22 +174,15 @@ func (t *Tx) EdgeNames(ctx context.Context, providerID string) (map[string]bool,
 	return taken, nil
 }
 
-// EdgeCredential is what verifies one subcloud's heartbeats.
-type EdgeCredential struct {
-	SubcloudID, ProviderID, PublicKey string
-	Revoked                           bool
-	SiteIDs                           []string
-}
-
 // EdgeCredentials returns every subcloud's credential with its sites.
-func (t *Tx) EdgeCredentials(ctx context.Context) (map[string]*EdgeCredential, error) {
-	out := map[string]*EdgeCredential{}
+func (t *Tx) EdgeCredentials(ctx context.Context) (map[string]*model.EdgeCredential, error) {
+	out := map[string]*model.EdgeCredential{}
 	rows, err := t.Query(ctx, "SELECT id, provider_id, public_key, revoked_at FROM subclouds")
 	if err != nil {
 		return nil, fmt.Errorf("reading edge credentials: %w", err)
 	}
 	for rows.Next() {
-		var c EdgeCredential
+		var c model.EdgeCredential
 		var rev int64
 		if err := rows.Scan(&c.SubcloudID, &c.ProviderID, &c.PublicKey, &rev); err != nil {
 			rows.Close()

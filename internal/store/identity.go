@@ -11,94 +11,13 @@ import (
 	"github.com/soberana/soberana/internal/model"
 )
 
-// User is a person who signs in: with a local password (argon2id hash) or
-// through an OpenID provider (issuer + subject).
-type User struct {
-	model.Meta
-	Email        string     `json:"email"`
-	Name         string     `json:"name"`
-	PasswordHash string     `json:"-"`
-	OIDCIssuer   string     `json:"oidc_issuer,omitempty"`
-	OIDCSubject  string     `json:"oidc_subject,omitempty"`
-	Disabled     bool       `json:"disabled"`
-	FailedLogins int64      `json:"-"`
-	LockedUntil  *time.Time `json:"locked_until,omitempty"`
-	LastLoginAt  *time.Time `json:"last_login_at,omitempty"`
-}
-
-// RoleBinding binds a role to a user at a scope.
-type RoleBinding struct {
-	ID        string    `json:"id"`
-	UserID    string    `json:"user_id"`
-	Role      string    `json:"role"`
-	ScopeKind string    `json:"scope_kind"`
-	ScopeID   string    `json:"scope_id"`
-	Source    string    `json:"source"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-// APIToken is a stored bearer token (its hash only) with its kind, owner
-// and scope.
-type APIToken struct {
-	model.Token
-	Kind       string `json:"kind"`
-	UserID     string `json:"user_id,omitempty"`
-	ScopeKind  string `json:"scope_kind"`
-	ScopeID    string `json:"scope_id,omitempty"`
-	CreatedBy  string `json:"created_by,omitempty"`
-	LastUsedIP string `json:"last_used_ip,omitempty"`
-	// GrantID is the vendor grant CreatedBy acted through when it made
-	// this token (empty: a role binding); the token dies with that grant.
-	GrantID string `json:"grant_id,omitempty"`
-	// InstitutionID is the institution the token acts in (empty: the
-	// platform or a provider); its admins list and revoke the token.
-	InstitutionID string `json:"institution_id,omitempty"`
-}
-
-// Session is a console sign-in.
-type Session struct {
-	ID         string
-	Hash       string
-	UserID     string
-	CSRFHash   string
-	SourceIP   string
-	ExpiresAt  time.Time
-	Revoked    bool
-	CreatedAt  time.Time
-	LastSeenAt time.Time
-}
-
-// Grant is a vendor's time-limited role in one project.
-type Grant struct {
-	model.Meta
-	ProjectID     string     `json:"project_id"`
-	InstitutionID string     `json:"institution_id"`
-	UserID        string     `json:"user_id"`
-	Role          string     `json:"role"`
-	SourceCIDRs   []string   `json:"source_cidrs,omitempty"`
-	Reason        string     `json:"reason,omitempty"`
-	ExpiresAt     time.Time  `json:"expires_at"`
-	RevokedAt     *time.Time `json:"revoked_at,omitempty"`
-	RevokedBy     string     `json:"revoked_by,omitempty"`
-	CreatedBy     string     `json:"created_by"`
-}
-
-// GrantChange is one entry of the grant change feed.
-type GrantChange struct {
-	Seq       int64     `json:"seq"`
-	GrantID   string    `json:"grant_id"`
-	ProjectID string    `json:"project_id"`
-	Kind      string    `json:"kind"`
-	At        time.Time `json:"at"`
-}
-
 // ---- users ----
 
 const userCols = "id, email, name, password_hash, oidc_issuer, oidc_subject, disabled, failed_logins, locked_until, last_login_at, created_at, updated_at, version"
 
-func scanUser(row interface{ Scan(...any) error }) (User, error) {
+func scanUser(row interface{ Scan(...any) error }) (model.User, error) {
 	var (
-		u                User
+		u                model.User
 		locked, last     sql.NullInt64
 		created, updated int64
 	)
@@ -113,7 +32,7 @@ func scanUser(row interface{ Scan(...any) error }) (User, error) {
 }
 
 // CreateUser inserts a user.
-func (t *Tx) CreateUser(ctx context.Context, u *User) error {
+func (t *Tx) CreateUser(ctx context.Context, u *model.User) error {
 	if u.ID == "" {
 		u.ID = model.NewID("usr")
 	}
@@ -129,7 +48,7 @@ func (t *Tx) CreateUser(ctx context.Context, u *User) error {
 }
 
 // UserByID loads a user.
-func (t *Tx) UserByID(ctx context.Context, id string) (User, error) {
+func (t *Tx) UserByID(ctx context.Context, id string) (model.User, error) {
 	u, err := scanUser(t.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
 	if err != nil {
 		return u, fmt.Errorf("getting user %s: %w", id, err)
@@ -138,7 +57,7 @@ func (t *Tx) UserByID(ctx context.Context, id string) (User, error) {
 }
 
 // UserByEmail loads a user by e-mail (case-insensitive).
-func (t *Tx) UserByEmail(ctx context.Context, email string) (User, error) {
+func (t *Tx) UserByEmail(ctx context.Context, email string) (model.User, error) {
 	u, err := scanUser(t.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE email = ?`, strings.ToLower(strings.TrimSpace(email))))
 	if err != nil {
 		return u, fmt.Errorf("getting user by e-mail: %w", err)
@@ -147,7 +66,7 @@ func (t *Tx) UserByEmail(ctx context.Context, email string) (User, error) {
 }
 
 // UserByOIDC loads a user by OpenID issuer and subject.
-func (t *Tx) UserByOIDC(ctx context.Context, issuer, subject string) (User, error) {
+func (t *Tx) UserByOIDC(ctx context.Context, issuer, subject string) (model.User, error) {
 	u, err := scanUser(t.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE oidc_issuer = ? AND oidc_subject = ?`, issuer, subject))
 	if err != nil {
 		return u, fmt.Errorf("getting user by OpenID subject: %w", err)
@@ -156,7 +75,7 @@ func (t *Tx) UserByOIDC(ctx context.Context, issuer, subject string) (User, erro
 }
 
 // ListUsers pages users by id.
-func (t *Tx) ListUsers(ctx context.Context, after string, limit int) ([]User, error) {
+func (t *Tx) ListUsers(ctx context.Context, after string, limit int) ([]model.User, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
@@ -165,7 +84,7 @@ func (t *Tx) ListUsers(ctx context.Context, after string, limit int) ([]User, er
 		return nil, fmt.Errorf("listing users: %w", err)
 	}
 	defer rows.Close()
-	out := []User{}
+	out := []model.User{}
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
@@ -178,7 +97,7 @@ func (t *Tx) ListUsers(ctx context.Context, after string, limit int) ([]User, er
 
 // UpdateUserProfile sets name, e-mail, password hash, OIDC identity and
 // the disabled flag.
-func (t *Tx) UpdateUserProfile(ctx context.Context, u *User) error {
+func (t *Tx) UpdateUserProfile(ctx context.Context, u *model.User) error {
 	now := t.Now()
 	res, err := t.Exec(ctx, `UPDATE users SET email = ?, name = ?, password_hash = ?, oidc_issuer = ?, oidc_subject = ?,
 		disabled = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
@@ -212,7 +131,7 @@ func (t *Tx) RecordLogin(ctx context.Context, userID string, ok bool, lockedUnti
 // ---- role bindings ----
 
 // CreateRoleBinding inserts a binding.
-func (t *Tx) CreateRoleBinding(ctx context.Context, b *RoleBinding) error {
+func (t *Tx) CreateRoleBinding(ctx context.Context, b *model.RoleBinding) error {
 	if b.ID == "" {
 		b.ID = model.NewID("rb")
 	}
@@ -247,9 +166,9 @@ func (t *Tx) DeleteRoleBindingsBySource(ctx context.Context, userID, source stri
 }
 
 // RoleBindingByID loads one binding.
-func (t *Tx) RoleBindingByID(ctx context.Context, id string) (RoleBinding, error) {
+func (t *Tx) RoleBindingByID(ctx context.Context, id string) (model.RoleBinding, error) {
 	var (
-		b  RoleBinding
+		b  model.RoleBinding
 		at int64
 	)
 	err := t.QueryRow(ctx, `SELECT id, user_id, role, scope_kind, scope_id, source, created_at FROM role_bindings WHERE id = ?`, id).
@@ -262,7 +181,7 @@ func (t *Tx) RoleBindingByID(ctx context.Context, id string) (RoleBinding, error
 }
 
 // RoleBindings lists bindings, of one user when userID is not empty.
-func (t *Tx) RoleBindings(ctx context.Context, userID string) ([]RoleBinding, error) {
+func (t *Tx) RoleBindings(ctx context.Context, userID string) ([]model.RoleBinding, error) {
 	q := `SELECT id, user_id, role, scope_kind, scope_id, source, created_at FROM role_bindings`
 	var args []any
 	if userID != "" {
@@ -274,10 +193,10 @@ func (t *Tx) RoleBindings(ctx context.Context, userID string) ([]RoleBinding, er
 		return nil, fmt.Errorf("listing role bindings: %w", err)
 	}
 	defer rows.Close()
-	out := []RoleBinding{}
+	out := []model.RoleBinding{}
 	for rows.Next() {
 		var (
-			b  RoleBinding
+			b  model.RoleBinding
 			at int64
 		)
 		if err := rows.Scan(&b.ID, &b.UserID, &b.Role, &b.ScopeKind, &b.ScopeID, &b.Source, &at); err != nil {
@@ -294,9 +213,9 @@ func (t *Tx) RoleBindings(ctx context.Context, userID string) ([]RoleBinding, er
 const apiTokenCols = "id, name, role, hash, expires_at, last_used_at, revoked, created_at, updated_at, version, kind, user_id, scope_kind, scope_id, created_by, last_used_ip" +
 	", grant_id, institution_id"
 
-func scanAPIToken(row interface{ Scan(...any) error }) (APIToken, error) {
+func scanAPIToken(row interface{ Scan(...any) error }) (model.APIToken, error) {
 	var (
-		tok              APIToken
+		tok              model.APIToken
 		exp, used        sql.NullInt64
 		created, updated int64
 	)
@@ -312,7 +231,7 @@ func scanAPIToken(row interface{ Scan(...any) error }) (APIToken, error) {
 }
 
 // CreateAPIToken stores a token with its kind, owner and scope.
-func (t *Tx) CreateAPIToken(ctx context.Context, tok *APIToken) error {
+func (t *Tx) CreateAPIToken(ctx context.Context, tok *model.APIToken) error {
 	if tok.ID == "" {
 		tok.ID = model.NewID("tok")
 	}
@@ -328,7 +247,7 @@ func (t *Tx) CreateAPIToken(ctx context.Context, tok *APIToken) error {
 }
 
 // APITokenByHash finds a token by the hash of its secret.
-func (t *Tx) APITokenByHash(ctx context.Context, hash string) (APIToken, error) {
+func (t *Tx) APITokenByHash(ctx context.Context, hash string) (model.APIToken, error) {
 	tok, err := scanAPIToken(t.QueryRow(ctx, `SELECT `+apiTokenCols+` FROM tokens WHERE hash = ?`, hash))
 	if err != nil {
 		return tok, fmt.Errorf("finding token: %w", err)
@@ -337,7 +256,7 @@ func (t *Tx) APITokenByHash(ctx context.Context, hash string) (APIToken, error) 
 }
 
 // APITokenByID loads a token.
-func (t *Tx) APITokenByID(ctx context.Context, id string) (APIToken, error) {
+func (t *Tx) APITokenByID(ctx context.Context, id string) (model.APIToken, error) {
 	tok, err := scanAPIToken(t.QueryRow(ctx, `SELECT `+apiTokenCols+` FROM tokens WHERE id = ?`, id))
 	if err != nil {
 		return tok, fmt.Errorf("getting token %s: %w", id, err)
@@ -346,7 +265,7 @@ func (t *Tx) APITokenByID(ctx context.Context, id string) (APIToken, error) {
 }
 
 // ListAPITokens lists tokens, of one user when userID is not empty.
-func (t *Tx) ListAPITokens(ctx context.Context, userID string) ([]APIToken, error) {
+func (t *Tx) ListAPITokens(ctx context.Context, userID string) ([]model.APIToken, error) {
 	q := `SELECT ` + apiTokenCols + ` FROM tokens`
 	var args []any
 	if userID != "" {
@@ -377,7 +296,7 @@ func (t *Tx) TouchAPIToken(ctx context.Context, id string, at time.Time, ip stri
 // ---- sessions ----
 
 // CreateSession stores a session (hashes of its secrets only).
-func (t *Tx) CreateSession(ctx context.Context, s *Session) error {
+func (t *Tx) CreateSession(ctx context.Context, s *model.Session) error {
 	if s.ID == "" {
 		s.ID = model.NewID("ses")
 	}
@@ -392,9 +311,9 @@ func (t *Tx) CreateSession(ctx context.Context, s *Session) error {
 }
 
 // SessionByHash finds a session by the hash of its secret.
-func (t *Tx) SessionByHash(ctx context.Context, hash string) (Session, error) {
+func (t *Tx) SessionByHash(ctx context.Context, hash string) (model.Session, error) {
 	var (
-		s                  Session
+		s                  model.Session
 		exp, created, seen int64
 	)
 	err := t.QueryRow(ctx, `SELECT id, hash, user_id, csrf_hash, source_ip, expires_at, revoked, created_at, last_seen_at
@@ -416,9 +335,9 @@ func (t *Tx) RevokeSession(ctx context.Context, id string) error {
 
 const grantCols = "id, project_id, institution_id, user_id, role, source_cidrs, reason, expires_at, revoked_at, revoked_by, created_by, created_at, updated_at, version"
 
-func scanGrant(row interface{ Scan(...any) error }) (Grant, error) {
+func scanGrant(row interface{ Scan(...any) error }) (model.Grant, error) {
 	var (
-		g                     Grant
+		g                     model.Grant
 		cidrs                 string
 		exp, created, updated int64
 		revoked               sql.NullInt64
@@ -437,7 +356,7 @@ func scanGrant(row interface{ Scan(...any) error }) (Grant, error) {
 }
 
 // CreateGrant inserts a grant and records it in the change feed.
-func (t *Tx) CreateGrant(ctx context.Context, g *Grant) error {
+func (t *Tx) CreateGrant(ctx context.Context, g *model.Grant) error {
 	if g.ID == "" {
 		g.ID = model.NewID("grt")
 	}
@@ -452,11 +371,11 @@ func (t *Tx) CreateGrant(ctx context.Context, g *Grant) error {
 	if err := t.authChanged(ctx); err != nil {
 		return err
 	}
-	return t.appendGrantChange(ctx, g.ID, g.ProjectID, "created")
+	return t.appendGrantChange(ctx, g.ID, g.ProjectID, model.GrantChangeCreated)
 }
 
 // GrantByID loads a grant.
-func (t *Tx) GrantByID(ctx context.Context, id string) (Grant, error) {
+func (t *Tx) GrantByID(ctx context.Context, id string) (model.Grant, error) {
 	g, err := scanGrant(t.QueryRow(ctx, `SELECT `+grantCols+` FROM grants WHERE id = ?`, id))
 	if err != nil {
 		return g, fmt.Errorf("getting grant %s: %w", id, err)
@@ -477,7 +396,7 @@ type GrantFilter struct {
 }
 
 // ListGrants lists grants by id.
-func (t *Tx) ListGrants(ctx context.Context, f GrantFilter) ([]Grant, error) {
+func (t *Tx) ListGrants(ctx context.Context, f GrantFilter) ([]model.Grant, error) {
 	var (
 		where []string
 		args  []any
@@ -510,7 +429,7 @@ func (t *Tx) ListGrants(ctx context.Context, f GrantFilter) ([]Grant, error) {
 		return nil, fmt.Errorf("listing grants: %w", err)
 	}
 	defer rows.Close()
-	out := []Grant{}
+	out := []model.Grant{}
 	for rows.Next() {
 		g, err := scanGrant(rows)
 		if err != nil {
@@ -542,7 +461,7 @@ func (t *Tx) RevokeGrant(ctx context.Context, id, by string) error {
 	if err := t.authChanged(ctx); err != nil {
 		return err
 	}
-	return t.appendGrantChange(ctx, id, g.ProjectID, "revoked")
+	return t.appendGrantChange(ctx, id, g.ProjectID, model.GrantChangeRevoked)
 }
 
 // NoteExpiredGrants records an "expired" change for every grant whose
@@ -566,14 +485,14 @@ func (t *Tx) NoteExpiredGrants(ctx context.Context, now time.Time) (int, error) 
 	}
 	rows.Close()
 	for _, p := range due {
-		if err := t.appendGrantChange(ctx, p.id, p.project, "expired"); err != nil {
+		if err := t.appendGrantChange(ctx, p.id, p.project, model.GrantChangeExpired); err != nil {
 			return 0, err
 		}
 	}
 	return len(due), nil
 }
 
-func (t *Tx) appendGrantChange(ctx context.Context, grantID, projectID, kind string) error {
+func (t *Tx) appendGrantChange(ctx context.Context, grantID, projectID string, kind model.GrantChangeKind) error {
 	var seq int64
 	if err := t.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM grant_changes`).Scan(&seq); err != nil {
 		return mapErr(err)
@@ -584,7 +503,7 @@ func (t *Tx) appendGrantChange(ctx context.Context, grantID, projectID, kind str
 }
 
 // GrantChanges returns up to limit changes after seq, in order.
-func (t *Tx) GrantChanges(ctx context.Context, after int64, limit int) ([]GrantChange, error) {
+func (t *Tx) GrantChanges(ctx context.Context, after int64, limit int) ([]model.GrantChange, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
@@ -593,10 +512,10 @@ func (t *Tx) GrantChanges(ctx context.Context, after int64, limit int) ([]GrantC
 		return nil, err
 	}
 	defer rows.Close()
-	out := []GrantChange{}
+	out := []model.GrantChange{}
 	for rows.Next() {
 		var (
-			c  GrantChange
+			c  model.GrantChange
 			at int64
 		)
 		if err := rows.Scan(&c.Seq, &c.GrantID, &c.ProjectID, &c.Kind, &at); err != nil {

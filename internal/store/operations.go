@@ -246,24 +246,18 @@ func (t *Tx) SiteRecovery(ctx context.Context, siteID string) (onSite, pending i
 	return onSite, pending, mapErr(err)
 }
 
-// ExpiringGrant is a vendor grant that ends soon.
-type ExpiringGrant struct {
-	ID, ProjectID, InstitutionID, UserID, Role string
-	ExpiresAt                                  time.Time
-}
-
 // ExpiringGrants returns unrevoked grants that expire between now and
-// until.
-func (t *Tx) ExpiringGrants(ctx context.Context, now, until time.Time) ([]ExpiringGrant, error) {
+// until (their ids, project, institution, user, role and expiry only).
+func (t *Tx) ExpiringGrants(ctx context.Context, now, until time.Time) ([]model.Grant, error) {
 	rows, err := t.Query(ctx, `SELECT id, project_id, institution_id, user_id, role, expires_at FROM grants
 		WHERE revoked_at IS NULL AND expires_at > ? AND expires_at <= ? ORDER BY expires_at`, micros(now), micros(until))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []ExpiringGrant
+	var out []model.Grant
 	for rows.Next() {
-		var g ExpiringGrant
+		var g model.Grant
 		var at int64
 		if err := rows.Scan(&g.ID, &g.ProjectID, &g.InstitutionID, &g.UserID, &g.Role, &at); err != nil {
 			return nil, mapErr(err)

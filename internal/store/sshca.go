@@ -5,38 +5,15 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/soberana/soberana/internal/model"
 )
 
-// SSHCA is an institution's SSH certificate authority (its public key in
-// the authorized_keys format; the private key is sealed in secrets).
-type SSHCA struct {
-	InstitutionID string    `json:"institution_id"`
-	PublicKey     string    `json:"public_key"`
-	CreatedAt     time.Time `json:"created_at"`
-}
-
-// SSHCert is one SSH certificate soberana issued.
-type SSHCert struct {
-	Serial         int64      `json:"serial"`
-	InstitutionID  string     `json:"institution_id"`
-	ProjectID      string     `json:"project_id"`
-	WorkloadID     string     `json:"workload_id"`
-	UserID         string     `json:"user_id"`
-	KeyID          string     `json:"key_id"`
-	KeyFingerprint string     `json:"key_fingerprint"`
-	Principal      string     `json:"principal"`
-	GrantID        string     `json:"grant_id,omitempty"`
-	ValidAfter     time.Time  `json:"valid_after"`
-	ValidBefore    time.Time  `json:"valid_before"`
-	RevokedAt      *time.Time `json:"revoked_at,omitempty"`
-	CreatedAt      time.Time  `json:"created_at"`
-}
-
-// SSHCA returns an institution's certificate authority (ErrNotFound: none
+// model.SSHCA returns an institution's certificate authority (ErrNotFound: none
 // yet).
-func (t *Tx) SSHCA(ctx context.Context, institutionID string) (SSHCA, error) {
+func (t *Tx) SSHCA(ctx context.Context, institutionID string) (model.SSHCA, error) {
 	var (
-		c  SSHCA
+		c  model.SSHCA
 		cr int64
 	)
 	err := t.QueryRow(ctx, `SELECT institution_id, public_key, created_at FROM ssh_cas WHERE institution_id = ?`, institutionID).
@@ -50,7 +27,7 @@ func (t *Tx) SSHCA(ctx context.Context, institutionID string) (SSHCA, error) {
 
 // InsertSSHCA stores c unless the institution has a CA already; it reports
 // whether c was stored.
-func (t *Tx) InsertSSHCA(ctx context.Context, c SSHCA) (bool, error) {
+func (t *Tx) InsertSSHCA(ctx context.Context, c model.SSHCA) (bool, error) {
 	res, err := t.Exec(ctx, `INSERT INTO ssh_cas (institution_id, public_key, created_at) VALUES (?, ?, ?)
 		ON CONFLICT (institution_id) DO NOTHING`, c.InstitutionID, c.PublicKey, micros(t.Now()))
 	if err != nil {
@@ -61,7 +38,7 @@ func (t *Tx) InsertSSHCA(ctx context.Context, c SSHCA) (bool, error) {
 }
 
 // InsertSSHCert records an issued certificate.
-func (t *Tx) InsertSSHCert(ctx context.Context, c *SSHCert) error {
+func (t *Tx) InsertSSHCert(ctx context.Context, c *model.SSHCert) error {
 	c.CreatedAt = t.Now()
 	_, err := t.Exec(ctx, `INSERT INTO ssh_certificates (serial, institution_id, project_id, workload_id, user_id, key_id,
 		key_fingerprint, principal, grant_id, valid_after, valid_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -76,9 +53,9 @@ func (t *Tx) InsertSSHCert(ctx context.Context, c *SSHCert) error {
 const sshCertCols = `c.serial, c.institution_id, c.project_id, c.workload_id, c.user_id, c.key_id, c.key_fingerprint,
 	c.principal, c.grant_id, c.valid_after, c.valid_before, c.revoked_at, c.created_at`
 
-func scanSSHCert(row interface{ Scan(...any) error }) (SSHCert, error) {
+func scanSSHCert(row interface{ Scan(...any) error }) (model.SSHCert, error) {
 	var (
-		c          SSHCert
+		c          model.SSHCert
 		va, vb, cr int64
 		revoked    sql.NullInt64
 	)
@@ -93,7 +70,7 @@ func scanSSHCert(row interface{ Scan(...any) error }) (SSHCert, error) {
 
 // SSHCertsOf lists the certificates issued for a workload, newest first
 // (at most limit).
-func (t *Tx) SSHCertsOf(ctx context.Context, workloadID string, limit int) ([]SSHCert, error) {
+func (t *Tx) SSHCertsOf(ctx context.Context, workloadID string, limit int) ([]model.SSHCert, error) {
 	return t.sshCerts(ctx, `SELECT `+sshCertCols+` FROM ssh_certificates c WHERE c.workload_id = ? ORDER BY c.created_at DESC, c.serial LIMIT ?`,
 		workloadID, limit)
 }
@@ -101,7 +78,7 @@ func (t *Tx) SSHCertsOf(ctx context.Context, workloadID string, limit int) ([]SS
 // RevokedSSHCerts lists an institution's certificates that are still
 // valid at now and revoked: by themselves, or through the vendor grant
 // they derive from. They make the key revocation list.
-func (t *Tx) RevokedSSHCerts(ctx context.Context, institutionID string, now time.Time) ([]SSHCert, error) {
+func (t *Tx) RevokedSSHCerts(ctx context.Context, institutionID string, now time.Time) ([]model.SSHCert, error) {
 	return t.sshCerts(ctx, `SELECT `+sshCertCols+` FROM ssh_certificates c LEFT JOIN grants g ON g.id = c.grant_id
 		WHERE c.institution_id = ? AND c.valid_before > ? AND (c.revoked_at IS NOT NULL OR g.revoked_at IS NOT NULL)
 		ORDER BY c.serial`, institutionID, micros(now))
@@ -121,13 +98,13 @@ func (t *Tx) RevokeSSHCert(ctx context.Context, institutionID string, serial int
 	return nil
 }
 
-func (t *Tx) sshCerts(ctx context.Context, q string, args ...any) ([]SSHCert, error) {
+func (t *Tx) sshCerts(ctx context.Context, q string, args ...any) ([]model.SSHCert, error) {
 	rows, err := t.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []SSHCert
+	var out []model.SSHCert
 	for rows.Next() {
 		c, err := scanSSHCert(rows)
 		if err != nil {

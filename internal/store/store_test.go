@@ -181,7 +181,7 @@ func TestContract(t *testing.T) {
 			if v, ok, err := s.Read().Setting(ctx, "k"); err != nil || !ok || v != "2" {
 				t.Fatalf("setting: %q %v %v", v, ok, err)
 			}
-			tok := store.APIToken{Token: model.Token{Name: "t", Role: "platform-admin", Hash: "sha256:abc"}, Kind: "service", ScopeKind: "platform"}
+			tok := model.APIToken{Token: model.Token{Name: "t", Role: "platform-admin", Hash: "sha256:abc"}, Kind: "service", ScopeKind: "platform"}
 			if err := s.Read().CreateAPIToken(ctx, &tok); err != nil {
 				t.Fatal(err)
 			}

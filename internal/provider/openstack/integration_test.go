@@ -23,8 +23,8 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/projects"
 	"github.com/gophercloud/gophercloud/v2/openstack/placement/v1/allocations"
 
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider"
-	"github.com/soberana/soberana/internal/store"
 )
 
 // Integration tests against a real OpenStack: the all-in-one cloud of
@@ -501,22 +501,22 @@ func TestIntegrationNoCinderSkipsCleanly(t *testing.T) {
 func TestIntegrationSyncGrants(t *testing.T) {
 	e := newITEnv(t, Needs{})
 	ctx := context.Background()
-	g1 := store.Grant{ProjectID: e.tenant.ProjectID, InstitutionID: e.tenant.InstitutionID, UserID: randID("usr_"), Role: "developer"}
-	g2 := store.Grant{ProjectID: e.tenant.ProjectID, InstitutionID: e.tenant.InstitutionID, UserID: randID("usr_"), Role: "viewer"}
-	has := func(g store.Grant) bool {
+	g1 := model.Grant{ProjectID: e.tenant.ProjectID, InstitutionID: e.tenant.InstitutionID, UserID: randID("usr_"), Role: "developer"}
+	g2 := model.Grant{ProjectID: e.tenant.ProjectID, InstitutionID: e.tenant.InstitutionID, UserID: randID("usr_"), Role: "viewer"}
+	has := func(g model.Grant) bool {
 		ok, err := e.d.HasGrant(ctx, itProvider, Grant{ProjectID: g.ProjectID, InstitutionID: g.InstitutionID, VendorID: g.UserID})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return ok
 	}
-	if err := e.d.SyncGrants(ctx, itProvider, e.tenant.ProjectID, []store.Grant{g1, g2}); err != nil {
+	if err := e.d.SyncGrants(ctx, itProvider, e.tenant.ProjectID, []model.Grant{g1, g2}); err != nil {
 		t.Fatal(err)
 	}
 	if !has(g1) || !has(g2) {
 		t.Fatal("grants not mirrored")
 	}
-	if err := e.d.SyncGrants(ctx, itProvider, e.tenant.ProjectID, []store.Grant{g2}); err != nil {
+	if err := e.d.SyncGrants(ctx, itProvider, e.tenant.ProjectID, []model.Grant{g2}); err != nil {
 		t.Fatal(err)
 	}
 	if has(g1) || !has(g2) {

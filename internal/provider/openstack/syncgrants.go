@@ -8,7 +8,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/roles"
 	"github.com/gophercloud/gophercloud/v2/pagination"
 
-	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/model"
 )
 
 // ProjectTenant reads a project and its institution (for grants, which
@@ -32,7 +32,7 @@ func (s StoreLookup) ProjectTenant(ctx context.Context, projectID string) (Tenan
 // grant change feed drives, the same call the kubernetes driver offers.
 // Each grant's user becomes the vendor user vendor-<user id>; vendor users
 // holding the role without a grant in force lose it.
-func (d *Driver) SyncGrants(ctx context.Context, providerID, projectID string, active []store.Grant) error {
+func (d *Driver) SyncGrants(ctx context.Context, providerID, projectID string, active []model.Grant) error {
 	cfg, err := d.config(ctx, providerID)
 	if err != nil {
 		return err

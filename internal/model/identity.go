@@ -1,0 +1,197 @@
+package model
+
+import (
+	"slices"
+	"time"
+)
+
+// User is a person who signs in: with a local password (argon2id hash) or
+// through an OpenID provider (issuer + subject).
+type User struct {
+	Meta
+	Email        string     `json:"email"`
+	Name         string     `json:"name"`
+	PasswordHash string     `json:"-"`
+	OIDCIssuer   string     `json:"oidc_issuer,omitempty"`
+	OIDCSubject  string     `json:"oidc_subject,omitempty"`
+	Disabled     bool       `json:"disabled"`
+	FailedLogins int64      `json:"-"`
+	LockedUntil  *time.Time `json:"locked_until,omitempty"`
+	LastLoginAt  *time.Time `json:"last_login_at,omitempty"`
+}
+
+// RoleBinding binds a role to a user at a scope.
+type RoleBinding struct {
+	ID        string    `json:"id"`
+	UserID    string    `json:"user_id"`
+	Role      string    `json:"role"`
+	ScopeKind string    `json:"scope_kind"`
+	ScopeID   string    `json:"scope_id"`
+	Source    string    `json:"source"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// APIToken is a stored bearer token (its hash only) with its kind, owner
+// and scope.
+type APIToken struct {
+	Token
+	Kind       string `json:"kind"`
+	UserID     string `json:"user_id,omitempty"`
+	ScopeKind  string `json:"scope_kind"`
+	ScopeID    string `json:"scope_id,omitempty"`
+	CreatedBy  string `json:"created_by,omitempty"`
+	LastUsedIP string `json:"last_used_ip,omitempty"`
+	// GrantID is the vendor grant CreatedBy acted through when it made
+	// this token (empty: a role binding); the token dies with that grant.
+	GrantID string `json:"grant_id,omitempty"`
+	// InstitutionID is the institution the token acts in (empty: the
+	// platform or a provider); its admins list and revoke the token.
+	InstitutionID string `json:"institution_id,omitempty"`
+}
+
+// Session is a console sign-in (the hashes of its secrets only).
+type Session struct {
+	ID         string
+	Hash       string
+	UserID     string
+	CSRFHash   string
+	SourceIP   string
+	ExpiresAt  time.Time
+	Revoked    bool
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+}
+
+// Grant is a vendor's time-limited role in one project.
+type Grant struct {
+	Meta
+	ProjectID     string     `json:"project_id"`
+	InstitutionID string     `json:"institution_id"`
+	UserID        string     `json:"user_id"`
+	Role          string     `json:"role"`
+	SourceCIDRs   []string   `json:"source_cidrs,omitempty"`
+	Reason        string     `json:"reason,omitempty"`
+	ExpiresAt     time.Time  `json:"expires_at"`
+	RevokedAt     *time.Time `json:"revoked_at,omitempty"`
+	RevokedBy     string     `json:"revoked_by,omitempty"`
+	CreatedBy     string     `json:"created_by"`
+}
+
+// GrantChange is one entry of the grant change feed.
+type GrantChange struct {
+	Seq       int64           `json:"seq"`
+	GrantID   string          `json:"grant_id"`
+	ProjectID string          `json:"project_id"`
+	Kind      GrantChangeKind `json:"kind"`
+	At        time.Time       `json:"at"`
+}
+
+// GrantChangeKind is what happened to a grant in the change feed.
+type GrantChangeKind string
+
+// Grant change kinds.
+const (
+	GrantChangeCreated GrantChangeKind = "created"
+	GrantChangeRevoked GrantChangeKind = "revoked"
+	GrantChangeExpired GrantChangeKind = "expired"
+)
+
+// GrantChangeKinds lists every grant change kind.
+var GrantChangeKinds = []GrantChangeKind{GrantChangeCreated, GrantChangeRevoked, GrantChangeExpired}
+
+// EnumValues is the closed set (the OpenAPI enum).
+func (GrantChangeKind) EnumValues() []string { return Names(GrantChangeKinds) }
+
+// GrantState is where a vendor grant is in its life. It is derived, not
+// stored: from RevokedAt and ExpiresAt (Grant.StateAt). Every move is
+// recorded in the grant change feed (GrantChangeKind).
+type GrantState string
+
+// Grant states.
+const (
+	GrantActive  GrantState = "active"
+	GrantExpired GrantState = "expired"
+	GrantRevoked GrantState = "revoked"
+)
+
+// GrantStates lists every grant state.
+var GrantStates = []GrantState{GrantActive, GrantExpired, GrantRevoked}
+
+// GrantTransitions is the table of grant states: each state and the
+// states it may move to. An expired grant may still be revoked (the
+// revocation is recorded; access had ended already); a revoked grant is
+// final.
+var GrantTransitions = map[GrantState][]GrantState{
+	GrantActive:  {GrantExpired, GrantRevoked},
+	GrantExpired: {GrantRevoked},
+	GrantRevoked: {},
+}
+
+// CanMove reports whether a grant may move from one state to another
+// (staying put is always allowed).
+func (from GrantState) CanMove(to GrantState) bool {
+	return from == to || slices.Contains(GrantTransitions[from], to)
+}
+
+// StateAt is the grant's state at now: revoked once RevokedAt is set,
+// expired from ExpiresAt on, active before.
+func (g Grant) StateAt(now time.Time) GrantState {
+	switch {
+	case g.RevokedAt != nil:
+		return GrantRevoked
+	case !now.Before(g.ExpiresAt):
+		return GrantExpired
+	}
+	return GrantActive
+}
+
+// State is the grant state a change of this kind moves the grant to.
+func (k GrantChangeKind) State() GrantState {
+	switch k {
+	case GrantChangeRevoked:
+		return GrantRevoked
+	case GrantChangeExpired:
+		return GrantExpired
+	}
+	return GrantActive
+}
+
+// SessionState is where a console session is in its life, derived from
+// Revoked and ExpiresAt (Session.StateAt).
+type SessionState string
+
+// Session states.
+const (
+	SessionActive  SessionState = "active"
+	SessionExpired SessionState = "expired"
+	SessionRevoked SessionState = "revoked"
+)
+
+// SessionStates lists every session state.
+var SessionStates = []SessionState{SessionActive, SessionExpired, SessionRevoked}
+
+// SessionTransitions is the table of session states: a session ends by
+// expiring or by being revoked (sign-out); an ended session is never
+// active again.
+var SessionTransitions = map[SessionState][]SessionState{
+	SessionActive:  {SessionExpired, SessionRevoked},
+	SessionExpired: {SessionRevoked},
+	SessionRevoked: {},
+}
+
+// CanMove reports whether a session may move from one state to another
+// (staying put is always allowed).
+func (from SessionState) CanMove(to SessionState) bool {
+	return from == to || slices.Contains(SessionTransitions[from], to)
+}
+
+// StateAt is the session's state at now.
+func (s Session) StateAt(now time.Time) SessionState {
+	switch {
+	case s.Revoked:
+		return SessionRevoked
+	case !now.Before(s.ExpiresAt):
+		return SessionExpired
+	}
+	return SessionActive
+}
