@@ -328,6 +328,20 @@ func runEdgeBench(ctx context.Context, o edgeBenchOptions) (edgeBenchResult, err
 	body := map[string]any{"project_id": d0.projectBR, "offering_id": d0.offering, "replicas": 1, "classification": "internal",
 		"residency": map[string]any{"countries": []string{"BR"}}}
 	lat := make([]time.Duration, 0, o.previews)
+	if o.profDir != "" { // where previews wait: locks and blocking (mutex.pprof, block.pprof)
+		runtime.SetMutexProfileFraction(1)
+		runtime.SetBlockProfileRate(int(100 * time.Microsecond))
+		defer func() {
+			for _, name := range []string{"mutex", "block"} {
+				if f, err := os.Create(filepath.Join(o.profDir, name+".pprof")); err == nil {
+					_ = pprof.Lookup(name).WriteTo(f, 0)
+					_ = f.Close()
+				}
+			}
+			runtime.SetMutexProfileFraction(0)
+			runtime.SetBlockProfileRate(0)
+		}()
+	}
 	stopProfile, err := startProfile(o.profDir, "previews.pprof")
 	if err != nil {
 		return res, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"runtime"
 	"time"
 )
 
@@ -78,6 +79,13 @@ func byInstitutionLine(q, institutionID, budgetLineID string) (string, []any) {
 
 // queryAll runs q and returns every row as scan reads it; what names the
 // listing in the error. The budget listings read their rows this way.
+// yieldEvery is how many rows a bulk read or write handles before it lets
+// other goroutines run (runtime.Gosched). On two cores a background pass
+// over 100,000 rows (the utilization sampler, the orphan sweep) otherwise
+// keeps a request's goroutine waiting for a time slice of 10 ms or more:
+// bench edge read a preview p99 of 56 ms against a p50 of 0.4 ms.
+const yieldEvery = 1024
+
 func queryAll[T any](ctx context.Context, t *Tx, what, q string, args []any, scan func(*sql.Rows) (T, error)) ([]T, error) {
 	rows, err := t.Query(ctx, q, args...)
 	if err != nil {
@@ -90,7 +98,9 @@ func queryAll[T any](ctx context.Context, t *Tx, what, q string, args []any, sca
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, v)
+		if out = append(out, v); len(out)%yieldEvery == 0 {
+			runtime.Gosched()
+		}
 	}
 	return out, mapErr(rows.Err())
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/bits"
+	"runtime"
 	"strings"
 	"time"
 )
@@ -47,6 +48,7 @@ func (t *Tx) PutUsage(ctx context.Context, samples []UsageSample) error {
 			return fmt.Errorf("recording usage: %w", err)
 		}
 		samples = samples[n:]
+		runtime.Gosched() // between chunks of a bulk write (yieldEvery)
 	}
 	return nil
 }

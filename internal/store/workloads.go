@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
@@ -529,6 +530,7 @@ func (t *Tx) LiveReplicaIDs(ctx context.Context, ids []string) (map[string]bool,
 			out[id] = true
 		}
 		rows.Close()
+		runtime.Gosched() // between chunks of a bulk read (yieldEvery)
 		if err := rows.Err(); err != nil {
 			return nil, mapErr(err)
 		}

@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -171,6 +172,7 @@ func (s *Sampler) Pass(ctx context.Context) (int, error) {
 			if len(page) < 500 {
 				break
 			}
+			runtime.Gosched() // a pass over 100,000 replicas lets requests run between pages
 			after = page[len(page)-1].ID
 		}
 		if len(refs) == 0 {

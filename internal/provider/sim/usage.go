@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"hash/fnv"
+	"runtime"
 
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/store"
@@ -37,7 +38,10 @@ func (d *Driver) Usage(ctx context.Context, providerID string, refs []provider.R
 		byReplica[r.ReplicaID] = r
 	}
 	var out []provider.Usage
-	for _, ref := range refs {
+	for i, ref := range refs {
+		if i%1024 == 1023 {
+			runtime.Gosched() // a pass over 100,000 replicas lets requests run
+		}
 		if d.fault(ctx, SiteScope(ref.SiteID)).outage {
 			continue
 		}
