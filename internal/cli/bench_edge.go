@@ -15,7 +15,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -424,37 +423,3 @@ type atomicTime struct{ v atomic.Int64 }
 
 func (a *atomicTime) Store(t time.Time) { a.v.Store(t.UnixNano()) }
 func (a *atomicTime) Load() time.Time   { return time.Unix(0, a.v.Load()) }
-
-// startProfile writes this process's CPU profile to dir/name until the
-// returned func is called; with no dir it does nothing.
-func startProfile(dir, name string) (func(), error) {
-	if dir == "" {
-		return func() {}, nil
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	f, err := os.Create(filepath.Join(dir, name))
-	if err != nil {
-		return nil, err
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		_ = f.Close()
-		return nil, err
-	}
-	var once sync.Once
-	return func() { once.Do(func() { pprof.StopCPUProfile(); _ = f.Close() }) }, nil
-}
-
-// writeHeapProfile writes this process's heap profile (as of the last GC).
-func writeHeapProfile(path string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := pprof.WriteHeapProfile(f); err != nil {
-		_ = f.Close()
-		return err
-	}
-	return f.Close()
-}

@@ -6,8 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"path/filepath"
-	"runtime/pprof"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -69,22 +67,13 @@ func benchProvisionCmd(g *globals) *cobra.Command {
 			if dbURL != "" {
 				db = "postgres"
 			}
-			if profDir != "" {
-				// The whole process (server and clients) from the first
-				// request to the last workload running.
-				if err := os.MkdirAll(profDir, 0o700); err != nil {
-					return err
-				}
-				f, err := os.Create(filepath.Join(profDir, "provision.pprof"))
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				if err := pprof.StartCPUProfile(f); err != nil {
-					return err
-				}
-				defer pprof.StopCPUProfile()
+			// The whole process (server and clients) from the first
+			// request to the last workload running.
+			stop, err := startProfile(profDir, "provision.pprof")
+			if err != nil {
+				return err
 			}
+			defer stop()
 			return runProvision(ctx, g, provisionRun{clients: []*client.Client{cl}, progress: bench.ProgressOf(srv.Store), database: db,
 				n: n, conc: conc, replicas: replicas, cpu: selfCPU})
 		},

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,17 +55,11 @@ func runProvision(ctx context.Context, g *globals, r provisionRun) error {
 	body := map[string]any{"project_id": project, "offering_id": page.Items[0]["id"], "replicas": r.replicas,
 		"classification": "internal", "residency": map[string]any{"countries": []string{"BR"}}}
 
-	if path := os.Getenv("SOBERANA_BENCH_CPUPROFILE"); path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startCPUProfile(os.Getenv("SOBERANA_BENCH_CPUPROFILE"))
+	if err != nil {
+		return err
 	}
+	defer stop()
 	cpu0, err := r.cpu()
 	if err != nil {
 		return err

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -141,17 +140,11 @@ func runServer(ctx context.Context, g *globals, cfg config.Config, up bool) erro
 	log := newLogger(cfg, g)
 	// SOBERANA_CPU_PROFILE=FILE writes a CPU profile of the whole run
 	// (`go tool pprof FILE`), for finding where a benchmark's time goes.
-	if path := g.getenv("SOBERANA_CPU_PROFILE"); path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			_ = f.Close()
-			return err
-		}
-		defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
+	stop, err := startCPUProfile(g.getenv("SOBERANA_CPU_PROFILE"))
+	if err != nil {
+		return err
 	}
+	defer stop()
 	// up keeps a secrets key in its data directory unless one is given,
 	// so that the demo never stores a secret in clear text.
 	var keyCreated string
