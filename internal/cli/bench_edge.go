@@ -73,12 +73,19 @@ type edgeBenchResult struct {
 	DownAfter      string  `json:"monitoring_down_after"`
 	// From the stopped site's last heartbeat to its health reading down
 	// (seconds, and in heartbeat intervals: beats missed).
-	StoppedDownSecs   float64 `json:"stopped_site_down_after_seconds"`
-	StoppedDownBeats  float64 `json:"stopped_site_down_after_beats"`
-	StoppedDown       string  `json:"stopped_site_down_after"`
-	Previews          int     `json:"previews"`
-	PreviewP50Ms      float64 `json:"preview_p50_ms"`
-	PreviewP99Ms      float64 `json:"preview_p99_ms"`
+	StoppedDownSecs  float64 `json:"stopped_site_down_after_seconds"`
+	StoppedDownBeats float64 `json:"stopped_site_down_after_beats"`
+	StoppedDown      string  `json:"stopped_site_down_after"`
+	Previews         int     `json:"previews"`
+	PreviewP50Ms     float64 `json:"preview_p50_ms"`
+	PreviewP99Ms     float64 `json:"preview_p99_ms"`
+	// PreviewMaxMs and PreviewsOver5Ms show how the slow tail is made:
+	// a few stalls (a background pass or a collection) or a slow path.
+	PreviewMaxMs    float64 `json:"preview_max_ms"`
+	PreviewsOver5Ms int     `json:"previews_over_5ms"`
+	// Garbage collections while the previews ran, and their pauses.
+	PreviewGCs        uint32  `json:"gcs_during_previews"`
+	PreviewGCPausesMs float64 `json:"gc_pauses_during_previews_ms"`
 	LoadAverageBefore string  `json:"load_average"`
 }
 
@@ -341,6 +348,8 @@ func runEdgeBench(ctx context.Context, o edgeBenchOptions) (edgeBenchResult, err
 			runtime.SetBlockProfileRate(0)
 		}()
 	}
+	var gc0 runtime.MemStats
+	runtime.ReadMemStats(&gc0)
 	stopProfile, err := startProfile(o.profDir, "previews.pprof")
 	if err != nil {
 		return res, err
@@ -359,6 +368,16 @@ func runEdgeBench(ctx context.Context, o edgeBenchOptions) (edgeBenchResult, err
 			return round3(float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000)
 		}
 		res.Previews, res.PreviewP50Ms, res.PreviewP99Ms = len(lat), q(0.50), q(0.99)
+		var gc1 runtime.MemStats
+		runtime.ReadMemStats(&gc1)
+		res.PreviewGCs = gc1.NumGC - gc0.NumGC
+		res.PreviewGCPausesMs = round3(float64(gc1.PauseTotalNs-gc0.PauseTotalNs) / 1e6)
+		res.PreviewMaxMs = round3(float64(lat[len(lat)-1].Microseconds()) / 1000)
+		for _, d := range lat {
+			if d > 5*time.Millisecond {
+				res.PreviewsOver5Ms++
+			}
+		}
 	}
 	return res, nil
 }
