@@ -408,9 +408,6 @@ func (m *Monitor) observe(kind, id, providerID string, simulated bool, now time.
 	return tr
 }
 
-// apply writes one stable change (applyAll).
-func (m *Monitor) apply(ctx context.Context, c Transition) { m.applyAll(ctx, []Transition{c}) }
-
 // applyAll writes stable changes to the fleet and tells the subscribers.
 // Providers' changes are written one by one (there are few); sites'
 // together, one transaction per up to fleet.HealthBatch sites with one
