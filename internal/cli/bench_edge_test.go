@@ -6,6 +6,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/soberana/soberana/internal/edge"
 )
 
 // TestBenchEdgeShape runs the edge bench with tiny numbers against the
@@ -34,7 +36,13 @@ func TestBenchEdgeShape(t *testing.T) {
 	if res.WorkloadsRunning < 30 || res.EdgeVCPUsReserved != 30 {
 		t.Errorf("workloads: %d running, %d vCPUs reserved on the edge sites, want 30 and 30", res.WorkloadsRunning, res.EdgeVCPUsReserved)
 	}
-	if len(res.Rejected) != 0 {
-		t.Errorf("rejected heartbeats: %v", res.Rejected)
+	// Every beat of this bench's own agents is accepted. "unknown" is
+	// left out: on a shared broker (a developer's, or CI's beside another
+	// run) the tracker also hears other servers' subclouds — a CI run once
+	// failed on 4,525 of them from a bench running beside it.
+	for reason, n := range res.Rejected {
+		if reason != edge.RejectUnknown && n > 0 {
+			t.Errorf("rejected heartbeats: %v", res.Rejected)
+		}
 	}
 }
