@@ -22,26 +22,7 @@ var opStateOwners = map[string]string{
 // internal/model: constant name → owning package.
 func opStateConsts(t *testing.T, files []file) map[string]string {
 	t.Helper()
-	out := map[string]string{}
-	for _, f := range files {
-		if f.pkg != "internal/model" {
-			continue
-		}
-		for _, d := range f.ast.Decls {
-			g, ok := d.(*ast.GenDecl)
-			if !ok || g.Tok != token.CONST {
-				continue
-			}
-			for _, sp := range g.Specs {
-				v := sp.(*ast.ValueSpec)
-				if id, ok := v.Type.(*ast.Ident); ok && opStateOwners[id.Name] != "" {
-					for _, n := range v.Names {
-						out[n.Name] = opStateOwners[id.Name]
-					}
-				}
-			}
-		}
-	}
+	out := modelConsts(files, func(typ string) string { return opStateOwners[typ] })
 	if len(out) < 10 {
 		t.Fatalf("found %d operation state constants in internal/model: the check no longer reads them", len(out))
 	}
