@@ -45,20 +45,34 @@ func (t *Tx) LastSeen(ctx context.Context, placementID string) (*time.Time, erro
 type RunningPlacement struct {
 	PlacementRow
 	LastSeenAt *time.Time
-	// InstitutionID and ProjectID are the workload's (read with the
-	// placement, so that a pass over 100,000 replicas needs no read per
-	// workload).
+	// InstitutionID and ProjectID are the workload's, read with the
+	// placement by RunningPlacementsWithOwnersOf (so that a pass over
+	// 100,000 replicas needs no read per workload); empty otherwise.
 	InstitutionID, ProjectID string
 }
 
 // RunningPlacementsOf returns up to limit running placements of a
 // provider with ids after after, in id order (keyset pages).
 func (t *Tx) RunningPlacementsOf(ctx context.Context, providerID, after string, limit int) ([]RunningPlacement, error) {
-	rows, err := t.Query(ctx, fmt.Sprintf(`SELECT %s, last_seen_at,
+	return t.runningPlacementsOf(ctx, providerID, after, limit, `'', ''`)
+}
+
+// RunningPlacementsWithOwnersOf is RunningPlacementsOf with each
+// placement's InstitutionID and ProjectID (the utilization sampler's
+// labels); the resync and power checks, which need neither, do not pay
+// the two lookups a row.
+func (t *Tx) RunningPlacementsWithOwnersOf(ctx context.Context, providerID, after string, limit int) ([]RunningPlacement, error) {
+	return t.runningPlacementsOf(ctx, providerID, after, limit, `
 		(SELECT w.institution_id FROM workloads w WHERE w.id = placements.workload_id),
-		(SELECT w.project_id FROM workloads w WHERE w.id = placements.workload_id)
+		(SELECT w.project_id FROM workloads w WHERE w.id = placements.workload_id)`)
+}
+
+// runningPlacementsOf reads a page of running placements, with owners
+// the SQL of the two owner columns.
+func (t *Tx) runningPlacementsOf(ctx context.Context, providerID, after string, limit int, owners string) ([]RunningPlacement, error) {
+	rows, err := t.Query(ctx, fmt.Sprintf(`SELECT %s, last_seen_at, %s
 		FROM placements WHERE provider_id = ? AND state = ? AND id > ? ORDER BY id LIMIT %d`,
-		placements.allCols(), limit), providerID, model.PlacementRunning, after)
+		placements.allCols(), owners, limit), providerID, model.PlacementRunning, after)
 	if err != nil {
 		return nil, fmt.Errorf("listing running placements: %w", err)
 	}

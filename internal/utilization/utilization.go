@@ -160,7 +160,7 @@ func (s *Sampler) Pass(ctx context.Context) (int, error) {
 		}
 		var refs []provider.ResourceRef
 		for after := ""; ; {
-			page, err := s.st.Read().RunningPlacementsOf(ctx, p.ID, after, 500)
+			page, err := s.st.Read().RunningPlacementsWithOwnersOf(ctx, p.ID, after, 500)
 			if err != nil {
 				return 0, err
 			}
