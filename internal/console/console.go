@@ -33,7 +33,6 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/i18n"
-	"github.com/soberana/soberana/internal/store"
 
 	"github.com/soberana/soberana/problem"
 )
@@ -60,24 +59,24 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 type Options struct {
 	// API is the API's root handler; the console calls it in-process.
 	API http.Handler
-	// Store resolves who signed in and remembers each person's language.
-	Store *store.Store
-	Log   *slog.Logger
+	// Sessions keeps the console's sessions and each person's language
+	// in the database, through the identity service
+	// (auth.Service.Console), so every replica sees them. Nil keeps
+	// sessions in this process's memory and remembers no language.
+	Sessions SessionStore
+	Log      *slog.Logger
 	// HasRoute reports whether the API serves method+pattern (e.g.
 	// "POST /v1/workloads"); pages whose API has not landed stay hidden.
 	HasRoute func(method, pattern string) bool
 	// SessionTTL bounds a console session (default 12h).
 	SessionTTL time.Duration
 	Now        func() time.Time
-	// SharedSessions keeps sessions in Store (every replica sees them)
-	// instead of this process's memory.
-	SharedSessions bool
 }
 
 // Console serves the web console.
 type Console struct {
 	api      http.Handler
-	store    *store.Store
+	state    SessionStore
 	log      *slog.Logger
 	hasRoute func(method, pattern string) bool
 	now      func() time.Time
@@ -102,11 +101,11 @@ func New(o Options) (*Console, error) {
 		o.HasRoute = func(string, string) bool { return false }
 	}
 	c := &Console{
-		api: o.API, store: o.Store, log: o.Log, hasRoute: o.HasRoute, now: o.Now,
+		api: o.API, state: o.Sessions, log: o.Log, hasRoute: o.HasRoute, now: o.Now,
 		sessions: newSessions(o.SessionTTL, o.Now),
 	}
-	if o.SharedSessions && o.Store != nil {
-		c.sessions.db = &sharedSessions{st: o.Store, log: o.Log}
+	if o.Sessions != nil {
+		c.sessions.db = &sharedSessions{st: o.Sessions, log: o.Log}
 	}
 	if err := c.loadStatic(); err != nil {
 		return nil, err
@@ -412,23 +411,19 @@ func setLangCookie(w http.ResponseWriter, r *http.Request, l i18n.Lang) {
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 }
 
-const settingLangPrefix = "console.lang."
-
 func (c *Console) rememberLang(ctx context.Context, who string, l i18n.Lang) error {
-	if c.store == nil || who == "" {
+	if c.state == nil || who == "" {
 		return nil
 	}
-	return c.store.InTx(ctx, func(tx *store.Tx) error {
-		return tx.PutSetting(ctx, settingLangPrefix+who, string(l))
-	})
+	return c.state.SetLang(ctx, who, string(l))
 }
 
 func (c *Console) rememberedLang(ctx context.Context, who string) i18n.Lang {
-	if c.store == nil || who == "" {
+	if c.state == nil || who == "" {
 		return ""
 	}
-	v, ok, err := c.store.Read().Setting(ctx, settingLangPrefix+who)
-	if err != nil || !ok {
+	v, err := c.state.Lang(ctx, who)
+	if err != nil || v == "" {
 		return ""
 	}
 	for _, l := range i18n.All {
@@ -449,7 +444,6 @@ func safeNext(s string) string {
 
 // sessions is the console's server-side session table, in memory. The
 // cookie carries only a random id; the credential stays on the server.
-// The identity service's sessions replace this when they land.
 type sessions struct {
 	mu  sync.Mutex
 	m   map[string]*session

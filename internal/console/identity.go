@@ -3,13 +3,13 @@ package console
 import (
 	"context"
 	"errors"
-	"github.com/soberana/soberana/internal/store"
 	"net/http"
 	"net/url"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/model"
 
 	"github.com/soberana/soberana/problem"
@@ -156,9 +156,9 @@ func (c *Console) revokeGrant(w http.ResponseWriter, r *http.Request, v *view) e
 
 // ---- audit
 
-// auditEvent is the audit log's own row type, so the console verifies
-// with exactly the store's canonical encoding.
-type auditEvent = store.AuditEvent
+// auditEvent is the audit log's own event type, so the console verifies
+// with exactly the chain's canonical encoding.
+type auditEvent = audit.Event
 
 type auditData struct {
 	Events   []auditEvent

@@ -14,14 +14,33 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/i18n"
-	"github.com/soberana/soberana/internal/store"
 )
 
 // Sessions in the database, for several replicas behind a load balancer:
 // a session made through one replica works through all. The table holds
 // no usable secret: rows are keyed by the SHA-256 of the cookie's random
 // id and their body is sealed with AES-256-GCM under a key derived from
-// that id, which only the browser has.
+// that id, which only the browser has. The console reaches the table
+// through SessionStore (the identity service's auth.ConsoleState), never
+// the store.
+
+// SessionStore keeps the console's sessions, and each person's chosen
+// language, where every replica sees them. auth.Service.Console satisfies
+// it.
+type SessionStore interface {
+	// PutSession stores (or replaces) a session's sealed body.
+	PutSession(ctx context.Context, idHash, sealed string, expires time.Time) error
+	// Session finds a session that has not expired at now.
+	Session(ctx context.Context, idHash string, now time.Time) (sealed string, expires time.Time, ok bool, err error)
+	// DropSession removes a session.
+	DropSession(ctx context.Context, idHash string) error
+	// SweepSessions removes the sessions expired at now.
+	SweepSessions(ctx context.Context, now time.Time) error
+	// Lang is the language who chose last ("" when none); SetLang
+	// remembers it.
+	Lang(ctx context.Context, who string) (string, error)
+	SetLang(ctx context.Context, who, lang string) error
+}
 
 // sessionStoreTimeout bounds one session read or write.
 const sessionStoreTimeout = 5 * time.Second
@@ -87,7 +106,7 @@ func openSession(id, sealed string) (*session, error) {
 
 // sharedSessions keeps sessions in the database.
 type sharedSessions struct {
-	st  *store.Store
+	st  SessionStore
 	log *slog.Logger
 }
 
@@ -99,7 +118,7 @@ func (s *sessions) dbCreate(ss *session) {
 	ctx, cancel := s.ctx()
 	defer cancel()
 	now := s.now()
-	if err := s.db.st.SweepConsoleSessions(ctx, now); err != nil {
+	if err := s.db.st.SweepSessions(ctx, now); err != nil {
 		s.db.log.Warn("sweeping console sessions", "err", err)
 	}
 	s.dbPut(ctx, ss)
@@ -108,7 +127,7 @@ func (s *sessions) dbCreate(ss *session) {
 func (s *sessions) dbPut(ctx context.Context, ss *session) {
 	sealed, err := sealSession(ss)
 	if err == nil {
-		err = s.db.st.PutConsoleSession(ctx, sessionIDHash(ss.ID), sealed, ss.Expires)
+		err = s.db.st.PutSession(ctx, sessionIDHash(ss.ID), sealed, ss.Expires)
 	}
 	if err != nil {
 		s.db.log.Warn("storing a console session", "err", err)
@@ -118,7 +137,7 @@ func (s *sessions) dbPut(ctx context.Context, ss *session) {
 func (s *sessions) dbGet(id string) *session {
 	ctx, cancel := s.ctx()
 	defer cancel()
-	sealed, exp, ok, err := s.db.st.ConsoleSession(ctx, sessionIDHash(id), s.now())
+	sealed, exp, ok, err := s.db.st.Session(ctx, sessionIDHash(id), s.now())
 	if err != nil {
 		s.db.log.Warn("reading a console session", "err", err)
 		return nil
@@ -148,7 +167,7 @@ func (s *sessions) dbSetLang(id string, l i18n.Lang) {
 func (s *sessions) dbDrop(id string) {
 	ctx, cancel := s.ctx()
 	defer cancel()
-	if err := s.db.st.DropConsoleSession(ctx, sessionIDHash(id)); err != nil {
+	if err := s.db.st.DropSession(ctx, sessionIDHash(id)); err != nil {
 		s.db.log.Warn("dropping a console session", "err", err)
 	}
 }

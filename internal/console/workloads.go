@@ -426,8 +426,15 @@ func (c *Console) requestData(ctx context.Context, v *view, n *names) requestDat
 		d.Countries = append(d.Countries, cc)
 	}
 	sort.Strings(d.Countries)
-	if c.store != nil {
-		d.Images, _ = c.store.Read().ImageFamilies(ctx)
+	var images struct {
+		Items []struct {
+			Family string `json:"family"`
+		} `json:"items"`
+	}
+	if err := c.get(ctx, v, "/v1/images", &images); err == nil {
+		for _, im := range images.Items {
+			d.Images = append(d.Images, im.Family)
+		}
 	}
 	var keys struct {
 		Items []model.SSHKey `json:"items"`

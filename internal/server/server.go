@@ -325,9 +325,8 @@ func (s *Server) handler() (http.Handler, error) {
 	for _, rt := range s.API.Routes() {
 		routes[rt.Method+" "+rt.Path] = true
 	}
-	con, err := console.New(console.Options{API: apiHandler, Store: s.Store, Log: s.log,
-		HasRoute:       func(method, pattern string) bool { return routes[method+" "+pattern] },
-		SharedSessions: true})
+	con, err := console.New(console.Options{API: apiHandler, Sessions: s.API.Auth().Console(), Log: s.log,
+		HasRoute: func(method, pattern string) bool { return routes[method+" "+pattern] }})
 	if err != nil {
 		return nil, err
 	}
