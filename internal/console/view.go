@@ -12,8 +12,8 @@ import (
 	"github.com/soberana/soberana/internal/i18n"
 )
 
-// Roles the console knows. Today's tokens carry platform-admin or auditor;
-// the identity service adds the institution roles.
+// Roles the console knows: those GET /v1/auth/me reports, and vendor for a
+// binding that comes from a grant (whoAmI).
 const (
 	rolePlatformAdmin    = api.RolePlatformAdmin
 	roleAuditor          = api.RoleAuditor
