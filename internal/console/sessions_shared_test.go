@@ -21,65 +21,61 @@ import (
 // the session on both. On SQLite and on PostgreSQL.
 func TestSessionsThroughIdentityService(t *testing.T) {
 	t.Parallel()
-	for _, pg := range []bool{false, true} {
-		name := "sqlite"
-		if pg {
-			name = "postgres"
-		}
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			h := servertest.Start(t, servertest.Options{Postgres: pg})
-			routes := map[string]bool{}
-			for _, rt := range h.Server.API.Routes() {
-				routes[rt.Method+" "+rt.Path] = true
-			}
-			api := h.Server.API.Handler()
-			con, err := console.New(console.Options{API: api, Sessions: h.Server.API.Auth().Console(),
-				HasRoute: func(method, pattern string) bool { return routes[method+" "+pattern] }})
-			if err != nil {
-				t.Fatal(err)
-			}
-			other := httptest.NewServer(con.Mount(api))
-			t.Cleanup(other.Close)
+	t.Run("sqlite", func(t *testing.T) { t.Parallel(); sessionsShared(t, false) })
+	t.Run("postgres", func(t *testing.T) { t.Parallel(); sessionsShared(t, true) })
+}
 
-			// Cookies are per host, not port: both consoles see the same
-			// ones, as behind one balancer.
-			a := newBrowser(t, h)
-			b := &browser{t: t, base: other.URL, c: a.c, lang: a.lang}
-			signedIn := func(br *browser) bool {
-				t.Helper()
-				code, body := br.get("/providers")
-				return code == 200 && !strings.Contains(body, `action="/sign-in"`)
-			}
-			if signedIn(b) {
-				t.Fatal("signed in before signing in")
-			}
-			a.signIn(servertest.AdminToken)
-			if !signedIn(b) {
-				t.Fatal("the session made on the server's console is not signed in on the other")
-			}
-			if code, _ := b.post("/", "/lang", url.Values{"lang": {"pt-BR"}, "next": {"/"}}); code != 200 {
-				t.Fatalf("switching language: %d", code)
-			}
+func sessionsShared(t *testing.T, postgres bool) {
+	h := servertest.Start(t, servertest.Options{Postgres: postgres})
+	routes := map[string]bool{}
+	for _, rt := range h.Server.API.Routes() {
+		routes[rt.Method+" "+rt.Path] = true
+	}
+	api := h.Server.API.Handler()
+	con, err := console.New(console.Options{API: api, Sessions: h.Server.API.Auth().Console(),
+		HasRoute: func(method, pattern string) bool { return routes[method+" "+pattern] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := httptest.NewServer(con.Mount(api))
+	t.Cleanup(other.Close)
 
-			// A fresh browser asking for Spanish signs in on the server's
-			// console: the language chosen on the other one wins.
-			jar, _ := cookiejar.New(nil)
-			fresh := &browser{t: t, base: h.URL, c: &http.Client{Jar: jar}, lang: "es"}
-			fresh.signIn(servertest.AdminToken)
-			if _, body := fresh.get("/providers"); !strings.Contains(body, `<html lang="pt-BR">`) {
-				t.Error("the language chosen through one console is not remembered by the other")
-			}
+	// Cookies are per host, not port: both consoles see the same
+	// ones, as behind one balancer.
+	a := newBrowser(t, h)
+	b := &browser{t: t, base: other.URL, c: a.c, lang: a.lang}
+	signedIn := func(br *browser) bool {
+		t.Helper()
+		code, body := br.get("/providers")
+		return code == 200 && !strings.Contains(body, `action="/sign-in"`)
+	}
+	if signedIn(b) {
+		t.Fatal("signed in before signing in")
+	}
+	a.signIn(servertest.AdminToken)
+	if !signedIn(b) {
+		t.Fatal("the session made on the server's console is not signed in on the other")
+	}
+	if code, _ := b.post("/", "/lang", url.Values{"lang": {"pt-BR"}, "next": {"/"}}); code != 200 {
+		t.Fatalf("switching language: %d", code)
+	}
 
-			if code, _ := b.post("/", "/sign-out", url.Values{}); code != 200 {
-				t.Fatalf("signing out: %d", code)
-			}
-			if signedIn(a) {
-				t.Error("signed out on one console, still signed in on the other")
-			}
-			if !signedIn(fresh) {
-				t.Error("signing one session out ended another")
-			}
-		})
+	// A fresh browser asking for Spanish signs in on the server's
+	// console: the language chosen on the other one wins.
+	jar, _ := cookiejar.New(nil)
+	fresh := &browser{t: t, base: h.URL, c: &http.Client{Jar: jar}, lang: "es"}
+	fresh.signIn(servertest.AdminToken)
+	if _, body := fresh.get("/providers"); !strings.Contains(body, `<html lang="pt-BR">`) {
+		t.Error("the language chosen through one console is not remembered by the other")
+	}
+
+	if code, _ := b.post("/", "/sign-out", url.Values{}); code != 200 {
+		t.Fatalf("signing out: %d", code)
+	}
+	if signedIn(a) {
+		t.Error("signed out on one console, still signed in on the other")
+	}
+	if !signedIn(fresh) {
+		t.Error("signing one session out ended another")
 	}
 }
