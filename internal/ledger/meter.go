@@ -21,13 +21,7 @@ func (l *Ledger) Start(ctx context.Context, tx *store.Tx, p *model.Placement, at
 	if err != nil {
 		return err
 	}
-	iv := &store.UsageInterval{
-		ID: model.NewID("ivl"), PlacementID: p.ID, WorkloadID: p.WorkloadID, OfferingID: lw.OfferingID,
-		SiteID: p.SiteID, ProviderID: p.ProviderID, Start: at.UTC().Truncate(time.Second),
-		// A stopped replica keeps its capacity: it is metered at the
-		// stopped price (see Pricebook).
-		Stopped: p.Power.Off(),
-	}
+	iv := interval(p, lw, at)
 	opened, err := tx.OpenIntervals(ctx, iv)
 	if err != nil || opened[iv.ID] {
 		return err
@@ -39,6 +33,61 @@ func (l *Ledger) Start(ctx context.Context, tx *store.Tx, p *model.Placement, at
 	}
 	_, err = tx.OpenIntervals(ctx, iv)
 	return err
+}
+
+// StartAll opens the usage intervals of replicas that began running at at,
+// as Start does one by one, in two statements for the whole batch (the
+// workloads' ledger attributes, then the intervals); only a replica whose
+// interval was closed in the second it opened costs more.
+func (l *Ledger) StartAll(ctx context.Context, tx *store.Tx, ps []*model.Placement, at time.Time) error {
+	ids := make([]string, 0, len(ps))
+	seen := make(map[string]bool, len(ps))
+	for _, p := range ps {
+		if !seen[p.WorkloadID] {
+			seen[p.WorkloadID] = true
+			ids = append(ids, p.WorkloadID)
+		}
+	}
+	lws, err := tx.LedgerWorkloadsOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	ivs := make([]*store.UsageInterval, len(ps))
+	for i, p := range ps {
+		lw, ok := lws[p.WorkloadID]
+		if !ok {
+			return fmt.Errorf("metering placement %s: workload %s: %w", p.ID, p.WorkloadID, ErrUnknownWorkload)
+		}
+		ivs[i] = interval(p, lw, at)
+	}
+	opened, err := tx.OpenIntervals(ctx, ivs...)
+	if err != nil {
+		return err
+	}
+	for i, iv := range ivs {
+		if opened[iv.ID] {
+			continue
+		}
+		if dropped, err := tx.DropEmptyInterval(ctx, ps[i].ID, iv.Start); err != nil {
+			return err
+		} else if dropped {
+			if _, err := tx.OpenIntervals(ctx, iv); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// interval is the usage interval a replica opens at at.
+func interval(p *model.Placement, lw store.LedgerWorkload, at time.Time) *store.UsageInterval {
+	return &store.UsageInterval{
+		ID: model.NewID("ivl"), PlacementID: p.ID, WorkloadID: p.WorkloadID, OfferingID: lw.OfferingID,
+		SiteID: p.SiteID, ProviderID: p.ProviderID, Start: at.UTC().Truncate(time.Second),
+		// A stopped replica keeps its capacity: it is metered at the
+		// stopped price (see Pricebook).
+		Stopped: p.Power.Off(),
+	}
 }
 
 // Stop closes the replica's open interval at at (whole seconds); without

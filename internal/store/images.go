@@ -140,12 +140,17 @@ func scanBoot(row interface{ Scan(...any) error }) (ReplicaBoot, error) {
 // either way it returns the stored one, so every attempt to create the
 // replica sends the same bytes.
 func (t *Tx) PutReplicaBoot(ctx context.Context, b ReplicaBoot) (ReplicaBoot, error) {
-	if _, err := t.Exec(ctx, `INSERT INTO replica_boot (`+bootCols+`) VALUES (?, ?, ?, ?, ?, ?)
+	res, err := t.Exec(ctx, `INSERT INTO replica_boot (`+bootCols+`) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (placement_id) DO NOTHING`,
-		b.PlacementID, b.WorkloadID, b.ImageRef, b.CloudInit, b.SHA256, micros(b.CreatedAt)); err != nil {
+		b.PlacementID, b.WorkloadID, b.ImageRef, b.CloudInit, b.SHA256, micros(b.CreatedAt))
+	if err != nil {
 		return b, fmt.Errorf("storing the first-boot document: %w", err)
 	}
-	return t.ReplicaBoot(ctx, b.PlacementID)
+	if n, err := res.RowsAffected(); err == nil && n == 1 {
+		b.CreatedAt = fromMicros(micros(b.CreatedAt)) // as stored
+		return b, nil
+	}
+	return t.ReplicaBoot(ctx, b.PlacementID) // another attempt stored one first
 }
 
 // ReplicaBoot returns a replica's first-boot document (ErrNotFound: none yet).

@@ -138,41 +138,11 @@ func (t *Tx) queryPlacements(ctx context.Context, where string, args ...any) ([]
 // then creation) in one statement, as GET /v1/workloads/{id} shows them;
 // only a workload without placements costs a second read.
 func (t *Tx) WorkloadWithPlacements(ctx context.Context, id string) (model.Workload, []PlacementRow, error) {
-	q := "SELECT " + qualified("w", workloads.allCols()) + ", " + qualified("p", placements.allCols()) +
-		" FROM workloads w JOIN placements p ON p.workload_id = w.id WHERE w.id = ? ORDER BY p.replica, p.id"
-	rows, err := t.Query(ctx, q, id)
+	ws, ps, err := t.WorkloadsWithPlacements(ctx, []string{id})
 	if err != nil {
-		return model.Workload{}, nil, fmt.Errorf("getting workloads %s: %w", id, err)
+		return model.Workload{}, nil, err
 	}
-	defer rows.Close()
-	var (
-		w   model.Workload
-		out []PlacementRow
-	)
-	for rows.Next() {
-		var (
-			p              PlacementRow
-			wc, wu, pc, pu int64
-			wm, pm         = workloads.meta(&w), placements.meta(&p)
-		)
-		dest := append([]any{&wm.ID, &wc, &wu, &wm.Version}, workloads.scanDest(&w)...)
-		dest = append(dest, &pm.ID, &pc, &pu, &pm.Version)
-		dest = append(dest, placements.scanDest(&p)...)
-		if err := rows.Scan(dest...); err != nil {
-			return model.Workload{}, nil, fmt.Errorf("getting workloads %s: %w", id, mapErr(err))
-		}
-		wm.CreatedAt, wm.UpdatedAt = fromMicros(wc), fromMicros(wu)
-		pm.CreatedAt, pm.UpdatedAt = fromMicros(pc), fromMicros(pu)
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return model.Workload{}, nil, fmt.Errorf("getting workloads %s: %w", id, mapErr(err))
-	}
-	if len(out) == 0 {
-		w, err := t.Workloads().Get(ctx, id)
-		return w, nil, err
-	}
-	return w, out, nil
+	return ws[id], ps[id], nil
 }
 
 // qualified prefixes each of a comma-separated column list with alias.

@@ -140,14 +140,13 @@ func joinOr(fams []string) string {
 // for a workload with no image, keys, user-data or trust to add.
 func (s *Service) BootSpec(ctx context.Context, p store.PlacementRow) (image, userData string, err error) {
 	tx := s.st.Read()
-	if b, err := tx.ReplicaBoot(ctx, p.ID); err == nil {
-		return b.ImageRef, b.CloudInit, nil
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return "", "", err
-	}
-	w, err := tx.Workloads().Get(ctx, p.WorkloadID)
+	// One statement reads the stored document and the workload both.
+	w, stored, err := tx.BootInputs(ctx, p.ID, p.WorkloadID)
 	if err != nil {
 		return "", "", err
+	}
+	if stored != nil {
+		return stored.ImageRef, stored.CloudInit, nil
 	}
 	in := cloudinit.Input{UserData: w.UserData}
 	for _, k := range w.SSHKeys {

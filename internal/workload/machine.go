@@ -61,7 +61,11 @@ func (s *Service) Apply(ctx context.Context, outs []Outcome, fence Fence) (int, 
 		}
 		now := tx.Now()
 		touched := map[string]bool{}
-		var order []string
+		var (
+			order   []string
+			started []*model.Placement
+			events  []model.WorkloadEvent
+		)
 		for _, o := range outs {
 			p := o.Read
 			was := p.State
@@ -78,42 +82,50 @@ func (s *Service) Apply(ctx context.Context, outs []Outcome, fence Fence) (int, 
 			if !o.Reason.IsZero() {
 				p.Reason = Enc(o.Reason)
 			}
-			if was != model.PlacementRunning && p.State == model.PlacementRunning && s.Meter != nil {
-				if err := s.Meter.Start(ctx, tx, &p.Placement, now); err != nil {
-					return err
+			if err := tx.Placements().Update(ctx, &p); err != nil {
+				if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
+					continue // metered as it was: the change that won decides
 				}
+				return err
+			}
+			applied++
+			if was != model.PlacementRunning && p.State == model.PlacementRunning && s.Meter != nil {
+				started = append(started, &p.Placement)
 			}
 			if was == model.PlacementRunning && p.State != model.PlacementRunning && s.Meter != nil {
 				if err := s.Meter.Stop(ctx, tx, &p.Placement, now); err != nil {
 					return err
 				}
 			}
-			if err := tx.Placements().Update(ctx, &p); err != nil {
-				if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
-					continue
-				}
-				return err
-			}
-			applied++
 			if p.State == model.PlacementDeleted || p.State == model.PlacementFailed {
 				freed = append(freed, p)
 			}
 			if o.Event != nil {
-				if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: p.WorkloadID, At: now, Actor: ActorReconciler, Reason: Enc(*o.Event)}); err != nil {
-					return err
-				}
+				events = append(events, model.WorkloadEvent{WorkloadID: p.WorkloadID, At: now, Actor: ActorReconciler, Reason: Enc(*o.Event)})
 			}
 			if was != p.State && !touched[p.WorkloadID] {
 				touched[p.WorkloadID] = true
 				order = append(order, p.WorkloadID)
 			}
 		}
+		if err := startMetering(ctx, tx, s.Meter, started, now); err != nil {
+			return err
+		}
+		// One read for every workload to roll up, one insert for every
+		// event: the batch costs a statement per row written, not per
+		// row read (issue #19).
+		ws, ps, err := tx.WorkloadsWithPlacements(ctx, order)
+		if err != nil {
+			return err
+		}
 		for _, id := range order {
-			if err := s.rollup(ctx, tx, id, now); err != nil {
+			evs, err := s.rollupOf(ctx, tx, ws[id], ps[id], now)
+			if err != nil {
 				return err
 			}
+			events = append(events, evs...)
 		}
-		return nil
+		return tx.AddEvents(ctx, events)
 	})
 	if err != nil {
 		return 0, err
@@ -122,16 +134,40 @@ func (s *Service) Apply(ctx context.Context, outs []Outcome, fence Fence) (int, 
 	return applied, nil
 }
 
+// startMetering opens the usage intervals of replicas that began running,
+// in one go when the meter can (BatchMeter).
+func startMetering(ctx context.Context, tx *store.Tx, m Meter, ps []*model.Placement, now time.Time) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	if bm, ok := m.(BatchMeter); ok {
+		return bm.StartAll(ctx, tx, ps, now)
+	}
+	for _, p := range ps {
+		if err := m.Start(ctx, tx, p, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // rollup moves a workload to the state its placements imply.
 func (s *Service) rollup(ctx context.Context, tx *store.Tx, id string, now time.Time) error {
-	w, err := tx.Workloads().Get(ctx, id)
+	w, ps, err := tx.WorkloadWithPlacements(ctx, id)
 	if err != nil {
 		return err
 	}
-	ps, err := tx.PlacementsOf(ctx, id)
+	evs, err := s.rollupOf(ctx, tx, w, ps, now)
 	if err != nil {
 		return err
 	}
+	return tx.AddEvents(ctx, evs)
+}
+
+// rollupOf moves workload w, read with its placements ps, to the state
+// they imply, and returns the events to record for it.
+func (s *Service) rollupOf(ctx context.Context, tx *store.Tx, w model.Workload, ps []store.PlacementRow, now time.Time) ([]model.WorkloadEvent, error) {
+	id := w.ID
 	var active, running, cleaning int
 	for _, p := range ps {
 		switch p.State {
@@ -161,30 +197,29 @@ func (s *Service) rollup(ctx context.Context, tx *store.Tx, id string, now time.
 		}
 	}
 	if to == w.State {
-		return nil
+		return nil, nil
 	}
+	var evs []model.WorkloadEvent
 	from := w.State
 	if from == model.StateApproved && to == model.StateRunning {
 		// Record the provisioning step even when it took one pass.
-		if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: id, At: now, Actor: ActorReconciler, From: from,
-			To: model.StateProvisioning, Reason: Enc(M("workload.reason.provisioning", strconv.Itoa(w.Replicas)))}); err != nil {
-			return err
-		}
+		evs = append(evs, model.WorkloadEvent{WorkloadID: id, At: now, Actor: ActorReconciler, From: from,
+			To: model.StateProvisioning, Reason: Enc(M("workload.reason.provisioning", strconv.Itoa(w.Replicas)))})
 		from = model.StateProvisioning
 	}
 	if err := setState(&w, to); err != nil {
-		return err
+		return nil, err
 	}
 	w.Reason = Enc(reason)
 	if to == model.StateDeleted {
 		if err := s.releaseBudget(ctx, tx, &w); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if err := tx.Workloads().Update(ctx, &w); err != nil {
-		return err
+		return nil, err
 	}
-	return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: id, At: now, Actor: ActorReconciler, From: from, To: to, Reason: w.Reason})
+	return append(evs, model.WorkloadEvent{WorkloadID: id, At: now, Actor: ActorReconciler, From: from, To: to, Reason: w.Reason}), nil
 }
 
 // Replace moves one replica off its site (the site is down, or the

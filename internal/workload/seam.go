@@ -37,6 +37,12 @@ type Meter interface {
 	Stop(ctx context.Context, tx *store.Tx, p *model.Placement, at time.Time) error  // it stopped (deleted/failed/moved)
 }
 
+// BatchMeter is a Meter that opens many replicas' intervals at once, as
+// Start would one by one (the reconciler's recorder starts a batch).
+type BatchMeter interface {
+	StartAll(ctx context.Context, tx *store.Tx, ps []*model.Placement, at time.Time) error
+}
+
 // BudgetOutcome is what Budget.Commit decided.
 type BudgetOutcome struct {
 	// NeedsApproval is false when the forecast fits and was encumbered;

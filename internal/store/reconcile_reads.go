@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/soberana/soberana/internal/model"
+)
+
+// The reads of the reconciler's path to running, one statement for many
+// rows (issue #19: on PostgreSQL each statement is a round trip, and the
+// recorder applies the outcomes of up to a batch of placements in one
+// transaction).
+
+// WorkloadsWithPlacements reads workloads and their placements in one
+// statement: the workloads found, and each one's placements by replica,
+// then creation. A workload without placements costs a read of its own.
+func (t *Tx) WorkloadsWithPlacements(ctx context.Context, ids []string) (map[string]model.Workload, map[string][]PlacementRow, error) {
+	ws := make(map[string]model.Workload, len(ids))
+	ps := make(map[string][]PlacementRow, len(ids))
+	if len(ids) == 0 {
+		return ws, ps, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	q := "SELECT " + qualified("w", workloads.allCols()) + ", " + qualified("p", placements.allCols()) +
+		" FROM workloads w JOIN placements p ON p.workload_id = w.id WHERE w.id IN (" + placeholders(len(ids)) +
+		") ORDER BY w.id, p.replica, p.id"
+	rows, err := t.Query(ctx, q, args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("getting workloads %s: %w", strings.Join(ids, ", "), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			w              model.Workload
+			p              PlacementRow
+			wc, wu, pc, pu int64
+			wm, pm         = workloads.meta(&w), placements.meta(&p)
+		)
+		dest := append([]any{&wm.ID, &wc, &wu, &wm.Version}, workloads.scanDest(&w)...)
+		dest = append(dest, &pm.ID, &pc, &pu, &pm.Version)
+		dest = append(dest, placements.scanDest(&p)...)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, nil, fmt.Errorf("getting workloads %s: %w", strings.Join(ids, ", "), mapErr(err))
+		}
+		wm.CreatedAt, wm.UpdatedAt = fromMicros(wc), fromMicros(wu)
+		pm.CreatedAt, pm.UpdatedAt = fromMicros(pc), fromMicros(pu)
+		if _, seen := ws[w.ID]; !seen {
+			ws[w.ID] = w
+		}
+		ps[w.ID] = append(ps[w.ID], p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("getting workloads %s: %w", strings.Join(ids, ", "), mapErr(err))
+	}
+	for _, id := range ids {
+		if _, ok := ws[id]; ok {
+			continue
+		}
+		w, err := t.Workloads().Get(ctx, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		ws[id] = w
+	}
+	return ws, ps, nil
+}
+
+// LedgerWorkloadsOf reads the ledger attributes of several workloads in
+// one statement; a workload the ledger does not know is absent from the
+// map.
+func (t *Tx) LedgerWorkloadsOf(ctx context.Context, ids []string) (map[string]LedgerWorkload, error) {
+	out := make(map[string]LedgerWorkload, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := t.Query(ctx, `SELECT `+strings.Join(ledgerWorkloadCols, ", ")+` FROM ledger_workloads WHERE workload_id IN (`+
+		placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("getting ledger workloads: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			w       LedgerWorkload
+			created int64
+		)
+		if err := rows.Scan(&w.WorkloadID, &w.InstitutionID, &w.ProjectID, &w.BudgetLineID, &w.OfferingID, &w.Currency,
+			&w.ForecastMonthlyMinor, &w.OverdraftRequested, &created); err != nil {
+			return nil, fmt.Errorf("getting ledger workloads: %w", mapErr(err))
+		}
+		w.CreatedAt = fromMicros(created)
+		out[w.WorkloadID] = w
+	}
+	return out, mapErr(rows.Err())
+}
+
+// BootInputs reads, in one statement, what a replica's first boot is made
+// from: its stored first-boot document (nil when none is stored yet) and
+// its workload (zero when a stored document makes it unneeded and the
+// workload is gone).
+func (t *Tx) BootInputs(ctx context.Context, placementID, workloadID string) (model.Workload, *ReplicaBoot, error) {
+	var (
+		w      model.Workload
+		wc, wu int64
+		wm     = workloads.meta(&w)
+		bp, bw sql.NullString
+		bi, bc sql.NullString
+		bs     sql.NullString
+		bat    sql.NullInt64
+	)
+	dest := append([]any{&wm.ID, &wc, &wu, &wm.Version}, workloads.scanDest(&w)...)
+	dest = append(dest, &bp, &bw, &bi, &bc, &bs, &bat)
+	err := t.QueryRow(ctx, "SELECT "+qualified("w", workloads.allCols())+", "+qualified("b", bootCols)+
+		" FROM workloads w LEFT JOIN replica_boot b ON b.placement_id = ? WHERE w.id = ?", placementID, workloadID).Scan(dest...)
+	if err != nil {
+		err = mapErr(err)
+		if b, berr := t.ReplicaBoot(ctx, placementID); berr == nil {
+			return model.Workload{}, &b, nil // the workload is gone, its document is not
+		}
+		return model.Workload{}, nil, fmt.Errorf("getting workloads %s: %w", workloadID, err)
+	}
+	wm.CreatedAt, wm.UpdatedAt = fromMicros(wc), fromMicros(wu)
+	if !bp.Valid {
+		return w, nil, nil
+	}
+	b := ReplicaBoot{PlacementID: bp.String, WorkloadID: bw.String, ImageRef: bi.String, CloudInit: bc.String,
+		SHA256: bs.String, CreatedAt: fromMicros(bat.Int64)}
+	return w, &b, nil
+}
