@@ -63,9 +63,11 @@ type API struct {
 	tokens  tokenCache
 	// principals: recently resolved bearer tokens (principalcache.go).
 	principals principalCache
-	extra      []func(a *API) []*Route
-	observe    []func(http.Handler) http.Handler
-	built      bool
+	// owners: where objects sit in the scope tree (ownercache.go).
+	owners  ownerCache
+	extra   []func(a *API) []*Route
+	observe []func(http.Handler) http.Handler
+	built   bool
 
 	buildOnce sync.Once
 

@@ -386,11 +386,16 @@ func (a *API) resolve(ctx context.Context, resource, id string) (auth.Target, er
 	if f, ok := a.resolvers[resource]; ok {
 		return f(ctx, id)
 	}
+	if t, ok := a.owners.get(resource, id); ok {
+		return t, nil
+	}
 	o, err := a.store.Read().ScopeOf(ctx, resource, id)
 	if err != nil {
 		return auth.Target{}, err
 	}
-	return auth.Target{Provider: o.Provider, Institution: o.Institution, Project: o.Project}, nil
+	t := auth.Target{Provider: o.Provider, Institution: o.Institution, Project: o.Project}
+	a.owners.put(resource, id, t)
+	return t, nil
 }
 
 // CanResolve reports whether the API knows where objects of resource sit
