@@ -213,13 +213,13 @@ func TestAcceptanceMore(t *testing.T) {
 		t.Fatalf("release: %+v %v", r, err)
 	}
 	x.must("destroy", "-auto-approve", "-input=false", "-no-color", "-var", "rate=0.19")
-	if _, err := c.GetFXRate(ctx, ids["soberana_fx_rate.brl_usd"]); !client.IsNotFound(err) {
+	if _, err := c.FXRates().Get(ctx, ids["soberana_fx_rate.brl_usd"]); !client.IsNotFound(err) {
 		t.Fatalf("rate after destroy: %v", err)
 	}
-	if _, err := c.GetAlertWebhook(ctx, ids["soberana_alert_webhook.oncall"]); !client.IsNotFound(err) {
+	if _, err := c.AlertWebhooks().Get(ctx, ids["soberana_alert_webhook.oncall"]); !client.IsNotFound(err) {
 		t.Fatalf("webhook after destroy: %v", err)
 	}
-	if _, err := c.GetRoleBinding(ctx, ids["soberana_role_binding.viewer"]); !client.IsNotFound(err) {
+	if _, err := c.RoleBindings().Get(ctx, ids["soberana_role_binding.viewer"]); !client.IsNotFound(err) {
 		t.Fatalf("binding after destroy: %v", err)
 	}
 	if out := strings.TrimSpace(x.must("state", "list")); out != "" {
