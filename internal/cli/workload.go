@@ -166,12 +166,8 @@ func workloadGetCmd(g *globals) *cobra.Command {
 		Short: "Show a workload with its placements and timeline",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
 			var w map[string]any
-			if _, err := cl.Do(cmd.Context(), "GET", "/v1/workloads/"+args[0], nil, &w); err != nil {
+			if _, err := g.call(cmd.Context(), "GET", "/v1/workloads/"+args[0], nil, &w); err != nil {
 				return err
 			}
 			if g.output != "table" && g.output != "" {
@@ -261,12 +257,9 @@ func workloadActionCmd(g *globals, verb string) *cobra.Command {
 		Short: map[string]string{"approve": "Approve a workload that awaits approval", "reject": "Reject a workload that awaits approval (--reason required)"}[verb],
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
 			var w map[string]any
-			if _, err := cl.Do(cmd.Context(), "POST", "/v1/workloads/"+args[0]+":"+verb, map[string]string{"reason": reason}, &w); err != nil {
+			cl, err := g.call(cmd.Context(), "POST", "/v1/workloads/"+args[0]+":"+verb, map[string]string{"reason": reason}, &w)
+			if err != nil {
 				return err
 			}
 			if wait && verb == "approve" {
@@ -289,12 +282,9 @@ func workloadDeleteCmd(g *globals) *cobra.Command {
 		Short: "Delete a workload; --wait shows progress until it is deleted",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
 			var w map[string]any
-			if _, err := cl.Do(cmd.Context(), "DELETE", "/v1/workloads/"+args[0], nil, &w); err != nil {
+			cl, err := g.call(cmd.Context(), "DELETE", "/v1/workloads/"+args[0], nil, &w)
+			if err != nil {
 				return err
 			}
 			if wait {
