@@ -16,7 +16,6 @@ import (
 
 	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/catalog"
-	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider/openstack"
@@ -152,11 +151,7 @@ overcommit from Placement, and lists the offerings' flavors.`,
 			}
 			maps = append(maps, m)
 		}
-		scfg, err := sf.load(g, config.Defaults())
-		if err != nil {
-			return err
-		}
-		srv, err := server.Open(cmd.Context(), scfg, newLogger(scfg, g))
+		srv, _, err := sf.open(cmd.Context(), g)
 		if err != nil {
 			return err
 		}
