@@ -35,13 +35,23 @@ func (c *benchClock) Advance(d time.Duration) {
 }
 
 // benchServer starts an in-process demo server (simulated providers, zero
-// provisioning delay) whose health monitor probes only when asked.
-func benchServer(ctx context.Context, dbURL string) (*server.Server, func(), error) {
-	return bench.StartServer(ctx, dbURL, func(cfg *config.Config) {
+// provisioning delay) whose health monitor probes only when asked, and
+// finds the demo objects the benches use in it (loadBenchDemo).
+func benchServer(ctx context.Context, dbURL string) (*server.Server, benchDemo, func(), error) {
+	srv, stop, err := bench.StartServer(ctx, dbURL, func(cfg *config.Config) {
 		// The bench probes (on its own clock) and moves past these delays.
 		cfg.Monitoring.ProbeEvery, cfg.Monitoring.DownAfter, cfg.Monitoring.UpAfter = 24*time.Hour, 15*time.Second, time.Minute
 		cfg.Monitoring.FailoverAfter = 30 * time.Second
 	})
+	if err != nil {
+		return nil, benchDemo{}, nil, err
+	}
+	d, err := loadBenchDemo(ctx, srv)
+	if err != nil {
+		stop()
+		return nil, benchDemo{}, nil, err
+	}
+	return srv, d, stop, nil
 }
 
 // benchDemo names the demo objects the benches use.
@@ -167,7 +177,7 @@ func benchFailoverCmd(g *globals) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			srv, stop, err := benchServer(ctx, dbURL)
+			srv, d, stop, err := benchServer(ctx, dbURL)
 			if err != nil {
 				return err
 			}
@@ -175,10 +185,6 @@ func benchFailoverCmd(g *globals) *cobra.Command {
 			clk := &benchClock{t: time.Now()}
 			mon := srv.Ops.Health
 			mon.SetClock(clk.Now)
-			d, err := loadBenchDemo(ctx, srv)
-			if err != nil {
-				return err
-			}
 			start := time.Now()
 			if err := createMany(ctx, srv, n, 8, d.mixed); err != nil {
 				return err
