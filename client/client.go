@@ -6,9 +6,12 @@
 // *Problem (RFC 9457), lists are iterated with Go 1.23 iterators over the
 // API's cursor pagination, answers 429 (and 503 with Retry-After) are
 // retried honouring Retry-After, and creates carry an Idempotency-Key.
+// Collections that take the same operations are values of one generic
+// type (Collection, UpdatableCollection, ListedCollection) named by an
+// accessor, c.Projects().Get(ctx, id); the others have their own methods.
 //
 //	c := client.New("https://soberana.gob.example", os.Getenv("SOBERANA_TOKEN"))
-//	ins, err := c.CreateInstitution(ctx, client.InstitutionSpec{Name: "Ministério", Country: "BR", Currency: "BRL"})
+//	ins, err := c.Institutions().Create(ctx, client.InstitutionSpec{Name: "Ministério", Country: "BR", Currency: "BRL"})
 //	for w, err := range c.Workloads(ctx, client.ListOptions{Filters: map[string]string{"state": "running"}}) { … }
 package client
 

@@ -35,7 +35,7 @@ func TestRetryAfter(t *testing.T) {
 	c := New(srv.URL, "t")
 	var waits []time.Duration
 	c.sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
-	ins, err := c.CreateInstitution(context.Background(), InstitutionSpec{Name: "M", Country: "BR", Currency: "BRL"})
+	ins, err := c.Institutions().Create(context.Background(), InstitutionSpec{Name: "M", Country: "BR", Currency: "BRL"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestRetryAfter(t *testing.T) {
 	// Retries are bounded; the last problem comes back typed.
 	calls.Store(-100)
 	c.MaxRetries = 1
-	_, err = c.CreateInstitution(context.Background(), InstitutionSpec{Name: "M"})
+	_, err = c.Institutions().Create(context.Background(), InstitutionSpec{Name: "M"})
 	var p *Problem
 	if !errors.As(err, &p) || p.Status != 429 || p.RetryAfter != 2*time.Second || p.Detail != "slow down" {
 		t.Fatalf("err %v", err)

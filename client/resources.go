@@ -108,105 +108,105 @@ func (c *Client) del(ctx context.Context, path string) error {
 
 func esc(id string) string { return url.PathEscape(id) }
 
-// Institutions iterates institutions (filters: name, country).
-func (c *Client) Institutions(ctx context.Context, o ListOptions) iter.Seq2[Institution, error] {
-	return list[Institution](ctx, c, "/v1/institutions", o)
+// Collection is one paged collection of the API: List (GET /v1/<name>),
+// Create (POST), Get and Delete (/v1/<name>/{id}). T is what the API
+// returns, S what creating one takes.
+type Collection[T, S any] struct {
+	c    *Client
+	path string
 }
 
-// GetInstitution reads one institution.
-func (c *Client) GetInstitution(ctx context.Context, id string) (*Institution, error) {
-	return get[Institution](ctx, c, "/v1/institutions/"+esc(id))
+// UpdatableCollection is a Collection whose objects also take a JSON
+// merge patch (PATCH /v1/<name>/{id}).
+type UpdatableCollection[T, S any] struct{ Collection[T, S] }
+
+// Update merges p into an object.
+func (r UpdatableCollection[T, S]) Update(ctx context.Context, id string, p Patch) (*T, error) {
+	return patch[T](ctx, r.c, r.path+"/"+esc(id), p)
 }
 
-// CreateInstitution creates an institution (platform admins).
-func (c *Client) CreateInstitution(ctx context.Context, s InstitutionSpec) (*Institution, error) {
-	return create[Institution](ctx, c, "/v1/institutions", s)
+// List iterates the collection (filters: see the accessor).
+func (r Collection[T, S]) List(ctx context.Context, o ListOptions) iter.Seq2[T, error] {
+	return list[T](ctx, r.c, r.path, o)
 }
 
-// UpdateInstitution merges p into an institution (currency is immutable).
-func (c *Client) UpdateInstitution(ctx context.Context, id string, p Patch) (*Institution, error) {
-	return patch[Institution](ctx, c, "/v1/institutions/"+esc(id), p)
+// Get reads one object.
+func (r Collection[T, S]) Get(ctx context.Context, id string) (*T, error) {
+	return get[T](ctx, r.c, r.path+"/"+esc(id))
 }
 
-// DeleteInstitution deletes an institution.
-func (c *Client) DeleteInstitution(ctx context.Context, id string) error {
-	return c.del(ctx, "/v1/institutions/"+esc(id))
+// Create creates an object.
+func (r Collection[T, S]) Create(ctx context.Context, s S) (*T, error) {
+	return create[T](ctx, r.c, r.path, s)
 }
 
-// BudgetLines iterates budget lines (filters: institution_id, fiscal_year, code).
-func (c *Client) BudgetLines(ctx context.Context, o ListOptions) iter.Seq2[BudgetLine, error] {
-	return list[BudgetLine](ctx, c, "/v1/budget-lines", o)
+// Delete deletes an object.
+func (r Collection[T, S]) Delete(ctx context.Context, id string) error {
+	return r.c.del(ctx, r.path+"/"+esc(id))
 }
 
-// GetBudgetLine reads one budget line with its ledger figures.
-func (c *Client) GetBudgetLine(ctx context.Context, id string) (*BudgetLine, error) {
-	return get[BudgetLine](ctx, c, "/v1/budget-lines/"+esc(id))
+// ListedCollection is a collection the API lists whole, unpaged and
+// unfiltered, with no single-read route and no update: Get looks the
+// object up in the list, and a missing one is a 404 *Problem.
+type ListedCollection[T, S any] struct {
+	c    *Client
+	path string
+	noun string
+	id   func(T) string
 }
 
-// CreateBudgetLine creates a budget line (currency defaults to the institution's).
-func (c *Client) CreateBudgetLine(ctx context.Context, s BudgetLineSpec) (*BudgetLine, error) {
-	return create[BudgetLine](ctx, c, "/v1/budget-lines", s)
+// List iterates the whole collection.
+func (r ListedCollection[T, S]) List(ctx context.Context) iter.Seq2[T, error] {
+	return list[T](ctx, r.c, r.path, ListOptions{})
 }
 
-// UpdateBudgetLine merges p into a budget line (a cut below what is
-// committed needs "reduction_reason").
-func (c *Client) UpdateBudgetLine(ctx context.Context, id string, p Patch) (*BudgetLine, error) {
-	return patch[BudgetLine](ctx, c, "/v1/budget-lines/"+esc(id), p)
+// Get finds one object by id in the list.
+func (r ListedCollection[T, S]) Get(ctx context.Context, id string) (*T, error) {
+	for v, err := range r.List(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		if r.id(v) == id {
+			return &v, nil
+		}
+	}
+	return nil, &Problem{Status: 404, Title: "Not Found", Detail: r.noun + " " + id + " does not exist"}
 }
 
-// DeleteBudgetLine deletes a budget line.
-func (c *Client) DeleteBudgetLine(ctx context.Context, id string) error {
-	return c.del(ctx, "/v1/budget-lines/"+esc(id))
+// Create creates an object.
+func (r ListedCollection[T, S]) Create(ctx context.Context, s S) (*T, error) {
+	return create[T](ctx, r.c, r.path, s)
 }
 
-// Projects iterates projects (filters: institution_id, budget_line_id, name).
-func (c *Client) Projects(ctx context.Context, o ListOptions) iter.Seq2[Project, error] {
-	return list[Project](ctx, c, "/v1/projects", o)
+// Delete deletes an object.
+func (r ListedCollection[T, S]) Delete(ctx context.Context, id string) error {
+	return r.c.del(ctx, r.path+"/"+esc(id))
 }
 
-// GetProject reads one project.
-func (c *Client) GetProject(ctx context.Context, id string) (*Project, error) {
-	return get[Project](ctx, c, "/v1/projects/"+esc(id))
+// Institutions are the tenants (filters: name, country); platform admins
+// create them, and an institution's currency is immutable.
+func (c *Client) Institutions() UpdatableCollection[Institution, InstitutionSpec] {
+	return UpdatableCollection[Institution, InstitutionSpec]{Collection[Institution, InstitutionSpec]{c, "/v1/institutions"}}
 }
 
-// CreateProject creates a project.
-func (c *Client) CreateProject(ctx context.Context, s ProjectSpec) (*Project, error) {
-	return create[Project](ctx, c, "/v1/projects", s)
+// BudgetLines (filters: institution_id, fiscal_year, code) are read with
+// their ledger figures; a new one's currency defaults to the
+// institution's, and a cut below what is committed needs
+// "reduction_reason".
+func (c *Client) BudgetLines() UpdatableCollection[BudgetLine, BudgetLineSpec] {
+	return UpdatableCollection[BudgetLine, BudgetLineSpec]{Collection[BudgetLine, BudgetLineSpec]{c, "/v1/budget-lines"}}
 }
 
-// UpdateProject merges p into a project (institution_id is immutable).
-func (c *Client) UpdateProject(ctx context.Context, id string, p Patch) (*Project, error) {
-	return patch[Project](ctx, c, "/v1/projects/"+esc(id), p)
+// Projects (filters: institution_id, budget_line_id, name); a project's
+// institution_id is immutable.
+func (c *Client) Projects() UpdatableCollection[Project, ProjectSpec] {
+	return UpdatableCollection[Project, ProjectSpec]{Collection[Project, ProjectSpec]{c, "/v1/projects"}}
 }
 
-// DeleteProject deletes a project.
-func (c *Client) DeleteProject(ctx context.Context, id string) error {
-	return c.del(ctx, "/v1/projects/"+esc(id))
-}
-
-// FXRates iterates exchange rates (filters: from_currency, to_currency, valid_on).
-func (c *Client) FXRates(ctx context.Context, o ListOptions) iter.Seq2[FXRate, error] {
-	return list[FXRate](ctx, c, "/v1/fx-rates", o)
-}
-
-// GetFXRate reads one exchange rate.
-func (c *Client) GetFXRate(ctx context.Context, id string) (*FXRate, error) {
-	return get[FXRate](ctx, c, "/v1/fx-rates/"+esc(id))
-}
-
-// CreateFXRate publishes an exchange rate.
-func (c *Client) CreateFXRate(ctx context.Context, s FXRateSpec) (*FXRate, error) {
-	return create[FXRate](ctx, c, "/v1/fx-rates", s)
-}
-
-// UpdateFXRate merges p into an exchange rate.
-func (c *Client) UpdateFXRate(ctx context.Context, id string, p Patch) (*FXRate, error) {
-	return patch[FXRate](ctx, c, "/v1/fx-rates/"+esc(id), p)
-}
-
-// DeleteFXRate deletes an exchange rate.
-func (c *Client) DeleteFXRate(ctx context.Context, id string) error {
-	return c.del(ctx, "/v1/fx-rates/"+esc(id))
+// FXRates are the published exchange rates (filters: from_currency,
+// to_currency, valid_on).
+func (c *Client) FXRates() UpdatableCollection[FXRate, FXRateSpec] {
+	return UpdatableCollection[FXRate, FXRateSpec]{Collection[FXRate, FXRateSpec]{c, "/v1/fx-rates"}}
 }
 
 // Sites iterates sites (filters: provider_id, country, subdivision, tier, health).
@@ -367,76 +367,26 @@ func (c *Client) WorkloadCost(ctx context.Context, id string) (*WorkloadCost, er
 	return get[WorkloadCost](ctx, c, "/v1/workloads/"+esc(id)+"/cost")
 }
 
-// Grants iterates vendor grants (filters: project_id, user_id, active).
-func (c *Client) Grants(ctx context.Context, o ListOptions) iter.Seq2[Grant, error] {
-	return list[Grant](ctx, c, "/v1/grants", o)
+// Grants are vendor grants (filters: project_id, user_id, active):
+// Create grants a vendor a role in a project until an expiry; Delete
+// revokes a grant, and access ends on the vendor's next request.
+func (c *Client) Grants() Collection[Grant, GrantSpec] {
+	return Collection[Grant, GrantSpec]{c, "/v1/grants"}
 }
 
-// GetGrant reads one grant.
-func (c *Client) GetGrant(ctx context.Context, id string) (*Grant, error) {
-	return get[Grant](ctx, c, "/v1/grants/"+esc(id))
+// SSHKeys are the caller's SSH keys and those of the projects where the
+// caller may ask for workloads (filter: project_id); Get answers 404 for
+// a key the caller may not see. Create adds the caller's own key, or a
+// project's when the spec's ProjectID is set; workloads already asked for
+// keep the key they were given when it is deleted.
+func (c *Client) SSHKeys() Collection[SSHKey, SSHKeySpec] {
+	return Collection[SSHKey, SSHKeySpec]{c, "/v1/ssh-keys"}
 }
 
-// CreateGrant grants a vendor a role in a project until an expiry.
-func (c *Client) CreateGrant(ctx context.Context, s GrantSpec) (*Grant, error) {
-	return create[Grant](ctx, c, "/v1/grants", s)
-}
-
-// RevokeGrant revokes a grant: access ends on the vendor's next request.
-func (c *Client) RevokeGrant(ctx context.Context, id string) error {
-	return c.del(ctx, "/v1/grants/"+esc(id))
-}
-
-// SSHKeys iterates the caller's SSH keys and those of the projects where
-// the caller may ask for workloads (filter: project_id).
-func (c *Client) SSHKeys(ctx context.Context, o ListOptions) iter.Seq2[SSHKey, error] {
-	return list[SSHKey](ctx, c, "/v1/ssh-keys", o)
-}
-
-// GetSSHKey reads one SSH key (404 when it is not visible to the caller).
-func (c *Client) GetSSHKey(ctx context.Context, id string) (*SSHKey, error) {
-	return get[SSHKey](ctx, c, "/v1/ssh-keys/"+esc(id))
-}
-
-// CreateSSHKey adds an SSH public key: the caller's own, or a project's
-// when s.ProjectID is set.
-func (c *Client) CreateSSHKey(ctx context.Context, s SSHKeySpec) (*SSHKey, error) {
-	return create[SSHKey](ctx, c, "/v1/ssh-keys", s)
-}
-
-// DeleteSSHKey deletes an SSH key; workloads already asked for keep the
-// key they were given.
-func (c *Client) DeleteSSHKey(ctx context.Context, id string) error {
-	return c.del(ctx, "/v1/ssh-keys/"+esc(id))
-}
-
-// RoleBindings lists the role bindings in the scopes the caller administers.
-func (c *Client) RoleBindings(ctx context.Context) iter.Seq2[RoleBinding, error] {
-	return list[RoleBinding](ctx, c, "/v1/role-bindings", ListOptions{})
-}
-
-// GetRoleBinding finds one role binding by id (the API has no single-read
-// route: it is looked up in the list); a missing one is a 404 *Problem.
-func (c *Client) GetRoleBinding(ctx context.Context, id string) (*RoleBinding, error) {
-	for b, err := range c.RoleBindings(ctx) {
-		if err != nil {
-			return nil, err
-		}
-		if b.ID == id {
-			return &b, nil
-		}
-	}
-	return nil, &Problem{Status: 404, Title: "Not Found", Detail: "role binding " + id + " does not exist"}
-}
-
-// CreateRoleBinding binds a role to a user at a scope.
-func (c *Client) CreateRoleBinding(ctx context.Context, s RoleBindingSpec) (*RoleBinding, error) {
-	return create[RoleBinding](ctx, c, "/v1/role-bindings", s)
-}
-
-// DeleteRoleBinding removes a role binding.
-func (c *Client) DeleteRoleBinding(ctx context.Context, id string) error {
-	return c.del(ctx, "/v1/role-bindings/"+esc(id))
+// RoleBindings are the role bindings in the scopes the caller
+// administers; creating one binds a role to a user at a scope.
+func (c *Client) RoleBindings() ListedCollection[RoleBinding, RoleBindingSpec] {
+	return ListedCollection[RoleBinding, RoleBindingSpec]{c, "/v1/role-bindings", "role binding", func(b RoleBinding) string { return b.ID }}
 }
 
 // Users iterates users (platform admins).
@@ -488,33 +438,10 @@ func (c *Client) CreateRelease(ctx context.Context, appID string, s ReleaseSpec)
 	return create[Release](ctx, c, "/v1/apps/"+esc(appID)+"/releases", s)
 }
 
-// AlertWebhooks lists the alert webhooks (secrets are never shown again).
-func (c *Client) AlertWebhooks(ctx context.Context) iter.Seq2[AlertWebhook, error] {
-	return list[AlertWebhook](ctx, c, "/v1/alert-webhooks", ListOptions{})
-}
-
-// GetAlertWebhook finds one alert webhook by id in the list; a missing
-// one is a 404 *Problem.
-func (c *Client) GetAlertWebhook(ctx context.Context, id string) (*AlertWebhook, error) {
-	for w, err := range c.AlertWebhooks(ctx) {
-		if err != nil {
-			return nil, err
-		}
-		if w.ID == id {
-			return &w, nil
-		}
-	}
-	return nil, &Problem{Status: 404, Title: "Not Found", Detail: "alert webhook " + id + " does not exist"}
-}
-
-// CreateAlertWebhook registers a webhook; the answer carries its secret.
-func (c *Client) CreateAlertWebhook(ctx context.Context, s AlertWebhookSpec) (*AlertWebhook, error) {
-	return create[AlertWebhook](ctx, c, "/v1/alert-webhooks", s)
-}
-
-// DeleteAlertWebhook removes a webhook.
-func (c *Client) DeleteAlertWebhook(ctx context.Context, id string) error {
-	return c.del(ctx, "/v1/alert-webhooks/"+esc(id))
+// AlertWebhooks are the alert webhooks (secrets are never shown again:
+// only Create's answer carries one).
+func (c *Client) AlertWebhooks() ListedCollection[AlertWebhook, AlertWebhookSpec] {
+	return ListedCollection[AlertWebhook, AlertWebhookSpec]{c, "/v1/alert-webhooks", "alert webhook", func(w AlertWebhook) string { return w.ID }}
 }
 
 // Version is the server's version.

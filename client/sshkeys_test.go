@@ -85,11 +85,11 @@ func TestSSHKeys(t *testing.T) {
 	ctx := context.Background()
 	c := New(srv.URL, "t")
 
-	a, err := c.CreateSSHKey(ctx, SSHKeySpec{Name: "laptop", PublicKey: pub})
+	a, err := c.SSHKeys().Create(ctx, SSHKeySpec{Name: "laptop", PublicKey: pub})
 	if err != nil || a.ID != "key_1" || a.Name != "laptop" || a.KeyType != "ssh-ed25519" {
 		t.Fatalf("%+v %v", a, err)
 	}
-	b, err := c.CreateSSHKey(ctx, SSHKeySpec{Name: "deploy", PublicKey: pub, ProjectID: "prj_1"})
+	b, err := c.SSHKeys().Create(ctx, SSHKeySpec{Name: "deploy", PublicKey: pub, ProjectID: "prj_1"})
 	if err != nil || b.ProjectID != "prj_1" {
 		t.Fatalf("%+v %v", b, err)
 	}
@@ -97,30 +97,30 @@ func TestSSHKeys(t *testing.T) {
 		t.Fatalf("idempotency keys %v: want a fresh one per create", idem)
 	}
 
-	got, err := c.GetSSHKey(ctx, b.ID)
+	got, err := c.SSHKeys().Get(ctx, b.ID)
 	if err != nil || got.Name != "deploy" || got.PublicKey != pub {
 		t.Fatalf("%+v %v", got, err)
 	}
-	all, err := Collect(c.SSHKeys(ctx, ListOptions{Limit: 1}))
+	all, err := Collect(c.SSHKeys().List(ctx, ListOptions{Limit: 1}))
 	if err != nil || len(all) != 2 || all[0].Name != "laptop" || all[1].Name != "deploy" {
 		t.Fatalf("%+v %v", all, err)
 	}
 
-	if err := c.DeleteSSHKey(ctx, a.ID); err != nil {
+	if err := c.SSHKeys().Delete(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetSSHKey(ctx, a.ID); !IsNotFound(err) {
+	if _, err := c.SSHKeys().Get(ctx, a.ID); !IsNotFound(err) {
 		t.Fatalf("after delete: %v", err)
 	}
-	if err := c.DeleteSSHKey(ctx, a.ID); !IsNotFound(err) {
+	if err := c.SSHKeys().Delete(ctx, a.ID); !IsNotFound(err) {
 		t.Fatalf("second delete: %v", err)
 	}
-	if all, err = Collect(c.SSHKeys(ctx, ListOptions{Limit: 1})); err != nil || len(all) != 1 || all[0].ID != b.ID {
+	if all, err = Collect(c.SSHKeys().List(ctx, ListOptions{Limit: 1})); err != nil || len(all) != 1 || all[0].ID != b.ID {
 		t.Fatalf("%+v %v", all, err)
 	}
 
 	// A refused key is a typed problem with its invalid params.
-	_, err = c.CreateSSHKey(ctx, SSHKeySpec{Name: "bad", PublicKey: "-----BEGIN OPENSSH PRIVATE KEY-----"})
+	_, err = c.SSHKeys().Create(ctx, SSHKeySpec{Name: "bad", PublicKey: "-----BEGIN OPENSSH PRIVATE KEY-----"})
 	var p *Problem
 	if !errors.As(err, &p) || p.Status != 422 || p.Detail != "not a public key" || len(p.InvalidParams) != 1 || p.InvalidParams[0].Name != "public_key" {
 		t.Fatalf("err %v", err)

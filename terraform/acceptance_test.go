@@ -157,7 +157,7 @@ func TestAcceptance(t *testing.T) {
 	grant := attr(t, state, "soberana_grant", "vendor", "id")
 	project := attr(t, state, "soberana_project", "agenda", "id")
 	key := attr(t, state, "soberana_ssh_key", "operadores", "id")
-	k, err := c.GetSSHKey(ctx, key)
+	k, err := c.SSHKeys().Get(ctx, key)
 	if err != nil || k.ProjectID != project || k.KeyType != "ssh-ed25519" ||
 		k.Fingerprint != attr(t, state, "soberana_ssh_key", "operadores", "fingerprint") {
 		t.Fatalf("ssh key %s: %+v %v", key, k, err)
@@ -180,7 +180,7 @@ func TestAcceptance(t *testing.T) {
 	if len(domains) != 2 {
 		t.Fatalf("replicas not in two failure domains: %v", domains)
 	}
-	if g, err := c.GetGrant(ctx, grant); err != nil || g.Role != "developer" || g.ProjectID != project {
+	if g, err := c.Grants().Get(ctx, grant); err != nil || g.Role != "developer" || g.ProjectID != project {
 		t.Fatalf("grant: %+v %v", g, err)
 	}
 
@@ -196,7 +196,7 @@ func TestAcceptance(t *testing.T) {
 		t.Fatalf("update plan: exit %d\n%s", code, out)
 	}
 	x.must("apply", "-auto-approve", "-input=false", "-no-color", "-var", "budget_amount_minor=120000000", "-var", "project_name=agenda-nacional")
-	if p, err := c.GetProject(ctx, project); err != nil || p.Name != "agenda-nacional" {
+	if p, err := c.Projects().Get(ctx, project); err != nil || p.Name != "agenda-nacional" {
 		t.Fatalf("project after update: %+v %v", p, err)
 	}
 	if out, code := x.planExit("-var", "budget_amount_minor=120000000", "-var", "project_name=agenda-nacional"); code != 0 {
@@ -211,7 +211,7 @@ func TestAcceptance(t *testing.T) {
 	}
 
 	// Drift: an out-of-band rename through the API shows in the plan.
-	if _, err := c.UpdateInstitution(ctx, ins, client.Patch{"name": "Renamed outside Terraform"}); err != nil {
+	if _, err := c.Institutions().Update(ctx, ins, client.Patch{"name": "Renamed outside Terraform"}); err != nil {
 		t.Fatal(err)
 	}
 	out, code = x.planExit("-var", "budget_amount_minor=120000000", "-var", "project_name=agenda-nacional")
@@ -246,10 +246,10 @@ func TestAcceptance(t *testing.T) {
 			t.Fatalf("live workload after destroy: %+v %v", w, err)
 		}
 	}
-	if g, err := c.GetGrant(ctx, grant); err == nil && g.RevokedAt == nil {
+	if g, err := c.Grants().Get(ctx, grant); err == nil && g.RevokedAt == nil {
 		t.Fatalf("grant after destroy is still in force")
 	}
-	if _, err := c.GetSSHKey(ctx, key); !client.IsNotFound(err) {
+	if _, err := c.SSHKeys().Get(ctx, key); !client.IsNotFound(err) {
 		t.Fatalf("ssh key after destroy: %v", err)
 	}
 	if out := strings.TrimSpace(x.must("state", "list")); out != "" {

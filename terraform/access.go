@@ -85,13 +85,13 @@ func (r *grantResource) Create(ctx context.Context, req resource.CreateRequest, 
 		if known(m.UserID) {
 			s.UserID = m.UserID.ValueString()
 		}
-		return r.c.CreateGrant(ctx, s)
+		return r.c.Grants().Create(ctx, s)
 	}, (*grantModel).fill)
 }
 
 func (r *grantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	readObject(ctx, req, resp, "Reading grant", func(m *grantModel) (*client.Grant, error) {
-		g, err := r.c.GetGrant(ctx, m.ID.ValueString())
+		g, err := r.c.Grants().Get(ctx, m.ID.ValueString())
 		if err == nil && g.RevokedAt != nil {
 			return nil, errGone // revoked out of band: planned anew
 		}
@@ -109,7 +109,7 @@ func (r *grantResource) Update(ctx context.Context, req resource.UpdateRequest, 
 }
 
 func (r *grantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "Revoking grant", func(m *grantModel) error { return r.c.RevokeGrant(ctx, m.ID.ValueString()) }, nil)
+	deleteObject(ctx, req, resp, "Revoking grant", func(m *grantModel) error { return r.c.Grants().Delete(ctx, m.ID.ValueString()) }, nil)
 }
 
 // ---- soberana_role_binding ----
@@ -145,14 +145,14 @@ func (m *roleBindingModel) fill(b *client.RoleBinding) {
 
 func (r *roleBindingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	createObject(ctx, req, resp, "Creating role binding", func(m *roleBindingModel) (*client.RoleBinding, error) {
-		return r.c.CreateRoleBinding(ctx, client.RoleBindingSpec{UserID: m.UserID.ValueString(), Role: m.Role.ValueString(),
+		return r.c.RoleBindings().Create(ctx, client.RoleBindingSpec{UserID: m.UserID.ValueString(), Role: m.Role.ValueString(),
 			ScopeKind: m.ScopeKind.ValueString(), ScopeID: m.ScopeID.ValueString()})
 	}, (*roleBindingModel).fill)
 }
 
 func (r *roleBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	readObject(ctx, req, resp, "Reading role binding", func(m *roleBindingModel) (*client.RoleBinding, error) {
-		return r.c.GetRoleBinding(ctx, m.ID.ValueString())
+		return r.c.RoleBindings().Get(ctx, m.ID.ValueString())
 	}, (*roleBindingModel).fill)
 }
 
@@ -161,7 +161,7 @@ func (r *roleBindingResource) Update(ctx context.Context, req resource.UpdateReq
 }
 
 func (r *roleBindingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "Deleting role binding", func(m *roleBindingModel) error { return r.c.DeleteRoleBinding(ctx, m.ID.ValueString()) }, nil)
+	deleteObject(ctx, req, resp, "Deleting role binding", func(m *roleBindingModel) error { return r.c.RoleBindings().Delete(ctx, m.ID.ValueString()) }, nil)
 }
 
 // ---- soberana_alert_webhook ----
@@ -191,7 +191,7 @@ func (r *alertWebhookResource) Schema(_ context.Context, _ resource.SchemaReques
 
 func (r *alertWebhookResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	createObject(ctx, req, resp, "Creating alert webhook", func(m *alertWebhookModel) (*client.AlertWebhook, error) {
-		return r.c.CreateAlertWebhook(ctx, client.AlertWebhookSpec{Name: m.Name.ValueString(), URL: m.URL.ValueString(), Secret: m.Secret.ValueString()})
+		return r.c.AlertWebhooks().Create(ctx, client.AlertWebhookSpec{Name: m.Name.ValueString(), URL: m.URL.ValueString(), Secret: m.Secret.ValueString()})
 	}, func(m *alertWebhookModel, w *client.AlertWebhook) {
 		m.fill(w)
 		if !known(m.Secret) {
@@ -202,7 +202,7 @@ func (r *alertWebhookResource) Create(ctx context.Context, req resource.CreateRe
 
 func (r *alertWebhookResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	readObject(ctx, req, resp, "Reading alert webhook", func(m *alertWebhookModel) (*client.AlertWebhook, error) {
-		return r.c.GetAlertWebhook(ctx, m.ID.ValueString())
+		return r.c.AlertWebhooks().Get(ctx, m.ID.ValueString())
 	}, (*alertWebhookModel).fill)
 }
 
@@ -211,7 +211,7 @@ func (r *alertWebhookResource) Update(ctx context.Context, req resource.UpdateRe
 }
 
 func (r *alertWebhookResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "Deleting alert webhook", func(m *alertWebhookModel) error { return r.c.DeleteAlertWebhook(ctx, m.ID.ValueString()) }, nil)
+	deleteObject(ctx, req, resp, "Deleting alert webhook", func(m *alertWebhookModel) error { return r.c.AlertWebhooks().Delete(ctx, m.ID.ValueString()) }, nil)
 }
 
 // fill copies what the API says; the secret is only known at create.

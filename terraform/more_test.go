@@ -2,6 +2,7 @@ package terraform_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +15,7 @@ import (
 // moreConfig exercises the resources and data sources the example does
 // not: an exchange rate, an alert webhook, a role binding, the placement
 // preview, and a workload that needs a person's approval.
-const moreConfig = `
+var moreConfig = `
 terraform {
   required_providers {
     soberana = { source = "soberana/soberana" }
@@ -34,27 +35,7 @@ variable "rate" {
 
 data "soberana_offerings" "small" { name = "SCS-2V-4-20s" }
 
-resource "soberana_institution" "strict" {
-  name               = "Instituto sem aprovação automática"
-  country            = "BR"
-  currency           = "BRL"
-  auto_approve_minor = 0
-}
-
-resource "soberana_budget_line" "l" {
-  institution_id = soberana_institution.strict.id
-  fiscal_year    = var.fiscal_year
-  code           = "99.1"
-  name           = "Linha"
-  amount_minor   = 100000000
-}
-
-resource "soberana_project" "p" {
-  institution_id = soberana_institution.strict.id
-  budget_line_id = soberana_budget_line.l.id
-  name           = "aprovacao"
-}
-
+` + tenancyHCL("strict", "l", "p", "Instituto sem aprovação automática", 0, "99.1", "Linha", 100000000, "aprovacao") + `
 data "soberana_placement_preview" "p" {
   project_id          = soberana_project.p.id
   offering_id         = data.soberana_offerings.small.offerings[0].id
@@ -66,16 +47,7 @@ data "soberana_placement_preview" "p" {
   allow_simulated     = true
 }
 
-resource "soberana_workload" "pending" {
-  project_id          = soberana_project.p.id
-  offering_id         = data.soberana_offerings.small.offerings[0].id
-  replicas            = 1
-  classification      = "internal"
-  residency_countries = ["BR"]
-  sovereignty_mode    = "national"
-  allow_simulated     = true
-}
-
+` + workloadHCL("pending", "soberana_project.p", "small", 1) + `
 resource "soberana_fx_rate" "brl_usd" {
   from     = "BRL"
   to       = "USD"
@@ -98,37 +70,8 @@ resource "soberana_role_binding" "viewer" {
 
 data "soberana_offerings" "ns" { name = "ns-small" }
 
-resource "soberana_institution" "apps" {
-  name               = "Instituto de aplicações"
-  country            = "BR"
-  currency           = "BRL"
-  auto_approve_minor = 100000000
-}
-
-resource "soberana_budget_line" "apps" {
-  institution_id = soberana_institution.apps.id
-  fiscal_year    = var.fiscal_year
-  code           = "99.2"
-  name           = "Aplicações"
-  amount_minor   = 1000000000
-}
-
-resource "soberana_project" "apps" {
-  institution_id = soberana_institution.apps.id
-  budget_line_id = soberana_budget_line.apps.id
-  name           = "citas"
-}
-
-resource "soberana_workload" "ns" {
-  project_id          = soberana_project.apps.id
-  offering_id         = data.soberana_offerings.ns.offerings[0].id
-  replicas            = 2
-  classification      = "internal"
-  residency_countries = ["BR"]
-  sovereignty_mode    = "national"
-  allow_simulated     = true
-}
-
+` + tenancyHCL("apps", "apps", "apps", "Instituto de aplicações", 100000000, "99.2", "Aplicações", 1000000000, "citas") + `
+` + workloadHCL("ns", "soberana_project.apps", "ns", 2) + `
 resource "soberana_app" "citas" {
   project_id  = soberana_project.apps.id
   workload_id = soberana_workload.ns.id
@@ -149,6 +92,49 @@ output "preview_feasible" { value = data.soberana_placement_preview.p.feasible }
 output "preview_sites" { value = length(data.soberana_placement_preview.p.placements) }
 output "pending_state" { value = soberana_workload.pending.state }
 `
+
+// tenancyHCL is an institution (resource name ins), a budget line of it
+// (line) and a project charged to that line (project), in Brazil and in
+// BRL, for the workloads of a configuration.
+func tenancyHCL(ins, line, project, insName string, autoApproveMinor int64, code, lineName string, amountMinor int64, projectName string) string {
+	return fmt.Sprintf(`resource "soberana_institution" %[1]q {
+  name               = %[4]q
+  country            = "BR"
+  currency           = "BRL"
+  auto_approve_minor = %[5]d
+}
+
+resource "soberana_budget_line" %[2]q {
+  institution_id = soberana_institution.%[1]s.id
+  fiscal_year    = var.fiscal_year
+  code           = %[6]q
+  name           = %[7]q
+  amount_minor   = %[8]d
+}
+
+resource "soberana_project" %[3]q {
+  institution_id = soberana_institution.%[1]s.id
+  budget_line_id = soberana_budget_line.%[2]s.id
+  name           = %[9]q
+}
+`, ins, line, project, insName, autoApproveMinor, code, lineName, amountMinor, projectName)
+}
+
+// workloadHCL is an internal workload of project (a reference) kept in
+// Brazil, of the offering the data source soberana_offerings.<offerings>
+// finds first, on simulated sites.
+func workloadHCL(name, project, offerings string, replicas int) string {
+	return fmt.Sprintf(`resource "soberana_workload" %q {
+  project_id          = %s.id
+  offering_id         = data.soberana_offerings.%s.offerings[0].id
+  replicas            = %d
+  classification      = "internal"
+  residency_countries = ["BR"]
+  sovereignty_mode    = "national"
+  allow_simulated     = true
+}
+`, name, project, offerings, replicas)
+}
 
 // TestAcceptanceMore: approval-pending is a warning, not a hang; the other
 // resources apply, plan empty, update, import and destroy.
@@ -213,13 +199,13 @@ func TestAcceptanceMore(t *testing.T) {
 		t.Fatalf("release: %+v %v", r, err)
 	}
 	x.must("destroy", "-auto-approve", "-input=false", "-no-color", "-var", "rate=0.19")
-	if _, err := c.GetFXRate(ctx, ids["soberana_fx_rate.brl_usd"]); !client.IsNotFound(err) {
+	if _, err := c.FXRates().Get(ctx, ids["soberana_fx_rate.brl_usd"]); !client.IsNotFound(err) {
 		t.Fatalf("rate after destroy: %v", err)
 	}
-	if _, err := c.GetAlertWebhook(ctx, ids["soberana_alert_webhook.oncall"]); !client.IsNotFound(err) {
+	if _, err := c.AlertWebhooks().Get(ctx, ids["soberana_alert_webhook.oncall"]); !client.IsNotFound(err) {
 		t.Fatalf("webhook after destroy: %v", err)
 	}
-	if _, err := c.GetRoleBinding(ctx, ids["soberana_role_binding.viewer"]); !client.IsNotFound(err) {
+	if _, err := c.RoleBindings().Get(ctx, ids["soberana_role_binding.viewer"]); !client.IsNotFound(err) {
 		t.Fatalf("binding after destroy: %v", err)
 	}
 	if out := strings.TrimSpace(x.must("state", "list")); out != "" {

@@ -82,13 +82,13 @@ func (r *sshKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		if known(m.ProjectID) {
 			spec.ProjectID = m.ProjectID.ValueString()
 		}
-		return r.c.CreateSSHKey(ctx, spec)
+		return r.c.SSHKeys().Create(ctx, spec)
 	}, (*sshKeyModel).fill)
 }
 
 func (r *sshKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	readObject(ctx, req, resp, "Reading SSH key", func(m *sshKeyModel) (*client.SSHKey, error) {
-		return r.c.GetSSHKey(ctx, m.ID.ValueString())
+		return r.c.SSHKeys().Get(ctx, m.ID.ValueString())
 	}, (*sshKeyModel).fill)
 }
 
@@ -99,7 +99,7 @@ func (r *sshKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 }
 
 func (r *sshKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "Deleting SSH key", func(m *sshKeyModel) error { return r.c.DeleteSSHKey(ctx, m.ID.ValueString()) }, nil)
+	deleteObject(ctx, req, resp, "Deleting SSH key", func(m *sshKeyModel) error { return r.c.SSHKeys().Delete(ctx, m.ID.ValueString()) }, nil)
 }
 
 var _ resource.ResourceWithImportState = (*sshKeyResource)(nil)

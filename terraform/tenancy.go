@@ -85,13 +85,13 @@ func (r *institutionResource) set(ctx context.Context, m *institutionModel, v *c
 
 func (r *institutionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	createObject(ctx, req, resp, "Creating institution", func(m *institutionModel) (*client.Institution, error) {
-		return r.c.CreateInstitution(ctx, r.spec(ctx, m, &resp.Diagnostics))
+		return r.c.Institutions().Create(ctx, r.spec(ctx, m, &resp.Diagnostics))
 	}, func(m *institutionModel, v *client.Institution) { r.set(ctx, m, v, &resp.Diagnostics) })
 }
 
 func (r *institutionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	readObject(ctx, req, resp, "Reading institution", func(m *institutionModel) (*client.Institution, error) {
-		return r.c.GetInstitution(ctx, m.ID.ValueString())
+		return r.c.Institutions().Get(ctx, m.ID.ValueString())
 	}, func(m *institutionModel, v *client.Institution) { r.set(ctx, m, v, &resp.Diagnostics) })
 }
 
@@ -108,12 +108,12 @@ func (r *institutionResource) Update(ctx context.Context, req resource.UpdateReq
 		if s.DataPolicy != nil {
 			p["data_policy"] = s.DataPolicy
 		}
-		return r.c.UpdateInstitution(ctx, m.ID.ValueString(), p)
+		return r.c.Institutions().Update(ctx, m.ID.ValueString(), p)
 	}, func(m *institutionModel, v *client.Institution) { r.set(ctx, m, v, &resp.Diagnostics) })
 }
 
 func (r *institutionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "", func(m *institutionModel) error { return r.c.DeleteInstitution(ctx, m.ID.ValueString()) },
+	deleteObject(ctx, req, resp, "", func(m *institutionModel) error { return r.c.Institutions().Delete(ctx, m.ID.ValueString()) },
 		func(m *institutionModel, err error) {
 			keptForHistory(ctx, r.c, &resp.Diagnostics, "institution", m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"institution_id": m.ID.ValueString()})
 		})
@@ -176,14 +176,14 @@ func (r *budgetLineResource) set(m *budgetLineModel, v *client.BudgetLine) {
 
 func (r *budgetLineResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	createObject(ctx, req, resp, "Creating budget line", func(m *budgetLineModel) (*client.BudgetLine, error) {
-		return r.c.CreateBudgetLine(ctx, client.BudgetLineSpec{InstitutionID: m.InstitutionID.ValueString(), FiscalYear: int(m.FiscalYear.ValueInt64()),
+		return r.c.BudgetLines().Create(ctx, client.BudgetLineSpec{InstitutionID: m.InstitutionID.ValueString(), FiscalYear: int(m.FiscalYear.ValueInt64()),
 			Code: m.Code.ValueString(), Name: m.Name.ValueString(), AmountMinor: m.AmountMinor.ValueInt64()})
 	}, r.set)
 }
 
 func (r *budgetLineResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	readObject(ctx, req, resp, "Reading budget line", func(m *budgetLineModel) (*client.BudgetLine, error) {
-		return r.c.GetBudgetLine(ctx, m.ID.ValueString())
+		return r.c.BudgetLines().Get(ctx, m.ID.ValueString())
 	}, r.set)
 }
 
@@ -193,12 +193,12 @@ func (r *budgetLineResource) Update(ctx context.Context, req resource.UpdateRequ
 		if known(m.ReductionReson) {
 			p["reduction_reason"] = m.ReductionReson.ValueString()
 		}
-		return r.c.UpdateBudgetLine(ctx, m.ID.ValueString(), p)
+		return r.c.BudgetLines().Update(ctx, m.ID.ValueString(), p)
 	}, r.set)
 }
 
 func (r *budgetLineResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "", func(m *budgetLineModel) error { return r.c.DeleteBudgetLine(ctx, m.ID.ValueString()) },
+	deleteObject(ctx, req, resp, "", func(m *budgetLineModel) error { return r.c.BudgetLines().Delete(ctx, m.ID.ValueString()) },
 		func(m *budgetLineModel, err error) {
 			keptForHistory(ctx, r.c, &resp.Diagnostics, "budget_line", m.Code.ValueString()+" "+m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"institution_id": m.InstitutionID.ValueString()})
 		})
@@ -233,24 +233,24 @@ func (m *projectModel) set(v *client.Project) {
 
 func (r *projectResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	createObject(ctx, req, resp, "Creating project", func(m *projectModel) (*client.Project, error) {
-		return r.c.CreateProject(ctx, client.ProjectSpec{InstitutionID: m.InstitutionID.ValueString(), BudgetLineID: m.BudgetLineID.ValueString(), Name: m.Name.ValueString()})
+		return r.c.Projects().Create(ctx, client.ProjectSpec{InstitutionID: m.InstitutionID.ValueString(), BudgetLineID: m.BudgetLineID.ValueString(), Name: m.Name.ValueString()})
 	}, (*projectModel).set)
 }
 
 func (r *projectResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	readObject(ctx, req, resp, "Reading project", func(m *projectModel) (*client.Project, error) {
-		return r.c.GetProject(ctx, m.ID.ValueString())
+		return r.c.Projects().Get(ctx, m.ID.ValueString())
 	}, (*projectModel).set)
 }
 
 func (r *projectResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	updateObject(ctx, req, resp, "Updating project", func(m *projectModel) (*client.Project, error) {
-		return r.c.UpdateProject(ctx, m.ID.ValueString(), client.Patch{"budget_line_id": m.BudgetLineID.ValueString(), "name": m.Name.ValueString()})
+		return r.c.Projects().Update(ctx, m.ID.ValueString(), client.Patch{"budget_line_id": m.BudgetLineID.ValueString(), "name": m.Name.ValueString()})
 	}, (*projectModel).set)
 }
 
 func (r *projectResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "", func(m *projectModel) error { return r.c.DeleteProject(ctx, m.ID.ValueString()) },
+	deleteObject(ctx, req, resp, "", func(m *projectModel) error { return r.c.Projects().Delete(ctx, m.ID.ValueString()) },
 		func(m *projectModel, err error) {
 			keptForHistory(ctx, r.c, &resp.Diagnostics, "project", m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"project_id": m.ID.ValueString()})
 		})
@@ -296,25 +296,25 @@ func (m *fxRateModel) spec() client.FXRateSpec {
 
 func (r *fxRateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	createObject(ctx, req, resp, "Creating exchange rate", func(m *fxRateModel) (*client.FXRate, error) {
-		return r.c.CreateFXRate(ctx, m.spec())
+		return r.c.FXRates().Create(ctx, m.spec())
 	}, (*fxRateModel).setKeepingRate)
 }
 
 func (r *fxRateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	readObject(ctx, req, resp, "Reading exchange rate", func(m *fxRateModel) (*client.FXRate, error) {
-		return r.c.GetFXRate(ctx, m.ID.ValueString())
+		return r.c.FXRates().Get(ctx, m.ID.ValueString())
 	}, (*fxRateModel).setKeepingRate)
 }
 
 func (r *fxRateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	updateObject(ctx, req, resp, "Updating exchange rate", func(m *fxRateModel) (*client.FXRate, error) {
 		s := m.spec()
-		return r.c.UpdateFXRate(ctx, m.ID.ValueString(), client.Patch{"from": s.From, "to": s.To, "rate": s.Rate, "valid_on": s.ValidOn, "source": s.Source})
+		return r.c.FXRates().Update(ctx, m.ID.ValueString(), client.Patch{"from": s.From, "to": s.To, "rate": s.Rate, "valid_on": s.ValidOn, "source": s.Source})
 	}, (*fxRateModel).setKeepingRate)
 }
 
 func (r *fxRateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "Deleting exchange rate", func(m *fxRateModel) error { return r.c.DeleteFXRate(ctx, m.ID.ValueString()) }, nil)
+	deleteObject(ctx, req, resp, "Deleting exchange rate", func(m *fxRateModel) error { return r.c.FXRates().Delete(ctx, m.ID.ValueString()) }, nil)
 }
 
 // setKeepingRate is set, keeping the configured spelling of the same rate

@@ -79,19 +79,8 @@ func Backup(ctx context.Context, o BackupOptions) (BackupResult, error) {
 			return res, errors.New("--restore-url: a second, empty PostgreSQL database to restore into")
 		}
 	}
-	st, err := store.Open(ctx, url)
+	st, err := openMigrated(ctx, url, "fills a database")
 	if err != nil {
-		return res, err
-	}
-	if applied, _, err := st.MigrationStatus(ctx); err != nil {
-		_ = st.Close()
-		return res, err
-	} else if applied > 0 {
-		_ = st.Close()
-		return res, fmt.Errorf("the bench fills a database: give it an empty one, not one with %d migrations applied", applied)
-	}
-	if _, err := st.Migrate(ctx); err != nil {
-		_ = st.Close()
 		return res, err
 	}
 	setup := time.Now()

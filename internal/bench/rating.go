@@ -3,8 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
@@ -61,30 +59,17 @@ func Rating(ctx context.Context, o RatingOptions) (RatingResult, error) {
 		o.Days = 30
 	}
 	res := RatingResult{Scenario: "rating", Workloads: o.Workloads, Days: o.Days, Database: "sqlite"}
-	url := o.DatabaseURL
-	if url == "" {
-		dir, err := os.MkdirTemp("", "soberana-bench-rating-")
-		if err != nil {
-			return res, err
-		}
-		defer os.RemoveAll(dir)
-		url = filepath.Join(dir, "bench.db")
-	} else {
-		res.Database = "postgres"
+	url, kind, cleanup, err := scratchDatabase(o.DatabaseURL, "rating")
+	if err != nil {
+		return res, err
 	}
-	st, err := store.Open(ctx, url)
+	defer cleanup()
+	res.Database = kind
+	st, err := openMigrated(ctx, url, "writes a synthetic month")
 	if err != nil {
 		return res, err
 	}
 	defer st.Close()
-	if applied, _, err := st.MigrationStatus(ctx); err != nil {
-		return res, err
-	} else if applied > 0 {
-		return res, fmt.Errorf("the bench writes a synthetic month: give it an empty database, not one with %d migrations applied", applied)
-	}
-	if _, err := st.Migrate(ctx); err != nil {
-		return res, err
-	}
 	month := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	res.Month = ledger.Month(month)
 	clock := month

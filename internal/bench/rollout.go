@@ -3,8 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/soberana/soberana/internal/deploy"
@@ -74,30 +72,16 @@ func Rollout(ctx context.Context, o RolloutOpts) (RolloutResult, error) {
 	res := RolloutResult{Scenario: "rollout", Database: "sqlite", Sites: o.Sites, Wave: o.Wave, Canary: o.Canary, Threshold: o.Threshold}
 	st := o.Store
 	if st == nil {
-		url := o.DatabaseURL
-		if url == "" {
-			dir, err := os.MkdirTemp("", "soberana-bench-rollout-")
-			if err != nil {
-				return res, err
-			}
-			defer os.RemoveAll(dir)
-			url = filepath.Join(dir, "bench.db")
-		} else {
-			res.Database = "postgres"
+		url, kind, cleanup, err := scratchDatabase(o.DatabaseURL, "rollout")
+		if err != nil {
+			return res, err
 		}
-		var err error
-		if st, err = store.Open(ctx, url); err != nil {
+		defer cleanup()
+		res.Database = kind
+		if st, err = openMigrated(ctx, url, "writes a synthetic edge"); err != nil {
 			return res, err
 		}
 		defer st.Close()
-		if applied, _, err := st.MigrationStatus(ctx); err != nil {
-			return res, err
-		} else if applied > 0 {
-			return res, fmt.Errorf("the bench writes a synthetic edge: give it an empty database, not one with %d migrations applied", applied)
-		}
-		if _, err := st.Migrate(ctx); err != nil {
-			return res, err
-		}
 	}
 	clock := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	st.SetClock(func() time.Time { return clock })

@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -13,7 +11,6 @@ import (
 
 	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/sshca"
-	"github.com/soberana/soberana/internal/store"
 )
 
 // SSHCertOptions size the ssh-cert scenario.
@@ -48,25 +45,17 @@ func SSHCert(ctx context.Context, o SSHCertOptions) (SSHCertResult, error) {
 		o.Issues = 1000
 	}
 	res := SSHCertResult{Scenario: "ssh-cert", Database: "sqlite", Issues: o.Issues}
-	url := o.DatabaseURL
-	if url == "" {
-		dir, err := os.MkdirTemp("", "soberana-bench-sshcert-")
-		if err != nil {
-			return res, err
-		}
-		defer os.RemoveAll(dir)
-		url = filepath.Join(dir, "bench.db")
-	} else {
-		res.Database = "postgres"
+	url, kind, cleanup, err := scratchDatabase(o.DatabaseURL, "sshcert")
+	if err != nil {
+		return res, err
 	}
-	st, err := store.Open(ctx, url)
+	defer cleanup()
+	res.Database = kind
+	st, err := openMigrated(ctx, url, "")
 	if err != nil {
 		return res, err
 	}
 	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		return res, err
-	}
 	kr, err := secrets.ParseKeyring(secrets.NewKeyLine("bench"))
 	if err != nil {
 		return res, err

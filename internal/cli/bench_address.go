@@ -50,15 +50,11 @@ func benchAddressCmd(g *globals) *cobra.Command {
 				}
 				target = "remote"
 			} else {
-				srv, stop, err := benchServer(ctx, dbURL)
+				srv, demo, stop, err := benchServer(ctx, dbURL)
 				if err != nil {
 					return err
 				}
 				defer stop()
-				demo, err := loadBenchDemo(ctx, srv)
-				if err != nil {
-					return err
-				}
 				cl = client.New(srv.URL(), srv.AdminToken)
 				project, offering, country = demo.projectBR, demo.offering, "BR"
 			}

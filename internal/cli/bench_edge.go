@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,7 +19,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/bench"
 	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/config"
@@ -142,40 +140,31 @@ func runEdgeBench(ctx context.Context, o edgeBenchOptions) (edgeBenchResult, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	dir, err := os.MkdirTemp("", "soberana-bench-edge-")
+	dir, err := os.MkdirTemp("", "soberana-bench-edge-") // the agents' credentials
 	if err != nil {
 		return res, err
 	}
 	defer os.RemoveAll(dir)
-
-	// The server: its tracker scans ten times an interval and takes a
-	// site down at its third missed beat (edge.MissedBeats); the
-	// monitor's own hysteresis (1.5 intervals, three missed ticks) comes
-	// later and is the fallback.
-	secret, _ := api.NewToken()
-	cfg := config.Defaults()
-	cfg.Addr, cfg.DataDir, cfg.Demo, cfg.BootstrapToken, cfg.DatabaseURL = "127.0.0.1:0", dir, true, secret, o.db
-	cfg.Monitoring.ProbeEvery, cfg.Monitoring.DownAfter = time.Hour, o.every*3/2
-	// The benchmark measures the previews, not the per-caller abuse
-	// limits: with them a sequential run waits out 429s (Retry-After 1 s)
-	// and p99 reads 1 s.
-	cfg.RateLimit = config.RateLimit{PerIP: -1, PerCaller: -1}
-	res.DownAfter = cfg.Monitoring.DownAfter.String()
 	os.Setenv(server.EnvEdgeNATS, o.nats)
 	os.Setenv(server.EnvEdgeEvery, o.every.String())
 	defer os.Unsetenv(server.EnvEdgeNATS)
 	defer os.Unsetenv(server.EnvEdgeEvery)
-	srv, err := server.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// The server: its tracker scans ten times an interval and takes a
+	// site down at its third missed beat (edge.MissedBeats); the
+	// monitor's own hysteresis (1.5 intervals, three missed ticks) comes
+	// later and is the fallback. The benchmark measures the previews, not
+	// the per-caller abuse limits: with them a sequential run waits out
+	// 429s (Retry-After 1 s) and p99 reads 1 s.
+	srv, stopServer, err := bench.StartServer(ctx, o.db, func(cfg *config.Config) {
+		cfg.Monitoring.ProbeEvery, cfg.Monitoring.DownAfter = time.Hour, o.every*3/2
+		bench.NoRateLimits(cfg)
+		res.DownAfter = cfg.Monitoring.DownAfter.String()
+	})
 	if err != nil {
 		return res, err
 	}
-	if _, err := srv.Listen(); err != nil {
-		return res, err
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	defer func() { cancel(); <-done }()
-	cl := client.New(srv.URL(), secret)
+	defer stopServer()
+	cl := client.New(srv.URL(), srv.AdminToken)
 
 	// Import: one call, the groups declared in it.
 	var prv model.Provider

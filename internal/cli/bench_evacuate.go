@@ -33,15 +33,11 @@ func benchEvacuateCmd(g *globals) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			srv, stop, err := benchServer(ctx, dbURL)
+			srv, d, stop, err := benchServer(ctx, dbURL)
 			if err != nil {
 				return err
 			}
 			defer stop()
-			d, err := loadBenchDemo(ctx, srv)
-			if err != nil {
-				return err
-			}
 			prov, ok := d.providers[name]
 			if !ok {
 				return fmt.Errorf("no demo provider named %q", name)

@@ -3,15 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"os"
 	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/bench"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
@@ -39,35 +35,23 @@ func (c *benchClock) Advance(d time.Duration) {
 }
 
 // benchServer starts an in-process demo server (simulated providers, zero
-// provisioning delay) whose health monitor probes only when asked.
-func benchServer(ctx context.Context, dbURL string) (*server.Server, func(), error) {
-	ctx, cancel := context.WithCancel(ctx)
-	dir, err := os.MkdirTemp("", "soberana-bench-")
+// provisioning delay) whose health monitor probes only when asked, and
+// finds the demo objects the benches use in it (loadBenchDemo).
+func benchServer(ctx context.Context, dbURL string) (*server.Server, benchDemo, func(), error) {
+	srv, stop, err := bench.StartServer(ctx, dbURL, func(cfg *config.Config) {
+		// The bench probes (on its own clock) and moves past these delays.
+		cfg.Monitoring.ProbeEvery, cfg.Monitoring.DownAfter, cfg.Monitoring.UpAfter = 24*time.Hour, 15*time.Second, time.Minute
+		cfg.Monitoring.FailoverAfter = 30 * time.Second
+	})
 	if err != nil {
-		cancel()
-		return nil, nil, err
+		return nil, benchDemo{}, nil, err
 	}
-	secret, _ := api.NewToken()
-	cfg := config.Defaults()
-	cfg.Addr, cfg.DataDir, cfg.Demo, cfg.BootstrapToken, cfg.DatabaseURL = "127.0.0.1:0", dir, true, secret, dbURL
-	// The bench probes (on its own clock) and moves past these delays.
-	cfg.Monitoring.ProbeEvery, cfg.Monitoring.DownAfter, cfg.Monitoring.UpAfter = 24*time.Hour, 15*time.Second, time.Minute
-	cfg.Monitoring.FailoverAfter = 30 * time.Second
-	srv, err := server.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	d, err := loadBenchDemo(ctx, srv)
 	if err != nil {
-		cancel()
-		os.RemoveAll(dir)
-		return nil, nil, err
+		stop()
+		return nil, benchDemo{}, nil, err
 	}
-	if _, err := srv.Listen(); err != nil {
-		cancel()
-		os.RemoveAll(dir)
-		return nil, nil, err
-	}
-	srv.AdminToken = secret
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	return srv, func() { cancel(); <-done; os.RemoveAll(dir) }, nil
+	return srv, d, stop, nil
 }
 
 // benchDemo names the demo objects the benches use.
@@ -193,7 +177,7 @@ func benchFailoverCmd(g *globals) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			srv, stop, err := benchServer(ctx, dbURL)
+			srv, d, stop, err := benchServer(ctx, dbURL)
 			if err != nil {
 				return err
 			}
@@ -201,10 +185,6 @@ func benchFailoverCmd(g *globals) *cobra.Command {
 			clk := &benchClock{t: time.Now()}
 			mon := srv.Ops.Health
 			mon.SetClock(clk.Now)
-			d, err := loadBenchDemo(ctx, srv)
-			if err != nil {
-				return err
-			}
 			start := time.Now()
 			if err := createMany(ctx, srv, n, 8, d.mixed); err != nil {
 				return err

@@ -2,19 +2,13 @@ package cli
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/bench"
 	"github.com/soberana/soberana/internal/client"
-	"github.com/soberana/soberana/internal/config"
-	"github.com/soberana/soberana/internal/server"
 )
 
 func init() { benchScenarios["provision"] = benchProvisionCmd }
@@ -39,29 +33,14 @@ func benchProvisionCmd(g *globals) *cobra.Command {
 			if servers > 1 {
 				return benchProvisionServers(ctx, g, servers, dbURL, n, conc, replicas)
 			}
-			dir, err := os.MkdirTemp("", "soberana-bench-")
-			if err != nil {
-				return err
-			}
-			defer os.RemoveAll(dir)
-			secret, _ := api.NewToken()
-			cfg := config.Defaults()
-			cfg.Addr, cfg.DataDir, cfg.Demo, cfg.BootstrapToken, cfg.DatabaseURL = "127.0.0.1:0", dir, true, secret, dbURL
 			// The benchmark measures provisioning, not the abuse limits.
-			cfg.RateLimit = config.RateLimit{PerIP: -1, PerCaller: -1}
-			log := slog.New(slog.NewTextHandler(io.Discard, nil))
-			srv, err := server.Open(ctx, cfg, log)
+			srv, stopServer, err := bench.StartServer(ctx, dbURL, bench.NoRateLimits)
 			if err != nil {
 				return err
 			}
-			if _, err := srv.Listen(); err != nil {
-				return err
-			}
-			done := make(chan error, 1)
-			go func() { done <- srv.Run(ctx) }()
-			defer func() { cancel(); <-done }()
+			defer stopServer()
 
-			cl := client.New(srv.URL(), secret)
+			cl := client.New(srv.URL(), srv.AdminToken)
 			cl.HTTP = &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: conc, MaxIdleConns: conc}}
 			db := "sqlite"
 			if dbURL != "" {

@@ -1,8 +1,6 @@
 package cli_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -23,20 +21,7 @@ func TestExplainGolden(t *testing.T) {
 				t.Fatalf("%s %v: %d %s", lang, args, code, errOut)
 			}
 			name := strings.NewReplacer("--", "").Replace(strings.Join(args, "_"))
-			golden := filepath.Join("testdata", "golden", name+"."+strings.SplitN(lang, ".", 2)[0]+".txt")
-			if *update {
-				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update)", err)
-			}
-			if string(want) != out {
-				t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", golden, out, want)
-			}
+			checkGolden(t, name, lang, out)
 		}
 	}
 }

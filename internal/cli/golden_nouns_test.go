@@ -2,8 +2,6 @@ package cli_test
 
 import (
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -72,20 +70,7 @@ func TestGetGoldenMoreNouns(t *testing.T) {
 				t.Errorf("%s %v: a table shows an id where a name is known:\n%s", lang, args, out)
 			}
 			name := strings.NewReplacer("=", "-", "--", "", " ", "-").Replace(strings.Join(args[:2], "_"))
-			golden := filepath.Join("testdata", "golden", name+"."+strings.SplitN(lang, ".", 2)[0]+".txt")
-			if *update {
-				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update)", err)
-			}
-			if string(want) != out {
-				t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", golden, out, want)
-			}
+			checkGolden(t, name, lang, out)
 		}
 	}
 }

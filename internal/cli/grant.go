@@ -104,11 +104,7 @@ func grantCmd(g *globals) *cobra.Command {
 	revoke := &cobra.Command{
 		Use: "revoke GRANT_ID", Short: "Revoke a grant: access ends on the vendor's next request", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
-			if _, err := cl.Do(cmd.Context(), "DELETE", "/v1/grants/"+args[0], nil, nil); err != nil {
+			if _, err := g.call(cmd.Context(), "DELETE", "/v1/grants/"+args[0], nil, nil); err != nil {
 				return err
 			}
 			fmt.Fprintln(g.stdout, "revoked", args[0])

@@ -21,6 +21,29 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files of the CLI tests")
 
+// checkGolden compares out with testdata/golden/<name>.<lang>.txt (lang
+// without its encoding), or writes that file under -update.
+func checkGolden(t *testing.T, name, lang, out string) {
+	t.Helper()
+	golden := filepath.Join("testdata", "golden", name+"."+strings.SplitN(lang, ".", 2)[0]+".txt")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	if string(want) != out {
+		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", golden, out, want)
+	}
+}
+
 // fakeAPI answers every request with the status and body of route, and
 // records the Accept-Language it was sent.
 type fakeAPI struct {
@@ -228,23 +251,7 @@ func TestGetGolden(t *testing.T) {
 			out = strings.ReplaceAll(out, strconv.Itoa(time.Now().Year()), "<year>")
 			name := strings.Join(args, "_")
 			name = strings.NewReplacer("=", "-", "--", "").Replace(name)
-			golden := filepath.Join("testdata", "golden", name+"."+strings.SplitN(lang, ".", 2)[0]+".txt")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update)", err)
-			}
-			if string(want) != out {
-				t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", golden, out, want)
-			}
+			checkGolden(t, name, lang, out)
 		}
 	}
 }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/catalog"
-	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
 	kube "github.com/soberana/soberana/internal/provider/kubernetes"
@@ -90,11 +89,7 @@ capacity (node allocatable minus pod requests).`,
 		}
 		p := model.Provider{Name: name, Driver: model.DriverKubernetes, Jurisdiction: strings.ToUpper(jurisdiction),
 			Certification: certification, Currency: strings.ToUpper(currency)}
-		scfg, err := sf.load(g, config.Defaults())
-		if err != nil {
-			return err
-		}
-		srv, err := server.Open(cmd.Context(), scfg, newLogger(scfg, g))
+		srv, _, err := sf.open(cmd.Context(), g)
 		if err != nil {
 			return err
 		}

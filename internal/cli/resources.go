@@ -66,12 +66,8 @@ func createCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
 			var obj map[string]any
-			if _, err := cl.Do(cmd.Context(), "POST", "/v1/"+res.path, body, &obj); err != nil {
+			if _, err := g.call(cmd.Context(), "POST", "/v1/"+res.path, body, &obj); err != nil {
 				return err
 			}
 			return g.print(res.columns, []map[string]any{obj}, obj)

@@ -54,6 +54,18 @@ func addServerFlags(c *cobra.Command, withConfig bool) *serverFlags {
 	return sf
 }
 
+// open loads the configuration and opens its server without serving it,
+// for the commands that work on its database and exit (migrate, provider
+// add, provider add-kubernetes). The caller closes the server.
+func (sf *serverFlags) open(ctx context.Context, g *globals) (*server.Server, config.Config, error) {
+	cfg, err := sf.load(g, config.Defaults())
+	if err != nil {
+		return nil, cfg, err
+	}
+	srv, err := server.Open(ctx, cfg, newLogger(cfg, g))
+	return srv, cfg, err
+}
+
 func (sf *serverFlags) load(g *globals, base config.Config) (config.Config, error) {
 	cfg := base
 	if sf.configFile != "" {
@@ -237,11 +249,7 @@ func migrateCmd(g *globals) *cobra.Command {
 	}
 	sf := addServerFlags(c, true)
 	c.RunE = func(cmd *cobra.Command, _ []string) error {
-		cfg, err := sf.load(g, config.Defaults())
-		if err != nil {
-			return err
-		}
-		srv, err := server.Open(cmd.Context(), cfg, newLogger(cfg, g))
+		srv, cfg, err := sf.open(cmd.Context(), g)
 		if err != nil {
 			return err
 		}

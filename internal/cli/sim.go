@@ -30,11 +30,7 @@ func simCmd(g *globals) *cobra.Command {
 			if site == "" {
 				return fmt.Errorf("--site is required")
 			}
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
-			if _, err := cl.Do(cmd.Context(), "PUT", "/v1/sim/sites/"+site+"/outage", map[string]bool{"outage": !restore}, nil); err != nil {
+			if _, err := g.call(cmd.Context(), "PUT", "/v1/sim/sites/"+site+"/outage", map[string]bool{"outage": !restore}, nil); err != nil {
 				return err
 			}
 			key := "cli.sim.outage"

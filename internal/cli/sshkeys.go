@@ -57,7 +57,7 @@ func sshKeyCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			k, err := cl.CreateSSHKey(cmd.Context(), sdk.SSHKeySpec{Name: args[0], PublicKey: strings.TrimSpace(string(b)), ProjectID: project})
+			k, err := cl.SSHKeys().Create(cmd.Context(), sdk.SSHKeySpec{Name: args[0], PublicKey: strings.TrimSpace(string(b)), ProjectID: project})
 			if err != nil {
 				return err
 			}
@@ -78,7 +78,7 @@ func sshKeyCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			keys, err := sdk.Collect(cl.SSHKeys(cmd.Context(), sdk.ListOptions{}))
+			keys, err := sdk.Collect(cl.SSHKeys().List(cmd.Context(), sdk.ListOptions{}))
 			if err != nil {
 				return err
 			}
@@ -98,7 +98,7 @@ func sshKeyCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return cl.DeleteSSHKey(cmd.Context(), args[0])
+			return cl.SSHKeys().Delete(cmd.Context(), args[0])
 		},
 	}
 	c.AddCommand(add, list, del)

@@ -52,12 +52,8 @@ func tokenSubcommands(g *globals) []*cobra.Command {
 	list := &cobra.Command{
 		Use: "list", Short: "List your tokens (never their secrets)", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
 			var page listItems
-			if _, err := cl.Do(cmd.Context(), "GET", "/v1/tokens", nil, &page); err != nil {
+			if _, err := g.call(cmd.Context(), "GET", "/v1/tokens", nil, &page); err != nil {
 				return err
 			}
 			return g.print([]string{"id", "name", "kind", "role", "scope_kind", "scope_id", "expires_at", "last_used_at", "revoked"}, page.Items, page)
@@ -66,11 +62,7 @@ func tokenSubcommands(g *globals) []*cobra.Command {
 	revoke := &cobra.Command{
 		Use: "revoke TOKEN_ID", Short: "Revoke a token at once", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
-			if _, err := cl.Do(cmd.Context(), "DELETE", "/v1/tokens/"+args[0], nil, nil); err != nil {
+			if _, err := g.call(cmd.Context(), "DELETE", "/v1/tokens/"+args[0], nil, nil); err != nil {
 				return err
 			}
 			fmt.Fprintln(g.stdout, "revoked", args[0])

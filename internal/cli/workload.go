@@ -14,15 +14,7 @@ import (
 	"github.com/soberana/soberana/internal/i18n"
 )
 
-func init() {
-	extraCommands = append(extraCommands, workloadCmd)
-	i18n.Add(map[string]i18n.Text{
-		"cli.workload.progress":  {ES: "%s  %s → %s  %s", PT: "%s  %s → %s  %s", EN: "%s  %s → %s  %s"},
-		"cli.workload.note":      {ES: "%s  %s", PT: "%s  %s", EN: "%s  %s"},
-		"cli.workload.ended":     {ES: "la carga %s terminó en el estado %s: %s", PT: "a carga %s terminou no estado %s: %s", EN: "workload %s ended in state %s: %s"},
-		"cli.workload.simulated": {ES: "(SIMULADA: réplicas en proveedores simulados)", PT: "(SIMULADA: réplicas em provedores simulados)", EN: "(SIMULATED: replicas on simulated providers)"},
-	})
-}
+func init() { extraCommands = append(extraCommands, workloadCmd) }
 
 var workloadColumns = []string{"id", "project_id", "offering_id", "replicas", "state", "forecast_monthly_minor", "currency", "reason"}
 
@@ -166,12 +158,8 @@ func workloadGetCmd(g *globals) *cobra.Command {
 		Short: "Show a workload with its placements and timeline",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
 			var w map[string]any
-			if _, err := cl.Do(cmd.Context(), "GET", "/v1/workloads/"+args[0], nil, &w); err != nil {
+			if _, err := g.call(cmd.Context(), "GET", "/v1/workloads/"+args[0], nil, &w); err != nil {
 				return err
 			}
 			if g.output != "table" && g.output != "" {
@@ -261,12 +249,9 @@ func workloadActionCmd(g *globals, verb string) *cobra.Command {
 		Short: map[string]string{"approve": "Approve a workload that awaits approval", "reject": "Reject a workload that awaits approval (--reason required)"}[verb],
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
 			var w map[string]any
-			if _, err := cl.Do(cmd.Context(), "POST", "/v1/workloads/"+args[0]+":"+verb, map[string]string{"reason": reason}, &w); err != nil {
+			cl, err := g.call(cmd.Context(), "POST", "/v1/workloads/"+args[0]+":"+verb, map[string]string{"reason": reason}, &w)
+			if err != nil {
 				return err
 			}
 			if wait && verb == "approve" {
@@ -289,12 +274,9 @@ func workloadDeleteCmd(g *globals) *cobra.Command {
 		Short: "Delete a workload; --wait shows progress until it is deleted",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
 			var w map[string]any
-			if _, err := cl.Do(cmd.Context(), "DELETE", "/v1/workloads/"+args[0], nil, &w); err != nil {
+			cl, err := g.call(cmd.Context(), "DELETE", "/v1/workloads/"+args[0], nil, &w)
+			if err != nil {
 				return err
 			}
 			if wait {

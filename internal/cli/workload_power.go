@@ -63,12 +63,9 @@ func workloadResizeCmd(g *globals) *cobra.Command {
 		Example: "  soberana workload resize wl_… --offering SCS-2V-4-20s",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
 			var w map[string]any
-			if _, err := cl.Do(cmd.Context(), "POST", "/v1/workloads/"+args[0]+":resize", map[string]any{"offering": offering}, &w); err != nil {
+			cl, err := g.call(cmd.Context(), "POST", "/v1/workloads/"+args[0]+":resize", map[string]any{"offering": offering}, &w)
+			if err != nil {
 				return err
 			}
 			if g.output == "json" {

@@ -13,13 +13,7 @@ import (
 // signing key outside data_dir passes ValidateServe.
 func TestAuditConfig(t *testing.T) {
 	t.Parallel()
-	c := Defaults()
-	if err := c.LoadFile("testdata/audit/good.yaml"); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	c := validConfig(t, "testdata/audit/good.yaml")
 	if err := c.ValidateServe(); err != nil {
 		t.Fatal(err)
 	}
@@ -57,11 +51,7 @@ func TestBadAuditConfigs(t *testing.T) {
 	for _, f := range files {
 		name := filepath.Base(f)
 		t.Run(name, func(t *testing.T) {
-			c := Defaults()
-			err := c.LoadFile(f)
-			if err == nil {
-				err = c.Validate()
-			}
+			c, err := loadAndValidate(f)
 			if strings.HasPrefix(name, "serve-") {
 				if err != nil {
 					t.Fatalf("Validate refused what only serve must: %v", err)

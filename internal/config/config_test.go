@@ -76,11 +76,7 @@ func checkBadConfigs(t *testing.T, glob string, want map[string][]string) {
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			c := Defaults()
-			err := c.LoadFile(f)
-			if err == nil {
-				err = c.Validate()
-			}
+			_, err := loadAndValidate(f)
 			if err == nil {
 				t.Fatal("accepted")
 			}
@@ -110,4 +106,26 @@ func unwrapAll(err error) error {
 		}
 		err = u.Unwrap()
 	}
+}
+
+// loadAndValidate is Defaults with the file at path loaded on top, then
+// validated: the first error of the two.
+func loadAndValidate(path string) (Config, error) {
+	c := Defaults()
+	err := c.LoadFile(path)
+	if err == nil {
+		err = c.Validate()
+	}
+	return c, err
+}
+
+// validConfig is loadAndValidate for a fixture that must load and
+// validate.
+func validConfig(t *testing.T, path string) Config {
+	t.Helper()
+	c, err := loadAndValidate(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -9,13 +9,7 @@ import (
 
 func TestProductionSettings(t *testing.T) {
 	t.Parallel()
-	c := Defaults()
-	if err := c.LoadFile("testdata/production/oidc.yaml"); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	c := validConfig(t, "testdata/production/oidc.yaml")
 	if got := c.Lookup("SOBERANA_OIDC_ISSUER"); got != "https://sso.example.gov.br/realms/soberana" {
 		t.Fatalf("Lookup(SOBERANA_OIDC_ISSUER) = %q", got)
 	}

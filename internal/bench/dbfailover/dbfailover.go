@@ -12,20 +12,15 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"os"
 	"os/exec"
 	"slices"
 	"sync"
 	"time"
 
-	"github.com/soberana/soberana/internal/api"
+	"github.com/soberana/soberana/internal/bench"
 	"github.com/soberana/soberana/internal/client"
-	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/seed"
-	"github.com/soberana/soberana/internal/server"
 )
 
 // Options size the scenario.
@@ -79,27 +74,13 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	dir, err := os.MkdirTemp("", "soberana-dbfailover-")
+	srv, stopServer, err := bench.StartServer(ctx, o.DatabaseURL, bench.NoRateLimits)
 	if err != nil {
 		return res, err
 	}
-	defer os.RemoveAll(dir)
-	secret, _ := api.NewToken()
-	cfg := config.Defaults()
-	cfg.Addr, cfg.DataDir, cfg.Demo, cfg.BootstrapToken, cfg.DatabaseURL = "127.0.0.1:0", dir, true, secret, o.DatabaseURL
-	cfg.RateLimit = config.RateLimit{PerIP: -1, PerCaller: -1}
-	srv, err := server.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		return res, err
-	}
-	if _, err := srv.Listen(); err != nil {
-		return res, err
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	defer stopServer()
 
-	cl := client.New(srv.URL(), secret)
+	cl := client.New(srv.URL(), srv.AdminToken)
 	cl.HTTP = &http.Client{Timeout: 30 * time.Second}
 	var page struct {
 		Items []map[string]any `json:"items"`
