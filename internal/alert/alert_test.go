@@ -43,10 +43,9 @@ func TestSignVerify(t *testing.T) {
 // is back the alert resolves and the resolution is delivered too.
 func TestSiteDownAlertDelivered(t *testing.T) {
 	t.Parallel()
-	h, clk := opstest.Start(t, config.Monitoring{DownAfter: 15 * time.Second, UpAfter: time.Minute, FailoverAfter: time.Hour, AlertEvery: time.Hour})
+	h, clk, d := opstest.StartDemo(t, config.Monitoring{DownAfter: 15 * time.Second, UpAfter: time.Minute, FailoverAfter: time.Hour, AlertEvery: time.Hour})
 	ctx := context.Background()
 	srv := h.Server
-	d := opstest.LoadDemo(t, srv.Store)
 	site := d.Sites["qro-1"]
 
 	var mu sync.Mutex

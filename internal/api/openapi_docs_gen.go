@@ -399,8 +399,6 @@ var goDocs = map[string]string{
 	"internal/deploy.StrategyRequest.Group":                     "Group is an edge group's name or id: the release rolls out to its subclouds' sites.",
 	"internal/deploy.StrategyRequest.MaxParallel":               "MaxParallel is the number of sites per wave (at least 1 when any wave field is given).",
 	"internal/deploy.StrategyRequest.Sites":                     "Sites are site ids to roll out to (instead of a group).",
-	"internal/deploy.TransitionError":                           "TransitionError is a move a table does not allow: a bug in the caller, or a state read before another writer moved it.",
-	"internal/deploy.TransitionError.Of":                        "Of is what moved: \"release\" or \"step\".",
 	"internal/deploy.Trigger":                                   "Trigger is what a delivery asks for: a release of an image reference (a tag, a digest or a whole reference) from a commit. Skip is set, with the reason, for deliveries that start nothing (ping, branch deletion, another branch).",
 	"internal/deploy.Verdict":                                   "Verdict is a health gate's answer.",
 	"internal/deploy.WebhookResult":                             "WebhookResult is the answer to a delivery.",
@@ -1172,6 +1170,4 @@ var goDocs = map[string]string{
 	"internal/workload.Service.Trust":                           "Trust adds files and commands to every replica's first boot (the SSH certificate trust); nil adds nothing. See firstboot.go.",
 	"internal/workload.Service.busy":                            "busy: the replicas whose power action runs in this process.",
 	"internal/workload.StateError":                              "StateError says which state refused which action.",
-	"internal/workload.TransitionError":                         "TransitionError is a move the table does not allow: a bug in the caller, or a state read before another writer moved it.",
-	"internal/workload.TransitionError.Of":                      "Of is what moved: \"workload\" or \"placement\".",
 }

@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/soberana/soberana/internal/model"
@@ -13,45 +14,30 @@ import (
 // state has a way out.
 func TestTransitionTablesCoverTheStates(t *testing.T) {
 	t.Parallel()
-	finalRel := map[model.ReleaseState]bool{model.ReleaseSucceeded: true, model.ReleaseFailed: true}
-	for _, s := range model.ReleaseStates {
-		if got := len(ReleaseTransitions[s]) > 0; got == finalRel[s] {
-			t.Errorf("release state %s: has moves %v, want final %v", s, got, finalRel[s])
-		}
-	}
-	for from, tos := range ReleaseTransitions {
-		for _, to := range append([]model.ReleaseState{from}, tos...) {
-			if !containsState(model.ReleaseStates, to) {
-				t.Errorf("release transition %s → %s: unknown state", from, to)
-			}
-		}
-	}
-	finalStep := map[model.StepState]bool{model.StepFailed: true, model.StepRolledBack: true}
-	for _, s := range model.StepStates {
-		if got := len(StepTransitions[s]) > 0; got == finalStep[s] {
-			t.Errorf("step state %s: has moves %v, want final %v", s, got, finalStep[s])
-		}
-	}
-	for from, tos := range StepTransitions {
-		for _, to := range append([]model.StepState{from}, tos...) {
-			if !containsState(model.StepStates, to) {
-				t.Errorf("step transition %s → %s: unknown state", from, to)
-			}
-		}
-	}
+	coversStates(t, "release", ReleaseTransitions, model.ReleaseStates, model.ReleaseSucceeded, model.ReleaseFailed)
+	coversStates(t, "step", StepTransitions, model.StepStates, model.StepFailed, model.StepRolledBack)
 }
 
-func containsState[T comparable](xs []T, x T) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
+// coversStates: the states with no move in table are exactly final, and
+// the table names no state outside states.
+func coversStates[S ~string](t *testing.T, of string, table model.StateTable[S], states []S, final ...S) {
+	t.Helper()
+	for _, s := range states {
+		if got, want := len(table[s]) > 0, !slices.Contains(final, s); got != want {
+			t.Errorf("%s state %s: has moves %v, want final %v", of, s, got, !want)
 		}
 	}
-	return false
+	for from, tos := range table {
+		for _, to := range append([]S{from}, tos...) {
+			if !slices.Contains(states, to) {
+				t.Errorf("%s transition %s → %s: unknown state", of, from, to)
+			}
+		}
+	}
 }
 
 // TestIllegalTransitionsAreRefused: setRelease and setStep refuse a move
-// the tables do not allow with a *TransitionError and leave the state as
+// the tables do not allow with a *model.StateMoveError and leave the state as
 // it was; a move they allow goes through.
 func TestIllegalTransitionsAreRefused(t *testing.T) {
 	t.Parallel()
@@ -62,9 +48,9 @@ func TestIllegalTransitionsAreRefused(t *testing.T) {
 		{model.ReleaseRollingBack, model.ReleaseSucceeded},
 	} {
 		rel := model.Release{State: c.from}
-		var te *TransitionError
+		var te *model.StateMoveError
 		if err := setRelease(&rel, c.to); !errors.As(err, &te) || te.Of != "release" {
-			t.Errorf("release %s → %s: err %v, want a release *TransitionError", c.from, c.to, err)
+			t.Errorf("release %s → %s: err %v, want a release *model.StateMoveError", c.from, c.to, err)
 		}
 		if rel.State != c.from {
 			t.Errorf("release %s → %s refused but the state is now %s", c.from, c.to, rel.State)
@@ -77,9 +63,9 @@ func TestIllegalTransitionsAreRefused(t *testing.T) {
 		{model.StepFailed, model.StepRolledBack}, // a failed site keeps its state; RolledBack says it was returned
 	} {
 		st := model.Step{State: c.from}
-		var te *TransitionError
+		var te *model.StateMoveError
 		if err := setStep(&st, c.to); !errors.As(err, &te) || te.Of != "step" {
-			t.Errorf("step %s → %s: err %v, want a step *TransitionError", c.from, c.to, err)
+			t.Errorf("step %s → %s: err %v, want a step *model.StateMoveError", c.from, c.to, err)
 		}
 		if st.State != c.from {
 			t.Errorf("step %s → %s refused but the state is now %s", c.from, c.to, st.State)
@@ -106,9 +92,9 @@ func TestRolloutRefusesToFailASucceededRelease(t *testing.T) {
 	if rel.State != StateSucceeded {
 		t.Fatalf("release %s: %s", rel.State, Render("en", rel.Reason))
 	}
-	var te *TransitionError
+	var te *model.StateMoveError
 	if err := e.ro.fail(ctx, &rel, 0, M("release.reason.apply", "late")); !errors.As(err, &te) {
-		t.Fatalf("failing a site of a succeeded release: %v, want a *TransitionError", err)
+		t.Fatalf("failing a site of a succeeded release: %v, want a *model.StateMoveError", err)
 	}
 	got, err := e.st.Read().Releases().Get(ctx, rel.ID)
 	if err != nil {

@@ -17,10 +17,9 @@ import (
 // the system actor, targeting the site; the chain still verifies.
 func TestFailoverIsAudited(t *testing.T) {
 	t.Parallel()
-	h, clk := opstest.Start(t, opstest.FailoverMonitoring)
+	h, clk, d := opstest.StartDemo(t, opstest.FailoverMonitoring)
 	ctx := context.Background()
 	srv := h.Server
-	d := opstest.LoadDemo(t, srv.Store)
 	ids := opstest.CreateMany(t, srv.Workloads, 20, 4, d.Mixed)
 	opstest.WaitRunning(t, srv.Store, ids, time.Minute)
 	site := d.Sites["gru-1"]

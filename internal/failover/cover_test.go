@@ -8,7 +8,6 @@ import (
 	"github.com/soberana/soberana/internal/geo"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/opstest"
-	"github.com/soberana/soberana/internal/workload"
 )
 
 // TestFailoverNearestKeepsCoverage: a workload asks for a replica within
@@ -18,16 +17,13 @@ import (
 // from the demo fleet's coordinates, not by the engine.
 func TestFailoverNearestKeepsCoverage(t *testing.T) {
 	t.Parallel()
-	h, clk := opstest.Start(t, opstest.FailoverMonitoring)
+	h, clk, d := opstest.StartDemo(t, opstest.FailoverMonitoring)
 	ctx := context.Background()
 	srv := h.Server
-	d := opstest.LoadDemo(t, srv.Store)
 	point := model.NearPoint{Latitude: -27.5954, Longitude: -48.5480, RadiusKm: 2000, Label: "Florianópolis"}
-	w := opstest.CreateRunning(t, h, workload.CreateRequest{
-		ProjectID: d.ProjectBR, OfferingID: d.Offering, Replicas: 2, Classification: model.ClassInternal,
-		Residency:   model.Residency{Countries: []string{"BR"}},
-		Sovereignty: model.Sovereignty{Mode: model.SovereigntyNational},
-		Near:        []model.NearPoint{point}})
+	req := d.Internal(2, model.SovereigntyNational, "BR")
+	req.Near = []model.NearPoint{point}
+	w := opstest.CreateRunning(t, h, req)
 	ps, err := srv.Store.Read().PlacementsOf(ctx, w.ID)
 	if err != nil || len(ps) != 2 {
 		t.Fatalf("%v %+v", err, ps)

@@ -30,10 +30,9 @@ func TestSiteDownFailover(t *testing.T) {
 	if v := os.Getenv("SOBERANA_TEST_FLEET"); v != "" {
 		fmt.Sscan(v, &n)
 	}
-	h, clk := opstest.Start(t, opstest.FailoverMonitoring)
+	h, clk, d := opstest.StartDemo(t, opstest.FailoverMonitoring)
 	ctx := context.Background()
 	srv := h.Server
-	d := opstest.LoadDemo(t, srv.Store)
 	start := time.Now()
 	ids := opstest.CreateMany(t, srv.Workloads, n, 8, d.Mixed)
 	opstest.WaitRunning(t, srv.Store, ids, 3*time.Minute)

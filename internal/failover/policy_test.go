@@ -8,7 +8,6 @@ import (
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/store"
-	"github.com/soberana/soberana/internal/workload"
 )
 
 // TestFailoverHonoursCurrentPolicy: a workload created under an open
@@ -20,14 +19,11 @@ import (
 // would still admit.
 func TestFailoverHonoursCurrentPolicy(t *testing.T) {
 	t.Parallel()
-	h, clk := opstest.Start(t, opstest.FailoverMonitoring)
+	h, clk, d := opstest.StartDemo(t, opstest.FailoverMonitoring)
 	ctx := context.Background()
 	srv := h.Server
-	d := opstest.LoadDemo(t, srv.Store)
 	us := d.Providers["Global Hyperscale LatAm (sim)"]
-	w := opstest.CreateRunning(t, h, workload.CreateRequest{
-		ProjectID: d.ProjectBR, OfferingID: d.Offering, Replicas: 1, Classification: model.ClassInternal,
-		Residency: model.Residency{Countries: []string{"BR", "CO"}}, Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}})
+	w := opstest.CreateRunning(t, h, d.Internal(1, model.SovereigntyAny, "BR", "CO"))
 	ps, err := srv.Store.Read().PlacementsOf(ctx, w.ID)
 	if err != nil || len(ps) != 1 || ps[0].ProviderID != us.ID {
 		t.Fatalf("the cheapest under the open policy is the US provider: %v %+v", err, ps)

@@ -21,10 +21,9 @@ import (
 // Time is a fake clock; nothing sleeps.
 func TestFlappingSiteDoesNotThrash(t *testing.T) {
 	t.Parallel()
-	h, clk := opstest.Start(t, config.Monitoring{DownAfter: 15 * time.Second, UpAfter: time.Minute, FailoverAfter: 2 * time.Minute})
+	h, clk, d := opstest.StartDemo(t, config.Monitoring{DownAfter: 15 * time.Second, UpAfter: time.Minute, FailoverAfter: 2 * time.Minute})
 	ctx := context.Background()
 	srv := h.Server
-	d := opstest.LoadDemo(t, srv.Store)
 	ids := opstest.CreateMany(t, srv.Workloads, 30, 4, func(int) workload.CreateRequest { return d.Mixed(0) })
 	opstest.WaitRunning(t, srv.Store, ids, 30*time.Second)
 	before := opstest.Snapshot(t, srv.Store)

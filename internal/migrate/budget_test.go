@@ -49,9 +49,7 @@ func migrationBudgetAndAudit(t *testing.T, pg bool) {
 	// Brazil only: Nuvem Verde or Global Hyperscale's São Paulo site, at
 	// different prices.
 	ids := opstest.CreateMany(t, srv.Workloads, 3, 3, func(int) workload.CreateRequest {
-		return workload.CreateRequest{ProjectID: d.ProjectBR, OfferingID: d.Offering, Replicas: 1,
-			Classification: model.ClassInternal, Residency: model.Residency{Countries: []string{"BR"}},
-			Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}}
+		return d.Internal(1, model.SovereigntyAny, "BR")
 	})
 	opstest.WaitRunning(t, st, ids, time.Minute)
 	proj, err := st.Read().Projects().Get(ctx, d.ProjectBR)

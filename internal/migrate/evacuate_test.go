@@ -23,15 +23,12 @@ func TestEvacuateProvider(t *testing.T) {
 	if testing.Short() {
 		t.Skip("1,000-workload evacuation skipped in -short mode")
 	}
-	h, _ := opstest.Start(t, config.Monitoring{})
+	h, _, d := opstest.StartDemo(t, config.Monitoring{})
 	ctx := context.Background()
 	srv := h.Server
-	d := opstest.LoadDemo(t, srv.Store)
 	nv := d.Providers["Nuvem Verde (sim)"]
 	ids := opstest.CreateMany(t, srv.Workloads, 1000, 8, func(i int) workload.CreateRequest {
-		r := workload.CreateRequest{ProjectID: d.ProjectBR, OfferingID: d.Offering, Replicas: 1,
-			Classification: model.ClassInternal, Residency: model.Residency{Countries: []string{"BR", "CO"}},
-			Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}}
+		r := d.Internal(1, model.SovereigntyAny, "BR", "CO")
 		if i%10 == 0 { // only Nuvem Verde may hold it
 			r.Classification, r.Sovereignty.Mode = model.ClassRestricted, model.SovereigntyNational
 			r.Residency = model.Residency{Countries: []string{"BR"}, Subdivisions: []string{"BR-SP", "BR-RJ", "BR-DF"}}

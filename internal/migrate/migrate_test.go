@@ -25,15 +25,14 @@ func TestMigrateUnderLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("migration under load skipped in -short mode")
 	}
-	h, _ := opstest.Start(t, config.Monitoring{})
+	h, _, d := opstest.StartDemo(t, config.Monitoring{})
 	ctx := context.Background()
 	srv := h.Server
-	d := opstest.LoadDemo(t, srv.Store)
 	from, to := d.Providers["Nuvem Verde (sim)"], d.Providers["Global Hyperscale LatAm (sim)"]
 	gen := func(i int) workload.CreateRequest {
-		return workload.CreateRequest{ProjectID: d.ProjectBR, OfferingID: d.Offering, Replicas: 1 + i%2,
-			Classification: model.ClassInternal, Residency: model.Residency{Countries: []string{"BR", "CO"}},
-			Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}, Redundancy: model.Redundancy{MinFailureDomains: 1 + i%2}}
+		r := d.Internal(1+i%2, model.SovereigntyAny, "BR", "CO")
+		r.Redundancy = model.Redundancy{MinFailureDomains: 1 + i%2}
+		return r
 	}
 	ids := opstest.CreateMany(t, srv.Workloads, 100, 4, gen)
 	opstest.WaitRunning(t, srv.Store, ids, time.Minute)

@@ -9,7 +9,6 @@ import (
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/store"
-	"github.com/soberana/soberana/internal/workload"
 )
 
 // TestPlanHonoursCurrentPolicy: a workload created under an open policy
@@ -20,14 +19,11 @@ import (
 // provider in Brazil.
 func TestPlanHonoursCurrentPolicy(t *testing.T) {
 	t.Parallel()
-	h, _ := opstest.Start(t, config.Monitoring{})
+	h, _, d := opstest.StartDemo(t, config.Monitoring{})
 	ctx := context.Background()
 	srv := h.Server
-	d := opstest.LoadDemo(t, srv.Store)
 	us := d.Providers["Global Hyperscale LatAm (sim)"]
-	w := opstest.CreateRunning(t, h, workload.CreateRequest{
-		ProjectID: d.ProjectBR, OfferingID: d.Offering, Replicas: 1, Classification: model.ClassInternal,
-		Residency: model.Residency{Countries: []string{"BR", "CO"}}, Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}})
+	w := opstest.CreateRunning(t, h, d.Internal(1, model.SovereigntyAny, "BR", "CO"))
 	p, err := srv.Ops.Migrate.Plan(ctx, w.ID, migrate.Target{ToProvider: us.ID})
 	if err != nil || !p.Feasible {
 		t.Fatalf("under the open policy the US provider is a target: %v %+v", err, p)

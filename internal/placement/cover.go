@@ -193,13 +193,7 @@ func (w *work) fits(k int, j int32) (newP, newF int, ok bool) {
 // the cheapest fitting server of each requirement (fewest candidates
 // first), then the cheapest other candidates.
 func (e *Engine) greedyCover(w *work) bool {
-	w.pick = w.pick[:0]
-	w.gEpoch++
-	if w.gEpoch == 0 {
-		clear(w.gMark)
-		clear(w.fMark)
-		w.gEpoch = 1
-	}
+	w.newPass()
 	w.taken = grow(w.taken, len(w.cands))
 	clear(w.taken)
 	w.order = w.order[:0]
@@ -212,6 +206,7 @@ func (e *Engine) greedyCover(w *work) bool {
 		served := false
 		for _, j := range w.covIdx[q] {
 			if !w.taken[j] && e.take(w, j, &g) {
+				w.taken[j] = true
 				served = true
 				break
 			}
@@ -224,28 +219,49 @@ func (e *Engine) greedyCover(w *work) bool {
 		if j >= len(w.cands) {
 			return false
 		}
-		if !w.taken[j] {
-			e.take(w, int32(j), &g)
+		if !w.taken[j] && e.take(w, int32(j), &g) {
+			w.taken[j] = true
 		}
 	}
 	return true
 }
 
+// newPass starts a greedy pass: no pick yet, and a new epoch for the
+// provider and failure-domain counts (cleared when the epoch wraps).
+func (w *work) newPass() {
+	w.pick = w.pick[:0]
+	w.gEpoch++
+	if w.gEpoch == 0 {
+		clear(w.gMark)
+		clear(w.fMark)
+		w.gEpoch = 1
+	}
+}
+
+// greedyState is what a greedy pass has picked so far: providers,
+// failure domains and the price of the picks.
 type greedyState struct {
 	np, nf int
 	pp     int64
 }
 
-// take adds candidate j to w.pick when the set rules allow it.
-func (e *Engine) take(w *work, j int32, g *greedyState) bool {
-	c := &w.cands[j]
-	pc, fc := int32(0), int32(0)
+// picked is how many of this pass's picks share c's provider (pc) and
+// its failure domain (fc).
+func (w *work) picked(c *cand) (pc, fc int32) {
 	if w.gMark[c.prov] == w.gEpoch {
 		pc = w.gCnt[c.prov]
 	}
 	if w.fMark[c.fd] == w.gEpoch {
 		fc = w.fCnt[c.fd]
 	}
+	return pc, fc
+}
+
+// take adds candidate j to w.pick when the set rules allow it, and
+// reports whether it did.
+func (e *Engine) take(w *work, j int32, g *greedyState) bool {
+	c := &w.cands[j]
+	pc, fc := w.picked(c)
 	if w.maxFD > 0 && int(fc) >= w.maxFD {
 		return false
 	}
@@ -267,7 +283,6 @@ func (e *Engine) take(w *work, j int32, g *greedyState) bool {
 		return false
 	}
 	w.pick = append(w.pick, j)
-	w.taken[j] = true
 	g.pp += c.price
 	g.np, g.nf = np2, nf2
 	if pc == 0 {

@@ -7,18 +7,10 @@ import (
 	"github.com/soberana/soberana/internal/i18n"
 )
 
-// Sentinel errors; match them with errors.Is. The typed errors below carry
-// the details and render them in the caller's language.
+// Sentinel errors; match them with errors.Is. ErrNoFit, ErrCostCeiling and
+// ErrInvalidRequest stand below, each beside the typed error that carries
+// its details and renders them in the caller's language.
 var (
-	// ErrNoFit: no set of sites satisfies the request. The error is a
-	// *NoFitError with the reasons in numbers.
-	ErrNoFit = errors.New("placement: no set of sites fits")
-	// ErrInvalidRequest: the request is malformed. The error is an
-	// *InvalidRequestError naming the fields.
-	ErrInvalidRequest = errors.New("placement: invalid request")
-	// ErrCostCeiling: sets fit, but the cheapest costs more than the
-	// ceiling. The error is a *CostCeilingError with the cheapest cost.
-	ErrCostCeiling = errors.New("placement: cheapest set exceeds the cost ceiling")
 	// ErrContention: Place lost the race for capacity too many times.
 	ErrContention = errors.New("placement: capacity kept changing under the decision")
 	// ErrInvalidFleet: a provider, site or price given to the engine is
@@ -32,6 +24,10 @@ var (
 	ErrOverRelease = errors.New("placement: released more than was reserved")
 )
 
+// ErrNoFit: no set of sites satisfies the request. The error is a
+// *NoFitError with the reasons in numbers.
+var ErrNoFit = errors.New("placement: no set of sites fits")
+
 // NoFitError says, per constraint, why no set of sites fits.
 type NoFitError struct {
 	Reasons Reasons
@@ -44,6 +40,10 @@ func (e *NoFitError) Unwrap() error { return ErrNoFit }
 
 // Explain renders the reasons in lang.
 func (e *NoFitError) Explain(lang i18n.Lang) string { return e.Reasons.Explain(lang) }
+
+// ErrCostCeiling: sets fit, but the cheapest costs more than the
+// ceiling. The error is a *CostCeilingError with the cheapest cost.
+var ErrCostCeiling = errors.New("placement: cheapest set exceeds the cost ceiling")
 
 // CostCeilingError says that the cheapest feasible set costs more than the
 // request's ceiling.
@@ -70,6 +70,10 @@ func (e *CostCeilingError) Explain(lang i18n.Lang) string {
 		formatMoney(lang, e.CheapestMinor, r.Currency, r.MinorDigits),
 		formatMoney(lang, e.CeilingMinor, r.Currency, r.MinorDigits))
 }
+
+// ErrInvalidRequest: the request is malformed. The error is an
+// *InvalidRequestError naming the fields.
+var ErrInvalidRequest = errors.New("placement: invalid request")
 
 // FieldError is one problem with one request field. Problem is one of
 // "required", "out_of_range", "unknown_value", "invalid_code",

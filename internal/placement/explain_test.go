@@ -84,17 +84,12 @@ func explainFleet() *placement.Engine {
 
 func TestExplainDecision(t *testing.T) {
 	t.Parallel()
-	e := explainFleet()
-	d, err := e.Preview(placement.Request{
+	previewExplains(t, placement.Request{
 		OfferingID: "vm", Replicas: 2,
 		Resources:  placement.Resources{VCPU: 2, MemoryMiB: 4096},
 		Residency:  placement.Residency{Countries: []string{"BR"}},
 		Redundancy: placement.Redundancy{MinFailureDomains: 2, MinDistanceKm: 300},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantExplain(t, &d,
+	},
 		"2 replicas placed for BRL 2,734.56 per month, the cheapest set that meets every constraint; 2 providers (0 required), 2 failure domains (2 required); replicas at least 361 km apart (300 required): sp-1 (provider nuvem, failure domain sp, BR-SP): BRL 1,234.56 per month; rj-1 (provider ceu, failure domain rj, BR-RJ): BRL 1,500.00 per month",
 		"2 réplicas ubicadas por BRL 2.734,56 al mes, el conjunto más barato que cumple todas las restricciones; 2 proveedores (se requieren 0), 2 dominios de falla (se requieren 2); réplicas a 361 km o más entre sí (se requieren 300): sp-1 (proveedor nuvem, dominio de falla sp, BR-SP): BRL 1.234,56 al mes; rj-1 (proveedor ceu, dominio de falla rj, BR-RJ): BRL 1.500,00 al mes",
 		"2 réplicas alocadas por BRL 2.734,56 por mês, o conjunto mais barato que cumpre todas as restrições; 2 provedores (0 exigidos), 2 domínios de falha (2 exigidos); réplicas a 361 km ou mais entre si (300 exigidos): sp-1 (provedor nuvem, domínio de falha sp, BR-SP): BRL 1.234,56 por mês; rj-1 (provedor ceu, domínio de falha rj, BR-RJ): BRL 1.500,00 por mês")
@@ -102,18 +97,13 @@ func TestExplainDecision(t *testing.T) {
 
 func TestExplainNearSingle(t *testing.T) {
 	t.Parallel()
-	e := explainFleet()
-	d, err := e.Preview(placement.Request{
+	previewExplains(t, placement.Request{
 		OfferingID: "vm", Replicas: 1,
 		Resources:  placement.Resources{VCPU: 2},
 		Residency:  placement.Residency{Countries: []string{"BR"}, Subdivisions: []string{"BR-RJ"}},
 		Near:       &placement.Near{Lat: -22.9, Lon: -43.2, RadiusKm: 50},
 		Preference: placement.Nearest,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantExplain(t, &d,
+	},
 		"1 replica placed for BRL 1,500.00 per month, the set nearest to the point that meets every constraint: rj-1 (provider ceu, failure domain rj, BR-RJ): BRL 1,500.00 per month, 3 km from the point",
 		"1 réplica ubicada por BRL 1.500,00 al mes, el conjunto más cercano al punto que cumple todas las restricciones: rj-1 (proveedor ceu, dominio de falla rj, BR-RJ): BRL 1.500,00 al mes, a 3 km del punto",
 		"1 réplica alocada por BRL 1.500,00 por mês, o conjunto mais próximo do ponto que cumpre todas as restrições: rj-1 (provedor ceu, domínio de falha rj, BR-RJ): BRL 1.500,00 por mês, a 3 km do ponto")
@@ -227,6 +217,17 @@ func TestInvalidRequest(t *testing.T) {
 }
 
 // wantExplain checks an explanation in every language the product speaks.
+// previewExplains previews req on explainFleet and wants the decision
+// explained as en, es and ptBR.
+func previewExplains(t *testing.T, req placement.Request, en, es, ptBR string) {
+	t.Helper()
+	d, err := explainFleet().Preview(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantExplain(t, &d, en, es, ptBR)
+}
+
 func wantExplain(t *testing.T, x interface{ Explain(i18n.Lang) string }, en, es, ptBR string) {
 	t.Helper()
 	for lang, w := range map[i18n.Lang]string{i18n.EN: en, i18n.ES: es, i18n.PTBR: ptBR} {

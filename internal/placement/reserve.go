@@ -14,21 +14,31 @@ func checkResources(r Resources) error {
 	return nil
 }
 
+// siteToChange checks r and finds the site whose reservation Reserve or
+// Release (doing, "reserving" or "releasing") changes by r. The caller
+// holds e.mu for reading.
+func (e *Engine) siteToChange(doing, siteID string, r Resources) (*siteRec, error) {
+	if err := checkResources(r); err != nil {
+		return nil, err
+	}
+	idx, ok := e.siteByID[siteID]
+	if !ok {
+		return nil, fmt.Errorf("%s on %s: %w", doing, siteID, ErrUnknownSite)
+	}
+	return e.sites[idx], nil
+}
+
 // Reserve records resources as used on a site whatever its free capacity:
 // it replays existing placements at startup (reservations are rebuilt from
 // the store) and records placements made outside the engine. A site over
 // its capacity simply receives nothing more until enough is released.
 func (e *Engine) Reserve(siteID string, r Resources) error {
-	if err := checkResources(r); err != nil {
-		return err
-	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	idx, ok := e.siteByID[siteID]
-	if !ok {
-		return fmt.Errorf("reserving on %s: %w", siteID, ErrUnknownSite)
+	s, err := e.siteToChange("reserving", siteID, r)
+	if err != nil {
+		return err
 	}
-	s := e.sites[idx]
 	e.gate.RLock()
 	s.mu.Lock()
 	for d, v := range r.dims() {
@@ -43,16 +53,12 @@ func (e *Engine) Reserve(siteID string, r Resources) error {
 // or its workload was deleted. Releasing more than is reserved clamps the
 // reservation at zero and reports ErrOverRelease.
 func (e *Engine) Release(siteID string, r Resources) error {
-	if err := checkResources(r); err != nil {
-		return err
-	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	idx, ok := e.siteByID[siteID]
-	if !ok {
-		return fmt.Errorf("releasing on %s: %w", siteID, ErrUnknownSite)
+	s, err := e.siteToChange("releasing", siteID, r)
+	if err != nil {
+		return err
 	}
-	s := e.sites[idx]
 	over := false
 	s.mu.Lock()
 	for d, v := range r.dims() {

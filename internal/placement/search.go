@@ -146,58 +146,13 @@ func (w *work) among(g int32, kk int, fd bool) bool {
 // or the per-domain cap, or leave too few picks to reach the required
 // providers and failure domains.
 func (e *Engine) greedy(w *work) bool {
-	w.pick = w.pick[:0]
-	w.gEpoch++
-	if w.gEpoch == 0 {
-		clear(w.gMark)
-		clear(w.fMark)
-		w.gEpoch = 1
-	}
-	np, nf := 0, 0
-	var pp int64
+	w.newPass()
+	g := greedyState{}
 	for j := 0; len(w.pick) < w.n; j++ {
 		if !e.ensure(w, j+1) {
 			return false
 		}
-		c := &w.cands[j]
-		pc, fc := int32(0), int32(0)
-		if w.gMark[c.prov] == w.gEpoch {
-			pc = w.gCnt[c.prov]
-		}
-		if w.fMark[c.fd] == w.gEpoch {
-			fc = w.fCnt[c.fd]
-		}
-		if w.maxFD > 0 && int(fc) >= w.maxFD {
-			continue
-		}
-		r := w.n - len(w.pick) - 1
-		np2, nf2 := np, nf
-		if pc == 0 {
-			np2++
-		}
-		if fc == 0 {
-			nf2++
-		}
-		if w.minP-np2 > r || w.minF-nf2 > r {
-			continue
-		}
-		if w.ceiling > 0 && pp+c.price+int64(r)*w.minPrice > w.ceiling {
-			continue
-		}
-		if w.minD > 0 && !e.farFromPicks(w, c) {
-			continue
-		}
-		w.pick = append(w.pick, int32(j))
-		pp += c.price
-		np, nf = np2, nf2
-		if pc == 0 {
-			w.gMark[c.prov] = w.gEpoch
-		}
-		w.gCnt[c.prov] = pc + 1
-		if fc == 0 {
-			w.fMark[c.fd] = w.gEpoch
-		}
-		w.fCnt[c.fd] = fc + 1
+		e.take(w, int32(j), &g)
 	}
 	return true
 }

@@ -2,7 +2,6 @@ package placement
 
 import (
 	"fmt"
-	"strings"
 )
 
 // Classification is the sensitivity of a workload's data. A site may host a
@@ -18,45 +17,28 @@ const (
 	Restricted
 )
 
-var classificationNames = [...]string{"public", "internal", "confidential", "restricted"}
+var classifications = enum[Classification]{"classification", []string{"public", "internal", "confidential", "restricted"}}
 
 // String returns the lower-case name used in the API ("restricted").
-func (c Classification) String() string {
-	if int(c) < len(classificationNames) {
-		return classificationNames[c]
-	}
-	return fmt.Sprintf("classification(%d)", uint8(c))
-}
+func (c Classification) String() string { return classifications.name(c) }
 
 // Valid reports whether c is one of the four classifications.
-func (c Classification) Valid() bool { return int(c) < len(classificationNames) }
+func (c Classification) Valid() bool { return classifications.valid(c) }
 
 // ParseClassification parses a classification name, ignoring case.
 func ParseClassification(s string) (Classification, error) {
-	for i, n := range classificationNames {
-		if strings.EqualFold(s, n) {
-			return Classification(i), nil
-		}
+	if c, ok := classifications.parse(s); ok {
+		return c, nil
 	}
 	return 0, fmt.Errorf("%w: unknown classification %q", ErrInvalidRequest, s)
 }
 
 // MarshalText implements encoding.TextMarshaler.
-func (c Classification) MarshalText() ([]byte, error) {
-	if !c.Valid() {
-		return nil, fmt.Errorf("placement: invalid classification %d", uint8(c))
-	}
-	return []byte(c.String()), nil
-}
+func (c Classification) MarshalText() ([]byte, error) { return classifications.marshal(c) }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (c *Classification) UnmarshalText(b []byte) error {
-	v, err := ParseClassification(string(b))
-	if err != nil {
-		return err
-	}
-	*c = v
-	return nil
+	return unmarshalText(c, ParseClassification, b)
 }
 
 // Tier is the kind of site: a core cloud region or a small edge site.
@@ -68,46 +50,27 @@ const (
 	Edge
 )
 
-var tierNames = [...]string{"core", "edge"}
+var tiers = enum[Tier]{"tier", []string{"core", "edge"}}
 
 // String returns "core" or "edge".
-func (t Tier) String() string {
-	if int(t) < len(tierNames) {
-		return tierNames[t]
-	}
-	return fmt.Sprintf("tier(%d)", uint8(t))
-}
+func (t Tier) String() string { return tiers.name(t) }
 
 // Valid reports whether t is Core or Edge.
-func (t Tier) Valid() bool { return int(t) < len(tierNames) }
+func (t Tier) Valid() bool { return tiers.valid(t) }
 
 // ParseTier parses "core" or "edge", ignoring case.
 func ParseTier(s string) (Tier, error) {
-	for i, n := range tierNames {
-		if strings.EqualFold(s, n) {
-			return Tier(i), nil
-		}
+	if t, ok := tiers.parse(s); ok {
+		return t, nil
 	}
 	return 0, fmt.Errorf("%w: unknown tier %q", ErrInvalidRequest, s)
 }
 
 // MarshalText implements encoding.TextMarshaler.
-func (t Tier) MarshalText() ([]byte, error) {
-	if !t.Valid() {
-		return nil, fmt.Errorf("placement: invalid tier %d", uint8(t))
-	}
-	return []byte(t.String()), nil
-}
+func (t Tier) MarshalText() ([]byte, error) { return tiers.marshal(t) }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
-func (t *Tier) UnmarshalText(b []byte) error {
-	v, err := ParseTier(string(b))
-	if err != nil {
-		return err
-	}
-	*t = v
-	return nil
-}
+func (t *Tier) UnmarshalText(b []byte) error { return unmarshalText(t, ParseTier, b) }
 
 // Health is the observed state of a provider or a site. Placement avoids
 // only Down; Degraded sites stay eligible (the health probes decide when a
@@ -121,25 +84,18 @@ const (
 	Down
 )
 
-var healthNames = [...]string{"healthy", "degraded", "down"}
+var healths = enum[Health]{"health", []string{"healthy", "degraded", "down"}}
 
 // String returns "healthy", "degraded" or "down".
-func (h Health) String() string {
-	if int(h) < len(healthNames) {
-		return healthNames[h]
-	}
-	return fmt.Sprintf("health(%d)", uint8(h))
-}
+func (h Health) String() string { return healths.name(h) }
 
 // Valid reports whether h is a known health state.
-func (h Health) Valid() bool { return int(h) < len(healthNames) }
+func (h Health) Valid() bool { return healths.valid(h) }
 
 // ParseHealth parses a health name, ignoring case.
 func ParseHealth(s string) (Health, error) {
-	for i, n := range healthNames {
-		if strings.EqualFold(s, n) {
-			return Health(i), nil
-		}
+	if h, ok := healths.parse(s); ok {
+		return h, nil
 	}
 	return 0, fmt.Errorf("placement: unknown health %q", s)
 }

@@ -163,18 +163,7 @@ func startReplica(t *testing.T, pg bool, resync time.Duration) (*servertest.Harn
 	drv := &dupCloud{Driver: h.Server.Sim, deletes: map[string]int{}}
 	h.Server.Drivers.Set(sim.Name, drv)
 	ctx := context.Background()
-	c := h.Admin
-	body := oneReplicaBody(t, h)
-	var w struct {
-		ID         string `json:"id"`
-		State      string `json:"state"`
-		Placements []struct {
-			ID string `json:"id"`
-		} `json:"placements"`
-	}
-	if _, err := c.Do(ctx, "POST", "/v1/workloads", body, &w); err != nil {
-		t.Fatal(err)
-	}
+	w := postOneReplica(t, h)
 	replica := w.Placements[0].ID
 	deadline := time.Now().Add(30 * time.Second)
 	var pl store.PlacementRow

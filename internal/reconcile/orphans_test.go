@@ -106,17 +106,7 @@ func TestSweepStampsLiveUnstampedResources(t *testing.T) {
 	h.Server.Drivers.Set(sim.Name, drv)
 	ctx := context.Background()
 	c := h.Admin
-	body := oneReplicaBody(t, h)
-	var w struct {
-		ID         string `json:"id"`
-		State      string `json:"state"`
-		Placements []struct {
-			ID string `json:"id"`
-		} `json:"placements"`
-	}
-	if _, err := c.Do(ctx, "POST", "/v1/workloads", body, &w); err != nil {
-		t.Fatal(err)
-	}
+	w := postOneReplica(t, h)
 	deadline := time.Now().Add(30 * time.Second)
 	for !drv.isStamped(w.Placements[0].ID) {
 		if time.Now().After(deadline) {

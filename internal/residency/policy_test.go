@@ -12,7 +12,6 @@ import (
 	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/residency"
 	"github.com/soberana/soberana/internal/store"
-	"github.com/soberana/soberana/internal/workload"
 )
 
 // TestOldForeignPlacementFlagged: a workload placed on the US-jurisdiction
@@ -25,14 +24,11 @@ import (
 // flagged as foreign.
 func TestOldForeignPlacementFlagged(t *testing.T) {
 	t.Parallel()
-	h, _ := opstest.Start(t, config.Monitoring{})
+	h, _, d := opstest.StartDemo(t, config.Monitoring{}) // the ministry's policy is open
 	ctx := context.Background()
 	srv := h.Server
-	d := opstest.LoadDemo(t, srv.Store) // the ministry's policy is open
 	us := d.Providers["Global Hyperscale LatAm (sim)"]
-	w := opstest.CreateRunning(t, h, workload.CreateRequest{
-		ProjectID: d.ProjectBR, OfferingID: d.Offering, Replicas: 1, Classification: model.ClassInternal,
-		Residency: model.Residency{Countries: []string{"BR"}}, Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}})
+	w := opstest.CreateRunning(t, h, d.Internal(1, model.SovereigntyAny, "BR"))
 	row := func(rep residency.Report) residency.Row {
 		t.Helper()
 		for _, r := range rep.Rows {

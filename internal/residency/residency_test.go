@@ -21,10 +21,9 @@ import (
 // current registration, shows the violation in JSON, CSV and HTML.
 func TestMisregisteredSiteShowsViolation(t *testing.T) {
 	t.Parallel()
-	h, _ := opstest.Start(t, config.Monitoring{})
+	h, _, d := opstest.StartDemo(t, config.Monitoring{})
 	ctx := context.Background()
 	srv := h.Server
-	d := opstest.LoadDemo(t, srv.Store)
 	ids := opstest.CreateMany(t, srv.Workloads, 10, 2, d.Mixed)
 	opstest.WaitRunning(t, srv.Store, ids, 30*time.Second)
 	rep, err := residency.Build(ctx, srv.Store, "", i18n.EN)

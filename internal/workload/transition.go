@@ -2,8 +2,6 @@ package workload
 
 import (
 	"context"
-	"fmt"
-	"slices"
 	"time"
 
 	"github.com/soberana/soberana/internal/model"
@@ -18,7 +16,7 @@ import (
 // (scripts/layering) fails when another package writes them. Every write
 // of a workload's state in this package goes through setState, which
 // checks this table.
-var WorkloadTransitions = map[model.WorkloadState][]model.WorkloadState{
+var WorkloadTransitions = model.StateTable[model.WorkloadState]{
 	model.StatePendingApproval: {model.StateApproved, model.StateRejected, model.StateFailed, model.StateDeleting, model.StateDeleted},
 	model.StateApproved:        {model.StateProvisioning, model.StateRunning, model.StateFailed, model.StateDeleting, model.StateDeleted},
 	model.StateProvisioning:    {model.StateRunning, model.StateFailed, model.StateDeleting, model.StateDeleted},
@@ -34,7 +32,7 @@ var WorkloadTransitions = map[model.WorkloadState][]model.WorkloadState{
 // deleted after its workload failed). Every write of a placement's state in
 // this package goes through setPlacement, which checks this table; the
 // reconciler proposes moves as Outcomes and Apply checks them here.
-var PlacementTransitions = map[model.PlacementState][]model.PlacementState{
+var PlacementTransitions = model.StateTable[model.PlacementState]{
 	// Pending → running: the provider already had the resource (adopted).
 	// Pending → failed or deleted: the approval could not place it, or
 	// replaced it, or the workload was rejected or deleted before it ran.
@@ -47,59 +45,28 @@ var PlacementTransitions = map[model.PlacementState][]model.PlacementState{
 	model.PlacementDeleting: {model.PlacementDeleted, model.PlacementFailed},
 }
 
-// TransitionError is a move the table does not allow: a bug in the caller,
-// or a state read before another writer moved it.
-type TransitionError struct {
-	// Of is what moved: "workload" or "placement".
-	Of       string
-	From, To string
-}
-
-func (e *TransitionError) Error() string {
-	return fmt.Sprintf("workload: no %s transition from %q to %q", e.Of, e.From, e.To)
-}
-
-// CanTransition reports whether the table lets a workload move from one
-// state to another. Staying in a state is not a move and is always
-// allowed.
-func CanTransition(from, to model.WorkloadState) bool {
-	return from == to || slices.Contains(WorkloadTransitions[from], to)
-}
-
-// CanMovePlacement reports whether the table lets a placement move from
-// one state to another. Staying in a state is always allowed.
-func CanMovePlacement(from, to model.PlacementState) bool {
-	return from == to || slices.Contains(PlacementTransitions[from], to)
-}
-
 // setState moves w to state to, checking WorkloadTransitions. It only
-// changes w; the caller stores it and records the event.
+// changes w; the caller stores it and records the event. A refused move
+// leaves w as it was and returns a *model.StateMoveError of "workload".
 func setState(w *model.Workload, to model.WorkloadState) error {
-	if !CanTransition(w.State, to) {
-		return &TransitionError{Of: "workload", From: string(w.State), To: string(to)}
-	}
-	w.State = to
-	return nil
+	return WorkloadTransitions.Move("workload", &w.State, to)
 }
 
 // setPlacement moves p to state to, checking PlacementTransitions. It only
-// changes p; the caller stores it.
+// changes p; the caller stores it. A refused move leaves p as it was and
+// returns a *model.StateMoveError of "placement".
 func setPlacement(p *store.PlacementRow, to model.PlacementState) error {
-	if !CanMovePlacement(p.State, to) {
-		return &TransitionError{Of: "placement", From: string(p.State), To: string(to)}
-	}
-	p.State = to
-	return nil
+	return PlacementTransitions.Move("placement", &p.State, to)
 }
 
 // Transition moves w, as read in tx, to state to with reason, stores it,
 // and records the move as a workload event by actor. It refuses a move
-// the table does not allow with a *TransitionError, and a move to the
-// state w is already in (nothing to record).
+// the table does not allow with a *model.StateMoveError, and a move to
+// the state w is already in (nothing to record).
 func (s *Service) Transition(ctx context.Context, tx *store.Tx, w *model.Workload, to model.WorkloadState, actor string, reason Msg) error {
 	from := w.State
 	if from == to {
-		return &TransitionError{Of: "workload", From: string(from), To: string(to)}
+		return &model.StateMoveError{Of: "workload", From: string(from), To: string(to)}
 	}
 	if err := setState(w, to); err != nil {
 		return err

@@ -11,94 +11,75 @@ import (
 
 // TestWorkloadTransitionTable walks every pair of workload states: a move
 // the table lists is allowed and made, every other move is refused with a
-// *TransitionError naming both states and leaves the workload as it was.
+// *model.StateMoveError naming both states and leaves the workload as it
+// was.
 func TestWorkloadTransitionTable(t *testing.T) {
-	for from := range WorkloadTransitions {
-		if !slices.Contains(model.WorkloadStates, from) {
-			t.Errorf("table lists %q, which is not in model.WorkloadStates", from)
-		}
-	}
-	allowed := 0
-	for _, from := range model.WorkloadStates {
-		for _, to := range model.WorkloadStates {
-			listed := slices.Contains(WorkloadTransitions[from], to)
-			if listed && from == to {
-				t.Errorf("table lists %s → %s: staying is not a move", from, to)
-			}
+	walkTable(t, "workload", WorkloadTransitions, model.WorkloadStates,
+		[]model.WorkloadState{model.StateDeleted, model.StateRejected},
+		func(from, to model.WorkloadState) (model.WorkloadState, error) {
 			w := model.Workload{State: from}
 			err := setState(&w, to)
-			switch {
-			case from == to:
-				if err != nil || w.State != to {
-					t.Errorf("staying in %s: %v", from, err)
-				}
-			case listed:
-				allowed++
-				if err != nil || w.State != to || !CanTransition(from, to) {
-					t.Errorf("%s → %s is in the table but was refused: %v", from, to, err)
-				}
-			default:
-				var te *TransitionError
-				if !errors.As(err, &te) || te.Of != "workload" || te.From != string(from) || te.To != string(to) {
-					t.Errorf("%s → %s is not in the table: got %v, want a TransitionError", from, to, err)
-				}
-				if w.State != from || CanTransition(from, to) {
-					t.Errorf("%s → %s refused but the workload is now %s", from, to, w.State)
-				}
-			}
-		}
-	}
-	for _, final := range []model.WorkloadState{model.StateDeleted, model.StateRejected} {
-		if len(WorkloadTransitions[final]) != 0 {
-			t.Errorf("%s is final but the table moves it to %v", final, WorkloadTransitions[final])
-		}
-	}
-	if allowed == 0 {
-		t.Fatal("no move allowed: the table is empty")
-	}
+			return w.State, err
+		})
 }
 
 // TestPlacementTransitionTable walks every pair of placement states the
 // same way.
 func TestPlacementTransitionTable(t *testing.T) {
-	for from := range PlacementTransitions {
-		if !slices.Contains(model.PlacementStates, from) {
-			t.Errorf("table lists %q, which is not in model.PlacementStates", from)
+	walkTable(t, "placement", PlacementTransitions, model.PlacementStates,
+		[]model.PlacementState{model.PlacementDeleted, model.PlacementFailed},
+		func(from, to model.PlacementState) (model.PlacementState, error) {
+			p := store.PlacementRow{Placement: model.Placement{State: from}}
+			err := setPlacement(&p, to)
+			return p.State, err
+		})
+}
+
+// walkTable tries every move between states with move (which sets a
+// thing of state from to state to and returns its state after): a move
+// the table lists is made, staying is allowed, every other move is
+// refused with a *model.StateMoveError of of naming both states and
+// leaves the state as it was. The final states have no way out, the table
+// names no state outside states, and it allows at least one move.
+func walkTable[S ~string](t *testing.T, of string, table model.StateTable[S], states, final []S, move func(from, to S) (S, error)) {
+	t.Helper()
+	for from := range table {
+		if !slices.Contains(states, from) {
+			t.Errorf("table lists %q, which is not a %s state", from, of)
 		}
 	}
 	allowed := 0
-	for _, from := range model.PlacementStates {
-		for _, to := range model.PlacementStates {
-			listed := slices.Contains(PlacementTransitions[from], to)
+	for _, from := range states {
+		for _, to := range states {
+			listed := slices.Contains(table[from], to)
 			if listed && from == to {
 				t.Errorf("table lists %s → %s: staying is not a move", from, to)
 			}
-			p := store.PlacementRow{Placement: model.Placement{State: from}}
-			err := setPlacement(&p, to)
+			got, err := move(from, to)
 			switch {
 			case from == to:
-				if err != nil || p.State != to {
+				if err != nil || got != to {
 					t.Errorf("staying in %s: %v", from, err)
 				}
 			case listed:
 				allowed++
-				if err != nil || p.State != to || !CanMovePlacement(from, to) {
+				if err != nil || got != to || !table.Allows(from, to) {
 					t.Errorf("%s → %s is in the table but was refused: %v", from, to, err)
 				}
 			default:
-				var te *TransitionError
-				if !errors.As(err, &te) || te.Of != "placement" || te.From != string(from) || te.To != string(to) {
-					t.Errorf("%s → %s is not in the table: got %v, want a TransitionError", from, to, err)
+				var te *model.StateMoveError
+				if !errors.As(err, &te) || te.Of != of || te.From != string(from) || te.To != string(to) {
+					t.Errorf("%s → %s is not in the table: got %v, want a StateMoveError", from, to, err)
 				}
-				if p.State != from || CanMovePlacement(from, to) {
-					t.Errorf("%s → %s refused but the placement is now %s", from, to, p.State)
+				if got != from || table.Allows(from, to) {
+					t.Errorf("%s → %s refused but the %s is now %s", from, to, of, got)
 				}
 			}
 		}
 	}
-	for _, final := range []model.PlacementState{model.PlacementDeleted, model.PlacementFailed} {
-		if len(PlacementTransitions[final]) != 0 {
-			t.Errorf("%s is final but the table moves it to %v", final, PlacementTransitions[final])
+	for _, f := range final {
+		if len(table[f]) != 0 {
+			t.Errorf("%s is final but the table moves it to %v", f, table[f])
 		}
 	}
 	if allowed == 0 {
@@ -119,9 +100,9 @@ func TestTransitionRefusesBeforeWriting(t *testing.T) {
 		{model.StateRunning, model.StateRunning},
 	} {
 		w := model.Workload{State: c.from, Reason: "before"}
-		var te *TransitionError
+		var te *model.StateMoveError
 		if err := s.Transition(t.Context(), nil, &w, c.to, "tester", M("workload.reason.deleted")); !errors.As(err, &te) {
-			t.Errorf("%s → %s: got %v, want a TransitionError", c.from, c.to, err)
+			t.Errorf("%s → %s: got %v, want a StateMoveError", c.from, c.to, err)
 		}
 		if w.State != c.from || w.Reason != "before" {
 			t.Errorf("%s → %s refused but the workload changed: %s %q", c.from, c.to, w.State, w.Reason)

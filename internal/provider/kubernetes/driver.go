@@ -58,12 +58,7 @@ func init() {
 		if d.Store == nil {
 			return nil, errors.New("kubernetes driver needs the store")
 		}
-		drv := New(StoreConfigs{St: d.Store, Box: func() Box {
-			if b := d.Box(); b != nil {
-				return b
-			}
-			return nil
-		}}, StoreLookup{St: d.Store})
+		drv := New(StoreConfigs{St: d.Store, Box: func() Box { return d.Box() }}, StoreLookup{St: d.Store})
 		drv.Installation = d.Installation
 		return drv, nil
 	})
