@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"time"
 
@@ -506,36 +505,36 @@ func (t *Tx) Fingerprint(ctx context.Context) (string, error) {
 	return strings.Join(parts, ","), nil
 }
 
-// LiveReplicaIDs returns which of the given placement ids are live (not
-// deleted or failed); ids without a row are absent.
-func (t *Tx) LiveReplicaIDs(ctx context.Context, ids []string) (map[string]bool, error) {
-	out := make(map[string]bool, len(ids))
+// LiveReplicaIDsInto marks in live which of the given placement ids are
+// live (not deleted or failed); ids without a row are left out. The
+// caller (the orphan sweep) reads a list of 100,000 in chunks, resting
+// between them, into one map.
+func (t *Tx) LiveReplicaIDsInto(ctx context.Context, ids []string, live map[string]bool) error {
+	args := make([]any, 0, min(len(ids), 500)+2)
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
-		args := make([]any, 0, len(chunk)+2)
-		args = append(args, model.PlacementDeleted, model.PlacementFailed)
+		args = append(args[:0], model.PlacementDeleted, model.PlacementFailed)
 		for _, id := range chunk {
 			args = append(args, id)
 		}
 		rows, err := t.Query(ctx, fmt.Sprintf("SELECT id FROM placements WHERE state NOT IN (?, ?) AND id IN (%s)", placeholders(len(chunk))), args...)
 		if err != nil {
-			return nil, err
+			return err
 		}
+		var id string
 		for rows.Next() {
-			var id string
 			if err := rows.Scan(&id); err != nil {
 				rows.Close()
-				return nil, mapErr(err)
+				return mapErr(err)
 			}
-			out[id] = true
+			live[id] = true
 		}
 		rows.Close()
-		runtime.Gosched() // between chunks of a bulk read (yieldEvery)
 		if err := rows.Err(); err != nil {
-			return nil, mapErr(err)
+			return mapErr(err)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // RunningLatencies returns, for every workload that reached running, the
