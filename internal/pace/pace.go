@@ -33,6 +33,7 @@ package pace
 import (
 	"context"
 	"runtime"
+	"sync"
 	"time"
 )
 
@@ -177,4 +178,54 @@ func (wallClock) Sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// ManualClock is a Clock for tests: time moves only by Step on each Now
+// (so that every chunk takes Step) and by each rest, which it records.
+type ManualClock struct {
+	mu   sync.Mutex
+	now  time.Time
+	step time.Duration
+	// rests are the rests taken, in order.
+	rests []time.Duration
+}
+
+// NewManualClock starts at the Unix epoch; each Now moves it by step.
+func NewManualClock(step time.Duration) *ManualClock {
+	return &ManualClock{now: time.Unix(0, 0).UTC(), step: step}
+}
+
+// Now returns the clock's time and moves it by the step.
+func (c *ManualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := c.now
+	c.now = c.now.Add(c.step)
+	return t
+}
+
+// Sleep records the rest and moves the clock by it, at once.
+func (c *ManualClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.rests = append(c.rests, d)
+	c.now = c.now.Add(d)
+	return nil
+}
+
+// Advance moves the clock by d (work that took d).
+func (c *ManualClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// Rests returns the rests taken so far.
+func (c *ManualClock) Rests() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.rests...)
 }

@@ -7,28 +7,8 @@ import (
 	"time"
 )
 
-// fakeClock advances only when told to (work) or when a pass rests
-// (Sleep moves it forward by the rest and records it).
-type fakeClock struct {
-	now    time.Time
-	sleeps []time.Duration
-}
-
-func (c *fakeClock) Now() time.Time { return c.now }
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.sleeps = append(c.sleeps, d)
-	c.now = c.now.Add(d)
-	return nil
-}
-
-func (c *fakeClock) work(d time.Duration) { c.now = c.now.Add(d) }
-
 func TestOnePassAtATime(t *testing.T) {
-	g := New(Options{Clock: &fakeClock{}})
+	g := New(Options{Clock: NewManualClock(0)})
 	ctx := context.Background()
 	a, err := g.Begin(ctx, "resync")
 	if err != nil {
@@ -66,7 +46,7 @@ func TestOnePassAtATime(t *testing.T) {
 }
 
 func TestRestIsProportionalToTheChunk(t *testing.T) {
-	c := &fakeClock{now: time.Unix(0, 0)}
+	c := NewManualClock(0)
 	g := New(Options{Clock: c, Rest: 3, MaxRest: time.Second})
 	ctx := context.Background()
 	p, err := g.Begin(ctx, "resync")
@@ -75,7 +55,7 @@ func TestRestIsProportionalToTheChunk(t *testing.T) {
 	}
 	defer p.End()
 	for _, busy := range []time.Duration{4 * time.Millisecond, 10 * time.Millisecond, 0, time.Second} {
-		c.work(busy)
+		c.Advance(busy)
 		if err := p.Yield(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -83,12 +63,12 @@ func TestRestIsProportionalToTheChunk(t *testing.T) {
 	// 3× each chunk; nothing for a chunk that took no time; a long
 	// chunk's rest is capped.
 	want := []time.Duration{12 * time.Millisecond, 30 * time.Millisecond, time.Second}
-	if len(c.sleeps) != len(want) {
-		t.Fatalf("rests %v, want %v", c.sleeps, want)
+	if len(c.Rests()) != len(want) {
+		t.Fatalf("rests %v, want %v", c.Rests(), want)
 	}
 	for i := range want {
-		if c.sleeps[i] != want[i] {
-			t.Fatalf("rests %v, want %v", c.sleeps, want)
+		if c.Rests()[i] != want[i] {
+			t.Fatalf("rests %v, want %v", c.Rests(), want)
 		}
 	}
 	if p.Rested != 12*time.Millisecond+30*time.Millisecond+time.Second {
@@ -99,34 +79,34 @@ func TestRestIsProportionalToTheChunk(t *testing.T) {
 // TestDutyCycle: over a pass of many equal chunks the pass works a
 // quarter of the wall time with the default rest (one core in four).
 func TestDutyCycle(t *testing.T) {
-	c := &fakeClock{now: time.Unix(0, 0)}
+	c := NewManualClock(0)
 	g := New(Options{Clock: c})
 	ctx := context.Background()
-	begin := c.now
+	begin := c.Now()
 	p, _ := g.Begin(ctx, "sampler")
 	var busy time.Duration
 	for range 100 {
-		c.work(5 * time.Millisecond)
+		c.Advance(5 * time.Millisecond)
 		busy += 5 * time.Millisecond
 		if err := p.Yield(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
 	p.End()
-	wall := c.now.Sub(begin)
+	wall := c.Now().Sub(begin)
 	if wall != busy*(1+DefaultRest) {
 		t.Fatalf("a pass of %v work took %v of wall time; want %v", busy, wall, busy*(1+DefaultRest))
 	}
 }
 
 func TestYieldStopsWithTheContext(t *testing.T) {
-	c := &fakeClock{now: time.Unix(0, 0)}
+	c := NewManualClock(0)
 	g := New(Options{Clock: c})
 	ctx, cancel := context.WithCancel(context.Background())
 	p, _ := g.Begin(ctx, "orphans")
 	defer p.End()
 	cancel()
-	c.work(time.Millisecond)
+	c.Advance(time.Millisecond)
 	if err := p.Yield(ctx); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Yield after the context ended = %v", err)
 	}
