@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
@@ -439,7 +440,31 @@ func (t *Tx) SimList(ctx context.Context, providerID string) ([]SimResource, err
 		q += ` WHERE provider_id = ?`
 		args = append(args, providerID)
 	}
-	return queryAll(ctx, t, "sim resources", q+` ORDER BY resource_id`, args, func(rows *sql.Rows) (SimResource, error) { return scanSim(rows) })
+	rows, err := t.Query(ctx, q+` ORDER BY resource_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing sim resources: %w", err)
+	}
+	defer rows.Close()
+	// One row and one list of destinations for the whole list: the
+	// sim's list, its usage and the orphan sweep read every resource of
+	// an edge installation (100,000) each minute, and a fresh row and
+	// destinations per resource were half of what the read allocated.
+	var (
+		r   SimResource
+		at  int64
+		out []SimResource
+	)
+	dest := []any{&r.ResourceID, &r.ProviderID, &r.SiteID, &r.ReplicaID, &r.WorkloadID, &r.State, &r.VCPUs, &r.MemoryMiB, &r.DiskGiB, &at}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("listing sim resources: %w", mapErr(err))
+		}
+		r.CreatedAt = fromMicros(at)
+		if out = append(out, r); len(out)%yieldEvery == 0 {
+			runtime.Gosched()
+		}
+	}
+	return out, mapErr(rows.Err())
 }
 
 // SimFault is injected into the simulated provider: per provider an API
