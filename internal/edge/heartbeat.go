@@ -94,6 +94,28 @@ const HeaderLanguage = "Accept-Language"
 // subject must name the subcloud the body names, so that a site cannot
 // speak for another.
 func Verify(subject string, data []byte, lookup func(id string) (pub string, revoked, ok bool)) (Heartbeat, error) {
+	return verify(subject, data, func(id string) (ed25519.PublicKey, bool, bool) {
+		pub, revoked, ok := lookup(id)
+		if !ok || revoked {
+			return nil, revoked, ok
+		}
+		return decodeKey(pub), false, true
+	})
+}
+
+// decodeKey is a base64 Ed25519 public key's bytes, nil when it is not one
+// (every signature then fails).
+func decodeKey(pub string) ed25519.PublicKey {
+	key, err := base64.StdEncoding.DecodeString(pub)
+	if err != nil || len(key) != ed25519.PublicKeySize {
+		return nil
+	}
+	return ed25519.PublicKey(key)
+}
+
+// verify is Verify with the subcloud's key already decoded (the tracker
+// decodes each key once, not once a beat).
+func verify(subject string, data []byte, lookup func(id string) (key ed25519.PublicKey, revoked, ok bool)) (Heartbeat, error) {
 	var env Envelope
 	var hb Heartbeat
 	if err := json.Unmarshal(data, &env); err != nil || len(env.Sig) != ed25519.SignatureSize {
@@ -105,15 +127,14 @@ func Verify(subject string, data []byte, lookup func(id string) (pub string, rev
 	if subject != SubjectPrefix+hb.Subcloud {
 		return hb, &RejectError{Reason: RejectSubject, Subcloud: hb.Subcloud}
 	}
-	pub, revoked, ok := lookup(hb.Subcloud)
+	key, revoked, ok := lookup(hb.Subcloud)
 	if !ok {
 		return hb, &RejectError{Reason: RejectUnknown, Subcloud: hb.Subcloud}
 	}
 	if revoked {
 		return hb, &RejectError{Reason: RejectRevoked, Subcloud: hb.Subcloud}
 	}
-	key, err := base64.StdEncoding.DecodeString(pub)
-	if err != nil || len(key) != ed25519.PublicKeySize || !ed25519.Verify(ed25519.PublicKey(key), env.Body, env.Sig) {
+	if len(key) != ed25519.PublicKeySize || !ed25519.Verify(key, env.Body, env.Sig) {
 		return hb, &RejectError{Reason: RejectSignature, Subcloud: hb.Subcloud}
 	}
 	return hb, nil

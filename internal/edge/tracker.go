@@ -2,6 +2,7 @@ package edge
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -59,8 +60,11 @@ type Tracker struct {
 	sink Sink
 	log  *slog.Logger
 
-	mu       sync.Mutex
-	creds    map[string]*model.EdgeCredential
+	mu    sync.Mutex
+	creds map[string]*model.EdgeCredential
+	// keys are the subclouds' public keys, decoded once (Reload keeps a
+	// subcloud's decoded key while its base64 form is unchanged).
+	keys     map[string]subcloudKey
 	lastSeq  map[string]uint64
 	heard    map[string]Heartbeat // since the last tick
 	accepted int64
@@ -93,7 +97,7 @@ func NewTracker(st *store.Store, sink Sink, log *slog.Logger) *Tracker {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Tracker{st: st, sink: sink, log: log, creds: map[string]*model.EdgeCredential{},
+	return &Tracker{st: st, sink: sink, log: log, creds: map[string]*model.EdgeCredential{}, keys: map[string]subcloudKey{},
 		lastSeq: map[string]uint64{}, heard: map[string]Heartbeat{}, rejected: map[string]int64{}, seen: map[string]time.Time{},
 		last: map[string]Heartbeat{}, known: map[string]time.Time{}, silent: map[string]bool{}}
 }
@@ -106,7 +110,19 @@ func (t *Tracker) Reload(ctx context.Context) error {
 	}
 	now := t.now()
 	t.mu.Lock()
-	t.creds = creds
+	old := t.keys
+	t.mu.Unlock()
+	// Decode outside the lock: the subscription verifies beats meanwhile.
+	keys := make(map[string]subcloudKey, len(creds))
+	for id, c := range creds {
+		if k, ok := old[id]; ok && k.b64 == c.PublicKey {
+			keys[id] = k
+			continue
+		}
+		keys[id] = subcloudKey{b64: c.PublicKey, key: decodeKey(c.PublicKey)}
+	}
+	t.mu.Lock()
+	t.creds, t.keys = creds, keys
 	for id := range creds {
 		if _, ok := t.known[id]; !ok {
 			t.known[id] = now
@@ -160,21 +176,42 @@ func (t *Tracker) mayReload() bool {
 	return true
 }
 
+// subcloudKey is a subcloud's public key, as stored (base64) and decoded.
+type subcloudKey struct {
+	b64 string
+	key ed25519.PublicKey
+}
+
+// handle verifies one beat and records it. The lock is held only to look
+// the subcloud's key up and to record the beat, not while the beat is
+// decoded and its signature checked (the costly part): the tick and the
+// scans, which take the lock too, do not wait for a thousand signature
+// checks a second.
 func (t *Tracker) handle(subject string, data []byte) error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	hb, err := Verify(subject, data, func(id string) (string, bool, bool) {
+	hb, err := verify(subject, data, func(id string) (ed25519.PublicKey, bool, bool) {
+		t.mu.Lock()
+		defer t.mu.Unlock()
 		c, ok := t.creds[id]
 		if !ok {
-			return "", false, false
+			return nil, false, false
 		}
-		return c.PublicKey, c.Revoked, true
+		return t.keys[id].key, c.Revoked, true
 	})
-	if err == nil && hb.Seq <= t.lastSeq[hb.Subcloud] {
-		err = &RejectError{Reason: RejectReplay, Subcloud: hb.Subcloud}
-	}
 	if err != nil {
 		return err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	// A revocation read since the key was looked up wins.
+	if c, ok := t.creds[hb.Subcloud]; !ok || c.Revoked {
+		reason := RejectUnknown
+		if ok {
+			reason = RejectRevoked
+		}
+		return &RejectError{Reason: reason, Subcloud: hb.Subcloud}
+	}
+	if hb.Seq <= t.lastSeq[hb.Subcloud] {
+		return &RejectError{Reason: RejectReplay, Subcloud: hb.Subcloud}
 	}
 	t.lastSeq[hb.Subcloud] = hb.Seq
 	t.heard[hb.Subcloud] = hb

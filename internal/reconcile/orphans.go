@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/audit"
+	"github.com/soberana/soberana/internal/pace"
 	"github.com/soberana/soberana/internal/provider"
 )
 
@@ -29,7 +30,35 @@ func (r *Reconciler) installation(ctx context.Context) string {
 	return in.ID
 }
 
-// orphanScan reports provider resources that no live placement owns and
+// orphanScan starts, in the background of the term, an orphan sweep when
+// one is due and none runs: a paced sweep over 100,000 resources takes
+// seconds, which the reconcile pass must not wait for.
+func (r *Reconciler) orphanScan(t *term) {
+	r.mu.Lock()
+	due := !r.orphanBusy && time.Since(r.lastOrphan) >= r.o.OrphanEvery
+	if due {
+		r.lastOrphan = time.Now()
+		r.orphanBusy = true
+	}
+	r.mu.Unlock()
+	if !due {
+		return
+	}
+	t.workers.Add(1)
+	go func() {
+		defer t.workers.Done()
+		r.sweepOrphans(t.ctx)
+		r.mu.Lock()
+		r.orphanBusy = false
+		r.mu.Unlock()
+	}()
+}
+
+// liveChunk is how many listed resources the sweep checks against the
+// database between two rests of its pass.
+const liveChunk = 2000
+
+// sweepOrphans reports provider resources that no live placement owns and
 // deletes those orphaned for longer than the grace period — only those
 // that carry this installation's id. A resource carrying another
 // installation's id is that installation's (two installations may share a
@@ -37,16 +66,13 @@ func (r *Reconciler) installation(ctx context.Context) string {
 // had ids, or in a scope the driver cannot tie to this installation) is
 // reported but never deleted: the sweep deletes only what it can prove is
 // its own, and says in the log and the audit what it deleted and why.
-func (r *Reconciler) orphanScan(ctx context.Context) {
-	r.mu.Lock()
-	due := time.Since(r.lastOrphan) >= r.o.OrphanEvery
-	if due {
-		r.lastOrphan = time.Now()
-	}
-	r.mu.Unlock()
-	if !due {
+// It is a bulk pass of the process's governor (Options.Pace).
+func (r *Reconciler) sweepOrphans(ctx context.Context) {
+	pass, err := r.o.Pace.Begin(ctx, "orphan sweep")
+	if err != nil {
 		return
 	}
+	defer pass.End()
 	own := r.installation(ctx)
 	now := time.Now()
 	var found []Orphan
@@ -65,11 +91,10 @@ func (r *Reconciler) orphanScan(ctx context.Context) {
 			r.log.Debug("listing provider resources", "provider", p.ID, "err", err)
 			return // a partial view must not age anything
 		}
-		ids := make([]string, len(list))
-		for i, res := range list {
-			ids[i] = res.ReplicaID
+		if pass.Yield(ctx) != nil {
+			return
 		}
-		live, err := r.st.Read().LiveReplicaIDs(ctx, ids)
+		live, err := r.liveOf(ctx, pass, list)
 		if err != nil {
 			return
 		}
@@ -135,6 +160,26 @@ func (r *Reconciler) orphanScan(ctx context.Context) {
 	r.orphans = found
 	r.mu.Unlock()
 	r.mOrphans.Set(float64(len(found)))
+}
+
+// liveOf reads which of the listed resources' replicas are live, a chunk
+// at a time with a rest of the pass between chunks.
+func (r *Reconciler) liveOf(ctx context.Context, pass *pace.Pass, list []provider.Resource) (map[string]bool, error) {
+	live := make(map[string]bool, len(list))
+	ids := make([]string, 0, min(len(list), liveChunk))
+	for start := 0; start < len(list); start += liveChunk {
+		ids = ids[:0]
+		for _, res := range list[start:min(start+liveChunk, len(list))] {
+			ids = append(ids, res.ReplicaID)
+		}
+		if err := r.st.Read().LiveReplicaIDsInto(ctx, ids, live); err != nil {
+			return nil, err
+		}
+		if err := pass.Yield(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return live, nil
 }
 
 // maxStampsPerSweep bounds the provider calls one sweep spends stamping

@@ -49,6 +49,11 @@ func (r *Reconciler) settleAtStart(t *term) {
 // SettleStranded settles a provider's running replicas left mid power
 // action, with one list of the provider's resources when there are any.
 func (r *Reconciler) SettleStranded(ctx context.Context, p model.Provider) error {
+	pass, err := r.o.Pace.Begin(ctx, "stranded power actions "+p.ID)
+	if err != nil {
+		return err
+	}
+	defer pass.End()
 	now := func() int64 { return r.st.Now().UnixMicro() }
 	var todo []store.PlacementRow
 	after := ""
@@ -67,7 +72,11 @@ func (r *Reconciler) SettleStranded(ctx context.Context, p model.Provider) error
 			break
 		}
 		after = ps[len(ps)-1].ID
+		if err := pass.Yield(ctx); err != nil {
+			return err
+		}
 	}
+	pass.End() // settling is a few driver calls, not a bulk pass
 	if len(todo) == 0 {
 		return nil
 	}

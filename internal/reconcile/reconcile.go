@@ -41,6 +41,7 @@ import (
 
 	"github.com/soberana/soberana/internal/fleet"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/pace"
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/workload"
@@ -88,6 +89,12 @@ type Options struct {
 	// for one a crash left there and settles it (default 10 min: twice the
 	// longest a driver waits for a power action). See power.go.
 	PowerGrace time.Duration
+	// Pace is the process's governor of bulk background passes (package
+	// pace): the resync of running replicas, the orphan sweep and the
+	// settling of stranded power actions run one at a time with the
+	// process's other bulk passes, resting between their chunks. nil
+	// paces nothing.
+	Pace *pace.Governor
 }
 
 func (o *Options) defaults() {
@@ -162,6 +169,7 @@ type Reconciler struct {
 	dupGone    map[string]bool      // duplicates deleted, while the provider still lists them
 	orphans    []Orphan
 	lastOrphan time.Time
+	orphanBusy bool // a sweep runs (in the background of the term)
 	lastDisc   time.Time
 	reported   map[string]string // site → health the driver last reported
 	rs         *resyncState
@@ -532,7 +540,7 @@ func (r *Reconciler) Pass(ctx context.Context) (busy bool, err error) {
 	t.mu.Lock()
 	busy = busy || len(t.inflight) > 0
 	t.mu.Unlock()
-	r.orphanScan(ctx)
+	r.orphanScan(t)
 	r.resync(t)
 	return busy, nil
 }

@@ -36,6 +36,10 @@ import (
 // providers never lists at once and a deletion is seen within one
 // interval of happening.
 
+// touchChunk is how many replicas' last-seen times one transaction of the
+// resync writes.
+const touchChunk = 2000
+
 // goneParallel bounds the replicas found gone that one provider's resync
 // confirms and records at once.
 const goneParallel = 8
@@ -182,6 +186,15 @@ func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error
 	if err != nil {
 		return err
 	}
+	// A bulk pass of the process's governor (Options.Pace): the list,
+	// the pages of the comparison and the last-seen writes, with rests
+	// between them. The replicas found gone or drifted are handled after
+	// the pass has ended (driver calls, few).
+	pass, err := r.o.Pace.Begin(ctx, "resync "+p.ID)
+	if err != nil {
+		return err
+	}
+	defer pass.End()
 	t0 := r.st.Now()
 	r.rs.mu.Lock()
 	r.rs.made[p.ID]++
@@ -194,11 +207,16 @@ func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error
 		return fmt.Errorf("listing resources: %w", err) // a partial view must not fail anything
 	}
 	r.rs.mLists.WithLabelValues(p.ID, "ok").Inc()
-	byReplica := make(map[string]provider.Resource, len(list))
+	if err := pass.Yield(ctx); err != nil {
+		return err
+	}
+	// Each replica's first resource, as its index in the list (a map of
+	// whole resources was 2.5 times the size).
+	byReplica := make(map[string]int, len(list))
 	var extra []provider.Resource // further resources of one replica (duplicates; see duplicates.go)
-	for _, res := range list {
+	for i, res := range list {
 		if _, dup := byReplica[res.ReplicaID]; !dup {
-			byReplica[res.ReplicaID] = res
+			byReplica[res.ReplicaID] = i
 		} else {
 			extra = append(extra, res)
 		}
@@ -207,8 +225,12 @@ func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error
 	// judged: a duplicate (going away, or of another size) must not make
 	// the replica look deleted or drifted.
 	resourceOf := func(pl store.RunningPlacement) (provider.Resource, bool) {
-		res, ok := byReplica[pl.ID]
-		if ok && res.ResourceID != pl.ResourceID && pl.ResourceID != "" {
+		i, ok := byReplica[pl.ID]
+		if !ok {
+			return provider.Resource{}, false
+		}
+		res := list[i]
+		if res.ResourceID != pl.ResourceID && pl.ResourceID != "" {
 			for _, e := range extra {
 				if e.ReplicaID == pl.ID && e.ResourceID == pl.ResourceID {
 					return e, true
@@ -233,6 +255,7 @@ func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error
 	)
 	now := func() int64 { return t0.UnixMicro() }
 	const page = 1000
+	seen = make([]string, 0, len(list))
 	for {
 		ps, err := r.st.Read().RunningPlacementsOf(ctx, p.ID, after, page)
 		if err != nil {
@@ -266,17 +289,30 @@ func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error
 			break
 		}
 		after = ps[len(ps)-1].ID
+		if err := pass.Yield(ctx); err != nil {
+			return err
+		}
 	}
-	if len(seen) > 0 {
+	// The last-seen times are written touchChunk a transaction, with a
+	// rest between two: one transaction of 100,000 updates held SQLite's
+	// write lock for seconds, and the pass must not rest holding it.
+	for rest := seen; len(rest) > 0; {
+		n := min(len(rest), touchChunk)
 		if err := r.st.Write(ctx, func(tx *store.Tx) error {
 			if err := r.fence(ctx, tx); err != nil {
 				return err
 			}
-			return tx.TouchSeen(ctx, seen, t0)
+			return tx.TouchSeen(ctx, rest[:n], t0)
 		}); err != nil {
 			return err
 		}
+		if rest = rest[n:]; len(rest) > 0 {
+			if err := pass.Yield(ctx); err != nil {
+				return err
+			}
+		}
 	}
+	pass.End()
 	// The replicas found gone are confirmed and recorded a few at a time:
 	// a wave of deletions (a project wiped at the cloud) must not wait
 	// one after the other for the next interval.

@@ -40,7 +40,7 @@ func (d *countingSim) count(providerID string) int {
 // resyncFleet starts a server whose reconciler resyncs every interval and
 // gives one simulated provider n running single-replica workloads (written
 // straight to the database, as if they had been running for a while).
-func resyncFleet(b *testing.B, n int, interval time.Duration) (*servertest.Harness, *countingSim, string, []store.PlacementRow) {
+func resyncFleet(b testing.TB, n int, interval time.Duration) (*servertest.Harness, *countingSim, string, []store.PlacementRow) {
 	b.Helper()
 	h := servertest.Start(b, servertest.Options{Configure: func(c *config.Config) { c.Reconcile.Resync = interval }})
 	drv := &countingSim{Driver: h.Server.Sim, lists: map[string]int{}}

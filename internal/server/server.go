@@ -26,6 +26,7 @@ import (
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/ledger"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/pace"
 	"github.com/soberana/soberana/internal/placement"
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/provider/sim"
@@ -80,6 +81,11 @@ type Server struct {
 	gates    gates
 	ha       haParts
 	usage    *utilization.Sampler
+	// pace is the process's governor of bulk background passes: the
+	// reconciler's resync, orphan sweep and stranded power settling and
+	// the utilization sampler run one at a time, resting between chunks
+	// (package pace).
+	pace *pace.Governor
 	edgeParts
 }
 
@@ -155,8 +161,10 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	s.Workloads.Drivers = s.driverOf
 	s.API.AddLedger(s.Ledger)
 	s.Ops = newOps(s, reg)
+	s.pace = pace.New(pace.Options{})
 	ro := reconcile.Options{LeaseTTL: s.cfg.Reconcile.LeaseTTL, OrphanEvery: s.cfg.Reconcile.OrphanEvery,
-		OrphanGrace: s.cfg.Reconcile.OrphanGrace, Idle: s.cfg.Reconcile.Idle, Resync: s.cfg.Reconcile.Resync, Installation: in.ID}
+		OrphanGrace: s.cfg.Reconcile.OrphanGrace, Idle: s.cfg.Reconcile.Idle, Resync: s.cfg.Reconcile.Resync, Installation: in.ID,
+		Pace: s.pace}
 	s.Ops.reconcileOptions(&ro)
 	s.Reconciler = reconcile.New(ro, s.Store, s.Workloads, s.Fleet, s.Drivers, s.log, reg)
 	s.Workloads.Kick = s.Reconciler.Kick

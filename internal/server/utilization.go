@@ -16,6 +16,7 @@ const EnvUtilizationEvery = "SOBERANA_UTILIZATION_EVERY"
 // wireUtilization installs the utilization sampler and its route.
 func (s *Server) wireUtilization(reg prometheus.Registerer) {
 	s.usage = utilization.New(s.Store, s.Drivers, s.Fleet.Providers, reg, s.log)
+	s.usage.Pace = s.pace
 	s.API.AddUtilization()
 }
 

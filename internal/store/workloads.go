@@ -410,7 +410,31 @@ func (t *Tx) SimList(ctx context.Context, providerID string) ([]SimResource, err
 		q += ` WHERE provider_id = ?`
 		args = append(args, providerID)
 	}
-	return queryAll(ctx, t, "sim resources", q+` ORDER BY resource_id`, args, func(rows *sql.Rows) (SimResource, error) { return scanSim(rows) })
+	rows, err := t.Query(ctx, q+` ORDER BY resource_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing sim resources: %w", err)
+	}
+	defer rows.Close()
+	// One row and one list of destinations for the whole list: the
+	// sim's list, its usage and the orphan sweep read every resource of
+	// an edge installation (100,000) each minute, and a fresh row and
+	// destinations per resource were half of what the read allocated.
+	var (
+		r   SimResource
+		at  int64
+		out []SimResource
+	)
+	dest := []any{&r.ResourceID, &r.ProviderID, &r.SiteID, &r.ReplicaID, &r.WorkloadID, &r.State, &r.VCPUs, &r.MemoryMiB, &r.DiskGiB, &at}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("listing sim resources: %w", mapErr(err))
+		}
+		r.CreatedAt = fromMicros(at)
+		if out = append(out, r); len(out)%yieldEvery == 0 {
+			runtime.Gosched()
+		}
+	}
+	return out, mapErr(rows.Err())
 }
 
 // SimFault is injected into the simulated provider: per provider an API
@@ -476,36 +500,36 @@ func (t *Tx) Fingerprint(ctx context.Context) (string, error) {
 	return strings.Join(parts, ","), nil
 }
 
-// LiveReplicaIDs returns which of the given placement ids are live (not
-// deleted or failed); ids without a row are absent.
-func (t *Tx) LiveReplicaIDs(ctx context.Context, ids []string) (map[string]bool, error) {
-	out := make(map[string]bool, len(ids))
+// LiveReplicaIDsInto marks in live which of the given placement ids are
+// live (not deleted or failed); ids without a row are left out. The
+// caller (the orphan sweep) reads a list of 100,000 in chunks, resting
+// between them, into one map.
+func (t *Tx) LiveReplicaIDsInto(ctx context.Context, ids []string, live map[string]bool) error {
+	args := make([]any, 0, min(len(ids), 500)+2)
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
-		args := make([]any, 0, len(chunk)+2)
-		args = append(args, model.PlacementDeleted, model.PlacementFailed)
+		args = append(args[:0], model.PlacementDeleted, model.PlacementFailed)
 		for _, id := range chunk {
 			args = append(args, id)
 		}
 		rows, err := t.Query(ctx, fmt.Sprintf("SELECT id FROM placements WHERE state NOT IN (?, ?) AND id IN (%s)", placeholders(len(chunk))), args...)
 		if err != nil {
-			return nil, err
+			return err
 		}
+		var id string
 		for rows.Next() {
-			var id string
 			if err := rows.Scan(&id); err != nil {
 				rows.Close()
-				return nil, mapErr(err)
+				return mapErr(err)
 			}
-			out[id] = true
+			live[id] = true
 		}
 		rows.Close()
-		runtime.Gosched() // between chunks of a bulk read (yieldEvery)
 		if err := rows.Err(); err != nil {
-			return nil, mapErr(err)
+			return mapErr(err)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // RunningLatencies returns, for every workload that reached running, the

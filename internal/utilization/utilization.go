@@ -22,7 +22,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -30,6 +29,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/pace"
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -53,6 +53,10 @@ type Sampler struct {
 	log       *slog.Logger
 	// CallTimeout bounds one provider's answer (default 30 s).
 	CallTimeout time.Duration
+	// Pace is the process's governor of bulk background passes (package
+	// pace): a pass runs alone among them and rests between its pages and
+	// its transactions. nil paces nothing.
+	Pace *pace.Governor
 
 	// The gauges are made at scrape time from the last pass (Collect),
 	// not kept as GaugeVec children: at 100,000 edge replicas the three
@@ -145,10 +149,18 @@ func (n *names) get(ctx context.Context, kind, id string) string {
 // reports usage, records the samples, refreshes the gauges and prunes
 // samples older than Retention. It returns how many samples it took.
 func (s *Sampler) Pass(ctx context.Context) (int, error) {
+	pass, err := s.Pace.Begin(ctx, "utilization")
+	if err != nil {
+		return 0, err
+	}
+	defer pass.End()
 	now := s.st.Now()
 	var errs []error
 	var all []store.UsageSample
-	pls := map[string]store.RunningPlacement{}
+	// What the samples and the gauges need of each placement, not the
+	// whole row: a map of 100,000 placement rows was most of what a pass
+	// allocated.
+	pls := map[string]replicaOf{}
 	for _, p := range s.providers() {
 		drv, err := s.drivers.Get(p.Driver)
 		if err != nil {
@@ -165,15 +177,17 @@ func (s *Sampler) Pass(ctx context.Context) (int, error) {
 				return 0, err
 			}
 			for _, r := range page {
-				pls[r.ID] = r
+				pls[r.ID] = replicaOf{workload: r.WorkloadID, site: r.SiteID, institution: r.InstitutionID, project: r.ProjectID, replica: r.Replica}
 				refs = append(refs, provider.ResourceRef{ProviderID: p.ID, SiteID: r.SiteID, WorkloadID: r.WorkloadID,
 					ReplicaID: r.ID, ResourceID: r.ResourceID})
 			}
 			if len(page) < 500 {
 				break
 			}
-			runtime.Gosched() // a pass over 100,000 replicas lets requests run between pages
 			after = page[len(page)-1].ID
+			if err := pass.Yield(ctx); err != nil {
+				return 0, err
+			}
 		}
 		if len(refs) == 0 {
 			continue
@@ -185,6 +199,12 @@ func (s *Sampler) Pass(ctx context.Context) (int, error) {
 			errs = append(errs, fmt.Errorf("provider %s: %w", p.Name, err))
 			continue
 		}
+		if err := pass.Yield(ctx); err != nil {
+			return 0, err
+		}
+		if all == nil {
+			all = make([]store.UsageSample, 0, len(us))
+		}
 		for _, u := range us {
 			pl, ok := pls[u.ReplicaID]
 			if !ok {
@@ -194,7 +214,7 @@ func (s *Sampler) Pass(ctx context.Context) (int, error) {
 			if at.IsZero() {
 				at = now
 			}
-			all = append(all, store.UsageSample{PlacementID: pl.ID, WorkloadID: pl.WorkloadID, At: at.UTC().Truncate(time.Second),
+			all = append(all, store.UsageSample{PlacementID: u.ReplicaID, WorkloadID: pl.workload, At: at.UTC().Truncate(time.Second),
 				CPUPermille: u.CPUPermille, MemoryUsedMiB: u.MemoryUsedMiB, MemoryMiB: u.MemoryMiB, Simulated: u.Simulated})
 		}
 	}
@@ -219,22 +239,31 @@ func (s *Sampler) Pass(ctx context.Context) (int, error) {
 		if rest = rest[n:]; len(rest) == 0 {
 			break
 		}
+		if err := pass.Yield(ctx); err != nil {
+			return 0, err
+		}
 	}
 	s.export(ctx, all, pls)
 	return len(all), errors.Join(errs...)
 }
 
+// replicaOf is what a pass keeps of a running placement.
+type replicaOf struct {
+	workload, site, institution, project string
+	replica                              int
+}
+
 // export replaces the gauges with the latest samples.
-func (s *Sampler) export(ctx context.Context, all []store.UsageSample, pls map[string]store.RunningPlacement) {
+func (s *Sampler) export(ctx context.Context, all []store.UsageSample, pls map[string]replicaOf) {
 	n := &names{tx: s.st.Read(), cache: map[string]string{}}
 	latest := make([]series, 0, len(all))
 	for _, u := range all {
 		pl, ok := pls[u.PlacementID]
-		if !ok || pl.InstitutionID == "" { // its workload is gone
+		if !ok || pl.institution == "" { // its workload is gone
 			continue
 		}
-		latest = append(latest, series{labels: [5]string{n.get(ctx, "institution", pl.InstitutionID), n.get(ctx, "project", pl.ProjectID),
-			pl.WorkloadID, strconv.Itoa(pl.Replica), n.get(ctx, "site", pl.SiteID)},
+		latest = append(latest, series{labels: [5]string{n.get(ctx, "institution", pl.institution), n.get(ctx, "project", pl.project),
+			pl.workload, strconv.Itoa(pl.replica), n.get(ctx, "site", pl.site)},
 			cpuPermille: u.CPUPermille, memUsedMiB: u.MemoryUsedMiB, memMiB: u.MemoryMiB})
 	}
 	s.mu.Lock()
