@@ -53,9 +53,7 @@ func TestConnectPanel(t *testing.T) {
 	for lang, want := range map[string][2]string{"es": {"Desde su terminal", "clave pública SSH"}, "pt-BR": {"Do seu terminal", "chave pública SSH"},
 		"en": {"From your terminal", "SSH public key"}} {
 		b.lang = lang
-		if code, _ := b.post("/", "/lang", url.Values{"lang": {lang}, "next": {"/"}}); code != 200 {
-			t.Fatalf("switching to %s: %d", lang, code)
-		}
+		b.switchLang(lang)
 		code, body := b.get("/workloads/" + id + "/connect")
 		if code != 200 || !strings.Contains(body, want[0]) || !strings.Contains(body, "soberana ssh "+id) {
 			t.Fatalf("%s connect panel: %d\n%s", lang, code, body)
