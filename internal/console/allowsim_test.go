@@ -6,8 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/soberana/soberana/internal/server/servertest"
 )
 
 var workloadLinkRE = regexp.MustCompile(`href="/workloads/([^"/]+)/connect"`)
@@ -17,18 +15,12 @@ var workloadLinkRE = regexp.MustCompile(`href="/workloads/([^"/]+)/connect"`)
 // unticked, the workload does not carry it.
 func TestRequestAllowSimulated(t *testing.T) {
 	t.Parallel()
-	h := servertest.Start(t, servertest.Options{})
+	h, b, prj, offering := requestFormSetup(t)
 	ctx := context.Background()
-	prj := h.OnlyItem(t, "/v1/projects?name=prontuario-eletronico")
 	project := prj["id"].(string)
-	offering := h.OnlyItem(t, "/v1/offerings?name=SCS-1V-2-20s")["id"].(string)
-	b := newBrowser(t, h)
-	b.signIn(servertest.AdminToken)
 	for lang, label := range map[string]string{"es": "Admitir sitios simulados", "pt-BR": "Admitir sites simulados", "en": "Allow simulated sites"} {
 		b.lang = lang
-		if code, _ := b.post("/", "/lang", url.Values{"lang": {lang}, "next": {"/"}}); code != 200 {
-			t.Fatalf("switching to %s: %d", lang, code)
-		}
+		b.switchLang(lang)
 		if code, body := b.get("/request"); code != 200 || !strings.Contains(body, label) ||
 			!strings.Contains(body, `name="allow_simulated" value="true"`) {
 			t.Fatalf("%s: the form lacks the simulated-sites consent: %d", lang, code)

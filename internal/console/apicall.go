@@ -197,3 +197,38 @@ func listAll[T any](ctx context.Context, c *Console, v *view, base string, filte
 	}
 	return all, nil
 }
+
+// lists reads several list endpoints for one view and keeps the first
+// error, so a view reads what it joins and checks once (the errWriter
+// pattern): after an error no further call is made.
+type lists struct {
+	ctx context.Context
+	c   *Console
+	v   *view
+	err error
+}
+
+func (c *Console) lists(ctx context.Context, v *view) *lists {
+	return &lists{ctx: ctx, c: c, v: v}
+}
+
+// list reads every page of base into l, unless an earlier read failed.
+func list[T any](l *lists, base string, filters url.Values) []T {
+	if l.err != nil {
+		return nil
+	}
+	xs, err := listAll[T](l.ctx, l.c, l.v, base, filters)
+	l.err = err
+	return xs
+}
+
+// namesBy maps each x's id to the text name gives for it: the names a row
+// shows for the ids it holds.
+func namesBy[T any](xs []T, name func(T) (id, text string)) map[string]string {
+	m := make(map[string]string, len(xs))
+	for _, x := range xs {
+		id, text := name(x)
+		m[id] = text
+	}
+	return m
+}

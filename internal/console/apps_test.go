@@ -3,7 +3,6 @@ package console_test
 import (
 	"context"
 	"html"
-	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -97,9 +96,7 @@ func TestAppPages(t *testing.T) {
 	}
 	for _, lang := range []string{"es", "pt-BR", "en"} {
 		b.lang = lang
-		if code, _ := b.post("/", "/lang", url.Values{"lang": {lang}, "next": {"/"}}); code != 200 {
-			t.Fatalf("switching to %s: %d", lang, code)
-		}
+		b.switchLang(lang)
 		code, list := b.get("/apps")
 		if code != 200 || !strings.Contains(list, `href="/apps/`+id+`"`) || !strings.Contains(list, ">citas</a>") ||
 			!strings.Contains(list, want[lang][0]) || !strings.Contains(list, want[lang][3]) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -80,9 +79,7 @@ func TestWaveReleaseAPIAndConsole(t *testing.T) {
 	}
 	for _, lang := range []string{"es", "pt-BR", "en"} {
 		b.lang = lang
-		if code, _ := b.post("/", "/lang", url.Values{"lang": {lang}, "next": {"/"}}); code != 200 {
-			t.Fatalf("switching to %s: %d", lang, code)
-		}
+		b.switchLang(lang)
 		code, body := b.get("/apps/" + id)
 		text := visibleText(body)
 		if code != 200 {

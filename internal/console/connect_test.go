@@ -9,8 +9,6 @@ import (
 	"testing"
 
 	"golang.org/x/crypto/ssh"
-
-	"github.com/soberana/soberana/internal/server/servertest"
 )
 
 // TestConnectPanel: the workload page links to the "connect" panel, which
@@ -19,24 +17,14 @@ import (
 // the API's reason in the page's language.
 func TestConnectPanel(t *testing.T) {
 	t.Parallel()
-	h := servertest.Start(t, servertest.Options{})
+	h, b, prj, offering := requestFormSetup(t)
 	ctx := context.Background()
-	var prjs, offs struct {
-		Items []map[string]any `json:"items"`
-	}
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/projects", nil, &prjs); err != nil || len(prjs.Items) == 0 {
-		t.Fatalf("projects: %v", err)
-	}
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &offs); err != nil || len(offs.Items) == 0 {
-		t.Fatalf("offerings: %v", err)
-	}
-	prj := prjs.Items[0]
 	var ins map[string]any
 	if _, err := h.Admin.Do(ctx, "GET", "/v1/institutions/"+prj["institution_id"].(string), nil, &ins); err != nil {
 		t.Fatal(err)
 	}
 	var wl map[string]any
-	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", map[string]any{"project_id": prj["id"], "offering_id": offs.Items[0]["id"],
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", map[string]any{"project_id": prj["id"], "offering_id": offering,
 		"replicas": 1, "classification": "internal", "residency": map[string]any{"countries": []string{ins["country"].(string)}},
 		"sovereignty": map[string]any{"mode": "national"}}, &wl); err != nil {
 		t.Fatal(err)
@@ -45,17 +33,13 @@ func TestConnectPanel(t *testing.T) {
 	pub, _, _ := ed25519.GenerateKey(rand.Reader)
 	sp, _ := ssh.NewPublicKey(pub)
 	key := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sp)))
-	b := newBrowser(t, h)
-	b.signIn(servertest.AdminToken)
 	if _, body := b.get("/workloads/" + id); !strings.Contains(body, `href="/workloads/`+id+`/connect"`) {
 		t.Fatal("the workload page does not link to the connect panel")
 	}
 	for lang, want := range map[string][2]string{"es": {"Desde su terminal", "clave pública SSH"}, "pt-BR": {"Do seu terminal", "chave pública SSH"},
 		"en": {"From your terminal", "SSH public key"}} {
 		b.lang = lang
-		if code, _ := b.post("/", "/lang", url.Values{"lang": {lang}, "next": {"/"}}); code != 200 {
-			t.Fatalf("switching to %s: %d", lang, code)
-		}
+		b.switchLang(lang)
 		code, body := b.get("/workloads/" + id + "/connect")
 		if code != 200 || !strings.Contains(body, want[0]) || !strings.Contains(body, "soberana ssh "+id) {
 			t.Fatalf("%s connect panel: %d\n%s", lang, code, body)

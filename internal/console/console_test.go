@@ -72,6 +72,27 @@ func (b *browser) signIn(token string) {
 	}
 }
 
+// requestFormSetup starts a server with an administrator signed in on a
+// browser, for the request form's tests: the seeded project they request
+// for and the id of the offering they ask for.
+func requestFormSetup(t *testing.T) (*servertest.Harness, *browser, map[string]any, string) {
+	t.Helper()
+	h := servertest.Start(t, servertest.Options{})
+	prj := h.OnlyItem(t, "/v1/projects?name=prontuario-eletronico")
+	offering := h.OnlyItem(t, "/v1/offerings?name=SCS-1V-2-20s")["id"].(string)
+	b := newBrowser(t, h)
+	b.signIn(servertest.AdminToken)
+	return h, b, prj, offering
+}
+
+// switchLang chooses lang on the language form, as a person does.
+func (b *browser) switchLang(lang string) {
+	b.t.Helper()
+	if code, _ := b.post("/", "/lang", url.Values{"lang": {lang}, "next": {"/"}}); code != 200 {
+		b.t.Fatalf("switching to %s: %d", lang, code)
+	}
+}
+
 // rawKey finds a message key rendered as itself: a missing translation.
 var rawKey = regexp.MustCompile(`console\.[a-z0-9-]+\.[a-zA-Z0-9.-]+`)
 
@@ -90,9 +111,7 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 	}
 	b.signIn(servertest.AdminToken)
 	for _, lang := range []string{"es", "pt-BR", "en"} {
-		if code, _ := b.post("/", "/lang", url.Values{"lang": {lang}, "next": {"/"}}); code != 200 {
-			t.Fatalf("switching to %s: %d", lang, code)
-		}
+		b.switchLang(lang)
 		for _, p := range mainPages {
 			code, body := b.get(p)
 			if code != 200 {
@@ -118,7 +137,7 @@ func TestMoneyPerLocale(t *testing.T) {
 	h := servertest.Start(t, servertest.Options{})
 	b := newBrowser(t, h)
 	b.signIn(servertest.AdminToken)
-	b.post("/", "/lang", url.Values{"lang": {"pt-BR"}, "next": {"/"}})
+	b.switchLang("pt-BR")
 	_, body := b.get("/budget-lines")
 	if !strings.Contains(body, "R$ ") {
 		t.Errorf("pt-BR budget lines lack R$ amounts:\n%s", body)

@@ -83,12 +83,7 @@ func (c *Console) grants(w http.ResponseWriter, r *http.Request, v *view) error 
 	if err != nil {
 		return err
 	}
-	switch r.URL.Query().Get("done") {
-	case "created":
-		v.Notice = v.T("console.grants.created")
-	case "revoked":
-		v.Notice = v.T("console.grants.revoked")
-	}
+	v.noticeOf(r, map[string]string{"created": "console.grants.created", "revoked": "console.grants.revoked"})
 	v.Data = d
 	return nil
 }

@@ -6,8 +6,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/soberana/soberana/internal/server/servertest"
 )
 
 // The request form offers the image families and the viewer's SSH keys,
@@ -15,24 +13,18 @@ import (
 // becomes a workload with them; bad user-data is shown at its field.
 func TestRequestFormImageAndKeys(t *testing.T) {
 	t.Parallel()
-	h := servertest.Start(t, servertest.Options{})
+	h, b, prj, offering := requestFormSetup(t)
 	ctx := context.Background()
-	prj := h.OnlyItem(t, "/v1/projects?name=prontuario-eletronico")
 	project := prj["id"].(string)
-	offering := h.OnlyItem(t, "/v1/offerings?name=SCS-1V-2-20s")["id"].(string)
 	var key map[string]any
 	if _, err := h.Admin.Do(ctx, "POST", "/v1/ssh-keys", map[string]any{"name": "ops-laptop",
 		"public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@example"}, &key); err != nil {
 		t.Fatal(err)
 	}
-	b := newBrowser(t, h)
-	b.signIn(servertest.AdminToken)
 	want := map[string]string{"es": "Imagen (sistema operativo)", "pt-BR": "Imagem (sistema operacional)", "en": "Image (operating system)"}
 	for lang, label := range want {
 		b.lang = lang
-		if code, _ := b.post("/", "/lang", url.Values{"lang": {lang}, "next": {"/"}}); code != 200 {
-			t.Fatalf("switching to %s: %d", lang, code)
-		}
+		b.switchLang(lang)
 		code, body := b.get("/request")
 		if code != 200 || !strings.Contains(body, label) || !strings.Contains(body, `<option value="debian-12">debian-12</option>`) ||
 			!strings.Contains(body, `name="ssh_keys" value="`+key["id"].(string)+`"`) || !strings.Contains(body, `name="user_data"`) {
@@ -40,9 +32,7 @@ func TestRequestFormImageAndKeys(t *testing.T) {
 		}
 	}
 	b.lang = "en"
-	if code, _ := b.post("/", "/lang", url.Values{"lang": {"en"}, "next": {"/"}}); code != 200 {
-		t.Fatal(code)
-	}
+	b.switchLang("en")
 	form := url.Values{"project_id": {project}, "offering_id": {offering}, "replicas": {"1"}, "classification": {"internal"},
 		"country": {"BR"}, "min_providers": {"1"}, "min_failure_domains": {"1"}, "image": {"debian-12"},
 		"ssh_keys": {key["id"].(string)}, "user_data": {"hello"}, "action": {"submit"}}

@@ -60,9 +60,7 @@ func TestNoIDsAsText(t *testing.T) {
 	b.signIn(servertest.AdminToken)
 	for _, lang := range []string{"es", "en"} {
 		b.lang = lang
-		if code, _ := b.post("/", "/lang", url.Values{"lang": {lang}, "next": {"/"}}); code != 200 {
-			t.Fatalf("switching to %s: %d", lang, code)
-		}
+		b.switchLang(lang)
 		for _, p := range pages {
 			code, body := b.get(p)
 			if code != 200 {

@@ -6,8 +6,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/soberana/soberana/internal/server/servertest"
 )
 
 // TestRequestFormShowsSovereigntyAndPolicy: the request form offers the
@@ -18,11 +16,9 @@ import (
 // says so too.
 func TestRequestFormShowsSovereigntyAndPolicy(t *testing.T) {
 	t.Parallel()
-	h := servertest.Start(t, servertest.Options{})
+	h, b, prj, offering := requestFormSetup(t)
 	ctx := context.Background()
-	prj := h.OnlyItem(t, "/v1/projects?name=prontuario-eletronico")
 	project, institution := prj["id"].(string), prj["institution_id"].(string)
-	offering := h.OnlyItem(t, "/v1/offerings?name=SCS-1V-2-20s")["id"].(string)
 	// The ministry keeps confidential data and above national, the rest regional.
 	if _, err := h.Admin.Do(ctx, "PATCH", "/v1/institutions/"+institution, map[string]any{"data_policy": map[string]any{
 		"sovereignty": "regional", "jurisdictions": []string{"BR", "AR"},
@@ -30,8 +26,6 @@ func TestRequestFormShowsSovereigntyAndPolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	b := newBrowser(t, h)
-	b.signIn(servertest.AdminToken)
 	want := map[string][]string{
 		"es":    {"Política de datos de Ministério da Saúde (demo):", "por defecto, soberanía regional", "países: BR", "confidencial: nacional", "La de la política de datos", "cualquiera (incluso extranjera)"},
 		"pt-BR": {"Política de dados de Ministério da Saúde (demo):", "por padrão, soberania regional", "países: BR", "confidencial: nacional", "A da política de dados", "qualquer (inclusive estrangeira)"},
@@ -39,9 +33,7 @@ func TestRequestFormShowsSovereigntyAndPolicy(t *testing.T) {
 	}
 	for lang, texts := range want {
 		b.lang = lang
-		if code, _ := b.post("/", "/lang", url.Values{"lang": {lang}, "next": {"/"}}); code != 200 {
-			t.Fatalf("switching to %s: %d", lang, code)
-		}
+		b.switchLang(lang)
 		code, body := b.get("/request")
 		if code != 200 || !strings.Contains(body, `<select id="sovereignty" name="sovereignty"`) ||
 			!strings.Contains(body, `<option value="any">`) || !strings.Contains(body, `<option value="" selected>`) ||
@@ -56,9 +48,7 @@ func TestRequestFormShowsSovereigntyAndPolicy(t *testing.T) {
 	}
 
 	b.lang = "pt-BR"
-	if code, _ := b.post("/", "/lang", url.Values{"lang": {"pt-BR"}, "next": {"/"}}); code != 200 {
-		t.Fatal(code)
-	}
+	b.switchLang("pt-BR")
 	form := url.Values{"project_id": {project}, "offering_id": {offering}, "replicas": {"1"}, "classification": {"confidential"},
 		"country": {"BR"}, "sovereignty": {"regional"}, "jurisdictions": {"BR, AR"}, "min_providers": {"1"}, "min_failure_domains": {"1"},
 		"action": {"submit"}}

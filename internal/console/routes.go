@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -331,22 +333,27 @@ type providerRow struct {
 }
 
 func (c *Console) providers(w http.ResponseWriter, r *http.Request, v *view) error {
-	ctx := r.Context()
-	ps, err := listAll[model.Provider](ctx, c, v, "/v1/providers", nil)
-	if err != nil {
-		return err
+	l := c.lists(r.Context(), v)
+	ps := list[model.Provider](l, "/v1/providers", nil)
+	ss := list[model.Site](l, "/v1/sites", nil)
+	if l.err != nil {
+		return l.err
 	}
-	ss, err := listAll[model.Site](ctx, c, v, "/v1/sites", nil)
-	if err != nil {
-		return err
-	}
-	sites := countBy(ss, func(s model.Site) (string, bool) { return s.ProviderID, true })
-	healthy := countBy(ss, func(s model.Site) (string, bool) { return s.ProviderID, s.Health == model.HealthHealthy })
+	slices.SortFunc(ps, func(a, b model.Provider) int { return cmp.Compare(a.Name, b.Name) })
 	rows := make([]providerRow, len(ps))
+	row := map[string]*providerRow{}
 	for i, p := range ps {
-		rows[i] = providerRow{Provider: p, Sites: sites[p.ID], Healthy: healthy[p.ID]}
+		rows[i].Provider = p
+		row[p.ID] = &rows[i]
 	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
+	for _, s := range ss {
+		if pr := row[s.ProviderID]; pr != nil {
+			pr.Sites++
+			if s.Health == model.HealthHealthy {
+				pr.Healthy++
+			}
+		}
+	}
 	v.Data = rows
 	return nil
 }
@@ -578,39 +585,24 @@ type priceRow struct {
 }
 
 func (c *Console) prices(w http.ResponseWriter, r *http.Request, v *view) error {
-	ctx := r.Context()
-	ps, err := listAll[model.Provider](ctx, c, v, "/v1/providers", nil)
-	if err != nil {
-		return err
-	}
-	os, err := listAll[model.Offering](ctx, c, v, "/v1/offerings", nil)
-	if err != nil {
-		return err
-	}
-	prs, err := listAll[model.Price](ctx, c, v, "/v1/prices", nil)
-	if err != nil {
-		return err
+	l := c.lists(r.Context(), v)
+	ps := list[model.Provider](l, "/v1/providers", nil)
+	os := list[model.Offering](l, "/v1/offerings", nil)
+	prs := list[model.Price](l, "/v1/prices", nil)
+	if l.err != nil {
+		return l.err
 	}
 	prov := map[string]model.Provider{}
 	for _, p := range ps {
 		prov[p.ID] = p
 	}
-	off := map[string]string{}
-	for _, o := range os {
-		off[o.ID] = o.Name
-	}
+	off := namesBy(os, func(o model.Offering) (string, string) { return o.ID, o.Name })
 	rows := make([]priceRow, 0, len(prs))
 	for _, p := range prs {
 		rows = append(rows, priceRow{Price: p, Provider: prov[p.ProviderID].Name, Offering: off[p.OfferingID], Simulated: prov[p.ProviderID].Simulated})
 	}
-	sort.Slice(rows, func(i, j int) bool {
-		if rows[i].Provider != rows[j].Provider {
-			return rows[i].Provider < rows[j].Provider
-		}
-		if rows[i].Offering != rows[j].Offering {
-			return rows[i].Offering < rows[j].Offering
-		}
-		return rows[i].ValidFrom < rows[j].ValidFrom
+	slices.SortFunc(rows, func(a, b priceRow) int {
+		return cmp.Or(cmp.Compare(a.Provider, b.Provider), cmp.Compare(a.Offering, b.Offering), cmp.Compare(a.ValidFrom, b.ValidFrom))
 	})
 	v.Data = rows
 	return nil
@@ -643,22 +635,23 @@ func countBy[T any](xs []T, key func(T) (string, bool)) map[string]int {
 	return n
 }
 
+// orgs reads every institution, budget line and project the caller may
+// see: the institutions and projects views join the three.
+func (c *Console) orgs(ctx context.Context, v *view) ([]model.Institution, []model.BudgetLine, []model.Project, error) {
+	l := c.lists(ctx, v)
+	is := list[model.Institution](l, "/v1/institutions", nil)
+	bls := list[model.BudgetLine](l, "/v1/budget-lines", nil)
+	prs := list[model.Project](l, "/v1/projects", nil)
+	return is, bls, prs, l.err
+}
+
 type institutionRow struct {
 	model.Institution
 	BudgetLines, Projects int
 }
 
 func (c *Console) institutions(w http.ResponseWriter, r *http.Request, v *view) error {
-	ctx := r.Context()
-	is, err := listAll[model.Institution](ctx, c, v, "/v1/institutions", nil)
-	if err != nil {
-		return err
-	}
-	bls, err := listAll[model.BudgetLine](ctx, c, v, "/v1/budget-lines", nil)
-	if err != nil {
-		return err
-	}
-	prs, err := listAll[model.Project](ctx, c, v, "/v1/projects", nil)
+	is, bls, prs, err := c.orgs(r.Context(), v)
 	if err != nil {
 		return err
 	}
@@ -668,7 +661,7 @@ func (c *Console) institutions(w http.ResponseWriter, r *http.Request, v *view) 
 	for i, in := range is {
 		rows[i] = institutionRow{Institution: in, BudgetLines: lines[in.ID], Projects: projects[in.ID]}
 	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
+	slices.SortFunc(rows, func(a, b institutionRow) int { return cmp.Compare(a.Name, b.Name) })
 	v.Data = rows
 	return nil
 }
@@ -708,28 +701,20 @@ func (c *Console) budgetRows(ctx context.Context, v *view, institutionID string)
 	if institutionID != "" {
 		f.Set("institution_id", institutionID)
 	}
-	bls, err := listAll[model.BudgetLine](ctx, c, v, "/v1/budget-lines", f)
-	if err != nil {
-		return nil, err
+	l := c.lists(ctx, v)
+	bls := list[model.BudgetLine](l, "/v1/budget-lines", f)
+	is := list[model.Institution](l, "/v1/institutions", nil)
+	if l.err != nil {
+		return nil, l.err
 	}
-	is, err := listAll[model.Institution](ctx, c, v, "/v1/institutions", nil)
-	if err != nil {
-		return nil, err
-	}
-	names := map[string]string{}
-	for _, in := range is {
-		names[in.ID] = in.Name
-	}
+	names := namesBy(is, institutionName)
 	bals := c.balances(ctx, v)
 	rows := make([]budgetRow, len(bls))
 	for i, b := range bls {
 		rows[i] = budgetRow{BudgetLine: b, Institution: names[b.InstitutionID], Bal: bals[b.ID]}
 	}
-	sort.Slice(rows, func(i, j int) bool {
-		if rows[i].Institution != rows[j].Institution {
-			return rows[i].Institution < rows[j].Institution
-		}
-		return rows[i].Code < rows[j].Code
+	slices.SortFunc(rows, func(a, b budgetRow) int {
+		return cmp.Or(cmp.Compare(a.Institution, b.Institution), cmp.Compare(a.Code, b.Code))
 	})
 	return rows, nil
 }
@@ -749,40 +734,24 @@ type projectRow struct {
 }
 
 func (c *Console) projects(w http.ResponseWriter, r *http.Request, v *view) error {
-	ctx := r.Context()
-	prs, err := listAll[model.Project](ctx, c, v, "/v1/projects", nil)
+	is, bls, prs, err := c.orgs(r.Context(), v)
 	if err != nil {
 		return err
 	}
-	is, err := listAll[model.Institution](ctx, c, v, "/v1/institutions", nil)
-	if err != nil {
-		return err
-	}
-	bls, err := listAll[model.BudgetLine](ctx, c, v, "/v1/budget-lines", nil)
-	if err != nil {
-		return err
-	}
-	in := map[string]string{}
-	for _, x := range is {
-		in[x.ID] = x.Name
-	}
-	bl := map[string]string{}
-	for _, x := range bls {
-		bl[x.ID] = x.Code + " · " + x.Name
-	}
+	in := namesBy(is, institutionName)
+	bl := namesBy(bls, func(x model.BudgetLine) (string, string) { return x.ID, x.Code + " · " + x.Name })
 	rows := make([]projectRow, len(prs))
 	for i, p := range prs {
 		rows[i] = projectRow{Project: p, Institution: in[p.InstitutionID], BudgetLine: bl[p.BudgetLineID]}
 	}
-	sort.Slice(rows, func(i, j int) bool {
-		if rows[i].Institution != rows[j].Institution {
-			return rows[i].Institution < rows[j].Institution
-		}
-		return rows[i].Name < rows[j].Name
+	slices.SortFunc(rows, func(a, b projectRow) int {
+		return cmp.Or(cmp.Compare(a.Institution, b.Institution), cmp.Compare(a.Name, b.Name))
 	})
 	v.Data = rows
 	return nil
 }
+
+func institutionName(in model.Institution) (string, string) { return in.ID, in.Name }
 
 // ---- home
 

@@ -56,9 +56,7 @@ func sessionsShared(t *testing.T, postgres bool) {
 	if !signedIn(b) {
 		t.Fatal("the session made on the server's console is not signed in on the other")
 	}
-	if code, _ := b.post("/", "/lang", url.Values{"lang": {"pt-BR"}, "next": {"/"}}); code != 200 {
-		t.Fatalf("switching language: %d", code)
-	}
+	b.switchLang("pt-BR")
 
 	// A fresh browser asking for Spanish signs in on the server's
 	// console: the language chosen on the other one wins.

@@ -360,3 +360,11 @@ func (c *Console) nav(v *view) []navGroup {
 	}
 	return groups
 }
+
+// noticeOf shows the notice that keys gives (message key by value) for the
+// ?done= a redirect after a form came back with; any other value shows none.
+func (v *view) noticeOf(r *http.Request, keys map[string]string) {
+	if key, ok := keys[r.URL.Query().Get("done")]; ok {
+		v.Notice = v.T(key)
+	}
+}

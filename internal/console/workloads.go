@@ -216,18 +216,7 @@ func (c *Console) workload(w http.ResponseWriter, r *http.Request, v *view) erro
 	case model.StateApproved, model.StateProvisioning, model.StateMigrating, model.StateDeleting:
 		d.Live = true // console.js refreshes the page's live parts
 	}
-	switch r.URL.Query().Get("done") {
-	case "created":
-		v.Notice = v.T("console.workload.created")
-	case "deleting":
-		v.Notice = v.T("console.workload.deleting")
-	case "approve":
-		v.Notice = v.T("console.approvals.approved")
-	case "reject":
-		v.Notice = v.T("console.approvals.rejected")
-	case "start", "stop", "reboot", "resize":
-		v.Notice = v.T("console.power.done." + r.URL.Query().Get("done"))
-	}
+	v.noticeOf(r, workloadNotices)
 	if e := r.URL.Query().Get("error"); e != "" {
 		// A refusal of an action is an error, not a notice.
 		v.Error = e
@@ -309,12 +298,7 @@ func (c *Console) approvals(w http.ResponseWriter, r *http.Request, v *view) err
 	if msg := r.URL.Query().Get("error"); msg != "" {
 		v.Error = msg
 	}
-	switch r.URL.Query().Get("done") {
-	case "approve":
-		v.Notice = v.T("console.approvals.approved")
-	case "reject":
-		v.Notice = v.T("console.approvals.rejected")
-	}
+	v.noticeOf(r, approvalNotices)
 	v.Data = rows
 	return nil
 }
@@ -774,4 +758,16 @@ func (c *Console) workloadCounts(ctx context.Context, v *view, institutionID str
 		}
 	}
 	return out, nil
+}
+
+// approvalNotices are the notices after approving or rejecting a request,
+// by the redirect's ?done=.
+var approvalNotices = map[string]string{"approve": "console.approvals.approved", "reject": "console.approvals.rejected"}
+
+// workloadNotices are the notices of the workload page, by ?done=.
+var workloadNotices = map[string]string{
+	"created": "console.workload.created", "deleting": "console.workload.deleting",
+	"approve": approvalNotices["approve"], "reject": approvalNotices["reject"],
+	"start": "console.power.done.start", "stop": "console.power.done.stop",
+	"reboot": "console.power.done.reboot", "resize": "console.power.done.resize",
 }
