@@ -251,7 +251,7 @@ func (a *API) createSSHKey(r *http.Request) (any, error) {
 }
 
 func auditKeyScope(ctx context.Context, k model.SSHKey) {
-	store.PendingAuditOf(ctx).Update(func(e *store.AuditEvent) {
+	store.PendingAuditOf(ctx).Update(func(e *model.AuditEvent) {
 		if k.InstitutionID != "" {
 			e.InstitutionID = k.InstitutionID
 		}

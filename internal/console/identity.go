@@ -3,7 +3,6 @@ package console
 import (
 	"context"
 	"errors"
-	"github.com/soberana/soberana/internal/store"
 	"net/http"
 	"net/url"
 	"sort"
@@ -156,9 +155,9 @@ func (c *Console) revokeGrant(w http.ResponseWriter, r *http.Request, v *view) e
 
 // ---- audit
 
-// auditEvent is the audit log's own row type, so the console verifies
-// with exactly the store's canonical encoding.
-type auditEvent = store.AuditEvent
+// auditEvent is the audit log's own event type, so the console verifies
+// with exactly its canonical encoding (model.AuditEvent.Canonical).
+type auditEvent = model.AuditEvent
 
 type auditData struct {
 	Events   []auditEvent

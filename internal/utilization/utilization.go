@@ -147,7 +147,7 @@ func (n *names) get(ctx context.Context, kind, id string) string {
 func (s *Sampler) Pass(ctx context.Context) (int, error) {
 	now := s.st.Now()
 	var errs []error
-	var all []store.UsageSample
+	var all []model.UsageSample
 	pls := map[string]store.RunningPlacement{}
 	for _, p := range s.providers() {
 		drv, err := s.drivers.Get(p.Driver)
@@ -194,7 +194,7 @@ func (s *Sampler) Pass(ctx context.Context) (int, error) {
 			if at.IsZero() {
 				at = now
 			}
-			all = append(all, store.UsageSample{PlacementID: pl.ID, WorkloadID: pl.WorkloadID, At: at.UTC().Truncate(time.Second),
+			all = append(all, model.UsageSample{PlacementID: pl.ID, WorkloadID: pl.WorkloadID, At: at.UTC().Truncate(time.Second),
 				CPUPermille: u.CPUPermille, MemoryUsedMiB: u.MemoryUsedMiB, MemoryMiB: u.MemoryMiB, Simulated: u.Simulated})
 		}
 	}
@@ -225,7 +225,7 @@ func (s *Sampler) Pass(ctx context.Context) (int, error) {
 }
 
 // export replaces the gauges with the latest samples.
-func (s *Sampler) export(ctx context.Context, all []store.UsageSample, pls map[string]store.RunningPlacement) {
+func (s *Sampler) export(ctx context.Context, all []model.UsageSample, pls map[string]store.RunningPlacement) {
 	n := &names{tx: s.st.Read(), cache: map[string]string{}}
 	latest := make([]series, 0, len(all))
 	for _, u := range all {

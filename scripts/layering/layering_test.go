@@ -40,7 +40,6 @@ var storeImportAllowed = map[string]string{
 	// The console renders its views from store reads and keeps its
 	// sessions in the store; moving it onto the services is the next
 	// step of issue #17 (it is being reworked in parallel).
-	"internal/console/identity.go":        "console identity reads the store (debt, issue #17)",
 	"internal/console/sessions_shared.go": "console sessions live in the store (debt, issue #17)",
 	"internal/console/console.go":         "console wiring holds the store (debt, issue #17)",
 }
