@@ -3,12 +3,12 @@ package api
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
 	"github.com/soberana/soberana/internal/placement"
 	"github.com/soberana/soberana/internal/provider"
-	"github.com/soberana/soberana/internal/store"
 )
 
 // SimOptions wire the /v1/sim routes and the fleet views.
@@ -22,10 +22,34 @@ type SimOptions struct {
 	Orphans func() any
 }
 
-// SimResourceView is a simulated resource; Simulated is always true.
+// SimResourceView is a resource of the built-in simulated provider;
+// Simulated is always true.
 type SimResourceView struct {
-	store.SimResource
-	Simulated bool `json:"simulated"`
+	ResourceID string    `json:"resource_id"`
+	ProviderID string    `json:"provider_id"`
+	SiteID     string    `json:"site_id"`
+	ReplicaID  string    `json:"replica_id"`
+	WorkloadID string    `json:"workload_id"`
+	State      string    `json:"state"`
+	VCPUs      int64     `json:"vcpus"`
+	MemoryMiB  int64     `json:"memory_mib"`
+	DiskGiB    int64     `json:"disk_gib"`
+	CreatedAt  time.Time `json:"created_at"`
+	Simulated  bool      `json:"simulated"`
+}
+
+// SimFaultView is a fault injected into the simulated provider: per
+// provider an API error rate, extra latency per call and a provisioning
+// delay; per site an outage.
+type SimFaultView struct {
+	Scope      string    `json:"scope"`
+	ProviderID string    `json:"provider_id,omitempty"`
+	SiteID     string    `json:"site_id,omitempty"`
+	ErrorRate  string    `json:"error_rate"`
+	LatencyMs  int64     `json:"latency_ms"`
+	DelayMs    int64     `json:"provisioning_delay_ms"`
+	Outage     bool      `json:"outage"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // SimResources are the simulated providers' resources (always simulated).
@@ -36,8 +60,8 @@ type SimResources struct {
 
 // SimFaults are the faults injected into the simulated providers.
 type SimFaults struct {
-	Items     []store.SimFault `json:"items"`
-	Simulated bool             `json:"simulated"`
+	Items     []SimFaultView `json:"items"`
+	Simulated bool           `json:"simulated"`
 }
 
 // Reservations is the capacity the placement engine holds reserved, by
@@ -75,7 +99,9 @@ func (a *API) AddSim(o SimOptions) {
 					}
 					out := make([]SimResourceView, len(list))
 					for i, s := range list {
-						out[i] = SimResourceView{SimResource: s, Simulated: true}
+						out[i] = SimResourceView{ResourceID: s.ResourceID, ProviderID: s.ProviderID, SiteID: s.SiteID,
+							ReplicaID: s.ReplicaID, WorkloadID: s.WorkloadID, State: s.State, VCPUs: s.VCPUs,
+							MemoryMiB: s.MemoryMiB, DiskGiB: s.DiskGiB, CreatedAt: s.CreatedAt, Simulated: true}
 					}
 					return SimResources{Items: out, Simulated: true}, nil
 				}},
@@ -85,7 +111,11 @@ func (a *API) AddSim(o SimOptions) {
 					if err != nil {
 						return nil, err
 					}
-					return SimFaults{Items: list, Simulated: true}, nil
+					out := make([]SimFaultView, len(list))
+					for i, f := range list {
+						out[i] = SimFaultView(f)
+					}
+					return SimFaults{Items: out, Simulated: true}, nil
 				}},
 			{Method: "PUT", Path: "/v1/sim/providers/{id}/faults", Summary: "Set a SIMULATED provider's API error rate, latency and provisioning delay",
 				Tag: "sim", Auth: Platform("platform:write"), Request: provider.Faults{}, Response: provider.Faults{},
