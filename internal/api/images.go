@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/cloudinit"
@@ -69,14 +68,9 @@ type SSHKeyRequest struct {
 // ReplicaBootView is the cloud-init document of one replica: the
 // first-boot document rendered for it, with the replica's number and site.
 type ReplicaBootView struct {
-	PlacementID string    `json:"placement_id"`
-	WorkloadID  string    `json:"workload_id"`
-	ImageRef    string    `json:"image_ref,omitempty"`
-	CloudInit   string    `json:"cloud_init"`
-	SHA256      string    `json:"sha256"`
-	CreatedAt   time.Time `json:"created_at"`
-	Replica     int       `json:"replica"`
-	SiteID      string    `json:"site_id"`
+	model.ReplicaBoot
+	Replica int    `json:"replica"`
+	SiteID  string `json:"site_id"`
 }
 
 // AddImagesKeys registers /v1/images, /v1/ssh-keys and
@@ -335,15 +329,14 @@ func (a *API) workloadCloudInit(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	by := map[string]store.ReplicaBoot{}
+	by := map[string]model.ReplicaBoot{}
 	for _, b := range boots {
 		by[b.PlacementID] = b
 	}
 	out := listPage[ReplicaBootView]{Items: []ReplicaBootView{}}
 	for _, p := range ps {
 		if b, ok := by[p.ID]; ok {
-			out.Items = append(out.Items, ReplicaBootView{PlacementID: b.PlacementID, WorkloadID: b.WorkloadID, ImageRef: b.ImageRef,
-				CloudInit: b.CloudInit, SHA256: b.SHA256, CreatedAt: b.CreatedAt, Replica: p.Replica, SiteID: p.SiteID})
+			out.Items = append(out.Items, ReplicaBootView{ReplicaBoot: b, Replica: p.Replica, SiteID: p.SiteID})
 		}
 	}
 	return out, nil

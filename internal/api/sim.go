@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"time"
 
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
@@ -25,31 +24,8 @@ type SimOptions struct {
 // SimResourceView is a resource of the built-in simulated provider;
 // Simulated is always true.
 type SimResourceView struct {
-	ResourceID string    `json:"resource_id"`
-	ProviderID string    `json:"provider_id"`
-	SiteID     string    `json:"site_id"`
-	ReplicaID  string    `json:"replica_id"`
-	WorkloadID string    `json:"workload_id"`
-	State      string    `json:"state"`
-	VCPUs      int64     `json:"vcpus"`
-	MemoryMiB  int64     `json:"memory_mib"`
-	DiskGiB    int64     `json:"disk_gib"`
-	CreatedAt  time.Time `json:"created_at"`
-	Simulated  bool      `json:"simulated"`
-}
-
-// SimFaultView is a fault injected into the simulated provider: per
-// provider an API error rate, extra latency per call and a provisioning
-// delay; per site an outage.
-type SimFaultView struct {
-	Scope      string    `json:"scope"`
-	ProviderID string    `json:"provider_id,omitempty"`
-	SiteID     string    `json:"site_id,omitempty"`
-	ErrorRate  string    `json:"error_rate"`
-	LatencyMs  int64     `json:"latency_ms"`
-	DelayMs    int64     `json:"provisioning_delay_ms"`
-	Outage     bool      `json:"outage"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	model.SimResource
+	Simulated bool `json:"simulated"`
 }
 
 // SimResources are the simulated providers' resources (always simulated).
@@ -60,8 +36,8 @@ type SimResources struct {
 
 // SimFaults are the faults injected into the simulated providers.
 type SimFaults struct {
-	Items     []SimFaultView `json:"items"`
-	Simulated bool           `json:"simulated"`
+	Items     []model.SimFault `json:"items"`
+	Simulated bool             `json:"simulated"`
 }
 
 // Reservations is the capacity the placement engine holds reserved, by
@@ -99,9 +75,7 @@ func (a *API) AddSim(o SimOptions) {
 					}
 					out := make([]SimResourceView, len(list))
 					for i, s := range list {
-						out[i] = SimResourceView{ResourceID: s.ResourceID, ProviderID: s.ProviderID, SiteID: s.SiteID,
-							ReplicaID: s.ReplicaID, WorkloadID: s.WorkloadID, State: s.State, VCPUs: s.VCPUs,
-							MemoryMiB: s.MemoryMiB, DiskGiB: s.DiskGiB, CreatedAt: s.CreatedAt, Simulated: true}
+						out[i] = SimResourceView{SimResource: s, Simulated: true}
 					}
 					return SimResources{Items: out, Simulated: true}, nil
 				}},
@@ -111,11 +85,7 @@ func (a *API) AddSim(o SimOptions) {
 					if err != nil {
 						return nil, err
 					}
-					out := make([]SimFaultView, len(list))
-					for i, f := range list {
-						out[i] = SimFaultView(f)
-					}
-					return SimFaults{Items: out, Simulated: true}, nil
+					return SimFaults{Items: list, Simulated: true}, nil
 				}},
 			{Method: "PUT", Path: "/v1/sim/providers/{id}/faults", Summary: "Set a SIMULATED provider's API error rate, latency and provisioning delay",
 				Tag: "sim", Auth: Platform("platform:write"), Request: provider.Faults{}, Response: provider.Faults{},

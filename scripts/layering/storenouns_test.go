@@ -21,8 +21,7 @@ var storeMachinery = map[string]string{
 	"StatementRow": "a row", "RunningPlacement": "a query's row", "LedgerWorkload": "a query's row",
 	"BudgetLineForCommit": "a query's row", "GroupSite": "a query's row",
 	"StatementClosure": "bookkeeping of closed months", "BalanceDiff": "a consistency check's row",
-	"UsageInterval": "a query's row (rating input)", "ReplicaBoot": "a stored rendering", "SimBoot": "the sim driver's table",
-	"SimFault": "the sim driver's table", "SimResource": "the sim driver's table",
+	"UsageInterval": "a query's row (rating input)", "SimBoot": "the sim driver's table",
 	"StatementLog": "SQL-side bookkeeping (the statements a context ran, for tests that pin them)",
 }
 
