@@ -18,13 +18,13 @@ const EventAuditCheckpoint = "audit.checkpoint"
 // CheckpointPayload is the body of an audit.checkpoint delivery.
 type CheckpointPayload struct {
 	Event      string                `json:"event"`
-	Checkpoint store.AuditCheckpoint `json:"checkpoint"`
+	Checkpoint model.AuditCheckpoint `json:"checkpoint"`
 }
 
 // PublishCheckpoint queues c for every webhook in tx; the engine delivers
 // it like an alert (signed, retried, a dead letter when every attempt
 // failed). The delivery names no alert.
-func PublishCheckpoint(ctx context.Context, tx *store.Tx, c store.AuditCheckpoint, now time.Time) error {
+func PublishCheckpoint(ctx context.Context, tx *store.Tx, c model.AuditCheckpoint, now time.Time) error {
 	hooks, err := tx.AlertWebhooks().All(ctx)
 	if err != nil {
 		return err

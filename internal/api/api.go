@@ -29,6 +29,7 @@ import (
 
 	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -274,11 +275,11 @@ func (a *API) wrap(rt *Route) http.Handler {
 			r = r.WithContext(context.WithValue(r.Context(), keyPrincipal, p))
 		}
 		d, err := a.authorize(r, rt, p)
-		pending.Update(func(e *store.AuditEvent) { auditDecision(e, p, rt, d) })
+		pending.Update(func(e *model.AuditEvent) { auditDecision(e, p, rt, d) })
 		if err != nil {
 			var ae *Error
 			if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
-				pending.Update(func(e *store.AuditEvent) { e.Outcome = OutcomeDenied })
+				pending.Update(func(e *model.AuditEvent) { e.Outcome = OutcomeDenied })
 			}
 			fail(err)
 			return

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/auth"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -26,7 +27,7 @@ func (a *API) newAudit(r *http.Request, rt *Route) *store.PendingAudit {
 		status = http.StatusOK
 	}
 	p := &store.PendingAudit{}
-	p.Event = store.AuditEvent{
+	p.Event = model.AuditEvent{
 		ActorKind: "anonymous", Action: rt.Method + " " + rt.Path, TargetKind: rt.Auth.resource(),
 		RequestID: requestID(r.Context()), SourceIP: SourceIP(r), Outcome: OutcomeSuccess, Status: int64(status),
 	}
@@ -34,7 +35,7 @@ func (a *API) newAudit(r *http.Request, rt *Route) *store.PendingAudit {
 }
 
 // auditDecision records who acted, through what, on what.
-func auditDecision(e *store.AuditEvent, p *auth.Principal, rt *Route, d decision) {
+func auditDecision(e *model.AuditEvent, p *auth.Principal, rt *Route, d decision) {
 	if p != nil {
 		e.ActorKind, e.ActorID, e.ActorName = p.Kind, p.ActorID(), p.Name
 		switch {
@@ -59,7 +60,7 @@ func auditDecision(e *store.AuditEvent, p *auth.Principal, rt *Route, d decision
 // (refused, failed, or a change without a transaction) in its own small
 // transaction.
 func (a *API) finishAudit(r *http.Request, p *store.PendingAudit, code int) {
-	p.Update(func(e *store.AuditEvent) {
+	p.Update(func(e *model.AuditEvent) {
 		e.Status = int64(code)
 		switch {
 		case e.Outcome != OutcomeSuccess: // decided already (a hidden object)
@@ -83,7 +84,7 @@ func (a *API) finishAudit(r *http.Request, p *store.PendingAudit, code int) {
 }
 
 // AuditView is an event as GET /v1/audit shows it.
-type AuditView = store.AuditEvent
+type AuditView = model.AuditEvent
 
 type auditPage struct {
 	Items      []AuditView `json:"items"`
@@ -151,7 +152,7 @@ func (a *API) auditRoutes() []*Route {
 				return page, nil
 			}},
 		{Method: "GET", Path: "/v1/audit/checkpoints", Summary: "Signed checkpoints of the audit chain head (verify them with the public key of GET /v1/audit/public-key)",
-			Tag: "audit", Auth: Platform("audit:read"), Response: []store.AuditCheckpoint{},
+			Tag: "audit", Auth: Platform("audit:read"), Response: []model.AuditCheckpoint{},
 			Handle: func(r *http.Request) (any, error) {
 				return a.store.Read().AuditCheckpoints(r.Context())
 			}},

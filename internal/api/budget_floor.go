@@ -46,8 +46,8 @@ func budgetFloor(r *http.Request, tx *store.Tx, old, v *model.BudgetLine) error 
 	// The request's own event says the line changed; this one, in the same
 	// transaction, says it was cut below what it carries and names the
 	// reduction that keeps the reason.
-	var e store.AuditEvent
-	store.PendingAuditOf(r.Context()).Update(func(pe *store.AuditEvent) { e = *pe })
+	var e model.AuditEvent
+	store.PendingAuditOf(r.Context()).Update(func(pe *model.AuditEvent) { e = *pe })
 	if e.ActorKind == "" {
 		e.ActorKind, e.ActorID, e.ActorName = "user", red.ActorID, red.ActorName
 	}

@@ -71,7 +71,7 @@ func (a *API) auditTokenScope(r *http.Request, sc auth.Scope) {
 	if err != nil {
 		return
 	}
-	store.PendingAuditOf(r.Context()).Update(func(e *store.AuditEvent) {
+	store.PendingAuditOf(r.Context()).Update(func(e *model.AuditEvent) {
 		if t.Institution != "" {
 			e.InstitutionID = t.Institution
 		}

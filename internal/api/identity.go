@@ -275,12 +275,12 @@ func (a *API) login(r *http.Request) (any, error) {
 		return nil, err
 	}
 	ctx := r.Context()
-	store.PendingAuditOf(ctx).Update(func(e *store.AuditEvent) {
+	store.PendingAuditOf(ctx).Update(func(e *model.AuditEvent) {
 		e.ActorKind, e.ActorName, e.TargetKind = auth.KindUser, strings.ToLower(strings.TrimSpace(req.Email)), "sessions"
 	})
 	u, err := a.auth.Login(ctx, req.Email, req.Password)
 	if u.ID != "" {
-		store.PendingAuditOf(ctx).Update(func(e *store.AuditEvent) { e.ActorID, e.TargetID = u.ID, u.ID })
+		store.PendingAuditOf(ctx).Update(func(e *model.AuditEvent) { e.ActorID, e.TargetID = u.ID, u.ID })
 	}
 	switch {
 	case errors.Is(err, auth.ErrLocked):
@@ -311,7 +311,7 @@ func (a *API) login(r *http.Request) (any, error) {
 		if err != nil {
 			return err
 		}
-		store.PendingAuditOf(ctx).Update(func(e *store.AuditEvent) { e.Via = "session:" + ses.ID })
+		store.PendingAuditOf(ctx).Update(func(e *model.AuditEvent) { e.Via = "session:" + ses.ID })
 		out = LoginResponse{User: userView(u), CSRFToken: csrf, ExpiresAt: ses.ExpiresAt}
 		if w != nil {
 			age := int(a.auth.SessionTTL().Seconds())

@@ -65,9 +65,10 @@ type SSHKeyRequest struct {
 	ProjectID string `json:"project_id,omitempty"`
 }
 
-// ReplicaBootView is the cloud-init document of one replica.
+// ReplicaBootView is the cloud-init document of one replica: the
+// first-boot document rendered for it, with the replica's number and site.
 type ReplicaBootView struct {
-	store.ReplicaBoot
+	model.ReplicaBoot
 	Replica int    `json:"replica"`
 	SiteID  string `json:"site_id"`
 }
@@ -251,7 +252,7 @@ func (a *API) createSSHKey(r *http.Request) (any, error) {
 }
 
 func auditKeyScope(ctx context.Context, k model.SSHKey) {
-	store.PendingAuditOf(ctx).Update(func(e *store.AuditEvent) {
+	store.PendingAuditOf(ctx).Update(func(e *model.AuditEvent) {
 		if k.InstitutionID != "" {
 			e.InstitutionID = k.InstitutionID
 		}
@@ -328,7 +329,7 @@ func (a *API) workloadCloudInit(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	by := map[string]store.ReplicaBoot{}
+	by := map[string]model.ReplicaBoot{}
 	for _, b := range boots {
 		by[b.PlacementID] = b
 	}

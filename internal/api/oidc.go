@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/auth"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -99,12 +100,12 @@ func (a *API) oidcCallback(r *http.Request) (any, error) {
 	}
 	// A sign-in is audited even though the callback is a GET.
 	ctx := r.Context()
-	pending := &store.PendingAudit{Event: store.AuditEvent{ActorKind: auth.KindUser, Action: "GET /v1/auth/oidc/callback",
+	pending := &store.PendingAudit{Event: model.AuditEvent{ActorKind: auth.KindUser, Action: "GET /v1/auth/oidc/callback",
 		TargetKind: "sessions", RequestID: requestID(ctx), SourceIP: SourceIP(r), Outcome: OutcomeSuccess, Status: http.StatusFound,
 		Via: "oidc:" + a.oidc.Issuer()}}
 	r = r.WithContext(store.WithAudit(ctx, pending))
 	fail := func(err error) (any, error) {
-		pending.Update(func(e *store.AuditEvent) { e.Outcome, e.Status = OutcomeUnauthenticated, http.StatusUnauthorized })
+		pending.Update(func(e *model.AuditEvent) { e.Outcome, e.Status = OutcomeUnauthenticated, http.StatusUnauthorized })
 		a.finishAudit(r, pending, http.StatusUnauthorized)
 		a.log.InfoContext(ctx, "OpenID sign-in refused", "err", err)
 		return nil, Errorf(http.StatusUnauthorized, "unauthorized", "problem.oidc.failed")
@@ -127,7 +128,7 @@ func (a *API) oidcCallback(r *http.Request) (any, error) {
 	if err != nil {
 		return fail(err)
 	}
-	pending.Update(func(e *store.AuditEvent) { e.ActorName = claims.Email })
+	pending.Update(func(e *model.AuditEvent) { e.ActorName = claims.Email })
 	w := responseWriterOf(r.Context())
 	err = a.store.InTx(r.Context(), func(tx *store.Tx) error {
 		u, err := a.auth.SignInOIDC(r.Context(), tx, a.oidc, claims)
@@ -138,7 +139,7 @@ func (a *API) oidcCallback(r *http.Request) (any, error) {
 		if err != nil {
 			return err
 		}
-		pending.Update(func(e *store.AuditEvent) { e.ActorID, e.ActorName, e.TargetID = u.ID, u.Email, ses.ID })
+		pending.Update(func(e *model.AuditEvent) { e.ActorID, e.ActorName, e.TargetID = u.ID, u.Email, ses.ID })
 		if w != nil {
 			age := int(a.auth.SessionTTL().Seconds())
 			http.SetCookie(w, cookie(r, SessionCookie, secret, true, age))

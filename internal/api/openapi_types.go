@@ -108,7 +108,7 @@ var (
 		"internal/health.Status.state":                healths,
 		"internal/health.Status.raw":                  healths,
 		"internal/residency.Row.state":                placementStates,
-		"internal/store.SimResource.state":            {provider.StateBuilding, provider.StateActive, provider.StateError, provider.StateStopped},
+		"internal/model.SimResource.state":            {provider.StateBuilding, provider.StateActive, provider.StateError, provider.StateStopped},
 		"internal/api.MigrationStatus.workload_state": workloadStates,
 		"internal/model.WorkloadEvent.from":           workloadStates,
 		"internal/model.WorkloadEvent.to":             workloadStates,

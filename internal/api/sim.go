@@ -8,7 +8,6 @@ import (
 	"github.com/soberana/soberana/internal/money"
 	"github.com/soberana/soberana/internal/placement"
 	"github.com/soberana/soberana/internal/provider"
-	"github.com/soberana/soberana/internal/store"
 )
 
 // SimOptions wire the /v1/sim routes and the fleet views.
@@ -22,9 +21,10 @@ type SimOptions struct {
 	Orphans func() any
 }
 
-// SimResourceView is a simulated resource; Simulated is always true.
+// SimResourceView is a resource of the built-in simulated provider;
+// Simulated is always true.
 type SimResourceView struct {
-	store.SimResource
+	model.SimResource
 	Simulated bool `json:"simulated"`
 }
 
@@ -36,7 +36,7 @@ type SimResources struct {
 
 // SimFaults are the faults injected into the simulated providers.
 type SimFaults struct {
-	Items     []store.SimFault `json:"items"`
+	Items     []model.SimFault `json:"items"`
 	Simulated bool             `json:"simulated"`
 }
 

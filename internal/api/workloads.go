@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/i18n"
@@ -27,9 +28,19 @@ type WorkloadView struct {
 	Cost *WorkloadCost `json:"cost,omitempty"`
 }
 
-// PlacementView is one replica's placement.
+// PlacementView is one replica's placement, with how often acting on it
+// failed and when the reconciler looks at it next. It is the API's own
+// view of the store's placement row (which also holds bookkeeping the
+// wire does not show).
 type PlacementView struct {
-	store.PlacementRow
+	model.Placement
+	Attempts      int        `json:"attempts"`
+	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
+}
+
+// placementView is the wire view of a stored placement.
+func placementView(p store.PlacementRow) PlacementView {
+	return PlacementView{Placement: p.Placement, Attempts: p.Attempts, NextAttemptAt: p.NextAttemptAt}
 }
 
 // EventView is one entry of the timeline.
@@ -215,7 +226,7 @@ func (a *API) workloadView(ctx context.Context, id string, lang i18n.Lang, full 
 			p.Power = p.Power.Or()
 		}
 		v.Simulated = v.Simulated || p.Simulated
-		v.Placements = append(v.Placements, PlacementView{p})
+		v.Placements = append(v.Placements, placementView(p))
 	}
 	switch c, err := workloadCost(ctx, tx, id, a.store.Now()); {
 	case err == nil:

@@ -2,7 +2,7 @@
 // audit log and signs checkpoints of its head.
 //
 // Each event's hash is SHA-256 over a canonical, length-prefixed encoding
-// of its fields and the previous event's hash (store.AuditEvent.Canonical),
+// of its fields and the previous event's hash (model.AuditEvent.Canonical),
 // so changing, deleting, reordering or inserting a row breaks the chain at
 // that row. Whoever can write the database can also recompute every hash,
 // so the chain alone proves nothing against its owner: a checkpoint is an
@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -169,7 +170,7 @@ type Walker struct {
 	// prevPrevHash is the hash of the event before the previous one.
 	prevPrevHash string
 	n            int64
-	cps          map[int64][]store.AuditCheckpoint
+	cps          map[int64][]model.AuditCheckpoint
 	maxCp        int64
 	matched      int64
 	checked      int
@@ -177,8 +178,8 @@ type Walker struct {
 
 // NewWalker starts a walk from the beginning of the log; the checkpoints
 // must have been signature-checked (SplitCheckpoints).
-func NewWalker(cps []store.AuditCheckpoint) *Walker {
-	w := &Walker{cps: map[int64][]store.AuditCheckpoint{}}
+func NewWalker(cps []model.AuditCheckpoint) *Walker {
+	w := &Walker{cps: map[int64][]model.AuditCheckpoint{}}
 	for _, c := range cps {
 		w.cps[c.Seq] = append(w.cps[c.Seq], c)
 		w.maxCp = max(w.maxCp, c.Seq)
@@ -187,7 +188,7 @@ func NewWalker(cps []store.AuditCheckpoint) *Walker {
 }
 
 // Next checks one event and returns the first failure, or nil.
-func (w *Walker) Next(e store.AuditEvent) *Break {
+func (w *Walker) Next(e model.AuditEvent) *Break {
 	switch {
 	case e.Seq <= w.prevSeq:
 		return newBreak(Break{Seq: e.Seq, Code: CodeOrder})
@@ -259,7 +260,7 @@ func (w *Walker) report(b *Break) Report {
 // keys (one verifying it is enough: a key rotated out still vouches for
 // what it signed): good are the valid ones; bad is the lowest-sequence
 // checkpoint that fails (nil when all hold).
-func SplitCheckpoints(keys []ed25519.PublicKey, cps []store.AuditCheckpoint) (good []store.AuditCheckpoint, bad *Break) {
+func SplitCheckpoints(keys []ed25519.PublicKey, cps []model.AuditCheckpoint) (good []model.AuditCheckpoint, bad *Break) {
 	for _, c := range cps {
 		ok := false
 		for _, pub := range keys {
@@ -301,7 +302,7 @@ func earliest(a, b *Break) *Break {
 // copies (a checkpoint file, webhook deliveries) — must verify with one
 // of the public keys, which must come from outside the database; without
 // one Verify returns ErrNoPublicKey.
-func Verify(ctx context.Context, st *store.Store, keys []ed25519.PublicKey, external ...store.AuditCheckpoint) (Report, error) {
+func Verify(ctx context.Context, st *store.Store, keys []ed25519.PublicKey, external ...model.AuditCheckpoint) (Report, error) {
 	if err := checkKeys(keys); err != nil {
 		return Report{}, err
 	}
@@ -370,16 +371,16 @@ func walkStore(ctx context.Context, st *store.Store, w *Walker) (Report, error) 
 }
 
 // Event is one event of the audit chain, as stored, exported and served.
-type Event = store.AuditEvent
+type Event = model.AuditEvent
 
 // SignedCheckpoint is a signed checkpoint of the chain head, as stored and
 // published.
-type SignedCheckpoint = store.AuditCheckpoint
+type SignedCheckpoint = model.AuditCheckpoint
 
 // VerifyDatabase opens the database at url (postgres://… or an SQLite
 // file) and verifies its chain and checkpoints (Verify): `audit verify
 // --database-url`, which reads and never writes.
-func VerifyDatabase(ctx context.Context, url string, keys []ed25519.PublicKey, external ...store.AuditCheckpoint) (Report, error) {
+func VerifyDatabase(ctx context.Context, url string, keys []ed25519.PublicKey, external ...model.AuditCheckpoint) (Report, error) {
 	st, err := store.Open(ctx, url)
 	if err != nil {
 		return Report{}, err
@@ -443,7 +444,7 @@ func Export(ctx context.Context, next Pager, out io.Writer) (int64, error) {
 // the public keys (ErrNoPublicKey without one). Events after the export's
 // last one are unknown to it: only the checkpoints can show that a tail is
 // missing.
-func VerifyExport(r io.Reader, keys []ed25519.PublicKey, cps []store.AuditCheckpoint) (Report, error) {
+func VerifyExport(r io.Reader, keys []ed25519.PublicKey, cps []model.AuditCheckpoint) (Report, error) {
 	if err := checkKeys(keys); err != nil {
 		return Report{}, err
 	}
@@ -457,7 +458,7 @@ func VerifyExport(r io.Reader, keys []ed25519.PublicKey, cps []store.AuditCheckp
 		if len(sc.Bytes()) == 0 {
 			continue
 		}
-		var e store.AuditEvent
+		var e model.AuditEvent
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
 			return w.report(nil), fmt.Errorf("line %d: %w", line, err)
 		}
@@ -484,7 +485,7 @@ func KeyID(pub ed25519.PublicKey) string {
 }
 
 // VerifyCheckpoint checks a checkpoint's signature.
-func VerifyCheckpoint(pub ed25519.PublicKey, c store.AuditCheckpoint) bool {
+func VerifyCheckpoint(pub ed25519.PublicKey, c model.AuditCheckpoint) bool {
 	sig, err := base64.StdEncoding.DecodeString(c.Signature)
 	if err != nil || len(pub) != ed25519.PublicKeySize {
 		return false
@@ -497,9 +498,9 @@ func VerifyCheckpoint(pub ed25519.PublicKey, c store.AuditCheckpoint) bool {
 // publish function runs in the same transaction with the new checkpoint
 // (queueing it for delivery outside the database commits with it).
 func Checkpoint(ctx context.Context, st *store.Store, key ed25519.PrivateKey, now time.Time,
-	publish ...func(context.Context, *store.Tx, store.AuditCheckpoint) error) (store.AuditCheckpoint, bool, error) {
+	publish ...func(context.Context, *store.Tx, model.AuditCheckpoint) error) (model.AuditCheckpoint, bool, error) {
 	var (
-		c     store.AuditCheckpoint
+		c     model.AuditCheckpoint
 		wrote bool
 	)
 	// The checkpoint covers every event committed before it was asked for.
@@ -519,7 +520,7 @@ func Checkpoint(ctx context.Context, st *store.Store, key ed25519.PrivateKey, no
 			return nil
 		}
 		at := now.UTC().Truncate(time.Microsecond)
-		c = store.AuditCheckpoint{Seq: seq, Hash: hash, At: at, KeyID: KeyID(key.Public().(ed25519.PublicKey)),
+		c = model.AuditCheckpoint{Seq: seq, Hash: hash, At: at, KeyID: KeyID(key.Public().(ed25519.PublicKey)),
 			Signature: base64.StdEncoding.EncodeToString(ed25519.Sign(key, CheckpointMessage(seq, hash, at)))}
 		wrote = true
 		if err := tx.PutAuditCheckpoint(ctx, c); err != nil {

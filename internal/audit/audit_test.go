@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/audit"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/store/storetest"
 )
@@ -24,7 +25,7 @@ import (
 func seed(t *testing.T, st *store.Store, n int) {
 	t.Helper()
 	for i := 1; i <= n; i++ {
-		p := &store.PendingAudit{Event: store.AuditEvent{ActorKind: "user", ActorID: fmt.Sprintf("usr_%d", i),
+		p := &store.PendingAudit{Event: model.AuditEvent{ActorKind: "user", ActorID: fmt.Sprintf("usr_%d", i),
 			Action: "POST /v1/projects", TargetKind: "projects", TargetID: fmt.Sprintf("prj_%d", i), Outcome: "success", Status: 201,
 			RequestID: fmt.Sprintf("req%d", i), SourceIP: "192.0.2.7"}}
 		ctx := store.WithAudit(context.Background(), p)
@@ -66,7 +67,7 @@ func rebind(q string) string {
 	return b.String()
 }
 
-func verify(t *testing.T, st *store.Store, pub ed25519.PublicKey, external ...store.AuditCheckpoint) audit.Report {
+func verify(t *testing.T, st *store.Store, pub ed25519.PublicKey, external ...model.AuditCheckpoint) audit.Report {
 	t.Helper()
 	r, err := audit.Verify(context.Background(), st, []ed25519.PublicKey{pub}, external...)
 	if err != nil {
@@ -75,7 +76,7 @@ func verify(t *testing.T, st *store.Store, pub ed25519.PublicKey, external ...st
 	return r
 }
 
-func insert(t *testing.T, st *store.Store, e store.AuditEvent) {
+func insert(t *testing.T, st *store.Store, e model.AuditEvent) {
 	t.Helper()
 	exec(t, st, `INSERT INTO audit_events (seq, at, actor_kind, actor_id, actor_name, via, action, target_kind, target_id,
 		institution_id, project_id, request_id, source_ip, outcome, status, prev_hash, hash)
@@ -84,7 +85,7 @@ func insert(t *testing.T, st *store.Store, e store.AuditEvent) {
 		e.InstitutionID, e.ProjectID, e.RequestID, e.SourceIP, e.Outcome, e.Status, e.PrevHash, e.Hash)
 }
 
-func events(t *testing.T, st *store.Store) []store.AuditEvent {
+func events(t *testing.T, st *store.Store) []model.AuditEvent {
 	t.Helper()
 	evs, err := st.Read().AuditEvents(context.Background(), store.AuditFilter{Limit: 1000})
 	if err != nil {
@@ -110,9 +111,9 @@ func rewriteFrom(t *testing.T, st *store.Store, from int64) {
 }
 
 // forge appends a self-consistent event after seq-1 without moving the head.
-func forge(t *testing.T, st *store.Store, seq int64, prevHash string) store.AuditEvent {
+func forge(t *testing.T, st *store.Store, seq int64, prevHash string) model.AuditEvent {
 	t.Helper()
-	e := store.AuditEvent{Seq: seq, At: time.Now().UTC().Truncate(time.Microsecond), ActorKind: "user", ActorID: "usr_mallory",
+	e := model.AuditEvent{Seq: seq, At: time.Now().UTC().Truncate(time.Microsecond), ActorKind: "user", ActorID: "usr_mallory",
 		Action: "DELETE /v1/grants/{id}", Outcome: "success", PrevHash: prevHash}
 	e.Hash = e.ComputeHash()
 	insert(t, st, e)
@@ -127,7 +128,7 @@ func resign(t *testing.T, st *store.Store, key ed25519.PrivateKey, seqs ...int64
 	evs := events(t, st)
 	for _, seq := range seqs {
 		at := time.Now().UTC().Truncate(time.Microsecond)
-		c := store.AuditCheckpoint{Seq: seq, Hash: evs[seq-1].Hash, At: at, KeyID: audit.KeyID(key.Public().(ed25519.PublicKey)),
+		c := model.AuditCheckpoint{Seq: seq, Hash: evs[seq-1].Hash, At: at, KeyID: audit.KeyID(key.Public().(ed25519.PublicKey)),
 			Signature: base64.StdEncoding.EncodeToString(ed25519.Sign(key, audit.CheckpointMessage(seq, evs[seq-1].Hash, at)))}
 		if err := st.InTx(context.Background(), func(tx *store.Tx) error { return tx.PutAuditCheckpoint(context.Background(), c) }); err != nil {
 			t.Fatal(err)
@@ -276,7 +277,7 @@ func TestTamper(t *testing.T) {
 					}
 				}
 				c.tamper(t, st)
-				var external []store.AuditCheckpoint
+				var external []model.AuditCheckpoint
 				if c.file {
 					var err error
 					if external, err = audit.ReadCheckpointFile(file); err != nil || len(external) != 2 {
@@ -354,7 +355,7 @@ func TestCheckpoints(t *testing.T) {
 func TestReadCheckpoints(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
-	want := []store.AuditCheckpoint{{Seq: 4, Hash: "h4", At: at, KeyID: "k", Signature: "s4"}, {Seq: 8, Hash: "h8", At: at, KeyID: "k", Signature: "s8"}}
+	want := []model.AuditCheckpoint{{Seq: 4, Hash: "h4", At: at, KeyID: "k", Signature: "s4"}, {Seq: 8, Hash: "h8", At: at, KeyID: "k", Signature: "s8"}}
 	for name, in := range map[string]string{
 		"array":    `[{"seq":8,"hash":"h8","at":"2026-12-04T10:00:00Z","key_id":"k","signature":"s8"},{"seq":4,"hash":"h4","at":"2026-12-04T10:00:00Z","key_id":"k","signature":"s4"}]`,
 		"lines":    "{\"seq\":4,\"hash\":\"h4\",\"at\":\"2026-12-04T10:00:00Z\",\"key_id\":\"k\",\"signature\":\"s4\"}\n\n{\"seq\":8,\"hash\":\"h8\",\"at\":\"2026-12-04T10:00:00Z\",\"key_id\":\"k\",\"signature\":\"s8\"}\n",
@@ -402,7 +403,7 @@ func TestVerifyWhileAppending(t *testing.T) {
 		done := make(chan error, 1)
 		go func() {
 			for i := 0; i < 150; i++ {
-				p := &store.PendingAudit{Event: store.AuditEvent{ActorKind: "user", ActorID: "usr_live", Action: "POST /v1/projects", Outcome: "success"}}
+				p := &store.PendingAudit{Event: model.AuditEvent{ActorKind: "user", ActorID: "usr_live", Action: "POST /v1/projects", Outcome: "success"}}
 				if err := st.InTx(store.WithAudit(ctx, p), func(*store.Tx) error { return nil }); err != nil {
 					done <- err
 					return

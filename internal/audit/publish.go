@@ -9,7 +9,7 @@ import (
 	"os"
 	"sort"
 
-	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/model"
 )
 
 // AppendCheckpointFile appends c as one JSON line to the file at path
@@ -17,7 +17,7 @@ import (
 // checkpoints kept outside the database: point it at storage the database
 // owner cannot rewrite (WORM, another host), and verify with
 // `soberana audit verify --checkpoints FILE`.
-func AppendCheckpointFile(path string, c store.AuditCheckpoint) error {
+func AppendCheckpointFile(path string, c model.AuditCheckpoint) error {
 	line, err := json.Marshal(c)
 	if err != nil {
 		return err
@@ -43,12 +43,12 @@ func AppendCheckpointFile(path string, c store.AuditCheckpoint) error {
 // Lines) or as GET /v1/audit/checkpoints returns them (a JSON array), in
 // sequence order. A webhook's deliveries, one checkpoint per line, read
 // the same.
-func ReadCheckpoints(r io.Reader) ([]store.AuditCheckpoint, error) {
+func ReadCheckpoints(r io.Reader) ([]model.AuditCheckpoint, error) {
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
 	}
-	var out []store.AuditCheckpoint
+	var out []model.AuditCheckpoint
 	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '[' {
 		if err := json.Unmarshal(t, &out); err != nil {
 			return nil, err
@@ -64,8 +64,8 @@ func ReadCheckpoints(r io.Reader) ([]store.AuditCheckpoint, error) {
 			// A line is a checkpoint, or a webhook delivery's body that
 			// carries one.
 			var c struct {
-				store.AuditCheckpoint
-				Checkpoint *store.AuditCheckpoint `json:"checkpoint"`
+				model.AuditCheckpoint
+				Checkpoint *model.AuditCheckpoint `json:"checkpoint"`
 			}
 			if err := json.Unmarshal(line, &c); err != nil {
 				return nil, fmt.Errorf("line %d: %w", n, err)
@@ -84,7 +84,7 @@ func ReadCheckpoints(r io.Reader) ([]store.AuditCheckpoint, error) {
 }
 
 // ReadCheckpointFile reads the checkpoints in the file at path.
-func ReadCheckpointFile(path string) ([]store.AuditCheckpoint, error) {
+func ReadCheckpointFile(path string) ([]model.AuditCheckpoint, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

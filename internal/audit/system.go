@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -17,20 +18,20 @@ const OutcomeSuccess = "success"
 
 // System returns an event of the system actor: component acted (action)
 // on the target.
-func System(component, action, targetKind, targetID string) store.AuditEvent {
-	return store.AuditEvent{ActorKind: ActorSystem, ActorID: ActorSystem, ActorName: ActorSystem + ":" + component,
+func System(component, action, targetKind, targetID string) model.AuditEvent {
+	return model.AuditEvent{ActorKind: ActorSystem, ActorID: ActorSystem, ActorName: ActorSystem + ":" + component,
 		Action: action, TargetKind: targetKind, TargetID: targetID, Outcome: OutcomeSuccess}
 }
 
 // ActingAs copies the actor of the request ctx carries (its pending audit
 // event: actor, the grant or token it acted through, request id, source
 // address) onto e. It reports false, leaving e as it is, outside a request.
-func ActingAs(ctx context.Context, e *store.AuditEvent) bool {
+func ActingAs(ctx context.Context, e *model.AuditEvent) bool {
 	p := store.PendingAuditOf(ctx)
 	if p == nil {
 		return false
 	}
-	p.Update(func(r *store.AuditEvent) {
+	p.Update(func(r *model.AuditEvent) {
 		e.ActorKind, e.ActorID, e.ActorName, e.Via = r.ActorKind, r.ActorID, r.ActorName, r.Via
 		e.RequestID, e.SourceIP = r.RequestID, r.SourceIP
 	})
@@ -40,7 +41,7 @@ func ActingAs(ctx context.Context, e *store.AuditEvent) bool {
 // Record appends e to the chain in a small transaction of its own, for a
 // fact that changes nothing else in the database (a failover the tracker
 // observed).
-func Record(ctx context.Context, st *store.Store, e store.AuditEvent) error {
+func Record(ctx context.Context, st *store.Store, e model.AuditEvent) error {
 	return st.InTx(store.WithAudit(ctx, &store.PendingAudit{Event: e}), func(*store.Tx) error { return nil })
 }
 
@@ -50,7 +51,7 @@ func Record(ctx context.Context, st *store.Store, e store.AuditEvent) error {
 // created. When ctx carries a request whose own event is not yet written,
 // that event is appended too, after e; otherwise e rides as the pending
 // event.
-func Write(ctx context.Context, st *store.Store, e store.AuditEvent, fn func(tx *store.Tx, e *store.AuditEvent) error) error {
+func Write(ctx context.Context, st *store.Store, e model.AuditEvent, fn func(tx *store.Tx, e *model.AuditEvent) error) error {
 	if req := store.PendingAuditOf(ctx); req != nil && !req.Written() {
 		return st.Write(ctx, func(tx *store.Tx) error {
 			ev := e
@@ -66,7 +67,7 @@ func Write(ctx context.Context, st *store.Store, e store.AuditEvent, fn func(tx 
 		if err := fn(tx, &ev); err != nil {
 			return err
 		}
-		p.Update(func(pe *store.AuditEvent) { *pe = ev })
+		p.Update(func(pe *model.AuditEvent) { *pe = ev })
 		return nil
 	})
 }
@@ -78,10 +79,10 @@ const ActorOperator = "operator"
 
 // Operator returns an event of the operator named user (their login on the
 // machine that ran the command) acting through the CLI.
-func Operator(user, action, targetKind, targetID string) store.AuditEvent {
+func Operator(user, action, targetKind, targetID string) model.AuditEvent {
 	if user == "" {
 		user = "unknown"
 	}
-	return store.AuditEvent{ActorKind: ActorOperator, ActorID: user, ActorName: ActorOperator + ":" + user, Via: "cli",
+	return model.AuditEvent{ActorKind: ActorOperator, ActorID: user, ActorName: ActorOperator + ":" + user, Via: "cli",
 		Action: action, TargetKind: targetKind, TargetID: targetID, Outcome: OutcomeSuccess}
 }

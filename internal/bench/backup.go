@@ -170,7 +170,7 @@ func backupFixture(ctx context.Context, st *store.Store, n int) error {
 				if err := tx.Placements().Create(ctx, &pl, "pl"); err != nil {
 					return err
 				}
-				e := store.AuditEvent{ActorKind: "token", ActorID: "tok_bench", ActorName: "bench", Via: "api", Action: "workloads.create",
+				e := model.AuditEvent{ActorKind: "token", ActorID: "tok_bench", ActorName: "bench", Via: "api", Action: "workloads.create",
 					TargetKind: "workloads", TargetID: w.id, InstitutionID: w.ins, ProjectID: w.project, RequestID: "req_" + w.id,
 					SourceIP: "127.0.0.1", Outcome: "success", Status: 201}
 				if err := tx.AppendAudit(ctx, &e); err != nil {

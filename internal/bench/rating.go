@@ -167,7 +167,7 @@ func ratingFixture(ctx context.Context, st *store.Store, month time.Time, o Rati
 		window := time.Duration(o.Days) * 24 * time.Hour
 		ws := make([]*store.LedgerWorkload, o.Workloads)
 		ivs := make([]*store.UsageInterval, o.Workloads)
-		commits := make([]store.LedgerLine, o.Workloads)
+		commits := make([]model.LedgerLine, o.Workloads)
 		committed := map[string]int64{}
 		for i := range o.Workloads {
 			t := tenants[i%len(tenants)]
@@ -185,7 +185,7 @@ func ratingFixture(ctx context.Context, st *store.Store, month time.Time, o Rati
 				iv.End = &end
 			}
 			ivs[i] = iv
-			commits[i] = store.LedgerLine{ID: "commit/" + id, Kind: store.KindCommitment, Period: ledger.Month(month),
+			commits[i] = model.LedgerLine{ID: "commit/" + id, Kind: model.LedgerCommitment, Period: ledger.Month(month),
 				InstitutionID: t.ins, BudgetLineID: t.line, ProjectID: t.project, WorkloadID: id, Currency: t.cur,
 				AmountMinor: 2_000_000, ProviderCurrency: t.cur, ProviderMinor: 2_000_000, FXRate: "1"}
 			committed[t.line] += 2_000_000

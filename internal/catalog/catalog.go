@@ -42,7 +42,7 @@ type Added struct {
 // in one transaction, with the audit event ev (an operator's, see
 // audit.Operator) naming the new provider. Sites get p's id; their
 // defaults are filled in first.
-func (s *Service) AddProvider(ctx context.Context, ev store.AuditEvent, p model.Provider, sites []model.Site, cfg DriverConfig) (Added, error) {
+func (s *Service) AddProvider(ctx context.Context, ev model.AuditEvent, p model.Provider, sites []model.Site, cfg DriverConfig) (Added, error) {
 	p.Defaults()
 	if err := p.Validate(); err != nil {
 		return Added{}, err
@@ -57,7 +57,7 @@ func (s *Service) AddProvider(ctx context.Context, ev store.AuditEvent, p model.
 	}
 	sealed := false
 	ev.Action, ev.TargetKind = "providers.create", "providers"
-	err := audit.Write(ctx, s.st, ev, func(tx *store.Tx, e *store.AuditEvent) error {
+	err := audit.Write(ctx, s.st, ev, func(tx *store.Tx, e *model.AuditEvent) error {
 		if err := tx.Providers().Create(ctx, &p, "prv"); err != nil {
 			return err
 		}

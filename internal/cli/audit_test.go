@@ -20,6 +20,7 @@ import (
 	"github.com/soberana/soberana/internal/cli"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -51,7 +52,7 @@ func (d auditDB) exec(t *testing.T, q string, args ...any) {
 	}
 }
 
-func (d auditDB) events(t *testing.T) []store.AuditEvent {
+func (d auditDB) events(t *testing.T) []model.AuditEvent {
 	t.Helper()
 	evs, err := d.st.Read().AuditEvents(context.Background(), store.AuditFilter{Limit: 10000})
 	if err != nil {
@@ -184,7 +185,7 @@ func testAuditVerifyCommand(t *testing.T, pg bool) {
 	}
 	checkpoint := func() int64 {
 		var res struct {
-			Checkpoint store.AuditCheckpoint `json:"checkpoint"`
+			Checkpoint model.AuditCheckpoint `json:"checkpoint"`
 			Created    bool                  `json:"created"`
 		}
 		if _, err := h.Admin.Do(ctx, "POST", "/v1/audit/checkpoints", nil, &res); err != nil || !res.Created {
@@ -294,7 +295,7 @@ func testAuditVerifyCommand(t *testing.T, pg bool) {
 			evs := db.events(t)
 			for _, seq := range []int64{cp1, cp2, last} {
 				at := time.Now().UTC().Truncate(time.Microsecond)
-				c := store.AuditCheckpoint{Seq: seq, Hash: evs[seq-1].Hash, At: at, KeyID: audit.KeyID(mallory.Public().(ed25519.PublicKey)),
+				c := model.AuditCheckpoint{Seq: seq, Hash: evs[seq-1].Hash, At: at, KeyID: audit.KeyID(mallory.Public().(ed25519.PublicKey)),
 					Signature: base64.StdEncoding.EncodeToString(ed25519.Sign(mallory, audit.CheckpointMessage(seq, evs[seq-1].Hash, at)))}
 				if err := db.st.InTx(ctx, func(tx *store.Tx) error { return tx.PutAuditCheckpoint(ctx, c) }); err != nil {
 					t.Fatal(err)

@@ -9,13 +9,14 @@ import (
 
 	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/cli"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 )
 
 // operatorEvents runs the CLI with env and returns the audit events of
 // action in the SQLite database of dir.
-func operatorEvents(t *testing.T, dir, action string, env map[string]string, args ...string) []store.AuditEvent {
+func operatorEvents(t *testing.T, dir, action string, env map[string]string, args ...string) []model.AuditEvent {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	if code := cli.RunEnv(context.Background(), args, &out, &errOut, func(k string) string { return env[k] }); code != 0 {

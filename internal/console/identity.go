@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/model"
 
 	"github.com/soberana/soberana/problem"
@@ -152,8 +151,8 @@ func (c *Console) revokeGrant(w http.ResponseWriter, r *http.Request, v *view) e
 // ---- audit
 
 // auditEvent is the audit log's own event type, so the console verifies
-// with exactly the chain's canonical encoding.
-type auditEvent = audit.Event
+// with exactly its canonical encoding (model.AuditEvent.Canonical).
+type auditEvent = model.AuditEvent
 
 type auditData struct {
 	Events   []auditEvent

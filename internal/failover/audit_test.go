@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/audit"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -49,7 +50,7 @@ func TestFailoverIsAudited(t *testing.T) {
 	srv.Reconciler.Kick()
 	recovered(t, srv, site.ID, affected, 2*time.Minute, timeGoesOn(clk, srv))
 
-	events := func(action string) []store.AuditEvent {
+	events := func(action string) []model.AuditEvent {
 		evs, err := srv.Store.Read().AuditEvents(ctx, store.AuditFilter{Action: action, Limit: 100})
 		if err != nil {
 			t.Fatal(err)

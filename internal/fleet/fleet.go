@@ -403,7 +403,7 @@ const HealthBatch = 1000
 // refresh that read the sites before the commit has applied them before
 // the batch begins, and one that starts later reads the committed rows.
 // It returns the first error; the other batches are still written.
-func (f *Fleet) SetSitesHealth(ctx context.Context, changes []HealthChange, event func(HealthChange) *store.AuditEvent) error {
+func (f *Fleet) SetSitesHealth(ctx context.Context, changes []HealthChange, event func(HealthChange) *model.AuditEvent) error {
 	var first error
 	for start := 0; start < len(changes); start += HealthBatch {
 		chunk := changes[start:min(start+HealthBatch, len(changes))]
@@ -414,7 +414,7 @@ func (f *Fleet) SetSitesHealth(ctx context.Context, changes []HealthChange, even
 	return first
 }
 
-func (f *Fleet) setHealthBatch(ctx context.Context, chunk []HealthChange, event func(HealthChange) *store.AuditEvent) error {
+func (f *Fleet) setHealthBatch(ctx context.Context, chunk []HealthChange, event func(HealthChange) *model.AuditEvent) error {
 	want := make(map[string]string, len(chunk)) // the last change of a site wins
 	for _, c := range chunk {
 		if _, err := placement.ParseHealth(c.Health); err != nil {

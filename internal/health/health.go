@@ -449,7 +449,7 @@ func (m *Monitor) applyAll(ctx context.Context, changes []Transition) {
 
 // siteEvent is the audit event of a site health change the monitor
 // decided: the system actor's health component.
-func siteEvent(c fleet.HealthChange) *store.AuditEvent {
+func siteEvent(c fleet.HealthChange) *model.AuditEvent {
 	e := audit.System("health", "site.health."+c.Health, "sites", c.SiteID)
 	return &e
 }

@@ -103,7 +103,7 @@ func (l *Ledger) Commit(ctx context.Context, tx *store.Tx, w *model.Workload) (w
 		if err := bookCommitment(ctx, tx, w, line, cur, need, now); err != nil {
 			return workload.BudgetOutcome{}, err
 		}
-		tx.ReserveBudgetAtCommit(line.ID, need.Minor, line.AmountMinor, force, func(ctx context.Context, bal store.Balance) error {
+		tx.ReserveBudgetAtCommit(line.ID, need.Minor, line.AmountMinor, force, func(ctx context.Context, bal model.Balance) error {
 			return alertLine(ctx, tx, line, bal.CommittedMinor+bal.AccruedMinor)
 		})
 		return workload.Fits(), nil
@@ -141,8 +141,8 @@ func (l *Ledger) Commit(ctx context.Context, tx *store.Tx, w *model.Workload) (w
 func bookCommitment(ctx context.Context, tx *store.Tx, w *model.Workload, line model.BudgetLine, cur money.Currency, need money.Amount, now time.Time) error {
 	key := commitKey(w.ID)
 	memo := "forecast " + money.Amount{Minor: w.ForecastMonthlyMinor, Currency: cur}.String() + "/month to end of " + fmt.Sprint(line.FiscalYear)
-	inserted, err := tx.InsertLedgerLines(ctx, []store.LedgerLine{{
-		ID: key, Kind: store.KindCommitment, Period: Month(now), InstitutionID: line.InstitutionID,
+	inserted, err := tx.InsertLedgerLines(ctx, []model.LedgerLine{{
+		ID: key, Kind: model.LedgerCommitment, Period: Month(now), InstitutionID: line.InstitutionID,
 		BudgetLineID: line.ID, ProjectID: w.ProjectID, WorkloadID: w.ID, Currency: line.Currency,
 		AmountMinor: need.Minor, ProviderCurrency: line.Currency, ProviderMinor: need.Minor, FXRate: "1",
 		Memo: memo,
@@ -175,8 +175,8 @@ func (l *Ledger) Release(ctx context.Context, tx *store.Tx, w *model.Workload) e
 	if err != nil {
 		return err
 	}
-	_, err = book(ctx, tx, []store.LedgerLine{{
-		ID: "release/" + w.ID + "/end", Kind: store.KindRelease, Period: Month(tx.Now()),
+	_, err = book(ctx, tx, []model.LedgerLine{{
+		ID: "release/" + w.ID + "/end", Kind: model.LedgerRelease, Period: Month(tx.Now()),
 		InstitutionID: lw.InstitutionID, BudgetLineID: lw.BudgetLineID, ProjectID: lw.ProjectID, WorkloadID: w.ID,
 		Currency: lw.Currency, AmountMinor: -left, ProviderCurrency: lw.Currency, ProviderMinor: -left, FXRate: "1",
 		Memo: "workload ended (" + string(w.State) + ")",

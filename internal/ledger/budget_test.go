@@ -62,7 +62,7 @@ func TestCommitFitsRefusesAndWaits(t *testing.T) {
 	}
 	// Idempotent: committing again books nothing.
 	f.mustCommit(w1)
-	if n := len(f.lines(store.KindCommitment)); n != 1 {
+	if n := len(f.lines(model.LedgerCommitment)); n != 1 {
 		t.Fatalf("%d commitment lines after a repeated commit", n)
 	}
 	// 150/month needs 1800; 1200 available: short by 600.
@@ -175,7 +175,7 @@ func TestConcurrentCommitsNeverOverdraw(t *testing.T) {
 			t.Fatalf("%d committed, %d refused; want 10 and 90", fits.Load(), refused.Load())
 		}
 		b := f.balance()
-		if b.Available.Minor != 0 || b.Committed.Minor != 10*1200_00 || len(f.lines(store.KindCommitment)) != 10 {
+		if b.Available.Minor != 0 || b.Committed.Minor != 10*1200_00 || len(f.lines(model.LedgerCommitment)) != 10 {
 			t.Fatalf("after the race: %+v", b)
 		}
 	})
@@ -194,12 +194,12 @@ func TestReleaseBalancesCommitmentToZero(t *testing.T) {
 		t.Fatalf("rating: %+v", res)
 	}
 	// 59 days × 24 h × 0.5 = 708.00 charged and released.
-	if c := sum(f.lines(store.KindCharge)); c != 708_00 {
+	if c := sum(f.lines(model.LedgerCharge)); c != 708_00 {
 		t.Fatalf("charged %d", c)
 	}
 	f.release(w)
 	f.release(w) // idempotent
-	if s := sum(f.lines(store.KindCommitment, store.KindRelease)); s != 0 {
+	if s := sum(f.lines(model.LedgerCommitment, model.LedgerRelease)); s != 0 {
 		t.Fatalf("commitment + releases = %d after delete", s)
 	}
 	b := f.balance()

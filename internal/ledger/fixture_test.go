@@ -179,7 +179,7 @@ func (f *fixture) rateThrough(at time.Time) ledger.RateResult {
 	return res
 }
 
-func (f *fixture) lines(kinds ...string) []store.LedgerLine {
+func (f *fixture) lines(kinds ...model.LedgerKind) []model.LedgerLine {
 	f.t.Helper()
 	ls, err := f.s.Read().LedgerLines(context.Background(), store.LedgerFilter{InstitutionID: f.ins.ID, Kinds: kinds})
 	if err != nil {
@@ -210,7 +210,7 @@ func (f *fixture) balance() ledger.Balance {
 	return b[0]
 }
 
-func sum(ls []store.LedgerLine) int64 {
+func sum(ls []model.LedgerLine) int64 {
 	var n int64
 	for _, l := range ls {
 		n += l.AmountMinor

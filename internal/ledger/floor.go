@@ -64,7 +64,7 @@ var ErrBadReason = errors.New("reduction reason must be printable text of at mos
 // is recorded as a budget reduction (returned) that the budget alerts
 // show. A line that is not lowered, or lowered but not below its floor,
 // needs nothing and returns nil.
-func CheckAmount(ctx context.Context, tx *store.Tx, old, next model.BudgetLine, red Reduction) (*store.BudgetReduction, error) {
+func CheckAmount(ctx context.Context, tx *store.Tx, old, next model.BudgetLine, red Reduction) (*model.BudgetReduction, error) {
 	if next.AmountMinor >= old.AmountMinor {
 		return nil, nil
 	}
@@ -92,7 +92,7 @@ func CheckAmount(ctx context.Context, tx *store.Tx, old, next model.BudgetLine, 
 	if !printable(reason) {
 		return nil, ErrBadReason
 	}
-	r := &store.BudgetReduction{ID: model.NewID("bred"), InstitutionID: old.InstitutionID, BudgetLineID: old.ID,
+	r := &model.BudgetReduction{ID: model.NewID("bred"), InstitutionID: old.InstitutionID, BudgetLineID: old.ID,
 		Currency: old.Currency, FromMinor: old.AmountMinor, ToMinor: next.AmountMinor,
 		CommittedMinor: b.Committed.Minor, AccruedMinor: b.Accrued.Minor, Reason: reason,
 		ActorID: red.ActorID, ActorName: red.ActorName}

@@ -104,7 +104,7 @@ func Balances(ctx context.Context, tx *store.Tx, lines []model.BudgetLine) ([]Ba
 // book appends lines, then moves the running totals of their budget lines
 // by what was actually inserted and fires the alerts those totals reach.
 // It returns the ids inserted (already-booked lines are skipped).
-func book(ctx context.Context, tx *store.Tx, lines []store.LedgerLine) (map[string]bool, error) {
+func book(ctx context.Context, tx *store.Tx, lines []model.LedgerLine) (map[string]bool, error) {
 	return bookWithin(ctx, tx, lines, false)
 }
 
@@ -118,7 +118,7 @@ var errNoLongerFits = errors.New("the budget line no longer has the increase ava
 // earlier on totals read without a lock (a re-commitment at READ
 // COMMITTED, beside concurrent creates) cannot overdraw the line: a
 // refusal is errNoLongerFits and the caller's transaction must roll back.
-func bookWithin(ctx context.Context, tx *store.Tx, lines []store.LedgerLine, within bool) (map[string]bool, error) {
+func bookWithin(ctx context.Context, tx *store.Tx, lines []model.LedgerLine, within bool) (map[string]bool, error) {
 	if len(lines) == 0 {
 		return nil, nil
 	}
@@ -141,7 +141,7 @@ func bookWithin(ctx context.Context, tx *store.Tx, lines []store.LedgerLine, wit
 			order = append(order, l.BudgetLineID)
 		}
 		switch l.Kind {
-		case store.KindCommitment, store.KindRelease:
+		case model.LedgerCommitment, model.LedgerRelease:
 			d.committed += l.AmountMinor
 		default:
 			d.accrued += l.AmountMinor

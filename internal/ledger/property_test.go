@@ -12,6 +12,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/soberana/soberana/internal/ledger"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -97,7 +98,7 @@ func TestLedgerProperties(t *testing.T) {
 		f.rateThrough(horizon) // nothing left; releases stay balanced
 
 		// Charges: exactly the seconds run, each line priced exactly.
-		charges := f.lines(store.KindCharge)
+		charges := f.lines(model.LedgerCharge)
 		var want, got int64
 		for _, c := range charges {
 			got += c.Seconds
@@ -136,7 +137,7 @@ func TestLedgerProperties(t *testing.T) {
 
 		// Commitments: never overdrawn per workload, zero once deleted.
 		var wids []string
-		for _, c := range f.lines(store.KindCommitment) {
+		for _, c := range f.lines(model.LedgerCommitment) {
 			wids = append(wids, c.WorkloadID)
 		}
 		rem, err := s.Read().RemainingCommitments(ctx, wids)
@@ -180,7 +181,7 @@ func decimal(rt *rapid.T, label string) string {
 // checkCharge recomputes a charge line from its own record with big.Rat:
 // provider amount = round(price × seconds / 3600), national = round(exact
 // provider amount × rate, or ÷ rate when inverse), both half-even.
-func checkCharge(rt *rapid.T, c store.LedgerLine) {
+func checkCharge(rt *rapid.T, c model.LedgerLine) {
 	price, _ := new(big.Rat).SetString(c.UnitPrice)
 	exact := new(big.Rat).Mul(price, big.NewRat(c.Seconds, 3600))
 	pc, _ := money.ParseCurrency(c.ProviderCurrency)

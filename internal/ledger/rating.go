@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -332,7 +333,7 @@ func rateBatch(ctx context.Context, tx *store.Tx, pb *Pricebook, closed closedSe
 		return res, err
 	}
 	var (
-		charges []store.LedgerLine
+		charges []model.LedgerLine
 		owner   []int // charges[i] belongs to ivs[owner[i]]
 		ratedTo = make(map[string]time.Time, len(ivs))
 	)
@@ -375,7 +376,7 @@ func rateBatch(ctx context.Context, tx *store.Tx, pb *Pricebook, closed closedSe
 			res.Charges++
 		}
 	}
-	var releases []store.LedgerLine
+	var releases []model.LedgerLine
 	for k := range ivs {
 		iv := &ivs[k]
 		amt := min(charged[k], remaining[iv.WorkloadID])
@@ -383,8 +384,8 @@ func rateBatch(ctx context.Context, tx *store.Tx, pb *Pricebook, closed closedSe
 			continue
 		}
 		remaining[iv.WorkloadID] -= amt
-		releases = append(releases, store.LedgerLine{
-			ID: "release/" + iv.ID + "/" + strconv.FormatInt(iv.RatedTo.Unix(), 10), Kind: store.KindRelease,
+		releases = append(releases, model.LedgerLine{
+			ID: "release/" + iv.ID + "/" + strconv.FormatInt(iv.RatedTo.Unix(), 10), Kind: model.LedgerRelease,
 			Period: lastPeriod[k], InstitutionID: iv.InstitutionID, BudgetLineID: iv.BudgetLineID, ProjectID: iv.ProjectID,
 			WorkloadID: iv.WorkloadID, ProviderID: iv.ProviderID, IntervalID: iv.ID, Currency: iv.Currency,
 			AmountMinor: -amt, ProviderCurrency: iv.Currency, ProviderMinor: -amt, FXRate: "1",
@@ -399,9 +400,9 @@ func rateBatch(ctx context.Context, tx *store.Tx, pb *Pricebook, closed closedSe
 	return res, tx.SetRatedTo(ctx, ratedTo)
 }
 
-func chargeLine(iv *store.UsageInterval, s Segment, closed closedSet) store.LedgerLine {
-	l := store.LedgerLine{
-		ID: "charge/" + iv.ID + "/" + strconv.FormatInt(s.From.Unix(), 10), Kind: store.KindCharge,
+func chargeLine(iv *store.UsageInterval, s Segment, closed closedSet) model.LedgerLine {
+	l := model.LedgerLine{
+		ID: "charge/" + iv.ID + "/" + strconv.FormatInt(s.From.Unix(), 10), Kind: model.LedgerCharge,
 		Period: closed.period(iv.InstitutionID, s.From), InstitutionID: iv.InstitutionID, BudgetLineID: iv.BudgetLineID,
 		ProjectID: iv.ProjectID, WorkloadID: iv.WorkloadID, ProviderID: iv.ProviderID, IntervalID: iv.ID,
 		UsageFrom: s.From, UsageTo: s.To, Seconds: s.Seconds, UnitPrice: s.Price.perHour.String(), PriceID: s.Price.id,

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/ledger"
-	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/model"
 )
 
 func TestPriceChangeMidMonthSplitsTheInterval(t *testing.T) {
@@ -20,7 +20,7 @@ func TestPriceChangeMidMonthSplitsTheInterval(t *testing.T) {
 	f.start(p, time.Date(2026, 11, 10, 12, 0, 0, 0, time.UTC))
 	f.stop(p, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
 	f.rateThrough(day("2026-12-01"))
-	cs := f.lines(store.KindCharge)
+	cs := f.lines(model.LedgerCharge)
 	if len(cs) != 2 {
 		t.Fatalf("%d charge lines, want 2 (split at the price change)", len(cs))
 	}
@@ -50,7 +50,7 @@ func TestRateChangeMidMonthAndConversion(t *testing.T) {
 	p := f.placement(w, 0)
 	f.start(p, day("2026-11-01"))
 	f.rateThrough(day("2026-12-01"))
-	cs := f.lines(store.KindCharge)
+	cs := f.lines(model.LedgerCharge)
 	if len(cs) != 2 {
 		t.Fatalf("%d charge lines, want 2", len(cs))
 	}
@@ -78,7 +78,7 @@ func TestCLPInstitutionRoundsToWholePesos(t *testing.T) {
 	f.start(p, day("2026-11-01"))
 	f.stop(p, day("2026-11-01").Add(7*time.Hour+30*time.Minute+1*time.Second))
 	f.rateThrough(day("2026-12-01"))
-	cs := f.lines(store.KindCharge)
+	cs := f.lines(model.LedgerCharge)
 	if len(cs) != 1 {
 		t.Fatalf("%d charges", len(cs))
 	}
@@ -98,7 +98,7 @@ func TestInverseRateIsMarked(t *testing.T) {
 	f.start(p, day("2026-11-01"))
 	f.stop(p, day("2026-11-01").Add(10*time.Hour))
 	f.rateThrough(day("2026-12-01"))
-	c := f.lines(store.KindCharge)[0]
+	c := f.lines(model.LedgerCharge)[0]
 	// 1000 CLP / 200 = 5.00 BRL
 	if c.ProviderMinor != 1000 || c.AmountMinor != 5_00 || !c.FXInverse || c.FXRate != "200" {
 		t.Fatalf("charge %+v", c)
@@ -115,7 +115,7 @@ func TestMonthBoundariesAndLeapDay(t *testing.T) {
 	f.stop(p, time.Date(2028, 3, 1, 1, 0, 0, 0, time.UTC))
 	f.rateThrough(day("2028-04-01"))
 	got := map[string]int64{}
-	for _, c := range f.lines(store.KindCharge) {
+	for _, c := range f.lines(model.LedgerCharge) {
 		got[c.Period] += c.Seconds
 	}
 	// 1 h in January, all 29 days of February 2028, 1 h in March.
@@ -157,7 +157,7 @@ func TestRatingIsIdempotent(t *testing.T) {
 		t.Fatalf("%d lines after re-rating, %d before", len(after), len(first))
 	}
 	// 19 days: 9 at 1/h (216) + 10 at 2/h (480) = 696.00
-	if c := sum(f.lines(store.KindCharge)); c != 696_00 {
+	if c := sum(f.lines(model.LedgerCharge)); c != 696_00 {
 		t.Fatalf("charged %d", c)
 	}
 	f.balance()

@@ -140,18 +140,18 @@ func (l *Ledger) Recommit(ctx context.Context, tx *store.Tx, w *model.Workload, 
 		return 0, fmt.Errorf("re-committing workload %s: %w", w.ID, err)
 	}
 	lw, cur := c.lw, c.need.Currency
-	line := func(id, kind string, amount int64, memo string) store.LedgerLine {
-		return store.LedgerLine{ID: id, Kind: kind, BookedAt: now, Period: Month(now), InstitutionID: lw.InstitutionID,
+	line := func(id string, kind model.LedgerKind, amount int64, memo string) model.LedgerLine {
+		return model.LedgerLine{ID: id, Kind: kind, BookedAt: now, Period: Month(now), InstitutionID: lw.InstitutionID,
 			BudgetLineID: lw.BudgetLineID, ProjectID: lw.ProjectID, WorkloadID: w.ID, Currency: lw.Currency,
 			AmountMinor: amount, ProviderCurrency: lw.Currency, ProviderMinor: amount, FXRate: "1", Memo: memo}
 	}
-	var lines []store.LedgerLine
+	var lines []model.LedgerLine
 	if c.remaining != 0 {
-		lines = append(lines, line(releaseID, store.KindRelease, -c.remaining, "re-committed for a new forecast ("+key+")"))
+		lines = append(lines, line(releaseID, model.LedgerRelease, -c.remaining, "re-committed for a new forecast ("+key+")"))
 	}
 	// The commitment is booked even when zero (a fiscal year that has
 	// ended): it is what makes a retried switch book nothing.
-	lines = append(lines, line(commitID, store.KindCommitment, c.need.Minor,
+	lines = append(lines, line(commitID, model.LedgerCommitment, c.need.Minor,
 		"forecast "+money.Amount{Minor: monthlyMinor, Currency: cur}.String()+"/month to end of "+fmt.Sprint(c.line.FiscalYear)+" ("+key+")"))
 	// The increase was checked on totals read without a lock; at READ
 	// COMMITTED (a resize, store.ReadCommitted) concurrent creates may

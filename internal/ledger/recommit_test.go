@@ -68,7 +68,7 @@ func TestRecommitMovesTheCommitmentExactly(t *testing.T) {
 			t.Fatalf("after the switch: %+v (before %+v)", after, before)
 		}
 		byID := map[string]int64{}
-		for _, l := range f.lines(store.KindCommitment, store.KindRelease) {
+		for _, l := range f.lines(model.LedgerCommitment, model.LedgerRelease) {
 			byID[l.ID] = l.AmountMinor
 		}
 		if byID["commit/"+w.ID+"/mig_1"] != 4392_00 || byID["release/"+w.ID+"/mig_1"] != -2196_00 {
@@ -86,7 +86,7 @@ func TestRecommitMovesTheCommitmentExactly(t *testing.T) {
 		}
 		w.State = model.StateDeleted
 		f.release(w)
-		if s := sum(f.lines(store.KindCommitment, store.KindRelease)); s != 0 {
+		if s := sum(f.lines(model.LedgerCommitment, model.LedgerRelease)); s != 0 {
 			t.Fatalf("commitments and releases sum to %d after the end", s)
 		}
 	})

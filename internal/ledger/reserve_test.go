@@ -88,7 +88,7 @@ func TestReadCommittedCommitsNeverOverdraw(t *testing.T) {
 				t.Fatalf("a commit of %d was refused but %d is still available", need, b.Available.Minor)
 			}
 		}
-		lines := f.lines(store.KindCommitment)
+		lines := f.lines(model.LedgerCommitment)
 		if len(lines) != len(fits) {
 			t.Fatalf("%d commitment lines for %d commits", len(lines), len(fits))
 		}
@@ -232,7 +232,7 @@ func TestReservationAtCommitRefusedRunsAgainInPlace(t *testing.T) {
 				if after.Committed != before.Committed || after.Accrued != before.Accrued {
 					t.Fatalf("overdraft=%v: a refused commit moved the line from %+v to %+v", overdraft, before, after)
 				}
-				for _, l := range f.lines(store.KindCommitment) {
+				for _, l := range f.lines(model.LedgerCommitment) {
 					if l.WorkloadID == big.ID {
 						t.Fatalf("overdraft=%v: the refused commit left ledger line %s", overdraft, l.ID)
 					}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -333,7 +334,7 @@ func MonthToDate(ctx context.Context, tx *store.Tx, workloadID string, now time.
 		return money.Amount{}, err
 	}
 	now = now.UTC().Truncate(time.Second)
-	booked, err := tx.WorkloadBooked(ctx, workloadID, Month(now), store.KindCharge, store.KindAdjustment)
+	booked, err := tx.WorkloadBooked(ctx, workloadID, Month(now), model.LedgerCharge, model.LedgerAdjustment)
 	if err != nil {
 		return money.Amount{}, err
 	}
@@ -353,7 +354,7 @@ type Cost struct {
 // both sums, then the open usage).
 func WorkloadCost(ctx context.Context, tx *store.Tx, workloadID string, now time.Time) (Cost, error) {
 	now = now.UTC().Truncate(time.Second)
-	lw, booked, rem, err := tx.LedgerWorkloadTotals(ctx, workloadID, Month(now), [2]string{store.KindCharge, store.KindAdjustment})
+	lw, booked, rem, err := tx.LedgerWorkloadTotals(ctx, workloadID, Month(now), [2]model.LedgerKind{model.LedgerCharge, model.LedgerAdjustment})
 	if errors.Is(err, store.ErrNotFound) {
 		return Cost{}, fmt.Errorf("month-to-date of %s: %w", workloadID, ErrUnknownWorkload)
 	}

@@ -48,7 +48,7 @@ func TestStoppedReplicaIsChargedTheStoppedPrice(t *testing.T) {
 		f.stop(p, t0.Add(24*time.Hour))
 		f.rateThrough(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
 		var sum int64
-		for _, c := range f.lines(store.KindCharge) {
+		for _, c := range f.lines(model.LedgerCharge) {
 			sum += c.AmountMinor
 		}
 		if sum != tc.want {
@@ -73,7 +73,7 @@ func TestStopInTheSecondItStarted(t *testing.T) {
 	f.stop(p, t0.Add(2*time.Hour))
 	f.rateThrough(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
 	var sum int64
-	for _, c := range f.lines(store.KindCharge) {
+	for _, c := range f.lines(model.LedgerCharge) {
 		sum += c.AmountMinor
 	}
 	if sum != 2_00 {

@@ -330,15 +330,15 @@ func checkCommitted(t *testing.T, st *store.Store, lineID string, migs map[strin
 		if w.BudgetLineID != lineID {
 			continue
 		}
-		lines, err := tx.LedgerLines(ctx, store.LedgerFilter{WorkloadID: w.ID, Kinds: []string{store.KindCommitment, store.KindRelease}})
+		lines, err := tx.LedgerLines(ctx, store.LedgerFilter{WorkloadID: w.ID, Kinds: []model.LedgerKind{model.LedgerCommitment, model.LedgerRelease}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var rem int64
-		var lastCommit store.LedgerLine
+		var lastCommit model.LedgerLine
 		for _, l := range lines {
 			rem += l.AmountMinor
-			if l.Kind == store.KindCommitment && !l.BookedAt.Before(lastCommit.BookedAt) {
+			if l.Kind == model.LedgerCommitment && !l.BookedAt.Before(lastCommit.BookedAt) {
 				lastCommit = l
 			}
 		}

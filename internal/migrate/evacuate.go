@@ -119,7 +119,7 @@ func (s *Service) StartEvacuation(ctx context.Context, who workload.Actor, provi
 		Total: len(queue), CreatedBy: who.Name}
 	ev := audit.System("migrate", "evacuation.started", "evacuations", "")
 	audit.ActingAs(ctx, &ev)
-	err = audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *store.AuditEvent) error {
+	err = audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *model.AuditEvent) error {
 		if err := tx.Evacuations().Create(ctx, &e, "evac"); err != nil {
 			return err
 		}
@@ -197,7 +197,7 @@ func (s *Service) advanceEvacuations(ctx context.Context) error {
 				return err
 			}
 			err = audit.Write(ctx, s.st, audit.System("migrate", "evacuation.finished", "evacuations", e.ID),
-				func(tx *store.Tx, _ *store.AuditEvent) error { return update(tx) })
+				func(tx *store.Tx, _ *model.AuditEvent) error { return update(tx) })
 		} else {
 			err = s.st.Write(ctx, update)
 		}

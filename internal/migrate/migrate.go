@@ -368,7 +368,7 @@ func (s *Service) Execute(ctx context.Context, who workload.Actor, workloadID st
 	rows := s.svc.PlacementRows(&l.w, l.off, *d, nil)
 	var m model.Migration
 	ev := s.event(ctx, "migration.started", &l.w, evacuationID)
-	err = audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *store.AuditEvent) error {
+	err = audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *model.AuditEvent) error {
 		w, err := tx.Workloads().Get(ctx, workloadID)
 		if err != nil {
 			return err
@@ -418,7 +418,7 @@ func (s *Service) Execute(ctx context.Context, who workload.Actor, workloadID st
 // that took the step, else the system — through the evacuation that
 // started it, if any. The workload's institution and project go with it,
 // so that the institution's admins see it.
-func (s *Service) event(ctx context.Context, action string, w *model.Workload, evacuationID string) store.AuditEvent {
+func (s *Service) event(ctx context.Context, action string, w *model.Workload, evacuationID string) model.AuditEvent {
 	e := audit.System("migrate", action, "migrations", "")
 	if !audit.ActingAs(ctx, &e) && evacuationID != "" {
 		e.Via = "evacuation:" + evacuationID
@@ -526,7 +526,7 @@ func (e *budgetError) Unwrap() error { return e.err }
 // switchOver deletes the old replicas, makes the new set the workload's
 // and moves its budget commitment to the new forecast, in one transaction.
 func (s *Service) switchOver(ctx context.Context, m model.Migration, w model.Workload, fresh []store.PlacementRow, oldIDs ids) error {
-	return audit.Write(ctx, s.st, s.event(ctx, "migration.done", &w, m.EvacuationID), func(tx *store.Tx, ev *store.AuditEvent) error {
+	return audit.Write(ctx, s.st, s.event(ctx, "migration.done", &w, m.EvacuationID), func(tx *store.Tx, ev *model.AuditEvent) error {
 		ev.TargetID = m.ID
 		now := tx.Now()
 		w2, err := tx.Workloads().Get(ctx, w.ID)
@@ -586,7 +586,7 @@ func (s *Service) switchOver(ctx context.Context, m model.Migration, w model.Wor
 // rollback deletes the new replicas; the old ones never stopped, and the
 // budget commitment was never moved.
 func (s *Service) rollback(ctx context.Context, m model.Migration, w model.Workload, fresh []store.PlacementRow, why workload.Msg) error {
-	return audit.Write(ctx, s.st, s.event(ctx, "migration.rolled_back", &w, m.EvacuationID), func(tx *store.Tx, ev *store.AuditEvent) error {
+	return audit.Write(ctx, s.st, s.event(ctx, "migration.rolled_back", &w, m.EvacuationID), func(tx *store.Tx, ev *model.AuditEvent) error {
 		ev.TargetID = m.ID
 		now := tx.Now()
 		for _, f := range fresh {
@@ -618,7 +618,7 @@ func (s *Service) rollback(ctx context.Context, m model.Migration, w model.Workl
 }
 
 func (s *Service) finish(ctx context.Context, m model.Migration, w model.Workload, state model.MigrationState, why workload.Msg) error {
-	return audit.Write(ctx, s.st, s.event(ctx, "migration."+string(state), &w, m.EvacuationID), func(tx *store.Tx, ev *store.AuditEvent) error {
+	return audit.Write(ctx, s.st, s.event(ctx, "migration."+string(state), &w, m.EvacuationID), func(tx *store.Tx, ev *model.AuditEvent) error {
 		ev.TargetID = m.ID
 		if err := m.SetState(state); err != nil {
 			return err

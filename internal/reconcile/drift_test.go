@@ -270,7 +270,7 @@ func TestChangedOutsideIsRestored(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
-	res := func() store.SimResource {
+	res := func() model.SimResource {
 		r, err := st.Read().SimGet(ctx, p.ProviderID, p.ID)
 		if err != nil {
 			t.Fatal(err)

@@ -98,7 +98,7 @@ func resyncFleet(b testing.TB, n int, interval time.Duration) (*servertest.Harne
 			if err := tx.Placements().Create(ctx, &p, "pl"); err != nil {
 				return err
 			}
-			if _, _, err := tx.SimCreate(ctx, store.SimResource{ResourceID: p.ResourceID, ProviderID: prov, SiteID: site.ID,
+			if _, _, err := tx.SimCreate(ctx, model.SimResource{ResourceID: p.ResourceID, ProviderID: prov, SiteID: site.ID,
 				ReplicaID: p.ID, WorkloadID: w.ID, State: provider.StateActive, VCPUs: p.VCPUs, MemoryMiB: p.MemoryMiB,
 				DiskGiB: p.DiskGiB, CreatedAt: now}); err != nil {
 				return err

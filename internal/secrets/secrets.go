@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/soberana/soberana/internal/audit"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -184,10 +185,10 @@ func (b *Box) Get(ctx context.Context, ownerKind, ownerID, name string) (Value, 
 // many it re-sealed; old keys can be removed from the keyring afterwards.
 // The rotation is audited: ev (its actor; see audit.Operator) is recorded
 // as action secrets.rotate on the primary key, in the same transaction.
-func (b *Box) Rotate(ctx context.Context, ev store.AuditEvent) (int, error) {
+func (b *Box) Rotate(ctx context.Context, ev model.AuditEvent) (int, error) {
 	n := 0
 	ev.Action, ev.TargetKind, ev.TargetID = "secrets.rotate", "secret-keys", b.kr.Primary
-	err := audit.Write(ctx, b.st, ev, func(tx *store.Tx, _ *store.AuditEvent) error {
+	err := audit.Write(ctx, b.st, ev, func(tx *store.Tx, _ *model.AuditEvent) error {
 		n = 0
 		rows, err := tx.SecretsNotUnder(ctx, b.kr.Primary)
 		if err != nil {
@@ -211,7 +212,7 @@ func (b *Box) Rotate(ctx context.Context, ev store.AuditEvent) (int, error) {
 // RotateDatabase opens the database at url (postgres://… or an SQLite
 // file) and re-seals its secrets under kr's primary key (Rotate): the
 // operator's `keys rotate`, run where the database is.
-func RotateDatabase(ctx context.Context, url string, kr *Keyring, ev store.AuditEvent) (int, error) {
+func RotateDatabase(ctx context.Context, url string, kr *Keyring, ev model.AuditEvent) (int, error) {
 	st, err := store.Open(ctx, url)
 	if err != nil {
 		return 0, err

@@ -13,6 +13,7 @@ import (
 	"github.com/soberana/soberana/internal/alert"
 	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -35,7 +36,7 @@ type auditSigner struct {
 	mu sync.Mutex
 	// unfiled are checkpoints the file did not take yet (a full disk, an
 	// unmounted share); each signing retries them first, in order.
-	unfiled []store.AuditCheckpoint
+	unfiled []model.AuditCheckpoint
 }
 
 // wireAudit loads the checkpoint signing key: the configured key file
@@ -102,10 +103,10 @@ func (s *Server) AuditPublicKeyFile() string {
 // checkpointAudit signs the chain head when it moved and publishes the new
 // checkpoint: queued for the webhooks in the checkpoint's own transaction,
 // and appended to the checkpoint file once it committed.
-func (s *Server) checkpointAudit(ctx context.Context) (store.AuditCheckpoint, bool, error) {
+func (s *Server) checkpointAudit(ctx context.Context) (model.AuditCheckpoint, bool, error) {
 	sg := s.identity.audit
 	c, wrote, err := audit.Checkpoint(ctx, s.Store, sg.key, time.Now(),
-		func(ctx context.Context, tx *store.Tx, c store.AuditCheckpoint) error {
+		func(ctx context.Context, tx *store.Tx, c model.AuditCheckpoint) error {
 			return alert.PublishCheckpoint(ctx, tx, c, time.Now())
 		})
 	if err != nil || sg.file == "" {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -72,7 +73,7 @@ func TestCheckpointFileRetry(t *testing.T) {
 	defer s.Close()
 	event := func() {
 		t.Helper()
-		p := &store.PendingAudit{Event: store.AuditEvent{ActorKind: "user", ActorID: "usr_1", Action: "POST /v1/projects", Outcome: "success"}}
+		p := &store.PendingAudit{Event: model.AuditEvent{ActorKind: "user", ActorID: "usr_1", Action: "POST /v1/projects", Outcome: "success"}}
 		if err := s.Store.InTx(store.WithAudit(ctx, p), func(*store.Tx) error { return nil }); err != nil {
 			t.Fatal(err)
 		}

@@ -11,22 +11,11 @@ import (
 
 const storePkg = "github.com/soberana/soberana/internal/store"
 
-// storeRowsEncodedDebt are the store types the API still encodes in a
-// response (directly or inside a view), with the routes that do. Issue #17
-// wants none: the API answers its own view types, and the store maps rows
-// to domain nouns. Keep it shrinking; an entry no longer encoded fails.
-var storeRowsEncodedDebt = map[string]bool{
-	// audit
-	"AuditEvent": true, "AuditCheckpoint": true,
-	// workloads: placements, first boot
-	"PlacementRow": true, "ReplicaBoot": true,
-	// the simulator's tables (/v1/sim)
-	"SimFault": true, "SimResource": true,
-}
-
 // TestOpenAPIResponsesAreNoStoreRows: no API response type is (or holds) a
-// store row. It walks every route's and custom method's response type
-// through struct fields, pointers, slices, arrays and maps.
+// store row (issue #17: the API answers its own view types or the domain
+// nouns, and the store maps rows to nouns). It walks every route's and
+// custom method's response type through struct fields, pointers, slices,
+// arrays and maps.
 func TestOpenAPIResponsesAreNoStoreRows(t *testing.T) {
 	h := servertest.Start(t, servertest.Options{NoDemo: true})
 	found := map[string][]string{}
@@ -50,14 +39,7 @@ func TestOpenAPIResponsesAreNoStoreRows(t *testing.T) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		if !storeRowsEncodedDebt[n] {
-			t.Errorf("the API encodes the store's %s (%s): answer an API view type or the domain noun instead", n, strings.Join(found[n], ", "))
-		}
-	}
-	for n := range storeRowsEncodedDebt {
-		if found[n] == nil {
-			t.Errorf("store.%s is no longer encoded: remove it from storeRowsEncodedDebt", n)
-		}
+		t.Errorf("the API encodes the store's %s (%s): answer an API view type or the domain noun instead", n, strings.Join(found[n], ", "))
 	}
 }
 

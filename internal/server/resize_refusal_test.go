@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -42,7 +43,7 @@ func snapshotResize(t *testing.T, b tb, h *servertest.Harness, wid, lineID strin
 	pj, _ := json.Marshal(ps)
 	s.Placements = string(pj)
 	lines, err := h.Server.Store.Read().LedgerLines(context.Background(), store.LedgerFilter{WorkloadID: wid,
-		Kinds: []string{store.KindCommitment, store.KindRelease}})
+		Kinds: []model.LedgerKind{model.LedgerCommitment, model.LedgerRelease}})
 	if err != nil {
 		t.Fatal(err)
 	}

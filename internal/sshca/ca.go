@@ -150,7 +150,7 @@ func (s *Service) create(ctx context.Context, box Box, institutionID string) err
 	}
 	ev := audit.System("sshca", "ssh-ca.create", "ssh-ca", ssh.FingerprintSHA256(spub))
 	ev.InstitutionID = institutionID
-	err = audit.Write(ctx, s.st, ev, func(tx *store.Tx, _ *store.AuditEvent) error {
+	err = audit.Write(ctx, s.st, ev, func(tx *store.Tx, _ *model.AuditEvent) error {
 		ok, err := tx.InsertSSHCA(ctx, model.SSHCA{InstitutionID: institutionID, PublicKey: strings.TrimSpace(string(ssh.MarshalAuthorizedKey(spub)))})
 		if err != nil {
 			return err
@@ -260,11 +260,11 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) (Issued, error) {
 		rec := model.SSHCert{Serial: int64(serial), InstitutionID: req.InstitutionID, ProjectID: req.ProjectID,
 			WorkloadID: req.WorkloadID, UserID: req.UserID, KeyID: keyID, KeyFingerprint: fp, Principal: Principal(req.ProjectID),
 			GrantID: req.GrantID, ValidAfter: after, ValidBefore: before}
-		ev := store.AuditEvent{ActorKind: "user", ActorID: req.UserID, ActorName: req.UserName, Action: "ssh-certificate.issue",
+		ev := model.AuditEvent{ActorKind: "user", ActorID: req.UserID, ActorName: req.UserName, Action: "ssh-certificate.issue",
 			TargetKind: "ssh-certificate", TargetID: fmt.Sprintf("serial:%d key:%s", serial, fp),
 			InstitutionID: req.InstitutionID, ProjectID: req.ProjectID, Outcome: audit.OutcomeSuccess, Status: 201}
 		audit.ActingAs(ctx, &ev)
-		err = audit.Write(ctx, s.st, ev, func(tx *store.Tx, _ *store.AuditEvent) error { return tx.InsertSSHCert(ctx, &rec) })
+		err = audit.Write(ctx, s.st, ev, func(tx *store.Tx, _ *model.AuditEvent) error { return tx.InsertSSHCert(ctx, &rec) })
 		if errors.Is(err, store.ErrDuplicate) && attempt < 3 {
 			continue
 		}

@@ -2,74 +2,20 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/soberana/soberana/internal/model"
 )
-
-// AuditEvent is one row of the hash-chained audit log.
-type AuditEvent struct {
-	Seq           int64     `json:"seq"`
-	At            time.Time `json:"at"`
-	ActorKind     string    `json:"actor_kind"`
-	ActorID       string    `json:"actor_id"`
-	ActorName     string    `json:"actor_name"`
-	Via           string    `json:"via"`
-	Action        string    `json:"action"`
-	TargetKind    string    `json:"target_kind"`
-	TargetID      string    `json:"target_id"`
-	InstitutionID string    `json:"institution_id"`
-	ProjectID     string    `json:"project_id"`
-	RequestID     string    `json:"request_id"`
-	SourceIP      string    `json:"source_ip"`
-	Outcome       string    `json:"outcome"`
-	Status        int64     `json:"status"`
-	PrevHash      string    `json:"prev_hash"`
-	Hash          string    `json:"hash"`
-}
-
-// AuditDomain separates soberana's audit hashes from any other SHA-256 use.
-const AuditDomain = "soberana-audit-v1"
-
-// Canonical is the byte string an event's hash covers: the domain, then
-// every field but Hash in a fixed order, each as its decimal byte length,
-// a colon, the bytes and a newline. Times are microseconds since the epoch.
-func (e *AuditEvent) Canonical() []byte {
-	fields := []string{
-		AuditDomain,
-		strconv.FormatInt(e.Seq, 10),
-		strconv.FormatInt(e.At.UTC().UnixMicro(), 10),
-		e.ActorKind, e.ActorID, e.ActorName, e.Via, e.Action, e.TargetKind, e.TargetID,
-		e.InstitutionID, e.ProjectID, e.RequestID, e.SourceIP, e.Outcome,
-		strconv.FormatInt(e.Status, 10),
-		e.PrevHash,
-	}
-	var b strings.Builder
-	for _, f := range fields {
-		b.WriteString(strconv.Itoa(len(f)))
-		b.WriteByte(':')
-		b.WriteString(f)
-		b.WriteByte('\n')
-	}
-	return []byte(b.String())
-}
-
-// ComputeHash returns hex(SHA-256(Canonical)).
-func (e *AuditEvent) ComputeHash() string {
-	sum := sha256.Sum256(e.Canonical())
-	return hex.EncodeToString(sum[:])
-}
 
 // PendingAudit is the audit event of a request in flight. The API puts one
 // in the request context; InTx appends it to the chain in the same
 // transaction as the change and marks it written when that commits.
 type PendingAudit struct {
 	mu      sync.Mutex
-	Event   AuditEvent
+	Event   model.AuditEvent
 	written bool
 }
 
@@ -95,7 +41,7 @@ func (p *PendingAudit) Written() bool {
 
 // Update edits the event before it is written (a handler naming the id of
 // the object it created, or the user who signed in).
-func (p *PendingAudit) Update(f func(e *AuditEvent)) {
+func (p *PendingAudit) Update(f func(e *model.AuditEvent)) {
 	if p == nil {
 		return
 	}
@@ -106,7 +52,7 @@ func (p *PendingAudit) Update(f func(e *AuditEvent)) {
 
 // AuditTarget names the target object of the request's pending event.
 func AuditTarget(ctx context.Context, kind, id string) {
-	PendingAuditOf(ctx).Update(func(e *AuditEvent) {
+	PendingAuditOf(ctx).Update(func(e *model.AuditEvent) {
 		if kind != "" {
 			e.TargetKind = kind
 		}
@@ -146,7 +92,7 @@ func (p *PendingAudit) markWritten() {
 // (queueAudit): the sealer gives it its sequence number and hash after
 // commit, so concurrent audited transactions do not serialize on the head.
 // Either way e is in the log if and only if t commits.
-func (t *Tx) AppendAudit(ctx context.Context, e *AuditEvent) error {
+func (t *Tx) AppendAudit(ctx context.Context, e *model.AuditEvent) error {
 	if t.dialect == Postgres {
 		return t.queueAudit(ctx, e)
 	}
@@ -208,7 +154,7 @@ type AuditFilter struct {
 // AuditEvents lists events in chain order. Outside a transaction it seals
 // the queued events first, so that a reader sees every event committed
 // before the call.
-func (t *Tx) AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, error) {
+func (t *Tx) AuditEvents(ctx context.Context, f AuditFilter) ([]model.AuditEvent, error) {
 	if err := t.sealBeforeRead(ctx); err != nil {
 		return nil, err
 	}
@@ -240,10 +186,10 @@ func (t *Tx) AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, erro
 		return nil, fmt.Errorf("listing audit events: %w", err)
 	}
 	defer rows.Close()
-	out := []AuditEvent{}
+	out := []model.AuditEvent{}
 	for rows.Next() {
 		var (
-			e  AuditEvent
+			e  model.AuditEvent
 			at int64
 		)
 		if err := rows.Scan(&e.Seq, &at, &e.ActorKind, &e.ActorID, &e.ActorName, &e.Via, &e.Action, &e.TargetKind, &e.TargetID,
@@ -256,33 +202,24 @@ func (t *Tx) AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, erro
 	return out, mapErr(rows.Err())
 }
 
-// AuditCheckpoint is a signed statement of the chain head at a time.
-type AuditCheckpoint struct {
-	Seq       int64     `json:"seq"`
-	Hash      string    `json:"hash"`
-	At        time.Time `json:"at"`
-	KeyID     string    `json:"key_id"`
-	Signature string    `json:"signature"`
-}
-
 // PutAuditCheckpoint stores a checkpoint.
-func (t *Tx) PutAuditCheckpoint(ctx context.Context, c AuditCheckpoint) error {
+func (t *Tx) PutAuditCheckpoint(ctx context.Context, c model.AuditCheckpoint) error {
 	_, err := t.Exec(ctx, `INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (seq) DO NOTHING`, c.Seq, c.Hash, micros(c.At), c.KeyID, c.Signature)
 	return err
 }
 
 // AuditCheckpoints lists checkpoints by seq.
-func (t *Tx) AuditCheckpoints(ctx context.Context) ([]AuditCheckpoint, error) {
+func (t *Tx) AuditCheckpoints(ctx context.Context) ([]model.AuditCheckpoint, error) {
 	rows, err := t.Query(ctx, `SELECT seq, hash, at, key_id, signature FROM audit_checkpoints ORDER BY seq`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []AuditCheckpoint{}
+	out := []model.AuditCheckpoint{}
 	for rows.Next() {
 		var (
-			c  AuditCheckpoint
+			c  model.AuditCheckpoint
 			at int64
 		)
 		if err := rows.Scan(&c.Seq, &c.Hash, &at, &c.KeyID, &c.Signature); err != nil {

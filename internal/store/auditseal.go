@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/soberana/soberana/internal/model"
 )
 
 // Sealing the audit chain on PostgreSQL (docs/architecture.md, "Sealing
@@ -165,7 +167,7 @@ func (s *Store) seal(ctx context.Context, wait bool) (busy bool, err error) {
 // queued is one row of audit_queue.
 type queued struct {
 	xid, ord int64
-	e        AuditEvent
+	e        model.AuditEvent
 }
 
 // sealOnce seals one batch in its own READ COMMITTED transaction (it takes
@@ -283,7 +285,7 @@ func cmpInt(a, b int64) int {
 
 // queueAudit inserts e unsealed into audit_queue (PostgreSQL); the sealer
 // numbers and hashes it after t commits.
-func (t *Tx) queueAudit(ctx context.Context, e *AuditEvent) error {
+func (t *Tx) queueAudit(ctx context.Context, e *model.AuditEvent) error {
 	if e.At.IsZero() {
 		e.At = t.Now()
 	}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/soberana/soberana/internal/model"
 )
 
 // SnapshotTo writes a consistent copy of an SQLite database to path while
@@ -84,8 +86,8 @@ func (s *Store) SchemaVersion(ctx context.Context) (applied, known int64, err er
 // of its ledger lines.
 type BalanceDiff struct {
 	BudgetLineID string
-	Balance      Balance // budget_balances
-	Ledger       Balance // recomputed from ledger_lines
+	Balance      model.Balance // budget_balances
+	Ledger       model.Balance // recomputed from ledger_lines
 }
 
 // BalanceDrift compares every budget line's running totals with the sums

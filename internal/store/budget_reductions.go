@@ -5,29 +5,12 @@ import (
 	"database/sql"
 	"fmt"
 	"runtime"
-	"time"
+
+	"github.com/soberana/soberana/internal/model"
 )
 
-// BudgetReduction records a budget line cut below what it carried
-// (committed + accrued), with the reason its author gave. Rows are never
-// changed or deleted.
-type BudgetReduction struct {
-	ID             string
-	InstitutionID  string
-	BudgetLineID   string
-	Currency       string
-	FromMinor      int64
-	ToMinor        int64
-	CommittedMinor int64
-	AccruedMinor   int64
-	Reason         string
-	ActorID        string
-	ActorName      string
-	At             time.Time
-}
-
 // InsertBudgetReduction records a reduction.
-func (t *Tx) InsertBudgetReduction(ctx context.Context, r *BudgetReduction) error {
+func (t *Tx) InsertBudgetReduction(ctx context.Context, r *model.BudgetReduction) error {
 	if r.At.IsZero() {
 		r.At = t.Now()
 	}
@@ -43,13 +26,13 @@ func (t *Tx) InsertBudgetReduction(ctx context.Context, r *BudgetReduction) erro
 
 // BudgetReductions lists reductions, oldest first; empty filters do not
 // filter.
-func (t *Tx) BudgetReductions(ctx context.Context, institutionID, budgetLineID string) ([]BudgetReduction, error) {
+func (t *Tx) BudgetReductions(ctx context.Context, institutionID, budgetLineID string) ([]model.BudgetReduction, error) {
 	q := `SELECT id, institution_id, budget_line_id, currency, from_minor, to_minor, committed_minor, accrued_minor,
 		reason, actor_id, actor_name, at FROM budget_reductions WHERE 1 = 1`
 	q, args := byInstitutionLine(q, institutionID, budgetLineID)
-	return queryAll(ctx, t, "budget reductions", q+` ORDER BY at, id`, args, func(rows *sql.Rows) (BudgetReduction, error) {
+	return queryAll(ctx, t, "budget reductions", q+` ORDER BY at, id`, args, func(rows *sql.Rows) (model.BudgetReduction, error) {
 		var (
-			r  BudgetReduction
+			r  model.BudgetReduction
 			at int64
 		)
 		if err := rows.Scan(&r.ID, &r.InstitutionID, &r.BudgetLineID, &r.Currency, &r.FromMinor, &r.ToMinor,

@@ -169,7 +169,7 @@ func (t *Tx) LockBudgetLineForUpdate(ctx context.Context, id string) error {
 // other's row lock and the condition is evaluated on the newest committed
 // total; under SERIALIZABLE a concurrent one fails with a serialization
 // error and is retried.
-func (t *Tx) ReserveBudget(ctx context.Context, lineID string, need, limit int64, force bool) (Balance, bool, error) {
+func (t *Tx) ReserveBudget(ctx context.Context, lineID string, need, limit int64, force bool) (model.Balance, bool, error) {
 	b, ok, err := t.reserve(ctx, lineID, need, limit, force)
 	if err != nil || ok {
 		return b, ok, err
@@ -182,12 +182,12 @@ func (t *Tx) ReserveBudget(ctx context.Context, lineID string, need, limit int64
 }
 
 // reserve is ReserveBudget without reading the totals of a refusal.
-func (t *Tx) reserve(ctx context.Context, lineID string, need, limit int64, force bool) (Balance, bool, error) {
+func (t *Tx) reserve(ctx context.Context, lineID string, need, limit int64, force bool) (model.Balance, bool, error) {
 	f := int64(0)
 	if force {
 		f = 1
 	}
-	var b Balance
+	var b model.Balance
 	err := t.QueryRow(ctx, `INSERT INTO budget_balances (budget_line_id, committed_minor, accrued_minor)
 		SELECT ?, CAST(? AS BIGINT), 0 WHERE CAST(? AS BIGINT) = 1 OR CAST(? AS BIGINT) <= CAST(? AS BIGINT)
 		ON CONFLICT (budget_line_id) DO UPDATE SET committed_minor = budget_balances.committed_minor + excluded.committed_minor
@@ -229,7 +229,7 @@ func (t *Tx) ReservesAtCommit() bool {
 // in place with ReserveBudget and decides on the refusal as before: a
 // refused reservation changes nothing, and money is reserved exactly once,
 // by the attempt that commits. Only when ReservesAtCommit is true.
-func (t *Tx) ReserveBudgetAtCommit(lineID string, need, limit int64, force bool, then func(context.Context, Balance) error) {
+func (t *Tx) ReserveBudgetAtCommit(lineID string, need, limit int64, force bool, then func(context.Context, model.Balance) error) {
 	t.atCommit = append(t.atCommit, func(ctx context.Context) error {
 		b, ok, err := t.reserve(ctx, lineID, need, limit, force)
 		if err != nil {

@@ -28,7 +28,7 @@ func TestGroupCommitReservesExactly(t *testing.T) {
 		ctxs := make([]context.Context, n)
 		fns := make([]func(tx *store.Tx) error, n)
 		for i := range n {
-			ctxs[i] = store.WithAudit(store.ReadCommitted(ctx), &store.PendingAudit{Event: store.AuditEvent{ActorKind: "user",
+			ctxs[i] = store.WithAudit(store.ReadCommitted(ctx), &store.PendingAudit{Event: model.AuditEvent{ActorKind: "user",
 				ActorID: "u", Action: "provider.create", TargetKind: "provider", TargetID: fmt.Sprint(i), Outcome: "success", Status: 201}})
 			fns[i] = func(tx *store.Tx) error {
 				if tx.ReservesAtCommit() {

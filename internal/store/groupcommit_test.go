@@ -46,7 +46,7 @@ func TestGroupCommitIsolatesWriters(t *testing.T) {
 	var batch []*groupWriter
 	for i := range 12 {
 		p := testProvider(fmt.Sprintf("p%02d", i))
-		wctx := WithAudit(ctx, &PendingAudit{Event: AuditEvent{ActorKind: "user", ActorID: "u", Action: "provider.create",
+		wctx := WithAudit(ctx, &PendingAudit{Event: model.AuditEvent{ActorKind: "user", ActorID: "u", Action: "provider.create",
 			TargetKind: "provider", TargetID: p.Name, Outcome: "success", Status: 201}})
 		if i == 7 {
 			wctx = cancelled

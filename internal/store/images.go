@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"github.com/soberana/soberana/internal/model"
 )
@@ -116,20 +115,10 @@ func keysOrEmpty(k []model.WorkloadKey) []model.WorkloadKey {
 	return k
 }
 
-// ReplicaBoot is the first-boot document rendered for one replica.
-type ReplicaBoot struct {
-	PlacementID string    `json:"placement_id"`
-	WorkloadID  string    `json:"workload_id"`
-	ImageRef    string    `json:"image_ref,omitempty"`
-	CloudInit   string    `json:"cloud_init"`
-	SHA256      string    `json:"sha256"`
-	CreatedAt   time.Time `json:"created_at"`
-}
-
 const bootCols = "placement_id, workload_id, image_ref, cloud_init, sha256, created_at"
 
-func scanBoot(row interface{ Scan(...any) error }) (ReplicaBoot, error) {
-	var b ReplicaBoot
+func scanBoot(row interface{ Scan(...any) error }) (model.ReplicaBoot, error) {
+	var b model.ReplicaBoot
 	var at int64
 	err := row.Scan(&b.PlacementID, &b.WorkloadID, &b.ImageRef, &b.CloudInit, &b.SHA256, &at)
 	b.CreatedAt = fromMicros(at)
@@ -139,7 +128,7 @@ func scanBoot(row interface{ Scan(...any) error }) (ReplicaBoot, error) {
 // PutReplicaBoot stores b unless the replica already has a document;
 // either way it returns the stored one, so every attempt to create the
 // replica sends the same bytes.
-func (t *Tx) PutReplicaBoot(ctx context.Context, b ReplicaBoot) (ReplicaBoot, error) {
+func (t *Tx) PutReplicaBoot(ctx context.Context, b model.ReplicaBoot) (model.ReplicaBoot, error) {
 	res, err := t.Exec(ctx, `INSERT INTO replica_boot (`+bootCols+`) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (placement_id) DO NOTHING`,
 		b.PlacementID, b.WorkloadID, b.ImageRef, b.CloudInit, b.SHA256, micros(b.CreatedAt))
@@ -154,14 +143,14 @@ func (t *Tx) PutReplicaBoot(ctx context.Context, b ReplicaBoot) (ReplicaBoot, er
 }
 
 // ReplicaBoot returns a replica's first-boot document (ErrNotFound: none yet).
-func (t *Tx) ReplicaBoot(ctx context.Context, placementID string) (ReplicaBoot, error) {
+func (t *Tx) ReplicaBoot(ctx context.Context, placementID string) (model.ReplicaBoot, error) {
 	return scanBoot(t.QueryRow(ctx, `SELECT `+bootCols+` FROM replica_boot WHERE placement_id = ?`, placementID))
 }
 
 // ReplicaBootsOf returns the first-boot documents of a workload's replicas.
-func (t *Tx) ReplicaBootsOf(ctx context.Context, workloadID string) ([]ReplicaBoot, error) {
+func (t *Tx) ReplicaBootsOf(ctx context.Context, workloadID string) ([]model.ReplicaBoot, error) {
 	return queryAll(ctx, t, "replica boots", `SELECT `+bootCols+` FROM replica_boot WHERE workload_id = ? ORDER BY placement_id`,
-		[]any{workloadID}, func(rows *sql.Rows) (ReplicaBoot, error) { return scanBoot(rows) })
+		[]any{workloadID}, func(rows *sql.Rows) (model.ReplicaBoot, error) { return scanBoot(rows) })
 }
 
 // SimBoot is what the simulated provider received to boot a replica.

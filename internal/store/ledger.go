@@ -11,14 +11,6 @@ import (
 	"github.com/soberana/soberana/internal/model"
 )
 
-// Ledger line kinds.
-const (
-	KindCommitment = "commitment"
-	KindRelease    = "release"
-	KindCharge     = "charge"
-	KindAdjustment = "adjustment"
-)
-
 // LedgerWorkload is what the ledger keeps of a workload: where its money
 // goes and what it runs. It is written when the budget is first committed.
 type LedgerWorkload struct {
@@ -56,40 +48,6 @@ type UsageInterval struct {
 	Currency      string
 }
 
-// LedgerLine is one append-only ledger line. ID is its idempotency key.
-type LedgerLine struct {
-	ID               string
-	Kind             string
-	BookedAt         time.Time
-	Period           string
-	InstitutionID    string
-	BudgetLineID     string
-	ProjectID        string
-	WorkloadID       string
-	ProviderID       string
-	IntervalID       string
-	UsageFrom        time.Time // zero for commitments and releases
-	UsageTo          time.Time
-	Seconds          int64
-	UnitPrice        string
-	PriceID          string
-	ProviderCurrency string
-	ProviderMinor    int64
-	Currency         string
-	AmountMinor      int64
-	FXRate           string
-	FXDate           string
-	FXInverse        bool
-	Reverses         string
-	Memo             string
-}
-
-// Balance is a budget line's running totals in minor units.
-type Balance struct {
-	CommittedMinor int64
-	AccruedMinor   int64
-}
-
 // StatementClosure marks a month closed for an institution ("" = all).
 type StatementClosure struct {
 	InstitutionID string
@@ -119,7 +77,7 @@ type LedgerFilter struct {
 	ProviderID    string
 	WorkloadID    string
 	Period        string
-	Kinds         []string
+	Kinds         []model.LedgerKind
 }
 
 // batchRows bounds rows per multi-row statement (parameters stay well under
@@ -227,10 +185,10 @@ func chunks(ids []string, fn func(part []string) error) error {
 	return nil
 }
 
-func anys(ids []string) []any {
+func anys[S ~string](ids []S) []any {
 	out := make([]any, len(ids))
 	for i, s := range ids {
-		out[i] = s
+		out[i] = string(s)
 	}
 	return out
 }
@@ -277,7 +235,7 @@ func (t *Tx) LedgerWorkload(ctx context.Context, id string) (LedgerWorkload, err
 // (WorkloadBooked) and its commitment still encumbered (commitment and
 // release lines, RemainingCommitments): one round trip for a workload's
 // cost instead of four (GET /v1/workloads/{id}).
-func (t *Tx) LedgerWorkloadTotals(ctx context.Context, id, period string, booked [2]string) (w LedgerWorkload, bookedMinor, remainingMinor int64, err error) {
+func (t *Tx) LedgerWorkloadTotals(ctx context.Context, id, period string, booked [2]model.LedgerKind) (w LedgerWorkload, bookedMinor, remainingMinor int64, err error) {
 	var created int64
 	cols := make([]string, len(ledgerWorkloadCols))
 	for i, c := range ledgerWorkloadCols {
@@ -289,7 +247,7 @@ func (t *Tx) LedgerWorkloadTotals(ctx context.Context, id, period string, booked
 		(SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM ledger_lines
 			WHERE workload_id = lw.workload_id AND kind IN (?, ?))
 		FROM ledger_workloads lw WHERE lw.workload_id = ?`,
-		period, booked[0], booked[1], KindCommitment, KindRelease, id).
+		period, booked[0], booked[1], model.LedgerCommitment, model.LedgerRelease, id).
 		Scan(&w.WorkloadID, &w.InstitutionID, &w.ProjectID, &w.BudgetLineID, &w.OfferingID, &w.Currency,
 			&w.ForecastMonthlyMinor, &w.OverdraftRequested, &created, &bookedMinor, &remainingMinor)
 	if err != nil {
@@ -325,7 +283,8 @@ func fromOptMicros(v int64) time.Time {
 	return fromMicros(v)
 }
 
-func (l *LedgerLine) row() []any {
+// ledgerLineRow is the values of l in ledgerLineCols order.
+func ledgerLineRow(l *model.LedgerLine) []any {
 	return []any{l.ID, l.Kind, micros(l.BookedAt), l.Period, l.InstitutionID, l.BudgetLineID, l.ProjectID,
 		l.WorkloadID, l.ProviderID, l.IntervalID, optMicros(l.UsageFrom), optMicros(l.UsageTo), l.Seconds,
 		l.UnitPrice, l.PriceID, l.ProviderCurrency, l.ProviderMinor, l.Currency, l.AmountMinor, l.FXRate,
@@ -335,14 +294,14 @@ func (l *LedgerLine) row() []any {
 // InsertLedgerLines appends lines and returns the ids actually inserted: a
 // line whose id (its idempotency key) is already booked is skipped, so a
 // repeated booking books nothing twice.
-func (t *Tx) InsertLedgerLines(ctx context.Context, lines []LedgerLine) (map[string]bool, error) {
+func (t *Tx) InsertLedgerLines(ctx context.Context, lines []model.LedgerLine) (map[string]bool, error) {
 	rows := make([][]any, len(lines))
 	now := t.Now()
 	for i := range lines {
 		if lines[i].BookedAt.IsZero() {
 			lines[i].BookedAt = now
 		}
-		rows[i] = lines[i].row()
+		rows[i] = ledgerLineRow(&lines[i])
 	}
 	inserted := make(map[string]bool, len(lines))
 	err := t.bulk(ctx, "ledger_lines", ledgerLineCols, rows, "ON CONFLICT DO NOTHING RETURNING id",
@@ -360,7 +319,7 @@ func (t *Tx) LedgerLineExists(ctx context.Context, id string) (bool, error) {
 }
 
 // LedgerLines returns the lines matching f in booking order.
-func (t *Tx) LedgerLines(ctx context.Context, f LedgerFilter) ([]LedgerLine, error) {
+func (t *Tx) LedgerLines(ctx context.Context, f LedgerFilter) ([]model.LedgerLine, error) {
 	var (
 		where []string
 		args  []any
@@ -389,10 +348,10 @@ func (t *Tx) LedgerLines(ctx context.Context, f LedgerFilter) ([]LedgerLine, err
 		return nil, fmt.Errorf("listing ledger lines: %w", err)
 	}
 	defer rows.Close()
-	var out []LedgerLine
+	var out []model.LedgerLine
 	for rows.Next() {
 		var (
-			l              LedgerLine
+			l              model.LedgerLine
 			booked, uf, ut int64
 		)
 		if err := rows.Scan(&l.ID, &l.Kind, &booked, &l.Period, &l.InstitutionID, &l.BudgetLineID, &l.ProjectID,
@@ -412,7 +371,7 @@ func (t *Tx) LedgerLines(ctx context.Context, f LedgerFilter) ([]LedgerLine, err
 func (t *Tx) RemainingCommitments(ctx context.Context, workloadIDs []string) (map[string]int64, error) {
 	out := make(map[string]int64, len(workloadIDs))
 	err := chunks(workloadIDs, func(part []string) error {
-		args := append(anys(part), KindCommitment, KindRelease)
+		args := append(anys(part), model.LedgerCommitment, model.LedgerRelease)
 		rows, err := t.Query(ctx, `SELECT workload_id, CAST(SUM(amount_minor) AS BIGINT) FROM ledger_lines
 			WHERE workload_id IN (`+placeholders(len(part))+`) AND kind IN (?, ?) GROUP BY workload_id`, args...)
 		if err != nil {
@@ -435,7 +394,7 @@ func (t *Tx) RemainingCommitments(ctx context.Context, workloadIDs []string) (ma
 }
 
 // WorkloadBooked sums a workload's lines of the given kinds in a period.
-func (t *Tx) WorkloadBooked(ctx context.Context, workloadID, period string, kinds ...string) (int64, error) {
+func (t *Tx) WorkloadBooked(ctx context.Context, workloadID, period string, kinds ...model.LedgerKind) (int64, error) {
 	var v int64
 	args := append([]any{workloadID, period}, anys(kinds)...)
 	err := t.QueryRow(ctx, `SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM ledger_lines
@@ -445,8 +404,8 @@ func (t *Tx) WorkloadBooked(ctx context.Context, workloadID, period string, kind
 
 // BudgetBalances returns the running totals of the given lines; a line
 // with nothing booked is absent (zero).
-func (t *Tx) BudgetBalances(ctx context.Context, lineIDs []string) (map[string]Balance, error) {
-	out := make(map[string]Balance, len(lineIDs))
+func (t *Tx) BudgetBalances(ctx context.Context, lineIDs []string) (map[string]model.Balance, error) {
+	out := make(map[string]model.Balance, len(lineIDs))
 	err := chunks(lineIDs, func(part []string) error {
 		rows, err := t.Query(ctx, `SELECT budget_line_id, committed_minor, accrued_minor FROM budget_balances
 			WHERE budget_line_id IN (`+placeholders(len(part))+`)`, anys(part)...)
@@ -457,7 +416,7 @@ func (t *Tx) BudgetBalances(ctx context.Context, lineIDs []string) (map[string]B
 		for rows.Next() {
 			var (
 				id string
-				b  Balance
+				b  model.Balance
 			)
 			if err := rows.Scan(&id, &b.CommittedMinor, &b.AccruedMinor); err != nil {
 				return mapErr(err)
@@ -665,7 +624,7 @@ func (t *Tx) StatementRows(ctx context.Context, by, id, month string) ([]Stateme
 		FROM ledger_lines WHERE `+col+` = ? AND period = ? AND kind IN (?, ?)
 		GROUP BY institution_id, budget_line_id, project_id, provider_id, provider_currency, currency
 		ORDER BY institution_id, budget_line_id, project_id, provider_id, provider_currency, currency`,
-		id, month, KindCharge, KindAdjustment)
+		id, month, model.LedgerCharge, model.LedgerAdjustment)
 	if err != nil {
 		return nil, fmt.Errorf("summing statement: %w", err)
 	}

@@ -57,10 +57,10 @@ func TestLedgerStore(t *testing.T) {
 			t.Fatalf("intervals: %+v %v", ivs, err)
 		}
 
-		lines := []store.LedgerLine{
-			{ID: "commit/wl_1", Kind: store.KindCommitment, Period: "2026-11", InstitutionID: w.InstitutionID, BudgetLineID: line.ID, WorkloadID: "wl_1", Currency: "BRL", AmountMinor: 500},
-			{ID: "charge/ivl_1/0", Kind: store.KindCharge, Period: "2026-11", InstitutionID: w.InstitutionID, BudgetLineID: line.ID, WorkloadID: "wl_1", ProviderID: "p", ProviderCurrency: "USD", ProviderMinor: 20, Currency: "BRL", AmountMinor: 100, UsageFrom: t0, UsageTo: t0.Add(time.Hour), Seconds: 3600},
-			{ID: "release/ivl_1/0", Kind: store.KindRelease, Period: "2026-11", InstitutionID: w.InstitutionID, BudgetLineID: line.ID, WorkloadID: "wl_1", Currency: "BRL", AmountMinor: -100},
+		lines := []model.LedgerLine{
+			{ID: "commit/wl_1", Kind: model.LedgerCommitment, Period: "2026-11", InstitutionID: w.InstitutionID, BudgetLineID: line.ID, WorkloadID: "wl_1", Currency: "BRL", AmountMinor: 500},
+			{ID: "charge/ivl_1/0", Kind: model.LedgerCharge, Period: "2026-11", InstitutionID: w.InstitutionID, BudgetLineID: line.ID, WorkloadID: "wl_1", ProviderID: "p", ProviderCurrency: "USD", ProviderMinor: 20, Currency: "BRL", AmountMinor: 100, UsageFrom: t0, UsageTo: t0.Add(time.Hour), Seconds: 3600},
+			{ID: "release/ivl_1/0", Kind: model.LedgerRelease, Period: "2026-11", InstitutionID: w.InstitutionID, BudgetLineID: line.ID, WorkloadID: "wl_1", Currency: "BRL", AmountMinor: -100},
 		}
 		got, err := tx.InsertLedgerLines(ctx, lines)
 		if err != nil || len(got) != 3 {
@@ -75,7 +75,7 @@ func TestLedgerStore(t *testing.T) {
 		}
 		// The ledger sums to 400 committed, 100 accrued: balances that
 		// say otherwise drift.
-		sum := store.Balance{CommittedMinor: 400, AccruedMinor: 100}
+		sum := model.Balance{CommittedMinor: 400, AccruedMinor: 100}
 		if drift, err := tx.BalanceDrift(ctx); err != nil || len(drift) != 1 || drift[0].Ledger != sum {
 			t.Fatalf("drift before the balance is kept: %+v %v", drift, err)
 		}
@@ -96,7 +96,7 @@ func TestLedgerStore(t *testing.T) {
 		if err != nil || len(rows) != 1 || rows[0].AmountMinor != 100 || rows[0].ProviderMinor != 20 || rows[0].Seconds != 3600 {
 			t.Fatalf("statement rows: %+v %v", rows, err)
 		}
-		all, err := tx.LedgerLines(ctx, store.LedgerFilter{WorkloadID: "wl_1", Kinds: []string{store.KindCharge}})
+		all, err := tx.LedgerLines(ctx, store.LedgerFilter{WorkloadID: "wl_1", Kinds: []model.LedgerKind{model.LedgerCharge}})
 		if err != nil || len(all) != 1 || !all[0].UsageFrom.Equal(t0) || all[0].Seconds != 3600 {
 			t.Fatalf("lines: %+v %v", all, err)
 		}

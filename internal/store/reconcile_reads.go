@@ -108,7 +108,7 @@ func (t *Tx) LedgerWorkloadsOf(ctx context.Context, ids []string) (map[string]Le
 // from: its stored first-boot document (nil when none is stored yet) and
 // its workload (zero when a stored document makes it unneeded and the
 // workload is gone).
-func (t *Tx) BootInputs(ctx context.Context, placementID, workloadID string) (model.Workload, *ReplicaBoot, error) {
+func (t *Tx) BootInputs(ctx context.Context, placementID, workloadID string) (model.Workload, *model.ReplicaBoot, error) {
 	var (
 		w      model.Workload
 		wc, wu int64
@@ -133,7 +133,7 @@ func (t *Tx) BootInputs(ctx context.Context, placementID, workloadID string) (mo
 	if !bp.Valid {
 		return w, nil, nil
 	}
-	b := ReplicaBoot{PlacementID: bp.String, WorkloadID: bw.String, ImageRef: bi.String, CloudInit: bc.String,
+	b := model.ReplicaBoot{PlacementID: bp.String, WorkloadID: bw.String, ImageRef: bi.String, CloudInit: bc.String,
 		SHA256: bs.String, CreatedAt: fromMicros(bat.Int64)}
 	return w, &b, nil
 }

@@ -7,22 +7,13 @@ import (
 	"runtime"
 	"strings"
 	"time"
-)
 
-// UsageSample is what one replica used at one time (table replica_usage).
-type UsageSample struct {
-	PlacementID   string    `json:"placement_id"`
-	WorkloadID    string    `json:"workload_id"`
-	At            time.Time `json:"at"`
-	CPUPermille   int64     `json:"cpu_permille"`
-	MemoryUsedMiB int64     `json:"memory_used_mib"`
-	MemoryMiB     int64     `json:"memory_mib"`
-	Simulated     bool      `json:"simulated"`
-}
+	"github.com/soberana/soberana/internal/model"
+)
 
 // PutUsage records samples; a sample already recorded (same replica and
 // time) is kept as it is.
-func (t *Tx) PutUsage(ctx context.Context, samples []UsageSample) error {
+func (t *Tx) PutUsage(ctx context.Context, samples []model.UsageSample) error {
 	// Up to usageRowsPerInsert rows a statement: a pass over 100,000
 	// replicas is 200 statements, not 100,000.
 	for len(samples) > 0 {
@@ -58,16 +49,16 @@ func (t *Tx) PutUsage(ctx context.Context, samples []UsageSample) error {
 const usageRowsPerInsert = 500
 
 // UsageOf returns a workload's samples since a time, oldest first.
-func (t *Tx) UsageOf(ctx context.Context, workloadID string, since time.Time) ([]UsageSample, error) {
+func (t *Tx) UsageOf(ctx context.Context, workloadID string, since time.Time) ([]model.UsageSample, error) {
 	rows, err := t.Query(ctx, `SELECT placement_id, workload_id, at, cpu_permille, memory_used_mib, memory_mib, simulated
 		FROM replica_usage WHERE workload_id = ? AND at >= ? ORDER BY at, placement_id`, workloadID, micros(since))
 	if err != nil {
 		return nil, fmt.Errorf("reading usage: %w", err)
 	}
 	defer rows.Close()
-	out := []UsageSample{}
+	out := []model.UsageSample{}
 	for rows.Next() {
-		var s UsageSample
+		var s model.UsageSample
 		var at int64
 		if err := rows.Scan(&s.PlacementID, &s.WorkloadID, &at, &s.CPUPermille, &s.MemoryUsedMiB, &s.MemoryMiB, &s.Simulated); err != nil {
 			return nil, mapErr(err)

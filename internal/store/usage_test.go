@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/store/storetest"
 )
@@ -20,9 +21,9 @@ func TestPutUsageInChunks(t *testing.T) {
 		ctx := context.Background()
 		at := time.Date(2026, 12, 6, 8, 0, 0, 0, time.UTC)
 		const n = 1234 // 500 + 500 + 128 + 64 + 32 + 8 + 2
-		samples := make([]store.UsageSample, n)
+		samples := make([]model.UsageSample, n)
 		for i := range samples {
-			samples[i] = store.UsageSample{PlacementID: fmt.Sprintf("pl_%04d", i), WorkloadID: fmt.Sprintf("wl_%02d", i%10),
+			samples[i] = model.UsageSample{PlacementID: fmt.Sprintf("pl_%04d", i), WorkloadID: fmt.Sprintf("wl_%02d", i%10),
 				At: at, CPUPermille: int64(i % 1000), MemoryUsedMiB: int64(i), MemoryMiB: 2048, Simulated: true}
 		}
 		for range 2 {

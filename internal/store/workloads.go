@@ -346,24 +346,10 @@ func (t *Tx) HoldsLease(ctx context.Context, name, holder string) (bool, error) 
 	return n == 1, mapErr(err)
 }
 
-// SimResource is a resource of the built-in simulated provider.
-type SimResource struct {
-	ResourceID string    `json:"resource_id"`
-	ProviderID string    `json:"provider_id"`
-	SiteID     string    `json:"site_id"`
-	ReplicaID  string    `json:"replica_id"`
-	WorkloadID string    `json:"workload_id"`
-	State      string    `json:"state"`
-	VCPUs      int64     `json:"vcpus"`
-	MemoryMiB  int64     `json:"memory_mib"`
-	DiskGiB    int64     `json:"disk_gib"`
-	CreatedAt  time.Time `json:"created_at"`
-}
-
 const simCols = "resource_id, provider_id, site_id, replica_id, workload_id, state, vcpus, memory_mib, disk_gib, created_at"
 
-func scanSim(row interface{ Scan(...any) error }) (SimResource, error) {
-	var r SimResource
+func scanSim(row interface{ Scan(...any) error }) (model.SimResource, error) {
+	var r model.SimResource
 	var at int64
 	err := row.Scan(&r.ResourceID, &r.ProviderID, &r.SiteID, &r.ReplicaID, &r.WorkloadID, &r.State,
 		&r.VCPUs, &r.MemoryMiB, &r.DiskGiB, &at)
@@ -373,7 +359,7 @@ func scanSim(row interface{ Scan(...any) error }) (SimResource, error) {
 
 // SimCreate inserts r unless the provider already has a resource for the
 // same replica; either way it returns the stored one (created reports which).
-func (t *Tx) SimCreate(ctx context.Context, r SimResource) (SimResource, bool, error) {
+func (t *Tx) SimCreate(ctx context.Context, r model.SimResource) (model.SimResource, bool, error) {
 	res, err := t.Exec(ctx, `INSERT INTO sim_resources (`+simCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (provider_id, replica_id) DO NOTHING`,
 		r.ResourceID, r.ProviderID, r.SiteID, r.ReplicaID, r.WorkloadID, r.State, r.VCPUs, r.MemoryMiB, r.DiskGiB, micros(r.CreatedAt))
@@ -388,7 +374,7 @@ func (t *Tx) SimCreate(ctx context.Context, r SimResource) (SimResource, bool, e
 }
 
 // SimGet finds the resource a provider holds for a replica.
-func (t *Tx) SimGet(ctx context.Context, providerID, replicaID string) (SimResource, error) {
+func (t *Tx) SimGet(ctx context.Context, providerID, replicaID string) (model.SimResource, error) {
 	r, err := scanSim(t.QueryRow(ctx, `SELECT `+simCols+` FROM sim_resources WHERE provider_id = ? AND replica_id = ?`, providerID, replicaID))
 	if err != nil {
 		return r, fmt.Errorf("finding sim resource: %w", err)
@@ -403,7 +389,7 @@ func (t *Tx) SimDelete(ctx context.Context, providerID, replicaID string) error 
 }
 
 // SimList returns a provider's resources ("" for every provider's).
-func (t *Tx) SimList(ctx context.Context, providerID string) ([]SimResource, error) {
+func (t *Tx) SimList(ctx context.Context, providerID string) ([]model.SimResource, error) {
 	q := `SELECT ` + simCols + ` FROM sim_resources`
 	var args []any
 	if providerID != "" {
@@ -420,9 +406,9 @@ func (t *Tx) SimList(ctx context.Context, providerID string) ([]SimResource, err
 	// an edge installation (100,000) each minute, and a fresh row and
 	// destinations per resource were half of what the read allocated.
 	var (
-		r   SimResource
+		r   model.SimResource
 		at  int64
-		out []SimResource
+		out []model.SimResource
 	)
 	dest := []any{&r.ResourceID, &r.ProviderID, &r.SiteID, &r.ReplicaID, &r.WorkloadID, &r.State, &r.VCPUs, &r.MemoryMiB, &r.DiskGiB, &at}
 	for rows.Next() {
@@ -437,22 +423,8 @@ func (t *Tx) SimList(ctx context.Context, providerID string) ([]SimResource, err
 	return out, mapErr(rows.Err())
 }
 
-// SimFault is injected into the simulated provider: per provider an API
-// error rate, extra latency per call and a provisioning delay; per site an
-// outage.
-type SimFault struct {
-	Scope      string    `json:"scope"`
-	ProviderID string    `json:"provider_id,omitempty"`
-	SiteID     string    `json:"site_id,omitempty"`
-	ErrorRate  string    `json:"error_rate"`
-	LatencyMs  int64     `json:"latency_ms"`
-	DelayMs    int64     `json:"provisioning_delay_ms"`
-	Outage     bool      `json:"outage"`
-	UpdatedAt  time.Time `json:"updated_at"`
-}
-
 // PutSimFault writes a fault setting.
-func (t *Tx) PutSimFault(ctx context.Context, f SimFault) error {
+func (t *Tx) PutSimFault(ctx context.Context, f model.SimFault) error {
 	_, err := t.Exec(ctx, `INSERT INTO sim_faults (scope, provider_id, site_id, error_rate, latency_ms, delay_ms, outage, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (scope) DO UPDATE SET error_rate = excluded.error_rate, latency_ms = excluded.latency_ms,
@@ -465,16 +437,16 @@ func (t *Tx) PutSimFault(ctx context.Context, f SimFault) error {
 }
 
 // SimFaults returns every fault setting.
-func (t *Tx) SimFaults(ctx context.Context) ([]SimFault, error) {
+func (t *Tx) SimFaults(ctx context.Context) ([]model.SimFault, error) {
 	rows, err := t.Query(ctx, `SELECT scope, provider_id, site_id, error_rate, latency_ms, delay_ms, outage, updated_at
 		FROM sim_faults ORDER BY scope`)
 	if err != nil {
 		return nil, fmt.Errorf("listing sim faults: %w", err)
 	}
 	defer rows.Close()
-	out := []SimFault{}
+	out := []model.SimFault{}
 	for rows.Next() {
-		var f SimFault
+		var f model.SimFault
 		var at int64
 		if err := rows.Scan(&f.Scope, &f.ProviderID, &f.SiteID, &f.ErrorRate, &f.LatencyMs, &f.DelayMs, &f.Outage, &at); err != nil {
 			return nil, mapErr(err)

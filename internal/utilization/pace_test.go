@@ -31,7 +31,7 @@ func TestPacedPassSamplesEveryReplica(t *testing.T) {
 			if err := tx.Placements().Create(ctx, &p, "plc"); err != nil {
 				return err
 			}
-			if _, _, err := tx.SimCreate(ctx, store.SimResource{ResourceID: fmt.Sprintf("sim-more-%d", i), ProviderID: provs[0].ID,
+			if _, _, err := tx.SimCreate(ctx, model.SimResource{ResourceID: fmt.Sprintf("sim-more-%d", i), ProviderID: provs[0].ID,
 				ReplicaID: p.ID, WorkloadID: wl.ID, State: provider.StateActive, VCPUs: 2, MemoryMiB: 4096, DiskGiB: 20, CreatedAt: st.Now()}); err != nil {
 				return err
 			}

@@ -156,7 +156,7 @@ func (s *Sampler) Pass(ctx context.Context) (int, error) {
 	defer pass.End()
 	now := s.st.Now()
 	var errs []error
-	var all []store.UsageSample
+	var all []model.UsageSample
 	// What the samples and the gauges need of each placement, not the
 	// whole row: a map of 100,000 placement rows was most of what a pass
 	// allocated.
@@ -203,7 +203,7 @@ func (s *Sampler) Pass(ctx context.Context) (int, error) {
 			return 0, err
 		}
 		if all == nil {
-			all = make([]store.UsageSample, 0, len(us))
+			all = make([]model.UsageSample, 0, len(us))
 		}
 		for _, u := range us {
 			pl, ok := pls[u.ReplicaID]
@@ -214,7 +214,7 @@ func (s *Sampler) Pass(ctx context.Context) (int, error) {
 			if at.IsZero() {
 				at = now
 			}
-			all = append(all, store.UsageSample{PlacementID: u.ReplicaID, WorkloadID: pl.workload, At: at.UTC().Truncate(time.Second),
+			all = append(all, model.UsageSample{PlacementID: u.ReplicaID, WorkloadID: pl.workload, At: at.UTC().Truncate(time.Second),
 				CPUPermille: u.CPUPermille, MemoryUsedMiB: u.MemoryUsedMiB, MemoryMiB: u.MemoryMiB, Simulated: u.Simulated})
 		}
 	}
@@ -254,7 +254,7 @@ type replicaOf struct {
 }
 
 // export replaces the gauges with the latest samples.
-func (s *Sampler) export(ctx context.Context, all []store.UsageSample, pls map[string]replicaOf) {
+func (s *Sampler) export(ctx context.Context, all []model.UsageSample, pls map[string]replicaOf) {
 	n := &names{tx: s.st.Read(), cache: map[string]string{}}
 	latest := make([]series, 0, len(all))
 	for _, u := range all {

@@ -73,7 +73,7 @@ func fixture(t *testing.T) (*store.Store, model.Workload, []model.Provider, mode
 			if err := tx.Placements().Create(ctx, &p, "plc"); err != nil {
 				return err
 			}
-			if _, _, err := tx.SimCreate(ctx, store.SimResource{ResourceID: "sim-" + p.ID, ProviderID: provs[0].ID, SiteID: p.SiteID,
+			if _, _, err := tx.SimCreate(ctx, model.SimResource{ResourceID: "sim-" + p.ID, ProviderID: provs[0].ID, SiteID: p.SiteID,
 				ReplicaID: p.ID, WorkloadID: wl.ID, State: provider.StateActive, VCPUs: 2, MemoryMiB: 4096, DiskGiB: 20, CreatedAt: now}); err != nil {
 				return err
 			}

@@ -50,7 +50,7 @@ func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *
 	seen = seen.UTC().Truncate(time.Second)
 	var freed []store.PlacementRow
 	ev := audit.System("reconciler", "replica.deleted_outside", "placements", p.ID)
-	err = audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *store.AuditEvent) error {
+	err = audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *model.AuditEvent) error {
 		freed = freed[:0]
 		if err := fence.check(ctx, tx); err != nil {
 			return err
@@ -214,7 +214,7 @@ func (s *Service) placeOne(ctx context.Context, w *model.Workload, p store.Place
 // placed (it still holds its capacity at the provider).
 func (s *Service) Drifted(ctx context.Context, p store.PlacementRow, kind model.DriftKind, detail []model.Differs, action model.DriftAction, fence Fence) error {
 	ev := audit.System("reconciler", "replica.drift."+string(action), "placements", p.ID)
-	return audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *store.AuditEvent) error {
+	return audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *model.AuditEvent) error {
 		if err := fence.check(ctx, tx); err != nil {
 			return err
 		}

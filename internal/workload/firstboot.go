@@ -175,10 +175,10 @@ func (s *Service) BootSpec(ctx context.Context, p store.PlacementRow) (image, us
 	if image == "" && userData == "" {
 		return "", "", nil
 	}
-	var b store.ReplicaBoot
+	var b model.ReplicaBoot
 	err = s.st.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		b, err = tx.PutReplicaBoot(ctx, store.ReplicaBoot{PlacementID: p.ID, WorkloadID: p.WorkloadID, ImageRef: image,
+		b, err = tx.PutReplicaBoot(ctx, model.ReplicaBoot{PlacementID: p.ID, WorkloadID: p.WorkloadID, ImageRef: image,
 			CloudInit: userData, SHA256: cloudinit.Digest(userData), CreatedAt: tx.Now()})
 		return err
 	})

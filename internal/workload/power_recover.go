@@ -139,7 +139,7 @@ func (s *Service) SettlePower(ctx context.Context, p store.PlacementRow, stopped
 		why = M("replica.reason.power_recovered_failed", string(action), string(via), string(to), failed.Error())
 	}
 	ev := audit.System("reconciler", "replica.power_recovered", "placements", p.ID)
-	err := audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *store.AuditEvent) error {
+	err := audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *model.AuditEvent) error {
 		if err := fence.check(ctx, tx); err != nil {
 			return err
 		}

@@ -21,23 +21,15 @@ var storeMachinery = map[string]string{
 	"StatementRow": "a row", "RunningPlacement": "a query's row", "LedgerWorkload": "a query's row",
 	"BudgetLineForCommit": "a query's row", "GroupSite": "a query's row",
 	"StatementClosure": "bookkeeping of closed months", "BalanceDiff": "a consistency check's row",
-	"UsageInterval": "a query's row (rating input)", "ReplicaBoot": "a stored rendering", "SimBoot": "the sim driver's table",
-	"SimFault": "the sim driver's table", "SimResource": "the sim driver's table",
+	"UsageInterval": "a query's row (rating input)", "SimBoot": "the sim driver's table",
 	"StatementLog": "SQL-side bookkeeping (the statements a context ran, for tests that pin them)",
 }
 
-// storeNounsDebt are domain nouns still declared in internal/store (issue
-// #17 "Done when": no exported type in store is a domain noun). Each should
-// move to model (or its domain package) with the store mapping rows to it.
-// The list may only shrink: a new exported type must be machinery above or
-// live outside the store.
-var storeNounsDebt = map[string]bool{
-	"AuditCheckpoint": true, "AuditEvent": true, "Balance": true, "BudgetReduction": true, "LedgerLine": true,
-	"UsageSample": true,
-}
-
 // TestStoreExportsNoNewDomainNouns: every exported type of internal/store
-// is machinery (storeMachinery) or known debt (storeNounsDebt).
+// is machinery (storeMachinery). Issue #17 "Done when": no exported type in
+// store is a domain noun — nouns live in model (or their domain package)
+// and the store maps rows to them. A new exported type must be machinery
+// listed above with why, or live outside the store.
 func TestStoreExportsNoNewDomainNouns(t *testing.T) {
 	exported := map[string]string{}
 	for _, f := range sources(t) {
@@ -62,13 +54,8 @@ func TestStoreExportsNoNewDomainNouns(t *testing.T) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		if _, ok := storeMachinery[n]; !ok && !storeNounsDebt[n] {
+		if _, ok := storeMachinery[n]; !ok {
 			t.Errorf("%s exports %s: domain nouns live in model (or their domain package); the store maps rows to them. If it is store machinery, add it to storeMachinery with why", exported[n], n)
-		}
-	}
-	for n := range storeNounsDebt {
-		if exported[n] == "" {
-			t.Errorf("store no longer exports %s: remove it from storeNounsDebt", n)
 		}
 	}
 	for n := range storeMachinery {

@@ -102,7 +102,7 @@ func (d *Driver) Reload(ctx context.Context) error {
 	return nil
 }
 
-func decode(f store.SimFault) fault {
+func decode(f model.SimFault) fault {
 	var pm int64
 	if r, err := money.ParseDecimal(f.ErrorRate); err == nil {
 		q := r.Rat()
@@ -160,10 +160,10 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 	}
 	var b [8]byte
 	_, _ = rand.Read(b[:])
-	var r store.SimResource
+	var r model.SimResource
 	err := d.st.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		r, _, err = tx.SimCreate(ctx, store.SimResource{
+		r, _, err = tx.SimCreate(ctx, model.SimResource{
 			ResourceID: "sim-" + hex.EncodeToString(b[:]), ProviderID: spec.ProviderID, SiteID: spec.SiteID,
 			ReplicaID: spec.ReplicaID, WorkloadID: spec.WorkloadID, State: provider.StateActive,
 			VCPUs: spec.VCPUs, MemoryMiB: spec.MemoryMiB, DiskGiB: spec.DiskGiB, CreatedAt: d.st.Now(),
@@ -271,7 +271,7 @@ func (d *Driver) SetProviderFaults(ctx context.Context, providerID string, f Fau
 		f.ErrorRate = "0"
 	}
 	err := d.st.Write(ctx, func(tx *store.Tx) error {
-		return tx.PutSimFault(ctx, store.SimFault{Scope: ProviderScope(providerID), ProviderID: providerID,
+		return tx.PutSimFault(ctx, model.SimFault{Scope: ProviderScope(providerID), ProviderID: providerID,
 			ErrorRate: f.ErrorRate, LatencyMs: f.LatencyMs, DelayMs: f.DelayMs})
 	})
 	if err != nil {
@@ -283,7 +283,7 @@ func (d *Driver) SetProviderFaults(ctx context.Context, providerID string, f Fau
 // SetOutage starts or ends an outage of a site.
 func (d *Driver) SetOutage(ctx context.Context, providerID, siteID string, out bool) error {
 	err := d.st.Write(ctx, func(tx *store.Tx) error {
-		return tx.PutSimFault(ctx, store.SimFault{Scope: SiteScope(siteID), ProviderID: providerID, SiteID: siteID,
+		return tx.PutSimFault(ctx, model.SimFault{Scope: SiteScope(siteID), ProviderID: providerID, SiteID: siteID,
 			ErrorRate: "0", Outage: out})
 	})
 	if err != nil {

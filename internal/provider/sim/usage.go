@@ -5,8 +5,8 @@ import (
 	"hash/fnv"
 	"runtime"
 
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider"
-	"github.com/soberana/soberana/internal/store"
 )
 
 var _ provider.UsageReporter = (*Driver)(nil)
@@ -33,7 +33,7 @@ func (d *Driver) Usage(ctx context.Context, providerID string, refs []provider.R
 	if err != nil {
 		return nil, err
 	}
-	byReplica := make(map[string]store.SimResource, len(held))
+	byReplica := make(map[string]model.SimResource, len(held))
 	for _, r := range held {
 		byReplica[r.ReplicaID] = r
 	}
