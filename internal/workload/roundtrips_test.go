@@ -131,8 +131,20 @@ func TestRoundTripsPerCreateAndGet(t *testing.T) {
 			}
 			check := func(what string, got []string, want int) {
 				t.Helper()
-				if len(got) != want {
-					t.Errorf("%s costs %d statements, pinned at %d:\n  %s", what, len(got), want, strings.Join(oneLine(got), "\n  "))
+				// The cost of a running replica reads the price book (all
+				// prices, then all exchange rates) only when the replica
+				// has run into a second not yet rated, which depends on
+				// the wall clock, not on the code: those two reads are
+				// counted apart, and only if both come, in that order.
+				n := len(got)
+				for i := 0; i+1 < len(got); i++ {
+					if strings.Contains(got[i], "FROM prices ORDER BY") && strings.Contains(got[i+1], "FROM fx_rates ORDER BY") {
+						n -= 2
+						break
+					}
+				}
+				if n != want {
+					t.Errorf("%s costs %d statements (price book aside), pinned at %d:\n  %s", what, n, want, strings.Join(oneLine(got), "\n  "))
 				}
 			}
 			check("POST /v1/workloads", create, tc.create)
