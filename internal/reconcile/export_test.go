@@ -1,7 +1,15 @@
 package reconcile
 
-import "github.com/soberana/soberana/internal/pace"
+import (
+	"context"
 
-// SetPace swaps the reconciler's governor of bulk passes (tests give one
-// with a manual clock).
-func (r *Reconciler) SetPace(g *pace.Governor) { r.o.Pace = g }
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/pace"
+)
+
+// ResyncProviderPaced runs one resync as a pass of governor g alone, so
+// that a test counts the rests of that pass and of no other (the
+// reconciler's own bulk passes keep their governor).
+func (r *Reconciler) ResyncProviderPaced(ctx context.Context, p model.Provider, g *pace.Governor) error {
+	return r.resyncProvider(ctx, p, g)
+}

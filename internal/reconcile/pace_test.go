@@ -32,7 +32,6 @@ func TestPacedResyncSeesEveryReplica(t *testing.T) {
 	}
 	clock := pace.NewManualClock(time.Millisecond) // every chunk takes 1 ms
 	g := pace.New(pace.Options{Clock: clock})
-	h.Server.Reconciler.SetPace(g)
 	st := h.Server.Store
 
 	// Another bulk pass runs: the resync waits for it (here its context
@@ -43,7 +42,7 @@ func TestPacedResyncSeesEveryReplica(t *testing.T) {
 	}
 	ended, cancel := context.WithCancel(ctx)
 	cancel()
-	if err := h.Server.Reconciler.ResyncProvider(ended, p); !errors.Is(err, context.Canceled) {
+	if err := h.Server.Reconciler.ResyncProviderPaced(ended, p, g); !errors.Is(err, context.Canceled) {
 		t.Fatalf("resync while another pass held the governor: %v, want it to wait", err)
 	}
 	if seen, err := st.Read().LastSeen(ctx, rows[0].ID); err != nil || seen != nil {
@@ -51,7 +50,7 @@ func TestPacedResyncSeesEveryReplica(t *testing.T) {
 	}
 	other.End()
 
-	if err := h.Server.Reconciler.ResyncProvider(ctx, p); err != nil {
+	if err := h.Server.Reconciler.ResyncProviderPaced(ctx, p, g); err != nil {
 		t.Fatal(err)
 	}
 	for _, pl := range rows {

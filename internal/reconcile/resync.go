@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/pace"
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -182,6 +183,11 @@ func (r *Reconciler) ResyncLists(providerID string) int64 {
 // says, the ones that differ (stopped, resized, moved) are restored,
 // adopted or reported. It runs under the lease (every write is fenced).
 func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error {
+	return r.resyncProvider(ctx, p, r.o.Pace)
+}
+
+// resyncProvider is ResyncProvider as a pass of governor g.
+func (r *Reconciler) resyncProvider(ctx context.Context, p model.Provider, g *pace.Governor) error {
 	drv, err := r.drivers.Get(p.Driver)
 	if err != nil {
 		return err
@@ -190,7 +196,7 @@ func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error
 	// the pages of the comparison and the last-seen writes, with rests
 	// between them. The replicas found gone or drifted are handled after
 	// the pass has ended (driver calls, few).
-	pass, err := r.o.Pace.Begin(ctx, "resync "+p.ID)
+	pass, err := g.Begin(ctx, "resync "+p.ID)
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,12 @@ func (d *countingSim) count(providerID string) int {
 // straight to the database, as if they had been running for a while).
 func resyncFleet(b testing.TB, n int, interval time.Duration) (*servertest.Harness, *countingSim, string, []store.PlacementRow) {
 	b.Helper()
-	h := servertest.Start(b, servertest.Options{Configure: func(c *config.Config) { c.Reconcile.Resync = interval }})
+	// The orphan sweep, a bulk pass of its own, runs once a day (the most
+	// the configuration allows): the resync is what these measure, and
+	// TestPacedResyncSeesEveryReplica counts the rests of the resync alone.
+	h := servertest.Start(b, servertest.Options{Configure: func(c *config.Config) {
+		c.Reconcile.Resync, c.Reconcile.OrphanEvery = interval, 24*time.Hour
+	}})
 	drv := &countingSim{Driver: h.Server.Sim, lists: map[string]int{}}
 	h.Server.Drivers.Set(sim.Name, drv)
 	ctx := context.Background()
