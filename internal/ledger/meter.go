@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -14,25 +13,7 @@ import (
 // (whole seconds). A placement with an open interval keeps it, so a retried
 // transition records nothing twice.
 func (l *Ledger) Start(ctx context.Context, tx *store.Tx, p *model.Placement, at time.Time) error {
-	lw, err := tx.LedgerWorkload(ctx, p.WorkloadID)
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("metering placement %s: workload %s: %w", p.ID, p.WorkloadID, ErrUnknownWorkload)
-	}
-	if err != nil {
-		return err
-	}
-	iv := interval(p, lw, at)
-	opened, err := tx.OpenIntervals(ctx, iv)
-	if err != nil || opened[iv.ID] {
-		return err
-	}
-	// A stretch closed in the second it opened (stopped at once) is
-	// empty: it gives its start to the one that follows.
-	if dropped, err := tx.DropEmptyInterval(ctx, p.ID, iv.Start); err != nil || !dropped {
-		return err
-	}
-	_, err = tx.OpenIntervals(ctx, iv)
-	return err
+	return l.StartAll(ctx, tx, []*model.Placement{p}, at)
 }
 
 // StartAll opens the usage intervals of replicas that began running at at,
@@ -68,6 +49,8 @@ func (l *Ledger) StartAll(ctx context.Context, tx *store.Tx, ps []*model.Placeme
 		if opened[iv.ID] {
 			continue
 		}
+		// A stretch closed in the second it opened (stopped at once) is
+		// empty: it gives its start to the one that follows.
 		if dropped, err := tx.DropEmptyInterval(ctx, ps[i].ID, iv.Start); err != nil {
 			return err
 		} else if dropped {
