@@ -10,6 +10,7 @@ import (
 
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
+	"github.com/soberana/soberana/internal/pace"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -270,8 +271,37 @@ func loadClosed(ctx context.Context, tx *store.Tx) (closedSet, error) {
 // usage that cannot be priced yet stays for a later run. institutionID ""
 // rates every institution.
 func (l *Ledger) Rate(ctx context.Context, through time.Time, institutionID string) (RateResult, error) {
+	return l.rate(ctx, nil, through, institutionID)
+}
+
+// RatePaced is Rate as one bulk background pass of gov (package pace):
+// it waits until no other bulk pass of the process runs and rests
+// between its batches, so that rating 100,000 replicas' usage (seconds of
+// CPU) never takes both cores from the requests. The server's rating
+// loop uses it; Rate, for an operator who asked, runs flat out.
+func (l *Ledger) RatePaced(ctx context.Context, gov *pace.Governor, through time.Time, institutionID string) (RateResult, error) {
+	pass, err := gov.Begin(ctx, "rating")
+	if err != nil {
+		return RateResult{Through: through.UTC().Truncate(time.Second)}, err
+	}
+	defer pass.End()
+	return l.rate(ctx, pass, through, institutionID)
+}
+
+// pacedRateBatch bounds a paced pass's batch: a chunk of about 20-40 ms
+// of CPU between rests.
+const pacedRateBatch = 1000
+
+// rate books the usage through `through`, a batch a transaction; with a
+// pass it yields between batches (never inside a transaction: on SQLite
+// that would hold the one write lock while it rests).
+func (l *Ledger) rate(ctx context.Context, pass *pace.Pass, through time.Time, institutionID string) (RateResult, error) {
 	through = through.UTC().Truncate(time.Second)
 	res := RateResult{Through: through}
+	size := l.rateBatch
+	if pass != nil {
+		size = min(size, pacedRateBatch)
+	}
 	rd := l.st.Read()
 	pb, err := LoadPricebook(ctx, rd)
 	if err != nil {
@@ -292,7 +322,7 @@ func (l *Ledger) Rate(ctx context.Context, through time.Time, institutionID stri
 		)
 		err := l.st.InTx(ctx, func(tx *store.Tx) error {
 			step = RateResult{}
-			ivs, err := tx.UnratedIntervals(ctx, through, after, l.rateBatch, institutionID)
+			ivs, err := tx.UnratedIntervals(ctx, through, after, size, institutionID)
 			if err != nil {
 				return err
 			}
@@ -316,8 +346,13 @@ func (l *Ledger) Rate(ctx context.Context, through time.Time, institutionID stri
 				res.Unrated = append(res.Unrated, u)
 			}
 		}
-		if batch < l.rateBatch {
+		if batch < size {
 			return res, nil
+		}
+		if pass != nil {
+			if err := pass.Yield(ctx); err != nil {
+				return res, err
+			}
 		}
 	}
 }

@@ -313,7 +313,7 @@ func (s *Server) rateLoop(ctx context.Context) error {
 			continue
 		}
 		pctx, cancel := context.WithTimeout(ctx, s.cfg.Ledger.RateEvery)
-		res, err := s.Ledger.Rate(pctx, s.Store.Now(), "")
+		res, err := s.Ledger.RatePaced(pctx, s.pace, s.Store.Now(), "")
 		cancel()
 		if err != nil && ctx.Err() == nil {
 			s.log.Warn("rating usage", "err", err)
