@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"runtime/trace"
 	"sync"
 )
 
@@ -49,4 +50,26 @@ func writeHeapProfile(path string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// startTrace writes this process's execution trace to dir/name until the
+// returned func is called; with no dir it does nothing. The trace shows
+// what a slow request waited for: a core (scheduler latency, `go tool
+// trace -pprof=sched`), the collector, a lock or the network.
+func startTrace(dir, name string) (func(), error) {
+	if dir == "" {
+		return func() {}, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.Create(filepath.Join(dir, name))
+	if err != nil {
+		return nil, err
+	}
+	if err := trace.Start(f); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return func() { trace.Stop(); _ = f.Close() }, nil
 }

@@ -1,0 +1,35 @@
+package bench
+
+import (
+	"os"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// TestPidCPUReadsAProcess: PidCPU of this very process agrees with
+// ProcessCPU (both read the kernel's count), and an unknown pid reads 0.
+func TestPidCPUReadsAProcess(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("PidCPU reads Linux's /proc")
+	}
+	x := 0
+	for ProcessCPU() < 50*time.Millisecond {
+		for i := range 1_000_000 {
+			x += i
+		}
+	}
+	_ = x
+	a := ProcessCPU()
+	p := PidCPU(os.Getpid())
+	b := ProcessCPU()
+	// /proc/PID/stat counts sampled 10 ms ticks, getrusage exact time:
+	// they agree within a fifth and two ticks (a wrong field would read
+	// 0, a process start time or a page count).
+	if p < a*4/5-20*time.Millisecond || p > b*6/5+20*time.Millisecond {
+		t.Fatalf("PidCPU %v, ProcessCPU %v..%v", p, a, b)
+	}
+	if got := PidCPU(1 << 30); got != 0 {
+		t.Fatalf("PidCPU of no process: %v", got)
+	}
+}
