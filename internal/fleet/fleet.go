@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"math/big"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -431,7 +432,22 @@ func (f *Fleet) setHealthBatch(ctx context.Context, chunk []HealthChange, event 
 	}
 	f.reloadMu.Lock()
 	defer f.reloadMu.Unlock()
+	// On SQLite the transaction holds the one write lock from BEGIN, so
+	// the sites table's fingerprint read before and after the updates
+	// brackets exactly this batch: if the fleet was current before it,
+	// it is current after it once the engine holds the new health, and
+	// the next Refresh need not reload 10,000 sites for it (bench edge:
+	// 150 ms of CPU after every health change). On PostgreSQL other
+	// transactions commit in between; the reload stays.
+	bracket := f.st.Dialect() == store.SQLite
+	var before, after string
 	err := f.st.InTx(ctx, func(tx *store.Tx) error {
+		if bracket {
+			var err error
+			if before, err = tx.TableFingerprint(ctx, "sites"); err != nil {
+				return err
+			}
+		}
 		for _, h := range []string{model.HealthDown, model.HealthDegraded, model.HealthHealthy} {
 			ids := byHealth[h]
 			if len(ids) == 0 {
@@ -452,6 +468,11 @@ func (f *Fleet) setHealthBatch(ctx context.Context, chunk []HealthChange, event 
 				}
 			}
 		}
+		if bracket {
+			var err error
+			after, err = tx.TableFingerprint(ctx, "sites")
+			return err
+		}
 		return nil
 	})
 	if err != nil {
@@ -469,7 +490,24 @@ func (f *Fleet) setHealthBatch(ctx context.Context, chunk []HealthChange, event 
 			f.sites[id] = s
 		}
 	}
+	if bracket {
+		f.fingerprint = advanceFingerprint(f.fingerprint, before, after)
+	}
 	return nil
+}
+
+// advanceFingerprint returns fp with its part before replaced by after,
+// or fp unchanged when it does not hold before (the fleet had not loaded
+// some other change yet: the next Refresh reloads, as it must).
+func advanceFingerprint(fp, before, after string) string {
+	parts := strings.Split(fp, ",")
+	for i, p := range parts {
+		if p == before {
+			parts[i] = after
+			return strings.Join(parts, ",")
+		}
+	}
+	return fp
 }
 
 // Usage is what the engine holds reserved on each site.

@@ -461,15 +461,28 @@ func (t *Tx) SimFaults(ctx context.Context) ([]model.SimFault, error) {
 // so that each server notices changes made through any server.
 func (t *Tx) Fingerprint(ctx context.Context) (string, error) {
 	var parts []string
-	for _, tbl := range []string{"providers", "sites", "prices", "fx_rates", "institutions", "images"} {
-		var n int64
-		var max sql.NullInt64
-		if err := t.QueryRow(ctx, "SELECT COUNT(*), MAX(updated_at) FROM "+tbl).Scan(&n, &max); err != nil {
-			return "", mapErr(err)
+	for _, tbl := range FleetTables {
+		part, err := t.TableFingerprint(ctx, tbl)
+		if err != nil {
+			return "", err
 		}
-		parts = append(parts, fmt.Sprintf("%s:%d:%d", tbl, n, max.Int64))
+		parts = append(parts, part)
 	}
 	return strings.Join(parts, ","), nil
+}
+
+// FleetTables are the tables Fingerprint covers, in its order.
+var FleetTables = []string{"providers", "sites", "prices", "fx_rates", "institutions", "images"}
+
+// TableFingerprint is one table's part of Fingerprint: "table:rows:newest
+// updated_at".
+func (t *Tx) TableFingerprint(ctx context.Context, table string) (string, error) {
+	var n int64
+	var max sql.NullInt64
+	if err := t.QueryRow(ctx, "SELECT COUNT(*), MAX(updated_at) FROM "+table).Scan(&n, &max); err != nil {
+		return "", mapErr(err)
+	}
+	return fmt.Sprintf("%s:%d:%d", table, n, max.Int64), nil
 }
 
 // LiveReplicaIDsInto marks in live which of the given placement ids are
