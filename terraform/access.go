@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
@@ -25,10 +26,12 @@ func optReplaceString(desc string, computed bool, vs ...validator.String) schema
 
 // ---- soberana_grant ----
 
-type grantResource struct{ base }
+type grantResource struct {
+	crud[grantModel, *client.Grant]
+}
 
 type grantModel struct {
-	ID            types.String `tfsdk:"id"`
+	idModel
 	ProjectID     types.String `tfsdk:"project_id"`
 	UserID        types.String `tfsdk:"user_id"`
 	Email         types.String `tfsdk:"email"`
@@ -77,23 +80,28 @@ func (m *grantModel) fill(g *client.Grant) {
 	}
 }
 
-func (r *grantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, req, resp, "Creating grant", func(m *grantModel) (*client.Grant, error) {
-		exp, _ := time.Parse(time.RFC3339, m.ExpiresAt.ValueString())
-		s := client.GrantSpec{ProjectID: m.ProjectID.ValueString(), Email: m.Email.ValueString(), Role: m.Role.ValueString(),
-			ExpiresAt: &exp, SourceCIDRs: stringsOf(ctx, m.SourceCIDRs, &resp.Diagnostics), Reason: m.Reason.ValueString()}
-		if known(m.UserID) {
-			s.UserID = m.UserID.ValueString()
-		}
-		return r.c.Grants().Create(ctx, s)
-	}, (*grantModel).fill)
+func newGrant() resource.Resource {
+	r := inCollection[grantModel]("grant", "grant", (*client.Client).Grants,
+		func(m *grantModel, ctx context.Context, d *diag.Diagnostics) client.GrantSpec {
+			exp, _ := time.Parse(time.RFC3339, m.ExpiresAt.ValueString())
+			s := client.GrantSpec{ProjectID: m.ProjectID.ValueString(), Email: m.Email.ValueString(), Role: m.Role.ValueString(),
+				ExpiresAt: &exp, SourceCIDRs: stringsOf(ctx, m.SourceCIDRs, d), Reason: m.Reason.ValueString()}
+			if known(m.UserID) {
+				s.UserID = m.UserID.ValueString()
+			}
+			return s
+		}, simply((*grantModel).fill))
+	r.say = map[string]string{"Deleting": "Revoking grant"}
+	return &grantResource{r} // every argument forces a replacement: Update keeps the plan
 }
 
+// Read also takes the source addresses, and a grant revoked out of band
+// as gone (planned anew).
 func (r *grantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	readObject(ctx, req, resp, "Reading grant", func(m *grantModel) (*client.Grant, error) {
-		g, err := r.c.Grants().Get(ctx, m.ID.ValueString())
+		g, err := r.c.Grants().Get(ctx, m.id())
 		if err == nil && g.RevokedAt != nil {
-			return nil, errGone // revoked out of band: planned anew
+			return nil, errGone
 		}
 		return g, err
 	}, func(m *grantModel, g *client.Grant) {
@@ -104,20 +112,14 @@ func (r *grantResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	})
 }
 
-func (r *grantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	keepPlan[grantModel](ctx, req, resp) // every argument forces a replacement
-}
-
-func (r *grantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "Revoking grant", func(m *grantModel) error { return r.c.Grants().Delete(ctx, m.ID.ValueString()) }, nil)
-}
-
 // ---- soberana_role_binding ----
 
-type roleBindingResource struct{ base }
+type roleBindingResource struct {
+	crud[roleBindingModel, *client.RoleBinding]
+}
 
 type roleBindingModel struct {
-	ID        types.String `tfsdk:"id"`
+	idModel
 	UserID    types.String `tfsdk:"user_id"`
 	Role      types.String `tfsdk:"role"`
 	ScopeKind types.String `tfsdk:"scope_kind"`
@@ -143,33 +145,22 @@ func (m *roleBindingModel) fill(b *client.RoleBinding) {
 	m.ScopeID = strOrNull(b.ScopeID)
 }
 
-func (r *roleBindingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, req, resp, "Creating role binding", func(m *roleBindingModel) (*client.RoleBinding, error) {
-		return r.c.RoleBindings().Create(ctx, client.RoleBindingSpec{UserID: m.UserID.ValueString(), Role: m.Role.ValueString(),
-			ScopeKind: m.ScopeKind.ValueString(), ScopeID: m.ScopeID.ValueString()})
-	}, (*roleBindingModel).fill)
-}
-
-func (r *roleBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, req, resp, "Reading role binding", func(m *roleBindingModel) (*client.RoleBinding, error) {
-		return r.c.RoleBindings().Get(ctx, m.ID.ValueString())
-	}, (*roleBindingModel).fill)
-}
-
-func (r *roleBindingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	keepPlan[roleBindingModel](ctx, req, resp)
-}
-
-func (r *roleBindingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "Deleting role binding", func(m *roleBindingModel) error { return r.c.RoleBindings().Delete(ctx, m.ID.ValueString()) }, nil)
+func newRoleBinding() resource.Resource {
+	return &roleBindingResource{inCollection[roleBindingModel]("role_binding", "role binding", (*client.Client).RoleBindings,
+		func(m *roleBindingModel, _ context.Context, _ *diag.Diagnostics) client.RoleBindingSpec {
+			return client.RoleBindingSpec{UserID: m.UserID.ValueString(), Role: m.Role.ValueString(),
+				ScopeKind: m.ScopeKind.ValueString(), ScopeID: m.ScopeID.ValueString()}
+		}, simply((*roleBindingModel).fill))}
 }
 
 // ---- soberana_alert_webhook ----
 
-type alertWebhookResource struct{ base }
+type alertWebhookResource struct {
+	crud[alertWebhookModel, *client.AlertWebhook]
+}
 
 type alertWebhookModel struct {
-	ID     types.String `tfsdk:"id"`
+	idModel
 	Name   types.String `tfsdk:"name"`
 	URL    types.String `tfsdk:"url"`
 	Secret types.String `tfsdk:"secret"`
@@ -189,32 +180,18 @@ func (r *alertWebhookResource) Schema(_ context.Context, _ resource.SchemaReques
 	}
 }
 
-func (r *alertWebhookResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, req, resp, "Creating alert webhook", func(m *alertWebhookModel) (*client.AlertWebhook, error) {
-		return r.c.AlertWebhooks().Create(ctx, client.AlertWebhookSpec{Name: m.Name.ValueString(), URL: m.URL.ValueString(), Secret: m.Secret.ValueString()})
-	}, func(m *alertWebhookModel, w *client.AlertWebhook) {
-		m.fill(w)
-		if !known(m.Secret) {
-			m.Secret = strOrNull(w.Secret)
-		}
-	})
+func newAlertWebhook() resource.Resource {
+	return &alertWebhookResource{inCollection[alertWebhookModel]("alert_webhook", "alert webhook", (*client.Client).AlertWebhooks,
+		func(m *alertWebhookModel, _ context.Context, _ *diag.Diagnostics) client.AlertWebhookSpec {
+			return client.AlertWebhookSpec{Name: m.Name.ValueString(), URL: m.URL.ValueString(), Secret: m.Secret.ValueString()}
+		}, simply((*alertWebhookModel).fill))}
 }
 
-func (r *alertWebhookResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, req, resp, "Reading alert webhook", func(m *alertWebhookModel) (*client.AlertWebhook, error) {
-		return r.c.AlertWebhooks().Get(ctx, m.ID.ValueString())
-	}, (*alertWebhookModel).fill)
-}
-
-func (r *alertWebhookResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	keepPlan[alertWebhookModel](ctx, req, resp)
-}
-
-func (r *alertWebhookResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "Deleting alert webhook", func(m *alertWebhookModel) error { return r.c.AlertWebhooks().Delete(ctx, m.ID.ValueString()) }, nil)
-}
-
-// fill copies what the API says; the secret is only known at create.
+// fill copies what the API says. The secret is only in create's answer:
+// a configured one is kept, and a read (or import) leaves it as it is.
 func (m *alertWebhookModel) fill(w *client.AlertWebhook) {
 	m.ID, m.Name, m.URL = types.StringValue(w.ID), types.StringValue(w.Name), types.StringValue(w.URL)
+	if !known(m.Secret) {
+		m.Secret = strOrNull(w.Secret)
+	}
 }

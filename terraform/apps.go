@@ -5,8 +5,8 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -18,7 +18,7 @@ import (
 
 // ---- soberana_app ----
 
-type appResource struct{ base }
+type appResource struct{ crud[appModel, *client.App] }
 
 type appModel struct {
 	ID               types.String `tfsdk:"id"`
@@ -62,6 +62,17 @@ func (r *appResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 	}
 }
 
+// withSpec calls call with the app's spec; an env that is not a map of
+// names to strings is an error on env.
+func (m *appModel) withSpec(ctx context.Context, d *diag.Diagnostics, call func(client.AppSpec) (*client.App, error)) (*client.App, error) {
+	s, err := m.toSpec(ctx)
+	if err != nil {
+		d.AddAttributeError(pathEnv, "Invalid env", err.Error())
+		return nil, errReported
+	}
+	return call(s)
+}
+
 func (m *appModel) toSpec(ctx context.Context) (client.AppSpec, error) {
 	s := client.AppSpec{ProjectID: m.ProjectID.ValueString(), Name: m.Name.ValueString(), Image: m.Image.ValueString(),
 		Port: m.Port.ValueInt64(), Replicas: m.Replicas.ValueInt64(), HealthPath: m.HealthPath.ValueString()}
@@ -77,7 +88,7 @@ func (m *appModel) toSpec(ctx context.Context) (client.AppSpec, error) {
 	return s, nil
 }
 
-func (m *appModel) fill(ctx context.Context, a *client.App) {
+func (m *appModel) fill(ctx context.Context, a *client.App, _ *diag.Diagnostics) {
 	m.ID, m.ProjectID, m.WorkloadID, m.Name = types.StringValue(a.ID), types.StringValue(a.ProjectID), types.StringValue(a.WorkloadID), types.StringValue(a.Name)
 	m.Image, m.Port, m.Replicas = types.StringValue(a.Image), types.Int64Value(a.Port), types.Int64Value(a.Replicas)
 	m.HealthPath, m.InstitutionID = types.StringValue(a.HealthPath), types.StringValue(a.InstitutionID)
@@ -92,34 +103,20 @@ func (m *appModel) fill(ctx context.Context, a *client.App) {
 	}
 }
 
-func (r *appResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, req, resp, "Creating app", func(m *appModel) (*client.App, error) {
-		s, err := m.toSpec(ctx)
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(pathEnv, "Invalid env", err.Error())
-			return nil, errReported
-		}
-		return r.c.CreateApp(ctx, s)
-	}, func(m *appModel, a *client.App) { m.fill(ctx, a) })
+func newApp() resource.Resource {
+	return &appResource{crud[appModel, *client.App]{base: base{name: "app"}, noun: "app", fill: (*appModel).fill,
+		create: func(ctx context.Context, c *client.Client, m *appModel, d *diag.Diagnostics) (*client.App, error) {
+			return m.withSpec(ctx, d, func(s client.AppSpec) (*client.App, error) { return c.CreateApp(ctx, s) })
+		},
+		read: func(ctx context.Context, c *client.Client, m *appModel) (*client.App, error) {
+			return c.GetApp(ctx, m.ID.ValueString())
+		},
+		update: func(ctx context.Context, c *client.Client, m *appModel, d *diag.Diagnostics) (*client.App, error) {
+			return m.withSpec(ctx, d, func(s client.AppSpec) (*client.App, error) { return c.UpdateApp(ctx, m.ID.ValueString(), s) })
+		}}}
 }
 
-func (r *appResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, req, resp, "Reading app", func(m *appModel) (*client.App, error) {
-		return r.c.GetApp(ctx, m.ID.ValueString())
-	}, func(m *appModel, a *client.App) { m.fill(ctx, a) })
-}
-
-func (r *appResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	updateObject(ctx, req, resp, "Updating app", func(m *appModel) (*client.App, error) {
-		s, err := m.toSpec(ctx)
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(pathEnv, "Invalid env", err.Error())
-			return nil, errReported
-		}
-		return r.c.UpdateApp(ctx, m.ID.ValueString(), s)
-	}, func(m *appModel, a *client.App) { m.fill(ctx, a) })
-}
-
+// Delete only warns: the API has no delete for apps.
 func (r *appResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m appModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
@@ -130,7 +127,9 @@ func (r *appResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 
 // ---- soberana_release ----
 
-type releaseResource struct{ base }
+type releaseResource struct {
+	crud[releaseModel, *client.Release]
+}
 
 type releaseModel struct {
 	ID     types.String `tfsdk:"id"`
@@ -166,20 +165,15 @@ func (m *releaseModel) fill(v *client.Release) {
 	}
 }
 
-func (r *releaseResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, req, resp, "Releasing", func(m *releaseModel) (*client.Release, error) {
-		return r.c.CreateRelease(ctx, m.AppID.ValueString(), client.ReleaseSpec{Image: m.Image.ValueString(), Commit: m.Commit.ValueString()})
-	}, (*releaseModel).fill)
-}
-
-func (r *releaseResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, req, resp, "Reading release", func(m *releaseModel) (*client.Release, error) {
-		return r.c.GetRelease(ctx, m.AppID.ValueString(), m.ID.ValueString())
-	}, (*releaseModel).fill)
-}
-
-func (r *releaseResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	keepPlan[releaseModel](ctx, req, resp)
+func newRelease() resource.Resource {
+	return &releaseResource{crud[releaseModel, *client.Release]{base: base{name: "release"}, noun: "release", fill: simply((*releaseModel).fill),
+		say: map[string]string{"Creating": "Releasing"},
+		create: func(ctx context.Context, c *client.Client, m *releaseModel, _ *diag.Diagnostics) (*client.Release, error) {
+			return c.CreateRelease(ctx, m.AppID.ValueString(), client.ReleaseSpec{Image: m.Image.ValueString(), Commit: m.Commit.ValueString()})
+		},
+		read: func(ctx context.Context, c *client.Client, m *releaseModel) (*client.Release, error) {
+			return c.GetRelease(ctx, m.AppID.ValueString(), m.ID.ValueString())
+		}}} // a new image is a new release: Update keeps the plan
 }
 
 func (r *releaseResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {

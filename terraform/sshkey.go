@@ -2,6 +2,8 @@ package terraform
 
 import (
 	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -17,10 +19,12 @@ import (
 // sshKeyResource is an SSH public key (/v1/ssh-keys): the caller's own,
 // or a project's when project_id is set. The API cannot change a key, so
 // a new name, key or project replaces it. It uses the SDK's SSH-key methods.
-type sshKeyResource struct{ base }
+type sshKeyResource struct {
+	crud[sshKeyModel, *client.SSHKey]
+}
 
 type sshKeyModel struct {
-	ID            types.String `tfsdk:"id"`
+	idModel
 	Name          types.String `tfsdk:"name"`
 	PublicKey     types.String `tfsdk:"public_key"`
 	ProjectID     types.String `tfsdk:"project_id"`
@@ -76,30 +80,19 @@ func (m *sshKeyModel) fill(k *client.SSHKey) {
 	m.InstitutionID = types.StringValue(k.InstitutionID)
 }
 
-func (r *sshKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, req, resp, "Adding SSH key", func(m *sshKeyModel) (*client.SSHKey, error) {
-		spec := client.SSHKeySpec{Name: m.Name.ValueString(), PublicKey: m.PublicKey.ValueString()}
-		if known(m.ProjectID) {
-			spec.ProjectID = m.ProjectID.ValueString()
-		}
-		return r.c.SSHKeys().Create(ctx, spec)
-	}, (*sshKeyModel).fill)
-}
-
-func (r *sshKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, req, resp, "Reading SSH key", func(m *sshKeyModel) (*client.SSHKey, error) {
-		return r.c.SSHKeys().Get(ctx, m.ID.ValueString())
-	}, (*sshKeyModel).fill)
-}
-
-// Update only happens when the configured key is the same key spelled
-// differently (see public_key's plan modifier): the plan is the new state.
-func (r *sshKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	keepPlan[sshKeyModel](ctx, req, resp)
-}
-
-func (r *sshKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "Deleting SSH key", func(m *sshKeyModel) error { return r.c.SSHKeys().Delete(ctx, m.ID.ValueString()) }, nil)
+func newSSHKey() resource.Resource {
+	r := inCollection[sshKeyModel]("ssh_key", "SSH key", (*client.Client).SSHKeys,
+		func(m *sshKeyModel, _ context.Context, _ *diag.Diagnostics) client.SSHKeySpec {
+			spec := client.SSHKeySpec{Name: m.Name.ValueString(), PublicKey: m.PublicKey.ValueString()}
+			if known(m.ProjectID) {
+				spec.ProjectID = m.ProjectID.ValueString()
+			}
+			return spec
+		}, simply((*sshKeyModel).fill))
+	r.say = map[string]string{"Creating": "Adding SSH key"}
+	// Update only happens when the configured key is the same key spelled
+	// differently (see public_key's plan modifier): the plan is the new state.
+	return &sshKeyResource{r}
 }
 
 var _ resource.ResourceWithImportState = (*sshKeyResource)(nil)

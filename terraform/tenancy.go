@@ -25,10 +25,12 @@ func replaceString(desc string, vs ...validator.String) schema.StringAttribute {
 
 // ---- soberana_institution ----
 
-type institutionResource struct{ base }
+type institutionResource struct {
+	crud[institutionModel, *client.Institution]
+}
 
 type institutionModel struct {
-	ID                     types.String `tfsdk:"id"`
+	idModel
 	Name                   types.String `tfsdk:"name"`
 	Country                types.String `tfsdk:"country"`
 	Currency               types.String `tfsdk:"currency"`
@@ -62,7 +64,7 @@ func (r *institutionResource) Schema(_ context.Context, _ resource.SchemaRequest
 	}
 }
 
-func (r *institutionResource) spec(ctx context.Context, m *institutionModel, d *diag.Diagnostics) client.InstitutionSpec {
+func (m *institutionModel) spec(ctx context.Context, d *diag.Diagnostics) client.InstitutionSpec {
 	s := client.InstitutionSpec{Name: m.Name.ValueString(), Country: m.Country.ValueString(), Currency: m.Currency.ValueString(),
 		AutoApproveMinor: m.AutoApproveMinor.ValueInt64(), AllowOverdraftRequests: m.AllowOverdraftRequests.ValueBool()}
 	if known(m.DataSovereignty) || known(m.DataCountries) || known(m.DataJurisdictions) {
@@ -72,7 +74,7 @@ func (r *institutionResource) spec(ctx context.Context, m *institutionModel, d *
 	return s
 }
 
-func (r *institutionResource) set(ctx context.Context, m *institutionModel, v *client.Institution, d *diag.Diagnostics) {
+func (m *institutionModel) set(ctx context.Context, v *client.Institution, d *diag.Diagnostics) {
 	m.ID, m.Name, m.Country, m.Currency = types.StringValue(v.ID), types.StringValue(v.Name), types.StringValue(v.Country), types.StringValue(v.Currency)
 	m.AutoApproveMinor, m.AllowOverdraftRequests = types.Int64Value(v.AutoApproveMinor), types.BoolValue(v.AllowOverdraftRequests)
 	var dp client.DataPolicy
@@ -83,21 +85,10 @@ func (r *institutionResource) set(ctx context.Context, m *institutionModel, v *c
 	m.DataCountries, m.DataJurisdictions = listOf(ctx, dp.Countries, d), listOf(ctx, dp.Jurisdictions, d)
 }
 
-func (r *institutionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, req, resp, "Creating institution", func(m *institutionModel) (*client.Institution, error) {
-		return r.c.Institutions().Create(ctx, r.spec(ctx, m, &resp.Diagnostics))
-	}, func(m *institutionModel, v *client.Institution) { r.set(ctx, m, v, &resp.Diagnostics) })
-}
-
-func (r *institutionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, req, resp, "Reading institution", func(m *institutionModel) (*client.Institution, error) {
-		return r.c.Institutions().Get(ctx, m.ID.ValueString())
-	}, func(m *institutionModel, v *client.Institution) { r.set(ctx, m, v, &resp.Diagnostics) })
-}
-
-func (r *institutionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	updateObject(ctx, req, resp, "Updating institution", func(m *institutionModel) (*client.Institution, error) {
-		s := r.spec(ctx, m, &resp.Diagnostics)
+func newInstitution() resource.Resource {
+	r := inCollection[institutionModel]("institution", "institution", (*client.Client).Institutions, (*institutionModel).spec, (*institutionModel).set)
+	r.update = func(ctx context.Context, c *client.Client, m *institutionModel, d *diag.Diagnostics) (*client.Institution, error) {
+		s := m.spec(ctx, d)
 		p := client.Patch{"name": s.Name, "country": s.Country}
 		if known(m.AutoApproveMinor) {
 			p["auto_approve_minor"] = s.AutoApproveMinor
@@ -108,23 +99,22 @@ func (r *institutionResource) Update(ctx context.Context, req resource.UpdateReq
 		if s.DataPolicy != nil {
 			p["data_policy"] = s.DataPolicy
 		}
-		return r.c.Institutions().Update(ctx, m.ID.ValueString(), p)
-	}, func(m *institutionModel, v *client.Institution) { r.set(ctx, m, v, &resp.Diagnostics) })
-}
-
-func (r *institutionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "", func(m *institutionModel) error { return r.c.Institutions().Delete(ctx, m.ID.ValueString()) },
-		func(m *institutionModel, err error) {
-			keptForHistory(ctx, r.c, &resp.Diagnostics, "institution", m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"institution_id": m.ID.ValueString()})
-		})
+		return c.Institutions().Update(ctx, m.id(), p)
+	}
+	r.kept = func(ctx context.Context, c *client.Client, m *institutionModel, err error, d *diag.Diagnostics) {
+		keptForHistory(ctx, c, d, "institution", m.Name.ValueString(), m.id(), err, map[string]string{"institution_id": m.id()})
+	}
+	return &institutionResource{r}
 }
 
 // ---- soberana_budget_line ----
 
-type budgetLineResource struct{ base }
+type budgetLineResource struct {
+	crud[budgetLineModel, *client.BudgetLine]
+}
 
 type budgetLineModel struct {
-	ID             types.String `tfsdk:"id"`
+	idModel
 	InstitutionID  types.String `tfsdk:"institution_id"`
 	FiscalYear     types.Int64  `tfsdk:"fiscal_year"`
 	Code           types.String `tfsdk:"code"`
@@ -162,7 +152,7 @@ func (r *budgetLineResource) Schema(_ context.Context, _ resource.SchemaRequest,
 	}
 }
 
-func (r *budgetLineResource) set(m *budgetLineModel, v *client.BudgetLine) {
+func (m *budgetLineModel) set(v *client.BudgetLine) {
 	m.ID, m.InstitutionID, m.FiscalYear = types.StringValue(v.ID), types.StringValue(v.InstitutionID), types.Int64Value(int64(v.FiscalYear))
 	m.Code, m.Name, m.Currency, m.AmountMinor = types.StringValue(v.Code), types.StringValue(v.Name), types.StringValue(v.Currency), types.Int64Value(v.AmountMinor)
 	minor := func(a *client.Money) types.Int64 {
@@ -174,42 +164,33 @@ func (r *budgetLineResource) set(m *budgetLineModel, v *client.BudgetLine) {
 	m.CommittedMinor, m.AccruedMinor, m.AvailableMinor = minor(v.Committed), minor(v.Accrued), minor(v.Available)
 }
 
-func (r *budgetLineResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, req, resp, "Creating budget line", func(m *budgetLineModel) (*client.BudgetLine, error) {
-		return r.c.BudgetLines().Create(ctx, client.BudgetLineSpec{InstitutionID: m.InstitutionID.ValueString(), FiscalYear: int(m.FiscalYear.ValueInt64()),
-			Code: m.Code.ValueString(), Name: m.Name.ValueString(), AmountMinor: m.AmountMinor.ValueInt64()})
-	}, r.set)
-}
-
-func (r *budgetLineResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, req, resp, "Reading budget line", func(m *budgetLineModel) (*client.BudgetLine, error) {
-		return r.c.BudgetLines().Get(ctx, m.ID.ValueString())
-	}, r.set)
-}
-
-func (r *budgetLineResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	updateObject(ctx, req, resp, "Updating budget line", func(m *budgetLineModel) (*client.BudgetLine, error) {
+func newBudgetLine() resource.Resource {
+	r := inCollection[budgetLineModel]("budget_line", "budget line", (*client.Client).BudgetLines,
+		func(m *budgetLineModel, _ context.Context, _ *diag.Diagnostics) client.BudgetLineSpec {
+			return client.BudgetLineSpec{InstitutionID: m.InstitutionID.ValueString(), FiscalYear: int(m.FiscalYear.ValueInt64()),
+				Code: m.Code.ValueString(), Name: m.Name.ValueString(), AmountMinor: m.AmountMinor.ValueInt64()}
+		}, simply((*budgetLineModel).set))
+	r.update = func(ctx context.Context, c *client.Client, m *budgetLineModel, _ *diag.Diagnostics) (*client.BudgetLine, error) {
 		p := client.Patch{"fiscal_year": m.FiscalYear.ValueInt64(), "code": m.Code.ValueString(), "name": m.Name.ValueString(), "amount_minor": m.AmountMinor.ValueInt64()}
 		if known(m.ReductionReson) {
 			p["reduction_reason"] = m.ReductionReson.ValueString()
 		}
-		return r.c.BudgetLines().Update(ctx, m.ID.ValueString(), p)
-	}, r.set)
-}
-
-func (r *budgetLineResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "", func(m *budgetLineModel) error { return r.c.BudgetLines().Delete(ctx, m.ID.ValueString()) },
-		func(m *budgetLineModel, err error) {
-			keptForHistory(ctx, r.c, &resp.Diagnostics, "budget_line", m.Code.ValueString()+" "+m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"institution_id": m.InstitutionID.ValueString()})
-		})
+		return c.BudgetLines().Update(ctx, m.id(), p)
+	}
+	r.kept = func(ctx context.Context, c *client.Client, m *budgetLineModel, err error, d *diag.Diagnostics) {
+		keptForHistory(ctx, c, d, "budget_line", m.Code.ValueString()+" "+m.Name.ValueString(), m.id(), err, map[string]string{"institution_id": m.InstitutionID.ValueString()})
+	}
+	return &budgetLineResource{r}
 }
 
 // ---- soberana_project ----
 
-type projectResource struct{ base }
+type projectResource struct {
+	crud[projectModel, *client.Project]
+}
 
 type projectModel struct {
-	ID            types.String `tfsdk:"id"`
+	idModel
 	InstitutionID types.String `tfsdk:"institution_id"`
 	BudgetLineID  types.String `tfsdk:"budget_line_id"`
 	Name          types.String `tfsdk:"name"`
@@ -231,37 +212,28 @@ func (m *projectModel) set(v *client.Project) {
 	m.ID, m.InstitutionID, m.BudgetLineID, m.Name = types.StringValue(v.ID), types.StringValue(v.InstitutionID), types.StringValue(v.BudgetLineID), types.StringValue(v.Name)
 }
 
-func (r *projectResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, req, resp, "Creating project", func(m *projectModel) (*client.Project, error) {
-		return r.c.Projects().Create(ctx, client.ProjectSpec{InstitutionID: m.InstitutionID.ValueString(), BudgetLineID: m.BudgetLineID.ValueString(), Name: m.Name.ValueString()})
-	}, (*projectModel).set)
-}
-
-func (r *projectResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, req, resp, "Reading project", func(m *projectModel) (*client.Project, error) {
-		return r.c.Projects().Get(ctx, m.ID.ValueString())
-	}, (*projectModel).set)
-}
-
-func (r *projectResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	updateObject(ctx, req, resp, "Updating project", func(m *projectModel) (*client.Project, error) {
-		return r.c.Projects().Update(ctx, m.ID.ValueString(), client.Patch{"budget_line_id": m.BudgetLineID.ValueString(), "name": m.Name.ValueString()})
-	}, (*projectModel).set)
-}
-
-func (r *projectResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "", func(m *projectModel) error { return r.c.Projects().Delete(ctx, m.ID.ValueString()) },
-		func(m *projectModel, err error) {
-			keptForHistory(ctx, r.c, &resp.Diagnostics, "project", m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"project_id": m.ID.ValueString()})
-		})
+func newProject() resource.Resource {
+	r := inCollection[projectModel]("project", "project", (*client.Client).Projects,
+		func(m *projectModel, _ context.Context, _ *diag.Diagnostics) client.ProjectSpec {
+			return client.ProjectSpec{InstitutionID: m.InstitutionID.ValueString(), BudgetLineID: m.BudgetLineID.ValueString(), Name: m.Name.ValueString()}
+		}, simply((*projectModel).set))
+	r.update = func(ctx context.Context, c *client.Client, m *projectModel, _ *diag.Diagnostics) (*client.Project, error) {
+		return c.Projects().Update(ctx, m.id(), client.Patch{"budget_line_id": m.BudgetLineID.ValueString(), "name": m.Name.ValueString()})
+	}
+	r.kept = func(ctx context.Context, c *client.Client, m *projectModel, err error, d *diag.Diagnostics) {
+		keptForHistory(ctx, c, d, "project", m.Name.ValueString(), m.id(), err, map[string]string{"project_id": m.id()})
+	}
+	return &projectResource{r}
 }
 
 // ---- soberana_fx_rate ----
 
-type fxRateResource struct{ base }
+type fxRateResource struct {
+	crud[fxRateModel, *client.FXRate]
+}
 
 type fxRateModel struct {
-	ID      types.String `tfsdk:"id"`
+	idModel
 	From    types.String `tfsdk:"from"`
 	To      types.String `tfsdk:"to"`
 	Rate    types.String `tfsdk:"rate"`
@@ -294,27 +266,14 @@ func (m *fxRateModel) spec() client.FXRateSpec {
 	return client.FXRateSpec{From: m.From.ValueString(), To: m.To.ValueString(), Rate: m.Rate.ValueString(), ValidOn: m.ValidOn.ValueString(), Source: m.Source.ValueString()}
 }
 
-func (r *fxRateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, req, resp, "Creating exchange rate", func(m *fxRateModel) (*client.FXRate, error) {
-		return r.c.FXRates().Create(ctx, m.spec())
-	}, (*fxRateModel).setKeepingRate)
-}
-
-func (r *fxRateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, req, resp, "Reading exchange rate", func(m *fxRateModel) (*client.FXRate, error) {
-		return r.c.FXRates().Get(ctx, m.ID.ValueString())
-	}, (*fxRateModel).setKeepingRate)
-}
-
-func (r *fxRateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	updateObject(ctx, req, resp, "Updating exchange rate", func(m *fxRateModel) (*client.FXRate, error) {
+func newFXRate() resource.Resource {
+	r := inCollection[fxRateModel]("fx_rate", "exchange rate", (*client.Client).FXRates,
+		func(m *fxRateModel, _ context.Context, _ *diag.Diagnostics) client.FXRateSpec { return m.spec() }, simply((*fxRateModel).setKeepingRate))
+	r.update = func(ctx context.Context, c *client.Client, m *fxRateModel, _ *diag.Diagnostics) (*client.FXRate, error) {
 		s := m.spec()
-		return r.c.FXRates().Update(ctx, m.ID.ValueString(), client.Patch{"from": s.From, "to": s.To, "rate": s.Rate, "valid_on": s.ValidOn, "source": s.Source})
-	}, (*fxRateModel).setKeepingRate)
-}
-
-func (r *fxRateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "Deleting exchange rate", func(m *fxRateModel) error { return r.c.FXRates().Delete(ctx, m.ID.ValueString()) }, nil)
+		return c.FXRates().Update(ctx, m.id(), client.Patch{"from": s.From, "to": s.To, "rate": s.Rate, "valid_on": s.ValidOn, "source": s.Source})
+	}
+	return &fxRateResource{r}
 }
 
 // setKeepingRate is set, keeping the configured spelling of the same rate

@@ -25,7 +25,9 @@ import (
 
 // ---- soberana_workload ----
 
-type workloadResource struct{ base }
+type workloadResource struct {
+	crud[workloadModel, *client.Workload]
+}
 
 type workloadModel struct {
 	ID                       types.String  `tfsdk:"id"`
@@ -251,19 +253,23 @@ func (r *workloadResource) Create(ctx context.Context, req resource.CreateReques
 	}
 }
 
-func (r *workloadResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, req, resp, "Reading workload", func(m *workloadModel) (*client.Workload, error) {
-		w, err := r.c.GetWorkload(ctx, m.ID.ValueString())
-		if err == nil && (w.State == client.StateDeleted || w.State == client.StateDeleting) {
-			return nil, errGone
-		}
-		return w, err
-	}, func(m *workloadModel, w *client.Workload) {
-		m.set(ctx, w, &resp.Diagnostics)
-		if w.State == client.StatePendingApproval {
-			resp.Diagnostics.AddWarning("Workload "+w.ID+" awaits approval", w.Reason)
-		}
-	})
+// newWorkload is a crud for Read; Create waits, Update keeps the
+// provider's settings and Delete waits, each its own method below.
+func newWorkload() resource.Resource {
+	return &workloadResource{crud[workloadModel, *client.Workload]{base: base{name: "workload"}, noun: "workload",
+		read: func(ctx context.Context, c *client.Client, m *workloadModel) (*client.Workload, error) {
+			w, err := c.GetWorkload(ctx, m.ID.ValueString())
+			if err == nil && (w.State == client.StateDeleted || w.State == client.StateDeleting) {
+				return nil, errGone
+			}
+			return w, err
+		},
+		fill: func(m *workloadModel, ctx context.Context, w *client.Workload, d *diag.Diagnostics) {
+			m.set(ctx, w, d)
+			if w.State == client.StatePendingApproval {
+				d.AddWarning("Workload "+w.ID+" awaits approval", w.Reason)
+			}
+		}}}
 }
 
 // Update only changes the provider's own settings (wait_for_running,
