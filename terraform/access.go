@@ -47,25 +47,21 @@ var rfc3339 = stringValidator{desc: "must be an RFC 3339 time such as 2027-01-31
 	return err == nil
 }}
 
-func (r *grantResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		Description: "A vendor grant: an outside user gets a role in one project until an expiry (at most one year), " +
-			"optionally only from some source addresses. Grants cannot be changed: any change revokes it and grants anew. " +
-			"Destroying it revokes it (access ends on the vendor's next request).",
-		Attributes: map[string]schema.Attribute{
-			"id":         idAttr(),
-			"project_id": replaceString("The project the vendor may act in.", vRequired),
-			"user_id":    optReplaceString("The vendor's user id (or set email).", true),
-			"email":      optReplaceString("The vendor's e-mail: an unknown one creates a user who signs in with single sign-on.", false),
-			"role":       replaceString("developer or viewer.", vOneOf("developer", "viewer")),
-			"expires_at": replaceString("When access ends (RFC 3339, at most one year ahead).", rfc3339),
-			"source_cidrs": schema.ListAttribute{Optional: true, ElementType: types.StringType,
-				Description:   "Source addresses allowed (CIDRs); none: any. Changing it replaces the grant.",
-				PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()}},
-			"reason":         optReplaceString("Why the vendor needs access (audited).", false),
-			"institution_id": schema.StringAttribute{Computed: true, Description: "The project's institution.", PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
-		},
-	}
+func grantSchema() schema.Schema {
+	return withID("A vendor grant: an outside user gets a role in one project until an expiry (at most one year), "+
+		"optionally only from some source addresses. Grants cannot be changed: any change revokes it and grants anew. "+
+		"Destroying it revokes it (access ends on the vendor's next request).", map[string]schema.Attribute{
+		"project_id": replaceString("The project the vendor may act in.", vRequired),
+		"user_id":    optReplaceString("The vendor's user id (or set email).", true),
+		"email":      optReplaceString("The vendor's e-mail: an unknown one creates a user who signs in with single sign-on.", false),
+		"role":       replaceString("developer or viewer.", vOneOf("developer", "viewer")),
+		"expires_at": replaceString("When access ends (RFC 3339, at most one year ahead).", rfc3339),
+		"source_cidrs": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+			Description:   "Source addresses allowed (CIDRs); none: any. Changing it replaces the grant.",
+			PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()}},
+		"reason":         optReplaceString("Why the vendor needs access (audited).", false),
+		"institution_id": schema.StringAttribute{Computed: true, Description: "The project's institution.", PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+	})
 }
 
 func (m *grantModel) fill(g *client.Grant) {
@@ -81,7 +77,7 @@ func (m *grantModel) fill(g *client.Grant) {
 }
 
 func newGrant() resource.Resource {
-	r := inCollection[grantModel]("grant", "grant", (*client.Client).Grants,
+	r := inCollection[grantModel]("grant", "grant", grantSchema(), (*client.Client).Grants,
 		func(m *grantModel, ctx context.Context, d *diag.Diagnostics) client.GrantSpec {
 			exp, _ := time.Parse(time.RFC3339, m.ExpiresAt.ValueString())
 			s := client.GrantSpec{ProjectID: m.ProjectID.ValueString(), Email: m.Email.ValueString(), Role: m.Role.ValueString(),
@@ -114,10 +110,6 @@ func (r *grantResource) Read(ctx context.Context, req resource.ReadRequest, resp
 
 // ---- soberana_role_binding ----
 
-type roleBindingResource struct {
-	crud[roleBindingModel, *client.RoleBinding]
-}
-
 type roleBindingModel struct {
 	idModel
 	UserID    types.String `tfsdk:"user_id"`
@@ -126,18 +118,14 @@ type roleBindingModel struct {
 	ScopeID   types.String `tfsdk:"scope_id"`
 }
 
-func (r *roleBindingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		Description: "A role bound to a user at a scope (platform, provider, institution or project). Bindings cannot be changed: any change replaces it.",
-		Attributes: map[string]schema.Attribute{
-			"id":      idAttr(),
-			"user_id": replaceString("The user.", vRequired),
-			"role": replaceString("The role.", vOneOf("platform-admin", "auditor", "provider-operator", "institution-admin",
-				"finance-officer", "developer", "viewer")),
-			"scope_kind": replaceString("platform, provider, institution or project.", vOneOf("platform", "provider", "institution", "project")),
-			"scope_id":   optReplaceString("The scope's id (none for platform).", false),
-		},
-	}
+func roleBindingSchema() schema.Schema {
+	return withID("A role bound to a user at a scope (platform, provider, institution or project). Bindings cannot be changed: any change replaces it.", map[string]schema.Attribute{
+		"user_id": replaceString("The user.", vRequired),
+		"role": replaceString("The role.", vOneOf("platform-admin", "auditor", "provider-operator", "institution-admin",
+			"finance-officer", "developer", "viewer")),
+		"scope_kind": replaceString("platform, provider, institution or project.", vOneOf("platform", "provider", "institution", "project")),
+		"scope_id":   optReplaceString("The scope's id (none for platform).", false),
+	})
 }
 
 func (m *roleBindingModel) fill(b *client.RoleBinding) {
@@ -146,18 +134,15 @@ func (m *roleBindingModel) fill(b *client.RoleBinding) {
 }
 
 func newRoleBinding() resource.Resource {
-	return &roleBindingResource{inCollection[roleBindingModel]("role_binding", "role binding", (*client.Client).RoleBindings,
+	r := inCollection[roleBindingModel]("role_binding", "role binding", roleBindingSchema(), (*client.Client).RoleBindings,
 		func(m *roleBindingModel, _ context.Context, _ *diag.Diagnostics) client.RoleBindingSpec {
 			return client.RoleBindingSpec{UserID: m.UserID.ValueString(), Role: m.Role.ValueString(),
 				ScopeKind: m.ScopeKind.ValueString(), ScopeID: m.ScopeID.ValueString()}
-		}, simply((*roleBindingModel).fill))}
+		}, simply((*roleBindingModel).fill))
+	return &r
 }
 
 // ---- soberana_alert_webhook ----
-
-type alertWebhookResource struct {
-	crud[alertWebhookModel, *client.AlertWebhook]
-}
 
 type alertWebhookModel struct {
 	idModel
@@ -166,25 +151,22 @@ type alertWebhookModel struct {
 	Secret types.String `tfsdk:"secret"`
 }
 
-func (r *alertWebhookResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		Description: "A webhook that receives alerts, POSTed and signed with HMAC-SHA256 (X-Soberana-Signature). The API cannot change one: any change replaces it.",
-		Attributes: map[string]schema.Attribute{
-			"id":   idAttr(),
-			"name": replaceString("The webhook's name.", vRequired),
-			"url":  replaceString("Where alerts are POSTed (https).", matches(`^https?://`, "must be an http(s) URL")),
-			"secret": schema.StringAttribute{Optional: true, Computed: true, Sensitive: true,
-				Description:   "The HMAC secret; empty: the server makes one (shown only at create; null after import).",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()}},
-		},
-	}
+func alertWebhookSchema() schema.Schema {
+	return withID("A webhook that receives alerts, POSTed and signed with HMAC-SHA256 (X-Soberana-Signature). The API cannot change one: any change replaces it.", map[string]schema.Attribute{
+		"name": replaceString("The webhook's name.", vRequired),
+		"url":  replaceString("Where alerts are POSTed (https).", matches(`^https?://`, "must be an http(s) URL")),
+		"secret": schema.StringAttribute{Optional: true, Computed: true, Sensitive: true,
+			Description:   "The HMAC secret; empty: the server makes one (shown only at create; null after import).",
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()}},
+	})
 }
 
 func newAlertWebhook() resource.Resource {
-	return &alertWebhookResource{inCollection[alertWebhookModel]("alert_webhook", "alert webhook", (*client.Client).AlertWebhooks,
+	r := inCollection[alertWebhookModel]("alert_webhook", "alert webhook", alertWebhookSchema(), (*client.Client).AlertWebhooks,
 		func(m *alertWebhookModel, _ context.Context, _ *diag.Diagnostics) client.AlertWebhookSpec {
 			return client.AlertWebhookSpec{Name: m.Name.ValueString(), URL: m.URL.ValueString(), Secret: m.Secret.ValueString()}
-		}, simply((*alertWebhookModel).fill))}
+		}, simply((*alertWebhookModel).fill))
+	return &r
 }
 
 // fill copies what the API says. The secret is only in create's answer:

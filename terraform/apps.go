@@ -35,31 +35,27 @@ type appModel struct {
 	WebhookSecret    types.String `tfsdk:"webhook_secret"`
 }
 
-func (r *appResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func appSchema() schema.Schema {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-	resp.Schema = schema.Schema{
-		Description: "An app: a container image served on the sites of one of the project's namespace workloads. " +
-			"Image, port, replicas, env and health path change in place (the next release uses them). " +
-			"The API has no delete for apps: destroy removes it from the state only, with a warning.",
-		Attributes: map[string]schema.Attribute{
-			"id":         idAttr(),
-			"project_id": replaceString("The project.", vRequired),
-			"workload_id": schema.StringAttribute{Optional: true, Computed: true,
-				Description:   "The namespace workload whose sites it runs on (default: the project's only running one). Changing it replaces the app.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()}},
-			"name":     replaceString("The app's name (DNS label).", matches(`^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$`, "must be a lowercase DNS label of at most 40 characters")),
-			"image":    schema.StringAttribute{Required: true, Description: "Container image reference.", Validators: []validator.String{vRequired}},
-			"port":     schema.Int64Attribute{Required: true, Description: "Port the container listens on.", Validators: []validator.Int64{vPositive}},
-			"replicas": schema.Int64Attribute{Required: true, Description: "Replicas per site.", Validators: []validator.Int64{vPositive}},
-			"env":      schema.MapAttribute{Optional: true, ElementType: types.StringType, Description: "Environment variables."},
-			"health_path": schema.StringAttribute{Optional: true, Computed: true, Description: "HTTP path of the health check.",
-				PlanModifiers: keep},
-			"institution_id":     schema.StringAttribute{Computed: true, PlanModifiers: keep},
-			"current_release_id": schema.StringAttribute{Computed: true, Description: "The release in force."},
-			"webhook_secret": schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: keep,
-				Description: "Secret that signs forge webhooks (only known when Terraform created the app)."},
-		},
-	}
+	return withID("An app: a container image served on the sites of one of the project's namespace workloads. "+
+		"Image, port, replicas, env and health path change in place (the next release uses them). "+
+		"The API has no delete for apps: destroy removes it from the state only, with a warning.", map[string]schema.Attribute{
+		"project_id": replaceString("The project.", vRequired),
+		"workload_id": schema.StringAttribute{Optional: true, Computed: true,
+			Description:   "The namespace workload whose sites it runs on (default: the project's only running one). Changing it replaces the app.",
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()}},
+		"name":     replaceString("The app's name (DNS label).", matches(`^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$`, "must be a lowercase DNS label of at most 40 characters")),
+		"image":    schema.StringAttribute{Required: true, Description: "Container image reference.", Validators: []validator.String{vRequired}},
+		"port":     schema.Int64Attribute{Required: true, Description: "Port the container listens on.", Validators: []validator.Int64{vPositive}},
+		"replicas": schema.Int64Attribute{Required: true, Description: "Replicas per site.", Validators: []validator.Int64{vPositive}},
+		"env":      schema.MapAttribute{Optional: true, ElementType: types.StringType, Description: "Environment variables."},
+		"health_path": schema.StringAttribute{Optional: true, Computed: true, Description: "HTTP path of the health check.",
+			PlanModifiers: keep},
+		"institution_id":     schema.StringAttribute{Computed: true, PlanModifiers: keep},
+		"current_release_id": schema.StringAttribute{Computed: true, Description: "The release in force."},
+		"webhook_secret": schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: keep,
+			Description: "Secret that signs forge webhooks (only known when Terraform created the app)."},
+	})
 }
 
 // withSpec calls call with the app's spec; an env that is not a map of
@@ -104,7 +100,7 @@ func (m *appModel) fill(ctx context.Context, a *client.App, _ *diag.Diagnostics)
 }
 
 func newApp() resource.Resource {
-	return &appResource{crud[appModel, *client.App]{base: base{name: "app"}, noun: "app", fill: (*appModel).fill,
+	return &appResource{crud[appModel, *client.App]{base: base{name: "app"}, schema: appSchema(), noun: "app", fill: (*appModel).fill,
 		create: func(ctx context.Context, c *client.Client, m *appModel, d *diag.Diagnostics) (*client.App, error) {
 			return m.withSpec(ctx, d, func(s client.AppSpec) (*client.App, error) { return c.CreateApp(ctx, s) })
 		},
@@ -140,19 +136,15 @@ type releaseModel struct {
 	State  types.String `tfsdk:"state"`
 }
 
-func (r *releaseResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		Description: "A release of an app: an image tag, digest or reference rolled out site by site (with automatic rollback). " +
-			"A new image is a new release (replacement). Releases are history: destroy removes one from the state only.",
-		Attributes: map[string]schema.Attribute{
-			"id":     idAttr(),
-			"app_id": replaceString("The app.", vRequired),
-			"image":  replaceString("Tag (v1.4.2), digest (sha256:…) or whole reference.", vRequired),
-			"commit": optReplaceString("The commit it came from (7–64 hex digits).", false, matches(`^[0-9a-f]{7,64}$`, "must be 7 to 64 lowercase hex digits")),
-			"seq":    schema.Int64Attribute{Computed: true, Description: "The release's number in the app's history."},
-			"state":  schema.StringAttribute{Computed: true, Description: "The rollout's state."},
-		},
-	}
+func releaseSchema() schema.Schema {
+	return withID("A release of an app: an image tag, digest or reference rolled out site by site (with automatic rollback). "+
+		"A new image is a new release (replacement). Releases are history: destroy removes one from the state only.", map[string]schema.Attribute{
+		"app_id": replaceString("The app.", vRequired),
+		"image":  replaceString("Tag (v1.4.2), digest (sha256:…) or whole reference.", vRequired),
+		"commit": optReplaceString("The commit it came from (7–64 hex digits).", false, matches(`^[0-9a-f]{7,64}$`, "must be 7 to 64 lowercase hex digits")),
+		"seq":    schema.Int64Attribute{Computed: true, Description: "The release's number in the app's history."},
+		"state":  schema.StringAttribute{Computed: true, Description: "The rollout's state."},
+	})
 }
 
 func (m *releaseModel) fill(v *client.Release) {
@@ -166,7 +158,7 @@ func (m *releaseModel) fill(v *client.Release) {
 }
 
 func newRelease() resource.Resource {
-	return &releaseResource{crud[releaseModel, *client.Release]{base: base{name: "release"}, noun: "release", fill: simply((*releaseModel).fill),
+	return &releaseResource{crud[releaseModel, *client.Release]{base: base{name: "release"}, schema: releaseSchema(), noun: "release", fill: simply((*releaseModel).fill),
 		say: map[string]string{"Creating": "Releasing"},
 		create: func(ctx context.Context, c *client.Client, m *releaseModel, _ *diag.Diagnostics) (*client.Release, error) {
 			return c.CreateRelease(ctx, m.AppID.ValueString(), client.ReleaseSpec{Image: m.Image.ValueString(), Commit: m.Commit.ValueString()})

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/soberana/soberana/client"
@@ -23,8 +24,9 @@ import (
 // which shadows crud's.
 type crud[M, V any] struct {
 	base
-	noun string            // "grant": the diagnostics say "Creating grant", "Reading grant"…
-	say  map[string]string // another summary for a verb ("Deleting": "Revoking grant")
+	schema schema.Schema
+	noun   string            // "grant": the diagnostics say "Creating grant", "Reading grant"…
+	say    map[string]string // another summary for a verb ("Deleting": "Revoking grant")
 	// create and read call the API; update is nil when every API
 	// argument forces a replacement (the plan is then the new state).
 	create, update func(context.Context, *client.Client, *M, *diag.Diagnostics) (V, error)
@@ -35,6 +37,10 @@ type crud[M, V any] struct {
 	// fill copies the API's answer into the model (a method expression:
 	// (*model).fill).
 	fill func(*M, context.Context, V, *diag.Diagnostics)
+}
+
+func (r *crud[M, V]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = r.schema
 }
 
 // summary is the diagnostics' summary of verb ("Creating") on the object.
@@ -173,9 +179,9 @@ func (m *idModel) id() string { return m.ID.ValueString() }
 func inCollection[M any, PM interface {
 	*M
 	id() string
-}, T, S any, C collection[T, S]](name, noun string, coll func(*client.Client) C,
+}, T, S any, C collection[T, S]](name, noun string, sch schema.Schema, coll func(*client.Client) C,
 	spec func(*M, context.Context, *diag.Diagnostics) S, fill func(*M, context.Context, *T, *diag.Diagnostics)) crud[M, *T] {
-	return crud[M, *T]{base: base{name: name}, noun: noun, fill: fill,
+	return crud[M, *T]{base: base{name: name}, schema: sch, noun: noun, fill: fill,
 		create: func(ctx context.Context, c *client.Client, m *M, d *diag.Diagnostics) (*T, error) {
 			return coll(c).Create(ctx, spec(m, ctx, d))
 		},

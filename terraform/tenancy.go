@@ -18,16 +18,19 @@ func idAttr() schema.StringAttribute {
 		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
 }
 
+// withID is a resource's schema: its description and attributes, and the
+// API's id every resource has.
+func withID(desc string, attrs map[string]schema.Attribute) schema.Schema {
+	attrs["id"] = idAttr()
+	return schema.Schema{Description: desc, Attributes: attrs}
+}
+
 func replaceString(desc string, vs ...validator.String) schema.StringAttribute {
 	return schema.StringAttribute{Required: true, Description: desc + " Changing it replaces the object.", Validators: vs,
 		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}}
 }
 
 // ---- soberana_institution ----
-
-type institutionResource struct {
-	crud[institutionModel, *client.Institution]
-}
 
 type institutionModel struct {
 	idModel
@@ -41,27 +44,23 @@ type institutionModel struct {
 	DataJurisdictions      types.List   `tfsdk:"data_jurisdictions"`
 }
 
-func (r *institutionResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		Description: "An institution: a public body, the tenant that owns budget lines, projects and workloads.",
-		Attributes: map[string]schema.Attribute{
-			"id":       idAttr(),
-			"name":     schema.StringAttribute{Required: true, Description: "The institution's name.", Validators: []validator.String{vName}},
-			"country":  schema.StringAttribute{Required: true, Description: "ISO 3166-1 alpha-2 country.", Validators: []validator.String{vCountry}},
-			"currency": replaceString("ISO 4217 currency its budget is kept in (immutable).", vCurrency),
-			"auto_approve_minor": schema.Int64Attribute{Optional: true, Computed: true, Validators: []validator.Int64{vNonNegative},
-				Description: "Workloads forecast at or below this monthly cost (minor units of currency) are approved without a person."},
-			"allow_overdraft_requests": schema.BoolAttribute{Optional: true, Computed: true,
-				Description: "Send requests that do not fit the budget to a finance officer instead of refusing them."},
-			"data_sovereignty": schema.StringAttribute{Optional: true, Computed: true,
-				Validators:  []validator.String{vOneOf("national", "regional", "any")},
-				Description: "Whose law may reach the institution's data: national, regional or any."},
-			"data_countries": schema.ListAttribute{Optional: true, Computed: true, ElementType: types.StringType, Validators: []validator.List{vCountries},
-				Description: "Countries where its data may live."},
-			"data_jurisdictions": schema.ListAttribute{Optional: true, Computed: true, ElementType: types.StringType, Validators: []validator.List{vCountries},
-				Description: "Jurisdictions whose law may reach its data (regional sovereignty)."},
-		},
-	}
+func institutionSchema() schema.Schema {
+	return withID("An institution: a public body, the tenant that owns budget lines, projects and workloads.", map[string]schema.Attribute{
+		"name":     schema.StringAttribute{Required: true, Description: "The institution's name.", Validators: []validator.String{vName}},
+		"country":  schema.StringAttribute{Required: true, Description: "ISO 3166-1 alpha-2 country.", Validators: []validator.String{vCountry}},
+		"currency": replaceString("ISO 4217 currency its budget is kept in (immutable).", vCurrency),
+		"auto_approve_minor": schema.Int64Attribute{Optional: true, Computed: true, Validators: []validator.Int64{vNonNegative},
+			Description: "Workloads forecast at or below this monthly cost (minor units of currency) are approved without a person."},
+		"allow_overdraft_requests": schema.BoolAttribute{Optional: true, Computed: true,
+			Description: "Send requests that do not fit the budget to a finance officer instead of refusing them."},
+		"data_sovereignty": schema.StringAttribute{Optional: true, Computed: true,
+			Validators:  []validator.String{vOneOf("national", "regional", "any")},
+			Description: "Whose law may reach the institution's data: national, regional or any."},
+		"data_countries": schema.ListAttribute{Optional: true, Computed: true, ElementType: types.StringType, Validators: []validator.List{vCountries},
+			Description: "Countries where its data may live."},
+		"data_jurisdictions": schema.ListAttribute{Optional: true, Computed: true, ElementType: types.StringType, Validators: []validator.List{vCountries},
+			Description: "Jurisdictions whose law may reach its data (regional sovereignty)."},
+	})
 }
 
 func (m *institutionModel) spec(ctx context.Context, d *diag.Diagnostics) client.InstitutionSpec {
@@ -86,7 +85,7 @@ func (m *institutionModel) set(ctx context.Context, v *client.Institution, d *di
 }
 
 func newInstitution() resource.Resource {
-	r := inCollection[institutionModel]("institution", "institution", (*client.Client).Institutions, (*institutionModel).spec, (*institutionModel).set)
+	r := inCollection[institutionModel]("institution", "institution", institutionSchema(), (*client.Client).Institutions, (*institutionModel).spec, (*institutionModel).set)
 	r.update = func(ctx context.Context, c *client.Client, m *institutionModel, d *diag.Diagnostics) (*client.Institution, error) {
 		s := m.spec(ctx, d)
 		p := client.Patch{"name": s.Name, "country": s.Country}
@@ -104,14 +103,10 @@ func newInstitution() resource.Resource {
 	r.kept = func(ctx context.Context, c *client.Client, m *institutionModel, err error, d *diag.Diagnostics) {
 		keptForHistory(ctx, c, d, "institution", m.Name.ValueString(), m.id(), err, map[string]string{"institution_id": m.id()})
 	}
-	return &institutionResource{r}
+	return &r
 }
 
 // ---- soberana_budget_line ----
-
-type budgetLineResource struct {
-	crud[budgetLineModel, *client.BudgetLine]
-}
 
 type budgetLineModel struct {
 	idModel
@@ -127,29 +122,25 @@ type budgetLineModel struct {
 	AvailableMinor types.Int64  `tfsdk:"available_minor"`
 }
 
-func (r *budgetLineResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func budgetLineSchema() schema.Schema {
 	computedMinor := func(desc string) schema.Int64Attribute {
 		return schema.Int64Attribute{Computed: true, Description: desc + " (minor units, from the ledger when read)."}
 	}
-	resp.Schema = schema.Schema{
-		Description: "A budget line: fiscal year + line code + amount, owned by an institution; projects are charged to it.",
-		Attributes: map[string]schema.Attribute{
-			"id":             idAttr(),
-			"institution_id": replaceString("The owning institution.", vRequired),
-			"fiscal_year":    schema.Int64Attribute{Required: true, Description: "Fiscal year (e.g. 2026).", Validators: []validator.Int64{vFiscalYear}},
-			"code":           schema.StringAttribute{Required: true, Description: "The line's code in the budget law.", Validators: []validator.String{vBudgetCode}},
-			"name":           schema.StringAttribute{Required: true, Description: "The line's name.", Validators: []validator.String{vName}},
-			"currency": schema.StringAttribute{Computed: true, Description: "The institution's currency.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
-			"amount_minor": schema.Int64Attribute{Required: true, Validators: []validator.Int64{vNonNegative},
-				Description: "The amount in minor units of the currency (exact: 1234567 BRL minor units are R$ 12.345,67)."},
-			"reduction_reason": schema.StringAttribute{Optional: true,
-				Description: "Why the amount is lowered below what is committed and accrued (required by the API for such a cut; write-only)."},
-			"committed_minor": computedMinor("Committed by running workloads"),
-			"accrued_minor":   computedMinor("Accrued by usage"),
-			"available_minor": computedMinor("Amount − committed − accrued"),
-		},
-	}
+	return withID("A budget line: fiscal year + line code + amount, owned by an institution; projects are charged to it.", map[string]schema.Attribute{
+		"institution_id": replaceString("The owning institution.", vRequired),
+		"fiscal_year":    schema.Int64Attribute{Required: true, Description: "Fiscal year (e.g. 2026).", Validators: []validator.Int64{vFiscalYear}},
+		"code":           schema.StringAttribute{Required: true, Description: "The line's code in the budget law.", Validators: []validator.String{vBudgetCode}},
+		"name":           schema.StringAttribute{Required: true, Description: "The line's name.", Validators: []validator.String{vName}},
+		"currency": schema.StringAttribute{Computed: true, Description: "The institution's currency.",
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+		"amount_minor": schema.Int64Attribute{Required: true, Validators: []validator.Int64{vNonNegative},
+			Description: "The amount in minor units of the currency (exact: 1234567 BRL minor units are R$ 12.345,67)."},
+		"reduction_reason": schema.StringAttribute{Optional: true,
+			Description: "Why the amount is lowered below what is committed and accrued (required by the API for such a cut; write-only)."},
+		"committed_minor": computedMinor("Committed by running workloads"),
+		"accrued_minor":   computedMinor("Accrued by usage"),
+		"available_minor": computedMinor("Amount − committed − accrued"),
+	})
 }
 
 func (m *budgetLineModel) set(v *client.BudgetLine) {
@@ -165,7 +156,7 @@ func (m *budgetLineModel) set(v *client.BudgetLine) {
 }
 
 func newBudgetLine() resource.Resource {
-	r := inCollection[budgetLineModel]("budget_line", "budget line", (*client.Client).BudgetLines,
+	r := inCollection[budgetLineModel]("budget_line", "budget line", budgetLineSchema(), (*client.Client).BudgetLines,
 		func(m *budgetLineModel, _ context.Context, _ *diag.Diagnostics) client.BudgetLineSpec {
 			return client.BudgetLineSpec{InstitutionID: m.InstitutionID.ValueString(), FiscalYear: int(m.FiscalYear.ValueInt64()),
 				Code: m.Code.ValueString(), Name: m.Name.ValueString(), AmountMinor: m.AmountMinor.ValueInt64()}
@@ -180,14 +171,10 @@ func newBudgetLine() resource.Resource {
 	r.kept = func(ctx context.Context, c *client.Client, m *budgetLineModel, err error, d *diag.Diagnostics) {
 		keptForHistory(ctx, c, d, "budget_line", m.Code.ValueString()+" "+m.Name.ValueString(), m.id(), err, map[string]string{"institution_id": m.InstitutionID.ValueString()})
 	}
-	return &budgetLineResource{r}
+	return &r
 }
 
 // ---- soberana_project ----
-
-type projectResource struct {
-	crud[projectModel, *client.Project]
-}
 
 type projectModel struct {
 	idModel
@@ -196,16 +183,12 @@ type projectModel struct {
 	Name          types.String `tfsdk:"name"`
 }
 
-func (r *projectResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		Description: "A project: a unit of work of an institution, charged to one budget line.",
-		Attributes: map[string]schema.Attribute{
-			"id":             idAttr(),
-			"institution_id": replaceString("The owning institution.", vRequired),
-			"budget_line_id": schema.StringAttribute{Required: true, Description: "The budget line it is charged to.", Validators: []validator.String{vRequired}},
-			"name":           schema.StringAttribute{Required: true, Description: "The project's name (unique in the institution).", Validators: []validator.String{vName}},
-		},
-	}
+func projectSchema() schema.Schema {
+	return withID("A project: a unit of work of an institution, charged to one budget line.", map[string]schema.Attribute{
+		"institution_id": replaceString("The owning institution.", vRequired),
+		"budget_line_id": schema.StringAttribute{Required: true, Description: "The budget line it is charged to.", Validators: []validator.String{vRequired}},
+		"name":           schema.StringAttribute{Required: true, Description: "The project's name (unique in the institution).", Validators: []validator.String{vName}},
+	})
 }
 
 func (m *projectModel) set(v *client.Project) {
@@ -213,7 +196,7 @@ func (m *projectModel) set(v *client.Project) {
 }
 
 func newProject() resource.Resource {
-	r := inCollection[projectModel]("project", "project", (*client.Client).Projects,
+	r := inCollection[projectModel]("project", "project", projectSchema(), (*client.Client).Projects,
 		func(m *projectModel, _ context.Context, _ *diag.Diagnostics) client.ProjectSpec {
 			return client.ProjectSpec{InstitutionID: m.InstitutionID.ValueString(), BudgetLineID: m.BudgetLineID.ValueString(), Name: m.Name.ValueString()}
 		}, simply((*projectModel).set))
@@ -223,14 +206,10 @@ func newProject() resource.Resource {
 	r.kept = func(ctx context.Context, c *client.Client, m *projectModel, err error, d *diag.Diagnostics) {
 		keptForHistory(ctx, c, d, "project", m.Name.ValueString(), m.id(), err, map[string]string{"project_id": m.id()})
 	}
-	return &projectResource{r}
+	return &r
 }
 
 // ---- soberana_fx_rate ----
-
-type fxRateResource struct {
-	crud[fxRateModel, *client.FXRate]
-}
 
 type fxRateModel struct {
 	idModel
@@ -241,20 +220,16 @@ type fxRateModel struct {
 	Source  types.String `tfsdk:"source"`
 }
 
-func (r *fxRateResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		Description: "A published exchange rate: one unit of `from` is worth `rate` units of `to`, from `valid_on` until the next rate.",
-		Attributes: map[string]schema.Attribute{
-			"id":   idAttr(),
-			"from": schema.StringAttribute{Required: true, Description: "ISO 4217 currency converted from.", Validators: []validator.String{vCurrency}},
-			"to":   schema.StringAttribute{Required: true, Description: "ISO 4217 currency converted to.", Validators: []validator.String{vCurrency}},
-			"rate": schema.StringAttribute{Required: true, Description: "The rate as an exact decimal string (e.g. \"0.1843\"), never a float.",
-				Validators: []validator.String{vRate}},
-			"valid_on": schema.StringAttribute{Required: true, Description: "First day it applies (YYYY-MM-DD).",
-				Validators: []validator.String{vDate}},
-			"source": schema.StringAttribute{Required: true, Description: "Who published it (central bank, treasury, operator).", Validators: []validator.String{vRequired}},
-		},
-	}
+func fxRateSchema() schema.Schema {
+	return withID("A published exchange rate: one unit of `from` is worth `rate` units of `to`, from `valid_on` until the next rate.", map[string]schema.Attribute{
+		"from": schema.StringAttribute{Required: true, Description: "ISO 4217 currency converted from.", Validators: []validator.String{vCurrency}},
+		"to":   schema.StringAttribute{Required: true, Description: "ISO 4217 currency converted to.", Validators: []validator.String{vCurrency}},
+		"rate": schema.StringAttribute{Required: true, Description: "The rate as an exact decimal string (e.g. \"0.1843\"), never a float.",
+			Validators: []validator.String{vRate}},
+		"valid_on": schema.StringAttribute{Required: true, Description: "First day it applies (YYYY-MM-DD).",
+			Validators: []validator.String{vDate}},
+		"source": schema.StringAttribute{Required: true, Description: "Who published it (central bank, treasury, operator).", Validators: []validator.String{vRequired}},
+	})
 }
 
 func (m *fxRateModel) set(v *client.FXRate) {
@@ -267,13 +242,13 @@ func (m *fxRateModel) spec() client.FXRateSpec {
 }
 
 func newFXRate() resource.Resource {
-	r := inCollection[fxRateModel]("fx_rate", "exchange rate", (*client.Client).FXRates,
+	r := inCollection[fxRateModel]("fx_rate", "exchange rate", fxRateSchema(), (*client.Client).FXRates,
 		func(m *fxRateModel, _ context.Context, _ *diag.Diagnostics) client.FXRateSpec { return m.spec() }, simply((*fxRateModel).setKeepingRate))
 	r.update = func(ctx context.Context, c *client.Client, m *fxRateModel, _ *diag.Diagnostics) (*client.FXRate, error) {
 		s := m.spec()
 		return c.FXRates().Update(ctx, m.id(), client.Patch{"from": s.From, "to": s.To, "rate": s.Rate, "valid_on": s.ValidOn, "source": s.Source})
 	}
-	return &fxRateResource{r}
+	return &r
 }
 
 // setKeepingRate is set, keeping the configured spelling of the same rate

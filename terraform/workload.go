@@ -70,7 +70,7 @@ var placementType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"replica": types.Int64Type, "site_id": types.StringType, "provider_id": types.StringType,
 	"state": types.StringType, "monthly_minor": types.Int64Type, "simulated": types.BoolType}}
 
-func (r *workloadResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func workloadSchema() schema.Schema {
 	rs := " Changing it replaces the workload."
 	str := func(req bool, desc string, vs ...validator.String) schema.StringAttribute {
 		a := schema.StringAttribute{Required: req, Optional: !req, Description: desc + rs, Validators: vs,
@@ -91,57 +91,53 @@ func (r *workloadResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 		return schema.StringAttribute{Computed: true, Description: desc,
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
 	}
-	resp.Schema = schema.Schema{
-		Description: "A workload: replicas of an offering placed on sites that satisfy residency, sovereignty and redundancy, " +
-			"charged to the project's budget line. Create waits until it runs (wait_for_running); a workload that awaits a " +
-			"person's approval is created and reported with a warning instead of being waited on. The API cannot change a " +
-			"workload in place, so every argument forces a replacement.",
-		Attributes: map[string]schema.Attribute{
-			"id":          idAttr(),
-			"project_id":  str(true, "The project it belongs to.", vRequired),
-			"offering_id": str(true, "The offering (machine size) of each replica.", vRequired),
-			"replicas": schema.Int64Attribute{Required: true, Description: "Number of replicas." + rs, Validators: []validator.Int64{vReplicas},
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()}},
-			"classification": str(true, "Data classification: public, internal, confidential or restricted.",
-				vOneOf("public", "internal", "confidential", "restricted")),
-			"residency_countries":       list(true, "Countries (ISO 3166-1 alpha-2) where replicas may run.", vCountries),
-			"residency_subdivisions":    list(false, "Subdivisions (ISO 3166-2, e.g. BR-SP) where replicas may run."),
-			"sovereignty_mode":          str(true, "Whose law may reach it: national, regional or any.", vOneOf("national", "regional", "any")),
-			"sovereignty_jurisdictions": list(false, "Jurisdictions allowed with regional sovereignty.", vCountries),
-			"min_providers":             optInt("Replicas spread over at least this many providers."),
-			"min_failure_domains":       optInt("Replicas spread over at least this many failure domains."),
-			"min_distance_km": schema.Float64Attribute{Optional: true, Description: "Minimum distance between replicas in km." + rs,
-				PlanModifiers: []planmodifier.Float64{float64planmodifier.RequiresReplace()}},
-			"tier":               str(false, "Site tier required: core or edge.", vOneOf("core", "edge")),
-			"cost_ceiling_minor": optInt("Refuse placements whose monthly forecast exceeds this (minor units)."),
-			"preference":         str(false, "Placement preference: cheapest (default), balanced or nearest.", vOneOf("cheapest", "balanced", "nearest")),
-			"allow_simulated": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				Description:   "Allow SIMULATED sites (the sim driver: demos and tests only)." + rs,
-				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()}},
-			"wait_for_running": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				Description: "Wait after create until every replica runs (not done while the workload awaits approval)."},
-			"timeout": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("10m"),
-				Description: "How long create and destroy wait (Go duration, e.g. 5m). After an import it is the default; a configured other value then shows as an in-place change of this setting only.",
-				Validators:  []validator.String{stringValidator{desc: "must be a Go duration such as 10m", check: func(s string) bool { _, err := time.ParseDuration(s); return err == nil }}}},
-			"institution_id": computed("The institution (from the project)."),
-			"budget_line_id": computed("The budget line charged (from the project)."),
-			"state":          computed("pending_approval, approved, provisioning, running, migrating, deleting, deleted, rejected or failed."),
-			"reason":         computed("Why it is in its state (in the provider's language)."),
-			"currency":       computed("Currency of the forecast (the institution's)."),
-			"forecast_monthly_minor": schema.Int64Attribute{Computed: true, Description: "Forecast monthly cost in minor units of currency.",
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
-			"placements": schema.ListNestedAttribute{Computed: true, Description: "Where each replica runs.",
-				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"replica":       schema.Int64Attribute{Computed: true},
-					"site_id":       schema.StringAttribute{Computed: true},
-					"provider_id":   schema.StringAttribute{Computed: true},
-					"state":         schema.StringAttribute{Computed: true},
-					"monthly_minor": schema.Int64Attribute{Computed: true},
-					"simulated":     schema.BoolAttribute{Computed: true},
-				}}},
-		},
-	}
+	return withID("A workload: replicas of an offering placed on sites that satisfy residency, sovereignty and redundancy, "+
+		"charged to the project's budget line. Create waits until it runs (wait_for_running); a workload that awaits a "+
+		"person's approval is created and reported with a warning instead of being waited on. The API cannot change a "+
+		"workload in place, so every argument forces a replacement.", map[string]schema.Attribute{
+		"project_id":  str(true, "The project it belongs to.", vRequired),
+		"offering_id": str(true, "The offering (machine size) of each replica.", vRequired),
+		"replicas": schema.Int64Attribute{Required: true, Description: "Number of replicas." + rs, Validators: []validator.Int64{vReplicas},
+			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()}},
+		"classification": str(true, "Data classification: public, internal, confidential or restricted.",
+			vOneOf("public", "internal", "confidential", "restricted")),
+		"residency_countries":       list(true, "Countries (ISO 3166-1 alpha-2) where replicas may run.", vCountries),
+		"residency_subdivisions":    list(false, "Subdivisions (ISO 3166-2, e.g. BR-SP) where replicas may run."),
+		"sovereignty_mode":          str(true, "Whose law may reach it: national, regional or any.", vOneOf("national", "regional", "any")),
+		"sovereignty_jurisdictions": list(false, "Jurisdictions allowed with regional sovereignty.", vCountries),
+		"min_providers":             optInt("Replicas spread over at least this many providers."),
+		"min_failure_domains":       optInt("Replicas spread over at least this many failure domains."),
+		"min_distance_km": schema.Float64Attribute{Optional: true, Description: "Minimum distance between replicas in km." + rs,
+			PlanModifiers: []planmodifier.Float64{float64planmodifier.RequiresReplace()}},
+		"tier":               str(false, "Site tier required: core or edge.", vOneOf("core", "edge")),
+		"cost_ceiling_minor": optInt("Refuse placements whose monthly forecast exceeds this (minor units)."),
+		"preference":         str(false, "Placement preference: cheapest (default), balanced or nearest.", vOneOf("cheapest", "balanced", "nearest")),
+		"allow_simulated": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+			Description:   "Allow SIMULATED sites (the sim driver: demos and tests only)." + rs,
+			PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()}},
+		"wait_for_running": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+			Description: "Wait after create until every replica runs (not done while the workload awaits approval)."},
+		"timeout": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("10m"),
+			Description: "How long create and destroy wait (Go duration, e.g. 5m). After an import it is the default; a configured other value then shows as an in-place change of this setting only.",
+			Validators:  []validator.String{stringValidator{desc: "must be a Go duration such as 10m", check: func(s string) bool { _, err := time.ParseDuration(s); return err == nil }}}},
+		"institution_id": computed("The institution (from the project)."),
+		"budget_line_id": computed("The budget line charged (from the project)."),
+		"state":          computed("pending_approval, approved, provisioning, running, migrating, deleting, deleted, rejected or failed."),
+		"reason":         computed("Why it is in its state (in the provider's language)."),
+		"currency":       computed("Currency of the forecast (the institution's)."),
+		"forecast_monthly_minor": schema.Int64Attribute{Computed: true, Description: "Forecast monthly cost in minor units of currency.",
+			PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
+		"placements": schema.ListNestedAttribute{Computed: true, Description: "Where each replica runs.",
+			PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"replica":       schema.Int64Attribute{Computed: true},
+				"site_id":       schema.StringAttribute{Computed: true},
+				"provider_id":   schema.StringAttribute{Computed: true},
+				"state":         schema.StringAttribute{Computed: true},
+				"monthly_minor": schema.Int64Attribute{Computed: true},
+				"simulated":     schema.BoolAttribute{Computed: true},
+			}}},
+	})
 }
 
 func (m *workloadModel) spec(ctx context.Context, d *diag.Diagnostics) client.WorkloadSpec {
@@ -256,7 +252,7 @@ func (r *workloadResource) Create(ctx context.Context, req resource.CreateReques
 // newWorkload is a crud for Read; Create waits, Update keeps the
 // provider's settings and Delete waits, each its own method below.
 func newWorkload() resource.Resource {
-	return &workloadResource{crud[workloadModel, *client.Workload]{base: base{name: "workload"}, noun: "workload",
+	return &workloadResource{crud[workloadModel, *client.Workload]{base: base{name: "workload"}, schema: workloadSchema(), noun: "workload",
 		read: func(ctx context.Context, c *client.Client, m *workloadModel) (*client.Workload, error) {
 			w, err := c.GetWorkload(ctx, m.ID.ValueString())
 			if err == nil && (w.State == client.StateDeleted || w.State == client.StateDeleting) {
