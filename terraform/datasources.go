@@ -176,15 +176,7 @@ type previewPlacementModel struct {
 }
 
 type previewModel struct {
-	ProjectID            types.String            `tfsdk:"project_id"`
-	OfferingID           types.String            `tfsdk:"offering_id"`
-	Replicas             types.Int64             `tfsdk:"replicas"`
-	Classification       types.String            `tfsdk:"classification"`
-	ResidencyCountries   types.List              `tfsdk:"residency_countries"`
-	SovereigntyMode      types.String            `tfsdk:"sovereignty_mode"`
-	MinFailureDomains    types.Int64             `tfsdk:"min_failure_domains"`
-	MinProviders         types.Int64             `tfsdk:"min_providers"`
-	AllowSimulated       types.Bool              `tfsdk:"allow_simulated"`
+	requestModel
 	Feasible             types.Bool              `tfsdk:"feasible"`
 	Currency             types.String            `tfsdk:"currency"`
 	ForecastMonthlyMinor types.Int64             `tfsdk:"forecast_monthly_minor"`
@@ -230,12 +222,7 @@ func (d *previewDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	p, err := d.c.PreviewPlacement(ctx, client.WorkloadSpec{ProjectID: m.ProjectID.ValueString(), OfferingID: m.OfferingID.ValueString(),
-		Replicas: int(m.Replicas.ValueInt64()), Classification: m.Classification.ValueString(),
-		Residency:      client.Residency{Countries: stringsOf(ctx, m.ResidencyCountries, &resp.Diagnostics)},
-		Sovereignty:    client.Sovereignty{Mode: m.SovereigntyMode.ValueString()},
-		Redundancy:     client.Redundancy{MinFailureDomains: int(m.MinFailureDomains.ValueInt64()), MinProviders: int(m.MinProviders.ValueInt64())},
-		AllowSimulated: m.AllowSimulated.ValueBool()})
+	p, err := d.c.PreviewPlacement(ctx, m.spec(ctx, &resp.Diagnostics))
 	if err != nil {
 		apiError(&resp.Diagnostics, "Previewing placement", err)
 		return

@@ -30,31 +30,46 @@ type workloadResource struct {
 }
 
 type workloadModel struct {
-	ID                       types.String  `tfsdk:"id"`
-	ProjectID                types.String  `tfsdk:"project_id"`
-	OfferingID               types.String  `tfsdk:"offering_id"`
-	Replicas                 types.Int64   `tfsdk:"replicas"`
-	Classification           types.String  `tfsdk:"classification"`
-	ResidencyCountries       types.List    `tfsdk:"residency_countries"`
+	idModel
+	requestModel
 	ResidencySubdivisions    types.List    `tfsdk:"residency_subdivisions"`
-	SovereigntyMode          types.String  `tfsdk:"sovereignty_mode"`
 	SovereigntyJurisdictions types.List    `tfsdk:"sovereignty_jurisdictions"`
-	MinProviders             types.Int64   `tfsdk:"min_providers"`
-	MinFailureDomains        types.Int64   `tfsdk:"min_failure_domains"`
 	MinDistanceKm            types.Float64 `tfsdk:"min_distance_km"`
 	Tier                     types.String  `tfsdk:"tier"`
 	CostCeilingMinor         types.Int64   `tfsdk:"cost_ceiling_minor"`
 	Preference               types.String  `tfsdk:"preference"`
-	AllowSimulated           types.Bool    `tfsdk:"allow_simulated"`
-	WaitForRunning           types.Bool    `tfsdk:"wait_for_running"`
-	Timeout                  types.String  `tfsdk:"timeout"`
-	InstitutionID            types.String  `tfsdk:"institution_id"`
-	BudgetLineID             types.String  `tfsdk:"budget_line_id"`
-	State                    types.String  `tfsdk:"state"`
-	Reason                   types.String  `tfsdk:"reason"`
-	Currency                 types.String  `tfsdk:"currency"`
-	ForecastMonthlyMinor     types.Int64   `tfsdk:"forecast_monthly_minor"`
-	Placements               types.List    `tfsdk:"placements"`
+	waitSettings
+	workloadOutcome
+}
+
+// requestModel is what a workload and a placement preview both ask for.
+type requestModel struct {
+	ProjectID          types.String `tfsdk:"project_id"`
+	OfferingID         types.String `tfsdk:"offering_id"`
+	Replicas           types.Int64  `tfsdk:"replicas"`
+	Classification     types.String `tfsdk:"classification"`
+	ResidencyCountries types.List   `tfsdk:"residency_countries"`
+	SovereigntyMode    types.String `tfsdk:"sovereignty_mode"`
+	MinFailureDomains  types.Int64  `tfsdk:"min_failure_domains"`
+	MinProviders       types.Int64  `tfsdk:"min_providers"`
+	AllowSimulated     types.Bool   `tfsdk:"allow_simulated"`
+}
+
+// waitSettings are the provider's own settings: the only ones Update changes.
+type waitSettings struct {
+	WaitForRunning types.Bool   `tfsdk:"wait_for_running"`
+	Timeout        types.String `tfsdk:"timeout"`
+}
+
+// workloadOutcome is what the API decided: computed, never configured.
+type workloadOutcome struct {
+	InstitutionID        types.String `tfsdk:"institution_id"`
+	BudgetLineID         types.String `tfsdk:"budget_line_id"`
+	State                types.String `tfsdk:"state"`
+	Reason               types.String `tfsdk:"reason"`
+	Currency             types.String `tfsdk:"currency"`
+	ForecastMonthlyMinor types.Int64  `tfsdk:"forecast_monthly_minor"`
+	Placements           types.List   `tfsdk:"placements"`
 }
 
 type placementModel struct {
@@ -140,15 +155,23 @@ func workloadSchema() schema.Schema {
 	})
 }
 
-func (m *workloadModel) spec(ctx context.Context, d *diag.Diagnostics) client.WorkloadSpec {
+// spec is the request as the SDK takes it.
+func (m *requestModel) spec(ctx context.Context, d *diag.Diagnostics) client.WorkloadSpec {
 	return client.WorkloadSpec{ProjectID: m.ProjectID.ValueString(), OfferingID: m.OfferingID.ValueString(), Replicas: int(m.Replicas.ValueInt64()),
 		Classification: m.Classification.ValueString(),
-		Residency:      client.Residency{Countries: stringsOf(ctx, m.ResidencyCountries, d), Subdivisions: stringsOf(ctx, m.ResidencySubdivisions, d)},
-		Sovereignty:    client.Sovereignty{Mode: m.SovereigntyMode.ValueString(), Jurisdictions: stringsOf(ctx, m.SovereigntyJurisdictions, d)},
-		Redundancy: client.Redundancy{MinProviders: int(m.MinProviders.ValueInt64()), MinFailureDomains: int(m.MinFailureDomains.ValueInt64()),
-			MinDistanceKm: m.MinDistanceKm.ValueFloat64()},
-		Tier: m.Tier.ValueString(), CostCeilingMinor: m.CostCeilingMinor.ValueInt64(), Preference: m.Preference.ValueString(),
+		Residency:      client.Residency{Countries: stringsOf(ctx, m.ResidencyCountries, d)},
+		Sovereignty:    client.Sovereignty{Mode: m.SovereigntyMode.ValueString()},
+		Redundancy:     client.Redundancy{MinProviders: int(m.MinProviders.ValueInt64()), MinFailureDomains: int(m.MinFailureDomains.ValueInt64())},
 		AllowSimulated: m.AllowSimulated.ValueBool()}
+}
+
+func (m *workloadModel) spec(ctx context.Context, d *diag.Diagnostics) client.WorkloadSpec {
+	s := m.requestModel.spec(ctx, d)
+	s.Residency.Subdivisions = stringsOf(ctx, m.ResidencySubdivisions, d)
+	s.Sovereignty.Jurisdictions = stringsOf(ctx, m.SovereigntyJurisdictions, d)
+	s.Redundancy.MinDistanceKm = m.MinDistanceKm.ValueFloat64()
+	s.Tier, s.CostCeilingMinor, s.Preference = m.Tier.ValueString(), m.CostCeilingMinor.ValueInt64(), m.Preference.ValueString()
+	return s
 }
 
 // set copies what the API says. Optional arguments the configuration left
@@ -277,9 +300,9 @@ func (r *workloadResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	wait, timeout := m.WaitForRunning, m.Timeout
+	settings := m.waitSettings
 	m = st
-	m.WaitForRunning, m.Timeout = wait, timeout
+	m.waitSettings = settings
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
