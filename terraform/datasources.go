@@ -10,7 +10,13 @@ import (
 	"github.com/soberana/soberana/client"
 )
 
+// dsBase gives a data source the configured SDK client and its name
+// (soberana_<name>).
 type dsBase struct{ base }
+
+func (b *dsBase) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + b.name
+}
 
 func (b *dsBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	b.configure(req.ProviderData, &resp.Diagnostics)
@@ -75,10 +81,6 @@ type sitesModel struct {
 	Sites       []siteModel  `tfsdk:"sites"`
 }
 
-func (d *sitesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_sites"
-}
-
 func (d *sitesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	f := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{Optional: true, Description: desc}
@@ -132,10 +134,6 @@ type offeringsModel struct {
 	Offerings []offeringModel `tfsdk:"offerings"`
 }
 
-func (d *offeringsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_offerings"
-}
-
 func (d *offeringsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	i := func() schema.Int64Attribute { return schema.Int64Attribute{Computed: true} }
 	c := func() schema.StringAttribute { return schema.StringAttribute{Computed: true} }
@@ -182,10 +180,6 @@ type previewModel struct {
 	ForecastMonthlyMinor types.Int64             `tfsdk:"forecast_monthly_minor"`
 	Explanation          types.String            `tfsdk:"explanation"`
 	Placements           []previewPlacementModel `tfsdk:"placements"`
-}
-
-func (d *previewDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_placement_preview"
 }
 
 func (d *previewDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

@@ -39,7 +39,13 @@ type workloadModel struct {
 	CostCeilingMinor         types.Int64   `tfsdk:"cost_ceiling_minor"`
 	Preference               types.String  `tfsdk:"preference"`
 	waitSettings
-	workloadOutcome
+	InstitutionID        types.String `tfsdk:"institution_id"`
+	BudgetLineID         types.String `tfsdk:"budget_line_id"`
+	State                types.String `tfsdk:"state"`
+	Reason               types.String `tfsdk:"reason"`
+	Currency             types.String `tfsdk:"currency"`
+	ForecastMonthlyMinor types.Int64  `tfsdk:"forecast_monthly_minor"`
+	Placements           types.List   `tfsdk:"placements"`
 }
 
 // requestModel is what a workload and a placement preview both ask for.
@@ -59,17 +65,6 @@ type requestModel struct {
 type waitSettings struct {
 	WaitForRunning types.Bool   `tfsdk:"wait_for_running"`
 	Timeout        types.String `tfsdk:"timeout"`
-}
-
-// workloadOutcome is what the API decided: computed, never configured.
-type workloadOutcome struct {
-	InstitutionID        types.String `tfsdk:"institution_id"`
-	BudgetLineID         types.String `tfsdk:"budget_line_id"`
-	State                types.String `tfsdk:"state"`
-	Reason               types.String `tfsdk:"reason"`
-	Currency             types.String `tfsdk:"currency"`
-	ForecastMonthlyMinor types.Int64  `tfsdk:"forecast_monthly_minor"`
-	Placements           types.List   `tfsdk:"placements"`
 }
 
 type placementModel struct {
