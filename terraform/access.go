@@ -31,7 +31,7 @@ type grantResource struct {
 }
 
 type grantModel struct {
-	idModel
+	ID            types.String `tfsdk:"id"`
 	ProjectID     types.String `tfsdk:"project_id"`
 	UserID        types.String `tfsdk:"user_id"`
 	Email         types.String `tfsdk:"email"`
@@ -95,7 +95,7 @@ func newGrant() resource.Resource {
 // as gone (planned anew).
 func (r *grantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	readObject(ctx, req, resp, "Reading grant", func(m *grantModel) (*client.Grant, error) {
-		g, err := r.c.Grants().Get(ctx, m.id())
+		g, err := r.c.Grants().Get(ctx, m.ID.ValueString())
 		if err == nil && g.RevokedAt != nil {
 			return nil, errGone
 		}
@@ -111,7 +111,7 @@ func (r *grantResource) Read(ctx context.Context, req resource.ReadRequest, resp
 // ---- soberana_role_binding ----
 
 type roleBindingModel struct {
-	idModel
+	ID        types.String `tfsdk:"id"`
 	UserID    types.String `tfsdk:"user_id"`
 	Role      types.String `tfsdk:"role"`
 	ScopeKind types.String `tfsdk:"scope_kind"`
@@ -145,7 +145,7 @@ func newRoleBinding() resource.Resource {
 // ---- soberana_alert_webhook ----
 
 type alertWebhookModel struct {
-	idModel
+	ID     types.String `tfsdk:"id"`
 	Name   types.String `tfsdk:"name"`
 	URL    types.String `tfsdk:"url"`
 	Secret types.String `tfsdk:"secret"`

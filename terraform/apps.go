@@ -20,16 +20,21 @@ import (
 
 type appResource struct{ crud[appModel, *client.App] }
 
+// appSpecModel is what an app is made of: the SDK's AppSpec (toSpec).
+type appSpecModel struct {
+	ProjectID  types.String `tfsdk:"project_id"`
+	WorkloadID types.String `tfsdk:"workload_id"`
+	Name       types.String `tfsdk:"name"`
+	Image      types.String `tfsdk:"image"`
+	Port       types.Int64  `tfsdk:"port"`
+	Replicas   types.Int64  `tfsdk:"replicas"`
+	Env        types.Map    `tfsdk:"env"`
+	HealthPath types.String `tfsdk:"health_path"`
+}
+
 type appModel struct {
-	ID               types.String `tfsdk:"id"`
-	ProjectID        types.String `tfsdk:"project_id"`
-	WorkloadID       types.String `tfsdk:"workload_id"`
-	Name             types.String `tfsdk:"name"`
-	Image            types.String `tfsdk:"image"`
-	Port             types.Int64  `tfsdk:"port"`
-	Replicas         types.Int64  `tfsdk:"replicas"`
-	Env              types.Map    `tfsdk:"env"`
-	HealthPath       types.String `tfsdk:"health_path"`
+	ID types.String `tfsdk:"id"`
+	appSpecModel
 	InstitutionID    types.String `tfsdk:"institution_id"`
 	CurrentReleaseID types.String `tfsdk:"current_release_id"`
 	WebhookSecret    types.String `tfsdk:"webhook_secret"`
@@ -69,7 +74,7 @@ func (m *appModel) withSpec(ctx context.Context, d *diag.Diagnostics, call func(
 	return call(s)
 }
 
-func (m *appModel) toSpec(ctx context.Context) (client.AppSpec, error) {
+func (m *appSpecModel) toSpec(ctx context.Context) (client.AppSpec, error) {
 	s := client.AppSpec{ProjectID: m.ProjectID.ValueString(), Name: m.Name.ValueString(), Image: m.Image.ValueString(),
 		Port: m.Port.ValueInt64(), Replicas: m.Replicas.ValueInt64(), HealthPath: m.HealthPath.ValueString()}
 	if known(m.WorkloadID) {
@@ -104,8 +109,8 @@ func newApp() resource.Resource {
 		create: func(ctx context.Context, c *client.Client, m *appModel, d *diag.Diagnostics) (*client.App, error) {
 			return m.withSpec(ctx, d, func(s client.AppSpec) (*client.App, error) { return c.CreateApp(ctx, s) })
 		},
-		read: func(ctx context.Context, c *client.Client, m *appModel) (*client.App, error) {
-			return c.GetApp(ctx, m.ID.ValueString())
+		read: func(ctx context.Context, c *client.Client, id string, _ *appModel) (*client.App, error) {
+			return c.GetApp(ctx, id)
 		},
 		update: func(ctx context.Context, c *client.Client, m *appModel, d *diag.Diagnostics) (*client.App, error) {
 			return m.withSpec(ctx, d, func(s client.AppSpec) (*client.App, error) { return c.UpdateApp(ctx, m.ID.ValueString(), s) })
@@ -163,8 +168,8 @@ func newRelease() resource.Resource {
 		create: func(ctx context.Context, c *client.Client, m *releaseModel, _ *diag.Diagnostics) (*client.Release, error) {
 			return c.CreateRelease(ctx, m.AppID.ValueString(), client.ReleaseSpec{Image: m.Image.ValueString(), Commit: m.Commit.ValueString()})
 		},
-		read: func(ctx context.Context, c *client.Client, m *releaseModel) (*client.Release, error) {
-			return c.GetRelease(ctx, m.AppID.ValueString(), m.ID.ValueString())
+		read: func(ctx context.Context, c *client.Client, id string, m *releaseModel) (*client.Release, error) {
+			return c.GetRelease(ctx, m.AppID.ValueString(), id)
 		}}} // a new image is a new release: Update keeps the plan
 }
 

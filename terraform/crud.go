@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -30,8 +31,9 @@ type crud[M, V any] struct {
 	// create and read call the API; update is nil when every API
 	// argument forces a replacement (the plan is then the new state).
 	create, update func(context.Context, *client.Client, *M, *diag.Diagnostics) (V, error)
-	read           func(context.Context, *client.Client, *M) (V, error)
-	del            func(context.Context, *client.Client, *M) error
+	// read and del take the API's id, which the state holds at "id".
+	read func(ctx context.Context, c *client.Client, id string, m *M) (V, error)
+	del  func(ctx context.Context, c *client.Client, id string, m *M) error
 	// kept handles a failed delete; nil: the error is the diagnostic.
 	kept func(context.Context, *client.Client, *M, error, *diag.Diagnostics)
 	// fill copies the API's answer into the model (a method expression:
@@ -70,7 +72,8 @@ func (r *crud[M, V]) apply(ctx context.Context, plan tfsdk.Plan, state *tfsdk.St
 }
 
 func (r *crud[M, V]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, req, resp, r.summary("Reading"), func(m *M) (V, error) { return r.read(ctx, r.c, m) },
+	id := stateID(ctx, req.State, &resp.Diagnostics)
+	readObject(ctx, req, resp, r.summary("Reading"), func(m *M) (V, error) { return r.read(ctx, r.c, id, m) },
 		func(m *M, v V) { r.fill(m, ctx, v, &resp.Diagnostics) })
 }
 
@@ -79,7 +82,15 @@ func (r *crud[M, V]) Delete(ctx context.Context, req resource.DeleteRequest, res
 	if r.kept != nil {
 		failed = func(m *M, err error) { r.kept(ctx, r.c, m, err, &resp.Diagnostics) }
 	}
-	deleteObject(ctx, req, resp, r.summary("Deleting"), func(m *M) error { return r.del(ctx, r.c, m) }, failed)
+	id := stateID(ctx, req.State, &resp.Diagnostics)
+	deleteObject(ctx, req, resp, r.summary("Deleting"), func(m *M) error { return r.del(ctx, r.c, id, m) }, failed)
+}
+
+// stateID is the API's id of the object in state.
+func stateID(ctx context.Context, state tfsdk.State, d *diag.Diagnostics) string {
+	var id types.String
+	d.Append(state.GetAttribute(ctx, path.Root("id"), &id)...)
+	return id.ValueString()
 }
 
 // errGone is what a read call returns for an object the API still has
@@ -165,28 +176,17 @@ type collection[T, S any] interface {
 	Delete(context.Context, string) error
 }
 
-// idModel is the API's id, embedded in every resource model kept in a
-// collection.
-type idModel struct {
-	ID types.String `tfsdk:"id"`
-}
-
-func (m *idModel) id() string { return m.ID.ValueString() }
-
 // inCollection is the crud of a resource kept in the SDK collection coll
-// gives: created from spec, read and deleted by the model's id. update
+// gives: created from spec, read and deleted by the id. update
 // and kept are set by the resource that has them.
-func inCollection[M any, PM interface {
-	*M
-	id() string
-}, T, S any, C collection[T, S]](name, noun string, sch schema.Schema, coll func(*client.Client) C,
+func inCollection[M, T, S any, C collection[T, S]](name, noun string, sch schema.Schema, coll func(*client.Client) C,
 	spec func(*M, context.Context, *diag.Diagnostics) S, fill func(*M, context.Context, *T, *diag.Diagnostics)) crud[M, *T] {
 	return crud[M, *T]{base: base{name: name}, schema: sch, noun: noun, fill: fill,
 		create: func(ctx context.Context, c *client.Client, m *M, d *diag.Diagnostics) (*T, error) {
 			return coll(c).Create(ctx, spec(m, ctx, d))
 		},
-		read: func(ctx context.Context, c *client.Client, m *M) (*T, error) { return coll(c).Get(ctx, PM(m).id()) },
-		del:  func(ctx context.Context, c *client.Client, m *M) error { return coll(c).Delete(ctx, PM(m).id()) },
+		read: func(ctx context.Context, c *client.Client, id string, _ *M) (*T, error) { return coll(c).Get(ctx, id) },
+		del:  func(ctx context.Context, c *client.Client, id string, _ *M) error { return coll(c).Delete(ctx, id) },
 	}
 }
 

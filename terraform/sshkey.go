@@ -20,7 +20,7 @@ import (
 // or a project's when project_id is set. The API cannot change a key, so
 // a new name, key or project replaces it. It uses the SDK's SSH-key methods.
 type sshKeyModel struct {
-	idModel
+	ID            types.String `tfsdk:"id"`
 	Name          types.String `tfsdk:"name"`
 	PublicKey     types.String `tfsdk:"public_key"`
 	ProjectID     types.String `tfsdk:"project_id"`

@@ -33,7 +33,7 @@ func replaceString(desc string, vs ...validator.String) schema.StringAttribute {
 // ---- soberana_institution ----
 
 type institutionModel struct {
-	idModel
+	ID                     types.String `tfsdk:"id"`
 	Name                   types.String `tfsdk:"name"`
 	Country                types.String `tfsdk:"country"`
 	Currency               types.String `tfsdk:"currency"`
@@ -98,10 +98,10 @@ func newInstitution() resource.Resource {
 		if s.DataPolicy != nil {
 			p["data_policy"] = s.DataPolicy
 		}
-		return c.Institutions().Update(ctx, m.id(), p)
+		return c.Institutions().Update(ctx, m.ID.ValueString(), p)
 	}
 	r.kept = func(ctx context.Context, c *client.Client, m *institutionModel, err error, d *diag.Diagnostics) {
-		keptForHistory(ctx, c, d, "institution", m.Name.ValueString(), m.id(), err, map[string]string{"institution_id": m.id()})
+		keptForHistory(ctx, c, d, "institution", m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"institution_id": m.ID.ValueString()})
 	}
 	return &r
 }
@@ -109,7 +109,7 @@ func newInstitution() resource.Resource {
 // ---- soberana_budget_line ----
 
 type budgetLineModel struct {
-	idModel
+	ID             types.String `tfsdk:"id"`
 	InstitutionID  types.String `tfsdk:"institution_id"`
 	FiscalYear     types.Int64  `tfsdk:"fiscal_year"`
 	Code           types.String `tfsdk:"code"`
@@ -166,10 +166,10 @@ func newBudgetLine() resource.Resource {
 		if known(m.ReductionReson) {
 			p["reduction_reason"] = m.ReductionReson.ValueString()
 		}
-		return c.BudgetLines().Update(ctx, m.id(), p)
+		return c.BudgetLines().Update(ctx, m.ID.ValueString(), p)
 	}
 	r.kept = func(ctx context.Context, c *client.Client, m *budgetLineModel, err error, d *diag.Diagnostics) {
-		keptForHistory(ctx, c, d, "budget_line", m.Code.ValueString()+" "+m.Name.ValueString(), m.id(), err, map[string]string{"institution_id": m.InstitutionID.ValueString()})
+		keptForHistory(ctx, c, d, "budget_line", m.Code.ValueString()+" "+m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"institution_id": m.InstitutionID.ValueString()})
 	}
 	return &r
 }
@@ -177,7 +177,7 @@ func newBudgetLine() resource.Resource {
 // ---- soberana_project ----
 
 type projectModel struct {
-	idModel
+	ID            types.String `tfsdk:"id"`
 	InstitutionID types.String `tfsdk:"institution_id"`
 	BudgetLineID  types.String `tfsdk:"budget_line_id"`
 	Name          types.String `tfsdk:"name"`
@@ -201,10 +201,10 @@ func newProject() resource.Resource {
 			return client.ProjectSpec{InstitutionID: m.InstitutionID.ValueString(), BudgetLineID: m.BudgetLineID.ValueString(), Name: m.Name.ValueString()}
 		}, simply((*projectModel).set))
 	r.update = func(ctx context.Context, c *client.Client, m *projectModel, _ *diag.Diagnostics) (*client.Project, error) {
-		return c.Projects().Update(ctx, m.id(), client.Patch{"budget_line_id": m.BudgetLineID.ValueString(), "name": m.Name.ValueString()})
+		return c.Projects().Update(ctx, m.ID.ValueString(), client.Patch{"budget_line_id": m.BudgetLineID.ValueString(), "name": m.Name.ValueString()})
 	}
 	r.kept = func(ctx context.Context, c *client.Client, m *projectModel, err error, d *diag.Diagnostics) {
-		keptForHistory(ctx, c, d, "project", m.Name.ValueString(), m.id(), err, map[string]string{"project_id": m.id()})
+		keptForHistory(ctx, c, d, "project", m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"project_id": m.ID.ValueString()})
 	}
 	return &r
 }
@@ -212,7 +212,7 @@ func newProject() resource.Resource {
 // ---- soberana_fx_rate ----
 
 type fxRateModel struct {
-	idModel
+	ID      types.String `tfsdk:"id"`
 	From    types.String `tfsdk:"from"`
 	To      types.String `tfsdk:"to"`
 	Rate    types.String `tfsdk:"rate"`
@@ -246,7 +246,7 @@ func newFXRate() resource.Resource {
 		func(m *fxRateModel, _ context.Context, _ *diag.Diagnostics) client.FXRateSpec { return m.spec() }, simply((*fxRateModel).setKeepingRate))
 	r.update = func(ctx context.Context, c *client.Client, m *fxRateModel, _ *diag.Diagnostics) (*client.FXRate, error) {
 		s := m.spec()
-		return c.FXRates().Update(ctx, m.id(), client.Patch{"from": s.From, "to": s.To, "rate": s.Rate, "valid_on": s.ValidOn, "source": s.Source})
+		return c.FXRates().Update(ctx, m.ID.ValueString(), client.Patch{"from": s.From, "to": s.To, "rate": s.Rate, "valid_on": s.ValidOn, "source": s.Source})
 	}
 	return &r
 }

@@ -30,7 +30,7 @@ type workloadResource struct {
 }
 
 type workloadModel struct {
-	idModel
+	ID types.String `tfsdk:"id"`
 	requestModel
 	ResidencySubdivisions    types.List    `tfsdk:"residency_subdivisions"`
 	SovereigntyJurisdictions types.List    `tfsdk:"sovereignty_jurisdictions"`
@@ -271,8 +271,8 @@ func (r *workloadResource) Create(ctx context.Context, req resource.CreateReques
 // provider's settings and Delete waits, each its own method below.
 func newWorkload() resource.Resource {
 	return &workloadResource{crud[workloadModel, *client.Workload]{base: base{name: "workload"}, schema: workloadSchema(), noun: "workload",
-		read: func(ctx context.Context, c *client.Client, m *workloadModel) (*client.Workload, error) {
-			w, err := c.GetWorkload(ctx, m.ID.ValueString())
+		read: func(ctx context.Context, c *client.Client, id string, _ *workloadModel) (*client.Workload, error) {
+			w, err := c.GetWorkload(ctx, id)
 			if err == nil && (w.State == client.StateDeleted || w.State == client.StateDeleting) {
 				return nil, errGone
 			}
