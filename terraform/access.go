@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
@@ -25,7 +26,9 @@ func optReplaceString(desc string, computed bool, vs ...validator.String) schema
 
 // ---- soberana_grant ----
 
-type grantResource struct{ base }
+type grantResource struct {
+	crud[grantModel, *client.Grant]
+}
 
 type grantModel struct {
 	ID            types.String `tfsdk:"id"`
@@ -44,25 +47,21 @@ var rfc3339 = stringValidator{desc: "must be an RFC 3339 time such as 2027-01-31
 	return err == nil
 }}
 
-func (r *grantResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		Description: "A vendor grant: an outside user gets a role in one project until an expiry (at most one year), " +
-			"optionally only from some source addresses. Grants cannot be changed: any change revokes it and grants anew. " +
-			"Destroying it revokes it (access ends on the vendor's next request).",
-		Attributes: map[string]schema.Attribute{
-			"id":         idAttr(),
-			"project_id": replaceString("The project the vendor may act in.", vRequired),
-			"user_id":    optReplaceString("The vendor's user id (or set email).", true),
-			"email":      optReplaceString("The vendor's e-mail: an unknown one creates a user who signs in with single sign-on.", false),
-			"role":       replaceString("developer or viewer.", vOneOf("developer", "viewer")),
-			"expires_at": replaceString("When access ends (RFC 3339, at most one year ahead).", rfc3339),
-			"source_cidrs": schema.ListAttribute{Optional: true, ElementType: types.StringType,
-				Description:   "Source addresses allowed (CIDRs); none: any. Changing it replaces the grant.",
-				PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()}},
-			"reason":         optReplaceString("Why the vendor needs access (audited).", false),
-			"institution_id": schema.StringAttribute{Computed: true, Description: "The project's institution.", PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
-		},
-	}
+func grantSchema() schema.Schema {
+	return withID("A vendor grant: an outside user gets a role in one project until an expiry (at most one year), "+
+		"optionally only from some source addresses. Grants cannot be changed: any change revokes it and grants anew. "+
+		"Destroying it revokes it (access ends on the vendor's next request).", map[string]schema.Attribute{
+		"project_id": replaceString("The project the vendor may act in.", vRequired),
+		"user_id":    optReplaceString("The vendor's user id (or set email).", true),
+		"email":      optReplaceString("The vendor's e-mail: an unknown one creates a user who signs in with single sign-on.", false),
+		"role":       replaceString("developer or viewer.", vOneOf("developer", "viewer")),
+		"expires_at": replaceString("When access ends (RFC 3339, at most one year ahead).", rfc3339),
+		"source_cidrs": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+			Description:   "Source addresses allowed (CIDRs); none: any. Changing it replaces the grant.",
+			PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()}},
+		"reason":         optReplaceString("Why the vendor needs access (audited).", false),
+		"institution_id": schema.StringAttribute{Computed: true, Description: "The project's institution.", PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+	})
 }
 
 func (m *grantModel) fill(g *client.Grant) {
@@ -77,23 +76,28 @@ func (m *grantModel) fill(g *client.Grant) {
 	}
 }
 
-func (r *grantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, req, resp, "Creating grant", func(m *grantModel) (*client.Grant, error) {
-		exp, _ := time.Parse(time.RFC3339, m.ExpiresAt.ValueString())
-		s := client.GrantSpec{ProjectID: m.ProjectID.ValueString(), Email: m.Email.ValueString(), Role: m.Role.ValueString(),
-			ExpiresAt: &exp, SourceCIDRs: stringsOf(ctx, m.SourceCIDRs, &resp.Diagnostics), Reason: m.Reason.ValueString()}
-		if known(m.UserID) {
-			s.UserID = m.UserID.ValueString()
-		}
-		return r.c.Grants().Create(ctx, s)
-	}, (*grantModel).fill)
+func newGrant() resource.Resource {
+	r := inCollection[grantModel]("grant", "grant", grantSchema(), (*client.Client).Grants,
+		func(m *grantModel, ctx context.Context, d *diag.Diagnostics) client.GrantSpec {
+			exp, _ := time.Parse(time.RFC3339, m.ExpiresAt.ValueString())
+			s := client.GrantSpec{ProjectID: m.ProjectID.ValueString(), Email: m.Email.ValueString(), Role: m.Role.ValueString(),
+				ExpiresAt: &exp, SourceCIDRs: stringsOf(ctx, m.SourceCIDRs, d), Reason: m.Reason.ValueString()}
+			if known(m.UserID) {
+				s.UserID = m.UserID.ValueString()
+			}
+			return s
+		}, simply((*grantModel).fill))
+	r.say = map[string]string{"Deleting": "Revoking grant"}
+	return &grantResource{r} // every argument forces a replacement: Update keeps the plan
 }
 
+// Read also takes the source addresses, and a grant revoked out of band
+// as gone (planned anew).
 func (r *grantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	readObject(ctx, req, resp, "Reading grant", func(m *grantModel) (*client.Grant, error) {
 		g, err := r.c.Grants().Get(ctx, m.ID.ValueString())
 		if err == nil && g.RevokedAt != nil {
-			return nil, errGone // revoked out of band: planned anew
+			return nil, errGone
 		}
 		return g, err
 	}, func(m *grantModel, g *client.Grant) {
@@ -104,17 +108,7 @@ func (r *grantResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	})
 }
 
-func (r *grantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	keepPlan[grantModel](ctx, req, resp) // every argument forces a replacement
-}
-
-func (r *grantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "Revoking grant", func(m *grantModel) error { return r.c.Grants().Delete(ctx, m.ID.ValueString()) }, nil)
-}
-
 // ---- soberana_role_binding ----
-
-type roleBindingResource struct{ base }
 
 type roleBindingModel struct {
 	ID        types.String `tfsdk:"id"`
@@ -124,18 +118,14 @@ type roleBindingModel struct {
 	ScopeID   types.String `tfsdk:"scope_id"`
 }
 
-func (r *roleBindingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		Description: "A role bound to a user at a scope (platform, provider, institution or project). Bindings cannot be changed: any change replaces it.",
-		Attributes: map[string]schema.Attribute{
-			"id":      idAttr(),
-			"user_id": replaceString("The user.", vRequired),
-			"role": replaceString("The role.", vOneOf("platform-admin", "auditor", "provider-operator", "institution-admin",
-				"finance-officer", "developer", "viewer")),
-			"scope_kind": replaceString("platform, provider, institution or project.", vOneOf("platform", "provider", "institution", "project")),
-			"scope_id":   optReplaceString("The scope's id (none for platform).", false),
-		},
-	}
+func roleBindingSchema() schema.Schema {
+	return withID("A role bound to a user at a scope (platform, provider, institution or project). Bindings cannot be changed: any change replaces it.", map[string]schema.Attribute{
+		"user_id": replaceString("The user.", vRequired),
+		"role": replaceString("The role.", vOneOf("platform-admin", "auditor", "provider-operator", "institution-admin",
+			"finance-officer", "developer", "viewer")),
+		"scope_kind": replaceString("platform, provider, institution or project.", vOneOf("platform", "provider", "institution", "project")),
+		"scope_id":   optReplaceString("The scope's id (none for platform).", false),
+	})
 }
 
 func (m *roleBindingModel) fill(b *client.RoleBinding) {
@@ -143,30 +133,16 @@ func (m *roleBindingModel) fill(b *client.RoleBinding) {
 	m.ScopeID = strOrNull(b.ScopeID)
 }
 
-func (r *roleBindingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, req, resp, "Creating role binding", func(m *roleBindingModel) (*client.RoleBinding, error) {
-		return r.c.RoleBindings().Create(ctx, client.RoleBindingSpec{UserID: m.UserID.ValueString(), Role: m.Role.ValueString(),
-			ScopeKind: m.ScopeKind.ValueString(), ScopeID: m.ScopeID.ValueString()})
-	}, (*roleBindingModel).fill)
-}
-
-func (r *roleBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, req, resp, "Reading role binding", func(m *roleBindingModel) (*client.RoleBinding, error) {
-		return r.c.RoleBindings().Get(ctx, m.ID.ValueString())
-	}, (*roleBindingModel).fill)
-}
-
-func (r *roleBindingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	keepPlan[roleBindingModel](ctx, req, resp)
-}
-
-func (r *roleBindingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "Deleting role binding", func(m *roleBindingModel) error { return r.c.RoleBindings().Delete(ctx, m.ID.ValueString()) }, nil)
+func newRoleBinding() resource.Resource {
+	r := inCollection[roleBindingModel]("role_binding", "role binding", roleBindingSchema(), (*client.Client).RoleBindings,
+		func(m *roleBindingModel, _ context.Context, _ *diag.Diagnostics) client.RoleBindingSpec {
+			return client.RoleBindingSpec{UserID: m.UserID.ValueString(), Role: m.Role.ValueString(),
+				ScopeKind: m.ScopeKind.ValueString(), ScopeID: m.ScopeID.ValueString()}
+		}, simply((*roleBindingModel).fill))
+	return &r
 }
 
 // ---- soberana_alert_webhook ----
-
-type alertWebhookResource struct{ base }
 
 type alertWebhookModel struct {
 	ID     types.String `tfsdk:"id"`
@@ -175,46 +151,29 @@ type alertWebhookModel struct {
 	Secret types.String `tfsdk:"secret"`
 }
 
-func (r *alertWebhookResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		Description: "A webhook that receives alerts, POSTed and signed with HMAC-SHA256 (X-Soberana-Signature). The API cannot change one: any change replaces it.",
-		Attributes: map[string]schema.Attribute{
-			"id":   idAttr(),
-			"name": replaceString("The webhook's name.", vRequired),
-			"url":  replaceString("Where alerts are POSTed (https).", matches(`^https?://`, "must be an http(s) URL")),
-			"secret": schema.StringAttribute{Optional: true, Computed: true, Sensitive: true,
-				Description:   "The HMAC secret; empty: the server makes one (shown only at create; null after import).",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()}},
-		},
-	}
-}
-
-func (r *alertWebhookResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, req, resp, "Creating alert webhook", func(m *alertWebhookModel) (*client.AlertWebhook, error) {
-		return r.c.AlertWebhooks().Create(ctx, client.AlertWebhookSpec{Name: m.Name.ValueString(), URL: m.URL.ValueString(), Secret: m.Secret.ValueString()})
-	}, func(m *alertWebhookModel, w *client.AlertWebhook) {
-		m.fill(w)
-		if !known(m.Secret) {
-			m.Secret = strOrNull(w.Secret)
-		}
+func alertWebhookSchema() schema.Schema {
+	return withID("A webhook that receives alerts, POSTed and signed with HMAC-SHA256 (X-Soberana-Signature). The API cannot change one: any change replaces it.", map[string]schema.Attribute{
+		"name": replaceString("The webhook's name.", vRequired),
+		"url":  replaceString("Where alerts are POSTed (https).", matches(`^https?://`, "must be an http(s) URL")),
+		"secret": schema.StringAttribute{Optional: true, Computed: true, Sensitive: true,
+			Description:   "The HMAC secret; empty: the server makes one (shown only at create; null after import).",
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()}},
 	})
 }
 
-func (r *alertWebhookResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, req, resp, "Reading alert webhook", func(m *alertWebhookModel) (*client.AlertWebhook, error) {
-		return r.c.AlertWebhooks().Get(ctx, m.ID.ValueString())
-	}, (*alertWebhookModel).fill)
+func newAlertWebhook() resource.Resource {
+	r := inCollection[alertWebhookModel]("alert_webhook", "alert webhook", alertWebhookSchema(), (*client.Client).AlertWebhooks,
+		func(m *alertWebhookModel, _ context.Context, _ *diag.Diagnostics) client.AlertWebhookSpec {
+			return client.AlertWebhookSpec{Name: m.Name.ValueString(), URL: m.URL.ValueString(), Secret: m.Secret.ValueString()}
+		}, simply((*alertWebhookModel).fill))
+	return &r
 }
 
-func (r *alertWebhookResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	keepPlan[alertWebhookModel](ctx, req, resp)
-}
-
-func (r *alertWebhookResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "Deleting alert webhook", func(m *alertWebhookModel) error { return r.c.AlertWebhooks().Delete(ctx, m.ID.ValueString()) }, nil)
-}
-
-// fill copies what the API says; the secret is only known at create.
+// fill copies what the API says. The secret is only in create's answer:
+// a configured one is kept, and a read (or import) leaves it as it is.
 func (m *alertWebhookModel) fill(w *client.AlertWebhook) {
 	m.ID, m.Name, m.URL = types.StringValue(w.ID), types.StringValue(w.Name), types.StringValue(w.URL)
+	if !known(m.Secret) {
+		m.Secret = strOrNull(w.Secret)
+	}
 }

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -18,51 +18,63 @@ import (
 
 // ---- soberana_app ----
 
-type appResource struct{ base }
+type appResource struct{ crud[appModel, *client.App] }
+
+// appSpecModel is what an app is made of: the SDK's AppSpec (toSpec).
+type appSpecModel struct {
+	ProjectID  types.String `tfsdk:"project_id"`
+	WorkloadID types.String `tfsdk:"workload_id"`
+	Name       types.String `tfsdk:"name"`
+	Image      types.String `tfsdk:"image"`
+	Port       types.Int64  `tfsdk:"port"`
+	Replicas   types.Int64  `tfsdk:"replicas"`
+	Env        types.Map    `tfsdk:"env"`
+	HealthPath types.String `tfsdk:"health_path"`
+}
 
 type appModel struct {
-	ID               types.String `tfsdk:"id"`
-	ProjectID        types.String `tfsdk:"project_id"`
-	WorkloadID       types.String `tfsdk:"workload_id"`
-	Name             types.String `tfsdk:"name"`
-	Image            types.String `tfsdk:"image"`
-	Port             types.Int64  `tfsdk:"port"`
-	Replicas         types.Int64  `tfsdk:"replicas"`
-	Env              types.Map    `tfsdk:"env"`
-	HealthPath       types.String `tfsdk:"health_path"`
+	ID types.String `tfsdk:"id"`
+	appSpecModel
 	InstitutionID    types.String `tfsdk:"institution_id"`
 	CurrentReleaseID types.String `tfsdk:"current_release_id"`
 	WebhookSecret    types.String `tfsdk:"webhook_secret"`
 }
 
-func (r *appResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func appSchema() schema.Schema {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-	resp.Schema = schema.Schema{
-		Description: "An app: a container image served on the sites of one of the project's namespace workloads. " +
-			"Image, port, replicas, env and health path change in place (the next release uses them). " +
-			"The API has no delete for apps: destroy removes it from the state only, with a warning.",
-		Attributes: map[string]schema.Attribute{
-			"id":         idAttr(),
-			"project_id": replaceString("The project.", vRequired),
-			"workload_id": schema.StringAttribute{Optional: true, Computed: true,
-				Description:   "The namespace workload whose sites it runs on (default: the project's only running one). Changing it replaces the app.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()}},
-			"name":     replaceString("The app's name (DNS label).", matches(`^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$`, "must be a lowercase DNS label of at most 40 characters")),
-			"image":    schema.StringAttribute{Required: true, Description: "Container image reference.", Validators: []validator.String{vRequired}},
-			"port":     schema.Int64Attribute{Required: true, Description: "Port the container listens on.", Validators: []validator.Int64{vPositive}},
-			"replicas": schema.Int64Attribute{Required: true, Description: "Replicas per site.", Validators: []validator.Int64{vPositive}},
-			"env":      schema.MapAttribute{Optional: true, ElementType: types.StringType, Description: "Environment variables."},
-			"health_path": schema.StringAttribute{Optional: true, Computed: true, Description: "HTTP path of the health check.",
-				PlanModifiers: keep},
-			"institution_id":     schema.StringAttribute{Computed: true, PlanModifiers: keep},
-			"current_release_id": schema.StringAttribute{Computed: true, Description: "The release in force."},
-			"webhook_secret": schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: keep,
-				Description: "Secret that signs forge webhooks (only known when Terraform created the app)."},
-		},
-	}
+	return withID("An app: a container image served on the sites of one of the project's namespace workloads. "+
+		"Image, port, replicas, env and health path change in place (the next release uses them). "+
+		"The API has no delete for apps: destroy removes it from the state only, with a warning.", map[string]schema.Attribute{
+		"project_id": replaceString("The project.", vRequired),
+		"workload_id": schema.StringAttribute{Optional: true, Computed: true,
+			Description:   "The namespace workload whose sites it runs on (default: the project's only running one). Changing it replaces the app.",
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()}},
+		"name":     replaceString("The app's name (DNS label).", matches(`^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$`, "must be a lowercase DNS label of at most 40 characters")),
+		"image":    schema.StringAttribute{Required: true, Description: "Container image reference.", Validators: []validator.String{vRequired}},
+		"port":     schema.Int64Attribute{Required: true, Description: "Port the container listens on.", Validators: []validator.Int64{vPositive}},
+		"replicas": schema.Int64Attribute{Required: true, Description: "Replicas per site.", Validators: []validator.Int64{vPositive}},
+		"env":      schema.MapAttribute{Optional: true, ElementType: types.StringType, Description: "Environment variables."},
+		"health_path": schema.StringAttribute{Optional: true, Computed: true, Description: "HTTP path of the health check.",
+			PlanModifiers: keep},
+		"institution_id":     schema.StringAttribute{Computed: true, PlanModifiers: keep},
+		"current_release_id": schema.StringAttribute{Computed: true, Description: "The release in force."},
+		"webhook_secret": schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: keep,
+			Description: "Secret that signs forge webhooks (only known when Terraform created the app)."},
+	})
 }
 
-func (m *appModel) toSpec(ctx context.Context) (client.AppSpec, error) {
+// withSpec calls call with the app's spec; an env that is not a map of
+// names to strings is an error on env.
+func (m *appModel) withSpec(ctx context.Context, d *diag.Diagnostics, call func(client.AppSpec) (*client.App, error)) (*client.App, error) {
+	s, err := m.toSpec(ctx)
+	if err != nil {
+		d.AddAttributeError(pathEnv, "Invalid env", err.Error())
+		return nil, errReported
+	}
+	return call(s)
+}
+
+func (m *appSpecModel) toSpec(ctx context.Context) (client.AppSpec, error) {
 	s := client.AppSpec{ProjectID: m.ProjectID.ValueString(), Name: m.Name.ValueString(), Image: m.Image.ValueString(),
 		Port: m.Port.ValueInt64(), Replicas: m.Replicas.ValueInt64(), HealthPath: m.HealthPath.ValueString()}
 	if known(m.WorkloadID) {
@@ -77,7 +89,7 @@ func (m *appModel) toSpec(ctx context.Context) (client.AppSpec, error) {
 	return s, nil
 }
 
-func (m *appModel) fill(ctx context.Context, a *client.App) {
+func (m *appModel) fill(ctx context.Context, a *client.App, _ *diag.Diagnostics) {
 	m.ID, m.ProjectID, m.WorkloadID, m.Name = types.StringValue(a.ID), types.StringValue(a.ProjectID), types.StringValue(a.WorkloadID), types.StringValue(a.Name)
 	m.Image, m.Port, m.Replicas = types.StringValue(a.Image), types.Int64Value(a.Port), types.Int64Value(a.Replicas)
 	m.HealthPath, m.InstitutionID = types.StringValue(a.HealthPath), types.StringValue(a.InstitutionID)
@@ -92,34 +104,20 @@ func (m *appModel) fill(ctx context.Context, a *client.App) {
 	}
 }
 
-func (r *appResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, req, resp, "Creating app", func(m *appModel) (*client.App, error) {
-		s, err := m.toSpec(ctx)
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(pathEnv, "Invalid env", err.Error())
-			return nil, errReported
-		}
-		return r.c.CreateApp(ctx, s)
-	}, func(m *appModel, a *client.App) { m.fill(ctx, a) })
+func newApp() resource.Resource {
+	return &appResource{crud[appModel, *client.App]{base: base{name: "app"}, schema: appSchema(), noun: "app", fill: (*appModel).fill,
+		create: func(ctx context.Context, c *client.Client, m *appModel, d *diag.Diagnostics) (*client.App, error) {
+			return m.withSpec(ctx, d, func(s client.AppSpec) (*client.App, error) { return c.CreateApp(ctx, s) })
+		},
+		read: func(ctx context.Context, c *client.Client, id string, _ *appModel) (*client.App, error) {
+			return c.GetApp(ctx, id)
+		},
+		update: func(ctx context.Context, c *client.Client, m *appModel, d *diag.Diagnostics) (*client.App, error) {
+			return m.withSpec(ctx, d, func(s client.AppSpec) (*client.App, error) { return c.UpdateApp(ctx, m.ID.ValueString(), s) })
+		}}}
 }
 
-func (r *appResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, req, resp, "Reading app", func(m *appModel) (*client.App, error) {
-		return r.c.GetApp(ctx, m.ID.ValueString())
-	}, func(m *appModel, a *client.App) { m.fill(ctx, a) })
-}
-
-func (r *appResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	updateObject(ctx, req, resp, "Updating app", func(m *appModel) (*client.App, error) {
-		s, err := m.toSpec(ctx)
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(pathEnv, "Invalid env", err.Error())
-			return nil, errReported
-		}
-		return r.c.UpdateApp(ctx, m.ID.ValueString(), s)
-	}, func(m *appModel, a *client.App) { m.fill(ctx, a) })
-}
-
+// Delete only warns: the API has no delete for apps.
 func (r *appResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m appModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
@@ -130,7 +128,9 @@ func (r *appResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 
 // ---- soberana_release ----
 
-type releaseResource struct{ base }
+type releaseResource struct {
+	crud[releaseModel, *client.Release]
+}
 
 type releaseModel struct {
 	ID     types.String `tfsdk:"id"`
@@ -141,19 +141,15 @@ type releaseModel struct {
 	State  types.String `tfsdk:"state"`
 }
 
-func (r *releaseResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		Description: "A release of an app: an image tag, digest or reference rolled out site by site (with automatic rollback). " +
-			"A new image is a new release (replacement). Releases are history: destroy removes one from the state only.",
-		Attributes: map[string]schema.Attribute{
-			"id":     idAttr(),
-			"app_id": replaceString("The app.", vRequired),
-			"image":  replaceString("Tag (v1.4.2), digest (sha256:…) or whole reference.", vRequired),
-			"commit": optReplaceString("The commit it came from (7–64 hex digits).", false, matches(`^[0-9a-f]{7,64}$`, "must be 7 to 64 lowercase hex digits")),
-			"seq":    schema.Int64Attribute{Computed: true, Description: "The release's number in the app's history."},
-			"state":  schema.StringAttribute{Computed: true, Description: "The rollout's state."},
-		},
-	}
+func releaseSchema() schema.Schema {
+	return withID("A release of an app: an image tag, digest or reference rolled out site by site (with automatic rollback). "+
+		"A new image is a new release (replacement). Releases are history: destroy removes one from the state only.", map[string]schema.Attribute{
+		"app_id": replaceString("The app.", vRequired),
+		"image":  replaceString("Tag (v1.4.2), digest (sha256:…) or whole reference.", vRequired),
+		"commit": optReplaceString("The commit it came from (7–64 hex digits).", false, matches(`^[0-9a-f]{7,64}$`, "must be 7 to 64 lowercase hex digits")),
+		"seq":    schema.Int64Attribute{Computed: true, Description: "The release's number in the app's history."},
+		"state":  schema.StringAttribute{Computed: true, Description: "The rollout's state."},
+	})
 }
 
 func (m *releaseModel) fill(v *client.Release) {
@@ -166,20 +162,15 @@ func (m *releaseModel) fill(v *client.Release) {
 	}
 }
 
-func (r *releaseResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, req, resp, "Releasing", func(m *releaseModel) (*client.Release, error) {
-		return r.c.CreateRelease(ctx, m.AppID.ValueString(), client.ReleaseSpec{Image: m.Image.ValueString(), Commit: m.Commit.ValueString()})
-	}, (*releaseModel).fill)
-}
-
-func (r *releaseResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, req, resp, "Reading release", func(m *releaseModel) (*client.Release, error) {
-		return r.c.GetRelease(ctx, m.AppID.ValueString(), m.ID.ValueString())
-	}, (*releaseModel).fill)
-}
-
-func (r *releaseResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	keepPlan[releaseModel](ctx, req, resp)
+func newRelease() resource.Resource {
+	return &releaseResource{crud[releaseModel, *client.Release]{base: base{name: "release"}, schema: releaseSchema(), noun: "release", fill: simply((*releaseModel).fill),
+		say: map[string]string{"Creating": "Releasing"},
+		create: func(ctx context.Context, c *client.Client, m *releaseModel, _ *diag.Diagnostics) (*client.Release, error) {
+			return c.CreateRelease(ctx, m.AppID.ValueString(), client.ReleaseSpec{Image: m.Image.ValueString(), Commit: m.Commit.ValueString()})
+		},
+		read: func(ctx context.Context, c *client.Client, id string, m *releaseModel) (*client.Release, error) {
+			return c.GetRelease(ctx, m.AppID.ValueString(), id)
+		}}} // a new image is a new release: Update keeps the plan
 }
 
 func (r *releaseResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {

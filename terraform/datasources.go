@@ -10,7 +10,13 @@ import (
 	"github.com/soberana/soberana/client"
 )
 
+// dsBase gives a data source the configured SDK client and its name
+// (soberana_<name>).
 type dsBase struct{ base }
+
+func (b *dsBase) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + b.name
+}
 
 func (b *dsBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	b.configure(req.ProviderData, &resp.Diagnostics)
@@ -75,10 +81,6 @@ type sitesModel struct {
 	Sites       []siteModel  `tfsdk:"sites"`
 }
 
-func (d *sitesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_sites"
-}
-
 func (d *sitesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	f := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{Optional: true, Description: desc}
@@ -132,10 +134,6 @@ type offeringsModel struct {
 	Offerings []offeringModel `tfsdk:"offerings"`
 }
 
-func (d *offeringsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_offerings"
-}
-
 func (d *offeringsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	i := func() schema.Int64Attribute { return schema.Int64Attribute{Computed: true} }
 	c := func() schema.StringAttribute { return schema.StringAttribute{Computed: true} }
@@ -176,24 +174,12 @@ type previewPlacementModel struct {
 }
 
 type previewModel struct {
-	ProjectID            types.String            `tfsdk:"project_id"`
-	OfferingID           types.String            `tfsdk:"offering_id"`
-	Replicas             types.Int64             `tfsdk:"replicas"`
-	Classification       types.String            `tfsdk:"classification"`
-	ResidencyCountries   types.List              `tfsdk:"residency_countries"`
-	SovereigntyMode      types.String            `tfsdk:"sovereignty_mode"`
-	MinFailureDomains    types.Int64             `tfsdk:"min_failure_domains"`
-	MinProviders         types.Int64             `tfsdk:"min_providers"`
-	AllowSimulated       types.Bool              `tfsdk:"allow_simulated"`
+	requestModel
 	Feasible             types.Bool              `tfsdk:"feasible"`
 	Currency             types.String            `tfsdk:"currency"`
 	ForecastMonthlyMinor types.Int64             `tfsdk:"forecast_monthly_minor"`
 	Explanation          types.String            `tfsdk:"explanation"`
 	Placements           []previewPlacementModel `tfsdk:"placements"`
-}
-
-func (d *previewDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_placement_preview"
 }
 
 func (d *previewDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -230,12 +216,7 @@ func (d *previewDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	p, err := d.c.PreviewPlacement(ctx, client.WorkloadSpec{ProjectID: m.ProjectID.ValueString(), OfferingID: m.OfferingID.ValueString(),
-		Replicas: int(m.Replicas.ValueInt64()), Classification: m.Classification.ValueString(),
-		Residency:      client.Residency{Countries: stringsOf(ctx, m.ResidencyCountries, &resp.Diagnostics)},
-		Sovereignty:    client.Sovereignty{Mode: m.SovereigntyMode.ValueString()},
-		Redundancy:     client.Redundancy{MinFailureDomains: int(m.MinFailureDomains.ValueInt64()), MinProviders: int(m.MinProviders.ValueInt64())},
-		AllowSimulated: m.AllowSimulated.ValueBool()})
+	p, err := d.c.PreviewPlacement(ctx, m.spec(ctx, &resp.Diagnostics))
 	if err != nil {
 		apiError(&resp.Diagnostics, "Previewing placement", err)
 		return

@@ -101,25 +101,25 @@ func (p *soberanaProvider) Configure(ctx context.Context, req provider.Configure
 
 func (p *soberanaProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
-		func() resource.Resource { return &institutionResource{base{name: "institution"}} },
-		func() resource.Resource { return &budgetLineResource{base{name: "budget_line"}} },
-		func() resource.Resource { return &projectResource{base{name: "project"}} },
-		func() resource.Resource { return &workloadResource{base{name: "workload"}} },
-		func() resource.Resource { return &grantResource{base{name: "grant"}} },
-		func() resource.Resource { return &roleBindingResource{base{name: "role_binding"}} },
-		func() resource.Resource { return &fxRateResource{base{name: "fx_rate"}} },
-		func() resource.Resource { return &alertWebhookResource{base{name: "alert_webhook"}} },
-		func() resource.Resource { return &appResource{base{name: "app"}} },
-		func() resource.Resource { return &releaseResource{base{name: "release"}} },
-		func() resource.Resource { return &sshKeyResource{base{name: "ssh_key"}} },
+		newInstitution,
+		newBudgetLine,
+		newProject,
+		newWorkload,
+		newGrant,
+		newRoleBinding,
+		newFXRate,
+		newAlertWebhook,
+		newApp,
+		newRelease,
+		newSSHKey,
 	}
 }
 
 func (p *soberanaProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		func() datasource.DataSource { return &sitesDataSource{} },
-		func() datasource.DataSource { return &offeringsDataSource{} },
-		func() datasource.DataSource { return &previewDataSource{} },
+		func() datasource.DataSource { return &sitesDataSource{dsBase{base{name: "sites"}}} },
+		func() datasource.DataSource { return &offeringsDataSource{dsBase{base{name: "offerings"}}} },
+		func() datasource.DataSource { return &previewDataSource{dsBase{base{name: "placement_preview"}}} },
 	}
 }
 

@@ -2,6 +2,8 @@ package terraform
 
 import (
 	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -17,8 +19,6 @@ import (
 // sshKeyResource is an SSH public key (/v1/ssh-keys): the caller's own,
 // or a project's when project_id is set. The API cannot change a key, so
 // a new name, key or project replaces it. It uses the SDK's SSH-key methods.
-type sshKeyResource struct{ base }
-
 type sshKeyModel struct {
 	ID            types.String `tfsdk:"id"`
 	Name          types.String `tfsdk:"name"`
@@ -38,30 +38,26 @@ func sameKey(a, b string) bool {
 	return err1 == nil && err2 == nil && x.Authorized == y.Authorized
 }
 
-func (r *sshKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func sshKeySchema() schema.Schema {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-	resp.Schema = schema.Schema{
-		Description: "An SSH public key that workloads' replicas authorize: the caller's own, or a project's (project_id) that every " +
-			"member who may ask for workloads there can use. Keys cannot be changed: a new name, key or project replaces it. " +
-			"Destroying it deletes it; workloads already asked for keep the key they were given.",
-		Attributes: map[string]schema.Attribute{
-			"id":   idAttr(),
-			"name": replaceString("The key's name (unique in its scope): up to 64 letters, digits, `.`, `_`, `@` or `-`.", vSSHKeyName),
-			"public_key": schema.StringAttribute{Required: true, Validators: []validator.String{vSSHPublicKey},
-				Description: "One public key in authorized_keys form (the .pub file, e.g. file(\"~/.ssh/id_ed25519.pub\")); never the private key. " +
-					"Another key (or comment) replaces the object; the same key spelled differently (a trailing newline) does not.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(
-					func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-						resp.RequiresReplace = !sameKey(req.StateValue.ValueString(), req.PlanValue.ValueString())
-					}, "Another key replaces the object.", "Another key replaces the object.")}},
-			"project_id": optReplaceString("The project whose key it is; unset: the caller's own key.", false, vRequired),
-			"fingerprint": schema.StringAttribute{Computed: true, Description: "SHA256 fingerprint (SHA256:…), as ssh-keygen -l shows it.",
-				PlanModifiers: keep},
-			"key_type":       schema.StringAttribute{Computed: true, Description: "ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256…", PlanModifiers: keep},
-			"owner_id":       schema.StringAttribute{Computed: true, Description: "The user or token that added it.", PlanModifiers: keep},
-			"institution_id": schema.StringAttribute{Computed: true, Description: "The project's institution (project keys).", PlanModifiers: keep},
-		},
-	}
+	return withID("An SSH public key that workloads' replicas authorize: the caller's own, or a project's (project_id) that every "+
+		"member who may ask for workloads there can use. Keys cannot be changed: a new name, key or project replaces it. "+
+		"Destroying it deletes it; workloads already asked for keep the key they were given.", map[string]schema.Attribute{
+		"name": replaceString("The key's name (unique in its scope): up to 64 letters, digits, `.`, `_`, `@` or `-`.", vSSHKeyName),
+		"public_key": schema.StringAttribute{Required: true, Validators: []validator.String{vSSHPublicKey},
+			Description: "One public key in authorized_keys form (the .pub file, e.g. file(\"~/.ssh/id_ed25519.pub\")); never the private key. " +
+				"Another key (or comment) replaces the object; the same key spelled differently (a trailing newline) does not.",
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(
+				func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+					resp.RequiresReplace = !sameKey(req.StateValue.ValueString(), req.PlanValue.ValueString())
+				}, "Another key replaces the object.", "Another key replaces the object.")}},
+		"project_id": optReplaceString("The project whose key it is; unset: the caller's own key.", false, vRequired),
+		"fingerprint": schema.StringAttribute{Computed: true, Description: "SHA256 fingerprint (SHA256:…), as ssh-keygen -l shows it.",
+			PlanModifiers: keep},
+		"key_type":       schema.StringAttribute{Computed: true, Description: "ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256…", PlanModifiers: keep},
+		"owner_id":       schema.StringAttribute{Computed: true, Description: "The user or token that added it.", PlanModifiers: keep},
+		"institution_id": schema.StringAttribute{Computed: true, Description: "The project's institution (project keys).", PlanModifiers: keep},
+	})
 }
 
 // fill copies the API's key into m, keeping the configured spelling of
@@ -76,30 +72,19 @@ func (m *sshKeyModel) fill(k *client.SSHKey) {
 	m.InstitutionID = types.StringValue(k.InstitutionID)
 }
 
-func (r *sshKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, req, resp, "Adding SSH key", func(m *sshKeyModel) (*client.SSHKey, error) {
-		spec := client.SSHKeySpec{Name: m.Name.ValueString(), PublicKey: m.PublicKey.ValueString()}
-		if known(m.ProjectID) {
-			spec.ProjectID = m.ProjectID.ValueString()
-		}
-		return r.c.SSHKeys().Create(ctx, spec)
-	}, (*sshKeyModel).fill)
+func newSSHKey() resource.Resource {
+	r := inCollection[sshKeyModel]("ssh_key", "SSH key", sshKeySchema(), (*client.Client).SSHKeys,
+		func(m *sshKeyModel, _ context.Context, _ *diag.Diagnostics) client.SSHKeySpec {
+			spec := client.SSHKeySpec{Name: m.Name.ValueString(), PublicKey: m.PublicKey.ValueString()}
+			if known(m.ProjectID) {
+				spec.ProjectID = m.ProjectID.ValueString()
+			}
+			return spec
+		}, simply((*sshKeyModel).fill))
+	r.say = map[string]string{"Creating": "Adding SSH key"}
+	// Update only happens when the configured key is the same key spelled
+	// differently (see public_key's plan modifier): the plan is the new state.
+	return &r
 }
 
-func (r *sshKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, req, resp, "Reading SSH key", func(m *sshKeyModel) (*client.SSHKey, error) {
-		return r.c.SSHKeys().Get(ctx, m.ID.ValueString())
-	}, (*sshKeyModel).fill)
-}
-
-// Update only happens when the configured key is the same key spelled
-// differently (see public_key's plan modifier): the plan is the new state.
-func (r *sshKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	keepPlan[sshKeyModel](ctx, req, resp)
-}
-
-func (r *sshKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "Deleting SSH key", func(m *sshKeyModel) error { return r.c.SSHKeys().Delete(ctx, m.ID.ValueString()) }, nil)
-}
-
-var _ resource.ResourceWithImportState = (*sshKeyResource)(nil)
+var _ resource.ResourceWithImportState = (*crud[sshKeyModel, *client.SSHKey])(nil)

@@ -18,14 +18,19 @@ func idAttr() schema.StringAttribute {
 		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
 }
 
+// withID is a resource's schema: its description and attributes, and the
+// API's id every resource has.
+func withID(desc string, attrs map[string]schema.Attribute) schema.Schema {
+	attrs["id"] = idAttr()
+	return schema.Schema{Description: desc, Attributes: attrs}
+}
+
 func replaceString(desc string, vs ...validator.String) schema.StringAttribute {
 	return schema.StringAttribute{Required: true, Description: desc + " Changing it replaces the object.", Validators: vs,
 		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}}
 }
 
 // ---- soberana_institution ----
-
-type institutionResource struct{ base }
 
 type institutionModel struct {
 	ID                     types.String `tfsdk:"id"`
@@ -39,30 +44,26 @@ type institutionModel struct {
 	DataJurisdictions      types.List   `tfsdk:"data_jurisdictions"`
 }
 
-func (r *institutionResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		Description: "An institution: a public body, the tenant that owns budget lines, projects and workloads.",
-		Attributes: map[string]schema.Attribute{
-			"id":       idAttr(),
-			"name":     schema.StringAttribute{Required: true, Description: "The institution's name.", Validators: []validator.String{vName}},
-			"country":  schema.StringAttribute{Required: true, Description: "ISO 3166-1 alpha-2 country.", Validators: []validator.String{vCountry}},
-			"currency": replaceString("ISO 4217 currency its budget is kept in (immutable).", vCurrency),
-			"auto_approve_minor": schema.Int64Attribute{Optional: true, Computed: true, Validators: []validator.Int64{vNonNegative},
-				Description: "Workloads forecast at or below this monthly cost (minor units of currency) are approved without a person."},
-			"allow_overdraft_requests": schema.BoolAttribute{Optional: true, Computed: true,
-				Description: "Send requests that do not fit the budget to a finance officer instead of refusing them."},
-			"data_sovereignty": schema.StringAttribute{Optional: true, Computed: true,
-				Validators:  []validator.String{vOneOf("national", "regional", "any")},
-				Description: "Whose law may reach the institution's data: national, regional or any."},
-			"data_countries": schema.ListAttribute{Optional: true, Computed: true, ElementType: types.StringType, Validators: []validator.List{vCountries},
-				Description: "Countries where its data may live."},
-			"data_jurisdictions": schema.ListAttribute{Optional: true, Computed: true, ElementType: types.StringType, Validators: []validator.List{vCountries},
-				Description: "Jurisdictions whose law may reach its data (regional sovereignty)."},
-		},
-	}
+func institutionSchema() schema.Schema {
+	return withID("An institution: a public body, the tenant that owns budget lines, projects and workloads.", map[string]schema.Attribute{
+		"name":     schema.StringAttribute{Required: true, Description: "The institution's name.", Validators: []validator.String{vName}},
+		"country":  schema.StringAttribute{Required: true, Description: "ISO 3166-1 alpha-2 country.", Validators: []validator.String{vCountry}},
+		"currency": replaceString("ISO 4217 currency its budget is kept in (immutable).", vCurrency),
+		"auto_approve_minor": schema.Int64Attribute{Optional: true, Computed: true, Validators: []validator.Int64{vNonNegative},
+			Description: "Workloads forecast at or below this monthly cost (minor units of currency) are approved without a person."},
+		"allow_overdraft_requests": schema.BoolAttribute{Optional: true, Computed: true,
+			Description: "Send requests that do not fit the budget to a finance officer instead of refusing them."},
+		"data_sovereignty": schema.StringAttribute{Optional: true, Computed: true,
+			Validators:  []validator.String{vOneOf("national", "regional", "any")},
+			Description: "Whose law may reach the institution's data: national, regional or any."},
+		"data_countries": schema.ListAttribute{Optional: true, Computed: true, ElementType: types.StringType, Validators: []validator.List{vCountries},
+			Description: "Countries where its data may live."},
+		"data_jurisdictions": schema.ListAttribute{Optional: true, Computed: true, ElementType: types.StringType, Validators: []validator.List{vCountries},
+			Description: "Jurisdictions whose law may reach its data (regional sovereignty)."},
+	})
 }
 
-func (r *institutionResource) spec(ctx context.Context, m *institutionModel, d *diag.Diagnostics) client.InstitutionSpec {
+func (m *institutionModel) spec(ctx context.Context, d *diag.Diagnostics) client.InstitutionSpec {
 	s := client.InstitutionSpec{Name: m.Name.ValueString(), Country: m.Country.ValueString(), Currency: m.Currency.ValueString(),
 		AutoApproveMinor: m.AutoApproveMinor.ValueInt64(), AllowOverdraftRequests: m.AllowOverdraftRequests.ValueBool()}
 	if known(m.DataSovereignty) || known(m.DataCountries) || known(m.DataJurisdictions) {
@@ -72,7 +73,7 @@ func (r *institutionResource) spec(ctx context.Context, m *institutionModel, d *
 	return s
 }
 
-func (r *institutionResource) set(ctx context.Context, m *institutionModel, v *client.Institution, d *diag.Diagnostics) {
+func (m *institutionModel) set(ctx context.Context, v *client.Institution, d *diag.Diagnostics) {
 	m.ID, m.Name, m.Country, m.Currency = types.StringValue(v.ID), types.StringValue(v.Name), types.StringValue(v.Country), types.StringValue(v.Currency)
 	m.AutoApproveMinor, m.AllowOverdraftRequests = types.Int64Value(v.AutoApproveMinor), types.BoolValue(v.AllowOverdraftRequests)
 	var dp client.DataPolicy
@@ -83,21 +84,10 @@ func (r *institutionResource) set(ctx context.Context, m *institutionModel, v *c
 	m.DataCountries, m.DataJurisdictions = listOf(ctx, dp.Countries, d), listOf(ctx, dp.Jurisdictions, d)
 }
 
-func (r *institutionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, req, resp, "Creating institution", func(m *institutionModel) (*client.Institution, error) {
-		return r.c.Institutions().Create(ctx, r.spec(ctx, m, &resp.Diagnostics))
-	}, func(m *institutionModel, v *client.Institution) { r.set(ctx, m, v, &resp.Diagnostics) })
-}
-
-func (r *institutionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, req, resp, "Reading institution", func(m *institutionModel) (*client.Institution, error) {
-		return r.c.Institutions().Get(ctx, m.ID.ValueString())
-	}, func(m *institutionModel, v *client.Institution) { r.set(ctx, m, v, &resp.Diagnostics) })
-}
-
-func (r *institutionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	updateObject(ctx, req, resp, "Updating institution", func(m *institutionModel) (*client.Institution, error) {
-		s := r.spec(ctx, m, &resp.Diagnostics)
+func newInstitution() resource.Resource {
+	r := inCollection[institutionModel]("institution", "institution", institutionSchema(), (*client.Client).Institutions, (*institutionModel).spec, (*institutionModel).set)
+	r.update = func(ctx context.Context, c *client.Client, m *institutionModel, d *diag.Diagnostics) (*client.Institution, error) {
+		s := m.spec(ctx, d)
 		p := client.Patch{"name": s.Name, "country": s.Country}
 		if known(m.AutoApproveMinor) {
 			p["auto_approve_minor"] = s.AutoApproveMinor
@@ -108,20 +98,15 @@ func (r *institutionResource) Update(ctx context.Context, req resource.UpdateReq
 		if s.DataPolicy != nil {
 			p["data_policy"] = s.DataPolicy
 		}
-		return r.c.Institutions().Update(ctx, m.ID.ValueString(), p)
-	}, func(m *institutionModel, v *client.Institution) { r.set(ctx, m, v, &resp.Diagnostics) })
-}
-
-func (r *institutionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "", func(m *institutionModel) error { return r.c.Institutions().Delete(ctx, m.ID.ValueString()) },
-		func(m *institutionModel, err error) {
-			keptForHistory(ctx, r.c, &resp.Diagnostics, "institution", m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"institution_id": m.ID.ValueString()})
-		})
+		return c.Institutions().Update(ctx, m.ID.ValueString(), p)
+	}
+	r.kept = func(ctx context.Context, c *client.Client, m *institutionModel, err error, d *diag.Diagnostics) {
+		keptForHistory(ctx, c, d, "institution", m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"institution_id": m.ID.ValueString()})
+	}
+	return &r
 }
 
 // ---- soberana_budget_line ----
-
-type budgetLineResource struct{ base }
 
 type budgetLineModel struct {
 	ID             types.String `tfsdk:"id"`
@@ -137,32 +122,28 @@ type budgetLineModel struct {
 	AvailableMinor types.Int64  `tfsdk:"available_minor"`
 }
 
-func (r *budgetLineResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func budgetLineSchema() schema.Schema {
 	computedMinor := func(desc string) schema.Int64Attribute {
 		return schema.Int64Attribute{Computed: true, Description: desc + " (minor units, from the ledger when read)."}
 	}
-	resp.Schema = schema.Schema{
-		Description: "A budget line: fiscal year + line code + amount, owned by an institution; projects are charged to it.",
-		Attributes: map[string]schema.Attribute{
-			"id":             idAttr(),
-			"institution_id": replaceString("The owning institution.", vRequired),
-			"fiscal_year":    schema.Int64Attribute{Required: true, Description: "Fiscal year (e.g. 2026).", Validators: []validator.Int64{vFiscalYear}},
-			"code":           schema.StringAttribute{Required: true, Description: "The line's code in the budget law.", Validators: []validator.String{vBudgetCode}},
-			"name":           schema.StringAttribute{Required: true, Description: "The line's name.", Validators: []validator.String{vName}},
-			"currency": schema.StringAttribute{Computed: true, Description: "The institution's currency.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
-			"amount_minor": schema.Int64Attribute{Required: true, Validators: []validator.Int64{vNonNegative},
-				Description: "The amount in minor units of the currency (exact: 1234567 BRL minor units are R$ 12.345,67)."},
-			"reduction_reason": schema.StringAttribute{Optional: true,
-				Description: "Why the amount is lowered below what is committed and accrued (required by the API for such a cut; write-only)."},
-			"committed_minor": computedMinor("Committed by running workloads"),
-			"accrued_minor":   computedMinor("Accrued by usage"),
-			"available_minor": computedMinor("Amount − committed − accrued"),
-		},
-	}
+	return withID("A budget line: fiscal year + line code + amount, owned by an institution; projects are charged to it.", map[string]schema.Attribute{
+		"institution_id": replaceString("The owning institution.", vRequired),
+		"fiscal_year":    schema.Int64Attribute{Required: true, Description: "Fiscal year (e.g. 2026).", Validators: []validator.Int64{vFiscalYear}},
+		"code":           schema.StringAttribute{Required: true, Description: "The line's code in the budget law.", Validators: []validator.String{vBudgetCode}},
+		"name":           schema.StringAttribute{Required: true, Description: "The line's name.", Validators: []validator.String{vName}},
+		"currency": schema.StringAttribute{Computed: true, Description: "The institution's currency.",
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+		"amount_minor": schema.Int64Attribute{Required: true, Validators: []validator.Int64{vNonNegative},
+			Description: "The amount in minor units of the currency (exact: 1234567 BRL minor units are R$ 12.345,67)."},
+		"reduction_reason": schema.StringAttribute{Optional: true,
+			Description: "Why the amount is lowered below what is committed and accrued (required by the API for such a cut; write-only)."},
+		"committed_minor": computedMinor("Committed by running workloads"),
+		"accrued_minor":   computedMinor("Accrued by usage"),
+		"available_minor": computedMinor("Amount − committed − accrued"),
+	})
 }
 
-func (r *budgetLineResource) set(m *budgetLineModel, v *client.BudgetLine) {
+func (m *budgetLineModel) set(v *client.BudgetLine) {
 	m.ID, m.InstitutionID, m.FiscalYear = types.StringValue(v.ID), types.StringValue(v.InstitutionID), types.Int64Value(int64(v.FiscalYear))
 	m.Code, m.Name, m.Currency, m.AmountMinor = types.StringValue(v.Code), types.StringValue(v.Name), types.StringValue(v.Currency), types.Int64Value(v.AmountMinor)
 	minor := func(a *client.Money) types.Int64 {
@@ -174,39 +155,26 @@ func (r *budgetLineResource) set(m *budgetLineModel, v *client.BudgetLine) {
 	m.CommittedMinor, m.AccruedMinor, m.AvailableMinor = minor(v.Committed), minor(v.Accrued), minor(v.Available)
 }
 
-func (r *budgetLineResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, req, resp, "Creating budget line", func(m *budgetLineModel) (*client.BudgetLine, error) {
-		return r.c.BudgetLines().Create(ctx, client.BudgetLineSpec{InstitutionID: m.InstitutionID.ValueString(), FiscalYear: int(m.FiscalYear.ValueInt64()),
-			Code: m.Code.ValueString(), Name: m.Name.ValueString(), AmountMinor: m.AmountMinor.ValueInt64()})
-	}, r.set)
-}
-
-func (r *budgetLineResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, req, resp, "Reading budget line", func(m *budgetLineModel) (*client.BudgetLine, error) {
-		return r.c.BudgetLines().Get(ctx, m.ID.ValueString())
-	}, r.set)
-}
-
-func (r *budgetLineResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	updateObject(ctx, req, resp, "Updating budget line", func(m *budgetLineModel) (*client.BudgetLine, error) {
+func newBudgetLine() resource.Resource {
+	r := inCollection[budgetLineModel]("budget_line", "budget line", budgetLineSchema(), (*client.Client).BudgetLines,
+		func(m *budgetLineModel, _ context.Context, _ *diag.Diagnostics) client.BudgetLineSpec {
+			return client.BudgetLineSpec{InstitutionID: m.InstitutionID.ValueString(), FiscalYear: int(m.FiscalYear.ValueInt64()),
+				Code: m.Code.ValueString(), Name: m.Name.ValueString(), AmountMinor: m.AmountMinor.ValueInt64()}
+		}, simply((*budgetLineModel).set))
+	r.update = func(ctx context.Context, c *client.Client, m *budgetLineModel, _ *diag.Diagnostics) (*client.BudgetLine, error) {
 		p := client.Patch{"fiscal_year": m.FiscalYear.ValueInt64(), "code": m.Code.ValueString(), "name": m.Name.ValueString(), "amount_minor": m.AmountMinor.ValueInt64()}
 		if known(m.ReductionReson) {
 			p["reduction_reason"] = m.ReductionReson.ValueString()
 		}
-		return r.c.BudgetLines().Update(ctx, m.ID.ValueString(), p)
-	}, r.set)
-}
-
-func (r *budgetLineResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "", func(m *budgetLineModel) error { return r.c.BudgetLines().Delete(ctx, m.ID.ValueString()) },
-		func(m *budgetLineModel, err error) {
-			keptForHistory(ctx, r.c, &resp.Diagnostics, "budget_line", m.Code.ValueString()+" "+m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"institution_id": m.InstitutionID.ValueString()})
-		})
+		return c.BudgetLines().Update(ctx, m.ID.ValueString(), p)
+	}
+	r.kept = func(ctx context.Context, c *client.Client, m *budgetLineModel, err error, d *diag.Diagnostics) {
+		keptForHistory(ctx, c, d, "budget_line", m.Code.ValueString()+" "+m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"institution_id": m.InstitutionID.ValueString()})
+	}
+	return &r
 }
 
 // ---- soberana_project ----
-
-type projectResource struct{ base }
 
 type projectModel struct {
 	ID            types.String `tfsdk:"id"`
@@ -215,50 +183,33 @@ type projectModel struct {
 	Name          types.String `tfsdk:"name"`
 }
 
-func (r *projectResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		Description: "A project: a unit of work of an institution, charged to one budget line.",
-		Attributes: map[string]schema.Attribute{
-			"id":             idAttr(),
-			"institution_id": replaceString("The owning institution.", vRequired),
-			"budget_line_id": schema.StringAttribute{Required: true, Description: "The budget line it is charged to.", Validators: []validator.String{vRequired}},
-			"name":           schema.StringAttribute{Required: true, Description: "The project's name (unique in the institution).", Validators: []validator.String{vName}},
-		},
-	}
+func projectSchema() schema.Schema {
+	return withID("A project: a unit of work of an institution, charged to one budget line.", map[string]schema.Attribute{
+		"institution_id": replaceString("The owning institution.", vRequired),
+		"budget_line_id": schema.StringAttribute{Required: true, Description: "The budget line it is charged to.", Validators: []validator.String{vRequired}},
+		"name":           schema.StringAttribute{Required: true, Description: "The project's name (unique in the institution).", Validators: []validator.String{vName}},
+	})
 }
 
 func (m *projectModel) set(v *client.Project) {
 	m.ID, m.InstitutionID, m.BudgetLineID, m.Name = types.StringValue(v.ID), types.StringValue(v.InstitutionID), types.StringValue(v.BudgetLineID), types.StringValue(v.Name)
 }
 
-func (r *projectResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, req, resp, "Creating project", func(m *projectModel) (*client.Project, error) {
-		return r.c.Projects().Create(ctx, client.ProjectSpec{InstitutionID: m.InstitutionID.ValueString(), BudgetLineID: m.BudgetLineID.ValueString(), Name: m.Name.ValueString()})
-	}, (*projectModel).set)
-}
-
-func (r *projectResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, req, resp, "Reading project", func(m *projectModel) (*client.Project, error) {
-		return r.c.Projects().Get(ctx, m.ID.ValueString())
-	}, (*projectModel).set)
-}
-
-func (r *projectResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	updateObject(ctx, req, resp, "Updating project", func(m *projectModel) (*client.Project, error) {
-		return r.c.Projects().Update(ctx, m.ID.ValueString(), client.Patch{"budget_line_id": m.BudgetLineID.ValueString(), "name": m.Name.ValueString()})
-	}, (*projectModel).set)
-}
-
-func (r *projectResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "", func(m *projectModel) error { return r.c.Projects().Delete(ctx, m.ID.ValueString()) },
-		func(m *projectModel, err error) {
-			keptForHistory(ctx, r.c, &resp.Diagnostics, "project", m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"project_id": m.ID.ValueString()})
-		})
+func newProject() resource.Resource {
+	r := inCollection[projectModel]("project", "project", projectSchema(), (*client.Client).Projects,
+		func(m *projectModel, _ context.Context, _ *diag.Diagnostics) client.ProjectSpec {
+			return client.ProjectSpec{InstitutionID: m.InstitutionID.ValueString(), BudgetLineID: m.BudgetLineID.ValueString(), Name: m.Name.ValueString()}
+		}, simply((*projectModel).set))
+	r.update = func(ctx context.Context, c *client.Client, m *projectModel, _ *diag.Diagnostics) (*client.Project, error) {
+		return c.Projects().Update(ctx, m.ID.ValueString(), client.Patch{"budget_line_id": m.BudgetLineID.ValueString(), "name": m.Name.ValueString()})
+	}
+	r.kept = func(ctx context.Context, c *client.Client, m *projectModel, err error, d *diag.Diagnostics) {
+		keptForHistory(ctx, c, d, "project", m.Name.ValueString(), m.ID.ValueString(), err, map[string]string{"project_id": m.ID.ValueString()})
+	}
+	return &r
 }
 
 // ---- soberana_fx_rate ----
-
-type fxRateResource struct{ base }
 
 type fxRateModel struct {
 	ID      types.String `tfsdk:"id"`
@@ -269,20 +220,16 @@ type fxRateModel struct {
 	Source  types.String `tfsdk:"source"`
 }
 
-func (r *fxRateResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		Description: "A published exchange rate: one unit of `from` is worth `rate` units of `to`, from `valid_on` until the next rate.",
-		Attributes: map[string]schema.Attribute{
-			"id":   idAttr(),
-			"from": schema.StringAttribute{Required: true, Description: "ISO 4217 currency converted from.", Validators: []validator.String{vCurrency}},
-			"to":   schema.StringAttribute{Required: true, Description: "ISO 4217 currency converted to.", Validators: []validator.String{vCurrency}},
-			"rate": schema.StringAttribute{Required: true, Description: "The rate as an exact decimal string (e.g. \"0.1843\"), never a float.",
-				Validators: []validator.String{vRate}},
-			"valid_on": schema.StringAttribute{Required: true, Description: "First day it applies (YYYY-MM-DD).",
-				Validators: []validator.String{vDate}},
-			"source": schema.StringAttribute{Required: true, Description: "Who published it (central bank, treasury, operator).", Validators: []validator.String{vRequired}},
-		},
-	}
+func fxRateSchema() schema.Schema {
+	return withID("A published exchange rate: one unit of `from` is worth `rate` units of `to`, from `valid_on` until the next rate.", map[string]schema.Attribute{
+		"from": schema.StringAttribute{Required: true, Description: "ISO 4217 currency converted from.", Validators: []validator.String{vCurrency}},
+		"to":   schema.StringAttribute{Required: true, Description: "ISO 4217 currency converted to.", Validators: []validator.String{vCurrency}},
+		"rate": schema.StringAttribute{Required: true, Description: "The rate as an exact decimal string (e.g. \"0.1843\"), never a float.",
+			Validators: []validator.String{vRate}},
+		"valid_on": schema.StringAttribute{Required: true, Description: "First day it applies (YYYY-MM-DD).",
+			Validators: []validator.String{vDate}},
+		"source": schema.StringAttribute{Required: true, Description: "Who published it (central bank, treasury, operator).", Validators: []validator.String{vRequired}},
+	})
 }
 
 func (m *fxRateModel) set(v *client.FXRate) {
@@ -294,27 +241,14 @@ func (m *fxRateModel) spec() client.FXRateSpec {
 	return client.FXRateSpec{From: m.From.ValueString(), To: m.To.ValueString(), Rate: m.Rate.ValueString(), ValidOn: m.ValidOn.ValueString(), Source: m.Source.ValueString()}
 }
 
-func (r *fxRateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, req, resp, "Creating exchange rate", func(m *fxRateModel) (*client.FXRate, error) {
-		return r.c.FXRates().Create(ctx, m.spec())
-	}, (*fxRateModel).setKeepingRate)
-}
-
-func (r *fxRateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, req, resp, "Reading exchange rate", func(m *fxRateModel) (*client.FXRate, error) {
-		return r.c.FXRates().Get(ctx, m.ID.ValueString())
-	}, (*fxRateModel).setKeepingRate)
-}
-
-func (r *fxRateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	updateObject(ctx, req, resp, "Updating exchange rate", func(m *fxRateModel) (*client.FXRate, error) {
+func newFXRate() resource.Resource {
+	r := inCollection[fxRateModel]("fx_rate", "exchange rate", fxRateSchema(), (*client.Client).FXRates,
+		func(m *fxRateModel, _ context.Context, _ *diag.Diagnostics) client.FXRateSpec { return m.spec() }, simply((*fxRateModel).setKeepingRate))
+	r.update = func(ctx context.Context, c *client.Client, m *fxRateModel, _ *diag.Diagnostics) (*client.FXRate, error) {
 		s := m.spec()
-		return r.c.FXRates().Update(ctx, m.ID.ValueString(), client.Patch{"from": s.From, "to": s.To, "rate": s.Rate, "valid_on": s.ValidOn, "source": s.Source})
-	}, (*fxRateModel).setKeepingRate)
-}
-
-func (r *fxRateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject(ctx, req, resp, "Deleting exchange rate", func(m *fxRateModel) error { return r.c.FXRates().Delete(ctx, m.ID.ValueString()) }, nil)
+		return c.FXRates().Update(ctx, m.ID.ValueString(), client.Patch{"from": s.From, "to": s.To, "rate": s.Rate, "valid_on": s.ValidOn, "source": s.Source})
+	}
+	return &r
 }
 
 // setKeepingRate is set, keeping the configured spelling of the same rate

@@ -25,34 +25,46 @@ import (
 
 // ---- soberana_workload ----
 
-type workloadResource struct{ base }
+type workloadResource struct {
+	crud[workloadModel, *client.Workload]
+}
 
 type workloadModel struct {
-	ID                       types.String  `tfsdk:"id"`
-	ProjectID                types.String  `tfsdk:"project_id"`
-	OfferingID               types.String  `tfsdk:"offering_id"`
-	Replicas                 types.Int64   `tfsdk:"replicas"`
-	Classification           types.String  `tfsdk:"classification"`
-	ResidencyCountries       types.List    `tfsdk:"residency_countries"`
+	ID types.String `tfsdk:"id"`
+	requestModel
 	ResidencySubdivisions    types.List    `tfsdk:"residency_subdivisions"`
-	SovereigntyMode          types.String  `tfsdk:"sovereignty_mode"`
 	SovereigntyJurisdictions types.List    `tfsdk:"sovereignty_jurisdictions"`
-	MinProviders             types.Int64   `tfsdk:"min_providers"`
-	MinFailureDomains        types.Int64   `tfsdk:"min_failure_domains"`
 	MinDistanceKm            types.Float64 `tfsdk:"min_distance_km"`
 	Tier                     types.String  `tfsdk:"tier"`
 	CostCeilingMinor         types.Int64   `tfsdk:"cost_ceiling_minor"`
 	Preference               types.String  `tfsdk:"preference"`
-	AllowSimulated           types.Bool    `tfsdk:"allow_simulated"`
-	WaitForRunning           types.Bool    `tfsdk:"wait_for_running"`
-	Timeout                  types.String  `tfsdk:"timeout"`
-	InstitutionID            types.String  `tfsdk:"institution_id"`
-	BudgetLineID             types.String  `tfsdk:"budget_line_id"`
-	State                    types.String  `tfsdk:"state"`
-	Reason                   types.String  `tfsdk:"reason"`
-	Currency                 types.String  `tfsdk:"currency"`
-	ForecastMonthlyMinor     types.Int64   `tfsdk:"forecast_monthly_minor"`
-	Placements               types.List    `tfsdk:"placements"`
+	waitSettings
+	InstitutionID        types.String `tfsdk:"institution_id"`
+	BudgetLineID         types.String `tfsdk:"budget_line_id"`
+	State                types.String `tfsdk:"state"`
+	Reason               types.String `tfsdk:"reason"`
+	Currency             types.String `tfsdk:"currency"`
+	ForecastMonthlyMinor types.Int64  `tfsdk:"forecast_monthly_minor"`
+	Placements           types.List   `tfsdk:"placements"`
+}
+
+// requestModel is what a workload and a placement preview both ask for.
+type requestModel struct {
+	ProjectID          types.String `tfsdk:"project_id"`
+	OfferingID         types.String `tfsdk:"offering_id"`
+	Replicas           types.Int64  `tfsdk:"replicas"`
+	Classification     types.String `tfsdk:"classification"`
+	ResidencyCountries types.List   `tfsdk:"residency_countries"`
+	SovereigntyMode    types.String `tfsdk:"sovereignty_mode"`
+	MinFailureDomains  types.Int64  `tfsdk:"min_failure_domains"`
+	MinProviders       types.Int64  `tfsdk:"min_providers"`
+	AllowSimulated     types.Bool   `tfsdk:"allow_simulated"`
+}
+
+// waitSettings are the provider's own settings: the only ones Update changes.
+type waitSettings struct {
+	WaitForRunning types.Bool   `tfsdk:"wait_for_running"`
+	Timeout        types.String `tfsdk:"timeout"`
 }
 
 type placementModel struct {
@@ -68,7 +80,7 @@ var placementType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"replica": types.Int64Type, "site_id": types.StringType, "provider_id": types.StringType,
 	"state": types.StringType, "monthly_minor": types.Int64Type, "simulated": types.BoolType}}
 
-func (r *workloadResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func workloadSchema() schema.Schema {
 	rs := " Changing it replaces the workload."
 	str := func(req bool, desc string, vs ...validator.String) schema.StringAttribute {
 		a := schema.StringAttribute{Required: req, Optional: !req, Description: desc + rs, Validators: vs,
@@ -89,68 +101,72 @@ func (r *workloadResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 		return schema.StringAttribute{Computed: true, Description: desc,
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
 	}
-	resp.Schema = schema.Schema{
-		Description: "A workload: replicas of an offering placed on sites that satisfy residency, sovereignty and redundancy, " +
-			"charged to the project's budget line. Create waits until it runs (wait_for_running); a workload that awaits a " +
-			"person's approval is created and reported with a warning instead of being waited on. The API cannot change a " +
-			"workload in place, so every argument forces a replacement.",
-		Attributes: map[string]schema.Attribute{
-			"id":          idAttr(),
-			"project_id":  str(true, "The project it belongs to.", vRequired),
-			"offering_id": str(true, "The offering (machine size) of each replica.", vRequired),
-			"replicas": schema.Int64Attribute{Required: true, Description: "Number of replicas." + rs, Validators: []validator.Int64{vReplicas},
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()}},
-			"classification": str(true, "Data classification: public, internal, confidential or restricted.",
-				vOneOf("public", "internal", "confidential", "restricted")),
-			"residency_countries":       list(true, "Countries (ISO 3166-1 alpha-2) where replicas may run.", vCountries),
-			"residency_subdivisions":    list(false, "Subdivisions (ISO 3166-2, e.g. BR-SP) where replicas may run."),
-			"sovereignty_mode":          str(true, "Whose law may reach it: national, regional or any.", vOneOf("national", "regional", "any")),
-			"sovereignty_jurisdictions": list(false, "Jurisdictions allowed with regional sovereignty.", vCountries),
-			"min_providers":             optInt("Replicas spread over at least this many providers."),
-			"min_failure_domains":       optInt("Replicas spread over at least this many failure domains."),
-			"min_distance_km": schema.Float64Attribute{Optional: true, Description: "Minimum distance between replicas in km." + rs,
-				PlanModifiers: []planmodifier.Float64{float64planmodifier.RequiresReplace()}},
-			"tier":               str(false, "Site tier required: core or edge.", vOneOf("core", "edge")),
-			"cost_ceiling_minor": optInt("Refuse placements whose monthly forecast exceeds this (minor units)."),
-			"preference":         str(false, "Placement preference: cheapest (default), balanced or nearest.", vOneOf("cheapest", "balanced", "nearest")),
-			"allow_simulated": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				Description:   "Allow SIMULATED sites (the sim driver: demos and tests only)." + rs,
-				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()}},
-			"wait_for_running": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				Description: "Wait after create until every replica runs (not done while the workload awaits approval)."},
-			"timeout": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("10m"),
-				Description: "How long create and destroy wait (Go duration, e.g. 5m). After an import it is the default; a configured other value then shows as an in-place change of this setting only.",
-				Validators:  []validator.String{stringValidator{desc: "must be a Go duration such as 10m", check: func(s string) bool { _, err := time.ParseDuration(s); return err == nil }}}},
-			"institution_id": computed("The institution (from the project)."),
-			"budget_line_id": computed("The budget line charged (from the project)."),
-			"state":          computed("pending_approval, approved, provisioning, running, migrating, deleting, deleted, rejected or failed."),
-			"reason":         computed("Why it is in its state (in the provider's language)."),
-			"currency":       computed("Currency of the forecast (the institution's)."),
-			"forecast_monthly_minor": schema.Int64Attribute{Computed: true, Description: "Forecast monthly cost in minor units of currency.",
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
-			"placements": schema.ListNestedAttribute{Computed: true, Description: "Where each replica runs.",
-				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"replica":       schema.Int64Attribute{Computed: true},
-					"site_id":       schema.StringAttribute{Computed: true},
-					"provider_id":   schema.StringAttribute{Computed: true},
-					"state":         schema.StringAttribute{Computed: true},
-					"monthly_minor": schema.Int64Attribute{Computed: true},
-					"simulated":     schema.BoolAttribute{Computed: true},
-				}}},
-		},
-	}
+	return withID("A workload: replicas of an offering placed on sites that satisfy residency, sovereignty and redundancy, "+
+		"charged to the project's budget line. Create waits until it runs (wait_for_running); a workload that awaits a "+
+		"person's approval is created and reported with a warning instead of being waited on. The API cannot change a "+
+		"workload in place, so every argument forces a replacement.", map[string]schema.Attribute{
+		"project_id":  str(true, "The project it belongs to.", vRequired),
+		"offering_id": str(true, "The offering (machine size) of each replica.", vRequired),
+		"replicas": schema.Int64Attribute{Required: true, Description: "Number of replicas." + rs, Validators: []validator.Int64{vReplicas},
+			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()}},
+		"classification": str(true, "Data classification: public, internal, confidential or restricted.",
+			vOneOf("public", "internal", "confidential", "restricted")),
+		"residency_countries":       list(true, "Countries (ISO 3166-1 alpha-2) where replicas may run.", vCountries),
+		"residency_subdivisions":    list(false, "Subdivisions (ISO 3166-2, e.g. BR-SP) where replicas may run."),
+		"sovereignty_mode":          str(true, "Whose law may reach it: national, regional or any.", vOneOf("national", "regional", "any")),
+		"sovereignty_jurisdictions": list(false, "Jurisdictions allowed with regional sovereignty.", vCountries),
+		"min_providers":             optInt("Replicas spread over at least this many providers."),
+		"min_failure_domains":       optInt("Replicas spread over at least this many failure domains."),
+		"min_distance_km": schema.Float64Attribute{Optional: true, Description: "Minimum distance between replicas in km." + rs,
+			PlanModifiers: []planmodifier.Float64{float64planmodifier.RequiresReplace()}},
+		"tier":               str(false, "Site tier required: core or edge.", vOneOf("core", "edge")),
+		"cost_ceiling_minor": optInt("Refuse placements whose monthly forecast exceeds this (minor units)."),
+		"preference":         str(false, "Placement preference: cheapest (default), balanced or nearest.", vOneOf("cheapest", "balanced", "nearest")),
+		"allow_simulated": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+			Description:   "Allow SIMULATED sites (the sim driver: demos and tests only)." + rs,
+			PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()}},
+		"wait_for_running": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+			Description: "Wait after create until every replica runs (not done while the workload awaits approval)."},
+		"timeout": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("10m"),
+			Description: "How long create and destroy wait (Go duration, e.g. 5m). After an import it is the default; a configured other value then shows as an in-place change of this setting only.",
+			Validators:  []validator.String{stringValidator{desc: "must be a Go duration such as 10m", check: func(s string) bool { _, err := time.ParseDuration(s); return err == nil }}}},
+		"institution_id": computed("The institution (from the project)."),
+		"budget_line_id": computed("The budget line charged (from the project)."),
+		"state":          computed("pending_approval, approved, provisioning, running, migrating, deleting, deleted, rejected or failed."),
+		"reason":         computed("Why it is in its state (in the provider's language)."),
+		"currency":       computed("Currency of the forecast (the institution's)."),
+		"forecast_monthly_minor": schema.Int64Attribute{Computed: true, Description: "Forecast monthly cost in minor units of currency.",
+			PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
+		"placements": schema.ListNestedAttribute{Computed: true, Description: "Where each replica runs.",
+			PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"replica":       schema.Int64Attribute{Computed: true},
+				"site_id":       schema.StringAttribute{Computed: true},
+				"provider_id":   schema.StringAttribute{Computed: true},
+				"state":         schema.StringAttribute{Computed: true},
+				"monthly_minor": schema.Int64Attribute{Computed: true},
+				"simulated":     schema.BoolAttribute{Computed: true},
+			}}},
+	})
+}
+
+// spec is the request as the SDK takes it.
+func (m *requestModel) spec(ctx context.Context, d *diag.Diagnostics) client.WorkloadSpec {
+	return client.WorkloadSpec{ProjectID: m.ProjectID.ValueString(), OfferingID: m.OfferingID.ValueString(), Replicas: int(m.Replicas.ValueInt64()),
+		Classification: m.Classification.ValueString(),
+		Residency:      client.Residency{Countries: stringsOf(ctx, m.ResidencyCountries, d)},
+		Sovereignty:    client.Sovereignty{Mode: m.SovereigntyMode.ValueString()},
+		Redundancy:     client.Redundancy{MinProviders: int(m.MinProviders.ValueInt64()), MinFailureDomains: int(m.MinFailureDomains.ValueInt64())},
+		AllowSimulated: m.AllowSimulated.ValueBool()}
 }
 
 func (m *workloadModel) spec(ctx context.Context, d *diag.Diagnostics) client.WorkloadSpec {
-	return client.WorkloadSpec{ProjectID: m.ProjectID.ValueString(), OfferingID: m.OfferingID.ValueString(), Replicas: int(m.Replicas.ValueInt64()),
-		Classification: m.Classification.ValueString(),
-		Residency:      client.Residency{Countries: stringsOf(ctx, m.ResidencyCountries, d), Subdivisions: stringsOf(ctx, m.ResidencySubdivisions, d)},
-		Sovereignty:    client.Sovereignty{Mode: m.SovereigntyMode.ValueString(), Jurisdictions: stringsOf(ctx, m.SovereigntyJurisdictions, d)},
-		Redundancy: client.Redundancy{MinProviders: int(m.MinProviders.ValueInt64()), MinFailureDomains: int(m.MinFailureDomains.ValueInt64()),
-			MinDistanceKm: m.MinDistanceKm.ValueFloat64()},
-		Tier: m.Tier.ValueString(), CostCeilingMinor: m.CostCeilingMinor.ValueInt64(), Preference: m.Preference.ValueString(),
-		AllowSimulated: m.AllowSimulated.ValueBool()}
+	s := m.requestModel.spec(ctx, d)
+	s.Residency.Subdivisions = stringsOf(ctx, m.ResidencySubdivisions, d)
+	s.Sovereignty.Jurisdictions = stringsOf(ctx, m.SovereigntyJurisdictions, d)
+	s.Redundancy.MinDistanceKm = m.MinDistanceKm.ValueFloat64()
+	s.Tier, s.CostCeilingMinor, s.Preference = m.Tier.ValueString(), m.CostCeilingMinor.ValueInt64(), m.Preference.ValueString()
+	return s
 }
 
 // set copies what the API says. Optional arguments the configuration left
@@ -251,19 +267,23 @@ func (r *workloadResource) Create(ctx context.Context, req resource.CreateReques
 	}
 }
 
-func (r *workloadResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, req, resp, "Reading workload", func(m *workloadModel) (*client.Workload, error) {
-		w, err := r.c.GetWorkload(ctx, m.ID.ValueString())
-		if err == nil && (w.State == client.StateDeleted || w.State == client.StateDeleting) {
-			return nil, errGone
-		}
-		return w, err
-	}, func(m *workloadModel, w *client.Workload) {
-		m.set(ctx, w, &resp.Diagnostics)
-		if w.State == client.StatePendingApproval {
-			resp.Diagnostics.AddWarning("Workload "+w.ID+" awaits approval", w.Reason)
-		}
-	})
+// newWorkload is a crud for Read; Create waits, Update keeps the
+// provider's settings and Delete waits, each its own method below.
+func newWorkload() resource.Resource {
+	return &workloadResource{crud[workloadModel, *client.Workload]{base: base{name: "workload"}, schema: workloadSchema(), noun: "workload",
+		read: func(ctx context.Context, c *client.Client, id string, _ *workloadModel) (*client.Workload, error) {
+			w, err := c.GetWorkload(ctx, id)
+			if err == nil && (w.State == client.StateDeleted || w.State == client.StateDeleting) {
+				return nil, errGone
+			}
+			return w, err
+		},
+		fill: func(m *workloadModel, ctx context.Context, w *client.Workload, d *diag.Diagnostics) {
+			m.set(ctx, w, d)
+			if w.State == client.StatePendingApproval {
+				d.AddWarning("Workload "+w.ID+" awaits approval", w.Reason)
+			}
+		}}}
 }
 
 // Update only changes the provider's own settings (wait_for_running,
@@ -275,9 +295,9 @@ func (r *workloadResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	wait, timeout := m.WaitForRunning, m.Timeout
+	settings := m.waitSettings
 	m = st
-	m.WaitForRunning, m.Timeout = wait, timeout
+	m.waitSettings = settings
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
