@@ -52,7 +52,7 @@ type edgeBenchResult struct {
 	// the server; AgentsCPUShare is what it used over the window.
 	Agents         string  `json:"agents"`
 	AgentsCPUShare float64 `json:"agents_cpu_share_of_one_core,omitempty"`
-	ImportSeconds float64 `json:"import_seconds"`
+	ImportSeconds  float64 `json:"import_seconds"`
 	// RSSMiB is the resident memory of this process, which is the server
 	// (server.Open runs in it; the agents run in a subprocess), after a
 	// garbage collection; HeapMiB the Go heap in use then.
