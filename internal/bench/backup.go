@@ -29,8 +29,7 @@ type BackupOptions struct {
 
 // BackupResult is the scenario's JSON line.
 type BackupResult struct {
-	Scenario      string           `json:"scenario"`
-	Database      string           `json:"database"`
+	Head
 	Workloads     int              `json:"workloads"`
 	Rows          map[string]int64 `json:"rows"`
 	SetupSeconds  float64          `json:"setup_seconds"`
@@ -55,10 +54,8 @@ type BackupResult struct {
 // workload, commitment line, open usage interval and audit event (one
 // hash chain of n events), on top of the rating scenario's catalog.
 func Backup(ctx context.Context, o BackupOptions) (BackupResult, error) {
-	if o.Workloads <= 0 {
-		o.Workloads = 100_000
-	}
-	res := BackupResult{Scenario: "backup", Workloads: o.Workloads, Database: "sqlite"}
+	positive(&o.Workloads, 100_000)
+	res := BackupResult{Head: Head{Scenario: "backup", Database: "sqlite"}, Workloads: o.Workloads}
 	dir := o.Dir
 	if dir == "" {
 		d, err := os.MkdirTemp("", "soberana-bench-backup-")

@@ -26,8 +26,7 @@ type RatingOptions struct {
 
 // RatingResult is the scenario's JSON line.
 type RatingResult struct {
-	Scenario          string  `json:"scenario"`
-	Database          string  `json:"database"`
+	Head
 	Workloads         int     `json:"workloads"`
 	Days              int     `json:"days"`
 	Month             string  `json:"month"`
@@ -52,24 +51,15 @@ type RatingResult struct {
 // not timed; closing the month (rating every interval through the month's
 // end, booking charges and releases, recording the closure) is.
 func Rating(ctx context.Context, o RatingOptions) (RatingResult, error) {
-	if o.Workloads <= 0 {
-		o.Workloads = 100_000
-	}
-	if o.Days <= 0 {
-		o.Days = 30
-	}
-	res := RatingResult{Scenario: "rating", Workloads: o.Workloads, Days: o.Days, Database: "sqlite"}
-	url, kind, cleanup, err := scratchDatabase(o.DatabaseURL, "rating")
+	positive(&o.Workloads, 100_000)
+	positive(&o.Days, 30)
+	res := RatingResult{Head: Head{Scenario: "rating", Database: "sqlite"}, Workloads: o.Workloads, Days: o.Days}
+	st, kind, done, err := scratchStore(ctx, o.DatabaseURL, "rating", "writes a synthetic month")
 	if err != nil {
 		return res, err
 	}
-	defer cleanup()
+	defer done()
 	res.Database = kind
-	st, err := openMigrated(ctx, url, "writes a synthetic month")
-	if err != nil {
-		return res, err
-	}
-	defer st.Close()
 	month := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	res.Month = ledger.Month(month)
 	clock := month
