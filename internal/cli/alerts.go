@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"github.com/spf13/cobra"
+
+	"github.com/soberana/soberana/internal/client"
 )
 
 func init() { extraCommands = append(extraCommands, alertsCmd) }
@@ -17,11 +19,7 @@ func alertsCmd(g *globals) *cobra.Command {
 		Use:   "list [--state firing|resolved] [--rule R]",
 		Short: "List alerts, newest first, with the summary in your language",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
+		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, _ []string) error {
 			q := url.Values{}
 			for k, v := range map[string]string{"state": state, "rule": rule, "institution_id": institution} {
 				if v != "" {
@@ -44,7 +42,7 @@ func alertsCmd(g *globals) *cobra.Command {
 			}
 			items, _ := page["items"].([]any)
 			return g.print([]string{"id", "fired_at", "state", "severity", "rule", "target_kind", "target_id", "summary"}, asMaps(items), page)
-		},
+		}),
 	}
 	list.Flags().StringVar(&state, "state", "", "firing or resolved")
 	list.Flags().StringVar(&rule, "rule", "", "site_down, provider_down, capacity, budget, grant_expiring, workload_failed")

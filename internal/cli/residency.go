@@ -7,6 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/soberana/soberana/internal/client"
+
 	"github.com/soberana/soberana/internal/i18n"
 )
 
@@ -28,11 +30,7 @@ printable HTML page (in --lang) to stdout; -o json the JSON report.`,
 		Example: `  soberana residency --institution ins_… -o html --lang pt-BR > residencia.html
   soberana residency -o csv > platform.csv`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
+		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, _ []string) error {
 			q := url.Values{}
 			if institution != "" {
 				q.Set("institution_id", institution)
@@ -68,7 +66,7 @@ printable HTML page (in --lang) to stdout; -o json the JSON report.`,
 				fmt.Fprintln(g.stdout, i18n.T(g.language(), "cli.residency.foreign", n))
 			}
 			return nil
-		},
+		}),
 	}
 	c.Flags().StringVar(&institution, "institution", "", "institution id (default: the caller's institution, or the platform for operators)")
 	return c

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/soberana/soberana/internal/client"
 )
 
 // tokenSubcommands are `soberana token create|list|revoke`.
@@ -17,12 +19,9 @@ func tokenSubcommands(g *globals) []*cobra.Command {
 		Use:   "create NAME [--kind personal|service|deploy] [--role R] [--scope-kind K --scope-id NAME|ID] [--expires 720h]",
 		Short: "Create an API token; its secret is shown once",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
+		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, args []string) error {
 			name = args[0]
+			var err error
 			// --scope-id takes the name of the institution, project or
 			// provider --scope-kind says, like every object flag.
 			if n := map[string]string{"institution": "institutions", "project": "projects", "provider": "providers"}[scopeKind]; n != "" {
@@ -41,7 +40,7 @@ func tokenSubcommands(g *globals) []*cobra.Command {
 			fmt.Fprintf(g.stderr, "token %s (%s); the secret below is shown only now:\n", out["id"], out["kind"])
 			fmt.Fprintln(g.stdout, out["token"])
 			return nil
-		},
+		}),
 	}
 	f := create.Flags()
 	f.StringVar(&kind, "kind", "personal", "personal (acts as you), service (own role at a scope) or deploy (one project)")

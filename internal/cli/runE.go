@@ -1,0 +1,20 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/soberana/soberana/internal/client"
+)
+
+// clientRunE is the RunE of a command whose first step is the API client
+// of --server/--token (g.client): it gets the client, then runs run with
+// it.
+func clientRunE(g *globals, run func(cmd *cobra.Command, cl *client.Client, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		cl, err := g.client()
+		if err != nil {
+			return err
+		}
+		return run(cmd, cl, args)
+	}
+}
