@@ -24,26 +24,6 @@ type RatingOptions struct {
 	Batch int
 }
 
-// RatingResult is the scenario's JSON line.
-type RatingResult struct {
-	Head
-	Workloads         int     `json:"workloads"`
-	Days              int     `json:"days"`
-	Month             string  `json:"month"`
-	IntervalsRated    int     `json:"intervals_rated"`
-	ChargeLines       int     `json:"charge_lines"`
-	ReleaseLines      int     `json:"release_lines"`
-	SetupSeconds      float64 `json:"setup_seconds"`
-	CloseMonthSeconds float64 `json:"close_month_seconds"`
-	// CloseMonthCPUSeconds is the process CPU time of the close; far
-	// below the wall time means the machine was busy with other work.
-	CloseMonthCPUSeconds float64 `json:"close_month_cpu_seconds"`
-	IntervalsRatedPerSec float64 `json:"intervals_rated_per_second"`
-	LinesBookedPerSec    float64 `json:"ledger_lines_per_second"`
-	StatementSeconds     float64 `json:"statement_seconds"`
-	StatementTotal       string  `json:"statement_total"`
-}
-
 // Rating measures closing a month: n workloads each ran a replica for part
 // or all of the window (two thirds still running at month end), billed by
 // a USD price list whose price and exchange rate both change mid-month, for
@@ -97,6 +77,26 @@ func Rating(ctx context.Context, o RatingOptions) (RatingResult, error) {
 		res.StatementTotal = s.Total.String()
 	}
 	return res, nil
+}
+
+// RatingResult is the scenario's JSON line.
+type RatingResult struct {
+	Head
+	Workloads         int     `json:"workloads"`
+	Days              int     `json:"days"`
+	Month             string  `json:"month"`
+	IntervalsRated    int     `json:"intervals_rated"`
+	ChargeLines       int     `json:"charge_lines"`
+	ReleaseLines      int     `json:"release_lines"`
+	SetupSeconds      float64 `json:"setup_seconds"`
+	CloseMonthSeconds float64 `json:"close_month_seconds"`
+	// CloseMonthCPUSeconds is the process CPU time of the close; far
+	// below the wall time means the machine was busy with other work.
+	CloseMonthCPUSeconds float64 `json:"close_month_cpu_seconds"`
+	IntervalsRatedPerSec float64 `json:"intervals_rated_per_second"`
+	LinesBookedPerSec    float64 `json:"ledger_lines_per_second"`
+	StatementSeconds     float64 `json:"statement_seconds"`
+	StatementTotal       string  `json:"statement_total"`
 }
 
 // ratingFixture writes the catalog, two institutions and o.Workloads
