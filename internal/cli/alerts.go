@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"net/url"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -20,24 +19,13 @@ func alertsCmd(g *globals) *cobra.Command {
 		Short: "List alerts, newest first, with the summary in your language",
 		Args:  cobra.NoArgs,
 		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, _ []string) error {
-			q := url.Values{}
-			for k, v := range map[string]string{"state": state, "rule": rule, "institution_id": institution} {
-				if v != "" {
-					q.Set(k, v)
-				}
-			}
+			// tz: times inside summaries in the reader's zone.
+			q := nonEmpty(map[string]string{"state": state, "rule": rule, "institution_id": institution, "tz": g.zoneName()})
 			if limit > 0 {
-				q.Set("limit", strconv.Itoa(limit))
-			}
-			if tz := g.zoneName(); tz != "" {
-				q.Set("tz", tz) // times inside summaries in the reader's zone
-			}
-			path := "/v1/alerts"
-			if len(q) > 0 {
-				path += "?" + q.Encode()
+				q["limit"] = strconv.Itoa(limit)
 			}
 			var page map[string]any
-			if _, err := cl.Do(cmd.Context(), "GET", path, nil, &page); err != nil {
+			if _, err := cl.Do(cmd.Context(), "GET", "/v1/alerts"+client.Query(q), nil, &page); err != nil {
 				return err
 			}
 			items, _ := page["items"].([]any)

@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
 
 	"github.com/spf13/cobra"
 
@@ -31,26 +30,19 @@ printable HTML page (in --lang) to stdout; -o json the JSON report.`,
   soberana residency -o csv > platform.csv`,
 		Args: cobra.NoArgs,
 		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, _ []string) error {
-			q := url.Values{}
-			if institution != "" {
-				q.Set("institution_id", institution)
-			}
+			q := nonEmpty(map[string]string{"institution_id": institution})
 			switch g.output {
 			case "csv", "html", "json":
-				q.Set("format", g.output)
+				q["format"] = g.output
 				var raw json.RawMessage
-				if _, err := cl.Do(cmd.Context(), "GET", "/v1/residency?"+q.Encode(), nil, &raw); err != nil {
+				if _, err := cl.Do(cmd.Context(), "GET", "/v1/residency"+client.Query(q), nil, &raw); err != nil {
 					return err
 				}
 				_, err := g.stdout.Write(raw)
 				return err
 			}
 			var rep map[string]any
-			path := "/v1/residency"
-			if len(q) > 0 {
-				path += "?" + q.Encode()
-			}
-			if _, err := cl.Do(cmd.Context(), "GET", path, nil, &rep); err != nil {
+			if _, err := cl.Do(cmd.Context(), "GET", "/v1/residency"+client.Query(q), nil, &rep); err != nil {
 				return err
 			}
 			if g.output == "yaml" {

@@ -18,3 +18,15 @@ func clientRunE(g *globals, run func(cmd *cobra.Command, cl *client.Client, args
 		return run(cmd, cl, args)
 	}
 }
+
+// nonEmpty is kv without its empty values: the query of a command's
+// optional filters (client.Query encodes it; none gives no "?").
+func nonEmpty(kv map[string]string) map[string]string {
+	q := map[string]string{}
+	for k, v := range kv {
+		if v != "" {
+			q[k] = v
+		}
+	}
+	return q
+}

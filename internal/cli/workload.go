@@ -208,12 +208,7 @@ func workloadListCmd(g *globals) *cobra.Command {
 			if project, err = g.resolveID(ctx, cl, "projects", project, scopeQuery{"institution_id": institution}); err != nil {
 				return err
 			}
-			q := map[string]string{}
-			for k, v := range map[string]string{"project_id": project, "institution_id": institution, "state": state} {
-				if v != "" {
-					q[k] = v
-				}
-			}
+			q := nonEmpty(map[string]string{"project_id": project, "institution_id": institution, "state": state})
 			var items []map[string]any
 			for {
 				var page struct {
