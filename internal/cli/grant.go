@@ -95,16 +95,7 @@ func grantCmd(g *globals) *cobra.Command {
 	list.Flags().StringVar(&project, "project", "", "only this project")
 	list.Flags().BoolVar(&active, "active", false, "only grants in force now")
 
-	revoke := &cobra.Command{
-		Use: "revoke GRANT_ID", Short: "Revoke a grant: access ends on the vendor's next request", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := g.call(cmd.Context(), "DELETE", "/v1/grants/"+args[0], nil, nil); err != nil {
-				return err
-			}
-			fmt.Fprintln(g.stdout, "revoked", args[0])
-			return nil
-		},
-	}
+	revoke := revokeCmd(g, "revoke GRANT_ID", "Revoke a grant: access ends on the vendor's next request", "/v1/grants/")
 	c.AddCommand(create, list, revoke)
 	return c
 }

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/soberana/soberana/internal/client"
@@ -29,4 +31,16 @@ func nonEmpty(kv map[string]string) map[string]string {
 		}
 	}
 	return q
+}
+
+// revokeCmd is a `revoke ID` command: DELETE prefix+ID, then "revoked ID".
+func revokeCmd(g *globals, use, short, prefix string) *cobra.Command {
+	return &cobra.Command{Use: use, Short: short, Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, err := g.call(cmd.Context(), "DELETE", prefix+args[0], nil, nil); err != nil {
+				return err
+			}
+			fmt.Fprintln(g.stdout, "revoked", args[0])
+			return nil
+		}}
 }

@@ -58,15 +58,6 @@ func tokenSubcommands(g *globals) []*cobra.Command {
 			return g.print([]string{"id", "name", "kind", "role", "scope_kind", "scope_id", "expires_at", "last_used_at", "revoked"}, page.Items, page)
 		},
 	}
-	revoke := &cobra.Command{
-		Use: "revoke TOKEN_ID", Short: "Revoke a token at once", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := g.call(cmd.Context(), "DELETE", "/v1/tokens/"+args[0], nil, nil); err != nil {
-				return err
-			}
-			fmt.Fprintln(g.stdout, "revoked", args[0])
-			return nil
-		},
-	}
+	revoke := revokeCmd(g, "revoke TOKEN_ID", "Revoke a token at once", "/v1/tokens/")
 	return []*cobra.Command{create, list, revoke}
 }
