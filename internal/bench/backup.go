@@ -27,38 +27,13 @@ type BackupOptions struct {
 	Dir string
 }
 
-// BackupResult is the scenario's JSON line.
-type BackupResult struct {
-	Scenario      string           `json:"scenario"`
-	Database      string           `json:"database"`
-	Workloads     int              `json:"workloads"`
-	Rows          map[string]int64 `json:"rows"`
-	SetupSeconds  float64          `json:"setup_seconds"`
-	BackupBytes   int64            `json:"backup_bytes"`
-	DatabaseBytes int64            `json:"database_bytes,omitempty"`
-	// CreateSeconds is the copy (VACUUM INTO or pg_dump) alone;
-	// CreateTotalSeconds is the whole `backup create`, the check of the
-	// backup included (CheckSeconds of it; on PostgreSQL the restore into
-	// a scratch database comes on top).
-	CreateSeconds      float64 `json:"backup_create_seconds"`
-	CreateTotalSeconds float64 `json:"backup_create_total_seconds"`
-	CheckSeconds       float64 `json:"backup_check_seconds"`
-	VerifySeconds      float64 `json:"backup_verify_seconds"`
-	RestoreSeconds     float64 `json:"restore_seconds"`
-	// RestoreTotalSeconds includes checking the backup before (SQLite)
-	// and the restored database after.
-	RestoreTotalSeconds float64 `json:"restore_total_seconds"`
-}
-
 // Backup measures soberana backup create, verify and restore on a
 // database of n running workloads: each with its placement, ledger
 // workload, commitment line, open usage interval and audit event (one
 // hash chain of n events), on top of the rating scenario's catalog.
 func Backup(ctx context.Context, o BackupOptions) (BackupResult, error) {
-	if o.Workloads <= 0 {
-		o.Workloads = 100_000
-	}
-	res := BackupResult{Scenario: "backup", Workloads: o.Workloads, Database: "sqlite"}
+	positive(&o.Workloads, 100_000)
+	res := BackupResult{Head: Head{Scenario: "backup", Database: "sqlite"}, Workloads: o.Workloads}
 	dir := o.Dir
 	if dir == "" {
 		d, err := os.MkdirTemp("", "soberana-bench-backup-")
@@ -124,6 +99,28 @@ func Backup(ctx context.Context, o BackupOptions) (BackupResult, error) {
 		return res, fmt.Errorf("restored %d workloads, want %d", got.Rows["workloads"], o.Workloads)
 	}
 	return res, nil
+}
+
+// BackupResult is the scenario's JSON line.
+type BackupResult struct {
+	Head
+	Workloads     int              `json:"workloads"`
+	Rows          map[string]int64 `json:"rows"`
+	SetupSeconds  float64          `json:"setup_seconds"`
+	BackupBytes   int64            `json:"backup_bytes"`
+	DatabaseBytes int64            `json:"database_bytes,omitempty"`
+	// CreateSeconds is the copy (VACUUM INTO or pg_dump) alone;
+	// CreateTotalSeconds is the whole `backup create`, the check of the
+	// backup included (CheckSeconds of it; on PostgreSQL the restore into
+	// a scratch database comes on top).
+	CreateSeconds      float64 `json:"backup_create_seconds"`
+	CreateTotalSeconds float64 `json:"backup_create_total_seconds"`
+	CheckSeconds       float64 `json:"backup_check_seconds"`
+	VerifySeconds      float64 `json:"backup_verify_seconds"`
+	RestoreSeconds     float64 `json:"restore_seconds"`
+	// RestoreTotalSeconds includes checking the backup before (SQLite)
+	// and the restored database after.
+	RestoreTotalSeconds float64 `json:"restore_total_seconds"`
 }
 
 // backupFixture writes the rating scenario's catalog, ledger workloads,

@@ -24,27 +24,6 @@ type RatingOptions struct {
 	Batch int
 }
 
-// RatingResult is the scenario's JSON line.
-type RatingResult struct {
-	Scenario          string  `json:"scenario"`
-	Database          string  `json:"database"`
-	Workloads         int     `json:"workloads"`
-	Days              int     `json:"days"`
-	Month             string  `json:"month"`
-	IntervalsRated    int     `json:"intervals_rated"`
-	ChargeLines       int     `json:"charge_lines"`
-	ReleaseLines      int     `json:"release_lines"`
-	SetupSeconds      float64 `json:"setup_seconds"`
-	CloseMonthSeconds float64 `json:"close_month_seconds"`
-	// CloseMonthCPUSeconds is the process CPU time of the close; far
-	// below the wall time means the machine was busy with other work.
-	CloseMonthCPUSeconds float64 `json:"close_month_cpu_seconds"`
-	IntervalsRatedPerSec float64 `json:"intervals_rated_per_second"`
-	LinesBookedPerSec    float64 `json:"ledger_lines_per_second"`
-	StatementSeconds     float64 `json:"statement_seconds"`
-	StatementTotal       string  `json:"statement_total"`
-}
-
 // Rating measures closing a month: n workloads each ran a replica for part
 // or all of the window (two thirds still running at month end), billed by
 // a USD price list whose price and exchange rate both change mid-month, for
@@ -52,24 +31,15 @@ type RatingResult struct {
 // not timed; closing the month (rating every interval through the month's
 // end, booking charges and releases, recording the closure) is.
 func Rating(ctx context.Context, o RatingOptions) (RatingResult, error) {
-	if o.Workloads <= 0 {
-		o.Workloads = 100_000
-	}
-	if o.Days <= 0 {
-		o.Days = 30
-	}
-	res := RatingResult{Scenario: "rating", Workloads: o.Workloads, Days: o.Days, Database: "sqlite"}
-	url, kind, cleanup, err := scratchDatabase(o.DatabaseURL, "rating")
+	positive(&o.Workloads, 100_000)
+	positive(&o.Days, 30)
+	res := RatingResult{Head: Head{Scenario: "rating", Database: "sqlite"}, Workloads: o.Workloads, Days: o.Days}
+	st, kind, done, err := scratchStore(ctx, o.DatabaseURL, "rating", "writes a synthetic month")
 	if err != nil {
 		return res, err
 	}
-	defer cleanup()
+	defer done()
 	res.Database = kind
-	st, err := openMigrated(ctx, url, "writes a synthetic month")
-	if err != nil {
-		return res, err
-	}
-	defer st.Close()
 	month := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	res.Month = ledger.Month(month)
 	clock := month
@@ -107,6 +77,26 @@ func Rating(ctx context.Context, o RatingOptions) (RatingResult, error) {
 		res.StatementTotal = s.Total.String()
 	}
 	return res, nil
+}
+
+// RatingResult is the scenario's JSON line.
+type RatingResult struct {
+	Head
+	Workloads         int     `json:"workloads"`
+	Days              int     `json:"days"`
+	Month             string  `json:"month"`
+	IntervalsRated    int     `json:"intervals_rated"`
+	ChargeLines       int     `json:"charge_lines"`
+	ReleaseLines      int     `json:"release_lines"`
+	SetupSeconds      float64 `json:"setup_seconds"`
+	CloseMonthSeconds float64 `json:"close_month_seconds"`
+	// CloseMonthCPUSeconds is the process CPU time of the close; far
+	// below the wall time means the machine was busy with other work.
+	CloseMonthCPUSeconds float64 `json:"close_month_cpu_seconds"`
+	IntervalsRatedPerSec float64 `json:"intervals_rated_per_second"`
+	LinesBookedPerSec    float64 `json:"ledger_lines_per_second"`
+	StatementSeconds     float64 `json:"statement_seconds"`
+	StatementTotal       string  `json:"statement_total"`
 }
 
 // ratingFixture writes the catalog, two institutions and o.Workloads

@@ -35,8 +35,7 @@ type RolloutOpts struct {
 // pass by pass with a simulated clock (a second per pass), so Passes and
 // the outcome do not depend on the machine; the seconds do.
 type RolloutResult struct {
-	Scenario        string             `json:"scenario"`
-	Database        string             `json:"database"`
+	Head
 	Sites           int                `json:"sites"`
 	Wave            int                `json:"wave"`
 	Canary          int                `json:"canary"`
@@ -60,28 +59,20 @@ type RolloutResult struct {
 // the injected failures asked for, and drives the rollout loop until the
 // release ends.
 func Rollout(ctx context.Context, o RolloutOpts) (RolloutResult, error) {
-	if o.Sites <= 0 {
-		o.Sites = 1000
-	}
-	if o.Wave <= 0 {
-		o.Wave = 100
-	}
+	positive(&o.Sites, 1000)
+	positive(&o.Wave, 100)
 	if o.Threshold == 0 {
 		o.Threshold = 0.1
 	}
-	res := RolloutResult{Scenario: "rollout", Database: "sqlite", Sites: o.Sites, Wave: o.Wave, Canary: o.Canary, Threshold: o.Threshold}
+	res := RolloutResult{Head: Head{Scenario: "rollout", Database: "sqlite"}, Sites: o.Sites, Wave: o.Wave, Canary: o.Canary, Threshold: o.Threshold}
 	st := o.Store
 	if st == nil {
-		url, kind, cleanup, err := scratchDatabase(o.DatabaseURL, "rollout")
+		s, kind, done, err := scratchStore(ctx, o.DatabaseURL, "rollout", "writes a synthetic edge")
 		if err != nil {
 			return res, err
 		}
-		defer cleanup()
-		res.Database = kind
-		if st, err = openMigrated(ctx, url, "writes a synthetic edge"); err != nil {
-			return res, err
-		}
-		defer st.Close()
+		defer done()
+		st, res.Database = s, kind
 	}
 	clock := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	st.SetClock(func() time.Time { return clock })

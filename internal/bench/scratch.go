@@ -24,6 +24,28 @@ func scratchDatabase(url, scenario string) (dbURL, kind string, cleanup func(), 
 	return filepath.Join(dir, "bench.db"), "sqlite", func() { os.RemoveAll(dir) }, nil
 }
 
+// scratchStore is openMigrated on scratchDatabase(url, scenario): the
+// migrated store, its kind (the result's Database) and done, which closes
+// the store and removes a temporary directory.
+func scratchStore(ctx context.Context, url, scenario, writes string) (st *store.Store, kind string, done func(), err error) {
+	url, kind, cleanup, err := scratchDatabase(url, scenario)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	if st, err = openMigrated(ctx, url, writes); err != nil {
+		cleanup()
+		return nil, "", nil, err
+	}
+	return st, kind, func() { _ = st.Close(); cleanup() }, nil
+}
+
+// Head opens every scenario's JSON line: the scenario's name and the
+// database it ran on ("sqlite" or "postgres").
+type Head struct {
+	Scenario string `json:"scenario"`
+	Database string `json:"database"`
+}
+
 // openMigrated opens the store at url and migrates it. With a non-empty
 // writes (what the bench writes there, for the error) it first refuses a
 // database that already has migrations applied: a bench fills its
@@ -51,4 +73,12 @@ func migrateEmpty(ctx context.Context, st *store.Store, writes string) error {
 	}
 	_, err := st.Migrate(ctx)
 	return err
+}
+
+// positive sets *v to def unless it is above zero: an option left at zero
+// (or set below it) takes its default.
+func positive(v *int, def int) {
+	if *v <= 0 {
+		*v = def
+	}
 }

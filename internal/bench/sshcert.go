@@ -24,14 +24,13 @@ type SSHCertOptions struct {
 
 // SSHCertResult is the scenario's JSON line.
 type SSHCertResult struct {
-	Scenario string  `json:"scenario"`
-	Database string  `json:"database"`
-	Issues   int     `json:"issues"`
-	P50ms    float64 `json:"p50_ms"`
-	P99ms    float64 `json:"p99_ms"`
-	MaxMs    float64 `json:"max_ms"`
-	PerSec   float64 `json:"issues_per_second"`
-	Seconds  float64 `json:"seconds"`
+	Head
+	Issues  int     `json:"issues"`
+	P50ms   float64 `json:"p50_ms"`
+	P99ms   float64 `json:"p99_ms"`
+	MaxMs   float64 `json:"max_ms"`
+	PerSec  float64 `json:"issues_per_second"`
+	Seconds float64 `json:"seconds"`
 	// CPUSeconds is the process CPU time of the timed part.
 	CPUSeconds float64 `json:"cpu_seconds"`
 }
@@ -41,21 +40,14 @@ type SSHCertResult struct {
 // institution's CA (made, and its sealed key opened, before timing
 // starts), record it and append its audit event in one transaction.
 func SSHCert(ctx context.Context, o SSHCertOptions) (SSHCertResult, error) {
-	if o.Issues <= 0 {
-		o.Issues = 1000
-	}
-	res := SSHCertResult{Scenario: "ssh-cert", Database: "sqlite", Issues: o.Issues}
-	url, kind, cleanup, err := scratchDatabase(o.DatabaseURL, "sshcert")
+	positive(&o.Issues, 1000)
+	res := SSHCertResult{Head: Head{Scenario: "ssh-cert", Database: "sqlite"}, Issues: o.Issues}
+	st, kind, done, err := scratchStore(ctx, o.DatabaseURL, "sshcert", "")
 	if err != nil {
 		return res, err
 	}
-	defer cleanup()
+	defer done()
 	res.Database = kind
-	st, err := openMigrated(ctx, url, "")
-	if err != nil {
-		return res, err
-	}
-	defer st.Close()
 	kr, err := secrets.ParseKeyring(secrets.NewKeyLine("bench"))
 	if err != nil {
 		return res, err

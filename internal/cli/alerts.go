@@ -1,10 +1,11 @@
 package cli
 
 import (
-	"net/url"
 	"strconv"
 
 	"github.com/spf13/cobra"
+
+	"github.com/soberana/soberana/internal/client"
 )
 
 func init() { extraCommands = append(extraCommands, alertsCmd) }
@@ -17,34 +18,19 @@ func alertsCmd(g *globals) *cobra.Command {
 		Use:   "list [--state firing|resolved] [--rule R]",
 		Short: "List alerts, newest first, with the summary in your language",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
-			q := url.Values{}
-			for k, v := range map[string]string{"state": state, "rule": rule, "institution_id": institution} {
-				if v != "" {
-					q.Set(k, v)
-				}
-			}
+		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, _ []string) error {
+			// tz: times inside summaries in the reader's zone.
+			q := nonEmpty(map[string]string{"state": state, "rule": rule, "institution_id": institution, "tz": g.zoneName()})
 			if limit > 0 {
-				q.Set("limit", strconv.Itoa(limit))
-			}
-			if tz := g.zoneName(); tz != "" {
-				q.Set("tz", tz) // times inside summaries in the reader's zone
-			}
-			path := "/v1/alerts"
-			if len(q) > 0 {
-				path += "?" + q.Encode()
+				q["limit"] = strconv.Itoa(limit)
 			}
 			var page map[string]any
-			if _, err := cl.Do(cmd.Context(), "GET", path, nil, &page); err != nil {
+			if _, err := cl.Do(cmd.Context(), "GET", "/v1/alerts"+client.Query(q), nil, &page); err != nil {
 				return err
 			}
 			items, _ := page["items"].([]any)
 			return g.print([]string{"id", "fired_at", "state", "severity", "rule", "target_kind", "target_id", "summary"}, asMaps(items), page)
-		},
+		}),
 	}
 	list.Flags().StringVar(&state, "state", "", "firing or resolved")
 	list.Flags().StringVar(&rule, "rule", "", "site_down, provider_down, capacity, budget, grant_expiring, workload_failed")

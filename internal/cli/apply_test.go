@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -10,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/soberana/soberana/internal/cli"
 	"github.com/soberana/soberana/internal/client"
 )
 
@@ -25,11 +23,7 @@ func TestApplyAndDeploy(t *testing.T) {
 	url, _, stop := startUp(t, t.TempDir(), map[string]string{"SOBERANA_BOOTSTRAP_TOKEN": tok})
 	defer stop()
 	env := map[string]string{"SOBERANA_SERVER": url, "SOBERANA_TOKEN": tok, "GITHUB_SHA": "9fceb02d0ae598e95dc970b74767f19372d61af8"}
-	run := func(args ...string) (int, string, string) {
-		var out, errOut bytes.Buffer
-		code := cli.RunEnv(context.Background(), args, &out, &errOut, func(k string) string { return env[k] })
-		return code, out.String(), errOut.String()
-	}
+	run := func(args ...string) (int, string, string) { return runCLI(env, args...) }
 	ctx := context.Background()
 	c := client.New(url, tok)
 	var page struct {

@@ -25,11 +25,7 @@ func auditCmd(g *globals) *cobra.Command {
 	var out string
 	export := &cobra.Command{
 		Use: "export [-f FILE]", Short: "Write the audit log (in your scope) as JSON Lines", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
+		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, _ []string) error {
 			w := g.stdout
 			if out != "" && out != "-" {
 				f, err := os.OpenFile(out, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
@@ -45,7 +41,7 @@ func auditCmd(g *globals) *cobra.Command {
 			}
 			fmt.Fprintf(g.stderr, "%d events\n", n)
 			return nil
-		},
+		}),
 	}
 	export.Flags().StringVarP(&out, "file", "f", "", "output file (default stdout)")
 

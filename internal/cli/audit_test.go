@@ -136,11 +136,7 @@ func testAuditVerifyCommand(t *testing.T, pg bool) {
 		t.Fatal(err)
 	}
 	env := map[string]string{"LANG": "en"}
-	cliRun := func(args ...string) (string, string, int) {
-		var out, errb strings.Builder
-		code := cli.RunEnv(context.Background(), args, &out, &errb, func(k string) string { return env[k] })
-		return out.String(), errb.String(), code
-	}
+	cliRun := func(args ...string) (string, string, int) { return cliOut(env, args...) }
 	if out, errs, code := cliRun("audit", "keygen", "--key", key, "--public-key", pub); code != 0 || !strings.Contains(out, "public key in "+pub) {
 		t.Fatalf("keygen: %d %s %s", code, out, errs)
 	}

@@ -20,11 +20,7 @@ func TestBackupCommands(t *testing.T) {
 	dir := t.TempDir()
 	live := filepath.Join(dir, "live")
 	h := servertest.Start(t, servertest.Options{DataDir: live})
-	run := func(args ...string) (string, string, int) {
-		var out, errOut bytes.Buffer
-		code := cli.RunEnv(context.Background(), args, &out, &errOut, func(string) string { return "" })
-		return out.String(), errOut.String(), code
-	}
+	run := func(args ...string) (string, string, int) { return cliOut(nil, args...) }
 	file := filepath.Join(dir, "b.db")
 	out, errOut, code := run("backup", "create", "--data-dir", live, "--out", file)
 	if code != 0 || !strings.Contains(out, "backup "+file+": ok (sqlite") || !strings.Contains(out, "signatures checked") {

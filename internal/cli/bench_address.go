@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"sync"
 	"time"
 
@@ -160,17 +159,11 @@ func benchAddresses(ctx context.Context, cl *client.Client, body map[string]any,
 	if first != nil && len(lat) == 0 {
 		return nil, first
 	}
-	slices.Sort(lat)
-	pct := func(p float64) float64 {
-		if len(lat) == 0 {
-			return 0
-		}
-		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
-	}
+	p50, p99, top := latencyMS(lat)
 	out := map[string]any{"workloads": n, "replicas_per_workload": replicas, "concurrency": conc,
 		"with_address": len(lat), "without_address": missing, "failed_requests": n - len(ids),
 		"poll_ms": float64(poll.Microseconds()) / 1000, "seconds": total.Seconds(),
-		"p50_ms": pct(0.50), "p99_ms": pct(0.99), "max_ms": pct(1)}
+		"p50_ms": p50, "p99_ms": p99, "max_ms": top}
 	return out, nil
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/server"
 	"github.com/soberana/soberana/internal/workload"
 )
 
@@ -23,30 +24,21 @@ func init() { benchScenarios["evacuate"] = benchEvacuateCmd }
 // in-process server, real HTTP).
 func benchEvacuateCmd(g *globals) *cobra.Command {
 	var (
-		n, conc int
-		name    string
-		dbURL   string
+		conc int
+		name string
 	)
-	c := &cobra.Command{
-		Use:   "evacuate",
-		Short: "Workloads per second moved off a provider by an evacuation (sim, zero delay, in-process server, real HTTP)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			srv, d, stop, err := benchServer(ctx, dbURL)
-			if err != nil {
-				return err
-			}
-			defer stop()
+	c := simBenchCmd(g, "evacuate", "Workloads per second moved off a provider by an evacuation (sim, zero delay, in-process server, real HTTP)",
+		1000, "workloads on the provider to evacuate",
+		func(ctx context.Context, srv *server.Server, d benchDemo, n int) (map[string]any, error) {
 			prov, ok := d.providers[name]
 			if !ok {
-				return fmt.Errorf("no demo provider named %q", name)
+				return nil, fmt.Errorf("no demo provider named %q", name)
 			}
 			// Everything lands on prov: the other providers' sites are down
 			// while the workloads are created.
 			sites, err := srv.Store.Read().Sites().All(ctx)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			var others []string
 			for _, s := range sites {
@@ -63,7 +55,7 @@ func benchEvacuateCmd(g *globals) *cobra.Command {
 				return nil
 			}
 			if err := setHealth(model.HealthDown); err != nil {
-				return err
+				return nil, err
 			}
 			start := time.Now()
 			err = createMany(ctx, srv, n, 8, func(int) workload.CreateRequest {
@@ -72,11 +64,11 @@ func benchEvacuateCmd(g *globals) *cobra.Command {
 					Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}}
 			})
 			if err != nil {
-				return err
+				return nil, err
 			}
 			setup := time.Since(start)
 			if err := setHealth(model.HealthHealthy); err != nil {
-				return err
+				return nil, err
 			}
 
 			cl := client.New(srv.URL(), srv.AdminToken)
@@ -91,7 +83,7 @@ func benchEvacuateCmd(g *globals) *cobra.Command {
 				} `json:"plan"`
 			}
 			if _, err := cl.Do(ctx, "POST", "/v1/providers/"+prov.ID+":evacuate", map[string]int{"concurrency": conc}, &started); err != nil {
-				return err
+				return nil, err
 			}
 			planned := time.Since(t0)
 			// Progress is polled over HTTP every 50 ms: well inside the
@@ -99,38 +91,31 @@ func benchEvacuateCmd(g *globals) *cobra.Command {
 			var p evacuationProgress
 			for deadline := time.Now().Add(30 * time.Minute); p.State != model.EvacuationDone; {
 				if time.Now().After(deadline) {
-					return fmt.Errorf("evacuation %s not done within 30 minutes: %+v", started.ID, p)
+					return nil, fmt.Errorf("evacuation %s not done within 30 minutes: %+v", started.ID, p)
 				}
 				select {
 				case <-ctx.Done():
-					return ctx.Err()
+					return nil, ctx.Err()
 				case <-time.After(50 * time.Millisecond):
 				}
 				if _, err := cl.Do(ctx, "GET", "/v1/evacuations/"+started.ID, nil, &p); err != nil {
-					return err
+					return nil, err
 				}
 			}
 			took := time.Since(t0)
 			left, err := srv.Store.Read().ActiveOnProvider(context.WithoutCancel(ctx), prov.ID)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			db := "sqlite"
-			if dbURL != "" {
-				db = "postgres"
-			}
-			return printJSONLine(g, map[string]any{
-				"scenario": "evacuate", "database": db, "provider": prov.Name, "workloads": started.Plan.Workloads,
+			return map[string]any{
+				"scenario": "evacuate", "provider": prov.Name, "workloads": started.Plan.Workloads,
 				"feasible": started.Total, "infeasible": started.Plan.Infeasible, "concurrency": conc,
 				"moved": p.Done, "rolled_back": p.RolledBack, "skipped": p.Skipped, "left_on_provider": len(left),
 				"plan_seconds": planned.Seconds(), "seconds": took.Seconds(),
 				"workloads_per_sec": float64(p.Done) / took.Seconds(), "setup_seconds": setup.Seconds(),
-			})
-		},
-	}
-	c.Flags().IntVar(&n, "workloads", 1000, "workloads on the provider to evacuate")
+			}, nil
+		})
 	c.Flags().IntVar(&conc, "concurrency", 16, "workloads migrating at a time")
 	c.Flags().StringVar(&name, "provider", "Nuvem Verde (sim)", "demo provider to evacuate (by name)")
-	c.Flags().StringVar(&dbURL, "database-url", "", "postgres:// URL of an empty database (default: embedded SQLite)")
 	return c
 }

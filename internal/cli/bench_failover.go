@@ -167,32 +167,20 @@ func waitFor(ctx context.Context, within time.Duration, cond func() (bool, error
 // failover due (clock moved past down_after and failover_after), and the
 // clock runs until no replica is left on it and every replacement runs.
 func benchFailoverCmd(g *globals) *cobra.Command {
-	var (
-		n     int
-		dbURL string
-	)
-	c := &cobra.Command{
-		Use:   "failover",
-		Short: "Seconds to recover every replica of the busiest site after it goes down (sim, zero delay, in-process)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			srv, d, stop, err := benchServer(ctx, dbURL)
-			if err != nil {
-				return err
-			}
-			defer stop()
+	return simBenchCmd(g, "failover", "Seconds to recover every replica of the busiest site after it goes down (sim, zero delay, in-process)",
+		1000, "workloads of mixed policies to create before the outage",
+		func(ctx context.Context, srv *server.Server, d benchDemo, n int) (map[string]any, error) {
 			clk := &benchClock{t: time.Now()}
 			mon := srv.Ops.Health
 			mon.SetClock(clk.Now)
 			start := time.Now()
 			if err := createMany(ctx, srv, n, 8, d.mixed); err != nil {
-				return err
+				return nil, err
 			}
 			setup := time.Since(start)
 			live, err := srv.Store.Read().LivePlacements(ctx)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			bySite := map[string]int{}
 			for _, p := range live {
@@ -208,19 +196,19 @@ func benchFailoverCmd(g *globals) *cobra.Command {
 			}
 			site, ok := srv.Fleet.Site(busiest)
 			if !ok {
-				return fmt.Errorf("no running replica")
+				return nil, fmt.Errorf("no running replica")
 			}
 			replicas := bySite[busiest]
 			mon.Probe(ctx)
 			if err := srv.Sim.SetOutage(ctx, site.ProviderID, site.ID, true); err != nil {
-				return err
+				return nil, err
 			}
 			for range 4 {
 				clk.Advance(5 * time.Second)
 				mon.Probe(ctx)
 			}
 			if s, _ := srv.Fleet.Site(site.ID); s.Health != model.HealthDown {
-				return fmt.Errorf("site %s is %s after the outage, not down", site.Name, s.Health)
+				return nil, fmt.Errorf("site %s is %s after the outage, not down", site.Name, s.Health)
 			}
 			clk.Advance(30 * time.Second)
 			mon.Probe(ctx)
@@ -231,25 +219,17 @@ func benchFailoverCmd(g *globals) *cobra.Command {
 				return on+pending == 0, err
 			})
 			if err != nil {
-				return fmt.Errorf("recovering %d replicas of %s: %w", replicas, site.Name, err)
+				return nil, fmt.Errorf("recovering %d replicas of %s: %w", replicas, site.Name, err)
 			}
 			took := time.Since(t0)
 			counts, err := srv.Store.Read().WorkloadStateCounts(ctx)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			db := "sqlite"
-			if dbURL != "" {
-				db = "postgres"
-			}
-			return printJSONLine(g, map[string]any{
-				"scenario": "failover", "database": db, "workloads": n, "site": site.Name, "replicas_moved": replicas,
+			return map[string]any{
+				"scenario": "failover", "workloads": n, "site": site.Name, "replicas_moved": replicas,
 				"recover_seconds": took.Seconds(), "replicas_per_second": float64(replicas) / took.Seconds(),
 				"setup_seconds": setup.Seconds(), "workload_states": counts,
-			})
-		},
-	}
-	c.Flags().IntVar(&n, "workloads", 1000, "workloads of mixed policies to create before the outage")
-	c.Flags().StringVar(&dbURL, "database-url", "", "postgres:// URL of an empty database (default: embedded SQLite)")
-	return c
+			}, nil
+		})
 }

@@ -42,10 +42,6 @@ func benchProvisionCmd(g *globals) *cobra.Command {
 
 			cl := client.New(srv.URL(), srv.AdminToken)
 			cl.HTTP = &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: conc, MaxIdleConns: conc}}
-			db := "sqlite"
-			if dbURL != "" {
-				db = "postgres"
-			}
 			// The whole process (server and clients) from the first
 			// request to the last workload running.
 			stop, err := startProfile(profDir, "provision.pprof")
@@ -53,7 +49,7 @@ func benchProvisionCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer stop()
-			return runProvision(ctx, g, provisionRun{clients: []*client.Client{cl}, progress: bench.ProgressOf(srv.Store), database: db,
+			return runProvision(ctx, g, provisionRun{clients: []*client.Client{cl}, progress: bench.ProgressOf(srv.Store), database: benchDatabase(dbURL),
 				n: n, conc: conc, replicas: replicas, cpu: selfCPU})
 		},
 	}

@@ -8,12 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/soberana/soberana/internal/api"
@@ -108,56 +104,15 @@ func runProvision(ctx context.Context, g *globals, r provisionRun) error {
 	if err != nil {
 		return err
 	}
-	slices.Sort(lat)
-	pct := func(p float64) float64 {
-		if len(lat) == 0 {
-			return 0
-		}
-		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
-	}
+	p50, p99, top := latencyMS(lat)
 	return printJSONLine(g, map[string]any{
 		"scenario": "provision", "database": r.database, "servers": len(r.clients), "workloads": r.n,
 		"replicas_per_workload": r.replicas, "concurrency": r.conc, "seconds": total.Seconds(),
 		"workloads_per_second": float64(r.n) / total.Seconds(),
 		"accepted_per_second":  float64(r.n) / accepted.Seconds(),
-		"p50_ms":               pct(0.50), "p99_ms": pct(0.99), "max_ms": pct(1),
+		"p50_ms":               p50, "p99_ms": p99, "max_ms": top,
 		"cpu_seconds_per_1000_workloads": (cpu1 - cpu0).Seconds() * 1000 / float64(r.n),
 	})
-}
-
-// selfCPU is this process's user and system CPU time (the in-process
-// server and the bench's clients).
-func selfCPU() (time.Duration, error) {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0, err
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), nil
-}
-
-// procCPU is a process's user and system CPU time from /proc (Linux).
-func procCPU(pid int) (time.Duration, error) {
-	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return 0, err
-	}
-	// Fields after the parenthesised command name; utime and stime are
-	// the 14th and 15th fields of the line, in clock ticks (USER_HZ, 100).
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0, errors.New("unreadable " + filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 13 {
-		return 0, errors.New("short " + filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	}
-	ut, err1 := strconv.ParseInt(f[11], 10, 64)
-	st, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err := errors.Join(err1, err2); err != nil {
-		return 0, err
-	}
-	return time.Duration(ut+st) * 10 * time.Millisecond, nil
 }
 
 // benchProvisionServers is `bench provision --servers N`: N `soberana

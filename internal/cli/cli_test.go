@@ -161,11 +161,7 @@ func TestClientCommands(t *testing.T) {
 	url, _, stop := startUp(t, t.TempDir(), map[string]string{"SOBERANA_BOOTSTRAP_TOKEN": tok})
 	defer stop()
 	env := map[string]string{"SOBERANA_SERVER": url, "SOBERANA_TOKEN": tok, "LANG": "en_US.UTF-8"}
-	run := func(args ...string) (int, string, string) {
-		var out, errOut bytes.Buffer
-		code := cli.RunEnv(context.Background(), args, &out, &errOut, func(k string) string { return env[k] })
-		return code, out.String(), errOut.String()
-	}
+	run := func(args ...string) (int, string, string) { return runCLI(env, args...) }
 	code, out, _ := run("get", "sites", "--filter", "country=CL")
 	if code != 0 || !strings.Contains(out, "Santiago") || !strings.Contains(out, "SIMULATED") || strings.Contains(out, "São Paulo") {
 		t.Fatalf("get sites: %d %s", code, out)

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/soberana/soberana/internal/client"
 )
 
 func init() { extraCommands = append(extraCommands, grantCmd, auditCmd, loginCmd) }
@@ -28,11 +30,7 @@ func grantCmd(g *globals) *cobra.Command {
 		Use:   "create --project ID (--user ID | --email ADDR) --role developer|viewer (--expires 720h | --until RFC3339)",
 		Short: "Grant a vendor a role in one project (expiry mandatory, at most one year)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
+		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, _ []string) error {
 			body := map[string]any{"project_id": project, "role": role, "reason": reason}
 			if user != "" {
 				body["user_id"] = user
@@ -59,7 +57,7 @@ func grantCmd(g *globals) *cobra.Command {
 				return err
 			}
 			return g.print([]string{"id", "project_id", "user_id", "role", "expires_at", "source_cidrs"}, []map[string]any{out}, out)
-		},
+		}),
 	}
 	f := create.Flags()
 	f.StringVar(&project, "project", "", "project id")
@@ -75,11 +73,7 @@ func grantCmd(g *globals) *cobra.Command {
 	var active bool
 	list := &cobra.Command{
 		Use: "list [--project ID] [--active]", Short: "List grants in your scopes", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
+		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, _ []string) error {
 			q := []string{}
 			if project != "" {
 				q = append(q, "project_id="+project)
@@ -96,21 +90,12 @@ func grantCmd(g *globals) *cobra.Command {
 				return err
 			}
 			return g.print([]string{"id", "project_id", "user_id", "role", "expires_at", "revoked_at"}, page.Items, page)
-		},
+		}),
 	}
 	list.Flags().StringVar(&project, "project", "", "only this project")
 	list.Flags().BoolVar(&active, "active", false, "only grants in force now")
 
-	revoke := &cobra.Command{
-		Use: "revoke GRANT_ID", Short: "Revoke a grant: access ends on the vendor's next request", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := g.call(cmd.Context(), "DELETE", "/v1/grants/"+args[0], nil, nil); err != nil {
-				return err
-			}
-			fmt.Fprintln(g.stdout, "revoked", args[0])
-			return nil
-		},
-	}
+	revoke := revokeCmd(g, "revoke GRANT_ID", "Revoke a grant: access ends on the vendor's next request", "/v1/grants/")
 	c.AddCommand(create, list, revoke)
 	return c
 }

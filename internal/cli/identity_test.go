@@ -14,10 +14,7 @@ import (
 
 func run(t *testing.T, h *servertest.Harness, token string, args ...string) (string, string, int) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	env := map[string]string{"SOBERANA_SERVER": h.URL, "SOBERANA_TOKEN": token, "LANG": "en"}
-	code := cli.RunEnv(context.Background(), args, &out, &errb, func(k string) string { return env[k] })
-	return out.String(), errb.String(), code
+	return cliOut(map[string]string{"SOBERANA_SERVER": h.URL, "SOBERANA_TOKEN": token, "LANG": "en"}, args...)
 }
 
 // TestGrantAndAuditCommands: soberana grant create|list|revoke, token

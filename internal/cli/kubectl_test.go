@@ -100,9 +100,16 @@ func itoa(n int) string {
 }
 
 func runCLI(env map[string]string, args ...string) (int, string, string) {
+	out, errOut, code := cliOut(env, args...)
+	return code, out, errOut
+}
+
+// cliOut runs the CLI with the environment env (nil: empty) and returns
+// its stdout, stderr and exit code.
+func cliOut(env map[string]string, args ...string) (string, string, int) {
 	var out, errOut bytes.Buffer
 	code := cli.RunEnv(context.Background(), args, &out, &errOut, func(k string) string { return env[k] })
-	return code, out.String(), errOut.String()
+	return out.String(), errOut.String(), code
 }
 
 // TestExitCodes: each class of failure has its own documented code.

@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/soberana/soberana/internal/client"
+
 	"github.com/soberana/soberana/internal/i18n"
 )
 
@@ -50,11 +52,7 @@ changes the parts named (--jurisdiction and --country replace their list).`,
   soberana institution policy ins_… --sovereignty any --min confidential=national --min restricted=national
   soberana institution policy ins_… --sovereignty regional --jurisdiction BR --jurisdiction AR --country BR --country AR`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
+		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, args []string) error {
 			path := "/v1/institutions/" + url.PathEscape(args[0])
 			var ins map[string]any
 			hdr, err := cl.Do(cmd.Context(), "GET", path, nil, &ins)
@@ -108,7 +106,7 @@ changes the parts named (--jurisdiction and --country replace their list).`,
 			}
 			return g.print([]string{"id", "name", "country", "sovereignty", "jurisdictions", "countries", "min_sovereignty"},
 				[]map[string]any{row}, ins)
-		},
+		}),
 	}
 	f := c.Flags()
 	f.StringVar(&sov, "sovereignty", "", "default (and loosest) mode: national, regional or any")

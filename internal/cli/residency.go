@@ -3,9 +3,10 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
 
 	"github.com/spf13/cobra"
+
+	"github.com/soberana/soberana/internal/client"
 
 	"github.com/soberana/soberana/internal/i18n"
 )
@@ -28,31 +29,20 @@ printable HTML page (in --lang) to stdout; -o json the JSON report.`,
 		Example: `  soberana residency --institution ins_… -o html --lang pt-BR > residencia.html
   soberana residency -o csv > platform.csv`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
-			q := url.Values{}
-			if institution != "" {
-				q.Set("institution_id", institution)
-			}
+		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, _ []string) error {
+			q := nonEmpty(map[string]string{"institution_id": institution})
 			switch g.output {
 			case "csv", "html", "json":
-				q.Set("format", g.output)
+				q["format"] = g.output
 				var raw json.RawMessage
-				if _, err := cl.Do(cmd.Context(), "GET", "/v1/residency?"+q.Encode(), nil, &raw); err != nil {
+				if _, err := cl.Do(cmd.Context(), "GET", "/v1/residency"+client.Query(q), nil, &raw); err != nil {
 					return err
 				}
 				_, err := g.stdout.Write(raw)
 				return err
 			}
 			var rep map[string]any
-			path := "/v1/residency"
-			if len(q) > 0 {
-				path += "?" + q.Encode()
-			}
-			if _, err := cl.Do(cmd.Context(), "GET", path, nil, &rep); err != nil {
+			if _, err := cl.Do(cmd.Context(), "GET", "/v1/residency"+client.Query(q), nil, &rep); err != nil {
 				return err
 			}
 			if g.output == "yaml" {
@@ -68,7 +58,7 @@ printable HTML page (in --lang) to stdout; -o json the JSON report.`,
 				fmt.Fprintln(g.stdout, i18n.T(g.language(), "cli.residency.foreign", n))
 			}
 			return nil
-		},
+		}),
 	}
 	c.Flags().StringVar(&institution, "institution", "", "institution id (default: the caller's institution, or the platform for operators)")
 	return c

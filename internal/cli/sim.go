@@ -5,6 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/soberana/soberana/internal/client"
+
 	"github.com/soberana/soberana/internal/i18n"
 )
 
@@ -76,11 +78,7 @@ func simCmd(g *globals) *cobra.Command {
 		Use:   "resources [--provider ID]",
 		Short: "List every simulated resource with the replica id it carries",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
+		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, _ []string) error {
 			path := "/v1/sim/resources"
 			if rprov != "" {
 				path += "?provider_id=" + rprov
@@ -92,7 +90,7 @@ func simCmd(g *globals) *cobra.Command {
 				return err
 			}
 			return g.print([]string{"resource_id", "provider_id", "site_id", "replica_id", "workload_id", "state", "simulated"}, out.Items, out)
-		},
+		}),
 	}
 	resources.Flags().StringVar(&rprov, "provider", "", "only this provider's")
 	c.AddCommand(outage, faults, resources)

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/soberana/soberana/internal/client"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -56,11 +58,7 @@ the workload's project principal only; writes it next to the key as
 <key>-cert.pub and runs ssh with it to the replica's address. --print only
 prints the certificate.`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
+		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, args []string) error {
 			keyPath, pub, cleanup, err := sshIdentity(g, identity)
 			if err != nil {
 				return err
@@ -123,7 +121,7 @@ prints the certificate.`,
 				return fmt.Errorf("running %s: %w", sshBin, err)
 			}
 			return nil
-		},
+		}),
 	}
 	f := c.Flags()
 	f.IntVar(&replica, "replica", 0, "the replica to log in to (default: the first with an address)")

@@ -8,6 +8,8 @@ import (
 
 	sdk "github.com/soberana/soberana/client"
 	"github.com/spf13/cobra"
+
+	"github.com/soberana/soberana/internal/client"
 )
 
 func init() {
@@ -73,11 +75,7 @@ func sshKeyCmd(g *globals) *cobra.Command {
 		Use:   "list",
 		Short: "Your SSH keys and those of your projects",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
+		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, _ []string) error {
 			keys, err := sdk.Collect(cl.SSHKeys().List(cmd.Context(), sdk.ListOptions{}))
 			if err != nil {
 				return err
@@ -87,19 +85,15 @@ func sshKeyCmd(g *globals) *cobra.Command {
 				return err
 			}
 			return g.print(sshKeyColumns, rows, map[string]any{"items": rows})
-		},
+		}),
 	}
 	del := &cobra.Command{
 		Use:   "delete ID",
 		Short: "Delete an SSH key (workloads already asked for keep it)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
+		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, args []string) error {
 			return cl.SSHKeys().Delete(cmd.Context(), args[0])
-		},
+		}),
 	}
 	c.AddCommand(add, list, del)
 	return c
@@ -125,11 +119,7 @@ func imageCmd(g *globals) *cobra.Command {
 		Use:   "list",
 		Short: "Image families with the providers and sites that have them",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
+		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, _ []string) error {
 			var page struct {
 				Items []struct {
 					Family    string `json:"family"`
@@ -155,7 +145,7 @@ func imageCmd(g *globals) *cobra.Command {
 				rows = append(rows, map[string]any{"family": f.Family, "providers": strings.Join(provs, ", "), "sites": sites, "simulated": f.Simulated})
 			}
 			return g.print([]string{"family", "providers", "sites", "simulated"}, rows, page)
-		},
+		}),
 	})
 	return c
 }

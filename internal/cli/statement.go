@@ -87,18 +87,14 @@ func statementCloseCmd(g *globals) *cobra.Command {
 		Use:   "close --month YYYY-MM [--institution ID]",
 		Short: "Rate the month's usage and close it; a closed month never changes (late usage goes to the next month)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
+		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, _ []string) error {
 			var out map[string]any
 			body := map[string]string{"month": month, "institution_id": institution}
 			if _, err := cl.Do(cmd.Context(), "POST", "/v1/statements:close", body, &out); err != nil {
 				return err
 			}
 			return g.print([]string{"month", "institution_id", "closed_at", "closed_by"}, []map[string]any{out}, out)
-		},
+		}),
 	}
 	c.Flags().StringVar(&institution, "institution", "", "institution id (default: every institution)")
 	c.Flags().StringVar(&month, "month", "", "month, YYYY-MM")

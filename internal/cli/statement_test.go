@@ -1,8 +1,6 @@
 package cli_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -11,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/soberana/soberana/internal/cli"
 	"github.com/soberana/soberana/internal/ledger"
 	"github.com/soberana/soberana/internal/server/servertest"
 )
@@ -20,11 +17,7 @@ func TestStatementExportAndRateImport(t *testing.T) {
 	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	env := map[string]string{"SOBERANA_SERVER": h.URL, "SOBERANA_TOKEN": servertest.AdminToken}
-	run := func(args ...string) (string, string, int) {
-		var out, errOut bytes.Buffer
-		code := cli.RunEnv(context.Background(), args, &out, &errOut, func(k string) string { return env[k] })
-		return out.String(), errOut.String(), code
-	}
+	run := func(args ...string) (string, string, int) { return cliOut(env, args...) }
 	csvFile := filepath.Join(t.TempDir(), "rates.csv")
 	if err := os.WriteFile(csvFile, []byte("date,from,to,rate\n2026-11-02,USD,BRL,5.4301\n"), 0o600); err != nil {
 		t.Fatal(err)

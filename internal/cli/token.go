@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/soberana/soberana/internal/client"
 )
 
 // tokenSubcommands are `soberana token create|list|revoke`.
@@ -17,12 +19,9 @@ func tokenSubcommands(g *globals) []*cobra.Command {
 		Use:   "create NAME [--kind personal|service|deploy] [--role R] [--scope-kind K --scope-id NAME|ID] [--expires 720h]",
 		Short: "Create an API token; its secret is shown once",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
+		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, args []string) error {
 			name = args[0]
+			var err error
 			// --scope-id takes the name of the institution, project or
 			// provider --scope-kind says, like every object flag.
 			if n := map[string]string{"institution": "institutions", "project": "projects", "provider": "providers"}[scopeKind]; n != "" {
@@ -41,7 +40,7 @@ func tokenSubcommands(g *globals) []*cobra.Command {
 			fmt.Fprintf(g.stderr, "token %s (%s); the secret below is shown only now:\n", out["id"], out["kind"])
 			fmt.Fprintln(g.stdout, out["token"])
 			return nil
-		},
+		}),
 	}
 	f := create.Flags()
 	f.StringVar(&kind, "kind", "personal", "personal (acts as you), service (own role at a scope) or deploy (one project)")
@@ -59,15 +58,6 @@ func tokenSubcommands(g *globals) []*cobra.Command {
 			return g.print([]string{"id", "name", "kind", "role", "scope_kind", "scope_id", "expires_at", "last_used_at", "revoked"}, page.Items, page)
 		},
 	}
-	revoke := &cobra.Command{
-		Use: "revoke TOKEN_ID", Short: "Revoke a token at once", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := g.call(cmd.Context(), "DELETE", "/v1/tokens/"+args[0], nil, nil); err != nil {
-				return err
-			}
-			fmt.Fprintln(g.stdout, "revoked", args[0])
-			return nil
-		},
-	}
+	revoke := revokeCmd(g, "revoke TOKEN_ID", "Revoke a token at once", "/v1/tokens/")
 	return []*cobra.Command{create, list, revoke}
 }

@@ -199,24 +199,16 @@ func workloadListCmd(g *globals) *cobra.Command {
 		Use:   "list",
 		Short: "List workloads (filters: --project, --institution, --state)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
+		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, _ []string) error {
 			ctx := cmd.Context()
+			var err error
 			if institution, err = g.resolveID(ctx, cl, "institutions", institution, nil); err != nil {
 				return err
 			}
 			if project, err = g.resolveID(ctx, cl, "projects", project, scopeQuery{"institution_id": institution}); err != nil {
 				return err
 			}
-			q := map[string]string{}
-			for k, v := range map[string]string{"project_id": project, "institution_id": institution, "state": state} {
-				if v != "" {
-					q[k] = v
-				}
-			}
+			q := nonEmpty(map[string]string{"project_id": project, "institution_id": institution, "state": state})
 			var items []map[string]any
 			for {
 				var page struct {
@@ -233,7 +225,7 @@ func workloadListCmd(g *globals) *cobra.Command {
 				q["cursor"] = page.Next
 			}
 			return g.print(workloadColumns, items, map[string]any{"items": items})
-		},
+		}),
 	}
 	c.Flags().StringVar(&project, "project", "", "project name or id")
 	c.Flags().StringVar(&institution, "institution", "", "institution name or id")

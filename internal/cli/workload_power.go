@@ -32,11 +32,7 @@ func workloadPowerCmd(g *globals, verb, short string) *cobra.Command {
 		Use:   verb + " ID",
 		Short: short + " (--replica N: one replica)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
+		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, args []string) error {
 			body := map[string]any{}
 			if replica >= 0 {
 				body["replica"] = replica
@@ -49,7 +45,7 @@ func workloadPowerCmd(g *globals, verb, short string) *cobra.Command {
 				return g.print(nil, nil, w)
 			}
 			return g.describe(cmd.Context(), cl, args[0])
-		},
+		}),
 	}
 	c.Flags().IntVar(&replica, "replica", -1, "act on this replica only (its number, from 0)")
 	return c
@@ -84,11 +80,7 @@ func workloadDescribeCmd(g *globals) *cobra.Command {
 		Use:   "describe ID",
 		Short: "Show a workload: offering, cost, each replica's site, provider, power state and addresses, and its timeline",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
+		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, args []string) error {
 			if g.output == "json" {
 				var w map[string]any
 				if _, err := cl.Do(cmd.Context(), "GET", "/v1/workloads/"+args[0], nil, &w); err != nil {
@@ -97,7 +89,7 @@ func workloadDescribeCmd(g *globals) *cobra.Command {
 				return g.print(nil, nil, w)
 			}
 			return g.describe(cmd.Context(), cl, args[0])
-		},
+		}),
 	}
 }
 

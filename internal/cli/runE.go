@@ -1,0 +1,46 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/soberana/soberana/internal/client"
+)
+
+// clientRunE is the RunE of a command whose first step is the API client
+// of --server/--token (g.client): it gets the client, then runs run with
+// it.
+func clientRunE(g *globals, run func(cmd *cobra.Command, cl *client.Client, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		cl, err := g.client()
+		if err != nil {
+			return err
+		}
+		return run(cmd, cl, args)
+	}
+}
+
+// nonEmpty is kv without its empty values: the query of a command's
+// optional filters (client.Query encodes it; none gives no "?").
+func nonEmpty(kv map[string]string) map[string]string {
+	q := map[string]string{}
+	for k, v := range kv {
+		if v != "" {
+			q[k] = v
+		}
+	}
+	return q
+}
+
+// revokeCmd is a `revoke ID` command: DELETE prefix+ID, then "revoked ID".
+func revokeCmd(g *globals, use, short, prefix string) *cobra.Command {
+	return &cobra.Command{Use: use, Short: short, Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, err := g.call(cmd.Context(), "DELETE", prefix+args[0], nil, nil); err != nil {
+				return err
+			}
+			fmt.Fprintln(g.stdout, "revoked", args[0])
+			return nil
+		}}
+}
