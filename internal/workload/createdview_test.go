@@ -2,10 +2,12 @@ package workload_test
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"testing"
 	"time"
 
+	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/server/servertest"
 )
 
@@ -55,6 +57,19 @@ func TestCreateAnswersWhatGetReads(t *testing.T) {
 			}
 			if !reflect.DeepEqual(created, got) {
 				t.Fatalf("the create answered\n%v\nthe GET read\n%v", created, got)
+			}
+			// The create reads project, institution and offering in one
+			// statement; a reference naming nothing is still reported
+			// on its own field.
+			for field, b := range map[string]map[string]any{
+				"project_id":  body("prj_nothing", off, 1),
+				"offering_id": body(prj["id"].(string), "off_nothing", 1),
+			} {
+				_, err := c.Do(ctx, "POST", "/v1/workloads", b, nil)
+				var p *client.Problem
+				if !errors.As(err, &p) || p.Status != 422 || len(p.InvalidParams) != 1 || p.InvalidParams[0].Name != field {
+					t.Fatalf("a create naming no %s: %v", field, err)
+				}
 			}
 		})
 	}

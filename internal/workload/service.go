@@ -236,23 +236,13 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 		}
 	}
 	tx := s.st.Read()
-	proj, err := tx.Projects().Get(ctx, req.ProjectID)
+	proj, inst, off, err := tx.CreateInputs(ctx, req.ProjectID, req.OfferingID)
 	if errors.Is(err, store.ErrNotFound) {
-		return out, false, refErr("project_id", "project", req.ProjectID)
-	} else if err != nil {
-		return out, false, err
+		proj, inst, off, err = s.createInputsApart(ctx, tx, &req)
+	} else if err == nil {
+		err = ApplyPolicy(inst, &req)
 	}
-	inst, err := tx.Institutions().Get(ctx, proj.InstitutionID)
 	if err != nil {
-		return out, false, err
-	}
-	if err := ApplyPolicy(inst, &req); err != nil {
-		return out, false, err
-	}
-	off, err := tx.Offerings().Get(ctx, req.OfferingID)
-	if errors.Is(err, store.ErrNotFound) {
-		return out, false, refErr("offering_id", "offering", req.OfferingID)
-	} else if err != nil {
 		return out, false, err
 	}
 	w = model.Workload{
@@ -362,6 +352,30 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 		s.Kick()
 	}
 	return Written{Workload: w, Placements: rows, Events: events}, false, nil
+}
+
+// createInputsApart reads a create's project, institution and offering
+// one by one, checking the institution's policy before the offering as
+// Create does: when the one-statement read (store.Tx.CreateInputs) found
+// nothing, this says which reference names nothing.
+func (s *Service) createInputsApart(ctx context.Context, tx *store.Tx, req *CreateRequest) (proj model.Project, inst model.Institution, off model.Offering, err error) {
+	proj, err = tx.Projects().Get(ctx, req.ProjectID)
+	if errors.Is(err, store.ErrNotFound) {
+		return proj, inst, off, refErr("project_id", "project", req.ProjectID)
+	} else if err != nil {
+		return proj, inst, off, err
+	}
+	if inst, err = tx.Institutions().Get(ctx, proj.InstitutionID); err != nil {
+		return proj, inst, off, err
+	}
+	if err := ApplyPolicy(inst, req); err != nil {
+		return proj, inst, off, err
+	}
+	off, err = tx.Offerings().Get(ctx, req.OfferingID)
+	if errors.Is(err, store.ErrNotFound) {
+		return proj, inst, off, refErr("offering_id", "offering", req.OfferingID)
+	}
+	return proj, inst, off, err
 }
 
 func (s *Service) replay(ctx context.Context, who Actor, idem *Idempotency) (model.Workload, bool, error) {
