@@ -109,18 +109,20 @@ func (a *API) AddWorkloads(o WorkloadOptions) {
 						}
 						idem = &workload.Idempotency{Key: k, BodyHash: workload.HashBody(body)}
 					}
-					w, replayed, err := svc.Create(r.Context(), actor(r), req, idem)
-					if err != nil {
-						return nil, err
-					}
-					v, err := a.workloadView(r.Context(), w.ID, langOf(r.Context()), true)
+					c, replayed, err := svc.CreateWritten(r.Context(), actor(r), req, idem)
 					if err != nil {
 						return nil, err
 					}
 					if replayed {
-						return v, nil
+						// The workload may have moved on since: read it.
+						return a.workloadView(r.Context(), c.Workload.ID, langOf(r.Context()), true)
 					}
-					return Created{Value: v, Location: base + "/" + w.ID}, nil
+					// Answered from what the create stored, not read back.
+					v, err := a.fullView(r.Context(), a.store.Read(), c.Workload, c.Placements, c.Events, langOf(r.Context()))
+					if err != nil {
+						return nil, err
+					}
+					return Created{Value: v, Location: base + "/" + c.Workload.ID}, nil
 				}},
 			{Method: "GET", Path: base, Summary: "List workloads", Tag: "workloads", Auth: Any("workloads:read"),
 				Response: listPage[WorkloadView]{}, Query: append([]string{"limit", "cursor"}, workloadFilters...),
@@ -215,11 +217,23 @@ func (a *API) workloadView(ctx context.Context, id string, lang i18n.Lang, full 
 	if err != nil {
 		return WorkloadView{}, err
 	}
+	if !full {
+		w.Reason = workload.Decode(w.Reason).Render(lang)
+		return WorkloadView{Workload: w}, nil
+	}
+	evs, err := tx.EventsOf(ctx, id)
+	if err != nil {
+		return WorkloadView{}, err
+	}
+	return a.fullView(ctx, tx, w, ps, evs, lang)
+}
+
+// fullView is the view of a workload with its placements, cost and
+// timeline (events in id order, as EventsOf returns them): placements and
+// events as given, the cost read.
+func (a *API) fullView(ctx context.Context, tx *store.Tx, w model.Workload, ps []store.PlacementRow, evs []model.WorkloadEvent, lang i18n.Lang) (WorkloadView, error) {
 	w.Reason = workload.Decode(w.Reason).Render(lang)
 	v := WorkloadView{Workload: w}
-	if !full {
-		return v, nil
-	}
 	for _, p := range ps {
 		p.Reason = workload.Decode(p.Reason).Render(lang)
 		if p.State == model.PlacementRunning {
@@ -228,14 +242,10 @@ func (a *API) workloadView(ctx context.Context, id string, lang i18n.Lang, full 
 		v.Simulated = v.Simulated || p.Simulated
 		v.Placements = append(v.Placements, placementView(p))
 	}
-	switch c, err := workloadCost(ctx, tx, id, a.store.Now()); {
+	switch c, err := workloadCost(ctx, tx, w.ID, a.store.Now()); {
 	case err == nil:
 		v.Cost = &c
 	case !errors.Is(err, store.ErrNotFound) && !errors.Is(err, ledger.ErrUnknownWorkload):
-		return v, err
-	}
-	evs, err := tx.EventsOf(ctx, id)
-	if err != nil {
 		return v, err
 	}
 	for _, e := range evs {

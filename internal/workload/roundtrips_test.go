@@ -64,8 +64,8 @@ func TestRoundTripsPerCreateAndGet(t *testing.T) {
 		pg          bool
 		create, get int
 	}{
-		{"sqlite", false, 20, 5},
-		{"postgres", true, 17, 4},
+		{"sqlite", false, 16, 5},
+		{"postgres", true, 13, 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &recorder{}

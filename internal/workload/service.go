@@ -205,34 +205,45 @@ func HashBody(b []byte) string {
 // rules and persists the workload with its placements and first events in
 // one transaction. With idem, a request already seen returns the workload
 // it created and replayed=true.
-func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem *Idempotency) (w model.Workload, replayed bool, err error) {
+func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem *Idempotency) (model.Workload, bool, error) {
+	c, replayed, err := s.CreateWritten(ctx, who, req, idem)
+	return c.Workload, replayed, err
+}
+
+// Written is what a create stored, exactly as stored (times in
+// microseconds, as the store keeps them): the API answers a create from
+// it instead of reading back the rows it just wrote (issue #19: each read
+// is a round trip). Placements and Events are nil for a replayed request,
+// whose workload may have moved on since.
+type Written struct {
+	Workload   model.Workload
+	Placements []store.PlacementRow
+	Events     []model.WorkloadEvent
+}
+
+// CreateWritten is Create returning what the committed transaction wrote.
+func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateRequest, idem *Idempotency) (out Written, replayed bool, err error) {
+	var w model.Workload
+	replay := func(w model.Workload, ok bool, err error) (Written, bool, error) {
+		return Written{Workload: w}, ok, err
+	}
 	if err := req.Validate(); err != nil {
-		return w, false, err
+		return out, false, err
 	}
 	if idem != nil {
 		if w, ok, err := s.replay(ctx, who, idem); ok || err != nil {
-			return w, ok, err
+			return replay(w, ok, err)
 		}
 	}
 	tx := s.st.Read()
-	proj, err := tx.Projects().Get(ctx, req.ProjectID)
+	proj, inst, off, err := tx.CreateInputs(ctx, req.ProjectID, req.OfferingID)
 	if errors.Is(err, store.ErrNotFound) {
-		return w, false, refErr("project_id", "project", req.ProjectID)
-	} else if err != nil {
-		return w, false, err
+		proj, inst, off, err = s.createInputsApart(ctx, tx, &req)
+	} else if err == nil {
+		err = ApplyPolicy(inst, &req)
 	}
-	inst, err := tx.Institutions().Get(ctx, proj.InstitutionID)
 	if err != nil {
-		return w, false, err
-	}
-	if err := ApplyPolicy(inst, &req); err != nil {
-		return w, false, err
-	}
-	off, err := tx.Offerings().Get(ctx, req.OfferingID)
-	if errors.Is(err, store.ErrNotFound) {
-		return w, false, refErr("offering_id", "offering", req.OfferingID)
-	} else if err != nil {
-		return w, false, err
+		return out, false, err
 	}
 	w = model.Workload{
 		ProjectID: proj.ID, InstitutionID: inst.ID, BudgetLineID: proj.BudgetLineID, OfferingID: off.ID,
@@ -244,20 +255,21 @@ func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem
 		Image: req.Image, UserData: req.UserData,
 	}
 	if err := s.resolveFirstBoot(ctx, tx, who, &w, req); err != nil {
-		return w, false, err
+		return out, false, err
 	}
 	preq, err := s.PlacementRequest(ctx, &w, off, nil)
 	if err != nil {
-		return w, false, err
+		return out, false, err
 	}
 	d, err := s.fleet.Engine().Place(preq)
 	if err != nil {
-		return w, false, s.PlaceError(err, inst.Currency, off.Name)
+		return out, false, s.PlaceError(err, inst.Currency, off.Name)
 	}
 	w.ID = model.NewID("wl")
 	w.ForecastMonthlyMinor = d.TotalMonthlyMinor
 	rows := s.PlacementRows(&w, off, d, nil)
 	approved := false
+	var events []model.WorkloadEvent
 	// The budget is reserved by one conditional statement (Budget.Commit,
 	// store.ReserveBudget) and everything else here inserts new rows or is
 	// guarded by a unique key: on PostgreSQL the transaction runs at READ
@@ -283,7 +295,7 @@ func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem
 			rows[i].NextAttemptAt = nil
 		}
 		now := tx.Now()
-		events := []model.WorkloadEvent{{Actor: who.Name, To: model.StatePendingApproval,
+		events = []model.WorkloadEvent{{Actor: who.Name, To: model.StatePendingApproval,
 			Reason: Enc(M("workload.reason.created", strconv.Itoa(w.Replicas), off.Name, s.money(w.ForecastMonthlyMinor, w.Currency)))}}
 		w.State = model.StatePendingApproval // a new workload's first state
 		w.Reason = events[0].Reason
@@ -331,15 +343,39 @@ func (s *Service) Create(ctx context.Context, who Actor, req CreateRequest, idem
 		_ = s.fleet.Engine().ReleaseDecision(d)
 		if idem != nil && errors.Is(err, store.ErrDuplicate) {
 			if w, ok, rerr := s.replay(ctx, who, idem); ok || rerr != nil {
-				return w, ok, rerr
+				return replay(w, ok, rerr)
 			}
 		}
-		return model.Workload{}, false, err
+		return Written{}, false, err
 	}
 	if approved {
 		s.Kick()
 	}
-	return w, false, nil
+	return Written{Workload: w, Placements: rows, Events: events}, false, nil
+}
+
+// createInputsApart reads a create's project, institution and offering
+// one by one, checking the institution's policy before the offering as
+// Create does: when the one-statement read (store.Tx.CreateInputs) found
+// nothing, this says which reference names nothing.
+func (s *Service) createInputsApart(ctx context.Context, tx *store.Tx, req *CreateRequest) (proj model.Project, inst model.Institution, off model.Offering, err error) {
+	proj, err = tx.Projects().Get(ctx, req.ProjectID)
+	if errors.Is(err, store.ErrNotFound) {
+		return proj, inst, off, refErr("project_id", "project", req.ProjectID)
+	} else if err != nil {
+		return proj, inst, off, err
+	}
+	if inst, err = tx.Institutions().Get(ctx, proj.InstitutionID); err != nil {
+		return proj, inst, off, err
+	}
+	if err := ApplyPolicy(inst, req); err != nil {
+		return proj, inst, off, err
+	}
+	off, err = tx.Offerings().Get(ctx, req.OfferingID)
+	if errors.Is(err, store.ErrNotFound) {
+		return proj, inst, off, refErr("offering_id", "offering", req.OfferingID)
+	}
+	return proj, inst, off, err
 }
 
 func (s *Service) replay(ctx context.Context, who Actor, idem *Idempotency) (model.Workload, bool, error) {
