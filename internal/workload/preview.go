@@ -7,7 +7,6 @@ import (
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
 	"github.com/soberana/soberana/internal/placement"
-	"github.com/soberana/soberana/internal/store"
 )
 
 // Preview is where a request would go, decided without reserving capacity
@@ -31,24 +30,8 @@ func (s *Service) Preview(ctx context.Context, req CreateRequest) (Preview, erro
 	if err := req.Validate(); err != nil {
 		return p, err
 	}
-	tx := s.st.Read()
-	proj, err := tx.Projects().Get(ctx, req.ProjectID)
-	if errors.Is(err, store.ErrNotFound) {
-		return p, refErr("project_id", "project", req.ProjectID)
-	} else if err != nil {
-		return p, err
-	}
-	inst, err := tx.Institutions().Get(ctx, proj.InstitutionID)
+	proj, inst, off, err := s.createInputs(ctx, s.st.Read(), &req)
 	if err != nil {
-		return p, err
-	}
-	if err := ApplyPolicy(inst, &req); err != nil {
-		return p, err
-	}
-	off, err := tx.Offerings().Get(ctx, req.OfferingID)
-	if errors.Is(err, store.ErrNotFound) {
-		return p, refErr("offering_id", "offering", req.OfferingID)
-	} else if err != nil {
 		return p, err
 	}
 	p.Offering = off

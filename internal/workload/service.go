@@ -236,12 +236,7 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 		}
 	}
 	tx := s.st.Read()
-	proj, inst, off, err := tx.CreateInputs(ctx, req.ProjectID, req.OfferingID)
-	if errors.Is(err, store.ErrNotFound) {
-		proj, inst, off, err = s.createInputsApart(ctx, tx, &req)
-	} else if err == nil {
-		err = ApplyPolicy(inst, &req)
-	}
+	proj, inst, off, err := s.createInputs(ctx, tx, &req)
 	if err != nil {
 		return out, false, err
 	}
@@ -352,6 +347,20 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 		s.Kick()
 	}
 	return Written{Workload: w, Placements: rows, Events: events}, false, nil
+}
+
+// createInputs reads a create's (or a preview's) project, its
+// institution and the offering in one statement, and applies the
+// institution's policy to req; when that read finds nothing, it reads
+// them apart to say which reference names nothing.
+func (s *Service) createInputs(ctx context.Context, tx *store.Tx, req *CreateRequest) (proj model.Project, inst model.Institution, off model.Offering, err error) {
+	proj, inst, off, err = tx.CreateInputs(ctx, req.ProjectID, req.OfferingID)
+	if errors.Is(err, store.ErrNotFound) {
+		return s.createInputsApart(ctx, tx, req)
+	} else if err == nil {
+		err = ApplyPolicy(inst, req)
+	}
+	return proj, inst, off, err
 }
 
 // createInputsApart reads a create's project, institution and offering
