@@ -522,15 +522,3 @@ func (e *Engine) Run(ctx context.Context) error {
 		}
 	}
 }
-
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"alert.site_down":       {ES: "el sitio %s está caído desde %s", PT: "o site %s está fora do ar desde %s", EN: "site %s has been down since %s"},
-		"alert.provider_down":   {ES: "la API del proveedor %s no responde desde %s", PT: "a API do provedor %s não responde desde %s", EN: "provider %s's API has not answered since %s"},
-		"alert.capacity":        {ES: "el sitio %s usa el %s%% de su capacidad (umbral %s%%)", PT: "o site %s usa %s%% da sua capacidade (limite %s%%)", EN: "site %s uses %s%% of its capacity (threshold %s%%)"},
-		"alert.budget_reduced":  {ES: "la línea presupuestaria %s fue reducida por debajo de lo comprometido por %s: %s", PT: "a linha orçamentária %s foi reduzida abaixo do empenhado por %s: %s", EN: "budget line %s was cut below what is committed by %s: %s"},
-		"alert.budget":          {ES: "la línea presupuestaria %s superó el %s%% de su monto", PT: "a linha orçamentária %s ultrapassou %s%% do seu valor", EN: "budget line %s passed %s%% of its amount"},
-		"alert.grant_expiring":  {ES: "la concesión %s del proyecto %s vence el %s", PT: "a concessão %s do projeto %s expira em %s", EN: "grant %s of project %s expires at %s"},
-		"alert.workload_failed": {ES: "la carga %s falló: %s", PT: "a carga %s falhou: %s", EN: "workload %s failed: %s"},
-	})
-}

@@ -203,14 +203,3 @@ func (a *API) AddApps(svc *deploy.Service) {
 		}
 	})
 }
-
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"problem.webhook-signature":        {ES: "Firma no válida", PT: "Assinatura inválida", EN: "Bad signature"},
-		"problem.webhook-signature.detail": {ES: "la entrega no está firmada con el secreto del webhook de la aplicación", PT: "a entrega não está assinada com o segredo do webhook da aplicação", EN: "the delivery is not signed with the app's webhook secret"},
-		"problem.webhook-replayed":         {ES: "Entrega repetida", PT: "Entrega repetida", EN: "Delivery replayed"},
-		"problem.webhook-replayed.detail":  {ES: "esta entrega ya se recibió; no se repite", PT: "esta entrega já foi recebida; não é repetida", EN: "this delivery was already received; it is not acted on again"},
-		"problem.webhook-payload":          {ES: "Contenido ilegible", PT: "Conteúdo ilegível", EN: "Unreadable payload"},
-		"problem.webhook-payload.detail":   {ES: "no se pudo leer el evento: %s", PT: "não foi possível ler o evento: %s", EN: "could not read the event: %s"},
-	})
-}

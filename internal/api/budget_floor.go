@@ -6,7 +6,7 @@ import (
 	"sort"
 
 	"github.com/soberana/soberana/internal/auth"
-	"github.com/soberana/soberana/internal/i18n"
+
 	"github.com/soberana/soberana/internal/ledger"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
@@ -55,13 +55,6 @@ func budgetFloor(r *http.Request, tx *store.Tx, old, v *model.BudgetLine) error 
 	e.InstitutionID, e.Outcome, e.Status = old.InstitutionID, OutcomeSuccess, http.StatusOK
 	e.Seq, e.PrevHash, e.Hash, e.At = 0, "", "", tx.Now()
 	return tx.AppendAudit(r.Context(), &e)
-}
-
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"problem.below-committed": {ES: "Monto por debajo de lo comprometido", PT: "Valor abaixo do empenhado", EN: "Amount below what is committed"},
-		"field.below_floor":       {ES: "no puede ser menor que %s (comprometido + devengado) sin reduction_reason", PT: "não pode ser menor que %s (empenhado + apropriado) sem reduction_reason", EN: "must not be below %s (committed + accrued) without reduction_reason"},
-	})
 }
 
 // reductionAlerts are the budget reductions in the caller's scopes, as

@@ -6,7 +6,7 @@ import (
 
 	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/deploy"
-	"github.com/soberana/soberana/internal/i18n"
+
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/workload"
@@ -120,28 +120,4 @@ func approver(r *http.Request) workload.Actor {
 		return p.ActsAs(auth.RoleFinanceOfficer, auth.Target{Institution: institutionID})
 	}
 	return who
-}
-
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"problem.escalation": {ES: "No puede otorgar lo que no tiene", PT: "Não pode conceder o que não tem", EN: "Cannot give what you do not hold"},
-		"problem.escalation.detail": {
-			ES: "para otorgar el rol %s en ese ámbito usted debe tener allí cada uno de sus permisos, y le falta %s",
-			PT: "para conceder o papel %s nesse escopo você precisa ter ali cada uma de suas permissões, e falta %s",
-			EN: "to give role %s at that scope you must hold every permission of it there, and you lack %s"},
-		"problem.segregation": {ES: "Segregación de funciones", PT: "Segregação de funções", EN: "Segregation of duties"},
-		"problem.segregation." + workload.NotFinanceOfficer: {
-			ES: "solo un responsable de finanzas de la institución aprueba el gasto; pida a uno de ellos que lo apruebe",
-			PT: "só um responsável financeiro da instituição aprova a despesa; peça a um deles que aprove",
-			EN: "only a finance officer of the institution approves spending; ask one of them to approve it"},
-		"problem.segregation." + workload.OwnRequest: {
-			ES: "usted solicitó esta carga; debe aprobarla otro responsable de finanzas de la institución",
-			PT: "você solicitou esta carga; outro responsável financeiro da instituição deve aprová-la",
-			EN: "you requested this workload; another finance officer of the institution must approve it"},
-		"problem.credential-revoked": {ES: "Credencial sin autoridad", PT: "Credencial sem autoridade", EN: "Credential without authority"},
-		"problem.credential-revoked.detail": {
-			ES: "la persona o la concesión de la que deriva el secreto del webhook de esta aplicación ya no puede publicarla; quien la administre debe crear un secreto nuevo",
-			PT: "a pessoa ou a concessão da qual deriva o segredo do webhook deste aplicativo já não pode publicá-lo; quem o administra deve criar um segredo novo",
-			EN: "the person or grant this app's webhook secret derives from may no longer release it; whoever administers it must make a new secret"},
-	})
 }

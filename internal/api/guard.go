@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"path"
 	"strings"
-
-	"github.com/soberana/soberana/internal/i18n"
 )
 
 // MaxHeaderBytes bounds the request line and headers that a request may
@@ -63,18 +61,4 @@ func cleanPath(p string) bool {
 		c += "/"
 	}
 	return c == p
-}
-
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"problem.header-too-large":        {ES: "Cabeceras demasiado grandes", PT: "Cabeçalhos grandes demais", EN: "Headers too large"},
-		"problem.header-too-large.detail": {ES: "las cabeceras de la solicitud superan %d bytes", PT: "os cabeçalhos da requisição excedem %d bytes", EN: "the request headers exceed %d bytes"},
-	})
-}
-
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"problem.malformed.utf8": {ES: "el cuerpo no es UTF-8 válido", PT: "o corpo não é UTF-8 válido", EN: "the body is not valid UTF-8"},
-		"field.null":             {ES: "no admite null; envíe un valor u omita el campo", PT: "não aceita null; envie um valor ou omita o campo", EN: "must not be null; send a value or leave the field out"},
-	})
 }

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/auth"
-	"github.com/soberana/soberana/internal/i18n"
+
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -473,34 +473,4 @@ func grantErr(err error) error {
 		return v.Err()
 	}
 	return err
-}
-
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"problem.unauthorized.session":        {ES: "la sesión no es válida o expiró; inicie sesión de nuevo", PT: "a sessão não é válida ou expirou; entre de novo", EN: "the session is not valid or has expired; sign in again"},
-		"problem.unauthorized.credentials":    {ES: "correo o contraseña incorrectos", PT: "e-mail ou senha incorretos", EN: "wrong e-mail or password"},
-		"problem.csrf":                        {ES: "Falta la protección CSRF", PT: "Falta a proteção CSRF", EN: "CSRF check failed"},
-		"problem.csrf.detail":                 {ES: "envíe el token CSRF de la sesión en la cabecera X-CSRF-Token", PT: "envie o token CSRF da sessão no cabeçalho X-CSRF-Token", EN: "send the session's CSRF token in the X-CSRF-Token header"},
-		"problem.locked":                      {ES: "Cuenta bloqueada", PT: "Conta bloqueada", EN: "Account locked"},
-		"problem.locked.detail":               {ES: "demasiados intentos fallidos; la cuenta está bloqueada por un tiempo", PT: "tentativas falhas demais; a conta está bloqueada por um tempo", EN: "too many failed attempts; the account is locked for a while"},
-		"problem.rate-limited":                {ES: "Demasiadas solicitudes", PT: "Requisições demais", EN: "Too many requests"},
-		"problem.rate-limited.detail":         {ES: "reintente en %d s", PT: "tente de novo em %d s", EN: "retry in %d s"},
-		"problem.bad-request.time":            {ES: "%s debe ser una fecha y hora RFC 3339", PT: "%s deve ser uma data e hora RFC 3339", EN: "%s must be an RFC 3339 time"},
-		"field.email":                         {ES: "debe ser una dirección de correo", PT: "deve ser um endereço de e-mail", EN: "must be an e-mail address"},
-		"field.password":                      {ES: "debe tener al menos %d caracteres", PT: "deve ter pelo menos %d caracteres", EN: "must be at least %d characters long"},
-		"field.role":                          {ES: "no es un rol conocido", PT: "não é um papel conhecido", EN: "is not a known role"},
-		"field.role_scope":                    {ES: "el rol %s no se puede asignar en ese tipo de ámbito", PT: "o papel %s não pode ser atribuído nesse tipo de escopo", EN: "role %s cannot be bound at that kind of scope"},
-		"field.scope_id":                      {ES: "indique el ámbito (vacío solo para la plataforma)", PT: "indique o escopo (vazio só para a plataforma)", EN: "name the scope (empty only for the platform)"},
-		"problem.secrets-unconfigured":        {ES: "Secretos no configurados", PT: "Segredos não configurados", EN: "Secrets not configured"},
-		"problem.secrets-unconfigured.detail": {ES: "el servidor no tiene clave de cifrado; configure SOBERANA_SECRETS_KEY_FILE", PT: "o servidor não tem chave de cifragem; configure SOBERANA_SECRETS_KEY_FILE", EN: "the server has no encryption key; set SOBERANA_SECRETS_KEY_FILE"},
-		"problem.oidc.disabled":               {ES: "el inicio de sesión único no está configurado", PT: "o login único não está configurado", EN: "single sign-on is not configured"},
-		"problem.oidc.failed":                 {ES: "el inicio de sesión con el proveedor de identidad falló; vuelva a intentarlo", PT: "o login com o provedor de identidade falhou; tente de novo", EN: "signing in with the identity provider failed; try again"},
-		"field.invalid":                       {ES: "no es válido", PT: "não é válido", EN: "is not valid"},
-		"field.grant_required":                {ES: "es obligatorio", PT: "é obrigatório", EN: "is required"},
-		"field.grant_past":                    {ES: "debe estar en el futuro", PT: "deve estar no futuro", EN: "must be in the future"},
-		"field.grant_too_far":                 {ES: "no puede superar un año", PT: "não pode passar de um ano", EN: "cannot be more than one year away"},
-		"field.grant_role":                    {ES: "un proveedor externo solo puede recibir developer o viewer", PT: "um fornecedor externo só pode receber developer ou viewer", EN: "a vendor can only be granted developer or viewer"},
-		"field.grant_cidr":                    {ES: "debe ser una dirección IP o un bloque CIDR", PT: "deve ser um endereço IP ou um bloco CIDR", EN: "must be an IP address or a CIDR block"},
-		"field.grant_reference":               {ES: "no existe", PT: "não existe", EN: "does not exist"},
-	})
 }

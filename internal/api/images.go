@@ -341,28 +341,3 @@ func (a *API) workloadCloudInit(r *http.Request) (any, error) {
 	}
 	return out, nil
 }
-
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"images.note.apps_only": {
-			ES: "proveedor Kubernetes: ejecuta aplicaciones, no arranca imágenes de sistema operativo",
-			PT: "provedor Kubernetes: executa aplicativos, não inicializa imagens de sistema operacional",
-			EN: "Kubernetes provider: runs apps, boots no operating system images"},
-		"images.note.empty": {
-			ES: "su catálogo de imágenes está vacío (en OpenStack: imágenes de Glance con las propiedades os_distro y os_version, o image_families en la configuración)",
-			PT: "seu catálogo de imagens está vazio (no OpenStack: imagens do Glance com as propriedades os_distro e os_version, ou image_families na configuração)",
-			EN: "its image catalogue is empty (on OpenStack: Glance images with the os_distro and os_version properties, or image_families in the config)"},
-		"sshkey.field.not_public_key": {
-			ES: "no es una clave pública SSH: pegue una línea como «ssh-ed25519 AAAA… comentario» (el archivo .pub, nunca la clave privada)",
-			PT: "não é uma chave pública SSH: cole uma linha como «ssh-ed25519 AAAA… comentário» (o arquivo .pub, nunca a chave privada)",
-			EN: "not an SSH public key: paste one line such as \"ssh-ed25519 AAAA… comment\" (the .pub file, never the private key)"},
-		"sshkey.field.name": {
-			ES: "«%s»: use hasta 64 letras, cifras, «.», «_», «@» o «-»",
-			PT: "«%s»: use até 64 letras, dígitos, «.», «_», «@» ou «-»",
-			EN: "%q: use up to 64 letters, digits, \".\", \"_\", \"@\" or \"-\""},
-		"sshkey.field.name_taken": {
-			ES: "ya existe una clave llamada «%s» en ese ámbito; elija otro nombre o borre la anterior",
-			PT: "já existe uma chave chamada «%s» nesse escopo; escolha outro nome ou apague a anterior",
-			EN: "a key named %q already exists there; choose another name or delete the old one"},
-	})
-}

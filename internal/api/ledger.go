@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/auth"
-	"github.com/soberana/soberana/internal/i18n"
+
 	"github.com/soberana/soberana/internal/ledger"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
@@ -342,26 +342,4 @@ func csvProblem(err error) error {
 	}
 	e.Args = []any{len(e.Params)}
 	return e
-}
-
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"problem.budget-exceeded":     {ES: "Presupuesto insuficiente", PT: "Orçamento insuficiente", EN: "Budget exceeded"},
-		"problem.month-open":          {ES: "Mes en curso", PT: "Mês em curso", EN: "Month not over"},
-		"problem.month-closed":        {ES: "Mes cerrado", PT: "Mês fechado", EN: "Month closed"},
-		"ledger.month":                {ES: "month debe ser un mes AAAA-MM, p. ej. 2026-11", PT: "month deve ser um mês AAAA-MM, p. ex. 2026-11", EN: "month must be a YYYY-MM month, e.g. 2026-11"},
-		"ledger.month_not_ended":      {ES: "el mes aún no terminó; solo se cierra un mes terminado", PT: "o mês ainda não terminou; só se fecha um mês encerrado", EN: "the month has not ended yet; only an ended month can be closed"},
-		"ledger.month_closed":         {ES: "el mes ya está cerrado y no cambia más", PT: "o mês já está fechado e não muda mais", EN: "the month is already closed and no longer changes"},
-		"ledger.statement.whose":      {ES: "indique institution_id o provider_id (solo uno)", PT: "informe institution_id ou provider_id (apenas um)", EN: "give institution_id or provider_id (exactly one)"},
-		"ledger.fx_import.media_type": {ES: "envíe Content-Type: text/csv con las columnas date,from,to,rate", PT: "envie Content-Type: text/csv com as colunas date,from,to,rate", EN: "send Content-Type: text/csv with the columns date,from,to,rate"},
-		"ledger.fx_import.detail":     {ES: "%d problema(s) en el CSV; no se importó nada; vea invalid_params", PT: "%d problema(s) no CSV; nada foi importado; veja invalid_params", EN: "%d problem(s) in the CSV; nothing was imported; see invalid_params"},
-		"ledger.fx_import.header":     {ES: "la cabecera debe ser date,from,to,rate (en cualquier orden)", PT: "o cabeçalho deve ser date,from,to,rate (em qualquer ordem)", EN: "the header must be date,from,to,rate (in any order)"},
-		"ledger.fx_import.repeated":   {ES: "repite el par y la fecha de una línea anterior", PT: "repete o par e a data de uma linha anterior", EN: "repeats the pair and date of an earlier line"},
-		"ledger.fx_import.date":       {ES: "debe ser una fecha AAAA-MM-DD", PT: "deve ser uma data AAAA-MM-DD", EN: "must be a YYYY-MM-DD date"},
-		"ledger.fx_import.currency":   {ES: "no es un código de moneda ISO 4217", PT: "não é um código de moeda ISO 4217", EN: "is not an ISO 4217 currency code"},
-		"ledger.fx_import.same":       {ES: "convierte una moneda en sí misma", PT: "converte uma moeda nela mesma", EN: "converts a currency into itself"},
-		"ledger.fx_import.rate":       {ES: "debe ser un decimal positivo, p. ej. 5.4213", PT: "deve ser um decimal positivo, p. ex. 5.4213", EN: "must be a positive decimal, e.g. 5.4213"},
-		"ledger.fx_import.conflict":   {ES: "ya hay otra tasa guardada para este par y fecha (%s)", PT: "já há outra taxa salva para este par e data (%s)", EN: "a different rate is already stored for this pair and date (%s)"},
-		"ledger.fx_import.invalid":    {ES: "no es válido: %s", PT: "não é válido: %s", EN: "is not valid: %s"},
-	})
 }

@@ -204,11 +204,3 @@ func (a *API) migrationStatus(ctx context.Context, id string, lang i18n.Lang) (M
 	v.WorkloadState = w.State
 	return v, nil
 }
-
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"problem.migrate-target.detail":      {ES: "indique to_provider o exclude_providers con proveedores registrados", PT: "informe to_provider ou exclude_providers com provedores registrados", EN: "name to_provider or exclude_providers with registered providers"},
-		"problem.migrate-not-running.detail": {ES: "solo se migra una carga en ejecución", PT: "só se migra uma carga em execução", EN: "only a running workload can migrate"},
-		"migrate.field.concurrency":          {ES: "debe estar entre 1 y 256 (0: 8)", PT: "deve estar entre 1 e 256 (0: 8)", EN: "must be between 1 and 256 (0: 8)"},
-	})
-}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/soberana/soberana/internal/alert"
 	"github.com/soberana/soberana/internal/health"
-	"github.com/soberana/soberana/internal/i18n"
+
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
@@ -152,12 +152,6 @@ func (a *API) AddMonitoring(o MonitoringOptions) {
 					return nil, a.store.InTx(r.Context(), func(tx *store.Tx) error { return tx.AlertWebhooks().Delete(r.Context(), r.PathValue("id")) })
 				}},
 		}
-	})
-}
-
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"alert.field.url": {ES: "«%s» no es una URL http(s) válida", PT: "«%s» não é uma URL http(s) válida", EN: "%q is not a valid http(s) URL"},
 	})
 }
 

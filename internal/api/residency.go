@@ -122,9 +122,3 @@ func (a *API) residencyFor(r *http.Request, institutionID string, o ResidencyOpt
 	}
 	return out, nil
 }
-
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"problem.bad-request.residency-format": {ES: "formato «%s» desconocido: use json, csv o html", PT: "formato «%s» desconhecido: use json, csv ou html", EN: "unknown format %q: use json, csv or html"},
-	})
-}

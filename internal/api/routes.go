@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/soberana/soberana/internal/auth"
-	"github.com/soberana/soberana/internal/i18n"
+
 	"github.com/soberana/soberana/internal/ledger"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
@@ -470,11 +470,4 @@ func readBody(r *http.Request) ([]byte, error) {
 		return nil, err
 	}
 	return b, nil
-}
-
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"field.read_only":       {ES: "lo asigna el servidor; no lo envíe", PT: "é definido pelo servidor; não o envie", EN: "is set by the server; do not send it"},
-		"field.budget_currency": {ES: "la línea presupuestaria debe estar en la moneda de la institución (%s)", PT: "a linha orçamentária deve estar na moeda da instituição (%s)", EN: "the budget line must be in the institution's currency (%s)"},
-	})
 }

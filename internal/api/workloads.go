@@ -254,19 +254,3 @@ func (a *API) fullView(ctx context.Context, tx *store.Tx, w model.Workload, ps [
 	}
 	return v, nil
 }
-
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"problem.no-fit":                      {ES: "No hay dónde ubicarla", PT: "Não há onde alocar", EN: "Nothing fits"},
-		"problem.no-fit.detail":               {ES: "%s", PT: "%s", EN: "%s"},
-		"problem.state-conflict":              {ES: "Estado incompatible", PT: "Estado incompatível", EN: "Wrong state"},
-		"problem.state-conflict.detail":       {ES: "no se puede %s una carga en estado %s", PT: "não é possível %s uma carga no estado %s", EN: "cannot %s a workload in state %s"},
-		"problem.budget":                      {ES: "No cabe en el presupuesto", PT: "Não cabe no orçamento", EN: "Does not fit the budget"},
-		"problem.budget.detail":               {ES: "%s", PT: "%s", EN: "%s"},
-		"problem.idempotency-mismatch":        {ES: "Clave de idempotencia reutilizada", PT: "Chave de idempotência reutilizada", EN: "Idempotency key reused"},
-		"problem.idempotency-mismatch.detail": {ES: "esta Idempotency-Key ya se usó con otra solicitud; use una clave nueva", PT: "esta Idempotency-Key já foi usada com outra requisição; use uma chave nova", EN: "this Idempotency-Key was already used with a different request; use a new key"},
-		"problem.bad-request.idempotency-key": {ES: "Idempotency-Key admite como máximo 200 caracteres", PT: "Idempotency-Key aceita no máximo 200 caracteres", EN: "Idempotency-Key must be at most 200 characters"},
-		"problem.not-simulated":               {ES: "No es un proveedor simulado", PT: "Não é um provedor simulado", EN: "Not a simulated provider"},
-		"problem.not-simulated.detail":        {ES: "las rutas /v1/sim solo actúan sobre proveedores simulados (driver sim); %s no lo es", PT: "as rotas /v1/sim só atuam sobre provedores simulados (driver sim); %s não é", EN: "the /v1/sim routes only act on simulated providers (sim driver); %s is not one"},
-	})
-}

@@ -178,31 +178,6 @@ func auditCmd(g *globals) *cobra.Command {
 	return c
 }
 
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"cli.audit.no_public_key": {
-			ES: "no hay clave pública para verificar los puntos de control: pase --public-key ARCHIVO o configure audit.public_key_file (SOBERANA_AUDIT_PUBLIC_KEY_FILE). Obténgala una vez (GET /v1/audit/public-key, o del operador), compare su id por otro canal y guárdela fuera de la base de datos",
-			PT: "não há chave pública para verificar os pontos de controle: passe --public-key ARQUIVO ou configure audit.public_key_file (SOBERANA_AUDIT_PUBLIC_KEY_FILE). Obtenha-a uma vez (GET /v1/audit/public-key, ou do operador), confira seu id por outro canal e guarde-a fora do banco de dados",
-			EN: "no public key to check the checkpoints with: pass --public-key FILE or set audit.public_key_file (SOBERANA_AUDIT_PUBLIC_KEY_FILE). Get it once (GET /v1/audit/public-key, or from the operator), compare its id through another channel and keep it outside the database"},
-		"cli.audit.ok": {
-			ES: "ok: %d eventos, cabeza %d %s, %d puntos de control firmados coinciden (claves %s)",
-			PT: "ok: %d eventos, cabeça %d %s, %d pontos de controle assinados coincidem (chaves %s)",
-			EN: "ok: %d events, head %d %s, %d signed checkpoints matched (keys %s)"},
-		"cli.audit.uncovered": {
-			ES: "  los eventos %d–%d aún no están cubiertos por un punto de control: solo la base de datos los respalda",
-			PT: "  os eventos %d–%d ainda não estão cobertos por um ponto de controle: só o banco de dados os respalda",
-			EN: "  events %d–%d are not covered by a checkpoint yet: only the database vouches for them"},
-		"cli.audit.broken": {
-			ES: "el registro de auditoría está roto desde el evento %d: %s",
-			PT: "o registro de auditoria está quebrado a partir do evento %d: %s",
-			EN: "the audit log is broken from event %d on: %s"},
-		"cli.audit.keygen": {
-			ES: "clave de firma en %s, clave pública en %s (id %s)",
-			PT: "chave de assinatura em %s, chave pública em %s (id %s)",
-			EN: "signing key in %s, public key in %s (id %s)"},
-	})
-}
-
 // exportAPI writes the audit log the API serves (GET /v1/audit, in the
 // caller's scope) as JSON Lines: audit.Export over the API's pages.
 func exportAPI(ctx context.Context, cl *client.Client, w io.Writer) (int64, error) {

@@ -18,10 +18,7 @@ import (
 
 func init() {
 	extraCommands = append(extraCommands, edgeCmd, agentCmd)
-	i18n.Add(map[string]i18n.Text{
-		"cli.edge.imported": {ES: "%d subclouds importados (%d grupos nuevos); credenciales en %s (guárdelas: no se muestran de nuevo)", PT: "%d subclouds importados (%d grupos novos); credenciais em %s (guarde-as: não são mostradas de novo)", EN: "%d subclouds imported (%d new groups); credentials in %s (keep them: they are not shown again)"},
-		"cli.edge.row":      {ES: "fila %d (línea %d): %s: %s", PT: "linha %d (linha do arquivo %d): %s: %s", EN: "row %d (line %d): %s: %s"},
-	})
+
 }
 
 func edgeCmd(g *globals) *cobra.Command {

@@ -21,9 +21,7 @@ import (
 
 func init() {
 	providerSubcommands = append(providerSubcommands, providerAddKubernetesCmd)
-	i18n.Add(map[string]i18n.Text{
-		"cli.kubernetes.site": {ES: "  sitio %s = %s: %s, %d vCPU, %d MiB, %d GiB libres (%s)", PT: "  site %s = %s: %s, %d vCPU, %d MiB, %d GiB livres (%s)", EN: "  site %s = %s: %s, %d vCPU, %d MiB, %d GiB free (%s)"},
-	})
+
 }
 
 func providerAddKubernetesCmd(g *globals) *cobra.Command {

@@ -9,18 +9,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/soberana/soberana/internal/client"
-
-	"github.com/soberana/soberana/internal/i18n"
 )
 
 func init() {
 	extraCommands = append(extraCommands, institutionCmd)
-	i18n.Add(map[string]i18n.Text{
-		"cli.residency.foreign": {
-			ES: "%d ubicaciones en proveedores de jurisdicción extranjera (columna foreign_jurisdiction)",
-			PT: "%d alocações em provedores de jurisdição estrangeira (coluna foreign_jurisdiction)",
-			EN: "%d placements on providers of a foreign jurisdiction (column foreign_jurisdiction)"},
-	})
+
 }
 
 func institutionCmd(g *globals) *cobra.Command {

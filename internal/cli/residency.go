@@ -13,9 +13,7 @@ import (
 
 func init() {
 	extraCommands = append(extraCommands, residencyCmd)
-	i18n.Add(map[string]i18n.Text{
-		"cli.residency.summary": {ES: "%d ubicaciones, %d incumplimientos", PT: "%d alocações, %d violações", EN: "%d placements, %d violations"},
-	})
+
 }
 
 func residencyCmd(g *globals) *cobra.Command {

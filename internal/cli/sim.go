@@ -12,11 +12,7 @@ import (
 
 func init() {
 	extraCommands = append(extraCommands, simCmd)
-	i18n.Add(map[string]i18n.Text{
-		"cli.sim.outage":   {ES: "sitio SIMULADO %s: caído; sus réplicas se vuelven a ubicar", PT: "site SIMULADO %s: fora do ar; suas réplicas são realocadas", EN: "SIMULATED site %s: down; its replicas are placed again"},
-		"cli.sim.restored": {ES: "sitio SIMULADO %s: restablecido", PT: "site SIMULADO %s: restabelecido", EN: "SIMULATED site %s: restored"},
-		"cli.sim.faults":   {ES: "proveedor SIMULADO %s: tasa de error %s, latencia %d ms, demora de aprovisionamiento %d ms", PT: "provedor SIMULADO %s: taxa de erro %s, latência %d ms, atraso de provisionamento %d ms", EN: "SIMULATED provider %s: error rate %s, latency %d ms, provisioning delay %d ms"},
-	})
+
 }
 
 func simCmd(g *globals) *cobra.Command {

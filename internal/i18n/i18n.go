@@ -1,8 +1,10 @@
 // Package i18n holds the message catalogs of soberana in the three languages
 // the product speaks (es, pt-BR, en) and picks the caller's language.
 //
-// Packages register their messages at init with Add; every key must carry a
-// text in all three languages (TestCatalogComplete enforces it). Templates use
+// Packages keep their messages in an embedded <pkg>/messages.json catalog and
+// register it at init with MustLoad (load.go); plurals register with
+// AddPlural. Every key must carry a text in all three languages (MustLoad and
+// TestCatalogComplete enforce it). Templates use
 // fmt verbs; numbers in arguments are formatted per locale by
 // golang.org/x/text/message.
 package i18n

@@ -78,18 +78,3 @@ func (l Localized) Format(f fmt.State, _ rune) {
 	}
 	_, _ = fmt.Fprint(f, money.Format(money.Amount(l), lang))
 }
-
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"ledger.over_budget": {
-			ES: "la línea presupuestaria %s no alcanza: el compromiso requiere %s y faltan %s",
-			PT: "a linha orçamentária %s não comporta: o empenho requer %s e faltam %s",
-			EN: "budget line %s cannot cover it: the commitment needs %s and is short by %s",
-		},
-		"ledger.overdraft_request": {
-			ES: "la línea presupuestaria %s no alcanza (requiere %s, faltan %s); espera la aprobación de un responsable financiero",
-			PT: "a linha orçamentária %s não comporta (requer %s, faltam %s); aguarda a aprovação de um responsável financeiro",
-			EN: "budget line %s cannot cover it (needs %s, short by %s); waiting for a finance officer's approval",
-		},
-	})
-}

@@ -8,7 +8,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
 	"github.com/soberana/soberana/internal/store"
@@ -114,19 +113,4 @@ func printable(s string) bool {
 		}
 	}
 	return true
-}
-
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"ledger.below_floor": {
-			ES: "la línea presupuestaria %s no puede bajar a %s: ya tiene %s comprometidos y devengados (comprometido %s + devengado %s); para un contingenciamiento envíe reduction_reason",
-			PT: "a linha orçamentária %s não pode baixar para %s: já tem %s empenhados e apropriados (empenhado %s + apropriado %s); para um contingenciamento envie reduction_reason",
-			EN: "budget line %s cannot go down to %s: it already carries %s (committed %s + accrued %s); to cut it anyway (contingenciamento) send reduction_reason",
-		},
-		"ledger.bad_reason": {
-			ES: "debe ser texto imprimible de hasta 500 caracteres",
-			PT: "deve ser texto imprimível de até 500 caracteres",
-			EN: "must be printable text of at most 500 characters",
-		},
-	})
 }

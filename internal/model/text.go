@@ -6,8 +6,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
-
-	"github.com/soberana/soberana/internal/i18n"
 )
 
 // MaxNameLen bounds names (bytes, after NFC normalisation).
@@ -77,15 +75,6 @@ func NormalizeCurrency(c string) string {
 		return strings.ToUpper(c)
 	}
 	return c
-}
-
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"field.utf8":      {ES: "no es UTF-8 válido", PT: "não é UTF-8 válido", EN: "is not valid UTF-8"},
-		"field.control":   {ES: "contiene caracteres de control (p. ej. NUL o saltos de línea)", PT: "contém caracteres de controle (p. ex. NUL ou quebras de linha)", EN: "contains control characters (e.g. NUL or line breaks)"},
-		"field.bidi":      {ES: "contiene caracteres de control bidireccional (U+202A–U+202E, U+2066–U+2069)", PT: "contém caracteres de controle bidirecional (U+202A–U+202E, U+2066–U+2069)", EN: "contains bidirectional control characters (U+202A–U+202E, U+2066–U+2069)"},
-		"field.invisible": {ES: "no tiene ningún carácter visible", PT: "não tem nenhum caractere visível", EN: "has no visible character"},
-	})
 }
 
 // Defaults upper-cases the currency before references are checked and

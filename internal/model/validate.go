@@ -340,32 +340,3 @@ type Validatable interface{ Validate() error }
 
 // Describe is a developer-facing summary used in logs.
 func Describe(err error) string { return fmt.Sprintf("%v", err) }
-
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"field.required":            {ES: "es obligatorio", PT: "é obrigatório", EN: "is required"},
-		"field.too_long":            {ES: "admite como máximo %d caracteres", PT: "aceita no máximo %d caracteres", EN: "must be at most %d characters"},
-		"field.one_of":              {ES: "«%s» no es válido; use uno de: %s", PT: "«%s» não é válido; use um de: %s", EN: "%q is not valid; use one of: %s"},
-		"field.country":             {ES: "«%s» no es un código de país ISO 3166-1 alfa-2 (p. ej. BR, MX, CL)", PT: "«%s» não é um código de país ISO 3166-1 alfa-2 (ex.: BR, MX, CL)", EN: "%q is not an ISO 3166-1 alpha-2 country code (e.g. BR, MX, CL)"},
-		"field.subdivision":         {ES: "«%s» no es una subdivisión ISO 3166-2 conocida (p. ej. BR-SP, MX-CMX)", PT: "«%s» não é uma subdivisão ISO 3166-2 conhecida (ex.: BR-SP, MX-CMX)", EN: "%q is not a known ISO 3166-2 subdivision (e.g. BR-SP, MX-CMX)"},
-		"field.subdivision_country": {ES: "la subdivisión %s no pertenece al país %s", PT: "a subdivisão %s não pertence ao país %s", EN: "subdivision %s does not belong to country %s"},
-		"field.currency":            {ES: "«%s» no es un código de moneda ISO 4217 (p. ej. BRL, MXN, CLP)", PT: "«%s» não é um código de moeda ISO 4217 (ex.: BRL, MXN, CLP)", EN: "%q is not an ISO 4217 currency code (e.g. BRL, MXN, CLP)"},
-		"field.non_negative":        {ES: "no puede ser negativo (recibido %v)", PT: "não pode ser negativo (recebido %v)", EN: "must not be negative (got %v)"},
-		"field.positive":            {ES: "debe ser mayor que cero (recibido %v)", PT: "deve ser maior que zero (recebido %v)", EN: "must be greater than zero (got %v)"},
-		"field.latitude":            {ES: "la latitud debe estar entre -90 y 90 (recibido %v)", PT: "a latitude deve estar entre -90 e 90 (recebido %v)", EN: "latitude must be between -90 and 90 (got %v)"},
-		"field.longitude":           {ES: "la longitud debe estar entre -180 y 180 (recibido %v)", PT: "a longitude deve estar entre -180 e 180 (recebido %v)", EN: "longitude must be between -180 and 180 (got %v)"},
-		"field.code":                {ES: "«%s» no es un código válido: letras, dígitos, . _ / -, hasta 64 caracteres", PT: "«%s» não é um código válido: letras, dígitos, . _ / -, até 64 caracteres", EN: "%q is not a valid code: letters, digits, . _ / -, up to 64 characters"},
-		"field.ratio":               {ES: "«%s» no es una razón válida: un decimal mayor que 0 y hasta 64", PT: "«%s» não é uma razão válida: um decimal maior que 0 e até 64", EN: "%q is not a valid ratio: a decimal above 0 and at most 64"},
-		"field.scs_flavor":          {ES: "«%s» no es un nombre de sabor SCS válido (p. ej. SCS-2V-4-20s): %s", PT: "«%s» não é um nome de flavor SCS válido (ex.: SCS-2V-4-20s): %s", EN: "%q is not a valid SCS flavor name (e.g. SCS-2V-4-20s): %s"},
-		"field.empty_offering":      {ES: "una oferta debe dar algún recurso", PT: "uma oferta deve fornecer algum recurso", EN: "an offering must provide some resource"},
-		"field.decimal":             {ES: "«%s» no es un número decimal (use punto: 0.125)", PT: "«%s» não é um número decimal (use ponto: 0.125)", EN: "%q is not a decimal number (use a dot: 0.125)"},
-		"field.decimals":            {ES: "admite como máximo %d decimales", PT: "aceita no máximo %d casas decimais", EN: "allows at most %d decimals"},
-		"field.date":                {ES: "«%s» no es una fecha AAAA-MM-DD", PT: "«%s» não é uma data AAAA-MM-DD", EN: "%q is not a YYYY-MM-DD date"},
-		"field.fiscal_year":         {ES: "el año fiscal %d está fuera de 2000–2100", PT: "o ano fiscal %d está fora de 2000–2100", EN: "fiscal year %d is outside 2000–2100"},
-		"field.reference":           {ES: "no existe %s con id «%s»", PT: "não existe %s com id «%s»", EN: "there is no %s with id %q"},
-		"field.duplicate":           {ES: "ya existe otro objeto con este valor", PT: "já existe outro objeto com este valor", EN: "another object already has this value"},
-		"field.unknown":             {ES: "campo desconocido", PT: "campo desconhecido", EN: "unknown field"},
-		"field.same_currency":       {ES: "debe ser distinta de la moneda de origen (%s)", PT: "deve ser diferente da moeda de origem (%s)", EN: "must differ from the source currency (%s)"},
-		"field.type":                {ES: "tipo incorrecto: se esperaba %s", PT: "tipo incorreto: esperado %s", EN: "wrong type: expected %s"},
-	})
-}

@@ -232,27 +232,3 @@ func (rep Report) WriteHTML(w io.Writer, lang i18n.Lang) error {
 	}
 	return page.Execute(w, map[string]any{"R": rep, "T": t, "Lang": string(lang)})
 }
-
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"residency.violation.site_unknown":           {ES: "el sitio %s ya no está registrado", PT: "o site %s não está mais registrado", EN: "site %s is no longer registered"},
-		"residency.violation.country":                {ES: "el sitio está en %s, fuera de los países permitidos (%s)", PT: "o site está em %s, fora dos países permitidos (%s)", EN: "the site is in %s, outside the allowed countries (%s)"},
-		"residency.violation.subdivision":            {ES: "el sitio está en %s, fuera de las subdivisiones permitidas (%s)", PT: "o site está em %s, fora das subdivisões permitidas (%s)", EN: "the site is in %s, outside the allowed subdivisions (%s)"},
-		"residency.violation.site_certification":     {ES: "el sitio está certificado solo para %s; los datos son %s", PT: "o site é certificado só para %s; os dados são %s", EN: "the site is certified only for %s; the data is %s"},
-		"residency.violation.provider_certification": {ES: "el proveedor %s está certificado solo para %s; los datos son %s", PT: "o provedor %s é certificado só para %s; os dados são %s", EN: "provider %s is certified only for %s; the data is %s"},
-		"residency.violation.national":               {ES: "soberanía nacional: el proveedor %s es de %s y el sitio está en %s", PT: "soberania nacional: o provedor %s é de %s e o site está em %s", EN: "national sovereignty: provider %s is of %s and the site is in %s"},
-		"residency.violation.regional":               {ES: "soberanía regional: el proveedor %s es de %s, fuera de %s", PT: "soberania regional: o provedor %s é de %s, fora de %s", EN: "regional sovereignty: provider %s is of %s, outside %s"},
-		"residency.html.title":                       {ES: "Informe de residencia de datos", PT: "Relatório de residência de dados", EN: "Data residency report"},
-		"residency.html.generated":                   {ES: "Generado el", PT: "Gerado em", EN: "Generated at"},
-		"residency.html.placements":                  {ES: "Ubicaciones", PT: "Alocações", EN: "Placements"},
-		"residency.html.violations":                  {ES: "Incumplimientos", PT: "Violações", EN: "Violations"},
-		"residency.html.institution":                 {ES: "Institución", PT: "Instituição", EN: "Institution"},
-		"residency.html.workload":                    {ES: "Carga", PT: "Carga", EN: "Workload"},
-		"residency.html.site":                        {ES: "Sitio", PT: "Site", EN: "Site"},
-		"residency.html.country":                     {ES: "País / subdivisión", PT: "País / subdivisão", EN: "Country / subdivision"},
-		"residency.html.provider":                    {ES: "Proveedor", PT: "Provedor", EN: "Provider"},
-		"residency.html.jurisdiction":                {ES: "Jurisdicción", PT: "Jurisdição", EN: "Jurisdiction"},
-		"residency.html.classification":              {ES: "Clasificación", PT: "Classificação", EN: "Classification"},
-		"residency.html.verdict":                     {ES: "Veredicto", PT: "Veredito", EN: "Verdict"},
-	})
-}

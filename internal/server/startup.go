@@ -36,21 +36,6 @@ func (e *StartError) Unwrap() error { return ErrRefusedStart }
 // Localize renders the refusal in lang.
 func (e *StartError) Localize(lang i18n.Lang) string { return i18n.T(lang, e.Key, e.Args...) }
 
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"server.start.sealed_without_key": {
-			ES: "la configuración de los proveedores %s está cifrada y no hay clave de secretos: sin ella ninguna llamada a esas nubes funcionaría. Configure la clave que la cifró en %s (o %s) y vuelva a iniciar",
-			PT: "a configuração dos provedores %s está cifrada e não há chave de segredos: sem ela nenhuma chamada a essas nuvens funcionaria. Configure a chave que a cifrou em %s (ou %s) e inicie de novo",
-			EN: "the configuration of providers %s is encrypted and no secrets key is configured: without it no call to those clouds could work. Configure the key that sealed it in %s (or %s) and start again",
-		},
-		"server.start.simulated_providers": {
-			ES: "hay proveedores simulados (%s) y serve no los admite: sus réplicas no existen. Elimínelos, o ponga allow_simulated_providers: true (SOBERANA_ALLOW_SIMULATED_PROVIDERS=true) si este servidor es una demostración",
-			PT: "há provedores simulados (%s) e o serve não os admite: suas réplicas não existem. Remova-os, ou defina allow_simulated_providers: true (SOBERANA_ALLOW_SIMULATED_PROVIDERS=true) se este servidor for uma demonstração",
-			EN: "there are simulated providers (%s) and serve does not run with them: their replicas do not exist. Remove them, or set allow_simulated_providers: true (SOBERANA_ALLOW_SIMULATED_PROVIDERS=true) if this server is a demonstration",
-		},
-	})
-}
-
 // SealedProviders lists the providers whose driver config is sealed in the
 // secrets table (so that only the secrets key opens it).
 func SealedProviders(ctx context.Context, st *store.Store) ([]string, error) {

@@ -97,30 +97,6 @@ func (e *Error) Localize(l i18n.Lang) string {
 	return r
 }
 
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"openstack.error.detail":              {ES: "%s: %s", PT: "%s: %s", EN: "%s: %s"},
-		"openstack.reason.quota_exceeded":     {ES: "la cuota del proyecto en la nube OpenStack está agotada", PT: "a cota do projeto na nuvem OpenStack está esgotada", EN: "the project's quota in the OpenStack cloud is exceeded"},
-		"openstack.reason.no_valid_host":      {ES: "el planificador de OpenStack no encontró un host con capacidad", PT: "o agendador do OpenStack não encontrou um host com capacidade", EN: "the OpenStack scheduler found no host with capacity"},
-		"openstack.reason.auth_failed":        {ES: "Keystone rechazó las credenciales del proveedor", PT: "o Keystone recusou as credenciais do provedor", EN: "Keystone refused the provider's credentials"},
-		"openstack.reason.forbidden":          {ES: "la credencial del proveedor no tiene permiso para esta operación", PT: "a credencial do provedor não tem permissão para esta operação", EN: "the provider's credential is not allowed this operation"},
-		"openstack.reason.timeout":            {ES: "la nube OpenStack no respondió a tiempo", PT: "a nuvem OpenStack não respondeu a tempo", EN: "the OpenStack cloud did not answer in time"},
-		"openstack.reason.unreachable":        {ES: "no se pudo conectar con la nube OpenStack", PT: "não foi possível conectar à nuvem OpenStack", EN: "could not connect to the OpenStack cloud"},
-		"openstack.reason.cloud_error":        {ES: "la nube OpenStack respondió con un error interno", PT: "a nuvem OpenStack respondeu com um erro interno", EN: "the OpenStack cloud answered with an internal error"},
-		"openstack.reason.bad_request":        {ES: "la nube OpenStack rechazó la solicitud", PT: "a nuvem OpenStack recusou a solicitação", EN: "the OpenStack cloud refused the request"},
-		"openstack.reason.build_failed":       {ES: "el servidor quedó en error en OpenStack", PT: "o servidor ficou em erro no OpenStack", EN: "the server went to error in OpenStack"},
-		"openstack.reason.flavor_missing":     {ES: "la nube no tiene un flavor para esta oferta", PT: "a nuvem não tem um flavor para esta oferta", EN: "the cloud has no flavor for this offering"},
-		"openstack.reason.image_missing":      {ES: "no hay imagen configurada para esta oferta", PT: "não há imagem configurada para esta oferta", EN: "no image is configured for this offering"},
-		"openstack.reason.unmapped_site":      {ES: "el sitio no corresponde a ninguna zona de disponibilidad del proveedor", PT: "o site não corresponde a nenhuma zona de disponibilidade do provedor", EN: "the site is not mapped to an availability zone of the provider"},
-		"openstack.reason.not_configured":     {ES: "el proveedor OpenStack no está configurado", PT: "o provedor OpenStack não está configurado", EN: "the OpenStack provider is not configured"},
-		"openstack.reason.service_missing":    {ES: "el catálogo de la nube no tiene el servicio necesario", PT: "o catálogo da nuvem não tem o serviço necessário", EN: "the cloud's catalog lacks the service needed"},
-		"openstack.error":                     {ES: "OpenStack (%s): %s %s", PT: "OpenStack (%s): %s %s", EN: "OpenStack (%s): %s %s"},
-		"openstack.flavor.missing":            {ES: "la oferta %s no tiene flavor en la nube %s", PT: "a oferta %s não tem flavor na nuvem %s", EN: "offering %s has no flavor in cloud %s"},
-		"openstack.site.az_missing":           {ES: "la zona de disponibilidad %s del sitio %s no existe en la nube %s", PT: "a zona de disponibilidade %s do site %s não existe na nuvem %s", EN: "availability zone %s of site %s does not exist in cloud %s"},
-		"openstack.capacity.hypervisor_stats": {ES: "capacidad del sitio %s tomada de las estadísticas de hipervisores (Placement no respondió)", PT: "capacidade do site %s obtida das estatísticas de hipervisores (o Placement não respondeu)", EN: "capacity of site %s taken from hypervisor statistics (Placement did not answer)"},
-	})
-}
-
 // classify turns an error of a call to the cloud into an *Error.
 func classify(op, cloud string, err error) error {
 	if err == nil {

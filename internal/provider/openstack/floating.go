@@ -34,23 +34,6 @@ import (
 // external one, the external network exhausted).
 const ReasonFloatingIP Reason = "floating_ip"
 
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"openstack.reason.floating_ip": {
-			ES: "no se pudo asignar una IP flotante de la red externa al servidor",
-			PT: "não foi possível associar um IP flutuante da rede externa ao servidor",
-			EN: "could not give the server a floating IP from the external network"},
-		"openstack.floating.no_network": {
-			ES: "la red externa %s no existe en la nube %s",
-			PT: "a rede externa %s não existe na nuvem %s",
-			EN: "external network %s does not exist in cloud %s"},
-		"openstack.floating.no_port": {
-			ES: "el servidor %s no tiene puerto de red al que asociar la IP flotante",
-			PT: "o servidor %s não tem porta de rede à qual associar o IP flutuante",
-			EN: "server %s has no network port to associate the floating IP with"},
-	})
-}
-
 // FloatingDescription is the description of a replica's floating IP: how
 // the driver finds it again.
 func FloatingDescription(replicaID string) string { return "soberana-replica:" + replicaID }

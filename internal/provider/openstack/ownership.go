@@ -9,7 +9,6 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/projects"
 	"github.com/gophercloud/gophercloud/v2/pagination"
 
-	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/provider"
 )
 
@@ -23,16 +22,6 @@ const installationTagPrefix = "soberana-installation-"
 
 // ReasonNotOurs: the resource belongs to another soberana installation.
 const ReasonNotOurs Reason = "not_ours"
-
-func init() {
-	i18n.Add(map[string]i18n.Text{
-		"openstack.reason.not_ours": {
-			ES: "el recurso pertenece a otra instalación de soberana",
-			PT: "o recurso pertence a outra instalação do soberana",
-			EN: "the resource belongs to another soberana installation",
-		},
-	})
-}
 
 // InstallationTag is the Keystone project tag of an installation.
 func InstallationTag(installationID string) string { return installationTagPrefix + installationID }
