@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 )
 
@@ -29,20 +30,19 @@ func (t *Tx) MarkAlertWebhookSealed(ctx context.Context, id, clear, marker strin
 }
 
 func (t *Tx) clearSecrets(ctx context.Context, q, marker string) (map[string]string, error) {
-	rows, err := t.Query(ctx, q, marker)
-	if err != nil {
-		return nil, fmt.Errorf("listing secrets kept in clear text: %w", mapErr(err))
-	}
-	defer rows.Close()
 	out := map[string]string{}
-	for rows.Next() {
+	err := queryEach(ctx, t, "listing secrets kept in clear text", q, []any{marker}, func(rows *sql.Rows) error {
 		var id, secret string
 		if err := rows.Scan(&id, &secret); err != nil {
-			return nil, mapErr(err)
+			return mapErr(err)
 		}
 		out[id] = secret
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, mapErr(rows.Err())
+	return out, nil
 }
 
 // MarkAppSecretSealed replaces an app's clear webhook secret by marker,
