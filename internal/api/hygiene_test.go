@@ -21,25 +21,8 @@ import (
 // the decoded answer.
 func rawReq(t *testing.T, h *servertest.Harness, method, path, body string, hdr ...string) (int, map[string]any) {
 	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, _ := http.NewRequest(method, h.URL+path, rd)
-	req.Header.Set("Authorization", "Bearer "+servertest.AdminToken)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept-Language", "en")
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	var m map[string]any
-	_ = json.Unmarshal(b, &m)
+	// raw sets Content-Type only with a body; these requests carry it always.
+	resp, m := raw(t, h, method, path, servertest.AdminToken, "en", body, append([]string{"Content-Type", "application/json"}, hdr...)...)
 	if resp.StatusCode >= 400 && resp.Header.Get("Content-Type") != "application/problem+json" {
 		t.Errorf("%s %s: %d with %s, not problem+json", method, path, resp.StatusCode, resp.Header.Get("Content-Type"))
 	}

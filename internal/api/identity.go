@@ -360,9 +360,7 @@ func (a *API) createBinding(r *http.Request) (any, error) {
 	}
 	b := model.RoleBinding{UserID: req.UserID, Role: req.Role, ScopeKind: string(req.ScopeKind), ScopeID: req.ScopeID, Source: "api"}
 	err = a.store.InTx(r.Context(), func(tx *store.Tx) error {
-		if _, err := tx.UserByID(r.Context(), req.UserID); errors.Is(err, store.ErrNotFound) {
-			return refErr("user_id", "user", req.UserID)
-		} else if err != nil {
+		if _, err := getRef(r.Context(), tx.UserByID, "user_id", "user", req.UserID); err != nil {
 			return err
 		}
 		if req.ScopeKind != auth.Platform {

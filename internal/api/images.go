@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"sort"
 	"strings"
@@ -107,17 +106,13 @@ func (a *API) listImages(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	sites, err := tx.Sites().All(ctx)
+	sites, err := tx.Sites().ByID(ctx)
 	if err != nil {
 		return nil, err
 	}
-	pn := map[string]model.Provider{}
+	pn := map[string]string{}
 	for _, p := range provs {
-		pn[p.ID] = p
-	}
-	sn := map[string]string{}
-	for _, s := range sites {
-		sn[s.ID] = s.Name
+		pn[p.ID] = p.Name
 	}
 	want := r.URL.Query().Get("family")
 	fams := map[string]*ImageFamilyView{}
@@ -139,11 +134,11 @@ func (a *API) listImages(r *http.Request) (any, error) {
 			}
 		}
 		if pv == nil {
-			f.Providers = append(f.Providers, ImageProviderView{ProviderID: im.ProviderID, ProviderName: pn[im.ProviderID].Name, Simulated: im.Simulated})
+			f.Providers = append(f.Providers, ImageProviderView{ProviderID: im.ProviderID, ProviderName: pn[im.ProviderID], Simulated: im.Simulated})
 			pv = &f.Providers[len(f.Providers)-1]
 		}
 		f.Simulated = f.Simulated && im.Simulated
-		pv.Sites = append(pv.Sites, ImageSiteView{SiteID: im.SiteID, SiteName: sn[im.SiteID], ImageRef: im.ImageRef, ImageName: im.ImageName})
+		pv.Sites = append(pv.Sites, ImageSiteView{SiteID: im.SiteID, SiteName: sites[im.SiteID].Name, ImageRef: im.ImageRef, ImageName: im.ImageName})
 	}
 	out := ImagesPage{Items: []ImageFamilyView{}}
 	for _, f := range fams {
@@ -213,10 +208,8 @@ func (a *API) createSSHKey(r *http.Request) (any, error) {
 	}
 	k := model.SSHKey{Name: req.Name, OwnerID: keyOwner(p), PublicKey: pk.Authorized, Fingerprint: pk.Fingerprint, KeyType: pk.Type}
 	if req.ProjectID != "" {
-		proj, err := a.store.Read().Projects().Get(ctx, req.ProjectID)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, refErr("project_id", "project", req.ProjectID)
-		} else if err != nil {
+		proj, err := getRef(ctx, a.store.Read().Projects().Get, "project_id", "project", req.ProjectID)
+		if err != nil {
 			return nil, err
 		}
 		if err := AllowAt(r, "workloads:write", auth.Target{Institution: proj.InstitutionID, Project: proj.ID}); err != nil {

@@ -86,10 +86,7 @@ func (a *API) coreRoutes() []*Route {
 		immutable: []string{"provider_id"}, cols: ScopeColumns{Provider: "provider_id"},
 		createIn: "provider_id", createKind: auth.Provider,
 		prepare: func(ctx context.Context, tx *store.Tx, s *model.Site) error {
-			p, err := tx.Providers().Get(ctx, s.ProviderID)
-			if errors.Is(err, store.ErrNotFound) {
-				return refErr("provider_id", "provider", s.ProviderID)
-			}
+			p, err := getRef(ctx, tx.Providers().Get, "provider_id", "provider", s.ProviderID)
 			if err != nil {
 				return err
 			}
@@ -107,16 +104,11 @@ func (a *API) coreRoutes() []*Route {
 		immutable: []string{"provider_id", "offering_id"}, cols: ScopeColumns{Provider: "provider_id"},
 		createIn: "provider_id", createKind: auth.Provider,
 		prepare: func(ctx context.Context, tx *store.Tx, p *model.Price) error {
-			prov, err := tx.Providers().Get(ctx, p.ProviderID)
-			if errors.Is(err, store.ErrNotFound) {
-				return refErr("provider_id", "provider", p.ProviderID)
-			}
+			prov, err := getRef(ctx, tx.Providers().Get, "provider_id", "provider", p.ProviderID)
 			if err != nil {
 				return err
 			}
-			if _, err := tx.Offerings().Get(ctx, p.OfferingID); errors.Is(err, store.ErrNotFound) {
-				return refErr("offering_id", "offering", p.OfferingID)
-			} else if err != nil {
+			if _, err := getRef(ctx, tx.Offerings().Get, "offering_id", "offering", p.OfferingID); err != nil {
 				return err
 			}
 			if p.Currency == "" {
@@ -140,10 +132,7 @@ func (a *API) coreRoutes() []*Route {
 		immutable: []string{"institution_id", "currency"}, cols: ScopeColumns{Institution: "institution_id"},
 		createIn: "institution_id", createKind: auth.Institution,
 		prepare: func(ctx context.Context, tx *store.Tx, b *model.BudgetLine) error {
-			ins, err := tx.Institutions().Get(ctx, b.InstitutionID)
-			if errors.Is(err, store.ErrNotFound) {
-				return refErr("institution_id", "institution", b.InstitutionID)
-			}
+			ins, err := getRef(ctx, tx.Institutions().Get, "institution_id", "institution", b.InstitutionID)
 			if err != nil {
 				return err
 			}
@@ -179,9 +168,7 @@ func (a *API) coreRoutes() []*Route {
 		immutable: []string{"institution_id"}, cols: ScopeColumns{Institution: "institution_id", Project: "id"},
 		createIn: "institution_id", createKind: auth.Institution,
 		prepare: func(ctx context.Context, tx *store.Tx, p *model.Project) error {
-			if _, err := tx.Institutions().Get(ctx, p.InstitutionID); errors.Is(err, store.ErrNotFound) {
-				return refErr("institution_id", "institution", p.InstitutionID)
-			} else if err != nil {
+			if _, err := getRef(ctx, tx.Institutions().Get, "institution_id", "institution", p.InstitutionID); err != nil {
 				return err
 			}
 			// A line of another institution is answered as an unknown
@@ -223,6 +210,16 @@ func refErr(field, noun, id string) error {
 	var v model.Validator
 	v.Add(field, "field.reference", noun, id)
 	return v.Err()
+}
+
+// getRef reads the row that a body field names with get; an id that names
+// no row is the field's validation error (refErr), not a 404 of the route.
+func getRef[T any](ctx context.Context, get func(context.Context, string) (T, error), field, noun, id string) (T, error) {
+	v, err := get(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return v, refErr(field, noun, id)
+	}
+	return v, err
 }
 
 // noun describes one CRUD resource.

@@ -54,26 +54,15 @@ type SSHCertificateView struct {
 // SSHCertRecord is one issued certificate as listed.
 type SSHCertRecord struct {
 	// Serial as a string: JSON numbers lose digits past 2^53.
-	Serial         string     `json:"serial"`
-	InstitutionID  string     `json:"institution_id"`
-	ProjectID      string     `json:"project_id"`
-	WorkloadID     string     `json:"workload_id"`
-	UserID         string     `json:"user_id"`
-	KeyID          string     `json:"key_id"`
-	KeyFingerprint string     `json:"key_fingerprint"`
-	Principal      string     `json:"principal"`
-	GrantID        string     `json:"grant_id,omitempty"`
-	ValidAfter     time.Time  `json:"valid_after"`
-	ValidBefore    time.Time  `json:"valid_before"`
-	RevokedAt      *time.Time `json:"revoked_at,omitempty"`
-	CreatedAt      time.Time  `json:"created_at"`
+	Serial string `json:"serial"`
+	// The rest is the stored certificate (its int64 serial is hidden by
+	// the string above).
+	model.SSHCert
 }
 
 // sshCertRecord is the wire view of an issued certificate.
 func sshCertRecord(c model.SSHCert) SSHCertRecord {
-	return SSHCertRecord{Serial: strconv.FormatInt(c.Serial, 10), InstitutionID: c.InstitutionID, ProjectID: c.ProjectID,
-		WorkloadID: c.WorkloadID, UserID: c.UserID, KeyID: c.KeyID, KeyFingerprint: c.KeyFingerprint, Principal: c.Principal,
-		GrantID: c.GrantID, ValidAfter: c.ValidAfter, ValidBefore: c.ValidBefore, RevokedAt: c.RevokedAt, CreatedAt: c.CreatedAt}
+	return SSHCertRecord{Serial: strconv.FormatInt(c.Serial, 10), SSHCert: c}
 }
 
 // SSHCAView is an institution's certificate authority.

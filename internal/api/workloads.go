@@ -64,29 +64,30 @@ func (a *API) AddWorkloads(o WorkloadOptions) {
 	svc := o.Service
 	a.AddRoutes(func(a *API) []*Route {
 		base := "/v1/workloads"
+		// decision is {id}:approve or {id}:reject: an optional reason, then
+		// the workload as it stands after decide.
+		decision := func(decide func(r *http.Request, id, reason string) error) Handle {
+			return func(r *http.Request) (any, error) {
+				id, _, _ := strings.Cut(r.PathValue("id"), ":")
+				var body ActionRequest
+				if err := decodeOptional(r, &body); err != nil {
+					return nil, err
+				}
+				if err := decide(r, id, body.Reason); err != nil {
+					return nil, err
+				}
+				return a.workloadView(r.Context(), id, langOf(r.Context()), true)
+			}
+		}
 		actions := map[string]Handle{
-			"approve": func(r *http.Request) (any, error) {
-				id, _, _ := strings.Cut(r.PathValue("id"), ":")
-				var body ActionRequest
-				if err := decodeOptional(r, &body); err != nil {
-					return nil, err
-				}
-				if _, err := svc.Approve(r.Context(), approver(r), id, body.Reason); err != nil {
-					return nil, err
-				}
-				return a.workloadView(r.Context(), id, langOf(r.Context()), true)
-			},
-			"reject": func(r *http.Request) (any, error) {
-				id, _, _ := strings.Cut(r.PathValue("id"), ":")
-				var body ActionRequest
-				if err := decodeOptional(r, &body); err != nil {
-					return nil, err
-				}
-				if _, err := svc.Reject(r.Context(), actor(r), id, body.Reason); err != nil {
-					return nil, err
-				}
-				return a.workloadView(r.Context(), id, langOf(r.Context()), true)
-			},
+			"approve": decision(func(r *http.Request, id, reason string) error {
+				_, err := svc.Approve(r.Context(), approver(r), id, reason)
+				return err
+			}),
+			"reject": decision(func(r *http.Request, id, reason string) error {
+				_, err := svc.Reject(r.Context(), actor(r), id, reason)
+				return err
+			}),
 		}
 		addPowerActions(a, svc, actions)
 		return []*Route{

@@ -54,14 +54,7 @@ func TestBrowserMachineLifecycle(t *testing.T) {
 	)
 	e.shot("en-request-image")
 	e.axeCheck("/request (image and key)")
-	e.submit("#submit-button", "#workload-state")
-	var loc string
-	e.run(chromedp.Location(&loc))
-	i := strings.Index(loc, "/workloads/")
-	if i < 0 {
-		t.Fatalf("after submitting, at %s", loc)
-	}
-	wlPath := strings.SplitN(loc[i:], "?", 2)[0]
+	wlPath := e.submitRequest()
 	id := strings.TrimPrefix(wlPath, "/workloads/")
 	var image, keys string
 	e.run(chromedp.Text("#workload-image", &image, chromedp.ByID), chromedp.Text("#workload-keys", &keys, chromedp.ByID))

@@ -241,6 +241,20 @@ func (e *e2e) submit(click, sel string) {
 	)
 }
 
+// submitRequest submits the request form and returns the path of the
+// workload page it lands on (/workloads/<id>).
+func (e *e2e) submitRequest() string {
+	e.t.Helper()
+	e.submit("#submit-button", "#workload-state")
+	var loc string
+	e.run(chromedp.Location(&loc))
+	i := strings.Index(loc, "/workloads/")
+	if i < 0 {
+		e.t.Fatalf("after submitting, at %s", loc)
+	}
+	return strings.SplitN(loc[i:], "?", 2)[0]
+}
+
 // switchLang presses the language switcher's button for lang.
 func (e *e2e) switchLang(lang string) {
 	e.t.Helper()
@@ -425,14 +439,7 @@ func TestBrowserRequestApproveRun(t *testing.T) {
 	} else {
 		t.Log("the API serves no placement preview yet (POST /v1/placements:preview); the preview part is skipped")
 	}
-	e.submit("#submit-button", "#workload-state")
-	var loc string
-	e.run(chromedp.Location(&loc))
-	i := strings.Index(loc, "/workloads/")
-	if i < 0 {
-		t.Fatalf("after submitting, at %s", loc)
-	}
-	wlPath := strings.SplitN(loc[i:], "?", 2)[0]
+	wlPath := e.submitRequest()
 	var state string
 	e.run(chromedp.Text("#workload-state", &state, chromedp.ByID))
 	if state != "awaiting approval" {

@@ -172,43 +172,20 @@ func (v *view) Dec(s string) string { return formatDecimal(v.Lang, s) }
 
 // Day formats a day given as time or "YYYY-MM-DD".
 func (v *view) Day(d any) string {
-	switch x := d.(type) {
-	case time.Time:
-		return formatDay(v.Lang, x)
-	case *time.Time:
-		if x == nil {
-			return ""
-		}
-		return formatDay(v.Lang, *x)
-	case string:
-		t, err := time.Parse("2006-01-02", x)
-		if err != nil {
-			if t, err = time.Parse(time.RFC3339, x); err != nil {
-				return x
-			}
-		}
-		return formatDay(v.Lang, t)
+	t, raw, ok := instant(d, "2006-01-02", time.RFC3339)
+	if !ok {
+		return raw
 	}
-	return ""
+	return formatDay(v.Lang, t)
 }
 
 // When writes an instant as a <time> element: the text is the instant in
 // UTC in the page's language (what a reader without scripts sees), and
 // console.js rewrites it in the reader's own time zone and locale.
 func (v *view) When(t any) template.HTML {
-	var tt time.Time
-	switch x := t.(type) {
-	case time.Time:
-		tt = x
-	case *time.Time:
-		if x != nil {
-			tt = *x
-		}
-	case string:
-		var err error
-		if tt, err = time.Parse(time.RFC3339Nano, x); err != nil {
-			return template.HTML(template.HTMLEscapeString(x))
-		}
+	tt, raw, ok := instant(t, time.RFC3339Nano)
+	if !ok {
+		return template.HTML(template.HTMLEscapeString(raw))
 	}
 	if tt.IsZero() {
 		return ""
@@ -219,22 +196,35 @@ func (v *view) When(t any) template.HTML {
 
 // Time formats an instant.
 func (v *view) Time(t any) string {
-	switch x := t.(type) {
+	tt, raw, ok := instant(t, time.RFC3339Nano)
+	if !ok {
+		return raw
+	}
+	return formatDateTime(v.Lang, tt)
+}
+
+// instant reads what a template hands Day, When and Time: a time.Time, a
+// *time.Time or a string in one of layouts. Not ok: a nil pointer or
+// another type (raw is empty), or a string no layout reads (raw is it,
+// shown as it is).
+func instant(x any, layouts ...string) (t time.Time, raw string, ok bool) {
+	switch x := x.(type) {
 	case time.Time:
-		return formatDateTime(v.Lang, x)
+		return x, "", true
 	case *time.Time:
 		if x == nil {
-			return ""
+			return time.Time{}, "", false
 		}
-		return formatDateTime(v.Lang, *x)
+		return *x, "", true
 	case string:
-		tt, err := time.Parse(time.RFC3339Nano, x)
-		if err != nil {
-			return x
+		for _, l := range layouts {
+			if t, err := time.Parse(l, x); err == nil {
+				return t, "", true
+			}
 		}
-		return formatDateTime(v.Lang, tt)
+		return time.Time{}, x, false
 	}
-	return ""
+	return time.Time{}, "", false
 }
 
 // Month formats a "2026-03" period.

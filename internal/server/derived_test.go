@@ -43,6 +43,19 @@ type tb struct {
 	h *servertest.Harness
 }
 
+// send sends req and returns the status and the decoded JSON body.
+func (b tb) send(req *http.Request) (int, map[string]any) {
+	b.t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
 // call sends a request with token (language en unless given) and returns
 // the status and the decoded JSON body (the problem on failure).
 func (b tb) call(token, method, path string, body any, lang ...string) (int, map[string]any) {
@@ -63,14 +76,7 @@ func (b tb) call(token, method, path string, body any, lang ...string) (int, map
 	if len(lang) > 0 {
 		req.Header.Set("Accept-Language", lang[0])
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out
+	return b.send(req)
 }
 
 func (b tb) must(code int, token, method, path string, body any) map[string]any {
@@ -153,14 +159,7 @@ func (b tb) webhook(appID, secret, delivery, lang string) (int, map[string]any) 
 	req.Header.Set("X-GitHub-Delivery", "d-"+delivery)
 	req.Header.Set("X-Hub-Signature-256", "sha256="+deploy.Sign(secret, payload))
 	req.Header.Set("Accept-Language", lang)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out
+	return b.send(req)
 }
 
 func ids(items any) []string {

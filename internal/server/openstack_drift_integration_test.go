@@ -48,16 +48,10 @@ func osDeletedOutside(t *testing.T, postgres bool) {
 		c.Reconcile.Resync = resync
 	}})
 	ctx := context.Background()
-	do := func(method, path string, body, out any) {
-		t.Helper()
-		if _, err := h.Admin.Do(ctx, method, path, body, out); err != nil {
-			t.Fatalf("%s %s: %v", method, path, err)
-		}
-	}
+	do := adminDo(ctx, t, h, "")
 	suffix := strings.ToLower(model.NewID("dft")[len("dft_")+20:])
 	out := osProviderAdd(ctx, t, dataDir, dbURL, cloudsPath, cloud, "AIO drift "+suffix,
-		azs[0]+"=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:dft-am-"+suffix+",name:AIO Manaus",
-		azs[1]+"=country:BR,subdivision:BR-PA,lat:-1.456,lon:-48.502,tier:core,failure-domain:dft-pa-"+suffix+",name:AIO Belém")
+		osManausBelem(azs, "dft-", suffix)...)
 	var added struct {
 		Provider model.Provider `json:"provider"`
 		Sites    []model.Site   `json:"sites"`

@@ -326,18 +326,12 @@ func osEndToEnd(t *testing.T, postgres bool) {
 		c.Ledger.RateEvery = 24 * time.Hour
 	}})
 	ctx := context.Background()
-	do := func(method, path string, body, out any) {
-		t.Helper()
-		if _, err := h.Admin.Do(ctx, method, path, body, out); err != nil {
-			t.Fatalf("%s %s: %v", method, path, err)
-		}
-	}
+	do := adminDo(ctx, t, h, "")
 
 	// 1. `soberana provider add`, in-process, against the server's database.
 	suffix := strings.ToLower(model.NewID("e2e")[len("e2e_")+20:])
 	out := osProviderAdd(ctx, t, dataDir, dbURL, cloudsPath, cloud, "AIO Amazônia "+suffix,
-		azs[0]+"=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:aio-am-"+suffix+",name:AIO Manaus",
-		azs[1]+"=country:BR,subdivision:BR-PA,lat:-1.456,lon:-48.502,tier:core,failure-domain:aio-pa-"+suffix+",name:AIO Belém")
+		osManausBelem(azs, "aio-", suffix)...)
 	var added struct {
 		Provider  model.Provider      `json:"provider"`
 		Sites     []model.Site        `json:"sites"`

@@ -12,6 +12,27 @@ import (
 	"github.com/soberana/soberana/internal/server/servertest"
 )
 
+// adminDo returns a call as h's admin that fails t on an error, the
+// failure prefixed with where (which project or installation, or "").
+func adminDo(ctx context.Context, t *testing.T, h *servertest.Harness, where string) func(method, path string, body, out any) {
+	return func(method, path string, body, out any) {
+		t.Helper()
+		if _, err := h.Admin.Do(ctx, method, path, body, out); err != nil {
+			t.Fatalf("%s%s %s: %v", where, method, path, err)
+		}
+	}
+}
+
+// osManausBelem maps the first two availability zones to sites in Manaus
+// and Belém (osProviderAdd's arguments), their failure domains named
+// tag+"am-"/"pa-"+suffix so that runs on one cloud do not collide.
+func osManausBelem(azs []string, tag, suffix string) []string {
+	return []string{
+		azs[0] + "=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:" + tag + "am-" + suffix + ",name:AIO Manaus",
+		azs[1] + "=country:BR,subdivision:BR-PA,lat:-1.456,lon:-48.502,tier:core,failure-domain:" + tag + "pa-" + suffix + ",name:AIO Belém",
+	}
+}
+
 // osProviderAdd runs `soberana provider add` in-process for the OpenStack
 // cloud of cloudsPath, named name, with one --az flag per entry of azs
 // ("AZ=labels"), against the server's database (dbURL; empty for the one
@@ -64,12 +85,7 @@ type osTenancySpec struct {
 // ends by refreshing the fleet, so the sites are placeable.
 func osSetUpTenancy(ctx context.Context, t *testing.T, h *servertest.Harness, adm osAdmin, spec osTenancySpec) osTenancy {
 	t.Helper()
-	do := func(method, path string, body, out any) {
-		t.Helper()
-		if _, err := h.Admin.Do(ctx, method, path, body, out); err != nil {
-			t.Fatalf("%s: %s %s: %v", spec.Project, method, path, err)
-		}
-	}
+	do := adminDo(ctx, t, h, spec.Project+": ")
 	var tn osTenancy
 	var offs struct{ Items []model.Offering }
 	do("GET", "/v1/offerings?name="+osOffering, nil, &offs)

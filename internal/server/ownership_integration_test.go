@@ -88,12 +88,7 @@ func TestIntegrationTwoInstallationsOpenStack(t *testing.T) {
 			sweepFast(c)
 		}})
 		in := &osInstallation{h: h, servers: map[string]string{}}
-		do := func(method, path string, body, out any) {
-			t.Helper()
-			if _, err := h.Admin.Do(ctx, method, path, body, out); err != nil {
-				t.Fatalf("%s: %s %s: %v", name, method, path, err)
-			}
-		}
+		do := adminDo(ctx, t, h, name+": ")
 		suffix := strings.ToLower(model.NewID("two")[len("two_")+20:])
 		out := osProviderAdd(ctx, t, dataDir, "", cloudsPath, cloud, "AIO "+name+" "+suffix,
 			az+"=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:aio-"+suffix+",name:AIO Manaus")

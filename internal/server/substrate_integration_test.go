@@ -27,16 +27,10 @@ func TestIntegrationNoMixedSimulatedAndReal(t *testing.T) {
 		c.Ledger.RateEvery = 24 * time.Hour
 	}})
 	ctx := context.Background()
-	do := func(method, path string, body, out any) {
-		t.Helper()
-		if _, err := h.Admin.Do(ctx, method, path, body, out); err != nil {
-			t.Fatalf("%s %s: %v", method, path, err)
-		}
-	}
+	do := adminDo(ctx, t, h, "")
 	suffix := strings.ToLower(model.NewID("mix")[len("mix_")+20:])
 	out := osProviderAdd(ctx, t, dataDir, "", cloudsPath, cloud, "AIO mix "+suffix,
-		azs[0]+"=country:BR,subdivision:BR-AM,lat:-3.119,lon:-60.022,tier:core,failure-domain:mix-am-"+suffix+",name:AIO Manaus",
-		azs[1]+"=country:BR,subdivision:BR-PA,lat:-1.456,lon:-48.502,tier:core,failure-domain:mix-pa-"+suffix+",name:AIO Belém")
+		osManausBelem(azs, "mix-", suffix)...)
 	var added struct {
 		Provider model.Provider `json:"provider"`
 	}

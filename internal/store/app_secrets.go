@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 )
 
@@ -18,9 +19,15 @@ func (t *Tx) AlertWebhooksWithClearSecret(ctx context.Context, marker string) (m
 
 // MarkAlertWebhookSealed is MarkAppSecretSealed for alert webhooks.
 func (t *Tx) MarkAlertWebhookSealed(ctx context.Context, id, clear, marker string) error {
-	res, err := t.Exec(ctx, `UPDATE alert_webhooks SET secret = ? WHERE id = ? AND secret = ?`, marker, id, clear)
+	return t.seal(ctx, `UPDATE alert_webhooks SET secret = ? WHERE id = ? AND secret = ?`, "the secret of webhook "+id, id, clear, marker)
+}
+
+// seal runs q, an UPDATE that sets a secret column to marker where the row
+// id still holds clear; another value there is ErrConflict.
+func (t *Tx) seal(ctx context.Context, q, what, id, clear, marker string) error {
+	res, err := t.Exec(ctx, q, marker, id, clear)
 	if err != nil {
-		return fmt.Errorf("sealing the secret of webhook %s: %w", id, mapErr(err))
+		return fmt.Errorf("sealing %s: %w", what, mapErr(err))
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return ErrConflict
@@ -29,31 +36,23 @@ func (t *Tx) MarkAlertWebhookSealed(ctx context.Context, id, clear, marker strin
 }
 
 func (t *Tx) clearSecrets(ctx context.Context, q, marker string) (map[string]string, error) {
-	rows, err := t.Query(ctx, q, marker)
-	if err != nil {
-		return nil, fmt.Errorf("listing secrets kept in clear text: %w", mapErr(err))
-	}
-	defer rows.Close()
 	out := map[string]string{}
-	for rows.Next() {
+	err := queryEach(ctx, t, "listing secrets kept in clear text", q, []any{marker}, func(rows *sql.Rows) error {
 		var id, secret string
 		if err := rows.Scan(&id, &secret); err != nil {
-			return nil, mapErr(err)
+			return mapErr(err)
 		}
 		out[id] = secret
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, mapErr(rows.Err())
+	return out, nil
 }
 
 // MarkAppSecretSealed replaces an app's clear webhook secret by marker,
 // only if the row still holds that secret (ErrConflict otherwise).
 func (t *Tx) MarkAppSecretSealed(ctx context.Context, id, clear, marker string) error {
-	res, err := t.Exec(ctx, `UPDATE apps SET webhook_secret = ? WHERE id = ? AND webhook_secret = ?`, marker, id, clear)
-	if err != nil {
-		return fmt.Errorf("sealing the webhook secret of %s: %w", id, mapErr(err))
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return ErrConflict
-	}
-	return nil
+	return t.seal(ctx, `UPDATE apps SET webhook_secret = ? WHERE id = ? AND webhook_secret = ?`, "the webhook secret of "+id, id, clear, marker)
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"sync"
@@ -179,27 +180,18 @@ func (t *Tx) AuditEvents(ctx context.Context, f AuditFilter) ([]model.AuditEvent
 	if limit <= 0 || limit > 10000 {
 		limit = 100
 	}
-	rows, err := t.Query(ctx, `SELECT seq, at, actor_kind, actor_id, actor_name, via, action, target_kind, target_id,
+	return queryAll(ctx, t, "audit events", `SELECT seq, at, actor_kind, actor_id, actor_name, via, action, target_kind, target_id,
 		institution_id, project_id, request_id, source_ip, outcome, status, prev_hash, hash FROM audit_events
-		WHERE `+strings.Join(where, " AND ")+fmt.Sprintf(" ORDER BY seq LIMIT %d", limit), args...)
-	if err != nil {
-		return nil, fmt.Errorf("listing audit events: %w", err)
-	}
-	defer rows.Close()
-	out := []model.AuditEvent{}
-	for rows.Next() {
+		WHERE `+strings.Join(where, " AND ")+fmt.Sprintf(" ORDER BY seq LIMIT %d", limit), args, func(rows *sql.Rows) (model.AuditEvent, error) {
 		var (
 			e  model.AuditEvent
 			at int64
 		)
-		if err := rows.Scan(&e.Seq, &at, &e.ActorKind, &e.ActorID, &e.ActorName, &e.Via, &e.Action, &e.TargetKind, &e.TargetID,
-			&e.InstitutionID, &e.ProjectID, &e.RequestID, &e.SourceIP, &e.Outcome, &e.Status, &e.PrevHash, &e.Hash); err != nil {
-			return nil, mapErr(err)
-		}
+		err := rows.Scan(&e.Seq, &at, &e.ActorKind, &e.ActorID, &e.ActorName, &e.Via, &e.Action, &e.TargetKind, &e.TargetID,
+			&e.InstitutionID, &e.ProjectID, &e.RequestID, &e.SourceIP, &e.Outcome, &e.Status, &e.PrevHash, &e.Hash)
 		e.At = fromMicros(at)
-		out = append(out, e)
-	}
-	return out, mapErr(rows.Err())
+		return e, mapErr(err)
+	})
 }
 
 // PutAuditCheckpoint stores a checkpoint.
@@ -211,22 +203,14 @@ func (t *Tx) PutAuditCheckpoint(ctx context.Context, c model.AuditCheckpoint) er
 
 // AuditCheckpoints lists checkpoints by seq.
 func (t *Tx) AuditCheckpoints(ctx context.Context) ([]model.AuditCheckpoint, error) {
-	rows, err := t.Query(ctx, `SELECT seq, hash, at, key_id, signature FROM audit_checkpoints ORDER BY seq`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []model.AuditCheckpoint{}
-	for rows.Next() {
-		var (
-			c  model.AuditCheckpoint
-			at int64
-		)
-		if err := rows.Scan(&c.Seq, &c.Hash, &at, &c.KeyID, &c.Signature); err != nil {
-			return nil, mapErr(err)
-		}
-		c.At = fromMicros(at)
-		out = append(out, c)
-	}
-	return out, mapErr(rows.Err())
+	return queryAll(ctx, t, "audit checkpoints", `SELECT seq, hash, at, key_id, signature FROM audit_checkpoints ORDER BY seq`, nil,
+		func(rows *sql.Rows) (model.AuditCheckpoint, error) {
+			var (
+				c  model.AuditCheckpoint
+				at int64
+			)
+			err := rows.Scan(&c.Seq, &c.Hash, &at, &c.KeyID, &c.Signature)
+			c.At = fromMicros(at)
+			return c, mapErr(err)
+		})
 }

@@ -105,21 +105,7 @@ func (t *Tx) DueReleases(ctx context.Context, now time.Time, states ...model.Rel
 }
 
 func (t *Tx) queryReleases(ctx context.Context, where string, args ...any) ([]model.Release, error) {
-	r := t.Releases()
-	rows, err := t.Query(ctx, "SELECT "+releases.allCols()+" FROM releases "+where, args...)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	defer rows.Close()
-	var out []model.Release
-	for rows.Next() {
-		v, err := r.scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, mapErr(rows.Err())
+	return queryRepo(ctx, t.Releases(), "releases", "SELECT "+releases.allCols()+" FROM releases "+where, args...)
 }
 
 // ErrReplayed: a webhook delivery with this id was already accepted.

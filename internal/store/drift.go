@@ -125,13 +125,7 @@ const driftCols = `id, placement_id, workload_id, institution_id, provider_id, s
 	last_seen_at, detected_at`
 
 func (t *Tx) queryDrifts(ctx context.Context, q string, args ...any) ([]model.Drift, error) {
-	rows, err := t.Query(ctx, `SELECT `+driftCols+` FROM placement_drifts WHERE `+q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("listing drifts: %w", err)
-	}
-	defer rows.Close()
-	out := []model.Drift{}
-	for rows.Next() {
+	return queryAll(ctx, t, "drifts", `SELECT `+driftCols+` FROM placement_drifts WHERE `+q, args, func(rows *sql.Rows) (model.Drift, error) {
 		var (
 			d    model.Drift
 			seen sql.NullInt64
@@ -139,12 +133,11 @@ func (t *Tx) queryDrifts(ctx context.Context, q string, args ...any) ([]model.Dr
 		)
 		if err := rows.Scan(&d.ID, &d.PlacementID, &d.WorkloadID, &d.InstitutionID, &d.ProviderID, &d.SiteID,
 			&d.ResourceID, &d.Kind, jsonCol{&d.Detail}, &d.Action, &seen, &at); err != nil {
-			return nil, fmt.Errorf("listing drifts: %w", mapErr(err))
+			return d, fmt.Errorf("listing drifts: %w", mapErr(err))
 		}
 		d.LastSeenAt, d.DetectedAt = fromNullMicros(seen), fromMicros(at)
-		out = append(out, d)
-	}
-	return out, mapErr(rows.Err())
+		return d, nil
+	})
 }
 
 // DriftsSince returns up to limit drifts detected at or after since,

@@ -26,6 +26,19 @@ func openSQLite(t *testing.T) *Store {
 	return s
 }
 
+// wantProviders fails the test unless s holds n providers; why says what
+// the count proves.
+func wantProviders(t *testing.T, s *Store, n int64, why string) {
+	t.Helper()
+	got, err := s.Read().Providers().Count(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != n {
+		t.Fatalf("%d providers, want %s", got, why)
+	}
+}
+
 func testProvider(name string) model.Provider {
 	p := model.Provider{Name: name, Driver: "sim", Jurisdiction: "BR", Certification: "restricted", Currency: "BRL"}
 	p.Defaults()
@@ -161,13 +174,7 @@ func TestGroupCommitFallsBackWhenTheGroupFails(t *testing.T) {
 			t.Errorf("writer %d after fallback: %v %v", i, w.err, w.panicked)
 		}
 	}
-	n, err := s.Read().Providers().Count(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n != 4 {
-		t.Fatalf("%d providers, want 4 (each writer exactly once)", n)
-	}
+	wantProviders(t, s, 4, "4 (each writer exactly once)")
 }
 
 // TestGroupCommitConcurrent: many goroutines through Write, half failing.
@@ -197,13 +204,7 @@ func TestGroupCommitConcurrent(t *testing.T) {
 			t.Fatalf("writer %d: %v", i, err)
 		}
 	}
-	n, err := s.Read().Providers().Count(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n != 100 {
-		t.Fatalf("%d providers, want 100", n)
-	}
+	wantProviders(t, s, 100, "100")
 }
 
 // TestStatementCache: statements are prepared once and reused, multi-

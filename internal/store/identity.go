@@ -79,20 +79,8 @@ func (t *Tx) ListUsers(ctx context.Context, after string, limit int) ([]model.Us
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
-	rows, err := t.Query(ctx, `SELECT `+userCols+` FROM users WHERE id > ? ORDER BY id LIMIT `+fmt.Sprint(limit), after)
-	if err != nil {
-		return nil, fmt.Errorf("listing users: %w", err)
-	}
-	defer rows.Close()
-	out := []model.User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, mapErr(rows.Err())
+	return queryAll(ctx, t, "users", `SELECT `+userCols+` FROM users WHERE id > ? ORDER BY id LIMIT `+fmt.Sprint(limit), []any{after},
+		func(rows *sql.Rows) (model.User, error) { return scanUser(rows) })
 }
 
 // UpdateUserProfile sets name, e-mail, password hash, OIDC identity and
@@ -188,24 +176,15 @@ func (t *Tx) RoleBindings(ctx context.Context, userID string) ([]model.RoleBindi
 		q += ` WHERE user_id = ?`
 		args = append(args, userID)
 	}
-	rows, err := t.Query(ctx, q+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("listing role bindings: %w", err)
-	}
-	defer rows.Close()
-	out := []model.RoleBinding{}
-	for rows.Next() {
+	return queryAll(ctx, t, "role bindings", q+` ORDER BY id`, args, func(rows *sql.Rows) (model.RoleBinding, error) {
 		var (
 			b  model.RoleBinding
 			at int64
 		)
-		if err := rows.Scan(&b.ID, &b.UserID, &b.Role, &b.ScopeKind, &b.ScopeID, &b.Source, &at); err != nil {
-			return nil, mapErr(err)
-		}
+		err := rows.Scan(&b.ID, &b.UserID, &b.Role, &b.ScopeKind, &b.ScopeID, &b.Source, &at)
 		b.CreatedAt = fromMicros(at)
-		out = append(out, b)
-	}
-	return out, mapErr(rows.Err())
+		return b, mapErr(err)
+	})
 }
 
 // ---- tokens ----

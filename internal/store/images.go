@@ -179,18 +179,5 @@ func (t *Tx) SimBootOf(ctx context.Context, providerID, replicaID string) (SimBo
 
 // ImageFamilies lists the distinct families of every provider's catalogue.
 func (t *Tx) ImageFamilies(ctx context.Context) ([]string, error) {
-	rows, err := t.Query(ctx, `SELECT DISTINCT family FROM images ORDER BY family`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var f string
-		if err := rows.Scan(&f); err != nil {
-			return nil, mapErr(err)
-		}
-		out = append(out, f)
-	}
-	return out, mapErr(rows.Err())
+	return queryList(ctx, t, "image families", `SELECT DISTINCT family FROM images ORDER BY family`, nil, scanString)
 }

@@ -372,13 +372,8 @@ func (t *Tx) RemainingCommitments(ctx context.Context, workloadIDs []string) (ma
 	out := make(map[string]int64, len(workloadIDs))
 	err := chunks(workloadIDs, func(part []string) error {
 		args := append(anys(part), model.LedgerCommitment, model.LedgerRelease)
-		rows, err := t.Query(ctx, `SELECT workload_id, CAST(SUM(amount_minor) AS BIGINT) FROM ledger_lines
-			WHERE workload_id IN (`+placeholders(len(part))+`) AND kind IN (?, ?) GROUP BY workload_id`, args...)
-		if err != nil {
-			return fmt.Errorf("summing commitments: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
+		return queryEach(ctx, t, "summing commitments", `SELECT workload_id, CAST(SUM(amount_minor) AS BIGINT) FROM ledger_lines
+			WHERE workload_id IN (`+placeholders(len(part))+`) AND kind IN (?, ?) GROUP BY workload_id`, args, func(rows *sql.Rows) error {
 			var (
 				id string
 				v  int64
@@ -387,8 +382,8 @@ func (t *Tx) RemainingCommitments(ctx context.Context, workloadIDs []string) (ma
 				return mapErr(err)
 			}
 			out[id] = v
-		}
-		return mapErr(rows.Err())
+			return nil
+		})
 	})
 	return out, err
 }
@@ -407,13 +402,8 @@ func (t *Tx) WorkloadBooked(ctx context.Context, workloadID, period string, kind
 func (t *Tx) BudgetBalances(ctx context.Context, lineIDs []string) (map[string]model.Balance, error) {
 	out := make(map[string]model.Balance, len(lineIDs))
 	err := chunks(lineIDs, func(part []string) error {
-		rows, err := t.Query(ctx, `SELECT budget_line_id, committed_minor, accrued_minor FROM budget_balances
-			WHERE budget_line_id IN (`+placeholders(len(part))+`)`, anys(part)...)
-		if err != nil {
-			return fmt.Errorf("reading budget balances: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
+		return queryEach(ctx, t, "reading budget balances", `SELECT budget_line_id, committed_minor, accrued_minor FROM budget_balances
+			WHERE budget_line_id IN (`+placeholders(len(part))+`)`, anys(part), func(rows *sql.Rows) error {
 			var (
 				id string
 				b  model.Balance
@@ -422,8 +412,8 @@ func (t *Tx) BudgetBalances(ctx context.Context, lineIDs []string) (map[string]m
 				return mapErr(err)
 			}
 			out[id] = b
-		}
-		return mapErr(rows.Err())
+			return nil
+		})
 	})
 	return out, err
 }

@@ -75,22 +75,8 @@ func (t *Tx) AlertDeliveries() Repo[model.AlertDelivery] {
 // DueDeliveries returns pending deliveries (model.DeliveryPending) due at
 // now, earliest first.
 func (t *Tx) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]model.AlertDelivery, error) {
-	r := t.AlertDeliveries()
-	rows, err := t.Query(ctx, fmt.Sprintf("SELECT %s FROM alert_deliveries WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT %d",
+	return queryRepo(ctx, t.AlertDeliveries(), "due deliveries", fmt.Sprintf("SELECT %s FROM alert_deliveries WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT %d",
 		deliveriesEntity.allCols(), limit), micros(now))
-	if err != nil {
-		return nil, fmt.Errorf("listing due deliveries: %w", err)
-	}
-	defer rows.Close()
-	var out []model.AlertDelivery
-	for rows.Next() {
-		d, err := r.scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, mapErr(rows.Err())
 }
 
 var migrationsEntity = &entity[model.Migration]{
@@ -111,21 +97,7 @@ func (t *Tx) Migrations() Repo[model.Migration] { return Repo[model.Migration]{t
 
 // MigrationsInState returns the migrations in one state, oldest first.
 func (t *Tx) MigrationsInState(ctx context.Context, state model.MigrationState, limit int) ([]model.Migration, error) {
-	r := t.Migrations()
-	rows, err := t.Query(ctx, fmt.Sprintf("SELECT %s FROM migrations WHERE state = ? ORDER BY id LIMIT %d", migrationsEntity.allCols(), limit), state)
-	if err != nil {
-		return nil, fmt.Errorf("listing migrations: %w", err)
-	}
-	defer rows.Close()
-	var out []model.Migration
-	for rows.Next() {
-		m, err := r.scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, mapErr(rows.Err())
+	return queryRepo(ctx, t.Migrations(), "migrations", fmt.Sprintf("SELECT %s FROM migrations WHERE state = ? ORDER BY id LIMIT %d", migrationsEntity.allCols(), limit), state)
 }
 
 // CountMigrations counts an evacuation's migrations by state.
@@ -212,23 +184,10 @@ func (t *Tx) RunningSince(ctx context.Context, after string, limit int) ([]time.
 // ActiveOnProvider returns the ids of workloads with an active placement
 // (pending, provisioning, running) on a provider.
 func (t *Tx) ActiveOnProvider(ctx context.Context, providerID string) ([]string, error) {
-	rows, err := t.Query(ctx, `SELECT DISTINCT p.workload_id FROM placements p JOIN workloads w ON w.id = p.workload_id
+	return queryList(ctx, t, "active workloads", `SELECT DISTINCT p.workload_id FROM placements p JOIN workloads w ON w.id = p.workload_id
 		WHERE p.provider_id = ? AND p.state IN (?, ?, ?) AND w.state NOT IN (?, ?, ?, ?) ORDER BY p.workload_id`,
-		providerID, model.PlacementPending, model.PlacementProvisioning, model.PlacementRunning,
-		model.StateDeleting, model.StateDeleted, model.StateFailed, model.StateRejected)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, mapErr(err)
-		}
-		out = append(out, id)
-	}
-	return out, mapErr(rows.Err())
+		[]any{providerID, model.PlacementPending, model.PlacementProvisioning, model.PlacementRunning,
+			model.StateDeleting, model.StateDeleted, model.StateFailed, model.StateRejected}, scanString)
 }
 
 // SiteRecovery counts, for a site, the active placements still on it and

@@ -99,20 +99,7 @@ func (t *Tx) RevokeSSHCert(ctx context.Context, institutionID string, serial int
 }
 
 func (t *Tx) sshCerts(ctx context.Context, q string, args ...any) ([]model.SSHCert, error) {
-	rows, err := t.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []model.SSHCert
-	for rows.Next() {
-		c, err := scanSSHCert(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, mapErr(rows.Err())
+	return queryList(ctx, t, "ssh certificates", q, args, func(rows *sql.Rows) (model.SSHCert, error) { return scanSSHCert(rows) })
 }
 
 // SessionExpiry returns when a console session ends (ErrNotFound: none).

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/bits"
 	"runtime"
@@ -50,23 +51,14 @@ const usageRowsPerInsert = 500
 
 // UsageOf returns a workload's samples since a time, oldest first.
 func (t *Tx) UsageOf(ctx context.Context, workloadID string, since time.Time) ([]model.UsageSample, error) {
-	rows, err := t.Query(ctx, `SELECT placement_id, workload_id, at, cpu_permille, memory_used_mib, memory_mib, simulated
-		FROM replica_usage WHERE workload_id = ? AND at >= ? ORDER BY at, placement_id`, workloadID, micros(since))
-	if err != nil {
-		return nil, fmt.Errorf("reading usage: %w", err)
-	}
-	defer rows.Close()
-	out := []model.UsageSample{}
-	for rows.Next() {
+	return queryAll(ctx, t, "usage", `SELECT placement_id, workload_id, at, cpu_permille, memory_used_mib, memory_mib, simulated
+		FROM replica_usage WHERE workload_id = ? AND at >= ? ORDER BY at, placement_id`, []any{workloadID, micros(since)}, func(rows *sql.Rows) (model.UsageSample, error) {
 		var s model.UsageSample
 		var at int64
-		if err := rows.Scan(&s.PlacementID, &s.WorkloadID, &at, &s.CPUPermille, &s.MemoryUsedMiB, &s.MemoryMiB, &s.Simulated); err != nil {
-			return nil, mapErr(err)
-		}
+		err := rows.Scan(&s.PlacementID, &s.WorkloadID, &at, &s.CPUPermille, &s.MemoryUsedMiB, &s.MemoryMiB, &s.Simulated)
 		s.At = fromMicros(at)
-		out = append(out, s)
-	}
-	return out, mapErr(rows.Err())
+		return s, mapErr(err)
+	})
 }
 
 // PruneUsage deletes the samples taken before a time.

@@ -117,21 +117,7 @@ func (n nullTime) Scan(src any) error {
 func (t *Tx) Placements() Repo[PlacementRow] { return Repo[PlacementRow]{t, placements} }
 
 func (t *Tx) queryPlacements(ctx context.Context, where string, args ...any) ([]PlacementRow, error) {
-	r := t.Placements()
-	rows, err := t.Query(ctx, "SELECT "+placements.allCols()+" FROM placements WHERE "+where, args...)
-	if err != nil {
-		return nil, fmt.Errorf("listing placements: %w", err)
-	}
-	defer rows.Close()
-	var out []PlacementRow
-	for rows.Next() {
-		p, err := r.scan(rows)
-		if err != nil {
-			return nil, fmt.Errorf("listing placements: %w", err)
-		}
-		out = append(out, p)
-	}
-	return out, mapErr(rows.Err())
+	return queryRepo(ctx, t.Placements(), "placements", "SELECT "+placements.allCols()+" FROM placements WHERE "+where, args...)
 }
 
 // WorkloadWithPlacements reads a workload and its placements (by replica,
@@ -250,23 +236,14 @@ func (t *Tx) AddEvents(ctx context.Context, es []model.WorkloadEvent) error {
 
 // EventsOf returns a workload's timeline, oldest first.
 func (t *Tx) EventsOf(ctx context.Context, workloadID string) ([]model.WorkloadEvent, error) {
-	rows, err := t.Query(ctx, `SELECT id, workload_id, at, actor, from_state, to_state, reason
-		FROM workload_events WHERE workload_id = ? ORDER BY id`, workloadID)
-	if err != nil {
-		return nil, fmt.Errorf("listing events: %w", err)
-	}
-	defer rows.Close()
-	out := []model.WorkloadEvent{}
-	for rows.Next() {
+	return queryAll(ctx, t, "events", `SELECT id, workload_id, at, actor, from_state, to_state, reason
+		FROM workload_events WHERE workload_id = ? ORDER BY id`, []any{workloadID}, func(rows *sql.Rows) (model.WorkloadEvent, error) {
 		var e model.WorkloadEvent
 		var at int64
-		if err := rows.Scan(&e.ID, &e.WorkloadID, &at, &e.Actor, &e.From, &e.To, &e.Reason); err != nil {
-			return nil, mapErr(err)
-		}
+		err := rows.Scan(&e.ID, &e.WorkloadID, &at, &e.Actor, &e.From, &e.To, &e.Reason)
 		e.At = fromMicros(at)
-		out = append(out, e)
-	}
-	return out, mapErr(rows.Err())
+		return e, mapErr(err)
+	})
 }
 
 // Idempotency is a remembered POST: the key a client sent, a hash of what
@@ -438,23 +415,14 @@ func (t *Tx) PutSimFault(ctx context.Context, f model.SimFault) error {
 
 // SimFaults returns every fault setting.
 func (t *Tx) SimFaults(ctx context.Context) ([]model.SimFault, error) {
-	rows, err := t.Query(ctx, `SELECT scope, provider_id, site_id, error_rate, latency_ms, delay_ms, outage, updated_at
-		FROM sim_faults ORDER BY scope`)
-	if err != nil {
-		return nil, fmt.Errorf("listing sim faults: %w", err)
-	}
-	defer rows.Close()
-	out := []model.SimFault{}
-	for rows.Next() {
+	return queryAll(ctx, t, "sim faults", `SELECT scope, provider_id, site_id, error_rate, latency_ms, delay_ms, outage, updated_at
+		FROM sim_faults ORDER BY scope`, nil, func(rows *sql.Rows) (model.SimFault, error) {
 		var f model.SimFault
 		var at int64
-		if err := rows.Scan(&f.Scope, &f.ProviderID, &f.SiteID, &f.ErrorRate, &f.LatencyMs, &f.DelayMs, &f.Outage, &at); err != nil {
-			return nil, mapErr(err)
-		}
+		err := rows.Scan(&f.Scope, &f.ProviderID, &f.SiteID, &f.ErrorRate, &f.LatencyMs, &f.DelayMs, &f.Outage, &at)
 		f.UpdatedAt = fromMicros(at)
-		out = append(out, f)
-	}
-	return out, mapErr(rows.Err())
+		return f, mapErr(err)
+	})
 }
 
 // Fingerprint summarises the fleet tables (row counts and latest change)

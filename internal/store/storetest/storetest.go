@@ -34,7 +34,14 @@ func SQLite(t testing.TB) *store.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { removeAll(t, dir) })
-	s, err := store.Open(context.Background(), filepath.Join(dir, "test.db"))
+	return open(t, filepath.Join(dir, "test.db"))
+}
+
+// open opens the store at dsn, migrates it, and closes it when the test
+// ends.
+func open(t testing.TB, dsn string) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,15 +90,7 @@ func PostgresURL(t testing.TB) string {
 // Postgres opens a migrated store on a fresh PostgreSQL database.
 func Postgres(t testing.TB) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), PostgresURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
+	return open(t, PostgresURL(t))
 }
 
 // Each runs fn against SQLite and, when configured, PostgreSQL.
