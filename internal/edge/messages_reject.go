@@ -5,9 +5,9 @@ import "github.com/soberana/soberana/internal/i18n"
 func init() {
 	i18n.Add(map[string]i18n.Text{
 		"edge.reject." + RejectRevoked: {
-			ES: "la credencial del subcloud %s fue revocada: soberana rechaza sus latidos y el sitio no cuenta como escuchado; pida al operador que importe el subcloud de nuevo (con otro nombre) para obtener una credencial nueva",
-			PT: "a credencial do subcloud %s foi revogada: o soberana recusa os seus heartbeats e o site não conta como ouvido; peça ao operador que importe o subcloud de novo (com outro nome) para obter uma credencial nova",
-			EN: "subcloud %s's credential was revoked: soberana refuses its heartbeats and the site does not count as heard; ask the operator to import the subcloud again (under a new name) for a new credential",
+			ES: "la credencial del subcloud %s fue revocada: soberana rechaza sus latidos y el sitio no cuenta como escuchado; pida al operador una credencial nueva (soberana edge reissue-credential) y arranque el agente con ella",
+			PT: "a credencial do subcloud %s foi revogada: o soberana recusa os seus heartbeats e o site não conta como ouvido; peça ao operador uma credencial nova (soberana edge reissue-credential) e inicie o agente com ela",
+			EN: "subcloud %s's credential was revoked: soberana refuses its heartbeats and the site does not count as heard; ask the operator for a new credential (soberana edge reissue-credential) and start the agent with it",
 		},
 		"edge.reject." + RejectUnknown: {
 			ES: "soberana no conoce el subcloud %s: impórtelo primero (soberana edge import) y use el archivo de credenciales que devuelve",
