@@ -28,9 +28,22 @@ type RevokeResult struct {
 	Subcloud model.Subcloud `json:"subcloud"`
 }
 
-// AddEdge registers the edge routes: groups, subclouds, the bulk import
-// and credential revocation (docs/edge.md).
-func (a *API) AddEdge() {
+// EdgeOptions wires the edge routes to the running heartbeat tracker.
+type EdgeOptions struct {
+	// CredentialsChanged is called after a revocation or a reissue
+	// commits, so that this process's tracker reads the credentials at
+	// once (nil: the tracker's next interval).
+	CredentialsChanged func(ctx context.Context)
+}
+
+// AddEdge registers the edge routes: groups, subclouds, the bulk import,
+// credential revocation and reissue (docs/edge.md).
+func (a *API) AddEdge(o EdgeOptions) {
+	changed := func(ctx context.Context) {
+		if o.CredentialsChanged != nil {
+			o.CredentialsChanged(ctx)
+		}
+	}
 	a.AddRoutes(func(a *API) []*Route {
 		groupFilters := []string{"kind", "name"}
 		scFilters := []string{"group_id", "name"}
@@ -132,11 +145,34 @@ func (a *API) AddEdge() {
 					}
 					return &sc, nil
 				}},
-			{Method: "POST", Path: "/v1/providers/{id}/subclouds/{subcloud}", Summary: "Revoke a subcloud's heartbeat credential ({subcloud}:revoke)",
+			{Method: "POST", Path: "/v1/providers/{id}/subclouds/{subcloud}", Summary: "Revoke or reissue a subcloud's heartbeat credential ({subcloud}:revoke, {subcloud}:reissue-credential)",
 				Tag: "fleet", Auth: Object("providers:write", "id"), Response: RevokeResult{},
-				Actions: []Action{{Verb: "revoke", Summary: "Revoke a subcloud's heartbeat credential: its heartbeats are rejected, logged and counted from then on, and its sites go down after the missed beats", Response: RevokeResult{}, Status: http.StatusOK}},
+				Actions: []Action{{Verb: "revoke", Summary: "Revoke a subcloud's heartbeat credential: its heartbeats are rejected, logged and counted from then on, and its sites go down after the missed beats", Response: RevokeResult{}, Status: http.StatusOK},
+					{Verb: "reissue-credential", Summary: "Give a subcloud a new heartbeat credential, revoked or not: the old key is refused from then on and the new private key is returned once, never stored; the subcloud keeps its id, sites and replicas", Response: edge.ReissueResult{}, Status: http.StatusOK}},
 				dispatch: func(r *http.Request) (Handle, error) {
 					id, verb, _ := strings.Cut(r.PathValue("subcloud"), ":")
+					if verb == "reissue-credential" {
+						return func(r *http.Request) (any, error) {
+							var res edge.ReissueResult
+							err := a.store.InTx(r.Context(), func(tx *store.Tx) error {
+								sc, err := a.subcloudOf(r.Context(), tx, r.PathValue("id"), id)
+								if err != nil {
+									return err
+								}
+								if res, err = edge.Reissue(r.Context(), tx, &sc); err != nil {
+									return err
+								}
+								store.AuditTarget(r.Context(), "subcloud", sc.ID)
+								auditVerb(r.Context(), "reissue-credential")
+								return nil
+							})
+							if err != nil {
+								return nil, err
+							}
+							changed(r.Context())
+							return res, nil
+						}, nil
+					}
 					if verb != "revoke" {
 						return nil, Errorf(http.StatusNotFound, "not-found", "problem.route-not-found.detail", r.Method, r.URL.Path)
 					}
@@ -156,14 +192,27 @@ func (a *API) AddEdge() {
 								}
 							}
 							store.AuditTarget(r.Context(), "subcloud", sc.ID)
+							auditVerb(r.Context(), "revoke")
 							return nil
 						})
 						if err != nil {
 							return nil, err
 						}
+						changed(r.Context())
 						return RevokeResult{Subcloud: sc}, nil
 					}, nil
 				}},
+		}
+	})
+}
+
+// auditVerb names the custom verb in the request's event action (the
+// route's pattern is shared by :revoke and :reissue-credential), so the
+// trail tells a revocation from a reissue.
+func auditVerb(ctx context.Context, verb string) {
+	store.PendingAuditOf(ctx).Update(func(e *model.AuditEvent) {
+		if !strings.HasSuffix(e.Action, ":"+verb) {
+			e.Action += ":" + verb
 		}
 	})
 }

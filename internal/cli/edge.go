@@ -66,7 +66,7 @@ func edgeCmd(g *globals) *cobra.Command {
 	}
 	imp.Flags().StringVar(&prov, "provider", "", "edge provider name or id")
 	imp.Flags().StringVar(&out, "credentials-out", "", "where to write the subclouds' private keys (default FILE.credentials.json, mode 0600)")
-	c.AddCommand(imp)
+	c.AddCommand(imp, edgeReissueCmd(g))
 	return c
 }
 

@@ -49,6 +49,9 @@ type Config struct {
 	// Monitoring tunes health probes, failover and alerts (see
 	// docs/operations.md); zero values take their defaults.
 	Monitoring Monitoring `yaml:"monitoring"`
+	// Utilization tunes how long replica usage samples are kept as taken
+	// and how the older ones are rolled up; zero values take the defaults.
+	Utilization Utilization `yaml:"utilization"`
 	// AllowInsecureHTTP permits plain HTTP on a non-loopback address.
 	AllowInsecureHTTP bool `yaml:"allow_insecure_http"`
 	// TrustedProxies is a comma-separated list of CIDRs (or addresses) of
@@ -98,6 +101,17 @@ type Reconcile struct {
 	// provider, one list per provider spread over the interval, to find
 	// resources deleted or changed outside soberana (default 1m).
 	Resync time.Duration `yaml:"resync"`
+}
+
+// Utilization tunes the keeping of replica usage samples (24 h in all).
+type Utilization struct {
+	// FineWindow is how long every sample is kept as taken (default 2h);
+	// older ones are rolled up into one row per replica and Rollup
+	// bucket (count, sums, largest values).
+	FineWindow time.Duration `yaml:"fine_window"`
+	// Rollup is the length of a rolled up bucket (default 1h); it must
+	// divide a day.
+	Rollup time.Duration `yaml:"rollup"`
 }
 
 // Monitoring tunes health probes, failover and alerts.
@@ -330,6 +344,12 @@ func (c *Config) Validate() error {
 		if d < 0 || d > 24*time.Hour {
 			add(field, "%s must be between 0 (default) and 24h", d)
 		}
+	}
+	if d := c.Utilization.FineWindow; d < 0 || d > 24*time.Hour {
+		add("utilization.fine_window", "%s must be between 0 (default) and 24h", d)
+	}
+	if d := c.Utilization.Rollup; d < 0 || d > 24*time.Hour || (d > 0 && (d < time.Minute || (24*time.Hour)%d != 0)) {
+		add("utilization.rollup", "%s must be 0 (default) or at least 1m and divide 24h, for example 5m or 1h", d)
 	}
 	for field, n := range map[string]int{"rate_limit.per_ip_burst": c.RateLimit.PerIPBurst, "rate_limit.per_caller_burst": c.RateLimit.PerCallerBurst} {
 		if n < 0 {

@@ -131,11 +131,13 @@ func verify(subject string, data []byte, lookup func(id string) (key ed25519.Pub
 	if !ok {
 		return hb, &RejectError{Reason: RejectUnknown, Subcloud: hb.Subcloud}
 	}
-	if revoked {
-		return hb, &RejectError{Reason: RejectRevoked, Subcloud: hb.Subcloud}
-	}
+	// The signature first: a revoked subcloud's beat signed with another
+	// key may carry a reissued credential the caller has not read yet.
 	if len(key) != ed25519.PublicKeySize || !ed25519.Verify(key, env.Body, env.Sig) {
 		return hb, &RejectError{Reason: RejectSignature, Subcloud: hb.Subcloud}
+	}
+	if revoked {
+		return hb, &RejectError{Reason: RejectRevoked, Subcloud: hb.Subcloud}
 	}
 	return hb, nil
 }

@@ -122,6 +122,12 @@ func (t *Tracker) Reload(ctx context.Context) error {
 		keys[id] = subcloudKey{b64: c.PublicKey, key: decodeKey(c.PublicKey)}
 	}
 	t.mu.Lock()
+	for id, k := range keys {
+		// A reissued credential is a new agent: its sequence starts over.
+		if o, ok := t.keys[id]; ok && o.b64 != k.b64 {
+			delete(t.lastSeq, id)
+		}
+	}
 	t.creds, t.keys = creds, keys
 	for id := range creds {
 		if _, ok := t.known[id]; !ok {
@@ -139,14 +145,16 @@ func (t *Tracker) Reload(ctx context.Context) error {
 }
 
 // Handle verifies one message; a rejected one is logged and counted and
-// changes nothing. A heartbeat of a subcloud the tracker does not know yet
-// makes it read the credentials again (at most once a second, so forged
-// names cannot turn into a query each) before it is refused: a subcloud
-// imported since the last interval is heard from its first beat.
+// changes nothing. A heartbeat of a subcloud the tracker does not know yet,
+// or whose signature the key it holds does not verify, makes it read the
+// credentials again (at most once a second, so forged names cannot turn
+// into a query each) before it is refused: a subcloud imported since the
+// last interval is heard from its first beat, and so is an agent whose
+// credential was reissued on another replica.
 func (t *Tracker) Handle(subject string, data []byte) error {
 	err := t.handle(subject, data)
 	var re *RejectError
-	if errors.As(err, &re) && re.Reason == RejectUnknown && t.mayReload() {
+	if errors.As(err, &re) && (re.Reason == RejectUnknown || re.Reason == RejectSignature) && t.mayReload() {
 		if rerr := t.Reload(context.Background()); rerr != nil {
 			t.log.Warn("reloading edge credentials", "err", rerr)
 		} else {

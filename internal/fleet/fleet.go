@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
 	"github.com/soberana/soberana/internal/placement"
@@ -375,12 +376,27 @@ func (f *Fleet) DownSites() []string {
 	return out
 }
 
-// SetSiteHealth records a site's health in the store and the engine.
+// SetSiteHealth records a site's health in the store and the engine,
+// audited (SiteHealthEvent of component fleet).
 func (f *Fleet) SetSiteHealth(ctx context.Context, siteID, health string) error {
 	if _, err := f.st.Read().Sites().Get(ctx, siteID); err != nil {
 		return err
 	}
-	return f.SetSitesHealth(ctx, []HealthChange{{SiteID: siteID, Health: health}}, nil)
+	return f.SetSitesHealth(ctx, []HealthChange{{SiteID: siteID, Health: health}}, SiteHealthEvent(ctx, "fleet"))
+}
+
+// SiteHealthEvent returns the audit event of each site health change
+// (site.health.<state>, target kind sites) made by component: under the
+// caller of the request ctx carries when there is one (a simulated
+// outage set through the API), otherwise under the system actor
+// (system:<component>). Every change of a site's health is audited; the
+// events ride in the batch's transaction.
+func SiteHealthEvent(ctx context.Context, component string) func(HealthChange) *model.AuditEvent {
+	return func(c HealthChange) *model.AuditEvent {
+		e := audit.System(component, "site.health."+c.Health, "sites", c.SiteID)
+		audit.ActingAs(ctx, &e)
+		return &e
+	}
 }
 
 // HealthChange is one site's new health.

@@ -409,22 +409,28 @@ func (m *Monitor) observe(kind, id, providerID string, simulated bool, now time.
 }
 
 // applyAll writes stable changes to the fleet and tells the subscribers.
-// Providers' changes are written one by one (there are few); sites'
-// together, one transaction per up to fleet.HealthBatch sites with one
-// audit event per site (system:health, site.health.<state>), and the
-// subscribers hear of each batch once it is written (one NOTIFY each, not
-// one per site): 5,000 edge sites that go silent at once are 5
-// transactions, not 5,000.
+// Providers' changes of one pass are written together, in one
+// transaction with one audit event per provider (system:health,
+// provider.health.<state>, target kind providers); sites' together, one
+// transaction per up to fleet.HealthBatch sites with one audit event per
+// site (system:health, site.health.<state>), and the subscribers hear of
+// each batch once it is written (one NOTIFY each, not one per site):
+// 5,000 edge sites that go silent at once are 5 transactions, not 5,000.
 func (m *Monitor) applyAll(ctx context.Context, changes []Transition) {
-	var sites []Transition
+	var sites, providers []Transition
 	for _, c := range changes {
 		if c.Kind != KindSite {
-			err := m.setProviderHealth(ctx, c.ID, c.To)
-			m.logChange(c, err)
-			m.tell([]Transition{c})
+			providers = append(providers, c)
 			continue
 		}
 		sites = append(sites, c)
+	}
+	if len(providers) > 0 {
+		err := m.setProvidersHealth(ctx, providers)
+		for _, c := range providers {
+			m.logChange(c, err)
+		}
+		m.tell(providers)
 	}
 	for start := 0; start < len(sites); start += fleet.HealthBatch {
 		chunk := sites[start:min(start+fleet.HealthBatch, len(sites))]
@@ -478,19 +484,40 @@ func (m *Monitor) tell(cs []Transition) {
 	}
 }
 
-func (m *Monitor) setProviderHealth(ctx context.Context, id, health string) error {
+// setProvidersHealth records the providers' new health in one
+// transaction, each change with its audit event; a provider already at
+// its new health changes nothing and is not audited.
+func (m *Monitor) setProvidersHealth(ctx context.Context, cs []Transition) error {
 	err := m.st.Write(ctx, func(tx *store.Tx) error {
-		p, err := tx.Providers().Get(ctx, id)
-		if err != nil || p.Health == health {
-			return err
+		for _, c := range cs {
+			p, err := tx.Providers().Get(ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			if p.Health == c.To {
+				continue
+			}
+			p.Health = c.To
+			if err := tx.Providers().Update(ctx, &p); err != nil {
+				return err
+			}
+			if err := tx.AppendAudit(ctx, providerEvent(c.ID, c.To)); err != nil {
+				return err
+			}
 		}
-		p.Health = health
-		return tx.Providers().Update(ctx, &p)
+		return nil
 	})
 	if err != nil {
 		return err
 	}
 	return m.fleet.Refresh(ctx, false)
+}
+
+// providerEvent is the audit event of a provider health change the
+// monitor decided.
+func providerEvent(id, health string) *model.AuditEvent {
+	e := audit.System("health", "provider.health."+health, "providers", id)
+	return &e
 }
 
 // trackDown notes since when each site has been down in the fleet,

@@ -1,6 +1,8 @@
 package reconcile
 
 import (
+	"time"
+
 	"context"
 
 	"github.com/soberana/soberana/internal/model"
@@ -12,4 +14,12 @@ import (
 // reconciler's own bulk passes keep their governor).
 func (r *Reconciler) ResyncProviderPaced(ctx context.Context, p model.Provider, g *pace.Governor) error {
 	return r.resyncProvider(ctx, p, g)
+}
+
+// DiscoverNow runs the discovery pass now, however recent the last one.
+func (r *Reconciler) DiscoverNow(ctx context.Context) {
+	r.mu.Lock()
+	r.lastDisc = time.Time{}
+	r.mu.Unlock()
+	r.discover(ctx)
 }

@@ -777,6 +777,7 @@ func (r *Reconciler) discover(ctx context.Context) {
 	if !due {
 		return
 	}
+	var changes []fleet.HealthChange
 	for _, p := range r.fleet.Providers() {
 		drv, err := r.drivers.Get(p.Driver)
 		if err != nil {
@@ -797,11 +798,19 @@ func (r *Reconciler) discover(ctx context.Context) {
 			if !ok || (seen && last == s.Health) || cur.Health == s.Health {
 				continue
 			}
-			if err := r.fleet.SetSiteHealth(ctx, s.SiteID, s.Health); err != nil {
-				r.log.Warn("recording site health", "site", s.SiteID, "err", err)
-				continue
-			}
-			r.log.Info("site health changed", "site", s.SiteID, "health", s.Health)
+			changes = append(changes, fleet.HealthChange{SiteID: s.SiteID, Health: s.Health})
 		}
 	}
+	if len(changes) == 0 {
+		return
+	}
+	// One transaction per fleet.HealthBatch sites, one audit event each
+	// (system:reconciler, site.health.<state>), as the health monitor
+	// writes its own: a region whose sites a driver reports down together
+	// is a few transactions, not one per site.
+	if err := r.fleet.SetSitesHealth(ctx, changes, fleet.SiteHealthEvent(ctx, "reconciler")); err != nil {
+		r.log.Warn("recording site health", "sites", len(changes), "err", err)
+		return
+	}
+	r.log.Info("site health changed", "sites", len(changes))
 }

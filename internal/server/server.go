@@ -171,7 +171,13 @@ func (s *Server) wire(ctx context.Context, reg *prometheus.Registry) error {
 	s.API.AddWorkloads(api.WorkloadOptions{Service: s.Workloads})
 	s.API.AddDrift()
 	s.wireUtilization(reg)
-	s.API.AddEdge()
+	s.API.AddEdge(api.EdgeOptions{CredentialsChanged: func(ctx context.Context) {
+		if tr := s.EdgeTracker(); tr != nil {
+			if err := tr.Reload(ctx); err != nil {
+				s.log.Warn("reloading edge credentials", "err", err)
+			}
+		}
+	}})
 	s.wireDeploy()
 	s.wireSSHCA()
 	s.API.AddSim(api.SimOptions{

@@ -17,6 +17,7 @@ const EnvUtilizationEvery = "SOBERANA_UTILIZATION_EVERY"
 func (s *Server) wireUtilization(reg prometheus.Registerer) {
 	s.usage = utilization.New(s.Store, s.Drivers, s.Fleet.Providers, reg, s.log)
 	s.usage.Pace = s.pace
+	s.usage.FineWindow, s.usage.Rollup = s.cfg.Utilization.FineWindow, s.cfg.Utilization.Rollup
 	s.API.AddUtilization()
 }
 

@@ -1,9 +1,11 @@
 // Package utilization samples what running replicas use (CPU, memory) from
 // the providers whose drivers can say (provider.UsageReporter: Nova server
 // diagnostics on OpenStack, a made-up deterministic series on the sim),
-// keeps the samples for a day (table replica_usage, served by
-// GET /v1/workloads/{id}/utilization and drawn on the console's workload
-// page) and exports the latest as Prometheus gauges.
+// keeps a day of them — each as taken for the fine window (table
+// replica_usage, 2 h), older ones rolled up into hourly buckets (table
+// replica_usage_rollup) — served by GET /v1/workloads/{id}/utilization
+// and drawn on the console's workload page, and exports the latest as
+// Prometheus gauges.
 //
 // Metrics, one series per running replica and metric (cardinality: the
 // number of running replicas of drivers that report usage; a replica's
@@ -22,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sort"
 	"strconv"
 	"sync"
 	"time"
@@ -37,8 +40,17 @@ import (
 // samplesPerTx is how many samples one transaction of a pass writes.
 const samplesPerTx = 5000
 
-// Retention is how long samples are kept.
+// Retention is how long samples are kept (the rollups of the older ones).
 const Retention = 24 * time.Hour
+
+// Defaults of the fine window and the rollup bucket (config utilization):
+// at 100,000 replicas sampled every minute, 24 h of samples were 144
+// million rows; 2 h of samples and 22 h of hourly rollups are 14.2
+// million.
+const (
+	DefaultFineWindow = 2 * time.Hour
+	DefaultRollup     = time.Hour
+)
 
 // Drivers finds a provider's driver by name.
 type Drivers interface {
@@ -53,6 +65,10 @@ type Sampler struct {
 	log       *slog.Logger
 	// CallTimeout bounds one provider's answer (default 30 s).
 	CallTimeout time.Duration
+	// FineWindow is how long every sample is kept as taken; older ones
+	// are rolled up into one row per replica and Rollup bucket (count,
+	// sums and largest values), kept for Retention. Zero: the defaults.
+	FineWindow, Rollup time.Duration
 	// Pace is the process's governor of bulk background passes (package
 	// pace): a pass runs alone among them and rests between its pages and
 	// its transactions. nil paces nothing.
@@ -229,7 +245,10 @@ func (s *Sampler) Pass(ctx context.Context) (int, error) {
 				return err
 			}
 			if n == len(rest) {
-				return tx.PruneUsage(ctx, now.Add(-Retention))
+				if err := tx.PruneUsage(ctx, now.Add(-Retention)); err != nil {
+					return err
+				}
+				return tx.PruneUsageRollups(ctx, now.Add(-Retention))
 			}
 			return nil
 		})
@@ -243,8 +262,41 @@ func (s *Sampler) Pass(ctx context.Context) (int, error) {
 			return 0, err
 		}
 	}
+	if err := s.rollup(ctx, pass, now); err != nil {
+		return 0, err
+	}
 	s.export(ctx, all, pls)
 	return len(all), errors.Join(errs...)
+}
+
+// rollup rolls the samples older than the fine window, whole buckets
+// only, into their buckets: samplesPerTx samples a transaction, resting
+// between them (the pass's governor). Run by the lease holder; on a
+// second replica at once it would still count each sample once (a
+// transaction reads, rolls and deletes the same rows).
+func (s *Sampler) rollup(ctx context.Context, pass *pace.Pass, now time.Time) error {
+	fine, bucket := s.FineWindow, s.Rollup
+	if fine <= 0 {
+		fine = DefaultFineWindow
+	}
+	if bucket <= 0 {
+		bucket = DefaultRollup
+	}
+	before := now.Add(-fine).Truncate(bucket)
+	for {
+		var n int
+		err := s.st.InTx(ctx, func(tx *store.Tx) error {
+			var err error
+			n, err = tx.RollupUsage(ctx, before, bucket, samplesPerTx)
+			return err
+		})
+		if err != nil || n < samplesPerTx {
+			return err
+		}
+		if err := pass.Yield(ctx); err != nil {
+			return err
+		}
+	}
 }
 
 // replicaOf is what a pass keeps of a running placement.
@@ -324,6 +376,10 @@ func Of(ctx context.Context, tx *store.Tx, workloadID string, since time.Time) (
 	if err != nil {
 		return rep, err
 	}
+	rolled, err := tx.UsageRollupsOf(ctx, workloadID, since)
+	if err != nil {
+		return rep, err
+	}
 	pls, err := tx.PlacementsOf(ctx, workloadID)
 	if err != nil {
 		return rep, err
@@ -338,6 +394,18 @@ func Of(ctx context.Context, tx *store.Tx, workloadID string, since time.Time) (
 		rep.Replicas = append(rep.Replicas, Replica{PlacementID: p.ID, Replica: p.Replica, SiteID: p.SiteID,
 			SiteName: n.get(ctx, "site", p.SiteID), Samples: []SamplePoint{}})
 	}
+	// Older buckets first: each is one point at its start, the mean of its
+	// samples (memory: the largest size the replica had).
+	for _, b := range rolled {
+		i, ok := idx[b.PlacementID]
+		if !ok || b.Samples == 0 {
+			continue
+		}
+		r := &rep.Replicas[i]
+		r.Samples = append(r.Samples, SamplePoint{At: b.At, CPUPermille: b.CPUPermilleSum / b.Samples,
+			MemoryUsedMiB: b.MemoryUsedMiBSum / b.Samples, MemoryMiB: b.MemoryMiBMax})
+		r.Simulated = r.Simulated || b.Simulated
+	}
 	for _, s := range samples {
 		i, ok := idx[s.PlacementID]
 		if !ok {
@@ -346,6 +414,10 @@ func Of(ctx context.Context, tx *store.Tx, workloadID string, since time.Time) (
 		r := &rep.Replicas[i]
 		r.Samples = append(r.Samples, SamplePoint{At: s.At, CPUPermille: s.CPUPermille, MemoryUsedMiB: s.MemoryUsedMiB, MemoryMiB: s.MemoryMiB})
 		r.Simulated = r.Simulated || s.Simulated
+	}
+	for i := range rep.Replicas {
+		sm := rep.Replicas[i].Samples
+		sort.SliceStable(sm, func(a, b int) bool { return sm[a].At.Before(sm[b].At) })
 	}
 	for i := range rep.Replicas {
 		if k := len(rep.Replicas[i].Samples); k > 0 {

@@ -24,8 +24,13 @@ func (o oneDriver) Get(string) (provider.Driver, error) { return o.d, nil }
 // provider, each with its simulated resource.
 func fixture(t *testing.T) (*store.Store, model.Workload, []model.Provider, model.Institution, model.Project) {
 	t.Helper()
+	return fixtureOn(t, storetest.SQLite(t))
+}
+
+// fixtureOn makes the fixture on a store.
+func fixtureOn(t *testing.T, st *store.Store) (*store.Store, model.Workload, []model.Provider, model.Institution, model.Project) {
+	t.Helper()
 	ctx := context.Background()
-	st := storetest.SQLite(t)
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	st.SetClock(func() time.Time { return now })
 	var wl model.Workload
