@@ -236,6 +236,7 @@ var goDocs = map[string]string{
 	"internal/bench.Fleet":                                      "Fleet is a synthetic fleet: countries, subdivisions, tiers, failure domains, mixed certifications and price lists in several currencies.",
 	"internal/bench.FleetOpts":                                  "FleetOpts sizes a synthetic fleet.",
 	"internal/bench.FleetOpts.FailureDomains":                   "0: one per 50 sites, at least 10",
+	"internal/bench.Head":                                       "Head opens every scenario's JSON line: the scenario's name and the database it ran on (\"sqlite\" or \"postgres\").",
 	"internal/bench.Offering":                                   "Offering is one thing a request asks for, with what a replica needs and its reference monthly price in US cents.",
 	"internal/bench.PlacementOpts":                              "PlacementOpts sizes `soberana bench placement`. Zero fields take the scenario's defaults.",
 	"internal/bench.PlacementOpts.FailureDomains":               "default sites/50 (bulk: 50)",
@@ -1201,4 +1202,5 @@ var goDocs = map[string]string{
 	"internal/workload.Service.Trust":                           "Trust adds files and commands to every replica's first boot (the SSH certificate trust); nil adds nothing. See firstboot.go.",
 	"internal/workload.Service.busy":                            "busy: the replicas whose power action runs in this process.",
 	"internal/workload.StateError":                              "StateError says which state refused which action.",
+	"internal/workload.Written":                                 "Written is what a create stored, exactly as stored (times in microseconds, as the store keeps them): the API answers a create from it instead of reading back the rows it just wrote (issue #19: each read is a round trip). Placements and Events are nil for a replayed request, whose workload may have moved on since.",
 }
