@@ -53,6 +53,7 @@ const (
 // the list cannot outlive its reason.
 var floatAllowed = map[string]string{
 	"internal/cli/bench_address.go#benchAddresses":           benchmark,
+	"internal/cli/bench_sim.go#latencyMS":                    benchmark,
 	"internal/cli/bench_edge.go#edgeBenchImport":             benchmark,
 	"internal/cli/bench_edge.go#edgeBenchResult":             benchmark,
 	"internal/cli/bench_edge.go#round3":                      benchmark,
@@ -136,7 +137,7 @@ var floatAllowed = map[string]string{
 	"internal/placement/validate.go#validate":                coords,
 	"internal/workload/service.go#CreateRequest.Validate":    coords,
 	"terraform/workload.go#workloadModel":                    coords,
-	"terraform/workload.go#workloadResource.Schema":          coords,
+	"terraform/workload.go#workloadSchema":                   coords,
 	"internal/api/limits.go#Limits":                          rates,
 	"internal/api/limits.go#bucket":                          rates,
 	"internal/api/limits.go#limiter.take":                    rates,
