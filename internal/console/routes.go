@@ -74,6 +74,8 @@ func (c *Console) loadTemplates() error {
 		t, err := template.New("layout.html").Funcs(template.FuncMap{
 			"landPath": func() string { return landPath },
 			"list":     func(s ...string) []string { return s },
+			"columns":  columns,
+			"when":     when,
 			"dict": func(kv ...any) map[string]any {
 				m := map[string]any{}
 				for i := 0; i+1 < len(kv); i += 2 {
