@@ -100,19 +100,44 @@ func RunAgents(ctx context.Context, url string, agents []*Agent, every time.Dura
 			a.reply = inbox + "." + strconv.Itoa(k)
 		}
 	}
-	tk := time.NewTicker(every)
-	defer tk.Stop()
-	for {
-		now := time.Now()
-		for i, a := range agents {
-			if err := a.Beat(conns[i/perConn], now); err != nil && err != nats.ErrReconnectBufExceeded {
-				return err
+	// Each agent beats once an interval at a phase of its own: agent i of
+	// n at slot i×slots/n of the interval's slots. Sites boot at different
+	// times and beat on their own clocks, so a fleet of 10,000 sends 1,000
+	// beats a second, not 10,000 at once every interval (a burst that
+	// takes the server's verifier a whole core for half a second).
+	slots := max(1, int(every/phaseSlot))
+	start := time.Now()
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for round := time.Duration(0); ; round++ {
+		for slot := 0; slot < slots; slot++ {
+			lo, hi := phaseRange(slot, slots, len(agents))
+			if lo == hi {
+				continue
+			}
+			t.Reset(time.Until(start.Add(round*every + time.Duration(slot)*every/time.Duration(slots))))
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-t.C:
+			}
+			now := time.Now()
+			for i := lo; i < hi; i++ {
+				if err := agents[i].Beat(conns[i/perConn], now); err != nil && err != nats.ErrReconnectBufExceeded {
+					return err
+				}
 			}
 		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-tk.C:
-		}
 	}
+}
+
+// phaseSlot is the granularity of the agents' phases within an interval.
+const phaseSlot = 10 * time.Millisecond
+
+// phaseRange is the agents [lo, hi) of n that beat in slot of slots: agent
+// i beats in slot i×slots/n, so the first agent beats at once and the n
+// agents spread evenly over the interval.
+func phaseRange(slot, slots, n int) (lo, hi int) {
+	first := func(s int) int { return (s*n + slots - 1) / slots } // ceil(s×n/slots)
+	return first(slot), first(slot + 1)
 }
