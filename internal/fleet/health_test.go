@@ -21,22 +21,7 @@ import (
 func TestRefreshDoesNotUndoHealth(t *testing.T) {
 	s := storetest.SQLite(t)
 	ctx := context.Background()
-	p := model.Provider{Name: "Telco Edge", Driver: model.DriverSim, Jurisdiction: "BR", Certification: "public", Currency: "BRL", Kind: model.ProviderKindEdge}
-	p.Defaults()
-	var res edge.ImportResult
-	err := s.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.Providers().Create(ctx, &p, "prv"); err != nil {
-			return err
-		}
-		var err error
-		res, err = edge.Import(ctx, tx, p.ID, edge.ImportRequest{
-			Groups:    []edge.GroupSpec{{Name: "ring-0", Kind: model.GroupRing}},
-			Subclouds: []edge.Row{{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP", Capacity: model.Capacity{VCPUs: 4, MemoryMiB: 8192, DiskGiB: 100}, Group: "ring-0"}}})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := importEdge(t, s, edge.Row{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"})
 	site := res.Subclouds[0].SiteID
 	f := New(s, placement.New(placement.Options{}), nil)
 	if err := f.Load(ctx); err != nil {
@@ -79,24 +64,8 @@ func TestRefreshDoesNotUndoHealth(t *testing.T) {
 func TestHealthBatchNeedsNoReload(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		p := model.Provider{Name: "Telco Edge", Driver: model.DriverSim, Jurisdiction: "BR", Certification: "public", Currency: "BRL", Kind: model.ProviderKindEdge}
-		p.Defaults()
-		var res edge.ImportResult
-		err := s.InTx(ctx, func(tx *store.Tx) error {
-			if err := tx.Providers().Create(ctx, &p, "prv"); err != nil {
-				return err
-			}
-			var err error
-			res, err = edge.Import(ctx, tx, p.ID, edge.ImportRequest{
-				Groups: []edge.GroupSpec{{Name: "ring-0", Kind: model.GroupRing}},
-				Subclouds: []edge.Row{
-					{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP", Capacity: model.Capacity{VCPUs: 4, MemoryMiB: 8192, DiskGiB: 100}, Group: "ring-0"},
-					{Name: "edge-1", Latitude: -22.9, Longitude: -43.2, Subdivision: "BR-RJ", Capacity: model.Capacity{VCPUs: 4, MemoryMiB: 8192, DiskGiB: 100}, Group: "ring-0"}}})
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := importEdge(t, s, edge.Row{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"},
+			edge.Row{Name: "edge-1", Latitude: -22.9, Longitude: -43.2, Subdivision: "BR-RJ"})
 		a, b := res.Subclouds[0].SiteID, res.Subclouds[1].SiteID
 		f := New(s, placement.New(placement.Options{}), nil)
 		if err := f.Load(ctx); err != nil {
@@ -119,7 +88,7 @@ func TestHealthBatchNeedsNoReload(t *testing.T) {
 			t.Fatalf("after a health batch: %d reloads (want %d), site down %v", reloads, want, f.Down(a))
 		}
 		// A rename the fleet has not loaded, then another batch.
-		err = s.InTx(ctx, func(tx *store.Tx) error {
+		err := s.InTx(ctx, func(tx *store.Tx) error {
 			site, err := tx.Sites().Get(ctx, b)
 			if err != nil {
 				return err
@@ -144,4 +113,29 @@ func TestHealthBatchNeedsNoReload(t *testing.T) {
 			t.Fatal("the site is still down in the engine")
 		}
 	})
+}
+
+// importEdge makes an edge provider and imports rows as its subclouds,
+// each of 4 vCPUs, 8 GiB and 100 GiB in one ring group.
+func importEdge(t *testing.T, s *store.Store, rows ...edge.Row) edge.ImportResult {
+	t.Helper()
+	ctx := context.Background()
+	p := model.Provider{Name: "Telco Edge", Driver: model.DriverSim, Jurisdiction: "BR", Certification: "public", Currency: "BRL", Kind: model.ProviderKindEdge}
+	p.Defaults()
+	for i := range rows {
+		rows[i].Capacity, rows[i].Group = model.Capacity{VCPUs: 4, MemoryMiB: 8192, DiskGiB: 100}, "ring-0"
+	}
+	var res edge.ImportResult
+	err := s.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.Providers().Create(ctx, &p, "prv"); err != nil {
+			return err
+		}
+		var err error
+		res, err = edge.Import(ctx, tx, p.ID, edge.ImportRequest{Groups: []edge.GroupSpec{{Name: "ring-0", Kind: model.GroupRing}}, Subclouds: rows})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
