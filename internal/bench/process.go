@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"errors"
 	"os"
 	"strconv"
 	"strings"
@@ -28,12 +29,13 @@ func RSS() int64 {
 }
 
 // PidCPU is the CPU time (user + system) that process pid has used, from
-// Linux's /proc/PID/stat (in clock ticks of 1/100 s); 0 where it cannot
-// be read. bench edge measures its agents' subprocess with it.
-func PidCPU(pid int) time.Duration {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+// Linux's /proc/PID/stat (in clock ticks of 1/100 s). bench edge measures
+// its agents' subprocess with it, bench provision its serve processes.
+func PidCPU(pid int) (time.Duration, error) {
+	path := "/proc/" + strconv.Itoa(pid) + "/stat"
+	b, err := os.ReadFile(path)
 	if err != nil {
-		return 0
+		return 0, err
 	}
 	// The command name, in parentheses, may hold spaces: the fields that
 	// follow it start after the last ')'. utime and stime are the 14th
@@ -41,16 +43,16 @@ func PidCPU(pid int) time.Duration {
 	s := string(b)
 	i := strings.LastIndexByte(s, ')')
 	if i < 0 {
-		return 0
+		return 0, errors.New("unreadable " + path)
 	}
 	f := strings.Fields(s[i+1:])
 	if len(f) < 13 {
-		return 0
+		return 0, errors.New("short " + path)
 	}
 	ut, err1 := strconv.ParseInt(f[11], 10, 64)
 	st, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, err
 	}
-	return time.Duration(ut+st) * 10 * time.Millisecond
+	return time.Duration(ut+st) * 10 * time.Millisecond, nil
 }

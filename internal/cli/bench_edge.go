@@ -272,9 +272,10 @@ func runEdgeBench(ctx context.Context, o edgeBenchOptions) (edgeBenchResult, err
 	if err := pprof.StartCPUProfile(&prof); err != nil {
 		return res, err
 	}
-	cpu0, agents0, wall0 := bench.ProcessCPU(), bench.PidCPU(agentsPid), time.Now()
+	agentsCPU := func() time.Duration { d, _ := bench.PidCPU(agentsPid); return d } // 0 if unreadable
+	cpu0, agents0, wall0 := bench.ProcessCPU(), agentsCPU(), time.Now()
 	time.Sleep(o.window)
-	cpu1, agents1, wall1 := bench.ProcessCPU(), bench.PidCPU(agentsPid), time.Now()
+	cpu1, agents1, wall1 := bench.ProcessCPU(), agentsCPU(), time.Now()
 	pprof.StopCPUProfile()
 	if o.profDir != "" {
 		if err := os.MkdirAll(o.profDir, 0o755); err != nil {

@@ -164,7 +164,7 @@ func benchProvisionServers(ctx context.Context, g *globals, servers int, dbURL s
 	cpu := func() (time.Duration, error) {
 		var sum time.Duration
 		for _, p := range r.replicas {
-			d, err := procCPU(p.cmd.Process.Pid)
+			d, err := bench.PidCPU(p.cmd.Process.Pid)
 			if err != nil {
 				return 0, err
 			}
