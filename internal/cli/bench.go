@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -29,6 +30,13 @@ func benchCmd(g *globals) *cobra.Command {
 	}
 	c.Long += "\nScenarios: " + strings.Join(names, ", ")
 	return c
+}
+
+// benchScenarioCmd is the command of one bench scenario: no arguments,
+// run measures in the command's context.
+func benchScenarioCmd(use, short string, run func(ctx context.Context) error) *cobra.Command {
+	return &cobra.Command{Use: use, Short: short, Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return run(cmd.Context()) }}
 }
 
 func printJSONLine(g *globals, v any) error {

@@ -31,12 +31,9 @@ func benchAddressCmd(g *globals) *cobra.Command {
 		poll, within               time.Duration
 		dbURL                      string
 	)
-	c := &cobra.Command{
-		Use:   "address",
-		Short: "Time from request accepted to every replica having an address, p50/p99 (sim in-process, or --remote)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
+	c := benchScenarioCmd("address",
+		"Time from request accepted to every replica having an address, p50/p99 (sim in-process, or --remote)",
+		func(ctx context.Context) error {
 			var cl *client.Client
 			target := "sim"
 			if remote {
@@ -69,8 +66,7 @@ func benchAddressCmd(g *globals) *cobra.Command {
 			}
 			res["scenario"], res["target"] = "address", target
 			return printJSONLine(g, res)
-		},
-	}
+		})
 	fl := c.Flags()
 	fl.IntVar(&n, "workloads", 100, "workloads to create")
 	fl.IntVar(&conc, "concurrency", 16, "workloads in flight at once")

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -19,19 +20,16 @@ func benchDBFailoverCmd(g *globals) *cobra.Command {
 		o    dbfailover.Options
 		fail string
 	)
-	c := &cobra.Command{
-		Use:   "dbfailover",
-		Short: "Stop the PostgreSQL primary under load and promote the standby: client-visible outage, acknowledged creates lost and doubled (scripts/pg-ha.sh start first)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	c := benchScenarioCmd("dbfailover",
+		"Stop the PostgreSQL primary under load and promote the standby: client-visible outage, acknowledged creates lost and doubled (scripts/pg-ha.sh start first)",
+		func(ctx context.Context) error {
 			o.FailCommand = strings.Fields(fail)
-			res, err := dbfailover.Run(cmd.Context(), o)
+			res, err := dbfailover.Run(ctx, o)
 			if perr := printJSONLine(g, res); err == nil {
 				err = perr
 			}
 			return err
-		},
-	}
+		})
 	c.Flags().StringVar(&o.DatabaseURL, "database-url",
 		"postgres://postgres@127.0.0.1:5434,127.0.0.1:5433/soberana?sslmode=disable&target_session_attrs=read-write",
 		"postgres:// URL naming the primary and the standby (an empty database)")

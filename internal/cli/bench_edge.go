@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/soberana/soberana/internal/bench"
 	"github.com/soberana/soberana/internal/client"
@@ -93,35 +94,26 @@ type edgeBenchResult struct {
 }
 
 func benchEdgeCmd(g *globals) *cobra.Command {
-	var sites, groups, previews, workloads int
-	var every, window time.Duration
-	var natsURL, dbURL, agentsMode, profDir string
-	c := &cobra.Command{
-		Use:   "edge",
-		Short: "Edge at scale: import N sites in groups, heartbeats from all through NATS, RSS, server CPU, time to mark a stopped site down, preview p99",
-		Long: "Starts a server (SQLite, or --database-url), imports --sites subclouds in --groups groups over HTTP, runs their agents " +
-			"(in a subprocess of this binary by default) through the broker at --nats, measures the server's resident memory and CPU " +
-			"share over --window, stops one site's agent and times until it is down, then times POST /v1/placements:preview over HTTP.",
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			res, err := runEdgeBench(cmd.Context(), edgeBenchOptions{sites: sites, groups: groups, workloads: workloads, every: every, window: window,
-				nats: natsURL, db: dbURL, agents: agentsMode, previews: previews, profDir: profDir, stderr: g.stderr})
-			if err != nil {
-				return err
-			}
-			return printJSONLine(g, res)
+	c := jsonBench(g, "edge", "Edge at scale: import N sites in groups, heartbeats from all through NATS, RSS, server CPU, time to mark a stopped site down, preview p99",
+		func(ctx context.Context, o edgeBenchOptions) (edgeBenchResult, error) {
+			o.stderr = g.stderr
+			return runEdgeBench(ctx, o)
 		},
-	}
-	c.Flags().IntVar(&sites, "sites", 10000, "edge sites (one subcloud each)")
-	c.Flags().IntVar(&groups, "groups", 200, "edge groups the sites are spread over")
-	c.Flags().DurationVar(&every, "every", 10*time.Second, "heartbeat interval")
-	c.Flags().DurationVar(&window, "window", 0, "CPU measuring window (default 3 intervals)")
-	c.Flags().StringVar(&natsURL, "nats", "nats://127.0.0.1:4222", "broker URL")
-	c.Flags().StringVar(&dbURL, "database-url", "", "PostgreSQL URL (default: SQLite in a temporary directory)")
-	c.Flags().StringVar(&agentsMode, "agents", "subprocess", "where the simulated agents run: subprocess or in-process")
-	c.Flags().IntVar(&previews, "previews", 500, "placement previews to time")
-	c.Flags().StringVar(&profDir, "profile-dir", "", "write the server's profiles here: window.pprof (CPU over the measuring window), heap.pprof (after it) , previews.pprof (CPU over the timed previews) and previews.trace (their execution trace: go tool trace -pprof=sched)")
-	c.Flags().IntVar(&workloads, "workloads", 0, "workloads (one replica each, tier edge) created and running on the edge sites before the measurements")
+		func(f *pflag.FlagSet, o *edgeBenchOptions) {
+			f.IntVar(&o.sites, "sites", 10000, "edge sites (one subcloud each)")
+			f.IntVar(&o.groups, "groups", 200, "edge groups the sites are spread over")
+			f.DurationVar(&o.every, "every", 10*time.Second, "heartbeat interval")
+			f.DurationVar(&o.window, "window", 0, "CPU measuring window (default 3 intervals)")
+			f.StringVar(&o.nats, "nats", "nats://127.0.0.1:4222", "broker URL")
+			f.StringVar(&o.db, "database-url", "", "PostgreSQL URL (default: SQLite in a temporary directory)")
+			f.StringVar(&o.agents, "agents", "subprocess", "where the simulated agents run: subprocess or in-process")
+			f.IntVar(&o.previews, "previews", 500, "placement previews to time")
+			f.StringVar(&o.profDir, "profile-dir", "", "write the server's profiles here: window.pprof (CPU over the measuring window), heap.pprof (after it) , previews.pprof (CPU over the timed previews) and previews.trace (their execution trace: go tool trace -pprof=sched)")
+			f.IntVar(&o.workloads, "workloads", 0, "workloads (one replica each, tier edge) created and running on the edge sites before the measurements")
+		})
+	c.Long = "Starts a server (SQLite, or --database-url), imports --sites subclouds in --groups groups over HTTP, runs their agents " +
+		"(in a subprocess of this binary by default) through the broker at --nats, measures the server's resident memory and CPU " +
+		"share over --window, stops one site's agent and times until it is down, then times POST /v1/placements:preview over HTTP."
 	return c
 }
 

@@ -44,11 +44,9 @@ func benchHACmd(g *globals) *cobra.Command {
 		dbURL, profDir      string
 		dur, ttl            time.Duration
 	)
-	c := &cobra.Command{
-		Use:   "ha",
-		Short: "Replicas behind HAProxy on one PostgreSQL: mixed load, the lease holder SIGKILLed mid-run; nothing acknowledged lost or doubled",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	c := benchScenarioCmd("ha",
+		"Replicas behind HAProxy on one PostgreSQL: mixed load, the lease holder SIGKILLed mid-run; nothing acknowledged lost or doubled",
+		func(ctx context.Context) error {
 			if dbURL == "" {
 				return errors.New("--database-url: a postgres:// URL of an empty database is required")
 			}
@@ -56,7 +54,7 @@ func benchHACmd(g *globals) *cobra.Command {
 			if err != nil {
 				return errors.New("haproxy not found: install it (sudo apt-get install -y haproxy, or scripts/haproxy-bench.sh)")
 			}
-			ctx, cancel := context.WithCancel(cmd.Context())
+			ctx, cancel := context.WithCancel(ctx)
 			defer cancel()
 			if capFactor < 1 {
 				return errors.New("--capacity-factor must be at least 1")
@@ -75,8 +73,7 @@ func benchHACmd(g *globals) *cobra.Command {
 					rep["lost"], rep["doubled_workloads"], rep["doubled_ledger_lines"])
 			}
 			return nil
-		},
-	}
+		})
 	c.Flags().IntVar(&servers, "servers", 3, "serve replicas behind HAProxy")
 	c.Flags().IntVar(&conc, "concurrency", 32, "concurrent HTTP clients (closed loop); with --rate, the most requests in flight")
 	c.Flags().IntVar(&rate, "rate", 0, "offered load in requests/s (open loop: requests start on schedule whether or not earlier ones finished, latency counted from the scheduled start); 0: closed loop")

@@ -12,14 +12,13 @@ import (
 // command line, run measures with them.
 func jsonBench[O, R any](g *globals, use, short string, run func(context.Context, O) (R, error), flags func(f *pflag.FlagSet, o *O)) *cobra.Command {
 	var o O
-	c := &cobra.Command{Use: use, Short: short, Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			res, err := run(cmd.Context(), o)
-			if err != nil {
-				return err
-			}
-			return printJSONLine(g, res)
-		}}
+	c := benchScenarioCmd(use, short, func(ctx context.Context) error {
+		res, err := run(ctx, o)
+		if err != nil {
+			return err
+		}
+		return printJSONLine(g, res)
+	})
 	flags(c.Flags(), &o)
 	return c
 }

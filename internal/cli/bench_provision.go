@@ -23,12 +23,10 @@ func benchProvisionCmd(g *globals) *cobra.Command {
 		dbURL, profDir    string
 		servers           int
 	)
-	c := &cobra.Command{
-		Use:   "provision",
-		Short: "Workloads per second from request accepted to running (sim, zero delay, in-process server, real HTTP)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx, cancel := context.WithCancel(cmd.Context())
+	c := benchScenarioCmd("provision",
+		"Workloads per second from request accepted to running (sim, zero delay, in-process server, real HTTP)",
+		func(ctx context.Context) error {
+			ctx, cancel := context.WithCancel(ctx)
 			defer cancel()
 			if servers > 1 {
 				return benchProvisionServers(ctx, g, servers, dbURL, n, conc, replicas)
@@ -51,8 +49,7 @@ func benchProvisionCmd(g *globals) *cobra.Command {
 			defer stop()
 			return runProvision(ctx, g, provisionRun{clients: []*client.Client{cl}, progress: bench.ProgressOf(srv.Store), database: benchDatabase(dbURL),
 				n: n, conc: conc, replicas: replicas, cpu: selfCPU})
-		},
-	}
+		})
 	c.Flags().IntVar(&n, "workloads", 10000, "workloads to create")
 	c.Flags().IntVar(&conc, "concurrency", 32, "concurrent HTTP clients")
 	c.Flags().IntVar(&replicas, "replicas", 1, "replicas per workload")

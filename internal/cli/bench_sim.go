@@ -19,25 +19,19 @@ import (
 func simBenchCmd(g *globals, use, short string, n int, workloadsHelp string,
 	run func(ctx context.Context, srv *server.Server, d benchDemo, n int) (map[string]any, error)) *cobra.Command {
 	var dbURL string
-	c := &cobra.Command{
-		Use:   use,
-		Short: short,
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			srv, d, stop, err := benchServer(ctx, dbURL)
-			if err != nil {
-				return err
-			}
-			defer stop()
-			res, err := run(ctx, srv, d, n)
-			if err != nil {
-				return err
-			}
-			res["database"] = benchDatabase(dbURL)
-			return printJSONLine(g, res)
-		},
-	}
+	c := benchScenarioCmd(use, short, func(ctx context.Context) error {
+		srv, d, stop, err := benchServer(ctx, dbURL)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		res, err := run(ctx, srv, d, n)
+		if err != nil {
+			return err
+		}
+		res["database"] = benchDatabase(dbURL)
+		return printJSONLine(g, res)
+	})
 	c.Flags().IntVar(&n, "workloads", n, workloadsHelp)
 	c.Flags().StringVar(&dbURL, "database-url", "", "postgres:// URL of an empty database (default: embedded SQLite)")
 	return c

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -51,19 +50,15 @@ func resolveApp(ctx context.Context, c *client.Client, lang i18n.Lang, app strin
 	if strings.HasPrefix(app, "app_") {
 		return app, nil
 	}
-	var page struct {
-		Items []struct {
-			ID string `json:"id"`
-		} `json:"items"`
-	}
-	if _, err := c.Do(ctx, "GET", "/v1/apps?name="+url.QueryEscape(app), nil, &page); err != nil {
+	ids, err := idsNamed(ctx, c, "/v1/apps", app)
+	if err != nil {
 		return "", err
 	}
-	switch len(page.Items) {
+	switch len(ids) {
 	case 0:
 		return "", errors.New(i18n.T(lang, "cli.deploy.no_app", app))
 	case 1:
-		return page.Items[0].ID, nil
+		return ids[0], nil
 	}
 	return "", errors.New(i18n.T(lang, "cli.deploy.many_app", app))
 }

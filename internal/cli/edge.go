@@ -37,11 +37,7 @@ func edgeCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
-			id, err := providerID(cmd.Context(), cl, prov)
+			cl, id, err := g.providerClient(cmd.Context(), prov)
 			if err != nil {
 				return err
 			}
@@ -53,21 +49,46 @@ func edgeCmd(g *globals) *cobra.Command {
 			if out == "" {
 				out = args[0] + ".credentials.json"
 			}
-			b, err := json.MarshalIndent(res.Subclouds, "", "  ")
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(out, b, 0o600); err != nil {
+			if err := writeCredentials(out, res.Subclouds); err != nil {
 				return err
 			}
 			fmt.Fprintln(g.stdout, i18n.T(g.language(), "cli.edge.imported", len(res.Subclouds), res.GroupsCreated, out))
 			return nil
 		},
 	}
-	imp.Flags().StringVar(&prov, "provider", "", "edge provider name or id")
-	imp.Flags().StringVar(&out, "credentials-out", "", "where to write the subclouds' private keys (default FILE.credentials.json, mode 0600)")
+	edgeProviderFlags(imp, &prov, &out, "where to write the subclouds' private keys (default FILE.credentials.json, mode 0600)")
 	c.AddCommand(imp, edgeReissueCmd(g))
 	return c
+}
+
+// edgeProviderFlags are the flags of the edge commands that act on one
+// edge provider's subclouds and write their new keys: --provider and
+// --credentials-out (outHelp says which keys and where by default).
+func edgeProviderFlags(c *cobra.Command, prov, out *string, outHelp string) {
+	c.Flags().StringVar(prov, "provider", "", "edge provider name or id")
+	c.Flags().StringVar(out, "credentials-out", "", outHelp)
+}
+
+// providerClient is the API client and the id of provider prov (a name or
+// an id), the first steps of a command on one provider.
+func (g *globals) providerClient(ctx context.Context, prov string) (*client.Client, string, error) {
+	cl, err := g.client()
+	if err != nil {
+		return nil, "", err
+	}
+	id, err := providerID(ctx, cl, prov)
+	return cl, id, err
+}
+
+// writeCredentials writes subclouds' credentials (with their private
+// keys) to path as indented JSON, readable by its owner only: the file
+// soberana agent --credentials reads.
+func writeCredentials(path string, creds []edge.Imported) error {
+	b, err := json.MarshalIndent(creds, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o600)
 }
 
 // printRowErrors lists an import's per-row report with file lines.
@@ -88,24 +109,43 @@ func printRowErrors(g *globals, err error, lines []int) {
 	}
 }
 
+// agentFlags are the flags of the commands that run edge agents (agent,
+// sim edge): the broker, the credentials file and the interval.
+type agentFlags struct {
+	url, creds string
+	every      time.Duration
+}
+
+func (a *agentFlags) add(c *cobra.Command) {
+	c.Flags().StringVar(&a.url, "nats", "nats://127.0.0.1:4222", "broker URL")
+	c.Flags().StringVar(&a.creds, "credentials", "", "credentials file written by soberana edge import")
+	c.Flags().DurationVar(&a.every, "every", 10*time.Second, "heartbeat interval")
+}
+
+// run runs the agents of the credentials file, the first n of them when
+// 0 < n, as runAgentsTold does.
+func (a *agentFlags) run(ctx context.Context, g *globals, n int, stopOnRevoked bool) error {
+	agents, err := loadAgents(a.creds)
+	if err != nil {
+		return err
+	}
+	if n > 0 && n < len(agents) {
+		agents = agents[:n]
+	}
+	return runAgentsTold(ctx, g, a.url, agents, a.every, stopOnRevoked)
+}
+
 func agentCmd(g *globals) *cobra.Command {
-	var url, creds string
-	var every time.Duration
+	var af agentFlags
 	c := &cobra.Command{
 		Use:   "agent --credentials FILE [--nats URL] [--every 10s]",
 		Short: "Publish signed heartbeats of the subclouds in FILE (one site's agent, or many) through NATS",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			agents, err := loadAgents(creds)
-			if err != nil {
-				return err
-			}
-			return runAgentsTold(cmd.Context(), g, url, agents, every, true)
+			return af.run(cmd.Context(), g, 0, true)
 		},
 	}
-	c.Flags().StringVar(&url, "nats", "nats://127.0.0.1:4222", "broker URL")
-	c.Flags().StringVar(&creds, "credentials", "", "credentials file written by soberana edge import")
-	c.Flags().DurationVar(&every, "every", 10*time.Second, "heartbeat interval")
+	af.add(c)
 	return c
 }
 
@@ -162,27 +202,17 @@ func loadAgents(path string) ([]*edge.Agent, error) {
 
 // simEdgeCmd runs many simulated agents in one process.
 func simEdgeCmd(g *globals) *cobra.Command {
-	var url, creds string
+	var af agentFlags
 	var n int
-	var every time.Duration
 	c := &cobra.Command{
 		Use:   "edge --credentials FILE [--sites N] [--nats URL] [--every 10s]",
 		Short: "Run N SIMULATED edge agents (the first N subclouds of FILE) in one process against the real broker",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			agents, err := loadAgents(creds)
-			if err != nil {
-				return err
-			}
-			if n > 0 && n < len(agents) {
-				agents = agents[:n]
-			}
-			return runAgentsTold(cmd.Context(), g, url, agents, every, false)
+			return af.run(cmd.Context(), g, n, false)
 		},
 	}
-	c.Flags().StringVar(&url, "nats", "nats://127.0.0.1:4222", "broker URL")
-	c.Flags().StringVar(&creds, "credentials", "", "credentials file written by soberana edge import")
+	af.add(c)
 	c.Flags().IntVar(&n, "sites", 0, "how many agents (0: every subcloud of the file)")
-	c.Flags().DurationVar(&every, "every", 10*time.Second, "heartbeat interval")
 	return c
 }

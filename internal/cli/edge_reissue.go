@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -24,26 +22,18 @@ func edgeReissueCmd(g *globals) *cobra.Command {
 		Short: "Give a subcloud a new heartbeat credential (the old one is refused at once)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
-			pid, err := providerID(cmd.Context(), cl, prov)
+			cl, pid, err := g.providerClient(cmd.Context(), prov)
 			if err != nil {
 				return err
 			}
 			sc := args[0]
 			if !strings.HasPrefix(sc, "sc_") {
-				var page struct {
-					Items []struct {
-						ID string `json:"id"`
-					} `json:"items"`
-				}
-				if _, err := cl.Do(cmd.Context(), "GET", "/v1/providers/"+pid+"/subclouds?name="+url.QueryEscape(sc), nil, &page); err != nil {
+				ids, err := idsNamed(cmd.Context(), cl, "/v1/providers/"+pid+"/subclouds", sc)
+				if err != nil {
 					return err
 				}
-				if len(page.Items) == 1 {
-					sc = page.Items[0].ID
+				if len(ids) == 1 {
+					sc = ids[0]
 				}
 			}
 			var res edge.ReissueResult
@@ -54,22 +44,17 @@ func edgeReissueCmd(g *globals) *cobra.Command {
 			if len(res.Subcloud.SiteIDs) > 0 {
 				site = res.Subcloud.SiteIDs[0]
 			}
-			b, err := json.MarshalIndent([]edge.Imported{{ID: res.Subcloud.ID, Name: res.Subcloud.Name, GroupID: res.Subcloud.GroupID,
-				SiteID: site, PublicKey: res.Subcloud.PublicKey, PrivateKey: res.PrivateKey}}, "", "  ")
-			if err != nil {
-				return err
-			}
 			if out == "" {
 				out = res.Subcloud.Name + ".credentials.json"
 			}
-			if err := os.WriteFile(out, b, 0o600); err != nil {
+			if err := writeCredentials(out, []edge.Imported{{ID: res.Subcloud.ID, Name: res.Subcloud.Name, GroupID: res.Subcloud.GroupID,
+				SiteID: site, PublicKey: res.Subcloud.PublicKey, PrivateKey: res.PrivateKey}}); err != nil {
 				return err
 			}
 			fmt.Fprintln(g.stdout, i18n.T(g.language(), "cli.edge.reissued", res.Subcloud.Name, out))
 			return nil
 		},
 	}
-	c.Flags().StringVar(&prov, "provider", "", "edge provider name or id")
-	c.Flags().StringVar(&out, "credentials-out", "", "where to write the new private key (default SUBCLOUD.credentials.json, mode 0600)")
+	edgeProviderFlags(c, &prov, &out, "where to write the new private key (default SUBCLOUD.credentials.json, mode 0600)")
 	return c
 }

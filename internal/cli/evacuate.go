@@ -62,11 +62,7 @@ func providerEvacuateCmd(g *globals) *cobra.Command {
 			if plan == execute {
 				return errors.New(i18n.T(lang, "cli.evacuate.mode"))
 			}
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
-			id, err := providerID(ctx, cl, args[0])
+			cl, id, err := g.providerClient(ctx, args[0])
 			if err != nil {
 				return err
 			}

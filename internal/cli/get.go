@@ -32,23 +32,43 @@ func (s *scopeFlags) add(g *globals, c *cobra.Command) {
 	}
 }
 
-// query resolves the scope flags' names into ids.
-// prepare does what get and describe both start with: the noun named by
+// nounCall is what get and describe both start from: the noun named by
 // the user, the output format, a client and the scope's query.
-func (s *scopeFlags) prepare(ctx context.Context, g *globals, name string) (n noun, kind, tmpl string, cl *client.Client, q scopeQuery, err error) {
-	if n, err = findNoun(g.language(), name); err != nil {
-		return
-	}
-	if kind, tmpl, err = g.outputKind(); err != nil {
-		return
-	}
-	if cl, err = g.client(); err != nil {
-		return
-	}
-	q, err = s.query(ctx, g, cl)
-	return
+type nounCall struct {
+	n          noun
+	kind, tmpl string
+	cl         *client.Client
+	q          scopeQuery
 }
 
+// nounCmd completes c, a command on NOUN [NAME|ID] (get, describe): the
+// scope flags, completion of nouns and names, and a RunE that prepares
+// the nounCall of args[0] for run.
+func (s *scopeFlags) nounCmd(g *globals, c *cobra.Command, run func(ctx context.Context, nc nounCall, args []string) error) *cobra.Command {
+	c.ValidArgsFunction = g.completeNounArgs
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		ctx := cmd.Context()
+		var nc nounCall
+		var err error
+		if nc.n, err = findNoun(g.language(), args[0]); err != nil {
+			return err
+		}
+		if nc.kind, nc.tmpl, err = g.outputKind(); err != nil {
+			return err
+		}
+		if nc.cl, err = g.client(); err != nil {
+			return err
+		}
+		if nc.q, err = s.query(ctx, g, nc.cl); err != nil {
+			return err
+		}
+		return run(ctx, nc, args)
+	}
+	s.add(g, c)
+	return c
+}
+
+// query resolves the scope flags' names into ids.
 func (s *scopeFlags) query(ctx context.Context, g *globals, cl *client.Client) (scopeQuery, error) {
 	q := scopeQuery{}
 	var err error
@@ -74,7 +94,7 @@ func (s *scopeFlags) query(ctx context.Context, g *globals, cl *client.Client) (
 
 func getCmd(g *globals) *cobra.Command {
 	var sf scopeFlags
-	c := &cobra.Command{
+	return sf.nounCmd(g, &cobra.Command{
 		Use:   "get NOUN [NAME|ID]",
 		Short: "List objects of a noun, or show one by name or id",
 		Long: "List objects of a noun, or show one by name or id. Nouns: " + strings.Join(nounNames(), ", ") + ".\n" +
@@ -84,70 +104,52 @@ func getCmd(g *globals) *cobra.Command {
   soberana get workloads --project prontuario-eletronico -o wide
   soberana get sites -o jsonpath='{.items[*].name}'
   soberana get releases --app citas`,
-		Args:              cobra.RangeArgs(1, 2),
-		ValidArgsFunction: g.completeNounArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			n, kind, tmpl, cl, q, err := sf.prepare(ctx, g, args[0])
+		Args: cobra.RangeArgs(1, 2),
+	}, func(ctx context.Context, nc nounCall, args []string) error {
+		var rows []map[string]any
+		var whole any
+		if len(args) == 2 {
+			obj, err := g.resolve(ctx, nc.cl, nc.n, args[1], nc.q)
 			if err != nil {
 				return err
 			}
-			var rows []map[string]any
-			var whole any
-			if len(args) == 2 {
-				obj, err := g.resolve(ctx, cl, n, args[1], q)
-				if err != nil {
-					return err
-				}
-				rows, whole = []map[string]any{obj}, obj
-			} else {
-				if rows, whole, err = g.list(ctx, cl, n, q); err != nil {
-					return err
-				}
-			}
-			if done, err := g.writeData(kind, tmpl, whole); done {
+			rows, whole = []map[string]any{obj}, obj
+		} else {
+			var err error
+			if rows, whole, err = g.list(ctx, nc.cl, nc.n, nc.q); err != nil {
 				return err
 			}
-			cols := n.columns
-			if kind == "wide" {
-				cols = append(append([]string{}, n.columns...), n.wide...)
-			}
-			return g.newTable(ctx, newRefs(cl)).write(cols, rows)
-		},
-	}
-	sf.add(g, c)
-	return c
+		}
+		if done, err := g.writeData(nc.kind, nc.tmpl, whole); done {
+			return err
+		}
+		cols := nc.n.columns
+		if nc.kind == "wide" {
+			cols = append(append([]string{}, nc.n.columns...), nc.n.wide...)
+		}
+		return g.newTable(ctx, newRefs(nc.cl)).write(cols, rows)
+	})
 }
 
 func describeCmd(g *globals) *cobra.Command {
 	var sf scopeFlags
-	c := &cobra.Command{
+	return sf.nounCmd(g, &cobra.Command{
 		Use:   "describe NOUN NAME|ID",
 		Short: "Show every field of one object, with names for the objects it refers to",
 		Example: `  soberana describe project prontuario-eletronico
   soberana describe budget-line "Saúde digital" --institution "Ministério da Saúde"`,
-		Args:              cobra.ExactArgs(2),
-		ValidArgsFunction: g.completeNounArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			n, kind, tmpl, cl, q, err := sf.prepare(ctx, g, args[0])
-			if err != nil {
-				return err
-			}
-			obj, err := g.resolve(ctx, cl, n, args[1], q)
-			if err != nil {
-				return err
-			}
-			if done, err := g.writeData(kind, tmpl, obj); done {
-				return err
-			}
-			t := g.newTable(ctx, newRefs(cl))
-			t.describe(obj, "")
-			return nil
-		},
-	}
-	sf.add(g, c)
-	return c
+		Args: cobra.ExactArgs(2),
+	}, func(ctx context.Context, nc nounCall, args []string) error {
+		obj, err := g.resolve(ctx, nc.cl, nc.n, args[1], nc.q)
+		if err != nil {
+			return err
+		}
+		if done, err := g.writeData(nc.kind, nc.tmpl, obj); done {
+			return err
+		}
+		g.newTable(ctx, newRefs(nc.cl)).describe(obj, "")
+		return nil
+	})
 }
 
 // describe prints obj as indented "Label: value" lines, nested objects

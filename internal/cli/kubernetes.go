@@ -26,9 +26,10 @@ func init() {
 
 func providerAddKubernetesCmd(g *globals) *cobra.Command {
 	var (
-		name, jurisdiction, certification, currency, userPrefix string
-		clusters, sitesFl                                       []string
-		discover                                                bool
+		pf                providerFlags
+		userPrefix        string
+		clusters, sitesFl []string
+		discover          bool
 	)
 	c := &cobra.Command{
 		Use:   "add-kubernetes --name NAME --cluster NAME=KUBECONFIG … --site CLUSTER[/ZONE]=country:MX,… …",
@@ -47,16 +48,13 @@ capacity (node allocatable minus pod requests).`,
 	}
 	sf := addServerFlags(c, true)
 	fl := c.Flags()
-	fl.StringVar(&name, "name", "", "provider name")
-	fl.StringVar(&jurisdiction, "jurisdiction", "", "ISO 3166-1 country where the provider's parent company is incorporated")
-	fl.StringVar(&certification, "certification", model.ClassInternal, "highest data classification it may host")
-	fl.StringVar(&currency, "currency", "", "ISO 4217 currency of its price list")
+	pf.add(fl, "provider name")
 	fl.StringArrayVar(&clusters, "cluster", nil, "NAME=KUBECONFIG_FILE (repeat)")
 	fl.StringArrayVar(&sitesFl, "site", nil, "CLUSTER[/ZONE]=country:CC,subdivision:CC-XX,lat:N,lon:N,tier:core|edge,failure-domain:ID[,name:N] (repeat)")
 	fl.StringVar(&userPrefix, "user-prefix", "", `prefix of soberana users in RoleBindings (default "soberana:")`)
 	fl.BoolVar(&discover, "discover", true, "connect to the clusters and fill each site's capacity")
 	c.RunE = func(cmd *cobra.Command, _ []string) error {
-		if name == "" || len(clusters) == 0 || len(sitesFl) == 0 {
+		if pf.name == "" || len(clusters) == 0 || len(sitesFl) == 0 {
 			return errors.New("--name, at least one --cluster and at least one --site are required")
 		}
 		cfg := kube.Config{UserPrefix: userPrefix}
@@ -85,14 +83,12 @@ capacity (node allocatable minus pod requests).`,
 		if err := cfg.Validate(); err != nil {
 			return err
 		}
-		p := model.Provider{Name: name, Driver: model.DriverKubernetes, Jurisdiction: strings.ToUpper(jurisdiction),
-			Certification: certification, Currency: strings.ToUpper(currency)}
 		srv, _, err := sf.open(cmd.Context(), g)
 		if err != nil {
 			return err
 		}
 		defer srv.Close()
-		return addKubernetesProvider(cmd.Context(), g, srv, p, cfg, sites, discover)
+		return addKubernetesProvider(cmd.Context(), g, srv, pf.provider(model.DriverKubernetes), cfg, sites, discover)
 	}
 	return c
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -207,18 +206,14 @@ func providerID(ctx context.Context, cl *client.Client, s string) (string, error
 	if strings.HasPrefix(s, "prv_") {
 		return s, nil
 	}
-	var page struct {
-		Items []struct {
-			ID string `json:"id"`
-		} `json:"items"`
-	}
-	if _, err := cl.Do(ctx, "GET", "/v1/providers?name="+url.QueryEscape(s), nil, &page); err != nil {
+	ids, err := idsNamed(ctx, cl, "/v1/providers", s)
+	if err != nil {
 		return "", err
 	}
-	if len(page.Items) != 1 {
+	if len(ids) != 1 {
 		return s, nil // let the server say it does not know it
 	}
-	return page.Items[0].ID, nil
+	return ids[0], nil
 }
 
 // remarshal converts a decoded JSON value into a typed one.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -110,17 +111,23 @@ func nounNames() []string {
 	return out
 }
 
+// named is the entry of list called name, by its own name or one of its
+// aliases (names gives both): the nouns of get and the resources of
+// create.
+func named[T any](list []T, name string, names func(T) (string, []string)) (T, bool) {
+	for _, e := range list {
+		if own, aliases := names(e); own == name || slices.Contains(aliases, name) {
+			return e, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
 func findNoun(lang i18n.Lang, name string) (noun, error) {
 	name = strings.ToLower(name)
-	for _, n := range nouns {
-		if n.name == name {
-			return n, nil
-		}
-		for _, a := range n.aliases {
-			if a == name {
-				return n, nil
-			}
-		}
+	if n, ok := named(nouns, name, func(n noun) (string, []string) { return n.name, n.aliases }); ok {
+		return n, nil
 	}
 	return noun{}, usageErr(errors.New(i18n.T(lang, "cli.err.noun", name, strings.Join(nounNames(), ", "))))
 }
@@ -302,6 +309,12 @@ func (g *globals) resolveID(ctx context.Context, cl *client.Client, nounName, ar
 	if arg == "" {
 		return "", nil
 	}
+	return g.resolveField(ctx, cl, nounName, arg, q, "id")
+}
+
+// resolveField resolves arg, a name or id of noun (by its plural), and
+// returns the string field key of the object found ("" when it has none).
+func (g *globals) resolveField(ctx context.Context, cl *client.Client, nounName, arg string, q scopeQuery, key string) (string, error) {
 	n, err := findNoun(g.language(), nounName)
 	if err != nil {
 		return "", err
@@ -310,8 +323,8 @@ func (g *globals) resolveID(ctx context.Context, cl *client.Client, nounName, ar
 	if err != nil {
 		return "", err
 	}
-	id, _ := obj["id"].(string)
-	return id, nil
+	v, _ := obj[key].(string)
+	return v, nil
 }
 
 // looksLikeID tells whether s has the shape of an API id (prefix_ulid).
@@ -395,15 +408,10 @@ func (g *globals) workloadID(ctx context.Context, cl *client.Client, arg string,
 	if looksLikeID(arg) || strings.HasPrefix(arg, "wl_") {
 		return arg, nil
 	}
-	apps, err := findNoun(g.language(), "apps")
+	id, err := g.resolveField(ctx, cl, "apps", arg, q, "workload_id")
 	if err != nil {
 		return "", err
 	}
-	app, err := g.resolve(ctx, cl, apps, arg, q)
-	if err != nil {
-		return "", err
-	}
-	id, _ := app["workload_id"].(string)
 	if id == "" {
 		lang := g.language()
 		return "", notFoundErr(errors.New(i18n.T(lang, "cli.err.app_no_workload", arg)))

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/catalog"
@@ -35,6 +36,25 @@ func providerCmd(g *globals) *cobra.Command {
 
 // providerSubcommands lets other files add `provider` subcommands (evacuate).
 var providerSubcommands []func(g *globals) *cobra.Command
+
+// providerFlags describe the provider that provider add and
+// add-kubernetes register.
+type providerFlags struct {
+	name, jurisdiction, certification, currency string
+}
+
+func (pf *providerFlags) add(fl *pflag.FlagSet, nameHelp string) {
+	fl.StringVar(&pf.name, "name", "", nameHelp)
+	fl.StringVar(&pf.jurisdiction, "jurisdiction", "", "ISO 3166-1 country where the provider's parent company is incorporated")
+	fl.StringVar(&pf.certification, "certification", model.ClassInternal, "highest data classification it may host")
+	fl.StringVar(&pf.currency, "currency", "", "ISO 4217 currency of its price list")
+}
+
+// provider is the provider of the flags, of driver.
+func (pf *providerFlags) provider(driver string) model.Provider {
+	return model.Provider{Name: pf.name, Driver: driver, Jurisdiction: strings.ToUpper(pf.jurisdiction),
+		Certification: pf.certification, Currency: strings.ToUpper(pf.currency)}
+}
 
 // azFlag is one --az NAME=key:value,… mapping of an availability zone to a site.
 type azFlag struct {
@@ -85,9 +105,10 @@ func parseAZ(s string) (azFlag, error) {
 
 func providerAddCmd(g *globals) *cobra.Command {
 	var (
-		driver, cloudsFile, cloud, name, jurisdiction, certification, currency, network, floatingNet string
-		azs, images                                                                                  []string
-		discover, shared                                                                             bool
+		driver, cloudsFile, cloud, network, floatingNet string
+		pf                                              providerFlags
+		azs, images                                     []string
+		discover, shared                                bool
 	)
 	c := &cobra.Command{
 		Use:   "add --driver openstack --clouds-yaml FILE --cloud NAME --name NAME --az AZ=country:MX,… [--az …]",
@@ -107,10 +128,7 @@ overcommit from Placement, and lists the offerings' flavors.`,
 	fl.StringVar(&driver, "driver", "openstack", "driver (openstack)")
 	fl.StringVar(&cloudsFile, "clouds-yaml", "", "clouds.yaml to import from")
 	fl.StringVar(&cloud, "cloud", "", "cloud name in clouds.yaml")
-	fl.StringVar(&name, "name", "", "provider name (default: the cloud name)")
-	fl.StringVar(&jurisdiction, "jurisdiction", "", "ISO 3166-1 country where the provider's parent company is incorporated")
-	fl.StringVar(&certification, "certification", model.ClassInternal, "highest data classification it may host")
-	fl.StringVar(&currency, "currency", "", "ISO 4217 currency of its price list")
+	pf.add(fl, "provider name (default: the cloud name)")
 	fl.StringArrayVar(&azs, "az", nil, "AZ=country:CC,subdivision:CC-XX,lat:N,lon:N,tier:core|edge,failure-domain:ID[,name:N] (repeat)")
 	fl.StringArrayVar(&images, "image", nil, "OFFERING=IMAGE (id or name; OFFERING * for the default) (repeat)")
 	fl.StringVar(&network, "network", "", "network id to attach servers to (default: none)")
@@ -132,8 +150,8 @@ overcommit from Placement, and lists the offerings' flavors.`,
 		if err != nil {
 			return err
 		}
-		if name == "" {
-			name = cloud
+		if pf.name == "" {
+			pf.name = cloud
 		}
 		cfg := openstack.Config{Clouds: []openstack.Cloud{cl}, Network: network, FloatingNetwork: floatingNet, SharedProject: shared, Images: map[string]string{}}
 		for _, im := range images {
@@ -156,9 +174,7 @@ overcommit from Placement, and lists the offerings' flavors.`,
 			return err
 		}
 		defer srv.Close()
-		return addOpenStackProvider(cmd.Context(), g, srv, model.Provider{Name: name, Driver: driver,
-			Jurisdiction: strings.ToUpper(jurisdiction), Certification: certification, Currency: strings.ToUpper(currency)},
-			cfg, maps, discover)
+		return addOpenStackProvider(cmd.Context(), g, srv, pf.provider(driver), cfg, maps, discover)
 	}
 	return c
 }

@@ -34,15 +34,8 @@ var resources = []resource{
 }
 
 func findResource(name string) (resource, error) {
-	for _, r := range resources {
-		if r.path == name {
-			return r, nil
-		}
-		for _, a := range r.aliases {
-			if a == name {
-				return r, nil
-			}
-		}
+	if r, ok := named(resources, name, func(r resource) (string, []string) { return r.path, r.aliases }); ok {
+		return r, nil
 	}
 	names := make([]string, len(resources))
 	for i, r := range resources {

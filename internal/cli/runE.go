@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"net/url"
 
 	"github.com/spf13/cobra"
 
@@ -43,4 +45,24 @@ func revokeCmd(g *globals, use, short, prefix string) *cobra.Command {
 			fmt.Fprintln(g.stdout, "revoked", args[0])
 			return nil
 		}}
+}
+
+// idsNamed returns the ids of the objects of the collection at path (an
+// API path such as /v1/apps) whose name is name: none, one, or several
+// where names are unique only within a scope. The caller says what none
+// or several means.
+func idsNamed(ctx context.Context, cl *client.Client, path, name string) ([]string, error) {
+	var page struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	if _, err := cl.Do(ctx, "GET", path+"?name="+url.QueryEscape(name), nil, &page); err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(page.Items))
+	for i, it := range page.Items {
+		ids[i] = it.ID
+	}
+	return ids, nil
 }

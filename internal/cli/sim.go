@@ -18,53 +18,27 @@ func init() {
 func simCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{Use: "sim", Short: "Drive the SIMULATED providers: outages, faults, resources (sim providers only)"}
 	c.AddCommand(simEdgeCmd(g))
-	var site string
 	var restore bool
-	outage := &cobra.Command{
-		Use:   "outage --site ID [--restore]",
-		Short: "Take a simulated site down (its replicas fail over) or bring it back",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if site == "" {
-				return fmt.Errorf("--site is required")
-			}
-			if _, err := g.call(cmd.Context(), "PUT", "/v1/sim/sites/"+site+"/outage", map[string]bool{"outage": !restore}, nil); err != nil {
-				return err
-			}
+	outage := simPutCmd(g, "outage --site ID [--restore]", "Take a simulated site down (its replicas fail over) or bring it back",
+		"site", "site id", "/v1/sim/sites/%s/outage",
+		func() any { return map[string]bool{"outage": !restore} },
+		func(site string) string {
 			key := "cli.sim.outage"
 			if restore {
 				key = "cli.sim.restored"
 			}
-			fmt.Fprintln(g.stdout, i18n.T(g.language(), key, site))
-			return nil
-		},
-	}
-	outage.Flags().StringVar(&site, "site", "", "site id")
+			return i18n.T(g.language(), key, site)
+		})
 	outage.Flags().BoolVar(&restore, "restore", false, "end the outage")
 
-	var prov, rate string
+	var rate string
 	var latency, delay int64
-	faults := &cobra.Command{
-		Use:   "faults --provider ID [--error-rate 0.2] [--latency-ms N] [--delay-ms N]",
-		Short: "Set a simulated provider's API error rate, latency and provisioning delay",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if prov == "" {
-				return fmt.Errorf("--provider is required")
-			}
-			cl, err := g.client()
-			if err != nil {
-				return err
-			}
-			body := map[string]any{"error_rate": rate, "latency_ms": latency, "provisioning_delay_ms": delay}
-			if _, err := cl.Do(cmd.Context(), "PUT", "/v1/sim/providers/"+prov+"/faults", body, nil); err != nil {
-				return err
-			}
-			fmt.Fprintln(g.stdout, i18n.T(g.language(), "cli.sim.faults", prov, rate, latency, delay))
-			return nil
+	faults := simPutCmd(g, "faults --provider ID [--error-rate 0.2] [--latency-ms N] [--delay-ms N]", "Set a simulated provider's API error rate, latency and provisioning delay",
+		"provider", "provider id", "/v1/sim/providers/%s/faults",
+		func() any {
+			return map[string]any{"error_rate": rate, "latency_ms": latency, "provisioning_delay_ms": delay}
 		},
-	}
-	faults.Flags().StringVar(&prov, "provider", "", "provider id")
+		func(prov string) string { return i18n.T(g.language(), "cli.sim.faults", prov, rate, latency, delay) })
 	faults.Flags().StringVar(&rate, "error-rate", "0", "share of API calls that fail, 0–1")
 	faults.Flags().Int64Var(&latency, "latency-ms", 0, "extra latency per API call")
 	faults.Flags().Int64Var(&delay, "delay-ms", 0, "provisioning delay of new resources")
@@ -90,5 +64,25 @@ func simCmd(g *globals) *cobra.Command {
 	}
 	resources.Flags().StringVar(&rprov, "provider", "", "only this provider's")
 	c.AddCommand(outage, faults, resources)
+	return c
+}
+
+// simPutCmd is a sim command on the one simulated object that the
+// required flag --flag names: it PUTs body() to path (with the object's
+// id for %s), then prints done(id).
+func simPutCmd(g *globals, use, short, flag, flagHelp, path string, body func() any, done func(id string) string) *cobra.Command {
+	var id string
+	c := &cobra.Command{Use: use, Short: short, Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if id == "" {
+				return fmt.Errorf("--%s is required", flag)
+			}
+			if _, err := g.call(cmd.Context(), "PUT", fmt.Sprintf(path, id), body(), nil); err != nil {
+				return err
+			}
+			fmt.Fprintln(g.stdout, done(id))
+			return nil
+		}}
+	c.Flags().StringVar(&id, flag, "", flagHelp)
 	return c
 }
