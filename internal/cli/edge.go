@@ -109,44 +109,33 @@ func printRowErrors(g *globals, err error, lines []int) {
 	}
 }
 
-// agentFlags are the flags of the commands that run edge agents (agent,
-// sim edge): the broker, the credentials file and the interval.
-type agentFlags struct {
-	url, creds string
-	every      time.Duration
-}
-
-func (a *agentFlags) add(c *cobra.Command) {
-	c.Flags().StringVar(&a.url, "nats", "nats://127.0.0.1:4222", "broker URL")
-	c.Flags().StringVar(&a.creds, "credentials", "", "credentials file written by soberana edge import")
-	c.Flags().DurationVar(&a.every, "every", 10*time.Second, "heartbeat interval")
-}
-
-// run runs the agents of the credentials file, the first n of them when
-// 0 < n, as runAgentsTold does.
-func (a *agentFlags) run(ctx context.Context, g *globals, n int, stopOnRevoked bool) error {
-	agents, err := loadAgents(a.creds)
-	if err != nil {
-		return err
-	}
-	if n > 0 && n < len(agents) {
-		agents = agents[:n]
-	}
-	return runAgentsTold(ctx, g, a.url, agents, a.every, stopOnRevoked)
+// agentsCmd is a command that runs the edge agents of a credentials file
+// through the broker (agent, sim edge): all of them, or the first *n when
+// n is not nil and 0 < *n < all; runAgentsTold says what stopOnRevoked
+// does.
+func agentsCmd(g *globals, use, short string, n *int, stopOnRevoked bool) *cobra.Command {
+	var url, creds string
+	var every time.Duration
+	c := &cobra.Command{Use: use, Short: short, Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			agents, err := loadAgents(creds)
+			if err != nil {
+				return err
+			}
+			if n != nil && *n > 0 && *n < len(agents) {
+				agents = agents[:*n]
+			}
+			return runAgentsTold(cmd.Context(), g, url, agents, every, stopOnRevoked)
+		}}
+	c.Flags().StringVar(&url, "nats", "nats://127.0.0.1:4222", "broker URL")
+	c.Flags().StringVar(&creds, "credentials", "", "credentials file written by soberana edge import")
+	c.Flags().DurationVar(&every, "every", 10*time.Second, "heartbeat interval")
+	return c
 }
 
 func agentCmd(g *globals) *cobra.Command {
-	var af agentFlags
-	c := &cobra.Command{
-		Use:   "agent --credentials FILE [--nats URL] [--every 10s]",
-		Short: "Publish signed heartbeats of the subclouds in FILE (one site's agent, or many) through NATS",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return af.run(cmd.Context(), g, 0, true)
-		},
-	}
-	af.add(c)
-	return c
+	return agentsCmd(g, "agent --credentials FILE [--nats URL] [--every 10s]",
+		"Publish signed heartbeats of the subclouds in FILE (one site's agent, or many) through NATS", nil, true)
 }
 
 // runAgentsTold runs the agents and prints, once per subcloud and reason,
@@ -202,17 +191,9 @@ func loadAgents(path string) ([]*edge.Agent, error) {
 
 // simEdgeCmd runs many simulated agents in one process.
 func simEdgeCmd(g *globals) *cobra.Command {
-	var af agentFlags
 	var n int
-	c := &cobra.Command{
-		Use:   "edge --credentials FILE [--sites N] [--nats URL] [--every 10s]",
-		Short: "Run N SIMULATED edge agents (the first N subclouds of FILE) in one process against the real broker",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return af.run(cmd.Context(), g, n, false)
-		},
-	}
-	af.add(c)
+	c := agentsCmd(g, "edge --credentials FILE [--sites N] [--nats URL] [--every 10s]",
+		"Run N SIMULATED edge agents (the first N subclouds of FILE) in one process against the real broker", &n, false)
 	c.Flags().IntVar(&n, "sites", 0, "how many agents (0: every subcloud of the file)")
 	return c
 }
