@@ -453,11 +453,30 @@ func metaOf(v any) *model.Meta {
 	return v.(interface{ GetMeta() *model.Meta }).GetMeta()
 }
 
+// withBody adapts a handler of a JSON body of type T to a Handle: Decode
+// reads and checks the body (media type, size, unknown fields) before h
+// runs, so that a handler is left with calling its service.
+func withBody[T any](h func(r *http.Request, req T) (any, error)) Handle {
+	return func(r *http.Request) (any, error) {
+		var req T
+		if err := Decode(r, &req); err != nil {
+			return nil, err
+		}
+		return h(r, req)
+	}
+}
+
 func readBody(r *http.Request) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") &&
 		!strings.HasPrefix(ct, "application/merge-patch+json") {
 		return nil, Errorf(http.StatusUnsupportedMediaType, "unsupported-media-type", "problem.unsupported-media-type.detail")
 	}
+	return readAll(r)
+}
+
+// readAll reads a request body of any media type; a body over the route's
+// limit answers 413.
+func readAll(r *http.Request) ([]byte, error) {
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
 		var mbe *http.MaxBytesError

@@ -90,7 +90,7 @@ func (a *API) AddSSHCA(o SSHCAOptions) {
 			{Method: "POST", Path: "/v1/workloads/{id}/ssh-certificates",
 				Summary: "Issue an SSH certificate for the caller's public key: the workload's project principal only, valid at most one hour and never past the caller's grant, token or session; audited with its serial and key fingerprint",
 				Tag:     "workloads", Auth: Object("workloads:write", "id"), Request: SSHCertificateRequest{}, Response: SSHCertificateView{}, Status: http.StatusCreated,
-				Handle: func(r *http.Request) (any, error) { return a.issueSSHCert(r, o) }},
+				Handle: withBody(func(r *http.Request, req SSHCertificateRequest) (any, error) { return a.issueSSHCert(r, o, req) })},
 			{Method: "GET", Path: "/v1/workloads/{id}/ssh-certificates", Summary: "The SSH certificates issued for a workload (newest first)",
 				Tag: "workloads", Auth: Object("workloads:read", "id"), Response: listPage[SSHCertRecord]{},
 				Handle: func(r *http.Request) (any, error) {
@@ -167,12 +167,8 @@ func (a *API) AddSSHCA(o SSHCAOptions) {
 	})
 }
 
-func (a *API) issueSSHCert(r *http.Request, o SSHCAOptions) (any, error) {
+func (a *API) issueSSHCert(r *http.Request, o SSHCAOptions, req SSHCertificateRequest) (any, error) {
 	ctx := r.Context()
-	var req SSHCertificateRequest
-	if err := Decode(r, &req); err != nil {
-		return nil, err
-	}
 	var v model.Validator
 	key, kerr := sshca.ParseUserKey(req.PublicKey)
 	if kerr != nil {

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/model"
 )
 
@@ -73,7 +74,7 @@ type stepRow struct {
 	Provider string
 }
 
-func (n *names) appRow(a appJSON, workloads map[string]workloadJSON) appRow {
+func (n *names) appRow(a appJSON, workloads map[string]api.WorkloadView) appRow {
 	r := appRow{appJSON: a, Project: n.projects[a.ProjectID].Name, Institution: n.institutions[a.InstitutionID].Name}
 	if w, ok := workloads[a.WorkloadID]; ok {
 		r.Workload = n.offerings[w.OfferingID].Name
@@ -114,11 +115,11 @@ func (c *Console) apps(w http.ResponseWriter, r *http.Request, v *view) error {
 	if err != nil {
 		return err
 	}
-	ws, err := listAll[workloadJSON](ctx, c, v, "/v1/workloads", nil)
+	ws, err := listAll[api.WorkloadView](ctx, c, v, "/v1/workloads", nil)
 	if err != nil {
 		return err
 	}
-	byID := map[string]workloadJSON{}
+	byID := map[string]api.WorkloadView{}
 	for _, x := range ws {
 		byID[x.ID] = x
 	}
@@ -160,9 +161,9 @@ func (c *Console) app(w http.ResponseWriter, r *http.Request, v *view) error {
 	if err != nil {
 		return err
 	}
-	byID := map[string]workloadJSON{}
+	byID := map[string]api.WorkloadView{}
 	if a.WorkloadID != "" {
-		var wl workloadJSON
+		var wl api.WorkloadView
 		if err := c.get(ctx, v, "/v1/workloads/"+url.PathEscape(a.WorkloadID), &wl); err == nil {
 			byID[wl.ID] = wl
 		}
