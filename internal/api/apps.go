@@ -9,7 +9,6 @@ import (
 	"github.com/soberana/soberana/internal/deploy"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
-	"github.com/soberana/soberana/internal/store"
 )
 
 // AppView is an app as the API shows it; WebhookSecret is only set in the
@@ -111,11 +110,7 @@ func (a *API) AddApps(svc *deploy.Service) {
 					if err != nil {
 						return nil, err
 					}
-					out := listPage[AppView]{Items: make([]AppView, len(p.Items)), NextCursor: EncodeCursor(p.Next)}
-					for i, app := range p.Items {
-						out.Items[i] = appView(app, "")
-					}
-					return out, nil
+					return pageOf(p.Items, p.Next, func(app model.App) AppView { return appView(app, "") }), nil
 				}},
 			{Method: "GET", Path: base + "/{id}", Summary: "Get an app", Tag: "apps", Auth: Object("apps:read", "id"), Response: AppView{},
 				Handle: func(r *http.Request) (any, error) {
@@ -171,20 +166,14 @@ func (a *API) AddApps(svc *deploy.Service) {
 					if err != nil {
 						return nil, err
 					}
-					out := listPage[ReleaseView]{Items: make([]ReleaseView, len(list))}
-					for i, rel := range list {
-						out.Items[i] = releaseView(rel, langOf(r.Context()))
-					}
-					return out, nil
+					lang := langOf(r.Context())
+					return pageOf(list, "", func(rel model.Release) ReleaseView { return releaseView(rel, lang) }), nil
 				}},
 			{Method: "GET", Path: base + "/{id}/releases/{release}", Summary: "One release and its rollout", Tag: "apps", Auth: Object("apps:read", "id"), Response: ReleaseView{},
 				Handle: func(r *http.Request) (any, error) {
-					rel, err := a.store.Read().Releases().Get(r.Context(), r.PathValue("release"))
+					rel, err := getChild(r, a.store.Read().Releases().Get, "release", func(rel model.Release) string { return rel.AppID })
 					if err != nil {
 						return nil, err
-					}
-					if rel.AppID != r.PathValue("id") {
-						return nil, store.ErrNotFound
 					}
 					return releaseView(rel, langOf(r.Context())), nil
 				}},

@@ -94,12 +94,9 @@ func (a *API) AddEdge(o EdgeOptions) {
 			{Method: "GET", Path: "/v1/providers/{id}/edge-groups/{group}", Summary: "Get one subcloud group of an edge provider",
 				Tag: "fleet", Auth: Object("providers:read", "id"), Response: model.EdgeGroup{},
 				Handle: func(r *http.Request) (any, error) {
-					g, err := a.store.Read().EdgeGroups().Get(r.Context(), r.PathValue("group"))
+					g, err := getChild(r, a.store.Read().EdgeGroups().Get, "group", func(g model.EdgeGroup) string { return g.ProviderID })
 					if err != nil {
 						return nil, err
-					}
-					if g.ProviderID != r.PathValue("id") {
-						return nil, store.ErrNotFound
 					}
 					return &g, nil
 				}},

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"sort"
-	"strings"
 
 	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/cloudinit"
@@ -192,7 +191,7 @@ func (a *API) createSSHKey(r *http.Request, req SSHKeyRequest) (any, error) {
 	ctx := r.Context()
 	p := principalOf(ctx)
 	var v model.Validator
-	if v.Required("name", req.Name) && !validKeyName(req.Name) {
+	if v.Required("name", req.Name) && !model.ValidSSHKeyName(req.Name) {
 		v.Add("name", "sshkey.field.name", req.Name)
 	}
 	pk, perr := cloudinit.ParsePublicKey(req.PublicKey)
@@ -249,18 +248,6 @@ func auditKeyScope(ctx context.Context, k model.SSHKey) {
 			e.ProjectID = k.ProjectID
 		}
 	})
-}
-
-func validKeyName(s string) bool {
-	if len(s) > 64 {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("._@-", c)) {
-			return false
-		}
-	}
-	return true
 }
 
 func (a *API) listSSHKeys(r *http.Request) (any, error) {

@@ -127,11 +127,7 @@ func (a *API) AddMigrations(o MigrationOptions) {
 						return nil, err
 					}
 					lang := langOf(r.Context())
-					out := listPage[migrate.MigrationView]{Items: make([]migrate.MigrationView, len(p.Items)), NextCursor: EncodeCursor(p.Next)}
-					for i, m := range p.Items {
-						out.Items[i] = migrate.View(m, lang)
-					}
-					return out, nil
+					return pageOf(p.Items, p.Next, func(m model.Migration) migrate.MigrationView { return migrate.View(m, lang) }), nil
 				}},
 			{Method: "GET", Path: "/v1/workloads/{id}/migrations/{migration}", Summary: "A migration: its plan, state (running, done, rolled_back), reason and how many new replicas run",
 				Tag: "operations", Auth: Object("workloads:read", "id"), Response: MigrationStatus{},

@@ -308,6 +308,27 @@ type listPage[T any] struct {
 	NextCursor string `json:"next_cursor,omitempty"`
 }
 
+// pageOf is the page of items as view shows each, with the cursor that
+// reads on after next (the last row's id; empty: no more pages).
+func pageOf[T, V any](items []T, next string, view func(T) V) listPage[V] {
+	out := listPage[V]{Items: make([]V, len(items)), NextCursor: EncodeCursor(next)}
+	for i, it := range items {
+		out.Items[i] = view(it)
+	}
+	return out
+}
+
+// getChild reads the row that the path parameter param names with get; a
+// row whose parent (parentOf) is not the path's {id} is not found.
+func getChild[T any](r *http.Request, get func(context.Context, string) (T, error), param string, parentOf func(T) string) (T, error) {
+	v, err := get(r.Context(), r.PathValue(param))
+	if err == nil && parentOf(v) != r.PathValue("id") {
+		var zero T
+		return zero, store.ErrNotFound
+	}
+	return v, err
+}
+
 func crud[T any](a *API, n noun[T]) []*Route {
 	base := "/v1/" + n.path
 	var zero T

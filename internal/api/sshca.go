@@ -98,11 +98,7 @@ func (a *API) AddSSHCA(o SSHCAOptions) {
 					if err != nil {
 						return nil, err
 					}
-					out := listPage[SSHCertRecord]{Items: make([]SSHCertRecord, len(cs))}
-					for i, c := range cs {
-						out.Items[i] = sshCertRecord(c)
-					}
-					return out, nil
+					return pageOf(cs, "", sshCertRecord), nil
 				}},
 			{Method: "DELETE", Path: "/v1/workloads/{id}/ssh-certificates/{serial}", Summary: "Revoke one SSH certificate: it enters the institution's key revocation list",
 				Tag: "workloads", Auth: Object("workloads:write", "id"),
@@ -155,11 +151,7 @@ func (a *API) AddSSHCA(o SSHCAOptions) {
 					case "", "krl":
 						return Raw{ContentType: "application/octet-stream", Filename: "soberana-" + id + ".krl", Body: krl}, nil
 					case "json":
-						out := listPage[SSHCertRecord]{Items: make([]SSHCertRecord, len(certs))}
-						for i, c := range certs {
-							out.Items[i] = sshCertRecord(c)
-						}
-						return out, nil
+						return pageOf(certs, "", sshCertRecord), nil
 					}
 					return nil, Errorf(http.StatusBadRequest, "bad-request", "problem.bad-request.filter", "format", "krl, json")
 				}},
