@@ -12,27 +12,10 @@ import (
 	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
+	"github.com/soberana/soberana/internal/workload"
 
 	"github.com/soberana/soberana/problem"
 )
-
-// createRequest mirrors the body of POST /v1/workloads (and of the
-// placement preview).
-type createRequest struct {
-	ProjectID        string            `json:"project_id"`
-	OfferingID       string            `json:"offering_id"`
-	Replicas         int               `json:"replicas"`
-	Classification   string            `json:"classification"`
-	Residency        model.Residency   `json:"residency"`
-	Sovereignty      model.Sovereignty `json:"sovereignty,omitzero"`
-	Redundancy       model.Redundancy  `json:"redundancy,omitzero"`
-	Tier             string            `json:"tier,omitempty"`
-	CostCeilingMinor int64             `json:"cost_ceiling_minor,omitempty"`
-	Image            string            `json:"image,omitempty"`
-	SSHKeys          []string          `json:"ssh_keys,omitempty"`
-	UserData         string            `json:"user_data,omitempty"`
-	AllowSimulated   bool              `json:"allow_simulated,omitempty"`
-}
 
 // names resolves ids to what people read.
 type names struct {
@@ -438,7 +421,7 @@ func (c *Console) requestForm(w http.ResponseWriter, r *http.Request, v *view) e
 
 // parseRequest reads the form into a request body; field errors are
 // keyed by input name.
-func parseRequest(r *http.Request, v *view, n *names) (requestForm, createRequest, map[string]string) {
+func parseRequest(r *http.Request, v *view, n *names) (requestForm, workload.CreateRequest, map[string]string) {
 	errs := map[string]string{}
 	f := requestForm{
 		ProjectID: r.FormValue("project_id"), OfferingID: r.FormValue("offering_id"),
@@ -468,7 +451,7 @@ func parseRequest(r *http.Request, v *view, n *names) (requestForm, createReques
 	for _, cc := range r.Form["country"] {
 		f.Countries[cc] = true
 	}
-	req := createRequest{ProjectID: f.ProjectID, OfferingID: f.OfferingID, Replicas: f.Replicas,
+	req := workload.CreateRequest{ProjectID: f.ProjectID, OfferingID: f.OfferingID, Replicas: f.Replicas,
 		Classification: f.Classification, Tier: f.Tier, Image: f.Image, UserData: f.UserData, AllowSimulated: f.AllowSimulated,
 		Redundancy: model.Redundancy{MinProviders: f.MinProviders, MinFailureDomains: f.MinFailureDomains}}
 	for _, k := range r.Form["ssh_keys"] {
@@ -621,7 +604,7 @@ func (c *Console) hasPreview() bool {
 }
 
 // preview asks the API where the request would go.
-func (c *Console) preview(ctx context.Context, v *view, n *names, req createRequest) *preview {
+func (c *Console) preview(ctx context.Context, v *view, n *names, req workload.CreateRequest) *preview {
 	var out struct {
 		Feasible   bool `json:"feasible"`
 		Placements []struct {
