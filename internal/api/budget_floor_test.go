@@ -38,10 +38,7 @@ func TestBudgetFloor(t *testing.T) {
 		ctx := context.Background()
 		c := h.Admin
 		project, body := workloadRequest(t, h, "SCS-1V-2-20s", 1, "confidential")
-		var prj map[string]any
-		if _, err := c.Do(ctx, "GET", "/v1/projects/"+project, nil, &prj); err != nil {
-			t.Fatal(err)
-		}
+		_, prj := raw(t, h, "GET", "/v1/projects/"+project, servertest.AdminToken, "", "")
 		lineID := prj["budget_line_id"].(string)
 		if _, err := c.Do(ctx, "POST", "/v1/workloads", body, nil); err != nil {
 			t.Fatal(err)

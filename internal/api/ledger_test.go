@@ -74,10 +74,7 @@ func TestLedgerEndToEnd(t *testing.T) {
 	ctx := context.Background()
 	c := h.Admin
 	project, body := workloadRequest(t, h, "SCS-1V-2-20s", 1, "confidential")
-	var prj map[string]any
-	if _, err := c.Do(ctx, "GET", "/v1/projects/"+project, nil, &prj); err != nil {
-		t.Fatal(err)
-	}
+	_, prj := raw(t, h, "GET", "/v1/projects/"+project, servertest.AdminToken, "", "")
 	lineID, insID := prj["budget_line_id"].(string), prj["institution_id"].(string)
 	var w struct {
 		ID, State string
