@@ -149,7 +149,7 @@ var (
 		}
 	}}
 	vSSHKeyName = reasonString{"up to 64 letters, digits, . _ @ or -", func(v *model.Validator, s string) {
-		if v.Required("name", s) && !validKeyName(s) {
+		if v.Required("name", s) && !model.ValidSSHKeyName(s) {
 			v.Add("name", "terraform.reason.sshkey_name", s)
 		}
 	}}
@@ -163,17 +163,4 @@ var (
 // vOneOf is the API's closed-set check.
 func vOneOf(allowed ...string) reasonString {
 	return reasonString{described("one of: " + strings.Join(allowed, ", ")), func(v *model.Validator, s string) { v.OneOf("value", s, allowed...) }}
-}
-
-// validKeyName is the API's rule for SSH key names (internal/api).
-func validKeyName(s string) bool {
-	if len(s) > 64 {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("._@-", c)) {
-			return false
-		}
-	}
-	return true
 }

@@ -45,6 +45,17 @@ func raw(t *testing.T, h *servertest.Harness, method, path, token, lang, body st
 	return resp, m
 }
 
+// workloadRequest is a request for replicas of the offering named
+// offering in the seeded project prontuario-eletronico, resident and
+// sovereign in Brazil: where the ledger, budget and preview tests start.
+func workloadRequest(t *testing.T, h *servertest.Harness, offering string, replicas int, class string) (project string, body map[string]any) {
+	t.Helper()
+	project = h.FirstID(t, "/v1/projects?name=prontuario-eletronico")
+	body = map[string]any{"project_id": project, "offering_id": h.FirstID(t, "/v1/offerings?name="+offering), "replicas": replicas,
+		"classification": class, "residency": map[string]any{"countries": []string{"BR"}}, "sovereignty": map[string]any{"mode": "national"}}
+	return project, body
+}
+
 func TestAuthentication(t *testing.T) {
 	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})

@@ -9,7 +9,6 @@ import (
 	"github.com/soberana/soberana/internal/deploy"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
-	"github.com/soberana/soberana/internal/store"
 )
 
 // AppView is an app as the API shows it; WebhookSecret is only set in the
@@ -92,17 +91,13 @@ func (a *API) AddApps(svc *deploy.Service) {
 		return []*Route{
 			{Method: "POST", Path: base, Summary: "Create an app: a container image served on the sites of one of the project's namespace workloads; the answer carries the webhook secret, once",
 				Tag: "apps", Auth: InScope("apps:write", "project_id", auth.Project), Request: deploy.AppRequest{}, Response: AppView{}, Status: http.StatusCreated,
-				Handle: func(r *http.Request) (any, error) {
-					var req deploy.AppRequest
-					if err := Decode(r, &req); err != nil {
-						return nil, err
-					}
+				Handle: withBody(func(r *http.Request, req deploy.AppRequest) (any, error) {
 					app, secret, err := svc.CreateAppFrom(r.Context(), principalActor(r), a.grantOf(r, "apps:write", req.ProjectID), req)
 					if err != nil {
 						return nil, err
 					}
 					return Created{Value: appView(app, secret), Location: base + "/" + app.ID}, nil
-				}},
+				})},
 			{Method: "GET", Path: base, Summary: "List apps", Tag: "apps", Auth: Any("apps:read"),
 				Response: listPage[AppView]{}, Query: append([]string{"limit", "cursor"}, appFilters...),
 				Handle: func(r *http.Request) (any, error) {
@@ -115,11 +110,7 @@ func (a *API) AddApps(svc *deploy.Service) {
 					if err != nil {
 						return nil, err
 					}
-					out := listPage[AppView]{Items: make([]AppView, len(p.Items)), NextCursor: EncodeCursor(p.Next)}
-					for i, app := range p.Items {
-						out.Items[i] = appView(app, "")
-					}
-					return out, nil
+					return pageOf(p.Items, p.Next, func(app model.App) AppView { return appView(app, "") }), nil
 				}},
 			{Method: "GET", Path: base + "/{id}", Summary: "Get an app", Tag: "apps", Auth: Object("apps:read", "id"), Response: AppView{},
 				Handle: func(r *http.Request) (any, error) {
@@ -128,18 +119,14 @@ func (a *API) AddApps(svc *deploy.Service) {
 				}},
 			{Method: "PUT", Path: base + "/{id}", Summary: "Change an app's image, port, replicas, env or health path (the next release uses them)",
 				Tag: "apps", Auth: Object("apps:write", "id"), Request: deploy.AppRequest{}, Response: AppView{},
-				Handle: func(r *http.Request) (any, error) {
+				Handle: withBody(func(r *http.Request, req deploy.AppRequest) (any, error) {
 					app, err := getApp(r)
 					if err != nil {
 						return nil, err
 					}
-					var req deploy.AppRequest
-					if err := Decode(r, &req); err != nil {
-						return nil, err
-					}
 					app, err = svc.UpdateApp(r.Context(), app, req)
 					return appView(app, ""), err
-				}},
+				})},
 			{Method: "POST", Path: base + "/{id}", Summary: "Roll back ({id}:rollback): a new release with the image and commit of an earlier successful release; or ({id}:rotate-secret) replace the webhook secret, which then derives from the caller (the answer carries it, once)",
 				Tag: "apps", Auth: Object("apps:write", "id"), Request: RollbackRequest{}, Response: ReleaseView{}, Status: http.StatusCreated,
 				Actions: []Action{
@@ -157,13 +144,9 @@ func (a *API) AddApps(svc *deploy.Service) {
 				}},
 			{Method: "POST", Path: base + "/{id}/releases", Summary: "Release an image tag, digest or reference (and the commit it came from): rolled out site by site, health-gated, rolled back on failure",
 				Tag: "apps", Auth: Object("apps:write", "id"), Request: deploy.ReleaseRequest{}, Response: ReleaseView{}, Status: http.StatusCreated,
-				Handle: func(r *http.Request) (any, error) {
+				Handle: withBody(func(r *http.Request, req deploy.ReleaseRequest) (any, error) {
 					app, err := getApp(r)
 					if err != nil {
-						return nil, err
-					}
-					var req deploy.ReleaseRequest
-					if err := Decode(r, &req); err != nil {
 						return nil, err
 					}
 					rel, err := svc.CreateRelease(r.Context(), principalActor(r), deploy.SourceAPI, app.ID, req)
@@ -171,7 +154,7 @@ func (a *API) AddApps(svc *deploy.Service) {
 						return nil, err
 					}
 					return Created{Value: releaseView(rel, langOf(r.Context())), Location: base + "/" + app.ID + "/releases/" + rel.ID}, nil
-				}},
+				})},
 			{Method: "GET", Path: base + "/{id}/releases", Summary: "An app's release history, newest first, with each rollout's sites",
 				Tag: "apps", Auth: Object("apps:read", "id"), Response: listPage[ReleaseView]{},
 				Handle: func(r *http.Request) (any, error) {
@@ -183,20 +166,14 @@ func (a *API) AddApps(svc *deploy.Service) {
 					if err != nil {
 						return nil, err
 					}
-					out := listPage[ReleaseView]{Items: make([]ReleaseView, len(list))}
-					for i, rel := range list {
-						out.Items[i] = releaseView(rel, langOf(r.Context()))
-					}
-					return out, nil
+					lang := langOf(r.Context())
+					return pageOf(list, "", func(rel model.Release) ReleaseView { return releaseView(rel, lang) }), nil
 				}},
 			{Method: "GET", Path: base + "/{id}/releases/{release}", Summary: "One release and its rollout", Tag: "apps", Auth: Object("apps:read", "id"), Response: ReleaseView{},
 				Handle: func(r *http.Request) (any, error) {
-					rel, err := a.store.Read().Releases().Get(r.Context(), r.PathValue("release"))
+					rel, err := getChild(r, a.store.Read().Releases().Get, "release", func(rel model.Release) string { return rel.AppID })
 					if err != nil {
 						return nil, err
-					}
-					if rel.AppID != r.PathValue("id") {
-						return nil, store.ErrNotFound
 					}
 					return releaseView(rel, langOf(r.Context())), nil
 				}},

@@ -37,15 +37,9 @@ func TestBudgetFloor(t *testing.T) {
 		h := servertest.Start(t, servertest.Options{Postgres: pg})
 		ctx := context.Background()
 		c := h.Admin
-		project := h.FirstID(t, "/v1/projects?name=prontuario-eletronico")
-		offering := h.FirstID(t, "/v1/offerings?name=SCS-1V-2-20s")
-		var prj map[string]any
-		if _, err := c.Do(ctx, "GET", "/v1/projects/"+project, nil, &prj); err != nil {
-			t.Fatal(err)
-		}
+		project, body := workloadRequest(t, h, "SCS-1V-2-20s", 1, "confidential")
+		_, prj := raw(t, h, "GET", "/v1/projects/"+project, servertest.AdminToken, "", "")
 		lineID := prj["budget_line_id"].(string)
-		body := map[string]any{"project_id": project, "offering_id": offering, "replicas": 1, "classification": "confidential",
-			"residency": map[string]any{"countries": []string{"BR"}}, "sovereignty": map[string]any{"mode": "national"}}
 		if _, err := c.Do(ctx, "POST", "/v1/workloads", body, nil); err != nil {
 			t.Fatal(err)
 		}

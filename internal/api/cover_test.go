@@ -16,12 +16,9 @@ import (
 func TestPreviewCoverage(t *testing.T) {
 	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
-	project := h.FirstID(t, "/v1/projects?name=prontuario-eletronico")
-	offering := h.FirstID(t, "/v1/offerings?name=SCS-1V-2-20s")
-	body := map[string]any{"project_id": project, "offering_id": offering, "replicas": 2, "classification": "internal",
-		"residency": map[string]any{"countries": []string{"BR"}}, "sovereignty": map[string]any{"mode": "national"},
-		"near":            []map[string]any{{"latitude": -8.05, "longitude": -34.9, "radius_km": 100, "label": "Recife"}},
-		"per_subdivision": []string{"BR-RS"}}
+	_, body := workloadRequest(t, h, "SCS-1V-2-20s", 2, "internal")
+	body["near"] = []map[string]any{{"latitude": -8.05, "longitude": -34.9, "radius_km": 100, "label": "Recife"}}
+	body["per_subdivision"] = []string{"BR-RS"}
 	var p struct {
 		Feasible    bool   `json:"feasible"`
 		Explanation string `json:"explanation"`

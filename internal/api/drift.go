@@ -45,11 +45,7 @@ func (a *API) AddDrift() {
 				}},
 			{Method: "PUT", Path: base + "/drift-policy", Summary: "Set a workload's drift policy (fields left out keep their defaults)",
 				Tag: "workloads", Auth: Object("workloads:write", "id"), Request: DriftPolicyRequest{}, Response: model.DriftPolicy{},
-				Handle: func(r *http.Request) (any, error) {
-					var req DriftPolicyRequest
-					if err := Decode(r, &req); err != nil {
-						return nil, err
-					}
+				Handle: withBody(func(r *http.Request, req DriftPolicyRequest) (any, error) {
 					pol := model.DefaultDriftPolicy()
 					if req.Recreate != nil {
 						pol.Recreate = *req.Recreate
@@ -74,7 +70,7 @@ func (a *API) AddDrift() {
 						return nil, err
 					}
 					return pol, nil
-				}},
+				})},
 		}
 	})
 }

@@ -94,12 +94,9 @@ func (a *API) AddEdge(o EdgeOptions) {
 			{Method: "GET", Path: "/v1/providers/{id}/edge-groups/{group}", Summary: "Get one subcloud group of an edge provider",
 				Tag: "fleet", Auth: Object("providers:read", "id"), Response: model.EdgeGroup{},
 				Handle: func(r *http.Request) (any, error) {
-					g, err := a.store.Read().EdgeGroups().Get(r.Context(), r.PathValue("group"))
+					g, err := getChild(r, a.store.Read().EdgeGroups().Get, "group", func(g model.EdgeGroup) string { return g.ProviderID })
 					if err != nil {
 						return nil, err
-					}
-					if g.ProviderID != r.PathValue("id") {
-						return nil, store.ErrNotFound
 					}
 					return &g, nil
 				}},
@@ -116,17 +113,9 @@ func (a *API) AddEdge(o EdgeOptions) {
 					"signs its heartbeats with it. Up to 20,000 rows and 16 MiB.",
 				Tag: "fleet", Auth: Object("providers:write", "id"), Request: edge.ImportRequest{}, Response: edge.ImportResult{},
 				Status: http.StatusCreated, MaxBody: MaxImportBodyBytes,
-				Handle: func(r *http.Request) (any, error) {
-					body, err := readBody(r)
-					if err != nil {
-						return nil, err
-					}
-					var req edge.ImportRequest
-					if err := DecodeBytes(body, &req); err != nil {
-						return nil, err
-					}
+				Handle: withBody(func(r *http.Request, req edge.ImportRequest) (any, error) {
 					var res edge.ImportResult
-					err = a.store.InTx(r.Context(), func(tx *store.Tx) error {
+					err := a.store.InTx(r.Context(), func(tx *store.Tx) error {
 						var err error
 						res, err = edge.Import(r.Context(), tx, r.PathValue("id"), req)
 						return err
@@ -135,7 +124,7 @@ func (a *API) AddEdge(o EdgeOptions) {
 						return nil, importProblem(r.Context(), err)
 					}
 					return Created{Value: &res, Location: "/v1/providers/" + res.ProviderID + "/subclouds"}, nil
-				}},
+				})},
 			{Method: "GET", Path: "/v1/providers/{id}/subclouds/{subcloud}", Summary: "Get one subcloud of an edge provider with its sites and credential state",
 				Tag: "fleet", Auth: Object("providers:read", "id"), Response: model.Subcloud{},
 				Handle: func(r *http.Request) (any, error) {

@@ -86,7 +86,7 @@ func (a *API) identityRoutes() []*Route {
 	return []*Route{
 		{Method: "POST", Path: "/v1/auth/login", Summary: "Sign in with e-mail and password: a console session (HttpOnly cookie + CSRF token) or, with issue_token, a personal API token; repeated failures lock the account",
 			Tag: "auth", Auth: Public(), Request: LoginRequest{}, Response: LoginResponse{}, Errors: []int{http.StatusUnauthorized},
-			Handle: a.login},
+			Handle: withBody(a.login)},
 		{Method: "POST", Path: "/v1/auth/logout", Summary: "End the console session", Tag: "auth", Auth: Any("self:write"),
 			Handle: func(r *http.Request) (any, error) {
 				p := principalOf(r.Context())
@@ -103,11 +103,7 @@ func (a *API) identityRoutes() []*Route {
 			Tag: "auth", Auth: Any("self:read"), Response: tokenPage{}, Handle: a.listTokens},
 		{Method: "POST", Path: "/v1/tokens", Summary: "Create a personal, service or deploy token with a scope and an expiry; the secret is in the answer only",
 			Tag: "auth", Auth: Any("self:write"), Request: auth.TokenSpec{}, Response: TokenCreated{}, Status: http.StatusCreated,
-			Handle: func(r *http.Request) (any, error) {
-				var spec auth.TokenSpec
-				if err := Decode(r, &spec); err != nil {
-					return nil, err
-				}
+			Handle: withBody(func(r *http.Request, spec auth.TokenSpec) (any, error) {
 				var v model.Validator
 				if v.Name("name", &spec.Name); v.Err() != nil {
 					return nil, v.Err()
@@ -127,7 +123,7 @@ func (a *API) identityRoutes() []*Route {
 					return nil, err
 				}
 				return Created{Value: out, Location: "/v1/tokens/" + out.ID}, nil
-			}},
+			})},
 		{Method: "DELETE", Path: "/v1/tokens/{id}", Summary: "Revoke a token (one's own, one it made, or any acting in an institution one administers, whoever made it)",
 			Tag: "auth", Auth: Any("self:write"), Handle: func(r *http.Request) (any, error) {
 				p := principalOf(r.Context())
@@ -168,11 +164,7 @@ func (a *API) identityRoutes() []*Route {
 			}},
 		{Method: "POST", Path: "/v1/users", Summary: "Create a local user (a password of at least 12 characters, or none for single sign-on only)",
 			Tag: "auth", Auth: Platform("users:write"), Request: UserRequest{}, Response: UserView{}, Status: http.StatusCreated,
-			Handle: func(r *http.Request) (any, error) {
-				var req UserRequest
-				if err := Decode(r, &req); err != nil {
-					return nil, err
-				}
+			Handle: withBody(func(r *http.Request, req UserRequest) (any, error) {
 				var v model.Validator
 				if !strings.Contains(req.Email, "@") || len(req.Email) > 254 {
 					v.Add("email", "field.email")
@@ -200,7 +192,7 @@ func (a *API) identityRoutes() []*Route {
 					return nil, err
 				}
 				return Created{Value: userView(u), Location: "/v1/users/" + u.ID}, nil
-			}},
+			})},
 		{Method: "GET", Path: "/v1/role-bindings", Summary: "Role bindings in the scopes the caller administers", Tag: "auth",
 			Auth: Any("members:read"), Response: bindingPage{}, Handle: func(r *http.Request) (any, error) {
 				p := principalOf(r.Context())
@@ -222,7 +214,7 @@ func (a *API) identityRoutes() []*Route {
 			}},
 		{Method: "POST", Path: "/v1/role-bindings", Summary: "Bind a role to a user at a scope (members:write there; platform roles only by platform admins)",
 			Tag: "auth", Auth: Any("members:write"), Request: BindingRequest{}, Response: model.RoleBinding{}, Status: http.StatusCreated,
-			Handle: a.createBinding},
+			Handle: withBody(a.createBinding)},
 		{Method: "DELETE", Path: "/v1/role-bindings/{id}", Summary: "Remove a role binding", Tag: "auth", Auth: Any("members:write"),
 			Handle: func(r *http.Request) (any, error) {
 				p := principalOf(r.Context())
@@ -269,11 +261,7 @@ func authDecision(err error) *Error {
 	return nil
 }
 
-func (a *API) login(r *http.Request) (any, error) {
-	var req LoginRequest
-	if err := Decode(r, &req); err != nil {
-		return nil, err
-	}
+func (a *API) login(r *http.Request, req LoginRequest) (any, error) {
 	ctx := r.Context()
 	store.PendingAuditOf(ctx).Update(func(e *model.AuditEvent) {
 		e.ActorKind, e.ActorName, e.TargetKind = auth.KindUser, strings.ToLower(strings.TrimSpace(req.Email)), "sessions"
@@ -326,11 +314,7 @@ func (a *API) login(r *http.Request) (any, error) {
 	return out, nil
 }
 
-func (a *API) createBinding(r *http.Request) (any, error) {
-	var req BindingRequest
-	if err := Decode(r, &req); err != nil {
-		return nil, err
-	}
+func (a *API) createBinding(r *http.Request, req BindingRequest) (any, error) {
 	p := principalOf(r.Context())
 	if req.ScopeKind == "" {
 		req.ScopeKind = auth.Platform
@@ -387,11 +371,7 @@ func (a *API) grantRoutes() []*Route {
 	return []*Route{
 		{Method: "POST", Path: "/v1/grants", Summary: "Grant an outside user (a vendor) a role in one project, with a mandatory expiry (at most one year) and an optional source-address allowlist",
 			Tag: "grants", Auth: InScope("grants:write", "project_id", auth.Project), Request: auth.GrantSpec{}, Response: model.Grant{}, Status: http.StatusCreated,
-			Handle: func(r *http.Request) (any, error) {
-				var spec auth.GrantSpec
-				if err := Decode(r, &spec); err != nil {
-					return nil, err
-				}
+			Handle: withBody(func(r *http.Request, spec auth.GrantSpec) (any, error) {
 				var g model.Grant
 				err := a.store.InTx(r.Context(), func(tx *store.Tx) error {
 					var err error
@@ -406,7 +386,7 @@ func (a *API) grantRoutes() []*Route {
 					return nil, grantErr(err)
 				}
 				return Created{Value: g, Location: "/v1/grants/" + g.ID}, nil
-			}},
+			})},
 		{Method: "GET", Path: "/v1/grants", Summary: "Vendor grants in the caller's scopes (active=true: only those in force)", Tag: "grants",
 			Auth: Any("grants:read"), Response: grantPage{}, Query: []string{"limit", "cursor", "project_id", "user_id", "active"},
 			Handle: func(r *http.Request) (any, error) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"sort"
-	"strings"
 
 	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/cloudinit"
@@ -80,7 +79,7 @@ func (a *API) AddImagesKeys() {
 			{Method: "GET", Path: "/v1/images", Summary: "Image families (ubuntu-24.04, debian-12, …) and which providers and sites can boot them",
 				Tag: "catalog", Auth: Any("sites:read"), Query: []string{"family"}, Response: ImagesPage{}, Handle: a.listImages},
 			{Method: "POST", Path: "/v1/ssh-keys", Summary: "Add an SSH public key: yours, or a project's (project_id)", Tag: "ssh-keys",
-				Auth: Any("self:write"), Request: SSHKeyRequest{}, Response: model.SSHKey{}, Status: http.StatusCreated, Handle: a.createSSHKey},
+				Auth: Any("self:write"), Request: SSHKeyRequest{}, Response: model.SSHKey{}, Status: http.StatusCreated, Handle: withBody(a.createSSHKey)},
 			{Method: "GET", Path: "/v1/ssh-keys", Summary: "Your SSH keys and those of the projects where you may ask for workloads", Tag: "ssh-keys",
 				Auth: Any("self:read"), Query: []string{"project_id"}, Response: listPage[model.SSHKey]{}, Handle: a.listSSHKeys},
 			{Method: "GET", Path: "/v1/ssh-keys/{id}", Summary: "Get an SSH key", Tag: "ssh-keys", Auth: Any("self:read"),
@@ -188,15 +187,11 @@ func (a *API) visibleKey(r *http.Request, id string) (model.SSHKey, error) {
 	return k, nil
 }
 
-func (a *API) createSSHKey(r *http.Request) (any, error) {
-	var req SSHKeyRequest
-	if err := Decode(r, &req); err != nil {
-		return nil, err
-	}
+func (a *API) createSSHKey(r *http.Request, req SSHKeyRequest) (any, error) {
 	ctx := r.Context()
 	p := principalOf(ctx)
 	var v model.Validator
-	if v.Required("name", req.Name) && !validKeyName(req.Name) {
+	if v.Required("name", req.Name) && !model.ValidSSHKeyName(req.Name) {
 		v.Add("name", "sshkey.field.name", req.Name)
 	}
 	pk, perr := cloudinit.ParsePublicKey(req.PublicKey)
@@ -253,18 +248,6 @@ func auditKeyScope(ctx context.Context, k model.SSHKey) {
 			e.ProjectID = k.ProjectID
 		}
 	})
-}
-
-func validKeyName(s string) bool {
-	if len(s) > 64 {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("._@-", c)) {
-			return false
-		}
-	}
-	return true
 }
 
 func (a *API) listSSHKeys(r *http.Request) (any, error) {

@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -100,13 +99,9 @@ func (a *API) AddLedger(l *ledger.Ledger) {
 				}},
 			{Method: "POST", Path: "/v1/statements:close", Summary: "Rate the month's usage and close it (for one institution or all): a closed month is immutable",
 				Tag: "ledger", Auth: InScope("statements:write", "institution_id", auth.Institution), Request: CloseRequest{}, Response: ledger.Closure{},
-				Handle: func(r *http.Request) (any, error) {
-					var body CloseRequest
-					if err := Decode(r, &body); err != nil {
-						return nil, err
-					}
+				Handle: withBody(func(r *http.Request, body CloseRequest) (any, error) {
 					return l.Close(r.Context(), body.Month, body.InstitutionID, callerName(r))
-				}},
+				})},
 			{Method: "POST", Path: "/v1/ledger:rate", Summary: "Rate recorded usage up to an instant (idempotent; rating also runs when a month is closed)",
 				Tag: "ledger", Auth: Platform("ledger:write"), Request: RateRequest{}, Response: ledger.RateResult{},
 				Handle: func(r *http.Request) (any, error) {
@@ -209,12 +204,8 @@ func (a *API) importRates(r *http.Request) (any, error) {
 	if !strings.HasPrefix(ct, "text/csv") && !strings.HasPrefix(ct, "application/csv") {
 		return nil, Errorf(http.StatusUnsupportedMediaType, "unsupported-media-type", "ledger.fx_import.media_type")
 	}
-	body, err := io.ReadAll(r.Body)
+	body, err := readAll(r)
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, Errorf(http.StatusRequestEntityTooLarge, "payload-too-large", "problem.payload-too-large.detail", mbe.Limit)
-		}
 		return nil, err
 	}
 	source := r.URL.Query().Get("source")

@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -18,19 +16,9 @@ import (
 
 func postCSV(t *testing.T, h *servertest.Harness, lang, body string) (int, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", h.URL+"/v1/fx-rates:import?source=BCB", strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+servertest.AdminToken)
-	req.Header.Set("Content-Type", "text/csv")
-	req.Header.Set("Accept-Language", lang)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	var out map[string]any
-	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatalf("%d %s", resp.StatusCode, b)
+	resp, out := raw(t, h, "POST", "/v1/fx-rates:import?source=BCB", servertest.AdminToken, lang, body, "Content-Type", "text/csv")
+	if out == nil {
+		t.Fatalf("%d: the answer is not a JSON object", resp.StatusCode)
 	}
 	return resp.StatusCode, out
 }
@@ -85,15 +73,9 @@ func TestLedgerEndToEnd(t *testing.T) {
 	h := servertest.Start(t, servertest.Options{})
 	ctx := context.Background()
 	c := h.Admin
-	project := h.FirstID(t, "/v1/projects?name=prontuario-eletronico")
-	offering := h.FirstID(t, "/v1/offerings?name=SCS-1V-2-20s")
-	var prj map[string]any
-	if _, err := c.Do(ctx, "GET", "/v1/projects/"+project, nil, &prj); err != nil {
-		t.Fatal(err)
-	}
+	project, body := workloadRequest(t, h, "SCS-1V-2-20s", 1, "confidential")
+	_, prj := raw(t, h, "GET", "/v1/projects/"+project, servertest.AdminToken, "", "")
 	lineID, insID := prj["budget_line_id"].(string), prj["institution_id"].(string)
-	body := map[string]any{"project_id": project, "offering_id": offering, "replicas": 1, "classification": "confidential",
-		"residency": map[string]any{"countries": []string{"BR"}}, "sovereignty": map[string]any{"mode": "national"}}
 	var w struct {
 		ID, State string
 	}

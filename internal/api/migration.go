@@ -92,25 +92,17 @@ func (a *API) AddMigrations(o MigrationOptions) {
 		return []*Route{
 			{Method: "POST", Path: "/v1/workloads/{id}/migration-plan", Summary: "Plan moving a workload to a provider (to_provider) or off providers (exclude_providers): target sites, monthly cost change, steps and data to move; nothing changes",
 				Tag: "operations", Auth: Object("workloads:write", "id"), Request: migrate.Target{}, Response: migrate.Plan{},
-				Handle: func(r *http.Request) (any, error) {
-					var t migrate.Target
-					if err := Decode(r, &t); err != nil {
-						return nil, err
-					}
+				Handle: withBody(func(r *http.Request, t migrate.Target) (any, error) {
 					p, err := svc.Plan(r.Context(), r.PathValue("id"), t)
 					if err != nil {
 						return nil, err
 					}
 					p.Render(langOf(r.Context()))
 					return p, nil
-				}},
+				})},
 			{Method: "POST", Path: "/v1/workloads/{id}/migrations", Summary: "Migrate a workload (make-before-break): new replicas are created, the old ones deleted once all new ones run, or the new ones deleted if any fails; progress at GET /v1/workloads/{id}/migrations/{migration}",
 				Tag: "operations", Auth: Object("workloads:write", "id"), Request: migrate.Target{}, Response: MigrationStatus{}, Status: http.StatusCreated,
-				Handle: func(r *http.Request) (any, error) {
-					var t migrate.Target
-					if err := Decode(r, &t); err != nil {
-						return nil, err
-					}
+				Handle: withBody(func(r *http.Request, t migrate.Target) (any, error) {
 					m, _, err := svc.Execute(r.Context(), actor(r), r.PathValue("id"), t, "")
 					if err != nil {
 						return nil, err
@@ -120,7 +112,7 @@ func (a *API) AddMigrations(o MigrationOptions) {
 						return nil, err
 					}
 					return Created{Value: v, Location: "/v1/workloads/" + m.WorkloadID + "/migrations/" + m.ID}, nil
-				}},
+				})},
 			{Method: "GET", Path: "/v1/workloads/{id}/migrations", Summary: "A workload's migrations, oldest first",
 				Tag: "operations", Auth: Object("workloads:read", "id"), Query: []string{"state", "limit", "cursor"},
 				Response: listPage[migrate.MigrationView]{},
@@ -135,11 +127,7 @@ func (a *API) AddMigrations(o MigrationOptions) {
 						return nil, err
 					}
 					lang := langOf(r.Context())
-					out := listPage[migrate.MigrationView]{Items: make([]migrate.MigrationView, len(p.Items)), NextCursor: EncodeCursor(p.Next)}
-					for i, m := range p.Items {
-						out.Items[i] = migrate.View(m, lang)
-					}
-					return out, nil
+					return pageOf(p.Items, p.Next, func(m model.Migration) migrate.MigrationView { return migrate.View(m, lang) }), nil
 				}},
 			{Method: "GET", Path: "/v1/workloads/{id}/migrations/{migration}", Summary: "A migration: its plan, state (running, done, rolled_back), reason and how many new replicas run",
 				Tag: "operations", Auth: Object("workloads:read", "id"), Response: MigrationStatus{},

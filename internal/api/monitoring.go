@@ -113,11 +113,7 @@ func (a *API) AddMonitoring(o MonitoringOptions) {
 				}},
 			{Method: "POST", Path: "/v1/alert-webhooks", Summary: "Register a webhook; alerts are POSTed to it signed with HMAC-SHA256 (X-Soberana-Signature)",
 				Tag: "monitoring", Auth: Platform("monitoring:write"), Request: WebhookRequest{}, Response: WebhookView{}, Status: http.StatusCreated,
-				Handle: func(r *http.Request) (any, error) {
-					var req WebhookRequest
-					if err := Decode(r, &req); err != nil {
-						return nil, err
-					}
+				Handle: withBody(func(r *http.Request, req WebhookRequest) (any, error) {
 					var v model.Validator
 					v.Name("name", &req.Name)
 					if u, err := url.Parse(req.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -146,7 +142,7 @@ func (a *API) AddMonitoring(o MonitoringOptions) {
 						return nil, err
 					}
 					return Created{Value: WebhookView{AlertWebhook: wh, Secret: req.Secret}, Location: "/v1/alert-webhooks/" + wh.ID}, nil
-				}},
+				})},
 			{Method: "DELETE", Path: "/v1/alert-webhooks/{id}", Summary: "Remove a webhook", Tag: "monitoring", Auth: Platform("monitoring:write"),
 				Handle: func(r *http.Request) (any, error) {
 					return nil, a.store.InTx(r.Context(), func(tx *store.Tx) error { return tx.AlertWebhooks().Delete(r.Context(), r.PathValue("id")) })

@@ -46,11 +46,7 @@ func previewRoute(svc *workload.Service) *Route {
 		Summary: "Preview where a workload request would be placed and what it would cost per month, without reserving anything (the console's live preview)",
 		Tag:     "workloads", Auth: InScope("workloads:read", "project_id", auth.Project), ReadOnly: true,
 		Request: workload.CreateRequest{}, Response: PlacementPreview{},
-		Handle: func(r *http.Request) (any, error) {
-			var req workload.CreateRequest
-			if err := Decode(r, &req); err != nil {
-				return nil, err
-			}
+		Handle: withBody(func(r *http.Request, req workload.CreateRequest) (any, error) {
 			p, err := svc.Preview(r.Context(), req)
 			if err != nil {
 				return nil, err
@@ -75,5 +71,5 @@ func previewRoute(svc *workload.Service) *Route {
 			}
 			out.Explanation = d.Explain(lang)
 			return out, nil
-		}}
+		})}
 }

@@ -17,11 +17,8 @@ import (
 func TestPlacementPreview(t *testing.T) {
 	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
-	project := h.FirstID(t, "/v1/projects?name=prontuario-eletronico")
-	offering := h.FirstID(t, "/v1/offerings?name=SCS-2V-4-20s")
-	body := map[string]any{"project_id": project, "offering_id": offering, "replicas": 2, "classification": "confidential",
-		"residency": map[string]any{"countries": []string{"BR"}}, "sovereignty": map[string]any{"mode": "national"},
-		"redundancy": map[string]any{"min_failure_domains": 2, "min_distance_km": 50}}
+	_, body := workloadRequest(t, h, "SCS-2V-4-20s", 2, "confidential")
+	body["redundancy"] = map[string]any{"min_failure_domains": 2, "min_distance_km": 50}
 	type preview struct {
 		Feasible             bool   `json:"feasible"`
 		Currency             string `json:"currency"`

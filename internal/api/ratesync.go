@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/soberana/soberana/internal/pace"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -40,18 +41,11 @@ func (a *API) ShareRateLimits(ctx context.Context, st *store.Store, every time.D
 	lm.mu.Lock()
 	lm.shared = &rateShare{pending: map[string]int64{}, own: map[string]int64{}, remote: map[string]int64{}}
 	lm.mu.Unlock()
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
+	return pace.Every(ctx, every, func() {
 		if err := lm.syncShared(ctx, st); err != nil && ctx.Err() == nil {
 			a.log.Warn("sharing rate-limit counts", "err", err)
 		}
-	}
+	})
 }
 
 func (lm *limiter) syncShared(ctx context.Context, st *store.Store) error {

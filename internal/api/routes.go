@@ -308,6 +308,27 @@ type listPage[T any] struct {
 	NextCursor string `json:"next_cursor,omitempty"`
 }
 
+// pageOf is the page of items as view shows each, with the cursor that
+// reads on after next (the last row's id; empty: no more pages).
+func pageOf[T, V any](items []T, next string, view func(T) V) listPage[V] {
+	out := listPage[V]{Items: make([]V, len(items)), NextCursor: EncodeCursor(next)}
+	for i, it := range items {
+		out.Items[i] = view(it)
+	}
+	return out
+}
+
+// getChild reads the row that the path parameter param names with get; a
+// row whose parent (parentOf) is not the path's {id} is not found.
+func getChild[T any](r *http.Request, get func(context.Context, string) (T, error), param string, parentOf func(T) string) (T, error) {
+	v, err := get(r.Context(), r.PathValue(param))
+	if err == nil && parentOf(v) != r.PathValue("id") {
+		var zero T
+		return zero, store.ErrNotFound
+	}
+	return v, err
+}
+
 func crud[T any](a *API, n noun[T]) []*Route {
 	base := "/v1/" + n.path
 	var zero T
@@ -453,11 +474,30 @@ func metaOf(v any) *model.Meta {
 	return v.(interface{ GetMeta() *model.Meta }).GetMeta()
 }
 
+// withBody adapts a handler of a JSON body of type T to a Handle: Decode
+// reads and checks the body (media type, size, unknown fields) before h
+// runs, so that a handler is left with calling its service.
+func withBody[T any](h func(r *http.Request, req T) (any, error)) Handle {
+	return func(r *http.Request) (any, error) {
+		var req T
+		if err := Decode(r, &req); err != nil {
+			return nil, err
+		}
+		return h(r, req)
+	}
+}
+
 func readBody(r *http.Request) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") &&
 		!strings.HasPrefix(ct, "application/merge-patch+json") {
 		return nil, Errorf(http.StatusUnsupportedMediaType, "unsupported-media-type", "problem.unsupported-media-type.detail")
 	}
+	return readAll(r)
+}
+
+// readAll reads a request body of any media type; a body over the route's
+// limit answers 413.
+func readAll(r *http.Request) ([]byte, error) {
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
 		var mbe *http.MaxBytesError

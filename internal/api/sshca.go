@@ -90,7 +90,7 @@ func (a *API) AddSSHCA(o SSHCAOptions) {
 			{Method: "POST", Path: "/v1/workloads/{id}/ssh-certificates",
 				Summary: "Issue an SSH certificate for the caller's public key: the workload's project principal only, valid at most one hour and never past the caller's grant, token or session; audited with its serial and key fingerprint",
 				Tag:     "workloads", Auth: Object("workloads:write", "id"), Request: SSHCertificateRequest{}, Response: SSHCertificateView{}, Status: http.StatusCreated,
-				Handle: func(r *http.Request) (any, error) { return a.issueSSHCert(r, o) }},
+				Handle: withBody(func(r *http.Request, req SSHCertificateRequest) (any, error) { return a.issueSSHCert(r, o, req) })},
 			{Method: "GET", Path: "/v1/workloads/{id}/ssh-certificates", Summary: "The SSH certificates issued for a workload (newest first)",
 				Tag: "workloads", Auth: Object("workloads:read", "id"), Response: listPage[SSHCertRecord]{},
 				Handle: func(r *http.Request) (any, error) {
@@ -98,11 +98,7 @@ func (a *API) AddSSHCA(o SSHCAOptions) {
 					if err != nil {
 						return nil, err
 					}
-					out := listPage[SSHCertRecord]{Items: make([]SSHCertRecord, len(cs))}
-					for i, c := range cs {
-						out.Items[i] = sshCertRecord(c)
-					}
-					return out, nil
+					return pageOf(cs, "", sshCertRecord), nil
 				}},
 			{Method: "DELETE", Path: "/v1/workloads/{id}/ssh-certificates/{serial}", Summary: "Revoke one SSH certificate: it enters the institution's key revocation list",
 				Tag: "workloads", Auth: Object("workloads:write", "id"),
@@ -155,11 +151,7 @@ func (a *API) AddSSHCA(o SSHCAOptions) {
 					case "", "krl":
 						return Raw{ContentType: "application/octet-stream", Filename: "soberana-" + id + ".krl", Body: krl}, nil
 					case "json":
-						out := listPage[SSHCertRecord]{Items: make([]SSHCertRecord, len(certs))}
-						for i, c := range certs {
-							out.Items[i] = sshCertRecord(c)
-						}
-						return out, nil
+						return pageOf(certs, "", sshCertRecord), nil
 					}
 					return nil, Errorf(http.StatusBadRequest, "bad-request", "problem.bad-request.filter", "format", "krl, json")
 				}},
@@ -167,12 +159,8 @@ func (a *API) AddSSHCA(o SSHCAOptions) {
 	})
 }
 
-func (a *API) issueSSHCert(r *http.Request, o SSHCAOptions) (any, error) {
+func (a *API) issueSSHCert(r *http.Request, o SSHCAOptions, req SSHCertificateRequest) (any, error) {
 	ctx := r.Context()
-	var req SSHCertificateRequest
-	if err := Decode(r, &req); err != nil {
-		return nil, err
-	}
 	var v model.Validator
 	key, kerr := sshca.ParseUserKey(req.PublicKey)
 	if kerr != nil {

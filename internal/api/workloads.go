@@ -138,12 +138,10 @@ func (a *API) AddWorkloads(o WorkloadOptions) {
 						return nil, err
 					}
 					lang := langOf(r.Context())
-					out := listPage[WorkloadView]{Items: make([]WorkloadView, len(p.Items)), NextCursor: EncodeCursor(p.Next)}
-					for i, w := range p.Items {
+					return pageOf(p.Items, p.Next, func(w model.Workload) WorkloadView {
 						w.Reason = workload.Decode(w.Reason).Render(lang)
-						out.Items[i] = WorkloadView{Workload: w}
-					}
-					return out, nil
+						return WorkloadView{Workload: w}
+					}), nil
 				}},
 			{Method: "GET", Path: base + "/{id}", Summary: "Get a workload with its placements, state and timeline", Tag: "workloads", Auth: Object("workloads:read", "id"),
 				Response: WorkloadView{}, Handle: func(r *http.Request) (any, error) {

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/model"
 )
 
@@ -29,39 +30,14 @@ func init() {
 	}, pageTable[at:]...)...)
 }
 
-// appJSON is an app as GET /v1/apps answers.
-type appJSON struct {
-	model.App
-}
-
-// releaseJSON is a release as GET /v1/apps/{id}/releases answers (its
-// reasons already in the reader's language).
-type releaseJSON struct {
-	model.Release
-	Progress progressJSON `json:"progress"`
-}
-
-// progressJSON is a release's progress as the API answers it.
-type progressJSON struct {
-	WavesDone       int `json:"waves_done"`
-	WavesTotal      int `json:"waves_total"`
-	Wave            int `json:"wave"`
-	SitesTotal      int `json:"sites_total"`
-	SitesOK         int `json:"sites_ok"`
-	SitesFailed     int `json:"sites_failed"`
-	SitesPending    int `json:"sites_pending"`
-	SitesInFlight   int `json:"sites_in_flight"`
-	SitesRolledBack int `json:"sites_rolled_back"`
-}
-
 type appRow struct {
-	appJSON
+	api.AppView
 	Project, Institution, Workload string
 	Current                        *releaseRow
 }
 
 type releaseRow struct {
-	releaseJSON
+	api.ReleaseView
 	Steps []stepRow
 	// URLs are where the release is served (available steps).
 	URLs []string
@@ -73,16 +49,16 @@ type stepRow struct {
 	Provider string
 }
 
-func (n *names) appRow(a appJSON, workloads map[string]workloadJSON) appRow {
-	r := appRow{appJSON: a, Project: n.projects[a.ProjectID].Name, Institution: n.institutions[a.InstitutionID].Name}
+func (n *names) appRow(a api.AppView, workloads map[string]api.WorkloadView) appRow {
+	r := appRow{AppView: a, Project: n.projects[a.ProjectID].Name, Institution: n.institutions[a.InstitutionID].Name}
 	if w, ok := workloads[a.WorkloadID]; ok {
 		r.Workload = n.offerings[w.OfferingID].Name
 	}
 	return r
 }
 
-func (n *names) releaseRow(rel releaseJSON) releaseRow {
-	r := releaseRow{releaseJSON: rel}
+func (n *names) releaseRow(rel api.ReleaseView) releaseRow {
+	r := releaseRow{ReleaseView: rel}
 	// The deploy service's reasons name sites by id; people read names.
 	r.Reason = n.nameIDs(r.Reason)
 	for _, s := range rel.Steps {
@@ -106,7 +82,7 @@ func (n *names) releaseRow(rel releaseJSON) releaseRow {
 
 func (c *Console) apps(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
-	as, err := listAll[appJSON](ctx, c, v, "/v1/apps", nil)
+	as, err := listAll[api.AppView](ctx, c, v, "/v1/apps", nil)
 	if err != nil {
 		return err
 	}
@@ -114,11 +90,11 @@ func (c *Console) apps(w http.ResponseWriter, r *http.Request, v *view) error {
 	if err != nil {
 		return err
 	}
-	ws, err := listAll[workloadJSON](ctx, c, v, "/v1/workloads", nil)
+	ws, err := listAll[api.WorkloadView](ctx, c, v, "/v1/workloads", nil)
 	if err != nil {
 		return err
 	}
-	byID := map[string]workloadJSON{}
+	byID := map[string]api.WorkloadView{}
 	for _, x := range ws {
 		byID[x.ID] = x
 	}
@@ -126,7 +102,7 @@ func (c *Console) apps(w http.ResponseWriter, r *http.Request, v *view) error {
 	for _, a := range as {
 		row := n.appRow(a, byID)
 		var rels struct {
-			Items []releaseJSON `json:"items"`
+			Items []api.ReleaseView `json:"items"`
 		}
 		if err := c.get(ctx, v, "/v1/apps/"+url.PathEscape(a.ID)+"/releases", &rels); err == nil && len(rels.Items) > 0 {
 			cur := n.releaseRow(rels.Items[0]) // newest first
@@ -152,7 +128,7 @@ type appData struct {
 
 func (c *Console) app(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
-	var a appJSON
+	var a api.AppView
 	if err := c.get(ctx, v, "/v1/apps/"+url.PathEscape(r.PathValue("id")), &a); err != nil {
 		return err
 	}
@@ -160,15 +136,15 @@ func (c *Console) app(w http.ResponseWriter, r *http.Request, v *view) error {
 	if err != nil {
 		return err
 	}
-	byID := map[string]workloadJSON{}
+	byID := map[string]api.WorkloadView{}
 	if a.WorkloadID != "" {
-		var wl workloadJSON
+		var wl api.WorkloadView
 		if err := c.get(ctx, v, "/v1/workloads/"+url.PathEscape(a.WorkloadID), &wl); err == nil {
 			byID[wl.ID] = wl
 		}
 	}
 	var rels struct {
-		Items []releaseJSON `json:"items"`
+		Items []api.ReleaseView `json:"items"`
 	}
 	if err := c.get(ctx, v, "/v1/apps/"+url.PathEscape(a.ID)+"/releases", &rels); err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/model"
 
 	"github.com/soberana/soberana/problem"
@@ -41,7 +42,7 @@ type connectCert struct {
 }
 
 func (c *Console) connectPage(v *view, r *http.Request) (*connectData, error) {
-	var wl workloadJSON
+	var wl api.WorkloadView
 	if err := c.get(r.Context(), v, "/v1/workloads/"+url.PathEscape(r.PathValue("id")), &wl); err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/ledger"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
@@ -61,11 +62,11 @@ type balanceJSON struct {
 }
 
 // workloadCost asks the ledger for month-to-date cost.
-func (c *Console) workloadCost(ctx context.Context, v *view, wl workloadJSON) *workloadCost {
+func (c *Console) workloadCost(ctx context.Context, v *view, wl api.WorkloadView) *workloadCost {
 	if !c.hasRoute("GET", costPath) {
 		return nil
 	}
-	var out costJSON
+	var out api.WorkloadCost
 	if err := c.get(ctx, v, "/v1/workloads/"+url.PathEscape(wl.ID)+"/cost", &out); err != nil {
 		return nil
 	}

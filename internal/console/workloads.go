@@ -9,50 +9,13 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
+	"github.com/soberana/soberana/internal/workload"
 
 	"github.com/soberana/soberana/problem"
 )
-
-// JSON shapes of /v1/workloads as the console reads them.
-type workloadJSON struct {
-	model.Workload
-	Simulated  bool                  `json:"simulated"`
-	Placements []placementJSON       `json:"placements"`
-	Events     []model.WorkloadEvent `json:"events"`
-	Cost       *costJSON             `json:"cost"`
-}
-
-// costJSON is a workload's cost as the ledger reports it.
-type costJSON struct {
-	ForecastMonthly money.Amount `json:"forecast_monthly"`
-	MonthToDate     money.Amount `json:"month_to_date"`
-	Committed       money.Amount `json:"committed"`
-}
-
-type placementJSON struct {
-	model.Placement
-	Attempts int `json:"attempts"`
-}
-
-// createRequest mirrors the body of POST /v1/workloads (and of the
-// placement preview).
-type createRequest struct {
-	ProjectID        string            `json:"project_id"`
-	OfferingID       string            `json:"offering_id"`
-	Replicas         int               `json:"replicas"`
-	Classification   string            `json:"classification"`
-	Residency        model.Residency   `json:"residency"`
-	Sovereignty      model.Sovereignty `json:"sovereignty,omitzero"`
-	Redundancy       model.Redundancy  `json:"redundancy,omitzero"`
-	Tier             string            `json:"tier,omitempty"`
-	CostCeilingMinor int64             `json:"cost_ceiling_minor,omitempty"`
-	Image            string            `json:"image,omitempty"`
-	SSHKeys          []string          `json:"ssh_keys,omitempty"`
-	UserData         string            `json:"user_data,omitempty"`
-	AllowSimulated   bool              `json:"allow_simulated,omitempty"`
-}
 
 // names resolves ids to what people read.
 type names struct {
@@ -101,13 +64,13 @@ func indexByID[T any](ctx context.Context, c *Console, v *view, path string, err
 
 // workloadRow is a workload with names for a table.
 type workloadRow struct {
-	workloadJSON
+	api.WorkloadView
 	Project, Institution, Offering string
 	BudgetLine                     model.BudgetLine
 }
 
-func (n *names) row(w workloadJSON) workloadRow {
-	r := workloadRow{workloadJSON: w, Project: n.projects[w.ProjectID].Name,
+func (n *names) row(w api.WorkloadView) workloadRow {
+	r := workloadRow{WorkloadView: w, Project: n.projects[w.ProjectID].Name,
 		Institution: n.institutions[w.InstitutionID].Name, Offering: n.offerings[w.OfferingID].Name,
 		BudgetLine: n.budgetLines[w.BudgetLineID]}
 	if r.Project == "" {
@@ -132,7 +95,7 @@ func (c *Console) workloads(w http.ResponseWriter, r *http.Request, v *view) err
 	if state != "" {
 		f.Set("state", state)
 	}
-	ws, err := listAll[workloadJSON](ctx, c, v, "/v1/workloads", f)
+	ws, err := listAll[api.WorkloadView](ctx, c, v, "/v1/workloads", f)
 	if err != nil {
 		return err
 	}
@@ -149,7 +112,7 @@ func (c *Console) workloads(w http.ResponseWriter, r *http.Request, v *view) err
 }
 
 type placementRow struct {
-	placementJSON
+	api.PlacementView
 	Site     model.Site
 	Provider string
 }
@@ -178,7 +141,7 @@ type workloadCost struct {
 
 func (c *Console) workload(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
-	var wl workloadJSON
+	var wl api.WorkloadView
 	if err := c.get(ctx, v, "/v1/workloads/"+url.PathEscape(r.PathValue("id")), &wl); err != nil {
 		return err
 	}
@@ -188,7 +151,7 @@ func (c *Console) workload(w http.ResponseWriter, r *http.Request, v *view) erro
 	}
 	d := workloadData{workloadRow: n.row(wl), Events: wl.Events}
 	for _, p := range wl.Placements {
-		d.Placements = append(d.Placements, placementRow{placementJSON: p, Site: n.sites[p.SiteID], Provider: n.providers[p.ProviderID].Name})
+		d.Placements = append(d.Placements, placementRow{PlacementView: p, Site: n.sites[p.SiteID], Provider: n.providers[p.ProviderID].Name})
 	}
 	sort.Slice(d.Events, func(i, j int) bool { return d.Events[i].At.Before(d.Events[j].At) })
 	switch wl.State {
@@ -277,7 +240,7 @@ type approvalRow struct {
 
 func (c *Console) approvals(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
-	ws, err := listAll[workloadJSON](ctx, c, v, "/v1/workloads", url.Values{"state": {string(model.StatePendingApproval)}})
+	ws, err := listAll[api.WorkloadView](ctx, c, v, "/v1/workloads", url.Values{"state": {string(model.StatePendingApproval)}})
 	if err != nil {
 		return err
 	}
@@ -458,7 +421,7 @@ func (c *Console) requestForm(w http.ResponseWriter, r *http.Request, v *view) e
 
 // parseRequest reads the form into a request body; field errors are
 // keyed by input name.
-func parseRequest(r *http.Request, v *view, n *names) (requestForm, createRequest, map[string]string) {
+func parseRequest(r *http.Request, v *view, n *names) (requestForm, workload.CreateRequest, map[string]string) {
 	errs := map[string]string{}
 	f := requestForm{
 		ProjectID: r.FormValue("project_id"), OfferingID: r.FormValue("offering_id"),
@@ -488,7 +451,7 @@ func parseRequest(r *http.Request, v *view, n *names) (requestForm, createReques
 	for _, cc := range r.Form["country"] {
 		f.Countries[cc] = true
 	}
-	req := createRequest{ProjectID: f.ProjectID, OfferingID: f.OfferingID, Replicas: f.Replicas,
+	req := workload.CreateRequest{ProjectID: f.ProjectID, OfferingID: f.OfferingID, Replicas: f.Replicas,
 		Classification: f.Classification, Tier: f.Tier, Image: f.Image, UserData: f.UserData, AllowSimulated: f.AllowSimulated,
 		Redundancy: model.Redundancy{MinProviders: f.MinProviders, MinFailureDomains: f.MinFailureDomains}}
 	for _, k := range r.Form["ssh_keys"] {
@@ -565,7 +528,7 @@ func (c *Console) submitRequest(w http.ResponseWriter, r *http.Request, v *view)
 		v.Data = d
 		return nil
 	}
-	var out workloadJSON
+	var out api.WorkloadView
 	_, err = c.do(ctx, v, http.MethodPost, "/v1/workloads", req, &out)
 	if err != nil {
 		var ae *problem.Problem
@@ -641,7 +604,7 @@ func (c *Console) hasPreview() bool {
 }
 
 // preview asks the API where the request would go.
-func (c *Console) preview(ctx context.Context, v *view, n *names, req createRequest) *preview {
+func (c *Console) preview(ctx context.Context, v *view, n *names, req workload.CreateRequest) *preview {
 	var out struct {
 		Feasible   bool `json:"feasible"`
 		Placements []struct {
@@ -743,7 +706,7 @@ func (c *Console) workloadCounts(ctx context.Context, v *view, institutionID str
 	if institutionID != "" {
 		f.Set("institution_id", institutionID)
 	}
-	ws, err := listAll[workloadJSON](ctx, c, v, "/v1/workloads", f)
+	ws, err := listAll[api.WorkloadView](ctx, c, v, "/v1/workloads", f)
 	if err != nil {
 		return nil, err
 	}
