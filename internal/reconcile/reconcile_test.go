@@ -22,6 +22,18 @@ type stuckCreate struct {
 }
 
 func (d *stuckCreate) Create(ctx context.Context, spec provider.Spec) (string, error) {
+	d.stick()
+	return d.Driver.Create(ctx, spec)
+}
+
+// Ensure is the reconciler's create of a new replica (sim.Driver.Ensure).
+func (d *stuckCreate) Ensure(ctx context.Context, spec provider.Spec) (provider.Observed, bool, error) {
+	d.stick()
+	return d.Driver.Ensure(ctx, spec)
+}
+
+// stick blocks the first create until the test releases it.
+func (d *stuckCreate) stick() {
 	first := false
 	d.once.Do(func() { first = true })
 	if first {
@@ -29,7 +41,6 @@ func (d *stuckCreate) Create(ctx context.Context, spec provider.Spec) (string, e
 		// Deaf to ctx, like a hung connection: only the test releases it.
 		<-d.release
 	}
-	return d.Driver.Create(ctx, spec)
 }
 
 // TestSlowCallHoldsOneWorker: a driver call that hangs holds one worker,
