@@ -645,10 +645,28 @@ func (r *Reconciler) act(ctx context.Context, p store.PlacementRow) (workload.Ou
 			m := workload.M("replica.reason.site_down", p.SiteID)
 			return out, &m
 		}
-		if err := observe(); err != nil {
+		created := false
+		if ens, ok := drv.(ensurer); ok && p.ResourceID == "" {
+			// A replica without a resource yet: create or adopt it and
+			// observe it in one call (see ensurer).
+			spec := provider.Spec{ResourceRef: ref, VCPUs: p.VCPUs, MemoryMiB: p.MemoryMiB, DiskGiB: p.DiskGiB}
+			if err := call(func(ctx context.Context) error {
+				var err error
+				if spec.Image, spec.UserData, err = r.svc.BootSpec(ctx, p); err != nil {
+					return err
+				}
+				obs, created, err = ens.Ensure(ctx, spec)
+				return err
+			}); err != nil {
+				return fail("create", err)
+			}
+			if created { // else adopted, below
+				r.mActions.WithLabelValues("create", "ok").Inc()
+				out.Reason = workload.M("replica.reason.building", obs.ResourceID)
+			}
+		} else if err := observe(); err != nil {
 			return fail("observe", err)
 		}
-		created := false
 		if !obs.Exists {
 			if p.ResourceID != "" {
 				out.Reason = workload.M("replica.reason.vanished", p.ResourceID)
@@ -674,7 +692,7 @@ func (r *Reconciler) act(ctx context.Context, p store.PlacementRow) (workload.Ou
 				out.NextAt = r.at(r.poll())
 				return out, nil
 			}
-		} else if p.ResourceID == "" {
+		} else if p.ResourceID == "" && !created {
 			ev := workload.M("replica.reason.adopted", strconv.Itoa(p.Replica), obs.ResourceID, p.SiteID)
 			out.Event = &ev
 		}
@@ -724,6 +742,18 @@ func (r *Reconciler) act(ctx context.Context, p store.PlacementRow) (workload.Ou
 	// Running, deleted or failed rows need nothing; unschedule them.
 	out.NextAt = nil
 	return out, nil
+}
+
+// ensurer is implemented by drivers that can create a replica's resource
+// (or adopt the one that already carries its replica id, as Create does)
+// and report what Observe would of it, in one call: the reconciler then
+// takes a new replica to running without observing before and after the
+// create (issue #19: the sim's two reads of its resource per workload).
+// created is false when the resource was already there (adopted). A
+// driver that wraps one implementing it and changes Create must change
+// Ensure too (the reconciler's tests' stuckCreate does).
+type ensurer interface {
+	Ensure(ctx context.Context, spec provider.Spec) (obs provider.Observed, created bool, err error)
 }
 
 // failover re-places the active replicas on sites that are down.

@@ -59,6 +59,8 @@ type Store struct {
 	auth authGen
 	// commits counts the write transactions committed (Commits).
 	commits atomic.Uint64
+	// cols: PostgreSQL column types, for UpdateAll (updateall.go).
+	cols colTypes
 }
 
 // SQLiteConfig tunes the embedded database.

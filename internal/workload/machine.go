@@ -66,9 +66,13 @@ func (s *Service) Apply(ctx context.Context, outs []Outcome, fence Fence) (int, 
 			started []*model.Placement
 			events  []model.WorkloadEvent
 		)
-		for _, o := range outs {
+		// Every placement of the batch is one statement (UpdateAll): a
+		// placement whose version moved meanwhile is left as the change
+		// that won made it.
+		rows := make([]store.PlacementRow, len(outs))
+		ptrs := make([]*store.PlacementRow, len(outs))
+		for i, o := range outs {
 			p := o.Read
-			was := p.State
 			if err := setPlacement(&p, o.State); err != nil {
 				return err
 			}
@@ -82,12 +86,17 @@ func (s *Service) Apply(ctx context.Context, outs []Outcome, fence Fence) (int, 
 			if !o.Reason.IsZero() {
 				p.Reason = Enc(o.Reason)
 			}
-			if err := tx.Placements().Update(ctx, &p); err != nil {
-				if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
-					continue // metered as it was: the change that won decides
-				}
-				return err
+			rows[i], ptrs[i] = p, &rows[i]
+		}
+		written, err := tx.Placements().UpdateAll(ctx, ptrs)
+		if err != nil {
+			return err
+		}
+		for i, o := range outs {
+			if !written[i] {
+				continue // metered as it was: the change that won decides
 			}
+			p, was := &rows[i], o.Read.State
 			applied++
 			if was != model.PlacementRunning && p.State == model.PlacementRunning && s.Meter != nil {
 				started = append(started, &p.Placement)
@@ -98,7 +107,7 @@ func (s *Service) Apply(ctx context.Context, outs []Outcome, fence Fence) (int, 
 				}
 			}
 			if p.State == model.PlacementDeleted || p.State == model.PlacementFailed {
-				freed = append(freed, p)
+				freed = append(freed, *p)
 			}
 			if o.Event != nil {
 				events = append(events, model.WorkloadEvent{WorkloadID: p.WorkloadID, At: now, Actor: ActorReconciler, Reason: Enc(*o.Event)})
@@ -118,12 +127,28 @@ func (s *Service) Apply(ctx context.Context, outs []Outcome, fence Fence) (int, 
 		if err != nil {
 			return err
 		}
+		var moved []*model.Workload
 		for _, id := range order {
-			evs, err := s.rollupOf(ctx, tx, ws[id], ps[id], now)
+			w, evs, err := s.rollupOf(ctx, tx, ws[id], ps[id], now)
 			if err != nil {
 				return err
 			}
+			if w != nil {
+				moved = append(moved, w)
+			}
 			events = append(events, evs...)
+		}
+		// The workloads that move are one statement too; each was read
+		// in this transaction, so one that did not update is an error,
+		// as Update's ErrConflict.
+		ok, err := tx.Workloads().UpdateAll(ctx, moved)
+		if err != nil {
+			return err
+		}
+		for i, w := range moved {
+			if !ok[i] {
+				return fmt.Errorf("updating workloads %s: %w (version %d is stale)", w.ID, store.ErrConflict, w.Version)
+			}
 		}
 		return tx.AddEvents(ctx, events)
 	})
@@ -157,16 +182,22 @@ func (s *Service) rollup(ctx context.Context, tx *store.Tx, id string, now time.
 	if err != nil {
 		return err
 	}
-	evs, err := s.rollupOf(ctx, tx, w, ps, now)
+	moved, evs, err := s.rollupOf(ctx, tx, w, ps, now)
 	if err != nil {
 		return err
+	}
+	if moved != nil {
+		if err := tx.Workloads().Update(ctx, moved); err != nil {
+			return err
+		}
 	}
 	return tx.AddEvents(ctx, evs)
 }
 
 // rollupOf moves workload w, read with its placements ps, to the state
-// they imply, and returns the events to record for it.
-func (s *Service) rollupOf(ctx context.Context, tx *store.Tx, w model.Workload, ps []store.PlacementRow, now time.Time) ([]model.WorkloadEvent, error) {
+// they imply, and returns it for the caller to write (nil: it stays as
+// it is) with the events to record for it.
+func (s *Service) rollupOf(ctx context.Context, tx *store.Tx, w model.Workload, ps []store.PlacementRow, now time.Time) (*model.Workload, []model.WorkloadEvent, error) {
 	id := w.ID
 	var active, running, cleaning int
 	for _, p := range ps {
@@ -197,7 +228,7 @@ func (s *Service) rollupOf(ctx context.Context, tx *store.Tx, w model.Workload, 
 		}
 	}
 	if to == w.State {
-		return nil, nil
+		return nil, nil, nil
 	}
 	var evs []model.WorkloadEvent
 	from := w.State
@@ -208,18 +239,15 @@ func (s *Service) rollupOf(ctx context.Context, tx *store.Tx, w model.Workload, 
 		from = model.StateProvisioning
 	}
 	if err := setState(&w, to); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	w.Reason = Enc(reason)
 	if to == model.StateDeleted {
 		if err := s.releaseBudget(ctx, tx, &w); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	if err := tx.Workloads().Update(ctx, &w); err != nil {
-		return nil, err
-	}
-	return append(evs, model.WorkloadEvent{WorkloadID: id, At: now, Actor: ActorReconciler, From: from, To: to, Reason: w.Reason}), nil
+	return &w, append(evs, model.WorkloadEvent{WorkloadID: id, At: now, Actor: ActorReconciler, From: from, To: to, Reason: w.Reason}), nil
 }
 
 // Replace moves one replica off its site (the site is down, or the
