@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -192,12 +191,7 @@ func TestWebhookSecretSealed(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := newFix(t, "prv_k8s", []string{"site_a"})
-	kr, err := secrets.ParseKeyring(secrets.NewKeyLine("k1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	box := secrets.NewBox(f.st, kr)
-	svc := NewService(f.st, func() Box { return box })
+	svc := NewService(f.st, testBox(t, f.st))
 	app, secret, err := svc.CreateApp(ctx, "usr_test", AppRequest{ProjectID: f.project.ID, Name: "citas", Image: "reg.mx/a/b:v1"})
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package edge_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -17,10 +16,7 @@ import (
 // is never answered, and a forged subcloud hears it is unknown.
 func TestRevokedHeartbeatIsToldWhy(t *testing.T) {
 	t.Parallel()
-	url := os.Getenv("SOBERANA_TEST_NATS_URL")
-	if url == "" {
-		t.Skip("NATS tests skipped: set SOBERANA_TEST_NATS_URL (e.g. nats://127.0.0.1:4222); .ci/run starts nats-server")
-	}
+	url := natsURL(t)
 	s := storetest.SQLite(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -31,11 +27,7 @@ func TestRevokedHeartbeatIsToldWhy(t *testing.T) {
 	}
 	sk := &sink{obs: map[string][]bool{}}
 	tr := edge.NewTracker(s, sk, nil)
-	nc, err := edge.Connect(url, "soberana-test-tracker")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
+	nc := connect(t, url, "soberana-test-tracker")
 	go func() { _ = tr.Run(ctx, nc, time.Hour) }()
 	for { // the tracker is subscribed once it has read the credentials
 		if _, rej := tr.Counts(); rej != nil {

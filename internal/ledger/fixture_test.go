@@ -154,6 +154,17 @@ func (f *fixture) start(p *model.Placement, at time.Time) {
 	}
 }
 
+// running is a committed workload of the monthly forecast whose replica
+// 0 started at at.
+func (f *fixture) running(monthlyMinor int64, at time.Time) (*model.Workload, *model.Placement) {
+	f.t.Helper()
+	w := f.workload(monthlyMinor)
+	f.mustCommit(w)
+	p := f.placement(w, 0)
+	f.start(p, at)
+	return w, p
+}
+
 func (f *fixture) stop(p *model.Placement, at time.Time) {
 	f.t.Helper()
 	ctx := context.Background()

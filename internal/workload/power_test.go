@@ -45,24 +45,35 @@ func running(t *testing.T, c *client.Client, prj, off string, replicas int) powe
 	return pv
 }
 
-func simState(t *testing.T, c *client.Client, replicaID string) string {
+// simResource is a resource of the simulated providers.
+type simResource struct {
+	ReplicaID string `json:"replica_id"`
+	State     string `json:"state"`
+	VCPUs     int64  `json:"vcpus"`
+}
+
+// simResources lists the simulated providers' resources.
+func simResources(t *testing.T, c *client.Client) []simResource {
 	t.Helper()
 	var res struct {
-		Items []struct {
-			ReplicaID string `json:"replica_id"`
-			State     string `json:"state"`
-			VCPUs     int64  `json:"vcpus"`
-		} `json:"items"`
+		Items []simResource `json:"items"`
 	}
 	if _, err := c.Do(context.Background(), "GET", "/v1/sim/resources", nil, &res); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range res.Items {
+	return res.Items
+}
+
+// simReplica is the replica's simulated resource; its State is "absent"
+// when there is none.
+func simReplica(t *testing.T, c *client.Client, replicaID string) simResource {
+	t.Helper()
+	for _, r := range simResources(t, c) {
 		if r.ReplicaID == replicaID {
-			return r.State
+			return r
 		}
 	}
-	return "absent"
+	return simResource{ReplicaID: replicaID, State: "absent"}
 }
 
 func TestPowerTransitions(t *testing.T) {
@@ -93,8 +104,8 @@ func TestPowerTransitions(t *testing.T) {
 		if pl.Replica == 1 {
 			want, sim = "stopped", "stopped"
 		}
-		if pl.Power != want || simState(t, h.Admin, pl.ID) != sim {
-			t.Fatalf("replica %d: power %q, sim %s; want %s", pl.Replica, pl.Power, simState(t, h.Admin, pl.ID), want)
+		if pl.Power != want || simReplica(t, h.Admin, pl.ID).State != sim {
+			t.Fatalf("replica %d: power %q, sim %s; want %s", pl.Replica, pl.Power, simReplica(t, h.Admin, pl.ID).State, want)
 		}
 	}
 	var saw []string
@@ -125,7 +136,7 @@ func TestPowerTransitions(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, pl := range v.Placements {
-		if pl.Power != "running" || simState(t, h.Admin, pl.ID) != "active" {
+		if pl.Power != "running" || simReplica(t, h.Admin, pl.ID).State != "active" {
 			t.Fatalf("after start and reboot: %+v", v.Placements)
 		}
 		if len(pl.Addresses) == 0 {
@@ -178,25 +189,7 @@ func TestResize(t *testing.T) {
 		t.Fatalf("after resize: %+v (before %+v)", v, same)
 	}
 	// The resize is done at the provider when the call returns.
-	if got := simVCPUs(t, h.Admin, pl.ID); got != 2 {
+	if got := simReplica(t, h.Admin, pl.ID).VCPUs; got != 2 {
 		t.Fatalf("sim resource has %d vcpus", got)
 	}
-}
-
-func simVCPUs(t *testing.T, c *client.Client, replicaID string) int64 {
-	var res struct {
-		Items []struct {
-			ReplicaID string `json:"replica_id"`
-			VCPUs     int64  `json:"vcpus"`
-		} `json:"items"`
-	}
-	if _, err := c.Do(context.Background(), "GET", "/v1/sim/resources", nil, &res); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range res.Items {
-		if r.ReplicaID == replicaID {
-			return r.VCPUs
-		}
-	}
-	return 0
 }

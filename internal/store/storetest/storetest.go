@@ -16,6 +16,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // pgx database/sql driver
 
+	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -110,4 +111,15 @@ func removeAll(t testing.TB, dir string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Logf("removing %s: %v", dir, err)
+}
+
+// Box is a secrets box over st sealing with a new key named keyID (the
+// tests' SOBERANA secrets key).
+func Box(t testing.TB, st *store.Store, keyID string) *secrets.Box {
+	t.Helper()
+	kr, err := secrets.ParseKeyring(secrets.NewKeyLine(keyID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secrets.NewBox(st, kr)
 }
