@@ -319,3 +319,19 @@ func SetPolicy(t testing.TB, st *store.Store, institutionID string, p model.Data
 		t.Fatal(err)
 	}
 }
+
+// Seen waits until a resync has seen the placement's resource at its
+// provider and returns when it last did; not within the time fails the
+// test.
+func Seen(t testing.TB, st *store.Store, placementID string, within time.Duration) time.Time {
+	t.Helper()
+	var seen *time.Time
+	Eventually(t, within, "a resync seeing placement "+placementID, func() (bool, string) {
+		var err error
+		if seen, err = st.Read().LastSeen(context.Background(), placementID); err != nil {
+			t.Fatal(err)
+		}
+		return seen != nil, "not seen yet"
+	})
+	return *seen
+}

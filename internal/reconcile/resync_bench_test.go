@@ -11,6 +11,7 @@ import (
 
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/provider/sim"
 	"github.com/soberana/soberana/internal/server/servertest"
@@ -140,20 +141,7 @@ func BenchmarkResyncDetection(b *testing.B) {
 		ctx := context.Background()
 		st := h.Server.Store
 		// Wait for one full pass (every replica seen).
-		deadline := time.Now().Add(2 * time.Minute)
-		for {
-			seen, err := st.Read().LastSeen(ctx, rows[n-1].ID)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if seen != nil {
-				break
-			}
-			if time.Now().After(deadline) {
-				b.Fatal("the resync never saw the replicas")
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+		opstest.Seen(b, st, rows[n-1].ID, 2*time.Minute)
 		lists0, t0 := drv.count(prov), time.Now()
 		victims := mrand.Perm(n)[:deletes]
 		deletedAt := map[string]time.Time{}
@@ -168,7 +156,7 @@ func BenchmarkResyncDetection(b *testing.B) {
 			}
 		}
 		var delays []time.Duration
-		deadline = time.Now().Add(2 * time.Minute)
+		deadline := time.Now().Add(2 * time.Minute)
 		for len(delays) < deletes {
 			delays = delays[:0]
 			ds, err := st.Read().DriftsSince(ctx, start.Add(-time.Second), 10*deletes)
