@@ -125,18 +125,11 @@ func TestFlappingSiteDoesNotThrash(t *testing.T) {
 	opstest.WaitRunning(t, srv.Store, ids, 30*time.Second)
 
 	// Back: healthy only after UpAfter of answers.
-	if err := srv.Sim.SetOutage(ctx, site.ProviderID, site.ID, false); err != nil {
-		t.Fatal(err)
-	}
-	clk.Advance(5 * time.Second)
-	mon.Probe(ctx)
+	opstest.Outage(t, srv, clk, site.ProviderID, site.ID, false, 1)
 	if state() != model.HealthDown {
 		t.Fatalf("site left down after 5 s of answers: %s", state())
 	}
-	for range 13 {
-		clk.Advance(5 * time.Second)
-		mon.Probe(ctx)
-	}
+	opstest.Outage(t, srv, clk, site.ProviderID, site.ID, false, 13)
 	if state() == model.HealthDown {
 		t.Fatal("site still down after UpAfter of answers")
 	}

@@ -38,6 +38,22 @@ func (d *countingSim) count(providerID string) int {
 	return d.lists[providerID]
 }
 
+// leading waits (up to a minute) until the harness's reconciler holds
+// its lease and returns the provider prov, for resyncs by hand.
+func leading(tb testing.TB, h *servertest.Harness, prov string) model.Provider {
+	tb.Helper()
+	p, ok := h.Server.Fleet.Provider(prov)
+	if !ok {
+		tb.Fatal("provider")
+	}
+	for deadline := time.Now().Add(time.Minute); !h.Server.Reconciler.Leader(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			tb.Fatal("the reconciler never took its lease")
+		}
+	}
+	return p
+}
+
 // resyncFleet starts a server whose reconciler resyncs every interval and
 // gives one simulated provider n running single-replica workloads (written
 // straight to the database, as if they had been running for a while).
@@ -197,16 +213,8 @@ func BenchmarkResyncDetection(b *testing.B) {
 // database and the last-seen update.
 func BenchmarkResyncProvider10k(b *testing.B) {
 	h, _, prov, _ := resyncFleet(b, 10_000, time.Hour)
-	p, ok := h.Server.Fleet.Provider(prov)
-	if !ok {
-		b.Fatal("provider")
-	}
+	p := leading(b, h, prov)
 	ctx := context.Background()
-	for deadline := time.Now().Add(time.Minute); !h.Server.Reconciler.Leader(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			b.Fatal("the reconciler never took its lease")
-		}
-	}
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := h.Server.Reconciler.ResyncProvider(ctx, p); err != nil {
