@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/store/storetest"
 )
 
 const sha1 = "9fceb02d0ae598e95dc970b74767f19372d61af8"
@@ -237,16 +238,7 @@ func TestSealClearSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	// What a keyless start used to store: the secret in the row.
-	if err := f.st.InTx(ctx, func(tx *store.Tx) error {
-		a, err := tx.Apps().Get(ctx, app.ID)
-		if err != nil {
-			return err
-		}
-		a.WebhookSecret = secret
-		return tx.Apps().Update(ctx, &a)
-	}); err != nil {
-		t.Fatal(err)
-	}
+	storetest.ClearAppSecret(t, f.st, app.ID, secret)
 	if n, err := NewService(f.st, nil).SealClearSecrets(ctx); err != nil || n != 0 {
 		t.Fatalf("sealing without a key: %d %v", n, err)
 	}

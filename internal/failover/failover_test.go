@@ -75,19 +75,7 @@ func TestSiteDownFailover(t *testing.T) {
 		t.Fatal("site still down after it answered for UpAfter")
 	}
 	srv.Reconciler.Kick()
-	opstest.Eventually(t, 2*time.Minute, "stale resources removed", func() (bool, string) {
-		res, err := srv.Store.Read().SimList(ctx, site.ProviderID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		left := 0
-		for _, r := range res {
-			if r.SiteID == site.ID {
-				left++
-			}
-		}
-		return left == 0, fmt.Sprintf("%d stale resources on %s", left, site.Name)
-	})
+	opstest.WaitSiteEmpty(t, srv.Store, site, 2*time.Minute)
 	recs := srv.Ops.Failover.Records()
 	if len(recs) == 0 || recs[0].RecoveredAt == nil {
 		srv.Ops.Failover.Check(ctx)

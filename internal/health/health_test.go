@@ -134,19 +134,7 @@ func TestFlappingSiteDoesNotThrash(t *testing.T) {
 		t.Fatal("site still down after UpAfter of answers")
 	}
 	// The stale resources on the old site are removed.
-	opstest.Eventually(t, 30*time.Second, "stale resources removed", func() (bool, string) {
-		res, err := srv.Store.Read().SimList(ctx, site.ProviderID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for _, r := range res {
-			if r.SiteID == site.ID {
-				n++
-			}
-		}
-		return n == 0, fmt.Sprintf("%d resources left on %s", n, site.ID)
-	})
+	opstest.WaitSiteEmpty(t, srv.Store, site, 30*time.Second)
 }
 
 func sameSnapshot(a, b map[string]map[string]string) bool {

@@ -335,3 +335,22 @@ func Seen(t testing.TB, st *store.Store, placementID string, within time.Duratio
 	})
 	return *seen
 }
+
+// WaitSiteEmpty waits until the simulated site holds no resource (the
+// stale ones of a failover removed); not within the time fails the test.
+func WaitSiteEmpty(t testing.TB, st *store.Store, site model.Site, within time.Duration) {
+	t.Helper()
+	Eventually(t, within, "stale resources removed", func() (bool, string) {
+		res, err := st.Read().SimList(context.Background(), site.ProviderID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		left := 0
+		for _, r := range res {
+			if r.SiteID == site.ID {
+				left++
+			}
+		}
+		return left == 0, fmt.Sprintf("%d stale resources on %s", left, site.Name)
+	})
+}

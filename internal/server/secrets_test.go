@@ -21,6 +21,7 @@ import (
 	"github.com/soberana/soberana/internal/server"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/store/storetest"
 )
 
 func bothStores(t *testing.T, f func(t *testing.T, postgres bool)) {
@@ -209,16 +210,7 @@ func TestClearSecretsSealedOnStart(t *testing.T) {
 		}
 		id, secret := app["id"].(string), app["webhook_secret"].(string)
 		// What a keyless start of an earlier version left: the secret in the row.
-		if err := h.Server.Store.InTx(ctx, func(tx *store.Tx) error {
-			a, err := tx.Apps().Get(ctx, id)
-			if err != nil {
-				return err
-			}
-			a.WebhookSecret = secret
-			return tx.Apps().Update(ctx, &a)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		storetest.ClearAppSecret(t, h.Server.Store, id, secret)
 		hook := model.AlertWebhook{Name: "siem", URL: "https://siem.example.br/hook", Secret: "hook-secret-in-clear-0123"}
 		if err := h.Server.Store.InTx(ctx, func(tx *store.Tx) error { return tx.AlertWebhooks().Create(ctx, &hook, "whk") }); err != nil {
 			t.Fatal(err)

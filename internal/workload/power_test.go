@@ -31,6 +31,16 @@ type powerView struct {
 	} `json:"events"`
 }
 
+// startRunning starts a server and creates a workload of the replicas in
+// the fixture's project; it returns the server, the project, the offering
+// and the workload once it runs.
+func startRunning(t *testing.T, replicas int) (*servertest.Harness, string, string, powerView) {
+	t.Helper()
+	h := servertest.Start(t, servertest.Options{})
+	prj, off := fixture(t, h.Admin)
+	return h, prj, off, running(t, h.Admin, prj, off, replicas)
+}
+
 func running(t *testing.T, c *client.Client, prj, off string, replicas int) powerView {
 	t.Helper()
 	var v view
@@ -78,10 +88,8 @@ func simReplica(t *testing.T, c *client.Client, replicaID string) simResource {
 
 func TestPowerTransitions(t *testing.T) {
 	t.Parallel()
-	h := servertest.Start(t, servertest.Options{})
-	prj, off := fixture(t, h.Admin)
+	h, prj, _, v := startRunning(t, 2)
 	ctx := context.Background()
-	v := running(t, h.Admin, prj, off, 2)
 	var p *client.Problem
 	// A replica that is not there: 422, nothing changes.
 	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads/"+v.ID+":stop", map[string]any{"replica": 7}, nil); !errors.As(err, &p) || p.Status != 422 {
@@ -150,10 +158,8 @@ func TestPowerTransitions(t *testing.T) {
 
 func TestResize(t *testing.T) {
 	t.Parallel()
-	h := servertest.Start(t, servertest.Options{})
-	prj, off := fixture(t, h.Admin)
+	h, _, _, v := startRunning(t, 1)
 	ctx := context.Background()
-	v := running(t, h.Admin, prj, off, 1)
 	// An offering no site prices: 422 in the caller's language, nothing changes.
 	var created struct {
 		ID string `json:"id"`

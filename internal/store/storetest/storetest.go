@@ -123,3 +123,20 @@ func Box(t testing.TB, st *store.Store, keyID string) *secrets.Box {
 	}
 	return secrets.NewBox(st, kr)
 }
+
+// ClearAppSecret writes the app's webhook secret in clear text into its
+// row, as a start without a secrets key of an earlier version left it.
+func ClearAppSecret(t testing.TB, st *store.Store, appID, secret string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := st.InTx(ctx, func(tx *store.Tx) error {
+		a, err := tx.Apps().Get(ctx, appID)
+		if err != nil {
+			return err
+		}
+		a.WebhookSecret = secret
+		return tx.Apps().Update(ctx, &a)
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
