@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -67,11 +66,7 @@ func tracker(t *testing.T, s *store.Store) (*edge.Tracker, *sink) {
 // natsURL is the real broker's address; without one the test is skipped.
 func natsURL(t *testing.T) string {
 	t.Helper()
-	url := os.Getenv("SOBERANA_TEST_NATS_URL")
-	if url == "" {
-		t.Skip("NATS tests skipped: set SOBERANA_TEST_NATS_URL (e.g. nats://127.0.0.1:4222); .ci/run starts nats-server")
-	}
-	return url
+	return storetest.EnvOrSkip(t, "SOBERANA_TEST_NATS_URL", "NATS tests skipped: set SOBERANA_TEST_NATS_URL (e.g. nats://127.0.0.1:4222); .ci/run starts nats-server")
 }
 
 // connect connects to the broker as name, closed after the test.

@@ -57,10 +57,7 @@ func open(t testing.TB, dsn string) *store.Store {
 // test with a clear message when PostgreSQL is not configured.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv(PostgresEnv)
-	if base == "" {
-		t.Skipf("PostgreSQL tests skipped: set %s (e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable); .ci/run does", PostgresEnv)
-	}
+	base := EnvOrSkip(t, PostgresEnv, "PostgreSQL tests skipped: set "+PostgresEnv+" (e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable); .ci/run does")
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatal(err)
@@ -139,4 +136,16 @@ func ClearAppSecret(t testing.TB, st *store.Store, appID, secret string) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// EnvOrSkip returns the environment variable that points a test at an
+// outside service (database, broker, cloud); unset, it skips the test
+// saying why.
+func EnvOrSkip(t testing.TB, name, why string) string {
+	t.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		t.Skip(why)
+	}
+	return v
 }
