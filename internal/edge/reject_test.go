@@ -1,13 +1,11 @@
 package edge_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/soberana/soberana/internal/edge"
-	"github.com/soberana/soberana/internal/store/storetest"
 )
 
 // TestRevokedHeartbeatIsToldWhy: through the real broker, an agent whose
@@ -16,11 +14,7 @@ import (
 // is never answered, and a forged subcloud hears it is unknown.
 func TestRevokedHeartbeatIsToldWhy(t *testing.T) {
 	t.Parallel()
-	url := natsURL(t)
-	s := storetest.SQLite(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	res := imported(t, s, 3)
+	url, s, ctx, res := natsFixture(t, 3)
 	revoked, good, forged := res.Subclouds[0], res.Subclouds[1], res.Subclouds[2]
 	if _, err := s.Read().Exec(ctx, "UPDATE subclouds SET revoked_at = 1 WHERE id = ?", revoked.ID); err != nil {
 		t.Fatal(err)

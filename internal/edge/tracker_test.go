@@ -63,10 +63,16 @@ func tracker(t *testing.T, s *store.Store) (*edge.Tracker, *sink) {
 	return tr, sk
 }
 
-// natsURL is the real broker's address; without one the test is skipped.
-func natsURL(t *testing.T) string {
+// natsFixture is the real broker's address (without one the test is
+// skipped), a store with n imported subclouds, and a context cancelled
+// when the test ends.
+func natsFixture(t *testing.T, n int) (string, *store.Store, context.Context, edge.ImportResult) {
 	t.Helper()
-	return storetest.EnvOrSkip(t, "SOBERANA_TEST_NATS_URL", "NATS tests skipped: set SOBERANA_TEST_NATS_URL (e.g. nats://127.0.0.1:4222); .ci/run starts nats-server")
+	url := storetest.EnvOrSkip(t, "SOBERANA_TEST_NATS_URL", "NATS tests skipped: set SOBERANA_TEST_NATS_URL (e.g. nats://127.0.0.1:4222); .ci/run starts nats-server")
+	s := storetest.SQLite(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	return url, s, ctx, imported(t, s, n)
 }
 
 // connect connects to the broker as name, closed after the test.
@@ -143,11 +149,7 @@ func TestTrackerVerifiesAndRevokes(t *testing.T) {
 // (SOBERANA_TEST_NATS_URL, .ci/run starts nats-server).
 func TestAgentsThroughNATS(t *testing.T) {
 	t.Parallel()
-	url := natsURL(t)
-	s := storetest.SQLite(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	res := imported(t, s, 50)
+	url, s, ctx, res := natsFixture(t, 50)
 	tr, sk := tracker(t, s)
 	sub := connect(t, url, "soberana-test")
 	done := make(chan struct{}, 100)
