@@ -70,9 +70,7 @@ func TestIntegrationKubernetesDeletedOutside(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.Server.Fleet.Refresh(ctx, true); err != nil {
-		t.Fatal(err)
-	}
+	h.RefreshFleet(t)
 	var wl osWorkload
 	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", map[string]any{"project_id": projectID, "offering_id": offeringID, "replicas": 2,
 		"classification": "internal", "residency": map[string]any{"countries": []string{"BR"}, "subdivisions": []string{"BR-AC"}},

@@ -198,3 +198,12 @@ func (h *Harness) OnlyItem(t testing.TB, path string) map[string]any {
 	}
 	return page.Items[0]
 }
+
+// RefreshFleet reloads the fleet from the store at once, after the test
+// wrote providers or sites behind the server's back.
+func (h *Harness) RefreshFleet(t testing.TB) {
+	t.Helper()
+	if err := h.Server.Fleet.Refresh(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+}
