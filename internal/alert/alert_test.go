@@ -84,15 +84,8 @@ func TestSiteDownAlertDelivered(t *testing.T) {
 	eng := alert.New(alert.Options{Attempts: 3, BackoffBase: time.Millisecond, BackoffMax: time.Millisecond, Now: clk.Now},
 		srv.Store, srv.Fleet, srv.Ops.Health, nil)
 
-	mon := srv.Ops.Health
-	mon.Probe(ctx)
-	if err := srv.Sim.SetOutage(ctx, site.ProviderID, site.ID, true); err != nil {
-		t.Fatal(err)
-	}
-	for range 5 {
-		clk.Advance(5 * time.Second)
-		mon.Probe(ctx)
-	}
+	srv.Ops.Health.Probe(ctx)
+	opstest.Outage(t, srv, clk, site.ProviderID, site.ID, true, 5)
 	for range 2 { // evaluating twice fires once
 		if err := eng.Evaluate(ctx); err != nil {
 			t.Fatal(err)
@@ -103,13 +96,7 @@ func TestSiteDownAlertDelivered(t *testing.T) {
 		t.Fatalf("site_down alerts firing: %d (%v)", firing, err)
 	}
 	deliverAll(t, eng, clk)
-	if err := srv.Sim.SetOutage(ctx, site.ProviderID, site.ID, false); err != nil {
-		t.Fatal(err)
-	}
-	for range 14 {
-		clk.Advance(5 * time.Second)
-		mon.Probe(ctx)
-	}
+	opstest.Outage(t, srv, clk, site.ProviderID, site.ID, false, 14)
 	if err := eng.Evaluate(ctx); err != nil {
 		t.Fatal(err)
 	}

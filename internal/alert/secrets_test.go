@@ -22,11 +22,7 @@ func TestSealedWebhookSecret(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st := storetest.SQLite(t)
-	kr, err := secrets.ParseKeyring(secrets.NewKeyLine("k1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	box := secrets.NewBox(st, kr)
+	box := storetest.Box(t, st, "k1")
 	verified := make(chan error, 4)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)

@@ -67,7 +67,8 @@ func TestBadConfigs(t *testing.T) {
 // checkBadConfigs loads every fixture that glob matches and wants each
 // refused, at load or validation, with a message naming every word in
 // want for its file name; a fixture without an expectation (or the
-// reverse) fails.
+// reverse) fails. A serve-* fixture must pass Validate and be refused by
+// ValidateServe (what serve adds to Validate).
 func checkBadConfigs(t *testing.T, glob string, want map[string][]string) {
 	t.Helper()
 	files, _ := filepath.Glob(glob)
@@ -75,12 +76,19 @@ func checkBadConfigs(t *testing.T, glob string, want map[string][]string) {
 		t.Fatalf("%d bad fixtures but %d expectations: keep them in step", len(files), len(want))
 	}
 	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			_, err := loadAndValidate(f)
+		name := filepath.Base(f)
+		t.Run(name, func(t *testing.T) {
+			c, err := loadAndValidate(f)
+			if strings.HasPrefix(name, "serve-") {
+				if err != nil {
+					t.Fatalf("Validate refused what only serve must: %v", err)
+				}
+				err = c.ValidateServe()
+			}
 			if err == nil {
 				t.Fatal("accepted")
 			}
-			for _, w := range want[filepath.Base(f)] {
+			for _, w := range want[name] {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("message %q lacks %q", err, w)
 				}

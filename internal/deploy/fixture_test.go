@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/soberana/soberana/internal/model"
-	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/seed"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/store/storetest"
@@ -88,10 +87,6 @@ func fixOn(t *testing.T, st *store.Store, seedDemo bool, providerID string, site
 // testBox is a secrets box with a fresh key over st: apps need one.
 func testBox(t *testing.T, st *store.Store) func() Box {
 	t.Helper()
-	kr, err := secrets.ParseKeyring(secrets.NewKeyLine("test"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := secrets.NewBox(st, kr)
+	b := storetest.Box(t, st, "test")
 	return func() Box { return b }
 }

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/store/storetest"
 )
 
 const sha1 = "9fceb02d0ae598e95dc970b74767f19372d61af8"
@@ -192,12 +192,7 @@ func TestWebhookSecretSealed(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := newFix(t, "prv_k8s", []string{"site_a"})
-	kr, err := secrets.ParseKeyring(secrets.NewKeyLine("k1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	box := secrets.NewBox(f.st, kr)
-	svc := NewService(f.st, func() Box { return box })
+	svc := NewService(f.st, testBox(t, f.st))
 	app, secret, err := svc.CreateApp(ctx, "usr_test", AppRequest{ProjectID: f.project.ID, Name: "citas", Image: "reg.mx/a/b:v1"})
 	if err != nil {
 		t.Fatal(err)
@@ -243,16 +238,7 @@ func TestSealClearSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	// What a keyless start used to store: the secret in the row.
-	if err := f.st.InTx(ctx, func(tx *store.Tx) error {
-		a, err := tx.Apps().Get(ctx, app.ID)
-		if err != nil {
-			return err
-		}
-		a.WebhookSecret = secret
-		return tx.Apps().Update(ctx, &a)
-	}); err != nil {
-		t.Fatal(err)
-	}
+	storetest.ClearAppSecret(t, f.st, app.ID, secret)
 	if n, err := NewService(f.st, nil).SealClearSecrets(ctx); err != nil || n != 0 {
 		t.Fatalf("sealing without a key: %d %v", n, err)
 	}

@@ -21,11 +21,7 @@ func TestReissuedCredential(t *testing.T) {
 	ctx := context.Background()
 	res := imported(t, s, 2)
 	a := res.Subclouds[0]
-	sk := &sink{obs: map[string][]bool{}}
-	tr := edge.NewTracker(s, sk, nil)
-	if err := tr.Reload(ctx); err != nil {
-		t.Fatal(err)
-	}
+	tr, sk := tracker(t, s)
 	beat := func(seq uint64, key string) error {
 		t.Helper()
 		msg, err := edge.Sign(edge.Heartbeat{Subcloud: a.ID, Seq: seq, SentAt: 1}, key)

@@ -1,14 +1,11 @@
 package edge_test
 
 import (
-	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/soberana/soberana/internal/edge"
-	"github.com/soberana/soberana/internal/store/storetest"
 )
 
 // TestRevokedHeartbeatIsToldWhy: through the real broker, an agent whose
@@ -17,25 +14,14 @@ import (
 // is never answered, and a forged subcloud hears it is unknown.
 func TestRevokedHeartbeatIsToldWhy(t *testing.T) {
 	t.Parallel()
-	url := os.Getenv("SOBERANA_TEST_NATS_URL")
-	if url == "" {
-		t.Skip("NATS tests skipped: set SOBERANA_TEST_NATS_URL (e.g. nats://127.0.0.1:4222); .ci/run starts nats-server")
-	}
-	s := storetest.SQLite(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	res := imported(t, s, 3)
+	url, s, ctx, res := natsFixture(t, 3)
 	revoked, good, forged := res.Subclouds[0], res.Subclouds[1], res.Subclouds[2]
 	if _, err := s.Read().Exec(ctx, "UPDATE subclouds SET revoked_at = 1 WHERE id = ?", revoked.ID); err != nil {
 		t.Fatal(err)
 	}
 	sk := &sink{obs: map[string][]bool{}}
 	tr := edge.NewTracker(s, sk, nil)
-	nc, err := edge.Connect(url, "soberana-test-tracker")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
+	nc := connect(t, url, "soberana-test-tracker")
 	go func() { _ = tr.Run(ctx, nc, time.Hour) }()
 	for { // the tracker is subscribed once it has read the credentials
 		if _, rej := tr.Counts(); rej != nil {

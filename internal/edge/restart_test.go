@@ -90,27 +90,15 @@ func TestAgentBuffersAcrossBrokerRestart(t *testing.T) {
 	ctx := context.Background()
 	res := imported(t, s, 1)
 	sc := res.Subclouds[0]
-	sk := &sink{obs: map[string][]bool{}}
-	tr := edge.NewTracker(s, sk, nil)
-	if err := tr.Reload(ctx); err != nil {
-		t.Fatal(err)
-	}
-	server, err := edge.Connect(url, "soberana-test-tracker")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer server.Close()
+	tr, sk := tracker(t, s)
+	server := connect(t, url, "soberana-test-tracker")
 	if _, err := server.Subscribe(edge.SubjectAll, func(m *nats.Msg) { _ = tr.Handle(m.Subject, m.Data) }); err != nil {
 		t.Fatal(err)
 	}
 	if err := server.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	agentConn, err := edge.Connect(url, "soberana-test-agent")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer agentConn.Close()
+	agentConn := connect(t, url, "soberana-test-agent")
 	agent := &edge.Agent{Cred: edge.Credential{ID: sc.ID, PrivateKey: sc.PrivateKey}}
 	accepted := func() int64 { n, _ := tr.Counts(); return n }
 

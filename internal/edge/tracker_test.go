@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -52,16 +51,47 @@ func imported(t *testing.T, s *store.Store, n int) edge.ImportResult {
 	return res
 }
 
+// tracker is a tracker over s that has read the credentials, and the sink
+// of its observations.
+func tracker(t *testing.T, s *store.Store) (*edge.Tracker, *sink) {
+	t.Helper()
+	sk := &sink{obs: map[string][]bool{}}
+	tr := edge.NewTracker(s, sk, nil)
+	if err := tr.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return tr, sk
+}
+
+// natsFixture is the real broker's address (without one the test is
+// skipped), a store with n imported subclouds, and a context cancelled
+// when the test ends.
+func natsFixture(t *testing.T, n int) (string, *store.Store, context.Context, edge.ImportResult) {
+	t.Helper()
+	url := storetest.EnvOrSkip(t, "SOBERANA_TEST_NATS_URL", "NATS tests skipped: set SOBERANA_TEST_NATS_URL (e.g. nats://127.0.0.1:4222); .ci/run starts nats-server")
+	s := storetest.SQLite(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	return url, s, ctx, imported(t, s, n)
+}
+
+// connect connects to the broker as name, closed after the test.
+func connect(t *testing.T, url, name string) *nats.Conn {
+	t.Helper()
+	nc, err := edge.Connect(url, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	return nc
+}
+
 func TestTrackerVerifiesAndRevokes(t *testing.T) {
 	t.Parallel()
 	s := storetest.SQLite(t)
 	ctx := context.Background()
 	res := imported(t, s, 3)
-	sk := &sink{obs: map[string][]bool{}}
-	tr := edge.NewTracker(s, sk, nil)
-	if err := tr.Reload(ctx); err != nil {
-		t.Fatal(err)
-	}
+	tr, sk := tracker(t, s)
 	a := res.Subclouds[0]
 	msg, err := edge.Sign(edge.Heartbeat{Subcloud: a.ID, Seq: 1}, a.PrivateKey)
 	if err != nil {
@@ -119,24 +149,9 @@ func TestTrackerVerifiesAndRevokes(t *testing.T) {
 // (SOBERANA_TEST_NATS_URL, .ci/run starts nats-server).
 func TestAgentsThroughNATS(t *testing.T) {
 	t.Parallel()
-	url := os.Getenv("SOBERANA_TEST_NATS_URL")
-	if url == "" {
-		t.Skip("NATS tests skipped: set SOBERANA_TEST_NATS_URL (e.g. nats://127.0.0.1:4222); .ci/run starts nats-server")
-	}
-	s := storetest.SQLite(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	res := imported(t, s, 50)
-	sk := &sink{obs: map[string][]bool{}}
-	tr := edge.NewTracker(s, sk, nil)
-	if err := tr.Reload(ctx); err != nil {
-		t.Fatal(err)
-	}
-	sub, err := edge.Connect(url, "soberana-test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sub.Close()
+	url, s, ctx, res := natsFixture(t, 50)
+	tr, sk := tracker(t, s)
+	sub := connect(t, url, "soberana-test")
 	done := make(chan struct{}, 100)
 	if _, err := sub.Subscribe(edge.SubjectAll, func(m *nats.Msg) {
 		if tr.Handle(m.Subject, m.Data) == nil {
@@ -148,11 +163,7 @@ func TestAgentsThroughNATS(t *testing.T) {
 	if err := sub.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	pub, err := edge.Connect(url, "soberana-test-agent")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pub.Close()
+	pub := connect(t, url, "soberana-test-agent")
 	for _, sc := range res.Subclouds[:49] { // the 50th stays silent
 		a := &edge.Agent{Cred: edge.Credential{ID: sc.ID, PrivateKey: sc.PrivateKey}}
 		if err := a.Beat(pub, time.Now()); err != nil {
@@ -222,12 +233,7 @@ func TestTrackerGraceForStraddlingBeats(t *testing.T) {
 func TestTrackerHearsANewSubcloudAtOnce(t *testing.T) {
 	t.Parallel()
 	s := storetest.SQLite(t)
-	ctx := context.Background()
-	sk := &sink{obs: map[string][]bool{}}
-	tr := edge.NewTracker(s, sk, nil)
-	if err := tr.Reload(ctx); err != nil { // before the import: knows none
-		t.Fatal(err)
-	}
+	tr, _ := tracker(t, s) // before the import: knows none
 	res := imported(t, s, 2)
 	a := res.Subclouds[0]
 	msg, err := edge.Sign(edge.Heartbeat{Subcloud: a.ID, Seq: 1}, a.PrivateKey)

@@ -24,30 +24,12 @@ func TestFailoverIsAudited(t *testing.T) {
 	ids := opstest.CreateMany(t, srv.Workloads, 20, 4, d.Mixed)
 	opstest.WaitRunning(t, srv.Store, ids, time.Minute)
 	site := d.Sites["gru-1"]
-	affected := map[string]bool{}
-	for wl, ps := range opstest.Snapshot(t, srv.Store) {
-		for _, sid := range ps {
-			if sid == site.ID {
-				affected[wl] = true
-			}
-		}
-	}
+	affected, _ := opstest.OnSite(opstest.Snapshot(t, srv.Store), site.ID)
 	if len(affected) == 0 {
 		t.Fatalf("no replica on %s", site.Name)
 	}
 
-	mon := srv.Ops.Health
-	mon.Probe(ctx)
-	if err := srv.Sim.SetOutage(ctx, site.ProviderID, site.ID, true); err != nil {
-		t.Fatal(err)
-	}
-	for range 4 {
-		clk.Advance(5 * time.Second)
-		mon.Probe(ctx)
-	}
-	clk.Advance(30 * time.Second)
-	mon.Probe(ctx)
-	srv.Reconciler.Kick()
+	opstest.FailSite(t, srv, clk, site.ProviderID, site.ID)
 	recovered(t, srv, site.ID, affected, 2*time.Minute, timeGoesOn(clk, srv))
 
 	events := func(action string) []model.AuditEvent {

@@ -69,18 +69,7 @@ func TestFailoverNearestKeepsCoverage(t *testing.T) {
 		t.Fatal("the demo fleet has no site left to fail over to")
 	}
 
-	mon := srv.Ops.Health
-	mon.Probe(ctx)
-	if err := srv.Sim.SetOutage(ctx, serving.ProviderID, failed, true); err != nil {
-		t.Fatal(err)
-	}
-	for range 4 {
-		clk.Advance(5 * time.Second)
-		mon.Probe(ctx)
-	}
-	clk.Advance(30 * time.Second)
-	mon.Probe(ctx)
-	srv.Reconciler.Kick()
+	opstest.FailSite(t, srv, clk, serving.ProviderID, failed)
 	opstest.Eventually(t, time.Minute, "the replica running off the failed site", func() (bool, string) {
 		ps, err := srv.Store.Read().PlacementsOf(ctx, w.ID)
 		if err != nil {

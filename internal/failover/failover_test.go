@@ -40,37 +40,19 @@ func TestSiteDownFailover(t *testing.T) {
 
 	before := opstest.Snapshot(t, srv.Store)
 	site := d.Sites["gru-1"]
-	affected := map[string]bool{}
-	replicas := 0
-	for wl, ps := range before {
-		for _, sid := range ps {
-			if sid == site.ID {
-				affected[wl] = true
-				replicas++
-			}
-		}
-	}
+	affected, replicas := opstest.OnSite(before, site.ID)
 	if replicas == 0 {
 		t.Fatalf("no replica on %s", site.Name)
 	}
 	t.Logf("site %s holds %d replicas of %d workloads", site.Name, replicas, len(affected))
 
-	mon := srv.Ops.Health
-	mon.Probe(ctx)
-	if err := srv.Sim.SetOutage(ctx, site.ProviderID, site.ID, true); err != nil {
-		t.Fatal(err)
-	}
-	for range 4 {
-		clk.Advance(5 * time.Second)
-		mon.Probe(ctx)
-	}
+	srv.Ops.Health.Probe(ctx)
+	opstest.Outage(t, srv, clk, site.ProviderID, site.ID, true, 4)
 	if s, _ := srv.Fleet.Site(site.ID); s.Health != model.HealthDown {
 		t.Fatalf("site health %s after 20 s down", s.Health)
 	}
-	clk.Advance(30 * time.Second)
-	mon.Probe(ctx)
 	failStart := time.Now()
-	srv.Reconciler.Kick()
+	opstest.FailoverDue(srv, clk)
 	recovered(t, srv, site.ID, affected, 3*time.Minute, timeGoesOn(clk, srv))
 	took := time.Since(failStart)
 	t.Logf("all %d replicas recovered in %s", replicas, took.Round(time.Millisecond))
@@ -88,30 +70,12 @@ func TestSiteDownFailover(t *testing.T) {
 	checkPolicy(t, srv, ids)
 
 	// The site returns: the stale resources on it are removed.
-	if err := srv.Sim.SetOutage(ctx, site.ProviderID, site.ID, false); err != nil {
-		t.Fatal(err)
-	}
-	for range 14 {
-		clk.Advance(5 * time.Second)
-		mon.Probe(ctx)
-	}
+	opstest.Outage(t, srv, clk, site.ProviderID, site.ID, false, 14)
 	if s, _ := srv.Fleet.Site(site.ID); s.Health == model.HealthDown {
 		t.Fatal("site still down after it answered for UpAfter")
 	}
 	srv.Reconciler.Kick()
-	opstest.Eventually(t, 2*time.Minute, "stale resources removed", func() (bool, string) {
-		res, err := srv.Store.Read().SimList(ctx, site.ProviderID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		left := 0
-		for _, r := range res {
-			if r.SiteID == site.ID {
-				left++
-			}
-		}
-		return left == 0, fmt.Sprintf("%d stale resources on %s", left, site.Name)
-	})
+	opstest.WaitSiteEmpty(t, srv.Store, site, 2*time.Minute)
 	recs := srv.Ops.Failover.Records()
 	if len(recs) == 0 || recs[0].RecoveredAt == nil {
 		srv.Ops.Failover.Check(ctx)

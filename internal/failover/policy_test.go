@@ -7,7 +7,6 @@ import (
 
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/opstest"
-	"github.com/soberana/soberana/internal/store"
 )
 
 // TestFailoverHonoursCurrentPolicy: a workload created under an open
@@ -30,29 +29,8 @@ func TestFailoverHonoursCurrentPolicy(t *testing.T) {
 	}
 	site := ps[0].SiteID
 
-	err = srv.Store.Write(ctx, func(tx *store.Tx) error {
-		in, err := tx.Institutions().Get(ctx, w.InstitutionID)
-		if err != nil {
-			return err
-		}
-		in.DataPolicy = model.DataPolicy{Sovereignty: model.SovereigntyNational, Countries: []string{"BR"}}
-		return tx.Institutions().Update(ctx, &in)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mon := srv.Ops.Health
-	mon.Probe(ctx)
-	if err := srv.Sim.SetOutage(ctx, us.ID, site, true); err != nil {
-		t.Fatal(err)
-	}
-	for range 4 {
-		clk.Advance(5 * time.Second)
-		mon.Probe(ctx)
-	}
-	clk.Advance(30 * time.Second)
-	mon.Probe(ctx)
-	srv.Reconciler.Kick()
+	opstest.SetPolicy(t, srv.Store, w.InstitutionID, model.DataPolicy{Sovereignty: model.SovereigntyNational, Countries: []string{"BR"}})
+	opstest.FailSite(t, srv, clk, us.ID, site)
 	tick := timeGoesOn(clk, srv)
 	opstest.Eventually(t, 2*time.Minute, "the replica running off the failed site", func() (bool, string) {
 		tick()

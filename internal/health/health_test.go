@@ -125,35 +125,16 @@ func TestFlappingSiteDoesNotThrash(t *testing.T) {
 	opstest.WaitRunning(t, srv.Store, ids, 30*time.Second)
 
 	// Back: healthy only after UpAfter of answers.
-	if err := srv.Sim.SetOutage(ctx, site.ProviderID, site.ID, false); err != nil {
-		t.Fatal(err)
-	}
-	clk.Advance(5 * time.Second)
-	mon.Probe(ctx)
+	opstest.Outage(t, srv, clk, site.ProviderID, site.ID, false, 1)
 	if state() != model.HealthDown {
 		t.Fatalf("site left down after 5 s of answers: %s", state())
 	}
-	for range 13 {
-		clk.Advance(5 * time.Second)
-		mon.Probe(ctx)
-	}
+	opstest.Outage(t, srv, clk, site.ProviderID, site.ID, false, 13)
 	if state() == model.HealthDown {
 		t.Fatal("site still down after UpAfter of answers")
 	}
 	// The stale resources on the old site are removed.
-	opstest.Eventually(t, 30*time.Second, "stale resources removed", func() (bool, string) {
-		res, err := srv.Store.Read().SimList(ctx, site.ProviderID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for _, r := range res {
-			if r.SiteID == site.ID {
-				n++
-			}
-		}
-		return n == 0, fmt.Sprintf("%d resources left on %s", n, site.ID)
-	})
+	opstest.WaitSiteEmpty(t, srv.Store, site, 30*time.Second)
 }
 
 func sameSnapshot(a, b map[string]map[string]string) bool {

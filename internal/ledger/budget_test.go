@@ -184,10 +184,7 @@ func TestConcurrentCommitsNeverOverdraw(t *testing.T) {
 func TestReleaseBalancesCommitmentToZero(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, sqlite(t), setup{amountMinor: 100_000_00, perHour: "0.5"})
-	w := f.workload(365_00)
-	f.mustCommit(w)
-	p := f.placement(w, 0)
-	f.start(p, day("2026-01-01"))
+	w, p := f.running(365_00, day("2026-01-01"))
 	f.stop(p, day("2026-03-01"))
 	res := f.rateThrough(day("2026-04-01"))
 	if res.Charges != 2 || res.Releases != 1 {

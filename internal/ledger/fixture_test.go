@@ -134,6 +134,29 @@ func (f *fixture) commit(w *model.Workload) error {
 	})
 }
 
+// commitIn commits w in a write transaction (store.Write) under ctx, as
+// creates do; a request that needs approval is errNeedsApproval.
+func (f *fixture) commitIn(ctx context.Context, w *model.Workload) error {
+	return f.s.Write(ctx, func(tx *store.Tx) error {
+		out, err := f.l.Commit(ctx, tx, w)
+		if err == nil && out.NeedsApproval {
+			return errNeedsApproval
+		}
+		return err
+	})
+}
+
+// cutWithoutReason sets the line's amount in tx, giving no reason for a
+// reduction: CheckAmount refuses a cut below what the line carries.
+func cutWithoutReason(ctx context.Context, tx *store.Tx, old model.BudgetLine, amountMinor int64) error {
+	next := old
+	next.AmountMinor = amountMinor
+	if _, err := ledger.CheckAmount(ctx, tx, old, next, ledger.Reduction{}); err != nil {
+		return err
+	}
+	return tx.BudgetLines().Update(ctx, &next)
+}
+
 func (f *fixture) mustCommit(w *model.Workload) {
 	f.t.Helper()
 	if err := f.commit(w); err != nil {
@@ -152,6 +175,17 @@ func (f *fixture) start(p *model.Placement, at time.Time) {
 	if err := f.s.InTx(ctx, func(tx *store.Tx) error { return f.l.Start(ctx, tx, p, at) }); err != nil {
 		f.t.Fatal(err)
 	}
+}
+
+// running is a committed workload of the monthly forecast whose replica
+// 0 started at at.
+func (f *fixture) running(monthlyMinor int64, at time.Time) (*model.Workload, *model.Placement) {
+	f.t.Helper()
+	w := f.workload(monthlyMinor)
+	f.mustCommit(w)
+	p := f.placement(w, 0)
+	f.start(p, at)
+	return w, p
 }
 
 func (f *fixture) stop(p *model.Placement, at time.Time) {

@@ -51,13 +51,7 @@ func TestReadCommittedCommitsNeverOverdraw(t *testing.T) {
 				<-start
 				w := f.workload(sizes[i%len(sizes)])
 				need := ledger.Commitment(money.Amount{Minor: w.ForecastMonthlyMinor, Currency: brl}, 2026, now).Minor
-				err := s.Write(ctx, func(tx *store.Tx) error {
-					out, err := f.l.Commit(ctx, tx, w)
-					if err == nil && out.NeedsApproval {
-						return errNeedsApproval
-					}
-					return err
-				})
+				err := f.commitIn(ctx, w)
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
@@ -124,11 +118,7 @@ func TestAmountCutWaitsForReservations(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				w := f.workload(100_00)
-				_ = s.Write(ctx, func(tx *store.Tx) error {
-					_, err := f.l.Commit(ctx, tx, w)
-					return err
-				})
+				_ = f.commitIn(ctx, f.workload(100_00))
 			}()
 		}
 		var cutErr error
@@ -142,13 +132,7 @@ func TestAmountCutWaitsForReservations(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				next := old
-				next.AmountMinor = 20 * 1200_00
-				// No reason: a cut below what the line carries is refused.
-				if _, err := ledger.CheckAmount(bg, tx, old, next, ledger.Reduction{}); err != nil {
-					return err
-				}
-				return tx.BudgetLines().Update(bg, &next)
+				return cutWithoutReason(bg, tx, old, 20*1200_00)
 			})
 		}()
 		close(start)
@@ -272,21 +256,12 @@ func TestCutWithSnapshotBeforeFirstReservation(t *testing.T) {
 			// COMMITTED as creates run (SSI does not see them).
 			rc := store.ReadCommitted(bg)
 			for range 30 {
-				w := f.workload(100_00)
-				if err := s.Write(rc, func(tx *store.Tx) error {
-					_, err := f.l.Commit(rc, tx, w)
-					return err
-				}); err != nil {
+				if err := f.commitIn(rc, f.workload(100_00)); err != nil {
 					return err
 				}
 			}
 		}
-		next := old
-		next.AmountMinor = 20 * 1200_00
-		if _, err := ledger.CheckAmount(bg, tx, old, next, ledger.Reduction{}); err != nil {
-			return err
-		}
-		return tx.BudgetLines().Update(bg, &next)
+		return cutWithoutReason(bg, tx, old, 20*1200_00)
 	})
 	if !errors.Is(err, ledger.ErrBelowFloor) {
 		b := f.balance()

@@ -8,7 +8,6 @@ import (
 	"github.com/soberana/soberana/internal/migrate"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/opstest"
-	"github.com/soberana/soberana/internal/store"
 )
 
 // TestPlanHonoursCurrentPolicy: a workload created under an open policy
@@ -29,17 +28,7 @@ func TestPlanHonoursCurrentPolicy(t *testing.T) {
 		t.Fatalf("under the open policy the US provider is a target: %v %+v", err, p)
 	}
 
-	err = srv.Store.Write(ctx, func(tx *store.Tx) error {
-		in, err := tx.Institutions().Get(ctx, w.InstitutionID)
-		if err != nil {
-			return err
-		}
-		in.DataPolicy = model.DataPolicy{Sovereignty: model.SovereigntyNational, Countries: []string{"BR"}}
-		return tx.Institutions().Update(ctx, &in)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	opstest.SetPolicy(t, srv.Store, w.InstitutionID, model.DataPolicy{Sovereignty: model.SovereigntyNational, Countries: []string{"BR"}})
 	p, err = srv.Ops.Migrate.Plan(ctx, w.ID, migrate.Target{ToProvider: us.ID})
 	if err != nil || p.Feasible {
 		t.Fatalf("under a national policy the US provider is no target: %v %+v", err, p)

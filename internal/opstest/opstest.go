@@ -15,6 +15,7 @@ import (
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/seed"
+	"github.com/soberana/soberana/internal/server"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/workload"
@@ -253,4 +254,103 @@ func CreateRunning(t testing.TB, h *servertest.Harness, req workload.CreateReque
 	}
 	WaitRunning(t, h.Server.Store, []string{w.ID}, 30*time.Second)
 	return w
+}
+
+// Outage turns the simulated site's outage on (down) or off, then lets
+// the health monitor probe probes times, 5 s apart on clk.
+func Outage(t testing.TB, srv *server.Server, clk *Clock, providerID, siteID string, down bool, probes int) {
+	t.Helper()
+	ctx := context.Background()
+	if err := srv.Sim.SetOutage(ctx, providerID, siteID, down); err != nil {
+		t.Fatal(err)
+	}
+	for range probes {
+		clk.Advance(5 * time.Second)
+		srv.Ops.Health.Probe(ctx)
+	}
+}
+
+// FailoverDue moves clk by FailoverMonitoring's failover delay, probes,
+// and kicks the reconciler, which then fails over a site down since.
+func FailoverDue(srv *server.Server, clk *Clock) {
+	clk.Advance(FailoverMonitoring.FailoverAfter)
+	srv.Ops.Health.Probe(context.Background())
+	srv.Reconciler.Kick()
+}
+
+// FailSite takes a site down under FailoverMonitoring: a probe sees it up,
+// it stops answering for 20 s (down after 15 s), and its failover falls
+// due (FailoverDue).
+func FailSite(t testing.TB, srv *server.Server, clk *Clock, providerID, siteID string) {
+	t.Helper()
+	srv.Ops.Health.Probe(context.Background())
+	Outage(t, srv, clk, providerID, siteID, true, 4)
+	FailoverDue(srv, clk)
+}
+
+// OnSite returns the workloads of a Snapshot with a replica on the site,
+// and how many replicas that is.
+func OnSite(snap map[string]map[string]string, siteID string) (map[string]bool, int) {
+	affected, replicas := map[string]bool{}, 0
+	for wl, ps := range snap {
+		for _, sid := range ps {
+			if sid == siteID {
+				affected[wl] = true
+				replicas++
+			}
+		}
+	}
+	return affected, replicas
+}
+
+// SetPolicy gives the institution the data policy p.
+func SetPolicy(t testing.TB, st *store.Store, institutionID string, p model.DataPolicy) {
+	t.Helper()
+	ctx := context.Background()
+	err := st.Write(ctx, func(tx *store.Tx) error {
+		in, err := tx.Institutions().Get(ctx, institutionID)
+		if err != nil {
+			return err
+		}
+		in.DataPolicy = p
+		return tx.Institutions().Update(ctx, &in)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Seen waits until a resync has seen the placement's resource at its
+// provider and returns when it last did; not within the time fails the
+// test.
+func Seen(t testing.TB, st *store.Store, placementID string, within time.Duration) time.Time {
+	t.Helper()
+	var seen *time.Time
+	Eventually(t, within, "a resync seeing placement "+placementID, func() (bool, string) {
+		var err error
+		if seen, err = st.Read().LastSeen(context.Background(), placementID); err != nil {
+			t.Fatal(err)
+		}
+		return seen != nil, "not seen yet"
+	})
+	return *seen
+}
+
+// WaitSiteEmpty waits until the simulated site holds no resource (the
+// stale ones of a failover removed); not within the time fails the test.
+func WaitSiteEmpty(t testing.TB, st *store.Store, site model.Site, within time.Duration) {
+	t.Helper()
+	Eventually(t, within, "stale resources removed", func() (bool, string) {
+		res, err := st.Read().SimList(context.Background(), site.ProviderID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		left := 0
+		for _, r := range res {
+			if r.SiteID == site.ID {
+				left++
+			}
+		}
+		return left == 0, fmt.Sprintf("%d stale resources on %s", left, site.Name)
+	})
 }

@@ -195,18 +195,12 @@ func capitalsFleet(t *testing.T) *placement.Engine {
 	}
 	must(e.SetPrice("cheap", "o1", 100))
 	must(e.SetPrice("dear", "o1", 900))
-	sites := []placement.Site{
-		{ID: "sp-cheap", ProviderID: "cheap", Country: "BR", Subdivision: "BR-SP", Lat: -23.55, Lon: -46.63},
-		{ID: "sp-dear", ProviderID: "dear", Country: "BR", Subdivision: "BR-SP", Lat: -23.50, Lon: -46.60},
-		{ID: "rj-dear", ProviderID: "dear", Country: "BR", Subdivision: "BR-RJ", Lat: -22.91, Lon: -43.17},
-		{ID: "campinas", ProviderID: "dear", Country: "BR", Subdivision: "BR-SP", Lat: -22.90, Lon: -47.06},
-		{ID: "manaus", ProviderID: "dear", Country: "BR", Subdivision: "BR-AM", Lat: -3.12, Lon: -60.02},
-	}
-	for _, s := range sites {
-		s.Certification = placement.Restricted
-		s.Capacity = placement.Resources{VCPU: 8, MemoryMiB: 8192, DiskGiB: 100}
-		must(e.UpsertSite(s))
-	}
+	restrictedSites(e, placement.Resources{VCPU: 8, MemoryMiB: 8192, DiskGiB: 100},
+		placement.Site{ID: "sp-cheap", ProviderID: "cheap", Country: "BR", Subdivision: "BR-SP", Lat: -23.55, Lon: -46.63},
+		placement.Site{ID: "sp-dear", ProviderID: "dear", Country: "BR", Subdivision: "BR-SP", Lat: -23.50, Lon: -46.60},
+		placement.Site{ID: "rj-dear", ProviderID: "dear", Country: "BR", Subdivision: "BR-RJ", Lat: -22.91, Lon: -43.17},
+		placement.Site{ID: "campinas", ProviderID: "dear", Country: "BR", Subdivision: "BR-SP", Lat: -22.90, Lon: -47.06},
+		placement.Site{ID: "manaus", ProviderID: "dear", Country: "BR", Subdivision: "BR-AM", Lat: -3.12, Lon: -60.02})
 	return e
 }
 

@@ -10,6 +10,35 @@ import (
 	"github.com/soberana/soberana/internal/placement"
 )
 
+// vmProvider is a Brazilian provider certified to cert that prices the
+// offering "vm" at price.
+type vmProvider struct {
+	id    string
+	cert  placement.Classification
+	price int64
+}
+
+// vmProviders is an engine of the options with the providers and no
+// site yet.
+func vmProviders(o placement.Options, provs ...vmProvider) *placement.Engine {
+	e := placement.New(o)
+	for _, p := range provs {
+		must(e.UpsertProvider(placement.Provider{ID: p.id, Jurisdiction: "BR", Certification: p.cert}))
+		must(e.SetPrice(p.id, "vm", p.price))
+	}
+	return e
+}
+
+// restrictedSites adds the sites, certified for restricted data, each
+// of capacity capa.
+func restrictedSites(e *placement.Engine, capa placement.Resources, sites ...placement.Site) {
+	for _, s := range sites {
+		s.Certification = placement.Restricted
+		s.Capacity = capa
+		must(e.UpsertSite(s))
+	}
+}
+
 func vmRequest(n int) placement.Request {
 	return placement.Request{
 		OfferingID: "vm", Replicas: n,
@@ -105,9 +134,7 @@ func TestFleetValidation(t *testing.T) {
 
 func TestOvercommitAndReservations(t *testing.T) {
 	t.Parallel()
-	e := placement.New(placement.Options{})
-	must(e.UpsertProvider(placement.Provider{ID: "p", Jurisdiction: "BR"}))
-	must(e.SetPrice("p", "vm", 10))
+	e := vmProviders(placement.Options{}, vmProvider{"p", 0, 10})
 	must(e.UpsertSite(placement.Site{ID: "s", ProviderID: "p", Country: "BR",
 		Capacity:   placement.Resources{VCPU: 2, MemoryMiB: 4096, DiskGiB: 100},
 		Overcommit: placement.Overcommit{Memory: 1500}}))

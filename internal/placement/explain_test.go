@@ -13,11 +13,7 @@ import (
 // but all at one provider.
 func TestExplainNoFit(t *testing.T) {
 	t.Parallel()
-	e := placement.New(placement.Options{})
-	must(e.UpsertProvider(placement.Provider{ID: "certified", Jurisdiction: "BR", Certification: placement.Restricted}))
-	must(e.UpsertProvider(placement.Provider{ID: "plain", Jurisdiction: "BR", Certification: placement.Confidential}))
-	must(e.SetPrice("certified", "vm", 100))
-	must(e.SetPrice("plain", "vm", 50))
+	e := vmProviders(placement.Options{}, vmProvider{"certified", placement.Restricted, 100}, vmProvider{"plain", placement.Confidential, 50})
 	n := 0
 	add := func(count int, s placement.Site) {
 		for range count {
@@ -64,21 +60,12 @@ func TestExplainNoFit(t *testing.T) {
 }
 
 func explainFleet() *placement.Engine {
-	e := placement.New(placement.Options{Currency: "BRL", MinorDigits: 2})
-	must(e.UpsertProvider(placement.Provider{ID: "nuvem", Jurisdiction: "BR", Certification: placement.Restricted}))
-	must(e.UpsertProvider(placement.Provider{ID: "ceu", Jurisdiction: "BR", Certification: placement.Restricted}))
-	must(e.SetPrice("nuvem", "vm", 123456))
-	must(e.SetPrice("ceu", "vm", 150000))
-	sites := []placement.Site{
-		{ID: "sp-1", ProviderID: "nuvem", Country: "BR", Subdivision: "BR-SP", Lat: -23.55, Lon: -46.63, FailureDomain: "sp"},
-		{ID: "sp-2", ProviderID: "nuvem", Country: "BR", Subdivision: "BR-SP", Lat: -23.50, Lon: -46.60, FailureDomain: "sp"},
-		{ID: "rj-1", ProviderID: "ceu", Country: "BR", Subdivision: "BR-RJ", Lat: -22.91, Lon: -43.17, FailureDomain: "rj"},
-	}
-	for _, s := range sites {
-		s.Certification = placement.Restricted
-		s.Capacity = placement.Resources{VCPU: 16, MemoryMiB: 65536, DiskGiB: 1000}
-		must(e.UpsertSite(s))
-	}
+	e := vmProviders(placement.Options{Currency: "BRL", MinorDigits: 2},
+		vmProvider{"nuvem", placement.Restricted, 123456}, vmProvider{"ceu", placement.Restricted, 150000})
+	restrictedSites(e, placement.Resources{VCPU: 16, MemoryMiB: 65536, DiskGiB: 1000},
+		placement.Site{ID: "sp-1", ProviderID: "nuvem", Country: "BR", Subdivision: "BR-SP", Lat: -23.55, Lon: -46.63, FailureDomain: "sp"},
+		placement.Site{ID: "sp-2", ProviderID: "nuvem", Country: "BR", Subdivision: "BR-SP", Lat: -23.50, Lon: -46.60, FailureDomain: "sp"},
+		placement.Site{ID: "rj-1", ProviderID: "ceu", Country: "BR", Subdivision: "BR-RJ", Lat: -22.91, Lon: -43.17, FailureDomain: "rj"})
 	return e
 }
 

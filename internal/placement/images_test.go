@@ -12,11 +12,7 @@ import (
 // it, and says so, in every language, when none has.
 func TestImageFamily(t *testing.T) {
 	t.Parallel()
-	e := placement.New(placement.Options{})
-	must(e.UpsertProvider(placement.Provider{ID: "cheap", Jurisdiction: "BR", Certification: placement.Restricted}))
-	must(e.UpsertProvider(placement.Provider{ID: "dear", Jurisdiction: "BR", Certification: placement.Restricted}))
-	must(e.SetPrice("cheap", "vm", 50))
-	must(e.SetPrice("dear", "vm", 100))
+	e := vmProviders(placement.Options{}, vmProvider{"cheap", placement.Restricted, 50}, vmProvider{"dear", placement.Restricted, 100})
 	capa := placement.Resources{VCPU: 16, MemoryMiB: 65536, DiskGiB: 1000}
 	must(e.UpsertSite(placement.Site{ID: "a", ProviderID: "cheap", Country: "BR", Certification: placement.Restricted, Capacity: capa, Images: []string{"debian-12"}}))
 	must(e.UpsertSite(placement.Site{ID: "b", ProviderID: "dear", Country: "BR", Certification: placement.Restricted, Capacity: capa, Images: []string{"debian-12", "ubuntu-24.04"}}))

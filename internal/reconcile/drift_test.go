@@ -10,6 +10,7 @@ import (
 	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/provider/sim"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
@@ -92,20 +93,7 @@ func TestDeletedOutsideIsRecreated(t *testing.T) {
 			old := w.Placements[0]
 			st := h.Server.Store
 			// The resync saw it at least once.
-			deadline := time.Now().Add(30 * time.Second)
-			for {
-				seen, err := st.Read().LastSeen(ctx, old.ID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if seen != nil {
-					break
-				}
-				if time.Now().After(deadline) {
-					t.Fatal("the resync never saw the running replica")
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
+			opstest.Seen(t, st, old.ID, 30*time.Second)
 			deletedAt := st.Now()
 			if err := h.Server.Sim.Tamper(ctx, old.ProviderID, old.ID, sim.Tamper{Delete: true}); err != nil {
 				t.Fatal(err)
@@ -179,7 +167,7 @@ func TestDeletedOutsideIsRecreated(t *testing.T) {
 			}
 
 			// The alert fires, in the caller's language.
-			deadline = time.Now().Add(30 * time.Second)
+			deadline := time.Now().Add(30 * time.Second)
 			for {
 				var alerts struct {
 					Items []struct {
@@ -355,16 +343,7 @@ func TestDeletedWhileDownIsFoundAfterRestart(t *testing.T) {
 	w := createDriftWorkload(t, h)
 	ctx := context.Background()
 	old := w.Placements[0]
-	var seen *time.Time
-	for deadline := time.Now().Add(30 * time.Second); seen == nil; time.Sleep(20 * time.Millisecond) {
-		var err error
-		if seen, err = h.Server.Store.Read().LastSeen(ctx, old.ID); err != nil {
-			t.Fatal(err)
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("never seen")
-		}
-	}
+	opstest.Seen(t, h.Server.Store, old.ID, 30*time.Second)
 	h.Stop()
 	// While soberana is down, the cloud's operator deletes the resource.
 	st, err := store.Open(ctx, filepath.Join(dir, "soberana.db"))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/provider/sim"
 	"github.com/soberana/soberana/internal/server/servertest"
@@ -35,6 +36,22 @@ func (d *countingSim) count(providerID string) int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.lists[providerID]
+}
+
+// leading waits (up to a minute) until the harness's reconciler holds
+// its lease and returns the provider prov, for resyncs by hand.
+func leading(tb testing.TB, h *servertest.Harness, prov string) model.Provider {
+	tb.Helper()
+	p, ok := h.Server.Fleet.Provider(prov)
+	if !ok {
+		tb.Fatal("provider")
+	}
+	for deadline := time.Now().Add(time.Minute); !h.Server.Reconciler.Leader(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			tb.Fatal("the reconciler never took its lease")
+		}
+	}
+	return p
 }
 
 // resyncFleet starts a server whose reconciler resyncs every interval and
@@ -140,20 +157,7 @@ func BenchmarkResyncDetection(b *testing.B) {
 		ctx := context.Background()
 		st := h.Server.Store
 		// Wait for one full pass (every replica seen).
-		deadline := time.Now().Add(2 * time.Minute)
-		for {
-			seen, err := st.Read().LastSeen(ctx, rows[n-1].ID)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if seen != nil {
-				break
-			}
-			if time.Now().After(deadline) {
-				b.Fatal("the resync never saw the replicas")
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+		opstest.Seen(b, st, rows[n-1].ID, 2*time.Minute)
 		lists0, t0 := drv.count(prov), time.Now()
 		victims := mrand.Perm(n)[:deletes]
 		deletedAt := map[string]time.Time{}
@@ -168,7 +172,7 @@ func BenchmarkResyncDetection(b *testing.B) {
 			}
 		}
 		var delays []time.Duration
-		deadline = time.Now().Add(2 * time.Minute)
+		deadline := time.Now().Add(2 * time.Minute)
 		for len(delays) < deletes {
 			delays = delays[:0]
 			ds, err := st.Read().DriftsSince(ctx, start.Add(-time.Second), 10*deletes)
@@ -209,16 +213,8 @@ func BenchmarkResyncDetection(b *testing.B) {
 // database and the last-seen update.
 func BenchmarkResyncProvider10k(b *testing.B) {
 	h, _, prov, _ := resyncFleet(b, 10_000, time.Hour)
-	p, ok := h.Server.Fleet.Provider(prov)
-	if !ok {
-		b.Fatal("provider")
-	}
+	p := leading(b, h, prov)
 	ctx := context.Background()
-	for deadline := time.Now().Add(time.Minute); !h.Server.Reconciler.Leader(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			b.Fatal("the reconciler never took its lease")
-		}
-	}
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := h.Server.Reconciler.ResyncProvider(ctx, p); err != nil {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/deploy"
@@ -36,33 +35,14 @@ func TestAppsThroughTheAPI(t *testing.T) {
 			break
 		}
 	}
-	var offs struct {
-		Items []map[string]any `json:"items"`
-	}
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=ns-small", nil, &offs); err != nil || len(offs.Items) == 0 {
-		t.Fatal(err)
-	}
-	off := offs.Items[0]["id"]
+	off := h.FirstID(t, "/v1/offerings?name=ns-small")
 	nsWorkload := func(prj map[string]any) {
 		var ins map[string]any
 		if _, err := h.Admin.Do(ctx, "GET", "/v1/institutions/"+prj["institution_id"].(string), nil, &ins); err != nil {
 			t.Fatal(err)
 		}
-		var wl map[string]any
-		if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", map[string]any{"project_id": prj["id"], "offering_id": off, "replicas": 2,
-			"classification": "internal", "residency": map[string]any{"countries": []string{ins["country"].(string)}}}, &wl); err != nil {
-			t.Fatal(err)
-		}
-		deadline := time.Now().Add(time.Minute)
-		for wl["state"] != "running" {
-			if time.Now().After(deadline) {
-				t.Fatalf("workload %s is %s", wl["id"], wl["state"])
-			}
-			time.Sleep(50 * time.Millisecond)
-			if _, err := h.Admin.Do(ctx, "GET", "/v1/workloads/"+wl["id"].(string), nil, &wl); err != nil {
-				t.Fatal(err)
-			}
-		}
+		h.CreateRunning(t, map[string]any{"project_id": prj["id"], "offering_id": off, "replicas": 2,
+			"classification": "internal", "residency": map[string]any{"countries": []string{ins["country"].(string)}}})
 	}
 	nsWorkload(mine)
 	nsWorkload(other)

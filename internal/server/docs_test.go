@@ -9,9 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/soberana/soberana/internal/api/apitest"
 	"github.com/soberana/soberana/internal/cli"
-	"github.com/soberana/soberana/internal/server/servertest"
 )
 
 // Docs name only routes and commands that exist: every "METHOD /path" in
@@ -41,11 +39,7 @@ func docFiles(t *testing.T) map[string]string {
 
 func TestDocsNameOnlyRoutesThatExist(t *testing.T) {
 	t.Parallel()
-	h := servertest.Start(t, servertest.Options{NoDemo: true})
-	c, err := apitest.Load(h.Server.API)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, c := served(t)
 	n := 0
 	for file, text := range docFiles(t) {
 		for _, m := range routeRe.FindAllStringSubmatch(text, -1) {

@@ -174,13 +174,7 @@ func TestImagesKeysFirstBoot(t *testing.T) {
 	if strings.Contains(fmt.Sprint(wl["ssh_keys"]), "alice@example") == false {
 		t.Errorf("the workload does not show its keys: %v", wl["ssh_keys"])
 	}
-	eventually(t, time.Minute, "workload running", func() (bool, string) {
-		var w map[string]any
-		if _, err := h.Admin.Do(ctx, "GET", "/v1/workloads/"+id, nil, &w); err != nil {
-			t.Fatal(err)
-		}
-		return w["state"] == "running", fmt.Sprint(w["state"])
-	})
+	h.WaitRunning(t, id, time.Minute)
 	var boots struct {
 		Items []struct {
 			PlacementID string `json:"placement_id"`

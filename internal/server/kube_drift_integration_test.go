@@ -10,6 +10,7 @@ import (
 
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/opstest"
 	kube "github.com/soberana/soberana/internal/provider/kubernetes"
 	"github.com/soberana/soberana/internal/provider/kubernetes/kubetest"
 	"github.com/soberana/soberana/internal/server/servertest"
@@ -69,9 +70,7 @@ func TestIntegrationKubernetesDeletedOutside(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.Server.Fleet.Refresh(ctx, true); err != nil {
-		t.Fatal(err)
-	}
+	h.RefreshFleet(t)
 	var wl osWorkload
 	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", map[string]any{"project_id": projectID, "offering_id": offeringID, "replicas": 2,
 		"classification": "internal", "residency": map[string]any{"countries": []string{"BR"}, "subdivisions": []string{"BR-AC"}},
@@ -96,13 +95,7 @@ func TestIntegrationKubernetesDeletedOutside(t *testing.T) {
 		t.Fatalf("placement %+v is not on a test cluster", old)
 	}
 	// Seen by the resync once (its first list comes within the interval).
-	kubetest.Eventually(t, resync+30*time.Second, func() error {
-		seen, err := st.Read().LastSeen(ctx, old.ID)
-		if err == nil && seen == nil {
-			err = fmt.Errorf("replica %s not seen yet", old.ID)
-		}
-		return err
-	})
+	opstest.Seen(t, st, old.ID, resync+30*time.Second)
 
 	// kubectl delete namespace, behind soberana's back.
 	tDelete := time.Now()

@@ -75,9 +75,7 @@ func TestIntegrationKubernetesProvider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.Server.Fleet.Refresh(ctx, true); err != nil {
-		t.Fatal(err)
-	}
+	h.RefreshFleet(t)
 	h.Server.Reconciler.Kick()
 	for i, pl := range pls {
 		c := fl.Clients[fl.Sites[i]]

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/server/servertest"
 )
 
@@ -30,7 +31,7 @@ func onlyOnNuvemVerde(t *testing.T, h *servertest.Harness) (string, string) {
 	}
 	id := wl["id"].(string)
 	var on []string
-	eventually(t, time.Minute, "workload running", func() (bool, string) {
+	opstest.Eventually(t, time.Minute, "workload running", func() (bool, string) {
 		on = runningProviders(t, h.Admin, id)
 		return len(on) == 1, strings.Join(on, ",")
 	})

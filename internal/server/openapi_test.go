@@ -61,11 +61,7 @@ func TestOpenAPIGolden(t *testing.T) {
 // the document does not describe (each custom method of a route too).
 func TestOpenAPICoversEveryRoute(t *testing.T) {
 	t.Parallel()
-	h := servertest.Start(t, servertest.Options{NoDemo: true})
-	c, err := apitest.Load(h.Server.API)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, c := served(t)
 	n := 0
 	for _, rt := range h.Server.API.Routes() {
 		paths := []string{rt.Path}
@@ -233,6 +229,18 @@ func TestOpenAPIExamples(t *testing.T) {
 		}
 	}
 	t.Logf("%d schema examples checked", n)
+}
+
+// served starts a server without the demo fleet and loads the contract
+// it serves.
+func served(t *testing.T) (*servertest.Harness, *apitest.Contract) {
+	t.Helper()
+	h := servertest.Start(t, servertest.Options{NoDemo: true})
+	c, err := apitest.Load(h.Server.API)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, c
 }
 
 func load(t *testing.T, spec api.Spec) *apitest.Contract {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/provider/openstack"
 	"github.com/soberana/soberana/internal/server/servertest"
 )
@@ -73,20 +74,7 @@ func osDeletedOutside(t *testing.T, postgres bool) {
 	wl = osWait(t, h, wl.ID, model.StateRunning, 3*time.Minute)
 	old := wl.Placements[0].Placement
 	st := h.Server.Store
-	deadline := time.Now().Add(2 * resync)
-	for {
-		seen, err := st.Read().LastSeen(ctx, old.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if seen != nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no list showed server %s within two resync intervals", old.ResourceID)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
+	opstest.Seen(t, st, old.ID, 2*resync) // a list showed the server within two resync intervals
 
 	// openstack server delete, behind soberana's back.
 	tDelete := time.Now()

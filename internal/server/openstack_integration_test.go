@@ -25,6 +25,7 @@ import (
 	"github.com/soberana/soberana/internal/provider/openstack"
 	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/server/servertest"
+	"github.com/soberana/soberana/internal/store/storetest"
 )
 
 // End to end against the all-in-one OpenStack of scripts/openstack-aio.sh
@@ -69,11 +70,7 @@ func TestIntegrationOpenStackThroughAPI(t *testing.T) {
 // osCloudsPath is the clouds.yaml of the test cloud, or skips.
 func osCloudsPath(t *testing.T) string {
 	t.Helper()
-	p := os.Getenv("SOBERANA_TEST_OPENSTACK_CLOUDS")
-	if p == "" {
-		t.Skip("SOBERANA_TEST_OPENSTACK_CLOUDS is not set: start the all-in-one cloud with scripts/openstack-aio.sh and source .ci/openstack.env to run the OpenStack end-to-end test")
-	}
-	return p
+	return storetest.EnvOrSkip(t, "SOBERANA_TEST_OPENSTACK_CLOUDS", "SOBERANA_TEST_OPENSTACK_CLOUDS is not set: start the all-in-one cloud with scripts/openstack-aio.sh and source .ci/openstack.env to run the OpenStack end-to-end test")
 }
 
 // osTestCloud is the test cloud: its clouds.yaml (or skips), its name in

@@ -15,6 +15,7 @@ import (
 	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/residency"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
@@ -42,30 +43,9 @@ func opsFleet(t *testing.T, h *servertest.Harness, n int) []string {
 		ids = append(ids, wl["id"].(string))
 	}
 	for _, id := range ids {
-		eventually(t, time.Minute, "workload "+id+" running", func() (bool, string) {
-			var w map[string]any
-			if _, err := h.Admin.Do(ctx, "GET", "/v1/workloads/"+id, nil, &w); err != nil {
-				t.Fatal(err)
-			}
-			return w["state"] == "running", fmt.Sprint(w["state"])
-		})
+		h.WaitRunning(t, id, time.Minute)
 	}
 	return ids
-}
-
-func eventually(t *testing.T, within time.Duration, what string, cond func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		ok, detail := cond()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %s: %s", what, within, detail)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }
 
 // runningProviders lists the providers of a workload's running replicas.
@@ -137,7 +117,7 @@ func TestMigrateRoutePlanExecuteConverges(t *testing.T) {
 		t.Fatalf("migration %+v at %q", m, hdr.Get("Location"))
 	}
 	requestTargets(t, h, "POST /v1/workloads/{id}/migrations", "migrations", m.ID)
-	eventually(t, time.Minute, "migration done", func() (bool, string) {
+	opstest.Eventually(t, time.Minute, "migration done", func() (bool, string) {
 		if n := len(runningProviders(t, h.Admin, id)); n < 1 {
 			t.Fatalf("the workload fell to %d running replicas", n)
 		}
@@ -150,7 +130,7 @@ func TestMigrateRoutePlanExecuteConverges(t *testing.T) {
 		}
 		return st["state"] == "done" && st["workload_state"] == "running", fmt.Sprint(st["state"], " ", st["new_running"])
 	})
-	eventually(t, time.Minute, "old replica deleted", func() (bool, string) {
+	opstest.Eventually(t, time.Minute, "old replica deleted", func() (bool, string) {
 		got := runningProviders(t, h.Admin, id)
 		return len(got) == 1 && got[0] != from[0], fmt.Sprint(got)
 	})
@@ -238,7 +218,7 @@ func TestEvacuatePlanAccountsForEveryWorkload(t *testing.T) {
 	}
 	requestTargets(t, h, "POST /v1/providers/{id}", "evacuations", started.ID)
 	var prog map[string]any
-	eventually(t, 2*time.Minute, "evacuation done", func() (bool, string) {
+	opstest.Eventually(t, 2*time.Minute, "evacuation done", func() (bool, string) {
 		if _, err := h.Admin.Do(ctx, "GET", "/v1/evacuations/"+started.ID, nil, &prog); err != nil {
 			t.Fatal(err)
 		}

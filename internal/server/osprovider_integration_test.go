@@ -104,8 +104,6 @@ func osSetUpTenancy(ctx context.Context, t *testing.T, h *servertest.Harness, ad
 		h.Stop()
 		adm.cleanup(t, tn.ins.ID, tn.prj.ID)
 	})
-	if err := h.Server.Fleet.Refresh(ctx, true); err != nil {
-		t.Fatal(err)
-	}
+	h.RefreshFleet(t)
 	return tn
 }

@@ -249,9 +249,7 @@ func TestIntegrationTwoInstallationsKubernetes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := h.Server.Fleet.Refresh(ctx, true); err != nil {
-			t.Fatal(err)
-		}
+		h.RefreshFleet(t)
 		h.Server.Reconciler.Kick()
 		return in
 	}

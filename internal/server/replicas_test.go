@@ -24,13 +24,7 @@ import (
 func replicaPreview(t *testing.T, h *servertest.Harness, offering string) (feasible bool) {
 	t.Helper()
 	ctx := context.Background()
-	var page struct {
-		Items []map[string]any `json:"items"`
-	}
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatalf("demo project: %v", err)
-	}
-	body := map[string]any{"project_id": page.Items[0]["id"], "offering_id": offering, "replicas": 1,
+	body := map[string]any{"project_id": h.FirstID(t, "/v1/projects?name=prontuario-eletronico"), "offering_id": offering, "replicas": 1,
 		"classification": "internal", "residency": map[string]any{"countries": []string{"BR"}}}
 	var out struct {
 		Feasible    bool   `json:"feasible"`
@@ -72,14 +66,8 @@ func postPrice(t *testing.T, h *servertest.Harness, provider, offering string) {
 
 func openMarket(t *testing.T, h *servertest.Harness) {
 	t.Helper()
-	ctx := context.Background()
-	var page struct {
-		Items []map[string]any `json:"items"`
-	}
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatalf("demo project: %v", err)
-	}
-	if _, err := h.Admin.Do(ctx, "PATCH", "/v1/institutions/"+page.Items[0]["institution_id"].(string),
+	prj := h.First(t, "/v1/projects?name=prontuario-eletronico")
+	if _, err := h.Admin.Do(context.Background(), "PATCH", "/v1/institutions/"+prj["institution_id"].(string),
 		map[string]any{"data_policy": seed.MarketPolicy}, nil); err != nil {
 		t.Fatal(err)
 	}

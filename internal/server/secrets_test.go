@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/soberana/soberana/internal/alert"
 	"github.com/soberana/soberana/internal/client"
@@ -22,6 +21,7 @@ import (
 	"github.com/soberana/soberana/internal/server"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/store/storetest"
 )
 
 func bothStores(t *testing.T, f func(t *testing.T, postgres bool)) {
@@ -38,33 +38,10 @@ func bothStores(t *testing.T, f func(t *testing.T, postgres bool)) {
 // project and waits until it runs; it returns the project's id.
 func runningNamespace(t *testing.T, h *servertest.Harness) string {
 	t.Helper()
-	ctx := context.Background()
-	var page struct {
-		Items []map[string]any `json:"items"`
-	}
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatalf("project: %v", err)
-	}
-	prj := page.Items[0]["id"].(string)
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=ns-small", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatalf("offering: %v", err)
-	}
-	var wl map[string]any
-	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", map[string]any{"project_id": prj, "offering_id": page.Items[0]["id"], "replicas": 1,
+	prj := h.FirstID(t, "/v1/projects?name=prontuario-eletronico")
+	h.CreateRunning(t, map[string]any{"project_id": prj, "offering_id": h.FirstID(t, "/v1/offerings?name=ns-small"), "replicas": 1,
 		"classification": "internal", "residency": map[string]any{"countries": []string{"BR"}},
-		"sovereignty": map[string]any{"mode": "national"}}, &wl); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(time.Minute)
-	for wl["state"] != "running" {
-		if time.Now().After(deadline) {
-			t.Fatalf("workload %s is %s", wl["id"], wl["state"])
-		}
-		time.Sleep(20 * time.Millisecond)
-		if _, err := h.Admin.Do(ctx, "GET", "/v1/workloads/"+wl["id"].(string), nil, &wl); err != nil {
-			t.Fatal(err)
-		}
-	}
+		"sovereignty": map[string]any{"mode": "national"}})
 	return prj
 }
 
@@ -233,16 +210,7 @@ func TestClearSecretsSealedOnStart(t *testing.T) {
 		}
 		id, secret := app["id"].(string), app["webhook_secret"].(string)
 		// What a keyless start of an earlier version left: the secret in the row.
-		if err := h.Server.Store.InTx(ctx, func(tx *store.Tx) error {
-			a, err := tx.Apps().Get(ctx, id)
-			if err != nil {
-				return err
-			}
-			a.WebhookSecret = secret
-			return tx.Apps().Update(ctx, &a)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		storetest.ClearAppSecret(t, h.Server.Store, id, secret)
 		hook := model.AlertWebhook{Name: "siem", URL: "https://siem.example.br/hook", Secret: "hook-secret-in-clear-0123"}
 		if err := h.Server.Store.InTx(ctx, func(tx *store.Tx) error { return tx.AlertWebhooks().Create(ctx, &hook, "whk") }); err != nil {
 			t.Fatal(err)

@@ -14,7 +14,6 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
-	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/sshca"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/store/storetest"
@@ -23,11 +22,7 @@ import (
 // newService returns a CA service over st with a fresh secrets key.
 func newService(t testing.TB, st *store.Store) *sshca.Service {
 	t.Helper()
-	kr, err := secrets.ParseKeyring(secrets.NewKeyLine("t1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	box := secrets.NewBox(st, kr)
+	box := storetest.Box(t, st, "t1")
 	return sshca.New(st, func() sshca.Box { return box })
 }
 

@@ -16,6 +16,16 @@ import (
 // exactly those of the samples — and deleted; newer ones stay as taken;
 // a late sample of a rolled bucket is added to it, not counted twice; the
 // workload's report still serves all 24 h, buckets as their means.
+// addToRollup counts the sample into the expected rollup of its bucket.
+func addToRollup(r *model.UsageRollup, u model.UsageSample) {
+	r.Samples++
+	r.CPUPermilleSum += u.CPUPermille
+	r.CPUPermilleMax = max(r.CPUPermilleMax, u.CPUPermille)
+	r.MemoryUsedMiBSum += u.MemoryUsedMiB
+	r.MemoryUsedMiBMax = max(r.MemoryUsedMiBMax, u.MemoryUsedMiB)
+	r.MemoryMiBMax = max(r.MemoryMiBMax, u.MemoryMiB)
+}
+
 func TestRollupKeepsSumsAndServes(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
@@ -48,12 +58,7 @@ func TestRollupKeepsSumsAndServes(t *testing.T) {
 					r = &model.UsageRollup{}
 					want[p.ID][b] = r
 				}
-				r.Samples++
-				r.CPUPermilleSum += u.CPUPermille
-				r.CPUPermilleMax = max(r.CPUPermilleMax, u.CPUPermille)
-				r.MemoryUsedMiBSum += u.MemoryUsedMiB
-				r.MemoryUsedMiBMax = max(r.MemoryUsedMiBMax, u.MemoryUsedMiB)
-				r.MemoryMiBMax = max(r.MemoryMiBMax, u.MemoryMiB)
+				addToRollup(r, u)
 			}
 			samples = append(samples, sample(p.ID, now.Add(-48*time.Hour)))
 		}
@@ -126,13 +131,7 @@ func TestRollupKeepsSumsAndServes(t *testing.T) {
 		late := sample(pls[0].ID, now.Add(-2*time.Hour-30*time.Minute+30*time.Second))
 		late.CPUPermille, late.MemoryUsedMiB = 999, 4095
 		put(late)
-		w := want[pls[0].ID][now.Add(-3*time.Hour)]
-		w.Samples++
-		w.CPUPermilleSum += late.CPUPermille
-		w.CPUPermilleMax = max(w.CPUPermilleMax, late.CPUPermille)
-		w.MemoryUsedMiBSum += late.MemoryUsedMiB
-		w.MemoryUsedMiBMax = max(w.MemoryUsedMiBMax, late.MemoryUsedMiB)
-		w.MemoryMiBMax = max(w.MemoryMiBMax, late.MemoryMiB)
+		addToRollup(want[pls[0].ID][now.Add(-3*time.Hour)], late)
 		if _, err := s.Pass(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -58,18 +58,7 @@ func TestCrashSafety(t *testing.T) {
 	prj, off := fixture(t, c)
 	// A provisioning delay widens the window in which a kill lands while
 	// resources are building.
-	var provs struct {
-		Items []map[string]any `json:"items"`
-	}
-	if _, err := c.Do(ctx, "GET", "/v1/providers", nil, &provs); err != nil {
-		t.Fatal(err)
-	}
-	for _, pr := range provs.Items {
-		if _, err := c.Do(ctx, "PUT", "/v1/sim/providers/"+pr["id"].(string)+"/faults",
-			map[string]any{"error_rate": "0", "provisioning_delay_ms": 30}, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
+	simFaults(t, c, map[string]any{"error_rate": "0", "provisioning_delay_ms": 30})
 
 	const n = 500
 	ids := make([]string, n)

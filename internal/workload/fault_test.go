@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/server/servertest"
 )
@@ -27,18 +28,7 @@ func TestFaults(t *testing.T) {
 			ctx := context.Background()
 			c := h.Admin
 			prj, off := fixture(t, c)
-			var provs struct {
-				Items []map[string]any `json:"items"`
-			}
-			if _, err := c.Do(ctx, "GET", "/v1/providers", nil, &provs); err != nil {
-				t.Fatal(err)
-			}
-			for _, p := range provs.Items {
-				if _, err := c.Do(ctx, "PUT", "/v1/sim/providers/"+p["id"].(string)+"/faults",
-					map[string]any{"error_rate": "0.2", "provisioning_delay_ms": 20}, nil); err != nil {
-					t.Fatal(err)
-				}
-			}
+			provs := simFaults(t, c, map[string]any{"error_rate": "0.2", "provisioning_delay_ms": 20})
 			ids := make([]string, 100)
 			var wg sync.WaitGroup
 			for i := range ids {
@@ -126,7 +116,7 @@ func TestFaults(t *testing.T) {
 			if _, err := c.Do(ctx, "PUT", "/v1/sim/sites/"+dead+"/outage", map[string]bool{"outage": false}, nil); err != nil {
 				t.Fatal(err)
 			}
-			for _, p := range provs.Items {
+			for _, p := range provs {
 				if _, err := c.Do(ctx, "PUT", "/v1/sim/providers/"+p["id"].(string)+"/faults",
 					map[string]any{"error_rate": "0"}, nil); err != nil {
 					t.Fatal(err)
@@ -135,4 +125,23 @@ func TestFaults(t *testing.T) {
 			converge(t, h.Server.Store, c, 60*time.Second)
 		})
 	}
+}
+
+// simFaults sets the faults on every (simulated) provider and returns
+// the providers.
+func simFaults(t *testing.T, c *client.Client, faults map[string]any) []map[string]any {
+	t.Helper()
+	ctx := context.Background()
+	var provs struct {
+		Items []map[string]any `json:"items"`
+	}
+	if _, err := c.Do(ctx, "GET", "/v1/providers", nil, &provs); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range provs.Items {
+		if _, err := c.Do(ctx, "PUT", "/v1/sim/providers/"+p["id"].(string)+"/faults", faults, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return provs.Items
 }

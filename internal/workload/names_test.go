@@ -14,9 +14,7 @@ import (
 // JSON fields (site_id, provider_id, …).
 func TestTimelineNamesNotIDs(t *testing.T) {
 	t.Parallel()
-	h := servertest.Start(t, servertest.Options{})
-	prj, off := fixture(t, h.Admin)
-	v := running(t, h.Admin, prj, off, 2)
+	h, prj, off, v := startRunning(t, 2)
 	ctx := context.Background()
 	// Every id a person could be shown instead of a name.
 	ids := map[string]bool{prj: true, off: true}

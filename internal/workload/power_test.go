@@ -31,6 +31,16 @@ type powerView struct {
 	} `json:"events"`
 }
 
+// startRunning starts a server and creates a workload of the replicas in
+// the fixture's project; it returns the server, the project, the offering
+// and the workload once it runs.
+func startRunning(t *testing.T, replicas int) (*servertest.Harness, string, string, powerView) {
+	t.Helper()
+	h := servertest.Start(t, servertest.Options{})
+	prj, off := fixture(t, h.Admin)
+	return h, prj, off, running(t, h.Admin, prj, off, replicas)
+}
+
 func running(t *testing.T, c *client.Client, prj, off string, replicas int) powerView {
 	t.Helper()
 	var v view
@@ -45,32 +55,41 @@ func running(t *testing.T, c *client.Client, prj, off string, replicas int) powe
 	return pv
 }
 
-func simState(t *testing.T, c *client.Client, replicaID string) string {
+// simResource is a resource of the simulated providers.
+type simResource struct {
+	ReplicaID string `json:"replica_id"`
+	State     string `json:"state"`
+	VCPUs     int64  `json:"vcpus"`
+}
+
+// simResources lists the simulated providers' resources.
+func simResources(t *testing.T, c *client.Client) []simResource {
 	t.Helper()
 	var res struct {
-		Items []struct {
-			ReplicaID string `json:"replica_id"`
-			State     string `json:"state"`
-			VCPUs     int64  `json:"vcpus"`
-		} `json:"items"`
+		Items []simResource `json:"items"`
 	}
 	if _, err := c.Do(context.Background(), "GET", "/v1/sim/resources", nil, &res); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range res.Items {
+	return res.Items
+}
+
+// simReplica is the replica's simulated resource; its State is "absent"
+// when there is none.
+func simReplica(t *testing.T, c *client.Client, replicaID string) simResource {
+	t.Helper()
+	for _, r := range simResources(t, c) {
 		if r.ReplicaID == replicaID {
-			return r.State
+			return r
 		}
 	}
-	return "absent"
+	return simResource{ReplicaID: replicaID, State: "absent"}
 }
 
 func TestPowerTransitions(t *testing.T) {
 	t.Parallel()
-	h := servertest.Start(t, servertest.Options{})
-	prj, off := fixture(t, h.Admin)
+	h, prj, _, v := startRunning(t, 2)
 	ctx := context.Background()
-	v := running(t, h.Admin, prj, off, 2)
 	var p *client.Problem
 	// A replica that is not there: 422, nothing changes.
 	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads/"+v.ID+":stop", map[string]any{"replica": 7}, nil); !errors.As(err, &p) || p.Status != 422 {
@@ -93,8 +112,8 @@ func TestPowerTransitions(t *testing.T) {
 		if pl.Replica == 1 {
 			want, sim = "stopped", "stopped"
 		}
-		if pl.Power != want || simState(t, h.Admin, pl.ID) != sim {
-			t.Fatalf("replica %d: power %q, sim %s; want %s", pl.Replica, pl.Power, simState(t, h.Admin, pl.ID), want)
+		if pl.Power != want || simReplica(t, h.Admin, pl.ID).State != sim {
+			t.Fatalf("replica %d: power %q, sim %s; want %s", pl.Replica, pl.Power, simReplica(t, h.Admin, pl.ID).State, want)
 		}
 	}
 	var saw []string
@@ -125,7 +144,7 @@ func TestPowerTransitions(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, pl := range v.Placements {
-		if pl.Power != "running" || simState(t, h.Admin, pl.ID) != "active" {
+		if pl.Power != "running" || simReplica(t, h.Admin, pl.ID).State != "active" {
 			t.Fatalf("after start and reboot: %+v", v.Placements)
 		}
 		if len(pl.Addresses) == 0 {
@@ -139,10 +158,8 @@ func TestPowerTransitions(t *testing.T) {
 
 func TestResize(t *testing.T) {
 	t.Parallel()
-	h := servertest.Start(t, servertest.Options{})
-	prj, off := fixture(t, h.Admin)
+	h, _, _, v := startRunning(t, 1)
 	ctx := context.Background()
-	v := running(t, h.Admin, prj, off, 1)
 	// An offering no site prices: 422 in the caller's language, nothing changes.
 	var created struct {
 		ID string `json:"id"`
@@ -178,25 +195,7 @@ func TestResize(t *testing.T) {
 		t.Fatalf("after resize: %+v (before %+v)", v, same)
 	}
 	// The resize is done at the provider when the call returns.
-	if got := simVCPUs(t, h.Admin, pl.ID); got != 2 {
+	if got := simReplica(t, h.Admin, pl.ID).VCPUs; got != 2 {
 		t.Fatalf("sim resource has %d vcpus", got)
 	}
-}
-
-func simVCPUs(t *testing.T, c *client.Client, replicaID string) int64 {
-	var res struct {
-		Items []struct {
-			ReplicaID string `json:"replica_id"`
-			VCPUs     int64  `json:"vcpus"`
-		} `json:"items"`
-	}
-	if _, err := c.Do(context.Background(), "GET", "/v1/sim/resources", nil, &res); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range res.Items {
-		if r.ReplicaID == replicaID {
-			return r.VCPUs
-		}
-	}
-	return 0
 }

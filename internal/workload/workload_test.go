@@ -128,14 +128,8 @@ func TestCreateRunsAndDeletes(t *testing.T) {
 				t.Fatal(err)
 			}
 			waitState(t, h.Admin, v.ID, "deleted")
-			var res struct {
-				Items []map[string]any `json:"items"`
-			}
-			if _, err := h.Admin.Do(context.Background(), "GET", "/v1/sim/resources", nil, &res); err != nil {
-				t.Fatal(err)
-			}
-			if len(res.Items) != 0 {
-				t.Fatalf("resources left after delete: %v", res.Items)
+			if res := simResources(t, h.Admin); len(res) != 0 {
+				t.Fatalf("resources left after delete: %+v", res)
 			}
 		})
 	}

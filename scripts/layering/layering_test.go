@@ -27,6 +27,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -149,6 +150,31 @@ func TestAPIDoesNotImportDrivers(t *testing.T) {
 // repoReads are the methods of a store repository that only read.
 var repoReads = map[string]bool{"Get": true, "List": true, "All": true, "Count": true}
 
+// readReceivers are the calls under root used only as the receiver of a
+// repository read (the tx.Workloads() of tx.Workloads().Get(…)).
+func readReceivers(root ast.Node) map[*ast.CallExpr]bool {
+	reads := map[*ast.CallExpr]bool{}
+	ast.Inspect(root, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if inner, ok := sel.X.(*ast.CallExpr); ok && repoReads[sel.Sel.Name] {
+				reads[inner] = true
+			}
+		}
+		return true
+	})
+	return reads
+}
+
+// heldRepo names the repository of names that the call (tx.Workloads())
+// gets and holds for other than a read.
+func heldRepo(c *ast.CallExpr, reads map[*ast.CallExpr]bool, names ...string) (string, bool) {
+	repo, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok || len(c.Args) != 0 || reads[c] || !slices.Contains(names, repo.Sel.Name) {
+		return "", false
+	}
+	return repo.Sel.Name, true
+}
+
 // stateWriteSQL matches SQL that writes the workload or placement tables,
 // whatever the case, spacing, quoting or schema.
 var stateWriteSQL = regexp.MustCompile("(?i)\\b(update|insert\\s+into|delete\\s+from)\\s+(only\\s+)?([\"`]?\\w+[\"`]?\\.)?[\"`]?(workloads|placements)[\"`]?([^\\w]|$)")
@@ -248,9 +274,7 @@ func TestOneWriterOfWorkloadState(t *testing.T) {
 		if allowed {
 			continue
 		}
-		// Calls of tx.Workloads() / tx.Placements() used only as the
-		// receiver of a read.
-		reads := map[*ast.CallExpr]bool{}
+		reads := readReceivers(f.ast)
 		stateConst := func(e ast.Expr) (string, bool) {
 			sel, ok := e.(*ast.SelectorExpr)
 			if !ok {
@@ -264,14 +288,9 @@ func TestOneWriterOfWorkloadState(t *testing.T) {
 		}
 		ast.Inspect(f.ast, func(n ast.Node) bool {
 			switch n := n.(type) {
-			case *ast.SelectorExpr:
-				if inner, ok := n.X.(*ast.CallExpr); ok && repoReads[n.Sel.Name] {
-					reads[inner] = true
-				}
 			case *ast.CallExpr:
-				repo, ok := n.Fun.(*ast.SelectorExpr)
-				if ok && len(n.Args) == 0 && (repo.Sel.Name == "Workloads" || repo.Sel.Name == "Placements") && !reads[n] {
-					bad = append(bad, f.path+": "+repo.Sel.Name+"() used other than to read")
+				if name, ok := heldRepo(n, reads, "Workloads", "Placements"); ok {
+					bad = append(bad, f.path+": "+name+"() used other than to read")
 				}
 			case *ast.BasicLit, *ast.BinaryExpr:
 				if s, ok := literal(n.(ast.Expr)); ok {
@@ -344,15 +363,11 @@ func f() {
 		t.Fatal(err)
 	}
 	var holds, sql int
-	reads := map[*ast.CallExpr]bool{}
+	reads := readReceivers(af)
 	ast.Inspect(af, func(n ast.Node) bool {
 		switch n := n.(type) {
-		case *ast.SelectorExpr:
-			if inner, ok := n.X.(*ast.CallExpr); ok && repoReads[n.Sel.Name] {
-				reads[inner] = true
-			}
 		case *ast.CallExpr:
-			if repo, ok := n.Fun.(*ast.SelectorExpr); ok && len(n.Args) == 0 && (repo.Sel.Name == "Workloads" || repo.Sel.Name == "Placements") && !reads[n] {
+			if _, ok := heldRepo(n, reads, "Workloads", "Placements"); ok {
 				holds++
 			}
 		case *ast.BinaryExpr:

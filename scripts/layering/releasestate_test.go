@@ -31,15 +31,11 @@ func releaseStateWrites(f *ast.File, path string) []string {
 		return ok && pkg.Name == "model" && consts[sel.Sel.Name]
 	}
 	var bad []string
-	reads := map[*ast.CallExpr]bool{}
+	reads := readReceivers(f)
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
-		case *ast.SelectorExpr:
-			if inner, ok := n.X.(*ast.CallExpr); ok && repoReads[n.Sel.Name] {
-				reads[inner] = true
-			}
 		case *ast.CallExpr:
-			if repo, ok := n.Fun.(*ast.SelectorExpr); ok && len(n.Args) == 0 && repo.Sel.Name == "Releases" && !reads[n] {
+			if _, ok := heldRepo(n, reads, "Releases"); ok {
 				bad = append(bad, path+": Releases() used other than to read")
 			}
 		case *ast.BasicLit, *ast.BinaryExpr:

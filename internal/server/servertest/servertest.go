@@ -137,13 +137,53 @@ func (h *Harness) Client(token, lang string) *client.Client {
 // test.
 func (h *Harness) FirstID(t testing.TB, path string) string {
 	t.Helper()
+	return h.First(t, path)["id"].(string)
+}
+
+// First lists path with the admin client and returns the first item; no
+// item fails the test.
+func (h *Harness) First(t testing.TB, path string) map[string]any {
+	t.Helper()
 	var page struct {
 		Items []map[string]any `json:"items"`
 	}
 	if _, err := h.Admin.Do(context.Background(), "GET", path, nil, &page); err != nil || len(page.Items) == 0 {
 		t.Fatalf("%s: %v %v", path, page.Items, err)
 	}
-	return page.Items[0]["id"].(string)
+	return page.Items[0]
+}
+
+// CreateRunning creates a workload through the API with the admin client
+// (req is the request body) and waits up to a minute until it runs; it
+// returns the workload as the API shows it then.
+func (h *Harness) CreateRunning(t testing.TB, req map[string]any) map[string]any {
+	t.Helper()
+	ctx := context.Background()
+	var wl map[string]any
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", req, &wl); err != nil {
+		t.Fatal(err)
+	}
+	return h.WaitRunning(t, wl["id"].(string), time.Minute)
+}
+
+// WaitRunning polls the workload with the admin client until it runs and
+// returns it then; not running within the time fails the test.
+func (h *Harness) WaitRunning(t testing.TB, id string, within time.Duration) map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		var wl map[string]any
+		if _, err := h.Admin.Do(context.Background(), "GET", "/v1/workloads/"+id, nil, &wl); err != nil {
+			t.Fatal(err)
+		}
+		if wl["state"] == "running" {
+			return wl
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("workload %s is %s after %s", id, wl["state"], within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // OnlyItem lists path with the admin client and returns its one item;
@@ -157,4 +197,13 @@ func (h *Harness) OnlyItem(t testing.TB, path string) map[string]any {
 		t.Fatalf("%s: want one item, got %v %v", path, page.Items, err)
 	}
 	return page.Items[0]
+}
+
+// RefreshFleet reloads the fleet from the store at once, after the test
+// wrote providers or sites behind the server's back.
+func (h *Harness) RefreshFleet(t testing.TB) {
+	t.Helper()
+	if err := h.Server.Fleet.Refresh(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -16,6 +16,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // pgx database/sql driver
 
+	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -56,10 +57,7 @@ func open(t testing.TB, dsn string) *store.Store {
 // test with a clear message when PostgreSQL is not configured.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv(PostgresEnv)
-	if base == "" {
-		t.Skipf("PostgreSQL tests skipped: set %s (e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable); .ci/run does", PostgresEnv)
-	}
+	base := EnvOrSkip(t, PostgresEnv, "PostgreSQL tests skipped: set "+PostgresEnv+" (e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable); .ci/run does")
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatal(err)
@@ -110,4 +108,44 @@ func removeAll(t testing.TB, dir string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Logf("removing %s: %v", dir, err)
+}
+
+// Box is a secrets box over st sealing with a new key named keyID (the
+// tests' SOBERANA secrets key).
+func Box(t testing.TB, st *store.Store, keyID string) *secrets.Box {
+	t.Helper()
+	kr, err := secrets.ParseKeyring(secrets.NewKeyLine(keyID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secrets.NewBox(st, kr)
+}
+
+// ClearAppSecret writes the app's webhook secret in clear text into its
+// row, as a start without a secrets key of an earlier version left it.
+func ClearAppSecret(t testing.TB, st *store.Store, appID, secret string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := st.InTx(ctx, func(tx *store.Tx) error {
+		a, err := tx.Apps().Get(ctx, appID)
+		if err != nil {
+			return err
+		}
+		a.WebhookSecret = secret
+		return tx.Apps().Update(ctx, &a)
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// EnvOrSkip returns the environment variable that points a test at an
+// outside service (database, broker, cloud); unset, it skips the test
+// saying why.
+func EnvOrSkip(t testing.TB, name, why string) string {
+	t.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		t.Skip(why)
+	}
+	return v
 }
