@@ -326,21 +326,14 @@ func (s *Sampler) export(ctx context.Context, all []model.UsageSample, pls map[s
 // Run samples every `every` while leader says this process leads (the
 // reconciler's lease, like the other background loops), until ctx ends.
 func (s *Sampler) Run(ctx context.Context, every time.Duration, leader func() bool) error {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
+	return pace.Every(ctx, every, func() {
 		if !leader() {
-			continue
+			return
 		}
 		if n, err := s.Pass(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("sampling utilization", "samples", n, "err", err)
 		}
-	}
+	})
 }
 
 // Replica is one replica's series, as the API serves it.
