@@ -216,26 +216,26 @@ func (e *Engine) decide(w *work, req *Request) (outcome, error) {
 			return outcome{exact: exact}, nil
 		}
 		w.headroom = false
-		w.resetCands()
-		ok, exact := e.search(w)
-		if !ok {
-			return outcome{}, e.noFit(w)
-		}
-		if e.exceeds(w) {
-			return outcome{}, e.overCeiling(w, exact)
-		}
-		return outcome{exact: exact, fallback: true}, nil
+		return e.cheapest(w, true)
 	default:
-		w.resetCands()
-		ok, exact := e.search(w)
-		if !ok {
-			return outcome{}, e.noFit(w)
-		}
-		if e.exceeds(w) {
-			return outcome{}, e.overCeiling(w, exact)
-		}
-		return outcome{exact: exact}, nil
+		return e.cheapest(w, false)
 	}
+}
+
+// cheapest searches the cheapest set over all candidates and turns its
+// result into an outcome: no set fits, or the best one exceeds the
+// ceiling, or it is the answer (fallback: a Balanced request that found
+// nothing within headroom).
+func (e *Engine) cheapest(w *work, fallback bool) (outcome, error) {
+	w.resetCands()
+	ok, exact := e.search(w)
+	if !ok {
+		return outcome{}, e.noFit(w)
+	}
+	if e.exceeds(w) {
+		return outcome{}, e.overCeiling(w, exact)
+	}
+	return outcome{exact: exact, fallback: fallback}, nil
 }
 
 func (w *work) total() int64 {
