@@ -1,6 +1,7 @@
 package placement
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -481,10 +482,10 @@ func (e *Engine) drainByDistance(w *work) {
 	}
 	slices.SortFunc(w.cands, func(a, b cand) int {
 		if a.key != b.key {
-			return cmpInt64(a.key, b.key)
+			return cmp.Compare(a.key, b.key)
 		}
 		if a.price != b.price {
-			return cmpInt64(a.price, b.price)
+			return cmp.Compare(a.price, b.price)
 		}
 		return strings.Compare(e.sites[a.site].id, e.sites[b.site].id)
 	})
@@ -511,16 +512,6 @@ func (w *work) nextEpoch() {
 		clear(w.fdMark)
 		w.epoch = 1
 	}
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // siteReason returns the first constraint a site fails, in the fixed order
