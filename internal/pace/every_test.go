@@ -23,3 +23,16 @@ func TestEveryWaitsOneIntervalAndStopsWithCtx(t *testing.T) {
 		t.Fatalf("Every = %v after %d calls; want nil after 3", err, calls)
 	}
 }
+
+func TestRepeatCallsAtOnce(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	calls := 0
+	// An hour's interval: only the first call, at once, can come.
+	err := Repeat(ctx, time.Hour, func() {
+		calls++
+		cancel()
+	})
+	if err != nil || calls != 1 {
+		t.Fatalf("Repeat = %v after %d calls; want nil after 1", err, calls)
+	}
+}
