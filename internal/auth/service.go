@@ -80,10 +80,7 @@ func (s *Service) Store() *store.Store { return s.st }
 // live bindings of the principal it derives from (derive.go).
 func (s *Service) TokenPrincipal(ctx context.Context, secret, ip string) (*Principal, model.APIToken, error) {
 	tx := s.st.Read()
-	tok, err := tx.APITokenByHash(ctx, HashSecret(secret))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, tok, ErrUnauthenticated
-	}
+	tok, err := bySecret(ctx, tx.APITokenByHash, secret)
 	if err != nil {
 		return nil, tok, err
 	}
@@ -102,13 +99,21 @@ func (s *Service) TokenPrincipal(ctx context.Context, secret, ip string) (*Princ
 	return p, tok, nil
 }
 
+// bySecret looks a presented secret up by its hash (get: the store's
+// APITokenByHash or SessionByHash); an unknown secret is
+// ErrUnauthenticated, like a revoked or expired one.
+func bySecret[T any](ctx context.Context, get func(context.Context, string) (T, error), secret string) (T, error) {
+	v, err := get(ctx, HashSecret(secret))
+	if errors.Is(err, store.ErrNotFound) {
+		return v, ErrUnauthenticated
+	}
+	return v, err
+}
+
 // SessionPrincipal resolves a console session cookie presented from ip.
 func (s *Service) SessionPrincipal(ctx context.Context, secret, ip string) (*Principal, model.Session, error) {
 	tx := s.st.Read()
-	ses, err := tx.SessionByHash(ctx, HashSecret(secret))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, ses, ErrUnauthenticated
-	}
+	ses, err := bySecret(ctx, tx.SessionByHash, secret)
 	if err != nil {
 		return nil, ses, err
 	}

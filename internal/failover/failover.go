@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/soberana/soberana/internal/pace"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -165,16 +166,7 @@ func (t *Tracker) dueAt(ctx context.Context, id string) bool {
 
 // Run checks every interval until ctx ends.
 func (t *Tracker) Run(ctx context.Context, every time.Duration) error {
-	tk := time.NewTicker(every)
-	defer tk.Stop()
-	for {
-		t.Check(ctx)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-tk.C:
-		}
-	}
+	return pace.Repeat(ctx, every, func() { t.Check(ctx) })
 }
 
 // Records returns the failovers in progress and the last finished ones,

@@ -101,14 +101,7 @@ func (e *Engine) searchCover(w *work) (found, exact bool) {
 		// cheapest site of each, then the cheapest others, is the best set.
 		return true, len(w.req.NearPoints) == 0 && w.minP <= 1 && w.minF <= 1 && w.minD == 0 && w.maxFD == 0 && w.ceiling == 0
 	}
-	w.found, w.aborted, w.nodes = false, false, 0
-	w.bestKey = math.MaxInt64
-	e.covDfs(w, 0, 0, 0, 0, 0, 0)
-	if !w.found {
-		return false, false
-	}
-	w.pick = append(w.pick[:0], w.best[:w.n]...)
-	return true, !w.aborted
+	return w.exhaustive(func() { e.covDfs(w, 0, 0, 0, 0, 0, 0) })
 }
 
 // covDfs assigns a server to each requirement not in matched, then hands

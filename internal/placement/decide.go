@@ -1,6 +1,7 @@
 package placement
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -216,26 +217,26 @@ func (e *Engine) decide(w *work, req *Request) (outcome, error) {
 			return outcome{exact: exact}, nil
 		}
 		w.headroom = false
-		w.resetCands()
-		ok, exact := e.search(w)
-		if !ok {
-			return outcome{}, e.noFit(w)
-		}
-		if e.exceeds(w) {
-			return outcome{}, e.overCeiling(w, exact)
-		}
-		return outcome{exact: exact, fallback: true}, nil
+		return e.cheapest(w, true)
 	default:
-		w.resetCands()
-		ok, exact := e.search(w)
-		if !ok {
-			return outcome{}, e.noFit(w)
-		}
-		if e.exceeds(w) {
-			return outcome{}, e.overCeiling(w, exact)
-		}
-		return outcome{exact: exact}, nil
+		return e.cheapest(w, false)
 	}
+}
+
+// cheapest searches the cheapest set over all candidates and turns its
+// result into an outcome: no set fits, or the best one exceeds the
+// ceiling, or it is the answer (fallback: a Balanced request that found
+// nothing within headroom).
+func (e *Engine) cheapest(w *work, fallback bool) (outcome, error) {
+	w.resetCands()
+	ok, exact := e.search(w)
+	if !ok {
+		return outcome{}, e.noFit(w)
+	}
+	if e.exceeds(w) {
+		return outcome{}, e.overCeiling(w, exact)
+	}
+	return outcome{exact: exact, fallback: fallback}, nil
 }
 
 func (w *work) total() int64 {
@@ -481,10 +482,10 @@ func (e *Engine) drainByDistance(w *work) {
 	}
 	slices.SortFunc(w.cands, func(a, b cand) int {
 		if a.key != b.key {
-			return cmpInt64(a.key, b.key)
+			return cmp.Compare(a.key, b.key)
 		}
 		if a.price != b.price {
-			return cmpInt64(a.price, b.price)
+			return cmp.Compare(a.price, b.price)
 		}
 		return strings.Compare(e.sites[a.site].id, e.sites[b.site].id)
 	})
@@ -511,16 +512,6 @@ func (w *work) nextEpoch() {
 		clear(w.fdMark)
 		w.epoch = 1
 	}
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // siteReason returns the first constraint a site fails, in the fixed order

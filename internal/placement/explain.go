@@ -37,19 +37,14 @@ const (
 	reasonNoHeadroom = numReasons
 )
 
-var reasonNames = [...]string{
+var reasons = enum[Reason]{"reason", []string{
 	"none", "excluded", "residency", "substrate", "sovereignty", "provider_certification",
 	"site_certification", "tier", "unhealthy", "too_far", "no_price",
 	"image", "vcpu", "memory", "disk",
-}
+}}
 
 // String returns the reason's stable machine name ("residency").
-func (r Reason) String() string {
-	if int(r) < len(reasonNames) {
-		return reasonNames[r]
-	}
-	return fmt.Sprintf("reason(%d)", uint8(r))
-}
+func (r Reason) String() string { return reasons.name(r) }
 
 // MarshalText implements encoding.TextMarshaler.
 func (r Reason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
@@ -77,16 +72,11 @@ const (
 	SetCoverage                      // a near point or subdivision has no fitting site
 )
 
-var setNames = [...]string{"ok", "too_few_sites", "providers", "failure_domains",
-	"failure_domain_cap", "combination", "heuristic", "search_limit", "coverage"}
+var setFailures = enum[SetFailure]{"set", []string{"ok", "too_few_sites", "providers", "failure_domains",
+	"failure_domain_cap", "combination", "heuristic", "search_limit", "coverage"}}
 
 // String returns the failure's stable machine name.
-func (s SetFailure) String() string {
-	if int(s) < len(setNames) {
-		return setNames[s]
-	}
-	return fmt.Sprintf("set(%d)", uint8(s))
-}
+func (s SetFailure) String() string { return setFailures.name(s) }
 
 // MarshalText implements encoding.TextMarshaler.
 func (s SetFailure) MarshalText() ([]byte, error) { return []byte(s.String()), nil }

@@ -12,9 +12,16 @@ func (e *Engine) search(w *work) (found, exact bool) {
 	if w.n > MaxExactReplicas {
 		return e.greedy(w), false
 	}
+	return w.exhaustive(func() { e.dfs(w, 0, 0, 0, 0, 0, 0) })
+}
+
+// exhaustive runs one depth-first walk (dfs, or covDfs for requirement
+// covers) from a clean state and keeps its best set in w.pick. ok: a set
+// was found; exact: the walk finished within its node budget.
+func (w *work) exhaustive(walk func()) (ok, exact bool) {
 	w.found, w.aborted, w.nodes = false, false, 0
 	w.bestKey = math.MaxInt64
-	e.dfs(w, 0, 0, 0, 0, 0, 0)
+	walk()
 	if !w.found {
 		return false, false
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/deploy"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/pace"
 	"github.com/soberana/soberana/internal/provider"
 	_ "github.com/soberana/soberana/internal/provider/install" // every driver
 	kube "github.com/soberana/soberana/internal/provider/kubernetes"
@@ -133,32 +134,26 @@ func (s *Server) mirrorGrants(ctx context.Context, every time.Duration) {
 	}
 	src := grantSource{a}
 	var after int64
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
+	_ = pace.Repeat(ctx, every, func() {
 		changes, err := a.GrantChanges(ctx, after, 500)
-		if err == nil {
-			projects := map[string]bool{}
-			for _, c := range changes {
-				projects[c.ProjectID] = true
-			}
-			ok := true
-			for p := range projects {
-				if err := s.syncProjectGrants(ctx, src, p); err != nil {
-					s.log.Warn("mirroring grants into providers", "project", p, "err", err)
-					ok = false
-				}
-			}
-			if ok && len(changes) > 0 {
-				after = changes[len(changes)-1].Seq
-			}
-		}
-		select {
-		case <-ctx.Done():
+		if err != nil {
 			return
-		case <-t.C:
 		}
-	}
+		projects := map[string]bool{}
+		for _, c := range changes {
+			projects[c.ProjectID] = true
+		}
+		ok := true
+		for p := range projects {
+			if err := s.syncProjectGrants(ctx, src, p); err != nil {
+				s.log.Warn("mirroring grants into providers", "project", p, "err", err)
+				ok = false
+			}
+		}
+		if ok && len(changes) > 0 {
+			after = changes[len(changes)-1].Seq
+		}
+	})
 }
 
 func (s *Server) syncProjectGrants(ctx context.Context, src grantSource, projectID string) error {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/pace"
 	"github.com/soberana/soberana/internal/provider"
 )
 
@@ -39,22 +40,17 @@ func (s *Server) SyncImages(ctx context.Context, only func(model.Provider) bool)
 
 // imageLoop keeps the catalogues current until ctx ends.
 func (s *Server) imageLoop(ctx context.Context) error {
-	t := time.NewTicker(imageSyncEvery)
-	defer t.Stop()
-	for tick := 0; ; tick++ {
+	tick := 0
+	return pace.Repeat(ctx, imageSyncEvery, func() {
 		only := func(p model.Provider) bool { return p.Simulated || p.Driver == model.DriverSim }
 		if tick%realImageTicks == 0 {
 			only = nil
 		}
+		tick++
 		cctx, cancel := context.WithTimeout(ctx, time.Minute)
 		if err := s.SyncImages(cctx, only); err != nil && ctx.Err() == nil {
 			s.log.Warn("reading image catalogues", "err", err)
 		}
 		cancel()
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
+	})
 }
