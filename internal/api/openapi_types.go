@@ -189,7 +189,7 @@ var schemaNames = map[string]string{
 	"internal/deploy.Step":      "RolloutStep",
 	"internal/residency.Row":    "ResidencyRow",
 	"internal/residency.Report": "ResidencyReport",
-	"internal/api.UserView":     "User",
+	"internal/model.UserView":   "User",
 	"internal/api.APITokenView": "APIToken",
 }
 

@@ -20,6 +20,26 @@ type User struct {
 	LastLoginAt  *time.Time `json:"last_login_at,omitempty"`
 }
 
+// UserView is a user as the API shows it (never the password hash or the
+// failed sign-in count).
+type UserView struct {
+	Meta
+	Email       string     `json:"email"`
+	Name        string     `json:"name"`
+	OIDCIssuer  string     `json:"oidc_issuer,omitempty"`
+	OIDCSubject string     `json:"oidc_subject,omitempty"`
+	Disabled    bool       `json:"disabled"`
+	LockedUntil *time.Time `json:"locked_until,omitempty"`
+	LastLoginAt *time.Time `json:"last_login_at,omitempty"`
+}
+
+// UserRequest creates a user.
+type UserRequest struct {
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Password string `json:"password,omitempty"`
+}
+
 // RoleBinding binds a role to a user at a scope.
 type RoleBinding struct {
 	ID        string    `json:"id"`
