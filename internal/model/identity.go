@@ -1,9 +1,6 @@
 package model
 
-import (
-	"slices"
-	"time"
-)
+import "time"
 
 // User is a person who signs in: with a local password (argon2id hash) or
 // through an OpenID provider (issuer + subject).
@@ -141,16 +138,10 @@ var GrantStates = []GrantState{GrantActive, GrantExpired, GrantRevoked}
 // states it may move to. An expired grant may still be revoked (the
 // revocation is recorded; access had ended already); a revoked grant is
 // final.
-var GrantTransitions = map[GrantState][]GrantState{
+var GrantTransitions = StateTable[GrantState]{
 	GrantActive:  {GrantExpired, GrantRevoked},
 	GrantExpired: {GrantRevoked},
 	GrantRevoked: {},
-}
-
-// CanMove reports whether a grant may move from one state to another
-// (staying put is always allowed).
-func (from GrantState) CanMove(to GrantState) bool {
-	return from == to || slices.Contains(GrantTransitions[from], to)
 }
 
 // StateAt is the grant's state at now: revoked once RevokedAt is set,
@@ -193,16 +184,10 @@ var SessionStates = []SessionState{SessionActive, SessionExpired, SessionRevoked
 // SessionTransitions is the table of session states: a session ends by
 // expiring or by being revoked (sign-out); an ended session is never
 // active again.
-var SessionTransitions = map[SessionState][]SessionState{
+var SessionTransitions = StateTable[SessionState]{
 	SessionActive:  {SessionExpired, SessionRevoked},
 	SessionExpired: {SessionRevoked},
 	SessionRevoked: {},
-}
-
-// CanMove reports whether a session may move from one state to another
-// (staying put is always allowed).
-func (from SessionState) CanMove(to SessionState) bool {
-	return from == to || slices.Contains(SessionTransitions[from], to)
 }
 
 // StateAt is the session's state at now.
