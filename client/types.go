@@ -6,8 +6,6 @@ package client
 // only the fields a caller sets (the server decodes them into its noun).
 
 import (
-	"time"
-
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
 )
@@ -151,15 +149,7 @@ type PreviewPlacement = model.PreviewPlacement
 type PlacementPreview = model.PlacementPreview
 
 // GrantSpec grants an outside user (a vendor) a role in one project until ExpiresAt.
-type GrantSpec struct {
-	ProjectID   string     `json:"project_id"`
-	UserID      string     `json:"user_id,omitempty"`
-	Email       string     `json:"email,omitempty"`
-	Role        string     `json:"role"`
-	ExpiresAt   *time.Time `json:"expires_at"`
-	SourceCIDRs []string   `json:"source_cidrs,omitempty"`
-	Reason      string     `json:"reason,omitempty"`
-}
+type GrantSpec = model.GrantSpec
 
 // Grant is a vendor grant.
 type Grant = model.Grant

@@ -94,6 +94,19 @@ type Grant struct {
 	CreatedBy     string     `json:"created_by"`
 }
 
+// GrantSpec asks for a vendor grant.
+type GrantSpec struct {
+	ProjectID string `json:"project_id"`
+	// UserID or Email names the vendor's user (an e-mail unknown so far
+	// creates a user without password who signs in with single sign-on).
+	UserID      string     `json:"user_id,omitempty"`
+	Email       string     `json:"email,omitempty"`
+	Role        string     `json:"role"`
+	ExpiresAt   *time.Time `json:"expires_at"`
+	SourceCIDRs []string   `json:"source_cidrs,omitempty"`
+	Reason      string     `json:"reason,omitempty"`
+}
+
 // GrantChange is one entry of the grant change feed.
 type GrantChange struct {
 	Seq       int64           `json:"seq"`
