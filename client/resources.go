@@ -290,7 +290,7 @@ var ErrPendingApproval = errors.New("workload awaits approval")
 // WaitError says why a wait ended without the wanted state.
 type WaitError struct {
 	Workload *Workload
-	Want     string
+	Want     WorkloadState
 	Err      error
 }
 
@@ -312,7 +312,7 @@ func (e *WaitError) Unwrap() error { return e.Err }
 // WaitOptions tune WaitWorkload.
 type WaitOptions struct {
 	// State to wait for (default running).
-	State string
+	State WorkloadState
 	// Timeout bounds the wait (default 10 minutes).
 	Timeout time.Duration
 	// Poll is the polling interval (default 1 s).
@@ -354,7 +354,7 @@ func (c *Client) WaitWorkload(ctx context.Context, id string, o WaitOptions) (*W
 		case w.State == StatePendingApproval && !o.AllowPending:
 			return w, &WaitError{Workload: w, Want: o.State, Err: ErrPendingApproval}
 		case w.State == StateRejected || w.State == StateFailed || (w.State == StateDeleted && o.State != StateDeleted):
-			return w, &WaitError{Workload: w, Want: o.State, Err: errors.New(w.State)}
+			return w, &WaitError{Workload: w, Want: o.State, Err: errors.New(string(w.State))}
 		}
 		if err := sleepCtx(ctx, o.Poll); err != nil {
 			return w, &WaitError{Workload: w, Want: o.State, Err: err}

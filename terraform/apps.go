@@ -153,7 +153,7 @@ func releaseSchema() schema.Schema {
 }
 
 func (m *releaseModel) fill(v *client.Release) {
-	m.ID, m.AppID, m.Seq, m.State = types.StringValue(v.ID), types.StringValue(v.AppID), types.Int64Value(v.Seq), types.StringValue(v.State)
+	m.ID, m.AppID, m.Seq, m.State = types.StringValue(v.ID), types.StringValue(v.AppID), types.Int64Value(v.Seq), types.StringValue(string(v.State))
 	if m.Image.IsNull() || m.Image.IsUnknown() {
 		m.Image = types.StringValue(v.Image)
 	}

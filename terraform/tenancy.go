@@ -76,10 +76,7 @@ func (m *institutionModel) spec(ctx context.Context, d *diag.Diagnostics) client
 func (m *institutionModel) set(ctx context.Context, v *client.Institution, d *diag.Diagnostics) {
 	m.ID, m.Name, m.Country, m.Currency = types.StringValue(v.ID), types.StringValue(v.Name), types.StringValue(v.Country), types.StringValue(v.Currency)
 	m.AutoApproveMinor, m.AllowOverdraftRequests = types.Int64Value(v.AutoApproveMinor), types.BoolValue(v.AllowOverdraftRequests)
-	var dp client.DataPolicy
-	if v.DataPolicy != nil {
-		dp = *v.DataPolicy
-	}
+	dp := v.DataPolicy
 	m.DataSovereignty = types.StringValue(dp.Sovereignty)
 	m.DataCountries, m.DataJurisdictions = listOf(ctx, dp.Countries, d), listOf(ctx, dp.Jurisdictions, d)
 }

@@ -213,7 +213,7 @@ func (m *workloadModel) set(ctx context.Context, w *client.Workload, d *diag.Dia
 		m.Timeout = types.StringValue("10m")
 	}
 	m.InstitutionID, m.BudgetLineID = types.StringValue(w.InstitutionID), types.StringValue(w.BudgetLineID)
-	m.State, m.Reason, m.Currency = types.StringValue(w.State), types.StringValue(w.Reason), types.StringValue(w.Currency)
+	m.State, m.Reason, m.Currency = types.StringValue(string(w.State)), types.StringValue(w.Reason), types.StringValue(w.Currency)
 	m.ForecastMonthlyMinor = types.Int64Value(w.ForecastMonthlyMinor)
 	var ps []placementModel
 	for _, p := range w.Placements {
@@ -221,7 +221,7 @@ func (m *workloadModel) set(ctx context.Context, w *client.Workload, d *diag.Dia
 			continue
 		}
 		ps = append(ps, placementModel{Replica: types.Int64Value(int64(p.Replica)), SiteID: types.StringValue(p.SiteID),
-			ProviderID: types.StringValue(p.ProviderID), State: types.StringValue(p.State), MonthlyMinor: types.Int64Value(p.MonthlyMinor),
+			ProviderID: types.StringValue(p.ProviderID), State: types.StringValue(string(p.State)), MonthlyMinor: types.Int64Value(p.MonthlyMinor),
 			Simulated: types.BoolValue(p.Simulated)})
 	}
 	if ps == nil {

@@ -11,14 +11,8 @@ import (
 	"github.com/soberana/soberana/internal/model"
 )
 
-// AppView is an app as the API shows it; WebhookSecret is only set in the
-// answer to its creation.
-type AppView struct {
-	model.App
-	WebhookSecret string `json:"webhook_secret,omitempty"`
-	// WebhookURLs are the paths each forge posts to.
-	WebhookURLs map[string]string `json:"webhook_urls"`
-}
+// AppView is an app as the API shows it (model.AppView).
+type AppView = model.AppView
 
 // ReleaseView is a release with its reasons in the reader's language.
 type ReleaseView struct {

@@ -42,12 +42,8 @@ type TokenCreated struct {
 	Secret string `json:"token"`
 }
 
-// UserRequest creates a user.
-type UserRequest struct {
-	Email    string `json:"email"`
-	Name     string `json:"name"`
-	Password string `json:"password,omitempty"`
-}
+// UserRequest creates a local user (model.UserRequest).
+type UserRequest = model.UserRequest
 
 // BindingRequest binds a role to a user at a scope.
 type BindingRequest struct {

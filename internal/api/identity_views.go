@@ -11,18 +11,8 @@ import (
 // Role bindings, grants and grant changes are answered as the model nouns
 // themselves: their wire form is the noun.
 
-// UserView is a user as the API shows it (never the password hash or the
-// failed sign-in count).
-type UserView struct {
-	model.Meta
-	Email       string     `json:"email"`
-	Name        string     `json:"name"`
-	OIDCIssuer  string     `json:"oidc_issuer,omitempty"`
-	OIDCSubject string     `json:"oidc_subject,omitempty"`
-	Disabled    bool       `json:"disabled"`
-	LockedUntil *time.Time `json:"locked_until,omitempty"`
-	LastLoginAt *time.Time `json:"last_login_at,omitempty"`
-}
+// UserView is a user as the API shows it (model.UserView).
+type UserView = model.UserView
 
 func userView(u model.User) UserView {
 	return UserView{Meta: u.Meta, Email: u.Email, Name: u.Name, OIDCIssuer: u.OIDCIssuer, OIDCSubject: u.OIDCSubject,

@@ -54,14 +54,8 @@ type ImagesPage struct {
 	WithoutImages []NoImagesView `json:"without_images,omitempty"`
 }
 
-// SSHKeyRequest is the body of POST /v1/ssh-keys.
-type SSHKeyRequest struct {
-	Name      string `json:"name"`
-	PublicKey string `json:"public_key"`
-	// ProjectID makes it a key of the project (every member who may ask
-	// for workloads there can use it); empty: the caller's own key.
-	ProjectID string `json:"project_id,omitempty"`
-}
+// SSHKeyRequest is the body of POST /v1/ssh-keys (model.SSHKeyRequest).
+type SSHKeyRequest = model.SSHKeyRequest
 
 // ReplicaBootView is the cloud-init document of one replica: the
 // first-boot document rendered for it, with the replica's number and site.

@@ -40,15 +40,8 @@ type FXImport struct {
 	Items     []model.FXRate `json:"items"`
 }
 
-// WorkloadCost is a workload's predictable cost.
-type WorkloadCost struct {
-	WorkloadID      string       `json:"workload_id"`
-	ForecastMonthly money.Amount `json:"forecast_monthly"`
-	MonthToDate     money.Amount `json:"month_to_date"`
-	// Committed is what is still encumbered on the budget line for it.
-	Committed money.Amount `json:"committed"`
-	Month     string       `json:"month"`
-}
+// WorkloadCost is a workload's predictable cost (model.WorkloadCost).
+type WorkloadCost = model.WorkloadCost
 
 // BudgetAlertView is one alert of a budget line.
 type BudgetAlertView struct {

@@ -33,19 +33,12 @@ type AlertView struct {
 	SummaryTimes []workload.MsgTime `json:"summary_times,omitempty"`
 }
 
-// WebhookRequest registers a webhook; Secret is generated when empty and
-// shown only in the answer to the creation.
-type WebhookRequest struct {
-	Name   string `json:"name"`
-	URL    string `json:"url"`
-	Secret string `json:"secret,omitempty"`
-}
+// WebhookRequest is the body of POST /v1/alert-webhooks
+// (model.WebhookRequest).
+type WebhookRequest = model.WebhookRequest
 
-// WebhookView is a webhook; Secret is set only when it was just created.
-type WebhookView struct {
-	model.AlertWebhook
-	Secret string `json:"secret,omitempty"`
-}
+// WebhookView is a webhook as the API shows it (model.WebhookView).
+type WebhookView = model.WebhookView
 
 // AddMonitoring registers the health, failover and alert routes.
 func (a *API) AddMonitoring(o MonitoringOptions) {

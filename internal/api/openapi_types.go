@@ -94,7 +94,7 @@ var (
 		"internal/api.APITokenView.role":              append(roleNames(), ""), // empty: the token acts by role bindings
 		"internal/model.RoleBinding.role":             roleNames(),
 		"internal/api.BindingRequest.role":            roleNames(),
-		"internal/auth.GrantSpec.role":                auth.GrantRoles,
+		"internal/model.GrantSpec.role":               auth.GrantRoles,
 		"internal/model.Grant.role":                   auth.GrantRoles,
 		"internal/auth.TokenSpec.role":                roleNames(),
 		"internal/auth.Binding.role":                  roleNames(),
@@ -189,7 +189,7 @@ var schemaNames = map[string]string{
 	"internal/deploy.Step":      "RolloutStep",
 	"internal/residency.Row":    "ResidencyRow",
 	"internal/residency.Report": "ResidencyReport",
-	"internal/api.UserView":     "User",
+	"internal/model.UserView":   "User",
 	"internal/api.APITokenView": "APIToken",
 }
 

@@ -4,42 +4,17 @@ import (
 	"net/http"
 
 	"github.com/soberana/soberana/internal/auth"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
 	"github.com/soberana/soberana/internal/workload"
 )
 
-// PlacementPreview is the answer of POST /v1/placements:preview: where the
-// request would go and its monthly forecast, or why nothing fits. Nothing
-// is reserved or stored.
-type PlacementPreview struct {
-	Feasible bool `json:"feasible"`
-	// Exact is true when the set is proven the cheapest (N ≤ 5).
-	Exact                bool               `json:"exact"`
-	Currency             string             `json:"currency"`
-	ForecastMonthlyMinor int64              `json:"forecast_monthly_minor"`
-	ForecastMonthly      *money.Amount      `json:"forecast_monthly,omitempty"`
-	Placements           []PreviewPlacement `json:"placements"`
-	// Explanation says why these sites, or why nothing fits, in the
-	// caller's language.
-	Explanation string `json:"explanation"`
-}
+// PlacementPreview is the answer of POST /v1/placements:preview
+// (model.PlacementPreview).
+type PlacementPreview = model.PlacementPreview
 
 // PreviewPlacement is one replica's site in a preview.
-type PreviewPlacement struct {
-	Replica       int     `json:"replica"`
-	SiteID        string  `json:"site_id"`
-	ProviderID    string  `json:"provider_id"`
-	Country       string  `json:"country"`
-	Subdivision   string  `json:"subdivision,omitempty"`
-	FailureDomain string  `json:"failure_domain"`
-	MonthlyMinor  int64   `json:"monthly_minor"`
-	DistanceKm    float64 `json:"distance_km,omitempty"`
-	// Serves is the near point's label or the subdivision code this
-	// replica covers (requests with near or per_subdivision).
-	Serves string `json:"serves,omitempty"`
-	// ServesDistanceKm is its distance to the near point it serves.
-	ServesDistanceKm float64 `json:"serves_distance_km,omitempty"`
-}
+type PreviewPlacement = model.PreviewPlacement
 
 func previewRoute(svc *workload.Service) *Route {
 	return &Route{Method: "POST", Path: "/v1/placements:preview",

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/i18n"
@@ -15,28 +14,12 @@ import (
 	"github.com/soberana/soberana/internal/workload"
 )
 
-// WorkloadView is a workload as the API shows it: reasons rendered in the
-// caller's language, with its placements and timeline.
-type WorkloadView struct {
-	model.Workload
-	// Simulated is true when any replica lives on a simulated provider.
-	Simulated  bool            `json:"simulated"`
-	Placements []PlacementView `json:"placements,omitempty"`
-	Events     []EventView     `json:"events,omitempty"`
-	// Cost is the forecast monthly cost, the month-to-date cost and what
-	// stays committed; absent until the budget holds the workload.
-	Cost *WorkloadCost `json:"cost,omitempty"`
-}
+// WorkloadView is a workload as the API shows it (model.WorkloadView).
+type WorkloadView = model.WorkloadView
 
-// PlacementView is one replica's placement, with how often acting on it
-// failed and when the reconciler looks at it next. It is the API's own
-// view of the store's placement row (which also holds bookkeeping the
-// wire does not show).
-type PlacementView struct {
-	model.Placement
-	Attempts      int        `json:"attempts"`
-	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
-}
+// PlacementView is one replica's placement as the API shows it
+// (model.PlacementView).
+type PlacementView = model.PlacementView
 
 // placementView is the wire view of a stored placement.
 func placementView(p store.PlacementRow) PlacementView {

@@ -12,18 +12,8 @@ import (
 	"github.com/soberana/soberana/internal/store"
 )
 
-// GrantSpec asks for a vendor grant.
-type GrantSpec struct {
-	ProjectID string `json:"project_id"`
-	// UserID or Email names the vendor's user (an e-mail unknown so far
-	// creates a user without password who signs in with single sign-on).
-	UserID      string     `json:"user_id,omitempty"`
-	Email       string     `json:"email,omitempty"`
-	Role        string     `json:"role"`
-	ExpiresAt   *time.Time `json:"expires_at"`
-	SourceCIDRs []string   `json:"source_cidrs,omitempty"`
-	Reason      string     `json:"reason,omitempty"`
-}
+// GrantSpec asks for a vendor grant (model.GrantSpec).
+type GrantSpec = model.GrantSpec
 
 // GrantRoles are the roles a vendor may be granted.
 var GrantRoles = []string{RoleDeveloper, RoleViewer}

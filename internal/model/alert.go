@@ -53,6 +53,20 @@ type AlertWebhook struct {
 	Secret string `json:"-"`
 }
 
+// WebhookRequest registers a webhook; Secret is generated when empty and
+// shown only in the answer to the creation.
+type WebhookRequest struct {
+	Name   string `json:"name"`
+	URL    string `json:"url"`
+	Secret string `json:"secret,omitempty"`
+}
+
+// WebhookView is a webhook; Secret is set only when it was just created.
+type WebhookView struct {
+	AlertWebhook
+	Secret string `json:"secret,omitempty"`
+}
+
 // DeliveryState is where the delivery of one alert event to one webhook
 // is. The alert engine is its one writer and moves it by
 // DeliveryTransitions (AlertDelivery.SetState).

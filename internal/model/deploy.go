@@ -26,6 +26,15 @@ type App struct {
 	GrantID  string `json:"grant_id,omitempty"`
 }
 
+// AppView is an app as the API shows it; WebhookSecret is only set in the
+// answer to its creation.
+type AppView struct {
+	App
+	WebhookSecret string `json:"webhook_secret,omitempty"`
+	// WebhookURLs are the paths each forge posts to.
+	WebhookURLs map[string]string `json:"webhook_urls"`
+}
+
 // EnvVars are an app's environment variables.
 type EnvVars map[string]string
 

@@ -1,9 +1,6 @@
 package model
 
-import (
-	"slices"
-	"time"
-)
+import "time"
 
 // User is a person who signs in: with a local password (argon2id hash) or
 // through an OpenID provider (issuer + subject).
@@ -18,6 +15,26 @@ type User struct {
 	FailedLogins int64      `json:"-"`
 	LockedUntil  *time.Time `json:"locked_until,omitempty"`
 	LastLoginAt  *time.Time `json:"last_login_at,omitempty"`
+}
+
+// UserView is a user as the API shows it (never the password hash or the
+// failed sign-in count).
+type UserView struct {
+	Meta
+	Email       string     `json:"email"`
+	Name        string     `json:"name"`
+	OIDCIssuer  string     `json:"oidc_issuer,omitempty"`
+	OIDCSubject string     `json:"oidc_subject,omitempty"`
+	Disabled    bool       `json:"disabled"`
+	LockedUntil *time.Time `json:"locked_until,omitempty"`
+	LastLoginAt *time.Time `json:"last_login_at,omitempty"`
+}
+
+// UserRequest creates a user.
+type UserRequest struct {
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Password string `json:"password,omitempty"`
 }
 
 // RoleBinding binds a role to a user at a scope.
@@ -77,6 +94,19 @@ type Grant struct {
 	CreatedBy     string     `json:"created_by"`
 }
 
+// GrantSpec asks for a vendor grant.
+type GrantSpec struct {
+	ProjectID string `json:"project_id"`
+	// UserID or Email names the vendor's user (an e-mail unknown so far
+	// creates a user without password who signs in with single sign-on).
+	UserID      string     `json:"user_id,omitempty"`
+	Email       string     `json:"email,omitempty"`
+	Role        string     `json:"role"`
+	ExpiresAt   *time.Time `json:"expires_at"`
+	SourceCIDRs []string   `json:"source_cidrs,omitempty"`
+	Reason      string     `json:"reason,omitempty"`
+}
+
 // GrantChange is one entry of the grant change feed.
 type GrantChange struct {
 	Seq       int64           `json:"seq"`
@@ -121,16 +151,10 @@ var GrantStates = []GrantState{GrantActive, GrantExpired, GrantRevoked}
 // states it may move to. An expired grant may still be revoked (the
 // revocation is recorded; access had ended already); a revoked grant is
 // final.
-var GrantTransitions = map[GrantState][]GrantState{
+var GrantTransitions = StateTable[GrantState]{
 	GrantActive:  {GrantExpired, GrantRevoked},
 	GrantExpired: {GrantRevoked},
 	GrantRevoked: {},
-}
-
-// CanMove reports whether a grant may move from one state to another
-// (staying put is always allowed).
-func (from GrantState) CanMove(to GrantState) bool {
-	return from == to || slices.Contains(GrantTransitions[from], to)
 }
 
 // StateAt is the grant's state at now: revoked once RevokedAt is set,
@@ -173,16 +197,10 @@ var SessionStates = []SessionState{SessionActive, SessionExpired, SessionRevoked
 // SessionTransitions is the table of session states: a session ends by
 // expiring or by being revoked (sign-out); an ended session is never
 // active again.
-var SessionTransitions = map[SessionState][]SessionState{
+var SessionTransitions = StateTable[SessionState]{
 	SessionActive:  {SessionExpired, SessionRevoked},
 	SessionExpired: {SessionRevoked},
 	SessionRevoked: {},
-}
-
-// CanMove reports whether a session may move from one state to another
-// (staying put is always allowed).
-func (from SessionState) CanMove(to SessionState) bool {
-	return from == to || slices.Contains(SessionTransitions[from], to)
 }
 
 // StateAt is the session's state at now.

@@ -47,14 +47,14 @@ func TestIdentityTransitionTables(t *testing.T) {
 	checkTable(t, "grant", GrantStates, GrantTransitions, GrantActive, GrantRevoked)
 	checkTable(t, "session", SessionStates, SessionTransitions, SessionActive, SessionRevoked)
 	for _, k := range GrantChangeKinds {
-		if k != GrantChangeCreated && !GrantActive.CanMove(k.State()) {
+		if k != GrantChangeCreated && !GrantTransitions.Allows(GrantActive, k.State()) {
 			t.Errorf("a %s change moves an active grant to %s, which the table forbids", k, k.State())
 		}
 	}
-	if GrantRevoked.CanMove(GrantActive) || GrantExpired.CanMove(GrantActive) || !GrantExpired.CanMove(GrantRevoked) {
+	if GrantTransitions.Allows(GrantRevoked, GrantActive) || GrantTransitions.Allows(GrantExpired, GrantActive) || !GrantTransitions.Allows(GrantExpired, GrantRevoked) {
 		t.Error("grant table: an ended grant never returns; an expired one may still be revoked")
 	}
-	if SessionRevoked.CanMove(SessionActive) || SessionExpired.CanMove(SessionActive) {
+	if SessionTransitions.Allows(SessionRevoked, SessionActive) || SessionTransitions.Allows(SessionExpired, SessionActive) {
 		t.Error("session table: an ended session never returns")
 	}
 }

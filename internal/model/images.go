@@ -31,6 +31,15 @@ type SSHKey struct {
 	KeyType     string `json:"key_type"`
 }
 
+// SSHKeyRequest is the body of POST /v1/ssh-keys.
+type SSHKeyRequest struct {
+	Name      string `json:"name"`
+	PublicKey string `json:"public_key"`
+	// ProjectID makes it a key of the project (every member who may ask
+	// for workloads there can use it); empty: the caller's own key.
+	ProjectID string `json:"project_id,omitempty"`
+}
+
 // WorkloadKey is a key a workload asked for, as it was at request time.
 type WorkloadKey struct {
 	ID          string `json:"id"`

@@ -1,6 +1,10 @@
 package model
 
-import "time"
+import (
+	"time"
+
+	"github.com/soberana/soberana/internal/money"
+)
 
 // WorkloadState is where a workload is in its life. The workload service
 // is its one writer and moves it by its transition table
@@ -186,4 +190,70 @@ type WorkloadEvent struct {
 	From       WorkloadState `json:"from,omitempty"`
 	To         WorkloadState `json:"to,omitempty"`
 	Reason     string        `json:"reason"`
+}
+
+// WorkloadView is a workload as the API shows it: reasons rendered in the
+// caller's language, with its placements and timeline.
+type WorkloadView struct {
+	Workload
+	// Simulated is true when any replica lives on a simulated provider.
+	Simulated  bool            `json:"simulated"`
+	Placements []PlacementView `json:"placements,omitempty"`
+	Events     []WorkloadEvent `json:"events,omitempty"`
+	// Cost is the forecast monthly cost, the month-to-date cost and what
+	// stays committed; absent until the budget holds the workload.
+	Cost *WorkloadCost `json:"cost,omitempty"`
+}
+
+// PlacementView is one replica's placement, with how often acting on it
+// failed and when the reconciler looks at it next. It is the API's own
+// view of the store's placement row (which also holds bookkeeping the
+// wire does not show).
+type PlacementView struct {
+	Placement
+	Attempts      int        `json:"attempts"`
+	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
+}
+
+// WorkloadCost is a workload's predictable cost.
+type WorkloadCost struct {
+	WorkloadID      string       `json:"workload_id"`
+	ForecastMonthly money.Amount `json:"forecast_monthly"`
+	MonthToDate     money.Amount `json:"month_to_date"`
+	// Committed is what is still encumbered on the budget line for it.
+	Committed money.Amount `json:"committed"`
+	Month     string       `json:"month"`
+}
+
+// PlacementPreview is the answer of POST /v1/placements:preview: where the
+// request would go and its monthly forecast, or why nothing fits. Nothing
+// is reserved or stored.
+type PlacementPreview struct {
+	Feasible bool `json:"feasible"`
+	// Exact is true when the set is proven the cheapest (N ≤ 5).
+	Exact                bool               `json:"exact"`
+	Currency             string             `json:"currency"`
+	ForecastMonthlyMinor int64              `json:"forecast_monthly_minor"`
+	ForecastMonthly      *money.Amount      `json:"forecast_monthly,omitempty"`
+	Placements           []PreviewPlacement `json:"placements"`
+	// Explanation says why these sites, or why nothing fits, in the
+	// caller's language.
+	Explanation string `json:"explanation"`
+}
+
+// PreviewPlacement is one replica's site in a preview.
+type PreviewPlacement struct {
+	Replica       int     `json:"replica"`
+	SiteID        string  `json:"site_id"`
+	ProviderID    string  `json:"provider_id"`
+	Country       string  `json:"country"`
+	Subdivision   string  `json:"subdivision,omitempty"`
+	FailureDomain string  `json:"failure_domain"`
+	MonthlyMinor  int64   `json:"monthly_minor"`
+	DistanceKm    float64 `json:"distance_km,omitempty"`
+	// Serves is the near point's label or the subdivision code this
+	// replica covers (requests with near or per_subdivision).
+	Serves string `json:"serves,omitempty"`
+	// ServesDistanceKm is its distance to the near point it serves.
+	ServesDistanceKm float64 `json:"serves_distance_km,omitempty"`
 }
