@@ -367,42 +367,11 @@ func (r *Rollouts) stepOnce(ctx context.Context, app model.App, rel model.Releas
 		}
 		st.Reason = ""
 	case StepWaiting:
-		var as provider.AppState
-		err := r.call(ctx, func(ctx context.Context) error {
-			var err error
-			as, err = dep.AppStatus(ctx, st.ProviderID, st.SiteID, st.Namespace, app.Name, rel.ID)
+		_, fail, err := r.poll(ctx, dep, app, rel, st, now)
+		if err != nil || fail == nil {
 			return err
-		})
-		switch {
-		case err != nil:
-			st.Reason = err.Error()
-		case as.Failed:
-			return failStep(M("release.reason.unavailable", as.Reason))
-		case as.Available:
-			v, why := Pass, ""
-			if r.o.Gate != nil {
-				if v, why, err = r.o.Gate.Check(ctx, app, rel, *st); err != nil {
-					v, why = Wait, err.Error()
-				}
-			}
-			switch v {
-			case Pass:
-				if err := setStep(st, StepAvailable); err != nil {
-					return err
-				}
-				st.Reason, st.DoneAt = "", &now
-				st.URL, st.Simulated = as.URL, as.Simulated
-				return nil
-			case Fail:
-				return failStep(M("release.reason.gate", why))
-			}
-			st.Reason = why
-		default:
-			st.Reason = as.Reason
 		}
-		if timedOut {
-			return failStep(M("release.reason.timeout", r.o.StepTimeout.String()))
-		}
+		return failStep(*fail)
 	}
 	return nil
 }
