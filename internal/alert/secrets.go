@@ -56,23 +56,6 @@ func (e *Engine) SealClearSecrets(ctx context.Context) (int, error) {
 	if box == nil {
 		return 0, nil
 	}
-	n := 0
-	err := e.st.InTx(ctx, func(tx *store.Tx) error {
-		n = 0
-		clear, err := tx.AlertWebhooksWithClearSecret(ctx, secrets.SealedMarker)
-		if err != nil {
-			return err
-		}
-		for id, s := range clear {
-			if err := box.Put(ctx, tx, SecretOwner, id, SecretName, []byte(s)); err != nil {
-				return fmt.Errorf("sealing the secret of webhook %s: %w", id, err)
-			}
-			if err := tx.MarkAlertWebhookSealed(ctx, id, s, secrets.SealedMarker); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
-	})
-	return n, err
+	return secrets.SealClear(ctx, e.st, box.Put, SecretOwner, SecretName, "webhook",
+		(*store.Tx).AlertWebhooksWithClearSecret, (*store.Tx).MarkAlertWebhookSealed)
 }
