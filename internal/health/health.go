@@ -34,6 +34,7 @@ import (
 	"github.com/soberana/soberana/internal/placement"
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/tick"
 )
 
 // Target kinds.
@@ -216,16 +217,7 @@ func (m *Monitor) OnTransitions(f func([]Transition)) {
 
 // Run probes every Every until ctx ends.
 func (m *Monitor) Run(ctx context.Context) error {
-	t := time.NewTicker(m.o.Every)
-	defer t.Stop()
-	for {
-		m.Probe(ctx)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
+	return tick.Every(ctx, m.o.Every, m.Probe)
 }
 
 // Probe runs one round of probes and applies the stable changes.

@@ -23,6 +23,7 @@ import (
 	"github.com/soberana/soberana/internal/health"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/tick"
 )
 
 // HealthValue maps a health state to the gauge value (0 healthy, 1
@@ -192,16 +193,7 @@ func UseRatio(pairs ...int64) float64 {
 // Run feeds the request-to-running histogram every interval until ctx
 // ends. Workloads already running at start-up are counted once.
 func (c *Collector) Run(ctx context.Context, every time.Duration) error {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		c.Scan(ctx)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
+	return tick.Every(ctx, every, c.Scan)
 }
 
 // Scan reads the workloads that reached running since the last scan.
