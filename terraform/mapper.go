@@ -1,0 +1,91 @@
+package terraform
+
+import (
+	"reflect"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// fromAPI is the read-into-state mapper: it copies the API object src (a
+// struct or a pointer to one) into the Terraform model dst (a pointer to
+// a struct). Each of dst's scalar attributes (types.String, Int64, Bool,
+// Float64 with a tfsdk tag) takes src's field of the same JSON name, the
+// embedded structs of both included. Attributes of other types, those the
+// API names otherwise and the fields of unexported embedded structs are
+// left for the caller, which then writes only what differs from the API's
+// value (kept spellings, nulls for unset optional arguments, lists).
+func fromAPI(dst, src any) {
+	byName := map[string]reflect.Value{}
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		for v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				return
+			}
+			v = v.Elem()
+		}
+		if v.Kind() != reflect.Struct {
+			return
+		}
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			if f.Anonymous {
+				walk(v.Field(i))
+				continue
+			}
+			if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" {
+				byName[name] = v.Field(i)
+			}
+		}
+	}
+	walk(reflect.ValueOf(src))
+	set(reflect.ValueOf(dst).Elem(), byName)
+}
+
+func set(m reflect.Value, byName map[string]reflect.Value) {
+	for i := range m.NumField() {
+		f, fv := m.Type().Field(i), m.Field(i)
+		if f.Anonymous && fv.Kind() == reflect.Struct && fv.CanSet() {
+			set(fv, byName)
+			continue
+		}
+		s, ok := byName[f.Tag.Get("tfsdk")]
+		if !ok || !fv.CanSet() {
+			continue
+		}
+		var v any
+		switch fv.Interface().(type) {
+		case types.String:
+			if s.Kind() == reflect.String {
+				v = types.StringValue(s.String())
+			}
+		case types.Int64:
+			if s.CanInt() {
+				v = types.Int64Value(s.Int())
+			}
+		case types.Bool:
+			if s.Kind() == reflect.Bool {
+				v = types.BoolValue(s.Bool())
+			}
+		case types.Float64:
+			if s.CanFloat() {
+				v = types.Float64Value(s.Float())
+			}
+		}
+		if v != nil {
+			fv.Set(reflect.ValueOf(v))
+		}
+	}
+}
+
+// rowOf is the model R of the API object v (a data source's row, a
+// nested list's element).
+func rowOf[V, R any](v V) R {
+	var r R
+	fromAPI(&r, v)
+	return r
+}
+
+// mapped is fromAPI as a resource's fill (see simply).
+func mapped[M, V any](m *M, v V) { fromAPI(m, v) }
