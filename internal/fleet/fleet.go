@@ -23,6 +23,7 @@ import (
 	"github.com/soberana/soberana/internal/money"
 	"github.com/soberana/soberana/internal/placement"
 	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/tick"
 )
 
 // Fleet owns the engine's fleet data.
@@ -89,18 +90,11 @@ func Resources(p model.Placement) placement.Resources {
 // Run reloads whenever the fleet tables change, every interval, until ctx
 // ends.
 func (f *Fleet) Run(ctx context.Context, every time.Duration) error {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-			if err := f.Refresh(ctx, false); err != nil && ctx.Err() == nil {
-				f.log.Warn("refreshing the fleet", "err", err)
-			}
+	return tick.After(ctx, every, func(ctx context.Context) {
+		if err := f.Refresh(ctx, false); err != nil && ctx.Err() == nil {
+			f.log.Warn("refreshing the fleet", "err", err)
 		}
-	}
+	})
 }
 
 // Refresh reloads the fleet if the tables changed (or always with force).

@@ -9,14 +9,21 @@ import (
 // Every calls pass now and then every d until ctx ends; it returns nil
 // then (a pass reports its own errors).
 func Every(ctx context.Context, d time.Duration, pass func(context.Context)) error {
+	pass(ctx)
+	return After(ctx, d, pass)
+}
+
+// After is Every without the first call: pass runs at each tick, the
+// first d from now.
+func After(ctx context.Context, d time.Duration, pass func(context.Context)) error {
 	t := time.NewTicker(d)
 	defer t.Stop()
 	for {
-		pass(ctx)
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
+			pass(ctx)
 		}
 	}
 }
