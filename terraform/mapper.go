@@ -54,29 +54,26 @@ func set(m reflect.Value, byName map[string]reflect.Value) {
 		if !ok || !fv.CanSet() {
 			continue
 		}
-		var v any
-		switch fv.Interface().(type) {
-		case types.String:
-			if s.Kind() == reflect.String {
-				v = types.StringValue(s.String())
-			}
-		case types.Int64:
-			if s.CanInt() {
-				v = types.Int64Value(s.Int())
-			}
-		case types.Bool:
-			if s.Kind() == reflect.Bool {
-				v = types.BoolValue(s.Bool())
-			}
-		case types.Float64:
-			if s.CanFloat() {
-				v = types.Float64Value(s.Float())
-			}
-		}
-		if v != nil {
-			fv.Set(reflect.ValueOf(v))
+		if sc, ok := scalars[fv.Type()]; ok && sc.fits(s) {
+			fv.Set(reflect.ValueOf(sc.value(s)))
 		}
 	}
+}
+
+// scalars are the scalar attribute types: whether an API field fits
+// one, and the attribute's value of a field that does.
+var scalars = map[reflect.Type]struct {
+	fits  func(reflect.Value) bool
+	value func(reflect.Value) any
+}{
+	reflect.TypeFor[types.String]():  {isKind(reflect.String), func(s reflect.Value) any { return types.StringValue(s.String()) }},
+	reflect.TypeFor[types.Bool]():    {isKind(reflect.Bool), func(s reflect.Value) any { return types.BoolValue(s.Bool()) }},
+	reflect.TypeFor[types.Int64]():   {reflect.Value.CanInt, func(s reflect.Value) any { return types.Int64Value(s.Int()) }},
+	reflect.TypeFor[types.Float64](): {reflect.Value.CanFloat, func(s reflect.Value) any { return types.Float64Value(s.Float()) }},
+}
+
+func isKind(k reflect.Kind) func(reflect.Value) bool {
+	return func(v reflect.Value) bool { return v.Kind() == k }
 }
 
 // rowOf is the model R of the API object v (a data source's row, a
