@@ -316,12 +316,13 @@ func (r *Rollouts) advance(ctx context.Context, rel model.Release) (bool, error)
 	return false, nil
 }
 
-// start fixes the release's sites (the running replicas of the app's
-// workload, in replica order) and what it falls back to.
-func (r *Rollouts) start(ctx context.Context, app model.App, rel model.Release) error {
+// workloadSteps are the pending steps of the running replicas of the
+// app's workload, in replica order, each in the namespace the replica's
+// resource names (or the placement's own).
+func (r *Rollouts) workloadSteps(ctx context.Context, app model.App) (model.Steps, error) {
 	pls, err := r.st.Read().Placements().List(ctx, store.ListOptions{Filters: map[string]string{"workload_id": app.WorkloadID}, Limit: 1000})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var steps model.Steps
 	for _, p := range sortByReplica(pls.Items) {
@@ -333,6 +334,16 @@ func (r *Rollouts) start(ctx context.Context, app model.App, rel model.Release) 
 			ns = after
 		}
 		steps = append(steps, model.Step{SiteID: p.SiteID, ProviderID: p.ProviderID, Namespace: ns, State: StepPending})
+	}
+	return steps, nil
+}
+
+// start fixes the release's sites (the running replicas of the app's
+// workload, in replica order) and what it falls back to.
+func (r *Rollouts) start(ctx context.Context, app model.App, rel model.Release) error {
+	steps, err := r.workloadSteps(ctx, app)
+	if err != nil {
+		return err
 	}
 	rel.PreviousID = app.CurrentReleaseID
 	rel.Steps = steps

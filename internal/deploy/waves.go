@@ -5,7 +5,6 @@ import (
 	"errors"
 	"math"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -149,24 +148,17 @@ func (r *Rollouts) startWaves(ctx context.Context, app model.App, rel model.Rele
 	s := rel.Strategy
 	// The app's workload's namespaces, by site: a site where the app's
 	// workload runs keeps that namespace; others get the app's.
-	pls, err := r.st.Read().Placements().List(ctx, store.ListOptions{Filters: map[string]string{"workload_id": app.WorkloadID}, Limit: 1000})
+	running, err := r.workloadSteps(ctx, app)
 	if err != nil {
 		return err
 	}
 	type target struct{ site, prv, ns string }
 	nsOf := map[string]target{}
 	var byWorkload []target
-	for _, p := range sortByReplica(pls.Items) {
-		if p.State != model.PlacementRunning {
-			continue
-		}
-		ns := provider.NamespaceName(p.ID)
-		if _, after, ok := strings.Cut(p.ResourceID, "/"); ok && after != "" {
-			ns = after
-		}
-		t := target{p.SiteID, p.ProviderID, ns}
-		if _, dup := nsOf[p.SiteID]; !dup {
-			nsOf[p.SiteID] = t
+	for _, st := range running {
+		t := target{st.SiteID, st.ProviderID, st.Namespace}
+		if _, dup := nsOf[st.SiteID]; !dup {
+			nsOf[st.SiteID] = t
 			byWorkload = append(byWorkload, t)
 		}
 	}
