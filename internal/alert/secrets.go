@@ -52,10 +52,6 @@ func (e *Engine) secret(ctx context.Context, h model.AlertWebhook) (string, erro
 // SealClearSecrets seals every webhook secret an earlier version kept in
 // clear text in its row; it returns how many (none without a key).
 func (e *Engine) SealClearSecrets(ctx context.Context) (int, error) {
-	box := e.box()
-	if box == nil {
-		return 0, nil
-	}
-	return secrets.SealClear(ctx, e.st, box.Put, SecretOwner, SecretName, "webhook",
+	return secrets.SealClear(ctx, e.st, e.box(), SecretOwner, SecretName, "webhook",
 		(*store.Tx).AlertWebhooksWithClearSecret, (*store.Tx).MarkAlertWebhookSealed)
 }

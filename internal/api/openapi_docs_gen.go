@@ -1038,6 +1038,7 @@ var goDocs = map[string]string{
 	"internal/scs.Resources":                                    "Resources is what a flavor takes from a host, in placement's units.",
 	"internal/secrets.Box":                                      "Box stores and reads encrypted secrets.",
 	"internal/secrets.Keyring":                                  "Keyring holds the data keys by id; Primary seals new values.",
+	"internal/secrets.Putter":                                   "Putter seals a secret (Box.Put).",
 	"internal/secrets.Value":                                    "Value is a secret in memory; it prints and marshals as \"[redacted]\".",
 	"internal/server.CredentialsRequest":                        "CredentialsRequest sets a provider's credentials; the values are sealed and never returned.",
 	"internal/server.CredentialsView":                           "CredentialsView says which credentials are stored, never their values.",

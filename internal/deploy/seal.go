@@ -12,10 +12,6 @@ import (
 // into the secrets table, sealed, and leaves the marker in the row. It
 // returns how many it sealed; with no secrets key it does nothing.
 func (s *Service) SealClearSecrets(ctx context.Context) (int, error) {
-	box := s.box()
-	if box == nil {
-		return 0, nil
-	}
-	return secrets.SealClear(ctx, s.st, box.Put, secretOwner, secretName, "app",
+	return secrets.SealClear(ctx, s.st, s.box(), secretOwner, secretName, "app",
 		(*store.Tx).AppsWithClearSecret, (*store.Tx).MarkAppSecretSealed)
 }
