@@ -9,8 +9,8 @@ import (
 
 // fromAPI is the read-into-state mapper: it copies the API object src (a
 // struct or a pointer to one) into the Terraform model dst (a pointer to
-// a struct). Each of dst's scalar attributes (types.String, Int64, Bool,
-// Float64 with a tfsdk tag) takes src's field of the same JSON name, the
+// a struct). Each of dst's scalar attributes (types.String, Int64 or Bool
+// with a tfsdk tag) takes src's field of the same JSON name, the
 // embedded structs of both included. Attributes of other types, those the
 // API names otherwise and the fields of unexported embedded structs are
 // left for the caller, which then writes only what differs from the API's
@@ -61,15 +61,15 @@ func set(m reflect.Value, byName map[string]reflect.Value) {
 }
 
 // scalars are the scalar attribute types: whether an API field fits
-// one, and the attribute's value of a field that does.
+// one, and the attribute's value of a field that does. No float: the
+// mapped models have none, and money never is one.
 var scalars = map[reflect.Type]struct {
 	fits  func(reflect.Value) bool
 	value func(reflect.Value) any
 }{
-	reflect.TypeFor[types.String]():  {isKind(reflect.String), func(s reflect.Value) any { return types.StringValue(s.String()) }},
-	reflect.TypeFor[types.Bool]():    {isKind(reflect.Bool), func(s reflect.Value) any { return types.BoolValue(s.Bool()) }},
-	reflect.TypeFor[types.Int64]():   {reflect.Value.CanInt, func(s reflect.Value) any { return types.Int64Value(s.Int()) }},
-	reflect.TypeFor[types.Float64](): {reflect.Value.CanFloat, func(s reflect.Value) any { return types.Float64Value(s.Float()) }},
+	reflect.TypeFor[types.String](): {isKind(reflect.String), func(s reflect.Value) any { return types.StringValue(s.String()) }},
+	reflect.TypeFor[types.Bool]():   {isKind(reflect.Bool), func(s reflect.Value) any { return types.BoolValue(s.Bool()) }},
+	reflect.TypeFor[types.Int64]():  {reflect.Value.CanInt, func(s reflect.Value) any { return types.Int64Value(s.Int()) }},
 }
 
 func isKind(k reflect.Kind) func(reflect.Value) bool {
