@@ -41,6 +41,7 @@ import (
 	"github.com/soberana/soberana/internal/metrics"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/tick"
 	"github.com/soberana/soberana/internal/workload"
 )
 
@@ -503,22 +504,15 @@ func (e *Engine) post(ctx context.Context, h model.AlertWebhook, d model.AlertDe
 
 // Run evaluates and delivers every Every until ctx ends.
 func (e *Engine) Run(ctx context.Context) error {
-	t := time.NewTicker(e.o.Every)
-	defer t.Stop()
 	// The first evaluation waits one interval: health needs a few probes
 	// before "down" means anything, and a process that just started has
 	// nothing to say yet.
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
+	return tick.After(ctx, e.o.Every, func(ctx context.Context) {
 		if err := e.Evaluate(ctx); err != nil && ctx.Err() == nil {
 			e.log.Warn("evaluating alert rules", "err", err)
 		}
 		if err := e.Deliver(ctx); err != nil && ctx.Err() == nil {
 			e.log.Warn("delivering alerts", "err", err)
 		}
-	}
+	})
 }

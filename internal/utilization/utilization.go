@@ -35,6 +35,7 @@ import (
 	"github.com/soberana/soberana/internal/pace"
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/tick"
 )
 
 // samplesPerTx is how many samples one transaction of a pass writes.
@@ -326,21 +327,14 @@ func (s *Sampler) export(ctx context.Context, all []model.UsageSample, pls map[s
 // Run samples every `every` while leader says this process leads (the
 // reconciler's lease, like the other background loops), until ctx ends.
 func (s *Sampler) Run(ctx context.Context, every time.Duration, leader func() bool) error {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
+	return tick.After(ctx, every, func(ctx context.Context) {
 		if !leader() {
-			continue
+			return
 		}
 		if n, err := s.Pass(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("sampling utilization", "samples", n, "err", err)
 		}
-	}
+	})
 }
 
 // Replica is one replica's series, as the API serves it.
