@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/tick"
 )
 
 // Rate limits across replicas. Each replica keeps its token buckets (no
@@ -40,18 +41,11 @@ func (a *API) ShareRateLimits(ctx context.Context, st *store.Store, every time.D
 	lm.mu.Lock()
 	lm.shared = &rateShare{pending: map[string]int64{}, own: map[string]int64{}, remote: map[string]int64{}}
 	lm.mu.Unlock()
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
+	return tick.After(ctx, every, func(ctx context.Context) {
 		if err := lm.syncShared(ctx, st); err != nil && ctx.Err() == nil {
 			a.log.Warn("sharing rate-limit counts", "err", err)
 		}
-	}
+	})
 }
 
 func (lm *limiter) syncShared(ctx context.Context, st *store.Store) error {

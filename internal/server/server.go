@@ -35,6 +35,7 @@ import (
 	"github.com/soberana/soberana/internal/seed"
 	"github.com/soberana/soberana/internal/sshca"
 	"github.com/soberana/soberana/internal/store"
+	"github.com/soberana/soberana/internal/tick"
 	"github.com/soberana/soberana/internal/utilization"
 	"github.com/soberana/soberana/internal/workload"
 )
@@ -307,26 +308,19 @@ func (s *Server) Run(ctx context.Context) error {
 // available follow usage between month closings. Rating is idempotent, so
 // a pass cut short by a crash is simply done again.
 func (s *Server) rateLoop(ctx context.Context) error {
-	t := time.NewTicker(s.cfg.Ledger.RateEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
+	return tick.After(ctx, s.cfg.Ledger.RateEvery, func(ctx context.Context) {
 		if !s.Reconciler.Leader() {
-			continue
+			return
 		}
 		pctx, cancel := context.WithTimeout(ctx, s.cfg.Ledger.RateEvery)
 		res, err := s.Ledger.RatePaced(pctx, s.pace, s.Store.Now(), "")
 		cancel()
 		if err != nil && ctx.Err() == nil {
 			s.log.Warn("rating usage", "err", err)
-			continue
+			return
 		}
 		s.log.Debug("rated usage", "result", res)
-	}
+	})
 }
 
 // handler is the root handler: the web console at "/" in front of the API
