@@ -129,7 +129,7 @@ func roleBindingSchema() schema.Schema {
 }
 
 func (m *roleBindingModel) fill(b *client.RoleBinding) {
-	m.ID, m.UserID, m.Role, m.ScopeKind = types.StringValue(b.ID), types.StringValue(b.UserID), types.StringValue(b.Role), types.StringValue(b.ScopeKind)
+	fromAPI(m, b)
 	m.ScopeID = strOrNull(b.ScopeID)
 }
 

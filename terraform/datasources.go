@@ -108,11 +108,7 @@ func (d *sitesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	listInto(ctx, req, resp, "Listing sites", func(m *sitesModel) (iter.Seq2[client.Site, error], *[]siteModel) {
 		return d.c.Sites(ctx, client.ListOptions{Filters: filters(s("country"), m.Country, s("subdivision"), m.Subdivision,
 			s("provider_id"), m.ProviderID, s("tier"), m.Tier, s("health"), m.Health)}), &m.Sites
-	}, func(v client.Site) siteModel {
-		return siteModel{ID: s(v.ID), Name: s(v.Name), ProviderID: s(v.ProviderID), Country: s(v.Country),
-			Subdivision: s(v.Subdivision), City: s(v.City), Tier: s(v.Tier), FailureDomain: s(v.FailureDomain), Health: s(v.Health),
-			Simulated: types.BoolValue(v.Simulated)}
-	})
+	}, rowOf[client.Site, siteModel])
 }
 
 // ---- soberana_offerings ----
@@ -154,10 +150,7 @@ func (d *offeringsDataSource) Read(ctx context.Context, req datasource.ReadReque
 	s := types.StringValue
 	listInto(ctx, req, resp, "Listing offerings", func(m *offeringsModel) (iter.Seq2[client.Offering, error], *[]offeringModel) {
 		return d.c.Offerings(ctx, client.ListOptions{Filters: filters(s("name"), m.Name, s("kind"), m.Kind)}), &m.Offerings
-	}, func(v client.Offering) offeringModel {
-		return offeringModel{ID: s(v.ID), Name: s(v.Name), Kind: s(v.Kind),
-			VCPUs: types.Int64Value(v.VCPUs), MemoryMiB: types.Int64Value(v.MemoryMiB), DiskGiB: types.Int64Value(v.DiskGiB)}
-	})
+	}, rowOf[client.Offering, offeringModel])
 }
 
 // ---- soberana_placement_preview ----
@@ -221,12 +214,10 @@ func (d *previewDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		apiError(&resp.Diagnostics, "Previewing placement", err)
 		return
 	}
-	s := types.StringValue
-	m.Feasible, m.Currency, m.ForecastMonthlyMinor, m.Explanation = types.BoolValue(p.Feasible), s(p.Currency), types.Int64Value(p.ForecastMonthlyMinor), s(p.Explanation)
+	fromAPI(&m, p)
 	m.Placements = []previewPlacementModel{}
 	for _, pl := range p.Placements {
-		m.Placements = append(m.Placements, previewPlacementModel{Replica: types.Int64Value(int64(pl.Replica)), SiteID: s(pl.SiteID),
-			ProviderID: s(pl.ProviderID), Country: s(pl.Country), FailureDomain: s(pl.FailureDomain), MonthlyMinor: types.Int64Value(pl.MonthlyMinor)})
+		m.Placements = append(m.Placements, rowOf[client.PreviewPlacement, previewPlacementModel](pl))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

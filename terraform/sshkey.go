@@ -63,13 +63,12 @@ func sshKeySchema() schema.Schema {
 // fill copies the API's key into m, keeping the configured spelling of
 // the same public key.
 func (m *sshKeyModel) fill(k *client.SSHKey) {
-	m.ID, m.Name = types.StringValue(k.ID), types.StringValue(k.Name)
-	if !known(m.PublicKey) || !sameKey(m.PublicKey.ValueString(), k.PublicKey) {
-		m.PublicKey = types.StringValue(k.PublicKey)
+	configured := m.PublicKey
+	fromAPI(m, k)
+	if known(configured) && sameKey(configured.ValueString(), k.PublicKey) {
+		m.PublicKey = configured
 	}
 	m.ProjectID = strOrNull(k.ProjectID)
-	m.Fingerprint, m.KeyType, m.OwnerID = types.StringValue(k.Fingerprint), types.StringValue(k.KeyType), types.StringValue(k.OwnerID)
-	m.InstitutionID = types.StringValue(k.InstitutionID)
 }
 
 func newSSHKey() resource.Resource {

@@ -74,8 +74,7 @@ func (m *institutionModel) spec(ctx context.Context, d *diag.Diagnostics) client
 }
 
 func (m *institutionModel) set(ctx context.Context, v *client.Institution, d *diag.Diagnostics) {
-	m.ID, m.Name, m.Country, m.Currency = types.StringValue(v.ID), types.StringValue(v.Name), types.StringValue(v.Country), types.StringValue(v.Currency)
-	m.AutoApproveMinor, m.AllowOverdraftRequests = types.Int64Value(v.AutoApproveMinor), types.BoolValue(v.AllowOverdraftRequests)
+	fromAPI(m, v)
 	dp := v.DataPolicy
 	m.DataSovereignty = types.StringValue(dp.Sovereignty)
 	m.DataCountries, m.DataJurisdictions = listOf(ctx, dp.Countries, d), listOf(ctx, dp.Jurisdictions, d)
@@ -141,8 +140,7 @@ func budgetLineSchema() schema.Schema {
 }
 
 func (m *budgetLineModel) set(v *client.BudgetLine) {
-	m.ID, m.InstitutionID, m.FiscalYear = types.StringValue(v.ID), types.StringValue(v.InstitutionID), types.Int64Value(int64(v.FiscalYear))
-	m.Code, m.Name, m.Currency, m.AmountMinor = types.StringValue(v.Code), types.StringValue(v.Name), types.StringValue(v.Currency), types.Int64Value(v.AmountMinor)
+	fromAPI(m, v)
 	minor := func(a *client.Money) types.Int64 {
 		if a == nil {
 			return types.Int64Value(0)
@@ -188,15 +186,11 @@ func projectSchema() schema.Schema {
 	})
 }
 
-func (m *projectModel) set(v *client.Project) {
-	m.ID, m.InstitutionID, m.BudgetLineID, m.Name = types.StringValue(v.ID), types.StringValue(v.InstitutionID), types.StringValue(v.BudgetLineID), types.StringValue(v.Name)
-}
-
 func newProject() resource.Resource {
 	r := inCollection[projectModel]("project", "project", projectSchema(), (*client.Client).Projects,
 		func(m *projectModel, _ context.Context, _ *diag.Diagnostics) client.ProjectSpec {
 			return client.ProjectSpec{InstitutionID: m.InstitutionID.ValueString(), BudgetLineID: m.BudgetLineID.ValueString(), Name: m.Name.ValueString()}
-		}, simply((*projectModel).set))
+		}, simply(mapped[projectModel, *client.Project]))
 	r.update = func(ctx context.Context, c *client.Client, m *projectModel, _ *diag.Diagnostics) (*client.Project, error) {
 		return c.Projects().Update(ctx, m.ID.ValueString(), client.Patch{"budget_line_id": m.BudgetLineID.ValueString(), "name": m.Name.ValueString()})
 	}
@@ -229,11 +223,6 @@ func fxRateSchema() schema.Schema {
 	})
 }
 
-func (m *fxRateModel) set(v *client.FXRate) {
-	m.ID, m.From, m.To = types.StringValue(v.ID), types.StringValue(v.From), types.StringValue(v.To)
-	m.Rate, m.ValidOn, m.Source = types.StringValue(v.Rate), types.StringValue(v.ValidOn), types.StringValue(v.Source)
-}
-
 func (m *fxRateModel) spec() client.FXRateSpec {
 	return client.FXRateSpec{From: m.From.ValueString(), To: m.To.ValueString(), Rate: m.Rate.ValueString(), ValidOn: m.ValidOn.ValueString(), Source: m.Source.ValueString()}
 }
@@ -253,7 +242,7 @@ func newFXRate() resource.Resource {
 // known; after an import it is unknown and the API's spelling is taken.
 func (m *fxRateModel) setKeepingRate(v *client.FXRate) {
 	rate := m.Rate
-	m.set(v)
+	fromAPI(m, v)
 	if known(rate) && sameDecimal(rate.ValueString(), v.Rate) {
 		m.Rate = rate
 	}

@@ -220,9 +220,7 @@ func (m *workloadModel) set(ctx context.Context, w *client.Workload, d *diag.Dia
 		if p.State == "deleted" {
 			continue
 		}
-		ps = append(ps, placementModel{Replica: types.Int64Value(int64(p.Replica)), SiteID: types.StringValue(p.SiteID),
-			ProviderID: types.StringValue(p.ProviderID), State: types.StringValue(string(p.State)), MonthlyMinor: types.Int64Value(p.MonthlyMinor),
-			Simulated: types.BoolValue(p.Simulated)})
+		ps = append(ps, rowOf[client.Placement, placementModel](p))
 	}
 	if ps == nil {
 		ps = []placementModel{}

@@ -52,27 +52,6 @@ func (e *Engine) secret(ctx context.Context, h model.AlertWebhook) (string, erro
 // SealClearSecrets seals every webhook secret an earlier version kept in
 // clear text in its row; it returns how many (none without a key).
 func (e *Engine) SealClearSecrets(ctx context.Context) (int, error) {
-	box := e.box()
-	if box == nil {
-		return 0, nil
-	}
-	n := 0
-	err := e.st.InTx(ctx, func(tx *store.Tx) error {
-		n = 0
-		clear, err := tx.AlertWebhooksWithClearSecret(ctx, secrets.SealedMarker)
-		if err != nil {
-			return err
-		}
-		for id, s := range clear {
-			if err := box.Put(ctx, tx, SecretOwner, id, SecretName, []byte(s)); err != nil {
-				return fmt.Errorf("sealing the secret of webhook %s: %w", id, err)
-			}
-			if err := tx.MarkAlertWebhookSealed(ctx, id, s, secrets.SealedMarker); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
-	})
-	return n, err
+	return secrets.SealClear(ctx, e.st, e.box(), SecretOwner, SecretName, "webhook",
+		(*store.Tx).AlertWebhooksWithClearSecret, (*store.Tx).MarkAlertWebhookSealed)
 }

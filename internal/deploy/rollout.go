@@ -297,42 +297,14 @@ func (r *Rollouts) advance(ctx context.Context, rel model.Release) (bool, error)
 			}
 			return false, r.save(ctx, &rel, r.o.Poll/4, nil)
 		case StepWaiting:
-			var as provider.AppState
-			err := r.call(ctx, func(ctx context.Context) error {
-				var err error
-				as, err = dep.AppStatus(ctx, st.ProviderID, st.SiteID, st.Namespace, app.Name, rel.ID)
-				return err
-			})
-			timedOut := st.StartedAt != nil && now.Sub(*st.StartedAt) > r.o.StepTimeout
+			passed, fail, err := r.poll(ctx, dep, app, rel, st, now)
 			switch {
 			case err != nil:
-				st.Reason = err.Error()
-			case as.Failed:
-				return false, r.fail(ctx, &rel, i, M("release.reason.unavailable", as.Reason))
-			case as.Available:
-				v, why := Pass, ""
-				if r.o.Gate != nil {
-					if v, why, err = r.o.Gate.Check(ctx, app, rel, *st); err != nil {
-						v, why = Wait, err.Error()
-					}
-				}
-				switch v {
-				case Pass:
-					if err := setStep(st, StepAvailable); err != nil {
-						return false, err
-					}
-					st.Reason, st.DoneAt = "", &now
-					st.URL, st.Simulated = as.URL, as.Simulated
-					return true, r.save(ctx, &rel, 0, nil)
-				case Fail:
-					return false, r.fail(ctx, &rel, i, M("release.reason.gate", why))
-				}
-				st.Reason = why
-			default:
-				st.Reason = as.Reason
-			}
-			if timedOut {
-				return false, r.fail(ctx, &rel, i, M("release.reason.timeout", r.o.StepTimeout.String()))
+				return false, err
+			case fail != nil:
+				return false, r.fail(ctx, &rel, i, *fail)
+			case passed:
+				return true, r.save(ctx, &rel, 0, nil)
 			}
 			return false, r.save(ctx, &rel, r.o.Poll, nil)
 		}
@@ -344,12 +316,13 @@ func (r *Rollouts) advance(ctx context.Context, rel model.Release) (bool, error)
 	return false, nil
 }
 
-// start fixes the release's sites (the running replicas of the app's
-// workload, in replica order) and what it falls back to.
-func (r *Rollouts) start(ctx context.Context, app model.App, rel model.Release) error {
+// workloadSteps are the pending steps of the running replicas of the
+// app's workload, in replica order, each in the namespace the replica's
+// resource names (or the placement's own).
+func (r *Rollouts) workloadSteps(ctx context.Context, app model.App) (model.Steps, error) {
 	pls, err := r.st.Read().Placements().List(ctx, store.ListOptions{Filters: map[string]string{"workload_id": app.WorkloadID}, Limit: 1000})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var steps model.Steps
 	for _, p := range sortByReplica(pls.Items) {
@@ -361,6 +334,16 @@ func (r *Rollouts) start(ctx context.Context, app model.App, rel model.Release) 
 			ns = after
 		}
 		steps = append(steps, model.Step{SiteID: p.SiteID, ProviderID: p.ProviderID, Namespace: ns, State: StepPending})
+	}
+	return steps, nil
+}
+
+// start fixes the release's sites (the running replicas of the app's
+// workload, in replica order) and what it falls back to.
+func (r *Rollouts) start(ctx context.Context, app model.App, rel model.Release) error {
+	steps, err := r.workloadSteps(ctx, app)
+	if err != nil {
+		return err
 	}
 	rel.PreviousID = app.CurrentReleaseID
 	rel.Steps = steps
@@ -509,4 +492,50 @@ func randHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// poll asks the site how a waiting step's app is and judges the answer:
+// passed when it is available and the gate lets it pass (the step is then
+// available); fail, when set, is why the step fails (the site failed it,
+// the gate refused it, or it waited longer than StepTimeout); otherwise
+// st.Reason says what it waits for.
+func (r *Rollouts) poll(ctx context.Context, dep Deployer, app model.App, rel model.Release, st *model.Step, now time.Time) (passed bool, fail *Msg, _ error) {
+	var as provider.AppState
+	err := r.call(ctx, func(ctx context.Context) error {
+		var err error
+		as, err = dep.AppStatus(ctx, st.ProviderID, st.SiteID, st.Namespace, app.Name, rel.ID)
+		return err
+	})
+	failed := func(m Msg) (bool, *Msg, error) { return false, &m, nil }
+	switch {
+	case err != nil:
+		st.Reason = err.Error()
+	case as.Failed:
+		return failed(M("release.reason.unavailable", as.Reason))
+	case as.Available:
+		v, why := Pass, ""
+		if r.o.Gate != nil {
+			if v, why, err = r.o.Gate.Check(ctx, app, rel, *st); err != nil {
+				v, why = Wait, err.Error()
+			}
+		}
+		switch v {
+		case Pass:
+			if err := setStep(st, StepAvailable); err != nil {
+				return false, nil, err
+			}
+			st.Reason, st.DoneAt = "", &now
+			st.URL, st.Simulated = as.URL, as.Simulated
+			return true, nil, nil
+		case Fail:
+			return failed(M("release.reason.gate", why))
+		}
+		st.Reason = why
+	default:
+		st.Reason = as.Reason
+	}
+	if st.StartedAt != nil && now.Sub(*st.StartedAt) > r.o.StepTimeout {
+		return failed(M("release.reason.timeout", r.o.StepTimeout.String()))
+	}
+	return false, nil, nil
 }

@@ -2,8 +2,8 @@ package deploy
 
 import (
 	"context"
-	"fmt"
 
+	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -12,27 +12,6 @@ import (
 // into the secrets table, sealed, and leaves the marker in the row. It
 // returns how many it sealed; with no secrets key it does nothing.
 func (s *Service) SealClearSecrets(ctx context.Context) (int, error) {
-	box := s.box()
-	if box == nil {
-		return 0, nil
-	}
-	n := 0
-	err := s.st.InTx(ctx, func(tx *store.Tx) error {
-		n = 0
-		clear, err := tx.AppsWithClearSecret(ctx, sealedMarker)
-		if err != nil {
-			return err
-		}
-		for id, secret := range clear {
-			if err := box.Put(ctx, tx, secretOwner, id, secretName, []byte(secret)); err != nil {
-				return fmt.Errorf("sealing the webhook secret of %s: %w", id, err)
-			}
-			if err := tx.MarkAppSecretSealed(ctx, id, secret, sealedMarker); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
-	})
-	return n, err
+	return secrets.SealClear(ctx, s.st, s.box(), secretOwner, secretName, "app",
+		(*store.Tx).AppsWithClearSecret, (*store.Tx).MarkAppSecretSealed)
 }

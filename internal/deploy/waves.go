@@ -5,7 +5,6 @@ import (
 	"errors"
 	"math"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -149,24 +148,17 @@ func (r *Rollouts) startWaves(ctx context.Context, app model.App, rel model.Rele
 	s := rel.Strategy
 	// The app's workload's namespaces, by site: a site where the app's
 	// workload runs keeps that namespace; others get the app's.
-	pls, err := r.st.Read().Placements().List(ctx, store.ListOptions{Filters: map[string]string{"workload_id": app.WorkloadID}, Limit: 1000})
+	running, err := r.workloadSteps(ctx, app)
 	if err != nil {
 		return err
 	}
 	type target struct{ site, prv, ns string }
 	nsOf := map[string]target{}
 	var byWorkload []target
-	for _, p := range sortByReplica(pls.Items) {
-		if p.State != model.PlacementRunning {
-			continue
-		}
-		ns := provider.NamespaceName(p.ID)
-		if _, after, ok := strings.Cut(p.ResourceID, "/"); ok && after != "" {
-			ns = after
-		}
-		t := target{p.SiteID, p.ProviderID, ns}
-		if _, dup := nsOf[p.SiteID]; !dup {
-			nsOf[p.SiteID] = t
+	for _, st := range running {
+		t := target{st.SiteID, st.ProviderID, st.Namespace}
+		if _, dup := nsOf[st.SiteID]; !dup {
+			nsOf[st.SiteID] = t
 			byWorkload = append(byWorkload, t)
 		}
 	}
@@ -367,42 +359,11 @@ func (r *Rollouts) stepOnce(ctx context.Context, app model.App, rel model.Releas
 		}
 		st.Reason = ""
 	case StepWaiting:
-		var as provider.AppState
-		err := r.call(ctx, func(ctx context.Context) error {
-			var err error
-			as, err = dep.AppStatus(ctx, st.ProviderID, st.SiteID, st.Namespace, app.Name, rel.ID)
+		_, fail, err := r.poll(ctx, dep, app, rel, st, now)
+		if err != nil || fail == nil {
 			return err
-		})
-		switch {
-		case err != nil:
-			st.Reason = err.Error()
-		case as.Failed:
-			return failStep(M("release.reason.unavailable", as.Reason))
-		case as.Available:
-			v, why := Pass, ""
-			if r.o.Gate != nil {
-				if v, why, err = r.o.Gate.Check(ctx, app, rel, *st); err != nil {
-					v, why = Wait, err.Error()
-				}
-			}
-			switch v {
-			case Pass:
-				if err := setStep(st, StepAvailable); err != nil {
-					return err
-				}
-				st.Reason, st.DoneAt = "", &now
-				st.URL, st.Simulated = as.URL, as.Simulated
-				return nil
-			case Fail:
-				return failStep(M("release.reason.gate", why))
-			}
-			st.Reason = why
-		default:
-			st.Reason = as.Reason
 		}
-		if timedOut {
-			return failStep(M("release.reason.timeout", r.o.StepTimeout.String()))
-		}
+		return failStep(*fail)
 	}
 	return nil
 }

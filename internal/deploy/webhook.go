@@ -141,13 +141,8 @@ type payload struct {
 	Package *struct {
 		PackageType    string `json:"package_type"`
 		PackageVersion *struct {
-			Version           string `json:"version"`
-			ContainerMetadata *struct {
-				Tag *struct {
-					Name   string `json:"name"`
-					Digest string `json:"digest"`
-				} `json:"tag"`
-			} `json:"container_metadata"`
+			Version           string             `json:"version"`
+			ContainerMetadata *containerMetadata `json:"container_metadata"`
 		} `json:"package_version"`
 		// Gitea / Forgejo "package" events.
 		Type    string `json:"type"`
@@ -155,14 +150,18 @@ type payload struct {
 	} `json:"package"`
 	RegistryPackage *struct {
 		PackageVersion *struct {
-			ContainerMetadata *struct {
-				Tag *struct {
-					Name   string `json:"name"`
-					Digest string `json:"digest"`
-				} `json:"tag"`
-			} `json:"container_metadata"`
+			ContainerMetadata *containerMetadata `json:"container_metadata"`
 		} `json:"package_version"`
 	} `json:"registry_package"`
+}
+
+// containerMetadata is the tag of a container package version, the same
+// in GitHub's "package" and "registry_package" events.
+type containerMetadata struct {
+	Tag *struct {
+		Name   string `json:"name"`
+		Digest string `json:"digest"`
+	} `json:"tag"`
 }
 
 const zeroSHA = "0000000000000000000000000000000000000000"

@@ -31,6 +31,7 @@ import (
 	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/fleet"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/pace"
 	"github.com/soberana/soberana/internal/placement"
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/store"
@@ -216,16 +217,7 @@ func (m *Monitor) OnTransitions(f func([]Transition)) {
 
 // Run probes every Every until ctx ends.
 func (m *Monitor) Run(ctx context.Context) error {
-	t := time.NewTicker(m.o.Every)
-	defer t.Stop()
-	for {
-		m.Probe(ctx)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
+	return pace.Repeat(ctx, m.o.Every, func() { m.Probe(ctx) })
 }
 
 // Probe runs one round of probes and applies the stable changes.

@@ -41,14 +41,17 @@ type Text struct {
 	ES, PT, EN string
 }
 
-func (t Text) get(l Lang) string {
+func (t Text) get(l Lang) string { return pick(l, t.ES, t.PT, t.EN) }
+
+// pick is the one of es, pt and en that is in l (es for any other).
+func pick[T any](l Lang, es, pt, en T) T {
 	switch l {
 	case PTBR:
-		return t.PT
+		return pt
 	case EN:
-		return t.EN
+		return en
 	default:
-		return t.ES
+		return es
 	}
 }
 

@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -30,16 +31,7 @@ type Plural struct {
 	ES, PT, EN Forms
 }
 
-func (p Plural) get(l Lang) Forms {
-	switch l {
-	case PTBR:
-		return p.PT
-	case EN:
-		return p.EN
-	default:
-		return p.ES
-	}
-}
+func (p Plural) get(l Lang) Forms { return pick(l, p.ES, p.PT, p.EN) }
 
 var plurals = map[string]Plural{}
 
@@ -106,30 +98,15 @@ func (p Plural) pick(l Lang, args []any) string {
 }
 
 func count(a any) (int, bool) {
-	switch v := a.(type) {
-	case int:
-		return v, true
-	case int8:
-		return int(v), true
-	case int16:
-		return int(v), true
-	case int32:
-		return int(v), true
-	case int64:
-		return int(v), true
-	case uint:
-		return int(v), true
-	case uint8:
-		return int(v), true
-	case uint16:
-		return int(v), true
-	case uint32:
-		return int(v), true
-	case uint64:
-		return int(v), true
-	case string:
+	if v, ok := a.(string); ok {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		return n, err == nil
+	}
+	switch rv := reflect.ValueOf(a); rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return int(rv.Int()), true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return int(rv.Uint()), true
 	}
 	return 0, false
 }

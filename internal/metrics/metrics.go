@@ -22,6 +22,7 @@ import (
 	"github.com/soberana/soberana/internal/fleet"
 	"github.com/soberana/soberana/internal/health"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/pace"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -192,16 +193,7 @@ func UseRatio(pairs ...int64) float64 {
 // Run feeds the request-to-running histogram every interval until ctx
 // ends. Workloads already running at start-up are counted once.
 func (c *Collector) Run(ctx context.Context, every time.Duration) error {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		c.Scan(ctx)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
+	return pace.Repeat(ctx, every, func() { c.Scan(ctx) })
 }
 
 // Scan reads the workloads that reached running since the last scan.

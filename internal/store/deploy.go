@@ -36,13 +36,12 @@ func strategyValue(s *model.Strategy) string {
 	return jsonText(*s)
 }
 
-var apps = &entity[model.App]{
+var apps = noun(&entity[model.App]{
 	table: "apps",
 	cols: []string{"project_id", "institution_id", "workload_id", "name", "image", "port", "replicas", "env",
 		"health_path", "webhook_secret", "current_release_id", "created_by",
 		"secret_by", "grant_id"},
 	filters: map[string]bool{"project_id": true, "institution_id": true, "workload_id": true, "name": true},
-	meta:    func(v *model.App) *model.Meta { return &v.Meta },
 	values: func(v *model.App) []any {
 		return []any{v.ProjectID, v.InstitutionID, v.WorkloadID, v.Name, v.Image, v.Port, v.Replicas, envText(v.Env),
 			v.HealthPath, v.WebhookSecret, v.CurrentReleaseID, v.CreatedBy,
@@ -53,14 +52,13 @@ var apps = &entity[model.App]{
 			&v.HealthPath, &v.WebhookSecret, &v.CurrentReleaseID, &v.CreatedBy,
 			&v.SecretBy, &v.GrantID}
 	},
-}
+})
 
-var releases = &entity[model.Release]{
+var releases = noun(&entity[model.Release]{
 	table: "releases",
 	cols: []string{"app_id", "seq", "image", "commit_sha", "source", "rollback_of", "previous_id", "state", "reason",
 		"steps", "created_by", "next_attempt_at", "strategy"},
 	filters: map[string]bool{"app_id": true, "state": true},
-	meta:    func(v *model.Release) *model.Meta { return &v.Meta },
 	values: func(v *model.Release) []any {
 		return []any{v.AppID, v.Seq, v.Image, v.Commit, v.Source, v.RollbackOf, v.PreviousID, v.State, v.Reason,
 			stepsText(v.Steps), v.CreatedBy, nullMicros(v.NextAttemptAt), strategyValue(v.Strategy)}
@@ -69,7 +67,7 @@ var releases = &entity[model.Release]{
 		return []any{&v.AppID, &v.Seq, &v.Image, &v.Commit, &v.Source, &v.RollbackOf, &v.PreviousID, &v.State, &v.Reason,
 			jsonCol{&v.Steps}, &v.CreatedBy, nullTime{&v.NextAttemptAt}, jsonCol{&v.Strategy}}
 	},
-}
+})
 
 // Apps gives create/get/list/update over apps.
 func (t *Tx) Apps() Repo[model.App] { return Repo[model.App]{t, apps} }

@@ -16,28 +16,26 @@ import (
 const userCols = "id, email, name, password_hash, oidc_issuer, oidc_subject, disabled, failed_logins, locked_until, last_login_at, created_at, updated_at, version"
 
 func scanUser(row interface{ Scan(...any) error }) (model.User, error) {
-	var (
-		u                model.User
-		locked, last     sql.NullInt64
-		created, updated int64
-	)
+	var u model.User
 	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.OIDCIssuer, &u.OIDCSubject, &u.Disabled,
-		&u.FailedLogins, &locked, &last, &created, &updated, &u.Version)
-	if err != nil {
-		return u, mapErr(err)
+		&u.FailedLogins, nullTime{&u.LockedUntil}, nullTime{&u.LastLoginAt}, microsCol{&u.CreatedAt}, microsCol{&u.UpdatedAt}, &u.Version)
+	return u, mapErr(err)
+}
+
+// stamp gives a new identity row its id (when empty), times and version
+// 1, as Repo.Create does for the nouns; it answers the time.
+func (t *Tx) stamp(m *model.Meta, idPrefix string) time.Time {
+	if m.ID == "" {
+		m.ID = model.NewID(idPrefix)
 	}
-	u.LockedUntil, u.LastLoginAt = fromNullMicros(locked), fromNullMicros(last)
-	u.CreatedAt, u.UpdatedAt = fromMicros(created), fromMicros(updated)
-	return u, nil
+	now := t.Now()
+	m.CreatedAt, m.UpdatedAt, m.Version = now, now, 1
+	return now
 }
 
 // CreateUser inserts a user.
 func (t *Tx) CreateUser(ctx context.Context, u *model.User) error {
-	if u.ID == "" {
-		u.ID = model.NewID("usr")
-	}
-	now := t.Now()
-	u.CreatedAt, u.UpdatedAt, u.Version = now, now, 1
+	now := t.stamp(&u.Meta, "usr")
 	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
 	_, err := t.Exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, 0, NULL, NULL, ?, ?, 1)`,
 		u.ID, u.Email, u.Name, u.PasswordHash, u.OIDCIssuer, u.OIDCSubject, u.Disabled, micros(now), micros(now))
@@ -153,37 +151,33 @@ func (t *Tx) DeleteRoleBindingsBySource(ctx context.Context, userID, source stri
 	return t.authChanged(ctx)
 }
 
+const roleBindingCols = `SELECT id, user_id, role, scope_kind, scope_id, source, created_at FROM role_bindings`
+
+func scanRoleBinding(row interface{ Scan(...any) error }) (model.RoleBinding, error) {
+	var b model.RoleBinding
+	err := row.Scan(&b.ID, &b.UserID, &b.Role, &b.ScopeKind, &b.ScopeID, &b.Source, microsCol{&b.CreatedAt})
+	return b, mapErr(err)
+}
+
 // RoleBindingByID loads one binding.
 func (t *Tx) RoleBindingByID(ctx context.Context, id string) (model.RoleBinding, error) {
-	var (
-		b  model.RoleBinding
-		at int64
-	)
-	err := t.QueryRow(ctx, `SELECT id, user_id, role, scope_kind, scope_id, source, created_at FROM role_bindings WHERE id = ?`, id).
-		Scan(&b.ID, &b.UserID, &b.Role, &b.ScopeKind, &b.ScopeID, &b.Source, &at)
-	b.CreatedAt = fromMicros(at)
+	b, err := scanRoleBinding(t.QueryRow(ctx, roleBindingCols+` WHERE id = ?`, id))
 	if err != nil {
-		return b, fmt.Errorf("getting role binding %s: %w", id, mapErr(err))
+		return b, fmt.Errorf("getting role binding %s: %w", id, err)
 	}
 	return b, nil
 }
 
 // RoleBindings lists bindings, of one user when userID is not empty.
 func (t *Tx) RoleBindings(ctx context.Context, userID string) ([]model.RoleBinding, error) {
-	q := `SELECT id, user_id, role, scope_kind, scope_id, source, created_at FROM role_bindings`
+	q := roleBindingCols
 	var args []any
 	if userID != "" {
 		q += ` WHERE user_id = ?`
 		args = append(args, userID)
 	}
 	return queryAll(ctx, t, "role bindings", q+` ORDER BY id`, args, func(rows *sql.Rows) (model.RoleBinding, error) {
-		var (
-			b  model.RoleBinding
-			at int64
-		)
-		err := rows.Scan(&b.ID, &b.UserID, &b.Role, &b.ScopeKind, &b.ScopeID, &b.Source, &at)
-		b.CreatedAt = fromMicros(at)
-		return b, mapErr(err)
+		return scanRoleBinding(rows)
 	})
 }
 
@@ -193,29 +187,17 @@ const apiTokenCols = "id, name, role, hash, expires_at, last_used_at, revoked, c
 	", grant_id, institution_id"
 
 func scanAPIToken(row interface{ Scan(...any) error }) (model.APIToken, error) {
-	var (
-		tok              model.APIToken
-		exp, used        sql.NullInt64
-		created, updated int64
-	)
-	err := row.Scan(&tok.ID, &tok.Name, &tok.Role, &tok.Hash, &exp, &used, &tok.Revoked, &created, &updated, &tok.Version,
+	var tok model.APIToken
+	err := row.Scan(&tok.ID, &tok.Name, &tok.Role, &tok.Hash, nullTime{&tok.ExpiresAt}, nullTime{&tok.LastUsed}, &tok.Revoked,
+		microsCol{&tok.CreatedAt}, microsCol{&tok.UpdatedAt}, &tok.Version,
 		&tok.Kind, &tok.UserID, &tok.ScopeKind, &tok.ScopeID, &tok.CreatedBy, &tok.LastUsedIP,
 		&tok.GrantID, &tok.InstitutionID)
-	if err != nil {
-		return tok, mapErr(err)
-	}
-	tok.ExpiresAt, tok.LastUsed = fromNullMicros(exp), fromNullMicros(used)
-	tok.CreatedAt, tok.UpdatedAt = fromMicros(created), fromMicros(updated)
-	return tok, nil
+	return tok, mapErr(err)
 }
 
 // CreateAPIToken stores a token with its kind, owner and scope.
 func (t *Tx) CreateAPIToken(ctx context.Context, tok *model.APIToken) error {
-	if tok.ID == "" {
-		tok.ID = model.NewID("tok")
-	}
-	now := t.Now()
-	tok.CreatedAt, tok.UpdatedAt, tok.Version = now, now, 1
+	now := t.stamp(&tok.Meta, "tok")
 	_, err := t.Exec(ctx, `INSERT INTO tokens (`+apiTokenCols+`) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, 1, ?, ?, ?, ?, ?, '', ?, ?)`,
 		tok.ID, tok.Name, tok.Role, tok.Hash, nullMicros(tok.ExpiresAt), tok.Revoked, micros(now), micros(now),
 		tok.Kind, tok.UserID, tok.ScopeKind, tok.ScopeID, tok.CreatedBy, tok.GrantID, tok.InstitutionID)
@@ -291,16 +273,13 @@ func (t *Tx) CreateSession(ctx context.Context, s *model.Session) error {
 
 // SessionByHash finds a session by the hash of its secret.
 func (t *Tx) SessionByHash(ctx context.Context, hash string) (model.Session, error) {
-	var (
-		s                  model.Session
-		exp, created, seen int64
-	)
+	var s model.Session
 	err := t.QueryRow(ctx, `SELECT id, hash, user_id, csrf_hash, source_ip, expires_at, revoked, created_at, last_seen_at
-		FROM sessions WHERE hash = ?`, hash).Scan(&s.ID, &s.Hash, &s.UserID, &s.CSRFHash, &s.SourceIP, &exp, &s.Revoked, &created, &seen)
+		FROM sessions WHERE hash = ?`, hash).Scan(&s.ID, &s.Hash, &s.UserID, &s.CSRFHash, &s.SourceIP, microsCol{&s.ExpiresAt}, &s.Revoked,
+		microsCol{&s.CreatedAt}, microsCol{&s.LastSeenAt})
 	if err != nil {
 		return s, fmt.Errorf("finding session: %w", mapErr(err))
 	}
-	s.ExpiresAt, s.CreatedAt, s.LastSeenAt = fromMicros(exp), fromMicros(created), fromMicros(seen)
 	return s, nil
 }
 
@@ -316,31 +295,23 @@ const grantCols = "id, project_id, institution_id, user_id, role, source_cidrs, 
 
 func scanGrant(row interface{ Scan(...any) error }) (model.Grant, error) {
 	var (
-		g                     model.Grant
-		cidrs                 string
-		exp, created, updated int64
-		revoked               sql.NullInt64
+		g     model.Grant
+		cidrs string
 	)
-	err := row.Scan(&g.ID, &g.ProjectID, &g.InstitutionID, &g.UserID, &g.Role, &cidrs, &g.Reason, &exp, &revoked,
-		&g.RevokedBy, &g.CreatedBy, &created, &updated, &g.Version)
+	err := row.Scan(&g.ID, &g.ProjectID, &g.InstitutionID, &g.UserID, &g.Role, &cidrs, &g.Reason, microsCol{&g.ExpiresAt}, nullTime{&g.RevokedAt},
+		&g.RevokedBy, &g.CreatedBy, microsCol{&g.CreatedAt}, microsCol{&g.UpdatedAt}, &g.Version)
 	if err != nil {
 		return g, mapErr(err)
 	}
 	if cidrs != "" {
 		g.SourceCIDRs = strings.Split(cidrs, ",")
 	}
-	g.ExpiresAt, g.RevokedAt = fromMicros(exp), fromNullMicros(revoked)
-	g.CreatedAt, g.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return g, nil
 }
 
 // CreateGrant inserts a grant and records it in the change feed.
 func (t *Tx) CreateGrant(ctx context.Context, g *model.Grant) error {
-	if g.ID == "" {
-		g.ID = model.NewID("grt")
-	}
-	now := t.Now()
-	g.CreatedAt, g.UpdatedAt, g.Version = now, now, 1
+	now := t.stamp(&g.Meta, "grt")
 	_, err := t.Exec(ctx, `INSERT INTO grants (`+grantCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, '', ?, ?, ?, 1)`,
 		g.ID, g.ProjectID, g.InstitutionID, g.UserID, g.Role, strings.Join(g.SourceCIDRs, ","), g.Reason,
 		micros(g.ExpiresAt), g.CreatedBy, micros(now), micros(now))
@@ -493,14 +464,10 @@ func (t *Tx) GrantChanges(ctx context.Context, after int64, limit int) ([]model.
 	defer rows.Close()
 	out := []model.GrantChange{}
 	for rows.Next() {
-		var (
-			c  model.GrantChange
-			at int64
-		)
-		if err := rows.Scan(&c.Seq, &c.GrantID, &c.ProjectID, &c.Kind, &at); err != nil {
+		var c model.GrantChange
+		if err := rows.Scan(&c.Seq, &c.GrantID, &c.ProjectID, &c.Kind, microsCol{&c.At}); err != nil {
 			return nil, mapErr(err)
 		}
-		c.At = fromMicros(at)
 		out = append(out, c)
 	}
 	return out, mapErr(rows.Err())
@@ -641,15 +608,9 @@ func (t *Tx) PutSecret(ctx context.Context, r SecretRow) error {
 const secretCols = "id, owner_kind, owner_id, name, key_id, ciphertext, created_at, updated_at"
 
 func scanSecret(row interface{ Scan(...any) error }) (SecretRow, error) {
-	var (
-		r      SecretRow
-		cr, up int64
-	)
-	if err := row.Scan(&r.ID, &r.OwnerKind, &r.OwnerID, &r.Name, &r.KeyID, &r.Ciphertext, &cr, &up); err != nil {
-		return r, mapErr(err)
-	}
-	r.CreatedAt, r.UpdatedAt = fromMicros(cr), fromMicros(up)
-	return r, nil
+	var r SecretRow
+	err := row.Scan(&r.ID, &r.OwnerKind, &r.OwnerID, &r.Name, &r.KeyID, &r.Ciphertext, microsCol{&r.CreatedAt}, microsCol{&r.UpdatedAt})
+	return r, mapErr(err)
 }
 
 // GetSecret loads one secret.

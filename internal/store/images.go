@@ -8,18 +8,14 @@ import (
 	"github.com/soberana/soberana/internal/model"
 )
 
-var images = &entity[model.Image]{
+var images = noun(&entity[model.Image]{
 	table:   "images",
 	cols:    []string{"provider_id", "site_id", "family", "image_ref", "image_name", "simulated"},
 	filters: map[string]bool{"provider_id": true, "site_id": true, "family": true},
-	meta:    func(v *model.Image) *model.Meta { return &v.Meta },
-	values: func(v *model.Image) []any {
-		return []any{v.ProviderID, v.SiteID, v.Family, v.ImageRef, v.ImageName, v.Simulated}
-	},
 	scanDest: func(v *model.Image) []any {
 		return []any{&v.ProviderID, &v.SiteID, &v.Family, &v.ImageRef, &v.ImageName, &v.Simulated}
 	},
-}
+})
 
 // Images is the image catalogue repository.
 func (t *Tx) Images() Repo[model.Image] { return Repo[model.Image]{t, images} }
@@ -92,18 +88,14 @@ func (t *Tx) ImageAt(ctx context.Context, providerID, siteID, family string) (mo
 	return p.Items[0], nil
 }
 
-var sshKeys = &entity[model.SSHKey]{
+var sshKeys = noun(&entity[model.SSHKey]{
 	table:   "ssh_keys",
 	cols:    []string{"name", "owner_id", "institution_id", "project_id", "public_key", "fingerprint", "key_type"},
 	filters: map[string]bool{"owner_id": true, "project_id": true, "name": true, "fingerprint": true},
-	meta:    func(v *model.SSHKey) *model.Meta { return &v.Meta },
-	values: func(v *model.SSHKey) []any {
-		return []any{v.Name, v.OwnerID, v.InstitutionID, v.ProjectID, v.PublicKey, v.Fingerprint, v.KeyType}
-	},
 	scanDest: func(v *model.SSHKey) []any {
 		return []any{&v.Name, &v.OwnerID, &v.InstitutionID, &v.ProjectID, &v.PublicKey, &v.Fingerprint, &v.KeyType}
 	},
-}
+})
 
 // SSHKeys is the SSH public key repository.
 func (t *Tx) SSHKeys() Repo[model.SSHKey] { return Repo[model.SSHKey]{t, sshKeys} }

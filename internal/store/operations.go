@@ -9,12 +9,11 @@ import (
 	"github.com/soberana/soberana/internal/model"
 )
 
-var alertsEntity = &entity[model.Alert]{
+var alertsEntity = noun(&entity[model.Alert]{
 	table: "alerts",
 	cols: []string{"dedup_key", "rule", "severity", "state", "target_kind", "target_id", "institution_id",
 		"summary", "value", "fired_at", "resolved_at"},
 	filters: map[string]bool{"state": true, "rule": true, "institution_id": true, "target_id": true, "dedup_key": true},
-	meta:    func(v *model.Alert) *model.Meta { return &v.Meta },
 	values: func(v *model.Alert) []any {
 		return []any{v.DedupKey, v.Rule, v.Severity, v.State, v.TargetKind, v.TargetID, v.InstitutionID,
 			v.Summary, v.Value, micros(v.FiredAt), nullMicros(v.ResolvedAt)}
@@ -23,7 +22,7 @@ var alertsEntity = &entity[model.Alert]{
 		return []any{&v.DedupKey, &v.Rule, &v.Severity, &v.State, &v.TargetKind, &v.TargetID, &v.InstitutionID,
 			&v.Summary, &v.Value, microsCol{&v.FiredAt}, nullTime{&v.ResolvedAt}}
 	},
-}
+})
 
 // microsCol scans microseconds into a time.Time.
 type microsCol struct{ dst *time.Time }
@@ -40,32 +39,29 @@ func (m microsCol) Scan(src any) error {
 // Alerts is the alert repository.
 func (t *Tx) Alerts() Repo[model.Alert] { return Repo[model.Alert]{t, alertsEntity} }
 
-var webhooksEntity = &entity[model.AlertWebhook]{
+var webhooksEntity = noun(&entity[model.AlertWebhook]{
 	table:    "alert_webhooks",
 	cols:     []string{"name", "url", "secret"},
 	filters:  map[string]bool{"name": true},
-	meta:     func(v *model.AlertWebhook) *model.Meta { return &v.Meta },
-	values:   func(v *model.AlertWebhook) []any { return []any{v.Name, v.URL, v.Secret} },
 	scanDest: func(v *model.AlertWebhook) []any { return []any{&v.Name, &v.URL, &v.Secret} },
-}
+})
 
 // AlertWebhooks is the webhook repository.
 func (t *Tx) AlertWebhooks() Repo[model.AlertWebhook] {
 	return Repo[model.AlertWebhook]{t, webhooksEntity}
 }
 
-var deliveriesEntity = &entity[model.AlertDelivery]{
+var deliveriesEntity = noun(&entity[model.AlertDelivery]{
 	table:   "alert_deliveries",
 	cols:    []string{"alert_id", "webhook_id", "event", "payload", "state", "attempts", "last_error", "next_attempt_at"},
 	filters: map[string]bool{"state": true, "alert_id": true, "webhook_id": true},
-	meta:    func(v *model.AlertDelivery) *model.Meta { return &v.Meta },
 	values: func(v *model.AlertDelivery) []any {
 		return []any{v.AlertID, v.WebhookID, v.Event, v.Payload, v.State, v.Attempts, v.LastError, nullMicros(v.NextAttemptAt)}
 	},
 	scanDest: func(v *model.AlertDelivery) []any {
 		return []any{&v.AlertID, &v.WebhookID, &v.Event, &v.Payload, &v.State, &v.Attempts, &v.LastError, nullTime{&v.NextAttemptAt}}
 	},
-}
+})
 
 // AlertDeliveries is the delivery repository.
 func (t *Tx) AlertDeliveries() Repo[model.AlertDelivery] {
@@ -79,18 +75,14 @@ func (t *Tx) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]mod
 		deliveriesEntity.allCols(), limit), micros(now))
 }
 
-var migrationsEntity = &entity[model.Migration]{
+var migrationsEntity = noun(&entity[model.Migration]{
 	table:   "migrations",
 	cols:    []string{"workload_id", "evacuation_id", "state", "plan", "new_placements", "old_placements", "reason", "created_by"},
 	filters: map[string]bool{"workload_id": true, "evacuation_id": true, "state": true},
-	meta:    func(v *model.Migration) *model.Meta { return &v.Meta },
-	values: func(v *model.Migration) []any {
-		return []any{v.WorkloadID, v.EvacuationID, v.State, v.Plan, v.NewPlacements, v.OldPlacements, v.Reason, v.CreatedBy}
-	},
 	scanDest: func(v *model.Migration) []any {
 		return []any{&v.WorkloadID, &v.EvacuationID, &v.State, &v.Plan, &v.NewPlacements, &v.OldPlacements, &v.Reason, &v.CreatedBy}
 	},
-}
+})
 
 // Migrations is the migration repository.
 func (t *Tx) Migrations() Repo[model.Migration] { return Repo[model.Migration]{t, migrationsEntity} }
@@ -125,18 +117,14 @@ func countGroups[K ~string, N int | int64](ctx context.Context, t *Tx, q string,
 	return out, mapErr(rows.Err())
 }
 
-var evacuationsEntity = &entity[model.Evacuation]{
+var evacuationsEntity = noun(&entity[model.Evacuation]{
 	table:   "evacuations",
 	cols:    []string{"provider_id", "state", "concurrency", "queue", "total", "created_by"},
 	filters: map[string]bool{"provider_id": true, "state": true},
-	meta:    func(v *model.Evacuation) *model.Meta { return &v.Meta },
-	values: func(v *model.Evacuation) []any {
-		return []any{v.ProviderID, v.State, v.Concurrency, v.Queue, v.Total, v.CreatedBy}
-	},
 	scanDest: func(v *model.Evacuation) []any {
 		return []any{&v.ProviderID, &v.State, &v.Concurrency, &v.Queue, &v.Total, &v.CreatedBy}
 	},
-}
+})
 
 // Evacuations is the evacuation repository.
 func (t *Tx) Evacuations() Repo[model.Evacuation] {

@@ -2,7 +2,6 @@ package kubernetes
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -10,7 +9,6 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/soberana/soberana/internal/provider"
-	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -150,20 +148,10 @@ type Configs interface {
 
 // Box keeps secrets encrypted at rest (internal/secrets.Box): the
 // provider's config holds kubeconfigs, which are credentials.
-type Box interface {
-	Put(ctx context.Context, tx *store.Tx, ownerKind, ownerID, name string, v []byte) error
-	Get(ctx context.Context, ownerKind, ownerID, name string) (secrets.Value, error)
-}
+type Box = provider.SecretBox
 
-func settingKey(providerID string) string { return "provider/kubernetes/" + providerID }
-
-// Where the sealed config is kept in the secrets table, and the marker
-// the settings row holds instead of the config.
-const (
-	secretOwner  = "provider"
-	secretName   = "kubernetes-config"
-	sealedMarker = "sealed:secrets"
-)
+// configs is where the configs are kept (provider.DriverConfigs).
+var configs = provider.DriverConfigs{Driver: "kubernetes", NoKey: ErrNoSecretsKey, Invalid: ErrInvalidConfig}
 
 // ErrNoSecretsKey: the config is sealed but no secrets key is configured.
 var ErrNoSecretsKey = fmt.Errorf("%w: kubernetes: the provider's config is encrypted and no secrets key is configured (SOBERANA_SECRETS_KEY_FILE)", provider.ErrMisconfigured)
@@ -188,28 +176,13 @@ func (s StoreConfigs) box() Box {
 
 // Config reads a provider's config.
 func (s StoreConfigs) Config(ctx context.Context, providerID string) (Config, error) {
-	v, ok, err := s.St.Read().Setting(ctx, settingKey(providerID))
+	var c Config
+	ok, err := configs.Read(ctx, s.St.Read(), providerID, func() (Box, error) { return s.box(), nil }, &c)
 	if err != nil {
 		return Config{}, err
 	}
 	if !ok {
 		return Config{}, fmt.Errorf("%w: %s", ErrNoConfig, providerID)
-	}
-	b := []byte(v)
-	if v == sealedMarker {
-		box := s.box()
-		if box == nil {
-			return Config{}, ErrNoSecretsKey
-		}
-		sv, err := box.Get(ctx, secretOwner, providerID, secretName)
-		if err != nil {
-			return Config{}, fmt.Errorf("opening the config of %s: %w", providerID, provider.Unsealable(err))
-		}
-		b = sv.Reveal()
-	}
-	var c Config
-	if err := json.Unmarshal(b, &c); err != nil {
-		return Config{}, fmt.Errorf("%w: stored config of %s: %w", ErrInvalidConfig, providerID, err)
 	}
 	return c, nil
 }
@@ -220,18 +193,15 @@ func (s StoreConfigs) Save(ctx context.Context, tx *store.Tx, providerID string,
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	b, err := json.Marshal(c)
-	if err != nil {
-		return err
-	}
-	box := s.box()
-	if box == nil {
-		return tx.PutSetting(ctx, settingKey(providerID), string(b))
-	}
-	if err := box.Put(ctx, tx, secretOwner, providerID, secretName, b); err != nil {
-		return err
-	}
-	return tx.PutSetting(ctx, settingKey(providerID), sealedMarker)
+	_, err := configs.Write(ctx, tx, providerID, s.box(), c)
+	return err
+}
+
+// SealClear seals a provider's config that an earlier start kept in clear
+// text in its settings row (no secrets key then), when a key is now
+// configured; it reports whether it did.
+func (s StoreConfigs) SealClear(ctx context.Context, tx *store.Tx, providerID string) (bool, error) {
+	return configs.SealClear(ctx, tx, providerID, s.box())
 }
 
 // MemConfigs holds configs in memory (tests, tools).

@@ -406,6 +406,39 @@ func (d *Driver) replicaLock(id string) func() {
 	}
 }
 
+// getServer reads one server.
+func (d *Driver) getServer(ctx context.Context, cn *conn, id string) (*servers.Server, error) {
+	var s *servers.Server
+	err := d.retry(ctx, func() error {
+		var err error
+		s, err = servers.Get(ctx, cn.compute, id).Extract()
+		return classify("get server", cn.cloud.Name, err)
+	})
+	return s, err
+}
+
+// errStop ends eachCloud early without an error.
+var errStop = errors.New("stop")
+
+// eachCloud calls fn with the provider's config and a connection to each
+// of its clouds in turn, until fn returns an error (errStop: none).
+func (d *Driver) eachCloud(ctx context.Context, providerID string, fn func(cfg *Config, cn *conn) error) error {
+	cfg, err := d.config(ctx, providerID)
+	if err != nil {
+		return err
+	}
+	for _, cl := range cfg.Clouds {
+		cn, err := d.conn(ctx, providerID, cl)
+		if err != nil {
+			return err
+		}
+		if err := fn(&cfg, cn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ServerName is the name of a replica's server.
 func ServerName(replicaID string) string { return namePrefix + replicaID }
 
@@ -413,12 +446,7 @@ func ServerName(replicaID string) string { return namePrefix + replicaID }
 // name and metadata (the way a restarted soberana adopts it).
 func (d *Driver) findServer(ctx context.Context, cn *conn, ref provider.ResourceRef) (*servers.Server, error) {
 	if ref.ResourceID != "" {
-		var s *servers.Server
-		err := d.retry(ctx, func() error {
-			var err error
-			s, err = servers.Get(ctx, cn.compute, ref.ResourceID).Extract()
-			return classify("get server", cn.cloud.Name, err)
-		})
+		s, err := d.getServer(ctx, cn, ref.ResourceID)
 		switch {
 		case err == nil && s.Metadata[MetaReplica] == ref.ReplicaID && !gone(s):
 			return s, nil
@@ -444,12 +472,7 @@ func (d *Driver) findServer(ctx context.Context, cn *conn, ref provider.Resource
 	}
 	var found []servers.Server
 	for _, n := range names {
-		var s *servers.Server
-		err := d.retry(ctx, func() error {
-			var err error
-			s, err = servers.Get(ctx, cn.compute, n.ID).Extract()
-			return classify("get server", cn.cloud.Name, err)
-		})
+		s, err := d.getServer(ctx, cn, n.ID)
 		if isNotFound(err) {
 			continue
 		}
@@ -799,23 +822,10 @@ func (d *Driver) DeleteResource(ctx context.Context, providerID string, res prov
 	if res.ResourceID == "" || res.ReplicaID == "" {
 		return fmt.Errorf("openstack delete resource: resource and replica ids are required")
 	}
-	cfg, err := d.config(ctx, providerID)
-	if err != nil {
-		return err
-	}
-	for _, cl := range cfg.Clouds {
-		cn, err := d.conn(ctx, providerID, cl)
-		if err != nil {
-			return err
-		}
-		var s *servers.Server
-		err = d.retry(ctx, func() error {
-			var err error
-			s, err = servers.Get(ctx, cn.compute, res.ResourceID).Extract()
-			return classify("get server", cn.cloud.Name, err)
-		})
+	err := d.eachCloud(ctx, providerID, func(cfg *Config, cn *conn) error {
+		s, err := d.getServer(ctx, cn, res.ResourceID)
 		if isNotFound(err) {
-			continue
+			return nil
 		}
 		if err != nil {
 			return err
@@ -829,7 +839,7 @@ func (d *Driver) DeleteResource(ctx context.Context, providerID string, res prov
 				Detail: "server " + s.ID + " carries " + MetaInstallation + "=" + s.Metadata[MetaInstallation]}
 		}
 		if gone(s) || deleting(s) {
-			return nil
+			return errStop
 		}
 		err = d.retry(ctx, func() error {
 			err := classify("delete server", cn.cloud.Name, servers.Delete(ctx, cn.compute, s.ID).ExtractErr())
@@ -841,9 +851,15 @@ func (d *Driver) DeleteResource(ctx context.Context, providerID string, res prov
 		if err == nil && !cfg.SharedProject && !cn.cloud.AppCredential() {
 			d.scheduleShrink(providerID, cn, s.TenantID, d.projectOf(ctx, cn, s))
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return errStop
+	})
+	if errors.Is(err, errStop) {
+		return nil
 	}
-	return nil
+	return err
 }
 
 // projectOf names the soberana project whose Keystone project holds a
@@ -868,24 +884,16 @@ func (d *Driver) projectOf(ctx context.Context, cn *conn, s *servers.Server) str
 // ownedBy): with a Keystone project per soberana project, this
 // installation's id counts only on servers in projects tagged with it.
 func (d *Driver) ListResources(ctx context.Context, providerID string) ([]provider.Resource, error) {
-	cfg, err := d.config(ctx, providerID)
-	if err != nil {
-		return nil, err
-	}
 	var out []provider.Resource
-	for _, cl := range cfg.Clouds {
-		cn, err := d.conn(ctx, providerID, cl)
-		if err != nil {
-			return nil, err
-		}
+	err := d.eachCloud(ctx, providerID, func(cfg *Config, cn *conn) error {
 		list, err := d.listServers(ctx, cn, "^"+namePrefix)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		var owned map[string]bool
 		if d.Installation != "" && !cfg.SharedProject && !cn.cloud.AppCredential() {
 			if owned, err = d.ownedProjects(ctx, cn); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		for _, s := range list {
@@ -895,7 +903,7 @@ func (d *Driver) ListResources(ctx context.Context, providerID string) ([]provid
 			}
 			site := ""
 			for _, sm := range cfg.Sites {
-				if sm.Cloud == cl.Name && sm.AZ == s.AvailabilityZone {
+				if sm.Cloud == cn.cloud.Name && sm.AZ == s.AvailabilityZone {
 					site = sm.SiteID
 				}
 			}
@@ -904,6 +912,10 @@ func (d *Driver) ListResources(ctx context.Context, providerID string) ([]provid
 				WorkloadID: s.Metadata[MetaWorkload], State: st, Stopped: stopped(&s), Deleting: deleting(&s), Installation: d.ownedBy(&s, owned),
 				Flavor: serverFlavor(&s), WantFlavor: s.Metadata[MetaFlavor]})
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -46,18 +46,10 @@ func (d *Driver) ensureVendorUser(ctx context.Context, cfg *Config, cn *conn, ve
 	if err != nil {
 		return "", err
 	}
-	var id string
-	err = d.retry(ctx, func() error {
-		err := users.List(cn.identity, users.ListOpts{Name: VendorUser(vendorID), DomainID: dom}).EachPage(ctx,
-			func(_ context.Context, p pagination.Page) (bool, error) {
-				list, err := users.ExtractUsers(p)
-				if len(list) > 0 {
-					id = list[0].ID
-				}
-				return false, err
-			})
-		return classify("find vendor user", cn.cloud.Name, err)
-	})
+	user, err := findFirst(ctx, d, cn, "find vendor user", func() pagination.Pager {
+		return users.List(cn.identity, users.ListOpts{Name: VendorUser(vendorID), DomainID: dom})
+	}, users.ExtractUsers)
+	id := idOf(user, func(v *users.User) string { return v.ID })
 	if err != nil || id != "" || !create {
 		return id, err
 	}
@@ -105,20 +97,12 @@ func (d *Driver) WithdrawGrant(ctx context.Context, providerID string, g Grant) 
 }
 
 func (d *Driver) eachGrantCloud(ctx context.Context, providerID string, g Grant, create bool, fn func(cn *conn, uid, pid, rid string) error) error {
-	cfg, err := d.config(ctx, providerID)
-	if err != nil {
-		return err
-	}
-	for _, cl := range cfg.Clouds {
-		cn, err := d.conn(ctx, providerID, cl)
+	return d.eachCloud(ctx, providerID, func(cfg *Config, cn *conn) error {
+		pid, err := d.ensureProject(ctx, providerID, cfg, cn, Tenant{ProjectID: g.ProjectID, ProjectName: g.ProjectName, InstitutionID: g.InstitutionID})
 		if err != nil {
 			return err
 		}
-		pid, err := d.ensureProject(ctx, providerID, &cfg, cn, Tenant{ProjectID: g.ProjectID, ProjectName: g.ProjectName, InstitutionID: g.InstitutionID})
-		if err != nil {
-			return err
-		}
-		uid, err := d.ensureVendorUser(ctx, &cfg, cn, g.VendorID, create)
+		uid, err := d.ensureVendorUser(ctx, cfg, cn, g.VendorID, create)
 		if err != nil {
 			return err
 		}
@@ -126,11 +110,8 @@ func (d *Driver) eachGrantCloud(ctx context.Context, providerID string, g Grant,
 		if err != nil {
 			return err
 		}
-		if err := fn(cn, uid, pid, rid); err != nil {
-			return err
-		}
-	}
-	return nil
+		return fn(cn, uid, pid, rid)
+	})
 }
 
 // HasGrant reports whether the vendor's user holds the vendor role on the

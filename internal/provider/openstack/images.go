@@ -20,21 +20,14 @@ var _ provider.ImageCatalog = (*Driver)(nil)
 // families by image name or id. When two images claim a family, the most
 // recently updated one wins.
 func (d *Driver) Images(ctx context.Context, providerID string) ([]provider.CatalogImage, error) {
-	cfg, err := d.config(ctx, providerID)
-	if err != nil {
-		return nil, err
-	}
 	var out []provider.CatalogImage
-	for _, cl := range cfg.Clouds {
-		cn, err := d.conn(ctx, providerID, cl)
-		if err != nil {
-			return nil, err
-		}
+	err := d.eachCloud(ctx, providerID, func(cfg *Config, cn *conn) error {
+		cl := cn.cloud
 		if cn.image == nil {
-			return nil, &Error{Reason: ReasonCloudError, Op: "list images", Cloud: cl.Name, Detail: "no image service (Glance) in the catalog"}
+			return &Error{Reason: ReasonCloudError, Op: "list images", Cloud: cl.Name, Detail: "no image service (Glance) in the catalog"}
 		}
 		var list []images.Image
-		err = d.retry(ctx, func() error {
+		err := d.retry(ctx, func() error {
 			list = list[:0]
 			err := images.List(cn.image, images.ListOpts{Status: images.ImageStatusActive, Limit: 200}).EachPage(ctx,
 				func(_ context.Context, p pagination.Page) (bool, error) {
@@ -45,7 +38,7 @@ func (d *Driver) Images(ctx context.Context, providerID string) ([]provider.Cata
 			return classify("list images", cl.Name, err)
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		fams := familiesOf(list, cfg.ImageFamilies)
 		for _, sm := range cfg.Sites {
@@ -57,6 +50,10 @@ func (d *Driver) Images(ctx context.Context, providerID string) ([]provider.Cata
 				out = append(out, f)
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -112,12 +112,8 @@ func (d *Driver) Stamp(ctx context.Context, providerID string, res provider.Reso
 	if err != nil {
 		return err
 	}
-	var s *servers.Server
-	if err := d.retry(ctx, func() error {
-		var err error
-		s, err = servers.Get(ctx, cn.compute, res.ResourceID).Extract()
-		return classify("get server", cn.cloud.Name, err)
-	}); err != nil {
+	s, err := d.getServer(ctx, cn, res.ResourceID)
+	if err != nil {
 		return err
 	}
 	if s.Metadata[MetaReplica] != res.ReplicaID {

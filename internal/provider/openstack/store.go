@@ -2,7 +2,6 @@ package openstack
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -13,16 +12,8 @@ import (
 	"github.com/soberana/soberana/internal/store"
 )
 
-// settingKey is the settings row of a provider's config.
-func settingKey(providerID string) string { return "provider/openstack/" + providerID }
-
-// Where the sealed config is kept in the secrets table, and the marker
-// the settings row holds instead of the config.
-const (
-	secretOwner  = "provider"
-	secretName   = "openstack-config"
-	sealedMarker = "sealed:secrets"
-)
+// configs is where the configs are kept (provider.DriverConfigs).
+var configs = provider.DriverConfigs{Driver: "openstack", NoKey: ErrNoSecretsKey, Invalid: ErrInvalidConfig}
 
 // The variables the server reads its secrets key from (internal/server's
 // EnvSecretsKeyFile and EnvSecretsKey): a driver built by the provider
@@ -37,10 +28,7 @@ var ErrNoSecretsKey = fmt.Errorf("%w: openstack: the provider's config is encryp
 
 // Box keeps secrets encrypted at rest (internal/secrets.Box): the config
 // holds the clouds' credentials.
-type Box interface {
-	Put(ctx context.Context, tx *store.Tx, ownerKind, ownerID, name string, v []byte) error
-	Get(ctx context.Context, ownerKind, ownerID, name string) (secrets.Value, error)
-}
+type Box = provider.SecretBox
 
 // StoreConfigs reads and writes provider configs — the one place the
 // clouds' credentials live. With a secrets key (a Box, or the server's
@@ -72,31 +60,13 @@ func (s StoreConfigs) box() (Box, error) {
 
 // Config reads a provider's config.
 func (s StoreConfigs) Config(ctx context.Context, providerID string) (Config, error) {
-	v, ok, err := s.St.Read().Setting(ctx, settingKey(providerID))
+	var c Config
+	ok, err := configs.Read(ctx, s.St.Read(), providerID, s.box, &c)
 	if err != nil {
 		return Config{}, err
 	}
 	if !ok {
 		return Config{}, &Error{Reason: ReasonNoConfig, Op: "read config", Detail: providerID}
-	}
-	b := []byte(v)
-	if v == sealedMarker {
-		box, err := s.box()
-		if err != nil {
-			return Config{}, err
-		}
-		if box == nil {
-			return Config{}, ErrNoSecretsKey
-		}
-		sv, err := box.Get(ctx, secretOwner, providerID, secretName)
-		if err != nil {
-			return Config{}, fmt.Errorf("opening the config of %s: %w", providerID, provider.Unsealable(err))
-		}
-		b = sv.Reveal()
-	}
-	var c Config
-	if err := json.Unmarshal(b, &c); err != nil {
-		return Config{}, fmt.Errorf("%w: stored config of %s: %w", ErrInvalidConfig, providerID, err)
 	}
 	return c, nil
 }
@@ -107,21 +77,22 @@ func (s StoreConfigs) Save(ctx context.Context, tx *store.Tx, providerID string,
 	if err := c.Validate(); err != nil {
 		return false, err
 	}
-	b, err := json.Marshal(c)
-	if err != nil {
-		return false, err
-	}
 	box, err := s.box()
 	if err != nil {
 		return false, err
 	}
-	if box == nil {
-		return false, tx.PutSetting(ctx, settingKey(providerID), string(b))
-	}
-	if err := box.Put(ctx, tx, secretOwner, providerID, secretName, b); err != nil {
+	return configs.Write(ctx, tx, providerID, box, c)
+}
+
+// SealClear seals a provider's config that an earlier start kept in clear
+// text in its settings row (no secrets key then), when a key is now
+// configured; it reports whether it did.
+func (s StoreConfigs) SealClear(ctx context.Context, tx *store.Tx, providerID string) (bool, error) {
+	box, err := s.box()
+	if err != nil {
 		return false, err
 	}
-	return true, tx.PutSetting(ctx, settingKey(providerID), sealedMarker)
+	return configs.SealClear(ctx, tx, providerID, box)
 }
 
 // MemConfigs holds configs in memory (tests, tools).

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/store/storetest"
@@ -30,8 +31,8 @@ func TestConfigSealedWithSecretsKey(t *testing.T) {
 	}); err != nil || !sealed {
 		t.Fatalf("Save: sealed=%v %v", sealed, err)
 	}
-	row, _, err := st.Read().Setting(ctx, settingKey("prv-1"))
-	if err != nil || row != sealedMarker || strings.Contains(row, "s3cret") {
+	row, _, err := st.Read().Setting(ctx, configs.Key("prv-1"))
+	if err != nil || row != provider.SealedMarker || strings.Contains(row, "s3cret") {
 		t.Fatalf("settings row %q %v", row, err)
 	}
 	got, err := cfgs.Config(ctx, "prv-1")

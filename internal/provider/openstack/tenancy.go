@@ -22,21 +22,38 @@ func DomainName(cfg *Config, institutionID string) string { return cfg.DomainPre
 // ProjectName is the Keystone project of a soberana project.
 func ProjectName(projectID string) string { return "soberana-" + projectID }
 
-// ensureDomain returns the id of the named domain, creating it.
-func (d *Driver) ensureDomain(ctx context.Context, cn *conn, name, desc string) (string, error) {
-	var id string
+// findFirst is the first object of the first page list gives (nil: none).
+func findFirst[T any](ctx context.Context, d *Driver, cn *conn, op string, list func() pagination.Pager,
+	extract func(pagination.Page) ([]T, error)) (*T, error) {
+	var found *T
 	err := d.retry(ctx, func() error {
-		err := domains.List(cn.identity, domains.ListOpts{Name: name}).EachPage(ctx, func(_ context.Context, p pagination.Page) (bool, error) {
-			list, err := domains.ExtractDomains(p)
-			if len(list) > 0 {
-				id = list[0].ID
+		err := list().EachPage(ctx, func(_ context.Context, p pagination.Page) (bool, error) {
+			got, err := extract(p)
+			if len(got) > 0 {
+				found = &got[0]
 			}
 			return false, err
 		})
-		return classify("find domain", cn.cloud.Name, err)
+		return classify(op, cn.cloud.Name, err)
 	})
-	if err != nil || id != "" {
-		return id, err
+	return found, err
+}
+
+// idOf is id(v), or "" for none.
+func idOf[T any](v *T, id func(*T) string) string {
+	if v == nil {
+		return ""
+	}
+	return id(v)
+}
+
+// ensureDomain returns the id of the named domain, creating it.
+func (d *Driver) ensureDomain(ctx context.Context, cn *conn, name, desc string) (string, error) {
+	found, err := findFirst(ctx, d, cn, "find domain", func() pagination.Pager {
+		return domains.List(cn.identity, domains.ListOpts{Name: name})
+	}, domains.ExtractDomains)
+	if err != nil || found != nil {
+		return idOf(found, func(v *domains.Domain) string { return v.ID }), err
 	}
 	dom, err := domains.Create(ctx, cn.identity, domains.CreateOpts{Name: name, Description: desc}).Extract()
 	if err != nil {
@@ -53,17 +70,9 @@ func (d *Driver) ensureDomain(ctx context.Context, cn *conn, name, desc string) 
 // it tagged with this installation's id; a project found by name is
 // claimed (see claimProject).
 func (d *Driver) ensureKeystoneProject(ctx context.Context, cn *conn, domainID, name, desc string) (string, error) {
-	var found *projects.Project
-	err := d.retry(ctx, func() error {
-		err := projects.List(cn.identity, projects.ListOpts{Name: name, DomainID: domainID}).EachPage(ctx, func(_ context.Context, p pagination.Page) (bool, error) {
-			list, err := projects.ExtractProjects(p)
-			if len(list) > 0 {
-				found = &list[0]
-			}
-			return false, err
-		})
-		return classify("find project", cn.cloud.Name, err)
-	})
+	found, err := findFirst(ctx, d, cn, "find project", func() pagination.Pager {
+		return projects.List(cn.identity, projects.ListOpts{Name: name, DomainID: domainID})
+	}, projects.ExtractProjects)
 	if err != nil {
 		return "", err
 	}
@@ -93,17 +102,10 @@ func isConflict(err error) bool {
 
 // roleID returns the id of a role by name.
 func (d *Driver) roleID(ctx context.Context, cn *conn, name string) (string, error) {
-	var id string
-	err := d.retry(ctx, func() error {
-		err := roles.List(cn.identity, roles.ListOpts{Name: name}).EachPage(ctx, func(_ context.Context, p pagination.Page) (bool, error) {
-			list, err := roles.ExtractRoles(p)
-			if len(list) > 0 {
-				id = list[0].ID
-			}
-			return false, err
-		})
-		return classify("find role", cn.cloud.Name, err)
-	})
+	role, err := findFirst(ctx, d, cn, "find role", func() pagination.Pager {
+		return roles.List(cn.identity, roles.ListOpts{Name: name})
+	}, roles.ExtractRoles)
+	id := idOf(role, func(v *roles.Role) string { return v.ID })
 	if err == nil && id == "" {
 		err = &Error{Reason: ReasonBadRequest, Op: "find role", Cloud: cn.cloud.Name, Detail: "no role " + name}
 	}
