@@ -140,7 +140,11 @@ func budgetLineSchema() schema.Schema {
 }
 
 func (m *budgetLineModel) set(v *client.BudgetLine) {
+	// reduction_reason is a write-only argument: the API echoes the last
+	// reason, the configuration keeps its own (null when not given).
+	reason := m.ReductionReson
 	fromAPI(m, v)
+	m.ReductionReson = reason
 	minor := func(a *client.Money) types.Int64 {
 		if a == nil {
 			return types.Int64Value(0)
