@@ -225,7 +225,7 @@ func TestGrantExpiryAndRevocation(t *testing.T) {
 	states := map[string]model.GrantState{}
 	for _, c := range feed {
 		from, seen := states[c.GrantID]
-		if seen != (c.Kind != model.GrantChangeCreated) || seen && !model.GrantTransitions.Allows(from, c.Kind.State()) {
+		if seen != (c.Kind != model.GrantChangeCreated) || seen && !model.LifetimeTransitions.Allows(from, c.Kind.State()) {
 			t.Fatalf("grant %s: change %s after %q breaks the transition table", c.GrantID, c.Kind, from)
 		}
 		states[c.GrantID] = c.Kind.State()

@@ -118,7 +118,7 @@ func (s *Service) SessionPrincipal(ctx context.Context, secret, ip string) (*Pri
 		return nil, ses, err
 	}
 	now := s.Now()
-	if ses.StateAt(now) != model.SessionActive {
+	if ses.StateAt(now) != model.LifetimeActive {
 		return nil, ses, ErrUnauthenticated
 	}
 	u, err := tx.UserByID(ctx, ses.UserID)

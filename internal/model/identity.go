@@ -132,84 +132,70 @@ var GrantChangeKinds = []GrantChangeKind{GrantChangeCreated, GrantChangeRevoked,
 // EnumValues is the closed set (the OpenAPI enum).
 func (GrantChangeKind) EnumValues() []string { return Names(GrantChangeKinds) }
 
-// GrantState is where a vendor grant is in its life. It is derived, not
-// stored: from RevokedAt and ExpiresAt (Grant.StateAt). Every move is
-// recorded in the grant change feed (GrantChangeKind).
-type GrantState string
+// Lifetime is where a credential with an expiry is in its life: a
+// vendor grant or a console session. It is derived, not stored: from the
+// revocation and the expiry (Grant.StateAt, Session.StateAt). Every move
+// of a grant is recorded in the grant change feed (GrantChangeKind).
+type Lifetime string
 
-// Grant states.
+// Lifetime states.
 const (
-	GrantActive  GrantState = "active"
-	GrantExpired GrantState = "expired"
-	GrantRevoked GrantState = "revoked"
+	LifetimeActive  Lifetime = "active"
+	LifetimeExpired Lifetime = "expired"
+	LifetimeRevoked Lifetime = "revoked"
 )
 
-// GrantStates lists every grant state.
-var GrantStates = []GrantState{GrantActive, GrantExpired, GrantRevoked}
+// Lifetimes lists every lifetime state.
+var Lifetimes = []Lifetime{LifetimeActive, LifetimeExpired, LifetimeRevoked}
 
-// GrantTransitions is the table of grant states: each state and the
-// states it may move to. An expired grant may still be revoked (the
-// revocation is recorded; access had ended already); a revoked grant is
-// final.
-var GrantTransitions = StateTable[GrantState]{
-	GrantActive:  {GrantExpired, GrantRevoked},
-	GrantExpired: {GrantRevoked},
-	GrantRevoked: {},
+// LifetimeTransitions is the table of lifetime states: each state and the
+// states it may move to. A credential ends by expiring or by being
+// revoked and is never active again; an expired one may still be revoked
+// (the revocation is recorded; access had ended already); a revoked one
+// is final.
+var LifetimeTransitions = StateTable[Lifetime]{
+	LifetimeActive:  {LifetimeExpired, LifetimeRevoked},
+	LifetimeExpired: {LifetimeRevoked},
+	LifetimeRevoked: {},
+}
+
+// GrantState is a vendor grant's lifetime.
+type GrantState = Lifetime
+
+// SessionState is a console session's lifetime.
+type SessionState = Lifetime
+
+// lifetimeAt is the state at now of a credential that expires at
+// expiresAt: revoked once revoked, expired from the expiry instant on,
+// active before.
+func lifetimeAt(revoked bool, expiresAt, now time.Time) Lifetime {
+	switch {
+	case revoked:
+		return LifetimeRevoked
+	case !now.Before(expiresAt):
+		return LifetimeExpired
+	}
+	return LifetimeActive
 }
 
 // StateAt is the grant's state at now: revoked once RevokedAt is set,
 // expired from ExpiresAt on, active before.
 func (g Grant) StateAt(now time.Time) GrantState {
-	switch {
-	case g.RevokedAt != nil:
-		return GrantRevoked
-	case !now.Before(g.ExpiresAt):
-		return GrantExpired
-	}
-	return GrantActive
+	return lifetimeAt(g.RevokedAt != nil, g.ExpiresAt, now)
 }
 
 // State is the grant state a change of this kind moves the grant to.
 func (k GrantChangeKind) State() GrantState {
 	switch k {
 	case GrantChangeRevoked:
-		return GrantRevoked
+		return LifetimeRevoked
 	case GrantChangeExpired:
-		return GrantExpired
+		return LifetimeExpired
 	}
-	return GrantActive
-}
-
-// SessionState is where a console session is in its life, derived from
-// Revoked and ExpiresAt (Session.StateAt).
-type SessionState string
-
-// Session states.
-const (
-	SessionActive  SessionState = "active"
-	SessionExpired SessionState = "expired"
-	SessionRevoked SessionState = "revoked"
-)
-
-// SessionStates lists every session state.
-var SessionStates = []SessionState{SessionActive, SessionExpired, SessionRevoked}
-
-// SessionTransitions is the table of session states: a session ends by
-// expiring or by being revoked (sign-out); an ended session is never
-// active again.
-var SessionTransitions = StateTable[SessionState]{
-	SessionActive:  {SessionExpired, SessionRevoked},
-	SessionExpired: {SessionRevoked},
-	SessionRevoked: {},
+	return LifetimeActive
 }
 
 // StateAt is the session's state at now.
 func (s Session) StateAt(now time.Time) SessionState {
-	switch {
-	case s.Revoked:
-		return SessionRevoked
-	case !now.Before(s.ExpiresAt):
-		return SessionExpired
-	}
-	return SessionActive
+	return lifetimeAt(s.Revoked, s.ExpiresAt, now)
 }

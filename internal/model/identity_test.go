@@ -12,11 +12,11 @@ func TestGrantStateAt(t *testing.T) {
 		g    Grant
 		want GrantState
 	}{
-		{Grant{ExpiresAt: now.Add(time.Minute)}, GrantActive},
-		{Grant{ExpiresAt: now}, GrantExpired}, // the expiry instant is already past
-		{Grant{ExpiresAt: now.Add(-time.Minute)}, GrantExpired},
-		{Grant{ExpiresAt: now.Add(time.Minute), RevokedAt: &revoked}, GrantRevoked},
-		{Grant{ExpiresAt: now.Add(-time.Minute), RevokedAt: &revoked}, GrantRevoked},
+		{Grant{ExpiresAt: now.Add(time.Minute)}, LifetimeActive},
+		{Grant{ExpiresAt: now}, LifetimeExpired}, // the expiry instant is already past
+		{Grant{ExpiresAt: now.Add(-time.Minute)}, LifetimeExpired},
+		{Grant{ExpiresAt: now.Add(time.Minute), RevokedAt: &revoked}, LifetimeRevoked},
+		{Grant{ExpiresAt: now.Add(-time.Minute), RevokedAt: &revoked}, LifetimeRevoked},
 	} {
 		if got := c.g.StateAt(now); got != c.want {
 			t.Errorf("grant expiring %v revoked %v: %s, want %s", c.g.ExpiresAt, c.g.RevokedAt, got, c.want)
@@ -30,10 +30,10 @@ func TestSessionStateAt(t *testing.T) {
 		s    Session
 		want SessionState
 	}{
-		{Session{ExpiresAt: now.Add(time.Minute)}, SessionActive},
-		{Session{ExpiresAt: now}, SessionExpired},
-		{Session{ExpiresAt: now.Add(time.Minute), Revoked: true}, SessionRevoked},
-		{Session{ExpiresAt: now.Add(-time.Minute), Revoked: true}, SessionRevoked},
+		{Session{ExpiresAt: now.Add(time.Minute)}, LifetimeActive},
+		{Session{ExpiresAt: now}, LifetimeExpired},
+		{Session{ExpiresAt: now.Add(time.Minute), Revoked: true}, LifetimeRevoked},
+		{Session{ExpiresAt: now.Add(-time.Minute), Revoked: true}, LifetimeRevoked},
 	} {
 		if got := c.s.StateAt(now); got != c.want {
 			t.Errorf("session expiring %v revoked %v: %s, want %s", c.s.ExpiresAt, c.s.Revoked, got, c.want)
@@ -44,17 +44,16 @@ func TestSessionStateAt(t *testing.T) {
 // TestIdentityTransitionTables: every state has a row, every target is a
 // state, the final states are final and nothing returns to active.
 func TestIdentityTransitionTables(t *testing.T) {
-	checkTable(t, "grant", GrantStates, GrantTransitions, GrantActive, GrantRevoked)
-	checkTable(t, "session", SessionStates, SessionTransitions, SessionActive, SessionRevoked)
+	checkTable(t, "lifetime", Lifetimes, LifetimeTransitions, LifetimeActive, LifetimeRevoked)
 	for _, k := range GrantChangeKinds {
-		if k != GrantChangeCreated && !GrantTransitions.Allows(GrantActive, k.State()) {
+		if k != GrantChangeCreated && !LifetimeTransitions.Allows(LifetimeActive, k.State()) {
 			t.Errorf("a %s change moves an active grant to %s, which the table forbids", k, k.State())
 		}
 	}
-	if GrantTransitions.Allows(GrantRevoked, GrantActive) || GrantTransitions.Allows(GrantExpired, GrantActive) || !GrantTransitions.Allows(GrantExpired, GrantRevoked) {
+	if LifetimeTransitions.Allows(LifetimeRevoked, LifetimeActive) || LifetimeTransitions.Allows(LifetimeExpired, LifetimeActive) || !LifetimeTransitions.Allows(LifetimeExpired, LifetimeRevoked) {
 		t.Error("grant table: an ended grant never returns; an expired one may still be revoked")
 	}
-	if SessionTransitions.Allows(SessionRevoked, SessionActive) || SessionTransitions.Allows(SessionExpired, SessionActive) {
+	if LifetimeTransitions.Allows(LifetimeRevoked, LifetimeActive) || LifetimeTransitions.Allows(LifetimeExpired, LifetimeActive) {
 		t.Error("session table: an ended session never returns")
 	}
 }
