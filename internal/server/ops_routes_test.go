@@ -113,7 +113,10 @@ func TestMigrateRoutePlanExecuteConverges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.State != "running" || hdr.Get("Location") != "/v1/workloads/"+id+"/migrations/"+m.ID {
+	// The answer reads the migration after starting it: on a fast
+	// provider it may have switched already, so running and done are both
+	// right here; the wait below is what shows it converges.
+	if (m.State != "running" && m.State != "done") || hdr.Get("Location") != "/v1/workloads/"+id+"/migrations/"+m.ID {
 		t.Fatalf("migration %+v at %q", m, hdr.Get("Location"))
 	}
 	requestTargets(t, h, "POST /v1/workloads/{id}/migrations", "migrations", m.ID)
