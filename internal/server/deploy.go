@@ -115,11 +115,21 @@ func (s *Server) deployer(_ context.Context, providerID string) (deploy.Deployer
 
 // runDeploy runs the rollout loop and mirrors vendor grants into the
 // kubernetes providers' RoleBindings.
+// It returns only once the mirror has stopped too: Run closes the store
+// after its loops return, and database/sql's Close does not wait for a
+// connection in use, so a mirror still reading would keep the database
+// open (and, on SQLite, locked) after Run returned.
 func (s *Server) runDeploy(ctx context.Context) error {
+	mctx, stop := context.WithCancel(ctx)
+	mirrored := make(chan struct{})
 	go func() {
-		_ = s.whileLeader(ctx, "grant-mirror", func(c context.Context) error { s.mirrorGrants(c, 2*time.Second); return nil })
+		defer close(mirrored)
+		_ = s.whileLeader(mctx, "grant-mirror", func(c context.Context) error { s.mirrorGrants(c, 2*time.Second); return nil })
 	}()
-	return s.deploy.rollouts.Run(ctx)
+	err := s.deploy.rollouts.Run(ctx)
+	stop()
+	<-mirrored
+	return err
 }
 
 // mirrorGrants follows the grant change feed (creations, revocations and
