@@ -60,7 +60,7 @@ func grantSchema() schema.Schema {
 			Description:   "Source addresses allowed (CIDRs); none: any. Changing it replaces the grant.",
 			PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()}},
 		"reason":         optReplaceString("Why the vendor needs access (audited).", false),
-		"institution_id": schema.StringAttribute{Computed: true, Description: "The project's institution.", PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+		"institution_id": computedKept("The project's institution."),
 	})
 }
 

@@ -56,7 +56,7 @@ func appSchema() schema.Schema {
 		"env":      schema.MapAttribute{Optional: true, ElementType: types.StringType, Description: "Environment variables."},
 		"health_path": schema.StringAttribute{Optional: true, Computed: true, Description: "HTTP path of the health check.",
 			PlanModifiers: keep},
-		"institution_id":     schema.StringAttribute{Computed: true, PlanModifiers: keep},
+		"institution_id":     computedKept(""),
 		"current_release_id": schema.StringAttribute{Computed: true, Description: "The release in force."},
 		"webhook_secret": schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: keep,
 			Description: "Secret that signs forge webhooks (only known when Terraform created the app)."},

@@ -65,7 +65,7 @@ func (r *crud[M, V]) Update(ctx context.Context, req resource.UpdateRequest, res
 	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics, "Updating", r.update)
 }
 
-func (r *crud[M, V]) apply(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, d *diag.Diagnostics, verb string,
+func (r *crud[M, V]) apply(ctx context.Context, plan decoder, state *tfsdk.State, d *diag.Diagnostics, verb string,
 	call func(context.Context, *client.Client, *M, *diag.Diagnostics) (V, error)) {
 	applyPlan(ctx, plan, state, d, r.summary(verb), func(m *M) (V, error) { return call(ctx, r.c, m, d) },
 		func(m *M, v V) { r.fill(m, ctx, v, d) })
@@ -101,9 +101,16 @@ var errGone = errors.New("object is gone")
 // errReported is what a call returns after it put its own diagnostic.
 var errReported = errors.New("reported in the diagnostics")
 
-// applyPlan is Create and in-place Update: decode the plan, call the API,
+// decoder is what applyPlan decodes the model from: a plan
+// (tfsdk.Plan) or a data source's configuration (tfsdk.Config).
+type decoder interface {
+	Get(ctx context.Context, target any) diag.Diagnostics
+}
+
+// applyPlan is Create, in-place Update and the Read of a data source
+// that makes one call: decode the plan (the configuration), call the API,
 // fill the model from its answer and save it as the new state.
-func applyPlan[M, V any](ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, d *diag.Diagnostics, what string,
+func applyPlan[M, V any](ctx context.Context, plan decoder, state *tfsdk.State, d *diag.Diagnostics, what string,
 	call func(*M) (V, error), fill func(*M, V)) {
 	var m M
 	d.Append(plan.Get(ctx, &m)...)

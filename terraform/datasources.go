@@ -3,9 +3,11 @@ package terraform
 import (
 	"context"
 	"iter"
+	"reflect"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/soberana/soberana/client"
 )
@@ -22,42 +24,77 @@ func (b *dsBase) Configure(_ context.Context, req datasource.ConfigureRequest, r
 	b.configure(req.ProviderData, &resp.Diagnostics)
 }
 
-func filters(kv ...types.String) map[string]string {
-	f := map[string]string{}
-	for i := 0; i+1 < len(kv); i += 2 {
-		if known(kv[i+1]) && kv[i+1].ValueString() != "" {
-			f[kv[i].ValueString()] = kv[i+1].ValueString()
-		}
-	}
-	return f
+// listing is a data source that lists one kind of API object V, a row R
+// each, optionally filtered: each filter is an optional string argument
+// and the API's list filter of the same name. Its state is the
+// configuration and the rows found (empty, not null, when none match).
+type listing[V, R any] struct {
+	dsBase
+	desc     string
+	filters  []filter
+	rows     string // the attribute of the rows ("sites")
+	rowsDesc string
+	list     func(*client.Client, context.Context, client.ListOptions) iter.Seq2[V, error]
 }
 
-// listInto is the Read of a listing data source: decode the filters in
-// the configuration M, list what list names, convert each V to a row R
-// into the slice list points at (empty, not null, when nothing matches),
-// and save.
-func listInto[M, V, R any](ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse, what string,
-	list func(*M) (iter.Seq2[V, error], *[]R), row func(V) R) {
-	var m M
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+// filter is one of a listing's arguments: its name and description.
+type filter struct{ name, desc string }
+
+func (l *listing[V, R]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := map[string]schema.Attribute{l.rows: schema.ListNestedAttribute{Computed: true, Description: l.rowsDesc,
+		NestedObject: schema.NestedAttributeObject{Attributes: computedRow[R]()}}}
+	for _, f := range l.filters {
+		attrs[f.name] = schema.StringAttribute{Optional: true, Description: f.desc}
+	}
+	resp.Schema = schema.Schema{Description: l.desc, Attributes: attrs}
+}
+
+func (l *listing[V, R]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	filters := map[string]string{}
+	for _, f := range l.filters {
+		var v types.String
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(f.name), &v)...)
+		if known(v) && v.ValueString() != "" {
+			filters[f.name] = v.ValueString()
+		}
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	seq, rows := list(&m)
-	*rows = []R{}
-	for v, err := range seq {
+	rows := []R{}
+	for v, err := range l.list(l.c, ctx, client.ListOptions{Filters: filters}) {
 		if err != nil {
-			apiError(&resp.Diagnostics, what, err)
+			apiError(&resp.Diagnostics, "Listing "+l.name, err)
 			return
 		}
-		*rows = append(*rows, row(v))
+		rows = append(rows, rowOf[V, R](v))
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.State.Raw = req.Config.Raw
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(l.rows), rows)...)
+}
+
+// computedRow is the nested attributes of a row model R: each of its
+// tfsdk fields computed, of its type.
+func computedRow[R any]() map[string]schema.Attribute {
+	attrs := map[string]schema.Attribute{}
+	t := reflect.TypeFor[R]()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		switch f.Type {
+		case reflect.TypeFor[types.String]():
+			attrs[f.Tag.Get("tfsdk")] = schema.StringAttribute{Computed: true}
+		case reflect.TypeFor[types.Int64]():
+			attrs[f.Tag.Get("tfsdk")] = schema.Int64Attribute{Computed: true}
+		case reflect.TypeFor[types.Bool]():
+			attrs[f.Tag.Get("tfsdk")] = schema.BoolAttribute{Computed: true}
+		default:
+			panic("computedRow: no attribute for " + f.Type.String())
+		}
+	}
+	return attrs
 }
 
 // ---- soberana_sites ----
-
-type sitesDataSource struct{ dsBase }
 
 type siteModel struct {
 	ID            types.String `tfsdk:"id"`
@@ -72,48 +109,18 @@ type siteModel struct {
 	Simulated     types.Bool   `tfsdk:"simulated"`
 }
 
-type sitesModel struct {
-	Country     types.String `tfsdk:"country"`
-	Subdivision types.String `tfsdk:"subdivision"`
-	ProviderID  types.String `tfsdk:"provider_id"`
-	Tier        types.String `tfsdk:"tier"`
-	Health      types.String `tfsdk:"health"`
-	Sites       []siteModel  `tfsdk:"sites"`
-}
-
-func (d *sitesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	f := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, Description: desc}
-	}
-	c := func() schema.StringAttribute { return schema.StringAttribute{Computed: true} }
-	resp.Schema = schema.Schema{
-		Description: "The sites (data centres) of the fleet, optionally filtered.",
-		Attributes: map[string]schema.Attribute{
-			"country":     f("Only sites in this country (ISO 3166-1 alpha-2)."),
-			"subdivision": f("Only sites in this subdivision (ISO 3166-2)."),
-			"provider_id": f("Only sites of this provider."),
-			"tier":        f("Only sites of this tier (core, edge)."),
-			"health":      f("Only sites in this health (healthy, degraded, down)."),
-			"sites": schema.ListNestedAttribute{Computed: true, Description: "The sites found.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id": c(), "name": c(), "provider_id": c(), "country": c(), "subdivision": c(), "city": c(),
-					"tier": c(), "failure_domain": c(), "health": c(), "simulated": schema.BoolAttribute{Computed: true},
-				}}},
-		},
-	}
-}
-
-func (d *sitesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	s := types.StringValue
-	listInto(ctx, req, resp, "Listing sites", func(m *sitesModel) (iter.Seq2[client.Site, error], *[]siteModel) {
-		return d.c.Sites(ctx, client.ListOptions{Filters: filters(s("country"), m.Country, s("subdivision"), m.Subdivision,
-			s("provider_id"), m.ProviderID, s("tier"), m.Tier, s("health"), m.Health)}), &m.Sites
-	}, rowOf[client.Site, siteModel])
+func newSites() datasource.DataSource {
+	return &listing[client.Site, siteModel]{dsBase: dsBase{base{name: "sites"}}, list: (*client.Client).Sites,
+		desc: "The sites (data centres) of the fleet, optionally filtered.",
+		filters: []filter{{"country", "Only sites in this country (ISO 3166-1 alpha-2)."},
+			{"subdivision", "Only sites in this subdivision (ISO 3166-2)."},
+			{"provider_id", "Only sites of this provider."},
+			{"tier", "Only sites of this tier (core, edge)."},
+			{"health", "Only sites in this health (healthy, degraded, down)."}},
+		rows: "sites", rowsDesc: "The sites found."}
 }
 
 // ---- soberana_offerings ----
-
-type offeringsDataSource struct{ dsBase }
 
 type offeringModel struct {
 	ID        types.String `tfsdk:"id"`
@@ -124,33 +131,12 @@ type offeringModel struct {
 	DiskGiB   types.Int64  `tfsdk:"disk_gib"`
 }
 
-type offeringsModel struct {
-	Name      types.String    `tfsdk:"name"`
-	Kind      types.String    `tfsdk:"kind"`
-	Offerings []offeringModel `tfsdk:"offerings"`
-}
-
-func (d *offeringsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	i := func() schema.Int64Attribute { return schema.Int64Attribute{Computed: true} }
-	c := func() schema.StringAttribute { return schema.StringAttribute{Computed: true} }
-	resp.Schema = schema.Schema{
-		Description: "The catalog's offerings (machine sizes), optionally filtered by name or kind.",
-		Attributes: map[string]schema.Attribute{
-			"name": schema.StringAttribute{Optional: true, Description: "Only the offering with this name (e.g. SCS-2V-4-20s)."},
-			"kind": schema.StringAttribute{Optional: true, Description: "Only offerings of this kind (vm, namespace…)."},
-			"offerings": schema.ListNestedAttribute{Computed: true, Description: "The offerings found.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id": c(), "name": c(), "kind": c(), "vcpus": i(), "memory_mib": i(), "disk_gib": i(),
-				}}},
-		},
-	}
-}
-
-func (d *offeringsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	s := types.StringValue
-	listInto(ctx, req, resp, "Listing offerings", func(m *offeringsModel) (iter.Seq2[client.Offering, error], *[]offeringModel) {
-		return d.c.Offerings(ctx, client.ListOptions{Filters: filters(s("name"), m.Name, s("kind"), m.Kind)}), &m.Offerings
-	}, rowOf[client.Offering, offeringModel])
+func newOfferings() datasource.DataSource {
+	return &listing[client.Offering, offeringModel]{dsBase: dsBase{base{name: "offerings"}}, list: (*client.Client).Offerings,
+		desc: "The catalog's offerings (machine sizes), optionally filtered by name or kind.",
+		filters: []filter{{"name", "Only the offering with this name (e.g. SCS-2V-4-20s)."},
+			{"kind", "Only offerings of this kind (vm, namespace…)."}},
+		rows: "offerings", rowsDesc: "The offerings found."}
 }
 
 // ---- soberana_placement_preview ----
@@ -194,30 +180,20 @@ func (d *previewDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				Description: "Forecast monthly cost in minor units of currency."},
 			"explanation": schema.StringAttribute{Computed: true, Description: "Why these sites, or why nothing fits."},
 			"placements": schema.ListNestedAttribute{Computed: true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"replica": schema.Int64Attribute{Computed: true}, "site_id": schema.StringAttribute{Computed: true},
-					"provider_id": schema.StringAttribute{Computed: true}, "country": schema.StringAttribute{Computed: true},
-					"failure_domain": schema.StringAttribute{Computed: true}, "monthly_minor": schema.Int64Attribute{Computed: true},
-				}}},
+				NestedObject: schema.NestedAttributeObject{Attributes: computedRow[previewPlacementModel]()}},
 		},
 	}
 }
 
 func (d *previewDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m previewModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	p, err := d.c.PreviewPlacement(ctx, m.spec(ctx, &resp.Diagnostics))
-	if err != nil {
-		apiError(&resp.Diagnostics, "Previewing placement", err)
-		return
-	}
-	fromAPI(&m, p)
-	m.Placements = []previewPlacementModel{}
-	for _, pl := range p.Placements {
-		m.Placements = append(m.Placements, rowOf[client.PreviewPlacement, previewPlacementModel](pl))
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	applyPlan(ctx, req.Config, &resp.State, &resp.Diagnostics, "Previewing placement",
+		func(m *previewModel) (*client.PlacementPreview, error) {
+			return d.c.PreviewPlacement(ctx, m.spec(ctx, &resp.Diagnostics))
+		}, func(m *previewModel, p *client.PlacementPreview) {
+			fromAPI(m, p)
+			m.Placements = []previewPlacementModel{}
+			for _, pl := range p.Placements {
+				m.Placements = append(m.Placements, rowOf[client.PreviewPlacement, previewPlacementModel](pl))
+			}
+		})
 }

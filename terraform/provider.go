@@ -117,8 +117,8 @@ func (p *soberanaProvider) Resources(context.Context) []func() resource.Resource
 
 func (p *soberanaProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		func() datasource.DataSource { return &sitesDataSource{dsBase{base{name: "sites"}}} },
-		func() datasource.DataSource { return &offeringsDataSource{dsBase{base{name: "offerings"}}} },
+		newSites,
+		newOfferings,
 		func() datasource.DataSource { return &previewDataSource{dsBase{base{name: "placement_preview"}}} },
 	}
 }

@@ -39,7 +39,6 @@ func sameKey(a, b string) bool {
 }
 
 func sshKeySchema() schema.Schema {
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	return withID("An SSH public key that workloads' replicas authorize: the caller's own, or a project's (project_id) that every "+
 		"member who may ask for workloads there can use. Keys cannot be changed: a new name, key or project replaces it. "+
 		"Destroying it deletes it; workloads already asked for keep the key they were given.", map[string]schema.Attribute{
@@ -51,12 +50,11 @@ func sshKeySchema() schema.Schema {
 				func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
 					resp.RequiresReplace = !sameKey(req.StateValue.ValueString(), req.PlanValue.ValueString())
 				}, "Another key replaces the object.", "Another key replaces the object.")}},
-		"project_id": optReplaceString("The project whose key it is; unset: the caller's own key.", false, vRequired),
-		"fingerprint": schema.StringAttribute{Computed: true, Description: "SHA256 fingerprint (SHA256:…), as ssh-keygen -l shows it.",
-			PlanModifiers: keep},
-		"key_type":       schema.StringAttribute{Computed: true, Description: "ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256…", PlanModifiers: keep},
-		"owner_id":       schema.StringAttribute{Computed: true, Description: "The user or token that added it.", PlanModifiers: keep},
-		"institution_id": schema.StringAttribute{Computed: true, Description: "The project's institution (project keys).", PlanModifiers: keep},
+		"project_id":     optReplaceString("The project whose key it is; unset: the caller's own key.", false, vRequired),
+		"fingerprint":    computedKept("SHA256 fingerprint (SHA256:…), as ssh-keygen -l shows it."),
+		"key_type":       computedKept("ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256…"),
+		"owner_id":       computedKept("The user or token that added it."),
+		"institution_id": computedKept("The project's institution (project keys)."),
 	})
 }
 

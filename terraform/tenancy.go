@@ -13,9 +13,15 @@ import (
 	"github.com/soberana/soberana/client"
 )
 
-func idAttr() schema.StringAttribute {
-	return schema.StringAttribute{Computed: true, Description: "The object's id (what `terraform import` takes).",
+// computedKept is a string the API sets once: a plan keeps the state's
+// value (only a replacement or a refresh changes it).
+func computedKept(desc string) schema.StringAttribute {
+	return schema.StringAttribute{Computed: true, Description: desc,
 		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
+}
+
+func idAttr() schema.StringAttribute {
+	return computedKept("The object's id (what `terraform import` takes).")
 }
 
 // withID is a resource's schema: its description and attributes, and the
@@ -127,8 +133,7 @@ func budgetLineSchema() schema.Schema {
 		"fiscal_year":    schema.Int64Attribute{Required: true, Description: "Fiscal year (e.g. 2026).", Validators: []validator.Int64{vFiscalYear}},
 		"code":           schema.StringAttribute{Required: true, Description: "The line's code in the budget law.", Validators: []validator.String{vBudgetCode}},
 		"name":           schema.StringAttribute{Required: true, Description: "The line's name.", Validators: []validator.String{vName}},
-		"currency": schema.StringAttribute{Computed: true, Description: "The institution's currency.",
-			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+		"currency":       computedKept("The institution's currency."),
 		"amount_minor": schema.Int64Attribute{Required: true, Validators: []validator.Int64{vNonNegative},
 			Description: "The amount in minor units of the currency (exact: 1234567 BRL minor units are R$ 12.345,67)."},
 		"reduction_reason": schema.StringAttribute{Optional: true,

@@ -95,12 +95,6 @@ func workloadSchema() schema.Schema {
 		return schema.ListAttribute{Required: req, Optional: !req, ElementType: types.StringType, Description: desc + rs, Validators: vs,
 			PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()}}
 	}
-	// Computed values only change through the API (a replacement or a
-	// refresh): an in-place update (wait_for_running, timeout) keeps them.
-	computed := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, Description: desc,
-			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
-	}
 	return withID("A workload: replicas of an offering placed on sites that satisfy residency, sovereignty and redundancy, "+
 		"charged to the project's budget line. Create waits until it runs (wait_for_running); a workload that awaits a "+
 		"person's approval is created and reported with a warning instead of being waited on. The API cannot change a "+
@@ -130,11 +124,11 @@ func workloadSchema() schema.Schema {
 		"timeout": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("10m"),
 			Description: "How long create and destroy wait (Go duration, e.g. 5m). After an import it is the default; a configured other value then shows as an in-place change of this setting only.",
 			Validators:  []validator.String{stringValidator{desc: "must be a Go duration such as 10m", check: func(s string) bool { _, err := time.ParseDuration(s); return err == nil }}}},
-		"institution_id": computed("The institution (from the project)."),
-		"budget_line_id": computed("The budget line charged (from the project)."),
-		"state":          computed("pending_approval, approved, provisioning, running, migrating, deleting, deleted, rejected or failed."),
-		"reason":         computed("Why it is in its state (in the provider's language)."),
-		"currency":       computed("Currency of the forecast (the institution's)."),
+		"institution_id": computedKept("The institution (from the project)."),
+		"budget_line_id": computedKept("The budget line charged (from the project)."),
+		"state":          computedKept("pending_approval, approved, provisioning, running, migrating, deleting, deleted, rejected or failed."),
+		"reason":         computedKept("Why it is in its state (in the provider's language)."),
+		"currency":       computedKept("Currency of the forecast (the institution's)."),
 		"forecast_monthly_minor": schema.Int64Attribute{Computed: true, Description: "Forecast monthly cost in minor units of currency.",
 			PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 		"placements": schema.ListNestedAttribute{Computed: true, Description: "Where each replica runs.",
