@@ -3,7 +3,6 @@ package terraform
 import (
 	"context"
 	"iter"
-	"reflect"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -74,24 +73,9 @@ func (l *listing[V, R]) Read(ctx context.Context, req datasource.ReadRequest, re
 }
 
 // computedRow is the nested attributes of a row model R: each of its
-// tfsdk fields computed, of its type.
+// fields computed, of its type.
 func computedRow[R any]() map[string]schema.Attribute {
-	attrs := map[string]schema.Attribute{}
-	t := reflect.TypeFor[R]()
-	for i := range t.NumField() {
-		f := t.Field(i)
-		switch f.Type {
-		case reflect.TypeFor[types.String]():
-			attrs[f.Tag.Get("tfsdk")] = schema.StringAttribute{Computed: true}
-		case reflect.TypeFor[types.Int64]():
-			attrs[f.Tag.Get("tfsdk")] = schema.Int64Attribute{Computed: true}
-		case reflect.TypeFor[types.Bool]():
-			attrs[f.Tag.Get("tfsdk")] = schema.BoolAttribute{Computed: true}
-		default:
-			panic("computedRow: no attribute for " + f.Type.String())
-		}
-	}
-	return attrs
+	return byField[R, schema.Attribute](schema.StringAttribute{Computed: true}, schema.Int64Attribute{Computed: true}, schema.BoolAttribute{Computed: true})
 }
 
 // ---- soberana_sites ----

@@ -84,5 +84,23 @@ func rowOf[V, R any](v V) R {
 	return r
 }
 
+// byField is what the fields of a row model R (a data source's row, a
+// nested list's element) stand for, by their tfsdk names: str for each
+// types.String, i64 for each types.Int64 and b for each types.Bool (the
+// computed attributes of a schema, the attribute types of an object).
+func byField[R, A any](str, i64, b A) map[string]A {
+	kinds := map[reflect.Type]A{reflect.TypeFor[types.String](): str, reflect.TypeFor[types.Int64](): i64, reflect.TypeFor[types.Bool](): b}
+	out := map[string]A{}
+	t := reflect.TypeFor[R]()
+	for i := range t.NumField() {
+		a, ok := kinds[t.Field(i).Type]
+		if !ok {
+			panic("byField: no attribute for " + t.Field(i).Type.String())
+		}
+		out[t.Field(i).Tag.Get("tfsdk")] = a
+	}
+	return out
+}
+
 // mapped is fromAPI as a resource's fill (see simply).
 func mapped[M, V any](m *M, v V) { fromAPI(m, v) }

@@ -63,9 +63,7 @@ func sshKeySchema() schema.Schema {
 func (m *sshKeyModel) fill(k *client.SSHKey) {
 	configured := m.PublicKey
 	fromAPI(m, k)
-	if known(configured) && sameKey(configured.ValueString(), k.PublicKey) {
-		m.PublicKey = configured
-	}
+	m.PublicKey = asConfigured(configured, k.PublicKey, sameKey)
 	m.ProjectID = strOrNull(k.ProjectID)
 }
 

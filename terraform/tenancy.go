@@ -252,7 +252,5 @@ func newFXRate() resource.Resource {
 func (m *fxRateModel) setKeepingRate(v *client.FXRate) {
 	rate := m.Rate
 	fromAPI(m, v)
-	if known(rate) && sameDecimal(rate.ValueString(), v.Rate) {
-		m.Rate = rate
-	}
+	m.Rate = asConfigured(rate, v.Rate, sameDecimal)
 }

@@ -127,6 +127,15 @@ func matches(re, desc string) validator.String {
 	return stringValidator{desc: desc, check: r.MatchString}
 }
 
+// asConfigured is the configured value where it says the same as the
+// API's (same tells: another spelling of one rate or key), else the API's.
+func asConfigured(configured types.String, api string, same func(a, b string) bool) types.String {
+	if known(configured) && same(configured.ValueString(), api) {
+		return configured
+	}
+	return types.StringValue(api)
+}
+
 // sameDecimal tells whether two decimal strings are the same number
 // (exact, with big.Rat: "0.50" and "0.5" are).
 func sameDecimal(a, b string) bool {

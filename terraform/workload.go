@@ -76,9 +76,7 @@ type placementModel struct {
 	Simulated    types.Bool   `tfsdk:"simulated"`
 }
 
-var placementType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"replica": types.Int64Type, "site_id": types.StringType, "provider_id": types.StringType,
-	"state": types.StringType, "monthly_minor": types.Int64Type, "simulated": types.BoolType}}
+var placementType = types.ObjectType{AttrTypes: byField[placementModel, attr.Type](types.StringType, types.Int64Type, types.BoolType)}
 
 func workloadSchema() schema.Schema {
 	rs := " Changing it replaces the workload."
@@ -133,14 +131,8 @@ func workloadSchema() schema.Schema {
 			PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 		"placements": schema.ListNestedAttribute{Computed: true, Description: "Where each replica runs.",
 			PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
-			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-				"replica":       schema.Int64Attribute{Computed: true},
-				"site_id":       schema.StringAttribute{Computed: true},
-				"provider_id":   schema.StringAttribute{Computed: true},
-				"state":         schema.StringAttribute{Computed: true},
-				"monthly_minor": schema.Int64Attribute{Computed: true},
-				"simulated":     schema.BoolAttribute{Computed: true},
-			}}},
+			NestedObject: schema.NestedAttributeObject{Attributes: byField[placementModel, schema.Attribute](
+				schema.StringAttribute{Computed: true}, schema.Int64Attribute{Computed: true}, schema.BoolAttribute{Computed: true})}},
 	})
 }
 
