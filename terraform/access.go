@@ -80,12 +80,8 @@ func newGrant() resource.Resource {
 	r := inCollection[grantModel]("grant", "grant", grantSchema(), (*client.Client).Grants,
 		func(m *grantModel, ctx context.Context, d *diag.Diagnostics) client.GrantSpec {
 			exp, _ := time.Parse(time.RFC3339, m.ExpiresAt.ValueString())
-			s := client.GrantSpec{ProjectID: m.ProjectID.ValueString(), Email: m.Email.ValueString(), Role: m.Role.ValueString(),
-				ExpiresAt: &exp, SourceCIDRs: stringsOf(ctx, m.SourceCIDRs, d), Reason: m.Reason.ValueString()}
-			if known(m.UserID) {
-				s.UserID = m.UserID.ValueString()
-			}
-			return s
+			return client.GrantSpec{ProjectID: m.ProjectID.ValueString(), UserID: m.UserID.ValueString(), Email: m.Email.ValueString(),
+				Role: m.Role.ValueString(), ExpiresAt: &exp, SourceCIDRs: stringsOf(ctx, m.SourceCIDRs, d), Reason: m.Reason.ValueString()}
 		}, simply((*grantModel).fill))
 	r.say = map[string]string{"Deleting": "Revoking grant"}
 	return &grantResource{r} // every argument forces a replacement: Update keeps the plan

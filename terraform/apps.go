@@ -75,11 +75,8 @@ func (m *appModel) withSpec(ctx context.Context, d *diag.Diagnostics, call func(
 }
 
 func (m *appSpecModel) toSpec(ctx context.Context) (client.AppSpec, error) {
-	s := client.AppSpec{ProjectID: m.ProjectID.ValueString(), Name: m.Name.ValueString(), Image: m.Image.ValueString(),
-		Port: m.Port.ValueInt64(), Replicas: m.Replicas.ValueInt64(), HealthPath: m.HealthPath.ValueString()}
-	if known(m.WorkloadID) {
-		s.WorkloadID = m.WorkloadID.ValueString()
-	}
+	s := client.AppSpec{ProjectID: m.ProjectID.ValueString(), WorkloadID: m.WorkloadID.ValueString(), Name: m.Name.ValueString(),
+		Image: m.Image.ValueString(), Port: m.Port.ValueInt64(), Replicas: m.Replicas.ValueInt64(), HealthPath: m.HealthPath.ValueString()}
 	if known(m.Env) {
 		s.Env = map[string]string{}
 		if diags := m.Env.ElementsAs(ctx, &s.Env, false); diags.HasError() {

@@ -70,11 +70,7 @@ func (m *sshKeyModel) fill(k *client.SSHKey) {
 func newSSHKey() resource.Resource {
 	r := inCollection[sshKeyModel]("ssh_key", "SSH key", sshKeySchema(), (*client.Client).SSHKeys,
 		func(m *sshKeyModel, _ context.Context, _ *diag.Diagnostics) client.SSHKeySpec {
-			spec := client.SSHKeySpec{Name: m.Name.ValueString(), PublicKey: m.PublicKey.ValueString()}
-			if known(m.ProjectID) {
-				spec.ProjectID = m.ProjectID.ValueString()
-			}
-			return spec
+			return client.SSHKeySpec{Name: m.Name.ValueString(), PublicKey: m.PublicKey.ValueString(), ProjectID: m.ProjectID.ValueString()}
 		}, simply((*sshKeyModel).fill))
 	r.say = map[string]string{"Creating": "Adding SSH key"}
 	// Update only happens when the configured key is the same key spelled

@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -112,14 +113,7 @@ func (v stringValidator) ValidateString(_ context.Context, req validator.StringR
 }
 
 func oneOf(vals ...string) validator.String {
-	return stringValidator{desc: "must be one of: " + strings.Join(vals, ", "), check: func(s string) bool {
-		for _, v := range vals {
-			if s == v {
-				return true
-			}
-		}
-		return false
-	}}
+	return stringValidator{desc: "must be one of: " + strings.Join(vals, ", "), check: func(s string) bool { return slices.Contains(vals, s) }}
 }
 
 func matches(re, desc string) validator.String {

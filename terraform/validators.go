@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -34,20 +35,11 @@ func addReasons(d *diag.Diagnostics, p path.Path, err error, only ...string) {
 	}
 	l := providerLang()
 	for _, f := range ve.Fields {
-		if len(only) > 0 && !contains(only, f.Field) {
+		if len(only) > 0 && !slices.Contains(only, f.Field) {
 			continue
 		}
 		d.AddAttributeError(p, i18n.T(l, "terraform.invalid"), f.Reason(l))
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // described is a validator's description, plain and in Markdown.
