@@ -64,8 +64,8 @@ func TestRoundTripsPerCreateAndGet(t *testing.T) {
 		pg          bool
 		create, get int
 	}{
-		{"sqlite", false, 16, 5},
-		{"postgres", true, 13, 4},
+		{"sqlite", false, 14, 5},
+		{"postgres", true, 11, 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &recorder{}
