@@ -330,22 +330,27 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 			events = append(events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
 				To: model.StatePendingApproval, Reason: w.Reason})
 		}
-		if err := tx.Workloads().Create(ctx, &w, "wl"); err != nil {
-			return err
-		}
-		for i := range rows {
-			if approved {
-				rows[i].NextAttemptAt = &now
-			}
-			if err := tx.Placements().Create(ctx, &rows[i], "pl"); err != nil {
+		// The workload, its placements and its events depend on nothing
+		// read: on PostgreSQL they are sent as one pipelined batch, one
+		// round trip (issue #19).
+		return tx.Pipelined(ctx, func() error {
+			if err := tx.Workloads().Create(ctx, &w, "wl"); err != nil {
 				return err
 			}
-		}
-		for i := range events {
-			events[i].WorkloadID = w.ID
-			events[i].At = now
-		}
-		return tx.AddEvents(ctx, events)
+			for i := range rows {
+				if approved {
+					rows[i].NextAttemptAt = &now
+				}
+				if err := tx.Placements().Create(ctx, &rows[i], "pl"); err != nil {
+					return err
+				}
+			}
+			for i := range events {
+				events[i].WorkloadID = w.ID
+				events[i].At = now
+			}
+			return tx.AddEvents(ctx, events)
+		})
 	})
 	if err != nil {
 		_ = s.fleet.Engine().ReleaseDecision(d)
