@@ -22,7 +22,8 @@ type pipeline struct {
 // instead of sent, then sends them as one pipelined batch: one round trip
 // for writes that depend on nothing read (issue #19: a create's workload,
 // placements and events). PostgreSQL inside a transaction only; elsewhere
-// fn runs as usual. Each statement's error maps as Exec's would (mapErr:
+// fn runs as usual. A queued Exec reports no rows affected, so fn must
+// only insert (nothing that checks a count). Each statement's error maps as Exec's would (mapErr:
 // ErrDuplicate, ErrReference), wrapped with its place in the batch; the
 // first failing statement aborts the transaction (or the savepoint the
 // group commit runs it in) and the ones after it are not run. A read
