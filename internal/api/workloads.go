@@ -101,9 +101,13 @@ func (a *API) AddWorkloads(o WorkloadOptions) {
 						// The workload may have moved on since: read it.
 						return a.workloadView(r.Context(), c.Workload.ID, langOf(r.Context()), true)
 					}
-					// Answered from what the create stored, not read back.
-					v, err := a.fullView(r.Context(), a.store.Read(), c.Workload, c.Placements, c.Events, langOf(r.Context()))
-					if err != nil {
+					// Answered from what the create stored, not read back;
+					// its cost too when the create knows it.
+					lang := langOf(r.Context())
+					var v WorkloadView
+					if c.CostKnown {
+						v = viewOf(c.Workload, c.Placements, c.Events, c.Cost, lang)
+					} else if v, err = a.fullView(r.Context(), a.store.Read(), c.Workload, c.Placements, c.Events, lang); err != nil {
 						return nil, err
 					}
 					return Created{Value: v, Location: base + "/" + c.Workload.ID}, nil
@@ -214,8 +218,21 @@ func (a *API) workloadView(ctx context.Context, id string, lang i18n.Lang, full 
 // timeline (events in id order, as EventsOf returns them): placements and
 // events as given, the cost read.
 func (a *API) fullView(ctx context.Context, tx *store.Tx, w model.Workload, ps []store.PlacementRow, evs []model.WorkloadEvent, lang i18n.Lang) (WorkloadView, error) {
+	var cost *WorkloadCost
+	switch c, err := workloadCost(ctx, tx, w.ID, a.store.Now()); {
+	case err == nil:
+		cost = &c
+	case !errors.Is(err, store.ErrNotFound) && !errors.Is(err, ledger.ErrUnknownWorkload):
+		return WorkloadView{}, err
+	}
+	return viewOf(w, ps, evs, cost, lang), nil
+}
+
+// viewOf is the view of a workload with its placements, events and cost
+// (nil: none) as given.
+func viewOf(w model.Workload, ps []store.PlacementRow, evs []model.WorkloadEvent, cost *WorkloadCost, lang i18n.Lang) WorkloadView {
 	w.Reason = workload.Decode(w.Reason).Render(lang)
-	v := WorkloadView{Workload: w}
+	v := WorkloadView{Workload: w, Cost: cost}
 	for _, p := range ps {
 		p.Reason = workload.Decode(p.Reason).Render(lang)
 		if p.State == model.PlacementRunning {
@@ -224,15 +241,9 @@ func (a *API) fullView(ctx context.Context, tx *store.Tx, w model.Workload, ps [
 		v.Simulated = v.Simulated || p.Simulated
 		v.Placements = append(v.Placements, placementView(p))
 	}
-	switch c, err := workloadCost(ctx, tx, w.ID, a.store.Now()); {
-	case err == nil:
-		v.Cost = &c
-	case !errors.Is(err, store.ErrNotFound) && !errors.Is(err, ledger.ErrUnknownWorkload):
-		return v, err
-	}
 	for _, e := range evs {
 		e.Reason = workload.Decode(e.Reason).Render(lang)
 		v.Events = append(v.Events, e)
 	}
-	return v, nil
+	return v
 }

@@ -106,7 +106,7 @@ func (l *Ledger) Commit(ctx context.Context, tx *store.Tx, w *model.Workload) (w
 		tx.ReserveBudgetAtCommit(line.ID, need.Minor, line.AmountMinor, force, func(ctx context.Context, bal model.Balance) error {
 			return alertLine(ctx, tx, line, bal.CommittedMinor+bal.AccruedMinor)
 		})
-		return workload.Fits(), nil
+		return fitsWithCost(w, cur, need, now), nil
 	}
 	bal, ok, err := tx.ReserveBudget(ctx, line.ID, need.Minor, line.AmountMinor, force)
 	if err != nil {
@@ -123,7 +123,9 @@ func (l *Ledger) Commit(ctx context.Context, tx *store.Tx, w *model.Workload) (w
 			}
 			r := e.Reason(l.lang(ctx))
 			r.Key = "ledger.overdraft_request"
-			return workload.NeedsApproval(r), nil
+			o := workload.NeedsApproval(r)
+			o.Cost = newCost(w, cur, money.Amount{Currency: cur}, now)
+			return o, nil
 		}
 		return workload.BudgetOutcome{}, fmt.Errorf("committing workload %s: %w", w.ID, e)
 	}
@@ -133,7 +135,25 @@ func (l *Ledger) Commit(ctx context.Context, tx *store.Tx, w *model.Workload) (w
 	if err := alertLine(ctx, tx, line, bal.CommittedMinor+bal.AccruedMinor); err != nil {
 		return workload.BudgetOutcome{}, err
 	}
-	return workload.Fits(), nil
+	return fitsWithCost(w, cur, need, now), nil
+}
+
+// fitsWithCost is the outcome of a commitment of need that fits, with the
+// cost it leaves (newCost).
+func fitsWithCost(w *model.Workload, cur money.Currency, need money.Amount, now time.Time) workload.BudgetOutcome {
+	o := workload.Fits()
+	o.Cost = newCost(w, cur, need, now)
+	return o
+}
+
+// newCost is what WorkloadCost reads at now for a workload whose ledger
+// attributes Commit has just written with committed booked: its forecast,
+// nothing used this month (a workload new to the ledger has no charges
+// and no usage interval) and the commitment.
+func newCost(w *model.Workload, cur money.Currency, committed money.Amount, now time.Time) *model.WorkloadCost {
+	return &model.WorkloadCost{WorkloadID: w.ID, Month: Month(now),
+		ForecastMonthly: money.Amount{Minor: w.ForecastMonthlyMinor, Currency: cur},
+		MonthToDate:     money.Amount{Currency: cur}, Committed: committed}
 }
 
 // bookCommitment inserts the workload's commitment ledger line (not the

@@ -3,6 +3,7 @@ package ledger_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -186,11 +187,30 @@ func TestReservationAtCommitRefusedRunsAgainInPlace(t *testing.T) {
 					})
 					return deferred, out, err
 				}
+				// The outcome's cost (what a create answers with) is what
+				// WorkloadCost reads once the commit is stored.
+				costIs := func(w *model.Workload, out workload.BudgetOutcome) {
+					t.Helper()
+					c, err := ledger.WorkloadCost(context.Background(), s.Read(), w.ID, f.clock.Now())
+					if err != nil {
+						t.Fatal(err)
+					}
+					want := model.WorkloadCost{WorkloadID: w.ID, Month: ledger.Month(f.clock.Now()), MonthToDate: c.MonthToDate,
+						ForecastMonthly: money.Amount{Minor: c.Ledger.ForecastMonthlyMinor, Currency: c.MonthToDate.Currency},
+						Committed:       c.Committed}
+					if out.Cost == nil || !reflect.DeepEqual(*out.Cost, want) {
+						t.Fatalf("overdraft=%v: the commit answered cost %+v, WorkloadCost reads %+v", overdraft, out.Cost, want)
+					}
+				}
 				pg := s.Dialect() == store.Postgres
 				small := f.workload(10_00)
 				deferred, out, err := run(small)
 				if err != nil || out.NeedsApproval {
 					t.Fatalf("overdraft=%v: a commit that fits: %+v, %v", overdraft, out, err)
+				}
+				costIs(small, out)
+				if out.Cost.Committed.Minor <= 0 {
+					t.Fatalf("a commit that fits answered nothing committed: %+v", out.Cost)
 				}
 				if want := []bool{pg}; !slices.Equal(deferred, want) {
 					t.Fatalf("overdraft=%v: reserved at commit %v, want %v", overdraft, deferred, want)
@@ -209,6 +229,7 @@ func TestReservationAtCommitRefusedRunsAgainInPlace(t *testing.T) {
 					if err != nil || !out.NeedsApproval {
 						t.Fatalf("over budget with overdraft requests: %+v, %v; want needs approval", out, err)
 					}
+					costIs(big, out)
 				} else if !errors.Is(err, ledger.ErrOverBudget) {
 					t.Fatalf("over budget: %v, want ErrOverBudget", err)
 				}

@@ -330,37 +330,43 @@ func serialLockID(key string) int64 {
 }
 
 // beginTx starts a transaction, behind ctx's serial key when it has one
-// (PostgreSQL); release ends the queueing after commit or rollback.
-func (s *Store) beginTx(ctx context.Context, opts *sql.TxOptions) (tx *sql.Tx, release func(), err error) {
+// (PostgreSQL); release ends the queueing after commit or rollback. On
+// PostgreSQL the transaction runs on a connection of its own, returned as
+// conn (Tx.Pipelined reaches the pgx connection through it); release
+// hands it back to the pool.
+func (s *Store) beginTx(ctx context.Context, opts *sql.TxOptions) (tx *sql.Tx, conn *sql.Conn, release func(), err error) {
 	key, _ := ctx.Value(serialKeyCtx{}).(string)
-	if s.dialect != Postgres || key == "" {
+	if s.dialect != Postgres {
 		tx, err := s.db.BeginTx(ctx, opts)
-		return tx, func() {}, err
+		return tx, nil, func() {}, err
 	}
-	conn, err := s.db.Conn(ctx)
+	conn, err = s.db.Conn(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	id := serialLockID(key)
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, id); err != nil {
-		discard(conn)
-		return nil, nil, err
-	}
-	release = func() {
-		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if _, err := conn.ExecContext(uctx, `SELECT pg_advisory_unlock($1)`, id); err != nil {
-			discard(conn) // closing the session releases the lock
-			return
+	release = func() { _ = conn.Close() }
+	if key != "" {
+		id := serialLockID(key)
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, id); err != nil {
+			discard(conn)
+			return nil, nil, nil, err
 		}
-		_ = conn.Close()
+		release = func() {
+			uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			if _, err := conn.ExecContext(uctx, `SELECT pg_advisory_unlock($1)`, id); err != nil {
+				discard(conn) // closing the session releases the lock
+				return
+			}
+			_ = conn.Close()
+		}
 	}
 	tx, err = conn.BeginTx(ctx, opts)
 	if err != nil {
 		release()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return tx, release, nil
+	return tx, conn, release, nil
 }
 
 // discard closes a connection for good instead of returning it to the pool.

@@ -147,7 +147,20 @@ func (s *Store) tryGroup(batch []*groupWriter) (err error) {
 		opts = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
 	}
 	logStatement(batch[0].ctx, "BEGIN")
-	sqlTx, err := s.db.BeginTx(context.WithoutCancel(batch[0].ctx), opts)
+	bctx := context.WithoutCancel(batch[0].ctx)
+	conn, err := s.pgConn(bctx)
+	if err != nil {
+		return fmt.Errorf("beginning transaction: %w", mapErr(err))
+	}
+	if conn != nil {
+		defer conn.Close() // after the rollback below
+	}
+	var sqlTx *sql.Tx
+	if conn != nil {
+		sqlTx, err = conn.BeginTx(bctx, opts)
+	} else {
+		sqlTx, err = s.db.BeginTx(bctx, opts)
+	}
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", mapErr(err))
 	}
@@ -160,7 +173,7 @@ func (s *Store) tryGroup(batch []*groupWriter) (err error) {
 	// On PostgreSQL the group runs at READ COMMITTED and reserves budget
 	// in place (reserveInline), so that a reservation that does not fit
 	// is decided by its own writer, inside its savepoint.
-	tx := &Tx{q: sqlTx, dialect: s.dialect, now: s.now, st: s, sqlTx: sqlTx,
+	tx := &Tx{q: sqlTx, dialect: s.dialect, now: s.now, st: s, sqlTx: sqlTx, conn: conn,
 		readCommitted: s.dialect == Postgres, reserveInline: true}
 	bg := context.WithoutCancel(batch[0].ctx)
 	// On PostgreSQL a writer's RELEASE travels with the next writer's

@@ -92,6 +92,7 @@ type preparer interface {
 // batches, preparing the full-size statement once. With a RETURNING suffix,
 // each returned first column is passed to onReturn.
 func (t *Tx) bulk(ctx context.Context, table string, cols []string, rows [][]any, suffix string, onReturn func(string)) error {
+	t.flushPipe(ctx)
 	one := "(" + placeholders(len(cols)) + ")"
 	build := func(n int) string {
 		var b strings.Builder

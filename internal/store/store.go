@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -231,6 +232,10 @@ type Tx struct {
 	// (see stmtCache); sqlTx is the transaction they run in, nil outside one.
 	st    *Store
 	sqlTx *sql.Tx
+	// conn is sqlTx's connection (PostgreSQL) and pipe the statements
+	// Pipelined queues on it.
+	conn *sql.Conn
+	pipe *pipeline
 	// auditOrd numbers the audit events queued in this transaction
 	// (PostgreSQL, auditseal.go).
 	auditOrd int64
@@ -285,7 +290,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 
 func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, inline bool, fn func(tx *Tx) error) (err error) {
 	logStatement(ctx, "BEGIN")
-	sqlTx, release, err := s.beginTx(ctx, opts)
+	sqlTx, conn, release, err := s.beginTx(ctx, opts)
 	if err == nil {
 		defer release()
 	}
@@ -301,7 +306,7 @@ func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, inline bool, fn 
 			_ = sqlTx.Rollback()
 		}
 	}()
-	tx := &Tx{q: sqlTx, dialect: s.dialect, now: s.now, st: s, sqlTx: sqlTx,
+	tx := &Tx{q: sqlTx, dialect: s.dialect, now: s.now, st: s, sqlTx: sqlTx, conn: conn,
 		readCommitted: opts.Isolation == sql.LevelReadCommitted, reserveInline: inline}
 	if err = fn(tx); err != nil {
 		return err
@@ -362,6 +367,9 @@ func (t *Tx) rebind(q string) string {
 
 // Exec runs a statement.
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if t.queue(ctx, q, args) {
+		return driver.RowsAffected(0), nil // sent by Pipelined
+	}
 	logStatement(ctx, q)
 	if st := t.stmt(ctx, q); st != nil {
 		res, err := st.ExecContext(ctx, args...)
@@ -373,6 +381,7 @@ func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error
 
 // Query runs a query.
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	t.flushPipe(ctx)
 	logStatement(ctx, q)
 	if st := t.stmt(ctx, q); st != nil {
 		rows, err := st.QueryContext(ctx, args...)
@@ -384,6 +393,7 @@ func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 
 // QueryRow runs a single-row query.
 func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	t.flushPipe(ctx)
 	logStatement(ctx, q)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)

@@ -49,6 +49,11 @@ type BudgetOutcome struct {
 	// true when the workload must wait for a finance officer, for Reason.
 	NeedsApproval bool
 	Reason        Msg
+	// Cost is the workload's cost as this commit left it, for a workload
+	// that has not run: its forecast, nothing used and what the commit
+	// booked. A create answers with it instead of reading it back (issue
+	// #19); nil when not known without reading.
+	Cost *model.WorkloadCost
 }
 
 // Fits is the outcome of a commitment that fits.

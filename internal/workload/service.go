@@ -219,6 +219,11 @@ type Written struct {
 	Workload   model.Workload
 	Placements []store.PlacementRow
 	Events     []model.WorkloadEvent
+	// Cost is the new workload's cost when CostKnown (nil: the ledger
+	// has no record of it, e.g. a request waiting for approval that
+	// booked nothing); otherwise it must be read.
+	Cost      *model.WorkloadCost
+	CostKnown bool
 }
 
 // CreateWritten is Create returning what the committed transaction wrote.
@@ -264,7 +269,11 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 	w.ForecastMonthlyMinor = d.TotalMonthlyMinor
 	rows := s.PlacementRows(&w, off, d, nil)
 	approved := false
-	var events []model.WorkloadEvent
+	var (
+		events    []model.WorkloadEvent
+		cost      *model.WorkloadCost
+		costKnown bool
+	)
 	// The budget is reserved by one conditional statement (Budget.Commit,
 	// store.ReserveBudget) and everything else here inserts new rows or is
 	// guarded by a unique key: on PostgreSQL the transaction runs at READ
@@ -281,6 +290,9 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 		// fn may run more than once (a retried serialization failure, a
 		// reservation refused at COMMIT): start from nothing each time.
 		approved = false
+		// A workload the budget was not asked about has no ledger
+		// record, hence no cost.
+		cost, costKnown = nil, true
 		// Not stored yet (an earlier attempt's Create set a version): the
 		// ledger then books it as new, never as an approved stored request
 		// (which may overdraw when the institution allows overdraft
@@ -299,6 +311,7 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 			if err != nil {
 				return err
 			}
+			cost, costKnown = outcome.Cost, outcome.Cost != nil || s.Budget == nil
 			if outcome.NeedsApproval {
 				w.Reason = Enc(outcome.Reason)
 				events = append(events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
@@ -317,22 +330,27 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 			events = append(events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
 				To: model.StatePendingApproval, Reason: w.Reason})
 		}
-		if err := tx.Workloads().Create(ctx, &w, "wl"); err != nil {
-			return err
-		}
-		for i := range rows {
-			if approved {
-				rows[i].NextAttemptAt = &now
-			}
-			if err := tx.Placements().Create(ctx, &rows[i], "pl"); err != nil {
+		// The workload, its placements and its events depend on nothing
+		// read: on PostgreSQL they are sent as one pipelined batch, one
+		// round trip (issue #19).
+		return tx.Pipelined(ctx, func() error {
+			if err := tx.Workloads().Create(ctx, &w, "wl"); err != nil {
 				return err
 			}
-		}
-		for i := range events {
-			events[i].WorkloadID = w.ID
-			events[i].At = now
-		}
-		return tx.AddEvents(ctx, events)
+			for i := range rows {
+				if approved {
+					rows[i].NextAttemptAt = &now
+				}
+				if err := tx.Placements().Create(ctx, &rows[i], "pl"); err != nil {
+					return err
+				}
+			}
+			for i := range events {
+				events[i].WorkloadID = w.ID
+				events[i].At = now
+			}
+			return tx.AddEvents(ctx, events)
+		})
 	})
 	if err != nil {
 		_ = s.fleet.Engine().ReleaseDecision(d)
@@ -346,7 +364,7 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 	if approved {
 		s.Kick()
 	}
-	return Written{Workload: w, Placements: rows, Events: events}, false, nil
+	return Written{Workload: w, Placements: rows, Events: events, Cost: cost, CostKnown: costKnown}, false, nil
 }
 
 // createInputs reads a create's (or a preview's) project, its

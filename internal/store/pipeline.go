@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// pipeline holds the statements Exec queued inside Pipelined.
+type pipeline struct {
+	qs   []string
+	args [][]any
+	// err is the first error of a flush forced by a read inside
+	// Pipelined (the read needs the queued writes before it).
+	err error
+}
+
+// Pipelined runs fn with the statements it runs through Exec queued
+// instead of sent, then sends them as one pipelined batch: one round trip
+// for writes that depend on nothing read (issue #19: a create's workload,
+// placements and events). PostgreSQL inside a transaction only; elsewhere
+// fn runs as usual. A queued Exec reports no rows affected, so fn must
+// only insert (nothing that checks a count). Each statement's error maps as Exec's would (mapErr:
+// ErrDuplicate, ErrReference), wrapped with its place in the batch; the
+// first failing statement aborts the transaction (or the savepoint the
+// group commit runs it in) and the ones after it are not run. A read
+// inside fn (Query, QueryRow, a bulk insert) first sends what is queued,
+// so statements run in fn's order; a failure there is what Pipelined
+// returns. When fn fails nothing queued is sent (the caller's transaction
+// or savepoint is rolled back anyway).
+func (t *Tx) Pipelined(ctx context.Context, fn func() error) error {
+	if t.dialect != Postgres || t.conn == nil || t.pipe != nil {
+		return fn()
+	}
+	p := &pipeline{}
+	t.pipe = p
+	err := fn()
+	t.pipe = nil
+	switch {
+	case p.err != nil:
+		return p.err
+	case err != nil:
+		return err
+	}
+	return t.sendPipeline(ctx, p)
+}
+
+// queue adds a statement to the open pipeline, if any.
+func (t *Tx) queue(ctx context.Context, q string, args []any) bool {
+	if t.pipe == nil {
+		return false
+	}
+	logStatement(ctx, PipelinedPrefix+q)
+	t.pipe.qs = append(t.pipe.qs, t.rebind(q))
+	t.pipe.args = append(t.pipe.args, args)
+	return true
+}
+
+// PipelinedPrefix marks, in a StatementLog, a statement sent in a
+// pipelined batch (Pipelined): a run of them is one round trip.
+const PipelinedPrefix = "pipelined: "
+
+// flushPipe sends what the open pipeline holds before a statement that
+// must follow it; a failure is kept for Pipelined to return.
+func (t *Tx) flushPipe(ctx context.Context) {
+	p := t.pipe
+	if p == nil || len(p.qs) == 0 || p.err != nil {
+		return
+	}
+	t.pipe = nil
+	p.err = t.sendPipeline(ctx, p)
+	p.qs, p.args = nil, nil
+	t.pipe = p
+}
+
+// sendPipeline sends p's statements as one batch on the transaction's
+// connection.
+func (t *Tx) sendPipeline(ctx context.Context, p *pipeline) error {
+	switch len(p.qs) {
+	case 0:
+		return nil
+	case 1:
+		_, err := t.q.ExecContext(ctx, p.qs[0], p.args[0]...)
+		return pipelineErr(0, 1, err)
+	}
+	return t.conn.Raw(func(dc any) error {
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("pipeline: unexpected driver connection %T", dc)
+		}
+		b := &pgx.Batch{}
+		for i, q := range p.qs {
+			b.Queue(q, p.args[i]...)
+		}
+		br := sc.Conn().SendBatch(ctx, b)
+		var first error
+		for i := range p.qs {
+			if _, err := br.Exec(); err != nil && first == nil {
+				first = pipelineErr(i, len(p.qs), err)
+			}
+		}
+		if err := br.Close(); err != nil && first == nil {
+			first = pipelineErr(len(p.qs)-1, len(p.qs), err)
+		}
+		return first
+	})
+}
+
+func pipelineErr(i, n int, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("pipelined statement %d of %d: %w", i+1, n, mapErr(err))
+}
+
+// pgConn opens a PostgreSQL connection of its own for a transaction, so
+// that Pipelined can reach its pgx connection (sql.Tx has no Raw); nil on
+// SQLite.
+func (s *Store) pgConn(ctx context.Context) (*sql.Conn, error) {
+	if s.dialect != Postgres {
+		return nil, nil
+	}
+	return s.db.Conn(ctx)
+}
