@@ -35,20 +35,7 @@ type auditDB struct {
 
 func (d auditDB) exec(t *testing.T, q string, args ...any) {
 	t.Helper()
-	if d.st.Dialect() == store.Postgres {
-		n := 0
-		var b strings.Builder
-		for _, c := range q {
-			if c == '?' {
-				n++
-				fmt.Fprintf(&b, "$%d", n)
-				continue
-			}
-			b.WriteRune(c)
-		}
-		q = b.String()
-	}
-	if _, err := d.st.DB().Exec(q, args...); err != nil {
+	if _, err := d.st.Read().Exec(context.Background(), q, args...); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
