@@ -15,6 +15,7 @@ import (
 // other: its generation moves on when the notification arrives; the
 // revoking replica's own generation moves on as soon as it committed.
 func TestAuthGenerationAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	url := storetest.PostgresURL(t)
 	a, err := store.Open(ctx, url)
@@ -71,6 +72,7 @@ func TestAuthGenerationAcrossReplicas(t *testing.T) {
 // SQLite never allows a cached principal (nothing would tell this process
 // of a change made by another).
 func TestAuthGenerationSQLiteNotCacheable(t *testing.T) {
+	t.Parallel()
 	s := storetest.SQLite(t)
 	if _, ok := s.AuthGeneration(); ok {
 		t.Fatal("SQLite store says principals may be cached")
