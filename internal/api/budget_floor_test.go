@@ -16,24 +16,13 @@ import (
 	"github.com/soberana/soberana/internal/server/servertest"
 )
 
-// bothStores runs f on SQLite and on PostgreSQL (skipped without one).
-func bothStores(t *testing.T, f func(t *testing.T, postgres bool)) {
-	for _, pg := range []bool{false, true} {
-		name := "sqlite"
-		if pg {
-			name = "postgres"
-		}
-		t.Run(name, func(t *testing.T) { f(t, pg) })
-	}
-}
-
 // TestBudgetFloor: a budget line cannot be cut below what it carries
 // (committed + accrued) — the 422 names the floor in the line's currency,
 // formatted for the caller — unless a reduction reason is given; then the
 // cut is made, audited and shown as a budget alert.
 func TestBudgetFloor(t *testing.T) {
 	t.Parallel()
-	bothStores(t, func(t *testing.T, pg bool) {
+	servertest.BothStores(t, func(t *testing.T, pg bool) {
 		h := servertest.Start(t, servertest.Options{Postgres: pg})
 		ctx := context.Background()
 		c := h.Admin

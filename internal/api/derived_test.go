@@ -51,9 +51,9 @@ func TestDerivedCredentialsExpireWithTheGrant(t *testing.T) {
 		}
 		e.must(200, "GET", "/v1/projects/"+e.proj[0], "", nil, "Cookie", ck)
 
-		e.clock.Add(time.Hour - time.Microsecond)
+		e.clock.Advance(time.Hour - time.Microsecond)
 		e.must(200, "GET", "/v1/projects/"+e.proj[0], child, nil)
-		e.clock.Add(time.Microsecond)
+		e.clock.Advance(time.Microsecond)
 		// The derived tokens expire with the grant; the person's own
 		// token and session stay valid but hold nothing there.
 		e.must(401, "GET", "/v1/projects/"+e.proj[0], deploy, nil)

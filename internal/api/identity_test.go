@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,28 +14,16 @@ import (
 	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/auth"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/store/storetest"
 )
-
-// clock is a fake clock the test moves by hand: no sleeps.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 type env struct {
 	t      *testing.T
 	st     *store.Store
 	url    string
-	clock  *clock
+	clock  *opstest.Clock // moved by hand: no sleeps
 	admin  string
 	proj   [2]string // own, other institution's
 	instID [2]string
@@ -53,7 +40,7 @@ func newEnv(t *testing.T, limits api.Limits) *env {
 func newEnvLimits(t *testing.T, st *store.Store, limits api.Limits) *env {
 	t.Helper()
 	ctx := context.Background()
-	c := &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	c := opstest.NewClockAt(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	a := api.New(api.Options{Store: st, Now: c.Now, Limits: limits})
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(srv.Close)
@@ -160,9 +147,9 @@ func TestGrantExpiryAndRevocation(t *testing.T) {
 	}
 
 	// Expiry: one microsecond before, still in; at expiry, out.
-	e.clock.Add(time.Hour - time.Microsecond)
+	e.clock.Advance(time.Hour - time.Microsecond)
 	e.must(200, "GET", "/v1/projects/"+e.proj[0], tok, nil)
-	e.clock.Add(time.Microsecond)
+	e.clock.Advance(time.Microsecond)
 	e.must(404, "GET", "/v1/projects/"+e.proj[0], tok, nil)
 	if m := e.must(200, "GET", "/v1/grants?active=true", e.admin, nil); len(m["items"].([]any)) != 0 {
 		t.Fatalf("expired grant still active: %v", m)
@@ -294,7 +281,7 @@ func TestLoginLockout(t *testing.T) {
 	e.must(429, "POST", "/v1/auth/login", "", bad)
 	e.must(429, "POST", "/v1/auth/login", "", map[string]any{"email": "ana@gob.example", "password": "correct horse battery"})
 	e.must(401, "POST", "/v1/auth/login", "", map[string]any{"email": "nobody@gob.example", "password": "whatever it is"})
-	e.clock.Add(16 * time.Minute)
+	e.clock.Advance(16 * time.Minute)
 	e.login("ana@gob.example")
 	evs, _ := e.st.Read().AuditEvents(context.Background(), store.AuditFilter{Limit: 1000, Action: "POST /v1/auth/login"})
 	var outcomes []string
@@ -392,7 +379,7 @@ func TestRateLimit(t *testing.T) {
 	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "1" || resp.Header.Get("Content-Type") != "application/problem+json" {
 		t.Fatalf("rate limit: %d %v %v", resp.StatusCode, resp.Header, m)
 	}
-	e.clock.Add(time.Second)
+	e.clock.Advance(time.Second)
 	e.must(200, "GET", "/v1/version", e.admin, nil)
 
 	e2 := newEnv(t, api.Limits{PerIP: -1, PerCaller: 1, PerCallerBurst: 1})

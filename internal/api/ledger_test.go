@@ -11,6 +11,7 @@ import (
 
 	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/ledger"
+	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/server/servertest"
 )
 
@@ -99,16 +100,7 @@ func TestLedgerEndToEnd(t *testing.T) {
 		t.Fatalf("budget line shows %+v, balance says %+v", lineView, bal)
 	}
 	// Running: metered.
-	deadline := time.Now().Add(30 * time.Second)
-	for w.State != "running" && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-		if _, err := c.Do(ctx, "GET", "/v1/workloads/"+w.ID, nil, &w); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if w.State != "running" {
-		t.Fatalf("workload state %s", w.State)
-	}
+	h.WaitRunning(t, w.ID, 30*time.Second)
 	var cost struct {
 		ForecastMonthly struct{ Minor int64 } `json:"forecast_monthly"`
 		MonthToDate     struct{ Minor int64 } `json:"month_to_date"`
@@ -139,12 +131,12 @@ func TestLedgerEndToEnd(t *testing.T) {
 	if _, err := c.Do(ctx, "DELETE", "/v1/workloads/"+w.ID, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	for w.State != "deleted" && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
+	opstest.Eventually(t, 30*time.Second, "workload "+w.ID+" deleted", func() (bool, string) {
 		if _, err := c.Do(ctx, "GET", "/v1/workloads/"+w.ID, nil, &w); err != nil {
 			t.Fatal(err)
 		}
-	}
+		return w.State == "deleted", "it is " + w.State
+	})
 	if _, err := c.Do(ctx, "POST", "/v1/ledger:rate", nil, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -43,28 +43,13 @@ func seed(t *testing.T, st *store.Store, n int) {
 	}
 }
 
+// exec runs q (? placeholders, rebound for PostgreSQL by the store)
+// outside a transaction.
 func exec(t *testing.T, st *store.Store, q string, args ...any) {
 	t.Helper()
-	if st.Dialect() == store.Postgres {
-		q = rebind(q)
-	}
-	if _, err := st.DB().Exec(q, args...); err != nil {
+	if _, err := st.Read().Exec(context.Background(), q, args...); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
-}
-
-func rebind(q string) string {
-	var b bytes.Buffer
-	n := 0
-	for _, c := range q {
-		if c == '?' {
-			n++
-			fmt.Fprintf(&b, "$%d", n)
-			continue
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 func verify(t *testing.T, st *store.Store, pub ed25519.PublicKey, external ...model.AuditCheckpoint) audit.Report {

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/internal/opstest"
 )
 
 // TestApplyAndDeploy: apply -f creates a namespace workload, an app and a
@@ -70,16 +72,10 @@ spec:
 		t.Fatalf("apply workload again: %d %s", code, out)
 	}
 	// The app needs the namespace workload running.
-	deadline := time.Now().Add(time.Minute)
-	for {
-		if _, err := c.Do(ctx, "GET", "/v1/workloads?project_id="+prj+"&state=running", nil, &page); err == nil && len(page.Items) > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the namespace workload is not running")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	opstest.Eventually(t, time.Minute, "the namespace workload running", func() (bool, string) {
+		_, err := c.Do(ctx, "GET", "/v1/workloads?project_id="+prj+"&state=running", nil, &page)
+		return err == nil && len(page.Items) > 0, fmt.Sprintf("%d running, %v", len(page.Items), err)
+	})
 	app := func(image string) string {
 		return `kind: App
 spec:

@@ -21,6 +21,7 @@ import (
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -34,20 +35,7 @@ type auditDB struct {
 
 func (d auditDB) exec(t *testing.T, q string, args ...any) {
 	t.Helper()
-	if d.st.Dialect() == store.Postgres {
-		n := 0
-		var b strings.Builder
-		for _, c := range q {
-			if c == '?' {
-				n++
-				fmt.Fprintf(&b, "$%d", n)
-				continue
-			}
-			b.WriteRune(c)
-		}
-		q = b.String()
-	}
-	if _, err := d.st.DB().Exec(q, args...); err != nil {
+	if _, err := d.st.Read().Exec(context.Background(), q, args...); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
@@ -200,19 +188,12 @@ func testAuditVerifyCommand(t *testing.T, pg bool) {
 	if err != nil || len(file) != 2 || file[0].Seq != cp1 || file[1].Seq != cp2 {
 		t.Fatalf("checkpoint file: %+v %v", file, err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	opstest.Eventually(t, 20*time.Second, "two checkpoints at the webhook", func() (bool, string) {
 		mu.Lock()
 		n := len(bodies)
 		mu.Unlock()
-		if n >= 2 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the webhook got %d checkpoints, want 2", n)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return n >= 2, fmt.Sprintf("the webhook got %d", n)
+	})
 	hooked := filepath.Join(outside, "webhook-bodies.jsonl")
 	mu.Lock()
 	_ = os.WriteFile(hooked, []byte(strings.Join(bodies, "\n")+"\n"), 0o600)

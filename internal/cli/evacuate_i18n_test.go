@@ -33,10 +33,9 @@ func TestEvacuatePlanReasonInLanguage(t *testing.T) {
 	}, &w); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(time.Minute); w.State != "running"; time.Sleep(50 * time.Millisecond) {
-		if _, err := h.Admin.Do(ctx, "GET", "/v1/workloads/"+w.ID, nil, &w); err != nil || time.Now().After(deadline) {
-			t.Fatalf("workload %s: %v %s", w.ID, err, w.State)
-		}
+	h.WaitRunning(t, w.ID, time.Minute)
+	if _, err := h.Admin.Do(ctx, "GET", "/v1/workloads/"+w.ID, nil, &w); err != nil || len(w.Placements) == 0 {
+		t.Fatalf("workload %s: %v %+v", w.ID, err, w)
 	}
 	prov := w.Placements[0].ProviderID
 	for _, c := range []struct{ lang, flag, want string }{

@@ -40,11 +40,7 @@ func TestOpsCommands(t *testing.T) {
 		t.Fatalf("create: %d %s %s", code, out, errOut)
 	}
 	wid := w.ID
-	for deadline := time.Now().Add(time.Minute); w.State != "running"; time.Sleep(50 * time.Millisecond) {
-		if _, err := h.Admin.Do(ctx, "GET", "/v1/workloads/"+wid, nil, &w); err != nil || time.Now().After(deadline) {
-			t.Fatalf("workload %s: %v %s", wid, err, w.State)
-		}
-	}
+	h.WaitRunning(t, wid, time.Minute)
 	if _, err := h.Admin.Do(ctx, "GET", "/v1/workloads/"+wid, nil, &w); err != nil || len(w.Placements) == 0 {
 		t.Fatalf("workload: %v %+v", err, w)
 	}

@@ -2,12 +2,14 @@ package console_test
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/server/servertest"
 )
 
@@ -64,20 +66,13 @@ func demoApp(t *testing.T, h *servertest.Harness) (appID, workloadID string) {
 // drives rollouts; the deadline only bounds a broken run).
 func waitJSON(t *testing.T, h *servertest.Harness, path, want string) {
 	t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
+	opstest.Eventually(t, 2*time.Minute, path+" "+want, func() (bool, string) {
 		var x map[string]any
 		if _, err := h.Admin.Do(context.Background(), "GET", path, nil, &x); err != nil {
 			t.Fatal(err)
 		}
-		if x["state"] == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s is %v, want %s: %v", path, x["state"], want, x)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return x["state"] == want, fmt.Sprintf("it is %v: %v", x["state"], x)
+	})
 }
 
 // TestAppPages: the apps list and an app's deploy history show each

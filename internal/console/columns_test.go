@@ -9,6 +9,7 @@ import (
 // a column only some data shows through when — give the cells the
 // "thead" partial draws.
 func TestColumns(t *testing.T) {
+	t.Parallel()
 	got := columns("console.col.name", "num", "console.col.amount", when(false, "console.budget.use"),
 		when(true, "num", "console.col.in-use"), "sr", "console.grants.actions", "num", "lit", "#")
 	want := []column{

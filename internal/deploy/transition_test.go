@@ -48,13 +48,10 @@ func TestIllegalTransitionsAreRefused(t *testing.T) {
 		{model.ReleaseRollingBack, model.ReleaseSucceeded},
 	} {
 		rel := model.Release{State: c.from}
-		var te *model.StateMoveError
-		if err := setRelease(&rel, c.to); !errors.As(err, &te) || te.Of != "release" {
-			t.Errorf("release %s → %s: err %v, want a release *model.StateMoveError", c.from, c.to, err)
-		}
-		if rel.State != c.from {
-			t.Errorf("release %s → %s refused but the state is now %s", c.from, c.to, rel.State)
-		}
+		refusedMove(t, "release", c.from, c.to, func() (model.ReleaseState, error) {
+			err := setRelease(&rel, c.to)
+			return rel.State, err
+		})
 	}
 	for _, c := range []struct{ from, to model.StepState }{
 		{model.StepPending, model.StepAvailable}, // not applied yet
@@ -63,13 +60,10 @@ func TestIllegalTransitionsAreRefused(t *testing.T) {
 		{model.StepFailed, model.StepRolledBack}, // a failed site keeps its state; RolledBack says it was returned
 	} {
 		st := model.Step{State: c.from}
-		var te *model.StateMoveError
-		if err := setStep(&st, c.to); !errors.As(err, &te) || te.Of != "step" {
-			t.Errorf("step %s → %s: err %v, want a step *model.StateMoveError", c.from, c.to, err)
-		}
-		if st.State != c.from {
-			t.Errorf("step %s → %s refused but the state is now %s", c.from, c.to, st.State)
-		}
+		refusedMove(t, "step", c.from, c.to, func() (model.StepState, error) {
+			err := setStep(&st, c.to)
+			return st.State, err
+		})
 	}
 	rel := model.Release{State: model.ReleaseQueued}
 	if err := setRelease(&rel, model.ReleaseRollingOut); err != nil || rel.State != model.ReleaseRollingOut {
@@ -86,6 +80,7 @@ func TestIllegalTransitionsAreRefused(t *testing.T) {
 // succeeded (an available site turning failed, a succeeded release
 // rolling back) is refused, and the stored release is left as it was.
 func TestRolloutRefusesToFailASucceededRelease(t *testing.T) {
+	t.Parallel()
 	e := newSimEnv(t, nil)
 	ctx := context.Background()
 	rel, _ := e.settle(t, e.release(t, "registry.example.mx/salud/citas:v2").ID, 50)
@@ -102,5 +97,19 @@ func TestRolloutRefusesToFailASucceededRelease(t *testing.T) {
 	}
 	if got.State != StateSucceeded || got.Steps[0].State != StepAvailable {
 		t.Errorf("stored release %s, site 0 %s: want succeeded and available", got.State, got.Steps[0].State)
+	}
+}
+
+// refusedMove fails the test unless move, asked to go from → to, returns
+// a *model.StateMoveError of that kind and leaves the state at from.
+func refusedMove[S ~string](t *testing.T, of string, from, to S, move func() (S, error)) {
+	t.Helper()
+	got, err := move()
+	var te *model.StateMoveError
+	if !errors.As(err, &te) || te.Of != of {
+		t.Errorf("%s %s → %s: err %v, want a %s *model.StateMoveError", of, from, to, err, of)
+	}
+	if got != from {
+		t.Errorf("%s %s → %s refused but the state is now %s", of, from, to, got)
 	}
 }

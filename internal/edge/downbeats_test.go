@@ -70,11 +70,7 @@ func TestDownWithinThreeMissedBeats(t *testing.T) {
 	beat := func(sc edge.Imported) {
 		t.Helper()
 		seq[sc.ID]++
-		msg, err := edge.Sign(edge.Heartbeat{Subcloud: sc.ID, Seq: seq[sc.ID], SentAt: clk.Now().UnixMicro()}, sc.PrivateKey)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := tr.Handle(edge.SubjectPrefix+sc.ID, msg); err != nil {
+		if err := handleBeat(t, tr, edge.Heartbeat{Subcloud: sc.ID, Seq: seq[sc.ID], SentAt: clk.Now().UnixMicro()}, sc.PrivateKey); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -24,11 +24,7 @@ func TestReissuedCredential(t *testing.T) {
 	tr, sk := tracker(t, s)
 	beat := func(seq uint64, key string) error {
 		t.Helper()
-		msg, err := edge.Sign(edge.Heartbeat{Subcloud: a.ID, Seq: seq, SentAt: 1}, key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tr.Handle(edge.SubjectPrefix+a.ID, msg)
+		return handleBeat(t, tr, edge.Heartbeat{Subcloud: a.ID, Seq: seq, SentAt: 1}, key)
 	}
 	if err := beat(40, a.PrivateKey); err != nil {
 		t.Fatalf("old key before the reissue: %v", err)

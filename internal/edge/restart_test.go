@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/soberana/soberana/internal/edge"
+	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/store/storetest"
 )
 
@@ -51,17 +52,6 @@ func (n *natsServer) stop() {
 	_ = n.cmd.Process.Kill()
 	_ = n.cmd.Wait()
 	n.cmd = nil
-}
-
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("after 60 s: %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // TestAgentBuffersAcrossBrokerRestart stops the broker between two
@@ -106,13 +96,13 @@ func TestAgentBuffersAcrossBrokerRestart(t *testing.T) {
 	if err := agent.Beat(agentConn, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the first heartbeat reaches the tracker", func() bool { return accepted() == 1 })
+	opstest.Eventually(t, time.Minute, "the first heartbeat reaches the tracker", func() (bool, string) { return accepted() == 1, "" })
 	tr.Tick(ctx)
 
 	// The broker goes away; the agent's next beat is buffered, not lost
 	// to an error.
 	srv.stop()
-	eventually(t, "the agent notices the broker is gone", func() bool { return !agentConn.IsConnected() })
+	opstest.Eventually(t, time.Minute, "the agent notices the broker is gone", func() (bool, string) { return !agentConn.IsConnected(), "" })
 	if err := agent.Beat(agentConn, time.Now()); err != nil {
 		t.Fatalf("a beat while the broker is away: %v (want it buffered)", err)
 	}
@@ -123,14 +113,14 @@ func TestAgentBuffersAcrossBrokerRestart(t *testing.T) {
 
 	// The broker is back (same port): both reconnect on their own.
 	srv.start()
-	eventually(t, "tracker and agent reconnect", func() bool { return server.IsConnected() && agentConn.IsConnected() })
+	opstest.Eventually(t, time.Minute, "tracker and agent reconnect", func() (bool, string) { return server.IsConnected() && agentConn.IsConnected(), "" })
 	if err := server.Flush(); err != nil { // the subscription is back on the server
 		t.Fatal(err)
 	}
 	if err := agent.Beat(agentConn, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "heartbeats reach the tracker after the restart", func() bool { return accepted() >= 2 })
+	opstest.Eventually(t, time.Minute, "heartbeats reach the tracker after the restart", func() (bool, string) { return accepted() >= 2, "" })
 	n, rej := tr.Counts()
 	t.Logf("after the restart the tracker accepted %d heartbeats in all (3 when the buffered one arrived: core NATS delivers it only if the tracker resubscribed before the agent flushed), rejected %v", n, rej)
 	if len(rej) != 0 {

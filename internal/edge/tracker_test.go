@@ -53,6 +53,17 @@ func imported(t *testing.T, s *store.Store, n int) edge.ImportResult {
 
 // tracker is a tracker over s that has read the credentials, and the sink
 // of its observations.
+// handleBeat signs hb with key and hands it to the tracker on hb's own
+// subject; it returns what the tracker answers.
+func handleBeat(t *testing.T, tr *edge.Tracker, hb edge.Heartbeat, key string) error {
+	t.Helper()
+	msg, err := edge.Sign(hb, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr.Handle(edge.SubjectPrefix+hb.Subcloud, msg)
+}
+
 func tracker(t *testing.T, s *store.Store) (*edge.Tracker, *sink) {
 	t.Helper()
 	sk := &sink{obs: map[string][]bool{}}
@@ -204,11 +215,7 @@ func TestTrackerGraceForStraddlingBeats(t *testing.T) {
 	beat := func(at time.Duration) {
 		t.Helper()
 		now = t0.Add(at)
-		msg, err := edge.Sign(edge.Heartbeat{Subcloud: sc.ID, Seq: uint64(at / time.Millisecond), SentAt: now.UnixMicro()}, agent.Cred.PrivateKey)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := tr.Handle(edge.SubjectPrefix+sc.ID, msg); err != nil {
+		if err := handleBeat(t, tr, edge.Heartbeat{Subcloud: sc.ID, Seq: uint64(at / time.Millisecond), SentAt: now.UnixMicro()}, agent.Cred.PrivateKey); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -236,11 +243,7 @@ func TestTrackerHearsANewSubcloudAtOnce(t *testing.T) {
 	tr, _ := tracker(t, s) // before the import: knows none
 	res := imported(t, s, 2)
 	a := res.Subclouds[0]
-	msg, err := edge.Sign(edge.Heartbeat{Subcloud: a.ID, Seq: 1}, a.PrivateKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tr.Handle(edge.SubjectPrefix+a.ID, msg); err != nil {
+	if err := handleBeat(t, tr, edge.Heartbeat{Subcloud: a.ID, Seq: 1}, a.PrivateKey); err != nil {
 		t.Fatalf("the first heartbeat of a newly imported subcloud was rejected: %v", err)
 	}
 	unknown, _ := edge.Sign(edge.Heartbeat{Subcloud: "sc_nope", Seq: 1}, a.PrivateKey)

@@ -6,6 +6,7 @@ import (
 )
 
 func TestGrantStateAt(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 3, 2, 14, 5, 0, 0, time.UTC)
 	revoked := now.Add(-time.Hour)
 	for _, c := range []struct {
@@ -25,6 +26,7 @@ func TestGrantStateAt(t *testing.T) {
 }
 
 func TestSessionStateAt(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 3, 2, 14, 5, 0, 0, time.UTC)
 	for _, c := range []struct {
 		s    Session
@@ -44,6 +46,7 @@ func TestSessionStateAt(t *testing.T) {
 // TestIdentityTransitionTables: every state has a row, every target is a
 // state, the final states are final and nothing returns to active.
 func TestIdentityTransitionTables(t *testing.T) {
+	t.Parallel()
 	checkTable(t, "lifetime", Lifetimes, LifetimeTransitions, LifetimeActive, LifetimeRevoked)
 	for _, k := range GrantChangeKinds {
 		if k != GrantChangeCreated && !LifetimeTransitions.Allows(LifetimeActive, k.State()) {

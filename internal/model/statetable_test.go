@@ -9,6 +9,7 @@ import (
 // move its table does not allow, leaves the state as it was, and names
 // the move; a legal move is made.
 func TestOperationTablesRefuseIllegalMoves(t *testing.T) {
+	t.Parallel()
 	check := func(t *testing.T, err error, of, from, to string) {
 		t.Helper()
 		var se *StateMoveError
@@ -59,6 +60,7 @@ func TestOperationTablesRefuseIllegalMoves(t *testing.T) {
 // TestOperationTablesCoverEveryState: every state of each list is in its
 // table or final, and the table names no state outside the list.
 func TestOperationTablesCoverEveryState(t *testing.T) {
+	t.Parallel()
 	closed := func(t *testing.T, name string, states []string, table map[string][]string) {
 		t.Helper()
 		known := map[string]bool{}

@@ -22,18 +22,25 @@ func rate(from, to money.Currency, value, date string) money.Rate {
 	return money.Rate{From: from, To: to, Value: dec(value), Date: day(date)}
 }
 
+// rateTable is a table of rates the test expects to be valid.
+func rateTable(t *testing.T, rates ...money.Rate) *money.RateTable {
+	t.Helper()
+	table, err := money.NewRateTable(rates...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return table
+}
+
 // TestConvertBRLtoUSDtoCLP books a Brazilian price in Chilean pesos through
 // the dollar, with the rates published for the day, rounding once at the end.
 func TestConvertBRLtoUSDtoCLP(t *testing.T) {
 	t.Parallel()
-	table, err := money.NewRateTable(
+	table := rateTable(t,
 		rate(money.BRL, money.USD, "0.1742", "2025-03-31"),
 		rate(money.USD, money.CLP, "942.35", "2025-03-31"),
 		rate(money.BRL, money.USD, "0.1750", "2025-04-01"),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	at := time.Date(2025, 3, 31, 18, 30, 0, 0, time.FixedZone("BRT", -3*3600)) // 21:30 UTC
 	price := money.PerHour(dec("1.369863"), money.BRL, 730*time.Hour)          // 999.99999 BRL
 	if price.String() != "BRL 999.99999" {
@@ -76,14 +83,11 @@ func TestConvertBRLtoUSDtoCLP(t *testing.T) {
 
 func TestLookupDates(t *testing.T) {
 	t.Parallel()
-	table, err := money.NewRateTable(
+	table := rateTable(t,
 		rate(money.USD, money.BRL, "5.70", "2025-03-28"),
 		rate(money.USD, money.BRL, "5.74", "2025-03-31"),
 		rate(money.USD, money.BRL, "5.65", "2025-04-02"),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cases := map[string]string{ // instant (UTC) → value in force
 		"2025-03-28T00:00:00Z":      "5.7",
 		"2025-03-30T23:59:59Z":      "5.7",
@@ -101,7 +105,7 @@ func TestLookupDates(t *testing.T) {
 		}
 	}
 
-	_, err = table.Lookup(money.USD, money.BRL, day("2025-03-27"))
+	_, err := table.Lookup(money.USD, money.BRL, day("2025-03-27"))
 	if !errors.Is(err, money.ErrNoRate) || !strings.Contains(err.Error(), "USD→BRL") || !strings.Contains(err.Error(), "2025-03-27") {
 		t.Fatalf("before the first rate: %v", err)
 	}
@@ -122,7 +126,7 @@ func TestLookupDates(t *testing.T) {
 
 func TestLookupOrInverse(t *testing.T) {
 	t.Parallel()
-	table, _ := money.NewRateTable(rate(money.USD, money.BRL, "5.74", "2025-03-31"))
+	table := rateTable(t, rate(money.USD, money.BRL, "5.74", "2025-03-31"))
 	r, err := table.LookupOrInverse(money.BRL, money.USD, day("2025-04-01"))
 	if err != nil || !r.Inverse || r.From != money.BRL || r.To != money.USD || r.Value != dec("5.74") || !r.Date.Equal(day("2025-03-31")) {
 		t.Fatalf("inverse = %+v, %v", r, err)
@@ -195,7 +199,7 @@ func TestRateTableAdd(t *testing.T) {
 
 func TestRateTableConcurrent(t *testing.T) {
 	t.Parallel()
-	table, _ := money.NewRateTable(rate(money.USD, money.BRL, "5", "2025-01-01"))
+	table := rateTable(t, rate(money.USD, money.BRL, "5", "2025-01-01"))
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Go(func() {

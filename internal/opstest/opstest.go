@@ -28,7 +28,10 @@ type Clock struct {
 }
 
 // NewClock starts at the real time.
-func NewClock() *Clock { return &Clock{t: time.Now()} }
+func NewClock() *Clock { return NewClockAt(time.Now()) }
+
+// NewClockAt starts at t.
+func NewClockAt(t time.Time) *Clock { return &Clock{t: t} }
 
 // Now returns the clock's time.
 func (c *Clock) Now() time.Time {

@@ -7,6 +7,7 @@ import (
 )
 
 func TestEveryWaitsOneIntervalAndStopsWithCtx(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	calls := 0
 	start := time.Now()
@@ -25,6 +26,7 @@ func TestEveryWaitsOneIntervalAndStopsWithCtx(t *testing.T) {
 }
 
 func TestRepeatCallsAtOnce(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	calls := 0
 	// An hour's interval: only the first call, at once, can come.

@@ -8,6 +8,7 @@ import (
 )
 
 func TestOnePassAtATime(t *testing.T) {
+	t.Parallel()
 	g := New(Options{Clock: NewManualClock(0)})
 	ctx := context.Background()
 	a, err := g.Begin(ctx, "resync")
@@ -46,6 +47,7 @@ func TestOnePassAtATime(t *testing.T) {
 }
 
 func TestRestIsProportionalToTheChunk(t *testing.T) {
+	t.Parallel()
 	c := NewManualClock(0)
 	g := New(Options{Clock: c, Rest: 3, MaxRest: time.Second})
 	ctx := context.Background()
@@ -79,6 +81,7 @@ func TestRestIsProportionalToTheChunk(t *testing.T) {
 // TestDutyCycle: over a pass of many equal chunks the pass works a
 // quarter of the wall time with the default rest (one core in four).
 func TestDutyCycle(t *testing.T) {
+	t.Parallel()
 	c := NewManualClock(0)
 	g := New(Options{Clock: c})
 	ctx := context.Background()
@@ -100,6 +103,7 @@ func TestDutyCycle(t *testing.T) {
 }
 
 func TestYieldStopsWithTheContext(t *testing.T) {
+	t.Parallel()
 	c := NewManualClock(0)
 	g := New(Options{Clock: c})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -113,6 +117,7 @@ func TestYieldStopsWithTheContext(t *testing.T) {
 }
 
 func TestNilGovernorPacesNothing(t *testing.T) {
+	t.Parallel()
 	var g *Governor
 	ctx := context.Background()
 	a, err := g.Begin(ctx, "a")

@@ -2,6 +2,7 @@ package reconcile_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -57,20 +58,15 @@ func createDriftWorkload(t *testing.T, h *servertest.Harness) driftView {
 // waitWorkload polls a workload until ok holds (deadline 30 s).
 func waitWorkload(t *testing.T, c *client.Client, id string, ok func(driftView) bool) driftView {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		var v driftView
+	var v driftView
+	opstest.Eventually(t, 30*time.Second, "workload "+id+" reaching the expected state", func() (bool, string) {
+		v = driftView{}
 		if _, err := c.Do(context.Background(), "GET", "/v1/workloads/"+id, nil, &v); err != nil {
 			t.Fatal(err)
 		}
-		if ok(v) {
-			return v
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("workload %s never reached the expected state: %+v", id, v)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return ok(v), fmt.Sprintf("%+v", v)
+	})
+	return v
 }
 
 // TestDeletedOutsideIsRecreated: a simulated resource deleted behind
@@ -167,8 +163,7 @@ func TestDeletedOutsideIsRecreated(t *testing.T) {
 			}
 
 			// The alert fires, in the caller's language.
-			deadline := time.Now().Add(30 * time.Second)
-			for {
+			opstest.Eventually(t, 30*time.Second, "an alert for the deleted replica", func() (bool, string) {
 				var alerts struct {
 					Items []struct {
 						Rule     string `json:"rule"`
@@ -180,20 +175,13 @@ func TestDeletedOutsideIsRecreated(t *testing.T) {
 				if _, err := es.Do(ctx, "GET", "/v1/alerts?rule=replica_deleted_outside", nil, &alerts); err != nil {
 					t.Fatal(err)
 				}
-				found := false
 				for _, a := range alerts.Items {
 					if a.TargetID == old.ID && a.State == "firing" && strings.Contains(a.Summary, "eliminado fuera de soberana") {
-						found = true
+						return true, ""
 					}
 				}
-				if found {
-					break
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("no alert for the deleted replica: %+v", alerts.Items)
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
+				return false, fmt.Sprintf("%+v", alerts.Items)
+			})
 		})
 	}
 }
@@ -243,20 +231,15 @@ func TestChangedOutsideIsRestored(t *testing.T) {
 	p := w.Placements[0]
 	waitDrift := func(n int) []model.Drift {
 		t.Helper()
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			ds, err := st.Read().DriftsOf(ctx, w.ID)
-			if err != nil {
+		var ds []model.Drift
+		opstest.Eventually(t, 30*time.Second, fmt.Sprintf("%d drifts recorded", n), func() (bool, string) {
+			var err error
+			if ds, err = st.Read().DriftsOf(ctx, w.ID); err != nil {
 				t.Fatal(err)
 			}
-			if len(ds) >= n {
-				return ds
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%d drifts recorded, want %d: %+v", len(ds), n, ds)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+			return len(ds) >= n, fmt.Sprintf("%d recorded: %+v", len(ds), ds)
+		})
+		return ds
 	}
 	res := func() model.SimResource {
 		r, err := st.Read().SimGet(ctx, p.ProviderID, p.ID)
@@ -316,13 +299,10 @@ func TestChangedOutsideIsRestored(t *testing.T) {
 		return n
 	}
 	n0 := lists()
-	deadline := time.Now().Add(30 * time.Second)
-	for lists() < n0+3 {
-		if time.Now().After(deadline) {
-			t.Fatal("the resync stopped listing")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	opstest.Eventually(t, 30*time.Second, "three more resync lists", func() (bool, string) {
+		n := lists()
+		return n >= n0+3, fmt.Sprintf("the resync stopped listing at %d (from %d)", n, n0)
+	})
 	if ds := waitDrift(4); len(ds) != 4 {
 		t.Fatalf("an adopted or reported drift was recorded again: %+v", ds)
 	}

@@ -2,12 +2,14 @@ package reconcile_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/provider/sim"
 	"github.com/soberana/soberana/internal/server/servertest"
@@ -97,7 +99,6 @@ func sweepDeletesDuplicate(t *testing.T, pg bool) {
 	ctx := context.Background()
 	c := h.Admin
 	replica := pl.ID
-	deadline := time.Now().Add(30 * time.Second)
 	var w struct {
 		State string `json:"state"`
 	}
@@ -106,27 +107,23 @@ func sweepDeletesDuplicate(t *testing.T, pg bool) {
 		State: provider.StateActive, Simulated: true, Installation: h.Server.Installation.ID}
 	drv.mu.Unlock()
 
-	for drv.deleted("res-dup") == 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("the duplicate was never deleted; orphans: %+v", h.Server.Reconciler.Orphans())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	opstest.Eventually(t, 30*time.Second, "the duplicate deleted", func() (bool, string) {
+		return drv.deleted("res-dup") > 0, fmt.Sprintf("orphans: %+v", h.Server.Reconciler.Orphans())
+	})
 	// A few more sweeps and resyncs with the duplicate still listed (going
 	// away): it is not deleted again, the placement's resource is never
 	// touched, and the replica is not taken for deleted.
 	lists := h.Server.Reconciler.ResyncLists(pl.ProviderID) + 3
-	var reported bool
-	for n := 0; n < 3 || !reported || h.Server.Reconciler.ResyncLists(pl.ProviderID) < lists; n++ {
-		if time.Now().After(deadline) {
-			t.Fatalf("the duplicate is not reported; orphans: %+v", h.Server.Reconciler.Orphans())
-		}
-		reported = false
+	polls := 0
+	opstest.Eventually(t, 30*time.Second, "the duplicate reported over three more resyncs", func() (bool, string) {
+		polls++
+		reported := false
 		for _, o := range h.Server.Reconciler.Orphans() {
 			reported = reported || (o.Duplicate && o.ResourceID == "res-dup" && o.ReplicaID == replica)
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return polls > 3 && reported && h.Server.Reconciler.ResyncLists(pl.ProviderID) >= lists,
+			fmt.Sprintf("reported %v; orphans: %+v", reported, h.Server.Reconciler.Orphans())
+	})
 	if n := drv.deleted("res-dup"); n != 1 {
 		t.Errorf("the duplicate was deleted %d times, want once", n)
 	}
@@ -165,18 +162,12 @@ func startReplica(t *testing.T, pg bool, resync time.Duration) (*servertest.Harn
 	ctx := context.Background()
 	w := postOneReplica(t, h)
 	replica := w.Placements[0].ID
-	deadline := time.Now().Add(30 * time.Second)
 	var pl store.PlacementRow
-	for {
+	opstest.Eventually(t, 30*time.Second, "the replica getting a resource", func() (bool, string) {
 		var err error
-		if pl, err = h.Server.Store.Read().PlacementByID(ctx, replica); err == nil && pl.ResourceID != "" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the replica never got a resource: %+v %v", pl, err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		pl, err = h.Server.Store.Read().PlacementByID(ctx, replica)
+		return err == nil && pl.ResourceID != "", fmt.Sprintf("%+v %v", pl, err)
+	})
 	drv.mu.Lock()
 	drv.providerID = pl.ProviderID
 	drv.mu.Unlock()
@@ -191,22 +182,15 @@ func TestSweepKeepsDuplicatesItCannotJudge(t *testing.T) {
 	t.Parallel()
 	h, drv, pl, workloadID := startReplica(t, false, time.Hour)
 	sweeps := func(n int) {
-		deadline := time.Now().Add(30 * time.Second)
 		drv.mu.Lock()
 		want := drv.lists + n
 		drv.mu.Unlock()
-		for {
+		opstest.Eventually(t, 30*time.Second, fmt.Sprintf("%d more sweeps", n), func() (bool, string) {
 			drv.mu.Lock()
 			got := drv.lists
 			drv.mu.Unlock()
-			if got >= want {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("the sweep stopped")
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+			return got >= want, fmt.Sprintf("the sweep stopped at %d lists, want %d", got, want)
+		})
 	}
 	drv.mu.Lock()
 	drv.others = []provider.Resource{{ResourceID: "res-foreign", SiteID: pl.SiteID, ReplicaID: pl.ID, WorkloadID: workloadID,

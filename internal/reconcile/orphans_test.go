@@ -2,11 +2,13 @@ package reconcile_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/provider/sim"
 	"github.com/soberana/soberana/internal/reconcile"
@@ -107,13 +109,9 @@ func TestSweepStampsLiveUnstampedResources(t *testing.T) {
 	ctx := context.Background()
 	c := h.Admin
 	w := postOneReplica(t, h)
-	deadline := time.Now().Add(30 * time.Second)
-	for !drv.isStamped(w.Placements[0].ID) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the live replica's resource was never stamped (workload %s)", w.ID)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	opstest.Eventually(t, 30*time.Second, "the live replica's resource stamped", func() (bool, string) {
+		return drv.isStamped(w.Placements[0].ID), "workload " + w.ID
+	})
 	if _, err := c.Do(ctx, "GET", "/v1/workloads/"+w.ID, nil, &w); err != nil || w.State == "failed" || w.State == "deleted" {
 		t.Fatalf("workload after stamping: %s %v", w.State, err)
 	}
@@ -158,22 +156,17 @@ func TestOrphanSweepDeletesOnlyItsOwn(t *testing.T) {
 	}}
 	h.Server.Drivers.Set(sim.Name, drv)
 
-	deadline := time.Now().Add(30 * time.Second)
-	for drv.deletes("pl_own_orphan") == 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("the own orphan was never deleted; orphans: %+v", h.Server.Reconciler.Orphans())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	opstest.Eventually(t, 30*time.Second, "the own orphan deleted", func() (bool, string) {
+		return drv.deletes("pl_own_orphan") > 0, fmt.Sprintf("orphans: %+v", h.Server.Reconciler.Orphans())
+	})
 	// Three more sweeps, the orphan still listed as going away: by then
 	// the others were long past their grace period, and the deleted one
 	// must not be deleted (nor audited) again.
-	for n := drv.listed() + 3; drv.listed() < n; {
-		if time.Now().After(deadline) {
-			t.Fatal("the sweep stopped")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	n := drv.listed() + 3
+	opstest.Eventually(t, 30*time.Second, "three more sweeps", func() (bool, string) {
+		got := drv.listed()
+		return got >= n, fmt.Sprintf("the sweep stopped at %d lists, want %d", got, n)
+	})
 	seen := map[string]reconcile.Orphan{}
 	for _, o := range h.Server.Reconciler.Orphans() {
 		seen[o.ReplicaID] = o

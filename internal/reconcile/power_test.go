@@ -8,6 +8,7 @@ import (
 
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/provider/sim"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
@@ -103,21 +104,13 @@ func TestPowerCrashRecovery(t *testing.T) {
 			for _, c := range cases {
 				pl := c.w.Placements[0]
 				var got store.PlacementRow
-				deadline := time.Now().Add(30 * time.Second)
-				for {
+				opstest.Eventually(t, 30*time.Second, c.name+": replica "+string(c.want)+" after the restart", func() (bool, string) {
 					var err error
-					got, err = st.Read().PlacementByID(ctx, pl.ID)
-					if err != nil {
+					if got, err = st.Read().PlacementByID(ctx, pl.ID); err != nil {
 						t.Fatal(err)
 					}
-					if got.Power.Or() == c.want {
-						break
-					}
-					if time.Now().After(deadline) {
-						t.Fatalf("%s: replica still %s after the restart, want %s", c.name, got.Power.Or(), c.want)
-					}
-					time.Sleep(20 * time.Millisecond)
-				}
+					return got.Power.Or() == c.want, "still " + string(got.Power.Or())
+				})
 				if got.State != model.PlacementRunning {
 					t.Errorf("%s: placement %s, want running", c.name, got.State)
 				}

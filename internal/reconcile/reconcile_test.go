@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/provider/sim"
 	"github.com/soberana/soberana/internal/server/servertest"
@@ -90,21 +91,17 @@ func TestSlowCallHoldsOneWorker(t *testing.T) {
 	}
 	waitRunning := func(ids ...string) {
 		t.Helper()
-		deadline := time.Now().Add(30 * time.Second)
 		for _, id := range ids {
-			for {
+			opstest.Eventually(t, 30*time.Second, "workload "+id+" running", func() (bool, string) {
 				var v view
 				if _, err := c.Do(ctx, "GET", "/v1/workloads/"+id, nil, &v); err != nil {
 					t.Fatal(err)
 				}
-				if v.State == "running" {
-					break
-				}
-				if v.State == "failed" || time.Now().After(deadline) {
+				if v.State == "failed" {
 					t.Fatalf("workload %s is %s", id, v.State)
 				}
-				time.Sleep(20 * time.Millisecond)
-			}
+				return v.State == "running", "it is " + v.State
+			})
 		}
 	}
 	waitRunning(others...)

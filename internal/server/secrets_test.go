@@ -24,16 +24,6 @@ import (
 	"github.com/soberana/soberana/internal/store/storetest"
 )
 
-func bothStores(t *testing.T, f func(t *testing.T, postgres bool)) {
-	for _, pg := range []bool{false, true} {
-		name := "sqlite"
-		if pg {
-			name = "postgres"
-		}
-		t.Run(name, func(t *testing.T) { f(t, pg) })
-	}
-}
-
 // runningNamespace creates a namespace workload in the demo's first
 // project and waits until it runs; it returns the project's id.
 func runningNamespace(t *testing.T, h *servertest.Harness) string {
@@ -104,7 +94,7 @@ func databaseText(t *testing.T, h *servertest.Harness, dataDir string, pg bool) 
 // provider credentials, an API token — is absent from the database files.
 func TestNoSecretInClear(t *testing.T) {
 	t.Parallel()
-	bothStores(t, func(t *testing.T, pg bool) {
+	servertest.BothStores(t, func(t *testing.T, pg bool) {
 		dir := t.TempDir()
 		h := servertest.Start(t, servertest.Options{Postgres: pg, DataDir: dir})
 		ctx := context.Background()
@@ -197,7 +187,7 @@ func TestServeRefusesSecretsWithoutKey(t *testing.T) {
 // app's deliveries still verify.
 func TestClearSecretsSealedOnStart(t *testing.T) {
 	t.Parallel()
-	bothStores(t, func(t *testing.T, pg bool) {
+	servertest.BothStores(t, func(t *testing.T, pg bool) {
 		dir := t.TempDir()
 		var dbURL string
 		h := servertest.Start(t, servertest.Options{Postgres: pg, DataDir: dir, Configure: func(c *config.Config) { dbURL = c.DatabaseURL }})

@@ -6,28 +6,16 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/store/storetest"
 )
-
-// waitFor polls cond until it holds or a generous deadline passes: the
-// notification crosses PostgreSQL asynchronously, so the test waits for
-// the condition itself, not for a time.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not after a minute", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
 
 // A token revoked through one replica ends the cached principals of every
 // other: its generation moves on when the notification arrives; the
 // revoking replica's own generation moves on as soon as it committed.
 func TestAuthGenerationAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	url := storetest.PostgresURL(t)
 	a, err := store.Open(ctx, url)
@@ -50,7 +38,9 @@ func TestAuthGenerationAcrossReplicas(t *testing.T) {
 	done := make(chan struct{})
 	go func() { _ = a.ListenAuth(lctx); close(done) }()
 	defer func() { stop(); <-done }()
-	waitFor(t, "listener connected", func() bool { _, ok := a.AuthGeneration(); return ok })
+	// Notifications cross PostgreSQL asynchronously: the test waits for
+	// the condition itself, not for a time.
+	opstest.Eventually(t, time.Minute, "listener connected", func() (bool, string) { _, ok := a.AuthGeneration(); return ok, "" })
 
 	tok := &model.APIToken{Token: model.Token{Meta: model.Meta{ID: "tok_gen"}, Name: "gen", Role: "viewer", Hash: "h-gen"}, Kind: "service", ScopeKind: "platform"}
 	if err := b.InTx(ctx, func(tx *store.Tx) error { return tx.CreateAPIToken(ctx, tok) }); err != nil {
@@ -64,7 +54,7 @@ func TestAuthGenerationAcrossReplicas(t *testing.T) {
 	if g, _ := b.AuthGeneration(); g == gb {
 		t.Fatal("the revoking store's generation did not move on at commit")
 	}
-	waitFor(t, "the other replica told of the revocation", func() bool { g, _ := a.AuthGeneration(); return g != ga })
+	opstest.Eventually(t, time.Minute, "the other replica told of the revocation", func() (bool, string) { g, _ := a.AuthGeneration(); return g != ga, "" })
 
 	// A rolled-back revocation tells no one and moves nothing on.
 	gb, _ = b.AuthGeneration()
@@ -82,6 +72,7 @@ func TestAuthGenerationAcrossReplicas(t *testing.T) {
 // SQLite never allows a cached principal (nothing would tell this process
 // of a change made by another).
 func TestAuthGenerationSQLiteNotCacheable(t *testing.T) {
+	t.Parallel()
 	s := storetest.SQLite(t)
 	if _, ok := s.AuthGeneration(); ok {
 		t.Fatal("SQLite store says principals may be cached")

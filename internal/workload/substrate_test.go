@@ -3,12 +3,14 @@ package workload_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/workload"
@@ -132,8 +134,7 @@ func TestNoSilentSimulatedPlacement(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	opstest.Eventually(t, 30*time.Second, "the workload on the downed real provider failed", func() (bool, string) {
 		var v view
 		if _, err := c.Do(ctx, "GET", "/v1/workloads/"+onReal.ID, nil, &v); err != nil {
 			t.Fatal(err)
@@ -143,12 +144,6 @@ func TestNoSilentSimulatedPlacement(t *testing.T) {
 				t.Fatalf("replica %d moved from the real provider to simulated site %s", p.Replica, p.SiteID)
 			}
 		}
-		if v.State == string(model.StateFailed) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the workload on the downed real provider is %s (%s)", v.State, v.Reason)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return v.State == string(model.StateFailed), fmt.Sprintf("it is %s (%s)", v.State, v.Reason)
+	})
 }

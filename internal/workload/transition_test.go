@@ -14,6 +14,7 @@ import (
 // *model.StateMoveError naming both states and leaves the workload as it
 // was.
 func TestWorkloadTransitionTable(t *testing.T) {
+	t.Parallel()
 	walkTable(t, "workload", WorkloadTransitions, model.WorkloadStates,
 		[]model.WorkloadState{model.StateDeleted, model.StateRejected},
 		func(from, to model.WorkloadState) (model.WorkloadState, error) {
@@ -26,6 +27,7 @@ func TestWorkloadTransitionTable(t *testing.T) {
 // TestPlacementTransitionTable walks every pair of placement states the
 // same way.
 func TestPlacementTransitionTable(t *testing.T) {
+	t.Parallel()
 	walkTable(t, "placement", PlacementTransitions, model.PlacementStates,
 		[]model.PlacementState{model.PlacementDeleted, model.PlacementFailed},
 		func(from, to model.PlacementState) (model.PlacementState, error) {
@@ -92,6 +94,7 @@ func walkTable[S ~string](t *testing.T, of string, table model.StateTable[S], st
 // panic if it tried), and staying in a state is refused too (there is no
 // move to record).
 func TestTransitionRefusesBeforeWriting(t *testing.T) {
+	t.Parallel()
 	s := &Service{}
 	for _, c := range []struct{ from, to model.WorkloadState }{
 		{model.StateDeleted, model.StateRunning},

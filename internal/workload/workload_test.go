@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/server/servertest"
 )
 
@@ -89,21 +91,17 @@ func body(project, offering string, replicas int) map[string]any {
 
 func waitState(t testing.TB, c *client.Client, id string, want ...string) view {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
 	var v view
-	for time.Now().Before(deadline) {
+	opstest.Eventually(t, 30*time.Second, fmt.Sprintf("workload %s reaching %v", id, want), func() (bool, string) {
 		if _, err := c.Do(context.Background(), "GET", "/v1/workloads/"+id, nil, &v); err != nil {
 			t.Fatal(err)
 		}
-		for _, w := range want {
-			if v.State == w {
-				return v
-			}
+		if slices.Contains(want, v.State) {
+			return true, ""
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	b, _ := json.MarshalIndent(v, "", "  ")
-	t.Fatalf("workload %s did not reach %v: %s", id, want, b)
+		b, _ := json.MarshalIndent(v, "", "  ")
+		return false, string(b)
+	})
 	return v
 }
 

@@ -156,6 +156,22 @@ func (f *fakeCloud) activate(id string) {
 	s["addresses"] = map[string]any{"int-net": []any{map[string]any{"addr": "10.0.0.5", "version": 4, "OS-EXT-IPS:type": "fixed"}}}
 }
 
+// fipReplica is a fake cloud with Neutron and a floating-IP driver on it
+// that has created replica r1's server (still building); ref names it.
+func fipReplica(t *testing.T) (*fakeCloud, *Driver, provider.ResourceRef) {
+	t.Helper()
+	f := newFakeCloud(t)
+	f.neutron = newFakeNeutron()
+	d := fipDriver(t, f)
+	id, err := d.Create(context.Background(), spec("r1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := spec("r1").ResourceRef
+	ref.ResourceID = id
+	return f, d, ref
+}
+
 func floatingOf(o provider.Observed) string {
 	for _, a := range o.Addresses {
 		if a.Kind == model.AddressFloating {
@@ -172,16 +188,8 @@ func floatingOf(o provider.Observed) string {
 // Delete releases it, also when the server is already gone.
 func TestFloatingIPAssociatedReportedIdempotentReleased(t *testing.T) {
 	t.Parallel()
-	f := newFakeCloud(t)
-	f.neutron = newFakeNeutron()
-	ctx := context.Background()
-	d := fipDriver(t, f)
-	id, err := d.Create(ctx, spec("r1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref := spec("r1").ResourceRef
-	ref.ResourceID = id
+	f, d, ref := fipReplica(t)
+	ctx, id := context.Background(), ref.ResourceID
 	// Building: no floating IP yet.
 	if o, err := d.Observe(ctx, ref); err != nil || floatingOf(o) != "" || f.neutron.count() != 0 {
 		t.Fatalf("building server: %+v, %v, %d floating IPs; want none", o, err, f.neutron.count())
@@ -260,17 +268,9 @@ func TestFloatingIPAssociatedReportedIdempotentReleased(t *testing.T) {
 // addresses and no floating IP, and no error.
 func TestFloatingIPNoPortNoError(t *testing.T) {
 	t.Parallel()
-	f := newFakeCloud(t)
-	f.neutron = newFakeNeutron()
+	f, d, ref := fipReplica(t)
 	ctx := context.Background()
-	d := fipDriver(t, f)
-	id, err := d.Create(ctx, spec("r1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.activate(id)
-	ref := spec("r1").ResourceRef
-	ref.ResourceID = id
+	f.activate(ref.ResourceID)
 	o, err := d.Observe(ctx, ref)
 	if err != nil || o.Reason != "" || floatingOf(o) != "" || f.neutron.count() != 0 {
 		t.Fatalf("no port: %+v, %v, %d floating IPs", o, err, f.neutron.count())

@@ -11,6 +11,33 @@ import (
 	"github.com/soberana/soberana/internal/provider"
 )
 
+// installations lists the provider's resources as replica → the
+// installation id each carries.
+func installations(t *testing.T, d *Driver) map[string]string {
+	t.Helper()
+	list, err := d.ListResources(context.Background(), "prv-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range list {
+		got[r.ReplicaID] = r.Installation
+	}
+	return got
+}
+
+// projectDriver is installation inst's driver on the fake cloud, with a
+// Keystone project per soberana project (not one shared project).
+func projectDriver(t *testing.T, f *fakeCloud, inst string) *Driver {
+	t.Helper()
+	d := fakeDriver(t, f)
+	d.Installation = inst
+	cfg, _ := d.cfgs.Config(context.Background(), "prv-1")
+	cfg.SharedProject = false
+	d.cfgs = MemConfigs{"prv-1": cfg}
+	return d
+}
+
 // TestTwoInstallationsOnOneCloud: each installation stamps its servers,
 // lists the other's with the other's id (so its sweep leaves them alone),
 // and refuses to delete them even when asked by replica id.
@@ -33,15 +60,7 @@ func TestTwoInstallationsOnOneCloud(t *testing.T) {
 	if meta[MetaInstallation] != "inst_b" {
 		t.Fatalf("server metadata %v lacks %s=inst_b", meta, MetaInstallation)
 	}
-	list, err := a.ListResources(ctx, "prv-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]string{}
-	for _, r := range list {
-		got[r.ReplicaID] = r.Installation
-	}
-	if got["pl_a"] != "inst_a" || got["pl_b"] != "inst_b" {
+	if got := installations(t, a); got["pl_a"] != "inst_a" || got["pl_b"] != "inst_b" {
 		t.Fatalf("ListResources installations = %v", got)
 	}
 	err = a.Delete(ctx, provider.ResourceRef{ProviderID: "prv-1", SiteID: "site-1", ReplicaID: "pl_b", ResourceID: idB})
@@ -82,20 +101,10 @@ func TestOwnershipNeedsOwnProject(t *testing.T) {
 	add("s2", "pl_2", "kp-b", "inst_b")     // the other installation's
 	add("s3", "pl_3", "kp-other", "inst_a") // stamped ours, in a project we did not make
 	add("s4", "pl_4", "kp-old", "")         // from before installation ids
-	d := fakeDriver(t, f)
-	d.Installation = "inst_a"
+	d := projectDriver(t, f, "inst_a")
 	cfg, _ := d.cfgs.Config(context.Background(), "prv-1")
-	cfg.SharedProject = false
-	d.cfgs = MemConfigs{"prv-1": cfg}
 	ctx := context.Background()
-	list, err := d.ListResources(ctx, "prv-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]string{}
-	for _, r := range list {
-		got[r.ReplicaID] = r.Installation
-	}
+	got := installations(t, d)
 	want := map[string]string{"pl_1": "inst_a", "pl_2": "inst_b", "pl_3": "", "pl_4": ""}
 	for k, v := range want {
 		if got[k] != v {
@@ -135,11 +144,7 @@ func TestStampAdoptsAServerFromBeforeInstallationIDs(t *testing.T) {
 		"metadata": map[string]any{MetaReplica: "pl_old"}, "OS-EXT-AZ:availability_zone": "az-1", "created": "2026-12-04T00:00:00Z"}
 	f.servers["s-b"] = map[string]any{"id": "s-b", "name": ServerName("pl_b"), "status": "ACTIVE", "tenant_id": "kp-b",
 		"metadata": map[string]any{MetaReplica: "pl_b", MetaInstallation: "inst_b"}, "OS-EXT-AZ:availability_zone": "az-1", "created": "2026-12-04T00:00:00Z"}
-	d := fakeDriver(t, f)
-	d.Installation = "inst_a"
-	cfg, _ := d.cfgs.Config(context.Background(), "prv-1")
-	cfg.SharedProject = false
-	d.cfgs = MemConfigs{"prv-1": cfg}
+	d := projectDriver(t, f, "inst_a")
 	ctx := context.Background()
 	if err := d.Stamp(ctx, "prv-1", provider.Resource{ResourceID: "s-old", SiteID: "site-1", ReplicaID: "pl_old"}); err != nil {
 		t.Fatal(err)
@@ -150,16 +155,10 @@ func TestStampAdoptsAServerFromBeforeInstallationIDs(t *testing.T) {
 	if !slices.Contains(f.projects["kp-old"].Tags, InstallationTag("inst_a")) {
 		t.Fatalf("the project was not claimed: %v", f.projects["kp-old"].Tags)
 	}
-	list, err := d.ListResources(ctx, "prv-1")
-	if err != nil {
-		t.Fatal(err)
+	if got, listed := installations(t, d)["pl_old"]; listed && got != "inst_a" {
+		t.Fatalf("after stamping, the server reads as %q", got)
 	}
-	for _, r := range list {
-		if r.ReplicaID == "pl_old" && r.Installation != "inst_a" {
-			t.Fatalf("after stamping, the server reads as %q", r.Installation)
-		}
-	}
-	err = d.Stamp(ctx, "prv-1", provider.Resource{ResourceID: "s-b", SiteID: "site-1", ReplicaID: "pl_b"})
+	err := d.Stamp(ctx, "prv-1", provider.Resource{ResourceID: "s-b", SiteID: "site-1", ReplicaID: "pl_b"})
 	var e *Error
 	if !errors.As(err, &e) || e.Reason != ReasonNotOurs {
 		t.Fatalf("stamping another installation's server: %v", err)

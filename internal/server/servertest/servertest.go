@@ -207,3 +207,16 @@ func (h *Harness) RefreshFleet(t testing.TB) {
 		t.Fatal(err)
 	}
 }
+
+// BothStores runs f as a subtest on SQLite and on PostgreSQL; f passes
+// postgres on as Options.Postgres, so the PostgreSQL run skips when
+// storetest.PostgresEnv is not set.
+func BothStores(t *testing.T, f func(t *testing.T, postgres bool)) {
+	for _, pg := range []bool{false, true} {
+		name := "sqlite"
+		if pg {
+			name = "postgres"
+		}
+		t.Run(name, func(t *testing.T) { f(t, pg) })
+	}
+}
