@@ -52,21 +52,11 @@ func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *
 	ev := audit.System("reconciler", "replica.deleted_outside", "placements", p.ID)
 	err = audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *model.AuditEvent) error {
 		freed = freed[:0]
-		if err := fence.check(ctx, tx); err != nil {
+		cur, w2, err := fence.reread(ctx, tx, p, notRunning)
+		if err != nil {
 			return err
 		}
 		now := tx.Now()
-		cur, err := tx.PlacementByID(ctx, p.ID)
-		if err != nil {
-			return err
-		}
-		if cur.Version != p.Version || cur.State != model.PlacementRunning {
-			return store.ErrConflict
-		}
-		w2, err := tx.Workloads().Get(ctx, w.ID)
-		if err != nil {
-			return err
-		}
 		ev.InstitutionID, ev.ProjectID = w2.InstitutionID, w2.ProjectID
 		if s.Meter != nil {
 			if err := s.Meter.Stop(ctx, tx, &cur.Placement, seen); err != nil {

@@ -44,6 +44,30 @@ func (f Fence) check(ctx context.Context, tx *store.Tx) error {
 	return f(ctx, tx)
 }
 
+// reread checks the fence in tx and reads p again as tx sees it, with its
+// workload: the start of a write that acts on a placement read before the
+// transaction. A placement whose version moved since, or that changed
+// meanwhile as moved says (nil: only the version counts), returns
+// store.ErrConflict.
+func (f Fence) reread(ctx context.Context, tx *store.Tx, p store.PlacementRow, moved func(cur *store.PlacementRow) bool) (store.PlacementRow, model.Workload, error) {
+	if err := f.check(ctx, tx); err != nil {
+		return store.PlacementRow{}, model.Workload{}, err
+	}
+	cur, err := tx.PlacementByID(ctx, p.ID)
+	if err != nil {
+		return store.PlacementRow{}, model.Workload{}, err
+	}
+	if cur.Version != p.Version || (moved != nil && moved(&cur)) {
+		return store.PlacementRow{}, model.Workload{}, store.ErrConflict
+	}
+	w, err := tx.Workloads().Get(ctx, cur.WorkloadID)
+	return cur, w, err
+}
+
+// notRunning is reread's test for a write that acts only on a running
+// replica.
+func notRunning(cur *store.PlacementRow) bool { return cur.State != model.PlacementRunning }
+
 // Apply records outcomes in one short transaction. A placement changed
 // since it was read (deleted by a user meanwhile) is skipped: the next pass
 // sees the new desired state. Workloads whose placements changed move to
@@ -324,21 +348,11 @@ func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fe
 	var freed []store.PlacementRow
 	err = s.st.Write(ctx, func(tx *store.Tx) error {
 		freed = freed[:0]
-		if err := fence.check(ctx, tx); err != nil {
+		cur, w2, err := fence.reread(ctx, tx, p, nil)
+		if err != nil {
 			return err
 		}
 		now := tx.Now()
-		cur, err := tx.PlacementByID(ctx, p.ID)
-		if err != nil {
-			return err
-		}
-		if cur.Version != p.Version {
-			return store.ErrConflict
-		}
-		w2, err := tx.Workloads().Get(ctx, w.ID)
-		if err != nil {
-			return err
-		}
 		stop := func(q *store.PlacementRow) error {
 			if q.State == model.PlacementRunning && s.Meter != nil {
 				return s.Meter.Stop(ctx, tx, &q.Placement, now)

@@ -132,12 +132,9 @@ func (s *Service) Power(ctx context.Context, who Actor, id string, action PowerA
 		return model.Workload{}, v.Err()
 	}
 	tx := s.st.Read()
-	w, err := tx.Workloads().Get(ctx, id)
+	w, err := runningWorkload(ctx, tx, id, string(action))
 	if err != nil {
 		return w, err
-	}
-	if w.State != model.StateRunning {
-		return w, &StateError{Action: string(action), State: string(w.State)}
 	}
 	ps, err := tx.PlacementsOf(ctx, id)
 	if err != nil {
@@ -284,4 +281,17 @@ func (s *Service) powerTo(ctx context.Context, tx *store.Tx, p *store.PlacementR
 		return err
 	}
 	return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: p.WorkloadID, At: now, Actor: actor, Reason: Enc(reason)})
+}
+
+// runningWorkload reads workload id for an action that only a running
+// workload takes: one in another state refuses it with a *StateError.
+func runningWorkload(ctx context.Context, tx *store.Tx, id, action string) (model.Workload, error) {
+	w, err := tx.Workloads().Get(ctx, id)
+	if err != nil {
+		return w, err
+	}
+	if w.State != model.StateRunning {
+		return w, &StateError{Action: action, State: string(w.State)}
+	}
+	return w, nil
 }

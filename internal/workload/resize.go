@@ -45,12 +45,9 @@ func (s *Service) Resize(ctx context.Context, who Actor, id string, req ResizeRe
 		return model.Workload{}, v.Err()
 	}
 	tx := s.st.Read()
-	w, err := tx.Workloads().Get(ctx, id)
+	w, err := runningWorkload(ctx, tx, id, "resize")
 	if err != nil {
 		return w, err
-	}
-	if w.State != model.StateRunning {
-		return w, &StateError{Action: "resize", State: string(w.State)}
 	}
 	off, err := s.offeringByRef(ctx, tx, req.Offering)
 	if err != nil {
