@@ -318,6 +318,16 @@ func pageOf[T, V any](items []T, next string, view func(T) V) listPage[V] {
 	return out
 }
 
+// trimPage cuts items, read with one more than want to learn whether a
+// page follows, to want, and gives the next page's cursor: the key of the
+// last item kept, or "" when no item follows.
+func trimPage[T any](items []T, want int, key func(T) string) ([]T, string) {
+	if len(items) <= want {
+		return items, ""
+	}
+	return items[:want], EncodeCursor(key(items[want-1]))
+}
+
 // getChild reads the row that the path parameter param names with get; a
 // row whose parent (parentOf) is not the path's {id} is not found.
 func getChild[T any](r *http.Request, get func(context.Context, string) (T, error), param string, parentOf func(T) string) (T, error) {
