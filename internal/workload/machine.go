@@ -2,7 +2,6 @@ package workload
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -285,65 +284,9 @@ func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fe
 	if err != nil {
 		return err
 	}
-	ps, err := tx.PlacementsOf(ctx, p.WorkloadID)
+	dec, off, lastErr, err := s.placeOne(ctx, &w, p, true)
 	if err != nil {
 		return err
-	}
-	off, err := tx.Offerings().Get(ctx, w.OfferingID)
-	if err != nil {
-		return err
-	}
-	exclude := []string{p.SiteID}
-	var keep []store.PlacementRow
-	for _, q := range ps {
-		if q.ID == p.ID {
-			continue
-		}
-		if q.State == model.PlacementPending || q.State == model.PlacementProvisioning || q.State == model.PlacementRunning {
-			keep = append(keep, q)
-			exclude = append(exclude, q.SiteID)
-		}
-	}
-	var (
-		dec     *placement.Decision
-		lastErr error
-	)
-	pw, err := WithinPolicy(ctx, tx, w)
-	if err != nil {
-		return err
-	}
-	for range 8 {
-		req, err := s.PlacementRequest(ctx, &pw, off, exclude)
-		if err != nil {
-			return err
-		}
-		req.Replicas = 1
-		req.Redundancy = placement.Redundancy{}
-		if hasCover(&w) {
-			s.failoverCover(&w, &req, p.SiteID, keep)
-		}
-		if w.CostCeilingMinor > 0 {
-			sum := int64(0)
-			for _, q := range keep {
-				sum += q.MonthlyMinor
-			}
-			req.CostCeilingMinor = w.CostCeilingMinor - sum
-			if req.CostCeilingMinor <= 0 {
-				req.CostCeilingMinor = 1
-			}
-		}
-		d, err := s.fleet.Engine().Place(req)
-		if err != nil {
-			lastErr = s.PlaceError(err, w.Currency, off.Name)
-			break
-		}
-		if s.redundancyHolds(&w, keep, d.Choices[0]) {
-			dec = &d
-			break
-		}
-		_ = s.fleet.Engine().ReleaseDecision(d)
-		exclude = append(exclude, d.Choices[0].SiteID)
-		lastErr = errors.New("no site keeps the redundancy policy")
 	}
 	var freed []store.PlacementRow
 	err = s.st.Write(ctx, func(tx *store.Tx) error {
