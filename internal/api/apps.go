@@ -9,6 +9,7 @@ import (
 	"github.com/soberana/soberana/internal/deploy"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/store"
 )
 
 // AppView is an app as the API shows it (model.AppView).
@@ -95,12 +96,7 @@ func (a *API) AddApps(svc *deploy.Service) {
 			{Method: "GET", Path: base, Summary: "List apps", Tag: "apps", Auth: Any("apps:read"),
 				Response: listPage[AppView]{}, Query: append([]string{"limit", "cursor"}, appFilters...),
 				Handle: func(r *http.Request) (any, error) {
-					o, err := ListQuery(r, appFilters)
-					if err != nil {
-						return nil, err
-					}
-					o.Restrict = Restrict(r, "apps:read", ScopeColumns{Institution: "institution_id", Project: "project_id"})
-					p, err := a.store.Read().Apps().List(r.Context(), o)
+					p, err := listScoped(r, a.store.Read(), (*store.Tx).Apps, appFilters, "apps:read", ScopeColumns{Institution: "institution_id", Project: "project_id"})
 					if err != nil {
 						return nil, err
 					}

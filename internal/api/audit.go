@@ -144,11 +144,8 @@ func (a *API) auditRoutes() []*Route {
 				if err != nil {
 					return nil, err
 				}
-				page := auditPage{Items: evs}
-				if len(evs) > want {
-					page.Items = evs[:want]
-					page.NextCursor = EncodeCursor(strconv.FormatInt(evs[want-1].Seq, 10))
-				}
+				var page auditPage
+				page.Items, page.NextCursor = trimPage(evs, want, func(e AuditView) string { return strconv.FormatInt(e.Seq, 10) })
 				return page, nil
 			}},
 		{Method: "GET", Path: "/v1/audit/checkpoints", Summary: "Signed checkpoints of the audit chain head (verify them with the public key of GET /v1/audit/public-key)",

@@ -44,6 +44,29 @@ func (a *API) AddEdge(o EdgeOptions) {
 			o.CredentialsChanged(ctx)
 		}
 	}
+	// credential changes the heartbeat credential of the path provider's
+	// subcloud id with change, in one transaction audited as verb, and
+	// tells the heartbeat tracker.
+	credential := func(r *http.Request, id, verb string, change func(*store.Tx, *model.Subcloud) error) (model.Subcloud, error) {
+		var sc model.Subcloud
+		err := a.store.InTx(r.Context(), func(tx *store.Tx) error {
+			var err error
+			if sc, err = a.subcloudOf(r.Context(), tx, r.PathValue("id"), id); err != nil {
+				return err
+			}
+			if err := change(tx, &sc); err != nil {
+				return err
+			}
+			store.AuditTarget(r.Context(), "subcloud", sc.ID)
+			auditVerb(r.Context(), verb)
+			return nil
+		})
+		if err != nil {
+			return sc, err
+		}
+		changed(r.Context())
+		return sc, nil
+	}
 	a.AddRoutes(func(a *API) []*Route {
 		groupFilters := []string{"kind", "name"}
 		scFilters := []string{"group_id", "name"}
@@ -143,22 +166,14 @@ func (a *API) AddEdge(o EdgeOptions) {
 					if verb == "reissue-credential" {
 						return func(r *http.Request) (any, error) {
 							var res edge.ReissueResult
-							err := a.store.InTx(r.Context(), func(tx *store.Tx) error {
-								sc, err := a.subcloudOf(r.Context(), tx, r.PathValue("id"), id)
-								if err != nil {
-									return err
-								}
-								if res, err = edge.Reissue(r.Context(), tx, &sc); err != nil {
-									return err
-								}
-								store.AuditTarget(r.Context(), "subcloud", sc.ID)
-								auditVerb(r.Context(), "reissue-credential")
-								return nil
+							_, err := credential(r, id, "reissue-credential", func(tx *store.Tx, sc *model.Subcloud) error {
+								var err error
+								res, err = edge.Reissue(r.Context(), tx, sc)
+								return err
 							})
 							if err != nil {
 								return nil, err
 							}
-							changed(r.Context())
 							return res, nil
 						}, nil
 					}
@@ -166,28 +181,17 @@ func (a *API) AddEdge(o EdgeOptions) {
 						return nil, Errorf(http.StatusNotFound, "not-found", "problem.route-not-found.detail", r.Method, r.URL.Path)
 					}
 					return func(r *http.Request) (any, error) {
-						var sc model.Subcloud
-						err := a.store.InTx(r.Context(), func(tx *store.Tx) error {
-							var err error
-							sc, err = a.subcloudOf(r.Context(), tx, r.PathValue("id"), id)
-							if err != nil {
-								return err
+						sc, err := credential(r, id, "revoke", func(tx *store.Tx, sc *model.Subcloud) error {
+							if sc.RevokedAt != nil {
+								return nil
 							}
-							if sc.RevokedAt == nil {
-								now := tx.Now()
-								sc.RevokedAt = &now
-								if err := tx.Subclouds().Update(r.Context(), &sc); err != nil {
-									return err
-								}
-							}
-							store.AuditTarget(r.Context(), "subcloud", sc.ID)
-							auditVerb(r.Context(), "revoke")
-							return nil
+							now := tx.Now()
+							sc.RevokedAt = &now
+							return tx.Subclouds().Update(r.Context(), sc)
 						})
 						if err != nil {
 							return nil, err
 						}
-						changed(r.Context())
 						return RevokeResult{Subcloud: sc}, nil
 					}, nil
 				}},

@@ -151,12 +151,8 @@ func (a *API) identityRoutes() []*Route {
 				if err != nil {
 					return nil, err
 				}
-				page := userPage{Items: userViews(us)}
-				if len(us) > limit {
-					page.Items = page.Items[:limit]
-					page.NextCursor = EncodeCursor(us[limit-1].ID)
-				}
-				return page, nil
+				us, next := trimPage(us, limit, func(u model.User) string { return u.ID })
+				return userPage{Items: userViews(us), NextCursor: next}, nil
 			}},
 		{Method: "POST", Path: "/v1/users", Summary: "Create a local user (a password of at least 12 characters, or none for single sign-on only)",
 			Tag: "auth", Auth: Platform("users:write"), Request: UserRequest{}, Response: UserView{}, Status: http.StatusCreated,
@@ -405,11 +401,8 @@ func (a *API) grantRoutes() []*Route {
 				if err != nil {
 					return nil, err
 				}
-				page := grantPage{Items: gs}
-				if len(gs) > want {
-					page.Items = gs[:want]
-					page.NextCursor = EncodeCursor(gs[want-1].ID)
-				}
+				var page grantPage
+				page.Items, page.NextCursor = trimPage(gs, want, func(g model.Grant) string { return g.ID })
 				return page, nil
 			}},
 		{Method: "GET", Path: "/v1/grants/{id}", Summary: "Get a grant", Tag: "grants", Auth: Object("grants:read", "id"), Response: model.Grant{},

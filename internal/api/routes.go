@@ -318,6 +318,28 @@ func pageOf[T, V any](items []T, next string, view func(T) V) listPage[V] {
 	return out
 }
 
+// listScoped reads the page of repo's rows that the request asks for
+// (ListQuery: its filters among allowed, limit and cursor), restricted to
+// the scopes where the caller holds perm.
+func listScoped[T any](r *http.Request, tx *store.Tx, repo func(*store.Tx) store.Repo[T], allowed []string, perm string, cols ScopeColumns) (store.Page[T], error) {
+	o, err := ListQuery(r, allowed)
+	if err != nil {
+		return store.Page[T]{}, err
+	}
+	o.Restrict = Restrict(r, perm, cols)
+	return repo(tx).List(r.Context(), o)
+}
+
+// trimPage cuts items, read with one more than want to learn whether a
+// page follows, to want, and gives the next page's cursor: the key of the
+// last item kept, or "" when no item follows.
+func trimPage[T any](items []T, want int, key func(T) string) ([]T, string) {
+	if len(items) <= want {
+		return items, ""
+	}
+	return items[:want], EncodeCursor(key(items[want-1]))
+}
+
 // getChild reads the row that the path parameter param names with get; a
 // row whose parent (parentOf) is not the path's {id} is not found.
 func getChild[T any](r *http.Request, get func(context.Context, string) (T, error), param string, parentOf func(T) string) (T, error) {
@@ -341,12 +363,7 @@ func crud[T any](a *API, n noun[T]) []*Route {
 		{Method: "GET", Path: base, Summary: "List " + n.name + "s", Tag: n.tag, Auth: Any(read),
 			Response: listPage[T]{}, Query: append([]string{"limit", "cursor"}, n.filters...),
 			Handle: func(r *http.Request) (any, error) {
-				o, err := ListQuery(r, n.filters)
-				if err != nil {
-					return nil, err
-				}
-				o.Restrict = Restrict(r, read, n.cols)
-				p, err := n.repo(a.store.Read()).List(r.Context(), o)
+				p, err := listScoped(r, a.store.Read(), n.repo, n.filters, read, n.cols)
 				if err != nil {
 					return nil, err
 				}

@@ -128,11 +128,7 @@ type appData struct {
 
 func (c *Console) app(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
-	var a api.AppView
-	if err := c.get(ctx, v, "/v1/apps/"+url.PathEscape(r.PathValue("id")), &a); err != nil {
-		return err
-	}
-	n, err := c.loadNames(ctx, v)
+	a, n, err := detail[api.AppView](c, r, v, "/v1/apps/")
 	if err != nil {
 		return err
 	}

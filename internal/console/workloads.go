@@ -27,6 +27,17 @@ type names struct {
 	budgetLines  map[string]model.BudgetLine
 }
 
+// detail reads what a detail page shows, the object at base plus the
+// request's {id}, and the names the page puts beside its ids.
+func detail[T any](c *Console, r *http.Request, v *view, base string) (T, *names, error) {
+	var x T
+	if err := c.get(r.Context(), v, base+url.PathEscape(r.PathValue("id")), &x); err != nil {
+		return x, nil, err
+	}
+	n, err := c.loadNames(r.Context(), v)
+	return x, n, err
+}
+
 func (c *Console) loadNames(ctx context.Context, v *view) (*names, error) {
 	var err error
 	n := &names{
@@ -141,11 +152,7 @@ type workloadCost struct {
 
 func (c *Console) workload(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
-	var wl api.WorkloadView
-	if err := c.get(ctx, v, "/v1/workloads/"+url.PathEscape(r.PathValue("id")), &wl); err != nil {
-		return err
-	}
-	n, err := c.loadNames(ctx, v)
+	wl, n, err := detail[api.WorkloadView](c, r, v, "/v1/workloads/")
 	if err != nil {
 		return err
 	}

@@ -62,34 +62,26 @@ type Options struct {
 }
 
 func (o *Options) defaults() {
-	set := func(d *time.Duration, v time.Duration) {
-		if *d <= 0 {
-			*d = v
-		}
-	}
-	set(&o.Every, 5*time.Second)
-	set(&o.CallTimeout, 5*time.Second)
-	set(&o.DownAfter, 15*time.Second)
-	set(&o.UpAfter, time.Minute)
-	set(&o.DegradedLatency, 2*time.Second)
-	set(&o.FailoverAfter, 2*time.Minute)
-	if o.Attempts <= 0 {
-		o.Attempts = 3
-	}
-	if o.DownProbes <= 0 {
-		o.DownProbes = 3
-	}
-	if o.Window <= 0 {
-		o.Window = 20
-	}
-	if o.DegradedErrors <= 0 {
-		o.DegradedErrors = 0.2
-	}
-	if o.DegradedCapacity <= 0 {
-		o.DegradedCapacity = 0.95
-	}
+	orDefault(&o.Every, 5*time.Second)
+	orDefault(&o.CallTimeout, 5*time.Second)
+	orDefault(&o.DownAfter, 15*time.Second)
+	orDefault(&o.UpAfter, time.Minute)
+	orDefault(&o.DegradedLatency, 2*time.Second)
+	orDefault(&o.FailoverAfter, 2*time.Minute)
+	orDefault(&o.Attempts, 3)
+	orDefault(&o.DownProbes, 3)
+	orDefault(&o.Window, 20)
+	orDefault(&o.DegradedErrors, 0.2)
+	orDefault(&o.DegradedCapacity, 0.95)
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+}
+
+// orDefault gives an option left unset (not positive) its default.
+func orDefault[T ~int | ~int64 | ~float64](v *T, def T) {
+	if *v <= 0 {
+		*v = def
 	}
 }
 

@@ -17,14 +17,25 @@ var _ edge.Sink = (*Monitor)(nil)
 // after UpAfter of heartbeats. CapacityUse is the site's reported use.
 // The round's stable changes are written together (applyAll).
 func (m *Monitor) ObserveSites(ctx context.Context, obs []edge.SiteObservation) {
+	edgeRound(ctx, m, obs, func(o edge.SiteObservation) string { return o.SiteID },
+		func(o edge.SiteObservation, s model.Site, now time.Time) *Transition {
+			return m.observe(KindSite, s.ID, s.ProviderID, s.Simulated, now, siteObs(o.OK, 0), o.CapacityUse, s.Health)
+		})
+}
+
+// edgeRound is one round of the heartbeat tracker's news about edge
+// sites: change gives each known site's transition, if any, and the
+// round's transitions are written together (applyAll). Sites the fleet
+// does not know are passed over.
+func edgeRound[T any](ctx context.Context, m *Monitor, news []T, siteID func(T) string, change func(T, model.Site, time.Time) *Transition) {
 	now := m.Now()
 	var changes []Transition
-	for _, o := range obs {
-		s, found := m.fleet.Site(o.SiteID)
+	for _, n := range news {
+		s, found := m.fleet.Site(siteID(n))
 		if !found {
 			continue
 		}
-		if c := m.observe(KindSite, s.ID, s.ProviderID, s.Simulated, now, siteObs(o.OK, 0), o.CapacityUse, s.Health); c != nil {
+		if c := change(n, s, now); c != nil {
 			changes = append(changes, *c)
 		}
 	}
@@ -49,19 +60,11 @@ func pushed(p model.Provider) bool { return p.Kind == model.ProviderKindEdge }
 // still takes UpAfter of heartbeats. Sites that go silent together (a
 // region losing its uplink) are written together (applyAll).
 func (m *Monitor) SitesSilent(ctx context.Context, silent []edge.SiteSilence) {
-	now := m.Now()
-	var changes []Transition
-	for _, sl := range silent {
-		s, found := m.fleet.Site(sl.SiteID)
-		if !found {
-			continue
-		}
-		detail := "no heartbeat since " + sl.LastHeard.UTC().Format(time.RFC3339Nano)
-		if c := m.forceDown(KindSite, s.ID, s.ProviderID, s.Simulated, now, 0, s.Health, ReasonHeartbeatsMissed, detail); c != nil {
-			changes = append(changes, *c)
-		}
-	}
-	m.applyAll(ctx, changes)
+	edgeRound(ctx, m, silent, func(sl edge.SiteSilence) string { return sl.SiteID },
+		func(sl edge.SiteSilence, s model.Site, now time.Time) *Transition {
+			detail := "no heartbeat since " + sl.LastHeard.UTC().Format(time.RFC3339Nano)
+			return m.forceDown(KindSite, s.ID, s.ProviderID, s.Simulated, now, 0, s.Health, ReasonHeartbeatsMissed, detail)
+		})
 }
 
 // SiteSilent is SitesSilent for one site.

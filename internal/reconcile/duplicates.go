@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/soberana/soberana/internal/audit"
 	"github.com/soberana/soberana/internal/provider"
 )
 
@@ -89,22 +88,7 @@ func (r *Reconciler) duplicates(ctx context.Context, drv provider.Driver, provid
 // deleteDuplicate deletes one duplicate by its id and records why; it
 // reports whether the provider accepted the deletion.
 func (r *Reconciler) deleteDuplicate(ctx context.Context, drv provider.ExactDeleter, providerID string, res provider.Resource, kept string, first time.Time) bool {
-	cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
-	err := drv.DeleteResource(cctx, providerID, res)
-	cancel()
-	if err != nil {
-		r.mActions.WithLabelValues("duplicate_delete", "error").Inc()
-		r.log.Warn("deleting a duplicate resource failed; the next sweep tries again", "provider", providerID,
-			"resource", res.ResourceID, "replica", res.ReplicaID, "err", err)
-		return false
-	}
-	r.mActions.WithLabelValues("duplicate_delete", "ok").Inc()
-	r.log.Info("duplicate resource deleted: it carries this installation's id and a live replica's id, and the replica's placement has owned another resource for the grace period",
-		"provider", providerID, "site", res.SiteID, "resource", res.ResourceID, "replica", res.ReplicaID,
-		"workload", res.WorkloadID, "placement_resource", kept, "duplicate_since", first, "grace", r.o.OrphanGrace)
-	e := audit.System("reconcile", "duplicate.deleted", "provider_resources", providerID+"/"+res.ResourceID)
-	if err := audit.Record(ctx, r.st, e); err != nil {
-		r.log.Warn("auditing a duplicate's deletion", "resource", res.ResourceID, "err", err)
-	}
-	return true
+	return r.deleteFound(ctx, "duplicate", "a duplicate", providerID, res, func(c context.Context) error { return drv.DeleteResource(c, providerID, res) },
+		"duplicate resource deleted: it carries this installation's id and a live replica's id, and the replica's placement has owned another resource for the grace period",
+		"placement_resource", kept, "duplicate_since", first)
 }

@@ -205,22 +205,32 @@ func (r *Reconciler) stamp(ctx context.Context, s provider.Stamper, providerID s
 // it reports whether the provider accepted the deletion.
 func (r *Reconciler) deleteOrphan(ctx context.Context, drv provider.Driver, providerID string, res provider.Resource, first time.Time) bool {
 	ref := provider.ResourceRef{ProviderID: providerID, SiteID: res.SiteID, WorkloadID: res.WorkloadID, ReplicaID: res.ReplicaID, ResourceID: res.ResourceID}
+	return r.deleteFound(ctx, "orphan", "an orphan", providerID, res, func(c context.Context) error { return drv.Delete(c, ref) },
+		"orphan resource deleted: it carries this installation's id and no live placement has owned its replica id for the grace period",
+		"installation", res.Installation, "orphaned_since", first)
+}
+
+// deleteFound deletes res, an orphan or a duplicate (kind; a names it in
+// the logs, "an orphan"), with del bounded by the call timeout, and
+// records why: the outcome counted, a failure logged for the next sweep to
+// retry, a deletion logged with why and attrs and audited as
+// "<kind>.deleted". It reports whether the provider accepted the deletion.
+func (r *Reconciler) deleteFound(ctx context.Context, kind, a, providerID string, res provider.Resource, del func(context.Context) error, why string, attrs ...any) bool {
 	cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
-	err := drv.Delete(cctx, ref)
+	err := del(cctx)
 	cancel()
 	if err != nil {
-		r.mActions.WithLabelValues("orphan_delete", "error").Inc()
-		r.log.Warn("deleting an orphan resource failed; the next sweep tries again", "provider", providerID,
+		r.mActions.WithLabelValues(kind+"_delete", "error").Inc()
+		r.log.Warn("deleting "+a+" resource failed; the next sweep tries again", "provider", providerID,
 			"resource", res.ResourceID, "replica", res.ReplicaID, "err", err)
 		return false
 	}
-	r.mActions.WithLabelValues("orphan_delete", "ok").Inc()
-	r.log.Info("orphan resource deleted: it carries this installation's id and no live placement has owned its replica id for the grace period",
-		"provider", providerID, "site", res.SiteID, "resource", res.ResourceID, "replica", res.ReplicaID,
-		"workload", res.WorkloadID, "installation", res.Installation, "orphaned_since", first, "grace", r.o.OrphanGrace)
-	e := audit.System("reconcile", "orphan.deleted", "provider_resources", providerID+"/"+res.ResourceID)
+	r.mActions.WithLabelValues(kind+"_delete", "ok").Inc()
+	r.log.Info(why, append([]any{"provider", providerID, "site", res.SiteID, "resource", res.ResourceID, "replica", res.ReplicaID,
+		"workload", res.WorkloadID}, append(attrs, "grace", r.o.OrphanGrace)...)...)
+	e := audit.System("reconcile", kind+".deleted", "provider_resources", providerID+"/"+res.ResourceID)
 	if err := audit.Record(ctx, r.st, e); err != nil {
-		r.log.Warn("auditing an orphan's deletion", "resource", res.ResourceID, "err", err)
+		r.log.Warn("auditing "+a+"'s deletion", "resource", res.ResourceID, "err", err)
 	}
 	return true
 }

@@ -41,7 +41,10 @@ func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *
 		lastErr error
 	)
 	if pol.Recreate && (w.State == model.StateRunning || w.State == model.StateProvisioning) {
-		dec, lastErr = s.placeOne(ctx, &w, p, false)
+		var err error
+		if dec, _, lastErr, err = s.placeOne(ctx, &w, p, false); err != nil {
+			lastErr = err
+		}
 	}
 	seen := p.CreatedAt
 	if lastSeen != nil {
@@ -52,21 +55,11 @@ func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *
 	ev := audit.System("reconciler", "replica.deleted_outside", "placements", p.ID)
 	err = audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *model.AuditEvent) error {
 		freed = freed[:0]
-		if err := fence.check(ctx, tx); err != nil {
+		cur, w2, err := fence.reread(ctx, tx, p, notRunning)
+		if err != nil {
 			return err
 		}
 		now := tx.Now()
-		cur, err := tx.PlacementByID(ctx, p.ID)
-		if err != nil {
-			return err
-		}
-		if cur.Version != p.Version || cur.State != model.PlacementRunning {
-			return store.ErrConflict
-		}
-		w2, err := tx.Workloads().Get(ctx, w.ID)
-		if err != nil {
-			return err
-		}
 		ev.InstitutionID, ev.ProjectID = w2.InstitutionID, w2.ProjectID
 		if s.Meter != nil {
 			if err := s.Meter.Stop(ctx, tx, &cur.Placement, seen); err != nil {
@@ -145,21 +138,23 @@ func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *
 }
 
 // placeOne places one replica of w again within the workload's policy:
-// away from its other live replicas' sites (and from p's own site when
-// avoidOwn), within what is left of the cost ceiling, keeping the
-// set-wide redundancy rules.
-func (s *Service) placeOne(ctx context.Context, w *model.Workload, p store.PlacementRow, avoidOwn bool) (*placement.Decision, error) {
+// away from its other live replicas' sites, within what is left of the
+// cost ceiling, keeping the set-wide redundancy rules. A failover also
+// keeps away from p's own site and asks for the failover cover of a
+// workload that has one. It answers the decision and w's offering, or
+// unfit, why nothing fits; err is a failure to read what it needs.
+func (s *Service) placeOne(ctx context.Context, w *model.Workload, p store.PlacementRow, failover bool) (dec *placement.Decision, off model.Offering, unfit, err error) {
 	tx := s.st.Read()
 	ps, err := tx.PlacementsOf(ctx, w.ID)
 	if err != nil {
-		return nil, err
+		return nil, off, nil, err
 	}
-	off, err := tx.Offerings().Get(ctx, w.OfferingID)
+	off, err = tx.Offerings().Get(ctx, w.OfferingID)
 	if err != nil {
-		return nil, err
+		return nil, off, nil, err
 	}
 	var exclude []string
-	if avoidOwn {
+	if failover {
 		exclude = append(exclude, p.SiteID)
 	}
 	var keep []store.PlacementRow
@@ -173,19 +168,22 @@ func (s *Service) placeOne(ctx context.Context, w *model.Workload, p store.Place
 		}
 	}
 	// The replica is placed again within the institution's data policy as
-	// it stands now, as a failover is.
+	// it stands now.
 	pw, err := WithinPolicy(ctx, tx, *w)
 	if err != nil {
-		return nil, err
+		return nil, off, nil, err
 	}
-	lastErr := errors.New("no site keeps the redundancy policy")
+	unfit = errors.New("no site keeps the redundancy policy")
 	for range 8 {
 		req, err := s.PlacementRequest(ctx, &pw, off, exclude)
 		if err != nil {
-			return nil, err
+			return nil, off, nil, err
 		}
 		req.Replicas = 1
 		req.Redundancy = placement.Redundancy{}
+		if failover && hasCover(w) {
+			s.failoverCover(w, &req, p.SiteID, keep)
+		}
 		if w.CostCeilingMinor > 0 {
 			sum := int64(0)
 			for _, q := range keep {
@@ -195,15 +193,15 @@ func (s *Service) placeOne(ctx context.Context, w *model.Workload, p store.Place
 		}
 		d, err := s.fleet.Engine().Place(req)
 		if err != nil {
-			return nil, s.PlaceError(err, w.Currency, off.Name)
+			return nil, off, s.PlaceError(err, w.Currency, off.Name), nil
 		}
 		if s.redundancyHolds(w, keep, d.Choices[0]) {
-			return &d, nil
+			return &d, off, nil, nil
 		}
 		_ = s.fleet.Engine().ReleaseDecision(d)
 		exclude = append(exclude, d.Choices[0].SiteID)
 	}
-	return nil, lastErr
+	return nil, off, unfit, nil
 }
 
 // Drifted records that a running replica's resource differs from what

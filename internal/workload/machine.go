@@ -2,7 +2,6 @@ package workload
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -43,6 +42,30 @@ func (f Fence) check(ctx context.Context, tx *store.Tx) error {
 	}
 	return f(ctx, tx)
 }
+
+// reread checks the fence in tx and reads p again as tx sees it, with its
+// workload: the start of a write that acts on a placement read before the
+// transaction. A placement whose version moved since, or that changed
+// meanwhile as moved says (nil: only the version counts), returns
+// store.ErrConflict.
+func (f Fence) reread(ctx context.Context, tx *store.Tx, p store.PlacementRow, moved func(cur *store.PlacementRow) bool) (store.PlacementRow, model.Workload, error) {
+	if err := f.check(ctx, tx); err != nil {
+		return store.PlacementRow{}, model.Workload{}, err
+	}
+	cur, err := tx.PlacementByID(ctx, p.ID)
+	if err != nil {
+		return store.PlacementRow{}, model.Workload{}, err
+	}
+	if cur.Version != p.Version || (moved != nil && moved(&cur)) {
+		return store.PlacementRow{}, model.Workload{}, store.ErrConflict
+	}
+	w, err := tx.Workloads().Get(ctx, cur.WorkloadID)
+	return cur, w, err
+}
+
+// notRunning is reread's test for a write that acts only on a running
+// replica.
+func notRunning(cur *store.PlacementRow) bool { return cur.State != model.PlacementRunning }
 
 // Apply records outcomes in one short transaction. A placement changed
 // since it was read (deleted by a user meanwhile) is skipped: the next pass
@@ -261,84 +284,18 @@ func (s *Service) Replace(ctx context.Context, p store.PlacementRow, why Msg, fe
 	if err != nil {
 		return err
 	}
-	ps, err := tx.PlacementsOf(ctx, p.WorkloadID)
+	dec, off, lastErr, err := s.placeOne(ctx, &w, p, true)
 	if err != nil {
 		return err
-	}
-	off, err := tx.Offerings().Get(ctx, w.OfferingID)
-	if err != nil {
-		return err
-	}
-	exclude := []string{p.SiteID}
-	var keep []store.PlacementRow
-	for _, q := range ps {
-		if q.ID == p.ID {
-			continue
-		}
-		if q.State == model.PlacementPending || q.State == model.PlacementProvisioning || q.State == model.PlacementRunning {
-			keep = append(keep, q)
-			exclude = append(exclude, q.SiteID)
-		}
-	}
-	var (
-		dec     *placement.Decision
-		lastErr error
-	)
-	pw, err := WithinPolicy(ctx, tx, w)
-	if err != nil {
-		return err
-	}
-	for range 8 {
-		req, err := s.PlacementRequest(ctx, &pw, off, exclude)
-		if err != nil {
-			return err
-		}
-		req.Replicas = 1
-		req.Redundancy = placement.Redundancy{}
-		if hasCover(&w) {
-			s.failoverCover(&w, &req, p.SiteID, keep)
-		}
-		if w.CostCeilingMinor > 0 {
-			sum := int64(0)
-			for _, q := range keep {
-				sum += q.MonthlyMinor
-			}
-			req.CostCeilingMinor = w.CostCeilingMinor - sum
-			if req.CostCeilingMinor <= 0 {
-				req.CostCeilingMinor = 1
-			}
-		}
-		d, err := s.fleet.Engine().Place(req)
-		if err != nil {
-			lastErr = s.PlaceError(err, w.Currency, off.Name)
-			break
-		}
-		if s.redundancyHolds(&w, keep, d.Choices[0]) {
-			dec = &d
-			break
-		}
-		_ = s.fleet.Engine().ReleaseDecision(d)
-		exclude = append(exclude, d.Choices[0].SiteID)
-		lastErr = errors.New("no site keeps the redundancy policy")
 	}
 	var freed []store.PlacementRow
 	err = s.st.Write(ctx, func(tx *store.Tx) error {
 		freed = freed[:0]
-		if err := fence.check(ctx, tx); err != nil {
+		cur, w2, err := fence.reread(ctx, tx, p, nil)
+		if err != nil {
 			return err
 		}
 		now := tx.Now()
-		cur, err := tx.PlacementByID(ctx, p.ID)
-		if err != nil {
-			return err
-		}
-		if cur.Version != p.Version {
-			return store.ErrConflict
-		}
-		w2, err := tx.Workloads().Get(ctx, w.ID)
-		if err != nil {
-			return err
-		}
 		stop := func(q *store.PlacementRow) error {
 			if q.State == model.PlacementRunning && s.Meter != nil {
 				return s.Meter.Stop(ctx, tx, &q.Placement, now)

@@ -132,12 +132,9 @@ func (s *Service) Power(ctx context.Context, who Actor, id string, action PowerA
 		return model.Workload{}, v.Err()
 	}
 	tx := s.st.Read()
-	w, err := tx.Workloads().Get(ctx, id)
+	w, err := runningWorkload(ctx, tx, id, string(action))
 	if err != nil {
 		return w, err
-	}
-	if w.State != model.StateRunning {
-		return w, &StateError{Action: string(action), State: string(w.State)}
 	}
 	ps, err := tx.PlacementsOf(ctx, id)
 	if err != nil {
@@ -166,17 +163,9 @@ func (s *Service) Power(ctx context.Context, who Actor, id string, action PowerA
 	if len(targets) == 0 {
 		return w, &StateError{Action: string(action), State: string(step.to)}
 	}
-	ctls := make([]provider.PowerController, len(targets))
-	for i, p := range targets {
-		drv, err := s.driverOf(p.ProviderID)
-		if err != nil {
-			return w, err
-		}
-		pc, ok := drv.(provider.PowerController)
-		if !ok {
-			return w, &CapabilityError{Action: string(action), Provider: s.providerName(p.ProviderID)}
-		}
-		ctls[i] = pc
+	ctls, err := capable[provider.PowerController](s, targets, string(action))
+	if err != nil {
+		return w, err
 	}
 	// While the action runs here, the reconciler does not take the
 	// replicas for ones a crash left in their transitional state.
@@ -284,4 +273,36 @@ func (s *Service) powerTo(ctx context.Context, tx *store.Tx, p *store.PlacementR
 		return err
 	}
 	return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: p.WorkloadID, At: now, Actor: actor, Reason: Enc(reason)})
+}
+
+// runningWorkload reads workload id for an action that only a running
+// workload takes: one in another state refuses it with a *StateError.
+func runningWorkload(ctx context.Context, tx *store.Tx, id, action string) (model.Workload, error) {
+	w, err := tx.Workloads().Get(ctx, id)
+	if err != nil {
+		return w, err
+	}
+	if w.State != model.StateRunning {
+		return w, &StateError{Action: action, State: string(w.State)}
+	}
+	return w, nil
+}
+
+// capable gives each placement's driver as the capability C an action
+// needs (provider.PowerController, provider.Resizer): a driver without it
+// refuses the action with a *CapabilityError.
+func capable[C any](s *Service, ps []store.PlacementRow, action string) ([]C, error) {
+	out := make([]C, len(ps))
+	for i, p := range ps {
+		drv, err := s.driverOf(p.ProviderID)
+		if err != nil {
+			return nil, err
+		}
+		c, ok := drv.(C)
+		if !ok {
+			return nil, &CapabilityError{Action: action, Provider: s.providerName(p.ProviderID)}
+		}
+		out[i] = c
+	}
+	return out, nil
 }

@@ -140,17 +140,9 @@ func (s *Service) SettlePower(ctx context.Context, p store.PlacementRow, stopped
 	}
 	ev := audit.System("reconciler", "replica.power_recovered", "placements", p.ID)
 	err := audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *model.AuditEvent) error {
-		if err := fence.check(ctx, tx); err != nil {
-			return err
-		}
-		cur, err := tx.PlacementByID(ctx, p.ID)
-		if err != nil {
-			return err
-		}
-		if cur.Version != p.Version || cur.State != model.PlacementRunning || cur.Power.Or() != via {
-			return store.ErrConflict
-		}
-		w, err := tx.Workloads().Get(ctx, cur.WorkloadID)
+		cur, w, err := fence.reread(ctx, tx, p, func(cur *store.PlacementRow) bool {
+			return notRunning(cur) || cur.Power.Or() != via
+		})
 		if err != nil {
 			return err
 		}

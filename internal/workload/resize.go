@@ -45,12 +45,9 @@ func (s *Service) Resize(ctx context.Context, who Actor, id string, req ResizeRe
 		return model.Workload{}, v.Err()
 	}
 	tx := s.st.Read()
-	w, err := tx.Workloads().Get(ctx, id)
+	w, err := runningWorkload(ctx, tx, id, "resize")
 	if err != nil {
 		return w, err
-	}
-	if w.State != model.StateRunning {
-		return w, &StateError{Action: "resize", State: string(w.State)}
 	}
 	off, err := s.offeringByRef(ctx, tx, req.Offering)
 	if err != nil {
@@ -74,17 +71,9 @@ func (s *Service) Resize(ctx context.Context, who Actor, id string, req ResizeRe
 			return w, &StateError{Action: "resize", State: string(p.State)}
 		}
 	}
-	rzs := make([]provider.Resizer, len(live))
-	for i, p := range live {
-		drv, err := s.driverOf(p.ProviderID)
-		if err != nil {
-			return w, err
-		}
-		rz, ok := drv.(provider.Resizer)
-		if !ok {
-			return w, &CapabilityError{Action: "resize", Provider: s.providerName(p.ProviderID)}
-		}
-		rzs[i] = rz
+	rzs, err := capable[provider.Resizer](s, live, "resize")
+	if err != nil {
+		return w, err
 	}
 	pw, err := WithinPolicy(ctx, tx, w)
 	if err != nil {
