@@ -368,26 +368,9 @@ func (r *Rollouts) stepOnce(ctx context.Context, app model.App, rel model.Releas
 	return nil
 }
 
-// RolloutProgress is a rollout's progress, as the API, the CLI and the console
-// show it.
-type RolloutProgress struct {
-	// WavesDone and WavesTotal: 0 for a site-by-site rollout.
-	WavesDone  int `json:"waves_done"`
-	WavesTotal int `json:"waves_total"`
-	// Wave is the wave in progress (1-based; 0 when not rolling out in waves).
-	Wave          int `json:"wave"`
-	SitesTotal    int `json:"sites_total"`
-	SitesOK       int `json:"sites_ok"`
-	SitesFailed   int `json:"sites_failed"`
-	SitesPending  int `json:"sites_pending"`
-	SitesInFlight int `json:"sites_in_flight"`
-	// SitesRolledBack: sites returned to the previous release.
-	SitesRolledBack int `json:"sites_rolled_back"`
-}
-
 // ProgressOf counts a release's sites by state and its waves.
-func ProgressOf(rel model.Release) RolloutProgress {
-	p := RolloutProgress{SitesTotal: len(rel.Steps)}
+func ProgressOf(rel model.Release) model.RolloutProgress {
+	p := model.RolloutProgress{SitesTotal: len(rel.Steps)}
 	for _, st := range rel.Steps {
 		switch st.State {
 		case StepAvailable:
