@@ -214,6 +214,16 @@ type Release = model.ReleaseView
 // RolloutProgress counts a rollout's sites by state and its waves.
 type RolloutProgress = model.RolloutProgress
 
+// MigrationPlan is what moving a workload would do: target sites, cost
+// change, steps and data to move.
+type MigrationPlan = model.MigrationPlan
+
+// EvacuationPlan accounts for every workload on a provider (an exit drill).
+type EvacuationPlan = model.EvacuationPlan
+
+// EvacuationProgress is how far a provider evacuation is.
+type EvacuationProgress = model.EvacuationProgress
+
 // AlertWebhookSpec registers a webhook; an empty Secret lets the server make one.
 type AlertWebhookSpec = model.WebhookRequest
 

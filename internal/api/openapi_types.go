@@ -184,7 +184,6 @@ func formatFor(name string, s map[string]any) (map[string]any, bool) {
 // schemaNames names components whose Go type names collide.
 var schemaNames = map[string]string{
 	"internal/health.Status":    "HealthStatus",
-	"internal/migrate.Plan":     "MigrationPlan",
 	"internal/migrate.Step":     "MigrationStep",
 	"internal/deploy.Step":      "RolloutStep",
 	"internal/residency.Row":    "ResidencyRow",
