@@ -11,8 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	sdk "github.com/soberana/soberana/client"
-	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/client"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
 )
@@ -74,7 +73,7 @@ func deployCmd(g *globals) *cobra.Command {
 			if commit == "" {
 				commit = firstEnv(g.getenv, "GITHUB_SHA", "CI_COMMIT_SHA", "GITEA_SHA", "FORGEJO_SHA")
 			}
-			var rel sdk.Release
+			var rel client.Release
 			if rollbackTo != "" {
 				_, err = cl.Do(ctx, "POST", "/v1/apps/"+id+":rollback", map[string]string{"release_id": rollbackTo}, &rel)
 			} else {
@@ -191,7 +190,7 @@ func isTTY(w io.Writer) bool {
 }
 
 // progressLine is a wave rollout's progress: a bar on a terminal.
-func progressLine(lang i18n.Lang, p sdk.RolloutProgress, bar bool) string {
+func progressLine(lang i18n.Lang, p client.RolloutProgress, bar bool) string {
 	wave := p.Wave
 	if wave == 0 {
 		wave = p.WavesDone

@@ -10,8 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	sdk "github.com/soberana/soberana/client"
-	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/client"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
 )
@@ -48,7 +47,7 @@ func providerEvacuateCmd(g *globals) *cobra.Command {
 				if g.output == "json" || g.output == "yaml" {
 					return g.print(nil, nil, raw)
 				}
-				var ep sdk.EvacuationPlan
+				var ep client.EvacuationPlan
 				if err := remarshal(raw, &ep); err != nil {
 					return err
 				}
@@ -56,8 +55,8 @@ func providerEvacuateCmd(g *globals) *cobra.Command {
 				return nil
 			}
 			var started struct {
-				sdk.EvacuationProgress
-				Plan sdk.EvacuationPlan `json:"plan"`
+				client.EvacuationProgress
+				Plan client.EvacuationPlan `json:"plan"`
 			}
 			if _, err := cl.Do(ctx, "POST", "/v1/providers/"+id+":evacuate", map[string]int{"concurrency": conc}, &started); err != nil {
 				return err
@@ -88,7 +87,7 @@ func providerEvacuateCmd(g *globals) *cobra.Command {
 	return c
 }
 
-func printEvacuationPlan(g *globals, lang i18n.Lang, ep sdk.EvacuationPlan) {
+func printEvacuationPlan(g *globals, lang i18n.Lang, ep client.EvacuationPlan) {
 	fmt.Fprintln(g.stdout, i18n.T(lang, "cli.evacuate.summary", ep.ProviderID, ep.Workloads, ep.Feasible, ep.Infeasible, ep.DataGiB, ep.DataByApp))
 	curs := make([]string, 0, len(ep.Delta))
 	for c := range ep.Delta {
@@ -121,11 +120,11 @@ func printEvacuationPlan(g *globals, lang i18n.Lang, ep sdk.EvacuationPlan) {
 
 // watchEvacuation prints a progress line whenever the counts change, until
 // the evacuation is done.
-func watchEvacuation(ctx context.Context, g *globals, cl *client.Client, id string) (sdk.EvacuationProgress, error) {
+func watchEvacuation(ctx context.Context, g *globals, cl *client.Client, id string) (client.EvacuationProgress, error) {
 	lang := g.language()
 	last := ""
 	for {
-		var p sdk.EvacuationProgress
+		var p client.EvacuationProgress
 		if _, err := cl.Do(ctx, "GET", "/v1/evacuations/"+id, nil, &p); err != nil {
 			return p, err
 		}

@@ -11,8 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	sdk "github.com/soberana/soberana/client"
-	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/client"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
 )
@@ -63,7 +62,7 @@ func workloadMigrateCmd(g *globals) *cobra.Command {
 			if _, err := cl.Do(ctx, "POST", "/v1/workloads/"+id+"/migration-plan", body, &raw); err != nil {
 				return err
 			}
-			var p sdk.MigrationPlan
+			var p client.MigrationPlan
 			if err := remarshal(raw, &p); err != nil {
 				return err
 			}
@@ -112,7 +111,7 @@ func workloadMigrateCmd(g *globals) *cobra.Command {
 	return c
 }
 
-func printPlan(g *globals, lang i18n.Lang, p sdk.MigrationPlan) {
+func printPlan(g *globals, lang i18n.Lang, p client.MigrationPlan) {
 	fmt.Fprintln(g.stdout, i18n.T(lang, "cli.migrate.plan", p.WorkloadID, len(p.Moves), fmt.Sprint(p.DataGiB)))
 	if !p.Feasible {
 		return
