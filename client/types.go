@@ -97,20 +97,34 @@ type Redundancy = model.Redundancy
 // Nearness keeps replicas within RadiusKm of a point.
 type Nearness = model.Nearness
 
+// NearPoint is a place that needs a replica of its own within RadiusKm.
+type NearPoint = model.NearPoint
+
 // WorkloadSpec is a request for a workload (also the body of a placement preview).
 type WorkloadSpec struct {
-	ProjectID        string      `json:"project_id"`
-	OfferingID       string      `json:"offering_id"`
-	Replicas         int         `json:"replicas"`
-	Classification   string      `json:"classification"`
-	Residency        Residency   `json:"residency"`
-	Sovereignty      Sovereignty `json:"sovereignty"`
-	Redundancy       Redundancy  `json:"redundancy"`
-	Nearness         *Nearness   `json:"nearness,omitempty"`
+	ProjectID      string      `json:"project_id"`
+	OfferingID     string      `json:"offering_id"`
+	Replicas       int         `json:"replicas"`
+	Classification string      `json:"classification"`
+	Residency      Residency   `json:"residency"`
+	Sovereignty    Sovereignty `json:"sovereignty"`
+	Redundancy     Redundancy  `json:"redundancy"`
+	Nearness       *Nearness   `json:"nearness,omitempty"`
+	// Near lists places that each need a replica of their own within
+	// their radius; PerSubdivision lists ISO 3166-2 subdivisions ("BR-SP")
+	// that each need a replica of their own in them.
+	Near             []NearPoint `json:"near,omitempty"`
+	PerSubdivision   []string    `json:"per_subdivision,omitempty"`
 	Tier             string      `json:"tier,omitempty"`
 	CostCeilingMinor int64       `json:"cost_ceiling_minor,omitempty"`
 	Preference       string      `json:"preference,omitempty"`
 	AllowSimulated   bool        `json:"allow_simulated,omitempty"`
+	// Image is the operating system family to boot (GET /v1/images);
+	// SSHKeys are names or ids of SSH keys the replicas authorize;
+	// UserData is cloud-init user-data (at most 16 KiB).
+	Image    string   `json:"image,omitempty"`
+	SSHKeys  []string `json:"ssh_keys,omitempty"`
+	UserData string   `json:"user_data,omitempty"`
 }
 
 // WorkloadState is where a workload is in its life.
@@ -194,9 +208,21 @@ type ReleaseSpec struct {
 	Commit string `json:"commit,omitempty"`
 }
 
-// Release is one rollout of an app (the server adds its progress, which
-// the SDK does not decode).
-type Release = model.Release
+// Release is one rollout of an app with its progress (the server's view).
+type Release = model.ReleaseView
+
+// RolloutProgress counts a rollout's sites by state and its waves.
+type RolloutProgress = model.RolloutProgress
+
+// MigrationPlan is what moving a workload would do: target sites, cost
+// change, steps and data to move.
+type MigrationPlan = model.MigrationPlan
+
+// EvacuationPlan accounts for every workload on a provider (an exit drill).
+type EvacuationPlan = model.EvacuationPlan
+
+// EvacuationProgress is how far a provider evacuation is.
+type EvacuationProgress = model.EvacuationProgress
 
 // AlertWebhookSpec registers a webhook; an empty Secret lets the server make one.
 type AlertWebhookSpec = model.WebhookRequest

@@ -15,12 +15,9 @@ import (
 // AppView is an app as the API shows it (model.AppView).
 type AppView = model.AppView
 
-// ReleaseView is a release with its reasons in the reader's language.
-type ReleaseView struct {
-	model.Release
-	// Progress counts the rollout's sites by state and its waves.
-	Progress deploy.RolloutProgress `json:"progress"`
-}
+// ReleaseView is a release with its reasons in the reader's language
+// (model.ReleaseView).
+type ReleaseView = model.ReleaseView
 
 // RollbackRequest is the body of POST /v1/apps/{id}:rollback.
 type RollbackRequest struct {

@@ -35,7 +35,7 @@ func (a *API) listTokens(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return tokenPage{Items: apiTokenViews(toks)}, nil
+	return tokenPage{Items: toks}, nil
 }
 
 // mayManageToken: one's own token, one's own creation, or a token acting

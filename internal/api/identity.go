@@ -112,7 +112,7 @@ func (a *API) identityRoutes() []*Route {
 						return err
 					}
 					store.AuditTarget(r.Context(), "tokens", tok.ID)
-					out = TokenCreated{APITokenView: apiTokenView(tok), Secret: secret}
+					out = TokenCreated{APITokenView: tok, Secret: secret}
 					return nil
 				})
 				if err != nil {

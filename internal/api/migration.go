@@ -38,8 +38,8 @@ type EvacuateRequest struct {
 // EvacuationStarted is the answer to :evacuate: the plan it runs and
 // where to follow its progress.
 type EvacuationStarted struct {
-	migrate.Progress
-	Plan migrate.EvacuationPlan `json:"plan"`
+	model.EvacuationProgress
+	Plan model.EvacuationPlan `json:"plan"`
 }
 
 // AddMigrations registers the workload migration routes and the provider
@@ -64,7 +64,7 @@ func (a *API) AddMigrations(o MigrationOptions) {
 					return nil, err
 				}
 				ep.Render(langOf(r.Context()))
-				return ep, nil
+				return ep.EvacuationPlan, nil
 			},
 			"evacuate": func(r *http.Request) (any, error) {
 				id, _, _ := strings.Cut(r.PathValue("id"), ":")
@@ -86,12 +86,12 @@ func (a *API) AddMigrations(o MigrationOptions) {
 				if err != nil {
 					return nil, err
 				}
-				return Created{Value: EvacuationStarted{Progress: p, Plan: ep}, Location: "/v1/evacuations/" + e.ID}, nil
+				return Created{Value: EvacuationStarted{EvacuationProgress: p, Plan: ep.EvacuationPlan}, Location: "/v1/evacuations/" + e.ID}, nil
 			},
 		}
 		return []*Route{
 			{Method: "POST", Path: "/v1/workloads/{id}/migration-plan", Summary: "Plan moving a workload to a provider (to_provider) or off providers (exclude_providers): target sites, monthly cost change, steps and data to move; nothing changes",
-				Tag: "operations", Auth: Object("workloads:write", "id"), Request: migrate.Target{}, Response: migrate.Plan{},
+				Tag: "operations", Auth: Object("workloads:write", "id"), Request: migrate.Target{}, Response: model.MigrationPlan{},
 				Handle: withBody(func(r *http.Request, t migrate.Target) (any, error) {
 					p, err := svc.Plan(r.Context(), r.PathValue("id"), t)
 					if err != nil {
@@ -145,7 +145,7 @@ func (a *API) AddMigrations(o MigrationOptions) {
 				Tag: "operations", Auth: Object("providers:write", "id"), Request: EvacuateRequest{}, Response: EvacuationStarted{},
 				OptionalBody: true,
 				Actions: []Action{
-					{Verb: "evacuate-plan", Summary: "Provider exit drill: every workload on the provider with a feasible target or the reason none exists, the cost change and the data to move", Response: migrate.EvacuationPlan{}, Status: http.StatusOK},
+					{Verb: "evacuate-plan", Summary: "Provider exit drill: every workload on the provider with a feasible target or the reason none exists, the cost change and the data to move", Response: model.EvacuationPlan{}, Status: http.StatusOK},
 					{Verb: "evacuate", Summary: "Evacuate a provider: migrate every feasible workload (body: concurrency); progress at GET /v1/evacuations/{id}", Request: EvacuateRequest{}, Response: EvacuationStarted{}, Status: http.StatusCreated},
 				},
 				dispatch: func(r *http.Request) (Handle, error) {
@@ -156,7 +156,7 @@ func (a *API) AddMigrations(o MigrationOptions) {
 					return nil, Errorf(http.StatusNotFound, "not-found", "problem.route-not-found.detail", r.Method, r.URL.Path)
 				}},
 			{Method: "GET", Path: "/v1/evacuations/{id}", Summary: "An evacuation's progress: queued, migrating, done, rolled back and skipped workloads",
-				Tag: "operations", Auth: Platform("platform:read"), Response: migrate.Progress{},
+				Tag: "operations", Auth: Platform("platform:read"), Response: model.EvacuationProgress{},
 				Handle: func(r *http.Request) (any, error) {
 					return svc.EvacuationProgress(r.Context(), r.PathValue("id"))
 				}},
@@ -172,7 +172,6 @@ func (a *API) migrationStatus(ctx context.Context, id string, lang i18n.Lang) (M
 		return MigrationStatus{}, err
 	}
 	v := MigrationStatus{MigrationView: migrate.View(m, lang)}
-	v.Plan.Render(lang)
 	var newIDs []string
 	_ = json.Unmarshal([]byte(m.NewPlacements), &newIDs)
 	v.NewTotal = len(newIDs)

@@ -91,7 +91,7 @@ var (
 		"internal/model.Placement.state":              placementStates,
 		"internal/model.Sovereignty.mode":             sovereigntyModes,
 		"internal/model.Offering.kind":                offeringKinds,
-		"internal/api.APITokenView.role":              append(roleNames(), ""), // empty: the token acts by role bindings
+		"internal/model.Token.role":                   append(roleNames(), ""), // empty: the token acts by role bindings
 		"internal/model.RoleBinding.role":             roleNames(),
 		"internal/api.BindingRequest.role":            roleNames(),
 		"internal/model.GrantSpec.role":               auth.GrantRoles,
@@ -184,13 +184,11 @@ func formatFor(name string, s map[string]any) (map[string]any, bool) {
 // schemaNames names components whose Go type names collide.
 var schemaNames = map[string]string{
 	"internal/health.Status":    "HealthStatus",
-	"internal/migrate.Plan":     "MigrationPlan",
 	"internal/migrate.Step":     "MigrationStep",
 	"internal/deploy.Step":      "RolloutStep",
 	"internal/residency.Row":    "ResidencyRow",
 	"internal/residency.Report": "ResidencyReport",
 	"internal/model.UserView":   "User",
-	"internal/api.APITokenView": "APIToken",
 }
 
 // tagDescriptions describe every tag an operation uses.

@@ -145,7 +145,7 @@ func Rollout(ctx context.Context, o RolloutOpts) (RolloutResult, error) {
 		if rel, err = st.Read().Releases().Get(ctx, rel.ID); err != nil {
 			return res, err
 		}
-		if rel.State == deploy.StateSucceeded || rel.State == deploy.StateFailed {
+		if rel.State == model.ReleaseSucceeded || rel.State == model.ReleaseFailed {
 			break
 		}
 		clock = clock.Add(time.Second)

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/soberana/soberana/internal/deploy"
+	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/store/storetest"
 )
@@ -18,7 +18,7 @@ func TestRolloutWavesOf100Over1000SimSitesCompletes(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%+v", res)
-	if res.State != deploy.StateSucceeded || res.SitesOK != 1000 || res.WavesTotal != 10 || res.WavesDone != 10 || res.SitesFailed != 0 {
+	if res.State != model.ReleaseSucceeded || res.SitesOK != 1000 || res.WavesTotal != 10 || res.WavesDone != 10 || res.SitesFailed != 0 {
 		t.Fatalf("want succeeded on 1000 sites in 10 waves, got %+v", res)
 	}
 }
@@ -40,7 +40,7 @@ func rolloutStopsAndRollsBack(t *testing.T, st *store.Store) {
 		t.Fatal(err)
 	}
 	t.Logf("%+v", res)
-	if res.State != deploy.StateFailed || res.InjectedFailed != 20 {
+	if res.State != model.ReleaseFailed || res.InjectedFailed != 20 {
 		t.Fatalf("want failed with 20 injected failures, got %+v", res)
 	}
 	if res.WavesDone != 2 || res.WavesTotal != 11 {
@@ -60,7 +60,7 @@ func TestRolloutFailuresWithinThresholdGoOn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.State != deploy.StateSucceeded || res.SitesFailed != 5 || res.SitesOK != 195 {
+	if res.State != model.ReleaseSucceeded || res.SitesFailed != 5 || res.SitesOK != 195 {
 		t.Fatalf("want succeeded on 195 of 200 with 5 failed, got %+v", res)
 	}
 }

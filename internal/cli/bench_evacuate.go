@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/client"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/server"
 	"github.com/soberana/soberana/internal/workload"
@@ -88,7 +88,7 @@ func benchEvacuateCmd(g *globals) *cobra.Command {
 			planned := time.Since(t0)
 			// Progress is polled over HTTP every 50 ms: well inside the
 			// API's per-caller rate limit (api.DefaultLimits).
-			var p evacuationProgress
+			var p client.EvacuationProgress
 			for deadline := time.Now().Add(30 * time.Minute); p.State != model.EvacuationDone; {
 				if time.Now().After(deadline) {
 					return nil, fmt.Errorf("evacuation %s not done within 30 minutes: %+v", started.ID, p)

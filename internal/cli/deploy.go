@@ -11,38 +11,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/client"
 	"github.com/soberana/soberana/internal/i18n"
+	"github.com/soberana/soberana/internal/model"
 )
 
 func init() { extraCommands = append(extraCommands, deployCmd) }
-
-type releaseOut struct {
-	ID     string `json:"id"`
-	Seq    int64  `json:"seq"`
-	Image  string `json:"image"`
-	State  string `json:"state"`
-	Reason string `json:"reason"`
-	// Progress: the rollout's sites by state and its waves.
-	Progress struct {
-		WavesDone       int `json:"waves_done"`
-		WavesTotal      int `json:"waves_total"`
-		Wave            int `json:"wave"`
-		SitesTotal      int `json:"sites_total"`
-		SitesOK         int `json:"sites_ok"`
-		SitesFailed     int `json:"sites_failed"`
-		SitesPending    int `json:"sites_pending"`
-		SitesInFlight   int `json:"sites_in_flight"`
-		SitesRolledBack int `json:"sites_rolled_back"`
-	} `json:"progress"`
-	Steps []struct {
-		SiteID    string `json:"site_id"`
-		State     string `json:"state"`
-		Reason    string `json:"reason"`
-		URL       string `json:"url"`
-		Simulated bool   `json:"simulated"`
-	} `json:"steps"`
-}
 
 // resolveApp accepts an app id or a name (unique among the apps the token
 // sees: a deploy token sees its one project's).
@@ -99,7 +73,7 @@ func deployCmd(g *globals) *cobra.Command {
 			if commit == "" {
 				commit = firstEnv(g.getenv, "GITHUB_SHA", "CI_COMMIT_SHA", "GITEA_SHA", "FORGEJO_SHA")
 			}
-			var rel releaseOut
+			var rel client.Release
 			if rollbackTo != "" {
 				_, err = cl.Do(ctx, "POST", "/v1/apps/"+id+":rollback", map[string]string{"release_id": rollbackTo}, &rel)
 			} else {
@@ -146,7 +120,7 @@ func deployCmd(g *globals) *cobra.Command {
 				if rel.Progress.WavesTotal > 0 {
 					// A wave rollout: one progress line (a bar on a
 					// terminal), not a line per site of thousands.
-					line := progressLine(lang, rel, tty)
+					line := progressLine(lang, rel.Progress, tty)
 					switch {
 					case tty:
 						fmt.Fprint(g.stdout, "\r"+line)
@@ -154,19 +128,19 @@ func deployCmd(g *globals) *cobra.Command {
 						fmt.Fprintln(g.stdout, line)
 					}
 					lastLine = line
-					if tty && (rel.State == "succeeded" || rel.State == "failed") {
+					if tty && (rel.State == model.ReleaseSucceeded || rel.State == model.ReleaseFailed) {
 						fmt.Fprintln(g.stdout)
 					}
 					rel.Steps = nil
 				}
 				for _, s := range rel.Steps {
-					if k := s.State + s.Reason; seen[s.SiteID] != k {
+					if k := string(s.State) + s.Reason; seen[s.SiteID] != k {
 						seen[s.SiteID] = k
 						fmt.Fprintln(g.stdout, i18n.T(lang, "cli.deploy.step", site(s.SiteID), s.State, s.Reason))
 					}
 				}
 				switch rel.State {
-				case "succeeded":
+				case model.ReleaseSucceeded:
 					fmt.Fprintln(g.stdout, i18n.T(lang, "cli.deploy.ended", rel.ID, rel.State, rel.Reason))
 					for _, s := range rel.Steps {
 						if s.URL == "" {
@@ -179,7 +153,7 @@ func deployCmd(g *globals) *cobra.Command {
 						fmt.Fprintln(g.stdout, i18n.T(lang, key, site(s.SiteID), s.URL))
 					}
 					return nil
-				case "failed":
+				case model.ReleaseFailed:
 					return errors.New(i18n.T(lang, "cli.deploy.ended", rel.ID, rel.State, rel.Reason))
 				}
 				select {
@@ -216,8 +190,7 @@ func isTTY(w io.Writer) bool {
 }
 
 // progressLine is a wave rollout's progress: a bar on a terminal.
-func progressLine(lang i18n.Lang, rel releaseOut, bar bool) string {
-	p := rel.Progress
+func progressLine(lang i18n.Lang, p client.RolloutProgress, bar bool) string {
 	wave := p.Wave
 	if wave == 0 {
 		wave = p.WavesDone

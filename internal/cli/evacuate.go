@@ -10,39 +10,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/client"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
 )
 
 func init() { providerSubcommands = append(providerSubcommands, providerEvacuateCmd) }
-
-type evacuationPlan struct {
-	ProviderID string           `json:"provider_id"`
-	Workloads  int              `json:"workloads"`
-	Feasible   int              `json:"feasible"`
-	Infeasible int              `json:"infeasible"`
-	DataGiB    int64            `json:"data_gib"`
-	DataByApp  int              `json:"data_moved_by_application"`
-	Delta      map[string]int64 `json:"delta_monthly_minor_by_currency"`
-	Items      []struct {
-		WorkloadID string        `json:"workload_id"`
-		Feasible   bool          `json:"feasible"`
-		Reason     string        `json:"reason"`
-		Plan       migrationPlan `json:"plan"`
-	} `json:"items"`
-}
-
-type evacuationProgress struct {
-	ID         string                `json:"id"`
-	State      model.EvacuationState `json:"state"`
-	Total      int                   `json:"total"`
-	Queued     int                   `json:"queued"`
-	Migrating  int                   `json:"migrating"`
-	Done       int                   `json:"done"`
-	RolledBack int                   `json:"rolled_back"`
-	Skipped    int                   `json:"skipped"`
-}
 
 func providerEvacuateCmd(g *globals) *cobra.Command {
 	var (
@@ -74,7 +47,7 @@ func providerEvacuateCmd(g *globals) *cobra.Command {
 				if g.output == "json" || g.output == "yaml" {
 					return g.print(nil, nil, raw)
 				}
-				var ep evacuationPlan
+				var ep client.EvacuationPlan
 				if err := remarshal(raw, &ep); err != nil {
 					return err
 				}
@@ -82,8 +55,8 @@ func providerEvacuateCmd(g *globals) *cobra.Command {
 				return nil
 			}
 			var started struct {
-				evacuationProgress
-				Plan evacuationPlan `json:"plan"`
+				client.EvacuationProgress
+				Plan client.EvacuationPlan `json:"plan"`
 			}
 			if _, err := cl.Do(ctx, "POST", "/v1/providers/"+id+":evacuate", map[string]int{"concurrency": conc}, &started); err != nil {
 				return err
@@ -114,7 +87,7 @@ func providerEvacuateCmd(g *globals) *cobra.Command {
 	return c
 }
 
-func printEvacuationPlan(g *globals, lang i18n.Lang, ep evacuationPlan) {
+func printEvacuationPlan(g *globals, lang i18n.Lang, ep client.EvacuationPlan) {
 	fmt.Fprintln(g.stdout, i18n.T(lang, "cli.evacuate.summary", ep.ProviderID, ep.Workloads, ep.Feasible, ep.Infeasible, ep.DataGiB, ep.DataByApp))
 	curs := make([]string, 0, len(ep.Delta))
 	for c := range ep.Delta {
@@ -132,7 +105,7 @@ func printEvacuationPlan(g *globals, lang i18n.Lang, ep evacuationPlan) {
 	for _, it := range ep.Items {
 		var to []string
 		for _, m := range it.Plan.Moves {
-			to = append(to, fmt.Sprint(m["to_site"], "@", m["to_provider"]))
+			to = append(to, m.ToSite+"@"+m.ToProvider)
 		}
 		r := map[string]any{"workload_id": it.WorkloadID, "feasible": it.Feasible, "reason": it.Reason}
 		if it.Feasible {
@@ -147,11 +120,11 @@ func printEvacuationPlan(g *globals, lang i18n.Lang, ep evacuationPlan) {
 
 // watchEvacuation prints a progress line whenever the counts change, until
 // the evacuation is done.
-func watchEvacuation(ctx context.Context, g *globals, cl *client.Client, id string) (evacuationProgress, error) {
+func watchEvacuation(ctx context.Context, g *globals, cl *client.Client, id string) (client.EvacuationProgress, error) {
 	lang := g.language()
 	last := ""
 	for {
-		var p evacuationProgress
+		var p client.EvacuationProgress
 		if _, err := cl.Do(ctx, "GET", "/v1/evacuations/"+id, nil, &p); err != nil {
 			return p, err
 		}

@@ -11,29 +11,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/client"
 	"github.com/soberana/soberana/internal/i18n"
 	"github.com/soberana/soberana/internal/model"
 )
 
 func init() { workloadSubcommands = append(workloadSubcommands, workloadMigrateCmd) }
-
-// migrationPlan is the part of a plan the CLI shows.
-type migrationPlan struct {
-	WorkloadID          string `json:"workload_id"`
-	Currency            string `json:"currency"`
-	Feasible            bool   `json:"feasible"`
-	Reason              string `json:"reason"`
-	CurrentMonthlyMinor int64  `json:"current_monthly_minor"`
-	NewMonthlyMinor     int64  `json:"new_monthly_minor"`
-	DeltaMonthlyMinor   int64  `json:"delta_monthly_minor"`
-	// CommitmentDeltaMinor is what the switch takes from the budget line.
-	CommitmentDeltaMinor int64 `json:"commitment_delta_minor"`
-	DataGiB              int64 `json:"data_gib"`
-	Steps                []string
-	Moves                []map[string]any `json:"moves"`
-	Data                 []map[string]any `json:"data"`
-}
 
 func workloadMigrateCmd(g *globals) *cobra.Command {
 	var (
@@ -79,7 +62,7 @@ func workloadMigrateCmd(g *globals) *cobra.Command {
 			if _, err := cl.Do(ctx, "POST", "/v1/workloads/"+id+"/migration-plan", body, &raw); err != nil {
 				return err
 			}
-			var p migrationPlan
+			var p client.MigrationPlan
 			if err := remarshal(raw, &p); err != nil {
 				return err
 			}
@@ -128,7 +111,7 @@ func workloadMigrateCmd(g *globals) *cobra.Command {
 	return c
 }
 
-func printPlan(g *globals, lang i18n.Lang, p migrationPlan) {
+func printPlan(g *globals, lang i18n.Lang, p client.MigrationPlan) {
 	fmt.Fprintln(g.stdout, i18n.T(lang, "cli.migrate.plan", p.WorkloadID, len(p.Moves), fmt.Sprint(p.DataGiB)))
 	if !p.Feasible {
 		return
@@ -146,7 +129,9 @@ func printPlan(g *globals, lang i18n.Lang, p migrationPlan) {
 		}
 		fmt.Fprintln(g.stdout, i18n.T(lang, "cli.migrate.commitment", sign+minor(p.CommitmentDeltaMinor), p.Currency))
 	}
-	_ = g.print([]string{"replica", "from_site", "from_provider", "to_site", "to_provider", "to_country", "from_monthly_minor", "to_monthly_minor"}, p.Moves, nil)
+	var moves []map[string]any
+	_ = remarshal(p.Moves, &moves)
+	_ = g.print([]string{"replica", "from_site", "from_provider", "to_site", "to_provider", "to_country", "from_monthly_minor", "to_monthly_minor"}, moves, nil)
 	for i, s := range p.Steps {
 		fmt.Fprintln(g.stdout, i18n.T(lang, "cli.migrate.step", i+1, s))
 	}

@@ -13,24 +13,6 @@ import (
 	"github.com/soberana/soberana/internal/store"
 )
 
-// Release states (model.ReleaseState), by their names in this package.
-const (
-	StateQueued      = model.ReleaseQueued
-	StateRollingOut  = model.ReleaseRollingOut
-	StateRollingBack = model.ReleaseRollingBack
-	StateSucceeded   = model.ReleaseSucceeded
-	StateFailed      = model.ReleaseFailed
-)
-
-// Step states (model.StepState), by their names in this package.
-const (
-	StepPending    = model.StepPending
-	StepWaiting    = model.StepWaiting
-	StepAvailable  = model.StepAvailable
-	StepFailed     = model.StepFailed
-	StepRolledBack = model.StepRolledBack
-)
-
 // Sources of a release.
 const (
 	SourceAPI     = "api"
@@ -384,7 +366,7 @@ func (s *Service) createRelease(ctx context.Context, tx *store.Tx, by, source, a
 		return model.Release{}, err
 	}
 	rel := model.Release{AppID: app.ID, Seq: seq, Image: img, Commit: strings.ToLower(req.Commit), Source: source,
-		RollbackOf: rollbackOf, State: StateQueued, Reason: M("release.reason.queued").enc(), Steps: model.Steps{}, CreatedBy: by,
+		RollbackOf: rollbackOf, State: model.ReleaseQueued, Reason: M("release.reason.queued").enc(), Steps: model.Steps{}, CreatedBy: by,
 		Strategy: strategy}
 	return rel, tx.Releases().Create(ctx, &rel, "rel")
 }
@@ -395,7 +377,7 @@ func (s *Service) Rollback(ctx context.Context, by, appID, releaseID string) (mo
 	var rel model.Release
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
 		old, err := tx.Releases().Get(ctx, releaseID)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && (old.AppID != appID || old.State != StateSucceeded)) {
+		if errors.Is(err, store.ErrNotFound) || (err == nil && (old.AppID != appID || old.State != model.ReleaseSucceeded)) {
 			return bad("release_id", "deploy.field.rollback", releaseID)
 		}
 		if err != nil {
@@ -419,7 +401,7 @@ func (s *Service) Releases(ctx context.Context, appID string) ([]model.Release, 
 func (s *Service) Wait(ctx context.Context, releaseID string, every time.Duration) (model.Release, error) {
 	for {
 		r, err := s.st.Read().Releases().Get(ctx, releaseID)
-		if err != nil || r.State == StateSucceeded || r.State == StateFailed {
+		if err != nil || r.State == model.ReleaseSucceeded || r.State == model.ReleaseFailed {
 			return r, err
 		}
 		select {

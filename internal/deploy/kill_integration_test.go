@@ -114,7 +114,7 @@ func TestIntegrationKillMidRollout(t *testing.T) {
 		if _, err := c.Do(ctx, "GET", relPath(), nil, &view); err != nil {
 			return err
 		}
-		if len(view.Steps) == 2 && view.Steps[0].State == StepAvailable && view.Steps[1].State == StepWaiting {
+		if len(view.Steps) == 2 && view.Steps[0].State == model.StepAvailable && view.Steps[1].State == model.StepWaiting {
 			return nil
 		}
 		return errorf("release %s %+v", view.State, view.Steps)
@@ -132,7 +132,7 @@ func TestIntegrationKillMidRollout(t *testing.T) {
 		if _, err := c.Do(ctx, "GET", relPath(), nil, &view); err != nil {
 			return err
 		}
-		if view.State == StateSucceeded {
+		if view.State == model.ReleaseSucceeded {
 			return nil
 		}
 		return errorf("release %s %+v", view.State, view.Steps)

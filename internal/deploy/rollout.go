@@ -158,19 +158,19 @@ func (r *Rollouts) Run(ctx context.Context) error {
 func (r *Rollouts) Pass(ctx context.Context) (more bool, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	due, err := r.st.Read().DueReleases(ctx, r.st.Now(), StateQueued, StateRollingOut, StateRollingBack)
+	due, err := r.st.Read().DueReleases(ctx, r.st.Now(), model.ReleaseQueued, model.ReleaseRollingOut, model.ReleaseRollingBack)
 	if err != nil {
 		return false, err
 	}
 	busy := map[string]bool{}
 	for _, rel := range due {
-		if rel.State != StateQueued {
+		if rel.State != model.ReleaseQueued {
 			busy[rel.AppID] = true
 		}
 	}
 	var errs []error
 	for _, rel := range due {
-		if rel.State == StateQueued {
+		if rel.State == model.ReleaseQueued {
 			if busy[rel.AppID] {
 				continue
 			}
@@ -193,7 +193,7 @@ func (r *Rollouts) Pass(ctx context.Context) (more bool, err error) {
 func (r *Rollouts) active(ctx context.Context, appID string) (bool, error) {
 	list, err := r.st.Read().ReleasesOf(ctx, appID)
 	for _, x := range list {
-		if x.State == StateRollingOut || x.State == StateRollingBack {
+		if x.State == model.ReleaseRollingOut || x.State == model.ReleaseRollingBack {
 			return true, err
 		}
 	}
@@ -204,7 +204,7 @@ func (r *Rollouts) active(ctx context.Context, appID string) (bool, error) {
 func (r *Rollouts) save(ctx context.Context, rel *model.Release, next time.Duration, app *model.App) error {
 	at := r.st.Now().Add(next)
 	rel.NextAttemptAt = &at
-	if rel.State == StateSucceeded || rel.State == StateFailed {
+	if rel.State == model.ReleaseSucceeded || rel.State == model.ReleaseFailed {
 		rel.NextAttemptAt = nil
 	}
 	return r.st.InTx(ctx, func(tx *store.Tx) error {
@@ -240,22 +240,22 @@ func (r *Rollouts) advance(ctx context.Context, rel model.Release) (bool, error)
 	}
 	now := r.st.Now()
 	switch rel.State {
-	case StateQueued:
+	case model.ReleaseQueued:
 		if rel.Strategy != nil {
 			return true, r.startWaves(ctx, app, rel)
 		}
 		return true, r.start(ctx, app, rel)
 
-	case StateRollingOut:
+	case model.ReleaseRollingOut:
 		if rel.Strategy != nil {
 			return r.advanceWave(ctx, app, rel)
 		}
 		i := 0
-		for i < len(rel.Steps) && rel.Steps[i].State == StepAvailable {
+		for i < len(rel.Steps) && rel.Steps[i].State == model.StepAvailable {
 			i++
 		}
 		if i == len(rel.Steps) {
-			if err := setRelease(&rel, StateSucceeded); err != nil {
+			if err := setRelease(&rel, model.ReleaseSucceeded); err != nil {
 				return false, err
 			}
 			rel.Reason = M("release.reason.succeeded", strconv.Itoa(len(rel.Steps))).enc()
@@ -269,7 +269,7 @@ func (r *Rollouts) advance(ctx context.Context, rel model.Release) (bool, error)
 		}
 		rel.Reason = M("release.reason.rolling", st.SiteID, strconv.Itoa(i+1), strconv.Itoa(len(rel.Steps))).enc()
 		switch st.State {
-		case StepPending:
+		case model.StepPending:
 			err := r.call(ctx, func(ctx context.Context) error {
 				return dep.ApplyApp(ctx, st.ProviderID, st.SiteID, st.Namespace, r.spec(app, rel))
 			})
@@ -288,7 +288,7 @@ func (r *Rollouts) advance(ctx context.Context, rel model.Release) (bool, error)
 					return false, err
 				}
 			}
-			if err := setStep(st, StepWaiting); err != nil {
+			if err := setStep(st, model.StepWaiting); err != nil {
 				return false, err
 			}
 			st.Reason = ""
@@ -296,7 +296,7 @@ func (r *Rollouts) advance(ctx context.Context, rel model.Release) (bool, error)
 				st.StartedAt = &now
 			}
 			return false, r.save(ctx, &rel, r.o.Poll/4, nil)
-		case StepWaiting:
+		case model.StepWaiting:
 			passed, fail, err := r.poll(ctx, dep, app, rel, st, now)
 			switch {
 			case err != nil:
@@ -310,7 +310,7 @@ func (r *Rollouts) advance(ctx context.Context, rel model.Release) (bool, error)
 		}
 		return false, r.fail(ctx, &rel, i, M("release.reason.apply", "step in state "+string(st.State)))
 
-	case StateRollingBack:
+	case model.ReleaseRollingBack:
 		return false, r.rollBack(ctx, app, rel)
 	}
 	return false, nil
@@ -333,7 +333,7 @@ func (r *Rollouts) workloadSteps(ctx context.Context, app model.App) (model.Step
 		if _, after, ok := strings.Cut(p.ResourceID, "/"); ok && after != "" {
 			ns = after
 		}
-		steps = append(steps, model.Step{SiteID: p.SiteID, ProviderID: p.ProviderID, Namespace: ns, State: StepPending})
+		steps = append(steps, model.Step{SiteID: p.SiteID, ProviderID: p.ProviderID, Namespace: ns, State: model.StepPending})
 	}
 	return steps, nil
 }
@@ -348,13 +348,13 @@ func (r *Rollouts) start(ctx context.Context, app model.App, rel model.Release) 
 	rel.PreviousID = app.CurrentReleaseID
 	rel.Steps = steps
 	if len(steps) == 0 {
-		if err := setRelease(&rel, StateFailed); err != nil {
+		if err := setRelease(&rel, model.ReleaseFailed); err != nil {
 			return err
 		}
 		rel.Reason = M("release.reason.no_sites", app.WorkloadID).enc()
 		return r.save(ctx, &rel, 0, nil)
 	}
-	if err := setRelease(&rel, StateRollingOut); err != nil {
+	if err := setRelease(&rel, model.ReleaseRollingOut); err != nil {
 		return err
 	}
 	rel.Reason = M("release.reason.rolling", steps[0].SiteID, "1", strconv.Itoa(len(steps))).enc()
@@ -375,10 +375,10 @@ func sortByReplica(ps []store.PlacementRow) []store.PlacementRow {
 func (r *Rollouts) fail(ctx context.Context, rel *model.Release, i int, why Msg) error {
 	now := r.st.Now()
 	st := &rel.Steps[i]
-	if err := setStep(st, StepFailed); err != nil {
+	if err := setStep(st, model.StepFailed); err != nil {
 		return err
 	}
-	if err := setRelease(rel, StateRollingBack); err != nil {
+	if err := setRelease(rel, model.ReleaseRollingBack); err != nil {
 		return err
 	}
 	st.Reason, st.DoneAt = Render("en", why.enc()), &now
@@ -422,7 +422,7 @@ func (r *Rollouts) rollBack(ctx context.Context, app model.App, rel model.Releas
 	failedSite, why := "", ""
 	var began *time.Time
 	for i := range rel.Steps {
-		if st := rel.Steps[i]; st.State == StepFailed && failedSite == "" {
+		if st := rel.Steps[i]; st.State == model.StepFailed && failedSite == "" {
 			failedSite, why, began = st.SiteID, st.Reason, st.DoneAt
 		}
 	}
@@ -431,7 +431,7 @@ func (r *Rollouts) rollBack(ctx context.Context, app model.App, rel model.Releas
 	}
 	for i := len(rel.Steps) - 1; i >= 0; i-- {
 		st := &rel.Steps[i]
-		if st.State == StepPending || st.State == StepRolledBack || st.RolledBack {
+		if st.State == model.StepPending || st.State == model.StepRolledBack || st.RolledBack {
 			continue
 		}
 		dep, err := r.deps.Deployer(ctx, st.ProviderID)
@@ -450,24 +450,24 @@ func (r *Rollouts) rollBack(ctx context.Context, app model.App, rel model.Releas
 				return r.save(ctx, &rel, r.rollbackBackoff(st.RollbackAttempts), nil)
 			}
 			r.log.Warn("release rollback failed; the release ends failed", "release", rel.ID, "app", app.Name, "site", st.SiteID, "err", err)
-			if err := setRelease(&rel, StateFailed); err != nil {
+			if err := setRelease(&rel, model.ReleaseFailed); err != nil {
 				return err
 			}
 			rel.Reason = M("release.reason.rollback_failed", failedSite, why, st.SiteID, err.Error()).enc()
 			return r.save(ctx, &rel, 0, nil)
 		}
-		if st.State == StepFailed {
+		if st.State == model.StepFailed {
 			st.RolledBack = true
-		} else if err := setStep(st, StepRolledBack); err != nil {
+		} else if err := setStep(st, model.StepRolledBack); err != nil {
 			return err
 		}
 	}
 	for i := range rel.Steps {
-		if rel.Steps[i].State == StepFailed {
+		if rel.Steps[i].State == model.StepFailed {
 			rel.Steps[i].Reason = reasonWith(rel.Steps[i].Reason, "rolled back")
 		}
 	}
-	if err := setRelease(&rel, StateFailed); err != nil {
+	if err := setRelease(&rel, model.ReleaseFailed); err != nil {
 		return err
 	}
 	rel.Reason = M("release.reason.site_failed", failedSite, why).enc()
@@ -521,7 +521,7 @@ func (r *Rollouts) poll(ctx context.Context, dep Deployer, app model.App, rel mo
 		}
 		switch v {
 		case Pass:
-			if err := setStep(st, StepAvailable); err != nil {
+			if err := setStep(st, model.StepAvailable); err != nil {
 				return false, nil, err
 			}
 			st.Reason, st.DoneAt = "", &now

@@ -124,7 +124,7 @@ func (k *kubelet) run(ctx context.Context) {
 func (k *kubelet) rollingBack(ctx context.Context, relID string) bool {
 	list, _ := k.e.st.Read().ReleasesOf(ctx, k.e.app.ID)
 	for _, r := range list {
-		if r.State == StateRollingBack || (r.State == StateFailed && r.PreviousID == relID) {
+		if r.State == model.ReleaseRollingBack || (r.State == model.ReleaseFailed && r.PreviousID == relID) {
 			return true
 		}
 	}
@@ -185,7 +185,7 @@ func TestIntegrationRolloutSiteBySiteAndRollback(t *testing.T) {
 	r := e.rollouts("h1")
 
 	v1 := e.release(t, ctx, r, "v1")
-	if v1.State != StateSucceeded || len(v1.Steps) != 2 {
+	if v1.State != model.ReleaseSucceeded || len(v1.Steps) != 2 {
 		t.Fatalf("v1: %s %s %+v", v1.State, Render("en", v1.Reason), v1.Steps)
 	}
 	if !v1.Steps[0].DoneAt.After(time.Time{}) || v1.Steps[1].StartedAt.Before(*v1.Steps[0].DoneAt) {
@@ -200,7 +200,7 @@ func TestIntegrationRolloutSiteBySiteAndRollback(t *testing.T) {
 	// v2 fails on the second site: the rollout stops there and both sites go back to v1.
 	e.k.setFail(e.fleet.Sites[1], true)
 	v2 := e.release(t, ctx, r, "v2")
-	if v2.State != StateFailed || v2.Steps[0].State != StepRolledBack || v2.Steps[1].State != StepFailed {
+	if v2.State != model.ReleaseFailed || v2.Steps[0].State != model.StepRolledBack || v2.Steps[1].State != model.StepFailed {
 		t.Fatalf("v2: %s %s %+v", v2.State, Render("en", v2.Reason), v2.Steps)
 	}
 	t.Logf("v2: %s", Render("en", v2.Reason))
@@ -219,7 +219,7 @@ func TestIntegrationRolloutSiteBySiteAndRollback(t *testing.T) {
 		t.Fatal(err)
 	}
 	rb = e.finish(t, ctx, r, rb.ID)
-	if rb.State != StateSucceeded || rb.Image != v1.Image || rb.RollbackOf != v1.ID {
+	if rb.State != model.ReleaseSucceeded || rb.Image != v1.Image || rb.RollbackOf != v1.ID {
 		t.Fatalf("rollback: %+v", rb)
 	}
 	e.runs(t, ctx, rb)
@@ -238,7 +238,7 @@ func TestIntegrationFirstReleaseFailsLeavesNothing(t *testing.T) {
 	ctx := kubetest.Ctx(t)
 	e.k.setFail(e.fleet.Sites[0], true)
 	rel := e.release(t, ctx, e.rollouts("h1"), "v1")
-	if rel.State != StateFailed || rel.Steps[1].State != StepPending {
+	if rel.State != model.ReleaseFailed || rel.Steps[1].State != model.StepPending {
 		t.Fatalf("%s %+v", rel.State, rel.Steps)
 	}
 	for _, site := range e.fleet.Sites {
@@ -279,7 +279,7 @@ func TestIntegrationRolloutResumesAfterCrash(t *testing.T) {
 		return fmt.Errorf("no crash yet (%v)", err)
 	})
 	mid, _ := e.st.Read().Releases().Get(ctx, rel.ID)
-	if mid.State != StateRollingOut || mid.Steps[0].State != StepAvailable || mid.Steps[1].State != StepPending {
+	if mid.State != model.ReleaseRollingOut || mid.Steps[0].State != model.StepAvailable || mid.Steps[1].State != model.StepPending {
 		t.Fatalf("at the crash: %s %+v", mid.State, mid.Steps)
 	}
 	before, err := e.fleet.Clients[siteB].AppsV1().Deployments(e.ns[siteB]).Get(ctx, "citas", metav1.GetOptions{})
@@ -288,7 +288,7 @@ func TestIntegrationRolloutResumesAfterCrash(t *testing.T) {
 	}
 
 	done := e.finish(t, ctx, e.rollouts("after-restart"), rel.ID)
-	if done.State != StateSucceeded {
+	if done.State != model.ReleaseSucceeded {
 		t.Fatalf("after restart: %s %s", done.State, Render("en", done.Reason))
 	}
 	e.runs(t, ctx, done)

@@ -75,7 +75,7 @@ func (e *simEnv) settle(t *testing.T, relID string, limit int) (model.Release, i
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rel.State == StateSucceeded || rel.State == StateFailed {
+		if rel.State == model.ReleaseSucceeded || rel.State == model.ReleaseFailed {
 			return rel, i
 		}
 		e.clock.add(time.Second)
@@ -123,7 +123,7 @@ func TestSimRolloutSucceedsWithSimulatedURLs(t *testing.T) {
 	t.Parallel()
 	e := newSimEnv(t, nil)
 	rel, passes := e.settle(t, e.release(t, "v1").ID, 40)
-	if rel.State != StateSucceeded {
+	if rel.State != model.ReleaseSucceeded {
 		t.Fatalf("state %s: %s", rel.State, Render("en", rel.Reason))
 	}
 	// 3 replicas, one ready per simulated second, on each of 2 sites.
@@ -131,7 +131,7 @@ func TestSimRolloutSucceedsWithSimulatedURLs(t *testing.T) {
 		t.Errorf("rolled out in %d passes: readiness was not simulated over time", passes)
 	}
 	for _, st := range rel.Steps {
-		if st.State != StepAvailable || !st.Simulated || !strings.HasSuffix(st.URL, "."+sim.AppDomain) {
+		if st.State != model.StepAvailable || !st.Simulated || !strings.HasSuffix(st.URL, "."+sim.AppDomain) {
 			t.Errorf("step %+v: want available, simulated, with a URL under %s", st, sim.AppDomain)
 		}
 	}
@@ -146,10 +146,10 @@ func TestSimInjectedFailureRollsBack(t *testing.T) {
 	e := newSimEnv(t, nil)
 	v1, _ := e.settle(t, e.release(t, "v1").ID, 40)
 	v2, _ := e.settle(t, e.release(t, "fail").ID, 40)
-	if v2.State != StateFailed || !strings.Contains(Render("en", v2.Reason), "rolled back") {
+	if v2.State != model.ReleaseFailed || !strings.Contains(Render("en", v2.Reason), "rolled back") {
 		t.Fatalf("v2 %s: %s", v2.State, Render("en", v2.Reason))
 	}
-	if !strings.Contains(v2.Steps[0].Reason, "injected") || v2.Steps[1].State != StepPending {
+	if !strings.Contains(v2.Steps[0].Reason, "injected") || v2.Steps[1].State != model.StepPending {
 		t.Errorf("steps %+v: want site 1 failed by injection, site 2 never touched", v2.Steps)
 	}
 	if got := e.running(t, v1.ID); got[0] != v1.ID || got[1] != v1.ID {
@@ -171,7 +171,7 @@ func (e *simEnv) terminal(t *testing.T, rel model.Release) {
 		t.Errorf("failed release still scheduled at %v", rel.NextAttemptAt)
 	}
 	e.clock.add(10 * time.Minute) // well past any backoff, within the lease
-	due, err := e.st.Read().DueReleases(ctx, e.st.Now(), StateQueued, StateRollingOut, StateRollingBack)
+	due, err := e.st.Read().DueReleases(ctx, e.st.Now(), model.ReleaseQueued, model.ReleaseRollingOut, model.ReleaseRollingBack)
 	if err != nil || len(due) != 0 {
 		t.Fatalf("due after the end: %v %v", due, err)
 	}
@@ -186,7 +186,7 @@ func TestSimFailedRollbackEndsFailedOnce(t *testing.T) {
 	v1, _ := e.settle(t, e.release(t, "v1").ID, 40)
 	rel, passes := e.settle(t, e.release(t, "fail-rollback").ID, 40)
 	why := Render("en", rel.Reason)
-	if rel.State != StateFailed || !strings.Contains(why, "rollback failed") || !strings.Contains(why, "rollback refused") {
+	if rel.State != model.ReleaseFailed || !strings.Contains(why, "rollback failed") || !strings.Contains(why, "rollback refused") {
 		t.Fatalf("%s: %s", rel.State, why)
 	}
 	if passes > 10 {
@@ -198,7 +198,7 @@ func TestSimFailedRollbackEndsFailedOnce(t *testing.T) {
 	}
 	// The refusal was once: the next release rolls out.
 	v3, _ := e.settle(t, e.release(t, "v3").ID, 40)
-	if v3.State != StateSucceeded {
+	if v3.State != model.ReleaseSucceeded {
 		t.Fatalf("v3 %s: %s", v3.State, Render("en", v3.Reason))
 	}
 	_ = v1
@@ -216,7 +216,7 @@ func TestUnreachableRollbackEndsFailedAfterTimeout(t *testing.T) {
 			t.Fatal(err)
 		}
 		r, _ := e.st.Read().Releases().Get(ctx, rel.ID)
-		if r.State == StateRollingBack {
+		if r.State == model.ReleaseRollingBack {
 			break
 		}
 		e.clock.add(time.Second)
@@ -232,14 +232,14 @@ func TestUnreachableRollbackEndsFailedAfterTimeout(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, _ = e.st.Read().Releases().Get(ctx, rel.ID)
-		if got.State == StateFailed {
+		if got.State == model.ReleaseFailed {
 			break
 		}
 		attempts = got.Steps[0].RollbackAttempts
 		e.clock.add(time.Second)
 	}
 	why := Render("en", got.Reason)
-	if got.State != StateFailed || !strings.Contains(why, "rollback failed") || !strings.Contains(why, "outage") {
+	if got.State != model.ReleaseFailed || !strings.Contains(why, "rollback failed") || !strings.Contains(why, "outage") {
 		t.Fatalf("%s: %s", got.State, why)
 	}
 	// Backoff: 1, 2, 4, 8, 16, 32 s … within the one-minute step timeout,
@@ -256,7 +256,7 @@ func TestDriverWithoutAppsEndsFailedAtOnce(t *testing.T) {
 	e := newSimEnv(t, DeployersFunc(func(context.Context, string) (Deployer, error) { return nil, cannot }))
 	rel, passes := e.settle(t, e.release(t, "v1").ID, 10)
 	why := Render("en", rel.Reason)
-	if rel.State != StateFailed || !strings.Contains(why, "cannot run apps") {
+	if rel.State != model.ReleaseFailed || !strings.Contains(why, "cannot run apps") {
 		t.Fatalf("%s: %s", rel.State, why)
 	}
 	if passes > 4 {

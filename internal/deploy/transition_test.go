@@ -84,7 +84,7 @@ func TestRolloutRefusesToFailASucceededRelease(t *testing.T) {
 	e := newSimEnv(t, nil)
 	ctx := context.Background()
 	rel, _ := e.settle(t, e.release(t, "registry.example.mx/salud/citas:v2").ID, 50)
-	if rel.State != StateSucceeded {
+	if rel.State != model.ReleaseSucceeded {
 		t.Fatalf("release %s: %s", rel.State, Render("en", rel.Reason))
 	}
 	var te *model.StateMoveError
@@ -95,7 +95,7 @@ func TestRolloutRefusesToFailASucceededRelease(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.State != StateSucceeded || got.Steps[0].State != StepAvailable {
+	if got.State != model.ReleaseSucceeded || got.Steps[0].State != model.StepAvailable {
 		t.Errorf("stored release %s, site 0 %s: want succeeded and available", got.State, got.Steps[0].State)
 	}
 }

@@ -199,7 +199,7 @@ func (r *Rollouts) startWaves(ctx context.Context, app model.App, rel model.Rele
 	for w, n := range sizes {
 		for range n {
 			t := targets[i]
-			steps = append(steps, model.Step{SiteID: t.site, ProviderID: t.prv, Namespace: t.ns, State: StepPending, Wave: w})
+			steps = append(steps, model.Step{SiteID: t.site, ProviderID: t.prv, Namespace: t.ns, State: model.StepPending, Wave: w})
 			i++
 		}
 	}
@@ -210,13 +210,13 @@ func (r *Rollouts) startWaves(ctx context.Context, app model.App, rel model.Rele
 		if s.GroupName != "" {
 			what = s.GroupName
 		}
-		if err := setRelease(&rel, StateFailed); err != nil {
+		if err := setRelease(&rel, model.ReleaseFailed); err != nil {
 			return err
 		}
 		rel.Reason = M("release.reason.no_sites", what).enc()
 		return r.save(ctx, &rel, 0, nil)
 	}
-	if err := setRelease(&rel, StateRollingOut); err != nil {
+	if err := setRelease(&rel, model.ReleaseRollingOut); err != nil {
 		return err
 	}
 	rel.Reason = M("release.reason.wave", "1", strconv.Itoa(len(sizes)), strconv.Itoa(sizes[0])).enc()
@@ -246,7 +246,7 @@ func (r *Rollouts) advanceWave(ctx context.Context, app model.App, rel model.Rel
 	var hookErr error
 	for _, i := range idx {
 		st := &rel.Steps[i]
-		if st.State != StepPending && st.State != StepWaiting {
+		if st.State != model.StepPending && st.State != model.StepWaiting {
 			continue
 		}
 		wg.Add(1)
@@ -268,16 +268,16 @@ func (r *Rollouts) advanceWave(ctx context.Context, app model.App, rel model.Rel
 	failed, done := 0, 0
 	for _, i := range idx {
 		switch rel.Steps[i].State {
-		case StepFailed:
+		case model.StepFailed:
 			failed++
 			done++
-		case StepAvailable:
+		case model.StepAvailable:
 			done++
 		}
 	}
 	n := len(idx)
 	if exceeds(s, failed, n) {
-		if err := setRelease(&rel, StateRollingBack); err != nil {
+		if err := setRelease(&rel, model.ReleaseRollingBack); err != nil {
 			return false, err
 		}
 		rel.Reason = M("release.reason.wave_failed", strconv.Itoa(s.Wave+1), strconv.Itoa(s.Waves), strconv.Itoa(failed),
@@ -301,13 +301,13 @@ func (r *Rollouts) advanceWave(ctx context.Context, app model.App, rel model.Rel
 	}
 	ok, nok := 0, 0
 	for _, st := range rel.Steps {
-		if st.State == StepAvailable {
+		if st.State == model.StepAvailable {
 			ok++
 		} else {
 			nok++
 		}
 	}
-	if err := setRelease(&rel, StateSucceeded); err != nil {
+	if err := setRelease(&rel, model.ReleaseSucceeded); err != nil {
 		return false, err
 	}
 	if nok == 0 {
@@ -323,7 +323,7 @@ func (r *Rollouts) advanceWave(ctx context.Context, app model.App, rel model.Rel
 // changing st only (each goroutine has its own step).
 func (r *Rollouts) stepOnce(ctx context.Context, app model.App, rel model.Release, st *model.Step, now time.Time) error {
 	failStep := func(m Msg) error {
-		if err := setStep(st, StepFailed); err != nil {
+		if err := setStep(st, model.StepFailed); err != nil {
 			return err
 		}
 		st.Reason, st.DoneAt = Render("en", m.enc()), &now
@@ -335,7 +335,7 @@ func (r *Rollouts) stepOnce(ctx context.Context, app model.App, rel model.Releas
 	}
 	timedOut := st.StartedAt != nil && now.Sub(*st.StartedAt) > r.o.StepTimeout
 	switch st.State {
-	case StepPending:
+	case model.StepPending:
 		err := r.call(ctx, func(ctx context.Context) error {
 			return dep.ApplyApp(ctx, st.ProviderID, st.SiteID, st.Namespace, r.spec(app, rel))
 		})
@@ -354,11 +354,11 @@ func (r *Rollouts) stepOnce(ctx context.Context, app model.App, rel model.Releas
 				return err
 			}
 		}
-		if err := setStep(st, StepWaiting); err != nil {
+		if err := setStep(st, model.StepWaiting); err != nil {
 			return err
 		}
 		st.Reason = ""
-	case StepWaiting:
+	case model.StepWaiting:
 		_, fail, err := r.poll(ctx, dep, app, rel, st, now)
 		if err != nil || fail == nil {
 			return err
@@ -368,37 +368,20 @@ func (r *Rollouts) stepOnce(ctx context.Context, app model.App, rel model.Releas
 	return nil
 }
 
-// RolloutProgress is a rollout's progress, as the API, the CLI and the console
-// show it.
-type RolloutProgress struct {
-	// WavesDone and WavesTotal: 0 for a site-by-site rollout.
-	WavesDone  int `json:"waves_done"`
-	WavesTotal int `json:"waves_total"`
-	// Wave is the wave in progress (1-based; 0 when not rolling out in waves).
-	Wave          int `json:"wave"`
-	SitesTotal    int `json:"sites_total"`
-	SitesOK       int `json:"sites_ok"`
-	SitesFailed   int `json:"sites_failed"`
-	SitesPending  int `json:"sites_pending"`
-	SitesInFlight int `json:"sites_in_flight"`
-	// SitesRolledBack: sites returned to the previous release.
-	SitesRolledBack int `json:"sites_rolled_back"`
-}
-
 // ProgressOf counts a release's sites by state and its waves.
-func ProgressOf(rel model.Release) RolloutProgress {
-	p := RolloutProgress{SitesTotal: len(rel.Steps)}
+func ProgressOf(rel model.Release) model.RolloutProgress {
+	p := model.RolloutProgress{SitesTotal: len(rel.Steps)}
 	for _, st := range rel.Steps {
 		switch st.State {
-		case StepAvailable:
+		case model.StepAvailable:
 			p.SitesOK++
-		case StepFailed:
+		case model.StepFailed:
 			p.SitesFailed++
-		case StepPending:
+		case model.StepPending:
 			p.SitesPending++
-		case StepWaiting:
+		case model.StepWaiting:
 			p.SitesInFlight++
-		case StepRolledBack:
+		case model.StepRolledBack:
 			p.SitesRolledBack++
 		}
 		if st.RolledBack {
@@ -408,9 +391,9 @@ func ProgressOf(rel model.Release) RolloutProgress {
 	if s := rel.Strategy; s != nil {
 		p.WavesTotal = s.Waves
 		switch rel.State {
-		case StateSucceeded:
+		case model.ReleaseSucceeded:
 			p.WavesDone = s.Waves
-		case StateRollingOut:
+		case model.ReleaseRollingOut:
 			p.WavesDone, p.Wave = s.Wave, s.Wave+1
 		default:
 			p.WavesDone = s.Wave

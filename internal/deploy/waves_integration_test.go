@@ -45,7 +45,7 @@ func TestIntegrationWavesOverTwoSubclouds(t *testing.T) {
 		t.Fatal(err)
 	}
 	v1 := e.finish(t, ctx, r, rel.ID)
-	if p := ProgressOf(v1); v1.State != StateSucceeded || p.WavesDone != 2 || p.SitesOK != 2 {
+	if p := ProgressOf(v1); v1.State != model.ReleaseSucceeded || p.WavesDone != 2 || p.SitesOK != 2 {
 		t.Fatalf("v1: %s %s %+v", v1.State, Render("en", v1.Reason), p)
 	}
 	e.runs(t, ctx, v1)
@@ -56,7 +56,7 @@ func TestIntegrationWavesOverTwoSubclouds(t *testing.T) {
 		t.Fatal(err)
 	}
 	v2 := e.finish(t, ctx, r, rel.ID)
-	if p := ProgressOf(v2); v2.State != StateFailed || p.SitesFailed != 1 || p.SitesRolledBack != 2 || v2.Strategy.Wave != 1 {
+	if p := ProgressOf(v2); v2.State != model.ReleaseFailed || p.SitesFailed != 1 || p.SitesRolledBack != 2 || v2.Strategy.Wave != 1 {
 		t.Fatalf("v2: %s %s %+v", v2.State, Render("en", v2.Reason), p)
 	}
 	e.k.setFail(e.fleet.Sites[1], false)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/soberana/soberana/internal/model"
 )
 
 // A wave rollout whose server stops mid-way resumes the wave it was in on
@@ -32,7 +34,7 @@ func TestWaveRolloutResumesOnTheNextLeader(t *testing.T) {
 		if rel, err = e.st.Read().Releases().Get(ctx, rel.ID); err != nil {
 			t.Fatal(err)
 		}
-		if rel.Strategy.Wave == 1 && rel.Steps[1].State == StepWaiting {
+		if rel.Strategy.Wave == 1 && rel.Steps[1].State == model.StepWaiting {
 			break
 		}
 	}
@@ -53,7 +55,7 @@ func TestWaveRolloutResumesOnTheNextLeader(t *testing.T) {
 	}
 	e.ro = next
 	done, _ := e.settle(t, rel.ID, 40)
-	if done.State != StateSucceeded || done.Strategy.Waves != 2 {
+	if done.State != model.ReleaseSucceeded || done.Strategy.Waves != 2 {
 		t.Fatalf("state %s (%s), strategy %+v", done.State, Render("en", done.Reason), done.Strategy)
 	}
 	if !done.Steps[0].DoneAt.Equal(first) || done.Steps[0].Wave != 0 || done.Steps[1].Wave != 1 {

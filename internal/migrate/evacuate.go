@@ -13,24 +13,11 @@ import (
 	"github.com/soberana/soberana/internal/workload"
 )
 
-// EvacuationItem is one workload of an evacuation plan.
-type EvacuationItem struct {
-	WorkloadID string `json:"workload_id"`
-	Feasible   bool   `json:"feasible"`
-	Reason     string `json:"reason,omitempty"`
-	Plan       Plan   `json:"plan"`
-}
-
-// EvacuationPlan accounts for every workload on a provider.
+// EvacuationPlan is the wire model.EvacuationPlan with its items' plans,
+// whose reasons and steps Render renders in the reader's language.
 type EvacuationPlan struct {
-	ProviderID string           `json:"provider_id"`
-	Workloads  int              `json:"workloads"`
-	Feasible   int              `json:"feasible"`
-	Infeasible int              `json:"infeasible"`
-	DataGiB    int64            `json:"data_gib"`
-	DataByApp  int              `json:"data_moved_by_application"`
-	Delta      map[string]int64 `json:"delta_monthly_minor_by_currency"`
-	Items      []EvacuationItem `json:"items"`
+	model.EvacuationPlan
+	plans []Plan
 }
 
 // PlanEvacuation plans moving every workload off a provider. The plans
@@ -46,7 +33,7 @@ func (s *Service) PlanEvacuation(ctx context.Context, providerID string) (Evacua
 	}
 	s.planMu.Lock()
 	defer s.planMu.Unlock()
-	ep := EvacuationPlan{ProviderID: providerID, Delta: map[string]int64{}, Items: []EvacuationItem{}}
+	ep := EvacuationPlan{EvacuationPlan: model.EvacuationPlan{ProviderID: providerID, Delta: map[string]int64{}, Items: []model.EvacuationItem{}}}
 	t := Target{ExcludeProviders: []string{providerID}}
 	var held []func()
 	defer func() {
@@ -64,7 +51,7 @@ func (s *Service) PlanEvacuation(ctx context.Context, providerID string) (Evacua
 			dec := *d
 			held = append(held, func() { _ = s.fleet.Engine().ReleaseDecision(dec) })
 		}
-		it := EvacuationItem{WorkloadID: id, Feasible: err == nil, Plan: p}
+		it := model.EvacuationItem{WorkloadID: id, Feasible: err == nil, Plan: p.MigrationPlan}
 		if err != nil {
 			if !errors.Is(err, ErrInfeasible) && !errors.Is(err, ErrNotRunning) {
 				return ep, err
@@ -83,6 +70,7 @@ func (s *Service) PlanEvacuation(ctx context.Context, providerID string) (Evacua
 			}
 		}
 		ep.Items = append(ep.Items, it)
+		ep.plans = append(ep.plans, p)
 	}
 	ep.Workloads = len(ep.Items)
 	return ep, nil
@@ -92,7 +80,8 @@ func (s *Service) PlanEvacuation(ctx context.Context, providerID string) (Evacua
 func (ep *EvacuationPlan) Render(lang i18n.Lang) {
 	for i := range ep.Items {
 		it := &ep.Items[i]
-		it.Plan.Render(lang)
+		ep.plans[i].Render(lang)
+		it.Plan = ep.plans[i].MigrationPlan
 		if !it.Feasible {
 			it.Reason = it.Plan.Reason
 		}
@@ -134,29 +123,19 @@ func (s *Service) StartEvacuation(ctx context.Context, who workload.Actor, provi
 	return e, ep, nil
 }
 
-// Progress is an evacuation's state.
-type Progress struct {
-	model.Evacuation
-	Queued     int `json:"queued"`
-	Migrating  int `json:"migrating"`
-	Done       int `json:"done"`
-	RolledBack int `json:"rolled_back"`
-	Skipped    int `json:"skipped"`
-}
-
 // EvacuationProgress reports how far an evacuation is.
-func (s *Service) EvacuationProgress(ctx context.Context, id string) (Progress, error) {
+func (s *Service) EvacuationProgress(ctx context.Context, id string) (model.EvacuationProgress, error) {
 	e, err := s.st.Read().Evacuations().Get(ctx, id)
 	if err != nil {
-		return Progress{}, err
+		return model.EvacuationProgress{}, err
 	}
 	var q []string
 	_ = json.Unmarshal([]byte(e.Queue), &q)
 	c, err := s.st.Read().CountMigrations(ctx, id)
 	if err != nil {
-		return Progress{}, err
+		return model.EvacuationProgress{}, err
 	}
-	p := Progress{Evacuation: e, Queued: len(q), Migrating: c[model.MigrationRunning], Done: c[model.MigrationDone], RolledBack: c[model.MigrationRolledBack]}
+	p := model.EvacuationProgress{Evacuation: e, Queued: len(q), Migrating: c[model.MigrationRunning], Done: c[model.MigrationDone], RolledBack: c[model.MigrationRolledBack]}
 	p.Skipped = e.Total - p.Queued - p.Migrating - p.Done - p.RolledBack
 	return p, nil
 }

@@ -80,51 +80,18 @@ type Target struct {
 	ExcludeProviders []string `json:"exclude_providers,omitempty"`
 }
 
-// Move is one replica's move.
-type Move struct {
-	Replica          int    `json:"replica"`
-	FromSite         string `json:"from_site"`
-	FromProvider     string `json:"from_provider"`
-	ToSite           string `json:"to_site"`
-	ToProvider       string `json:"to_provider"`
-	ToCountry        string `json:"to_country"`
-	FromMonthlyMinor int64  `json:"from_monthly_minor"`
-	ToMonthlyMinor   int64  `json:"to_monthly_minor"`
-}
-
-// DataMove says how one replica's data moves.
-type DataMove struct {
-	Replica int    `json:"replica"`
-	DiskGiB int64  `json:"disk_gib"`
-	Method  string `json:"method"` // snapshot or application
-}
-
 // Data move methods.
 const (
 	DataSnapshot    = "snapshot"
 	DataApplication = "application"
 )
 
-// Plan is what a migration would do.
+// Plan is what a migration would do (the wire model.MigrationPlan) with
+// its reason and steps as messages, rendered where the plan is shown.
 type Plan struct {
-	WorkloadID string `json:"workload_id"`
-	Currency   string `json:"currency"`
-	Feasible   bool   `json:"feasible"`
-	Reason     string `json:"reason,omitempty"`
+	model.MigrationPlan
 	// Why is the reason, rendered into Reason in the reader's language.
-	Why                 Why    `json:"-"`
-	Moves               []Move `json:"moves"`
-	CurrentMonthlyMinor int64  `json:"current_monthly_minor"`
-	NewMonthlyMinor     int64  `json:"new_monthly_minor"`
-	DeltaMonthlyMinor   int64  `json:"delta_monthly_minor"`
-	// CommitmentDeltaMinor is what the switch would add to the budget
-	// line's committed amount now (negative: free): the new forecast
-	// committed to the end of the fiscal year, less what is still
-	// committed for the workload.
-	CommitmentDeltaMinor int64      `json:"commitment_delta_minor"`
-	Data                 []DataMove `json:"data"`
-	DataGiB              int64      `json:"data_gib"`
-	Steps                []string   `json:"steps"`
+	Why Why `json:"-"`
 	// StepMsgs are the steps as message keys (rendered into Steps).
 	StepMsgs []workload.Msg `json:"-"`
 }
@@ -249,7 +216,7 @@ func (s *Service) load(ctx context.Context, id string) (loaded, error) {
 // place computes (and reserves) the new set; the caller releases d. The
 // plan's reason is rendered in English; Render renders it again.
 func (s *Service) place(ctx context.Context, l loaded, t Target) (*placement.Decision, Plan, error) {
-	p := Plan{WorkloadID: l.w.ID, Currency: l.w.Currency, Moves: []Move{}, Data: []DataMove{}}
+	p := Plan{MigrationPlan: model.MigrationPlan{WorkloadID: l.w.ID, Currency: l.w.Currency, Moves: []model.ReplicaMove{}, Data: []model.DataMove{}}}
 	for _, o := range l.old {
 		p.CurrentMonthlyMinor += o.MonthlyMinor
 	}
@@ -294,20 +261,20 @@ func (s *Service) place(ctx context.Context, l loaded, t Target) (*placement.Dec
 	for i, c := range d.Choices {
 		o := byReplica[i]
 		site, _ := s.fleet.Site(c.SiteID)
-		p.Moves = append(p.Moves, Move{Replica: i, FromSite: o.SiteID, FromProvider: o.ProviderID, ToSite: c.SiteID,
+		p.Moves = append(p.Moves, model.ReplicaMove{Replica: i, FromSite: o.SiteID, FromProvider: o.ProviderID, ToSite: c.SiteID,
 			ToProvider: c.ProviderID, ToCountry: site.Country, FromMonthlyMinor: o.MonthlyMinor, ToMonthlyMinor: c.MonthlyMinor})
 		method := DataApplication
 		if s.canSnapshot(o.ProviderID) && s.canSnapshot(c.ProviderID) {
 			method = DataSnapshot
 		}
-		p.Data = append(p.Data, DataMove{Replica: i, DiskGiB: d.Resources.DiskGiB, Method: method})
+		p.Data = append(p.Data, model.DataMove{Replica: i, DiskGiB: d.Resources.DiskGiB, Method: method})
 		p.DataGiB += d.Resources.DiskGiB
 	}
 	p.NewMonthlyMinor = d.TotalMonthlyMinor
 	p.DeltaMonthlyMinor = p.NewMonthlyMinor - p.CurrentMonthlyMinor
 	n := strconv.Itoa(len(d.Choices))
 	p.StepMsgs = []workload.Msg{workload.M("migrate.step.create", n)}
-	if slices.ContainsFunc(p.Data, func(m DataMove) bool { return m.Method == DataApplication }) {
+	if slices.ContainsFunc(p.Data, func(m model.DataMove) bool { return m.Method == DataApplication }) {
 		p.StepMsgs = append(p.StepMsgs, workload.M("migrate.step.data_application", strconv.FormatInt(p.DataGiB, 10)))
 	} else {
 		p.StepMsgs = append(p.StepMsgs, workload.M("migrate.step.data_snapshot", strconv.FormatInt(p.DataGiB, 10)))
@@ -648,8 +615,8 @@ func (s *Service) Run(ctx context.Context) error {
 // MigrationView is a migration with its plan.
 type MigrationView struct {
 	model.Migration
-	Plan   Plan   `json:"plan"`
-	Reason string `json:"reason,omitempty"`
+	Plan   model.MigrationPlan `json:"plan"`
+	Reason string              `json:"reason,omitempty"`
 }
 
 // View decodes a migration row for the API.

@@ -96,6 +96,30 @@ type Release struct {
 	Strategy *Strategy `json:"strategy,omitempty"`
 }
 
+// ReleaseView is a release with its reasons in the reader's language.
+type ReleaseView struct {
+	Release
+	// Progress counts the rollout's sites by state and its waves.
+	Progress RolloutProgress `json:"progress"`
+}
+
+// RolloutProgress is a rollout's progress, as the API, the CLI and the console
+// show it.
+type RolloutProgress struct {
+	// WavesDone and WavesTotal: 0 for a site-by-site rollout.
+	WavesDone  int `json:"waves_done"`
+	WavesTotal int `json:"waves_total"`
+	// Wave is the wave in progress (1-based; 0 when not rolling out in waves).
+	Wave          int `json:"wave"`
+	SitesTotal    int `json:"sites_total"`
+	SitesOK       int `json:"sites_ok"`
+	SitesFailed   int `json:"sites_failed"`
+	SitesPending  int `json:"sites_pending"`
+	SitesInFlight int `json:"sites_in_flight"`
+	// SitesRolledBack: sites returned to the previous release.
+	SitesRolledBack int `json:"sites_rolled_back"`
+}
+
 // Strategy is how a release rolls out in waves over an edge group or a
 // set of sites, and which wave it is in.
 type Strategy struct {

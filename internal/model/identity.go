@@ -49,14 +49,16 @@ type RoleBinding struct {
 }
 
 // APIToken is a stored bearer token (its hash only) with its kind, owner
-// and scope.
+// and scope. It is also the API's answer: the hash is never encoded, and
+// the secret is shown once, at creation.
 type APIToken struct {
 	Token
-	Kind       string `json:"kind"`
-	UserID     string `json:"user_id,omitempty"`
-	ScopeKind  string `json:"scope_kind"`
-	ScopeID    string `json:"scope_id,omitempty"`
-	CreatedBy  string `json:"created_by,omitempty"`
+	Kind      string `json:"kind"`
+	UserID    string `json:"user_id,omitempty"`
+	ScopeKind string `json:"scope_kind"`
+	ScopeID   string `json:"scope_id,omitempty"`
+	CreatedBy string `json:"created_by,omitempty"`
+	// LastUsedIP is the source address of its last use.
 	LastUsedIP string `json:"last_used_ip,omitempty"`
 	// GrantID is the vendor grant CreatedBy acted through when it made
 	// this token (empty: a role binding); the token dies with that grant.

@@ -76,3 +76,72 @@ type Evacuation struct {
 func (e *Evacuation) SetState(to EvacuationState) error {
 	return EvacuationTransitions.Move("evacuation", &e.State, to)
 }
+
+// ReplicaMove is one replica's move.
+type ReplicaMove struct {
+	Replica          int    `json:"replica"`
+	FromSite         string `json:"from_site"`
+	FromProvider     string `json:"from_provider"`
+	ToSite           string `json:"to_site"`
+	ToProvider       string `json:"to_provider"`
+	ToCountry        string `json:"to_country"`
+	FromMonthlyMinor int64  `json:"from_monthly_minor"`
+	ToMonthlyMinor   int64  `json:"to_monthly_minor"`
+}
+
+// DataMove says how one replica's data moves.
+type DataMove struct {
+	Replica int    `json:"replica"`
+	DiskGiB int64  `json:"disk_gib"`
+	Method  string `json:"method"` // snapshot or application
+}
+
+// MigrationPlan is what a migration would do.
+type MigrationPlan struct {
+	WorkloadID          string        `json:"workload_id"`
+	Currency            string        `json:"currency"`
+	Feasible            bool          `json:"feasible"`
+	Reason              string        `json:"reason,omitempty"`
+	Moves               []ReplicaMove `json:"moves"`
+	CurrentMonthlyMinor int64         `json:"current_monthly_minor"`
+	NewMonthlyMinor     int64         `json:"new_monthly_minor"`
+	DeltaMonthlyMinor   int64         `json:"delta_monthly_minor"`
+	// CommitmentDeltaMinor is what the switch would add to the budget
+	// line's committed amount now (negative: free): the new forecast
+	// committed to the end of the fiscal year, less what is still
+	// committed for the workload.
+	CommitmentDeltaMinor int64      `json:"commitment_delta_minor"`
+	Data                 []DataMove `json:"data"`
+	DataGiB              int64      `json:"data_gib"`
+	Steps                []string   `json:"steps"`
+}
+
+// EvacuationItem is one workload of an evacuation plan.
+type EvacuationItem struct {
+	WorkloadID string        `json:"workload_id"`
+	Feasible   bool          `json:"feasible"`
+	Reason     string        `json:"reason,omitempty"`
+	Plan       MigrationPlan `json:"plan"`
+}
+
+// EvacuationPlan accounts for every workload on a provider.
+type EvacuationPlan struct {
+	ProviderID string           `json:"provider_id"`
+	Workloads  int              `json:"workloads"`
+	Feasible   int              `json:"feasible"`
+	Infeasible int              `json:"infeasible"`
+	DataGiB    int64            `json:"data_gib"`
+	DataByApp  int              `json:"data_moved_by_application"`
+	Delta      map[string]int64 `json:"delta_monthly_minor_by_currency"`
+	Items      []EvacuationItem `json:"items"`
+}
+
+// EvacuationProgress is an evacuation's state.
+type EvacuationProgress struct {
+	Evacuation
+	Queued     int `json:"queued"`
+	Migrating  int `json:"migrating"`
+	Done       int `json:"done"`
+	RolledBack int `json:"rolled_back"`
+	Skipped    int `json:"skipped"`
+}

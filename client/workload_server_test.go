@@ -1,0 +1,132 @@
+package client_test
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/soberana/soberana/client"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/pace"
+	"github.com/soberana/soberana/internal/server/servertest"
+	"github.com/soberana/soberana/internal/workload"
+)
+
+// jsonNames lists the JSON member names of a struct type's fields.
+func jsonNames(t reflect.Type) []string {
+	var names []string
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// TestWorkloadSpecMatchesCreateRequest: the SDK's request body has every
+// member the server's create decodes, and no other — a field added to
+// one and not the other fails here.
+func TestWorkloadSpecMatchesCreateRequest(t *testing.T) {
+	t.Parallel()
+	sdk, server := jsonNames(reflect.TypeFor[client.WorkloadSpec]()), jsonNames(reflect.TypeFor[workload.CreateRequest]())
+	if !slices.Equal(sdk, server) {
+		t.Fatalf("client.WorkloadSpec has %v,\nworkload.CreateRequest has %v", sdk, server)
+	}
+}
+
+// first returns the first item a list yields.
+func first[T any](t *testing.T, seq func(func(T, error) bool)) T {
+	t.Helper()
+	for v, err := range seq {
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	t.Fatal("empty list")
+	var zero T
+	return zero
+}
+
+// TestSDKAgainstServer runs the SDK against a real server: a workload
+// asked for with near points, per-subdivision replicas, an image, an SSH
+// key and user-data carries every one of them back, and a release read
+// through the SDK (the server's own view) carries its rollout's progress.
+func TestSDKAgainstServer(t *testing.T) {
+	t.Parallel()
+	h := servertest.Start(t, servertest.Options{})
+	ctx := context.Background()
+	c := client.New(h.URL, servertest.AdminToken)
+	prj := first(t, c.Projects().List(ctx, client.ListOptions{Filters: map[string]string{"name": "prontuario-eletronico"}}))
+	offering := func(name string) string {
+		return first(t, c.Offerings(ctx, client.ListOptions{Filters: map[string]string{"name": name}})).ID
+	}
+	t.Run("WorkloadSpec", func(t *testing.T) {
+		const pub = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@example"
+		key, err := c.SSHKeys().Create(ctx, client.SSHKeySpec{Name: "alice", PublicKey: pub, ProjectID: prj.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		spec := client.WorkloadSpec{ProjectID: prj.ID, OfferingID: offering("SCS-1V-2-20s"), Replicas: 2, Classification: "internal",
+			Residency: client.Residency{Countries: []string{"BR"}}, Sovereignty: client.Sovereignty{Mode: "national"},
+			Near:           []client.NearPoint{{Latitude: -8.05, Longitude: -34.9, RadiusKm: 100, Label: "Recife"}},
+			PerSubdivision: []string{"BR-RS"},
+			Image:          "ubuntu-24.04", SSHKeys: []string{"alice"}, UserData: "#cloud-config\npackages: [htop]\n"}
+		w, err := c.CreateWorkload(ctx, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(w.Near, spec.Near) || !slices.Equal(w.PerSubdivision, spec.PerSubdivision) || w.Image != spec.Image ||
+			w.UserData != spec.UserData || len(w.SSHKeys) != 1 || w.SSHKeys[0].ID != key.ID || w.SSHKeys[0].Fingerprint != key.Fingerprint {
+			b, _ := json.Marshal(w)
+			t.Fatalf("created workload lost fields of the request: %s", b)
+		}
+	})
+	t.Run("ReleaseProgress", func(t *testing.T) {
+		w, err := c.CreateWorkload(ctx, client.WorkloadSpec{ProjectID: prj.ID, OfferingID: offering("ns-small"), Replicas: 1, Classification: "internal",
+			Residency: client.Residency{Countries: []string{"BR"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w.State == client.StatePendingApproval {
+			if w, err = c.ApproveWorkload(ctx, w.ID, "test"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := c.WaitWorkload(ctx, w.ID, client.WaitOptions{Timeout: 2 * time.Minute, Poll: 50 * time.Millisecond}); err != nil {
+			t.Fatal(err)
+		}
+		app, err := c.CreateApp(ctx, client.AppSpec{ProjectID: prj.ID, WorkloadID: w.ID, Name: "citas", Image: "registry.example.mx/salud/citas:v1", Port: 8080, Replicas: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, err := c.CreateRelease(ctx, app.ID, client.ReleaseSpec{Image: "v2"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Follow the rollout until it ends (or the wait times out).
+		wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		defer cancel()
+		_ = pace.Repeat(wctx, 50*time.Millisecond, func() {
+			r, gerr := c.GetRelease(wctx, app.ID, rel.ID)
+			if err = gerr; gerr == nil {
+				rel = r
+			}
+			if gerr != nil || rel.State == model.ReleaseSucceeded || rel.State == model.ReleaseFailed {
+				cancel()
+			}
+		})
+		if err != nil || rel.State != model.ReleaseSucceeded {
+			t.Fatalf("release %s (%s): %v", rel.State, rel.Reason, err)
+		}
+		if p := rel.Progress; p.SitesOK != 1 || p.SitesTotal != 1 || p.SitesFailed+p.SitesPending+p.SitesInFlight != 0 {
+			t.Fatalf("progress of a rollout that succeeded: %+v", p)
+		}
+	})
+}
