@@ -350,6 +350,36 @@ func (t *Tx) SimCreate(ctx context.Context, r model.SimResource) (model.SimResou
 	return got, false, err
 }
 
+// SimCreateAll is SimCreate for many resources in one statement (one
+// multi-row insert; a resource whose replica already has one is skipped):
+// it returns the stored resource of each, in order, and which it created.
+// Each replica keeps one resource, as with SimCreate; the rare adopted
+// one costs a read of its own.
+func (t *Tx) SimCreateAll(ctx context.Context, rs []model.SimResource) ([]model.SimResource, []bool, error) {
+	rows := make([][]any, len(rs))
+	for i, r := range rs {
+		rows[i] = []any{r.ResourceID, r.ProviderID, r.SiteID, r.ReplicaID, r.WorkloadID, r.State, r.VCPUs, r.MemoryMiB, r.DiskGiB, micros(r.CreatedAt)}
+	}
+	inserted := make(map[string]bool, len(rs))
+	if err := t.bulk(ctx, "sim_resources", strings.Split(simCols, ", "), rows,
+		"ON CONFLICT (provider_id, replica_id) DO NOTHING RETURNING resource_id", func(id string) { inserted[id] = true }); err != nil {
+		return nil, nil, fmt.Errorf("creating sim resources: %w", err)
+	}
+	out, created := make([]model.SimResource, len(rs)), make([]bool, len(rs))
+	for i, r := range rs {
+		if inserted[r.ResourceID] {
+			out[i], created[i] = r, true
+			continue
+		}
+		got, err := t.SimGet(ctx, r.ProviderID, r.ReplicaID)
+		if err != nil {
+			return nil, nil, err
+		}
+		out[i] = got
+	}
+	return out, created, nil
+}
+
 // SimGet finds the resource a provider holds for a replica.
 func (t *Tx) SimGet(ctx context.Context, providerID, replicaID string) (model.SimResource, error) {
 	r, err := scanSim(t.QueryRow(ctx, `SELECT `+simCols+` FROM sim_resources WHERE provider_id = ? AND replica_id = ?`, providerID, replicaID))
