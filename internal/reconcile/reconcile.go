@@ -505,17 +505,21 @@ func (r *Reconciler) Pass(ctx context.Context) (busy bool, err error) {
 		return false, err
 	}
 	t.mu.Lock()
-	inflight := len(t.inflight)
+	inflight := make([]string, 0, len(t.inflight))
+	for id := range t.inflight {
+		inflight = append(inflight, id)
+	}
 	t.mu.Unlock()
 	free := cap(r.slots) - len(r.slots)
 	// Dispatch in batches of at least a quarter of the pool: reading the
 	// queue for one free worker at a time costs more than the work.
-	if free >= max(1, cap(r.slots)/4) || inflight == 0 {
+	if free >= max(1, cap(r.slots)/4) || len(inflight) == 0 {
 		// In-flight placements are still due in the database until their
-		// outcome is recorded: read past them.
-		due, err := r.st.Read().DuePlacements(ctx, r.st.Now(), free+inflight)
+		// outcome is recorded: read past them. One row more than the free
+		// workers says whether due work waits for one.
+		due, err := r.st.Read().DuePlacements(ctx, r.st.Now(), free+1, inflight)
 		if err != nil {
-			return inflight > 0, err
+			return len(inflight) > 0, err
 		}
 		// New replicas of a driver that creates many in one call go to
 		// it together, by provider (see batchEnsurer); each still holds

@@ -146,9 +146,27 @@ func (t *Tx) PlacementsOf(ctx context.Context, workloadID string) ([]PlacementRo
 }
 
 // DuePlacements returns up to limit placements scheduled at or before now,
-// the earliest first: the reconciler's durable work queue.
-func (t *Tx) DuePlacements(ctx context.Context, now time.Time, limit int) ([]PlacementRow, error) {
-	return t.queryPlacements(ctx, fmt.Sprintf("next_attempt_at IS NOT NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT %d", limit), micros(now))
+// the earliest first, but those whose ids skip names: the reconciler's
+// durable work queue, read past the placements it already acts on (they
+// stay due until their outcome is recorded; issue #19: a scan re-read
+// two dozen of them each time). The ids travel as one JSON array, so the
+// statement's text does not change with their number.
+func (t *Tx) DuePlacements(ctx context.Context, now time.Time, limit int, skip []string) ([]PlacementRow, error) {
+	where := "next_attempt_at IS NOT NULL AND next_attempt_at <= ?"
+	args := []any{micros(now)}
+	if len(skip) > 0 {
+		ids, err := json.Marshal(skip)
+		if err != nil {
+			return nil, err
+		}
+		if t.dialect == Postgres {
+			where += " AND id NOT IN (SELECT jsonb_array_elements_text(CAST(? AS jsonb)))"
+		} else {
+			where += " AND id NOT IN (SELECT value FROM json_each(?))"
+		}
+		args = append(args, string(ids))
+	}
+	return t.queryPlacements(ctx, fmt.Sprintf("%s ORDER BY next_attempt_at, id LIMIT %d", where, limit), args...)
 }
 
 // NextDue returns when the earliest scheduled placement is due (ok false:
