@@ -122,9 +122,9 @@ func (t *Tx) BootInputs(ctx context.Context, placementID, workloadID string) (mo
 
 // scanBootInput scans a workload's columns and a replica_boot row's (all
 // NULL when none is stored), after the lead destinations.
-func scanBootInput(row interface{ Scan(...any) error }, lead ...any) (BootInput, error) {
+func scanBootInput(row interface{ Scan(...any) error }, lead ...any) (bootInput, error) {
 	var (
-		in     BootInput
+		in     bootInput
 		wc, wu int64
 		wm     = workloads.meta(&in.Workload)
 		bp, bw sql.NullString
@@ -136,7 +136,7 @@ func scanBootInput(row interface{ Scan(...any) error }, lead ...any) (BootInput,
 	dest = append(dest, workloads.scanDest(&in.Workload)...)
 	dest = append(dest, &bp, &bw, &bi, &bc, &bs, &bat)
 	if err := row.Scan(dest...); err != nil {
-		return BootInput{}, mapErr(err)
+		return bootInput{}, mapErr(err)
 	}
 	wm.CreatedAt, wm.UpdatedAt = fromMicros(wc), fromMicros(wu)
 	if bp.Valid {
@@ -146,20 +146,21 @@ func scanBootInput(row interface{ Scan(...any) error }, lead ...any) (BootInput,
 	return in, nil
 }
 
-// BootInput is what BootInputs reads of one replica.
-type BootInput struct {
+// bootInput is what BootInputs reads of one replica.
+type bootInput struct {
 	Workload model.Workload
 	Stored   *model.ReplicaBoot
 }
 
 // BootInputsOf is BootInputs for several replicas in one statement (the
 // new replicas the reconciler creates together, issue #19): by placement
-// id. A replica whose placement or workload the statement does not find
-// (a workload gone) is read on its own, as BootInputs reads it.
-func (t *Tx) BootInputsOf(ctx context.Context, ps []PlacementRow) (map[string]BootInput, error) {
-	out := make(map[string]BootInput, len(ps))
+// id, each one's workload and stored document (nil: none). A replica
+// whose placement or workload the statement does not find (a workload
+// gone) is read on its own, as BootInputs reads it.
+func (t *Tx) BootInputsOf(ctx context.Context, ps []PlacementRow) (map[string]model.Workload, map[string]*model.ReplicaBoot, error) {
+	ws, stored := make(map[string]model.Workload, len(ps)), make(map[string]*model.ReplicaBoot, len(ps))
 	if len(ps) == 0 {
-		return out, nil
+		return ws, stored, nil
 	}
 	args := make([]any, len(ps))
 	for i, p := range ps {
@@ -169,29 +170,29 @@ func (t *Tx) BootInputsOf(ctx context.Context, ps []PlacementRow) (map[string]Bo
 		" FROM placements p JOIN workloads w ON w.id = p.workload_id LEFT JOIN replica_boot b ON b.placement_id = p.id"+
 		" WHERE p.id IN ("+placeholders(len(ps))+")", args...)
 	if err != nil {
-		return nil, fmt.Errorf("getting first-boot inputs: %w", err)
+		return nil, nil, fmt.Errorf("getting first-boot inputs: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var pid string
 		in, err := scanBootInput(rows, &pid)
 		if err != nil {
-			return nil, fmt.Errorf("getting first-boot inputs: %w", err)
+			return nil, nil, fmt.Errorf("getting first-boot inputs: %w", err)
 		}
-		out[pid] = in
+		ws[pid], stored[pid] = in.Workload, in.Stored
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("getting first-boot inputs: %w", mapErr(err))
+		return nil, nil, fmt.Errorf("getting first-boot inputs: %w", mapErr(err))
 	}
 	for _, p := range ps {
-		if _, ok := out[p.ID]; ok {
+		if _, ok := ws[p.ID]; ok {
 			continue
 		}
-		w, stored, err := t.BootInputs(ctx, p.ID, p.WorkloadID)
+		w, b, err := t.BootInputs(ctx, p.ID, p.WorkloadID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		out[p.ID] = BootInput{Workload: w, Stored: stored}
+		ws[p.ID], stored[p.ID] = w, b
 	}
-	return out, nil
+	return ws, stored, nil
 }

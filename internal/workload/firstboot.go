@@ -144,7 +144,7 @@ func (s *Service) BootSpec(ctx context.Context, p store.PlacementRow) (image, us
 	if err != nil {
 		return "", "", err
 	}
-	return s.bootSpec(ctx, p, store.BootInput{Workload: w, Stored: stored})
+	return s.bootSpec(ctx, p, w, stored)
 }
 
 // BootSpecs is BootSpec for several replicas (the new replicas the
@@ -152,21 +152,20 @@ func (s *Service) BootSpec(ctx context.Context, p store.PlacementRow) (image, us
 // each one's image and document, or its error, in order.
 func (s *Service) BootSpecs(ctx context.Context, ps []store.PlacementRow) (images, userData []string, errs []error) {
 	images, userData, errs = make([]string, len(ps)), make([]string, len(ps)), make([]error, len(ps))
-	ins, err := s.st.Read().BootInputsOf(ctx, ps)
+	ws, stored, err := s.st.Read().BootInputsOf(ctx, ps)
 	for i, p := range ps {
 		if err != nil {
 			errs[i] = err
 			continue
 		}
-		images[i], userData[i], errs[i] = s.bootSpec(ctx, p, ins[p.ID])
+		images[i], userData[i], errs[i] = s.bootSpec(ctx, p, ws[p.ID], stored[p.ID])
 	}
 	return images, userData, errs
 }
 
 // bootSpec is BootSpec from the replica's inputs read.
-func (s *Service) bootSpec(ctx context.Context, p store.PlacementRow, bin store.BootInput) (image, userData string, err error) {
+func (s *Service) bootSpec(ctx context.Context, p store.PlacementRow, w model.Workload, stored *model.ReplicaBoot) (image, userData string, err error) {
 	tx := s.st.Read()
-	w, stored := bin.Workload, bin.Stored
 	if stored != nil {
 		return stored.ImageRef, stored.CloudInit, nil
 	}
