@@ -3,6 +3,7 @@ package reconcile_test
 import (
 	"context"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -228,4 +229,46 @@ func TestEnsureAllCreatesOnceAndAdopts(t *testing.T) {
 			t.Fatalf("boot of pl_c: %+v (%v)", b, err)
 		}
 	})
+}
+
+// TestBootSpecsReadsAsBootSpec: the first-boot inputs of many replicas,
+// read in one statement for a batch create (BootSpecs), are each what
+// BootSpec reads of the replica alone, and what the sim booted it with.
+func TestBootSpecsReadsAsBootSpec(t *testing.T) {
+	t.Parallel()
+	h := servertest.Start(t, servertest.Options{})
+	ctx := context.Background()
+	var ids []string
+	for i := range 4 {
+		body := oneReplicaBody(t, h)
+		body["user_data"] = "#cloud-config\nruncmd:\n  - echo replica " + string(rune('a'+i)) + "\n"
+		var w workloadView
+		if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", body, &w); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, w.ID)
+	}
+	var ps []store.PlacementRow
+	for _, id := range ids {
+		h.WaitRunning(t, id, time.Minute)
+		got, err := h.Server.Store.Read().PlacementsOf(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps = append(ps, got...)
+	}
+	images, userData, errs := h.Server.Workloads.BootSpecs(ctx, ps)
+	for i, p := range ps {
+		image, ud, err := h.Server.Workloads.BootSpec(ctx, p)
+		if err != nil || errs[i] != nil || images[i] != image || userData[i] != ud {
+			t.Fatalf("replica %s: BootSpecs %q %q %v, BootSpec %q %q %v", p.ID, images[i], userData[i], errs[i], image, ud, err)
+		}
+		if !strings.Contains(ud, "echo replica ") {
+			t.Fatalf("replica %s boots with %q", p.ID, ud)
+		}
+		simImage, simUD, err := h.Server.Sim.Boot(ctx, p.ProviderID, p.ID)
+		if err != nil || simImage != image || simUD != ud {
+			t.Fatalf("the sim booted replica %s with %q %q (%v), want %q %q", p.ID, simImage, simUD, err, image, ud)
+		}
+	}
 }
