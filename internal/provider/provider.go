@@ -73,6 +73,16 @@ type Observed struct {
 	Addresses []model.Address
 }
 
+// Ensured is what a driver that creates many replicas' resources in one
+// call reports of each (see the reconciler's batch ensurer): what Observe
+// would report of the resource it made or adopted, whether it made it,
+// or why it failed.
+type Ensured struct {
+	Observed
+	Created bool
+	Err     error
+}
+
 // Resource is one resource a provider holds that carries our replica id.
 type Resource struct {
 	ResourceID string

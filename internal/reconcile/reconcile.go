@@ -505,18 +505,30 @@ func (r *Reconciler) Pass(ctx context.Context) (busy bool, err error) {
 		return false, err
 	}
 	t.mu.Lock()
-	inflight := len(t.inflight)
+	inflight := make([]string, 0, len(t.inflight))
+	for id := range t.inflight {
+		inflight = append(inflight, id)
+	}
 	t.mu.Unlock()
 	free := cap(r.slots) - len(r.slots)
 	// Dispatch in batches of at least a quarter of the pool: reading the
 	// queue for one free worker at a time costs more than the work.
-	if free >= max(1, cap(r.slots)/4) || inflight == 0 {
+	if free >= max(1, cap(r.slots)/4) || len(inflight) == 0 {
 		// In-flight placements are still due in the database until their
-		// outcome is recorded: read past them.
-		due, err := r.st.Read().DuePlacements(ctx, r.st.Now(), free+inflight)
+		// outcome is recorded: read past them. One row more than the free
+		// workers says whether due work waits for one.
+		due, err := r.st.Read().DuePlacements(ctx, r.st.Now(), free+1, inflight)
 		if err != nil {
-			return inflight > 0, err
+			return len(inflight) > 0, err
 		}
+		// New replicas of a driver that creates many in one call go to
+		// it together, by provider (see batchEnsurer); each still holds
+		// a worker slot.
+		var (
+			fresh  map[string][]store.PlacementRow
+			order  []string
+			ensAll = map[string]batchEnsurer{}
+		)
 		for _, p := range due {
 			if free == 0 {
 				busy = true // due work waits for a worker
@@ -533,8 +545,28 @@ func (r *Reconciler) Pass(ctx context.Context) (busy bool, err error) {
 			}
 			free--
 			r.slots <- struct{}{}
+			if be := r.batchable(p); be != nil {
+				if fresh == nil {
+					fresh = map[string][]store.PlacementRow{}
+				}
+				if _, seen := fresh[p.ProviderID]; !seen {
+					order = append(order, p.ProviderID)
+				}
+				fresh[p.ProviderID] = append(fresh[p.ProviderID], p)
+				ensAll[p.ProviderID] = be
+				continue
+			}
 			t.workers.Add(1)
 			go r.work(t, p)
+		}
+		for _, id := range order {
+			ps := fresh[id]
+			t.workers.Add(1)
+			if len(ps) == 1 {
+				go r.work(t, ps[0])
+			} else {
+				go r.workAll(t, ensAll[id], ps)
+			}
 		}
 	}
 	t.mu.Lock()
@@ -558,6 +590,84 @@ func (r *Reconciler) work(t *term, p store.PlacementRow) {
 	case t.results <- actResult{row: p, out: out, replace: replace}:
 	case <-t.ctx.Done():
 	}
+}
+
+// workAll acts on new replicas of one provider together (actAll) and
+// hands their outcomes to the recorder.
+func (r *Reconciler) workAll(t *term, be batchEnsurer, ps []store.PlacementRow) {
+	defer t.workers.Done()
+	res := r.actAll(t.ctx, be, ps)
+	for range ps {
+		<-r.slots
+	}
+	r.signal()
+	for _, a := range res {
+		if t.ctx.Err() != nil {
+			return // the term is over; the placements stay due
+		}
+		select {
+		case t.results <- a:
+		case <-t.ctx.Done():
+		}
+	}
+}
+
+// batchable is the driver that creates placement p's resource together
+// with others (nil: act on p alone): p is a replica without a resource
+// yet, on a site that is up, of a provider whose driver is a
+// batchEnsurer.
+func (r *Reconciler) batchable(p store.PlacementRow) batchEnsurer {
+	if p.ResourceID != "" || (p.State != model.PlacementPending && p.State != model.PlacementProvisioning) || r.fleet.Down(p.SiteID) {
+		return nil
+	}
+	prov, ok := r.fleet.Provider(p.ProviderID)
+	if !ok {
+		return nil
+	}
+	drv, err := r.drivers.Get(prov.Driver)
+	if err != nil {
+		return nil
+	}
+	be, _ := drv.(batchEnsurer)
+	return be
+}
+
+// actAll is act for new replicas of one provider (see batchable): their
+// first-boot inputs are one read and their resources one driver call
+// (EnsureAll), then each outcome is act's.
+func (r *Reconciler) actAll(ctx context.Context, be batchEnsurer, ps []store.PlacementRow) []actResult {
+	res := make([]actResult, len(ps))
+	var (
+		specs []provider.Spec
+		at    []int
+		ens   []provider.Ensured
+	)
+	_ = r.call(ctx, func(ctx context.Context) error {
+		images, userData, errs := r.svc.BootSpecs(ctx, ps)
+		for i, p := range ps {
+			res[i].row = p
+			if errs[i] != nil {
+				out := workload.Outcome{Read: p, State: p.State, Attempts: p.Attempts}
+				res[i].out, res[i].replace = r.failed(p, out, "create", errs[i])
+				continue
+			}
+			spec := specOf(p)
+			spec.Image, spec.UserData = images[i], userData[i]
+			specs, at = append(specs, spec), append(at, i)
+		}
+		ens = be.EnsureAll(ctx, specs)
+		return nil
+	})
+	for j, e := range ens {
+		p := ps[at[j]]
+		out := workload.Outcome{Read: p, State: p.State, Attempts: p.Attempts}
+		if e.Err != nil {
+			res[at[j]].out, res[at[j]].replace = r.failed(p, out, "create", e.Err)
+			continue
+		}
+		res[at[j]].out, res[at[j]].replace = r.provisioned(ctx, be, p, out, e.Observed, e.Created)
+	}
+	return res
 }
 
 // poll is when to look again at a resource still building: Poll, or
@@ -617,26 +727,11 @@ func (r *Reconciler) act(ctx context.Context, p store.PlacementRow) (workload.Ou
 		out.NextAt = r.at(r.backoff(out.Attempts))
 		return out, nil
 	}
-	ref := provider.ResourceRef{ProviderID: p.ProviderID, SiteID: p.SiteID, WorkloadID: p.WorkloadID, ReplicaID: p.ID, ResourceID: p.ResourceID}
-	call := func(f func(ctx context.Context) error) error {
-		cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
-		defer cancel()
-		return f(cctx)
-	}
-	fail := func(action string, err error) (workload.Outcome, *workload.Msg) {
-		r.mActions.WithLabelValues(action, "error").Inc()
-		out.Attempts++
-		out.Reason = workload.M("replica.reason.provider_error", strconv.Itoa(out.Attempts), err.Error())
-		if p.State != model.PlacementDeleting && out.Attempts >= r.o.MaxAttempts {
-			m := workload.M("replica.reason.gave_up", strconv.Itoa(out.Attempts), err.Error())
-			return out, &m
-		}
-		out.NextAt = r.at(r.backoff(out.Attempts))
-		return out, nil
-	}
+	ref := refOf(p)
+	fail := func(action string, err error) (workload.Outcome, *workload.Msg) { return r.failed(p, out, action, err) }
 	var obs provider.Observed
 	observe := func() error {
-		return call(func(ctx context.Context) error { var err error; obs, err = drv.Observe(ctx, ref); return err })
+		return r.call(ctx, func(ctx context.Context) error { var err error; obs, err = drv.Observe(ctx, ref); return err })
 	}
 
 	switch p.State {
@@ -649,8 +744,8 @@ func (r *Reconciler) act(ctx context.Context, p store.PlacementRow) (workload.Ou
 		if ens, ok := drv.(ensurer); ok && p.ResourceID == "" {
 			// A replica without a resource yet: create or adopt it and
 			// observe it in one call (see ensurer).
-			spec := provider.Spec{ResourceRef: ref, VCPUs: p.VCPUs, MemoryMiB: p.MemoryMiB, DiskGiB: p.DiskGiB}
-			if err := call(func(ctx context.Context) error {
+			spec := specOf(p)
+			if err := r.call(ctx, func(ctx context.Context) error {
 				var err error
 				if spec.Image, spec.UserData, err = r.svc.BootSpec(ctx, p); err != nil {
 					return err
@@ -660,67 +755,17 @@ func (r *Reconciler) act(ctx context.Context, p store.PlacementRow) (workload.Ou
 			}); err != nil {
 				return fail("create", err)
 			}
-			if created { // else adopted, below
-				r.mActions.WithLabelValues("create", "ok").Inc()
-				out.Reason = workload.M("replica.reason.building", obs.ResourceID)
-			}
 		} else if err := observe(); err != nil {
 			return fail("observe", err)
 		}
-		if !obs.Exists {
-			if p.ResourceID != "" {
-				out.Reason = workload.M("replica.reason.vanished", p.ResourceID)
-			}
-			spec := provider.Spec{ResourceRef: ref, VCPUs: p.VCPUs, MemoryMiB: p.MemoryMiB, DiskGiB: p.DiskGiB}
-			if err := call(func(ctx context.Context) error {
-				var err error
-				spec.Image, spec.UserData, err = r.svc.BootSpec(ctx, p)
-				return err
-			}); err != nil {
-				return fail("create", err)
-			}
-			var id string
-			if err := call(func(ctx context.Context) error { var err error; id, err = drv.Create(ctx, spec); return err }); err != nil {
-				return fail("create", err)
-			}
-			r.mActions.WithLabelValues("create", "ok").Inc()
-			created = true
-			out.ResourceID, out.State = id, model.PlacementProvisioning
-			out.Reason = workload.M("replica.reason.building", id)
-			if err := observe(); err != nil || !obs.Exists {
-				out.Attempts = 0
-				out.NextAt = r.at(r.poll())
-				return out, nil
-			}
-		} else if p.ResourceID == "" && !created {
-			ev := workload.M("replica.reason.adopted", strconv.Itoa(p.Replica), obs.ResourceID, p.SiteID)
-			out.Event = &ev
-		}
-		out.ResourceID = obs.ResourceID
-		out.Attempts = 0
-		switch obs.State {
-		case provider.StateActive:
-			out.State, out.NextAt = model.PlacementRunning, nil
-			out.Reason = workload.M("replica.reason.running", obs.ResourceID)
-			out.Addresses = obs.Addresses
-		case provider.StateError:
-			// Delete the broken resource; the next pass creates a new one.
-			_ = call(func(ctx context.Context) error { return drv.Delete(ctx, ref) })
-			return fail("observe", errors.New(obs.Reason))
-		default:
-			out.State, out.NextAt = model.PlacementProvisioning, r.at(r.poll())
-			if !created {
-				out.Reason = workload.M("replica.reason.building", obs.ResourceID)
-			}
-		}
-		return out, nil
+		return r.provisioned(ctx, drv, p, out, obs, created)
 
 	case model.PlacementDeleting:
 		if err := observe(); err != nil {
 			return fail("observe", err)
 		}
 		if obs.Exists {
-			if err := call(func(ctx context.Context) error { return drv.Delete(ctx, ref) }); err != nil {
+			if err := r.call(ctx, func(ctx context.Context) error { return drv.Delete(ctx, ref) }); err != nil {
 				return fail("delete", err)
 			}
 			r.mActions.WithLabelValues("delete", "ok").Inc()
@@ -744,6 +789,99 @@ func (r *Reconciler) act(ctx context.Context, p store.PlacementRow) (workload.Ou
 	return out, nil
 }
 
+// refOf is the driver's reference to placement p's resource.
+func refOf(p store.PlacementRow) provider.ResourceRef {
+	return provider.ResourceRef{ProviderID: p.ProviderID, SiteID: p.SiteID, WorkloadID: p.WorkloadID, ReplicaID: p.ID, ResourceID: p.ResourceID}
+}
+
+// specOf is what the driver creates for placement p, but its first boot.
+func specOf(p store.PlacementRow) provider.Spec {
+	return provider.Spec{ResourceRef: refOf(p), VCPUs: p.VCPUs, MemoryMiB: p.MemoryMiB, DiskGiB: p.DiskGiB}
+}
+
+// call runs one driver call under the call timeout.
+func (r *Reconciler) call(ctx context.Context, f func(ctx context.Context) error) error {
+	cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
+	defer cancel()
+	return f(cctx)
+}
+
+// failed is out after a failed driver call: one more attempt, backed
+// off, or — a create that failed MaxAttempts times — a Msg asking to
+// re-place the replica.
+func (r *Reconciler) failed(p store.PlacementRow, out workload.Outcome, action string, err error) (workload.Outcome, *workload.Msg) {
+	r.mActions.WithLabelValues(action, "error").Inc()
+	out.Attempts++
+	out.Reason = workload.M("replica.reason.provider_error", strconv.Itoa(out.Attempts), err.Error())
+	if p.State != model.PlacementDeleting && out.Attempts >= r.o.MaxAttempts {
+		m := workload.M("replica.reason.gave_up", strconv.Itoa(out.Attempts), err.Error())
+		return out, &m
+	}
+	out.NextAt = r.at(r.backoff(out.Attempts))
+	return out, nil
+}
+
+// provisioned is the outcome of a pending or provisioning placement
+// whose resource was observed as obs, or created (or adopted: created
+// false) by an ensurer: it creates the resource when there is none and
+// records what the driver reports.
+func (r *Reconciler) provisioned(ctx context.Context, drv provider.Driver, p store.PlacementRow, out workload.Outcome, obs provider.Observed, created bool) (workload.Outcome, *workload.Msg) {
+	ref := refOf(p)
+	fail := func(action string, err error) (workload.Outcome, *workload.Msg) { return r.failed(p, out, action, err) }
+	if created {
+		r.mActions.WithLabelValues("create", "ok").Inc()
+		out.Reason = workload.M("replica.reason.building", obs.ResourceID)
+	}
+	if !obs.Exists {
+		if p.ResourceID != "" {
+			out.Reason = workload.M("replica.reason.vanished", p.ResourceID)
+		}
+		spec := specOf(p)
+		if err := r.call(ctx, func(ctx context.Context) error {
+			var err error
+			spec.Image, spec.UserData, err = r.svc.BootSpec(ctx, p)
+			return err
+		}); err != nil {
+			return fail("create", err)
+		}
+		var id string
+		if err := r.call(ctx, func(ctx context.Context) error { var err error; id, err = drv.Create(ctx, spec); return err }); err != nil {
+			return fail("create", err)
+		}
+		r.mActions.WithLabelValues("create", "ok").Inc()
+		created = true
+		out.ResourceID, out.State = id, model.PlacementProvisioning
+		out.Reason = workload.M("replica.reason.building", id)
+		err := r.call(ctx, func(ctx context.Context) error { var err error; obs, err = drv.Observe(ctx, ref); return err })
+		if err != nil || !obs.Exists {
+			out.Attempts = 0
+			out.NextAt = r.at(r.poll())
+			return out, nil
+		}
+	} else if p.ResourceID == "" && !created {
+		ev := workload.M("replica.reason.adopted", strconv.Itoa(p.Replica), obs.ResourceID, p.SiteID)
+		out.Event = &ev
+	}
+	out.ResourceID = obs.ResourceID
+	out.Attempts = 0
+	switch obs.State {
+	case provider.StateActive:
+		out.State, out.NextAt = model.PlacementRunning, nil
+		out.Reason = workload.M("replica.reason.running", obs.ResourceID)
+		out.Addresses = obs.Addresses
+	case provider.StateError:
+		// Delete the broken resource; the next pass creates a new one.
+		_ = r.call(ctx, func(ctx context.Context) error { return drv.Delete(ctx, ref) })
+		return fail("observe", errors.New(obs.Reason))
+	default:
+		out.State, out.NextAt = model.PlacementProvisioning, r.at(r.poll())
+		if !created {
+			out.Reason = workload.M("replica.reason.building", obs.ResourceID)
+		}
+	}
+	return out, nil
+}
+
 // ensurer is implemented by drivers that can create a replica's resource
 // (or adopt the one that already carries its replica id, as Create does)
 // and report what Observe would of it, in one call: the reconciler then
@@ -754,6 +892,18 @@ func (r *Reconciler) act(ctx context.Context, p store.PlacementRow) (workload.Ou
 // Ensure too (the reconciler's tests' stuckCreate does).
 type ensurer interface {
 	Ensure(ctx context.Context, spec provider.Spec) (obs provider.Observed, created bool, err error)
+}
+
+// batchEnsurer is implemented by drivers that can do what ensurer's
+// Ensure does for many replicas in one call (the sim: one multi-row
+// insert), reporting each one's outcome in order. The reconciler hands
+// it the new replicas of one provider that one pass dispatches (issue
+// #19: one statement for them, not one each). Real drivers need not
+// implement it; they keep one call per replica. A driver that wraps one
+// implementing it and changes Create or Ensure must change EnsureAll too.
+type batchEnsurer interface {
+	provider.Driver
+	EnsureAll(ctx context.Context, specs []provider.Spec) []provider.Ensured
 }
 
 // failover re-places the active replicas on sites that are down.

@@ -109,31 +109,90 @@ func (t *Tx) LedgerWorkloadsOf(ctx context.Context, ids []string) (map[string]Le
 // its workload (zero when a stored document makes it unneeded and the
 // workload is gone).
 func (t *Tx) BootInputs(ctx context.Context, placementID, workloadID string) (model.Workload, *model.ReplicaBoot, error) {
-	var (
-		w      model.Workload
-		wc, wu int64
-		wm     = workloads.meta(&w)
-		bp, bw sql.NullString
-		bi, bc sql.NullString
-		bs     sql.NullString
-		bat    sql.NullInt64
-	)
-	dest := append([]any{&wm.ID, &wc, &wu, &wm.Version}, workloads.scanDest(&w)...)
-	dest = append(dest, &bp, &bw, &bi, &bc, &bs, &bat)
-	err := t.QueryRow(ctx, "SELECT "+qualified("w", workloads.allCols())+", "+qualified("b", bootCols)+
-		" FROM workloads w LEFT JOIN replica_boot b ON b.placement_id = ? WHERE w.id = ?", placementID, workloadID).Scan(dest...)
+	in, err := scanBootInput(t.QueryRow(ctx, "SELECT "+qualified("w", workloads.allCols())+", "+qualified("b", bootCols)+
+		" FROM workloads w LEFT JOIN replica_boot b ON b.placement_id = ? WHERE w.id = ?", placementID, workloadID))
 	if err != nil {
-		err = mapErr(err)
 		if b, berr := t.ReplicaBoot(ctx, placementID); berr == nil {
 			return model.Workload{}, &b, nil // the workload is gone, its document is not
 		}
 		return model.Workload{}, nil, fmt.Errorf("getting workloads %s: %w", workloadID, err)
 	}
-	wm.CreatedAt, wm.UpdatedAt = fromMicros(wc), fromMicros(wu)
-	if !bp.Valid {
-		return w, nil, nil
+	return in.Workload, in.Stored, nil
+}
+
+// scanBootInput scans a workload's columns and a replica_boot row's (all
+// NULL when none is stored), after the lead destinations.
+func scanBootInput(row interface{ Scan(...any) error }, lead ...any) (bootInput, error) {
+	var (
+		in     bootInput
+		wc, wu int64
+		wm     = workloads.meta(&in.Workload)
+		bp, bw sql.NullString
+		bi, bc sql.NullString
+		bs     sql.NullString
+		bat    sql.NullInt64
+	)
+	dest := append(lead, &wm.ID, &wc, &wu, &wm.Version)
+	dest = append(dest, workloads.scanDest(&in.Workload)...)
+	dest = append(dest, &bp, &bw, &bi, &bc, &bs, &bat)
+	if err := row.Scan(dest...); err != nil {
+		return bootInput{}, mapErr(err)
 	}
-	b := model.ReplicaBoot{PlacementID: bp.String, WorkloadID: bw.String, ImageRef: bi.String, CloudInit: bc.String,
-		SHA256: bs.String, CreatedAt: fromMicros(bat.Int64)}
-	return w, &b, nil
+	wm.CreatedAt, wm.UpdatedAt = fromMicros(wc), fromMicros(wu)
+	if bp.Valid {
+		in.Stored = &model.ReplicaBoot{PlacementID: bp.String, WorkloadID: bw.String, ImageRef: bi.String, CloudInit: bc.String,
+			SHA256: bs.String, CreatedAt: fromMicros(bat.Int64)}
+	}
+	return in, nil
+}
+
+// bootInput is what BootInputs reads of one replica.
+type bootInput struct {
+	Workload model.Workload
+	Stored   *model.ReplicaBoot
+}
+
+// BootInputsOf is BootInputs for several replicas in one statement (the
+// new replicas the reconciler creates together, issue #19): by placement
+// id, each one's workload and stored document (nil: none). A replica
+// whose placement or workload the statement does not find (a workload
+// gone) is read on its own, as BootInputs reads it.
+func (t *Tx) BootInputsOf(ctx context.Context, ps []PlacementRow) (map[string]model.Workload, map[string]*model.ReplicaBoot, error) {
+	ws, stored := make(map[string]model.Workload, len(ps)), make(map[string]*model.ReplicaBoot, len(ps))
+	if len(ps) == 0 {
+		return ws, stored, nil
+	}
+	args := make([]any, len(ps))
+	for i, p := range ps {
+		args[i] = p.ID
+	}
+	rows, err := t.Query(ctx, "SELECT p.id, "+qualified("w", workloads.allCols())+", "+qualified("b", bootCols)+
+		" FROM placements p JOIN workloads w ON w.id = p.workload_id LEFT JOIN replica_boot b ON b.placement_id = p.id"+
+		" WHERE p.id IN ("+placeholders(len(ps))+")", args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("getting first-boot inputs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pid string
+		in, err := scanBootInput(rows, &pid)
+		if err != nil {
+			return nil, nil, fmt.Errorf("getting first-boot inputs: %w", err)
+		}
+		ws[pid], stored[pid] = in.Workload, in.Stored
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("getting first-boot inputs: %w", mapErr(err))
+	}
+	for _, p := range ps {
+		if _, ok := ws[p.ID]; ok {
+			continue
+		}
+		w, b, err := t.BootInputs(ctx, p.ID, p.WorkloadID)
+		if err != nil {
+			return nil, nil, err
+		}
+		ws[p.ID], stored[p.ID] = w, b
+	}
+	return ws, stored, nil
 }

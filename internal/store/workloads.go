@@ -146,9 +146,27 @@ func (t *Tx) PlacementsOf(ctx context.Context, workloadID string) ([]PlacementRo
 }
 
 // DuePlacements returns up to limit placements scheduled at or before now,
-// the earliest first: the reconciler's durable work queue.
-func (t *Tx) DuePlacements(ctx context.Context, now time.Time, limit int) ([]PlacementRow, error) {
-	return t.queryPlacements(ctx, fmt.Sprintf("next_attempt_at IS NOT NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT %d", limit), micros(now))
+// the earliest first, but those whose ids skip names: the reconciler's
+// durable work queue, read past the placements it already acts on (they
+// stay due until their outcome is recorded; issue #19: a scan re-read
+// two dozen of them each time). The ids travel as one JSON array, so the
+// statement's text does not change with their number.
+func (t *Tx) DuePlacements(ctx context.Context, now time.Time, limit int, skip []string) ([]PlacementRow, error) {
+	where := "next_attempt_at IS NOT NULL AND next_attempt_at <= ?"
+	args := []any{micros(now)}
+	if len(skip) > 0 {
+		ids, err := json.Marshal(skip)
+		if err != nil {
+			return nil, err
+		}
+		if t.dialect == Postgres {
+			where += " AND id NOT IN (SELECT jsonb_array_elements_text(CAST(? AS jsonb)))"
+		} else {
+			where += " AND id NOT IN (SELECT value FROM json_each(?))"
+		}
+		args = append(args, string(ids))
+	}
+	return t.queryPlacements(ctx, fmt.Sprintf("%s ORDER BY next_attempt_at, id LIMIT %d", where, limit), args...)
 }
 
 // NextDue returns when the earliest scheduled placement is due (ok false:
@@ -348,6 +366,36 @@ func (t *Tx) SimCreate(ctx context.Context, r model.SimResource) (model.SimResou
 	}
 	got, err := t.SimGet(ctx, r.ProviderID, r.ReplicaID)
 	return got, false, err
+}
+
+// SimCreateAll is SimCreate for many resources in one statement (one
+// multi-row insert; a resource whose replica already has one is skipped):
+// it returns the stored resource of each, in order, and which it created.
+// Each replica keeps one resource, as with SimCreate; the rare adopted
+// one costs a read of its own.
+func (t *Tx) SimCreateAll(ctx context.Context, rs []model.SimResource) ([]model.SimResource, []bool, error) {
+	rows := make([][]any, len(rs))
+	for i, r := range rs {
+		rows[i] = []any{r.ResourceID, r.ProviderID, r.SiteID, r.ReplicaID, r.WorkloadID, r.State, r.VCPUs, r.MemoryMiB, r.DiskGiB, micros(r.CreatedAt)}
+	}
+	inserted := make(map[string]bool, len(rs))
+	if err := t.bulk(ctx, "sim_resources", strings.Split(simCols, ", "), rows,
+		"ON CONFLICT (provider_id, replica_id) DO NOTHING RETURNING resource_id", func(id string) { inserted[id] = true }); err != nil {
+		return nil, nil, fmt.Errorf("creating sim resources: %w", err)
+	}
+	out, created := make([]model.SimResource, len(rs)), make([]bool, len(rs))
+	for i, r := range rs {
+		if inserted[r.ResourceID] {
+			out[i], created[i] = r, true
+			continue
+		}
+		got, err := t.SimGet(ctx, r.ProviderID, r.ReplicaID)
+		if err != nil {
+			return nil, nil, err
+		}
+		out[i] = got
+	}
+	return out, created, nil
 }
 
 // SimGet finds the resource a provider holds for a replica.

@@ -139,12 +139,33 @@ func joinOr(fams []string) string {
 // retried create) return the stored one, byte for byte. Both are empty
 // for a workload with no image, keys, user-data or trust to add.
 func (s *Service) BootSpec(ctx context.Context, p store.PlacementRow) (image, userData string, err error) {
-	tx := s.st.Read()
 	// One statement reads the stored document and the workload both.
-	w, stored, err := tx.BootInputs(ctx, p.ID, p.WorkloadID)
+	w, stored, err := s.st.Read().BootInputs(ctx, p.ID, p.WorkloadID)
 	if err != nil {
 		return "", "", err
 	}
+	return s.bootSpec(ctx, p, w, stored)
+}
+
+// BootSpecs is BootSpec for several replicas (the new replicas the
+// reconciler creates together), their inputs read in one statement:
+// each one's image and document, or its error, in order.
+func (s *Service) BootSpecs(ctx context.Context, ps []store.PlacementRow) (images, userData []string, errs []error) {
+	images, userData, errs = make([]string, len(ps)), make([]string, len(ps)), make([]error, len(ps))
+	ws, stored, err := s.st.Read().BootInputsOf(ctx, ps)
+	for i, p := range ps {
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		images[i], userData[i], errs[i] = s.bootSpec(ctx, p, ws[p.ID], stored[p.ID])
+	}
+	return images, userData, errs
+}
+
+// bootSpec is BootSpec from the replica's inputs read.
+func (s *Service) bootSpec(ctx context.Context, p store.PlacementRow, w model.Workload, stored *model.ReplicaBoot) (image, userData string, err error) {
+	tx := s.st.Read()
 	if stored != nil {
 		return stored.ImageRef, stored.CloudInit, nil
 	}

@@ -124,9 +124,16 @@ func decode(f model.SimFault) fault {
 
 // inject applies the provider's and the site's faults to one API call.
 func (d *Driver) inject(ctx context.Context, providerID, siteID, op string) error {
-	pf := d.fault(ctx, ProviderScope(providerID))
-	if pf.latency > 0 {
-		t := time.NewTimer(pf.latency)
+	if err := d.wait(ctx, providerID); err != nil {
+		return err
+	}
+	return d.fail(ctx, providerID, siteID, op)
+}
+
+// wait is the provider's injected latency of one API call.
+func (d *Driver) wait(ctx context.Context, providerID string) error {
+	if l := d.fault(ctx, ProviderScope(providerID)).latency; l > 0 {
+		t := time.NewTimer(l)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -134,6 +141,13 @@ func (d *Driver) inject(ctx context.Context, providerID, siteID, op string) erro
 		case <-t.C:
 		}
 	}
+	return nil
+}
+
+// fail is the injected failure (site outage, API error rate) of one
+// API call, or of one item of a batch call.
+func (d *Driver) fail(ctx context.Context, providerID, siteID, op string) error {
+	pf := d.fault(ctx, ProviderScope(providerID))
 	if siteID != "" && d.fault(ctx, SiteScope(siteID)).outage {
 		return fmt.Errorf("sim %s on site %s: %w: %w (site outage)", op, siteID, provider.ErrUnavailable, ErrInjected)
 	}
@@ -176,42 +190,103 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 // Ensure is Create that also reports what Observe would of the resource
 // it made or adopted (created says which), so that the reconciler takes
 // a new replica to running without reading the resource back (issue #19).
-// On PostgreSQL a resource without a boot document is one statement
-// outside a transaction: the insert is atomic on its own, and a replica
-// that already has its resource keeps it (the unique replica id).
 func (d *Driver) Ensure(ctx context.Context, spec provider.Spec) (provider.Observed, bool, error) {
 	if err := d.inject(ctx, spec.ProviderID, spec.SiteID, "create"); err != nil {
 		return provider.Observed{}, false, err
 	}
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	res := model.SimResource{
-		ResourceID: "sim-" + hex.EncodeToString(b[:]), ProviderID: spec.ProviderID, SiteID: spec.SiteID,
-		ReplicaID: spec.ReplicaID, WorkloadID: spec.WorkloadID, State: provider.StateActive,
-		VCPUs: spec.VCPUs, MemoryMiB: spec.MemoryMiB, DiskGiB: spec.DiskGiB, CreatedAt: d.st.Now(),
+	e := d.ensure(ctx, []provider.Spec{spec})[0]
+	return e.Observed, e.Created, e.Err
+}
+
+// EnsureAll is Ensure for many replicas in one call, as one API call:
+// the provider's latency once for each provider named, its failures
+// (outage, error rate) drawn for each replica, and the resources of the
+// others made or adopted in one multi-row insert (issue #19: one
+// statement for the batch the reconciler creates, not one per replica).
+// A replica id still maps to one resource, as with Ensure.
+func (d *Driver) EnsureAll(ctx context.Context, specs []provider.Spec) []provider.Ensured {
+	out := make([]provider.Ensured, len(specs))
+	waited := map[string]error{}
+	var (
+		todo []provider.Spec
+		at   []int
+	)
+	for i, spec := range specs {
+		err, ok := waited[spec.ProviderID]
+		if !ok {
+			err = d.wait(ctx, spec.ProviderID)
+			waited[spec.ProviderID] = err
+		}
+		if err == nil {
+			err = d.fail(ctx, spec.ProviderID, spec.SiteID, "create")
+		}
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		todo, at = append(todo, spec), append(at, i)
+	}
+	for j, e := range d.ensure(ctx, todo) {
+		out[at[j]] = e
+	}
+	return out
+}
+
+// ensure makes or adopts the resources of specs, past the faults. On
+// PostgreSQL resources without a boot document are one statement outside
+// a transaction: the insert is atomic on its own, and a replica that
+// already has its resource keeps it (the unique replica id).
+func (d *Driver) ensure(ctx context.Context, specs []provider.Spec) []provider.Ensured {
+	out := make([]provider.Ensured, len(specs))
+	if len(specs) == 0 {
+		return out
+	}
+	res := make([]model.SimResource, len(specs))
+	boot := false
+	for i, spec := range specs {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		res[i] = model.SimResource{
+			ResourceID: "sim-" + hex.EncodeToString(b[:]), ProviderID: spec.ProviderID, SiteID: spec.SiteID,
+			ReplicaID: spec.ReplicaID, WorkloadID: spec.WorkloadID, State: provider.StateActive,
+			VCPUs: spec.VCPUs, MemoryMiB: spec.MemoryMiB, DiskGiB: spec.DiskGiB, CreatedAt: d.st.Now(),
+		}
+		boot = boot || spec.Image != "" || spec.UserData != ""
 	}
 	var (
-		r       model.SimResource
-		created bool
+		rs      []model.SimResource
+		created []bool
 		err     error
 	)
-	if spec.Image == "" && spec.UserData == "" && d.st.Dialect() == store.Postgres {
-		r, created, err = d.st.Read().SimCreate(ctx, res)
+	if !boot && d.st.Dialect() == store.Postgres {
+		rs, created, err = d.st.Read().SimCreateAll(ctx, res)
 	} else {
 		err = d.st.Write(ctx, func(tx *store.Tx) error {
 			var err error
-			r, created, err = tx.SimCreate(ctx, res)
-			if err != nil || (spec.Image == "" && spec.UserData == "") {
+			if rs, created, err = tx.SimCreateAll(ctx, res); err != nil {
 				return err
 			}
-			// What a machine would boot with, for tests to read back.
-			return tx.SimPutBoot(ctx, store.SimBoot{ProviderID: spec.ProviderID, ReplicaID: spec.ReplicaID, ImageRef: spec.Image, UserData: spec.UserData})
+			for _, spec := range specs {
+				if spec.Image == "" && spec.UserData == "" {
+					continue
+				}
+				// What a machine would boot with, for tests to read back.
+				if err := tx.SimPutBoot(ctx, store.SimBoot{ProviderID: spec.ProviderID, ReplicaID: spec.ReplicaID,
+					ImageRef: spec.Image, UserData: spec.UserData}); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 	}
-	if err != nil {
-		return provider.Observed{}, false, err
+	for i := range out {
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		out[i] = provider.Ensured{Observed: d.observed(ctx, rs[i]), Created: created[i]}
 	}
-	return d.observed(ctx, r), created, nil
+	return out
 }
 
 // Delete removes the replica's resource.
