@@ -64,8 +64,8 @@ func TestRoundTripsPerCreateAndGet(t *testing.T) {
 		pg          bool
 		create, get int
 	}{
-		{"sqlite", false, 16, 5},
-		{"postgres", true, 13, 4},
+		{"sqlite", false, 15, 4},
+		{"postgres", true, 12, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &recorder{}
