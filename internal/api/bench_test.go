@@ -1,0 +1,44 @@
+package api_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+
+	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/server/servertest"
+	"github.com/soberana/soberana/internal/store/storetest"
+)
+
+// BenchmarkGetWorkload is one GET /v1/workloads/{id} of a running
+// workload through the API's handler chain (middleware, authentication,
+// the view's reads, JSON), without the network: its allocations per
+// request (-benchmem) are soberana's own cost of a read, issue #19. On
+// PostgreSQL when SOBERANA_TEST_POSTGRES_URL is set, else SQLite.
+func BenchmarkGetWorkload(b *testing.B) {
+	h := servertest.Start(b, servertest.Options{Postgres: os.Getenv(storetest.PostgresEnv) != "", NoContract: true,
+		Configure: func(c *config.Config) {
+			c.RateLimit = config.RateLimit{PerIP: 1 << 20, PerIPBurst: 1 << 20, PerCaller: 1 << 20, PerCallerBurst: 1 << 20}
+		}})
+	prj := h.FirstID(b, "/v1/projects?name=prontuario-eletronico")
+	w := h.CreateRunning(b, map[string]any{"project_id": prj, "offering_id": h.FirstID(b, "/v1/offerings?name=SCS-1V-2-20s"),
+		"replicas": 1, "classification": "internal", "residency": map[string]any{"countries": []string{"BR"}}})
+	handler := h.Server.API.Handler()
+	req := httptest.NewRequest("GET", "/v1/workloads/"+w["id"].(string), nil)
+	req.Header.Set("Authorization", "Bearer "+servertest.AdminToken)
+	req.RemoteAddr = "127.0.0.1:40000"
+	serve := func() {
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("GET %d: %s", rec.Code, rec.Body)
+		}
+	}
+	serve() // warm the caches (token, owners)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		serve()
+	}
+}
