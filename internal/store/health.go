@@ -39,5 +39,8 @@ func openHealth(driverName, dsn string) (*sql.DB, error) {
 func (s *Store) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, pingDeadline)
 	defer cancel()
+	if s.health == nil { // a store opened for a backup's check only
+		return s.db.PingContext(ctx)
+	}
 	return s.health.PingContext(ctx)
 }

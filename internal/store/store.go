@@ -152,7 +152,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 func (s *Store) Close() error {
 	s.stopSealer()
 	s.stmts.close()
-	_ = s.health.Close()
+	if s.health != nil {
+		_ = s.health.Close()
+	}
 	return s.db.Close()
 }
 
