@@ -322,23 +322,8 @@ func (l *Ledger) Close(ctx context.Context, month, institutionID, by string) (Cl
 // into that month plus the usage not yet rated, priced as rating will book
 // it. Call it with the store's read handle or inside a transaction.
 func MonthToDate(ctx context.Context, tx *store.Tx, workloadID string, now time.Time) (money.Amount, error) {
-	lw, err := tx.LedgerWorkload(ctx, workloadID)
-	if errors.Is(err, store.ErrNotFound) {
-		return money.Amount{}, fmt.Errorf("month-to-date of %s: %w", workloadID, ErrUnknownWorkload)
-	}
-	if err != nil {
-		return money.Amount{}, err
-	}
-	cur, err := money.ParseCurrency(lw.Currency)
-	if err != nil {
-		return money.Amount{}, err
-	}
-	now = now.UTC().Truncate(time.Second)
-	booked, err := tx.WorkloadBooked(ctx, workloadID, Month(now), model.LedgerCharge, model.LedgerAdjustment)
-	if err != nil {
-		return money.Amount{}, err
-	}
-	return monthToDate(ctx, tx, workloadID, money.Amount{Minor: booked, Currency: cur}, now)
+	c, err := WorkloadCost(ctx, tx, workloadID, now)
+	return c.MonthToDate, err
 }
 
 // Cost is a workload's cost as GET /v1/workloads/{id} shows it.
@@ -350,37 +335,36 @@ type Cost struct {
 }
 
 // WorkloadCost is MonthToDate with the workload's ledger attributes and
-// its remaining commitment, in two statements (the ledger attributes with
-// both sums, then the open usage).
+// its remaining commitment, in one statement (store.WorkloadCostReads)
+// plus the price book when usage is not yet rated.
 func WorkloadCost(ctx context.Context, tx *store.Tx, workloadID string, now time.Time) (Cost, error) {
 	now = now.UTC().Truncate(time.Second)
-	lw, booked, rem, err := tx.LedgerWorkloadTotals(ctx, workloadID, Month(now), [2]model.LedgerKind{model.LedgerCharge, model.LedgerAdjustment})
+	in, err := tx.WorkloadCostReads(ctx, workloadID, Month(now), [2]model.LedgerKind{model.LedgerCharge, model.LedgerAdjustment})
 	if errors.Is(err, store.ErrNotFound) {
 		return Cost{}, fmt.Errorf("month-to-date of %s: %w", workloadID, ErrUnknownWorkload)
 	}
 	if err != nil {
 		return Cost{}, err
 	}
-	cur, err := money.ParseCurrency(lw.Currency)
+	cur, err := money.ParseCurrency(in.Ledger.Currency)
 	if err != nil {
 		return Cost{}, err
 	}
-	mtd, err := monthToDate(ctx, tx, workloadID, money.Amount{Minor: booked, Currency: cur}, now)
+	mtd, err := monthToDate(ctx, tx, in.Intervals, money.Amount{Minor: in.BookedMinor, Currency: cur}, now)
 	if err != nil {
 		return Cost{}, err
 	}
-	return Cost{Ledger: lw, MonthToDate: mtd, Committed: money.Amount{Minor: rem, Currency: cur}}, nil
+	return Cost{Ledger: in.Ledger, MonthToDate: mtd, Committed: money.Amount{Minor: in.RemainingMinor, Currency: cur}}, nil
 }
 
 // monthToDate adds to what is booked this month the unrated usage of the
 // workload's intervals up to now.
-func monthToDate(ctx context.Context, tx *store.Tx, workloadID string, total money.Amount, now time.Time) (money.Amount, error) {
+func monthToDate(ctx context.Context, tx *store.Tx, ivs []store.UsageInterval, total money.Amount, now time.Time) (money.Amount, error) {
 	cur := total.Currency
-	ivs, err := tx.WorkloadIntervals(ctx, workloadID)
-	if err != nil {
-		return total, err
-	}
-	var pb *Pricebook
+	var (
+		pb  *Pricebook
+		err error
+	)
 	from := monthStart(now)
 	for _, iv := range ivs {
 		a := maxTime(iv.RatedTo, from)

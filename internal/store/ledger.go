@@ -231,33 +231,6 @@ func (t *Tx) LedgerWorkload(ctx context.Context, id string) (LedgerWorkload, err
 	return w, nil
 }
 
-// LedgerWorkloadTotals reads a workload's ledger attributes with, in the
-// same statement, the sum of its lines of kinds booked in period
-// (WorkloadBooked) and its commitment still encumbered (commitment and
-// release lines, RemainingCommitments): one round trip for a workload's
-// cost instead of four (GET /v1/workloads/{id}).
-func (t *Tx) LedgerWorkloadTotals(ctx context.Context, id, period string, booked [2]model.LedgerKind) (w LedgerWorkload, bookedMinor, remainingMinor int64, err error) {
-	var created int64
-	cols := make([]string, len(ledgerWorkloadCols))
-	for i, c := range ledgerWorkloadCols {
-		cols[i] = "lw." + c
-	}
-	err = t.QueryRow(ctx, `SELECT `+strings.Join(cols, ", ")+`,
-		(SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM ledger_lines
-			WHERE workload_id = lw.workload_id AND period = ? AND kind IN (?, ?)),
-		(SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM ledger_lines
-			WHERE workload_id = lw.workload_id AND kind IN (?, ?))
-		FROM ledger_workloads lw WHERE lw.workload_id = ?`,
-		period, booked[0], booked[1], model.LedgerCommitment, model.LedgerRelease, id).
-		Scan(&w.WorkloadID, &w.InstitutionID, &w.ProjectID, &w.BudgetLineID, &w.OfferingID, &w.Currency,
-			&w.ForecastMonthlyMinor, &w.OverdraftRequested, &created, &bookedMinor, &remainingMinor)
-	if err != nil {
-		return w, 0, 0, fmt.Errorf("getting ledger workload %s: %w", id, mapErr(err))
-	}
-	w.CreatedAt = fromMicros(created)
-	return w, bookedMinor, remainingMinor, nil
-}
-
 // MarkOverdraftRequested notes that a workload waits for a finance officer
 // because its commitment does not fit its line.
 func (t *Tx) MarkOverdraftRequested(ctx context.Context, workloadID string) error {
@@ -387,15 +360,6 @@ func (t *Tx) RemainingCommitments(ctx context.Context, workloadIDs []string) (ma
 		})
 	})
 	return out, err
-}
-
-// WorkloadBooked sums a workload's lines of the given kinds in a period.
-func (t *Tx) WorkloadBooked(ctx context.Context, workloadID, period string, kinds ...model.LedgerKind) (int64, error) {
-	var v int64
-	args := append([]any{workloadID, period}, anys(kinds)...)
-	err := t.QueryRow(ctx, `SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM ledger_lines
-		WHERE workload_id = ? AND period = ? AND kind IN (`+placeholders(len(kinds))+`)`, args...).Scan(&v)
-	return v, mapErr(err)
 }
 
 // BudgetBalances returns the running totals of the given lines; a line

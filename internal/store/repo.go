@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/soberana/soberana/internal/model"
 )
@@ -20,10 +21,14 @@ type entity[T any] struct {
 	values  func(*T) []any
 	// scanDest returns pointers for cols, in order.
 	scanDest func(*T) []any
+	// all is allCols, joined once: every query of the noun names them.
+	all    sync.Once
+	allSQL string
 }
 
 func (e *entity[T]) allCols() string {
-	return "id, created_at, updated_at, version, " + strings.Join(e.cols, ", ")
+	e.all.Do(func() { e.allSQL = "id, created_at, updated_at, version, " + strings.Join(e.cols, ", ") })
+	return e.allSQL
 }
 
 // Repo gives create/get/list/update/delete over one noun.

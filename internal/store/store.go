@@ -62,6 +62,8 @@ type Store struct {
 	commits atomic.Uint64
 	// cols: PostgreSQL column types, for UpdateAll (updateall.go).
 	cols colTypes
+	// health: readiness's own connection, outside the pool (health.go).
+	health *sql.DB
 }
 
 // SQLiteConfig tunes the embedded database.
@@ -100,10 +102,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		db      *sql.DB
 		err     error
 		dialect Dialect
+		// driverName and dsn open the database (also readiness's handle).
+		driverName, dsn = "pgx", url
 	)
 	if IsPostgresURL(url) {
 		dialect = Postgres
-		db, err = sql.Open("pgx", url)
+		db, err = sql.Open(driverName, dsn)
 		if err != nil {
 			return nil, fmt.Errorf("opening postgres: %w", err)
 		}
@@ -120,7 +124,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 				return nil, fmt.Errorf("creating data directory: %w", err)
 			}
 		}
-		db, err = sql.Open("sqlite", DefaultSQLiteConfig.dsn(path))
+		driverName, dsn = "sqlite", DefaultSQLiteConfig.dsn(path)
+		db, err = sql.Open(driverName, dsn)
 		if err != nil {
 			return nil, fmt.Errorf("opening sqlite: %w", err)
 		}
@@ -134,6 +139,10 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("connecting to %s database: %w", dialect, err)
 	}
+	if s.health, err = openHealth(driverName, dsn); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
 	if dialect == Postgres {
 		s.startSealer()
 	}
@@ -144,6 +153,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 func (s *Store) Close() error {
 	s.stopSealer()
 	s.stmts.close()
+	if s.health != nil {
+		_ = s.health.Close()
+	}
 	return s.db.Close()
 }
 
@@ -158,9 +170,6 @@ func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
 // Now returns the store's clock, truncated to microseconds as stored.
 func (s *Store) Now() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
-
-// Ping checks the database is reachable (readiness).
-func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 func (s *Store) goose() (*goose.Provider, error) {
 	sub, err := fs.Sub(migrations, "migrations")

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/soberana/soberana/internal/model"
@@ -131,13 +132,24 @@ func (t *Tx) WorkloadWithPlacements(ctx context.Context, id string) (model.Workl
 	return ws[id], ps[id], nil
 }
 
+// qualifiedSQL memoizes qualified: its arguments are the entities'
+// constant column lists, and the reads that join them (a workload's view,
+// the reconciler's, a create's inputs) run on every request.
+var qualifiedSQL sync.Map // [2]string{alias, cols} → string
+
 // qualified prefixes each of a comma-separated column list with alias.
 func qualified(alias, cols string) string {
+	key := [2]string{alias, cols}
+	if q, ok := qualifiedSQL.Load(key); ok {
+		return q.(string)
+	}
 	parts := strings.Split(cols, ", ")
 	for i, c := range parts {
 		parts[i] = alias + "." + c
 	}
-	return strings.Join(parts, ", ")
+	q := strings.Join(parts, ", ")
+	qualifiedSQL.Store(key, q)
+	return q
 }
 
 // PlacementsOf returns a workload's placements by replica, then creation.

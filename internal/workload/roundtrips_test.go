@@ -67,8 +67,8 @@ func TestRoundTripsPerCreateAndGet(t *testing.T) {
 		// statements (store.Tx.Pipelined) counting as one.
 		createTrips int
 	}{
-		{"sqlite", false, 14, 5, 14},
-		{"postgres", true, 11, 4, 9},
+		{"sqlite", false, 14, 4, 14},
+		{"postgres", true, 11, 3, 9},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &recorder{}

@@ -22,7 +22,8 @@ var storeMachinery = map[string]string{
 	"BudgetLineForCommit": "a query's row", "GroupSite": "a query's row",
 	"StatementClosure": "bookkeeping of closed months", "BalanceDiff": "a consistency check's row",
 	"UsageInterval": "a query's row (rating input)", "SimBoot": "the sim driver's table",
-	"StatementLog": "SQL-side bookkeeping (the statements a context ran, for tests that pin them)",
+	"StatementLog":       "SQL-side bookkeeping (the statements a context ran, for tests that pin them)",
+	"WorkloadCostInputs": "a query's rows (a workload's ledger row and sums joined to its usage intervals)",
 }
 
 // TestStoreExportsNoNewDomainNouns: every exported type of internal/store
