@@ -100,32 +100,9 @@ type Nearness = model.Nearness
 // NearPoint is a place that needs a replica of its own within RadiusKm.
 type NearPoint = model.NearPoint
 
-// WorkloadSpec is a request for a workload (also the body of a placement preview).
-type WorkloadSpec struct {
-	ProjectID      string      `json:"project_id"`
-	OfferingID     string      `json:"offering_id"`
-	Replicas       int         `json:"replicas"`
-	Classification string      `json:"classification"`
-	Residency      Residency   `json:"residency"`
-	Sovereignty    Sovereignty `json:"sovereignty"`
-	Redundancy     Redundancy  `json:"redundancy"`
-	Nearness       *Nearness   `json:"nearness,omitempty"`
-	// Near lists places that each need a replica of their own within
-	// their radius; PerSubdivision lists ISO 3166-2 subdivisions ("BR-SP")
-	// that each need a replica of their own in them.
-	Near             []NearPoint `json:"near,omitempty"`
-	PerSubdivision   []string    `json:"per_subdivision,omitempty"`
-	Tier             string      `json:"tier,omitempty"`
-	CostCeilingMinor int64       `json:"cost_ceiling_minor,omitempty"`
-	Preference       string      `json:"preference,omitempty"`
-	AllowSimulated   bool        `json:"allow_simulated,omitempty"`
-	// Image is the operating system family to boot (GET /v1/images);
-	// SSHKeys are names or ids of SSH keys the replicas authorize;
-	// UserData is cloud-init user-data (at most 16 KiB).
-	Image    string   `json:"image,omitempty"`
-	SSHKeys  []string `json:"ssh_keys,omitempty"`
-	UserData string   `json:"user_data,omitempty"`
-}
+// WorkloadSpec is a request for a workload (also the body of a placement
+// preview): the server's own declaration of that body.
+type WorkloadSpec = model.WorkloadRequest
 
 // WorkloadState is where a workload is in its life.
 type WorkloadState = model.WorkloadState

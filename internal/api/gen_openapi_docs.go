@@ -23,6 +23,9 @@ const module = "github.com/soberana/soberana"
 
 func main() {
 	docs := map[string]string{}
+	// defined maps a type declared as another struct type (type X
+	// pkg.Y) to that type: X has Y's fields, so it has their docs too.
+	defined := map[string]string{}
 	root := "../.."
 	_ = filepath.WalkDir(filepath.Join(root, "internal"), func(path string, d os.DirEntry, err error) error {
 		if err != nil || !d.IsDir() {
@@ -60,6 +63,11 @@ func main() {
 						if t := clean(doc); t != "" {
 							docs[key] = t
 						}
+						if ts.Assign == 0 {
+							if under := definedFrom(f, pkgPath, ts.Type); under != "" {
+								defined[key] = under
+							}
+						}
 						st, ok := ts.Type.(*ast.StructType)
 						if !ok {
 							continue
@@ -83,6 +91,15 @@ func main() {
 		}
 		return nil
 	})
+	for key, under := range defined {
+		for k, t := range docs {
+			if f, ok := strings.CutPrefix(k, under+"."); ok && !strings.Contains(f, ".") {
+				if _, has := docs[key+"."+f]; !has {
+					docs[key+"."+f] = t
+				}
+			}
+		}
+	}
 	keys := make([]string, 0, len(docs))
 	for k := range docs {
 		keys = append(keys, k)
@@ -102,6 +119,33 @@ func main() {
 	if err := os.WriteFile("openapi_docs_gen.go", out, 0o644); err != nil {
 		panic(err)
 	}
+}
+
+// definedFrom names the type expr refers to (pkg.Y through f's imports,
+// or Y in pkgPath itself), "" for any other kind of type.
+func definedFrom(f *ast.File, pkgPath string, expr ast.Expr) string {
+	switch e := expr.(type) {
+	case *ast.Ident:
+		if e.IsExported() {
+			return pkgPath + "." + e.Name
+		}
+	case *ast.SelectorExpr:
+		x, ok := e.X.(*ast.Ident)
+		if !ok {
+			return ""
+		}
+		for _, imp := range f.Imports {
+			path := strings.Trim(imp.Path.Value, `"`)
+			name := path[strings.LastIndex(path, "/")+1:]
+			if imp.Name != nil {
+				name = imp.Name.Name
+			}
+			if name == x.Name {
+				return path + "." + e.Sel.Name
+			}
+		}
+	}
+	return ""
 }
 
 func clean(c *ast.CommentGroup) string {

@@ -74,39 +74,12 @@ func New(st *store.Store, f *fleet.Fleet, log *slog.Logger) *Service {
 	return &Service{st: st, fleet: f, log: log, Kick: func() {}}
 }
 
+// The request's fields are declared once, in model.WorkloadRequest, which
+// the public SDK sends as client.WorkloadSpec; CreateRequest adds the
+// service's validation.
+
 // CreateRequest is the body of POST /v1/workloads.
-type CreateRequest struct {
-	ProjectID      string            `json:"project_id"`
-	OfferingID     string            `json:"offering_id"`
-	Replicas       int               `json:"replicas"`
-	Classification string            `json:"classification"`
-	Residency      model.Residency   `json:"residency"`
-	Sovereignty    model.Sovereignty `json:"sovereignty"`
-	Redundancy     model.Redundancy  `json:"redundancy"`
-	Nearness       *model.Nearness   `json:"nearness,omitempty"`
-	// Near lists places (health posts, towns, state capitals) that each
-	// need a replica of their own within radius_km.
-	Near []model.NearPoint `json:"near,omitempty"`
-	// PerSubdivision lists ISO 3166-2 subdivisions ("BR-SP") that each
-	// need a replica of their own in them.
-	PerSubdivision []string `json:"per_subdivision,omitempty"`
-	Tier           string   `json:"tier,omitempty"`
-	// CostCeilingMinor is the monthly ceiling in minor units of the
-	// institution's currency (0: none).
-	CostCeilingMinor int64  `json:"cost_ceiling_minor,omitempty"`
-	Preference       string `json:"preference,omitempty"`
-	// AllowSimulated lets the replicas go on simulated sites as well as
-	// real ones (see model.Workload.AllowSimulated).
-	AllowSimulated bool `json:"allow_simulated,omitempty"`
-	// Image is the operating system family to boot (GET /v1/images).
-	Image string `json:"image,omitempty"`
-	// SSHKeys are names or ids of SSH keys (/v1/ssh-keys) of the caller
-	// or of the project that the replicas authorize.
-	SSHKeys []string `json:"ssh_keys,omitempty"`
-	// UserData is cloud-init user-data: #cloud-config YAML or a #! script,
-	// at most 16 KiB.
-	UserData string `json:"user_data,omitempty"`
-}
+type CreateRequest model.WorkloadRequest
 
 // MaxReplicas bounds one workload's replicas.
 const MaxReplicas = 1000
