@@ -32,12 +32,34 @@ type pipeline struct {
 // returns. When fn fails nothing queued is sent (the caller's transaction
 // or savepoint is rolled back anyway).
 func (t *Tx) Pipelined(ctx context.Context, fn func() error) error {
+	return t.pipelined(ctx, false, fn)
+}
+
+// PipelinedLast is Pipelined for the last writes of a Write or InTx fn:
+// the request's pending audit event (store.WithAudit), which the
+// transaction would append after fn in a round trip of its own, goes in
+// the same batch (issue #19). It is written in the same transaction as
+// before, only earlier, so a PendingAudit.Update after PipelinedLast
+// would not reach it: nothing in fn may edit the event after it. Where
+// Pipelined only runs fn, so does PipelinedLast (the event is appended
+// after fn, as always).
+func (t *Tx) PipelinedLast(ctx context.Context, fn func() error) error {
+	return t.pipelined(ctx, true, fn)
+}
+
+func (t *Tx) pipelined(ctx context.Context, audit bool, fn func() error) error {
 	if t.dialect != Postgres || t.conn == nil || t.pipe != nil {
 		return fn()
 	}
 	p := &pipeline{}
 	t.pipe = p
 	err := fn()
+	if err == nil && p.err == nil && audit && t.appended == nil {
+		var pa *PendingAudit
+		if pa, err = t.appendPending(ctx); err == nil && pa != nil {
+			t.appended = pa
+		}
+	}
 	t.pipe = nil
 	switch {
 	case p.err != nil:

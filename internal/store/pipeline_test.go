@@ -127,3 +127,59 @@ func TestPipelined(t *testing.T) {
 		}
 	})
 }
+
+// TestPipelinedLastCarriesTheAudit: PipelinedLast sends the request's
+// pending audit event in its batch on PostgreSQL (after fn elsewhere),
+// writes it once, and marks it written only when the transaction commits;
+// a duplicate in the batch leaves the event unwritten.
+func TestPipelinedLastCarriesTheAudit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		pg := s.Dialect() == store.Postgres
+		for _, tc := range []struct {
+			name    string
+			dup     bool
+			written bool
+		}{{"commits", false, true}, {"duplicate", true, false}} {
+			pending := &store.PendingAudit{Event: model.AuditEvent{ActorKind: "user", Action: "POST /test/" + tc.name, Outcome: "success", Status: 201}}
+			lctx, log := store.LogStatements(store.WithAudit(context.Background(), pending))
+			err := s.InTx(lctx, func(tx *store.Tx) error {
+				return tx.PipelinedLast(lctx, func() error {
+					p := model.Provider{Name: "last-" + tc.name, Driver: "sim", Jurisdiction: "BR", Certification: "restricted", Currency: "BRL"}
+					p.Defaults()
+					if err := tx.Providers().Create(lctx, &p, "prv"); err != nil {
+						return err
+					}
+					if !tc.dup {
+						return nil
+					}
+					q := model.Provider{Name: p.Name, Driver: "sim", Jurisdiction: "BR", Certification: "restricted", Currency: "BRL"}
+					q.Defaults()
+					return tx.Providers().Create(lctx, &q, "prv")
+				})
+			})
+			if tc.dup != errors.Is(err, store.ErrDuplicate) {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			if pending.Written() != tc.written {
+				t.Fatalf("%s: event written %v, want %v", tc.name, pending.Written(), tc.written)
+			}
+			audits, pipedAudits := 0, 0
+			for _, q := range log.Statements() {
+				if strings.Contains(q, "INSERT INTO audit_") {
+					audits++
+					if strings.HasPrefix(q, store.PipelinedPrefix) {
+						pipedAudits++
+					}
+				}
+			}
+			// On SQLite the event follows fn, so a failing fn writes none.
+			want := 1
+			if !pg && tc.dup {
+				want = 0
+			}
+			if audits != want || (pg && pipedAudits != 1) || (!pg && pipedAudits != 0) {
+				t.Fatalf("%s: %d audit inserts, %d pipelined:\n%s", tc.name, audits, pipedAudits, strings.Join(log.Statements(), "\n"))
+			}
+		}
+	})
+}

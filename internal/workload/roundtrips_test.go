@@ -68,7 +68,7 @@ func TestRoundTripsPerCreateAndGet(t *testing.T) {
 		createTrips int
 	}{
 		{"sqlite", false, 14, 5, 14},
-		{"postgres", true, 11, 4, 9},
+		{"postgres", true, 11, 4, 8},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &recorder{}
