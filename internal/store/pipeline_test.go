@@ -183,3 +183,66 @@ func TestPipelinedLastCarriesTheAudit(t *testing.T) {
 		}
 	})
 }
+
+// TestPipelinedBulkInsert: inside Pipelined a bulk insert without
+// RETURNING is queued, and one with RETURNING goes with what is queued in
+// one batch and still answers which rows it inserted; a queued statement
+// that fails fails that insert with its own error (ErrDuplicate) and
+// leaves nothing.
+func TestPipelinedBulkInsert(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		pg := s.Dialect() == store.Postgres
+		line := func(id string) model.LedgerLine {
+			return model.LedgerLine{ID: id, Kind: model.LedgerCommitment, Period: "2026-12", InstitutionID: "i",
+				BudgetLineID: "b", ProjectID: "p", WorkloadID: "w-" + id, Currency: "BRL", AmountMinor: 100,
+				ProviderCurrency: "BRL", ProviderMinor: 100, FXRate: "1"}
+		}
+		lctx, log := store.LogStatements(context.Background())
+		var first, again map[string]bool
+		err := s.InTx(lctx, func(tx *store.Tx) error {
+			return tx.Pipelined(lctx, func() error {
+				p := model.Provider{Name: "bulk-first", Driver: "sim", Jurisdiction: "BR", Certification: "restricted", Currency: "BRL"}
+				p.Defaults()
+				if err := tx.Providers().Create(lctx, &p, "prv"); err != nil {
+					return err
+				}
+				var err error
+				if first, err = tx.InsertLedgerLines(lctx, []model.LedgerLine{line("l1")}); err != nil {
+					return err
+				}
+				again, err = tx.InsertLedgerLines(lctx, []model.LedgerLine{line("l1")})
+				return err
+			})
+		})
+		if err != nil || !first["l1"] || again["l1"] {
+			t.Fatalf("err %v, first insert %v, second %v", err, first, again)
+		}
+		qs := log.Statements()
+		if len(qs) != 5 || !strings.Contains(qs[1], "INSERT INTO providers") || qs[2] != map[bool]string{true: store.PipelinedMorePrefix, false: ""}[pg]+"INSERT INTO ledger_lines" ||
+			qs[3] != "INSERT INTO ledger_lines" || pg != strings.HasPrefix(qs[1], store.PipelinedPrefix) {
+			t.Fatalf("statements:\n%s", strings.Join(qs, "\n"))
+		}
+
+		err = s.InTx(context.Background(), func(tx *store.Tx) error {
+			return tx.Pipelined(context.Background(), func() error {
+				p := model.Provider{Name: "bulk-dup", Driver: "sim", Jurisdiction: "BR", Certification: "restricted", Currency: "BRL"}
+				p.Defaults()
+				if err := tx.Providers().Create(context.Background(), &p, "prv"); err != nil {
+					return err
+				}
+				q := p
+				if err := tx.Providers().Create(context.Background(), &q, "prv"); err != nil {
+					return err
+				}
+				_, err := tx.InsertLedgerLines(context.Background(), []model.LedgerLine{line("l2")})
+				return err
+			})
+		})
+		if !errors.Is(err, store.ErrDuplicate) {
+			t.Fatalf("a duplicate queued before a bulk insert: %v", err)
+		}
+		if ok, err := s.Read().LedgerLineExists(context.Background(), "l2"); err != nil || ok {
+			t.Fatalf("line l2 stored %v (%v) after its transaction failed", ok, err)
+		}
+	})
+}
