@@ -61,8 +61,9 @@ func commitKey(workloadID string) string { return "commit/" + workloadID }
 // FOR SHARE meanwhile. Commit costs four statements (pinned by
 // TestRoundTripsPerCreateAndGet in internal/workload): the line with
 // whether the commitment is booked already (idempotency) and, on
-// PostgreSQL, the previous release's shared lock; the workload's ledger
-// attributes; the reservation; the ledger line.
+// PostgreSQL, the previous release's shared lock; the reservation; the
+// workload's ledger attributes and the ledger line (one pipelined round
+// trip on PostgreSQL).
 // At READ COMMITTED on PostgreSQL the reservation is left
 // for COMMIT (store.ReserveBudgetAtCommit) and Commit answers Fits; if it
 // then does not fit, the transaction is rolled back and run again, and
@@ -86,10 +87,22 @@ func (l *Ledger) Commit(ctx context.Context, tx *store.Tx, w *model.Workload) (w
 	if err != nil {
 		return workload.BudgetOutcome{}, err
 	}
-	if err := tx.PutLedgerWorkloads(ctx, &store.LedgerWorkload{WorkloadID: w.ID, InstitutionID: line.InstitutionID,
-		ProjectID: w.ProjectID, BudgetLineID: line.ID, OfferingID: w.OfferingID, Currency: line.Currency,
-		ForecastMonthlyMinor: w.ForecastMonthlyMinor}); err != nil {
-		return workload.BudgetOutcome{}, err
+	// The workload's ledger attributes depend on nothing read after the
+	// line: they go with the ledger line in one pipelined batch on
+	// PostgreSQL (store.Tx.Pipelined), or, for an overdraft request, before
+	// it is marked.
+	putWorkload := func() error {
+		return tx.PutLedgerWorkloads(ctx, &store.LedgerWorkload{WorkloadID: w.ID, InstitutionID: line.InstitutionID,
+			ProjectID: w.ProjectID, BudgetLineID: line.ID, OfferingID: w.OfferingID, Currency: line.Currency,
+			ForecastMonthlyMinor: w.ForecastMonthlyMinor})
+	}
+	book := func(now time.Time, need money.Amount) error {
+		return tx.Pipelined(ctx, func() error {
+			if err := putWorkload(); err != nil {
+				return err
+			}
+			return bookCommitment(ctx, tx, w, line, cur, need, now)
+		})
 	}
 	now := tx.Now()
 	need := Commitment(money.Amount{Minor: w.ForecastMonthlyMinor, Currency: cur}, line.FiscalYear, now)
@@ -100,7 +113,7 @@ func (l *Ledger) Commit(ctx context.Context, tx *store.Tx, w *model.Workload) (w
 		// The reservation is the transaction's last statement
 		// (store.ReserveBudgetAtCommit); if it does not fit, the
 		// transaction is run again and reserves here.
-		if err := bookCommitment(ctx, tx, w, line, cur, need, now); err != nil {
+		if err := book(now, need); err != nil {
 			return workload.BudgetOutcome{}, err
 		}
 		tx.ReserveBudgetAtCommit(line.ID, need.Minor, line.AmountMinor, force, func(ctx context.Context, bal model.Balance) error {
@@ -118,6 +131,9 @@ func (l *Ledger) Commit(ctx context.Context, tx *store.Tx, w *model.Workload) (w
 		e := &OverBudgetError{BudgetLineID: line.ID, LineCode: line.Code, Need: need, Available: avail,
 			Shortfall: short, lang: l.lang(ctx)}
 		if got.AllowOverdraftRequests {
+			if err := putWorkload(); err != nil {
+				return workload.BudgetOutcome{}, err
+			}
 			if err := tx.MarkOverdraftRequested(ctx, w.ID); err != nil {
 				return workload.BudgetOutcome{}, err
 			}
@@ -129,7 +145,7 @@ func (l *Ledger) Commit(ctx context.Context, tx *store.Tx, w *model.Workload) (w
 		}
 		return workload.BudgetOutcome{}, fmt.Errorf("committing workload %s: %w", w.ID, e)
 	}
-	if err := bookCommitment(ctx, tx, w, line, cur, need, now); err != nil {
+	if err := book(now, need); err != nil {
 		return workload.BudgetOutcome{}, err
 	}
 	if err := alertLine(ctx, tx, line, bal.CommittedMinor+bal.AccruedMinor); err != nil {

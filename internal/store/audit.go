@@ -81,6 +81,16 @@ func (t *Tx) appendPending(ctx context.Context) (*PendingAudit, error) {
 	return p, nil
 }
 
+// takePending is appendPending after a fn that may have queued ctx's
+// event already (PipelinedLast).
+func (t *Tx) takePending(ctx context.Context) (*PendingAudit, error) {
+	if p := t.appended; p != nil && p == PendingAuditOf(ctx) {
+		t.appended = nil
+		return p, nil
+	}
+	return t.appendPending(ctx)
+}
+
 func (p *PendingAudit) markWritten() {
 	p.mu.Lock()
 	p.written = true

@@ -244,11 +244,12 @@ func runInSavepoint(w *groupWriter, tx *Tx) (panicked any, err error) {
 			panicked, err = p, errGroupPanic
 		}
 	}()
+	tx.appended = nil // the previous writer's
 	if err := w.fn(tx); err != nil {
 		return nil, err
 	}
 	// The request's audit event joins the change it records.
-	p, err := tx.appendPending(w.ctx)
+	p, err := tx.takePending(w.ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -92,7 +92,6 @@ type preparer interface {
 // batches, preparing the full-size statement once. With a RETURNING suffix,
 // each returned first column is passed to onReturn.
 func (t *Tx) bulk(ctx context.Context, table string, cols []string, rows [][]any, suffix string, onReturn func(string)) error {
-	t.flushPipe(ctx)
 	one := "(" + placeholders(len(cols)) + ")"
 	build := func(n int) string {
 		var b strings.Builder
@@ -106,6 +105,18 @@ func (t *Tx) bulk(ctx context.Context, table string, cols []string, rows [][]any
 		b.WriteString(" " + suffix)
 		return t.rebind(b.String())
 	}
+	if len(rows) > 0 && len(rows) <= batchRows && t.pipe != nil {
+		// Inside Pipelined (PostgreSQL): queued, or sent with what is
+		// queued in one round trip (bulkInPipe).
+		var args []any
+		for _, r := range rows {
+			args = append(args, r...)
+		}
+		if ok, err := t.bulkInPipe(ctx, table, build(len(rows)), args, onReturn); ok {
+			return err
+		}
+	}
+	t.flushPipe(ctx)
 	var full *sql.Stmt
 	defer func() {
 		if full != nil {

@@ -32,12 +32,34 @@ type pipeline struct {
 // returns. When fn fails nothing queued is sent (the caller's transaction
 // or savepoint is rolled back anyway).
 func (t *Tx) Pipelined(ctx context.Context, fn func() error) error {
+	return t.pipelined(ctx, false, fn)
+}
+
+// PipelinedLast is Pipelined for the last writes of a Write or InTx fn:
+// the request's pending audit event (store.WithAudit), which the
+// transaction would append after fn in a round trip of its own, goes in
+// the same batch (issue #19). It is written in the same transaction as
+// before, only earlier, so a PendingAudit.Update after PipelinedLast
+// would not reach it: nothing in fn may edit the event after it. Where
+// Pipelined only runs fn, so does PipelinedLast (the event is appended
+// after fn, as always).
+func (t *Tx) PipelinedLast(ctx context.Context, fn func() error) error {
+	return t.pipelined(ctx, true, fn)
+}
+
+func (t *Tx) pipelined(ctx context.Context, audit bool, fn func() error) error {
 	if t.dialect != Postgres || t.conn == nil || t.pipe != nil {
 		return fn()
 	}
 	p := &pipeline{}
 	t.pipe = p
 	err := fn()
+	if err == nil && p.err == nil && audit && t.appended == nil {
+		var pa *PendingAudit
+		if pa, err = t.appendPending(ctx); err == nil && pa != nil {
+			t.appended = pa
+		}
+	}
 	t.pipe = nil
 	switch {
 	case p.err != nil:
@@ -53,15 +75,29 @@ func (t *Tx) queue(ctx context.Context, q string, args []any) bool {
 	if t.pipe == nil {
 		return false
 	}
-	logStatement(ctx, PipelinedPrefix+q)
+	logPiped(ctx, t.pipe, q)
 	t.pipe.qs = append(t.pipe.qs, t.rebind(q))
 	t.pipe.args = append(t.pipe.args, args)
 	return true
 }
 
 // PipelinedPrefix marks, in a StatementLog, a statement sent in a
-// pipelined batch (Pipelined): a run of them is one round trip.
-const PipelinedPrefix = "pipelined: "
+// pipelined batch (Pipelined); PipelinedMorePrefix (which starts with
+// it) one that joins the batch of the statement before it. A batch is
+// one round trip.
+const (
+	PipelinedPrefix     = "pipelined: "
+	PipelinedMorePrefix = PipelinedPrefix + "+ "
+)
+
+// logPiped records q as a statement of p's next batch.
+func logPiped(ctx context.Context, p *pipeline, q string) {
+	if len(p.qs) == 0 {
+		logStatement(ctx, PipelinedPrefix+q)
+	} else {
+		logStatement(ctx, PipelinedMorePrefix+q)
+	}
+}
 
 // flushPipe sends what the open pipeline holds before a statement that
 // must follow it; a failure is kept for Pipelined to return.
@@ -86,7 +122,18 @@ func (t *Tx) sendPipeline(ctx context.Context, p *pipeline) error {
 		_, err := t.q.ExecContext(ctx, p.qs[0], p.args[0]...)
 		return pipelineErr(0, 1, err)
 	}
-	return t.conn.Raw(func(dc any) error {
+	err, _ := t.sendBatch(ctx, p, "", nil, nil)
+	return err
+}
+
+// sendBatch sends p's statements as one batch on the transaction's
+// connection, followed, if q is not empty, by the query q whose rows'
+// first column (text) go to onRow: a read that needs what is queued
+// before it, in the same round trip. queued is the first failure of p's
+// statements (mapped as pipelineErr), read that of q (mapped, not
+// wrapped); q does not run when a queued statement failed.
+func (t *Tx) sendBatch(ctx context.Context, p *pipeline, q string, args []any, onRow func(string)) (queued, read error) {
+	err := t.conn.Raw(func(dc any) error {
 		sc, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("pipeline: unexpected driver connection %T", dc)
@@ -95,18 +142,80 @@ func (t *Tx) sendPipeline(ctx context.Context, p *pipeline) error {
 		for i, q := range p.qs {
 			b.Queue(q, p.args[i]...)
 		}
+		if q != "" {
+			b.Queue(q, args...)
+		}
 		br := sc.Conn().SendBatch(ctx, b)
-		var first error
 		for i := range p.qs {
-			if _, err := br.Exec(); err != nil && first == nil {
-				first = pipelineErr(i, len(p.qs), err)
+			if _, err := br.Exec(); err != nil && queued == nil {
+				queued = pipelineErr(i, len(p.qs), err)
 			}
 		}
-		if err := br.Close(); err != nil && first == nil {
-			first = pipelineErr(len(p.qs)-1, len(p.qs), err)
+		if q != "" && queued == nil {
+			read = readBatchRows(br, onRow)
 		}
-		return first
+		if err := br.Close(); err != nil && queued == nil && read == nil {
+			if q != "" {
+				read = mapErr(err)
+			} else {
+				queued = pipelineErr(len(p.qs)-1, len(p.qs), err)
+			}
+		}
+		return nil
 	})
+	if err != nil {
+		return err, nil
+	}
+	return queued, read
+}
+
+// readBatchRows reads the next result of br, passing each row's first
+// column to onRow.
+func readBatchRows(br pgx.BatchResults, onRow func(string)) error {
+	rows, err := br.Query()
+	if err != nil {
+		return mapErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return mapErr(err)
+		}
+		onRow(id)
+	}
+	return mapErr(rows.Err())
+}
+
+// bulkInPipe runs a bulk insert (one statement, q already rebound) inside
+// the open pipeline: without RETURNING (onReturn nil) it is queued like an
+// Exec; with it, it is sent with what is queued as one batch and its rows
+// are read. ok is false when there is no open pipeline to use.
+func (t *Tx) bulkInPipe(ctx context.Context, table, q string, args []any, onReturn func(string)) (ok bool, err error) {
+	p := t.pipe
+	if p == nil || p.err != nil {
+		return false, nil
+	}
+	if onReturn == nil {
+		logPiped(ctx, p, "INSERT INTO "+table)
+		p.qs = append(p.qs, q)
+		p.args = append(p.args, append([]any(nil), args...))
+		return true, nil
+	}
+	if len(p.qs) == 0 {
+		return false, nil // nothing to send with it: the plain path
+	}
+	logPiped(ctx, p, "INSERT INTO "+table)
+	queued, read := t.sendBatch(ctx, p, q, args, onReturn)
+	p.qs, p.args = nil, nil
+	if queued != nil {
+		p.err = queued
+		return true, queued
+	}
+	if read != nil {
+		return true, fmt.Errorf("inserting into %s: %w", table, read)
+	}
+	return true, nil
 }
 
 func pipelineErr(i, n int, err error) error {

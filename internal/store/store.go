@@ -248,6 +248,9 @@ type Tx struct {
 	// auditOrd numbers the audit events queued in this transaction
 	// (PostgreSQL, auditseal.go).
 	auditOrd int64
+	// appended is the pending audit event PipelinedLast already queued in
+	// this transaction (or, in a group, this writer's savepoint).
+	appended *PendingAudit
 	// readCommitted: a PostgreSQL transaction at READ COMMITTED, whose
 	// budget reservations may wait for COMMIT (ReserveBudgetAtCommit)
 	// unless reserveInline; atCommit are those reservations.
@@ -321,7 +324,7 @@ func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, inline bool, fn 
 		return err
 	}
 	// The request's audit event joins the change it records.
-	pending, err := tx.appendPending(ctx)
+	pending, err := tx.takePending(ctx)
 	if err != nil {
 		return err
 	}

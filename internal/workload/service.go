@@ -305,8 +305,9 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 		}
 		// The workload, its placements and its events depend on nothing
 		// read: on PostgreSQL they are sent as one pipelined batch, one
-		// round trip (issue #19).
-		return tx.Pipelined(ctx, func() error {
+		// round trip, with the request's audit event (PipelinedLast:
+		// nothing here edits it) (issue #19).
+		return tx.PipelinedLast(ctx, func() error {
 			if err := tx.Workloads().Create(ctx, &w, "wl"); err != nil {
 				return err
 			}
