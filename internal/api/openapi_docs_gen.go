@@ -1162,6 +1162,7 @@ var goDocs = map[string]string{
 	"internal/store.TokenFilter.Institutions":                   "Institutions and Projects select the tokens acting there: service and deploy tokens, and personal tokens narrowed to such a scope.",
 	"internal/store.TokenFilter.TokenID":                        "TokenID selects one token (a service token listing itself).",
 	"internal/store.Tx":                                         "Tx is a transaction; repositories obtained from it act inside it.",
+	"internal/store.Tx.appended":                                "appended is the pending audit event PipelinedLast already queued in this transaction (or, in a group, this writer's savepoint).",
 	"internal/store.Tx.auditOrd":                                "auditOrd numbers the audit events queued in this transaction (PostgreSQL, auditseal.go).",
 	"internal/store.Tx.authDirty":                               "authDirty: the transaction changed authentication data (authgen.go).",
 	"internal/store.Tx.conn":                                    "conn is sqlTx's connection (PostgreSQL) and pipe the statements Pipelined queues on it.",
