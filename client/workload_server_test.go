@@ -56,6 +56,28 @@ func first[T any](t *testing.T, seq func(func(T, error) bool)) T {
 	return zero
 }
 
+// succeeded follows a release's rollout until it ends (or two minutes
+// pass) and fails the test unless it succeeded.
+func succeeded(t *testing.T, c *client.Client, appID string, rel *client.Release) *client.Release {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var err error
+	_ = pace.Repeat(ctx, 50*time.Millisecond, func() {
+		r, gerr := c.GetRelease(ctx, appID, rel.ID)
+		if err = gerr; gerr == nil {
+			rel = r
+		}
+		if gerr != nil || rel.State == model.ReleaseSucceeded || rel.State == model.ReleaseFailed {
+			cancel()
+		}
+	})
+	if err != nil || rel.State != model.ReleaseSucceeded {
+		t.Fatalf("release %s %s (%s): %v", rel.ID, rel.State, rel.Reason, err)
+	}
+	return rel
+}
+
 // TestSDKAgainstServer runs the SDK against a real server: a workload
 // asked for with near points, per-subdivision replicas, an image, an SSH
 // key and user-data carries every one of them back, a release read
@@ -114,21 +136,7 @@ func TestSDKAgainstServer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Follow the rollout until it ends (or the wait times out).
-		wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-		defer cancel()
-		_ = pace.Repeat(wctx, 50*time.Millisecond, func() {
-			r, gerr := c.GetRelease(wctx, app.ID, rel.ID)
-			if err = gerr; gerr == nil {
-				rel = r
-			}
-			if gerr != nil || rel.State == model.ReleaseSucceeded || rel.State == model.ReleaseFailed {
-				cancel()
-			}
-		})
-		if err != nil || rel.State != model.ReleaseSucceeded {
-			t.Fatalf("release %s (%s): %v", rel.State, rel.Reason, err)
-		}
+		rel = succeeded(t, c, app.ID, rel)
 		if p := rel.Progress; p.SitesOK != 1 || p.SitesTotal != 1 || p.SitesFailed+p.SitesPending+p.SitesInFlight != 0 {
 			t.Fatalf("progress of a rollout that succeeded: %+v", p)
 		}
@@ -160,20 +168,7 @@ func TestSDKAgainstServer(t *testing.T) {
 			b, _ := json.Marshal(rel)
 			t.Fatalf("a wave release lost fields of the request: %s", b)
 		}
-		wctx, cancel = context.WithTimeout(ctx, 2*time.Minute)
-		defer cancel()
-		_ = pace.Repeat(wctx, 50*time.Millisecond, func() {
-			r, gerr := c.GetRelease(wctx, app.ID, rel.ID)
-			if err = gerr; gerr == nil {
-				rel = r
-			}
-			if gerr != nil || rel.State == model.ReleaseSucceeded || rel.State == model.ReleaseFailed {
-				cancel()
-			}
-		})
-		if err != nil || rel.State != model.ReleaseSucceeded {
-			t.Fatalf("wave release %s (%s): %v", rel.State, rel.Reason, err)
-		}
+		rel = succeeded(t, c, app.ID, rel)
 		if p := rel.Progress; p.WavesTotal != 1 || p.WavesDone != 1 || p.SitesOK != 1 || p.SitesTotal != 1 {
 			t.Fatalf("progress of a one-wave rollout that succeeded: %+v", p)
 		}
