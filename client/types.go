@@ -179,11 +179,13 @@ type AppSpec struct {
 // answers to its creation and to a rotation).
 type App = model.AppView
 
-// ReleaseSpec releases an image tag, digest or reference.
-type ReleaseSpec struct {
-	Image  string `json:"image"`
-	Commit string `json:"commit,omitempty"`
-}
+// ReleaseSpec releases an image tag, digest or reference, site by site or
+// in waves (Group or Sites, MaxParallel, Canary, FailureThreshold): the
+// server's own declaration of the release's body.
+type ReleaseSpec = model.ReleaseRequest
+
+// StrategyRequest is the wave part of a ReleaseSpec.
+type StrategyRequest = model.StrategyRequest
 
 // Release is one rollout of an app with its progress (the server's view).
 type Release = model.ReleaseView

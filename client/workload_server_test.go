@@ -3,6 +3,8 @@ package client_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"net/http"
 	"reflect"
 	"slices"
 	"strings"
@@ -54,10 +56,34 @@ func first[T any](t *testing.T, seq func(func(T, error) bool)) T {
 	return zero
 }
 
+// succeeded follows a release's rollout until it ends (or two minutes
+// pass) and fails the test unless it succeeded.
+func succeeded(t *testing.T, c *client.Client, appID string, rel *client.Release) *client.Release {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var err error
+	_ = pace.Repeat(ctx, 50*time.Millisecond, func() {
+		r, gerr := c.GetRelease(ctx, appID, rel.ID)
+		if err = gerr; gerr == nil {
+			rel = r
+		}
+		if gerr != nil || rel.State == model.ReleaseSucceeded || rel.State == model.ReleaseFailed {
+			cancel()
+		}
+	})
+	if err != nil || rel.State != model.ReleaseSucceeded {
+		t.Fatalf("release %s %s (%s): %v", rel.ID, rel.State, rel.Reason, err)
+	}
+	return rel
+}
+
 // TestSDKAgainstServer runs the SDK against a real server: a workload
 // asked for with near points, per-subdivision replicas, an image, an SSH
-// key and user-data carries every one of them back, and a release read
-// through the SDK (the server's own view) carries its rollout's progress.
+// key and user-data carries every one of them back, a release read
+// through the SDK (the server's own view) carries its rollout's progress,
+// and a wave release (ReleaseSpec's sites, max_parallel,
+// failure_threshold, commit) carries its strategy and its waves.
 func TestSDKAgainstServer(t *testing.T) {
 	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
@@ -110,23 +136,41 @@ func TestSDKAgainstServer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Follow the rollout until it ends (or the wait times out).
-		wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-		defer cancel()
-		_ = pace.Repeat(wctx, 50*time.Millisecond, func() {
-			r, gerr := c.GetRelease(wctx, app.ID, rel.ID)
-			if err = gerr; gerr == nil {
-				rel = r
-			}
-			if gerr != nil || rel.State == model.ReleaseSucceeded || rel.State == model.ReleaseFailed {
-				cancel()
-			}
-		})
-		if err != nil || rel.State != model.ReleaseSucceeded {
-			t.Fatalf("release %s (%s): %v", rel.State, rel.Reason, err)
-		}
+		rel = succeeded(t, c, app.ID, rel)
 		if p := rel.Progress; p.SitesOK != 1 || p.SitesTotal != 1 || p.SitesFailed+p.SitesPending+p.SitesInFlight != 0 {
 			t.Fatalf("progress of a rollout that succeeded: %+v", p)
+		}
+		if len(rel.Steps) != 1 {
+			t.Fatalf("steps of a one-site rollout: %+v", rel.Steps)
+		}
+
+		// A wave release through the typed spec: every wave field reaches
+		// the server (a bad one is refused by name) and comes back in the
+		// release's strategy.
+		site, half, two := rel.Steps[0].SiteID, 0.5, 2.0
+		_, err = c.CreateRelease(ctx, app.ID, client.ReleaseSpec{Image: "v3", StrategyRequest: client.StrategyRequest{Sites: []string{site}, MaxParallel: 1, FailureThreshold: &two}})
+		var p *client.Problem
+		if !errors.As(err, &p) || p.Status != http.StatusUnprocessableEntity || len(p.InvalidParams) != 1 || p.InvalidParams[0].Name != "failure_threshold" {
+			t.Fatalf("a failure threshold of 2: %v", err)
+		}
+		_, err = c.CreateRelease(ctx, app.ID, client.ReleaseSpec{Image: "v3", StrategyRequest: client.StrategyRequest{Group: "no-such-group", MaxParallel: 1}})
+		if !errors.As(err, &p) || p.Status != http.StatusUnprocessableEntity || len(p.InvalidParams) != 1 || p.InvalidParams[0].Name != "group" {
+			t.Fatalf("an unknown group: %v", err)
+		}
+		spec := client.ReleaseSpec{Image: "v3", Commit: "0123456789abcdef0123456789abcdef01234567",
+			StrategyRequest: client.StrategyRequest{Sites: []string{site}, MaxParallel: 1, FailureThreshold: &half}}
+		rel, err = c.CreateRelease(ctx, app.ID, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st := rel.Strategy; rel.Commit != spec.Commit || st == nil || !slices.Equal(st.SiteIDs, spec.Sites) || st.MaxParallel != 1 ||
+			st.Canary != 0 || st.FailureThreshold != "0.5" || st.GroupID != "" {
+			b, _ := json.Marshal(rel)
+			t.Fatalf("a wave release lost fields of the request: %s", b)
+		}
+		rel = succeeded(t, c, app.ID, rel)
+		if p := rel.Progress; p.WavesTotal != 1 || p.WavesDone != 1 || p.SitesOK != 1 || p.SitesTotal != 1 {
+			t.Fatalf("progress of a one-wave rollout that succeeded: %+v", p)
 		}
 	})
 }

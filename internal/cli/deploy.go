@@ -77,24 +77,22 @@ func deployCmd(g *globals) *cobra.Command {
 			if rollbackTo != "" {
 				_, err = cl.Do(ctx, "POST", "/v1/apps/"+id+":rollback", map[string]string{"release_id": rollbackTo}, &rel)
 			} else {
-				body := map[string]any{"image": image, "commit": commit}
+				spec := client.ReleaseSpec{Image: image, Commit: commit}
+				spec.Group, spec.Sites = group, sites
 				fl := cmd.Flags()
-				if group != "" {
-					body["group"] = group
-				}
-				if len(sites) > 0 {
-					body["sites"] = sites
-				}
 				if fl.Changed("max-parallel") || group != "" || len(sites) > 0 {
-					body["max_parallel"] = maxParallel
+					spec.MaxParallel = maxParallel
 				}
 				if fl.Changed("canary") {
-					body["canary"] = canary
+					spec.Canary = canary
 				}
 				if fl.Changed("failure-threshold") {
-					body["failure_threshold"] = threshold
+					spec.FailureThreshold = &threshold
 				}
-				_, err = cl.Do(ctx, "POST", "/v1/apps/"+id+"/releases", body, &rel)
+				var r *client.Release
+				if r, err = cl.CreateRelease(ctx, id, spec); err == nil {
+					rel = *r
+				}
 			}
 			if err != nil {
 				return err

@@ -286,16 +286,12 @@ func namespaceWorkload(ctx context.Context, tx *store.Tx, projectID, want string
 	return found[0], nil
 }
 
+// The request's fields are declared once, in model.ReleaseRequest, which
+// the public SDK sends as client.ReleaseSpec; the service validates it
+// (createRelease, validateStrategy).
+
 // ReleaseRequest asks for a release.
-type ReleaseRequest struct {
-	// Image is a tag ("v1.4.2"), a digest ("sha256:…") or a whole
-	// reference ("registry.gob.mx/salud/citas:v1.4.2").
-	Image  string `json:"image"`
-	Commit string `json:"commit,omitempty"`
-	// The wave strategy (docs/edge.md "Wave rollouts"); none: site by
-	// site over the app's workload.
-	StrategyRequest
-}
+type ReleaseRequest model.ReleaseRequest
 
 // ImageRef resolves a release's image against the app's image: a tag or a
 // digest replaces the app image's tag or digest; a whole reference is used
@@ -354,7 +350,7 @@ func (s *Service) createRelease(ctx context.Context, tx *store.Tx, by, source, a
 	}
 	var strategy *model.Strategy
 	if req.Waved() {
-		if strategy, err = req.StrategyRequest.validate(); err != nil {
+		if strategy, err = validateStrategy(req.StrategyRequest); err != nil {
 			return model.Release{}, err
 		}
 		if err := resolveTargets(ctx, tx, req.StrategyRequest, strategy); err != nil {

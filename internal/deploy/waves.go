@@ -29,30 +29,15 @@ import (
 // maxCalls bounds the driver calls of one wave made at once.
 const maxCalls = 32
 
+// The wave fields are declared once, in model.StrategyRequest (the SDK
+// sends them inside client.ReleaseSpec).
+
 // StrategyRequest is the wave part of a release request.
-type StrategyRequest struct {
-	// Group is an edge group's name or id: the release rolls out to its
-	// subclouds' sites.
-	Group string `json:"group,omitempty"`
-	// Sites are site ids to roll out to (instead of a group).
-	Sites []string `json:"sites,omitempty"`
-	// MaxParallel is the number of sites per wave (at least 1 when any
-	// wave field is given).
-	MaxParallel int `json:"max_parallel,omitempty"`
-	// Canary is the size of the first wave (0: no canary wave).
-	Canary int `json:"canary,omitempty"`
-	// FailureThreshold is the share of a wave's sites that may fail, from
-	// 0 to 1 (default 0: any failure stops the rollout).
-	FailureThreshold *float64 `json:"failure_threshold,omitempty"`
-}
+type StrategyRequest = model.StrategyRequest
 
-// Waved reports whether the request asks for a wave rollout.
-func (s StrategyRequest) Waved() bool {
-	return s.Group != "" || len(s.Sites) > 0 || s.MaxParallel != 0 || s.Canary != 0 || s.FailureThreshold != nil
-}
-
-// validate checks the numbers and returns the strategy without its sites.
-func (s StrategyRequest) validate() (*model.Strategy, error) {
+// validateStrategy checks the numbers and returns the strategy without its
+// sites.
+func validateStrategy(s StrategyRequest) (*model.Strategy, error) {
 	if s.MaxParallel < 1 {
 		return nil, bad("max_parallel", "deploy.field.max_parallel")
 	}

@@ -91,7 +91,7 @@ func TestWaveSizesAndThreshold(t *testing.T) {
 	for _, th := range []float64{0.2} {
 		s.FailureThreshold = &th
 	}
-	st, err := s.validate()
+	st, err := validateStrategy(s)
 	if err != nil {
 		t.Fatal(err)
 	}
