@@ -376,7 +376,10 @@ func monthToDate(ctx context.Context, tx *store.Tx, ivs []store.UsageInterval, t
 			continue
 		}
 		if pb == nil {
-			if pb, err = LoadPricebook(ctx, tx); err != nil {
+			// Prices and exchange rates change rarely and the price book
+			// depends on nothing else (no clock): it is read once per
+			// change, not at every read of a running workload's cost.
+			if pb, err = store.PriceMemo(ctx, tx, LoadPricebook); err != nil {
 				return total, err
 			}
 		}

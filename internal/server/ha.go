@@ -135,6 +135,10 @@ type haParts struct {
 // with the day). On SQLite one process owns the database and the fleet
 // polls its fingerprint as before.
 //
+// The same listener keeps the ledger's cached price book current
+// (store.ListenFleet, store.PriceMemo): while it is down, reads load the
+// prices at every use.
+//
 // A "health" notification (a batch of site health changes the leader's
 // monitor wrote) reloads even when the fingerprint looks unchanged: the
 // fingerprint is the newest updated_at of each table, and a batch whose
@@ -156,7 +160,7 @@ func (s *Server) runFleet(ctx context.Context) error {
 	// tells it of every change to tokens, users, bindings and grants.
 	go func() { _ = s.Store.ListenAuth(ctx) }()
 	go func() {
-		if err := s.Store.Listen(ctx, store.ChannelFleet, poke, func(payload string) {
+		if err := s.Store.ListenFleet(ctx, poke, func(payload string) {
 			if payload == notifyHealth {
 				force.Store(true)
 			}

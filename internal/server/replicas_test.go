@@ -15,6 +15,7 @@ import (
 
 	"github.com/soberana/soberana/internal/alert"
 	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/seed"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store/storetest"
@@ -152,6 +153,21 @@ func TestReplicas(t *testing.T) {
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
+	})
+
+	t.Run("a price and a rate posted on A reach a workload's cost on B", func(t *testing.T) {
+		a, b := hs[0], hs[1]
+		waitCacheable(t, b.Server.Store)
+		p := newCostProbe(t, a)
+		base := p.read(t, b.Server.Store) // B now holds the price book
+		p.post(t, a, "/v1/prices", map[string]any{"provider_id": p.iv.ProviderID, "offering_id": p.iv.OfferingID,
+			"currency": "USD", "per_hour": "3.0000", "valid_from": p.next})
+		opstest.Eventually(t, time.Minute, "B's cost sees the price posted on A", func() (bool, string) { return p.matches(b.Server.Store) })
+		if p.read(t, b.Server.Store) == base {
+			t.Fatal("a new price left the cost unchanged")
+		}
+		p.post(t, a, "/v1/fx-rates", map[string]any{"from": "USD", "to": p.iv.Currency, "rate": "6.6666", "valid_on": p.next, "source": "test"})
+		opstest.Eventually(t, time.Minute, "B's cost sees the rate posted on A", func() (bool, string) { return p.matches(b.Server.Store) })
 	})
 
 	t.Run("a console session made on A works on B", func(t *testing.T) {

@@ -97,7 +97,7 @@ func (r Repo[T]) CreateMany(ctx context.Context, vs []T, idPrefix string) error 
 			return fmt.Errorf("creating %s: %w", r.e.table, err)
 		}
 	}
-	return nil
+	return r.wrote(ctx)
 }
 
 // LinkSubcloudSites records which sites belong to which subcloud

@@ -68,6 +68,7 @@ var prices = noun(&entity[model.Price]{
 	scanDest: func(v *model.Price) []any {
 		return []any{&v.ProviderID, &v.OfferingID, &v.Currency, &v.PerHour, &v.ValidFrom, &v.StoppedPerHour}
 	},
+	changed: (*Tx).pricesChanged,
 })
 
 var institutions = noun(&entity[model.Institution]{
@@ -109,6 +110,7 @@ var fxRates = noun(&entity[model.FXRate]{
 	scanDest: func(v *model.FXRate) []any {
 		return []any{&v.From, &v.To, &v.Rate, &v.ValidOn, &v.Source}
 	},
+	changed: (*Tx).pricesChanged,
 })
 
 // FXRates is the exchange-rate repository.

@@ -21,6 +21,9 @@ type entity[T any] struct {
 	values  func(*T) []any
 	// scanDest returns pointers for cols, in order.
 	scanDest func(*T) []any
+	// changed, when set, is told of every write of the noun
+	// (Tx.pricesChanged for prices and exchange rates).
+	changed func(*Tx, context.Context) error
 	// all is allCols, joined once: every query of the noun names them.
 	all    sync.Once
 	allSQL string
@@ -29,6 +32,15 @@ type entity[T any] struct {
 func (e *entity[T]) allCols() string {
 	e.all.Do(func() { e.allSQL = "id, created_at, updated_at, version, " + strings.Join(e.cols, ", ") })
 	return e.allSQL
+}
+
+// wrote tells the noun's changed hook, if any, that the transaction
+// wrote it.
+func (r Repo[T]) wrote(ctx context.Context) error {
+	if r.e.changed == nil {
+		return nil
+	}
+	return r.e.changed(r.tx, ctx)
 }
 
 // Repo gives create/get/list/update/delete over one noun.
@@ -81,7 +93,7 @@ func (r Repo[T]) Create(ctx context.Context, v *T, idPrefix string) error {
 	if _, err := r.tx.Exec(ctx, q, args...); err != nil {
 		return fmt.Errorf("creating %s: %w", r.e.table, err)
 	}
-	return nil
+	return r.wrote(ctx)
 }
 
 // Get loads one by id.
@@ -205,7 +217,7 @@ func (r Repo[T]) Update(ctx context.Context, v *T) error {
 	}
 	m.Version++
 	m.UpdatedAt = now
-	return nil
+	return r.wrote(ctx)
 }
 
 // Delete removes the row; ErrInUse if others refer to it.
@@ -220,7 +232,7 @@ func (r Repo[T]) Delete(ctx context.Context, id string) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("deleting %s %s: %w", r.e.table, id, ErrNotFound)
 	}
-	return nil
+	return r.wrote(ctx)
 }
 
 // Count returns the number of rows matching filters.

@@ -58,6 +58,8 @@ type Store struct {
 	sealer *auditSealer
 	// auth: the generation of authentication data (authgen.go).
 	auth authGen
+	// prices: the generation of prices and exchange rates (pricegen.go).
+	prices priceGen
 	// commits counts the write transactions committed (Commits).
 	commits atomic.Uint64
 	// cols: PostgreSQL column types, for UpdateAll (updateall.go).
@@ -258,6 +260,9 @@ type Tx struct {
 	atCommit                     []func(context.Context) error
 	// authDirty: the transaction changed authentication data (authgen.go).
 	authDirty bool
+	// pricesDirty: the transaction changed prices or exchange rates
+	// (pricegen.go).
+	pricesDirty bool
 }
 
 // handle returns a Tx-shaped view over the plain database.
@@ -345,6 +350,9 @@ func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, inline bool, fn 
 	}
 	if tx.authDirty {
 		s.auth.n.Add(1)
+	}
+	if tx.pricesDirty {
+		s.prices.n.Add(1)
 	}
 	if tx.auditOrd > 0 {
 		s.kickSealer()

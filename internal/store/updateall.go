@@ -94,6 +94,11 @@ func (r Repo[T]) UpdateAll(ctx context.Context, vs []*T) ([]bool, error) {
 			m.UpdatedAt = now
 		}
 	}
+	if len(written) > 0 {
+		if err := r.wrote(ctx); err != nil {
+			return nil, err
+		}
+	}
 	return ok, nil
 }
 

@@ -137,7 +137,9 @@ func TestRoundTripsPerCreateAndGet(t *testing.T) {
 				// The cost of a running replica reads the price book (all
 				// prices, then all exchange rates) only when the replica
 				// has run into a second not yet rated, which depends on
-				// the wall clock, not on the code: those two reads are
+				// the wall clock, not on the code, and only while the
+				// process has no price book cached (a cold cache, or one a
+				// change of prices or rates ended): those two reads are
 				// counted apart, and only if both come, in that order.
 				n := len(got)
 				for i := 0; i+1 < len(got); i++ {
