@@ -75,30 +75,28 @@ func Collect[T any](seq iter.Seq2[T, error]) ([]T, error) {
 	return out, nil
 }
 
-func get[T any](ctx context.Context, c *Client, path string) (*T, error) {
+// call makes one request whose answer is an object T: every typed
+// method of the SDK is this with its method, path and body.
+func call[T any](ctx context.Context, c *Client, method, path string, body any, hdr ...string) (*T, error) {
 	var v T
-	if _, err := c.Do(ctx, "GET", path, nil, &v); err != nil {
+	if _, err := c.Do(ctx, method, path, body, &v, hdr...); err != nil {
 		return nil, err
 	}
 	return &v, nil
+}
+
+func get[T any](ctx context.Context, c *Client, path string) (*T, error) {
+	return call[T](ctx, c, "GET", path, nil)
 }
 
 // create POSTs with a fresh Idempotency-Key, reused by the retries of Do
 // (the API honours it where documented: today on workloads).
 func create[T any](ctx context.Context, c *Client, path string, body any) (*T, error) {
-	var v T
-	if _, err := c.Do(ctx, "POST", path, body, &v, "Idempotency-Key", NewIdempotencyKey()); err != nil {
-		return nil, err
-	}
-	return &v, nil
+	return call[T](ctx, c, "POST", path, body, "Idempotency-Key", NewIdempotencyKey())
 }
 
 func patch[T any](ctx context.Context, c *Client, path string, p Patch) (*T, error) {
-	var v T
-	if _, err := c.Do(ctx, "PATCH", path, p, &v); err != nil {
-		return nil, err
-	}
-	return &v, nil
+	return call[T](ctx, c, "PATCH", path, p)
 }
 
 func (c *Client) del(ctx context.Context, path string) error {
@@ -232,11 +230,7 @@ func (c *Client) GetOffering(ctx context.Context, id string) (*Offering, error) 
 // PreviewPlacement tells where a request would be placed and what it
 // would cost per month, without reserving anything.
 func (c *Client) PreviewPlacement(ctx context.Context, s WorkloadSpec) (*PlacementPreview, error) {
-	var v PlacementPreview
-	if _, err := c.Do(ctx, "POST", "/v1/placements:preview", s, &v); err != nil {
-		return nil, err
-	}
-	return &v, nil
+	return call[PlacementPreview](ctx, c, "POST", "/v1/placements:preview", s)
 }
 
 // Workloads iterates workloads (filters: project_id, institution_id, state, offering_id).
@@ -258,29 +252,17 @@ func (c *Client) CreateWorkload(ctx context.Context, s WorkloadSpec) (*Workload,
 
 // DeleteWorkload deletes a workload (its replicas are deleted at the providers).
 func (c *Client) DeleteWorkload(ctx context.Context, id string) (*Workload, error) {
-	var v Workload
-	if _, err := c.Do(ctx, "DELETE", "/v1/workloads/"+esc(id), nil, &v); err != nil {
-		return nil, err
-	}
-	return &v, nil
+	return call[Workload](ctx, c, "DELETE", "/v1/workloads/"+esc(id), nil)
 }
 
 // ApproveWorkload approves a workload that awaits approval.
 func (c *Client) ApproveWorkload(ctx context.Context, id, reason string) (*Workload, error) {
-	var v Workload
-	if _, err := c.Do(ctx, "POST", "/v1/workloads/"+esc(id)+":approve", map[string]string{"reason": reason}, &v); err != nil {
-		return nil, err
-	}
-	return &v, nil
+	return call[Workload](ctx, c, "POST", "/v1/workloads/"+esc(id)+":approve", map[string]string{"reason": reason})
 }
 
 // RejectWorkload rejects a workload that awaits approval (reason required).
 func (c *Client) RejectWorkload(ctx context.Context, id, reason string) (*Workload, error) {
-	var v Workload
-	if _, err := c.Do(ctx, "POST", "/v1/workloads/"+esc(id)+":reject", map[string]string{"reason": reason}, &v); err != nil {
-		return nil, err
-	}
-	return &v, nil
+	return call[Workload](ctx, c, "POST", "/v1/workloads/"+esc(id)+":reject", map[string]string{"reason": reason})
 }
 
 // ErrPendingApproval is wrapped by WaitWorkload's error when the workload
@@ -416,11 +398,7 @@ func (c *Client) CreateApp(ctx context.Context, s AppSpec) (*App, error) {
 
 // UpdateApp replaces an app's image, port, replicas, env or health path.
 func (c *Client) UpdateApp(ctx context.Context, id string, s AppSpec) (*App, error) {
-	var v App
-	if _, err := c.Do(ctx, "PUT", "/v1/apps/"+esc(id), s, &v); err != nil {
-		return nil, err
-	}
-	return &v, nil
+	return call[App](ctx, c, "PUT", "/v1/apps/"+esc(id), s)
 }
 
 // Releases iterates an app's releases, newest first.
