@@ -24,6 +24,11 @@ func optReplaceString(desc string, computed bool, vs ...validator.String) schema
 		Validators: vs, PlanModifiers: mods}
 }
 
+func sensitive(a schema.StringAttribute) schema.StringAttribute {
+	a.Sensitive = true
+	return a
+}
+
 // ---- soberana_grant ----
 
 type grantResource struct {
@@ -71,9 +76,7 @@ func (m *grantModel) fill(g *client.Grant) {
 	if t, err := time.Parse(time.RFC3339, m.ExpiresAt.ValueString()); err != nil || !t.Equal(g.ExpiresAt) {
 		m.ExpiresAt = types.StringValue(g.ExpiresAt.UTC().Format(time.RFC3339))
 	}
-	if g.Reason != "" || !m.Reason.IsNull() {
-		m.Reason = types.StringValue(g.Reason)
-	}
+	m.Reason = optStr(m.Reason, g.Reason)
 }
 
 func newGrant() resource.Resource {
@@ -98,9 +101,7 @@ func (r *grantResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		return g, err
 	}, func(m *grantModel, g *client.Grant) {
 		m.fill(g)
-		if len(g.SourceCIDRs) > 0 || !m.SourceCIDRs.IsNull() {
-			m.SourceCIDRs = listOf(ctx, g.SourceCIDRs, &resp.Diagnostics)
-		}
+		m.SourceCIDRs = optList(ctx, m.SourceCIDRs, g.SourceCIDRs, &resp.Diagnostics)
 	})
 }
 
@@ -149,11 +150,9 @@ type alertWebhookModel struct {
 
 func alertWebhookSchema() schema.Schema {
 	return withID("A webhook that receives alerts, POSTed and signed with HMAC-SHA256 (X-Soberana-Signature). The API cannot change one: any change replaces it.", map[string]schema.Attribute{
-		"name": replaceString("The webhook's name.", vRequired),
-		"url":  replaceString("Where alerts are POSTed (https).", matches(`^https?://`, "must be an http(s) URL")),
-		"secret": schema.StringAttribute{Optional: true, Computed: true, Sensitive: true,
-			Description:   "The HMAC secret; empty: the server makes one (shown only at create; null after import).",
-			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()}},
+		"name":   replaceString("The webhook's name.", vRequired),
+		"url":    replaceString("Where alerts are POSTed (https).", matches(`^https?://`, "must be an http(s) URL")),
+		"secret": sensitive(optReplaceString("The HMAC secret; empty: the server makes one (shown only at create; null after import).", true)),
 	})
 }
 

@@ -45,15 +45,13 @@ func appSchema() schema.Schema {
 	return withID("An app: a container image served on the sites of one of the project's namespace workloads. "+
 		"Image, port, replicas, env and health path change in place (the next release uses them). "+
 		"The API has no delete for apps: destroy removes it from the state only, with a warning.", map[string]schema.Attribute{
-		"project_id": replaceString("The project.", vRequired),
-		"workload_id": schema.StringAttribute{Optional: true, Computed: true,
-			Description:   "The namespace workload whose sites it runs on (default: the project's only running one). Changing it replaces the app.",
-			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()}},
-		"name":     replaceString("The app's name (DNS label).", matches(`^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$`, "must be a lowercase DNS label of at most 40 characters")),
-		"image":    schema.StringAttribute{Required: true, Description: "Container image reference.", Validators: []validator.String{vRequired}},
-		"port":     schema.Int64Attribute{Required: true, Description: "Port the container listens on.", Validators: []validator.Int64{vPositive}},
-		"replicas": schema.Int64Attribute{Required: true, Description: "Replicas per site.", Validators: []validator.Int64{vPositive}},
-		"env":      schema.MapAttribute{Optional: true, ElementType: types.StringType, Description: "Environment variables."},
+		"project_id":  replaceString("The project.", vRequired),
+		"workload_id": optReplaceString("The namespace workload whose sites it runs on (default: the project's only running one).", true),
+		"name":        replaceString("The app's name (DNS label).", matches(`^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$`, "must be a lowercase DNS label of at most 40 characters")),
+		"image":       schema.StringAttribute{Required: true, Description: "Container image reference.", Validators: []validator.String{vRequired}},
+		"port":        schema.Int64Attribute{Required: true, Description: "Port the container listens on.", Validators: []validator.Int64{vPositive}},
+		"replicas":    schema.Int64Attribute{Required: true, Description: "Replicas per site.", Validators: []validator.Int64{vPositive}},
+		"env":         schema.MapAttribute{Optional: true, ElementType: types.StringType, Description: "Environment variables."},
 		"health_path": schema.StringAttribute{Optional: true, Computed: true, Description: "HTTP path of the health check.",
 			PlanModifiers: keep},
 		"institution_id":     computedKept(""),
@@ -151,12 +149,10 @@ func releaseSchema() schema.Schema {
 
 func (m *releaseModel) fill(v *client.Release) {
 	m.ID, m.AppID, m.Seq, m.State = types.StringValue(v.ID), types.StringValue(v.AppID), types.Int64Value(v.Seq), types.StringValue(string(v.State))
-	if m.Image.IsNull() || m.Image.IsUnknown() {
+	if !known(m.Image) {
 		m.Image = types.StringValue(v.Image)
 	}
-	if v.Commit != "" || !m.Commit.IsNull() {
-		m.Commit = types.StringValue(v.Commit)
-	}
+	m.Commit = optStr(m.Commit, v.Commit)
 }
 
 func newRelease() resource.Resource {

@@ -91,6 +91,31 @@ func stringsOf(ctx context.Context, l types.List, d *diag.Diagnostics) []string 
 	return out
 }
 
+// optStr, optInt and optList are the API's value of an optional argument,
+// except that one the configuration left null stays null when the API
+// answers its zero value: a plan after apply is then empty, and any other
+// difference is drift that shows in the plan.
+func optStr(cur types.String, v string) types.String {
+	if v == "" && cur.IsNull() {
+		return cur
+	}
+	return types.StringValue(v)
+}
+
+func optInt(cur types.Int64, v int64) types.Int64 {
+	if v == 0 && cur.IsNull() {
+		return cur
+	}
+	return types.Int64Value(v)
+}
+
+func optList(ctx context.Context, cur types.List, v []string, d *diag.Diagnostics) types.List {
+	if len(v) == 0 && cur.IsNull() {
+		return cur
+	}
+	return listOf(ctx, v, d)
+}
+
 // known tells whether a planned value is set (neither null nor unknown).
 func known(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
 

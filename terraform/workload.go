@@ -85,7 +85,7 @@ func workloadSchema() schema.Schema {
 			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}}
 		return a
 	}
-	optInt := func(desc string) schema.Int64Attribute {
+	count := func(desc string) schema.Int64Attribute {
 		return schema.Int64Attribute{Optional: true, Description: desc + rs, Validators: []validator.Int64{vNonNegative},
 			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()}}
 	}
@@ -107,12 +107,12 @@ func workloadSchema() schema.Schema {
 		"residency_subdivisions":    list(false, "Subdivisions (ISO 3166-2, e.g. BR-SP) where replicas may run."),
 		"sovereignty_mode":          str(true, "Whose law may reach it: national, regional or any.", vOneOf("national", "regional", "any")),
 		"sovereignty_jurisdictions": list(false, "Jurisdictions allowed with regional sovereignty.", vCountries),
-		"min_providers":             optInt("Replicas spread over at least this many providers."),
-		"min_failure_domains":       optInt("Replicas spread over at least this many failure domains."),
+		"min_providers":             count("Replicas spread over at least this many providers."),
+		"min_failure_domains":       count("Replicas spread over at least this many failure domains."),
 		"min_distance_km": schema.Float64Attribute{Optional: true, Description: "Minimum distance between replicas in km." + rs,
 			PlanModifiers: []planmodifier.Float64{float64planmodifier.RequiresReplace()}},
 		"tier":               str(false, "Site tier required: core or edge.", vOneOf("core", "edge")),
-		"cost_ceiling_minor": optInt("Refuse placements whose monthly forecast exceeds this (minor units)."),
+		"cost_ceiling_minor": count("Refuse placements whose monthly forecast exceeds this (minor units)."),
 		"preference":         str(false, "Placement preference: cheapest (default), balanced or nearest.", vOneOf("cheapest", "balanced", "nearest")),
 		"allow_simulated": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 			Description:   "Allow SIMULATED sites (the sim driver: demos and tests only)." + rs,
@@ -155,34 +155,14 @@ func (m *workloadModel) spec(ctx context.Context, d *diag.Diagnostics) client.Wo
 	return s
 }
 
-// set copies what the API says. Optional arguments the configuration left
-// null stay null when the API answers their zero value, so a plan after
-// apply is empty; any other difference is drift and shows in the plan.
+// set copies what the API says (optional arguments: see optStr).
 func (m *workloadModel) set(ctx context.Context, w *client.Workload, d *diag.Diagnostics) {
 	m.ID, m.ProjectID, m.OfferingID = types.StringValue(w.ID), types.StringValue(w.ProjectID), types.StringValue(w.OfferingID)
 	m.Replicas, m.Classification = types.Int64Value(int64(w.Replicas)), types.StringValue(w.Classification)
 	m.ResidencyCountries = listOf(ctx, w.Residency.Countries, d)
-	optList := func(cur types.List, v []string) types.List {
-		if len(v) == 0 && cur.IsNull() {
-			return cur
-		}
-		return listOf(ctx, v, d)
-	}
-	optStr := func(cur types.String, v string) types.String {
-		if v == "" && cur.IsNull() {
-			return cur
-		}
-		return types.StringValue(v)
-	}
-	optInt := func(cur types.Int64, v int64) types.Int64 {
-		if v == 0 && cur.IsNull() {
-			return cur
-		}
-		return types.Int64Value(v)
-	}
-	m.ResidencySubdivisions = optList(m.ResidencySubdivisions, w.Residency.Subdivisions)
+	m.ResidencySubdivisions = optList(ctx, m.ResidencySubdivisions, w.Residency.Subdivisions, d)
 	m.SovereigntyMode = types.StringValue(w.Sovereignty.Mode)
-	m.SovereigntyJurisdictions = optList(m.SovereigntyJurisdictions, w.Sovereignty.Jurisdictions)
+	m.SovereigntyJurisdictions = optList(ctx, m.SovereigntyJurisdictions, w.Sovereignty.Jurisdictions, d)
 	m.MinProviders = optInt(m.MinProviders, int64(w.Redundancy.MinProviders))
 	m.MinFailureDomains = optInt(m.MinFailureDomains, int64(w.Redundancy.MinFailureDomains))
 	if !(w.Redundancy.MinDistanceKm == 0 && m.MinDistanceKm.IsNull()) {
