@@ -37,14 +37,7 @@ data "soberana_offerings" "small" { name = "SCS-2V-4-20s" }
 
 ` + tenancyHCL("strict", "l", "p", "Instituto sem aprovação automática", 0, "99.1", "Linha", 100000000, "aprovacao") + `
 data "soberana_placement_preview" "p" {
-  project_id          = soberana_project.p.id
-  offering_id         = data.soberana_offerings.small.offerings[0].id
-  replicas            = 2
-  classification      = "internal"
-  residency_countries = ["BR"]
-  sovereignty_mode    = "national"
-  min_failure_domains = 2
-  allow_simulated     = true
+` + requestHCL("soberana_project.p", "small", 2) + `  min_failure_domains = 2
 }
 
 ` + workloadHCL("pending", "soberana_project.p", "small", 1) + `
@@ -120,20 +113,24 @@ resource "soberana_project" %[3]q {
 `, ins, line, project, insName, autoApproveMinor, code, lineName, amountMinor, projectName)
 }
 
-// workloadHCL is an internal workload of project (a reference) kept in
-// Brazil, of the offering the data source soberana_offerings.<offerings>
-// finds first, on simulated sites.
+// workloadHCL is a workload resource of the request requestHCL writes.
 func workloadHCL(name, project, offerings string, replicas int) string {
-	return fmt.Sprintf(`resource "soberana_workload" %q {
-  project_id          = %s.id
+	return fmt.Sprintf("resource \"soberana_workload\" %q {\n%s}\n", name, requestHCL(project, offerings, replicas))
+}
+
+// requestHCL is the arguments of an internal workload request (what a
+// workload and a placement preview both take): replicas of project (a
+// reference) kept in Brazil, of the offering the data source
+// soberana_offerings.<offerings> finds first, on simulated sites.
+func requestHCL(project, offerings string, replicas int) string {
+	return fmt.Sprintf(`  project_id          = %s.id
   offering_id         = data.soberana_offerings.%s.offerings[0].id
   replicas            = %d
   classification      = "internal"
   residency_countries = ["BR"]
   sovereignty_mode    = "national"
   allow_simulated     = true
-}
-`, name, project, offerings, replicas)
+`, project, offerings, replicas)
 }
 
 // TestAcceptanceMore: approval-pending is a warning, not a hang; the other

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -17,19 +18,20 @@ import (
 func checkString(v validator.String, s string) []string {
 	var resp validator.StringResponse
 	v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("a"), ConfigValue: types.StringValue(s)}, &resp)
-	var out []string
-	for _, d := range resp.Diagnostics.Errors() {
-		out = append(out, d.Summary()+" | "+d.Detail())
-	}
-	return out
+	return errorsOf(resp.Diagnostics)
 }
 
 func checkInt(v validator.Int64, n int64) []string {
 	var resp validator.Int64Response
 	v.ValidateInt64(context.Background(), validator.Int64Request{Path: path.Root("a"), ConfigValue: types.Int64Value(n)}, &resp)
+	return errorsOf(resp.Diagnostics)
+}
+
+// errorsOf is a validator's errors, "summary | detail" each.
+func errorsOf(d diag.Diagnostics) []string {
 	var out []string
-	for _, d := range resp.Diagnostics.Errors() {
-		out = append(out, d.Summary()+" | "+d.Detail())
+	for _, e := range d.Errors() {
+		out = append(out, e.Summary()+" | "+e.Detail())
 	}
 	return out
 }
