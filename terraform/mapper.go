@@ -15,7 +15,9 @@ import (
 // API names otherwise and the fields of unexported embedded structs are
 // left for the caller, which then writes only what differs from the API's
 // value (kept spellings, nulls for unset optional arguments, lists).
-func fromAPI(dst, src any) {
+// The attributes named in keep (tfsdk names) are left as they are: the
+// configured spelling or a write-only argument the caller keeps.
+func fromAPI(dst, src any, keep ...string) {
 	byName := map[string]reflect.Value{}
 	var walk func(v reflect.Value)
 	walk = func(v reflect.Value) {
@@ -40,6 +42,9 @@ func fromAPI(dst, src any) {
 		}
 	}
 	walk(reflect.ValueOf(src))
+	for _, k := range keep {
+		delete(byName, k)
+	}
 	set(reflect.ValueOf(dst).Elem(), byName)
 }
 

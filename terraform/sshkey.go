@@ -61,9 +61,8 @@ func sshKeySchema() schema.Schema {
 // fill copies the API's key into m, keeping the configured spelling of
 // the same public key.
 func (m *sshKeyModel) fill(k *client.SSHKey) {
-	configured := m.PublicKey
-	fromAPI(m, k)
-	m.PublicKey = asConfigured(configured, k.PublicKey, sameKey)
+	fromAPI(m, k, "public_key")
+	m.PublicKey = asConfigured(m.PublicKey, k.PublicKey, sameKey)
 	m.ProjectID = strOrNull(k.ProjectID)
 }
 

@@ -147,9 +147,7 @@ func budgetLineSchema() schema.Schema {
 func (m *budgetLineModel) set(v *client.BudgetLine) {
 	// reduction_reason is a write-only argument: the API echoes the last
 	// reason, the configuration keeps its own (null when not given).
-	reason := m.ReductionReson
-	fromAPI(m, v)
-	m.ReductionReson = reason
+	fromAPI(m, v, "reduction_reason")
 	minor := func(a *client.Money) types.Int64 {
 		if a == nil {
 			return types.Int64Value(0)
@@ -250,7 +248,6 @@ func newFXRate() resource.Resource {
 // ("0.50" vs "0.5"). After a plan (create, update) the rate is always
 // known; after an import it is unknown and the API's spelling is taken.
 func (m *fxRateModel) setKeepingRate(v *client.FXRate) {
-	rate := m.Rate
-	fromAPI(m, v)
-	m.Rate = asConfigured(rate, v.Rate, sameDecimal)
+	fromAPI(m, v, "rate")
+	m.Rate = asConfigured(m.Rate, v.Rate, sameDecimal)
 }
