@@ -70,8 +70,7 @@ func grantSchema() schema.Schema {
 }
 
 func (m *grantModel) fill(g *client.Grant) {
-	m.ID, m.ProjectID, m.UserID, m.Role = types.StringValue(g.ID), types.StringValue(g.ProjectID), types.StringValue(g.UserID), types.StringValue(g.Role)
-	m.InstitutionID = types.StringValue(g.InstitutionID)
+	fromAPI(m, g, "reason")
 	// Keep the configured spelling of the same instant.
 	if t, err := time.Parse(time.RFC3339, m.ExpiresAt.ValueString()); err != nil || !t.Equal(g.ExpiresAt) {
 		m.ExpiresAt = types.StringValue(g.ExpiresAt.UTC().Format(time.RFC3339))
@@ -167,7 +166,7 @@ func newAlertWebhook() resource.Resource {
 // fill copies what the API says. The secret is only in create's answer:
 // a configured one is kept, and a read (or import) leaves it as it is.
 func (m *alertWebhookModel) fill(w *client.AlertWebhook) {
-	m.ID, m.Name, m.URL = types.StringValue(w.ID), types.StringValue(w.Name), types.StringValue(w.URL)
+	fromAPI(m, w, "secret")
 	if !known(m.Secret) {
 		m.Secret = strOrNull(w.Secret)
 	}

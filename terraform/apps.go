@@ -85,10 +85,8 @@ func (m *appSpecModel) toSpec(ctx context.Context) (client.AppSpec, error) {
 }
 
 func (m *appModel) fill(ctx context.Context, a *client.App, _ *diag.Diagnostics) {
-	m.ID, m.ProjectID, m.WorkloadID, m.Name = types.StringValue(a.ID), types.StringValue(a.ProjectID), types.StringValue(a.WorkloadID), types.StringValue(a.Name)
-	m.Image, m.Port, m.Replicas = types.StringValue(a.Image), types.Int64Value(a.Port), types.Int64Value(a.Replicas)
-	m.HealthPath, m.InstitutionID = types.StringValue(a.HealthPath), types.StringValue(a.InstitutionID)
-	m.CurrentReleaseID = types.StringValue(a.CurrentReleaseID)
+	fromAPI(m, a, "webhook_secret")
+	fromAPI(&m.appSpecModel, a) // fromAPI leaves an unexported embedded struct
 	if len(a.Env) > 0 || !m.Env.IsNull() {
 		m.Env, _ = types.MapValueFrom(ctx, types.StringType, a.Env)
 	}
@@ -148,7 +146,7 @@ func releaseSchema() schema.Schema {
 }
 
 func (m *releaseModel) fill(v *client.Release) {
-	m.ID, m.AppID, m.Seq, m.State = types.StringValue(v.ID), types.StringValue(v.AppID), types.Int64Value(v.Seq), types.StringValue(string(v.State))
+	fromAPI(m, v, "image", "commit")
 	if !known(m.Image) {
 		m.Image = types.StringValue(v.Image)
 	}
