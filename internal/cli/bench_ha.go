@@ -672,12 +672,12 @@ func (w *haWork) create(ctx context.Context, body map[string]any) (model.Workloa
 		b[k] = v
 	}
 	// Each create carries an Idempotency-Key and, like a careful client,
-	// is retried once with the same key when no answer came back (the
-	// replica died): the server returns the first result if it committed.
+	// is retried once with the same key when no answer came back from a
+	// replica (it died): the server returns the first result if it
+	// committed.
 	key := fmt.Sprintf("bench-ha-%d-%d", os.Getpid(), w.keys.Add(1))
 	_, err := w.cl.Do(ctx, "POST", "/v1/workloads", b, &wl, "Idempotency-Key", key)
-	var p *client.Problem
-	if err != nil && !errors.As(err, &p) {
+	if noReplicaAnswer(err) {
 		_, err = w.cl.Do(ctx, "POST", "/v1/workloads", b, &wl, "Idempotency-Key", key)
 	}
 	if err == nil && wl.ID != "" {
@@ -687,6 +687,22 @@ func (w *haWork) create(ctx context.Context, body map[string]any) (model.Workloa
 		w.mu.Unlock()
 	}
 	return wl, err
+}
+
+// noReplicaAnswer reports an error that carries no answer of a replica:
+// no HTTP answer at all, or the load balancer's own 502/503/504 (an HTML
+// page, not problem+json; HAProxy answers 502 when the replica's
+// connection closed before its answer, termination state SH, as when the
+// lease holder is SIGKILLed). A POST is not retried by HAProxy itself.
+func noReplicaAnswer(err error) bool {
+	var p *client.Problem
+	if err == nil {
+		return false
+	}
+	if !errors.As(err, &p) {
+		return true
+	}
+	return p.Type == "" && (p.Status == http.StatusBadGateway || p.Status == http.StatusServiceUnavailable || p.Status == http.StatusGatewayTimeout)
 }
 
 // check compares what was acknowledged with the database.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/soberana/soberana/internal/client"
 )
 
 // A `show stat` answer of HAProxy 2.6, cut to the first columns and the
@@ -90,5 +92,23 @@ func TestWaitHAStatesTimesOutNamingTheServer(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "s2 DOWN (want UP)") || strings.Contains(err.Error(), "s3") {
 		t.Fatalf("error %q should name s2 (DOWN) and only it", err)
+	}
+}
+
+func TestNoReplicaAnswer(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{errors.New("connection reset by peer"), true},
+		{&client.Problem{Status: 502, Title: "Bad Gateway", Detail: "<html>The server returned an invalid or incomplete response"}, true},
+		{&client.Problem{Status: 503, Title: "Service Unavailable", Detail: "<html>No server is available"}, true},
+		{&client.Problem{Type: "https://soberana.dev/problems/provider-failed", Status: 502, Title: "Provider failed"}, false},
+		{&client.Problem{Type: "https://soberana.dev/problems/no-fit", Status: 422, Title: "No fit"}, false},
+	} {
+		if got := noReplicaAnswer(c.err); got != c.want {
+			t.Errorf("noReplicaAnswer(%v) = %v, want %v", c.err, got, c.want)
+		}
 	}
 }
