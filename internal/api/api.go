@@ -18,6 +18,7 @@ import (
 	"reflect"
 	"runtime/debug"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -229,8 +230,12 @@ func (a *API) wrap(rt *Route) http.Handler {
 		defer func() {
 			a.metrics.requests.WithLabelValues(label, r.Method, strconv.Itoa(sw.code)).Inc()
 			a.metrics.latency.WithLabelValues(label, r.Method).Observe(time.Since(start).Seconds())
-			a.log.InfoContext(r.Context(), "http", "method", r.Method, "path", r.URL.Path, "status", sw.code,
-				"duration_ms", time.Since(start).Milliseconds())
+			// Checked first: the arguments would otherwise be boxed at
+			// every request even when the level drops the line.
+			if a.log.Enabled(r.Context(), slog.LevelInfo) {
+				a.log.InfoContext(r.Context(), "http", "method", r.Method, "path", r.URL.Path, "status", sw.code,
+					"duration_ms", time.Since(start).Milliseconds())
+			}
 		}()
 		limit := int64(MaxBodyBytes)
 		if rt.MaxBody > 0 {
@@ -345,15 +350,35 @@ func etagOf(v any) string {
 	if rv.Kind() != reflect.Struct {
 		return ""
 	}
-	m := rv.FieldByName("Meta")
-	if !m.IsValid() {
+	idx := versionIndex(rv.Type())
+	if idx == nil {
 		return ""
 	}
-	ver := m.FieldByName("Version")
-	if !ver.IsValid() || ver.Int() == 0 {
+	ver := rv.FieldByIndex(idx)
+	if ver.Int() == 0 {
 		return ""
 	}
 	return `"` + strconv.FormatInt(ver.Int(), 10) + `"`
+}
+
+// versionIndexes caches, per response type, the index of Meta.Version
+// (nil: the type has none). reflect's FieldByName searches the embedded
+// structs breadth-first and allocates on each call: a workload view
+// (Workload embedding Meta) paid that search at every response.
+var versionIndexes sync.Map // reflect.Type -> []int
+
+func versionIndex(t reflect.Type) []int {
+	if v, ok := versionIndexes.Load(t); ok {
+		return v.([]int)
+	}
+	var idx []int
+	if m, ok := t.FieldByName("Meta"); ok && m.Type.Kind() == reflect.Struct {
+		if ver, ok := m.Type.FieldByName("Version"); ok && ver.Type.Kind() >= reflect.Int && ver.Type.Kind() <= reflect.Int64 {
+			idx = append(slices.Clone(m.Index), ver.Index...)
+		}
+	}
+	versionIndexes.Store(t, idx)
+	return idx
 }
 
 // ifMatch parses If-Match into a version; ok is false when absent.

@@ -97,6 +97,7 @@ func (a *API) AddWorkloads(o WorkloadOptions) {
 					if err != nil {
 						return nil, err
 					}
+					a.knowWorkload(c.Workload)
 					if replayed {
 						// The workload may have moved on since: read it.
 						return a.workloadView(r.Context(), c.Workload.ID, langOf(r.Context()), true)
@@ -126,7 +127,8 @@ func (a *API) AddWorkloads(o WorkloadOptions) {
 					}
 					lang := langOf(r.Context())
 					return pageOf(p.Items, p.Next, func(w model.Workload) WorkloadView {
-						w.Reason = workload.Decode(w.Reason).Render(lang)
+						a.knowWorkload(w)
+						w.Reason = renderReason(w.Reason, lang)
 						return WorkloadView{Workload: w}
 					}), nil
 				}},
@@ -161,6 +163,17 @@ func (a *API) AddWorkloads(o WorkloadOptions) {
 				}},
 		}
 	})
+}
+
+// knowWorkload remembers where a workload the API just stored or read
+// sits in the scope tree (its project and institution never change), so
+// that the next request on it here — a read, an approval, a delete —
+// authorizes without reading its scope from the database (issue #19: the
+// mixed load's reads of new workloads made that read at most requests).
+func (a *API) knowWorkload(w model.Workload) {
+	if w.ID != "" && w.InstitutionID != "" && w.ProjectID != "" {
+		a.owners.put("workloads", w.ID, auth.Target{Institution: w.InstitutionID, Project: w.ProjectID})
+	}
 }
 
 func decodeOptional(r *http.Request, dst any) error {
@@ -204,7 +217,7 @@ func (a *API) workloadView(ctx context.Context, id string, lang i18n.Lang, full 
 		return WorkloadView{}, err
 	}
 	if !full {
-		w.Reason = workload.Decode(w.Reason).Render(lang)
+		w.Reason = renderReason(w.Reason, lang)
 		return WorkloadView{Workload: w}, nil
 	}
 	evs, err := tx.EventsOf(ctx, id)
@@ -231,10 +244,10 @@ func (a *API) fullView(ctx context.Context, tx *store.Tx, w model.Workload, ps [
 // viewOf is the view of a workload with its placements, events and cost
 // (nil: none) as given.
 func viewOf(w model.Workload, ps []store.PlacementRow, evs []model.WorkloadEvent, cost *WorkloadCost, lang i18n.Lang) WorkloadView {
-	w.Reason = workload.Decode(w.Reason).Render(lang)
+	w.Reason = renderReason(w.Reason, lang)
 	v := WorkloadView{Workload: w, Cost: cost}
 	for _, p := range ps {
-		p.Reason = workload.Decode(p.Reason).Render(lang)
+		p.Reason = renderReason(p.Reason, lang)
 		if p.State == model.PlacementRunning {
 			p.Power = p.Power.Or()
 		}
@@ -242,7 +255,7 @@ func viewOf(w model.Workload, ps []store.PlacementRow, evs []model.WorkloadEvent
 		v.Placements = append(v.Placements, placementView(p))
 	}
 	for _, e := range evs {
-		e.Reason = workload.Decode(e.Reason).Render(lang)
+		e.Reason = renderReason(e.Reason, lang)
 		v.Events = append(v.Events, e)
 	}
 	return v

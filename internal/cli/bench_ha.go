@@ -216,13 +216,22 @@ func (r *haRun) start(ctx context.Context, p *haReplica) error {
 // per request (docs/operations.md, "PostgreSQL at full speed").
 const haServerMaxConn = 64
 
-// haproxyConfig is the load balancer the docs show (docs/operations.md).
-func haproxyConfig(front string, backends []string) string {
+// haproxyConfig is the load balancer the docs show (docs/operations.md),
+// plus what the bench needs: a stats socket (statSock) to learn which
+// replicas HAProxy routes to, and a log on its stderr of every request
+// that did not end normally (httplog with its termination state), so that
+// an error the load sees can be told apart as HAProxy's or a replica's.
+func haproxyConfig(front, statSock string, backends []string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `global
     maxconn 4096
+    stats socket %s mode 600 level user
+    log stderr format raw local0
 defaults
     mode http
+    log global
+    option httplog
+    option dontlog-normal
     timeout connect 2s
     timeout client 60s
     timeout server 60s
@@ -239,11 +248,24 @@ backend replicas
     timeout check 5s
     http-reuse always
     default-server check inter 500ms fall 3 rise 2 maxconn %d
-`, front, haServerMaxConn)
+`, statSock, front, haServerMaxConn)
 	for i, a := range backends {
 		fmt.Fprintf(&b, "    server s%d %s\n", i+1, a)
 	}
 	return b.String()
+}
+
+// haWant is the state HAProxy should report for n servers s1..sN of which
+// the first up are UP and the rest DOWN.
+func haWant(n, up int) map[string]string {
+	want := map[string]string{}
+	for i := range n {
+		want[fmt.Sprintf("s%d", i+1)] = "DOWN"
+		if i < up {
+			want[fmt.Sprintf("s%d", i+1)] = "UP"
+		}
+	}
+	return want
 }
 
 func (r *haRun) run(ctx context.Context, load haLoad) (map[string]any, error) {
@@ -290,7 +312,8 @@ func (r *haRun) run(ctx context.Context, load haLoad) (map[string]any, error) {
 		backs = append(backs, p.addr)
 	}
 	cfgPath := filepath.Join(r.dir, "haproxy.cfg")
-	if err := os.WriteFile(cfgPath, []byte(haproxyConfig(r.lbAddr, backs)), 0o600); err != nil {
+	stat := haSocketStat(filepath.Join(r.dir, "haproxy.sock"))
+	if err := os.WriteFile(cfgPath, []byte(haproxyConfig(r.lbAddr, filepath.Join(r.dir, "haproxy.sock"), backs)), 0o600); err != nil {
 		return nil, err
 	}
 	r.lb = exec.Command(r.haproxy, "-f", cfgPath, "-db")
@@ -299,7 +322,10 @@ func (r *haRun) run(ctx context.Context, load haLoad) (map[string]any, error) {
 		return nil, err
 	}
 	base := "http://" + r.lbAddr
-	if err := waitReady(ctx, base, 30*time.Second); err != nil {
+	// HAProxy starts with every server UP until its first check fails, so
+	// requests sent before that go to replicas not started yet: phase 1
+	// begins once HAProxy itself routes to the first replica only.
+	if err := waitHAStates(ctx, stat, "replicas", haWant(len(r.replicas), 1), 30*time.Second, 50*time.Millisecond); err != nil {
 		return nil, err
 	}
 	cl := client.New(base, r.token)
@@ -315,7 +341,11 @@ func (r *haRun) run(ctx context.Context, load haLoad) (map[string]any, error) {
 			return nil, err
 		}
 	}
-	time.Sleep(1500 * time.Millisecond) // HAProxy's rise: 2 checks 500 ms apart
+	// Phase 2 begins once HAProxy routes to every replica (rise: 2 checks
+	// 500 ms apart).
+	if err := waitHAStates(ctx, stat, "replicas", haWant(len(r.replicas), len(r.replicas)), 30*time.Second, 50*time.Millisecond); err != nil {
+		return nil, err
+	}
 	db, err := sql.Open("pgx", r.dbURL)
 	if err != nil {
 		return nil, err
@@ -642,12 +672,12 @@ func (w *haWork) create(ctx context.Context, body map[string]any) (model.Workloa
 		b[k] = v
 	}
 	// Each create carries an Idempotency-Key and, like a careful client,
-	// is retried once with the same key when no answer came back (the
-	// replica died): the server returns the first result if it committed.
+	// is retried once with the same key when no answer came back from a
+	// replica (it died): the server returns the first result if it
+	// committed.
 	key := fmt.Sprintf("bench-ha-%d-%d", os.Getpid(), w.keys.Add(1))
 	_, err := w.cl.Do(ctx, "POST", "/v1/workloads", b, &wl, "Idempotency-Key", key)
-	var p *client.Problem
-	if err != nil && !errors.As(err, &p) {
+	if noReplicaAnswer(err) {
 		_, err = w.cl.Do(ctx, "POST", "/v1/workloads", b, &wl, "Idempotency-Key", key)
 	}
 	if err == nil && wl.ID != "" {
@@ -657,6 +687,22 @@ func (w *haWork) create(ctx context.Context, body map[string]any) (model.Workloa
 		w.mu.Unlock()
 	}
 	return wl, err
+}
+
+// noReplicaAnswer reports an error that carries no answer of a replica:
+// no HTTP answer at all, or the load balancer's own 502/503/504 (an HTML
+// page, not problem+json; HAProxy answers 502 when the replica's
+// connection closed before its answer, termination state SH, as when the
+// lease holder is SIGKILLed). A POST is not retried by HAProxy itself.
+func noReplicaAnswer(err error) bool {
+	var p *client.Problem
+	if err == nil {
+		return false
+	}
+	if !errors.As(err, &p) {
+		return true
+	}
+	return p.Type == "" && (p.Status == http.StatusBadGateway || p.Status == http.StatusServiceUnavailable || p.Status == http.StatusGatewayTimeout)
 }
 
 // check compares what was acknowledged with the database.
