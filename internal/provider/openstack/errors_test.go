@@ -108,10 +108,7 @@ func spec(replica string) provider.Spec {
 func TestCreateQuotaExceededIsNotRetried(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud(t)
-	f.onCreate = func(w http.ResponseWriter, _ bool) bool {
-		writeJSON(w, 403, map[string]any{"forbidden": map[string]any{"code": 403, "message": "Quota exceeded for cores: Requested 2, but already used 20 of 20 cores"}})
-		return true
-	}
+	f.failCreates(403, "forbidden", "Quota exceeded for cores: Requested 2, but already used 20 of 20 cores")
 	d := fakeDriver(t, f)
 	_, err := d.Create(context.Background(), spec("r1"))
 	var e *Error
@@ -181,10 +178,7 @@ func TestCreateAfter5xxAdoptsInsteadOfDuplicating(t *testing.T) {
 func TestCreate5xxWithoutServerIsRetryable(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud(t)
-	f.onCreate = func(w http.ResponseWriter, _ bool) bool {
-		writeJSON(w, 503, map[string]any{"computeFault": map[string]any{"code": 503, "message": "busy"}})
-		return true
-	}
+	f.failCreates(503, "computeFault", "busy")
 	d := fakeDriver(t, f)
 	_, err := d.Create(context.Background(), spec("r1"))
 	if !errors.Is(err, provider.ErrUnavailable) {

@@ -46,6 +46,15 @@ type fakeProject struct {
 	Tags []string
 }
 
+// failCreates makes every server create answer status with OpenStack's
+// error body: {kind: {"code": status, "message": message}}.
+func (f *fakeCloud) failCreates(status int, kind, message string) {
+	f.onCreate = func(w http.ResponseWriter, _ bool) bool {
+		writeJSON(w, status, map[string]any{kind: map[string]any{"code": status, "message": message}})
+		return true
+	}
+}
+
 func newFakeCloud(t *testing.T) *fakeCloud {
 	f := &fakeCloud{t: t, servers: map[string]map[string]any{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
@@ -299,30 +308,24 @@ func (f *fakeCloud) identityProjects(w http.ResponseWriter, r *http.Request, res
 			list = append(list, view(id, p))
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"projects": list, "links": map[string]any{}})
-	case strings.HasPrefix(rest, "/") && r.Method == http.MethodGet:
+	case strings.HasPrefix(rest, "/") && (r.Method == http.MethodGet || r.Method == http.MethodPatch):
 		id := strings.TrimPrefix(rest, "/")
 		p, ok := f.projects[id]
 		if !ok {
 			writeJSON(w, 404, map[string]any{"error": map[string]any{"code": 404, "message": "Could not find project."}})
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"project": view(id, p)})
-	case strings.HasPrefix(rest, "/") && r.Method == http.MethodPatch:
-		id := strings.TrimPrefix(rest, "/")
-		p, ok := f.projects[id]
-		if !ok {
-			writeJSON(w, 404, map[string]any{"error": map[string]any{"code": 404, "message": "Could not find project."}})
-			return
+		if r.Method == http.MethodPatch {
+			var body struct {
+				Project struct {
+					Tags []string `json:"tags"`
+				} `json:"project"`
+			}
+			b, _ := io.ReadAll(r.Body)
+			_ = json.Unmarshal(b, &body)
+			p.Tags = body.Project.Tags
+			f.projects[id] = p
 		}
-		var body struct {
-			Project struct {
-				Tags []string `json:"tags"`
-			} `json:"project"`
-		}
-		b, _ := io.ReadAll(r.Body)
-		_ = json.Unmarshal(b, &body)
-		p.Tags = body.Project.Tags
-		f.projects[id] = p
 		writeJSON(w, http.StatusOK, map[string]any{"project": view(id, p)})
 	default:
 		http.NotFound(w, r)
