@@ -73,6 +73,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// readJSON decodes the request's body into v as far as it can: the fake
+// answers as a cloud would whatever the client sent.
+func readJSON(r *http.Request, v any) {
+	b, _ := io.ReadAll(r.Body)
+	_ = json.Unmarshal(b, v)
+}
+
 func (f *fakeCloud) serve(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	switch {
@@ -134,8 +141,7 @@ func (f *fakeCloud) compute(w http.ResponseWriter, r *http.Request, p string) {
 		var body struct {
 			Server map[string]any `json:"server"`
 		}
-		b, _ := io.ReadAll(r.Body)
-		_ = json.Unmarshal(b, &body)
+		readJSON(r, &body)
 		if f.onCreate != nil && !f.createsToo && f.onCreate(w, false) {
 			return
 		}
@@ -171,8 +177,7 @@ func (f *fakeCloud) compute(w http.ResponseWriter, r *http.Request, p string) {
 		var body struct {
 			Metadata map[string]any `json:"metadata"`
 		}
-		b, _ := io.ReadAll(r.Body)
-		_ = json.Unmarshal(b, &body)
+		readJSON(r, &body)
 		meta, _ := s["metadata"].(map[string]any)
 		if meta == nil {
 			meta = map[string]any{}
@@ -211,8 +216,7 @@ func (f *fakeCloud) compute(w http.ResponseWriter, r *http.Request, p string) {
 			var body struct {
 				QuotaSet map[string]int `json:"quota_set"`
 			}
-			b, _ := io.ReadAll(r.Body)
-			_ = json.Unmarshal(b, &body)
+			readJSON(r, &body)
 			for k, v := range body.QuotaSet {
 				if v < q[k][1] {
 					writeJSON(w, 400, map[string]any{"badRequest": map[string]any{"code": 400, "message": "Quota limit must be greater than in use"}})
@@ -321,8 +325,7 @@ func (f *fakeCloud) identityProjects(w http.ResponseWriter, r *http.Request, res
 					Tags []string `json:"tags"`
 				} `json:"project"`
 			}
-			b, _ := io.ReadAll(r.Body)
-			_ = json.Unmarshal(b, &body)
+			readJSON(r, &body)
 			p.Tags = body.Project.Tags
 			f.projects[id] = p
 		}
