@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/migrate"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/opstest"
@@ -20,12 +19,8 @@ import (
 // provider, 16 at a time. Skipped with -short.
 func TestEvacuateProvider(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("1,000-workload evacuation skipped in -short mode")
-	}
-	h, _, d := opstest.StartDemo(t, config.Monitoring{})
+	srv, d := startLong(t, "1,000-workload evacuation")
 	ctx := context.Background()
-	srv := h.Server
 	nv := d.Providers["Nuvem Verde (sim)"]
 	ids := opstest.CreateMany(t, srv.Workloads, 1000, 8, func(i int) workload.CreateRequest {
 		r := d.Internal(1, model.SovereigntyAny, "BR", "CO")

@@ -22,12 +22,8 @@ import (
 // every migration ends done, on the target, with the forecast updated.
 func TestMigrateUnderLoad(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("migration under load skipped in -short mode")
-	}
-	h, _, d := opstest.StartDemo(t, config.Monitoring{})
+	srv, d := startLong(t, "migration under load")
 	ctx := context.Background()
-	srv := h.Server
 	from, to := d.Providers["Nuvem Verde (sim)"], d.Providers["Global Hyperscale LatAm (sim)"]
 	gen := func(i int) workload.CreateRequest {
 		r := d.Internal(1+i%2, model.SovereigntyAny, "BR", "CO")
@@ -100,6 +96,17 @@ func TestMigrateUnderLoad(t *testing.T) {
 	if changed == 0 {
 		t.Fatal("no forecast changed after moving to another provider's prices")
 	}
+}
+
+// startLong skips a long test (what it does, for the message) in -short
+// mode, and otherwise starts the demo fleet for it.
+func startLong(t *testing.T, what string) (*server.Server, opstest.Demo) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip(what + " skipped in -short mode")
+	}
+	h, _, d := opstest.StartDemo(t, config.Monitoring{})
+	return h.Server, d
 }
 
 func moveAll(t *testing.T, svc *migrate.Service, ids []string, target migrate.Target) {

@@ -49,36 +49,19 @@ func coversAll(set []placement.Site, req placement.Request) bool {
 
 // bruteCover is the cheapest set meeting every rule, coverage included.
 func (m *model) bruteCover(req placement.Request) (int64, bool) {
-	var cands []placement.Site
-	for _, s := range m.sites {
-		if m.eligible(s, req, false) {
-			cands = append(cands, s)
-		}
-	}
 	best, ok := int64(0), false
-	set := make([]placement.Site, 0, req.Replicas)
-	var rec func(start int)
-	rec = func(start int) {
-		if len(set) == req.Replicas {
-			if !setOK(set, req.Redundancy) || !coversAll(set, req) {
-				return
-			}
-			var cost int64
-			for _, s := range set {
-				cost += m.price(s, req.OfferingID)
-			}
-			if !ok || cost < best {
-				best, ok = cost, true
-			}
+	m.eachSet(req, false, func(set []placement.Site) {
+		if !setOK(set, req.Redundancy) || !coversAll(set, req) {
 			return
 		}
-		for i := start; i <= len(cands)-(req.Replicas-len(set)); i++ {
-			set = append(set, cands[i])
-			rec(i + 1)
-			set = set[:len(set)-1]
+		var cost int64
+		for _, s := range set {
+			cost += m.price(s, req.OfferingID)
 		}
-	}
-	rec(0)
+		if !ok || cost < best {
+			best, ok = cost, true
+		}
+	})
 	return best, ok
 }
 
@@ -90,18 +73,10 @@ func genCoverModel(t *rapid.T) *model {
 	nSites := rapid.IntRange(1, 16).Draw(t, "sites")
 	for i := range nSites {
 		id := fmt.Sprintf("s%02d", i)
-		m.sites = append(m.sites, placement.Site{
-			ID:            id,
-			ProviderID:    rapid.SampledFrom(provs).Draw(t, id+".provider"),
-			Country:       "BR",
-			Subdivision:   rapid.SampledFrom(append([]string{""}, coverSubs...)).Draw(t, id+".sub"),
-			Lat:           -25 + float64(rapid.IntRange(0, 100).Draw(t, id+".lat"))/10,
-			Lon:           -50 + float64(rapid.IntRange(0, 100).Draw(t, id+".lon"))/10,
-			FailureDomain: fmt.Sprintf("fd%d", rapid.IntRange(0, 3).Draw(t, id+".fd")),
-			Certification: placement.Restricted,
-			Health:        rapid.SampledFrom([]placement.Health{placement.Healthy, placement.Healthy, placement.Down}).Draw(t, id+".health"),
-			Capacity:      placement.Resources{VCPU: 8, MemoryMiB: 8192, DiskGiB: 100},
-		})
+		s := drawSquareSite(t, id, provs, -25, -50, 4)
+		s.Subdivision = rapid.SampledFrom(append([]string{""}, coverSubs...)).Draw(t, id+".sub")
+		s.Health = rapid.SampledFrom([]placement.Health{placement.Healthy, placement.Healthy, placement.Down}).Draw(t, id+".health")
+		m.sites = append(m.sites, s)
 	}
 	return m
 }

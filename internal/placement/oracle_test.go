@@ -192,36 +192,45 @@ type best struct {
 }
 
 func (m *model) brute(req placement.Request, headroom, nearest bool, ceiling int64) best {
+	var b best
+	m.eachSet(req, headroom, func(set []placement.Site) {
+		if !setOK(set, req.Redundancy) {
+			return
+		}
+		var key, cost int64
+		for _, s := range set {
+			cost += m.price(s, req.OfferingID)
+			if nearest {
+				key += nearKey(s, req.Near)
+			}
+		}
+		if !nearest {
+			key = cost
+		}
+		if ceiling > 0 && cost > ceiling {
+			return
+		}
+		if !b.ok || key < b.key {
+			b = best{ok: true, key: key, cost: cost}
+		}
+	})
+	return b
+}
+
+// eachSet calls fn with every set of req.Replicas sites passing the
+// per-site rules (each set once, in site order). fn must not keep set.
+func (m *model) eachSet(req placement.Request, headroom bool, fn func(set []placement.Site)) {
 	var cands []placement.Site
 	for _, s := range m.sites {
 		if m.eligible(s, req, headroom) {
 			cands = append(cands, s)
 		}
 	}
-	var b best
 	set := make([]placement.Site, 0, req.Replicas)
 	var rec func(start int)
 	rec = func(start int) {
 		if len(set) == req.Replicas {
-			if !setOK(set, req.Redundancy) {
-				return
-			}
-			var key, cost int64
-			for _, s := range set {
-				cost += m.price(s, req.OfferingID)
-				if nearest {
-					key += nearKey(s, req.Near)
-				}
-			}
-			if !nearest {
-				key = cost
-			}
-			if ceiling > 0 && cost > ceiling {
-				return
-			}
-			if !b.ok || key < b.key {
-				b = best{ok: true, key: key, cost: cost}
-			}
+			fn(set)
 			return
 		}
 		for i := start; i <= len(cands)-(req.Replicas-len(set)); i++ {
@@ -231,7 +240,6 @@ func (m *model) brute(req placement.Request, headroom, nearest bool, ceiling int
 		}
 	}
 	rec(0)
-	return b
 }
 
 func (m *model) site(id string) placement.Site {

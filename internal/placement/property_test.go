@@ -432,6 +432,22 @@ func TestPropertyHeuristicSound(t *testing.T) {
 	})
 }
 
+// drawSquareSite draws a restricted Brazilian site with room for 8 vCPU,
+// of one of provs, in the 10°×10° square north-east of (lat0, lon0), in
+// one of nFD failure domains.
+func drawSquareSite(t *rapid.T, id string, provs []string, lat0, lon0 float64, nFD int) placement.Site {
+	return placement.Site{
+		ID:            id,
+		ProviderID:    rapid.SampledFrom(provs).Draw(t, id+".provider"),
+		Country:       "BR",
+		Lat:           lat0 + float64(rapid.IntRange(0, 100).Draw(t, id+".lat"))/10,
+		Lon:           lon0 + float64(rapid.IntRange(0, 100).Draw(t, id+".lon"))/10,
+		FailureDomain: fmt.Sprintf("fd%d", rapid.IntRange(0, nFD-1).Draw(t, id+".fd")),
+		Certification: placement.Restricted,
+		Capacity:      placement.Resources{VCPU: 8, MemoryMiB: 8192, DiskGiB: 100},
+	}
+}
+
 // Fleets where every site passes the per-site rules, so that only the
 // redundancy rules and prices shape the answer: this drives the search's
 // bounds hard (the first set found is rarely the best).
@@ -443,17 +459,7 @@ func TestPropertyRedundancyOptimal(t *testing.T) {
 		nFD := rapid.IntRange(1, 8).Draw(t, "domains")
 		nSites := rapid.IntRange(1, 30).Draw(t, "sites")
 		for i := range nSites {
-			id := fmt.Sprintf("s%02d", i)
-			m.sites = append(m.sites, placement.Site{
-				ID:            id,
-				ProviderID:    rapid.SampledFrom(provs).Draw(t, id+".provider"),
-				Country:       "BR",
-				Lat:           -30 + float64(rapid.IntRange(0, 100).Draw(t, id+".lat"))/10,
-				Lon:           -55 + float64(rapid.IntRange(0, 100).Draw(t, id+".lon"))/10,
-				FailureDomain: fmt.Sprintf("fd%d", rapid.IntRange(0, nFD-1).Draw(t, id+".fd")),
-				Certification: placement.Restricted,
-				Capacity:      placement.Resources{VCPU: 8, MemoryMiB: 8192, DiskGiB: 100},
-			})
+			m.sites = append(m.sites, drawSquareSite(t, fmt.Sprintf("s%02d", i), provs, -30, -55, nFD))
 		}
 		n := rapid.IntRange(1, placement.MaxExactReplicas).Draw(t, "replicas")
 		req := placement.Request{

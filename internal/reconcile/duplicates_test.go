@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/provider"
@@ -97,11 +96,7 @@ func TestSweepDeletesDuplicateOfLiveReplica(t *testing.T) {
 func sweepDeletesDuplicate(t *testing.T, pg bool) {
 	h, drv, pl, workloadID := startReplica(t, pg, 50*time.Millisecond)
 	ctx := context.Background()
-	c := h.Admin
 	replica := pl.ID
-	var w struct {
-		State string `json:"state"`
-	}
 	drv.mu.Lock()
 	drv.dup = provider.Resource{ResourceID: "res-dup", SiteID: pl.SiteID, ReplicaID: replica, WorkloadID: workloadID,
 		State: provider.StateActive, Simulated: true, Installation: h.Server.Installation.ID}
@@ -143,20 +138,14 @@ func sweepDeletesDuplicate(t *testing.T, pg bool) {
 	if len(evs) != 1 || evs[0].TargetID != pl.ProviderID+"/res-dup" || evs[0].ActorName != "system:reconcile" {
 		t.Fatalf("audit of the duplicate's deletion: %+v", evs)
 	}
-	if _, err := c.Do(ctx, "GET", "/v1/workloads/"+workloadID, nil, &w); err != nil || w.State == "failed" || w.State == "deleted" {
-		t.Fatalf("workload after the sweep: %s %v", w.State, err)
-	}
+	wantWorkloadAlive(t, h, workloadID, "after the sweep")
 }
 
 // startReplica starts a server whose sim driver is a dupCloud, sweeping
 // every 20 ms with a 50 ms grace, and runs one replica until its placement
 // has a resource.
 func startReplica(t *testing.T, pg bool, resync time.Duration) (*servertest.Harness, *dupCloud, store.PlacementRow, string) {
-	h := servertest.Start(t, servertest.Options{Postgres: pg, Configure: func(c *config.Config) {
-		c.Reconcile.OrphanEvery = 20 * time.Millisecond
-		c.Reconcile.OrphanGrace = 50 * time.Millisecond
-		c.Reconcile.Resync = resync
-	}})
+	h := startSweeping(t, pg, 50*time.Millisecond, resync)
 	drv := &dupCloud{Driver: h.Server.Sim, deletes: map[string]int{}}
 	h.Server.Drivers.Set(sim.Name, drv)
 	ctx := context.Background()

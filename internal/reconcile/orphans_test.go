@@ -7,12 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/provider/sim"
 	"github.com/soberana/soberana/internal/reconcile"
-	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -100,21 +98,14 @@ func (d *unstamped) isStamped(replicaID string) bool {
 // sweep, and never deleted.
 func TestSweepStampsLiveUnstampedResources(t *testing.T) {
 	t.Parallel()
-	h := servertest.Start(t, servertest.Options{Configure: func(c *config.Config) {
-		c.Reconcile.OrphanEvery = 20 * time.Millisecond
-		c.Reconcile.OrphanGrace = 20 * time.Millisecond
-	}})
+	h := startSweeping(t, false, 20*time.Millisecond, 0)
 	drv := &unstamped{Driver: h.Server.Sim, stamped: map[string]bool{}}
 	h.Server.Drivers.Set(sim.Name, drv)
-	ctx := context.Background()
-	c := h.Admin
 	w := postOneReplica(t, h)
 	opstest.Eventually(t, 30*time.Second, "the live replica's resource stamped", func() (bool, string) {
 		return drv.isStamped(w.Placements[0].ID), "workload " + w.ID
 	})
-	if _, err := c.Do(ctx, "GET", "/v1/workloads/"+w.ID, nil, &w); err != nil || w.State == "failed" || w.State == "deleted" {
-		t.Fatalf("workload after stamping: %s %v", w.State, err)
-	}
+	wantWorkloadAlive(t, h, w.ID, "after stamping")
 }
 
 func (d *sharedCloud) deletes(replicaID string) int {
@@ -135,10 +126,7 @@ func (d *sharedCloud) listed() int {
 // — which it reports as kept.
 func TestOrphanSweepDeletesOnlyItsOwn(t *testing.T) {
 	t.Parallel()
-	h := servertest.Start(t, servertest.Options{Configure: func(c *config.Config) {
-		c.Reconcile.OrphanEvery = 20 * time.Millisecond
-		c.Reconcile.OrphanGrace = 50 * time.Millisecond
-	}})
+	h := startSweeping(t, false, 50*time.Millisecond, 0)
 	ctx := context.Background()
 	own := h.Server.Installation.ID
 	if own == "" {

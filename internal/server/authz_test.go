@@ -367,22 +367,23 @@ func TestScopedListsAndHiddenObjects(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
+	// wantOwnOnly: the list of resource that c (who) sees is exactly the
+	// world's own object of that kind.
+	wantOwnOnly := func(c *client.Client, who, resource string) {
+		t.Helper()
+		var page struct {
+			Items []map[string]any `json:"items"`
+		}
+		if _, err := c.Do(ctx, "GET", "/v1/"+resource, nil, &page); err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Items) != 1 || page.Items[0]["id"] != w.own[resource] {
+			t.Fatalf("%s's %s: %v", who, resource, page.Items)
+		}
+	}
 	d := h.Client(dev.token, "en")
-	var page struct {
-		Items []map[string]any `json:"items"`
-	}
-	if _, err := d.Do(ctx, "GET", "/v1/projects", nil, &page); err != nil {
-		t.Fatal(err)
-	}
-	if len(page.Items) != 1 || page.Items[0]["id"] != w.own["projects"] {
-		t.Fatalf("developer's projects: %v", page.Items)
-	}
-	if _, err := d.Do(ctx, "GET", "/v1/workloads", nil, &page); err != nil {
-		t.Fatal(err)
-	}
-	if len(page.Items) != 1 || page.Items[0]["id"] != w.own["workloads"] {
-		t.Fatalf("developer's workloads: %v", page.Items)
-	}
+	wantOwnOnly(d, "developer", "projects")
+	wantOwnOnly(d, "developer", "workloads")
 	var p *client.Problem
 	_, err := d.Do(ctx, "GET", "/v1/projects/"+w.other["projects"], nil, nil)
 	if !errors.As(err, &p) || p.Status != http.StatusNotFound {
@@ -394,16 +395,6 @@ func TestScopedListsAndHiddenObjects(t *testing.T) {
 		t.Fatalf("a missing project must look like a hidden one: %v vs %v", err, p)
 	}
 	ia := h.Client(insAdmin.token, "en")
-	if _, err := ia.Do(ctx, "GET", "/v1/institutions", nil, &page); err != nil {
-		t.Fatal(err)
-	}
-	if len(page.Items) != 1 || page.Items[0]["id"] != w.own["institutions"] {
-		t.Fatalf("institution admin's institutions: %v", page.Items)
-	}
-	if _, err := ia.Do(ctx, "GET", "/v1/grants", nil, &page); err != nil {
-		t.Fatal(err)
-	}
-	if len(page.Items) != 1 || page.Items[0]["id"] != w.own["grants"] {
-		t.Fatalf("institution admin's grants: %v", page.Items)
-	}
+	wantOwnOnly(ia, "institution admin", "institutions")
+	wantOwnOnly(ia, "institution admin", "grants")
 }

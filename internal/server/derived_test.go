@@ -100,6 +100,14 @@ func (b tb) user(email string, bindings ...[3]string) (string, string) {
 	return u["id"].(string), login["token"].(string)
 }
 
+// demoProject is the demo's own project (see demo), with its id and its
+// institution's.
+func (b tb) demoProject() (mine map[string]any, prj, ins string) {
+	b.t.Helper()
+	mine, _ = b.demo()
+	return mine, mine["id"].(string), mine["institution_id"].(string)
+}
+
 // demo returns two projects of different institutions.
 func (b tb) demo() (mine, other map[string]any) {
 	b.t.Helper()
@@ -182,8 +190,7 @@ func TestVendorCredentialsDieWithTheGrant(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *servertest.Harness) {
 		b := tb{t, h}
-		mine, _ := b.demo()
-		prj, ins := mine["id"].(string), mine["institution_id"].(string)
+		mine, prj, ins := b.demoProject()
 		ns := b.must(201, servertest.AdminToken, "POST", "/v1/workloads", b.workloadBody(mine, b.offering("ns-small"), 1))
 		b.running(ns["id"].(string))
 
@@ -285,8 +292,7 @@ func TestDerivedTokenFollowsItsMaker(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *servertest.Harness) {
 		b := tb{t, h}
-		mine, _ := b.demo()
-		prj, ins := mine["id"].(string), mine["institution_id"].(string)
+		_, prj, ins := b.demoProject()
 		devID, dev := b.user("dev@inst.example", [3]string{"developer", "institution", ins})
 		d := b.must(201, dev, "POST", "/v1/tokens", map[string]any{"name": "ci", "kind": "deploy", "scope_kind": "project", "scope_id": prj})
 		deployTok := d["token"].(string)

@@ -41,13 +41,9 @@ func TestIntegrationKubernetesDeletedOutside(t *testing.T) {
 			return fmt.Errorf("demo project: %v", err)
 		}
 		projectID = projs.Items[0].ID
-		p := model.Provider{Meta: model.Meta{ID: providerID}, Name: "k8s drift " + providerID, Driver: model.DriverKubernetes,
-			Jurisdiction: "BR", Certification: "restricted", Currency: "BRL"}
-		if err := tx.Providers().Create(ctx, &p, "prv"); err != nil {
-			return err
-		}
-		off := model.Offering{Name: "ns-" + providerID, Kind: model.KindNamespace, VCPUs: 1, MemoryMiB: 1024, DiskGiB: 1}
-		if err := tx.Offerings().Create(ctx, &off, "off"); err != nil {
+		off, err := addKubeProvider(ctx, tx, model.Provider{Meta: model.Meta{ID: providerID}, Name: "k8s drift " + providerID,
+			Jurisdiction: "BR", Currency: "BRL"}, model.Offering{VCPUs: 1, MemoryMiB: 1024, DiskGiB: 1})
+		if err != nil {
 			return err
 		}
 		offeringID = off.ID

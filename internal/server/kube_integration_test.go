@@ -36,13 +36,9 @@ func TestIntegrationKubernetesProvider(t *testing.T) {
 			return err
 		}
 		prj := projs[0]
-		p := model.Provider{Meta: model.Meta{ID: providerID}, Name: "k8s " + providerID, Driver: model.DriverKubernetes,
-			Jurisdiction: "MX", Certification: "restricted", Currency: "MXN"}
-		if err := tx.Providers().Create(ctx, &p, "prv"); err != nil {
-			return err
-		}
-		off := model.Offering{Name: "ns-" + providerID, Kind: model.KindNamespace, VCPUs: 2, MemoryMiB: 4096, DiskGiB: 10}
-		if err := tx.Offerings().Create(ctx, &off, "off"); err != nil {
+		off, err := addKubeProvider(ctx, tx, model.Provider{Meta: model.Meta{ID: providerID}, Name: "k8s " + providerID,
+			Jurisdiction: "MX", Currency: "MXN"}, model.Offering{VCPUs: 2, MemoryMiB: 4096, DiskGiB: 10})
+		if err != nil {
 			return err
 		}
 		for i := range cfg.Sites {
@@ -122,4 +118,15 @@ func TestIntegrationKubernetesProvider(t *testing.T) {
 			return nil
 		})
 	}
+}
+
+// addKubeProvider creates in tx the restricted Kubernetes provider p and
+// a namespace offering of it, of off's size, named after the provider.
+func addKubeProvider(ctx context.Context, tx *store.Tx, p model.Provider, off model.Offering) (model.Offering, error) {
+	p.Driver, p.Certification = model.DriverKubernetes, "restricted"
+	if err := tx.Providers().Create(ctx, &p, "prv"); err != nil {
+		return off, err
+	}
+	off.Name, off.Kind = "ns-"+p.ID, model.KindNamespace
+	return off, tx.Offerings().Create(ctx, &off, "off")
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +21,6 @@ import (
 	kube "github.com/soberana/soberana/internal/provider/kubernetes"
 	"github.com/soberana/soberana/internal/provider/kubernetes/kubetest"
 	"github.com/soberana/soberana/internal/provider/openstack"
-	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -66,18 +64,8 @@ type osInstallation struct {
 }
 
 func TestIntegrationTwoInstallationsOpenStack(t *testing.T) {
-	cloudsPath := osCloudsPath(t)
-	cloud := os.Getenv("SOBERANA_TEST_OPENSTACK_CLOUD")
-	if cloud == "" {
-		cloud = "soberana-aio"
-	}
-	az := strings.Split(os.Getenv("SOBERANA_TEST_OPENSTACK_AZS"), ",")[0]
-	if az == "" {
-		az = "az-1"
-	}
-	adm := osConnect(t, cloudsPath, cloud)
-	t.Setenv("SOBERANA_SECRETS_KEY_FILE", "")
-	t.Setenv("SOBERANA_SECRETS_KEY", secrets.NewKeyLine("two"))
+	cloudsPath, cloud, azs, adm := osTestCloud(t, "two")
+	az := azs[0]
 	ctx := context.Background()
 
 	start := func(name string) *osInstallation {
@@ -210,13 +198,9 @@ func TestIntegrationTwoInstallationsKubernetes(t *testing.T) {
 				return err
 			}
 			prj := projs[0]
-			p := model.Provider{Meta: model.Meta{ID: in.prv}, Name: "k8s " + in.prv, Driver: model.DriverKubernetes,
-				Jurisdiction: "MX", Certification: "restricted", Currency: "MXN"}
-			if err := tx.Providers().Create(ctx, &p, "prv"); err != nil {
-				return err
-			}
-			off := model.Offering{Name: "ns-" + in.prv, Kind: model.KindNamespace, VCPUs: 1, MemoryMiB: 512, DiskGiB: 1}
-			if err := tx.Offerings().Create(ctx, &off, "off"); err != nil {
+			off, err := addKubeProvider(ctx, tx, model.Provider{Meta: model.Meta{ID: in.prv}, Name: "k8s " + in.prv,
+				Jurisdiction: "MX", Currency: "MXN"}, model.Offering{VCPUs: 1, MemoryMiB: 512, DiskGiB: 1})
+			if err != nil {
 				return err
 			}
 			for i := range in.cfg.Sites {

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"io"
 	"net/http"
@@ -36,8 +34,7 @@ func TestVendorSSHAccess(t *testing.T) {
 	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	b := tb{t, h}
-	mine, _ := b.demo()
-	prj, ins := mine["id"].(string), mine["institution_id"].(string)
+	mine, prj, ins := b.demoProject()
 	w := b.must(201, servertest.AdminToken, "POST", "/v1/workloads", b.workloadBody(mine, b.offering("SCS-1V-2-20s"), 1))
 	wid := w["id"].(string)
 	b.running(wid)
@@ -166,18 +163,8 @@ func TestVendorSSHAccess(t *testing.T) {
 
 func writeKey(t *testing.T, dir string) (string, string, ed25519.PrivateKey) {
 	t.Helper()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	block, err := ssh.MarshalPrivateKey(priv, "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	path := filepath.Join(dir, "id_ed25519")
-	if err := os.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	pub, priv := sshdtest.WriteKey(t, path)
 	sp, _ := ssh.NewPublicKey(pub)
 	line := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sp))) + " vendor@laptop"
 	if err := os.WriteFile(path+".pub", []byte(line+"\n"), 0o644); err != nil {

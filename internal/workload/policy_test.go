@@ -82,8 +82,7 @@ func TestSovereigntyByDefault(t *testing.T) { eachStore(t, testSovereigntyByDefa
 func testSovereigntyByDefault(t *testing.T, h *servertest.Harness) {
 	ctx := context.Background()
 	d := loadDemoIDs(t, h.Admin)
-	req := map[string]any{"project_id": d.project, "offering_id": d.offering, "replicas": 1,
-		"classification": "internal", "residency": map[string]any{"countries": []string{"BR"}}}
+	req := internalBR(d.project, d.offering, 1)
 	var w placed
 	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", req, &w); err != nil {
 		t.Fatal(err)
@@ -286,8 +285,7 @@ func TestPreviewHonoursPolicy(t *testing.T) { eachStore(t, testPreviewHonoursPol
 func testPreviewHonoursPolicy(t *testing.T, h *servertest.Harness) {
 	ctx := context.Background()
 	d := loadDemoIDs(t, h.Admin)
-	req := map[string]any{"project_id": d.project, "offering_id": d.offering, "replicas": 1,
-		"classification": "internal", "residency": map[string]any{"countries": []string{"BR"}}}
+	req := internalBR(d.project, d.offering, 1)
 	var pv struct {
 		Feasible   bool `json:"feasible"`
 		Placements []struct {

@@ -82,10 +82,7 @@ func TestNoSilentSimulatedPlacement(t *testing.T) {
 	c := h.Admin
 	prj, off := fixture(t, c)
 	realPrv, realSites := realBeside(t, h, off)
-	req := func(replicas int) map[string]any {
-		return map[string]any{"project_id": prj, "offering_id": off, "replicas": replicas,
-			"classification": "internal", "residency": map[string]any{"countries": []string{"BR"}}}
-	}
+	req := func(replicas int) map[string]any { return internalBR(prj, off, replicas) }
 
 	var onReal view
 	if _, err := c.Do(ctx, "POST", "/v1/workloads", req(2), &onReal); err != nil {

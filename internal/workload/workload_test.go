@@ -89,6 +89,13 @@ func body(project, offering string, replicas int) map[string]any {
 	}
 }
 
+// internalBR is the request for replicas of internal data resident in
+// Brazil, leaving sovereignty to the policy.
+func internalBR(project, offering string, replicas int) map[string]any {
+	return map[string]any{"project_id": project, "offering_id": offering, "replicas": replicas,
+		"classification": "internal", "residency": map[string]any{"countries": []string{"BR"}}}
+}
+
 func waitState(t testing.TB, c *client.Client, id string, want ...string) view {
 	t.Helper()
 	var v view

@@ -210,26 +210,32 @@ func stateConsts(t *testing.T, files []file) map[string]bool {
 // of is non-empty for: constant name → of(type).
 func modelConsts(files []file, of func(typ string) string) map[string]string {
 	out := map[string]string{}
+	eachSpec(files, "internal/model", token.CONST, func(_ file, sp ast.Spec) {
+		v := sp.(*ast.ValueSpec)
+		if id, ok := v.Type.(*ast.Ident); ok && of(id.Name) != "" {
+			for _, n := range v.Names {
+				out[n.Name] = of(id.Name)
+			}
+		}
+	})
+	return out
+}
+
+// eachSpec calls fn with each spec of the top-level tok declarations
+// (const, type, var, import) in the files of package pkg.
+func eachSpec(files []file, pkg string, tok token.Token, fn func(f file, sp ast.Spec)) {
 	for _, f := range files {
-		if f.pkg != "internal/model" {
+		if f.pkg != pkg {
 			continue
 		}
 		for _, d := range f.ast.Decls {
-			g, ok := d.(*ast.GenDecl)
-			if !ok || g.Tok != token.CONST {
-				continue
-			}
-			for _, sp := range g.Specs {
-				v := sp.(*ast.ValueSpec)
-				if id, ok := v.Type.(*ast.Ident); ok && of(id.Name) != "" {
-					for _, n := range v.Names {
-						out[n.Name] = of(id.Name)
-					}
+			if g, ok := d.(*ast.GenDecl); ok && g.Tok == tok {
+				for _, sp := range g.Specs {
+					fn(f, sp)
 				}
 			}
 		}
 	}
-	return out
 }
 
 // literal is the value of a string literal, or of a sum of them ("UPDATE "

@@ -33,22 +33,11 @@ var storeMachinery = map[string]string{
 // listed above with why, or live outside the store.
 func TestStoreExportsNoNewDomainNouns(t *testing.T) {
 	exported := map[string]string{}
-	for _, f := range sources(t) {
-		if f.pkg != "internal/store" {
-			continue
+	eachSpec(sources(t), "internal/store", token.TYPE, func(f file, s ast.Spec) {
+		if ts := s.(*ast.TypeSpec); ts.Name.IsExported() {
+			exported[ts.Name.Name] = f.path
 		}
-		for _, d := range f.ast.Decls {
-			gd, ok := d.(*ast.GenDecl)
-			if !ok || gd.Tok != token.TYPE {
-				continue
-			}
-			for _, s := range gd.Specs {
-				if ts := s.(*ast.TypeSpec); ts.Name.IsExported() {
-					exported[ts.Name.Name] = f.path
-				}
-			}
-		}
-	}
+	})
 	var names []string
 	for n := range exported {
 		names = append(names, n)

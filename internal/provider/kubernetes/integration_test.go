@@ -30,6 +30,16 @@ func (l lookup) Tenant(_ context.Context, wl string) (kube.Tenant, error) {
 	return t, nil
 }
 
+// startDriver connects to the test clusters (or skips) and returns them,
+// a context for the test, and a driver over them whose workloads are
+// looked up in look.
+func startDriver(t *testing.T) (kubetest.Fleet, context.Context, lookup, *kube.Driver) {
+	t.Helper()
+	f := kubetest.Clusters(t)
+	look := lookup{}
+	return f, kubetest.Ctx(t), look, kube.New(f.Configs(), look)
+}
+
 // project makes a namespace workload of a fresh project with one replica
 // on each test site, and returns its specs.
 func project(t *testing.T, f kubetest.Fleet, look lookup) (kube.Tenant, []provider.Spec) {
@@ -46,10 +56,7 @@ func project(t *testing.T, f kubetest.Fleet, look lookup) (kube.Tenant, []provid
 }
 
 func TestIntegrationNamespacePerSite(t *testing.T) {
-	f := kubetest.Clusters(t)
-	ctx := kubetest.Ctx(t)
-	look := lookup{}
-	d := kube.New(f.Configs(), look)
+	f, ctx, look, d := startDriver(t)
 	ten, specs := project(t, f, look)
 
 	for _, sp := range specs {
@@ -149,10 +156,7 @@ func TestIntegrationNamespacePerSite(t *testing.T) {
 // A crash between the namespace and its quota leaves a namespace that
 // Observe reports building and Create finishes, without a second one.
 func TestIntegrationAdoptAfterCrash(t *testing.T) {
-	f := kubetest.Clusters(t)
-	ctx := kubetest.Ctx(t)
-	look := lookup{}
-	d := kube.New(f.Configs(), look)
+	f, ctx, look, d := startDriver(t)
 	ten, specs := project(t, f, look)
 	sp := specs[0]
 	c := f.Clients[sp.SiteID]
@@ -224,10 +228,7 @@ func asUser(t *testing.T, f kubetest.Fleet, site, user string) kubernetes.Interf
 }
 
 func TestIntegrationVendorGrant(t *testing.T) {
-	f := kubetest.Clusters(t)
-	ctx := kubetest.Ctx(t)
-	look := lookup{}
-	d := kube.New(f.Configs(), look)
+	f, ctx, look, d := startDriver(t)
 	ten, specs := project(t, f, look)
 	_, others := project(t, f, look) // another project's namespaces
 	for _, sp := range append(append([]provider.Spec{}, specs...), others...) {

@@ -40,10 +40,7 @@ func TestCreateInDoubtWaitsForTheLateServer(t *testing.T) {
 	for _, status := range []int{500, 502, 504} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
 			f := newFakeCloud(t)
-			f.onCreate = func(w http.ResponseWriter, _ bool) bool {
-				writeJSON(w, status, map[string]any{"computeFault": map[string]any{"code": status, "message": "upstream timed out"}})
-				return true
-			}
+			f.failCreates(status, "computeFault", "upstream timed out")
 			d := fakeDriver(t, f)
 			d.CreateSettle = time.Hour // the bound is tested below, with a moved clock
 			ctx := context.Background()
@@ -121,10 +118,7 @@ func TestCreateClientTimeoutWaitsForTheLateServer(t *testing.T) {
 func TestCreateInDoubtIsBounded(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud(t)
-	f.onCreate = func(w http.ResponseWriter, _ bool) bool {
-		writeJSON(w, 504, map[string]any{"computeFault": map[string]any{"code": 504, "message": "gateway timeout"}})
-		return true
-	}
+	f.failCreates(504, "computeFault", "gateway timeout")
 	d := fakeDriver(t, f)
 	now := time.Now()
 	d.now = func() time.Time { return now }
@@ -149,10 +143,7 @@ func TestCreateInDoubtIsBounded(t *testing.T) {
 func TestCreateRejectedIsNotInDoubt(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud(t)
-	f.onCreate = func(w http.ResponseWriter, _ bool) bool {
-		writeJSON(w, 401, map[string]any{"error": map[string]any{"code": 401, "message": "The request you have made requires authentication."}})
-		return true
-	}
+	f.failCreates(401, "error", "The request you have made requires authentication.")
 	d := fakeDriver(t, f)
 	ctx := context.Background()
 	d.CreateSettle = time.Hour

@@ -105,19 +105,24 @@ func spec(replica string) provider.Spec {
 		VCPUs: 2, MemoryMiB: 4096, DiskGiB: 20}
 }
 
+// wantReason fails the test unless err is an *Error for reason that
+// wraps provider.ErrUnavailable exactly when unavailable, and returns it.
+func wantReason(t *testing.T, err error, reason Reason, unavailable bool) *Error {
+	t.Helper()
+	var e *Error
+	if !errors.As(err, &e) || e.Reason != reason || errors.Is(err, provider.ErrUnavailable) != unavailable {
+		t.Fatalf("err = %v, want reason %s, wrapping ErrUnavailable: %v", err, reason, unavailable)
+	}
+	return e
+}
+
 func TestCreateQuotaExceededIsNotRetried(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud(t)
-	f.onCreate = func(w http.ResponseWriter, _ bool) bool {
-		writeJSON(w, 403, map[string]any{"forbidden": map[string]any{"code": 403, "message": "Quota exceeded for cores: Requested 2, but already used 20 of 20 cores"}})
-		return true
-	}
+	f.failCreates(403, "forbidden", "Quota exceeded for cores: Requested 2, but already used 20 of 20 cores")
 	d := fakeDriver(t, f)
 	_, err := d.Create(context.Background(), spec("r1"))
-	var e *Error
-	if !errors.As(err, &e) || e.Reason != ReasonQuotaExceeded || errors.Is(err, provider.ErrUnavailable) {
-		t.Fatalf("err = %v, want quota exceeded, not retryable", err)
-	}
+	e := wantReason(t, err, ReasonQuotaExceeded, false)
 	if f.posts != 1 {
 		t.Errorf("POST /servers %d times, want 1", f.posts)
 	}
@@ -135,10 +140,7 @@ func TestAuthFailureIsUnavailable(t *testing.T) {
 	d := fakeDriver(t, f)
 	d.Attempts = 2
 	_, err := d.Observe(context.Background(), spec("r1").ResourceRef)
-	var e *Error
-	if !errors.As(err, &e) || e.Reason != ReasonAuth || !errors.Is(err, provider.ErrUnavailable) {
-		t.Fatalf("err = %v, want auth failure wrapping ErrUnavailable", err)
-	}
+	wantReason(t, err, ReasonAuth, true)
 }
 
 func TestTimeout(t *testing.T) {
@@ -149,10 +151,7 @@ func TestTimeout(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	_, err := d.Observe(ctx, spec("r1").ResourceRef)
-	var e *Error
-	if !errors.As(err, &e) || e.Reason != ReasonTimeout || !errors.Is(err, provider.ErrUnavailable) {
-		t.Fatalf("err = %v, want timeout", err)
-	}
+	wantReason(t, err, ReasonTimeout, true)
 }
 
 func TestCreateAfter5xxAdoptsInsteadOfDuplicating(t *testing.T) {
@@ -181,10 +180,7 @@ func TestCreateAfter5xxAdoptsInsteadOfDuplicating(t *testing.T) {
 func TestCreate5xxWithoutServerIsRetryable(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud(t)
-	f.onCreate = func(w http.ResponseWriter, _ bool) bool {
-		writeJSON(w, 503, map[string]any{"computeFault": map[string]any{"code": 503, "message": "busy"}})
-		return true
-	}
+	f.failCreates(503, "computeFault", "busy")
 	d := fakeDriver(t, f)
 	_, err := d.Create(context.Background(), spec("r1"))
 	if !errors.Is(err, provider.ErrUnavailable) {

@@ -46,6 +46,15 @@ type fakeProject struct {
 	Tags []string
 }
 
+// failCreates makes every server create answer status with OpenStack's
+// error body: {kind: {"code": status, "message": message}}.
+func (f *fakeCloud) failCreates(status int, kind, message string) {
+	f.onCreate = func(w http.ResponseWriter, _ bool) bool {
+		writeJSON(w, status, map[string]any{kind: map[string]any{"code": status, "message": message}})
+		return true
+	}
+}
+
 func newFakeCloud(t *testing.T) *fakeCloud {
 	f := &fakeCloud{t: t, servers: map[string]map[string]any{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
@@ -62,6 +71,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// readJSON decodes the request's body into v as far as it can: the fake
+// answers as a cloud would whatever the client sent.
+func readJSON(r *http.Request, v any) {
+	b, _ := io.ReadAll(r.Body)
+	_ = json.Unmarshal(b, v)
 }
 
 func (f *fakeCloud) serve(w http.ResponseWriter, r *http.Request) {
@@ -125,8 +141,7 @@ func (f *fakeCloud) compute(w http.ResponseWriter, r *http.Request, p string) {
 		var body struct {
 			Server map[string]any `json:"server"`
 		}
-		b, _ := io.ReadAll(r.Body)
-		_ = json.Unmarshal(b, &body)
+		readJSON(r, &body)
 		if f.onCreate != nil && !f.createsToo && f.onCreate(w, false) {
 			return
 		}
@@ -162,8 +177,7 @@ func (f *fakeCloud) compute(w http.ResponseWriter, r *http.Request, p string) {
 		var body struct {
 			Metadata map[string]any `json:"metadata"`
 		}
-		b, _ := io.ReadAll(r.Body)
-		_ = json.Unmarshal(b, &body)
+		readJSON(r, &body)
 		meta, _ := s["metadata"].(map[string]any)
 		if meta == nil {
 			meta = map[string]any{}
@@ -202,8 +216,7 @@ func (f *fakeCloud) compute(w http.ResponseWriter, r *http.Request, p string) {
 			var body struct {
 				QuotaSet map[string]int `json:"quota_set"`
 			}
-			b, _ := io.ReadAll(r.Body)
-			_ = json.Unmarshal(b, &body)
+			readJSON(r, &body)
 			for k, v := range body.QuotaSet {
 				if v < q[k][1] {
 					writeJSON(w, 400, map[string]any{"badRequest": map[string]any{"code": 400, "message": "Quota limit must be greater than in use"}})
@@ -299,30 +312,23 @@ func (f *fakeCloud) identityProjects(w http.ResponseWriter, r *http.Request, res
 			list = append(list, view(id, p))
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"projects": list, "links": map[string]any{}})
-	case strings.HasPrefix(rest, "/") && r.Method == http.MethodGet:
+	case strings.HasPrefix(rest, "/") && (r.Method == http.MethodGet || r.Method == http.MethodPatch):
 		id := strings.TrimPrefix(rest, "/")
 		p, ok := f.projects[id]
 		if !ok {
 			writeJSON(w, 404, map[string]any{"error": map[string]any{"code": 404, "message": "Could not find project."}})
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"project": view(id, p)})
-	case strings.HasPrefix(rest, "/") && r.Method == http.MethodPatch:
-		id := strings.TrimPrefix(rest, "/")
-		p, ok := f.projects[id]
-		if !ok {
-			writeJSON(w, 404, map[string]any{"error": map[string]any{"code": 404, "message": "Could not find project."}})
-			return
+		if r.Method == http.MethodPatch {
+			var body struct {
+				Project struct {
+					Tags []string `json:"tags"`
+				} `json:"project"`
+			}
+			readJSON(r, &body)
+			p.Tags = body.Project.Tags
+			f.projects[id] = p
 		}
-		var body struct {
-			Project struct {
-				Tags []string `json:"tags"`
-			} `json:"project"`
-		}
-		b, _ := io.ReadAll(r.Body)
-		_ = json.Unmarshal(b, &body)
-		p.Tags = body.Project.Tags
-		f.projects[id] = p
 		writeJSON(w, http.StatusOK, map[string]any{"project": view(id, p)})
 	default:
 		http.NotFound(w, r)

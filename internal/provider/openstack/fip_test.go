@@ -2,9 +2,7 @@ package openstack
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -92,8 +90,7 @@ func (n *fakeNeutron) serve(w http.ResponseWriter, r *http.Request, p string) {
 		var body struct {
 			FIP map[string]any `json:"floatingip"`
 		}
-		b, _ := io.ReadAll(r.Body)
-		_ = json.Unmarshal(b, &body)
+		readJSON(r, &body)
 		n.next++
 		m := map[string]any{"id": fmt.Sprintf("fip-%d", n.next), "floating_ip_address": fmt.Sprintf("203.0.113.%d", 10+n.next),
 			"floating_network_id": body.FIP["floating_network_id"], "port_id": body.FIP["port_id"], "description": body.FIP["description"], "status": "DOWN"}
@@ -116,8 +113,7 @@ func (n *fakeNeutron) serve(w http.ResponseWriter, r *http.Request, p string) {
 			var body struct {
 				FIP map[string]any `json:"floatingip"`
 			}
-			b, _ := io.ReadAll(r.Body)
-			_ = json.Unmarshal(b, &body)
+			readJSON(r, &body)
 			if v, ok := body.FIP["port_id"]; ok {
 				m["port_id"] = v
 			}

@@ -82,18 +82,8 @@ func Start(t testing.TB, ca ssh.PublicKey, projectID string, o Options) *Peer {
 			t.Fatal(err)
 		}
 	}
-	hostPub, hostPriv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	block, err := ssh.MarshalPrivateKey(hostPriv, "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	hostKey := filepath.Join(dir, "host_ed25519")
-	if err := os.WriteFile(hostKey, pem.EncodeToMemory(block), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	hostPub, _ := WriteKey(t, hostKey)
 	if os.Geteuid() == 0 {
 		// sshd started by root separates privileges into this directory.
 		_ = os.MkdirAll("/run/sshd", 0o755)
@@ -215,6 +205,24 @@ func freePort(t testing.TB) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// WriteKey writes a new Ed25519 private key to path in OpenSSH's format,
+// readable only by its owner, and returns the pair.
+func WriteKey(t testing.TB, path string) (ed25519.PublicKey, ed25519.PrivateKey) {
+	t.Helper()
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := ssh.MarshalPrivateKey(priv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return pub, priv
 }
 
 type syncBuffer struct {
