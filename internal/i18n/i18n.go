@@ -69,10 +69,18 @@ func Add(msgs map[string]Text) {
 	mu.Lock()
 	defer mu.Unlock()
 	for k, v := range msgs {
-		if _, dup := catalog[k]; dup {
-			panic("i18n: duplicate message key " + k)
-		}
+		mustBeNew(k)
 		catalog[k] = v
+	}
+}
+
+// mustBeNew panics when key is registered already, with Add or AddPlural
+// (the caller holds mu).
+func mustBeNew(key string) {
+	_, text := catalog[key]
+	_, plural := plurals[key]
+	if text || plural {
+		panic("i18n: duplicate message key " + key)
 	}
 }
 

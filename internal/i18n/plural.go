@@ -41,12 +41,7 @@ func AddPlural(msgs map[string]Plural) {
 	mu.Lock()
 	defer mu.Unlock()
 	for k, v := range msgs {
-		if _, dup := catalog[k]; dup {
-			panic("i18n: duplicate message key " + k)
-		}
-		if _, dup := plurals[k]; dup {
-			panic("i18n: duplicate message key " + k)
-		}
+		mustBeNew(k)
 		plurals[k] = v
 	}
 }
