@@ -63,36 +63,11 @@ type benchDemo struct {
 // loadBenchDemo finds the demo objects and opens the Brazilian
 // ministry's data policy to the whole demo market (bench_policy.go).
 func loadBenchDemo(ctx context.Context, srv *server.Server) (benchDemo, error) {
-	d := benchDemo{providers: map[string]model.Provider{}}
-	tx := srv.Store.Read()
-	projs, err := tx.Projects().All(ctx)
+	dm, err := bench.ReadDemo(ctx, srv.Store)
 	if err != nil {
-		return d, err
+		return benchDemo{}, err
 	}
-	for _, p := range projs {
-		switch p.Name {
-		case "prontuario-eletronico":
-			d.projectBR = p.ID
-		case "registro-clinico":
-			d.projectCL = p.ID
-		}
-	}
-	offs, err := tx.Offerings().All(ctx)
-	if err != nil {
-		return d, err
-	}
-	for _, o := range offs {
-		if o.Name == "SCS-1V-2-20s" {
-			d.offering = o.ID
-		}
-	}
-	provs, err := tx.Providers().All(ctx)
-	if err != nil {
-		return d, err
-	}
-	for _, p := range provs {
-		d.providers[p.Name] = p
-	}
+	d := benchDemo{projectBR: dm.ProjectBR, projectCL: dm.ProjectCL, offering: dm.Offering, providers: dm.Providers}
 	if d.projectBR == "" || d.projectCL == "" || d.offering == "" {
 		return d, fmt.Errorf("the demo fleet lacks its projects or offering")
 	}

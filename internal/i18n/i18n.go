@@ -65,14 +65,20 @@ var (
 
 // Add registers messages. A key registered twice panics: two packages must
 // not silently fight over one message.
-func Add(msgs map[string]Text) {
+func Add(msgs map[string]Text) { register(catalog, msgs) }
+
+// register adds msgs to into (catalog or plurals), panicking on a key
+// registered already with Add or AddPlural.
+func register[M any](into, msgs map[string]M) {
 	mu.Lock()
 	defer mu.Unlock()
 	for k, v := range msgs {
-		if _, dup := catalog[k]; dup {
+		_, text := catalog[k]
+		_, plural := plurals[k]
+		if text || plural {
 			panic("i18n: duplicate message key " + k)
 		}
-		catalog[k] = v
+		into[k] = v
 	}
 }
 

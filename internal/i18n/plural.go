@@ -37,19 +37,7 @@ var plurals = map[string]Plural{}
 
 // AddPlural registers plural messages. They render through T like any other
 // key; a key may not be registered both with Add and AddPlural.
-func AddPlural(msgs map[string]Plural) {
-	mu.Lock()
-	defer mu.Unlock()
-	for k, v := range msgs {
-		if _, dup := catalog[k]; dup {
-			panic("i18n: duplicate message key " + k)
-		}
-		if _, dup := plurals[k]; dup {
-			panic("i18n: duplicate message key " + k)
-		}
-		plurals[k] = v
-	}
-}
+func AddPlural(msgs map[string]Plural) { register(plurals, msgs) }
 
 // Category returns the CLDR cardinal plural category of the whole number n
 // in l: "one", "many" or "other" for the languages we speak.

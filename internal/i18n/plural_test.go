@@ -1,6 +1,8 @@
 package i18n_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/soberana/soberana/internal/i18n"
@@ -57,4 +59,17 @@ func TestTPlural(t *testing.T) {
 	if got := i18n.T(i18n.ES, "test.plural.str", "x"); got != "x sitios" {
 		t.Errorf("non-number falls back to other: %q", got)
 	}
+}
+
+// A key is one message: registering it with Add after AddPlural panics,
+// as the other way round does.
+func TestAddAfterAddPluralPanics(t *testing.T) {
+	f := i18n.Forms{One: "one", Other: "other"}
+	i18n.AddPlural(map[string]i18n.Plural{"test.plural.taken": {ES: f, PT: f, EN: f}})
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "duplicate message key test.plural.taken") {
+			t.Fatalf("recovered %v, want the duplicate key panic", r)
+		}
+	}()
+	i18n.Add(map[string]i18n.Text{"test.plural.taken": {ES: "a", PT: "b", EN: "c"}})
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soberana/soberana/internal/bench"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/seed"
@@ -60,13 +61,8 @@ func Start(t testing.TB, mon config.Monitoring) (*servertest.Harness, *Clock) {
 	return h, clk
 }
 
-// Demo names the demo fleet's objects the tests use.
-type Demo struct {
-	ProjectBR, ProjectCL string
-	Offering             string
-	Sites                map[string]model.Site // by name
-	Providers            map[string]model.Provider
-}
+// Demo names the demo fleet's objects the tests use (bench.ReadDemo).
+type Demo = bench.Demo
 
 // LoadDemo reads the demo fleet and opens the Brazilian ministry's data
 // policy to the market (OpenMarket): the operations tests fail over,
@@ -75,42 +71,9 @@ func LoadDemo(t testing.TB, st *store.Store) Demo {
 	t.Helper()
 	ctx := context.Background()
 	OpenMarket(t, st, "Ministério da Saúde (demo)")
-	tx := st.Read()
-	d := Demo{Sites: map[string]model.Site{}, Providers: map[string]model.Provider{}}
-	projs, err := tx.Projects().All(ctx)
+	d, err := bench.ReadDemo(ctx, st)
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, p := range projs {
-		switch p.Name {
-		case "prontuario-eletronico":
-			d.ProjectBR = p.ID
-		case "registro-clinico":
-			d.ProjectCL = p.ID
-		}
-	}
-	offs, err := tx.Offerings().All(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range offs {
-		if o.Name == "SCS-1V-2-20s" {
-			d.Offering = o.ID
-		}
-	}
-	sites, err := tx.Sites().All(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range sites {
-		d.Sites[s.Name] = s
-	}
-	provs, err := tx.Providers().All(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range provs {
-		d.Providers[p.Name] = p
 	}
 	return d
 }
@@ -139,14 +102,6 @@ func OpenMarket(t testing.TB, st *store.Store, institution string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// Mixed returns the i-th request of a fleet of mixed policies: Brazilian
-// workloads of one or two replicas, national or any sovereignty, some
-// restricted to states, some spread over failure domains or providers,
-// and Chilean ones.
-func (d Demo) Mixed(i int) workload.CreateRequest {
-	return seed.MixedRequest(i, d.ProjectBR, d.ProjectCL, d.Offering)
 }
 
 // CreateMany creates n workloads from gen with conc goroutines, in

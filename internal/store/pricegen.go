@@ -1,25 +1,14 @@
 package store
 
-import (
-	"context"
-	"sync/atomic"
-)
+import "context"
 
-// priceGen counts the changes to prices and exchange rates that this
-// replica knows of: its own committed ones, and every notification on
-// ChannelFleet (which every replica sends when it changes them, among
-// other fleet changes). A value derived from prices and exchange rates
-// alone (the ledger's price book) is reused only while the generation it
-// was loaded at is current (PriceMemo).
-type priceGen struct {
-	n atomic.Uint64
-	// listening: the ChannelFleet listener (ListenFleet) is connected, so
-	// that another replica's change reaches this one. While it is not, a
-	// PostgreSQL replica reads prices at every use.
-	listening atomic.Bool
-	memo      atomic.Pointer[priceMemo]
-}
-
+// priceMemo is the value PriceMemo keeps and the price generation it was
+// loaded at. The price generation (Store.gens[genPrices]) counts the
+// changes to prices and exchange rates that this replica knows of: its
+// own committed ones, and every notification on ChannelFleet (which every
+// replica sends when it changes them, among other fleet changes). A value
+// derived from prices and exchange rates alone (the ledger's price book)
+// is reused only while the generation it was loaded at is current.
 type priceMemo struct {
 	gen uint64
 	v   any
@@ -31,17 +20,7 @@ type priceMemo struct {
 // missed while away), and the memo of PriceMemo is used only while the
 // listener is connected. It returns ErrNoNotify on SQLite.
 func (s *Store) ListenFleet(ctx context.Context, connected func(), fn func(payload string)) error {
-	return s.listenLoop(ctx, ChannelFleet, func() {
-		s.prices.n.Add(1)
-		s.prices.listening.Store(true)
-		connected()
-	}, func(payload string) {
-		s.prices.n.Add(1)
-		fn(payload)
-	}, func() {
-		s.prices.listening.Store(false)
-		s.prices.n.Add(1)
-	})
+	return s.gens[genPrices].listen(ctx, s, ChannelFleet, connected, fn)
 }
 
 // PriceGeneration returns the current generation of prices and exchange
@@ -49,7 +28,8 @@ func (s *Store) ListenFleet(ctx context.Context, connected func(), fn func(paylo
 // process owns the database), on PostgreSQL only while ListenFleet is
 // connected.
 func (s *Store) PriceGeneration() (uint64, bool) {
-	return s.prices.n.Load(), s.dialect != Postgres || s.prices.listening.Load()
+	g := &s.gens[genPrices]
+	return g.n.Load(), s.dialect != Postgres || g.listening.Load()
 }
 
 // PriceMemo returns what load derives from the prices and exchange rates
@@ -73,7 +53,7 @@ func PriceMemo[T any](ctx context.Context, t *Tx, load func(context.Context, *Tx
 	if !ok {
 		return load(ctx, t)
 	}
-	if m := s.prices.memo.Load(); m != nil && m.gen == gen {
+	if m := s.priceMemo.Load(); m != nil && m.gen == gen {
 		if v, ok := m.v.(T); ok {
 			return v, nil
 		}
@@ -82,7 +62,7 @@ func PriceMemo[T any](ctx context.Context, t *Tx, load func(context.Context, *Tx
 	if err != nil {
 		return v, err
 	}
-	s.prices.memo.Store(&priceMemo{gen: gen, v: v})
+	s.priceMemo.Store(&priceMemo{gen: gen, v: v})
 	return v, nil
 }
 
@@ -94,19 +74,8 @@ func PriceMemo[T any](ctx context.Context, t *Tx, load func(context.Context, *Tx
 // InTx (or outside a transaction), never through the group commit of
 // Store.Write, which would not move the generation.
 func (t *Tx) pricesChanged(ctx context.Context) error {
-	if t.pricesDirty {
+	if t.genDirty[genPrices] {
 		return nil
 	}
-	if t.dialect == Postgres {
-		if _, err := t.Exec(ctx, `SELECT pg_notify('`+ChannelFleet+`', '')`); err != nil {
-			return err
-		}
-	}
-	switch {
-	case t.sqlTx != nil:
-		t.pricesDirty = true
-	case t.st != nil:
-		t.st.prices.n.Add(1)
-	}
-	return nil
+	return t.changed(ctx, genPrices)
 }

@@ -56,10 +56,11 @@ type Store struct {
 	group   groupCommit // group commit: SQLite's writes, PostgreSQL's creates (see Write)
 	// sealer is PostgreSQL's background audit sealer (auditseal.go).
 	sealer *auditSealer
-	// auth: the generation of authentication data (authgen.go).
-	auth authGen
-	// prices: the generation of prices and exchange rates (pricegen.go).
-	prices priceGen
+	// gens: the generations of authentication data (authgen.go) and of
+	// prices and exchange rates (pricegen.go); generation.go.
+	gens [genKinds]generation
+	// priceMemo: the value PriceMemo keeps (pricegen.go).
+	priceMemo atomic.Pointer[priceMemo]
 	// commits counts the write transactions committed (Commits).
 	commits atomic.Uint64
 	// cols: PostgreSQL column types, for UpdateAll (updateall.go).
@@ -258,11 +259,9 @@ type Tx struct {
 	// unless reserveInline; atCommit are those reservations.
 	readCommitted, reserveInline bool
 	atCommit                     []func(context.Context) error
-	// authDirty: the transaction changed authentication data (authgen.go).
-	authDirty bool
-	// pricesDirty: the transaction changed prices or exchange rates
-	// (pricegen.go).
-	pricesDirty bool
+	// genDirty: the kinds of data whose generation moves on when the
+	// transaction commits (generation.go).
+	genDirty [genKinds]bool
 }
 
 // handle returns a Tx-shaped view over the plain database.
@@ -348,11 +347,10 @@ func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, inline bool, fn 
 	if pending != nil {
 		pending.markWritten()
 	}
-	if tx.authDirty {
-		s.auth.n.Add(1)
-	}
-	if tx.pricesDirty {
-		s.prices.n.Add(1)
+	for k, dirty := range tx.genDirty {
+		if dirty {
+			s.gens[k].n.Add(1)
+		}
 	}
 	if tx.auditOrd > 0 {
 		s.kickSealer()
