@@ -104,6 +104,10 @@ type NearPoint = model.NearPoint
 // preview): the server's own declaration of that body.
 type WorkloadSpec = model.WorkloadRequest
 
+// WorkloadPolicy is the part of a WorkloadSpec that the workload keeps as
+// asked: offering, replicas and where they may and should go.
+type WorkloadPolicy = model.WorkloadPolicy
+
 // WorkloadState is where a workload is in its life.
 type WorkloadState = model.WorkloadState
 

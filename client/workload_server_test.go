@@ -99,11 +99,11 @@ func TestSDKAgainstServer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		spec := client.WorkloadSpec{ProjectID: prj.ID, OfferingID: offering("SCS-1V-2-20s"), Replicas: 2, Classification: "internal",
+		spec := client.WorkloadSpec{ProjectID: prj.ID, WorkloadPolicy: client.WorkloadPolicy{OfferingID: offering("SCS-1V-2-20s"), Replicas: 2, Classification: "internal",
 			Residency: client.Residency{Countries: []string{"BR"}}, Sovereignty: client.Sovereignty{Mode: "national"},
 			Near:           []client.NearPoint{{Latitude: -8.05, Longitude: -34.9, RadiusKm: 100, Label: "Recife"}},
-			PerSubdivision: []string{"BR-RS"},
-			Image:          "ubuntu-24.04", SSHKeys: []string{"alice"}, UserData: "#cloud-config\npackages: [htop]\n"}
+			PerSubdivision: []string{"BR-RS"}},
+			Image: "ubuntu-24.04", SSHKeys: []string{"alice"}, UserData: "#cloud-config\npackages: [htop]\n"}
 		w, err := c.CreateWorkload(ctx, spec)
 		if err != nil {
 			t.Fatal(err)
@@ -115,8 +115,8 @@ func TestSDKAgainstServer(t *testing.T) {
 		}
 	})
 	t.Run("ReleaseProgress", func(t *testing.T) {
-		w, err := c.CreateWorkload(ctx, client.WorkloadSpec{ProjectID: prj.ID, OfferingID: offering("ns-small"), Replicas: 1, Classification: "internal",
-			Residency: client.Residency{Countries: []string{"BR"}}})
+		w, err := c.CreateWorkload(ctx, client.WorkloadSpec{ProjectID: prj.ID, WorkloadPolicy: client.WorkloadPolicy{OfferingID: offering("ns-small"), Replicas: 1, Classification: "internal",
+			Residency: client.Residency{Countries: []string{"BR"}}}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -138,11 +138,11 @@ func workloadSchema() schema.Schema {
 
 // spec is the request as the SDK takes it.
 func (m *requestModel) spec(ctx context.Context, d *diag.Diagnostics) client.WorkloadSpec {
-	return client.WorkloadSpec{ProjectID: m.ProjectID.ValueString(), OfferingID: m.OfferingID.ValueString(), Replicas: int(m.Replicas.ValueInt64()),
+	return client.WorkloadSpec{ProjectID: m.ProjectID.ValueString(), WorkloadPolicy: client.WorkloadPolicy{OfferingID: m.OfferingID.ValueString(), Replicas: int(m.Replicas.ValueInt64()),
 		Classification: m.Classification.ValueString(),
 		Residency:      client.Residency{Countries: stringsOf(ctx, m.ResidencyCountries, d)},
 		Sovereignty:    client.Sovereignty{Mode: m.SovereigntyMode.ValueString()},
-		Redundancy:     client.Redundancy{MinProviders: int(m.MinProviders.ValueInt64()), MinFailureDomains: int(m.MinFailureDomains.ValueInt64())},
+		Redundancy:     client.Redundancy{MinProviders: int(m.MinProviders.ValueInt64()), MinFailureDomains: int(m.MinFailureDomains.ValueInt64())}},
 		AllowSimulated: m.AllowSimulated.ValueBool()}
 }
 

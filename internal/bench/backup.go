@@ -155,8 +155,8 @@ func backupFixture(ctx context.Context, st *store.Store, n int) error {
 		err := st.InTx(ctx, func(tx *store.Tx) error {
 			for j, w := range part {
 				wl := model.Workload{Meta: model.Meta{ID: w.id}, ProjectID: w.project, InstitutionID: w.ins, BudgetLineID: w.line,
-					OfferingID: w.offering, Replicas: 1, Classification: "internal", Residency: model.Residency{Countries: []string{"BR"}},
-					Sovereignty: model.Sovereignty{Mode: "any"}, Redundancy: model.Redundancy{MinProviders: 1, MinFailureDomains: 1},
+					WorkloadPolicy: model.WorkloadPolicy{OfferingID: w.offering, Replicas: 1, Classification: "internal", Residency: model.Residency{Countries: []string{"BR"}},
+						Sovereignty: model.Sovereignty{Mode: "any"}, Redundancy: model.Redundancy{MinProviders: 1, MinFailureDomains: 1}},
 					Currency: w.cur, ForecastMonthlyMinor: 10_000, State: "running", CreatedBy: "bench"}
 				if err := tx.Workloads().Create(ctx, &wl, "wl"); err != nil {
 					return err

@@ -74,7 +74,7 @@ func (d Demo) Mixed(i int) workload.CreateRequest {
 // on the demo offering: replicas replicas, under sovereignty mode, in
 // countries.
 func (d Demo) Internal(replicas int, mode string, countries ...string) workload.CreateRequest {
-	return workload.CreateRequest{ProjectID: d.ProjectBR, OfferingID: d.Offering, Replicas: replicas,
+	return workload.CreateRequest{ProjectID: d.ProjectBR, WorkloadPolicy: model.WorkloadPolicy{OfferingID: d.Offering, Replicas: replicas,
 		Classification: model.ClassInternal, Residency: model.Residency{Countries: countries},
-		Sovereignty: model.Sovereignty{Mode: mode}}
+		Sovereignty: model.Sovereignty{Mode: mode}}}
 }

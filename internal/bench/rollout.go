@@ -191,7 +191,7 @@ func rolloutFixture(ctx context.Context, st *store.Store, n int) (rolloutFix, er
 			return err
 		}
 		wl := model.Workload{ProjectID: proj.ID, InstitutionID: proj.InstitutionID, BudgetLineID: proj.BudgetLineID,
-			OfferingID: off.ID, Replicas: 1, Classification: "internal", Currency: "MXN", State: model.StateRunning}
+			WorkloadPolicy: model.WorkloadPolicy{OfferingID: off.ID, Replicas: 1, Classification: "internal"}, Currency: "MXN", State: model.StateRunning}
 		if err := tx.Workloads().Create(ctx, &wl, "wl"); err != nil {
 			return err
 		}

@@ -403,8 +403,8 @@ func edgeBenchWorkloads(ctx context.Context, srv *server.Server, cl *client.Clie
 	}
 	start := time.Now()
 	err := createMany(ctx, srv, n, 16, func(int) workload.CreateRequest {
-		return workload.CreateRequest{ProjectID: d0.projectBR, OfferingID: d0.offering, Replicas: 1, Classification: model.ClassPublic,
-			Residency: model.Residency{Countries: []string{"BR"}}, Tier: model.TierEdge}
+		return workload.CreateRequest{ProjectID: d0.projectBR, WorkloadPolicy: model.WorkloadPolicy{OfferingID: d0.offering, Replicas: 1, Classification: model.ClassPublic,
+			Residency: model.Residency{Countries: []string{"BR"}}, Tier: model.TierEdge}}
 	})
 	if err != nil {
 		return fmt.Errorf("creating %d edge workloads: %w", n, err)

@@ -59,9 +59,9 @@ func benchEvacuateCmd(g *globals) *cobra.Command {
 			}
 			start := time.Now()
 			err = createMany(ctx, srv, n, 8, func(int) workload.CreateRequest {
-				return workload.CreateRequest{ProjectID: d.projectBR, OfferingID: d.offering, Replicas: 1,
+				return workload.CreateRequest{ProjectID: d.projectBR, WorkloadPolicy: model.WorkloadPolicy{OfferingID: d.offering, Replicas: 1,
 					Classification: model.ClassInternal, Residency: model.Residency{Countries: []string{prov.Jurisdiction}},
-					Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}}
+					Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}}}
 			})
 			if err != nil {
 				return nil, err

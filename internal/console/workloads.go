@@ -458,9 +458,10 @@ func parseRequest(r *http.Request, v *view, n *names) (requestForm, workload.Cre
 	for _, cc := range r.Form["country"] {
 		f.Countries[cc] = true
 	}
-	req := workload.CreateRequest{ProjectID: f.ProjectID, OfferingID: f.OfferingID, Replicas: f.Replicas,
-		Classification: f.Classification, Tier: f.Tier, Image: f.Image, UserData: f.UserData, AllowSimulated: f.AllowSimulated,
-		Redundancy: model.Redundancy{MinProviders: f.MinProviders, MinFailureDomains: f.MinFailureDomains}}
+	req := workload.CreateRequest{ProjectID: f.ProjectID, WorkloadPolicy: model.WorkloadPolicy{OfferingID: f.OfferingID, Replicas: f.Replicas,
+		Classification: f.Classification, Tier: f.Tier,
+		Redundancy: model.Redundancy{MinProviders: f.MinProviders, MinFailureDomains: f.MinFailureDomains}},
+		Image: f.Image, UserData: f.UserData, AllowSimulated: f.AllowSimulated}
 	for _, k := range r.Form["ssh_keys"] {
 		f.SSHKeys[k] = true
 		req.SSHKeys = append(req.SSHKeys, k)

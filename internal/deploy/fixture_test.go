@@ -61,7 +61,7 @@ func fixOn(t *testing.T, st *store.Store, seedDemo bool, providerID string, site
 			}
 		}
 		f.workload = model.Workload{ProjectID: f.project.ID, InstitutionID: f.project.InstitutionID, BudgetLineID: f.project.BudgetLineID,
-			OfferingID: off.ID, Replicas: len(siteIDs), Classification: "internal", Currency: "MXN", State: model.StateRunning}
+			WorkloadPolicy: model.WorkloadPolicy{OfferingID: off.ID, Replicas: len(siteIDs), Classification: "internal"}, Currency: "MXN", State: model.StateRunning}
 		if err := tx.Workloads().Create(ctx, &f.workload, "wl"); err != nil {
 			return err
 		}

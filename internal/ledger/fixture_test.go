@@ -118,7 +118,7 @@ func (f *fixture) rate(from, to, value, on string) {
 // workload returns an unsaved workload of the fixture's project.
 func (f *fixture) workload(monthlyMinor int64) *model.Workload {
 	return &model.Workload{Meta: model.Meta{ID: model.NewID("wl")}, ProjectID: f.project.ID, InstitutionID: f.ins.ID,
-		BudgetLineID: f.line.ID, OfferingID: f.offering.ID, Replicas: 1, Currency: f.ins.Currency,
+		BudgetLineID: f.line.ID, WorkloadPolicy: model.WorkloadPolicy{OfferingID: f.offering.ID, Replicas: 1}, Currency: f.ins.Currency,
 		ForecastMonthlyMinor: monthlyMinor, State: model.StatePendingApproval}
 }
 

@@ -106,12 +106,11 @@ type NearPoint struct {
 	Label     string  `json:"label,omitempty"`
 }
 
-// Workload is what an institution asked for.
-type Workload struct {
-	Meta
-	ProjectID      string      `json:"project_id"`
-	InstitutionID  string      `json:"institution_id"`
-	BudgetLineID   string      `json:"budget_line_id"`
+// WorkloadPolicy is what a workload asks for and keeps as asked: the
+// offering, how many replicas and where they may and should go. A
+// WorkloadRequest and the Workload made from it embed it, so the request
+// and the record declare these fields once and in the same wire order.
+type WorkloadPolicy struct {
 	OfferingID     string      `json:"offering_id"`
 	Replicas       int         `json:"replicas"`
 	Classification string      `json:"classification"`
@@ -119,17 +118,28 @@ type Workload struct {
 	Sovereignty    Sovereignty `json:"sovereignty"`
 	Redundancy     Redundancy  `json:"redundancy"`
 	Nearness       *Nearness   `json:"nearness,omitempty"`
-	// Near lists places that each need a replica of their own within
-	// their radius; PerSubdivision lists ISO 3166-2 subdivisions that each
-	// need a replica of their own in them. Replicas is at least their
-	// number; the others go wherever the rest of the policy allows.
-	Near           []NearPoint `json:"near,omitempty"`
-	PerSubdivision []string    `json:"per_subdivision,omitempty"`
-	Tier           string      `json:"tier,omitempty"`
-	// CostCeilingMinor is the monthly ceiling in minor units of Currency
-	// (0: none).
+	// Near lists places (health posts, towns, state capitals) that each
+	// need a replica of their own within radius_km.
+	Near []NearPoint `json:"near,omitempty"`
+	// PerSubdivision lists ISO 3166-2 subdivisions ("BR-SP") that each
+	// need a replica of their own in them. Replicas is at least the number
+	// of near points and subdivisions; the others go wherever the rest of
+	// the policy allows.
+	PerSubdivision []string `json:"per_subdivision,omitempty"`
+	Tier           string   `json:"tier,omitempty"`
+	// CostCeilingMinor is the monthly ceiling in minor units of the
+	// institution's currency (0: none).
 	CostCeilingMinor int64  `json:"cost_ceiling_minor,omitempty"`
 	Preference       string `json:"preference,omitempty"`
+}
+
+// Workload is what an institution asked for.
+type Workload struct {
+	Meta
+	ProjectID     string `json:"project_id"`
+	InstitutionID string `json:"institution_id"`
+	BudgetLineID  string `json:"budget_line_id"`
+	WorkloadPolicy
 	// Currency is the institution's national currency.
 	Currency string `json:"currency"`
 	// ForecastMonthlyMinor is the forecast monthly cost of all replicas.

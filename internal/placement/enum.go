@@ -34,6 +34,15 @@ func (e enum[T]) parse(s string) (T, bool) {
 	return 0, false
 }
 
+// parseRequest is parse for a value a request names: a name it does not
+// know is an ErrInvalidRequest that says which kind of value it is.
+func (e enum[T]) parseRequest(s string) (T, error) {
+	if v, ok := e.parse(s); ok {
+		return v, nil
+	}
+	return 0, fmt.Errorf("%w: unknown %s %q", ErrInvalidRequest, e.kind, s)
+}
+
 // marshal is v's name as text (encoding.TextMarshaler), refusing a value
 // outside the names.
 func (e enum[T]) marshal(v T) ([]byte, error) {

@@ -26,12 +26,7 @@ func (c Classification) String() string { return classifications.name(c) }
 func (c Classification) Valid() bool { return classifications.valid(c) }
 
 // ParseClassification parses a classification name, ignoring case.
-func ParseClassification(s string) (Classification, error) {
-	if c, ok := classifications.parse(s); ok {
-		return c, nil
-	}
-	return 0, fmt.Errorf("%w: unknown classification %q", ErrInvalidRequest, s)
-}
+func ParseClassification(s string) (Classification, error) { return classifications.parseRequest(s) }
 
 // MarshalText implements encoding.TextMarshaler.
 func (c Classification) MarshalText() ([]byte, error) { return classifications.marshal(c) }
@@ -59,12 +54,7 @@ func (t Tier) String() string { return tiers.name(t) }
 func (t Tier) Valid() bool { return tiers.valid(t) }
 
 // ParseTier parses "core" or "edge", ignoring case.
-func ParseTier(s string) (Tier, error) {
-	if t, ok := tiers.parse(s); ok {
-		return t, nil
-	}
-	return 0, fmt.Errorf("%w: unknown tier %q", ErrInvalidRequest, s)
-}
+func ParseTier(s string) (Tier, error) { return tiers.parseRequest(s) }
 
 // MarshalText implements encoding.TextMarshaler.
 func (t Tier) MarshalText() ([]byte, error) { return tiers.marshal(t) }

@@ -108,9 +108,9 @@ func resyncFleet(b testing.TB, n int, interval time.Duration) (*servertest.Harne
 		}
 		now := tx.Now()
 		for i := range n {
-			w := model.Workload{ProjectID: prj.ID, InstitutionID: prj.InstitutionID, BudgetLineID: prj.BudgetLineID, OfferingID: off.ID,
+			w := model.Workload{ProjectID: prj.ID, InstitutionID: prj.InstitutionID, BudgetLineID: prj.BudgetLineID, WorkloadPolicy: model.WorkloadPolicy{OfferingID: off.ID,
 				Replicas: 1, Classification: "internal", Residency: model.Residency{Countries: []string{"BR"}},
-				Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}, Currency: ins.Currency, State: model.StateRunning}
+				Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}}, Currency: ins.Currency, State: model.StateRunning}
 			if err := tx.Workloads().Create(ctx, &w, "wl"); err != nil {
 				return err
 			}

@@ -12,9 +12,9 @@ import (
 // domains or providers, and Chilean ones (of projectCL); every replica
 // of the offering.
 func MixedRequest(i int, projectBR, projectCL, offering string) workload.CreateRequest {
-	r := workload.CreateRequest{ProjectID: projectBR, OfferingID: offering, Replicas: 1,
+	r := workload.CreateRequest{ProjectID: projectBR, WorkloadPolicy: model.WorkloadPolicy{OfferingID: offering, Replicas: 1,
 		Classification: model.ClassInternal, Residency: model.Residency{Countries: []string{"BR"}},
-		Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}}
+		Sovereignty: model.Sovereignty{Mode: model.SovereigntyAny}}}
 	switch i % 6 {
 	case 0:
 		r.Classification, r.Sovereignty.Mode = model.ClassConfidential, model.SovereigntyNational

@@ -52,8 +52,8 @@ func TestIntegrationKubernetesProvider(t *testing.T) {
 		if err := h.Server.KubernetesConfigs().Save(ctx, tx, providerID, cfg); err != nil {
 			return err
 		}
-		wl = model.Workload{ProjectID: prj.ID, InstitutionID: prj.InstitutionID, BudgetLineID: prj.BudgetLineID, OfferingID: off.ID,
-			Replicas: len(cfg.Sites), Classification: "internal", Currency: "MXN", State: model.StateProvisioning}
+		wl = model.Workload{ProjectID: prj.ID, InstitutionID: prj.InstitutionID, BudgetLineID: prj.BudgetLineID, WorkloadPolicy: model.WorkloadPolicy{OfferingID: off.ID,
+			Replicas: len(cfg.Sites), Classification: "internal"}, Currency: "MXN", State: model.StateProvisioning}
 		if err := tx.Workloads().Create(ctx, &wl, "wl"); err != nil {
 			return err
 		}

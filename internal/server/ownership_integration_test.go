@@ -214,8 +214,8 @@ func TestIntegrationTwoInstallationsKubernetes(t *testing.T) {
 			if err := h.Server.KubernetesConfigs().Save(ctx, tx, in.prv, in.cfg); err != nil {
 				return err
 			}
-			wl := model.Workload{ProjectID: prj.ID, InstitutionID: prj.InstitutionID, BudgetLineID: prj.BudgetLineID, OfferingID: off.ID,
-				Replicas: len(in.cfg.Sites), Classification: "internal", Currency: "MXN", State: model.StateProvisioning}
+			wl := model.Workload{ProjectID: prj.ID, InstitutionID: prj.InstitutionID, BudgetLineID: prj.BudgetLineID, WorkloadPolicy: model.WorkloadPolicy{OfferingID: off.ID,
+				Replicas: len(in.cfg.Sites), Classification: "internal"}, Currency: "MXN", State: model.StateProvisioning}
 			if err := tx.Workloads().Create(ctx, &wl, "wl"); err != nil {
 				return err
 			}

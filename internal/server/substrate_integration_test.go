@@ -42,8 +42,8 @@ func TestIntegrationNoMixedSimulatedAndReal(t *testing.T) {
 		LineCode: "10.2", LineName: "nuvem", LineAmount: 100 * osMonthlyMinor, Project: "mix-" + suffix})
 	off, prj := tn.off, tn.prj
 
-	req := workload.CreateRequest{ProjectID: prj.ID, OfferingID: off.ID, Replicas: 2, Classification: "internal",
-		Residency: model.Residency{Countries: []string{"BR"}}, Redundancy: model.Redundancy{MinFailureDomains: 2}}
+	req := workload.CreateRequest{ProjectID: prj.ID, WorkloadPolicy: model.WorkloadPolicy{OfferingID: off.ID, Replicas: 2, Classification: "internal",
+		Residency: model.Residency{Countries: []string{"BR"}}, Redundancy: model.Redundancy{MinFailureDomains: 2}}}
 	// With consent the simulated sites win on price.
 	allowed := req
 	allowed.AllowSimulated = true

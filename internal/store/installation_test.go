@@ -73,8 +73,8 @@ func TestWorkloadAllowSimulatedRoundTrip(t *testing.T) {
 			if err := tx.Offerings().Create(ctx, &o, "off"); err != nil {
 				return err
 			}
-			w = model.Workload{ProjectID: p.ID, InstitutionID: in.ID, BudgetLineID: bl.ID, OfferingID: o.ID, Replicas: 1,
-				Classification: "public", Currency: "BRL", State: model.StatePendingApproval, AllowSimulated: true}
+			w = model.Workload{ProjectID: p.ID, InstitutionID: in.ID, BudgetLineID: bl.ID, WorkloadPolicy: model.WorkloadPolicy{OfferingID: o.ID, Replicas: 1,
+				Classification: "public"}, Currency: "BRL", State: model.StatePendingApproval, AllowSimulated: true}
 			return tx.Workloads().Create(ctx, &w, "wl")
 		})
 		if err != nil {

@@ -68,7 +68,7 @@ func fixtureOn(t *testing.T, st *store.Store) (*store.Store, model.Workload, []m
 			return err
 		}
 		wl = model.Workload{ProjectID: proj.ID, InstitutionID: proj.InstitutionID, BudgetLineID: proj.BudgetLineID,
-			OfferingID: offs.Items[0].ID, Replicas: 2, Classification: "internal", Currency: "MXN", State: model.StateRunning}
+			WorkloadPolicy: model.WorkloadPolicy{OfferingID: offs.Items[0].ID, Replicas: 2, Classification: "internal"}, Currency: "MXN", State: model.StateRunning}
 		if err := tx.Workloads().Create(ctx, &wl, "wl"); err != nil {
 			return err
 		}

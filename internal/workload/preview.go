@@ -36,11 +36,8 @@ func (s *Service) Preview(ctx context.Context, req CreateRequest) (Preview, erro
 	}
 	p.Offering = off
 	p.Workload = model.Workload{
-		ProjectID: proj.ID, InstitutionID: inst.ID, BudgetLineID: proj.BudgetLineID, OfferingID: off.ID,
-		Replicas: req.Replicas, Classification: req.Classification, Residency: req.Residency,
-		Sovereignty: req.Sovereignty, Redundancy: req.Redundancy, Nearness: req.Nearness, Tier: req.Tier,
-		Near: req.Near, PerSubdivision: req.PerSubdivision,
-		CostCeilingMinor: req.CostCeilingMinor, Preference: req.Preference, Currency: inst.Currency,
+		ProjectID: proj.ID, InstitutionID: inst.ID, BudgetLineID: proj.BudgetLineID,
+		WorkloadPolicy: req.policy(off.ID), Currency: inst.Currency,
 		AllowSimulated: req.AllowSimulated,
 	}
 	preq, err := s.PlacementRequest(ctx, &p.Workload, off, nil)

@@ -81,6 +81,14 @@ func New(st *store.Store, f *fleet.Fleet, log *slog.Logger) *Service {
 // CreateRequest is the body of POST /v1/workloads.
 type CreateRequest model.WorkloadRequest
 
+// policy is the request's policy as the workload keeps it, naming the
+// offering by the id it resolved to.
+func (r *CreateRequest) policy(offeringID string) model.WorkloadPolicy {
+	p := r.WorkloadPolicy
+	p.OfferingID = offeringID
+	return p
+}
+
 // MaxReplicas bounds one workload's replicas.
 const MaxReplicas = 1000
 
@@ -219,11 +227,8 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 		return out, false, err
 	}
 	w = model.Workload{
-		ProjectID: proj.ID, InstitutionID: inst.ID, BudgetLineID: proj.BudgetLineID, OfferingID: off.ID,
-		Replicas: req.Replicas, Classification: req.Classification, Residency: req.Residency,
-		Sovereignty: req.Sovereignty, Redundancy: req.Redundancy, Nearness: req.Nearness, Tier: req.Tier,
-		Near: req.Near, PerSubdivision: req.PerSubdivision,
-		CostCeilingMinor: req.CostCeilingMinor, Preference: req.Preference, Currency: inst.Currency,
+		ProjectID: proj.ID, InstitutionID: inst.ID, BudgetLineID: proj.BudgetLineID,
+		WorkloadPolicy: req.policy(off.ID), Currency: inst.Currency,
 		CreatedBy: who.Name, RequestedBy: who.requester(), AllowSimulated: req.AllowSimulated,
 		Image: req.Image, UserData: req.UserData,
 	}

@@ -111,8 +111,8 @@ func TestNoSilentSimulatedPlacement(t *testing.T) {
 		t.Fatal("allow_simulated: the cheaper simulated sites were not used (the rule, not the price, kept them out?)")
 	}
 
-	two := workload.CreateRequest{ProjectID: prj, OfferingID: off, Replicas: 2, Classification: "internal",
-		Residency: model.Residency{Countries: []string{"BR"}}, Redundancy: model.Redundancy{MinProviders: 2}}
+	two := workload.CreateRequest{ProjectID: prj, WorkloadPolicy: model.WorkloadPolicy{OfferingID: off, Replicas: 2, Classification: "internal",
+		Residency: model.Residency{Countries: []string{"BR"}}, Redundancy: model.Redundancy{MinProviders: 2}}}
 	_, _, err := h.Server.Workloads.Create(ctx, workload.Actor{Name: "test", ID: "test"}, two, nil)
 	var pe *workload.PlaceError
 	if !errors.As(err, &pe) {
