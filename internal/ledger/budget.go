@@ -62,8 +62,10 @@ func commitKey(workloadID string) string { return "commit/" + workloadID }
 // TestRoundTripsPerCreateAndGet in internal/workload): the line with
 // whether the commitment is booked already (idempotency) and, on
 // PostgreSQL, the previous release's shared lock; the reservation; the
-// workload's ledger attributes and the ledger line (one pipelined round
-// trip on PostgreSQL).
+// workload's ledger attributes and the ledger line (queued on PostgreSQL:
+// inside the create's Pipelined they go in its one batch of writes, and a
+// new workload's commitment is a plain insert, InsertNewLedgerLines, so
+// nothing in them needs an answer before the batch is sent).
 // At READ COMMITTED on PostgreSQL the reservation is left
 // for COMMIT (store.ReserveBudgetAtCommit) and Commit answers Fits; if it
 // then does not fit, the transaction is rolled back and run again, and
@@ -177,12 +179,21 @@ func newCost(w *model.Workload, cur money.Currency, committed money.Amount, now 
 func bookCommitment(ctx context.Context, tx *store.Tx, w *model.Workload, line model.BudgetLine, cur money.Currency, need money.Amount, now time.Time) error {
 	key := commitKey(w.ID)
 	memo := "forecast " + money.Amount{Minor: w.ForecastMonthlyMinor, Currency: cur}.String() + "/month to end of " + fmt.Sprint(line.FiscalYear)
-	inserted, err := tx.InsertLedgerLines(ctx, []model.LedgerLine{{
+	lines := []model.LedgerLine{{
 		ID: key, Kind: model.LedgerCommitment, Period: Month(now), InstitutionID: line.InstitutionID,
 		BudgetLineID: line.ID, ProjectID: w.ProjectID, WorkloadID: w.ID, Currency: line.Currency,
 		AmountMinor: need.Minor, ProviderCurrency: line.Currency, ProviderMinor: need.Minor, FXRate: "1",
 		Memo: memo,
-	}})
+	}}
+	if w.Version == 0 {
+		// A workload not stored yet (a create, in the transaction that
+		// stores it): no other transaction can book its commitment, so
+		// the line is inserted without asking which lines were (a
+		// duplicate fails the create): on PostgreSQL it is queued with
+		// the create's other writes, one round trip (issue #19).
+		return tx.InsertNewLedgerLines(ctx, lines)
+	}
+	inserted, err := tx.InsertLedgerLines(ctx, lines)
 	if err != nil {
 		return err
 	}

@@ -69,7 +69,7 @@ func TestRoundTripsPerCreateAndGet(t *testing.T) {
 		createTrips int
 	}{
 		{"sqlite", false, 12, 4, 12},
-		{"postgres", true, 9, 3, 5},
+		{"postgres", true, 9, 3, 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &recorder{}

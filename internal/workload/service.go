@@ -284,35 +284,36 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 			Reason: Enc(M("workload.reason.created", strconv.Itoa(w.Replicas), off.Name, s.money(w.ForecastMonthlyMinor, w.Currency)))}}
 		w.State = model.StatePendingApproval // a new workload's first state
 		w.Reason = events[0].Reason
-		if w.ForecastMonthlyMinor <= inst.AutoApproveMinor {
-			outcome, err := s.commitBudget(ctx, tx, &w)
-			if err != nil {
-				return err
-			}
-			cost, costKnown = outcome.Cost, outcome.Cost != nil || s.Budget == nil
-			if outcome.NeedsApproval {
-				w.Reason = Enc(outcome.Reason)
-				events = append(events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
-					To: model.StatePendingApproval, Reason: w.Reason})
-			} else {
-				approved = true
-				if err := setState(&w, model.StateApproved); err != nil {
+		// The budget's ledger rows (Budget.Commit, after its reads of the
+		// line), the workload, its placements and its events depend on
+		// nothing read after the line: on PostgreSQL they are sent as one
+		// pipelined batch, one round trip, with the request's audit event
+		// (PipelinedLast: nothing here edits it) (issue #19).
+		return tx.PipelinedLast(ctx, func() error {
+			if w.ForecastMonthlyMinor <= inst.AutoApproveMinor {
+				outcome, err := s.commitBudget(ctx, tx, &w)
+				if err != nil {
 					return err
 				}
-				w.Reason = Enc(M("workload.reason.auto_approved", s.money(w.ForecastMonthlyMinor, w.Currency), s.money(inst.AutoApproveMinor, w.Currency)))
+				cost, costKnown = outcome.Cost, outcome.Cost != nil || s.Budget == nil
+				if outcome.NeedsApproval {
+					w.Reason = Enc(outcome.Reason)
+					events = append(events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
+						To: model.StatePendingApproval, Reason: w.Reason})
+				} else {
+					approved = true
+					if err := setState(&w, model.StateApproved); err != nil {
+						return err
+					}
+					w.Reason = Enc(M("workload.reason.auto_approved", s.money(w.ForecastMonthlyMinor, w.Currency), s.money(inst.AutoApproveMinor, w.Currency)))
+					events = append(events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
+						To: model.StateApproved, Reason: w.Reason})
+				}
+			} else {
+				w.Reason = Enc(M("workload.reason.needs_approval", s.money(w.ForecastMonthlyMinor, w.Currency), s.money(inst.AutoApproveMinor, w.Currency)))
 				events = append(events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
-					To: model.StateApproved, Reason: w.Reason})
+					To: model.StatePendingApproval, Reason: w.Reason})
 			}
-		} else {
-			w.Reason = Enc(M("workload.reason.needs_approval", s.money(w.ForecastMonthlyMinor, w.Currency), s.money(inst.AutoApproveMinor, w.Currency)))
-			events = append(events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
-				To: model.StatePendingApproval, Reason: w.Reason})
-		}
-		// The workload, its placements and its events depend on nothing
-		// read: on PostgreSQL they are sent as one pipelined batch, one
-		// round trip, with the request's audit event (PipelinedLast:
-		// nothing here edits it) (issue #19).
-		return tx.PipelinedLast(ctx, func() error {
 			if err := tx.Workloads().Create(ctx, &w, "wl"); err != nil {
 				return err
 			}
