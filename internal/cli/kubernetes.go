@@ -110,7 +110,7 @@ func addKubernetesProvider(ctx context.Context, g *globals, srv *server.Server, 
 		}
 	}
 	added, err := catalog.New(srv.Store).AddProvider(ctx, audit.Operator(operatorName(g), "", "", ""), p, sites,
-		kube.NewProvider{Configs: srv.KubernetesConfigs(), Config: cfg})
+		kube.NewProvider(srv.KubernetesConfigs(), cfg))
 	if err != nil {
 		return err
 	}

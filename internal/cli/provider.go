@@ -226,7 +226,7 @@ func addOpenStackProvider(ctx context.Context, g *globals, srv *server.Server, p
 		}
 		return nil
 	}}
-	added, err := catalog.New(srv.Store).AddProvider(ctx, audit.Operator(operatorName(g), "", "", ""), p, sites, openstack.NewProvider{Configs: cfgs, Config: cfg})
+	added, err := catalog.New(srv.Store).AddProvider(ctx, audit.Operator(operatorName(g), "", "", ""), p, sites, openstack.NewProvider(cfgs, cfg))
 	if err != nil {
 		return err
 	}

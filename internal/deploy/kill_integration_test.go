@@ -55,7 +55,10 @@ func TestIntegrationKillMidRollout(t *testing.T) {
 	for i := range cfg.Sites {
 		cfg.Sites[i].SiteID = f.placements[i].SiteID
 	}
-	if err := st.InTx(ctx, func(tx *store.Tx) error { return kube.StoreConfigs{St: st}.Save(ctx, tx, providerID, cfg) }); err != nil {
+	if err := st.InTx(ctx, func(tx *store.Tx) error {
+		_, err := kube.StoreConfigs{St: st}.Save(ctx, tx, providerID, cfg)
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
 	drv := kube.New(kube.MemConfigs{providerID: cfg}, kube.StoreLookup{St: st})

@@ -1,6 +1,11 @@
 package provider
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+
+	"github.com/soberana/soberana/internal/store"
+)
 
 // Lookup returns the first of xs that match accepts: a driver config's
 // site map by site id, its cloud or cluster by name.
@@ -12,6 +17,29 @@ func Lookup[T any](xs []T, match func(T) bool) (T, bool) {
 	}
 	var zero T
 	return zero, false
+}
+
+// SiteMapped is a driver config with site maps: WithSiteIDs gives a copy
+// whose maps, in order, carry the new sites' ids.
+type SiteMapped[C any] interface {
+	WithSiteIDs(siteIDs []string) (C, error)
+}
+
+// NewConfig is the config of a provider being registered (catalog's
+// DriverConfig): Save gives its site maps, in order, the new sites' ids
+// and stores it in tx with Store, which reports whether it sealed it.
+type NewConfig[C SiteMapped[C]] struct {
+	Config C
+	Store  func(ctx context.Context, tx *store.Tx, providerID string, c C) (sealed bool, err error)
+}
+
+// Save stores the config of the new provider in tx.
+func (n NewConfig[C]) Save(ctx context.Context, tx *store.Tx, providerID string, siteIDs []string) (bool, error) {
+	c, err := n.Config.WithSiteIDs(siteIDs)
+	if err != nil {
+		return false, err
+	}
+	return n.Store(ctx, tx, providerID, c)
 }
 
 // WithSiteIDs is how a new provider's driver config learns its sites:

@@ -61,7 +61,8 @@ func TestIntegrationKubernetesDeletedOutside(t *testing.T) {
 			siteOf[site.ID] = fl.Sites[i]
 			cfg.Sites[i].SiteID = site.ID
 		}
-		return h.Server.KubernetesConfigs().Save(ctx, tx, providerID, cfg)
+		_, err = h.Server.KubernetesConfigs().Save(ctx, tx, providerID, cfg)
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -49,7 +49,7 @@ func TestIntegrationKubernetesProvider(t *testing.T) {
 			}
 			cfg.Sites[i].SiteID = site.ID
 		}
-		if err := h.Server.KubernetesConfigs().Save(ctx, tx, providerID, cfg); err != nil {
+		if _, err := h.Server.KubernetesConfigs().Save(ctx, tx, providerID, cfg); err != nil {
 			return err
 		}
 		wl = model.Workload{ProjectID: prj.ID, InstitutionID: prj.InstitutionID, BudgetLineID: prj.BudgetLineID, WorkloadPolicy: model.WorkloadPolicy{OfferingID: off.ID,

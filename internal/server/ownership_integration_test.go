@@ -211,7 +211,7 @@ func TestIntegrationTwoInstallationsKubernetes(t *testing.T) {
 				}
 				in.cfg.Sites[i].SiteID = site.ID
 			}
-			if err := h.Server.KubernetesConfigs().Save(ctx, tx, in.prv, in.cfg); err != nil {
+			if _, err := h.Server.KubernetesConfigs().Save(ctx, tx, in.prv, in.cfg); err != nil {
 				return err
 			}
 			wl := model.Workload{ProjectID: prj.ID, InstitutionID: prj.InstitutionID, BudgetLineID: prj.BudgetLineID, WorkloadPolicy: model.WorkloadPolicy{OfferingID: off.ID,

@@ -188,13 +188,12 @@ func (s StoreConfigs) Config(ctx context.Context, providerID string) (Config, er
 }
 
 // Save validates and stores a provider's config in a transaction, sealed
-// when there is a Box.
-func (s StoreConfigs) Save(ctx context.Context, tx *store.Tx, providerID string, c Config) error {
+// when there is a Box; it reports whether it sealed it.
+func (s StoreConfigs) Save(ctx context.Context, tx *store.Tx, providerID string, c Config) (sealed bool, err error) {
 	if err := c.Validate(); err != nil {
-		return err
+		return false, err
 	}
-	_, err := configs.Write(ctx, tx, providerID, s.box(), c)
-	return err
+	return configs.Write(ctx, tx, providerID, s.box(), c)
 }
 
 // SealClear seals a provider's config that an earlier start kept in clear
@@ -216,20 +215,15 @@ func (m MemConfigs) Config(_ context.Context, providerID string) (Config, error)
 	return c, nil
 }
 
-// NewProvider is the config of a provider being registered (catalog's
-// DriverConfig): Save gives its site maps, in order, the new sites' ids.
-type NewProvider struct {
-	Configs StoreConfigs
-	Config  Config
+// NewProvider is the config c of a provider being registered (catalog's
+// DriverConfig), stored with cfgs once its sites have ids.
+func NewProvider(cfgs StoreConfigs, c Config) provider.NewConfig[Config] {
+	return provider.NewConfig[Config]{Config: c, Store: cfgs.Save}
 }
 
-// Save stores the config of the new provider in tx, sealed when there is
-// a Box.
-func (n NewProvider) Save(ctx context.Context, tx *store.Tx, providerID string, siteIDs []string) (bool, error) {
-	c := n.Config
+// WithSiteIDs gives the site maps, in order, the new sites' ids.
+func (c Config) WithSiteIDs(siteIDs []string) (Config, error) {
 	var err error
-	if c.Sites, err = provider.WithSiteIDs("kubernetes", "site maps", c.Sites, siteIDs, func(s *SiteMap, id string) { s.SiteID = id }); err != nil {
-		return false, err
-	}
-	return n.Configs.box() != nil, n.Configs.Save(ctx, tx, providerID, c)
+	c.Sites, err = provider.WithSiteIDs("kubernetes", "site maps", c.Sites, siteIDs, func(s *SiteMap, id string) { s.SiteID = id })
+	return c, err
 }

@@ -33,8 +33,9 @@ func TestConfigSealedAtRest(t *testing.T) {
 	box := secrets.NewBox(st, kr)
 	sealed := kube.StoreConfigs{St: st, Box: func() kube.Box { return box }}
 	cfg := kube.Config{Clusters: []kube.Cluster{{Name: "a", Kubeconfig: kubeconfig}}, Sites: []kube.SiteMap{{SiteID: "site_1", Cluster: "a"}}}
-	if err := st.InTx(ctx, func(tx *store.Tx) error { return sealed.Save(ctx, tx, "prv_1", cfg) }); err != nil {
-		t.Fatal(err)
+	var wasSealed bool
+	if err := st.InTx(ctx, func(tx *store.Tx) (err error) { wasSealed, err = sealed.Save(ctx, tx, "prv_1", cfg); return err }); err != nil || !wasSealed {
+		t.Fatalf("save with a key: sealed %v, %v", wasSealed, err)
 	}
 	v, _, err := st.Read().Setting(ctx, "provider/kubernetes/prv_1")
 	if err != nil || strings.Contains(v, "very-secret-token") {
@@ -53,8 +54,8 @@ func TestConfigSealedAtRest(t *testing.T) {
 	}
 	// Without a key the config is kept (and read) in clear text.
 	plain := kube.StoreConfigs{St: st}
-	if err := st.InTx(ctx, func(tx *store.Tx) error { return plain.Save(ctx, tx, "prv_2", cfg) }); err != nil {
-		t.Fatal(err)
+	if err := st.InTx(ctx, func(tx *store.Tx) (err error) { wasSealed, err = plain.Save(ctx, tx, "prv_2", cfg); return err }); err != nil || wasSealed {
+		t.Fatalf("save without a key: sealed %v, %v", wasSealed, err)
 	}
 	if got, err := plain.Config(ctx, "prv_2"); err != nil || got.Sites[0].SiteID != "site_1" {
 		t.Fatalf("clear text: %v", err)

@@ -181,19 +181,15 @@ func (s StoreLookup) Offerings(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// NewProvider is the config of a provider being registered (catalog's
-// DriverConfig): Save gives its site maps, in order, the new sites' ids.
-type NewProvider struct {
-	Configs StoreConfigs
-	Config  Config
+// NewProvider is the config c of a provider being registered (catalog's
+// DriverConfig), stored with cfgs once its sites have ids.
+func NewProvider(cfgs StoreConfigs, c Config) provider.NewConfig[Config] {
+	return provider.NewConfig[Config]{Config: c, Store: cfgs.Save}
 }
 
-// Save stores the config of the new provider in tx.
-func (n NewProvider) Save(ctx context.Context, tx *store.Tx, providerID string, siteIDs []string) (bool, error) {
-	c := n.Config
+// WithSiteIDs gives the availability zones, in order, the new sites' ids.
+func (c Config) WithSiteIDs(siteIDs []string) (Config, error) {
 	var err error
-	if c.Sites, err = provider.WithSiteIDs("openstack", "availability zones", c.Sites, siteIDs, func(s *SiteMap, id string) { s.SiteID = id }); err != nil {
-		return false, err
-	}
-	return n.Configs.Save(ctx, tx, providerID, c)
+	c.Sites, err = provider.WithSiteIDs("openstack", "availability zones", c.Sites, siteIDs, func(s *SiteMap, id string) { s.SiteID = id })
+	return c, err
 }
