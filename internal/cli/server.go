@@ -198,7 +198,9 @@ func runServer(ctx context.Context, g *globals, cfg config.Config, up bool) erro
 			token = t
 		}
 	}
-	w := g.stdout
+	// The banner goes out in one write: whoever watches the output for
+	// the URL (a script, a test) then finds the token beside it.
+	w := &strings.Builder{}
 	fmt.Fprintf(w, "soberana %s is up at %s\n", server.Version, srv.URL())
 	if up {
 		if srv.Seeded {
@@ -229,6 +231,7 @@ func runServer(ctx context.Context, g *globals, cfg config.Config, up bool) erro
 		fmt.Fprintf(w, "   or: SOBERANA_TOKEN=%s soberana get sites\n", shown)
 		fmt.Fprintf(w, "  console: %s/ (sign in with the token; es · pt-BR · en)\n", srv.URL())
 	}
+	fmt.Fprint(g.stdout, w.String())
 	return srv.Run(ctx)
 }
 
