@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"math/big"
 	"net/http"
 	"net/url"
 	"sort"
@@ -122,10 +123,15 @@ type burnMonth struct {
 	Label string
 }
 
+// The chart's coordinates are whole tenths of a pixel computed with
+// integers, so no amount passes through a float on its way to a point.
 const (
-	burnW, burnH       = 600.0, 200.0
-	burnLeft, burnBase = 120.0, 175.0
+	burnW, burnH       = 600, 200
+	burnLeft, burnBase = 120, 175
 )
+
+// tenths formats a non-negative coordinate in tenths of a pixel ("12.3").
+func tenths(t int64) string { return fmt.Sprintf("%d.%d", t/10, t%10) }
 
 // burndownOf computes the chart from monthly statements of the line's
 // institution, January to the current month of the fiscal year.
@@ -139,13 +145,19 @@ func (c *Console) burndownOf(ctx context.Context, v *view, bl model.BudgetLine, 
 	} else if now.Year() < bl.FiscalYear {
 		last = 0
 	}
-	x := func(m float64) float64 { return burnLeft + m*(burnW-burnLeft-10)/12 }
-	y := func(minor int64) float64 {
-		return burnBase - float64(minor)/float64(bl.AmountMinor)*(burnBase-15)
+	// x of a point halfMonths half-months into the year; y of an amount
+	// left, as its share of the line's amount (big: amount × pixels can
+	// pass int64 for a national budget).
+	x := func(halfMonths int64) string {
+		return tenths(burnLeft*10 + halfMonths*(burnW-burnLeft-10)*10/24)
+	}
+	y := func(minor int64) string {
+		share := new(big.Int).Mul(big.NewInt(minor), big.NewInt((burnBase-15)*10))
+		return tenths(burnBase*10 - share.Quo(share, big.NewInt(bl.AmountMinor)).Int64())
 	}
 	b := &burndown{}
-	b.Plan = fmt.Sprintf("%.1f,%.1f %.1f,%.1f", x(0), y(bl.AmountMinor), x(12), y(0))
-	pts := []string{fmt.Sprintf("%.1f,%.1f", x(0), y(bl.AmountMinor))}
+	b.Plan = x(0) + "," + y(bl.AmountMinor) + " " + x(24) + "," + y(0)
+	pts := []string{x(0) + "," + y(bl.AmountMinor)}
 	remaining := bl.AmountMinor
 	// Nothing is charged to a line before it exists: skip those months.
 	first := 1
@@ -156,7 +168,7 @@ func (c *Console) burndownOf(ctx context.Context, v *view, bl model.BudgetLine, 
 		month := fmt.Sprintf("%04d-%02d", bl.FiscalYear, m)
 		var st ledger.Statement
 		if m < first {
-			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(float64(m)), y(remaining)))
+			pts = append(pts, x(int64(2*m))+","+y(remaining))
 			continue
 		}
 		if err := c.get(ctx, v, statementsPath+"?institution_id="+url.QueryEscape(bl.InstitutionID)+"&month="+month, &st); err == nil {
@@ -170,13 +182,13 @@ func (c *Console) burndownOf(ctx context.Context, v *view, bl model.BudgetLine, 
 		if m == last && now.Year() == bl.FiscalYear {
 			r = bal.Available // the current month also holds what is committed
 		}
-		pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(float64(m)), y(max(r, 0))))
+		pts = append(pts, x(int64(2*m))+","+y(max(r, 0)))
 	}
 	b.Actual = strings.Join(pts, " ")
 	for m := 1; m <= 12; m++ {
 		name := v.T("console.month." + strconv.Itoa(m))
 		r := []rune(name)
-		b.Months = append(b.Months, burnMonth{X: fmt.Sprintf("%.1f", x(float64(m)-0.5)), Label: strings.ToUpper(string(r[:min(3, len(r))]))})
+		b.Months = append(b.Months, burnMonth{X: x(int64(2*m - 1)), Label: strings.ToUpper(string(r[:min(3, len(r))]))})
 	}
 	b.Top = v.Money(bl.AmountMinor, bl.Currency)
 	b.Mid = v.Money(bl.AmountMinor/2, bl.Currency)

@@ -105,7 +105,6 @@ var floatAllowed = map[string]string{
 	"internal/console/gen_map.go#intersects":                 drawing,
 	"internal/console/gen_map.go#main":                       drawing,
 	"internal/console/gen_map.go#topo":                       drawing,
-	"internal/console/ledger.go#Console.burndownOf":          drawing,
 	"internal/console/sitemap.go#project":                    drawing,
 	"internal/console/view.go#view.Num":                      jsonNum,
 	"internal/console/workloads.go#parseRequest":             coords,
