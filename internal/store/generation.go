@@ -53,7 +53,9 @@ func (g *generation) listen(ctx context.Context, s *Store, channel string, conne
 // changed records that t changed data of kind k: every replica is told
 // (PostgreSQL delivers the notification when the transaction commits, not
 // before), and this replica's generation moves on once the change is
-// committed (Store.InTx), so that the very next read here sees it.
+// committed (Tx.committed, which every committing path calls: Store.InTx
+// and the group commit of Store.Write alike), so that the very next read
+// here sees it.
 func (t *Tx) changed(ctx context.Context, k genKind) error {
 	if t.dialect == Postgres {
 		if _, err := t.Exec(ctx, `SELECT pg_notify('`+genChannel[k]+`', '')`); err != nil {
@@ -68,3 +70,24 @@ func (t *Tx) changed(ctx context.Context, k genKind) error {
 	}
 	return nil
 }
+
+// committed moves on, after t's COMMIT, the generation of every kind of
+// data t changed. Both ways a transaction commits call it (Store.tryTx,
+// Store.tryGroup): a change written through the group commit of
+// Store.Write moves the generation as one written with InTx does.
+func (t *Tx) committed() {
+	for k, dirty := range t.genDirty {
+		if dirty {
+			t.st.gens[k].n.Add(1)
+		}
+	}
+}
+
+// savepoint returns what t has recorded as changed so far; rollbackTo
+// puts it back when the work since is rolled back to a savepoint (a
+// writer of a group that failed): the change it recorded is gone, and so
+// is its NOTIFY on PostgreSQL, so the next writer that changes the same
+// kind must send its own instead of relying on one that was rolled back.
+func (t *Tx) savepoint() [genKinds]bool { return t.genDirty }
+
+func (t *Tx) rollbackTo(saved [genKinds]bool) { t.genDirty = saved }

@@ -196,6 +196,7 @@ func (s *Store) tryGroup(batch []*groupWriter) (err error) {
 			return err
 		}
 		released = true
+		saved := tx.savepoint()
 		panicked, ferr := runInSavepoint(w, tx)
 		if ferr == nil && panicked == nil {
 			if deferRelease {
@@ -216,6 +217,7 @@ func (s *Store) tryGroup(batch []*groupWriter) (err error) {
 		if _, err := tx.Exec(bg, "ROLLBACK TO group_writer"); err != nil {
 			return err
 		}
+		tx.rollbackTo(saved)
 		if _, err := tx.Exec(bg, "RELEASE group_writer"); err != nil {
 			return err
 		}
@@ -226,6 +228,7 @@ func (s *Store) tryGroup(batch []*groupWriter) (err error) {
 	}
 	committed = true
 	s.commits.Add(1)
+	tx.committed()
 	for _, w := range batch {
 		if w.pending != nil { // set only when the writer's fn succeeded
 			w.pending.markWritten()

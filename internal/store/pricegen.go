@@ -68,11 +68,13 @@ func PriceMemo[T any](ctx context.Context, t *Tx, load func(context.Context, *Tx
 
 // pricesChanged records that t changed prices or exchange rates: every
 // replica is told (PostgreSQL delivers the notification when the
-// transaction commits; one per transaction), and this replica's
-// generation moves on once the change is committed, so that the very
-// next read here loads it. Prices and exchange rates are written with
-// InTx (or outside a transaction), never through the group commit of
-// Store.Write, which would not move the generation.
+// transaction commits; one per transaction, or per group writer after
+// one whose savepoint was rolled back), and this replica's generation
+// moves on once the change is committed, however it commits (InTx, the
+// group commit of Store.Write, or a statement outside a transaction), so
+// that the very next read here loads it. The repositories of the prices
+// and fx_rates tables call it on every write (their entity's changed
+// hook), so no caller has to remember it.
 func (t *Tx) pricesChanged(ctx context.Context) error {
 	if t.genDirty[genPrices] {
 		return nil

@@ -347,11 +347,7 @@ func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, inline bool, fn 
 	if pending != nil {
 		pending.markWritten()
 	}
-	for k, dirty := range tx.genDirty {
-		if dirty {
-			s.gens[k].n.Add(1)
-		}
-	}
+	tx.committed()
 	if tx.auditOrd > 0 {
 		s.kickSealer()
 	}
