@@ -12,9 +12,20 @@ import (
 // busy and a ping queued behind them waited out its deadline although the
 // database answered, so the load balancer took a replica that was serving
 // out of rotation — in the one-replica phase of `soberana bench ha`, the
-// only one, and creates got 503 (issue #19). The handle keeps one
-// connection (one more per replica against max_connections), so
-// readiness fails only when the database itself does not answer.
+// only one, and creates got 503 (issue #19). database/sql cannot set a
+// connection of its pool aside, and a *sql.Conn held from it would, once
+// broken (the database restarted), be replaced only after every request
+// queued for the pool; so the handle is a pool of one connection carved
+// out of the replica's budget: on PostgreSQL the requests' pool opens
+// pgPoolSize-1 connections and readiness the last one, so that a replica
+// never opens more than pgPoolSize against max_connections, and readiness
+// fails only when the database itself does not answer. (SQLite has no
+// connection budget: its readiness handle is one more file handle.)
+
+// pgPoolSize is how many PostgreSQL connections one replica opens at
+// most: its requests' pool, the listeners and the audit sealer in it,
+// and the readiness handle.
+const pgPoolSize = 20
 
 // pingDeadline bounds one readiness ping: long enough for a database that
 // is merely slow under load, shorter than the load balancer's check

@@ -114,8 +114,10 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("opening postgres: %w", err)
 		}
-		db.SetMaxOpenConns(20)
-		db.SetMaxIdleConns(20)
+		// The readiness handle takes the pool's last connection
+		// (health.go): a replica opens at most pgPoolSize.
+		db.SetMaxOpenConns(pgPoolSize - 1)
+		db.SetMaxIdleConns(pgPoolSize - 1)
 	} else {
 		dialect = SQLite
 		path := strings.TrimPrefix(url, "sqlite://")
