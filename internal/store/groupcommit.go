@@ -208,9 +208,10 @@ func (s *Store) tryGroup(batch []*groupWriter) (err error) {
 			}
 			continue
 		}
-		if isSerializationFailure(ferr) {
-			// A deadlock or serialization failure is retried by InTx: the
-			// group gives up and every writer runs again alone.
+		if isSerializationFailure(ferr) || errors.Is(ferr, errStaleColumns) {
+			// A deadlock or serialization failure, or stale column types,
+			// is retried by InTx: the group gives up and every writer runs
+			// again alone.
 			return ferr
 		}
 		w.err, w.panicked = ferr, panicked

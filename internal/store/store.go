@@ -284,9 +284,15 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 			opts.Isolation = sql.LevelReadCommitted
 		}
 	}
-	inline := false
+	inline, recast := false, false
 	for attempt := 0; ; attempt++ {
 		err := s.tryTx(ctx, opts, inline, fn)
+		if !recast && errors.Is(err, errStaleColumns) {
+			// UpdateAll cast to column types a newer replica's migration
+			// changed: they were forgotten; run fn again once.
+			recast = true
+			continue
+		}
 		if !inline && errors.Is(err, errReservationRefused) {
 			// A reservation left for COMMIT did not fit: everything was
 			// rolled back; run fn again reserving in place, so that it

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // UpdateAll writes every v whose Version still matches the stored one, as
@@ -73,7 +75,7 @@ func (r Repo[T]) UpdateAll(ctx context.Context, vs []*T) ([]bool, error) {
 		r.e.table, strings.Join(sets, ", "), strings.Join(rows, ", "), strings.Join(cols, ", "))
 	res, err := r.tx.Query(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("updating %s: %w", r.e.table, err)
+		return nil, r.tx.st.staleColumns(r.e.table, fmt.Errorf("updating %s: %w", r.e.table, err))
 	}
 	defer res.Close()
 	written := make(map[string]bool, len(vs))
@@ -104,14 +106,45 @@ func (r Repo[T]) UpdateAll(ctx context.Context, vs []*T) ([]bool, error) {
 
 // colTypes caches the PostgreSQL types of tables' columns (UpdateAll
 // casts its VALUES to them): table → column → type.
+//
+// A newer replica's migration may change a column's type while this one
+// runs (a rolling upgrade). The types are kept without their modifiers
+// (character varying, not character varying(8); numeric, not
+// numeric(12,2)), so that the cast is the same coercion the plain UPDATE
+// of Update makes (a cast to varchar(n) truncates silently where the
+// assignment fails) and a widened column is never narrowed by a stale
+// cast; a cached type the column no longer accepts makes the UPDATE fail
+// with a type error, which forgets the table's types and has the
+// transaction run again once (staleColumns, errStaleColumns).
 type colTypes struct {
 	mu sync.Mutex
 	m  map[string]map[string]string
 }
 
-// columnTypes returns the types of table's columns on PostgreSQL, read
-// once per process (schema changes come with a restart: migrations run
-// at start).
+// errStaleColumns marks an UpdateAll that failed on a type error after
+// reading the table's column types from the cache: InTx runs the
+// transaction again, once, with types read afresh.
+var errStaleColumns = errors.New("the column types may have changed")
+
+// staleColumnCodes are the SQLSTATEs a cast to a column's former type
+// can raise: datatype_mismatch (text into a column that became jsonb or
+// an enum), cannot_coerce, undefined_object and undefined_function (the
+// type is gone), numeric_value_out_of_range (integer widened to bigint).
+var staleColumnCodes = map[string]bool{"42804": true, "42846": true, "42704": true, "42883": true, "22003": true}
+
+// staleColumns forgets table's column types if err may come from their
+// having changed, and marks err so that InTx retries once.
+func (s *Store) staleColumns(table string, err error) error {
+	var pg *pgconn.PgError
+	if !errors.As(err, &pg) || !staleColumnCodes[pg.Code] {
+		return err
+	}
+	s.cols.mu.Lock()
+	delete(s.cols.m, table)
+	s.cols.mu.Unlock()
+	return fmt.Errorf("%w: %w", errStaleColumns, err)
+}
+
 func (s *Store) columnTypes(ctx context.Context, tx *Tx, table string) (map[string]string, error) {
 	s.cols.mu.Lock()
 	t, ok := s.cols.m[table]
@@ -119,7 +152,7 @@ func (s *Store) columnTypes(ctx context.Context, tx *Tx, table string) (map[stri
 	if ok {
 		return t, nil
 	}
-	rows, err := tx.Query(ctx, `SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
+	rows, err := tx.Query(ctx, `SELECT attname, format_type(atttypid, NULL) FROM pg_attribute
 		WHERE attrelid = CAST(? AS regclass) AND attnum > 0 AND NOT attisdropped`, table)
 	if err != nil {
 		return nil, fmt.Errorf("reading the columns of %s: %w", table, err)
