@@ -505,10 +505,14 @@ type haPhase struct {
 	lat     map[string][]time.Duration
 	errs    map[string]int
 	first   map[string]string
+	// retried counts, per class, the requests sent a second time because
+	// no replica answered the first (noReplicaAnswer), whatever the
+	// second's outcome (counted in ok or failed as usual).
+	retried map[string]int
 }
 
 func (p *haPhase) report() map[string]any {
-	total, failed := 0, 0
+	total, failed, retried := 0, 0, 0
 	classes := map[string]any{}
 	for _, c := range haClasses {
 		l := p.lat[c]
@@ -521,13 +525,14 @@ func (p *haPhase) report() map[string]any {
 		}
 		total += len(l)
 		failed += p.errs[c]
-		cl := map[string]any{"ok": len(l), "failed": p.errs[c], "p50_ms": pct(0.5), "p99_ms": pct(0.99)}
+		retried += p.retried[c]
+		cl := map[string]any{"ok": len(l), "failed": p.errs[c], "retried": p.retried[c], "p50_ms": pct(0.5), "p99_ms": pct(0.99)}
 		if e := p.first[c]; e != "" {
 			cl["first_error"] = e
 		}
 		classes[c] = cl
 	}
-	rep := map[string]any{"seconds": p.seconds, "requests_ok": total, "requests_failed": failed,
+	rep := map[string]any{"seconds": p.seconds, "requests_ok": total, "requests_failed": failed, "requests_retried": retried,
 		"requests_per_second": float64(total) / p.seconds, "classes": classes}
 	if p.offered > 0 {
 		rep["offered_per_second"] = p.offered
@@ -543,13 +548,17 @@ func (p *haPhase) report() map[string]any {
 // in flight; its latency counts from when it was due, so a request that
 // waited for a free client counts that wait (no coordinated omission).
 func (w *haWork) phase(ctx context.Context, load haLoad, during func()) *haPhase {
-	p := &haPhase{lat: map[string][]time.Duration{}, errs: map[string]int{}, first: map[string]string{}, offered: load.rate}
+	p := &haPhase{lat: map[string][]time.Duration{}, errs: map[string]int{}, first: map[string]string{},
+		retried: map[string]int{}, offered: load.rate}
 	var mu sync.Mutex
-	record := func(class string, dt time.Duration, err error) {
+	record := func(class string, dt time.Duration, retried bool, err error) {
 		mu.Lock()
 		defer mu.Unlock()
 		if errors.Is(err, errNothingYet) {
 			return // no request made
+		}
+		if retried {
+			p.retried[class]++
 		}
 		if err != nil {
 			p.errs[class]++
@@ -608,8 +617,10 @@ func (w *haWork) phase(ctx context.Context, load haLoad, during func()) *haPhase
 
 // one does one request of the mix: 30 % creates, 35 % reads, 10 % lists,
 // 15 % previews, 3 % approvals (a create that needs one, then :approve),
-// 7 % deletes.
-func (w *haWork) one(ctx context.Context, t0 time.Time) (string, time.Duration, error) {
+// 7 % deletes. retried: a request of it was sent twice because no replica
+// answered the first (a create, read, list or preview is sent again as
+// is; an approve or delete as sendAgain says).
+func (w *haWork) one(ctx context.Context, t0 time.Time) (class string, dt time.Duration, retried bool, err error) {
 	i := w.n.Add(1) % 100
 	pick := func() string {
 		w.mu.Lock()
@@ -621,29 +632,30 @@ func (w *haWork) one(ctx context.Context, t0 time.Time) (string, time.Duration, 
 	}
 	switch {
 	case i < 30:
-		_, err := w.create(ctx, w.small)
-		return "create", time.Since(t0), err
+		_, retried, err = w.create(ctx, w.small)
+		return "create", time.Since(t0), retried, err
 	case i < 65:
 		id := pick()
 		if id == "" {
-			return "read", 0, errNothingYet
+			return "read", 0, false, errNothingYet
 		}
-		_, err := w.cl.Do(ctx, "GET", "/v1/workloads/"+id, nil, nil)
-		return "read", time.Since(t0), err
+		retried, err = repeatable(func() error { _, err := w.cl.Do(ctx, "GET", "/v1/workloads/"+id, nil, nil); return err })
+		return "read", time.Since(t0), retried, err
 	case i < 75:
-		_, err := w.cl.Do(ctx, "GET", "/v1/workloads?limit=20", nil, nil)
-		return "list", time.Since(t0), err
+		retried, err = repeatable(func() error { _, err := w.cl.Do(ctx, "GET", "/v1/workloads?limit=20", nil, nil); return err })
+		return "list", time.Since(t0), retried, err
 	case i < 90:
-		_, err := w.cl.Do(ctx, "POST", "/v1/placements:preview", w.small, nil)
-		return "preview", time.Since(t0), err
+		// A preview places nothing and stores nothing: a read.
+		retried, err = repeatable(func() error { _, err := w.cl.Do(ctx, "POST", "/v1/placements:preview", w.small, nil); return err })
+		return "preview", time.Since(t0), retried, err
 	case i < 93:
-		wl, err := w.create(ctx, w.big)
+		wl, retried, err := w.create(ctx, w.big)
 		if err != nil || wl.State != model.StatePendingApproval {
-			return "approve", time.Since(t0), err
+			return "approve", time.Since(t0), retried, err
 		}
 		t0 = time.Now()
-		_, err = w.fin.Do(ctx, "POST", "/v1/workloads/"+wl.ID+":approve", map[string]any{"reason": "bench"}, nil)
-		return "approve", time.Since(t0), err
+		retried, err = w.approve(ctx, wl.ID)
+		return "approve", time.Since(t0), retried, err
 	default:
 		w.mu.Lock()
 		var id string
@@ -653,20 +665,101 @@ func (w *haWork) one(ctx context.Context, t0 time.Time) (string, time.Duration, 
 		}
 		w.mu.Unlock()
 		if id == "" {
-			return "delete", 0, errNothingYet
+			return "delete", 0, false, errNothingYet
 		}
-		_, err := w.cl.Do(ctx, "DELETE", "/v1/workloads/"+id, nil, nil)
+		retried, err = w.delete(ctx, id)
 		if err == nil {
 			w.mu.Lock()
 			w.deleted[id] = true
 			w.mu.Unlock()
 		}
-		return "delete", time.Since(t0), err
+		return "delete", time.Since(t0), retried, err
 	}
 }
 
-func (w *haWork) create(ctx context.Context, body map[string]any) (model.Workload, error) {
+// repeatable sends a request that is safe to repeat — one that changes
+// nothing (a read, a list, a preview), or a create under an
+// Idempotency-Key (the server answers a repeat with the first result if
+// it committed) — and, when no replica answered it (noReplicaAnswer:
+// HAProxy's 502 for the replica SIGKILLed mid-answer), sends it once
+// more.
+func repeatable(send func() error) (retried bool, err error) {
+	err = send()
+	if !noReplicaAnswer(err) {
+		return false, err
+	}
+	return true, send()
+}
+
+// sendAgain sends a decision that carries no Idempotency-Key (:approve,
+// DELETE) and, when no replica answered it, sends it once more. The first
+// may have committed before its replica died, and the API answers the
+// same decision on a decided workload with a refusal (409): after such a
+// refusal took reads the workload back, and the request counts as done
+// only if the workload shows the decision was taken. A refusal that
+// follows no lost answer is an error as before, and so is a second send
+// that got no answer either.
+func sendAgain(send func() error, took func() (bool, error)) (retried bool, err error) {
+	err = send()
+	if !noReplicaAnswer(err) {
+		return false, err
+	}
+	err = send()
+	if err == nil || noReplicaAnswer(err) {
+		return true, err
+	}
+	ok, rerr := took()
+	if rerr != nil {
+		return true, errors.Join(err, fmt.Errorf("reading the outcome back: %w", rerr))
+	}
+	if !ok {
+		return true, err
+	}
+	return true, nil
+}
+
+// stateOf reads a workload's state back (a read, sent again if no replica
+// answered); a workload gone is deleted.
+func (w *haWork) stateOf(ctx context.Context, id string) (model.WorkloadState, error) {
 	var wl model.Workload
+	_, err := repeatable(func() error { _, err := w.cl.Do(ctx, "GET", "/v1/workloads/"+id, nil, &wl); return err })
+	if p := (*client.Problem)(nil); errors.As(err, &p) && p.Status == http.StatusNotFound {
+		return model.StateDeleted, nil
+	}
+	return wl.State, err
+}
+
+// approve approves id as the finance officer (sendAgain): approved once
+// the workload left pending_approval by an approval — whatever it became
+// then (approved, provisioning, running, or failed when nothing fitted
+// any more), but not rejected or deleted.
+func (w *haWork) approve(ctx context.Context, id string) (bool, error) {
+	return sendAgain(func() error {
+		_, err := w.fin.Do(ctx, "POST", "/v1/workloads/"+id+":approve", map[string]any{"reason": "bench"}, nil)
+		return err
+	}, func() (bool, error) {
+		st, err := w.stateOf(ctx, id)
+		switch st {
+		case model.StateApproved, model.StateProvisioning, model.StateRunning, model.StateMigrating, model.StateFailed:
+			return true, err
+		}
+		return false, err
+	})
+}
+
+// delete deletes id (sendAgain): deleted once the workload is deleting,
+// deleted or gone.
+func (w *haWork) delete(ctx context.Context, id string) (bool, error) {
+	return sendAgain(func() error {
+		_, err := w.cl.Do(ctx, "DELETE", "/v1/workloads/"+id, nil, nil)
+		return err
+	}, func() (bool, error) {
+		st, err := w.stateOf(ctx, id)
+		return err == nil && (st == model.StateDeleting || st == model.StateDeleted), err
+	})
+}
+
+func (w *haWork) create(ctx context.Context, body map[string]any) (wl model.Workload, retried bool, err error) {
 	b := map[string]any{}
 	for k, v := range body {
 		b[k] = v
@@ -674,19 +767,19 @@ func (w *haWork) create(ctx context.Context, body map[string]any) (model.Workloa
 	// Each create carries an Idempotency-Key and, like a careful client,
 	// is retried once with the same key when no answer came back from a
 	// replica (it died): the server returns the first result if it
-	// committed.
+	// committed (repeatable).
 	key := fmt.Sprintf("bench-ha-%d-%d", os.Getpid(), w.keys.Add(1))
-	_, err := w.cl.Do(ctx, "POST", "/v1/workloads", b, &wl, "Idempotency-Key", key)
-	if noReplicaAnswer(err) {
-		_, err = w.cl.Do(ctx, "POST", "/v1/workloads", b, &wl, "Idempotency-Key", key)
-	}
+	retried, err = repeatable(func() error {
+		_, err := w.cl.Do(ctx, "POST", "/v1/workloads", b, &wl, "Idempotency-Key", key)
+		return err
+	})
 	if err == nil && wl.ID != "" {
 		w.mu.Lock()
 		w.created[wl.ID] = true
 		w.live = append(w.live, wl.ID)
 		w.mu.Unlock()
 	}
-	return wl, err
+	return wl, retried, err
 }
 
 // noReplicaAnswer reports an error that carries no answer of a replica:
