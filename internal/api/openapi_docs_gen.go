@@ -1159,7 +1159,7 @@ var goDocs = map[string]string{
 	"internal/store.Store.commits":                              "commits counts the write transactions committed (Commits).",
 	"internal/store.Store.gens":                                 "gens: the generations of authentication data (authgen.go) and of prices and exchange rates (pricegen.go); generation.go.",
 	"internal/store.Store.group":                                "group commit: SQLite's writes, PostgreSQL's creates (see Write)",
-	"internal/store.Store.health":                               "health: readiness's own connection, outside the pool (health.go).",
+	"internal/store.Store.health":                               "health: readiness's own connection, the last of the replica's pgPoolSize, set aside from the requests' pool (health.go).",
 	"internal/store.Store.priceMemo":                            "priceMemo: the value PriceMemo keeps (pricegen.go).",
 	"internal/store.Store.sealer":                               "sealer is PostgreSQL's background audit sealer (auditseal.go).",
 	"internal/store.TokenFilter":                                "TokenFilter selects the tokens a caller may see: its own (UserID), the ones it made (CreatedBy), and those acting in the institutions or projects of Restrict. Empty fields select nothing; All selects every token.",

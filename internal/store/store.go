@@ -65,7 +65,8 @@ type Store struct {
 	commits atomic.Uint64
 	// cols: PostgreSQL column types, for UpdateAll (updateall.go).
 	cols colTypes
-	// health: readiness's own connection, outside the pool (health.go).
+	// health: readiness's own connection, the last of the replica's
+	// pgPoolSize, set aside from the requests' pool (health.go).
 	health *sql.DB
 }
 
