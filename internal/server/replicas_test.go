@@ -76,19 +76,21 @@ func openMarket(t *testing.T, h *servertest.Harness) {
 
 // TestPriceReachesPlacementBeforeResponse: on one server a price is in the
 // placement engine when POST /v1/prices returns — a preview right after
-// sees it (no waiting).
+// sees it (no waiting), on either store.
 func TestPriceReachesPlacementBeforeResponse(t *testing.T) {
 	t.Parallel()
-	h := servertest.Start(t, servertest.Options{})
-	openMarket(t, h)
-	off, prov := newUnpricedOffering(t, h, "SCS-1V-1-10")
-	if replicaPreview(t, h, off) {
-		t.Fatal("an offering without prices previewed as feasible")
-	}
-	postPrice(t, h, prov, off)
-	if !replicaPreview(t, h, off) {
-		t.Fatal("a preview right after POST /v1/prices did not see the price")
-	}
+	servertest.BothStores(t, func(t *testing.T, pg bool) {
+		h := servertest.Start(t, servertest.Options{Postgres: pg})
+		openMarket(t, h)
+		off, prov := newUnpricedOffering(t, h, "SCS-1V-1-10")
+		if replicaPreview(t, h, off) {
+			t.Fatal("an offering without prices previewed as feasible")
+		}
+		postPrice(t, h, prov, off)
+		if !replicaPreview(t, h, off) {
+			t.Fatal("a preview right after POST /v1/prices did not see the price")
+		}
+	})
 }
 
 // TestReplicas runs three servers on one PostgreSQL database.

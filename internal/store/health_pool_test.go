@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/store/storetest"
 )
 
@@ -31,14 +30,7 @@ func TestReadinessWithinPoolSize(t *testing.T) {
 	if strings.Contains(url, "?") {
 		sep = "&"
 	}
-	s, err := store.Open(ctx, url+sep+"application_name="+app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := storetest.Open(t, url+sep+"application_name="+app)
 	// Take every connection the request pool will give.
 	max := s.DB().Stats().MaxOpenConnections
 	if max <= 0 {

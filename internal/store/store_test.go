@@ -237,17 +237,10 @@ func TestUpdateAll(t *testing.T) {
 		missing := ps[2]
 		missing.ID = "prv_missing"
 		batch := []model.Provider{ps[0], ps[1], ps[2], missing}
-		ptrs := make([]*model.Provider, len(batch))
 		for i := range batch {
 			batch[i].Health = model.HealthDegraded
-			ptrs[i] = &batch[i]
 		}
-		var written []bool
-		err := s.InTx(ctx, func(tx *store.Tx) error {
-			var err error
-			written, err = tx.Providers().UpdateAll(ctx, ptrs)
-			return err
-		})
+		written, err := updateAll(ctx, s, batch)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -48,14 +48,7 @@ func TestUpdateAllAfterColumnTypeChange(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	url := storetest.PostgresURL(t)
-	old, err := store.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer old.Close()
-	if _, err := old.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	old := storetest.Open(t, url)
 	ps := twoProviders(t, old, "stale-")
 	for i := range ps {
 		ps[i].Health = model.HealthDegraded
@@ -104,15 +97,7 @@ func TestUpdateAllAfterColumnTypeChange(t *testing.T) {
 func TestUpdateAllDoesNotTruncate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := storetest.PostgresURL(t)
-	s, err := store.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := storetest.Postgres(t)
 	ps := twoProviders(t, s, "t-")
 	if _, err := s.DB().ExecContext(ctx, `ALTER TABLE providers ALTER COLUMN name TYPE varchar(8)`); err != nil {
 		t.Fatal(err)
@@ -124,7 +109,7 @@ func TestUpdateAllDoesNotTruncate(t *testing.T) {
 		t.Fatal("Update stored a name longer than the column")
 	}
 	ps[0].Name = long
-	_, err = updateAll(ctx, s, ps)
+	_, err := updateAll(ctx, s, ps)
 	got, gerr := s.Read().Providers().Get(ctx, ps[0].ID)
 	if gerr != nil {
 		t.Fatal(gerr)

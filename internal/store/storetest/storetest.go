@@ -35,12 +35,13 @@ func SQLite(t testing.TB) *store.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { removeAll(t, dir) })
-	return open(t, filepath.Join(dir, "test.db"))
+	return Open(t, filepath.Join(dir, "test.db"))
 }
 
-// open opens the store at dsn, migrates it, and closes it when the test
-// ends.
-func open(t testing.TB, dsn string) *store.Store {
+// Open opens the store at dsn, migrates it (nothing to do if another
+// store did), and closes it when the test ends: with PostgresURL's
+// database, one replica of several on it.
+func Open(t testing.TB, dsn string) *store.Store {
 	t.Helper()
 	s, err := store.Open(context.Background(), dsn)
 	if err != nil {
@@ -88,7 +89,7 @@ func PostgresURL(t testing.TB) string {
 // Postgres opens a migrated store on a fresh PostgreSQL database.
 func Postgres(t testing.TB) *store.Store {
 	t.Helper()
-	return open(t, PostgresURL(t))
+	return Open(t, PostgresURL(t))
 }
 
 // Each runs fn against SQLite and, when configured, PostgreSQL.
