@@ -67,7 +67,9 @@ var (
 	conflict = haAnswer{status: http.StatusConflict}
 )
 
-func state(s string) haAnswer { return haAnswer{status: http.StatusOK, body: `{"id":"w1","state":"` + s + `"}`} }
+func state(s string) haAnswer {
+	return haAnswer{status: http.StatusOK, body: `{"id":"w1","state":"` + s + `"}`}
+}
 
 // A read that HAProxy answered 502 (its replica died mid-answer) is sent
 // once more and counts as retried; a second 502 is an error.
