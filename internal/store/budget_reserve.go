@@ -22,9 +22,11 @@ import (
 // transaction, and PostgreSQL re-evaluates the condition on the newest
 // committed total after waiting for it, so a line is never over-committed
 // and no reservation is counted twice. The line's amount is read with
-// FOR SHARE (LockBudgetLineForCommit) so that it cannot change under the
-// reservation; an amount cut (CheckAmount) takes the line FOR UPDATE and
-// then the balance row, in that order, so the two paths cannot deadlock.
+// FOR SHARE (LockBudgetLineForCommit; for a create, by the reservation
+// statement itself, ReserveBudgetOnLine) so that it cannot change under
+// the reservation; an amount cut (CheckAmount) takes the line FOR UPDATE
+// and then the balance row, in that order, so the two paths cannot
+// deadlock.
 
 // Beside the previous release (rolling upgrades, docs/operations.md
 // "Upgrades"). The release before issue 19 (schema 6) runs every audited
@@ -60,10 +62,10 @@ type readCommittedCtx struct{}
 // ReadCommitted returns ctx asking that, on PostgreSQL, the transactions
 // InTx and Write run for it use READ COMMITTED instead of SERIALIZABLE.
 // Only a path whose every read-then-write is either a single conditional
-// statement (ReserveBudget), a row lock, or guarded by a unique key may
-// use it. Deadlocks and serialization failures are still retried. On
-// SQLite, whose transactions hold the write lock from BEGIN, it does
-// nothing.
+// statement (ReserveBudget, ReserveBudgetOnLine), a row lock, or guarded
+// by a unique key may use it. Deadlocks and serialization failures are
+// still retried. On SQLite, whose transactions hold the write lock from
+// BEGIN, it does nothing.
 func ReadCommitted(ctx context.Context) context.Context {
 	return context.WithValue(ctx, readCommittedCtx{}, true)
 }

@@ -253,7 +253,8 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 		costKnown bool
 	)
 	// The budget is reserved by one conditional statement (Budget.Commit,
-	// store.ReserveBudget) and everything else here inserts new rows or is
+	// store.ReserveBudgetOnLine: it reads the line's current amount, not
+	// the one read above) and everything else here inserts new rows or is
 	// guarded by a unique key: on PostgreSQL the transaction runs at READ
 	// COMMITTED, and the reservation is its last statement
 	// (store.ReserveBudgetAtCommit), so creates on one budget line hold
