@@ -121,7 +121,10 @@ func TestCommitNewRespectsLineLoweredAfterPreread(t *testing.T) {
 						t.Fatal(err)
 					}
 					w := f.workload(100_00)
-					out, _, err := f.commitNew(inTx, w, line, nil)
+					out, deferred, err := f.commitNew(inTx, w, line, nil)
+					if atCommit := s.Dialect() == store.Postgres && !inTx; len(deferred) == 0 || deferred[0] != atCommit {
+						t.Fatalf("reserved at commit %v, want first %v", deferred, atCommit)
+					}
 					refusedAsCommitDecides(t, f, overdraft, w, out, err)
 					// What fits the current amount still commits from the
 					// same stale read.
