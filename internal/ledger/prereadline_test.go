@@ -5,11 +5,9 @@ import (
 	"errors"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/soberana/soberana/internal/ledger"
 	"github.com/soberana/soberana/internal/model"
-	"github.com/soberana/soberana/internal/money"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/store/storetest"
 	"github.com/soberana/soberana/internal/workload"
@@ -186,7 +184,7 @@ func TestCommitNewLineMovedToAnotherYear(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s, setup{amountMinor: 100_000_00})
-		f.clock.Set(time.Date(2026, 7, 2, 12, 0, 0, 0, time.UTC))
+		f.clock.Set(day("2026-07-02"))
 		line := f.preread()
 		if err := f.setLine(context.Background(), func(l *model.BudgetLine) { l.FiscalYear = 2027 }); err != nil {
 			t.Fatal(err)
@@ -196,12 +194,8 @@ func TestCommitNewLineMovedToAnotherYear(t *testing.T) {
 		if err != nil || out.NeedsApproval {
 			t.Fatalf("commit: %+v, %v", out, err)
 		}
-		brl, err := money.ParseCurrency("BRL")
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := ledger.Commitment(money.Amount{Minor: 100_00, Currency: brl}, 2027, f.clock.Now()).Minor
-		if old := ledger.Commitment(money.Amount{Minor: 100_00, Currency: brl}, 2026, f.clock.Now()).Minor; old == want {
+		want := ledger.Commitment(amt(100_00, "BRL"), 2027, f.clock.Now()).Minor
+		if old := ledger.Commitment(amt(100_00, "BRL"), 2026, f.clock.Now()).Minor; old == want {
 			t.Fatalf("the two years commit the same %d: the test shows nothing", want)
 		}
 		if b := f.balance(); b.Committed.Minor != want {
@@ -255,18 +249,15 @@ func TestCommitNewRacesAmountCut(t *testing.T) {
 		for _, err := range errs {
 			t.Errorf("commit: %v", err)
 		}
-		b := f.balance()
-		switch {
-		case cutErr == nil:
-			if b.Amount.Minor != 20*1200_00 || b.Committed.Minor > b.Amount.Minor {
-				t.Fatalf("cut accepted, yet the line carries %d of %d", b.Committed.Minor, b.Amount.Minor)
-			}
-		case errors.Is(cutErr, ledger.ErrBelowFloor):
-			if b.Amount.Minor != amount || b.Committed.Minor > amount {
-				t.Fatalf("cut refused, yet the line carries %d of %d", b.Committed.Minor, b.Amount.Minor)
-			}
-		default:
+		if cutErr != nil && !errors.Is(cutErr, ledger.ErrBelowFloor) {
 			t.Fatalf("cut: %v", cutErr)
+		}
+		// Accepted, the cut is the line's amount; refused (below what
+		// was committed before it), the amount is unchanged. Either way
+		// nothing is committed beyond it.
+		want := map[bool]int64{true: 20 * 1200_00, false: amount}[cutErr == nil]
+		if b := f.balance(); b.Amount.Minor != want || b.Committed.Minor > b.Amount.Minor {
+			t.Fatalf("cut err %v: the line carries %d of %d (want an amount of %d)", cutErr, b.Committed.Minor, b.Amount.Minor, want)
 		}
 	})
 }
