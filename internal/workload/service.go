@@ -257,7 +257,7 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 	// the one read above) and everything else here inserts new rows or is
 	// guarded by a unique key: on PostgreSQL the transaction runs at READ
 	// COMMITTED, and the reservation is its last statement
-	// (store.ReserveBudgetAtCommit), so creates on one budget line hold
+	// (store.ReserveBudgetOnLineAtCommit), so creates on one budget line hold
 	// its balance row only for the COMMIT instead of queueing whole
 	// transactions.
 	err = s.st.Write(store.ReadCommitted(ctx), func(tx *store.Tx) error {
@@ -285,8 +285,8 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 			Reason: Enc(M("workload.reason.created", strconv.Itoa(w.Replicas), off.Name, s.money(w.ForecastMonthlyMinor, w.Currency)))}}
 		w.State = model.StatePendingApproval // a new workload's first state
 		w.Reason = events[0].Reason
-		// The budget's ledger rows (Budget.Commit, from the line read
-		// with the inputs, before its reservation when that is not left
+		// The budget's ledger rows (commitNewBudget, from the line read
+		// with the inputs, after its reservation when that is not left
 		// for COMMIT), the workload, its placements and its events depend
 		// on nothing read in this transaction: on PostgreSQL they are sent
 		// as one pipelined batch, one round trip, with the request's audit
