@@ -58,14 +58,15 @@ func commitKey(workloadID string) string { return "commit/" + workloadID }
 // are one conditional statement on the line's running total
 // (store.ReserveBudget), correct at READ COMMITTED (the create path,
 // store.ReadCommitted) and under SERIALIZABLE; the line's amount is held
-// FOR SHARE meanwhile. Commit costs four statements (pinned by
-// TestRoundTripsPerCreateAndGet in internal/workload): the line with
+// FOR SHARE meanwhile. Commit costs four statements: the line with
 // whether the commitment is booked already (idempotency) and, on
 // PostgreSQL, the previous release's shared lock; the reservation; the
 // workload's ledger attributes and the ledger line (queued on PostgreSQL:
 // inside the create's Pipelined they go in its one batch of writes, and a
 // new workload's commitment is a plain insert, InsertNewLedgerLines, so
-// nothing in them needs an answer before the batch is sent).
+// nothing in them needs an answer before the batch is sent). A create
+// skips the first (CommitNew; TestRoundTripsPerCreateAndGet in
+// internal/workload pins the create's statements).
 // At READ COMMITTED on PostgreSQL the reservation is left
 // for COMMIT (store.ReserveBudgetAtCommit) and Commit answers Fits; if it
 // then does not fit, the transaction is rolled back and run again, and
@@ -81,33 +82,11 @@ func (l *Ledger) Commit(ctx context.Context, tx *store.Tx, w *model.Workload) (w
 		return workload.Fits(), nil
 	}
 	line := got.Line
-	if w.Currency != "" && w.Currency != line.Currency {
-		return workload.BudgetOutcome{}, fmt.Errorf("committing workload %s in %s on a %s line: %w",
-			w.ID, w.Currency, line.Currency, money.ErrCurrencyMismatch)
-	}
-	cur, err := money.ParseCurrency(line.Currency)
+	c, err := newCommitment(tx, w, line)
 	if err != nil {
 		return workload.BudgetOutcome{}, err
 	}
-	// The workload's ledger attributes depend on nothing read after the
-	// line: they go with the ledger line in one pipelined batch on
-	// PostgreSQL (store.Tx.Pipelined), or, for an overdraft request, before
-	// it is marked.
-	putWorkload := func() error {
-		return tx.PutLedgerWorkloads(ctx, &store.LedgerWorkload{WorkloadID: w.ID, InstitutionID: line.InstitutionID,
-			ProjectID: w.ProjectID, BudgetLineID: line.ID, OfferingID: w.OfferingID, Currency: line.Currency,
-			ForecastMonthlyMinor: w.ForecastMonthlyMinor})
-	}
-	book := func(now time.Time, need money.Amount) error {
-		return tx.Pipelined(ctx, func() error {
-			if err := putWorkload(); err != nil {
-				return err
-			}
-			return bookCommitment(ctx, tx, w, line, cur, need, now)
-		})
-	}
-	now := tx.Now()
-	need := Commitment(money.Amount{Minor: w.ForecastMonthlyMinor, Currency: cur}, line.FiscalYear, now)
+	cur, need, now := c.cur, c.need, c.now
 	// A stored request being approved (w.Version > 0) of an institution
 	// that allows overdraft requests is committed even if it does not fit.
 	force := w.Version > 0 && got.AllowOverdraftRequests
@@ -115,7 +94,7 @@ func (l *Ledger) Commit(ctx context.Context, tx *store.Tx, w *model.Workload) (w
 		// The reservation is the transaction's last statement
 		// (store.ReserveBudgetAtCommit); if it does not fit, the
 		// transaction is run again and reserves here.
-		if err := book(now, need); err != nil {
+		if err := c.book(ctx, tx, w, line); err != nil {
 			return workload.BudgetOutcome{}, err
 		}
 		tx.ReserveBudgetAtCommit(line.ID, need.Minor, line.AmountMinor, force, func(ctx context.Context, bal model.Balance) error {
@@ -133,7 +112,7 @@ func (l *Ledger) Commit(ctx context.Context, tx *store.Tx, w *model.Workload) (w
 		e := &OverBudgetError{BudgetLineID: line.ID, LineCode: line.Code, Need: need, Available: avail,
 			Shortfall: short, lang: l.lang(ctx)}
 		if got.AllowOverdraftRequests {
-			if err := putWorkload(); err != nil {
+			if err := putLedgerWorkload(ctx, tx, w, line); err != nil {
 				return workload.BudgetOutcome{}, err
 			}
 			if err := tx.MarkOverdraftRequested(ctx, w.ID); err != nil {
@@ -147,13 +126,116 @@ func (l *Ledger) Commit(ctx context.Context, tx *store.Tx, w *model.Workload) (w
 		}
 		return workload.BudgetOutcome{}, fmt.Errorf("committing workload %s: %w", w.ID, e)
 	}
-	if err := book(now, need); err != nil {
+	return c.booked(ctx, tx, w, line, bal)
+}
+
+// CommitNew is Commit for a workload not stored yet (w.Version == 0: a
+// create, whose commitment no other transaction can have booked) with
+// its budget line as read before the transaction, unlocked
+// (store.Tx.CreateInputs): it does without Commit's read of the line, one
+// round trip less per create on PostgreSQL (issue #19). What it takes
+// from that read cannot change or is checked again: the line's id,
+// institution and currency do not change, the commitment is computed for
+// the fiscal year read and the reservation requires the line to still
+// have it, and the amount read decides nothing: the reservation reads the
+// line's current amount itself, holding the line FOR SHARE as Commit does
+// (store.ReserveBudgetOnLine), so a line lowered since is respected.
+// A reservation that does not fit is decided by Commit, which reads the
+// line again: on PostgreSQL at READ COMMITTED the reservation is left for
+// COMMIT (store.ReserveBudgetOnLineAtCommit) and a refusal runs the
+// transaction again, reserving in place; in place (SQLite, a group
+// commit, that re-run, SERIALIZABLE) a refusal, which changed nothing,
+// calls Commit, so an over-budget create is refused, or waits as an
+// overdraft request, exactly as Commit decides. A stored workload, or a
+// line that is not the workload's, goes to Commit.
+func (l *Ledger) CommitNew(ctx context.Context, tx *store.Tx, w *model.Workload, line model.BudgetLine) (workload.BudgetOutcome, error) {
+	if w.Version != 0 || line.ID == "" || line.ID != w.BudgetLineID {
+		return l.Commit(ctx, tx, w)
+	}
+	c, err := newCommitment(tx, w, line)
+	if err != nil {
+		return workload.BudgetOutcome{}, err
+	}
+	alert := func(ctx context.Context, bal model.Balance, amount int64) error {
+		line := line
+		line.AmountMinor = amount
+		return alertLine(ctx, tx, line, bal.CommittedMinor+bal.AccruedMinor)
+	}
+	if tx.ReservesAtCommit() {
+		if err := c.book(ctx, tx, w, line); err != nil {
+			return workload.BudgetOutcome{}, err
+		}
+		tx.ReserveBudgetOnLineAtCommit(line.ID, line.FiscalYear, c.need.Minor, alert)
+		return fitsWithCost(w, c.cur, c.need, c.now), nil
+	}
+	bal, amount, ok, err := tx.ReserveBudgetOnLine(ctx, line.ID, line.FiscalYear, c.need.Minor)
+	if err != nil {
+		return workload.BudgetOutcome{}, err
+	}
+	if !ok {
+		return l.Commit(ctx, tx, w)
+	}
+	line.AmountMinor = amount
+	return c.booked(ctx, tx, w, line, bal)
+}
+
+// commitment is what a workload's commitment on a line books: need, in
+// the line's currency cur, at now.
+type commitment struct {
+	cur  money.Currency
+	need money.Amount
+	now  time.Time
+}
+
+// newCommitment computes w's commitment on line at the transaction's
+// time; a workload priced in another currency than the line's is an
+// error.
+func newCommitment(tx *store.Tx, w *model.Workload, line model.BudgetLine) (commitment, error) {
+	if w.Currency != "" && w.Currency != line.Currency {
+		return commitment{}, fmt.Errorf("committing workload %s in %s on a %s line: %w",
+			w.ID, w.Currency, line.Currency, money.ErrCurrencyMismatch)
+	}
+	cur, err := money.ParseCurrency(line.Currency)
+	if err != nil {
+		return commitment{}, err
+	}
+	now := tx.Now()
+	need := Commitment(money.Amount{Minor: w.ForecastMonthlyMinor, Currency: cur}, line.FiscalYear, now)
+	return commitment{cur: cur, need: need, now: now}, nil
+}
+
+// putLedgerWorkload writes the workload's ledger attributes. They depend
+// on nothing read after the line: they go with the ledger line in one
+// pipelined batch on PostgreSQL (book), or, for an overdraft request,
+// before it is marked.
+func putLedgerWorkload(ctx context.Context, tx *store.Tx, w *model.Workload, line model.BudgetLine) error {
+	return tx.PutLedgerWorkloads(ctx, &store.LedgerWorkload{WorkloadID: w.ID, InstitutionID: line.InstitutionID,
+		ProjectID: w.ProjectID, BudgetLineID: line.ID, OfferingID: w.OfferingID, Currency: line.Currency,
+		ForecastMonthlyMinor: w.ForecastMonthlyMinor})
+}
+
+// book writes the workload's ledger attributes and its commitment line
+// (store.Tx.Pipelined: one batch on PostgreSQL), not the reservation.
+func (c commitment) book(ctx context.Context, tx *store.Tx, w *model.Workload, line model.BudgetLine) error {
+	return tx.Pipelined(ctx, func() error {
+		if err := putLedgerWorkload(ctx, tx, w, line); err != nil {
+			return err
+		}
+		return bookCommitment(ctx, tx, w, line, c.cur, c.need, c.now)
+	})
+}
+
+// booked finishes a commitment reserved in place, bal the line's totals
+// after the reservation and line.AmountMinor its amount: it books and
+// alerts on the line.
+func (c commitment) booked(ctx context.Context, tx *store.Tx, w *model.Workload, line model.BudgetLine, bal model.Balance) (workload.BudgetOutcome, error) {
+	if err := c.book(ctx, tx, w, line); err != nil {
 		return workload.BudgetOutcome{}, err
 	}
 	if err := alertLine(ctx, tx, line, bal.CommittedMinor+bal.AccruedMinor); err != nil {
 		return workload.BudgetOutcome{}, err
 	}
-	return fitsWithCost(w, cur, need, now), nil
+	return fitsWithCost(w, c.cur, c.need, c.now), nil
 }
 
 // fitsWithCost is the outcome of a commitment of need that fits, with the

@@ -22,9 +22,11 @@ import (
 // transaction, and PostgreSQL re-evaluates the condition on the newest
 // committed total after waiting for it, so a line is never over-committed
 // and no reservation is counted twice. The line's amount is read with
-// FOR SHARE (LockBudgetLineForCommit) so that it cannot change under the
-// reservation; an amount cut (CheckAmount) takes the line FOR UPDATE and
-// then the balance row, in that order, so the two paths cannot deadlock.
+// FOR SHARE (LockBudgetLineForCommit; for a create, by the reservation
+// statement itself, ReserveBudgetOnLine) so that it cannot change under
+// the reservation; an amount cut (CheckAmount) takes the line FOR UPDATE
+// and then the balance row, in that order, so the two paths cannot
+// deadlock.
 
 // Beside the previous release (rolling upgrades, docs/operations.md
 // "Upgrades"). The release before issue 19 (schema 6) runs every audited
@@ -60,10 +62,10 @@ type readCommittedCtx struct{}
 // ReadCommitted returns ctx asking that, on PostgreSQL, the transactions
 // InTx and Write run for it use READ COMMITTED instead of SERIALIZABLE.
 // Only a path whose every read-then-write is either a single conditional
-// statement (ReserveBudget), a row lock, or guarded by a unique key may
-// use it. Deadlocks and serialization failures are still retried. On
-// SQLite, whose transactions hold the write lock from BEGIN, it does
-// nothing.
+// statement (ReserveBudget, ReserveBudgetOnLine), a row lock, or guarded
+// by a unique key may use it. Deadlocks and serialization failures are
+// still retried. On SQLite, whose transactions hold the write lock from
+// BEGIN, it does nothing.
 func ReadCommitted(ctx context.Context) context.Context {
 	return context.WithValue(ctx, readCommittedCtx{}, true)
 }
@@ -230,8 +232,15 @@ func (t *Tx) ReservesAtCommit() bool {
 // refused reservation changes nothing, and money is reserved exactly once,
 // by the attempt that commits. Only when ReservesAtCommit is true.
 func (t *Tx) ReserveBudgetAtCommit(lineID string, need, limit int64, force bool, then func(context.Context, model.Balance) error) {
+	t.reserveAtCommit(lineID, func(ctx context.Context) (model.Balance, bool, error) {
+		return t.reserve(ctx, lineID, need, limit, force)
+	}, then)
+}
+
+// reserveAtCommit leaves reserve for COMMIT (ReserveBudgetAtCommit).
+func (t *Tx) reserveAtCommit(lineID string, reserve func(context.Context) (model.Balance, bool, error), then func(context.Context, model.Balance) error) {
 	t.atCommit = append(t.atCommit, func(ctx context.Context) error {
-		b, ok, err := t.reserve(ctx, lineID, need, limit, force)
+		b, ok, err := reserve(ctx)
 		if err != nil {
 			return err
 		}
@@ -242,5 +251,64 @@ func (t *Tx) ReserveBudgetAtCommit(lineID string, need, limit int64, force bool,
 			return nil
 		}
 		return then(ctx, b)
+	})
+}
+
+// ReserveBudgetOnLine is ReserveBudget for a commitment computed from a
+// budget line read before the transaction (CreateInputs, issue #19: the
+// create's read of the line in its transaction was a round trip of its
+// own): the limit is not the caller's but the line's amount as this
+// statement reads it, and the line must still have fiscalYear, the year
+// the commitment was computed for. A line lowered (or moved to another
+// year) since the caller read it is thus respected: what the caller read
+// decides nothing. On PostgreSQL the statement takes what
+// LockBudgetLineForWorkload took, in its order: the previous release's
+// shared lock (sharePrevReleaseLock), then the line FOR SHARE (a CTE,
+// scanned before the running total is written), then the running total;
+// an amount cut (LockBudgetLineForUpdate: the line FOR UPDATE, then the
+// total) therefore either commits first, and the statement reads its
+// amount after waiting for it, or waits for this transaction. It returns
+// the line's totals after the reservation, the amount it read and true,
+// or, when the commitment does not fit (or the line is gone or in
+// another year), false with nothing changed and nothing more read: the
+// caller reads the line again to decide on a refusal.
+func (t *Tx) ReserveBudgetOnLine(ctx context.Context, lineID string, fiscalYear int, need int64) (b model.Balance, amount int64, ok bool, err error) {
+	line := `SELECT amount_minor FROM budget_lines WHERE id = ? AND fiscal_year = ?`
+	args := []any{lineID, fiscalYear}
+	if t.dialect == Postgres {
+		line = `SELECT l.amount_minor FROM (SELECT pg_advisory_xact_lock_shared(?)) AS prev, budget_lines l
+			WHERE l.id = ? AND l.fiscal_year = ? FOR SHARE OF l`
+		args = []any{int64(prevReleaseAuditLock), lineID, fiscalYear}
+	}
+	err = t.QueryRow(ctx, `WITH line AS (`+line+`)
+		INSERT INTO budget_balances (budget_line_id, committed_minor, accrued_minor)
+		SELECT ?, CAST(? AS BIGINT), 0 FROM line WHERE CAST(? AS BIGINT) <= line.amount_minor
+		ON CONFLICT (budget_line_id) DO UPDATE SET committed_minor = budget_balances.committed_minor + excluded.committed_minor
+		WHERE budget_balances.committed_minor + budget_balances.accrued_minor + excluded.committed_minor <= (SELECT amount_minor FROM line)
+		RETURNING committed_minor, accrued_minor, (SELECT amount_minor FROM line)`,
+		append(args, lineID, need, need)...).Scan(&b.CommittedMinor, &b.AccruedMinor, &amount)
+	switch {
+	case err == nil:
+		return b, amount, true, nil
+	case errors.Is(mapErr(err), ErrNotFound):
+		return model.Balance{}, 0, false, nil
+	}
+	return model.Balance{}, 0, false, fmt.Errorf("reserving budget on line %s: %w", lineID, mapErr(err))
+}
+
+// ReserveBudgetOnLineAtCommit is ReserveBudgetOnLine left for COMMIT as
+// ReserveBudgetAtCommit leaves ReserveBudget, then getting the line's
+// totals after it and the amount it read. Only when ReservesAtCommit is
+// true.
+func (t *Tx) ReserveBudgetOnLineAtCommit(lineID string, fiscalYear int, need int64, then func(ctx context.Context, b model.Balance, amount int64) error) {
+	var amount int64
+	t.reserveAtCommit(lineID, func(ctx context.Context) (b model.Balance, ok bool, err error) {
+		b, amount, ok, err = t.ReserveBudgetOnLine(ctx, lineID, fiscalYear, need)
+		return b, ok, err
+	}, func(ctx context.Context, b model.Balance) error {
+		if then == nil {
+			return nil
+		}
+		return then(ctx, b, amount)
 	})
 }

@@ -30,7 +30,7 @@ func (s *Service) Preview(ctx context.Context, req CreateRequest) (Preview, erro
 	if err := req.Validate(); err != nil {
 		return p, err
 	}
-	proj, inst, off, err := s.createInputs(ctx, s.st.Read(), &req)
+	proj, inst, off, _, err := s.createInputs(ctx, s.st.Read(), &req)
 	if err != nil {
 		return p, err
 	}

@@ -68,8 +68,8 @@ func TestRoundTripsPerCreateAndGet(t *testing.T) {
 		// statements (store.Tx.Pipelined) counting as one.
 		createTrips int
 	}{
-		{"sqlite", false, 12, 4, 12},
-		{"postgres", true, 9, 3, 4},
+		{"sqlite", false, 11, 4, 11},
+		{"postgres", true, 8, 3, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &recorder{}

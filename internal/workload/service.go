@@ -222,7 +222,7 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 		}
 	}
 	tx := s.st.Read()
-	proj, inst, off, err := s.createInputs(ctx, tx, &req)
+	proj, inst, off, line, err := s.createInputs(ctx, tx, &req)
 	if err != nil {
 		return out, false, err
 	}
@@ -253,10 +253,11 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 		costKnown bool
 	)
 	// The budget is reserved by one conditional statement (Budget.Commit,
-	// store.ReserveBudget) and everything else here inserts new rows or is
+	// store.ReserveBudgetOnLine: it reads the line's current amount, not
+	// the one read above) and everything else here inserts new rows or is
 	// guarded by a unique key: on PostgreSQL the transaction runs at READ
 	// COMMITTED, and the reservation is its last statement
-	// (store.ReserveBudgetAtCommit), so creates on one budget line hold
+	// (store.ReserveBudgetOnLineAtCommit), so creates on one budget line hold
 	// its balance row only for the COMMIT instead of queueing whole
 	// transactions.
 	err = s.st.Write(store.ReadCommitted(ctx), func(tx *store.Tx) error {
@@ -284,14 +285,15 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 			Reason: Enc(M("workload.reason.created", strconv.Itoa(w.Replicas), off.Name, s.money(w.ForecastMonthlyMinor, w.Currency)))}}
 		w.State = model.StatePendingApproval // a new workload's first state
 		w.Reason = events[0].Reason
-		// The budget's ledger rows (Budget.Commit, after its reads of the
-		// line), the workload, its placements and its events depend on
-		// nothing read after the line: on PostgreSQL they are sent as one
-		// pipelined batch, one round trip, with the request's audit event
-		// (PipelinedLast: nothing here edits it) (issue #19).
+		// The budget's ledger rows (commitNewBudget, from the line read
+		// with the inputs, after its reservation when that is not left
+		// for COMMIT), the workload, its placements and its events depend
+		// on nothing read in this transaction: on PostgreSQL they are sent
+		// as one pipelined batch, one round trip, with the request's audit
+		// event (PipelinedLast: nothing here edits it) (issue #19).
 		return tx.PipelinedLast(ctx, func() error {
 			if w.ForecastMonthlyMinor <= inst.AutoApproveMinor {
-				outcome, err := s.commitBudget(ctx, tx, &w)
+				outcome, err := s.commitNewBudget(ctx, tx, &w, line)
 				if err != nil {
 					return err
 				}
@@ -348,17 +350,19 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 }
 
 // createInputs reads a create's (or a preview's) project, its
-// institution and the offering in one statement, and applies the
-// institution's policy to req; when that read finds nothing, it reads
-// them apart to say which reference names nothing.
-func (s *Service) createInputs(ctx context.Context, tx *store.Tx, req *CreateRequest) (proj model.Project, inst model.Institution, off model.Offering, err error) {
-	proj, inst, off, err = tx.CreateInputs(ctx, req.ProjectID, req.OfferingID)
+// institution, the offering and the project's budget line in one
+// statement, and applies the institution's policy to req; when that read
+// finds nothing, it reads them apart to say which reference names nothing
+// (and returns no line: the budget then reads it, Budget.Commit).
+func (s *Service) createInputs(ctx context.Context, tx *store.Tx, req *CreateRequest) (proj model.Project, inst model.Institution, off model.Offering, line model.BudgetLine, err error) {
+	proj, inst, off, line, err = tx.CreateInputs(ctx, req.ProjectID, req.OfferingID)
 	if errors.Is(err, store.ErrNotFound) {
-		return s.createInputsApart(ctx, tx, req)
+		proj, inst, off, err = s.createInputsApart(ctx, tx, req)
+		return proj, inst, off, model.BudgetLine{}, err
 	} else if err == nil {
 		err = ApplyPolicy(inst, req)
 	}
-	return proj, inst, off, err
+	return proj, inst, off, line, err
 }
 
 // createInputsApart reads a create's project, institution and offering
@@ -406,6 +410,22 @@ func (s *Service) commitBudget(ctx context.Context, tx *store.Tx, w *model.Workl
 		return Fits(), nil
 	}
 	return s.Budget.Commit(ctx, tx, w)
+}
+
+// newLineCommitter is a Budget that commits a workload not stored yet
+// from its budget line read before the transaction, without reading the
+// line again unless the reservation is refused (ledger.Ledger.CommitNew).
+type newLineCommitter interface {
+	CommitNew(ctx context.Context, tx *store.Tx, w *model.Workload, line model.BudgetLine) (BudgetOutcome, error)
+}
+
+// commitNewBudget is commitBudget for a create, line its workload's
+// budget line as createInputs read it (zero: not read).
+func (s *Service) commitNewBudget(ctx context.Context, tx *store.Tx, w *model.Workload, line model.BudgetLine) (BudgetOutcome, error) {
+	if c, ok := s.Budget.(newLineCommitter); ok && line.ID != "" {
+		return c.CommitNew(ctx, tx, w, line)
+	}
+	return s.commitBudget(ctx, tx, w)
 }
 
 func (s *Service) releaseBudget(ctx context.Context, tx *store.Tx, w *model.Workload) error {
