@@ -116,18 +116,10 @@ func printPlan(g *globals, lang i18n.Lang, p client.MigrationPlan) {
 	if !p.Feasible {
 		return
 	}
-	sign := ""
-	if p.DeltaMonthlyMinor > 0 {
-		sign = "+"
-	}
 	fmt.Fprintln(g.stdout, i18n.T(lang, "cli.migrate.cost", minor(p.CurrentMonthlyMinor), minor(p.NewMonthlyMinor),
-		sign+minor(p.DeltaMonthlyMinor), p.Currency))
+		signedMinor(p.DeltaMonthlyMinor), p.Currency))
 	if p.CommitmentDeltaMinor != 0 {
-		sign = ""
-		if p.CommitmentDeltaMinor > 0 {
-			sign = "+"
-		}
-		fmt.Fprintln(g.stdout, i18n.T(lang, "cli.migrate.commitment", sign+minor(p.CommitmentDeltaMinor), p.Currency))
+		fmt.Fprintln(g.stdout, i18n.T(lang, "cli.migrate.commitment", signedMinor(p.CommitmentDeltaMinor), p.Currency))
 	}
 	var moves []map[string]any
 	_ = remarshal(p.Moves, &moves)
@@ -148,6 +140,14 @@ func minor(v int64) string {
 		s = "-" + s
 	}
 	return s
+}
+
+// signedMinor is minor with a "+" before a positive amount: a change.
+func signedMinor(v int64) string {
+	if v > 0 {
+		return "+" + minor(v)
+	}
+	return minor(v)
 }
 
 // watchMigration polls a migration and prints a line whenever its new
