@@ -188,17 +188,7 @@ func watchMigration(ctx context.Context, g *globals, cl *client.Client, workload
 
 // providerID accepts a provider's id or its name.
 func providerID(ctx context.Context, cl *client.Client, s string) (string, error) {
-	if strings.HasPrefix(s, "prv_") {
-		return s, nil
-	}
-	ids, err := idsNamed(ctx, cl, "/v1/providers", s)
-	if err != nil {
-		return "", err
-	}
-	if len(ids) != 1 {
-		return s, nil // let the server say it does not know it
-	}
-	return ids[0], nil
+	return idOrNamed(ctx, cl, "prv_", "/v1/providers", s)
 }
 
 // remarshal converts a decoded JSON value into a typed one.
