@@ -493,18 +493,10 @@ func DecodeBytes(body []byte, dst any) error {
 		return Errorf(http.StatusBadRequest, "malformed", "problem.malformed.utf8")
 	}
 	if unknown := unknownFields(body, reflect.TypeOf(dst)); len(unknown) > 0 {
-		e := &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.validation.detail", Args: []any{len(unknown)}}
-		for _, f := range unknown {
-			e.Params = append(e.Params, fieldErr(f, "field.unknown"))
-		}
-		return e
+		return fieldsProblem(unknown, "field.unknown")
 	}
 	if nulls := nullFields(body, reflect.TypeOf(dst)); len(nulls) > 0 {
-		e := &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.validation.detail", Args: []any{len(nulls)}}
-		for _, f := range nulls {
-			e.Params = append(e.Params, fieldErr(f, "field.null"))
-		}
-		return e
+		return fieldsProblem(nulls, "field.null")
 	}
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	dec.DisallowUnknownFields()
@@ -515,9 +507,7 @@ func DecodeBytes(body []byte, dst any) error {
 		case errors.As(err, &se):
 			return Errorf(http.StatusBadRequest, "malformed", "problem.malformed.syntax", se.Offset)
 		case errors.As(err, &te):
-			e := &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.validation.detail", Args: []any{1}}
-			e.Params = append(e.Params, fieldErr(te.Field, "field.type", te.Type.String()))
-			return e
+			return validationProblem(fieldErr(te.Field, "field.type", te.Type.String()))
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			return Errorf(http.StatusBadRequest, "malformed", "problem.malformed.syntax", len(body))
 		}

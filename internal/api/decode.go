@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"net/http"
 	"reflect"
 	"sort"
 	"strings"
@@ -131,16 +132,32 @@ func rejectReadOnly(body []byte, extra ...string) error {
 	if json.Unmarshal(body, &m) != nil {
 		return nil
 	}
-	var bad []model.FieldError
+	var bad []string
 	for _, f := range append(readOnlyFields, extra...) {
 		if _, ok := m[f]; ok {
-			bad = append(bad, fieldErr(f, "field.read_only"))
+			bad = append(bad, f)
 		}
 	}
 	if len(bad) == 0 {
 		return nil
 	}
-	return &Error{Status: 422, Slug: "validation", Key: "problem.validation.detail", Args: []any{len(bad)}, Params: bad}
+	return fieldsProblem(bad, "field.read_only")
+}
+
+// validationProblem is the 422 validation problem with params, one per
+// field found wrong.
+func validationProblem(params ...model.FieldError) *Error {
+	return &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.validation.detail", Args: []any{len(params)}, Params: params}
+}
+
+// fieldsProblem is validationProblem naming each of fields with the same
+// reason key.
+func fieldsProblem(fields []string, key string) *Error {
+	params := make([]model.FieldError, len(fields))
+	for i, f := range fields {
+		params[i] = fieldErr(f, key)
+	}
+	return validationProblem(params...)
 }
 
 // nullFields lists the JSON members of body that are null where t has a

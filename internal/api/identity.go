@@ -104,21 +104,11 @@ func (a *API) identityRoutes() []*Route {
 				if v.Name("name", &spec.Name); v.Err() != nil {
 					return nil, v.Err()
 				}
-				var out TokenCreated
 				a.auditTokenScope(r, auth.Scope{Kind: spec.ScopeKind, ID: spec.ScopeID})
-				err := a.store.InTx(r.Context(), func(tx *store.Tx) error {
+				return a.created(r, "tokens", func(tx *store.Tx) (any, string, error) {
 					secret, tok, err := a.auth.IssueToken(r.Context(), tx, principalOf(r.Context()), spec)
-					if err != nil {
-						return err
-					}
-					store.AuditTarget(r.Context(), "tokens", tok.ID)
-					out = TokenCreated{APITokenView: tok, Secret: secret}
-					return nil
+					return TokenCreated{APITokenView: tok, Secret: secret}, tok.ID, err
 				})
-				if err != nil {
-					return nil, err
-				}
-				return Created{Value: out, Location: "/v1/tokens/" + out.ID}, nil
 			})},
 		{Method: "DELETE", Path: "/v1/tokens/{id}", Summary: "Revoke a token (one's own, one it made, or any acting in an institution one administers, whoever made it)",
 			Tag: "auth", Auth: Any("self:write"), Handle: func(r *http.Request) (any, error) {
@@ -173,17 +163,10 @@ func (a *API) identityRoutes() []*Route {
 				if err := v.Err(); err != nil {
 					return nil, err
 				}
-				err := a.store.InTx(r.Context(), func(tx *store.Tx) error {
-					if err := tx.CreateUser(r.Context(), &u); err != nil {
-						return err
-					}
-					store.AuditTarget(r.Context(), "users", u.ID)
-					return nil
+				return a.created(r, "users", func(tx *store.Tx) (any, string, error) {
+					err := tx.CreateUser(r.Context(), &u)
+					return userView(u), u.ID, err
 				})
-				if err != nil {
-					return nil, err
-				}
-				return Created{Value: userView(u), Location: "/v1/users/" + u.ID}, nil
 			})},
 		{Method: "GET", Path: "/v1/role-bindings", Summary: "Role bindings in the scopes the caller administers", Tag: "auth",
 			Auth: Any("members:read"), Response: bindingPage{}, Handle: func(r *http.Request) (any, error) {
@@ -335,28 +318,41 @@ func (a *API) createBinding(r *http.Request, req BindingRequest) (any, error) {
 		return nil, err // nobody binds a role they do not hold there
 	}
 	b := model.RoleBinding{UserID: req.UserID, Role: req.Role, ScopeKind: string(req.ScopeKind), ScopeID: req.ScopeID, Source: "api"}
-	err = a.store.InTx(r.Context(), func(tx *store.Tx) error {
+	return a.created(r, "role-bindings", func(tx *store.Tx) (any, string, error) {
 		if _, err := getRef(r.Context(), tx.UserByID, "user_id", "user", req.UserID); err != nil {
-			return err
+			return nil, "", err
 		}
 		if req.ScopeKind != auth.Platform {
 			res := map[auth.ScopeKind]string{auth.Provider: "providers", auth.Institution: "institutions", auth.Project: "projects"}[req.ScopeKind]
 			if _, err := tx.ScopeOf(r.Context(), res, req.ScopeID); errors.Is(err, store.ErrNotFound) {
-				return refErr("scope_id", string(req.ScopeKind), req.ScopeID)
+				return nil, "", refErr("scope_id", string(req.ScopeKind), req.ScopeID)
 			} else if err != nil {
-				return err
+				return nil, "", err
 			}
 		}
-		if err := tx.CreateRoleBinding(r.Context(), &b); err != nil {
+		err := tx.CreateRoleBinding(r.Context(), &b)
+		return b, b.ID, err
+	})
+}
+
+// created runs create in a transaction and, when it made an object,
+// audits it as the target path/id and answers 201 with its view v at
+// /v1/path/id.
+func (a *API) created(r *http.Request, path string, create func(tx *store.Tx) (v any, id string, err error)) (any, error) {
+	var v any
+	var id string
+	err := a.store.InTx(r.Context(), func(tx *store.Tx) error {
+		var err error
+		if v, id, err = create(tx); err != nil {
 			return err
 		}
-		store.AuditTarget(r.Context(), "role-bindings", b.ID)
+		store.AuditTarget(r.Context(), path, id)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return Created{Value: b, Location: "/v1/role-bindings/" + b.ID}, nil
+	return Created{Value: v, Location: "/v1/" + path + "/" + id}, nil
 }
 
 func (a *API) grantRoutes() []*Route {
@@ -364,20 +360,14 @@ func (a *API) grantRoutes() []*Route {
 		{Method: "POST", Path: "/v1/grants", Summary: "Grant an outside user (a vendor) a role in one project, with a mandatory expiry (at most one year) and an optional source-address allowlist",
 			Tag: "grants", Auth: InScope("grants:write", "project_id", auth.Project), Request: auth.GrantSpec{}, Response: model.Grant{}, Status: http.StatusCreated,
 			Handle: withBody(func(r *http.Request, spec auth.GrantSpec) (any, error) {
-				var g model.Grant
-				err := a.store.InTx(r.Context(), func(tx *store.Tx) error {
-					var err error
-					g, err = a.auth.CreateGrant(r.Context(), tx, principalOf(r.Context()), spec)
-					if err != nil {
-						return err
-					}
-					store.AuditTarget(r.Context(), "grants", g.ID)
-					return nil
+				res, err := a.created(r, "grants", func(tx *store.Tx) (any, string, error) {
+					g, err := a.auth.CreateGrant(r.Context(), tx, principalOf(r.Context()), spec)
+					return g, g.ID, err
 				})
 				if err != nil {
 					return nil, grantErr(err)
 				}
-				return Created{Value: g, Location: "/v1/grants/" + g.ID}, nil
+				return res, nil
 			})},
 		{Method: "GET", Path: "/v1/grants", Summary: "Vendor grants in the caller's scopes (active=true: only those in force)", Tag: "grants",
 			Auth: Any("grants:read"), Response: grantPage{}, Query: []string{"limit", "cursor", "project_id", "user_id", "active"},

@@ -110,8 +110,7 @@ func mapError(err error, lang i18n.Lang) *Error {
 		if _, after, ok := strings.Cut(err.Error(), "invalid request: "); ok {
 			field, _, _ = strings.Cut(after, " ")
 		}
-		return &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.validation.detail", Args: []any{1},
-			Params: []model.FieldError{{Field: field, Key: "field.invalid"}}}
+		return validationProblem(model.FieldError{Field: field, Key: "field.invalid"})
 
 	// The ledger: a refused commitment carries the line, the need and the
 	// shortfall as problem members.
@@ -169,8 +168,9 @@ func mapError(err error, lang i18n.Lang) *Error {
 		for i, s := range fe.Msg.Args {
 			args[i] = s
 		}
-		return &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.validation.detail", Args: []any{1},
-			Params: []model.FieldError{{Field: fe.Field, Key: fe.Msg.Key, Args: args}}, Err: err}
+		e := validationProblem(model.FieldError{Field: fe.Field, Key: fe.Msg.Key, Args: args})
+		e.Err = err
+		return e
 	case errors.Is(err, deploy.ErrSignature), errors.Is(err, deploy.ErrUnknownForge):
 		return &Error{Status: http.StatusUnauthorized, Slug: "webhook-signature", Key: "problem.webhook-signature.detail", Err: err}
 	case errors.Is(err, store.ErrReplayed):
@@ -186,7 +186,7 @@ func mapError(err error, lang i18n.Lang) *Error {
 
 	// Validation and the store.
 	case errors.As(err, &ve):
-		return &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.validation.detail", Args: []any{len(ve.Fields)}, Params: ve.Fields}
+		return validationProblem(ve.Fields...)
 	case errors.Is(err, store.ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Slug: "not-found", Key: "problem.not-found.detail"}
 	case errors.Is(err, store.ErrDuplicate):

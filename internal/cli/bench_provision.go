@@ -58,3 +58,7 @@ func benchProvisionCmd(g *globals) *cobra.Command {
 	c.Flags().IntVar(&servers, "servers", 1, "with more than one: `soberana serve` processes on --database-url, clients spread round-robin over them")
 	return c
 }
+
+// selfCPU is this process's user and system CPU time (the in-process
+// server and the bench's clients).
+func selfCPU() (time.Duration, error) { return bench.ProcessCPU(), nil }

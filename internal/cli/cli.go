@@ -42,14 +42,19 @@ type globals struct {
 	getenv  func(string) string
 }
 
+// serverURL is the API's address: --server, else SOBERANA_SERVER, else
+// the local default.
+func (g *globals) serverURL() string {
+	if g.server != "" {
+		return g.server
+	}
+	if s := g.getenv("SOBERANA_SERVER"); s != "" {
+		return s
+	}
+	return "http://127.0.0.1:8080"
+}
+
 func (g *globals) client() (*client.Client, error) {
-	server := g.server
-	if server == "" {
-		server = g.getenv("SOBERANA_SERVER")
-	}
-	if server == "" {
-		server = "http://127.0.0.1:8080"
-	}
 	token := g.token
 	if token == "" {
 		token = g.getenv("SOBERANA_TOKEN")
@@ -60,7 +65,7 @@ func (g *globals) client() (*client.Client, error) {
 	if token == "" {
 		return nil, authErr(errors.New(g.tr("cli.err.no_token")))
 	}
-	c := client.New(server, token)
+	c := client.New(g.serverURL(), token)
 	// Problems come back in the reader's language, the same as the help
 	// and the tables.
 	c.Lang = string(g.language())

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"net/url"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -26,15 +25,9 @@ func edgeReissueCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			sc := args[0]
-			if !strings.HasPrefix(sc, "sc_") {
-				ids, err := idsNamed(cmd.Context(), cl, "/v1/providers/"+pid+"/subclouds", sc)
-				if err != nil {
-					return err
-				}
-				if len(ids) == 1 {
-					sc = ids[0]
-				}
+			sc, err := idOrNamed(cmd.Context(), cl, "sc_", "/v1/providers/"+pid+"/subclouds", args[0])
+			if err != nil {
+				return err
 			}
 			var res edge.ReissueResult
 			if _, err := cl.Do(cmd.Context(), "POST", "/v1/providers/"+pid+"/subclouds/"+url.PathEscape(sc)+":reissue-credential", nil, &res); err != nil {

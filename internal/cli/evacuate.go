@@ -95,11 +95,7 @@ func printEvacuationPlan(g *globals, lang i18n.Lang, ep client.EvacuationPlan) {
 	}
 	sort.Strings(curs)
 	for _, c := range curs {
-		sign := ""
-		if ep.Delta[c] > 0 {
-			sign = "+"
-		}
-		fmt.Fprintln(g.stdout, i18n.T(lang, "cli.evacuate.delta", sign+minor(ep.Delta[c]), c))
+		fmt.Fprintln(g.stdout, i18n.T(lang, "cli.evacuate.delta", signedMinor(ep.Delta[c]), c))
 	}
 	rows := make([]map[string]any, 0, len(ep.Items))
 	for _, it := range ep.Items {

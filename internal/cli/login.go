@@ -28,19 +28,12 @@ func loginCmd(g *globals) *cobra.Command {
 			if email == "" {
 				return errors.New("--email is required")
 			}
-			server := g.server
-			if server == "" {
-				server = g.getenv("SOBERANA_SERVER")
-			}
-			if server == "" {
-				server = "http://127.0.0.1:8080"
-			}
 			fmt.Fprint(g.stderr, "password: ")
 			line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
 			if err != nil && line == "" {
 				return errors.New("no password on standard input")
 			}
-			cl := client.New(server, "")
+			cl := client.New(g.serverURL(), "")
 			cl.Lang = g.lang
 			var out struct {
 				Token     string `json:"token"`

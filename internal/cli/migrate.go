@@ -116,18 +116,10 @@ func printPlan(g *globals, lang i18n.Lang, p client.MigrationPlan) {
 	if !p.Feasible {
 		return
 	}
-	sign := ""
-	if p.DeltaMonthlyMinor > 0 {
-		sign = "+"
-	}
 	fmt.Fprintln(g.stdout, i18n.T(lang, "cli.migrate.cost", minor(p.CurrentMonthlyMinor), minor(p.NewMonthlyMinor),
-		sign+minor(p.DeltaMonthlyMinor), p.Currency))
+		signedMinor(p.DeltaMonthlyMinor), p.Currency))
 	if p.CommitmentDeltaMinor != 0 {
-		sign = ""
-		if p.CommitmentDeltaMinor > 0 {
-			sign = "+"
-		}
-		fmt.Fprintln(g.stdout, i18n.T(lang, "cli.migrate.commitment", sign+minor(p.CommitmentDeltaMinor), p.Currency))
+		fmt.Fprintln(g.stdout, i18n.T(lang, "cli.migrate.commitment", signedMinor(p.CommitmentDeltaMinor), p.Currency))
 	}
 	var moves []map[string]any
 	_ = remarshal(p.Moves, &moves)
@@ -148,6 +140,14 @@ func minor(v int64) string {
 		s = "-" + s
 	}
 	return s
+}
+
+// signedMinor is minor with a "+" before a positive amount: a change.
+func signedMinor(v int64) string {
+	if v > 0 {
+		return "+" + minor(v)
+	}
+	return minor(v)
 }
 
 // watchMigration polls a migration and prints a line whenever its new
@@ -188,17 +188,7 @@ func watchMigration(ctx context.Context, g *globals, cl *client.Client, workload
 
 // providerID accepts a provider's id or its name.
 func providerID(ctx context.Context, cl *client.Client, s string) (string, error) {
-	if strings.HasPrefix(s, "prv_") {
-		return s, nil
-	}
-	ids, err := idsNamed(ctx, cl, "/v1/providers", s)
-	if err != nil {
-		return "", err
-	}
-	if len(ids) != 1 {
-		return s, nil // let the server say it does not know it
-	}
-	return ids[0], nil
+	return idOrNamed(ctx, cl, "prv_", "/v1/providers", s)
 }
 
 // remarshal converts a decoded JSON value into a typed one.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -65,4 +66,21 @@ func idsNamed(ctx context.Context, cl *client.Client, path, name string) ([]stri
 		ids[i] = it.ID
 	}
 	return ids, nil
+}
+
+// idOrNamed is s when it has the id prefix, else the id of the one
+// object at path named s; s as it is when none or several are named so
+// (the server then says it does not know it).
+func idOrNamed(ctx context.Context, cl *client.Client, prefix, path, s string) (string, error) {
+	if strings.HasPrefix(s, prefix) {
+		return s, nil
+	}
+	ids, err := idsNamed(ctx, cl, path, s)
+	if err != nil {
+		return "", err
+	}
+	if len(ids) != 1 {
+		return s, nil
+	}
+	return ids[0], nil
 }

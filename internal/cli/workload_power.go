@@ -32,23 +32,31 @@ func workloadPowerCmd(g *globals, verb, short string) *cobra.Command {
 		Use:   verb + " ID",
 		Short: short + " (--replica N: one replica)",
 		Args:  cobra.ExactArgs(1),
-		RunE: clientRunE(g, func(cmd *cobra.Command, cl *client.Client, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			body := map[string]any{}
 			if replica >= 0 {
 				body["replica"] = replica
 			}
-			var w map[string]any
-			if _, err := cl.Do(cmd.Context(), "POST", "/v1/workloads/"+args[0]+":"+verb, body, &w); err != nil {
-				return err
-			}
-			if g.output == "json" {
-				return g.print(nil, nil, w)
-			}
-			return g.describe(cmd.Context(), cl, args[0])
-		}),
+			return g.workloadAction(cmd.Context(), args[0], verb, body)
+		},
 	}
 	c.Flags().IntVar(&replica, "replica", -1, "act on this replica only (its number, from 0)")
 	return c
+}
+
+// workloadAction posts the custom method verb (start, resize…) of
+// workload id with body, then shows the workload: the API's answer as it
+// is with -o json, else described.
+func (g *globals) workloadAction(ctx context.Context, id, verb string, body any) error {
+	var w map[string]any
+	cl, err := g.call(ctx, "POST", "/v1/workloads/"+id+":"+verb, body, &w)
+	if err != nil {
+		return err
+	}
+	if g.output == "json" {
+		return g.print(nil, nil, w)
+	}
+	return g.describe(ctx, cl, id)
 }
 
 func workloadResizeCmd(g *globals) *cobra.Command {
@@ -59,15 +67,7 @@ func workloadResizeCmd(g *globals) *cobra.Command {
 		Example: "  soberana workload resize wl_… --offering SCS-2V-4-20s",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var w map[string]any
-			cl, err := g.call(cmd.Context(), "POST", "/v1/workloads/"+args[0]+":resize", map[string]any{"offering": offering}, &w)
-			if err != nil {
-				return err
-			}
-			if g.output == "json" {
-				return g.print(nil, nil, w)
-			}
-			return g.describe(cmd.Context(), cl, args[0])
+			return g.workloadAction(cmd.Context(), args[0], "resize", map[string]any{"offering": offering})
 		},
 	}
 	c.Flags().StringVar(&offering, "offering", "", "the new offering, by name or id (required)")

@@ -165,37 +165,27 @@ func (s *Service) CreateAppFrom(ctx context.Context, by, grant string, req AppRe
 	if err := req.Validate(); err != nil {
 		return model.App{}, "", err
 	}
-	secret := NewSecret()
-	box := s.box()
-	if box == nil {
-		return model.App{}, "", ErrNoSecretsKey
-	}
-	var app model.App
-	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+	return s.sealNewSecret(ctx, func(tx *store.Tx) (model.App, error) {
 		proj, err := tx.Projects().Get(ctx, req.ProjectID)
 		if errors.Is(err, store.ErrNotFound) {
-			return bad("project_id", "deploy.field.required")
+			return model.App{}, bad("project_id", "deploy.field.required")
 		}
 		if err != nil {
-			return err
+			return model.App{}, err
 		}
 		wl, err := namespaceWorkload(ctx, tx, proj.ID, req.WorkloadID)
 		if err != nil {
-			return err
+			return model.App{}, err
 		}
-		app = model.App{ProjectID: proj.ID, InstitutionID: proj.InstitutionID, WorkloadID: wl, Name: req.Name,
+		app := model.App{ProjectID: proj.ID, InstitutionID: proj.InstitutionID, WorkloadID: wl, Name: req.Name,
 			Image: req.Image, Port: req.Port, Replicas: req.Replicas, Env: req.Env, HealthPath: req.HealthPath,
 			WebhookSecret: sealedMarker, CreatedBy: by, SecretBy: by, GrantID: grant}
 		err = tx.Apps().Create(ctx, &app, "app")
 		if errors.Is(err, store.ErrDuplicate) {
-			return bad("name", "deploy.field.exists")
+			return app, bad("name", "deploy.field.exists")
 		}
-		if err != nil {
-			return err
-		}
-		return box.Put(ctx, tx, secretOwner, app.ID, secretName, []byte(secret))
+		return app, err
 	})
-	return app, secret, err
 }
 
 // UpdateApp changes an app's settings (the next release uses them).
@@ -225,6 +215,20 @@ func (s *Service) UpdateApp(ctx context.Context, app model.App, req AppRequest) 
 // once, and the new one, returned once in clear, derives from by (through
 // grant) and dies with them.
 func (s *Service) RotateSecret(ctx context.Context, by, grant, appID string) (model.App, string, error) {
+	return s.sealNewSecret(ctx, func(tx *store.Tx) (model.App, error) {
+		cur, err := tx.Apps().Get(ctx, appID)
+		if err != nil {
+			return model.App{}, err
+		}
+		cur.WebhookSecret, cur.SecretBy, cur.GrantID = sealedMarker, by, grant
+		return cur, tx.Apps().Update(ctx, &cur)
+	})
+}
+
+// sealNewSecret runs write, which stores an app whose webhook secret is
+// sealed, and seals a fresh secret for it in the same transaction; the
+// secret is returned once in clear. Without a secrets key nothing runs.
+func (s *Service) sealNewSecret(ctx context.Context, write func(tx *store.Tx) (model.App, error)) (model.App, string, error) {
 	secret := NewSecret()
 	box := s.box()
 	if box == nil {
@@ -232,15 +236,10 @@ func (s *Service) RotateSecret(ctx context.Context, by, grant, appID string) (mo
 	}
 	var app model.App
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
-		cur, err := tx.Apps().Get(ctx, appID)
-		if err != nil {
+		var err error
+		if app, err = write(tx); err != nil {
 			return err
 		}
-		cur.WebhookSecret, cur.SecretBy, cur.GrantID = sealedMarker, by, grant
-		if err := tx.Apps().Update(ctx, &cur); err != nil {
-			return err
-		}
-		app = cur
 		return box.Put(ctx, tx, secretOwner, app.ID, secretName, []byte(secret))
 	})
 	return app, secret, err
