@@ -15,6 +15,7 @@ import (
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/provider/openstack"
+	"github.com/soberana/soberana/internal/provider/openstack/openstacktest"
 	"github.com/soberana/soberana/internal/server/servertest"
 )
 
@@ -28,7 +29,7 @@ import (
 // workload's residency allows. On SQLite and, when
 // SOBERANA_TEST_POSTGRES_URL is set, on PostgreSQL.
 func TestIntegrationOpenStackDeletedOutside(t *testing.T) {
-	osCloudsPath(t)
+	openstacktest.AIO(t)
 	for _, db := range []struct {
 		name     string
 		postgres bool
