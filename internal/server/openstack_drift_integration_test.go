@@ -30,12 +30,7 @@ import (
 // SOBERANA_TEST_POSTGRES_URL is set, on PostgreSQL.
 func TestIntegrationOpenStackDeletedOutside(t *testing.T) {
 	openstacktest.AIO(t)
-	for _, db := range []struct {
-		name     string
-		postgres bool
-	}{{"sqlite", false}, {"postgres", true}} {
-		t.Run(db.name, func(t *testing.T) { osDeletedOutside(t, db.postgres) })
-	}
+	servertest.BothStores(t, osDeletedOutside)
 }
 
 func osDeletedOutside(t *testing.T, postgres bool) {

@@ -59,12 +59,7 @@ const (
 // SQLite and, when SOBERANA_TEST_POSTGRES_URL is set, on PostgreSQL.
 func TestIntegrationOpenStackThroughAPI(t *testing.T) {
 	openstacktest.AIO(t)
-	for _, db := range []struct {
-		name     string
-		postgres bool
-	}{{"sqlite", false}, {"postgres", true}} {
-		t.Run(db.name, func(t *testing.T) { osEndToEnd(t, db.postgres) })
-	}
+	servertest.BothStores(t, osEndToEnd)
 }
 
 // osTestCloud is the test cloud: its clouds.yaml (or skips), its name in
