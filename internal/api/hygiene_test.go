@@ -126,8 +126,7 @@ func TestNameHygiene(t *testing.T) {
 // stored upper-case; a null amount is a 422, not zero.
 func TestCurrencyAndNull(t *testing.T) {
 	t.Parallel()
-	servertest.BothStores(t, func(t *testing.T, pg bool) {
-		h := servertest.Start(t, servertest.Options{Postgres: pg})
+	servertest.Each(t, servertest.Options{}, func(t *testing.T, h *servertest.Harness) {
 		insID, _, _, line, _ := demoIDs(t, h)
 		code, m := rawReq(t, h, "POST", "/v1/institutions", `{"name":"Prefeitura de Olinda","country":"BR","currency":"brl"}`)
 		if code != 201 || m["currency"] != "BRL" {
@@ -170,8 +169,7 @@ func TestCurrencyAndNull(t *testing.T) {
 // problem+json.
 func TestSmallOracles(t *testing.T) {
 	t.Parallel()
-	servertest.BothStores(t, func(t *testing.T, pg bool) {
-		h := servertest.Start(t, servertest.Options{Postgres: pg})
+	servertest.Each(t, servertest.Options{}, func(t *testing.T, h *servertest.Harness) {
 		for _, p := range []string{"/v1/projects/../../x", "/v1/projects/./x", "//v1/projects", "/v1/projects/%2e%2e/%2e%2e/x", "/v1/../openapi.json"} {
 			conn, err := net.Dial("tcp", strings.TrimPrefix(h.URL, "http://"))
 			if err != nil {
@@ -228,8 +226,7 @@ func TestForeignBudgetLine(t *testing.T) {
 // scoped to the principal, not shared by every cookie session.
 func TestIdempotencyScopedToSessions(t *testing.T) {
 	t.Parallel()
-	servertest.BothStores(t, func(t *testing.T, pg bool) {
-		h := servertest.Start(t, servertest.Options{Postgres: pg})
+	servertest.Each(t, servertest.Options{}, func(t *testing.T, h *servertest.Harness) {
 		ctx := context.Background()
 		insID, _, project, _, _ := demoIDs(t, h)
 		var offs struct {

@@ -22,8 +22,7 @@ func TestFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fault test skipped in -short mode")
 	}
-	servertest.BothStores(t, func(t *testing.T, pg bool) {
-		h := servertest.Start(t, servertest.Options{Postgres: pg})
+	servertest.Each(t, servertest.Options{}, func(t *testing.T, h *servertest.Harness) {
 		ctx := context.Background()
 		c := h.Admin
 		prj, off := fixture(t, c)

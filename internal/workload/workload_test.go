@@ -114,8 +114,7 @@ func waitState(t testing.TB, c *client.Client, id string, want ...string) view {
 
 func TestCreateRunsAndDeletes(t *testing.T) {
 	t.Parallel()
-	servertest.BothStores(t, func(t *testing.T, pg bool) {
-		h := servertest.Start(t, servertest.Options{Postgres: pg})
+	servertest.Each(t, servertest.Options{}, func(t *testing.T, h *servertest.Harness) {
 		prj, off := fixture(t, h.Admin)
 		var v view
 		if _, err := h.Admin.Do(context.Background(), "POST", "/v1/workloads", body(prj, off, 2), &v); err != nil {
@@ -211,8 +210,7 @@ func TestNoFitIs422Localized(t *testing.T) {
 // once: one workload is created and every answer names it.
 func TestIdempotentCreate(t *testing.T) {
 	t.Parallel()
-	servertest.BothStores(t, func(t *testing.T, pg bool) {
-		h := servertest.Start(t, servertest.Options{Postgres: pg})
+	servertest.Each(t, servertest.Options{}, func(t *testing.T, h *servertest.Harness) {
 		prj, off := fixture(t, h.Admin)
 		b := body(prj, off, 1)
 		ids := make([]string, 10)

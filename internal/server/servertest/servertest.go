@@ -225,3 +225,13 @@ func BothStores(t *testing.T, f func(t *testing.T, postgres bool)) {
 		t.Run(name, func(t *testing.T) { f(t, pg) })
 	}
 }
+
+// Each runs f as a subtest on SQLite and on PostgreSQL (BothStores), each
+// with a server started with o on that store.
+func Each(t *testing.T, o Options, f func(t *testing.T, h *Harness)) {
+	BothStores(t, func(t *testing.T, pg bool) {
+		o := o
+		o.Postgres = pg
+		f(t, Start(t, o))
+	})
+}
