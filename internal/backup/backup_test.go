@@ -23,15 +23,7 @@ import (
 func fleet(t *testing.T, h *servertest.Harness) func() error {
 	t.Helper()
 	ctx := context.Background()
-	var page struct{ Items []map[string]any }
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatal(err)
-	}
-	project := page.Items[0]["id"].(string)
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatal(err)
-	}
-	offering := page.Items[0]["id"].(string)
+	project, offering := servertest.DemoIDs(t, h.Admin)
 	return func() error {
 		body := map[string]any{"project_id": project, "offering_id": offering, "replicas": 1,
 			"classification": "internal", "residency": map[string]any{"countries": []string{"BR"}},

@@ -37,18 +37,7 @@ type view struct {
 // fixture finds a demo project and offering.
 func fixture(t testing.TB, c *client.Client) (project, offering string) {
 	t.Helper()
-	ctx := context.Background()
-	var page struct {
-		Items []map[string]any `json:"items"`
-	}
-	if _, err := c.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatalf("demo project: %v %v", err, page)
-	}
-	project = page.Items[0]["id"].(string)
-	if _, err := c.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatalf("demo offering: %v", err)
-	}
-	return project, page.Items[0]["id"].(string)
+	return servertest.DemoIDs(t, c)
 }
 
 // financeOfficer signs in a new finance officer of project's institution.
