@@ -229,12 +229,7 @@ func TestIdempotencyScopedToSessions(t *testing.T) {
 	servertest.Each(t, servertest.Options{}, func(t *testing.T, h *servertest.Harness) {
 		ctx := context.Background()
 		insID, _, project, _, _ := demoIDs(t, h)
-		var offs struct {
-			Items []map[string]any `json:"items"`
-		}
-		if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &offs); err != nil || len(offs.Items) == 0 {
-			t.Fatal(err)
-		}
+		offering := h.FirstID(t, "/v1/offerings?name="+servertest.DemoOffering)
 		type session struct{ cookie, csrf string }
 		signIn := func(email string) session {
 			var u map[string]any
@@ -260,7 +255,7 @@ func TestIdempotencyScopedToSessions(t *testing.T) {
 			t.Fatalf("no session for %s: %d %v", email, resp.StatusCode, out)
 			return session{}
 		}
-		body := `{"project_id":"` + project + `","offering_id":"` + offs.Items[0]["id"].(string) + `","replicas":1,"classification":"confidential",` +
+		body := `{"project_id":"` + project + `","offering_id":"` + offering + `","replicas":1,"classification":"confidential",` +
 			`"residency":{"countries":["BR"]},"sovereignty":{"mode":"national"}}`
 		create := func(s session) (int, string) {
 			req, _ := http.NewRequest("POST", h.URL+"/v1/workloads", strings.NewReader(body))
