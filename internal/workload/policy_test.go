@@ -42,6 +42,12 @@ func loadDemoIDs(t *testing.T, c *client.Client) demoIDs {
 	return d
 }
 
+// eachStore runs a test on a demo server over SQLite and, when
+// configured, PostgreSQL.
+func eachStore(t *testing.T, test func(t *testing.T, h *servertest.Harness)) {
+	servertest.Each(t, servertest.Options{}, test)
+}
+
 type placed struct {
 	ID          string `json:"id"`
 	State       string `json:"state"`
@@ -70,9 +76,7 @@ func setPolicy(t *testing.T, c *client.Client, institution string, policy map[st
 // cheapest site in Brazil belongs to a provider under US jurisdiction.
 // The request must not land there: the ministry's data policy (national
 // unless set) applies, and the stored workload says so.
-func TestSovereigntyByDefault(t *testing.T) {
-	servertest.Each(t, servertest.Options{}, testSovereigntyByDefault)
-}
+func TestSovereigntyByDefault(t *testing.T) { eachStore(t, testSovereigntyByDefault) }
 
 func testSovereigntyByDefault(t *testing.T, h *servertest.Harness) {
 	ctx := context.Background()
@@ -108,9 +112,7 @@ func testSovereigntyByDefault(t *testing.T, h *servertest.Harness) {
 // TestWiderRequestRefused: a request wider than the policy is a 422
 // "data-policy" that names the institution and its policy, with the
 // reason per field, in the caller's language; nothing is stored.
-func TestWiderRequestRefused(t *testing.T) {
-	servertest.Each(t, servertest.Options{}, testWiderRequestRefused)
-}
+func TestWiderRequestRefused(t *testing.T) { eachStore(t, testWiderRequestRefused) }
 
 func testWiderRequestRefused(t *testing.T, h *servertest.Harness) {
 	ctx := context.Background()
@@ -184,9 +186,7 @@ func testWiderRequestRefused(t *testing.T, h *servertest.Harness) {
 // TestNarrowerRequestAllowed: a request may narrow the policy — a
 // stricter mode, a subset of its jurisdictions, a subset of its
 // countries — and keeps what it asked for.
-func TestNarrowerRequestAllowed(t *testing.T) {
-	servertest.Each(t, servertest.Options{}, testNarrowerRequestAllowed)
-}
+func TestNarrowerRequestAllowed(t *testing.T) { eachStore(t, testNarrowerRequestAllowed) }
 
 func testNarrowerRequestAllowed(t *testing.T, h *servertest.Harness) {
 	ctx := context.Background()
@@ -240,9 +240,7 @@ func testNarrowerRequestAllowed(t *testing.T, h *servertest.Harness) {
 // default but requires national sovereignty for confidential data and
 // above. An internal request may ask for any; a confidential one may
 // not, and one that leaves sovereignty out inherits national.
-func TestClassificationMinimum(t *testing.T) {
-	servertest.Each(t, servertest.Options{}, testClassificationMinimum)
-}
+func TestClassificationMinimum(t *testing.T) { eachStore(t, testClassificationMinimum) }
 
 func testClassificationMinimum(t *testing.T, h *servertest.Harness) {
 	ctx := context.Background()
@@ -281,9 +279,7 @@ func testClassificationMinimum(t *testing.T, h *servertest.Harness) {
 
 // TestPreviewHonoursPolicy: the placement preview applies the policy as
 // creation does — a request naming only BR previews off the US provider.
-func TestPreviewHonoursPolicy(t *testing.T) {
-	servertest.Each(t, servertest.Options{}, testPreviewHonoursPolicy)
-}
+func TestPreviewHonoursPolicy(t *testing.T) { eachStore(t, testPreviewHonoursPolicy) }
 
 func testPreviewHonoursPolicy(t *testing.T, h *servertest.Harness) {
 	ctx := context.Background()
