@@ -22,8 +22,7 @@ import (
 // cut is made, audited and shown as a budget alert.
 func TestBudgetFloor(t *testing.T) {
 	t.Parallel()
-	servertest.BothStores(t, func(t *testing.T, pg bool) {
-		h := servertest.Start(t, servertest.Options{Postgres: pg})
+	servertest.Each(t, servertest.Options{}, func(t *testing.T, h *servertest.Harness) {
 		ctx := context.Background()
 		c := h.Admin
 		project, body := workloadRequest(t, h, "SCS-1V-2-20s", 1, "confidential")

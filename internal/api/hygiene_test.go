@@ -126,8 +126,7 @@ func TestNameHygiene(t *testing.T) {
 // stored upper-case; a null amount is a 422, not zero.
 func TestCurrencyAndNull(t *testing.T) {
 	t.Parallel()
-	servertest.BothStores(t, func(t *testing.T, pg bool) {
-		h := servertest.Start(t, servertest.Options{Postgres: pg})
+	servertest.Each(t, servertest.Options{}, func(t *testing.T, h *servertest.Harness) {
 		insID, _, _, line, _ := demoIDs(t, h)
 		code, m := rawReq(t, h, "POST", "/v1/institutions", `{"name":"Prefeitura de Olinda","country":"BR","currency":"brl"}`)
 		if code != 201 || m["currency"] != "BRL" {
@@ -170,8 +169,7 @@ func TestCurrencyAndNull(t *testing.T) {
 // problem+json.
 func TestSmallOracles(t *testing.T) {
 	t.Parallel()
-	servertest.BothStores(t, func(t *testing.T, pg bool) {
-		h := servertest.Start(t, servertest.Options{Postgres: pg})
+	servertest.Each(t, servertest.Options{}, func(t *testing.T, h *servertest.Harness) {
 		for _, p := range []string{"/v1/projects/../../x", "/v1/projects/./x", "//v1/projects", "/v1/projects/%2e%2e/%2e%2e/x", "/v1/../openapi.json"} {
 			conn, err := net.Dial("tcp", strings.TrimPrefix(h.URL, "http://"))
 			if err != nil {
@@ -228,16 +226,10 @@ func TestForeignBudgetLine(t *testing.T) {
 // scoped to the principal, not shared by every cookie session.
 func TestIdempotencyScopedToSessions(t *testing.T) {
 	t.Parallel()
-	servertest.BothStores(t, func(t *testing.T, pg bool) {
-		h := servertest.Start(t, servertest.Options{Postgres: pg})
+	servertest.Each(t, servertest.Options{}, func(t *testing.T, h *servertest.Harness) {
 		ctx := context.Background()
 		insID, _, project, _, _ := demoIDs(t, h)
-		var offs struct {
-			Items []map[string]any `json:"items"`
-		}
-		if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &offs); err != nil || len(offs.Items) == 0 {
-			t.Fatal(err)
-		}
+		offering := h.FirstID(t, "/v1/offerings?name="+servertest.DemoOffering)
 		type session struct{ cookie, csrf string }
 		signIn := func(email string) session {
 			var u map[string]any
@@ -263,7 +255,7 @@ func TestIdempotencyScopedToSessions(t *testing.T) {
 			t.Fatalf("no session for %s: %d %v", email, resp.StatusCode, out)
 			return session{}
 		}
-		body := `{"project_id":"` + project + `","offering_id":"` + offs.Items[0]["id"].(string) + `","replicas":1,"classification":"confidential",` +
+		body := `{"project_id":"` + project + `","offering_id":"` + offering + `","replicas":1,"classification":"confidential",` +
 			`"residency":{"countries":["BR"]},"sovereignty":{"mode":"national"}}`
 		create := func(s session) (int, string) {
 			req, _ := http.NewRequest("POST", h.URL+"/v1/workloads", strings.NewReader(body))

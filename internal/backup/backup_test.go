@@ -23,15 +23,7 @@ import (
 func fleet(t *testing.T, h *servertest.Harness) func() error {
 	t.Helper()
 	ctx := context.Background()
-	var page struct{ Items []map[string]any }
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatal(err)
-	}
-	project := page.Items[0]["id"].(string)
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatal(err)
-	}
-	offering := page.Items[0]["id"].(string)
+	project, offering := servertest.DemoIDs(t, h.Admin)
 	return func() error {
 		body := map[string]any{"project_id": project, "offering_id": offering, "replicas": 1,
 			"classification": "internal", "residency": map[string]any{"countries": []string{"BR"}},
@@ -47,106 +39,103 @@ func fleet(t *testing.T, h *servertest.Harness) func() error {
 // and serves from the restored database — on SQLite and PostgreSQL.
 func TestBackupWhileServing(t *testing.T) {
 	t.Parallel()
-	for _, pg := range []bool{false, true} {
-		name := map[bool]string{false: "sqlite", true: "postgres"}[pg]
-		t.Run(name, func(t *testing.T) {
-			ctx := context.Background()
-			dir := t.TempDir()
-			var target string
-			h := servertest.Start(t, servertest.Options{Postgres: pg, DataDir: filepath.Join(dir, "live"),
-				Configure: func(c *config.Config) { target = c.DatabaseTarget() }})
-			create := fleet(t, h)
-			for range 5 {
-				if err := create(); err != nil {
-					t.Fatal(err)
-				}
-			}
-			pub := auditPublicKey(t, filepath.Join(dir, "live", "audit-signing.key"))
-			o := backup.Options{AuditPublicKey: pub}
-
-			// Writers keep going during the backup.
-			var wg sync.WaitGroup
-			stop := make(chan struct{})
-			var writeErr error
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					select {
-					case <-stop:
-						return
-					default:
-					}
-					if err := create(); err != nil {
-						writeErr = err
-						return
-					}
-				}
-			}()
-			file := filepath.Join(dir, "soberana.backup")
-			rep, err := backup.Create(ctx, target, file, o)
-			close(stop)
-			wg.Wait()
-			if writeErr != nil {
-				t.Fatalf("writes failed during the backup: %v", writeErr)
-			}
-			if err != nil {
-				t.Fatalf("backup create: %v (%+v)", err, rep)
-			}
-			if !rep.OK() || rep.AuditEvents == 0 || rep.Rows["workloads"] < 5 || rep.Rows["ledger_lines"] < 5 || rep.SchemaVersion != rep.KnownVersion {
-				t.Fatalf("report: %+v", rep)
-			}
-			if fi, err := os.Stat(file); err != nil || fi.Mode().Perm() != 0o600 {
-				t.Fatalf("the backup holds token hashes and sealed secrets: mode %v, want 0600 (%v)", fi.Mode(), err)
-			}
-			if _, err := backup.Create(ctx, target, file, o); err == nil || !strings.Contains(err.Error(), "already exists") {
-				t.Fatalf("overwrote a backup: %v", err)
-			}
-
-			// Restore into a new database and serve from it.
-			var restoreTo, restoredDir string
-			restoredDir = filepath.Join(dir, "restored")
-			if pg {
-				restoreTo = storetest.PostgresURL(t)
-			} else {
-				restoreTo = filepath.Join(restoredDir, "soberana.db")
-			}
-			if pg {
-				// A restore never goes over a database that has tables.
-				if _, err := backup.Restore(ctx, file, target, backup.RestoreOptions{Options: o}); err == nil || !strings.Contains(err.Error(), "new, empty database") {
-					t.Fatalf("restored over the live database: %v", err)
-				}
-			} else {
-				// Nor over an SQLite file a server has open.
-				if _, err := backup.Restore(ctx, file, target, backup.RestoreOptions{Options: o, Replace: true}); err == nil || !strings.Contains(err.Error(), "in use") {
-					t.Fatalf("restored under a running server: %v", err)
-				}
-			}
-			h.Stop()
-			got, err := backup.Restore(ctx, file, restoreTo, backup.RestoreOptions{Options: o})
-			if err != nil {
-				t.Fatalf("restore: %v", err)
-			}
-			if got.Rows["workloads"] != rep.Rows["workloads"] || got.AuditHead != rep.AuditHead || got.Rows["ledger_lines"] != rep.Rows["ledger_lines"] {
-				t.Fatalf("restored %+v, backed up %+v", got.Rows, rep.Rows)
-			}
-			if err := os.Rename(filepath.Join(dir, "live", "audit-signing.key"), filepath.Join(restoredDir, "audit-signing.key")); err != nil && !pg {
+	servertest.BothStores(t, func(t *testing.T, pg bool) {
+		ctx := context.Background()
+		dir := t.TempDir()
+		var target string
+		h := servertest.Start(t, servertest.Options{Postgres: pg, DataDir: filepath.Join(dir, "live"),
+			Configure: func(c *config.Config) { target = c.DatabaseTarget() }})
+		create := fleet(t, h)
+		for range 5 {
+			if err := create(); err != nil {
 				t.Fatal(err)
 			}
-			h2 := servertest.Start(t, servertest.Options{DataDir: restoredDir, Configure: func(c *config.Config) {
-				if pg {
-					c.DatabaseURL = restoreTo
+		}
+		pub := auditPublicKey(t, filepath.Join(dir, "live", "audit-signing.key"))
+		o := backup.Options{AuditPublicKey: pub}
+
+		// Writers keep going during the backup.
+		var wg sync.WaitGroup
+		stop := make(chan struct{})
+		var writeErr error
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
 				}
-			}})
-			var list struct{ Items []map[string]any }
-			if _, err := h2.Admin.Do(ctx, "GET", "/v1/workloads?limit=1000", nil, &list); err != nil || int64(len(list.Items)) != rep.Rows["workloads"] {
-				t.Fatalf("restored server lists %d workloads (%v), backup had %d", len(list.Items), err, rep.Rows["workloads"])
+				if err := create(); err != nil {
+					writeErr = err
+					return
+				}
 			}
-			if err := fleet(t, h2)(); err != nil {
-				t.Fatalf("the restored server does not take new work: %v", err)
+		}()
+		file := filepath.Join(dir, "soberana.backup")
+		rep, err := backup.Create(ctx, target, file, o)
+		close(stop)
+		wg.Wait()
+		if writeErr != nil {
+			t.Fatalf("writes failed during the backup: %v", writeErr)
+		}
+		if err != nil {
+			t.Fatalf("backup create: %v (%+v)", err, rep)
+		}
+		if !rep.OK() || rep.AuditEvents == 0 || rep.Rows["workloads"] < 5 || rep.Rows["ledger_lines"] < 5 || rep.SchemaVersion != rep.KnownVersion {
+			t.Fatalf("report: %+v", rep)
+		}
+		if fi, err := os.Stat(file); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("the backup holds token hashes and sealed secrets: mode %v, want 0600 (%v)", fi.Mode(), err)
+		}
+		if _, err := backup.Create(ctx, target, file, o); err == nil || !strings.Contains(err.Error(), "already exists") {
+			t.Fatalf("overwrote a backup: %v", err)
+		}
+
+		// Restore into a new database and serve from it.
+		var restoreTo, restoredDir string
+		restoredDir = filepath.Join(dir, "restored")
+		if pg {
+			restoreTo = storetest.PostgresURL(t)
+		} else {
+			restoreTo = filepath.Join(restoredDir, "soberana.db")
+		}
+		if pg {
+			// A restore never goes over a database that has tables.
+			if _, err := backup.Restore(ctx, file, target, backup.RestoreOptions{Options: o}); err == nil || !strings.Contains(err.Error(), "new, empty database") {
+				t.Fatalf("restored over the live database: %v", err)
 			}
-		})
-	}
+		} else {
+			// Nor over an SQLite file a server has open.
+			if _, err := backup.Restore(ctx, file, target, backup.RestoreOptions{Options: o, Replace: true}); err == nil || !strings.Contains(err.Error(), "in use") {
+				t.Fatalf("restored under a running server: %v", err)
+			}
+		}
+		h.Stop()
+		got, err := backup.Restore(ctx, file, restoreTo, backup.RestoreOptions{Options: o})
+		if err != nil {
+			t.Fatalf("restore: %v", err)
+		}
+		if got.Rows["workloads"] != rep.Rows["workloads"] || got.AuditHead != rep.AuditHead || got.Rows["ledger_lines"] != rep.Rows["ledger_lines"] {
+			t.Fatalf("restored %+v, backed up %+v", got.Rows, rep.Rows)
+		}
+		if err := os.Rename(filepath.Join(dir, "live", "audit-signing.key"), filepath.Join(restoredDir, "audit-signing.key")); err != nil && !pg {
+			t.Fatal(err)
+		}
+		h2 := servertest.Start(t, servertest.Options{DataDir: restoredDir, Configure: func(c *config.Config) {
+			if pg {
+				c.DatabaseURL = restoreTo
+			}
+		}})
+		var list struct{ Items []map[string]any }
+		if _, err := h2.Admin.Do(ctx, "GET", "/v1/workloads?limit=1000", nil, &list); err != nil || int64(len(list.Items)) != rep.Rows["workloads"] {
+			t.Fatalf("restored server lists %d workloads (%v), backup had %d", len(list.Items), err, rep.Rows["workloads"])
+		}
+		if err := fleet(t, h2)(); err != nil {
+			t.Fatalf("the restored server does not take new work: %v", err)
+		}
+	})
 }
 
 func auditPublicKey(t *testing.T, path string) ed25519.PublicKey {

@@ -106,13 +106,7 @@ func (d auditDB) rewrite(t *testing.T, from int64) {
 // names the first bad event of each tamper the database's owner can do.
 func TestAuditVerifyCommand(t *testing.T) {
 	t.Parallel()
-	for _, pg := range []bool{false, true} {
-		name := "sqlite"
-		if pg {
-			name = "postgres"
-		}
-		t.Run(name, func(t *testing.T) { testAuditVerifyCommand(t, pg) })
-	}
+	servertest.BothStores(t, testAuditVerifyCommand)
 }
 
 func testAuditVerifyCommand(t *testing.T, pg bool) {

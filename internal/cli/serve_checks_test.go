@@ -14,6 +14,7 @@ import (
 	"github.com/soberana/soberana/internal/cli"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider/openstack"
+	"github.com/soberana/soberana/internal/provider/openstack/openstacktest"
 	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -135,18 +136,8 @@ func TestServeRefusesSimulatedProviders(t *testing.T) {
 // a provider registered against the real all-in-one cloud (credentials
 // sealed by `soberana provider add`).
 func TestIntegrationServeRefusesSealedAIOProvider(t *testing.T) {
-	clouds := os.Getenv("SOBERANA_TEST_OPENSTACK_CLOUDS")
-	if clouds == "" {
-		t.Skip("SOBERANA_TEST_OPENSTACK_CLOUDS is not set: start the all-in-one cloud with scripts/openstack-aio.sh and source .ci/openstack.env")
-	}
-	cloud := os.Getenv("SOBERANA_TEST_OPENSTACK_CLOUD")
-	if cloud == "" {
-		cloud = "soberana-aio"
-	}
-	az := strings.Split(os.Getenv("SOBERANA_TEST_OPENSTACK_AZS"), ",")[0]
-	if az == "" {
-		az = "az-1"
-	}
+	aio := openstacktest.AIO(t)
+	clouds, cloud, az := aio.CloudsYAML, aio.Name, aio.AZs[0]
 	key := secrets.NewKeyLine("aio")
 	t.Setenv("SOBERANA_SECRETS_KEY_FILE", "")
 	t.Setenv("SOBERANA_SECRETS_KEY", key)

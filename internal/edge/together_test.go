@@ -23,13 +23,7 @@ import (
 // every new health when the scan returns. On PostgreSQL every replica
 // hears of it through one NOTIFY per batch.
 func TestSilentSitesWrittenTogether(t *testing.T) {
-	for _, pg := range []bool{false, true} {
-		name := "sqlite"
-		if pg {
-			name = "postgres"
-		}
-		t.Run(name, func(t *testing.T) { silentTogether(t, pg) })
-	}
+	servertest.BothStores(t, silentTogether)
 }
 
 func silentTogether(t *testing.T, pg bool) {

@@ -33,10 +33,7 @@ import (
 // still verifies.
 func TestMigrationBudgetAndAudit(t *testing.T) {
 	t.Parallel()
-	for _, pg := range []bool{false, true} {
-		name := map[bool]string{false: "sqlite", true: "postgres"}[pg]
-		t.Run(name, func(t *testing.T) { migrationBudgetAndAudit(t, pg) })
-	}
+	servertest.BothStores(t, migrationBudgetAndAudit)
 }
 
 func migrationBudgetAndAudit(t *testing.T, pg bool) {

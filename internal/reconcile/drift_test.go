@@ -77,113 +77,107 @@ func waitWorkload(t *testing.T, c *client.Client, id string, ok func(driftView) 
 // within the workload's constraints and reaches running. On SQLite and
 // PostgreSQL.
 func TestDeletedOutsideIsRecreated(t *testing.T) {
-	for _, pg := range []bool{false, true} {
-		name := "sqlite"
-		if pg {
-			name = "postgres"
+	servertest.BothStores(t, func(t *testing.T, pg bool) {
+		const resync = 300 * time.Millisecond
+		h, w := driftHarness(t, pg, resync)
+		ctx := context.Background()
+		old := w.Placements[0]
+		st := h.Server.Store
+		// The resync saw it at least once.
+		opstest.Seen(t, st, old.ID, 30*time.Second)
+		deletedAt := st.Now()
+		if err := h.Server.Sim.Tamper(ctx, old.ProviderID, old.ID, sim.Tamper{Delete: true}); err != nil {
+			t.Fatal(err)
 		}
-		t.Run(name, func(t *testing.T) {
-			const resync = 300 * time.Millisecond
-			h, w := driftHarness(t, pg, resync)
-			ctx := context.Background()
-			old := w.Placements[0]
-			st := h.Server.Store
-			// The resync saw it at least once.
-			opstest.Seen(t, st, old.ID, 30*time.Second)
-			deletedAt := st.Now()
-			if err := h.Server.Sim.Tamper(ctx, old.ProviderID, old.ID, sim.Tamper{Delete: true}); err != nil {
-				t.Fatal(err)
-			}
-			es := h.Client(servertest.AdminToken, "es")
-			v := waitWorkload(t, es, w.ID, func(v driftView) bool {
-				n := 0
-				for _, p := range v.Placements {
-					if p.State == "running" && p.ID != old.ID {
-						n++
-					}
-				}
-				return v.State == "running" && n == 1
-			})
-			var failed, fresh = v.Placements[0], v.Placements[0]
+		es := h.Client(servertest.AdminToken, "es")
+		v := waitWorkload(t, es, w.ID, func(v driftView) bool {
+			n := 0
 			for _, p := range v.Placements {
-				if p.ID == old.ID {
-					failed = p
-				} else {
-					fresh = p
+				if p.State == "running" && p.ID != old.ID {
+					n++
 				}
 			}
-			if failed.State != "failed" || !strings.Contains(failed.Reason, "eliminado fuera de soberana") || !strings.Contains(failed.Reason, old.ResourceID) {
-				t.Fatalf("old replica: %+v, want failed, deleted outside soberana (es)", failed)
+			return v.State == "running" && n == 1
+		})
+		var failed, fresh = v.Placements[0], v.Placements[0]
+		for _, p := range v.Placements {
+			if p.ID == old.ID {
+				failed = p
+			} else {
+				fresh = p
 			}
-			if fresh.Replica != old.Replica || fresh.ResourceID == "" || fresh.ResourceID == old.ResourceID {
-				t.Fatalf("new replica %+v does not replace %+v", fresh, old)
-			}
-			site, ok := h.Server.Fleet.Site(fresh.SiteID)
-			if !ok || site.Country != "BR" {
-				t.Fatalf("recreated on %s (%+v), outside the workload's residency", fresh.SiteID, site)
-			}
+		}
+		if failed.State != "failed" || !strings.Contains(failed.Reason, "eliminado fuera de soberana") || !strings.Contains(failed.Reason, old.ResourceID) {
+			t.Fatalf("old replica: %+v, want failed, deleted outside soberana (es)", failed)
+		}
+		if fresh.Replica != old.Replica || fresh.ResourceID == "" || fresh.ResourceID == old.ResourceID {
+			t.Fatalf("new replica %+v does not replace %+v", fresh, old)
+		}
+		site, ok := h.Server.Fleet.Site(fresh.SiteID)
+		if !ok || site.Country != "BR" {
+			t.Fatalf("recreated on %s (%+v), outside the workload's residency", fresh.SiteID, site)
+		}
 
-			// Metering stopped exactly at the last time a list showed it.
-			seen, err := st.Read().LastSeen(ctx, old.ID)
-			if err != nil || seen == nil {
-				t.Fatalf("last seen: %v %v", seen, err)
+		// Metering stopped exactly at the last time a list showed it.
+		seen, err := st.Read().LastSeen(ctx, old.ID)
+		if err != nil || seen == nil {
+			t.Fatalf("last seen: %v %v", seen, err)
+		}
+		if seen.After(deletedAt) || deletedAt.Sub(*seen) > resync+30*time.Second {
+			t.Fatalf("last seen %s, deleted at %s", seen, deletedAt)
+		}
+		ivs, err := st.Read().WorkloadIntervals(ctx, w.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var oldIv, newIv *store.UsageInterval
+		for i := range ivs {
+			switch ivs[i].PlacementID {
+			case old.ID:
+				oldIv = &ivs[i]
+			case fresh.ID:
+				newIv = &ivs[i]
 			}
-			if seen.After(deletedAt) || deletedAt.Sub(*seen) > resync+30*time.Second {
-				t.Fatalf("last seen %s, deleted at %s", seen, deletedAt)
+		}
+		if oldIv == nil || oldIv.End == nil || !oldIv.End.Equal(seen.Truncate(time.Second)) {
+			t.Fatalf("old replica's usage interval %+v, want it ended at %s", oldIv, seen.Truncate(time.Second))
+		}
+		if newIv == nil || newIv.End != nil {
+			t.Fatalf("new replica's usage interval %+v, want one open", newIv)
+		}
+		drifts, err := st.Read().DriftsOf(ctx, w.ID)
+		if err != nil || len(drifts) != 1 || drifts[0].Kind != model.DriftDeleted || drifts[0].Action != model.DriftRecreated ||
+			drifts[0].LastSeenAt == nil || !drifts[0].LastSeenAt.Equal(seen.Truncate(time.Second)) {
+			t.Fatalf("drifts %+v %v", drifts, err)
+		}
+
+		// Audited under the system actor, in the institution's scope.
+		evs, err := st.Read().AuditEvents(ctx, store.AuditFilter{Action: "replica.deleted_outside", TargetID: old.ID, Limit: 10})
+		if err != nil || len(evs) != 1 || evs[0].ActorID != "system" || evs[0].InstitutionID == "" {
+			t.Fatalf("audit events %+v %v", evs, err)
+		}
+
+		// The alert fires, in the caller's language.
+		opstest.Eventually(t, 30*time.Second, "an alert for the deleted replica", func() (bool, string) {
+			var alerts struct {
+				Items []struct {
+					Rule     string `json:"rule"`
+					TargetID string `json:"target_id"`
+					State    string `json:"state"`
+					Summary  string `json:"summary"`
+				} `json:"items"`
 			}
-			ivs, err := st.Read().WorkloadIntervals(ctx, w.ID)
-			if err != nil {
+			if _, err := es.Do(ctx, "GET", "/v1/alerts?rule=replica_deleted_outside", nil, &alerts); err != nil {
 				t.Fatal(err)
 			}
-			var oldIv, newIv *store.UsageInterval
-			for i := range ivs {
-				switch ivs[i].PlacementID {
-				case old.ID:
-					oldIv = &ivs[i]
-				case fresh.ID:
-					newIv = &ivs[i]
+			for _, a := range alerts.Items {
+				if a.TargetID == old.ID && a.State == "firing" && strings.Contains(a.Summary, "eliminado fuera de soberana") {
+					return true, ""
 				}
 			}
-			if oldIv == nil || oldIv.End == nil || !oldIv.End.Equal(seen.Truncate(time.Second)) {
-				t.Fatalf("old replica's usage interval %+v, want it ended at %s", oldIv, seen.Truncate(time.Second))
-			}
-			if newIv == nil || newIv.End != nil {
-				t.Fatalf("new replica's usage interval %+v, want one open", newIv)
-			}
-			drifts, err := st.Read().DriftsOf(ctx, w.ID)
-			if err != nil || len(drifts) != 1 || drifts[0].Kind != model.DriftDeleted || drifts[0].Action != model.DriftRecreated ||
-				drifts[0].LastSeenAt == nil || !drifts[0].LastSeenAt.Equal(seen.Truncate(time.Second)) {
-				t.Fatalf("drifts %+v %v", drifts, err)
-			}
-
-			// Audited under the system actor, in the institution's scope.
-			evs, err := st.Read().AuditEvents(ctx, store.AuditFilter{Action: "replica.deleted_outside", TargetID: old.ID, Limit: 10})
-			if err != nil || len(evs) != 1 || evs[0].ActorID != "system" || evs[0].InstitutionID == "" {
-				t.Fatalf("audit events %+v %v", evs, err)
-			}
-
-			// The alert fires, in the caller's language.
-			opstest.Eventually(t, 30*time.Second, "an alert for the deleted replica", func() (bool, string) {
-				var alerts struct {
-					Items []struct {
-						Rule     string `json:"rule"`
-						TargetID string `json:"target_id"`
-						State    string `json:"state"`
-						Summary  string `json:"summary"`
-					} `json:"items"`
-				}
-				if _, err := es.Do(ctx, "GET", "/v1/alerts?rule=replica_deleted_outside", nil, &alerts); err != nil {
-					t.Fatal(err)
-				}
-				for _, a := range alerts.Items {
-					if a.TargetID == old.ID && a.State == "firing" && strings.Contains(a.Summary, "eliminado fuera de soberana") {
-						return true, ""
-					}
-				}
-				return false, fmt.Sprintf("%+v", alerts.Items)
-			})
+			return false, fmt.Sprintf("%+v", alerts.Items)
 		})
-	}
+	})
 }
 
 // TestDeletedOutsideNoRecreate: with a drift policy that does not

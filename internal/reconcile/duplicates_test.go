@@ -89,8 +89,7 @@ func (d *dupCloud) deleted(resourceID string) int {
 // On SQLite and, when SOBERANA_TEST_POSTGRES_URL is set, PostgreSQL.
 func TestSweepDeletesDuplicateOfLiveReplica(t *testing.T) {
 	t.Parallel()
-	t.Run("sqlite", func(t *testing.T) { sweepDeletesDuplicate(t, false) })
-	t.Run("postgres", func(t *testing.T) { sweepDeletesDuplicate(t, true) })
+	servertest.BothStores(t, sweepDeletesDuplicate)
 }
 
 func sweepDeletesDuplicate(t *testing.T, pg bool) {

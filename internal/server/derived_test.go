@@ -26,15 +26,9 @@ import (
 
 // eachBackend starts a server per store (PostgreSQL skips when absent).
 func eachBackend(t *testing.T, fn func(t *testing.T, h *servertest.Harness)) {
-	for _, pg := range []bool{false, true} {
-		name := map[bool]string{false: "sqlite", true: "postgres"}[pg]
-		t.Run(name, func(t *testing.T) {
-			h := servertest.Start(t, servertest.Options{Postgres: pg, Configure: func(c *config.Config) {
-				c.RateLimit = config.RateLimit{PerIP: -1, PerCaller: -1} // the enumeration sends thousands
-			}})
-			fn(t, h)
-		})
-	}
+	servertest.Each(t, servertest.Options{Configure: func(c *config.Config) {
+		c.RateLimit = config.RateLimit{PerIP: -1, PerCaller: -1} // the enumeration sends thousands
+	}}, fn)
 }
 
 // tb is a test's view of the server: status-code level calls.

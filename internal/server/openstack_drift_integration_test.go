@@ -15,6 +15,7 @@ import (
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/provider/openstack"
+	"github.com/soberana/soberana/internal/provider/openstack/openstacktest"
 	"github.com/soberana/soberana/internal/server/servertest"
 )
 
@@ -28,13 +29,8 @@ import (
 // workload's residency allows. On SQLite and, when
 // SOBERANA_TEST_POSTGRES_URL is set, on PostgreSQL.
 func TestIntegrationOpenStackDeletedOutside(t *testing.T) {
-	osCloudsPath(t)
-	for _, db := range []struct {
-		name     string
-		postgres bool
-	}{{"sqlite", false}, {"postgres", true}} {
-		t.Run(db.name, func(t *testing.T) { osDeletedOutside(t, db.postgres) })
-	}
+	openstacktest.AIO(t)
+	servertest.BothStores(t, osDeletedOutside)
 }
 
 func osDeletedOutside(t *testing.T, postgres bool) {

@@ -23,9 +23,9 @@ import (
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider/openstack"
+	"github.com/soberana/soberana/internal/provider/openstack/openstacktest"
 	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/server/servertest"
-	"github.com/soberana/soberana/internal/store/storetest"
 )
 
 // End to end against the all-in-one OpenStack of scripts/openstack-aio.sh
@@ -58,19 +58,8 @@ const (
 // balance); and after DELETE no server and no allocation left. It runs on
 // SQLite and, when SOBERANA_TEST_POSTGRES_URL is set, on PostgreSQL.
 func TestIntegrationOpenStackThroughAPI(t *testing.T) {
-	osCloudsPath(t)
-	for _, db := range []struct {
-		name     string
-		postgres bool
-	}{{"sqlite", false}, {"postgres", true}} {
-		t.Run(db.name, func(t *testing.T) { osEndToEnd(t, db.postgres) })
-	}
-}
-
-// osCloudsPath is the clouds.yaml of the test cloud, or skips.
-func osCloudsPath(t *testing.T) string {
-	t.Helper()
-	return storetest.EnvOrSkip(t, "SOBERANA_TEST_OPENSTACK_CLOUDS", "SOBERANA_TEST_OPENSTACK_CLOUDS is not set: start the all-in-one cloud with scripts/openstack-aio.sh and source .ci/openstack.env to run the OpenStack end-to-end test")
+	openstacktest.AIO(t)
+	servertest.BothStores(t, osEndToEnd)
 }
 
 // osTestCloud is the test cloud: its clouds.yaml (or skips), its name in
@@ -78,15 +67,8 @@ func osCloudsPath(t *testing.T) string {
 // is a fresh one named name, so that provider credentials are sealed.
 func osTestCloud(t *testing.T, name string) (cloudsPath, cloud string, azs []string, adm osAdmin) {
 	t.Helper()
-	cloudsPath = osCloudsPath(t)
-	cloud = os.Getenv("SOBERANA_TEST_OPENSTACK_CLOUD")
-	if cloud == "" {
-		cloud = "soberana-aio"
-	}
-	azs = strings.Split(os.Getenv("SOBERANA_TEST_OPENSTACK_AZS"), ",")
-	if len(azs) < 2 || azs[0] == "" || azs[1] == "" {
-		azs = []string{"az-1", "az-2"}
-	}
+	aio := openstacktest.AIO(t)
+	cloudsPath, cloud, azs = aio.CloudsYAML, aio.Name, aio.AZs
 	adm = osConnect(t, cloudsPath, cloud)
 	t.Setenv("SOBERANA_SECRETS_KEY_FILE", "")
 	t.Setenv("SOBERANA_SECRETS_KEY", secrets.NewKeyLine(name))

@@ -98,10 +98,9 @@ func waitCacheable(t *testing.T, st *store.Store) {
 // picks the same dated rate the database does).
 func TestPriceBookCacheSeesWrites(t *testing.T) {
 	t.Parallel()
-	servertest.BothStores(t, func(t *testing.T, pg bool) {
-		h := servertest.Start(t, servertest.Options{Postgres: pg, Configure: func(c *config.Config) {
-			c.Ledger.RateEvery = 24 * time.Hour // the usage stays unrated: the cost reads the price book
-		}})
+	servertest.Each(t, servertest.Options{Configure: func(c *config.Config) {
+		c.Ledger.RateEvery = 24 * time.Hour // the usage stays unrated: the cost reads the price book
+	}}, func(t *testing.T, h *servertest.Harness) {
 		st := h.Server.Store
 		waitCacheable(t, st)
 		p := newCostProbe(t, h)

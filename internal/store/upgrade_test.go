@@ -155,24 +155,10 @@ func upgradeFrom(t *testing.T, path string, pg bool) {
 	if err != nil || !rep.OK() || rep.AuditEvents == 0 || rep.Rows["ledger_lines"] == 0 {
 		t.Fatalf("upgraded database fails its checks: %v %+v", err, rep)
 	}
-	project, offering := demoIDs(t, h)
+	project, offering := servertest.DemoIDs(t, h.Admin)
 	if err := createWorkload(h, project, offering); err != nil {
 		t.Fatalf("the upgraded database does not take new work: %v", err)
 	}
-}
-
-func demoIDs(t *testing.T, h *servertest.Harness) (project, offering string) {
-	t.Helper()
-	ctx := context.Background()
-	var page struct{ Items []map[string]any }
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatalf("demo project: %v", err)
-	}
-	project = page.Items[0]["id"].(string)
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatalf("demo offering: %v", err)
-	}
-	return project, page.Items[0]["id"].(string)
 }
 
 func createWorkload(h *servertest.Harness, project, offering string) error {
@@ -195,7 +181,7 @@ func writeFixture(t *testing.T, version int64) {
 	if applied, _, err := h.Server.Store.SchemaVersion(ctx); err != nil || applied != version {
 		t.Fatalf("fixtureVersion is %d but the schema is at %d (%v)", version, applied, err)
 	}
-	project, offering := demoIDs(t, h)
+	project, offering := servertest.DemoIDs(t, h.Admin)
 	for range 3 {
 		if err := createWorkload(h, project, offering); err != nil {
 			t.Fatal(err)

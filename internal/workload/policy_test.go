@@ -45,8 +45,7 @@ func loadDemoIDs(t *testing.T, c *client.Client) demoIDs {
 // eachStore runs a test on a demo server over SQLite and, when
 // configured, PostgreSQL.
 func eachStore(t *testing.T, test func(t *testing.T, h *servertest.Harness)) {
-	t.Run("sqlite", func(t *testing.T) { test(t, servertest.Start(t, servertest.Options{})) })
-	t.Run("postgres", func(t *testing.T) { test(t, servertest.Start(t, servertest.Options{Postgres: true})) })
+	servertest.Each(t, servertest.Options{}, test)
 }
 
 type placed struct {

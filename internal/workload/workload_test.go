@@ -37,18 +37,7 @@ type view struct {
 // fixture finds a demo project and offering.
 func fixture(t testing.TB, c *client.Client) (project, offering string) {
 	t.Helper()
-	ctx := context.Background()
-	var page struct {
-		Items []map[string]any `json:"items"`
-	}
-	if _, err := c.Do(ctx, "GET", "/v1/projects?name=prontuario-eletronico", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatalf("demo project: %v %v", err, page)
-	}
-	project = page.Items[0]["id"].(string)
-	if _, err := c.Do(ctx, "GET", "/v1/offerings?name=SCS-1V-2-20s", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatalf("demo offering: %v", err)
-	}
-	return project, page.Items[0]["id"].(string)
+	return servertest.DemoIDs(t, c)
 }
 
 // financeOfficer signs in a new finance officer of project's institution.
@@ -114,30 +103,27 @@ func waitState(t testing.TB, c *client.Client, id string, want ...string) view {
 
 func TestCreateRunsAndDeletes(t *testing.T) {
 	t.Parallel()
-	for _, pg := range []bool{false, true} {
-		t.Run(map[bool]string{false: "sqlite", true: "postgres"}[pg], func(t *testing.T) {
-			h := servertest.Start(t, servertest.Options{Postgres: pg})
-			prj, off := fixture(t, h.Admin)
-			var v view
-			if _, err := h.Admin.Do(context.Background(), "POST", "/v1/workloads", body(prj, off, 2), &v); err != nil {
-				t.Fatal(err)
-			}
-			v = waitState(t, h.Admin, v.ID, "running")
-			if !v.Simulated || len(v.Placements) != 2 || v.Placements[0].ResourceID == "" {
-				t.Fatalf("running workload: %+v", v)
-			}
-			if len(v.Events) < 4 {
-				t.Fatalf("timeline: %+v", v.Events)
-			}
-			if _, err := h.Admin.Do(context.Background(), "DELETE", "/v1/workloads/"+v.ID, nil, &v); err != nil {
-				t.Fatal(err)
-			}
-			waitState(t, h.Admin, v.ID, "deleted")
-			if res := simResources(t, h.Admin); len(res) != 0 {
-				t.Fatalf("resources left after delete: %+v", res)
-			}
-		})
-	}
+	servertest.Each(t, servertest.Options{}, func(t *testing.T, h *servertest.Harness) {
+		prj, off := fixture(t, h.Admin)
+		var v view
+		if _, err := h.Admin.Do(context.Background(), "POST", "/v1/workloads", body(prj, off, 2), &v); err != nil {
+			t.Fatal(err)
+		}
+		v = waitState(t, h.Admin, v.ID, "running")
+		if !v.Simulated || len(v.Placements) != 2 || v.Placements[0].ResourceID == "" {
+			t.Fatalf("running workload: %+v", v)
+		}
+		if len(v.Events) < 4 {
+			t.Fatalf("timeline: %+v", v.Events)
+		}
+		if _, err := h.Admin.Do(context.Background(), "DELETE", "/v1/workloads/"+v.ID, nil, &v); err != nil {
+			t.Fatal(err)
+		}
+		waitState(t, h.Admin, v.ID, "deleted")
+		if res := simResources(t, h.Admin); len(res) != 0 {
+			t.Fatalf("resources left after delete: %+v", res)
+		}
+	})
 }
 
 func TestApprovalAndReject(t *testing.T) {
@@ -213,48 +199,45 @@ func TestNoFitIs422Localized(t *testing.T) {
 // once: one workload is created and every answer names it.
 func TestIdempotentCreate(t *testing.T) {
 	t.Parallel()
-	for _, pg := range []bool{false, true} {
-		t.Run(map[bool]string{false: "sqlite", true: "postgres"}[pg], func(t *testing.T) {
-			h := servertest.Start(t, servertest.Options{Postgres: pg})
-			prj, off := fixture(t, h.Admin)
-			b := body(prj, off, 1)
-			ids := make([]string, 10)
-			var wg sync.WaitGroup
-			for i := range ids {
-				wg.Go(func() {
-					var v view
-					if _, err := h.Admin.Do(context.Background(), "POST", "/v1/workloads", b, &v, "Idempotency-Key", "retry-me-1"); err != nil {
-						t.Error(err)
-						return
-					}
-					ids[i] = v.ID
-				})
-			}
-			wg.Wait()
-			for _, id := range ids {
-				if id != ids[0] {
-					t.Fatalf("different workloads: %v", ids)
+	servertest.Each(t, servertest.Options{}, func(t *testing.T, h *servertest.Harness) {
+		prj, off := fixture(t, h.Admin)
+		b := body(prj, off, 1)
+		ids := make([]string, 10)
+		var wg sync.WaitGroup
+		for i := range ids {
+			wg.Go(func() {
+				var v view
+				if _, err := h.Admin.Do(context.Background(), "POST", "/v1/workloads", b, &v, "Idempotency-Key", "retry-me-1"); err != nil {
+					t.Error(err)
+					return
 				}
+				ids[i] = v.ID
+			})
+		}
+		wg.Wait()
+		for _, id := range ids {
+			if id != ids[0] {
+				t.Fatalf("different workloads: %v", ids)
 			}
-			var page struct {
-				Items []map[string]any `json:"items"`
-			}
-			if _, err := h.Admin.Do(context.Background(), "GET", "/v1/workloads", nil, &page); err != nil {
-				t.Fatal(err)
-			}
-			if len(page.Items) != 1 {
-				t.Fatalf("%d workloads, want 1", len(page.Items))
-			}
-			// Same key, other body: refused.
-			b["replicas"] = 2
-			var p *client.Problem
-			if _, err := h.Admin.Do(context.Background(), "POST", "/v1/workloads", b, nil, "Idempotency-Key", "retry-me-1"); !errors.As(err, &p) || p.Status != 422 {
-				t.Fatalf("reused key with another body: %v", err)
-			}
-			waitState(t, h.Admin, ids[0], "running")
-			checkReservations(t, h)
-		})
-	}
+		}
+		var page struct {
+			Items []map[string]any `json:"items"`
+		}
+		if _, err := h.Admin.Do(context.Background(), "GET", "/v1/workloads", nil, &page); err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Items) != 1 {
+			t.Fatalf("%d workloads, want 1", len(page.Items))
+		}
+		// Same key, other body: refused.
+		b["replicas"] = 2
+		var p *client.Problem
+		if _, err := h.Admin.Do(context.Background(), "POST", "/v1/workloads", b, nil, "Idempotency-Key", "retry-me-1"); !errors.As(err, &p) || p.Status != 422 {
+			t.Fatalf("reused key with another body: %v", err)
+		}
+		waitState(t, h.Admin, ids[0], "running")
+		checkReservations(t, h)
+	})
 }
 
 // checkReservations compares the engine's reservations with the live

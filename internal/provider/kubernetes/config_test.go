@@ -12,14 +12,6 @@ import (
 	"github.com/soberana/soberana/internal/store/storetest"
 )
 
-const kubeconfig = `apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "https://127.0.0.1:6443"}}]
-users: [{name: u, user: {token: very-secret-token}}]
-contexts: [{name: x, context: {cluster: c, user: u}}]
-current-context: x
-`
-
 // The kubeconfigs are sealed at rest when a secrets key is configured:
 // the settings row only says so, the secrets row holds no plaintext.
 func TestConfigSealedAtRest(t *testing.T) {
@@ -32,7 +24,7 @@ func TestConfigSealedAtRest(t *testing.T) {
 	}
 	box := secrets.NewBox(st, kr)
 	sealed := kube.StoreConfigs{St: st, Box: func() kube.Box { return box }}
-	cfg := kube.Config{Clusters: []kube.Cluster{{Name: "a", Kubeconfig: kubeconfig}}, Sites: []kube.SiteMap{{SiteID: "site_1", Cluster: "a"}}}
+	cfg := kube.Config{Clusters: []kube.Cluster{{Name: "a", Kubeconfig: kube.FakeKubeconfig}}, Sites: []kube.SiteMap{{SiteID: "site_1", Cluster: "a"}}}
 	var wasSealed bool
 	if err := st.InTx(ctx, func(tx *store.Tx) (err error) { wasSealed, err = sealed.Save(ctx, tx, "prv_1", cfg); return err }); err != nil || !wasSealed {
 		t.Fatalf("save with a key: sealed %v, %v", wasSealed, err)
@@ -46,7 +38,7 @@ func TestConfigSealedAtRest(t *testing.T) {
 		t.Fatalf("plaintext in the secrets table: %d %v", leaked, err)
 	}
 	got, err := sealed.Config(ctx, "prv_1")
-	if err != nil || got.Clusters[0].Kubeconfig != kubeconfig {
+	if err != nil || got.Clusters[0].Kubeconfig != kube.FakeKubeconfig {
 		t.Fatalf("read back: %v", err)
 	}
 	if _, err := (kube.StoreConfigs{St: st}).Config(ctx, "prv_1"); !errors.Is(err, kube.ErrNoSecretsKey) {

@@ -7,17 +7,21 @@ import (
 	"testing/quick"
 )
 
-const kubeconfig = `apiVersion: v1
+// FakeKubeconfig is a valid kubeconfig of one cluster and one token user,
+// for the tests of this package and of kubernetes_test (exported from a
+// test file, so only tests see it). Its token, very-secret-token, is what
+// TestConfigSealedAtRest looks for in the database.
+const FakeKubeconfig = `apiVersion: v1
 kind: Config
 clusters: [{name: c, cluster: {server: "https://127.0.0.1:6443"}}]
-users: [{name: u, user: {token: t}}]
+users: [{name: u, user: {token: very-secret-token}}]
 contexts: [{name: x, context: {cluster: c, user: u}}]
 current-context: x
 `
 
 func TestConfigValidate(t *testing.T) {
 	t.Parallel()
-	good := Config{Clusters: []Cluster{{Name: "a", Kubeconfig: kubeconfig}}, Sites: []SiteMap{{SiteID: "site_1", Cluster: "a"}}}
+	good := Config{Clusters: []Cluster{{Name: "a", Kubeconfig: FakeKubeconfig}}, Sites: []SiteMap{{SiteID: "site_1", Cluster: "a"}}}
 	if err := good.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -27,10 +31,10 @@ func TestConfigValidate(t *testing.T) {
 	for name, c := range map[string]Config{
 		"no clusters":     {},
 		"bad kubeconfig":  {Clusters: []Cluster{{Name: "a", Kubeconfig: "{{{"}}},
-		"unknown cluster": {Clusters: []Cluster{{Name: "a", Kubeconfig: kubeconfig}}, Sites: []SiteMap{{SiteID: "s", Cluster: "b"}}},
-		"site twice": {Clusters: []Cluster{{Name: "a", Kubeconfig: kubeconfig}},
+		"unknown cluster": {Clusters: []Cluster{{Name: "a", Kubeconfig: FakeKubeconfig}}, Sites: []SiteMap{{SiteID: "s", Cluster: "b"}}},
+		"site twice": {Clusters: []Cluster{{Name: "a", Kubeconfig: FakeKubeconfig}},
 			Sites: []SiteMap{{SiteID: "s", Cluster: "a"}, {SiteID: "s", Cluster: "a", Zone: "z"}}},
-		"cluster twice": {Clusters: []Cluster{{Name: "a", Kubeconfig: kubeconfig}, {Name: "a", Kubeconfig: kubeconfig}}},
+		"cluster twice": {Clusters: []Cluster{{Name: "a", Kubeconfig: FakeKubeconfig}, {Name: "a", Kubeconfig: FakeKubeconfig}}},
 	} {
 		if err := c.Validate(); !errors.Is(err, ErrInvalidConfig) {
 			t.Errorf("%s: %v, want ErrInvalidConfig", name, err)

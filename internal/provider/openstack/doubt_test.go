@@ -39,9 +39,7 @@ func TestCreateInDoubtWaitsForTheLateServer(t *testing.T) {
 	t.Parallel()
 	for _, status := range []int{500, 502, 504} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
-			f := newFakeCloud(t)
-			f.failCreates(status, "computeFault", "upstream timed out")
-			d := fakeDriver(t, f)
+			f, d := failingCreates(t, status, "computeFault", "upstream timed out")
 			d.CreateSettle = time.Hour // the bound is tested below, with a moved clock
 			ctx := context.Background()
 			if _, err := d.Create(ctx, spec("r1")); !errors.Is(err, provider.ErrUnavailable) {
@@ -117,9 +115,7 @@ func TestCreateClientTimeoutWaitsForTheLateServer(t *testing.T) {
 // (the replica is not stuck).
 func TestCreateInDoubtIsBounded(t *testing.T) {
 	t.Parallel()
-	f := newFakeCloud(t)
-	f.failCreates(504, "computeFault", "gateway timeout")
-	d := fakeDriver(t, f)
+	f, d := failingCreates(t, 504, "computeFault", "gateway timeout")
 	now := time.Now()
 	d.now = func() time.Time { return now }
 	ctx := context.Background()
@@ -142,9 +138,7 @@ func TestCreateInDoubtIsBounded(t *testing.T) {
 // the next Create posts at once.
 func TestCreateRejectedIsNotInDoubt(t *testing.T) {
 	t.Parallel()
-	f := newFakeCloud(t)
-	f.failCreates(401, "error", "The request you have made requires authentication.")
-	d := fakeDriver(t, f)
+	f, d := failingCreates(t, 401, "error", "The request you have made requires authentication.")
 	ctx := context.Background()
 	d.CreateSettle = time.Hour
 	if _, err := d.Create(ctx, spec("r1")); err == nil {

@@ -118,9 +118,7 @@ func wantReason(t *testing.T, err error, reason Reason, unavailable bool) *Error
 
 func TestCreateQuotaExceededIsNotRetried(t *testing.T) {
 	t.Parallel()
-	f := newFakeCloud(t)
-	f.failCreates(403, "forbidden", "Quota exceeded for cores: Requested 2, but already used 20 of 20 cores")
-	d := fakeDriver(t, f)
+	f, d := failingCreates(t, 403, "forbidden", "Quota exceeded for cores: Requested 2, but already used 20 of 20 cores")
 	_, err := d.Create(context.Background(), spec("r1"))
 	e := wantReason(t, err, ReasonQuotaExceeded, false)
 	if f.posts != 1 {
@@ -179,9 +177,7 @@ func TestCreateAfter5xxAdoptsInsteadOfDuplicating(t *testing.T) {
 
 func TestCreate5xxWithoutServerIsRetryable(t *testing.T) {
 	t.Parallel()
-	f := newFakeCloud(t)
-	f.failCreates(503, "computeFault", "busy")
-	d := fakeDriver(t, f)
+	f, d := failingCreates(t, 503, "computeFault", "busy")
 	_, err := d.Create(context.Background(), spec("r1"))
 	if !errors.Is(err, provider.ErrUnavailable) {
 		t.Fatalf("err = %v, want ErrUnavailable", err)

@@ -46,13 +46,17 @@ type fakeProject struct {
 	Tags []string
 }
 
-// failCreates makes every server create answer status with OpenStack's
-// error body: {kind: {"code": status, "message": message}}.
-func (f *fakeCloud) failCreates(status int, kind, message string) {
+// failingCreates is a fake cloud whose every server create answers status
+// with OpenStack's error body, {kind: {"code": status, "message": message}},
+// and the driver over it (fakeDriver).
+func failingCreates(t *testing.T, status int, kind, message string) (*fakeCloud, *Driver) {
+	t.Helper()
+	f := newFakeCloud(t)
 	f.onCreate = func(w http.ResponseWriter, _ bool) bool {
 		writeJSON(w, status, map[string]any{kind: map[string]any{"code": status, "message": message}})
 		return true
 	}
+	return f, fakeDriver(t, f)
 }
 
 func newFakeCloud(t *testing.T) *fakeCloud {

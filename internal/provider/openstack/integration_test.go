@@ -25,6 +25,7 @@ import (
 
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider"
+	"github.com/soberana/soberana/internal/provider/openstack/openstacktest"
 )
 
 // Integration tests against a real OpenStack: the all-in-one cloud of
@@ -40,14 +41,8 @@ const (
 // realCloud returns the config of the test cloud, or skips.
 func realCloud(t testing.TB) Config {
 	t.Helper()
-	path := os.Getenv("SOBERANA_TEST_OPENSTACK_CLOUDS")
-	if path == "" {
-		t.Skip("SOBERANA_TEST_OPENSTACK_CLOUDS is not set: start the all-in-one cloud with scripts/openstack-aio.sh and source .ci/openstack.env to run the OpenStack integration tests")
-	}
-	name := os.Getenv("SOBERANA_TEST_OPENSTACK_CLOUD")
-	if name == "" {
-		name = "soberana-aio"
-	}
+	aio := openstacktest.AIO(t)
+	path, name := aio.CloudsYAML, aio.Name
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatalf("reading %s: %v", path, err)
@@ -56,12 +51,8 @@ func realCloud(t testing.TB) Config {
 	if err != nil {
 		t.Fatal(err)
 	}
-	azs := strings.Split(os.Getenv("SOBERANA_TEST_OPENSTACK_AZS"), ",")
-	if len(azs) < 2 || azs[1] == "" {
-		azs = []string{"az-1", "az-2"}
-	}
 	return Config{Clouds: []Cloud{cl}, Images: map[string]string{"*": "soberana-tiny"},
-		Sites: []SiteMap{{SiteID: itSite1, Cloud: name, AZ: azs[0]}, {SiteID: itSite2, Cloud: name, AZ: azs[1]}}}
+		Sites: []SiteMap{{SiteID: itSite1, Cloud: name, AZ: aio.AZs[0]}, {SiteID: itSite2, Cloud: name, AZ: aio.AZs[1]}}}
 }
 
 func randID(prefix string) string {

@@ -158,6 +158,28 @@ func (h *Harness) First(t testing.TB, path string) map[string]any {
 	return page.Items[0]
 }
 
+// Demo project and offering: the names the tests ask workloads for.
+const (
+	DemoProject  = "prontuario-eletronico"
+	DemoOffering = "SCS-1V-2-20s"
+)
+
+// DemoIDs returns the ids of the demo's DemoProject and DemoOffering as c
+// lists them; either missing fails the test.
+func DemoIDs(t testing.TB, c *client.Client) (project, offering string) {
+	t.Helper()
+	first := func(path string) string {
+		var page struct {
+			Items []map[string]any `json:"items"`
+		}
+		if _, err := c.Do(context.Background(), "GET", path, nil, &page); err != nil || len(page.Items) == 0 {
+			t.Fatalf("demo %s: %v %v", path, page.Items, err)
+		}
+		return page.Items[0]["id"].(string)
+	}
+	return first("/v1/projects?name=" + DemoProject), first("/v1/offerings?name=" + DemoOffering)
+}
+
 // CreateRunning creates a workload through the API with the admin client
 // (req is the request body) and waits up to a minute until it runs; it
 // returns the workload as the API shows it then.
@@ -224,4 +246,14 @@ func BothStores(t *testing.T, f func(t *testing.T, postgres bool)) {
 		}
 		t.Run(name, func(t *testing.T) { f(t, pg) })
 	}
+}
+
+// Each runs f as a subtest on SQLite and on PostgreSQL (BothStores), each
+// with a server started with o on that store.
+func Each(t *testing.T, o Options, f func(t *testing.T, h *Harness)) {
+	BothStores(t, func(t *testing.T, pg bool) {
+		o := o
+		o.Postgres = pg
+		f(t, Start(t, o))
+	})
 }
