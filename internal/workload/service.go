@@ -563,7 +563,10 @@ func (s *Service) Get(ctx context.Context, id string) (model.Workload, error) {
 // nothing fits any more it fails with the reason.
 func (s *Service) Approve(ctx context.Context, who Actor, id string, reason string) (model.Workload, error) {
 	tx := s.st.Read()
-	w, err := tx.Workloads().Get(ctx, id)
+	// The workload and its placements in one statement, read once: the
+	// transaction below writes them with their versions checked, so a
+	// change in between is a conflict without a second read (issue #19).
+	w, ps, err := tx.WorkloadWithPlacements(ctx, id)
 	if err != nil {
 		return w, err
 	}
@@ -571,10 +574,6 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 		return w, &StateError{Action: "approve", State: string(w.State)}
 	}
 	if err := mayApprove(who, w); err != nil {
-		return w, err
-	}
-	ps, err := tx.PlacementsOf(ctx, id)
-	if err != nil {
 		return w, err
 	}
 	var stale []store.PlacementRow
@@ -617,6 +616,7 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 		}
 	}
 	var released []store.PlacementRow
+	read := w
 	// READ COMMITTED, like Create: the budget reservation is one
 	// conditional statement and every row written here carries an
 	// optimistic version check, so nothing is lost; under SERIALIZABLE an
@@ -624,13 +624,11 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 	// on it (HAProxy bench: 40001 after 20 retries, a 500).
 	err = s.st.Write(store.ReadCommitted(ctx), func(tx *store.Tx) error {
 		released = released[:0]
-		w2, err := tx.Workloads().Get(ctx, id)
-		if err != nil {
-			return err
-		}
-		if w2.Version != w.Version {
-			return store.ErrConflict
-		}
+		// Every write below checks the version read above (Update):
+		// a workload changed since fails with ErrConflict and rolls back.
+		// Each run of fn starts from what was read, not from w, which an
+		// earlier run (rolled back) may have set.
+		w2 := read
 		now := tx.Now()
 		from := w2.State
 		if failMsg != nil {
