@@ -3,6 +3,7 @@ package workload_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -133,7 +134,9 @@ func TestRoundTripsPerRead(t *testing.T) {
 				if _, err := fin.Do(ctx, "POST", "/v1/workloads/"+ids[i+1]+":approve", nil, &v); err != nil {
 					t.Fatal(err)
 				}
-				if v.State != "approved" || len(v.Placements) != 3 || len(v.Events) < 2 {
+				// The reconciler, kicked by the approval, may already have
+				// moved it on when the answer is read.
+				if !slices.Contains([]string{"approved", "provisioning", "running"}, v.State) || len(v.Placements) != 3 || len(v.Events) < 3 {
 					t.Fatalf("approve answered %+v", v)
 				}
 			})

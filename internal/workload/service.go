@@ -714,10 +714,31 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 				}
 			}
 		}
-		return w, err
+		return w, s.approveConflict(ctx, id, err)
 	}
 	s.Kick()
 	return w, nil
+}
+
+// approveConflict is an approval's error when its transaction found the
+// workload changed since it was read: another approval (or a rejection or
+// deletion) that went first. The workload is read again, on this path
+// only, so that the caller learns its state as the check before the
+// transaction would have told it (409) rather than a bare conflict (412,
+// which the route does not declare). Other errors are returned as they
+// are.
+func (s *Service) approveConflict(ctx context.Context, id string, err error) error {
+	if !errors.Is(err, store.ErrConflict) {
+		return err
+	}
+	w, gerr := s.st.Read().Workloads().Get(ctx, id)
+	if gerr != nil {
+		return gerr
+	}
+	if w.State != model.StatePendingApproval {
+		return &StateError{Action: "approve", State: string(w.State)}
+	}
+	return err
 }
 
 func explainEN(err error) string {
