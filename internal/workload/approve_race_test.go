@@ -21,19 +21,10 @@ func TestConcurrentApprovalsApproveOnce(t *testing.T) {
 		t.Run(map[bool]string{false: "sqlite", true: "postgres"}[pg], func(t *testing.T) {
 			h := servertest.Start(t, servertest.Options{Postgres: pg})
 			prj, _ := fixture(t, h.Admin)
-			big := bigOffering(t, h)
 			ctx := context.Background()
 			fin := financeOfficer(t, h, prj)
 			for range 3 {
-				b := body(prj, big, 3)
-				b["classification"] = "internal"
-				var v view
-				if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", b, &v); err != nil {
-					t.Fatal(err)
-				}
-				if v.State != "pending_approval" {
-					t.Fatalf("state %s (%s), want pending_approval", v.State, v.Reason)
-				}
+				v := pendingApproval(t, h, prj)
 				errs := make([]error, 2)
 				var wg sync.WaitGroup
 				for i := range errs {

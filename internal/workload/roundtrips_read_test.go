@@ -113,18 +113,9 @@ func TestRoundTripsPerRead(t *testing.T) {
 			// Workloads over the automatic approval threshold, approved by
 			// a finance officer: the first warms what the server caches
 			// (the officer's token), the next three are measured.
-			big := bigOffering(t, h)
 			ids := make([]string, 4)
 			for i := range ids {
-				b := body(prj, big, 3)
-				b["classification"] = "internal"
-				if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", b, &v); err != nil {
-					t.Fatal(err)
-				}
-				if v.State != "pending_approval" {
-					t.Fatalf("state %s (%s), want pending_approval", v.State, v.Reason)
-				}
-				ids[i] = v.ID
+				ids[i] = pendingApproval(t, h, prj).ID
 			}
 			fin := financeOfficer(t, h, prj)
 			if _, err := fin.Do(ctx, "POST", "/v1/workloads/"+ids[0]+":approve", nil, &v); err != nil {
@@ -157,15 +148,26 @@ func TestRoundTripsPerRead(t *testing.T) {
 	}
 }
 
-// bigOffering is the demo offering of which three replicas wait for
-// approval.
-func bigOffering(t *testing.T, h *servertest.Harness) string {
+// pendingApproval asks for three replicas of the large demo offering,
+// which cost more than the institution's auto-approval threshold (BRL
+// 5,000.00 a month): the workload awaits approval.
+func pendingApproval(t testing.TB, h *servertest.Harness, project string) view {
 	t.Helper()
 	var page struct {
 		Items []map[string]any `json:"items"`
 	}
-	if _, err := h.Admin.Do(context.Background(), "GET", "/v1/offerings?name=SCS-16V-64-200s", nil, &page); err != nil || len(page.Items) == 0 {
+	ctx := context.Background()
+	if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=SCS-16V-64-200s", nil, &page); err != nil || len(page.Items) == 0 {
 		t.Fatal(fmt.Sprint("demo offering: ", err))
 	}
-	return page.Items[0]["id"].(string)
+	b := body(project, page.Items[0]["id"].(string), 3)
+	b["classification"] = "internal"
+	var v view
+	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", b, &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.State != "pending_approval" {
+		t.Fatalf("state %s (%s), want pending_approval", v.State, v.Reason)
+	}
+	return v
 }
