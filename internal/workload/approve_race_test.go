@@ -3,10 +3,13 @@ package workload_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/server/servertest"
 )
 
@@ -58,6 +61,29 @@ func TestConcurrentApprovalsApproveOnce(t *testing.T) {
 				if approvals != 1 {
 					t.Fatalf("the timeline has %d approvals: %+v", approvals, v.Events)
 				}
+				// The approval's audit event is written once, with the
+				// approval's other last writes (store.Tx.PipelinedLast).
+				opstest.Eventually(t, 30*time.Second, "the approval's audit event", func() (bool, string) {
+					var page struct {
+						Items []struct {
+							Action  string `json:"action"`
+							Outcome string `json:"outcome"`
+						} `json:"items"`
+					}
+					if _, err := h.Admin.Do(ctx, "GET", "/v1/audit?target_id="+v.ID, nil, &page); err != nil {
+						t.Fatal(err)
+					}
+					n := 0
+					for _, e := range page.Items {
+						if e.Action == "POST /v1/workloads/{id}" && e.Outcome == "success" {
+							n++
+						}
+					}
+					if n > 1 {
+						t.Fatalf("%d successful approvals audited: %+v", n, page.Items)
+					}
+					return n == 1, fmt.Sprintf("%+v", page.Items)
+				})
 			}
 		})
 	}

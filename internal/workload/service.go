@@ -654,7 +654,9 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 				return err
 			}
 			w = w2
-			return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: id, Actor: who.Name, From: from, To: model.StateFailed, Reason: w2.Reason})
+			return tx.PipelinedLast(ctx, func() error {
+				return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: id, Actor: who.Name, From: from, To: model.StateFailed, Reason: w2.Reason})
+			})
 		}
 		if _, err := s.commitBudget(ctx, tx, &w2); err != nil {
 			return err
@@ -701,7 +703,11 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 			return err
 		}
 		w = w2
-		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: id, Actor: who.Name, From: from, To: model.StateApproved, Reason: w2.Reason})
+		// The timeline entry and the request's audit event, the last
+		// writes, in one round trip on PostgreSQL (issue #19).
+		return tx.PipelinedLast(ctx, func() error {
+			return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: id, Actor: who.Name, From: from, To: model.StateApproved, Reason: w2.Reason})
+		})
 	})
 	if err != nil {
 		if dec != nil {
