@@ -164,10 +164,15 @@ func workloadCost(ctx context.Context, tx *store.Tx, id string, now time.Time) (
 	if err != nil {
 		return WorkloadCost{}, err
 	}
+	return costView(id, now, c), nil
+}
+
+// costView is the wire view of a workload's cost at now.
+func costView(id string, now time.Time, c ledger.Cost) WorkloadCost {
 	cur := c.MonthToDate.Currency
 	return WorkloadCost{WorkloadID: id, Month: ledger.Month(now), MonthToDate: c.MonthToDate,
 		ForecastMonthly: money.Amount{Minor: c.Ledger.ForecastMonthlyMinor, Currency: cur},
-		Committed:       c.Committed}, nil
+		Committed:       c.Committed}
 }
 
 func callerName(r *http.Request) string {

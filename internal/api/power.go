@@ -40,7 +40,7 @@ func addPowerActions(a *API, svc *workload.Service, actions map[string]Handle) {
 			if _, err := svc.Power(r.Context(), actor(r), id, act, body.Replica); err != nil {
 				return nil, err
 			}
-			return a.workloadView(r.Context(), id, langOf(r.Context()), true)
+			return a.workloadView(r.Context(), id, langOf(r.Context()))
 		}
 	}
 	actions["resize"] = func(r *http.Request) (any, error) {
@@ -52,6 +52,6 @@ func addPowerActions(a *API, svc *workload.Service, actions map[string]Handle) {
 		if _, err := svc.Resize(r.Context(), actor(r), id, body); err != nil {
 			return nil, err
 		}
-		return a.workloadView(r.Context(), id, langOf(r.Context()), true)
+		return a.workloadView(r.Context(), id, langOf(r.Context()))
 	}
 }

@@ -59,7 +59,7 @@ func (a *API) AddWorkloads(o WorkloadOptions) {
 				if err := decide(r, id, body.Reason); err != nil {
 					return nil, err
 				}
-				return a.workloadView(r.Context(), id, langOf(r.Context()), true)
+				return a.workloadView(r.Context(), id, langOf(r.Context()))
 			}
 		}
 		actions := map[string]Handle{
@@ -100,7 +100,7 @@ func (a *API) AddWorkloads(o WorkloadOptions) {
 					a.knowWorkload(c.Workload)
 					if replayed {
 						// The workload may have moved on since: read it.
-						return a.workloadView(r.Context(), c.Workload.ID, langOf(r.Context()), true)
+						return a.workloadView(r.Context(), c.Workload.ID, langOf(r.Context()))
 					}
 					// Answered from what the create stored, not read back;
 					// its cost too when the create knows it.
@@ -134,14 +134,14 @@ func (a *API) AddWorkloads(o WorkloadOptions) {
 				}},
 			{Method: "GET", Path: base + "/{id}", Summary: "Get a workload with its placements, state and timeline", Tag: "workloads", Auth: Object("workloads:read", "id"),
 				Response: WorkloadView{}, Handle: func(r *http.Request) (any, error) {
-					return a.workloadView(r.Context(), r.PathValue("id"), langOf(r.Context()), true)
+					return a.workloadView(r.Context(), r.PathValue("id"), langOf(r.Context()))
 				}},
 			{Method: "DELETE", Path: base + "/{id}", Summary: "Delete a workload: its replicas are deleted at the providers and their capacity freed",
 				Tag: "workloads", Auth: Object("workloads:write", "id"), Response: WorkloadView{}, Handle: func(r *http.Request) (any, error) {
 					if _, err := svc.Delete(r.Context(), actor(r), r.PathValue("id")); err != nil {
 						return nil, err
 					}
-					return a.workloadView(r.Context(), r.PathValue("id"), langOf(r.Context()), true)
+					return a.workloadView(r.Context(), r.PathValue("id"), langOf(r.Context()))
 				}},
 			{Method: "POST", Path: base + "/{id}", Summary: "Approve ({id}:approve) or reject ({id}:reject, reason required) a workload that awaits approval; " + powerSummary,
 				Tag: "workloads", Auth: Object("workloads:approve", "id"), Request: ActionRequest{}, Response: WorkloadView{}, authFor: powerAuth,
@@ -200,31 +200,20 @@ func actor(r *http.Request) workload.Actor {
 	return workload.Actor{Name: name + " (" + id + ")", ID: id, Person: p.Person}
 }
 
-func (a *API) workloadView(ctx context.Context, id string, lang i18n.Lang, full bool) (WorkloadView, error) {
-	tx := a.store.Read()
-	var (
-		w   model.Workload
-		ps  []store.PlacementRow
-		err error
-	)
-	if full {
-		// One statement for the workload and its placements.
-		w, ps, err = tx.WorkloadWithPlacements(ctx, id)
-	} else {
-		w, err = tx.Workloads().Get(ctx, id)
-	}
+// workloadView is a workload as GET /v1/workloads/{id} shows it, read in
+// one round trip on PostgreSQL (ledger.WorkloadWithCost).
+func (a *API) workloadView(ctx context.Context, id string, lang i18n.Lang) (WorkloadView, error) {
+	now := a.store.Now()
+	in, c, known, err := ledger.WorkloadWithCost(ctx, a.store.Read(), id, now)
 	if err != nil {
 		return WorkloadView{}, err
 	}
-	if !full {
-		w.Reason = renderReason(w.Reason, lang)
-		return WorkloadView{Workload: w}, nil
+	var cost *WorkloadCost
+	if known {
+		v := costView(id, now, c)
+		cost = &v
 	}
-	evs, err := tx.EventsOf(ctx, id)
-	if err != nil {
-		return WorkloadView{}, err
-	}
-	return a.fullView(ctx, tx, w, ps, evs, lang)
+	return viewOf(in.Workload, in.Placements, in.Events, cost, lang), nil
 }
 
 // fullView is the view of a workload with its placements, cost and

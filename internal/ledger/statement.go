@@ -339,7 +339,34 @@ type Cost struct {
 // plus the price book when usage is not yet rated.
 func WorkloadCost(ctx context.Context, tx *store.Tx, workloadID string, now time.Time) (Cost, error) {
 	now = now.UTC().Truncate(time.Second)
-	in, err := tx.WorkloadCostReads(ctx, workloadID, Month(now), [2]model.LedgerKind{model.LedgerCharge, model.LedgerAdjustment})
+	in, err := tx.WorkloadCostReads(ctx, workloadID, Month(now), bookedKinds)
+	return costOf(ctx, tx, workloadID, in, err, now)
+}
+
+// bookedKinds are the kinds of line a month-to-date cost sums.
+var bookedKinds = [2]model.LedgerKind{model.LedgerCharge, model.LedgerAdjustment}
+
+// WorkloadWithCost reads a workload with its placements, timeline and
+// cost inputs (store.Tx.WorkloadViewReads: one round trip on PostgreSQL)
+// and computes its cost as WorkloadCost does; known is false when the
+// ledger does not know the workload.
+func WorkloadWithCost(ctx context.Context, tx *store.Tx, workloadID string, now time.Time) (in store.WorkloadViewInputs, c Cost, known bool, err error) {
+	now = now.UTC().Truncate(time.Second)
+	if in, err = tx.WorkloadViewReads(ctx, workloadID, Month(now), bookedKinds); err != nil {
+		return in, Cost{}, false, err
+	}
+	switch c, err = costOf(ctx, tx, workloadID, in.Cost, in.CostErr, now); {
+	case err == nil:
+		return in, c, true, nil
+	case errors.Is(err, ErrUnknownWorkload):
+		return in, Cost{}, false, nil
+	}
+	return in, Cost{}, false, err
+}
+
+// costOf is a workload's Cost from its inputs as read (err: the read's
+// error).
+func costOf(ctx context.Context, tx *store.Tx, workloadID string, in store.WorkloadCostInputs, err error, now time.Time) (Cost, error) {
 	if errors.Is(err, store.ErrNotFound) {
 		return Cost{}, fmt.Errorf("month-to-date of %s: %w", workloadID, ErrUnknownWorkload)
 	}

@@ -27,36 +27,13 @@ func (t *Tx) WorkloadsWithPlacements(ctx context.Context, ids []string) (map[str
 	for i, id := range ids {
 		args[i] = id
 	}
-	q := "SELECT " + qualified("w", workloads.allCols()) + ", " + qualified("p", placements.allCols()) +
-		" FROM workloads w JOIN placements p ON p.workload_id = w.id WHERE w.id IN (" + placeholders(len(ids)) +
-		") ORDER BY w.id, p.replica, p.id"
-	rows, err := t.Query(ctx, q, args...)
+	rows, err := t.Query(ctx, workloadsWithPlacementsSQL(len(ids)), args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("getting workloads %s: %w", strings.Join(ids, ", "), err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var (
-			w              model.Workload
-			p              PlacementRow
-			wc, wu, pc, pu int64
-			wm, pm         = workloads.meta(&w), placements.meta(&p)
-		)
-		dest := append([]any{&wm.ID, &wc, &wu, &wm.Version}, workloads.scanDest(&w)...)
-		dest = append(dest, &pm.ID, &pc, &pu, &pm.Version)
-		dest = append(dest, placements.scanDest(&p)...)
-		if err := rows.Scan(dest...); err != nil {
-			return nil, nil, fmt.Errorf("getting workloads %s: %w", strings.Join(ids, ", "), mapErr(err))
-		}
-		wm.CreatedAt, wm.UpdatedAt = fromMicros(wc), fromMicros(wu)
-		pm.CreatedAt, pm.UpdatedAt = fromMicros(pc), fromMicros(pu)
-		if _, seen := ws[w.ID]; !seen {
-			ws[w.ID] = w
-		}
-		ps[w.ID] = append(ps[w.ID], p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("getting workloads %s: %w", strings.Join(ids, ", "), mapErr(err))
+	if err := scanWorkloadsWithPlacements(rows, ws, ps); err != nil {
+		return nil, nil, fmt.Errorf("getting workloads %s: %w", strings.Join(ids, ", "), err)
 	}
 	for _, id := range ids {
 		if _, ok := ws[id]; ok {
@@ -69,6 +46,47 @@ func (t *Tx) WorkloadsWithPlacements(ctx context.Context, ids []string) (map[str
 		ws[id] = w
 	}
 	return ws, ps, nil
+}
+
+// workloadsWithPlacementsSQL selects n workloads (by id) joined with
+// their placements, as scanWorkloadsWithPlacements reads them.
+func workloadsWithPlacementsSQL(n int) string {
+	return "SELECT " + qualified("w", workloads.allCols()) + ", " + qualified("p", placements.allCols()) +
+		" FROM workloads w JOIN placements p ON p.workload_id = w.id WHERE w.id IN (" + placeholders(n) +
+		") ORDER BY w.id, p.replica, p.id"
+}
+
+// rowScanner is what both *sql.Rows and pgx.Rows offer.
+type rowScanner interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// scanWorkloadsWithPlacements reads the rows of workloadsWithPlacementsSQL
+// into ws and ps.
+func scanWorkloadsWithPlacements(rows rowScanner, ws map[string]model.Workload, ps map[string][]PlacementRow) error {
+	for rows.Next() {
+		var (
+			w              model.Workload
+			p              PlacementRow
+			wc, wu, pc, pu int64
+			wm, pm         = workloads.meta(&w), placements.meta(&p)
+		)
+		dest := append([]any{&wm.ID, &wc, &wu, &wm.Version}, workloads.scanDest(&w)...)
+		dest = append(dest, &pm.ID, &pc, &pu, &pm.Version)
+		dest = append(dest, placements.scanDest(&p)...)
+		if err := rows.Scan(dest...); err != nil {
+			return mapErr(err)
+		}
+		wm.CreatedAt, wm.UpdatedAt = fromMicros(wc), fromMicros(wu)
+		pm.CreatedAt, pm.UpdatedAt = fromMicros(pc), fromMicros(pu)
+		if _, seen := ws[w.ID]; !seen {
+			ws[w.ID] = w
+		}
+		ps[w.ID] = append(ps[w.ID], p)
+	}
+	return mapErr(rows.Err())
 }
 
 // LedgerWorkloadsOf reads the ledger attributes of several workloads in

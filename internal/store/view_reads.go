@@ -26,24 +26,35 @@ type WorkloadCostInputs struct {
 // totals repeat on each interval's row; a workload has a few intervals
 // (one per replica and power change). ErrNotFound without a ledger row.
 func (t *Tx) WorkloadCostReads(ctx context.Context, id, period string, booked [2]model.LedgerKind) (WorkloadCostInputs, error) {
-	var in WorkloadCostInputs
-	cols := make([]string, len(ledgerWorkloadCols))
-	for i, c := range ledgerWorkloadCols {
-		cols[i] = "lw." + c
+	rows, err := t.Query(ctx, costReadsSQL(), costReadsArgs(id, period, booked)...)
+	if err != nil {
+		return WorkloadCostInputs{}, fmt.Errorf("getting the cost of %s: %w", id, mapErr(err))
 	}
-	rows, err := t.Query(ctx, `SELECT `+strings.Join(cols, ", ")+`,
+	defer rows.Close()
+	return scanCostInputs(rows, id)
+}
+
+// costReadsSQL is WorkloadCostReads' statement (its arguments:
+// costReadsArgs).
+func costReadsSQL() string {
+	return `SELECT ` + qualified("lw", strings.Join(ledgerWorkloadCols, ", ")) + `,
 		(SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM ledger_lines
 			WHERE workload_id = lw.workload_id AND period = ? AND kind IN (?, ?)),
 		(SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM ledger_lines
 			WHERE workload_id = lw.workload_id AND kind IN (?, ?)),
 		i.id, i.placement_id, i.offering_id, i.site_id, i.provider_id, i.start_at, i.end_at, i.rated_to, i.stopped
 		FROM ledger_workloads lw LEFT JOIN usage_intervals i ON i.workload_id = lw.workload_id
-		WHERE lw.workload_id = ? ORDER BY i.start_at, i.id`,
-		period, booked[0], booked[1], model.LedgerCommitment, model.LedgerRelease, id)
-	if err != nil {
-		return in, fmt.Errorf("getting the cost of %s: %w", id, mapErr(err))
-	}
-	defer rows.Close()
+		WHERE lw.workload_id = ? ORDER BY i.start_at, i.id`
+}
+
+func costReadsArgs(id, period string, booked [2]model.LedgerKind) []any {
+	return []any{period, booked[0], booked[1], model.LedgerCommitment, model.LedgerRelease, id}
+}
+
+// scanCostInputs reads the rows of costReadsSQL; ErrNotFound when there
+// are none (no ledger row).
+func scanCostInputs(rows rowScanner, id string) (WorkloadCostInputs, error) {
+	var in WorkloadCostInputs
 	found := false
 	for rows.Next() {
 		found = true

@@ -266,14 +266,22 @@ func (t *Tx) AddEvents(ctx context.Context, es []model.WorkloadEvent) error {
 
 // EventsOf returns a workload's timeline, oldest first.
 func (t *Tx) EventsOf(ctx context.Context, workloadID string) ([]model.WorkloadEvent, error) {
-	return queryAll(ctx, t, "events", `SELECT id, workload_id, at, actor, from_state, to_state, reason
-		FROM workload_events WHERE workload_id = ? ORDER BY id`, []any{workloadID}, func(rows *sql.Rows) (model.WorkloadEvent, error) {
-		var e model.WorkloadEvent
-		var at int64
-		err := rows.Scan(&e.ID, &e.WorkloadID, &at, &e.Actor, &e.From, &e.To, &e.Reason)
-		e.At = fromMicros(at)
-		return e, mapErr(err)
+	return queryAll(ctx, t, "events", eventsOfSQL, []any{workloadID}, func(rows *sql.Rows) (model.WorkloadEvent, error) {
+		return scanEvent(rows)
 	})
+}
+
+// eventsOfSQL selects a workload's timeline as scanEvent reads it.
+const eventsOfSQL = `SELECT id, workload_id, at, actor, from_state, to_state, reason
+		FROM workload_events WHERE workload_id = ? ORDER BY id`
+
+// scanEvent reads one row of eventsOfSQL.
+func scanEvent(row interface{ Scan(...any) error }) (model.WorkloadEvent, error) {
+	var e model.WorkloadEvent
+	var at int64
+	err := row.Scan(&e.ID, &e.WorkloadID, &at, &e.Actor, &e.From, &e.To, &e.Reason)
+	e.At = fromMicros(at)
+	return e, mapErr(err)
 }
 
 // Idempotency is a remembered POST: the key a client sent, a hash of what

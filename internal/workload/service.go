@@ -583,7 +583,10 @@ func (s *Service) Get(ctx context.Context, id string) (model.Workload, error) {
 // nothing fits any more it fails with the reason.
 func (s *Service) Approve(ctx context.Context, who Actor, id string, reason string) (model.Workload, error) {
 	tx := s.st.Read()
-	w, err := tx.Workloads().Get(ctx, id)
+	// The workload and its placements in one statement, read once: the
+	// transaction below writes them with their versions checked, so a
+	// change in between is a conflict without a second read (issue #19).
+	w, ps, err := tx.WorkloadWithPlacements(ctx, id)
 	if err != nil {
 		return w, err
 	}
@@ -591,10 +594,6 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 		return w, &StateError{Action: "approve", State: string(w.State)}
 	}
 	if err := mayApprove(who, w); err != nil {
-		return w, err
-	}
-	ps, err := tx.PlacementsOf(ctx, id)
-	if err != nil {
 		return w, err
 	}
 	var stale []store.PlacementRow
@@ -637,6 +636,7 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 		}
 	}
 	var released []store.PlacementRow
+	read := w
 	// READ COMMITTED, like Create: the budget reservation is one
 	// conditional statement and every row written here carries an
 	// optimistic version check, so nothing is lost; under SERIALIZABLE an
@@ -644,13 +644,11 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 	// on it (HAProxy bench: 40001 after 20 retries, a 500).
 	err = s.st.Write(store.ReadCommitted(ctx), func(tx *store.Tx) error {
 		released = released[:0]
-		w2, err := tx.Workloads().Get(ctx, id)
-		if err != nil {
-			return err
-		}
-		if w2.Version != w.Version {
-			return store.ErrConflict
-		}
+		// Every write below checks the version read above (Update):
+		// a workload changed since fails with ErrConflict and rolls back.
+		// Each run of fn starts from what was read, not from w, which an
+		// earlier run (rolled back) may have set.
+		w2 := read
 		now := tx.Now()
 		from := w2.State
 		if failMsg != nil {
@@ -676,7 +674,9 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 				return err
 			}
 			w = w2
-			return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: id, Actor: who.Name, From: from, To: model.StateFailed, Reason: w2.Reason})
+			return tx.PipelinedLast(ctx, func() error {
+				return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: id, Actor: who.Name, From: from, To: model.StateFailed, Reason: w2.Reason})
+			})
 		}
 		if _, err := s.commitBudget(ctx, tx, &w2); err != nil {
 			return err
@@ -723,7 +723,11 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 			return err
 		}
 		w = w2
-		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: id, Actor: who.Name, From: from, To: model.StateApproved, Reason: w2.Reason})
+		// The timeline entry and the request's audit event, the last
+		// writes, in one round trip on PostgreSQL (issue #19).
+		return tx.PipelinedLast(ctx, func() error {
+			return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: id, Actor: who.Name, From: from, To: model.StateApproved, Reason: w2.Reason})
+		})
 	})
 	if err != nil {
 		if dec != nil {
@@ -736,10 +740,31 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 				}
 			}
 		}
-		return w, err
+		return w, s.approveConflict(ctx, id, err)
 	}
 	s.Kick()
 	return w, nil
+}
+
+// approveConflict is an approval's error when its transaction found the
+// workload changed since it was read: another approval (or a rejection or
+// deletion) that went first. The workload is read again, on this path
+// only, so that the caller learns its state as the check before the
+// transaction would have told it (409) rather than a bare conflict (412,
+// which the route does not declare). Other errors are returned as they
+// are.
+func (s *Service) approveConflict(ctx context.Context, id string, err error) error {
+	if !errors.Is(err, store.ErrConflict) {
+		return err
+	}
+	w, gerr := s.st.Read().Workloads().Get(ctx, id)
+	if gerr != nil {
+		return gerr
+	}
+	if w.State != model.StatePendingApproval {
+		return &StateError{Action: "approve", State: string(w.State)}
+	}
+	return err
 }
 
 func explainEN(err error) string {

@@ -131,24 +131,7 @@ func TestApprovalAndReject(t *testing.T) {
 	h := servertest.Start(t, servertest.Options{})
 	prj, _ := fixture(t, h.Admin)
 	ctx := context.Background()
-	// Three large replicas cost more than the institution's auto-approval
-	// threshold (BRL 5,000.00 a month).
-	var page struct {
-		Items []map[string]any `json:"items"`
-	}
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/offerings?name=SCS-16V-64-200s", nil, &page); err != nil || len(page.Items) == 0 {
-		t.Fatal(err)
-	}
-	off := page.Items[0]["id"].(string)
-	b := body(prj, off, 3)
-	b["classification"] = "internal"
-	var v view
-	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", b, &v); err != nil {
-		t.Fatal(err)
-	}
-	if v.State != "pending_approval" {
-		t.Fatalf("state %s (%s), want pending_approval", v.State, v.Reason)
-	}
+	v := pendingApproval(t, h, prj)
 	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads/"+v.ID+":reject", map[string]string{}, nil); err == nil {
 		t.Fatal("reject without a reason succeeded")
 	}
@@ -158,10 +141,7 @@ func TestApprovalAndReject(t *testing.T) {
 	if v.State != "rejected" || v.Reason != "too big" {
 		t.Fatalf("after reject: %s %q", v.State, v.Reason)
 	}
-	var v2 view
-	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", b, &v2); err != nil {
-		t.Fatal(err)
-	}
+	v2 := pendingApproval(t, h, prj)
 	// Spending is approved by a finance officer of the institution, not
 	// by the platform admin who asked for it.
 	var p *client.Problem

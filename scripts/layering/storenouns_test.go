@@ -24,6 +24,7 @@ var storeMachinery = map[string]string{
 	"UsageInterval": "a query's row (rating input)", "SimBoot": "the sim driver's table",
 	"StatementLog":       "SQL-side bookkeeping (the statements a context ran, for tests that pin them)",
 	"WorkloadCostInputs": "a query's rows (a workload's ledger row and sums joined to its usage intervals)",
+	"WorkloadViewInputs": "the results of a workload view's reads (one pgx batch on PostgreSQL)",
 }
 
 // TestStoreExportsNoNewDomainNouns: every exported type of internal/store
