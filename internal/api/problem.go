@@ -193,6 +193,9 @@ func mapError(err error, lang i18n.Lang) *Error {
 		return &Error{Status: http.StatusConflict, Slug: "duplicate", Key: "problem.duplicate.detail"}
 	case errors.Is(err, store.ErrInUse):
 		return &Error{Status: http.StatusConflict, Slug: "in-use", Key: "problem.in-use.detail"}
+	case errors.Is(err, store.ErrBusy):
+		return &Error{Status: http.StatusServiceUnavailable, Slug: "busy", Key: "problem.busy.detail",
+			Ext: map[string]any{"retry_after_seconds": 1}, Err: err}
 	case errors.Is(err, store.ErrConflict):
 		return &Error{Status: http.StatusPreconditionFailed, Slug: "precondition-failed", Key: "problem.precondition-failed.detail"}
 	case errors.Is(err, store.ErrReference):
@@ -212,11 +215,8 @@ func (a *API) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
 	} else {
 		a.log.DebugContext(r.Context(), "request refused", "err", err, "status", p.Status)
 	}
-	var e *Error
-	if errors.As(err, &e) {
-		if ra, ok := e.Ext["retry_after_seconds"]; ok {
-			w.Header().Set("Retry-After", strings.TrimSpace(jsonString(ra)))
-		}
+	if ra, ok := p.Extensions["retry_after_seconds"]; ok {
+		w.Header().Set("Retry-After", strings.TrimSpace(jsonString(ra)))
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Content-Language", string(lang))

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -33,6 +34,10 @@ var (
 	ErrReference = errors.New("missing reference")
 	ErrInUse     = errors.New("in use")
 	ErrConflict  = errors.New("version conflict")
+	// ErrBusy: PostgreSQL kept refusing a transaction for concurrent
+	// changes (serialization failures or deadlocks) through every retry
+	// InTx makes; the caller may try again later.
+	ErrBusy = errors.New("concurrent changes kept conflicting")
 )
 
 // Dialect is the SQL flavor of the open database.
@@ -301,11 +306,14 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 			inline = true
 			continue
 		}
-		if err != nil && s.dialect == Postgres && isSerializationFailure(err) && attempt < 20 {
+		if err != nil && s.dialect == Postgres && isSerializationFailure(err) {
+			if attempt+1 >= maxTxAttempts {
+				return fmt.Errorf("%w: %d attempts: %w", ErrBusy, maxTxAttempts, err)
+			}
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
-			case <-time.After(time.Duration(attempt+1) * 2 * time.Millisecond):
+			case <-time.After(retryBackoff(attempt)):
 			}
 			continue
 		}
@@ -361,6 +369,19 @@ func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, inline bool, fn 
 		s.kickSealer()
 	}
 	return nil
+}
+
+// maxTxAttempts bounds InTx's runs of a transaction that PostgreSQL
+// refuses for concurrent changes; the last refusal is ErrBusy.
+const maxTxAttempts = 20
+
+// retryBackoff is the wait before run attempt+2 of a refused transaction:
+// growing with the attempt (2 ms, 4 ms, … up to 40 ms) and spread by a
+// random half, so that transactions refused together do not run again in
+// lockstep and collide once more.
+func retryBackoff(attempt int) time.Duration {
+	base := time.Duration(min(attempt+1, 20)) * 2 * time.Millisecond
+	return base/2 + rand.N(base)
 }
 
 func isSerializationFailure(err error) bool {
