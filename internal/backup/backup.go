@@ -28,6 +28,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -370,9 +371,12 @@ func restoreSQLite(ctx context.Context, path, target string, replace bool) error
 // WAL mode: that process would keep writing to the file being replaced.
 // In WAL mode every open connection holds a shared lock on the -shm
 // file's "dead man switch" byte, so taking the exclusive locking mode
-// fails while any other process uses the database.
+// fails while any other process uses the database. It waits up to
+// inUseWait for the locks first: a server that was just stopped may still
+// be closing its last connections (CI once saw "in use" right after a
+// stop), while one that is running holds them for good.
 func notInUse(ctx context.Context, target string) error {
-	db, err := sql.Open("sqlite", "file:"+target+"?_pragma=busy_timeout(0)&_pragma=locking_mode(EXCLUSIVE)")
+	db, err := sql.Open("sqlite", "file:"+target+"?_pragma=busy_timeout("+strconv.Itoa(int(inUseWait.Milliseconds()))+")&_pragma=locking_mode(EXCLUSIVE)")
 	if err != nil {
 		return err
 	}
@@ -383,6 +387,9 @@ func notInUse(ctx context.Context, target string) error {
 	}
 	return nil
 }
+
+// inUseWait is how long notInUse waits for another process's locks.
+const inUseWait = 2 * time.Second
 
 func copyFile(from, to string) error {
 	in, err := os.Open(from)
