@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/jackc/pgx/v5"
 )
 
 // ErrNoNotify: the database has no change notifications (SQLite: one
@@ -71,12 +71,7 @@ func (s *Store) listenOnce(ctx context.Context, channel string, connected func()
 		return err
 	}
 	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("listen: unexpected driver connection %T", dc)
-		}
-		pc := sc.Conn()
+	return onPgx(conn, "listen", func(pc *pgx.Conn) error {
 		if _, err := pc.Exec(ctx, `LISTEN "`+channel+`"`); err != nil {
 			return fmt.Errorf("%w: %v", driver.ErrBadConn, err)
 		}

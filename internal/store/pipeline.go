@@ -133,11 +133,7 @@ func (t *Tx) sendPipeline(ctx context.Context, p *pipeline) error {
 // statements (mapped as pipelineErr), read that of q (mapped, not
 // wrapped); q does not run when a queued statement failed.
 func (t *Tx) sendBatch(ctx context.Context, p *pipeline, q string, args []any, onRow func(string)) (queued, read error) {
-	err := t.conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("pipeline: unexpected driver connection %T", dc)
-		}
+	err := onPgx(t.conn, "pipeline", func(pc *pgx.Conn) error {
 		b := &pgx.Batch{}
 		for i, q := range p.qs {
 			b.Queue(q, p.args[i]...)
@@ -145,7 +141,7 @@ func (t *Tx) sendBatch(ctx context.Context, p *pipeline, q string, args []any, o
 		if q != "" {
 			b.Queue(q, args...)
 		}
-		br := sc.Conn().SendBatch(ctx, b)
+		br := pc.SendBatch(ctx, b)
 		for i := range p.qs {
 			if _, err := br.Exec(); err != nil && queued == nil {
 				queued = pipelineErr(i, len(p.qs), err)
@@ -167,6 +163,19 @@ func (t *Tx) sendBatch(ctx context.Context, p *pipeline, q string, args []any, o
 		return err, nil
 	}
 	return queued, read
+}
+
+// onPgx runs fn on conn's pgx connection (PostgreSQL only): batches,
+// pipelines and LISTEN need pgx's own API, which database/sql hides. what
+// names the caller in the error of a connection of another driver.
+func onPgx(conn *sql.Conn, what string, fn func(*pgx.Conn) error) error {
+	return conn.Raw(func(dc any) error {
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("%s: unexpected driver connection %T", what, dc)
+		}
+		return fn(sc.Conn())
+	})
 }
 
 // readBatchRows reads the next result of br, passing each row's first

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/soberana/soberana/internal/model"
 )
@@ -81,16 +80,12 @@ func (t *Tx) workloadViewBatch(ctx context.Context, id, period string, booked [2
 	logStatement(ctx, PipelinedPrefix+wq)
 	logStatement(ctx, PipelinedMorePrefix+eq)
 	logStatement(ctx, PipelinedMorePrefix+cq)
-	err = conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("pipeline: unexpected driver connection %T", dc)
-		}
+	err = onPgx(conn, "pipeline", func(pc *pgx.Conn) error {
 		b := &pgx.Batch{}
 		b.Queue(t.rebind(wq), id)
 		b.Queue(t.rebind(eq), id)
 		b.Queue(t.rebind(cq), costReadsArgs(id, period, booked)...)
-		br := sc.Conn().SendBatch(ctx, b)
+		br := pc.SendBatch(ctx, b)
 		err := readWorkloadView(br, id, &in, &found)
 		if cerr := br.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("getting workload %s: %w", id, mapErr(cerr))
