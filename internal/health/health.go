@@ -154,6 +154,12 @@ type Monitor struct {
 	drivers *provider.Registry
 	log     *slog.Logger
 
+	// round lets one probe round run at a time: a second (a test's or
+	// the bench's Probe beside Run) waits, so that when Probe returns the
+	// changes it saw are written — not still pending in a concurrent round
+	// that saw them first and left this one nothing to write.
+	round sync.Mutex
+
 	mu       sync.Mutex
 	targets  map[string]*target // kind:id
 	downSeen map[string]time.Time
@@ -212,8 +218,11 @@ func (m *Monitor) Run(ctx context.Context) error {
 	return pace.Repeat(ctx, m.o.Every, func() { m.Probe(ctx) })
 }
 
-// Probe runs one round of probes and applies the stable changes.
+// Probe runs one round of probes and applies the stable changes; a
+// round already running is waited for.
 func (m *Monitor) Probe(ctx context.Context) {
+	m.round.Lock()
+	defer m.round.Unlock()
 	provs := m.fleet.Providers()
 	sort.Slice(provs, func(i, j int) bool { return provs[i].ID < provs[j].ID })
 	usage := m.fleet.Usage()
