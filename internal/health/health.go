@@ -138,6 +138,10 @@ type target struct {
 	failSince time.Time // start of the current failure streak (zero: none)
 	failRun   int
 	okSince   time.Time // start of the current success streak
+	// unwritten: State is not in the fleet yet — its write failed (the
+	// database was away) and the next observation writes it again, or a
+	// site that went down would never be failed over.
+	unwritten bool
 }
 
 // Transition is one stable state change.
@@ -393,6 +397,10 @@ func (m *Monitor) observe(kind, id, providerID string, simulated bool, now time.
 		}
 	}
 	if next == t.State {
+		if t.unwritten && stored != t.State {
+			return &Transition{Kind: kind, ID: id, From: stored, To: next, At: now}
+		}
+		t.unwritten = false
 		return nil
 	}
 	tr := &Transition{Kind: kind, ID: id, From: t.State, To: next, At: now}
@@ -420,6 +428,7 @@ func (m *Monitor) applyAll(ctx context.Context, changes []Transition) {
 	}
 	if len(providers) > 0 {
 		err := m.setProvidersHealth(ctx, providers)
+		m.written(providers, err)
 		for _, c := range providers {
 			m.logChange(c, err)
 		}
@@ -432,6 +441,7 @@ func (m *Monitor) applyAll(ctx context.Context, changes []Transition) {
 			hc[i] = fleet.HealthChange{SiteID: c.ID, Health: c.To}
 		}
 		err := m.fleet.SetSitesHealth(ctx, hc, siteEvent)
+		m.written(chunk, err)
 		if len(chunk) == 1 {
 			m.logChange(chunk[0], err)
 		} else if err != nil {
@@ -443,6 +453,18 @@ func (m *Monitor) applyAll(ctx context.Context, changes []Transition) {
 			}
 		}
 		m.tell(chunk)
+	}
+}
+
+// written records whether changes reached the fleet: those whose write
+// failed are written again by their target's next observation.
+func (m *Monitor) written(changes []Transition, err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, c := range changes {
+		if t := m.targets[c.Kind+":"+c.ID]; t != nil && t.State == c.To {
+			t.unwritten = err != nil
+		}
 	}
 }
 
