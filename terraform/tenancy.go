@@ -111,17 +111,17 @@ func newInstitution() resource.Resource {
 // ---- soberana_budget_line ----
 
 type budgetLineModel struct {
-	ID             types.String `tfsdk:"id"`
-	InstitutionID  types.String `tfsdk:"institution_id"`
-	FiscalYear     types.Int64  `tfsdk:"fiscal_year"`
-	Code           types.String `tfsdk:"code"`
-	Name           types.String `tfsdk:"name"`
-	Currency       types.String `tfsdk:"currency"`
-	AmountMinor    types.Int64  `tfsdk:"amount_minor"`
-	ReductionReson types.String `tfsdk:"reduction_reason"`
-	CommittedMinor types.Int64  `tfsdk:"committed_minor"`
-	AccruedMinor   types.Int64  `tfsdk:"accrued_minor"`
-	AvailableMinor types.Int64  `tfsdk:"available_minor"`
+	ID              types.String `tfsdk:"id"`
+	InstitutionID   types.String `tfsdk:"institution_id"`
+	FiscalYear      types.Int64  `tfsdk:"fiscal_year"`
+	Code            types.String `tfsdk:"code"`
+	Name            types.String `tfsdk:"name"`
+	Currency        types.String `tfsdk:"currency"`
+	AmountMinor     types.Int64  `tfsdk:"amount_minor"`
+	ReductionReason types.String `tfsdk:"reduction_reason"`
+	CommittedMinor  types.Int64  `tfsdk:"committed_minor"`
+	AccruedMinor    types.Int64  `tfsdk:"accrued_minor"`
+	AvailableMinor  types.Int64  `tfsdk:"available_minor"`
 }
 
 func budgetLineSchema() schema.Schema {
@@ -165,8 +165,8 @@ func newBudgetLine() resource.Resource {
 		}, simply((*budgetLineModel).set))
 	r.update = func(ctx context.Context, c *client.Client, m *budgetLineModel, _ *diag.Diagnostics) (*client.BudgetLine, error) {
 		p := client.Patch{"fiscal_year": m.FiscalYear.ValueInt64(), "code": m.Code.ValueString(), "name": m.Name.ValueString(), "amount_minor": m.AmountMinor.ValueInt64()}
-		if known(m.ReductionReson) {
-			p["reduction_reason"] = m.ReductionReson.ValueString()
+		if known(m.ReductionReason) {
+			p["reduction_reason"] = m.ReductionReason.ValueString()
 		}
 		return c.BudgetLines().Update(ctx, m.ID.ValueString(), p)
 	}
