@@ -172,3 +172,45 @@ func TestResyncDeletingIsGoneWithoutALook(t *testing.T) {
 		}
 	}
 }
+
+// TestResyncSettlesStranded: a replica a crash left mid power action
+// (stopping, unchanged for longer than the power grace) while the
+// reconciler kept its lease is settled by the next resync, before it
+// returns: the provider still ran it, so the stop is carried out, the
+// placement ends stopped and the recovery is audited.
+func TestResyncSettlesStranded(t *testing.T) {
+	// The background resync lists once a day (first at a random point of
+	// the day): in practice only the call below runs.
+	h, w := driftHarness(t, false, 24*time.Hour)
+	stuck := w.Placements[0]
+	p := leading(t, h, stuck.ProviderID)
+	ctx := context.Background()
+	st := h.Server.Store
+	past := st.Now().Add(-time.Hour)
+	if err := st.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(ctx, "UPDATE placements SET power = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+			string(model.PowerStopping), past.UnixMicro(), stuck.ID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := h.Server.Reconciler.ResyncProvider(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Read().PlacementByID(ctx, stuck.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Power.Or() != model.PowerStopped || got.State != model.PlacementRunning {
+		t.Fatalf("stranded replica after the resync: %s, power %s; want running, stopped", got.State, got.Power.Or())
+	}
+	res, err := st.Read().SimGet(ctx, stuck.ProviderID, stuck.ID)
+	if err != nil || res.State != sim.StateStopped {
+		t.Fatalf("the provider's resource: %+v %v, want stopped", res, err)
+	}
+	aud, err := st.Read().AuditEvents(ctx, store.AuditFilter{Action: "replica.power_recovered", TargetID: stuck.ID, Limit: 10})
+	if err != nil || len(aud) != 1 {
+		t.Fatalf("audit records of the recovery: %+v %v, want 1", aud, err)
+	}
+}
