@@ -3,87 +3,96 @@ package reconcile_test
 import (
 	"context"
 	"errors"
-	"strings"
-	"sync"
+	"fmt"
+	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/provider/sim"
+	"github.com/soberana/soberana/internal/reconcile"
 	"github.com/soberana/soberana/internal/store"
 )
 
 // stepSim is the simulator with two faults a resync must survive: a list
-// that fails, and resources that the list shows on their way out
-// (Deleting). It counts the direct looks (Observe) at each replica.
+// that fails, and a resource that the list shows on its way out
+// (Deleting). It counts the direct looks (Observe) at one replica.
 type stepSim struct {
 	*sim.Driver
-	mu       sync.Mutex
-	listErr  error
-	deleting map[string]bool // replica → its resource is listed Deleting
-	observed map[string]int
+	failList atomic.Bool // the list fails with errListDown
+	deleting string      // the replica whose resource the list shows Deleting
+	watched  string      // the replica whose direct looks are counted
+	looks    atomic.Int64
 }
 
+var errListDown = errors.New("cloud API unavailable")
+
 func (d *stepSim) ListResources(ctx context.Context, providerID string) ([]provider.Resource, error) {
-	d.mu.Lock()
-	err := d.listErr
-	d.mu.Unlock()
-	if err != nil {
-		return nil, err
+	if d.failList.Load() {
+		return nil, errListDown
 	}
 	list, err := d.Driver.ListResources(ctx, providerID)
-	d.mu.Lock()
-	defer d.mu.Unlock()
 	for i := range list {
-		if d.deleting[list[i].ReplicaID] {
-			list[i].Deleting = true
-		}
+		list[i].Deleting = list[i].Deleting || list[i].ReplicaID == d.deleting
 	}
 	return list, err
 }
 
 func (d *stepSim) Observe(ctx context.Context, ref provider.ResourceRef) (provider.Observed, error) {
-	d.mu.Lock()
-	d.observed[ref.ReplicaID]++
-	d.mu.Unlock()
+	if ref.ReplicaID == d.watched {
+		d.looks.Add(1)
+	}
 	return d.Driver.Observe(ctx, ref)
 }
 
-func (d *stepSim) looks(replicaID string) int {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.observed[replicaID]
-}
-
 // stepHarness is resyncFleet's provider with n replicas, its driver
-// replaced by a stepSim.
-func stepHarness(t *testing.T, n int) (*stepSim, func(context.Context) error, *store.Store, string, []store.PlacementRow) {
+// replaced by a stepSim that counts the direct looks at the first replica
+// and, when deleting, lists that replica's resource on its way out. It
+// returns the driver, the reconciler, the provider, the store and the
+// replicas.
+func stepHarness(t *testing.T, n int, deleting bool) (*stepSim, *reconcile.Reconciler, model.Provider, *store.Store, []store.PlacementRow) {
 	t.Helper()
 	// The background resync lists once a day (first at a random point of
-	// the day): in practice only the calls below run.
+	// the day): in practice only the calls of the tests run.
 	h, _, prov, rows := resyncFleet(t, n, 24*time.Hour)
 	p := leading(t, h, prov)
-	drv := &stepSim{Driver: h.Server.Sim, deleting: map[string]bool{}, observed: map[string]int{}}
+	drv := &stepSim{Driver: h.Server.Sim, watched: rows[0].ID}
+	if deleting {
+		drv.deleting = rows[0].ID
+	}
 	h.Server.Drivers.Set(sim.Name, drv)
-	resync := func(ctx context.Context) error { return h.Server.Reconciler.ResyncProvider(ctx, p) }
-	return drv, resync, h.Server.Store, prov, rows
+	return drv, h.Server.Reconciler, p, h.Server.Store, rows
 }
 
-// deletedDrifts is the workload's drifts of kind deleted.
-func deletedDrifts(t *testing.T, st *store.Store, workloadID string) int {
+// driftKinds is the kinds of the drifts recorded of a workload.
+func driftKinds(t *testing.T, st *store.Store, workloadID string) []model.DriftKind {
 	t.Helper()
 	drifts, err := st.Read().DriftsOf(context.Background(), workloadID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := 0
+	var kinds []model.DriftKind
 	for _, d := range drifts {
-		if d.Kind == model.DriftDeleted {
-			n++
+		kinds = append(kinds, d.Kind)
+	}
+	return kinds
+}
+
+// checkSeen fails the test unless each placement has a last-seen time
+// (seen) or has none (!seen).
+func checkSeen(t *testing.T, st *store.Store, rows []store.PlacementRow, seen bool) {
+	t.Helper()
+	for _, pl := range rows {
+		at, err := st.Read().LastSeen(context.Background(), pl.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (at != nil) != seen {
+			t.Fatalf("placement %s last seen at %v, want seen=%v", pl.ID, at, seen)
 		}
 	}
-	return n
 }
 
 // TestResyncFailedListJudgesNothing: when the provider's list fails the
@@ -91,52 +100,42 @@ func deletedDrifts(t *testing.T, st *store.Store, workloadID string) int {
 // list, and neither records a replica deleted — not even one whose
 // resource is really gone — nor writes a last-seen time: from a partial
 // view nothing may be judged. The next list that works records the gone
-// one and touches the others.
+// one, after one direct look, and touches the others.
 func TestResyncFailedListJudgesNothing(t *testing.T) {
-	drv, resync, st, prov, rows := stepHarness(t, 3)
+	drv, r, p, st, rows := stepHarness(t, 3, false)
 	ctx := context.Background()
 	gone := rows[0]
-	if err := drv.Tamper(ctx, prov, gone.ID, sim.Tamper{Delete: true}); err != nil {
+	if err := drv.Tamper(ctx, gone.ProviderID, gone.ID, sim.Tamper{Delete: true}); err != nil {
 		t.Fatal(err)
 	}
-	boom := errors.New("cloud API unavailable")
-	drv.mu.Lock()
-	drv.listErr = boom
-	drv.mu.Unlock()
+	drv.failList.Store(true)
+	lists := r.ResyncLists(p.ID)
+	err := r.ResyncProvider(ctx, p)
+	if want := fmt.Sprintf("listing resources: %v", errListDown); !errors.Is(err, errListDown) || err.Error() != want {
+		t.Fatalf("resync with a failing list: %v, want %q", err, want)
+	}
+	if n := r.ResyncLists(p.ID); n != lists+1 {
+		t.Fatalf("lists counted %d, want %d", n, lists+1)
+	}
+	if kinds := driftKinds(t, st, gone.WorkloadID); len(kinds) != 0 {
+		t.Fatalf("drifts %v recorded from a failed list", kinds)
+	}
+	if n := drv.looks.Load(); n != 0 {
+		t.Fatalf("a failed list led to %d direct looks", n)
+	}
+	checkSeen(t, st, rows, false)
 
-	err := resync(ctx)
-	if !errors.Is(err, boom) || !strings.Contains(err.Error(), "listing resources") {
-		t.Fatalf("resync with a failing list: %v, want the list's error", err)
-	}
-	if n := deletedDrifts(t, st, gone.WorkloadID); n != 0 {
-		t.Fatalf("%d deletions recorded from a failed list", n)
-	}
-	if drv.looks(gone.ID) != 0 {
-		t.Fatal("a failed list led to a direct look")
-	}
-	for _, pl := range rows {
-		if seen, err := st.Read().LastSeen(ctx, pl.ID); err != nil || seen != nil {
-			t.Fatalf("placement %s touched by a failed list: %v %v", pl.ID, seen, err)
-		}
-	}
-
-	drv.mu.Lock()
-	drv.listErr = nil
-	drv.mu.Unlock()
-	if err := resync(ctx); err != nil {
+	drv.failList.Store(false)
+	if err := r.ResyncProvider(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	if n := deletedDrifts(t, st, gone.WorkloadID); n != 1 {
-		t.Fatalf("%d deletions recorded after a list that worked, want 1", n)
+	if kinds := driftKinds(t, st, gone.WorkloadID); !slices.Equal(kinds, []model.DriftKind{model.DriftDeleted}) {
+		t.Fatalf("drifts %v after a list that worked, want one deletion", kinds)
 	}
-	if drv.looks(gone.ID) != 1 {
-		t.Fatalf("%d direct looks at the missing replica, want 1 (to confirm it gone)", drv.looks(gone.ID))
+	if n := drv.looks.Load(); n != 1 {
+		t.Fatalf("%d direct looks at the missing replica, want 1 (to confirm it gone)", n)
 	}
-	for _, pl := range rows[1:] {
-		if seen, err := st.Read().LastSeen(ctx, pl.ID); err != nil || seen == nil {
-			t.Fatalf("placement %s not seen: %v %v", pl.ID, seen, err)
-		}
-	}
+	checkSeen(t, st, rows[1:], true)
 }
 
 // TestResyncDeletingIsGoneWithoutALook: a resource the list shows on its
@@ -144,33 +143,24 @@ func TestResyncFailedListJudgesNothing(t *testing.T) {
 // at once, with no direct look to confirm it, and without a last-seen
 // time; the provider's other replicas are seen as usual.
 func TestResyncDeletingIsGoneWithoutALook(t *testing.T) {
-	drv, resync, st, _, rows := stepHarness(t, 3)
-	ctx := context.Background()
-	going := rows[0]
-	drv.mu.Lock()
-	drv.deleting[going.ID] = true
-	drv.mu.Unlock()
-
-	if err := resync(ctx); err != nil {
+	drv, r, p, st, rows := stepHarness(t, 3, true)
+	if err := r.ResyncProvider(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}
-	if n := deletedDrifts(t, st, going.WorkloadID); n != 1 {
-		t.Fatalf("%d deletions recorded for a resource on its way out, want 1", n)
-	}
-	if drv.looks(going.ID) != 0 {
-		t.Fatalf("%d direct looks at a resource listed deleting, want none", drv.looks(going.ID))
-	}
-	if seen, err := st.Read().LastSeen(ctx, going.ID); err != nil || seen != nil {
-		t.Fatalf("the replica on its way out was touched as seen: %v %v", seen, err)
-	}
-	for _, pl := range rows[1:] {
-		if seen, err := st.Read().LastSeen(ctx, pl.ID); err != nil || seen == nil {
-			t.Fatalf("placement %s not seen: %v %v", pl.ID, seen, err)
+	for i, pl := range rows {
+		var want []model.DriftKind
+		if i == 0 {
+			want = []model.DriftKind{model.DriftDeleted}
 		}
-		if n := deletedDrifts(t, st, pl.WorkloadID); n != 0 {
-			t.Fatalf("placement %s recorded deleted", pl.ID)
+		if kinds := driftKinds(t, st, pl.WorkloadID); !slices.Equal(kinds, want) {
+			t.Fatalf("replica %d: drifts %v, want %v", i, kinds, want)
 		}
 	}
+	if n := drv.looks.Load(); n != 0 {
+		t.Fatalf("%d direct looks at a resource listed deleting, want none", n)
+	}
+	checkSeen(t, st, rows[:1], false)
+	checkSeen(t, st, rows[1:], true)
 }
 
 // TestResyncSettlesStranded: a replica a crash left mid power action
@@ -186,11 +176,18 @@ func TestResyncSettlesStranded(t *testing.T) {
 	p := leading(t, h, stuck.ProviderID)
 	ctx := context.Background()
 	st := h.Server.Store
+	// What the crash leaves: the transitional state, written an hour ago.
 	past := st.Now().Add(-time.Hour)
 	if err := st.Write(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(ctx, "UPDATE placements SET power = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+		res, err := tx.Exec(ctx, "UPDATE placements SET power = ?, updated_at = ?, version = version + 1 WHERE id = ?",
 			string(model.PowerStopping), past.UnixMicro(), stuck.ID)
-		return err
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return fmt.Errorf("stranding the replica: %d rows, %v", n, err)
+		}
+		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
