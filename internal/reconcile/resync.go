@@ -186,7 +186,21 @@ func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error
 	return r.resyncProvider(ctx, p, r.o.Pace)
 }
 
-// resyncProvider is ResyncProvider as a pass of governor g.
+// resyncProvider is ResyncProvider as a pass of governor g. One provider's
+// resync, in order:
+//
+//  1. listResources: the driver lists, once, every resource it holds;
+//  2. compareRunning: the provider's running placements, read from the
+//     database in pages, are matched to the list and sorted into seen,
+//     missing, deleting, drifted and stranded;
+//  3. touchSeen: the ones seen get their last-seen time;
+//  4. recordGone: the ones deleting, and the missing ones a direct look
+//     confirms gone, are recorded deleted outside soberana;
+//  5. handleChanged: the drifted ones are restored, adopted or reported
+//     and the stranded ones settled.
+//
+// Steps 1-3 are the bulk pass of g; 4 and 5 (driver calls, few) run after
+// it has ended.
 func (r *Reconciler) resyncProvider(ctx context.Context, p model.Provider, g *pace.Governor) error {
 	drv, err := r.drivers.Get(p.Driver)
 	if err != nil {
@@ -202,6 +216,33 @@ func (r *Reconciler) resyncProvider(ctx context.Context, p model.Provider, g *pa
 	}
 	defer pass.End()
 	t0 := r.st.Now()
+	list, err := r.listResources(ctx, drv, p)
+	if err != nil {
+		return err
+	}
+	if err := pass.Yield(ctx); err != nil {
+		return err
+	}
+	cmp, err := r.compareRunning(ctx, pass, p, indexResources(list), t0)
+	if err != nil {
+		return err
+	}
+	if err := r.touchSeen(ctx, pass, cmp.seen, t0); err != nil {
+		return err
+	}
+	pass.End()
+	if err := r.recordGone(ctx, drv, cmp.deleting, cmp.missing); err != nil {
+		return err
+	}
+	return r.handleChanged(ctx, drv, cmp.drifted, cmp.stranded)
+}
+
+// listResources asks the provider's driver, once, for every soberana
+// resource it holds, and counts the list (ResyncLists, and the lists
+// metric by result). The call may take half the resync interval (at least
+// CallTimeout): a cloud's list is paged. A failed list fails the resync
+// and nothing else: from a partial view no replica may be judged gone.
+func (r *Reconciler) listResources(ctx context.Context, drv provider.Driver, p model.Provider) ([]provider.Resource, error) {
 	r.rs.mu.Lock()
 	r.rs.made[p.ID]++
 	r.rs.mu.Unlock()
@@ -210,98 +251,134 @@ func (r *Reconciler) resyncProvider(ctx context.Context, p model.Provider, g *pa
 	cancel()
 	if err != nil {
 		r.rs.mLists.WithLabelValues(p.ID, "error").Inc()
-		return fmt.Errorf("listing resources: %w", err) // a partial view must not fail anything
+		return nil, fmt.Errorf("listing resources: %w", err) // a partial view must not fail anything
 	}
 	r.rs.mLists.WithLabelValues(p.ID, "ok").Inc()
-	if err := pass.Yield(ctx); err != nil {
-		return err
-	}
-	// Each replica's first resource, as its index in the list (a map of
-	// whole resources was 2.5 times the size).
-	byReplica := make(map[string]int, len(list))
-	var extra []provider.Resource // further resources of one replica (duplicates; see duplicates.go)
+	return list, nil
+}
+
+// heldResources is a provider's list indexed by replica, so that each
+// running placement finds its resource without a scan of the list.
+type heldResources struct {
+	list []provider.Resource
+	// byReplica: each replica's first resource, as its index in list (a
+	// map of whole resources was 2.5 times the size).
+	byReplica map[string]int
+	// extra: further resources of one replica (duplicates; see
+	// duplicates.go).
+	extra []provider.Resource
+}
+
+// indexResources indexes a provider's list by replica.
+func indexResources(list []provider.Resource) heldResources {
+	h := heldResources{list: list, byReplica: make(map[string]int, len(list))}
 	for i, res := range list {
-		if _, dup := byReplica[res.ReplicaID]; !dup {
-			byReplica[res.ReplicaID] = i
+		if _, dup := h.byReplica[res.ReplicaID]; !dup {
+			h.byReplica[res.ReplicaID] = i
 		} else {
-			extra = append(extra, res)
+			h.extra = append(h.extra, res)
 		}
 	}
-	// Of several resources of one replica, the placement's own is the one
-	// judged: a duplicate (going away, or of another size) must not make
-	// the replica look deleted or drifted.
-	resourceOf := func(pl store.RunningPlacement) (provider.Resource, bool) {
-		i, ok := byReplica[pl.ID]
-		if !ok {
-			return provider.Resource{}, false
-		}
-		res := list[i]
-		if res.ResourceID != pl.ResourceID && pl.ResourceID != "" {
-			for _, e := range extra {
-				if e.ReplicaID == pl.ID && e.ResourceID == pl.ResourceID {
-					return e, true
-				}
+	return h
+}
+
+// of returns the resource the list holds for a running placement, and
+// whether it holds one. Of several resources of one replica, the
+// placement's own is the one judged: a duplicate (going away, or of
+// another size) must not make the replica look deleted or drifted.
+func (h heldResources) of(pl store.RunningPlacement) (provider.Resource, bool) {
+	i, ok := h.byReplica[pl.ID]
+	if !ok {
+		return provider.Resource{}, false
+	}
+	res := h.list[i]
+	if res.ResourceID != pl.ResourceID && pl.ResourceID != "" {
+		for _, e := range h.extra {
+			if e.ReplicaID == pl.ID && e.ResourceID == pl.ResourceID {
+				return e, true
 			}
 		}
-		return res, ok
 	}
-	type changed struct {
-		p    store.RunningPlacement
-		res  provider.Resource
-		kind model.DriftKind
-		diff []model.Differs
-	}
-	var (
-		seen     []string
-		missing  []store.RunningPlacement
-		deleting []store.RunningPlacement // on its way out: gone, no need to confirm
-		drifted  []changed
-		stranded []changed // left mid power action by a crash (power.go)
-		after    string
-	)
-	now := func() int64 { return t0.UnixMicro() }
+	return res, ok
+}
+
+// changed is a running placement its provider holds otherwise than
+// soberana placed it, with the resource the list showed.
+type changed struct {
+	p    store.RunningPlacement
+	res  provider.Resource
+	kind model.DriftKind
+	diff []model.Differs
+}
+
+// comparison is what compareRunning found of a provider's running
+// placements, sorted by what the rest of the resync does with them.
+type comparison struct {
+	seen     []string                 // in the list: their last-seen time is written
+	missing  []store.RunningPlacement // not in the list: gone if a direct look confirms
+	deleting []store.RunningPlacement // on its way out: gone, no need to confirm
+	drifted  []changed                // one entry per kind of drift (differences)
+	stranded []changed                // left mid power action by a crash (power.go)
+}
+
+// compareRunning reads the provider's running placements from the
+// database, 1,000 a page with a rest of the pass between two, and sorts
+// each against the list held (classify). t0 is when the list began.
+func (r *Reconciler) compareRunning(ctx context.Context, pass *pace.Pass, p model.Provider, held heldResources, t0 time.Time) (comparison, error) {
 	const page = 1000
-	seen = make([]string, 0, len(list))
+	c := comparison{seen: make([]string, 0, len(held.list))}
+	var after string
 	for {
 		ps, err := r.st.Read().RunningPlacementsOf(ctx, p.ID, after, page)
 		if err != nil {
-			return err
+			return comparison{}, err
 		}
 		for _, pl := range ps {
-			res, ok := resourceOf(pl)
-			if !ok {
-				// Running since after the list began: the list may predate
-				// its resource; the next one tells.
-				// On a site that is down (the failover's business) a
-				// list may not show it either.
-				if pl.ResourceID != "" && pl.UpdatedAt.Before(t0) && !r.fleet.Down(pl.SiteID) {
-					missing = append(missing, pl)
-				}
-				continue
-			}
-			if res.Deleting {
-				deleting = append(deleting, pl)
-				continue
-			}
-			seen = append(seen, pl.ID)
-			if r.stranded(pl.PlacementRow, now) {
-				stranded = append(stranded, changed{p: pl, res: res})
-			}
-			for _, c := range differences(pl.PlacementRow, res) {
-				drifted = append(drifted, changed{p: pl, res: res, kind: c.kind, diff: c.diff})
-			}
+			r.classify(&c, pl, held, t0)
 		}
 		if len(ps) < page {
-			break
+			return c, nil
 		}
 		after = ps[len(ps)-1].ID
 		if err := pass.Yield(ctx); err != nil {
-			return err
+			return comparison{}, err
 		}
 	}
-	// The last-seen times are written touchChunk a transaction, with a
-	// rest between two: one transaction of 100,000 updates held SQLite's
-	// write lock for seconds, and the pass must not rest holding it.
+}
+
+// classify files one running placement into c: missing when the list
+// does not hold it (and should), deleting when its resource is on its way
+// out, else seen — and also stranded and drifted when it is so.
+func (r *Reconciler) classify(c *comparison, pl store.RunningPlacement, held heldResources, t0 time.Time) {
+	res, ok := held.of(pl)
+	if !ok {
+		// Running since after the list began: the list may predate
+		// its resource; the next one tells.
+		// On a site that is down (the failover's business) a
+		// list may not show it either.
+		if pl.ResourceID != "" && pl.UpdatedAt.Before(t0) && !r.fleet.Down(pl.SiteID) {
+			c.missing = append(c.missing, pl)
+		}
+		return
+	}
+	if res.Deleting {
+		c.deleting = append(c.deleting, pl)
+		return
+	}
+	c.seen = append(c.seen, pl.ID)
+	if r.stranded(pl.PlacementRow, func() int64 { return t0.UnixMicro() }) {
+		c.stranded = append(c.stranded, changed{p: pl, res: res})
+	}
+	for _, d := range differences(pl.PlacementRow, res) {
+		c.drifted = append(c.drifted, changed{p: pl, res: res, kind: d.kind, diff: d.diff})
+	}
+}
+
+// touchSeen writes t0 as the last-seen time of the replicas the list
+// showed, touchChunk a fenced transaction, with a rest of the pass between
+// two: one transaction of 100,000 updates held SQLite's write lock for
+// seconds, and the pass must not rest holding it.
+func (r *Reconciler) touchSeen(ctx context.Context, pass *pace.Pass, seen []string, t0 time.Time) error {
 	for rest := seen; len(rest) > 0; {
 		n := min(len(rest), touchChunk)
 		if err := r.st.Write(ctx, func(tx *store.Tx) error {
@@ -318,10 +395,16 @@ func (r *Reconciler) resyncProvider(ctx context.Context, p model.Provider, g *pa
 			}
 		}
 	}
-	pass.End()
-	// The replicas found gone are confirmed and recorded a few at a time:
-	// a wave of deletions (a project wiped at the cloud) must not wait
-	// one after the other for the next interval.
+	return nil
+}
+
+// recordGone records the replicas found gone: the deleting ones at once,
+// the missing ones when a direct look confirms them gone (confirmGone).
+// They are handled goneParallel at a time: a wave of deletions (a project
+// wiped at the cloud) must not wait one after the other for the next
+// interval. A failure is logged and left to the next resync; a lost lease
+// is returned (errLostLease) once all are done.
+func (r *Reconciler) recordGone(ctx context.Context, drv provider.Driver, deleting, missing []store.RunningPlacement) error {
 	var (
 		wg   sync.WaitGroup
 		sem  = make(chan struct{}, goneParallel)
@@ -355,6 +438,16 @@ func (r *Reconciler) resyncProvider(ctx context.Context, p model.Provider, g *pa
 	if lost.Load() {
 		return errLostLease
 	}
+	return nil
+}
+
+// handleChanged deals with the replicas the list showed otherwise than
+// soberana placed them, one at a time: each drift is restored, adopted or
+// reported as its workload's policy says (repair; a failure is logged and
+// left to the next resync, a lost lease ends the resync), then each
+// replica stranded mid power action is settled (settle; the first error
+// ends the resync).
+func (r *Reconciler) handleChanged(ctx context.Context, drv provider.Driver, drifted, stranded []changed) error {
 	for _, c := range drifted {
 		if err := r.repair(ctx, drv, c.p.PlacementRow, c.kind, c.diff); err != nil {
 			if errors.Is(err, errLostLease) {
