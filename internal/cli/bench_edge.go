@@ -124,266 +124,383 @@ type edgeBenchOptions struct {
 	stderr                             io.Writer
 }
 
+// runEdgeBench is the scenario: a server with N edge sites imported and
+// their agents beating, measured over a window, then one site stopped
+// and timed until down, then placement previews timed.
 func runEdgeBench(ctx context.Context, o edgeBenchOptions) (edgeBenchResult, error) {
-	res := edgeBenchResult{Sites: o.sites, Groups: o.groups, Workloads: o.workloads, Every: o.every.String(), Agents: o.agents, Rejected: map[string]int64{}}
-	if o.sites < 2 || o.groups < 1 || o.every <= 0 {
-		return res, fmt.Errorf("bench edge: --sites ≥ 2, --groups ≥ 1 and --every > 0")
-	}
-	if o.window <= 0 {
-		o.window = 3 * o.every
-	}
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		res.LoadAverageBefore = strings.Join(strings.Fields(string(b))[:3], " ")
+	r := &edgeRun{o: o, res: edgeBenchResult{Sites: o.sites, Groups: o.groups, Workloads: o.workloads, Every: o.every.String(), Agents: o.agents, Rejected: map[string]int64{}}}
+	if err := r.checkOptions(); err != nil {
+		return r.res, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	dir, err := os.MkdirTemp("", "soberana-bench-edge-") // the agents' credentials
 	if err != nil {
-		return res, err
+		return r.res, err
 	}
 	defer os.RemoveAll(dir)
-	os.Setenv(server.EnvEdgeNATS, o.nats)
-	os.Setenv(server.EnvEdgeEvery, o.every.String())
+	os.Setenv(server.EnvEdgeNATS, r.o.nats)
+	os.Setenv(server.EnvEdgeEvery, r.o.every.String())
 	defer os.Unsetenv(server.EnvEdgeNATS)
 	defer os.Unsetenv(server.EnvEdgeEvery)
-	// The server: its tracker scans ten times an interval and takes a
-	// site down at its third missed beat (edge.MissedBeats); the
-	// monitor's own hysteresis (1.5 intervals, three missed ticks) comes
-	// later and is the fallback. The benchmark measures the previews, not
-	// the per-caller abuse limits: with them a sequential run waits out
-	// 429s (Retry-After 1 s) and p99 reads 1 s.
-	srv, stopServer, err := bench.StartServer(ctx, o.db, func(cfg *config.Config) {
-		cfg.Monitoring.ProbeEvery, cfg.Monitoring.DownAfter = time.Hour, o.every*3/2
-		bench.NoRateLimits(cfg)
-		res.DownAfter = cfg.Monitoring.DownAfter.String()
-	})
+	stopServer, err := r.startServer(ctx)
 	if err != nil {
-		return res, err
+		return r.res, err
 	}
 	defer stopServer()
-	cl := client.New(srv.URL(), srv.AdminToken)
-
-	// Import: one call, the groups declared in it.
-	var prv model.Provider
-	if _, err := cl.Do(ctx, "POST", "/v1/providers", map[string]any{"name": "Bench Edge", "driver": "sim", "jurisdiction": "BR",
-		"certification": "public", "currency": "BRL", "kind": "edge"}, &prv); err != nil {
-		return res, fmt.Errorf("creating the edge provider: %w", err)
+	if err := r.importSites(ctx); err != nil {
+		return r.res, err
 	}
-	req := edgeBenchImport(o.sites, o.groups)
-	var imp edge.ImportResult
-	start := time.Now()
-	if _, err := cl.Do(ctx, "POST", "/v1/providers/"+prv.ID+"/subclouds:import", req, &imp); err != nil {
-		return res, fmt.Errorf("importing: %w", err)
-	}
-	res.ImportSeconds = time.Since(start).Seconds()
-	d0, err := loadBenchDemo(ctx, srv)
+	stopAgents, err := r.startAgents(ctx, dir)
+	defer stopAgents()
 	if err != nil {
-		return res, err
+		return r.res, err
 	}
-	// The agents: the first subcloud's in this process (the one the bench
-	// stops), the others where --agents says.
-	creds := make([]edge.Credential, len(imp.Subclouds))
-	for i, s := range imp.Subclouds {
-		creds[i] = edge.Credential{ID: s.ID, Name: s.Name, PrivateKey: s.PrivateKey}
-	}
-	var lastBeat atomicTime
-	stopped := &edge.Agent{Cred: creds[0], Measure: func() (model.Capacity, model.Capacity) {
-		lastBeat.Store(time.Now())
-		return model.Capacity{}, model.Capacity{}
-	}}
-	stopCtx, stopAgent := context.WithCancel(ctx)
-	defer stopAgent()
-	go func() { _ = edge.RunAgents(stopCtx, o.nats, []*edge.Agent{stopped}, o.every) }()
-	agentsPid := 0
-	switch o.agents {
-	case "subprocess":
-		file := filepath.Join(dir, "credentials.json")
-		b, _ := json.Marshal(creds[1:])
-		if err := os.WriteFile(file, b, 0o600); err != nil {
-			return res, err
-		}
-		exe, err := os.Executable()
-		if err != nil {
-			return res, err
-		}
-		args := []string{exe, "sim", "edge", "--credentials", file, "--nats", o.nats, "--every", o.every.String()}
-		if nice, err := exec.LookPath("nice"); err == nil {
-			args = append([]string{nice, "-n", "19"}, args...)
-			res.Agents = "subprocess (nice 19)"
-		}
-		sim := exec.CommandContext(ctx, args[0], args[1:]...)
-		sim.Stdout, sim.Stderr = o.stderr, o.stderr
-		if err := sim.Start(); err != nil {
-			return res, err
-		}
-		agentsPid = sim.Process.Pid
-		defer func() { _ = sim.Process.Kill(); _ = sim.Wait() }()
-	case "in-process":
-		agents := make([]*edge.Agent, 0, len(creds)-1)
-		for _, c := range creds[1:] {
-			agents = append(agents, &edge.Agent{Cred: c})
-		}
-		go func() { _ = edge.RunAgents(ctx, o.nats, agents, o.every) }()
-	default:
-		return res, fmt.Errorf("--agents: subprocess or in-process, not %q", o.agents)
-	}
-
-	// Wait for the tracker and a first interval in which every site is
-	// heard, then measure over the window.
-	var tr *edge.Tracker
-	deadline := time.Now().Add(20*o.every + time.Minute)
-	for {
-		if tr = srv.EdgeTracker(); tr != nil {
-			if heard, _, _ := tr.LastTick(); heard == o.sites {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			h := -1
-			if tr != nil {
-				h, _, _ = tr.LastTick()
-			}
-			return res, fmt.Errorf("not every site heard within %s (last interval: %d of %d)", 20*o.every+time.Minute, h, o.sites)
-		}
-		time.Sleep(o.every / 20)
+	if err := r.awaitEveryHeard(); err != nil {
+		return r.res, err
 	}
 	// The workloads come after every site is heard: a site never heard
 	// goes down 3 intervals after import (edge.MissedBeats), and creating
 	// 100,000 takes longer than that, so before this order the last few
 	// thousand found every site down. Heartbeats keep arriving while
 	// they are created, as in production.
-	if o.workloads > 0 {
-		if err := edgeBenchWorkloads(ctx, srv, cl, &res, prv.ID, d0, o.workloads); err != nil {
-			return res, err
+	if r.o.workloads > 0 {
+		if err := edgeBenchWorkloads(ctx, r.srv, r.cl, &r.res, r.prv.ID, r.d0, r.o.workloads); err != nil {
+			return r.res, err
 		}
 	}
-	acc0, _ := tr.Counts()
-	// The window is always profiled: the share of the CPU that health
-	// derivation takes is the profile's samples labelled edge.HealthLabel.
+	if err := r.measureWindow(); err != nil {
+		return r.res, err
+	}
+	if err := r.measureMemory(); err != nil {
+		return r.res, err
+	}
+	if err := r.timeStoppedSite(ctx); err != nil {
+		return r.res, err
+	}
+	err = r.timePreviews(ctx)
+	return r.res, err
+}
+
+// edgeRun is one run of the edge bench: its options, the result it fills
+// in, and what the steps hand on to each other.
+type edgeRun struct {
+	o   edgeBenchOptions
+	res edgeBenchResult
+	srv *server.Server
+	cl  *client.Client
+	prv model.Provider    // the edge provider
+	imp edge.ImportResult // its subclouds, with their keys
+	d0  benchDemo         // the demo project and offering
+	tr  *edge.Tracker     // the server's, once it runs
+	// agentsPid is the agents' subprocess (0: none); lastBeat is when the
+	// agent the bench stops last beat, and stopAgent stops it.
+	agentsPid int
+	lastBeat  atomicTime
+	stopAgent context.CancelFunc
+}
+
+// checkOptions refuses sizes the bench cannot run with, defaults the
+// window to three intervals and notes the load average before the run
+// (what else the machine was doing).
+func (r *edgeRun) checkOptions() error {
+	if r.o.sites < 2 || r.o.groups < 1 || r.o.every <= 0 {
+		return fmt.Errorf("bench edge: --sites ≥ 2, --groups ≥ 1 and --every > 0")
+	}
+	if r.o.window <= 0 {
+		r.o.window = 3 * r.o.every
+	}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		r.res.LoadAverageBefore = strings.Join(strings.Fields(string(b))[:3], " ")
+	}
+	return nil
+}
+
+// startServer starts the server and its client. Its tracker scans ten
+// times an interval and takes a site down at its third missed beat
+// (edge.MissedBeats); the monitor's own hysteresis (1.5 intervals, three
+// missed ticks) comes later and is the fallback. The benchmark measures
+// the previews, not the per-caller abuse limits: with them a sequential
+// run waits out 429s (Retry-After 1 s) and p99 reads 1 s.
+func (r *edgeRun) startServer(ctx context.Context) (stop func(), err error) {
+	srv, stop, err := bench.StartServer(ctx, r.o.db, func(cfg *config.Config) {
+		cfg.Monitoring.ProbeEvery, cfg.Monitoring.DownAfter = time.Hour, r.o.every*3/2
+		bench.NoRateLimits(cfg)
+		r.res.DownAfter = cfg.Monitoring.DownAfter.String()
+	})
+	if err != nil {
+		return nil, err
+	}
+	r.srv, r.cl = srv, client.New(srv.URL(), srv.AdminToken)
+	return stop, nil
+}
+
+// importSites creates the edge provider and imports the sites in one
+// call, the groups declared in it, timing the import; then loads the
+// demo project and offering the workloads and previews use.
+func (r *edgeRun) importSites(ctx context.Context) error {
+	if _, err := r.cl.Do(ctx, "POST", "/v1/providers", map[string]any{"name": "Bench Edge", "driver": "sim", "jurisdiction": "BR",
+		"certification": "public", "currency": "BRL", "kind": "edge"}, &r.prv); err != nil {
+		return fmt.Errorf("creating the edge provider: %w", err)
+	}
+	req := edgeBenchImport(r.o.sites, r.o.groups)
+	start := time.Now()
+	if _, err := r.cl.Do(ctx, "POST", "/v1/providers/"+r.prv.ID+"/subclouds:import", req, &r.imp); err != nil {
+		return fmt.Errorf("importing: %w", err)
+	}
+	r.res.ImportSeconds = time.Since(start).Seconds()
+	var err error
+	r.d0, err = loadBenchDemo(ctx, r.srv)
+	return err
+}
+
+// startAgents starts the agents: the first subcloud's in this process
+// (the one the bench stops, noting its last beat), the others where
+// --agents says. The returned stop, to be called even with an error,
+// stops them all.
+func (r *edgeRun) startAgents(ctx context.Context, dir string) (stop func(), err error) {
+	creds := make([]edge.Credential, len(r.imp.Subclouds))
+	for i, s := range r.imp.Subclouds {
+		creds[i] = edge.Credential{ID: s.ID, Name: s.Name, PrivateKey: s.PrivateKey}
+	}
+	stopped := &edge.Agent{Cred: creds[0], Measure: func() (model.Capacity, model.Capacity) {
+		r.lastBeat.Store(time.Now())
+		return model.Capacity{}, model.Capacity{}
+	}}
+	stopCtx, stopAgent := context.WithCancel(ctx)
+	r.stopAgent = stopAgent
+	go func() { _ = edge.RunAgents(stopCtx, r.o.nats, []*edge.Agent{stopped}, r.o.every) }()
+	switch r.o.agents {
+	case "subprocess":
+		kill, err := r.startSubprocess(ctx, dir, creds[1:])
+		if err != nil {
+			return stopAgent, err
+		}
+		return func() { kill(); stopAgent() }, nil
+	case "in-process":
+		agents := make([]*edge.Agent, 0, len(creds)-1)
+		for _, c := range creds[1:] {
+			agents = append(agents, &edge.Agent{Cred: c})
+		}
+		go func() { _ = edge.RunAgents(ctx, r.o.nats, agents, r.o.every) }()
+		return stopAgent, nil
+	default:
+		return stopAgent, fmt.Errorf("--agents: subprocess or in-process, not %q", r.o.agents)
+	}
+}
+
+// startSubprocess runs creds' agents in `soberana sim edge`, a
+// subprocess of this binary at the lowest CPU priority where nice is
+// found, so that their signing stays out of the server's CPU figure. It
+// returns what kills it and waits.
+func (r *edgeRun) startSubprocess(ctx context.Context, dir string, creds []edge.Credential) (kill func(), err error) {
+	file := filepath.Join(dir, "credentials.json")
+	b, _ := json.Marshal(creds)
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		return nil, err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	args := []string{exe, "sim", "edge", "--credentials", file, "--nats", r.o.nats, "--every", r.o.every.String()}
+	if nice, err := exec.LookPath("nice"); err == nil {
+		args = append([]string{nice, "-n", "19"}, args...)
+		r.res.Agents = "subprocess (nice 19)"
+	}
+	sim := exec.CommandContext(ctx, args[0], args[1:]...)
+	sim.Stdout, sim.Stderr = r.o.stderr, r.o.stderr
+	if err := sim.Start(); err != nil {
+		return nil, err
+	}
+	r.agentsPid = sim.Process.Pid
+	return func() { _ = sim.Process.Kill(); _ = sim.Wait() }, nil
+}
+
+// awaitEveryHeard waits for the server's tracker and a first interval in
+// which every site is heard: the measurements are of a steady state.
+func (r *edgeRun) awaitEveryHeard() error {
+	deadline := time.Now().Add(20*r.o.every + time.Minute)
+	for {
+		if r.tr = r.srv.EdgeTracker(); r.tr != nil {
+			if heard, _, _ := r.tr.LastTick(); heard == r.o.sites {
+				return nil
+			}
+		}
+		if time.Now().After(deadline) {
+			h := -1
+			if r.tr != nil {
+				h, _, _ = r.tr.LastTick()
+			}
+			return fmt.Errorf("not every site heard within %s (last interval: %d of %d)", 20*r.o.every+time.Minute, h, r.o.sites)
+		}
+		time.Sleep(r.o.every / 20)
+	}
+}
+
+// measureWindow measures over the window: heartbeats accepted per
+// second, the server's and the agents' CPU shares, and the health
+// derivation's share. The window is always profiled: that share is the
+// profile's samples labelled edge.HealthLabel.
+func (r *edgeRun) measureWindow() error {
+	acc0, _ := r.tr.Counts()
 	var prof bytes.Buffer
 	if err := pprof.StartCPUProfile(&prof); err != nil {
-		return res, err
+		return err
 	}
-	agentsCPU := func() time.Duration { d, _ := bench.PidCPU(agentsPid); return d } // 0 if unreadable
+	agentsCPU := func() time.Duration { d, _ := bench.PidCPU(r.agentsPid); return d } // 0 if unreadable
 	cpu0, agents0, wall0 := bench.ProcessCPU(), agentsCPU(), time.Now()
-	time.Sleep(o.window)
+	time.Sleep(r.o.window)
 	cpu1, agents1, wall1 := bench.ProcessCPU(), agentsCPU(), time.Now()
 	pprof.StopCPUProfile()
-	if o.profDir != "" {
-		if err := os.MkdirAll(o.profDir, 0o755); err != nil {
-			return res, err
+	if r.o.profDir != "" {
+		if err := os.MkdirAll(r.o.profDir, 0o755); err != nil {
+			return err
 		}
-		if err := os.WriteFile(filepath.Join(o.profDir, "window.pprof"), prof.Bytes(), 0o644); err != nil {
-			return res, err
+		if err := os.WriteFile(filepath.Join(r.o.profDir, "window.pprof"), prof.Bytes(), 0o644); err != nil {
+			return err
 		}
 	}
 	healthCPU, err := bench.LabelledCPU(prof.Bytes(), edge.HealthLabel[0], edge.HealthLabel[1])
 	if err != nil {
-		return res, err
+		return err
 	}
-	acc1, rej := tr.Counts()
+	acc1, rej := r.tr.Counts()
+	res := &r.res
 	res.WindowSeconds = wall1.Sub(wall0).Seconds()
 	res.ServerCPUShare = round3((cpu1 - cpu0).Seconds() / res.WindowSeconds)
-	if agentsPid != 0 {
+	if r.agentsPid != 0 {
 		res.AgentsCPUShare = round3((agents1 - agents0).Seconds() / res.WindowSeconds)
 	}
 	res.HealthCPUShare = round3(healthCPU.Seconds() / res.WindowSeconds)
-	if o.agents == "in-process" {
+	if r.o.agents == "in-process" {
 		res.Agents = "in-process (CPU share includes the agents' signing)"
 	}
 	res.HeartbeatsPerSec = round3(float64(acc1-acc0) / res.WindowSeconds)
 	res.Rejected = rej
-	h, _, took := tr.LastTick()
+	h, _, took := r.tr.LastTick()
 	res.SitesHeard, res.LastTickMs = h, round3(float64(took.Microseconds())/1000)
+	return nil
+}
+
+// measureMemory notes the server's resident memory and Go heap after a
+// garbage collection (what it holds, not what awaits collection), and
+// writes the heap profile with --profile-dir.
+func (r *edgeRun) measureMemory() error {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	if o.profDir != "" {
-		if err := writeHeapProfile(filepath.Join(o.profDir, "heap.pprof")); err != nil {
-			return res, err
+	if r.o.profDir != "" {
+		if err := writeHeapProfile(filepath.Join(r.o.profDir, "heap.pprof")); err != nil {
+			return err
 		}
 	}
-	res.RSSMiB, res.HeapMiB = round3(float64(bench.RSS())/(1<<20)), round3(float64(ms.HeapInuse)/(1<<20))
+	r.res.RSSMiB, r.res.HeapMiB = round3(float64(bench.RSS())/(1<<20)), round3(float64(ms.HeapInuse)/(1<<20))
+	return nil
+}
 
-	// Stop one site's agent: how long until its site is down?
-	siteID := imp.Subclouds[0].SiteID
-	stopAgent()
+// timeStoppedSite stops one site's agent and times how long until its
+// site reads down, from the agent's last heartbeat: beats missed until
+// down.
+func (r *edgeRun) timeStoppedSite(ctx context.Context) error {
+	siteID := r.imp.Subclouds[0].SiteID
+	r.stopAgent()
 	stoppedAt := time.Now()
 	for {
 		var s model.Site
-		if _, err := cl.Do(ctx, "GET", "/v1/sites/"+siteID, nil, &s); err != nil {
-			return res, err
+		if _, err := r.cl.Do(ctx, "GET", "/v1/sites/"+siteID, nil, &s); err != nil {
+			return err
 		}
 		if s.Health == model.HealthDown {
 			break
 		}
-		if time.Since(stoppedAt) > 10*o.every+time.Minute {
-			return res, fmt.Errorf("the stopped site was not down after %s", time.Since(stoppedAt).Round(time.Second))
+		if time.Since(stoppedAt) > 10*r.o.every+time.Minute {
+			return fmt.Errorf("the stopped site was not down after %s", time.Since(stoppedAt).Round(time.Second))
 		}
-		time.Sleep(o.every / 50)
+		time.Sleep(r.o.every / 50)
 	}
-	// From the stopped agent's last heartbeat: beats missed until down.
-	d := time.Since(lastBeat.Load())
-	res.StoppedDownSecs, res.StoppedDownBeats = round3(d.Seconds()), round3(d.Seconds()/o.every.Seconds())
-	res.StoppedDown = fmt.Sprintf("%.1f intervals", d.Seconds()/o.every.Seconds())
+	d := time.Since(r.lastBeat.Load())
+	r.res.StoppedDownSecs, r.res.StoppedDownBeats = round3(d.Seconds()), round3(d.Seconds()/r.o.every.Seconds())
+	r.res.StoppedDown = fmt.Sprintf("%.1f intervals", d.Seconds()/r.o.every.Seconds())
+	return nil
+}
 
-	// Placement previews over HTTP.
-	body := map[string]any{"project_id": d0.projectBR, "offering_id": d0.offering, "replicas": 1, "classification": "internal",
+// timePreviews times --previews placement previews over HTTP, one after
+// the other, with the garbage collections they saw; with --profile-dir
+// it profiles where they spend and wait and traces them.
+func (r *edgeRun) timePreviews(ctx context.Context) error {
+	body := map[string]any{"project_id": r.d0.projectBR, "offering_id": r.d0.offering, "replicas": 1, "classification": "internal",
 		"residency": map[string]any{"countries": []string{"BR"}}}
-	lat := make([]time.Duration, 0, o.previews)
-	if o.profDir != "" { // where previews wait: locks and blocking (mutex.pprof, block.pprof)
-		runtime.SetMutexProfileFraction(1)
-		runtime.SetBlockProfileRate(int(100 * time.Microsecond))
-		defer func() {
-			for _, name := range []string{"mutex", "block"} {
-				if f, err := os.Create(filepath.Join(o.profDir, name+".pprof")); err == nil {
-					_ = pprof.Lookup(name).WriteTo(f, 0)
-					_ = f.Close()
-				}
-			}
-			runtime.SetMutexProfileFraction(0)
-			runtime.SetBlockProfileRate(0)
-		}()
+	lat := make([]time.Duration, 0, r.o.previews)
+	if r.o.profDir != "" {
+		writeWaits := profileWaits(r.o.profDir)
+		defer writeWaits()
 	}
 	var gc0 runtime.MemStats
 	runtime.ReadMemStats(&gc0)
-	stopProfile, err := startProfile(o.profDir, "previews.pprof")
+	stopProfile, err := startProfile(r.o.profDir, "previews.pprof")
 	if err != nil {
-		return res, err
+		return err
 	}
 	defer stopProfile()
-	stopTrace, err := startTrace(o.profDir, "previews.trace")
+	stopTrace, err := startTrace(r.o.profDir, "previews.trace")
 	if err != nil {
-		return res, err
+		return err
 	}
 	defer stopTrace()
-	for range o.previews {
+	for range r.o.previews {
 		t0 := time.Now()
 		var err error
-		trace.WithRegion(ctx, "preview", func() { _, err = cl.Do(ctx, "POST", "/v1/placements:preview", body, nil) })
+		trace.WithRegion(ctx, "preview", func() { _, err = r.cl.Do(ctx, "POST", "/v1/placements:preview", body, nil) })
 		if err != nil {
-			return res, fmt.Errorf("preview: %w", err)
+			return fmt.Errorf("preview: %w", err)
 		}
 		lat = append(lat, time.Since(t0))
 	}
-	if len(lat) > 0 {
-		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-		q := func(p float64) float64 {
-			return round3(float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000)
-		}
-		res.Previews, res.PreviewP50Ms, res.PreviewP99Ms = len(lat), q(0.50), q(0.99)
-		var gc1 runtime.MemStats
-		runtime.ReadMemStats(&gc1)
-		res.PreviewGCs = gc1.NumGC - gc0.NumGC
-		res.PreviewGCPausesMs = round3(float64(gc1.PauseTotalNs-gc0.PauseTotalNs) / 1e6)
-		res.PreviewMaxMs = round3(float64(lat[len(lat)-1].Microseconds()) / 1000)
-		for _, d := range lat {
-			if d > 5*time.Millisecond {
-				res.PreviewsOver5Ms++
+	previewFigures(&r.res, lat, &gc0)
+	return nil
+}
+
+// profileWaits starts recording where the previews wait, on locks and
+// blocking; the returned func writes mutex.pprof and block.pprof to dir
+// and stops recording.
+func profileWaits(dir string) (write func()) {
+	runtime.SetMutexProfileFraction(1)
+	runtime.SetBlockProfileRate(int(100 * time.Microsecond))
+	return func() {
+		for _, name := range []string{"mutex", "block"} {
+			if f, err := os.Create(filepath.Join(dir, name+".pprof")); err == nil {
+				_ = pprof.Lookup(name).WriteTo(f, 0)
+				_ = f.Close()
 			}
 		}
+		runtime.SetMutexProfileFraction(0)
+		runtime.SetBlockProfileRate(0)
 	}
-	return res, nil
+}
+
+// previewFigures fills in the previews' latencies (p50, p99, the
+// maximum and how many took over 5 ms: a few stalls or a slow path) and
+// the collections since gc0, unless there were none.
+func previewFigures(res *edgeBenchResult, lat []time.Duration, gc0 *runtime.MemStats) {
+	if len(lat) == 0 {
+		return
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	q := func(p float64) float64 {
+		return round3(float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000)
+	}
+	res.Previews, res.PreviewP50Ms, res.PreviewP99Ms = len(lat), q(0.50), q(0.99)
+	var gc1 runtime.MemStats
+	runtime.ReadMemStats(&gc1)
+	res.PreviewGCs = gc1.NumGC - gc0.NumGC
+	res.PreviewGCPausesMs = round3(float64(gc1.PauseTotalNs-gc0.PauseTotalNs) / 1e6)
+	res.PreviewMaxMs = round3(float64(lat[len(lat)-1].Microseconds()) / 1000)
+	for _, d := range lat {
+		if d > 5*time.Millisecond {
+			res.PreviewsOver5Ms++
+		}
+	}
 }
 
 // edgeBenchWorkloads prices the demo offering on the edge provider (a

@@ -100,167 +100,243 @@ var ErrNotEdge = errors.New("provider is not of kind edge")
 // creates the groups, sites, subclouds and credentials in tx. Row numbers
 // count from 1 in req.Subclouds.
 func Import(ctx context.Context, tx *store.Tx, providerID string, req ImportRequest) (ImportResult, error) {
-	res := ImportResult{ProviderID: providerID, Subclouds: []Imported{}}
+	im := &importer{tx: tx, providerID: providerID, res: ImportResult{ProviderID: providerID, Subclouds: []Imported{}}}
 	prov, err := tx.Providers().Get(ctx, providerID)
 	if err != nil {
-		return res, err
+		return im.res, err
 	}
-	var bad []RowError
-	add := func(row int, field, key string, args ...any) {
-		bad = append(bad, RowError{Row: row, Field: field, FieldError: model.FieldError{Field: field, Key: key, Args: args}})
+	im.prov = prov
+	if im.checkRequest(req); len(im.bad) > 0 {
+		return im.res, &ImportError{Rows: im.bad}
 	}
-	if prov.Kind != model.ProviderKindEdge {
-		add(0, "provider_id", "field.not_edge", prov.Name)
-		return res, &ImportError{Rows: bad}
+	if err := im.resolveGroups(ctx, req.Groups); err != nil {
+		return im.res, err
+	}
+	if err := im.planRows(ctx, req.Subclouds); err != nil {
+		return im.res, err
+	}
+	if len(im.bad) > 0 {
+		return ImportResult{ProviderID: providerID, Subclouds: []Imported{}}, &ImportError{Rows: im.bad}
+	}
+	if err := im.write(ctx); err != nil {
+		return im.res, err
+	}
+	return im.res, nil
+}
+
+// importer carries one import from validation to its writes: the invalid
+// fields found so far (all of them, so that one answer lists everything
+// the caller must fix) and what the valid rows will create.
+type importer struct {
+	tx         *store.Tx
+	providerID string
+	prov       model.Provider
+	res        ImportResult
+	bad        []RowError
+	// groupID maps a group name to its ID: the provider's existing
+	// groups and those the import declares.
+	groupID   map[string]string
+	newGroups []model.EdgeGroup
+	sites     []model.Site
+	scs       []model.Subcloud
+}
+
+// add records one invalid field of one row (row 0: the whole import).
+func (im *importer) add(row int, field, key string, args ...any) {
+	im.bad = append(im.bad, RowError{Row: row, Field: field, FieldError: model.FieldError{Field: field, Key: key, Args: args}})
+}
+
+// checkRequest refuses the import as a whole before any row is read: a
+// provider that is not of kind edge, no rows, or more than MaxImportRows.
+func (im *importer) checkRequest(req ImportRequest) {
+	if im.prov.Kind != model.ProviderKindEdge {
+		im.add(0, "provider_id", "field.not_edge", im.prov.Name)
+		return
 	}
 	switch {
 	case len(req.Subclouds) == 0:
-		add(0, "subclouds", "field.no_rows")
+		im.add(0, "subclouds", "field.no_rows")
 	case len(req.Subclouds) > MaxImportRows:
-		add(0, "subclouds", "field.too_many_rows", MaxImportRows)
+		im.add(0, "subclouds", "field.too_many_rows", MaxImportRows)
 	}
-	if len(bad) > 0 {
-		return res, &ImportError{Rows: bad}
-	}
+}
 
-	existing, err := tx.EdgeGroups().All(ctx)
+// resolveGroups maps every group name a row may use to its ID: the
+// provider's existing groups, then the declared ones, validated (as row
+// 0) and planned for creation unless one of that name exists already.
+func (im *importer) resolveGroups(ctx context.Context, specs []GroupSpec) error {
+	existing, err := im.tx.EdgeGroups().All(ctx)
 	if err != nil {
-		return res, err
+		return err
 	}
-	groupID := map[string]string{}
+	im.groupID = map[string]string{}
 	for _, g := range existing {
-		if g.ProviderID == providerID {
-			groupID[g.Name] = g.ID
+		if g.ProviderID == im.providerID {
+			im.groupID[g.Name] = g.ID
 		}
 	}
-	var newGroups []model.EdgeGroup
-	for i, gs := range req.Groups {
-		g := model.EdgeGroup{ProviderID: providerID, Name: gs.Name, Kind: gs.Kind, Description: gs.Description}
+	for i, gs := range specs {
+		g := model.EdgeGroup{ProviderID: im.providerID, Name: gs.Name, Kind: gs.Kind, Description: gs.Description}
 		if err := g.Validate(); err != nil {
 			var ve *model.ValidationError
 			if errors.As(err, &ve) {
 				for _, f := range ve.Fields {
-					add(0, fmt.Sprintf("groups[%d].%s", i, f.Field), f.Key, f.Args...)
+					im.add(0, fmt.Sprintf("groups[%d].%s", i, f.Field), f.Key, f.Args...)
 				}
 				continue
 			}
-			return res, err
+			return err
 		}
-		if _, ok := groupID[g.Name]; ok {
+		if _, ok := im.groupID[g.Name]; ok {
 			continue
 		}
 		g.ID = model.NewID("egrp")
-		groupID[g.Name] = g.ID
-		newGroups = append(newGroups, g)
+		im.groupID[g.Name] = g.ID
+		im.newGroups = append(im.newGroups, g)
 	}
+	return nil
+}
 
-	taken, err := tx.EdgeNames(ctx, providerID)
+// planRows validates every row (its name, group and site) and, for each
+// valid one, plans its site and subcloud with fresh IDs. An invalid row
+// plans nothing; the caller writes nothing if any was invalid.
+func (im *importer) planRows(ctx context.Context, rows []Row) error {
+	taken, err := im.tx.EdgeNames(ctx, im.providerID)
 	if err != nil {
-		return res, err
+		return err
 	}
-	seen := make(map[string]int, len(req.Subclouds))
-	sites := make([]model.Site, 0, len(req.Subclouds))
-	scs := make([]model.Subcloud, 0, len(req.Subclouds))
-	for i, r := range req.Subclouds {
+	seen := make(map[string]int, len(rows))
+	im.sites = make([]model.Site, 0, len(rows))
+	im.scs = make([]model.Subcloud, 0, len(rows))
+	for i, r := range rows {
 		row := i + 1
-		before := len(bad)
-		name, key := model.CleanName(r.Name)
-		switch {
-		case key != "":
-			add(row, "name", key)
-		case strings.TrimSpace(name) == "":
-			add(row, "name", "field.required")
-		case len(name) > 200:
-			add(row, "name", "field.too_long", 200)
-		case seen[name] != 0:
-			add(row, "name", "field.duplicate_name", name, seen[name])
-		case taken[name]:
-			add(row, "name", "field.name_taken", name)
+		before := len(im.bad)
+		name := im.checkName(row, r.Name, seen, taken)
+		gid := im.checkGroup(row, r.Group)
+		s, err := im.checkSite(row, name, r)
+		if err != nil {
+			return err
 		}
-		if name != "" && seen[name] == 0 {
-			seen[name] = row
-		}
-		gid, ok := groupID[r.Group]
-		if !ok {
-			if strings.TrimSpace(r.Group) == "" {
-				add(row, "group", "field.required")
-			} else {
-				add(row, "group", "field.unknown_group", r.Group)
-			}
-		}
-		var v model.Validator
-		v.ValidEndpoint("endpoint", r.Endpoint)
-		country := ""
-		if len(r.Subdivision) >= 2 {
-			country = r.Subdivision[:2]
-		}
-		s := model.Site{ProviderID: providerID, Name: name, Country: country, Subdivision: r.Subdivision,
-			Latitude: r.Latitude, Longitude: r.Longitude, Tier: r.Tier, FailureDomain: "edge",
-			Capacity: r.Capacity, Simulated: prov.Simulated}
-		if s.Tier == "" {
-			s.Tier = model.TierEdge
-		}
-		s.Defaults()
-		if r.Subdivision == "" {
-			v.Add("subdivision", "field.required")
-		} else if err := s.Validate(); err != nil {
-			var ve *model.ValidationError
-			if !errors.As(err, &ve) {
-				return res, err
-			}
-			for _, f := range ve.Fields {
-				if f.Field == "name" || f.Field == "country" {
-					continue // reported above / follows from the subdivision
-				}
-				v.Add(f.Field, f.Key, f.Args...)
-			}
-		}
-		if err := v.Err(); err != nil {
-			var ve *model.ValidationError
-			errors.As(err, &ve)
-			for _, f := range ve.Fields {
-				add(row, f.Field, f.Key, f.Args...)
-			}
-		}
-		if len(bad) > before {
+		if len(im.bad) > before {
 			continue
 		}
 		scID := model.NewID("sc")
 		s.ID = model.NewID("site")
 		s.FailureDomain = scID // each subcloud is its own failure domain
-		sites = append(sites, s)
-		scs = append(scs, model.Subcloud{Meta: model.Meta{ID: scID}, ProviderID: providerID, GroupID: gid, Name: name, Endpoint: r.Endpoint})
-		res.Subclouds = append(res.Subclouds, Imported{Row: row, ID: scID, Name: name, GroupID: gid, SiteID: s.ID})
+		im.sites = append(im.sites, s)
+		im.scs = append(im.scs, model.Subcloud{Meta: model.Meta{ID: scID}, ProviderID: im.providerID, GroupID: gid, Name: name, Endpoint: r.Endpoint})
+		im.res.Subclouds = append(im.res.Subclouds, Imported{Row: row, ID: scID, Name: name, GroupID: gid, SiteID: s.ID})
 	}
-	if len(bad) > 0 {
-		return ImportResult{ProviderID: providerID, Subclouds: []Imported{}}, &ImportError{Rows: bad}
-	}
+	return nil
+}
 
-	// Credentials only once every row is valid.
-	pairs := make([][2]string, len(scs))
-	for i := range scs {
+// checkName cleans a row's subcloud name and checks it: present, not too
+// long, unique in the import (seen: name → first row) and not taken by
+// the provider's existing subclouds or sites.
+func (im *importer) checkName(row int, raw string, seen map[string]int, taken map[string]bool) string {
+	name, key := model.CleanName(raw)
+	switch {
+	case key != "":
+		im.add(row, "name", key)
+	case strings.TrimSpace(name) == "":
+		im.add(row, "name", "field.required")
+	case len(name) > 200:
+		im.add(row, "name", "field.too_long", 200)
+	case seen[name] != 0:
+		im.add(row, "name", "field.duplicate_name", name, seen[name])
+	case taken[name]:
+		im.add(row, "name", "field.name_taken", name)
+	}
+	if name != "" && seen[name] == 0 {
+		seen[name] = row
+	}
+	return name
+}
+
+// checkGroup resolves a row's group name to its ID ("" when unknown or
+// missing, which is recorded).
+func (im *importer) checkGroup(row int, group string) string {
+	gid, ok := im.groupID[group]
+	if !ok {
+		if strings.TrimSpace(group) == "" {
+			im.add(row, "group", "field.required")
+		} else {
+			im.add(row, "group", "field.unknown_group", group)
+		}
+	}
+	return gid
+}
+
+// checkSite builds a row's site (its country from the subdivision, tier
+// edge unless given) and records its invalid fields and the endpoint's.
+// The name was checked by checkName and the country follows from the
+// subdivision, so the site's own errors on those are not repeated.
+func (im *importer) checkSite(row int, name string, r Row) (model.Site, error) {
+	var v model.Validator
+	v.ValidEndpoint("endpoint", r.Endpoint)
+	country := ""
+	if len(r.Subdivision) >= 2 {
+		country = r.Subdivision[:2]
+	}
+	s := model.Site{ProviderID: im.providerID, Name: name, Country: country, Subdivision: r.Subdivision,
+		Latitude: r.Latitude, Longitude: r.Longitude, Tier: r.Tier, FailureDomain: "edge",
+		Capacity: r.Capacity, Simulated: im.prov.Simulated}
+	if s.Tier == "" {
+		s.Tier = model.TierEdge
+	}
+	s.Defaults()
+	if r.Subdivision == "" {
+		v.Add("subdivision", "field.required")
+	} else if err := s.Validate(); err != nil {
+		var ve *model.ValidationError
+		if !errors.As(err, &ve) {
+			return s, err
+		}
+		for _, f := range ve.Fields {
+			if f.Field == "name" || f.Field == "country" {
+				continue // reported above / follows from the subdivision
+			}
+			v.Add(f.Field, f.Key, f.Args...)
+		}
+	}
+	if err := v.Err(); err != nil {
+		var ve *model.ValidationError
+		errors.As(err, &ve)
+		for _, f := range ve.Fields {
+			im.add(row, f.Field, f.Key, f.Args...)
+		}
+	}
+	return s, nil
+}
+
+// write gives every planned subcloud its key pair (only now that every
+// row is valid; the private key goes back once, in the result) and
+// creates the groups, sites, subclouds and their links, in that order.
+func (im *importer) write(ctx context.Context) error {
+	pairs := make([][2]string, len(im.scs))
+	for i := range im.scs {
 		pub, priv, err := ed25519.GenerateKey(rand.Reader)
 		if err != nil {
-			return res, err
+			return err
 		}
-		scs[i].PublicKey = base64.StdEncoding.EncodeToString(pub)
-		res.Subclouds[i].PublicKey = scs[i].PublicKey
-		res.Subclouds[i].PrivateKey = base64.StdEncoding.EncodeToString(priv.Seed())
-		pairs[i] = [2]string{sites[i].ID, scs[i].ID}
+		im.scs[i].PublicKey = base64.StdEncoding.EncodeToString(pub)
+		im.res.Subclouds[i].PublicKey = im.scs[i].PublicKey
+		im.res.Subclouds[i].PrivateKey = base64.StdEncoding.EncodeToString(priv.Seed())
+		pairs[i] = [2]string{im.sites[i].ID, im.scs[i].ID}
 	}
-	if err := tx.EdgeGroups().CreateMany(ctx, newGroups, "egrp"); err != nil {
-		return res, err
+	if err := im.tx.EdgeGroups().CreateMany(ctx, im.newGroups, "egrp"); err != nil {
+		return err
 	}
-	if err := tx.Sites().CreateMany(ctx, sites, "site"); err != nil {
-		return res, err
+	if err := im.tx.Sites().CreateMany(ctx, im.sites, "site"); err != nil {
+		return err
 	}
-	if err := tx.Subclouds().CreateMany(ctx, scs, "sc"); err != nil {
-		return res, err
+	if err := im.tx.Subclouds().CreateMany(ctx, im.scs, "sc"); err != nil {
+		return err
 	}
-	if err := tx.LinkSubcloudSites(ctx, pairs); err != nil {
-		return res, err
+	if err := im.tx.LinkSubcloudSites(ctx, pairs); err != nil {
+		return err
 	}
-	res.GroupsCreated = len(newGroups)
-	store.AuditTarget(ctx, "provider", providerID)
-	return res, nil
+	im.res.GroupsCreated = len(im.newGroups)
+	store.AuditTarget(ctx, "provider", im.providerID)
+	return nil
 }
