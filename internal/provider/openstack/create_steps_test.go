@@ -103,19 +103,28 @@ func TestCreateWaitsForThePreviousServerToGo(t *testing.T) {
 	}
 }
 
+// createInDoubt is a fake cloud and its driver (with a listGate, see gate)
+// after a Create of replica r1 whose POST answered status: a retryable
+// error, and no id. Further POSTs succeed.
+func createInDoubt(t *testing.T, status int, listFailsAfterPost bool) (*fakeCloud, *Driver, *atomic.Bool) {
+	t.Helper()
+	f, d := failingCreates(t, status, "computeFault", "upstream timed out")
+	d.CreateSettle = time.Hour
+	_, fail := gate(d, listFailsAfterPost)
+	if id, err := d.Create(context.Background(), spec("r1")); !errors.Is(err, provider.ErrUnavailable) || id != "" {
+		t.Fatalf("first Create = %q, %v; want a retryable error", id, err)
+	}
+	f.onCreate = nil
+	return f, d, fail
+}
+
 // TestCreateInDoubtLookupFailureAndDeletingServer: while a POST is in
 // doubt, a lookup that fails, or finds the replica's server being deleted,
 // posts nothing and leaves the doubt standing.
 func TestCreateInDoubtLookupFailureAndDeletingServer(t *testing.T) {
 	t.Parallel()
-	f, d := failingCreates(t, 504, "computeFault", "gateway timeout")
-	d.CreateSettle = time.Hour
-	_, fail := gate(d, false)
+	f, d, fail := createInDoubt(t, 504, false)
 	ctx := context.Background()
-	if _, err := d.Create(ctx, spec("r1")); !errors.Is(err, provider.ErrUnavailable) {
-		t.Fatalf("first Create: %v", err)
-	}
-	f.onCreate = nil
 	fail.Store(true)
 	wantReason(t, nilOr(d.Create(ctx, spec("r1"))), ReasonForbidden, false)
 	fail.Store(false)
@@ -139,21 +148,14 @@ func TestCreateInDoubtLookupFailureAndDeletingServer(t *testing.T) {
 // the next Create does not post again.
 func TestCreateFailedPostWhoseLookupFails(t *testing.T) {
 	t.Parallel()
-	f, d := failingCreates(t, 502, "computeFault", "bad gateway")
-	d.CreateSettle = time.Hour
-	gate(d, true)
-	ctx := context.Background()
-	if id, err := d.Create(ctx, spec("r1")); !errors.Is(err, provider.ErrUnavailable) || id != "" {
-		t.Fatalf("Create = %q, %v; want a retryable error", id, err)
-	}
+	f, d, _ := createInDoubt(t, 502, true)
 	d.mu.Lock()
 	_, inDoubt := d.doubt["r1"]
 	d.mu.Unlock()
 	if !inDoubt {
 		t.Fatal("the replica is not in doubt after a 502")
 	}
-	f.onCreate = nil
-	if _, err := d.Create(ctx, spec("r1")); err == nil || f.posts != 1 {
+	if _, err := d.Create(context.Background(), spec("r1")); err == nil || f.posts != 1 {
 		t.Fatalf("second Create: %v, POSTs %d; want an error and 1 POST", err, f.posts)
 	}
 }
@@ -253,6 +255,48 @@ func TestCreatePostsWhatTheSpecSays(t *testing.T) {
 			if s.Metadata[k] != v {
 				t.Errorf("metadata %s = %q, want %q", k, s.Metadata[k], v)
 			}
+		}
+	}
+}
+
+// quotaRefused is a transport on which every quota call answers 403.
+type quotaRefused struct{ next http.RoundTripper }
+
+func (q quotaRefused) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.Contains(r.URL.Path, "/os-quota-sets/") {
+		return &http.Response{StatusCode: http.StatusForbidden, Status: "403 Forbidden", Request: r,
+			Header: http.Header{"Content-Type": {"application/json"}},
+			Body:   io.NopCloser(strings.NewReader(`{"forbidden": {"code": 403, "message": "Policy does not allow os_compute_api:os-quota-sets:update to be performed."}}`))}, nil
+	}
+	return q.next.RoundTrip(r)
+}
+
+// TestCreateInTheProjectsOwnKeystoneProject: with a Keystone project per
+// soberana project (already made: the driver knows its id), Create raises
+// its quotas before it posts, and posts nothing when it cannot.
+func TestCreateInTheProjectsOwnKeystoneProject(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, refused := range []bool{true, false} {
+		f := newFakeCloud(t)
+		d := projectDriver(t, f, "inst_a")
+		d.projects["prv-1/fake/prj-1"] = "kp-1"
+		if refused {
+			d.wrapTransport = func(rt http.RoundTripper) http.RoundTripper { return quotaRefused{rt} }
+		}
+		id, err := d.Create(ctx, spec("r1"))
+		if refused {
+			wantReason(t, err, ReasonForbidden, false)
+			if f.posts != 0 {
+				t.Fatalf("quota refused: POSTs %d, want 0", f.posts)
+			}
+			continue
+		}
+		f.mu.Lock()
+		_, set := f.quota["kp-1"]
+		f.mu.Unlock()
+		if err != nil || id == "" || f.posts != 1 || !set {
+			t.Fatalf("Create = %q, %v; POSTs %d, quota of kp-1 read or set: %v", id, err, f.posts, set)
 		}
 	}
 }
