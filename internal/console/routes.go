@@ -432,46 +432,24 @@ type sitesData struct {
 // subdivision, edge group), the name search and the map's window are query
 // parameters; the map clusters the sites of the window when they are many
 // (sitemap.go) and the table shows one page of sitesPerPage, so the page
-// stays small and readable at 10,000 sites.
+// stays small and readable at 10,000 sites. It reads the providers and
+// their edge groups (siteProviders), the sites of the group filtered by
+// (groupSites), the sites and their use; then it keeps the sites that pass
+// the filters (filterSites), places them on the map (placeMap) and cuts
+// the table's page (paginate).
 func (c *Console) sites(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
 	q := r.URL.Query()
 	d := sitesData{Country: q.Get("country"), Tier: q.Get("tier"), Health: q.Get("health"),
 		Subdivision: q.Get("subdivision"), Group: q.Get("group"), Query: strings.TrimSpace(q.Get("q"))}
-	ps, err := listAll[model.Provider](ctx, c, v, "/v1/providers", nil)
+	names, groups, err := c.siteProviders(ctx, v)
 	if err != nil {
 		return err
 	}
-	names := map[string]string{}
-	for _, p := range ps {
-		names[p.ID] = p.Name
-		if p.Kind == model.ProviderKindEdge {
-			gs, err := listAll[model.EdgeGroup](ctx, c, v, "/v1/providers/"+url.PathEscape(p.ID)+"/edge-groups", nil)
-			if err == nil {
-				d.Groups = append(d.Groups, gs...)
-			}
-		}
-	}
-	sort.Slice(d.Groups, func(i, j int) bool { return d.Groups[i].Name < d.Groups[j].Name })
-	// The group filter: the sites of the group's subclouds.
-	var inGroup map[string]bool
-	if d.Group != "" {
-		inGroup = map[string]bool{}
-		for _, g := range d.Groups {
-			if g.ID != d.Group {
-				continue
-			}
-			scs, err := listAll[model.Subcloud](ctx, c, v, "/v1/providers/"+url.PathEscape(g.ProviderID)+"/subclouds",
-				url.Values{"group_id": {g.ID}})
-			if err != nil {
-				return err
-			}
-			for _, sc := range scs {
-				for _, id := range sc.SiteIDs {
-					inGroup[id] = true
-				}
-			}
-		}
+	d.Groups = groups
+	inGroup, err := c.groupSites(ctx, v, d.Groups, d.Group)
+	if err != nil {
+		return err
 	}
 	// The API filters by equality; one read of every site gives the
 	// filters' choices too (country, subdivision).
@@ -485,10 +463,72 @@ func (c *Console) sites(w http.ResponseWriter, r *http.Request, v *view) error {
 	if err != nil {
 		return err
 	}
-	countries, subs := map[string]bool{}, map[string]bool{}
-	needle := strings.ToLower(d.Query)
 	use := c.siteUse(ctx, v)
 	d.HasUse = len(use) > 0
+	rows := d.filterSites(all, names, inGroup, use)
+	d.Total = len(rows)
+	d.placeMap(q, rows)
+	d.paginate(q, rows)
+	v.Data = d
+	return nil
+}
+
+// siteProviders reads the providers, for the names of the sites' providers
+// by id, and the edge groups of the edge providers, sorted by name, for
+// the group filter (a provider whose groups the caller may not read adds
+// none).
+func (c *Console) siteProviders(ctx context.Context, v *view) (names map[string]string, groups []model.EdgeGroup, err error) {
+	ps, err := listAll[model.Provider](ctx, c, v, "/v1/providers", nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	names = map[string]string{}
+	for _, p := range ps {
+		names[p.ID] = p.Name
+		if p.Kind == model.ProviderKindEdge {
+			gs, err := listAll[model.EdgeGroup](ctx, c, v, "/v1/providers/"+url.PathEscape(p.ID)+"/edge-groups", nil)
+			if err == nil {
+				groups = append(groups, gs...)
+			}
+		}
+	}
+	sort.Slice(groups, func(i, j int) bool { return groups[i].Name < groups[j].Name })
+	return names, groups, nil
+}
+
+// groupSites is the group filter: the ids of the sites of the subclouds of
+// edge group group, read from its provider; nil when no group is asked
+// for (every site passes).
+func (c *Console) groupSites(ctx context.Context, v *view, groups []model.EdgeGroup, group string) (map[string]bool, error) {
+	if group == "" {
+		return nil, nil
+	}
+	inGroup := map[string]bool{}
+	for _, g := range groups {
+		if g.ID != group {
+			continue
+		}
+		scs, err := listAll[model.Subcloud](ctx, c, v, "/v1/providers/"+url.PathEscape(g.ProviderID)+"/subclouds",
+			url.Values{"group_id": {g.ID}})
+		if err != nil {
+			return nil, err
+		}
+		for _, sc := range scs {
+			for _, id := range sc.SiteIDs {
+				inGroup[id] = true
+			}
+		}
+	}
+	return inGroup, nil
+}
+
+// filterSites is the table's rows: the sites that pass d's filters (and,
+// when inGroup is set, are in it), by country and name, with their
+// provider's name, place on the map and use. It sets the filters' choices
+// too: every country, and the subdivisions of the country chosen.
+func (d *sitesData) filterSites(all []model.Site, names map[string]string, inGroup map[string]bool, use map[string]*siteUse) []siteRow {
+	countries, subs := map[string]bool{}, map[string]bool{}
+	needle := strings.ToLower(d.Query)
 	rows := make([]siteRow, 0, len(all))
 	for _, s := range all {
 		countries[s.Country] = true
@@ -521,29 +561,36 @@ func (c *Console) sites(w http.ResponseWriter, r *http.Request, v *view) error {
 		}
 		return rows[i].Name < rows[j].Name
 	})
-	d.Total = len(rows)
+	return rows
+}
 
-	// The map's window and marks.
-	d.View = parseMapView(q)
-	link := func(set map[string]string) string {
-		u := url.Values{}
-		for k, vs := range q {
-			u[k] = vs
-		}
-		for k, val := range set {
-			if val == "" {
-				u.Del(k)
-			} else {
-				u.Set(k, val)
-			}
-		}
-		if len(u) == 0 {
-			return "/sites"
-		}
-		return "/sites?" + u.Encode()
+// sitesLink is the sites page's address with query q changed by set: a
+// parameter set to "" is removed.
+func sitesLink(q url.Values, set map[string]string) string {
+	u := url.Values{}
+	for k, vs := range q {
+		u[k] = vs
 	}
+	for k, val := range set {
+		if val == "" {
+			u.Del(k)
+		} else {
+			u.Set(k, val)
+		}
+	}
+	if len(u) == 0 {
+		return "/sites"
+	}
+	return "/sites?" + u.Encode()
+}
+
+// placeMap sets the map's window (from q), the marks of rows in it, and
+// the links that zoom in, out and back to the whole map, all of which keep
+// q's filters and go back to the table's first page.
+func (d *sitesData) placeMap(q url.Values, rows []siteRow) {
+	d.View = parseMapView(q)
 	zoomHref := func(lat, lon float64, zoom int) string {
-		return link(map[string]string{"zoom": strconv.Itoa(zoom), "lat": strconv.FormatFloat(lat, 'f', 3, 64),
+		return sitesLink(q, map[string]string{"zoom": strconv.Itoa(zoom), "lat": strconv.FormatFloat(lat, 'f', 3, 64),
 			"lon": strconv.FormatFloat(lon, 'f', 3, 64), "page": ""})
 	}
 	d.Marks, d.Visible = clusterSites(rows, d.View, zoomHref)
@@ -554,10 +601,13 @@ func (c *Console) sites(w http.ResponseWriter, r *http.Request, v *view) error {
 	}
 	if d.View.Zoom > 0 {
 		d.ZoomOut = zoomHref(clat, clon, d.View.Zoom-1)
-		d.ZoomReset = link(map[string]string{"zoom": "", "lat": "", "lon": ""})
+		d.ZoomReset = sitesLink(q, map[string]string{"zoom": "", "lat": "", "lon": ""})
 	}
+}
 
-	// The table's page.
+// paginate cuts the table's page of sitesPerPage rows: the page q asks
+// for, kept within the pages there are, and the links to its neighbours.
+func (d *sitesData) paginate(q url.Values, rows []siteRow) {
 	d.Pages = max(1, (len(rows)+sitesPerPage-1)/sitesPerPage)
 	d.Page = 1
 	if p, err := strconv.Atoi(q.Get("page")); err == nil {
@@ -568,13 +618,11 @@ func (c *Console) sites(w http.ResponseWriter, r *http.Request, v *view) error {
 	d.Rows = rows[lo:hi]
 	d.First, d.Last = lo+1, hi
 	if d.Page > 1 {
-		d.Prev = link(map[string]string{"page": strconv.Itoa(d.Page - 1)})
+		d.Prev = sitesLink(q, map[string]string{"page": strconv.Itoa(d.Page - 1)})
 	}
 	if d.Page < d.Pages {
-		d.Next = link(map[string]string{"page": strconv.Itoa(d.Page + 1)})
+		d.Next = sitesLink(q, map[string]string{"page": strconv.Itoa(d.Page + 1)})
 	}
-	v.Data = d
-	return nil
 }
 
 // MemoryGiB is the site's memory in GiB, the unit people read.

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 	"github.com/gophercloud/gophercloud/v2/pagination"
 	"golang.org/x/sync/singleflight"
@@ -609,82 +610,115 @@ func (d *Driver) observed(s *servers.Server) provider.Observed {
 }
 
 // Create makes the replica's server, or returns the one that already
-// carries the replica id.
+// carries the replica id. It makes a server at most once, a crash or a
+// failed POST notwithstanding: it looks for the replica's server first
+// (existingServer), resolves what a new one is made of (serverOpts) and
+// posts it (postServer), which, when the POST fails in a way that may yet
+// have made the server, looks for it again before the caller retries.
 func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error) {
 	defer d.replicaLock(spec.ReplicaID)()
 	cfg, cn, sm, err := d.siteConn(ctx, spec.ProviderID, spec.SiteID)
 	if err != nil {
 		return "", err
 	}
-	// Look for the replica's server first, unless Observe found none an
-	// instant ago: Create runs under the replica's lock, and only the
-	// reconciler holding the lease acts on a replica.
+	if id, found, err := d.existingServer(ctx, cn, spec); err != nil || found {
+		return id, err
+	}
+	compute, opts, err := d.serverOpts(ctx, &cfg, cn, sm, spec)
+	if err != nil {
+		return "", err
+	}
+	return d.postServer(ctx, cn, compute, opts, spec)
+}
+
+// existingServer is Create's first step: the server the replica already
+// has, to adopt (found), or none, so that Create makes one. It looks the
+// server up unless Observe found none an instant ago: Create runs under
+// the replica's lock, and only the reconciler holding the lease acts on a
+// replica. After a POST of the replica whose outcome is unknown only a
+// lookup made now counts (settleDoubt).
+func (d *Driver) existingServer(ctx context.Context, cn *conn, spec provider.Spec) (id string, found bool, err error) {
 	d.mu.Lock()
 	seenAbsent, ok := d.absent[spec.ReplicaID]
 	delete(d.absent, spec.ReplicaID)
 	doubtAt, inDoubt := d.doubt[spec.ReplicaID]
 	d.mu.Unlock()
 	if inDoubt {
-		// An earlier POST of this replica may yet make its server: neither
-		// Observe's "absent" nor the shared list (which may predate it)
-		// counts; only a lookup made now does.
-		t0 := d.now()
-		s, err := d.findServer(ctx, cn, spec.ResourceRef)
-		switch {
-		case err != nil:
-			return "", err
-		case s != nil && !deleting(s):
-			d.touch(spec.ReplicaID, s.ID)
-			d.Log.Info("adopted the server of an earlier create whose outcome was unknown", "replica", spec.ReplicaID, "server", s.ID)
-			return s.ID, nil // adopt
-		case s != nil:
-			return "", &Error{Reason: ReasonCloudError, Op: "create server", Cloud: cn.cloud.Name,
-				Detail: "the replica's previous server " + s.ID + " is still being deleted"}
-		case t0.Sub(doubtAt) < d.CreateSettle:
-			return "", &Error{Reason: ReasonTimeout, Op: "create server", Cloud: cn.cloud.Name,
-				Detail: "an earlier request to create this replica's server ended without an answer; waiting for the cloud to show it before asking again"}
-		}
-		// A lookup begun the settle time after the doubtful POST returned
-		// finds nothing: that POST made nothing.
-		d.mu.Lock()
-		delete(d.doubt, spec.ReplicaID)
-		d.mu.Unlock()
-	} else if ok && time.Since(seenAbsent) < absentFresh {
-		// fresh: skip the lookup
-	} else if s, err := d.findServer(ctx, cn, spec.ResourceRef); err != nil {
-		return "", err
-	} else if s != nil && !deleting(s) {
-		return s.ID, nil // adopt
-	} else if s != nil {
-		return "", &Error{Reason: ReasonCloudError, Op: "create server", Cloud: cn.cloud.Name,
-			Detail: "the replica's previous server " + s.ID + " is still being deleted"}
+		return d.settleDoubt(ctx, cn, spec, doubtAt)
 	}
+	if ok && time.Since(seenAbsent) < absentFresh {
+		return "", false, nil // fresh: skip the lookup
+	}
+	s, err := d.findServer(ctx, cn, spec.ResourceRef)
+	switch {
+	case err != nil:
+		return "", false, err
+	case s != nil && !deleting(s):
+		return s.ID, true, nil // adopt
+	case s != nil:
+		return "", false, previousDeleting(cn, s)
+	}
+	return "", false, nil
+}
+
+// settleDoubt is existingServer's lookup when an earlier POST of this
+// replica may yet make its server: neither Observe's "absent" nor the
+// shared list (which may predate it) counts. It adopts the server that
+// POST made, or refuses to create until the settle time after the POST
+// has passed (see DefaultCreateSettle); a lookup begun after that finds
+// nothing, so the POST made nothing and the doubt is cleared.
+func (d *Driver) settleDoubt(ctx context.Context, cn *conn, spec provider.Spec, doubtAt time.Time) (id string, found bool, err error) {
+	t0 := d.now()
+	s, err := d.findServer(ctx, cn, spec.ResourceRef)
+	switch {
+	case err != nil:
+		return "", false, err
+	case s != nil && !deleting(s):
+		d.touch(spec.ReplicaID, s.ID)
+		d.Log.Info("adopted the server of an earlier create whose outcome was unknown", "replica", spec.ReplicaID, "server", s.ID)
+		return s.ID, true, nil // adopt
+	case s != nil:
+		return "", false, previousDeleting(cn, s)
+	case t0.Sub(doubtAt) < d.CreateSettle:
+		return "", false, &Error{Reason: ReasonTimeout, Op: "create server", Cloud: cn.cloud.Name,
+			Detail: "an earlier request to create this replica's server ended without an answer; waiting for the cloud to show it before asking again"}
+	}
+	// A lookup begun the settle time after the doubtful POST returned
+	// finds nothing: that POST made nothing.
+	d.mu.Lock()
+	delete(d.doubt, spec.ReplicaID)
+	d.mu.Unlock()
+	return "", false, nil
+}
+
+// previousDeleting is the error of a Create that finds the replica's
+// previous server still being deleted: a new one waits for it to go.
+func previousDeleting(cn *conn, s *servers.Server) error {
+	return &Error{Reason: ReasonCloudError, Op: "create server", Cloud: cn.cloud.Name,
+		Detail: "the replica's previous server " + s.ID + " is still being deleted"}
+}
+
+// serverOpts is Create's second step: what the replica's server is made
+// of (flavor, image, network, cloud-init, metadata) and the compute client
+// that makes it (createCompute).
+func (d *Driver) serverOpts(ctx context.Context, cfg *Config, cn *conn, sm SiteMap, spec provider.Spec) (*gophercloud.ServiceClient, servers.CreateOpts, error) {
 	ten, err := d.look.Tenant(ctx, spec.WorkloadID)
 	if err != nil {
-		return "", fmt.Errorf("openstack create: reading workload %s: %w", spec.WorkloadID, err)
+		return nil, servers.CreateOpts{}, fmt.Errorf("openstack create: reading workload %s: %w", spec.WorkloadID, err)
 	}
 	flavor, err := d.flavorFor(ctx, cn, ten.Offering, spec)
 	if err != nil {
-		return "", err
+		return nil, servers.CreateOpts{}, err
 	}
 	image := spec.Image // the catalogue's image for the workload's family
 	if image == "" {
-		if image, err = d.imageFor(ctx, cn, &cfg, ten.Offering); err != nil {
-			return "", err
+		if image, err = d.imageFor(ctx, cn, cfg, ten.Offering); err != nil {
+			return nil, servers.CreateOpts{}, err
 		}
 	}
-	compute := cn.compute
-	if !cfg.SharedProject && !cn.cloud.AppCredential() {
-		pid, err := d.ensureProject(ctx, spec.ProviderID, &cfg, cn, ten)
-		if err != nil {
-			return "", err
-		}
-		if err := d.ensureQuota(ctx, spec.ProviderID, cn, pid, ten, spec); err != nil {
-			return "", err
-		}
-		if compute, err = cn.projectCompute(ctx, pid); err != nil {
-			return "", err
-		}
+	compute, err := d.createCompute(ctx, cfg, cn, ten, spec)
+	if err != nil {
+		return nil, servers.CreateOpts{}, err
 	}
 	var networks any = "none"
 	if cfg.Network != "" {
@@ -709,6 +743,33 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 	if name := d.flavorName(ctx, cn, flavor); name != "" {
 		opts.Metadata[MetaFlavor] = name
 	}
+	return compute, opts, nil
+}
+
+// createCompute is the compute client that makes the replica's server:
+// the credential's own, or, for a provider that gives each soberana
+// project its Keystone project, that project's, made (with its quotas
+// raised for this replica) first.
+func (d *Driver) createCompute(ctx context.Context, cfg *Config, cn *conn, ten Tenant, spec provider.Spec) (*gophercloud.ServiceClient, error) {
+	if cfg.SharedProject || cn.cloud.AppCredential() {
+		return cn.compute, nil
+	}
+	pid, err := d.ensureProject(ctx, spec.ProviderID, cfg, cn, ten)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.ensureQuota(ctx, spec.ProviderID, cn, pid, ten, spec); err != nil {
+		return nil, err
+	}
+	return cn.projectCompute(ctx, pid)
+}
+
+// postServer is Create's last step: it POSTs the server once. When the
+// POST fails in a way that may yet have made the server, it adopts the
+// server a lookup finds (adoptAfterFailedPost); when none shows and the
+// outcome is unknown, it marks the replica in doubt so that no new POST
+// is made until a later lookup settles it (see DefaultCreateSettle).
+func (d *Driver) postServer(ctx context.Context, cn *conn, compute *gophercloud.ServiceClient, opts servers.CreateOpts, spec provider.Spec) (string, error) {
 	cn.posting.Add(1)
 	s, cerr := servers.Create(ctx, compute, opts, nil).Extract()
 	cn.posting.Add(-1)
@@ -716,7 +777,7 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 		d.touch(spec.ReplicaID, s.ID)
 		return s.ID, nil
 	}
-	err = classify("create server", cn.cloud.Name, cerr)
+	err := classify("create server", cn.cloud.Name, cerr)
 	var e *Error
 	if errors.As(err, &e) && e.Reason == ReasonQuotaExceeded {
 		d.forgetQuotas() // someone else changed them: read them again next time
@@ -724,23 +785,7 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 	if !errors.As(err, &e) || !e.Retryable() {
 		return "", err
 	}
-	// The POST may have created the server before failing (a timeout, a
-	// 5xx after the record was written): look for it before the caller
-	// retries, so that a retry never makes a second one.
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	var adopted *servers.Server
-	_ = d.retry(wctx, func() error {
-		s, ferr := d.findServer(wctx, cn, spec.ResourceRef)
-		if ferr != nil {
-			return ferr
-		}
-		if s != nil && !deleting(s) {
-			adopted = s
-		}
-		return nil
-	})
-	if adopted != nil {
+	if adopted := d.adoptAfterFailedPost(ctx, cn, spec); adopted != nil {
 		d.touch(spec.ReplicaID, adopted.ID)
 		return adopted.ID, nil
 	}
@@ -755,6 +800,28 @@ func (d *Driver) Create(ctx context.Context, spec provider.Spec) (string, error)
 			"replica", spec.ReplicaID, "err", err, "settle", d.CreateSettle)
 	}
 	return "", err
+}
+
+// adoptAfterFailedPost looks, for up to 30 seconds and whether or not ctx
+// is cancelled, for the server of a POST that failed: it may have created
+// the server before failing (a timeout, a 5xx after the record was
+// written), and looking before the caller retries means a retry never
+// makes a second one. It is nil when no live server shows.
+func (d *Driver) adoptAfterFailedPost(ctx context.Context, cn *conn, spec provider.Spec) *servers.Server {
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	var adopted *servers.Server
+	_ = d.retry(wctx, func() error {
+		s, ferr := d.findServer(wctx, cn, spec.ResourceRef)
+		if ferr != nil {
+			return ferr
+		}
+		if s != nil && !deleting(s) {
+			adopted = s
+		}
+		return nil
+	})
+	return adopted
 }
 
 // Delete removes the replica's server; deleting nothing succeeds.
