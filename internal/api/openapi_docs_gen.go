@@ -440,6 +440,7 @@ var goDocs = map[string]string{
 	"internal/geo.Subdivision.Name":                              "in the country's language, e.g. \"São Paulo\"",
 	"internal/health.Monitor":                                    "Monitor runs the probes and holds the stable states.",
 	"internal/health.Monitor.batchSubs":                          "batchSubs hear of the changes written together (OnTransitions).",
+	"internal/health.Monitor.round":                              "round lets one probe round run at a time: a second (a test's or the bench's Probe beside Run) waits, so that when Probe returns the changes it saw are written — not still pending in a concurrent round that saw them first and left this one nothing to write.",
 	"internal/health.Monitor.targets":                            "kind:id",
 	"internal/health.Options":                                    "Options tune the probes; zero fields take defaults.",
 	"internal/health.Options.Attempts":                           "Discover calls per probe before it fails (default 3)",
