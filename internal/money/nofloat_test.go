@@ -63,7 +63,7 @@ var floatAllowed = map[string]string{
 	"internal/cli/bench_rollout.go#benchRolloutCmd":          benchmark,
 	"internal/cli/cover.go#coverFlags":                       coords,
 	"internal/cli/deploy.go#deployCmd":                       share,
-	"internal/console/routes.go#Console.sites":               drawing,
+	"internal/console/routes.go#sitesData.placeMap":          drawing,
 	"internal/console/sitemap.go#clusterSites":               drawing,
 	"internal/console/sitemap.go#fmtF":                       drawing,
 	"internal/console/sitemap.go#mapView":                    drawing,
