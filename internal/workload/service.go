@@ -210,7 +210,6 @@ type Written struct {
 
 // CreateWritten is Create returning what the committed transaction wrote.
 func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateRequest, idem *Idempotency) (out Written, replayed bool, err error) {
-	var w model.Workload
 	replay := func(w model.Workload, ok bool, err error) (Written, bool, error) {
 		return Written{Workload: w}, ok, err
 	}
@@ -222,37 +221,10 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 			return replay(w, ok, err)
 		}
 	}
-	tx := s.st.Read()
-	proj, inst, off, line, err := s.createInputs(ctx, tx, &req)
+	c, err := s.planCreate(ctx, who, req)
 	if err != nil {
 		return out, false, err
 	}
-	w = model.Workload{
-		ProjectID: proj.ID, InstitutionID: inst.ID, BudgetLineID: proj.BudgetLineID,
-		WorkloadPolicy: req.policy(off.ID), Currency: inst.Currency,
-		CreatedBy: who.Name, RequestedBy: who.requester(), AllowSimulated: req.AllowSimulated,
-		Image: req.Image, UserData: req.UserData,
-	}
-	if err := s.resolveFirstBoot(ctx, tx, who, &w, req); err != nil {
-		return out, false, err
-	}
-	preq, err := s.PlacementRequest(ctx, &w, off, nil)
-	if err != nil {
-		return out, false, err
-	}
-	d, err := s.fleet.Engine().Place(preq)
-	if err != nil {
-		return out, false, s.PlaceError(err, inst.Currency, off.Name)
-	}
-	w.ID = model.NewID("wl")
-	w.ForecastMonthlyMinor = d.TotalMonthlyMinor
-	rows := s.PlacementRows(&w, off, d, nil)
-	approved := false
-	var (
-		events    []model.WorkloadEvent
-		cost      *model.WorkloadCost
-		costKnown bool
-	)
 	// The budget is reserved by one conditional statement (Budget.Commit,
 	// store.ReserveBudgetOnLine: it reads the line's current amount, not
 	// the one read above) and everything else here inserts new rows or is
@@ -262,81 +234,10 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 	// its balance row only for the COMMIT instead of queueing whole
 	// transactions.
 	err = s.st.Write(store.ReadCommitted(ctx), func(tx *store.Tx) error {
-		if idem != nil {
-			if err := tx.PutIdempotency(ctx, store.Idempotency{Scope: who.ID, Key: idem.Key, RequestHash: idem.BodyHash, WorkloadID: w.ID}); err != nil {
-				return err
-			}
-		}
-		// fn may run more than once (a retried serialization failure, a
-		// reservation refused at COMMIT): start from nothing each time.
-		approved = false
-		// A workload the budget was not asked about has no ledger
-		// record, hence no cost.
-		cost, costKnown = nil, true
-		// Not stored yet (an earlier attempt's Create set a version): the
-		// ledger then books it as new, never as an approved stored request
-		// (which may overdraw when the institution allows overdraft
-		// requests).
-		w.Version = 0
-		for i := range rows {
-			rows[i].NextAttemptAt = nil
-		}
-		now := tx.Now()
-		events = []model.WorkloadEvent{{Actor: who.Name, To: model.StatePendingApproval,
-			Reason: Enc(M("workload.reason.created", strconv.Itoa(w.Replicas), off.Name, s.money(w.ForecastMonthlyMinor, w.Currency)))}}
-		w.State = model.StatePendingApproval // a new workload's first state
-		w.Reason = events[0].Reason
-		// The budget's ledger rows (commitNewBudget, from the line read
-		// with the inputs, after its reservation when that is not left
-		// for COMMIT), the workload, its placements and its events depend
-		// on nothing read in this transaction: on PostgreSQL they are sent
-		// as one pipelined batch, one round trip, with the request's audit
-		// event (PipelinedLast: nothing here edits it) (issue #19).
-		return tx.PipelinedLast(ctx, func() error {
-			if w.ForecastMonthlyMinor <= inst.AutoApproveMinor {
-				outcome, err := s.commitNewBudget(ctx, tx, &w, line)
-				if err != nil {
-					return err
-				}
-				cost, costKnown = outcome.Cost, outcome.Cost != nil || s.Budget == nil
-				if outcome.NeedsApproval {
-					w.Reason = Enc(outcome.Reason)
-					events = append(events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
-						To: model.StatePendingApproval, Reason: w.Reason})
-				} else {
-					approved = true
-					if err := setState(&w, model.StateApproved); err != nil {
-						return err
-					}
-					w.Reason = Enc(M("workload.reason.auto_approved", s.money(w.ForecastMonthlyMinor, w.Currency), s.money(inst.AutoApproveMinor, w.Currency)))
-					events = append(events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
-						To: model.StateApproved, Reason: w.Reason})
-				}
-			} else {
-				w.Reason = Enc(M("workload.reason.needs_approval", s.money(w.ForecastMonthlyMinor, w.Currency), s.money(inst.AutoApproveMinor, w.Currency)))
-				events = append(events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
-					To: model.StatePendingApproval, Reason: w.Reason})
-			}
-			if err := tx.Workloads().Create(ctx, &w, "wl"); err != nil {
-				return err
-			}
-			for i := range rows {
-				if approved {
-					rows[i].NextAttemptAt = &now
-				}
-				if err := tx.Placements().Create(ctx, &rows[i], "pl"); err != nil {
-					return err
-				}
-			}
-			for i := range events {
-				events[i].WorkloadID = w.ID
-				events[i].At = now
-			}
-			return tx.AddEvents(ctx, events)
-		})
+		return s.writeCreate(ctx, tx, who, idem, c)
 	})
 	if err != nil {
-		_ = s.fleet.Engine().ReleaseDecision(d)
+		_ = s.fleet.Engine().ReleaseDecision(c.d)
 		if idem != nil && errors.Is(err, store.ErrDuplicate) {
 			if w, ok, rerr := s.replay(ctx, who, idem); ok || rerr != nil {
 				return replay(w, ok, rerr)
@@ -344,10 +245,158 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 		}
 		return Written{}, false, err
 	}
-	if approved {
+	if c.approved {
 		s.Kick()
 	}
-	return Written{Workload: w, Placements: rows, Events: events, Cost: cost, CostKnown: costKnown}, false, nil
+	return Written{Workload: c.w, Placements: c.rows, Events: c.events, Cost: c.cost, CostKnown: c.costKnown}, false, nil
+}
+
+// creating is a create between its steps: what planCreate read and
+// decided (the institution, the offering, the project's budget line, the
+// placement and its rows, the workload), then what the transaction wrote
+// (each run of it starts them afresh).
+type creating struct {
+	w    model.Workload
+	inst model.Institution
+	off  model.Offering
+	line model.BudgetLine
+	d    placement.Decision
+	rows []store.PlacementRow
+
+	approved  bool
+	events    []model.WorkloadEvent
+	cost      *model.WorkloadCost
+	costKnown bool
+}
+
+// planCreate reads a create's inputs (applying the institution's policy
+// to req), builds the workload with its first boot, places it (reserving
+// capacity in the engine) and turns the decision into placement rows.
+func (s *Service) planCreate(ctx context.Context, who Actor, req CreateRequest) (*creating, error) {
+	tx := s.st.Read()
+	proj, inst, off, line, err := s.createInputs(ctx, tx, &req)
+	if err != nil {
+		return nil, err
+	}
+	c := &creating{inst: inst, off: off, line: line}
+	c.w = model.Workload{
+		ProjectID: proj.ID, InstitutionID: inst.ID, BudgetLineID: proj.BudgetLineID,
+		WorkloadPolicy: req.policy(off.ID), Currency: inst.Currency,
+		CreatedBy: who.Name, RequestedBy: who.requester(), AllowSimulated: req.AllowSimulated,
+		Image: req.Image, UserData: req.UserData,
+	}
+	if err := s.resolveFirstBoot(ctx, tx, who, &c.w, req); err != nil {
+		return nil, err
+	}
+	preq, err := s.PlacementRequest(ctx, &c.w, off, nil)
+	if err != nil {
+		return nil, err
+	}
+	if c.d, err = s.fleet.Engine().Place(preq); err != nil {
+		return nil, s.PlaceError(err, inst.Currency, off.Name)
+	}
+	c.w.ID = model.NewID("wl")
+	c.w.ForecastMonthlyMinor = c.d.TotalMonthlyMinor
+	c.rows = s.PlacementRows(&c.w, off, c.d, nil)
+	return c, nil
+}
+
+// writeCreate is the create's transaction: the idempotency key, then the
+// workload in its first state (pending approval) and its first event,
+// and the rest of its writes (insertCreate) in one pipelined batch.
+func (s *Service) writeCreate(ctx context.Context, tx *store.Tx, who Actor, idem *Idempotency, c *creating) error {
+	if idem != nil {
+		if err := tx.PutIdempotency(ctx, store.Idempotency{Scope: who.ID, Key: idem.Key, RequestHash: idem.BodyHash, WorkloadID: c.w.ID}); err != nil {
+			return err
+		}
+	}
+	// fn may run more than once (a retried serialization failure, a
+	// reservation refused at COMMIT): start from nothing each time.
+	c.approved = false
+	// A workload the budget was not asked about has no ledger
+	// record, hence no cost.
+	c.cost, c.costKnown = nil, true
+	// Not stored yet (an earlier attempt's Create set a version): the
+	// ledger then books it as new, never as an approved stored request
+	// (which may overdraw when the institution allows overdraft
+	// requests).
+	c.w.Version = 0
+	for i := range c.rows {
+		c.rows[i].NextAttemptAt = nil
+	}
+	now := tx.Now()
+	c.events = []model.WorkloadEvent{{Actor: who.Name, To: model.StatePendingApproval,
+		Reason: Enc(M("workload.reason.created", strconv.Itoa(c.w.Replicas), c.off.Name, s.money(c.w.ForecastMonthlyMinor, c.w.Currency)))}}
+	c.w.State = model.StatePendingApproval // a new workload's first state
+	c.w.Reason = c.events[0].Reason
+	// The budget's ledger rows (commitNewBudget, from the line read
+	// with the inputs, after its reservation when that is not left
+	// for COMMIT), the workload, its placements and its events depend
+	// on nothing read in this transaction: on PostgreSQL they are sent
+	// as one pipelined batch, one round trip, with the request's audit
+	// event (PipelinedLast: nothing here edits it) (issue #19).
+	return tx.PipelinedLast(ctx, func() error {
+		return s.insertCreate(ctx, tx, c, now)
+	})
+}
+
+// insertCreate decides the new workload's approval (decideCreate), then
+// inserts the workload, its placements (due now when approved) and its
+// events.
+func (s *Service) insertCreate(ctx context.Context, tx *store.Tx, c *creating, now time.Time) error {
+	if err := s.decideCreate(ctx, tx, c); err != nil {
+		return err
+	}
+	if err := tx.Workloads().Create(ctx, &c.w, "wl"); err != nil {
+		return err
+	}
+	for i := range c.rows {
+		if c.approved {
+			c.rows[i].NextAttemptAt = &now
+		}
+		if err := tx.Placements().Create(ctx, &c.rows[i], "pl"); err != nil {
+			return err
+		}
+	}
+	for i := range c.events {
+		c.events[i].WorkloadID = c.w.ID
+		c.events[i].At = now
+	}
+	return tx.AddEvents(ctx, c.events)
+}
+
+// decideCreate applies the approval rules to a new workload: a forecast
+// within the institution's automatic approval is committed to the budget
+// (commitNewBudget), and approved unless the budget says it needs an
+// approval; a larger one waits for approval without asking the budget.
+// Each outcome adds its event and sets the workload's reason.
+func (s *Service) decideCreate(ctx context.Context, tx *store.Tx, c *creating) error {
+	w, inst := &c.w, c.inst
+	if w.ForecastMonthlyMinor > inst.AutoApproveMinor {
+		w.Reason = Enc(M("workload.reason.needs_approval", s.money(w.ForecastMonthlyMinor, w.Currency), s.money(inst.AutoApproveMinor, w.Currency)))
+		c.events = append(c.events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
+			To: model.StatePendingApproval, Reason: w.Reason})
+		return nil
+	}
+	outcome, err := s.commitNewBudget(ctx, tx, w, c.line)
+	if err != nil {
+		return err
+	}
+	c.cost, c.costKnown = outcome.Cost, outcome.Cost != nil || s.Budget == nil
+	if outcome.NeedsApproval {
+		w.Reason = Enc(outcome.Reason)
+		c.events = append(c.events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
+			To: model.StatePendingApproval, Reason: w.Reason})
+		return nil
+	}
+	c.approved = true
+	if err := setState(w, model.StateApproved); err != nil {
+		return err
+	}
+	w.Reason = Enc(M("workload.reason.auto_approved", s.money(w.ForecastMonthlyMinor, w.Currency), s.money(inst.AutoApproveMinor, w.Currency)))
+	c.events = append(c.events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
+		To: model.StateApproved, Reason: w.Reason})
+	return nil
 }
 
 // createInputs reads a create's (or a preview's) project, its
