@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/server/servertest"
 )
 
@@ -23,21 +24,7 @@ func TestApproveRoundTripsPerReplica(t *testing.T) {
 	c := h.Admin
 	ctx := context.Background()
 	_, off := fixture(t, c)
-	// An institution that approves nothing by itself, with a line large
-	// enough for every approval below.
-	var in, line, prj map[string]any
-	if _, err := c.Do(ctx, "POST", "/v1/institutions", map[string]any{"name": "Prefeitura", "country": "BR", "currency": "BRL",
-		"auto_approve_minor": 0, "data_policy": map[string]any{"countries": []string{"BR"}}}, &in); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Do(ctx, "POST", "/v1/budget-lines", map[string]any{"institution_id": in["id"], "fiscal_year": time.Now().Year(),
-		"code": "33-90", "name": "nuvem", "amount_minor": 100_000_000_000}, &line); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Do(ctx, "POST", "/v1/projects", map[string]any{"institution_id": in["id"], "budget_line_id": line["id"], "name": "portal"}, &prj); err != nil {
-		t.Fatal(err)
-	}
-	project := prj["id"].(string)
+	project := approvalProject(t, c)
 	pending := func(replicas int) string {
 		t.Helper()
 		var v view
@@ -77,4 +64,25 @@ func TestApproveRoundTripsPerReplica(t *testing.T) {
 	if trips[1] != trips[3] {
 		t.Errorf("approving 3 replicas costs %d round trips, 1 replica %d: the placements are written one by one", trips[3], trips[1])
 	}
+}
+
+// approvalProject makes an institution that approves nothing by itself
+// (every workload waits for a finance officer), with a budget line large
+// enough for every approval of a test, and a project on it.
+func approvalProject(t testing.TB, c *client.Client) string {
+	t.Helper()
+	ctx := context.Background()
+	var in, line, prj map[string]any
+	if _, err := c.Do(ctx, "POST", "/v1/institutions", map[string]any{"name": "Prefeitura", "country": "BR", "currency": "BRL",
+		"auto_approve_minor": 0, "data_policy": map[string]any{"countries": []string{"BR"}}}, &in); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Do(ctx, "POST", "/v1/budget-lines", map[string]any{"institution_id": in["id"], "fiscal_year": time.Now().Year(),
+		"code": "33-90", "name": "nuvem", "amount_minor": 100_000_000_000}, &line); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Do(ctx, "POST", "/v1/projects", map[string]any{"institution_id": in["id"], "budget_line_id": line["id"], "name": "portal"}, &prj); err != nil {
+		t.Fatal(err)
+	}
+	return prj["id"].(string)
 }
