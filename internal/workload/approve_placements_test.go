@@ -9,6 +9,7 @@ import (
 	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/workload"
@@ -34,8 +35,8 @@ func TestApproveAfterSiteDown(t *testing.T) {
 		c.Monitoring = config.Monitoring{ProbeEvery: 24 * time.Hour, DownAfter: 15 * time.Second, UpAfter: time.Minute, FailoverAfter: time.Hour}
 	}}
 	servertest.Each(t, o, func(t *testing.T, h *servertest.Harness) {
-		now := time.Now()
-		h.Server.Ops.Health.SetClock(func() time.Time { return now })
+		clk := opstest.NewClock()
+		h.Server.Ops.Health.SetClock(clk.Now)
 		ctx := context.Background()
 		srv := h.Server
 		_, off := fixture(t, h.Admin)
@@ -56,7 +57,7 @@ func TestApproveAfterSiteDown(t *testing.T) {
 				}
 			}
 			for range 4 {
-				now = now.Add(5 * time.Second)
+				clk.Advance(5 * time.Second)
 				srv.Ops.Health.Probe(ctx)
 			}
 			for _, id := range sites {
