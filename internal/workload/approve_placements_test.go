@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/client"
-	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/server/servertest"
@@ -21,6 +20,80 @@ import (
 // paths that write them and pin that the one statement fails as the
 // Update of each did.
 
+// TestUpdatePendingFailsAsUpdate: the approval writes its pending
+// placements in one statement (store.Repo.UpdateAll, which only reports
+// which rows it wrote) and must fail as the Update of each did: a
+// placement changed since it was read is store.ErrConflict (an approval
+// then answers 409 or 412, approveConflict), one gone is
+// store.ErrNotFound, and the transaction writes nothing.
+func TestUpdatePendingFailsAsUpdate(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, servertest.Options{}, func(t *testing.T, h *servertest.Harness) {
+		ctx := context.Background()
+		prj, _ := fixture(t, h.Admin)
+		v := pendingApproval(t, h, prj)
+		st := h.Server.Store
+		ps, err := st.Read().PlacementsOf(ctx, v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps) != 3 {
+			t.Fatalf("%d placements, want 3", len(ps))
+		}
+		mark := func(p *store.PlacementRow) error {
+			p.Reason = "marked"
+			return nil
+		}
+		try := func(rows []store.PlacementRow) error {
+			return st.Write(ctx, func(tx *store.Tx) error { return workload.UpdatePending(ctx, tx, rows, mark) })
+		}
+		unchanged := func() {
+			t.Helper()
+			for _, p := range ps {
+				got, err := st.Read().PlacementByID(ctx, p.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.Reason == "marked" {
+					t.Fatalf("placement %s written by a failed transaction", p.ID)
+				}
+			}
+		}
+		// The last placement moved on since ps was read.
+		moved := ps[2]
+		if err := st.Write(ctx, func(tx *store.Tx) error { return tx.Placements().Update(ctx, &moved) }); err != nil {
+			t.Fatal(err)
+		}
+		if err := try(ps); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("a stale placement: %v, want ErrConflict", err)
+		}
+		unchanged()
+		// One names a placement that is not there.
+		gone := append([]store.PlacementRow(nil), ps[:2]...)
+		gone = append(gone, moved)
+		gone[2].ID = "pl_gone"
+		if err := try(gone); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("a missing placement: %v, want ErrNotFound", err)
+		}
+		unchanged()
+		// Current versions: all written, ps itself untouched.
+		cur := append([]store.PlacementRow(nil), ps[:2]...)
+		cur = append(cur, moved)
+		if err := try(cur); err != nil {
+			t.Fatal(err)
+		}
+		for i, p := range cur {
+			got, err := st.Read().PlacementByID(ctx, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Reason != "marked" || got.Version != p.Version+1 {
+				t.Fatalf("placement %d stored as version %d reason %q, want version %d marked", i, got.Version, got.Reason, p.Version+1)
+			}
+		}
+	})
+}
+
 // TestApproveAfterSiteDown: an approval whose pending placements sit on a
 // site that went down places the workload again, and one for which
 // nothing fits any more fails it; both write every pending placement
@@ -29,14 +102,8 @@ import (
 // workload.
 func TestApproveAfterSiteDown(t *testing.T) {
 	t.Parallel()
-	// The health monitor probes only when the test says, on a clock the
-	// test moves (as opstest.Start).
-	o := servertest.Options{Configure: func(c *config.Config) {
-		c.Monitoring = config.Monitoring{ProbeEvery: 24 * time.Hour, DownAfter: 15 * time.Second, UpAfter: time.Minute, FailoverAfter: time.Hour}
-	}}
-	servertest.Each(t, o, func(t *testing.T, h *servertest.Harness) {
-		clk := opstest.NewClock()
-		h.Server.Ops.Health.SetClock(clk.Now)
+	servertest.BothStores(t, func(t *testing.T, pg bool) {
+		h, clk := opstest.StartWith(t, opstest.FailoverMonitoring, servertest.Options{Postgres: pg})
 		ctx := context.Background()
 		srv := h.Server
 		_, off := fixture(t, h.Admin)
@@ -150,80 +217,6 @@ func TestApproveAfterSiteDown(t *testing.T) {
 			if s := placement(p.ID); s.State != model.PlacementFailed || s.Version != 2 || s.NextAttemptAt != nil ||
 				workload.Decode(s.Reason).Key != "workload.reason.approval_no_fit" {
 				t.Fatalf("placement %s of a failed approval stored as %+v", p.ID, s)
-			}
-		}
-	})
-}
-
-// TestUpdatePendingFailsAsUpdate: the approval writes its pending
-// placements in one statement (store.Repo.UpdateAll, which only reports
-// which rows it wrote) and must fail as the Update of each did: a
-// placement changed since it was read is store.ErrConflict (an approval
-// then answers 409 or 412, approveConflict), one gone is
-// store.ErrNotFound, and the transaction writes nothing.
-func TestUpdatePendingFailsAsUpdate(t *testing.T) {
-	t.Parallel()
-	servertest.Each(t, servertest.Options{}, func(t *testing.T, h *servertest.Harness) {
-		ctx := context.Background()
-		prj, _ := fixture(t, h.Admin)
-		v := pendingApproval(t, h, prj)
-		st := h.Server.Store
-		ps, err := st.Read().PlacementsOf(ctx, v.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(ps) != 3 {
-			t.Fatalf("%d placements, want 3", len(ps))
-		}
-		mark := func(p *store.PlacementRow) error {
-			p.Reason = "marked"
-			return nil
-		}
-		try := func(rows []store.PlacementRow) error {
-			return st.Write(ctx, func(tx *store.Tx) error { return workload.UpdatePending(ctx, tx, rows, mark) })
-		}
-		unchanged := func() {
-			t.Helper()
-			for _, p := range ps {
-				got, err := st.Read().PlacementByID(ctx, p.ID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if got.Reason == "marked" {
-					t.Fatalf("placement %s written by a failed transaction", p.ID)
-				}
-			}
-		}
-		// The last placement moved on since ps was read.
-		moved := ps[2]
-		if err := st.Write(ctx, func(tx *store.Tx) error { return tx.Placements().Update(ctx, &moved) }); err != nil {
-			t.Fatal(err)
-		}
-		if err := try(ps); !errors.Is(err, store.ErrConflict) {
-			t.Fatalf("a stale placement: %v, want ErrConflict", err)
-		}
-		unchanged()
-		// One names a placement that is not there.
-		gone := append([]store.PlacementRow(nil), ps[:2]...)
-		gone = append(gone, moved)
-		gone[2].ID = "pl_gone"
-		if err := try(gone); !errors.Is(err, store.ErrNotFound) {
-			t.Fatalf("a missing placement: %v, want ErrNotFound", err)
-		}
-		unchanged()
-		// Current versions: all written, ps itself untouched.
-		cur := append([]store.PlacementRow(nil), ps[:2]...)
-		cur = append(cur, moved)
-		if err := try(cur); err != nil {
-			t.Fatal(err)
-		}
-		for i, p := range cur {
-			got, err := st.Read().PlacementByID(ctx, p.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.Reason != "marked" || got.Version != p.Version+1 {
-				t.Fatalf("placement %d stored as version %d reason %q, want version %d marked", i, got.Version, got.Reason, p.Version+1)
 			}
 		}
 	})
