@@ -52,10 +52,18 @@ func (c *Clock) Advance(d time.Duration) {
 // test calls Probe, on a fake clock (returned). mon tunes the knobs.
 func Start(t testing.TB, mon config.Monitoring) (*servertest.Harness, *Clock) {
 	t.Helper()
+	return StartWith(t, mon, servertest.Options{})
+}
+
+// StartWith is Start with the harness's other options o (its store, for
+// one: o.Postgres); o.Configure is replaced.
+func StartWith(t testing.TB, mon config.Monitoring, o servertest.Options) (*servertest.Harness, *Clock) {
+	t.Helper()
 	if mon.ProbeEvery == 0 {
 		mon.ProbeEvery = 24 * time.Hour // the test probes
 	}
-	h := servertest.Start(t, servertest.Options{Configure: func(c *config.Config) { c.Monitoring = mon }})
+	o.Configure = func(c *config.Config) { c.Monitoring = mon }
+	h := servertest.Start(t, o)
 	clk := NewClock()
 	h.Server.Ops.Health.SetClock(clk.Now)
 	return h, clk

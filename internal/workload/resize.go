@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"time"
 
 	"github.com/soberana/soberana/internal/fleet"
 	"github.com/soberana/soberana/internal/model"
@@ -44,165 +45,233 @@ func (s *Service) Resize(ctx context.Context, who Actor, id string, req ResizeRe
 		v.Required("offering", req.Offering)
 		return model.Workload{}, v.Err()
 	}
+	r, err := s.resizeInputs(ctx, id, req.Offering)
+	if err != nil {
+		return r.w, err
+	}
+	if err := s.placeResize(ctx, &r); err != nil {
+		return r.w, err
+	}
+	rc, _ := s.Budget.(Recommitter)
+	if rc != nil {
+		if _, err := rc.RecommitDelta(ctx, s.st.Read(), &r.w, r.total); err != nil {
+			r.undo()
+			return r.w, err
+		}
+	}
+	key := model.NewID("rsz")
+	err = s.st.Write(ctx, func(tx *store.Tx) error {
+		return s.writeResize(ctx, tx, who, &r, rc, key)
+	})
+	if err != nil {
+		r.undo()
+		return r.w, err
+	}
+	return r.w, s.resizeAtProviders(ctx, who, id, r)
+}
+
+// resizing is a resize between its steps: the workload, the offering it
+// moves to, its running replicas and their providers' resizers, then
+// each replica's new placement at its own site and their monthly total.
+type resizing struct {
+	w     model.Workload
+	off   model.Offering
+	live  []store.PlacementRow
+	rzs   []provider.Resizer
+	pw    model.Workload
+	decs  []placement.Decision
+	total int64
+	// undo gives the engine back what placeResize took and reserves the
+	// replicas' old sizes again.
+	undo func()
+}
+
+// resizeInputs reads what a resize needs: the running workload, the
+// offering ref names (not the one it runs on), its replicas (all running
+// or ended: one pending or provisioning refuses the resize), a resizer
+// for each running one, and the workload within its institution's policy.
+func (s *Service) resizeInputs(ctx context.Context, id, ref string) (resizing, error) {
+	var r resizing
 	tx := s.st.Read()
-	w, err := runningWorkload(ctx, tx, id, "resize")
-	if err != nil {
-		return w, err
+	var err error
+	if r.w, err = runningWorkload(ctx, tx, id, "resize"); err != nil {
+		return r, err
 	}
-	off, err := s.offeringByRef(ctx, tx, req.Offering)
-	if err != nil {
-		return w, err
+	if r.off, err = s.offeringByRef(ctx, tx, ref); err != nil {
+		return r, err
 	}
-	if off.ID == w.OfferingID {
+	if r.off.ID == r.w.OfferingID {
 		var v model.Validator
-		v.Add("offering", "workload.field.same_offering", off.Name)
-		return w, v.Err()
+		v.Add("offering", "workload.field.same_offering", r.off.Name)
+		return r, v.Err()
 	}
 	ps, err := tx.PlacementsOf(ctx, id)
 	if err != nil {
-		return w, err
+		return r, err
 	}
-	var live []store.PlacementRow
 	for _, p := range ps {
 		switch p.State {
 		case model.PlacementRunning:
-			live = append(live, p)
+			r.live = append(r.live, p)
 		case model.PlacementPending, model.PlacementProvisioning:
-			return w, &StateError{Action: "resize", State: string(p.State)}
+			return r, &StateError{Action: "resize", State: string(p.State)}
 		}
 	}
-	rzs, err := capable[provider.Resizer](s, live, "resize")
-	if err != nil {
-		return w, err
+	if r.rzs, err = capable[provider.Resizer](s, r.live, "resize"); err != nil {
+		return r, err
 	}
-	pw, err := WithinPolicy(ctx, tx, w)
-	if err != nil {
-		return w, err
-	}
-	// Place each replica again at its own site: its old size is given
-	// back first, so that a site with room for the difference takes it.
-	for _, p := range live {
+	r.pw, err = WithinPolicy(ctx, tx, r.w)
+	return r, err
+}
+
+// placeResize places each running replica again at its own site with
+// the new offering, its old size given back first so that a site with
+// room for the difference takes it, and checks the new total against the
+// workload's cost ceiling. It sets r.decs, r.total and r.undo; when it
+// fails, the engine is as it was.
+func (s *Service) placeResize(ctx context.Context, r *resizing) error {
+	for _, p := range r.live {
 		_ = s.fleet.Engine().Release(p.SiteID, fleet.Resources(p.Placement))
 	}
-	var decs []placement.Decision
-	undo := func() {
-		for _, d := range decs {
+	r.undo = func() {
+		for _, d := range r.decs {
 			_ = s.fleet.Engine().ReleaseDecision(d)
 		}
-		for _, p := range live {
+		for _, p := range r.live {
 			_ = s.fleet.Engine().Reserve(p.SiteID, fleet.Resources(p.Placement))
 		}
 	}
 	sites := s.fleet.Usage()
-	var total int64
-	for _, p := range live {
+	for _, p := range r.live {
 		var exclude []string
 		for sid := range sites {
 			if sid != p.SiteID {
 				exclude = append(exclude, sid)
 			}
 		}
-		r, err := s.PlacementRequest(ctx, &pw, off, exclude)
+		req, err := s.PlacementRequest(ctx, &r.pw, r.off, exclude)
 		if err != nil {
-			undo()
-			return w, err
+			r.undo()
+			return err
 		}
-		r.Replicas, r.Redundancy, r.CostCeilingMinor, r.Near = 1, placement.Redundancy{}, 0, nil
-		d, err := s.fleet.Engine().Place(r)
+		req.Replicas, req.Redundancy, req.CostCeilingMinor, req.Near = 1, placement.Redundancy{}, 0, nil
+		d, err := s.fleet.Engine().Place(req)
 		if err != nil {
-			undo()
-			return w, s.PlaceError(err, w.Currency, off.Name)
+			r.undo()
+			return s.PlaceError(err, r.w.Currency, r.off.Name)
 		}
-		decs = append(decs, d)
-		total += d.TotalMonthlyMinor
+		r.decs = append(r.decs, d)
+		r.total += d.TotalMonthlyMinor
 	}
-	if w.CostCeilingMinor > 0 && total > w.CostCeilingMinor {
-		undo()
+	if r.w.CostCeilingMinor > 0 && r.total > r.w.CostCeilingMinor {
+		r.undo()
 		var v model.Validator
-		v.Add("offering", "workload.field.resize_ceiling", off.Name, s.money(total, w.Currency), s.money(w.CostCeilingMinor, w.Currency))
-		return w, v.Err()
+		v.Add("offering", "workload.field.resize_ceiling", r.off.Name, s.money(r.total, r.w.Currency), s.money(r.w.CostCeilingMinor, r.w.Currency))
+		return v.Err()
 	}
-	rc, _ := s.Budget.(Recommitter)
-	if rc != nil {
-		if _, err := rc.RecommitDelta(ctx, s.st.Read(), &w, total); err != nil {
-			undo()
-			return w, err
-		}
-	}
-	key := model.NewID("rsz")
-	err = s.st.Write(ctx, func(tx *store.Tx) error {
-		now := tx.Now()
-		w2, err := tx.Workloads().Get(ctx, id)
-		if err != nil {
-			return err
-		}
-		if w2.Version != w.Version {
-			return store.ErrConflict
-		}
-		rows := make([]store.PlacementRow, len(live))
-		for i, p := range live {
-			cur, err := tx.PlacementByID(ctx, p.ID)
-			if err != nil {
-				return err
-			}
-			if cur.Version != p.Version {
-				return store.ErrConflict
-			}
-			if s.Meter != nil {
-				if err := s.Meter.Stop(ctx, tx, &cur.Placement, now); err != nil {
-					return err
-				}
-			}
-			rows[i] = cur
-		}
-		old, oldOff := w2.ForecastMonthlyMinor, w2.OfferingID
-		if rc != nil {
-			// After the meters stopped: the usage at the old size is
-			// charged against the old commitment before it moves.
-			if _, err := rc.Recommit(ctx, tx, &w2, total, key); err != nil {
-				return err
-			}
-			if err := rc.Reoffer(ctx, tx, w2.ID, off.ID); err != nil {
-				return err
-			}
-		}
-		for i := range rows {
-			d := decs[i]
-			rows[i].VCPUs, rows[i].MemoryMiB, rows[i].DiskGiB = d.Resources.VCPU, d.Resources.MemoryMiB, d.Resources.DiskGiB
-			rows[i].MonthlyMinor = d.Choices[0].MonthlyMinor
-			rows[i].Reason = Enc(M("replica.reason.resized", off.Name))
-			if s.Meter != nil {
-				if err := s.Meter.Start(ctx, tx, &rows[i].Placement, now); err != nil {
-					return err
-				}
-			}
-			if err := tx.Placements().Update(ctx, &rows[i]); err != nil {
-				return err
-			}
-		}
-		oldName := oldOff
-		if o, err := tx.Offerings().Get(ctx, oldOff); err == nil {
-			oldName = o.Name
-		}
-		w2.OfferingID, w2.ForecastMonthlyMinor = off.ID, total
-		w2.Reason = Enc(M("workload.reason.resized", oldName, off.Name, s.money(old, w2.Currency), s.money(total, w2.Currency)))
-		if err := tx.Workloads().Update(ctx, &w2); err != nil {
-			return err
-		}
-		store.AuditTarget(ctx, "workloads", w2.ID)
-		w = w2
-		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: id, At: now, Actor: who.Name, From: w2.State, To: w2.State, Reason: w2.Reason})
-	})
+	return nil
+}
+
+// writeResize is the resize's transaction: the replicas' meters stop at
+// their old size, the budget commitment moves to the new total and the
+// metering to the new offering (rc, when the ledger is wired), the
+// replicas get their new sizes and meters, and the workload its new
+// offering and forecast, with a timeline entry; r.w is set to the
+// workload written.
+func (s *Service) writeResize(ctx context.Context, tx *store.Tx, who Actor, r *resizing, rc Recommitter, key string) error {
+	now := tx.Now()
+	w2, rows, err := s.stopResized(ctx, tx, r, now)
 	if err != nil {
-		undo()
-		return w, err
+		return err
 	}
-	// The providers resize (outside any transaction).
+	old, oldOff := w2.ForecastMonthlyMinor, w2.OfferingID
+	if rc != nil {
+		// After the meters stopped: the usage at the old size is
+		// charged against the old commitment before it moves.
+		if _, err := rc.Recommit(ctx, tx, &w2, r.total, key); err != nil {
+			return err
+		}
+		if err := rc.Reoffer(ctx, tx, w2.ID, r.off.ID); err != nil {
+			return err
+		}
+	}
+	if err := s.writeResizedRows(ctx, tx, r, rows, now); err != nil {
+		return err
+	}
+	oldName := oldOff
+	if o, err := tx.Offerings().Get(ctx, oldOff); err == nil {
+		oldName = o.Name
+	}
+	w2.OfferingID, w2.ForecastMonthlyMinor = r.off.ID, r.total
+	w2.Reason = Enc(M("workload.reason.resized", oldName, r.off.Name, s.money(old, w2.Currency), s.money(r.total, w2.Currency)))
+	if err := tx.Workloads().Update(ctx, &w2); err != nil {
+		return err
+	}
+	store.AuditTarget(ctx, "workloads", w2.ID)
+	r.w = w2
+	return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, At: now, Actor: who.Name, From: w2.State, To: w2.State, Reason: w2.Reason})
+}
+
+// stopResized reads the workload and its running replicas again in the
+// resize's transaction (any of them changed since resizeInputs read it is
+// a conflict) and stops the replicas' meters at their old size.
+func (s *Service) stopResized(ctx context.Context, tx *store.Tx, r *resizing, now time.Time) (model.Workload, []store.PlacementRow, error) {
+	w2, err := tx.Workloads().Get(ctx, r.w.ID)
+	if err != nil {
+		return w2, nil, err
+	}
+	if w2.Version != r.w.Version {
+		return w2, nil, store.ErrConflict
+	}
+	rows := make([]store.PlacementRow, len(r.live))
+	for i, p := range r.live {
+		cur, err := tx.PlacementByID(ctx, p.ID)
+		if err != nil {
+			return w2, nil, err
+		}
+		if cur.Version != p.Version {
+			return w2, nil, store.ErrConflict
+		}
+		if s.Meter != nil {
+			if err := s.Meter.Stop(ctx, tx, &cur.Placement, now); err != nil {
+				return w2, nil, err
+			}
+		}
+		rows[i] = cur
+	}
+	return w2, rows, nil
+}
+
+// writeResizedRows gives each replica its new size and price, starts its
+// meter at the new size and writes it.
+func (s *Service) writeResizedRows(ctx context.Context, tx *store.Tx, r *resizing, rows []store.PlacementRow, now time.Time) error {
+	for i := range rows {
+		d := r.decs[i]
+		rows[i].VCPUs, rows[i].MemoryMiB, rows[i].DiskGiB = d.Resources.VCPU, d.Resources.MemoryMiB, d.Resources.DiskGiB
+		rows[i].MonthlyMinor = d.Choices[0].MonthlyMinor
+		rows[i].Reason = Enc(M("replica.reason.resized", r.off.Name))
+		if s.Meter != nil {
+			if err := s.Meter.Start(ctx, tx, &rows[i].Placement, now); err != nil {
+				return err
+			}
+		}
+		if err := tx.Placements().Update(ctx, &rows[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resizeAtProviders has each replica's provider resize its resource,
+// outside any transaction. A provider that fails is logged and noted on
+// the timeline (the resync retries it); the first failure is returned as
+// a *ProviderError.
+func (s *Service) resizeAtProviders(ctx context.Context, who Actor, id string, r resizing) error {
 	var failed error
-	for i, p := range live {
-		d := decs[i]
-		spec := provider.Spec{ResourceRef: refOf(p), OfferingID: off.ID, VCPUs: d.Resources.VCPU, MemoryMiB: d.Resources.MemoryMiB, DiskGiB: d.Resources.DiskGiB}
-		if err := rzs[i].Resize(ctx, spec); err != nil {
+	for i, p := range r.live {
+		d := r.decs[i]
+		spec := provider.Spec{ResourceRef: refOf(p), OfferingID: r.off.ID, VCPUs: d.Resources.VCPU, MemoryMiB: d.Resources.MemoryMiB, DiskGiB: d.Resources.DiskGiB}
+		if err := r.rzs[i].Resize(ctx, spec); err != nil {
 			s.log.Warn("resizing a replica at its provider", "placement", p.ID, "err", err)
 			if failed == nil {
 				failed = &ProviderError{Action: "resize", Replica: p.Replica, Err: err}
@@ -213,7 +282,7 @@ func (s *Service) Resize(ctx context.Context, who Actor, id string, req ResizeRe
 			})
 		}
 	}
-	return w, failed
+	return failed
 }
 
 // offeringByRef finds an offering by id, else by name.

@@ -63,7 +63,7 @@ func TestRoundTripsPerRead(t *testing.T) {
 		list                  int
 	}{
 		{"sqlite", false, 4, 4, 20, 20, 2},
-		{"postgres", true, 3, 1, 14, 10, 1},
+		{"postgres", true, 3, 1, 12, 8, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &recorder{}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"time"
 
 	"github.com/soberana/soberana/internal/fleet"
 	"github.com/soberana/soberana/internal/i18n"
@@ -209,7 +210,6 @@ type Written struct {
 
 // CreateWritten is Create returning what the committed transaction wrote.
 func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateRequest, idem *Idempotency) (out Written, replayed bool, err error) {
-	var w model.Workload
 	replay := func(w model.Workload, ok bool, err error) (Written, bool, error) {
 		return Written{Workload: w}, ok, err
 	}
@@ -221,37 +221,10 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 			return replay(w, ok, err)
 		}
 	}
-	tx := s.st.Read()
-	proj, inst, off, line, err := s.createInputs(ctx, tx, &req)
+	c, err := s.planCreate(ctx, who, req)
 	if err != nil {
 		return out, false, err
 	}
-	w = model.Workload{
-		ProjectID: proj.ID, InstitutionID: inst.ID, BudgetLineID: proj.BudgetLineID,
-		WorkloadPolicy: req.policy(off.ID), Currency: inst.Currency,
-		CreatedBy: who.Name, RequestedBy: who.requester(), AllowSimulated: req.AllowSimulated,
-		Image: req.Image, UserData: req.UserData,
-	}
-	if err := s.resolveFirstBoot(ctx, tx, who, &w, req); err != nil {
-		return out, false, err
-	}
-	preq, err := s.PlacementRequest(ctx, &w, off, nil)
-	if err != nil {
-		return out, false, err
-	}
-	d, err := s.fleet.Engine().Place(preq)
-	if err != nil {
-		return out, false, s.PlaceError(err, inst.Currency, off.Name)
-	}
-	w.ID = model.NewID("wl")
-	w.ForecastMonthlyMinor = d.TotalMonthlyMinor
-	rows := s.PlacementRows(&w, off, d, nil)
-	approved := false
-	var (
-		events    []model.WorkloadEvent
-		cost      *model.WorkloadCost
-		costKnown bool
-	)
 	// The budget is reserved by one conditional statement (Budget.Commit,
 	// store.ReserveBudgetOnLine: it reads the line's current amount, not
 	// the one read above) and everything else here inserts new rows or is
@@ -261,81 +234,10 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 	// its balance row only for the COMMIT instead of queueing whole
 	// transactions.
 	err = s.st.Write(store.ReadCommitted(ctx), func(tx *store.Tx) error {
-		if idem != nil {
-			if err := tx.PutIdempotency(ctx, store.Idempotency{Scope: who.ID, Key: idem.Key, RequestHash: idem.BodyHash, WorkloadID: w.ID}); err != nil {
-				return err
-			}
-		}
-		// fn may run more than once (a retried serialization failure, a
-		// reservation refused at COMMIT): start from nothing each time.
-		approved = false
-		// A workload the budget was not asked about has no ledger
-		// record, hence no cost.
-		cost, costKnown = nil, true
-		// Not stored yet (an earlier attempt's Create set a version): the
-		// ledger then books it as new, never as an approved stored request
-		// (which may overdraw when the institution allows overdraft
-		// requests).
-		w.Version = 0
-		for i := range rows {
-			rows[i].NextAttemptAt = nil
-		}
-		now := tx.Now()
-		events = []model.WorkloadEvent{{Actor: who.Name, To: model.StatePendingApproval,
-			Reason: Enc(M("workload.reason.created", strconv.Itoa(w.Replicas), off.Name, s.money(w.ForecastMonthlyMinor, w.Currency)))}}
-		w.State = model.StatePendingApproval // a new workload's first state
-		w.Reason = events[0].Reason
-		// The budget's ledger rows (commitNewBudget, from the line read
-		// with the inputs, after its reservation when that is not left
-		// for COMMIT), the workload, its placements and its events depend
-		// on nothing read in this transaction: on PostgreSQL they are sent
-		// as one pipelined batch, one round trip, with the request's audit
-		// event (PipelinedLast: nothing here edits it) (issue #19).
-		return tx.PipelinedLast(ctx, func() error {
-			if w.ForecastMonthlyMinor <= inst.AutoApproveMinor {
-				outcome, err := s.commitNewBudget(ctx, tx, &w, line)
-				if err != nil {
-					return err
-				}
-				cost, costKnown = outcome.Cost, outcome.Cost != nil || s.Budget == nil
-				if outcome.NeedsApproval {
-					w.Reason = Enc(outcome.Reason)
-					events = append(events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
-						To: model.StatePendingApproval, Reason: w.Reason})
-				} else {
-					approved = true
-					if err := setState(&w, model.StateApproved); err != nil {
-						return err
-					}
-					w.Reason = Enc(M("workload.reason.auto_approved", s.money(w.ForecastMonthlyMinor, w.Currency), s.money(inst.AutoApproveMinor, w.Currency)))
-					events = append(events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
-						To: model.StateApproved, Reason: w.Reason})
-				}
-			} else {
-				w.Reason = Enc(M("workload.reason.needs_approval", s.money(w.ForecastMonthlyMinor, w.Currency), s.money(inst.AutoApproveMinor, w.Currency)))
-				events = append(events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
-					To: model.StatePendingApproval, Reason: w.Reason})
-			}
-			if err := tx.Workloads().Create(ctx, &w, "wl"); err != nil {
-				return err
-			}
-			for i := range rows {
-				if approved {
-					rows[i].NextAttemptAt = &now
-				}
-				if err := tx.Placements().Create(ctx, &rows[i], "pl"); err != nil {
-					return err
-				}
-			}
-			for i := range events {
-				events[i].WorkloadID = w.ID
-				events[i].At = now
-			}
-			return tx.AddEvents(ctx, events)
-		})
+		return s.writeCreate(ctx, tx, who, idem, c)
 	})
 	if err != nil {
-		_ = s.fleet.Engine().ReleaseDecision(d)
+		_ = s.fleet.Engine().ReleaseDecision(c.d)
 		if idem != nil && errors.Is(err, store.ErrDuplicate) {
 			if w, ok, rerr := s.replay(ctx, who, idem); ok || rerr != nil {
 				return replay(w, ok, rerr)
@@ -343,10 +245,158 @@ func (s *Service) CreateWritten(ctx context.Context, who Actor, req CreateReques
 		}
 		return Written{}, false, err
 	}
-	if approved {
+	if c.approved {
 		s.Kick()
 	}
-	return Written{Workload: w, Placements: rows, Events: events, Cost: cost, CostKnown: costKnown}, false, nil
+	return Written{Workload: c.w, Placements: c.rows, Events: c.events, Cost: c.cost, CostKnown: c.costKnown}, false, nil
+}
+
+// creating is a create between its steps: what planCreate read and
+// decided (the institution, the offering, the project's budget line, the
+// placement and its rows, the workload), then what the transaction wrote
+// (each run of it starts them afresh).
+type creating struct {
+	w    model.Workload
+	inst model.Institution
+	off  model.Offering
+	line model.BudgetLine
+	d    placement.Decision
+	rows []store.PlacementRow
+
+	approved  bool
+	events    []model.WorkloadEvent
+	cost      *model.WorkloadCost
+	costKnown bool
+}
+
+// planCreate reads a create's inputs (applying the institution's policy
+// to req), builds the workload with its first boot, places it (reserving
+// capacity in the engine) and turns the decision into placement rows.
+func (s *Service) planCreate(ctx context.Context, who Actor, req CreateRequest) (*creating, error) {
+	tx := s.st.Read()
+	proj, inst, off, line, err := s.createInputs(ctx, tx, &req)
+	if err != nil {
+		return nil, err
+	}
+	c := &creating{inst: inst, off: off, line: line}
+	c.w = model.Workload{
+		ProjectID: proj.ID, InstitutionID: inst.ID, BudgetLineID: proj.BudgetLineID,
+		WorkloadPolicy: req.policy(off.ID), Currency: inst.Currency,
+		CreatedBy: who.Name, RequestedBy: who.requester(), AllowSimulated: req.AllowSimulated,
+		Image: req.Image, UserData: req.UserData,
+	}
+	if err := s.resolveFirstBoot(ctx, tx, who, &c.w, req); err != nil {
+		return nil, err
+	}
+	preq, err := s.PlacementRequest(ctx, &c.w, off, nil)
+	if err != nil {
+		return nil, err
+	}
+	if c.d, err = s.fleet.Engine().Place(preq); err != nil {
+		return nil, s.PlaceError(err, inst.Currency, off.Name)
+	}
+	c.w.ID = model.NewID("wl")
+	c.w.ForecastMonthlyMinor = c.d.TotalMonthlyMinor
+	c.rows = s.PlacementRows(&c.w, off, c.d, nil)
+	return c, nil
+}
+
+// writeCreate is the create's transaction: the idempotency key, then the
+// workload in its first state (pending approval) and its first event,
+// and the rest of its writes (insertCreate) in one pipelined batch.
+func (s *Service) writeCreate(ctx context.Context, tx *store.Tx, who Actor, idem *Idempotency, c *creating) error {
+	if idem != nil {
+		if err := tx.PutIdempotency(ctx, store.Idempotency{Scope: who.ID, Key: idem.Key, RequestHash: idem.BodyHash, WorkloadID: c.w.ID}); err != nil {
+			return err
+		}
+	}
+	// fn may run more than once (a retried serialization failure, a
+	// reservation refused at COMMIT): start from nothing each time.
+	c.approved = false
+	// A workload the budget was not asked about has no ledger
+	// record, hence no cost.
+	c.cost, c.costKnown = nil, true
+	// Not stored yet (an earlier attempt's Create set a version): the
+	// ledger then books it as new, never as an approved stored request
+	// (which may overdraw when the institution allows overdraft
+	// requests).
+	c.w.Version = 0
+	for i := range c.rows {
+		c.rows[i].NextAttemptAt = nil
+	}
+	now := tx.Now()
+	c.events = []model.WorkloadEvent{{Actor: who.Name, To: model.StatePendingApproval,
+		Reason: Enc(M("workload.reason.created", strconv.Itoa(c.w.Replicas), c.off.Name, s.money(c.w.ForecastMonthlyMinor, c.w.Currency)))}}
+	c.w.State = model.StatePendingApproval // a new workload's first state
+	c.w.Reason = c.events[0].Reason
+	// The budget's ledger rows (commitNewBudget, from the line read
+	// with the inputs, after its reservation when that is not left
+	// for COMMIT), the workload, its placements and its events depend
+	// on nothing read in this transaction: on PostgreSQL they are sent
+	// as one pipelined batch, one round trip, with the request's audit
+	// event (PipelinedLast: nothing here edits it) (issue #19).
+	return tx.PipelinedLast(ctx, func() error {
+		return s.insertCreate(ctx, tx, c, now)
+	})
+}
+
+// insertCreate decides the new workload's approval (decideCreate), then
+// inserts the workload, its placements (due now when approved) and its
+// events.
+func (s *Service) insertCreate(ctx context.Context, tx *store.Tx, c *creating, now time.Time) error {
+	if err := s.decideCreate(ctx, tx, c); err != nil {
+		return err
+	}
+	if err := tx.Workloads().Create(ctx, &c.w, "wl"); err != nil {
+		return err
+	}
+	for i := range c.rows {
+		if c.approved {
+			c.rows[i].NextAttemptAt = &now
+		}
+		if err := tx.Placements().Create(ctx, &c.rows[i], "pl"); err != nil {
+			return err
+		}
+	}
+	for i := range c.events {
+		c.events[i].WorkloadID = c.w.ID
+		c.events[i].At = now
+	}
+	return tx.AddEvents(ctx, c.events)
+}
+
+// decideCreate applies the approval rules to a new workload: a forecast
+// within the institution's automatic approval is committed to the budget
+// (commitNewBudget), and approved unless the budget says it needs an
+// approval; a larger one waits for approval without asking the budget.
+// Each outcome adds its event and sets the workload's reason.
+func (s *Service) decideCreate(ctx context.Context, tx *store.Tx, c *creating) error {
+	w, inst := &c.w, c.inst
+	if w.ForecastMonthlyMinor > inst.AutoApproveMinor {
+		w.Reason = Enc(M("workload.reason.needs_approval", s.money(w.ForecastMonthlyMinor, w.Currency), s.money(inst.AutoApproveMinor, w.Currency)))
+		c.events = append(c.events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
+			To: model.StatePendingApproval, Reason: w.Reason})
+		return nil
+	}
+	outcome, err := s.commitNewBudget(ctx, tx, w, c.line)
+	if err != nil {
+		return err
+	}
+	c.cost, c.costKnown = outcome.Cost, outcome.Cost != nil || s.Budget == nil
+	if outcome.NeedsApproval {
+		w.Reason = Enc(outcome.Reason)
+		c.events = append(c.events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
+			To: model.StatePendingApproval, Reason: w.Reason})
+		return nil
+	}
+	c.approved = true
+	if err := setState(w, model.StateApproved); err != nil {
+		return err
+	}
+	w.Reason = Enc(M("workload.reason.auto_approved", s.money(w.ForecastMonthlyMinor, w.Currency), s.money(inst.AutoApproveMinor, w.Currency)))
+	c.events = append(c.events, model.WorkloadEvent{Actor: ActorSystem, From: model.StatePendingApproval,
+		To: model.StateApproved, Reason: w.Reason})
+	return nil
 }
 
 // createInputs reads a create's (or a preview's) project, its
@@ -583,167 +633,256 @@ func (s *Service) Get(ctx context.Context, id string) (model.Workload, error) {
 // nothing fits any more it fails with the reason.
 func (s *Service) Approve(ctx context.Context, who Actor, id string, reason string) (model.Workload, error) {
 	tx := s.st.Read()
-	// The workload and its placements in one statement, read once: the
-	// transaction below writes them with their versions checked, so a
-	// change in between is a conflict without a second read (issue #19).
-	w, ps, err := tx.WorkloadWithPlacements(ctx, id)
+	a, err := s.readApproval(ctx, tx, who, id)
 	if err != nil {
-		return w, err
+		return a.read, err
 	}
-	if w.State != model.StatePendingApproval {
-		return w, &StateError{Action: "approve", State: string(w.State)}
+	a.who, a.reason = who, reason
+	if err := s.replanApproval(ctx, tx, &a); err != nil {
+		return a.read, err
 	}
-	if err := mayApprove(who, w); err != nil {
-		return w, err
-	}
-	var stale []store.PlacementRow
-	for _, p := range ps {
-		if p.State == model.PlacementPending && s.fleet.Down(p.SiteID) {
-			stale = append(stale, p)
-		}
-	}
-	var (
-		newRows []store.PlacementRow
-		dec     *placement.Decision
-		failMsg *Msg
-	)
-	if len(stale) > 0 {
-		off, err := tx.Offerings().Get(ctx, w.OfferingID)
-		if err != nil {
-			return w, err
-		}
-		for _, p := range ps {
-			if p.State == model.PlacementPending {
-				_ = s.fleet.Engine().Release(p.SiteID, fleet.Resources(p.Placement))
-			}
-		}
-		pw, err := WithinPolicy(ctx, tx, w)
-		if err != nil {
-			return w, err
-		}
-		req, err := s.PlacementRequest(ctx, &pw, off, nil)
-		if err != nil {
-			return w, err
-		}
-		d, err := s.fleet.Engine().Place(req)
-		if err != nil {
-			perr := s.PlaceError(err, w.Currency, off.Name)
-			m := M("workload.reason.approval_no_fit", explainEN(perr))
-			failMsg = &m
-		} else {
-			dec = &d
-			newRows = s.PlacementRows(&w, off, d, nil)
-		}
-	}
-	var released []store.PlacementRow
-	read := w
+	w := a.read
 	// READ COMMITTED, like Create: the budget reservation is one
 	// conditional statement and every row written here carries an
 	// optimistic version check, so nothing is lost; under SERIALIZABLE an
 	// approval kept losing the line's balance row to the creates running
 	// on it (HAProxy bench: 40001 after 20 retries, a 500).
 	err = s.st.Write(store.ReadCommitted(ctx), func(tx *store.Tx) error {
-		released = released[:0]
-		// Every write below checks the version read above (Update):
-		// a workload changed since fails with ErrConflict and rolls back.
-		// Each run of fn starts from what was read, not from w, which an
-		// earlier run (rolled back) may have set.
-		w2 := read
+		// Every write below checks the version read above (Update,
+		// UpdateAll): a workload changed since fails with ErrConflict
+		// and rolls back. Each run of fn starts from what was read, not
+		// from w, which an earlier run (rolled back) may have set.
 		now := tx.Now()
-		from := w2.State
-		if failMsg != nil {
-			for _, p := range ps {
-				if p.State == model.PlacementPending {
-					if err := setPlacement(&p, model.PlacementFailed); err != nil {
-						return err
-					}
-					p.Reason, p.NextAttemptAt = Enc(*failMsg), nil
-					if err := tx.Placements().Update(ctx, &p); err != nil {
-						return err
-					}
-				}
-			}
-			if err := setState(&w2, model.StateFailed); err != nil {
-				return err
-			}
-			w2.Reason = Enc(*failMsg)
-			if err := s.releaseBudget(ctx, tx, &w2); err != nil {
-				return err
-			}
-			if err := tx.Workloads().Update(ctx, &w2); err != nil {
-				return err
-			}
-			w = w2
-			return tx.PipelinedLast(ctx, func() error {
-				return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: id, Actor: who.Name, From: from, To: model.StateFailed, Reason: w2.Reason})
-			})
+		if a.fail != nil {
+			return s.writeApprovalFailed(ctx, tx, &a, &w)
 		}
-		if _, err := s.commitBudget(ctx, tx, &w2); err != nil {
-			return err
-		}
-		if dec != nil {
-			for _, p := range ps {
-				if p.State == model.PlacementPending {
-					if err := setPlacement(&p, model.PlacementDeleted); err != nil {
-						return err
-					}
-					p.NextAttemptAt = nil
-					p.Reason = Enc(M("replica.reason.replaced_on_approval", s.siteName(p.SiteID)))
-					if err := tx.Placements().Update(ctx, &p); err != nil {
-						return err
-					}
-				}
-			}
-			for i := range newRows {
-				newRows[i].NextAttemptAt = &now
-				if err := tx.Placements().Create(ctx, &newRows[i], "pl"); err != nil {
-					return err
-				}
-			}
-			w2.ForecastMonthlyMinor = dec.TotalMonthlyMinor
-		} else {
-			for _, p := range ps {
-				if p.State == model.PlacementPending {
-					p.NextAttemptAt = &now
-					if err := tx.Placements().Update(ctx, &p); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		m := M("workload.reason.approved")
-		if reason != "" {
-			m = Msg{Text: reason}
-		}
-		if err := setState(&w2, model.StateApproved); err != nil {
-			return err
-		}
-		w2.Reason = Enc(m)
-		if err := tx.Workloads().Update(ctx, &w2); err != nil {
-			return err
-		}
-		w = w2
-		// The timeline entry and the request's audit event, the last
-		// writes, in one round trip on PostgreSQL (issue #19).
-		return tx.PipelinedLast(ctx, func() error {
-			return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: id, Actor: who.Name, From: from, To: model.StateApproved, Reason: w2.Reason})
-		})
+		return s.writeApproval(ctx, tx, &a, now, &w)
 	})
 	if err != nil {
-		if dec != nil {
-			_ = s.fleet.Engine().ReleaseDecision(*dec)
-		}
-		if dec != nil || failMsg != nil { // give back what was released above
-			for _, p := range ps {
-				if p.State == model.PlacementPending {
-					_ = s.fleet.Engine().Reserve(p.SiteID, fleet.Resources(p.Placement))
-				}
-			}
-		}
+		s.undoReplan(a)
 		return w, s.approveConflict(ctx, id, err)
 	}
 	s.Kick()
 	return w, nil
+}
+
+// approval is an approval between its steps: the workload and placements
+// read before its transaction and, when some of its pending placements
+// sat on sites that are down, either their new placement (dec, newRows)
+// or why nothing fits any more (fail).
+type approval struct {
+	who     Actor
+	reason  string
+	read    model.Workload
+	ps      []store.PlacementRow
+	newRows []store.PlacementRow
+	dec     *placement.Decision
+	fail    *Msg
+}
+
+// readApproval reads the workload to approve and its placements, and
+// checks that it waits for approval and that who may approve it.
+func (s *Service) readApproval(ctx context.Context, tx *store.Tx, who Actor, id string) (approval, error) {
+	// The workload and its placements in one statement, read once: the
+	// transaction writes them with their versions checked, so a change
+	// in between is a conflict without a second read (issue #19).
+	w, ps, err := tx.WorkloadWithPlacements(ctx, id)
+	a := approval{read: w, ps: ps}
+	if err != nil {
+		return a, err
+	}
+	if w.State != model.StatePendingApproval {
+		return a, &StateError{Action: "approve", State: string(w.State)}
+	}
+	return a, mayApprove(who, w)
+}
+
+// replanApproval places the workload again when any of its pending
+// placements sits on a site that is down (or left the fleet): the pending
+// placements' capacity is given back and the workload is placed anew
+// within its policy (a.dec, a.newRows), or, when nothing fits any more,
+// a.fail says why. With every pending placement on a live site it does
+// nothing.
+func (s *Service) replanApproval(ctx context.Context, tx *store.Tx, a *approval) error {
+	stale := false
+	for _, p := range a.ps {
+		if p.State == model.PlacementPending && s.fleet.Down(p.SiteID) {
+			stale = true
+		}
+	}
+	if !stale {
+		return nil
+	}
+	off, err := tx.Offerings().Get(ctx, a.read.OfferingID)
+	if err != nil {
+		return err
+	}
+	for _, p := range a.ps {
+		if p.State == model.PlacementPending {
+			_ = s.fleet.Engine().Release(p.SiteID, fleet.Resources(p.Placement))
+		}
+	}
+	pw, err := WithinPolicy(ctx, tx, a.read)
+	if err != nil {
+		return err
+	}
+	req, err := s.PlacementRequest(ctx, &pw, off, nil)
+	if err != nil {
+		return err
+	}
+	d, err := s.fleet.Engine().Place(req)
+	if err != nil {
+		perr := s.PlaceError(err, a.read.Currency, off.Name)
+		m := M("workload.reason.approval_no_fit", explainEN(perr))
+		a.fail = &m
+		return nil
+	}
+	a.dec = &d
+	a.newRows = s.PlacementRows(&a.read, off, d, nil)
+	return nil
+}
+
+// undoReplan gives the engine back what replanApproval changed, after
+// the approval's transaction failed: the new placement's capacity is
+// released and the pending placements' capacity reserved again.
+func (s *Service) undoReplan(a approval) {
+	if a.dec != nil {
+		_ = s.fleet.Engine().ReleaseDecision(*a.dec)
+	}
+	if a.dec != nil || a.fail != nil { // give back what was released
+		for _, p := range a.ps {
+			if p.State == model.PlacementPending {
+				_ = s.fleet.Engine().Reserve(p.SiteID, fleet.Resources(p.Placement))
+			}
+		}
+	}
+}
+
+// writeApprovalFailed writes an approval that found nothing fits any
+// more: the pending placements fail, the workload's budget is released
+// and the workload fails with a.fail; *out is set to the workload written.
+func (s *Service) writeApprovalFailed(ctx context.Context, tx *store.Tx, a *approval, out *model.Workload) error {
+	w2 := a.read
+	from := w2.State
+	if err := updatePending(ctx, tx, a.ps, func(p *store.PlacementRow) error {
+		if err := setPlacement(p, model.PlacementFailed); err != nil {
+			return err
+		}
+		p.Reason, p.NextAttemptAt = Enc(*a.fail), nil
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := setState(&w2, model.StateFailed); err != nil {
+		return err
+	}
+	w2.Reason = Enc(*a.fail)
+	if err := s.releaseBudget(ctx, tx, &w2); err != nil {
+		return err
+	}
+	if err := tx.Workloads().Update(ctx, &w2); err != nil {
+		return err
+	}
+	*out = w2
+	return tx.PipelinedLast(ctx, func() error {
+		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, Actor: a.who.Name, From: from, To: model.StateFailed, Reason: w2.Reason})
+	})
+}
+
+// writeApproval writes an approval: the budget is committed, the
+// placements become due (approvedPlacements) and the workload approved,
+// with a.reason or the default one; *out is set to the workload written.
+func (s *Service) writeApproval(ctx context.Context, tx *store.Tx, a *approval, now time.Time, out *model.Workload) error {
+	w2 := a.read
+	from := w2.State
+	if _, err := s.commitBudget(ctx, tx, &w2); err != nil {
+		return err
+	}
+	if err := s.approvedPlacements(ctx, tx, a, &w2, now); err != nil {
+		return err
+	}
+	m := M("workload.reason.approved")
+	if a.reason != "" {
+		m = Msg{Text: a.reason}
+	}
+	if err := setState(&w2, model.StateApproved); err != nil {
+		return err
+	}
+	w2.Reason = Enc(m)
+	if err := tx.Workloads().Update(ctx, &w2); err != nil {
+		return err
+	}
+	*out = w2
+	// The timeline entry and the request's audit event, the last
+	// writes, in one round trip on PostgreSQL (issue #19).
+	return tx.PipelinedLast(ctx, func() error {
+		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, Actor: a.who.Name, From: from, To: model.StateApproved, Reason: w2.Reason})
+	})
+}
+
+// approvedPlacements writes the placements of an approval. With a new
+// placement (a.dec) the pending placements it replaces are deleted, the
+// new ones created due now and w2's forecast becomes the new placement's;
+// otherwise the pending placements become due now.
+func (s *Service) approvedPlacements(ctx context.Context, tx *store.Tx, a *approval, w2 *model.Workload, now time.Time) error {
+	if a.dec == nil {
+		return updatePending(ctx, tx, a.ps, func(p *store.PlacementRow) error {
+			p.NextAttemptAt = &now
+			return nil
+		})
+	}
+	if err := updatePending(ctx, tx, a.ps, func(p *store.PlacementRow) error {
+		if err := setPlacement(p, model.PlacementDeleted); err != nil {
+			return err
+		}
+		p.NextAttemptAt = nil
+		p.Reason = Enc(M("replica.reason.replaced_on_approval", s.siteName(p.SiteID)))
+		return nil
+	}); err != nil {
+		return err
+	}
+	for i := range a.newRows {
+		a.newRows[i].NextAttemptAt = &now
+		if err := tx.Placements().Create(ctx, &a.newRows[i], "pl"); err != nil {
+			return err
+		}
+	}
+	w2.ForecastMonthlyMinor = a.dec.TotalMonthlyMinor
+	return nil
+}
+
+// updatePending writes the pending placements of ps, each as edit leaves
+// a copy of it (ps itself is not changed: a transaction run again starts
+// from what was read), in one statement with every placement's version
+// checked (store.Repo.UpdateAll; issue #19: a statement per placement
+// cost a round trip each). It fails as Update would on the first
+// placement not written: store.ErrNotFound if it is gone,
+// store.ErrConflict if it changed since it was read.
+func updatePending(ctx context.Context, tx *store.Tx, ps []store.PlacementRow, edit func(*store.PlacementRow) error) error {
+	var rows []*store.PlacementRow
+	for _, p := range ps {
+		if p.State != model.PlacementPending {
+			continue
+		}
+		if err := edit(&p); err != nil {
+			return err
+		}
+		rows = append(rows, &p)
+	}
+	written, err := tx.Placements().UpdateAll(ctx, rows)
+	if err != nil {
+		return err
+	}
+	for i, ok := range written {
+		if ok {
+			continue
+		}
+		if _, err := tx.Placements().Get(ctx, rows[i].ID); err != nil {
+			return err
+		}
+		return fmt.Errorf("updating placements %s: %w (version %d is stale)", rows[i].ID, store.ErrConflict, rows[i].Version)
+	}
+	return nil
 }
 
 // approveConflict is an approval's error when its transaction found the
