@@ -253,6 +253,24 @@ func (e *Engine) exceeds(w *work) bool {
 
 // prepare turns a valid request into what the hot loop reads.
 func (e *Engine) prepare(w *work, req *Request) {
+	e.prepareSiteFilter(w, req)
+	prepareSpread(w, req)
+	e.prepareCover(w, req)
+	w.headroom = false
+	w.hr = int64(e.opts.HeadroomPermille)
+	w.nearest = req.Preference == Nearest
+	w.ceiling = 0
+	w.budget = e.opts.SearchBudget
+	e.prepareSlots(w, req)
+	e.prepareProviders(w, req)
+	e.prepareExclude(w, req)
+	e.growMarks(w)
+}
+
+// prepareSiteFilter sets what every site is checked against: the replica
+// count and resources, the classification, national sovereignty, the
+// tier, the offering and the image (-1 when no site has that family).
+func (e *Engine) prepareSiteFilter(w *work, req *Request) {
 	w.req = req
 	w.n = req.Replicas
 	w.res = req.Resources.dims()
@@ -270,6 +288,11 @@ func (e *Engine) prepare(w *work, req *Request) {
 			w.image = id
 		}
 	}
+}
+
+// prepareSpread sets the redundancy constraints and the point every
+// replica must be near, with the chord thresholds the distance checks use.
+func prepareSpread(w *work, req *Request) {
 	w.minP = req.Redundancy.MinProviders
 	w.minF = req.Redundancy.MinFailureDomains
 	w.maxFD = req.Redundancy.MaxPerFailureDomain
@@ -281,14 +304,11 @@ func (e *Engine) prepare(w *work, req *Request) {
 		w.nearKm = req.Near.RadiusKm
 		w.near2 = chord2For(w.nearKm)
 	}
-	e.prepareCover(w, req)
-	w.headroom = false
-	w.hr = int64(e.opts.HeadroomPermille)
-	w.nearest = req.Preference == Nearest
-	w.ceiling = 0
-	w.budget = e.opts.SearchBudget
+}
 
-	// Allowed countries that have sites, with their subdivisions.
+// prepareSlots lists the allowed countries that have sites, once each in
+// request order, with the interned subdivisions each is restricted to.
+func (e *Engine) prepareSlots(w *work, req *Request) {
 	w.slots = w.slots[:0]
 	w.subs = w.subs[:0]
 	for _, code := range req.Residency.Countries {
@@ -308,8 +328,12 @@ func (e *Engine) prepare(w *work, req *Request) {
 		s.subHi = int32(len(w.subs))
 		w.slots = append(w.slots, s)
 	}
+}
 
-	// Provider-level constraints.
+// prepareProviders computes, once per decision, the provider-level
+// failures (sovereignty, certification, health, substrate) of every
+// provider index and the jurisdiction of each.
+func (e *Engine) prepareProviders(w *work, req *Request) {
 	w.jurs = w.jurs[:0]
 	if req.Sovereignty.Mode == Regional {
 		for _, j := range req.Sovereignty.Jurisdictions {
@@ -342,14 +366,22 @@ func (e *Engine) prepare(w *work, req *Request) {
 		}
 		w.prov[i] = f
 	}
+}
 
+// prepareExclude interns the site IDs to avoid; unknown ones are dropped.
+func (e *Engine) prepareExclude(w *work, req *Request) {
 	w.exclude = w.exclude[:0]
 	for _, id := range req.Exclude {
 		if i, ok := e.siteByID[id]; ok {
 			w.exclude = append(w.exclude, i)
 		}
 	}
+}
 
+// growMarks sizes the per-provider and per-failure-domain marks and counts
+// of the search to the fleet; the scratch keeps them between decisions.
+func (e *Engine) growMarks(w *work) {
+	np := len(e.providers)
 	nfd := int(e.nFD)
 	if len(w.provMark) < np {
 		w.provMark = make([]uint32, np)
