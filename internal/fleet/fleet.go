@@ -156,29 +156,28 @@ type fleetTables struct {
 
 // readTables reads the fleet's tables, in this order: providers, sites,
 // prices, exchange rates, institutions (for the currencies in use) and
-// images (for the image families each site offers).
+// images (for the image families each site offers). It stops at the first
+// read that fails and returns its error.
 func readTables(ctx context.Context, tx *store.Tx) (fleetTables, error) {
 	var t fleetTables
 	var err error
-	if t.provs, err = tx.Providers().All(ctx); err != nil {
-		return t, err
+	readAll(ctx, tx.Providers(), &t.provs, &err)
+	readAll(ctx, tx.Sites(), &t.sites, &err)
+	readAll(ctx, tx.Prices(), &t.prices, &err)
+	readAll(ctx, tx.FXRates(), &t.fx, &err)
+	readAll(ctx, tx.Institutions(), &t.insts, &err)
+	readAll(ctx, tx.Images(), &t.imgs, &err)
+	return t, err
+}
+
+// readAll reads every row of a table into *rows, unless an earlier read
+// already failed (*err not nil): then it reads nothing. A failure is left
+// in *err.
+func readAll[T any](ctx context.Context, r store.Repo[T], rows *[]T, err *error) {
+	if *err != nil {
+		return
 	}
-	if t.sites, err = tx.Sites().All(ctx); err != nil {
-		return t, err
-	}
-	if t.prices, err = tx.Prices().All(ctx); err != nil {
-		return t, err
-	}
-	if t.fx, err = tx.FXRates().All(ctx); err != nil {
-		return t, err
-	}
-	if t.insts, err = tx.Institutions().All(ctx); err != nil {
-		return t, err
-	}
-	if t.imgs, err = tx.Images().All(ctx); err != nil {
-		return t, err
-	}
-	return t, nil
+	*rows, *err = r.All(ctx)
 }
 
 // rateTable builds the table of exchange rates, skipping (with a warning)
