@@ -98,50 +98,91 @@ func (f *Fleet) Run(ctx context.Context, every time.Duration) error {
 }
 
 // Refresh reloads the fleet if the tables changed (or always with force).
+// It holds reloadMu throughout, so a reload never interleaves with another
+// or with a batch of health changes; f.mu is taken only to compare the
+// fingerprint and, at the end, to swap the maps.
 func (f *Fleet) Refresh(ctx context.Context, force bool) error {
 	f.reloadMu.Lock()
 	defer f.reloadMu.Unlock()
 	tx := f.st.Read()
-	fp, err := tx.Fingerprint(ctx)
-	if err != nil {
+	fp, now, reload, err := f.needsReload(ctx, tx, force)
+	if err != nil || !reload {
 		return err
 	}
-	now := f.st.Now()
 	day := now.Format(time.DateOnly)
-	f.mu.RLock()
-	same := fp == f.fingerprint && day == f.day
-	f.mu.RUnlock()
-	if same && !force {
-		return nil
-	}
-	provs, err := tx.Providers().All(ctx)
-	if err != nil {
-		return err
-	}
-	sites, err := tx.Sites().All(ctx)
-	if err != nil {
-		return err
-	}
-	prices, err := tx.Prices().All(ctx)
-	if err != nil {
-		return err
-	}
-	fx, err := tx.FXRates().All(ctx)
-	if err != nil {
-		return err
-	}
-	insts, err := tx.Institutions().All(ctx)
-	if err != nil {
-		return err
-	}
-	imgs, err := tx.Images().All(ctx)
+	t, err := readTables(ctx, tx)
 	if err != nil {
 		return err
 	}
 	if f.afterRead != nil {
 		f.afterRead()
 	}
-	families := siteFamilies(imgs)
+	families := siteFamilies(t.imgs)
+	rates := f.rateTable(t.fx)
+	currencies := currenciesInUse(t.insts)
+	newProv := f.loadProviders(t.provs)
+	newSites := f.loadSites(t.sites, families)
+	newPriced := f.loadPrices(pricesInForce(t.prices, day), newProv, currencies, rates, now)
+	f.swap(newProv, newSites, newPriced, fp, day)
+	return nil
+}
+
+// needsReload reads the tables' fingerprint and the store's clock and
+// tells whether the fleet must be reloaded: the tables changed since the
+// last reload, the day changed (another price may be in force), or force.
+// It returns the fingerprint and the time the reload is for.
+func (f *Fleet) needsReload(ctx context.Context, tx *store.Tx, force bool) (fp string, now time.Time, reload bool, err error) {
+	fp, err = tx.Fingerprint(ctx)
+	if err != nil {
+		return "", time.Time{}, false, err
+	}
+	now = f.st.Now()
+	day := now.Format(time.DateOnly)
+	f.mu.RLock()
+	same := fp == f.fingerprint && day == f.day
+	f.mu.RUnlock()
+	return fp, now, !same || force, nil
+}
+
+// fleetTables is what a reload reads from the store.
+type fleetTables struct {
+	provs  []model.Provider
+	sites  []model.Site
+	prices []model.Price
+	fx     []model.FXRate
+	insts  []model.Institution
+	imgs   []model.Image
+}
+
+// readTables reads the fleet's tables, in this order: providers, sites,
+// prices, exchange rates, institutions (for the currencies in use) and
+// images (for the image families each site offers). It stops at the first
+// read that fails and returns its error.
+func readTables(ctx context.Context, tx *store.Tx) (fleetTables, error) {
+	var t fleetTables
+	var err error
+	readAll(ctx, tx.Providers(), &t.provs, &err)
+	readAll(ctx, tx.Sites(), &t.sites, &err)
+	readAll(ctx, tx.Prices(), &t.prices, &err)
+	readAll(ctx, tx.FXRates(), &t.fx, &err)
+	readAll(ctx, tx.Institutions(), &t.insts, &err)
+	readAll(ctx, tx.Images(), &t.imgs, &err)
+	return t, err
+}
+
+// readAll reads every row of a table into *rows, unless an earlier read
+// already failed (*err not nil): then it reads nothing. A failure is left
+// in *err.
+func readAll[T any](ctx context.Context, r store.Repo[T], rows *[]T, err *error) {
+	if *err != nil {
+		return
+	}
+	*rows, *err = r.All(ctx)
+}
+
+// rateTable builds the table of exchange rates, skipping (with a warning)
+// a rate that does not parse or that the table refuses.
+func (f *Fleet) rateTable(fx []model.FXRate) *money.RateTable {
 	rates := new(money.RateTable)
 	for _, r := range fx {
 		mr, err := toRate(r)
@@ -153,11 +194,22 @@ func (f *Fleet) Refresh(ctx context.Context, force bool) error {
 			f.log.Warn("skipping exchange rate", "id", r.ID, "err", err)
 		}
 	}
+	return rates
+}
+
+// currenciesInUse is the set of the institutions' national currencies:
+// the currencies every offering is priced in.
+func currenciesInUse(insts []model.Institution) map[string]bool {
 	currencies := map[string]bool{}
 	for _, in := range insts {
 		currencies[in.Currency] = true
 	}
+	return currencies
+}
 
+// loadProviders puts the providers into the placement engine and returns
+// those it took, by id; one it refuses is skipped with a warning.
+func (f *Fleet) loadProviders(provs []model.Provider) map[string]model.Provider {
 	newProv := map[string]model.Provider{}
 	for _, p := range provs {
 		cert, _ := placement.ParseClassification(p.Certification)
@@ -168,6 +220,14 @@ func (f *Fleet) Refresh(ctx context.Context, force bool) error {
 		}
 		newProv[p.ID] = p
 	}
+	return newProv
+}
+
+// loadSites puts the sites into the placement engine, each with the image
+// families it offers (its own and its provider's), and returns those it
+// took, by id; one that does not convert or that the engine refuses is
+// skipped with a warning.
+func (f *Fleet) loadSites(sites []model.Site, families map[string][]string) map[string]model.Site {
 	newSites := map[string]model.Site{}
 	for _, s := range sites {
 		ps, err := toSite(s)
@@ -181,7 +241,12 @@ func (f *Fleet) Refresh(ctx context.Context, force bool) error {
 		}
 		newSites[s.ID] = s
 	}
-	// Prices in force today: the latest valid_from on or before today.
+	return newSites
+}
+
+// pricesInForce is the price of each (provider, offering) in force on
+// day: the latest valid_from on or before it.
+func pricesInForce(prices []model.Price, day string) map[priceKey]model.Price {
 	inForce := map[priceKey]model.Price{}
 	for _, p := range prices {
 		if p.ValidFrom > day {
@@ -192,6 +257,14 @@ func (f *Fleet) Refresh(ctx context.Context, force bool) error {
 			inForce[k] = p
 		}
 	}
+	return inForce
+}
+
+// loadPrices sets in the engine, for each price in force of a provider it
+// holds, the monthly price in every currency in use (at the rate in force
+// at now), and returns the (provider, offering key) pairs it set. Where a
+// currency has no rate, the engine's price in it is removed.
+func (f *Fleet) loadPrices(inForce map[priceKey]model.Price, newProv map[string]model.Provider, currencies map[string]bool, rates *money.RateTable, now time.Time) map[priceKey]bool {
 	newPriced := map[priceKey]bool{}
 	for k, p := range inForce {
 		if _, ok := newProv[k.provider]; !ok {
@@ -212,6 +285,13 @@ func (f *Fleet) Refresh(ctx context.Context, force bool) error {
 			newPriced[priceKey{k.provider, key}] = true
 		}
 	}
+	return newPriced
+}
+
+// swap, under f.mu, removes from the engine the prices, sites and
+// providers the reload no longer has, then makes the new maps, the
+// fingerprint and the day the fleet's.
+func (f *Fleet) swap(newProv map[string]model.Provider, newSites map[string]model.Site, newPriced map[priceKey]bool, fp, day string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for k := range f.priced {
@@ -231,7 +311,6 @@ func (f *Fleet) Refresh(ctx context.Context, force bool) error {
 	}
 	f.providers, f.sites, f.priced = newProv, newSites, newPriced
 	f.fingerprint, f.day = fp, day
-	return nil
 }
 
 // Monthly converts a per-hour price in one currency into the monthly cost

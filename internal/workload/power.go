@@ -136,32 +136,9 @@ func (s *Service) Power(ctx context.Context, who Actor, id string, action PowerA
 	if err != nil {
 		return w, err
 	}
-	ps, err := tx.PlacementsOf(ctx, id)
+	targets, err := powerTargets(ctx, tx, id, action, step, replica)
 	if err != nil {
 		return w, err
-	}
-	var targets []store.PlacementRow
-	found := false
-	for _, p := range ps {
-		if p.State != model.PlacementRunning || (replica != nil && p.Replica != *replica) {
-			continue
-		}
-		found = true
-		if p.Power.Or() != step.from {
-			if replica != nil {
-				return w, &StateError{Action: string(action), State: string(p.Power.Or())}
-			}
-			continue
-		}
-		targets = append(targets, p)
-	}
-	if replica != nil && !found {
-		var v model.Validator
-		v.Add("replica", "workload.field.replica", strconv.Itoa(*replica))
-		return w, v.Err()
-	}
-	if len(targets) == 0 {
-		return w, &StateError{Action: string(action), State: string(step.to)}
 	}
 	ctls, err := capable[provider.PowerController](s, targets, string(action))
 	if err != nil {
@@ -175,8 +152,61 @@ func (s *Service) Power(ctx context.Context, who Actor, id string, action PowerA
 	}
 	s.busy.add(ids)
 	defer s.busy.done(ids)
-	// 1: every target is in its transitional state.
-	err = s.st.Write(ctx, func(tx *store.Tx) error {
+	if err := s.powerBegin(ctx, who, step, targets); err != nil {
+		return w, err
+	}
+	errs := powerAct(ctx, action, ctls, targets)
+	failed, err := s.powerEnd(ctx, who, action, step, targets, errs)
+	if err != nil {
+		return w, err
+	}
+	w, err = s.st.Read().Workloads().Get(ctx, id)
+	if err != nil {
+		return w, err
+	}
+	return w, failed
+}
+
+// powerTargets is the workload's running replicas the action applies to:
+// with replica nil, every one in the action's from state; otherwise that
+// one, which must exist (a validation error) and be in the from state (a
+// StateError). No target at all is a StateError too.
+func powerTargets(ctx context.Context, tx *store.Tx, id string, action PowerAction, step powerStep, replica *int) ([]store.PlacementRow, error) {
+	ps, err := tx.PlacementsOf(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var targets []store.PlacementRow
+	found := false
+	for _, p := range ps {
+		if p.State != model.PlacementRunning || (replica != nil && p.Replica != *replica) {
+			continue
+		}
+		found = true
+		if p.Power.Or() != step.from {
+			if replica != nil {
+				return nil, &StateError{Action: string(action), State: string(p.Power.Or())}
+			}
+			continue
+		}
+		targets = append(targets, p)
+	}
+	if replica != nil && !found {
+		var v model.Validator
+		v.Add("replica", "workload.field.replica", strconv.Itoa(*replica))
+		return nil, v.Err()
+	}
+	if len(targets) == 0 {
+		return nil, &StateError{Action: string(action), State: string(step.to)}
+	}
+	return targets, nil
+}
+
+// powerBegin is step 1: in one transaction, every target moves to the
+// action's transitional state (store.ErrConflict if one changed since it
+// was read); targets then holds the rows as written.
+func (s *Service) powerBegin(ctx context.Context, who Actor, step powerStep, targets []store.PlacementRow) error {
+	return s.st.Write(ctx, func(tx *store.Tx) error {
 		now := tx.Now()
 		for i := range targets {
 			p, err := tx.PlacementByID(ctx, targets[i].ID)
@@ -193,10 +223,11 @@ func (s *Service) Power(ctx context.Context, who Actor, id string, action PowerA
 		}
 		return nil
 	})
-	if err != nil {
-		return w, err
-	}
-	// 2: the provider acts (outside any transaction).
+}
+
+// powerAct is step 2: the provider acts on each target (outside any
+// transaction); the result holds each target's error, nil where it did.
+func powerAct(ctx context.Context, action PowerAction, ctls []provider.PowerController, targets []store.PlacementRow) []error {
 	errs := make([]error, len(targets))
 	for i, p := range targets {
 		ref := refOf(p)
@@ -209,8 +240,15 @@ func (s *Service) Power(ctx context.Context, who Actor, id string, action PowerA
 			errs[i] = ctls[i].Reboot(ctx, ref)
 		}
 	}
-	// 3: the end state, or back where it was.
-	var failed error
+	return errs
+}
+
+// powerEnd is step 3: in one transaction, each target still running in
+// the transitional state moves to the end state, or back where it was
+// when the provider failed (a replica deleted or moved meanwhile is left
+// alone). failed is the first provider failure, as a ProviderError; err
+// is the transaction's.
+func (s *Service) powerEnd(ctx context.Context, who Actor, action PowerAction, step powerStep, targets []store.PlacementRow, errs []error) (failed, err error) {
 	err = s.st.Write(ctx, func(tx *store.Tx) error {
 		now := tx.Now()
 		for i, t := range targets {
@@ -234,14 +272,7 @@ func (s *Service) Power(ctx context.Context, who Actor, id string, action PowerA
 		}
 		return nil
 	})
-	if err != nil {
-		return w, err
-	}
-	w, err = s.st.Read().Workloads().Get(ctx, id)
-	if err != nil {
-		return w, err
-	}
-	return w, failed
+	return failed, err
 }
 
 // powerTo moves one running replica to a power state by the table, keeps
