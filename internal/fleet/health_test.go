@@ -88,17 +88,7 @@ func TestHealthBatchNeedsNoReload(t *testing.T) {
 			t.Fatalf("after a health batch: %d reloads (want %d), site down %v", reloads, want, f.Down(a))
 		}
 		// A rename the fleet has not loaded, then another batch.
-		err := s.InTx(ctx, func(tx *store.Tx) error {
-			site, err := tx.Sites().Get(ctx, b)
-			if err != nil {
-				return err
-			}
-			site.Name = "edge-1 renamed"
-			return tx.Sites().Update(ctx, &site)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		editSite(t, s, b, func(site *model.Site) { site.Name = "edge-1 renamed" })
 		s.SetClock(func() time.Time { return time.Now().Add(2 * time.Minute) })
 		if err := f.SetSitesHealth(ctx, []HealthChange{{SiteID: a, Health: model.HealthHealthy}}, nil); err != nil {
 			t.Fatal(err)
@@ -138,4 +128,44 @@ func importEdge(t *testing.T, s *store.Store, rows ...edge.Row) edge.ImportResul
 		t.Fatal(err)
 	}
 	return res
+}
+
+// TestRefreshRemovesSkippedSites: a site the reload skips (its row no
+// longer converts) leaves the fleet and the placement engine at the next
+// Refresh (the swap removes what the reload no longer has).
+func TestRefreshRemovesSkippedSites(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		site := importEdge(t, s, edge.Row{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"}).Subclouds[0].SiteID
+		f := New(s, placement.New(placement.Options{}), nil)
+		if err := f.Load(ctx); err != nil {
+			t.Fatal(err)
+		}
+		loaded := f.Engine().SiteCount()
+		// The site's tier no longer converts: the reload skips it.
+		editSite(t, s, site, func(row *model.Site) { row.Tier = "no-such-tier" })
+		if err := f.Refresh(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := f.Site(site); ok || f.Engine().SiteCount() != loaded-1 {
+			t.Fatalf("after the reload skipped the site: in the fleet %v, %d sites in the engine (had %d)", ok, f.Engine().SiteCount(), loaded)
+		}
+	})
+}
+
+// editSite changes one site's row in its own transaction.
+func editSite(t *testing.T, s *store.Store, id string, edit func(*model.Site)) {
+	t.Helper()
+	ctx := context.Background()
+	err := s.InTx(ctx, func(tx *store.Tx) error {
+		row, err := tx.Sites().Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		edit(&row)
+		return tx.Sites().Update(ctx, &row)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
