@@ -652,11 +652,10 @@ func (s *Service) Approve(ctx context.Context, who Actor, id string, reason stri
 		// UpdateAll): a workload changed since fails with ErrConflict
 		// and rolls back. Each run of fn starts from what was read, not
 		// from w, which an earlier run (rolled back) may have set.
-		now := tx.Now()
 		if a.fail != nil {
 			return s.writeApprovalFailed(ctx, tx, &a, &w)
 		}
-		return s.writeApproval(ctx, tx, &a, now, &w)
+		return s.writeApproval(ctx, tx, &a, &w)
 	})
 	if err != nil {
 		s.undoReplan(a)
@@ -792,7 +791,8 @@ func (s *Service) writeApprovalFailed(ctx context.Context, tx *store.Tx, a *appr
 // writeApproval writes an approval: the budget is committed, the
 // placements become due (approvedPlacements) and the workload approved,
 // with a.reason or the default one; *out is set to the workload written.
-func (s *Service) writeApproval(ctx context.Context, tx *store.Tx, a *approval, now time.Time, out *model.Workload) error {
+func (s *Service) writeApproval(ctx context.Context, tx *store.Tx, a *approval, out *model.Workload) error {
+	now := tx.Now()
 	w2 := a.read
 	from := w2.State
 	if _, err := s.commitBudget(ctx, tx, &w2); err != nil {
