@@ -377,8 +377,8 @@ func (r *haRun) run(ctx context.Context, load haLoad) (map[string]any, error) {
 
 // scaleCapacity multiplies every site's capacity by --capacity-factor
 // after the first replica seeded the demo fleet, and has the running
-// replica reload its fleet (the fingerprint changes with updated_at; the
-// notification makes it reload now rather than at its next poll). The
+// replica reload its fleet (the UPDATE moves the sites' change counter,
+// so the fingerprint changes; the notification makes it reload now rather than at its next poll). The
 // replicas started later load the scaled fleet.
 func (r *haRun) scaleCapacity(ctx context.Context) error {
 	db, err := sql.Open("pgx", r.dbURL)

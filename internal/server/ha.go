@@ -140,10 +140,11 @@ type haParts struct {
 // prices at every use.
 //
 // A "health" notification (a batch of site health changes the leader's
-// monitor wrote) reloads even when the fingerprint looks unchanged: the
-// fingerprint is the newest updated_at of each table, and a batch whose
-// transaction took its time before a concurrent write stamped a later one
-// and committed after the reload read the sites would not move it.
+// monitor wrote) reloads even when the fingerprint looks unchanged. That
+// guarded the fingerprint of row counts and newest updated_at, which a
+// batch committed after a concurrent write stamped a later time did not
+// move; the fingerprint is now each fleet table's change counter
+// (store.Fingerprint), which moves in commit order with every batch.
 func (s *Server) runFleet(ctx context.Context) error {
 	if s.Store.Dialect() != store.Postgres {
 		return s.Fleet.Run(ctx, 2*time.Second)

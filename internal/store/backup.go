@@ -71,6 +71,9 @@ func (s *Store) SchemaVersion(ctx context.Context) (applied, known int64, err er
 			known = v
 		}
 	}
+	for _, m := range goMigrations(s.dialect) {
+		known = max(known, m.Version)
+	}
 	var v sql.NullInt64
 	err = s.db.QueryRowContext(ctx, `SELECT MAX(version_id) FROM goose_db_version WHERE is_applied`).Scan(&v)
 	if err != nil {

@@ -13,8 +13,9 @@ import (
 func (s *Store) Commits() uint64 { return s.commits.Load() }
 
 // SetSitesHealth sets the health of every listed site whose health
-// differs, in t, as Sites().Update would (version and updated_at move, so
-// every replica's fleet fingerprint sees it), and returns the ids it
+// differs, in t, as Sites().Update would (version and updated_at move,
+// and the sites' change counter, so every replica's fleet fingerprint
+// sees it), and returns the ids it
 // changed. A site that leaves down gets the work that backed off while it
 // was down rescheduled (RescheduleSite). Ids without a row change nothing.
 // It is the bulk form of reading, editing and updating each site: one

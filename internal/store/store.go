@@ -188,7 +188,7 @@ func (s *Store) goose() (*goose.Provider, error) {
 		return nil, err
 	}
 	d := goose.DialectSQLite3
-	var opts []goose.ProviderOption
+	opts := []goose.ProviderOption{goose.WithGoMigrations(goMigrations(s.dialect)...)}
 	if s.dialect == Postgres {
 		d = goose.DialectPostgres
 		// Replicas upgraded together start together: one migrates, the

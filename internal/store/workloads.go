@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -493,16 +494,37 @@ func (t *Tx) SimFaults(ctx context.Context) ([]model.SimFault, error) {
 	})
 }
 
-// Fingerprint summarises the fleet tables (row counts and latest change)
-// so that each server notices changes made through any server.
+// Fingerprint summarises the fleet tables ("table:version" each, in
+// FleetTables' order) so that each server notices changes made through
+// any server: a table's version is its change counter (fleet_versions,
+// fleetversions.go), which every insert, update and delete moves on in
+// commit order. It is one statement, so on PostgreSQL every part is of
+// the same snapshot.
 func (t *Tx) Fingerprint(ctx context.Context) (string, error) {
-	var parts []string
-	for _, tbl := range FleetTables {
-		part, err := t.TableFingerprint(ctx, tbl)
-		if err != nil {
-			return "", err
+	rows, err := t.Query(ctx, "SELECT table_name, version FROM fleet_versions")
+	if err != nil {
+		return "", fmt.Errorf("reading the fleet versions: %w", mapErr(err))
+	}
+	defer rows.Close()
+	versions := make(map[string]int64, len(FleetTables))
+	for rows.Next() {
+		var tbl string
+		var v int64
+		if err := rows.Scan(&tbl, &v); err != nil {
+			return "", mapErr(err)
 		}
-		parts = append(parts, part)
+		versions[tbl] = v
+	}
+	if err := rows.Err(); err != nil {
+		return "", mapErr(err)
+	}
+	parts := make([]string, len(FleetTables))
+	for i, tbl := range FleetTables {
+		v, ok := versions[tbl]
+		if !ok {
+			return "", fmt.Errorf("reading the fleet versions: no counter for %s", tbl)
+		}
+		parts[i] = tableFingerprint(tbl, v)
 	}
 	return strings.Join(parts, ","), nil
 }
@@ -510,15 +532,19 @@ func (t *Tx) Fingerprint(ctx context.Context) (string, error) {
 // FleetTables are the tables Fingerprint covers, in its order.
 var FleetTables = []string{"providers", "sites", "prices", "fx_rates", "institutions", "images"}
 
-// TableFingerprint is one table's part of Fingerprint: "table:rows:newest
-// updated_at".
+// TableFingerprint is one table's part of Fingerprint: "table:version".
+// Inside a transaction that writes the table it includes the
+// transaction's own changes.
 func (t *Tx) TableFingerprint(ctx context.Context, table string) (string, error) {
-	var n int64
-	var max sql.NullInt64
-	if err := t.QueryRow(ctx, "SELECT COUNT(*), MAX(updated_at) FROM "+table).Scan(&n, &max); err != nil {
-		return "", mapErr(err)
+	var v int64
+	if err := t.QueryRow(ctx, "SELECT version FROM fleet_versions WHERE table_name = ?", table).Scan(&v); err != nil {
+		return "", fmt.Errorf("reading the version of %s: %w", table, mapErr(err))
 	}
-	return fmt.Sprintf("%s:%d:%d", table, n, max.Int64), nil
+	return tableFingerprint(table, v), nil
+}
+
+func tableFingerprint(table string, version int64) string {
+	return table + ":" + strconv.FormatInt(version, 10)
 }
 
 // LiveReplicaIDsInto marks in live which of the given placement ids are
