@@ -834,9 +834,8 @@ func (d *Driver) Delete(ctx context.Context, ref provider.ResourceRef) (err erro
 	if err != nil {
 		return err
 	}
-	if s != nil && d.foreign(s) {
-		return &Error{Reason: ReasonNotOurs, Op: "delete server", Cloud: cn.cloud.Name,
-			Detail: "server " + s.ID + " carries " + MetaInstallation + "=" + s.Metadata[MetaInstallation]}
+	if err := d.notOurs("delete server", cn, s); err != nil {
+		return err
 	}
 	if cfg.FloatingNetwork != "" {
 		// Released before the server goes (a crash after its delete
@@ -901,9 +900,8 @@ func (d *Driver) DeleteResource(ctx context.Context, providerID string, res prov
 			return &Error{Reason: ReasonNotOurs, Op: "delete server", Cloud: cn.cloud.Name,
 				Detail: "server " + s.ID + " does not carry replica id " + res.ReplicaID}
 		}
-		if d.foreign(s) {
-			return &Error{Reason: ReasonNotOurs, Op: "delete server", Cloud: cn.cloud.Name,
-				Detail: "server " + s.ID + " carries " + MetaInstallation + "=" + s.Metadata[MetaInstallation]}
+		if err := d.notOurs("delete server", cn, s); err != nil {
+			return err
 		}
 		if gone(s) || deleting(s) {
 			return errStop
