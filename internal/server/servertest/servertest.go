@@ -4,6 +4,7 @@ package servertest
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -135,6 +136,22 @@ func (h *Harness) Client(token, lang string) *client.Client {
 	c := client.New(h.URL, token)
 	c.Lang = lang
 	return c
+}
+
+// Send sends req as it is (for what the SDK would not send: raw bodies,
+// cookies, signatures) and returns the response, its body closed, and
+// that body decoded as a JSON object (nil when it is not one); a request
+// that gets no answer fails the test.
+func Send(t testing.TB, req *http.Request) (*http.Response, map[string]any) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&m)
+	return resp, m
 }
 
 // FirstID lists path with the admin client (a filtered list such as
