@@ -210,6 +210,29 @@ func (h *Harness) CreateRunning(t testing.TB, req map[string]any) map[string]any
 	return h.WaitRunning(t, wl["id"].(string), time.Minute)
 }
 
+// OnlyOnNuvemVerde creates a workload of one replica that only the demo's
+// Nuvem Verde may hold (restricted data in São Paulo, Rio or Brasília
+// under national sovereignty), waits until it runs and returns its id and
+// its provider's.
+func (h *Harness) OnlyOnNuvemVerde(t testing.TB) (id, providerID string) {
+	t.Helper()
+	project, offering := DemoIDs(t, h.Admin)
+	wl := h.CreateRunning(t, map[string]any{
+		"project_id": project, "offering_id": offering, "replicas": 1, "classification": "restricted",
+		"residency":   map[string]any{"countries": []string{"BR"}, "subdivisions": []string{"BR-SP", "BR-RJ", "BR-DF"}},
+		"sovereignty": map[string]any{"mode": "national"},
+	})
+	var prov string
+	if ps, _ := wl["placements"].([]any); len(ps) == 1 {
+		p, _ := ps[0].(map[string]any)
+		prov, _ = p["provider_id"].(string)
+	}
+	if prov == "" {
+		t.Fatalf("workload %v: want one placement with a provider", wl)
+	}
+	return wl["id"].(string), prov
+}
+
 // WaitRunning polls the workload with the admin client until it runs and
 // returns it then; not running within the time fails the test.
 func (h *Harness) WaitRunning(t testing.TB, id string, within time.Duration) map[string]any {
