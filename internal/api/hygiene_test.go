@@ -263,13 +263,7 @@ func TestIdempotencyScopedToSessions(t *testing.T) {
 			req.Header.Set("Cookie", s.cookie)
 			req.Header.Set(api.CSRFHeader, s.csrf)
 			req.Header.Set("Idempotency-Key", "same-key-1")
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			var w map[string]any
-			_ = json.NewDecoder(resp.Body).Decode(&w)
+			resp, w := servertest.Send(t, req)
 			return resp.StatusCode, fmt.Sprint(w["id"])
 		}
 		ana, bruno := signIn("ana@saude.gov.br"), signIn("bruno@saude.gov.br")

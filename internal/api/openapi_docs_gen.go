@@ -283,6 +283,7 @@ var goDocs = map[string]string{
 	"internal/cli.Doc.Name":                                      "Name identifies a workload or a grant across applies (workloads and grants have no name of their own): it becomes the workload's Idempotency-Key and the grant's reason.",
 	"internal/client.Client":                                     "Client calls one soberana server (see the public SDK).",
 	"internal/client.Problem":                                    "Problem is an RFC 9457 error returned by the server.",
+	"internal/clock.Fake":                                        "Fake is a clock that moves only by Advance and Set.",
 	"internal/cloudinit.Error":                                   "Error is a refused user-data: the problem, and a detail (the YAML parser's message, the field, the size) in English.",
 	"internal/cloudinit.File":                                    "File is a file cloud-init writes at first boot.",
 	"internal/cloudinit.File.Permissions":                        "Permissions in octal, e.g. \"0644\" (empty: cloud-init's default).",

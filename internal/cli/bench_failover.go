@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/soberana/soberana/internal/bench"
+	"github.com/soberana/soberana/internal/clock"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/seed"
@@ -17,22 +18,6 @@ import (
 )
 
 func init() { benchScenarios["failover"] = benchFailoverCmd }
-
-// benchClock is the health monitor's clock in the failover bench: the
-// bench moves it past the down and failover delays at once, so what is
-// measured is the platform's work (re-placing and provisioning), not the
-// configured waits.
-type benchClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *benchClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *benchClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // benchServer starts an in-process demo server (simulated providers, zero
 // provisioning delay) whose health monitor probes only when asked, and
@@ -145,7 +130,11 @@ func benchFailoverCmd(g *globals) *cobra.Command {
 	return simBenchCmd(g, "failover", "Seconds to recover every replica of the busiest site after it goes down (sim, zero delay, in-process)",
 		1000, "workloads of mixed policies to create before the outage",
 		func(ctx context.Context, srv *server.Server, d benchDemo, n int) (map[string]any, error) {
-			clk := &benchClock{t: time.Now()}
+			// The health monitor's clock: the bench moves it past the
+			// down and failover delays at once, so what is measured is
+			// the platform's work (re-placing and provisioning), not the
+			// configured waits.
+			clk := clock.NewFake(time.Now())
 			mon := srv.Ops.Health
 			mon.SetClock(clk.Now)
 			start := time.Now()

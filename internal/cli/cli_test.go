@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/cli"
+	"github.com/soberana/soberana/internal/server/servertest"
 )
 
 // syncBuf is a goroutine-safe output buffer.
@@ -74,13 +75,7 @@ func get(t *testing.T, url, token string) (int, map[string]any) {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var m map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&m)
+	resp, m := servertest.Send(t, req)
 	return resp.StatusCode, m
 }
 

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/soberana/soberana/internal/clock"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/provider/sim"
@@ -22,27 +22,15 @@ type simEnv struct {
 	svc   *Service
 	ro    *Rollouts
 	app   model.App
-	clock *fakeClock
-}
-
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *fakeClock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
+	clock *clock.Fake
 }
 
 func newSimEnv(t *testing.T, deps Deployers) *simEnv {
 	t.Helper()
 	ctx := context.Background()
-	e := &simEnv{clock: &fakeClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}}
+	e := &simEnv{clock: clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))}
 	e.fix = newFix(t, "prv_simapps", []string{"site_sim_a", "site_sim_b"})
-	e.st.SetClock(e.clock.now)
+	e.st.SetClock(e.clock.Now)
 	e.drv = sim.New(e.st)
 	if deps == nil {
 		deps = DeployersFunc(func(context.Context, string) (Deployer, error) { return e.drv, nil })
@@ -78,7 +66,7 @@ func (e *simEnv) settle(t *testing.T, relID string, limit int) (model.Release, i
 		if rel.State == model.ReleaseSucceeded || rel.State == model.ReleaseFailed {
 			return rel, i
 		}
-		e.clock.add(time.Second)
+		e.clock.Advance(time.Second)
 	}
 	rel, _ := e.st.Read().Releases().Get(ctx, relID)
 	all, _ := e.st.Read().ReleasesOf(ctx, rel.AppID)
@@ -170,7 +158,7 @@ func (e *simEnv) terminal(t *testing.T, rel model.Release) {
 	if rel.NextAttemptAt != nil {
 		t.Errorf("failed release still scheduled at %v", rel.NextAttemptAt)
 	}
-	e.clock.add(10 * time.Minute) // well past any backoff, within the lease
+	e.clock.Advance(10 * time.Minute) // well past any backoff, within the lease
 	due, err := e.st.Read().DueReleases(ctx, e.st.Now(), model.ReleaseQueued, model.ReleaseRollingOut, model.ReleaseRollingBack)
 	if err != nil || len(due) != 0 {
 		t.Fatalf("due after the end: %v %v", due, err)
@@ -219,7 +207,7 @@ func TestUnreachableRollbackEndsFailedAfterTimeout(t *testing.T) {
 		if r.State == model.ReleaseRollingBack {
 			break
 		}
-		e.clock.add(time.Second)
+		e.clock.Advance(time.Second)
 	}
 	if err := e.drv.SetOutage(ctx, e.provider.ID, e.placements[0].SiteID, true); err != nil {
 		t.Fatal(err)
@@ -236,7 +224,7 @@ func TestUnreachableRollbackEndsFailedAfterTimeout(t *testing.T) {
 			break
 		}
 		attempts = got.Steps[0].RollbackAttempts
-		e.clock.add(time.Second)
+		e.clock.Advance(time.Second)
 	}
 	why := Render("en", got.Reason)
 	if got.State != model.ReleaseFailed || !strings.Contains(why, "rollback failed") || !strings.Contains(why, "outage") {

@@ -30,7 +30,7 @@ func TestWaveRolloutResumesOnTheNextLeader(t *testing.T) {
 		if _, err := e.ro.Pass(ctx); err != nil {
 			t.Fatal(err)
 		}
-		e.clock.add(time.Second)
+		e.clock.Advance(time.Second)
 		if rel, err = e.st.Read().Releases().Get(ctx, rel.ID); err != nil {
 			t.Fatal(err)
 		}

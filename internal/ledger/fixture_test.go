@@ -2,10 +2,10 @@ package ledger_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/soberana/soberana/internal/clock"
 	"github.com/soberana/soberana/internal/ledger"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
@@ -13,22 +13,13 @@ import (
 	"github.com/soberana/soberana/internal/store/storetest"
 )
 
-// clock is a settable clock for the store.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-
 // fixture is one institution with a line and a project, one provider with
 // an offering, and a ledger, on a fresh store.
 type fixture struct {
 	t        testing.TB
 	s        *store.Store
 	l        *ledger.Ledger
-	clock    *clock
+	clock    *clock.Fake
 	ins      model.Institution
 	line     model.BudgetLine
 	project  model.Project
@@ -64,7 +55,7 @@ func newFixture(t testing.TB, s *store.Store, o setup) *fixture {
 		o.priceFrom = "2020-01-01"
 	}
 	ctx := context.Background()
-	f := &fixture{t: t, s: s, clock: &clock{t: time.Date(o.year, 1, 1, 0, 0, 0, 0, time.UTC)}}
+	f := &fixture{t: t, s: s, clock: clock.NewFake(time.Date(o.year, 1, 1, 0, 0, 0, 0, time.UTC))}
 	s.SetClock(f.clock.Now)
 	f.l = ledger.New(s, ledger.Options{})
 	err := s.InTx(ctx, func(tx *store.Tx) error {

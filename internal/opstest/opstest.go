@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/soberana/soberana/internal/bench"
+	"github.com/soberana/soberana/internal/clock"
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/seed"
@@ -23,30 +24,13 @@ import (
 )
 
 // Clock is a fake clock safe for concurrent use.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+type Clock = clock.Fake
 
 // NewClock starts at the real time.
 func NewClock() *Clock { return NewClockAt(time.Now()) }
 
 // NewClockAt starts at t.
-func NewClockAt(t time.Time) *Clock { return &Clock{t: t} }
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Advance moves the clock forward.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+func NewClockAt(t time.Time) *Clock { return clock.NewFake(t) }
 
 // Start starts a demo server whose health monitor probes only when the
 // test calls Probe, on a fake clock (returned). mon tunes the knobs.

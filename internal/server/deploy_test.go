@@ -3,7 +3,6 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"testing"
@@ -109,13 +108,7 @@ func TestAppsThroughTheAPI(t *testing.T) {
 		req.Header.Set("X-GitHub-Delivery", delivery)
 		req.Header.Set("X-Hub-Signature-256", sig)
 		req.Header.Set("Accept-Language", lang)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var out map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&out)
+		resp, out := servertest.Send(t, req)
 		return resp.StatusCode, out
 	}
 	push := []byte(`{"ref":"refs/tags/v3.0.0","after":"9fceb02d0ae598e95dc970b74767f19372d61af8"}`)

@@ -40,13 +40,7 @@ type tb struct {
 // send sends req and returns the status and the decoded JSON body.
 func (b tb) send(req *http.Request) (int, map[string]any) {
 	b.t.Helper()
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&out)
+	resp, out := servertest.Send(b.t, req)
 	return resp.StatusCode, out
 }
 

@@ -6,37 +6,10 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/soberana/soberana/internal/client"
-	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/server/servertest"
 )
-
-// onlyOnNuvemVerde creates a workload that only Nuvem Verde may hold
-// (restricted data in São Paulo, Rio or Brasília under national
-// sovereignty), waits until it runs and returns it with its provider.
-func onlyOnNuvemVerde(t *testing.T, h *servertest.Harness) (string, string) {
-	t.Helper()
-	ctx := context.Background()
-	project := firstID(t, h.Admin, "/v1/projects?name=prontuario-eletronico")[0]
-	offering := firstID(t, h.Admin, "/v1/offerings?name=SCS-1V-2-20s")[0]
-	var wl map[string]any
-	if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", map[string]any{
-		"project_id": project, "offering_id": offering, "replicas": 1, "classification": "restricted",
-		"residency":   map[string]any{"countries": []string{"BR"}, "subdivisions": []string{"BR-SP", "BR-RJ", "BR-DF"}},
-		"sovereignty": map[string]any{"mode": "national"},
-	}, &wl); err != nil {
-		t.Fatal(err)
-	}
-	id := wl["id"].(string)
-	var on []string
-	opstest.Eventually(t, time.Minute, "workload running", func() (bool, string) {
-		on = runningProviders(t, h.Admin, id)
-		return len(on) == 1, strings.Join(on, ",")
-	})
-	return id, on[0]
-}
 
 // TestNoTargetReasonInCallersLanguage: the reason a workload has nowhere
 // to go — in the evacuation plan (route and CLI), the migration plan and
@@ -45,7 +18,7 @@ func TestNoTargetReasonInCallersLanguage(t *testing.T) {
 	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	ctx := context.Background()
-	id, prov := onlyOnNuvemVerde(t, h)
+	id, prov := h.OnlyOnNuvemVerde(t)
 	// The engine's explanation, per language: "N of M sites fit: …".
 	want := map[string]string{"es": "sitios cumplen", "pt-BR": "sites atendem", "en": "sites fit"}
 	for lang, w := range want {

@@ -40,13 +40,10 @@ func (d *Driver) Start(ctx context.Context, ref provider.ResourceRef) error {
 		}
 		return nil
 	}
-	if err := d.retry(ctx, func() error {
-		return classify("start server", cn.cloud.Name, servers.Start(ctx, cn.compute, s.ID).ExtractErr())
-	}); err != nil {
-		return err
-	}
 	// Done when Nova says it runs (a person's :start reports the outcome).
-	return d.waitStatus(ctx, cn, s.ID, "ACTIVE")
+	return d.act(ctx, cn, s.ID, "start server", "ACTIVE", func() error {
+		return servers.Start(ctx, cn.compute, s.ID).ExtractErr()
+	})
 }
 
 // MetaFlavor is the server metadata key naming the flavor soberana created

@@ -834,9 +834,8 @@ func (d *Driver) Delete(ctx context.Context, ref provider.ResourceRef) (err erro
 	if err != nil {
 		return err
 	}
-	if s != nil && d.foreign(s) {
-		return &Error{Reason: ReasonNotOurs, Op: "delete server", Cloud: cn.cloud.Name,
-			Detail: "server " + s.ID + " carries " + MetaInstallation + "=" + s.Metadata[MetaInstallation]}
+	if err := d.notOurs("delete server", cn, s); err != nil {
+		return err
 	}
 	if cfg.FloatingNetwork != "" {
 		// Released before the server goes (a crash after its delete
@@ -861,18 +860,26 @@ func (d *Driver) Delete(ctx context.Context, ref provider.ResourceRef) (err erro
 	if s == nil || deleting(s) {
 		return nil
 	}
-	err = d.retry(ctx, func() error {
+	err = d.deleteServer(ctx, cfg.SharedProject, cn, ref.ProviderID, s)
+	if err == nil {
+		d.touch(ref.ReplicaID, "")
+	}
+	return err
+}
+
+// deleteServer deletes s (retried; a server already gone succeeds) and,
+// unless the provider's servers share one project, schedules the shrink
+// of the quota of the Keystone project it was in.
+func (d *Driver) deleteServer(ctx context.Context, sharedProject bool, cn *conn, providerID string, s *servers.Server) error {
+	err := d.retry(ctx, func() error {
 		err := classify("delete server", cn.cloud.Name, servers.Delete(ctx, cn.compute, s.ID).ExtractErr())
 		if isNotFound(err) {
 			return nil
 		}
 		return err
 	})
-	if err == nil {
-		d.touch(ref.ReplicaID, "")
-		if !cfg.SharedProject && !cn.cloud.AppCredential() {
-			d.scheduleShrink(ref.ProviderID, cn, s.TenantID, d.projectOf(ctx, cn, s))
-		}
+	if err == nil && !sharedProject && !cn.cloud.AppCredential() {
+		d.scheduleShrink(providerID, cn, s.TenantID, d.projectOf(ctx, cn, s))
 	}
 	return err
 }
@@ -901,23 +908,13 @@ func (d *Driver) DeleteResource(ctx context.Context, providerID string, res prov
 			return &Error{Reason: ReasonNotOurs, Op: "delete server", Cloud: cn.cloud.Name,
 				Detail: "server " + s.ID + " does not carry replica id " + res.ReplicaID}
 		}
-		if d.foreign(s) {
-			return &Error{Reason: ReasonNotOurs, Op: "delete server", Cloud: cn.cloud.Name,
-				Detail: "server " + s.ID + " carries " + MetaInstallation + "=" + s.Metadata[MetaInstallation]}
+		if err := d.notOurs("delete server", cn, s); err != nil {
+			return err
 		}
 		if gone(s) || deleting(s) {
 			return errStop
 		}
-		err = d.retry(ctx, func() error {
-			err := classify("delete server", cn.cloud.Name, servers.Delete(ctx, cn.compute, s.ID).ExtractErr())
-			if isNotFound(err) {
-				return nil
-			}
-			return err
-		})
-		if err == nil && !cfg.SharedProject && !cn.cloud.AppCredential() {
-			d.scheduleShrink(providerID, cn, s.TenantID, d.projectOf(ctx, cn, s))
-		}
+		err = d.deleteServer(ctx, cfg.SharedProject, cn, providerID, s)
 		if err != nil {
 			return err
 		}

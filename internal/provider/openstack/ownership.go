@@ -99,6 +99,16 @@ func (d *Driver) foreign(s *servers.Server) bool {
 	return id != "" && d.Installation != "" && id != d.Installation
 }
 
+// notOurs refuses op on s when s carries another installation's id (nil:
+// no server, or not another's).
+func (d *Driver) notOurs(op string, cn *conn, s *servers.Server) error {
+	if s == nil || !d.foreign(s) {
+		return nil
+	}
+	return &Error{Reason: ReasonNotOurs, Op: op, Cloud: cn.cloud.Name,
+		Detail: "server " + s.ID + " carries " + MetaInstallation + "=" + s.Metadata[MetaInstallation]}
+}
+
 var _ provider.Stamper = (*Driver)(nil)
 
 // Stamp writes this installation's id into the metadata of a live
@@ -120,9 +130,8 @@ func (d *Driver) Stamp(ctx context.Context, providerID string, res provider.Reso
 		return &Error{Reason: ReasonNotOurs, Op: "stamp server", Cloud: cn.cloud.Name,
 			Detail: "server " + s.ID + " carries replica " + s.Metadata[MetaReplica] + ", not " + res.ReplicaID}
 	}
-	if d.foreign(s) {
-		return &Error{Reason: ReasonNotOurs, Op: "stamp server", Cloud: cn.cloud.Name,
-			Detail: "server " + s.ID + " carries " + MetaInstallation + "=" + s.Metadata[MetaInstallation]}
+	if err := d.notOurs("stamp server", cn, s); err != nil {
+		return err
 	}
 	if s.Metadata[MetaInstallation] == "" {
 		if err := d.retry(ctx, func() error {

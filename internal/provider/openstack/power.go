@@ -32,6 +32,15 @@ func (d *Driver) waitStatus(ctx context.Context, cn *conn, id, status string) er
 	return nil
 }
 
+// act runs a Nova action on server id (retried while its error, classified
+// as op, is retryable) and waits for the server to reach status.
+func (d *Driver) act(ctx context.Context, cn *conn, id, op, status string, call func() error) error {
+	if err := d.retry(ctx, func() error { return classify(op, cn.cloud.Name, call()) }); err != nil {
+		return err
+	}
+	return d.waitStatus(ctx, cn, id, status)
+}
+
 // server finds the replica's server (nil and no error: none).
 func (d *Driver) server(ctx context.Context, ref provider.ResourceRef) (*conn, *servers.Server, error) {
 	_, cn, _, err := d.siteConn(ctx, ref.ProviderID, ref.SiteID)
@@ -58,12 +67,9 @@ func (d *Driver) Stop(ctx context.Context, ref provider.ResourceRef) error {
 	if s.Status == "SHUTOFF" {
 		return nil
 	}
-	if err := d.retry(ctx, func() error {
-		return classify("stop server", cn.cloud.Name, servers.Stop(ctx, cn.compute, s.ID).ExtractErr())
-	}); err != nil {
-		return err
-	}
-	return d.waitStatus(ctx, cn, s.ID, "SHUTOFF")
+	return d.act(ctx, cn, s.ID, "stop server", "SHUTOFF", func() error {
+		return servers.Stop(ctx, cn.compute, s.ID).ExtractErr()
+	})
 }
 
 // Reboot soft-reboots the replica's server (Nova reboot) and waits for it
@@ -73,13 +79,9 @@ func (d *Driver) Reboot(ctx context.Context, ref provider.ResourceRef) error {
 	if err != nil {
 		return err
 	}
-	if err := d.retry(ctx, func() error {
-		return classify("reboot server", cn.cloud.Name,
-			servers.Reboot(ctx, cn.compute, s.ID, servers.RebootOpts{Type: servers.SoftReboot}).ExtractErr())
-	}); err != nil {
-		return err
-	}
-	return d.waitStatus(ctx, cn, s.ID, "ACTIVE")
+	return d.act(ctx, cn, s.ID, "reboot server", "ACTIVE", func() error {
+		return servers.Reboot(ctx, cn.compute, s.ID, servers.RebootOpts{Type: servers.SoftReboot}).ExtractErr()
+	})
 }
 
 // Resize moves the replica's server to the flavor of spec's offering:
@@ -118,15 +120,12 @@ func (d *Driver) Resize(ctx context.Context, spec provider.Spec) error {
 			return err
 		}
 	}
-	if err := d.retry(ctx, func() error {
-		return classify("confirm resize", cn.cloud.Name, servers.ConfirmResize(ctx, cn.compute, s.ID).ExtractErr())
-	}); err != nil {
-		return err
-	}
 	if was != "SHUTOFF" {
 		was = "ACTIVE"
 	}
-	if err := d.waitStatus(ctx, cn, s.ID, was); err != nil {
+	if err := d.act(ctx, cn, s.ID, "confirm resize", was, func() error {
+		return servers.ConfirmResize(ctx, cn.compute, s.ID).ExtractErr()
+	}); err != nil {
 		return err
 	}
 	return d.setFlavorMeta(ctx, cn, s, name)

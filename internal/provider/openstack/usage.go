@@ -103,18 +103,26 @@ func usageFromDiagnostics(replicaID, serverID string, body map[string]any, now t
 	} else if unused, ok := num(body, "memory-unused"); ok && u.MemoryMiB > 0 {
 		u.MemoryUsedMiB = u.MemoryMiB - unused/1024
 	}
+	var ok bool
+	u.CPUPermille, ok = cpuSince(serverID, cpuNs, len(cpus), now)
+	return u, ok
+}
+
+// cpuSince marks the server's total CPU time ns, over n vCPUs, at now and
+// returns the CPU use since its previous mark in permille; false when
+// there is none, no vCPU, or no time has passed.
+func cpuSince(serverID string, ns int64, n int, now time.Time) (int64, bool) {
 	prev, had := cpuMarks.Load(serverID)
-	cpuMarks.Store(serverID, cpuMark{ns: cpuNs, at: now})
-	if !had || len(cpus) == 0 {
-		return u, false
+	cpuMarks.Store(serverID, cpuMark{ns: ns, at: now})
+	if !had || n == 0 {
+		return 0, false
 	}
 	p := prev.(cpuMark)
-	wall := now.Sub(p.at).Nanoseconds() * int64(len(cpus))
+	wall := now.Sub(p.at).Nanoseconds() * int64(n)
 	if wall <= 0 {
-		return u, false
+		return 0, false
 	}
-	u.CPUPermille = min(max((cpuNs-p.ns)*1000/wall, 0), 1000)
-	return u, true
+	return min(max((ns-p.ns)*1000/wall, 0), 1000), true
 }
 
 // standardDiagnostics reads the format of microversion 2.48 and later:
@@ -143,22 +151,15 @@ func standardDiagnostics(replicaID, serverID string, body map[string]any, cd []a
 			nUtil++
 		}
 	}
-	prev, had := cpuMarks.Load(serverID)
-	cpuMarks.Store(serverID, cpuMark{ns: timeNs, at: now})
-	switch {
-	case nUtil > 0:
+	// The mark is kept even when Nova gives the utilisation: a later
+	// answer may give only the times.
+	grown, ok := cpuSince(serverID, timeNs, len(cd), now)
+	if nUtil > 0 {
 		u.CPUPermille = min(max(utilSum*10/int64(nUtil), 0), 1000)
 		return u, true
-	case had && len(cd) > 0:
-		p := prev.(cpuMark)
-		wall := now.Sub(p.at).Nanoseconds() * int64(len(cd))
-		if wall <= 0 {
-			return u, false
-		}
-		u.CPUPermille = min(max((timeNs-p.ns)*1000/wall, 0), 1000)
-		return u, true
 	}
-	return u, false
+	u.CPUPermille = grown
+	return u, ok
 }
 
 // String is for logs.

@@ -4,6 +4,7 @@ package servertest
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -137,6 +138,22 @@ func (h *Harness) Client(token, lang string) *client.Client {
 	return c
 }
 
+// Send sends req as it is (for what the SDK would not send: raw bodies,
+// cookies, signatures) and returns the response, its body closed, and
+// that body decoded as a JSON object (nil when it is not one); a request
+// that gets no answer fails the test.
+func Send(t testing.TB, req *http.Request) (*http.Response, map[string]any) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&m)
+	return resp, m
+}
+
 // FirstID lists path with the admin client (a filtered list such as
 // /v1/projects?name=…) and returns the first item's id; no item fails the
 // test.
@@ -191,6 +208,29 @@ func (h *Harness) CreateRunning(t testing.TB, req map[string]any) map[string]any
 		t.Fatal(err)
 	}
 	return h.WaitRunning(t, wl["id"].(string), time.Minute)
+}
+
+// OnlyOnNuvemVerde creates a workload of one replica that only the demo's
+// Nuvem Verde may hold (restricted data in São Paulo, Rio or Brasília
+// under national sovereignty), waits until it runs and returns its id and
+// its provider's.
+func (h *Harness) OnlyOnNuvemVerde(t testing.TB) (id, providerID string) {
+	t.Helper()
+	project, offering := DemoIDs(t, h.Admin)
+	wl := h.CreateRunning(t, map[string]any{
+		"project_id": project, "offering_id": offering, "replicas": 1, "classification": "restricted",
+		"residency":   map[string]any{"countries": []string{"BR"}, "subdivisions": []string{"BR-SP", "BR-RJ", "BR-DF"}},
+		"sovereignty": map[string]any{"mode": "national"},
+	})
+	var prov string
+	if ps, _ := wl["placements"].([]any); len(ps) == 1 {
+		p, _ := ps[0].(map[string]any)
+		prov, _ = p["provider_id"].(string)
+	}
+	if prov == "" {
+		t.Fatalf("workload %v: want one placement with a provider", wl)
+	}
+	return wl["id"].(string), prov
 }
 
 // WaitRunning polls the workload with the admin client until it runs and
