@@ -19,6 +19,8 @@ import (
 var (
 	_ workload.Budget = (*Ledger)(nil)
 	_ workload.Meter  = (*Ledger)(nil)
+	// the recorder and a resize meter their replicas in batches
+	_ workload.BatchMeter = (*Ledger)(nil)
 	// a resize moves the commitment as a migration's switch does
 	_ workload.Recommitter = (*Ledger)(nil)
 )

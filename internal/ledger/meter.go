@@ -18,8 +18,8 @@ func (l *Ledger) Start(ctx context.Context, tx *store.Tx, p *model.Placement, at
 
 // StartAll opens the usage intervals of replicas that began running at at,
 // as Start does one by one, in two statements for the whole batch (the
-// workloads' ledger attributes, then the intervals); only a replica whose
-// interval was closed in the second it opened costs more.
+// workloads' ledger attributes, then the intervals); replicas whose
+// interval was closed in the second it opened cost two more, together.
 func (l *Ledger) StartAll(ctx context.Context, tx *store.Tx, ps []*model.Placement, at time.Time) error {
 	ids := make([]string, 0, len(ps))
 	seen := make(map[string]bool, len(ps))
@@ -45,21 +45,32 @@ func (l *Ledger) StartAll(ctx context.Context, tx *store.Tx, ps []*model.Placeme
 	if err != nil {
 		return err
 	}
+	var refused []string
 	for i, iv := range ivs {
-		if opened[iv.ID] {
-			continue
-		}
-		// A stretch closed in the second it opened (stopped at once) is
-		// empty: it gives its start to the one that follows.
-		if dropped, err := tx.DropEmptyInterval(ctx, ps[i].ID, iv.Start); err != nil {
-			return err
-		} else if dropped {
-			if _, err := tx.OpenIntervals(ctx, iv); err != nil {
-				return err
-			}
+		if !opened[iv.ID] {
+			refused = append(refused, ps[i].ID)
 		}
 	}
-	return nil
+	if len(refused) == 0 {
+		return nil
+	}
+	// A stretch closed in the second it opened (stopped at once, or
+	// resized) is empty: it gives its start to the one that follows.
+	// Those are dropped and opened again together, two statements
+	// however many there are; a replica whose interval is still open
+	// (a repeated Start) has none to drop and keeps it.
+	dropped, err := tx.DropEmptyIntervals(ctx, refused, ivs[0].Start)
+	if err != nil || len(dropped) == 0 {
+		return err
+	}
+	var again []*store.UsageInterval
+	for i, iv := range ivs {
+		if !opened[iv.ID] && dropped[ps[i].ID] {
+			again = append(again, iv)
+		}
+	}
+	_, err = tx.OpenIntervals(ctx, again...)
+	return err
 }
 
 // interval is the usage interval a replica opens at at.
@@ -78,4 +89,16 @@ func interval(p *model.Placement, lw store.LedgerWorkload, at time.Time) *store.
 func (l *Ledger) Stop(ctx context.Context, tx *store.Tx, p *model.Placement, at time.Time) error {
 	_, err := tx.CloseInterval(ctx, p.ID, at.UTC().Truncate(time.Second))
 	return err
+}
+
+// StopAll closes the replicas' open intervals at at (whole seconds), as
+// Stop does one by one, in one statement for the whole batch (a resize
+// stops all its replicas' meters at once); a replica without an open
+// interval is left alone.
+func (l *Ledger) StopAll(ctx context.Context, tx *store.Tx, ps []*model.Placement, at time.Time) error {
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	return tx.CloseIntervals(ctx, ids, at.UTC().Truncate(time.Second))
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 )
 
 // SetLedgerForecast records a workload's new monthly forecast in the
@@ -25,18 +24,4 @@ func (t *Tx) SetLedgerOffering(ctx context.Context, workloadID, offeringID strin
 		return fmt.Errorf("setting the offering of %s: %w", workloadID, mapErr(err))
 	}
 	return nil
-}
-
-// DropEmptyInterval deletes the placement's closed, unrated interval of no
-// length that starts at at (a replica stopped in the second it started),
-// so that the next interval may start there; false when there is none.
-func (t *Tx) DropEmptyInterval(ctx context.Context, placementID string, at time.Time) (bool, error) {
-	m := micros(at)
-	res, err := t.Exec(ctx, `DELETE FROM usage_intervals WHERE placement_id = ? AND start_at = ? AND end_at = start_at AND rated_to = start_at`,
-		placementID, m)
-	if err != nil {
-		return false, fmt.Errorf("dropping an empty interval of %s: %w", placementID, mapErr(err))
-	}
-	n, _ := res.RowsAffected()
-	return n > 0, nil
 }

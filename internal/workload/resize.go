@@ -3,6 +3,7 @@ package workload
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -141,6 +142,15 @@ func (s *Service) placeResize(ctx context.Context, r *resizing) error {
 			_ = s.fleet.Engine().Reserve(p.SiteID, fleet.Resources(p.Placement))
 		}
 	}
+	// One request for every replica, each confined to its own site: the
+	// request reads the workload's placements (its substrate), once
+	// rather than once a replica.
+	base, err := s.PlacementRequest(ctx, &r.pw, r.off, nil)
+	if err != nil {
+		r.undo()
+		return err
+	}
+	base.Replicas, base.Redundancy, base.CostCeilingMinor, base.Near = 1, placement.Redundancy{}, 0, nil
 	sites := s.fleet.Usage()
 	for _, p := range r.live {
 		var exclude []string
@@ -149,12 +159,8 @@ func (s *Service) placeResize(ctx context.Context, r *resizing) error {
 				exclude = append(exclude, sid)
 			}
 		}
-		req, err := s.PlacementRequest(ctx, &r.pw, r.off, exclude)
-		if err != nil {
-			r.undo()
-			return err
-		}
-		req.Replicas, req.Redundancy, req.CostCeilingMinor, req.Near = 1, placement.Redundancy{}, 0, nil
+		req := base
+		req.Exclude = exclude
 		d, err := s.fleet.Engine().Place(req)
 		if err != nil {
 			r.undo()
@@ -212,50 +218,95 @@ func (s *Service) writeResize(ctx context.Context, tx *store.Tx, who Actor, r *r
 	return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, At: now, Actor: who.Name, From: w2.State, To: w2.State, Reason: w2.Reason})
 }
 
-// stopResized reads the workload and its running replicas again in the
-// resize's transaction (any of them changed since resizeInputs read it is
-// a conflict) and stops the replicas' meters at their old size.
+// stopResized reads the workload and its replicas again in the resize's
+// transaction, in one statement (any running replica changed since
+// resizeInputs read it is a conflict: sameReplicas), and stops the
+// running replicas' meters at their old size, all at once when the meter
+// can (issue #19: a read and a meter statement per replica cost a round
+// trip each).
 func (s *Service) stopResized(ctx context.Context, tx *store.Tx, r *resizing, now time.Time) (model.Workload, []store.PlacementRow, error) {
-	w2, err := tx.Workloads().Get(ctx, r.w.ID)
+	w2, ps, err := tx.WorkloadWithPlacements(ctx, r.w.ID)
 	if err != nil {
 		return w2, nil, err
 	}
 	if w2.Version != r.w.Version {
 		return w2, nil, store.ErrConflict
 	}
-	rows := make([]store.PlacementRow, len(r.live))
-	for i, p := range r.live {
-		cur, err := tx.PlacementByID(ctx, p.ID)
-		if err != nil {
+	rows, err := sameReplicas(r.live, ps)
+	if err != nil {
+		return w2, nil, err
+	}
+	if s.Meter != nil {
+		if err := stopMetering(ctx, tx, s.Meter, placementsOf(rows), now); err != nil {
 			return w2, nil, err
 		}
-		if cur.Version != p.Version {
-			return w2, nil, store.ErrConflict
-		}
-		if s.Meter != nil {
-			if err := s.Meter.Stop(ctx, tx, &cur.Placement, now); err != nil {
-				return w2, nil, err
-			}
-		}
-		rows[i] = cur
 	}
 	return w2, rows, nil
 }
 
-// writeResizedRows gives each replica its new size and price, starts its
-// meter at the new size and writes it.
+// sameReplicas returns the replicas of live as cur has them now, in
+// live's order: store.ErrNotFound for one cur lacks, store.ErrConflict
+// for one whose version moved since live was read.
+func sameReplicas(live, cur []store.PlacementRow) ([]store.PlacementRow, error) {
+	byID := make(map[string]store.PlacementRow, len(cur))
+	for _, p := range cur {
+		byID[p.ID] = p
+	}
+	rows := make([]store.PlacementRow, len(live))
+	for i, p := range live {
+		c, ok := byID[p.ID]
+		if !ok {
+			return nil, fmt.Errorf("placement %s: %w", p.ID, store.ErrNotFound)
+		}
+		if c.Version != p.Version {
+			return nil, store.ErrConflict
+		}
+		rows[i] = c
+	}
+	return rows, nil
+}
+
+// writeResizedRows gives each replica its new size and price, starts the
+// replicas' meters at the new size and writes them: the meters in one go
+// when the meter can, the replicas in one version-checked statement
+// (updatePlacements; issue #19).
 func (s *Service) writeResizedRows(ctx context.Context, tx *store.Tx, r *resizing, rows []store.PlacementRow, now time.Time) error {
+	ptrs := make([]*store.PlacementRow, len(rows))
 	for i := range rows {
 		d := r.decs[i]
 		rows[i].VCPUs, rows[i].MemoryMiB, rows[i].DiskGiB = d.Resources.VCPU, d.Resources.MemoryMiB, d.Resources.DiskGiB
 		rows[i].MonthlyMinor = d.Choices[0].MonthlyMinor
 		rows[i].Reason = Enc(M("replica.reason.resized", r.off.Name))
-		if s.Meter != nil {
-			if err := s.Meter.Start(ctx, tx, &rows[i].Placement, now); err != nil {
-				return err
-			}
+		ptrs[i] = &rows[i]
+	}
+	if s.Meter != nil {
+		if err := startMetering(ctx, tx, s.Meter, placementsOf(rows), now); err != nil {
+			return err
 		}
-		if err := tx.Placements().Update(ctx, &rows[i]); err != nil {
+	}
+	return updatePlacements(ctx, tx, ptrs)
+}
+
+// placementsOf points at the placements of rows.
+func placementsOf(rows []store.PlacementRow) []*model.Placement {
+	ps := make([]*model.Placement, len(rows))
+	for i := range rows {
+		ps[i] = &rows[i].Placement
+	}
+	return ps
+}
+
+// stopMetering closes the usage intervals of replicas that stopped, in
+// one go when the meter can (BatchMeter), as startMetering opens them.
+func stopMetering(ctx context.Context, tx *store.Tx, m Meter, ps []*model.Placement, now time.Time) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	if bm, ok := m.(BatchMeter); ok {
+		return bm.StopAll(ctx, tx, ps, now)
+	}
+	for _, p := range ps {
+		if err := m.Stop(ctx, tx, p, now); err != nil {
 			return err
 		}
 	}

@@ -37,10 +37,12 @@ type Meter interface {
 	Stop(ctx context.Context, tx *store.Tx, p *model.Placement, at time.Time) error  // it stopped (deleted/failed/moved)
 }
 
-// BatchMeter is a Meter that opens many replicas' intervals at once, as
-// Start would one by one (the reconciler's recorder starts a batch).
+// BatchMeter is a Meter that opens or closes many replicas' intervals at
+// once, as Start or Stop would one by one (the reconciler's recorder
+// starts a batch; a resize stops and starts all its replicas).
 type BatchMeter interface {
 	StartAll(ctx context.Context, tx *store.Tx, ps []*model.Placement, at time.Time) error
+	StopAll(ctx context.Context, tx *store.Tx, ps []*model.Placement, at time.Time) error
 }
 
 // BudgetOutcome is what Budget.Commit decided.

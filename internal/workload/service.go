@@ -841,11 +841,15 @@ func (s *Service) approvedPlacements(ctx context.Context, tx *store.Tx, a *appro
 	}); err != nil {
 		return err
 	}
+	rows := make([]*store.PlacementRow, len(a.newRows))
 	for i := range a.newRows {
 		a.newRows[i].NextAttemptAt = &now
-		if err := tx.Placements().Create(ctx, &a.newRows[i], "pl"); err != nil {
-			return err
-		}
+		rows[i] = &a.newRows[i]
+	}
+	// One statement for all of them (issue #19: one each cost a round
+	// trip per replica).
+	if err := tx.Placements().CreateAll(ctx, rows, "pl"); err != nil {
+		return err
 	}
 	w2.ForecastMonthlyMinor = a.dec.TotalMonthlyMinor
 	return nil
@@ -854,10 +858,8 @@ func (s *Service) approvedPlacements(ctx context.Context, tx *store.Tx, a *appro
 // updatePending writes the pending placements of ps, each as edit leaves
 // a copy of it (ps itself is not changed: a transaction run again starts
 // from what was read), in one statement with every placement's version
-// checked (store.Repo.UpdateAll; issue #19: a statement per placement
-// cost a round trip each). It fails as Update would on the first
-// placement not written: store.ErrNotFound if it is gone,
-// store.ErrConflict if it changed since it was read.
+// checked (updatePlacements; issue #19: a statement per placement cost
+// a round trip each), and fails as it does.
 func updatePending(ctx context.Context, tx *store.Tx, ps []store.PlacementRow, edit func(*store.PlacementRow) error) error {
 	var rows []*store.PlacementRow
 	for _, p := range ps {
@@ -869,6 +871,15 @@ func updatePending(ctx context.Context, tx *store.Tx, ps []store.PlacementRow, e
 		}
 		rows = append(rows, &p)
 	}
+	return updatePlacements(ctx, tx, rows)
+}
+
+// updatePlacements writes rows in one statement with every placement's
+// version checked (store.Repo.UpdateAll), and fails as Update would on
+// the first placement not written: store.ErrNotFound if it is gone,
+// store.ErrConflict if it changed since it was read. The caller's
+// transaction then rolls back, so a failure writes nothing.
+func updatePlacements(ctx context.Context, tx *store.Tx, rows []*store.PlacementRow) error {
 	written, err := tx.Placements().UpdateAll(ctx, rows)
 	if err != nil {
 		return err
