@@ -331,15 +331,7 @@ func TestResyncRepairLeaseLost(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		// What a crash mid stop leaves: stopping, written an hour ago, the
-		// resource still on.
-		if err := st.Write(ctx, func(tx *store.Tx) error {
-			_, err := tx.Exec(ctx, "UPDATE placements SET power = ?, updated_at = ?, version = version + 1 WHERE id = ?",
-				string(model.PowerStopping), st.Now().Add(-time.Hour).UnixMicro(), stuck.ID)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		strand(t, st, stuck.ID)
 		var once sync.Once
 		drv.onStart = func(provider.ResourceRef) error {
 			once.Do(func() { stealLease(t, st) })
