@@ -26,6 +26,7 @@ type faultSim struct {
 	onObserve func(ref provider.ResourceRef) error
 	onStart   func(ref provider.ResourceRef) error
 	onResize  func(spec provider.Spec) error
+	onStop    func(ref provider.ResourceRef)
 	starts    atomic.Int64 // Start calls that reached the simulator
 	resizes   atomic.Int64 // Resize calls that reached the simulator
 }
@@ -54,6 +55,13 @@ func (d *faultSim) Start(ctx context.Context, ref provider.ResourceRef) error {
 	}
 	d.starts.Add(1)
 	return d.Driver.Start(ctx, ref)
+}
+
+func (d *faultSim) Stop(ctx context.Context, ref provider.ResourceRef) error {
+	if d.onStop != nil {
+		d.onStop(ref)
+	}
+	return d.Driver.Stop(ctx, ref)
 }
 
 func (d *faultSim) Resize(ctx context.Context, spec provider.Spec) error {
@@ -354,6 +362,38 @@ func TestResyncRepairLeaseLost(t *testing.T) {
 		}
 		if got := simState(t, st, stuck); got != provider.StateActive {
 			t.Fatalf("stranded replica's resource %s: the provider was asked to act without the lease", got)
+		}
+	})
+}
+
+// TestResyncSettleLeaseLost: when another server takes the lease while
+// the resync settles a replica stranded mid stop, the settling is not
+// recorded (the replica stays stopping, for the new holder) and the
+// resync ends with the lost lease before it settles the next one.
+func TestResyncSettleLeaseLost(t *testing.T) {
+	servertest.BothStores(t, func(t *testing.T, pg bool) {
+		drv, r, p, st, rows := faultHarness(t, pg, 2)
+		ctx := context.Background()
+		for _, pl := range rows {
+			strand(t, st, pl.ID)
+		}
+		var stops atomic.Int64
+		var once sync.Once
+		drv.onStop = func(provider.ResourceRef) {
+			once.Do(func() { stealLease(t, st) })
+			stops.Add(1)
+		}
+		err := r.ResyncProvider(ctx, p)
+		if !errors.Is(err, reconcile.ErrLostLease) {
+			t.Fatalf("resync after the lease moved mid settling: %v, want the lost lease", err)
+		}
+		if n := stops.Load(); n != 1 {
+			t.Fatalf("%d stops at the provider, want 1 (none after the lease was lost)", n)
+		}
+		for _, pl := range rows {
+			if got := placementOf(t, st, pl.ID); got.Power.Or() != model.PowerStopping {
+				t.Fatalf("stranded replica %s settled to %s without the lease", pl.ID, got.Power.Or())
+			}
 		}
 	})
 }
