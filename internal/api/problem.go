@@ -92,6 +92,7 @@ func mapError(err error, lang i18n.Lang) *Error {
 		be  *workload.BudgetError
 		ce  *workload.CapabilityError
 		pfe *workload.ProviderError
+		rce *workload.ReplicaChangedError
 		ie  *migrate.InfeasibleError
 		fe  *deploy.FieldError
 	)
@@ -150,6 +151,8 @@ func mapError(err error, lang i18n.Lang) *Error {
 		return &Error{Status: http.StatusConflict, Slug: "unsupported", Key: "problem.unsupported.power", Args: []any{ce.Provider, ce.Action}, Err: err}
 	case errors.As(err, &pfe):
 		return &Error{Status: http.StatusBadGateway, Slug: "provider-failed", Key: "problem.provider-failed.power", Args: []any{pfe.Action, pfe.Replica, pfe.Err.Error()}, Err: err}
+	case errors.As(err, &rce):
+		return &Error{Status: http.StatusConflict, Slug: "replica-changed", Key: "problem.replica-changed.detail", Args: []any{rce.Replica, rce.Action}, Err: err}
 
 	// Migrations and evacuations.
 	case errors.Is(err, migrate.ErrTarget):

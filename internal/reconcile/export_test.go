@@ -23,3 +23,6 @@ func (r *Reconciler) DiscoverNow(ctx context.Context) {
 	r.mu.Unlock()
 	r.discover(ctx)
 }
+
+// ErrLostLease is the error of a write fenced out by a lost lease.
+var ErrLostLease = errLostLease

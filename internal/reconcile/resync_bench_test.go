@@ -59,10 +59,16 @@ func leading(tb testing.TB, h *servertest.Harness, prov string) model.Provider {
 // straight to the database, as if they had been running for a while).
 func resyncFleet(b testing.TB, n int, interval time.Duration) (*servertest.Harness, *countingSim, string, []store.PlacementRow) {
 	b.Helper()
+	return resyncFleetOn(b, false, n, interval)
+}
+
+// resyncFleetOn is resyncFleet on PostgreSQL (postgres) or SQLite.
+func resyncFleetOn(b testing.TB, postgres bool, n int, interval time.Duration) (*servertest.Harness, *countingSim, string, []store.PlacementRow) {
+	b.Helper()
 	// The orphan sweep, a bulk pass of its own, runs once a day (the most
 	// the configuration allows): the resync is what these measure, and
 	// TestPacedResyncSeesEveryReplica counts the rests of the resync alone.
-	h := servertest.Start(b, servertest.Options{Configure: func(c *config.Config) {
+	h := servertest.Start(b, servertest.Options{Postgres: postgres, Configure: func(c *config.Config) {
 		c.Reconcile.Resync, c.Reconcile.OrphanEvery = interval, 24*time.Hour
 	}})
 	drv := &countingSim{Driver: h.Server.Sim, lists: map[string]int{}}

@@ -163,6 +163,27 @@ func TestResyncDeletingIsGoneWithoutALook(t *testing.T) {
 	checkSeen(t, st, rows[1:], true)
 }
 
+// strand leaves a replica as a crash mid stop does: stopping, written an
+// hour ago (longer than the power grace), its resource untouched.
+func strand(t *testing.T, st *store.Store, placementID string) {
+	t.Helper()
+	ctx := context.Background()
+	past := st.Now().Add(-time.Hour)
+	if err := st.Write(ctx, func(tx *store.Tx) error {
+		res, err := tx.Exec(ctx, "UPDATE placements SET power = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+			string(model.PowerStopping), past.UnixMicro(), placementID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return fmt.Errorf("stranding the replica: %d rows, %v", n, err)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestResyncSettlesStranded: a replica a crash left mid power action
 // (stopping, unchanged for longer than the power grace) while the
 // reconciler kept its lease is settled by the next resync, before it
@@ -176,21 +197,7 @@ func TestResyncSettlesStranded(t *testing.T) {
 	p := leading(t, h, stuck.ProviderID)
 	ctx := context.Background()
 	st := h.Server.Store
-	// What the crash leaves: the transitional state, written an hour ago.
-	past := st.Now().Add(-time.Hour)
-	if err := st.Write(ctx, func(tx *store.Tx) error {
-		res, err := tx.Exec(ctx, "UPDATE placements SET power = ?, updated_at = ?, version = version + 1 WHERE id = ?",
-			string(model.PowerStopping), past.UnixMicro(), stuck.ID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return fmt.Errorf("stranding the replica: %d rows, %v", n, err)
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	strand(t, st, stuck.ID)
 
 	if err := h.Server.Reconciler.ResyncProvider(ctx, p); err != nil {
 		t.Fatal(err)

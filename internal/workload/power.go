@@ -99,6 +99,23 @@ func (e *ProviderError) Error() string {
 // Unwrap returns the driver's error.
 func (e *ProviderError) Unwrap() error { return e.Err }
 
+// ReplicaChangedError is a power action overtaken by a change of one of
+// its replicas — deleted, moved to another provider (a migration, an
+// evacuation, a failover) or settled by another server — between the
+// action's read and its last step: the action is not carried out on it, or
+// its outcome not recorded. The API answers 409; read the workload again.
+type ReplicaChangedError struct {
+	Action  string
+	Replica int
+}
+
+func (e *ReplicaChangedError) Error() string {
+	return fmt.Sprintf("workload: replica %d changed while the %s action ran", e.Replica, e.Action)
+}
+
+// Unwrap makes errors.Is(err, store.ErrConflict) true.
+func (e *ReplicaChangedError) Unwrap() error { return store.ErrConflict }
+
 // providerName is a provider's name for messages (its id when unknown).
 func (s *Service) providerName(id string) string {
 	if p, ok := s.fleet.Provider(id); ok && p.Name != "" {
@@ -123,7 +140,10 @@ func refOf(p store.PlacementRow) provider.ResourceRef {
 // records each replica's transitional state, asks the provider, then
 // records the end state (or the state it came from, when the provider
 // refused) with metering switched to the stopped price for a stopped
-// replica. Every step is an event on the workload's timeline.
+// replica. Every step is an event on the workload's timeline. A replica
+// deleted or moved meanwhile is a *ReplicaChangedError: before the first
+// step nothing is asked of any provider; after it, the action is not
+// reported done.
 func (s *Service) Power(ctx context.Context, who Actor, id string, action PowerAction, replica *int) (model.Workload, error) {
 	step, ok := powerSteps[action]
 	if !ok {
@@ -152,7 +172,7 @@ func (s *Service) Power(ctx context.Context, who Actor, id string, action PowerA
 	}
 	s.busy.add(ids)
 	defer s.busy.done(ids)
-	if err := s.powerBegin(ctx, who, step, targets); err != nil {
+	if err := s.powerBegin(ctx, who, action, step, targets); err != nil {
 		return w, err
 	}
 	errs := powerAct(ctx, action, ctls, targets)
@@ -203,9 +223,9 @@ func powerTargets(ctx context.Context, tx *store.Tx, id string, action PowerActi
 }
 
 // powerBegin is step 1: in one transaction, every target moves to the
-// action's transitional state (store.ErrConflict if one changed since it
-// was read); targets then holds the rows as written.
-func (s *Service) powerBegin(ctx context.Context, who Actor, step powerStep, targets []store.PlacementRow) error {
+// action's transitional state (a *ReplicaChangedError if one changed since
+// it was read); targets then holds the rows as written.
+func (s *Service) powerBegin(ctx context.Context, who Actor, action PowerAction, step powerStep, targets []store.PlacementRow) error {
 	return s.st.Write(ctx, func(tx *store.Tx) error {
 		now := tx.Now()
 		for i := range targets {
@@ -214,7 +234,7 @@ func (s *Service) powerBegin(ctx context.Context, who Actor, step powerStep, tar
 				return err
 			}
 			if p.Version != targets[i].Version {
-				return store.ErrConflict
+				return &ReplicaChangedError{Action: string(action), Replica: p.Replica}
 			}
 			if err := s.powerTo(ctx, tx, &p, step.via, who.Name, now, Msg{}); err != nil {
 				return err
@@ -246,10 +266,13 @@ func powerAct(ctx context.Context, action PowerAction, ctls []provider.PowerCont
 // powerEnd is step 3: in one transaction, each target still running in
 // the transitional state moves to the end state, or back where it was
 // when the provider failed (a replica deleted or moved meanwhile is left
-// alone). failed is the first provider failure, as a ProviderError; err
-// is the transaction's.
+// alone). failed is the first provider failure, as a ProviderError, else
+// the first replica left alone, as a *ReplicaChangedError; err is the
+// transaction's.
 func (s *Service) powerEnd(ctx context.Context, who Actor, action PowerAction, step powerStep, targets []store.PlacementRow, errs []error) (failed, err error) {
+	var changed error
 	err = s.st.Write(ctx, func(tx *store.Tx) error {
+		failed, changed = nil, nil
 		now := tx.Now()
 		for i, t := range targets {
 			p, err := tx.PlacementByID(ctx, t.ID)
@@ -257,7 +280,12 @@ func (s *Service) powerEnd(ctx context.Context, who Actor, action PowerAction, s
 				return err
 			}
 			if p.State != model.PlacementRunning || p.Power != step.via {
-				continue // deleted or moved meanwhile
+				// Deleted or moved meanwhile: the action did not happen
+				// to the workload as it is now.
+				if changed == nil {
+					changed = &ReplicaChangedError{Action: string(action), Replica: p.Replica}
+				}
+				continue
 			}
 			to, why := step.to, Msg{}
 			if errs[i] != nil {
@@ -272,6 +300,9 @@ func (s *Service) powerEnd(ctx context.Context, who Actor, action PowerAction, s
 		}
 		return nil
 	})
+	if failed == nil {
+		failed = changed
+	}
 	return failed, err
 }
 
