@@ -84,8 +84,9 @@ func TestRefreshReadFails(t *testing.T) {
 }
 
 // TestRefreshFingerprintFails: when the fleet's fingerprint cannot be read
-// (a fleet table renamed away) Refresh fails before reading anything and
-// the fleet keeps what it had; a later Refresh reloads once it can.
+// (its change counters, fleet_versions, renamed away) Refresh fails
+// before reading anything and the fleet keeps what it had; a later
+// Refresh reloads once it can.
 func TestRefreshFingerprintFails(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -97,14 +98,14 @@ func TestRefreshFingerprintFails(t *testing.T) {
 		reloads := 0
 		f.afterRead = func() { reloads++ }
 		editSite(t, s, site, func(row *model.Site) { row.Name = "edge-0 renamed" })
-		execDDL(t, s, "ALTER TABLE images RENAME TO images_gone")
+		execDDL(t, s, "ALTER TABLE fleet_versions RENAME TO fleet_versions_gone")
 		if err := f.Refresh(ctx, true); err == nil || reloads != 0 {
-			t.Fatalf("Refresh without the images table: %v, %d reloads", err, reloads)
+			t.Fatalf("Refresh without the change counters: %v, %d reloads", err, reloads)
 		}
 		if got, ok := f.Site(site); !ok || got.Name != "edge-0" {
 			t.Fatalf("after a failed refresh: site %+v (%v), want edge-0 as loaded", got, ok)
 		}
-		execDDL(t, s, "ALTER TABLE images_gone RENAME TO images")
+		execDDL(t, s, "ALTER TABLE fleet_versions_gone RENAME TO fleet_versions")
 		if err := f.Refresh(ctx, false); err != nil {
 			t.Fatal(err)
 		}
