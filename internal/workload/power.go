@@ -99,11 +99,12 @@ func (e *ProviderError) Error() string {
 // Unwrap returns the driver's error.
 func (e *ProviderError) Unwrap() error { return e.Err }
 
-// ReplicaChangedError is a power action overtaken by a change of one of
-// its replicas — deleted, moved to another provider (a migration, an
-// evacuation, a failover) or settled by another server — between the
-// action's read and its last step: the action is not carried out on it, or
-// its outcome not recorded. The API answers 409; read the workload again.
+// ReplicaChangedError is a power action or a resize overtaken by a change
+// of one of its replicas — deleted, moved to another provider (a
+// migration, an evacuation, a failover) or settled by another server —
+// between the action's read and its last step: the action is not carried
+// out on it, or its outcome not recorded. The API answers 409; read the
+// workload again.
 type ReplicaChangedError struct {
 	Action  string
 	Replica int
@@ -115,6 +116,21 @@ func (e *ReplicaChangedError) Error() string {
 
 // Unwrap makes errors.Is(err, store.ErrConflict) true.
 func (e *ReplicaChangedError) Unwrap() error { return store.ErrConflict }
+
+// WorkloadChangedError is an action on a workload (a resize) overtaken by
+// another change of the workload itself between the action's read and its
+// write — another resize, a state change: nothing is written. The API
+// answers 409; read the workload again and retry.
+type WorkloadChangedError struct {
+	Action string
+}
+
+func (e *WorkloadChangedError) Error() string {
+	return fmt.Sprintf("workload: changed while the %s action ran", e.Action)
+}
+
+// Unwrap makes errors.Is(err, store.ErrConflict) true.
+func (e *WorkloadChangedError) Unwrap() error { return store.ErrConflict }
 
 // providerName is a provider's name for messages (its id when unknown).
 func (s *Service) providerName(id string) string {

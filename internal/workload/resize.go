@@ -3,7 +3,6 @@ package workload
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -230,7 +229,7 @@ func (s *Service) stopResized(ctx context.Context, tx *store.Tx, r *resizing, no
 		return w2, nil, err
 	}
 	if w2.Version != r.w.Version {
-		return w2, nil, store.ErrConflict
+		return w2, nil, &WorkloadChangedError{Action: "resize"}
 	}
 	rows, err := sameReplicas(r.live, ps)
 	if err != nil {
@@ -245,8 +244,9 @@ func (s *Service) stopResized(ctx context.Context, tx *store.Tx, r *resizing, no
 }
 
 // sameReplicas returns the replicas of live as cur has them now, in
-// live's order: store.ErrNotFound for one cur lacks, store.ErrConflict
-// for one whose version moved since live was read.
+// live's order; one cur lacks or whose version moved since live was read
+// is a *ReplicaChangedError (store.ErrConflict): the workload is there,
+// its replica was deleted, moved or acted on meanwhile.
 func sameReplicas(live, cur []store.PlacementRow) ([]store.PlacementRow, error) {
 	byID := make(map[string]store.PlacementRow, len(cur))
 	for _, p := range cur {
@@ -255,11 +255,8 @@ func sameReplicas(live, cur []store.PlacementRow) ([]store.PlacementRow, error) 
 	rows := make([]store.PlacementRow, len(live))
 	for i, p := range live {
 		c, ok := byID[p.ID]
-		if !ok {
-			return nil, fmt.Errorf("placement %s: %w", p.ID, store.ErrNotFound)
-		}
-		if c.Version != p.Version {
-			return nil, store.ErrConflict
+		if !ok || c.Version != p.Version {
+			return nil, &ReplicaChangedError{Action: "resize", Replica: p.Replica}
 		}
 		rows[i] = c
 	}

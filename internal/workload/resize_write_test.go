@@ -17,8 +17,9 @@ import (
 // statement and writes them in one (store.Repo.UpdateAll; its round
 // trips: TestResizeRoundTripsPerReplica), and must fail as the read and
 // the Update of each did: a replica changed since the resize read it is
-// store.ErrConflict, before the write (the transaction's read) or at it
-// (midway through the batch), one gone is store.ErrNotFound, and the
+// store.ErrConflict, before the write (the transaction's read: a
+// *ReplicaChangedError, as is one gone) or at it (midway through the
+// batch), and the
 // transaction writes nothing: no replica resized, no meter stopped or
 // started.
 func TestResizeWriteFailsAsUpdate(t *testing.T) {
@@ -86,15 +87,24 @@ func TestResizeWriteFailsAsUpdate(t *testing.T) {
 		if len(ivs) != 3 {
 			t.Fatalf("%d usage intervals, want one per replica: %+v", len(ivs), ivs)
 		}
-		if err := resize(w, stale, nil); !errors.Is(err, store.ErrConflict) {
-			t.Fatalf("a stale replica: %v, want ErrConflict", err)
+		var rce *workload.ReplicaChangedError
+		if err := resize(w, stale, nil); !errors.As(err, &rce) || rce.Replica != stale[2].Replica || !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("a stale replica: %v, want a ReplicaChangedError (ErrConflict) naming replica %d", err, stale[2].Replica)
+		}
+		unchanged(ps, ivs)
+		// The workload itself moved on since the resize read it.
+		older := w
+		older.Version--
+		var wce *workload.WorkloadChangedError
+		if err := resize(older, ps, nil); !errors.As(err, &wce) || wce.Action != "resize" || !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("a stale workload: %v, want a WorkloadChangedError (ErrConflict)", err)
 		}
 		unchanged(ps, ivs)
 		// One names a replica that is not there.
 		gone := append([]store.PlacementRow(nil), ps...)
 		gone[2].ID = "pl_gone"
-		if err := resize(w, gone, nil); !errors.Is(err, store.ErrNotFound) {
-			t.Fatalf("a missing replica: %v, want ErrNotFound", err)
+		if err := resize(w, gone, nil); !errors.As(err, &rce) || rce.Replica != gone[2].Replica || rce.Action != "resize" {
+			t.Fatalf("a missing replica: %v, want a ReplicaChangedError naming replica %d", err, gone[2].Replica)
 		}
 		unchanged(ps, ivs)
 		// Another write wins the second replica after the resize read
