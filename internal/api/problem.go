@@ -74,47 +74,77 @@ func (a *API) problemFor(ctx context.Context, err error, lang i18n.Lang) problem
 // mapError is the API's one error mapper: every error a handler returns
 // that is not already an *Error becomes a problem here — the domain
 // packages' sentinels and typed errors (auth, ledger, workload, migrate,
-// deploy, SSH CA), validation, then the store's. Cases are tried in order
-// and the first wins, so an error that wraps several answers with the most
+// deploy, SSH CA), validation, then the store's. The mappers in
+// problemMappers and the cases within each are tried in order and the
+// first answer wins, so an error that wraps several answers with the most
 // specific: a migration or a workload refused for its budget commitment
 // wraps the ledger's refusal, and answers "budget-exceeded" with its
 // members. Texts that depend on the language (the placement engine's
 // explanation, a budget reason) render in lang.
 func mapError(err error, lang i18n.Lang) *Error {
+	for _, m := range problemMappers {
+		if e := m(err, lang); e != nil {
+			return e
+		}
+	}
+	return &Error{Status: http.StatusInternalServerError, Slug: "internal", Key: "problem.internal.detail", Err: err}
+}
+
+// problemMappers are mapError's cases, one function per domain, in the
+// order they are tried. Each answers the problem for an error it knows and
+// nil for any other.
+var problemMappers = []func(err error, lang i18n.Lang) *Error{
+	authProblem,
+	ledgerProblem,
+	workloadProblem,
+	migrateProblem,
+	deliveryProblem,
+	storeProblem,
+}
+
+// authProblem maps authentication and authorization refusals: a grant
+// beyond the granter's rights, a segregation-of-duties refusal, a revoked
+// credential, the auth decisions (hidden, forbidden, unauthenticated) and
+// an invalid auth request.
+func authProblem(err error, _ i18n.Lang) *Error {
 	var (
-		ve  *model.ValidationError
-		ee  *auth.EscalationError
-		ae  *workload.ApprovalError
-		ob  *ledger.OverBudgetError
-		pol *workload.PolicyError
-		pe  *workload.PlaceError
-		se  *workload.StateError
-		be  *workload.BudgetError
-		ce  *workload.CapabilityError
-		pfe *workload.ProviderError
-		rce *workload.ReplicaChangedError
-		ie  *migrate.InfeasibleError
-		fe  *deploy.FieldError
+		ee *auth.EscalationError
+		ae *workload.ApprovalError
 	)
 	switch {
-	// Authentication and authorization.
 	case errors.As(err, &ee):
 		return &Error{Status: http.StatusForbidden, Slug: "escalation", Key: "problem.escalation.detail", Args: []any{ee.Role, ee.Action}, Err: err}
 	case errors.As(err, &ae):
 		return &Error{Status: http.StatusForbidden, Slug: "segregation", Key: "problem.segregation." + ae.Reason, Err: err}
 	case errors.Is(err, deploy.ErrRevoked):
 		return &Error{Status: http.StatusForbidden, Slug: "credential-revoked", Key: "problem.credential-revoked.detail", Err: err}
-	case authDecision(err) != nil:
-		return authDecision(err)
-	case errors.Is(err, auth.ErrInvalid):
-		field := "body"
-		if _, after, ok := strings.Cut(err.Error(), "invalid request: "); ok {
-			field, _, _ = strings.Cut(after, " ")
-		}
-		return validationProblem(model.FieldError{Field: field, Key: "field.invalid"})
+	}
+	if e := authDecision(err); e != nil {
+		return e
+	}
+	if errors.Is(err, auth.ErrInvalid) {
+		return invalidRequestProblem(err)
+	}
+	return nil
+}
 
-	// The ledger: a refused commitment carries the line, the need and the
-	// shortfall as problem members.
+// invalidRequestProblem is the validation problem for an auth.ErrInvalid,
+// naming the field its message names ("invalid request: scope ...") or
+// "body" when it names none.
+func invalidRequestProblem(err error) *Error {
+	field := "body"
+	if _, after, ok := strings.Cut(err.Error(), "invalid request: "); ok {
+		field, _, _ = strings.Cut(after, " ")
+	}
+	return validationProblem(model.FieldError{Field: field, Key: "field.invalid"})
+}
+
+// ledgerProblem maps the ledger's errors: a refused commitment carries the
+// line, the need and the shortfall as problem members; bad, open and
+// closed months and an unknown workload.
+func ledgerProblem(err error, _ i18n.Lang) *Error {
+	var ob *ledger.OverBudgetError
+	switch {
 	case errors.As(err, &ob):
 		return &Error{Status: http.StatusUnprocessableEntity, Slug: "budget-exceeded", Key: "ledger.over_budget",
 			Args: ob.Args(), Err: err, Ext: map[string]any{
@@ -127,8 +157,25 @@ func mapError(err error, lang i18n.Lang) *Error {
 		return &Error{Status: http.StatusConflict, Slug: "month-closed", Key: "ledger.month_closed", Err: err}
 	case errors.Is(err, ledger.ErrUnknownWorkload):
 		return &Error{Status: http.StatusNotFound, Slug: "not-found", Key: "problem.not-found.detail", Err: err}
+	}
+	return nil
+}
 
-	// The workload service: placement, states, budgets, power and resizes.
+// workloadProblem maps the workload service's errors: data policy,
+// placement (explained in lang), states, budgets (the reason rendered in
+// lang), idempotency, and power actions the provider cannot do or failed.
+func workloadProblem(err error, lang i18n.Lang) *Error {
+	var (
+		pol *workload.PolicyError
+		pe  *workload.PlaceError
+		se  *workload.StateError
+		be  *workload.BudgetError
+		ce  *workload.CapabilityError
+		pfe *workload.ProviderError
+		rce *workload.ReplicaChangedError
+		wce *workload.WorkloadChangedError
+	)
+	switch {
 	case errors.As(err, &pol):
 		return policyProblem(pol)
 	case errors.As(err, &pe) && errors.Is(err, placement.ErrInvalidRequest):
@@ -153,8 +200,17 @@ func mapError(err error, lang i18n.Lang) *Error {
 		return &Error{Status: http.StatusBadGateway, Slug: "provider-failed", Key: "problem.provider-failed.power", Args: []any{pfe.Action, pfe.Replica, pfe.Err.Error()}, Err: err}
 	case errors.As(err, &rce):
 		return &Error{Status: http.StatusConflict, Slug: "replica-changed", Key: "problem.replica-changed.detail", Args: []any{rce.Replica, rce.Action}, Err: err}
+	case errors.As(err, &wce):
+		return &Error{Status: http.StatusConflict, Slug: "workload-changed", Key: "problem.workload-changed.detail", Args: []any{wce.Action}, Err: err}
+	}
+	return nil
+}
 
-	// Migrations and evacuations.
+// migrateProblem maps migrations' and evacuations' errors: a bad target, a
+// migration that is not running, and an infeasible one with its reason.
+func migrateProblem(err error, _ i18n.Lang) *Error {
+	var ie *migrate.InfeasibleError
+	switch {
 	case errors.Is(err, migrate.ErrTarget):
 		return &Error{Status: http.StatusUnprocessableEntity, Slug: "validation", Key: "problem.migrate-target.detail", Err: err}
 	case errors.Is(err, migrate.ErrNotRunning):
@@ -164,16 +220,17 @@ func mapError(err error, lang i18n.Lang) *Error {
 	case errors.Is(err, migrate.ErrInfeasible):
 		reason := strings.TrimPrefix(err.Error(), migrate.ErrInfeasible.Error()+": ")
 		return &Error{Status: http.StatusUnprocessableEntity, Slug: "no-fit", Key: "problem.no-fit.detail", Args: []any{reason}, Err: err}
+	}
+	return nil
+}
 
-	// Apps: deliveries, releases and their secrets.
+// deliveryProblem maps the errors of apps (deliveries, releases, their
+// webhooks and secrets) and of the SSH certificate authority.
+func deliveryProblem(err error, _ i18n.Lang) *Error {
+	var fe *deploy.FieldError
+	switch {
 	case errors.As(err, &fe):
-		args := make([]any, len(fe.Msg.Args))
-		for i, s := range fe.Msg.Args {
-			args[i] = s
-		}
-		e := validationProblem(model.FieldError{Field: fe.Field, Key: fe.Msg.Key, Args: args})
-		e.Err = err
-		return e
+		return deployFieldProblem(fe, err)
 	case errors.Is(err, deploy.ErrSignature), errors.Is(err, deploy.ErrUnknownForge):
 		return &Error{Status: http.StatusUnauthorized, Slug: "webhook-signature", Key: "problem.webhook-signature.detail", Err: err}
 	case errors.Is(err, store.ErrReplayed):
@@ -182,12 +239,30 @@ func mapError(err error, lang i18n.Lang) *Error {
 		return &Error{Status: http.StatusServiceUnavailable, Slug: "secrets-unconfigured", Key: "problem.secrets-unconfigured.detail", Err: err}
 	case errors.Is(err, deploy.ErrPayload):
 		return &Error{Status: http.StatusBadRequest, Slug: "webhook-payload", Key: "problem.webhook-payload.detail", Args: []any{err.Error()}, Err: err}
-
-	// The SSH certificate authority.
 	case errors.Is(err, sshca.ErrAccessEnded):
 		return &Error{Status: http.StatusForbidden, Slug: "access-ended", Key: "problem.access-ended.detail", Err: err}
+	}
+	return nil
+}
 
-	// Validation and the store.
+// deployFieldProblem is the validation problem naming a deploy field and
+// its reason, keeping err as its cause.
+func deployFieldProblem(fe *deploy.FieldError, err error) *Error {
+	args := make([]any, len(fe.Msg.Args))
+	for i, s := range fe.Msg.Args {
+		args[i] = s
+	}
+	e := validationProblem(model.FieldError{Field: fe.Field, Key: fe.Msg.Key, Args: args})
+	e.Err = err
+	return e
+}
+
+// storeProblem maps validation errors and the store's sentinels, and a
+// deadline exceeded. As before the split, only busy keeps its cause in
+// Err.
+func storeProblem(err error, _ i18n.Lang) *Error {
+	var ve *model.ValidationError
+	switch {
 	case errors.As(err, &ve):
 		return validationProblem(ve.Fields...)
 	case errors.Is(err, store.ErrNotFound):
@@ -206,7 +281,7 @@ func mapError(err error, lang i18n.Lang) *Error {
 	case errors.Is(err, context.DeadlineExceeded):
 		return &Error{Status: http.StatusServiceUnavailable, Slug: "timeout", Key: "problem.timeout.detail"}
 	}
-	return &Error{Status: http.StatusInternalServerError, Slug: "internal", Key: "problem.internal.detail", Err: err}
+	return nil
 }
 
 func (a *API) writeProblem(w http.ResponseWriter, r *http.Request, err error) {

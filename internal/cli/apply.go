@@ -189,102 +189,127 @@ func printSpec(w io.Writer, spec map[string]any) {
 func applyDoc(ctx context.Context, cl *client.Client, w io.Writer, d Doc, dryRun bool) (int, error) {
 	switch d.Kind {
 	case "app":
-		name, project := str(d.Spec["name"]), str(d.Spec["project_id"])
-		var page struct {
-			Items []map[string]any `json:"items"`
-		}
-		if _, err := cl.Do(ctx, "GET", "/v1/apps"+client.Query(map[string]string{"project_id": project, "name": name}), nil, &page); err != nil {
-			return 0, err
-		}
-		if len(page.Items) == 0 {
-			fmt.Fprintf(w, "+ app %s (project %s)\n", name, project)
-			printSpec(w, d.Spec)
-			if dryRun {
-				return 1, nil
-			}
-			var out map[string]any
-			_, err := cl.Do(ctx, "POST", "/v1/apps", d.Spec, &out)
-			if err == nil {
-				fmt.Fprintf(w, "    created %s; webhook secret (shown once): %s\n", out["id"], out["webhook_secret"])
-			}
-			return 1, err
-		}
-		have := page.Items[0]
-		want := map[string]any{}
-		for k, v := range d.Spec {
-			if k != "project_id" {
-				want[k] = v
-			}
-		}
-		var buf bytes.Buffer
-		if !diff(&buf, have, want) {
-			fmt.Fprintf(w, "= app %s (unchanged)\n", name)
-			return 0, nil
-		}
-		fmt.Fprintf(w, "~ app %s (%s)\n%s", name, have["id"], buf.String())
-		if dryRun {
-			return 1, nil
-		}
-		merged := map[string]any{}
-		for _, k := range []string{"name", "image", "port", "replicas", "env", "health_path", "workload_id"} {
-			if v, ok := have[k]; ok {
-				merged[k] = v
-			}
-		}
-		for k, v := range want {
-			merged[k] = v
-		}
-		_, err := cl.Do(ctx, "PUT", "/v1/apps/"+str(have["id"]), merged, nil)
-		return 1, err
-
+		return applyApp(ctx, cl, w, d, dryRun)
 	case "workload":
-		key := "apply:" + d.Name
-		if dryRun {
-			fmt.Fprintf(w, "+ workload %s (Idempotency-Key %q: created once, unchanged when applied again with the same spec)\n", d.Name, key)
-			printSpec(w, d.Spec)
-			return 1, nil
-		}
-		var out map[string]any
-		hdr, err := cl.Do(ctx, "POST", "/v1/workloads", d.Spec, &out, "Idempotency-Key", key)
-		var p *client.Problem
-		if errors.As(err, &p) && p.Status == 422 && strings.Contains(p.Type, "idempotency") {
-			return 0, fmt.Errorf("its spec changed since it was created (%s); workloads are not changed in place: delete it and apply again", key)
-		}
-		if err != nil {
-			return 0, err
-		}
-		if hdr.Get("Location") == "" {
-			fmt.Fprintf(w, "= workload %s (%s, unchanged)\n", d.Name, out["id"])
-			return 0, nil
-		}
-		fmt.Fprintf(w, "+ workload %s created: %s (%s)\n", d.Name, out["id"], out["state"])
-		return 1, nil
-
+		return applyWorkload(ctx, cl, w, d, dryRun)
 	case "grant":
-		project := str(d.Spec["project_id"])
-		if d.Name != "" && d.Spec["reason"] == nil {
-			d.Spec["reason"] = "apply:" + d.Name
-		}
-		var page struct {
-			Items []map[string]any `json:"items"`
-		}
-		if _, err := cl.Do(ctx, "GET", "/v1/grants?"+url.Values{"project_id": {project}, "active": {"true"}}.Encode(), nil, &page); err != nil {
-			return 0, err
-		}
-		for _, gr := range page.Items {
-			same := (d.Spec["user_id"] != nil && gr["user_id"] == d.Spec["user_id"]) || (d.Spec["reason"] != nil && gr["reason"] == d.Spec["reason"])
-			if same && gr["role"] == d.Spec["role"] {
-				fmt.Fprintf(w, "= grant %s (%s, unchanged; expires %s)\n", docName(d), gr["id"], gr["expires_at"])
-				return 0, nil
-			}
-		}
-		fmt.Fprintf(w, "+ grant %s (project %s)\n", docName(d), project)
+		return applyGrant(ctx, cl, w, d, dryRun)
+	}
+	return 0, nil
+}
+
+// applyApp creates the app named in d's spec in its project when there is
+// none (printing the webhook secret, shown once), or else updates it when
+// it differs from the spec (project_id aside), printing the difference.
+func applyApp(ctx context.Context, cl *client.Client, w io.Writer, d Doc, dryRun bool) (int, error) {
+	name, project := str(d.Spec["name"]), str(d.Spec["project_id"])
+	var page struct {
+		Items []map[string]any `json:"items"`
+	}
+	if _, err := cl.Do(ctx, "GET", "/v1/apps"+client.Query(map[string]string{"project_id": project, "name": name}), nil, &page); err != nil {
+		return 0, err
+	}
+	if len(page.Items) == 0 {
+		fmt.Fprintf(w, "+ app %s (project %s)\n", name, project)
 		printSpec(w, d.Spec)
 		if dryRun {
 			return 1, nil
 		}
-		_, err := cl.Do(ctx, "POST", "/v1/grants", d.Spec, nil)
+		var out map[string]any
+		_, err := cl.Do(ctx, "POST", "/v1/apps", d.Spec, &out)
+		if err == nil {
+			fmt.Fprintf(w, "    created %s; webhook secret (shown once): %s\n", out["id"], out["webhook_secret"])
+		}
 		return 1, err
 	}
-	return 0, nil
+	have := page.Items[0]
+	want := map[string]any{}
+	for k, v := range d.Spec {
+		if k != "project_id" {
+			want[k] = v
+		}
+	}
+	var buf bytes.Buffer
+	if !diff(&buf, have, want) {
+		fmt.Fprintf(w, "= app %s (unchanged)\n", name)
+		return 0, nil
+	}
+	fmt.Fprintf(w, "~ app %s (%s)\n%s", name, have["id"], buf.String())
+	if dryRun {
+		return 1, nil
+	}
+	_, err := cl.Do(ctx, "PUT", "/v1/apps/"+str(have["id"]), mergedApp(have, want), nil)
+	return 1, err
+}
+
+// mergedApp is the body that updates the app have to want: have's
+// updatable members, overwritten by want's (PUT replaces the whole app).
+func mergedApp(have, want map[string]any) map[string]any {
+	merged := map[string]any{}
+	for _, k := range []string{"name", "image", "port", "replicas", "env", "health_path", "workload_id"} {
+		if v, ok := have[k]; ok {
+			merged[k] = v
+		}
+	}
+	for k, v := range want {
+		merged[k] = v
+	}
+	return merged
+}
+
+// applyWorkload creates the workload d once, under the Idempotency-Key
+// "apply:<name>": applied again with the same spec it is unchanged; with
+// another, it is refused (workloads are not changed in place).
+func applyWorkload(ctx context.Context, cl *client.Client, w io.Writer, d Doc, dryRun bool) (int, error) {
+	key := "apply:" + d.Name
+	if dryRun {
+		fmt.Fprintf(w, "+ workload %s (Idempotency-Key %q: created once, unchanged when applied again with the same spec)\n", d.Name, key)
+		printSpec(w, d.Spec)
+		return 1, nil
+	}
+	var out map[string]any
+	hdr, err := cl.Do(ctx, "POST", "/v1/workloads", d.Spec, &out, "Idempotency-Key", key)
+	var p *client.Problem
+	if errors.As(err, &p) && p.Status == 422 && strings.Contains(p.Type, "idempotency") {
+		return 0, fmt.Errorf("its spec changed since it was created (%s); workloads are not changed in place: delete it and apply again", key)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if hdr.Get("Location") == "" {
+		fmt.Fprintf(w, "= workload %s (%s, unchanged)\n", d.Name, out["id"])
+		return 0, nil
+	}
+	fmt.Fprintf(w, "+ workload %s created: %s (%s)\n", d.Name, out["id"], out["state"])
+	return 1, nil
+}
+
+// applyGrant creates the grant d in its project unless an active grant of
+// the same role is there for the same user or with the same reason (a
+// named grant's reason defaults to "apply:<name>", set in d.Spec).
+func applyGrant(ctx context.Context, cl *client.Client, w io.Writer, d Doc, dryRun bool) (int, error) {
+	project := str(d.Spec["project_id"])
+	if d.Name != "" && d.Spec["reason"] == nil {
+		d.Spec["reason"] = "apply:" + d.Name
+	}
+	var page struct {
+		Items []map[string]any `json:"items"`
+	}
+	if _, err := cl.Do(ctx, "GET", "/v1/grants?"+url.Values{"project_id": {project}, "active": {"true"}}.Encode(), nil, &page); err != nil {
+		return 0, err
+	}
+	for _, gr := range page.Items {
+		same := (d.Spec["user_id"] != nil && gr["user_id"] == d.Spec["user_id"]) || (d.Spec["reason"] != nil && gr["reason"] == d.Spec["reason"])
+		if same && gr["role"] == d.Spec["role"] {
+			fmt.Fprintf(w, "= grant %s (%s, unchanged; expires %s)\n", docName(d), gr["id"], gr["expires_at"])
+			return 0, nil
+		}
+	}
+	fmt.Fprintf(w, "+ grant %s (project %s)\n", docName(d), project)
+	printSpec(w, d.Spec)
+	if dryRun {
+		return 1, nil
+	}
+	_, err := cl.Do(ctx, "POST", "/v1/grants", d.Spec, nil)
+	return 1, err
 }

@@ -198,14 +198,37 @@ func (s *Store) sealOnce(ctx context.Context, wait bool) (n int, busy bool, err 
 	case err != nil:
 		return 0, false, fmt.Errorf("locking the audit chain head: %w", mapErr(err))
 	}
-	// A READ COMMITTED statement sees what committed before it began, and
-	// after the wait for the head every earlier sealer's deletions.
+	batch, err := takeQueued(ctx, tx)
+	if err != nil {
+		return 0, false, err
+	}
+	if len(batch) == 0 {
+		return 0, false, nil
+	}
+	if seq, head, err = insertSealed(ctx, tx, batch, seq, head); err != nil {
+		return 0, false, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, seq, head); err != nil {
+		return 0, false, fmt.Errorf("moving the audit chain head: %w", mapErr(err))
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, false, fmt.Errorf("committing sealed audit events: %w", mapErr(err))
+	}
+	return len(batch), false, nil
+}
+
+// takeQueued deletes up to sealBatch events from audit_queue, oldest
+// first, in tx and answers them in (xid, ord) order: the order they are
+// sealed in. A READ COMMITTED statement sees what committed before it
+// began, and after the wait for the head every earlier sealer's
+// deletions.
+func takeQueued(ctx context.Context, tx *sql.Tx) ([]queued, error) {
 	rows, err := tx.QueryContext(ctx, `DELETE FROM audit_queue WHERE (xid, ord) IN
 		(SELECT xid, ord FROM audit_queue ORDER BY xid, ord LIMIT $1)
 		RETURNING xid, ord, at, actor_kind, actor_id, actor_name, via, action, target_kind, target_id,
 		institution_id, project_id, request_id, source_ip, outcome, status`, sealBatch)
 	if err != nil {
-		return 0, false, fmt.Errorf("taking queued audit events: %w", mapErr(err))
+		return nil, fmt.Errorf("taking queued audit events: %w", mapErr(err))
 	}
 	var batch []queued
 	for rows.Next() {
@@ -217,19 +240,16 @@ func (s *Store) sealOnce(ctx context.Context, wait bool) (n int, busy bool, err 
 			&r.e.TargetKind, &r.e.TargetID, &r.e.InstitutionID, &r.e.ProjectID, &r.e.RequestID, &r.e.SourceIP,
 			&r.e.Outcome, &r.e.Status); err != nil {
 			_ = rows.Close()
-			return 0, false, mapErr(err)
+			return nil, mapErr(err)
 		}
 		r.e.At = fromMicros(at)
 		batch = append(batch, r)
 	}
 	if err := rows.Close(); err != nil {
-		return 0, false, mapErr(err)
+		return nil, mapErr(err)
 	}
 	if err := rows.Err(); err != nil {
-		return 0, false, mapErr(err)
-	}
-	if len(batch) == 0 {
-		return 0, false, nil
+		return nil, mapErr(err)
 	}
 	slices.SortFunc(batch, func(a, b queued) int {
 		if a.xid != b.xid {
@@ -237,6 +257,13 @@ func (s *Store) sealOnce(ctx context.Context, wait bool) (n int, busy bool, err 
 		}
 		return cmpInt(a.ord, b.ord)
 	})
+	return batch, nil
+}
+
+// insertSealed chains batch onto the head (seq, head) — each event gets
+// the next seq, the previous hash and its own — and inserts the events
+// into audit_events in one statement. It answers the new head.
+func insertSealed(ctx context.Context, tx *sql.Tx, batch []queued, seq int64, head string) (int64, string, error) {
 	var (
 		seqs, ats, statuses                                          = make([]int64, len(batch)), make([]int64, len(batch)), make([]int64, len(batch))
 		kinds, ids, names, vias, actions, tkinds, tids, insts, projs = strs(len(batch)), strs(len(batch)), strs(len(batch)), strs(len(batch)), strs(len(batch)), strs(len(batch)), strs(len(batch)), strs(len(batch)), strs(len(batch))
@@ -260,15 +287,9 @@ func (s *Store) sealOnce(ctx context.Context, wait bool) (n int, busy bool, err 
 		$16::text[], $17::text[])`,
 		seqs, ats, kinds, ids, names, vias, actions, tkinds, tids, insts, projs, reqs, ips, outcomes, statuses,
 		prevs, hashes); err != nil {
-		return 0, false, fmt.Errorf("sealing audit events: %w", mapErr(err))
+		return 0, "", fmt.Errorf("sealing audit events: %w", mapErr(err))
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, seq, head); err != nil {
-		return 0, false, fmt.Errorf("moving the audit chain head: %w", mapErr(err))
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, false, fmt.Errorf("committing sealed audit events: %w", mapErr(err))
-	}
-	return len(batch), false, nil
+	return seq, head, nil
 }
 
 func strs(n int) []string { return make([]string, n) }

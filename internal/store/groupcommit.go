@@ -140,48 +140,87 @@ func (s *Store) writeAlone(w *groupWriter) (panicked any, err error) {
 // w.panicked) for the writers whose fn failed, rolled back to their
 // savepoint; a non-nil return means the group was not committed.
 func (s *Store) tryGroup(batch []*groupWriter) (err error) {
+	logStatement(batch[0].ctx, "BEGIN")
 	// The group outlives any one caller's context: a caller that goes away
 	// fails its own fn, not the others'.
-	var opts *sql.TxOptions
-	if s.dialect == Postgres {
-		opts = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
-	}
-	logStatement(batch[0].ctx, "BEGIN")
-	bctx := context.WithoutCancel(batch[0].ctx)
-	conn, err := s.pgConn(bctx)
+	tx, sqlTx, conn, err := s.beginGroup(context.WithoutCancel(batch[0].ctx))
 	if err != nil {
-		return fmt.Errorf("beginning transaction: %w", mapErr(err))
-	}
-	if conn != nil {
-		defer conn.Close() // after the rollback below
-	}
-	var sqlTx *sql.Tx
-	if conn != nil {
-		sqlTx, err = conn.BeginTx(bctx, opts)
-	} else {
-		sqlTx, err = s.db.BeginTx(bctx, opts)
-	}
-	if err != nil {
-		return fmt.Errorf("beginning transaction: %w", mapErr(err))
+		return err
 	}
 	committed := false
 	defer func() {
 		if !committed {
 			_ = sqlTx.Rollback()
 		}
+		if conn != nil {
+			_ = conn.Close() // after the rollback
+		}
 	}()
-	// On PostgreSQL the group runs at READ COMMITTED and reserves budget
-	// in place (reserveInline), so that a reservation that does not fit
-	// is decided by its own writer, inside its savepoint.
-	tx := &Tx{q: sqlTx, dialect: s.dialect, now: s.now, st: s, sqlTx: sqlTx, conn: conn,
-		readCommitted: s.dialect == Postgres, reserveInline: true}
 	bg := context.WithoutCancel(batch[0].ctx)
-	// On PostgreSQL a writer's RELEASE travels with the next writer's
-	// SAVEPOINT as one simple query, and the last one's is left to COMMIT
-	// (which releases every savepoint): one round trip per writer instead
-	// of two (issue #19). SQLite prepares one statement per string, so it
-	// keeps them apart (and has no round trips to save).
-	deferRelease := s.dialect == Postgres
+	if err := runSavepoints(bg, tx, batch, s.dialect == Postgres); err != nil {
+		return err
+	}
+	logStatement(bg, "COMMIT")
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("committing: %w", mapErr(err))
+	}
+	committed = true
+	s.commits.Add(1)
+	tx.committed()
+	for _, w := range batch {
+		if w.pending != nil { // set only when the writer's fn succeeded
+			w.pending.markWritten()
+		}
+	}
+	if tx.auditOrd > 0 {
+		s.kickSealer()
+	}
+	return nil
+}
+
+// beginGroup begins the group's transaction on bctx — on PostgreSQL on a
+// connection of its own (conn, to close after the transaction ends) at
+// READ COMMITTED — and answers the Tx the writers share. On PostgreSQL the
+// group reserves budget in place (reserveInline), so that a reservation
+// that does not fit is decided by its own writer, inside its savepoint.
+func (s *Store) beginGroup(bctx context.Context) (tx *Tx, sqlTx *sql.Tx, conn *sql.Conn, err error) {
+	var opts *sql.TxOptions
+	if s.dialect == Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
+	}
+	conn, err = s.pgConn(bctx)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("beginning transaction: %w", mapErr(err))
+	}
+	if conn != nil {
+		sqlTx, err = conn.BeginTx(bctx, opts)
+	} else {
+		sqlTx, err = s.db.BeginTx(bctx, opts)
+	}
+	if err != nil {
+		if conn != nil {
+			_ = conn.Close()
+		}
+		return nil, nil, nil, fmt.Errorf("beginning transaction: %w", mapErr(err))
+	}
+	tx = &Tx{q: sqlTx, dialect: s.dialect, now: s.now, st: s, sqlTx: sqlTx, conn: conn,
+		readCommitted: s.dialect == Postgres, reserveInline: true}
+	return tx, sqlTx, conn, nil
+}
+
+// runSavepoints runs each writer of batch in tx inside its own savepoint, in
+// order. A writer whose context has ended, or whose fn fails or panics,
+// gets its error (or panic) and is rolled back to its savepoint; the
+// others go on. A non-nil return — a savepoint statement failing, or a
+// failure that InTx retries (deadlock, serialization failure, stale
+// column types) — means the group cannot commit.
+//
+// With deferRelease (PostgreSQL) a writer's RELEASE travels with the next
+// writer's SAVEPOINT as one simple query, and the last one's is left to
+// COMMIT (which releases every savepoint): one round trip per writer
+// instead of two (issue #19). SQLite prepares one statement per string, so
+// it keeps them apart (and has no round trips to save).
+func runSavepoints(bg context.Context, tx *Tx, batch []*groupWriter, deferRelease bool) error {
 	released := true
 	for _, w := range batch {
 		if err := w.ctx.Err(); err != nil {
@@ -209,9 +248,8 @@ func (s *Store) tryGroup(batch []*groupWriter) (err error) {
 			continue
 		}
 		if isSerializationFailure(ferr) || errors.Is(ferr, errStaleColumns) {
-			// A deadlock or serialization failure, or stale column types,
-			// is retried by InTx: the group gives up and every writer runs
-			// again alone.
+			// InTx retries these: the group gives up and every writer
+			// runs again alone.
 			return ferr
 		}
 		w.err, w.panicked = ferr, panicked
@@ -222,21 +260,6 @@ func (s *Store) tryGroup(batch []*groupWriter) (err error) {
 		if _, err := tx.Exec(bg, "RELEASE group_writer"); err != nil {
 			return err
 		}
-	}
-	logStatement(bg, "COMMIT")
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("committing: %w", mapErr(err))
-	}
-	committed = true
-	s.commits.Add(1)
-	tx.committed()
-	for _, w := range batch {
-		if w.pending != nil { // set only when the writer's fn succeeded
-			w.pending.markWritten()
-		}
-	}
-	if tx.auditOrd > 0 {
-		s.kickSealer()
 	}
 	return nil
 }

@@ -171,12 +171,30 @@ func (s *Sampler) Pass(ctx context.Context) (int, error) {
 	}
 	defer pass.End()
 	now := s.st.Now()
-	var errs []error
-	var all []model.UsageSample
+	all, pls, errs, err := s.sample(ctx, pass, now)
+	if err != nil {
+		return 0, err
+	}
+	if err := s.writeSamples(ctx, pass, all, now); err != nil {
+		return 0, err
+	}
+	if err := s.rollup(ctx, pass, now); err != nil {
+		return 0, err
+	}
+	s.export(ctx, all, pls)
+	return len(all), errors.Join(errs...)
+}
+
+// sample asks every provider whose driver reports usage for the usage of
+// its running replicas and answers the samples, what the samples and the
+// gauges need of each replica sampled (pls, by placement id), and each
+// provider's failure to answer (errs: that provider is skipped, the pass
+// goes on). err is a failure to read the store or the pass cut short.
+func (s *Sampler) sample(ctx context.Context, pass *pace.Pass, now time.Time) (all []model.UsageSample, pls map[string]replicaOf, errs []error, err error) {
 	// What the samples and the gauges need of each placement, not the
 	// whole row: a map of 100,000 placement rows was most of what a pass
 	// allocated.
-	pls := map[string]replicaOf{}
+	pls = map[string]replicaOf{}
 	for _, p := range s.providers() {
 		drv, err := s.drivers.Get(p.Driver)
 		if err != nil {
@@ -186,24 +204,9 @@ func (s *Sampler) Pass(ctx context.Context) (int, error) {
 		if !ok {
 			continue
 		}
-		var refs []provider.ResourceRef
-		for after := ""; ; {
-			page, err := s.st.Read().RunningPlacementsWithOwnersOf(ctx, p.ID, after, 500)
-			if err != nil {
-				return 0, err
-			}
-			for _, r := range page {
-				pls[r.ID] = replicaOf{workload: r.WorkloadID, site: r.SiteID, institution: r.InstitutionID, project: r.ProjectID, replica: r.Replica}
-				refs = append(refs, provider.ResourceRef{ProviderID: p.ID, SiteID: r.SiteID, WorkloadID: r.WorkloadID,
-					ReplicaID: r.ID, ResourceID: r.ResourceID})
-			}
-			if len(page) < 500 {
-				break
-			}
-			after = page[len(page)-1].ID
-			if err := pass.Yield(ctx); err != nil {
-				return 0, err
-			}
+		refs, err := s.runningRefs(ctx, pass, p.ID, pls)
+		if err != nil {
+			return nil, nil, nil, err
 		}
 		if len(refs) == 0 {
 			continue
@@ -216,28 +219,67 @@ func (s *Sampler) Pass(ctx context.Context) (int, error) {
 			continue
 		}
 		if err := pass.Yield(ctx); err != nil {
-			return 0, err
+			return nil, nil, nil, err
 		}
 		if all == nil {
 			all = make([]model.UsageSample, 0, len(us))
 		}
-		for _, u := range us {
-			pl, ok := pls[u.ReplicaID]
-			if !ok {
-				continue
-			}
-			at := u.At
-			if at.IsZero() {
-				at = now
-			}
-			all = append(all, model.UsageSample{PlacementID: u.ReplicaID, WorkloadID: pl.workload, At: at.UTC().Truncate(time.Second),
-				CPUPermille: u.CPUPermille, MemoryUsedMiB: u.MemoryUsedMiB, MemoryMiB: u.MemoryMiB, Simulated: u.Simulated})
+		all = appendSamples(all, us, pls, now)
+	}
+	return all, pls, errs, nil
+}
+
+// runningRefs reads the running replicas of provider providerID, 500 a page
+// with a rest between pages, into pls and answers the references to ask
+// the provider about.
+func (s *Sampler) runningRefs(ctx context.Context, pass *pace.Pass, providerID string, pls map[string]replicaOf) ([]provider.ResourceRef, error) {
+	var refs []provider.ResourceRef
+	for after := ""; ; {
+		page, err := s.st.Read().RunningPlacementsWithOwnersOf(ctx, providerID, after, 500)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range page {
+			pls[r.ID] = replicaOf{workload: r.WorkloadID, site: r.SiteID, institution: r.InstitutionID, project: r.ProjectID, replica: r.Replica}
+			refs = append(refs, provider.ResourceRef{ProviderID: providerID, SiteID: r.SiteID, WorkloadID: r.WorkloadID,
+				ReplicaID: r.ID, ResourceID: r.ResourceID})
+		}
+		if len(page) < 500 {
+			return refs, nil
+		}
+		after = page[len(page)-1].ID
+		if err := pass.Yield(ctx); err != nil {
+			return nil, err
 		}
 	}
-	// Samples are written 5,000 a transaction: on SQLite a transaction
-	// holds the one write lock, and a pass over 100,000 replicas in one
-	// held it long enough to delay creates and health changes. Writing a
-	// sample twice adds nothing (a pass cut short is done again).
+}
+
+// appendSamples appends to all a sample for each usage of a replica in
+// pls (others are dropped), taken at now when the provider gives no time,
+// truncated to the second.
+func appendSamples(all []model.UsageSample, us []provider.Usage, pls map[string]replicaOf, now time.Time) []model.UsageSample {
+	for _, u := range us {
+		pl, ok := pls[u.ReplicaID]
+		if !ok {
+			continue
+		}
+		at := u.At
+		if at.IsZero() {
+			at = now
+		}
+		all = append(all, model.UsageSample{PlacementID: u.ReplicaID, WorkloadID: pl.workload, At: at.UTC().Truncate(time.Second),
+			CPUPermille: u.CPUPermille, MemoryUsedMiB: u.MemoryUsedMiB, MemoryMiB: u.MemoryMiB, Simulated: u.Simulated})
+	}
+	return all
+}
+
+// writeSamples records the samples and, with the last of them, prunes samples
+// and rollups older than Retention. Samples are written 5,000 a
+// transaction: on SQLite a transaction holds the one write lock, and a
+// pass over 100,000 replicas in one held it long enough to delay creates
+// and health changes. Writing a sample twice adds nothing (a pass cut
+// short is done again).
+func (s *Sampler) writeSamples(ctx context.Context, pass *pace.Pass, all []model.UsageSample, now time.Time) error {
 	for rest := all; ; {
 		n := min(len(rest), samplesPerTx)
 		err := s.st.InTx(ctx, func(tx *store.Tx) error {
@@ -253,20 +295,15 @@ func (s *Sampler) Pass(ctx context.Context) (int, error) {
 			return nil
 		})
 		if err != nil {
-			return 0, err
+			return err
 		}
 		if rest = rest[n:]; len(rest) == 0 {
-			break
+			return nil
 		}
 		if err := pass.Yield(ctx); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	if err := s.rollup(ctx, pass, now); err != nil {
-		return 0, err
-	}
-	s.export(ctx, all, pls)
-	return len(all), errors.Join(errs...)
 }
 
 // rollup rolls the samples older than the fine window, whole buckets

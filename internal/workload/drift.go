@@ -27,24 +27,9 @@ import (
 // p is the placement as read by the resync; a placement changed since
 // (deleted by its owner meanwhile) returns store.ErrConflict.
 func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *time.Time, fence Fence) (action model.DriftAction, err error) {
-	tx := s.st.Read()
-	w, err := tx.Workloads().Get(ctx, p.WorkloadID)
+	dec, lastErr, err := s.replacementFor(ctx, p)
 	if err != nil {
 		return "", err
-	}
-	pol, err := tx.DriftPolicyOf(ctx, w.ID)
-	if err != nil {
-		return "", err
-	}
-	var (
-		dec     *placement.Decision
-		lastErr error
-	)
-	if pol.Recreate && (w.State == model.StateRunning || w.State == model.StateProvisioning) {
-		var err error
-		if dec, _, lastErr, err = s.placeOne(ctx, &w, p, false); err != nil {
-			lastErr = err
-		}
 	}
 	seen := p.CreatedAt
 	if lastSeen != nil {
@@ -61,70 +46,19 @@ func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *
 		}
 		now := tx.Now()
 		ev.InstitutionID, ev.ProjectID = w2.InstitutionID, w2.ProjectID
-		if s.Meter != nil {
-			if err := s.Meter.Stop(ctx, tx, &cur.Placement, seen); err != nil {
-				return err
-			}
-		}
-		why := M("replica.reason.deleted_outside", cur.ResourceID, seen.Format(time.RFC3339))
-		if err := setPlacement(&cur, model.PlacementFailed); err != nil {
-			return err
-		}
-		cur.FinalState, cur.Attempts, cur.NextAttemptAt = model.PlacementFailed, 0, nil
-		cur.Reason = Enc(why)
-		if err := tx.Placements().Update(ctx, &cur); err != nil {
-			return err
-		}
-		freed = append(freed, cur)
 		action = model.DriftFailed
 		if dec != nil {
 			action = model.DriftRecreated
 		}
-		if err := tx.AddDrift(ctx, &model.Drift{PlacementID: cur.ID, WorkloadID: w2.ID, InstitutionID: w2.InstitutionID,
-			ProviderID: cur.ProviderID, SiteID: cur.SiteID, ResourceID: cur.ResourceID, Kind: model.DriftDeleted,
-			Action: action, LastSeenAt: &seen, DetectedAt: now}); err != nil {
-			return err
-		}
-		if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, At: now, Actor: ActorReconciler,
-			Reason: Enc(M("workload.reason.replica_deleted_outside", strconv.Itoa(cur.Replica), cur.ResourceID, s.siteName(cur.SiteID)))}); err != nil {
-			return err
-		}
-		if dec != nil {
-			c := dec.Choices[0]
-			off, err := tx.Offerings().Get(ctx, w2.OfferingID)
-			if err != nil {
-				return err
-			}
-			rows := s.PlacementRows(&w2, off, *dec, []int{cur.Replica})
-			rows[0].NextAttemptAt = &now
-			rows[0].Reason = Enc(M("replica.reason.recreated", s.siteName(c.SiteID), cur.ResourceID))
-			if err := tx.Placements().Create(ctx, &rows[0], "pl"); err != nil {
-				return err
-			}
-			if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, At: now, Actor: ActorReconciler,
-				Reason: Enc(M("workload.reason.replica_recreated", strconv.Itoa(cur.Replica), s.siteName(c.SiteID)))}); err != nil {
-				return err
-			}
-			return s.rollup(ctx, tx, w2.ID, now)
-		}
-		if lastErr != nil {
-			if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, At: now, Actor: ActorReconciler,
-				Reason: Enc(M("workload.reason.failover_failed", strconv.Itoa(cur.Replica), s.siteName(cur.SiteID), explainEN(lastErr)))}); err != nil {
-				return err
-			}
-		}
-		// Not recreated: the workload runs on what is left, and fails when
-		// nothing is.
-		ps, err := tx.PlacementsOf(ctx, w2.ID)
+		why, err := s.failVanished(ctx, tx, &cur, &w2, seen, now, action)
 		if err != nil {
 			return err
 		}
-		for _, q := range ps {
-			if q.State == model.PlacementPending || q.State == model.PlacementProvisioning || q.State == model.PlacementRunning {
-				return nil
-			}
+		freed = append(freed, cur)
+		if dec != nil {
+			return s.recreateVanished(ctx, tx, &w2, cur, *dec, now)
 		}
-		return s.failWorkload(ctx, tx, &w2, why, now)
+		return s.leaveVanished(ctx, tx, &w2, cur, lastErr, why, now)
 	})
 	if err != nil {
 		if dec != nil {
@@ -135,6 +69,104 @@ func (s *Service) Vanished(ctx context.Context, p store.PlacementRow, lastSeen *
 	s.Release(freed)
 	s.Kick()
 	return action, nil
+}
+
+// replacementFor decides, before Vanished's transaction, where the vanished
+// replica p is placed again: only when the workload's drift policy
+// recreates and the workload is running or provisioning. dec is nil when
+// it is not placed again; lastErr then says why nothing fits, or is the
+// failure to read what placing needs. err is a failure to read the
+// workload or its drift policy.
+func (s *Service) replacementFor(ctx context.Context, p store.PlacementRow) (dec *placement.Decision, lastErr, err error) {
+	tx := s.st.Read()
+	w, err := tx.Workloads().Get(ctx, p.WorkloadID)
+	if err != nil {
+		return nil, nil, err
+	}
+	pol, err := tx.DriftPolicyOf(ctx, w.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if pol.Recreate && (w.State == model.StateRunning || w.State == model.StateProvisioning) {
+		var err error
+		if dec, _, lastErr, err = s.placeOne(ctx, &w, p, false); err != nil {
+			lastErr = err
+		}
+	}
+	return dec, lastErr, nil
+}
+
+// failVanished is Vanished's first step in the transaction: it stops cur's
+// metering at seen, fails cur with the reason "deleted outside soberana"
+// (answered as why), then records the drift with action and the workload
+// event.
+func (s *Service) failVanished(ctx context.Context, tx *store.Tx, cur *store.PlacementRow, w2 *model.Workload, seen, now time.Time, action model.DriftAction) (why Msg, err error) {
+	if s.Meter != nil {
+		if err := s.Meter.Stop(ctx, tx, &cur.Placement, seen); err != nil {
+			return why, err
+		}
+	}
+	why = M("replica.reason.deleted_outside", cur.ResourceID, seen.Format(time.RFC3339))
+	if err := setPlacement(cur, model.PlacementFailed); err != nil {
+		return why, err
+	}
+	cur.FinalState, cur.Attempts, cur.NextAttemptAt = model.PlacementFailed, 0, nil
+	cur.Reason = Enc(why)
+	if err := tx.Placements().Update(ctx, cur); err != nil {
+		return why, err
+	}
+	if err := tx.AddDrift(ctx, &model.Drift{PlacementID: cur.ID, WorkloadID: w2.ID, InstitutionID: w2.InstitutionID,
+		ProviderID: cur.ProviderID, SiteID: cur.SiteID, ResourceID: cur.ResourceID, Kind: model.DriftDeleted,
+		Action: action, LastSeenAt: &seen, DetectedAt: now}); err != nil {
+		return why, err
+	}
+	return why, tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, At: now, Actor: ActorReconciler,
+		Reason: Enc(M("workload.reason.replica_deleted_outside", strconv.Itoa(cur.Replica), cur.ResourceID, s.siteName(cur.SiteID)))})
+}
+
+// recreateVanished creates the replacement of the failed replica cur where
+// dec placed it, due now, records the workload event and rolls the
+// workload's state up.
+func (s *Service) recreateVanished(ctx context.Context, tx *store.Tx, w2 *model.Workload, cur store.PlacementRow, dec placement.Decision, now time.Time) error {
+	c := dec.Choices[0]
+	off, err := tx.Offerings().Get(ctx, w2.OfferingID)
+	if err != nil {
+		return err
+	}
+	rows := s.PlacementRows(w2, off, dec, []int{cur.Replica})
+	rows[0].NextAttemptAt = &now
+	rows[0].Reason = Enc(M("replica.reason.recreated", s.siteName(c.SiteID), cur.ResourceID))
+	if err := tx.Placements().Create(ctx, &rows[0], "pl"); err != nil {
+		return err
+	}
+	if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, At: now, Actor: ActorReconciler,
+		Reason: Enc(M("workload.reason.replica_recreated", strconv.Itoa(cur.Replica), s.siteName(c.SiteID)))}); err != nil {
+		return err
+	}
+	return s.rollup(ctx, tx, w2.ID, now)
+}
+
+// leaveVanished handles a failed replica cur that is not placed again: it
+// records why the failover found nothing (lastErr, when placing was
+// tried), and the workload runs on what is left — it fails with why when
+// no replica is pending, provisioning or running.
+func (s *Service) leaveVanished(ctx context.Context, tx *store.Tx, w2 *model.Workload, cur store.PlacementRow, lastErr error, why Msg, now time.Time) error {
+	if lastErr != nil {
+		if err := tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w2.ID, At: now, Actor: ActorReconciler,
+			Reason: Enc(M("workload.reason.failover_failed", strconv.Itoa(cur.Replica), s.siteName(cur.SiteID), explainEN(lastErr)))}); err != nil {
+			return err
+		}
+	}
+	ps, err := tx.PlacementsOf(ctx, w2.ID)
+	if err != nil {
+		return err
+	}
+	for _, q := range ps {
+		if q.State == model.PlacementPending || q.State == model.PlacementProvisioning || q.State == model.PlacementRunning {
+			return nil
+		}
+	}
+	return s.failWorkload(ctx, tx, w2, why, now)
 }
 
 // placeOne places one replica of w again within the workload's policy:

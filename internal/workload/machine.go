@@ -83,103 +83,146 @@ func (s *Service) Apply(ctx context.Context, outs []Outcome, fence Fence) (int, 
 			return err
 		}
 		now := tx.Now()
-		touched := map[string]bool{}
-		var (
-			order   []string
-			started []*model.Placement
-			events  []model.WorkloadEvent
-		)
 		// Every placement of the batch is one statement (UpdateAll): a
 		// placement whose version moved meanwhile is left as the change
 		// that won made it.
-		rows := make([]store.PlacementRow, len(outs))
-		ptrs := make([]*store.PlacementRow, len(outs))
-		for i, o := range outs {
-			p := o.Read
-			if err := setPlacement(&p, o.State); err != nil {
-				return err
-			}
-			p.Attempts, p.NextAttemptAt = o.Attempts, o.NextAt
-			if o.ResourceID != "" {
-				p.ResourceID = o.ResourceID
-			}
-			if o.Addresses != nil {
-				p.Addresses = o.Addresses
-			}
-			if !o.Reason.IsZero() {
-				p.Reason = Enc(o.Reason)
-			}
-			rows[i], ptrs[i] = p, &rows[i]
+		rows, ptrs, err := outcomeRows(outs)
+		if err != nil {
+			return err
 		}
 		written, err := tx.Placements().UpdateAll(ctx, ptrs)
 		if err != nil {
 			return err
 		}
-		for i, o := range outs {
-			if !written[i] {
-				continue // metered as it was: the change that won decides
-			}
-			p, was := &rows[i], o.Read.State
-			applied++
-			if was != model.PlacementRunning && p.State == model.PlacementRunning && s.Meter != nil {
-				started = append(started, &p.Placement)
-			}
-			if was == model.PlacementRunning && p.State != model.PlacementRunning && s.Meter != nil {
-				if err := s.Meter.Stop(ctx, tx, &p.Placement, now); err != nil {
-					return err
-				}
-			}
-			if p.State == model.PlacementDeleted || p.State == model.PlacementFailed {
-				freed = append(freed, *p)
-			}
-			if o.Event != nil {
-				events = append(events, model.WorkloadEvent{WorkloadID: p.WorkloadID, At: now, Actor: ActorReconciler, Reason: Enc(*o.Event)})
-			}
-			if was != p.State && !touched[p.WorkloadID] {
-				touched[p.WorkloadID] = true
-				order = append(order, p.WorkloadID)
-			}
-		}
-		if err := startMetering(ctx, tx, s.Meter, started, now); err != nil {
-			return err
-		}
-		// One read for every workload to roll up, one insert for every
-		// event: the batch costs a statement per row written, not per
-		// row read (issue #19).
-		ws, ps, err := tx.WorkloadsWithPlacements(ctx, order)
+		b := appliedBatch{freed: freed}
+		err = s.tallyWritten(ctx, tx, &b, outs, rows, written, now)
+		freed, applied = b.freed, b.applied
 		if err != nil {
 			return err
 		}
-		var moved []*model.Workload
-		for _, id := range order {
-			w, evs, err := s.rollupOf(ctx, tx, ws[id], ps[id], now)
-			if err != nil {
-				return err
-			}
-			if w != nil {
-				moved = append(moved, w)
-			}
-			events = append(events, evs...)
+		if err := startMetering(ctx, tx, s.Meter, b.started, now); err != nil {
+			return err
 		}
-		// The workloads that move are one statement too; each was read
-		// in this transaction, so one that did not update is an error,
-		// as Update's ErrConflict.
-		ok, err := tx.Workloads().UpdateAll(ctx, moved)
+		evs, err := s.rollupTouched(ctx, tx, b.order, now)
 		if err != nil {
 			return err
 		}
-		for i, w := range moved {
-			if !ok[i] {
-				return fmt.Errorf("updating workloads %s: %w (version %d is stale)", w.ID, store.ErrConflict, w.Version)
-			}
-		}
-		return tx.AddEvents(ctx, events)
+		return tx.AddEvents(ctx, append(b.events, evs...))
 	})
 	if err != nil {
 		return 0, err
 	}
 	s.Release(freed)
 	return applied, nil
+}
+
+// outcomeRows turns each outcome into the placement row to write: its
+// read row moved to the outcome's state, attempts and next look, with the
+// resource id, addresses and reason the outcome sets. ptrs points at rows,
+// in order, for UpdateAll.
+func outcomeRows(outs []Outcome) (rows []store.PlacementRow, ptrs []*store.PlacementRow, err error) {
+	rows = make([]store.PlacementRow, len(outs))
+	ptrs = make([]*store.PlacementRow, len(outs))
+	for i, o := range outs {
+		p := o.Read
+		if err := setPlacement(&p, o.State); err != nil {
+			return nil, nil, err
+		}
+		p.Attempts, p.NextAttemptAt = o.Attempts, o.NextAt
+		if o.ResourceID != "" {
+			p.ResourceID = o.ResourceID
+		}
+		if o.Addresses != nil {
+			p.Addresses = o.Addresses
+		}
+		if !o.Reason.IsZero() {
+			p.Reason = Enc(o.Reason)
+		}
+		rows[i], ptrs[i] = p, &rows[i]
+	}
+	return rows, ptrs, nil
+}
+
+// appliedBatch is what Apply's written rows leave to do: how many were
+// applied, the replicas freed (deleted or failed), those whose metering
+// starts, the outcomes' events, and the workloads whose placements changed
+// state, each once in first-seen order.
+type appliedBatch struct {
+	applied int
+	freed   []store.PlacementRow
+	started []*model.Placement
+	events  []model.WorkloadEvent
+	order   []string
+}
+
+// tallyWritten goes through the rows UpdateAll wrote (written[i]), in
+// order, into b: a replica that began running is to be metered, one that
+// stopped running has its metering stopped now, in tx. A row not written
+// is skipped: the change that won decides its metering.
+func (s *Service) tallyWritten(ctx context.Context, tx *store.Tx, b *appliedBatch, outs []Outcome, rows []store.PlacementRow, written []bool, now time.Time) error {
+	touched := map[string]bool{}
+	for i, o := range outs {
+		if !written[i] {
+			continue
+		}
+		p, was := &rows[i], o.Read.State
+		b.applied++
+		if was != model.PlacementRunning && p.State == model.PlacementRunning && s.Meter != nil {
+			b.started = append(b.started, &p.Placement)
+		}
+		if was == model.PlacementRunning && p.State != model.PlacementRunning && s.Meter != nil {
+			if err := s.Meter.Stop(ctx, tx, &p.Placement, now); err != nil {
+				return err
+			}
+		}
+		if p.State == model.PlacementDeleted || p.State == model.PlacementFailed {
+			b.freed = append(b.freed, *p)
+		}
+		if o.Event != nil {
+			b.events = append(b.events, model.WorkloadEvent{WorkloadID: p.WorkloadID, At: now, Actor: ActorReconciler, Reason: Enc(*o.Event)})
+		}
+		if was != p.State && !touched[p.WorkloadID] {
+			touched[p.WorkloadID] = true
+			b.order = append(b.order, p.WorkloadID)
+		}
+	}
+	return nil
+}
+
+// rollupTouched moves each workload of order to the state its placements
+// imply and answers the events that records. One read serves every
+// workload to roll up (issue #19) and the workloads that move are one
+// statement; each was read in this transaction, so one that did not
+// update is an error, as Update's ErrConflict.
+func (s *Service) rollupTouched(ctx context.Context, tx *store.Tx, order []string, now time.Time) ([]model.WorkloadEvent, error) {
+	ws, ps, err := tx.WorkloadsWithPlacements(ctx, order)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		moved  []*model.Workload
+		events []model.WorkloadEvent
+	)
+	for _, id := range order {
+		w, evs, err := s.rollupOf(ctx, tx, ws[id], ps[id], now)
+		if err != nil {
+			return nil, err
+		}
+		if w != nil {
+			moved = append(moved, w)
+		}
+		events = append(events, evs...)
+	}
+	ok, err := tx.Workloads().UpdateAll(ctx, moved)
+	if err != nil {
+		return nil, err
+	}
+	for i, w := range moved {
+		if !ok[i] {
+			return nil, fmt.Errorf("updating workloads %s: %w (version %d is stale)", w.ID, store.ErrConflict, w.Version)
+		}
+	}
+	return events, nil
 }
 
 // startMetering opens the usage intervals of replicas that began running,

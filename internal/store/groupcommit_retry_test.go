@@ -1,0 +1,43 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"testing"
+)
+
+// TestGroupCommitGivesUpOnARetriableFailure: a writer failing in the group
+// with a failure InTx retries (here stale column types) is not rolled back
+// to its savepoint like any other failure — the whole group gives up and
+// every writer runs again alone, each exactly once, none with an error.
+func TestGroupCommitGivesUpOnARetriableFailure(t *testing.T) {
+	t.Parallel()
+	s := openSQLite(t)
+	ctx := context.Background()
+	var batch []*groupWriter
+	calls := make([]int, 3)
+	for i := range 3 {
+		p := testProvider(fmt.Sprintf("r%d", i))
+		batch = append(batch, &groupWriter{ctx: ctx, done: make(chan struct{}), fn: func(tx *Tx) error {
+			if err := tx.Providers().Create(ctx, &p, "prv"); err != nil {
+				return err
+			}
+			calls[i]++
+			if i == 1 && calls[i] == 1 { // its first run, in the group
+				return errStaleColumns
+			}
+			return nil
+		}})
+	}
+	s.runGroup(batch)
+	for i, w := range batch {
+		if w.err != nil || w.panicked != nil {
+			t.Errorf("writer %d: %v %v, want it run again alone", i, w.err, w.panicked)
+		}
+	}
+	// The group stopped at writer 1; then each ran alone.
+	if fmt.Sprint(calls) != "[2 2 1]" {
+		t.Errorf("runs per writer %v, want [2 2 1]", calls)
+	}
+	wantProviders(t, s, 3, "3 (each writer exactly once)")
+}
