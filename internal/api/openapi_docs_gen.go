@@ -1236,6 +1236,7 @@ var goDocs = map[string]string{
 	"internal/workload.Preview.Workload":                         "Workload is the request as it would be stored (currency, line).",
 	"internal/workload.ProviderError":                            "ProviderError is a provider that failed an action soberana asked of it; what was recorded before stays consistent (the replica went back to its previous power state). The API answers 502.",
 	"internal/workload.Recommitter":                              "Recommitter is the part of the ledger a resize needs: it moves the workload's budget commitment to the new forecast exactly as a migration's switch does (*ledger.Ledger implements it; the workload's Budget is asked for it by type assertion), and records the offering the replicas are metered at from now on.",
+	"internal/workload.ReplicaChangedError":                      "ReplicaChangedError is a power action or a resize overtaken by a change of one of its replicas — deleted, moved to another provider (a migration, an evacuation, a failover) or settled by another server — between the action's read and its last step: the action is not carried out on it, or its outcome not recorded. The API answers 409; read the workload again.",
 	"internal/workload.ResizeRequest":                            "ResizeRequest is the body of POST /v1/workloads/{id}:resize.",
 	"internal/workload.ResizeRequest.Offering":                   "Offering is the new offering, by id or by name.",
 	"internal/workload.Service":                                  "Service creates, approves, rejects and deletes workloads and moves them through their states.",
@@ -1245,6 +1246,7 @@ var goDocs = map[string]string{
 	"internal/workload.Service.Trust":                            "Trust adds files and commands to every replica's first boot (the SSH certificate trust); nil adds nothing. See firstboot.go.",
 	"internal/workload.Service.busy":                             "busy: the replicas whose power action runs in this process.",
 	"internal/workload.StateError":                               "StateError says which state refused which action.",
+	"internal/workload.WorkloadChangedError":                     "WorkloadChangedError is an action on a workload (a resize) overtaken by another change of the workload itself between the action's read and its write — another resize, a state change: nothing is written. The API answers 409; read the workload again and retry.",
 	"internal/workload.Written":                                  "Written is what a create stored, exactly as stored (times in microseconds, as the store keeps them): the API answers a create from it instead of reading back the rows it just wrote (issue #19: each read is a round trip). Placements and Events are nil for a replayed request, whose workload may have moved on since.",
 	"internal/workload.Written.Cost":                             "Cost is the new workload's cost when CostKnown (nil: the ledger has no record of it, e.g. a request waiting for approval that booked nothing); otherwise it must be read.",
 }
