@@ -33,14 +33,7 @@ func TestApproveReplaceRoundTripsPerReplica(t *testing.T) {
 	// which then goes down: each approval places its workload again.
 	pending := func(replicas int) view {
 		t.Helper()
-		var v view
-		if _, err := c.Do(ctx, "POST", "/v1/workloads", internalBR(project, off, replicas), &v); err != nil {
-			t.Fatal(err)
-		}
-		if v.State != "pending_approval" || len(v.Placements) != replicas {
-			t.Fatalf("create answered state %s (%s) with %d placements, want pending_approval with %d", v.State, v.Reason, len(v.Placements), replicas)
-		}
-		return v
+		return pendingInternalBR(t, c, project, off, replicas)
 	}
 	warm := pending(3)
 	ids := map[int][]string{}

@@ -28,14 +28,7 @@ func TestApproveRoundTripsPerReplica(t *testing.T) {
 	project := approvalProject(t, c)
 	pending := func(replicas int) string {
 		t.Helper()
-		var v view
-		if _, err := c.Do(ctx, "POST", "/v1/workloads", internalBR(project, off, replicas), &v); err != nil {
-			t.Fatal(err)
-		}
-		if v.State != "pending_approval" || len(v.Placements) != replicas {
-			t.Fatalf("create answered state %s (%s) with %d placements, want pending_approval with %d", v.State, v.Reason, len(v.Placements), replicas)
-		}
-		return v.ID
+		return pendingInternalBR(t, c, project, off, replicas).ID
 	}
 	fin := financeOfficer(t, h, project)
 	approve := func(id string, replicas int) {

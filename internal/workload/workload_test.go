@@ -85,6 +85,20 @@ func internalBR(project, offering string, replicas int) map[string]any {
 		"classification": "internal", "residency": map[string]any{"countries": []string{"BR"}}}
 }
 
+// pendingInternalBR creates a workload of internalBR's and checks that it
+// waits for approval with all its placements.
+func pendingInternalBR(t testing.TB, c *client.Client, project, offering string, replicas int) view {
+	t.Helper()
+	var v view
+	if _, err := c.Do(context.Background(), "POST", "/v1/workloads", internalBR(project, offering, replicas), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.State != "pending_approval" || len(v.Placements) != replicas {
+		t.Fatalf("create answered state %s (%s) with %d placements, want pending_approval with %d", v.State, v.Reason, len(v.Placements), replicas)
+	}
+	return v
+}
+
 func waitState(t testing.TB, c *client.Client, id string, want ...string) view {
 	t.Helper()
 	var v view
