@@ -51,26 +51,11 @@ func BenchmarkSetSitesHealth10k(b *testing.B) {
 // provider and returns their site ids.
 func benchSites(b *testing.B, s *store.Store, n int) []string {
 	b.Helper()
-	ctx := context.Background()
-	p := model.Provider{Name: "Telco Edge", Driver: model.DriverSim, Jurisdiction: "BR", Certification: "public", Currency: "BRL", Kind: model.ProviderKindEdge}
-	p.Defaults()
 	rows := make([]edge.Row, n)
 	for i := range rows {
-		rows[i] = edge.Row{Name: fmt.Sprintf("edge-%05d", i), Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP",
-			Capacity: model.Capacity{VCPUs: 4, MemoryMiB: 8192, DiskGiB: 100}, Group: "ring-0"}
+		rows[i] = edge.Row{Name: fmt.Sprintf("edge-%05d", i), Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"}
 	}
-	var res edge.ImportResult
-	err := s.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.Providers().Create(ctx, &p, "prv"); err != nil {
-			return err
-		}
-		var err error
-		res, err = edge.Import(ctx, tx, p.ID, edge.ImportRequest{Groups: []edge.GroupSpec{{Name: "ring-0", Kind: model.GroupRing}}, Subclouds: rows})
-		return err
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
+	res := importEdge(b, s, rows...)
 	ids := make([]string, len(res.Subclouds))
 	for i, sc := range res.Subclouds {
 		ids[i] = sc.SiteID

@@ -107,7 +107,7 @@ func TestHealthBatchNeedsNoReload(t *testing.T) {
 
 // importEdge makes an edge provider and imports rows as its subclouds,
 // each of 4 vCPUs, 8 GiB and 100 GiB in one ring group.
-func importEdge(t *testing.T, s *store.Store, rows ...edge.Row) edge.ImportResult {
+func importEdge(t testing.TB, s *store.Store, rows ...edge.Row) edge.ImportResult {
 	t.Helper()
 	ctx := context.Background()
 	p := model.Provider{Name: "Telco Edge", Driver: model.DriverSim, Jurisdiction: "BR", Certification: "public", Currency: "BRL", Kind: model.ProviderKindEdge}
