@@ -64,13 +64,7 @@ func TestRefreshDoesNotUndoHealth(t *testing.T) {
 func TestHealthBatchNeedsNoReload(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		res := importEdge(t, s, edge.Row{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"},
-			edge.Row{Name: "edge-1", Latitude: -22.9, Longitude: -43.2, Subdivision: "BR-RJ"})
-		a, b := res.Subclouds[0].SiteID, res.Subclouds[1].SiteID
-		f := New(s, placement.New(placement.Options{}), nil)
-		if err := f.Load(ctx); err != nil {
-			t.Fatal(err)
-		}
+		f, a, b := loadedTwoSites(t, s)
 		reloads := 0
 		f.afterRead = func() { reloads++ }
 		s.SetClock(func() time.Time { return time.Now().Add(time.Minute) }) // a later updated_at
@@ -103,6 +97,19 @@ func TestHealthBatchNeedsNoReload(t *testing.T) {
 			t.Fatal("the site is still down in the engine")
 		}
 	})
+}
+
+// loadedTwoSites imports two edge sites, a in São Paulo and b in Rio de
+// Janeiro, and loads a new fleet over them.
+func loadedTwoSites(t *testing.T, s *store.Store) (f *Fleet, a, b string) {
+	t.Helper()
+	res := importEdge(t, s, edge.Row{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"},
+		edge.Row{Name: "edge-1", Latitude: -22.9, Longitude: -43.2, Subdivision: "BR-RJ"})
+	f = New(s, placement.New(placement.Options{}), nil)
+	if err := f.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return f, res.Subclouds[0].SiteID, res.Subclouds[1].SiteID
 }
 
 // importEdge makes an edge provider and imports rows as its subclouds,

@@ -33,13 +33,7 @@ func execDDL(t *testing.T, s *store.Store, stmt string) {
 func TestRefreshReadFails(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		res := importEdge(t, s, edge.Row{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"},
-			edge.Row{Name: "edge-1", Latitude: -22.9, Longitude: -43.2, Subdivision: "BR-RJ"})
-		a, b := res.Subclouds[0].SiteID, res.Subclouds[1].SiteID
-		f := New(s, placement.New(placement.Options{}), nil)
-		if err := f.Load(ctx); err != nil {
-			t.Fatal(err)
-		}
+		f, a, b := loadedTwoSites(t, s)
 		sites, provs := f.Engine().SiteCount(), len(f.Providers())
 		reloads := 0
 		f.afterRead = func() { reloads++ }
