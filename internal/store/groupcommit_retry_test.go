@@ -14,27 +14,16 @@ func TestGroupCommitGivesUpOnARetriableFailure(t *testing.T) {
 	t.Parallel()
 	s := openSQLite(t)
 	ctx := context.Background()
-	var batch []*groupWriter
 	calls := make([]int, 3)
-	for i := range 3 {
-		p := testProvider(fmt.Sprintf("r%d", i))
-		batch = append(batch, &groupWriter{ctx: ctx, done: make(chan struct{}), fn: func(tx *Tx) error {
-			if err := tx.Providers().Create(ctx, &p, "prv"); err != nil {
-				return err
-			}
-			calls[i]++
-			if i == 1 && calls[i] == 1 { // its first run, in the group
-				return errStaleColumns
-			}
-			return nil
-		}})
-	}
-	s.runGroup(batch)
-	for i, w := range batch {
-		if w.err != nil || w.panicked != nil {
-			t.Errorf("writer %d: %v %v, want it run again alone", i, w.err, w.panicked)
+	batch := providerWriters(ctx, "r", 3, func(i int, tx *Tx) error {
+		calls[i]++
+		if i == 1 && calls[i] == 1 { // its first run, in the group
+			return errStaleColumns
 		}
-	}
+		return nil
+	})
+	s.runGroup(batch)
+	wantEveryWriterOK(t, batch, "run again alone")
 	// The group stopped at writer 1; then each ran alone.
 	if fmt.Sprint(calls) != "[2 2 1]" {
 		t.Errorf("runs per writer %v, want [2 2 1]", calls)

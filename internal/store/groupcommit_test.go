@@ -152,29 +152,45 @@ func TestGroupCommitFallsBackWhenTheGroupFails(t *testing.T) {
 	t.Parallel()
 	s := openSQLite(t)
 	ctx := context.Background()
+	batch := providerWriters(ctx, "q", 4, func(i int, tx *Tx) error {
+		if i == 1 && tx.sqlTx != nil {
+			// Sabotage: only possible inside a group.
+			if _, err := tx.Exec(ctx, "RELEASE group_writer"); err == nil {
+				return errRefused
+			}
+		}
+		return nil
+	})
+	s.runGroup(batch)
+	wantEveryWriterOK(t, batch, "after fallback")
+	wantProviders(t, s, 4, "4 (each writer exactly once)")
+}
+
+// providerWriters is n group writers, each creating a provider named
+// prefix and its index, then doing then(its index, tx).
+func providerWriters(ctx context.Context, prefix string, n int, then func(i int, tx *Tx) error) []*groupWriter {
 	var batch []*groupWriter
-	for i := range 4 {
-		p := testProvider(fmt.Sprintf("q%d", i))
+	for i := range n {
+		p := testProvider(fmt.Sprintf("%s%d", prefix, i))
 		batch = append(batch, &groupWriter{ctx: ctx, done: make(chan struct{}), fn: func(tx *Tx) error {
 			if err := tx.Providers().Create(ctx, &p, "prv"); err != nil {
 				return err
 			}
-			if i == 1 && tx.sqlTx != nil {
-				// Sabotage: only possible inside a group.
-				if _, err := tx.Exec(ctx, "RELEASE group_writer"); err == nil {
-					return errRefused
-				}
-			}
-			return nil
+			return then(i, tx)
 		}})
 	}
-	s.runGroup(batch)
+	return batch
+}
+
+// wantEveryWriterOK fails t, saying when, for each writer of batch that
+// ended with an error or a panic.
+func wantEveryWriterOK(t *testing.T, batch []*groupWriter, when string) {
+	t.Helper()
 	for i, w := range batch {
 		if w.err != nil || w.panicked != nil {
-			t.Errorf("writer %d after fallback: %v %v", i, w.err, w.panicked)
+			t.Errorf("writer %d %s: %v %v", i, when, w.err, w.panicked)
 		}
 	}
-	wantProviders(t, s, 4, "4 (each writer exactly once)")
 }
 
 // TestGroupCommitConcurrent: many goroutines through Write, half failing.
