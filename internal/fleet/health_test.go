@@ -21,12 +21,8 @@ import (
 func TestRefreshDoesNotUndoHealth(t *testing.T) {
 	s := storetest.SQLite(t)
 	ctx := context.Background()
-	res := importEdge(t, s, edge.Row{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"})
-	site := res.Subclouds[0].SiteID
-	f := New(s, placement.New(placement.Options{}), nil)
-	if err := f.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
+	f, ids := loadedEdge(t, s, edge.Row{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"})
+	site := ids[0]
 	if f.Down(site) {
 		t.Fatal("the site starts down")
 	}
@@ -64,7 +60,9 @@ func TestRefreshDoesNotUndoHealth(t *testing.T) {
 func TestHealthBatchNeedsNoReload(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		f, a, b := loadedTwoSites(t, s)
+		f, ids := loadedEdge(t, s, edge.Row{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"},
+			edge.Row{Name: "edge-1", Latitude: -22.9, Longitude: -43.2, Subdivision: "BR-RJ"})
+		a, b := ids[0], ids[1]
 		reloads := 0
 		f.afterRead = func() { reloads++ }
 		s.SetClock(func() time.Time { return time.Now().Add(time.Minute) }) // a later updated_at
@@ -99,17 +97,20 @@ func TestHealthBatchNeedsNoReload(t *testing.T) {
 	})
 }
 
-// loadedTwoSites imports two edge sites, a in São Paulo and b in Rio de
-// Janeiro, and loads a new fleet over them.
-func loadedTwoSites(t *testing.T, s *store.Store) (f *Fleet, a, b string) {
+// loadedEdge imports rows as importEdge does and loads a new fleet over
+// them; it returns the fleet and the sites' ids, in rows' order.
+func loadedEdge(t *testing.T, s *store.Store, rows ...edge.Row) (*Fleet, []string) {
 	t.Helper()
-	res := importEdge(t, s, edge.Row{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"},
-		edge.Row{Name: "edge-1", Latitude: -22.9, Longitude: -43.2, Subdivision: "BR-RJ"})
-	f = New(s, placement.New(placement.Options{}), nil)
+	res := importEdge(t, s, rows...)
+	f := New(s, placement.New(placement.Options{}), nil)
 	if err := f.Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	return f, res.Subclouds[0].SiteID, res.Subclouds[1].SiteID
+	sites := make([]string, len(res.Subclouds))
+	for i, sc := range res.Subclouds {
+		sites[i] = sc.SiteID
+	}
+	return f, sites
 }
 
 // importEdge makes an edge provider and imports rows as its subclouds,
@@ -143,11 +144,8 @@ func importEdge(t testing.TB, s *store.Store, rows ...edge.Row) edge.ImportResul
 func TestRefreshRemovesSkippedSites(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		site := importEdge(t, s, edge.Row{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"}).Subclouds[0].SiteID
-		f := New(s, placement.New(placement.Options{}), nil)
-		if err := f.Load(ctx); err != nil {
-			t.Fatal(err)
-		}
+		f, ids := loadedEdge(t, s, edge.Row{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"})
+		site := ids[0]
 		loaded := f.Engine().SiteCount()
 		// The site's tier no longer converts: the reload skips it.
 		editSite(t, s, site, func(row *model.Site) { row.Tier = "no-such-tier" })

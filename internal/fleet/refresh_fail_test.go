@@ -6,7 +6,6 @@ import (
 
 	"github.com/soberana/soberana/internal/edge"
 	"github.com/soberana/soberana/internal/model"
-	"github.com/soberana/soberana/internal/placement"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/store/storetest"
 )
@@ -33,7 +32,9 @@ func execDDL(t *testing.T, s *store.Store, stmt string) {
 func TestRefreshReadFails(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		f, a, b := loadedTwoSites(t, s)
+		f, ids := loadedEdge(t, s, edge.Row{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"},
+			edge.Row{Name: "edge-1", Latitude: -22.9, Longitude: -43.2, Subdivision: "BR-RJ"})
+		a, b := ids[0], ids[1]
 		sites, provs := f.Engine().SiteCount(), len(f.Providers())
 		reloads := 0
 		f.afterRead = func() { reloads++ }
@@ -84,11 +85,8 @@ func TestRefreshReadFails(t *testing.T) {
 func TestRefreshFingerprintFails(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		site := importEdge(t, s, edge.Row{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"}).Subclouds[0].SiteID
-		f := New(s, placement.New(placement.Options{}), nil)
-		if err := f.Load(ctx); err != nil {
-			t.Fatal(err)
-		}
+		f, ids := loadedEdge(t, s, edge.Row{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"})
+		site := ids[0]
 		reloads := 0
 		f.afterRead = func() { reloads++ }
 		editSite(t, s, site, func(row *model.Site) { row.Name = "edge-0 renamed" })
