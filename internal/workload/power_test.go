@@ -5,8 +5,10 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/soberana/soberana/internal/client"
+	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/server/servertest"
 )
 
@@ -206,7 +208,15 @@ func TestResize(t *testing.T) {
 // can be asked again once the provider works.
 func TestPowerProviderFails(t *testing.T) {
 	t.Parallel()
-	h, _, _, v := startRunning(t, 2)
+	// Every sim call fails while the faults are set, the health probes'
+	// too: the monitor must not take the providers down and fail the
+	// workload over meanwhile (the harness's fast probes would within
+	// 250 ms on a slow run), so it waits an hour here.
+	h := servertest.Start(t, servertest.Options{Configure: func(c *config.Config) {
+		c.Monitoring.DownAfter, c.Monitoring.FailoverAfter = time.Hour, time.Hour
+	}})
+	prj, off := fixture(t, h.Admin)
+	v := running(t, h.Admin, prj, off, 2)
 	ctx := context.Background()
 	simFaults(t, h.Admin, map[string]any{"error_rate": "1"})
 	var p *client.Problem
