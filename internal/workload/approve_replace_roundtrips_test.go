@@ -16,7 +16,7 @@ import (
 // placements went down) on PostgreSQL, and that they do not grow with
 // its replicas: the pending placements are replaced in one version-checked
 // statement (store.Repo.UpdateAll) and the new ones inserted in one
-// (store.Repo.CreateAll), where each new placement cost a round trip
+// (store.Repo.CreateMany), where each new placement cost a round trip
 // (issue #19). Lower the number when a change removes round trips;
 // raising it needs a reason.
 func TestApproveReplaceRoundTripsPerReplica(t *testing.T) {

@@ -841,14 +841,12 @@ func (s *Service) approvedPlacements(ctx context.Context, tx *store.Tx, a *appro
 	}); err != nil {
 		return err
 	}
-	rows := make([]*store.PlacementRow, len(a.newRows))
 	for i := range a.newRows {
 		a.newRows[i].NextAttemptAt = &now
-		rows[i] = &a.newRows[i]
 	}
 	// One statement for all of them (issue #19: one each cost a round
 	// trip per replica).
-	if err := tx.Placements().CreateAll(ctx, rows, "pl"); err != nil {
+	if err := tx.Placements().CreateMany(ctx, a.newRows, "pl"); err != nil {
 		return err
 	}
 	w2.ForecastMonthlyMinor = a.dec.TotalMonthlyMinor
