@@ -55,8 +55,7 @@ func TestCommitFitsRefusesAndWaits(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, sqlite(t), setup{amountMinor: 2400_00})
 	// On Jan 1 the whole year is committed: 100/month → 1200.
-	w1 := f.workload(100_00)
-	f.mustCommit(w1)
+	w1 := f.committed(100_00)
 	if b := f.balance(); b.Committed.Minor != 1200_00 || b.Available.Minor != 1200_00 {
 		t.Fatalf("after one commit: %+v", b)
 	}

@@ -113,6 +113,14 @@ func (f *fixture) workload(monthlyMinor int64) *model.Workload {
 		ForecastMonthlyMinor: monthlyMinor, State: model.StatePendingApproval}
 }
 
+// committed is a workload of the monthly forecast, committed.
+func (f *fixture) committed(monthlyMinor int64) *model.Workload {
+	f.t.Helper()
+	w := f.workload(monthlyMinor)
+	f.mustCommit(w)
+	return w
+}
+
 func (f *fixture) commit(w *model.Workload) error {
 	f.t.Helper()
 	ctx := context.Background()
@@ -172,11 +180,32 @@ func (f *fixture) start(p *model.Placement, at time.Time) {
 // 0 started at at.
 func (f *fixture) running(monthlyMinor int64, at time.Time) (*model.Workload, *model.Placement) {
 	f.t.Helper()
-	w := f.workload(monthlyMinor)
-	f.mustCommit(w)
+	w := f.committed(monthlyMinor)
 	p := f.placement(w, 0)
 	f.start(p, at)
 	return w, p
+}
+
+// statements runs fn in one transaction and returns how many statements
+// it ran, with fn's error.
+func (f *fixture) statements(fn func(ctx context.Context, tx *store.Tx) error) (int, error) {
+	ctx, log := store.LogStatements(context.Background())
+	err := f.s.InTx(ctx, func(tx *store.Tx) error { return fn(ctx, tx) })
+	return log.Len(), err
+}
+
+// intervals lists w's usage intervals by placement.
+func (f *fixture) intervals(w *model.Workload) map[string][]store.UsageInterval {
+	f.t.Helper()
+	ivs, err := f.s.Read().WorkloadIntervals(context.Background(), w.ID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	m := map[string][]store.UsageInterval{}
+	for _, iv := range ivs {
+		m[iv.PlacementID] = append(m[iv.PlacementID], iv)
+	}
+	return m
 }
 
 func (f *fixture) stop(p *model.Placement, at time.Time) {

@@ -18,8 +18,7 @@ func TestPacedRatingBooksEveryInterval(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, sqlite(t), setup{amountMinor: 1_000_000_000_00, perHour: "1"})
 	ctx := context.Background()
-	w := f.workload(730_00)
-	f.mustCommit(w)
+	w := f.committed(730_00)
 	const n = 2500
 	ps := make([]*model.Placement, n)
 	for i := range ps {

@@ -24,8 +24,7 @@ func TestRecommitMovesTheCommitmentExactly(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s, setup{amountMinor: 100_000_00, perHour: "0.5"})
 		ctx := context.Background()
-		w := f.workload(365_00)
-		f.mustCommit(w)
+		w := f.committed(365_00)
 		old, repl := f.placement(w, 0), f.placement(w, 0)
 		f.start(old, day("2026-01-01"))
 		switchAt := day("2026-07-02")
@@ -103,8 +102,7 @@ func TestRecommitNeverOverdraws(t *testing.T) {
 		// 4380.00 committed, 2196.00 more needed at the switch: 6576.00.
 		f := newFixture(t, s, setup{amountMinor: 6576_00 - 1, perHour: "0.5", overdraft: true})
 		ctx := context.Background()
-		w := f.workload(365_00)
-		f.mustCommit(w)
+		w := f.committed(365_00)
 		f.start(f.placement(w, 0), day("2026-01-01"))
 		f.clock.Set(day("2026-07-02"))
 		before := f.balance()

@@ -20,27 +20,21 @@ func TestStartAllAsStartOneByOne(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s, setup{amountMinor: 100_000_00})
-		ctx := context.Background()
-		a, b := f.workload(100_00), f.workload(200_00)
-		f.mustCommit(a)
-		f.mustCommit(b)
+		a, b := f.committed(100_00), f.committed(200_00)
 		a1, a2, b1 := f.placement(a, 0), f.placement(a, 1), f.placement(b, 0)
 		t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 		startAll := func(ps ...*model.Placement) (int, error) {
-			lctx, log := store.LogStatements(ctx)
-			err := s.InTx(lctx, func(tx *store.Tx) error { return f.l.StartAll(lctx, tx, ps, t0) })
-			return log.Len(), err
+			return f.statements(func(ctx context.Context, tx *store.Tx) error { return f.l.StartAll(ctx, tx, ps, t0) })
 		}
+		// open counts w's open intervals by placement.
 		open := func(w *model.Workload) map[string]int {
 			t.Helper()
-			ivs, err := s.Read().WorkloadIntervals(ctx, w.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
 			n := map[string]int{}
-			for _, iv := range ivs {
-				if iv.End == nil {
-					n[iv.PlacementID]++
+			for id, ivs := range f.intervals(w) {
+				for _, iv := range ivs {
+					if iv.End == nil {
+						n[id]++
+					}
 				}
 			}
 			return n

@@ -19,33 +19,17 @@ func TestStopAllAsStopOneByOne(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s, setup{amountMinor: 100_000_00})
-		ctx := context.Background()
-		a, b := f.workload(100_00), f.workload(200_00)
-		f.mustCommit(a)
-		f.mustCommit(b)
+		a, b := f.committed(100_00), f.committed(200_00)
 		a1, a2, a3, b1 := f.placement(a, 0), f.placement(a, 1), f.placement(a, 2), f.placement(b, 0)
 		t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 		t1 := t0.Add(time.Hour)
 		inTx := func(fn func(ctx context.Context, tx *store.Tx) error) int {
 			t.Helper()
-			lctx, log := store.LogStatements(ctx)
-			if err := s.InTx(lctx, func(tx *store.Tx) error { return fn(lctx, tx) }); err != nil {
-				t.Fatal(err)
-			}
-			return log.Len()
-		}
-		// intervals lists a workload's intervals by placement.
-		intervals := func(w *model.Workload) map[string][]store.UsageInterval {
-			t.Helper()
-			ivs, err := s.Read().WorkloadIntervals(ctx, w.ID)
+			n, err := f.statements(fn)
 			if err != nil {
 				t.Fatal(err)
 			}
-			m := map[string][]store.UsageInterval{}
-			for _, iv := range ivs {
-				m[iv.PlacementID] = append(m[iv.PlacementID], iv)
-			}
-			return m
+			return n
 		}
 		inTx(func(ctx context.Context, tx *store.Tx) error {
 			return f.l.StartAll(ctx, tx, []*model.Placement{a1, a2, a3, b1}, t0)
@@ -58,7 +42,7 @@ func TestStopAllAsStopOneByOne(t *testing.T) {
 		}); n > 3 {
 			t.Errorf("StopAll of 3 replicas ran %d statements, want at most 3", n)
 		}
-		got := intervals(a)
+		got := f.intervals(a)
 		for _, p := range []*model.Placement{a1, a2} {
 			if ivs := got[p.ID]; len(ivs) != 1 || ivs[0].End == nil || !ivs[0].End.Equal(t1) {
 				t.Fatalf("replica %d after StopAll: %+v, want one interval ended at %s", p.Replica, ivs, t1)
@@ -67,7 +51,7 @@ func TestStopAllAsStopOneByOne(t *testing.T) {
 		if ivs := got[a3.ID]; len(ivs) != 1 || ivs[0].End == nil || !ivs[0].End.Equal(t0.Add(time.Minute)) {
 			t.Fatalf("StopAll moved the end of an interval already closed: %+v", ivs)
 		}
-		if ivs := intervals(b)[b1.ID]; len(ivs) != 1 || ivs[0].End != nil {
+		if ivs := f.intervals(b)[b1.ID]; len(ivs) != 1 || ivs[0].End != nil {
 			t.Fatalf("StopAll closed another replica's interval: %+v", ivs)
 		}
 
@@ -92,7 +76,7 @@ func TestStopAllAsStopOneByOne(t *testing.T) {
 		if one != 7 || two != 7 {
 			t.Errorf("a stop and start in the second of the last ran %d statements for one replica, %d for two; want 7 for both", one, two)
 		}
-		got = intervals(a)
+		got = f.intervals(a)
 		for _, p := range []*model.Placement{a1, a2} {
 			var open, empty int
 			for _, iv := range got[p.ID] {

@@ -33,8 +33,7 @@ func TestStoppedReplicaIsChargedTheStoppedPrice(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		w := f.workload(1000_00)
-		f.mustCommit(w)
+		w := f.committed(1000_00)
 		p := f.placement(w, 0)
 		t0 := time.Date(2026, 11, 10, 0, 0, 0, 0, time.UTC)
 		f.start(p, t0)
@@ -62,8 +61,7 @@ func TestStoppedReplicaIsChargedTheStoppedPrice(t *testing.T) {
 func TestStopInTheSecondItStarted(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, sqlite(t), setup{amountMinor: 1_000_000_00, perHour: "1"})
-	w := f.workload(1000_00)
-	f.mustCommit(w)
+	w := f.committed(1000_00)
 	p := f.placement(w, 0)
 	t0 := time.Date(2026, 11, 10, 0, 0, 0, 0, time.UTC)
 	f.start(p, t0)
