@@ -20,8 +20,7 @@ import (
 func TestApproveRoundTripsPerReplica(t *testing.T) {
 	t.Parallel()
 	const wantTrips = 8
-	rec := &recorder{}
-	h := servertest.Start(t, servertest.Options{Postgres: true, Observe: rec.middleware})
+	h, rec := recording(t, true)
 	c := h.Admin
 	ctx := context.Background()
 	_, off := fixture(t, c)

@@ -29,8 +29,7 @@ import (
 func TestResizeRoundTripsPerReplica(t *testing.T) {
 	t.Parallel()
 	const wantTrips = 24
-	rec := &recorder{}
-	h := servertest.Start(t, servertest.Options{Postgres: true, Observe: rec.middleware})
+	h, rec := recording(t, true)
 	c := h.Admin
 	ctx := context.Background()
 	prj, off := fixture(t, c)

@@ -66,8 +66,7 @@ func TestRoundTripsPerRead(t *testing.T) {
 		{"postgres", true, 3, 1, 12, 8, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rec := &recorder{}
-			h := servertest.Start(t, servertest.Options{Postgres: tc.pg, Observe: rec.middleware})
+			h, rec := recording(t, tc.pg)
 			prj, off := fixture(t, h.Admin)
 			ctx := context.Background()
 			check := func(what string, got []string, want, wantTrips int) {

@@ -37,6 +37,14 @@ func (r *recorder) middleware(next http.Handler) http.Handler {
 	})
 }
 
+// recording starts a harness, on PostgreSQL (postgres) or SQLite, whose
+// requests the returned recorder can record.
+func recording(t *testing.T, postgres bool) (*servertest.Harness, *recorder) {
+	t.Helper()
+	rec := &recorder{}
+	return servertest.Start(t, servertest.Options{Postgres: postgres, Observe: rec.middleware}), rec
+}
+
 // record runs do with the next request recording its statements.
 func (r *recorder) record(do func()) []string {
 	r.mu.Lock()
@@ -72,8 +80,7 @@ func TestRoundTripsPerCreateAndGet(t *testing.T) {
 		{"postgres", true, 8, 3, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rec := &recorder{}
-			h := servertest.Start(t, servertest.Options{Postgres: tc.pg, Observe: rec.middleware})
+			h, rec := recording(t, tc.pg)
 			prj, off := fixture(t, h.Admin)
 			ctx := context.Background()
 			var v view
