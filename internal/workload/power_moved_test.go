@@ -131,6 +131,41 @@ func checkConflict(t *testing.T, err error) {
 	}
 }
 
+// When a change of the replica comes in a stop: before the action (at
+// the stop's first driver lookup, after it read the replica and before it
+// recorded its first step) or during it (while the provider carries out
+// the stop).
+type when int
+
+const (
+	beforeAction when = iota
+	duringAction
+)
+
+// stopWhileChanging asks for the stop of workload id on h with change
+// run once at the moment given, and fails the test unless change
+// succeeded and the stop answered 409 replica-changed (checkConflict).
+func stopWhileChanging(t *testing.T, h *servertest.Harness, drv *stopSim, id string, at when, change func() error) {
+	t.Helper()
+	var err error
+	switch at {
+	case beforeAction:
+		var once sync.Once
+		orig := h.Server.Workloads.Drivers
+		h.Server.Workloads.Drivers = func(providerID string) (provider.Driver, error) {
+			once.Do(func() { err = change() })
+			return orig(providerID)
+		}
+	case duringAction:
+		drv.onStop = func() { err = change() }
+	}
+	_, stopErr := h.Admin.Do(context.Background(), "POST", "/v1/workloads/"+id+":stop", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkConflict(t, stopErr)
+}
+
 // TestPowerReplicaMovedBeforeAction: a replica migrated to another
 // provider after the stop read it but before it recorded its first step
 // is not stopped at all — at neither provider — and the caller is told it
@@ -138,21 +173,11 @@ func checkConflict(t *testing.T, err error) {
 func TestPowerReplicaMovedBeforeAction(t *testing.T) {
 	servertest.Each(t, servertest.Options{}, func(t *testing.T, h *servertest.Harness) {
 		drv, id, old := movedHarness(t, h)
-		var (
-			fresh store.PlacementRow
-			err   error
-			once  sync.Once
-		)
-		orig := h.Server.Workloads.Drivers
-		h.Server.Workloads.Drivers = func(providerID string) (provider.Driver, error) {
-			once.Do(func() { fresh, err = migrateAway(h, id, old) })
-			return orig(providerID)
-		}
-		_, stopErr := h.Admin.Do(context.Background(), "POST", "/v1/workloads/"+id+":stop", nil, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkConflict(t, stopErr)
+		var fresh store.PlacementRow
+		stopWhileChanging(t, h, drv, id, beforeAction, func() (err error) {
+			fresh, err = migrateAway(h, id, old)
+			return err
+		})
 		checkUntouched(t, h, drv, old, fresh)
 	})
 }
@@ -162,20 +187,7 @@ func TestPowerReplicaMovedBeforeAction(t *testing.T) {
 func TestPowerReplicaDeletedBeforeAction(t *testing.T) {
 	servertest.Each(t, servertest.Options{}, func(t *testing.T, h *servertest.Harness) {
 		drv, id, old := movedHarness(t, h)
-		var (
-			err  error
-			once sync.Once
-		)
-		orig := h.Server.Workloads.Drivers
-		h.Server.Workloads.Drivers = func(providerID string) (provider.Driver, error) {
-			once.Do(func() { err = deleteWorkload(h, id) })
-			return orig(providerID)
-		}
-		_, stopErr := h.Admin.Do(context.Background(), "POST", "/v1/workloads/"+id+":stop", nil, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkConflict(t, stopErr)
+		stopWhileChanging(t, h, drv, id, beforeAction, func() error { return deleteWorkload(h, id) })
 		if n := drv.stopsAt(old.ProviderID); n != 0 {
 			t.Fatalf("%d stops sent for a replica deleted before the action", n)
 		}
@@ -190,16 +202,11 @@ func TestPowerReplicaDeletedBeforeAction(t *testing.T) {
 func TestPowerReplicaMovedDuringAction(t *testing.T) {
 	servertest.Each(t, servertest.Options{}, func(t *testing.T, h *servertest.Harness) {
 		drv, id, old := movedHarness(t, h)
-		var (
-			fresh store.PlacementRow
-			err   error
-		)
-		drv.onStop = func() { fresh, err = migrateAway(h, id, old) }
-		_, stopErr := h.Admin.Do(context.Background(), "POST", "/v1/workloads/"+id+":stop", nil, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkConflict(t, stopErr)
+		var fresh store.PlacementRow
+		stopWhileChanging(t, h, drv, id, duringAction, func() (err error) {
+			fresh, err = migrateAway(h, id, old)
+			return err
+		})
 		if n := drv.stopsAt(old.ProviderID); n != 1 {
 			t.Fatalf("%d stops at the replica's provider, want the one asked", n)
 		}
@@ -212,13 +219,7 @@ func TestPowerReplicaMovedDuringAction(t *testing.T) {
 func TestPowerReplicaDeletedDuringAction(t *testing.T) {
 	servertest.Each(t, servertest.Options{}, func(t *testing.T, h *servertest.Harness) {
 		drv, id, _ := movedHarness(t, h)
-		var err error
-		drv.onStop = func() { err = deleteWorkload(h, id) }
-		_, stopErr := h.Admin.Do(context.Background(), "POST", "/v1/workloads/"+id+":stop", nil, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkConflict(t, stopErr)
+		stopWhileChanging(t, h, drv, id, duringAction, func() error { return deleteWorkload(h, id) })
 	})
 }
 
