@@ -3,7 +3,10 @@ package openstack
 import (
 	"context"
 	"fmt"
+	"iter"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -51,40 +54,28 @@ func (n *fakeNeutron) serve(w http.ResponseWriter, r *http.Request, p string) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	q := r.URL.Query()
-	match := func(m map[string]any, keys ...string) bool {
-		for _, k := range keys {
-			if v := q.Get(k); v != "" && fmt.Sprint(m[k]) != v {
-				return false
+	// matching lists the items whose keys equal those the query gives.
+	matching := func(items iter.Seq[map[string]any], keys ...string) []any {
+		list := []any{}
+	items:
+		for m := range items {
+			for _, k := range keys {
+				if v := q.Get(k); v != "" && fmt.Sprint(m[k]) != v {
+					continue items
+				}
 			}
+			list = append(list, m)
 		}
-		return true
+		return list
 	}
 	switch {
 	case p == "/networks" && r.Method == http.MethodGet:
-		list := []any{}
-		for _, m := range n.networks {
-			if match(m, "id", "name") {
-				list = append(list, m)
-			}
-		}
-		writeJSON(w, 200, map[string]any{"networks": list})
+		writeJSON(w, 200, map[string]any{"networks": matching(slices.Values(n.networks), "id", "name")})
 	case p == "/ports" && r.Method == http.MethodGet:
 		n.portLists++
-		list := []any{}
-		for _, m := range n.ports {
-			if match(m, "device_id") {
-				list = append(list, m)
-			}
-		}
-		writeJSON(w, 200, map[string]any{"ports": list})
+		writeJSON(w, 200, map[string]any{"ports": matching(slices.Values(n.ports), "device_id")})
 	case p == "/floatingips" && r.Method == http.MethodGet:
-		list := []any{}
-		for _, m := range n.fips {
-			if match(m, "description") {
-				list = append(list, m)
-			}
-		}
-		writeJSON(w, 200, map[string]any{"floatingips": list})
+		writeJSON(w, 200, map[string]any{"floatingips": matching(maps.Values(n.fips), "description")})
 	case p == "/floatingips" && r.Method == http.MethodPost:
 		n.posts++
 		var body struct {
