@@ -312,8 +312,7 @@ func TestInstitutionAdminCannotBecomeFinanceOfficer(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *servertest.Harness) {
 		b := tb{t, h}
-		mine, _ := b.demo()
-		ins := mine["institution_id"].(string)
+		_, _, ins := b.demoProject()
 		adminID, admin := b.user("admin@inst.example", [3]string{"institution-admin", "institution", ins})
 
 		code, out := b.call(admin, "POST", "/v1/tokens", map[string]any{"name": "money", "kind": "service", "role": "finance-officer",
@@ -354,8 +353,7 @@ func TestRequesterCannotApproveOwnRequest(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *servertest.Harness) {
 		b := tb{t, h}
-		mine, _ := b.demo()
-		ins := mine["institution_id"].(string)
+		mine, _, ins := b.demoProject()
 		_, both := b.user("both@inst.example", [3]string{"institution-admin", "institution", ins}, [3]string{"finance-officer", "institution", ins})
 		_, fin := b.user("fin@inst.example", [3]string{"finance-officer", "institution", ins})
 		_, admin := b.user("admin@inst.example", [3]string{"institution-admin", "institution", ins})
