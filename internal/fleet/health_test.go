@@ -21,7 +21,7 @@ import (
 func TestRefreshDoesNotUndoHealth(t *testing.T) {
 	s := storetest.SQLite(t)
 	ctx := context.Background()
-	f, ids := loadedEdge(t, s, edge.Row{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"})
+	f, ids := loadedEdge(t, s, edgeSP)
 	site := ids[0]
 	if f.Down(site) {
 		t.Fatal("the site starts down")
@@ -60,8 +60,7 @@ func TestRefreshDoesNotUndoHealth(t *testing.T) {
 func TestHealthBatchNeedsNoReload(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		f, ids := loadedEdge(t, s, edge.Row{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"},
-			edge.Row{Name: "edge-1", Latitude: -22.9, Longitude: -43.2, Subdivision: "BR-RJ"})
+		f, ids := loadedEdge(t, s, edgeSP, edgeRJ)
 		a, b := ids[0], ids[1]
 		reloads := 0
 		f.afterRead = func() { reloads++ }
@@ -96,6 +95,13 @@ func TestHealthBatchNeedsNoReload(t *testing.T) {
 		}
 	})
 }
+
+// edgeSP and edgeRJ are the edge sites the fleet tests load, in São
+// Paulo and in Rio de Janeiro.
+var (
+	edgeSP = edge.Row{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"}
+	edgeRJ = edge.Row{Name: "edge-1", Latitude: -22.9, Longitude: -43.2, Subdivision: "BR-RJ"}
+)
 
 // loadedEdge imports rows as importEdge does and loads a new fleet over
 // them; it returns the fleet and the sites' ids, in rows' order.
@@ -144,7 +150,7 @@ func importEdge(t testing.TB, s *store.Store, rows ...edge.Row) edge.ImportResul
 func TestRefreshRemovesSkippedSites(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		f, ids := loadedEdge(t, s, edge.Row{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"})
+		f, ids := loadedEdge(t, s, edgeSP)
 		site := ids[0]
 		loaded := f.Engine().SiteCount()
 		// The site's tier no longer converts: the reload skips it.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/soberana/soberana/internal/edge"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/store/storetest"
@@ -32,8 +31,7 @@ func execDDL(t *testing.T, s *store.Store, stmt string) {
 func TestRefreshReadFails(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		f, ids := loadedEdge(t, s, edge.Row{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"},
-			edge.Row{Name: "edge-1", Latitude: -22.9, Longitude: -43.2, Subdivision: "BR-RJ"})
+		f, ids := loadedEdge(t, s, edgeSP, edgeRJ)
 		a, b := ids[0], ids[1]
 		sites, provs := f.Engine().SiteCount(), len(f.Providers())
 		reloads := 0
@@ -85,7 +83,7 @@ func TestRefreshReadFails(t *testing.T) {
 func TestRefreshFingerprintFails(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		f, ids := loadedEdge(t, s, edge.Row{Name: "edge-0", Latitude: -23.5, Longitude: -46.6, Subdivision: "BR-SP"})
+		f, ids := loadedEdge(t, s, edgeSP)
 		site := ids[0]
 		reloads := 0
 		f.afterRead = func() { reloads++ }
