@@ -166,6 +166,19 @@ func stopWhileChanging(t *testing.T, h *servertest.Harness, drv *stopSim, id str
 	checkConflict(t, stopErr)
 }
 
+// stopWhileMigrating is stopWhileChanging with the change a migration of
+// the workload off old's provider (migrateAway); it returns the new
+// replica.
+func stopWhileMigrating(t *testing.T, h *servertest.Harness, drv *stopSim, id string, old store.PlacementRow, at when) store.PlacementRow {
+	t.Helper()
+	var fresh store.PlacementRow
+	stopWhileChanging(t, h, drv, id, at, func() (err error) {
+		fresh, err = migrateAway(h, id, old)
+		return err
+	})
+	return fresh
+}
+
 // TestPowerReplicaMovedBeforeAction: a replica migrated to another
 // provider after the stop read it but before it recorded its first step
 // is not stopped at all — at neither provider — and the caller is told it
@@ -173,11 +186,7 @@ func stopWhileChanging(t *testing.T, h *servertest.Harness, drv *stopSim, id str
 func TestPowerReplicaMovedBeforeAction(t *testing.T) {
 	servertest.Each(t, servertest.Options{}, func(t *testing.T, h *servertest.Harness) {
 		drv, id, old := movedHarness(t, h)
-		var fresh store.PlacementRow
-		stopWhileChanging(t, h, drv, id, beforeAction, func() (err error) {
-			fresh, err = migrateAway(h, id, old)
-			return err
-		})
+		fresh := stopWhileMigrating(t, h, drv, id, old, beforeAction)
 		checkUntouched(t, h, drv, old, fresh)
 	})
 }
@@ -202,11 +211,7 @@ func TestPowerReplicaDeletedBeforeAction(t *testing.T) {
 func TestPowerReplicaMovedDuringAction(t *testing.T) {
 	servertest.Each(t, servertest.Options{}, func(t *testing.T, h *servertest.Harness) {
 		drv, id, old := movedHarness(t, h)
-		var fresh store.PlacementRow
-		stopWhileChanging(t, h, drv, id, duringAction, func() (err error) {
-			fresh, err = migrateAway(h, id, old)
-			return err
-		})
+		fresh := stopWhileMigrating(t, h, drv, id, old, duringAction)
 		if n := drv.stopsAt(old.ProviderID); n != 1 {
 			t.Fatalf("%d stops at the replica's provider, want the one asked", n)
 		}
