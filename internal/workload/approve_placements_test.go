@@ -9,6 +9,7 @@ import (
 	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/opstest"
+	"github.com/soberana/soberana/internal/server"
 	"github.com/soberana/soberana/internal/server/servertest"
 	"github.com/soberana/soberana/internal/store"
 	"github.com/soberana/soberana/internal/workload"
@@ -35,6 +36,32 @@ func approvalProject(t testing.TB, c *client.Client) string {
 	return prj["id"].(string)
 }
 
+// sitesDown takes the simulated sites down: they stop answering, and the
+// monitor probes over 20 s of clk; it fails the test unless the fleet
+// then has them down.
+func sitesDown(t *testing.T, srv *server.Server, clk *opstest.Clock, sites ...string) {
+	t.Helper()
+	ctx := context.Background()
+	for _, id := range sites {
+		s, ok := srv.Fleet.Site(id)
+		if !ok {
+			t.Fatalf("no site %s", id)
+		}
+		if err := srv.Sim.SetOutage(ctx, s.ProviderID, id, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 4 {
+		clk.Advance(5 * time.Second)
+		srv.Ops.Health.Probe(ctx)
+	}
+	for _, id := range sites {
+		if !srv.Fleet.Down(id) {
+			t.Fatalf("site %s is not down after 20 s of outage", id)
+		}
+	}
+}
+
 // TestApproveAfterSiteDown: an approval whose pending placements sit on a
 // site that went down places the workload again, and one for which
 // nothing fits any more fails it; both write every pending placement
@@ -50,30 +77,8 @@ func TestApproveAfterSiteDown(t *testing.T) {
 		_, off := fixture(t, h.Admin)
 		project := approvalProject(t, h.Admin)
 		fin := financeOfficer(t, h, project)
-		// down takes the sites down: they stop answering, and the
-		// monitor probes over 20 s of the test's clock.
+		// The monitor sees every site up before sitesDown takes any down.
 		srv.Ops.Health.Probe(ctx)
-		down := func(sites ...string) {
-			t.Helper()
-			for _, id := range sites {
-				s, ok := srv.Fleet.Site(id)
-				if !ok {
-					t.Fatalf("no site %s", id)
-				}
-				if err := srv.Sim.SetOutage(ctx, s.ProviderID, id, true); err != nil {
-					t.Fatal(err)
-				}
-			}
-			for range 4 {
-				clk.Advance(5 * time.Second)
-				srv.Ops.Health.Probe(ctx)
-			}
-			for _, id := range sites {
-				if !srv.Fleet.Down(id) {
-					t.Fatalf("site %s is not down after 20 s of outage", id)
-				}
-			}
-		}
 		pending := func() view {
 			t.Helper()
 			var v view
@@ -111,7 +116,7 @@ func TestApproveAfterSiteDown(t *testing.T) {
 		// pending placement is replaced, none on the down site.
 		v := pending()
 		gone := v.Placements[0].SiteID
-		down(gone)
+		sitesDown(t, srv, clk, gone)
 		got := approve(v.ID)
 		if got.State == "failed" || got.State == "pending_approval" {
 			t.Fatalf("approval after a site went down answered %+v", got)
@@ -150,7 +155,7 @@ func TestApproveAfterSiteDown(t *testing.T) {
 				all = append(all, id)
 			}
 		}
-		down(all...)
+		sitesDown(t, srv, clk, all...)
 		if got = approve(v.ID); got.State != "failed" || got.Reason == "" {
 			t.Fatalf("approval with every site down answered %+v", got)
 		}

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/soberana/soberana/internal/opstest"
 	"github.com/soberana/soberana/internal/server/servertest"
@@ -60,20 +59,7 @@ func TestApproveReplaceRoundTripsPerReplica(t *testing.T) {
 		t.Fatalf("no site holds a placement of every workload: %v", on)
 	}
 	srv.Ops.Health.Probe(ctx)
-	s, ok := srv.Fleet.Site(gone)
-	if !ok {
-		t.Fatalf("no site %s", gone)
-	}
-	if err := srv.Sim.SetOutage(ctx, s.ProviderID, gone, true); err != nil {
-		t.Fatal(err)
-	}
-	for range 4 {
-		clk.Advance(5 * time.Second)
-		srv.Ops.Health.Probe(ctx)
-	}
-	if !srv.Fleet.Down(gone) {
-		t.Fatalf("site %s is not down after 20 s of outage", gone)
-	}
+	sitesDown(t, srv, clk, gone)
 	approve := func(id string, replicas int) {
 		t.Helper()
 		var v view
