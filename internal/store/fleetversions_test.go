@@ -157,13 +157,5 @@ func readRow(t *testing.T, db *sql.DB, table, id string) savedRow {
 	if !rows.Next() {
 		t.Fatalf("%s %s: no row", table, id)
 	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	if err := rows.Scan(ptrs...); err != nil {
-		t.Fatal(err)
-	}
-	return savedRow{cols: cols, vals: vals}
+	return savedRow{cols: cols, vals: scanValues(t, rows, len(cols))}
 }

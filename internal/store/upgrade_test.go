@@ -314,20 +314,28 @@ func dumpTable(t *testing.T, db *sql.DB, b *strings.Builder, table string) {
 	}
 	defer data.Close()
 	for data.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := data.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
+		vals := scanValues(t, data, len(cols))
 		lits := make([]string, len(cols))
 		for i, v := range vals {
 			lits[i] = literal(t, v, types[i])
 		}
 		fmt.Fprintf(b, "INSERT INTO %s (%s) VALUES (%s);\n", table, strings.Join(cols, ", "), strings.Join(lits, ", "))
 	}
+}
+
+// scanValues scans the current row of rows, of n columns, into values
+// of the driver's own types.
+func scanValues(t *testing.T, rows *sql.Rows, n int) []any {
+	t.Helper()
+	vals := make([]any, n)
+	ptrs := make([]any, n)
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := rows.Scan(ptrs...); err != nil {
+		t.Fatal(err)
+	}
+	return vals
 }
 
 // literal writes one value as SQL both dialects read the same way.
