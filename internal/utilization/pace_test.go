@@ -48,10 +48,7 @@ func TestPacedPassSamplesEveryReplica(t *testing.T) {
 	if err != nil || n != 2+more {
 		t.Fatalf("paced pass: %d samples, %v; want %d", n, err, 2+more)
 	}
-	rep, err := Of(ctx, st.Read(), wl.ID, st.Now().Add(-time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := lastHour(t, st, wl.ID)
 	sampled := 0
 	for _, r := range rep.Replicas {
 		if len(r.Samples) == 1 {

@@ -65,10 +65,7 @@ func TestPassSkipsWhatCannotReport(t *testing.T) {
 	if n != 2 || !errors.Is(err, boom) || err.Error() != "provider f: boom" {
 		t.Fatalf("pass: %d samples, %v; want 2 and provider f's error", n, err)
 	}
-	rep, err := Of(ctx, st.Read(), wl.ID, st.Now().Add(-time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := lastHour(t, st, wl.ID)
 	if len(rep.Replicas) != 2 {
 		t.Fatalf("replicas %+v, want the two asked about", rep.Replicas)
 	}

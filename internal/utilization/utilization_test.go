@@ -91,6 +91,17 @@ func fixtureOn(t *testing.T, st *store.Store) (*store.Store, model.Workload, []m
 	return st, wl, provs, inst, proj
 }
 
+// lastHour is the workload's utilization report over the hour before the
+// store's clock.
+func lastHour(t *testing.T, st *store.Store, workloadID string) Report {
+	t.Helper()
+	rep, err := Of(context.Background(), st.Read(), workloadID, st.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
 func TestSamplerRecordsExportsAndServes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -105,10 +116,7 @@ func TestSamplerRecordsExportsAndServes(t *testing.T) {
 	if _, err := s.Pass(ctx); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Of(ctx, st.Read(), wl.ID, st.Now().Add(-time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := lastHour(t, st, wl.ID)
 	if len(rep.Replicas) != 2 {
 		t.Fatalf("replicas %+v", rep.Replicas)
 	}
