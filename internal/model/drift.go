@@ -25,6 +25,9 @@ const (
 	DriftRestored  DriftAction = "restored"  // the resource was brought back to spec
 	DriftAdopted   DriftAction = "adopted"   // the change was accepted as the new fact
 	DriftReported  DriftAction = "reported"  // the driver cannot restore it; reported only
+	// The provider failed the restore (a start, a resize back); it is
+	// tried again at every resync.
+	DriftRestoreFailed DriftAction = "restore_failed"
 )
 
 // Drift is one difference found between a replica and its resource.

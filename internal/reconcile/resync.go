@@ -536,8 +536,11 @@ func differences(p store.PlacementRow, res provider.Resource) []difference {
 // repair brings a drifted resource back to spec, or adopts the change, as
 // the workload's drift policy says, and records the drift. A change the
 // driver cannot undo (a move to another zone, a resize on a cloud that
-// cannot resize) is reported. A drift already reported or adopted with the
-// same difference is not recorded again.
+// cannot resize) is reported. A restore the provider fails is recorded
+// (restore_failed, with the provider's error in the workload's timeline)
+// and tried again at every resync. A drift already reported, adopted or
+// failed to restore with the same difference is not recorded again (a
+// failed one is still retried, and recorded restored once it holds).
 func (r *Reconciler) repair(ctx context.Context, drv provider.Driver, p store.PlacementRow, kind model.DriftKind, diff []model.Differs) error {
 	rd := r.st.Read()
 	pol, err := rd.DriftPolicyOf(ctx, p.WorkloadID)
@@ -548,6 +551,7 @@ func (r *Reconciler) repair(ctx context.Context, drv provider.Driver, p store.Pl
 	if err != nil {
 		return err
 	}
+	failedBefore := false
 	for i := len(prev) - 1; i >= 0; i-- {
 		d := prev[i]
 		if d.PlacementID != p.ID || d.Kind != kind {
@@ -556,46 +560,71 @@ func (r *Reconciler) repair(ctx context.Context, drv provider.Driver, p store.Pl
 		if (d.Action == model.DriftReported || d.Action == model.DriftAdopted) && sameDiff(d.Detail, diff) {
 			return nil
 		}
+		failedBefore = d.Action == model.DriftRestoreFailed && sameDiff(d.Detail, diff)
 		break
 	}
+	action, cause := r.restore(ctx, drv, p, kind, pol)
+	if cause != nil {
+		if ctx.Err() != nil {
+			return cause // the pass ended (the lease was lost, the server stops): not the provider's failure
+		}
+		// Counted at every attempt: the rate shows a restore still failing.
+		r.rs.mDrift.WithLabelValues(string(kind), string(action)).Inc()
+		if failedBefore {
+			return cause // recorded at the first failure; handleChanged logs this one
+		}
+	}
+	if err := r.svc.Drifted(ctx, p, kind, diff, action, cause, r.fence); err != nil {
+		return err
+	}
+	attrs := []any{"placement", p.ID, "workload", p.WorkloadID, "kind", kind, "action", action, "diff", diff}
+	if cause != nil {
+		attrs = append(attrs, "err", cause)
+	} else {
+		r.rs.mDrift.WithLabelValues(string(kind), string(action)).Inc()
+	}
+	r.log.Warn("replica changed outside soberana", attrs...)
+	return nil
+}
+
+// restore does what the drift policy says about one drifted resource and
+// returns the action taken; when the provider fails the start or resize
+// back (other than as unsupported), restore_failed and the provider's
+// error.
+func (r *Reconciler) restore(ctx context.Context, drv provider.Driver, p store.PlacementRow, kind model.DriftKind, pol model.DriftPolicy) (model.DriftAction, error) {
+	if pol.OnChange == model.DriftAdopt && kind != model.DriftMoved {
+		return model.DriftAdopted, nil
+	}
 	ref := provider.ResourceRef{ProviderID: p.ProviderID, SiteID: p.SiteID, WorkloadID: p.WorkloadID, ReplicaID: p.ID, ResourceID: p.ResourceID}
-	action := model.DriftReported
-	switch {
-	case pol.OnChange == model.DriftAdopt && kind != model.DriftMoved:
-		action = model.DriftAdopted
-	case kind == model.DriftStopped:
+	err := error(provider.ErrUnsupported)
+	switch kind {
+	case model.DriftStopped:
 		if st, ok := drv.(provider.Starter); ok {
 			cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
-			err := st.Start(cctx, ref)
+			err = st.Start(cctx, ref)
 			cancel()
-			switch {
-			case err == nil:
-				action = model.DriftRestored
-			case !errors.Is(err, provider.ErrUnsupported):
-				return fmt.Errorf("starting the stopped resource: %w", err)
+			if err != nil {
+				err = fmt.Errorf("starting the stopped resource: %w", err)
 			}
 		}
-	case kind == model.DriftResized:
-		err := error(provider.ErrUnsupported)
+	case model.DriftResized:
 		if rz, ok := drv.(provider.Resizer); ok {
 			off, _ := r.st.Read().Workloads().Get(ctx, p.WorkloadID)
 			cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
 			err = rz.Resize(cctx, provider.Spec{ResourceRef: ref, OfferingID: off.OfferingID, VCPUs: p.VCPUs, MemoryMiB: p.MemoryMiB, DiskGiB: p.DiskGiB})
 			cancel()
-		}
-		switch {
-		case err == nil:
-			action = model.DriftRestored
-		case !errors.Is(err, provider.ErrUnsupported):
-			return fmt.Errorf("resizing the resource back: %w", err)
+			if err != nil {
+				err = fmt.Errorf("resizing the resource back: %w", err)
+			}
 		}
 	}
-	if err := r.svc.Drifted(ctx, p, kind, diff, action, r.fence); err != nil {
-		return err
+	switch {
+	case err == nil:
+		return model.DriftRestored, nil
+	case errors.Is(err, provider.ErrUnsupported):
+		return model.DriftReported, nil
 	}
-	r.rs.mDrift.WithLabelValues(string(kind), string(action)).Inc()
-	r.log.Warn("replica changed outside soberana", "placement", p.ID, "workload", p.WorkloadID, "kind", kind, "action", action, "diff", diff)
-	return nil
+	return model.DriftRestoreFailed, err
 }
 
 func sameDiff(a, b []model.Differs) bool {

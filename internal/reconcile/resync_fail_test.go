@@ -96,13 +96,21 @@ func (d *faultSim) Resize(ctx context.Context, spec provider.Spec) error {
 // faultSim (no hook set yet), on PostgreSQL (postgres) or SQLite.
 func faultHarness(t *testing.T, postgres bool, n int) (*faultSim, *reconcile.Reconciler, model.Provider, *store.Store, []store.PlacementRow) {
 	t.Helper()
+	h, drv, p, rows := faultServer(t, postgres, n)
+	return drv, h.Server.Reconciler, p, h.Server.Store, rows
+}
+
+// faultServer is faultHarness with the server itself, for the tests that
+// also look through its API, alerts or metrics.
+func faultServer(t *testing.T, postgres bool, n int) (*servertest.Harness, *faultSim, model.Provider, []store.PlacementRow) {
+	t.Helper()
 	// The background resync lists once a day (first at a random point of
 	// the day): in practice only the calls of the tests run.
 	h, _, prov, rows := resyncFleetOn(t, postgres, n, 24*time.Hour)
 	p := leading(t, h, prov)
 	drv := &faultSim{Driver: h.Server.Sim}
 	h.Server.Drivers.Set(sim.Name, drv)
-	return drv, h.Server.Reconciler, p, h.Server.Store, rows
+	return h, drv, p, rows
 }
 
 // stealLease hands the reconcilers' lease to another server for an hour,
@@ -272,72 +280,6 @@ func TestResyncGoneChangedMeanwhile(t *testing.T) {
 		}
 		if got := placementOf(t, st, pl.ID); got.State != model.PlacementDeleting {
 			t.Fatalf("replica %s, want deleting as its owner left it", got.State)
-		}
-	})
-}
-
-// TestResyncRepairFails: a drifted resource whose repair the provider
-// fails (a start, a resize back) is left for the next resync: no drift is
-// recorded for it (the next resync tries again), the resync does not fail
-// and the other drifted replicas are restored. Once the provider works
-// the next resync restores it and records the drift once.
-func TestResyncRepairFails(t *testing.T) {
-	servertest.BothStores(t, func(t *testing.T, pg bool) {
-		drv, r, p, st, rows := faultHarness(t, pg, 3)
-		ctx := context.Background()
-		stopped, resized, fine := rows[0], rows[1], rows[2]
-		for _, pl := range []store.PlacementRow{stopped, fine} {
-			if err := drv.Tamper(ctx, pl.ProviderID, pl.ID, sim.Tamper{Stop: true}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := drv.Tamper(ctx, resized.ProviderID, resized.ID, sim.Tamper{VCPUs: resized.VCPUs * 4}); err != nil {
-			t.Fatal(err)
-		}
-		errCloud := errors.New("nova: instance is locked")
-		drv.onStart = func(ref provider.ResourceRef) error {
-			if ref.ReplicaID == stopped.ID {
-				return errCloud
-			}
-			return nil
-		}
-		drv.onResize = func(provider.Spec) error { return errCloud }
-		if err := r.ResyncProvider(ctx, p); err != nil {
-			t.Fatalf("resync with failing repairs: %v", err)
-		}
-		for _, pl := range []store.PlacementRow{stopped, resized} {
-			if kinds := driftKinds(t, st, pl.WorkloadID); len(kinds) != 0 {
-				t.Fatalf("replica %s: drifts %v recorded though its repair failed", pl.ID, kinds)
-			}
-		}
-		if got := simState(t, st, stopped); got != sim.StateStopped {
-			t.Fatalf("the resource whose start failed is %s", got)
-		}
-		if kinds := driftKinds(t, st, fine.WorkloadID); !slices.Equal(kinds, []model.DriftKind{model.DriftStopped}) || simState(t, st, fine) != provider.StateActive {
-			t.Fatalf("the replica whose start worked: drifts %v, resource %s; want restored", kinds, simState(t, st, fine))
-		}
-
-		drv.onStart, drv.onResize = nil, nil
-		for range 2 { // the second resync finds nothing more to do
-			if err := r.ResyncProvider(ctx, p); err != nil {
-				t.Fatal(err)
-			}
-		}
-		for _, c := range []struct {
-			pl   store.PlacementRow
-			kind model.DriftKind
-		}{{stopped, model.DriftStopped}, {resized, model.DriftResized}, {fine, model.DriftStopped}} {
-			ds, err := st.Read().DriftsOf(ctx, c.pl.WorkloadID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(ds) != 1 || ds[0].Kind != c.kind || ds[0].Action != model.DriftRestored {
-				t.Fatalf("replica %s after the provider works: drifts %+v, want one %s restored", c.pl.ID, ds, c.kind)
-			}
-		}
-		res, err := st.Read().SimGet(ctx, resized.ProviderID, resized.ID)
-		if err != nil || res.VCPUs != resized.VCPUs || res.State != provider.StateActive {
-			t.Fatalf("resized resource after the repair: %+v %v", res, err)
 		}
 	})
 }

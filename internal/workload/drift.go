@@ -238,11 +238,13 @@ func (s *Service) placeOne(ctx context.Context, w *model.Workload, p store.Place
 
 // Drifted records that a running replica's resource differs from what
 // soberana placed (stopped, resized or moved outside soberana), and what
-// was done about it (action: model.DriftRestored, DriftAdopted or
-// DriftReported). The placement itself is unchanged: a restored resource
-// is as placed again, an adopted or reported one keeps being metered as
-// placed (it still holds its capacity at the provider).
-func (s *Service) Drifted(ctx context.Context, p store.PlacementRow, kind model.DriftKind, detail []model.Differs, action model.DriftAction, fence Fence) error {
+// was done about it (action: model.DriftRestored, DriftAdopted,
+// DriftReported, or DriftRestoreFailed with the provider's error as
+// cause, which the workload's timeline shows). The placement itself is
+// unchanged: a restored resource is as placed again, an adopted or
+// reported one keeps being metered as placed (it still holds its capacity
+// at the provider).
+func (s *Service) Drifted(ctx context.Context, p store.PlacementRow, kind model.DriftKind, detail []model.Differs, action model.DriftAction, cause error, fence Fence) error {
 	ev := audit.System("reconciler", "replica.drift."+string(action), "placements", p.ID)
 	return audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *model.AuditEvent) error {
 		if err := fence.check(ctx, tx); err != nil {
@@ -266,7 +268,11 @@ func (s *Service) Drifted(ctx context.Context, p store.PlacementRow, kind model.
 			}
 			what += d.Field + ": " + d.Want + " → " + d.Got
 		}
+		args := []string{strconv.Itoa(p.Replica), p.ResourceID, what}
+		if cause != nil {
+			args = append(args, cause.Error())
+		}
 		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: ActorReconciler,
-			Reason: Enc(M("workload.reason.replica_drift."+string(action), strconv.Itoa(p.Replica), p.ResourceID, what))})
+			Reason: Enc(M("workload.reason.replica_drift."+string(action), args...))})
 	})
 }
