@@ -101,117 +101,135 @@ func NewFleet(o FleetOpts) *Fleet {
 	if o.FailureDomains <= 0 {
 		o.FailureDomains = max(10, o.Sites/50)
 	}
-	rng := rand.New(rand.NewPCG(o.Seed, 0x50be7a1a))
+	// One generator in a fixed order (providers, prices, sites): the
+	// same seed gives the same fleet.
+	g := fleetGen{rng: rand.New(rand.NewPCG(o.Seed, 0x50be7a1a)), byCountry: make([][]int, len(countries))}
 	f := &Fleet{}
-
-	// Providers: half Brazilian, the rest spread over the other countries;
-	// one in four is a multinational incorporated abroad that operates
-	// everywhere.
-	type provInfo struct {
-		home     int // country index, -1: multinational
-		currency string
-	}
-	info := make([]provInfo, o.Providers)
-	byCountry := make([][]int, len(countries))
-	var multinational []int
 	for i := range o.Providers {
-		id := fmt.Sprintf("prov-%03d", i)
-		p := placement.Provider{ID: id, Certification: pick(rng, []placement.Classification{
-			placement.Public, placement.Public, placement.Internal, placement.Internal, placement.Internal,
-			placement.Internal, placement.Confidential, placement.Confidential, placement.Confidential,
-			placement.Restricted, placement.Restricted, placement.Restricted,
-		})}
-		switch h := rng.IntN(100); {
-		case h < 1:
-			p.Health = placement.Down
-		case h < 4:
-			p.Health = placement.Degraded
-		}
-		if i%4 == 3 {
-			fj := foreign[rng.IntN(len(foreign))]
-			p.Jurisdiction = fj.jur
-			info[i] = provInfo{home: -1, currency: fj.currency}
-			multinational = append(multinational, i)
-		} else {
-			c := 0
-			if i%2 == 1 {
-				c = 1 + rng.IntN(len(countries)-1)
-			}
-			p.Jurisdiction = countries[c].code
-			info[i] = provInfo{home: c, currency: countries[c].currency}
-			byCountry[c] = append(byCountry[c], i)
-		}
-		f.Providers = append(f.Providers, p)
+		f.Providers = append(f.Providers, g.provider(i))
 	}
 	for _, off := range append(Offerings[:len(Offerings):len(Offerings)], BulkOffering) {
 		for i, p := range f.Providers {
-			if rng.IntN(10) == 0 {
+			if g.rng.IntN(10) == 0 {
 				continue // not every provider sells every flavor
 			}
-			// List price: the reference in USD, times a provider factor,
-			// in the provider's currency, rounded to its minor unit.
-			usdc := off.baseUSDc * int64(70+rng.IntN(61)) / 100
-			cur := info[i].currency
-			list := usdc * rateToBRLMicros["USD"] / rateToBRLMicros[cur]
-			if minorDigits[cur] == 0 {
-				list /= 100
-			}
-			f.Prices = append(f.Prices, Price{ProviderID: p.ID, OfferingID: off.ID, Currency: cur, ListMinor: max(list, 1)})
+			f.Prices = append(f.Prices, g.price(off, p.ID, g.currency[i]))
 		}
 	}
-
 	for i := range o.Sites {
-		ci := 0
-		if i%2 == 1 {
-			ci = 1 + rng.IntN(len(countries)-1)
-		}
-		c := countries[ci]
-		cands := byCountry[ci]
-		var pi int
-		switch {
-		case len(multinational) > 0 && (len(cands) == 0 || rng.IntN(4) == 0):
-			pi = multinational[rng.IntN(len(multinational))]
-		case len(cands) > 0:
-			pi = cands[rng.IntN(len(cands))]
-		default:
-			pi = rng.IntN(o.Providers)
-		}
-		r := c.regions[rng.IntN(len(c.regions))]
-		s := placement.Site{
-			ID:            fmt.Sprintf("site-%05d", i),
-			ProviderID:    f.Providers[pi].ID,
-			Country:       c.code,
-			Subdivision:   r.code,
-			Lat:           r.lat + (rng.Float64()*3 - 1.5),
-			Lon:           r.lon + (rng.Float64()*3 - 1.5),
-			FailureDomain: fmt.Sprintf("fd-%03d", rng.IntN(o.FailureDomains)),
-			Certification: placement.Restricted,
-		}
-		if rng.IntN(5) == 0 {
-			s.Certification = placement.Classification(rng.IntN(3))
-		}
-		switch h := rng.IntN(100); {
-		case h < 1:
-			s.Health = placement.Down
-		case h < 3:
-			s.Health = placement.Degraded
-		}
-		if rng.IntN(4) == 0 {
-			s.Tier = placement.Edge
-			s.Capacity = placement.Resources{
-				VCPU: int64(32 + 16*rng.IntN(5)), MemoryMiB: int64(128+64*rng.IntN(5)) << 10, DiskGiB: int64(2+rng.IntN(7)) << 10,
-			}
-		} else {
-			s.Capacity = placement.Resources{
-				VCPU: int64(256 + 64*rng.IntN(13)), MemoryMiB: int64(1+rng.IntN(4)) << 20, DiskGiB: int64(50+rng.IntN(151)) << 10,
-			}
-		}
-		if rng.IntN(10) < 3 {
-			s.Overcommit.VCPU = 2000
-		}
-		f.Sites = append(f.Sites, s)
+		f.Sites = append(f.Sites, g.site(i, f.Providers, o))
 	}
 	return f
+}
+
+// fleetGen is NewFleet's state: the generator and, per provider, its
+// currency, the providers at home in each country and the multinationals.
+type fleetGen struct {
+	rng           *rand.Rand
+	currency      []string
+	byCountry     [][]int
+	multinational []int
+}
+
+// provider draws provider i: half Brazilian, the rest spread over the
+// other countries; one in four is a multinational incorporated abroad
+// that operates everywhere.
+func (g *fleetGen) provider(i int) placement.Provider {
+	rng := g.rng
+	p := placement.Provider{ID: fmt.Sprintf("prov-%03d", i), Certification: pick(rng, []placement.Classification{
+		placement.Public, placement.Public, placement.Internal, placement.Internal, placement.Internal,
+		placement.Internal, placement.Confidential, placement.Confidential, placement.Confidential,
+		placement.Restricted, placement.Restricted, placement.Restricted,
+	})}
+	switch h := rng.IntN(100); {
+	case h < 1:
+		p.Health = placement.Down
+	case h < 4:
+		p.Health = placement.Degraded
+	}
+	if i%4 == 3 {
+		fj := foreign[rng.IntN(len(foreign))]
+		p.Jurisdiction = fj.jur
+		g.currency = append(g.currency, fj.currency)
+		g.multinational = append(g.multinational, i)
+		return p
+	}
+	c := 0
+	if i%2 == 1 {
+		c = 1 + rng.IntN(len(countries)-1)
+	}
+	p.Jurisdiction = countries[c].code
+	g.currency = append(g.currency, countries[c].currency)
+	g.byCountry[c] = append(g.byCountry[c], i)
+	return p
+}
+
+// price draws a provider's list price of off: the reference in USD, times
+// a provider factor, in the provider's currency cur, rounded to its minor
+// unit.
+func (g *fleetGen) price(off Offering, providerID, cur string) Price {
+	usdc := off.baseUSDc * int64(70+g.rng.IntN(61)) / 100
+	list := usdc * rateToBRLMicros["USD"] / rateToBRLMicros[cur]
+	if minorDigits[cur] == 0 {
+		list /= 100
+	}
+	return Price{ProviderID: providerID, OfferingID: off.ID, Currency: cur, ListMinor: max(list, 1)}
+}
+
+// site draws site i: half in Brazil, run by a provider at home in its
+// country or (one in four, or when none is) a multinational; one in four
+// is an edge site, smaller than a region's.
+func (g *fleetGen) site(i int, providers []placement.Provider, o FleetOpts) placement.Site {
+	rng := g.rng
+	ci := 0
+	if i%2 == 1 {
+		ci = 1 + rng.IntN(len(countries)-1)
+	}
+	c := countries[ci]
+	cands := g.byCountry[ci]
+	var pi int
+	switch {
+	case len(g.multinational) > 0 && (len(cands) == 0 || rng.IntN(4) == 0):
+		pi = g.multinational[rng.IntN(len(g.multinational))]
+	case len(cands) > 0:
+		pi = cands[rng.IntN(len(cands))]
+	default:
+		pi = rng.IntN(o.Providers)
+	}
+	r := c.regions[rng.IntN(len(c.regions))]
+	s := placement.Site{
+		ID:            fmt.Sprintf("site-%05d", i),
+		ProviderID:    providers[pi].ID,
+		Country:       c.code,
+		Subdivision:   r.code,
+		Lat:           r.lat + (rng.Float64()*3 - 1.5),
+		Lon:           r.lon + (rng.Float64()*3 - 1.5),
+		FailureDomain: fmt.Sprintf("fd-%03d", rng.IntN(o.FailureDomains)),
+		Certification: placement.Restricted,
+	}
+	if rng.IntN(5) == 0 {
+		s.Certification = placement.Classification(rng.IntN(3))
+	}
+	switch h := rng.IntN(100); {
+	case h < 1:
+		s.Health = placement.Down
+	case h < 3:
+		s.Health = placement.Degraded
+	}
+	if rng.IntN(4) == 0 {
+		s.Tier = placement.Edge
+		s.Capacity = placement.Resources{
+			VCPU: int64(32 + 16*rng.IntN(5)), MemoryMiB: int64(128+64*rng.IntN(5)) << 10, DiskGiB: int64(2+rng.IntN(7)) << 10,
+		}
+	} else {
+		s.Capacity = placement.Resources{
+			VCPU: int64(256 + 64*rng.IntN(13)), MemoryMiB: int64(1+rng.IntN(4)) << 20, DiskGiB: int64(50+rng.IntN(151)) << 10,
+		}
+	}
+	if rng.IntN(10) < 3 {
+		s.Overcommit.VCPU = 2000
+	}
+	return s
 }
 
 func pick[T any](rng *rand.Rand, xs []T) T { return xs[rng.IntN(len(xs))] }

@@ -270,30 +270,8 @@ func haWant(n, up int) map[string]string {
 
 func (r *haRun) run(ctx context.Context, load haLoad) (map[string]any, error) {
 	conc, dur := load.conc, load.dur
-	var err error
-	if r.profDir != "" {
-		if err := os.MkdirAll(r.profDir, 0o700); err != nil {
-			return nil, err
-		}
-	}
-	if r.dir, err = os.MkdirTemp("", "soberana-bench-ha-"); err != nil {
+	if err := r.prepare(ctx); err != nil {
 		return nil, err
-	}
-	r.token, _ = api.NewToken()
-	self, err := os.Executable()
-	if err != nil {
-		return nil, err
-	}
-	key := filepath.Join(r.dir, "audit.key")
-	if out, err := exec.CommandContext(ctx, self, "audit", "keygen", "--key", key, "--public-key", key+".pub").CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("audit keygen: %v: %s", err, out)
-	}
-	for range r.servers {
-		a, err := freeAddr()
-		if err != nil {
-			return nil, err
-		}
-		r.replicas = append(r.replicas, &haReplica{addr: a})
 	}
 	// The first replica makes the schema and the demo fleet alone.
 	if err := r.start(ctx, r.replicas[0]); err != nil {
@@ -304,31 +282,17 @@ func (r *haRun) run(ctx context.Context, load haLoad) (map[string]any, error) {
 			return nil, err
 		}
 	}
-	if r.lbAddr, err = freeAddr(); err != nil {
+	stat, err := r.startLB()
+	if err != nil {
 		return nil, err
 	}
-	var backs []string
-	for _, p := range r.replicas {
-		backs = append(backs, p.addr)
-	}
-	cfgPath := filepath.Join(r.dir, "haproxy.cfg")
-	stat := haSocketStat(filepath.Join(r.dir, "haproxy.sock"))
-	if err := os.WriteFile(cfgPath, []byte(haproxyConfig(r.lbAddr, filepath.Join(r.dir, "haproxy.sock"), backs)), 0o600); err != nil {
-		return nil, err
-	}
-	r.lb = exec.Command(r.haproxy, "-f", cfgPath, "-db")
-	r.lb.Stderr = os.Stderr
-	if err := r.lb.Start(); err != nil {
-		return nil, err
-	}
-	base := "http://" + r.lbAddr
 	// HAProxy starts with every server UP until its first check fails, so
 	// requests sent before that go to replicas not started yet: phase 1
 	// begins once HAProxy itself routes to the first replica only.
 	if err := waitHAStates(ctx, stat, "replicas", haWant(len(r.replicas), 1), 30*time.Second, 50*time.Millisecond); err != nil {
 		return nil, err
 	}
-	cl := client.New(base, r.token)
+	cl := client.New("http://"+r.lbAddr, r.token)
 	cl.HTTP = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: conc, MaxIdleConns: conc}}
 	w, err := newHAWork(ctx, cl)
 	if err != nil {
@@ -373,6 +337,62 @@ func (r *haRun) run(ctx context.Context, load haLoad) (map[string]any, error) {
 		"acknowledged_creates": len(w.created), "acknowledged_deletes": len(w.deleted),
 		"lost": lost, "deleted_but_present": gone, "doubled_workloads": doubled, "doubled_ledger_lines": doubledLines,
 	}, nil
+}
+
+// prepare makes what the replicas share before any starts: the profile
+// folder, a scratch folder, the admin token, an audit signing key
+// (`soberana audit keygen`) and a free address for each replica.
+func (r *haRun) prepare(ctx context.Context) error {
+	var err error
+	if r.profDir != "" {
+		if err := os.MkdirAll(r.profDir, 0o700); err != nil {
+			return err
+		}
+	}
+	if r.dir, err = os.MkdirTemp("", "soberana-bench-ha-"); err != nil {
+		return err
+	}
+	r.token, _ = api.NewToken()
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	key := filepath.Join(r.dir, "audit.key")
+	if out, err := exec.CommandContext(ctx, self, "audit", "keygen", "--key", key, "--public-key", key+".pub").CombinedOutput(); err != nil {
+		return fmt.Errorf("audit keygen: %v: %s", err, out)
+	}
+	for range r.servers {
+		a, err := freeAddr()
+		if err != nil {
+			return err
+		}
+		r.replicas = append(r.replicas, &haReplica{addr: a})
+	}
+	return nil
+}
+
+// startLB starts HAProxy on a free address in front of every replica and
+// answers how to read its server states (its stats socket).
+func (r *haRun) startLB() (haStatSource, error) {
+	var err error
+	if r.lbAddr, err = freeAddr(); err != nil {
+		return nil, err
+	}
+	var backs []string
+	for _, p := range r.replicas {
+		backs = append(backs, p.addr)
+	}
+	cfgPath := filepath.Join(r.dir, "haproxy.cfg")
+	sock := filepath.Join(r.dir, "haproxy.sock")
+	if err := os.WriteFile(cfgPath, []byte(haproxyConfig(r.lbAddr, sock, backs)), 0o600); err != nil {
+		return nil, err
+	}
+	r.lb = exec.Command(r.haproxy, "-f", cfgPath, "-db")
+	r.lb.Stderr = os.Stderr
+	if err := r.lb.Start(); err != nil {
+		return nil, err
+	}
+	return haSocketStat(sock), nil
 }
 
 // scaleCapacity multiplies every site's capacity by --capacity-factor
