@@ -31,16 +31,7 @@ func TestVanishedWhenNothingFits(t *testing.T) {
 			c.Monitoring.DownAfter, c.Monitoring.UpAfter, c.Monitoring.FailoverAfter = time.Hour, time.Hour, time.Hour
 		}})
 		ctx := context.Background()
-		body := oneReplicaBody(t, h)
-		body["replicas"] = 2
-		var w driftView
-		if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", body, &w); err != nil {
-			t.Fatal(err)
-		}
-		w = waitWorkload(t, h.Admin, w.ID, func(v driftView) bool {
-			return v.State == "running" && len(v.Placements) == 2 &&
-				v.Placements[0].State == "running" && v.Placements[1].State == "running"
-		})
+		w := runningTwoReplicas(t, h)
 		st := h.Server.Store
 		if pol, err := st.Read().DriftPolicyOf(ctx, w.ID); err != nil || !pol.Recreate {
 			t.Fatalf("drift policy %+v %v, want the default (recreate)", pol, err)
@@ -101,6 +92,29 @@ func TestVanishedWhenNothingFits(t *testing.T) {
 		if err != nil || got.State != model.StateFailed || !strings.Contains(got.Reason, "replica.reason.deleted_outside") {
 			t.Fatalf("workload %s %q %v, want failed, deleted outside soberana", got.State, got.Reason, err)
 		}
+	})
+}
+
+// runningTwoReplicas creates oneReplicaBody's workload with two replicas
+// and waits until it and both replicas run.
+func runningTwoReplicas(t *testing.T, h *servertest.Harness) driftView {
+	t.Helper()
+	body := oneReplicaBody(t, h)
+	body["replicas"] = 2
+	var w driftView
+	if _, err := h.Admin.Do(context.Background(), "POST", "/v1/workloads", body, &w); err != nil {
+		t.Fatal(err)
+	}
+	return waitWorkload(t, h.Admin, w.ID, func(v driftView) bool {
+		if v.State != "running" || len(v.Placements) != 2 {
+			return false
+		}
+		for _, p := range v.Placements {
+			if p.State != "running" {
+				return false
+			}
+		}
+		return true
 	})
 }
 

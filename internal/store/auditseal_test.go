@@ -14,14 +14,15 @@ import (
 	"github.com/soberana/soberana/internal/store/storetest"
 )
 
-// sealStore opens a PostgreSQL store whose background sealer is stopped:
-// the test seals by hand (SealOnceForTest). Its reads of the queue and
-// the chain go through raw SQL, since the store's own log readers seal
-// first.
-func sealStore(t *testing.T) *store.Store {
+// sealStore opens a PostgreSQL store whose background sealer is stopped
+// — the test seals by hand (SealOnceForTest) — and queues n events in it
+// (queueEvents). The test reads the queue and the chain through raw SQL
+// while events are queued, since the store's own log readers seal first.
+func sealStore(t *testing.T, prefix string, n int) *store.Store {
 	t.Helper()
 	s := storetest.Postgres(t)
 	s.StopSealerForTest()
+	queueEvents(t, s, prefix, n)
 	return s
 }
 
@@ -49,12 +50,12 @@ func count(t *testing.T, s *store.Store, q string) int {
 
 // wantSealed fails the test unless the queue holds queued events and the
 // chain exactly sealed ones, numbered 1…sealed without a gap, each
-// linked to the one before, and the head names the last.
+// linked to the one before, and the head names the last; and no
+// connection is kept from the pool.
 func wantSealed(t *testing.T, s *store.Store, queued, sealed int) {
 	t.Helper()
-	if got := count(t, s, `SELECT COUNT(*) FROM audit_queue`); got != queued {
-		t.Fatalf("%d events queued, want %d", got, queued)
-	}
+	wantIdle(t, s)
+	wantQueued(t, s, queued)
 	if got := count(t, s, `SELECT COUNT(*) FROM audit_events`); got != sealed {
 		t.Fatalf("%d events sealed, want %d", got, sealed)
 	}
@@ -78,6 +79,24 @@ func wantSealed(t *testing.T, s *store.Store, queued, sealed int) {
 	}
 }
 
+// wantQueued fails the test unless the queue holds n events.
+func wantQueued(t *testing.T, s *store.Store, n int) {
+	t.Helper()
+	if got := count(t, s, `SELECT COUNT(*) FROM audit_queue`); got != n {
+		t.Fatalf("%d events queued, want %d", got, n)
+	}
+}
+
+// wantSealOnce seals one batch (waiting for the head when wait) and fails
+// the test, saying what the call was, unless it answers n events sealed
+// and busy without an error.
+func wantSealOnce(t *testing.T, s *store.Store, wait bool, n int, busy bool, what string) {
+	t.Helper()
+	if gotN, gotBusy, err := s.SealOnceForTest(context.Background(), wait); gotN != n || gotBusy != busy || err != nil {
+		t.Fatalf("%s = %d %v %v, want %d %v", what, gotN, gotBusy, err, n, busy)
+	}
+}
+
 // wantIdle fails the test unless every connection of s's pool goes back.
 func wantIdle(t *testing.T, s *store.Store) {
 	t.Helper()
@@ -91,20 +110,13 @@ func wantIdle(t *testing.T, s *store.Store) {
 // the chain once; sealing again finds nothing and changes nothing.
 func TestSealOnceSealsEachEventOnce(t *testing.T) {
 	t.Parallel()
-	s := sealStore(t)
-	ctx := context.Background()
-	queueEvents(t, s, "once", 3)
+	s := sealStore(t, "once", 3)
 	wantSealed(t, s, 3, 0)
-	if n, busy, err := s.SealOnceForTest(ctx, false); n != 3 || busy || err != nil {
-		t.Fatalf("sealOnce = %d %v %v, want the 3 queued", n, busy, err)
-	}
+	wantSealOnce(t, s, false, 3, false, "sealOnce")
 	for range 2 {
-		if n, busy, err := s.SealOnceForTest(ctx, true); n != 0 || busy || err != nil {
-			t.Fatalf("sealOnce again = %d %v %v, want nothing to seal", n, busy, err)
-		}
+		wantSealOnce(t, s, true, 0, false, "sealOnce again")
 	}
 	wantSealed(t, s, 0, 3)
-	wantIdle(t, s)
 }
 
 // TestSealOnceBusy: while another sealer holds the chain head, a sealer
@@ -112,9 +124,8 @@ func TestSealOnceSealsEachEventOnce(t *testing.T) {
 // that waits seals once the head is free.
 func TestSealOnceBusy(t *testing.T) {
 	t.Parallel()
-	s := sealStore(t)
+	s := sealStore(t, "busy", 2)
 	ctx := context.Background()
-	queueEvents(t, s, "busy", 2)
 	holder, err := s.DB().BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 	if err != nil {
 		t.Fatal(err)
@@ -124,10 +135,8 @@ func TestSealOnceBusy(t *testing.T) {
 	if err := holder.QueryRowContext(ctx, `SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE`).Scan(&seq); err != nil {
 		t.Fatal(err)
 	}
-	if n, busy, err := s.SealOnceForTest(ctx, false); n != 0 || !busy || err != nil {
-		t.Fatalf("sealOnce while the head is held = %d %v %v, want busy", n, busy, err)
-	}
-	wantSealed(t, s, 2, 0)
+	wantSealOnce(t, s, false, 0, true, "sealOnce while the head is held")
+	wantQueued(t, s, 2)
 
 	type result struct {
 		n    int
@@ -155,7 +164,6 @@ func TestSealOnceBusy(t *testing.T) {
 		t.Fatalf("the waiting sealer = %+v, want the 2 queued", r)
 	}
 	wantSealed(t, s, 0, 2)
-	wantIdle(t, s)
 }
 
 // TestSealOnceFails: a batch that cannot be sealed — the context ended
@@ -165,12 +173,9 @@ func TestSealOnceBusy(t *testing.T) {
 // Once the cause is gone they are sealed, once.
 func TestSealOnceFails(t *testing.T) {
 	t.Parallel()
-	s := sealStore(t)
+	s := sealStore(t, "first", 1)
 	ctx := context.Background()
-	queueEvents(t, s, "first", 1)
-	if n, _, err := s.SealOnceForTest(ctx, true); n != 1 || err != nil {
-		t.Fatalf("sealOnce = %d %v", n, err)
-	}
+	wantSealOnce(t, s, true, 1, false, "sealOnce")
 	queueEvents(t, s, "fails", 2)
 
 	gone, cancel := context.WithCancel(ctx)
@@ -195,14 +200,11 @@ func TestSealOnceFails(t *testing.T) {
 	if got := count(t, s, `SELECT seq FROM audit_head WHERE id = 1`); got != 1 {
 		t.Fatalf("head moved to %d by a failed seal", got)
 	}
-	wantIdle(t, s)
 
 	if _, err := s.DB().ExecContext(ctx, `DELETE FROM audit_events WHERE seq = 2`); err != nil {
 		t.Fatal(err)
 	}
-	if n, busy, err := s.SealOnceForTest(ctx, true); n != 2 || busy || err != nil {
-		t.Fatalf("sealOnce after the row is gone = %d %v %v, want the 2 queued", n, busy, err)
-	}
+	wantSealOnce(t, s, true, 2, false, "sealOnce after the row is gone")
 	wantSealed(t, s, 0, 3)
 }
 
@@ -212,21 +214,14 @@ func TestSealOnceFails(t *testing.T) {
 // busy (it cannot tell the row gone from held); the events stay queued.
 func TestSealOnceWithoutAHead(t *testing.T) {
 	t.Parallel()
-	s := sealStore(t)
+	s := sealStore(t, "headless", 2)
 	ctx := context.Background()
-	queueEvents(t, s, "headless", 2)
 	if _, err := s.DB().ExecContext(ctx, `DELETE FROM audit_head`); err != nil {
 		t.Fatal(err)
 	}
-	if n, busy, err := s.SealOnceForTest(ctx, true); n != 0 || busy || err != nil {
-		t.Fatalf("sealOnce (wait) without a head = %d %v %v", n, busy, err)
-	}
-	if n, busy, err := s.SealOnceForTest(ctx, false); n != 0 || !busy || err != nil {
-		t.Fatalf("sealOnce (no wait) without a head = %d %v %v", n, busy, err)
-	}
-	if got := count(t, s, `SELECT COUNT(*) FROM audit_queue`); got != 2 {
-		t.Fatalf("%d events queued, want the 2 left as they were", got)
-	}
+	wantSealOnce(t, s, true, 0, false, "sealOnce (wait) without a head")
+	wantSealOnce(t, s, false, 0, true, "sealOnce (no wait) without a head")
+	wantQueued(t, s, 2)
 	wantIdle(t, s)
 }
 
@@ -235,7 +230,7 @@ func TestSealOnceWithoutAHead(t *testing.T) {
 // one chain without gaps.
 func TestSealOnceConcurrent(t *testing.T) {
 	t.Parallel()
-	s := sealStore(t)
+	s := sealStore(t, "", 0)
 	ctx := context.Background()
 	const writers, each, sealers = 4, 10, 4
 	var wg sync.WaitGroup

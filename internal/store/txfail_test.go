@@ -62,7 +62,7 @@ func wantStoreClean(t *testing.T, s *store.Store, name string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	p := testProvider(name)
+	p := provider(name)
 	if err := s.Write(ctx, func(tx *store.Tx) error { return tx.Providers().Create(ctx, &p, "prv") }); err != nil {
 		t.Fatalf("a write after the failure: %v", err)
 	}
@@ -70,12 +70,6 @@ func wantStoreClean(t *testing.T, s *store.Store, name string) {
 		st := s.DB().Stats()
 		return st.InUse == 0, fmt.Sprintf("%+v", st)
 	})
-}
-
-func testProvider(name string) model.Provider {
-	p := model.Provider{Name: name, Driver: "sim", Jurisdiction: "BR", Certification: "restricted", Currency: "BRL"}
-	p.Defaults()
-	return p
 }
 
 // TestWriteFailsAtBegin: a transaction that cannot begin — the caller's
@@ -115,58 +109,43 @@ func TestWriteFailsAtBegin(t *testing.T) {
 	})
 }
 
-// TestWriteFailsAtAStatement: a statement that fails (a unique name
-// taken, inside the same transaction) fails the whole transaction on
-// every write path: the caller gets the store's error, the row written
-// before it and the request's audit event are gone, and the same write
-// goes through afterwards.
-func TestWriteFailsAtAStatement(t *testing.T) {
+// TestWriteFailsAfterWriting: a transaction that wrote a row and then
+// fails — at a statement (a unique name taken, in the same transaction)
+// or at its COMMIT (a deferred constraint) — fails whole on every write
+// path: the caller gets the store's error, the row and the request's
+// audit event are gone, and the same write goes through afterwards.
+func TestWriteFailsAfterWriting(t *testing.T) {
 	t.Parallel()
+	fails := map[string]func(ctx context.Context, tx *store.Tx, name string) (want, err error){
+		"stmt": func(ctx context.Context, tx *store.Tx, name string) (want, err error) {
+			dup := provider(name)
+			return store.ErrDuplicate, tx.Providers().Create(ctx, &dup, "prv")
+		},
+		"commit": func(ctx context.Context, tx *store.Tx, _ string) (want, err error) {
+			return storetest.FailAtCommit(ctx, tx)
+		},
+	}
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		for _, wp := range writePaths {
-			name := "stmt-" + wp.name
-			ctx, pa := auditedCtx(context.Background(), name)
-			err := wp.run(s, ctx, func(tx *store.Tx) error {
-				p, dup := testProvider(name), testProvider(name)
-				if err := tx.Providers().Create(ctx, &p, "prv"); err != nil {
+		for at, fail := range fails {
+			for _, wp := range writePaths {
+				name := at + "-" + wp.name
+				ctx, pa := auditedCtx(context.Background(), name)
+				var want error
+				err := wp.run(s, ctx, func(tx *store.Tx) error {
+					p := provider(name)
+					if err := tx.Providers().Create(ctx, &p, "prv"); err != nil {
+						return err
+					}
+					var err error
+					want, err = fail(ctx, tx, name)
 					return err
+				})
+				if want == nil || !errors.Is(err, want) || strings.Contains(err.Error(), "committing") != (at == "commit") {
+					t.Errorf("%s: %v, want %v (at %s)", name, err, want, at)
 				}
-				return tx.Providers().Create(ctx, &dup, "prv")
-			})
-			if !errors.Is(err, store.ErrDuplicate) {
-				t.Errorf("%s: %v, want ErrDuplicate", wp.name, err)
+				wantNothingOf(t, s, name, pa)
+				wantStoreClean(t, s, name)
 			}
-			wantNothingOf(t, s, name, pa)
-			wantStoreClean(t, s, name)
-		}
-	})
-}
-
-// TestWriteFailsAtCommit: a transaction whose COMMIT fails (a deferred
-// constraint) answers the failure on every write path, and nothing of it
-// — its row, the request's audit event — is stored; the store takes the
-// next write.
-func TestWriteFailsAtCommit(t *testing.T) {
-	t.Parallel()
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		for _, wp := range writePaths {
-			name := "commit-" + wp.name
-			ctx, pa := auditedCtx(context.Background(), name)
-			var want error
-			err := wp.run(s, ctx, func(tx *store.Tx) error {
-				p := testProvider(name)
-				if err := tx.Providers().Create(ctx, &p, "prv"); err != nil {
-					return err
-				}
-				var err error
-				want, err = storetest.FailAtCommit(ctx, tx)
-				return err
-			})
-			if want == nil || !errors.Is(err, want) || !strings.Contains(err.Error(), "committing") {
-				t.Errorf("%s: %v, want the COMMIT's %v", wp.name, err, want)
-			}
-			wantNothingOf(t, s, name, pa)
-			wantStoreClean(t, s, name)
 		}
 	})
 }
@@ -191,7 +170,7 @@ func TestGroupCommitFailsAtCommit(t *testing.T) {
 			ctxs[i], pas[i] = auditedCtx(store.ReadCommitted(ctx), name)
 			fns[i] = func(tx *store.Tx) error {
 				runs[i]++
-				p := testProvider(name)
+				p := provider(name)
 				if err := tx.Providers().Create(ctx, &p, "prv"); err != nil {
 					return err
 				}
