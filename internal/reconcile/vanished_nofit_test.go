@@ -2,7 +2,9 @@ package reconcile_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -187,4 +189,37 @@ func wantVanishedFailed(t *testing.T, st *store.Store, wid, id string, end time.
 		}
 	}
 	t.Fatalf("no usage interval of %s in %+v", id, ivs)
+}
+
+// TestVanishedRefusedReleasesTheReplacement: under the default drift
+// policy Vanished places the replacement before its transaction; when the
+// transaction is refused (the placement changed since the resync read it:
+// store.ErrConflict) the capacity that placement reserved in the engine
+// is given back, and nothing is recorded. On SQLite and PostgreSQL.
+func TestVanishedRefusedReleasesTheReplacement(t *testing.T) {
+	servertest.BothStores(t, func(t *testing.T, pg bool) {
+		h := servertest.Start(t, servertest.Options{Postgres: pg})
+		ctx := context.Background()
+		w := runningTwoReplicas(t, h)
+		st := h.Server.Store
+		p, err := st.Read().PlacementByID(ctx, w.Placements[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := h.Server.Fleet.Usage()
+		stale := p
+		stale.Version--
+		if action, err := h.Server.Workloads.Vanished(ctx, stale, nil, nil); !errors.Is(err, store.ErrConflict) || action != "" {
+			t.Fatalf("Vanished on a stale read: %q %v, want store.ErrConflict", action, err)
+		}
+		if after := h.Server.Fleet.Usage(); !reflect.DeepEqual(after, before) {
+			t.Fatalf("engine usage after a refused Vanished:\n%+v\nwant as before:\n%+v", after, before)
+		}
+		if drifts, err := st.Read().DriftsOf(ctx, w.ID); err != nil || len(drifts) != 0 {
+			t.Fatalf("drifts after a refused Vanished: %+v %v", drifts, err)
+		}
+		if ps, err := st.Read().PlacementsOf(ctx, w.ID); err != nil || len(ps) != 2 {
+			t.Fatalf("placements after a refused Vanished: %+v %v, want the two", ps, err)
+		}
+	})
 }
