@@ -23,23 +23,7 @@ func TestVanishedKeepsTheWorkloadOnWhatIsLeft(t *testing.T) {
 	servertest.BothStores(t, func(t *testing.T, pg bool) {
 		h := servertest.Start(t, servertest.Options{Postgres: pg})
 		ctx := context.Background()
-		body := oneReplicaBody(t, h)
-		body["replicas"] = 2
-		var w driftView
-		if _, err := h.Admin.Do(ctx, "POST", "/v1/workloads", body, &w); err != nil {
-			t.Fatal(err)
-		}
-		w = waitWorkload(t, h.Admin, w.ID, func(v driftView) bool {
-			if v.State != "running" || len(v.Placements) != 2 {
-				return false
-			}
-			for _, p := range v.Placements {
-				if p.State != "running" {
-					return false
-				}
-			}
-			return true
-		})
+		w := runningTwoReplicas(t, h)
 		if _, err := h.Admin.Do(ctx, "PUT", "/v1/workloads/"+w.ID+"/drift-policy", map[string]any{"recreate": false}, nil); err != nil {
 			t.Fatal(err)
 		}

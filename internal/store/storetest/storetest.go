@@ -150,3 +150,30 @@ func EnvOrSkip(t testing.TB, name, why string) string {
 	}
 	return v
 }
+
+// FailAtCommit makes tx's COMMIT fail for real: it breaks a constraint
+// the database checks only at COMMIT (a deferred one, on temporary tables
+// the rollback takes away again). It answers the store error the failed
+// COMMIT maps to: store.ErrReference on SQLite, store.ErrDuplicate on
+// PostgreSQL.
+func FailAtCommit(ctx context.Context, tx *store.Tx) (want error, err error) {
+	stmts := []string{
+		`CREATE TEMP TABLE commit_parent (id INTEGER PRIMARY KEY)`,
+		`CREATE TEMP TABLE commit_child (p INTEGER REFERENCES commit_parent (id) DEFERRABLE INITIALLY DEFERRED)`,
+		`INSERT INTO commit_child VALUES (1)`,
+	}
+	want = store.ErrReference
+	if tx.Dialect() == store.Postgres {
+		stmts = []string{
+			`CREATE TEMP TABLE commit_check (a INTEGER, CONSTRAINT commit_check_a UNIQUE (a) DEFERRABLE INITIALLY DEFERRED)`,
+			`INSERT INTO commit_check VALUES (1), (1)`,
+		}
+		want = store.ErrDuplicate
+	}
+	for _, q := range stmts {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return nil, err
+		}
+	}
+	return want, nil
+}
