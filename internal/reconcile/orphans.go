@@ -44,14 +44,12 @@ func (r *Reconciler) orphanScan(t *term) {
 	if !due {
 		return
 	}
-	t.workers.Add(1)
-	go func() {
-		defer t.workers.Done()
+	t.workers.Go(func() {
 		r.sweepOrphans(t.ctx)
 		r.mu.Lock()
 		r.orphanBusy = false
 		r.mu.Unlock()
-	}()
+	})
 }
 
 // liveChunk is how many listed resources the sweep checks against the
