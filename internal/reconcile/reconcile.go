@@ -960,10 +960,8 @@ func (r *Reconciler) discover(ctx context.Context) {
 		if err != nil {
 			continue
 		}
-		cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
-		sites, err := drv.Discover(cctx, p.ID)
-		cancel()
-		if err != nil {
+		var sites []provider.Site
+		if r.call(ctx, func(ctx context.Context) error { var err error; sites, err = drv.Discover(ctx, p.ID); return err }) != nil {
 			continue
 		}
 		for _, s := range sites {
