@@ -60,19 +60,17 @@ func LoadKey(path string) (ed25519.PrivateKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the audit signing key: %w", err)
 	}
-	blk, _ := pem.Decode(b)
-	if blk == nil || blk.Type != "PRIVATE KEY" {
-		return nil, fmt.Errorf("%s: not a PEM PRIVATE KEY", path)
-	}
-	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	key, err := ParsePrivateKeyPEM(b)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	key, ok := k.(ed25519.PrivateKey)
-	if !ok {
-		return nil, fmt.Errorf("%s: not an Ed25519 key", path)
-	}
 	return key, nil
+}
+
+// ParsePrivateKeyPEM decodes an Ed25519 signing key in the PKCS #8 PEM
+// that WriteNewKey writes.
+func ParsePrivateKeyPEM(b []byte) (ed25519.PrivateKey, error) {
+	return parseKeyPEM[ed25519.PrivateKey](b, "PRIVATE KEY", x509.ParsePKCS8PrivateKey, "key")
 }
 
 // ReadPublicKeyFile reads the PEM public keys (PublicKeyPEM's format) in
@@ -120,17 +118,24 @@ func PublicKeyPEM(pub ed25519.PublicKey) []byte {
 
 // ParsePublicKeyPEM decodes what PublicKeyPEM wrote.
 func ParsePublicKeyPEM(b []byte) (ed25519.PublicKey, error) {
+	return parseKeyPEM[ed25519.PublicKey](b, "PUBLIC KEY", x509.ParsePKIXPublicKey, "public key")
+}
+
+// parseKeyPEM decodes the first PEM block of b, which must be of type typ,
+// with parse (an x509 parser), into an Ed25519 key K; what names K in the
+// error when the key is of another algorithm.
+func parseKeyPEM[K ed25519.PrivateKey | ed25519.PublicKey](b []byte, typ string, parse func([]byte) (any, error), what string) (K, error) {
 	blk, _ := pem.Decode(b)
-	if blk == nil || blk.Type != "PUBLIC KEY" {
-		return nil, errors.New("not a PEM PUBLIC KEY")
+	if blk == nil || blk.Type != typ {
+		return nil, errors.New("not a PEM " + typ)
 	}
-	k, err := x509.ParsePKIXPublicKey(blk.Bytes)
+	k, err := parse(blk.Bytes)
 	if err != nil {
 		return nil, err
 	}
-	pub, ok := k.(ed25519.PublicKey)
+	key, ok := k.(K)
 	if !ok {
-		return nil, errors.New("not an Ed25519 public key")
+		return nil, errors.New("not an Ed25519 " + what)
 	}
-	return pub, nil
+	return key, nil
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"crypto/ed25519"
-	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -73,15 +72,10 @@ func readAuditKey(path string) (ed25519.PublicKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	blk, _ := pem.Decode(b)
-	if blk != nil && blk.Type == "PRIVATE KEY" {
-		k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	if blk, _ := pem.Decode(b); blk != nil && blk.Type == "PRIVATE KEY" {
+		key, err := audit.ParsePrivateKeyPEM(b)
 		if err != nil {
 			return nil, err
-		}
-		key, ok := k.(ed25519.PrivateKey)
-		if !ok {
-			return nil, errors.New("not an Ed25519 key")
 		}
 		return key.Public().(ed25519.PublicKey), nil
 	}

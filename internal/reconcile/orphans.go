@@ -44,14 +44,12 @@ func (r *Reconciler) orphanScan(t *term) {
 	if !due {
 		return
 	}
-	t.workers.Add(1)
-	go func() {
-		defer t.workers.Done()
+	t.workers.Go(func() {
 		r.sweepOrphans(t.ctx)
 		r.mu.Lock()
 		r.orphanBusy = false
 		r.mu.Unlock()
-	}()
+	})
 }
 
 // liveChunk is how many listed resources the sweep checks against the
@@ -84,10 +82,8 @@ func (r *Reconciler) sweepOrphans(ctx context.Context) {
 		if err != nil {
 			continue
 		}
-		cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
-		list, err := drv.ListResources(cctx, p.ID)
-		cancel()
-		if err != nil {
+		var list []provider.Resource
+		if err := r.call(ctx, func(ctx context.Context) error { var err error; list, err = drv.ListResources(ctx, p.ID); return err }); err != nil {
 			r.log.Debug("listing provider resources", "provider", p.ID, "err", err)
 			return // a partial view must not age anything
 		}
@@ -189,10 +185,7 @@ const maxStampsPerSweep = 50
 // stamp writes this installation's id onto a live replica's resource that
 // carries none (made before installations had ids).
 func (r *Reconciler) stamp(ctx context.Context, s provider.Stamper, providerID string, res provider.Resource) {
-	cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
-	err := s.Stamp(cctx, providerID, res)
-	cancel()
-	if err != nil {
+	if err := r.call(ctx, func(ctx context.Context) error { return s.Stamp(ctx, providerID, res) }); err != nil {
 		r.log.Warn("stamping a resource with this installation's id failed; the next sweep tries again",
 			"provider", providerID, "resource", res.ResourceID, "replica", res.ReplicaID, "err", err)
 		return
@@ -216,10 +209,7 @@ func (r *Reconciler) deleteOrphan(ctx context.Context, drv provider.Driver, prov
 // retry, a deletion logged with why and attrs and audited as
 // "<kind>.deleted". It reports whether the provider accepted the deletion.
 func (r *Reconciler) deleteFound(ctx context.Context, kind, a, providerID string, res provider.Resource, del func(context.Context) error, why string, attrs ...any) bool {
-	cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
-	err := del(cctx)
-	cancel()
-	if err != nil {
+	if err := r.call(ctx, del); err != nil {
 		r.mActions.WithLabelValues(kind+"_delete", "error").Inc()
 		r.log.Warn("deleting "+a+" resource failed; the next sweep tries again", "provider", providerID,
 			"resource", res.ResourceID, "replica", res.ReplicaID, "err", err)

@@ -35,15 +35,13 @@ func (r *Reconciler) settleAtStart(t *term) {
 		return
 	}
 	t.powerSettled = true
-	t.workers.Add(1)
-	go func() {
-		defer t.workers.Done()
+	t.workers.Go(func() {
 		for _, p := range r.fleet.Providers() {
 			if err := r.SettleStranded(t.ctx, p); err != nil && t.ctx.Err() == nil {
 				r.log.Warn("settling replicas left mid power action", "provider", p.ID, "err", err)
 			}
 		}
-	}()
+	})
 }
 
 // SettleStranded settles a provider's running replicas left mid power

@@ -556,16 +556,15 @@ func (r *Reconciler) Pass(ctx context.Context) (busy bool, err error) {
 				ensAll[p.ProviderID] = be
 				continue
 			}
-			t.workers.Add(1)
-			go r.work(t, p)
+			t.workers.Go(func() { r.work(t, p) })
 		}
 		for _, id := range order {
 			ps := fresh[id]
-			t.workers.Add(1)
 			if len(ps) == 1 {
-				go r.work(t, ps[0])
+				t.workers.Go(func() { r.work(t, ps[0]) })
 			} else {
-				go r.workAll(t, ensAll[id], ps)
+				be := ensAll[id]
+				t.workers.Go(func() { r.workAll(t, be, ps) })
 			}
 		}
 	}
@@ -579,7 +578,6 @@ func (r *Reconciler) Pass(ctx context.Context) (busy bool, err error) {
 
 // work acts on one placement and hands the outcome to the recorder.
 func (r *Reconciler) work(t *term, p store.PlacementRow) {
-	defer t.workers.Done()
 	out, replace := r.act(t.ctx, p)
 	<-r.slots
 	r.signal()
@@ -595,7 +593,6 @@ func (r *Reconciler) work(t *term, p store.PlacementRow) {
 // workAll acts on new replicas of one provider together (actAll) and
 // hands their outcomes to the recorder.
 func (r *Reconciler) workAll(t *term, be batchEnsurer, ps []store.PlacementRow) {
-	defer t.workers.Done()
 	res := r.actAll(t.ctx, be, ps)
 	for range ps {
 		<-r.slots
@@ -963,10 +960,8 @@ func (r *Reconciler) discover(ctx context.Context) {
 		if err != nil {
 			continue
 		}
-		cctx, cancel := context.WithTimeout(ctx, r.o.CallTimeout)
-		sites, err := drv.Discover(cctx, p.ID)
-		cancel()
-		if err != nil {
+		var sites []provider.Site
+		if r.call(ctx, func(ctx context.Context) error { var err error; sites, err = drv.Discover(ctx, p.ID); return err }) != nil {
 			continue
 		}
 		for _, s := range sites {

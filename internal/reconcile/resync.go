@@ -111,9 +111,7 @@ func (r *Reconciler) resync(t *term) {
 		if !start {
 			continue
 		}
-		t.workers.Add(1)
-		go func() {
-			defer t.workers.Done()
+		t.workers.Go(func() {
 			began := time.Now()
 			err := r.ResyncProvider(t.ctx, p)
 			if err != nil && t.ctx.Err() == nil {
@@ -129,7 +127,7 @@ func (r *Reconciler) resync(t *term) {
 				rs.next[p.ID] = time.Now()
 			}
 			rs.mu.Unlock()
-		}()
+		})
 	}
 }
 

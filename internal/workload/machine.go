@@ -228,14 +228,28 @@ func (s *Service) rollupTouched(ctx context.Context, tx *store.Tx, order []strin
 // startMetering opens the usage intervals of replicas that began running,
 // in one go when the meter can (BatchMeter).
 func startMetering(ctx context.Context, tx *store.Tx, m Meter, ps []*model.Placement, now time.Time) error {
+	return metering(ctx, tx, m, ps, now, Meter.Start, BatchMeter.StartAll)
+}
+
+// stopMetering closes the usage intervals of replicas that stopped, as
+// startMetering opens them.
+func stopMetering(ctx context.Context, tx *store.Tx, m Meter, ps []*model.Placement, now time.Time) error {
+	return metering(ctx, tx, m, ps, now, Meter.Stop, BatchMeter.StopAll)
+}
+
+// metering hands the replicas ps to m's batch method all when m is a
+// BatchMeter, else to its method one for each replica in turn.
+func metering(ctx context.Context, tx *store.Tx, m Meter, ps []*model.Placement, now time.Time,
+	one func(Meter, context.Context, *store.Tx, *model.Placement, time.Time) error,
+	all func(BatchMeter, context.Context, *store.Tx, []*model.Placement, time.Time) error) error {
 	if len(ps) == 0 {
 		return nil
 	}
 	if bm, ok := m.(BatchMeter); ok {
-		return bm.StartAll(ctx, tx, ps, now)
+		return all(bm, ctx, tx, ps, now)
 	}
 	for _, p := range ps {
-		if err := m.Start(ctx, tx, p, now); err != nil {
+		if err := one(m, ctx, tx, p, now); err != nil {
 			return err
 		}
 	}

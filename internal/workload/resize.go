@@ -293,23 +293,6 @@ func placementsOf(rows []store.PlacementRow) []*model.Placement {
 	return ps
 }
 
-// stopMetering closes the usage intervals of replicas that stopped, in
-// one go when the meter can (BatchMeter), as startMetering opens them.
-func stopMetering(ctx context.Context, tx *store.Tx, m Meter, ps []*model.Placement, now time.Time) error {
-	if len(ps) == 0 {
-		return nil
-	}
-	if bm, ok := m.(BatchMeter); ok {
-		return bm.StopAll(ctx, tx, ps, now)
-	}
-	for _, p := range ps {
-		if err := m.Stop(ctx, tx, p, now); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // resizeAtProviders has each replica's provider resize its resource,
 // outside any transaction. A provider that fails is logged and noted on
 // the timeline (the resync retries it); the first failure is returned as
