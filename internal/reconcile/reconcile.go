@@ -961,7 +961,11 @@ func (r *Reconciler) discover(ctx context.Context) {
 			continue
 		}
 		var sites []provider.Site
-		if r.call(ctx, func(ctx context.Context) error { var err error; sites, err = drv.Discover(ctx, p.ID); return err }) != nil {
+		err = r.call(ctx, func(ctx context.Context) (err error) {
+			sites, err = drv.Discover(ctx, p.ID)
+			return err
+		})
+		if err != nil {
 			continue
 		}
 		for _, s := range sites {
