@@ -51,13 +51,13 @@ func ParseDocs(r io.Reader) ([]Doc, error) {
 		switch d.Kind {
 		case "app", "workload", "grant":
 		default:
-			return nil, fmt.Errorf("document %d: kind %q (want App, Workload or Grant)", i, d.Kind)
+			return nil, msgErr("cli.apply.bad_kind", i, d.Kind)
 		}
 		if d.Spec == nil {
-			return nil, fmt.Errorf("document %d (%s): no spec", i, d.Kind)
+			return nil, msgErr("cli.apply.no_spec", i, d.Kind)
 		}
 		if (d.Kind == "workload" || d.Kind == "grant") && d.Name == "" && d.Spec["user_id"] == nil {
-			return nil, fmt.Errorf("document %d (%s): give it a name (it identifies the object across applies)", i, d.Kind)
+			return nil, msgErr("cli.apply.no_name", i, d.Kind)
 		}
 		out = append(out, jsonish(d))
 	}
@@ -271,7 +271,7 @@ func applyWorkload(ctx context.Context, cl *client.Client, w io.Writer, d Doc, d
 	hdr, err := cl.Do(ctx, "POST", "/v1/workloads", d.Spec, &out, "Idempotency-Key", key)
 	var p *client.Problem
 	if errors.As(err, &p) && p.Status == 422 && strings.Contains(p.Type, "idempotency") {
-		return 0, fmt.Errorf("its spec changed since it was created (%s); workloads are not changed in place: delete it and apply again", key)
+		return 0, msgErr("cli.apply.spec_changed", key)
 	}
 	if err != nil {
 		return 0, err

@@ -150,7 +150,7 @@ func auditCmd(g *globals) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if keyOut == "" || pubOut == "" {
-				return errors.New("set both --key and --public-key")
+				return msgErr("cli.audit.keygen_flags")
 			}
 			key, err := audit.WriteNewKey(keyOut)
 			if err != nil {

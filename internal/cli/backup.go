@@ -4,7 +4,6 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -100,7 +99,7 @@ secrets key are NOT in the backup: keep them apart (docs/operations.md).`,
 	create.Flags().StringVarP(&out, "out", "f", "", "backup file to write (must not exist)")
 	create.RunE = func(cmd *cobra.Command, _ []string) error {
 		if out == "" {
-			return errors.New("--out FILE is required")
+			return msgErr("cli.backup.out_required")
 		}
 		cfg, o, err := cbf.load(g)
 		if err != nil {

@@ -89,7 +89,7 @@ func RunEnvIn(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	lng, err := resolveLang(scanLang(args), getenv)
 	g.lng = lng
 	if err != nil {
-		fmt.Fprintln(stderr, i18n.T(lng, "cli.err.prefix"), err)
+		fmt.Fprintln(stderr, i18n.T(lng, "cli.err.prefix"), localizeErr(lng, err))
 		return ExitCode(err)
 	}
 	root := newRoot(g)
@@ -98,7 +98,7 @@ func RunEnvIn(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(stderr, i18n.T(lng, "cli.err.prefix"), err)
+		fmt.Fprintln(stderr, i18n.T(lng, "cli.err.prefix"), localizeErr(lng, err))
 		return ExitCode(err)
 	}
 	return ExitOK

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -15,7 +14,7 @@ func coverFlags(m map[string]any, points, subs []string) error {
 	for _, p := range points {
 		parts := strings.SplitN(p, ",", 4)
 		if len(parts) < 3 {
-			return errors.New("--near-point: use LAT,LON,RADIUS_KM[,LABEL]")
+			return msgErr("cli.cover.near_point")
 		}
 		var f [3]float64
 		for i := range f {

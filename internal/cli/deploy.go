@@ -59,7 +59,7 @@ func deployCmd(g *globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			lang := g.language() // --lang, else LC_ALL, LC_MESSAGES, LANG
 			if app == "" || (image == "" && rollbackTo == "") {
-				return errors.New("give --app and --image (or --rollback-to)")
+				return msgErr("cli.deploy.app_image")
 			}
 			cl, err := g.client()
 			if err != nil {

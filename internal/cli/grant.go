@@ -47,7 +47,7 @@ func grantCmd(g *globals) *cobra.Command {
 			case expires > 0:
 				body["expires_at"] = time.Now().Add(expires).UTC()
 			default:
-				return fmt.Errorf("a grant needs an expiry: --expires 720h or --until 2026-12-31T23:59:59Z")
+				return msgErr("cli.grant.no_expiry")
 			}
 			if len(cidrs) > 0 {
 				body["source_cidrs"] = cidrs

@@ -44,7 +44,7 @@ func keysCmd(g *globals) *cobra.Command {
 				dbURL = g.getenv("SOBERANA_DATABASE_URL")
 			}
 			if dbURL == "" {
-				return fmt.Errorf("--database-url is required (postgres://… or the SQLite file)")
+				return msgErr("cli.keys.database_url")
 			}
 			n, err := secrets.RotateDatabase(cmd.Context(), dbURL, kr, audit.Operator(operatorName(g), "", "", ""))
 			if err != nil {

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -55,13 +54,13 @@ capacity (node allocatable minus pod requests).`,
 	fl.BoolVar(&discover, "discover", true, "connect to the clusters and fill each site's capacity")
 	c.RunE = func(cmd *cobra.Command, _ []string) error {
 		if pf.name == "" || len(clusters) == 0 || len(sitesFl) == 0 {
-			return errors.New("--name, at least one --cluster and at least one --site are required")
+			return msgErr("cli.kubernetes.required")
 		}
 		cfg := kube.Config{UserPrefix: userPrefix}
 		for _, cl := range clusters {
 			n, file, ok := strings.Cut(cl, "=")
 			if !ok || n == "" {
-				return fmt.Errorf("--cluster %q: want NAME=KUBECONFIG_FILE", cl)
+				return msgErr("cli.kubernetes.cluster_flag", cl)
 			}
 			b, err := os.ReadFile(file)
 			if err != nil {

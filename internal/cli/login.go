@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -26,12 +25,12 @@ func loginCmd(g *globals) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if email == "" {
-				return errors.New("--email is required")
+				return msgErr("cli.login.email_required")
 			}
 			fmt.Fprint(g.stderr, "password: ")
 			line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
 			if err != nil && line == "" {
-				return errors.New("no password on standard input")
+				return msgErr("cli.login.no_password")
 			}
 			cl := client.New(g.serverURL(), "")
 			cl.Lang = g.lang

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -75,7 +74,7 @@ changes the parts named (--jurisdiction and --country replace their list).`,
 				for _, kv := range mins {
 					k, v, ok := strings.Cut(kv, "=")
 					if !ok {
-						return fmt.Errorf("--min %q: use CLASS=MODE, e.g. confidential=national", kv)
+						return msgErr("cli.policy.min_flag", kv)
 					}
 					m[strings.TrimSpace(k)] = strings.TrimSpace(v)
 				}

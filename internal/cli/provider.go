@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -65,13 +64,13 @@ type azFlag struct {
 func parseAZ(s string) (azFlag, error) {
 	name, rest, ok := strings.Cut(s, "=")
 	if !ok || name == "" {
-		return azFlag{}, fmt.Errorf("--az %q: want AZ=country:MX,subdivision:MX-CMX,lat:19.4,lon:-99.1,tier:core,failure-domain:fd1[,name:…]", s)
+		return azFlag{}, msgErr("cli.provider.az_flag", s)
 	}
 	f := azFlag{az: name, site: model.Site{Name: name, FailureDomain: name}}
 	for _, kv := range strings.Split(rest, ",") {
 		k, v, ok := strings.Cut(kv, ":")
 		if !ok {
-			return azFlag{}, fmt.Errorf("--az %s: %q is not key:value", name, kv)
+			return azFlag{}, msgErr("cli.provider.az_not_kv", name, kv)
 		}
 		var err error
 		switch k {
@@ -94,7 +93,7 @@ func parseAZ(s string) (azFlag, error) {
 		case "certification":
 			f.site.Certification = v
 		default:
-			return azFlag{}, fmt.Errorf("--az %s: unknown key %q", name, k)
+			return azFlag{}, msgErr("cli.provider.az_unknown_key", name, k)
 		}
 		if err != nil {
 			return azFlag{}, fmt.Errorf("--az %s: %s: %w", name, k, err)
@@ -137,10 +136,10 @@ overcommit from Placement, and lists the offerings' flavors.`,
 	fl.BoolVar(&discover, "discover", true, "connect to the cloud and fill capacity from Placement")
 	c.RunE = func(cmd *cobra.Command, _ []string) error {
 		if driver != model.DriverOpenStack {
-			return fmt.Errorf("--driver %q: only openstack is added this way (sim providers come with the demo fleet)", driver)
+			return msgErr("cli.provider.driver", driver)
 		}
 		if cloudsFile == "" || cloud == "" || len(azs) == 0 {
-			return errors.New("--clouds-yaml, --cloud and at least one --az are required")
+			return msgErr("cli.provider.required")
 		}
 		data, err := os.ReadFile(cloudsFile)
 		if err != nil {
@@ -157,7 +156,7 @@ overcommit from Placement, and lists the offerings' flavors.`,
 		for _, im := range images {
 			o, ref, ok := strings.Cut(im, "=")
 			if !ok {
-				return fmt.Errorf("--image %q: want OFFERING=IMAGE", im)
+				return msgErr("cli.provider.image_flag", im)
 			}
 			cfg.Images[o] = ref
 		}

@@ -41,7 +41,7 @@ func findResource(name string) (resource, error) {
 	for i, r := range resources {
 		names[i] = r.path
 	}
-	return resource{}, usageErr(fmt.Errorf("unknown noun %q; use one of: %s", name, strings.Join(names, ", ")))
+	return resource{}, usageErr(msgErr("cli.resources.unknown_noun", name, strings.Join(names, ", ")))
 }
 
 func createCmd(g *globals) *cobra.Command {
@@ -135,7 +135,7 @@ func readInput(file, data string, stdin io.Reader) ([]byte, error) {
 	var raw []byte
 	switch {
 	case file != "" && data != "":
-		return nil, errors.New("use either -f or --data, not both")
+		return nil, msgErr("cli.resources.both_inputs")
 	case file == "-":
 		b, err := io.ReadAll(stdin)
 		if err != nil {
@@ -151,7 +151,7 @@ func readInput(file, data string, stdin io.Reader) ([]byte, error) {
 	case data != "":
 		raw = []byte(data)
 	default:
-		return nil, errors.New("give the object with -f FILE or --data JSON")
+		return nil, msgErr("cli.resources.no_input")
 	}
 	var v any
 	if err := yaml.Unmarshal(raw, &v); err != nil { // YAML is a superset of JSON

@@ -108,7 +108,7 @@ keeps the data; --reset starts over.`,
 		}
 		if reset {
 			if cfg.DatabaseURL != "" {
-				return errors.New("--reset only works with the embedded database; drop the PostgreSQL database yourself")
+				return msgErr("cli.server.reset_postgres")
 			}
 			if err := resetDataDir(cfg.DataDir); err != nil {
 				return err

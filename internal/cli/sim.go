@@ -75,7 +75,7 @@ func simPutCmd(g *globals, use, short, flag, flagHelp, path string, body func() 
 	c := &cobra.Command{Use: use, Short: short, Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if id == "" {
-				return fmt.Errorf("--%s is required", flag)
+				return msgErr("cli.flag_required", flag)
 			}
 			if _, err := g.call(cmd.Context(), "PUT", fmt.Sprintf(path, id), body(), nil); err != nil {
 				return err

@@ -95,7 +95,7 @@ prints the certificate.`,
 				}
 			}
 			if host == "" {
-				return fmt.Errorf("certificate %s written to %s, but no address is known for the workload's replicas yet: pass --address HOST[:PORT]", out.Serial, certPath)
+				return msgErr("cli.ssh.no_address", out.Serial, certPath)
 			}
 			if user == "" {
 				user = out.LoginUser
@@ -116,7 +116,7 @@ prints the certificate.`,
 			if err := run.Run(); err != nil {
 				var ee *exec.ExitError
 				if errors.As(err, &ee) {
-					return fmt.Errorf("ssh exited with status %d", ee.ExitCode())
+					return msgErr("cli.ssh.exit", ee.ExitCode())
 				}
 				return fmt.Errorf("running %s: %w", sshBin, err)
 			}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,7 +29,7 @@ func statementExportCmd(g *globals) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if (institution == "") == (provider == "") {
-				return errors.New("give --institution or --provider (exactly one)")
+				return msgErr("cli.statement.one_owner")
 			}
 			if _, err := ledger.ParseMonth(month); err != nil {
 				return fmt.Errorf("--month: %w", err)
@@ -40,7 +39,7 @@ func statementExportCmd(g *globals) *cobra.Command {
 				format = "csv"
 			}
 			if format != "csv" && format != "json" {
-				return fmt.Errorf("-o %s: a statement exports as csv or json", g.output)
+				return msgErr("cli.statement.output", g.output)
 			}
 			cl, err := g.client()
 			if err != nil {

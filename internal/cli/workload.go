@@ -75,7 +75,7 @@ func workloadCreateCmd(g *globals) *cobra.Command {
 				if near != "" {
 					parts := strings.Split(near, ",")
 					if len(parts) != 3 {
-						return errors.New("--near: use LAT,LON,RADIUS_KM")
+						return msgErr("cli.workload.near")
 					}
 					var f [3]float64
 					for i, p := range parts {
