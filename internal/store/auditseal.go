@@ -38,6 +38,11 @@ import (
 // so A is sealed before B: the chain respects the order in which changes
 // were seen to happen. Concurrent transactions are ordered by xid.
 
+// ErrNoAuditHead is a background seal finding no audit chain head row:
+// it was deleted (tampering; soberana audit verify reports it), so queued
+// events stay queued.
+var ErrNoAuditHead = errors.New("the audit chain head row is missing: queued audit events cannot be sealed (run soberana audit verify)")
+
 // sealBatch bounds the events one sealing transaction moves.
 const sealBatch = 1000
 
@@ -119,10 +124,11 @@ func (s *Store) sealLoop() {
 		sl.mu.Lock()
 		sl.lastErr = err
 		sl.mu.Unlock()
-		if busy || err != nil {
+		if busy {
 			// Another sealer held the head (it may have taken its snapshot
-			// before our events committed), or the database failed: look
-			// again after the gap.
+			// before our events committed): look again after the gap. A
+			// failure (the database, the head row gone) waits for the next
+			// poll or commit instead of retrying every gap.
 			s.kickSealer()
 		}
 	}
@@ -191,10 +197,20 @@ func (s *Store) sealOnce(ctx context.Context, wait bool) (n int, busy bool, err 
 		head string
 	)
 	switch err := tx.QueryRowContext(ctx, q).Scan(&seq, &head); {
+	case errors.Is(err, sql.ErrNoRows) && wait:
+		// The head row is gone (tampering, which verify reports): nothing
+		// to seal onto; the readers go on and verify says why.
+		return 0, false, nil
 	case errors.Is(err, sql.ErrNoRows):
-		// Locked by another sealer (SKIP LOCKED), or the head row is gone
-		// (tampering, which verify reports): nothing to seal onto.
-		return 0, !wait, nil
+		// Locked by another sealer (SKIP LOCKED), or gone.
+		var exists bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM audit_head WHERE id = 1)`).Scan(&exists); err != nil {
+			return 0, false, fmt.Errorf("looking for the audit chain head: %w", mapErr(err))
+		}
+		if !exists {
+			return 0, false, ErrNoAuditHead
+		}
+		return 0, true, nil
 	case err != nil:
 		return 0, false, fmt.Errorf("locking the audit chain head: %w", mapErr(err))
 	}
