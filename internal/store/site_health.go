@@ -15,11 +15,11 @@ func (s *Store) Commits() uint64 { return s.commits.Load() }
 // SetSitesHealth sets the health of every listed site whose health
 // differs, in t, as Sites().Update would (version and updated_at move,
 // and the sites' change counter, so every replica's fleet fingerprint
-// sees it), and returns the ids it
-// changed. A site that leaves down gets the work that backed off while it
-// was down rescheduled (RescheduleSite). Ids without a row change nothing.
-// It is the bulk form of reading, editing and updating each site: one
-// statement per up to 500 sites instead of three per site.
+// sees it), and returns the ids it changed. A site that leaves down gets
+// the work that backed off while it was down rescheduled
+// (RescheduleSite). Ids without a row change nothing. It is the bulk form
+// of reading, editing and updating each site: one statement per up to 500
+// sites instead of three per site.
 func (t *Tx) SetSitesHealth(ctx context.Context, ids []string, health string) ([]string, error) {
 	var changed []string
 	now := micros(t.Now())
