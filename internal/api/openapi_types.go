@@ -113,6 +113,7 @@ var (
 		"internal/model.WorkloadEvent.from":           workloadStates,
 		"internal/model.WorkloadEvent.to":             workloadStates,
 		"internal/api.SSHReplica.state":               placementStates,
+		"internal/api.DriftPolicyRequest.on_change":   model.Names(model.DriftOnChanges),
 	}
 )
 

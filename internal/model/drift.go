@@ -13,6 +13,12 @@ const (
 	DriftMoved   DriftKind = "moved"
 )
 
+// DriftKinds lists every drift kind.
+var DriftKinds = []DriftKind{DriftDeleted, DriftStopped, DriftResized, DriftMoved}
+
+// EnumValues is the closed set (the OpenAPI enum).
+func (DriftKind) EnumValues() []string { return Names(DriftKinds) }
+
 // DriftAction is what soberana did about a drift. A drift is recorded
 // once, with the action already taken, and never changes: it has no
 // transition table.
@@ -29,6 +35,12 @@ const (
 	// tried again at every resync.
 	DriftRestoreFailed DriftAction = "restore_failed"
 )
+
+// DriftActions lists every drift action.
+var DriftActions = []DriftAction{DriftRecreated, DriftFailed, DriftRestored, DriftAdopted, DriftReported, DriftRestoreFailed}
+
+// EnumValues is the closed set (the OpenAPI enum).
+func (DriftAction) EnumValues() []string { return Names(DriftActions) }
 
 // Drift is one difference found between a replica and its resource.
 type Drift struct {
@@ -66,6 +78,9 @@ const (
 
 // DriftOnChanges lists every OnChange value.
 var DriftOnChanges = []DriftOnChange{DriftRestore, DriftAdopt}
+
+// EnumValues is the closed set (the OpenAPI enum).
+func (DriftOnChange) EnumValues() []string { return Names(DriftOnChanges) }
 
 // DriftPolicy is what a workload wants done when its replicas drift.
 type DriftPolicy struct {
