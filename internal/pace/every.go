@@ -33,6 +33,13 @@ func loop(ctx context.Context, interval time.Duration, now bool, fn func()) erro
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
+			// A tick that came while fn ran and the end of ctx are both
+			// ready: select picks either, so look again — fn never runs
+			// after ctx ended (a loop that cancels its own ctx from fn
+			// has its last word).
+			if ctx.Err() != nil {
+				return nil
+			}
 		}
 	}
 }
