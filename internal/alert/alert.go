@@ -154,7 +154,7 @@ func (e *Engine) conditions(ctx context.Context) ([]condition, error) {
 			if s.Kind == health.KindProvider {
 				rule, name = RuleProviderDown, names.provider(s.ID)
 			}
-			out = append(out, condition{key: rule + ":" + s.ID, rule: rule, severity: "critical", kind: s.Kind, id: s.ID,
+			out = append(out, condition{key: rule + ":" + s.ID, rule: rule, severity: model.SeverityCritical, kind: s.Kind, id: s.ID,
 				summary: workload.M("alert."+rule, name, s.Since.UTC().Format(time.RFC3339))})
 		}
 	}
@@ -162,7 +162,7 @@ func (e *Engine) conditions(ctx context.Context) ([]condition, error) {
 		r := metrics.UseRatio(u.Used.VCPU, u.Capacity.VCPU, u.Used.MemoryMiB, u.Capacity.MemoryMiB, u.Used.DiskGiB, u.Capacity.DiskGiB)
 		if r*100 >= float64(e.o.CapacityPercent) {
 			pct := strconv.Itoa(int(r * 100))
-			out = append(out, condition{key: RuleCapacity + ":" + id, rule: RuleCapacity, severity: "warning", kind: health.KindSite, id: id,
+			out = append(out, condition{key: RuleCapacity + ":" + id, rule: RuleCapacity, severity: model.SeverityWarning, kind: health.KindSite, id: id,
 				value: pct, summary: workload.M("alert.capacity", names.site(id), pct, strconv.Itoa(e.o.CapacityPercent))})
 		}
 	}
@@ -172,7 +172,7 @@ func (e *Engine) conditions(ctx context.Context) ([]condition, error) {
 	}
 	for _, b := range bas {
 		th := strconv.FormatInt(b.Threshold, 10)
-		out = append(out, condition{key: RuleBudget + ":" + b.BudgetLineID + ":" + th, rule: RuleBudget, severity: "warning",
+		out = append(out, condition{key: RuleBudget + ":" + b.BudgetLineID + ":" + th, rule: RuleBudget, severity: model.SeverityWarning,
 			kind: "budget_line", id: b.BudgetLineID, institution: b.InstitutionID, value: th,
 			summary: workload.M("alert.budget", names.budgetLine(b.BudgetLineID), th)})
 	}
@@ -181,14 +181,14 @@ func (e *Engine) conditions(ctx context.Context) ([]condition, error) {
 		return nil, err
 	}
 	for _, r := range reds {
-		out = append(out, condition{key: RuleBudgetReduced + ":" + r.ID, rule: RuleBudgetReduced, severity: "warning",
+		out = append(out, condition{key: RuleBudgetReduced + ":" + r.ID, rule: RuleBudgetReduced, severity: model.SeverityWarning,
 			kind: "budget_line", id: r.BudgetLineID, institution: r.InstitutionID, value: strconv.FormatInt(r.ToMinor, 10),
 			summary: workload.M("alert.budget_reduced", names.budgetLine(r.BudgetLineID), r.ActorName, r.Reason)})
 	}
 	now := e.o.Now()
 	if gs, err := tx.ExpiringGrants(ctx, now, now.Add(e.o.GrantWarning)); err == nil {
 		for _, g := range gs {
-			out = append(out, condition{key: RuleGrantExpiring + ":" + g.ID, rule: RuleGrantExpiring, severity: "info",
+			out = append(out, condition{key: RuleGrantExpiring + ":" + g.ID, rule: RuleGrantExpiring, severity: model.SeverityInfo,
 				kind: "grant", id: g.ID, institution: g.InstitutionID,
 				summary: workload.M("alert.grant_expiring", g.ID, names.project(g.ProjectID), g.ExpiresAt.UTC().Format(time.RFC3339))})
 		}
@@ -205,7 +205,7 @@ func (e *Engine) conditions(ctx context.Context) ([]condition, error) {
 		return nil, err
 	}
 	for _, w := range ws {
-		out = append(out, condition{key: RuleWorkloadFailed + ":" + w.ID, rule: RuleWorkloadFailed, severity: "warning",
+		out = append(out, condition{key: RuleWorkloadFailed + ":" + w.ID, rule: RuleWorkloadFailed, severity: model.SeverityWarning,
 			kind: "workload", id: w.ID, institution: w.InstitutionID,
 			summary: workload.M("alert.workload_failed", w.ID, workload.Decode(w.Reason).Render(i18n.EN))})
 	}

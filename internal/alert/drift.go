@@ -31,7 +31,7 @@ func (e *Engine) driftConditions(ctx context.Context, tx *store.Tx) ([]condition
 			if d.LastSeenAt != nil {
 				seen = d.LastSeenAt.UTC().Format(time.RFC3339)
 			}
-			out = append(out, condition{key: RuleReplicaDeleted + ":" + d.ID, rule: RuleReplicaDeleted, severity: "critical",
+			out = append(out, condition{key: RuleReplicaDeleted + ":" + d.ID, rule: RuleReplicaDeleted, severity: model.SeverityCritical,
 				kind: "placement", id: d.PlacementID, institution: d.InstitutionID, value: string(d.Action),
 				summary: workload.M("alert.replica_deleted_outside."+string(d.Action), d.ResourceID, d.PlacementID, d.WorkloadID, seen)})
 			continue
@@ -43,7 +43,7 @@ func (e *Engine) driftConditions(ctx context.Context, tx *store.Tx) ([]condition
 			}
 			what += x.Field + ": " + x.Want + " → " + x.Got
 		}
-		out = append(out, condition{key: RuleReplicaDrift + ":" + d.ID, rule: RuleReplicaDrift, severity: "warning",
+		out = append(out, condition{key: RuleReplicaDrift + ":" + d.ID, rule: RuleReplicaDrift, severity: model.SeverityWarning,
 			kind: "placement", id: d.PlacementID, institution: d.InstitutionID, value: string(d.Kind),
 			summary: workload.M("alert.replica_drift."+string(d.Action), d.ResourceID, d.PlacementID, d.WorkloadID, what)})
 	}

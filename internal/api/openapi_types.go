@@ -114,6 +114,10 @@ var (
 		"internal/model.WorkloadEvent.to":             workloadStates,
 		"internal/api.SSHReplica.state":               placementStates,
 		"internal/api.DriftPolicyRequest.on_change":   model.Names(model.DriftOnChanges),
+		"internal/model.Alert.severity":               model.Severities,
+		"internal/model.Address.kind":                 {model.AddressFixed, model.AddressFloating},
+		"internal/model.APIToken.kind":                auth.TokenKinds,
+		"internal/auth.TokenSpec.kind":                auth.TokenKinds,
 	}
 )
 

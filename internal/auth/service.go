@@ -24,6 +24,9 @@ const (
 	TokenDeploy = "deploy"
 )
 
+// TokenKinds lists every token kind (the OpenAPI enum).
+var TokenKinds = []string{TokenPersonal, TokenService, TokenDeploy}
+
 // Sentinel errors of sign-in and administration.
 var (
 	ErrBadCredentials = errors.New("bad credentials")

@@ -23,6 +23,17 @@ var AlertTransitions = StateTable[AlertState]{
 	AlertResolved: {AlertFiring},
 }
 
+// Alert severities: critical wants someone now (a site or provider
+// down, a replica gone), warning soon, info is news (a grant expiring).
+const (
+	SeverityCritical = "critical"
+	SeverityWarning  = "warning"
+	SeverityInfo     = "info"
+)
+
+// Severities lists every alert severity (the OpenAPI enum).
+var Severities = []string{SeverityCritical, SeverityWarning, SeverityInfo}
+
 // Alert is one firing (or resolved) condition, deduplicated by DedupKey.
 type Alert struct {
 	Meta
