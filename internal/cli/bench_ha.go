@@ -270,7 +270,7 @@ func haWant(n, up int) map[string]string {
 
 func (r *haRun) run(ctx context.Context, load haLoad) (map[string]any, error) {
 	conc, dur := load.conc, load.dur
-	if err := r.prepare(ctx); err != nil {
+	if err := r.prepare(ctx, "soberana-bench-ha-"); err != nil {
 		return nil, err
 	}
 	// The first replica makes the schema and the demo fleet alone.
@@ -340,16 +340,17 @@ func (r *haRun) run(ctx context.Context, load haLoad) (map[string]any, error) {
 }
 
 // prepare makes what the replicas share before any starts: the profile
-// folder, a scratch folder, the admin token, an audit signing key
-// (`soberana audit keygen`) and a free address for each replica.
-func (r *haRun) prepare(ctx context.Context) error {
+// folder, a scratch folder (named from prefix), the admin token, an audit
+// signing key (`soberana audit keygen`) and a free address for each
+// replica.
+func (r *haRun) prepare(ctx context.Context, prefix string) error {
 	var err error
 	if r.profDir != "" {
 		if err := os.MkdirAll(r.profDir, 0o700); err != nil {
 			return err
 		}
 	}
-	if r.dir, err = os.MkdirTemp("", "soberana-bench-ha-"); err != nil {
+	if r.dir, err = os.MkdirTemp("", prefix); err != nil {
 		return err
 	}
 	r.token, _ = api.NewToken()

@@ -6,13 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/bench"
 	"github.com/soberana/soberana/internal/client"
 	"github.com/soberana/soberana/internal/seed"
@@ -126,32 +123,16 @@ func benchProvisionServers(ctx context.Context, g *globals, servers int, dbURL s
 	}
 	r := &haRun{servers: servers, dbURL: dbURL, ttl: 3 * time.Second}
 	defer r.stop()
-	var err error
-	if r.dir, err = os.MkdirTemp("", "soberana-bench-provision-"); err != nil {
+	if err := r.prepare(ctx, "soberana-bench-provision-"); err != nil {
 		return err
-	}
-	r.token, _ = api.NewToken()
-	self, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	key := filepath.Join(r.dir, "audit.key")
-	if out, err := exec.CommandContext(ctx, self, "audit", "keygen", "--key", key, "--public-key", key+".pub").CombinedOutput(); err != nil {
-		return fmt.Errorf("audit keygen: %v: %s", err, out)
 	}
 	var cls []*client.Client
-	for range servers {
-		a, err := freeAddr()
-		if err != nil {
-			return err
-		}
-		p := &haReplica{addr: a}
-		r.replicas = append(r.replicas, p)
+	for _, p := range r.replicas {
 		// One at a time: the first makes the schema and the demo fleet.
 		if err := r.start(ctx, p); err != nil {
 			return err
 		}
-		cl := client.New("http://"+a, r.token)
+		cl := client.New("http://"+p.addr, r.token)
 		per := max(1, conc/servers+1)
 		cl.HTTP = &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: per, MaxIdleConns: per}}
 		cls = append(cls, cl)
