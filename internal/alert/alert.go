@@ -58,6 +58,32 @@ const (
 	RuleWorkloadFailed = "workload_failed"
 )
 
+// Rules lists every rule (the OpenAPI enum of an alert's rule).
+var Rules = []string{RuleSiteDown, RuleProviderDown, RuleCapacity, RuleBudget, RuleBudgetReduced, RuleGrantExpiring,
+	RuleWorkloadFailed, RuleReplicaDeleted, RuleReplicaDrift}
+
+// Target kinds of an alert: what its rule watched (a site or provider:
+// health.KindSite, health.KindProvider).
+const (
+	TargetBudgetLine = "budget_line"
+	TargetGrant      = "grant"
+	TargetWorkload   = "workload"
+	TargetPlacement  = "placement"
+)
+
+// TargetKinds lists every target kind (the OpenAPI enum).
+var TargetKinds = []string{health.KindSite, health.KindProvider, TargetBudgetLine, TargetGrant, TargetWorkload, TargetPlacement}
+
+// Webhook events: an alert fired or resolved; EventAuditCheckpoint is
+// the audit log's signed checkpoint.
+const (
+	EventFiring   = "alert.firing"
+	EventResolved = "alert.resolved"
+)
+
+// Events lists every webhook event (the OpenAPI enum of a delivery's event).
+var Events = []string{EventFiring, EventResolved, EventAuditCheckpoint}
+
 // Webhook headers and the default call timeout.
 const (
 	SignatureHead  = "X-Soberana-Signature"
@@ -134,11 +160,19 @@ func New(o Options, st *store.Store, f *fleet.Fleet, h *health.Monitor, log *slo
 	return &Engine{o: o, st: st, fleet: f, health: h, log: log, since: o.Now().Add(-24 * time.Hour)}
 }
 
-// condition is one firing condition found by a rule.
+// condition is one firing condition found by a rule — or, when clears is
+// set, the news that the rule's condition on a target (kind, id, value)
+// cleared: its firing alerts that no condition holds resolve, even under
+// a rule that is not resolvable (a drift found gone).
 type condition struct {
 	key, rule, severity, kind, id, institution, value string
 	summary                                           workload.Msg
+	clears                                            bool
 }
+
+// target is what a clearing condition resolves: the alerts of a rule on
+// one target with one value.
+type target struct{ rule, id, value string }
 
 // Conditions evaluates every rule.
 func (e *Engine) conditions(ctx context.Context) ([]condition, error) {
@@ -173,7 +207,7 @@ func (e *Engine) conditions(ctx context.Context) ([]condition, error) {
 	for _, b := range bas {
 		th := strconv.FormatInt(b.Threshold, 10)
 		out = append(out, condition{key: RuleBudget + ":" + b.BudgetLineID + ":" + th, rule: RuleBudget, severity: model.SeverityWarning,
-			kind: "budget_line", id: b.BudgetLineID, institution: b.InstitutionID, value: th,
+			kind: TargetBudgetLine, id: b.BudgetLineID, institution: b.InstitutionID, value: th,
 			summary: workload.M("alert.budget", names.budgetLine(b.BudgetLineID), th)})
 	}
 	reds, err := tx.BudgetReductions(ctx, "", "")
@@ -182,14 +216,14 @@ func (e *Engine) conditions(ctx context.Context) ([]condition, error) {
 	}
 	for _, r := range reds {
 		out = append(out, condition{key: RuleBudgetReduced + ":" + r.ID, rule: RuleBudgetReduced, severity: model.SeverityWarning,
-			kind: "budget_line", id: r.BudgetLineID, institution: r.InstitutionID, value: strconv.FormatInt(r.ToMinor, 10),
+			kind: TargetBudgetLine, id: r.BudgetLineID, institution: r.InstitutionID, value: strconv.FormatInt(r.ToMinor, 10),
 			summary: workload.M("alert.budget_reduced", names.budgetLine(r.BudgetLineID), r.ActorName, r.Reason)})
 	}
 	now := e.o.Now()
 	if gs, err := tx.ExpiringGrants(ctx, now, now.Add(e.o.GrantWarning)); err == nil {
 		for _, g := range gs {
 			out = append(out, condition{key: RuleGrantExpiring + ":" + g.ID, rule: RuleGrantExpiring, severity: model.SeverityInfo,
-				kind: "grant", id: g.ID, institution: g.InstitutionID,
+				kind: TargetGrant, id: g.ID, institution: g.InstitutionID,
 				summary: workload.M("alert.grant_expiring", g.ID, names.project(g.ProjectID), g.ExpiresAt.UTC().Format(time.RFC3339))})
 		}
 	} else {
@@ -206,7 +240,7 @@ func (e *Engine) conditions(ctx context.Context) ([]condition, error) {
 	}
 	for _, w := range ws {
 		out = append(out, condition{key: RuleWorkloadFailed + ":" + w.ID, rule: RuleWorkloadFailed, severity: model.SeverityWarning,
-			kind: "workload", id: w.ID, institution: w.InstitutionID,
+			kind: TargetWorkload, id: w.ID, institution: w.InstitutionID,
 			summary: workload.M("alert.workload_failed", w.ID, workload.Decode(w.Reason).Render(i18n.EN))})
 	}
 	return out, nil
@@ -224,7 +258,12 @@ func (e *Engine) Evaluate(ctx context.Context) error {
 		return err
 	}
 	seen := map[string]bool{}
+	cleared := map[target]bool{}
 	for _, c := range conds {
+		if c.clears {
+			cleared[target{c.rule, c.id, c.value}] = true
+			continue
+		}
 		seen[c.key] = true
 		if _, ok := firing[c.key]; ok {
 			continue
@@ -234,7 +273,7 @@ func (e *Engine) Evaluate(ctx context.Context) error {
 		}
 	}
 	for key, a := range firing {
-		if seen[key] || !resolvable[a.Rule] {
+		if seen[key] || !resolvable[a.Rule] && !cleared[target{a.Rule, a.TargetID, a.Value}] {
 			continue
 		}
 		if err := e.resolve(ctx, a); err != nil && !errors.Is(err, store.ErrConflict) {
@@ -295,7 +334,7 @@ func (e *Engine) fire(ctx context.Context, c condition) error {
 			}
 		}
 		e.log.Warn("alert firing", "rule", c.rule, "target", c.id)
-		return e.enqueue(ctx, tx, a, "alert.firing")
+		return e.enqueue(ctx, tx, a, EventFiring)
 	})
 }
 
@@ -310,7 +349,7 @@ func (e *Engine) resolve(ctx context.Context, a model.Alert) error {
 			return err
 		}
 		e.log.Info("alert resolved", "rule", a.Rule, "target", a.TargetID)
-		return e.enqueue(ctx, tx, a, "alert.resolved")
+		return e.enqueue(ctx, tx, a, EventResolved)
 	})
 }
 

@@ -34,10 +34,24 @@ const (
 	// The provider failed the restore (a start, a resize back); it is
 	// tried again at every resync.
 	DriftRestoreFailed DriftAction = "restore_failed"
+	// The difference of an open drift (reported, adopted or
+	// restore_failed; in Detail) no longer holds: the resource was found
+	// as placed again, put back by someone other than soberana. The same
+	// change happening again is a new drift.
+	DriftCleared DriftAction = "cleared"
 )
 
 // DriftActions lists every drift action.
-var DriftActions = []DriftAction{DriftRecreated, DriftFailed, DriftRestored, DriftAdopted, DriftReported, DriftRestoreFailed}
+var DriftActions = []DriftAction{DriftRecreated, DriftFailed, DriftRestored, DriftAdopted, DriftReported, DriftRestoreFailed, DriftCleared}
+
+// Open reports whether a drift recorded with action a leaves its
+// difference in place (reported, adopted, restore_failed): the difference
+// is expected to hold at the next resyncs, which do not record it again,
+// until a later drift of the replica and kind closes it (restored, or
+// cleared when it is found gone).
+func (a DriftAction) Open() bool {
+	return a == DriftReported || a == DriftAdopted || a == DriftRestoreFailed
+}
 
 // EnumValues is the closed set (the OpenAPI enum).
 func (DriftAction) EnumValues() []string { return Names(DriftActions) }

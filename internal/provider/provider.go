@@ -274,3 +274,21 @@ func (r *Registry) Get(name string) (Driver, error) {
 	r.drivers[name] = d
 	return d, nil
 }
+
+// Getter finds a driver by name (*Registry is one).
+type Getter interface {
+	Get(name string) (Driver, error)
+}
+
+// As returns the driver registered under name as T, one of the optional
+// capabilities a driver may have (Watcher, UsageReporter, …); false when
+// the driver cannot be had or lacks the capability.
+func As[T any](g Getter, name string) (T, bool) {
+	var zero T
+	d, err := g.Get(name)
+	if err != nil {
+		return zero, false
+	}
+	t, ok := d.(T)
+	return t, ok
+}

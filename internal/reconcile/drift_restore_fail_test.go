@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/soberana/soberana/internal/api"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider"
 	"github.com/soberana/soberana/internal/provider/sim"
@@ -152,17 +151,9 @@ func wantDrifts(t *testing.T, st *store.Store, pl store.PlacementRow, kind model
 // replica_drift alerts of a placement whose summary (en) says what.
 func driftAlerts(t *testing.T, h *servertest.Harness, placementID, what string) int {
 	t.Helper()
-	ctx := context.Background()
-	if err := h.Server.Ops.Alerts.Evaluate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	var alerts struct{ Items []api.AlertView }
-	if _, err := h.Admin.Do(ctx, "GET", "/v1/alerts?rule=replica_drift&limit=1000", nil, &alerts); err != nil {
-		t.Fatal(err)
-	}
 	n := 0
-	for _, a := range alerts.Items {
-		if a.TargetID == placementID && a.State == model.AlertFiring && strings.Contains(a.Summary, what) {
+	for _, a := range alertsOf(t, h, placementID) {
+		if a.State == model.AlertFiring && strings.Contains(a.Summary, what) {
 			n++
 		}
 	}

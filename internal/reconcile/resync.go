@@ -135,11 +135,7 @@ func (r *Reconciler) resync(t *term) {
 // watch its resources: a change it reports makes the provider's next list
 // due at once (and answered from the watch's cache).
 func (r *Reconciler) watch(t *term, p model.Provider) {
-	drv, err := r.drivers.Get(p.Driver)
-	if err != nil {
-		return
-	}
-	w, ok := drv.(provider.Watcher)
+	w, ok := provider.As[provider.Watcher](r.drivers, p.Driver)
 	if !ok {
 		return
 	}
@@ -179,7 +175,8 @@ func (r *Reconciler) ResyncLists(providerID string) int64 {
 // time, the ones missing (and confirmed gone by a direct look) are recorded
 // as deleted outside soberana and recreated as their workload's policy
 // says, the ones that differ (stopped, resized, moved) are restored,
-// adopted or reported. It runs under the lease (every write is fenced).
+// adopted or reported, and the open drifts found gone are recorded
+// cleared. It runs under the lease (every write is fenced).
 func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error {
 	return r.resyncProvider(ctx, p, r.o.Pace)
 }
@@ -190,12 +187,12 @@ func (r *Reconciler) ResyncProvider(ctx context.Context, p model.Provider) error
 //  1. listResources: the driver lists, once, every resource it holds;
 //  2. compareRunning: the provider's running placements, read from the
 //     database in pages, are matched to the list and sorted into seen,
-//     missing, deleting, drifted and stranded;
+//     missing, deleting, drifted, cleared and stranded;
 //  3. touchSeen: the ones seen get their last-seen time;
 //  4. recordGone: the ones deleting, and the missing ones a direct look
 //     confirms gone, are recorded deleted outside soberana;
-//  5. handleChanged: the drifted ones are restored, adopted or reported
-//     and the stranded ones settled.
+//  5. handleChanged: the drifted ones are restored, adopted or reported,
+//     the cleared ones recorded and the stranded ones settled.
 //
 // Steps 1-3 are the bulk pass of g; 4 and 5 (driver calls, few) run after
 // it has ended.
@@ -232,7 +229,7 @@ func (r *Reconciler) resyncProvider(ctx context.Context, p model.Provider, g *pa
 	if err := r.recordGone(ctx, drv, cmp.deleting, cmp.missing); err != nil {
 		return err
 	}
-	return r.handleChanged(ctx, drv, cmp.drifted, cmp.stranded)
+	return r.handleChanged(ctx, drv, cmp)
 }
 
 // listResources asks the provider's driver, once, for every soberana
@@ -309,6 +306,13 @@ type changed struct {
 	diff []model.Differs
 }
 
+// cleared is a running placement whose open drift (reported, adopted,
+// restore_failed) the list shows gone: the resource is as placed again.
+type cleared struct {
+	p    store.RunningPlacement
+	open model.Drift
+}
+
 // comparison is what compareRunning found of a provider's running
 // placements, sorted by what the rest of the resync does with them.
 type comparison struct {
@@ -316,15 +320,25 @@ type comparison struct {
 	missing  []store.RunningPlacement // not in the list: gone if a direct look confirms
 	deleting []store.RunningPlacement // on its way out: gone, no need to confirm
 	drifted  []changed                // one entry per kind of drift (differences)
+	cleared  []cleared                // open drifts no longer found (backInSpec)
 	stranded []changed                // left mid power action by a crash (power.go)
 }
 
 // compareRunning reads the provider's running placements from the
 // database, 1,000 a page with a rest of the pass between two, and sorts
-// each against the list held (classify). t0 is when the list began.
+// each against the list held and the placement's open drifts (classify).
+// t0 is when the list began.
 func (r *Reconciler) compareRunning(ctx context.Context, pass *pace.Pass, p model.Provider, held heldResources, t0 time.Time) (comparison, error) {
 	const page = 1000
 	c := comparison{seen: make([]string, 0, len(held.list))}
+	ods, err := r.st.Read().OpenDriftsOf(ctx, p.ID)
+	if err != nil {
+		return comparison{}, err
+	}
+	open := map[string][]model.Drift{}
+	for _, d := range ods {
+		open[d.PlacementID] = append(open[d.PlacementID], d)
+	}
 	var after string
 	for {
 		ps, err := r.st.Read().RunningPlacementsOf(ctx, p.ID, after, page)
@@ -332,7 +346,7 @@ func (r *Reconciler) compareRunning(ctx context.Context, pass *pace.Pass, p mode
 			return comparison{}, err
 		}
 		for _, pl := range ps {
-			r.classify(&c, pl, held, t0)
+			r.classify(&c, pl, held, open[pl.ID], t0)
 		}
 		if len(ps) < page {
 			return c, nil
@@ -346,8 +360,9 @@ func (r *Reconciler) compareRunning(ctx context.Context, pass *pace.Pass, p mode
 
 // classify files one running placement into c: missing when the list
 // does not hold it (and should), deleting when its resource is on its way
-// out, else seen — and also stranded and drifted when it is so.
-func (r *Reconciler) classify(c *comparison, pl store.RunningPlacement, held heldResources, t0 time.Time) {
+// out, else seen — and also stranded and drifted when it is so, and
+// cleared for each of its open drifts (open) that no longer holds.
+func (r *Reconciler) classify(c *comparison, pl store.RunningPlacement, held heldResources, open []model.Drift, t0 time.Time) {
 	res, ok := held.of(pl)
 	if !ok {
 		// Running since after the list began: the list may predate
@@ -367,8 +382,15 @@ func (r *Reconciler) classify(c *comparison, pl store.RunningPlacement, held hel
 	if r.stranded(pl.PlacementRow, func() int64 { return t0.UnixMicro() }) {
 		c.stranded = append(c.stranded, changed{p: pl, res: res})
 	}
-	for _, d := range differences(pl.PlacementRow, res) {
+	diffs := differences(pl.PlacementRow, res)
+	for _, d := range diffs {
 		c.drifted = append(c.drifted, changed{p: pl, res: res, kind: d.kind, diff: d.diff})
+	}
+	for _, o := range open {
+		// A drift recorded after the list began is judged by the next.
+		if !o.DetectedAt.After(t0) && backInSpec(pl.PlacementRow, res, o, diffs) {
+			c.cleared = append(c.cleared, cleared{p: pl, open: o})
+		}
 	}
 }
 
@@ -440,13 +462,14 @@ func (r *Reconciler) recordGone(ctx context.Context, drv provider.Driver, deleti
 }
 
 // handleChanged deals with the replicas the list showed otherwise than
-// soberana placed them, one at a time: each drift is restored, adopted or
-// reported as its workload's policy says (repair; a failure is logged and
-// left to the next resync, a lost lease ends the resync), then each
-// replica stranded mid power action is settled (settle; the first error
-// ends the resync).
-func (r *Reconciler) handleChanged(ctx context.Context, drv provider.Driver, drifted, stranded []changed) error {
-	for _, c := range drifted {
+// soberana placed them, or placed again, one at a time: each drift is
+// restored, adopted or reported as its workload's policy says (repair),
+// each open drift found gone is recorded cleared (clear) — a failure of
+// either is logged and left to the next resync, a lost lease ends the
+// resync —, then each replica stranded mid power action is settled
+// (settle; the first error ends the resync).
+func (r *Reconciler) handleChanged(ctx context.Context, drv provider.Driver, cmp comparison) error {
+	for _, c := range cmp.drifted {
 		if err := r.repair(ctx, drv, c.p.PlacementRow, c.kind, c.diff); err != nil {
 			if errors.Is(err, errLostLease) {
 				return err
@@ -454,7 +477,15 @@ func (r *Reconciler) handleChanged(ctx context.Context, drv provider.Driver, dri
 			r.log.Warn("handling a drifted replica", "placement", c.p.ID, "kind", c.kind, "err", err)
 		}
 	}
-	for _, c := range stranded {
+	for _, c := range cmp.cleared {
+		if err := r.clear(ctx, c); err != nil {
+			if errors.Is(err, errLostLease) {
+				return err
+			}
+			r.log.Warn("recording a drift cleared", "placement", c.p.ID, "kind", c.open.Kind, "err", err)
+		}
+	}
+	for _, c := range cmp.stranded {
 		if err := r.settle(ctx, drv, c.p.PlacementRow, c.res); err != nil {
 			return err
 		}
@@ -536,31 +567,26 @@ func differences(p store.PlacementRow, res provider.Resource) []difference {
 // driver cannot undo (a move to another zone, a resize on a cloud that
 // cannot resize) is reported. A restore the provider fails is recorded
 // (restore_failed, with the provider's error in the workload's timeline)
-// and tried again at every resync. A drift already reported, adopted or
-// failed to restore with the same difference is not recorded again (a
-// failed one is still retried, and recorded restored once it holds).
+// and tried again at every resync. A drift whose replica's latest drift
+// of that kind is reported, adopted or failed to restore with the same
+// difference is not recorded again: the difference held since (a failed
+// one is still retried, and recorded restored once it holds). When the
+// resource was found as placed in between, that latest drift is cleared
+// (clear) and the change happening again is recorded again.
 func (r *Reconciler) repair(ctx context.Context, drv provider.Driver, p store.PlacementRow, kind model.DriftKind, diff []model.Differs) error {
 	rd := r.st.Read()
 	pol, err := rd.DriftPolicyOf(ctx, p.WorkloadID)
 	if err != nil {
 		return err
 	}
-	prev, err := rd.DriftsOf(ctx, p.WorkloadID)
+	last, ok, err := rd.LatestDriftOf(ctx, p.WorkloadID, p.ID, kind)
 	if err != nil {
 		return err
 	}
-	failedBefore := false
-	for i := len(prev) - 1; i >= 0; i-- {
-		d := prev[i]
-		if d.PlacementID != p.ID || d.Kind != kind {
-			continue
-		}
-		if (d.Action == model.DriftReported || d.Action == model.DriftAdopted) && sameDiff(d.Detail, diff) {
-			return nil
-		}
-		failedBefore = d.Action == model.DriftRestoreFailed && sameDiff(d.Detail, diff)
-		break
+	if ok && (last.Action == model.DriftReported || last.Action == model.DriftAdopted) && sameDiff(last.Detail, diff) {
+		return nil
 	}
+	failedBefore := ok && last.Action == model.DriftRestoreFailed && sameDiff(last.Detail, diff)
 	action, cause := r.restore(ctx, drv, p, kind, pol)
 	if cause != nil {
 		if ctx.Err() != nil {
@@ -582,6 +608,55 @@ func (r *Reconciler) repair(ctx context.Context, drv provider.Driver, p store.Pl
 		r.rs.mDrift.WithLabelValues(string(kind), string(action)).Inc()
 	}
 	r.log.Warn("replica changed outside soberana", attrs...)
+	return nil
+}
+
+// backInSpec reports whether the list shows gone the difference of o, an
+// open drift of p: no difference of o's kind now (diffs), and every field
+// o recorded observed — a driver that does not report a size (0) or a
+// site (""), or a power state soberana does not compare (p stopped or
+// being started, stopped, rebooted through soberana), proves nothing. The
+// fields are differences' own.
+func backInSpec(p store.PlacementRow, res provider.Resource, o model.Drift, diffs []difference) bool {
+	for _, d := range diffs {
+		if d.kind == o.Kind {
+			return false
+		}
+	}
+	for _, f := range o.Detail {
+		var seen bool
+		switch f.Field {
+		case "power":
+			seen = p.Power.Or() == model.PowerRunning
+		case "vcpus":
+			seen = res.VCPUs != 0
+		case "memory_mib":
+			seen = res.MemoryMiB != 0
+		case "flavor":
+			seen = res.WantFlavor != "" && res.Flavor != ""
+		case "site":
+			seen = res.SiteID != ""
+		}
+		if !seen {
+			return false
+		}
+	}
+	return len(o.Detail) > 0
+}
+
+// clear records that an open drift the list shows gone is cleared (the
+// workload service re-checks, in its transaction, that the placement and
+// its drifts did not change since they were read).
+func (r *Reconciler) clear(ctx context.Context, c cleared) error {
+	if err := r.svc.DriftCleared(ctx, c.p.PlacementRow, c.open, r.fence); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return nil // changed meanwhile: the next resync judges again
+		}
+		return err
+	}
+	r.rs.mDrift.WithLabelValues(string(c.open.Kind), string(model.DriftCleared)).Inc()
+	r.log.Info("replica found as placed again", "placement", c.p.ID, "workload", c.p.WorkloadID,
+		"kind", c.open.Kind, "was", c.open.Action, "diff", c.open.Detail)
 	return nil
 }
 

@@ -151,6 +151,50 @@ func (t *Tx) DriftsOf(ctx context.Context, workloadID string) ([]model.Drift, er
 	return t.queryDrifts(ctx, "workload_id = ? ORDER BY detected_at, id", workloadID)
 }
 
+// LatestDriftOf returns the latest drift of kind recorded for a
+// placement of a workload, and whether there is one. The resync records a
+// difference only when this drift does not already hold it, and records
+// a drift cleared only while this drift is the one it judged.
+func (t *Tx) LatestDriftOf(ctx context.Context, workloadID, placementID string, kind model.DriftKind) (model.Drift, bool, error) {
+	ds, err := t.queryDrifts(ctx, "workload_id = ? AND placement_id = ? AND kind = ? ORDER BY detected_at DESC, id DESC LIMIT 1",
+		workloadID, placementID, kind)
+	if err != nil || len(ds) == 0 {
+		return model.Drift{}, false, err
+	}
+	return ds[0], true, nil
+}
+
+// OpenDriftsOf returns, for the running placements of a provider, each
+// placement's latest drift of each kind (deleted aside) when that drift is
+// open (model.DriftAction.Open: reported, adopted, restore_failed), oldest
+// first. The resync checks these against its list: one found as placed
+// again is recorded cleared. Drifts are few next to placements: the
+// provider's drifts are read, each checked against its placement by
+// primary key, and the latest of each placement and kind kept here.
+func (t *Tx) OpenDriftsOf(ctx context.Context, providerID string) ([]model.Drift, error) {
+	ds, err := t.queryDrifts(ctx, `provider_id = ? AND kind <> ?
+		AND EXISTS (SELECT 1 FROM placements p WHERE p.id = placement_drifts.placement_id AND p.state = ?)
+		ORDER BY detected_at, id`, providerID, model.DriftDeleted, model.PlacementRunning)
+	if err != nil {
+		return nil, err
+	}
+	type key struct {
+		placement string
+		kind      model.DriftKind
+	}
+	latest := make(map[key]int, len(ds))
+	for i, d := range ds {
+		latest[key{d.PlacementID, d.Kind}] = i
+	}
+	out := ds[:0]
+	for i, d := range ds {
+		if latest[key{d.PlacementID, d.Kind}] == i && d.Action.Open() {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
 // DriftPolicyOf returns a workload's drift policy (the defaults when it
 // set none).
 func (t *Tx) DriftPolicyOf(ctx context.Context, workloadID string) (model.DriftPolicy, error) {

@@ -261,18 +261,62 @@ func (s *Service) Drifted(ctx context.Context, p store.PlacementRow, kind model.
 			Action: action, DetectedAt: now}); err != nil {
 			return err
 		}
-		what := ""
-		for i, d := range detail {
-			if i > 0 {
-				what += ", "
-			}
-			what += d.Field + ": " + d.Want + " → " + d.Got
-		}
-		args := []string{strconv.Itoa(p.Replica), p.ResourceID, what}
+		args := []string{strconv.Itoa(p.Replica), p.ResourceID, DiffText(detail)}
 		if cause != nil {
 			args = append(args, cause.Error())
 		}
 		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: ActorReconciler,
 			Reason: Enc(M("workload.reason.replica_drift."+string(action), args...))})
 	})
+}
+
+// DriftCleared records that an open drift of a running replica (reported,
+// adopted or restore_failed; model.DriftAction.Open) no longer holds: the
+// resync found the resource as placed again, put back by someone other
+// than soberana. The cleared drift carries the difference that went away
+// and shows in the workload's timeline; the alert engine resolves the
+// drift's replica_drift alert. The same change happening again is then a
+// new drift (the resync records only a difference that the replica's
+// latest drift of that kind does not already hold).
+//
+// p is the placement and open the drift as read by the resync; a
+// placement changed since, or a drift of that replica and kind recorded
+// since, returns store.ErrConflict (the next resync judges again).
+func (s *Service) DriftCleared(ctx context.Context, p store.PlacementRow, open model.Drift, fence Fence) error {
+	ev := audit.System("reconciler", "replica.drift."+string(model.DriftCleared), "placements", p.ID)
+	return audit.Write(ctx, s.st, ev, func(tx *store.Tx, ev *model.AuditEvent) error {
+		cur, w, err := fence.reread(ctx, tx, p, notRunning)
+		if err != nil {
+			return err
+		}
+		ev.InstitutionID, ev.ProjectID = w.InstitutionID, w.ProjectID
+		latest, _, err := tx.LatestDriftOf(ctx, w.ID, cur.ID, open.Kind)
+		if err != nil {
+			return err
+		}
+		if latest.ID != open.ID {
+			return store.ErrConflict
+		}
+		now := tx.Now()
+		if err := tx.AddDrift(ctx, &model.Drift{PlacementID: cur.ID, WorkloadID: w.ID, InstitutionID: w.InstitutionID,
+			ProviderID: cur.ProviderID, SiteID: cur.SiteID, ResourceID: cur.ResourceID, Kind: open.Kind, Detail: open.Detail,
+			Action: model.DriftCleared, DetectedAt: now}); err != nil {
+			return err
+		}
+		return tx.AddEvent(ctx, &model.WorkloadEvent{WorkloadID: w.ID, At: now, Actor: ActorReconciler,
+			Reason: Enc(M("workload.reason.replica_drift."+string(model.DriftCleared), strconv.Itoa(cur.Replica), cur.ResourceID, DiffText(open.Detail)))})
+	})
+}
+
+// DiffText writes what differs in a drift as "field: want → got", comma
+// separated (the same in every language: field names and values).
+func DiffText(detail []model.Differs) string {
+	what := ""
+	for i, d := range detail {
+		if i > 0 {
+			what += ", "
+		}
+		what += d.Field + ": " + d.Want + " → " + d.Got
+	}
+	return what
 }

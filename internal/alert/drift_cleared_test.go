@@ -1,0 +1,81 @@
+package alert_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/soberana/soberana/internal/alert"
+	"github.com/soberana/soberana/internal/config"
+	"github.com/soberana/soberana/internal/model"
+	"github.com/soberana/soberana/internal/opstest"
+	"github.com/soberana/soberana/internal/store"
+)
+
+// TestDriftClearedResolvesAlert: a cleared drift resolves the firing
+// replica_drift alerts of its replica and kind — also one whose drift is
+// older than the engine's look-back (fired before a restart) — and fires
+// nothing itself; the same change recorded again after it fires a new
+// alert that stays firing, and an alert of another replica is left alone.
+// Evaluating again does not fire the resolved alert again.
+func TestDriftClearedResolvesAlert(t *testing.T) {
+	t.Parallel()
+	h, clk := opstest.Start(t, config.Monitoring{AlertEvery: time.Hour})
+	ctx := context.Background()
+	st := h.Server.Store
+	now := clk.Now()
+	add := func(placement string, action model.DriftAction, at time.Time) string {
+		t.Helper()
+		d := model.Drift{PlacementID: placement, WorkloadID: "wl_" + placement, ProviderID: "prv", SiteID: "site", ResourceID: "res-" + placement,
+			Kind: model.DriftStopped, Detail: []model.Differs{{Field: "power", Want: "running", Got: "stopped"}}, Action: action, DetectedAt: at}
+		if err := st.Write(ctx, func(tx *store.Tx) error { return tx.AddDrift(ctx, &d) }); err != nil {
+			t.Fatal(err)
+		}
+		return d.ID
+	}
+	evaluate := func(eng *alert.Engine) {
+		t.Helper()
+		if err := eng.Evaluate(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	state := func(driftID string) model.AlertState {
+		t.Helper()
+		p, err := st.Read().Alerts().List(ctx, store.ListOptions{Filters: map[string]string{"dedup_key": alert.RuleReplicaDrift + ":" + driftID}, Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Items) == 0 {
+			return ""
+		}
+		return p.Items[0].State
+	}
+
+	// Fired two days ago, by an engine that has since restarted.
+	old := add("pl_a", model.DriftReported, now.Add(-48*time.Hour))
+	other := add("pl_b", model.DriftReported, now.Add(-47*time.Hour))
+	before := alert.New(alert.Options{Now: func() time.Time { return now.Add(-47 * time.Hour) }}, st, h.Server.Fleet, nil, nil)
+	evaluate(before)
+	if state(old) != model.AlertFiring || state(other) != model.AlertFiring {
+		t.Fatalf("alerts %s %s, want both firing", state(old), state(other))
+	}
+
+	cleared := add("pl_a", model.DriftCleared, now.Add(-time.Hour))
+	again := add("pl_a", model.DriftReported, now.Add(-30*time.Minute))
+	eng := alert.New(alert.Options{Now: clk.Now}, st, h.Server.Fleet, nil, nil)
+	for range 2 {
+		evaluate(eng)
+		if s := state(old); s != model.AlertResolved {
+			t.Fatalf("the cleared drift's alert is %q, want resolved", s)
+		}
+		if s := state(cleared); s != "" {
+			t.Fatalf("the cleared drift has an alert (%s)", s)
+		}
+		if s := state(again); s != model.AlertFiring {
+			t.Fatalf("the drift recorded again after it cleared: alert %q, want firing", s)
+		}
+		if s := state(other); s != model.AlertFiring {
+			t.Fatalf("another replica's alert is %q, want firing", s)
+		}
+	}
+}
