@@ -11,13 +11,13 @@ import (
 	"github.com/soberana/soberana/internal/store"
 )
 
-// Audit outcomes.
+// Audit outcomes (model.AuditOutcomes).
 const (
-	OutcomeSuccess         = "success"
-	OutcomeDenied          = "denied"
-	OutcomeUnauthenticated = "unauthenticated"
-	OutcomeRefused         = "refused"
-	OutcomeFailed          = "failed"
+	OutcomeSuccess         = model.OutcomeSuccess
+	OutcomeDenied          = model.OutcomeDenied
+	OutcomeUnauthenticated = model.OutcomeUnauthenticated
+	OutcomeRefused         = model.OutcomeRefused
+	OutcomeFailed          = model.OutcomeFailed
 )
 
 // newAudit starts the audit event of a changing request.
@@ -28,7 +28,7 @@ func (a *API) newAudit(r *http.Request, rt *Route) *store.PendingAudit {
 	}
 	p := &store.PendingAudit{}
 	p.Event = model.AuditEvent{
-		ActorKind: "anonymous", Action: rt.Method + " " + rt.Path, TargetKind: rt.Auth.resource(),
+		ActorKind: model.ActorAnonymous, Action: rt.Method + " " + rt.Path, TargetKind: rt.Auth.resource(),
 		RequestID: requestID(r.Context()), SourceIP: SourceIP(r), Outcome: OutcomeSuccess, Status: int64(status),
 	}
 	return p

@@ -49,7 +49,7 @@ func budgetFloor(r *http.Request, tx *store.Tx, old, v *model.BudgetLine) error 
 	var e model.AuditEvent
 	store.PendingAuditOf(r.Context()).Update(func(pe *model.AuditEvent) { e = *pe })
 	if e.ActorKind == "" {
-		e.ActorKind, e.ActorID, e.ActorName = "user", red.ActorID, red.ActorName
+		e.ActorKind, e.ActorID, e.ActorName = model.ActorUser, red.ActorID, red.ActorName
 	}
 	e.Action, e.TargetKind, e.TargetID = ActionBudgetReduce, "budget-reductions", rec.ID
 	e.InstitutionID, e.Outcome, e.Status = old.InstitutionID, OutcomeSuccess, http.StatusOK
@@ -74,7 +74,7 @@ func reductionAlerts(r *http.Request, tx *store.Tx, institutionID, lineID string
 			return nil, err
 		}
 		out = append(out, BudgetAlertView{ID: rd.ID, InstitutionID: rd.InstitutionID, BudgetLineID: rd.BudgetLineID,
-			Threshold: 100, At: rd.At, Kind: "reduction", Reason: rd.Reason, By: rd.ActorName,
+			Threshold: 100, At: rd.At, Kind: BudgetAlertReduction, Reason: rd.Reason, By: rd.ActorName,
 			Used:   money.Amount{Minor: rd.CommittedMinor + rd.AccruedMinor, Currency: cur},
 			Amount: money.Amount{Minor: rd.ToMinor, Currency: cur}})
 	}

@@ -43,6 +43,15 @@ type FXImport struct {
 // WorkloadCost is a workload's predictable cost (model.WorkloadCost).
 type WorkloadCost = model.WorkloadCost
 
+// Budget alert kinds (BudgetAlertView.Kind).
+const (
+	BudgetAlertThreshold = "threshold"
+	BudgetAlertReduction = "reduction"
+)
+
+// BudgetAlertKinds lists every budget alert kind (the OpenAPI enum).
+var BudgetAlertKinds = []string{BudgetAlertThreshold, BudgetAlertReduction}
+
 // BudgetAlertView is one alert of a budget line.
 type BudgetAlertView struct {
 	ID            string       `json:"id"`
@@ -140,7 +149,7 @@ func (a *API) AddLedger(l *ledger.Ledger) {
 							return nil, err
 						}
 						out.Items = append(out.Items, BudgetAlertView{ID: al.ID, InstitutionID: al.InstitutionID,
-							BudgetLineID: al.BudgetLineID, Threshold: al.Threshold, At: al.At, Kind: "threshold",
+							BudgetLineID: al.BudgetLineID, Threshold: al.Threshold, At: al.At, Kind: BudgetAlertThreshold,
 							Used: money.Amount{Minor: al.UsedMinor, Currency: cur}, Amount: money.Amount{Minor: al.AmountMinor, Currency: cur}})
 					}
 					reds, err := reductionAlerts(r, a.store.Read(), q.Get("institution_id"), q.Get("budget_line_id"))

@@ -3,11 +3,16 @@ package api
 import (
 	"reflect"
 
+	"github.com/soberana/soberana/internal/alert"
 	"github.com/soberana/soberana/internal/auth"
+	"github.com/soberana/soberana/internal/cloudinit"
+	"github.com/soberana/soberana/internal/health"
+	"github.com/soberana/soberana/internal/migrate"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/money"
 	"github.com/soberana/soberana/internal/placement"
 	"github.com/soberana/soberana/internal/provider"
+	"github.com/soberana/soberana/internal/residency"
 	"github.com/soberana/soberana/internal/secrets"
 
 	"github.com/soberana/soberana/problem"
@@ -118,8 +123,32 @@ var (
 		"internal/model.Address.kind":                 {model.AddressFixed, model.AddressFloating},
 		"internal/model.APIToken.kind":                auth.TokenKinds,
 		"internal/auth.TokenSpec.kind":                auth.TokenKinds,
+		"internal/model.AuditEvent.actor_kind":        model.ActorKinds,
+		"internal/model.AuditEvent.outcome":           model.AuditOutcomes,
+		"internal/health.Status.kind":                 health.Kinds,
+		"internal/model.EdgeGroup.kind":               model.GroupKinds,
+		"internal/edge.GroupSpec.kind":                model.GroupKinds,
+		"internal/model.Provider.kind":                model.ProviderKinds,
+		"internal/model.SSHKey.key_type":              cloudinit.KeyTypes,
+		"internal/auth.Principal.kind":                auth.PrincipalKinds,
+		"internal/api.BudgetAlertView.kind":           BudgetAlertKinds,
+		"internal/model.Alert.rule":                   alert.Rules,
+		"internal/model.Alert.target_kind":            alert.TargetKinds,
+		"internal/model.AlertDelivery.event":          alert.Events,
+		"internal/model.DataMove.method":              migrate.DataMethods,
+		"internal/model.WorkloadPolicy.preference":    model.Names(placement.Preferences),
+		"internal/residency.Row.verdict":              residency.Verdicts,
 	}
 )
+
+// defaultsByField are what the server takes for an optional input
+// property left out ("pkg.Type.json_name", as enumsByField).
+var defaultsByField = map[string]string{
+	"internal/auth.TokenSpec.kind":             auth.TokenPersonal,
+	"internal/auth.TokenSpec.scope_kind":       string(auth.Platform),
+	"internal/edge.GroupSpec.kind":             model.GroupRegion,
+	"internal/model.WorkloadPolicy.preference": string(placement.Cheapest),
+}
 
 // enumFor is the schema of a property that holds a closed set.
 func enumFor(owner reflect.Type, name string) (map[string]any, bool) {

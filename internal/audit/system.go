@@ -11,10 +11,10 @@ import (
 // or rollback, an evacuation's progress — is audited under the system
 // actor: actor kind and id "system", the actor name naming the part of
 // soberana that acted ("system:failover", "system:migrate").
-const ActorSystem = "system"
+const ActorSystem = model.ActorSystem
 
 // OutcomeSuccess is the outcome of an event that records a fact.
-const OutcomeSuccess = "success"
+const OutcomeSuccess = model.OutcomeSuccess
 
 // System returns an event of the system actor: component acted (action)
 // on the target.
@@ -75,7 +75,7 @@ func Write(ctx context.Context, st *store.Store, e model.AuditEvent, fn func(tx 
 // ActorOperator is the actor kind of a person running an operator command
 // where the database is (provider add, keys rotate): the command writes
 // without going through the API, and audits itself under this kind.
-const ActorOperator = "operator"
+const ActorOperator = model.ActorOperator
 
 // Operator returns an event of the operator named user (their login on the
 // machine that ran the command) acting through the CLI.

@@ -13,6 +13,8 @@ package auth
 import (
 	"slices"
 	"strings"
+
+	"github.com/soberana/soberana/internal/model"
 )
 
 // ScopeKind is a level of the scope tree.
@@ -25,6 +27,12 @@ const (
 	Institution ScopeKind = "institution"
 	Project     ScopeKind = "project"
 )
+
+// ScopeKinds lists every scope kind, root first.
+var ScopeKinds = []ScopeKind{Platform, Provider, Institution, Project}
+
+// EnumValues is the closed set (the OpenAPI enum).
+func (ScopeKind) EnumValues() []string { return model.Names(ScopeKinds) }
 
 // Valid reports whether k is a known scope kind.
 func (k ScopeKind) Valid() bool {

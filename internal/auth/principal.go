@@ -3,6 +3,8 @@ package auth
 import (
 	"errors"
 	"slices"
+
+	"github.com/soberana/soberana/internal/model"
 )
 
 // Scope is one node of the scope tree. A project scope also names its
@@ -68,11 +70,14 @@ func (b Binding) Covers(t Target) bool {
 	return false
 }
 
-// Principal kinds.
+// Principal kinds, the actor kinds of the audit events they write.
 const (
-	KindUser  = "user"
-	KindToken = "token"
+	KindUser  = model.ActorUser
+	KindToken = model.ActorToken
 )
+
+// PrincipalKinds lists every principal kind (the OpenAPI enum).
+var PrincipalKinds = []string{KindUser, KindToken}
 
 // Principal is an authenticated caller with the bindings in force for
 // this request (grants already filtered by expiry and source address).

@@ -253,8 +253,9 @@ func (s *Service) SessionTTL() time.Duration { return s.opt.SessionTTL }
 
 // TokenSpec asks for a new API token.
 type TokenSpec struct {
-	Name      string     `json:"name"`
-	Kind      string     `json:"kind"`
+	Name string `json:"name"`
+	// Kind is personal, service or deploy; left out (or empty), personal.
+	Kind      string     `json:"kind,omitempty"`
 	Role      string     `json:"role,omitempty"`
 	ScopeKind ScopeKind  `json:"scope_kind,omitempty"`
 	ScopeID   string     `json:"scope_id,omitempty"`
@@ -272,10 +273,22 @@ func (s *Service) IssueToken(ctx context.Context, tx *store.Tx, by *Principal, s
 	if strings.TrimSpace(spec.Name) == "" || len(spec.Name) > 100 {
 		return "", tok, fmt.Errorf("%w: name", ErrInvalid)
 	}
+	// Left out, kind and scope_kind are their documented defaults (the
+	// OpenAPI document's); any other value outside their sets is refused
+	// naming the values allowed.
+	if spec.Kind == "" {
+		spec.Kind = TokenPersonal
+	}
 	if spec.ScopeKind == "" {
 		spec.ScopeKind = Platform
 	}
-	if !spec.ScopeKind.Valid() || (spec.ScopeKind == Platform) != (spec.ScopeID == "") {
+	var v model.Validator
+	v.OneOf("kind", spec.Kind, TokenKinds...)
+	v.OneOf("scope_kind", string(spec.ScopeKind), model.Names(ScopeKinds)...)
+	if err := v.Err(); err != nil {
+		return "", tok, err
+	}
+	if (spec.ScopeKind == Platform) != (spec.ScopeID == "") {
 		return "", tok, fmt.Errorf("%w: scope", ErrInvalid)
 	}
 	if spec.ExpiresAt != nil && !spec.ExpiresAt.After(now) {
@@ -286,8 +299,7 @@ func (s *Service) IssueToken(ctx context.Context, tx *store.Tx, by *Principal, s
 		return "", tok, err
 	}
 	switch spec.Kind {
-	case TokenPersonal, "":
-		spec.Kind = TokenPersonal
+	case TokenPersonal:
 		if by.UserID == "" {
 			return "", tok, fmt.Errorf("%w: kind (only a person has personal tokens)", ErrInvalid)
 		}
@@ -320,8 +332,6 @@ func (s *Service) IssueToken(ctx context.Context, tx *store.Tx, by *Principal, s
 			e := now.Add(MaxTokenLifetime)
 			spec.ExpiresAt = &e
 		}
-	default:
-		return "", tok, fmt.Errorf("%w: kind", ErrInvalid)
 	}
 	if spec.ExpiresAt != nil && spec.ExpiresAt.Sub(now) > MaxTokenLifetime && spec.Kind != TokenService {
 		return "", tok, fmt.Errorf("%w: expires_at (at most one year)", ErrInvalid)

@@ -304,7 +304,7 @@ func createHow(n noun) string {
 	return strings.Join(how, " | ")
 }
 
-// writeConstraints names a field's closed set, pattern and bounds.
+// writeConstraints names a field's closed set, default, pattern and bounds.
 func writeConstraints(w io.Writer, lang i18n.Lang, s map[string]any, indent string) {
 	if s["type"] == "array" {
 		items, _ := s["items"].(map[string]any)
@@ -318,6 +318,9 @@ func writeConstraints(w io.Writer, lang i18n.Lang, s map[string]any, indent stri
 			}
 		}
 		fmt.Fprintf(w, "%s%s %s\n", indent, i18n.T(lang, "cli.explain.enum"), strings.Join(vals, ", "))
+	}
+	if d, ok := s["default"]; ok && d != nil {
+		fmt.Fprintf(w, "%s%s %v\n", indent, i18n.T(lang, "cli.explain.default"), d)
 	}
 	if p, _ := s["pattern"].(string); p != "" {
 		fmt.Fprintf(w, "%s%s %s\n", indent, i18n.T(lang, "cli.explain.pattern"), p)

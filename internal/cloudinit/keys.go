@@ -2,6 +2,7 @@ package cloudinit
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"golang.org/x/crypto/ssh"
@@ -13,6 +14,19 @@ var ErrNotPublicKey = errors.New("cloudinit: not an SSH public key")
 
 // MaxPublicKey bounds a public key's text (an RSA 16384-bit key fits).
 const MaxPublicKey = 8 << 10
+
+// KeyTypes lists the key types ParsePublicKey accepts (the OpenAPI enum
+// of a key's key_type): those golang.org/x/crypto/ssh parses, DSA and
+// ML-DSA included, so that no key accepted before is refused now. A type
+// a newer library learns is refused until it is listed here.
+var KeyTypes = []string{
+	ssh.KeyAlgoED25519, ssh.KeyAlgoSKED25519,
+	ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521, ssh.KeyAlgoSKECDSA256,
+	ssh.KeyAlgoRSA,
+	//lint:ignore SA1019 listed, not recommended: a DSA key was accepted before, and stored ones are still shown
+	ssh.InsecureKeyAlgoDSA,
+	ssh.KeyAlgoMLDSA44, ssh.KeyAlgoMLDSA65, ssh.KeyAlgoMLDSA87,
+}
 
 // PublicKey is a parsed SSH public key.
 type PublicKey struct {
@@ -34,7 +48,7 @@ func ParsePublicKey(s string) (PublicKey, error) {
 	if err != nil || len(options) > 0 || len(strings.TrimSpace(string(rest))) > 0 {
 		return PublicKey{}, ErrNotPublicKey
 	}
-	if _, ok := pk.(*ssh.Certificate); ok {
+	if _, ok := pk.(*ssh.Certificate); ok || !slices.Contains(KeyTypes, pk.Type()) {
 		return PublicKey{}, ErrNotPublicKey
 	}
 	out := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pk)))

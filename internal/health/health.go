@@ -43,6 +43,9 @@ const (
 	KindSite     = "site"
 )
 
+// Kinds lists every target kind (the OpenAPI enum).
+var Kinds = []string{KindProvider, KindSite}
+
 // Options tune the probes; zero fields take defaults.
 type Options struct {
 	Every            time.Duration // between probes (default 5 s)

@@ -86,6 +86,9 @@ const (
 	DataApplication = "application"
 )
 
+// DataMethods lists every data move method (the OpenAPI enum).
+var DataMethods = []string{DataSnapshot, DataApplication}
+
 // Plan is what a migration would do (the wire model.MigrationPlan) with
 // its reason and steps as messages, rendered where the plan is shown.
 type Plan struct {
@@ -289,11 +292,7 @@ func (s *Service) canSnapshot(providerID string) bool {
 	if !ok {
 		return false
 	}
-	drv, err := s.drivers.Get(prov.Driver)
-	if err != nil {
-		return false
-	}
-	_, ok = drv.(SnapshotMover)
+	_, ok = provider.As[SnapshotMover](s.drivers, prov.Driver)
 	return ok
 }
 

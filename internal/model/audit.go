@@ -31,6 +31,35 @@ type AuditEvent struct {
 	Hash          string    `json:"hash"`
 }
 
+// Actor kinds of an audit event: a person (a session or a personal
+// token), a service or deploy token, soberana itself (a failover, a
+// migration), an operator at the CLI where the database is, or a caller
+// who gave no credentials.
+const (
+	ActorUser      = "user"
+	ActorToken     = "token"
+	ActorSystem    = "system"
+	ActorOperator  = "operator"
+	ActorAnonymous = "anonymous"
+)
+
+// ActorKinds lists every actor kind (the OpenAPI enum).
+var ActorKinds = []string{ActorUser, ActorToken, ActorSystem, ActorOperator, ActorAnonymous}
+
+// Audit outcomes: the change happened (or the fact was recorded), the
+// caller was not allowed, gave no valid credentials, asked for something
+// refused (a 4xx), or the server failed (a 5xx).
+const (
+	OutcomeSuccess         = "success"
+	OutcomeDenied          = "denied"
+	OutcomeUnauthenticated = "unauthenticated"
+	OutcomeRefused         = "refused"
+	OutcomeFailed          = "failed"
+)
+
+// AuditOutcomes lists every audit outcome (the OpenAPI enum).
+var AuditOutcomes = []string{OutcomeSuccess, OutcomeDenied, OutcomeUnauthenticated, OutcomeRefused, OutcomeFailed}
+
 // AuditDomain separates soberana's audit hashes from any other SHA-256 use.
 const AuditDomain = "soberana-audit-v1"
 

@@ -8,12 +8,19 @@ import (
 // ProviderKindEdge marks a provider that holds subclouds (docs/edge.md).
 const ProviderKindEdge = "edge"
 
+// ProviderKinds lists every provider kind but the empty one, a cloud,
+// which the API leaves out (the OpenAPI enum).
+var ProviderKinds = []string{ProviderKindEdge}
+
 // Edge group kinds, as StarlingX's dcmanager groups subclouds.
 const (
 	GroupRegion   = "region"
 	GroupOperator = "operator"
 	GroupRing     = "ring"
 )
+
+// GroupKinds lists every edge group kind; the first is the default.
+var GroupKinds = []string{GroupRegion, GroupOperator, GroupRing}
 
 // EdgeGroup organises an edge provider's subclouds: a region, an
 // operator or a rollout ring.
@@ -33,7 +40,7 @@ func (g *EdgeGroup) Validate() error {
 	if g.Kind == "" {
 		g.Kind = GroupRegion
 	}
-	v.OneOf("kind", g.Kind, GroupRegion, GroupOperator, GroupRing)
+	v.OneOf("kind", g.Kind, GroupKinds...)
 	if len(g.Description) > 1000 {
 		v.Add("description", "field.too_long", 1000)
 	}

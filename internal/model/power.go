@@ -15,6 +15,12 @@ const (
 	PowerRebooting PowerState = "rebooting"
 )
 
+// PowerStates lists every power state.
+var PowerStates = []PowerState{PowerRunning, PowerStopping, PowerStopped, PowerStarting, PowerRebooting}
+
+// EnumValues is the closed set (the OpenAPI enum).
+func (PowerState) EnumValues() []string { return Names(PowerStates) }
+
 // Or returns p, or running when p is empty (rows made before power states).
 func (p PowerState) Or() PowerState {
 	if p == "" {

@@ -138,7 +138,7 @@ func (p *Provider) Validate() error {
 	v.Name("name", &p.Name)
 	v.OneOf("driver", p.Driver, DriverSim, DriverOpenStack, DriverKubernetes)
 	if p.Kind != "" {
-		v.OneOf("kind", p.Kind, ProviderKindEdge)
+		v.OneOf("kind", p.Kind, ProviderKinds...)
 	}
 	v.Country("jurisdiction", p.Jurisdiction)
 	v.OneOf("certification", p.Certification, Classifications...)

@@ -272,6 +272,9 @@ const (
 	Nearest Preference = "nearest"
 )
 
+// Preferences lists every preference (the OpenAPI enum).
+var Preferences = []Preference{Cheapest, Balanced, Nearest}
+
 // Request asks for a place for each of Replicas replicas of one offering.
 type Request struct {
 	OfferingID string

@@ -621,11 +621,7 @@ func (r *Reconciler) batchable(p store.PlacementRow) batchEnsurer {
 	if !ok {
 		return nil
 	}
-	drv, err := r.drivers.Get(prov.Driver)
-	if err != nil {
-		return nil
-	}
-	be, _ := drv.(batchEnsurer)
+	be, _ := provider.As[batchEnsurer](r.drivers, prov.Driver)
 	return be
 }
 

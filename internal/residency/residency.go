@@ -29,6 +29,9 @@ const (
 	Violation = "violation"
 )
 
+// Verdicts lists every verdict (the OpenAPI enum).
+var Verdicts = []string{Compliant, Violation}
+
 // Row is one placement of the report.
 type Row struct {
 	InstitutionID       string               `json:"institution_id"`

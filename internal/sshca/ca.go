@@ -260,7 +260,7 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) (Issued, error) {
 		rec := model.SSHCert{Serial: int64(serial), InstitutionID: req.InstitutionID, ProjectID: req.ProjectID,
 			WorkloadID: req.WorkloadID, UserID: req.UserID, KeyID: keyID, KeyFingerprint: fp, Principal: Principal(req.ProjectID),
 			GrantID: req.GrantID, ValidAfter: after, ValidBefore: before}
-		ev := model.AuditEvent{ActorKind: "user", ActorID: req.UserID, ActorName: req.UserName, Action: "ssh-certificate.issue",
+		ev := model.AuditEvent{ActorKind: model.ActorUser, ActorID: req.UserID, ActorName: req.UserName, Action: "ssh-certificate.issue",
 			TargetKind: "ssh-certificate", TargetID: fmt.Sprintf("serial:%d key:%s", serial, fp),
 			InstitutionID: req.InstitutionID, ProjectID: req.ProjectID, Outcome: audit.OutcomeSuccess, Status: 201}
 		audit.ActingAs(ctx, &ev)

@@ -53,9 +53,7 @@ const (
 )
 
 // Drivers finds a provider's driver by name.
-type Drivers interface {
-	Get(name string) (provider.Driver, error)
-}
+type Drivers = provider.Getter
 
 // Sampler takes one sample of every running replica per pass.
 type Sampler struct {
@@ -196,11 +194,7 @@ func (s *Sampler) sample(ctx context.Context, pass *pace.Pass, now time.Time) (a
 	// allocated.
 	pls = map[string]replicaOf{}
 	for _, p := range s.providers() {
-		drv, err := s.drivers.Get(p.Driver)
-		if err != nil {
-			continue
-		}
-		ur, ok := drv.(provider.UsageReporter)
+		ur, ok := provider.As[provider.UsageReporter](s.drivers, p.Driver)
 		if !ok {
 			continue
 		}

@@ -143,7 +143,7 @@ func (r *CreateRequest) Validate() error {
 	v.NonNegative("cost_ceiling_minor", r.CostCeilingMinor)
 	r.validateFirstBoot(&v)
 	if r.Preference != "" {
-		if v.OneOf("preference", r.Preference, string(placement.Cheapest), string(placement.Balanced), string(placement.Nearest)) &&
+		if v.OneOf("preference", r.Preference, model.Names(placement.Preferences)...) &&
 			r.Preference == string(placement.Nearest) && r.Nearness == nil {
 			v.Add("nearness", "workload.field.nearness_required")
 		}
