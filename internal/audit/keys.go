@@ -121,11 +121,32 @@ func ParsePublicKeyPEM(b []byte) (ed25519.PublicKey, error) {
 	return parseKeyPEM[ed25519.PublicKey](b, "PUBLIC KEY", x509.ParsePKIXPublicKey, "public key")
 }
 
-// parseKeyPEM decodes the first PEM block of b, which must be of type typ,
-// with parse (an x509 parser), into an Ed25519 key K; what names K in the
-// error when the key is of another algorithm.
+// PublicKeyOfBlock answers the Ed25519 public key in a decoded PEM block:
+// a PUBLIC KEY's (PublicKeyPEM's format), or the public half of a PRIVATE
+// KEY (the signing key, in WriteNewKey's format). The caller decodes the
+// PEM once and hands the block over.
+func PublicKeyOfBlock(blk *pem.Block) (ed25519.PublicKey, error) {
+	if blk != nil && blk.Type == "PRIVATE KEY" {
+		key, err := parseKeyBlock[ed25519.PrivateKey](blk, "PRIVATE KEY", x509.ParsePKCS8PrivateKey, "key")
+		if err != nil {
+			return nil, err
+		}
+		return key.Public().(ed25519.PublicKey), nil
+	}
+	return parseKeyBlock[ed25519.PublicKey](blk, "PUBLIC KEY", x509.ParsePKIXPublicKey, "public key")
+}
+
+// parseKeyPEM decodes the first PEM block of b and parses it with
+// parseKeyBlock.
 func parseKeyPEM[K ed25519.PrivateKey | ed25519.PublicKey](b []byte, typ string, parse func([]byte) (any, error), what string) (K, error) {
 	blk, _ := pem.Decode(b)
+	return parseKeyBlock[K](blk, typ, parse, what)
+}
+
+// parseKeyBlock parses blk, which must be of type typ, with parse (an
+// x509 parser) into an Ed25519 key K; what names K in the error when the
+// key is of another algorithm.
+func parseKeyBlock[K ed25519.PrivateKey | ed25519.PublicKey](blk *pem.Block, typ string, parse func([]byte) (any, error), what string) (K, error) {
 	if blk == nil || blk.Type != typ {
 		return nil, errors.New("not a PEM " + typ)
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/soberana/soberana/internal/deploy"
 	"github.com/soberana/soberana/internal/model"
 	"github.com/soberana/soberana/internal/provider/sim"
-	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/seed"
 	"github.com/soberana/soberana/internal/store"
 )
@@ -84,50 +83,13 @@ func Rollout(ctx context.Context, o RolloutOpts) (RolloutResult, error) {
 	}
 	drv := sim.New(st)
 	if o.FailShare > 0 {
-		fw := max(o.FailWave, 1)
-		start, size, left := 0, 0, o.Sites
-		for w := 1; w <= fw && left > 0; w++ {
-			start += size
-			size = o.Wave
-			if w == 1 && o.Canary > 0 {
-				size = o.Canary
-			}
-			size = min(size, left)
-			left -= size
-		}
-		n := int(o.FailShare*float64(size) + 0.5)
-		var bad []string
-		for i := 0; i < n && start+i < len(fx.sites); i++ {
-			// spread over the wave: every (size/n)-th site
-			j := start + i*size/n
-			if j < len(fx.sites) {
-				bad = append(bad, fx.sites[j])
-			}
-		}
+		bad := failingSites(o, fx.sites)
 		if err := drv.SetAppFault(ctx, bad, true); err != nil {
 			return res, err
 		}
 		res.InjectedFailed = len(bad)
 	}
-	kr, err := secrets.ParseKeyring(secrets.NewKeyLine("bench"))
-	if err != nil {
-		return res, err
-	}
-	box := secrets.NewBox(st, kr)
-	svc := deploy.NewService(st, func() deploy.Box { return box })
-	app, _, err := svc.CreateApp(ctx, "usr_bench", deploy.AppRequest{ProjectID: fx.project, WorkloadID: fx.workload, Name: "citas",
-		Image: "registry.example.mx/salud/citas:v1", Port: 8080, Replicas: 2})
-	if err != nil {
-		return res, err
-	}
-	ro := deploy.NewRollouts(deploy.Options{Holder: "bench", LeaseTTL: 24 * time.Hour, Poll: time.Second, StepTimeout: time.Minute}, st,
-		deploy.DeployersFunc(func(context.Context, string) (deploy.Deployer, error) { return drv, nil }), nil)
-	if ok, err := st.AcquireLease(ctx, deploy.LeaseName, "bench", 24*time.Hour); err != nil || !ok {
-		return res, fmt.Errorf("rollout lease: %v %w", ok, err)
-	}
-	th := o.Threshold
-	rel, err := svc.CreateRelease(ctx, "usr_bench", deploy.SourceAPI, app.ID, deploy.ReleaseRequest{Image: "v2",
-		StrategyRequest: deploy.StrategyRequest{Group: fx.group, MaxParallel: o.Wave, Canary: o.Canary, FailureThreshold: &th}})
+	ro, rel, err := startRelease(ctx, st, drv, fx, o)
 	if err != nil {
 		return res, err
 	}
@@ -137,18 +99,9 @@ func Rollout(ctx context.Context, o RolloutOpts) (RolloutResult, error) {
 		limit = 100*(o.Sites/o.Wave+2) + 100
 	}
 	began := time.Now()
-	for res.Passes < limit {
-		res.Passes++
-		if _, err := ro.Pass(ctx); err != nil {
-			return res, fmt.Errorf("pass %d: %w", res.Passes, err)
-		}
-		if rel, err = st.Read().Releases().Get(ctx, rel.ID); err != nil {
-			return res, err
-		}
-		if rel.State == model.ReleaseSucceeded || rel.State == model.ReleaseFailed {
-			break
-		}
-		clock = clock.Add(time.Second)
+	rel, res.Passes, err = driveRollout(ctx, st, ro, rel, limit, &clock)
+	if err != nil {
+		return res, err
 	}
 	res.RolloutSeconds = time.Since(began).Seconds()
 	p := deploy.ProgressOf(rel)
@@ -159,6 +112,80 @@ func Rollout(ctx context.Context, o RolloutOpts) (RolloutResult, error) {
 		res.SitesPerSecond = float64(o.Sites) / res.RolloutSeconds
 	}
 	return res, nil
+}
+
+// failingSites are the sites (of sites, in the group's rollout order) to
+// make fail: o.FailShare of wave o.FailWave (the first when unset),
+// spread over the wave.
+func failingSites(o RolloutOpts, sites []string) []string {
+	fw := max(o.FailWave, 1)
+	start, size, left := 0, 0, o.Sites
+	for w := 1; w <= fw && left > 0; w++ {
+		start += size
+		size = o.Wave
+		if w == 1 && o.Canary > 0 {
+			size = o.Canary
+		}
+		size = min(size, left)
+		left -= size
+	}
+	n := int(o.FailShare*float64(size) + 0.5)
+	var bad []string
+	for i := 0; i < n && start+i < len(sites); i++ {
+		// spread over the wave: every (size/n)-th site
+		j := start + i*size/n
+		if j < len(sites) {
+			bad = append(bad, sites[j])
+		}
+	}
+	return bad
+}
+
+// startRelease creates the app on the fixture's workload and its release
+// to the edge group in waves of o.Wave (o.Canary first), and takes the
+// rollout lease: the loop it returns drives that release on drv.
+func startRelease(ctx context.Context, st *store.Store, drv *sim.Driver, fx rolloutFix, o RolloutOpts) (*deploy.Rollouts, model.Release, error) {
+	box, err := scratchBox(st)
+	if err != nil {
+		return nil, model.Release{}, err
+	}
+	svc := deploy.NewService(st, func() deploy.Box { return box })
+	app, _, err := svc.CreateApp(ctx, "usr_bench", deploy.AppRequest{ProjectID: fx.project, WorkloadID: fx.workload, Name: "citas",
+		Image: "registry.example.mx/salud/citas:v1", Port: 8080, Replicas: 2})
+	if err != nil {
+		return nil, model.Release{}, err
+	}
+	ro := deploy.NewRollouts(deploy.Options{Holder: "bench", LeaseTTL: 24 * time.Hour, Poll: time.Second, StepTimeout: time.Minute}, st,
+		deploy.DeployersFunc(func(context.Context, string) (deploy.Deployer, error) { return drv, nil }), nil)
+	if ok, err := st.AcquireLease(ctx, deploy.LeaseName, "bench", 24*time.Hour); err != nil || !ok {
+		return nil, model.Release{}, fmt.Errorf("rollout lease: %v %w", ok, err)
+	}
+	th := o.Threshold
+	rel, err := svc.CreateRelease(ctx, "usr_bench", deploy.SourceAPI, app.ID, deploy.ReleaseRequest{Image: "v2",
+		StrategyRequest: deploy.StrategyRequest{Group: fx.group, MaxParallel: o.Wave, Canary: o.Canary, FailureThreshold: &th}})
+	return ro, rel, err
+}
+
+// driveRollout runs passes of ro, at most limit, until release rel ends,
+// moving the simulated clock a second after each pass that leaves it
+// unfinished; it returns the release as last read and the passes run.
+func driveRollout(ctx context.Context, st *store.Store, ro *deploy.Rollouts, rel model.Release, limit int, clock *time.Time) (model.Release, int, error) {
+	passes := 0
+	for passes < limit {
+		passes++
+		if _, err := ro.Pass(ctx); err != nil {
+			return rel, passes, fmt.Errorf("pass %d: %w", passes, err)
+		}
+		var err error
+		if rel, err = st.Read().Releases().Get(ctx, rel.ID); err != nil {
+			return rel, passes, err
+		}
+		if rel.State == model.ReleaseSucceeded || rel.State == model.ReleaseFailed {
+			break
+		}
+		*clock = clock.Add(time.Second)
+	}
+	return rel, passes, nil
 }
 
 type rolloutFix struct {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/store"
 )
 
@@ -81,4 +82,15 @@ func positive(v *int, def int) {
 	if *v <= 0 {
 		*v = def
 	}
+}
+
+// scratchBox is a secrets box over st sealing with a new key of its own:
+// what a scenario seals (an app's webhook secret, a CA's private key) is
+// never read outside the run.
+func scratchBox(st *store.Store) (*secrets.Box, error) {
+	kr, err := secrets.ParseKeyring(secrets.NewKeyLine("bench"))
+	if err != nil {
+		return nil, err
+	}
+	return secrets.NewBox(st, kr), nil
 }

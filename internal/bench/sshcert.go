@@ -9,7 +9,6 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
-	"github.com/soberana/soberana/internal/secrets"
 	"github.com/soberana/soberana/internal/sshca"
 )
 
@@ -48,11 +47,10 @@ func SSHCert(ctx context.Context, o SSHCertOptions) (SSHCertResult, error) {
 	}
 	defer done()
 	res.Database = kind
-	kr, err := secrets.ParseKeyring(secrets.NewKeyLine("bench"))
+	box, err := scratchBox(st)
 	if err != nil {
 		return res, err
 	}
-	box := secrets.NewBox(st, kr)
 	svc := sshca.New(st, func() sshca.Box { return box })
 	if _, err := svc.Authority(ctx, "ins_bench"); err != nil {
 		return res, err

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"encoding/json"
 	"encoding/pem"
@@ -65,20 +66,22 @@ func (bf *backupFlags) options(g *globals, cfg config.Config) (backup.Options, e
 }
 
 // readAuditKey reads a public key PEM, or derives the public key from the
-// server's private signing key (never creating one).
+// server's private signing key (never creating one). The PEM is decoded
+// once; an empty file, or one with no PEM block, is refused saying what
+// the file should hold.
 func readAuditKey(path string) (ed25519.PublicKey, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	if blk, _ := pem.Decode(b); blk != nil && blk.Type == "PRIVATE KEY" {
-		key, err := audit.ParsePrivateKeyPEM(b)
-		if err != nil {
-			return nil, err
-		}
-		return key.Public().(ed25519.PublicKey), nil
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, msgErr("cli.backup.audit_key_empty")
 	}
-	return audit.ParsePublicKeyPEM(b)
+	blk, _ := pem.Decode(b)
+	if blk == nil {
+		return nil, msgErr("cli.backup.audit_key_not_pem")
+	}
+	return audit.PublicKeyOfBlock(blk)
 }
 
 func backupCmd(g *globals) *cobra.Command {

@@ -56,29 +56,13 @@ func TestVanishedWhenNothingFits(t *testing.T) {
 			drifts[0].Kind != model.DriftDeleted || drifts[0].LastSeenAt == nil || !drifts[0].LastSeenAt.Equal(want) {
 			t.Fatalf("drifts %+v %v, want one failed, last seen %s", drifts, err, want)
 		}
-		evs, err := st.Read().EventsOf(ctx, w.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		why := ""
-		for _, e := range evs {
-			if strings.Contains(e.Reason, "workload.reason.failover_failed") {
-				why = e.Reason
-			}
-		}
 		// The event names the replica and says why: the engine's account
 		// of the sites, those in Brazil unhealthy (or the other replica's).
-		if !strings.Contains(why, `"0 of `) || !strings.Contains(why, "unhealthy") || !strings.Contains(why, `"`+strconv.Itoa(first.Replica)+`"`) {
-			t.Fatalf("no failover_failed event saying why nothing fits: %+v", evs)
+		if why := failoverFailedReason(t, st, w.ID); !strings.Contains(why, `"0 of `) || !strings.Contains(why, "unhealthy") ||
+			!strings.Contains(why, `"`+strconv.Itoa(first.Replica)+`"`) {
+			t.Fatalf("no failover_failed event saying why nothing fits: %q", why)
 		}
-		ps, err := st.Read().PlacementsOf(ctx, w.ID)
-		if err != nil || len(ps) != 2 {
-			t.Fatalf("placements %+v %v, want the two replicas and nothing placed again", ps, err)
-		}
-		got, err := st.Read().Workloads().Get(ctx, w.ID)
-		if err != nil || got.State != model.StateRunning {
-			t.Fatalf("workload %s %v, want it running on the replica left", got.State, err)
-		}
+		wantRunningOnTheOther(t, st, w.ID)
 
 		// The last replica vanishes too: nothing is left, the workload fails.
 		second, err := st.Read().PlacementByID(ctx, w.Placements[1].ID)
@@ -90,7 +74,7 @@ func TestVanishedWhenNothingFits(t *testing.T) {
 			t.Fatalf("Vanished, the last replica: %q %v, want %q", action, err, model.DriftFailed)
 		}
 		wantVanishedFailed(t, st, w.ID, second.ID, seen.UTC().Truncate(time.Second))
-		got, err = st.Read().Workloads().Get(ctx, w.ID)
+		got, err := st.Read().Workloads().Get(ctx, w.ID)
 		if err != nil || got.State != model.StateFailed || !strings.Contains(got.Reason, "replica.reason.deleted_outside") {
 			t.Fatalf("workload %s %q %v, want failed, deleted outside soberana", got.State, got.Reason, err)
 		}
@@ -198,14 +182,9 @@ func wantVanishedFailed(t *testing.T, st *store.Store, wid, id string, end time.
 // is given back, and nothing is recorded. On SQLite and PostgreSQL.
 func TestVanishedRefusedReleasesTheReplacement(t *testing.T) {
 	servertest.BothStores(t, func(t *testing.T, pg bool) {
-		h := servertest.Start(t, servertest.Options{Postgres: pg})
+		h, w, p := vanishing(t, pg)
 		ctx := context.Background()
-		w := runningTwoReplicas(t, h)
 		st := h.Server.Store
-		p, err := st.Read().PlacementByID(ctx, w.Placements[0].ID)
-		if err != nil {
-			t.Fatal(err)
-		}
 		before := h.Server.Fleet.Usage()
 		stale := p
 		stale.Version--

@@ -14,6 +14,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
@@ -244,17 +245,7 @@ func TestIntegrationTwoInstallationsKubernetes(t *testing.T) {
 			c := fl.Clients[fl.Sites[i]]
 			ns := kube.NamespaceName(pl.ID)
 			all[ns] = fl.Sites[i]
-			kubetest.Eventually(t, time.Minute, func() error {
-				in.h.Server.Reconciler.Kick()
-				got, err := c.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
-				if err != nil {
-					return err
-				}
-				if got.Labels[kube.LabelInstallation] != in.h.Server.Installation.ID {
-					return fmt.Errorf("namespace %s labels %v", ns, got.Labels)
-				}
-				return nil
-			})
+			eventuallyStamped(t, c, ns, in.h.Server.Installation.ID, in.h.Server.Reconciler.Kick)
 			t.Cleanup(func() { _ = c.CoreV1().Namespaces().Delete(context.Background(), ns, metav1.DeleteOptions{}) })
 		}
 		// The real orphan: a namespace made by this installation's driver
@@ -281,16 +272,7 @@ func TestIntegrationTwoInstallationsKubernetes(t *testing.T) {
 	if _, err := c0.CoreV1().Namespaces().Patch(ctx, old, types.MergePatchType, unlabel, metav1.PatchOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	kubetest.Eventually(t, time.Minute, func() error {
-		got, err := c0.CoreV1().Namespaces().Get(ctx, old, metav1.GetOptions{})
-		if err != nil {
-			return err
-		}
-		if got.Labels[kube.LabelInstallation] != a.h.Server.Installation.ID {
-			return fmt.Errorf("namespace %s not stamped again: %v", old, got.Labels)
-		}
-		return nil
-	})
+	eventuallyStamped(t, c0, old, a.h.Server.Installation.ID, func() {})
 	for _, in := range []*kubeInstallation{a, b} {
 		ns := kube.NamespaceName(in.orphan)
 		kubetest.Eventually(t, 2*time.Minute, func() error {
@@ -315,4 +297,21 @@ func TestIntegrationTwoInstallationsKubernetes(t *testing.T) {
 			t.Errorf("%s audited orphan deletions %v, want only its namespace %s", name, got, kube.NamespaceName(in.orphan))
 		}
 	}
+}
+
+// eventuallyStamped waits (up to a minute) until namespace ns on c
+// carries installation id's label, calling kick before each look.
+func eventuallyStamped(t *testing.T, c *kubernetes.Clientset, ns, id string, kick func()) {
+	t.Helper()
+	kubetest.Eventually(t, time.Minute, func() error {
+		kick()
+		got, err := c.CoreV1().Namespaces().Get(context.Background(), ns, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if got.Labels[kube.LabelInstallation] != id {
+			return fmt.Errorf("namespace %s labels %v, want installation %s", ns, got.Labels, id)
+		}
+		return nil
+	})
 }

@@ -84,6 +84,15 @@ func queryRepo[T any](ctx context.Context, r Repo[T], what, q string, args ...an
 	return queryList(ctx, r.tx, what, q, args, func(rows *sql.Rows) (T, error) { return r.scan(rows) })
 }
 
+// whereIf narrows q to the rows whose col is v, when v is set; an empty v
+// leaves q reading every row. It returns q and its arguments.
+func whereIf(q, col, v string) (string, []any) {
+	if v == "" {
+		return q, nil
+	}
+	return q + ` WHERE ` + col + ` = ?`, []any{v}
+}
+
 // scanString reads a row of one text column.
 func scanString(rows *sql.Rows) (string, error) {
 	var s string

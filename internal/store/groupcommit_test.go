@@ -83,11 +83,7 @@ func TestGroupCommitIsolatesWriters(t *testing.T) {
 	}
 	s.runGroup(batch)
 	for i, w := range batch {
-		select {
-		case <-w.done:
-		default:
-			t.Fatalf("writer %d not woken", i)
-		}
+		wantWoken(t, i, w)
 		switch i {
 		case 3:
 			if !errors.Is(w.err, errRefused) {

@@ -170,12 +170,7 @@ func (t *Tx) RoleBindingByID(ctx context.Context, id string) (model.RoleBinding,
 
 // RoleBindings lists bindings, of one user when userID is not empty.
 func (t *Tx) RoleBindings(ctx context.Context, userID string) ([]model.RoleBinding, error) {
-	q := roleBindingCols
-	var args []any
-	if userID != "" {
-		q += ` WHERE user_id = ?`
-		args = append(args, userID)
-	}
+	q, args := whereIf(roleBindingCols, "user_id", userID)
 	return queryAll(ctx, t, "role bindings", q+` ORDER BY id`, args, func(rows *sql.Rows) (model.RoleBinding, error) {
 		return scanRoleBinding(rows)
 	})
@@ -227,12 +222,7 @@ func (t *Tx) APITokenByID(ctx context.Context, id string) (model.APIToken, error
 
 // ListAPITokens lists tokens, of one user when userID is not empty.
 func (t *Tx) ListAPITokens(ctx context.Context, userID string) ([]model.APIToken, error) {
-	q := `SELECT ` + apiTokenCols + ` FROM tokens`
-	var args []any
-	if userID != "" {
-		q += ` WHERE user_id = ?`
-		args = append(args, userID)
-	}
+	q, args := whereIf(`SELECT `+apiTokenCols+` FROM tokens`, "user_id", userID)
 	return t.queryAPITokens(ctx, q, args...)
 }
 

@@ -436,12 +436,7 @@ func (t *Tx) SimDelete(ctx context.Context, providerID, replicaID string) error 
 
 // SimList returns a provider's resources ("" for every provider's).
 func (t *Tx) SimList(ctx context.Context, providerID string) ([]model.SimResource, error) {
-	q := `SELECT ` + simCols + ` FROM sim_resources`
-	var args []any
-	if providerID != "" {
-		q += ` WHERE provider_id = ?`
-		args = append(args, providerID)
-	}
+	q, args := whereIf(`SELECT `+simCols+` FROM sim_resources`, "provider_id", providerID)
 	rows, err := t.Query(ctx, q+` ORDER BY resource_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("listing sim resources: %w", err)
