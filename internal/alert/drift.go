@@ -14,7 +14,10 @@ import (
 // one alert (a fact: it stays until read), whatever was done about it —
 // except that a drift found gone later (a cleared drift: the resource is
 // as placed again) resolves the alerts of that replica and kind, and is
-// no alert itself.
+// no alert itself; and a restored drift (soberana brought the resource
+// back, e.g. on a retry after restore_failed) resolves the alerts of the
+// open drifts before it — reported, adopted, restore_failed: their
+// difference no longer holds — while it stays an alert of its own.
 const (
 	RuleReplicaDeleted = "replica_deleted_outside"
 	RuleReplicaDrift   = "replica_drift"
@@ -25,7 +28,9 @@ const (
 // a cleared one is no condition any more, and the cleared drift is one
 // that clears (condition.clears): the firing replica_drift alerts of that
 // replica and kind that no condition holds resolve — also those of drifts
-// recorded before the engine's look-back.
+// recorded before the engine's look-back. An open drift followed by a
+// restored one is no condition either, and the restored drift clears
+// too, besides being a condition itself.
 func (e *Engine) driftConditions(ctx context.Context, tx *store.Tx) ([]condition, error) {
 	ds, err := tx.DriftsSince(ctx, e.since, 1000)
 	if err != nil {
@@ -35,10 +40,13 @@ func (e *Engine) driftConditions(ctx context.Context, tx *store.Tx) ([]condition
 		placement string
 		kind      model.DriftKind
 	}
-	lastCleared := map[key]int{}
+	lastCleared, lastRestored := map[key]int{}, map[key]int{}
 	for i, d := range ds {
-		if d.Action == model.DriftCleared {
+		switch d.Action {
+		case model.DriftCleared:
 			lastCleared[key{d.PlacementID, d.Kind}] = i
+		case model.DriftRestored:
+			lastRestored[key{d.PlacementID, d.Kind}] = i
 		}
 	}
 	out := make([]condition, 0, len(ds))
@@ -53,14 +61,25 @@ func (e *Engine) driftConditions(ctx context.Context, tx *store.Tx) ([]condition
 				summary: workload.M("alert.replica_deleted_outside."+string(d.Action), d.ResourceID, d.PlacementID, d.WorkloadID, seen)})
 			continue
 		}
+		k := key{d.PlacementID, d.Kind}
 		c := condition{key: RuleReplicaDrift + ":" + d.ID, rule: RuleReplicaDrift, kind: TargetPlacement, id: d.PlacementID,
 			institution: d.InstitutionID, value: string(d.Kind)}
-		if last, ok := lastCleared[key{d.PlacementID, d.Kind}]; ok && i <= last {
+		if last, ok := lastCleared[k]; ok && i <= last {
 			if i == last {
 				c.clears = true
 				out = append(out, c)
 			}
 			continue
+		}
+		if last, ok := lastRestored[k]; ok && i <= last {
+			if i < last && d.Action.Open() {
+				continue
+			}
+			if i == last {
+				clears := c
+				clears.clears = true
+				out = append(out, clears)
+			}
 		}
 		c.severity = model.SeverityWarning
 		c.summary = workload.M("alert.replica_drift."+string(d.Action), d.ResourceID, d.PlacementID, d.WorkloadID, workload.DiffText(d.Detail))

@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // DriftKind is how a replica's resource differs from what soberana placed.
 type DriftKind string
@@ -50,8 +53,11 @@ var DriftActions = []DriftAction{DriftRecreated, DriftFailed, DriftRestored, Dri
 // until a later drift of the replica and kind closes it (restored, or
 // cleared when it is found gone).
 func (a DriftAction) Open() bool {
-	return a == DriftReported || a == DriftAdopted || a == DriftRestoreFailed
+	return slices.Contains(OpenDriftActions, a)
 }
+
+// OpenDriftActions lists the actions that leave a drift open (Open).
+var OpenDriftActions = []DriftAction{DriftReported, DriftAdopted, DriftRestoreFailed}
 
 // EnumValues is the closed set (the OpenAPI enum).
 func (DriftAction) EnumValues() []string { return Names(DriftActions) }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/soberana/soberana/internal/model"
@@ -168,31 +169,22 @@ func (t *Tx) LatestDriftOf(ctx context.Context, workloadID, placementID string, 
 // placement's latest drift of each kind (deleted aside) when that drift is
 // open (model.DriftAction.Open: reported, adopted, restore_failed), oldest
 // first. The resync checks these against its list: one found as placed
-// again is recorded cleared. Drifts are few next to placements: the
-// provider's drifts are read, each checked against its placement by
-// primary key, and the latest of each placement and kind kept here.
+// again is recorded cleared. The database does the choosing (migration
+// 00033's indexes): only the provider's open drifts are read, and one is
+// kept when no later drift of its placement and kind supersedes it.
 func (t *Tx) OpenDriftsOf(ctx context.Context, providerID string) ([]model.Drift, error) {
-	ds, err := t.queryDrifts(ctx, `provider_id = ? AND kind <> ?
+	args := []any{providerID, model.DriftDeleted}
+	for _, a := range model.OpenDriftActions {
+		args = append(args, a)
+	}
+	args = append(args, model.PlacementRunning)
+	return t.queryDrifts(ctx, `provider_id = ? AND kind <> ? AND action IN (?`+strings.Repeat(", ?", len(model.OpenDriftActions)-1)+`)
 		AND EXISTS (SELECT 1 FROM placements p WHERE p.id = placement_drifts.placement_id AND p.state = ?)
-		ORDER BY detected_at, id`, providerID, model.DriftDeleted, model.PlacementRunning)
-	if err != nil {
-		return nil, err
-	}
-	type key struct {
-		placement string
-		kind      model.DriftKind
-	}
-	latest := make(map[key]int, len(ds))
-	for i, d := range ds {
-		latest[key{d.PlacementID, d.Kind}] = i
-	}
-	out := ds[:0]
-	for i, d := range ds {
-		if latest[key{d.PlacementID, d.Kind}] == i && d.Action.Open() {
-			out = append(out, d)
-		}
-	}
-	return out, nil
+		AND NOT EXISTS (SELECT 1 FROM placement_drifts l
+			WHERE l.placement_id = placement_drifts.placement_id AND l.kind = placement_drifts.kind
+			AND (l.detected_at > placement_drifts.detected_at
+				OR (l.detected_at = placement_drifts.detected_at AND l.id > placement_drifts.id)))
+		ORDER BY detected_at, id`, args...)
 }
 
 // DriftPolicyOf returns a workload's drift policy (the defaults when it
