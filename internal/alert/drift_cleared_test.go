@@ -1,15 +1,11 @@
 package alert_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/soberana/soberana/internal/alert"
-	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
-	"github.com/soberana/soberana/internal/opstest"
-	"github.com/soberana/soberana/internal/store"
 )
 
 // TestDriftClearedResolvesAlert: a cleared drift resolves the firing
@@ -20,41 +16,13 @@ import (
 // Evaluating again does not fire the resolved alert again.
 func TestDriftClearedResolvesAlert(t *testing.T) {
 	t.Parallel()
-	h, clk := opstest.Start(t, config.Monitoring{AlertEvery: time.Hour})
-	ctx := context.Background()
-	st := h.Server.Store
-	now := clk.Now()
-	add := func(placement string, action model.DriftAction, at time.Time) string {
-		t.Helper()
-		d := model.Drift{PlacementID: placement, WorkloadID: "wl_" + placement, ProviderID: "prv", SiteID: "site", ResourceID: "res-" + placement,
-			Kind: model.DriftStopped, Detail: []model.Differs{{Field: "power", Want: "running", Got: "stopped"}}, Action: action, DetectedAt: at}
-		if err := st.Write(ctx, func(tx *store.Tx) error { return tx.AddDrift(ctx, &d) }); err != nil {
-			t.Fatal(err)
-		}
-		return d.ID
-	}
-	evaluate := func(eng *alert.Engine) {
-		t.Helper()
-		if err := eng.Evaluate(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	state := func(driftID string) model.AlertState {
-		t.Helper()
-		p, err := st.Read().Alerts().List(ctx, store.ListOptions{Filters: map[string]string{"dedup_key": alert.RuleReplicaDrift + ":" + driftID}, Limit: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(p.Items) == 0 {
-			return ""
-		}
-		return p.Items[0].State
-	}
+	f, clock := newDriftFixture(t)
+	now, add, state, evaluate := f.now, f.add, f.state, f.evaluate
 
 	// Fired two days ago, by an engine that has since restarted.
 	old := add("pl_a", model.DriftReported, now.Add(-48*time.Hour))
 	other := add("pl_b", model.DriftReported, now.Add(-47*time.Hour))
-	before := alert.New(alert.Options{Now: func() time.Time { return now.Add(-47 * time.Hour) }}, st, h.Server.Fleet, nil, nil)
+	before := alert.New(alert.Options{Now: func() time.Time { return now.Add(-47 * time.Hour) }}, f.st, f.h.Server.Fleet, nil, nil)
 	evaluate(before)
 	if state(old) != model.AlertFiring || state(other) != model.AlertFiring {
 		t.Fatalf("alerts %s %s, want both firing", state(old), state(other))
@@ -62,7 +30,7 @@ func TestDriftClearedResolvesAlert(t *testing.T) {
 
 	cleared := add("pl_a", model.DriftCleared, now.Add(-time.Hour))
 	again := add("pl_a", model.DriftReported, now.Add(-30*time.Minute))
-	eng := alert.New(alert.Options{Now: clk.Now}, st, h.Server.Fleet, nil, nil)
+	eng := alert.New(alert.Options{Now: clock}, f.st, f.h.Server.Fleet, nil, nil)
 	for range 2 {
 		evaluate(eng)
 		if s := state(old); s != model.AlertResolved {

@@ -1,15 +1,11 @@
 package alert_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/soberana/soberana/internal/alert"
-	"github.com/soberana/soberana/internal/config"
 	"github.com/soberana/soberana/internal/model"
-	"github.com/soberana/soberana/internal/opstest"
-	"github.com/soberana/soberana/internal/store"
 )
 
 // TestDriftRestoredResolvesFailedRestore: when a restore the provider
@@ -21,38 +17,14 @@ import (
 // failure after the restore fires again.
 func TestDriftRestoredResolvesFailedRestore(t *testing.T) {
 	t.Parallel()
-	h, clk := opstest.Start(t, config.Monitoring{AlertEvery: time.Hour})
-	ctx := context.Background()
-	st := h.Server.Store
-	now := clk.Now()
-	add := func(placement string, action model.DriftAction, at time.Duration) string {
+	f, clock := newDriftFixture(t)
+	add := func(placement string, action model.DriftAction, ago time.Duration) string {
 		t.Helper()
-		d := model.Drift{PlacementID: placement, WorkloadID: "wl_" + placement, ProviderID: "prv", SiteID: "site", ResourceID: "res-" + placement,
-			Kind: model.DriftStopped, Detail: []model.Differs{{Field: "power", Want: "running", Got: "stopped"}}, Action: action,
-			DetectedAt: now.Add(-at)}
-		if err := st.Write(ctx, func(tx *store.Tx) error { return tx.AddDrift(ctx, &d) }); err != nil {
-			t.Fatal(err)
-		}
-		return d.ID
+		return f.add(placement, action, f.now.Add(-ago))
 	}
-	state := func(driftID string) model.AlertState {
-		t.Helper()
-		p, err := st.Read().Alerts().List(ctx, store.ListOptions{Filters: map[string]string{"dedup_key": alert.RuleReplicaDrift + ":" + driftID}, Limit: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(p.Items) == 0 {
-			return ""
-		}
-		return p.Items[0].State
-	}
-	eng := alert.New(alert.Options{Now: clk.Now}, st, h.Server.Fleet, nil, nil)
-	evaluate := func() {
-		t.Helper()
-		if err := eng.Evaluate(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
+	eng := alert.New(alert.Options{Now: clock}, f.st, f.h.Server.Fleet, nil, nil)
+	evaluate := func() { t.Helper(); f.evaluate(eng) }
+	state := f.state
 
 	earlier := add("pl_a", model.DriftRestored, 5*time.Hour)
 	failed := add("pl_a", model.DriftRestoreFailed, 4*time.Hour)
