@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/soberana/soberana/internal/model"
@@ -178,7 +177,7 @@ func (t *Tx) OpenDriftsOf(ctx context.Context, providerID string) ([]model.Drift
 		args = append(args, a)
 	}
 	args = append(args, model.PlacementRunning)
-	return t.queryDrifts(ctx, `provider_id = ? AND kind <> ? AND action IN (?`+strings.Repeat(", ?", len(model.OpenDriftActions)-1)+`)
+	return t.queryDrifts(ctx, `provider_id = ? AND kind <> ? AND action IN (`+placeholders(len(model.OpenDriftActions))+`)
 		AND EXISTS (SELECT 1 FROM placements p WHERE p.id = placement_drifts.placement_id AND p.state = ?)
 		AND NOT EXISTS (SELECT 1 FROM placement_drifts l
 			WHERE l.placement_id = placement_drifts.placement_id AND l.kind = placement_drifts.kind
